@@ -13,7 +13,7 @@ from typing import Any
 
 
 class Status(str, enum.Enum):
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 - a status, not a password
     FAIL = "fail"
     WARN = "warn"
     SKIP = "skip"
@@ -111,7 +111,7 @@ class Result:
     @classmethod
     def from_outcome(
         cls,
-        id: str,  # noqa: A002 - the contract's field name
+        id: str,
         title: str,
         outcome: Outcome,
         *,

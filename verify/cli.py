@@ -1,0 +1,459 @@
+"""`python -m verify`: the command line (DESIGN.md "CLI — contract").
+
+    python -m verify [--device auto|mps|cuda|cpu] [--expect-mps] [--level quick|standard|full]
+                     [--json PATH|-] [--junit-xml PATH] [--facts FACTS.json] [--timeout SECONDS]
+                     [--quiet] [--list-checks] [--only ID ...]
+    python -m verify facts             host facts as JSON (input for --facts)
+    python -m verify preflight         host rules only; never imports torch
+    python -m verify diagnose FILE|-   pasted collect_env text or a verify report -> findings
+
+The pipeline is plain functions (nox's workflow): gather facts -> evaluate rules -> run device
+checks -> Report -> renderers -> exit code. Exit codes: 0 ready, 1 not ready, 2 usage or input
+error (one line on stderr), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+from rich.console import Console
+
+from verify import TOOL_NAME, __version__
+from verify.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_NOT_READY,
+    EXIT_READY,
+    EXIT_USAGE,
+    InputError,
+    UsageError,
+    VerifyError,
+)
+from verify.facts import Facts
+from verify.model import Result, Status, Tier, skipped
+from verify.report import Report, check_line, render_console, render_summary, to_junit, write_atomic
+
+DEVICES = ("auto", "mps", "cuda", "cpu")
+SUBCOMMANDS = ("facts", "preflight", "diagnose")
+FACTS_REPLAYED = "facts replayed"
+MAX_INPUT_BYTES = 5 * 1024 * 1024
+
+EPILOG = """\
+subcommands:
+  facts              print this host's facts as JSON (torch facts included when torch imports)
+  preflight          host rules only (OS, arch, Rosetta, macOS, Python); no PyTorch needed
+  diagnose FILE|-    diagnose someone else's environment from pasted
+                     `python -m torch.utils.collect_env` output or a verify JSON report
+
+exit codes: 0 ready (warnings allowed), 1 a required check failed, 2 usage or input error,
+130 interrupted (the report written so far is kept, marked "interrupted")
+
+examples:
+  python -m verify                          verify this machine (MPS expected on Apple silicon)
+  python -m verify --level standard --json report.json --junit-xml junit.xml
+  python -m verify --facts their-facts.json replay someone's recorded facts
+  python -m verify diagnose pasted.txt      what is wrong in a pasted environment
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports errors as one line (exit 2) instead of usage + message."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}", "(see --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="python -m verify",
+        description="Is PyTorch with Apple MPS (Metal) installed and really working here? "
+        "Checks the host, then exercises the device for real, and says the cause and the fix "
+        "of every problem.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"{TOOL_NAME} {__version__}")
+    p.add_argument(
+        "--device",
+        choices=DEVICES,
+        default="auto",
+        help="device to exercise; auto picks mps, then cuda, then cpu (default: auto)",
+    )
+    p.add_argument(
+        "--expect-mps",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="MPS must be usable, anything else fails with the cause; default: on for macOS "
+        "on Apple silicon hardware (even under Rosetta), off elsewhere",
+    )
+    p.add_argument(
+        "--level",
+        choices=[t.value for t in Tier],
+        default=Tier.QUICK.value,
+        help="quick: allocation, compute, device context/default; standard: + dtypes, nn "
+        "training, CPU parity; full: + op sweep and performance (default: quick)",
+    )
+    p.add_argument(
+        "--json", metavar="PATH|-", help="write the JSON report (schema 1); - for stdout"
+    )
+    p.add_argument("--junit-xml", metavar="PATH", help="write a JUnit XML report")
+    p.add_argument(
+        "--facts",
+        metavar="FACTS.json",
+        help="evaluate the rules against recorded facts (from `python -m verify facts`) instead "
+        "of this host; device checks are skipped",
+    )
+    p.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=60.0,
+        metavar="SECONDS",
+        help="per-check time limit; a check past it fails and the rest go on (default: 60)",
+    )
+    p.add_argument("--quiet", action="store_true", help="print only problems and the verdict")
+    p.add_argument("--list-checks", action="store_true", help="list the checks of --level and exit")
+    p.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only device checks whose id is ID or starts with ID. (repeatable)",
+    )
+    p.add_argument(
+        "--checks-module",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="import MODULE in the worker to register extra checks (plugins, tests)",
+    )
+    return p
+
+
+def build_diagnose_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="python -m verify diagnose",
+        description="Diagnose an environment someone pasted: the output of "
+        "`python -m torch.utils.collect_env` (any torch from 1.12 on, with the chatter around "
+        "it), a verify JSON report or facts JSON, and the MPS error messages torch prints. "
+        "What the text does not show is reported as skipped, never guessed.",
+    )
+    p.add_argument("input", metavar="FILE|-", help="the pasted text; - reads standard input")
+    p.add_argument("--json", metavar="PATH|-", help="write the JSON report (schema 1)")
+    p.add_argument("--junit-xml", metavar="PATH", help="write a JUnit XML report")
+    p.add_argument("--quiet", action="store_true", help="print only problems and the verdict")
+    return p
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0: {text!r}")
+    return value
+
+
+# --- pipeline pieces -------------------------------------------------------------------------
+
+
+@dataclass
+class Outputs:
+    """Where the run's reports go."""
+
+    json_path: str | None = None
+    junit_path: str | None = None
+    quiet: bool = False
+
+    @property
+    def json_to_stdout(self) -> bool:
+        return self.json_path == "-"
+
+
+def make_console(outputs: Outputs) -> Console:
+    # With --json -, stdout carries the JSON alone; the human view goes to stderr.
+    return Console(stderr=outputs.json_to_stdout, highlight=False, soft_wrap=True)
+
+
+def write_outputs(report: Report, outputs: Outputs) -> None:
+    if outputs.json_path == "-":
+        sys.stdout.write(report.to_json() + "\n")
+        sys.stdout.flush()
+    elif outputs.json_path:
+        write_atomic(Path(outputs.json_path), report.to_json() + "\n")
+    if outputs.junit_path:
+        write_atomic(Path(outputs.junit_path), to_junit(report))
+
+
+def exit_code(report: Report) -> int:
+    if report.interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_READY if report.ready else EXIT_NOT_READY
+
+
+def read_text_input(source: str) -> str:
+    """The text of FILE or stdin ('-'), bounded in size; InputError on what cannot be read."""
+    try:
+        if source == "-":
+            raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        else:
+            with open(source, "rb") as handle:
+                raw = handle.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InputError(f"cannot read {source}: {reason}", "Check the path.") from None
+    if len(raw) > MAX_INPUT_BYTES:
+        raise InputError(
+            f"{source} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB",
+            "Paste only the collect_env output and the error message.",
+        )
+    if b"\x00" in raw:
+        raise InputError(f"{source} is binary data, not text", "Paste the text output instead.")
+    return raw.decode("utf-8", errors="replace")
+
+
+def load_facts_file(path: str) -> Facts:
+    text = read_text_input(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+            "Create it with `python -m verify facts > facts.json`.",
+        ) from None
+    if isinstance(data, dict) and data.get("schema") == 1 and isinstance(data.get("host"), dict):
+        data = data["host"]  # a whole verify report: replay its host facts
+    try:
+        return Facts.from_dict(data, source="replayed")
+    except ValueError as exc:
+        raise InputError(
+            f"{path}: {exc}", "Create it with `python -m verify facts > facts.json`."
+        ) from None
+
+
+def select_checks(level: Tier, only: Sequence[str], modules: Sequence[str]) -> list:
+    from verify import checks
+
+    registry = checks.load((*checks.BUILTIN_MODULES, *modules))
+    selected = registry.for_tier(level)
+    if only:
+        selected = [c for c in selected if any(_id_matches(c.id, o) for o in only)]
+        if not selected:
+            raise UsageError(
+                f"--only {' '.join(only)} matches no check at level {level.value}",
+                "See `python -m verify --list-checks --level full`.",
+            )
+    return selected
+
+
+def _id_matches(check_id: str, wanted: str) -> bool:
+    return check_id == wanted or check_id.startswith(wanted.rstrip(".") + ".")
+
+
+def gate_reason(rule_results: Sequence[Result], expect_mps: bool) -> str | None:
+    """Why device checks cannot run, or None (a failed prerequisite skips what depends on it)."""
+    by_id = {r.id: r for r in rule_results}
+    prerequisites = ["torch.installed"] + (["mps.built", "mps.available"] if expect_mps else [])
+    for rid in prerequisites:
+        r = by_id.get(rid)
+        if r is not None and r.status in (Status.FAIL, Status.SKIP):
+            return f"needs {rid}"
+    return None
+
+
+def skipped_results(selected: Sequence, reason: str) -> list[Result]:
+    return [
+        Result.from_outcome(c.id, c.title, skipped(reason), required=c.required) for c in selected
+    ]
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from verify import facts as facts_mod
+    from verify import rules
+
+    level = Tier(args.level)
+    selected = select_checks(level, args.only, args.checks_module)
+    if args.list_checks:
+        for c in selected:
+            print(f"{c.id:<24} {c.tier.value:<9} {c.title}")
+        return EXIT_READY
+
+    outputs = Outputs(args.json, args.junit_xml, args.quiet)
+    console = make_console(outputs)
+
+    if args.facts:
+        host = load_facts_file(args.facts)
+        expect = rules.default_expect_mps(host) if args.expect_mps is None else args.expect_mps
+        results = rules.evaluate(host, expect_mps=expect)
+        results += skipped_results(selected, FACTS_REPLAYED)
+        report = Report(host, _device_name(args.device), level.value, results, mode="replayed")
+        render_console(report, console, quiet=args.quiet)
+        write_outputs(report, outputs)
+        return exit_code(report)
+
+    host = facts_mod.gather_host()
+    report = Report(host, _device_name(args.device), level.value)
+    live = _live_printer(console, args.quiet)
+    try:
+        _run_live(report, args, selected, live)
+    except KeyboardInterrupt:
+        report.interrupted = True
+        done = {r.id for r in report.checks}
+        report.checks += skipped_results(
+            [c for c in selected if c.id not in done], "not run: interrupted (Ctrl-C)"
+        )
+    render_summary(report, console, quiet=args.quiet)
+    write_outputs(report, outputs)
+    return exit_code(report)
+
+
+def _run_live(
+    report: Report, args: argparse.Namespace, selected: Sequence, live: Callable[[Result], None]
+) -> None:
+    """Probe torch in the worker, evaluate the rules, run the device checks; fills `report`.
+
+    Results are appended to report.checks as they come, so an interrupt keeps what finished.
+    """
+    from verify import rules
+    from verify.runner import Supervisor
+
+    expect_mps = args.expect_mps
+    with Supervisor(args.device, modules=args.checks_module, timeout_s=args.timeout) as sup:
+        probe = sup.probe()
+        report.host = report.host.merged(**probe.facts)
+        if expect_mps is None:
+            expect_mps = rules.default_expect_mps(report.host)
+        for r in rules.evaluate(report.host, expect_mps=expect_mps):
+            report.checks.append(r)
+            live(r)
+        if probe.device:
+            report.device = _device_name(probe.device)
+        reason = gate_reason(report.checks, expect_mps)
+        if reason is None and expect_mps and probe.device and probe.device != "mps":
+            reason = f"MPS is expected but the device under test is {probe.device}"
+        if reason is None and not probe.device:
+            reason = "no usable device: " + (probe.facts.get("device_error") or "torch missing")
+        if reason is not None:
+            for r in skipped_results(selected, reason):
+                report.checks.append(r)
+                live(r)
+            return
+
+        def on_result(r: Result) -> None:
+            report.checks.append(r)
+            live(r)
+
+        try:
+            sup.run(selected, on_result=on_result)
+        finally:
+            # Results the supervisor finished but did not hand out (interrupt) are kept too.
+            seen = {r.id for r in report.checks}
+            report.checks += [r for r in sup.results if r.id not in seen]
+
+
+def _live_printer(console: Console, quiet: bool) -> Callable[[Result], None]:
+    def show(result: Result) -> None:
+        if not quiet or result.status in (Status.FAIL, Status.WARN):
+            console.print(check_line(result), highlight=False)
+
+    return show
+
+
+def _device_name(device: str) -> str:
+    base = device.split(":", 1)[0]
+    return base if base in ("mps", "cuda", "cpu") else "none"
+
+
+def cmd_facts(argv: Sequence[str]) -> int:
+    p = _Parser(
+        prog="python -m verify facts",
+        description="Print this host's facts as JSON (the input for `--facts`). Torch facts come "
+        "from a worker process; when torch does not import, the error is recorded.",
+    )
+    p.add_argument("--no-torch", action="store_true", help="do not probe torch (host facts only)")
+    args = p.parse_args(argv)
+    from verify import facts as facts_mod
+
+    host = facts_mod.gather_host()
+    if not args.no_torch:
+        from verify.runner import Supervisor
+
+        with Supervisor("auto") as sup:
+            host = host.merged(**sup.probe().facts)
+    print(host.to_json())
+    return EXIT_READY
+
+
+def cmd_preflight(argv: Sequence[str]) -> int:
+    p = _Parser(
+        prog="python -m verify preflight",
+        description="Host rules only (OS, architecture and Rosetta, macOS version, Python), "
+        "before PyTorch exists. Never imports torch.",
+    )
+    p.add_argument("--expect-mps", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument("--json", metavar="PATH|-")
+    p.add_argument("--junit-xml", metavar="PATH")
+    p.add_argument("--quiet", action="store_true")
+    args = p.parse_args(argv)
+    from verify import facts as facts_mod
+    from verify import rules
+
+    host = facts_mod.gather_host()
+    expect = rules.default_expect_mps(host) if args.expect_mps is None else args.expect_mps
+    results = [
+        r
+        for r in rules.evaluate(host, expect_mps=expect, unknown_reason="not checked by preflight")
+        if r.id.startswith("host.")
+    ]
+    report = Report(host, "none", "preflight", results, mode="preflight")
+    outputs = Outputs(args.json, args.junit_xml, args.quiet)
+    render_console(report, make_console(outputs), quiet=args.quiet)
+    write_outputs(report, outputs)
+    return exit_code(report)
+
+
+def cmd_diagnose(argv: Sequence[str]) -> int:
+    args = build_diagnose_parser().parse_args(argv)
+    from verify import diagnose
+
+    text = read_text_input(args.input)
+    host, results = diagnose.diagnose(text)
+    report = Report(host, "none", "diagnose", list(results), mode="diagnose")
+    outputs = Outputs(args.json, args.junit_xml, args.quiet)
+    render_console(report, make_console(outputs), quiet=args.quiet)
+    write_outputs(report, outputs)
+    return exit_code(report)
+
+
+def dispatch(argv: Sequence[str]) -> int:
+    if argv and argv[0] in SUBCOMMANDS:
+        command, rest = argv[0], list(argv[1:])
+        return {"facts": cmd_facts, "preflight": cmd_preflight, "diagnose": cmd_diagnose}[command](
+            rest
+        )
+    return cmd_verify(build_parser().parse_args(argv))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return dispatch(argv)
+    except VerifyError as exc:
+        print(f"error: {exc.one_line()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_USAGE
+    except OSError as exc:  # e.g. a report path in a folder we cannot write
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_USAGE

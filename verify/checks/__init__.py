@@ -89,7 +89,7 @@ REGISTRY = Registry()
 
 
 def check(
-    id: str,  # noqa: A002
+    id: str,
     title: str,
     *,
     tier: Tier = Tier.QUICK,

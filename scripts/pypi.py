@@ -1,0 +1,147 @@
+"""A small client for PyPI's JSON API (https://docs.pypi.org/api/json/): requests with
+timeouts and retries, and errors that read as one line.
+
+The base URL is configurable (``--index-url`` or the ``TORCH_MPS_PYPI_URL`` environment
+variable) so tests point it at a local pytest-httpserver; tests never use the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+DEFAULT_BASE_URL = "https://pypi.org/pypi"
+BASE_URL_ENV = "TORCH_MPS_PYPI_URL"
+# (connect, read) seconds: PyPI answers the torch JSON (about 1 MB) in well under a second.
+DEFAULT_TIMEOUT = (10.0, 60.0)
+DEFAULT_RETRIES = 3
+CHUNK = 1 << 20
+
+EXIT_ERROR = 2
+
+
+class PyPIError(Exception):
+    """A download or API failure, worded as the one line the user sees (exit code 2)."""
+
+    exit_code = EXIT_ERROR
+
+
+def base_url(explicit: str | None = None, environ: dict[str, str] | None = None) -> str:
+    """The JSON API root: the explicit value, else $TORCH_MPS_PYPI_URL, else pypi.org."""
+    env = os.environ if environ is None else environ
+    return (explicit or env.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+
+
+@dataclass
+class PyPIClient:
+    """Fetch JSON documents and stream files, with retries on 5xx and connection errors."""
+
+    base: str = DEFAULT_BASE_URL
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT
+    retries: int = DEFAULT_RETRIES
+    backoff: float = 0.5
+    session: requests.Session = field(default_factory=requests.Session)
+
+    def __post_init__(self) -> None:
+        self.base = self.base.rstrip("/")
+        retry = Retry(
+            total=self.retries,
+            connect=self.retries,
+            read=0,  # a read timeout is not retried: it already cost the full timeout
+            status=self.retries,
+            backoff_factor=self.backoff,
+            status_forcelist=(500, 502, 503, 504),
+            allowed_methods=frozenset({"GET"}),
+            raise_on_status=False,
+        )
+        adapter = HTTPAdapter(max_retries=retry)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers.setdefault("User-Agent", "torch-mps-kit-scripts")
+
+    def project_url(self, project: str, version: str | None = None) -> str:
+        return f"{self.base}/{project}/{version}/json" if version else f"{self.base}/{project}/json"
+
+    def get_json(self, url: str) -> dict[str, Any]:
+        """GET ``url`` and decode a JSON object, or raise PyPIError with one line."""
+        response = self._get(url, stream=False)
+        try:
+            data = json.loads(response.content)
+        except ValueError as exc:
+            raise PyPIError(f"malformed JSON from {url}: {exc}") from None
+        if not isinstance(data, dict):
+            raise PyPIError(f"malformed JSON from {url}: expected an object")
+        return data
+
+    def project(self, project: str, version: str | None = None) -> dict[str, Any]:
+        return self.get_json(self.project_url(project, version))
+
+    def stream_sha256(
+        self,
+        url: str,
+        on_progress: Callable[[int, int | None], None] | None = None,
+    ) -> tuple[str, int]:
+        """Stream ``url`` through sha256 without keeping it; return (hexdigest, size).
+
+        ``on_progress(done_bytes, total_bytes_or_None)`` is called after each chunk.
+        """
+        digest = hashlib.sha256()
+        size = 0
+        response = self._get(url, stream=True)
+        total = (
+            int(response.headers["Content-Length"])
+            if "Content-Length" in response.headers
+            else None
+        )
+        try:
+            for chunk in _chunks(response, url):
+                digest.update(chunk)
+                size += len(chunk)
+                if on_progress is not None:
+                    on_progress(size, total)
+        finally:
+            response.close()
+        return digest.hexdigest(), size
+
+    def _get(self, url: str, *, stream: bool) -> requests.Response:
+        try:
+            response = self.session.get(url, timeout=self.timeout, stream=stream)
+        except requests.exceptions.Timeout:
+            raise PyPIError(f"timed out after {self.timeout[1]:g}s fetching {url}") from None
+        except requests.exceptions.RetryError as exc:
+            raise PyPIError(
+                f"gave up on {url} after {self.retries} retries: {_reason(exc)}"
+            ) from None
+        except requests.exceptions.RequestException as exc:
+            raise PyPIError(f"cannot fetch {url}: {_reason(exc)}") from None
+        if response.status_code != 200:
+            response.close()
+            raise PyPIError(
+                f"HTTP {response.status_code} {response.reason or ''} from {url}".replace("  ", " ")
+            )
+        return response
+
+
+def _chunks(response: requests.Response, url: str) -> Iterator[bytes]:
+    try:
+        yield from response.iter_content(CHUNK)
+    except requests.exceptions.RequestException as exc:
+        raise PyPIError(f"download of {url} broke off: {_reason(exc)}") from None
+
+
+def _reason(exc: BaseException) -> str:
+    """The innermost useful message of a requests/urllib3 exception, on one line."""
+    inner: BaseException = exc
+    while inner.args and isinstance(inner.args[0], BaseException):
+        inner = inner.args[0]
+    reason = getattr(inner, "reason", None)
+    text = str(reason if reason is not None else inner)
+    return " ".join(text.split())

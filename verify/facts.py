@@ -12,8 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import platform
+import re
+import subprocess
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 # A command runner: argv -> (returncode, stdout). Never a shell string.
@@ -99,9 +105,206 @@ class Facts:
         return dataclasses.replace(self, **changes)
 
 
-def gather_host(run: Runner | None = None, environ: Mapping[str, str] | None = None) -> Facts:
+# --- probing the host -----------------------------------------------------------------------
+
+# Variables that change how torch, MPS, conda or the interpreter behave; anything starting with one
+# of the prefixes is kept too.
+ENV_PREFIXES = ("PYTORCH_", "TORCH_")
+ENV_NAMES = (
+    "CONDA_SUBDIR",  # forces the conda platform (osx-arm64 vs osx-64)
+    "CONDA_PREFIX",
+    "CONDA_DEFAULT_ENV",
+    "VIRTUAL_ENV",
+    "SYSTEM_VERSION_COMPAT",  # 1 makes macOS report 10.16 (pypa/packaging's trap)
+    "ARCHPREFERENCE",  # macOS `arch` preference, can start x86_64 slices under Rosetta
+    "KMP_DUPLICATE_LIB_OK",  # the "OMP: Error #15" workaround: two OpenMP runtimes loaded
+    "OMP_NUM_THREADS",
+    "CUDA_VISIBLE_DEVICES",
+    "CI",
+    "GITHUB_ACTIONS",
+)
+PROBE_TIMEOUT_S = 5.0
+MISSING_COMMAND_RC = 127  # what a runner returns when the program does not exist (as sh does)
+
+
+def run_command(argv: list[str]) -> tuple[int, str]:
+    """The default runner: argv -> (returncode, stdout). Never raises; no shell."""
+    try:
+        proc = subprocess.run(
+            argv, capture_output=True, text=True, timeout=PROBE_TIMEOUT_S, check=False
+        )
+    except FileNotFoundError:
+        return MISSING_COMMAND_RC, ""
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return 1, ""
+    return proc.returncode, proc.stdout
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """What the running Python says about itself and its platform (override in tests)."""
+
+    system: str
+    release: str
+    machine: str
+    mac_ver: str  # platform.mac_ver()[0]: "" off macOS, "10.16" from an old-SDK build
+    python_version: str
+    python_implementation: str
+    python_build: str
+    executable: str
+    prefix: str
+
+    @classmethod
+    def current(cls) -> Interpreter:
+        return cls(
+            system=platform.system(),
+            release=platform.release(),
+            machine=platform.machine(),
+            mac_ver=platform.mac_ver()[0],
+            python_version=platform.python_version(),
+            python_implementation=platform.python_implementation(),
+            python_build=" ".join(platform.python_build()),
+            executable=sys.executable,
+            prefix=sys.prefix,
+        )
+
+
+def _safe(run: Runner, argv: list[str]) -> tuple[int, str]:
+    """Call an injected runner; a runner that raises counts as a missing command."""
+    try:
+        rc, out = run(argv)
+    except Exception:  # a probe never crashes the verifier
+        return MISSING_COMMAND_RC, ""
+    return rc, (out or "").strip()
+
+
+def sysctl_value(run: Runner, name: str) -> str | None:
+    """`sysctl -n NAME`, or None when sysctl is missing, fails or prints nothing."""
+    rc, out = _safe(run, ["sysctl", "-n", name])
+    return out if rc == 0 and out else None
+
+
+def sysctl_flag(run: Runner, name: str) -> bool | None:
+    """A 0/1 sysctl. An unknown key (sysctl ran and failed) is False: Apple documents that
+    hw.optional.arm64 and sysctl.proc_translated simply do not exist where the answer is no
+    (Intel Macs, older macOS). A missing sysctl command or odd output is None."""
+    rc, out = _safe(run, ["sysctl", "-n", name])
+    if rc == MISSING_COMMAND_RC:
+        return None
+    if rc != 0:
+        return False
+    if out in ("0", "1"):
+        return out == "1"
+    return None
+
+
+_VERSION_RE = re.compile(r"^\d+(?:\.\d+){0,2}$")
+COMPAT_VERSION = "10.16"  # what macOS says to binaries built against a pre-11 SDK
+
+
+def _clean_version(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text if _VERSION_RE.match(text) else None
+
+
+def macos_version(run: Runner, interp: Interpreter) -> str | None:
+    """The real macOS product version, never "10.16".
+
+    Prefer `sw_vers -productVersion`. A Python built against an old SDK (and any process with
+    SYSTEM_VERSION_COMPAT=1) is told "10.16"; like pypa/packaging (tags.py, mac_platforms) we
+    then re-ask with SYSTEM_VERSION_COMPAT=0, through the runner.
+    """
+    candidates = (
+        ["sw_vers", "-productVersion"],
+        ["env", "SYSTEM_VERSION_COMPAT=0", "sw_vers", "-productVersion"],
+        [
+            "env",
+            "SYSTEM_VERSION_COMPAT=0",
+            interp.executable,
+            "-sS",
+            "-c",
+            "import platform; print(platform.mac_ver()[0])",
+        ],
+    )
+    for argv in candidates:
+        rc, out = _safe(run, argv)
+        version = _clean_version(out) if rc == 0 else None
+        if version and version != COMPAT_VERSION:
+            return version
+    version = _clean_version(interp.mac_ver)
+    return version if version and version != COMPAT_VERSION else None
+
+
+def conda_facts(prefix: str, environ: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """(conda_prefix, conda_subdir): the prefix when it holds conda-meta/, and the platform
+    subdir of its python package record (conda-meta/python-*.json "subdir"), else CONDA_SUBDIR."""
+    meta = Path(prefix) / "conda-meta"
+    if not meta.is_dir():
+        return None, environ.get("CONDA_SUBDIR") or None
+    subdir = None
+    for record in sorted(meta.glob("python-[0-9]*.json")):
+        try:
+            data = json.loads(record.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and isinstance(data.get("subdir"), str) and data["subdir"]:
+            subdir = data["subdir"]
+            break
+    return prefix, subdir or environ.get("CONDA_SUBDIR") or None
+
+
+def relevant_env(environ: Mapping[str, str]) -> dict[str, str]:
+    return {
+        k: str(v)
+        for k, v in sorted(environ.items())
+        if k in ENV_NAMES or k.startswith(ENV_PREFIXES)
+    }
+
+
+def darwin_facts(run: Runner, interp: Interpreter) -> dict[str, Any]:
+    """macOS-only probes: product version, arm64 hardware, Rosetta, chip, VM."""
+    return {
+        "macos_version": macos_version(run, interp),
+        # 1 on Apple silicon even for an x86_64 process under Rosetta
+        "hardware_arm64": sysctl_flag(run, "hw.optional.arm64"),
+        # 1 when this process is translated by Rosetta 2 (Apple: "About the Rosetta
+        # translation environment")
+        "translated": sysctl_flag(run, "sysctl.proc_translated"),
+        # under Rosetta this reads "VirtualApple @ 2.50GHz processor", not the chip's name
+        "chip": sysctl_value(run, "machdep.cpu.brand_string"),
+        "virtual_machine": sysctl_flag(run, "kern.hv_vmm_present"),
+    }
+
+
+def gather_host(
+    run: Runner | None = None,
+    environ: Mapping[str, str] | None = None,
+    *,
+    interpreter: Interpreter | None = None,
+) -> Facts:
     """Probe this host (OS, macOS version, arch, Rosetta, chip, Python, conda), without torch.
 
-    Implemented in the host-facts work; torch facts come from verify.worker's probe.
+    Every command goes through `run` (argv -> (rc, stdout)); a missing command or a failure
+    leaves the fact None. On Linux and Windows no command runs at all. Torch facts come from
+    verify.worker's probe and are merged in later.
     """
-    raise NotImplementedError
+    run = run_command if run is None else run
+    environ = os.environ if environ is None else environ
+    interp = Interpreter.current() if interpreter is None else interpreter
+    conda_prefix, conda_subdir = conda_facts(interp.prefix, environ)
+    fields: dict[str, Any] = {
+        "source": "host",
+        "os": interp.system or None,
+        "os_release": interp.release or None,
+        "machine": interp.machine or None,
+        "python_version": interp.python_version or None,
+        "python_implementation": interp.python_implementation or None,
+        "python_build": interp.python_build or None,
+        "python_executable": interp.executable or None,
+        "conda_prefix": conda_prefix,
+        "conda_subdir": conda_subdir,
+        "env": relevant_env(environ),
+    }
+    if interp.system == "Darwin":
+        fields.update(darwin_facts(run, interp))
+    return Facts(**fields)

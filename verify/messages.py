@@ -149,3 +149,46 @@ TRAINING_DID_NOT_LEARN_FIX = Fix(
     ("nox -s install",),
     PYTORCH_ISSUES_URL,
 )
+
+
+# --- full tier: ops.sweep and perf.* (issue 7) ---------------------------------------------------
+# The MPS fallback message: aten/src/ATen/mps/MPSFallback.mm ("... is not currently implemented
+# for the MPS device ... set the environment variable `PYTORCH_ENABLE_MPS_FALLBACK=1` ...").
+OPS_UNSUPPORTED_CAUSE = (
+    "This PyTorch has no {device} kernel for {count} common operation(s): {ops}. Code that uses "
+    "them stops with NotImplementedError on this device."
+)
+OPS_UNSUPPORTED_FIX = Fix(
+    "Set PYTORCH_ENABLE_MPS_FALLBACK=1 so those operations run on the CPU (slower), or upgrade "
+    "PyTorch: newer releases implement more operations on MPS.",
+    ("export PYTORCH_ENABLE_MPS_FALLBACK=1",),
+    "https://github.com/pytorch/pytorch/issues/77764",
+)
+OPS_WRONG_CAUSE = (
+    "{count} operation(s) gave results on {device} that differ from the CPU beyond the dtype's "
+    "tolerance: {ops} (largest error {err:.3g} in {worst})."
+)
+OPS_ERROR_CAUSE = (
+    "{count} operation(s) that work on the CPU raised an error on {device}: {ops}."
+)
+OPS_WRONG_FIX = Fix(
+    "Update PyTorch and macOS (or the NVIDIA driver); if it persists, report it to PyTorch with "
+    "this report's ops.sweep data. Until then run the listed operations on the CPU.",
+    ("nox -s install",),
+    PYTORCH_ISSUES_URL,
+)
+PERF_SLOW_CAUSE = (
+    "The {kind} on this {chip} runs far below what the chip normally reaches (under {pct}% of "
+    "its peak): {what}."
+)
+PERF_SLOW_FIX = Fix(
+    "Plug the Mac into power, turn off Low Power Mode (System Settings > Battery), let it cool, "
+    "quit other apps that use the GPU (Activity Monitor > Window > GPU History), then run the "
+    "full check again.",
+    ("python -m verify --level full",),
+)
+PERF_SLOW_FIX_CUDA = Fix(
+    "Look for other processes on the GPU and for power caps, locked clocks or thermal "
+    "throttling (nvidia-smi -q -d PERFORMANCE,CLOCK,POWER), then run the full check again.",
+    ("nvidia-smi", "python -m verify --level full --device cuda"),
+)

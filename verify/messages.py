@@ -192,3 +192,237 @@ PERF_SLOW_FIX_CUDA = Fix(
     "throttling (nvidia-smi -q -d PERFORMANCE,CLOCK,POWER), then run the full check again.",
     ("nvidia-smi", "python -m verify --level full --device cuda"),
 )
+
+
+# --- host facts and rules (verify.rules: host.*, torch.*, mps.*) ------------------------------
+MINIFORGE_URL = "https://github.com/conda-forge/miniforge"
+GITHUB_RUNNER_LIMITS_URL = (
+    "https://docs.github.com/en/actions/reference/runners/github-hosted-runners"
+    "#limitations-for-arm64-macos-runners"
+)
+SOFTWARE_UPDATE = "System Settings > General > Software Update"
+CHECK_PYTHON_ARCH = 'python -c "import platform; print(platform.machine())"'
+
+ROSETTA_FIX = Fix(
+    "Use a native arm64 Python: install Miniforge for arm64 (or an arm64 Python from "
+    "python.org / Homebrew in /opt/homebrew), make sure it prints 'arm64', then recreate the "
+    "environment. In an existing conda, CONDA_SUBDIR=osx-arm64 forces arm64 packages.",
+    (
+        "curl -fsSLO https://github.com/conda-forge/miniforge/releases/latest/download/"
+        "Miniforge3-MacOSX-arm64.sh",
+        "bash Miniforge3-MacOSX-arm64.sh",
+        CHECK_PYTHON_ARCH,
+        "CONDA_SUBDIR=osx-arm64 nox -s install",
+    ),
+    MINIFORGE_URL,
+)
+
+
+def rosetta(machine: str, chip: str | None) -> str:
+    where = f" on {chip}" if chip and not chip.startswith("VirtualApple") else ""
+    return (
+        f"This Python is an {machine} build running under Rosetta 2 on Apple silicon{where}: "
+        "PyTorch's MPS backend needs a native arm64 process, and PyPI's newest x86_64 macOS "
+        "wheel is torch 2.2.2."
+    )
+
+
+def rosetta_stuck_torch(torch_version: str) -> str:
+    return (
+        f"torch {torch_version} is an x86_64 build: an x86_64 (Rosetta) Python cannot get a "
+        "PyTorch newer than 2.2.2 from PyPI, the last release with macOS x86_64 wheels, and gets "
+        "no working MPS."
+    )
+
+
+def not_macos(os_name: str) -> tuple[str, Fix]:
+    return (
+        f"MPS (Apple Metal) exists only on macOS with Apple silicon; this host runs {os_name}.",
+        Fix(
+            "Run without --expect-mps to verify CUDA or the CPU here, or run the verifier on an "
+            "Apple silicon Mac.",
+            ("python -m verify",),
+        ),
+    )
+
+
+INTEL_MAC_CAUSE = (
+    "This is an Intel Mac: PyTorch's MPS backend is built for Apple silicon, and PyPI stopped "
+    "shipping macOS x86_64 wheels after torch 2.2.2."
+)
+INTEL_MAC_FIX = Fix(
+    "Use an Apple silicon Mac for MPS, or run without --expect-mps to verify PyTorch on the CPU.",
+    ("python -m verify --device cpu",),
+)
+
+
+def macos_too_old_for_mps(version: str) -> tuple[str, Fix]:
+    return (
+        f"macOS {version} is older than 12.3, the first release with the Metal Performance "
+        "Shaders Graph that PyTorch's MPS backend needs.",
+        Fix(
+            f"Update macOS ({SOFTWARE_UPDATE}); PyTorch 2.9+ needs macOS 14 or newer for MPS.",
+            ("softwareupdate --list",),
+        ),
+    )
+
+
+def macos_limits_torch(version: str, first_unsupported: str, floor: str) -> tuple[str, Fix]:
+    return (
+        f"macOS {version} is older than {floor}, which PyTorch {first_unsupported} and newer "
+        f"need for MPS: upgrading PyTorch past {first_unsupported} would lose MPS here.",
+        Fix(
+            f"Update macOS to {floor} or newer ({SOFTWARE_UPDATE}), or keep PyTorch below "
+            f"{first_unsupported}.",
+            ("softwareupdate --list",),
+        ),
+    )
+
+
+def macos_compat_shim() -> tuple[str, Fix]:
+    return (
+        "macOS reported its version as 10.16: this Python was built against a pre-Big Sur SDK "
+        "(or SYSTEM_VERSION_COMPAT=1 is set), so the real version is hidden.",
+        Fix(
+            "Read the real version with sw_vers and use a current Python build (Miniforge, "
+            "python.org 3.10+); unset SYSTEM_VERSION_COMPAT.",
+            ("sw_vers -productVersion",),
+        ),
+    )
+
+
+def torch_needs_newer_macos(
+    torch_version: str, floor: str, macos: str, first_unsupported: str, *, conda: bool
+) -> tuple[str, Fix]:
+    install = (
+        f'conda install -c conda-forge "pytorch<{first_unsupported}"'
+        if conda
+        else f'python -m pip install "torch<{first_unsupported}"'
+    )
+    return (
+        f"torch {torch_version}'s MPS backend needs macOS {floor} or newer; this Mac runs "
+        f"macOS {macos}, so torch finds no MPS device.",
+        Fix(
+            f"Update macOS to {floor} or newer ({SOFTWARE_UPDATE}), or install a PyTorch older "
+            f"than {first_unsupported}, whose MPS backend still supports macOS {macos}.",
+            (install,),
+        ),
+    )
+
+
+def torch_older_than_mps(torch_version: str) -> tuple[str, Fix]:
+    return (
+        f"torch {torch_version} predates the MPS backend, which first shipped in PyTorch 1.12.",
+        Fix("Install a current PyTorch with the project's installer.", ("nox -s install",)),
+    )
+
+
+PIP_TORCH_IN_CONDA_CAUSE = (
+    "PyTorch was installed with pip into a conda environment: conda does not track it, and its "
+    "bundled libraries (e.g. libomp) can clash with conda's packages ('OMP: Error #15')."
+)
+PIP_TORCH_IN_CONDA_FIX = Fix(
+    "Replace the pip copy with conda-forge's pytorch.",
+    ("python -m pip uninstall -y torch", "conda install -c conda-forge pytorch"),
+)
+PYTORCH_CHANNEL_CAUSE = (
+    "PyTorch comes from the old `pytorch` conda channel, which stopped publishing at 2.5 "
+    "(pytorch/pytorch#138506): it will never get newer releases or fixes."
+)
+PYTORCH_CHANNEL_FIX = Fix(
+    "Install PyTorch from conda-forge instead.",
+    ("conda install -c conda-forge --override-channels pytorch",),
+    "https://github.com/pytorch/pytorch/issues/138506",
+)
+
+
+def torch_import_failed(error: str) -> tuple[str, Fix]:
+    if "incompatible architecture" in error or "mach-o" in error.lower():
+        return (
+            f"PyTorch is installed for a different CPU architecture than this Python: {error}",
+            ROSETTA_FIX,
+        )
+    if "No module named" in error and "torch" in error:
+        return ("PyTorch is not installed in this Python environment.", INSTALL_WITH_NOX)
+    return (f"PyTorch is installed but cannot be imported: {error}", INSTALL_WITH_NOX)
+
+
+def python_unsupported_by_any_torch(python: str, newest_range: str) -> tuple[str, Fix]:
+    return (
+        f"No PyTorch release ships wheels for Python {python} (the newest supports "
+        f"{newest_range}), so PyTorch cannot be installed into this Python.",
+        Fix(
+            f"Use a Python in {newest_range}: the project's installer creates one.",
+            ("nox -s install",),
+        ),
+    )
+
+
+def python_limits_torch(python: str, newest: str, newest_range: str) -> tuple[str, Fix]:
+    return (
+        f"PyTorch {newest}, the newest release, supports Python {newest_range}, not "
+        f"{python}: this Python is stuck with older PyTorch releases and their MPS bugs.",
+        Fix(
+            f"Recreate the environment with a Python in {newest_range}.",
+            ("nox -s install",),
+        ),
+    )
+
+
+def mps_not_built(torch_version: str, *, rosetta_process: bool) -> tuple[str, Fix]:
+    if rosetta_process:
+        return (
+            f"torch {torch_version} was built without MPS: it is an x86_64 build running "
+            "under Rosetta.",
+            ROSETTA_FIX,
+        )
+    return (
+        f"torch {torch_version} was built without MPS (an x86_64 / osx-64 build, a CPU-only "
+        "build, or a source build without USE_MPS).",
+        Fix(
+            "Install an osx-arm64 PyTorch from conda-forge or PyPI's macosx arm64 wheel into a "
+            "native arm64 Python.",
+            ("nox -s install",),
+        ),
+    )
+
+
+def mps_unavailable_vm(reason: str) -> tuple[str, Fix]:
+    return (
+        "This macOS runs in a virtual machine, which has no Metal GPU that MPS can use "
+        "(GitHub's arm64 macOS runners document: 'Metal Performance Shaders (MPS) are not "
+        f"supported'){reason}.",
+        Fix(
+            "Run on a bare-metal Apple silicon Mac (or a self-hosted runner), or verify the CPU "
+            "path here.",
+            ("python -m verify --device cpu",),
+            GITHUB_RUNNER_LIMITS_URL,
+        ),
+    )
+
+
+def mps_available_in_vm() -> tuple[str, Fix]:
+    return (
+        "torch reports MPS available inside a virtual machine, where allocations usually fail "
+        "('MPS backend out of memory ... Tried to allocate 256 bytes'), as on GitHub's macOS "
+        "runners (actions/runner-images#9918).",
+        Fix(
+            "Trust the device checks below, not is_available(); for real MPS runs use a "
+            "bare-metal Mac or a self-hosted runner.",
+            ("python -m verify --level standard",),
+            GITHUB_RUNNER_LIMITS_URL,
+        ),
+    )
+
+
+def mps_unavailable_no_device(reason: str) -> tuple[str, Fix]:
+    return (
+        "PyTorch has MPS and macOS is new enough, but this process sees no Metal device: "
+        "typically a sandbox, container or remote session without GPU access "
+        f"(pytorch/pytorch#167679){reason}.",
+        Fix(
+            "Run from a normal Terminal session on the Mac itself (outside any sandbox), and "
+            "check that macOS lists a Metal-capable GPU.",
+            ("system_profiler SPDisplaysDataType",),
+        ),
+    )

@@ -1,0 +1,431 @@
+"""Parse what people paste: `python -m torch.utils.collect_env` text, our JSON report or facts.
+
+Text in, `Pasted` out; no I/O. A fact the text does not show stays None ("unknown"): nothing is
+guessed. The collect_env formats this reads (torch/utils/collect_env.py, pytorch/pytorch):
+
+- every release: "PyTorch version: X" ("N/A" when `import torch` failed), "Is debug build:",
+  "CUDA used to build PyTorch:", "OS: ...", "Python version: ...", "Is CUDA available:",
+  "GPU models and configuration:", "Versions of relevant libraries:" then "[pip3] torch==X" and
+  "[conda] name version build channel" lines (`conda list | grep ...`).
+- OS line: "Mac OSX 10.15.5 (x86_64)" (torch <= 1.7), "macOS 13.4 (arm64)" (1.8 on), the
+  parenthesised word being the interpreter's platform.machine(); Linux "Ubuntu 22.04.3 LTS
+  (x86_64)"; Windows "Microsoft Windows 11 Pro".
+- "Python version: 3.8 (64-bit runtime)" (<= 1.7), then sys.version on one line:
+  "3.10.9 (main, Mar  1 2023, 12:33:47) [Clang 14.0.6 ] (64-bit runtime)".
+- "Python platform: macOS-13.4-arm64-arm-64bit" (1.8 on; platform.platform(), which says
+  "macOS-10.16-..." for an interpreter built against an old SDK: not a real macOS version), with a
+  "-Mach-O" tail on Python 3.13.
+- "CPU:" then the CPU section on the next lines (2.0 on): on macOS `sysctl -n
+  machdep.cpu.brand_string`, e.g. "Apple M1 Pro" (the hardware, also under Rosetta: pytorch/pytorch
+  #146236 shows "OS: macOS 15.3 (x86_64)" with "CPU: Apple M2 Pro"), "Apple M1 (Virtual)" in a
+  macOS VM; on Linux lscpu output.
+
+Rosetta 2 shows up as an x86_64 interpreter (OS line "(x86_64)", Python platform "-x86_64-") on
+Apple silicon hardware (CPU line "Apple M..."): hardware_arm64=True, translated=True. An arm64
+interpreter is never translated. Intel MKL / intel-openmp in a macOS conda env prove an osx-64 env
+(those packages are built for x86_64 only).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from verify.errors import InputError
+from verify.facts import Facts
+from verify.known_errors import KnownError, explain_all
+
+MAX_CHARS = 5 * 1024 * 1024
+PASTED = "pasted"
+Kind = Literal["collect_env", "report", "facts", "errors-only"]
+
+WHAT_TO_PASTE = (
+    "Paste the output of `python -m torch.utils.collect_env`, a `python -m verify --json` report "
+    "or `python -m verify facts` output, and the error message."
+)
+
+
+@dataclass(frozen=True)
+class Pasted:
+    kind: Kind
+    facts: Facts
+    errors: list[KnownError] = field(default_factory=list)
+    report: dict[str, Any] | None = None
+
+
+# --- entry point ---------------------------------------------------------------------------------
+
+
+def parse(text: str) -> Pasted:
+    """Recognise what was pasted; InputError (one line) when nothing usable is in it."""
+    if not isinstance(text, str):
+        raise InputError("the input is not text", WHAT_TO_PASTE)
+    if len(text) > MAX_CHARS:
+        raise InputError(f"the input is larger than {MAX_CHARS // (1024 * 1024)} MB", WHAT_TO_PASTE)
+    if not text.strip():
+        raise InputError("the input is empty", WHAT_TO_PASTE)
+    if _looks_binary(text):
+        raise InputError("the input is binary data, not text", WHAT_TO_PASTE)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    body = _json_body(text)
+    if body is not None:
+        return _parse_json(body)
+    errors = explain_all(text)
+    fields = _collect_env_fields(text)
+    repl = _repl_facts(text)
+    if fields:
+        facts = _facts_from_fields(fields, text)
+        facts = _merge_known(facts, repl)
+        facts = _merge_known(facts, _facts_from_errors(errors))
+        return Pasted("collect_env", facts, errors)
+    if errors or repl:
+        facts = _merge_known(Facts(source=PASTED), repl)
+        facts = _merge_known(facts, _facts_from_errors(errors))
+        return Pasted("errors-only", facts, errors)
+    raise InputError(
+        "no collect_env output, verify report or known MPS error in the input", WHAT_TO_PASTE
+    )
+
+
+def _looks_binary(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    sample = text[:65536]
+    odd = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f\v\x1b") or c == "\ufffd")
+    return odd > max(8, len(sample) // 20)
+
+
+# --- JSON: our report (schema 1) or our facts ----------------------------------------------------
+
+_FENCE_JSON = re.compile(r"```[ \t]*(?:json|JSON)?[ \t]*\n(\{.*?)\n[ \t]*```", re.DOTALL)
+
+
+def _json_body(text: str) -> str | None:
+    """The JSON document in the text: the whole text, or a fenced ```json block; else None."""
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        return stripped
+    m = _FENCE_JSON.search(text)
+    if m and ('"schema"' in m.group(1) or '"facts_schema"' in m.group(1)):
+        return m.group(1)
+    return None
+
+
+def _parse_json(body: str) -> Pasted:
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        where = (
+            f" (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            if isinstance(exc, json.JSONDecodeError)
+            else ""
+        )
+        raise InputError(
+            f"the input looks like JSON but is not valid or is cut off{where}",
+            "Paste the whole file.",
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError("the JSON input is not an object", WHAT_TO_PASTE)
+    if "schema" in data:
+        if data.get("schema") != 1 or not isinstance(data.get("host"), dict):
+            raise InputError(
+                f"unsupported report (schema {data.get('schema')!r}, or no 'host' object)",
+                "Paste a report from `python -m verify --json -` (schema 1).",
+            )
+        facts = _facts_from_mapping(data["host"])
+        checks = data.get("checks")
+        if checks is not None and not isinstance(checks, list):
+            raise InputError("the report's 'checks' is not a list", "Paste the whole report.")
+        errors = _errors_in_report(data)
+        return Pasted("report", facts, errors, report=data)
+    known = {f for f in Facts.__dataclass_fields__ if f != "source"}
+    if "facts_schema" in data or (data and known & set(data)):
+        return Pasted("facts", _facts_from_mapping(data), [])
+    raise InputError("the JSON input is neither a verify report nor verify facts", WHAT_TO_PASTE)
+
+
+def _facts_from_mapping(data: dict[str, Any]) -> Facts:
+    try:
+        return Facts.from_dict(data, source=PASTED)
+    except (ValueError, TypeError) as exc:
+        raise InputError(
+            f"the facts in the input are not valid: {exc}",
+            "Create them with `python -m verify facts`.",
+        ) from None
+
+
+def _errors_in_report(data: dict[str, Any]) -> list[KnownError]:
+    texts = []
+    for check in data.get("checks") or []:
+        if isinstance(check, dict):
+            texts.extend(str(check.get(k, "")) for k in ("detail", "cause"))
+    return explain_all("\n".join(texts))
+
+
+# --- collect_env text ----------------------------------------------------------------------------
+
+# "Key: value" lines collect_env prints; the key set is closed, so chatter rarely matches.
+_KEYS = {
+    "PyTorch version": "torch_version",
+    "Is debug build": "debug",
+    "CUDA used to build PyTorch": "cuda_built",
+    "ROCM used to build PyTorch": "rocm_built",
+    "OS": "os",
+    "Python version": "python_version",
+    "Python platform": "python_platform",
+    "Is CUDA available": "cuda_available",
+    "GPU models and configuration": "gpu",
+    "Libc version": "libc",
+    "Clang version": "clang",
+    "GCC version": "gcc",
+    "CMake version": "cmake",
+}
+# Optional decorations people's pastes add before a line: quote marks, list bullets, backticks.
+_PREFIX = r"^[ \t]*(?:>[ \t]*)*(?:[-*][ \t]+)?`?"
+_LINE = re.compile(
+    _PREFIX + r"(" + "|".join(re.escape(k) for k in _KEYS) + r"):[ \t]*(.*?)`?[ \t]*$", re.MULTILINE
+)
+_CPU_HEADER = re.compile(_PREFIX + r"CPU:[ \t]*$", re.MULTILINE)
+_PKG = re.compile(_PREFIX + r"\[(pip3?|conda)\][ \t]+(.*?)[ \t]*$", re.MULTILINE)
+# The fields only collect_env prints; a text needs one of them (not just "OS:") to count as one.
+_STRONG = {"torch_version", "debug", "cuda_built", "python_platform", "cuda_available"}
+
+
+_BLOCK_START = re.compile(
+    _PREFIX + r"PyTorch version:.*\n(?:.*\n){0,2}?.*Is debug build:", re.MULTILINE
+)
+
+
+def _collect_env_fields(text: str) -> dict[str, str]:
+    """The collect_env fields: from its block (which starts at "PyTorch version:" just before
+    "Is debug build:") first, so a "PyTorch version: ..." the user printed earlier cannot win."""
+    found: dict[str, str] = {}
+    block = _BLOCK_START.search(text)
+    regions = [text[block.start() :], text] if block else [text]
+    for region in regions:
+        for m in _LINE.finditer(region):
+            found.setdefault(_KEYS[m.group(1)], m.group(2).strip())  # the first occurrence wins
+    if not _STRONG & set(found):
+        return {}
+    cpu = _cpu_line(text)
+    if cpu:
+        found["cpu"] = cpu
+    return found
+
+
+def _cpu_line(text: str) -> str | None:
+    """The line after "CPU:" (macOS: the brand string), or lscpu's "Model name:" on Linux."""
+    m = _CPU_HEADER.search(text)
+    if not m:
+        return None
+    rest = text[m.end() :].lstrip("\n")
+    block = rest.split("\n\n", 1)[0]
+    model = re.search(r"^[ \t]*Model name:[ \t]*(.+?)[ \t]*$", block, re.MULTILINE)
+    if model:
+        return model.group(1)
+    first = block.split("\n", 1)[0].strip().strip("`").strip()
+    if not first or first.startswith("Architecture:") or first.startswith("Versions of"):
+        return None
+    return first
+
+
+_YES = {"true": True, "yes": True, "false": False, "no": False}
+_UNKNOWN = {"", "n/a", "could not collect", "none", "no cuda", "unknown"}
+_OS_LINE = re.compile(
+    r"^(?:macOS|Mac OSX|Mac OS X)[ \t]+(\d+(?:\.\d+){0,2})[ \t]*(?:\(([\w-]+)\))?"
+)
+_PLATFORM_MAC = re.compile(r"^macOS-(\d+(?:\.\d+){0,2})-(arm64|x86_64|i386)\b")
+_PLATFORM_LINUX = re.compile(r"^Linux-(\S+?)-(x86_64|aarch64|arm64|ppc64le|s390x)(?:-|$)")
+_PY_VERSION = re.compile(r"^(\d+\.\d+(?:\.\d+)?(?:[a-z]+\d*)?)\b[ \t]*(.*)$")
+_MACHINE = {"arm64": "arm64", "aarch64": "aarch64", "x86_64": "x86_64", "amd64": "x86_64"}
+# Intel-only conda packages: present in a macOS env only when the env is osx-64.
+_X86_ONLY_CONDA = {"mkl", "mkl-service", "mkl_fft", "mkl_random", "intel-openmp", "mkl-include"}
+
+
+def _value(raw: str | None) -> str | None:
+    if raw is None or raw.strip().lower() in _UNKNOWN:
+        return None
+    return raw.strip()
+
+
+def _facts_from_fields(f: dict[str, str], text: str) -> Facts:
+    kw: dict[str, Any] = {"source": PASTED}
+    os_raw = f.get("os", "")
+    plat = f.get("python_platform", "")
+    machines: set[str] = set()
+
+    mac_os = _OS_LINE.match(os_raw)
+    mac_plat = _PLATFORM_MAC.match(plat)
+    linux_plat = _PLATFORM_LINUX.match(plat)
+    if mac_os or mac_plat or plat.startswith("Darwin"):
+        kw["os"] = "Darwin"
+    elif linux_plat or os_raw.lower().startswith(
+        (
+            "linux",
+            "ubuntu",
+            "debian",
+            "centos",
+            "fedora",
+            "red hat",
+            "rocky",
+            "arch linux",
+            "amazon linux",
+        )
+    ):
+        kw["os"] = "Linux"
+    elif os_raw.lower().startswith(("microsoft windows", "windows")) or plat.startswith("Windows"):
+        kw["os"] = "Windows"
+
+    versions = []
+    if mac_os:
+        versions.append(mac_os.group(1))
+        if mac_os.group(2):
+            machines.add(mac_os.group(2))
+    if mac_plat:
+        versions.append(mac_plat.group(1))
+        machines.add(mac_plat.group(2))
+    # "10.16" is what an old-SDK Python is told for any macOS 11+: never a real version.
+    real = [v for v in versions if v != "10.16"]
+    if real:
+        kw["macos_version"] = real[0]
+    if linux_plat:
+        kw["os_release"] = linux_plat.group(1)
+        machines.add(linux_plat.group(2))
+    elif kw.get("os") == "Linux":
+        m = re.search(r"\((x86_64|aarch64|ppc64le|s390x)\)\s*$", os_raw)
+        if m:
+            machines.add(m.group(1))
+    machines = {_MACHINE.get(m, m) for m in machines if m != "i386"}
+    if len(machines) == 1:
+        kw["machine"] = machines.pop()
+
+    py = _PY_VERSION.match(f.get("python_version", "").strip())
+    if py:
+        kw["python_version"] = py.group(1)
+        if py.group(2):
+            kw["python_build"] = py.group(2)
+        if "PyPy" in py.group(2):
+            kw["python_implementation"] = "PyPy"
+
+    torch_raw = f.get("torch_version", "")
+    if torch_raw and torch_raw.strip().lower() == "n/a":
+        kw["torch_import_error"] = (
+            "import torch failed (collect_env printed 'PyTorch version: N/A')"
+        )
+    elif _value(torch_raw):
+        kw["torch_version"] = torch_raw.split()[0]
+    cuda = _value(f.get("cuda_built"))
+    if cuda:
+        kw["cuda_version"] = cuda
+    avail = _YES.get(f.get("cuda_available", "").strip().lower())
+    if avail is not None:
+        kw["cuda_available"] = avail
+    gpu = _value(f.get("gpu"))
+    if gpu:
+        kw["gpu_name"] = re.sub(r"^GPU \d+:\s*", "", gpu)
+
+    cpu = f.get("cpu")
+    if kw.get("os") == "Darwin":
+        kw.update(_mac_hardware(cpu, kw.get("machine")))
+    elif cpu:
+        kw["chip"] = cpu
+
+    kw.update(_packages(text, kw.get("os")))
+    return Facts(**kw)
+
+
+def _mac_hardware(cpu: str | None, machine: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if machine == "arm64":
+        # an arm64 process runs only on Apple silicon, and never under Rosetta
+        out.update(hardware_arm64=True, translated=False)
+    if not cpu:
+        return out
+    out["chip"] = cpu
+    if re.match(r"Apple M\d", cpu):
+        out["hardware_arm64"] = True
+        out["gpu_name"] = re.sub(r"\s*\(Virtual\)\s*$", "", cpu)
+        if "(Virtual)" in cpu:
+            out["virtual_machine"] = True
+        if machine == "x86_64":
+            out["translated"] = True
+    elif re.match(r"Intel\(R\)|Intel ", cpu):
+        # machdep.cpu.brand_string names the real chip even under Rosetta (Apple M...): an Intel
+        # brand string is an Intel Mac, where nothing is translated.
+        out["hardware_arm64"] = False
+        out["translated"] = False
+    return out
+
+
+def _packages(text: str, os_name: str | None) -> dict[str, Any]:
+    """torch_source and conda_subdir from the "[pip3] ..." / "[conda] ..." lines.
+
+    `conda list` columns are name, version, build, channel; the channel column is empty for the
+    defaults channel, "pypi" for pip-installed packages, or a URL ending in the subdir.
+    """
+    out: dict[str, Any] = {}
+    conda_names = set()
+    for m in _PKG.finditer(text):
+        tool, parts = m.group(1), m.group(2).split()
+        if not parts:
+            continue
+        if tool != "conda":
+            if re.match(r"torch\s*@\s*file:", m.group(2)):
+                out.setdefault("torch_source", "local")
+            continue
+        conda_names.add(parts[0].lower())
+        if parts[0] in ("pytorch", "torch") and len(parts) >= 4:
+            channel = parts[3].rstrip("/")
+            sub = re.search(r"/(osx-arm64|osx-64|linux-64|linux-aarch64|win-64)$", channel)
+            if sub:
+                out["conda_subdir"] = sub.group(1)
+                channel = channel[: sub.start()]
+            out["torch_source"] = channel.rsplit("/", 1)[-1]
+    if os_name == "Darwin" and "conda_subdir" not in out and conda_names & _X86_ONLY_CONDA:
+        out["conda_subdir"] = "osx-64"
+    return out
+
+
+# --- REPL lines and error messages ---------------------------------------------------------------
+
+_REPL = re.compile(
+    r"torch\.backends\.mps\.(is_available|is_built)\(\)\s*(?:(?:==|->|:|=|#)\s*|\n[ \t]*)"
+    r"(True|False)\b"
+)
+
+
+def _repl_facts(text: str) -> Facts:
+    """`>>> torch.backends.mps.is_available()` followed by its printed answer, and similar."""
+    kw: dict[str, Any] = {}
+    for m in _REPL.finditer(text):
+        key = "mps_available" if m.group(1) == "is_available" else "mps_built"
+        kw.setdefault(key, m.group(2) == "True")
+    if kw.get("mps_available") is True:
+        kw.setdefault("mps_built", True)
+    return Facts(source=PASTED, **kw)
+
+
+def _facts_from_errors(errors: list[KnownError]) -> Facts:
+    """What torch's own messages prove about the MPS build (see known_errors for their sources)."""
+    kw: dict[str, Any] = {}
+    for e in errors:
+        if e.id in ("mps.not_built", "mps.not_linked"):
+            kw.update(mps_built=False, mps_available=False)
+        elif e.id == "mps.macos_too_old":
+            # printed by MPS code (MPSDevice / EmptyTensor), which exists only in an MPS build
+            kw.update(mps_built=True, mps_available=False, mps_unavailable_reason=e.match)
+    return Facts(source=PASTED, **kw)
+
+
+def _merge_known(base: Facts, extra: Facts) -> Facts:
+    """base, with extra's known fields filled in where base does not know them."""
+    changes = {}
+    for name in Facts.__dataclass_fields__:
+        if name in ("source", "env"):
+            continue
+        value = getattr(extra, name)
+        if value is not None and getattr(base, name) is None:
+            changes[name] = value
+    return base.merged(**changes) if changes else base

@@ -93,7 +93,8 @@ def _apple(chip: str, cores: int, tflops: float, gbs: float, source: str, *,
 
 # (pattern matched against the device name, peak). First match wins: most specific first.
 # Apple names come from sysctl machdep.cpu.brand_string ("Apple M2 Pro"); NVIDIA names from
-# torch.cuda.get_device_name() ("NVIDIA H100 80GB HBM3", "NVIDIA H100 PCIe", "NVIDIA A100-SXM4-80GB").
+# torch.cuda.get_device_name(): "NVIDIA H100 80GB HBM3", "NVIDIA H100 PCIe",
+# "NVIDIA A100-SXM4-80GB".
 TABLE: tuple[tuple[re.Pattern[str], Peak], ...] = tuple(
     (re.compile(p, re.IGNORECASE), peak)
     for p, peak in (

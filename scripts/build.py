@@ -1,0 +1,447 @@
+"""Build the conda recipes in recipes/ into a local channel (./channel, git-ignored).
+
+    python -m scripts.build [RECIPE ...] [--channel DIR] [--builder rattler-build|conda-build]
+    nox -s build [-- RECIPE ...]
+
+Plain functions make a BuildPlan (which builder, which recipes, the exact commands, what is
+refused and why); ``execute`` runs it and indexes the channel; ``main`` is what nox calls.
+
+- Builder: rattler-build (the native builder of v1 recipes) or conda-build (which builds v1
+  recipes through py-rattler-build), found on PATH. Neither: exit 2 with one line.
+- The two pytorch recipes link against the macOS SDK (Metal) and are osx-arm64 only: on any
+  other host they are refused with the reason. The noarch torch-mps-verify recipe builds anywhere.
+- Without RECIPE arguments: every recipe this host can build, except the hours-long source build
+  (pytorch-mps), which runs only when named.
+
+Exit codes: 0 built (or nothing to do), 1 a build failed, 2 no builder / bad arguments / a
+requested recipe refused on this host.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import asyncio
+import platform
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parent.parent
+RECIPES_DIR = ROOT / "recipes"
+DEFAULT_CHANNEL = ROOT / "channel"
+# Build order: the pytorch recipes' tests need torch-mps-verify from the local channel.
+ORDER = ("torch-mps-verify", "pytorch-mps-wheel", "pytorch-mps")
+# Only when named: compiling PyTorch takes hours.
+EXPLICIT_ONLY = frozenset({"pytorch-mps"})
+BUILDERS = ("rattler-build", "conda-build")
+NO_BUILDER = (
+    "no conda package builder found (rattler-build or conda-build): install one with "
+    "`conda install -c conda-forge rattler-build` (or `pixi global install rattler-build`, "
+    "`brew install rattler-build`), then run `nox -s build` again"
+)
+NEEDS_MAC = (
+    "{recipe} makes osx-arm64 packages only, and building and testing them runs macOS code "
+    "(the macOS SDK's Metal frameworks, torch's MPS backend); this host is {host}: build it on "
+    "a Mac with Apple silicon, or use conda-forge's pytorch, which has MPS on osx-arm64"
+)
+
+EXIT_OK = 0
+EXIT_BUILD_FAILED = 1
+EXIT_USAGE = 2
+
+Runner = Callable[[Sequence[str]], int]
+
+
+@dataclass(frozen=True)
+class Builder:
+    name: str  # "rattler-build" or "conda-build"
+    executable: str
+
+
+@dataclass(frozen=True)
+class Recipe:
+    name: str
+    path: Path  # the recipe directory
+    noarch: bool
+    skip: tuple[str, ...] = ()  # build.skip expressions (v1 recipe)
+
+    @property
+    def variants(self) -> Path | None:
+        candidate = self.path / "variants.yaml"
+        return candidate if candidate.exists() else None
+
+
+@dataclass(frozen=True)
+class Step:
+    recipe: str
+    command: tuple[str, ...] = ()
+    refused: str | None = None  # why this recipe is not built on this host
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    builder: Builder | None
+    channel: Path
+    host: str
+    steps: tuple[Step, ...] = ()
+    error: str | None = None  # the plan cannot run at all (one line)
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def runnable(self) -> tuple[Step, ...]:
+        return tuple(step for step in self.steps if step.refused is None)
+
+    @property
+    def refused(self) -> tuple[Step, ...]:
+        return tuple(step for step in self.steps if step.refused is not None)
+
+
+# ---------------------------------------------------------------- recipes
+
+
+def load_recipe(path: Path) -> Recipe:
+    """Read the facts the plan needs from ``path/recipe.yaml`` (plain YAML, v1 format)."""
+    data = YAML(typ="safe").load((path / "recipe.yaml").read_text(encoding="utf-8"))
+    build = data.get("build") or {}
+    skip = build.get("skip") or ()
+    skip = (skip,) if isinstance(skip, str | bool) else tuple(skip)
+    return Recipe(
+        name=path.name,
+        path=path,
+        noarch=bool(build.get("noarch")),
+        skip=tuple(str(s) for s in skip),
+    )
+
+
+def discover(recipes_dir: Path = RECIPES_DIR) -> dict[str, Recipe]:
+    """Every recipe directory (one holding recipe.yaml), in build order."""
+    found = {p.parent.name: load_recipe(p.parent) for p in recipes_dir.glob("*/recipe.yaml")}
+    rank = {name: i for i, name in enumerate(ORDER)}
+    return dict(sorted(found.items(), key=lambda kv: (rank.get(kv[0], len(ORDER)), kv[0])))
+
+
+# Names rattler-build defines for selectors, per target platform (its docs: "Selectors").
+_SELECTOR_NAMES = ("linux", "osx", "win", "unix", "x86", "x86_64", "arm64", "aarch64", "ppc64le")
+
+
+def selector_names(target_platform: str) -> dict[str, bool]:
+    """Truth values of the platform selector names for a conda subdir like "osx-arm64"."""
+    os_name, _, arch = target_platform.partition("-")
+    names = dict.fromkeys(_SELECTOR_NAMES, False)
+    if os_name in ("linux", "osx", "win"):
+        names[os_name] = True
+        names["unix"] = os_name != "win"
+    arch_names = {"64": "x86_64", "32": "x86", "arm64": "arm64", "aarch64": "aarch64"}
+    if arch in arch_names:
+        names[arch_names[arch]] = True
+    if arch == "ppc64le":
+        names["ppc64le"] = True
+    return names
+
+
+def eval_selector(expression: str | bool, values: Mapping[str, bool]) -> bool:
+    """Evaluate a skip/if expression made of names, ``and``, ``or``, ``not``, parentheses and
+    true/false. Anything else raises ValueError (it is not evaluated)."""
+    if isinstance(expression, bool):
+        return expression
+    tree = ast.parse(expression.strip(), mode="eval")
+
+    def walk(node: ast.AST) -> bool:
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.BoolOp):
+            parts = [walk(v) for v in node.values]
+            return all(parts) if isinstance(node.op, ast.And) else any(parts)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return not walk(node.operand)
+        if isinstance(node, ast.Name):
+            if node.id in ("true", "True"):
+                return True
+            if node.id in ("false", "False"):
+                return False
+            if node.id in values:
+                return bool(values[node.id])
+            raise ValueError(f"unknown selector name {node.id!r} in {expression!r}")
+        if isinstance(node, ast.Constant) and isinstance(node.value, bool):
+            return node.value
+        raise ValueError(f"unsupported selector syntax in {expression!r}")
+
+    return walk(tree)
+
+
+def skipped_on(recipe: Recipe, target_platform: str) -> bool:
+    """Whether the recipe's build.skip is true for ``target_platform``."""
+    values = selector_names(target_platform)
+    return any(eval_selector(expr, values) for expr in recipe.skip)
+
+
+def target_platform_for(recipe: Recipe) -> str | None:
+    """The one platform a non-noarch recipe builds for (first of osx-arm64, linux-64 that it
+    does not skip); None for noarch recipes (they build anywhere)."""
+    if recipe.noarch:
+        return None
+    for candidate in ("osx-arm64", "linux-64", "linux-aarch64", "osx-64", "win-64"):
+        if not skipped_on(recipe, candidate):
+            return candidate
+    return None
+
+
+# ---------------------------------------------------------------- host and builder
+
+
+def host_platform(
+    system: str | None = None,
+    machine: str | None = None,
+    arm64_hardware: Callable[[], bool] | None = None,
+) -> str:
+    """The conda subdir this host can build for natively.
+
+    On a Mac, an x86_64 Python under Rosetta still sits on arm64 hardware
+    (``sysctl hw.optional.arm64`` is 1): that host can build osx-arm64 packages.
+    """
+    system = platform.system() if system is None else system
+    machine = (platform.machine() if machine is None else machine).lower()
+    if system == "Darwin":
+        is_arm = machine == "arm64" or (arm64_hardware or _sysctl_arm64)()
+        return "osx-arm64" if is_arm else "osx-64"
+    arch = {"x86_64": "64", "amd64": "64", "aarch64": "aarch64", "arm64": "aarch64"}.get(
+        machine, machine
+    )
+    os_name = {"Linux": "linux", "Windows": "win"}.get(system, system.lower())
+    return f"{os_name}-{arch}"
+
+
+def _sysctl_arm64() -> bool:
+    try:
+        out = subprocess.run(
+            ["sysctl", "-n", "hw.optional.arm64"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return out.stdout.strip() == "1"
+
+
+def find_builder(
+    which: Callable[[str], str | None] = shutil.which, prefer: str | None = None
+) -> Builder | None:
+    """rattler-build (native v1 builder) before conda-build, unless ``prefer`` names one."""
+    names = (prefer,) if prefer else BUILDERS
+    for name in names:
+        path = which(name)
+        if path:
+            return Builder(name, path)
+    return None
+
+
+def builder_command(
+    builder: Builder, recipe: Recipe, channel: Path, target_platform: str | None
+) -> tuple[str, ...]:
+    """The exact command line that builds ``recipe`` into ``channel``."""
+    local = channel.resolve().as_uri()
+    if builder.name == "rattler-build":
+        command = [builder.executable, "build", "--recipe", str(recipe.path / "recipe.yaml")]
+        command += ["--output-dir", str(channel)]
+        command += ["-c", local, "-c", "conda-forge"]
+        if recipe.variants is not None:
+            command += ["--variant-config", str(recipe.variants)]
+        if target_platform is not None:
+            command += ["--target-platform", target_platform]
+        return tuple(command)
+    command = [builder.executable, str(recipe.path), "--output-folder", str(channel)]
+    command += ["-c", local, "-c", "conda-forge", "--override-channels"]
+    if recipe.variants is not None:
+        command += ["--variant-config-files", str(recipe.variants)]
+    return tuple(command)
+
+
+def refusal(recipe: Recipe, host: str) -> str | None:
+    """Why ``recipe`` cannot be built on ``host`` (None when it can)."""
+    target = target_platform_for(recipe)
+    if recipe.noarch or target is None:
+        return None
+    if target == "osx-arm64" and not host.startswith("osx-"):
+        return NEEDS_MAC.format(recipe=recipe.name, host=host)
+    if target == "osx-arm64" and host != "osx-arm64":
+        return (
+            f"{recipe.name} builds for osx-arm64 and this Mac is {host} (Intel): MPS packages "
+            "need Apple silicon to build and test"
+        )
+    return None
+
+
+def make_plan(
+    requested: Sequence[str],
+    recipes: Mapping[str, Recipe],
+    builder: Builder | None,
+    host: str,
+    channel: Path = DEFAULT_CHANNEL,
+) -> BuildPlan:
+    """Decide what to build. Pure: the host, builder and recipes are given."""
+    unknown = [name for name in requested if name not in recipes]
+    if unknown:
+        known = ", ".join(recipes)
+        return BuildPlan(
+            builder, channel, host, error=f"unknown recipe {unknown[0]!r} (known: {known})"
+        )
+    if builder is None:
+        return BuildPlan(None, channel, host, error=NO_BUILDER)
+    notes: list[str] = []
+    if requested:
+        names = [name for name in recipes if name in requested]  # build order, not argv order
+    else:
+        names = [name for name in recipes if name not in EXPLICIT_ONLY]
+        notes += [
+            f"{name} (a source build of hours) is built only when named: nox -s build -- {name}"
+            for name in recipes
+            if name in EXPLICIT_ONLY
+        ]
+    steps = []
+    for name in names:
+        recipe = recipes[name]
+        why = refusal(recipe, host)
+        if why is not None:
+            steps.append(Step(name, refused=why))
+            continue
+        target = target_platform_for(recipe)
+        steps.append(Step(name, builder_command(builder, recipe, channel, target)))
+    if requested and any(step.refused for step in steps):
+        first = next(step for step in steps if step.refused)
+        return BuildPlan(
+            builder, channel, host, tuple(steps), error=first.refused, notes=tuple(notes)
+        )
+    return BuildPlan(builder, channel, host, tuple(steps), notes=tuple(notes))
+
+
+# ---------------------------------------------------------------- running
+
+
+def install_hint(channel: Path) -> str:
+    return f"nox -s install -- --channel {channel.resolve().as_uri()}"
+
+
+def index_channel(channel: Path) -> bool:
+    """Write repodata.json for the channel with py-rattler; False where py-rattler is missing
+    (both builders index their output folder themselves)."""
+    try:
+        from rattler.index import index_fs
+    except ImportError:
+        return False
+    (channel / "noarch").mkdir(parents=True, exist_ok=True)
+    asyncio.run(index_fs(channel, write_shards=False, force=True))
+    return True
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def _default_runner(command: Sequence[str]) -> int:
+    return subprocess.run(list(command), check=False).returncode
+
+
+def execute(
+    plan: BuildPlan,
+    run: Runner = _default_runner,
+    echo: Callable[[str], None] = print,
+    index: Callable[[Path], bool] = index_channel,
+    warn: Callable[[str], None] | None = None,
+) -> int:
+    """Run the plan's builds in order, stop at the first failure, index, say how to install.
+
+    ``echo`` gets progress lines, ``warn`` (default: stderr) the one-line errors.
+    """
+    warn = warn or _stderr
+    if plan.error is not None:
+        warn(f"build: {plan.error}")
+        return EXIT_USAGE
+    for step in plan.refused:
+        echo(f"skipped {step.recipe}: {step.refused}")
+    for note in plan.notes:
+        echo(f"note: {note}")
+    if not plan.runnable:
+        echo("build: nothing to build on this host")
+        return EXIT_OK
+    plan.channel.mkdir(parents=True, exist_ok=True)
+    assert plan.builder is not None  # make_plan sets error when there is no builder
+    for step in plan.runnable:
+        echo(f"building {step.recipe} with {plan.builder.name}: {' '.join(step.command)}")
+        code = run(step.command)
+        if code != 0:
+            echo(
+                f"build: {step.recipe} failed ({plan.builder.name} exit {code}); see its log above"
+            )
+            return EXIT_BUILD_FAILED
+    index(plan.channel)
+    echo(f"built into {plan.channel}; install from it with: {install_hint(plan.channel)}")
+    return EXIT_OK
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="nox -s build --", description="build recipes/ into a local channel"
+    )
+    parser.add_argument(
+        "recipes", nargs="*", help="recipe names (default: all this host can build)"
+    )
+    parser.add_argument(
+        "--channel", type=Path, default=DEFAULT_CHANNEL, help="output channel folder"
+    )
+    parser.add_argument(
+        "--builder", choices=BUILDERS, help="use this builder (default: first found)"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the plan, build nothing")
+    return parser.parse_args(argv)
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    which: Callable[[str], str | None] = shutil.which,
+    host: str | None = None,
+    run: Runner = _default_runner,
+    recipes_dir: Path = RECIPES_DIR,
+) -> int:
+    args = parse_args(argv)
+    recipes = discover(recipes_dir)
+    plan = make_plan(
+        args.recipes,
+        recipes,
+        find_builder(which, args.builder),
+        host or host_platform(),
+        args.channel,
+    )
+    if args.dry_run and plan.error is None:
+        for step in plan.steps:
+            print(f"{step.recipe}: {step.refused or ' '.join(step.command)}")
+        return EXIT_OK
+    return execute(plan, run=run)
+
+
+def describe(plan: BuildPlan) -> dict[str, Any]:
+    """The plan as plain data (for logs and tests)."""
+    return {
+        "builder": plan.builder.name if plan.builder else None,
+        "host": plan.host,
+        "channel": str(plan.channel),
+        "error": plan.error,
+        "steps": [
+            {"recipe": s.recipe, "command": list(s.command), "refused": s.refused}
+            for s in plan.steps
+        ],
+        "notes": list(plan.notes),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

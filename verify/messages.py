@@ -219,7 +219,7 @@ ROSETTA_FIX = Fix(
 
 
 def rosetta(machine: str, chip: str | None) -> str:
-    where = f" on {chip}" if chip and not chip.startswith("VirtualApple") else ""
+    where = f" ({chip})" if chip and not chip.startswith("VirtualApple") else ""
     return (
         f"This Python is an {machine} build running under Rosetta 2 on Apple silicon{where}: "
         "PyTorch's MPS backend needs a native arm64 process, and PyPI's newest x86_64 macOS "
@@ -340,7 +340,12 @@ def torch_import_failed(error: str) -> tuple[str, Fix]:
     if "incompatible architecture" in error or "mach-o" in error.lower():
         return (
             f"PyTorch is installed for a different CPU architecture than this Python: {error}",
-            ROSETTA_FIX,
+            Fix(
+                "Reinstall PyTorch from this Python so the installer picks the wheel for its "
+                "architecture (skip caches that hold x86_64 builds); check the Python prints "
+                "'arm64' first.",
+                (CHECK_PYTHON_ARCH, "python -m pip install --force-reinstall --no-cache-dir torch"),
+            ),
         )
     if "No module named" in error and "torch" in error:
         return ("PyTorch is not installed in this Python environment.", INSTALL_WITH_NOX)
@@ -361,7 +366,7 @@ def python_unsupported_by_any_torch(python: str, newest_range: str) -> tuple[str
 def python_limits_torch(python: str, newest: str, newest_range: str) -> tuple[str, Fix]:
     return (
         f"PyTorch {newest}, the newest release, supports Python {newest_range}, not "
-        f"{python}: this Python is stuck with older PyTorch releases and their MPS bugs.",
+        f"{python}: this Python is stuck with older PyTorch releases and their fixed bugs.",
         Fix(
             f"Recreate the environment with a Python in {newest_range}.",
             ("nox -s install",),

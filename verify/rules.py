@@ -68,6 +68,12 @@ def under_rosetta(f: Facts) -> bool | None:
     return silicon if silicon is not None else None
 
 
+def in_vm(f: Facts) -> bool:
+    """kern.hv_vmm_present, or a virtual CPU's brand string: GitHub's arm64 macOS runners
+    report "Apple M1 (Virtual)"."""
+    return bool(f.virtual_machine) or "(Virtual)" in (f.chip or "")
+
+
 def default_expect_mps(facts: Facts) -> bool:
     """MPS is expected on macOS with Apple silicon hardware, Rosetta included; else not."""
     return is_macos(facts) and apple_silicon(facts) is True
@@ -258,7 +264,7 @@ def check_mps_available(c: Ctx) -> Outcome:
     if f.mps_available is None:
         return c.unknown_skip("torch.backends.mps.is_available()")
     if f.mps_available:
-        if f.virtual_machine:
+        if in_vm(f):
             cause, fix = msg.mps_available_in_vm()
             return warned(cause, fix, virtual_machine=True)
         return passed("torch.backends.mps.is_available() is True", gpu=f.gpu_name or f.chip)
@@ -285,7 +291,7 @@ def _why_unavailable(c: Ctx) -> Outcome:
             conda=f.conda_prefix is not None,
         )
         return failed(cause, fix)
-    if f.virtual_machine:
+    if in_vm(f):
         cause, fix = msg.mps_unavailable_vm(reason)
         return failed(cause, fix, virtual_machine=True)
     if under_rosetta(f):

@@ -72,13 +72,18 @@ def device_name(ctx: Context) -> str | None:
     """The chip name the peak table is keyed on.
 
     Agreed with the worker: it puts Facts.gpu_name / Facts.chip into ctx.scratch["gpu_name"]
-    (checks never probe the host themselves). Without that, CUDA asks torch.
+    (checks never probe the host themselves). Without that, torch is asked: the CUDA device
+    name, or on MPS the Metal device's name (torch.backends.mps.get_name() where torch has it,
+    e.g. "Apple M2 Pro").
     """
     name = ctx.scratch.get("gpu_name")
     if name:
         return str(name)
     if ctx.device_type == "cuda":
         return str(ctx.torch.cuda.get_device_name(ctx.device))
+    get_name = getattr(ctx.torch.backends.mps, "get_name", None)
+    if ctx.device_type == "mps" and get_name is not None:
+        return str(get_name())
     return None
 
 
@@ -114,7 +119,11 @@ def _cap_bytes(ctx: Context, wanted: int) -> int:
 
 
 def measure_matmul(
-    ctx: Context, dtype: Any, *, max_n: int | None = None, budget_s: float = BUDGET_S,
+    ctx: Context,
+    dtype: Any,
+    *,
+    max_n: int | None = None,
+    budget_s: float = BUDGET_S,
     reps: int = REPS,
 ) -> Figure:
     """Median TFLOP/s of a square torch.mm in `dtype` on ctx.device."""
@@ -181,7 +190,9 @@ def half_dtype(ctx: Context) -> Any:
 
 
 def _judge(
-    ctx: Context, figures: list[tuple[Figure, float | None]], kind: str,
+    ctx: Context,
+    figures: list[tuple[Figure, float | None]],
+    kind: str,
 ) -> Outcome:
     """pass/warn from figures and their peaks (None: no reference peak for this device)."""
     name = device_name(ctx)
@@ -194,8 +205,10 @@ def _judge(
             frac = fig.value / ref
             row["fraction_of_peak"] = round(frac, 4)
             if frac < WARN_FRACTION:
-                slow.append(f"{fig.what} {fig.value:.3g} {fig.unit} is {frac:.0%} of the peak "
-                            f"{ref:g} {fig.unit}")
+                slow.append(
+                    f"{fig.what} {fig.value:.3g} {fig.unit} is {frac:.0%} of the peak "
+                    f"{ref:g} {fig.unit}"
+                )
         rows.append(row)
     text = "; ".join(f"{f.what} {f.value:.3g} {f.unit} ({f.size})" for f, _ in figures)
     data: dict[str, Any] = {
@@ -208,8 +221,9 @@ def _judge(
         return passed(f"{text}; no reference peak for {name or ctx.device_type}", **data)
     if slow:
         return warned(
-            messages.PERF_SLOW_CAUSE.format(kind=kind, chip=peak.chip, what="; ".join(slow),
-                                            pct=int(WARN_FRACTION * 100)),
+            messages.PERF_SLOW_CAUSE.format(
+                kind=kind, chip=peak.chip, what="; ".join(slow), pct=int(WARN_FRACTION * 100)
+            ),
             messages.PERF_SLOW_FIX_CUDA if ctx.device_type == "cuda" else messages.PERF_SLOW_FIX,
             **data,
         )
@@ -217,8 +231,13 @@ def _judge(
     return passed(f"{text}; {fracs} of the {peak.chip} peak", **data)
 
 
-@check("perf.matmul", "Matrix multiply speed (fp32 and half) vs the chip's peak",
-       tier=Tier.FULL, required=False, timeout_s=120)
+@check(
+    "perf.matmul",
+    "Matrix multiply speed (fp32 and half) vs the chip's peak",
+    tier=Tier.FULL,
+    required=False,
+    timeout_s=120,
+)
 def matmul(ctx: Context) -> Outcome:
     peak = peaks.lookup(device_name(ctx))
     half = half_dtype(ctx)
@@ -229,8 +248,13 @@ def matmul(ctx: Context) -> Outcome:
     return _judge(ctx, figs, "matrix multiply")
 
 
-@check("perf.copy", "Device memory copy speed vs the chip's bandwidth",
-       tier=Tier.FULL, required=False, timeout_s=120)
+@check(
+    "perf.copy",
+    "Device memory copy speed vs the chip's bandwidth",
+    tier=Tier.FULL,
+    required=False,
+    timeout_s=120,
+)
 def copy(ctx: Context) -> Outcome:
     peak = peaks.lookup(device_name(ctx))
     return _judge(ctx, [(measure_copy(ctx), peak.bandwidth_gbs if peak else None)], "memory copy")

@@ -1,0 +1,79 @@
+"""torch-mps-kit sessions: `nox -s install`, then `nox -s verify`.
+
+Thin on purpose: each session calls into scripts/ (installer logic, tested there) or verify/.
+`nox -l` lists the sessions; options of a session go after `--`, e.g.
+`nox -s install -- --prefix ~/envs/torch --channel file:///path/to/channel --offline`.
+"""
+
+# Script-mode dependencies: when the Python running nox lacks them, nox builds a small venv with
+# them (.nox/_nox_script_mode) and re-runs itself there (nox >= 2025.2.9).
+# /// script
+# dependencies = ["nox>=2025.2.9", "ruamel.yaml>=0.18", "packaging>=23", "rich>=13"]
+# ///
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.sessions = ["preflight", "lint", "tests"]
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:  # nox does not put the noxfile's folder on sys.path
+    sys.path.insert(0, str(ROOT))
+
+
+def _install(session: nox.Session, argv: list[str]):
+    """Run the installer in-process; its errors end the session with one line."""
+    from scripts import envfile, install_env
+
+    try:
+        return install_env.install(argv, out=session.log)
+    except (install_env.InstallError, envfile.EnvFileError) as err:
+        session.error(err.one_line())
+
+
+@nox.session(venv_backend="none")
+def install(session: nox.Session) -> None:
+    """Create or update the PyTorch environment from environment.yml (`-- --help` for options)."""
+    _install(session, session.posargs)
+
+
+@nox.session(venv_backend="none")
+def verify(session: nox.Session) -> None:
+    """Install if needed, then `python -m verify` inside the environment; posargs go to verify."""
+    from scripts import install_env
+
+    outcome = _install(session, [])
+    python = install_env.env_python(outcome.plan.prefix, outcome.plan.backend)
+    pythonpath = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    session.run(
+        str(python), "-m", "verify", *session.posargs, external=True, env={"PYTHONPATH": pythonpath}
+    )
+
+
+@nox.session(venv_backend="none")
+def preflight(session: nox.Session) -> None:
+    """Host rules only (OS, arch, Rosetta, macOS, Python), no PyTorch needed."""
+    session.run(sys.executable, "-m", "verify", "preflight", *session.posargs, external=True)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """pytest; torch pinned by $TORCH_SPEC (default torch==2.13.0), from pip's own sources."""
+    session.install("-e", ".[test]", os.environ.get("TORCH_SPEC", "torch==2.13.0"))
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check (pass paths after `--` to narrow it)."""
+    session.install("ruff")
+    session.run("ruff", "check", *(session.posargs or ["."]))
+
+
+# --- build and bench sessions follow (their own issues): keep them short, calling scripts/. ---

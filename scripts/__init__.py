@@ -1,0 +1,1 @@
+"""Maintenance tools of torch-mps-kit (installer, recipe bumps, benchmarks); run by noxfile.py."""

@@ -1,0 +1,862 @@
+"""`nox -s install`: create or update the PyTorch environment from environment.yml.
+
+The pipeline is plain functions, each testable without running an installer:
+
+    parse_options(argv) -> Options
+    envfile.load(file) -> EnvSpec
+    detect_target(system, machine, run) -> Target        (Apple silicon: force osx-arm64)
+    available_backends(which, has_module) -> {name: exe}
+    choose_backend(requested, available) -> name
+    observe(prefix, python_runs) -> PrefixState
+    decide(state, key, ...) -> action          "noop" | "create" | "update" | "rebuild"
+    make_plan(...) -> Plan                     backend, prefix, specs, channels, commands
+    execute(plan, spec) -> None                the only step that changes anything
+
+Backend chain (shared/DESIGN.md): an existing conda / mamba / micromamba, else py-rattler
+(in-process, no conda needed), else uv, else virtualenv / venv + pip. The stamp file written last
+in the environment is keyed on sha256(environment.yml) + backend + channels + subdir: a re-run with
+the same key and a working interpreter does nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scripts import envfile, pipconf
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_FILE = PROJECT_ROOT / "environment.yml"
+DEFAULT_PREFIX = PROJECT_ROOT / ".env-mps"
+STAMP_NAME = "torch-mps-kit-install.json"
+BUILDING_NAME = ".torch-mps-kit-updating"
+DEFAULT_CHANNEL = "conda-forge"
+CONDA_LIKE = ("conda", "mamba", "micromamba")
+PIP_LIKE = ("uv", "virtualenv", "venv")
+BACKENDS = (*CONDA_LIKE, "rattler", *PIP_LIKE)
+
+ROSETTA_WARNING = (
+    "This shell runs x86_64 under Rosetta on Apple silicon: installing osx-arm64 packages anyway, "
+    "because x86_64 PyTorch has no MPS (and its macOS wheels stopped at 2.2.2). "
+    "To stop seeing this, use an arm64 shell and an arm64 Miniforge or Python."
+)
+
+Runner = Callable[[Sequence[str]], "str | None"]
+
+
+class InstallError(Exception):
+    """The install cannot go on. `one_line()` is what the user sees; exit code 1."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+    def one_line(self) -> str:
+        return f"{self.message}. Fix: {self.fix}"
+
+
+# --- options ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    file: Path = DEFAULT_FILE
+    prefix: Path = DEFAULT_PREFIX
+    channels: tuple[str, ...] = ()
+    offline: bool = False
+    force: bool = False
+    backend: str | None = None
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, no usage dump, same exit path as other errors
+        raise InstallError(f"nox -s install: {message}", "see `nox -s install -- --help`")
+
+
+def parse_options(argv: Sequence[str]) -> Options:
+    parser = _Parser(
+        prog="nox -s install --", description="Create or update the PyTorch environment."
+    )
+    parser.add_argument(
+        "--prefix", type=Path, default=DEFAULT_PREFIX, help="where the environment goes"
+    )
+    parser.add_argument(
+        "--file", type=Path, default=DEFAULT_FILE, help="environment file to install"
+    )
+    parser.add_argument(
+        "--channel",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="extra conda channel, searched before conda-forge (repeatable)",
+    )
+    parser.add_argument("--offline", action="store_true", help="use only cached / local packages")
+    parser.add_argument("--force", action="store_true", help="rebuild the environment from scratch")
+    parser.add_argument(
+        "--backend", choices=BACKENDS, help="use this backend instead of the first found"
+    )
+    args = parser.parse_args(list(argv))
+    return Options(
+        file=args.file.expanduser().resolve(),
+        prefix=args.prefix.expanduser().resolve(),
+        channels=tuple(args.channel),
+        offline=args.offline,
+        force=args.force,
+        backend=args.backend,
+    )
+
+
+# --- host -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """Which conda subdir to force (None: the backend's own) and why."""
+
+    subdir: str | None = None
+    rosetta: bool = False
+    warning: str | None = None
+
+
+def run_quiet(cmd: Sequence[str]) -> str | None:
+    """Default runner for host probes: stdout stripped, or None when the command fails."""
+    try:
+        proc = subprocess.run(list(cmd), capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def detect_target(system: str, machine: str, run: Runner) -> Target:
+    """On Apple silicon always target osx-arm64, even from an x86_64 (Rosetta) shell.
+
+    `sysctl -n hw.optional.arm64` answers 1 on Apple silicon whatever the calling process's
+    architecture (platform.machine() says x86_64 under Rosetta).
+    """
+    if system != "Darwin":
+        return Target()
+    if run(["sysctl", "-n", "hw.optional.arm64"]) != "1":
+        return Target()  # an Intel Mac: the backend's own subdir (osx-64) is right
+    rosetta = machine != "arm64"
+    return Target(subdir="osx-arm64", rosetta=rosetta, warning=ROSETTA_WARNING if rosetta else None)
+
+
+# --- backends ---------------------------------------------------------------------------------
+
+
+def _uv_from_package() -> str | None:
+    if importlib.util.find_spec("uv") is None:
+        return None
+    try:
+        import uv  # the `uv` wheel that `pip install "nox[uv]"` brings
+
+        return uv.find_uv_bin()
+    except (ImportError, FileNotFoundError):
+        return None
+
+
+def available_backends(
+    which: Callable[[str], str | None] = shutil.which,
+    has_module: Callable[[str], bool] = lambda name: importlib.util.find_spec(name) is not None,
+    env: Mapping[str, str] | None = None,
+    uv_bin: Callable[[], str | None] = _uv_from_package,
+) -> dict[str, str]:
+    """Backends usable here, in preference order, with the executable each one runs."""
+    env = os.environ if env is None else env
+    found: dict[str, str] = {}
+    conda = which("conda") or (env.get("CONDA_EXE") if env.get("CONDA_EXE") else None)
+    if conda:
+        found["conda"] = conda
+    if mamba := which("mamba"):
+        found["mamba"] = mamba
+    micromamba = which("micromamba") or (env.get("MAMBA_EXE") if env.get("MAMBA_EXE") else None)
+    if micromamba:
+        found["micromamba"] = micromamba
+    if has_module("rattler"):
+        found["rattler"] = "py-rattler"
+    if uv := (which("uv") or uv_bin()):
+        found["uv"] = uv
+    if has_module("virtualenv"):
+        found["virtualenv"] = sys.executable
+    if has_module("venv") and has_module("ensurepip"):
+        found["venv"] = sys.executable
+    return found
+
+
+def choose_backend(requested: str | None, available: Mapping[str, str]) -> str:
+    if requested:
+        if requested not in available:
+            raise InstallError(
+                f"backend {requested!r} was asked for but is not available here",
+                _install_hint(requested),
+            )
+        return requested
+    for name in BACKENDS:
+        if name in available:
+            return name
+    raise InstallError(
+        "no installer found (no conda, mamba, micromamba, py-rattler, uv or virtualenv)",
+        'pip install "nox[rattler]"  (or "nox[uv]"), or install Miniforge: '
+        "https://github.com/conda-forge/miniforge",
+    )
+
+
+def _install_hint(backend: str) -> str:
+    return {
+        "conda": "install Miniforge (https://github.com/conda-forge/miniforge), open a new shell",
+        "mamba": "install Miniforge (https://github.com/conda-forge/miniforge), which ships mamba",
+        "micromamba": "install micromamba: "
+        "https://mamba.readthedocs.io/en/latest/installation/micromamba-installation.html",
+        "rattler": 'pip install "nox[rattler]"  (installs py-rattler next to nox)',
+        "uv": 'pip install "nox[uv]"  (installs uv next to nox)',
+        "virtualenv": "pip install virtualenv",
+        "venv": "use a Python with venv and ensurepip (Debian/Ubuntu: apt install python3-venv)",
+    }[backend]
+
+
+# --- the environment on disk ------------------------------------------------------------------
+
+
+def env_python(prefix: Path, backend: str) -> Path:
+    if os.name == "nt":
+        return prefix / ("Scripts/python.exe" if backend in PIP_LIKE else "python.exe")
+    return prefix / "bin" / "python"
+
+
+def python_runs(python: Path) -> bool:
+    try:
+        proc = subprocess.run(
+            [str(python), "-c", "import sys"], capture_output=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return proc.returncode == 0
+
+
+def stamp_key(file_sha256: str, backend: str, channels: Sequence[str], subdir: str | None) -> str:
+    material = json.dumps(
+        {"file": file_sha256, "backend": backend, "channels": list(channels), "subdir": subdir},
+        sort_keys=True,
+    )
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PrefixState:
+    exists: bool
+    empty: bool
+    stamp: dict | None
+    updating: bool  # an update was started and did not finish
+    looks_like_env: bool
+
+
+def read_stamp(prefix: Path) -> dict | None:
+    try:
+        data = json.loads((prefix / STAMP_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and "key" in data else None
+
+
+def observe(prefix: Path) -> PrefixState:
+    if not prefix.is_dir():
+        return PrefixState(
+            exists=prefix.exists(),
+            empty=not prefix.exists(),
+            stamp=None,
+            updating=False,
+            looks_like_env=False,
+        )
+    entries = {p.name for p in prefix.iterdir()}
+    return PrefixState(
+        exists=True,
+        empty=not entries,
+        stamp=read_stamp(prefix),
+        updating=BUILDING_NAME in entries,
+        looks_like_env=bool({"conda-meta", "pyvenv.cfg"} & entries),
+    )
+
+
+def decide(
+    state: PrefixState,
+    *,
+    key: str,
+    backend: str,
+    subdir: str | None,
+    force: bool,
+    owned: bool,
+    python_ok: Callable[[], bool],
+    prefix: Path,
+) -> str:
+    """What to do with the prefix: "noop", "create", "update" or "rebuild".
+
+    A prefix we did not make (no stamp, not the project's own .env-mps) is never deleted unless
+    it looks like an environment and --force says so.
+    """
+    if state.exists and not prefix.is_dir():
+        raise InstallError(f"{prefix} exists and is not a directory", "pass another --prefix")
+    if not state.exists or state.empty:
+        return "create"
+    ours = owned or state.stamp is not None
+    if force:
+        if ours or state.looks_like_env:
+            return "rebuild"
+        raise InstallError(
+            f"{prefix} is not an environment; refusing to delete it",
+            "pass a --prefix that is empty, new, or an environment",
+        )
+    if not ours:
+        raise InstallError(
+            f"{prefix} exists and was not made by `nox -s install`",
+            "pass --force to replace it, or another --prefix",
+        )
+    stamp = state.stamp
+    if stamp is None or state.updating or not python_ok():
+        return "rebuild"
+    if stamp.get("key") == key:
+        return "noop"
+    if stamp.get("backend") == backend and stamp.get("subdir") == subdir:
+        return "update"
+    return "rebuild"
+
+
+# --- the plan ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    backend: str
+    executable: str
+    action: str
+    prefix: Path
+    specs: tuple[str, ...]  # conda specs, or PyPI requirements on the uv / pip path
+    channels: tuple[str, ...]  # conda channels (empty on the uv / pip path)
+    subdir: str | None
+    offline: bool
+    commands: tuple[
+        tuple[str, ...], ...
+    ]  # subprocess argv lists, in order (rattler runs in-process)
+    env: Mapping[str, str] = field(default_factory=dict)
+    stamp: Mapping[str, object] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    activate: tuple[str, ...] = ()
+    cache_dir: Path | None = None  # rattler's cache (None: rattler's default)
+    index_sources: tuple[str, ...] = ()  # pip config files / PIP_* variables handed on to uv
+
+
+def conda_channels(spec: envfile.EnvSpec, extra: Sequence[str]) -> tuple[str, ...]:
+    """--channel URLs first, then the file's channels (else conda-forge); no `nodefaults`."""
+    file_channels = [c for c in spec.channels if c != "nodefaults"] or [DEFAULT_CHANNEL]
+    seen: list[str] = []
+    for channel in [*extra, *file_channels]:
+        if channel not in seen:
+            seen.append(channel)
+    return tuple(seen)
+
+
+def python_request(
+    spec: envfile.EnvSpec, target: Target, backend: str, interpreter: str, interpreter_version: str
+) -> str:
+    """Which interpreter a uv / virtualenv / venv environment is built on."""
+    from packaging.specifiers import SpecifierSet
+
+    wanted = envfile.python_specifier(spec)
+    if target.rosetta:
+        if backend != "uv":
+            raise InstallError(
+                "this Python is x86_64 (Rosetta) and cannot run arm64 PyTorch with MPS",
+                "use an arm64 Python (python.org installer or `uv python install`), "
+                "or `nox -s install -- --backend uv` or --backend rattler",
+            )
+        major_minor = ".".join(interpreter_version.split(".")[:2])
+        return f"cpython-{major_minor}-macos-aarch64-none"
+    if not wanted or SpecifierSet(wanted).contains(interpreter_version, prereleases=True):
+        return interpreter
+    if backend == "uv":
+        return wanted  # uv finds (or downloads) a matching interpreter
+    raise InstallError(
+        f"Python {interpreter_version} does not satisfy `python {wanted}` in {spec.path.name}",
+        f"run nox with a Python matching {wanted}, or use --backend uv",
+    )
+
+
+def _conda_commands(
+    exe: str,
+    *,
+    action: str,
+    prefix: Path,
+    specs: Sequence[str],
+    channels: Sequence[str],
+    offline: bool,
+) -> list[tuple[str, ...]]:
+    verb = "install" if action == "update" else "create"
+    cmd = [exe, verb, "--yes", "--prefix", str(prefix), "--override-channels"]
+    for channel in channels:
+        cmd += ["--channel", channel]
+    if offline:
+        cmd.append("--offline")
+    return [(*cmd, *specs)]
+
+
+def _pip_commands(
+    backend: str,
+    exe: str,
+    *,
+    action: str,
+    prefix: Path,
+    reqs: Sequence[str],
+    python: str,
+    index_args: Sequence[str],
+    offline: bool,
+) -> list[tuple[str, ...]]:
+    py = str(env_python(prefix, backend))
+    commands: list[tuple[str, ...]] = []
+    if action != "update":
+        if backend == "uv":
+            commands.append(
+                (exe, "venv", str(prefix), "--python", python, *(["--offline"] if offline else []))
+            )
+        else:
+            commands.append((python, "-m", backend, str(prefix)))
+    if backend == "uv":
+        commands.append(
+            (
+                exe,
+                "pip",
+                "install",
+                "--python",
+                py,
+                *index_args,
+                *(["--offline"] if offline else []),
+                *reqs,
+            )
+        )
+    else:  # pip reads its own configuration
+        commands.append((py, "-m", "pip", "install", *(["--no-index"] if offline else []), *reqs))
+    return commands
+
+
+def activation_hints(backend: str, prefix: Path) -> tuple[str, ...]:
+    if backend in CONDA_LIKE:
+        tool = "micromamba" if backend == "micromamba" else "conda"
+        return (f"{tool} activate {prefix}",)
+    if backend == "rattler":
+        return (
+            f'export PATH="{prefix / "bin"}:$PATH"',
+            f"(or, with conda / micromamba installed: conda activate {prefix})",
+        )
+    if os.name == "nt":
+        return (str(prefix / "Scripts" / "activate"),)
+    return (f"source {prefix / 'bin' / 'activate'}",)
+
+
+def make_plan(
+    opts: Options,
+    spec: envfile.EnvSpec,
+    *,
+    backend: str,
+    executable: str,
+    target: Target,
+    action: str,
+    interpreter: str = sys.executable,
+    interpreter_version: str | None = None,
+    pip_config: pipconf.PipIndexConfig | None = None,
+    cache_dir: Path | None = None,
+) -> Plan:
+    """Everything the install will do, as data. Runs nothing."""
+    warnings = [target.warning] if target.warning else []
+    env: dict[str, str] = {}
+    if backend in PIP_LIKE:
+        channels: tuple[str, ...] = ()
+        specs = tuple(envfile.pypi_requirements(spec))
+        if opts.channels:
+            warnings.append(
+                "--channel applies to conda backends only; the uv / pip path ignores it"
+            )
+        python = python_request(
+            spec, target, backend, interpreter, interpreter_version or platform.python_version()
+        )
+        cfg = pip_config or pipconf.PipIndexConfig()
+        index_args = pipconf.uv_args(cfg) if backend == "uv" else []
+        if backend == "uv":
+            env.update(pipconf.uv_env(cfg))
+        commands = []
+        if action != "noop":
+            commands = _pip_commands(
+                backend,
+                executable,
+                action=action,
+                prefix=opts.prefix,
+                reqs=specs,
+                python=python,
+                index_args=index_args,
+                offline=opts.offline,
+            )
+        subdir = None
+        sources = cfg.sources if backend == "uv" else ()
+    else:
+        channels = conda_channels(spec, opts.channels)
+        specs = tuple(spec.conda_specs)
+        subdir = target.subdir
+        sources = ()
+        commands = []
+        if backend in CONDA_LIKE:
+            if subdir:
+                env["CONDA_SUBDIR"] = subdir  # read by conda, mamba and micromamba alike
+            if action != "noop":
+                commands = _conda_commands(
+                    executable,
+                    action=action,
+                    prefix=opts.prefix,
+                    specs=specs,
+                    channels=channels,
+                    offline=opts.offline,
+                )
+        if spec.pip and action != "noop":
+            commands.append(
+                (str(env_python(opts.prefix, backend)), "-m", "pip", "install", *spec.pip)
+            )
+    key = stamp_key(spec.sha256, backend, channels, subdir)
+    stamp = {
+        "key": key,
+        "tool": "torch-mps-kit",
+        "file": str(spec.path),
+        "file_sha256": spec.sha256,
+        "backend": backend,
+        "channels": list(channels),
+        "subdir": subdir,
+        "specs": list(specs),
+    }
+    return Plan(
+        backend=backend,
+        executable=executable,
+        action=action,
+        prefix=opts.prefix,
+        specs=specs,
+        channels=channels,
+        subdir=subdir,
+        offline=opts.offline,
+        commands=tuple(commands),
+        env=env,
+        stamp=stamp,
+        warnings=tuple(warnings),
+        activate=activation_hints(backend, opts.prefix),
+        cache_dir=cache_dir,
+        index_sources=tuple(sources),
+    )
+
+
+# --- errors from installers -------------------------------------------------------------------
+
+# Phrases the installers print, mapped to a kind of failure. Sources: rattler's solver/gateway
+# messages (seen from py-rattler 0.28), conda's PackagesNotFoundError / CondaHTTPError, libmamba's
+# "nothing provides", uv's resolver and pip's resolver texts.
+_UNKNOWN_PACKAGE = (
+    "No candidates were found for ",
+    "PackagesNotFoundError",
+    "nothing provides requested ",
+    "does not exist (perhaps a typo or a missing channel)",
+    "was not found in the package registry",
+    "No matching distribution found for ",
+)
+_UNREACHABLE = (
+    "GatewayError",
+    "error sending request for url",
+    "could not find subdir",
+    "CondaHTTPError",
+    "Could not resolve host",
+    "Failed to fetch",
+    "ConnectTimeout",
+    "Connection refused",
+    "Network is unreachable",
+    "Temporary failure in name resolution",
+)
+
+
+def explain_failure(text: str, plan: Plan, spec: envfile.EnvSpec) -> InstallError:
+    """Turn an installer's error output into one line with the fix."""
+    import re
+
+    for marker in _UNKNOWN_PACKAGE:
+        if marker in text:
+            name = _package_after(text, marker)
+            line = spec.line_of(name) if name else None
+            where = f"{spec.path.name}:{line}" if line else spec.path.name
+            what = f"package {name!r}" if name else "a package"
+            sources = ", ".join(plan.channels) or "the package index"
+            return InstallError(
+                f"{what} ({where}) was not found in {sources}",
+                "check the name in environment.yml (conda-forge names, e.g. pytorch not torch), "
+                "or add the channel that has it with -- --channel URL",
+            )
+    for marker in _UNREACHABLE:
+        if marker in text:
+            url = re.search(r"(https?|file)://[^\s)'\"`]+", text)
+            where = url.group(0) if url else (", ".join(plan.channels) or "the package index")
+            return InstallError(
+                f"cannot reach {where}",
+                "check the network / proxy, or use a local channel with -- --channel file:///PATH, "
+                "or -- --offline to use what is cached",
+            )
+    last = next((ln.strip() for ln in reversed(text.splitlines()) if ln.strip()), "no output")
+    return InstallError(
+        f"{plan.backend} failed: {last}",
+        "read the output above; run again with -- --force to rebuild from scratch",
+    )
+
+
+def _package_after(text: str, marker: str) -> str | None:
+    import re
+
+    if marker in ("PackagesNotFoundError",):
+        found = re.search(r"^\s*-\s*([A-Za-z0-9_.\-]+)", text.split(marker, 1)[1], re.MULTILINE)
+    elif marker.startswith("does not exist"):
+        found = re.search(r"([A-Za-z0-9_.\-]+)\s+does not exist \(perhaps", text)
+    elif marker == "was not found in the package registry":
+        found = re.search(r"Because ([A-Za-z0-9_.\-]+) was not found", text)
+    else:
+        found = re.match(r"\s*([A-Za-z0-9_.\-]+)", text.split(marker, 1)[1])
+    return found.group(1).lower() if found else None
+
+
+# --- execution --------------------------------------------------------------------------------
+
+
+def run_streaming(cmd: Sequence[str], env: Mapping[str, str]) -> tuple[int, str]:
+    """Run a command, echoing its output live; return its exit code and the output's tail."""
+    tail: deque[str] = deque(maxlen=60)
+    try:
+        proc = subprocess.Popen(
+            list(cmd),
+            env={**os.environ, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+        )
+    except OSError as err:
+        return 127, f"{cmd[0]}: {err.strerror}"
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        sys.stdout.write(line)
+        tail.append(line)
+    return proc.wait(), "".join(tail)
+
+
+def rattler_sync(plan: Plan) -> None:
+    """Solve and install the plan's specs into its prefix with py-rattler, in-process."""
+    import asyncio
+
+    import rattler
+    from rattler import (
+        Gateway,
+        MatchSpec,
+        Override,
+        PrefixRecord,
+        SourceConfig,
+        VirtualPackage,
+        VirtualPackageOverrides,
+    )
+
+    installed = [
+        PrefixRecord.from_path(p) for p in sorted((plan.prefix / "conda-meta").glob("*.json"))
+    ]
+    specs = [MatchSpec(s) for s in plan.specs]
+    cache_action = "use-cache-only" if plan.offline else "cache-or-fetch"
+    gateway = Gateway(
+        cache_dir=plan.cache_dir / "repodata" if plan.cache_dir else None,
+        default_config=SourceConfig(cache_action=cache_action),
+    )
+    overrides = VirtualPackageOverrides()
+    if plan.subdir == "osx-arm64" and platform.machine() != "arm64":
+        overrides.archspec = Override.string("m1")  # Rosetta reports an x86_64 microarchitecture
+    virtual_packages = VirtualPackage.detect(overrides)
+    platforms = [plan.subdir, "noarch"] if plan.subdir else None
+
+    async def run() -> None:
+        records = await rattler.solve(
+            list(plan.channels),
+            specs,
+            gateway=gateway,
+            platforms=platforms,
+            virtual_packages=virtual_packages,
+            locked_packages=installed,
+        )
+        await rattler.install(
+            records,
+            plan.prefix,
+            cache_dir=plan.cache_dir / "pkgs" if plan.cache_dir else None,
+            installed_packages=installed,
+            platform=plan.subdir,
+            show_progress=False,
+            # link scripts run unsandboxed; conda-forge's pytorch has none
+            execute_link_scripts=False,
+            # py-rattler hands this list to its FFI unchanged, which wants the inner objects
+            # (the same workaround as nox/_rattler.py)
+            requested_specs=[ms._match_spec for ms in specs],
+        )
+
+    asyncio.run(run())
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def execute(
+    plan: Plan,
+    spec: envfile.EnvSpec,
+    *,
+    run_command: Callable[[Sequence[str], Mapping[str, str]], tuple[int, str]] = run_streaming,
+    sync: Callable[[Plan], None] = rattler_sync,
+) -> None:
+    """Carry out the plan. The stamp is removed first and written last, so an environment that
+    failed half-way never claims to be ready; a failed create is removed again."""
+    if plan.action == "noop":
+        return
+    prefix = plan.prefix
+    if plan.action == "rebuild" and prefix.exists():
+        shutil.rmtree(prefix)
+    created = not prefix.exists() or not any(prefix.iterdir())
+    (prefix / STAMP_NAME).unlink(missing_ok=True)
+    if plan.action == "update":
+        (prefix / BUILDING_NAME).write_text(
+            "an update started and has not finished\n", encoding="utf-8"
+        )
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if plan.backend == "rattler":
+            try:
+                sync(plan)
+            except Exception as err:
+                raise explain_failure(f"{type(err).__name__}: {err}", plan, spec) from None
+        for cmd in plan.commands:
+            code, output = run_command(cmd, plan.env)
+            if code != 0:
+                raise explain_failure(output, plan, spec)
+        if plan.subdir and plan.backend in (*CONDA_LIKE, "rattler"):
+            # keep later `conda install` into this env on the forced subdir too
+            _write_atomic(prefix / ".condarc", f"subdir: {plan.subdir}\n")
+        stamp = {**plan.stamp, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        _write_atomic(prefix / STAMP_NAME, json.dumps(stamp, indent=2) + "\n")
+        (prefix / BUILDING_NAME).unlink(missing_ok=True)
+    except BaseException:
+        if created and prefix.exists():
+            shutil.rmtree(prefix, ignore_errors=True)
+        raise
+
+
+# --- entry point ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    plan: Plan
+    seconds: float
+
+
+def install(
+    argv: Sequence[str],
+    *,
+    out: Callable[[str], None] = print,
+    available: Mapping[str, str] | None = None,
+    target: Target | None = None,
+    pip_config: pipconf.PipIndexConfig | None = None,
+    cache_dir: Path | None = None,
+    run_command: Callable[[Sequence[str], Mapping[str, str]], tuple[int, str]] = run_streaming,
+) -> Outcome:
+    """The whole `nox -s install`, returning what it did; raises InstallError / EnvFileError."""
+    started = time.monotonic()
+    opts = parse_options(argv)
+    spec = envfile.load(opts.file)
+    available = available_backends() if available is None else available
+    backend = choose_backend(opts.backend, available)
+    target = (
+        detect_target(platform.system(), platform.machine(), run_quiet)
+        if target is None
+        else target
+    )
+    if backend == "uv" and pip_config is None:
+        pip_config = pipconf.read()
+    draft = make_plan(
+        opts,
+        spec,
+        backend=backend,
+        executable=available[backend],
+        target=target,
+        action="noop",
+        pip_config=pip_config,
+        cache_dir=cache_dir,
+    )
+    state = observe(opts.prefix)
+    action = decide(
+        state,
+        key=str(draft.stamp["key"]),
+        backend=backend,
+        subdir=draft.subdir,
+        force=opts.force,
+        owned=opts.prefix == DEFAULT_PREFIX,
+        prefix=opts.prefix,
+        python_ok=lambda: python_runs(env_python(opts.prefix, backend)),
+    )
+    plan = make_plan(
+        opts,
+        spec,
+        backend=backend,
+        executable=available[backend],
+        target=target,
+        action=action,
+        pip_config=pip_config,
+        cache_dir=cache_dir,
+    )
+    for warning in plan.warnings:
+        out(f"WARNING: {warning}")
+    out(
+        f"backend: {backend} ({plan.executable})"
+        + (f", subdir {plan.subdir}" if plan.subdir else "")
+    )
+    if plan.index_sources:
+        out("pip index settings passed on to uv from: " + ", ".join(plan.index_sources))
+    if action == "noop":
+        out(f"{plan.prefix} is up to date with {spec.path.name} (nothing to do; --force rebuilds)")
+    else:
+        out(f"{action} {plan.prefix} from {spec.path.name}: {' '.join(plan.specs)}")
+        execute(plan, spec, run_command=run_command)
+    out(f"environment: {plan.prefix}")
+    out("activate it with: " + "  ".join(plan.activate))
+    out("next: nox -s verify")
+    return Outcome(plan=plan, seconds=time.monotonic() - started)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        install(sys.argv[1:] if argv is None else argv)
+    except (InstallError, envfile.EnvFileError) as err:
+        print(f"error: {err.one_line()}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            "error: interrupted; the environment is not marked ready. Fix: run it again",
+            file=sys.stderr,
+        )
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

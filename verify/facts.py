@@ -270,7 +270,8 @@ def darwin_facts(run: Runner, interp: Interpreter) -> dict[str, Any]:
         # 1 when this process is translated by Rosetta 2 (Apple: "About the Rosetta
         # translation environment")
         "translated": sysctl_flag(run, "sysctl.proc_translated"),
-        # under Rosetta this reads "VirtualApple @ 2.50GHz processor", not the chip's name
+        # "Apple M2 Pro"; under Rosetta on macOS 11.0 it read "VirtualApple @ 2.50GHz processor"
+        # (fixed in 11.1, where it names the chip either way)
         "chip": sysctl_value(run, "machdep.cpu.brand_string"),
         "virtual_machine": sysctl_flag(run, "kern.hv_vmm_present"),
     }

@@ -143,6 +143,15 @@ BF16_NEEDS_MACOS14_FIX = Fix(
     "float32 on MPS (e.g. load models with torch_dtype=torch.float16).",
 )
 
+def training_did_not_learn(device: str, first: float, last: float, steps: int) -> tuple[str, Fix]:
+    return (
+        f"Training a small model on '{device}' did not reduce the loss ({first} -> {last} over "
+        f"{steps} steps); on the CPU it falls steadily, so the device computes wrong gradients "
+        "or optimizer updates.",
+        TRAINING_DID_NOT_LEARN_FIX,
+    )
+
+
 TRAINING_DID_NOT_LEARN_FIX = Fix(
     "Update PyTorch and macOS; if the loss still does not fall, report it to PyTorch with this "
     "output (a backward kernel on this device is computing wrong gradients).",
@@ -428,6 +437,39 @@ def mps_unavailable_no_device(reason: str) -> tuple[str, Fix]:
         Fix(
             "Run from a normal Terminal session on the Mac itself (outside any sandbox), and "
             "check that macOS lists a Metal-capable GPU.",
+            ("system_profiler SPDisplaysDataType",),
+        ),
+    )
+
+
+# --- diagnose: pasted environments and error messages (issue 6: verify.diagnose) --------------
+NOT_IN_PASTED_TEXT = "not in the pasted text"
+
+
+def pasted_macos_below_message(macos: str, named: str) -> str:
+    return (
+        f"torch could not create an MPS device: this Mac runs macOS {macos}, older than the "
+        f"macOS {named}+ its MPS backend needs."
+    )
+
+
+def pasted_macos_below_torch_floor(macos: str, torch_version: str, floor: str, named: str) -> str:
+    return (
+        f"torch {torch_version}'s MPS backend needs macOS {floor}+, newer than this Mac's "
+        f"macOS {macos} (the message named {named}+, which lags behind the real floor: "
+        "pytorch/pytorch#139425)."
+    )
+
+
+def pasted_no_metal_device(macos: str, named: str) -> tuple[str, Fix]:
+    return (
+        f"This Mac runs macOS {macos}, which meets the {named}+ the message names, so torch "
+        "could not see a Metal device: the process runs in a VM, a sandbox or a remote "
+        "session without GPU access (openai/codex#10199, pytorch/pytorch#177819).",
+        Fix(
+            "Run Python from a normal Terminal session on the Mac itself, outside any VM or "
+            "sandbox, and check that macOS lists a Metal-capable GPU; if it does, try the "
+            "newest PyTorch release.",
             ("system_profiler SPDisplaysDataType",),
         ),
     )

@@ -407,10 +407,27 @@ def _repl_facts(text: str) -> Facts:
     return Facts(source=PASTED, **kw)
 
 
+_FROM_MPS_CODE = {
+    "mps.oom",
+    "mps.float64",
+    "mps.op_not_implemented",
+    "mps.device_mismatch",
+    "mps.op_needs_newer_macos",
+    "mps.macos_too_old",
+}
+_NEEDS_MPS_DEVICE = {"mps.oom", "mps.op_not_implemented", "mps.device_mismatch"}
+
+
 def _facts_from_errors(errors: list[KnownError]) -> Facts:
     """What torch's own messages prove about the MPS build (see known_errors for their sources)."""
     kw: dict[str, Any] = {}
     for e in errors:
+        if e.id in _FROM_MPS_CODE:
+            # raised by the MPS backend itself, which exists only in macOS builds with MPS
+            kw.update(os="Darwin", mps_built=True)
+        if e.id in _NEEDS_MPS_DEVICE:
+            # these need a live MPS tensor: the device was created
+            kw["mps_available"] = True
         if e.id in ("mps.not_built", "mps.not_linked"):
             kw.update(mps_built=False, mps_available=False)
         elif e.id == "mps.macos_too_old":

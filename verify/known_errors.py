@@ -2,15 +2,19 @@
 
 Used by the worker (an exception a check raised -> cause and fix) and by `diagnose` (an error
 message pasted with the environment). Pure: text in, `KnownError` out, no I/O.
-Each pattern cites where torch prints it.
+Each pattern cites where torch prints it (paths in pytorch/pytorch) and a real report of it.
+Patterns are ordered most specific first: `explain` returns the first that matches.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from verify.model import Fix
+
+Severity = Literal["fail", "warn"]
 
 
 @dataclass(frozen=True)
@@ -20,80 +24,204 @@ class KnownError:
     fix: Fix
     expected_on_mps: bool = False  # float64 refusal: the expected outcome on MPS
     match: str = ""  # the text that matched
+    title: str = ""  # a short name for a report row
+    severity: Severity = "fail"  # fail: the run cannot go on; warn: it can, with a change
+    # True when the message is about the environment (torch build, macOS, device), so the
+    # environment is not ready; False when it is about the workload (memory, an op, a dtype).
+    environment: bool = True
 
 
 @dataclass(frozen=True)
 class _Pattern:
     id: str
     regex: re.Pattern[str]
+    title: str
     cause: str
     fix: Fix
+    severity: Severity = "fail"
+    environment: bool = True
     expected_on_mps: bool = False
 
+    def known(self, m: re.Match[str]) -> KnownError:
+        return KnownError(
+            self.id,
+            self.cause,
+            self.fix,
+            self.expected_on_mps,
+            m.group(0).strip(),
+            self.title,
+            self.severity,
+            self.environment,
+        )
+
+
+_UPDATE_MACOS = "Update macOS (System Settings > General > Software Update)"
 
 PATTERNS: tuple[_Pattern, ...] = (
-    # aten/src/ATen/mps/MPSAllocator.mm: "MPS backend out of memory (MPS allocated: ...).
-    # ... Use PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0 to disable upper limit ..."
+    # aten/src/ATen/mps/MPSAllocator.mm: "MPS backend out of memory (MPS allocated: %s, other
+    # allocations: %s, max allowed: %s). Tried to allocate %s on %s pool. Use
+    # PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0 to disable upper limit for memory allocations (may
+    # cause system failure)." Reports: pytorch/pytorch#130112, AUTOMATIC1111/stable-diffusion-webui
+    # #9133. The ratio is read when the allocator starts: exporting it in another shell, or after
+    # Python started, does nothing (pytorch/pytorch#130112).
     _Pattern(
         "mps.oom",
         re.compile(r"MPS backend out of memory[^\n]*", re.IGNORECASE),
-        "The MPS allocator hit its memory limit (the high watermark), so the allocation was refused.",
+        "MPS out of memory",
+        "The MPS allocator hit its memory limit (the high watermark), so the allocation was "
+        "refused.",
         Fix(
             "Use a smaller batch or model, free tensors you no longer need "
             "(torch.mps.empty_cache()), or raise the limit with PYTORCH_MPS_HIGH_WATERMARK_RATIO "
-            "(0.0 removes it, which can make macOS unstable under memory pressure).",
+            "set in the same shell before Python starts (0.0 removes it, which can make macOS "
+            "unstable under memory pressure).",
             ("export PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0",),
         ),
+        environment=False,
     ),
-    # aten/src/ATen/native/mps/OperationUtils.mm: "Cannot convert a MPS Tensor to float64 dtype
-    # as the MPS framework doesn't support float64. Please use float32 instead."
+    # aten/src/ATen/mps/EmptyTensor.cpp: MPS_ERROR_DOUBLE_NOT_SUPPORTED "Cannot convert a MPS
+    # Tensor to float64 dtype as the MPS framework doesn't support float64. Please use float32
+    # instead." (a TypeError from .to('mps')). Reports: pytorch/pytorch#79019 (closed as the known
+    # limitation, #122602), thu-ml/tianshou#1237.
     _Pattern(
         "mps.float64",
-        re.compile(r"MPS framework doesn't support float64[^\n]*|"
-                   r"Cannot convert a MPS Tensor to float64[^\n]*", re.IGNORECASE),
-        "The MPS framework has no float64 (double) support, so torch refuses float64 tensors on mps.",
-        Fix("Use float32 on MPS: convert with tensor.to(torch.float32) before moving it to 'mps', "
-            "or keep float64 work on the CPU."),
+        re.compile(
+            r"MPS framework doesn't support float64[^\n]*|"
+            r"Cannot convert a MPS Tensor to float64[^\n]*",
+            re.IGNORECASE,
+        ),
+        "float64 refused on MPS",
+        "The MPS framework has no float64 (double) support, so torch refuses float64 tensors on "
+        "mps.",
+        Fix(
+            "Use float32 on MPS: convert with tensor.to(torch.float32) before moving it to 'mps' "
+            "(numpy arrays are float64 by default), or keep float64 work on the CPU."
+        ),
+        severity="warn",
+        environment=False,
         expected_on_mps=True,
     ),
-    # aten/src/ATen/mps/MPSFallback.mm: "The operator 'aten::...' is not currently implemented
-    # for the MPS device. ... set the environment variable `PYTORCH_ENABLE_MPS_FALLBACK=1` ..."
+    # aten/src/ATen/mps/MPSFallback.mm: "The operator '%s' is not currently implemented for the
+    # MPS device. If you want this op to be added in priority during the prototype phase of this
+    # feature, please comment on https://github.com/pytorch/pytorch/issues/77764. As a temporary
+    # fix, you can set the environment variable `PYTORCH_ENABLE_MPS_FALLBACK=1` ..." (torch 1.12
+    # printed "not current implemented": invoke-ai/InvokeAI#232). Report: pytorch/pytorch#86195
+    # (the variable, set with `conda env config vars` after start, had no effect).
     _Pattern(
         "mps.op_not_implemented",
-        re.compile(r"The operator '([^']+)' is not currently implemented for the MPS device[^\n]*"),
+        re.compile(
+            r"The operator '([^']+)' is not current(?:ly)? implemented for the MPS device[^\n]*"
+        ),
+        "Operator not implemented on MPS",
         "This PyTorch has no MPS kernel for an operator the code uses.",
         Fix(
-            "Set PYTORCH_ENABLE_MPS_FALLBACK=1 to run that operator on the CPU (slower), or "
-            "upgrade PyTorch: newer releases implement more operators on MPS.",
+            "Set PYTORCH_ENABLE_MPS_FALLBACK=1 in the shell before Python starts to run that "
+            "operator on the CPU (slower), or upgrade PyTorch: newer releases implement more "
+            "operators on MPS.",
             ("export PYTORCH_ENABLE_MPS_FALLBACK=1",),
         ),
+        severity="warn",
+        environment=False,
     ),
-    # torch/_C: "PyTorch is not linked with support for mps devices"
+    # aten/src/ATen/native/mps/OperationUtils.mm (Placeholder): "Placeholder storage has not been
+    # allocated on MPS device!" - an op on MPS got a tensor that lives on the CPU. Reports:
+    # pytorch/pytorch#145229; the usual cure is moving the inputs to the model's device.
+    # Also the generic device check in aten (TensorIterator / checkSameDevice): "Expected all
+    # tensors to be on the same device, but found at least two devices, mps:0 and cpu!"
+    _Pattern(
+        "mps.device_mismatch",
+        re.compile(
+            r"Placeholder storage has not been allocated on MPS device[^\n]*|"
+            r"Expected all tensors to be on the same device[^\n]*\bmps(?::\d+)?\b[^\n]*"
+        ),
+        "Tensors on different devices",
+        "An operation on MPS received a tensor that is still on the CPU (or the other way round): "
+        "the model and its inputs are on different devices.",
+        Fix(
+            "Move the model and every input to the same device, e.g. "
+            "`inputs = {k: v.to(device) for k, v in inputs.items()}` after `model.to(device)`; "
+            "with a library that picks 'mps' by itself, pass it device='cpu' or device='mps' "
+            "explicitly."
+        ),
+        environment=False,
+    ),
+    # aten/src/ATen/native/mps/... per-op macOS gates, e.g. "MPS BFloat16 is only supported on
+    # MacOS 14 or newer" (pytorch/pytorch#146236) and "MPS: power op with int64 input is
+    # supported natively starting from macOS 13.2" (Plachtaa/VALL-E-X#127).
+    _Pattern(
+        "mps.op_needs_newer_macos",
+        re.compile(
+            r"MPS BFloat16 is only supported on MacOS \d+[^\n]*|"
+            r"MPS: [^\n]*supported natively starting from macOS \d+(?:\.\d+)?[^\n]*",
+            re.IGNORECASE,
+        ),
+        "Feature needs a newer macOS",
+        "This operation or dtype on MPS needs a newer macOS than the one torch detected "
+        "(bfloat16 needs macOS 14; under Rosetta torch is told an old macOS version).",
+        Fix(
+            f"{_UPDATE_MACOS}; make sure Python is native arm64, not x86_64 under Rosetta; or use "
+            "float16/float32 or another dtype the op supports on this macOS."
+        ),
+    ),
+    # c10/core/impl/DeviceGuardImplInterface.h: "PyTorch is not linked with support for mps
+    # devices" (getDeviceGuardImpl): the binary has no MPS device at all (an x86_64 or Linux build).
     _Pattern(
         "mps.not_linked",
-        re.compile(r"PyTorch is not linked with support for mps devices[^\n]*"),
+        re.compile(r"PyTorch is not linked with support for mps devices[^\n]*", re.IGNORECASE),
+        "PyTorch built without MPS",
         "This PyTorch was built without MPS (e.g. an x86_64 / osx-64 build or a Linux wheel).",
-        Fix("Install an arm64 (osx-arm64) PyTorch from a native arm64 Python: "
-            "`nox -s install`, or `pip install torch` from an arm64 interpreter."),
+        Fix(
+            "Install an arm64 (osx-arm64) PyTorch from a native arm64 Python: "
+            "`nox -s install`, or `pip install torch` from an arm64 interpreter."
+        ),
     ),
-    # torch/backends/mps/__init__.py & aten/src/ATen/mps/MPSDevice.mm warnings
+    # aten/src/ATen/mps/EmptyTensor.cpp: MPS_ERROR_NOT_COMPILED "PyTorch code is not compiled with
+    # MPS enabled"; docs/source/notes/mps.rst's check prints "MPS not available because the
+    # current PyTorch install was not built with MPS enabled." (copied into many scripts).
     _Pattern(
         "mps.not_built",
-        re.compile(r"MPS not available because the current PyTorch install was not built with "
-                   r"MPS enabled[^\n]*"),
+        re.compile(
+            r"MPS not available because the current PyTorch install was not built with "
+            r"MPS enabled[^\n]*|PyTorch code is not compiled with MPS enabled[^\n]*"
+        ),
+        "PyTorch built without MPS",
         "This PyTorch was built without MPS.",
         Fix("Install an arm64 (osx-arm64) PyTorch from a native arm64 Python: `nox -s install`."),
     ),
+    # aten/src/ATen/mps/EmptyTensor.cpp: MPS_ERROR_RUNTIME_TOO_LOW "The MPS backend is supported
+    # on MacOS 12.3+." "Current OS version can be queried using `sw_vers`" - the version in it
+    # moved with releases ("MacOS 13.0+", "macOS 14.0+") and lagged behind: torch 2.5.1 said 12.3+
+    # while needing 13.0 (pytorch/pytorch#139425), a 2.10 nightly said 13.0+ (#164943). torch
+    # raises it whenever no MPS device could be created, so it also appears on a new enough macOS
+    # when the process cannot see a Metal device (a sandbox: openai/codex#10199; #177819).
+    # docs/source/notes/mps.rst's check prints "MPS not available because the current MacOS
+    # version is not 12.3+ and/or you do not have an MPS-enabled device on this machine."
     _Pattern(
         "mps.macos_too_old",
-        re.compile(r"The MPS backend is supported on MacOS (\d+(?:\.\d+)?)\+[^\n]*|"
-                   r"MPS not available because the current MacOS version is not (\d+(?:\.\d+)?)\+"
-                   r"[^\n]*", re.IGNORECASE),
-        "macOS is older than this PyTorch's MPS backend needs, or there is no MPS-capable device.",
-        Fix("Update macOS (System Settings > General > Software Update), or install an older "
-            "PyTorch whose MPS backend supports this macOS."),
+        re.compile(
+            r"The MPS backend is supported on MacOS (\d+(?:\.\d+)?)\+[^\n]*|"
+            r"MPS not available because the current MacOS version is not (\d+(?:\.\d+)?)\+"
+            r"[^\n]*",
+            re.IGNORECASE,
+        ),
+        "MPS device could not be created",
+        "torch could not create an MPS device: macOS is older than this PyTorch's MPS backend "
+        "needs, or this process cannot see a Metal device (a VM, a sandbox, a remote session).",
+        Fix(
+            f"{_UPDATE_MACOS}, or install an older PyTorch whose MPS backend supports this "
+            "macOS; if macOS is already new enough, run Python directly on the Mac (not in a VM "
+            "or sandbox)."
+        ),
     ),
 )
+
+
+def required_macos(known: KnownError) -> str | None:
+    """The macOS version a macOS message names ("12.3", "14.0", "13.2"), if any."""
+    m = re.search(r"mac ?os (?:version is not )?(\d+(?:\.\d+)?)\+?", known.match, re.IGNORECASE)
+    if m is None:
+        m = re.search(r"starting from macOS (\d+(?:\.\d+)?)", known.match, re.IGNORECASE)
+    return m.group(1) if m else None
 
 
 def explain(text: str) -> KnownError | None:
@@ -101,7 +229,7 @@ def explain(text: str) -> KnownError | None:
     for p in PATTERNS:
         m = p.regex.search(text)
         if m:
-            return KnownError(p.id, p.cause, p.fix, p.expected_on_mps, m.group(0))
+            return p.known(m)
     return None
 
 
@@ -111,5 +239,5 @@ def explain_all(text: str) -> list[KnownError]:
     for p in PATTERNS:
         m = p.regex.search(text)
         if m:
-            found.append(KnownError(p.id, p.cause, p.fix, p.expected_on_mps, m.group(0)))
+            found.append(p.known(m))
     return found

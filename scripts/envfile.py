@@ -7,7 +7,7 @@ names. There is no second, hand-kept package list.
 
 Parsing uses ruamel.yaml's round-trip loader: it builds only plain data (maps, lists, strings;
 never arbitrary Python objects) and keeps line numbers, so every error names the file and line.
-Each dependency is validated with py-rattler's MatchSpec (strict), as conda would read it.
+Each dependency is validated with py-rattler's MatchSpec, as conda would read it.
 """
 
 from __future__ import annotations
@@ -194,9 +194,18 @@ def _check_platforms(doc, platforms: list[str], path: Path) -> None:
             ) from None
 
 
-def _dependencies(doc, path: Path) -> tuple[list[Dependency], list[str]]:
+def match_spec(text: str):
+    """Parse a conda spec as conda does, then re-check its canonical form strictly.
+
+    Strict parsing alone refuses conda's own `name=version=build` form; lenient parsing alone
+    accepts garbage such as `py torch>`. Lenient, then strict on the canonical string, gives both.
+    """
     from rattler import MatchSpec
 
+    return MatchSpec(str(MatchSpec(text, strict=False)), strict=True)
+
+
+def _dependencies(doc, path: Path) -> tuple[list[Dependency], list[str]]:
     raw = doc.get("dependencies")
     if not isinstance(raw, list) or not raw:
         raise EnvFileError(
@@ -220,7 +229,7 @@ def _dependencies(doc, path: Path) -> tuple[list[Dependency], list[str]]:
                 "write each dependency as a string like `numpy >=1.26`",
             )
         try:
-            spec = MatchSpec(item, strict=True)
+            spec = match_spec(item)
         except Exception as err:
             reason = str(err).splitlines()[0]
             raise EnvFileError(
@@ -297,14 +306,12 @@ def pypi_requirements(spec: EnvSpec) -> list[str]:
 
     Build strings and channel prefixes are conda-only and dropped; versions are translated.
     """
-    from rattler import MatchSpec
-
     reqs: list[str] = []
     for dep in spec.dependencies:
         name = pypi_name(dep.name)
         if name is None:
             continue
-        version = MatchSpec(dep.spec, strict=True).version
+        version = match_spec(dep.spec).version
         try:
             specifier = conda_version_to_pep440(str(version)) if version is not None else ""
         except ValueError as err:
@@ -317,10 +324,8 @@ def pypi_requirements(spec: EnvSpec) -> list[str]:
 
 def python_specifier(spec: EnvSpec) -> str:
     """The PEP 440 specifier of the `python` dependency ('' when unconstrained or absent)."""
-    from rattler import MatchSpec
-
     for dep in spec.dependencies:
         if dep.name == "python":
-            version = MatchSpec(dep.spec, strict=True).version
+            version = match_spec(dep.spec).version
             return conda_version_to_pep440(str(version)) if version is not None else ""
     return ""

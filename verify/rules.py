@@ -148,7 +148,7 @@ def check_macos(c: Ctx) -> Outcome:
     if not is_macos(f):
         return skipped(f"not applicable: not macOS (this is {f.os or 'unknown'})")
     if f.macos_version == COMPAT_VERSION:
-        cause, fix = msg.macos_COMPAT_VERSION
+        cause, fix = msg.macos_compat_shim()
         return warned(cause, fix, macos=f.macos_version)
     version = _version(f.macos_version)
     if version is None:

@@ -8,6 +8,7 @@ variable) so tests point it at a local pytest-httpserver; tests never use the ne
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -32,6 +33,10 @@ class PyPIError(Exception):
     """A download or API failure, worded as the one line the user sees (exit code 2)."""
 
     exit_code = EXIT_ERROR
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # the HTTP status when the server answered with an error
 
 
 def base_url(explicit: str | None = None, environ: dict[str, str] | None = None) -> str:
@@ -81,6 +86,14 @@ class PyPIClient:
             raise PyPIError(f"malformed JSON from {url}: expected an object")
         return data
 
+    def get_text(self, url: str) -> str:
+        """GET ``url`` as text (UTF-8), or raise PyPIError with one line."""
+        response = self._get(url, stream=False)
+        try:
+            return response.content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PyPIError(f"{url} is not UTF-8 text: {exc.reason}") from None
+
     def project(self, project: str, version: str | None = None) -> dict[str, Any]:
         return self.get_json(self.project_url(project, version))
 
@@ -111,9 +124,32 @@ class PyPIClient:
             response.close()
         return digest.hexdigest(), size
 
-    def _get(self, url: str, *, stream: bool) -> requests.Response:
+    def get_range(self, url: str, start: int, end: int) -> bytes:
+        """Bytes ``start..end`` (inclusive) of ``url`` through an HTTP Range request."""
+        response = self._get(
+            url, stream=False, headers={"Range": f"bytes={start}-{end}"}, ok=(206,)
+        )
+        return response.content
+
+    def size(self, url: str) -> int:
+        """The size of ``url`` in bytes, from a one-byte Range request's Content-Range."""
+        response = self._get(url, stream=False, headers={"Range": "bytes=0-0"}, ok=(206,))
+        content_range = response.headers.get("Content-Range", "")
+        total = content_range.rpartition("/")[2]
+        if not total.isdigit():
+            raise PyPIError(f"{url} answered a Range request without a usable Content-Range")
+        return int(total)
+
+    def _get(
+        self,
+        url: str,
+        *,
+        stream: bool,
+        headers: dict[str, str] | None = None,
+        ok: tuple[int, ...] = (200,),
+    ) -> requests.Response:
         try:
-            response = self.session.get(url, timeout=self.timeout, stream=stream)
+            response = self.session.get(url, timeout=self.timeout, stream=stream, headers=headers)
         except requests.exceptions.Timeout:
             raise PyPIError(f"timed out after {self.timeout[1]:g}s fetching {url}") from None
         except requests.exceptions.RetryError as exc:
@@ -122,10 +158,15 @@ class PyPIClient:
             ) from None
         except requests.exceptions.RequestException as exc:
             raise PyPIError(f"cannot fetch {url}: {_reason(exc)}") from None
-        if response.status_code != 200:
+        if response.status_code not in ok:
             response.close()
+            if response.status_code == 200 and 206 in ok:
+                raise PyPIError(f"{url} ignores HTTP Range requests")
             raise PyPIError(
-                f"HTTP {response.status_code} {response.reason or ''} from {url}".replace("  ", " ")
+                f"HTTP {response.status_code} {response.reason or ''} from {url}".replace(
+                    "  ", " "
+                ),
+                status=response.status_code,
             )
         return response
 
@@ -145,3 +186,58 @@ def _reason(exc: BaseException) -> str:
     reason = getattr(inner, "reason", None)
     text = str(reason if reason is not None else inner)
     return " ".join(text.split())
+
+
+class RangeFile(io.RawIOBase):
+    """A read-only, seekable view of a remote file through HTTP Range requests, in cached
+    blocks: enough for zipfile to read one member of a wheel without downloading all of it
+    (the idea of pip's lazy_wheel, for servers that lack PEP 658 ``.metadata`` files)."""
+
+    def __init__(self, client: PyPIClient, url: str, block: int = 256 * 1024) -> None:
+        super().__init__()
+        self._client, self._url, self._block = client, url, block
+        self._size = client.size(url)
+        self._pos = 0
+        self._blocks: dict[int, bytes] = {}
+        self.requests = 1  # the size probe
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def read(self, size: int = -1) -> bytes:
+        end = self._size if size is None or size < 0 else min(self._size, self._pos + size)
+        chunks = []
+        while self._pos < end:
+            index = self._pos // self._block
+            block = self._load(index)
+            offset = self._pos - index * self._block
+            piece = block[offset : offset + (end - self._pos)]
+            if not piece:
+                break
+            chunks.append(piece)
+            self._pos += len(piece)
+        return b"".join(chunks)
+
+    def _load(self, index: int) -> bytes:
+        if index not in self._blocks:
+            start = index * self._block
+            stop = min(self._size, start + self._block) - 1
+            self._blocks[index] = self._client.get_range(self._url, start, stop)
+            self.requests += 1
+        return self._blocks[index]

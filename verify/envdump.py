@@ -80,7 +80,7 @@ def parse(text: str) -> Pasted:
         facts = _merge_known(facts, repl)
         facts = _merge_known(facts, _facts_from_errors(errors))
         return Pasted("collect_env", facts, errors)
-    if errors or repl:
+    if errors or repl != Facts(source=PASTED):
         facts = _merge_known(Facts(source=PASTED), repl)
         facts = _merge_known(facts, _facts_from_errors(errors))
         return Pasted("errors-only", facts, errors)
@@ -105,7 +105,7 @@ _FENCE_JSON = re.compile(r"```[ \t]*(?:json|JSON)?[ \t]*\n(\{.*?)\n[ \t]*```", r
 def _json_body(text: str) -> str | None:
     """The JSON document in the text: the whole text, or a fenced ```json block; else None."""
     stripped = text.strip()
-    if stripped.startswith("{"):
+    if stripped.startswith("{") or re.match(r"\[\s*[\[{\"\]]", stripped):
         return stripped
     m = _FENCE_JSON.search(text)
     if m and ('"schema"' in m.group(1) or '"facts_schema"' in m.group(1)):
@@ -220,15 +220,19 @@ def _cpu_line(text: str) -> str | None:
     m = _CPU_HEADER.search(text)
     if not m:
         return None
-    rest = text[m.end() :].lstrip("\n")
-    block = rest.split("\n\n", 1)[0]
-    model = re.search(r"^[ \t]*Model name:[ \t]*(.+?)[ \t]*$", block, re.MULTILINE)
-    if model:
-        return model.group(1)
-    first = block.split("\n", 1)[0].strip().strip("`").strip()
-    if not first or first.startswith("Architecture:") or first.startswith("Versions of"):
-        return None
-    return first
+    block = []
+    for raw in text[m.end() :].lstrip("\n").split("\n"):
+        line = re.sub(r"^[ \t]*(?:>[ \t]*)*", "", raw).strip().strip("`").strip()
+        if not line:
+            break
+        block.append(line)
+    for line in block:
+        model = re.match(r"Model name:[ \t]*(.+)$", line)
+        if model:
+            return model.group(1).strip()
+    if not block or ":" in block[0]:
+        return None  # lscpu / wmic output without a model name, or the next section
+    return block[0]
 
 
 _YES = {"true": True, "yes": True, "false": False, "no": False}
@@ -351,6 +355,10 @@ def _mac_hardware(cpu: str | None, machine: str | None) -> dict[str, Any]:
             out["virtual_machine"] = True
         if machine == "x86_64":
             out["translated"] = True
+    elif cpu.startswith("VirtualApple"):
+        # the brand string a Rosetta-translated process is given ("VirtualApple @ 2.50GHz
+        # processor"; verify.rules.APPLE_CHIP_PREFIXES): Apple silicon, translated
+        out.update(hardware_arm64=True, translated=True)
     elif re.match(r"Intel\(R\)|Intel ", cpu):
         # machdep.cpu.brand_string names the real chip even under Rosetta (Apple M...): an Intel
         # brand string is an Intel Mac, where nothing is translated.

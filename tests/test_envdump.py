@@ -1,0 +1,245 @@
+"""verify.envdump: pasted collect_env text, verify reports and facts JSON -> Facts, never a guess.
+
+The environments are real ones people posted (tests/data/collect_env, each with its source URL);
+the garbage-in tests and the property tests check that nothing but a Pasted or an InputError
+ever comes out.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import corpus
+from verify import envdump
+from verify.errors import InputError
+from verify.facts import Facts
+from verify.model import Fix, Result, Status
+from verify.report import Report
+
+CASES = corpus.cases()
+BY_NAME = {c.name: c for c in CASES}
+
+
+def test_corpus_has_at_least_15_real_environments_with_sources():
+    assert len(CASES) >= 15
+    for case in CASES:
+        assert case.source.startswith("https://"), case.name
+        assert case.cause, case.name
+        assert case.expect, case.name
+        assert case.text.strip(), case.name
+    kinds = {c.kind for c in CASES}
+    assert kinds == {"collect_env", "errors-only"}
+    # the situations the corpus must cover, read from the parsed facts themselves
+    parsed = [envdump.parse(c.text).facts for c in CASES]
+    assert any(f.translated for f in parsed), "a Rosetta environment"
+    assert any(f.os == "Linux" and f.cuda_available for f in parsed), "Linux with CUDA"
+    assert any(f.hardware_arm64 is False for f in parsed), "an Intel Mac"
+    assert any(f.macos_version and f.macos_version < "12.3" for f in parsed), "macOS < 12.3"
+    assert any(f.torch_import_error for f in parsed), "torch not importable"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_corpus_facts(case):
+    pasted = envdump.parse(case.text)
+    assert pasted.kind == case.kind
+    assert pasted.facts.source == "pasted"
+    for name, want in case.facts.items():
+        assert getattr(pasted.facts, name) == want, f"{case.name}: {name}"
+
+
+def test_unknown_fields_stay_none():
+    # torch 1.13's collect_env has no CPU section: the chip is not in the text, so it is None
+    facts = envdump.parse(BY_NAME["pytorch-78343-macos-12.2-below-12.3"].text).facts
+    assert facts.chip is None
+    assert facts.virtual_machine is None
+    assert facts.mps_built is None and facts.mps_available is None
+    assert facts.conda_prefix is None
+    # an x86_64 interpreter with no CPU line: Rosetta or an Intel Mac - unknown, not guessed
+    facts = envdump.parse(BY_NAME["pytorch-48145-m1-anaconda-x86_64"].text).facts
+    assert facts.machine == "x86_64"
+    assert facts.hardware_arm64 is None and facts.translated is None
+
+
+def test_rosetta_signals():
+    rosetta = envdump.parse(BY_NAME["pytorch-146236-rosetta-m2-pro"].text).facts
+    # "OS: macOS 15.3 (x86_64)" + "CPU: Apple M2 Pro"; "macOS-10.16-..." is not a real version
+    assert (rosetta.machine, rosetta.hardware_arm64, rosetta.translated) == ("x86_64", True, True)
+    assert rosetta.macos_version == "15.3"
+    intel = envdump.parse(BY_NAME["pytorch-121067-intel-mac-torch-2.2.2"].text).facts
+    assert (intel.machine, intel.hardware_arm64, intel.translated) == ("x86_64", False, False)
+
+
+def test_rosetta_brand_string_and_vm_cpu_line():
+    base = BY_NAME["pytorch-164943-macos-13.7-torch-2.10"].text
+    translated = base.replace("(arm64)", "(x86_64)").replace("-arm64-arm-", "-x86_64-i386-")
+    facts = envdump.parse(translated.replace("Apple M2 Max", "VirtualApple @ 2.50GHz processor"))
+    assert (facts.facts.hardware_arm64, facts.facts.translated) == (True, True)
+    # GitHub's macOS runners report "Apple M1 (Virtual)" (machdep.cpu.brand_string in the VM)
+    vm = envdump.parse(base.replace("Apple M2 Max", "Apple M1 (Virtual)")).facts
+    assert vm.virtual_machine is True and vm.gpu_name == "Apple M1"
+
+
+def test_conda_channel_and_subdir():
+    text = BY_NAME["pytorch-164943-macos-13.7-torch-2.10"].text.replace(
+        "[conda] Could not collect",
+        "[conda] pytorch                   2.2.2           py3.10_0    https://conda.anaconda.org/pytorch/osx-64",
+    )
+    facts = envdump.parse(text).facts
+    assert facts.torch_source == "pytorch"
+    assert facts.conda_subdir == "osx-64"
+    # MKL is built for x86_64 only: its presence proves an osx-64 env (pytorch/pytorch#48145)
+    assert envdump.parse(BY_NAME["pytorch-48145-m1-anaconda-x86_64"].text).facts.conda_subdir == (
+        "osx-64"
+    )
+
+
+def test_a_users_own_print_before_the_block_does_not_win():
+    # #78343 prints "PyTorch version: ..." from a REPL before collect_env: the block's value wins
+    text = "PyTorch version: 0.0.1\n\n" + BY_NAME["pytorch-78343-macos-12.2-below-12.3"].text
+    assert envdump.parse(text).facts.torch_version == "1.13.0.dev20220525"
+
+
+def _chatter(text: str, seed: int) -> str:
+    rnd = random.Random(seed)
+    before = rnd.choice(["", "Here is my env:\n", "$ python -m torch.utils.collect_env\n"])
+    after = rnd.choice(["", "\nthanks!\n", "\n---\nAny idea?\n"])
+    body = text
+    if rnd.random() < 0.5:
+        body = "```\n" + body + "\n```"
+    if rnd.random() < 0.5:
+        body = "\r\n".join(body.split("\n"))
+    return before + body + after
+
+
+@pytest.mark.parametrize("case", CASES[:8], ids=[c.name for c in CASES[:8]])
+def test_chatter_and_quoting_do_not_change_the_facts(case):
+    want = envdump.parse(case.text).facts
+    for seed in range(3):
+        assert envdump.parse(_chatter(case.text, seed)).facts == want
+    quoted = "\n".join("> " + line for line in case.text.split("\n"))  # an e-mail reply
+    assert envdump.parse(quoted).facts == want
+
+
+def _report(host: Facts) -> dict:
+    rows = [
+        Result("host.arch", "arch", Status.PASS, detail="native arm64"),
+        Result(
+            "device.alloc",
+            "alloc",
+            Status.FAIL,
+            detail="MPS backend out of memory (MPS allocated: 1 GB) ...",
+            cause="the allocation was refused",
+            fix=Fix("use less memory"),
+        ),
+    ]
+    return Report(host, "mps", "quick", rows).to_dict()
+
+
+HOST = Facts(
+    source="host",
+    os="Darwin",
+    macos_version="14.5",
+    machine="arm64",
+    hardware_arm64=True,
+    translated=False,
+    chip="Apple M1 Pro",
+    python_version="3.11.9",
+    torch_version="2.5.1",
+    mps_built=True,
+    mps_available=True,
+)
+
+
+def test_verify_report_is_read_as_its_host_facts():
+    data = _report(HOST)
+    pasted = envdump.parse("my report:\n```json\n" + json.dumps(data, indent=2) + "\n```\n")
+    assert pasted.kind == "report"
+    assert pasted.facts == HOST.merged(source="pasted")
+    assert pasted.report == data
+    assert [e.id for e in pasted.errors] == ["mps.oom"]  # found in the report's rows
+
+
+def test_facts_json_is_read():
+    pasted = envdump.parse(HOST.to_json())
+    assert pasted.kind == "facts"
+    assert pasted.facts == HOST.merged(source="pasted")
+
+
+GARBAGE = {
+    "empty": "",
+    "blank": " \n\t\n",
+    "binary": "\x00\x01\x02ELF\x00\x00" * 20,
+    "replaced bytes": "\ufffd" * 200,
+    "huge": "PyTorch version: 2.5.1\n" * (envdump.MAX_CHARS // 20),
+    "truncated json": json.dumps(_report(HOST))[:300],
+    "invalid json": '{"schema": 1, "host": {,}}',
+    "json array": "[1, 2, 3]",
+    "json other schema": json.dumps({"schema": 2, "host": {}}),
+    "json unknown object": json.dumps({"hello": "world"}),
+    "facts with wrong types": json.dumps({"facts_schema": 1, "mps_built": "yes"}),
+    "report with bad checks": json.dumps({"schema": 1, "host": {}, "checks": "none"}),
+    "prose": "My Mac is slow when I train, what should I do?\nOS: macOS 14\n",
+    "deep json": "[" * 100_000 + "]" * 100_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(GARBAGE))
+def test_garbage_is_one_line_input_error(name):
+    with pytest.raises(InputError) as info:
+        envdump.parse(GARBAGE[name])
+    line = info.value.one_line()
+    assert line and "\n" not in line
+    assert info.value.exit_code == 2
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=2000))
+def test_any_text_gives_a_paste_or_an_input_error(text):
+    try:
+        pasted = envdump.parse(text)
+    except InputError as exc:
+        assert "\n" not in exc.one_line()
+    else:
+        assert isinstance(pasted, envdump.Pasted)
+        assert pasted.facts.source == "pasted"
+
+
+LINES = st.sampled_from(
+    [
+        line
+        for c in CASES[:6]
+        for line in c.text.split("\n")
+        if line.strip()
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(LINES, st.text(max_size=80)), max_size=40))
+def test_shuffled_collect_env_lines_never_crash(lines):
+    try:
+        pasted = envdump.parse("\n".join(lines))
+    except InputError:
+        return
+    # whatever was read must be typed as Facts declares
+    Facts.from_dict(pasted.facts.to_dict())
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(CASES), st.text(max_size=200), st.text(max_size=200))
+def test_junk_around_a_paste_keeps_its_kind(case, before, after):
+    text = before + "\n" + case.text + "\n" + after
+    try:
+        pasted = envdump.parse(text)
+    except InputError:
+        # junk that makes the whole text look like JSON or binary is refused, never mis-read
+        assert text.strip().startswith("{") or "\x00" in text or "\ufffd" in text or any(
+            ord(ch) < 32 for ch in before + after
+        )
+        return
+    assert pasted.kind in (case.kind, "collect_env")

@@ -231,16 +231,17 @@ def rosetta(machine: str, chip: str | None) -> str:
     where = f" ({chip})" if chip and not chip.startswith("VirtualApple") else ""
     return (
         f"This Python is an {machine} build running under Rosetta 2 on Apple silicon{where}: "
-        "PyTorch's MPS backend needs a native arm64 process, and PyPI's newest x86_64 macOS "
-        "wheel is torch 2.2.2."
+        "PyTorch's MPS backend is built and supported for native arm64 processes only (under "
+        "Rosetta torch even misreads the macOS version, pytorch/pytorch#146236), and PyPI's "
+        "newest x86_64 macOS wheel is torch 2.2.2."
     )
 
 
 def rosetta_stuck_torch(torch_version: str) -> str:
     return (
         f"torch {torch_version} is an x86_64 build: an x86_64 (Rosetta) Python cannot get a "
-        "PyTorch newer than 2.2.2 from PyPI, the last release with macOS x86_64 wheels, and gets "
-        "no working MPS."
+        "PyTorch newer than 2.2.2 from PyPI, the last release with macOS x86_64 wheels, so it "
+        "misses every MPS fix since."
     )
 
 
@@ -375,7 +376,7 @@ def python_unsupported_by_any_torch(python: str, newest_range: str) -> tuple[str
 def python_limits_torch(python: str, newest: str, newest_range: str) -> tuple[str, Fix]:
     return (
         f"PyTorch {newest}, the newest release, supports Python {newest_range}, not "
-        f"{python}: this Python is stuck with older PyTorch releases and their fixed bugs.",
+        f"{python}: this Python is stuck with older PyTorch releases and misses newer fixes.",
         Fix(
             f"Recreate the environment with a Python in {newest_range}.",
             ("nox -s install",),

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import random
 
+import corpus
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import corpus
 from verify import envdump
 from verify.errors import InputError
 from verify.facts import Facts
@@ -209,14 +209,7 @@ def test_any_text_gives_a_paste_or_an_input_error(text):
         assert pasted.facts.source == "pasted"
 
 
-LINES = st.sampled_from(
-    [
-        line
-        for c in CASES[:6]
-        for line in c.text.split("\n")
-        if line.strip()
-    ]
-)
+LINES = st.sampled_from([line for c in CASES[:6] for line in c.text.split("\n") if line.strip()])
 
 
 @settings(max_examples=200, deadline=None)
@@ -238,8 +231,11 @@ def test_junk_around_a_paste_keeps_its_kind(case, before, after):
         pasted = envdump.parse(text)
     except InputError:
         # junk that makes the whole text look like JSON or binary is refused, never mis-read
-        assert text.strip().startswith("{") or "\x00" in text or "\ufffd" in text or any(
-            ord(ch) < 32 for ch in before + after
+        assert (
+            text.strip().startswith("{")
+            or "\x00" in text
+            or "\ufffd" in text
+            or any(ord(ch) < 32 for ch in before + after)
         )
         return
     assert pasted.kind in (case.kind, "collect_env")

@@ -1,0 +1,187 @@
+"""verify.diagnose: the corpus of real pasted environments gives the diagnosis each thread reached.
+
+Each corpus file states its expectations ("# expect: check-id=status"); this asserts them, and
+that every finding is actionable (cause and fix), that what the text does not show is a skip
+"not in the pasted text", and that the CLI renders it as a schema-1 report with the exit code.
+"""
+
+from __future__ import annotations
+
+import json
+
+import corpus
+import jsonschema
+import pytest
+
+from verify import cli, diagnose, envdump
+from verify.errors import InputError
+from verify.facts import Facts
+from verify.known_errors import explain
+from verify.model import Fix, Result, Status
+from verify.report import Report
+from verify.rules import RULES
+
+CASES = corpus.cases()
+BY_NAME = {c.name: c for c in CASES}
+RULE_IDS = [r.id for r in RULES]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_corpus_diagnosis(case):
+    facts, results = diagnose.diagnose(case.text)
+    got = {r.id: r.status.value for r in results}
+    assert [r.id for r in results][: len(RULE_IDS)] == RULE_IDS  # every rule, contract order
+    for check_id, status in case.expect.items():
+        assert got.get(check_id) == status, f"{case.name}: {check_id}"
+    for r in results:
+        if r.status in (Status.FAIL, Status.WARN):
+            assert r.cause and r.fix and r.fix.text, f"{case.name}: {r.id}"
+    assert facts.source == "pasted"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_error_rows_match_the_messages_in_the_text(case):
+    _, results = diagnose.diagnose(case.text)
+    errors = [r for r in results if r.id.startswith("error.")]
+    assert [r.id for r in errors] == [f"error.{e.id}" for e in envdump.parse(case.text).errors]
+    for r in errors:
+        assert r.data["message"] in case.text.replace("\r\n", "\n")
+
+
+def test_what_the_text_does_not_show_is_skipped_with_that_reason():
+    _, results = diagnose.diagnose(BY_NAME["pytorch-78343-macos-12.2-below-12.3"].text)
+    rows = {r.id: r for r in results}
+    # collect_env prints no MPS state: is_built() is unknown, never guessed
+    assert rows["mps.built"].status is Status.SKIP
+    assert diagnose.NOT_IN_TEXT in rows["mps.built"].detail
+    _, results = diagnose.diagnose(BY_NAME["sd-webui-9133-mps-oom-torch-1.12.1"].text)
+    skipped = [r for r in results if r.status is Status.SKIP]
+    assert skipped and all(diagnose.NOT_IN_TEXT in r.detail or "needs" in r.detail for r in skipped)
+
+
+def test_rosetta_environment_fails_host_arch_with_the_rosetta_fix():
+    _, results = diagnose.diagnose(BY_NAME["pytorch-146236-rosetta-m2-pro"].text)
+    arch = next(r for r in results if r.id == "host.arch")
+    assert arch.status is Status.FAIL and arch.required
+    assert "Rosetta" in arch.cause
+    assert arch.fix is not None and arch.fix.commands
+
+
+def test_workload_errors_do_not_make_the_environment_not_ready():
+    # an out-of-memory on a healthy M-series Mac: the row fails, the environment is still ready
+    _, results = diagnose.diagnose(BY_NAME["pytorch-130112-mps-oom-torch-2.3.1"].text)
+    oom = next(r for r in results if r.id == "error.mps.oom")
+    assert oom.status is Status.FAIL and not oom.required
+    assert "PYTORCH_MPS_HIGH_WATERMARK_RATIO" in oom.fix.render()
+    assert not any(r.blocks_ready for r in results)
+
+
+def test_no_mps_device_message_is_required_and_blocks_ready():
+    _, results = diagnose.diagnose(BY_NAME["pytorch-177819-macos-26-repl"].text)
+    row = next(r for r in results if r.id == "error.mps.macos_too_old")
+    assert row.required and row.blocks_ready
+
+
+def test_macos_message_explained_by_the_pasted_facts():
+    # pytorch/pytorch#164943: the message named 13.0+, the build needs 14.0, the Mac runs 13.7.4
+    _, results = diagnose.diagnose(BY_NAME["pytorch-164943-macos-13.7-torch-2.10"].text)
+    row = next(r for r in results if r.id == "error.mps.macos_too_old")
+    assert "14.0" in row.cause and "13.7.4" in row.cause
+    known = explain("RuntimeError: The MPS backend is supported on macOS 14.0+. Current OS ...")
+    assert known is not None
+    # macOS new enough for the message and for the torch: no Metal device in this process
+    late = diagnose.error_result(known, Facts(macos_version="26.3.1", torch_version="2.10.0"))
+    assert "Metal device" in late.cause
+    # macOS older than the message names
+    early = diagnose.error_result(known, Facts(macos_version="13.6"))
+    assert "older than" in early.cause and "14.0" in early.cause
+
+
+def test_pasted_report_keeps_its_device_rows_and_reruns_the_rules():
+    host = Facts(
+        os="Darwin",
+        macos_version="14.5",
+        machine="x86_64",
+        hardware_arm64=True,
+        translated=True,
+        chip="Apple M1",
+        python_version="3.10.13",
+        torch_version="2.2.2",
+        mps_built=False,
+        mps_available=False,
+    )
+    rows = [
+        Result("host.arch", "arch", Status.PASS, detail="stale verdict from an old version"),
+        Result(
+            "device.alloc",
+            "Allocate",
+            Status.SKIP,
+            detail="needs mps.available",
+        ),
+    ]
+    text = Report(host, "cpu", "quick", rows).to_json()
+    facts, results = diagnose.diagnose(text)
+    by_id = {r.id: r for r in results}
+    assert facts.translated is True
+    assert by_id["host.arch"].status is Status.FAIL  # recomputed, not copied
+    assert by_id["mps.built"].status is Status.FAIL
+    assert by_id["device.alloc"].data["from_pasted_report"] is True
+    assert by_id["device.alloc"].detail == "needs mps.available"
+
+
+def test_report_rows_without_cause_are_still_actionable():
+    data = Report(Facts(os="Linux"), "cpu", "quick", []).to_dict()
+    data["checks"] = [{"id": "device.compute", "title": "Compute", "status": "fail"}]
+    _, results = diagnose.diagnose(json.dumps(data))
+    row = next(r for r in results if r.id == "device.compute")
+    assert row.cause and isinstance(row.fix, Fix)
+
+
+def test_malformed_report_rows_are_input_errors():
+    data = Report(Facts(os="Linux"), "cpu", "quick", []).to_dict()
+    data["checks"] = [{"title": "no id", "status": "fail"}]
+    with pytest.raises(InputError):
+        diagnose.diagnose(json.dumps(data))
+    data["checks"] = [{"id": "x", "status": "maybe"}]
+    with pytest.raises(InputError):
+        diagnose.diagnose(json.dumps(data))
+
+
+@pytest.fixture
+def schema():
+    from importlib.resources import files
+
+    return json.loads(files("verify").joinpath("schema/report-1.json").read_text())
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("pytorch-146236-rosetta-m2-pro", 1),  # Rosetta on Apple silicon: not ready
+        ("vllm-9293-linux-wsl2-cuda", 0),  # healthy Linux CUDA
+        ("pytorch-130112-mps-oom-torch-2.3.1", 0),  # a workload error on a ready Mac
+    ],
+)
+def test_cli_diagnose_renders_a_valid_report(tmp_path, capsys, schema, name, code):
+    pasted = tmp_path / "pasted.txt"
+    pasted.write_text(BY_NAME[name].text, encoding="utf-8")
+    out = tmp_path / "report.json"
+    assert cli.main(["diagnose", str(pasted), "--json", str(out), "--quiet"]) == code
+    report = json.loads(out.read_text())
+    jsonschema.validate(report, schema)
+    assert report["mode"] == "diagnose" and report["host"]["source"] == "pasted"
+    assert report["verdict"] == ("ready" if code == 0 else "not-ready")
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\x00\x01binary\x00", b'{"schema": 1, "host": {"os": "Dar', b"just some words\n"],
+    ids=["empty", "binary", "truncated-json", "nothing-recognisable"],
+)
+def test_cli_diagnose_garbage_exits_2_with_one_line(tmp_path, capsys, content):
+    pasted = tmp_path / "pasted.txt"
+    pasted.write_bytes(content)
+    assert cli.main(["diagnose", str(pasted)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and "\n" not in err and "Traceback" not in err

@@ -63,9 +63,9 @@ def test_measure_matmul_and_copy_report_medians_of_synchronised_repetitions():
     assert 256 <= n <= 512
     assert m.value == pytest.approx(2 * n**3 / m.per_call_s / 1e12)
     assert min(m.samples) <= statistics.median(m.samples) * 1.0001 <= max(m.samples) * 1.0002
-    c = perf.measure_copy(ctx, max_bytes=1 << 24, budget_s=0.2, reps=5)
+    c = perf.measure_copy(ctx, max_bytes=1 << 28, budget_s=0.2, reps=5)
     assert c.unit == "GB/s" and c.value > 0 and len(c.samples) == 5
-    assert c.size in ("4 MiB", "8 MiB", "16 MiB")
+    assert c.size in ("128 MiB", "256 MiB")
     nbytes = int(c.size.split()[0]) << 20
     assert c.value == pytest.approx(2 * nbytes / c.per_call_s / 1e9)
 

@@ -1,0 +1,412 @@
+"""Benchmarks of the verifier itself, published in docs/benchmarks.md (`nox -s bench`).
+
+    python -m scripts.bench [--device cpu|cuda|mps] [--reps 5] [--markdown docs/benchmarks.md]
+                            [--json PATH]
+
+(a) quick-tier wall time: `python -m verify --level quick --device D` against the least a user
+    can run to touch the device, `python -c "import torch; torch.ones(1, device=D).sum().item()"`;
+    both whole processes, repetitions interleaved (ABAB.., the order alternating each round) in
+    the same run; the figure is the ratio of medians (goal <= 1.3).
+(b) standard- and full-tier wall times (medians).
+(c) the full tier's perf.matmul / perf.copy figures (from its JSON report) against the best a
+    careful hand-written measurement gets on the same device in the same run:
+    torch.utils.benchmark.Timer.blocked_autorange over several large square sizes (float32 and
+    the probe's half type) and device-to-device copies; ratio = probe / best (goal >= 0.95).
+
+Each figure is recorded with the device, torch version and the exact command. The markdown file
+keeps one section per device (between `<!-- bench:KEY -->` markers), so a CPU run and a CUDA run
+made on different machines live side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from scripts import atomic
+
+ROOT = Path(__file__).resolve().parent.parent
+QUICK_GOAL = 1.3
+PROBE_GOAL = 0.95
+
+# Hand-written measurement sizes: square matmul n, copy buffer MiB.
+HAND_N = {"cuda": (4096, 8192, 16384), "mps": (1024, 2048, 4096), "cpu": (512, 1024, 2048)}
+# Copies: from 128 MiB up, beyond every listed chip's last-level cache (perf.COPY_START_BYTES).
+HAND_COPY_MIB = {"cuda": (256, 1024, 2048), "mps": (128, 256, 512), "cpu": (128, 256)}
+
+
+@dataclass(frozen=True)
+class Command:
+    label: str
+    argv: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return shlex.join(self.argv)
+
+
+@dataclass
+class Timing:
+    label: str
+    command: str
+    seconds: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def verify_command(python: str, device: str, level: str, json_path: str | None = None) -> Command:
+    argv = [python, "-m", "verify", "--level", level, "--device", device, "--quiet"]
+    if json_path:
+        argv += ["--json", json_path]
+    return Command(f"verify {level}", tuple(argv))
+
+
+def baseline_command(python: str, device: str) -> Command:
+    code = f"import torch; torch.ones(1, device={device!r}).sum().item()"
+    return Command("bare torch", (python, "-c", code))
+
+
+def time_process(cmd: Command, *, cwd: Path = ROOT, check: bool = True) -> float:
+    """Wall seconds of one whole process (start to exit)."""
+    t0 = time.perf_counter()
+    proc = subprocess.run(list(cmd.argv), cwd=cwd, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - t0
+    if check and proc.returncode not in (0, 1):  # 1: verify ran and found a problem
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+        raise RuntimeError(f"{cmd.text} exited {proc.returncode}: {' | '.join(tail)}")
+    return seconds
+
+
+def interleave(commands: Sequence[Command], reps: int, *, cwd: Path = ROOT) -> list[Timing]:
+    """Run the commands in rounds, alternating their order each round; one Timing each."""
+    timings = [Timing(c.label, c.text) for c in commands]
+    for r in range(reps):
+        order = list(range(len(commands)))
+        if r % 2:
+            order.reverse()
+        for i in order:
+            timings[i].seconds.append(time_process(commands[i], cwd=cwd))
+    return timings
+
+
+def probe_figures(report: dict[str, Any]) -> dict[str, float]:
+    """{"matmul float32": TFLOP/s, "matmul bfloat16": ..., "copy": GB/s} from a verify report."""
+    out: dict[str, float] = {}
+    for c in report.get("checks", []):
+        if c.get("id") not in ("perf.matmul", "perf.copy"):
+            continue
+        for row in (c.get("data") or {}).get("results", []):
+            fig = row["figure"]
+            out[fig["what"]] = float(fig["value"])
+    return out
+
+
+def _sync_stmt(device: str) -> str:
+    # torch.utils.benchmark synchronises CUDA itself (its timer calls torch.cuda.synchronize);
+    # MPS needs an explicit synchronise inside the timed statement.
+    return "; torch.mps.synchronize()" if device.startswith("mps") else ""
+
+
+def hand_matmul(
+    torch: Any, device: str, dtype: Any, sizes: Sequence[int], min_run_time: float = 1.0
+) -> dict[str, Any]:
+    """Best TFLOP/s over `sizes` with torch.utils.benchmark (median of blocked_autorange)."""
+    from torch.utils import benchmark
+
+    per_size = {}
+    for n in sizes:
+        g = torch.Generator().manual_seed(n)
+        a = torch.randn(n, n, generator=g).to(device=device, dtype=dtype)
+        b = torch.randn(n, n, generator=g).to(device=device, dtype=dtype)
+        c = torch.empty(n, n, device=device, dtype=dtype)
+        stmt = "torch.mm(a, b, out=c)" + _sync_stmt(device)
+        t = benchmark.Timer(stmt=stmt, globals={"torch": torch, "a": a, "b": b, "c": c})
+        t.timeit(3)  # warm-up
+        m = t.blocked_autorange(min_run_time=min_run_time)
+        per_size[n] = 2.0 * n**3 / m.median / 1e12
+        del a, b, c
+    best = max(per_size, key=lambda k: per_size[k])
+    return {
+        "best": per_size[best],
+        "best_size": f"n={best}",
+        "per_size": {f"n={k}": round(v, 4) for k, v in per_size.items()},
+    }
+
+
+def hand_copy(
+    torch: Any, device: str, sizes_mib: Sequence[int], min_run_time: float = 1.0
+) -> dict[str, Any]:
+    """Best GB/s (read + write) over buffer sizes with torch.utils.benchmark."""
+    from torch.utils import benchmark
+
+    per_size = {}
+    for mib in sizes_mib:
+        src = torch.rand((mib << 20) // 4, device=device)
+        dst = torch.empty_like(src)
+        stmt = "dst.copy_(src)" + _sync_stmt(device)
+        t = benchmark.Timer(stmt=stmt, globals={"torch": torch, "src": src, "dst": dst})
+        t.timeit(3)
+        m = t.blocked_autorange(min_run_time=min_run_time)
+        per_size[mib] = 2.0 * (mib << 20) / m.median / 1e9
+        del src, dst
+    best = max(per_size, key=lambda k: per_size[k])
+    return {
+        "best": per_size[best],
+        "best_size": f"{best} MiB",
+        "per_size": {f"{k} MiB": round(v, 2) for k, v in per_size.items()},
+    }
+
+
+def hand_figures(device: str, *, scale: float = 1.0) -> tuple[dict[str, dict[str, Any]], str]:
+    """The hand-written measurements on `device` ({what: result}), and the torch version."""
+    import torch
+
+    from verify.checks import Context
+    from verify.checks.perf import half_dtype
+
+    dtype_half = half_dtype(Context(torch, device))
+    kind = device.split(":", maxsplit=1)[0]
+    sizes = HAND_N.get(kind, HAND_N["cpu"])
+    copies = HAND_COPY_MIB.get(kind, HAND_COPY_MIB["cpu"])
+    if kind == "cuda":  # fit the copies in memory: two buffers of the largest size, twice over
+        free = torch.cuda.mem_get_info()[0]
+        copies = tuple(m for m in copies if 4 * (m << 20) < free) or copies[:1]
+    half_name = str(dtype_half).replace("torch.", "")
+    figures = {
+        "matmul float32": hand_matmul(torch, device, torch.float32, sizes, scale),
+        f"matmul {half_name}": hand_matmul(torch, device, dtype_half, sizes, scale),
+        "copy": hand_copy(torch, device, copies, scale),
+    }
+    return figures, str(torch.__version__)
+
+
+def device_description(device: str) -> str:
+    """A human name for the device under test (for the record, not for decisions)."""
+    import torch
+
+    kind = device.split(":", maxsplit=1)[0]
+    if kind == "cuda":
+        return str(torch.cuda.get_device_name(device))
+    if kind == "mps":
+        get_name = getattr(torch.backends.mps, "get_name", None)
+        return str(get_name()) if get_name else "Apple GPU (MPS)"
+    return f"CPU: {platform.processor() or platform.machine()}, {os.cpu_count()} logical cores"
+
+
+@dataclass
+class BenchResult:
+    device: str
+    device_name: str
+    torch_version: str
+    python: str
+    platform: str
+    created: str
+    reps: int
+    quick: list[Timing]
+    tiers: list[Timing]
+    probe: dict[str, float]
+    hand: dict[str, dict[str, Any]]
+    hand_command: str
+
+    @property
+    def quick_ratio(self) -> float:
+        verify, bare = self.quick
+        return verify.median / bare.median
+
+    def probe_ratios(self) -> dict[str, float]:
+        return {
+            k: self.probe[k] / v["best"]
+            for k, v in self.hand.items()
+            if k in self.probe and v["best"] > 0
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["quick_ratio"] = self.quick_ratio
+        d["probe_ratios"] = self.probe_ratios()
+        return d
+
+
+def run_bench(
+    device: str, reps: int, tier_reps: int, python: str = sys.executable, hand_scale: float = 1.0
+) -> BenchResult:
+    quick = interleave(
+        [verify_command(python, device, "quick"), baseline_command(python, device)], reps
+    )
+    tiers = [
+        Timing("verify standard", verify_command(python, device, "standard").text),
+        Timing("verify full", verify_command(python, device, "full", "REPORT.json").text),
+    ]
+    probes: list[dict[str, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        report = str(Path(tmp) / "report.json")
+        for _ in range(tier_reps):
+            tiers[0].seconds.append(time_process(verify_command(python, device, "standard")))
+            tiers[1].seconds.append(time_process(verify_command(python, device, "full", report)))
+            probes.append(probe_figures(json.loads(Path(report).read_text(encoding="utf-8"))))
+    probe = {
+        k: statistics.median(p[k] for p in probes if k in p) for k in {k for p in probes for k in p}
+    }
+    hand, torch_version = hand_figures(device, scale=hand_scale)
+    return BenchResult(
+        device=device,
+        device_name=device_description(device),
+        torch_version=torch_version,
+        python=platform.python_version(),
+        platform=platform.platform(),
+        created=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        reps=reps,
+        quick=quick,
+        tiers=tiers,
+        probe=probe,
+        hand=hand,
+        hand_command=f"{shlex.join([python, '-m', 'scripts.bench', '--device', device])} "
+        "(torch.utils.benchmark.Timer.blocked_autorange, in-process)",
+    )
+
+
+# --- markdown -------------------------------------------------------------------------------------
+HEADER = f"""# Benchmarks
+
+Produced by `nox -s bench` (`python -m scripts.bench`); each device has its own section,
+rewritten by a run on that device. Method: scripts/bench.py's docstring.
+
+- (a) quick tier vs bare torch: whole processes, interleaved repetitions, ratio of medians
+  (goal <= {QUICK_GOAL}).
+- (b) standard and full tier wall times (medians).
+- (c) the full tier's perf probe vs the best hand-written torch.utils.benchmark measurement in
+  the same run, ratio = probe / hand (goal >= {PROBE_GOAL}).
+"""
+
+
+def _goal(ok: bool) -> str:
+    return "met" if ok else "missed"
+
+
+def render_section(r: BenchResult) -> str:
+    """The markdown section for one run (without the markers)."""
+    verify, bare = r.quick
+    ratio = r.quick_ratio
+    lines = [
+        f"## {r.device}: {r.device_name}",
+        "",
+        f"torch {r.torch_version}, Python {r.python}, {r.platform}; measured {r.created}, "
+        f"{r.reps} interleaved repetitions for (a), {len(r.tiers[0].seconds)} for (b).",
+        "",
+        "### (a) quick tier vs bare torch",
+        "",
+        "| what | median s | runs (s) | command |",
+        "| --- | --- | --- | --- |",
+    ]
+    for t in (verify, bare):
+        runs = ", ".join(f"{s:.2f}" for s in t.seconds)
+        lines.append(f"| {t.label} | {t.median:.2f} | {runs} | `{t.command}` |")
+    lines += [
+        "",
+        f"Ratio {ratio:.2f}x (goal <= {QUICK_GOAL}x: {_goal(ratio <= QUICK_GOAL)}).",
+        "",
+        "### (b) tier wall times",
+        "",
+        "| tier | median s | runs (s) | command |",
+        "| --- | --- | --- | --- |",
+    ]
+    for t in r.tiers:
+        runs = ", ".join(f"{s:.2f}" for s in t.seconds)
+        lines.append(f"| {t.label} | {t.median:.2f} | {runs} | `{t.command}` |")
+    lines += [
+        "",
+        "### (c) perf probe vs hand-written measurement",
+        "",
+        "| figure | probe (full tier) | hand-written best | at | ratio | goal |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    ratios = r.probe_ratios()
+    for what, h in r.hand.items():
+        unit = "GB/s" if what == "copy" else "TFLOP/s"
+        p = r.probe.get(what)
+        rr = ratios.get(what)
+        lines.append(
+            f"| {what} | {p:.4g} {unit} | {h['best']:.4g} {unit} | {h['best_size']} | "
+            f"{rr:.2f} | {_goal(rr >= PROBE_GOAL)} |"
+            if p is not None and rr is not None
+            else f"| {what} | n/a | {h['best']:.4g} {unit} | {h['best_size']} | n/a | n/a |"
+        )
+    lines += [
+        "",
+        "Hand-written per size: "
+        + "; ".join(
+            f"{what}: " + ", ".join(f"{k} {v}" for k, v in h["per_size"].items())
+            for what, h in r.hand.items()
+        )
+        + ".",
+        "",
+        f"Hand-written command: `{r.hand_command}`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def section_key(device: str) -> str:
+    return device.split(":", maxsplit=1)[0]
+
+
+def update_markdown(text: str, key: str, section: str) -> str:
+    """Put `section` between this key's markers, replacing an older one; keep everything else."""
+    start, end = f"<!-- bench:{key} -->", f"<!-- /bench:{key} -->"
+    block = f"{start}\n{section.rstrip()}\n{end}"
+    if not text.strip():
+        text = HEADER
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        _old, after = rest.split(end, 1)
+        return before + block + after
+    return text.rstrip() + "\n\n" + block + "\n"
+
+
+def write_markdown(path: Path, key: str, section: str) -> None:
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    atomic.write_text(path, update_markdown(old, key, section))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__.split("\n")[0])
+    ap.add_argument("--device", default="cpu", help="cpu, cuda or mps (default: cpu)")
+    ap.add_argument("--reps", type=int, default=5, help="interleaved repetitions for (a)")
+    ap.add_argument("--tier-reps", type=int, default=3, help="repetitions for (b) and the probe")
+    ap.add_argument(
+        "--hand-time",
+        type=float,
+        default=1.0,
+        help="min_run_time (s) of each hand-written measurement",
+    )
+    ap.add_argument("--markdown", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    ap.add_argument("--json", type=Path, help="also write the raw figures as JSON")
+    args = ap.parse_args(argv)
+    result = run_bench(args.device, args.reps, args.tier_reps, hand_scale=args.hand_time)
+    section = render_section(result)
+    write_markdown(args.markdown, section_key(args.device), section)
+    if args.json:
+        atomic.write_text(args.json, json.dumps(result.to_dict(), indent=2) + "\n")
+    with contextlib.suppress(BrokenPipeError):
+        print(section)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

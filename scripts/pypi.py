@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -157,6 +158,8 @@ class PyPIClient:
                 f"gave up on {url} after {self.retries} retries: {_reason(exc)}"
             ) from None
         except requests.exceptions.RequestException as exc:
+            if _timed_out(exc):
+                raise PyPIError(f"timed out after {self.timeout[1]:g}s fetching {url}") from None
             raise PyPIError(f"cannot fetch {url}: {_reason(exc)}") from None
         if response.status_code not in ok:
             response.close()
@@ -176,6 +179,28 @@ def _chunks(response: requests.Response, url: str) -> Iterator[bytes]:
         yield from response.iter_content(CHUNK)
     except requests.exceptions.RequestException as exc:
         raise PyPIError(f"download of {url} broke off: {_reason(exc)}") from None
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """Whether a requests/urllib3 exception chain comes from a timeout (urllib3 wraps a read
+    timeout in MaxRetryError, which requests reports as ConnectionError)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, urllib3.exceptions.NewConnectionError):
+            return False  # a refused connection: it subclasses ConnectTimeoutError in urllib3 2
+        if isinstance(
+            seen, TimeoutError | requests.exceptions.Timeout | urllib3.exceptions.TimeoutError
+        ):
+            return True
+        inner = getattr(seen, "reason", None)
+        if (
+            not isinstance(inner, BaseException)
+            and seen.args
+            and isinstance(seen.args[0], BaseException)
+        ):
+            inner = seen.args[0]
+        seen = inner if isinstance(inner, BaseException) and inner is not seen else None
+    return False
 
 
 def _reason(exc: BaseException) -> str:

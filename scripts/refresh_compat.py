@@ -193,10 +193,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, backoff: float = 0.5) -> int:
     args = parse_args(argv)
     client = PyPIClient(
-        base=base_url(args.index_url), timeout=(10.0, args.timeout), retries=args.retries
+        backoff=backoff,
+        base=base_url(args.index_url),
+        timeout=(10.0, args.timeout),
+        retries=args.retries,
     )
     try:
         document = collect(client, args.minimum)

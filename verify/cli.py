@@ -292,7 +292,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.facts:
         host = load_facts_file(args.facts)
         expect = rules.default_expect_mps(host) if args.expect_mps is None else args.expect_mps
-        results = rules.evaluate(host, expect_mps=expect)
+        results = rules.evaluate(
+            host, expect_mps=expect, unknown_reason="not in the recorded facts"
+        )
         results += skipped_results(selected, FACTS_REPLAYED)
         report = Report(host, _device_name(args.device), level.value, results, mode="replayed")
         render_console(report, console, quiet=args.quiet)

@@ -455,7 +455,8 @@ class Supervisor:
 
 # --- choosing checks ---------------------------------------------------------------------------
 def checks_for(level: Tier | str, modules: Sequence[str] = ()) -> list[Check]:
-    """The device checks of `level` (and the levels below), from the built-in and given modules.
+    """The device checks of `level` (and the levels below), from the built-in and given modules,
+    in run order.
 
     Check modules never import torch, so this is safe in the parent process.
     """
@@ -463,7 +464,10 @@ def checks_for(level: Tier | str, modules: Sequence[str] = ()) -> list[Check]:
     for name in names:
         load([name])
     registry = load(())
-    return [c for c in registry.for_tier(Tier(level)) if c.module in names]
+    chosen = [c for c in registry.for_tier(Tier(level)) if c.module in names]
+    # cheap tiers first, then module order, then registration order: the same order whichever
+    # module happened to be imported first in this process
+    return sorted(chosen, key=lambda c: (c.tier.rank, names.index(c.module), c.order))
 
 
 def matches(check_id: str, pattern: str) -> bool:

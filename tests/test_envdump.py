@@ -85,17 +85,23 @@ def test_rosetta_brand_string_and_vm_cpu_line():
 
 
 def test_conda_channel_and_subdir():
-    text = BY_NAME["pytorch-164943-macos-13.7-torch-2.10"].text.replace(
-        "[conda] Could not collect",
-        "[conda] pytorch                   2.2.2           py3.10_0    https://conda.anaconda.org/pytorch/osx-64",
-    )
-    facts = envdump.parse(text).facts
-    assert facts.torch_source == "pytorch"
-    assert facts.conda_subdir == "osx-64"
-    # MKL is built for x86_64 only: its presence proves an osx-64 env (pytorch/pytorch#48145)
+    base = BY_NAME["pytorch-164943-macos-13.7-torch-2.10"].text
+    line = "[conda] pytorch  {}  py3.11_0  https://conda.anaconda.org/pytorch-nightly/osx-arm64"
+    facts = envdump.parse(
+        base.replace("[conda] Could not collect", line.format("2.10.0.dev20251008"))
+    ).facts
+    assert (facts.torch_source, facts.conda_subdir) == ("pytorch-nightly", "osx-arm64")
+    # `conda list` is the active env's, not necessarily the interpreter's: another torch
+    # version there says nothing about the imported one
+    other = envdump.parse(base.replace("[conda] Could not collect", line.format("2.2.2"))).facts
+    assert (other.torch_source, other.conda_subdir) == (None, None)
+    # MKL is built for x86_64 only: with an x86_64 interpreter it proves an osx-64 env
+    # (pytorch/pytorch#48145); with an arm64 one the listed env is another env
     assert envdump.parse(BY_NAME["pytorch-48145-m1-anaconda-x86_64"].text).facts.conda_subdir == (
         "osx-64"
     )
+    arm = BY_NAME["pytorch-48145-m1-anaconda-x86_64"].text.replace("(x86_64)", "(arm64)")
+    assert envdump.parse(arm).facts.conda_subdir is None
 
 
 def test_a_users_own_print_before_the_block_does_not_win():

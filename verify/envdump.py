@@ -336,7 +336,7 @@ def _facts_from_fields(f: dict[str, str], text: str) -> Facts:
     elif cpu:
         kw["chip"] = cpu
 
-    kw.update(_packages(text, kw.get("os")))
+    kw.update(_packages(text, kw.get("os"), kw.get("machine"), kw.get("torch_version")))
     return Facts(**kw)
 
 
@@ -367,11 +367,17 @@ def _mac_hardware(cpu: str | None, machine: str | None) -> dict[str, Any]:
     return out
 
 
-def _packages(text: str, os_name: str | None) -> dict[str, Any]:
+def _packages(
+    text: str, os_name: str | None, machine: str | None, torch_version: str | None
+) -> dict[str, Any]:
     """torch_source and conda_subdir from the "[pip3] ..." / "[conda] ..." lines.
 
     `conda list` columns are name, version, build, channel; the channel column is empty for the
-    defaults channel, "pypi" for pip-installed packages, or a URL ending in the subdir.
+    defaults channel, "pypi" for pip-installed packages, or a URL ending in the subdir. collect_env
+    runs `conda list` of the *active* conda env, which need not be the interpreter's own env
+    (pytorch/pytorch#48145: /usr/bin/python3 with an x86_64 Anaconda base active), so a conda
+    line counts only where it agrees with the interpreter: the torch line when its version is
+    the imported torch's, the Intel-only packages when the interpreter is x86_64 too.
     """
     out: dict[str, Any] = {}
     conda_names = set()
@@ -384,16 +390,31 @@ def _packages(text: str, os_name: str | None) -> dict[str, Any]:
                 out.setdefault("torch_source", "local")
             continue
         conda_names.add(parts[0].lower())
-        if parts[0] in ("pytorch", "torch") and len(parts) >= 4:
+        if parts[0] in ("pytorch", "torch") and len(parts) >= 4 and _same(parts[1], torch_version):
             channel = parts[3].rstrip("/")
             sub = re.search(r"/(osx-arm64|osx-64|linux-64|linux-aarch64|win-64)$", channel)
             if sub:
                 out["conda_subdir"] = sub.group(1)
                 channel = channel[: sub.start()]
             out["torch_source"] = channel.rsplit("/", 1)[-1]
-    if os_name == "Darwin" and "conda_subdir" not in out and conda_names & _X86_ONLY_CONDA:
+    if (
+        os_name == "Darwin"
+        and machine == "x86_64"
+        and "conda_subdir" not in out
+        and conda_names & _X86_ONLY_CONDA
+    ):
         out["conda_subdir"] = "osx-64"
     return out
+
+
+def _same(listed: str, imported: str | None) -> bool:
+    """Is the listed package version the imported torch? A local part ("+git61a83fc") is
+    compared only when both have one (pip metadata often drops it)."""
+    if imported is None:
+        return False
+    a, _, a_local = listed.partition("+")
+    b, _, b_local = imported.partition("+")
+    return a == b and (not a_local or not b_local or a_local == b_local)
 
 
 # --- REPL lines and error messages ---------------------------------------------------------------

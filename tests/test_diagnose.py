@@ -67,6 +67,16 @@ def test_rosetta_environment_fails_host_arch_with_the_rosetta_fix():
     assert arch.fix is not None and arch.fix.commands
 
 
+def test_feature_gate_under_rosetta_points_at_rosetta():
+    # pytorch/pytorch#146236: bfloat16 refused on macOS 15.3 because Python runs under Rosetta
+    _, results = diagnose.diagnose(BY_NAME["pytorch-146236-rosetta-m2-pro"].text)
+    row = next(r for r in results if r.id == "error.mps.op_needs_newer_macos")
+    assert "Rosetta" in row.cause and "15.3" in row.cause
+    assert row.detail == "MPS BFloat16 is only supported on MacOS 14 or newer"
+    arch = next(r for r in results if r.id == "host.arch")
+    assert row.fix == arch.fix
+
+
 def test_workload_errors_do_not_make_the_environment_not_ready():
     # an out-of-memory on a healthy M-series Mac: the row fails, the environment is still ready
     _, results = diagnose.diagnose(BY_NAME["pytorch-130112-mps-oom-torch-2.3.1"].text)

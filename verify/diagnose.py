@@ -55,6 +55,9 @@ def error_result(known: KnownError, facts: Facts) -> Result:
 
 def _cause_and_fix(known: KnownError, facts: Facts) -> tuple[str, Fix]:
     """The pattern's cause, made specific where the pasted facts tell more."""
+    if known.id == "mps.op_needs_newer_macos" and facts.translated:
+        # torch under Rosetta reads macOS as 10.16 (pytorch/pytorch#146236)
+        return msg.pasted_feature_needs_native(str(facts.macos_version or "?")), msg.ROSETTA_FIX
     if known.id != "mps.macos_too_old":
         return known.cause, known.fix
     named = _version(required_macos(known))

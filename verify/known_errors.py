@@ -151,8 +151,8 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "mps.op_needs_newer_macos",
         re.compile(
-            r"MPS BFloat16 is only supported on MacOS \d+[^\n]*|"
-            r"MPS: [^\n]*supported natively starting from macOS \d+(?:\.\d+)?[^\n]*",
+            r"MPS BFloat16 is only supported on MacOS \d+(?: or newer)?|"
+            r"MPS: [^\n]*supported natively starting from macOS \d+(?:\.\d+)?",
             re.IGNORECASE,
         ),
         "Feature needs a newer macOS",

@@ -474,3 +474,11 @@ def pasted_no_metal_device(macos: str, named: str) -> tuple[str, Fix]:
             ("system_profiler SPDisplaysDataType",),
         ),
     )
+
+
+def pasted_feature_needs_native(macos: str) -> str:
+    return (
+        f"This Mac runs macOS {macos}, but the Python process is translated by Rosetta 2, and "
+        "under Rosetta torch's macOS check reads an old version (pytorch/pytorch#146236), so "
+        "MPS features gated on macOS 13/14 are refused."
+    )

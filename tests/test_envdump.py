@@ -245,3 +245,62 @@ def test_junk_around_a_paste_keeps_its_kind(case, before, after):
         )
         return
     assert pasted.kind in (case.kind, "collect_env")
+
+
+# torch/utils/collect_env.py's newest template (2.6+: "Is XPU available", "Caching allocator
+# config", the CPU section) filled the way collect_env fills it on an Apple silicon Mac running
+# Python 3.13, whose platform.platform() ends in "-Mach-O".
+NEWEST_TEMPLATE = """\
+Collecting environment information...
+PyTorch version: {torch}
+Is debug build: False
+CUDA used to build PyTorch: None
+ROCM used to build PyTorch: N/A
+
+OS: macOS {macos} ({machine})
+GCC version: Could not collect
+Clang version: 17.0.0 (clang-1700.0.13.3)
+CMake version: Could not collect
+Libc version: N/A
+
+Python version: 3.13.1 (main, Dec  3 2024, 17:59:52) [Clang 16.0.0 ] (64-bit runtime)
+Python platform: macOS-{macos}-{machine}-{processor}-64bit-Mach-O
+Is CUDA available: False
+CUDA runtime version: No CUDA
+CUDA_MODULE_LOADING set to: N/A
+GPU models and configuration: No CUDA
+Nvidia driver version: No CUDA
+cuDNN version: No CUDA
+Is XPU available: False
+HIP runtime version: N/A
+MIOpen runtime version: N/A
+Is XNNPACK available: True
+Caching allocator config: N/A
+
+CPU:
+{cpu}
+
+Versions of relevant libraries:
+[pip3] numpy==2.2.1
+[pip3] torch={torch}
+[conda] Could not collect
+"""
+
+
+@pytest.mark.parametrize(
+    ("machine", "processor", "cpu", "translated"),
+    [
+        ("arm64", "arm", "Apple M4 Pro", False),
+        ("x86_64", "i386", "Apple M4 Pro", True),
+        ("x86_64", "i386", "Intel(R) Core(TM) i7-8700B CPU @ 3.20GHz", False),
+    ],
+)
+def test_newest_collect_env_format(machine, processor, cpu, translated):
+    text = NEWEST_TEMPLATE.format(
+        torch="2.9.1", macos="15.2", machine=machine, processor=processor, cpu=cpu
+    )
+    facts = envdump.parse(text).facts
+    assert (facts.os, facts.macos_version, facts.machine) == ("Darwin", "15.2", machine)
+    assert (facts.python_version, facts.torch_version, facts.chip) == ("3.13.1", "2.9.1", cpu)
+    assert facts.translated is translated
+    assert facts.hardware_arm64 is cpu.startswith("Apple")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 import corpus
 import pytest
@@ -225,8 +226,13 @@ def test_shuffled_collect_env_lines_never_crash(lines):
         pasted = envdump.parse("\n".join(lines))
     except InputError:
         return
-    # whatever was read must be typed as Facts declares
-    Facts.from_dict(pasted.facts.to_dict())
+    # whatever was read must be typed as Facts declares, and versions must be versions
+    facts = Facts.from_dict(pasted.facts.to_dict())
+    for name in ("torch_version", "macos_version", "python_version"):
+        value = getattr(facts, name)
+        assert value is None or re.match(r"^\d+\.\d+", value), (name, value)
+    assert facts.macos_version != "10.16"
+    assert facts.machine in (None, "arm64", "x86_64", "aarch64", "ppc64le", "s390x")
 
 
 @settings(max_examples=100, deadline=None)

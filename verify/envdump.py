@@ -242,6 +242,7 @@ _OS_LINE = re.compile(
 )
 _PLATFORM_MAC = re.compile(r"^macOS-(\d+(?:\.\d+){0,2})-(arm64|x86_64|i386)\b")
 _PLATFORM_LINUX = re.compile(r"^Linux-(\S+?)-(x86_64|aarch64|arm64|ppc64le|s390x)(?:-|$)")
+_TORCH_VERSION = re.compile(r"^\d+\.\d+(?:\.\d+)?[\w.+-]*$")
 _PY_VERSION = re.compile(r"^(\d+\.\d+(?:\.\d+)?(?:[a-z]+\d*)?)\b[ \t]*(.*)$")
 _MACHINE = {"arm64": "arm64", "aarch64": "aarch64", "x86_64": "x86_64", "amd64": "x86_64"}
 # Intel-only conda packages: present in a macOS env only when the env is osx-64.
@@ -318,7 +319,7 @@ def _facts_from_fields(f: dict[str, str], text: str) -> Facts:
         kw["torch_import_error"] = (
             "import torch failed (collect_env printed 'PyTorch version: N/A')"
         )
-    elif _value(torch_raw):
+    elif _TORCH_VERSION.match(torch_raw.strip()):
         kw["torch_version"] = torch_raw.split()[0]
     cuda = _value(f.get("cuda_built"))
     if cuda:

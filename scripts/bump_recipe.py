@@ -333,17 +333,25 @@ def replace_run_requirements(recipe: CommentedMap, specs: list[Any], where: Path
         raise BumpError(
             f"{where}: requirements.run has no '__osx >=...' entry to anchor the update"
         )
-    while len(run) > anchor + 1:
-        run.pop()
+    _truncate(run, anchor + 1)
     run.extend(specs)
+
+
+def _truncate(seq: CommentedSeq, length: int) -> None:
+    """Drop items from ``length`` on, keeping the comments attached to the items that stay
+    (ruamel's item deletion loses them)."""
+    kept = {i: token for i, token in seq.ca.items.items() if i < length}
+    while len(seq) > length:
+        seq.pop()
+    seq.ca.items.clear()
+    seq.ca.items.update(kept)
 
 
 def set_pythons(variants: CommentedMap, pythons: Sequence[str]) -> None:
     current = variants.get("python")
     new = [_quoted(p) for p in pythons]
     if isinstance(current, CommentedSeq):
-        while len(current) > 0:
-            current.pop()
+        _truncate(current, 0)
         current.extend(new)
     else:
         variants["python"] = CommentedSeq(new)
@@ -374,9 +382,54 @@ def update_wheel_sources(recipe: CommentedMap, release: Release, where: Path) ->
         kept.append(item)
     kept += [_source_item(w) for w in by_python.values()]
     kept.sort(key=lambda item: Version(_python_of_condition(item["if"]) or "0"))
-    while len(sources) > 0:
-        sources.pop()
+    # The blank line(s) after the list belong to its last entry in ruamel: keep them at the end.
+    trailing = _pop_trailing(sources[-1]) if len(sources) else None
+    _truncate(sources, 0)
     sources.extend(kept)
+    if trailing is not None and len(sources):
+        _set_trailing(sources[-1], trailing)
+
+
+def _last_key_node(node: Any) -> tuple[Any, Any] | None:
+    """The innermost (container, key) holding the last scalar of ``node``."""
+    while True:
+        if isinstance(node, CommentedMap) and len(node):
+            key = list(node)[-1]
+            if isinstance(node[key], CommentedMap | CommentedSeq) and len(node[key]):
+                node = node[key]
+                continue
+            return node, key
+        if isinstance(node, CommentedSeq) and len(node):
+            index = len(node) - 1
+            if isinstance(node[index], CommentedMap | CommentedSeq) and len(node[index]):
+                node = node[index]
+                continue
+            return node, index
+        return None
+
+
+def _pop_trailing(node: Any) -> Any:
+    """Remove and return the comment after the last scalar of ``node`` (or None)."""
+    found = _last_key_node(node)
+    if found is None:
+        return None
+    container, key = found
+    slot = 2 if isinstance(container, CommentedMap) else 0
+    entry = container.ca.items.get(key)
+    if not entry or entry[slot] is None:
+        return None
+    token, entry[slot] = entry[slot], None
+    return token
+
+
+def _set_trailing(node: Any, token: Any) -> None:
+    found = _last_key_node(node)
+    if found is None:
+        return
+    container, key = found
+    slot = 2 if isinstance(container, CommentedMap) else 0
+    entry = container.ca.items.setdefault(key, [None, None, None, None])
+    entry[slot] = token
 
 
 def _python_of_condition(condition: str) -> str | None:
@@ -588,10 +641,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, backoff: float = 0.5) -> int:
     args = parse_args(argv)
     client = PyPIClient(
-        base=base_url(args.index_url), timeout=(10.0, args.timeout), retries=args.retries
+        base=base_url(args.index_url),
+        timeout=(10.0, args.timeout),
+        retries=args.retries,
+        backoff=backoff,
     )
     progress = no_progress if args.no_progress or not sys.stderr.isatty() else rich_progress
     try:

@@ -310,7 +310,7 @@ def decide(
         raise InstallError(f"{prefix} exists and is not a directory", "pass another --prefix")
     if not state.exists or state.empty:
         return "create"
-    ours = owned or state.stamp is not None
+    ours = owned or state.stamp is not None or state.updating
     if force:
         if ours or state.looks_like_env:
             return "rebuild"
@@ -561,15 +561,18 @@ def make_plan(
 
 # --- errors from installers -------------------------------------------------------------------
 
-# Phrases the installers print, mapped to a kind of failure. Sources: rattler's solver/gateway
-# messages (seen from py-rattler 0.28), conda's PackagesNotFoundError / CondaHTTPError, libmamba's
-# "nothing provides", uv's resolver and pip's resolver texts.
+# Phrases the installers print, mapped to a kind of failure. Sources: py-rattler 0.28's
+# SolverError / GatewayError texts and uv 0.13 / pip 24's resolver texts (all seen on this
+# project's build box);
+# conda's PackagesNotFoundError (github.com/conda/conda/issues/13659) and CondaHTTPError
+# (github.com/conda/conda/issues/13866); libmamba's "nothing provides requested" and
+# "does not exist (perhaps a typo or a missing channel)".
 _UNKNOWN_PACKAGE = (
     "No candidates were found for ",
     "PackagesNotFoundError",
     "nothing provides requested ",
     "does not exist (perhaps a typo or a missing channel)",
-    "was not found in the package registry",
+    " was not found in the ",  # uv: "Because X was not found in the package registry / cache"
     "No matching distribution found for ",
 )
 _UNREACHABLE = (
@@ -602,9 +605,15 @@ def explain_failure(text: str, plan: Plan, spec: envfile.EnvSpec) -> InstallErro
                 "check the name in environment.yml (conda-forge names, e.g. pytorch not torch), "
                 "or add the channel that has it with -- --channel URL",
             )
+    if "no usable repodata cache" in text:
+        url = re.search(r"(https?|file)://[^\s)'\"`<>]+", text)
+        return InstallError(
+            f"--offline, and nothing is cached for {url.group(0) if url else 'a channel'}",
+            "run once without --offline, or add a local channel with -- --channel file:///PATH",
+        )
     for marker in _UNREACHABLE:
         if marker in text:
-            url = re.search(r"(https?|file)://[^\s)'\"`]+", text)
+            url = re.search(r"(https?|file)://[^\s)'\"`<>]+", text)
             where = url.group(0) if url else (", ".join(plan.channels) or "the package index")
             return InstallError(
                 f"cannot reach {where}",
@@ -625,8 +634,8 @@ def _package_after(text: str, marker: str) -> str | None:
         found = re.search(r"^\s*-\s*([A-Za-z0-9_.\-]+)", text.split(marker, 1)[1], re.MULTILINE)
     elif marker.startswith("does not exist"):
         found = re.search(r"([A-Za-z0-9_.\-]+)\s+does not exist \(perhaps", text)
-    elif marker == "was not found in the package registry":
-        found = re.search(r"Because ([A-Za-z0-9_.\-]+) was not found", text)
+    elif marker.startswith(" was not found"):
+        found = re.search(r"Because ([A-Za-z0-9_.\-]+) was not found in the", text)
     else:
         found = re.match(r"\s*([A-Za-z0-9_.\-]+)", text.split(marker, 1)[1])
     return found.group(1).lower() if found else None
@@ -675,10 +684,16 @@ def rattler_sync(plan: Plan) -> None:
         PrefixRecord.from_path(p) for p in sorted((plan.prefix / "conda-meta").glob("*.json"))
     ]
     specs = [MatchSpec(s) for s in plan.specs]
-    cache_action = "use-cache-only" if plan.offline else "cache-or-fetch"
+    if plan.offline:
+        # "force-cache-only": whatever is cached, even stale ("use-cache-only" refuses a cache
+        # entry it cannot revalidate). Shards off: py-rattler 0.28 probes the network for sharded
+        # repodata before consulting the cache (both seen on this project's build box).
+        source = SourceConfig(cache_action="force-cache-only", sharded_enabled=False)
+    else:
+        source = SourceConfig(cache_action="cache-or-fetch")
     gateway = Gateway(
         cache_dir=plan.cache_dir / "repodata" if plan.cache_dir else None,
-        default_config=SourceConfig(cache_action=cache_action),
+        default_config=source,
     )
     overrides = VirtualPackageOverrides()
     if plan.subdir == "osx-arm64" and platform.machine() != "arm64":

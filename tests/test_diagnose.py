@@ -86,6 +86,14 @@ def test_workload_errors_do_not_make_the_environment_not_ready():
     assert not any(r.blocks_ready for r in results)
 
 
+def test_vm_out_of_memory_is_the_environment_and_read_once():
+    # actions/runner-images#9918: nothing allocated, 256 bytes refused - a VM, not a workload
+    _, results = diagnose.diagnose(BY_NAME["runner-images-9918-vm-no-gpu-memory"].text)
+    errors = [r for r in results if r.id.startswith("error.")]
+    assert [r.id for r in errors] == ["error.mps.no_gpu_memory"]  # not also error.mps.oom
+    assert errors[0].blocks_ready and "virtual machine" in errors[0].cause
+
+
 def test_no_mps_device_message_is_required_and_blocks_ready():
     _, results = diagnose.diagnose(BY_NAME["pytorch-177819-macos-26-repl"].text)
     row = next(r for r in results if r.id == "error.mps.macos_too_old")

@@ -439,13 +439,19 @@ def _repl_facts(text: str) -> Facts:
 
 _FROM_MPS_CODE = {
     "mps.oom",
+    "mps.no_gpu_memory",
     "mps.float64",
     "mps.op_not_implemented",
     "mps.device_mismatch",
     "mps.op_needs_newer_macos",
     "mps.macos_too_old",
 }
-_NEEDS_MPS_DEVICE = {"mps.oom", "mps.op_not_implemented", "mps.device_mismatch"}
+_NEEDS_MPS_DEVICE = {
+    "mps.oom",
+    "mps.no_gpu_memory",
+    "mps.op_not_implemented",
+    "mps.device_mismatch",
+}
 
 
 def _facts_from_errors(errors: list[KnownError]) -> Facts:

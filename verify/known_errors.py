@@ -58,6 +58,32 @@ class _Pattern:
 _UPDATE_MACOS = "Update macOS (System Settings > General > Software Update)"
 
 PATTERNS: tuple[_Pattern, ...] = (
+    # The same MPSAllocator.mm message with nothing allocated yet and a tiny request refused
+    # ("MPS allocated: 0 bytes, other allocations: 0 bytes, max allowed: 7.93 GB). Tried to
+    # allocate 256 bytes"): the device exists but has no usable memory - GitHub's macOS VM
+    # runners (actions/runner-images#9918, computational-cell-analytics/micro-sam#380,
+    # kitzeslab/opensoundscape#850 with "Tried to allocate 0 bytes"). A real out-of-memory has
+    # either something allocated or a large request.
+    _Pattern(
+        "mps.no_gpu_memory",
+        re.compile(
+            r"MPS backend out of memory \(MPS allocated: 0 bytes[^)]*\)\. "
+            r"Tried to allocate \d{1,4}(?:\.\d+)? bytes[^\n]*",
+            re.IGNORECASE,
+        ),
+        "MPS has no usable memory",
+        "The MPS device exists but refuses even a tiny allocation with nothing allocated: the "
+        "process runs in a macOS virtual machine whose paravirtual GPU gives MPS no usable "
+        "memory, as on GitHub-hosted macOS runners (actions/runner-images#9918).",
+        Fix(
+            "Run MPS work on a bare-metal Apple silicon Mac or a self-hosted runner; in CI on "
+            "hosted macOS runners, test on the CPU (torch.device('cpu')). Lifting the allocator "
+            "limit lets some runners allocate (kitzeslab/opensoundscape#851), but a VM's MPS "
+            "results say little about a real Mac.",
+            ("export PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0",),
+            url="https://github.com/actions/runner-images/issues/9918",
+        ),
+    ),
     # aten/src/ATen/mps/MPSAllocator.mm: "MPS backend out of memory (MPS allocated: %s, other
     # allocations: %s, max allowed: %s). Tried to allocate %s on %s pool. Use
     # PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0 to disable upper limit for memory allocations (may
@@ -234,10 +260,16 @@ def explain(text: str) -> KnownError | None:
 
 
 def explain_all(text: str) -> list[KnownError]:
-    """Every known MPS error in `text`, once per id, in pattern order."""
+    """Every known MPS error in `text`, once per id, in pattern order. A message explained by a
+    more specific pattern is not explained again by a general one (e.g. mps.no_gpu_memory's
+    message also reads as mps.oom): each pattern takes its first match outside those spans."""
     found = []
+    taken: list[tuple[int, int]] = []
     for p in PATTERNS:
-        m = p.regex.search(text)
-        if m:
+        for m in p.regex.finditer(text):
+            if any(m.start() < end and start < m.end() for start, end in taken):
+                continue
             found.append(p.known(m))
+            taken.append(m.span())
+            break
     return found

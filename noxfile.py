@@ -48,7 +48,7 @@ def verify(session: nox.Session) -> None:
     """Install if needed, then `python -m verify` inside the environment; posargs go to verify."""
     from scripts import install_env
 
-    outcome = _install(session, [])
+    outcome = _install(session, install_env.remembered_argv())
     python = install_env.env_python(outcome.plan.prefix, outcome.plan.backend)
     pythonpath = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     session.run(

@@ -539,6 +539,7 @@ def make_plan(
         "channels": list(channels),
         "subdir": subdir,
         "specs": list(specs),
+        "extra_channels": list(opts.channels),
     }
     return Plan(
         backend=backend,
@@ -800,7 +801,10 @@ def install(
     opts = parse_options(argv)
     spec = envfile.load(opts.file)
     available = available_backends() if available is None else available
-    backend = choose_backend(opts.backend, available)
+    prior = read_stamp(opts.prefix)
+    kept = not opts.backend and prior is not None and prior.get("backend") in available
+    # an existing environment keeps its backend: re-running without --backend must not rebuild it
+    backend = str(prior["backend"]) if kept and prior else choose_backend(opts.backend, available)
     target = (
         detect_target(platform.system(), platform.machine(), run_quiet)
         if target is None
@@ -844,6 +848,7 @@ def install(
     out(
         f"backend: {backend} ({plan.executable})"
         + (f", subdir {plan.subdir}" if plan.subdir else "")
+        + (", kept from the existing environment (--backend NAME to change)" if kept else "")
     )
     if plan.index_sources:
         out("pip index settings passed on to uv from: " + ", ".join(plan.index_sources))
@@ -856,6 +861,18 @@ def install(
     out("activate it with: " + "  ".join(plan.activate))
     out("next: nox -s verify")
     return Outcome(plan=plan, seconds=time.monotonic() - started)
+
+
+def remembered_argv(prefix: Path = DEFAULT_PREFIX) -> list[str]:
+    """The install options an existing environment was made with (for `nox -s verify`, which
+    installs first if needed and must not undo a --backend / --channel choice)."""
+    stamp = read_stamp(prefix)
+    if stamp is None:
+        return [] if prefix == DEFAULT_PREFIX else ["--prefix", str(prefix)]
+    argv = ["--prefix", str(prefix), "--backend", str(stamp.get("backend"))]
+    for channel in stamp.get("extra_channels") or ():
+        argv += ["--channel", str(channel)]
+    return argv
 
 
 def main(argv: Sequence[str] | None = None) -> int:

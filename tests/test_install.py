@@ -472,3 +472,42 @@ def test_other_failures_quote_the_last_line(rattler_plan, spec):
         "lots\nof output\nTransactionError: disk full\n\n", rattler_plan, spec
     )
     assert err.one_line().startswith("rattler failed: TransactionError: disk full.")
+
+
+# --- an existing environment keeps its backend -------------------------------------------------
+
+
+def test_rerun_without_backend_keeps_the_environments_backend(spec, tmp_path):
+    prefix = tmp_path / "env"
+    (prefix / "bin").mkdir(parents=True)
+    (prefix / "bin/python").symlink_to(sys.executable)  # an interpreter that runs
+    key = install_env.stamp_key(spec.sha256, "uv", (), None)
+    stamp = {"key": key, "backend": "uv", "subdir": None, "extra_channels": []}
+    (prefix / install_env.STAMP_NAME).write_text(install_env.json.dumps(stamp))
+    log: list[str] = []
+
+    def no_commands(cmd, env):
+        raise AssertionError(f"a no-op ran {cmd}")
+
+    outcome = install_env.install(
+        ["--file", str(spec.path), "--prefix", str(prefix)],
+        out=log.append,
+        available={"conda": "/c/conda", "uv": "/u/uv"},  # conda would win the chain on a new env
+        target=Target(),
+        pip_config=pipconf.PipIndexConfig(),
+        run_command=no_commands,
+    )
+    assert outcome.plan.backend == "uv" and outcome.plan.action == "noop"
+    assert any("kept from the existing environment" in line for line in log)
+    assert outcome.seconds < 2.0
+
+
+def test_remembered_argv_replays_backend_and_extra_channels(tmp_path):
+    prefix = tmp_path / "env"
+    assert install_env.remembered_argv(prefix) == ["--prefix", str(prefix)]
+    prefix.mkdir()
+    stamp = {"key": "k", "backend": "micromamba", "extra_channels": ["file:///ch"]}
+    (prefix / install_env.STAMP_NAME).write_text(install_env.json.dumps(stamp))
+    assert install_env.remembered_argv(prefix) == [
+        "--prefix", str(prefix), "--backend", "micromamba", "--channel", "file:///ch",
+    ]  # fmt: skip

@@ -117,6 +117,10 @@ def probe_figures(report: dict[str, Any]) -> dict[str, float]:
     return out
 
 
+# Timer defaults to num_threads=1; the probe runs with torch's default thread count, so the
+# hand-written measurement is given the same (it matters on the CPU only).
+
+
 def _sync_stmt(device: str) -> str:
     # torch.utils.benchmark synchronises CUDA itself (its timer calls torch.cuda.synchronize);
     # MPS needs an explicit synchronise inside the timed statement.
@@ -136,7 +140,8 @@ def hand_matmul(
         b = torch.randn(n, n, generator=g).to(device=device, dtype=dtype)
         c = torch.empty(n, n, device=device, dtype=dtype)
         stmt = "torch.mm(a, b, out=c)" + _sync_stmt(device)
-        t = benchmark.Timer(stmt=stmt, globals={"torch": torch, "a": a, "b": b, "c": c})
+        t = benchmark.Timer(stmt=stmt, globals={"torch": torch, "a": a, "b": b, "c": c},
+                            num_threads=torch.get_num_threads())
         t.timeit(3)  # warm-up
         m = t.blocked_autorange(min_run_time=min_run_time)
         per_size[n] = 2.0 * n**3 / m.median / 1e12
@@ -160,7 +165,8 @@ def hand_copy(
         src = torch.rand((mib << 20) // 4, device=device)
         dst = torch.empty_like(src)
         stmt = "dst.copy_(src)" + _sync_stmt(device)
-        t = benchmark.Timer(stmt=stmt, globals={"torch": torch, "src": src, "dst": dst})
+        t = benchmark.Timer(stmt=stmt, globals={"torch": torch, "src": src, "dst": dst},
+                            num_threads=torch.get_num_threads())
         t.timeit(3)
         m = t.blocked_autorange(min_run_time=min_run_time)
         per_size[mib] = 2.0 * (mib << 20) / m.median / 1e9
@@ -223,6 +229,7 @@ class BenchResult:
     probe: dict[str, float]
     hand: dict[str, dict[str, Any]]
     hand_command: str
+    load_avg: tuple[float, float] = (0.0, 0.0)  # 1-minute load average at start and end
 
     @property
     def quick_ratio(self) -> float:
@@ -307,7 +314,9 @@ def render_section(r: BenchResult) -> str:
         f"## {r.device}: {r.device_name}",
         "",
         f"torch {r.torch_version}, Python {r.python}, {r.platform}; measured {r.created}, "
-        f"{r.reps} interleaved repetitions for (a), {len(r.tiers[0].seconds)} for (b).",
+        f"{r.reps} interleaved repetitions for (a), {len(r.tiers[0].seconds)} for (b); "
+        f"1-minute load average {r.load_avg[0]:.2f} at the start, {r.load_avg[1]:.2f} at the end "
+        f"({os.cpu_count()} logical CPUs).",
         "",
         "### (a) quick tier vs bare torch",
         "",

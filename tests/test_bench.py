@@ -55,7 +55,7 @@ def test_hand_written_measurements_pick_the_best_size():
     torch = pytest.importorskip("torch")
     mm = bench.hand_matmul(torch, "cpu", torch.float32, (64, 128), min_run_time=0.05)
     assert set(mm["per_size"]) == {"n=64", "n=128"}
-    assert mm["best"] == pytest.approx(max(mm["per_size"].values()), rel=1e-3)
+    assert mm["best"] == pytest.approx(max(mm["per_size"].values()), abs=1e-4)  # rounded
     cp = bench.hand_copy(torch, "cpu", (1,), min_run_time=0.05)
     assert cp["best_size"] == "1 MiB" and cp["best"] > 0
 

@@ -212,6 +212,13 @@ def _collect_env_fields(text: str) -> dict[str, str]:
     cpu = _cpu_line(text)
     if cpu:
         found["cpu"] = cpu
+    if not found.get("gpu"):
+        # several GPUs: collect_env starts the list on the next line ("GPU 0: ...")
+        first = re.search(
+            r"GPU models and configuration:[ \t]*\n[ \t>]*(GPU 0: .+?)[ \t]*$", text, re.MULTILINE
+        )
+        if first:
+            found["gpu"] = first.group(1)
     return found
 
 

@@ -1,0 +1,123 @@
+"""The uv path for real, offline: pip's index configuration (here PIP_FIND_LINKS / PIP_NO_INDEX, as
+a user's pip.conf or CI would set them) reaches uv, which builds a real venv from a local wheel
+directory. Without the hand-over uv would look at PyPI and find nothing of ours."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from scripts import install_env, pipconf
+from scripts.install_env import InstallError, Target
+
+UV = shutil.which("uv")
+pytestmark = pytest.mark.skipif(UV is None, reason="uv not installed")
+
+
+def write_wheel(folder: Path, name: str, version: str, module: str) -> Path:
+    """A minimal pure-Python wheel (PEP 427) holding one module."""
+    dist = f"{name.replace('-', '_')}-{version}"
+    files = {
+        f"{name.replace('-', '_')}.py": module,
+        f"{dist}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+        f"{dist}.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
+        "Tag: py3-none-any\n",
+    }
+    record_lines = []
+    for path, text in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=")
+        record_lines.append(f"{path},sha256={digest.decode()},{len(text.encode())}")
+    record_lines.append(f"{dist}.dist-info/RECORD,,")
+    files[f"{dist}.dist-info/RECORD"] = "\n".join(record_lines) + "\n"
+    folder.mkdir(parents=True, exist_ok=True)
+    wheel = folder / f"{dist}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        for path, text in files.items():
+            zf.writestr(path, text)
+    return wheel
+
+
+def test_uv_path_creates_a_venv_from_pips_find_links_offline(tmp_path):
+    wheels = tmp_path / "wheels"
+    write_wheel(wheels, "tiny-mps-probe", "1.0", "ANSWER = 42\n")
+    (tmp_path / "environment.yml").write_text(
+        f"channels: [conda-forge]\ndependencies:\n"
+        f"  - python >={sys.version_info.major}.{sys.version_info.minor}\n"
+        f"  - tiny-mps-probe >=1\n"
+    )
+    # what a user's pip configuration says; read the way pip reads it (files + PIP_* variables)
+    cfg = pipconf.read(env={"PIP_FIND_LINKS": str(wheels), "PIP_NO_INDEX": "1"}, files=[])
+    argv = [
+        "--backend",
+        "uv",
+        "--file",
+        str(tmp_path / "environment.yml"),
+        "--prefix",
+        str(tmp_path / "env"),
+        "--offline",
+    ]
+    env = {"UV_CACHE_DIR": str(tmp_path / "uv-cache"), "UV_NO_CONFIG": "1"}
+
+    def run(cmd, extra):
+        return install_env.run_streaming(cmd, {**extra, **env})
+
+    outcome = install_env.install(
+        argv,
+        out=lambda _: None,
+        available={"uv": UV},
+        target=Target(),
+        pip_config=cfg,
+        run_command=run,
+    )
+    assert outcome.plan.action == "create"
+    assert outcome.plan.specs == ("tiny-mps-probe>=1",)
+    python = tmp_path / "env/bin/python"
+    proc = subprocess.run(
+        [str(python), "-c", "import tiny_mps_probe; print(tiny_mps_probe.ANSWER)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert proc.stdout.strip() == "42"
+    again = install_env.install(
+        argv,
+        out=lambda _: None,
+        available={"uv": UV},
+        target=Target(),
+        pip_config=cfg,
+        run_command=run,
+    )
+    assert again.plan.action == "noop"
+
+
+def test_uv_path_without_the_config_cannot_find_the_package(tmp_path):
+    (tmp_path / "environment.yml").write_text("dependencies:\n  - python\n  - tiny-mps-probe\n")
+    argv = [
+        "--backend",
+        "uv",
+        "--file",
+        str(tmp_path / "environment.yml"),
+        "--prefix",
+        str(tmp_path / "env"),
+        "--offline",
+    ]
+    env = {"UV_CACHE_DIR": str(tmp_path / "uv-cache"), "UV_NO_CONFIG": "1"}
+    with pytest.raises(InstallError) as info:
+        install_env.install(
+            argv,
+            out=lambda _: None,
+            available={"uv": UV},
+            target=Target(),
+            pip_config=pipconf.PipIndexConfig(no_index=True),
+            run_command=lambda cmd, extra: install_env.run_streaming(cmd, {**extra, **env}),
+        )
+    line = info.value.one_line()
+    assert "package 'tiny-mps-probe' (environment.yml:3) was not found" in line
+    assert not (tmp_path / "env").exists()  # the failed create was removed again

@@ -378,7 +378,7 @@ def execute(
         echo(f"building {step.recipe} with {plan.builder.name}: {' '.join(step.command)}")
         code = run(step.command)
         if code != 0:
-            echo(
+            warn(
                 f"build: {step.recipe} failed ({plan.builder.name} exit {code}); see its log above"
             )
             return EXIT_BUILD_FAILED

@@ -192,6 +192,7 @@ GARBAGE = {
     "report with bad checks": json.dumps({"schema": 1, "host": {}, "checks": "none"}),
     "prose": "My Mac is slow when I train, what should I do?\nOS: macOS 14\n",
     "deep json": "[" * 100_000 + "]" * 100_000,
+    "json huge int": '{"facts_schema": ' + "9" * 5000 + "}",
 }
 
 
@@ -310,3 +311,31 @@ def test_newest_collect_env_format(machine, processor, cpu, translated):
     assert (facts.python_version, facts.torch_version, facts.chip) == ("3.13.1", "2.9.1", cpu)
     assert facts.translated is translated
     assert facts.hardware_arm64 is cpu.startswith("Apple")
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+FACT_KEYS = st.sampled_from(["schema", "host", "checks", "facts_schema", "os", "mps_built", "env"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(FACT_KEYS | st.text(max_size=8), JSON_VALUES, max_size=6))
+def test_any_json_object_gives_a_paste_or_an_input_error(data):
+    try:
+        pasted = envdump.parse(json.dumps(data))
+    except InputError as exc:
+        assert "\n" not in exc.one_line()
+    else:
+        assert pasted.kind in ("report", "facts")
+
+
+def test_every_truncation_of_a_report_is_refused():
+    text = json.dumps(_report(HOST), indent=1)
+    for cut in range(1, len(text), 7):
+        with pytest.raises(InputError, match=r"cut off|not valid"):
+            envdump.parse(text[:cut])

@@ -116,7 +116,7 @@ def _json_body(text: str) -> str | None:
 def _parse_json(body: str) -> Pasted:
     try:
         data = json.loads(body)
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, or an int over 4300 digits
         where = (
             f" (line {exc.lineno}, column {exc.colno}: {exc.msg})"
             if isinstance(exc, json.JSONDecodeError)

@@ -41,6 +41,7 @@ def _install(session: nox.Session, argv: list[str]):
 def install(session: nox.Session) -> None:
     """Create or update the PyTorch environment from environment.yml (`-- --help` for options)."""
     _install(session, session.posargs)
+    session.log("next: nox -s verify")
 
 
 @nox.session(venv_backend="none")

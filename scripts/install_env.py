@@ -859,7 +859,6 @@ def install(
         execute(plan, spec, run_command=run_command)
     out(f"environment: {plan.prefix}")
     out("activate it with: " + "  ".join(plan.activate))
-    out("next: nox -s verify")
     return Outcome(plan=plan, seconds=time.monotonic() - started)
 
 

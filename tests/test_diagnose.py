@@ -203,3 +203,13 @@ def test_cli_diagnose_garbage_exits_2_with_one_line(tmp_path, capsys, content):
     assert cli.main(["diagnose", str(pasted)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and "\n" not in err and "Traceback" not in err
+
+
+def test_every_corpus_diagnosis_is_a_valid_schema_1_report(schema):
+    for case in CASES:
+        facts, results = diagnose.diagnose(case.text)
+        report = Report(facts, "none", "diagnose", results, mode="diagnose").to_dict()
+        jsonschema.validate(report, schema)
+        assert report["verdict"] == (
+            "not-ready" if any(r.blocks_ready for r in results) else "ready"
+        )

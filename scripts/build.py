@@ -29,7 +29,6 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ruamel.yaml import YAML
 
@@ -426,21 +425,6 @@ def main(
             print(f"{step.recipe}: {step.refused or ' '.join(step.command)}")
         return EXIT_OK
     return execute(plan, run=run)
-
-
-def describe(plan: BuildPlan) -> dict[str, Any]:
-    """The plan as plain data (for logs and tests)."""
-    return {
-        "builder": plan.builder.name if plan.builder else None,
-        "host": plan.host,
-        "channel": str(plan.channel),
-        "error": plan.error,
-        "steps": [
-            {"recipe": s.recipe, "command": list(s.command), "refused": s.refused}
-            for s in plan.steps
-        ],
-        "notes": list(plan.notes),
-    }
 
 
 if __name__ == "__main__":

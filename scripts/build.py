@@ -423,6 +423,8 @@ def main(
     if args.dry_run and plan.error is None:
         for step in plan.steps:
             print(f"{step.recipe}: {step.refused or ' '.join(step.command)}")
+        for note in plan.notes:
+            print(f"note: {note}")
         return EXIT_OK
     return execute(plan, run=run)
 

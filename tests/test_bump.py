@@ -364,3 +364,20 @@ def test_public_url_maps_any_host_to_files_pythonhosted():
         public_url(f"https://files.pythonhosted.org/packages/{path}")
         == f"https://files.pythonhosted.org/packages/{path}"
     )
+
+
+def test_check_with_a_server_error_exits_2_not_1(httpserver, recipes, capsys):
+    httpserver.expect_request("/pypi/torch/json").respond_with_data("oops", status=503)
+    before = snapshot(recipes)
+    assert bump(httpserver, recipes, "--check") == 2
+    assert "HTTP 503" in capsys.readouterr().err
+    assert snapshot(recipes) == before
+
+
+def test_rich_progress_bar_follows_the_stream_and_stops(httpserver):
+    body = b"x" * 300_000
+    httpserver.expect_request("/big").respond_with_data(body)
+    advance = bump_recipe.rich_progress("big")
+    client = bump_recipe.PyPIClient(base=httpserver.url_for("/"))
+    digest, size = client.stream_sha256(httpserver.url_for("/big"), advance)
+    assert (digest, size) == (hashlib.sha256(body).hexdigest(), len(body))

@@ -123,6 +123,8 @@ class PyPIClient:
                     on_progress(size, total)
         finally:
             response.close()
+        if on_progress is not None and total != size:
+            on_progress(size, size)  # no (or a wrong) Content-Length: say it is complete
         return digest.hexdigest(), size
 
     def get_range(self, url: str, start: int, end: int) -> bytes:

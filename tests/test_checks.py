@@ -11,8 +11,12 @@ from verify.checks.compare import bf16_refused, mismatch, small_ints
 from verify.model import Status, Tier
 from verify.runner import checks_for
 
-MODULES = ("verify.checks.device", "verify.checks.dtypes", "verify.checks.nn",
-           "verify.checks.parity")
+MODULES = (
+    "verify.checks.device",
+    "verify.checks.dtypes",
+    "verify.checks.nn",
+    "verify.checks.parity",
+)
 
 
 def my_checks():
@@ -86,9 +90,29 @@ def test_mismatch_reports_the_largest_error():
     found = mismatch(torch, actual, expected)
     assert found["max_abs_error"] == 2.0 and found["at_index"] == 7
     assert found["got"] == -2.0 and found["expected"] == 0.0
-    assert "Mismatched elements: 2 / 10" in found["message"]
+    assert found["mismatched"] == 2 and "2 of 10 elements differ" in found["message"]
     assert mismatch(torch, expected + 1e-7, expected) is None  # within float32's defaults
     assert mismatch(torch, expected + 1e-7, expected, rtol=0, atol=0) is not None
+
+
+def test_mismatch_uses_assert_close_default_tolerances():
+    from verify.checks.compare import default_tolerance
+
+    for dtype in (torch.float16, torch.bfloat16, torch.float32, torch.float64):
+        rtol, atol = default_tolerance(dtype)
+        expected = torch.full((4,), 3.0, dtype=dtype)
+        inside = expected + (atol + rtol * 3.0) * 0.5
+        outside = expected.double() + (atol + rtol * 3.0) * 4
+        assert mismatch(torch, inside.to(dtype), expected) is None
+        # torch.testing.assert_close agrees on both sides of the line
+        torch.testing.assert_close(inside.to(dtype), expected)
+        if outside.to(dtype).double()[0] != 3.0:
+            assert mismatch(torch, outside.to(dtype), expected) is not None
+            with pytest.raises(AssertionError):
+                torch.testing.assert_close(outside.to(dtype), expected)
+    assert default_tolerance(torch.int64) == (0.0, 0.0)
+    assert mismatch(torch, torch.tensor([1, 2]), torch.tensor([1, 3]))["max_abs_error"] == 1.0
+    assert mismatch(torch, torch.ones(2), torch.ones(3))["message"].startswith("got")
 
 
 def test_mismatch_counts_nan_as_an_error():
@@ -104,8 +128,11 @@ def test_parity_fails_with_the_largest_error_when_the_device_disagrees():
         return a + (1 if len(calls) % 2 == 0 else 0)  # the "device" run comes second
 
     outcome = parity.compare_cases(
-        Context(torch, "cpu"), "add", lambda t, d: (small_ints(t, (3, 4), d),),
-        off_by_one_on_second_call, ("float32",),
+        Context(torch, "cpu"),
+        "add",
+        lambda t, d: (small_ints(t, (3, 4), d),),
+        off_by_one_on_second_call,
+        ("float32",),
     )
     assert outcome.status is Status.FAIL
     assert outcome.data["max_abs_error"] == 1.0 and outcome.data["dtype"] == "float32"

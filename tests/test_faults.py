@@ -34,8 +34,11 @@ def run():
     started, finished = [], []
     begin = time.monotonic()
     with Supervisor("cpu", modules=["tests.fault_checks"], timeout_s=20) as sup:
-        results = sup.run(checks, on_start=lambda c: started.append(c.id),
-                          on_result=lambda r: finished.append(r.id))
+        results = sup.run(
+            checks,
+            on_start=lambda c: started.append(c.id),
+            on_result=lambda r: finished.append(r.id),
+        )
         starts = sup.worker_starts
     return {
         "results": results,

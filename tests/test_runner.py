@@ -21,8 +21,12 @@ from verify.model import Status, Tier
 from verify.runner import PACKAGE_ROOT, Supervisor, checks_for, matches, only
 
 REPO = Path(__file__).resolve().parents[1]
-MY_MODULES = ("verify.checks.device", "verify.checks.dtypes", "verify.checks.nn",
-              "verify.checks.parity")
+MY_MODULES = (
+    "verify.checks.device",
+    "verify.checks.dtypes",
+    "verify.checks.nn",
+    "verify.checks.parity",
+)
 
 
 # --- choosing checks (no subprocess) -----------------------------------------------------------
@@ -47,7 +51,10 @@ def test_only_matches_ids_groups_and_globs():
     assert [c.id for c in only(checks, ["device.alloc"])] == ["device.alloc"]
     assert {c.id for c in only(checks, ["nn"])} == {"nn.forward", "nn.backward", "nn.train"}
     assert [c.id for c in only(checks, ["dtypes.float*"])] == [
-        "dtypes.float32", "dtypes.float16", "dtypes.float64"]
+        "dtypes.float32",
+        "dtypes.float16",
+        "dtypes.float64",
+    ]
     assert only(checks, []) == checks
     assert not matches("dtypes.float32", "dtypes.float")  # a group must end at a dot
 
@@ -82,14 +89,23 @@ def test_conda_channel_from_conda_meta(tmp_path):
     meta = tmp_path / "conda-meta"
     meta.mkdir()
     # the shape conda writes: conda-meta/<name>-<version>-<build>.json with a channel URL
-    (meta / "pytorch-2.5.1-cpu_generic_py311.json").write_text(json.dumps({
-        "name": "pytorch", "version": "2.5.1", "subdir": "osx-arm64",
-        "channel": "https://conda.anaconda.org/conda-forge/osx-arm64"}))
-    (meta / "pytorch-cpu-2.5.1-h0.json").write_text(json.dumps({
-        "name": "pytorch-cpu", "channel": "https://conda.anaconda.org/other/osx-arm64"}))
+    (meta / "pytorch-2.5.1-cpu_generic_py311.json").write_text(
+        json.dumps(
+            {
+                "name": "pytorch",
+                "version": "2.5.1",
+                "subdir": "osx-arm64",
+                "channel": "https://conda.anaconda.org/conda-forge/osx-arm64",
+            }
+        )
+    )
+    (meta / "pytorch-cpu-2.5.1-h0.json").write_text(
+        json.dumps({"name": "pytorch-cpu", "channel": "https://conda.anaconda.org/other/osx-arm64"})
+    )
     assert worker.conda_channel(str(tmp_path)) == "conda-forge"
-    (meta / "pytorch-2.5.1-cpu_generic_py311.json").write_text(json.dumps({
-        "name": "pytorch", "subdir": "osx-64", "channel": "pkgs/main/osx-64"}))
+    (meta / "pytorch-2.5.1-cpu_generic_py311.json").write_text(
+        json.dumps({"name": "pytorch", "subdir": "osx-64", "channel": "pkgs/main/osx-64"})
+    )
     assert worker.conda_channel(str(tmp_path)) == "defaults"
     assert worker.conda_channel(str(tmp_path / "nowhere")) is None
 
@@ -103,8 +119,12 @@ def test_torch_facts_of_this_torch():
     # installed with pip from a wheel here, not from conda
     assert facts["torch_source"] in ("pypi", "local")
     assert worker.resolve_device(torch, "auto", facts) == (
-        ("mps", None) if facts["mps_available"] else
-        ("cuda", None) if facts["cuda_available"] else ("cpu", None))
+        ("mps", None)
+        if facts["mps_available"]
+        else ("cuda", None)
+        if facts["cuda_available"]
+        else ("cpu", None)
+    )
     _, error = worker.resolve_device(torch, "nonsense", facts)
     assert error and "nonsense" in error
 
@@ -194,8 +214,13 @@ def test_sigint_kills_the_worker_and_keeps_results(tmp_path):
             sys.exit(130)
     """)
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
-                            env=env, cwd=str(tmp_path))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=str(tmp_path),
+    )
     lines = []
     deadline = time.monotonic() + 30
     assert proc.stdout is not None

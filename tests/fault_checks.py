@@ -35,7 +35,7 @@ FLOAT64_TEXT = (
 @check("fault.ok", "A check that passes", tier=Tier.FULL)
 def ok(ctx: Context) -> Outcome:
     total = float(ctx.torch.ones(3, device=ctx.device).sum().item())
-    return passed("fine", total=total, pid=os.getpid())
+    return passed("fine", total=total, pid=os.getpid(), scratch=dict(ctx.scratch))
 
 
 @check("fault.raises", "A check that raises", tier=Tier.FULL)

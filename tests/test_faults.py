@@ -33,7 +33,9 @@ def run():
     checks = [by_id[i] for i in ORDER]
     started, finished = [], []
     begin = time.monotonic()
-    with Supervisor("cpu", modules=["tests.fault_checks"], timeout_s=20) as sup:
+    with Supervisor(
+        "cpu", modules=["tests.fault_checks"], timeout_s=20, gpu_name="Apple M2 Pro"
+    ) as sup:
         results = sup.run(
             checks,
             on_start=lambda c: started.append(c.id),
@@ -72,6 +74,11 @@ def test_a_fresh_worker_after_the_hang_the_segfault_and_the_exit(run):
     pids = [r.data["pid"] for r in run["results"] if r.id == "fault.ok"]
     assert len(set(pids)) == 3  # three ok runs, three different worker processes
     assert all(r.status is Status.PASS for r in run["results"] if r.id == "fault.ok")
+
+
+def test_checks_get_the_gpu_name_in_scratch_in_every_worker(run):
+    scratches = [r.data["scratch"] for r in run["results"] if r.id == "fault.ok"]
+    assert scratches == [{"gpu_name": "Apple M2 Pro"}] * 3
 
 
 def test_raise_is_a_crashed_fail_with_the_error(run):

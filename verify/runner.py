@@ -193,6 +193,7 @@ class Supervisor:
         timeout_s: float = 60.0,
         python: str = sys.executable,
         env: Mapping[str, str] | None = None,
+        gpu_name: str | None = None,
     ) -> None:
         self.requested_device = device
         self.modules = tuple(modules)
@@ -200,6 +201,7 @@ class Supervisor:
         self.start_timeout_s = max(self.timeout_s, MIN_START_TIMEOUT_S)
         self.python = python
         self.env = env
+        self.gpu_name = gpu_name  # Facts.chip / gpu_name, passed to checks as ctx.scratch
         self.results: list[Result] = []
         self.worker_starts = 0
         self._worker: _Worker | None = None
@@ -233,6 +235,8 @@ class Supervisor:
         argv = [self.python, "-m", "verify.worker", "--device", device]
         for module in self.modules:
             argv += ["--module", module]
+        if self.gpu_name:
+            argv += ["--gpu-name", self.gpu_name]
         self.worker_starts += 1
         worker = _Worker(argv, self._environment())
         try:

@@ -242,6 +242,7 @@ def run_check(
     *,
     module: str | None,
     channel: TextIO,
+    scratch: dict[str, Any] | None = None,
 ) -> None:
     found = registry.checks.get(check_id)
     load_error = None
@@ -261,7 +262,7 @@ def run_check(
     else:
         torch.manual_seed(0)  # every check starts from the same random state
         try:
-            outcome = found.func(Context(torch, device))
+            outcome = found.func(Context(torch, device, dict(scratch or {})))
             if not isinstance(outcome, Outcome):
                 error = f"the check returned {type(outcome).__name__}, not an Outcome"
                 cause, fix = messages.check_raised(check_id, device, error)
@@ -312,6 +313,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m verify.worker")
     parser.add_argument("--device", default="auto")
     parser.add_argument("--module", action="append", default=[])
+    # the chip name from the host facts (Facts.chip, e.g. "Apple M2 Pro"): perf.* keys peaks on it
+    parser.add_argument("--gpu-name", default=None)
     args = parser.parse_args(argv)
 
     channel = open_channel()
@@ -350,6 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 device,
                 str(request["run"]),
                 module=request.get("module"),
+                scratch={"gpu_name": args.gpu_name or facts.get("gpu_name")},
                 channel=channel,
             )
     channel.flush()

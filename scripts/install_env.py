@@ -600,9 +600,14 @@ def explain_failure(text: str, plan: Plan, spec: envfile.EnvSpec) -> InstallErro
             line = spec.line_of(name) if name else None
             where = f"{spec.path.name}:{line}" if line else spec.path.name
             what = f"package {name!r}" if name else "a package"
-            sources = ", ".join(plan.channels) or "the package index"
+            if plan.backend in PIP_LIKE:
+                return InstallError(
+                    f"{what} ({where}) was not found in pip's indexes / find-links",
+                    "check the name in environment.yml; a conda-forge name that differs on PyPI "
+                    "needs an entry in PYPI_NAMES (scripts/envfile.py); check pip's index-url",
+                )
             return InstallError(
-                f"{what} ({where}) was not found in {sources}",
+                f"{what} ({where}) was not found in {', '.join(plan.channels)}",
                 "check the name in environment.yml (conda-forge names, e.g. pytorch not torch), "
                 "or add the channel that has it with -- --channel URL",
             )

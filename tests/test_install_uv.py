@@ -119,5 +119,6 @@ def test_uv_path_without_the_config_cannot_find_the_package(tmp_path):
             run_command=lambda cmd, extra: install_env.run_streaming(cmd, {**extra, **env}),
         )
     line = info.value.one_line()
-    assert "package 'tiny-mps-probe' (environment.yml:3) was not found" in line
+    assert "package 'tiny-mps-probe' (environment.yml:3) was not found in pip's indexes" in line
+    assert "PYPI_NAMES" in line
     assert not (tmp_path / "env").exists()  # the failed create was removed again

@@ -83,6 +83,24 @@ def test_train_loss_falls_and_is_deterministic():
     assert second.data["losses"] == losses  # torch.manual_seed per check: same numbers
 
 
+def test_written_out_adam_matches_torch_optim_adam():
+    # the same gradients go to both (computed gradients would drift apart: Adam turns 1e-8
+    # differences in near-zero gradients into full-size steps)
+    torch.manual_seed(0)
+    mine = [torch.randn(5, 3), torch.randn(7)]
+    theirs = [p.clone() for p in mine]
+    state = [(torch.zeros_like(p), torch.zeros_like(p)) for p in mine]
+    optimizer = torch.optim.Adam(theirs, lr=1e-2)
+    for step in (1, 2, 3, 4):
+        for a, b in zip(mine, theirs, strict=True):
+            a.grad = torch.randn_like(a) * step
+            b.grad = a.grad.clone()
+        nn.adam_step(torch, mine, state, step)
+        optimizer.step()
+    for a, b in zip(mine, theirs, strict=True):
+        torch.testing.assert_close(a, b)
+
+
 def test_mismatch_reports_the_largest_error():
     expected = torch.zeros(10)
     actual = expected.clone()

@@ -6,9 +6,16 @@ Thin on purpose: each session calls into scripts/ (installer logic, tested there
 """
 
 # Script-mode dependencies: when the Python running nox lacks them, nox builds a small venv with
-# them (.nox/_nox_script_mode) and re-runs itself there (nox >= 2025.2.9).
+# them (.nox/_nox_script_mode) and re-runs itself there (nox >= 2025.2.9). py-rattler validates
+# environment.yml (conda MatchSpec) and is the conda-free backend; rich is for verify's output.
 # /// script
-# dependencies = ["nox>=2025.2.9", "ruamel.yaml>=0.18", "packaging>=23", "rich>=13"]
+# dependencies = [
+#   "nox>=2025.2.9",
+#   "ruamel.yaml>=0.18",
+#   "packaging>=23",
+#   "rich>=13",
+#   "py-rattler>=0.28",
+# ]
 # ///
 
 from __future__ import annotations

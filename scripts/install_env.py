@@ -682,6 +682,7 @@ def rattler_sync(plan: Plan) -> None:
         Override,
         PrefixRecord,
         SourceConfig,
+        Subdir,
         VirtualPackage,
         VirtualPackageOverrides,
     )
@@ -721,7 +722,7 @@ def rattler_sync(plan: Plan) -> None:
             plan.prefix,
             cache_dir=plan.cache_dir / "pkgs" if plan.cache_dir else None,
             installed_packages=installed,
-            platform=plan.subdir,
+            platform=Subdir(plan.subdir) if plan.subdir else None,
             show_progress=False,
             # link scripts run unsandboxed; conda-forge's pytorch has none
             execute_link_scripts=False,

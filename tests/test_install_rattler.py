@@ -259,3 +259,41 @@ def test_offline_installs_from_the_cache_of_an_http_channel(tmp_path, channel, h
     with pytest.raises(InstallError, match=r"--offline, and nothing is cached for http://") as info:
         run_install(tmp_path, "--offline", "--force")
     assert "without --offline" in info.value.fix
+
+
+def test_forced_osx_arm64_subdir_solves_and_installs_for_that_platform(tmp_path, channel):
+    """What a Rosetta shell on Apple silicon gets: the solve and the install target osx-arm64
+    (here with noarch packages, which is all a Linux test can run), and the env keeps that subdir
+    for later conda installs."""
+    env_file(tmp_path, channel, ["python"])
+    rosetta = Target("osx-arm64", True, install_env.ROSETTA_WARNING)
+    log: list[str] = []
+    argv = [
+        "--backend",
+        "rattler",
+        "--file",
+        str(tmp_path / "environment.yml"),
+        "--prefix",
+        str(tmp_path / "env"),
+    ]
+    outcome = install_env.install(
+        argv,
+        out=log.append,
+        available={"rattler": "py-rattler"},
+        target=rosetta,
+        cache_dir=tmp_path / "cache",
+    )
+    assert outcome.plan.subdir == "osx-arm64"
+    assert log[0] == f"WARNING: {install_env.ROSETTA_WARNING}"
+    assert "subdir osx-arm64" in log[1]
+    assert (tmp_path / "env/.condarc").read_text() == "subdir: osx-arm64\n"
+    assert install_env.read_stamp(tmp_path / "env")["subdir"] == "osx-arm64"
+    # the same env seen from a native shell (no forced subdir) is a different target: rebuilt
+    again = install_env.install(
+        argv,
+        out=log.append,
+        available={"rattler": "py-rattler"},
+        target=Target(),
+        cache_dir=tmp_path / "cache",
+    )
+    assert again.plan.action == "rebuild"

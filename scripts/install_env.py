@@ -7,7 +7,7 @@ The pipeline is plain functions, each testable without running an installer:
     detect_target(system, machine, run) -> Target        (Apple silicon: force osx-arm64)
     available_backends(which, has_module) -> {name: exe}
     choose_backend(requested, available) -> name
-    observe(prefix, python_runs) -> PrefixState
+    observe(prefix) -> PrefixState
     decide(state, key, ...) -> action          "noop" | "create" | "update" | "rebuild"
     make_plan(...) -> Plan                     backend, prefix, specs, channels, commands
     execute(plan, spec) -> None                the only step that changes anything
@@ -346,9 +346,8 @@ class Plan:
     channels: tuple[str, ...]  # conda channels (empty on the uv / pip path)
     subdir: str | None
     offline: bool
-    commands: tuple[
-        tuple[str, ...], ...
-    ]  # subprocess argv lists, in order (rattler runs in-process)
+    # subprocess argv lists, run in order (the rattler backend runs in-process instead)
+    commands: tuple[tuple[str, ...], ...]
     env: Mapping[str, str] = field(default_factory=dict)
     stamp: Mapping[str, object] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()

@@ -112,11 +112,21 @@ def parse_options(argv: Sequence[str]) -> Options:
     return Options(
         file=args.file.expanduser().resolve(),
         prefix=args.prefix.expanduser().resolve(),
-        channels=tuple(args.channel),
+        channels=tuple(channel_url(c) for c in args.channel),
         offline=args.offline,
         force=args.force,
         backend=args.backend,
     )
+
+
+def channel_url(value: str) -> str:
+    """A local channel folder (`--channel ./channel`, what `nox -s build` writes) as a file://
+    URL, so it means the same whatever the working directory; URLs and names pass unchanged."""
+    if "://" not in value:
+        path = Path(value).expanduser()
+        if path.is_dir():
+            return path.resolve().as_uri()
+    return value
 
 
 # --- host -------------------------------------------------------------------------------------
@@ -300,6 +310,7 @@ def decide(
     owned: bool,
     python_ok: Callable[[], bool],
     prefix: Path,
+    dropped: bool = False,
 ) -> str:
     """What to do with the prefix: "noop", "create", "update" or "rebuild".
 
@@ -328,9 +339,41 @@ def decide(
         return "rebuild"
     if stamp.get("key") == key:
         return "noop"
-    if stamp.get("backend") == backend and stamp.get("subdir") == subdir:
+    if stamp.get("backend") == backend and stamp.get("subdir") == subdir and not dropped:
         return "update"
     return "rebuild"
+
+
+def dropped_packages(backend: str, old_specs: Sequence[str], new_specs: Sequence[str]) -> set[str]:
+    """Packages the previous install requested that the file no longer lists. conda/mamba
+    `install` and `pip install` never remove them, so such an update is a rebuild instead
+    (py-rattler installs exactly the solved set and removes them itself)."""
+    if backend == "rattler":
+        return set()
+    if backend in PIP_LIKE:
+        from packaging.requirements import InvalidRequirement, Requirement
+        from packaging.utils import canonicalize_name
+
+        def names(specs: Sequence[str]) -> set[str]:
+            out = set()
+            for spec in specs:
+                try:
+                    out.add(canonicalize_name(Requirement(spec).name))
+                except InvalidRequirement:
+                    continue
+            return out
+    else:
+
+        def names(specs: Sequence[str]) -> set[str]:
+            out = set()
+            for spec in specs:
+                try:
+                    out.add(envfile.match_spec(spec).name.normalized)
+                except Exception:  # noqa: S112 - an unreadable old spec cannot be compared
+                    continue
+            return out
+
+    return names(old_specs) - names(new_specs)
 
 
 # --- the plan ---------------------------------------------------------------------------------
@@ -837,6 +880,9 @@ def install(
         owned=opts.prefix == DEFAULT_PREFIX,
         prefix=opts.prefix,
         python_ok=lambda: python_runs(env_python(opts.prefix, backend)),
+        dropped=bool(
+            prior and dropped_packages(backend, list(prior.get("specs") or ()), draft.specs)
+        ),
     )
     plan = make_plan(
         opts,

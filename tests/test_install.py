@@ -509,5 +509,50 @@ def test_remembered_argv_replays_backend_and_extra_channels(tmp_path):
     stamp = {"key": "k", "backend": "micromamba", "extra_channels": ["file:///ch"]}
     (prefix / install_env.STAMP_NAME).write_text(install_env.json.dumps(stamp))
     assert install_env.remembered_argv(prefix) == [
-        "--prefix", str(prefix), "--backend", "micromamba", "--channel", "file:///ch",
-    ]  # fmt: skip
+        "--prefix",
+        str(prefix),
+        "--backend",
+        "micromamba",
+        "--channel",
+        "file:///ch",
+    ]
+
+
+# --- dropped packages and local channel folders ------------------------------------------------
+
+
+def test_dropped_packages_per_backend():
+    old_conda = ["python >=3.10", "conda-forge::pytorch >=2.6", "numpy"]
+    assert install_env.dropped_packages("conda", old_conda, ["python", "pytorch"]) == {"numpy"}
+    assert install_env.dropped_packages("conda", old_conda, [*old_conda, "rich"]) == set()
+    assert install_env.dropped_packages("rattler", old_conda, ["python"]) == set()  # it prunes
+    old_pip = ["torch>=2.6", "Typing_Extensions", "numpy"]
+    assert install_env.dropped_packages("uv", old_pip, ["torch", "typing-extensions"]) == {"numpy"}
+
+
+def test_update_that_drops_a_package_rebuilds(tmp_path):
+    st = state(stamp=STAMP)
+    assert decide(st, tmp_path, key="changed") == "update"
+    (tmp_path / "env").mkdir(exist_ok=True)
+    action = install_env.decide(
+        st,
+        key="changed",
+        backend="rattler",
+        subdir=None,
+        force=False,
+        owned=False,
+        python_ok=lambda: True,
+        prefix=tmp_path / "env",
+        dropped=True,
+    )
+    assert action == "rebuild"
+
+
+def test_local_channel_folder_becomes_a_file_url(tmp_path, monkeypatch):
+    (tmp_path / "channel").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert install_env.channel_url("./channel") == (tmp_path / "channel").as_uri()
+    assert install_env.channel_url("bioconda") == "bioconda"
+    assert install_env.channel_url("https://x/ch") == "https://x/ch"
+    opts_ = install_env.parse_options(["--channel", "channel"])
+    assert opts_.channels == ((tmp_path / "channel").as_uri(),)

@@ -122,3 +122,48 @@ def test_uv_path_without_the_config_cannot_find_the_package(tmp_path):
     assert "package 'tiny-mps-probe' (environment.yml:3) was not found in pip's indexes" in line
     assert "PYPI_NAMES" in line
     assert not (tmp_path / "env").exists()  # the failed create was removed again
+
+
+def test_dropping_a_package_from_the_file_rebuilds_without_it(tmp_path):
+    wheels = tmp_path / "wheels"
+    write_wheel(wheels, "tiny-keep", "1.0", "X = 1\n")
+    write_wheel(wheels, "tiny-drop", "1.0", "Y = 2\n")
+    cfg = pipconf.read(env={"PIP_FIND_LINKS": str(wheels), "PIP_NO_INDEX": "1"}, files=[])
+    env = {"UV_CACHE_DIR": str(tmp_path / "uv-cache"), "UV_NO_CONFIG": "1"}
+    argv = [
+        "--backend",
+        "uv",
+        "--file",
+        str(tmp_path / "environment.yml"),
+        "--prefix",
+        str(tmp_path / "env"),
+        "--offline",
+    ]
+
+    def install(deps):
+        (tmp_path / "environment.yml").write_text(
+            "dependencies:\n" + "".join(f"  - {d}\n" for d in deps)
+        )
+        return install_env.install(
+            argv,
+            out=lambda _: None,
+            available={"uv": UV},
+            target=Target(),
+            pip_config=cfg,
+            run_command=lambda cmd, extra: install_env.run_streaming(cmd, {**extra, **env}),
+        ).plan.action
+
+    def importable(module):
+        code = f"import {module}"
+        return (
+            subprocess.run(
+                [str(tmp_path / "env/bin/python"), "-c", code], check=False, capture_output=True
+            ).returncode
+            == 0
+        )
+
+    assert install(["python", "tiny-keep"]) == "create"
+    assert install(["python", "tiny-keep", "tiny-drop"]) == "update"  # added: in place
+    assert importable("tiny_drop")
+    assert install(["python", "tiny-keep"]) == "rebuild"  # pip would never remove it
+    assert importable("tiny_keep") and not importable("tiny_drop")

@@ -915,12 +915,11 @@ def install(
 
 def remembered_argv(prefix: Path = DEFAULT_PREFIX) -> list[str]:
     """The install options an existing environment was made with (for `nox -s verify`, which
-    installs first if needed and must not undo a --backend / --channel choice)."""
+    installs first if needed and must not undo a --channel choice)."""
+    argv = [] if prefix == DEFAULT_PREFIX else ["--prefix", str(prefix)]
     stamp = read_stamp(prefix)
-    if stamp is None:
-        return [] if prefix == DEFAULT_PREFIX else ["--prefix", str(prefix)]
-    argv = ["--prefix", str(prefix), "--backend", str(stamp.get("backend"))]
-    for channel in stamp.get("extra_channels") or ():
+    # the backend needs no replay: install() keeps an existing environment's backend by itself
+    for channel in (stamp or {}).get("extra_channels") or ():
         argv += ["--channel", str(channel)]
     return argv
 

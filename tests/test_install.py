@@ -502,17 +502,16 @@ def test_rerun_without_backend_keeps_the_environments_backend(spec, tmp_path):
     assert outcome.seconds < 2.0
 
 
-def test_remembered_argv_replays_backend_and_extra_channels(tmp_path):
+def test_remembered_argv_replays_prefix_and_extra_channels(tmp_path):
     prefix = tmp_path / "env"
     assert install_env.remembered_argv(prefix) == ["--prefix", str(prefix)]
+    assert install_env.remembered_argv(install_env.DEFAULT_PREFIX) == []
     prefix.mkdir()
     stamp = {"key": "k", "backend": "micromamba", "extra_channels": ["file:///ch"]}
     (prefix / install_env.STAMP_NAME).write_text(install_env.json.dumps(stamp))
     assert install_env.remembered_argv(prefix) == [
         "--prefix",
         str(prefix),
-        "--backend",
-        "micromamba",
         "--channel",
         "file:///ch",
     ]

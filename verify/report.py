@@ -172,16 +172,26 @@ def problem_lines(results: Iterable[Result]) -> list[str]:
     return lines
 
 
+_READY_TEXT = {
+    "preflight": "the host is fit for PyTorch (torch itself not checked)",
+    "diagnose": "nothing in the pasted environment stops PyTorch",
+    "replayed": "the recorded facts show nothing that stops PyTorch (device not exercised)",
+}
+
+
 def verdict_line(report: Report) -> str:
     s = report.summary
     counts = f"{s['pass']} passed, {s['fail']} failed, {s['warn']} warnings, {s['skip']} skipped"
-    where = f"on {report.device}" if report.device != "none" else ""
     if report.interrupted:
         return f"[bold yellow]INTERRUPTED[/] {counts} - the report holds what ran before Ctrl-C."
     if report.ready:
-        return f"[bold green]READY[/] PyTorch {where} works: {counts}."
+        return f"[bold green]READY[/] {ready_text(report)}: {counts}."
     blocking = ", ".join(r.id for r in report.checks if r.blocks_ready)
     return f"[bold red]NOT READY[/] {counts}. Fix first: {escape(blocking)}."
+
+
+def ready_text(report: Report) -> str:
+    return _READY_TEXT.get(report.mode, f"PyTorch on {report.device} works")
 
 
 def render_summary(report: Report, console: Console, *, quiet: bool = False) -> None:

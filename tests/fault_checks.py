@@ -9,6 +9,7 @@ real runs (checks_for only returns checks of the modules it is given).
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import time
 
@@ -32,6 +33,11 @@ FLOAT64_TEXT = (
 )
 
 
+def no_core_dump() -> None:
+    """A deliberate crash must not leave a core file of a torch process in the checkout."""
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
 @check("fault.ok", "A check that passes", tier=Tier.FULL)
 def ok(ctx: Context) -> Outcome:
     total = float(ctx.torch.ones(3, device=ctx.device).sum().item())
@@ -51,6 +57,7 @@ def hang(ctx: Context) -> Outcome:
 
 @check("fault.segfault", "A check whose process dies of SIGSEGV", tier=Tier.FULL)
 def segfault(ctx: Context) -> Outcome:
+    no_core_dump()
     os.kill(os.getpid(), signal.SIGSEGV)
     time.sleep(30)  # the signal is delivered asynchronously
     return passed("unreachable")
@@ -81,3 +88,14 @@ def prints(ctx: Context) -> Outcome:
 @check("fault.not_an_outcome", "A check that returns the wrong type", tier=Tier.FULL)
 def not_an_outcome(ctx: Context) -> Outcome:
     return "done"  # type: ignore[return-value]
+
+
+@check(
+    "fault.stderr_then_abort", "A check that prints torch's OOM text, then aborts", tier=Tier.FULL
+)
+def stderr_then_abort(ctx: Context) -> Outcome:
+    # native code that reports on stderr and then calls abort() (Metal's "failed assertion",
+    # allocator errors in C++ without a Python exception)
+    no_core_dump()
+    os.write(2, (MPS_OOM_TEXT + "\n").encode())
+    os.abort()

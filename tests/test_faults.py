@@ -23,6 +23,7 @@ ORDER = [
     "fault.mps_oom",
     "fault.float64",
     "fault.not_an_outcome",
+    "fault.stderr_then_abort",
     "fault.ok",
 ]
 
@@ -65,12 +66,12 @@ def test_every_check_reported_once_in_order(run):
 
 
 def test_bounded_time(run):
-    # 4 worker starts (~1.5 s each for torch) + a 1 s hang; nowhere near the 20 s run timeout
+    # 5 worker starts (~1 s each for torch) + a 1 s hang; nowhere near the 20 s run timeout
     assert run["elapsed"] < 20
 
 
 def test_a_fresh_worker_after_the_hang_the_segfault_and_the_exit(run):
-    assert run["starts"] == 4
+    assert run["starts"] == 5
     pids = [r.data["pid"] for r in run["results"] if r.id == "fault.ok"]
     assert len(set(pids)) == 3  # three ok runs, three different worker processes
     assert all(r.status is Status.PASS for r in run["results"] if r.id == "fault.ok")
@@ -79,6 +80,17 @@ def test_a_fresh_worker_after_the_hang_the_segfault_and_the_exit(run):
 def test_checks_get_the_gpu_name_in_scratch_in_every_worker(run):
     scratches = [r.data["scratch"] for r in run["results"] if r.id == "fault.ok"]
     assert scratches == [{"gpu_name": "Apple M2 Pro"}] * 3
+
+
+def test_abort_after_a_known_message_on_stderr_gets_its_cause(run):
+    r = by_position(run, 10)
+    assert r.status is Status.FAIL and r.crashed and r.detail == "killed by SIGABRT"
+    assert (
+        r.data["known_error"] == "mps.oom" and "MPS backend out of memory" in r.data["stderr_tail"]
+    )
+    # the OOM text of fault.mps_oom (an exception, earlier in the same run) went nowhere near
+    # stderr; the segfault's tail stays free of this check's text
+    assert "MPS backend out of memory" not in by_position(run, 4).data["stderr_tail"]
 
 
 def test_raise_is_a_crashed_fail_with_the_error(run):

@@ -131,11 +131,17 @@ class _Worker:
                 return f"killed by signal {-code}"
         return f"exited with status {code}"
 
-    def stderr_tail(self, limit: int = 4000) -> str:
+    def stderr_size(self) -> int:
         try:
-            self.stderr.seek(0, os.SEEK_END)
-            size = self.stderr.tell()
-            self.stderr.seek(max(0, size - limit))
+            return os.fstat(self.stderr.fileno()).st_size
+        except (OSError, ValueError):
+            return 0
+
+    def stderr_tail(self, limit: int = 4000, since: int = 0) -> str:
+        """The last `limit` bytes the worker wrote to stderr after offset `since`."""
+        try:
+            size = os.fstat(self.stderr.fileno()).st_size
+            self.stderr.seek(max(since, size - limit))
             return self.stderr.read().decode("utf-8", "replace")
         except (OSError, ValueError):
             return ""
@@ -381,10 +387,11 @@ class Supervisor:
             cause, fix = messages.worker_failed_to_start(str(self._start_error))
             return self._crashed(check, cause, fix, cause, elapsed=0.0), False
         begun = time.monotonic()
+        stderr_mark = worker.stderr_size()  # what this check prints starts here
         deadline = begun + timeout
         started = False
         if not worker.send({"run": check.id, "module": check.module}):
-            return self._died(check, worker, device, 0.0), started
+            return self._died(check, worker, device, 0.0, stderr_mark), started
         while True:
             try:
                 message = worker.receive(deadline)
@@ -396,7 +403,8 @@ class Supervisor:
                 return self._crashed(check, cause, fix, detail, elapsed=elapsed), started
             if message is None:
                 self._worker = None
-                return self._died(check, worker, device, time.monotonic() - begun), started
+                elapsed = time.monotonic() - begun
+                return self._died(check, worker, device, elapsed, stderr_mark), started
             if message.get("id") != check.id:
                 continue
             if message.get("event") == "start" and not started:
@@ -421,16 +429,19 @@ class Supervisor:
             crashed=bool(message.get("crashed")),
         )
 
-    def _died(self, check: Check, worker: _Worker, device: str, elapsed: float) -> Result:
+    def _died(
+        self, check: Check, worker: _Worker, device: str, elapsed: float, stderr_mark: int
+    ) -> Result:
         how = worker.how_it_ended()
-        tail = worker.stderr_tail()
+        tail = worker.stderr_tail(since=stderr_mark)
         worker.kill()
         known = explain(tail)  # e.g. an MPS out-of-memory or Metal assertion printed before abort
+        data: dict[str, Any] = {"ended": how, "stderr_tail": tail[-2000:]}
         if known is not None:
             cause, fix = known.cause, known.fix
+            data["known_error"] = known.id
         else:
             cause, fix = messages.worker_died(check.id, device, how)
-        data = {"ended": how, "stderr_tail": tail[-2000:]}
         return self._crashed(check, cause, fix, how, elapsed=elapsed, data=data)
 
     @staticmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -17,6 +18,7 @@ import torch
 
 from verify import worker
 from verify.checks import BUILTIN_MODULES
+from verify.facts import Facts
 from verify.model import Status, Tier
 from verify.runner import PACKAGE_ROOT, Supervisor, checks_for, matches, only
 
@@ -150,6 +152,15 @@ def test_probe_reports_torch_facts(standard_cpu):
     assert probe.facts["mps_built"] is torch.backends.mps.is_built()
     assert set(MY_MODULES) <= set(BUILTIN_MODULES)
     assert "device.alloc" in probe.checks and not probe.load_errors
+
+
+@pytest.mark.slow
+def test_probe_facts_are_facts_fields(standard_cpu):
+    # the CLI merges them into the host record: Facts.merged(**probe.facts)
+    facts = standard_cpu[0].facts
+    assert set(facts) <= {f.name for f in dataclasses.fields(Facts)}
+    merged = Facts().merged(**facts)
+    assert merged.torch_probed and merged.torch_version == torch.__version__
 
 
 @pytest.mark.slow

@@ -157,11 +157,14 @@ def test_parity_fails_with_the_largest_error_when_the_device_disagrees():
     assert "add in float32" in outcome.cause and outcome.fix is not None
 
 
-def test_small_ints_are_exact_in_every_float_dtype():
+def test_small_ints_make_matmul_exact_in_every_float_dtype():
+    # the premise of parity.matmul: with these inputs no dtype rounds, whatever the sum order
+    a64 = small_ints(torch, (33, 47), torch.float64)
+    b64 = small_ints(torch, (47, 29), torch.float64)
     for name in parity.FLOAT_DTYPES:
-        x = small_ints(torch, (47,), getattr(torch, name))
-        assert torch.equal(x.double(), x.double().round())
-        assert float((x.double() * 4).abs().sum()) <= 4 * 47 * 2  # stays below bf16's 256
+        dtype = getattr(torch, name)
+        assert torch.equal((a64.to(dtype) @ b64.to(dtype)).double(), a64 @ b64)
+        assert torch.equal((a64.to(dtype).T @ a64.to(dtype)).double(), a64.T @ a64)
 
 
 @pytest.mark.parametrize(

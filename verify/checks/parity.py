@@ -1,11 +1,11 @@
 """parity.*: the device computes what the CPU computes, op by op and dtype by dtype.
 
-Each case runs the same function on CPU tensors and on device copies of them and compares with
-torch.testing.assert_close, whose per-dtype default tolerances are the ones PyTorch's own test
-suite uses when it compares MPS with CPU (test/test_mps.py's assertEqual). Where summation order
-would otherwise matter (matmul, convolution, sums), the inputs are small integers, so every
-partial sum is exact in float16, bfloat16 and TF32 alike: any difference there is a wrong result,
-not rounding. A mismatch fails with the largest error in `data`.
+Each case runs the same function on CPU tensors and on device copies of them and compares them
+under torch.testing.assert_close's per-dtype default tolerances (compare.mismatch), the ones
+PyTorch's own test suite uses when it compares MPS with CPU (test/test_mps.py's assertEqual).
+Where summation order would otherwise matter (matmul, convolution, sums), the inputs are small
+integers, so every partial sum is exact in float16, bfloat16 and TF32 alike: any difference
+there is a wrong result, not rounding. A mismatch fails with the largest error in `data`.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from verify.checks.compare import bf16_refused, mismatch, small_ints
 from verify.model import Outcome, Tier, failed, passed, skipped
 
 FLOAT_DTYPES = ("float32", "float16", "bfloat16")
-
-Case = Callable[[Any, Any], Any]  # (torch, input on some device) -> output
 
 
 def compare_cases(
@@ -54,9 +52,9 @@ def compare_cases(
                 what = f"{name} in {dtype_name}" + (
                     f" (output {index})" if len(outputs) > 1 else ""
                 )
-                detail = f"largest error {found.get('max_abs_error', 'n/a')}: {found['message']}"
-                cause, fix = messages.wrong_result(what, ctx.device, detail)
-                return failed(cause, fix, detail=f"{what}: {detail}", dtype=dtype_name, **found)
+                cause, fix = messages.wrong_result(what, ctx.device, found["message"])
+                detail = f"{what}: {found['message']}"
+                return failed(cause, fix, detail=detail, dtype=dtype_name, **found)
             errors[f"{dtype_name}[{index}]"] = (
                 float((out.detach().cpu().double() - ref.double()).abs().max())
                 if ref.numel() and ref.is_floating_point()

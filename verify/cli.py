@@ -35,12 +35,13 @@ from verify.errors import (
     VerifyError,
 )
 from verify.facts import Facts
-from verify.model import Result, Status, Tier, skipped
+from verify.model import Result, Status, Tier, failed, skipped
 from verify.report import Report, check_line, render_console, render_summary, to_junit, write_atomic
 
 DEVICES = ("auto", "mps", "cuda", "cpu")
 SUBCOMMANDS = ("facts", "preflight", "diagnose")
 FACTS_REPLAYED = "facts replayed"
+DEVICE_SELECT = "device.select"
 MAX_INPUT_BYTES = 5 * 1024 * 1024
 
 EPILOG = """\
@@ -237,22 +238,15 @@ def load_facts_file(path: str) -> Facts:
 
 
 def select_checks(level: Tier, only: Sequence[str], modules: Sequence[str]) -> list:
-    from verify import checks
+    from verify import runner
 
-    registry = checks.load((*checks.BUILTIN_MODULES, *modules))
-    selected = registry.for_tier(level)
-    if only:
-        selected = [c for c in selected if any(_id_matches(c.id, o) for o in only)]
-        if not selected:
-            raise UsageError(
-                f"--only {' '.join(only)} matches no check at level {level.value}",
-                "See `python -m verify --list-checks --level full`.",
-            )
+    selected = runner.only(runner.checks_for(level, modules), only)
+    if only and not selected:
+        raise UsageError(
+            f"--only {' '.join(only)} matches no check at level {level.value}",
+            "See `python -m verify --list-checks --level full`.",
+        )
     return selected
-
-
-def _id_matches(check_id: str, wanted: str) -> bool:
-    return check_id == wanted or check_id.startswith(wanted.rstrip(".") + ".")
 
 
 def gate_reason(rule_results: Sequence[Result], expect_mps: bool) -> str | None:
@@ -328,37 +322,53 @@ def _run_live(
     from verify.runner import Supervisor
 
     expect_mps = args.expect_mps
-    with Supervisor(args.device, modules=args.checks_module, timeout_s=args.timeout) as sup:
+    with Supervisor(
+        args.device,
+        modules=args.checks_module,
+        timeout_s=args.timeout,
+        gpu_name=report.host.chip,
+    ) as sup:
         probe = sup.probe()
         report.host = report.host.merged(**probe.facts)
-        if expect_mps is None:
-            expect_mps = rules.default_expect_mps(report.host)
+        if expect_mps is None:  # asking for mps by name expects it, as on Apple silicon
+            expect_mps = args.device == "mps" or rules.default_expect_mps(report.host)
         for r in rules.evaluate(report.host, expect_mps=expect_mps):
-            report.checks.append(r)
-            live(r)
+            _append(report, live, r)
         if probe.device:
             report.device = _device_name(probe.device)
         reason = gate_reason(report.checks, expect_mps)
-        if reason is None and expect_mps and probe.device and probe.device != "mps":
+        if reason is None and not probe.usable:
+            reason = f"needs {DEVICE_SELECT}"
+            _append(report, live, device_select_failure(args.device, probe.device_error))
+        if reason is None and expect_mps and probe.device != "mps":
             reason = f"MPS is expected but the device under test is {probe.device}"
-        if reason is None and not probe.device:
-            reason = "no usable device: " + (probe.facts.get("device_error") or "torch missing")
         if reason is not None:
             for r in skipped_results(selected, reason):
-                report.checks.append(r)
-                live(r)
+                _append(report, live, r)
             return
-
-        def on_result(r: Result) -> None:
-            report.checks.append(r)
-            live(r)
-
         try:
-            sup.run(selected, on_result=on_result)
+            sup.run(selected, on_result=lambda r: _append(report, live, r))
         finally:
             # Results the supervisor finished but did not hand out (interrupt) are kept too.
             seen = {r.id for r in report.checks}
             report.checks += [r for r in sup.results if r.id not in seen]
+
+
+def _append(report: Report, live: Callable[[Result], None], result: Result) -> None:
+    report.checks.append(result)
+    live(result)
+
+
+def device_select_failure(requested: str, error: str | None) -> Result:
+    """The row for a device that was asked for by name and cannot be used."""
+    from verify import messages
+
+    cause = error or f"torch cannot use the {requested!r} device on this machine."
+    return Result.from_outcome(
+        DEVICE_SELECT,
+        "The requested device can be used",
+        failed(cause, messages.DEVICE_NOT_USABLE_FIX),
+    )
 
 
 def _live_printer(console: Console, quiet: bool) -> Callable[[Result], None]:

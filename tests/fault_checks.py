@@ -55,6 +55,12 @@ def hang(ctx: Context) -> Outcome:
     return passed("unreachable")
 
 
+@check("fault.sleep", "A check that sleeps until the run's own --timeout", tier=Tier.FULL)
+def sleep(ctx: Context) -> Outcome:
+    time.sleep(3600)
+    return passed("unreachable")
+
+
 @check("fault.segfault", "A check whose process dies of SIGSEGV", tier=Tier.FULL)
 def segfault(ctx: Context) -> Outcome:
     no_core_dump()

@@ -142,12 +142,21 @@ _STYLE = {
 }
 
 
+def short_detail(result: Result, limit: int = 120) -> str:
+    """The detail for the one-line view; a cause repeated as detail is cut to its first clause
+    (the whole cause follows under the check's problem lines)."""
+    text = result.detail
+    if text == result.cause and len(text) > limit:
+        text = text[: limit - 3].rsplit(" ", 1)[0] + "..."
+    return text
+
+
 def check_line(result: Result) -> str:
     """One rich-markup line for a check: status tag, id, detail, duration."""
     status = result.status
     tag = "CRASH" if result.crashed else status.value.upper()
     required = "" if result.required or status is not Status.FAIL else " (optional)"
-    detail = f" - {escape(result.detail)}" if result.detail else ""
+    detail = f" - {escape(short_detail(result))}" if result.detail else ""
     timing = f" [dim]({result.duration_s:.2f}s)[/dim]" if result.duration_s >= 0.01 else ""
     return (
         f"[{_STYLE[status]}]{tag:<5}[/] [bold]{escape(result.id)}[/bold]{required}{detail}{timing}"

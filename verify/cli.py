@@ -363,11 +363,9 @@ def device_select_failure(requested: str, error: str | None) -> Result:
     """The row for a device that was asked for by name and cannot be used."""
     from verify import messages
 
-    cause = error or f"torch cannot use the {requested!r} device on this machine."
+    cause, fix = messages.device_unusable(requested, error or "torch cannot use it here")
     return Result.from_outcome(
-        DEVICE_SELECT,
-        "The requested device can be used",
-        failed(cause, messages.DEVICE_NOT_USABLE_FIX),
+        DEVICE_SELECT, "The requested device can be used", failed(cause, fix)
     )
 
 

@@ -14,11 +14,6 @@ INSTALL_WITH_NOX = Fix(
     "Create the PyTorch environment with the project's installer.",
     ("nox -s install",),
 )
-DEVICE_NOT_USABLE_FIX = Fix(
-    "Run with `--device auto` to exercise the best device this PyTorch can use, or install a "
-    "PyTorch built for the device you asked for (osx-arm64 for mps, a CUDA build for cuda).",
-    ("python -m verify --device auto",),
-)
 
 
 # --- device checks and the supervised runner (verify.worker, verify.runner, verify.checks.device,

@@ -176,3 +176,13 @@ def test_facts_command_prints_replayable_json(tmp_path):
     path = tmp_path / "facts.json"
     path.write_text(proc.stdout)
     assert run_verify("--facts", str(path)).returncode == 0
+
+
+def test_a_device_asked_for_by_name_that_cannot_be_used_fails_device_select():
+    proc = run_verify("--device", "cuda", "--json", "-")
+    assert proc.returncode == 1
+    rows = {c["id"]: c for c in json.loads(proc.stdout)["checks"]}
+    assert rows["device.select"]["status"] == "fail"
+    assert "cuda" in rows["device.select"]["cause"] and rows["device.select"]["fix"]
+    assert rows["device.alloc"]["status"] == "skip"
+    assert rows["device.alloc"]["detail"] == "needs device.select"

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts import envfile, pipconf
+from verify import atomic
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = PROJECT_ROOT / "environment.yml"
@@ -776,12 +777,6 @@ def rattler_sync(plan: Plan) -> None:
     asyncio.run(run())
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def execute(
     plan: Plan,
     spec: envfile.EnvSpec,
@@ -815,9 +810,9 @@ def execute(
                 raise explain_failure(output, plan, spec)
         if plan.subdir and plan.backend in (*CONDA_LIKE, "rattler"):
             # keep later `conda install` into this env on the forced subdir too
-            _write_atomic(prefix / ".condarc", f"subdir: {plan.subdir}\n")
+            atomic.write_text(prefix / ".condarc", f"subdir: {plan.subdir}\n")
         stamp = {**plan.stamp, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-        _write_atomic(prefix / STAMP_NAME, json.dumps(stamp, indent=2) + "\n")
+        atomic.write_text(prefix / STAMP_NAME, json.dumps(stamp, indent=2) + "\n")
         (prefix / BUILDING_NAME).unlink(missing_ok=True)
     except BaseException:
         if created and prefix.exists():

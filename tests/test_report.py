@@ -11,9 +11,10 @@ import jsonschema
 import pytest
 from rich.console import Console
 
+from verify.atomic import write_text as write_atomic
 from verify.facts import Facts
 from verify.model import Fix, Result, Status, failed, passed, skipped, warned
-from verify.report import Report, render_console, to_junit, write_atomic
+from verify.report import Report, render_console, to_junit
 
 SCHEMA = json.loads(resources.files("verify").joinpath("schema/report-1.json").read_text())
 FIX = Fix("Do the thing.", ("nox -s install",), "https://example.org/help")
@@ -126,10 +127,15 @@ def test_write_atomic_replaces_whole_file_and_leaves_no_temp(tmp_path):
     assert [p.name for p in target.parent.iterdir()] == ["report.json"]
 
 
-def test_write_atomic_keeps_old_file_when_writing_fails(tmp_path):
+def test_write_atomic_keeps_old_file_when_writing_fails(tmp_path, monkeypatch):
     target = tmp_path / "report.json"
     write_atomic(target, "old")
-    with pytest.raises(TypeError):
-        write_atomic(target, 42)  # type: ignore[arg-type]
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.fsync", disk_full)
+    with pytest.raises(OSError):
+        write_atomic(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]

@@ -19,12 +19,12 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NoReturn
 
 from rich.console import Console
 
 from verify import TOOL_NAME, __version__
+from verify.atomic import write_text
 from verify.errors import (
     EXIT_INTERRUPTED,
     EXIT_NOT_READY,
@@ -36,7 +36,7 @@ from verify.errors import (
 )
 from verify.facts import Facts
 from verify.model import Result, Status, Tier, failed, skipped
-from verify.report import Report, check_line, render_console, render_summary, to_junit, write_atomic
+from verify.report import Report, check_line, render_console, render_summary, to_junit
 
 DEVICES = ("auto", "mps", "cuda", "cpu")
 SUBCOMMANDS = ("facts", "preflight", "diagnose")
@@ -186,9 +186,9 @@ def write_outputs(report: Report, outputs: Outputs) -> None:
         sys.stdout.write(report.to_json() + "\n")
         sys.stdout.flush()
     elif outputs.json_path:
-        write_atomic(Path(outputs.json_path), report.to_json() + "\n")
+        write_text(outputs.json_path, report.to_json() + "\n")
     if outputs.junit_path:
-        write_atomic(Path(outputs.junit_path), to_junit(report))
+        write_text(outputs.junit_path, to_junit(report))
 
 
 def exit_code(report: Report) -> int:

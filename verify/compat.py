@@ -126,7 +126,7 @@ class Release:
                 spec = SpecifierSet(str(data["requires_python"]))
             except InvalidSpecifier:
                 spec = None
-        macos = _version_or_none(data.get("macos_arm64_min"))
+        macos = parse_version(data.get("macos_arm64_min"))
         x86 = data.get("macos_x86_64")
         tags = tuple(str(t) for t in data.get("python_tags") or ())
         return cls(Version(version), spec, macos, x86 if isinstance(x86, bool) else None, tags)
@@ -155,7 +155,8 @@ class ReleaseTable:
         return max(finals, key=lambda r: r.version) if finals else None
 
 
-def _version_or_none(text: Any) -> Version | None:
+def parse_version(text: Any) -> Version | None:
+    """A packaging Version, or None for a missing or malformed version (never raises)."""
     if text is None:
         return None
     try:

@@ -13,9 +13,8 @@ says what went wrong and what to do.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
-
-from packaging.version import InvalidVersion, Version
 
 from verify import compat, envdump, rules
 from verify import messages as msg
@@ -60,8 +59,8 @@ def _cause_and_fix(known: KnownError, facts: Facts) -> tuple[str, Fix]:
         return msg.pasted_feature_needs_native(str(facts.macos_version or "?")), msg.ROSETTA_FIX
     if known.id != "mps.macos_too_old":
         return known.cause, known.fix
-    named = _version(required_macos(known))
-    macos = _version(facts.macos_version)
+    named = compat.parse_version(required_macos(known))
+    macos = compat.parse_version(facts.macos_version)
     if named is None or macos is None:
         return known.cause, known.fix
     floor = compat.mps_min_macos(facts.torch_version) if facts.torch_version else None
@@ -73,15 +72,6 @@ def _cause_and_fix(known: KnownError, facts: Facts) -> tuple[str, Fix]:
         )
         return cause, known.fix
     return msg.pasted_no_metal_device(str(facts.macos_version), str(named))
-
-
-def _version(text: str | None) -> Version | None:
-    if not text:
-        return None
-    try:
-        return Version(text)
-    except InvalidVersion:
-        return None
 
 
 def _report_rows(report: dict[str, Any], rule_ids: set[str]) -> list[Result]:
@@ -102,30 +92,10 @@ def _report_rows(report: dict[str, Any], rule_ids: set[str]) -> list[Result]:
             continue
         if row.status.value in ("fail", "warn") and not (row.cause and row.fix):
             # a row without cause/fix cannot be shown as a finding; keep what it says
-            row = Result(
-                row.id,
-                row.title,
-                row.status,
-                row.required,
-                row.duration_s,
-                row.detail,
-                row.cause or row.detail or "the pasted report gives no cause",
-                row.fix or Fix("Re-run `python -m verify` on that machine for the full report."),
-                row.data,
-                row.crashed,
+            row = dataclasses.replace(
+                row,
+                cause=row.cause or row.detail or "the pasted report gives no cause",
+                fix=row.fix or Fix("Re-run `python -m verify` on that machine for a full report."),
             )
-        rows.append(
-            Result(
-                row.id,
-                row.title,
-                row.status,
-                row.required,
-                row.duration_s,
-                row.detail,
-                row.cause,
-                row.fix,
-                {**row.data, "from_pasted_report": True},
-                row.crashed,
-            )
-        )
+        rows.append(dataclasses.replace(row, data={**row.data, "from_pasted_report": True}))
     return rows

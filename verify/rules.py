@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from packaging.version import InvalidVersion, Version
-
 from verify import compat
 from verify import messages as msg
 from verify.facts import COMPAT_VERSION, Facts
@@ -79,15 +77,6 @@ def default_expect_mps(facts: Facts) -> bool:
     return is_macos(facts) and apple_silicon(facts) is True
 
 
-def _version(text: str | None) -> Version | None:
-    if not text:
-        return None
-    try:
-        return Version(text)
-    except InvalidVersion:
-        return None
-
-
 def _reason_suffix(f: Facts) -> str:
     return f" (torch: {f.mps_unavailable_reason})" if f.mps_unavailable_reason else ""
 
@@ -150,7 +139,7 @@ def check_macos(c: Ctx) -> Outcome:
     if f.macos_version == COMPAT_VERSION:
         cause, fix = msg.macos_compat_shim()
         return warned(cause, fix, macos=f.macos_version)
-    version = _version(f.macos_version)
+    version = compat.parse_version(f.macos_version)
     if version is None:
         return c.unknown_skip("macOS version")
     data = {"macos": f.macos_version}
@@ -216,7 +205,7 @@ def check_torch_version(c: Ctx) -> Outcome:
     if c.expect_mps and under_rosetta(f) and release <= compat.LAST_MACOS_X86_64_WHEEL:
         return failed(msg.rosetta_stuck_torch(tv), msg.ROSETTA_FIX, **data)
     floor = compat.mps_min_macos(release)
-    macos = _version(f.macos_version)
+    macos = compat.parse_version(f.macos_version)
     if c.expect_mps and floor is not None and macos is not None and macos < floor:
         if macos >= compat.MPS_MIN_MACOS:
             first = compat.newest_torch_for_macos(macos)
@@ -275,7 +264,7 @@ def _why_unavailable(c: Ctx) -> Outcome:
     """MPS built but not available: the most specific cause the facts support."""
     f = c.facts
     reason = _reason_suffix(f)
-    macos = _version(f.macos_version)
+    macos = compat.parse_version(f.macos_version)
     release = compat.release_of(f.torch_version)
     floor = compat.mps_min_macos(release) if release is not None else None
     if macos is not None and macos < compat.MPS_MIN_MACOS:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import sys
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
@@ -62,6 +63,8 @@ SOURCE_URL_ENV = "TORCH_MPS_SOURCE_URL"
 FILES_HOST = "https://files.pythonhosted.org/packages/"
 # PyPI project names whose conda-forge package is spelled differently.
 CONDA_NAMES = {"typing-extensions": "typing_extensions"}
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 EXIT_OK = 0
 EXIT_BEHIND = 1
@@ -127,8 +130,16 @@ def load_yaml(path: Path) -> Any:
         return yaml_rt().load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise BumpError(f"{path} is missing") from None
+    except OSError as exc:
+        raise BumpError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise BumpError(f"{path} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     except YAMLError as exc:
         raise BumpError(f"{path} is not valid YAML: {' '.join(str(exc).split())}") from None
+    except (TypeError, ValueError, RecursionError) as exc:
+        # ruamel's round-trip loader fails outside YAMLError on e.g. a mapping used as a key
+        reason = " ".join(str(exc).split())
+        raise BumpError(f"{path} is not valid YAML: {type(exc).__name__}: {reason}") from None
 
 
 def dump_yaml(data: Any) -> str:
@@ -163,24 +174,44 @@ def public_url(url: str) -> str:
 
 
 def pick_release(index: Mapping[str, Any], version: str, index_url: str) -> Release:
-    """The macOS arm64 CPython wheels of ``version`` from the project JSON."""
-    files = (index.get("releases") or {}).get(version)
+    """The macOS arm64 CPython wheels of ``version`` from the project JSON.
+
+    The document comes from a server: every field is checked before use, and anything unexpected
+    is a one-line BumpError naming the index (never a KeyError or AttributeError).
+    """
+    releases = index.get("releases")
+    if not isinstance(releases, Mapping):
+        raise BumpError(f"malformed JSON from {index_url}: no 'releases' mapping")
+    files = releases.get(version)
     if not files:
         raise BumpError(f"torch {version} is not on {index_url}")
+    if not isinstance(files, list):
+        raise BumpError(f"malformed JSON from {index_url}: releases[{version!r}] is not a list")
     wheels: dict[str, Wheel] = {}
     for entry in files:
+        if not isinstance(entry, Mapping):
+            raise BumpError(f"malformed JSON from {index_url}: a {version} file is not an object")
         if entry.get("packagetype") != "bdist_wheel" or entry.get("yanked"):
             continue
-        for tag in mac_wheels(entry.get("filename", "")):
+        filename = entry.get("filename")
+        if not isinstance(filename, str):
+            raise BumpError(f"malformed JSON from {index_url}: a {version} file has no filename")
+        for tag in mac_wheels(filename):
             python = python_of(tag)
             if tag.arch != "arm64" or python is None:
                 continue
-            sha = (entry.get("digests") or {}).get("sha256")
+            digests = entry.get("digests")
+            sha = digests.get("sha256") if isinstance(digests, Mapping) else None
             if not sha:
-                raise BumpError(f"{entry['filename']} has no sha256 digest in {index_url}")
-            fetch_url = urljoin(index_url, entry["url"])
+                raise BumpError(f"{filename} has no sha256 digest in {index_url}")
+            if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
+                raise BumpError(f"{filename} has a malformed sha256 digest in {index_url}")
+            try:
+                fetch_url = urljoin(index_url, entry["url"])
+            except (KeyError, TypeError, ValueError):
+                raise BumpError(f"{filename} has no usable url in {index_url}") from None
             wheels[python] = Wheel(
-                python, entry["filename"], public_url(fetch_url), fetch_url, sha, tag.macos_min
+                python, filename, public_url(fetch_url), fetch_url, sha, tag.macos_min
             )
     if not wheels:
         raise BumpError(f"torch {version} has no macOS arm64 CPython wheel on {index_url}")
@@ -189,8 +220,9 @@ def pick_release(index: Mapping[str, Any], version: str, index_url: str) -> Rele
 
 
 def latest_version(index: Mapping[str, Any], index_url: str) -> str:
-    version = (index.get("info") or {}).get("version")
-    if not isinstance(version, str):
+    info = index.get("info")
+    version = info.get("version") if isinstance(info, Mapping) else None
+    if not isinstance(version, str) or not version:
         raise BumpError(f"malformed JSON from {index_url}: no info.version")
     return version
 
@@ -299,7 +331,8 @@ class RecipeFiles:
         for path, doc in ((recipe_path, recipe), (variants_path, variants)):
             if not isinstance(doc, CommentedMap):
                 raise BumpError(f"{path} is not a YAML mapping")
-        if "version" not in (recipe.get("context") or {}):
+        context = recipe.get("context")
+        if not isinstance(context, CommentedMap) or "version" not in context:
             raise BumpError(f"{recipe_path} has no context.version")
         return cls(
             directory,
@@ -320,9 +353,33 @@ class RecipeFiles:
         }
 
 
+def check_shape(files: RecipeFiles, *, wheel: bool) -> None:
+    """What the bump edits must be there, in the shape it edits, before anything is fetched:
+    a recipe edited by hand fails here in one line, never half-way with a TypeError."""
+    where = files.directory / "recipe.yaml"
+    source = files.recipe.get("source")
+    if wheel and not isinstance(source, CommentedSeq):
+        raise BumpError(f"{where}: source is not a list of per-Python wheel entries")
+    if not wheel and not (isinstance(source, CommentedMap) and "sha256" in source):
+        raise BumpError(f"{where}: source has no sha256")
+    _run_list(files.recipe, where)
+
+
+def _run_list(recipe: CommentedMap, where: Path) -> CommentedSeq:
+    requirements = recipe.get("requirements")
+    run = requirements.get("run") if isinstance(requirements, CommentedMap) else None
+    if not isinstance(run, CommentedSeq):
+        raise BumpError(f"{where} has no requirements.run list")
+    if not any(isinstance(item, str) and item.startswith("__osx") for item in run):
+        raise BumpError(
+            f"{where}: requirements.run has no '__osx >=...' entry to anchor the update"
+        )
+    return run
+
+
 def replace_run_requirements(recipe: CommentedMap, specs: list[Any], where: Path) -> None:
     """Replace the wheel-derived run requirements: every entry after ``__osx ...``."""
-    run = ((recipe.get("requirements") or {}).get("run")) if isinstance(recipe, Mapping) else None
+    run = _run_list(recipe, where) if isinstance(recipe, CommentedMap) else None
     if not isinstance(run, CommentedSeq):
         raise BumpError(f"{where} has no requirements.run list")
     anchor = next(
@@ -570,6 +627,8 @@ def run(
     recipes = {
         name: RecipeFiles.load(args.recipes_dir / name) for name in (SOURCE_RECIPE, WHEEL_RECIPE)
     }
+    check_shape(recipes[SOURCE_RECIPE], wheel=False)
+    check_shape(recipes[WHEEL_RECIPE], wheel=True)
     index_url = client.project_url(PROJECT)
     index = client.get_json(index_url)
     target = args.version or latest_version(index, index_url)

@@ -121,12 +121,25 @@ def parse(data: bytes, path: Path | str = "environment.yml") -> EnvSpec:
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else None
-        problem = err.problem or err.context or "invalid YAML"
+        problem = " ".join(str(err.problem or err.context or "invalid YAML").split())
         raise EnvFileError(
             path, line, f"invalid YAML: {problem}", "correct the YAML syntax on that line"
         ) from None
     except YAMLError as err:
-        raise EnvFileError(path, None, f"invalid YAML: {err}", "correct the YAML syntax") from None
+        # e.g. ruamel's ReaderError (a NUL byte, bad UTF-8) spans two lines: keep it on one
+        reason = " ".join(str(err).split())
+        raise EnvFileError(
+            path, None, f"invalid YAML: {reason}", "correct the YAML syntax"
+        ) from None
+    except (TypeError, ValueError, RecursionError) as err:
+        # ruamel's round-trip loader fails outside YAMLError on some valid-looking documents,
+        # e.g. a mapping used as a key (`? {a: [1]}`): TypeError unhashable type
+        raise EnvFileError(
+            path,
+            None,
+            f"invalid YAML: unsupported structure ({type(err).__name__}: {_first_line(err)})",
+            "write plain `key: value` mappings and `- item` lists",
+        ) from None
 
     if not isinstance(doc, dict):
         raise EnvFileError(
@@ -159,6 +172,8 @@ def _line(container, key_or_index) -> int | None:
     try:
         pos = lc.key(key_or_index) if isinstance(key_or_index, str) else lc.item(key_or_index)
     except (KeyError, IndexError, TypeError):
+        return None
+    if not pos:  # ruamel answers None for a key the mapping does not have (`{}`)
         return None
     return pos[0] + 1
 
@@ -231,7 +246,7 @@ def _dependencies(doc, path: Path) -> tuple[list[Dependency], list[str]]:
         try:
             spec = match_spec(item)
         except Exception as err:
-            reason = str(err).splitlines()[0]
+            reason = _first_line(err)
             raise EnvFileError(
                 path,
                 line,
@@ -249,6 +264,12 @@ def _dependencies(doc, path: Path) -> tuple[list[Dependency], list[str]]:
     return deps, pip
 
 
+def _first_line(err: Exception) -> str:
+    """An exception's message as one line (packaging and rattler add caret diagrams below)."""
+    lines = str(err).strip().splitlines()
+    return lines[0].strip() if lines else type(err).__name__
+
+
 def _pip_requirements(items: list, path: Path, line: int | None) -> list[str]:
     out = []
     for item in items:
@@ -258,7 +279,7 @@ def _pip_requirements(items: list, path: Path, line: int | None) -> list[str]:
             raise EnvFileError(
                 path,
                 line,
-                f"invalid pip requirement {item!r} ({err})",
+                f"invalid pip requirement {item!r} ({_first_line(err)})",
                 "write it as pip reads it, e.g. `package>=1.0`",
             ) from None
         out.append(str(item))
@@ -311,21 +332,35 @@ def pypi_requirements(spec: EnvSpec) -> list[str]:
         name = pypi_name(dep.name)
         if name is None:
             continue
-        version = match_spec(dep.spec).version
-        try:
-            specifier = conda_version_to_pep440(str(version)) if version is not None else ""
-        except ValueError as err:
-            raise EnvFileError(
-                spec.path, dep.line, str(err), "write the version as a simple range like `>=2.6,<3`"
-            ) from None
-        reqs.append(str(Requirement(f"{name}{specifier}")))
+        reqs.append(_pypi_requirement(spec, dep, name))
     return [*reqs, *spec.pip]
 
 
+def _pypi_requirement(spec: EnvSpec, dep: Dependency, name: str) -> str:
+    """`name` with the dependency's version as PEP 440, or EnvFileError at the dependency's line.
+
+    A spec conda accepts can still have no pip form (`0 <a`, `numpy 1.*|2.*`).
+    """
+    version = match_spec(dep.spec).version
+    try:
+        specifier = conda_version_to_pep440(str(version)) if version is not None else ""
+        return str(Requirement(f"{name}{specifier}"))
+    except ValueError as err:  # packaging's InvalidRequirement is a ValueError too
+        raise EnvFileError(
+            spec.path,
+            dep.line or None,
+            f"{dep.spec!r} has no PyPI form ({_first_line(err)})",
+            "write the version as a simple range like `>=2.6,<3`",
+        ) from None
+
+
 def python_specifier(spec: EnvSpec) -> str:
-    """The PEP 440 specifier of the `python` dependency ('' when unconstrained or absent)."""
+    """The PEP 440 specifier of the `python` dependency ('' when unconstrained or absent).
+
+    EnvFileError (with the line) when it has no PEP 440 form.
+    """
     for dep in spec.dependencies:
         if dep.name == "python":
-            version = match_spec(dep.spec).version
-            return conda_version_to_pep440(str(version)) if version is not None else ""
+            requirement = Requirement(_pypi_requirement(spec, dep, "python"))
+            return str(requirement.specifier)
     return ""

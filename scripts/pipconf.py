@@ -138,19 +138,25 @@ def uv_args(cfg: PipIndexConfig) -> list[str]:
     if cfg.no_index:
         args.append("--no-index")
     elif cfg.index_url:
-        args += ["--default-index", cfg.index_url]
+        args += _option("--default-index", cfg.index_url)
     if not cfg.no_index:
         for url in cfg.extra_index_urls:
-            args += ["--index", url]
+            args += _option("--index", url)
     for link in cfg.find_links:
-        args += ["--find-links", link]
+        args += _option("--find-links", link)
     for constraint in cfg.constraints:
-        args += ["--constraints", constraint]
+        args += _option("--constraints", constraint)
     for host in cfg.trusted_hosts:
-        args += ["--allow-insecure-host", host]
+        args += _option("--allow-insecure-host", host)
     if cfg.extra_index_urls or cfg.find_links:
         args += ["--index-strategy", "unsafe-best-match"]
     return args
+
+
+def _option(flag: str, value: str) -> list[str]:
+    """`flag value`; `flag=value` when the value starts with `-`, which uv would read as a flag
+    (a config value such as `index-url = --` must stay the option's value)."""
+    return [f"{flag}={value}"] if value.startswith("-") else [flag, value]
 
 
 def uv_env(cfg: PipIndexConfig) -> dict[str, str]:

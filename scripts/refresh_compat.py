@@ -140,11 +140,19 @@ def release_files(
     """
     files = (index.get("releases") or {}).get(version)
     if isinstance(files, list) and files:
-        return files
+        return _checked_files(files, client.project_url(project))
     url = client.project_url(project, version)
     files = client.get_json(url).get("urls")
     if not isinstance(files, list):
         raise PyPIError(f"malformed JSON from {url}: no 'urls' list")
+    return _checked_files(files, url)
+
+
+def _checked_files(files: list[Any], url: str) -> list[Any]:
+    """File entries as the rest of this module reads them: objects with a string filename."""
+    for entry in files:
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("filename"), str):
+            raise PyPIError(f"malformed JSON from {url}: a file entry without a filename")
     return files
 
 
@@ -159,7 +167,9 @@ def collect(
     releases: dict[str, Any] = {}
     for version in release_versions(index, minimum):
         files = release_files(client, index, project, version)
-        requires = next((f.get("requires_python") for f in files if f.get("requires_python")), None)
+        requires = next(
+            (r for f in files if isinstance(r := f.get("requires_python"), str) and r), None
+        )
         releases[version] = asdict(summarize_release(files, requires))
     if not releases:
         raise PyPIError(f"no {project} releases >= {minimum} in {source}")

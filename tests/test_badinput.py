@@ -1,0 +1,607 @@
+"""Bad input everywhere a user can give one (issue 8, item 3).
+
+Every parser a user can feed gets generated input (hypothesis) and must either return its data
+or refuse with its own one-line error naming the problem and the fix; never a traceback, never
+a half-written file. What tests/test_hardening.py already covers (Facts.from_dict, the --facts
+loader) and tests/test_envdump.py (the diagnose parser) is not repeated here.
+
+Parsers covered here (each refuses with its own one-line error):
+- environment.yml: scripts.envfile.parse / load / pypi_requirements -> EnvFileError (file:line)
+- pip configuration files: scripts.pipconf.read / uv_args -> never raises
+- PyPI JSON: bump_recipe.latest_version / pick_release, refresh_compat.collect
+  -> BumpError / PyPIError
+- recipes: bump_recipe.run on mutated recipe.yaml / variants.yaml -> BumpError, bytes kept
+- CLI argv: verify.cli.main on parse-only paths -> 0/1/2, one line on stderr for 2
+plus end-to-end subprocesses of install_env and bump_recipe on bad input.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import random
+import shutil
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scripts import bump_recipe, envfile, pipconf, refresh_compat
+from scripts.pypi import PyPIError
+
+ROOT = Path(__file__).resolve().parent.parent
+PYPI_DATA = Path(__file__).parent / "data" / "pypi"
+INDEX = json.loads((PYPI_DATA / "torch.json").read_text())
+ENV_TEXT = (ROOT / "environment.yml").read_text()
+FIXTURE_SETTINGS = settings(
+    deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+# Counted in the closing note: hypothesis examples per test (max_examples) plus hand-written cases.
+EXAMPLES = {
+    "envfile_structured": 400,
+    "envfile_mutated": 400,
+    "pipconf": 300,
+    "pypi_json": 500,
+    "refresh_collect": 200,
+    "recipe_mutated": 150,
+    "cli_argv": 400,
+}
+
+json_scalars = (
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+def one_line(text: str) -> bool:
+    return "\n" not in text.strip() and "Traceback" not in text
+
+
+# ---------------------------------------------------------------- environment.yml
+
+
+def _check_env_result(data: bytes) -> None:
+    nlines = data.count(b"\n") + 2
+    try:
+        spec = envfile.parse(data, "env.yml")
+    except envfile.EnvFileError as err:
+        line = err.one_line()
+        assert one_line(line), line
+        assert line.startswith("env.yml"), line
+        assert ". Fix: " in line and err.fix, line
+        assert err.line is None or 1 <= err.line <= nlines, (err.line, nlines)
+        return
+    assert spec.sha256 == hashlib.sha256(data).hexdigest()
+    for dep in spec.dependencies:
+        assert dep.line >= 0  # 0: ruamel kept no position (a tagged flow list)
+    # the uv/pip path's mapping refuses with the same error type, never something else
+    try:
+        reqs = envfile.pypi_requirements(spec)
+        envfile.python_specifier(spec)
+    except envfile.EnvFileError as err:
+        assert one_line(err.one_line())
+    except ValueError as err:  # python_specifier documents ValueError for `|`
+        assert "|" in str(err) or "no PyPI equivalent" in str(err)
+    else:
+        assert all(isinstance(r, str) and r for r in reqs)
+
+
+spec_texts = st.one_of(
+    st.sampled_from(
+        [
+            "python >=3.10,<3.14",
+            "pytorch >=2.6",
+            "numpy",
+            "conda-forge::numpy 2.*",
+            "python=3.12",
+            "pytorch=2.6=*cpu*",
+            "numpy |",
+            "py torch>",
+            "numpy >=1|<2",
+            "__osx >=12.3",
+            ">=2",
+            "",
+            "  ",
+            "#",
+            "numpy[version='>=1.26']",
+            "pytorch ==2.6.0 cpu_generic_py312_0",
+        ]
+    ),
+    st.text(alphabet=string.ascii_letters + string.digits + " =<>!*.,|[]'\":-_~#", max_size=25),
+)
+dep_items = st.one_of(
+    spec_texts,
+    st.fixed_dictionaries({"pip": st.lists(spec_texts | json_scalars, max_size=3)}),
+    json_values,
+)
+env_docs = st.one_of(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "name": json_scalars,
+            "channels": st.lists(st.sampled_from(["conda-forge", "nodefaults", ""]), max_size=3)
+            | json_values,
+            "dependencies": st.lists(dep_items, max_size=5) | json_values,
+            "platforms": st.lists(
+                st.sampled_from(["osx-arm64", "linux-64", "osx-64", "macos", "", "noarch"]),
+                max_size=3,
+            )
+            | json_values,
+        },
+    ),
+    json_values,
+)
+
+
+def _dump_yaml(doc) -> bytes:
+    import io
+
+    from ruamel.yaml import YAML
+
+    out = io.StringIO()
+    YAML(typ="safe", pure=True).dump(doc, out)
+    return out.getvalue().encode()
+
+
+@settings(max_examples=EXAMPLES["envfile_structured"], deadline=None)
+@given(env_docs)
+def test_environment_file_structured_documents(doc):
+    _check_env_result(_dump_yaml(doc))
+
+
+def _mutate_lines(text: str, rnd: random.Random, count: int) -> str:
+    lines = text.splitlines(keepends=True)
+    junk = [
+        "\t",
+        ":",
+        "- ",
+        "[",
+        "{",
+        "}",
+        "'",
+        '"',
+        "&a",
+        "*a",
+        "!!python/object:os.system",
+        "%",
+        "@",
+        "`",
+        "  ",
+        "\x00",
+        "\ufeff",
+        "---\n",
+        "...\n",
+        "\n",
+        "? ",
+        "|",
+        ">",
+        "==",
+    ]
+    for _ in range(count):
+        op = rnd.randrange(4)
+        i = rnd.randrange(len(lines)) if lines else 0
+        if op == 0 and lines:
+            del lines[i]
+        elif op == 1 and lines:
+            pos = rnd.randrange(len(lines[i]) + 1)
+            lines[i] = lines[i][:pos] + rnd.choice(junk) + lines[i][pos:]
+        elif op == 2:
+            lines.insert(i, rnd.choice(junk) + "\n")
+        elif lines:
+            lines[i] = " " * rnd.randrange(4) + lines[i].lstrip()
+    return "".join(lines)
+
+
+@settings(max_examples=EXAMPLES["envfile_mutated"], deadline=None)
+@given(st.randoms(use_true_random=False), st.integers(1, 4), st.sampled_from(["utf-8", "latin-1"]))
+def test_environment_file_mutations_of_the_real_file(rnd, count, encoding):
+    text = _mutate_lines(ENV_TEXT, rnd, count)
+    _check_env_result(text.encode(encoding, errors="replace"))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"\xff\xfe\x00garbage",
+        b"a: &x [*x]\n",
+        b"dependencies:\n  - numpy\n  - numpy\n dependencies: x\n",
+        b"dependencies: [numpy]\ndependencies: [scipy]\n",  # duplicate key
+        b"- just\n- a list\n",
+        b"dependencies:\n  - 3.12\n",
+        b'dependencies:\n  - pip: ["torch >>= 1"]\n',
+        b"channels: conda-forge\ndependencies: [numpy]\n",
+        b"platforms: [mac]\ndependencies: [numpy]\n",
+    ],
+)
+def test_environment_file_hand_written_bad_inputs(raw, tmp_path):
+    _check_env_result(raw)
+    with pytest.raises(envfile.EnvFileError) as info:
+        spec = envfile.parse(raw, "env.yml")
+        envfile.pypi_requirements(spec)  # reached only when it parsed
+        raise AssertionError(f"accepted {raw!r}")
+    assert one_line(info.value.one_line())
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # regressions found by the generated tests above, each once a traceback or two lines
+        (b"{}\n", "`dependencies:` must be a non-empty list"),
+        (b"\x00name: x\n", "unacceptable character #x0000"),
+        (b"? {a: [1]}\n: x\ndependencies: [numpy]\n", "unsupported structure"),
+        (b"dependencies:\n  - pip: ['conda-forge::numpy 2.*']\n", "invalid pip requirement"),
+        (b"dependencies:\n  - numpy\n  - 0<a\n", "env.yml:3: '0<a' has no PyPI form"),
+        (b"dependencies:\n  - python <a\n", "env.yml:2: 'python <a' has no PyPI form"),
+    ],
+)
+def test_environment_file_regressions_are_one_line(raw, expected):
+    with pytest.raises(envfile.EnvFileError) as info:
+        spec = envfile.parse(raw, "env.yml")
+        envfile.pypi_requirements(spec)
+        envfile.python_specifier(spec)
+    line = info.value.one_line()
+    assert expected in line and one_line(line), line
+
+
+def test_environment_file_python_tags_are_never_executed(tmp_path):
+    target = tmp_path / "made-by-yaml"
+    for raw in (
+        f"dependencies: !!python/object/apply:os.mkdir ['{target}']\n",
+        f"!!python/object/apply:os.mkdir ['{target}']\n",
+        f"dependencies:\n  - !!python/object/apply:os.mkdir ['{target}']\n",
+    ):
+        _check_env_result(raw.encode())
+    assert not target.exists()
+
+
+def test_environment_file_that_is_a_directory_or_unreadable(tmp_path):
+    for path in (tmp_path, tmp_path / "missing.yml"):
+        with pytest.raises(envfile.EnvFileError) as info:
+            envfile.load(path)
+        assert one_line(info.value.one_line()) and str(path) in info.value.one_line()
+
+
+# ---------------------------------------------------------------- pip configuration
+
+
+ini_keys = st.sampled_from([*pipconf.KEYS, "index_url", "INDEX-URL", "timeout", "", "x y"])
+ini_values = st.text(
+    alphabet=string.ascii_letters + string.digits + ":/._- \t\n%$[]=#;\\", max_size=40
+)
+ini_sections = st.sampled_from(["global", "install", "download", "GLOBAL", "", "global ", "a]b"])
+
+
+@st.composite
+def ini_files(draw):
+    parts = []
+    for _ in range(draw(st.integers(0, 3))):
+        if draw(st.booleans()):
+            parts.append(f"[{draw(ini_sections)}]\n")
+        for _ in range(draw(st.integers(0, 4))):
+            sep = draw(st.sampled_from(["=", ":", " = ", ""]))
+            parts.append(f"{draw(ini_keys)}{sep}{draw(ini_values)}\n")
+    if draw(st.booleans()):
+        parts.append(draw(st.text(max_size=30)))
+    return "".join(parts)
+
+
+@settings(FIXTURE_SETTINGS, max_examples=EXAMPLES["pipconf"])
+@given(
+    st.lists(ini_files() | st.binary(max_size=60).map(lambda b: b.decode("latin-1")), max_size=3),
+    st.dictionaries(
+        st.sampled_from(["PIP_INDEX_URL", "PIP_FIND_LINKS", "PIP_NO_INDEX", "PIP_CERT", "PIP_"]),
+        ini_values,
+        max_size=3,
+    ),
+)
+def test_pip_config_files_never_break_the_uv_path(tmp_path, texts, env):
+    files = []
+    for i, text in enumerate(texts):
+        path = tmp_path / f"pip{i}.conf"
+        path.write_bytes(text.encode("utf-8", errors="replace"))
+        files.append(path)
+    cfg = pipconf.read(env=env, files=files)
+    args = pipconf.uv_args(cfg)
+    assert all(isinstance(a, str) for a in args)
+    # every flag that takes a value has one, and no value is empty (uv would read the next flag)
+    takes_value = {
+        "--default-index",
+        "--index",
+        "--find-links",
+        "--constraints",
+        "--allow-insecure-host",
+        "--index-strategy",
+    }
+    for flag, value in zip(args, [*args[1:], None], strict=False):
+        if flag in takes_value:
+            assert value and not value.startswith("-"), args
+        if flag.partition("=")[0] in takes_value and "=" in flag:
+            assert flag.partition("=")[2].startswith("-"), args
+    if "PIP_INDEX_URL" in env and env["PIP_INDEX_URL"].strip() and not cfg.no_index:
+        assert cfg.index_url == env["PIP_INDEX_URL"].strip()
+    assert isinstance(pipconf.uv_env(cfg), dict)
+
+
+def test_pip_config_value_that_looks_like_a_flag_stays_a_value(tmp_path):
+    conf = tmp_path / "pip.conf"
+    conf.write_text("[global]\nindex-url = --\nfind-links = -x /w\n")
+    args = pipconf.uv_args(pipconf.read(env={}, files=[conf]))
+    assert args == [
+        "--default-index=--",
+        "--find-links=-x",
+        "--find-links",
+        "/w",
+        "--index-strategy",
+        "unsafe-best-match",
+    ]
+
+
+# ---------------------------------------------------------------- PyPI JSON documents
+
+
+@st.composite
+def mutated_index(draw):
+    """The recorded torch project JSON with one to three values replaced by generated JSON."""
+    doc = copy.deepcopy(INDEX)
+    for _ in range(draw(st.integers(1, 3))):
+        node, key = None, None
+        cursor = doc
+        for _depth in range(draw(st.integers(0, 5))):
+            if isinstance(cursor, dict) and cursor:
+                key = draw(st.sampled_from(sorted(cursor)))
+            elif isinstance(cursor, list) and cursor:
+                key = draw(st.integers(0, len(cursor) - 1))
+            else:
+                break
+            node, cursor = cursor, cursor[key]
+        if node is None:  # get_json only ever hands out a JSON object
+            return {"releases": draw(json_values)}
+        if draw(st.booleans()) and isinstance(node, dict):
+            del node[key]
+        else:
+            node[key] = draw(json_values)
+    return doc
+
+
+pypi_documents = mutated_index() | st.dictionaries(
+    st.sampled_from(["info", "releases", "urls", "x"]), json_values, max_size=3
+)
+
+
+@settings(max_examples=EXAMPLES["pypi_json"], deadline=None)
+@given(pypi_documents, st.sampled_from(["2.15.0", "2.13.0", "9.9"]))
+def test_pypi_project_json_gives_a_release_or_one_line(index, version):
+    url = "http://index.test/pypi/torch/json"
+    try:
+        target = bump_recipe.latest_version(index, url)
+        assert isinstance(target, str)
+    except bump_recipe.BumpError as err:
+        assert one_line(str(err)) and url in str(err)
+    try:
+        release = bump_recipe.pick_release(index, version, url)
+    except bump_recipe.BumpError as err:
+        assert one_line(str(err)), str(err)
+        return
+    assert release.wheels and release.version == version
+    for wheel in release.wheels:
+        assert len(wheel.sha256) == 64 and wheel.filename.endswith(".whl")
+    assert release.macos_min.count(".") == 1
+
+
+@pytest.mark.parametrize(
+    ("index", "expected"),
+    [
+        ({"releases": 1}, "no 'releases' mapping"),
+        ({"releases": {"2.15.0": "x"}}, "is not a list"),
+        ({"releases": {"2.15.0": [None]}}, "is not an object"),
+        ({"releases": {"2.15.0": [{"packagetype": "bdist_wheel"}]}}, "has no filename"),
+        (
+            {
+                "releases": {
+                    "2.15.0": [
+                        {
+                            "packagetype": "bdist_wheel",
+                            "filename": "torch-2.15.0-cp312-cp312-macosx_14_0_arm64.whl",
+                            "digests": {"sha256": "abc"},
+                            "url": "x.whl",
+                        }
+                    ]
+                }
+            },
+            "malformed sha256",
+        ),
+    ],
+)
+def test_pypi_release_regressions_are_one_line(index, expected):
+    with pytest.raises(bump_recipe.BumpError) as info:
+        bump_recipe.pick_release(index, "2.15.0", "http://index.test/pypi/torch/json")
+    assert expected in str(info.value) and one_line(str(info.value))
+    with pytest.raises(bump_recipe.BumpError, match=r"no info\.version"):
+        bump_recipe.latest_version({"info": None}, "http://index.test/pypi/torch/json")
+
+
+class StubClient:
+    """PyPIClient's JSON side, answering from a dict of url -> document (no network)."""
+
+    base = "http://index.test/pypi"
+
+    def __init__(self, documents):
+        self.documents = documents
+
+    def project_url(self, project, version=None):
+        return f"{self.base}/{project}/{version}/json" if version else f"{self.base}/{project}/json"
+
+    def get_json(self, url):
+        doc = self.documents.get(url)
+        if not isinstance(doc, dict):
+            raise PyPIError(f"malformed JSON from {url}: expected an object")
+        return doc
+
+
+@settings(max_examples=EXAMPLES["refresh_collect"], deadline=None)
+@given(pypi_documents, json_values)
+def test_refresh_compat_collect_gives_a_document_or_one_line(index, per_release):
+    client = StubClient(
+        {
+            "http://index.test/pypi/torch/json": index,
+            "http://index.test/pypi/torch/2.15.0/json": per_release,
+        }
+    )
+    try:
+        document = refresh_compat.collect(client, "2.10")
+    except PyPIError as err:
+        assert one_line(str(err)), str(err)
+        return
+    json.dumps(document)  # what main() writes must serialise
+    for facts in document["releases"].values():
+        assert facts["macos_arm64_min"] is None or facts["macos_arm64_min"].count(".") == 1
+
+
+# ---------------------------------------------------------------- recipes
+
+RECIPE_FILES = [
+    f"{name}/{leaf}"
+    for name in (bump_recipe.SOURCE_RECIPE, bump_recipe.WHEEL_RECIPE)
+    for leaf in ("recipe.yaml", "variants.yaml")
+]
+SOURCE_TARBALL_SHA = hashlib.sha256(b"not the real tarball").hexdigest()
+
+
+class StubBumpClient(StubClient):
+    """What bump_recipe.run asks a PyPIClient for: the recorded index, the recorded METADATA
+    files, and a source tarball digest (no network, no download)."""
+
+    def __init__(self):
+        super().__init__({"http://index.test/pypi/torch/json": INDEX})
+
+    def get_text(self, url):
+        name = url.rsplit("/", 1)[-1]
+        return (PYPI_DATA / name).read_text()
+
+    def stream_sha256(self, url, on_progress=None):
+        return SOURCE_TARBALL_SHA, 20
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def run_bump(recipes: Path, *, check: bool) -> tuple[int | None, str]:
+    import argparse
+
+    args = argparse.Namespace(
+        recipes_dir=recipes, version="2.15.0", check=check, source_url=None, verify_wheels=False
+    )
+    lines: list[str] = []
+    try:
+        code = bump_recipe.run(args, StubBumpClient(), bump_recipe.no_progress, lines.append)
+    except (bump_recipe.BumpError, PyPIError) as err:
+        return None, str(err)
+    return code, "\n".join(lines)
+
+
+def _assert_bump_outcome(recipes: Path, before: dict[str, str], check: bool) -> None:
+    code, text = run_bump(recipes, check=check)
+    if code is None:
+        assert one_line(text), text
+        assert snapshot(recipes) == before, "a failed bump changed the recipes"
+        return
+    assert code in (0, 1)
+    if check:
+        assert snapshot(recipes) == before, "--check changed the recipes"
+    for rel in RECIPE_FILES:  # whatever was written is whole, valid YAML
+        bump_recipe.load_yaml(recipes / rel)
+
+
+@pytest.fixture(scope="module")
+def pristine_recipes(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("recipes")
+    for name in (bump_recipe.SOURCE_RECIPE, bump_recipe.WHEEL_RECIPE):
+        shutil.copytree(ROOT / "recipes" / name, root / name)
+    return root
+
+
+def test_stub_bump_of_the_real_recipes_succeeds(pristine_recipes, tmp_path):
+    """The premise of the mutation test: unmutated recipes bump cleanly through the stub."""
+    recipes = tmp_path / "r"
+    shutil.copytree(pristine_recipes, recipes)
+    before = snapshot(recipes)
+    code, text = run_bump(recipes, check=False)
+    assert code == 0, text
+    assert snapshot(recipes) != before
+    assert "2.15.0" in (recipes / "pytorch-mps-wheel" / "recipe.yaml").read_text()
+
+
+@settings(FIXTURE_SETTINGS, max_examples=EXAMPLES["recipe_mutated"])
+@given(
+    st.sampled_from(RECIPE_FILES),
+    st.randoms(use_true_random=False),
+    st.integers(1, 3),
+    st.booleans(),
+)
+def test_mutated_recipes_bump_or_refuse_in_one_line_unchanged(
+    pristine_recipes, tmp_path_factory, rel, rnd, count, check
+):
+    recipes = tmp_path_factory.mktemp("mut") / "recipes"
+    shutil.copytree(pristine_recipes, recipes)
+    target = recipes / rel
+    target.write_text(_mutate_lines(target.read_text(), rnd, count))
+    _assert_bump_outcome(recipes, snapshot(recipes), check)
+    shutil.rmtree(recipes.parent)
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new"),
+    [
+        ("pytorch-mps/recipe.yaml", "context:", "context: 3\nold_context:"),
+        ("pytorch-mps/recipe.yaml", "context:", "context: version\nold_context:"),
+        ("pytorch-mps/recipe.yaml", "source:", "source: [1]\nold_source:"),
+        ("pytorch-mps/recipe.yaml", "source:", "source: text\nold_source:"),
+        ("pytorch-mps/recipe.yaml", "__osx", "__linux"),
+        ("pytorch-mps/recipe.yaml", "requirements:", "requirements: [run]\nold_requirements:"),
+        ("pytorch-mps-wheel/recipe.yaml", "source:", "source: {}\nold_source:"),
+        ("pytorch-mps-wheel/recipe.yaml", "  - if: match", "  - 7\n  - if: match"),
+        ("pytorch-mps-wheel/recipe.yaml", "then:", "then: [x]\n    else:"),
+        ("pytorch-mps-wheel/variants.yaml", "python:", "python: 3.12\nold_python:"),
+        ("pytorch-mps/variants.yaml", "python:", "python: {a: 1}\nold_python:"),
+        ("pytorch-mps/recipe.yaml", 'version: "', 'version: "not a version'),
+        ("pytorch-mps/recipe.yaml", "context:", "\t"),
+        ("pytorch-mps/recipe.yaml", "context:", "\xff\xfe"),
+    ],
+)
+@pytest.mark.parametrize("check", [False, True])
+def test_hand_broken_recipes_refuse_in_one_line_unchanged(
+    pristine_recipes, tmp_path, rel, old, new, check
+):
+    recipes = tmp_path / "recipes"
+    shutil.copytree(pristine_recipes, recipes)
+    target = recipes / rel
+    text = target.read_text()
+    assert old in text
+    if new == "\xff\xfe":
+        target.write_bytes(b"\xff\xfe" + text.encode())  # not UTF-8
+    else:
+        target.write_text(text.replace(old, new, 1))
+    _assert_bump_outcome(recipes, snapshot(recipes), check)
+
+
+def test_refresh_compat_file_entries_without_filename_are_one_line():
+    index = {"releases": {"2.15.0": [None]}}
+    client = StubClient({"http://index.test/pypi/torch/json": index})
+    with pytest.raises(PyPIError, match="a file entry without a filename"):
+        refresh_compat.collect(client, "2.10")

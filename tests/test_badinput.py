@@ -20,9 +20,12 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import random
 import shutil
 import string
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,6 +34,7 @@ from hypothesis import strategies as st
 
 from scripts import bump_recipe, envfile, pipconf, refresh_compat
 from scripts.pypi import PyPIError
+from verify import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPI_DATA = Path(__file__).parent / "data" / "pypi"
@@ -42,13 +46,13 @@ FIXTURE_SETTINGS = settings(
 
 # Counted in the closing note: hypothesis examples per test (max_examples) plus hand-written cases.
 EXAMPLES = {
-    "envfile_structured": 400,
+    "envfile_structured": 600,
     "envfile_mutated": 400,
     "pipconf": 300,
-    "pypi_json": 500,
+    "pypi_json": 600,
     "refresh_collect": 200,
     "recipe_mutated": 150,
-    "cli_argv": 400,
+    "cli_argv": 600,
 }
 
 json_scalars = (
@@ -605,3 +609,170 @@ def test_refresh_compat_file_entries_without_filename_are_one_line():
     client = StubClient({"http://index.test/pypi/torch/json": index})
     with pytest.raises(PyPIError, match="a file entry without a filename"):
         refresh_compat.collect(client, "2.10")
+
+
+# ---------------------------------------------------------------- CLI argv
+
+GOOD_PASTE = ROOT / "tests" / "data" / "collect_env" / "pytorch-79019-float64-refused.txt"
+VERIFY_FLAGS = [
+    "--device", "--expect-mps", "--no-expect-mps", "--level", "--json", "--junit-xml", "--facts",
+    "--timeout", "--quiet", "--only", "--checks-module", "--bogus", "-x", "--", "--dev", "--lev",
+    "-h", "--version",
+]  # fmt: skip
+VALUES = [
+    "auto", "mps", "cpu", "cuda", "cuda:1", "quick", "standard", "full", "bad", "-1", "0", "nan",
+    "inf", "1e9", "", " ", "device", "dtypes", "parity.f*", "[", "os", "nonexistent.mod", ".rel",
+    "-", "{tmp}/r.json", "{tmp}/new/dir/r.xml", "{tmp}", "{tmp}/missing.json", "{bad}", "{good}",
+    "é\u200b", "\x7f",
+]  # fmt: skip
+DIAGNOSE_FLAGS = ["--json", "--junit-xml", "--quiet", "--bogus", "-", "--", "-h"]
+
+
+@st.composite
+def cli_argvs(draw):
+    tokens = st.sampled_from(VERIFY_FLAGS + VALUES)
+    first = draw(st.sampled_from(["verify", "verify", "diagnose", "preflight", "facts"]))
+    if first == "diagnose":
+        rest = draw(st.lists(st.sampled_from(DIAGNOSE_FLAGS + VALUES), max_size=5))
+        return ["diagnose", *rest]
+    if first == "preflight":
+        return ["preflight", *draw(st.lists(st.sampled_from(DIAGNOSE_FLAGS + VALUES), max_size=4))]
+    if first == "facts":  # only the refusals: a real `facts` run probes torch in a worker
+        return ["facts", draw(st.sampled_from(["--bogus", "-x", "extra", "--no-torch=1"]))]
+    # --list-checks keeps verify on its parse-and-list path: no device checks run
+    return [*draw(st.lists(tokens, max_size=6)), "--list-checks"]
+
+
+@settings(FIXTURE_SETTINGS, max_examples=EXAMPLES["cli_argv"])
+@given(cli_argvs())
+def test_cli_argv_exit_codes_and_one_line_errors(tmp_path, capsys, argv):
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes(b"\x00\x01binary")
+    subs = {"{tmp}": str(tmp_path), "{bad}": str(bad), "{good}": str(GOOD_PASTE)}
+    argv = [subs.get(a, a).replace("{tmp}", str(tmp_path)) for a in argv]
+    capsys.readouterr()
+    try:
+        code = cli.main(argv)
+    except SystemExit as exc:  # argparse's own --help / --version
+        assert exc.code == 0 and ({"-h", "--version"} & set(argv)), argv
+        return
+    out, err = capsys.readouterr()
+    assert code in (0, 1, 2), (argv, code, err)
+    assert "Traceback" not in err and "Traceback" not in out
+    if code == 2:
+        assert err.startswith("error: ") and err.count("\n") == 1, (argv, err)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--checks-module", "nonexistent.mod", "--list-checks"], "cannot be imported"),
+        (["--checks-module", "", "--list-checks"], "cannot be imported"),
+        (["--checks-module", ".rel", "--list-checks"], "cannot be imported"),
+        (["--timeout", "nan", "--list-checks"], "must be more than 0"),
+        (["--level", "fast"], "invalid choice"),
+        (["--only", "nothing.here", "--list-checks"], "matches no check"),
+        (["diagnose"], "the following arguments are required"),
+        (["diagnose", "{bad}"], "binary data"),
+        (["diagnose", "{tmp}"], "cannot read"),
+        (["--facts", "{bad}"], "binary data"),
+        (["diagnose", "{good}", "--json", "{tmp}"], "Is a directory"),
+    ],
+)
+def test_cli_bad_arguments_are_one_line_exit_2(tmp_path, capsys, argv, expected):
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes(b"\x00\x01binary")
+    subs = {"{tmp}": str(tmp_path), "{bad}": str(bad), "{good}": str(GOOD_PASTE)}
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert cli.main([subs.get(a, a) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and err.startswith("error: ") and err.count("\n") == 1, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no temp file left behind
+
+
+# ---------------------------------------------------------------- end to end (subprocesses)
+
+
+def _run_module(args: list[str], cwd: Path, env_extra: dict[str, str] | None = None):
+    env = {**os.environ, **(env_extra or {})}
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else ""
+        for p in sorted(root.rglob("*"))
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "backend", "expected"),
+    [
+        ("dependencies:\n  - numpy\n  - {torch\n", "rattler", "invalid YAML"),
+        ("dependencies:\n  - numpy\n  - 0<a\n", "uv", "BAD.yml:3: '0<a' has no PyPI form"),
+    ],
+)
+def test_install_env_with_a_bad_file_is_one_line_and_changes_nothing(
+    tmp_path, text, backend, expected
+):
+    """install_env documents exit 1 for every refusal (InstallError / EnvFileError)."""
+    bad = tmp_path / "BAD.yml"
+    bad.write_text(text)
+    before = _tree(tmp_path)
+    proc = _run_module(
+        [
+            "scripts.install_env",
+            "--file",
+            str(bad),
+            "--prefix",
+            str(tmp_path / "env"),
+            "--backend",
+            backend,
+            "--offline",
+        ],
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert expected in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert _tree(tmp_path) == before  # no prefix, no stamp, the file untouched
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"info": {"version": "2.15.0"}, "releases": {"2.15.0": [null]}}',
+        b'{"info": null, "releases": []}',
+        b"\xff\xfe not json",
+    ],
+)
+def test_bump_recipe_against_a_bad_index_is_one_line_exit_2_recipes_unchanged(
+    httpserver, tmp_path, body
+):
+    recipes = tmp_path / "recipes"
+    for name in (bump_recipe.SOURCE_RECIPE, bump_recipe.WHEEL_RECIPE):
+        shutil.copytree(ROOT / "recipes" / name, recipes / name)
+    httpserver.expect_request("/pypi/torch/json").respond_with_data(
+        body, content_type="application/json"
+    )
+    before = _tree(tmp_path)
+    proc = _run_module(
+        [
+            "scripts.bump_recipe",
+            "--index-url",
+            httpserver.url_for("/pypi"),
+            "--recipes-dir",
+            str(recipes),
+            "--retries",
+            "0",
+            "--no-progress",
+        ],
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("bump_recipe: ") and proc.stderr.count("\n") == 1, proc.stderr
+    assert "malformed JSON" in proc.stderr or "no info.version" in proc.stderr
+    assert _tree(tmp_path) == before

@@ -238,8 +238,19 @@ def load_facts_file(path: str) -> Facts:
 
 
 def select_checks(level: Tier, only: Sequence[str], modules: Sequence[str]) -> list:
+    import importlib
+
     from verify import runner
 
+    for name in modules:  # a plugin that cannot be imported is bad input: one line, exit 2
+        try:
+            importlib.import_module(name)
+        except Exception as exc:
+            reason = " ".join(str(exc).split()) or type(exc).__name__
+            raise UsageError(
+                f"--checks-module {name!r} cannot be imported ({type(exc).__name__}: {reason})",
+                "Give an importable module name such as mypkg.checks.",
+            ) from None
     selected = runner.only(runner.checks_for(level, modules), only)
     if only and not selected:
         raise UsageError(

@@ -94,3 +94,9 @@ def build(session: nox.Session) -> None:
 
     if code := recipes_build.main(session.posargs):
         session.error(f"build stopped (exit {code}); the reason is the line above")
+
+
+@nox.session(venv_backend="none")
+def bench(session: nox.Session) -> None:
+    """Benchmarks into docs/benchmarks.md, by the `python` on PATH (with torch): `-- --device D`."""
+    session.run("python", "-m", "scripts.bench", *session.posargs, external=True)

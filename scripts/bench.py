@@ -37,7 +37,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from scripts import atomic
+from verify import atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 QUICK_GOAL = 1.3

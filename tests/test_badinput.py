@@ -645,7 +645,8 @@ def cli_argvs(draw):
 
 @settings(FIXTURE_SETTINGS, max_examples=EXAMPLES["cli_argv"])
 @given(cli_argvs())
-def test_cli_argv_exit_codes_and_one_line_errors(tmp_path, capsys, argv):
+def test_cli_argv_exit_codes_and_one_line_errors(tmp_path, capsys, monkeypatch, argv):
+    monkeypatch.chdir(tmp_path)  # relative report paths ("full", "os", ...) land here
     bad = tmp_path / "bad.bin"
     bad.write_bytes(b"\x00\x01binary")
     subs = {"{tmp}": str(tmp_path), "{bad}": str(bad), "{good}": str(GOOD_PASTE)}
@@ -679,7 +680,8 @@ def test_cli_argv_exit_codes_and_one_line_errors(tmp_path, capsys, argv):
         (["diagnose", "{good}", "--json", "{tmp}"], "Is a directory"),
     ],
 )
-def test_cli_bad_arguments_are_one_line_exit_2(tmp_path, capsys, argv, expected):
+def test_cli_bad_arguments_are_one_line_exit_2(tmp_path, capsys, monkeypatch, argv, expected):
+    monkeypatch.chdir(tmp_path)
     bad = tmp_path / "bad.bin"
     bad.write_bytes(b"\x00\x01binary")
     subs = {"{tmp}": str(tmp_path), "{bad}": str(bad), "{good}": str(GOOD_PASTE)}

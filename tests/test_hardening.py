@@ -58,7 +58,10 @@ def test_facts_file_loader_returns_facts_or_input_error(tmp_path, raw):
 
 
 def test_no_shell_true_or_string_commands_anywhere():
-    """flake8-bandit through ruff: S602/S604/S605 (shell), S310 (URL open), S506 (unsafe YAML)."""
+    """flake8-bandit through ruff: S602/S604/S605 (shell), S310 (URL open), S506 (unsafe YAML);
+    also S108 (hard-coded /tmp), S113 (requests without timeout), S202 (tarfile extractall),
+    S501 (TLS verify off), S301 (pickle), S103 (permissive chmod), S306 (mktemp),
+    S112/S110 (swallowed exceptions)."""
     ruff = shutil.which("ruff")
     if ruff is None:
         pytest.skip("ruff is not installed in this environment")
@@ -69,7 +72,8 @@ def test_no_shell_true_or_string_commands_anywhere():
             "check",
             "--no-cache",
             "--select",
-            "S602,S604,S605,S606,S310,S506,S307,S102,S324",
+            "S602,S604,S605,S606,S310,S506,S307,S102,S324,"
+            "S108,S113,S202,S501,S301,S103,S306,S112,S110",
             *targets,
         ],
         capture_output=True,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -15,16 +16,32 @@ from pathlib import Path
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically; keep the target's permission bits if it exists."""
     target = Path(path)
+    try:
+        kind = os.stat(target).st_mode  # follows links
+    except FileNotFoundError:
+        kind = None
+    if kind is not None and not stat.S_ISREG(kind):
+        # /dev/stdout, /dev/null, a FIFO: nothing to replace atomically (and replacing a device
+        # node with a regular file would break it), so write through it
+        with open(target, "wb") as handle:
+            handle.write(data)
+        return target
+    if target.is_symlink():  # replace the file the link points to, keep the link
+        target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    mode = target.stat().st_mode & 0o777 if target.exists() else None
+    if target.exists():
+        mode = target.stat().st_mode & 0o777
+    else:  # what open() would give a new file (mkstemp's own 0600 would hide reports from CI)
+        mask = os.umask(0o022)
+        os.umask(mask)
+        mode = 0o666 & ~mask
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

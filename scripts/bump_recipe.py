@@ -45,6 +45,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from scripts import atomic
+from scripts.cliargs import OneLineParser, non_negative_int, positive_float
 from scripts.pypi import PyPIClient, PyPIError, RangeFile, base_url
 from scripts.refresh_compat import MacWheel, mac_wheels
 
@@ -672,9 +673,7 @@ def run(
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m scripts.bump_recipe", description=__doc__.split("\n")[0]
-    )
+    parser = OneLineParser(prog="python -m scripts.bump_recipe", description=__doc__.split("\n")[0])
     parser.add_argument("--version", help="torch release to move to (default: the latest on PyPI)")
     parser.add_argument(
         "--check", action="store_true", help="exit 1 when the recipes are behind; change nothing"
@@ -693,9 +692,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--recipes-dir", type=Path, default=RECIPES_DIR, help=argparse.SUPPRESS)
     parser.add_argument(
-        "--timeout", type=float, default=60.0, help="read timeout per request, seconds"
+        "--timeout", type=positive_float, default=60.0, help="read timeout per request, seconds"
     )
-    parser.add_argument("--retries", type=int, default=3, help="retries on 5xx / connection errors")
+    parser.add_argument(
+        "--retries", type=non_negative_int, default=3, help="retries on 5xx / connection errors"
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser.parse_args(argv)
 
@@ -713,6 +714,10 @@ def main(argv: Sequence[str] | None = None, *, backoff: float = 0.5) -> int:
         return run(args, client, progress)
     except (PyPIError, BumpError) as exc:
         print(f"bump_recipe: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:  # writing a recipe failed; each file is replaced whole or not at all
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"bump_recipe: cannot write{where}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
 
 

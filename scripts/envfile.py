@@ -337,21 +337,24 @@ def pypi_requirements(spec: EnvSpec) -> list[str]:
 
 
 def _pypi_requirement(spec: EnvSpec, dep: Dependency, name: str) -> str:
-    """`name` with the dependency's version as PEP 440, or EnvFileError at the dependency's line.
+    return str(Requirement(f"{name}{_pep440_specifier(spec, dep, name)}"))
 
-    A spec conda accepts can still have no pip form (`0 <a`, `numpy 1.*|2.*`).
-    """
+
+def _pep440_specifier(spec: EnvSpec, dep: Dependency, name: str) -> str:
+    """The dependency's version as a PEP 440 specifier (in the file's order), or EnvFileError at
+    its line. A spec conda accepts can still have no pip form (`0 <a`, `numpy 1.*|2.*`)."""
     version = match_spec(dep.spec).version
     try:
         specifier = conda_version_to_pep440(str(version)) if version is not None else ""
-        return str(Requirement(f"{name}{specifier}"))
-    except ValueError as err:  # packaging's InvalidRequirement is a ValueError too
+        Requirement(f"{name}{specifier}")  # packaging's InvalidRequirement is a ValueError too
+    except ValueError as err:
         raise EnvFileError(
             spec.path,
             dep.line or None,
             f"{dep.spec!r} has no PyPI form ({_first_line(err)})",
             "write the version as a simple range like `>=2.6,<3`",
         ) from None
+    return specifier
 
 
 def python_specifier(spec: EnvSpec) -> str:
@@ -361,6 +364,5 @@ def python_specifier(spec: EnvSpec) -> str:
     """
     for dep in spec.dependencies:
         if dep.name == "python":
-            requirement = Requirement(_pypi_requirement(spec, dep, "python"))
-            return str(requirement.specifier)
+            return _pep440_specifier(spec, dep, "python")
     return ""

@@ -26,6 +26,7 @@ from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
 from scripts import atomic
+from scripts.cliargs import OneLineParser, non_negative_int, positive_float
 from scripts.pypi import PyPIClient, PyPIError, base_url
 
 PROJECT = "torch"
@@ -185,7 +186,7 @@ def render(document: Mapping[str, Any]) -> str:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python -m scripts.refresh_compat", description=__doc__.split("\n")[0]
     )
     parser.add_argument(
@@ -197,9 +198,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--minimum", default=FIRST_MPS_RELEASE, help="oldest release to include")
     parser.add_argument(
-        "--timeout", type=float, default=60.0, help="read timeout per request, seconds"
+        "--timeout", type=positive_float, default=60.0, help="read timeout per request, seconds"
     )
-    parser.add_argument("--retries", type=int, default=3, help="retries on 5xx / connection errors")
+    parser.add_argument(
+        "--retries", type=non_negative_int, default=3, help="retries on 5xx / connection errors"
+    )
     return parser.parse_args(argv)
 
 
@@ -216,7 +219,11 @@ def main(argv: Sequence[str] | None = None, *, backoff: float = 0.5) -> int:
     except PyPIError as exc:
         print(f"refresh_compat: {exc}", file=sys.stderr)
         return exc.exit_code
-    atomic.write_text(args.output, render(document))
+    try:
+        atomic.write_text(args.output, render(document))
+    except OSError as exc:  # a folder, a read-only place: the old file stays as it was
+        print(f"refresh_compat: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     print(f"wrote {len(document['releases'])} torch releases to {args.output}")
     return 0
 

@@ -53,6 +53,7 @@ EXAMPLES = {
     "refresh_collect": 200,
     "recipe_mutated": 150,
     "cli_argv": 600,
+    "script_argv": 300,
 }
 
 json_scalars = (
@@ -778,3 +779,68 @@ def test_bump_recipe_against_a_bad_index_is_one_line_exit_2_recipes_unchanged(
     assert proc.stderr.startswith("bump_recipe: ") and proc.stderr.count("\n") == 1, proc.stderr
     assert "malformed JSON" in proc.stderr or "no info.version" in proc.stderr
     assert _tree(tmp_path) == before
+
+
+# ---------------------------------------------------------------- the scripts' own flags
+
+SCRIPT_TOKENS = [
+    "--version", "--check", "--index-url", "--source-url", "--verify-wheels", "--timeout",
+    "--retries", "--no-progress", "--output", "--minimum", "--prefix", "--file", "--channel",
+    "--offline", "--force", "--backend", "--bogus", "-h", "--", "x", "", "0", "-1", "nan", "inf",
+    "1e400", "2.5", "uv", "conda", "./channel", "file:///nope", "http://[::1", "~/env",
+]  # fmt: skip
+
+
+@settings(FIXTURE_SETTINGS, max_examples=EXAMPLES["script_argv"])
+@given(
+    st.sampled_from(["bump_recipe", "refresh_compat", "install_env"]),
+    st.lists(st.sampled_from(SCRIPT_TOKENS), max_size=6),
+)
+def test_script_flags_parse_or_refuse_in_one_line(capsys, monkeypatch, tmp_path, tool, argv):
+    monkeypatch.chdir(tmp_path)
+    from scripts import install_env
+
+    capsys.readouterr()
+    try:
+        if tool == "install_env":
+            install_env.parse_options(argv)
+        else:
+            parse = bump_recipe.parse_args if tool == "bump_recipe" else refresh_compat.parse_args
+            args = parse(argv)
+            assert args.timeout > 0 and args.retries >= 0
+    except install_env.InstallError as err:
+        assert one_line(err.one_line()) and "Fix: " in err.one_line()
+    except SystemExit as exc:
+        err = capsys.readouterr().err
+        if exc.code == 0:
+            assert "-h" in argv
+        else:
+            assert exc.code == 2 and err.count("\n") == 1 and "(see --help)" in err, err
+
+
+def test_refresh_compat_output_that_cannot_be_written_is_one_line(httpserver, tmp_path, capsys):
+    httpserver.expect_request("/pypi/torch/json").respond_with_json(INDEX)
+    folder = tmp_path / "out.json"
+    folder.mkdir()  # os.replace cannot put a file over a folder
+    code = refresh_compat.main(
+        ["--index-url", httpserver.url_for("/pypi"), "--output", str(folder), "--retries", "0"]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("refresh_compat: cannot write") and err.count("\n") == 1
+    assert list(folder.iterdir()) == [] and [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_bump_recipe_write_failure_is_one_line(pristine_recipes, tmp_path, monkeypatch, capsys):
+    recipes = tmp_path / "recipes"
+    shutil.copytree(pristine_recipes, recipes)
+    before = snapshot(recipes)
+
+    def refuse(path, text):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(bump_recipe.atomic, "write_text", refuse)
+    monkeypatch.setattr(bump_recipe, "PyPIClient", lambda **kw: StubBumpClient())
+    code = bump_recipe.main(["--version", "2.15.0", "--recipes-dir", str(recipes), "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("bump_recipe: cannot write ") and err.count("\n") == 1
+    assert "Permission denied" in err and snapshot(recipes) == before

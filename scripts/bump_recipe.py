@@ -28,6 +28,7 @@ import os
 import re
 import sys
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.parser import HeaderParser
@@ -35,7 +36,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from packaging.markers import default_environment
+from packaging.markers import UndefinedComparison, UndefinedEnvironmentName, default_environment
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -65,6 +66,7 @@ FILES_HOST = "https://files.pythonhosted.org/packages/"
 # PyPI project names whose conda-forge package is spelled differently.
 CONDA_NAMES = {"typing-extensions": "typing_extensions"}
 
+MAX_METADATA_BYTES = 1 << 20  # torch's METADATA is ~4 KB; a bigger one is not a wheel's
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 EXIT_OK = 0
@@ -248,9 +250,21 @@ def wheel_metadata(client: PyPIClient, wheel: Wheel) -> str:
                 raise BumpError(
                     f"{wheel.filename} has {len(names)} .dist-info/METADATA files, expected 1"
                 )
+            if archive.getinfo(names[0]).file_size > MAX_METADATA_BYTES:
+                raise BumpError(f"{wheel.filename}: METADATA is larger than 1 MB; not a wheel")
             return archive.read(names[0]).decode("utf-8")
-    except (zipfile.BadZipFile, UnicodeDecodeError) as exc:
-        raise BumpError(f"cannot read METADATA from {wheel.fetch_url}: {exc}") from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        UnicodeDecodeError,
+        NotImplementedError,  # a compression method zipfile does not know
+        RuntimeError,  # an encrypted member
+        EOFError,
+        ValueError,
+        zlib.error,
+    ) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise BumpError(f"cannot read METADATA from {wheel.fetch_url}: {reason}") from None
 
 
 def macos_arm64_environment(python: str) -> dict[str, str]:
@@ -287,9 +301,11 @@ def requirements_for(metadata_text: str, python: str) -> list[str]:
     for line in headers.get_all("Requires-Dist") or []:
         try:
             requirement = Requirement(line)
-        except InvalidRequirement as exc:
-            raise BumpError(f"cannot parse Requires-Dist {line!r}: {exc}") from None
-        if requirement.marker is None or requirement.marker.evaluate(env):
+            applies = requirement.marker is None or requirement.marker.evaluate(env)
+        except (InvalidRequirement, UndefinedComparison, UndefinedEnvironmentName) as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise BumpError(f"cannot parse Requires-Dist {line!r}: {reason}") from None
+        if applies:
             specs.append(conda_spec(requirement))
     return specs
 

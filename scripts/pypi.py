@@ -81,8 +81,9 @@ class PyPIClient:
         response = self._get(url, stream=False)
         try:
             data = json.loads(response.content)
-        except ValueError as exc:
-            raise PyPIError(f"malformed JSON from {url}: {exc}") from None
+        except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
+            reason = " ".join(str(exc).split()) or type(exc).__name__
+            raise PyPIError(f"malformed JSON from {url}: {reason}") from None
         if not isinstance(data, dict):
             raise PyPIError(f"malformed JSON from {url}: expected an object")
         return data
@@ -110,11 +111,8 @@ class PyPIClient:
         digest = hashlib.sha256()
         size = 0
         response = self._get(url, stream=True)
-        total = (
-            int(response.headers["Content-Length"])
-            if "Content-Length" in response.headers
-            else None
-        )
+        length = response.headers.get("Content-Length", "")
+        total = int(length) if length.isdigit() else None  # absent or garbled: unknown size
         try:
             for chunk in _chunks(response, url):
                 digest.update(chunk)

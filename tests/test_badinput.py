@@ -54,6 +54,8 @@ EXAMPLES = {
     "recipe_mutated": 150,
     "cli_argv": 600,
     "script_argv": 300,
+    "wheel_zip": 300,
+    "metadata_text": 300,
 }
 
 json_scalars = (
@@ -844,3 +846,118 @@ def test_bump_recipe_write_failure_is_one_line(pristine_recipes, tmp_path, monke
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("bump_recipe: cannot write ") and err.count("\n") == 1
     assert "Permission denied" in err and snapshot(recipes) == before
+
+
+# ---------------------------------------------------------------- wheel METADATA from a server
+
+METADATA_TEXT = (PYPI_DATA / "torch-2.15.0-cp312-cp312-macosx_14_0_arm64.whl.metadata").read_text()
+
+
+def _wheel_bytes(metadata: str = METADATA_TEXT) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("torch/__init__.py", "")
+        archive.writestr("torch-2.15.0.dist-info/METADATA", metadata)
+        archive.writestr("torch-2.15.0.dist-info/RECORD", "")
+    return buffer.getvalue()
+
+
+class RangeStub:
+    """What RangeFile asks a PyPIClient for: no .metadata file (404), then byte ranges."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def get_text(self, url):
+        raise PyPIError("HTTP 404 Not Found", status=404)
+
+    def size(self, url):
+        return len(self.data)
+
+    def get_range(self, url, start, end):
+        return self.data[start : end + 1]
+
+
+WHEEL = bump_recipe.Wheel(
+    "3.12",
+    "torch-2.15.0-cp312-cp312-macosx_14_0_arm64.whl",
+    "u",
+    "http://h/t.whl",
+    "0" * 64,
+    (14, 0),
+)
+
+
+@settings(max_examples=EXAMPLES["wheel_zip"], deadline=None)
+@given(st.data())
+def test_wheel_metadata_from_mutated_zips_is_text_or_one_line(data):
+    raw = bytearray(_wheel_bytes())
+    for _ in range(data.draw(st.integers(1, 4))):
+        pos = data.draw(st.integers(0, len(raw) - 1))
+        raw[pos] = data.draw(st.integers(0, 255))
+    if data.draw(st.booleans()):
+        raw = raw[: data.draw(st.integers(0, len(raw)))]
+    try:
+        text = bump_recipe.wheel_metadata(RangeStub(bytes(raw)), WHEEL)
+    except bump_recipe.BumpError as err:
+        assert one_line(str(err)), str(err)
+        return
+    assert isinstance(text, str)
+
+
+@settings(max_examples=EXAMPLES["metadata_text"], deadline=None)
+@given(st.randoms(use_true_random=False), st.integers(1, 4))
+def test_requires_dist_from_mutated_metadata_is_specs_or_one_line(rnd, count):
+    text = _mutate_lines(METADATA_TEXT, rnd, count)
+    try:
+        specs = bump_recipe.requirements_for(text, "3.12")
+    except bump_recipe.BumpError as err:
+        assert one_line(str(err)), str(err)
+        return
+    assert all(isinstance(s, str) and s for s in specs)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'Requires-Dist: a; python_version ~= "abc"',  # UndefinedComparison, was a traceback
+        'Requires-Dist: a; extra == "x" and foo == "1"',  # a caret diagram, was three lines
+    ],
+)
+def test_requires_dist_regressions_are_one_line(line):
+    with pytest.raises(bump_recipe.BumpError) as info:
+        bump_recipe.requirements_for(f"Metadata-Version: 2.1\n{line}\n", "3.12")
+    assert one_line(str(info.value)), str(info.value)
+
+
+def test_wheel_metadata_regressions_are_one_line():
+    import zipfile
+
+    raw = bytearray(_wheel_bytes())
+    # compression method 99 in every header: zipfile raises NotImplementedError (was a traceback)
+    for sig, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        start = 0
+        while (start := raw.find(sig, start)) != -1:
+            raw[start + offset : start + offset + 2] = (99).to_bytes(2, "little")
+            start += 4
+    with pytest.raises(bump_recipe.BumpError, match="cannot read METADATA"):
+        bump_recipe.wheel_metadata(RangeStub(bytes(raw)), WHEEL)
+    huge = _wheel_bytes("Metadata-Version: 2.1\n" + "X" * (2 << 20))
+    assert zipfile.ZipFile(__import__("io").BytesIO(huge)).testzip() is None
+    with pytest.raises(bump_recipe.BumpError, match="larger than 1 MB"):
+        bump_recipe.wheel_metadata(RangeStub(huge), WHEEL)
+
+
+def test_pypi_client_deeply_nested_json_is_one_line(httpserver):
+    from scripts.pypi import PyPIClient
+
+    httpserver.expect_request("/pypi/torch/json").respond_with_data(
+        "[" * 200_000 + "]" * 200_000, content_type="application/json"
+    )
+    client = PyPIClient(base=httpserver.url_for("/pypi"), retries=0)
+    with pytest.raises(PyPIError, match="malformed JSON") as info:
+        client.project("torch")
+    assert one_line(str(info.value))

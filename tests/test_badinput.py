@@ -58,6 +58,22 @@ EXAMPLES = {
     "metadata_text": 300,
 }
 
+GUARDED = [ROOT / "tests" / "data", ROOT / "recipes", ROOT / "verify" / "data"]
+
+
+def _guarded_hashes() -> dict[str, str]:
+    files = [ROOT / "environment.yml", *(p for d in GUARDED for p in d.rglob("*") if p.is_file())]
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def project_files_stay_untouched():
+    """Generated argv can name any path: no test here may change a file of the project."""
+    before = _guarded_hashes()
+    yield
+    assert _guarded_hashes() == before
+
+
 json_scalars = (
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
 )
@@ -631,6 +647,16 @@ VALUES = [
 DIAGNOSE_FLAGS = ["--json", "--junit-xml", "--quiet", "--bogus", "-", "--", "-h"]
 
 
+def _inputs(tmp_path: Path) -> dict[str, str]:
+    """Input files for the CLI, all copies in tmp_path: a fuzzed `--json {good}` overwrites its
+    target, and that must never be a file of the project."""
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes(b"\x00\x01binary")
+    good = tmp_path / "paste.txt"
+    shutil.copyfile(GOOD_PASTE, good)
+    return {"{tmp}": str(tmp_path), "{bad}": str(bad), "{good}": str(good)}
+
+
 @st.composite
 def cli_argvs(draw):
     tokens = st.sampled_from(VERIFY_FLAGS + VALUES)
@@ -650,9 +676,7 @@ def cli_argvs(draw):
 @given(cli_argvs())
 def test_cli_argv_exit_codes_and_one_line_errors(tmp_path, capsys, monkeypatch, argv):
     monkeypatch.chdir(tmp_path)  # relative report paths ("full", "os", ...) land here
-    bad = tmp_path / "bad.bin"
-    bad.write_bytes(b"\x00\x01binary")
-    subs = {"{tmp}": str(tmp_path), "{bad}": str(bad), "{good}": str(GOOD_PASTE)}
+    subs = _inputs(tmp_path)
     argv = [subs.get(a, a).replace("{tmp}", str(tmp_path)) for a in argv]
     capsys.readouterr()
     try:
@@ -685,9 +709,7 @@ def test_cli_argv_exit_codes_and_one_line_errors(tmp_path, capsys, monkeypatch, 
 )
 def test_cli_bad_arguments_are_one_line_exit_2(tmp_path, capsys, monkeypatch, argv, expected):
     monkeypatch.chdir(tmp_path)
-    bad = tmp_path / "bad.bin"
-    bad.write_bytes(b"\x00\x01binary")
-    subs = {"{tmp}": str(tmp_path), "{bad}": str(bad), "{good}": str(GOOD_PASTE)}
+    subs = _inputs(tmp_path)
     before = sorted(p.name for p in tmp_path.iterdir())
     assert cli.main([subs.get(a, a) for a in argv]) == 2
     err = capsys.readouterr().err

@@ -641,7 +641,7 @@ VERIFY_FLAGS = [
 VALUES = [
     "auto", "mps", "cpu", "cuda", "cuda:1", "quick", "standard", "full", "bad", "-1", "0", "nan",
     "inf", "1e9", "", " ", "device", "dtypes", "parity.f*", "[", "os", "nonexistent.mod", ".rel",
-    "-", "{tmp}/r.json", "{tmp}/new/dir/r.xml", "{tmp}", "{tmp}/missing.json", "{bad}", "{good}",
+    "-", "{tmp}/r.json", "{tmp}/new/dir/r.xml", "{tmp}", "{tmp}/missing.json", "{bad}", "{good}", "{facts}",
     "é\u200b", "\x7f",
 ]  # fmt: skip
 DIAGNOSE_FLAGS = ["--json", "--junit-xml", "--quiet", "--bogus", "-", "--", "-h"]
@@ -654,7 +654,9 @@ def _inputs(tmp_path: Path) -> dict[str, str]:
     bad.write_bytes(b"\x00\x01binary")
     good = tmp_path / "paste.txt"
     shutil.copyfile(GOOD_PASTE, good)
-    return {"{tmp}": str(tmp_path), "{bad}": str(bad), "{good}": str(good)}
+    facts = tmp_path / "facts.json"
+    shutil.copyfile(ROOT / "tests" / "data" / "hosts" / "linux_cpu.json", facts)
+    return {"{tmp}": str(tmp_path), "{bad}": str(bad), "{good}": str(good), "{facts}": str(facts)}
 
 
 @st.composite
@@ -705,6 +707,9 @@ def test_cli_argv_exit_codes_and_one_line_errors(tmp_path, capsys, monkeypatch, 
         (["diagnose", "{tmp}"], "cannot read"),
         (["--facts", "{bad}"], "binary data"),
         (["diagnose", "{good}", "--json", "{tmp}"], "Is a directory"),
+        (["diagnose", "{good}", "--json", "{good}"], "is the input file"),
+        (["diagnose", "{good}", "--junit-xml", "{good}"], "is the input file"),
+        (["--facts", "{facts}", "--json", "{facts}"], "is the input file"),
     ],
 )
 def test_cli_bad_arguments_are_one_line_exit_2(tmp_path, capsys, monkeypatch, argv, expected):
@@ -715,6 +720,7 @@ def test_cli_bad_arguments_are_one_line_exit_2(tmp_path, capsys, monkeypatch, ar
     err = capsys.readouterr().err
     assert expected in err and err.startswith("error: ") and err.count("\n") == 1, err
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no temp file left behind
+    assert (tmp_path / "paste.txt").read_bytes() == GOOD_PASTE.read_bytes()
 
 
 # ---------------------------------------------------------------- end to end (subprocesses)

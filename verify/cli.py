@@ -191,6 +191,21 @@ def write_outputs(report: Report, outputs: Outputs) -> None:
         write_text(outputs.junit_path, to_junit(report))
 
 
+def refuse_overwriting_input(outputs: Outputs, source: str) -> None:
+    """A report path that names the input file would replace what was pasted: refuse it."""
+    import os
+
+    if source == "-":
+        return
+    for flag, path in (("--json", outputs.json_path), ("--junit-xml", outputs.junit_path)):
+        if path and path != "-" and os.path.exists(path) and os.path.exists(source):
+            if os.path.samefile(path, source):
+                raise UsageError(
+                    f"{flag} {path} is the input file; writing the report would replace it",
+                    "Give the report another path.",
+                )
+
+
 def exit_code(report: Report) -> int:
     if report.interrupted:
         return EXIT_INTERRUPTED
@@ -295,6 +310,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     console = make_console(outputs)
 
     if args.facts:
+        refuse_overwriting_input(outputs, args.facts)
         host = load_facts_file(args.facts)
         expect = rules.default_expect_mps(host) if args.expect_mps is None else args.expect_mps
         results = rules.evaluate(
@@ -445,10 +461,11 @@ def cmd_diagnose(argv: Sequence[str]) -> int:
     args = build_diagnose_parser().parse_args(argv)
     from verify import diagnose
 
+    outputs = Outputs(args.json, args.junit_xml, args.quiet)
+    refuse_overwriting_input(outputs, args.input)
     text = read_text_input(args.input)
     host, results = diagnose.diagnose(text)
     report = Report(host, "none", "diagnose", list(results), mode="diagnose")
-    outputs = Outputs(args.json, args.junit_xml, args.quiet)
     render_console(report, make_console(outputs), quiet=args.quiet)
     write_outputs(report, outputs)
     return exit_code(report)

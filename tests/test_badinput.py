@@ -641,7 +641,8 @@ VERIFY_FLAGS = [
 VALUES = [
     "auto", "mps", "cpu", "cuda", "cuda:1", "quick", "standard", "full", "bad", "-1", "0", "nan",
     "inf", "1e9", "", " ", "device", "dtypes", "parity.f*", "[", "os", "nonexistent.mod", ".rel",
-    "-", "{tmp}/r.json", "{tmp}/new/dir/r.xml", "{tmp}", "{tmp}/missing.json", "{bad}", "{good}", "{facts}",
+    "-", "{tmp}/r.json", "{tmp}/new/dir/r.xml", "{tmp}", "{tmp}/missing.json", "{bad}", "{good}",
+    "{facts}",
     "é\u200b", "\x7f",
 ]  # fmt: skip
 DIAGNOSE_FLAGS = ["--json", "--junit-xml", "--quiet", "--bogus", "-", "--", "-h"]

@@ -174,10 +174,11 @@ def _listing(root: Path) -> set[str]:
 
 @pytest.mark.slow
 def test_verify_and_diagnose_write_only_their_reports(tmp_path):
-    """`python -m verify --device cpu --json R` and `python -m verify diagnose` with HOME and
-    TMPDIR pointed at fresh folders and the working directory in a third: afterwards only the
-    report paths exist. Nothing had to be set for torch: at --level quick on CPU it writes no
-    cache (no compile, no hub download), which this test would catch under HOME or TMPDIR."""
+    """`python -m verify --device cpu --level full --json R`, `preflight` and `diagnose` with HOME
+    and TMPDIR pointed at fresh folders and the working directory in a third: afterwards only
+    the report paths exist. Nothing had to be set for torch: on CPU it writes no cache (no
+    compile, no hub download), which this test would catch under HOME or TMPDIR. The runner's
+    stderr capture is an unlinked TemporaryFile in TMPDIR: it never appears there."""
     home, tmp, cwd, out = (tmp_path / d for d in ("home", "tmp", "cwd", "out"))
     for d in (home, tmp, cwd, out):
         d.mkdir()
@@ -187,7 +188,9 @@ def test_verify_and_diagnose_write_only_their_reports(tmp_path):
     env.update(HOME=str(home), TMPDIR=str(tmp), PYTHONPATH=str(ROOT))
     project_before = _listing(ROOT)
     runs = [
-        ["--device", "cpu", "--json", str(out / "r.json"), "--junit-xml", str(out / "r.xml")],
+        # --level full: every device check, ops sweep and perf included (about 5 s on CPU)
+        ["--device", "cpu", "--level", "full", "--json", str(out / "r.json")],
+        ["preflight", "--json", str(out / "p.json"), "--junit-xml", str(out / "r.xml")],
         ["diagnose", str(PASTE), "--json", str(out / "d.json"), "--junit-xml", str(out / "d.xml")],
     ]
     for argv in runs:
@@ -200,7 +203,7 @@ def test_verify_and_diagnose_write_only_their_reports(tmp_path):
             timeout=300,
         )
         assert proc.returncode in (0, 1), proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["d.json", "d.xml", "r.json", "r.xml"]
+    assert sorted(p.name for p in out.iterdir()) == ["d.json", "d.xml", "p.json", "r.json", "r.xml"]
     for d in (home, tmp, cwd):
         assert list(d.rglob("*")) == [], f"{d.name} got {list(d.rglob('*'))}"
     new_in_project = {

@@ -535,6 +535,12 @@ def make_plan(
         cfg = pip_config or pipconf.PipIndexConfig()
         index_args = pipconf.uv_args(cfg) if backend == "uv" else []
         if backend == "uv":
+            warnings += [
+                f"pip configuration {problem}; uv gets none of its settings (pip refuses the "
+                "file too): fix it, or set PIP_CONFIG_FILE=/dev/null to ignore pip's files"
+                for problem in cfg.unreadable
+            ]
+        if backend == "uv":
             env.update(pipconf.uv_env(cfg))
         commands = []
         if action != "noop":

@@ -36,6 +36,8 @@ class PipIndexConfig:
     no_index: bool = False
     cert: str | None = None
     sources: tuple[str, ...] = field(default=(), compare=False)  # where settings came from
+    # files pip would refuse ("path: reason"): skipped here, so say so rather than ignore them
+    unreadable: tuple[str, ...] = field(default=(), compare=False)
 
 
 def config_files(
@@ -74,12 +76,16 @@ def config_files(
     return files
 
 
-def _read_file(path: Path) -> dict[str, dict[str, str]]:
+def _read_file(path: Path) -> dict[str, dict[str, str]] | str:
+    """The file's sections, or why it cannot be read (pip itself refuses such a file)."""
     parser = configparser.RawConfigParser()
     try:
         parser.read(path, encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError):
-        return {}  # pip itself refuses such a file loudly; the pip path will show that error
+    except configparser.Error as err:
+        lines = str(err).strip().splitlines()
+        return lines[0] if lines else type(err).__name__
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
     return {
         section: {key.replace("_", "-"): value for key, value in parser.items(section)}
         for section in parser.sections()
@@ -95,10 +101,15 @@ def read(
     if files is None:
         files = config_files(env, home=Path.home(), sys_prefix=Path(sys.prefix))
     merged: dict[str, dict[str, tuple[str, str]]] = {"global": {}, "install": {}}
+    unreadable: list[str] = []
     for path in files:
         if not path.is_file():
             continue
-        for section, items in _read_file(path).items():
+        content = _read_file(path)
+        if isinstance(content, str):
+            unreadable.append(f"{path}: {content}")
+            continue
+        for section, items in content.items():
             if section in merged:
                 for key, value in items.items():
                     merged[section][key] = (value, f"{path} [{section}]")
@@ -123,6 +134,7 @@ def read(
         no_index=no_index,
         cert=single("cert") or None,
         sources=tuple(sorted({values[k][1] for k in KEYS if k in values})),
+        unreadable=tuple(unreadable),
     )
 
 

@@ -354,6 +354,7 @@ def test_pip_config_files_never_break_the_uv_path(tmp_path, texts, env):
     if "PIP_INDEX_URL" in env and env["PIP_INDEX_URL"].strip() and not cfg.no_index:
         assert cfg.index_url == env["PIP_INDEX_URL"].strip()
     assert isinstance(pipconf.uv_env(cfg), dict)
+    assert all(one_line(problem) for problem in cfg.unreadable)
 
 
 def test_pip_config_value_that_looks_like_a_flag_stays_a_value(tmp_path):
@@ -368,6 +369,30 @@ def test_pip_config_value_that_looks_like_a_flag_stays_a_value(tmp_path):
         "--index-strategy",
         "unsafe-best-match",
     ]
+
+
+def test_unreadable_pip_config_is_named_on_the_uv_path_not_silently_dropped(tmp_path):
+    from scripts import install_env
+
+    bad = tmp_path / "pip.conf"
+    bad.write_text("index-url = https://mirror.example/simple\n")  # no [global] header
+    cfg = pipconf.read(env={}, files=[bad])
+    assert cfg.index_url is None and len(cfg.unreadable) == 1
+    assert cfg.unreadable[0].startswith(f"{bad}: File contains no section headers")
+    spec = envfile.parse(b"dependencies:\n  - python >=3.10\n  - numpy\n", tmp_path / "e.yml")
+    plan = install_env.make_plan(
+        install_env.Options(file=tmp_path / "e.yml", prefix=tmp_path / "env"),
+        spec,
+        backend="uv",
+        executable="uv",
+        target=install_env.Target(),
+        action="create",
+        interpreter="/py",
+        interpreter_version="3.11.7",
+        pip_config=cfg,
+    )
+    [warning] = plan.warnings
+    assert str(bad) in warning and "PIP_CONFIG_FILE=/dev/null" in warning and one_line(warning)
 
 
 # ---------------------------------------------------------------- PyPI JSON documents

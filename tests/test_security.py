@@ -210,3 +210,41 @@ def test_verify_and_diagnose_write_only_their_reports(tmp_path):
         k for k in _listing(ROOT) - project_before if not k.endswith((".py", ".md"))
     }  # new .py / .md files may be teammates' work landing meanwhile
     assert new_in_project == set()
+
+
+# ---------------------------------------------------------------- recipes: nothing unpinned
+
+
+def _sources(node):
+    """Every mapping with a `url` under a recipe's `source` (plain, list, or if/then)."""
+    if isinstance(node, dict):
+        if "url" in node:
+            yield node
+        for value in node.values():
+            yield from _sources(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _sources(item)
+
+
+def test_recipes_download_only_what_a_sha256_pins_and_pip_fetches_nothing():
+    import re
+
+    from ruamel.yaml import YAML
+
+    sha = re.compile(r"^[0-9a-f]{64}$")
+    recipes = sorted((ROOT / "recipes").glob("*/recipe.yaml"))
+    assert recipes
+    pinned = 0
+    for path in recipes:
+        recipe = YAML(typ="safe", pure=True).load(path.read_text())
+        for source in _sources(recipe.get("source")):
+            assert sha.match(str(source.get("sha256", ""))), f"{path}: {source['url']} unpinned"
+            pinned += 1
+    assert pinned >= 2  # the source tarball and the wheels
+    # pip inside a build must not reach PyPI: no dependency resolution, no isolated build env
+    scripts = [*recipes, *(ROOT / "recipes").glob("*/build.sh")]
+    for path in scripts:
+        for line in path.read_text().splitlines():
+            if "pip install" in line and not line.lstrip().startswith("#"):
+                assert "--no-deps" in line and "--no-build-isolation" in line, f"{path}: {line}"

@@ -665,7 +665,8 @@ VERIFY_FLAGS = [
 ]  # fmt: skip
 VALUES = [
     "auto", "mps", "cpu", "cuda", "cuda:1", "quick", "standard", "full", "bad", "-1", "0", "nan",
-    "inf", "1e9", "", " ", "device", "dtypes", "parity.f*", "[", "os", "nonexistent.mod", ".rel",
+    "inf", "1e9", "1e308", "86400", "", " ", "device", "dtypes", "parity.f*", "[", "os",
+    "nonexistent.mod", ".rel",
     "-", "{tmp}/r.json", "{tmp}/new/dir/r.xml", "{tmp}", "{tmp}/missing.json", "{bad}", "{good}",
     "{facts}",
     "é\u200b", "\x7f",
@@ -726,6 +727,9 @@ def test_cli_argv_exit_codes_and_one_line_errors(tmp_path, capsys, monkeypatch, 
         (["--checks-module", "", "--list-checks"], "cannot be imported"),
         (["--checks-module", ".rel", "--list-checks"], "cannot be imported"),
         (["--timeout", "nan", "--list-checks"], "must be more than 0"),
+        # inf and 1e308 once reached the worker's selector: OverflowError, traceback, exit 1
+        (["--timeout", "inf", "--device", "cpu"], "must be at most 86400"),
+        (["--timeout", "1e308", "--device", "cpu"], "must be at most 86400"),
         (["--level", "fast"], "invalid choice"),
         (["--only", "nothing.here", "--list-checks"], "matches no check"),
         (["diagnose"], "the following arguments are required"),

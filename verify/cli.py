@@ -43,6 +43,7 @@ SUBCOMMANDS = ("facts", "preflight", "diagnose")
 FACTS_REPLAYED = "facts replayed"
 DEVICE_SELECT = "device.select"
 MAX_INPUT_BYTES = 5 * 1024 * 1024
+MAX_TIMEOUT_S = 86400
 
 EPILOG = """\
 subcommands:
@@ -157,6 +158,8 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be more than 0: {text!r}")
+    if not value <= MAX_TIMEOUT_S:  # inf or 1e308 overflow the selector's millisecond timeout
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_TIMEOUT_S} (a day): {text!r}")
     return value
 
 

@@ -576,7 +576,13 @@ def no_progress(description: str) -> Callable[[int, int | None], None]:
 
 
 def source_download_url(version: str, template: str | None) -> str:
-    return (template or SOURCE_URL).format(version=version)
+    try:
+        return (template or SOURCE_URL).format(version=version)
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        raise BumpError(
+            f"--source-url {template!r} is not a URL template ({type(exc).__name__}: {exc}); "
+            "write it like https://host/pytorch-v{version}.tar.gz"
+        ) from None
 
 
 def compute_update(

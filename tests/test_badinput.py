@@ -878,6 +878,13 @@ def test_script_flags_parse_or_refuse_in_one_line(capsys, monkeypatch, tmp_path,
             assert exc.code == 2 and err.count("\n") == 1 and "(see --help)" in err, err
 
 
+@pytest.mark.parametrize("template", ["{}", "{x}", "https://h/{version", "{version.x}", "{0}"])
+def test_bump_recipe_bad_source_url_template_is_one_line(template):
+    with pytest.raises(bump_recipe.BumpError, match="is not a URL template") as info:
+        bump_recipe.source_download_url("2.15.0", template)
+    assert one_line(str(info.value))
+
+
 def test_refresh_compat_output_that_cannot_be_written_is_one_line(httpserver, tmp_path, capsys):
     httpserver.expect_request("/pypi/torch/json").respond_with_json(INDEX)
     folder = tmp_path / "out.json"

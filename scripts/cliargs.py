@@ -34,3 +34,14 @@ def non_negative_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
     return value
+
+
+def pep440_version(text: str) -> str:
+    """A release number such as 1.12 (what packaging.version.Version reads)."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        Version(text)
+    except InvalidVersion:
+        raise argparse.ArgumentTypeError(f"not a version number: {text!r}") from None
+    return text

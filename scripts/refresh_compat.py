@@ -26,7 +26,7 @@ from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
 from scripts import atomic
-from scripts.cliargs import OneLineParser, non_negative_int, positive_float
+from scripts.cliargs import OneLineParser, non_negative_int, pep440_version, positive_float
 from scripts.pypi import PyPIClient, PyPIError, base_url
 
 PROJECT = "torch"
@@ -196,7 +196,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--output", type=Path, default=DEFAULT_OUTPUT, help="where to write the JSON"
     )
-    parser.add_argument("--minimum", default=FIRST_MPS_RELEASE, help="oldest release to include")
+    parser.add_argument(
+        "--minimum",
+        type=pep440_version,
+        default=FIRST_MPS_RELEASE,
+        help="oldest release to include",
+    )
     parser.add_argument(
         "--timeout", type=positive_float, default=60.0, help="read timeout per request, seconds"
     )

@@ -847,7 +847,7 @@ SCRIPT_TOKENS = [
     "--version", "--check", "--index-url", "--source-url", "--verify-wheels", "--timeout",
     "--retries", "--no-progress", "--output", "--minimum", "--prefix", "--file", "--channel",
     "--offline", "--force", "--backend", "--bogus", "-h", "--", "x", "", "0", "-1", "nan", "inf",
-    "1e400", "2.5", "uv", "conda", "./channel", "file:///nope", "http://[::1", "~/env",
+    "1e400", "2.5", "abc", "uv", "conda", "./channel", "file:///nope", "http://[::1", "~/env",
 ]  # fmt: skip
 
 

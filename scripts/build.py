@@ -32,6 +32,8 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from scripts.cliargs import OneLineParser
+
 ROOT = Path(__file__).resolve().parent.parent
 RECIPES_DIR = ROOT / "recipes"
 DEFAULT_CHANNEL = ROOT / "channel"
@@ -105,12 +107,28 @@ class BuildPlan:
 # ---------------------------------------------------------------- recipes
 
 
+class RecipeError(Exception):
+    """A recipe.yaml the plan cannot read, as one line (exit 2)."""
+
+
 def load_recipe(path: Path) -> Recipe:
     """Read the facts the plan needs from ``path/recipe.yaml`` (plain YAML, v1 format)."""
-    data = YAML(typ="safe").load((path / "recipe.yaml").read_text(encoding="utf-8"))
-    build = data.get("build") or {}
+    from ruamel.yaml.error import YAMLError
+
+    where = path / "recipe.yaml"
+    try:
+        data = YAML(typ="safe", pure=True).load(where.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YAMLError, TypeError, ValueError, RecursionError) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise RecipeError(f"{where} cannot be read: {reason}") from None
+    build = data.get("build") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(build or {}, dict):
+        raise RecipeError(f"{where} is not a recipe mapping with a `build:` mapping")
+    build = build or {}
     skip = build.get("skip") or ()
-    skip = (skip,) if isinstance(skip, str | bool) else tuple(skip)
+    if isinstance(skip, dict):
+        raise RecipeError(f"{where}: build.skip must be a condition or a list of conditions")
+    skip = (skip,) if isinstance(skip, str | bool | int | float) else tuple(skip)
     return Recipe(
         name=path.name,
         path=path,
@@ -387,7 +405,7 @@ def execute(
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="nox -s build --", description="build recipes/ into a local channel"
     )
     parser.add_argument(
@@ -412,7 +430,11 @@ def main(
     recipes_dir: Path = RECIPES_DIR,
 ) -> int:
     args = parse_args(argv)
-    recipes = discover(recipes_dir)
+    try:
+        recipes = discover(recipes_dir)
+    except RecipeError as exc:
+        print(f"build: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     plan = make_plan(
         args.recipes,
         recipes,

@@ -56,6 +56,7 @@ EXAMPLES = {
     "script_argv": 300,
     "wheel_zip": 300,
     "metadata_text": 300,
+    "build_recipe": 200,
 }
 
 GUARDED = [ROOT / "tests" / "data", ROOT / "recipes", ROOT / "verify" / "data"]
@@ -1026,3 +1027,52 @@ def test_pypi_client_deeply_nested_json_is_one_line(httpserver):
     with pytest.raises(PyPIError, match="malformed JSON") as info:
         client.project("torch")
     assert one_line(str(info.value))
+
+
+# ---------------------------------------------------------------- recipes through scripts/build.py
+
+
+@settings(FIXTURE_SETTINGS, max_examples=EXAMPLES["build_recipe"])
+@given(
+    st.sampled_from(["pytorch-mps", "pytorch-mps-wheel", "torch-mps-verify"]),
+    st.randoms(use_true_random=False),
+    st.integers(1, 4),
+)
+def test_build_reads_mutated_recipes_or_refuses_in_one_line(tmp_path_factory, name, rnd, count):
+    from scripts import build
+
+    folder = tmp_path_factory.mktemp("b") / name
+    folder.mkdir()
+    text = (ROOT / "recipes" / name / "recipe.yaml").read_text()
+    (folder / "recipe.yaml").write_text(_mutate_lines(text, rnd, count))
+    try:
+        recipe = build.load_recipe(folder)
+    except build.RecipeError as err:
+        assert one_line(str(err)) and str(folder / "recipe.yaml") in str(err), str(err)
+        return
+    assert recipe.name == name and all(isinstance(s, str) for s in recipe.skip)
+
+
+@pytest.mark.parametrize(
+    ("text", "argv", "expected"),
+    [
+        ("build: [unclosed\n", [], "cannot be read"),
+        ("- a list\n", [], "is not a recipe mapping"),
+        ("build: 3\n", [], "is not a recipe mapping"),
+        ("build:\n  skip: {a: 1}\n", [], "build.skip must be"),
+        ("build: {}\n", ["--bogus"], "unrecognized arguments: --bogus (see --help)"),
+    ],
+)
+def test_build_with_a_broken_recipe_or_flag_is_one_line_exit_2(
+    tmp_path, capsys, text, argv, expected
+):
+    from scripts import build
+
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "recipe.yaml").write_text(text)
+    try:
+        code = build.main([*argv, "--dry-run"], recipes_dir=tmp_path, which=lambda name: None)
+    except SystemExit as exc:
+        code = exc.code
+    err = capsys.readouterr().err
+    assert code == 2 and expected in err and err.count("\n") == 1, err

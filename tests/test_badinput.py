@@ -687,6 +687,12 @@ def _inputs(tmp_path: Path) -> dict[str, str]:
     return {"{tmp}": str(tmp_path), "{bad}": str(bad), "{good}": str(good), "{facts}": str(facts)}
 
 
+def _substitute(arg: str, subs: dict[str, str]) -> str:
+    for key, value in subs.items():
+        arg = arg.replace(key, value)
+    return arg
+
+
 @st.composite
 def cli_argvs(draw):
     tokens = st.sampled_from(VERIFY_FLAGS + VALUES)
@@ -707,7 +713,7 @@ def cli_argvs(draw):
 def test_cli_argv_exit_codes_and_one_line_errors(tmp_path, capsys, monkeypatch, argv):
     monkeypatch.chdir(tmp_path)  # relative report paths ("full", "os", ...) land here
     subs = _inputs(tmp_path)
-    argv = [subs.get(a, a).replace("{tmp}", str(tmp_path)) for a in argv]
+    argv = [_substitute(a, subs) for a in argv]
     capsys.readouterr()
     try:
         code = cli.main(argv)
@@ -738,6 +744,7 @@ def test_cli_argv_exit_codes_and_one_line_errors(tmp_path, capsys, monkeypatch, 
         (["diagnose", "{tmp}"], "cannot read"),
         (["--facts", "{bad}"], "binary data"),
         (["diagnose", "{good}", "--json", "{tmp}"], "Is a directory"),
+        (["diagnose", "{good}", "--junit-xml", "{bad}/r.xml"], "cannot write there"),
         (["diagnose", "{good}", "--json", "{good}"], "is the input file"),
         (["diagnose", "{good}", "--junit-xml", "{good}"], "is the input file"),
         (["--facts", "{facts}", "--json", "{facts}"], "is the input file"),
@@ -747,11 +754,27 @@ def test_cli_bad_arguments_are_one_line_exit_2(tmp_path, capsys, monkeypatch, ar
     monkeypatch.chdir(tmp_path)
     subs = _inputs(tmp_path)
     before = sorted(p.name for p in tmp_path.iterdir())
-    assert cli.main([subs.get(a, a) for a in argv]) == 2
+    assert cli.main([_substitute(a, subs) for a in argv]) == 2
     err = capsys.readouterr().err
     assert expected in err and err.startswith("error: ") and err.count("\n") == 1, err
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no temp file left behind
     assert (tmp_path / "paste.txt").read_bytes() == GOOD_PASTE.read_bytes()
+
+
+def test_verify_refuses_an_unwritable_report_path_before_running(tmp_path, capsys, monkeypatch):
+    """A report that cannot be written is found out before the device run, not after it (a
+    full run is minutes; its report would be lost). No worker is started."""
+    from verify import runner
+
+    started = []
+    monkeypatch.setattr(runner.Supervisor, "__enter__", lambda self: started.append(1))
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    for flag in ("--json", "--junit-xml"):
+        code = cli.main(["--device", "cpu", flag, str(blocker / "r.json")])
+        out, err = capsys.readouterr()
+        assert code == 2 and "cannot write there" in err and err.count("\n") == 1, err
+        assert out == "" and started == []
 
 
 # ---------------------------------------------------------------- end to end (subprocesses)

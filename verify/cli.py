@@ -194,6 +194,32 @@ def write_outputs(report: Report, outputs: Outputs) -> None:
         write_text(outputs.junit_path, to_junit(report))
 
 
+def check_writable(outputs: Outputs) -> None:
+    """Fail before the run, not after it: a report path whose folder cannot hold a file would
+    otherwise cost the whole run and lose its report. Creates the folder, as the write would."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    for flag, path in (("--json", outputs.json_path), ("--junit-xml", outputs.junit_path)):
+        if not path or path == "-":
+            continue
+        target = Path(path)
+        try:
+            if target.is_dir():
+                raise IsADirectoryError(21, os.strerror(21), path)
+            if target.exists() and not target.is_file():
+                continue  # /dev/stdout, a FIFO: written through at the end
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=target.parent):
+                pass
+        except OSError as exc:
+            raise UsageError(
+                f"{flag} {path}: cannot write there ({exc.strerror or exc})",
+                "Give a path in a folder you can write to.",
+            ) from None
+
+
 def refuse_overwriting_input(outputs: Outputs, source: str) -> None:
     """A report path that names the input file would replace what was pasted: refuse it."""
     import os
@@ -310,6 +336,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return EXIT_READY
 
     outputs = Outputs(args.json, args.junit_xml, args.quiet)
+    check_writable(outputs)
     console = make_console(outputs)
 
     if args.facts:
@@ -455,6 +482,7 @@ def cmd_preflight(argv: Sequence[str]) -> int:
     ]
     report = Report(host, "none", "preflight", results, mode="preflight")
     outputs = Outputs(args.json, args.junit_xml, args.quiet)
+    check_writable(outputs)
     render_console(report, make_console(outputs), quiet=args.quiet)
     write_outputs(report, outputs)
     return exit_code(report)
@@ -465,6 +493,7 @@ def cmd_diagnose(argv: Sequence[str]) -> int:
     from verify import diagnose
 
     outputs = Outputs(args.json, args.junit_xml, args.quiet)
+    check_writable(outputs)
     refuse_overwriting_input(outputs, args.input)
     text = read_text_input(args.input)
     host, results = diagnose.diagnose(text)

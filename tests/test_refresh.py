@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from werkzeug import Response
 
-from scripts import atomic, refresh_compat
+from scripts import refresh_compat
 from scripts.pypi import PyPIClient, PyPIError
+from verify import atomic
 
 DATA = Path(__file__).parent / "data" / "pypi"
 INDEX = json.loads((DATA / "torch.json").read_text())

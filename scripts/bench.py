@@ -140,8 +140,11 @@ def hand_matmul(
         b = torch.randn(n, n, generator=g).to(device=device, dtype=dtype)
         c = torch.empty(n, n, device=device, dtype=dtype)
         stmt = "torch.mm(a, b, out=c)" + _sync_stmt(device)
-        t = benchmark.Timer(stmt=stmt, globals={"torch": torch, "a": a, "b": b, "c": c},
-                            num_threads=torch.get_num_threads())
+        t = benchmark.Timer(
+            stmt=stmt,
+            globals={"torch": torch, "a": a, "b": b, "c": c},
+            num_threads=torch.get_num_threads(),
+        )
         t.timeit(3)  # warm-up
         m = t.blocked_autorange(min_run_time=min_run_time)
         per_size[n] = 2.0 * n**3 / m.median / 1e12
@@ -165,8 +168,11 @@ def hand_copy(
         src = torch.rand((mib << 20) // 4, device=device)
         dst = torch.empty_like(src)
         stmt = "dst.copy_(src)" + _sync_stmt(device)
-        t = benchmark.Timer(stmt=stmt, globals={"torch": torch, "src": src, "dst": dst},
-                            num_threads=torch.get_num_threads())
+        t = benchmark.Timer(
+            stmt=stmt,
+            globals={"torch": torch, "src": src, "dst": dst},
+            num_threads=torch.get_num_threads(),
+        )
         t.timeit(3)
         m = t.blocked_autorange(min_run_time=min_run_time)
         per_size[mib] = 2.0 * (mib << 20) / m.median / 1e9

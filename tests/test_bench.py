@@ -15,8 +15,9 @@ PY = sys.executable
 def test_interleave_times_whole_processes_in_alternating_rounds(tmp_path):
     log = tmp_path / "order.txt"
     fast = bench.Command("fast", (PY, "-c", f"open({str(log)!r}, 'a').write('f')"))
-    slow = bench.Command("slow", (PY, "-c", "import time; "
-                                  f"open({str(log)!r}, 'a').write('s'); time.sleep(0.3)"))
+    slow = bench.Command(
+        "slow", (PY, "-c", f"import time; open({str(log)!r}, 'a').write('s'); time.sleep(0.3)")
+    )
     fast_t, slow_t = bench.interleave([fast, slow], reps=3)
     assert log.read_text() == "fssffs"  # ABBAAB: neither always goes first
     assert len(fast_t.seconds) == len(slow_t.seconds) == 3
@@ -31,8 +32,16 @@ def test_a_crashing_command_is_an_error_not_a_timing():
 
 def test_commands_are_the_documented_ones():
     quick = bench.verify_command("python", "cuda", "quick")
-    assert quick.argv == ("python", "-m", "verify", "--level", "quick", "--device", "cuda",
-                          "--quiet")
+    assert quick.argv == (
+        "python",
+        "-m",
+        "verify",
+        "--level",
+        "quick",
+        "--device",
+        "cuda",
+        "--quiet",
+    )
     base = bench.baseline_command("python", "mps")
     assert base.argv[2] == "import torch; torch.ones(1, device='mps').sum().item()"
 
@@ -42,10 +51,12 @@ def test_probe_figures_come_from_the_perf_checks_of_a_report():
     from verify.checks import Context, perf
 
     outcome = perf.copy(Context(torch, "cpu"))
-    report = {"checks": [
-        {"id": "device.alloc", "data": {}},
-        Result.from_outcome("perf.copy", "copy", outcome, required=False).to_dict(),
-    ]}
+    report = {
+        "checks": [
+            {"id": "device.alloc", "data": {}},
+            Result.from_outcome("perf.copy", "copy", outcome, required=False).to_dict(),
+        ]
+    }
     figures = bench.probe_figures(report)
     assert list(figures) == ["copy"]
     assert figures["copy"] == outcome.data["results"][0]["figure"]["value"] > 0
@@ -62,16 +73,27 @@ def test_hand_written_measurements_pick_the_best_size():
 
 def _result() -> bench.BenchResult:
     return bench.BenchResult(
-        device="cuda", device_name="NVIDIA H100 80GB HBM3", torch_version="2.11.0+cu130",
-        python="3.12.3", platform="Linux", created="2026-11-25 10:00 UTC", reps=2,
-        quick=[bench.Timing("verify quick", "python -m verify --level quick", [3.0, 3.2]),
-               bench.Timing("bare torch", "python -c ...", [2.5, 2.5])],
-        tiers=[bench.Timing("verify standard", "python -m verify --level standard", [5.0]),
-               bench.Timing("verify full", "python -m verify --level full", [9.0])],
+        device="cuda",
+        device_name="NVIDIA H100 80GB HBM3",
+        torch_version="2.11.0+cu130",
+        python="3.12.3",
+        platform="Linux",
+        created="2026-11-25 10:00 UTC",
+        reps=2,
+        quick=[
+            bench.Timing("verify quick", "python -m verify --level quick", [3.0, 3.2]),
+            bench.Timing("bare torch", "python -c ...", [2.5, 2.5]),
+        ],
+        tiers=[
+            bench.Timing("verify standard", "python -m verify --level standard", [5.0]),
+            bench.Timing("verify full", "python -m verify --level full", [9.0]),
+        ],
         probe={"matmul float32": 48.0, "copy": 2800.0},
-        hand={"matmul float32": {"best": 50.0, "best_size": "n=8192", "per_size": {}},
-              "matmul bfloat16": {"best": 700.0, "best_size": "n=8192", "per_size": {}},
-              "copy": {"best": 3000.0, "best_size": "1024 MiB", "per_size": {}}},
+        hand={
+            "matmul float32": {"best": 50.0, "best_size": "n=8192", "per_size": {}},
+            "matmul bfloat16": {"best": 700.0, "best_size": "n=8192", "per_size": {}},
+            "copy": {"best": 3000.0, "best_size": "1024 MiB", "per_size": {}},
+        },
         hand_command="python -m scripts.bench --device cuda",
     )
 
@@ -97,4 +119,5 @@ def test_markdown_sections_are_replaced_per_device_and_others_kept(tmp_path):
     assert text.startswith("# Benchmarks")
     assert "second" in text and "first" not in text and "figures" in text
     assert text.count("<!-- bench:cpu -->") == 1 and text.index("bench:cpu") < text.index(
-        "bench:cuda")
+        "bench:cuda"
+    )

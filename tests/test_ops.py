@@ -47,12 +47,39 @@ def test_sweep_on_cpu_passes_quickly_and_covers_the_groups(cpu_sweep):
     names = [r.op for r in s.results]
     assert len(set(names)) == len(names) >= 60
     groups = {r.group for r in s.results}
-    assert groups >= {"elementwise", "reduction", "matmul", "conv/pool", "norm", "softmax",
-                      "indexing", "sort/topk/scan", "random", "interpolation", "embedding",
-                      "loss"}
-    for op in ("mm", "bmm", "einsum", "conv2d", "max_pool2d", "layer_norm", "softmax",
-               "log_softmax", "gather", "scatter", "sort", "topk", "cumsum", "randn",
-               "interpolate.bilinear", "embedding", "cross_entropy"):
+    assert groups >= {
+        "elementwise",
+        "reduction",
+        "matmul",
+        "conv/pool",
+        "norm",
+        "softmax",
+        "indexing",
+        "sort/topk/scan",
+        "random",
+        "interpolation",
+        "embedding",
+        "loss",
+    }
+    for op in (
+        "mm",
+        "bmm",
+        "einsum",
+        "conv2d",
+        "max_pool2d",
+        "layer_norm",
+        "softmax",
+        "log_softmax",
+        "gather",
+        "scatter",
+        "sort",
+        "topk",
+        "cumsum",
+        "randn",
+        "interpolate.bilinear",
+        "embedding",
+        "cross_entropy",
+    ):
         assert op in names
     assert seconds < 15
     assert outcome.data["counts"]["pass"] == len(s.results)
@@ -92,8 +119,10 @@ def _raise_not_implemented(t, x):
 
 def test_an_op_without_a_device_kernel_warns_with_the_fallback_remedy():
     ctx = Context(torch, "cpu")
-    cases = [_case("tanh", lambda t, x: t.tanh(x)),
-             _case("upsample_bicubic2d", _raise_not_implemented, ref=lambda t, x: x * 2)]
+    cases = [
+        _case("tanh", lambda t, x: t.tanh(x)),
+        _case("upsample_bicubic2d", _raise_not_implemented, ref=lambda t, x: x * 2),
+    ]
     outcome = ops.judge(ctx, ops.sweep(ctx, cases, []))
     assert outcome.status is Status.WARN
     assert "upsample_bicubic2d" in outcome.cause
@@ -112,8 +141,9 @@ def test_other_device_errors_fail_and_mps_refusals_are_unsupported():
     # Per-dtype refusals are torch's RuntimeErrors, recognised on MPS only.
     refusal = RuntimeError("MPS does not support cumsum op with int64 input")
     assert ops._unsupported(Context(torch, "mps"), refusal)
-    assert ops._unsupported(Context(torch, "mps"), TypeError(
-        "MPS BFloat16 is only supported on MacOS 14 or newer"))
+    assert ops._unsupported(
+        Context(torch, "mps"), TypeError("MPS BFloat16 is only supported on MacOS 14 or newer")
+    )
     assert not ops._unsupported(Context(torch, "cuda"), refusal)
 
 
@@ -132,8 +162,9 @@ def test_an_op_sent_to_the_cpu_by_the_mps_fallback_passes_and_is_listed():
         return x * 2
 
     ctx = Context(torch, "cpu")
-    outcome = ops.judge(ctx, ops.sweep(ctx, [_case("bicubic", with_fallback,
-                                                   ref=lambda t, x: x * 2)], []))
+    outcome = ops.judge(
+        ctx, ops.sweep(ctx, [_case("bicubic", with_fallback, ref=lambda t, x: x * 2)], [])
+    )
     assert outcome.status is Status.PASS and "MPS fallback" in outcome.detail
     assert outcome.data["ops"][0]["status"] == "fallback"
 
@@ -149,8 +180,11 @@ def test_random_ops_check_seeded_determinism_and_statistics():
     bad_seed = ops.RandomCase("rand.unseeded", unseeded_gen, lambda t, x: "")
     r = ops.run_random(ctx, bad_seed)
     assert r.status == "wrong" and "same seed" in r.message
-    wrong_stats = ops.RandomCase("randn", lambda t, d: t.randn(10_000, device=d) + 0.5,
-                                 next(c for c in ops._random_cases() if c.name == "randn").stats)
+    wrong_stats = ops.RandomCase(
+        "randn",
+        lambda t, d: t.randn(10_000, device=d) + 0.5,
+        next(c for c in ops._random_cases() if c.name == "randn").stats,
+    )
     r = ops.run_random(ctx, wrong_stats)
     assert r.status == "wrong" and "mean" in r.message
     for case in ops._random_cases():

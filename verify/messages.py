@@ -70,7 +70,7 @@ def worker_failed_to_start(error: str) -> tuple[str, Fix]:
     return (
         f"The process that runs the device checks could not start: {error}",
         Fix(
-            "Check that `python -c \"import torch\"` works in this environment; if it does not, "
+            'Check that `python -c "import torch"` works in this environment; if it does not, '
             "recreate the environment.",
             ("nox -s install",),
         ),
@@ -143,6 +143,7 @@ BF16_NEEDS_MACOS14_FIX = Fix(
     "float32 on MPS (e.g. load models with torch_dtype=torch.float16).",
 )
 
+
 def training_did_not_learn(device: str, first: float, last: float, steps: int) -> tuple[str, Fix]:
     return (
         f"Training a small model on '{device}' did not reduce the loss ({first} -> {last} over "
@@ -177,9 +178,7 @@ OPS_WRONG_CAUSE = (
     "{count} operation(s) gave results on {device} that differ from the CPU beyond the dtype's "
     "tolerance: {ops} (largest error {err:.3g} in {worst})."
 )
-OPS_ERROR_CAUSE = (
-    "{count} operation(s) that work on the CPU raised an error on {device}: {ops}."
-)
+OPS_ERROR_CAUSE = "{count} operation(s) that work on the CPU raised an error on {device}: {ops}."
 OPS_WRONG_FIX = Fix(
     "Update PyTorch and macOS (or the NVIDIA driver); if it persists, report it to PyTorch with "
     "this report's ops.sweep data. Until then run the listed operations on the CPU.",

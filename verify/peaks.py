@@ -85,8 +85,16 @@ class Peak:
         return asdict(self)
 
 
-def _apple(chip: str, cores: int, tflops: float, gbs: float, source: str, *,
-           derived: bool = False, tflops_source: str | None = None) -> Peak:
+def _apple(
+    chip: str,
+    cores: int,
+    tflops: float,
+    gbs: float,
+    source: str,
+    *,
+    derived: bool = False,
+    tflops_source: str | None = None,
+) -> Peak:
     src = source if tflops_source is None else f"{source} ; TFLOPS: {tflops_source}"
     return Peak(f"Apple {chip}", f"{cores}-core GPU", tflops, tflops, gbs, src, derived)
 
@@ -110,42 +118,71 @@ TABLE: tuple[tuple[re.Pattern[str], Peak], ...] = tuple(
         (r"\bM2 Pro\b", _apple("M2 Pro", 19, 6.8, 200, APPLE_M2_PRO_MAX)),
         (r"\bM2\b", _apple("M2", 10, 3.6, 100, APPLE_M2)),
         # Apple M3 family: bandwidth from Apple's newsroom; TFLOPS derived at 1.398 GHz.
-        (r"\bM3 Ultra\b", _apple("M3 Ultra", 80, 28.6, 819, APPLE_M3_ULTRA, derived=True,
-                                 tflops_source=DERIVED_APPLE)),
-        (r"\bM3 Max\b", _apple("M3 Max", 40, 14.3, 400, APPLE_M3, derived=True,
-                               tflops_source=DERIVED_APPLE)),
-        (r"\bM3 Pro\b", _apple("M3 Pro", 18, 6.4, 150, APPLE_M3, derived=True,
-                               tflops_source=DERIVED_APPLE)),
-        (r"\bM3\b", _apple("M3", 10, 3.6, 100, APPLE_M3, derived=True,
-                           tflops_source=DERIVED_APPLE)),
+        (
+            r"\bM3 Ultra\b",
+            _apple(
+                "M3 Ultra", 80, 28.6, 819, APPLE_M3_ULTRA, derived=True, tflops_source=DERIVED_APPLE
+            ),
+        ),
+        (
+            r"\bM3 Max\b",
+            _apple("M3 Max", 40, 14.3, 400, APPLE_M3, derived=True, tflops_source=DERIVED_APPLE),
+        ),
+        (
+            r"\bM3 Pro\b",
+            _apple("M3 Pro", 18, 6.4, 150, APPLE_M3, derived=True, tflops_source=DERIVED_APPLE),
+        ),
+        (
+            r"\bM3\b",
+            _apple("M3", 10, 3.6, 100, APPLE_M3, derived=True, tflops_source=DERIVED_APPLE),
+        ),
         # Apple M4 family: bandwidth from Apple's newsroom; TFLOPS derived (1.47 GHz for M4 and
         # M4 Pro, 1.678 GHz for M4 Max, per TechPowerUp / hmc-tech.com).
-        (r"\bM4 Max\b", _apple("M4 Max", 40, 17.2, 546, APPLE_M4_PRO_MAX, derived=True,
-                               tflops_source=DERIVED_APPLE)),
-        (r"\bM4 Pro\b", _apple("M4 Pro", 20, 7.5, 273, APPLE_M4_PRO_MAX, derived=True,
-                               tflops_source=DERIVED_APPLE)),
-        (r"\bM4\b", _apple("M4", 10, 3.8, 120, APPLE_M4, derived=True,
-                           tflops_source=DERIVED_APPLE)),
+        (
+            r"\bM4 Max\b",
+            _apple(
+                "M4 Max", 40, 17.2, 546, APPLE_M4_PRO_MAX, derived=True, tflops_source=DERIVED_APPLE
+            ),
+        ),
+        (
+            r"\bM4 Pro\b",
+            _apple(
+                "M4 Pro", 20, 7.5, 273, APPLE_M4_PRO_MAX, derived=True, tflops_source=DERIVED_APPLE
+            ),
+        ),
+        (
+            r"\bM4\b",
+            _apple("M4", 10, 3.8, 120, APPLE_M4, derived=True, tflops_source=DERIVED_APPLE),
+        ),
         # NVIDIA H200 (SXM and NVL): datasheet FP32 67 / 60 TFLOPS, BF16 1,979* / 1,671*
         # (* with sparsity: dense is half), 4.8 TB/s HBM3e.
-        (r"\bH200 NVL\b", Peak("NVIDIA H200 NVL", "PCIe, 141 GB HBM3e", 60.0, 835.5, 4800,
-                               NVIDIA_H200)),
+        (
+            r"\bH200 NVL\b",
+            Peak("NVIDIA H200 NVL", "PCIe, 141 GB HBM3e", 60.0, 835.5, 4800, NVIDIA_H200),
+        ),
         (r"\bH200\b", Peak("NVIDIA H200", "SXM, 141 GB HBM3e", 67.0, 989.5, 4800, NVIDIA_H200)),
         # NVIDIA H100: SXM FP32 67, BF16 1,979* (dense 989.5), 3.35 TB/s; PCIe FP32 51,
         # BF16 1,513* (dense 756.5), 2 TB/s; NVL FP32 60, BF16 1,671* (dense 835.5), 3.9 TB/s.
         # The SXM part reports itself as "NVIDIA H100 80GB HBM3".
-        (r"\bH100 NVL\b", Peak("NVIDIA H100 NVL", "PCIe, 94 GB HBM3", 60.0, 835.5, 3900,
-                               NVIDIA_H100)),
-        (r"\bH100 PCIe\b", Peak("NVIDIA H100 PCIe", "PCIe, 80 GB HBM2e", 51.0, 756.5, 2000,
-                                NVIDIA_H100)),
-        (r"\bH100\b", Peak("NVIDIA H100 SXM5", "SXM5, 80 GB HBM3", 67.0, 989.5, 3350,
-                           NVIDIA_H100)),
+        (
+            r"\bH100 NVL\b",
+            Peak("NVIDIA H100 NVL", "PCIe, 94 GB HBM3", 60.0, 835.5, 3900, NVIDIA_H100),
+        ),
+        (
+            r"\bH100 PCIe\b",
+            Peak("NVIDIA H100 PCIe", "PCIe, 80 GB HBM2e", 51.0, 756.5, 2000, NVIDIA_H100),
+        ),
+        (r"\bH100\b", Peak("NVIDIA H100 SXM5", "SXM5, 80 GB HBM3", 67.0, 989.5, 3350, NVIDIA_H100)),
         # NVIDIA A100: FP32 19.5, BF16 312 dense (624*); bandwidth 1,555 GB/s (40 GB HBM2),
         # 1,935 GB/s (80 GB PCIe), 2,039 GB/s (80 GB SXM).
-        (r"\bA100\b.*80\s*GB.*PCIe", Peak("NVIDIA A100 80GB PCIe", "PCIe, 80 GB HBM2e", 19.5,
-                                          312.0, 1935, NVIDIA_A100)),
-        (r"\bA100\b.*80\s*GB", Peak("NVIDIA A100 80GB SXM", "SXM4, 80 GB HBM2e", 19.5, 312.0,
-                                    2039, NVIDIA_A100)),
+        (
+            r"\bA100\b.*80\s*GB.*PCIe",
+            Peak("NVIDIA A100 80GB PCIe", "PCIe, 80 GB HBM2e", 19.5, 312.0, 1935, NVIDIA_A100),
+        ),
+        (
+            r"\bA100\b.*80\s*GB",
+            Peak("NVIDIA A100 80GB SXM", "SXM4, 80 GB HBM2e", 19.5, 312.0, 2039, NVIDIA_A100),
+        ),
         (r"\bA100\b", Peak("NVIDIA A100 40GB", "40 GB HBM2", 19.5, 312.0, 1555, NVIDIA_A100)),
     )
 )

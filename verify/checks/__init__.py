@@ -99,9 +99,7 @@ def check(
     """Register a device check in REGISTRY."""
 
     def register(func: CheckFunc) -> CheckFunc:
-        REGISTRY.add(
-            Check(id, title, tier, func, required, timeout_s, order=len(REGISTRY.checks))
-        )
+        REGISTRY.add(Check(id, title, tier, func, required, timeout_s, order=len(REGISTRY.checks)))
         return func
 
     return register

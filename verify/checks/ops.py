@@ -110,35 +110,45 @@ class Sweep:
 def _randn(*shape: int, dtype: str = "float32") -> Callable[[Any, Any], Tensors]:
     def make(torch: Any, gen: Any) -> Tensors:
         return (torch.randn(*shape, generator=gen).to(getattr(torch, dtype)),)
+
     return make
 
 
 def _two(*shape: int, dtype: str = "float32") -> Callable[[Any, Any], Tensors]:
     def make(torch: Any, gen: Any) -> Tensors:
         dt = getattr(torch, dtype)
-        return (torch.randn(*shape, generator=gen).to(dt),
-                torch.randn(*shape, generator=gen).to(dt))
+        return (
+            torch.randn(*shape, generator=gen).to(dt),
+            torch.randn(*shape, generator=gen).to(dt),
+        )
+
     return make
 
 
 def _pos(*shape: int) -> Callable[[Any, Any], Tensors]:
     def make(torch: Any, gen: Any) -> Tensors:
         return (torch.rand(*shape, generator=gen) + 0.1,)
+
     return make
 
 
 def _ints(*shape: int, high: int = 100, dtype: str = "int64") -> Callable[[Any, Any], Tensors]:
     def make(torch: Any, gen: Any) -> Tensors:
         dt = getattr(torch, dtype)
-        return (torch.randint(-high, high, shape, generator=gen).to(dt),
-                torch.randint(1, high, shape, generator=gen).to(dt))
+        return (
+            torch.randint(-high, high, shape, generator=gen).to(dt),
+            torch.randint(1, high, shape, generator=gen).to(dt),
+        )
+
     return make
 
 
 def _distinct(n: int) -> Callable[[Any, Any], Tensors]:
     """Values without ties (sort/topk/argmax give one right answer)."""
+
     def make(torch: Any, gen: Any) -> Tensors:
         return (torch.randperm(n * 16, generator=gen).float().reshape(16, n) / 7.0,)
+
     return make
 
 
@@ -149,21 +159,27 @@ def _img(n: int = 2, c: int = 3, h: int = 16, w: int = 16) -> Callable[[Any, Any
 def _conv2d(dtype: str = "float32") -> Callable[[Any, Any], Tensors]:
     def make(torch: Any, gen: Any) -> Tensors:
         dt = getattr(torch, dtype)
-        return (torch.randn(2, 4, 12, 12, generator=gen).to(dt),
-                torch.randn(6, 4, 3, 3, generator=gen).to(dt) * 0.2,
-                torch.randn(6, generator=gen).to(dt))
+        return (
+            torch.randn(2, 4, 12, 12, generator=gen).to(dt),
+            torch.randn(6, 4, 3, 3, generator=gen).to(dt) * 0.2,
+            torch.randn(6, generator=gen).to(dt),
+        )
+
     return make
 
 
 def _logits_target(n: int = 16, c: int = 10) -> Callable[[Any, Any], Tensors]:
     def make(torch: Any, gen: Any) -> Tensors:
         return torch.randn(n, c, generator=gen), torch.randint(0, c, (n,), generator=gen)
+
     return make
 
 
 def _probs_target(torch: Any, gen: Any) -> Tensors:
-    return (torch.rand(8, 5, generator=gen).clamp(0.05, 0.95),
-            torch.randint(0, 2, (8, 5), generator=gen).float())
+    return (
+        torch.rand(8, 5, generator=gen).clamp(0.05, 0.95),
+        torch.randint(0, 2, (8, 5), generator=gen).float(),
+    )
 
 
 def _index_inputs(torch: Any, gen: Any) -> Tensors:
@@ -204,8 +220,13 @@ def _nnf(torch: Any) -> Any:
 def _cases() -> list[OpCase]:
     c: list[OpCase] = []
 
-    def add(name: str, group: str, make: Callable[[Any, Any], Tensors], fn: Callable[..., Any],
-            **kw: Any) -> None:
+    def add(
+        name: str,
+        group: str,
+        make: Callable[[Any, Any], Tensors],
+        fn: Callable[..., Any],
+        **kw: Any,
+    ) -> None:
         c.append(OpCase(name, group, make, fn, **kw))
 
     ew, x = "elementwise", _randn(64, 33)
@@ -239,10 +260,16 @@ def _cases() -> list[OpCase]:
     add("leaky_relu", ew, x, lambda t, a: _nnf(t).leaky_relu(a, 0.1))
     add("bitwise_and.int32", ew, _ints(64, 33, dtype="int32"), lambda t, a, b: a & b)
     add("remainder.int64", ew, _ints(64, 33), lambda t, a, b: t.remainder(a, b))
-    add("mul.float16", ew, _two(64, 33, dtype="float16"), lambda t, a, b: a * b,
-        ref_dtype="float32")
-    add("add.bfloat16", ew, _two(64, 33, dtype="bfloat16"), lambda t, a, b: a + b,
-        ref_dtype="float32")
+    add(
+        "mul.float16", ew, _two(64, 33, dtype="float16"), lambda t, a, b: a * b, ref_dtype="float32"
+    )
+    add(
+        "add.bfloat16",
+        ew,
+        _two(64, 33, dtype="bfloat16"),
+        lambda t, a, b: a + b,
+        ref_dtype="float32",
+    )
 
     rd, r = "reduction", _randn(32, 50)
     add("sum", rd, r, lambda t, a: a.sum(dim=1))
@@ -257,83 +284,190 @@ def _cases() -> list[OpCase]:
     add("amax", rd, r, lambda t, a: t.amax(a, dim=(0, 1)))
     add("any", rd, r, lambda t, a: (a > 2.0).any(dim=1))
     add("sum.int64", rd, _ints(32, 50), lambda t, a, b: a.sum(dim=0))
-    add("sum.float16", rd, _randn(8, 40, dtype="float16"), lambda t, a: a.sum(dim=1),
-        ref_dtype="float32", rtol=2e-3, atol=1e-3)  # 40 terms: a few ulp of accumulation order
+    add(
+        "sum.float16",
+        rd,
+        _randn(8, 40, dtype="float16"),
+        lambda t, a: a.sum(dim=1),
+        ref_dtype="float32",
+        rtol=2e-3,
+        atol=1e-3,
+    )  # 40 terms: a few ulp of accumulation order
 
     mm = "matmul"
-    add("mm", mm, lambda t, g: (t.randn(33, 17, generator=g), t.randn(17, 29, generator=g)),
-        lambda t, a, b: a @ b)
-    add("bmm", mm, lambda t, g: (t.randn(4, 9, 17, generator=g), t.randn(4, 17, 11, generator=g)),
-        lambda t, a, b: t.bmm(a, b))
-    add("matmul.broadcast", mm,
+    add(
+        "mm",
+        mm,
+        lambda t, g: (t.randn(33, 17, generator=g), t.randn(17, 29, generator=g)),
+        lambda t, a, b: a @ b,
+    )
+    add(
+        "bmm",
+        mm,
+        lambda t, g: (t.randn(4, 9, 17, generator=g), t.randn(4, 17, 11, generator=g)),
+        lambda t, a, b: t.bmm(a, b),
+    )
+    add(
+        "matmul.broadcast",
+        mm,
         lambda t, g: (t.randn(3, 1, 5, 8, generator=g), t.randn(4, 8, 6, generator=g)),
-        lambda t, a, b: t.matmul(a, b))
-    add("einsum", mm, lambda t, g: (t.randn(3, 5, 7, generator=g), t.randn(7, 5, 4, generator=g)),
-        lambda t, a, b: t.einsum("bij,jik->bk", a, b))
-    add("addmm", mm, lambda t, g: (t.randn(6, 4, generator=g), t.randn(6, 9, generator=g),
-                                   t.randn(9, 4, generator=g)),
-        lambda t, c, a, b: t.addmm(c, a, b, beta=0.5, alpha=2.0))
-    add("linear", mm, lambda t, g: (t.randn(5, 12, generator=g), t.randn(7, 12, generator=g),
-                                    t.randn(7, generator=g)),
-        lambda t, x, w, b: _nnf(t).linear(x, w, b))
-    add("outer", mm, lambda t, g: (t.randn(9, generator=g), t.randn(13, generator=g)),
-        lambda t, a, b: t.outer(a, b))
+        lambda t, a, b: t.matmul(a, b),
+    )
+    add(
+        "einsum",
+        mm,
+        lambda t, g: (t.randn(3, 5, 7, generator=g), t.randn(7, 5, 4, generator=g)),
+        lambda t, a, b: t.einsum("bij,jik->bk", a, b),
+    )
+    add(
+        "addmm",
+        mm,
+        lambda t, g: (
+            t.randn(6, 4, generator=g),
+            t.randn(6, 9, generator=g),
+            t.randn(9, 4, generator=g),
+        ),
+        lambda t, c, a, b: t.addmm(c, a, b, beta=0.5, alpha=2.0),
+    )
+    add(
+        "linear",
+        mm,
+        lambda t, g: (
+            t.randn(5, 12, generator=g),
+            t.randn(7, 12, generator=g),
+            t.randn(7, generator=g),
+        ),
+        lambda t, x, w, b: _nnf(t).linear(x, w, b),
+    )
+    add(
+        "outer",
+        mm,
+        lambda t, g: (t.randn(9, generator=g), t.randn(13, generator=g)),
+        lambda t, a, b: t.outer(a, b),
+    )
     # Half matmul: K=16 keeps accumulation error within 2 ulp of the rounded fp32 result.
-    add("mm.float16", mm, _two(16, 16, dtype="float16"), lambda t, a, b: a @ b,
-        ref_dtype="float32", rtol=2e-3, atol=1e-3)
-    add("mm.bfloat16", mm, _two(16, 16, dtype="bfloat16"), lambda t, a, b: a @ b,
-        ref_dtype="float32")
+    add(
+        "mm.float16",
+        mm,
+        _two(16, 16, dtype="float16"),
+        lambda t, a, b: a @ b,
+        ref_dtype="float32",
+        rtol=2e-3,
+        atol=1e-3,
+    )
+    add(
+        "mm.bfloat16",
+        mm,
+        _two(16, 16, dtype="bfloat16"),
+        lambda t, a, b: a @ b,
+        ref_dtype="float32",
+    )
 
     cv = "conv/pool"
-    add("conv1d", cv, lambda t, g: (t.randn(2, 3, 20, generator=g), t.randn(5, 3, 4, generator=g)),
-        lambda t, x, w: _nnf(t).conv1d(x, w, padding=1))
+    add(
+        "conv1d",
+        cv,
+        lambda t, g: (t.randn(2, 3, 20, generator=g), t.randn(5, 3, 4, generator=g)),
+        lambda t, x, w: _nnf(t).conv1d(x, w, padding=1),
+    )
     add("conv2d", cv, _conv2d(), lambda t, x, w, b: _nnf(t).conv2d(x, w, b, padding=1))
-    add("conv2d.stride_dilation", cv, _conv2d(),
-        lambda t, x, w, b: _nnf(t).conv2d(x, w, b, stride=2, dilation=2))
-    add("conv2d.groups", cv,
+    add(
+        "conv2d.stride_dilation",
+        cv,
+        _conv2d(),
+        lambda t, x, w, b: _nnf(t).conv2d(x, w, b, stride=2, dilation=2),
+    )
+    add(
+        "conv2d.groups",
+        cv,
         lambda t, g: (t.randn(2, 4, 10, 10, generator=g), t.randn(4, 2, 3, 3, generator=g)),
-        lambda t, x, w: _nnf(t).conv2d(x, w, groups=2))
-    add("conv2d.float16", cv, _conv2d("float16"),
+        lambda t, x, w: _nnf(t).conv2d(x, w, groups=2),
+    )
+    add(
+        "conv2d.float16",
+        cv,
+        _conv2d("float16"),
         lambda t, x, w, b: _nnf(t).conv2d(x, w, b, padding=1),
-        ref_dtype="float32", rtol=2e-3, atol=2e-3)  # 36-term sums in half
-    add("conv_transpose2d", cv,
+        ref_dtype="float32",
+        rtol=2e-3,
+        atol=2e-3,
+    )  # 36-term sums in half
+    add(
+        "conv_transpose2d",
+        cv,
         lambda t, g: (t.randn(2, 4, 7, 7, generator=g), t.randn(4, 3, 3, 3, generator=g)),
-        lambda t, x, w: _nnf(t).conv_transpose2d(x, w, stride=2))
-    add("conv3d", cv,
+        lambda t, x, w: _nnf(t).conv_transpose2d(x, w, stride=2),
+    )
+    add(
+        "conv3d",
+        cv,
         lambda t, g: (t.randn(1, 2, 6, 6, 6, generator=g), t.randn(3, 2, 3, 3, 3, generator=g)),
-        lambda t, x, w: _nnf(t).conv3d(x, w))
+        lambda t, x, w: _nnf(t).conv3d(x, w),
+    )
     add("max_pool2d", cv, _img(), lambda t, x: _nnf(t).max_pool2d(x, 2))
-    add("max_pool2d.indices", cv, _img(),
-        lambda t, x: _nnf(t).max_pool2d(x, 3, stride=2, return_indices=True))
+    add(
+        "max_pool2d.indices",
+        cv,
+        _img(),
+        lambda t, x: _nnf(t).max_pool2d(x, 3, stride=2, return_indices=True),
+    )
     add("avg_pool2d", cv, _img(), lambda t, x: _nnf(t).avg_pool2d(x, 3, stride=2, padding=1))
     add("adaptive_avg_pool2d", cv, _img(), lambda t, x: _nnf(t).adaptive_avg_pool2d(x, (5, 3)))
     add("max_pool1d", cv, _randn(2, 3, 17), lambda t, x: _nnf(t).max_pool1d(x, 3))
 
     nm = "norm"
-    add("layer_norm", nm, _randn(4, 6, 32),
-        lambda t, x: _nnf(t).layer_norm(x, (32,), t.linspace(0.5, 1.5, 32).to(x.device),
-                                        t.linspace(-1, 1, 32).to(x.device)))
+    add(
+        "layer_norm",
+        nm,
+        _randn(4, 6, 32),
+        lambda t, x: _nnf(t).layer_norm(
+            x, (32,), t.linspace(0.5, 1.5, 32).to(x.device), t.linspace(-1, 1, 32).to(x.device)
+        ),
+    )
     add("batch_norm.train", nm, _img(4, 3, 8, 8), _bn_train)
-    add("batch_norm.eval", nm, _img(4, 3, 8, 8),
-        lambda t, x: _nnf(t).batch_norm(x, t.tensor([0.1, -0.2, 0.3], device=x.device),
-                                        t.tensor([1.5, 0.5, 2.0], device=x.device)))
+    add(
+        "batch_norm.eval",
+        nm,
+        _img(4, 3, 8, 8),
+        lambda t, x: _nnf(t).batch_norm(
+            x,
+            t.tensor([0.1, -0.2, 0.3], device=x.device),
+            t.tensor([1.5, 0.5, 2.0], device=x.device),
+        ),
+    )
     add("group_norm", nm, _img(2, 6, 5, 5), lambda t, x: _nnf(t).group_norm(x, 3))
     add("instance_norm", nm, _img(2, 3, 6, 6), lambda t, x: _nnf(t).instance_norm(x))
     add("rms_norm", nm, _randn(4, 16), lambda t, x: _nnf(t).rms_norm(x, (16,)))
     add("normalize", nm, _randn(8, 16), lambda t, x: _nnf(t).normalize(x, dim=1))
-    add("layer_norm.float16", nm, _randn(4, 32, dtype="float16"),
-        lambda t, x: _nnf(t).layer_norm(x, (32,)), ref_dtype="float32", rtol=2e-3, atol=2e-3)
+    add(
+        "layer_norm.float16",
+        nm,
+        _randn(4, 32, dtype="float16"),
+        lambda t, x: _nnf(t).layer_norm(x, (32,)),
+        ref_dtype="float32",
+        rtol=2e-3,
+        atol=2e-3,
+    )
 
     sm = "softmax"
     add("softmax", sm, _randn(8, 40), lambda t, x: x.softmax(dim=-1))
     add("log_softmax", sm, _randn(8, 40), lambda t, x: x.log_softmax(dim=-1))
     add("softmax.dim0", sm, _randn(30, 7), lambda t, x: x.softmax(dim=0))
-    add("softmax.float16", sm, _randn(8, 40, dtype="float16"), lambda t, x: x.softmax(dim=-1),
-        ref_dtype="float32")
-    add("scaled_dot_product_attention", sm,
+    add(
+        "softmax.float16",
+        sm,
+        _randn(8, 40, dtype="float16"),
+        lambda t, x: x.softmax(dim=-1),
+        ref_dtype="float32",
+    )
+    add(
+        "scaled_dot_product_attention",
+        sm,
         lambda t, g: tuple(t.randn(2, 3, 10, 8, generator=g) for _ in range(3)),
         lambda t, q, k, v: _nnf(t).scaled_dot_product_attention(q, k, v, is_causal=True),
-        rtol=1e-5, atol=1e-5)  # fused kernels reorder the softmax sums
+        rtol=1e-5,
+        atol=1e-5,
+    )  # fused kernels reorder the softmax sums
 
     ix = "indexing"
     add("index_select", ix, _index_inputs, lambda t, x, i: x.index_select(0, i))
@@ -341,10 +475,18 @@ def _cases() -> list[OpCase]:
     add("gather", ix, _gather_inputs, lambda t, x, i: x.gather(1, i))
     add("scatter", ix, _scatter_inputs, lambda t, z, i, s: z.scatter(1, i, s))
     add("scatter_add", ix, _scatter_inputs, lambda t, z, i, s: z.scatter_add(1, i % 3, s))
-    add("index_add", ix, _index_inputs,
-        lambda t, x, i: t.zeros(10, 8, device=x.device).index_add(0, i, x[:6]))
-    add("index_put", ix, _index_inputs,
-        lambda t, x, i: x.index_put((i[:3],), t.ones(3, 8, device=x.device) * 7))
+    add(
+        "index_add",
+        ix,
+        _index_inputs,
+        lambda t, x, i: t.zeros(10, 8, device=x.device).index_add(0, i, x[:6]),
+    )
+    add(
+        "index_put",
+        ix,
+        _index_inputs,
+        lambda t, x, i: x.index_put((i[:3],), t.ones(3, 8, device=x.device) * 7),
+    )
     add("masked_fill", ix, _randn(9, 9), lambda t, x: x.masked_fill(x > 0.3, -1.0))
     add("masked_select", ix, _randn(9, 9), lambda t, x: x.masked_select(x > 0.3))
     add("nonzero", ix, _randn(9, 9), lambda t, x: (x > 0.5).nonzero())
@@ -361,8 +503,12 @@ def _cases() -> list[OpCase]:
     add("argsort", so, _distinct(24), lambda t, x: x.argsort(dim=0))
     add("topk", so, _distinct(24), lambda t, x: x.topk(5, dim=1))
     add("kthvalue", so, _distinct(24), lambda t, x: x.kthvalue(3, dim=1))
-    add("searchsorted", so, _randn(30),
-        lambda t, x: t.searchsorted(t.linspace(-2, 2, 9).to(x.device), x))
+    add(
+        "searchsorted",
+        so,
+        _randn(30),
+        lambda t, x: t.searchsorted(t.linspace(-2, 2, 9).to(x.device), x),
+    )
     add("unique", so, _ints(40, high=6), lambda t, a, b: t.unique(a, return_counts=True))
     add("cumsum", so, _randn(8, 30), lambda t, x: x.cumsum(dim=1), rtol=1e-5, atol=1e-5)
     add("cumsum.int64", so, _ints(8, 30), lambda t, a, b: a.cumsum(dim=1))
@@ -370,21 +516,41 @@ def _cases() -> list[OpCase]:
 
     ip = "interpolation"
     add("interpolate.nearest", ip, _img(), lambda t, x: _nnf(t).interpolate(x, scale_factor=2))
-    add("interpolate.bilinear", ip, _img(),
-        lambda t, x: _nnf(t).interpolate(x, size=(23, 9), mode="bilinear", align_corners=False))
-    add("interpolate.bilinear_ac", ip, _img(),
-        lambda t, x: _nnf(t).interpolate(x, size=(23, 9), mode="bilinear", align_corners=True))
-    add("interpolate.bicubic", ip, _img(),
+    add(
+        "interpolate.bilinear",
+        ip,
+        _img(),
+        lambda t, x: _nnf(t).interpolate(x, size=(23, 9), mode="bilinear", align_corners=False),
+    )
+    add(
+        "interpolate.bilinear_ac",
+        ip,
+        _img(),
+        lambda t, x: _nnf(t).interpolate(x, size=(23, 9), mode="bilinear", align_corners=True),
+    )
+    add(
+        "interpolate.bicubic",
+        ip,
+        _img(),
         lambda t, x: _nnf(t).interpolate(x, scale_factor=1.5, mode="bicubic"),
-        rtol=1e-5, atol=1e-5)
-    add("grid_sample", ip, _grid_inputs,
-        lambda t, x, g: _nnf(t).grid_sample(x, g, align_corners=False), rtol=1e-5, atol=1e-5)
+        rtol=1e-5,
+        atol=1e-5,
+    )
+    add(
+        "grid_sample",
+        ip,
+        _grid_inputs,
+        lambda t, x, g: _nnf(t).grid_sample(x, g, align_corners=False),
+        rtol=1e-5,
+        atol=1e-5,
+    )
     add("pixel_shuffle", ip, _randn(1, 8, 3, 3), lambda t, x: _nnf(t).pixel_shuffle(x, 2))
 
     em = "embedding"
     add("embedding", em, _embed_inputs, lambda t, w, i: _nnf(t).embedding(i, w))
-    add("embedding_bag", em, _embed_inputs,
-        lambda t, w, i: _nnf(t).embedding_bag(i, w, mode="mean"))
+    add(
+        "embedding_bag", em, _embed_inputs, lambda t, w, i: _nnf(t).embedding_bag(i, w, mode="mean")
+    )
     add("one_hot", em, _embed_inputs, lambda t, w, i: _nnf(t).one_hot(i, 20))
 
     lo = "loss"
@@ -393,20 +559,46 @@ def _cases() -> list[OpCase]:
     add("smooth_l1_loss", lo, _two(8, 5), lambda t, a, b: _nnf(t).smooth_l1_loss(a, b))
     add("huber_loss", lo, _two(8, 5), lambda t, a, b: _nnf(t).huber_loss(a, b, delta=0.5))
     add("cross_entropy", lo, _logits_target(), lambda t, x, y: _nnf(t).cross_entropy(x, y))
-    add("cross_entropy.smoothing", lo, _logits_target(),
-        lambda t, x, y: _nnf(t).cross_entropy(x, y, label_smoothing=0.1))
-    add("nll_loss", lo, _logits_target(),
-        lambda t, x, y: _nnf(t).nll_loss(x.log_softmax(1), y, reduction="none"))
-    add("binary_cross_entropy", lo, _probs_target,
-        lambda t, p, y: _nnf(t).binary_cross_entropy(p, y))
-    add("bce_with_logits", lo, _two(8, 5),
-        lambda t, a, b: _nnf(t).binary_cross_entropy_with_logits(a, b.sigmoid()))
-    add("kl_div", lo, _two(8, 5),
-        lambda t, a, b: _nnf(t).kl_div(a.log_softmax(1), b.softmax(1), reduction="batchmean"))
-    add("ctc_loss", lo, _ctc_inputs,
-        lambda t, lp, y: _nnf(t).ctc_loss(lp, y, t.full((2,), 12, dtype=t.long),
-                                           t.tensor([5, 3], dtype=t.long)),
-        rtol=1e-5, atol=1e-5)
+    add(
+        "cross_entropy.smoothing",
+        lo,
+        _logits_target(),
+        lambda t, x, y: _nnf(t).cross_entropy(x, y, label_smoothing=0.1),
+    )
+    add(
+        "nll_loss",
+        lo,
+        _logits_target(),
+        lambda t, x, y: _nnf(t).nll_loss(x.log_softmax(1), y, reduction="none"),
+    )
+    add(
+        "binary_cross_entropy",
+        lo,
+        _probs_target,
+        lambda t, p, y: _nnf(t).binary_cross_entropy(p, y),
+    )
+    add(
+        "bce_with_logits",
+        lo,
+        _two(8, 5),
+        lambda t, a, b: _nnf(t).binary_cross_entropy_with_logits(a, b.sigmoid()),
+    )
+    add(
+        "kl_div",
+        lo,
+        _two(8, 5),
+        lambda t, a, b: _nnf(t).kl_div(a.log_softmax(1), b.softmax(1), reduction="batchmean"),
+    )
+    add(
+        "ctc_loss",
+        lo,
+        _ctc_inputs,
+        lambda t, lp, y: _nnf(t).ctc_loss(
+            lp, y, t.full((2,), 12, dtype=t.long), t.tensor([5, 3], dtype=t.long)
+        ),
+        rtol=1e-5,
+        atol=1e-5,
+    )
     return c
 
 
@@ -426,32 +618,69 @@ def _within(name: str, got: float, want: float, tol: float) -> str:
 def _random_cases() -> list[RandomCase]:
     n = 200_000  # sampling error of a mean ~ 1/sqrt(n) = 0.002 sd: tolerances are > 5 sigma
     return [
-        RandomCase("rand", lambda t, d: t.rand(n, device=d),
-                   lambda t, x: _within("mean", x.mean().item(), 0.5, 0.01)
-                   or _within("min>=0", float(x.min().item() >= 0), 1.0, 0)
-                   or _within("max<1", float(x.max().item() < 1), 1.0, 0)),
-        RandomCase("randn", lambda t, d: t.randn(n, device=d),
-                   lambda t, x: _within("mean", x.mean().item(), 0.0, 0.02)
-                   or _within("std", x.std().item(), 1.0, 0.02)),
-        RandomCase("randint", lambda t, d: t.randint(3, 9, (n,), device=d),
-                   lambda t, x: _within("min", x.min().item(), 3, 0)
-                   or _within("max", x.max().item(), 8, 0)
-                   or _within("mean", x.float().mean().item(), 5.5, 0.03)),
-        RandomCase("normal_", lambda t, d: t.empty(n, device=d).normal_(2.0, 0.5),
-                   lambda t, x: _within("mean", x.mean().item(), 2.0, 0.01)
-                   or _within("std", x.std().item(), 0.5, 0.01)),
-        RandomCase("bernoulli", lambda t, d: t.bernoulli(t.full((n,), 0.3, device=d)),
-                   lambda t, x: _within("mean", x.mean().item(), 0.3, 0.01)),
-        RandomCase("dropout", lambda t, d: t.nn.functional.dropout(t.ones(n, device=d), 0.25),
-                   lambda t, x: _within("kept", (x != 0).float().mean().item(), 0.75, 0.01)
-                   or _within("scale", x.max().item(), 1 / 0.75, 1e-5)),
-        RandomCase("multinomial",
-                   lambda t, d: t.multinomial(t.tensor([0.1, 0.2, 0.7], device=d), 20_000,
-                                              replacement=True),
-                   lambda t, x: _within("p(2)", (x == 2).float().mean().item(), 0.7, 0.02)),
-        RandomCase("randperm", lambda t, d: t.randperm(5000, device=d),
-                   lambda t, x: "" if t.equal(x.sort().values.cpu(), t.arange(5000))
-                   else "not a permutation of 0..4999"),
+        RandomCase(
+            "rand",
+            lambda t, d: t.rand(n, device=d),
+            lambda t, x: (
+                _within("mean", x.mean().item(), 0.5, 0.01)
+                or _within("min>=0", float(x.min().item() >= 0), 1.0, 0)
+                or _within("max<1", float(x.max().item() < 1), 1.0, 0)
+            ),
+        ),
+        RandomCase(
+            "randn",
+            lambda t, d: t.randn(n, device=d),
+            lambda t, x: (
+                _within("mean", x.mean().item(), 0.0, 0.02)
+                or _within("std", x.std().item(), 1.0, 0.02)
+            ),
+        ),
+        RandomCase(
+            "randint",
+            lambda t, d: t.randint(3, 9, (n,), device=d),
+            lambda t, x: (
+                _within("min", x.min().item(), 3, 0)
+                or _within("max", x.max().item(), 8, 0)
+                or _within("mean", x.float().mean().item(), 5.5, 0.03)
+            ),
+        ),
+        RandomCase(
+            "normal_",
+            lambda t, d: t.empty(n, device=d).normal_(2.0, 0.5),
+            lambda t, x: (
+                _within("mean", x.mean().item(), 2.0, 0.01)
+                or _within("std", x.std().item(), 0.5, 0.01)
+            ),
+        ),
+        RandomCase(
+            "bernoulli",
+            lambda t, d: t.bernoulli(t.full((n,), 0.3, device=d)),
+            lambda t, x: _within("mean", x.mean().item(), 0.3, 0.01),
+        ),
+        RandomCase(
+            "dropout",
+            lambda t, d: t.nn.functional.dropout(t.ones(n, device=d), 0.25),
+            lambda t, x: (
+                _within("kept", (x != 0).float().mean().item(), 0.75, 0.01)
+                or _within("scale", x.max().item(), 1 / 0.75, 1e-5)
+            ),
+        ),
+        RandomCase(
+            "multinomial",
+            lambda t, d: t.multinomial(
+                t.tensor([0.1, 0.2, 0.7], device=d), 20_000, replacement=True
+            ),
+            lambda t, x: _within("p(2)", (x == 2).float().mean().item(), 0.7, 0.02),
+        ),
+        RandomCase(
+            "randperm",
+            lambda t, d: t.randperm(5000, device=d),
+            lambda t, x: (
+                ""
+                if t.equal(x.sort().values.cpu(), t.arange(5000))
+                else "not a permutation of 0..4999"
+            ),
+        ),
     ]
 
 
@@ -487,8 +716,11 @@ def _max_err(torch: Any, got: Any, want: Any) -> float:
 
 def _to(torch: Any, out: Any, device: str, dtype: Any = None) -> Any:
     if isinstance(out, (tuple, list)):
-        return type(out)(_to(torch, o, device, dtype) for o in out) if isinstance(out, list) \
+        return (
+            type(out)(_to(torch, o, device, dtype) for o in out)
+            if isinstance(out, list)
             else tuple(_to(torch, o, device, dtype) for o in out)
+        )
     if not hasattr(out, "to"):
         return out
     if dtype is not None and out.is_floating_point():
@@ -555,19 +787,28 @@ def run_random(ctx: Context, case: RandomCase, seed: int = 1234) -> OpResult:
         status = "unsupported" if _unsupported(ctx, exc) else "error"
         return OpResult(case.name, case.group, status, message=f"{type(exc).__name__}: {exc}")
     if not torch.equal(draws[0], draws[1]):
-        return OpResult(case.name, case.group, "wrong",
-                        message="the same seed gave different numbers on this device")
+        return OpResult(
+            case.name,
+            case.group,
+            "wrong",
+            message="the same seed gave different numbers on this device",
+        )
     if case.name != "randperm" and torch.equal(draws[0], other):
-        return OpResult(case.name, case.group, "wrong",
-                        message="the generator repeated itself without a new seed")
+        return OpResult(
+            case.name,
+            case.group,
+            "wrong",
+            message="the generator repeated itself without a new seed",
+        )
     problem = case.stats(torch, draws[0])
     if problem:
         return OpResult(case.name, case.group, "wrong", message=f"statistics off: {problem}")
     return OpResult(case.name, case.group, "pass")
 
 
-def sweep(ctx: Context, cases: list[OpCase] | None = None,
-          random_cases: list[RandomCase] | None = None) -> Sweep:
+def sweep(
+    ctx: Context, cases: list[OpCase] | None = None, random_cases: list[RandomCase] | None = None
+) -> Sweep:
     """Run every case on ctx.device; one OpResult per op, never raising for an op's failure."""
     result = Sweep()
     with _exact_fp32(ctx):
@@ -580,29 +821,45 @@ def sweep(ctx: Context, cases: list[OpCase] | None = None,
 
 def judge(ctx: Context, s: Sweep) -> Outcome:
     """fail (wrong results or errors) > warn (unsupported ops) > pass, with per-op data."""
-    data = {"ops": [r.to_dict() for r in s.results],
-            "counts": {st: len(s.by_status(st)) for st in
-                       ("pass", "fallback", "unsupported", "wrong", "error", "skip")}}
+    data = {
+        "ops": [r.to_dict() for r in s.results],
+        "counts": {
+            st: len(s.by_status(st))
+            for st in ("pass", "fallback", "unsupported", "wrong", "error", "skip")
+        },
+    }
     wrong, errors, unsup = s.by_status("wrong"), s.by_status("error"), s.by_status("unsupported")
     dev = ctx.device
     if wrong or errors:
         causes = []
         if wrong:
             worst = max(wrong, key=lambda r: r.max_abs_err if r.max_abs_err is not None else -1)
-            causes.append(messages.OPS_WRONG_CAUSE.format(
-                count=len(wrong), device=dev, ops=", ".join(r.op for r in wrong),
-                err=worst.max_abs_err if worst.max_abs_err is not None else float("nan"),
-                worst=worst.op))
+            causes.append(
+                messages.OPS_WRONG_CAUSE.format(
+                    count=len(wrong),
+                    device=dev,
+                    ops=", ".join(r.op for r in wrong),
+                    err=worst.max_abs_err if worst.max_abs_err is not None else float("nan"),
+                    worst=worst.op,
+                )
+            )
         if errors:
-            causes.append(messages.OPS_ERROR_CAUSE.format(
-                count=len(errors), device=dev,
-                ops="; ".join(f"{r.op} ({r.message})" for r in errors)))
+            causes.append(
+                messages.OPS_ERROR_CAUSE.format(
+                    count=len(errors),
+                    device=dev,
+                    ops="; ".join(f"{r.op} ({r.message})" for r in errors),
+                )
+            )
         return failed(" ".join(causes), messages.OPS_WRONG_FIX, **data)
     if unsup:
         return warned(
-            messages.OPS_UNSUPPORTED_CAUSE.format(device=dev, count=len(unsup),
-                                                  ops=", ".join(r.op for r in unsup)),
-            messages.OPS_UNSUPPORTED_FIX, **data)
+            messages.OPS_UNSUPPORTED_CAUSE.format(
+                device=dev, count=len(unsup), ops=", ".join(r.op for r in unsup)
+            ),
+            messages.OPS_UNSUPPORTED_FIX,
+            **data,
+        )
     n_ok = len(s.by_status("pass")) + len(s.by_status("fallback"))
     detail = f"{n_ok} ops agree with the CPU"
     if s.by_status("fallback"):
@@ -612,7 +869,11 @@ def judge(ctx: Context, s: Sweep) -> Outcome:
     return passed(detail, **data)
 
 
-@check("ops.sweep", "Common operations run on the device and agree with the CPU",
-       tier=Tier.FULL, timeout_s=180)
+@check(
+    "ops.sweep",
+    "Common operations run on the device and agree with the CPU",
+    tier=Tier.FULL,
+    timeout_s=180,
+)
 def ops_sweep(ctx: Context) -> Outcome:
     return judge(ctx, sweep(ctx))

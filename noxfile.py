@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import nox
@@ -51,17 +52,20 @@ def install(session: nox.Session) -> None:
     session.log("next: nox -s verify")
 
 
-@nox.session(venv_backend="none")
-def verify(session: nox.Session) -> None:
-    """Install if needed, then `python -m verify` inside the environment; posargs go to verify."""
+def _run_in_env(session: nox.Session, module: str, args: Sequence[str]) -> None:
+    """Install if needed, then `python -m MODULE ARGS` with the environment's interpreter."""
     from scripts import install_env
 
     outcome = _install(session, install_env.remembered_argv())
     python = install_env.env_python(outcome.plan.prefix, outcome.plan.backend)
     pythonpath = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-    session.run(
-        str(python), "-m", "verify", *session.posargs, external=True, env={"PYTHONPATH": pythonpath}
-    )
+    session.run(str(python), "-m", module, *args, external=True, env={"PYTHONPATH": pythonpath})
+
+
+@nox.session(venv_backend="none")
+def verify(session: nox.Session) -> None:
+    """Install if needed, then `python -m verify` inside the environment; posargs go to verify."""
+    _run_in_env(session, "verify", session.posargs)
 
 
 @nox.session(venv_backend="none")
@@ -79,9 +83,10 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff check (pass paths after `--` to narrow it)."""
+    """ruff check and ruff format --check (pass paths after `--` to narrow them)."""
     session.install("ruff")
     session.run("ruff", "check", *(session.posargs or ["."]))
+    session.run("ruff", "format", "--check", *(session.posargs or ["."]))
 
 
 # --- build and bench sessions follow (their own issues): keep them short, calling scripts/. ---
@@ -98,5 +103,5 @@ def build(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none")
 def bench(session: nox.Session) -> None:
-    """Benchmarks into docs/benchmarks.md, by the `python` on PATH (with torch): `-- --device D`."""
-    session.run("python", "-m", "scripts.bench", *session.posargs, external=True)
+    """Benchmarks into docs/benchmarks.md, run in the installed environment: `-- --device D`."""
+    _run_in_env(session, "scripts.bench", session.posargs)

@@ -235,7 +235,7 @@ class BenchResult:
     probe: dict[str, float]
     hand: dict[str, dict[str, Any]]
     hand_command: str
-    load_avg: tuple[float, float] = (0.0, 0.0)  # 1-minute load average at start and end
+    load_avg: tuple[float, float]  # 1-minute load average at the start and at the end
 
     @property
     def quick_ratio(self) -> float:
@@ -259,6 +259,7 @@ class BenchResult:
 def run_bench(
     device: str, reps: int, tier_reps: int, python: str = sys.executable, hand_scale: float = 1.0
 ) -> BenchResult:
+    load_at_start = os.getloadavg()[0]
     quick = interleave(
         [verify_command(python, device, "quick"), baseline_command(python, device)], reps
     )
@@ -291,6 +292,7 @@ def run_bench(
         hand=hand,
         hand_command=f"{shlex.join([python, '-m', 'scripts.bench', '--device', device])} "
         "(torch.utils.benchmark.Timer.blocked_autorange, in-process)",
+        load_avg=(load_at_start, os.getloadavg()[0]),
     )
 
 

@@ -95,6 +95,7 @@ def _result() -> bench.BenchResult:
             "copy": {"best": 3000.0, "best_size": "1024 MiB", "per_size": {}},
         },
         hand_command="python -m scripts.bench --device cuda",
+        load_avg=(0.25, 1.5),
     )
 
 
@@ -108,6 +109,7 @@ def test_ratios_and_section_record_device_torch_and_commands():
     assert "| matmul float32 | 48 TFLOP/s | 50 TFLOP/s | n=8192 | 0.96 | met |" in text
     assert "| copy | 2800 GB/s | 3000 GB/s | 1024 MiB | 0.93 | missed |" in text
     assert "| matmul bfloat16 | n/a |" in text  # no probe figure: no ratio, no verdict
+    assert "load average 0.25 at the start, 1.50 at the end" in text
 
 
 def test_markdown_sections_are_replaced_per_device_and_others_kept(tmp_path):

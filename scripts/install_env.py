@@ -482,6 +482,9 @@ def _pip_commands(
                 "install",
                 "--python",
                 py,
+                # like pip and conda: byte-code compiled at install time, so the first
+                # `python -m verify` does not pay for compiling torch's modules
+                "--compile-bytecode",
                 *index_args,
                 *(["--offline"] if offline else []),
                 *reqs,

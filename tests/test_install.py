@@ -300,6 +300,7 @@ def test_uv_plan_maps_names_and_hands_on_pip_index_config(spec, tmp_path):
             "install",
             "--python",
             str(prefix / "bin/python"),
+            "--compile-bytecode",
             "--find-links",
             "/opt/wheels",
             "--constraints",

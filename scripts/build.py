@@ -32,7 +32,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from scripts.cliargs import OneLineParser
+from verify.cliargs import OneLineParser
 
 ROOT = Path(__file__).resolve().parent.parent
 RECIPES_DIR = ROOT / "recipes"

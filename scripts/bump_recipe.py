@@ -45,10 +45,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from scripts.cliargs import OneLineParser, non_negative_int, positive_float
 from scripts.pypi import PyPIClient, PyPIError, RangeFile, base_url
 from scripts.refresh_compat import MacWheel, mac_wheels
 from verify import atomic
+from verify.cliargs import OneLineParser, non_negative_int, positive_float
 
 PROJECT = "torch"
 ROOT = Path(__file__).resolve().parent.parent

@@ -25,9 +25,9 @@ from packaging.tags import Tag
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
-from scripts.cliargs import OneLineParser, non_negative_int, pep440_version, positive_float
 from scripts.pypi import PyPIClient, PyPIError, base_url
 from verify import atomic
+from verify.cliargs import OneLineParser, non_negative_int, pep440_version, positive_float
 
 PROJECT = "torch"
 # MPS landed in 1.12: https://pytorch.org/blog/introducing-accelerated-pytorch-training-on-mac/

@@ -15,16 +15,17 @@ error (one line on stderr), 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NoReturn
 
 from rich.console import Console
 
 from verify import TOOL_NAME, __version__
 from verify.atomic import write_text
+from verify.cliargs import OneLineParser, positive_float
 from verify.errors import (
     EXIT_INTERRUPTED,
     EXIT_NOT_READY,
@@ -63,15 +64,8 @@ examples:
 """
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports errors as one line (exit 2) instead of usage + message."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message}", "(see --help)")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(
+    p = OneLineParser(
         prog="python -m verify",
         description="Is PyTorch with Apple MPS (Metal) installed and really working here? "
         "Checks the host, then exercises the device for real, and says the cause and the fix "
@@ -112,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--timeout",
-        type=_positive_float,
+        type=functools.partial(positive_float, maximum=MAX_TIMEOUT_S),
         default=60.0,
         metavar="SECONDS",
         help="per-check time limit; a check past it fails and the rest go on (default: 60)",
@@ -137,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def build_diagnose_parser() -> argparse.ArgumentParser:
-    p = _Parser(
+    p = OneLineParser(
         prog="python -m verify diagnose",
         description="Diagnose an environment someone pasted: the output of "
         "`python -m torch.utils.collect_env` (any torch from 1.12 on, with the chatter around "
@@ -149,18 +143,6 @@ def build_diagnose_parser() -> argparse.ArgumentParser:
     p.add_argument("--junit-xml", metavar="PATH", help="write a JUnit XML report")
     p.add_argument("--quiet", action="store_true", help="print only problems and the verdict")
     return p
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0: {text!r}")
-    if not value <= MAX_TIMEOUT_S:  # inf or 1e308 overflow the selector's millisecond timeout
-        raise argparse.ArgumentTypeError(f"must be at most {MAX_TIMEOUT_S} (a day): {text!r}")
-    return value
 
 
 # --- pipeline pieces -------------------------------------------------------------------------
@@ -440,7 +422,7 @@ def _device_name(device: str) -> str:
 
 
 def cmd_facts(argv: Sequence[str]) -> int:
-    p = _Parser(
+    p = OneLineParser(
         prog="python -m verify facts",
         description="Print this host's facts as JSON (the input for `--facts`). Torch facts come "
         "from a worker process; when torch does not import, the error is recorded.",
@@ -460,7 +442,7 @@ def cmd_facts(argv: Sequence[str]) -> int:
 
 
 def cmd_preflight(argv: Sequence[str]) -> int:
-    p = _Parser(
+    p = OneLineParser(
         prog="python -m verify preflight",
         description="Host rules only (OS, architecture and Rosetta, macOS version, Python), "
         "before PyTorch exists. Never imports torch.",
@@ -516,6 +498,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return dispatch(argv)
+    except SystemExit as exc:  # argparse: --help / --version (0), or a usage error already
+        if exc.code == EXIT_USAGE:  # printed as one line by OneLineParser
+            return EXIT_USAGE
+        raise
     except VerifyError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)
         return exc.exit_code

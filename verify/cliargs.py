@@ -1,5 +1,6 @@
-"""argparse for the maintenance scripts: a usage error is one line and exit 2, like every other
-error of these tools (argparse's default prints the whole usage block first)."""
+"""argparse pieces shared by `python -m verify` and the scripts: a usage error is one line and
+exit 2, like every other error of these tools (argparse's default prints the whole usage block
+first), and argument types that refuse what the code cannot use."""
 
 from __future__ import annotations
 
@@ -12,17 +13,22 @@ EXIT_USAGE = 2
 
 class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see --help)\n")
+        self.exit(EXIT_USAGE, f"error: {self.prog}: {message} (see --help)\n")
 
 
-def positive_float(text: str) -> float:
-    """A timeout: a number of seconds above 0 (requests refuses 0, negatives and nan)."""
+def positive_float(text: str, maximum: float = math.inf) -> float:
+    """A number of seconds above 0 and at most `maximum` (requests refuses 0, negatives and nan;
+    the worker's selector overflows on inf)."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0: {text!r}")
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0: {text!r}")
+    if value > maximum:
+        raise argparse.ArgumentTypeError(f"must be at most {maximum:g}: {text!r}")
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number: {text!r}")
     return value
 
 

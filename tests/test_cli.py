@@ -186,3 +186,23 @@ def test_a_device_asked_for_by_name_that_cannot_be_used_fails_device_select():
     assert "cuda" in rows["device.select"]["cause"] and rows["device.select"]["fix"]
     assert rows["device.alloc"]["status"] == "skip"
     assert rows["device.alloc"]["detail"] == "needs device.select"
+
+
+def test_without_torch_the_verdict_names_torch_installed_and_device_checks_wait(tmp_path):
+    """torch made unimportable in the worker (as in an env without it): fail with the fix."""
+    (tmp_path / "sitecustomize.py").write_text("import sys\nsys.modules['torch'] = None\n")
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}", "NO_COLOR": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "verify", "--json", "-"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1, proc.stderr
+    rows = {c["id"]: c for c in json.loads(proc.stdout)["checks"]}
+    assert rows["torch.installed"]["status"] == "fail"
+    assert "nox -s install" in rows["torch.installed"]["fix"]
+    assert rows["device.alloc"]["status"] == "skip"
+    assert rows["device.alloc"]["detail"] == "needs torch.installed"

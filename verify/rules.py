@@ -226,11 +226,16 @@ def check_torch_version(c: Ctx) -> Outcome:
 # --- MPS rules --------------------------------------------------------------------------------
 
 
+def _mps_gate(c: Ctx) -> Outcome | None:
+    """MPS rows are not applicable where MPS is not expected, and wait for torch where it is."""
+    if not c.expect_mps:
+        return _not_applicable(c.facts)
+    return _torch_gate(c)
+
+
 def check_mps_built(c: Ctx) -> Outcome:
     f = c.facts
-    if not c.expect_mps:
-        return _not_applicable(f)
-    gate = _torch_gate(c)
+    gate = _mps_gate(c)
     if gate is not None:
         return gate
     if f.mps_built is None:
@@ -243,9 +248,7 @@ def check_mps_built(c: Ctx) -> Outcome:
 
 def check_mps_available(c: Ctx) -> Outcome:
     f = c.facts
-    if not c.expect_mps:
-        return _not_applicable(f)
-    gate = _torch_gate(c)
+    gate = _mps_gate(c)
     if gate is not None:
         return gate
     if f.mps_built is False:

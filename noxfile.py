@@ -37,11 +37,11 @@ if str(ROOT) not in sys.path:  # nox does not put the noxfile's folder on sys.pa
 
 def _install(session: nox.Session, argv: list[str]):
     """Run the installer in-process; its errors end the session with one line."""
-    from scripts import envfile, install_env
+    from scripts import envfile, install_env, installers
 
     try:
         return install_env.install(argv, out=session.log)
-    except (install_env.InstallError, envfile.EnvFileError) as err:
+    except (installers.InstallError, envfile.EnvFileError) as err:
         session.error(err.one_line())
 
 
@@ -54,10 +54,10 @@ def install(session: nox.Session) -> None:
 
 def _run_in_env(session: nox.Session, module: str, args: Sequence[str]) -> None:
     """Install if needed, then `python -m MODULE ARGS` with the environment's interpreter."""
-    from scripts import install_env
+    from scripts import envstate, install_env
 
     outcome = _install(session, install_env.remembered_argv())
-    python = install_env.env_python(outcome.plan.prefix, outcome.plan.backend)
+    python = envstate.env_python(outcome.plan.prefix, outcome.plan.backend)
     pythonpath = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     session.run(str(python), "-m", module, *args, external=True, env={"PYTHONPATH": pythonpath})
 

@@ -1,6 +1,7 @@
 """`nox -s install`: create or update the PyTorch environment from environment.yml.
 
-The pipeline is plain functions, each testable without running an installer:
+The pipeline is plain functions, each testable without running an installer (the installers
+themselves live in scripts/installers.py, the environment on disk in scripts/envstate.py):
 
     parse_options(argv) -> Options
     envfile.load(file) -> EnvSpec
@@ -21,8 +22,6 @@ the same key and a working interpreter does nothing.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import importlib.util
 import json
 import os
 import platform
@@ -36,17 +35,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts import envfile, pipconf
+from scripts.envstate import (
+    BUILDING_NAME,
+    STAMP_NAME,
+    decide,
+    dropped_packages,
+    env_python,
+    observe,
+    python_runs,
+    read_stamp,
+    stamp_key,
+)
+from scripts.installers import (
+    BACKENDS,
+    CONDA_LIKE,
+    PIP_LIKE,
+    InstallError,
+    available_backends,
+    choose_backend,
+    explain_failure,
+)
 from verify import atomic
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = PROJECT_ROOT / "environment.yml"
 DEFAULT_PREFIX = PROJECT_ROOT / ".env-mps"
-STAMP_NAME = "torch-mps-kit-install.json"
-BUILDING_NAME = ".torch-mps-kit-updating"
 DEFAULT_CHANNEL = "conda-forge"
-CONDA_LIKE = ("conda", "mamba", "micromamba")
-PIP_LIKE = ("uv", "virtualenv", "venv")
-BACKENDS = (*CONDA_LIKE, "rattler", *PIP_LIKE)
 
 ROSETTA_WARNING = (
     "This shell runs x86_64 under Rosetta on Apple silicon: installing osx-arm64 packages anyway, "
@@ -55,18 +69,6 @@ ROSETTA_WARNING = (
 )
 
 Runner = Callable[[Sequence[str]], "str | None"]
-
-
-class InstallError(Exception):
-    """The install cannot go on. `one_line()` is what the user sees; exit code 1."""
-
-    def __init__(self, message: str, fix: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
-
-    def one_line(self) -> str:
-        return f"{self.message}. Fix: {self.fix}"
 
 
 # --- options ----------------------------------------------------------------------------------
@@ -163,218 +165,6 @@ def detect_target(system: str, machine: str, run: Runner) -> Target:
         return Target()  # an Intel Mac: the backend's own subdir (osx-64) is right
     rosetta = machine != "arm64"
     return Target(subdir="osx-arm64", rosetta=rosetta, warning=ROSETTA_WARNING if rosetta else None)
-
-
-# --- backends ---------------------------------------------------------------------------------
-
-
-def _uv_from_package() -> str | None:
-    if importlib.util.find_spec("uv") is None:
-        return None
-    try:
-        import uv  # the `uv` wheel that `pip install "nox[uv]"` brings
-
-        return uv.find_uv_bin()
-    except (ImportError, FileNotFoundError):
-        return None
-
-
-def available_backends(
-    which: Callable[[str], str | None] = shutil.which,
-    has_module: Callable[[str], bool] = lambda name: importlib.util.find_spec(name) is not None,
-    env: Mapping[str, str] | None = None,
-    uv_bin: Callable[[], str | None] = _uv_from_package,
-) -> dict[str, str]:
-    """Backends usable here, in preference order, with the executable each one runs."""
-    env = os.environ if env is None else env
-    found: dict[str, str] = {}
-    conda = which("conda") or (env.get("CONDA_EXE") if env.get("CONDA_EXE") else None)
-    if conda:
-        found["conda"] = conda
-    if mamba := which("mamba"):
-        found["mamba"] = mamba
-    micromamba = which("micromamba") or (env.get("MAMBA_EXE") if env.get("MAMBA_EXE") else None)
-    if micromamba:
-        found["micromamba"] = micromamba
-    if has_module("rattler"):
-        found["rattler"] = "py-rattler"
-    if uv := (which("uv") or uv_bin()):
-        found["uv"] = uv
-    if has_module("virtualenv"):
-        found["virtualenv"] = sys.executable
-    if has_module("venv") and has_module("ensurepip"):
-        found["venv"] = sys.executable
-    return found
-
-
-def choose_backend(requested: str | None, available: Mapping[str, str]) -> str:
-    if requested:
-        if requested not in available:
-            raise InstallError(
-                f"backend {requested!r} was asked for but is not available here",
-                _install_hint(requested),
-            )
-        return requested
-    for name in BACKENDS:
-        if name in available:
-            return name
-    raise InstallError(
-        "no installer found (no conda, mamba, micromamba, py-rattler, uv or virtualenv)",
-        'pip install "nox[rattler]"  (or "nox[uv]"), or install Miniforge: '
-        "https://github.com/conda-forge/miniforge",
-    )
-
-
-def _install_hint(backend: str) -> str:
-    return {
-        "conda": "install Miniforge (https://github.com/conda-forge/miniforge), open a new shell",
-        "mamba": "install Miniforge (https://github.com/conda-forge/miniforge), which ships mamba",
-        "micromamba": "install micromamba: "
-        "https://mamba.readthedocs.io/en/latest/installation/micromamba-installation.html",
-        "rattler": 'pip install "nox[rattler]"  (installs py-rattler next to nox)',
-        "uv": 'pip install "nox[uv]"  (installs uv next to nox)',
-        "virtualenv": "pip install virtualenv",
-        "venv": "use a Python with venv and ensurepip (Debian/Ubuntu: apt install python3-venv)",
-    }[backend]
-
-
-# --- the environment on disk ------------------------------------------------------------------
-
-
-def env_python(prefix: Path, backend: str) -> Path:
-    if os.name == "nt":
-        return prefix / ("Scripts/python.exe" if backend in PIP_LIKE else "python.exe")
-    return prefix / "bin" / "python"
-
-
-def python_runs(python: Path) -> bool:
-    try:
-        proc = subprocess.run(
-            [str(python), "-c", "import sys"], capture_output=True, timeout=60, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return proc.returncode == 0
-
-
-def stamp_key(file_sha256: str, backend: str, channels: Sequence[str], subdir: str | None) -> str:
-    material = json.dumps(
-        {"file": file_sha256, "backend": backend, "channels": list(channels), "subdir": subdir},
-        sort_keys=True,
-    )
-    return hashlib.sha256(material.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class PrefixState:
-    exists: bool
-    empty: bool
-    stamp: dict | None
-    updating: bool  # an update was started and did not finish
-    looks_like_env: bool
-
-
-def read_stamp(prefix: Path) -> dict | None:
-    try:
-        data = json.loads((prefix / STAMP_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and "key" in data else None
-
-
-def observe(prefix: Path) -> PrefixState:
-    if not prefix.is_dir():
-        return PrefixState(
-            exists=prefix.exists(),
-            empty=not prefix.exists(),
-            stamp=None,
-            updating=False,
-            looks_like_env=False,
-        )
-    entries = {p.name for p in prefix.iterdir()}
-    return PrefixState(
-        exists=True,
-        empty=not entries,
-        stamp=read_stamp(prefix),
-        updating=BUILDING_NAME in entries,
-        looks_like_env=bool({"conda-meta", "pyvenv.cfg"} & entries),
-    )
-
-
-def decide(
-    state: PrefixState,
-    *,
-    key: str,
-    backend: str,
-    subdir: str | None,
-    force: bool,
-    owned: bool,
-    python_ok: Callable[[], bool],
-    prefix: Path,
-    dropped: bool = False,
-) -> str:
-    """What to do with the prefix: "noop", "create", "update" or "rebuild".
-
-    A prefix we did not make (no stamp, not the project's own .env-mps) is never deleted unless
-    it looks like an environment and --force says so.
-    """
-    if state.exists and not prefix.is_dir():
-        raise InstallError(f"{prefix} exists and is not a directory", "pass another --prefix")
-    if not state.exists or state.empty:
-        return "create"
-    ours = owned or state.stamp is not None or state.updating
-    if force:
-        if ours or state.looks_like_env:
-            return "rebuild"
-        raise InstallError(
-            f"{prefix} is not an environment; refusing to delete it",
-            "pass a --prefix that is empty, new, or an environment",
-        )
-    if not ours:
-        raise InstallError(
-            f"{prefix} exists and was not made by `nox -s install`",
-            "pass --force to replace it, or another --prefix",
-        )
-    stamp = state.stamp
-    if stamp is None or state.updating or not python_ok():
-        return "rebuild"
-    if stamp.get("key") == key:
-        return "noop"
-    if stamp.get("backend") == backend and stamp.get("subdir") == subdir and not dropped:
-        return "update"
-    return "rebuild"
-
-
-def dropped_packages(backend: str, old_specs: Sequence[str], new_specs: Sequence[str]) -> set[str]:
-    """Packages the previous install requested that the file no longer lists. conda/mamba
-    `install` and `pip install` never remove them, so such an update is a rebuild instead
-    (py-rattler installs exactly the solved set and removes them itself)."""
-    if backend == "rattler":
-        return set()
-    if backend in PIP_LIKE:
-        from packaging.requirements import InvalidRequirement, Requirement
-        from packaging.utils import canonicalize_name
-
-        def names(specs: Sequence[str]) -> set[str]:
-            out = set()
-            for spec in specs:
-                try:
-                    out.add(canonicalize_name(Requirement(spec).name))
-                except InvalidRequirement:
-                    continue
-            return out
-    else:
-
-        def names(specs: Sequence[str]) -> set[str]:
-            out = set()
-            for spec in specs:
-                try:
-                    out.add(envfile.match_spec(spec).name.normalized)
-                except Exception:  # noqa: S112 - an unreadable old spec cannot be compared
-                    continue
-            return out
-
-    return names(old_specs) - names(new_specs)
 
 
 # --- the plan ---------------------------------------------------------------------------------
@@ -610,93 +400,6 @@ def make_plan(
         cache_dir=cache_dir,
         index_sources=tuple(sources),
     )
-
-
-# --- errors from installers -------------------------------------------------------------------
-
-# Phrases the installers print, mapped to a kind of failure. Sources: py-rattler 0.28's
-# SolverError / GatewayError texts and uv 0.13 / pip 24's resolver texts (all seen on this
-# project's build box);
-# conda's PackagesNotFoundError (github.com/conda/conda/issues/13659) and CondaHTTPError
-# (github.com/conda/conda/issues/13866); libmamba's "nothing provides requested" and
-# "does not exist (perhaps a typo or a missing channel)".
-_UNKNOWN_PACKAGE = (
-    "No candidates were found for ",
-    "PackagesNotFoundError",
-    "nothing provides requested ",
-    "does not exist (perhaps a typo or a missing channel)",
-    " was not found in the ",  # uv: "Because X was not found in the package registry / cache"
-    "No matching distribution found for ",
-)
-_UNREACHABLE = (
-    "GatewayError",
-    "error sending request for url",
-    "could not find subdir",
-    "CondaHTTPError",
-    "Could not resolve host",
-    "Failed to fetch",
-    "ConnectTimeout",
-    "Connection refused",
-    "Network is unreachable",
-    "Temporary failure in name resolution",
-)
-
-
-def explain_failure(text: str, plan: Plan, spec: envfile.EnvSpec) -> InstallError:
-    """Turn an installer's error output into one line with the fix."""
-    import re
-
-    for marker in _UNKNOWN_PACKAGE:
-        if marker in text:
-            name = _package_after(text, marker)
-            line = spec.line_of(name) if name else None
-            where = f"{spec.path.name}:{line}" if line else spec.path.name
-            what = f"package {name!r}" if name else "a package"
-            if plan.backend in PIP_LIKE:
-                return InstallError(
-                    f"{what} ({where}) was not found in pip's indexes / find-links",
-                    "check the name in environment.yml; a conda-forge name that differs on PyPI "
-                    "needs an entry in PYPI_NAMES (scripts/envfile.py); check pip's index-url",
-                )
-            return InstallError(
-                f"{what} ({where}) was not found in {', '.join(plan.channels)}",
-                "check the name in environment.yml (conda-forge names, e.g. pytorch not torch), "
-                "or add the channel that has it with -- --channel URL",
-            )
-    if "no usable repodata cache" in text:
-        url = re.search(r"(https?|file)://[^\s)'\"`<>]+", text)
-        return InstallError(
-            f"--offline, and nothing is cached for {url.group(0) if url else 'a channel'}",
-            "run once without --offline, or add a local channel with -- --channel file:///PATH",
-        )
-    for marker in _UNREACHABLE:
-        if marker in text:
-            url = re.search(r"(https?|file)://[^\s)'\"`<>]+", text)
-            where = url.group(0) if url else (", ".join(plan.channels) or "the package index")
-            return InstallError(
-                f"cannot reach {where}",
-                "check the network / proxy, or use a local channel with -- --channel file:///PATH, "
-                "or -- --offline to use what is cached",
-            )
-    last = next((ln.strip() for ln in reversed(text.splitlines()) if ln.strip()), "no output")
-    return InstallError(
-        f"{plan.backend} failed: {last}",
-        "read the output above; run again with -- --force to rebuild from scratch",
-    )
-
-
-def _package_after(text: str, marker: str) -> str | None:
-    import re
-
-    if marker in ("PackagesNotFoundError",):
-        found = re.search(r"^\s*-\s*([A-Za-z0-9_.\-]+)", text.split(marker, 1)[1], re.MULTILINE)
-    elif marker.startswith("does not exist"):
-        found = re.search(r"([A-Za-z0-9_.\-]+)\s+does not exist \(perhaps", text)
-    elif marker.startswith(" was not found"):
-        found = re.search(r"Because ([A-Za-z0-9_.\-]+) was not found in the", text)
-    else:
-        found = re.match(r"\s*([A-Za-z0-9_.\-]+)", text.split(marker, 1)[1])
-    return found.group(1).lower() if found else None
 
 
 # --- execution --------------------------------------------------------------------------------

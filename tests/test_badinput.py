@@ -32,7 +32,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scripts import bump_recipe, envfile, pipconf, refresh_compat
+from scripts import bump_recipe, envfile, installers, pipconf, refresh_compat
 from scripts.pypi import PyPIError
 from verify import cli
 
@@ -892,7 +892,7 @@ def test_script_flags_parse_or_refuse_in_one_line(capsys, monkeypatch, tmp_path,
             parse = bump_recipe.parse_args if tool == "bump_recipe" else refresh_compat.parse_args
             args = parse(argv)
             assert args.timeout > 0 and args.retries >= 0
-    except install_env.InstallError as err:
+    except installers.InstallError as err:
         assert one_line(err.one_line()) and "Fix: " in err.one_line()
     except SystemExit as exc:
         err = capsys.readouterr().err

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from scripts import envfile, install_env, pipconf
-from scripts.install_env import InstallError, Options, PrefixState, Target
+from scripts import envfile, envstate, install_env, installers, pipconf
+from scripts.envstate import PrefixState
+from scripts.install_env import Options, Target
+from scripts.installers import InstallError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,7 +107,7 @@ def test_linux_never_probes_sysctl():
 
 def test_backend_chain_order_and_discovery():
     which = {"mamba": "/m/mamba", "uv": "/u/uv"}.get
-    found = install_env.available_backends(
+    found = installers.available_backends(
         which=which,
         has_module=lambda n: n in {"rattler", "virtualenv"},
         env={"CONDA_EXE": "/c/conda"},
@@ -113,12 +115,12 @@ def test_backend_chain_order_and_discovery():
     )
     assert list(found) == ["conda", "mamba", "rattler", "uv", "virtualenv"]
     assert found["conda"] == "/c/conda"  # conda as a shell function: found through $CONDA_EXE
-    assert install_env.choose_backend(None, found) == "conda"
-    assert install_env.choose_backend("uv", found) == "uv"
+    assert installers.choose_backend(None, found) == "conda"
+    assert installers.choose_backend("uv", found) == "uv"
 
 
 def test_uv_from_the_nox_uv_extra_when_not_on_path():
-    found = install_env.available_backends(
+    found = installers.available_backends(
         which=lambda _: None, has_module=lambda _: False, env={}, uv_bin=lambda: "/site/uv/bin/uv"
     )
     assert found == {"uv": "/site/uv/bin/uv"}
@@ -126,13 +128,13 @@ def test_uv_from_the_nox_uv_extra_when_not_on_path():
 
 def test_no_backend_at_all_says_how_to_get_one():
     with pytest.raises(InstallError) as info:
-        install_env.choose_backend(None, {})
+        installers.choose_backend(None, {})
     assert 'pip install "nox[rattler]"' in info.value.one_line() and "miniforge" in info.value.fix
 
 
 def test_requested_backend_missing_names_its_install():
     with pytest.raises(InstallError, match="micromamba") as info:
-        install_env.choose_backend("micromamba", {"uv": "/u"})
+        installers.choose_backend("micromamba", {"uv": "/u"})
     assert "micromamba-installation" in info.value.fix
 
 
@@ -140,13 +142,13 @@ def test_requested_backend_missing_names_its_install():
 
 
 def test_stamp_key_changes_with_each_input():
-    base = install_env.stamp_key("f", "rattler", ["conda-forge"], None)
-    assert base == install_env.stamp_key("f", "rattler", ["conda-forge"], None)
+    base = envstate.stamp_key("f", "rattler", ["conda-forge"], None)
+    assert base == envstate.stamp_key("f", "rattler", ["conda-forge"], None)
     others = {
-        install_env.stamp_key("g", "rattler", ["conda-forge"], None),
-        install_env.stamp_key("f", "conda", ["conda-forge"], None),
-        install_env.stamp_key("f", "rattler", ["file:///x", "conda-forge"], None),
-        install_env.stamp_key("f", "rattler", ["conda-forge"], "osx-arm64"),
+        envstate.stamp_key("g", "rattler", ["conda-forge"], None),
+        envstate.stamp_key("f", "conda", ["conda-forge"], None),
+        envstate.stamp_key("f", "rattler", ["file:///x", "conda-forge"], None),
+        envstate.stamp_key("f", "rattler", ["conda-forge"], "osx-arm64"),
     }
     assert base not in others and len(others) == 4
 
@@ -164,7 +166,7 @@ def state(**kw) -> PrefixState:
 
 def decide(st, tmp_path, *, key="k", force=False, owned=False, python_ok=True):
     (tmp_path / "env").mkdir(exist_ok=True)
-    return install_env.decide(
+    return envstate.decide(
         st,
         key=key,
         backend="rattler",
@@ -209,13 +211,13 @@ def test_foreign_prefix_is_never_touched_without_force(tmp_path):
 
 def test_observe_reads_stamp_and_markers(tmp_path):
     prefix = tmp_path / "env"
-    assert install_env.observe(prefix) == PrefixState(False, True, None, False, False)
+    assert envstate.observe(prefix) == PrefixState(False, True, None, False, False)
     (prefix / "conda-meta").mkdir(parents=True)
-    (prefix / install_env.STAMP_NAME).write_text('{"key": "abc"}')
-    (prefix / install_env.BUILDING_NAME).write_text("")
-    assert install_env.observe(prefix) == PrefixState(True, False, {"key": "abc"}, True, True)
-    (prefix / install_env.STAMP_NAME).write_text("{not json")
-    assert install_env.observe(prefix).stamp is None
+    (prefix / envstate.STAMP_NAME).write_text('{"key": "abc"}')
+    (prefix / envstate.BUILDING_NAME).write_text("")
+    assert envstate.observe(prefix) == PrefixState(True, False, {"key": "abc"}, True, True)
+    (prefix / envstate.STAMP_NAME).write_text("{not json")
+    assert envstate.observe(prefix).stamp is None
 
 
 # --- plans ------------------------------------------------------------------------------------
@@ -270,7 +272,7 @@ def test_rattler_plan_runs_in_process_and_noop_plans_run_nothing(spec, tmp_path)
     noop = install_env.make_plan(
         opts(tmp_path), spec, backend="conda", executable="conda", target=Target(), action="noop"
     )
-    assert noop.commands == () and noop.stamp["key"] == install_env.stamp_key(
+    assert noop.commands == () and noop.stamp["key"] == envstate.stamp_key(
         spec.sha256, "conda", ("conda-forge",), None
     )
 
@@ -437,7 +439,7 @@ UNKNOWN = [
 
 @pytest.mark.parametrize(("text", "package"), UNKNOWN)
 def test_unknown_package_names_it_and_its_line(text, package, rattler_plan, spec):
-    err = install_env.explain_failure(text, rattler_plan, spec)
+    err = installers.explain_failure(text, rattler_plan, spec)
     line = {"python": 4, "pytorch": 5, "torch": 5, "numpy": 6}[package]
     assert f"package {package!r} (environment.yml:{line}) was not found" in err.one_line()
     assert "Fix:" in err.one_line() and "\n" not in err.one_line()
@@ -464,12 +466,12 @@ UNREACHABLE = [
 
 @pytest.mark.parametrize(("text", "url"), UNREACHABLE)
 def test_unreachable_channel_names_the_url(text, url, rattler_plan, spec):
-    line = install_env.explain_failure(text, rattler_plan, spec).one_line()
+    line = installers.explain_failure(text, rattler_plan, spec).one_line()
     assert line.startswith(f"cannot reach {url}") and "--offline" in line and "--channel" in line
 
 
 def test_other_failures_quote_the_last_line(rattler_plan, spec):
-    err = install_env.explain_failure(
+    err = installers.explain_failure(
         "lots\nof output\nTransactionError: disk full\n\n", rattler_plan, spec
     )
     assert err.one_line().startswith("rattler failed: TransactionError: disk full.")
@@ -482,9 +484,9 @@ def test_rerun_without_backend_keeps_the_environments_backend(spec, tmp_path):
     prefix = tmp_path / "env"
     (prefix / "bin").mkdir(parents=True)
     (prefix / "bin/python").symlink_to(sys.executable)  # an interpreter that runs
-    key = install_env.stamp_key(spec.sha256, "uv", (), None)
+    key = envstate.stamp_key(spec.sha256, "uv", (), None)
     stamp = {"key": key, "backend": "uv", "subdir": None, "extra_channels": []}
-    (prefix / install_env.STAMP_NAME).write_text(install_env.json.dumps(stamp))
+    (prefix / envstate.STAMP_NAME).write_text(install_env.json.dumps(stamp))
     log: list[str] = []
 
     def no_commands(cmd, env):
@@ -509,7 +511,7 @@ def test_remembered_argv_replays_prefix_and_extra_channels(tmp_path):
     assert install_env.remembered_argv(install_env.DEFAULT_PREFIX) == []
     prefix.mkdir()
     stamp = {"key": "k", "backend": "micromamba", "extra_channels": ["file:///ch"]}
-    (prefix / install_env.STAMP_NAME).write_text(install_env.json.dumps(stamp))
+    (prefix / envstate.STAMP_NAME).write_text(install_env.json.dumps(stamp))
     assert install_env.remembered_argv(prefix) == [
         "--prefix",
         str(prefix),
@@ -523,18 +525,18 @@ def test_remembered_argv_replays_prefix_and_extra_channels(tmp_path):
 
 def test_dropped_packages_per_backend():
     old_conda = ["python >=3.10", "conda-forge::pytorch >=2.6", "numpy"]
-    assert install_env.dropped_packages("conda", old_conda, ["python", "pytorch"]) == {"numpy"}
-    assert install_env.dropped_packages("conda", old_conda, [*old_conda, "rich"]) == set()
-    assert install_env.dropped_packages("rattler", old_conda, ["python"]) == set()  # it prunes
+    assert envstate.dropped_packages("conda", old_conda, ["python", "pytorch"]) == {"numpy"}
+    assert envstate.dropped_packages("conda", old_conda, [*old_conda, "rich"]) == set()
+    assert envstate.dropped_packages("rattler", old_conda, ["python"]) == set()  # it prunes
     old_pip = ["torch>=2.6", "Typing_Extensions", "numpy"]
-    assert install_env.dropped_packages("uv", old_pip, ["torch", "typing-extensions"]) == {"numpy"}
+    assert envstate.dropped_packages("uv", old_pip, ["torch", "typing-extensions"]) == {"numpy"}
 
 
 def test_update_that_drops_a_package_rebuilds(tmp_path):
     st = state(stamp=STAMP)
     assert decide(st, tmp_path, key="changed") == "update"
     (tmp_path / "env").mkdir(exist_ok=True)
-    action = install_env.decide(
+    action = envstate.decide(
         st,
         key="changed",
         backend="rattler",

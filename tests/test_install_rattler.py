@@ -22,7 +22,7 @@ import pytest
 pytest.importorskip("rattler")
 cph = pytest.importorskip("conda_package_handling.api")
 
-from scripts import install_env  # noqa: E402
+from scripts import envstate, install_env  # noqa: E402
 from scripts.install_env import InstallError, Target  # noqa: E402
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the python shim is a POSIX script")
@@ -151,7 +151,7 @@ def test_real_conda_env_from_a_local_channel_then_noop_update_force(tmp_path, ch
         check=True,
     )
     assert proc.stdout.strip() == "42"
-    stamp = json.loads((prefix / install_env.STAMP_NAME).read_text())
+    stamp = json.loads((prefix / envstate.STAMP_NAME).read_text())
     assert stamp["backend"] == "rattler" and stamp["channels"] == [channel.as_uri()]
     meta_mtime = (prefix / "conda-meta").stat().st_mtime_ns
 
@@ -207,11 +207,11 @@ def test_failed_update_keeps_the_env_unready_until_fixed(tmp_path, channel):
     env_file(tmp_path, channel, ["python", "tinydep >=5"])
     with pytest.raises(InstallError, match="tinydep"):
         run_install(tmp_path)
-    state = install_env.observe(tmp_path / "env")
+    state = envstate.observe(tmp_path / "env")
     assert state.stamp is None and state.updating  # never claims to be ready
     env_file(tmp_path, channel, ["python", "tinydep"])
     outcome, _ = run_install(tmp_path)
-    assert outcome.plan.action == "rebuild" and install_env.read_stamp(tmp_path / "env")
+    assert outcome.plan.action == "rebuild" and envstate.read_stamp(tmp_path / "env")
 
 
 def test_unreachable_channel_is_one_line(tmp_path):
@@ -287,7 +287,7 @@ def test_forced_osx_arm64_subdir_solves_and_installs_for_that_platform(tmp_path,
     assert log[0] == f"WARNING: {install_env.ROSETTA_WARNING}"
     assert "subdir osx-arm64" in log[1]
     assert (tmp_path / "env/.condarc").read_text() == "subdir: osx-arm64\n"
-    assert install_env.read_stamp(tmp_path / "env")["subdir"] == "osx-arm64"
+    assert envstate.read_stamp(tmp_path / "env")["subdir"] == "osx-arm64"
     # the same env seen from a native shell (no forced subdir) is a different target: rebuilt
     again = install_env.install(
         argv,

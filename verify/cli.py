@@ -16,10 +16,14 @@ from __future__ import annotations
 
 import argparse
 import functools
+import importlib
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from rich.console import Console
 
@@ -94,10 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="quick: allocation, compute, device context/default; standard: + dtypes, nn "
         "training, CPU parity; full: + op sweep and performance (default: quick)",
     )
-    p.add_argument(
-        "--json", metavar="PATH|-", help="write the JSON report (schema 1); - for stdout"
-    )
-    p.add_argument("--junit-xml", metavar="PATH", help="write a JUnit XML report")
+    add_output_arguments(p)
     p.add_argument(
         "--facts",
         metavar="FACTS.json",
@@ -111,7 +112,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="per-check time limit; a check past it fails and the rest go on (default: 60)",
     )
-    p.add_argument("--quiet", action="store_true", help="print only problems and the verdict")
     p.add_argument("--list-checks", action="store_true", help="list the checks of --level and exit")
     p.add_argument(
         "--only",
@@ -139,10 +139,17 @@ def build_diagnose_parser() -> argparse.ArgumentParser:
         "What the text does not show is reported as skipped, never guessed.",
     )
     p.add_argument("input", metavar="FILE|-", help="the pasted text; - reads standard input")
-    p.add_argument("--json", metavar="PATH|-", help="write the JSON report (schema 1)")
+    add_output_arguments(p)
+    return p
+
+
+def add_output_arguments(p: argparse.ArgumentParser) -> None:
+    """--json, --junit-xml and --quiet, the same for every command that reports."""
+    p.add_argument(
+        "--json", metavar="PATH|-", help="write the JSON report (schema 1); - for stdout"
+    )
     p.add_argument("--junit-xml", metavar="PATH", help="write a JUnit XML report")
     p.add_argument("--quiet", action="store_true", help="print only problems and the verdict")
-    return p
 
 
 # --- pipeline pieces -------------------------------------------------------------------------
@@ -156,9 +163,18 @@ class Outputs:
     junit_path: str | None = None
     quiet: bool = False
 
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Outputs:
+        return cls(args.json, args.junit_xml, args.quiet)
+
     @property
     def json_to_stdout(self) -> bool:
         return self.json_path == "-"
+
+    def files(self) -> list[tuple[str, str]]:
+        """(flag, path) of each report that goes to a file (not stdout)."""
+        pairs = (("--json", self.json_path), ("--junit-xml", self.junit_path))
+        return [(flag, path) for flag, path in pairs if path and path != "-"]
 
 
 def make_console(outputs: Outputs) -> Console:
@@ -179,13 +195,7 @@ def write_outputs(report: Report, outputs: Outputs) -> None:
 def check_writable(outputs: Outputs) -> None:
     """Fail before the run, not after it: a report path whose folder cannot hold a file would
     otherwise cost the whole run and lose its report. Creates the folder, as the write would."""
-    import os
-    import tempfile
-    from pathlib import Path
-
-    for flag, path in (("--json", outputs.json_path), ("--junit-xml", outputs.junit_path)):
-        if not path or path == "-":
-            continue
+    for flag, path in outputs.files():
         target = Path(path)
         try:
             if target.is_dir():
@@ -204,17 +214,22 @@ def check_writable(outputs: Outputs) -> None:
 
 def refuse_overwriting_input(outputs: Outputs, source: str) -> None:
     """A report path that names the input file would replace what was pasted: refuse it."""
-    import os
-
     if source == "-":
         return
-    for flag, path in (("--json", outputs.json_path), ("--junit-xml", outputs.junit_path)):
-        if path and path != "-" and os.path.exists(path) and os.path.exists(source):
+    for flag, path in outputs.files():
+        if os.path.exists(path) and os.path.exists(source):
             if os.path.samefile(path, source):
                 raise UsageError(
                     f"{flag} {path} is the input file; writing the report would replace it",
                     "Give the report another path.",
                 )
+
+
+def show_and_write(report: Report, outputs: Outputs, console: Console | None = None) -> int:
+    """The whole console view, the report files, the exit code (replay, preflight, diagnose)."""
+    render_console(report, console or make_console(outputs), quiet=outputs.quiet)
+    write_outputs(report, outputs)
+    return exit_code(report)
 
 
 def exit_code(report: Report) -> int:
@@ -264,8 +279,6 @@ def load_facts_file(path: str) -> Facts:
 
 
 def select_checks(level: Tier, only: Sequence[str], modules: Sequence[str]) -> list:
-    import importlib
-
     from verify import runner
 
     for name in modules:  # a plugin that cannot be imported is bad input: one line, exit 2
@@ -317,7 +330,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(f"{c.id:<24} {c.tier.value:<9} {c.title}")
         return EXIT_READY
 
-    outputs = Outputs(args.json, args.junit_xml, args.quiet)
+    outputs = Outputs.from_args(args)
     check_writable(outputs)
     console = make_console(outputs)
 
@@ -330,9 +343,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         )
         results += skipped_results(selected, FACTS_REPLAYED)
         report = Report(host, _device_name(args.device), level.value, results, mode="replayed")
-        render_console(report, console, quiet=args.quiet)
-        write_outputs(report, outputs)
-        return exit_code(report)
+        return show_and_write(report, outputs, console)
 
     host = facts_mod.gather_host()
     report = Report(host, _device_name(args.device), level.value)
@@ -448,9 +459,7 @@ def cmd_preflight(argv: Sequence[str]) -> int:
         "before PyTorch exists. Never imports torch.",
     )
     p.add_argument("--expect-mps", action=argparse.BooleanOptionalAction, default=None)
-    p.add_argument("--json", metavar="PATH|-")
-    p.add_argument("--junit-xml", metavar="PATH")
-    p.add_argument("--quiet", action="store_true")
+    add_output_arguments(p)
     args = p.parse_args(argv)
     from verify import facts as facts_mod
     from verify import rules
@@ -463,26 +472,22 @@ def cmd_preflight(argv: Sequence[str]) -> int:
         if r.id.startswith("host.")
     ]
     report = Report(host, "none", "preflight", results, mode="preflight")
-    outputs = Outputs(args.json, args.junit_xml, args.quiet)
+    outputs = Outputs.from_args(args)
     check_writable(outputs)
-    render_console(report, make_console(outputs), quiet=args.quiet)
-    write_outputs(report, outputs)
-    return exit_code(report)
+    return show_and_write(report, outputs)
 
 
 def cmd_diagnose(argv: Sequence[str]) -> int:
     args = build_diagnose_parser().parse_args(argv)
     from verify import diagnose
 
-    outputs = Outputs(args.json, args.junit_xml, args.quiet)
+    outputs = Outputs.from_args(args)
     check_writable(outputs)
     refuse_overwriting_input(outputs, args.input)
     text = read_text_input(args.input)
     host, results = diagnose.diagnose(text)
     report = Report(host, "none", "diagnose", list(results), mode="diagnose")
-    render_console(report, make_console(outputs), quiet=args.quiet)
-    write_outputs(report, outputs)
-    return exit_code(report)
+    return show_and_write(report, outputs)
 
 
 def dispatch(argv: Sequence[str]) -> int:

@@ -476,9 +476,7 @@ def checks_for(level: Tier | str, modules: Sequence[str] = ()) -> list[Check]:
     Check modules never import torch, so this is safe in the parent process.
     """
     names = tuple(BUILTIN_MODULES) + tuple(modules)
-    for name in names:
-        load([name])
-    registry = load(())
+    registry = load(names)
     chosen = [c for c in registry.for_tier(Tier(level)) if c.module in names]
     # cheap tiers first, then module order, then registration order: the same order whichever
     # module happened to be imported first in this process

@@ -108,14 +108,8 @@ def check(
 def load(modules: Iterable[str] = BUILTIN_MODULES) -> Registry:
     """Import check modules (registering their checks) and return the registry.
 
-    A built-in module that does not exist yet is skipped; an extra module that fails to import
-    raises ImportError with its name.
+    A module that fails to import raises its error (the worker reports it per module).
     """
     for name in modules:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if name in BUILTIN_MODULES and exc.name == name:
-                continue
-            raise
+        importlib.import_module(name)
     return REGISTRY

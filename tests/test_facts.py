@@ -265,3 +265,19 @@ def test_missing_commands_and_broken_runners_give_none_not_a_crash() -> None:
     garbage = {SW_VERS: (0, "ProductVersion: banana\n"), ARM64: (0, "yes\n")}
     facts = gather_host(Replay(garbage), {}, interpreter=mac(mac_ver=""))
     assert facts.macos_version is None and facts.hardware_arm64 is None
+
+
+def test_conda_record_takes_the_named_package_only(tmp_path):
+    from verify.facts import conda_facts, conda_record
+
+    meta = tmp_path / "conda-meta"
+    meta.mkdir()
+    (meta / "python-dateutil-2.9.0-pyhd8ed1ab_0.json").write_text(
+        json.dumps({"name": "python-dateutil", "subdir": "noarch"})
+    )
+    assert conda_record(str(tmp_path), "python") is None
+    (meta / "python-3.12.8-h9ccd52b_1_cpython.json").write_text(
+        json.dumps({"name": "python", "subdir": "osx-arm64"})
+    )
+    assert conda_record(str(tmp_path), "python")["subdir"] == "osx-arm64"
+    assert conda_facts(str(tmp_path), {}) == (str(tmp_path), "osx-arm64")

@@ -235,21 +235,29 @@ def macos_version(run: Runner, interp: Interpreter) -> str | None:
     return version if version and version != COMPAT_VERSION else None
 
 
+def conda_record(prefix: str, package: str) -> dict[str, Any] | None:
+    """The record conda wrote for `package` in <prefix>/conda-meta/<package>-<version>-*.json
+    (the first readable one whose "name" is `package`: not pytorch-cpu for pytorch), or None."""
+    meta = Path(prefix) / "conda-meta"
+    if not meta.is_dir():
+        return None
+    for path in sorted(meta.glob(f"{package}-*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and data.get("name") == package:
+            return data
+    return None
+
+
 def conda_facts(prefix: str, environ: Mapping[str, str]) -> tuple[str | None, str | None]:
     """(conda_prefix, conda_subdir): the prefix when it holds conda-meta/, and the platform
     subdir of its python package record (conda-meta/python-*.json "subdir"), else CONDA_SUBDIR."""
-    meta = Path(prefix) / "conda-meta"
-    if not meta.is_dir():
+    if not (Path(prefix) / "conda-meta").is_dir():
         return None, environ.get("CONDA_SUBDIR") or None
-    subdir = None
-    for record in sorted(meta.glob("python-[0-9]*.json")):
-        try:
-            data = json.loads(record.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(data, dict) and isinstance(data.get("subdir"), str) and data["subdir"]:
-            subdir = data["subdir"]
-            break
+    record = conda_record(prefix, "python") or {}
+    subdir = record.get("subdir") if isinstance(record.get("subdir"), str) else None
     return prefix, subdir or environ.get("CONDA_SUBDIR") or None
 
 

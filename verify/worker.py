@@ -28,6 +28,7 @@ from typing import Any, TextIO
 
 from verify import messages
 from verify.checks import BUILTIN_MODULES, REGISTRY, Context, Registry, load
+from verify.facts import conda_record
 from verify.known_errors import explain
 from verify.model import Outcome, failed, passed
 
@@ -77,33 +78,20 @@ def describe_exception(exc: BaseException) -> str:
 # --- torch facts -------------------------------------------------------------------------------
 def conda_channel(prefix: str, package: str = "pytorch") -> str | None:
     """The channel a conda package came from, from <prefix>/conda-meta/<package>-*.json."""
-    meta = os.path.join(prefix, "conda-meta")
-    try:
-        names = sorted(os.listdir(meta))
-    except OSError:
+    record = conda_record(prefix, package)
+    if record is None:
         return None
-    for name in names:
-        if not (name.startswith(package + "-") and name.endswith(".json")):
-            continue
-        try:
-            with open(os.path.join(meta, name), encoding="utf-8") as fh:
-                record = json.load(fh)
-        except (OSError, ValueError):
-            continue
-        if record.get("name") != package:
-            continue
-        channel = str(record.get("channel") or "").rstrip("/")
-        if not channel:
-            return "conda"
-        # "https://conda.anaconda.org/conda-forge/osx-arm64", "pkgs/main/osx-arm64", "conda-forge"
-        parts = channel.split("/")
-        platform = parts[-1].split("-", 1)[0]
-        if parts[-1] in (record.get("subdir"), "noarch") or platform in ("osx", "linux", "win"):
-            parts = parts[:-1]
-        if parts[-2:] == ["pkgs", "main"]:
-            return "defaults"
-        return parts[-1] if parts else "conda"
-    return None
+    channel = str(record.get("channel") or "").rstrip("/")
+    if not channel:
+        return "conda"
+    # "https://conda.anaconda.org/conda-forge/osx-arm64", "pkgs/main/osx-arm64", "conda-forge"
+    parts = channel.split("/")
+    platform = parts[-1].split("-", 1)[0]
+    if parts[-1] in (record.get("subdir"), "noarch") or platform in ("osx", "linux", "win"):
+        parts = parts[:-1]
+    if parts[-2:] == ["pkgs", "main"]:
+        return "defaults"
+    return parts[-1] if parts else "conda"
 
 
 def torch_source(prefix: str | None = None) -> str | None:

@@ -95,7 +95,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(venv_backend="none")
 def build(session: nox.Session) -> None:
     """Build recipes/ into ./channel with rattler-build or conda-build (`-- RECIPE ...`)."""
-    from scripts import build as recipes_build
+    from scripts.recipes import build as recipes_build
 
     if code := recipes_build.main(session.posargs):
         session.error(f"build stopped (exit {code}); the reason is the line above")

@@ -32,8 +32,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scripts import bump_recipe, envfile, installers, pipconf, refresh_compat
-from scripts.pypi import PyPIError
+from scripts import envfile, installers, pipconf
+from scripts.recipes import bump as bump_recipe
+from scripts.recipes import refresh_compat
+from scripts.recipes.pypi import PyPIError
 from verify import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -848,7 +850,7 @@ def test_bump_recipe_against_a_bad_index_is_one_line_exit_2_recipes_unchanged(
     before = _tree(tmp_path)
     proc = _run_module(
         [
-            "scripts.bump_recipe",
+            "scripts.recipes.bump",
             "--index-url",
             httpserver.url_for("/pypi"),
             "--recipes-dir",
@@ -1041,7 +1043,7 @@ def test_wheel_metadata_regressions_are_one_line():
 
 
 def test_pypi_client_deeply_nested_json_is_one_line(httpserver):
-    from scripts.pypi import PyPIClient
+    from scripts.recipes.pypi import PyPIClient
 
     httpserver.expect_request("/pypi/torch/json").respond_with_data(
         "[" * 200_000 + "]" * 200_000, content_type="application/json"
@@ -1052,7 +1054,7 @@ def test_pypi_client_deeply_nested_json_is_one_line(httpserver):
     assert one_line(str(info.value))
 
 
-# ---------------------------------------------------------------- recipes through scripts/build.py
+# ------------------------------------------------------ recipes through scripts/recipes/build.py
 
 
 @settings(FIXTURE_SETTINGS, max_examples=EXAMPLES["build_recipe"])
@@ -1062,7 +1064,7 @@ def test_pypi_client_deeply_nested_json_is_one_line(httpserver):
     st.integers(1, 4),
 )
 def test_build_reads_mutated_recipes_or_refuses_in_one_line(tmp_path_factory, name, rnd, count):
-    from scripts import build
+    from scripts.recipes import build
 
     folder = tmp_path_factory.mktemp("b") / name
     folder.mkdir()
@@ -1089,7 +1091,7 @@ def test_build_reads_mutated_recipes_or_refuses_in_one_line(tmp_path_factory, na
 def test_build_with_a_broken_recipe_or_flag_is_one_line_exit_2(
     tmp_path, capsys, text, argv, expected
 ):
-    from scripts import build
+    from scripts.recipes import build
 
     (tmp_path / "r").mkdir()
     (tmp_path / "r" / "recipe.yaml").write_text(text)

@@ -1,4 +1,4 @@
-"""scripts/bump_recipe.py against a local PyPI (pytest-httpserver) serving the trimmed real
+"""scripts/recipes/bump.py against a local PyPI (pytest-httpserver) serving the trimmed real
 responses in tests/data/pypi; the recipes are copies in tmp_path. Every failure must be one
 line on stderr, exit 2, and leave the recipe files byte-for-byte unchanged."""
 
@@ -18,8 +18,8 @@ import pytest
 from ruamel.yaml import YAML
 from werkzeug import Request, Response
 
-from scripts import bump_recipe
-from scripts.bump_recipe import merge_requirements, public_url, requirements_for
+from scripts.recipes import bump as bump_recipe
+from scripts.recipes.bump import merge_requirements, public_url, requirements_for
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data" / "pypi"

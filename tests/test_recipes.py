@@ -1,4 +1,4 @@
-"""The conda recipes (recipes/) and scripts/build.py.
+"""The conda recipes (recipes/) and scripts/recipes/build.py.
 
 Recipes are rendered by rattler-build itself (py-rattler-build, pip-installable) for osx-arm64
 and linux-64, every requirement must parse as a rattler MatchSpec, and build.py's small selector
@@ -19,8 +19,8 @@ import pytest
 from packaging.utils import parse_wheel_filename
 from ruamel.yaml import YAML
 
-from scripts import build
-from scripts.build import (
+from scripts.recipes import build
+from scripts.recipes.build import (
     Builder,
     discover,
     eval_selector,

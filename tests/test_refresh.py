@@ -1,5 +1,5 @@
-"""scripts/refresh_compat.py and scripts/pypi.py against a local PyPI (pytest-httpserver)
-serving a trimmed real response (tests/data/pypi/torch.json, see its README)."""
+"""scripts/recipes/refresh_compat.py and scripts/recipes/pypi.py against a local PyPI
+(pytest-httpserver) serving a trimmed real response (tests/data/pypi/torch.json, see its README)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from werkzeug import Response
 
-from scripts import refresh_compat
-from scripts.pypi import PyPIClient, PyPIError
+from scripts.recipes import refresh_compat
+from scripts.recipes.pypi import PyPIClient, PyPIError
 from verify import atomic
 
 DATA = Path(__file__).parent / "data" / "pypi"

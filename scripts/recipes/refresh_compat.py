@@ -4,7 +4,7 @@ For each torch release >= 1.12 (the first with MPS): requires_python, the lowest
 arm64 wheels install on (read from the wheels' platform tags with packaging), that minimum per
 Python tag, whether an x86_64 macOS wheel exists, and the Python tags of the arm64 wheels.
 
-    python -m scripts.refresh_compat [--index-url URL] [--output PATH] [--minimum 1.12]
+    python -m scripts.recipes.refresh_compat [--index-url URL] [--output PATH] [--minimum 1.12]
 
 Exit codes: 0 written, 2 a download/API error (one line on stderr; the file is left unchanged).
 """
@@ -25,14 +25,14 @@ from packaging.tags import Tag
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
-from scripts.pypi import PyPIClient, PyPIError, base_url
+from scripts.recipes.pypi import PyPIClient, PyPIError, base_url
 from verify import atomic
 from verify.cliargs import OneLineParser, non_negative_int, pep440_version, positive_float
 
 PROJECT = "torch"
 # MPS landed in 1.12: https://pytorch.org/blog/introducing-accelerated-pytorch-training-on-mac/
 FIRST_MPS_RELEASE = "1.12"
-DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "verify" / "data" / "torch_releases.json"
+DEFAULT_OUTPUT = Path(__file__).resolve().parents[2] / "verify" / "data" / "torch_releases.json"
 
 # macosx_11_0_arm64 -> (11, 0, "arm64"); packaging.tags spells macOS platforms this way.
 _MACOS_PLATFORM = re.compile(r"^macosx_(\d+)_(\d+)_(\w+)$")
@@ -187,7 +187,7 @@ def render(document: Mapping[str, Any]) -> str:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = OneLineParser(
-        prog="python -m scripts.refresh_compat", description=__doc__.split("\n")[0]
+        prog="python -m scripts.recipes.refresh_compat", description=__doc__.split("\n")[0]
     )
     parser.add_argument(
         "--index-url",

@@ -1,9 +1,10 @@
 """Bring the pytorch recipes up to a torch release on PyPI.
 
-    python -m scripts.bump_recipe [--version X] [--check] [--index-url URL] [--source-url TEMPLATE]
+    python -m scripts.recipes.bump [--version X] [--check] [--index-url URL] [--source-url TEMPLATE]
 
-- Reads PyPI's JSON API for torch (scripts.pypi: timeouts, retries), picks the release's macOS
-  arm64 wheels (one per CPython; free-threaded builds left out) and the upstream source tarball.
+- Reads PyPI's JSON API for torch (scripts.recipes.pypi: timeouts, retries), picks the release's
+  macOS arm64 wheels (one per CPython; free-threaded builds left out) and the upstream source
+  tarball.
 - Wheels: URL (on files.pythonhosted.org) and PyPI's sha256; run requirements from each wheel's
   own METADATA (PEP 658 ``<wheel>.metadata``), markers evaluated for macOS arm64 per Python;
   the minimum macOS from the wheels' platform tags (packaging).
@@ -45,13 +46,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from scripts.pypi import PyPIClient, PyPIError, RangeFile, base_url
-from scripts.refresh_compat import MacWheel, mac_wheels
+from scripts.recipes.pypi import PyPIClient, PyPIError, RangeFile, base_url
+from scripts.recipes.refresh_compat import MacWheel, mac_wheels
 from verify import atomic
 from verify.cliargs import OneLineParser, non_negative_int, positive_float
 
 PROJECT = "torch"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RECIPES_DIR = ROOT / "recipes"
 SOURCE_RECIPE = "pytorch-mps"
 WHEEL_RECIPE = "pytorch-mps-wheel"
@@ -695,7 +696,9 @@ def run(
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = OneLineParser(prog="python -m scripts.bump_recipe", description=__doc__.split("\n")[0])
+    parser = OneLineParser(
+        prog="python -m scripts.recipes.bump", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--version", help="torch release to move to (default: the latest on PyPI)")
     parser.add_argument(
         "--check", action="store_true", help="exit 1 when the recipes are behind; change nothing"

@@ -1,6 +1,7 @@
 """Build the conda recipes in recipes/ into a local channel (./channel, git-ignored).
 
-    python -m scripts.build [RECIPE ...] [--channel DIR] [--builder rattler-build|conda-build]
+    python -m scripts.recipes.build [RECIPE ...] [--channel DIR]
+        [--builder rattler-build|conda-build]
     nox -s build [-- RECIPE ...]
 
 Plain functions make a BuildPlan (which builder, which recipes, the exact commands, what is
@@ -34,7 +35,7 @@ from ruamel.yaml import YAML
 
 from verify.cliargs import OneLineParser
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RECIPES_DIR = ROOT / "recipes"
 DEFAULT_CHANNEL = ROOT / "channel"
 # Build order: the pytorch recipes' tests need torch-mps-verify from the local channel.

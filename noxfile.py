@@ -37,11 +37,13 @@ if str(ROOT) not in sys.path:  # nox does not put the noxfile's folder on sys.pa
 
 def _install(session: nox.Session, argv: list[str]):
     """Run the installer in-process; its errors end the session with one line."""
-    from scripts import envfile, install_env, installers
+    from scripts.install.cli import install
+    from scripts.install.envfile import EnvFileError
+    from scripts.install.errors import InstallError
 
     try:
-        return install_env.install(argv, out=session.log)
-    except (installers.InstallError, envfile.EnvFileError) as err:
+        return install(argv, out=session.log)
+    except (InstallError, EnvFileError) as err:
         session.error(err.one_line())
 
 
@@ -54,10 +56,11 @@ def install(session: nox.Session) -> None:
 
 def _run_in_env(session: nox.Session, module: str, args: Sequence[str]) -> None:
     """Install if needed, then `python -m MODULE ARGS` with the environment's interpreter."""
-    from scripts import envstate, install_env
+    from scripts.install.cli import remembered_argv
+    from scripts.install.state import env_python
 
-    outcome = _install(session, install_env.remembered_argv())
-    python = envstate.env_python(outcome.plan.prefix, outcome.plan.backend)
+    outcome = _install(session, remembered_argv())
+    python = env_python(outcome.plan.prefix, outcome.plan.backend)
     pythonpath = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     session.run(str(python), "-m", module, *args, external=True, env={"PYTHONPATH": pythonpath})
 
@@ -104,4 +107,4 @@ def build(session: nox.Session) -> None:
 @nox.session(venv_backend="none")
 def bench(session: nox.Session) -> None:
     """Benchmarks into docs/benchmarks.md, run in the installed environment: `-- --device D`."""
-    _run_in_env(session, "scripts.bench", session.posargs)
+    _run_in_env(session, "scripts.docs.bench", session.posargs)

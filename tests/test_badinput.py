@@ -6,13 +6,14 @@ a half-written file. What tests/test_hardening.py already covers (Facts.from_dic
 loader) and tests/test_envdump.py (the diagnose parser) is not repeated here.
 
 Parsers covered here (each refuses with its own one-line error):
-- environment.yml: scripts.envfile.parse / load / pypi_requirements -> EnvFileError (file:line)
-- pip configuration files: scripts.pipconf.read / uv_args -> never raises
+- environment.yml: scripts.install.envfile.parse / load / pypi_requirements -> EnvFileError
+  (file:line)
+- pip configuration files: scripts.install.pipconf.read / uv_args -> never raises
 - PyPI JSON: bump_recipe.latest_version / pick_release, refresh_compat.collect
   -> BumpError / PyPIError
 - recipes: bump_recipe.run on mutated recipe.yaml / variants.yaml -> BumpError, bytes kept
 - CLI argv: verify.cli.main on parse-only paths -> 0/1/2, one line on stderr for 2
-plus end-to-end subprocesses of install_env and bump_recipe on bad input.
+plus end-to-end subprocesses of the installer (scripts.install.cli) and bump_recipe on bad input.
 """
 
 from __future__ import annotations
@@ -32,7 +33,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scripts import envfile, installers, pipconf
+from scripts.install import envfile, pipconf
+from scripts.install.errors import InstallError
+from scripts.install.options import Options, parse_options
+from scripts.install.plan import make_plan
+from scripts.install.target import Target
 from scripts.recipes import bump as bump_recipe
 from scripts.recipes import refresh_compat
 from scripts.recipes.pypi import PyPIError
@@ -375,20 +380,18 @@ def test_pip_config_value_that_looks_like_a_flag_stays_a_value(tmp_path):
 
 
 def test_unreadable_pip_config_is_named_on_the_uv_path_not_silently_dropped(tmp_path):
-    from scripts import install_env
-
     bad = tmp_path / "pip.conf"
     bad.write_text("index-url = https://mirror.example/simple\n")  # no [global] header
     cfg = pipconf.read(env={}, files=[bad])
     assert cfg.index_url is None and len(cfg.unreadable) == 1
     assert cfg.unreadable[0].startswith(f"{bad}: File contains no section headers")
     spec = envfile.parse(b"dependencies:\n  - python >=3.10\n  - numpy\n", tmp_path / "e.yml")
-    plan = install_env.make_plan(
-        install_env.Options(file=tmp_path / "e.yml", prefix=tmp_path / "env"),
+    plan = make_plan(
+        Options(file=tmp_path / "e.yml", prefix=tmp_path / "env"),
         spec,
         backend="uv",
         executable="uv",
-        target=install_env.Target(),
+        target=Target(),
         action="create",
         interpreter="/py",
         interpreter_version="3.11.7",
@@ -807,13 +810,13 @@ def _tree(root: Path) -> dict[str, str]:
 def test_install_env_with_a_bad_file_is_one_line_and_changes_nothing(
     tmp_path, text, backend, expected
 ):
-    """install_env documents exit 1 for every refusal (InstallError / EnvFileError)."""
+    """The installer documents exit 1 for every refusal (InstallError / EnvFileError)."""
     bad = tmp_path / "BAD.yml"
     bad.write_text(text)
     before = _tree(tmp_path)
     proc = _run_module(
         [
-            "scripts.install_env",
+            "scripts.install.cli",
             "--file",
             str(bad),
             "--prefix",
@@ -884,17 +887,15 @@ SCRIPT_TOKENS = [
 )
 def test_script_flags_parse_or_refuse_in_one_line(capsys, monkeypatch, tmp_path, tool, argv):
     monkeypatch.chdir(tmp_path)
-    from scripts import install_env
-
     capsys.readouterr()
     try:
         if tool == "install_env":
-            install_env.parse_options(argv)
+            parse_options(argv)
         else:
             parse = bump_recipe.parse_args if tool == "bump_recipe" else refresh_compat.parse_args
             args = parse(argv)
             assert args.timeout > 0 and args.retries >= 0
-    except installers.InstallError as err:
+    except InstallError as err:
         assert one_line(err.one_line()) and "Fix: " in err.one_line()
     except SystemExit as exc:
         err = capsys.readouterr().err

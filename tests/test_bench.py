@@ -1,4 +1,4 @@
-"""scripts/bench.py pieces: process timing, interleaving, figures from a report, markdown."""
+"""scripts/docs/bench.py pieces: process timing, interleaving, figures from a report, markdown."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from scripts import bench
+from scripts.docs import bench
 from verify.model import Result
 
 PY = sys.executable
@@ -94,7 +94,7 @@ def _result() -> bench.BenchResult:
             "matmul bfloat16": {"best": 700.0, "best_size": "n=8192", "per_size": {}},
             "copy": {"best": 3000.0, "best_size": "1024 MiB", "per_size": {}},
         },
-        hand_command="python -m scripts.bench --device cuda",
+        hand_command="python -m scripts.docs.bench --device cuda",
         load_avg=(0.25, 1.5),
     )
 

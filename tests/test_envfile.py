@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from scripts import envfile
+from scripts.install import envfile
 
 ROOT = Path(__file__).resolve().parent.parent
 

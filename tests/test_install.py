@@ -3,15 +3,31 @@ plans (commands as data) and installer error texts -> one line with a fix. Nothi
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import pytest
 
-from scripts import envfile, envstate, install_env, installers, pipconf
-from scripts.envstate import PrefixState
-from scripts.install_env import Options, Target
-from scripts.installers import InstallError
+from scripts.install import envfile, pipconf
+from scripts.install.backends import available_backends, choose_backend
+from scripts.install.cli import install, remembered_argv
+from scripts.install.errors import InstallError
+from scripts.install.failures import explain_failure
+from scripts.install.options import DEFAULT_PREFIX, Options, channel_url, parse_options
+from scripts.install.plan import make_plan
+from scripts.install.state import (
+    BUILDING_NAME,
+    STAMP_NAME,
+    PrefixState,
+    dropped_packages,
+    observe,
+    stamp_key,
+)
+from scripts.install.state import (
+    decide as decide_action,
+)
+from scripts.install.target import ROSETTA_WARNING, Target, detect_target
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,9 +55,9 @@ def opts(tmp_path, **kw) -> Options:
 
 
 def test_options_defaults_and_repeatable_channel(tmp_path):
-    o = install_env.parse_options([])
+    o = parse_options([])
     assert o.prefix == ROOT / ".env-mps" and o.file == ROOT / "environment.yml"
-    o = install_env.parse_options(
+    o = parse_options(
         [
             "--prefix",
             str(tmp_path / "e"),
@@ -62,7 +78,7 @@ def test_options_defaults_and_repeatable_channel(tmp_path):
 
 def test_bad_option_is_one_line_error():
     with pytest.raises(InstallError) as info:
-        install_env.parse_options(["--backend", "pixi"])
+        parse_options(["--backend", "pixi"])
     assert "\n" not in info.value.one_line() and "--help" in info.value.fix
 
 
@@ -80,26 +96,24 @@ class Sysctl:
 
 def test_rosetta_shell_on_apple_silicon_forces_osx_arm64_with_a_warning():
     run = Sysctl("1")
-    target = install_env.detect_target("Darwin", "x86_64", run)
+    target = detect_target("Darwin", "x86_64", run)
     assert target.subdir == "osx-arm64" and target.rosetta
     assert "Rosetta" in target.warning and "arm64" in target.warning
     assert run.calls == [["sysctl", "-n", "hw.optional.arm64"]]
 
 
 def test_native_arm64_targets_osx_arm64_quietly():
-    assert install_env.detect_target("Darwin", "arm64", Sysctl("1")) == Target(
-        "osx-arm64", False, None
-    )
+    assert detect_target("Darwin", "arm64", Sysctl("1")) == Target("osx-arm64", False, None)
 
 
 @pytest.mark.parametrize("answer", ["0", None])
 def test_intel_mac_and_unknown_keep_the_backend_default(answer):
-    assert install_env.detect_target("Darwin", "x86_64", Sysctl(answer)) == Target()
+    assert detect_target("Darwin", "x86_64", Sysctl(answer)) == Target()
 
 
 def test_linux_never_probes_sysctl():
     run = Sysctl("1")
-    assert install_env.detect_target("Linux", "x86_64", run) == Target() and run.calls == []
+    assert detect_target("Linux", "x86_64", run) == Target() and run.calls == []
 
 
 # --- backend chain ----------------------------------------------------------------------------
@@ -107,7 +121,7 @@ def test_linux_never_probes_sysctl():
 
 def test_backend_chain_order_and_discovery():
     which = {"mamba": "/m/mamba", "uv": "/u/uv"}.get
-    found = installers.available_backends(
+    found = available_backends(
         which=which,
         has_module=lambda n: n in {"rattler", "virtualenv"},
         env={"CONDA_EXE": "/c/conda"},
@@ -115,12 +129,12 @@ def test_backend_chain_order_and_discovery():
     )
     assert list(found) == ["conda", "mamba", "rattler", "uv", "virtualenv"]
     assert found["conda"] == "/c/conda"  # conda as a shell function: found through $CONDA_EXE
-    assert installers.choose_backend(None, found) == "conda"
-    assert installers.choose_backend("uv", found) == "uv"
+    assert choose_backend(None, found) == "conda"
+    assert choose_backend("uv", found) == "uv"
 
 
 def test_uv_from_the_nox_uv_extra_when_not_on_path():
-    found = installers.available_backends(
+    found = available_backends(
         which=lambda _: None, has_module=lambda _: False, env={}, uv_bin=lambda: "/site/uv/bin/uv"
     )
     assert found == {"uv": "/site/uv/bin/uv"}
@@ -128,13 +142,13 @@ def test_uv_from_the_nox_uv_extra_when_not_on_path():
 
 def test_no_backend_at_all_says_how_to_get_one():
     with pytest.raises(InstallError) as info:
-        installers.choose_backend(None, {})
+        choose_backend(None, {})
     assert 'pip install "nox[rattler]"' in info.value.one_line() and "miniforge" in info.value.fix
 
 
 def test_requested_backend_missing_names_its_install():
     with pytest.raises(InstallError, match="micromamba") as info:
-        installers.choose_backend("micromamba", {"uv": "/u"})
+        choose_backend("micromamba", {"uv": "/u"})
     assert "micromamba-installation" in info.value.fix
 
 
@@ -142,13 +156,13 @@ def test_requested_backend_missing_names_its_install():
 
 
 def test_stamp_key_changes_with_each_input():
-    base = envstate.stamp_key("f", "rattler", ["conda-forge"], None)
-    assert base == envstate.stamp_key("f", "rattler", ["conda-forge"], None)
+    base = stamp_key("f", "rattler", ["conda-forge"], None)
+    assert base == stamp_key("f", "rattler", ["conda-forge"], None)
     others = {
-        envstate.stamp_key("g", "rattler", ["conda-forge"], None),
-        envstate.stamp_key("f", "conda", ["conda-forge"], None),
-        envstate.stamp_key("f", "rattler", ["file:///x", "conda-forge"], None),
-        envstate.stamp_key("f", "rattler", ["conda-forge"], "osx-arm64"),
+        stamp_key("g", "rattler", ["conda-forge"], None),
+        stamp_key("f", "conda", ["conda-forge"], None),
+        stamp_key("f", "rattler", ["file:///x", "conda-forge"], None),
+        stamp_key("f", "rattler", ["conda-forge"], "osx-arm64"),
     }
     assert base not in others and len(others) == 4
 
@@ -166,7 +180,7 @@ def state(**kw) -> PrefixState:
 
 def decide(st, tmp_path, *, key="k", force=False, owned=False, python_ok=True):
     (tmp_path / "env").mkdir(exist_ok=True)
-    return envstate.decide(
+    return decide_action(
         st,
         key=key,
         backend="rattler",
@@ -211,13 +225,13 @@ def test_foreign_prefix_is_never_touched_without_force(tmp_path):
 
 def test_observe_reads_stamp_and_markers(tmp_path):
     prefix = tmp_path / "env"
-    assert envstate.observe(prefix) == PrefixState(False, True, None, False, False)
+    assert observe(prefix) == PrefixState(False, True, None, False, False)
     (prefix / "conda-meta").mkdir(parents=True)
-    (prefix / envstate.STAMP_NAME).write_text('{"key": "abc"}')
-    (prefix / envstate.BUILDING_NAME).write_text("")
-    assert envstate.observe(prefix) == PrefixState(True, False, {"key": "abc"}, True, True)
-    (prefix / envstate.STAMP_NAME).write_text("{not json")
-    assert envstate.observe(prefix).stamp is None
+    (prefix / STAMP_NAME).write_text('{"key": "abc"}')
+    (prefix / BUILDING_NAME).write_text("")
+    assert observe(prefix) == PrefixState(True, False, {"key": "abc"}, True, True)
+    (prefix / STAMP_NAME).write_text("{not json")
+    assert observe(prefix).stamp is None
 
 
 # --- plans ------------------------------------------------------------------------------------
@@ -225,8 +239,8 @@ def test_observe_reads_stamp_and_markers(tmp_path):
 
 def test_conda_plan_channels_first_then_conda_forge_and_forced_subdir(spec, tmp_path):
     o = opts(tmp_path, channels=("file:///local",), offline=True)
-    target = Target("osx-arm64", True, install_env.ROSETTA_WARNING)
-    plan = install_env.make_plan(
+    target = Target("osx-arm64", True, ROSETTA_WARNING)
+    plan = make_plan(
         o, spec, backend="mamba", executable="/m/mamba", target=target, action="create"
     )
     assert plan.channels == ("file:///local", "conda-forge")  # nodefaults is conda's keyword only
@@ -249,9 +263,9 @@ def test_conda_plan_channels_first_then_conda_forge_and_forced_subdir(spec, tmp_
         ),
     )
     assert plan.env == {"CONDA_SUBDIR": "osx-arm64"}
-    assert plan.warnings == (install_env.ROSETTA_WARNING,)
+    assert plan.warnings == (ROSETTA_WARNING,)
     assert plan.activate == (f"conda activate {tmp_path / 'env'}",)
-    update = install_env.make_plan(
+    update = make_plan(
         o, spec, backend="micromamba", executable="mm", target=Target(), action="update"
     )
     assert update.commands[0][:2] == ("mm", "install") and update.env == {}
@@ -259,7 +273,7 @@ def test_conda_plan_channels_first_then_conda_forge_and_forced_subdir(spec, tmp_
 
 
 def test_rattler_plan_runs_in_process_and_noop_plans_run_nothing(spec, tmp_path):
-    plan = install_env.make_plan(
+    plan = make_plan(
         opts(tmp_path),
         spec,
         backend="rattler",
@@ -269,10 +283,10 @@ def test_rattler_plan_runs_in_process_and_noop_plans_run_nothing(spec, tmp_path)
     )
     assert plan.commands == () and plan.specs == ("python >=3.10,<3.14", "pytorch >=2.6", "numpy")
     assert 'export PATH="' in plan.activate[0]
-    noop = install_env.make_plan(
+    noop = make_plan(
         opts(tmp_path), spec, backend="conda", executable="conda", target=Target(), action="noop"
     )
-    assert noop.commands == () and noop.stamp["key"] == envstate.stamp_key(
+    assert noop.commands == () and noop.stamp["key"] == stamp_key(
         spec.sha256, "conda", ("conda-forge",), None
     )
 
@@ -281,7 +295,7 @@ def test_uv_plan_maps_names_and_hands_on_pip_index_config(spec, tmp_path):
     cfg = pipconf.PipIndexConfig(
         find_links=("/opt/wheels",), constraints=("/c.txt",), cert="/ca.pem"
     )
-    plan = install_env.make_plan(
+    plan = make_plan(
         opts(tmp_path, channels=("file:///x",)),
         spec,
         backend="uv",
@@ -318,7 +332,7 @@ def test_uv_plan_maps_names_and_hands_on_pip_index_config(spec, tmp_path):
 
 
 def test_pip_plan_lets_pip_read_its_own_config(spec, tmp_path):
-    plan = install_env.make_plan(
+    plan = make_plan(
         opts(tmp_path, offline=True),
         spec,
         backend="virtualenv",
@@ -343,7 +357,7 @@ def test_pip_plan_lets_pip_read_its_own_config(spec, tmp_path):
 
 
 def test_interpreter_outside_the_python_spec(spec, tmp_path):
-    uv = install_env.make_plan(
+    uv = make_plan(
         opts(tmp_path),
         spec,
         backend="uv",
@@ -355,7 +369,7 @@ def test_interpreter_outside_the_python_spec(spec, tmp_path):
     )
     assert uv.commands[0][-1] == ">=3.10,<3.14"  # uv finds a matching interpreter itself
     with pytest.raises(InstallError, match=r"Python 3.9.18 does not satisfy `python >=3.10,<3.14`"):
-        install_env.make_plan(
+        make_plan(
             opts(tmp_path),
             spec,
             backend="venv",
@@ -368,8 +382,8 @@ def test_interpreter_outside_the_python_spec(spec, tmp_path):
 
 
 def test_rosetta_on_the_pip_path(spec, tmp_path):
-    rosetta = Target("osx-arm64", True, install_env.ROSETTA_WARNING)
-    uv = install_env.make_plan(
+    rosetta = Target("osx-arm64", True, ROSETTA_WARNING)
+    uv = make_plan(
         opts(tmp_path),
         spec,
         backend="uv",
@@ -381,7 +395,7 @@ def test_rosetta_on_the_pip_path(spec, tmp_path):
     )
     assert uv.commands[0][-1] == "cpython-3.12-macos-aarch64-none"
     with pytest.raises(InstallError, match="x86_64") as info:
-        install_env.make_plan(
+        make_plan(
             opts(tmp_path),
             spec,
             backend="virtualenv",
@@ -399,7 +413,7 @@ def test_rosetta_on_the_pip_path(spec, tmp_path):
 
 @pytest.fixture
 def rattler_plan(spec, tmp_path):
-    return install_env.make_plan(
+    return make_plan(
         opts(tmp_path),
         spec,
         backend="rattler",
@@ -439,7 +453,7 @@ UNKNOWN = [
 
 @pytest.mark.parametrize(("text", "package"), UNKNOWN)
 def test_unknown_package_names_it_and_its_line(text, package, rattler_plan, spec):
-    err = installers.explain_failure(text, rattler_plan, spec)
+    err = explain_failure(text, "rattler", rattler_plan.channels, spec)
     line = {"python": 4, "pytorch": 5, "torch": 5, "numpy": 6}[package]
     assert f"package {package!r} (environment.yml:{line}) was not found" in err.one_line()
     assert "Fix:" in err.one_line() and "\n" not in err.one_line()
@@ -466,13 +480,13 @@ UNREACHABLE = [
 
 @pytest.mark.parametrize(("text", "url"), UNREACHABLE)
 def test_unreachable_channel_names_the_url(text, url, rattler_plan, spec):
-    line = installers.explain_failure(text, rattler_plan, spec).one_line()
+    line = explain_failure(text, "rattler", rattler_plan.channels, spec).one_line()
     assert line.startswith(f"cannot reach {url}") and "--offline" in line and "--channel" in line
 
 
 def test_other_failures_quote_the_last_line(rattler_plan, spec):
-    err = installers.explain_failure(
-        "lots\nof output\nTransactionError: disk full\n\n", rattler_plan, spec
+    err = explain_failure(
+        "lots\nof output\nTransactionError: disk full\n\n", "rattler", rattler_plan.channels, spec
     )
     assert err.one_line().startswith("rattler failed: TransactionError: disk full.")
 
@@ -484,15 +498,15 @@ def test_rerun_without_backend_keeps_the_environments_backend(spec, tmp_path):
     prefix = tmp_path / "env"
     (prefix / "bin").mkdir(parents=True)
     (prefix / "bin/python").symlink_to(sys.executable)  # an interpreter that runs
-    key = envstate.stamp_key(spec.sha256, "uv", (), None)
+    key = stamp_key(spec.sha256, "uv", (), None)
     stamp = {"key": key, "backend": "uv", "subdir": None, "extra_channels": []}
-    (prefix / envstate.STAMP_NAME).write_text(install_env.json.dumps(stamp))
+    (prefix / STAMP_NAME).write_text(json.dumps(stamp))
     log: list[str] = []
 
     def no_commands(cmd, env):
         raise AssertionError(f"a no-op ran {cmd}")
 
-    outcome = install_env.install(
+    outcome = install(
         ["--file", str(spec.path), "--prefix", str(prefix)],
         out=log.append,
         available={"conda": "/c/conda", "uv": "/u/uv"},  # conda would win the chain on a new env
@@ -507,12 +521,12 @@ def test_rerun_without_backend_keeps_the_environments_backend(spec, tmp_path):
 
 def test_remembered_argv_replays_prefix_and_extra_channels(tmp_path):
     prefix = tmp_path / "env"
-    assert install_env.remembered_argv(prefix) == ["--prefix", str(prefix)]
-    assert install_env.remembered_argv(install_env.DEFAULT_PREFIX) == []
+    assert remembered_argv(prefix) == ["--prefix", str(prefix)]
+    assert remembered_argv(DEFAULT_PREFIX) == []
     prefix.mkdir()
     stamp = {"key": "k", "backend": "micromamba", "extra_channels": ["file:///ch"]}
-    (prefix / envstate.STAMP_NAME).write_text(install_env.json.dumps(stamp))
-    assert install_env.remembered_argv(prefix) == [
+    (prefix / STAMP_NAME).write_text(json.dumps(stamp))
+    assert remembered_argv(prefix) == [
         "--prefix",
         str(prefix),
         "--channel",
@@ -525,18 +539,18 @@ def test_remembered_argv_replays_prefix_and_extra_channels(tmp_path):
 
 def test_dropped_packages_per_backend():
     old_conda = ["python >=3.10", "conda-forge::pytorch >=2.6", "numpy"]
-    assert envstate.dropped_packages("conda", old_conda, ["python", "pytorch"]) == {"numpy"}
-    assert envstate.dropped_packages("conda", old_conda, [*old_conda, "rich"]) == set()
-    assert envstate.dropped_packages("rattler", old_conda, ["python"]) == set()  # it prunes
+    assert dropped_packages("conda", old_conda, ["python", "pytorch"]) == {"numpy"}
+    assert dropped_packages("conda", old_conda, [*old_conda, "rich"]) == set()
+    assert dropped_packages("rattler", old_conda, ["python"]) == set()  # it prunes
     old_pip = ["torch>=2.6", "Typing_Extensions", "numpy"]
-    assert envstate.dropped_packages("uv", old_pip, ["torch", "typing-extensions"]) == {"numpy"}
+    assert dropped_packages("uv", old_pip, ["torch", "typing-extensions"]) == {"numpy"}
 
 
 def test_update_that_drops_a_package_rebuilds(tmp_path):
     st = state(stamp=STAMP)
     assert decide(st, tmp_path, key="changed") == "update"
     (tmp_path / "env").mkdir(exist_ok=True)
-    action = envstate.decide(
+    action = decide_action(
         st,
         key="changed",
         backend="rattler",
@@ -553,8 +567,8 @@ def test_update_that_drops_a_package_rebuilds(tmp_path):
 def test_local_channel_folder_becomes_a_file_url(tmp_path, monkeypatch):
     (tmp_path / "channel").mkdir()
     monkeypatch.chdir(tmp_path)
-    assert install_env.channel_url("./channel") == (tmp_path / "channel").as_uri()
-    assert install_env.channel_url("bioconda") == "bioconda"
-    assert install_env.channel_url("https://x/ch") == "https://x/ch"
-    opts_ = install_env.parse_options(["--channel", "channel"])
+    assert channel_url("./channel") == (tmp_path / "channel").as_uri()
+    assert channel_url("bioconda") == "bioconda"
+    assert channel_url("https://x/ch") == "https://x/ch"
+    opts_ = parse_options(["--channel", "channel"])
     assert opts_.channels == ((tmp_path / "channel").as_uri(),)

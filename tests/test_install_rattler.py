@@ -22,8 +22,10 @@ import pytest
 pytest.importorskip("rattler")
 cph = pytest.importorskip("conda_package_handling.api")
 
-from scripts import envstate, install_env  # noqa: E402
-from scripts.install_env import InstallError, Target  # noqa: E402
+from scripts.install.cli import install  # noqa: E402
+from scripts.install.errors import InstallError  # noqa: E402
+from scripts.install.state import STAMP_NAME, observe, read_stamp  # noqa: E402
+from scripts.install.target import ROSETTA_WARNING, Target  # noqa: E402
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the python shim is a POSIX script")
 
@@ -112,7 +114,7 @@ def env_file(tmp_path: Path, channel: Path, deps: list[str]) -> Path:
 
 def run_install(tmp_path: Path, *extra: str):
     log: list[str] = []
-    outcome = install_env.install(
+    outcome = install(
         [
             "--backend",
             "rattler",
@@ -151,7 +153,7 @@ def test_real_conda_env_from_a_local_channel_then_noop_update_force(tmp_path, ch
         check=True,
     )
     assert proc.stdout.strip() == "42"
-    stamp = json.loads((prefix / envstate.STAMP_NAME).read_text())
+    stamp = json.loads((prefix / STAMP_NAME).read_text())
     assert stamp["backend"] == "rattler" and stamp["channels"] == [channel.as_uri()]
     meta_mtime = (prefix / "conda-meta").stat().st_mtime_ns
 
@@ -207,11 +209,11 @@ def test_failed_update_keeps_the_env_unready_until_fixed(tmp_path, channel):
     env_file(tmp_path, channel, ["python", "tinydep >=5"])
     with pytest.raises(InstallError, match="tinydep"):
         run_install(tmp_path)
-    state = envstate.observe(tmp_path / "env")
+    state = observe(tmp_path / "env")
     assert state.stamp is None and state.updating  # never claims to be ready
     env_file(tmp_path, channel, ["python", "tinydep"])
     outcome, _ = run_install(tmp_path)
-    assert outcome.plan.action == "rebuild" and envstate.read_stamp(tmp_path / "env")
+    assert outcome.plan.action == "rebuild" and read_stamp(tmp_path / "env")
 
 
 def test_unreachable_channel_is_one_line(tmp_path):
@@ -266,7 +268,7 @@ def test_forced_osx_arm64_subdir_solves_and_installs_for_that_platform(tmp_path,
     (here with noarch packages, which is all a Linux test can run), and the env keeps that subdir
     for later conda installs."""
     env_file(tmp_path, channel, ["python"])
-    rosetta = Target("osx-arm64", True, install_env.ROSETTA_WARNING)
+    rosetta = Target("osx-arm64", True, ROSETTA_WARNING)
     log: list[str] = []
     argv = [
         "--backend",
@@ -276,7 +278,7 @@ def test_forced_osx_arm64_subdir_solves_and_installs_for_that_platform(tmp_path,
         "--prefix",
         str(tmp_path / "env"),
     ]
-    outcome = install_env.install(
+    outcome = install(
         argv,
         out=log.append,
         available={"rattler": "py-rattler"},
@@ -284,12 +286,12 @@ def test_forced_osx_arm64_subdir_solves_and_installs_for_that_platform(tmp_path,
         cache_dir=tmp_path / "cache",
     )
     assert outcome.plan.subdir == "osx-arm64"
-    assert log[0] == f"WARNING: {install_env.ROSETTA_WARNING}"
+    assert log[0] == f"WARNING: {ROSETTA_WARNING}"
     assert "subdir osx-arm64" in log[1]
     assert (tmp_path / "env/.condarc").read_text() == "subdir: osx-arm64\n"
-    assert envstate.read_stamp(tmp_path / "env")["subdir"] == "osx-arm64"
+    assert read_stamp(tmp_path / "env")["subdir"] == "osx-arm64"
     # the same env seen from a native shell (no forced subdir) is a different target: rebuilt
-    again = install_env.install(
+    again = install(
         argv,
         out=log.append,
         available={"rattler": "py-rattler"},

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from scripts import install_env, pipconf
-from scripts.install_env import InstallError, Target
+from scripts.install import pipconf
+from scripts.install.cli import install
+from scripts.install.errors import InstallError
+from scripts.install.execute import run_streaming
+from scripts.install.target import Target
 
 UV = shutil.which("uv")
 pytestmark = pytest.mark.skipif(UV is None, reason="uv not installed")
@@ -66,9 +69,9 @@ def test_uv_path_creates_a_venv_from_pips_find_links_offline(tmp_path):
     env = {"UV_CACHE_DIR": str(tmp_path / "uv-cache"), "UV_NO_CONFIG": "1"}
 
     def run(cmd, extra):
-        return install_env.run_streaming(cmd, {**extra, **env})
+        return run_streaming(cmd, {**extra, **env})
 
-    outcome = install_env.install(
+    outcome = install(
         argv,
         out=lambda _: None,
         available={"uv": UV},
@@ -86,7 +89,7 @@ def test_uv_path_creates_a_venv_from_pips_find_links_offline(tmp_path):
         check=True,
     )
     assert proc.stdout.strip() == "42"
-    again = install_env.install(
+    again = install(
         argv,
         out=lambda _: None,
         available={"uv": UV},
@@ -110,13 +113,13 @@ def test_uv_path_without_the_config_cannot_find_the_package(tmp_path):
     ]
     env = {"UV_CACHE_DIR": str(tmp_path / "uv-cache"), "UV_NO_CONFIG": "1"}
     with pytest.raises(InstallError) as info:
-        install_env.install(
+        install(
             argv,
             out=lambda _: None,
             available={"uv": UV},
             target=Target(),
             pip_config=pipconf.PipIndexConfig(no_index=True),
-            run_command=lambda cmd, extra: install_env.run_streaming(cmd, {**extra, **env}),
+            run_command=lambda cmd, extra: run_streaming(cmd, {**extra, **env}),
         )
     line = info.value.one_line()
     assert "package 'tiny-mps-probe' (environment.yml:3) was not found in pip's indexes" in line
@@ -140,17 +143,17 @@ def test_dropping_a_package_from_the_file_rebuilds_without_it(tmp_path):
         "--offline",
     ]
 
-    def install(deps):
+    def install_with(deps):
         (tmp_path / "environment.yml").write_text(
             "dependencies:\n" + "".join(f"  - {d}\n" for d in deps)
         )
-        return install_env.install(
+        return install(
             argv,
             out=lambda _: None,
             available={"uv": UV},
             target=Target(),
             pip_config=cfg,
-            run_command=lambda cmd, extra: install_env.run_streaming(cmd, {**extra, **env}),
+            run_command=lambda cmd, extra: run_streaming(cmd, {**extra, **env}),
         ).plan.action
 
     def importable(module):
@@ -162,8 +165,8 @@ def test_dropping_a_package_from_the_file_rebuilds_without_it(tmp_path):
             == 0
         )
 
-    assert install(["python", "tiny-keep"]) == "create"
-    assert install(["python", "tiny-keep", "tiny-drop"]) == "update"  # added: in place
+    assert install_with(["python", "tiny-keep"]) == "create"
+    assert install_with(["python", "tiny-keep", "tiny-drop"]) == "update"  # added: in place
     assert importable("tiny_drop")
-    assert install(["python", "tiny-keep"]) == "rebuild"  # pip would never remove it
+    assert install_with(["python", "tiny-keep"]) == "rebuild"  # pip would never remove it
     assert importable("tiny_keep") and not importable("tiny_drop")

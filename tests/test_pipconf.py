@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from scripts import pipconf
+from scripts.install import pipconf
 
 
 def write(path: Path, text: str) -> Path:

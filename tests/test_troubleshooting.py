@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from scripts import troubleshooting
+from scripts.docs import troubleshooting
 
 
 def test_page_is_current():
     assert troubleshooting.render() == troubleshooting.PAGE.read_text(encoding="utf-8"), (
-        "docs/troubleshooting.md is stale: run python -m scripts.troubleshooting"
+        "docs/troubleshooting.md is stale: run python -m scripts.docs.troubleshooting"
     )
 
 

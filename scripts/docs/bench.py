@@ -1,6 +1,6 @@
 """Benchmarks of the verifier itself, published in docs/benchmarks.md (`nox -s bench`).
 
-    python -m scripts.bench [--device cpu|cuda|mps] [--reps 5] [--markdown docs/benchmarks.md]
+    python -m scripts.docs.bench [--device cpu|cuda|mps] [--reps 5] [--markdown docs/benchmarks.md]
                             [--json PATH]
 
 (a) quick-tier wall time: `python -m verify --level quick --device D` against the least a user
@@ -39,7 +39,7 @@ from typing import Any
 
 from verify import atomic
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 QUICK_GOAL = 1.3
 PROBE_GOAL = 0.95
 
@@ -290,7 +290,7 @@ def run_bench(
         tiers=tiers,
         probe=probe,
         hand=hand,
-        hand_command=f"{shlex.join([python, '-m', 'scripts.bench', '--device', device])} "
+        hand_command=f"{shlex.join([python, '-m', 'scripts.docs.bench', '--device', device])} "
         "(torch.utils.benchmark.Timer.blocked_autorange, in-process)",
         load_avg=(load_at_start, os.getloadavg()[0]),
     )
@@ -299,8 +299,8 @@ def run_bench(
 # --- markdown -------------------------------------------------------------------------------------
 HEADER = f"""# Benchmarks
 
-Produced by `nox -s bench` (`python -m scripts.bench`); each device has its own section,
-rewritten by a run on that device. Method: scripts/bench.py's docstring.
+Produced by `nox -s bench` (`python -m scripts.docs.bench`); each device has its own section,
+rewritten by a run on that device. Method: scripts/docs/bench.py's docstring.
 
 - (a) quick tier vs bare torch: whole processes, interleaved repetitions, ratio of medians
   (goal <= {QUICK_GOAL}).
@@ -402,7 +402,9 @@ def write_markdown(path: Path, key: str, section: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(
+        prog="python -m scripts.docs.bench", description=__doc__.split("\n")[0]
+    )
     ap.add_argument("--device", default="cpu", help="cpu, cuda or mps (default: cpu)")
     ap.add_argument("--reps", type=int, default=5, help="interleaved repetitions for (a)")
     ap.add_argument("--tier-reps", type=int, default=3, help="repetitions for (b) and the probe")

@@ -15,8 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts import envfile
-from scripts.installers import PIP_LIKE, InstallError
+from scripts.install import envfile
+from scripts.install.backends import PIP_LIKE
+from scripts.install.errors import InstallError
 
 STAMP_NAME = "torch-mps-kit-install.json"
 BUILDING_NAME = ".torch-mps-kit-updating"

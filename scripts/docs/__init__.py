@@ -1,0 +1,1 @@
+"""Generators of docs/: benchmarks (bench.py) and the troubleshooting page."""

@@ -1,0 +1,249 @@
+"""Everything an install will do, as data (Plan); makes nothing, runs nothing."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scripts.install import envfile, pipconf
+from scripts.install.backends import CONDA_LIKE, PIP_LIKE
+from scripts.install.errors import InstallError
+from scripts.install.options import DEFAULT_CHANNEL, Options
+from scripts.install.state import env_python, stamp_key
+from scripts.install.target import Target
+
+
+@dataclass(frozen=True)
+class Plan:
+    backend: str
+    executable: str
+    action: str
+    prefix: Path
+    specs: tuple[str, ...]  # conda specs, or PyPI requirements on the uv / pip path
+    channels: tuple[str, ...]  # conda channels (empty on the uv / pip path)
+    subdir: str | None
+    offline: bool
+    # subprocess argv lists, run in order (the rattler backend runs in-process instead)
+    commands: tuple[tuple[str, ...], ...]
+    env: Mapping[str, str] = field(default_factory=dict)
+    stamp: Mapping[str, object] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    activate: tuple[str, ...] = ()
+    cache_dir: Path | None = None  # rattler's cache (None: rattler's default)
+    index_sources: tuple[str, ...] = ()  # pip config files / PIP_* variables handed on to uv
+
+
+def conda_channels(spec: envfile.EnvSpec, extra: Sequence[str]) -> tuple[str, ...]:
+    """--channel URLs first, then the file's channels (else conda-forge); no `nodefaults`."""
+    file_channels = [c for c in spec.channels if c != "nodefaults"] or [DEFAULT_CHANNEL]
+    seen: list[str] = []
+    for channel in [*extra, *file_channels]:
+        if channel not in seen:
+            seen.append(channel)
+    return tuple(seen)
+
+
+def python_request(
+    spec: envfile.EnvSpec, target: Target, backend: str, interpreter: str, interpreter_version: str
+) -> str:
+    """Which interpreter a uv / virtualenv / venv environment is built on."""
+    from packaging.specifiers import SpecifierSet
+
+    wanted = envfile.python_specifier(spec)
+    if target.rosetta:
+        if backend != "uv":
+            raise InstallError(
+                "this Python is x86_64 (Rosetta) and cannot run arm64 PyTorch with MPS",
+                "use an arm64 Python (python.org installer or `uv python install`), "
+                "or `nox -s install -- --backend uv` or --backend rattler",
+            )
+        major_minor = ".".join(interpreter_version.split(".")[:2])
+        return f"cpython-{major_minor}-macos-aarch64-none"
+    if not wanted or SpecifierSet(wanted).contains(interpreter_version, prereleases=True):
+        return interpreter
+    if backend == "uv":
+        return wanted  # uv finds (or downloads) a matching interpreter
+    raise InstallError(
+        f"Python {interpreter_version} does not satisfy `python {wanted}` in {spec.path.name}",
+        f"run nox with a Python matching {wanted}, or use --backend uv",
+    )
+
+
+def _conda_commands(
+    exe: str,
+    *,
+    action: str,
+    prefix: Path,
+    specs: Sequence[str],
+    channels: Sequence[str],
+    offline: bool,
+) -> list[tuple[str, ...]]:
+    verb = "install" if action == "update" else "create"
+    cmd = [exe, verb, "--yes", "--prefix", str(prefix), "--override-channels"]
+    for channel in channels:
+        cmd += ["--channel", channel]
+    if offline:
+        cmd.append("--offline")
+    return [(*cmd, *specs)]
+
+
+def _pip_commands(
+    backend: str,
+    exe: str,
+    *,
+    action: str,
+    prefix: Path,
+    reqs: Sequence[str],
+    python: str,
+    index_args: Sequence[str],
+    offline: bool,
+) -> list[tuple[str, ...]]:
+    py = str(env_python(prefix, backend))
+    commands: list[tuple[str, ...]] = []
+    if action != "update":
+        if backend == "uv":
+            commands.append(
+                (exe, "venv", str(prefix), "--python", python, *(["--offline"] if offline else []))
+            )
+        else:
+            commands.append((python, "-m", backend, str(prefix)))
+    if backend == "uv":
+        commands.append(
+            (
+                exe,
+                "pip",
+                "install",
+                "--python",
+                py,
+                # like pip and conda: byte-code compiled at install time, so the first
+                # `python -m verify` does not pay for compiling torch's modules
+                "--compile-bytecode",
+                *index_args,
+                *(["--offline"] if offline else []),
+                *reqs,
+            )
+        )
+    else:  # pip reads its own configuration
+        commands.append((py, "-m", "pip", "install", *(["--no-index"] if offline else []), *reqs))
+    return commands
+
+
+def activation_hints(backend: str, prefix: Path) -> tuple[str, ...]:
+    if backend in CONDA_LIKE:
+        tool = "micromamba" if backend == "micromamba" else "conda"
+        return (f"{tool} activate {prefix}",)
+    if backend == "rattler":
+        return (
+            f'export PATH="{prefix / "bin"}:$PATH"',
+            f"(or, with conda / micromamba installed: conda activate {prefix})",
+        )
+    if os.name == "nt":
+        return (str(prefix / "Scripts" / "activate"),)
+    return (f"source {prefix / 'bin' / 'activate'}",)
+
+
+def make_plan(
+    opts: Options,
+    spec: envfile.EnvSpec,
+    *,
+    backend: str,
+    executable: str,
+    target: Target,
+    action: str,
+    interpreter: str = sys.executable,
+    interpreter_version: str | None = None,
+    pip_config: pipconf.PipIndexConfig | None = None,
+    cache_dir: Path | None = None,
+) -> Plan:
+    """Everything the install will do, as data. Runs nothing."""
+    warnings = [target.warning] if target.warning else []
+    env: dict[str, str] = {}
+    if backend in PIP_LIKE:
+        channels: tuple[str, ...] = ()
+        specs = tuple(envfile.pypi_requirements(spec))
+        if opts.channels:
+            warnings.append(
+                "--channel applies to conda backends only; the uv / pip path ignores it"
+            )
+        python = python_request(
+            spec, target, backend, interpreter, interpreter_version or platform.python_version()
+        )
+        cfg = pip_config or pipconf.PipIndexConfig()
+        index_args = pipconf.uv_args(cfg) if backend == "uv" else []
+        if backend == "uv":
+            warnings += [
+                f"pip configuration {problem}; uv gets none of its settings (pip refuses the "
+                "file too): fix it, or set PIP_CONFIG_FILE=/dev/null to ignore pip's files"
+                for problem in cfg.unreadable
+            ]
+        if backend == "uv":
+            env.update(pipconf.uv_env(cfg))
+        commands = []
+        if action != "noop":
+            commands = _pip_commands(
+                backend,
+                executable,
+                action=action,
+                prefix=opts.prefix,
+                reqs=specs,
+                python=python,
+                index_args=index_args,
+                offline=opts.offline,
+            )
+        subdir = None
+        sources = cfg.sources if backend == "uv" else ()
+    else:
+        channels = conda_channels(spec, opts.channels)
+        specs = tuple(spec.conda_specs)
+        subdir = target.subdir
+        sources = ()
+        commands = []
+        if backend in CONDA_LIKE:
+            if subdir:
+                env["CONDA_SUBDIR"] = subdir  # read by conda, mamba and micromamba alike
+            if action != "noop":
+                commands = _conda_commands(
+                    executable,
+                    action=action,
+                    prefix=opts.prefix,
+                    specs=specs,
+                    channels=channels,
+                    offline=opts.offline,
+                )
+        if spec.pip and action != "noop":
+            commands.append(
+                (str(env_python(opts.prefix, backend)), "-m", "pip", "install", *spec.pip)
+            )
+    key = stamp_key(spec.sha256, backend, channels, subdir)
+    stamp = {
+        "key": key,
+        "tool": "torch-mps-kit",
+        "file": str(spec.path),
+        "file_sha256": spec.sha256,
+        "backend": backend,
+        "channels": list(channels),
+        "subdir": subdir,
+        "specs": list(specs),
+        "extra_channels": list(opts.channels),
+    }
+    return Plan(
+        backend=backend,
+        executable=executable,
+        action=action,
+        prefix=opts.prefix,
+        specs=specs,
+        channels=channels,
+        subdir=subdir,
+        offline=opts.offline,
+        commands=tuple(commands),
+        env=env,
+        stamp=stamp,
+        warnings=tuple(warnings),
+        activate=activation_hints(backend, opts.prefix),
+        cache_dir=cache_dir,
+        index_sources=tuple(sources),
+    )

@@ -167,7 +167,21 @@ def test_bump_to_latest_updates_both_recipes_and_keeps_comments(pypi, recipes, c
     # run requirements come from the 2.15.0 METADATA (typing-extensions>=4.13.0 there)
     run = wheel["requirements"]["run"]
     assert "typing_extensions >=4.13.0" in run and "typing_extensions >=4.10.0" not in run
-    assert run[:2] == ["python", "__osx >=${{ macos_min }}"]
+    # entries before the __osx anchor are the recipe's own and stay
+    assert run[:3] == ["python", "llvm-openmp", "__osx >=${{ macos_min }}"]
+    # the license expression is the 2.15.0 wheels' own (it added ISC and Zlib)
+    expression = (
+        "Apache-2.0 AND Apache-2.0 WITH LLVM-exception AND BSD-2-Clause AND BSD-3-Clause AND "
+        "BSL-1.0 AND ISC AND MIT AND Zlib"
+    )
+    assert wheel["context"]["license"] == expression
+    assert src["context"]["license"] == expression
+    src_run = src["requirements"]["run"]
+    assert src_run[: src_run.index("__osx >=${{ macos_min }}")] == [
+        "python",
+        "llvm-openmp",
+        "setuptools <82",
+    ]
     assert not any("cuda" in str(r) or "triton" in str(r) or "optree" in str(r) for r in run)
 
     # round trip: every comment line of the original is still there, in the same order

@@ -198,13 +198,25 @@ def test_source_recipe_sets_mps_and_the_deployment_target_of_its_version():
     assert f"macosx_deployment_target_osx-arm64 {macos_min}.*" in variant.recipe.requirements.build
 
 
-def test_build_script_is_valid_bash_and_refuses_a_missing_sdk():
+def test_build_script_is_valid_bash_and_runs_guards_fixes_and_post_install_in_order():
     script = RECIPES / "pytorch-mps" / "build.sh"
     assert script.stat().st_mode & stat.S_IXUSR
     subprocess.run(["bash", "-n", str(script)], check=True)
     text = script.read_text()
-    assert "export USE_MPS=1" in text
-    assert "xcrun --sdk macosx --show-sdk-version" in text
+    for line in ("export USE_MPS=1", "export USE_DISTRIBUTED=1", "export BLAS=OpenBLAS"):
+        assert line in text
+    steps = [
+        '"${RECIPE_DIR}/mps_guard.py" preflight',
+        '"${RECIPE_DIR}/fix_source.py" .',
+        '"${RECIPE_DIR}/max_jobs.py"',
+        "setup.py build --cmake-only",
+        '"${RECIPE_DIR}/mps_guard.py" cache build/CMakeCache.txt',
+        "-m pip install . --no-deps --no-build-isolation",
+        '"${RECIPE_DIR}/post_install.py" --prefix "${PREFIX}" --site-packages "${SP_DIR}"',
+    ]
+    positions = [text.index(step) for step in steps]
+    assert positions == sorted(positions), "the build steps are out of order"
+    assert "export MAX_JOBS" in text and 'MAX_JOBS="${CPU_COUNT' not in text
 
 
 @pytest.mark.parametrize("name", ["pytorch-mps", "pytorch-mps-wheel"])
@@ -212,7 +224,8 @@ def test_pytorch_recipes_test_mps_build_import_order_and_quick_verify(name):
     tests = safe_load(RECIPES / name / "recipe.yaml")["tests"]
     imports = tests[0]["python"]["imports"]
     assert imports == ["torch", "torch._C"]
-    script = tests[1]["script"]
+    (verify_test,) = [t for t in tests if "torch-mps-verify" in str(t.get("requirements"))]
+    script = verify_test["script"]
     assert any("assert torch.backends.mps.is_built()" in line for line in script)
     assert 'python -c "import torch; import numpy"' in script
     assert 'python -c "import numpy; import torch"' in script
@@ -220,7 +233,7 @@ def test_pytorch_recipes_test_mps_build_import_order_and_quick_verify(name):
     (verify_line,) = [line for line in script if "python -m verify" in line]
     assert "--level quick --device auto --expect-mps" in verify_line
     assert "--level quick --device auto --no-expect-mps" in verify_line
-    assert "torch-mps-verify" in tests[1]["requirements"]["run"]
+    assert "torch-mps-verify" in verify_test["requirements"]["run"]
 
 
 def test_verify_recipe_matches_pyproject():
@@ -423,3 +436,417 @@ def test_index_channel_lists_a_real_package(tmp_path):
     repodata = json.loads((channel / "noarch" / "repodata.json").read_text())
     assert list(repodata["packages.conda"]) == ["demo-1.0-0.conda"]
     assert repodata["packages.conda"]["demo-1.0-0.conda"]["name"] == "demo"
+
+
+# ------------------------------------------------------------------ issue 15: what conda-forge
+# documents for osx-arm64 builds of this torch (pytorch-cpu-feedstock at 74dd3d46), checked on
+# the recipes as py-rattler-build renders them for osx-arm64, and on the recipes' own scripts
+# run for real here on inputs made for each test.
+
+PYPI_DATA = Path(__file__).parent / "data" / "pypi"
+SOURCE_DIR = RECIPES / "pytorch-mps"
+WHEEL_DIR = RECIPES / "pytorch-mps-wheel"
+GIB = 1 << 30
+
+
+def first_osx_variant(name: str):
+    return render(name, "osx-arm64")[0].recipe.to_dict()
+
+
+def recorded_metadata(version: str) -> str:
+    (path, *_) = sorted(PYPI_DATA.glob(f"torch-{version}-*-macosx_*_arm64.whl.metadata"))
+    return path.read_text()
+
+
+def metadata_header(text: str, name: str) -> list[str]:
+    from email.parser import HeaderParser
+
+    return HeaderParser().parsestr(text).get_all(name) or []
+
+
+def script_test(recipe: dict, script_name: str) -> dict:
+    (test,) = [
+        t for t in recipe["tests"] if script_name in (t.get("files") or {}).get("recipe", [])
+    ]
+    return test
+
+
+def run_script(path: Path, *args: str, env: dict | None = None, cwd: Path | None = None):
+    import os
+
+    return subprocess.run(
+        [sys.executable, str(path), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("name", ["pytorch-mps", "pytorch-mps-wheel"])
+def test_pytorch_recipes_share_one_openmp_runtime_and_pin_openblas_to_it(name):
+    recipe = first_osx_variant(name)
+    reqs = recipe["requirements"]
+    assert "llvm-openmp" in reqs["host"] and "llvm-openmp" in reqs["run"]
+    assert "libopenblas * openmp_*" in reqs["run_constraints"]
+    script = recipe["build"]["script"]
+    text = (SOURCE_DIR / "build.sh").read_text() if isinstance(script, dict) else " ".join(script)
+    assert "post_install.py" in text and "--prefix" in text and "--site-packages" in text
+    # numpy first, then a torch parallel region, in the package tests
+    test = script_test(recipe, "check_runtime.py")
+    lines = [test["script"]] if isinstance(test["script"], str) else test["script"]
+    assert lines[0] == "python check_runtime.py"
+    assert "numpy" in test["requirements"]["run"]
+
+
+@pytest.mark.parametrize("name", ["pytorch-mps", "pytorch-mps-wheel"])
+def test_pytorch_recipes_export_a_minor_version_pin(name):
+    (export,) = first_osx_variant(name)["requirements"]["run_exports"]["weak"]
+    assert export["pin_subpackage"]["name"] == "pytorch"
+    assert export["pin_subpackage"]["upper_bound"] == "x.x"
+
+
+def test_source_recipe_pins_setuptools_below_82_and_picks_blas_explicitly():
+    reqs = first_osx_variant("pytorch-mps")["requirements"]
+    assert "setuptools >=77,<82" in reqs["host"]
+    assert "setuptools <82" in reqs["run"]
+    for name in ("libblas", "libcblas", "liblapack"):
+        assert name in reqs["host"]
+    text = (SOURCE_DIR / "build.sh").read_text()
+    assert 'export OpenBLAS_HOME="${PREFIX}"' in text
+
+
+@pytest.mark.parametrize("name", ["pytorch-mps", "pytorch-mps-wheel"])
+def test_pytorch_recipes_take_license_expression_and_files_from_torch_metadata(name):
+    recipe = first_osx_variant(name)
+    version = recipe["package"]["version"]
+    (expression,) = metadata_header(recorded_metadata(version), "License-Expression")
+    assert recipe["about"]["license"] == expression
+    files = recipe["about"]["license_file"]
+    assert "torch-licenses/" in files
+    if name == "pytorch-mps":
+        assert files[:2] == ["LICENSE", "NOTICE"]
+
+
+def test_verify_recipe_builds_with_a_pep639_setuptools_and_ships_the_license():
+    recipe = first_osx_variant("torch-mps-verify")
+    assert "setuptools >=77" in recipe["requirements"]["host"]
+    assert recipe["about"]["license_file"] == ["LICENSE"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["project"]["license"] == recipe["about"]["license"] == "BSD-3-Clause"
+    assert project["build-system"]["requires"] == ["setuptools>=77"]
+    text = (ROOT / "LICENSE").read_text()
+    assert text.startswith("BSD 3-Clause License") and "Neither the name of" in text
+
+
+@pytest.mark.parametrize("script", ["post_install.py", "check_runtime.py"])
+def test_shared_recipe_scripts_are_identical_copies(script):
+    assert (SOURCE_DIR / script).read_bytes() == (WHEEL_DIR / script).read_bytes()
+
+
+# ---------------------------------------------------------------- mps_guard.py
+
+GUARD = SOURCE_DIR / "mps_guard.py"
+
+
+def cmake_cache(tmp_path: Path, **values: str) -> Path:
+    lines = ["# This is the CMakeCache file.", "", "//Use MPS", "CMAKE_BUILD_TYPE:STRING=Release"]
+    lines += [f"{key}:BOOL={value}" for key, value in values.items()]
+    path = tmp_path / "CMakeCache.txt"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_guard_stops_when_cmake_turned_use_mps_off(tmp_path):
+    done = run_script(GUARD, "cache", str(cmake_cache(tmp_path, USE_MPS="OFF")))
+    assert done.returncode == 1
+    assert "USE_MPS=OFF although the build asked for USE_MPS=1" in done.stderr
+    assert "MetalPerformanceShadersGraph" in done.stderr and "Fix:" in done.stderr
+
+
+def test_guard_stops_without_a_metal_compiler_and_says_xcode_or_the_runtime_cost(tmp_path):
+    cache = cmake_cache(tmp_path, USE_MPS="ON", CAN_COMPILE_METAL="NO")
+    done = run_script(GUARD, "cache", str(cache), env={"TMK_ALLOW_RUNTIME_METAL": ""})
+    assert done.returncode == 1
+    assert "no working `metal` shader compiler" in done.stderr
+    assert "Command Line Tools have no `metal` compiler" in done.stderr
+    assert "first time a process uses it" in done.stderr
+    allowed = run_script(GUARD, "cache", str(cache), env={"TMK_ALLOW_RUNTIME_METAL": "1"})
+    assert allowed.returncode == 0
+    assert "mps_guard warning" in allowed.stderr and "(with warnings)" in allowed.stdout
+
+
+def test_guard_passes_a_cache_with_mps_and_compiled_shaders(tmp_path):
+    done = run_script(
+        GUARD, "cache", str(cmake_cache(tmp_path, USE_MPS="ON", CAN_COMPILE_METAL="YES"))
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "" and "ok" in done.stdout
+
+
+def test_guard_stops_on_an_unreadable_cache_and_a_host_without_xcrun(tmp_path):
+    import shutil
+
+    missing = run_script(GUARD, "cache", str(tmp_path / "nope" / "CMakeCache.txt"))
+    assert missing.returncode == 1 and "cannot read" in missing.stderr
+    assert run_script(GUARD, "bogus").returncode == 2
+    if shutil.which("xcrun") is None:  # every Linux host: the preflight refuses at once
+        done = run_script(GUARD, "preflight")
+        assert done.returncode == 1 and "no `xcrun` on PATH" in done.stderr
+
+
+# ---------------------------------------------------------------- fix_source.py
+
+FIXER = SOURCE_DIR / "fix_source.py"
+HANDLERS_BEFORE = """#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <c10/macros/Export.h>
+
+namespace c10d::control_plane {
+// uses std::unordered_map without including it
+}
+"""
+FIND_OPENBLAS_BEFORE = """SET(Open_BLAS_LIB_NAME openblas)
+FIND_PATH(OpenBLAS_INCLUDE_DIR NAMES cblas.h PATHS ${Open_BLAS_INCLUDE_SEARCH_PATHS})
+FIND_LIBRARY(OpenBLAS_LIB NAMES ${Open_BLAS_LIB_NAME} PATHS ${Open_BLAS_LIB_SEARCH_PATHS})
+
+SET(OpenBLAS_FOUND ON)
+IF(NOT OpenBLAS_LIB)
+    SET(OpenBLAS_FOUND OFF)
+ENDIF()
+"""
+
+
+def make_source(tmp_path: Path) -> Path:
+    root = tmp_path / "pytorch-v2.13.0"
+    handlers = root / "torch/csrc/distributed/c10d/control_plane/Handlers.hpp"
+    find_openblas = root / "cmake/Modules/FindOpenBLAS.cmake"
+    handlers.parent.mkdir(parents=True)
+    find_openblas.parent.mkdir(parents=True)
+    handlers.write_text(HANDLERS_BEFORE)
+    find_openblas.write_text(FIND_OPENBLAS_BEFORE)
+    return root
+
+
+def test_fix_source_adds_the_missing_include_and_conda_blas_once(tmp_path):
+    root = make_source(tmp_path)
+    done = run_script(FIXER, str(root))
+    assert done.returncode == 0, done.stderr
+    handlers = (root / "torch/csrc/distributed/c10d/control_plane/Handlers.hpp").read_text()
+    assert handlers.count("#include <unordered_map>") == 1
+    assert handlers.count("#include <vector>") == 1  # already there: not added twice
+    assert handlers.index("#include <unordered_map>") < handlers.index("#include <c10/")
+    cmake = (root / "cmake/Modules/FindOpenBLAS.cmake").read_text()
+    assert "FOREACH(_tmk_blas lapack cblas blas)" in cmake
+    assert "NAMES ${Open_BLAS_LIB_NAME}" not in cmake
+    again = run_script(FIXER, str(root))
+    assert again.returncode == 0 and again.stdout.count("already fixed") == 2
+    assert (root / "cmake/Modules/FindOpenBLAS.cmake").read_text() == cmake
+
+
+def test_fix_source_stops_when_the_source_moved_on(tmp_path):
+    root = make_source(tmp_path)
+    (root / "cmake/Modules/FindOpenBLAS.cmake").write_text("FIND_PACKAGE(BLAS)\n")
+    done = run_script(FIXER, str(root))
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "FindOpenBLAS.cmake" in done.stderr
+    assert "review this fix" in done.stderr
+    (root / "torch/csrc/distributed/c10d/control_plane/Handlers.hpp").unlink()
+    gone = run_script(FIXER, str(root))
+    assert gone.returncode == 1 and "Handlers.hpp: cannot read" in gone.stderr
+
+
+@pytest.mark.skipif(not __import__("shutil").which("cmake"), reason="cmake not installed")
+def test_fixed_find_openblas_links_lapack_cblas_blas_and_fails_loudly_without_them(tmp_path):
+    """The CMake our fix writes, run by a real CMake against a folder of libraries."""
+    root = make_source(tmp_path)
+    assert run_script(FIXER, str(root)).returncode == 0
+    libs = tmp_path / "prefix" / "lib"
+    libs.mkdir(parents=True)
+    for name in ("lapack", "cblas", "blas", "openblas"):
+        (libs / f"lib{name}.so").write_bytes(b"")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.18)\nproject(probe NONE)\n"
+        f'set(Open_BLAS_LIB_SEARCH_PATHS "{libs}")\n'
+        f'include("{root / "cmake/Modules/FindOpenBLAS.cmake"}")\n'
+        'message(STATUS "LIBS=${OpenBLAS_LIB} FOUND=${OpenBLAS_FOUND}")\n'
+    )
+
+    def configure(build: str):
+        return subprocess.run(
+            ["cmake", "-S", str(project), "-B", str(tmp_path / build)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    done = configure("build")
+    assert done.returncode == 0, done.stderr
+    expected = ";".join(str(libs / f"lib{n}.so") for n in ("lapack", "cblas", "blas"))
+    assert f"LIBS={expected} FOUND=ON" in done.stdout
+    (libs / "libcblas.so").unlink()
+    failed = configure("build2")
+    assert failed.returncode != 0
+    assert "libcblas not found" in failed.stderr
+
+
+# ---------------------------------------------------------------- max_jobs.py
+
+
+def test_max_jobs_caps_compilers_by_memory(monkeypatch):
+    monkeypatch.syspath_prepend(str(SOURCE_DIR))
+    import max_jobs
+
+    assert max_jobs.max_jobs(10, 16 * GIB) == 4  # a 16 GB Mac with 10 cores
+    assert max_jobs.max_jobs(12, 48 * GIB) == 12
+    assert max_jobs.max_jobs(8, 3 * GIB) == 1
+    assert max_jobs.max_jobs(8, None) == 8
+    done = run_script(
+        SOURCE_DIR / "max_jobs.py",
+        "--cpus",
+        "10",
+        "--memory-bytes",
+        str(16 * GIB),
+        env={"MAX_JOBS": ""},
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "4"
+    preset = run_script(SOURCE_DIR / "max_jobs.py", env={"MAX_JOBS": "3"})
+    assert preset.stdout.strip() == "3" and "from the environment wins" in preset.stderr
+
+
+# ---------------------------------------------------------------- post_install.py
+
+
+def installed_torch(tmp_path: Path, metadata: str) -> tuple[Path, Path]:
+    prefix = tmp_path / "env"
+    site = prefix / "lib" / "python3.12" / "site-packages"
+    (site / "torch" / "lib").mkdir(parents=True)
+    (site / "torch" / "lib" / "libomp.dylib").write_bytes(b"the wheel's own copy")
+    (prefix / "lib" / "libomp.dylib").write_bytes(b"llvm-openmp")
+    dist = site / "torch-2.13.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(metadata)
+    for entry in metadata_header(metadata, "License-File"):
+        target = dist / "licenses" / entry
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"license text of {entry}\n")
+    return prefix, site
+
+
+@pytest.mark.parametrize("recipe_dir", [SOURCE_DIR, WHEEL_DIR])
+def test_post_install_links_llvm_openmp_and_collects_metadata_licenses(tmp_path, recipe_dir):
+    metadata = recorded_metadata("2.13.0")
+    prefix, site = installed_torch(tmp_path, metadata)
+    out = tmp_path / "work" / "torch-licenses"
+    args = ("--prefix", str(prefix), "--site-packages", str(site), "--licenses-to", str(out))
+    done = run_script(recipe_dir / "post_install.py", *args)
+    assert done.returncode == 0, done.stderr
+    bundled = site / "torch" / "lib" / "libomp.dylib"
+    assert bundled.is_symlink() and not Path(bundled.readlink()).is_absolute()
+    assert bundled.resolve() == (prefix / "lib" / "libomp.dylib").resolve()
+    assert bundled.read_bytes() == b"llvm-openmp"
+    entries = metadata_header(metadata, "License-File")
+    assert len(entries) > 100  # torch's LICENSE and the third-party notices
+    copied = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert copied == sorted(entries)
+    assert run_script(recipe_dir / "post_install.py", *args).returncode == 0  # idempotent
+
+
+def test_post_install_stops_without_llvm_openmp_or_a_listed_license(tmp_path):
+    metadata = recorded_metadata("2.13.0")
+    prefix, site = installed_torch(tmp_path, metadata)
+    args = (
+        "--prefix",
+        str(prefix),
+        "--site-packages",
+        str(site),
+        "--licenses-to",
+        str(tmp_path / "l"),
+    )
+    (site / "torch-2.13.0.dist-info" / "licenses" / "third_party" / "fmt" / "LICENSE").unlink()
+    done = run_script(SOURCE_DIR / "post_install.py", *args)
+    assert done.returncode == 1 and "third_party/fmt/LICENSE is listed but not in" in done.stderr
+    (prefix / "lib" / "libomp.dylib").unlink()
+    (site / "torch" / "lib" / "libomp.dylib").unlink()
+    done = run_script(SOURCE_DIR / "post_install.py", *args)
+    assert (
+        done.returncode == 1 and "add llvm-openmp to the host and run requirements" in done.stderr
+    )
+
+
+# ---------------------------------------------------------------- check_runtime.py
+
+CHECK = SOURCE_DIR / "check_runtime.py"
+
+
+def test_openmp_runtimes_counts_files_not_names(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(SOURCE_DIR))
+    import check_runtime
+
+    env_omp = tmp_path / "env" / "lib" / "libomp.dylib"
+    env_omp.parent.mkdir(parents=True)
+    env_omp.write_bytes(b"llvm-openmp")
+    linked = tmp_path / "torch" / "lib" / "libomp.dylib"
+    linked.parent.mkdir(parents=True)
+    linked.symlink_to(env_omp)
+    private = tmp_path / "other" / "libomp.dylib"
+    private.parent.mkdir()
+    private.write_bytes(b"a second runtime")
+    assert check_runtime.openmp_runtimes([str(env_omp), str(linked), "/x/libc.so.6"]) == [
+        str(env_omp)
+    ]
+    assert len(check_runtime.openmp_runtimes([str(env_omp), str(private)])) == 2
+    assert check_runtime.openmp_runtimes(["/usr/lib/libgomp.so.1.0.0"], realpath=str) == [
+        "/usr/lib/libgomp.so.1.0.0"
+    ]
+
+
+def test_check_runtime_passes_with_this_torch_and_numpy():
+    pytest.importorskip("numpy")
+    done = run_script(CHECK, env={"OMP_NUM_THREADS": "2"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("check_runtime ok: torch ")
+
+
+def second_libgomp() -> str | None:
+    """A libgomp file other than torch's own, to load a second OpenMP runtime for real."""
+    import torch
+
+    own = (Path(torch.__file__).parent / "lib" / "libgomp.so.1").resolve()
+    for candidate in (
+        "/lib/x86_64-linux-gnu/libgomp.so.1",
+        "/usr/lib/x86_64-linux-gnu/libgomp.so.1",
+        "/lib/aarch64-linux-gnu/libgomp.so.1",
+        "/usr/lib64/libgomp.so.1",
+    ):
+        if Path(candidate).exists() and Path(candidate).resolve() != own:
+            return candidate
+    return None
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="loads a second libgomp by path")
+def test_check_runtime_fails_when_a_second_openmp_runtime_is_loaded():
+    pytest.importorskip("numpy")
+    other = second_libgomp()
+    if other is None:
+        pytest.skip("no second libgomp on this host")
+    code = (
+        f"import ctypes, runpy, torch; ctypes.CDLL({other!r}); "
+        f"runpy.run_path({str(CHECK)!r}, run_name='__main__')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 1
+    assert "2 OpenMP runtimes are loaded in one process" in done.stderr

@@ -116,6 +116,7 @@ class Update:
     source_sha256: str | None
     run_requirements: list[Any] = field(default_factory=list)
     release: Release | None = None
+    license: str | None = None  # the wheels' License-Expression (None: METADATA has none)
 
 
 # ---------------------------------------------------------------- YAML round trip
@@ -311,6 +312,12 @@ def requirements_for(metadata_text: str, python: str) -> list[str]:
     return specs
 
 
+def license_expression(metadata_text: str) -> str | None:
+    """The PEP 639 License-Expression of a METADATA text (None when it has none)."""
+    value = HeaderParser().parsestr(metadata_text).get("License-Expression")
+    return " ".join(value.split()) if value and value.strip() else None
+
+
 def merge_requirements(per_python: Mapping[str, list[str]]) -> list[Any]:
     """One run list for all Python variants: specs every Python needs stay plain; the rest get
     an ``if: match(python, ...)`` block (v1 recipe conditional)."""
@@ -381,6 +388,9 @@ def check_shape(files: RecipeFiles, *, wheel: bool) -> None:
     if not wheel and not (isinstance(source, CommentedMap) and "sha256" in source):
         raise BumpError(f"{where}: source has no sha256")
     _run_list(files.recipe, where)
+    context = files.recipe.get("context")
+    if not isinstance(context, CommentedMap) or "license" not in context:
+        raise BumpError(f"{where}: context has no license (the about.license it feeds)")
 
 
 def _run_list(recipe: CommentedMap, where: Path) -> CommentedSeq:
@@ -525,6 +535,8 @@ def apply_source_update(files: RecipeFiles, update: Update) -> None:
         raise BumpError(f"{files.directory / 'recipe.yaml'}: source has no sha256")
     if update.source_sha256 is not None:
         source["sha256"] = update.source_sha256
+    if update.license is not None:
+        context["license"] = _quoted(update.license)
     if "c_stdlib_version" in files.variants:
         files.variants["c_stdlib_version"] = CommentedSeq([_quoted(update.macos_min)])
     replace_run_requirements(files.recipe, update.run_requirements, files.directory / "recipe.yaml")
@@ -537,6 +549,8 @@ def apply_wheel_update(files: RecipeFiles, update: Update) -> None:
     context = files.recipe["context"]
     context["version"] = _quoted(update.version)
     context["macos_min"] = _quoted(update.macos_min)
+    if update.license is not None:
+        context["license"] = _quoted(update.license)
     update_wheel_sources(files.recipe, update.release, files.directory / "recipe.yaml")
     replace_run_requirements(files.recipe, update.run_requirements, files.directory / "recipe.yaml")
     set_pythons(files.variants, update.release.pythons)
@@ -597,9 +611,14 @@ def compute_update(
 ) -> Update:
     """Fetch what the recipes need (wheel METADATA, source sha256) and check it."""
     per_python = {}
+    licenses = {}
     for wheel in release.wheels:
         metadata = wheel_metadata(client, wheel)
         per_python[wheel.python] = requirements_for(metadata, wheel.python)
+        licenses[wheel.filename] = license_expression(metadata)
+    if len(set(licenses.values())) > 1:
+        shown = "; ".join(f"{name}: {value}" for name, value in licenses.items())
+        raise BumpError(f"the wheels of {release.version} disagree on License-Expression ({shown})")
     if verify_wheels:
         for wheel in release.wheels:
             digest, _size = client.stream_sha256(wheel.fetch_url, progress(wheel.filename))
@@ -622,6 +641,7 @@ def compute_update(
         source_sha256=digest,
         run_requirements=merge_requirements(per_python),
         release=release,
+        license=next(iter(licenses.values()), None),
     )
 
 

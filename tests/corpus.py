@@ -3,9 +3,17 @@
 Each file starts with a header of "# key: value" lines, then the pasted text verbatim:
   # source: URL               where it was posted
   # cause: ...                what the thread itself established
-  # kind: errors-only         what envdump.parse must recognise (default: collect_env)
+  # kind: freeform            what kind of text it is (default: collect_env); envdump.parse
+                              must read collect_env / report / facts as such, anything else
+                              (freeform, errors-only, a tool's dump) as "freeform"
+  # label: rosetta            the cause category the thread established (LABELS)
   # facts: field=value ...    Facts fields envdump.parse must yield (None = must stay unknown)
   # expect: check-id=status   results diagnose.diagnose must give
+
+Every file's label must come out as the diagnosis's first cause (diagnose.first_cause, what
+"Fix first" names): LABELS maps each label to the check ids that state it. A healthy
+environment (and one whose thread is about wrong results, which no paste can show) must have no
+failing row at all.
 """
 
 from __future__ import annotations
@@ -16,6 +24,35 @@ from pathlib import Path
 from typing import Any
 
 CORPUS_DIR = Path(__file__).parent / "data" / "collect_env"
+PARSED_KINDS = ("collect_env", "report", "facts")
+
+# label -> the check ids whose failure (or warning, for workload errors) states that cause;
+# None: no failing row may appear. "other" is not asserted beyond its own expectations.
+NO_FAILURE = None
+LABELS: dict[str, frozenset[str] | None] = {
+    "healthy": NO_FAILURE,
+    "wrong-results": NO_FAILURE,
+    "rosetta": frozenset({"host.arch"}),
+    "intel-mac": frozenset({"host.arch"}),
+    "macos-too-old": frozenset(
+        {"host.macos", "torch.version", "mps.available", "error.mps.macos_too_old"}
+    ),
+    "torch-too-old": frozenset({"torch.version", "error.mps.unknown_device"}),
+    "not-built-with-mps": frozenset({"mps.built", "error.mps.not_built", "error.mps.not_linked"}),
+    "no-metal-device": frozenset(
+        {"mps.available", "error.mps.macos_too_old", "error.mps.no_gpu_memory"}
+    ),
+    "linux-in-mac": frozenset({"host.os"}),
+    "not-a-mac": frozenset({"host.os"}),
+    "op-not-implemented": frozenset({"error.mps.op_not_implemented"}),
+    "op-needs-newer-macos": frozenset({"error.mps.op_needs_newer_macos"}),
+    "float64": frozenset({"error.mps.float64"}),
+    "dtype-needs-newer-macos": frozenset({"error.mps.op_needs_newer_macos"}),
+    "mps-oom": frozenset({"error.mps.oom"}),
+    "install-wrong-arch": frozenset({"torch.installed", "host.arch"}),
+    "python-unsupported": frozenset({"host.python"}),
+    "other": frozenset(),
+}
 
 
 @dataclass(frozen=True)
@@ -25,6 +62,7 @@ class Case:
     cause: str
     kind: str
     text: str
+    label: str = ""
     facts: dict[str, Any] = field(default_factory=dict)
     expect: dict[str, str] = field(default_factory=dict)
 
@@ -60,7 +98,7 @@ def load(path: Path) -> Case:
         key, sep, value = line[1:].strip().partition(":")
         if sep and key in ("facts", "expect"):
             (facts if key == "facts" else expect).update(_pairs(value.strip()))
-        elif sep and key in ("source", "cause", "kind"):
+        elif sep and key in ("source", "cause", "kind", "label"):
             header[key] = value.strip()
     else:
         n = len(lines)
@@ -70,9 +108,15 @@ def load(path: Path) -> Case:
         cause=header.get("cause", ""),
         kind=header.get("kind", "collect_env"),
         text="".join(lines[n:]),
+        label=header.get("label", ""),
         facts=facts,
         expect={k: str(v) for k, v in expect.items()},
     )
+
+
+def parsed_kind(case: Case) -> str:
+    """The kind envdump.parse must report for the case."""
+    return case.kind if case.kind in PARSED_KINDS else "freeform"
 
 
 def cases() -> list[Case]:

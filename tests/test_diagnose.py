@@ -8,6 +8,7 @@ that every finding is actionable (cause and fix), that what the text does not sh
 from __future__ import annotations
 
 import json
+import os
 
 import corpus
 import jsonschema
@@ -37,6 +38,37 @@ def test_corpus_diagnosis(case):
         if r.status in (Status.FAIL, Status.WARN):
             assert r.cause and r.fix and r.fix.text, f"{case.name}: {r.id}"
     assert facts.source == "pasted"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_corpus_label_is_the_first_cause(case):
+    """The cause the thread established is what "Fix first" names; healthy: no failing row."""
+    assert case.label in corpus.LABELS, f"{case.name}: unknown label {case.label!r}"
+    _, results = diagnose.diagnose(case.text)
+    want = corpus.LABELS[case.label]
+    failing = [r.id for r in results if r.status is Status.FAIL]
+    if want is corpus.NO_FAILURE:
+        assert failing == [], f"{case.name}: a false alarm"
+        return
+    if not want:  # "other": only the file's own expectations
+        return
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id in want, (case.name, first and first.id, failing)
+    assert first.evidence, f"{case.name}: {first.id} quotes no pasted line"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_every_finding_quotes_the_paste(case):
+    _, results = diagnose.diagnose(case.text)
+    text = " ".join(case.text.split())
+    for r in results:
+        if r.status not in (Status.FAIL, Status.WARN):
+            continue
+        assert r.evidence, f"{case.name}: {r.id} has no evidence"
+        for line in r.evidence:
+            # quoted verbatim, save masked user names and a cut tail
+            head = line.split("...")[0].strip()[:30]
+            assert " ".join(head.split()) in text, (case.name, r.id, line)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -213,3 +245,131 @@ def test_every_corpus_diagnosis_is_a_valid_schema_1_report(schema):
         assert report["verdict"] == (
             "not-ready" if any(r.blocks_ready for r in results) else "ready"
         )
+
+
+# --- evidence, several reports, big and empty pastes (issue 12) ---------------------------------
+
+
+def test_evidence_is_in_the_json_report_and_valid_schema_1(schema):
+    facts, results = diagnose.diagnose(BY_NAME["pytorch-146236-rosetta-m2-pro"].text)
+    data = Report(facts, "none", "diagnose", results, mode="diagnose").to_dict()
+    jsonschema.validate(data, schema)
+    arch = next(c for c in data["checks"] if c["id"] == "host.arch")
+    assert "OS: macOS 15.3 (x86_64)" in arch["evidence"]
+    assert any("Apple M2 Pro" in line for line in arch["evidence"])
+    # optional: a row without evidence has no key, and old readers' rows still load
+    passed = next(c for c in data["checks"] if c["status"] == "pass")
+    assert "evidence" not in passed
+    assert Result.from_dict(arch).evidence == tuple(arch["evidence"])
+
+
+def test_evidence_is_shown_under_the_cause(tmp_path, capsys):
+    pasted = tmp_path / "pasted.txt"
+    pasted.write_text(BY_NAME["pytorch-146236-rosetta-m2-pro"].text, encoding="utf-8")
+    assert cli.main(["diagnose", str(pasted)]) == 1
+    out = capsys.readouterr().out
+    cause = out.index("cause: This Python is an x86_64 build")
+    seen = out.index("seen:", cause)
+    assert "OS: macOS 15.3 (x86_64)" in out[seen : out.index("fix:", seen)]
+
+
+def test_evidence_masks_user_names():
+    text = BY_NAME["pytorch-121067-intel-mac-torch-2.2.2"].text
+    assert "/Users/daisysong/" in text
+    for r in diagnose.diagnose(text)[1]:
+        assert not any("daisysong" in line for line in r.evidence), r.id
+
+
+def _write(tmp_path, names):
+    paths = []
+    for name in names:
+        path = tmp_path / f"{name}.txt"
+        path.write_text(BY_NAME[name].text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_several_reports_give_one_summary_and_a_json_list(tmp_path, capsys, schema):
+    folder = tmp_path / "more"
+    folder.mkdir()
+    one, two = _write(tmp_path, ["pytorch-146236-rosetta-m2-pro", "vllm-9293-linux-wsl2-cuda"])
+    _write(folder, ["pytorch-130112-mps-oom-torch-2.3.1", "pytorch-79019-float64-refused"])
+    out = tmp_path / "all.json"
+    assert cli.main(["diagnose", str(one), str(two), str(folder), "--json", str(out)]) == 1
+    table = capsys.readouterr().out
+    assert "4 inputs: 3 ready, 1 not ready" in table
+    assert "host.arch" in table and "error.mps.oom" in table
+    listed = json.loads(out.read_text())
+    assert [os.path.basename(d["file"]) for d in listed] == [
+        "pytorch-146236-rosetta-m2-pro.txt",
+        "vllm-9293-linux-wsl2-cuda.txt",
+        "pytorch-130112-mps-oom-torch-2.3.1.txt",
+        "pytorch-79019-float64-refused.txt",
+    ]
+    assert [d["verdict"] for d in listed] == ["not-ready", "ready", "ready", "ready"]
+    assert [d["first_cause"] for d in listed] == [
+        "host.arch",
+        None,
+        "error.mps.oom",
+        "error.mps.float64",
+    ]
+    for d in listed:
+        jsonschema.validate(d["report"], schema)
+    # all ready: exit 0
+    assert cli.main(["diagnose", str(two), str(folder), "--quiet"]) == 0
+    capsys.readouterr()
+
+
+def test_several_reports_with_an_unreadable_one_exit_2_with_one_line(tmp_path, capsys):
+    (good,) = _write(tmp_path, ["vllm-9293-linux-wsl2-cuda"])
+    bad = tmp_path / "bad.txt"
+    bad.write_text("just some words\n")
+    assert cli.main(["diagnose", str(good), str(bad), "--json", "-"]) == 2
+    captured = capsys.readouterr()
+    listed = json.loads(captured.out)
+    assert [d["verdict"] for d in listed] == ["ready", "unreadable"]
+    assert captured.err.startswith("error: 1 of 2 inputs") and captured.err.count("\n") == 1
+
+
+def test_an_empty_folder_is_an_input_error(tmp_path, capsys):
+    assert cli.main(["diagnose", str(tmp_path)]) == 2
+    assert "holds no files" in capsys.readouterr().err
+
+
+def test_a_paste_without_facts_names_the_command_that_settles_it(tmp_path, capsys):
+    pasted = tmp_path / "q.txt"
+    pasted.write_text("Why is my training so slow? I use torch.device('mps').\nOS: macOS 14\n")
+    assert cli.main(["diagnose", str(pasted)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "`python -m torch.utils.collect_env`" in err and "`python -m verify facts`" in err
+    assert "macos_version 14.0" in err and "mps intent" in err  # what it did see
+
+
+def _big(line, tail: str) -> str:
+    lines, size = [], 0
+    while size < envdump.MAX_CHARS - 100_000:  # unique lines: nothing to fold away
+        lines.append(line(len(lines)))
+        size += len(lines[-1]) + 1
+    return "\n".join(lines) + "\n" + tail
+
+
+def test_a_5_mb_paste_diagnoses_in_under_a_second():
+    import random
+    import time
+
+    rosetta = BY_NAME["pytorch-146236-rosetta-m2-pro"].text
+    # a training log with the environment at its end
+    log = _big(lambda i: f"epoch {i // 1000} step {i} loss {1 / (i + 1):.6f} lr 3e-4", rosetta)
+    # the worst case: every line full of the words the readers look for
+    rnd = random.Random(5)
+    words = [w for c in CASES for w in c.text.split()]
+    noisy = _big(lambda i: " ".join(rnd.choice(words) for _ in range(10)) + f" #{i}", rosetta)
+    for text in (log, noisy):
+        assert len(text) > 4.8 * 1024 * 1024
+        start = time.process_time()
+        facts, results = diagnose.diagnose(text)
+        assert time.process_time() - start < 1.0
+    facts, results = diagnose.diagnose(log)
+    assert facts.translated is True  # the collect_env at the end is still read
+    assert next(r for r in results if r.id == "host.arch").status is Status.FAIL

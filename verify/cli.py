@@ -5,7 +5,8 @@
                      [--quiet] [--list-checks] [--only ID ...]
     python -m verify facts             host facts as JSON (input for --facts)
     python -m verify preflight         host rules only; never imports torch
-    python -m verify diagnose FILE|-   pasted collect_env text or a verify report -> findings
+    python -m verify diagnose FILE|DIR|- ...   pasted text -> findings with evidence; several
+                                              inputs -> one summary table (--json: a list)
 
 The pipeline is plain functions (nox's workflow): gather facts -> evaluate rules -> run device
 checks -> Report -> renderers -> exit code. Exit codes: 0 ready, 1 not ready, 2 usage or input
@@ -24,8 +25,10 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from verify import TOOL_NAME, __version__
 from verify.atomic import write_text
@@ -54,8 +57,11 @@ EPILOG = """\
 subcommands:
   facts              print this host's facts as JSON (torch facts included when torch imports)
   preflight          host rules only (OS, arch, Rosetta, macOS, Python); no PyTorch needed
-  diagnose FILE|-    diagnose someone else's environment from pasted
-                     `python -m torch.utils.collect_env` output or a verify JSON report
+  diagnose FILE|DIR|- ...
+                     diagnose someone else's environment from what they pasted:
+                     `python -m torch.utils.collect_env` output, version lists, pip / conda /
+                     uname / sw_vers output, tool dumps, MPS errors, a verify JSON report;
+                     several files (or a folder) give one summary table
 
 exit codes: 0 ready (warnings allowed), 1 a required check failed, 2 usage or input error,
 130 interrupted (the report written so far is kept, marked "interrupted")
@@ -65,6 +71,7 @@ examples:
   python -m verify --level standard --json report.json --junit-xml junit.xml
   python -m verify --facts their-facts.json replay someone's recorded facts
   python -m verify diagnose pasted.txt      what is wrong in a pasted environment
+  python -m verify diagnose reports/ --json -   one verdict per pasted report, as a JSON list
 """
 
 
@@ -134,11 +141,20 @@ def build_diagnose_parser() -> argparse.ArgumentParser:
     p = OneLineParser(
         prog="python -m verify diagnose",
         description="Diagnose an environment someone pasted: the output of "
-        "`python -m torch.utils.collect_env` (any torch from 1.12 on, with the chatter around "
-        "it), a verify JSON report or facts JSON, and the MPS error messages torch prints. "
-        "What the text does not show is reported as skipped, never guessed.",
+        "`python -m torch.utils.collect_env` (any torch release, with the chatter around it), "
+        "free-form version lists, platform / uname / sw_vers / system_profiler / sysctl output, "
+        "conda and pip output and resolver errors, the environment dumps of accelerate, "
+        "transformers, diffusers, Lightning, ComfyUI and the web UIs, a verify JSON report or "
+        "facts JSON, and the MPS error messages torch prints. Every finding quotes the pasted "
+        "lines it rests on; what the text does not show is reported as skipped, never guessed. "
+        "Several inputs (files or folders) give one summary table; exit 1 if any is not ready.",
     )
-    p.add_argument("input", metavar="FILE|-", help="the pasted text; - reads standard input")
+    p.add_argument(
+        "input",
+        metavar="FILE|DIR|-",
+        nargs="+",
+        help="the pasted text; - reads standard input; a folder means each file in it",
+    )
     add_output_arguments(p)
     return p
 
@@ -483,11 +499,134 @@ def cmd_diagnose(argv: Sequence[str]) -> int:
 
     outputs = Outputs.from_args(args)
     check_writable(outputs)
-    refuse_overwriting_input(outputs, args.input)
-    text = read_text_input(args.input)
-    host, results = diagnose.diagnose(text)
-    report = Report(host, "none", "diagnose", list(results), mode="diagnose")
-    return show_and_write(report, outputs)
+    sources = diagnose_inputs(args.input)
+    for source in sources:
+        refuse_overwriting_input(outputs, source)
+    if len(sources) == 1 and not any(os.path.isdir(s) for s in args.input):
+        text = read_text_input(sources[0])
+        host, results = diagnose.diagnose(text)
+        report = Report(host, "none", "diagnose", list(results), mode="diagnose")
+        console = make_console(outputs)
+        code = show_and_write(report, outputs, console)
+        first = diagnose.first_cause(report.checks)
+        if first is not None and report.ready and not outputs.quiet:
+            console.print(f"First: {first.id} - {first.cause}", highlight=False, markup=False)
+        return code
+    if outputs.junit_path:
+        raise UsageError(
+            "--junit-xml takes one input", "Diagnose the files one at a time for JUnit reports."
+        )
+    return diagnose_many(sources, outputs)
+
+
+def diagnose_inputs(inputs: Sequence[str]) -> list[str]:
+    """The files to diagnose: each FILE or -, and the files of each DIR (sorted, not hidden)."""
+    out: list[str] = []
+    for item in inputs:
+        if item != "-" and os.path.isdir(item):
+            names = sorted(n for n in os.listdir(item) if not n.startswith("."))
+            files = [os.path.join(item, n) for n in names if os.path.isfile(os.path.join(item, n))]
+            if not files:
+                raise InputError(f"{item} holds no files", "Give files or a folder of pastes.")
+            out.extend(files)
+        else:
+            out.append(item)
+    if out.count("-") > 1:
+        raise UsageError("- (standard input) given twice", "Give - at most once.")
+    return out
+
+
+@dataclass
+class Diagnosed:
+    """One input of a multi-report diagnose: its report, or the one-line reason it has none."""
+
+    source: str
+    report: Report | None = None
+    error: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.report is None:
+            return {"file": self.source, "verdict": "unreadable", "error": self.error}
+        from verify import diagnose
+
+        first = diagnose.first_cause(self.report.checks)
+        return {
+            "file": self.source,
+            "verdict": self.report.verdict,
+            "first_cause": first.id if first else None,
+            "report": self.report.to_dict(),
+        }
+
+
+def diagnose_many(sources: Sequence[str], outputs: Outputs) -> int:
+    """Diagnose each input; one summary table (file, verdict, first cause); --json: a list.
+    Exit 2 if an input could not be read or held nothing usable, else 1 if any is not ready."""
+    from verify import diagnose
+
+    done: list[Diagnosed] = []
+    for source in sources:
+        try:
+            host, results = diagnose.diagnose(read_text_input(source))
+        except InputError as exc:
+            done.append(Diagnosed(source, error=exc.one_line()))
+            continue
+        done.append(
+            Diagnosed(source, Report(host, "none", "diagnose", list(results), mode="diagnose"))
+        )
+    if not outputs.json_to_stdout:  # with --json -, stdout carries the list alone
+        render_diagnosed(done, make_console(outputs), quiet=outputs.quiet)
+    if outputs.json_path:
+        body = json.dumps([d.to_dict() for d in done], indent=2) + "\n"
+        if outputs.json_to_stdout:
+            sys.stdout.write(body)
+            sys.stdout.flush()
+        else:
+            write_text(outputs.json_path, body)
+    unreadable = [d for d in done if d.report is None]
+    if unreadable:
+        first = unreadable[0]
+        print(
+            f"error: {len(unreadable)} of {len(done)} inputs could not be diagnosed "
+            f"({first.source}: {first.error})",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    return EXIT_READY if all(d.report.ready for d in done if d.report) else EXIT_NOT_READY
+
+
+def short_cause(cause: str, limit: int = 110) -> str:
+    """A cause's first sentence, cut to the table's width."""
+    first = cause.split(": ", 1)[0] if len(cause) > limit else cause
+    return first if len(first) <= limit else first[: limit - 3].rsplit(" ", 1)[0] + "..."
+
+
+def render_diagnosed(done: Sequence[Diagnosed], console: Console, *, quiet: bool) -> None:
+    from rich.table import Table
+
+    from verify import diagnose
+
+    table = Table(box=None, pad_edge=False)
+    table.add_column("file", overflow="fold")
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("first cause")
+    for d in done:
+        if d.report is None:
+            table.add_row(d.source, "[bold yellow]unreadable[/]", escape(d.error))
+            continue
+        first = diagnose.first_cause(d.report.checks)
+        if quiet and first is None:
+            continue
+        verdict = "[green]ready[/]" if d.report.ready else "[bold red]not ready[/]"
+        cause = f"{first.id}: {short_cause(first.cause)}" if first else "nothing found"
+        table.add_row(escape(d.source), verdict, escape(cause))
+    console.print(table)
+    ready = sum(1 for d in done if d.report is not None and d.report.ready)
+    bad = sum(1 for d in done if d.report is None)
+    console.print(
+        f"{len(done)} inputs: {ready} ready, {len(done) - ready - bad} not ready"
+        + (f", {bad} unreadable" if bad else ""),
+        highlight=False,
+    )
 
 
 def dispatch(argv: Sequence[str]) -> int:

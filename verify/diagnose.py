@@ -1,55 +1,160 @@
-"""`python -m verify diagnose FILE|-`: the same rules as the live verify, on someone else's paste.
+"""`python -m verify diagnose FILE|DIR|- ...`: the same rules as the live verify, on a paste.
 
-diagnose(text) -> (Facts, [Result]): the pasted facts (verify.envdump) through verify.rules, with
-"not in the pasted text" for what the text does not show, plus one `error.<id>` row per MPS error
-message torch printed in it (verify.known_errors), plus, for a pasted verify report, the device
-rows of that report as they were. Pure: text in, data out; the CLI renders it.
+diagnose(text) -> (Facts, [Result]): the pasted facts (verify.envdump, which reads collect_env,
+our JSON and, through verify.paste, free-form text) through verify.rules, with "not in the
+pasted text" for what the text does not show, plus one `error.<id>` row per MPS error message
+torch printed in it (verify.known_errors), plus, for a pasted verify report, the device rows of
+that report as they were. Every fail / warn row carries `evidence`: the pasted lines it rests on.
+Pure: text in, data out; the CLI renders it.
+
+Reasoning across facts (issue 12):
+- MPS is expected when the paste shows it was being used (an MPS error, `device="mps"`, a GPU
+  wish on an Intel Mac) or when Linux runs inside a Mac (a container or VM): there the OS row
+  says that Metal does not reach it;
+- a message naming a macOS floor while the paste shows a newer macOS is no Metal device in this
+  process (a VM, sandbox, container or remote session), not the OS;
+- osx-64 packages, an MKL build or pip offering nothing past 2.2.x make the interpreter x86_64:
+  Rosetta on an Apple chip, an Intel Mac on an Intel one (verify.paste derives it);
+- a real allocation failure vs the "0 bytes allocated" VM signature (verify.known_errors).
 
 Error rows: an environment error (MPS not built, no MPS device / macOS too old) is a required
 `fail`; a workload error (out of memory, an op without an MPS kernel, float64, tensors on two
 devices) is not required, so the verdict says whether the environment is ready while the row still
-says what went wrong and what to do.
+says what went wrong and what to do. `first_cause` orders them for "Fix first".
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from verify import compat, envdump, rules
 from verify import messages as msg
+from verify.envdump import Pasted
 from verify.errors import InputError
 from verify.facts import Facts
 from verify.known_errors import KnownError, required_macos
-from verify.model import Fix, Outcome, Result, failed, warned
+from verify.model import Fix, Outcome, Result, Status, failed, warned
+from verify.paste.clues import quote
 
 NOT_IN_TEXT = msg.NOT_IN_PASTED_TEXT
+MAX_EVIDENCE = 6
+
+# the facts (and signs) each rule's finding rests on, quoted as its evidence
+RULE_EVIDENCE: dict[str, tuple[str, ...]] = {
+    "host.os": ("os", "sign.linux_vm_on_mac", "sign.container", "sign.mac_hint", "chip"),
+    "host.arch": (
+        "machine",
+        "translated",
+        "hardware_arm64",
+        "chip",
+        "conda_subdir",
+        "sign.pip_x86_only",
+        "sign.x86_only_conda",
+        "sign.mkl_build",
+        "sign.amd_gpu",
+        "sign.intel_cpu",
+        "sign.wrong_arch_library",
+    ),
+    "host.macos": ("macos_version",),
+    "host.python": ("python_version", "sign.pip_no_torch"),
+    "torch.installed": ("torch_import_error", "torch_version", "sign.wrong_arch_library"),
+    "torch.version": ("torch_version", "macos_version", "machine", "sign.pip_x86_only"),
+    "mps.built": ("mps_built", "torch_version", "machine", "sign.mkl_build"),
+    "mps.available": (
+        "mps_available",
+        "mps_unavailable_reason",
+        "macos_version",
+        "virtual_machine",
+        "chip",
+        "sign.vm",
+        "sign.container",
+        "sign.sandbox",
+        "sign.remote",
+    ),
+}
+_WHERE = (
+    ("sign.vm", "a virtual machine"),
+    ("sign.container", "a container"),
+    ("sign.sandbox", "a sandbox"),
+    ("sign.remote", "a remote session"),
+)
 
 
 def diagnose(text: str) -> tuple[Facts, list[Result]]:
     """Facts and findings for pasted text; InputError (one line) when nothing in it is usable."""
     pasted = envdump.parse(text)
     facts = pasted.facts
-    expect_mps = True if pasted.errors else None  # an MPS error message: MPS was being used
-    results = rules.evaluate(facts, expect_mps=expect_mps, unknown_reason=NOT_IN_TEXT)
+    results = rules.evaluate(facts, expect_mps=expect_mps(pasted), unknown_reason=NOT_IN_TEXT)
+    results = [_refine(r, pasted) for r in results]
     if pasted.report is not None:
         results.extend(_report_rows(pasted.report, {r.id for r in results}))
-    results.extend(error_result(e, facts) for e in pasted.errors)
-    return facts, results
+    results.extend(error_result(e, facts, pasted.evidence) for e in pasted.errors)
+    return facts, [_with_evidence(r, pasted) for r in results]
 
 
-def error_result(known: KnownError, facts: Facts) -> Result:
+def expect_mps(pasted: Pasted) -> bool | None:
+    """Must MPS work here? Yes when the paste shows MPS in use or Linux inside a Mac; else the
+    rules' default (macOS on Apple silicon)."""
+    f = pasted.facts
+    if pasted.errors or pasted.has("sign.mps_intent"):
+        return True  # an MPS error message or code asking for "mps": MPS was being used
+    if linux_on_mac(pasted):
+        return True
+    if f.os == "Darwin" and rules.apple_silicon(f) is False:
+        # an Intel Mac whose user wants its GPU (an AMD one, Metal)
+        if pasted.has("sign.gpu_intent") or pasted.has("sign.amd_gpu"):
+            return True
+    return None
+
+
+def linux_on_mac(pasted: Pasted) -> bool:
+    """Linux (a container or VM) on a Mac: Docker Desktop's linuxkit kernel, OrbStack, Lima, or a
+    Linux OS with a Mac chip / macOS in the same paste."""
+    f = pasted.facts
+    if f.os != "Linux":
+        return False
+    return pasted.has("sign.linux_vm_on_mac") or bool(
+        (f.chip or "").startswith("Apple M") or pasted.has("sign.mac_hint") or f.macos_version
+    )
+
+
+def _refine(result: Result, pasted: Pasted) -> Result:
+    """A rule's row with the cause the paste as a whole supports."""
+    f = pasted.facts
+    if result.status is not Status.FAIL:
+        return result
+    if result.id == "host.os" and linux_on_mac(pasted):
+        cause, fix = msg.pasted_linux_on_mac(f.os or "Linux")
+        return dataclasses.replace(result, cause=cause, detail=cause, fix=fix)
+    if result.id == "mps.available" and result.cause.startswith("PyTorch has MPS and macOS"):
+        where = [what for sign, what in _WHERE if pasted.has(sign)]
+        if where:
+            cause = msg.pasted_no_device_here(" / ".join(where))
+            return dataclasses.replace(result, cause=cause, detail=cause)
+    return result
+
+
+def error_result(
+    known: KnownError, facts: Facts, evidence: dict[str, list[str]] | None = None
+) -> Result:
     """One report row for an MPS error message found in the text."""
     cause, fix = _cause_and_fix(known, facts)
     data: dict[str, Any] = {"message": known.match, "environment": known.environment}
     make = failed if known.severity == "fail" else warned
     outcome: Outcome = make(cause, fix, detail=known.match, **data)
-    return Result.from_outcome(
+    lines = [quote(known.match)]
+    if evidence and known.id in ("mps.macos_too_old", "mps.op_needs_newer_macos"):
+        for name in ("macos_version", "torch_version", "machine", "translated"):
+            lines.extend(evidence.get(name, []))
+    row = Result.from_outcome(
         f"error.{known.id}",
         f"Pasted error: {known.title or known.id}",
         outcome,
         required=known.environment,
     )
+    return dataclasses.replace(row, evidence=tuple(_unique(lines))[:MAX_EVIDENCE])
 
 
 def _cause_and_fix(known: KnownError, facts: Facts) -> tuple[str, Fix]:
@@ -72,6 +177,50 @@ def _cause_and_fix(known: KnownError, facts: Facts) -> tuple[str, Fix]:
         )
         return cause, known.fix
     return msg.pasted_no_metal_device(str(facts.macos_version), str(named))
+
+
+def _with_evidence(result: Result, pasted: Pasted) -> Result:
+    """A fail / warn row with the pasted lines its facts rest on."""
+    if result.status not in (Status.FAIL, Status.WARN) or result.evidence:
+        return result
+    lines: list[str] = []
+    if result.data.get("from_pasted_report"):
+        lines = [quote(result.detail)] if result.detail else []
+    for name in RULE_EVIDENCE.get(result.id, ()):
+        lines.extend(pasted.evidence.get(name, []))
+    if not lines and pasted.kind in ("report", "facts"):
+        lines = [f"{k}: {v}" for k, v in _facts_shown(result.id, pasted.facts)]
+    return dataclasses.replace(result, evidence=tuple(_unique(lines))[:MAX_EVIDENCE])
+
+
+def _facts_shown(rule_id: str, facts: Facts) -> Iterable[tuple[str, Any]]:
+    for name in RULE_EVIDENCE.get(rule_id, ()):
+        if not name.startswith("sign.") and getattr(facts, name, None) is not None:
+            yield name, getattr(facts, name)
+
+
+def _unique(lines: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        if line and line not in out:
+            out.append(line)
+    return out
+
+
+def first_cause(results: Sequence[Result]) -> Result | None:
+    """The finding to fix first: a failure that blocks readiness (in contract order), then the
+    error the user pasted, then any other failure, then any warning; None when there is none."""
+
+    def rank(r: Result) -> int:
+        if r.blocks_ready:
+            return 0
+        error = r.id.startswith("error.")
+        if r.status is Status.FAIL:
+            return 1 if error else 3
+        return 2 if error else 4
+
+    problems = [r for r in results if r.status in (Status.FAIL, Status.WARN)]
+    return min(problems, key=rank) if problems else None
 
 
 def _report_rows(report: dict[str, Any], rule_ids: set[str]) -> list[Result]:

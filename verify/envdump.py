@@ -33,17 +33,25 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from verify import paste
 from verify.errors import InputError
 from verify.facts import Facts
 from verify.known_errors import KnownError, explain_all
+from verify.paste.clues import Clue, quote
+from verify.paste.digest import digest
 
 MAX_CHARS = 5 * 1024 * 1024
 PASTED = "pasted"
-Kind = Literal["collect_env", "report", "facts", "errors-only"]
+Kind = Literal["collect_env", "report", "facts", "freeform"]
 
 WHAT_TO_PASTE = (
     "Paste the output of `python -m torch.utils.collect_env`, a `python -m verify --json` report "
     "or `python -m verify facts` output, and the error message."
+)
+# No fact at all in the text: the commands whose output settles it, run on the machine itself.
+SETTLE = (
+    "Run `python -m torch.utils.collect_env` (or `python -m verify facts`) with the same Python "
+    "on the machine in question and paste its output with the error."
 )
 
 
@@ -53,6 +61,12 @@ class Pasted:
     facts: Facts
     errors: list[KnownError] = field(default_factory=list)
     report: dict[str, Any] | None = None
+    # Facts field or "sign.*" -> the pasted lines it rests on (verify.paste)
+    evidence: dict[str, list[str]] = field(default_factory=dict)
+    signs: dict[str, list[Clue]] = field(default_factory=dict)
+
+    def has(self, sign: str) -> bool:
+        return bool(self.signs.get(sign))
 
 
 # --- entry point ---------------------------------------------------------------------------------
@@ -72,29 +86,71 @@ def parse(text: str) -> Pasted:
     body = _json_body(text)
     if body is not None:
         return _parse_json(body)
+    text = digest(text)  # a big paste: only the lines that can hold a fact
     errors = explain_all(text)
-    fields = _collect_env_fields(text)
-    repl = _repl_facts(text)
+    fields, lines = _collect_env_fields(text)
+    # collect_env's package lines list the *active* conda env, not necessarily the
+    # interpreter's (see _packages): only _packages reads them, with its checks
+    reading = paste.read(_PKG.sub("", text) if fields else text)
+    freeform = Facts(source=PASTED, **_known_fields(reading.facts))
+    from_errors = _facts_from_errors(errors)
     if fields:
         facts = _facts_from_fields(fields, text)
-        facts = _merge_known(facts, repl)
-        facts = _merge_known(facts, _facts_from_errors(errors))
-        return Pasted("collect_env", facts, errors)
-    if errors or repl != Facts(source=PASTED):
-        facts = _merge_known(Facts(source=PASTED), repl)
-        facts = _merge_known(facts, _facts_from_errors(errors))
-        return Pasted("errors-only", facts, errors)
-    raise InputError(
-        "no collect_env output, verify report or known MPS error in the input", WHAT_TO_PASTE
+        if facts.torch_import_error:  # "PyTorch version: N/A": no other torch is the imported one
+            freeform = freeform.merged(torch_version=None)
+        facts = _merge_known(facts, freeform)
+        kind: Kind = "collect_env"
+    elif errors or _telling(freeform):
+        facts = freeform
+        kind = "freeform"
+    else:
+        raise InputError(_nothing_found(reading), SETTLE)
+    facts = _merge_known(facts, from_errors)
+    evidence = dict(reading.evidence)
+    evidence.update(_collect_env_evidence(fields, lines))
+    for e in errors:
+        for name in _ERROR_FACTS.get(e.id, ()):
+            if getattr(facts, name) is not None and name not in evidence:
+                evidence[name] = [quote(e.match)]
+    return Pasted(kind, facts, errors, evidence=evidence, signs=reading.signs)
+
+
+# Facts that alone say nothing about PyTorch on the machine ("OS: macOS 14" in a question)
+_ONLY_OS = {"source", "os", "os_release", "macos_version"}
+
+
+def _telling(facts: Facts) -> bool:
+    """Does the free-form text give more than the OS (a chip, Python, torch, MPS state...)?"""
+    return any(
+        getattr(facts, name) not in (None, {})
+        for name in Facts.__dataclass_fields__
+        if name not in _ONLY_OS
     )
+
+
+def _nothing_found(reading: paste.Reading) -> str:
+    what = "no facts about the machine (chip, Python, PyTorch, MPS state) and no known MPS error"
+    shown = [f"{k} {v}" for k, v in reading.facts.items() if k in _ONLY_OS]
+    shown += [s[5:].replace("_", " ") for s in sorted(reading.signs)]
+    if shown:
+        return f"the input holds {what}; it shows only: {', '.join(shown)}."
+    return f"the input holds {what}."
+
+
+def _known_fields(found: dict[str, Any]) -> dict[str, Any]:
+    names = set(Facts.__dataclass_fields__) - {"source", "env"}
+    return {k: v for k, v in found.items() if k in names}
 
 
 def _looks_binary(text: str) -> bool:
     if "\x00" in text:
         return True
     sample = text[:65536]
-    odd = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f\v\x1b") or c == "\ufffd")
+    odd = len(_ODD.findall(sample))  # control characters other than whitespace and ESC
     return odd > max(8, len(sample) // 20)
+
+
+_ODD = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\ufffd]")
 
 
 # --- JSON: our report (schema 1) or our facts ----------------------------------------------------
@@ -198,20 +254,28 @@ _BLOCK_START = re.compile(
 )
 
 
-def _collect_env_fields(text: str) -> dict[str, str]:
-    """The collect_env fields: from its block (which starts at "PyTorch version:" just before
-    "Is debug build:") first, so a "PyTorch version: ..." the user printed earlier cannot win."""
+def _collect_env_fields(text: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The collect_env fields and the line each was read from: from its block (which starts at
+    "PyTorch version:" just before "Is debug build:") first, so a "PyTorch version: ..." the user
+    printed earlier cannot win."""
     found: dict[str, str] = {}
+    lines: dict[str, str] = {}
+    if "PyTorch version:" not in text and "Python platform:" not in text:
+        return {}, {}  # every collect_env prints one of them
     block = _BLOCK_START.search(text)
     regions = [text[block.start() :], text] if block else [text]
     for region in regions:
         for m in _LINE.finditer(region):
-            found.setdefault(_KEYS[m.group(1)], m.group(2).strip())  # the first occurrence wins
+            key = _KEYS[m.group(1)]
+            if key not in found:  # the first occurrence wins
+                found[key] = m.group(2).strip()
+                lines[key] = quote(m.group(0))
     if not _STRONG & set(found):
-        return {}
+        return {}, {}
     cpu = _cpu_line(text)
     if cpu:
         found["cpu"] = cpu
+        lines["cpu"] = quote(cpu)
     if not found.get("gpu"):
         # several GPUs: collect_env starts the list on the next line ("GPU 0: ...")
         first = re.search(
@@ -219,7 +283,51 @@ def _collect_env_fields(text: str) -> dict[str, str]:
         )
         if first:
             found["gpu"] = first.group(1)
-    return found
+    return found, lines
+
+
+# Facts field -> the collect_env lines it is read from
+_FIELD_LINES = {
+    "os": ("os", "python_platform"),
+    "os_release": ("python_platform",),
+    "macos_version": ("os", "python_platform"),
+    "machine": ("os", "python_platform"),
+    "hardware_arm64": ("cpu", "os"),
+    "translated": ("os", "python_platform", "cpu"),
+    "chip": ("cpu",),
+    "virtual_machine": ("cpu",),
+    "python_version": ("python_version",),
+    "python_build": ("python_version",),
+    "python_implementation": ("python_version",),
+    "torch_version": ("torch_version",),
+    "torch_import_error": ("torch_version",),
+    "cuda_version": ("cuda_built",),
+    "cuda_available": ("cuda_available",),
+    "gpu_name": ("gpu", "cpu"),
+}
+
+
+def _collect_env_evidence(fields: dict[str, str], lines: dict[str, str]) -> dict[str, list[str]]:
+    out = {}
+    for name, keys in _FIELD_LINES.items():
+        quoted = [lines[k] for k in keys if k in lines and fields.get(k)]
+        if quoted:
+            out[name] = quoted
+    return out
+
+
+# what an error message proves (see _facts_from_errors), quoted as that fact's evidence
+_ERROR_FACTS = {
+    "mps.oom": ("os", "mps_built", "mps_available"),
+    "mps.no_gpu_memory": ("os", "mps_built", "mps_available"),
+    "mps.op_not_implemented": ("os", "mps_built", "mps_available"),
+    "mps.device_mismatch": ("os", "mps_built", "mps_available"),
+    "mps.float64": ("os", "mps_built"),
+    "mps.op_needs_newer_macos": ("os", "mps_built"),
+    "mps.macos_too_old": ("os", "mps_built", "mps_available", "mps_unavailable_reason"),
+    "mps.not_built": ("mps_built", "mps_available"),
+    "mps.not_linked": ("mps_built", "mps_available"),
+}
 
 
 def _cpu_line(text: str) -> str | None:
@@ -425,24 +533,7 @@ def _same(listed: str, imported: str | None) -> bool:
     return a == b and (not a_local or not b_local or a_local == b_local)
 
 
-# --- REPL lines and error messages ---------------------------------------------------------------
-
-_REPL = re.compile(
-    r"torch\.backends\.mps\.(is_available|is_built)\(\)\s*(?:(?:==|->|:|=|#)\s*|\n[ \t]*)"
-    r"(True|False)\b"
-)
-
-
-def _repl_facts(text: str) -> Facts:
-    """`>>> torch.backends.mps.is_available()` followed by its printed answer, and similar."""
-    kw: dict[str, Any] = {}
-    for m in _REPL.finditer(text):
-        key = "mps_available" if m.group(1) == "is_available" else "mps_built"
-        kw.setdefault(key, m.group(2) == "True")
-    if kw.get("mps_available") is True:
-        kw.setdefault("mps_built", True)
-    return Facts(source=PASTED, **kw)
-
+# --- error messages ---------------------------------------------------------------
 
 _FROM_MPS_CODE = {
     "mps.oom",

@@ -481,3 +481,25 @@ def pasted_feature_needs_native(macos: str) -> str:
         "under Rosetta torch's macOS check reads an old version (pytorch/pytorch#146236), so "
         "MPS features gated on macOS 13/14 are refused."
     )
+
+
+def pasted_linux_on_mac(os_name: str) -> tuple[str, Fix]:
+    """Linux in a container or VM on a Mac (Docker Desktop, OrbStack, Lima, UTM, ...)."""
+    return (
+        f"This Python runs on {os_name} inside a container or virtual machine on a Mac (Docker "
+        "Desktop, OrbStack, Lima, a VM): Metal is not passed into it, so MPS does not exist "
+        "there and PyTorch can use only the CPU (docker/roadmap#52).",
+        Fix(
+            "For MPS, run PyTorch on macOS itself: create a native arm64 environment on the Mac "
+            "(not in the container) and run the code there; keep the container for CPU work.",
+            ("nox -s install", CHECK_PYTHON_ARCH),
+        ),
+    )
+
+
+def pasted_no_device_here(where: str) -> str:
+    """MPS unavailable on a new enough macOS with signs of where the process runs."""
+    return (
+        f"PyTorch has MPS and macOS is new enough, but this process sees no Metal device: the "
+        f"paste shows it runs in {where}, which has no GPU access (pytorch/pytorch#167679)."
+    )

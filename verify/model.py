@@ -107,6 +107,8 @@ class Result:
     fix: Fix | None = None
     data: dict[str, Any] = field(default_factory=dict)
     crashed: bool = False
+    # the lines of a pasted text this row rests on (diagnose); optional in schema 1
+    evidence: tuple[str, ...] = ()
 
     @classmethod
     def from_outcome(
@@ -138,7 +140,7 @@ class Result:
         return self.status is Status.FAIL and self.required
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "id": self.id,
             "title": self.title,
             "status": self.status.value,
@@ -152,6 +154,9 @@ class Result:
             "crashed": self.crashed,
             "data": self.data,
         }
+        if self.evidence:  # optional within schema 1: written only when there is some
+            out["evidence"] = list(self.evidence)
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Result:
@@ -169,4 +174,5 @@ class Result:
             fix=fix,
             data=dict(data.get("data") or {}),
             crashed=bool(data.get("crashed", False)),
+            evidence=tuple(str(e) for e in data.get("evidence") or ()),
         )

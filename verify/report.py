@@ -151,6 +151,8 @@ def problem_lines(results: Iterable[Result]) -> list[str]:
     for r in ordered:
         lines.append(f"[{_STYLE[r.status]}]{r.status.value.upper()}[/] [bold]{escape(r.id)}[/bold]")
         lines.append(f"  cause: {escape(r.cause)}")
+        for i, line in enumerate(r.evidence):  # the pasted lines it rests on (diagnose)
+            lines.append(f"  {'seen:' if i == 0 else '':<6} [dim]| {escape(line)}[/dim]")
         if r.fix:
             lines.append(f"  fix:   {escape(r.fix.text)}")
             lines.extend(f"         $ {escape(cmd)}" for cmd in r.fix.commands)

@@ -1,0 +1,170 @@
+"""verify.paste: the free-form readers, one kind of text at a time, and the reasoning across facts.
+
+The snippets are the output formats of the tools named in each test (the lines those tools print,
+with the values they print), not reports: real reports are in tests/data/collect_env and their
+diagnoses are asserted in test_diagnose.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from verify import diagnose, envdump, paste
+from verify.model import Status
+
+# `uname -a` from a Rosetta Terminal on Apple silicon: an arm64 kernel, an x86_64 shell
+UNAME_ROSETTA = (
+    "Darwin mbp.local 23.5.0 Darwin Kernel Version 23.5.0: Wed May  1 20:12:58 PDT 2024; "
+    "root:xnu-10063.121.3~5/RELEASE_ARM64_T6000 x86_64"
+)
+SW_VERS = "ProductName:\t\tmacOS\nProductVersion:\t\t14.5\nBuildVersion:\t\t23F79\n"
+# `accelerate env` (accelerate/commands/env.py)
+ACCELERATE_ENV = """\
+- `Accelerate` version: 0.21.0
+- Platform: macOS-13.4.1-arm64-arm-64bit
+- Python version: 3.10.12
+- Numpy version: 1.25.1
+- PyTorch version (GPU?): 2.0.1 (False)
+- System RAM: 16.00 GB
+"""
+# `conda info` (conda/cli/main_info.py)
+CONDA_INFO = """\
+     active environment : base
+            conda version : 23.7.4
+      virtual packages : __archspec=1=x86_64
+                         __osx=14.5=0
+                         __unix=0=0
+               platform : osx-64
+"""
+PIP_X86 = (
+    "ERROR: Could not find a version that satisfies the requirement torch==2.4.0 (from versions: "
+    "2.0.0, 2.0.1, 2.1.0, 2.1.1, 2.1.2, 2.2.0, 2.2.1, 2.2.2)\n"
+    "ERROR: No matching distribution found for torch==2.4.0\n"
+)
+UV_X86 = (
+    "  × No solution found when resolving dependencies:\n"  # noqa: RUF001 - uv prints it
+    "  ╰─▶ Because torch==2.5.1 has no wheels with a matching platform tag (e.g., "
+    "`macosx_14_0_x86_64`) and you require torch==2.5.1, we can conclude that your "
+    "requirements are unsatisfiable.\n"
+)
+
+
+def facts(text):
+    return envdump.parse(text).facts
+
+
+def test_uname_under_rosetta():
+    f = facts(UNAME_ROSETTA + "\nApple M1 Pro\n")
+    assert (f.os, f.macos_version, f.hardware_arm64) == ("Darwin", "14.5", True)
+    assert (f.machine, f.translated) == ("x86_64", True)
+
+
+def test_sw_vers_system_profiler_and_sysctl():
+    assert facts(SW_VERS + "torch 2.5.1\n").macos_version == "14.5"
+    f = facts(
+        "      Chip: Apple M1 Pro\n      Total Number of Cores: 10\nsysctl.proc_translated: 1\n"
+    )
+    assert (f.chip, f.hardware_arm64, f.translated) == ("Apple M1 Pro", True, True)
+    intel = facts("      Processor Name: 6-Core Intel Core i7\n" + SW_VERS)
+    assert (intel.hardware_arm64, intel.machine, intel.translated) == (False, "x86_64", False)
+
+
+def test_version_lists_and_marketing_names():
+    f = facts("- macOS 14.5\n- Apple M3 Pro\n- PyTorch 2.9.1\n- Python 3.13.2\n")
+    assert (f.os, f.macos_version, f.chip) == ("Darwin", "14.5", "Apple M3 Pro")
+    assert (f.torch_version, f.python_version, f.hardware_arm64) == ("2.9.1", "3.13.2", True)
+    assert facts("OS: Sonoma 14.4\nChip: Apple M1 Max\n").macos_version == "14.4"
+    assert facts("macOS Ventura on my M2 Pro Mac, torch 2.1.0\n").macos_version == "13.0"
+
+
+def test_versions_a_message_requires_are_not_the_users():
+    text = (
+        "RuntimeError: The MPS backend is supported on MacOS 14.0+. Current OS version can be "
+        "queried using `sw_vers`\nThis needs macOS 13.3 or newer and Python 3.9+\n"
+        "pip install torch==2.6.0\n"
+    )
+    f = facts(text)
+    assert f.macos_version is None and f.python_version is None and f.torch_version is None
+
+
+def test_tool_dumps():
+    f = facts(ACCELERATE_ENV)
+    assert (f.macos_version, f.machine, f.python_version) == ("13.4.1", "arm64", "3.10.12")
+    assert f.torch_version == "2.0.1"
+    lightning = facts("GPU available: True (mps), used: True\nTPU available: False\n")
+    assert (lightning.mps_available, lightning.mps_built) == (True, True)
+    assert facts("Total VRAM 16384 MB, total RAM 16384 MB\nDevice: mps\n").mps_available is True
+    config = "PyTorch built with:\n  - Build settings: BLAS_INFO=accelerate, USE_MPS=OFF, "
+    assert facts(config + "TORCH_VERSION=2.2.2\n").mps_built is False
+
+
+def test_conda_info_gives_an_osx_64_interpreter():
+    f = facts(CONDA_INFO + "Chip: Apple M2\n")
+    assert (f.conda_subdir, f.machine, f.macos_version) == ("osx-64", "x86_64", "14.5")
+    assert f.translated is True  # x86_64 packages on an Apple chip
+
+
+@pytest.mark.parametrize("text", [PIP_X86, UV_X86], ids=["pip", "uv"])
+def test_resolver_errors_give_away_an_x86_64_interpreter(text):
+    f = facts(text + "MacBook Pro M1, macOS 14.5\n")
+    assert (f.os, f.machine, f.translated) == ("Darwin", "x86_64", True)
+    _, results = diagnose.diagnose(text + "MacBook Pro M1, macOS 14.5\n")
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "host.arch" and "Rosetta" in first.cause
+    assert any("x86_64" in line or "2.2.2" in line for line in first.evidence)
+
+
+def test_dyld_wrong_architecture():
+    text = (
+        "ImportError: dlopen(/opt/lib/python3.11/site-packages/torch/_C.cpython-311-darwin.so, "
+        "0x0002): tried: '...' (mach-o file, but is an incompatible architecture (have 'x86_64', "
+        "need 'arm64'))\n"
+    )
+    f = facts(text)
+    assert (f.os, f.machine, f.python_version) == ("Darwin", "arm64", "3.11")
+
+
+def test_unticked_template_boxes_are_not_the_users():
+    assert facts("- [ ] macOS 11\n- [x] macOS 14\nApple M1\n").macos_version == "14.0"
+
+
+def test_clues_name_their_line():
+    found = paste.clues(ACCELERATE_ENV)
+    torch = next(c for c in found if c.field == "torch_version")
+    assert torch.line == "- PyTorch version (GPU?): 2.0.1 (False)"
+
+
+# --- reasoning across facts ---------------------------------------------------------------------
+
+
+def test_linux_inside_a_mac_is_told_metal_does_not_reach_it():
+    text = (
+        "Python platform: Linux-6.10.14-linuxkit-aarch64-with-glibc2.36\nPyTorch version: 2.5.1\n"
+        "Is debug build: False\nOS: Debian GNU/Linux 12 (bookworm) (aarch64)\n"
+    )
+    _, results = diagnose.diagnose(text)
+    row = next(r for r in results if r.id == "host.os")
+    assert row.status is Status.FAIL and "container or virtual machine on a Mac" in row.cause
+    assert any("linuxkit" in line for line in row.evidence)
+    assert diagnose.first_cause(results) is row
+    # the same Linux without any sign of a Mac is a Linux host: nothing to fix
+    plain = text.replace("linuxkit", "generic")
+    assert not [r for r in diagnose.diagnose(plain)[1] if r.status is Status.FAIL]
+
+
+def test_macos_floor_message_on_a_newer_macos_is_no_metal_device():
+    text = (
+        "RuntimeError: The MPS backend is supported on MacOS 14.0+. Current OS version can be "
+        "queried using `sw_vers`\n" + SW_VERS.replace("14.5", "15.2") + "torch 2.9.1\n"
+    )
+    _, results = diagnose.diagnose(text)
+    row = next(r for r in results if r.id == "error.mps.macos_too_old")
+    assert "Metal device" in row.cause and "15.2" in row.cause
+    assert any("ProductVersion" in line for line in row.evidence)
+
+
+def test_intel_mac_wanting_its_gpu_is_told_so():
+    text = "Mac Pro with an AMD Radeon Pro 580X, macOS 12.6, want to use the GPU with torch 2.2.2\n"
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "host.arch" and "Intel Mac" in first.cause

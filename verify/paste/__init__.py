@@ -1,0 +1,118 @@
+"""Facts from free-form text: one small reader per kind of text people paste (issue 12).
+
+    read(text) -> Reading   every reader's clues, weighed into Facts fields and signs, each with
+                            the pasted lines it rests on (the `evidence` of a diagnosis)
+
+Readers (each `read(text) -> list[Clue]`, pure, order-independent): .system (platform / uname /
+sw_vers / system_profiler / sysctl), .versions (typed and listed versions), .packages (pip, conda,
+resolver errors, wheels, dyld), .tools (accelerate / transformers / Lightning / ComfyUI dumps,
+torch.__config__.show(), printed MPS state), .places (container, VM, sandbox, intent).
+collect_env and our JSON are read by verify.envdump, which fills in from this what they lack.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from verify.paste import packages, places, system, tools, versions
+from verify.paste.clues import LISTED, WEAK, Clue
+
+READERS = (system.read, versions.read, packages.read, tools.read, places.read)
+MAX_LINES_PER_FIELD = 3
+
+
+@dataclass(frozen=True)
+class Reading:
+    facts: dict[str, Any] = field(default_factory=dict)  # Facts field -> value
+    evidence: dict[str, list[str]] = field(default_factory=dict)  # field or sign -> lines
+    signs: dict[str, list[Clue]] = field(default_factory=dict)  # "sign.*" -> clues
+
+    def has(self, sign: str) -> bool:
+        return bool(self.signs.get(sign))
+
+
+def clues(text: str) -> list[Clue]:
+    found: list[Clue] = []
+    for reader in READERS:
+        found.extend(reader(text))
+    return found
+
+
+def read(text: str) -> Reading:
+    """Weigh every clue: per field the heaviest wins (the first of equals), and fields that
+    follow from others are derived (see _derive)."""
+    by_field: dict[str, list[Clue]] = defaultdict(list)
+    signs: dict[str, list[Clue]] = defaultdict(list)
+    for c in clues(text):
+        (signs if c.field.startswith("sign.") else by_field)[c.field].append(c)
+    facts: dict[str, Any] = {}
+    evidence: dict[str, list[str]] = {}
+    for name, found in by_field.items():
+        best = max(c.weight for c in found)
+        winner = next(c for c in found if c.weight == best)
+        facts[name] = winner.value
+        evidence[name] = _lines(c for c in found if c.value == winner.value)
+    for name, found in signs.items():
+        evidence[name] = _lines(found)
+    _derive(facts, evidence, signs)
+    return Reading(facts, evidence, dict(signs))
+
+
+def _lines(found: Any) -> list[str]:
+    out: list[str] = []
+    for c in sorted(found, key=lambda c: -c.weight):
+        if c.line and c.line not in out:
+            out.append(c.line)
+        if len(out) == MAX_LINES_PER_FIELD:
+            break
+    return out
+
+
+def _derive(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) -> None:
+    """Facts that follow from other facts (each keeps the evidence it follows from)."""
+
+    def put(name: str, value: Any, *because: str) -> None:
+        if facts.get(name) is None:
+            facts[name] = value
+            evidence[name] = [line for b in because for line in evidence.get(b, [])][:3]
+
+    if signs.get("sign.pip_x86_only"):
+        # no torch newer than 2.2.x for this interpreter: PyPI's macOS x86_64 wheels end there
+        put("os", "Darwin", "sign.pip_x86_only")
+        put("machine", "x86_64", "sign.pip_x86_only")
+    if facts.get("os") == "Darwin":
+        subdir = facts.get("conda_subdir")
+        if subdir is None and signs.get("sign.x86_only_conda"):
+            put("conda_subdir", "osx-64", "sign.x86_only_conda")
+        if signs.get("sign.mkl_build"):
+            put("machine", "x86_64", "sign.mkl_build")
+        if facts.get("conda_subdir") in ("osx-64", "osx-arm64"):
+            arch = "x86_64" if facts["conda_subdir"] == "osx-64" else "arm64"
+            put("machine", arch, "conda_subdir")
+        if signs.get("sign.amd_gpu") or signs.get("sign.intel_cpu"):
+            # Apple silicon Macs have neither an Intel CPU nor an AMD GPU
+            if facts.get("hardware_arm64") is None:
+                put("hardware_arm64", False, "sign.intel_cpu", "sign.amd_gpu")
+    if facts.get("mps_available") is True:
+        put("mps_built", True, "mps_available")  # an available device is a built one
+    chip = str(facts.get("chip") or "")
+    if chip.startswith("Apple M"):
+        put("hardware_arm64", True, "chip")
+        if "(Virtual)" in chip:
+            put("virtual_machine", True, "chip")
+    if facts.get("hardware_arm64") is False and facts.get("os") == "Darwin":
+        put("machine", "x86_64", "hardware_arm64")  # an Intel Mac runs x86_64 only
+    if facts.get("machine") == "arm64" and facts.get("os") == "Darwin":
+        put("hardware_arm64", True, "machine")
+        facts["translated"] = False  # an arm64 process is never translated
+        evidence["translated"] = evidence.get("machine", [])
+    elif facts.get("machine") == "x86_64" and facts.get("os") == "Darwin":
+        if facts.get("hardware_arm64") is True:
+            put("translated", True, "machine", "hardware_arm64")
+        elif facts.get("hardware_arm64") is False:
+            put("translated", False, "hardware_arm64")
+
+
+__all__ = ["LISTED", "WEAK", "Clue", "Reading", "clues", "read"]

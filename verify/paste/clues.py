@@ -1,0 +1,113 @@
+"""What a free-form reader returns: a `Clue` (one fact, or one sign, and the line it rests on).
+
+A clue names a Facts field ("macos_version", "machine", ...) or a sign that is not a fact of the
+interpreter but matters to the diagnosis ("sign.docker", "sign.mps_intent", ...: see SIGNS). Its
+weight says how much to trust it: 3 a tool's own structured output (sw_vers, platform.platform(),
+torch.__config__.show()), 2 a "Key: value" or list entry, 1 prose or an inference. Pure helpers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+STRONG, LISTED, WEAK = 3, 2, 1
+MAX_EVIDENCE_CHARS = 200
+MAX_MATCHES = 100  # per pattern: the facts are in the first ones; a log repeats the rest
+
+# Signs a paste can give that are not Facts fields (see verify.paste.places and .pip).
+SIGNS = {
+    "sign.linux_vm_on_mac": "Linux running in a container or VM on a Mac (Docker Desktop, ...)",
+    "sign.mac_hint": "the paste says it comes from a Mac",
+    "sign.container": "a container (Docker, Podman, ...)",
+    "sign.vm": "a virtual machine",
+    "sign.sandbox": "a sandboxed process",
+    "sign.remote": "a remote session",
+    "sign.mps_intent": "the code asks for the MPS device",
+    "sign.gpu_intent": "the user wants the Mac's GPU",
+    "sign.x86_only_conda": "Intel-only conda packages (MKL, intel-openmp)",
+    "sign.mkl_build": "a torch build linked with Intel MKL (x86_64)",
+    "sign.pip_no_torch": "pip/uv found no torch for this interpreter",
+    "sign.pip_x86_only": "pip sees only torch releases with x86_64 macOS wheels (<= 2.2.2)",
+    "sign.mps_device_error": "torch could not create or reach an MPS device",
+}
+
+
+@dataclass(frozen=True)
+class Clue:
+    field: str  # a Facts field name, or a "sign.*" name
+    value: Any
+    line: str  # the pasted line it rests on (trimmed, personal data masked)
+    weight: int = LISTED
+
+
+def line_at(text: str, pos: int) -> str:
+    """The whole line of `text` that holds position `pos`, trimmed for quoting."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return quote(text[start : end if end != -1 else len(text)])
+
+
+_HOME = re.compile(r"(/Users/|/home/|C:\\Users\\)[^/\\\s'\"]+", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PROMPT = re.compile(r"^\(?[\w.-]*\)?\s*[\w.-]+@[\w.-]+\s+[^%$#\n]*[%$#]\s")
+
+
+def quote(line: str) -> str:
+    """A pasted line as evidence: stripped, user names and addresses masked, cut to a length."""
+    line = line.strip().strip("`").strip()
+    line = _PROMPT.sub("$ ", line)
+    line = _HOME.sub(lambda m: m.group(1) + "...", line)
+    line = _EMAIL.sub("...@...", line)
+    if len(line) > MAX_EVIDENCE_CHARS:
+        line = line[: MAX_EVIDENCE_CHARS - 3] + "..."
+    return line
+
+
+def finditer(pattern: re.Pattern[str], text: str, *needles: str) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text) (the first MAX_MATCHES), skipped at once when none of the needles
+    is in the text (cheap substring tests keep a big paste fast)."""
+    if needles and not any(n in text for n in needles):
+        return iter(())
+    return itertools.islice(pattern.finditer(text), MAX_MATCHES)
+
+
+def clue(field: str, value: Any, text: str, m: re.Match[str], weight: int = LISTED) -> Clue:
+    return Clue(field, value, line_at(text, m.start()), weight)
+
+
+# macOS names: Apple's marketing names and the release each began with.
+MACOS_NAMES = {
+    "catalina": "10.15",
+    "big sur": "11.0",
+    "monterey": "12.0",
+    "ventura": "13.0",
+    "sonoma": "14.0",
+    "sequoia": "15.0",
+    "tahoe": "26.0",
+}
+
+
+def macos_from_darwin(kernel: str) -> str | None:
+    """The macOS release a Darwin kernel version belongs to ("23.5.0" -> "14.5"), or None.
+
+    Darwin 20-22 are macOS 11-13 with the minor one ahead (21.4.0 is 12.3, the first MPS
+    release; 22.1.0 is 13.0); Darwin 23 on are macOS 14, 15 and 26 with the same minor
+    (https://en.wikipedia.org/wiki/Darwin_(operating_system)#Release_history). The last minor of
+    20-22 spans several point releases (21.6 is 12.5-12.7): the lower bound is given."""
+    m = re.match(r"(\d+)\.(\d+)", kernel)
+    if not m:
+        return None
+    major, minor = int(m.group(1)), int(m.group(2))
+    if 20 <= major <= 22:
+        return f"{major - 9}.{max(minor - 1, 0)}"
+    if 23 <= major <= 24:
+        return f"{major - 9}.{minor}"
+    if major == 25:
+        return f"26.{minor}"
+    if 14 <= major <= 19:  # 10.10 - 10.15
+        return f"10.{major - 4}"
+    return None

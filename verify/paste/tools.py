@@ -1,0 +1,75 @@
+"""The environment dumps and start-up logs of the tools people run around PyTorch.
+
+- `accelerate env`, `transformers env` / `transformers-cli env`, `diffusers-cli env`,
+  `huggingface-cli env`: "- Platform: macOS-14.5-arm64-arm-64bit" (read by .system),
+  "- Python version: 3.10.12" (.versions), "- PyTorch version (GPU?): 2.0.1 (False)" - the
+  parenthesis is torch.cuda.is_available() in older releases, the accelerator ("mps", "NA") in
+  newer ones (huggingface/transformers src/transformers/commands/env.py).
+- Lightning: "GPU available: True (mps), used: True" (lightning/pytorch/trainer/setup.py
+  _log_device_info); its collect_env_details "- OS: Darwin", "- processor: arm",
+  "- python: 3.10.9", "- torch: 2.0.1".
+- ComfyUI: "Device: mps" (comfy/model_management.py get_torch_device_name), "pytorch version:
+  2.3.0", "** Platform: Darwin"; Stable Diffusion web UIs print "Python 3.10.6 (...)" (.versions).
+- torch.__config__.show(): "USE_MPS=ON" / "USE_MPS=OFF" in "Build settings", "TORCH_VERSION=2.1.0",
+  and "Intel(R) oneAPI Math Kernel Library" / "Intel(R) Math Kernel Library" (only x86_64 builds
+  link MKL).
+- is_built() / is_available() as people print them: ">>> torch.backends.mps.is_available()" then
+  "False", "MPS available: True", "torch.backends.mps.is_built() -> False".
+"""
+
+from __future__ import annotations
+
+import re
+
+from verify.paste.clues import LISTED, STRONG, Clue, clue, finditer
+
+_M = re.MULTILINE | re.IGNORECASE
+
+HF_TORCH = re.compile(
+    r"PyTorch version \((?:GPU|accelerator)\?\)[ \t]*:[ \t]*(\d[\w.+]*)[ \t]*\(([^)]*)\)"
+)
+LIGHTNING_GPU = re.compile(r"GPU available:[ \t]*(True|False)(?:[ \t]*\((\w+)\))?")
+LIGHTNING_PROC = re.compile(r"^[ \t>*-]*processor:[ \t]*(arm|i386|x86_64|arm64)[ \t]*$", _M)
+COMFY_DEVICE = re.compile(r"^[ \t>]*Device:[ \t]*(mps|cpu)\b", re.MULTILINE)
+PLATFORM_KEY = re.compile(r"^[ \t>*-]*(?:\*\*[ \t]*)?Platform:[ \t]*(Darwin|Linux|Windows)\b", _M)
+USE_MPS = re.compile(r"\bUSE_MPS=(ON|OFF|1|0)\b")
+BUILD_TORCH = re.compile(r"\bTORCH_VERSION=(\d[\w.+]*)")
+MKL_BUILD = re.compile(r"Intel\(R\)(?: oneAPI)? Math Kernel Library")
+MPS_STATE = re.compile(
+    r"(?:torch\.backends\.mps\.|mps\.|\bMPS[ \t]+)(is_available|is_built|available|built)"
+    r"(?:\(\))?[`'\"]?[ \t]*(?:(?:==|->|→|=>|:|=|#|is|returns?|gives|prints?)[ \t]*|"
+    r"\)?[ \t]*\n(?:[ \t>]*\n)?[ \t>]*(?:Out\[\d+\]:[ \t]*)?)[`'\"]?(True|False)\b",
+    re.IGNORECASE,
+)
+
+
+def read(text: str) -> list[Clue]:
+    out: list[Clue] = []
+    for m in finditer(HF_TORCH, text, "PyTorch version ("):
+        out.append(clue("torch_version", m.group(1), text, m, STRONG))
+        accel = m.group(2).strip().lower()
+        if accel == "mps":
+            out.append(clue("mps_available", True, text, m, STRONG))
+    for m in finditer(LIGHTNING_GPU, text, "GPU available"):
+        if m.group(1) == "True" and (m.group(2) or "").lower() == "mps":
+            out.append(clue("mps_available", True, text, m, STRONG))
+            out.append(clue("os", "Darwin", text, m, LISTED))
+    for m in finditer(LIGHTNING_PROC, text, "processor"):
+        machine = "arm64" if m.group(1).lower() in ("arm", "arm64") else "x86_64"
+        out.append(clue("machine", machine, text, m, LISTED))
+    for m in finditer(COMFY_DEVICE, text, "Device:"):
+        if m.group(1) == "mps":
+            out.append(clue("mps_available", True, text, m, STRONG))
+            out.append(clue("os", "Darwin", text, m, LISTED))
+    for m in finditer(PLATFORM_KEY, text, "latform"):
+        out.append(clue("os", m.group(1).title(), text, m, LISTED))
+    for m in finditer(USE_MPS, text, "USE_MPS"):
+        out.append(clue("mps_built", m.group(1) in ("ON", "1"), text, m, STRONG))
+    for m in finditer(BUILD_TORCH, text, "TORCH_VERSION="):
+        out.append(clue("torch_version", m.group(1), text, m, STRONG))
+    for m in finditer(MKL_BUILD, text, "Math Kernel"):
+        out.append(clue("sign.mkl_build", True, text, m, LISTED))
+    for m in finditer(MPS_STATE, text, "mps", "MPS"):
+        field = "mps_available" if "avail" in m.group(1).lower() else "mps_built"
+        out.append(clue(field, m.group(2).lower() == "true", text, m, STRONG))
+    return out

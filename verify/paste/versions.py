@@ -1,0 +1,198 @@
+"""Versions people type or list: "macOS 14.5", "OS: Sonoma 14.4", "Apple M3 Pro", "PyTorch 2.9.1",
+"Python 3.13.2", "Chip: Apple M1 Max", "torch==2.1.0", ">>> torch.__version__ '2.1.0'".
+
+A version that a message *requires* ("supported on MacOS 13.0+", "needs macOS 14 or newer",
+"Support has been added in macOS 13.3") is not the user's and is skipped. A value on a short
+"Key: value" or list line weighs more than one in a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from verify.paste.clues import LISTED, MACOS_NAMES, STRONG, WEAK, Clue, clue, finditer
+
+_M = re.MULTILINE | re.IGNORECASE
+_NAMES = "|".join(n.replace(" ", r"\s") for n in MACOS_NAMES)
+_MAC_V = r"(1[0-5](?:\.\d{1,2}){0,2}|2[6-9](?:\.\d{1,2}){0,2}|1[0-5]|2[6-9])"
+
+MACOS = re.compile(
+    r"\b(?:mac\s?OS(?:\s?X)?|OS\s?X|OSX|sw_vers)(?:\s+version)?(?:\s+(?:" + _NAMES + r"))?"
+    r"[ \t]*[:=(]?[ \t]*v?" + _MAC_V + r"(?![\d.]*\+)(?!\.\d)(?![\w-])",
+    re.IGNORECASE,
+)
+MACOS_BY_NAME = re.compile(
+    r"\b(" + _NAMES + r")\b[ \t]*(?:\(|,)?[ \t]*(?:v(?:ersion)?\s*)?" + _MAC_V + r"?(?![\w+])",
+    re.IGNORECASE,
+)
+OS_KEY = re.compile(r"^[ \t>*-]*(?:OS|Operating System|System)[ \t]*:[ \t]*(\S[^\n]*)$", _M)
+CHIP = re.compile(r"\b(Apple\s+M[1-9](?:\s+(?:Pro|Max|Ultra))?)\b(\s*\(Virtual\))?")
+BARE_CHIP = re.compile(
+    r"\b(?:MacBook(?:\s+(?:Pro|Air))?|Mac\s?(?:mini|Studio|Pro)|iMac|Mac)\b[^\n]{0,40}?"
+    r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?\b|"
+    r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?\s+(?:Mac(?:Book)?|chip|iMac)\b",
+    re.IGNORECASE,
+)
+INTEL_CHIP = re.compile(
+    r"\b(Intel(?:\(R\))?\s*(?:Core|Xeon)(?:\(TM\))?[\w -]{0,12}?(?:i[3579]|W)?)(?:[-\s]\w+)?"
+    r"|\b(\d+(?:\.\d+)?\s*GHz\s+(?:\w+-Core\s+)?Intel\s+Core\s+i[3579])",
+)
+AMD_GPU = re.compile(r"\b(?:AMD\s+Radeon|Radeon\s+Pro|AMD\s+GPU|Radeon\s+\w+)\b", re.IGNORECASE)
+PYTHON = re.compile(
+    r"\bPython(?:[ \t]+version)?[ \t]*(?::|==|=|[ \t])[ \t]*v?(3\.\d{1,2}(?:\.\d{1,2})?)"
+    r"(?![\d.]*\+)(?![\w.])",
+    re.IGNORECASE,
+)
+SITE_PACKAGES = re.compile(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages/")
+TORCH = re.compile(
+    r"(?<![\w.-])(?:PyTorch|torch|pytorch)(?:[ \t]+version)?(?:[ \t]*\(GPU\?\)|"
+    r"[ \t]*\(accelerator\?\))?[ \t]*(?::|==|=|[ \t])[ \t]*v?"
+    r"(\d\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?(?:\+[\w.]+)?)(?![\w.]*\+)(?![\w])"
+)
+TORCH_REPL = re.compile(
+    r"torch\.__version__[`'\"]?[ \t]*(?:\n[ \t>]*(?:Out\[\d+\]:[ \t]*)?|[:=]|->|→|is|returns)"
+    r"[ \t]*['\"]?(\d\.\d{1,2}(?:\.\d{1,2})?[\w.+]*?)['\"]?(?![\w.])"
+)
+# "requires", "supported on": the version a message asks for, not the one the user has
+# Words just before a version that make it a *required* one ("supported on macOS 13.0",
+# "needs Python 3.9", "newer than 12.3") and, for a package, a *requested* or offered one
+# ("pip install torch==2.1.0", "Collecting torch 2.3.0", "from versions: ...").
+_WANTED = (
+    "support",
+    "added",
+    "starting",
+    "require",
+    "need",
+    "than",
+    "least",
+    "minimum",
+    "newer",
+    "later",
+    "before",
+    "e.g",
+    "example",
+    ">=",
+    "<=",
+    "~=",
+)
+_REQUESTED = (
+    "install",
+    "requirement",
+    "satisf",
+    "collecting",
+    "downloading",
+    "building",
+    "could",
+    "matching",
+    "would",
+    "successfully",
+    "attempting",
+    "uninstalling",
+    "existing",
+    "versions",
+    "upgrad",
+    "updat",
+    "latest",
+    "newest",
+    "nightly",
+)
+_WORDS = re.compile(r"[\w.]+|>=|<=|~=")
+_AFTER_WANTED = re.compile(r"^[\d.]*\s*(?:\+|or\s+(?:newer|later|above|higher)|and\s+(?:up|above))")
+
+
+def _wanted(text: str, m: re.Match[str], group: int = 0, *, package: bool = False) -> bool:
+    """Does the match read as a required (or, for a package, requested) version rather than the
+    user's own? Looks at the three words before it and what follows it."""
+    start = text.rfind("\n", 0, m.start()) + 1
+    before = text[max(start, m.start() - 60) : m.start(group) if group else m.start()].lower()
+    words = _WORDS.findall(before)[-4:]
+    stems = _WANTED + _REQUESTED if package else _WANTED
+    if any(w.startswith(stems) for w in words):
+        return True
+    return bool(_AFTER_WANTED.match(text[m.end() : m.end() + 16]))
+
+
+_UNCHECKED = re.compile(r"^[ \t>]*[-*][ \t]+\[ \]")
+
+
+def _unticked(text: str, m: re.Match[str]) -> bool:
+    """Is the match on an unticked checkbox line of an issue template ("- [ ] macOS 11")?"""
+    start = text.rfind("\n", 0, m.start()) + 1
+    return bool(_UNCHECKED.match(text[start : m.start()]))
+
+
+def _short(text: str, m: re.Match[str]) -> bool:
+    """Is the match on a short list / "Key: value" line?"""
+    start = text.rfind("\n", 0, m.start()) + 1
+    end = text.find("\n", m.end())
+    line = text[start : end if end != -1 else len(text)].strip()
+    return len(line) <= 70 or bool(re.match(r"^[>*\s-]*[\w .`()?]{1,40}:\s", line))
+
+
+def read(text: str) -> list[Clue]:
+    out: list[Clue] = []
+    for m in finditer(MACOS, text, "mac", "Mac", "MAC", "OS X", "OSX", "sw_vers"):
+        if _wanted(text, m) or _unticked(text, m):
+            continue
+        version = m.group(1)
+        weight = LISTED if _short(text, m) else WEAK
+        out.append(clue("os", "Darwin", text, m, weight))
+        if version != "10.16":
+            out.append(clue("macos_version", _dotted(version), text, m, weight))
+    for m in finditer(MACOS_BY_NAME, text, *_name_needles()):
+        if _wanted(text, m) or _unticked(text, m):
+            continue
+        name = re.sub(r"\s+", " ", m.group(1).lower())
+        version = m.group(2)
+        first = MACOS_NAMES[name]
+        if version and version.split(".")[0] != first.split(".")[0]:
+            version = None  # "Sonoma 13.6" - the name and the number disagree
+        out.append(clue("os", "Darwin", text, m, WEAK))
+        out.append(clue("macos_version", _dotted(version or first), text, m, WEAK))
+    for m in finditer(CHIP, text, "Apple M", "Apple  M"):
+        chip = re.sub(r"\s+", " ", m.group(1))
+        out.append(clue("chip", chip + (" (Virtual)" if m.group(2) else ""), text, m))
+        out.append(clue("hardware_arm64", True, text, m))
+        out.append(clue("os", "Darwin", text, m, WEAK))
+        if m.group(2):
+            out.append(clue("virtual_machine", True, text, m))
+    for m in finditer(BARE_CHIP, text, "M1", "M2", "M3", "M4", "M5", "m1", "m2", "m3", "m4"):
+        n, tier = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        chip = f"Apple M{n}" + (f" {tier.title()}" if tier else "")
+        out.append(clue("chip", chip, text, m, WEAK))
+        out.append(clue("hardware_arm64", True, text, m, WEAK))
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+    for m in finditer(INTEL_CHIP, text, "Intel"):
+        out.append(clue("chip", (m.group(1) or m.group(2)).strip(), text, m, WEAK))
+        out.append(clue("sign.intel_cpu", True, text, m, WEAK))
+    for m in finditer(AMD_GPU, text, "AMD", "Radeon", "radeon"):
+        out.append(clue("sign.amd_gpu", True, text, m, WEAK))
+    for m in finditer(PYTHON, text, "ython"):
+        if _wanted(text, m, 1):
+            continue
+        out.append(clue("python_version", m.group(1), text, m, LISTED if _short(text, m) else WEAK))
+    for m in finditer(SITE_PACKAGES, text, "/lib/python"):
+        out.append(clue("python_version", m.group(1), text, m, WEAK))
+    for m in finditer(TORCH, text, "orch"):
+        if _wanted(text, m, 1, package=True):
+            continue
+        out.append(clue("torch_version", m.group(1), text, m, LISTED if _short(text, m) else WEAK))
+    for m in finditer(TORCH_REPL, text, "__version__"):
+        out.append(clue("torch_version", m.group(1), text, m, STRONG))
+    for m in finditer(OS_KEY, text, "OS", "System"):
+        value = m.group(1).lower()
+        if value.startswith(("darwin", "mac")):
+            out.append(clue("os", "Darwin", text, m, LISTED))
+        elif value.startswith(("linux", "ubuntu", "debian", "fedora", "centos", "arch linux")):
+            out.append(clue("os", "Linux", text, m, LISTED))
+        elif value.startswith("windows"):
+            out.append(clue("os", "Windows", text, m, LISTED))
+    return out
+
+
+def _dotted(version: str) -> str:
+    return version if "." in version else version + ".0"
+
+
+def _name_needles() -> tuple[str, ...]:
+    return tuple(n.title() for n in MACOS_NAMES) + tuple(MACOS_NAMES) + ("Big Sur", "Big sur")

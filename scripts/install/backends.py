@@ -61,22 +61,45 @@ def available_backends(
     return found
 
 
-def choose_backend(requested: str | None, available: Mapping[str, str]) -> str:
+# The fall-through chain, one step per kind of source: a conda-like tool (conda-forge), py-rattler
+# (conda-forge, no conda needed), uv (PyPI), pip in a virtualenv / venv (PyPI, pip's own config).
+# Two conda-like tools read the same channels, so only the first one found is a step.
+CHAIN_STEPS = (CONDA_LIKE, ("rattler",), ("uv",), ("virtualenv", "venv"))
+
+
+def backend_chain(
+    requested: str | None, available: Mapping[str, str], kept: str | None = None
+) -> tuple[str, ...]:
+    """The backends to try, in order. `requested` (--backend) pins one: no fall-through.
+    `kept` (the backend an existing environment was made with) starts the chain, so a fall-through
+    recorded in its stamp is not tried again; the steps after it follow."""
     if requested:
         if requested not in available:
             raise InstallError(
                 f"backend {requested!r} was asked for but is not available here",
                 _install_hint(requested),
             )
-        return requested
-    for name in BACKENDS:
-        if name in available:
-            return name
-    raise InstallError(
-        "no installer found (no conda, mamba, micromamba, py-rattler, uv or virtualenv)",
-        'pip install "nox[rattler]"  (or "nox[uv]"), or install Miniforge: '
-        "https://github.com/conda-forge/miniforge",
-    )
+        return (requested,)
+    chain = [
+        next(n for n in step if n in available)
+        for step in CHAIN_STEPS
+        if set(step) & set(available)
+    ]
+    if kept in available:
+        after = next(i for i, step in enumerate(CHAIN_STEPS) if kept in step)
+        chain = [kept, *(n for n in chain if not any(n in s for s in CHAIN_STEPS[: after + 1]))]
+    if not chain:
+        raise InstallError(
+            "no installer found (no conda, mamba, micromamba, py-rattler, uv or virtualenv)",
+            'pip install "nox[rattler]"  (or "nox[uv]"), or install Miniforge: '
+            "https://github.com/conda-forge/miniforge",
+        )
+    return tuple(chain)
+
+
+def choose_backend(requested: str | None, available: Mapping[str, str]) -> str:
+    """The first backend of the chain."""
+    return backend_chain(requested, available)[0]
 
 
 def _install_hint(backend: str) -> str:

@@ -26,15 +26,16 @@ import platform
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scripts.install import envfile, pipconf
-from scripts.install.backends import available_backends, choose_backend
+from scripts.install.backends import PIP_LIKE, available_backends, backend_chain
 from scripts.install.errors import InstallError
 from scripts.install.execute import execute, run_streaming
-from scripts.install.options import DEFAULT_PREFIX, parse_options
-from scripts.install.plan import Plan, make_plan
+from scripts.install.failures import FALLS_THROUGH
+from scripts.install.options import DEFAULT_PREFIX, Options, parse_options
+from scripts.install.plan import REPODATA_TIMEOUT_S, Plan, make_plan
 from scripts.install.state import (
     decide,
     dropped_packages,
@@ -63,36 +64,107 @@ def install(
     pip_config: pipconf.PipIndexConfig | None = None,
     cache_dir: Path | None = None,
     run_command: Callable[[Sequence[str], Mapping[str, str]], tuple[int, str]] = run_streaming,
+    network_timeout_s: int = REPODATA_TIMEOUT_S,
 ) -> Outcome:
-    """The whole `nox -s install`, returning what it did; raises InstallError / EnvFileError."""
+    """The whole `nox -s install`, returning what it did; raises InstallError / EnvFileError.
+
+    Backends are tried along the chain (backends.backend_chain): one that cannot reach its source
+    or cannot solve there hands over to the next with one line saying why, and the environment's
+    stamp records it (`fell_through`), so later runs start at the backend that worked. An existing
+    environment keeps its backend; --backend pins one (its failure is the error)."""
     started = time.monotonic()
     opts = parse_options(argv)
     spec = envfile.load(opts.file)
     available = available_backends() if available is None else available
     prior = read_stamp(opts.prefix)
-    kept = not opts.backend and prior is not None and prior.get("backend") in available
     # an existing environment keeps its backend: re-running without --backend must not rebuild it
-    backend = str(prior["backend"]) if kept and prior else choose_backend(opts.backend, available)
+    kept = None if opts.backend or prior is None else str(prior.get("backend"))
+    kept = kept if kept in available else None
+    chain = backend_chain(opts.backend, available, kept)
     target = (
         detect_target(platform.system(), platform.machine(), run_quiet)
         if target is None
         else target
     )
-    if backend == "uv" and pip_config is None:
-        pip_config = pipconf.read()
-    draft = make_plan(
-        opts,
-        spec,
-        backend=backend,
-        executable=available[backend],
-        target=target,
-        action="noop",
-        pip_config=pip_config,
-        cache_dir=cache_dir,
-    )
-    state = observe(opts.prefix)
+    # why the backends before `kept` were skipped when the environment was made: carried along
+    fell_through: list[dict] = list((prior or {}).get("fell_through") or ()) if kept else []
+    failed: list[str] = []
+    for number, backend in enumerate(chain):
+        if backend in PIP_LIKE and pip_config is None:
+            pip_config = pipconf.read()
+        try:
+            plan = _install_with(
+                backend,
+                opts,
+                spec,
+                out=out,
+                executable=available[backend],
+                target=target,
+                kept=backend == kept,
+                prior=prior,
+                fell_through=fell_through,
+                pip_config=pip_config,
+                cache_dir=cache_dir,
+                run_command=run_command,
+                network_timeout_s=network_timeout_s,
+            )
+        except InstallError as err:
+            if opts.backend or err.kind not in FALLS_THROUGH:
+                raise
+            failed.append(f"{backend}: {err.message}")
+            if number + 1 == len(chain):
+                raise InstallError(
+                    "no backend could install: " + "; ".join(failed), err.fix, kind=err.kind
+                ) from None
+            out(f"{backend} failed: {err.message}; using {chain[number + 1]} instead")
+            fell_through.append(
+                {
+                    "backend": backend,
+                    "kind": err.kind,
+                    "reason": err.message,
+                    "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                }
+            )
+            prior = read_stamp(opts.prefix)  # what the failed attempt left (it removes the stamp)
+            continue
+        return Outcome(plan=plan, seconds=time.monotonic() - started)
+    raise AssertionError("backend_chain returned no backend")  # pragma: no cover
+
+
+def _install_with(
+    backend: str,
+    opts: Options,
+    spec: envfile.EnvSpec,
+    *,
+    out: Callable[[str], None],
+    executable: str,
+    target: Target,
+    kept: bool,
+    prior: dict | None,
+    fell_through: list[dict],
+    pip_config: pipconf.PipIndexConfig | None,
+    cache_dir: Path | None,
+    run_command: Callable[[Sequence[str], Mapping[str, str]], tuple[int, str]],
+    network_timeout_s: int,
+) -> Plan:
+    """One backend's try: decide what to do with the prefix, plan it, carry it out."""
+
+    def plan_for(action: str) -> Plan:
+        return make_plan(
+            opts,
+            spec,
+            backend=backend,
+            executable=executable,
+            target=target,
+            action=action,
+            pip_config=pip_config,
+            cache_dir=cache_dir,
+            network_timeout_s=network_timeout_s,
+        )
+
+    draft = plan_for("noop")
     action = decide(
-        state,
+        observe(opts.prefix),
         key=str(draft.stamp["key"]),
         backend=backend,
         subdir=draft.subdir,
@@ -104,22 +176,16 @@ def install(
             prior and dropped_packages(backend, list(prior.get("specs") or ()), draft.specs)
         ),
     )
-    plan = make_plan(
-        opts,
-        spec,
-        backend=backend,
-        executable=available[backend],
-        target=target,
-        action=action,
-        pip_config=pip_config,
-        cache_dir=cache_dir,
-    )
+    plan = plan_for(action)
+    plan = replace(plan, stamp={**plan.stamp, "fell_through": list(fell_through)})
     for warning in plan.warnings:
         out(f"WARNING: {warning}")
+    skipped = ", ".join(f"{f['backend']} ({f['reason']})" for f in fell_through)
     out(
         f"backend: {backend} ({plan.executable})"
         + (f", subdir {plan.subdir}" if plan.subdir else "")
         + (", kept from the existing environment (--backend NAME to change)" if kept else "")
+        + (f"; skipped: {skipped}" if skipped and kept else "")
     )
     if plan.index_sources:
         out("pip index settings passed on to uv from: " + ", ".join(plan.index_sources))
@@ -130,7 +196,7 @@ def install(
         execute(plan, spec, run_command=run_command)
     out(f"environment: {plan.prefix}")
     out("activate it with: " + "  ".join(plan.activate))
-    return Outcome(plan=plan, seconds=time.monotonic() - started)
+    return plan
 
 
 def remembered_argv(prefix: Path = DEFAULT_PREFIX) -> list[str]:

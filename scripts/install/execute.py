@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 from scripts.install import envfile
 from scripts.install.backends import CONDA_LIKE
 from scripts.install.failures import explain_failure
 from scripts.install.plan import Plan
+from scripts.install.rattler_run import RattlerJob
 from scripts.install.state import BUILDING_NAME, STAMP_NAME
 from verify import atomic
 
@@ -41,67 +43,40 @@ def run_streaming(cmd: Sequence[str], env: Mapping[str, str]) -> tuple[int, str]
     return proc.wait(), "".join(tail)
 
 
+class RattlerFailed(Exception):
+    """py-rattler's error text, as the child process reported it."""
+
+
 def rattler_sync(plan: Plan) -> None:
-    """Solve and install the plan's specs into its prefix with py-rattler, in-process."""
-    import asyncio
-
-    import rattler
-    from rattler import (
-        Gateway,
-        MatchSpec,
-        Override,
-        PrefixRecord,
-        SourceConfig,
-        Subdir,
-        VirtualPackage,
-        VirtualPackageOverrides,
+    """Solve and install the plan's specs into its prefix with py-rattler, in a child process
+    (scripts/install/rattler_run.py says why). Its output goes straight to the terminal."""
+    job = RattlerJob(
+        prefix=plan.prefix,
+        specs=plan.specs,
+        channels=plan.channels,
+        subdir=plan.subdir,
+        offline=plan.offline,
+        cache_dir=plan.cache_dir,
+        network_timeout_s=plan.network_timeout_s,
     )
-
-    installed = [
-        PrefixRecord.from_path(p) for p in sorted((plan.prefix / "conda-meta").glob("*.json"))
-    ]
-    specs = [MatchSpec(s) for s in plan.specs]
-    if plan.offline:
-        # "force-cache-only": whatever is cached, even stale ("use-cache-only" refuses a cache
-        # entry it cannot revalidate). Shards off: py-rattler 0.28 probes the network for sharded
-        # repodata before consulting the cache (both seen on this project's build box).
-        source = SourceConfig(cache_action="force-cache-only", sharded_enabled=False)
-    else:
-        source = SourceConfig(cache_action="cache-or-fetch")
-    gateway = Gateway(
-        cache_dir=plan.cache_dir / "repodata" if plan.cache_dir else None,
-        default_config=source,
-    )
-    overrides = VirtualPackageOverrides()
-    if plan.subdir == "osx-arm64" and platform.machine() != "arm64":
-        overrides.archspec = Override.string("m1")  # Rosetta reports an x86_64 microarchitecture
-    virtual_packages = VirtualPackage.detect(overrides)
-    platforms = [plan.subdir, "noarch"] if plan.subdir else None
-
-    async def run() -> None:
-        records = await rattler.solve(
-            list(plan.channels),
-            specs,
-            gateway=gateway,
-            platforms=platforms,
-            virtual_packages=virtual_packages,
-            locked_packages=installed,
+    root = str(Path(__file__).resolve().parents[2])
+    pythonpath = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
+    with tempfile.TemporaryDirectory(prefix="torch-mps-kit-rattler-") as tmp:
+        job_file, result_file = Path(tmp) / "job.json", Path(tmp) / "result.json"
+        atomic.write_text(job_file, job.to_json())
+        proc = subprocess.run(
+            [sys.executable, "-m", "scripts.install.rattler_run", str(job_file), str(result_file)],
+            env={**os.environ, "PYTHONPATH": pythonpath},
+            check=False,
         )
-        await rattler.install(
-            records,
-            plan.prefix,
-            cache_dir=plan.cache_dir / "pkgs" if plan.cache_dir else None,
-            installed_packages=installed,
-            platform=Subdir(plan.subdir) if plan.subdir else None,
-            show_progress=False,
-            # link scripts run unsandboxed; conda-forge's pytorch has none
-            execute_link_scripts=False,
-            # py-rattler hands this list to its FFI unchanged, which wants the inner objects
-            # (the same workaround as nox/_rattler.py)
-            requested_specs=[ms._match_spec for ms in specs],
-        )
-
-    asyncio.run(run())
+        try:
+            result = json.loads(result_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            result = {"ok": False, "error": f"py-rattler stopped (exit status {proc.returncode})"}
+    if result.get("interrupted"):
+        raise KeyboardInterrupt
+    if not result.get("ok"):
+        raise RattlerFailed(str(result.get("error")))
 
 
 def execute(
@@ -130,9 +105,10 @@ def execute(
             try:
                 sync(plan)
             except Exception as err:
-                raise explain_failure(
-                    f"{type(err).__name__}: {err}", plan.backend, plan.channels, spec
-                ) from None
+                text = (
+                    str(err) if isinstance(err, RattlerFailed) else f"{type(err).__name__}: {err}"
+                )
+                raise explain_failure(text, plan.backend, plan.channels, spec) from None
         for cmd in plan.commands:
             code, output = run_command(cmd, plan.env)
             if code != 0:

@@ -16,6 +16,8 @@ from scripts.install.options import DEFAULT_CHANNEL, Options
 from scripts.install.state import env_python, stamp_key
 from scripts.install.target import Target
 
+REPODATA_TIMEOUT_S = 120
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -34,6 +36,9 @@ class Plan:
     warnings: tuple[str, ...] = ()
     activate: tuple[str, ...] = ()
     cache_dir: Path | None = None  # rattler's cache (None: rattler's default)
+    # py-rattler's limit on one repodata request (its retries come on top); without one, a channel
+    # behind a firewall that drops packets hangs the install instead of falling through
+    network_timeout_s: int = 0
     index_sources: tuple[str, ...] = ()  # pip config files / PIP_* variables handed on to uv
 
 
@@ -111,6 +116,8 @@ def _pip_commands(
             )
         else:
             commands.append((python, "-m", backend, str(prefix)))
+    if not reqs:  # a file listing only python: the venv is the whole environment
+        return commands
     if backend == "uv":
         commands.append(
             (
@@ -158,6 +165,7 @@ def make_plan(
     interpreter_version: str | None = None,
     pip_config: pipconf.PipIndexConfig | None = None,
     cache_dir: Path | None = None,
+    network_timeout_s: int = REPODATA_TIMEOUT_S,
 ) -> Plan:
     """Everything the install will do, as data. Runs nothing."""
     warnings = [target.warning] if target.warning else []
@@ -245,5 +253,6 @@ def make_plan(
         warnings=tuple(warnings),
         activate=activation_hints(backend, opts.prefix),
         cache_dir=cache_dir,
+        network_timeout_s=network_timeout_s,
         index_sources=tuple(sources),
     )

@@ -95,13 +95,24 @@ def lint(session: nox.Session) -> None:
 # --- build and bench sessions follow (their own issues): keep them short, calling scripts/. ---
 
 
-@nox.session(venv_backend="none")
-def build(session: nox.Session) -> None:
-    """Build recipes/ into ./channel with rattler-build or conda-build (`-- RECIPE ...`)."""
-    from scripts.recipes import build as recipes_build
+# What scripts/recipes/build.py needs; py-rattler-build is the builder when no rattler-build or
+# conda-build CLI is on PATH, so a Mac with only Python can build.
+BUILD_REQUIREMENTS = (
+    "py-rattler-build>=0.73",
+    "py-rattler>=0.28",
+    "ruamel.yaml>=0.18",
+    "packaging>=23",
+)
 
-    if code := recipes_build.main(session.posargs):
-        session.error(f"build stopped (exit {code}); the reason is the line above")
+
+@nox.session(reuse_venv=True)
+def build(session: nox.Session) -> None:
+    """Build recipes/ into ./channel: rattler-build or conda-build, else py-rattler-build."""
+    session.install(*BUILD_REQUIREMENTS)
+    pythonpath = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    session.run(
+        "python", "-m", "scripts.recipes.build", *session.posargs, env={"PYTHONPATH": pythonpath}
+    )
 
 
 @nox.session(venv_backend="none")

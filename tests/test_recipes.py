@@ -276,10 +276,24 @@ def test_host_platform(system, machine, arm_hw, expected):
 
 def test_find_builder_prefers_rattler_build_and_honours_a_choice():
     both = which_from({"rattler-build": "/x/rattler-build", "conda-build": "/x/conda-build"})
-    assert find_builder(both) == Builder("rattler-build", "/x/rattler-build")
+    api = lambda: True  # noqa: E731  py-rattler-build importable
+    assert find_builder(both, python_api=api) == Builder("rattler-build", "/x/rattler-build")
     assert find_builder(both, prefer="conda-build") == Builder("conda-build", "/x/conda-build")
-    assert find_builder(which_from({"conda-build": "/y/conda-build"})).name == "conda-build"
-    assert find_builder(which_from({})) is None
+    cb = which_from({"conda-build": "/y/conda-build"})
+    assert find_builder(cb, python_api=api).name == "conda-build"  # a CLI beats the API
+    assert find_builder(which_from({}), python_api=lambda: False) is None
+
+
+def test_find_builder_falls_back_to_py_rattler_build_in_this_python():
+    assert find_builder(which_from({}), python_api=lambda: True) == Builder(
+        "py-rattler-build", sys.executable
+    )
+    both = which_from({"rattler-build": "/x/rattler-build"})
+    chosen = find_builder(both, prefer="py-rattler-build", python_api=lambda: True)
+    assert chosen.name == "py-rattler-build"
+    assert find_builder(both, prefer="py-rattler-build", python_api=lambda: False) is None
+    # the real check: py-rattler-build is installed in the test environment
+    assert build.has_py_rattler_build()
 
 
 def test_plan_on_linux_builds_only_the_noarch_recipe(tmp_path):
@@ -349,11 +363,16 @@ def test_unknown_recipe_is_a_usage_error(tmp_path):
 
 
 def test_main_without_builder_exits_2_with_one_line(capsys, tmp_path):
-    code = build.main(["--channel", str(tmp_path / "ch")], which=which_from({}), host="linux-64")
+    code = build.main(
+        ["--channel", str(tmp_path / "ch")],
+        which=which_from({}),
+        host="linux-64",
+        python_api=lambda: False,
+    )
     captured = capsys.readouterr()
     assert code == 2
     assert captured.err.count("\n") == 1
-    assert "rattler-build" in captured.err and "conda install" in captured.err
+    assert "pip install py-rattler-build" in captured.err and "conda install" in captured.err
     assert not (tmp_path / "ch").exists()
 
 
@@ -850,3 +869,243 @@ def test_check_runtime_fails_when_a_second_openmp_runtime_is_loaded():
     )
     assert done.returncode == 1
     assert "2 OpenMP runtimes are loaded in one process" in done.stderr
+
+
+# ---------------------------------------------------------------- py-rattler-build (point 13)
+
+
+def test_plan_with_py_rattler_build_runs_pybuild_with_the_local_channel_first(tmp_path):
+    builder = Builder("py-rattler-build", sys.executable)
+    plan = make_plan(
+        ["torch-mps-verify"],
+        discover(RECIPES),
+        builder,
+        "linux-64",
+        tmp_path / "ch",
+        deps_channels=("file:///deps",),
+    )
+    (step,) = plan.runnable
+    assert step.command[:2] == (sys.executable, str(build.PYBUILD))
+    assert step.command[2:6] == (
+        "--recipe",
+        str(RECIPES / "torch-mps-verify" / "recipe.yaml"),
+        "--output-dir",
+        str(tmp_path / "ch"),
+    )
+    channels = [step.command[i + 1] for i, arg in enumerate(step.command) if arg == "-c"]
+    assert channels == [(tmp_path / "ch").resolve().as_uri(), "file:///deps"]
+
+
+def test_py_rattler_build_still_refuses_the_pytorch_recipes_off_macos(tmp_path, capsys):
+    code = build.main(
+        ["--channel", str(tmp_path / "ch"), "pytorch-mps-wheel"],
+        which=which_from({}),
+        host="linux-64",
+        python_api=lambda: True,
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert "osx-arm64" in err and "this host is linux-64" in err
+    assert not (tmp_path / "ch").exists()
+
+
+def test_pybuild_without_a_recipe_file_fails_in_one_line(tmp_path):
+    argv = ["--recipe", str(tmp_path / "nope.yaml"), "--output-dir", str(tmp_path / "out")]
+    done = subprocess.run(
+        [sys.executable, str(build.PYBUILD), *argv, "-c", (tmp_path / "ch").as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("pybuild: ") and done.stderr.count("\n") == 1
+
+
+# An offline channel for the real build: conda packages made here from what this machine has.
+# python: a venv-shaped package (pyvenv.cfg + bin/python3.X linked to a real CPython of the
+# recipe's python_min), so the build's `pip install .` lands in the environment, never in the
+# interpreter's own site-packages; pip, setuptools, rich (+ its dependencies) and packaging:
+# noarch python packages repacked from the distributions installed in this test's Python.
+
+REPACKED = ("pip", "setuptools", "rich", "markdown-it-py", "mdurl", "pygments", "packaging")
+
+
+def find_cpython(version: str) -> Path | None:
+    """A base (not venv) CPython ``version`` on this machine, resolved to its binary."""
+    import glob
+    import shutil
+
+    candidates = [shutil.which(f"python{version}")]
+    candidates += sorted(glob.glob(f"/root/.pyenv/versions/{version}.*/bin/python{version}"))
+    candidates += [f"/usr/bin/python{version}", f"/usr/local/bin/python{version}"]
+    probe = "import sys; print(sys.version_info[:2] == ({}), sys.prefix == sys.base_prefix)"
+    for candidate in filter(None, candidates):
+        try:
+            done = subprocess.run(
+                [candidate, "-c", probe.format(version.replace(".", ", "))],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+            )
+        except OSError:
+            continue
+        if done.returncode == 0 and done.stdout.split() == ["True", "True"]:
+            return Path(candidate).resolve()
+    return None
+
+
+def make_conda_package(out: Path, stage: Path, index: dict, link: dict | None = None) -> None:
+    import hashlib
+
+    from conda_package_handling import api
+
+    paths, members = [], []
+    for item in sorted(stage.rglob("*")):
+        rel = item.relative_to(stage).as_posix()
+        if item.is_symlink():
+            paths.append({"_path": rel, "path_type": "softlink"})
+        elif item.is_file():
+            data = item.read_bytes()
+            paths.append(
+                {
+                    "_path": rel,
+                    "path_type": "hardlink",
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "size_in_bytes": len(data),
+                }
+            )
+        else:
+            continue
+        members.append(rel)
+    info = stage / "info"
+    info.mkdir()
+    (info / "index.json").write_text(json.dumps(index))
+    (info / "paths.json").write_text(json.dumps({"paths": paths, "paths_version": 1}))
+    (info / "files").write_text("\n".join(members) + "\n")
+    extra = ["info/index.json", "info/paths.json", "info/files"]
+    if link is not None:
+        (info / "link.json").write_text(json.dumps(link))
+        extra.append("info/link.json")
+    out.mkdir(parents=True, exist_ok=True)
+    filename = f"{index['name']}-{index['version']}-{index['build']}.conda"
+    api.create(str(stage), extra + members, filename, out_folder=str(out))
+
+
+def repack_distribution(channel: Path, work: Path, name: str) -> None:
+    """An installed pure-Python distribution as a noarch python conda package."""
+    import importlib.metadata
+    import shutil
+
+    dist = importlib.metadata.distribution(name)
+    stage = work / f"stage-{name}"
+    for file in dist.files or []:
+        if file.parts[0] == ".." or "__pycache__" in file.parts or file.suffix == ".pyc":
+            continue
+        source = Path(dist.locate_file(file))
+        if source.is_file():
+            target = stage / "site-packages" / file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+    depends = ["python >=3.8"]
+    for requirement in dist.requires or []:
+        from packaging.requirements import Requirement
+
+        parsed = Requirement(requirement)
+        if parsed.marker is None or parsed.marker.evaluate({"extra": ""}):
+            depends.append(f"{parsed.name.lower()} {parsed.specifier}".strip())
+    index = {
+        "name": dist.metadata["Name"].lower(),
+        "version": dist.version,
+        "build": "pyh0_0",
+        "build_number": 0,
+        "depends": depends,
+        "noarch": "python",
+        "subdir": "noarch",
+        "license": dist.metadata.get("License-Expression") or "unknown",
+    }
+    link = {"noarch": {"type": "python"}, "package_metadata_version": 1}
+    make_conda_package(channel / "noarch", stage, index, link)
+
+
+def python_package(channel: Path, work: Path, binary: Path, version: str) -> None:
+    import rattler
+
+    out = subprocess.run(
+        [str(binary), "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    stage = work / "stage-python"
+    (stage / "bin").mkdir(parents=True)
+    (stage / "bin" / f"python{version}").symlink_to(binary)
+    (stage / "bin" / "python").symlink_to(f"python{version}")
+    (stage / "bin" / "python3").symlink_to(f"python{version}")
+    (stage / "pyvenv.cfg").write_text(
+        f"home = {binary.parent}\ninclude-system-site-packages = false\nversion = {out}\n"
+    )
+    subdir = str(rattler.Subdir.current())
+    index = {
+        "name": "python",
+        "version": out,
+        "build": "venv_0",
+        "build_number": 0,
+        "depends": [],
+        "subdir": subdir,
+        "license": "PSF-2.0",
+    }
+    make_conda_package(channel / subdir, stage, index)
+
+
+@pytest.fixture(scope="module")
+def offline_channel(tmp_path_factory) -> Path:
+    import asyncio
+
+    pytest.importorskip("conda_package_handling")
+    python_min = safe_load(RECIPES / "torch-mps-verify" / "recipe.yaml")["context"]["python_min"]
+    binary = find_cpython(python_min)
+    if binary is None:
+        pytest.skip(f"no CPython {python_min} on this machine for the offline python package")
+    work = tmp_path_factory.mktemp("offline")
+    channel = work / "channel"
+    python_package(channel, work, binary, python_min)
+    for name in REPACKED:
+        repack_distribution(channel, work, name)
+    (channel / "noarch").mkdir(exist_ok=True)
+    asyncio.run(rattler.index.index_fs(channel, write_shards=False, force=True))
+    return channel
+
+
+def test_nox_build_path_builds_torch_mps_verify_with_py_rattler_build_offline(
+    offline_channel, tmp_path, capfd
+):
+    """No CLI on PATH: build.py picks py-rattler-build, which builds the real noarch recipe,
+    runs its tests (imports, pip check, the entry point, `python -m verify facts`) and indexes
+    the output channel, with every dependency from the offline channel."""
+    from conda_package_handling import api
+
+    channel = tmp_path / "channel"
+    argv = ["torch-mps-verify", "--channel", str(channel)]
+    code = build.main(
+        [*argv, "--conda-channel", offline_channel.as_uri()],
+        which=which_from({}),
+        host="linux-64",
+    )
+    out = capfd.readouterr().out  # the builder is a subprocess: read the file descriptors
+    assert code == 0, out[-3000:]
+    assert "building torch-mps-verify with py-rattler-build" in out
+    (package,) = sorted((channel / "noarch").glob("torch-mps-verify-0.1.0-*.conda"))
+    repodata = json.loads((channel / "noarch" / "repodata.json").read_text())
+    record = repodata["packages.conda"][package.name]
+    assert record["noarch"] == "python" and record["license"] == "BSD-3-Clause"
+    assert "python >=3.10" in record["depends"] and "rich >=13" in record["depends"]
+    unpacked = tmp_path / "unpacked"
+    api.extract(str(package), dest_dir=str(unpacked))
+    assert (unpacked / "info" / "licenses" / "LICENSE").read_text().startswith("BSD 3-Clause")
+    assert (unpacked / "site-packages" / "verify" / "cli.py").is_file()
+    link = json.loads((unpacked / "info" / "link.json").read_text())
+    assert link["noarch"]["entry_points"] == ["torch-mps-verify = verify.cli:main"]
+    # the recipe's tests ran in an environment solved from the offline channel
+    assert "all tests passed" in out and '"python_version": "3.10.' in out

@@ -1,14 +1,17 @@
 """Build the conda recipes in recipes/ into a local channel (./channel, git-ignored).
 
-    python -m scripts.recipes.build [RECIPE ...] [--channel DIR]
-        [--builder rattler-build|conda-build]
+    python -m scripts.recipes.build [RECIPE ...] [--channel DIR] [--conda-channel URL ...]
+        [--builder rattler-build|conda-build|py-rattler-build]
     nox -s build [-- RECIPE ...]
 
 Plain functions make a BuildPlan (which builder, which recipes, the exact commands, what is
-refused and why); ``execute`` runs it and indexes the channel; ``main`` is what nox calls.
+refused and why); ``execute`` indexes the channel, runs the builds and indexes it again;
+``main`` is what nox calls.
 
-- Builder: rattler-build (the native builder of v1 recipes) or conda-build (which builds v1
-  recipes through py-rattler-build), found on PATH. Neither: exit 2 with one line.
+- Builder: the rattler-build CLI (the native builder of v1 recipes) or the conda-build CLI
+  (which builds v1 recipes through rattler-build), found on PATH; without either,
+  py-rattler-build's Python API (pip install py-rattler-build) through pybuild.py, so a Mac with
+  only Python can build. None of them: exit 2 with one line.
 - The two pytorch recipes link against the macOS SDK (Metal) and are osx-arm64 only: on any
   other host they are refused with the reason. The noarch torch-mps-verify recipe builds anywhere.
 - Without RECIPE arguments: every recipe this host can build, except the hours-long source build
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import ast
 import asyncio
+import importlib.util
 import platform
 import shutil
 import subprocess
@@ -42,11 +46,15 @@ DEFAULT_CHANNEL = ROOT / "channel"
 ORDER = ("torch-mps-verify", "pytorch-mps-wheel", "pytorch-mps")
 # Only when named: compiling PyTorch takes hours.
 EXPLICIT_ONLY = frozenset({"pytorch-mps"})
-BUILDERS = ("rattler-build", "conda-build")
+CLI_BUILDERS = ("rattler-build", "conda-build")
+PY_BUILDER = "py-rattler-build"  # the Python API, run by pybuild.py
+BUILDERS = (*CLI_BUILDERS, PY_BUILDER)
+PYBUILD = Path(__file__).resolve().parent / "pybuild.py"
+DEFAULT_DEPS_CHANNELS = ("conda-forge",)
 NO_BUILDER = (
-    "no conda package builder found (rattler-build or conda-build): install one with "
-    "`conda install -c conda-forge rattler-build` (or `pixi global install rattler-build`, "
-    "`brew install rattler-build`), then run `nox -s build` again"
+    "no conda package builder found (rattler-build or conda-build on PATH, or the "
+    "py-rattler-build Python package): `pip install py-rattler-build` (or `conda install -c "
+    "conda-forge rattler-build`, `brew install rattler-build`), then run `nox -s build` again"
 )
 NEEDS_MAC = (
     "{recipe} makes osx-arm64 packages only, and building and testing them runs macOS code "
@@ -63,8 +71,8 @@ Runner = Callable[[Sequence[str]], int]
 
 @dataclass(frozen=True)
 class Builder:
-    name: str  # "rattler-build" or "conda-build"
-    executable: str
+    name: str  # "rattler-build", "conda-build" or "py-rattler-build"
+    executable: str  # the CLI, or the Python that has py-rattler-build
 
 
 @dataclass(frozen=True)
@@ -250,12 +258,23 @@ def _sysctl_arm64() -> bool:
     return out.stdout.strip() == "1"
 
 
+def has_py_rattler_build() -> bool:
+    return importlib.util.find_spec("rattler_build") is not None
+
+
 def find_builder(
-    which: Callable[[str], str | None] = shutil.which, prefer: str | None = None
+    which: Callable[[str], str | None] = shutil.which,
+    prefer: str | None = None,
+    python_api: Callable[[], bool] = has_py_rattler_build,
 ) -> Builder | None:
-    """rattler-build (native v1 builder) before conda-build, unless ``prefer`` names one."""
+    """The rattler-build CLI, then the conda-build CLI, then py-rattler-build's API in this
+    Python; ``prefer`` names the one to use."""
     names = (prefer,) if prefer else BUILDERS
     for name in names:
+        if name == PY_BUILDER:
+            if python_api():
+                return Builder(PY_BUILDER, sys.executable)
+            continue
         path = which(name)
         if path:
             return Builder(name, path)
@@ -263,21 +282,30 @@ def find_builder(
 
 
 def builder_command(
-    builder: Builder, recipe: Recipe, channel: Path, target_platform: str | None
+    builder: Builder,
+    recipe: Recipe,
+    channel: Path,
+    target_platform: str | None,
+    deps_channels: Sequence[str] = DEFAULT_DEPS_CHANNELS,
 ) -> tuple[str, ...]:
-    """The exact command line that builds ``recipe`` into ``channel``."""
-    local = channel.resolve().as_uri()
-    if builder.name == "rattler-build":
-        command = [builder.executable, "build", "--recipe", str(recipe.path / "recipe.yaml")]
-        command += ["--output-dir", str(channel)]
-        command += ["-c", local, "-c", "conda-forge"]
+    """The exact command line that builds ``recipe`` into ``channel``: the local channel
+    first (torch-mps-verify for the pytorch recipes' tests), then ``deps_channels``."""
+    channels = [channel.resolve().as_uri(), *deps_channels]
+    channel_args = [arg for url in channels for arg in ("-c", url)]
+    if builder.name in ("rattler-build", PY_BUILDER):
+        if builder.name == PY_BUILDER:
+            command = [builder.executable, str(PYBUILD)]
+        else:
+            command = [builder.executable, "build"]
+        command += ["--recipe", str(recipe.path / "recipe.yaml"), "--output-dir", str(channel)]
+        command += channel_args
         if recipe.variants is not None:
             command += ["--variant-config", str(recipe.variants)]
         if target_platform is not None:
             command += ["--target-platform", target_platform]
         return tuple(command)
     command = [builder.executable, str(recipe.path), "--output-folder", str(channel)]
-    command += ["-c", local, "-c", "conda-forge", "--override-channels"]
+    command += [*channel_args, "--override-channels"]
     if recipe.variants is not None:
         command += ["--variant-config-files", str(recipe.variants)]
     return tuple(command)
@@ -304,6 +332,8 @@ def make_plan(
     builder: Builder | None,
     host: str,
     channel: Path = DEFAULT_CHANNEL,
+    *,
+    deps_channels: Sequence[str] = DEFAULT_DEPS_CHANNELS,
 ) -> BuildPlan:
     """Decide what to build. Pure: the host, builder and recipes are given."""
     unknown = [name for name in requested if name not in recipes]
@@ -332,7 +362,7 @@ def make_plan(
             steps.append(Step(name, refused=why))
             continue
         target = target_platform_for(recipe)
-        steps.append(Step(name, builder_command(builder, recipe, channel, target)))
+        steps.append(Step(name, builder_command(builder, recipe, channel, target, deps_channels)))
     if requested and any(step.refused for step in steps):
         first = next(step for step in steps if step.refused)
         return BuildPlan(
@@ -391,6 +421,9 @@ def execute(
         echo("build: nothing to build on this host")
         return EXIT_OK
     plan.channel.mkdir(parents=True, exist_ok=True)
+    # The local channel is the first channel of every build: it must be a valid (indexed)
+    # channel before the first build, or solving the test environment fails.
+    index(plan.channel)
     assert plan.builder is not None  # make_plan sets error when there is no builder
     for step in plan.runnable:
         echo(f"building {step.recipe} with {plan.builder.name}: {' '.join(step.command)}")
@@ -418,6 +451,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--builder", choices=BUILDERS, help="use this builder (default: first found)"
     )
+    parser.add_argument(
+        "--conda-channel",
+        action="append",
+        dest="deps_channels",
+        metavar="URL",
+        help="where build and test dependencies come from (repeatable; default: conda-forge)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="print the plan, build nothing")
     return parser.parse_args(argv)
 
@@ -429,6 +469,7 @@ def main(
     host: str | None = None,
     run: Runner = _default_runner,
     recipes_dir: Path = RECIPES_DIR,
+    python_api: Callable[[], bool] = has_py_rattler_build,
 ) -> int:
     args = parse_args(argv)
     try:
@@ -439,9 +480,10 @@ def main(
     plan = make_plan(
         args.recipes,
         recipes,
-        find_builder(which, args.builder),
+        find_builder(which, args.builder, python_api),
         host or host_platform(),
         args.channel,
+        deps_channels=tuple(args.deps_channels or DEFAULT_DEPS_CHANNELS),
     )
     if args.dry_run and plan.error is None:
         for step in plan.steps:

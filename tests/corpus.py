@@ -7,8 +7,12 @@ Each file starts with a header of "# key: value" lines, then the pasted text ver
                               must read collect_env / report / facts as such, anything else
                               (freeform, errors-only, a tool's dump) as "freeform"
   # label: rosetta            the cause category the thread established (LABELS)
+  # title: ...                the thread's title, verbatim, where the body alone does not say
+                              what it does (it is diagnosed as "title, blank line, body", as a
+                              helper would paste the whole issue)
   # facts: field=value ...    Facts fields envdump.parse must yield (None = must stay unknown)
-  # expect: check-id=status   results diagnose.diagnose must give
+  # expect: check-id=status   results diagnose.diagnose must give ("exit=2": it must refuse
+                              the paste as holding no facts, naming the command to run)
 
 Every file's label must come out as the diagnosis's first cause (diagnose.first_cause, what
 "Fix first" names): LABELS maps each label to the check ids that state it. A healthy
@@ -33,21 +37,27 @@ LABELS: dict[str, frozenset[str] | None] = {
     "healthy": NO_FAILURE,
     "wrong-results": NO_FAILURE,
     "rosetta": frozenset({"host.arch"}),
-    "intel-mac": frozenset({"host.arch"}),
+    "intel-mac": frozenset({"host.arch", "error.mps.bfloat16_unsupported"}),
     "macos-too-old": frozenset(
         {"host.macos", "torch.version", "mps.available", "error.mps.macos_too_old"}
     ),
-    "torch-too-old": frozenset({"torch.version", "error.mps.unknown_device"}),
+    "torch-too-old": frozenset(
+        {"torch.version", "error.mps.torch_too_old", "error.mps.op_needs_newer_torch"}
+    ),
     "not-built-with-mps": frozenset({"mps.built", "error.mps.not_built", "error.mps.not_linked"}),
     "no-metal-device": frozenset(
         {"mps.available", "error.mps.macos_too_old", "error.mps.no_gpu_memory"}
     ),
     "linux-in-mac": frozenset({"host.os"}),
     "not-a-mac": frozenset({"host.os"}),
-    "op-not-implemented": frozenset({"error.mps.op_not_implemented"}),
+    "op-not-implemented": frozenset(
+        {"error.mps.op_not_implemented", "error.mps.dtype_unsupported"}
+    ),
     "op-needs-newer-macos": frozenset({"error.mps.op_needs_newer_macos"}),
     "float64": frozenset({"error.mps.float64"}),
-    "dtype-needs-newer-macos": frozenset({"error.mps.op_needs_newer_macos"}),
+    "dtype-needs-newer-macos": frozenset(
+        {"error.mps.op_needs_newer_macos", "error.mps.bfloat16_unsupported"}
+    ),
     "mps-oom": frozenset({"error.mps.oom"}),
     "install-wrong-arch": frozenset({"torch.installed", "host.arch"}),
     "python-unsupported": frozenset({"host.python"}),
@@ -63,6 +73,12 @@ class Case:
     kind: str
     text: str
     label: str = ""
+
+    @property
+    def diagnosable(self) -> bool:
+        """False for a paste with no facts at all ("# expect: exit=2"): diagnose refuses it."""
+        return self.expect.get("exit") != "2"
+
     facts: dict[str, Any] = field(default_factory=dict)
     expect: dict[str, str] = field(default_factory=dict)
 
@@ -98,7 +114,7 @@ def load(path: Path) -> Case:
         key, sep, value = line[1:].strip().partition(":")
         if sep and key in ("facts", "expect"):
             (facts if key == "facts" else expect).update(_pairs(value.strip()))
-        elif sep and key in ("source", "cause", "kind", "label"):
+        elif sep and key in ("source", "cause", "kind", "label", "title"):
             header[key] = value.strip()
     else:
         n = len(lines)
@@ -107,7 +123,7 @@ def load(path: Path) -> Case:
         source=header.get("source", ""),
         cause=header.get("cause", ""),
         kind=header.get("kind", "collect_env"),
-        text="".join(lines[n:]),
+        text=(header["title"] + "\n\n" if header.get("title") else "") + "".join(lines[n:]),
         label=header.get("label", ""),
         facts=facts,
         expect={k: str(v) for k, v in expect.items()},

@@ -26,6 +26,7 @@ says what went wrong and what to do. `first_cause` orders them for "Fix first".
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -34,7 +35,7 @@ from verify import messages as msg
 from verify.envdump import Pasted
 from verify.errors import InputError
 from verify.facts import Facts
-from verify.known_errors import KnownError, required_macos
+from verify.known_errors import PATTERNS, KnownError, required_macos
 from verify.model import Fix, Outcome, Result, Status, failed, warned
 from verify.paste.clues import quote
 
@@ -90,21 +91,29 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
     results = [_refine(r, pasted) for r in results]
     if pasted.report is not None:
         results.extend(_report_rows(pasted.report, {r.id for r in results}))
-    results.extend(error_result(e, facts, pasted.evidence) for e in pasted.errors)
+    errors = [_in_context(e, pasted) for e in pasted.errors]
+    results.extend(error_result(e, facts, pasted.evidence) for e in errors)
     return facts, [_with_evidence(r, pasted) for r in results]
+
+
+# errors that prove the code used MPS but not that MPS must work on this machine: the code's own
+# `torch.backends.mps` check on an old torch (Linux / Windows boxes run it too)
+_NOT_AN_MPS_ATTEMPT = {"mps.torch_too_old"}
 
 
 def expect_mps(pasted: Pasted) -> bool | None:
     """Must MPS work here? Yes when the paste shows MPS in use or Linux inside a Mac; else the
     rules' default (macOS on Apple silicon)."""
     f = pasted.facts
-    if pasted.errors or pasted.has("sign.mps_intent"):
-        return True  # an MPS error message or code asking for "mps": MPS was being used
+    if any(e.id not in _NOT_AN_MPS_ATTEMPT for e in pasted.errors):
+        return True  # an MPS error message: MPS was being used
     if linux_on_mac(pasted):
         return True
     if f.os == "Darwin" and rules.apple_silicon(f) is False:
-        # an Intel Mac whose user wants its GPU (an AMD one, Metal)
-        if pasted.has("sign.gpu_intent") or pasted.has("sign.amd_gpu"):
+        # an Intel Mac whose user wants MPS or its GPU (an AMD one, Metal), or a newer torch
+        # than its last release (2.2.2)
+        wants = ("sign.mps_intent", "sign.gpu_intent", "sign.amd_gpu", "sign.pip_x86_only")
+        if any(pasted.has(sign) for sign in wants):
             return True
     return None
 
@@ -123,6 +132,13 @@ def linux_on_mac(pasted: Pasted) -> bool:
 def _refine(result: Result, pasted: Pasted) -> Result:
     """A rule's row with the cause the paste as a whole supports."""
     f = pasted.facts
+    install = _install_finding(result.id, pasted)
+    if install is not None:
+        return install
+    if result.id == "torch.version" and result.status is Status.FAIL:
+        lenient = _prerelease_floor(result, f)
+        if lenient is not None:
+            return lenient
     if result.status is not Status.FAIL:
         return result
     if result.id == "host.os" and linux_on_mac(pasted):
@@ -134,6 +150,96 @@ def _refine(result: Result, pasted: Pasted) -> Result:
             cause = msg.pasted_no_device_here(" / ".join(where))
             return dataclasses.replace(result, cause=cause, detail=cause)
     return result
+
+
+def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
+    """What pip's / uv's refusal to install torch says, as the host.python or torch.installed row:
+    a CUDA build pinned on a Mac, or no wheel for this Python. (No wheel past 2.2.x is the
+    x86_64 interpreter: verify.paste turns it into facts for host.arch.)"""
+    clues = pasted.signs.get("sign.pip_no_torch") or []
+    if not clues or pasted.has("sign.pip_x86_only"):
+        return None
+    f = pasted.facts
+    requirement = str(clues[0].value)
+    pinned = requirement.partition("==")[2]
+    offered = _offered(pasted)
+    lines = tuple(c.line for c in clues)[:3]
+    if rule_id == "torch.installed" and re.search(r"\+(?:cu|rocm)\d", pinned):
+        if f.os == "Darwin" or pasted.has("sign.mac_hint"):
+            cause, fix = msg.pasted_cuda_build_on_mac(requirement)
+            return _row("torch.installed", "PyTorch imports", cause, fix, lines)
+        return None
+    if rule_id != "host.python":
+        return None
+    python = f.python_version
+    if pinned and python and compat.supports_python(pinned, python) is False:
+        rng = compat.python_range(pinned)
+        supported = f"{rng[0]}-{rng[1]}" if rng else "other versions"
+        cause, fix = msg.pasted_no_wheel_for_python(requirement, python, supported)
+    elif offered is not None and pinned and compat.parse_version(pinned) is not None:
+        low = min(offered)
+        if not compat.parse_version(pinned) < low:
+            return None
+        shown = ", ".join(str(v) for v in sorted(offered)[:3]) + (
+            " ..." if len(offered) > 3 else ""
+        )
+        cause, fix = msg.pasted_python_too_new_for(requirement, shown)
+    elif offered == [] and python:
+        cause, fix = msg.pasted_no_wheel_at_all(python)
+    else:
+        return None
+    lines += tuple(pasted.evidence.get("python_version", []))
+    return _row("host.python", "Python version supported by PyTorch", cause, fix, lines)
+
+
+def _offered(pasted: Pasted) -> list[Any] | None:
+    """The versions pip listed in "(from versions: ...)" ([] for "none"), or None."""
+    for c in pasted.signs.get("sign.pip_versions") or []:
+        return list(c.value)
+    return None
+
+
+def _row(rule_id: str, title: str, cause: str, fix: Fix, evidence: tuple[str, ...]) -> Result:
+    row = Result.from_outcome(rule_id, title, failed(cause, fix), required=True)
+    return dataclasses.replace(row, evidence=tuple(_unique(evidence))[:MAX_EVIDENCE])
+
+
+def _prerelease_floor(result: Result, f: Facts) -> Result | None:
+    """A pre-release (2.5.0a0+git..., 2.10.0.dev...) below its release line's macOS floor: the
+    floor came in at some commit of that line, so only the previous line's floor is certain
+    (pytorch/pytorch#133182: a 2.5.0a0 source build running MPS on macOS 12.7.4)."""
+    version = compat.parse_version(f.torch_version)
+    macos = compat.parse_version(f.macos_version)
+    if version is None or macos is None or not (version.is_prerelease or version.local):
+        return None
+    previous = compat.parse_version(f"{version.major}.{max(version.minor - 1, 0)}")
+    floor = compat.mps_min_macos(version)
+    earlier = compat.mps_min_macos(previous) if previous is not None else None
+    if floor is None or earlier is None or not earlier <= macos < floor:
+        return None
+    cause = msg.pasted_prerelease_floor(str(f.torch_version), str(floor), str(f.macos_version))
+    return dataclasses.replace(result, status=Status.WARN, cause=cause, detail=cause)
+
+
+def _in_context(known: KnownError, pasted: Pasted) -> KnownError:
+    """An out-of-memory with nothing allocated anywhere, pasted with signs of a VM (a hosted CI
+    runner): the VM signature, whatever the size asked (TransformerLensOrg/TransformerLens#598:
+    94 MB refused with 0 bytes allocated on a macos-latest runner)."""
+    if known.id == "mps.oom" and pasted.has("sign.vm") and _NOTHING_ALLOCATED in known.match:
+        vm = next(p for p in PATTERNS if p.id == "mps.no_gpu_memory")
+        return dataclasses.replace(
+            known,
+            id=vm.id,
+            cause=vm.cause,
+            fix=vm.fix,
+            title=vm.title,
+            severity=vm.severity,
+            environment=vm.environment,
+        )
+    return known
+
+
+_NOTHING_ALLOCATED = "MPS allocated: 0 bytes, other allocations: 0 bytes"
 
 
 def error_result(
@@ -159,6 +265,8 @@ def error_result(
 
 def _cause_and_fix(known: KnownError, facts: Facts) -> tuple[str, Fix]:
     """The pattern's cause, made specific where the pasted facts tell more."""
+    if known.id == "mps.bfloat16_unsupported" and facts.hardware_arm64 is False:
+        return msg.pasted_bfloat16_intel(), known.fix
     if known.id == "mps.op_needs_newer_macos" and facts.translated:
         # torch under Rosetta reads macOS as 10.16 (pytorch/pytorch#146236)
         return msg.pasted_feature_needs_native(str(facts.macos_version or "?")), msg.ROSETTA_FIX

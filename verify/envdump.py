@@ -91,16 +91,21 @@ def parse(text: str) -> Pasted:
     fields, lines = _collect_env_fields(text)
     # collect_env's package lines list the *active* conda env, not necessarily the
     # interpreter's (see _packages): only _packages reads them, with its checks
-    reading = paste.read(_PKG.sub("", text) if fields else text)
-    freeform = Facts(source=PASTED, **_known_fields(reading.facts))
     from_errors = _facts_from_errors(errors)
+    seeds = [  # what the error messages prove, so that facts derived from them follow
+        Clue(name, getattr(from_errors, name), quote(errors[0].match), 0)
+        for name in ("os", "mps_built", "mps_available")
+        if errors and getattr(from_errors, name) is not None
+    ]
+    reading = paste.read(_PKG.sub("", text) if fields else text, seeds)
+    freeform = Facts(source=PASTED, **_known_fields(reading.facts))
     if fields:
         facts = _facts_from_fields(fields, text)
         if facts.torch_import_error:  # "PyTorch version: N/A": no other torch is the imported one
             freeform = freeform.merged(torch_version=None)
         facts = _merge_known(facts, freeform)
         kind: Kind = "collect_env"
-    elif errors or _telling(freeform):
+    elif errors or _telling(freeform, reading):
         facts = freeform
         kind = "freeform"
     else:
@@ -119,8 +124,15 @@ def parse(text: str) -> Pasted:
 _ONLY_OS = {"source", "os", "os_release", "macos_version"}
 
 
-def _telling(facts: Facts) -> bool:
-    """Does the free-form text give more than the OS (a chip, Python, torch, MPS state...)?"""
+# signs that are findings by themselves (what an installer or the loader said)
+TELLING_SIGNS = ("sign.pip_no_torch", "sign.pip_x86_only", "sign.linux_vm_on_mac")
+
+
+def _telling(facts: Facts, reading: paste.Reading) -> bool:
+    """Does the free-form text give more than the OS (a chip, Python, torch, MPS state, an
+    installer's verdict...)?"""
+    if any(reading.has(sign) for sign in TELLING_SIGNS):
+        return True
     return any(
         getattr(facts, name) not in (None, {})
         for name in Facts.__dataclass_fields__
@@ -327,6 +339,9 @@ _ERROR_FACTS = {
     "mps.macos_too_old": ("os", "mps_built", "mps_available", "mps_unavailable_reason"),
     "mps.not_built": ("mps_built", "mps_available"),
     "mps.not_linked": ("mps_built", "mps_available"),
+    "mps.op_needs_newer_torch": ("os", "mps_built", "mps_available"),
+    "mps.dtype_unsupported": ("os", "mps_built", "mps_available"),
+    "mps.bfloat16_unsupported": ("os", "mps_built", "mps_available"),
 }
 
 
@@ -543,12 +558,18 @@ _FROM_MPS_CODE = {
     "mps.device_mismatch",
     "mps.op_needs_newer_macos",
     "mps.macos_too_old",
+    "mps.op_needs_newer_torch",
+    "mps.dtype_unsupported",
+    "mps.bfloat16_unsupported",
 }
 _NEEDS_MPS_DEVICE = {
     "mps.oom",
     "mps.no_gpu_memory",
     "mps.op_not_implemented",
     "mps.device_mismatch",
+    "mps.op_needs_newer_torch",
+    "mps.dtype_unsupported",
+    "mps.bfloat16_unsupported",
 }
 
 

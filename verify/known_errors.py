@@ -176,9 +176,15 @@ PATTERNS: tuple[_Pattern, ...] = (
     # supported natively starting from macOS 13.2" (Plachtaa/VALL-E-X#127).
     _Pattern(
         "mps.op_needs_newer_macos",
+        # Also (issue 12): the int64 / op gates that say "Support has been added in macOS 13.3"
+        # (aten/src/ATen/native/mps/operations/UnaryOps.mm cumsum, torch 2.1+), and conv's
+        # "Output channels > 65536 not supported at the MPS device", checked only before macOS 15
+        # (operations/Convolution.mm; QwenAudio/CosyVoice#672: "upgrading to macOS 15.1 solves it").
         re.compile(
             r"MPS BFloat16 is only supported on MacOS \d+(?: or newer)?|"
-            r"MPS: [^\n]*supported natively starting from macOS \d+(?:\.\d+)?",
+            r"MPS: [^\n]*supported natively starting from macOS \d+(?:\.\d+)?|"
+            r"MPS does not support [^\n]*Support has been added in macOS \d+(?:\.\d+)?|"
+            r"Output channels > 65536 not supported at the MPS device",
             re.IGNORECASE,
         ),
         "Feature needs a newer macOS",
@@ -187,6 +193,103 @@ PATTERNS: tuple[_Pattern, ...] = (
         Fix(
             f"{_UPDATE_MACOS}; make sure Python is native arm64, not x86_64 under Rosetta; or use "
             "float16/float32 or another dtype the op supports on this macOS."
+        ),
+    ),
+    # torch 2.0's int64 gates without a macOS named, e.g. "MPS does not support cumsum op with
+    # int64 input" (aten/src/ATen/native/mps/operations/UnaryOps.mm in 2.0; from 2.1 the op runs
+    # natively on macOS 13.3+ and the message names it). Report: h2oai/h2ogpt#464, fixed by
+    # installing torch 2.1 (h2oai/h2ogpt#491).
+    _Pattern(
+        "mps.op_needs_newer_torch",
+        re.compile(
+            r"MPS does not support \w+ op with int64 input(?!\. Support has been added)[^\n]*"
+        ),
+        "Operator needs a newer PyTorch",
+        "This PyTorch's MPS backend has no int64 kernel for this operator; PyTorch 2.1 and newer "
+        "run it natively on macOS 13.3 and newer.",
+        Fix(
+            "Upgrade PyTorch (2.1 or newer) on macOS 13.3 or newer, or cast the input to int32 / "
+            "float32 before the operator.",
+            ("nox -s install",),
+        ),
+        environment=False,
+    ),
+    # aten/src/ATen/native/mps/OperationUtils.mm (getMPSDataType / getMPSScalarType): "Trying to
+    # convert ComplexFloat to the MPS backend but it does not have support for that dtype."
+    # Report: ljleb/sd-webui-freeu#12 (torch.fft on MPS with torch 2.0.1; workaround: the fft on
+    # the CPU).
+    _Pattern(
+        "mps.dtype_unsupported",
+        re.compile(
+            r"Trying to convert \w+ to the MPS backend but it does not have support for that "
+            r"dtype[^\n]*"
+        ),
+        "Data type not supported on MPS",
+        "The MPS backend of this PyTorch has no support for this data type (complex numbers "
+        "before macOS 14 and PyTorch 2.1-2.3, for instance), so the operation cannot run on MPS.",
+        Fix(
+            "Run that operation on the CPU (move its input with .cpu() and the result back with "
+            ".to('mps')), or set PYTORCH_ENABLE_MPS_FALLBACK=1; newer PyTorch on macOS 14+ "
+            "supports more dtypes.",
+            ("export PYTORCH_ENABLE_MPS_FALLBACK=1",),
+        ),
+        severity="warn",
+        environment=False,
+    ),
+    # torch <= 2.2 (and every x86_64 build: Intel Macs stop at 2.2.2) refuse bfloat16 on MPS:
+    # "TypeError: BFloat16 is not supported on MPS" (aten/src/ATen/native/mps/OperationUtils.mm,
+    # getMPSDataType). Reports: pytorch/pytorch#141864 (an Intel Mac with an AMD GPU),
+    # pytorch/torchchat#616. torch 2.3+ on macOS 14+ has it (pytorch/pytorch#119641).
+    _Pattern(
+        "mps.bfloat16_unsupported",
+        re.compile(r"BFloat16 is not supported on MPS[^\n]*"),
+        "bfloat16 not supported on MPS",
+        "This PyTorch refuses bfloat16 on MPS: bfloat16 came to MPS with PyTorch 2.3 on macOS "
+        "14 (Sonoma), and an Intel Mac cannot get a PyTorch newer than 2.2.2.",
+        Fix(
+            "Use float16 or float32 on MPS (e.g. load models with torch_dtype=torch.float16), or "
+            "upgrade to PyTorch 2.3+ on macOS 14+ on an Apple silicon Mac.",
+        ),
+    ),
+    # Before MPS (torch < 1.12) the device string is unknown: c10/core/Device.cpp parse_type
+    # "Expected one of cpu, cuda, ... device type at start of device string: mps"
+    # (rasbt/machine-learning-notes#4), and torch.backends has no `mps` module: "AttributeError:
+    # module 'torch.backends' has no attribute 'mps'" (pharmapsychotic/clip-interrogator#50,
+    # pytorch/examples#1134).
+    _Pattern(
+        "mps.torch_too_old",
+        re.compile(
+            r"Expected one of [^\n]*device type at start of device string: mps[^\n]*|"
+            r"module 'torch\.backends' has no attribute 'mps'[^\n]*|"
+            r"module 'torch' has no attribute 'mps'[^\n]*"
+        ),
+        "PyTorch predates MPS",
+        "This PyTorch is older than 1.12, the first release with the MPS backend: it does not "
+        "know the 'mps' device.",
+        Fix(
+            "Upgrade PyTorch (MPS needs 1.12 or newer, on Apple silicon with macOS 12.3+); code "
+            "that must also run on other machines should test "
+            "`getattr(torch.backends, 'mps', None)` before using it.",
+            ("python -m pip install --upgrade torch",),
+        ),
+    ),
+    # Lightning's wrapper when its MPS accelerator is not available (lightning/pytorch/trainer/
+    # connectors/accelerator_connector.py): "MPSAccelerator can not run on your system since the
+    # accelerator is not available." Lightning 1.7 also required platform.processor() == "arm",
+    # which an x86_64 (Rosetta) Python fails (Lightning-AI/pytorch-lightning#14634) and, until
+    # PR #13992, a native "arm64" one too (#13991).
+    _Pattern(
+        "mps.lightning_unavailable",
+        re.compile(r"MPSAccelerator can not run on your system[^\n]*"),
+        "Lightning finds no MPS",
+        "Lightning found no usable MPS device: torch.backends.mps.is_available() is False here, "
+        "or (Lightning 1.7) its platform check refused the interpreter (an x86_64 Python under "
+        "Rosetta reports processor 'i386').",
+        Fix(
+            'Check `python -c "import platform, torch; print(platform.machine(), '
+            "torch.backends.mps.is_available())\"` prints 'arm64 True'; if not, use a native "
+            "arm64 Python and PyTorch; with Lightning 1.7 upgrade Lightning.",
+            ("python -m verify",),
         ),
     ),
     # c10/core/impl/DeviceGuardImplInterface.h: "PyTorch is not linked with support for mps

@@ -503,3 +503,70 @@ def pasted_no_device_here(where: str) -> str:
         f"PyTorch has MPS and macOS is new enough, but this process sees no Metal device: the "
         f"paste shows it runs in {where}, which has no GPU access (pytorch/pytorch#167679)."
     )
+
+
+def pasted_cuda_build_on_mac(requirement: str) -> tuple[str, Fix]:
+    """pip asked for a CUDA / ROCm build (torch==2.5.1+cu121) on a Mac."""
+    return (
+        f"The install asks for {requirement}, a CUDA / ROCm build of PyTorch: those exist only "
+        "for Linux and Windows, so pip on a Mac finds no such wheel and installs nothing.",
+        Fix(
+            "On a Mac, require the plain version (drop the +cu... suffix and the "
+            "download.pytorch.org/whl/cu... index); PyPI's macOS arm64 wheel has MPS.",
+            ('python -m pip install "torch"',),
+        ),
+    )
+
+
+def pasted_no_wheel_for_python(requirement: str, python: str, supported: str) -> tuple[str, Fix]:
+    """pip / uv found no wheel of the requested torch for this Python."""
+    return (
+        f"pip finds no {requirement} for this interpreter (Python {python}): that release ships "
+        f"wheels for Python {supported} only.",
+        Fix(
+            f"Use a Python in {supported} for that release (the project's installer creates "
+            "one), or install a PyTorch release that supports this Python.",
+            ("nox -s install",),
+        ),
+    )
+
+
+def pasted_no_wheel_at_all(python: str) -> tuple[str, Fix]:
+    """pip's "from versions: none": no torch wheel at all for this interpreter."""
+    return (
+        f"pip finds no PyTorch wheel at all for this interpreter (Python {python}): no release "
+        "it can see ships a wheel for this Python version on this platform (a Python newer "
+        "than the newest release supports, or a 32-bit / x86_64 macOS Python for a new torch).",
+        Fix(
+            "Upgrade pip and retry (newer releases add Python versions), or use a Python that "
+            "PyTorch supports on this platform, from a native arm64 build on Apple silicon.",
+            ("python -m pip install --upgrade pip", "nox -s install"),
+        ),
+    )
+
+
+def pasted_python_too_new_for(requirement: str, offered: str) -> tuple[str, Fix]:
+    """The pinned release is older than everything pip offers: the Python is too new for it."""
+    return (
+        f"pip finds no {requirement} for this interpreter but offers {offered}: this Python "
+        "is newer than that release supports (wheels exist only for older Python versions).",
+        Fix(
+            "Use an older Python that the pinned release supports, or allow a newer PyTorch "
+            "release in the requirements.",
+            ("nox -s install",),
+        ),
+    )
+
+
+def pasted_prerelease_floor(torch_version: str, floor: str, macos: str) -> str:
+    return (
+        f"torch {torch_version} is a pre-release build: the macOS {floor} floor of its release "
+        f"line may or may not be in it, so it may not find an MPS device on macOS {macos}."
+    )
+
+
+def pasted_bfloat16_intel() -> str:
+    return (
+        "This is an Intel Mac: its newest PyTorch is 2.2.2 (the last macOS x86_64 release), "
+        "whose MPS backend has no bfloat16 (that came with 2.3, for Apple silicon on macOS 14+)."
+    )

@@ -13,6 +13,7 @@ collect_env and our JSON are read by verify.envdump, which fills in from this wh
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,12 +41,13 @@ def clues(text: str) -> list[Clue]:
     return found
 
 
-def read(text: str) -> Reading:
+def read(text: str, seeds: Iterable[Clue] = ()) -> Reading:
     """Weigh every clue: per field the heaviest wins (the first of equals), and fields that
-    follow from others are derived (see _derive)."""
+    follow from others are derived (see _derive). `seeds`: facts known otherwise (what torch's
+    error messages prove), weighed with the rest."""
     by_field: dict[str, list[Clue]] = defaultdict(list)
     signs: dict[str, list[Clue]] = defaultdict(list)
-    for c in clues(text):
+    for c in [*clues(text), *seeds]:
         (signs if c.field.startswith("sign.") else by_field)[c.field].append(c)
     facts: dict[str, Any] = {}
     evidence: dict[str, list[str]] = {}
@@ -78,6 +80,8 @@ def _derive(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) 
             facts[name] = value
             evidence[name] = [line for b in because for line in evidence.get(b, [])][:3]
 
+    if str(facts.get("chip") or "").startswith("Apple M") and facts.get("os") is None:
+        put("os", "Darwin", "chip")  # an Apple M chip with no other OS named runs macOS
     if signs.get("sign.pip_x86_only"):
         # no torch newer than 2.2.x for this interpreter: PyPI's macOS x86_64 wheels end there
         put("os", "Darwin", "sign.pip_x86_only")

@@ -31,6 +31,7 @@ SIGNS = {
     "sign.x86_only_conda": "Intel-only conda packages (MKL, intel-openmp)",
     "sign.mkl_build": "a torch build linked with Intel MKL (x86_64)",
     "sign.pip_no_torch": "pip/uv found no torch for this interpreter",
+    "sign.pip_versions": "the torch versions pip offers this interpreter",
     "sign.pip_x86_only": "pip sees only torch releases with x86_64 macOS wheels (<= 2.2.2)",
     "sign.mps_device_error": "torch could not create or reach an MPS device",
 }

@@ -54,6 +54,10 @@ UV_TAG = re.compile(
     r"(torch(?:==[\w.]+)?)[^\n]*?has no (?:wheels|(?:source distribution or )?wheels?) with a "
     r"matching platform tag(?: \(e\.g\., `(macosx_\d+_\d+_(arm64|x86_64))`\))?"
 )
+UV_NO_WHEEL = re.compile(
+    r"Distribution `(torch==[\w.+]+)[^`\n]*` can't be installed because it doesn't have a source "
+    r"distribution or wheel for the current platform"
+)
 UV_PY = re.compile(r"torch[^\n]*?has no wheels with a matching Python (?:ABI|version) tag")
 DYLD = re.compile(
     r"(?:mach-o file, but is an incompatible architecture|incompatible architecture)"
@@ -103,6 +107,8 @@ def read(text: str) -> list[Clue]:
         if m.group(3):
             out.append(clue("os", "Darwin", text, m, LISTED))
             out.append(clue("machine", m.group(3), text, m, LISTED))
+    for m in finditer(UV_NO_WHEEL, text, "can't be installed"):
+        out.append(clue("sign.pip_no_torch", m.group(1), text, m, LISTED))
     for m in finditer(UV_PY, text, "matching Python"):
         out.append(clue("sign.pip_no_torch", "torch", text, m, LISTED))
     for m in finditer(DYLD, text, "incompatible architecture"):
@@ -129,6 +135,8 @@ def _no_match(requirement: str, versions: str | None, text: str, m: re.Match[str
             listed.append(Version(raw.strip()))
         except InvalidVersion:
             continue
+    if versions is not None:
+        out.append(clue("sign.pip_versions", tuple(listed), text, m, LISTED))
     if not listed:
         return out
     newest = max(v for v in listed)

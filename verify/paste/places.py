@@ -23,7 +23,8 @@ CONTAINER = re.compile(
 VM = re.compile(
     r"\b(UTM|Parallels(?: Desktop)?|VMware(?: Fusion)?|VirtualBox|Apple Virtual Machine|"
     r"VirtualMac\d|tart\s+run|Anka|macOS (?:virtual machine|VM)|kern\.hv_vmm_present:\s*1|"
-    r"runs-on:\s*macos-[\w.-]+|GitHub[- ]hosted (?:macOS )?runner|macos-\d+-(?:arm64|xlarge))\b",
+    r"runs-on:\s*macos-[\w.-]+|GitHub[- ]hosted (?:macOS )?runners?|macos-\d+-(?:arm64|xlarge)|"
+    r"GitHub Actions?(?: macOS)? runners?|macos-(?:latest|\d+)`? runners?)",
     _I,
 )
 SANDBOX = re.compile(r"\b(sandbox-exec|sandboxed|sandbox|App Sandbox|codex)\b", _I)
@@ -32,7 +33,8 @@ REMOTE = re.compile(
 )
 MPS_INTENT = re.compile(
     r"""device\s*=\s*['"]?mps\b|['"]mps(?::\d)?['"]|torch\.backends\.mps|\.to\(\s*['"]mps|"""
-    r"""\bmps:0\b|--device[= ]mps\b|\bMPS device\b|\bon MPS\b|\bMPS backend\b""",
+    r"""\bmps:0\b|--device[= ]mps\b|\bMPS device\b|\bon MPS\b|\bMPS backend\b|"""
+    r"""\b(?:use|using|enable|with) MPS\b""",
     _I,
 )
 GPU_INTENT = re.compile(r"\b(?:Metal|use (?:the|my) GPU|on the GPU|GPU acceleration)\b", _I)

@@ -66,6 +66,14 @@ ASKED_ARCH = re.compile(
 )
 
 
+# "my M1 Pro reports platform i386" (Lightning-AI/pytorch-lightning#14634): platform.processor()
+# in words
+SAID_ARCH = re.compile(
+    r"\b(?:reports?|says|shows?|returns?|gives)\s+(?:platform|processor)\s+[`'\"]?"
+    r"(i386|arm64|arm|x86_64)\b[`'\"]?"
+)
+
+
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
     for m in finditer(PLATFORM_MAC, text, "macOS-", "Darwin-"):
@@ -127,6 +135,9 @@ def read(text: str) -> list[Clue]:
             out.append(clue("machine", machine, text, m, STRONG))
         else:
             out.append(clue("machine", machine, text, m, WEAK))  # the shell
+    for m in finditer(SAID_ARCH, text, "platform", "processor"):
+        machine = "x86_64" if m.group(1) in ("i386", "x86_64") else "arm64"
+        out.append(clue("machine", machine, text, m, WEAK))
     for m in finditer(MARKETING, text, *_NAME_NEEDLES):
         out.append(clue("os", "Darwin", text, m, WEAK))
     return out

@@ -16,38 +16,60 @@ _M = re.MULTILINE | re.IGNORECASE
 _NAMES = "|".join(n.replace(" ", r"\s") for n in MACOS_NAMES)
 _MAC_V = r"(1[0-5](?:\.\d{1,2}){0,2}|2[6-9](?:\.\d{1,2}){0,2}|1[0-5]|2[6-9])"
 
+# between a name and its value: "version", "is", Markdown bold / code marks, ":" / "="
+_FILL = r"(?:[ \t]+(?:versions?|used|is|are|installed))*[ \t]*[:=(]?[ \t]*(?:\*\*|`)?[ \t]*v?"
 MACOS = re.compile(
-    r"\b(?:mac\s?OS(?:\s?X)?|OS\s?X|OSX|sw_vers)(?:\s+version)?(?:\s+(?:" + _NAMES + r"))?"
-    r"[ \t]*[:=(]?[ \t]*v?" + _MAC_V + r"(?![\d.]*\+)(?!\.\d)(?![\w-])",
+    r"\b(?:mac\s?OS(?:\s?X)?|OS\s?X|OSX|sw_vers)(?:\s+(?:"
+    + _NAMES
+    + r"))?"
+    + _FILL
+    + _MAC_V
+    + r"(?![\d.]*\+)(?!\.\d)(?![\w-])",
     re.IGNORECASE,
 )
 MACOS_BY_NAME = re.compile(
     r"\b(" + _NAMES + r")\b[ \t]*(?:\(|,)?[ \t]*(?:v(?:ersion)?\s*)?" + _MAC_V + r"?(?![\w+])",
     re.IGNORECASE,
 )
-OS_KEY = re.compile(r"^[ \t>*-]*(?:OS|Operating System|System)[ \t]*:[ \t]*(\S[^\n]*)$", _M)
+OS_KEY = re.compile(
+    r"^[ \t>*-]*(?:OS|Operating System|System)(?:[ \t]+and[ \t]+version)?[ \t]*:[ \t]*(\S[^\n]*)$",
+    _M,
+)
 CHIP = re.compile(r"\b(Apple\s+M[1-9](?:\s+(?:Pro|Max|Ultra))?)\b(\s*\(Virtual\))?")
 BARE_CHIP = re.compile(
     r"\b(?:MacBook(?:\s+(?:Pro|Air))?|Mac\s?(?:mini|Studio|Pro)|iMac|Mac)\b[^\n]{0,40}?"
     r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?\b|"
-    r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?\s+(?:Mac(?:Book)?|chip|iMac)\b",
-    re.IGNORECASE,
+    r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?\s+(?:Mac(?:Book)?|chip|iMac)\b|"
+    r"\bM([1-9])\s?(Pro|Max|Ultra)\b|"
+    r"^[ \t>*-]*(?:Chip:?[ \t]*)?M([1-9])()[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
 )
 INTEL_CHIP = re.compile(
-    r"\b(Intel(?:\(R\))?\s*(?:Core|Xeon)(?:\(TM\))?[\w -]{0,12}?(?:i[3579]|W)?)(?:[-\s]\w+)?"
+    r"\b(Intel(?:\(R\))?\s*(?:Core|Xeon)(?:\(TM\)|\(R\))?[\w -]{0,12}?(?:i[3579]|W)?)(?:[-\s]\w+)?"
     r"|\b(\d+(?:\.\d+)?\s*GHz\s+(?:\w+-Core\s+)?Intel\s+Core\s+i[3579])",
+)
+# an Intel Mac in words: "Mac with x86_64 CPU", "cpu: Intel", "macOS running with x86"
+INTEL_WORDS = re.compile(
+    r"\b(?:x86(?:[_-]64)?|Intel)\s+(?:CPU|processor|chip|Mac(?:Book)?)\b|"
+    r"\bcpu[ \t]*[:\uff1a][ \t]*Intel\b|"  # a full-width colon too
+    r"\bMac(?:Book(?:\s+(?:Pro|Air))?|\s?OS)?\b[^\n]{0,20}?\b(?:with|on|running)\s+(?:an?\s+)?"
+    r"(?:x86(?:[_-]64)?|Intel)\b",
+    re.IGNORECASE,
+)
+MAC_HINT = re.compile(
+    r"\b(?:my|a|an|on|using)\s+(?:Mac|MacBook(?:\s+(?:Pro|Air))?|iMac|Mac\s?mini|Mac\s?Studio|Mac\s?Pro)\b",
+    re.IGNORECASE,
 )
 AMD_GPU = re.compile(r"\b(?:AMD\s+Radeon|Radeon\s+Pro|AMD\s+GPU|Radeon\s+\w+)\b", re.IGNORECASE)
 PYTHON = re.compile(
-    r"\bPython(?:[ \t]+version)?[ \t]*(?::|==|=|[ \t])[ \t]*v?(3\.\d{1,2}(?:\.\d{1,2})?)"
-    r"(?![\d.]*\+)(?![\w.])",
+    r"\b(?:C|Homebrew |conda )?Python" + _FILL + r"(3\.\d{1,2}(?:\.\d{1,2})?)(?![\d.]*\+)(?![\w.])",
     re.IGNORECASE,
 )
 SITE_PACKAGES = re.compile(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages/")
 TORCH = re.compile(
-    r"(?<![\w.-])(?:PyTorch|torch|pytorch)(?:[ \t]+version)?(?:[ \t]*\(GPU\?\)|"
-    r"[ \t]*\(accelerator\?\))?[ \t]*(?::|==|=|[ \t])[ \t]*v?"
-    r"(\d\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?(?:\+[\w.]+)?)(?![\w.]*\+)(?![\w])"
+    r"(?<![\w.-])(?i:PyTorch|torch)(?:[ \t]*\((?:GPU|accelerator)\?\))?"
+    + _FILL
+    + r"(\d\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?(?:\+[\w.]+)?)(?![\w.]*\+)(?![\w])"
 )
 TORCH_REPL = re.compile(
     r"torch\.__version__[`'\"]?[ \t]*(?:\n[ \t>]*(?:Out\[\d+\]:[ \t]*)?|[:=]|->|→|is|returns)"
@@ -157,13 +179,19 @@ def read(text: str) -> list[Clue]:
         if m.group(2):
             out.append(clue("virtual_machine", True, text, m))
     for m in finditer(BARE_CHIP, text, "M1", "M2", "M3", "M4", "M5", "m1", "m2", "m3", "m4"):
-        n, tier = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        groups = m.groups()
+        n, tier = next((groups[i], groups[i + 1]) for i in (0, 2, 4, 6) if groups[i])
         chip = f"Apple M{n}" + (f" {tier.title()}" if tier else "")
         out.append(clue("chip", chip, text, m, WEAK))
         out.append(clue("hardware_arm64", True, text, m, WEAK))
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
     for m in finditer(INTEL_CHIP, text, "Intel"):
         out.append(clue("chip", (m.group(1) or m.group(2)).strip(), text, m, WEAK))
+        out.append(clue("sign.intel_cpu", True, text, m, WEAK))
+    for m in finditer(MAC_HINT, text, "Mac", "mac", "MAC"):
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+        out.append(clue("os", "Darwin", text, m, WEAK))
+    for m in finditer(INTEL_WORDS, text, "x86", "ntel", "NTEL"):
         out.append(clue("sign.intel_cpu", True, text, m, WEAK))
     for m in finditer(AMD_GPU, text, "AMD", "Radeon", "radeon"):
         out.append(clue("sign.amd_gpu", True, text, m, WEAK))

@@ -168,3 +168,28 @@ def test_intel_mac_wanting_its_gpu_is_told_so():
     _, results = diagnose.diagnose(text)
     first = diagnose.first_cause(results)
     assert first is not None and first.id == "host.arch" and "Intel Mac" in first.cause
+
+
+def test_code_is_not_output():
+    # `if ... == False:` in a script is code; "False" on the line after a REPL call is output
+    code = "Apple M2, macOS 14.5\nif torch.backends.mps.is_available() == False:\n    print(1)\n"
+    assert facts(code).mps_available is None
+    repl = "Apple M2, macOS 14.5\n>>> torch.backends.mps.is_available()\nFalse\n"
+    assert facts(repl).mps_available is False
+
+
+def test_a_linuxkit_kernel_is_linux_on_a_mac():
+    # `uname -a` in a Docker Desktop container (its VM runs a "linuxkit" kernel)
+    text = (
+        "uname -a: Linux 3f2c 6.6.12-linuxkit #1 SMP Fri Jan 19 08:53:17 UTC 2024 x86_64 "
+        "GNU/Linux\n>>> torch.backends.mps.is_available()\nFalse\n"
+    )
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "host.os" and "on a Mac" in first.cause
+
+
+def test_sysctl_translated_means_an_x86_64_process():
+    text = "$ sysctl sysctl.proc_translated\nsysctl.proc_translated: 1\nmacOS 14.4, M1 Pro\n"
+    f = facts(text)
+    assert (f.machine, f.translated, f.hardware_arm64) == ("x86_64", True, True)

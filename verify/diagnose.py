@@ -109,6 +109,8 @@ def expect_mps(pasted: Pasted) -> bool | None:
         return True  # an MPS error message: MPS was being used
     if linux_on_mac(pasted):
         return True
+    if f.os == "Darwin" and rules.apple_silicon(f) is None and pasted.has("sign.mps_intent"):
+        return True  # a Mac of unknown chip whose code asks for "mps"
     if f.os == "Darwin" and rules.apple_silicon(f) is False:
         # an Intel Mac whose user wants MPS or its GPU (an AMD one, Metal), or a newer torch
         # than its last release (2.2.2)
@@ -124,9 +126,12 @@ def linux_on_mac(pasted: Pasted) -> bool:
     f = pasted.facts
     if f.os != "Linux":
         return False
-    return pasted.has("sign.linux_vm_on_mac") or bool(
-        (f.chip or "").startswith("Apple M") or pasted.has("sign.mac_hint") or f.macos_version
-    )
+    if pasted.has("sign.linux_vm_on_mac"):
+        return True
+    mac = (f.chip or "").startswith("Apple M") or pasted.has("sign.mac_hint") or f.macos_version
+    # an arm64 Linux next to a Mac, or a container next to an Apple chip; an x86_64 Linux
+    # server whose user also mentions a Mac is just a Linux server
+    return bool(mac) and (f.machine in ("aarch64", "arm64") or pasted.has("sign.container"))
 
 
 def _refine(result: Result, pasted: Pasted) -> Result:

@@ -80,6 +80,10 @@ def _derive(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) 
             facts[name] = value
             evidence[name] = [line for b in because for line in evidence.get(b, [])][:3]
 
+    if signs.get("sign.linux_vm_on_mac"):
+        put("os", "Linux", "sign.linux_vm_on_mac")  # a linuxkit / OrbStack / Lima kernel
+    if facts.get("translated") is True:
+        put("machine", "x86_64", "translated")  # a translated process is an x86_64 one
     if str(facts.get("chip") or "").startswith("Apple M") and facts.get("os") is None:
         put("os", "Darwin", "chip")  # an Apple M chip with no other OS named runs macOS
     if signs.get("sign.pip_x86_only"):
@@ -96,8 +100,10 @@ def _derive(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) 
             arch = "x86_64" if facts["conda_subdir"] == "osx-64" else "arm64"
             put("machine", arch, "conda_subdir")
         if signs.get("sign.amd_gpu") or signs.get("sign.intel_cpu"):
-            # Apple silicon Macs have neither an Intel CPU nor an AMD GPU
-            if facts.get("hardware_arm64") is None:
+            # Apple silicon Macs have neither an Intel CPU nor an AMD GPU (an arm64 process
+            # or an Apple chip in the same paste says the words were about another Mac)
+            arm = facts.get("machine") == "arm64" or str(facts.get("chip")).startswith("Apple")
+            if facts.get("hardware_arm64") is None and not arm:
                 put("hardware_arm64", False, "sign.intel_cpu", "sign.amd_gpu")
     if facts.get("mps_available") is True:
         put("mps_built", True, "mps_available")  # an available device is a built one

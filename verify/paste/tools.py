@@ -38,9 +38,17 @@ MKL_BUILD = re.compile(r"Intel\(R\)(?: oneAPI)? Math Kernel Library")
 MPS_STATE = re.compile(
     r"(?:torch\.backends\.mps\.|mps\.|\bMPS[ \t]+)(is_available|is_built|available|built)"
     r"(?:\(\))?[`'\"]?[ \t]*(?:(?:==|->|→|=>|:|=|#|is|returns?|gives|prints?)[ \t]*|"
-    r"\)?[ \t]*\n(?:[ \t>]*\n)?[ \t>]*(?:Out\[\d+\]:[ \t]*)?)[`'\"]?(True|False)\b",
+    r"[)`'\"]*[ \t]*\n(?:[ \t>]*\n)?[ \t>]*(?:Out\[\d+\]:[ \t]*)?)[`'\"]?(True|False)\b",
     re.IGNORECASE,
 )
+
+
+# InvokeAI / other UIs: "Using torch device: MPS", ">> Using device_type mps"
+USING_DEVICE = re.compile(
+    r"Using (?:torch )?device(?:_type)?:?[ \t]*(?:mps|MPS|Apple Metal Performance Shaders)\b"
+)
+# code, not output: "if torch.backends.mps.is_available() == False:"
+_CODE = re.compile(r"\b(?:if|elif|while|assert|return|and|or|not)\b[^\n]*$")
 
 
 def read(text: str) -> list[Clue]:
@@ -69,7 +77,12 @@ def read(text: str) -> list[Clue]:
         out.append(clue("torch_version", m.group(1), text, m, STRONG))
     for m in finditer(MKL_BUILD, text, "Math Kernel"):
         out.append(clue("sign.mkl_build", True, text, m, LISTED))
+    for m in finditer(USING_DEVICE, text, "Using "):
+        out.append(clue("mps_available", True, text, m, STRONG))
     for m in finditer(MPS_STATE, text, "mps", "MPS"):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if _CODE.search(text[line_start : m.start()]):
+            continue
         field = "mps_available" if "avail" in m.group(1).lower() else "mps_built"
         out.append(clue(field, m.group(2).lower() == "true", text, m, STRONG))
     return out

@@ -17,7 +17,10 @@ _NAMES = "|".join(n.replace(" ", r"\s") for n in MACOS_NAMES)
 _MAC_V = r"(1[0-5](?:\.\d{1,2}){0,2}|2[6-9](?:\.\d{1,2}){0,2}|1[0-5]|2[6-9])"
 
 # between a name and its value: "version", "is", Markdown bold / code marks, ":" / "="
-_FILL = r"(?:[ \t]+(?:versions?|used|is|are|installed))*[ \t]*[:=(]?[ \t]*(?:\*\*|`)?[ \t]*v?"
+_FILL = (
+    r"(?:[ \t]+(?:versions?|used|is|are|installed|nightly|preview|stable|release))*"
+    r"[ \t]*[:=(]?[ \t]*(?:\*\*|`)?[ \t]*v?"
+)
 MACOS = re.compile(
     r"\b(?:mac\s?OS(?:\s?X)?|OS\s?X|OSX|sw_vers)(?:\s+(?:"
     + _NAMES
@@ -41,7 +44,8 @@ BARE_CHIP = re.compile(
     r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?\b|"
     r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?\s+(?:Mac(?:Book)?|chip|iMac)\b|"
     r"\bM([1-9])\s?(Pro|Max|Ultra)\b|"
-    r"^[ \t>*-]*(?:Chip:?[ \t]*)?M([1-9])()[ \t]*$",
+    r"^[ \t>*-]*(?:Chip:?[ \t]*)?M([1-9])()[ \t]*$|"
+    r"\((?:Apple\s)?M([1-9])(?:\s*(Pro|Max|Ultra))?\)",
     re.IGNORECASE | re.MULTILINE,
 )
 INTEL_CHIP = re.compile(
@@ -62,7 +66,8 @@ MAC_HINT = re.compile(
 )
 AMD_GPU = re.compile(r"\b(?:AMD\s+Radeon|Radeon\s+Pro|AMD\s+GPU|Radeon\s+\w+)\b", re.IGNORECASE)
 PYTHON = re.compile(
-    r"\b(?:C|Homebrew |conda )?Python" + _FILL + r"(3\.\d{1,2}(?:\.\d{1,2})?)(?![\d.]*\+)(?![\w.])",
+    r"\b(?:C|Homebrew |conda )?Python" + _FILL + r"(3\.\d{1,2}(?:\.\d{1,2})?)(?![\d.]*\+)"
+    r"(?!\.?\w)",
     re.IGNORECASE,
 )
 SITE_PACKAGES = re.compile(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages/")
@@ -116,10 +121,21 @@ _REQUESTED = (
     "updat",
     "latest",
     "newest",
-    "nightly",
+    "worked",
+    "works",
+    "since",
+    "until",
+    "regression",
+    "between",
+    "vs",
+    "versus",
+    "downgrad",
+    "instead",
 )
 _WORDS = re.compile(r"[\w.]+|>=|<=|~=")
-_AFTER_WANTED = re.compile(r"^[\d.]*\s*(?:\+|or\s+(?:newer|later|above|higher)|and\s+(?:up|above))")
+_AFTER_WANTED = re.compile(
+    r"^[\d.]*\s*(?:\+|or\s+(?:newer|later|above|higher)|and\s+(?:up|above|later|newer))"
+)
 
 
 def _wanted(text: str, m: re.Match[str], group: int = 0, *, package: bool = False) -> bool:
@@ -180,7 +196,7 @@ def read(text: str) -> list[Clue]:
             out.append(clue("virtual_machine", True, text, m))
     for m in finditer(BARE_CHIP, text, "M1", "M2", "M3", "M4", "M5", "m1", "m2", "m3", "m4"):
         groups = m.groups()
-        n, tier = next((groups[i], groups[i + 1]) for i in (0, 2, 4, 6) if groups[i])
+        n, tier = next((groups[i], groups[i + 1]) for i in (0, 2, 4, 6, 8) if groups[i])
         chip = f"Apple M{n}" + (f" {tier.title()}" if tier else "")
         out.append(clue("chip", chip, text, m, WEAK))
         out.append(clue("hardware_arm64", True, text, m, WEAK))

@@ -175,7 +175,7 @@ def test_native_apple_silicon() -> None:
     assert (facts.machine, facts.hardware_arm64, facts.translated) == ("arm64", True, False)
     assert facts.chip == "Apple M4"
     assert facts.virtual_machine is False
-    assert all(call[0] in ("sw_vers", "sysctl") for call in runner.calls)
+    assert all(call[0] in ("sw_vers", "sysctl", "ioreg") for call in runner.calls)
     assert rules.default_expect_mps(facts) is True
 
 

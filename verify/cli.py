@@ -7,6 +7,7 @@
     python -m verify preflight         host rules only; never imports torch
     python -m verify diagnose FILE|DIR|- ...   pasted text -> findings with evidence; several
                                               inputs -> one summary table (--json: a list)
+    python -m verify fleet REPORTS...  many machines' reports -> one summary (verify.fleet)
 
 The pipeline is plain functions (nox's workflow): gather facts -> evaluate rules -> run device
 checks -> Report -> renderers -> exit code. Exit codes: 0 ready, 1 not ready, 2 usage or input
@@ -47,7 +48,7 @@ from verify.model import Result, Status, Tier, failed, skipped
 from verify.report import Report, check_line, render_console, render_summary, to_junit
 
 DEVICES = ("auto", "mps", "cuda", "cpu")
-SUBCOMMANDS = ("facts", "preflight", "diagnose")
+SUBCOMMANDS = ("facts", "preflight", "diagnose", "fleet")
 FACTS_REPLAYED = "facts replayed"
 DEVICE_SELECT = "device.select"
 MAX_INPUT_BYTES = 5 * 1024 * 1024
@@ -62,6 +63,7 @@ subcommands:
                      `python -m torch.utils.collect_env` output, version lists, pip / conda /
                      uname / sw_vers output, tool dumps, MPS errors, a verify JSON report;
                      several files (or a folder) give one summary table
+  fleet REPORTS...   one summary of many machines' JSON reports (files, folders, -)
 
 exit codes: 0 ready (warnings allowed), 1 a required check failed, 2 usage or input error,
 130 interrupted (the report written so far is kept, marked "interrupted")
@@ -629,12 +631,22 @@ def render_diagnosed(done: Sequence[Diagnosed], console: Console, *, quiet: bool
     )
 
 
+def cmd_fleet(argv: Sequence[str]) -> int:
+    from verify.fleet import cli as fleet_cli
+
+    return fleet_cli.main(argv)
+
+
 def dispatch(argv: Sequence[str]) -> int:
     if argv and argv[0] in SUBCOMMANDS:
         command, rest = argv[0], list(argv[1:])
-        return {"facts": cmd_facts, "preflight": cmd_preflight, "diagnose": cmd_diagnose}[command](
-            rest
-        )
+        commands = {
+            "facts": cmd_facts,
+            "preflight": cmd_preflight,
+            "diagnose": cmd_diagnose,
+            "fleet": cmd_fleet,
+        }
+        return commands[command](rest)
     return cmd_verify(build_parser().parse_args(argv))
 
 

@@ -11,6 +11,8 @@ tested without the host.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import hmac
 import json
 import os
 import platform
@@ -32,6 +34,9 @@ FACTS_SCHEMA = 1
 class Facts:
     # where the facts come from: "host", "replayed" (--facts FILE), "pasted" (diagnose)
     source: str = "host"
+    # a stable id of the machine for fleets (host_id()): a keyed hash of the hardware UUID /
+    # machine-id, never the serial number or a user name; the report's `host.id`
+    id: str | None = None
     # --- operating system
     os: str | None = None  # platform.system(): "Darwin", "Linux", "Windows"
     os_release: str | None = None  # platform.release() (Darwin kernel version on macOS)
@@ -269,6 +274,63 @@ def relevant_env(environ: Mapping[str, str]) -> dict[str, str]:
     }
 
 
+# systemd's machine-id(5): the id "should be considered confidential ... If a stable unique
+# identifier that is tied to the machine is needed for some application, the machine ID or any part
+# of it must not be used directly. Instead the machine ID should be hashed with a cryptographic,
+# keyed hash function, using a fixed, application-specific key" (sd_id128_get_machine_app_specific
+# does HMAC-SHA256 keyed by the machine id). We do the same with macOS's IOPlatformUUID.
+HOST_ID_APP_KEY = b"torch-mps-kit host.id v1"
+HOST_ID_LENGTH = 32  # hex digits (128 bits)
+MACHINE_ID_FILES = ("/etc/machine-id", "/var/lib/dbus/machine-id")
+IOREG_PLATFORM = ["ioreg", "-rd1", "-c", "IOPlatformExpertDevice"]
+_PLATFORM_UUID_RE = re.compile(r'"IOPlatformUUID"\s*=\s*"([0-9A-Fa-f-]{32,36})"')
+_MACHINE_ID_RE = re.compile(r"^[0-9a-f]{32}$")
+# A file reader: path -> text, or None when it cannot be read (injected like the runner).
+FileReader = Callable[[str], "str | None"]
+
+
+def read_small_file(path: str) -> str | None:
+    try:
+        with open(path, encoding="ascii", errors="replace") as handle:
+            return handle.read(4096)
+    except OSError:
+        return None
+
+
+def hash_host_id(machine_secret: str) -> str:
+    """The report's host.id for a hardware UUID / machine-id: HMAC-SHA256 keyed by it over a
+    fixed application key, cut to 128 bits. One-way: the UUID cannot be read back from it."""
+    key = machine_secret.strip().lower().replace("-", "").encode("ascii")
+    return hmac.new(key, HOST_ID_APP_KEY, hashlib.sha256).hexdigest()[:HOST_ID_LENGTH]
+
+
+def platform_uuid(run: Runner) -> str | None:
+    """macOS's hardware UUID (IOPlatformUUID, the one System Information shows as "Hardware
+    UUID"), from `ioreg -rd1 -c IOPlatformExpertDevice`. The serial number (IOPlatformSerialNumber)
+    sits in the same output and is never read."""
+    rc, out = _safe(run, IOREG_PLATFORM)
+    match = _PLATFORM_UUID_RE.search(out) if rc == 0 else None
+    return match.group(1) if match else None
+
+
+def machine_id(read: FileReader) -> str | None:
+    """Linux's /etc/machine-id (else the D-Bus copy): 32 lowercase hex digits, or None."""
+    for path in MACHINE_ID_FILES:
+        text = (read(path) or "").strip()
+        if _MACHINE_ID_RE.match(text) and text != "0" * 32:
+            return text
+    return None
+
+
+def host_id(system: str, run: Runner, read: FileReader) -> str | None:
+    """A stable id for this machine, or None where none can be had (Windows, a container without
+    machine-id): the same on every run, different across machines, no serial or user name."""
+    secret = platform_uuid(run) if system == "Darwin" else None
+    if system == "Linux":
+        secret = machine_id(read)
+    return hash_host_id(secret) if secret else None
+
+
 def darwin_facts(run: Runner, interp: Interpreter) -> dict[str, Any]:
     """macOS-only probes: product version, arm64 hardware, Rosetta, chip, VM."""
     return {
@@ -290,11 +352,13 @@ def gather_host(
     environ: Mapping[str, str] | None = None,
     *,
     interpreter: Interpreter | None = None,
+    read_file: FileReader | None = None,
 ) -> Facts:
     """Probe this host (OS, macOS version, arch, Rosetta, chip, Python, conda), without torch.
 
     Every command goes through `run` (argv -> (rc, stdout)); a missing command or a failure
-    leaves the fact None. On Linux and Windows no command runs at all. Torch facts come from
+    leaves the fact None. On Linux and Windows no command runs at all (Linux's machine-id is read
+    through `read_file`). Torch facts come from
     verify.worker's probe and are merged in later.
     """
     run = run_command if run is None else run
@@ -303,6 +367,7 @@ def gather_host(
     conda_prefix, conda_subdir = conda_facts(interp.prefix, environ)
     fields: dict[str, Any] = {
         "source": "host",
+        "id": host_id(interp.system, run, read_small_file if read_file is None else read_file),
         "os": interp.system or None,
         "os_release": interp.release or None,
         "machine": interp.machine or None,

@@ -85,6 +85,19 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def browser(session: nox.Session) -> None:
+    """The fleet HTML page in a real Chromium driven by Selenium (tests/test_fleet_browser.py)."""
+    import shutil
+
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")) or not shutil.which(
+        "chromedriver"
+    ):
+        session.error("no Chromium + chromedriver: apt-get install chromium chromium-driver")
+    session.install("-e", ".", "pytest>=8", "selenium>=4.11")
+    session.run("pytest", "-m", "browser", "tests/test_fleet_browser.py", *session.posargs)
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check (pass paths after `--` to narrow them)."""
     session.install("ruff")

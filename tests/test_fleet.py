@@ -19,7 +19,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from scripts import fleet_sample
+from scripts.docs import fleet_sample
 from verify.fleet import cli as fleet_cli
 from verify.fleet import html, markdown, reports
 from verify.fleet.summary import summarise

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from packaging.utils import parse_wheel_filename
 
-from scripts import pipconf
+from scripts.install import pipconf
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAYBOOK = ROOT / "fleet" / "onboard.yml"

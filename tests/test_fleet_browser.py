@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import fleet_sample
+from scripts.docs import fleet_sample
 from verify.fleet import html, reports
 from verify.fleet.summary import summarise
 

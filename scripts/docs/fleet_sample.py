@@ -1,7 +1,7 @@
 """A sample fleet: N verify reports generated from the real recorded hosts in tests/data/hosts
 (each one a machine someone posted publicly), for the fleet tests and `nox -s bench`.
 
-    python -m scripts.fleet_sample OUT_DIR [--count 200]
+    python -m scripts.docs.fleet_sample OUT_DIR [--count 200]
 
 Each report is what `python -m verify --facts HOST.json --json ...` writes for that host (the real
 rules on the recorded facts, device checks skipped as "facts replayed"), varied so the fleet looks
@@ -25,7 +25,7 @@ from verify.facts import Facts, hash_host_id
 from verify.model import Result, Tier, skipped
 from verify.report import Report
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HOSTS = ROOT / "tests" / "data" / "hosts"
 START = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -86,7 +86,7 @@ def write(folder: Path, count: int = 200) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m scripts.fleet_sample", description=__doc__)
+    p = argparse.ArgumentParser(prog="python -m scripts.docs.fleet_sample", description=__doc__)
     p.add_argument("out", type=Path, help="folder to write the reports into")
     p.add_argument("--count", type=int, default=200)
     args = p.parse_args(argv)

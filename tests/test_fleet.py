@@ -275,6 +275,10 @@ def test_html_is_one_self_contained_page_with_every_machine_and_cause(fleet_dir)
         assert cause.check_id in parsed["h3"] and cause.fix in parsed["text"]
         for command in cause.commands:
             assert command in parsed["text"]
+    # the index at the top links to each cause
+    links = [a["href"] for t, a in page.tags if t == "a" and a.get("href", "").startswith("#")]
+    ids = [a["id"] for t, a in page.tags if t == "article"]
+    assert links == [f"#{i}" for i in ids] and len(ids) == len(fleet.causes)
     # no external asset: nothing loaded from anywhere, styles and script inline
     for tag, attrs in page.tags:
         assert "src" not in attrs, tag
@@ -417,3 +421,15 @@ def test_the_newest_report_of_an_environment_wins(tmp_path):
 def test_fleet_cli_main_in_process_matches_the_subprocess(fleet_dir, capsys):
     assert fleet_cli.main([str(fleet_dir), "--quiet"]) == 1
     assert "FLEET NOT READY" in capsys.readouterr().out
+
+
+def test_the_benchmark_measures_the_whole_command_on_200_reports():
+    from scripts.docs import bench
+
+    result = bench.fleet_bench(sys.executable, reps=1)
+    assert result["machines"] == 200 and len(result["process"].seconds) == 1
+    section = bench.render_fleet_section(result)
+    assert "| whole process: read, summarise, write Markdown + HTML + JSON |" in section
+    assert "-m verify fleet TMP/reports" in section
+    updated = bench.update_markdown("", "fleet", section)
+    assert "<!-- bench:fleet -->" in updated and "(d) `verify fleet`" in updated

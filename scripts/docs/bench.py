@@ -296,6 +296,103 @@ def run_bench(
     )
 
 
+# --- (d) verify fleet over 200 generated reports (issue 14) ---------------------------------
+FLEET_COUNT = 200
+FLEET_GOAL_S = 1.0
+
+
+def fleet_command(python: str, folder: Path) -> Command:
+    out = folder.parent
+    return Command(
+        "verify fleet",
+        (
+            python,
+            "-m",
+            "verify",
+            "fleet",
+            str(folder),
+            "--quiet",
+            "--markdown",
+            str(out / "f.md"),
+            "--html",
+            str(out / "f.html"),
+            "--json",
+            str(out / "f.json"),
+        ),
+    )
+
+
+def fleet_in_process(folder: Path) -> float:
+    """Seconds to read, summarise and render (console, Markdown, HTML, JSON) the folder."""
+    import io
+
+    from rich.console import Console
+
+    from verify.fleet import console, html, markdown, reports
+    from verify.fleet.summary import summarise
+
+    t0 = time.perf_counter()
+    fleet = summarise(reports.load([str(folder)]))
+    console.render(fleet, Console(file=io.StringIO(), width=160))
+    markdown.render(fleet)
+    html.render(fleet)
+    json.dumps(fleet.to_dict())
+    return time.perf_counter() - t0
+
+
+def fleet_bench(python: str, reps: int) -> dict[str, Any]:
+    """(d): whole `python -m verify fleet` processes and the in-process part, on the sample fleet
+    of scripts/docs/fleet_sample.py (the recorded hosts, FLEET_COUNT machines)."""
+    from scripts.docs import fleet_sample
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "reports"
+        fleet_sample.write(folder, FLEET_COUNT)
+        cmd = fleet_command(python, folder)
+        process = Timing("verify fleet", cmd.text.replace(tmp, "TMP"))
+        inproc = []
+        for _ in range(reps):
+            process.seconds.append(time_process(cmd))
+            inproc.append(fleet_in_process(folder))
+        summary = json.loads((Path(tmp) / "f.json").read_text(encoding="utf-8"))
+    return {
+        "count": FLEET_COUNT,
+        "machines": summary["counts"]["environments"],
+        "process": process,
+        "in_process": inproc,
+        "load_avg": os.getloadavg()[0],
+        "created": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def render_fleet_section(f: dict[str, Any]) -> str:
+    process: Timing = f["process"]
+    best = min(f["in_process"])
+    runs = ", ".join(f"{s:.2f}" for s in process.seconds)
+    return "\n".join(
+        [
+            f"## (d) verify fleet: {f['count']} reports",
+            "",
+            f"{f['count']} schema-1 reports generated from the recorded hosts in tests/data/hosts "
+            f"(scripts/docs/fleet_sample.py), all {f['machines']} summarised; Python "
+            f"{platform.python_version()}, {os.cpu_count()} logical CPUs, 1-minute load average "
+            f"{f['load_avg']:.2f}; measured {f['created']}.",
+            "",
+            "| what | median s | runs (s) | goal |",
+            "| --- | --- | --- | --- |",
+            "| whole process: read, summarise, write Markdown + HTML + JSON "
+            f"| {process.median:.2f} "
+            f"| {runs} | < {FLEET_GOAL_S:g} s: {_goal(process.median < FLEET_GOAL_S)} |",
+            f"| in process: read, summarise, render console + Markdown + HTML + JSON (best) "
+            f"| {best:.3f} | {', '.join(f'{s:.3f}' for s in f['in_process'])} "
+            f"| < {FLEET_GOAL_S:g} s: {_goal(best < FLEET_GOAL_S)} |",
+            "",
+            f"Command: `{process.command}`.",
+            "",
+        ]
+    )
+
+
 # --- markdown -------------------------------------------------------------------------------------
 HEADER = f"""# Benchmarks
 
@@ -307,6 +404,8 @@ rewritten by a run on that device. Method: scripts/docs/bench.py's docstring.
 - (b) standard and full tier wall times (medians).
 - (c) the full tier's perf probe vs the best hand-written torch.utils.benchmark measurement in
   the same run, ratio = probe / hand (goal >= {PROBE_GOAL}).
+- (d) `verify fleet` over {FLEET_COUNT} generated reports (goal < {FLEET_GOAL_S:g} s); its own
+  section, rewritten by every run (`--fleet-only` for it alone).
 """
 
 
@@ -416,7 +515,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("--markdown", type=Path, default=ROOT / "docs" / "benchmarks.md")
     ap.add_argument("--json", type=Path, help="also write the raw figures as JSON")
+    ap.add_argument("--fleet-only", action="store_true", help="only (d), verify fleet")
     args = ap.parse_args(argv)
+    fleet_section = render_fleet_section(fleet_bench(sys.executable, args.reps))
+    write_markdown(args.markdown, "fleet", fleet_section)
+    if args.fleet_only:
+        with contextlib.suppress(BrokenPipeError):
+            print(fleet_section)
+        return 0
     result = run_bench(args.device, args.reps, args.tier_reps, hand_scale=args.hand_time)
     section = render_section(result)
     write_markdown(args.markdown, section_key(args.device), section)

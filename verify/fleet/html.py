@@ -40,7 +40,7 @@ th[aria-sort=descending] button::after{content:" \\25BC"}
 .ready{color:#1a7f37}.not-ready{color:#cf222e;font-weight:600}.warn{color:#9a6700}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.92em}
 pre{background:#f6f8fa;padding:.6em;overflow:auto}article{margin-bottom:1.4em}
-.headline{font-size:1.15em}
+.headline{font-size:1.15em}td.ready,td.not-ready{white-space:nowrap}
 """
 
 # Sorts the machines table on a header click: text compared with numeric collation (so torch
@@ -118,6 +118,15 @@ def render(fleet: Fleet) -> str:
         f"<p>Made {escape(fleet.created.isoformat(timespec='seconds'))} by "
         "<code>python -m verify fleet</code>.</p>",
     ]
+    if fleet.causes:  # what to fix first, linked to each cause below
+        parts.append('<ul id="cause-index">')
+        for i, c in enumerate(fleet.causes):
+            status = "FAIL" if c.status == "fail" else "WARN"
+            parts.append(
+                f'<li><a href="#cause-{i}">{status} <code>{escape(c.check_id)}</code></a>: '
+                f"{c.count} machine{'s' if c.count != 1 else ''}</li>"
+            )
+        parts.append("</ul>")
     if fleet.machines:
         parts.append('<h2 id="machines-title">Machines</h2>')
         parts.append('<table id="machines" aria-labelledby="machines-title"><thead><tr>')

@@ -401,6 +401,37 @@ def test_diagnose_reports_are_read(tmp_path):
     assert machine.arch.startswith("x86_64") and machine.host_id is None
 
 
+def test_diagnose_json_over_several_pastes_is_read_with_the_pasted_file_names(tmp_path):
+    pastes = [
+        ROOT / "tests/data/collect_env/pytorch-146236-rosetta-m2-pro.txt",
+        ROOT / "tests/data/collect_env/pytorch-78343-macos-12.2-below-12.3.txt",
+    ]
+    out = tmp_path / "many.json"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "verify",
+            "diagnose",
+            *map(str, pastes),
+            "--json",
+            str(out),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    loaded = reports.load([str(out)])
+    assert not loaded.bad
+    assert [e.label for e in loaded.entries] == [p.stem for p in pastes]
+    fleet = summarise(loaded)
+    assert {m.first_failing for m in fleet.machines} == {"host.arch", "host.macos"}
+    assert all(m.mode == "diagnose" for m in fleet.machines)
+
+
 def test_the_newest_report_of_an_environment_wins(tmp_path):
     base = json.loads(replay("healthy_m4_torch28", tmp_path / "x.json").read_text())
     (tmp_path / "x.json").unlink()

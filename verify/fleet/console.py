@@ -125,6 +125,9 @@ def render(fleet: Fleet, console: Console, *, quiet: bool = False) -> None:
             highlight=False,
         )
     console.print()
+    if not fleet.machines:
+        console.print("[bold red]FLEET[/] no readable report", highlight=False)
+        return
     style = "bold green" if fleet.all_ready else "bold red"
     word = "READY" if fleet.all_ready else "NOT READY"
     console.print(f"[{style}]FLEET {word}[/] {escape(fleet.headline())}", highlight=False)

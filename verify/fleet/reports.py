@@ -120,15 +120,25 @@ def read_bounded(handle: BinaryIO) -> bytes:
     return raw
 
 
+def unwrap(doc: Any) -> tuple[Any, str | None]:
+    """A row of `verify diagnose --json` over several inputs ({"file", "verdict",
+    "first_cause", "report"}) -> (its report, the pasted file's name); anything else as it is."""
+    if isinstance(doc, dict) and "schema" not in doc and isinstance(doc.get("report"), dict):
+        name = doc.get("file")
+        return doc["report"], Path(name).stem if isinstance(name, str) and name else None
+    return doc, None
+
+
 def load_text(text: str, source: str, label: str, into: Loaded) -> None:
     try:
-        for suffix, doc in documents(text):
+        for suffix, item in documents(text):
             where = f"{source}{suffix}"
+            doc, name = unwrap(item)
             reason = str(doc) if isinstance(doc, ValueError) else problem(doc)
             if reason:
                 into.bad.append(BadInput(where, reason))
             else:
-                into.entries.append(Entry(f"{label}{suffix}", where, doc))
+                into.entries.append(Entry(name or f"{label}{suffix}", where, doc))
     except ValueError as exc:
         into.bad.append(BadInput(source, str(exc)))
 

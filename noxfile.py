@@ -35,31 +35,56 @@ if str(ROOT) not in sys.path:  # nox does not put the noxfile's folder on sys.pa
     sys.path.insert(0, str(ROOT))
 
 
-def _install(session: nox.Session, argv: list[str]):
-    """Run the installer in-process; its errors end the session with one line."""
+# installs done in this nox run, by installer argv: `nox -s install verify -- --force` rebuilds once
+_INSTALLED: dict[tuple[str, ...], object] = {}
+
+
+def _install(session: nox.Session, argv: Sequence[str]):
+    """Run the installer in-process (once per argv and run); its errors end the session."""
     from scripts.install.cli import install
     from scripts.install.envfile import EnvFileError
     from scripts.install.errors import InstallError
 
+    if tuple(argv) not in _INSTALLED:
+        try:
+            _INSTALLED[tuple(argv)] = install(argv, out=session.log)
+        except (InstallError, EnvFileError) as err:
+            session.error(err.one_line())
+    return _INSTALLED[tuple(argv)]
+
+
+def _routed(session: nox.Session):
+    """posargs split into installer and verify words (scripts/install/routing.py); None after
+    printing the help of both."""
+    from scripts.install.errors import InstallError
+    from scripts.install.routing import combined_help, route_posargs
+
     try:
-        return install(argv, out=session.log)
-    except (InstallError, EnvFileError) as err:
+        routed = route_posargs(session.posargs)
+    except InstallError as err:
         session.error(err.one_line())
+    if routed.help:
+        print(combined_help())
+        return None
+    return routed
 
 
 @nox.session(venv_backend="none")
 def install(session: nox.Session) -> None:
     """Create or update the PyTorch environment from environment.yml (`-- --help` for options)."""
-    _install(session, session.posargs)
-    session.log("next: nox -s verify")
+    if routed := _routed(session):
+        _install(session, routed.install)
+        session.log("next: nox -s verify")
 
 
-def _run_in_env(session: nox.Session, module: str, args: Sequence[str]) -> None:
+def _run_in_env(
+    session: nox.Session, module: str, args: Sequence[str], install_args: Sequence[str] = ()
+) -> None:
     """Install if needed, then `python -m MODULE ARGS` with the environment's interpreter."""
-    from scripts.install.cli import remembered_argv
+    from scripts.install.cli import argv_for_verify
     from scripts.install.state import env_python
 
-    outcome = _install(session, remembered_argv())
+    outcome = _install(session, argv_for_verify(install_args))
     python = env_python(outcome.plan.prefix, outcome.plan.backend)
     pythonpath = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     session.run(str(python), "-m", module, *args, external=True, env={"PYTHONPATH": pythonpath})
@@ -67,8 +92,10 @@ def _run_in_env(session: nox.Session, module: str, args: Sequence[str]) -> None:
 
 @nox.session(venv_backend="none")
 def verify(session: nox.Session) -> None:
-    """Install if needed, then `python -m verify` inside the environment; posargs go to verify."""
-    _run_in_env(session, "verify", session.posargs)
+    """Install if needed, then `python -m verify` in the environment (`-- --help` for options:
+    installer options go to the install, the rest to verify)."""
+    if routed := _routed(session):
+        _run_in_env(session, "verify", routed.verify, routed.install)
 
 
 @nox.session(venv_backend="none")

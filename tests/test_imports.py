@@ -152,7 +152,7 @@ def test_installer_imports_run_one_way():
         "options",
         "state",
     ]
-    order += ["plan", "execute", "cli"]
+    order += ["routing", "plan", "execute", "cli"]
     graph = import_graph(ROOT)
     rank = {f"scripts.install.{name}": i for i, name in enumerate(order)}
     assert set(rank) == {m for m in graph if m.startswith("scripts.install.")}

@@ -199,15 +199,21 @@ def _install_with(
     return plan
 
 
-def remembered_argv(prefix: Path = DEFAULT_PREFIX) -> list[str]:
-    """The install options an existing environment was made with (for `nox -s verify`, which
-    installs first if needed and must not undo a --channel choice)."""
-    argv = [] if prefix == DEFAULT_PREFIX else ["--prefix", str(prefix)]
-    stamp = read_stamp(prefix)
-    # the backend needs no replay: install() keeps an existing environment's backend by itself
-    for channel in (stamp or {}).get("extra_channels") or ():
-        argv += ["--channel", str(channel)]
+def argv_for_verify(given: Sequence[str] = ()) -> list[str]:
+    """The installer options `nox -s verify` installs with: those given after `--`, plus the
+    extra channels the environment was made with unless --channel is given (verify must not undo
+    a --channel choice). The backend needs no replay: install() keeps the environment's own."""
+    argv = list(given)
+    opts = parse_options(argv)
+    if not opts.channels:
+        for channel in (read_stamp(opts.prefix) or {}).get("extra_channels") or ():
+            argv += ["--channel", str(channel)]
     return argv
+
+
+def remembered_argv(prefix: Path = DEFAULT_PREFIX) -> list[str]:
+    """The install options an existing environment was made with."""
+    return argv_for_verify([] if prefix == DEFAULT_PREFIX else ["--prefix", str(prefix)])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

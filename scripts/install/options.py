@@ -24,6 +24,7 @@ class Options:
     offline: bool = False
     force: bool = False
     backend: str | None = None
+    no_lock: bool = False  # ignore a lock file next to the environment file
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,9 +32,13 @@ class _Parser(argparse.ArgumentParser):
         raise InstallError(f"nox -s install: {message}", "see `nox -s install -- --help`")
 
 
-def parse_options(argv: Sequence[str]) -> Options:
+def build_parser() -> argparse.ArgumentParser:
+    """The installer's options; scripts/install/routing.py reads them from here to route
+    `nox -s install verify -- ARGS`."""
     parser = _Parser(
-        prog="nox -s install --", description="Create or update the PyTorch environment."
+        prog="nox -s install --",
+        description="Create or update the PyTorch environment.",
+        allow_abbrev=False,  # routing matches whole option names only
     )
     parser.add_argument(
         "--prefix", type=Path, default=DEFAULT_PREFIX, help="where the environment goes"
@@ -51,9 +56,20 @@ def parse_options(argv: Sequence[str]) -> Options:
     parser.add_argument("--offline", action="store_true", help="use only cached / local packages")
     parser.add_argument("--force", action="store_true", help="rebuild the environment from scratch")
     parser.add_argument(
-        "--backend", choices=BACKENDS, help="use this backend instead of the first found"
+        "--backend",
+        choices=BACKENDS,
+        help="use only this backend (no fall-through to the next one when it fails)",
     )
-    args = parser.parse_args(list(argv))
+    parser.add_argument(
+        "--no-lock",
+        action="store_true",
+        help="ignore the lock file next to the environment file and solve it afresh",
+    )
+    return parser
+
+
+def parse_options(argv: Sequence[str]) -> Options:
+    args = build_parser().parse_args(list(argv))
     return Options(
         file=args.file.expanduser().resolve(),
         prefix=args.prefix.expanduser().resolve(),
@@ -61,6 +77,7 @@ def parse_options(argv: Sequence[str]) -> Options:
         offline=args.offline,
         force=args.force,
         backend=args.backend,
+        no_lock=args.no_lock,
     )
 
 

@@ -1109,3 +1109,68 @@ def test_nox_build_path_builds_torch_mps_verify_with_py_rattler_build_offline(
     assert link["noarch"]["entry_points"] == ["torch-mps-verify = verify.cli:main"]
     # the recipe's tests ran in an environment solved from the offline channel
     assert "all tests passed" in out and '"python_version": "3.10.' in out
+
+
+def test_post_install_link_survives_rattler_build_packaging_and_a_real_install(tmp_path):
+    """The wheel recipe's mechanics, on Linux with stand-ins: a host package provides
+    lib/libomp.dylib (as llvm-openmp does), the build lays out an installed torch with its own
+    copy and runs the real post_install.py; rattler-build packages the link as a relative
+    softlink and the license folder under info/licenses; py-rattler installs both packages and
+    the link resolves to the host package's file."""
+    import asyncio
+
+    from conda_package_handling import api
+
+    channel = tmp_path / "channel"
+    omp = tmp_path / "omp" / "recipe.yaml"
+    omp.parent.mkdir()
+    omp.write_text(
+        'schema_version: 1\npackage:\n  name: fake-openmp\n  version: "1.0"\n'
+        "build:\n  script:\n"
+        "    - mkdir -p $PREFIX/lib && echo llvm-openmp > $PREFIX/lib/libomp.dylib\n"
+    )
+    metadata = "Metadata-Version: 2.4\\nName: torch\\nVersion: 1.0\\nLicense-File: LICENSE\\n"
+    sp = "$PREFIX/lib/python3.12/site-packages"
+    torch = tmp_path / "torch" / "recipe.yaml"
+    torch.parent.mkdir()
+    torch.write_text(
+        'schema_version: 1\npackage:\n  name: fake-torch\n  version: "1.0"\nbuild:\n'
+        "  dynamic_linking:\n    binary_relocation: false\n  script:\n"
+        f"    - mkdir -p {sp}/torch/lib {sp}/torch-1.0.dist-info/licenses\n"
+        f"    - echo the wheels own copy > {sp}/torch/lib/libomp.dylib\n"
+        f"    - echo torch license > {sp}/torch-1.0.dist-info/licenses/LICENSE\n"
+        f"    - |\n      printf '{metadata}' > {sp}/torch-1.0.dist-info/METADATA\n"
+        f"    - {sys.executable} {WHEEL_DIR / 'post_install.py'} --prefix $PREFIX"
+        f" --site-packages {sp} --licenses-to $SRC_DIR/torch-licenses\n"
+        "requirements:\n  host:\n    - fake-openmp\n  run:\n    - fake-openmp\n"
+        "about:\n  license_file:\n    - torch-licenses/\n"
+    )
+    uri = channel.resolve().as_uri()
+    rattler_build.Stage0Recipe.from_file(omp).run_build(output_dir=channel, channels=[uri])
+    (result,) = rattler_build.Stage0Recipe.from_file(torch).run_build(
+        output_dir=channel, channels=[uri]
+    )
+    unpacked = tmp_path / "unpacked"
+    api.extract(str(result.packages[0]), dest_dir=str(unpacked))
+    paths = json.loads((unpacked / "info" / "paths.json").read_text())["paths"]
+    (entry,) = [p for p in paths if p["_path"].endswith("torch/lib/libomp.dylib")]
+    assert entry["path_type"] == "softlink"
+    assert (unpacked / "info/licenses/torch-licenses/LICENSE").read_text() == "torch license\n"
+
+    records = asyncio.run(
+        rattler.solve(
+            sources=[uri],
+            specs=["fake-torch"],
+            platforms=[rattler.Subdir.current(), rattler.Subdir("noarch")],
+        )
+    )
+    env = tmp_path / "env"
+    asyncio.run(
+        rattler.install(
+            records, target_prefix=env, cache_dir=tmp_path / "cache", show_progress=False
+        )
+    )
+    link = env / "lib/python3.12/site-packages/torch/lib/libomp.dylib"
+    assert link.is_symlink() and not Path(link.readlink()).is_absolute()
+    assert link.resolve() == (env / "lib" / "libomp.dylib").resolve()
+    assert link.read_text() == "llvm-openmp\n"

@@ -4,6 +4,7 @@ its source URL), plus the contract's edge cases and a property test over arbitra
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -308,3 +309,73 @@ def test_evaluate_never_raises_and_every_problem_has_cause_and_fix(
         if r.status is Status.SKIP:
             assert r.detail, r
         r.to_dict()  # serialisable for the JSON report
+
+
+# --- issue 15: what we tell Intel, Rosetta and macOS 14 users must be true ---------------------
+
+
+def test_intel_mac_with_an_mps_device_is_a_warning_not_a_failure() -> None:
+    """An Intel Mac whose torch found an MPS device has a discrete AMD GPU: MPS runs there up to
+    torch 2.2.2 (pytorch/pytorch#141864); only integrated graphics have no MPS."""
+    amd = load("intel_mac_torch222").merged(mps_built=True, mps_available=True)
+    rows = by_id(rules.evaluate(amd, expect_mps=True))
+    assert rows["host.arch"].status is Status.WARN
+    assert "AMD" in rows["host.arch"].cause and "2.2.2" in rows["host.arch"].cause
+    assert rows["mps.available"].status is Status.PASS
+    integrated = load("intel_mac_torch222").merged(mps_built=True, mps_available=False)
+    row = by_id(rules.evaluate(integrated, expect_mps=True))["host.arch"]
+    assert row.status is Status.FAIL
+    assert "integrated" in row.cause and "AMD" in row.cause
+
+
+def test_x86_64_torch_is_never_said_to_lack_mps() -> None:
+    """PyPI's x86_64 torch 2.2.2 holds the MPS backend (tests/data/torch_wheels: the same MPS
+    messages and the isLowPower device check as the arm64 wheel), so no text may say that
+    x86_64 / Rosetta builds lack MPS."""
+    import wheel_evidence
+
+    from verify import known_errors
+    from verify import messages as msg
+
+    x86 = [w for w in wheel_evidence.all_wheels() if w.arch == "x86_64"]
+    assert x86 and all(w.has("The MPS backend is supported on") for w in x86)
+    assert all(w.has("isLowPower") for w in x86)
+    texts = [
+        msg.rosetta("x86_64", "Apple M3"),
+        msg.rosetta_stuck_torch("2.2.2"),
+        msg.INTEL_MAC_CAUSE,
+        msg.mps_not_built("2.2.2", rosetta_process=True)[0],
+        msg.mps_not_built("2.2.2", rosetta_process=False)[0],
+        *(p.cause for p in known_errors.PATTERNS),
+        *(p.fix.text for p in known_errors.PATTERNS),
+    ]
+    wrong = re.compile(
+        r"x86_64 / osx-64 build|native arm64 processes only|built for Apple silicon|"
+        r"x86_64 (?:builds?|wheels?|torch|PyTorch)[^.;]*(?:without|lacks?|no) MPS",
+        re.IGNORECASE,
+    )
+    for text in texts:
+        assert not wrong.search(text), text
+    assert "does contain the MPS backend" in msg.rosetta("x86_64", "Apple M3")
+
+
+@pytest.mark.parametrize(
+    ("macos", "status"),
+    [("13.7.4", Status.FAIL), ("14.5", Status.WARN), ("15.1", Status.PASS), ("26.3.1", Status.PASS)],
+)
+def test_torch_2_15_declared_floor_warns_enforced_floor_fails(macos: str, status: Status) -> None:
+    """torch 2.15.0 says "supported on macOS 15.0+" but installs and finds a device on 14.x."""
+    facts = load("healthy_m4_torch28").merged(torch_version="2.15.0", macos_version=macos)
+    row = by_id(rules.evaluate(facts))["torch.version"]
+    assert row.status is status, row
+    if status is Status.WARN:
+        assert "15.0" in row.cause and 'torch<2.15' in row.fix.render()
+
+
+def test_python_rule_reads_the_platforms_wheels() -> None:
+    """Python 3.10 has macOS and Linux wheels of the same releases today; the rule must ask for
+    the host's platform (PYTHON_RANGES per platform)."""
+    mac = by_id(rules.evaluate(load("healthy_m4_torch28").merged(python_version="3.10.4")))
+    lin = by_id(rules.evaluate(load("linux_cpu").merged(python_version="3.10.4")))
+    assert mac["host.python"].status is Status.WARN
+    assert lin["host.python"].status is Status.WARN

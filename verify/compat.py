@@ -32,32 +32,76 @@ from packaging.version import InvalidVersion, Version
 MPS_FIRST_RELEASE = Version("1.12")
 MPS_MIN_MACOS = Version("12.3")
 
-# (first torch release with this floor, minimum macOS for MPS, source). The floor is enforced in
-# aten/src/ATen/mps/MPSDevice.mm (MPSDevice::MPSDevice probes an MPSGraph selector of that macOS
-# release; without it there is no device and is_available() is False) and reported by
-# aten/src/ATen/mps/EmptyTensor.cpp's MPS_ERROR_RUNTIME_TOO_LOW, "The MPS backend is supported on
-# MacOS 14.0+. Current OS version can be queried using `sw_vers`".
-MPS_MACOS_FLOORS: tuple[tuple[Version, Version, str], ...] = (
-    (Version("1.12"), Version("12.3"), "https://pytorch.org/docs/1.12/notes/mps.html"),
+
+@dataclass(frozen=True)
+class MpsFloor:
+    """The macOS a range of torch releases needs for MPS, two ways.
+
+    `enforced`: the oldest macOS on which this torch creates an MPS device (the check in
+    aten/src/ATen/mps/MPSDevice.mm's MPSDevice::MPSDevice, or a wheel that pip will not install
+    below its macosx_X_Y platform tag). `declared`: the macOS its own message names, "The MPS
+    backend is supported on macOS X+" (aten/src/ATen/mps/EmptyTensor.cpp,
+    MPS_ERROR_RUNTIME_TOO_LOW), read from the wheels' libtorch_cpu.dylib
+    (tests/data/torch_wheels/). The two drift apart: 2.5 enforced 13.0 while still saying
+    12.3+, 2.15 says 15.0+ while its device check and wheel accept 14.0.
+    """
+
+    first: Version  # the first torch release of the range (it holds until the next row)
+    enforced: Version
+    declared: Version
+    source: str
+
+
+MPS_FLOORS: tuple[MpsFloor, ...] = (
+    MpsFloor(
+        Version("1.12"),
+        Version("12.3"),
+        Version("12.3"),
+        "https://pytorch.org/docs/1.12/notes/mps.html; torch 1.12.0-2.4.1 wheels: "
+        "'The MPS backend is supported on MacOS 12.3+.'",
+    ),
     # pytorch/pytorch#133141 "[MPS][BE] Delete MacOS-12.3 specific checks ... make MPS device
-    # unavailable on [pre-Ventura] releases" (merged 2024-08-14, first in 2.5); confirmed by
-    # pytorch/pytorch#139425 (2.5.1 on macOS 12.7.6: no MPS device; malfet: "it should have
-    # say that you need MacOS 13.0") and by PR #141182 "MPS support needs Ventura+".
-    (
+    # unavailable on [pre-Ventura] releases" (first in 2.5); pytorch/pytorch#139425 (2.5.1 on
+    # macOS 12.7.6: no MPS device; malfet: "it should have say that you need MacOS 13.0"). The
+    # 2.5.1 wheel still prints "12.3+"; 2.6.0 prints "13.0+".
+    MpsFloor(
         Version("2.5"),
         Version("13.0"),
+        Version("12.3"),
         "https://github.com/pytorch/pytorch/pull/133141",
     ),
+    MpsFloor(
+        Version("2.6"),
+        Version("13.0"),
+        Version("13.0"),
+        "https://github.com/pytorch/pytorch/pull/133141; torch 2.6.0-2.8.0 wheels: "
+        "'The MPS backend is supported on MacOS 13.0+.'",
+    ),
     # pytorch/pytorch#162921 (2025-09): "in 2.9+ MPS is only supported on MacOS Sonoma+";
-    # pytorch/pytorch#163515 "PyTorch needs MacOS-14 or newer to use MPS"; issue #159275
-    # "[MPS] Remove MacOS-13 support"; pytorch/pytorch#164943 (2.10 nightly on macOS 13.7.4:
-    # no MPS device). MPSDevice.mm now checks a macOS 14.0 MPSGraph method
-    # (HermiteanToRealFFTWithTensor) before accepting a device.
-    (
+    # pytorch/pytorch#164943 (2.10 nightly on macOS 13.7.4: no MPS device). MPSDevice.mm checks a
+    # macOS 14.0 MPSGraph method (HermiteanToRealFFTWithTensor) before accepting a device; from
+    # 2.12 the wheels are tagged macosx_14_0_arm64 as well.
+    MpsFloor(
         Version("2.9"),
+        Version("14.0"),
         Version("14.0"),
         "https://github.com/pytorch/pytorch/pull/162921",
     ),
+    # torch 2.15.0 (cp311-cp311-macosx_14_0_arm64, libtorch_cpu.dylib minos 14.0) prints "The MPS
+    # backend is supported on macOS 15.0+." but its device check no longer calls isLowPower or
+    # probes an OS-version selector (the strings are gone from the dylib): on macOS 14.x it
+    # installs and finds a device, outside what PyTorch declares supported.
+    MpsFloor(
+        Version("2.15"),
+        Version("14.0"),
+        Version("15.0"),
+        "tests/data/torch_wheels/torch-2.15.0-cp311-cp311-macosx_14_0_arm64.txt",
+    ),
+)
+# (first torch release with this floor, enforced minimum macOS for MPS, source): MPS_FLOORS as
+# the plain triples older callers use.
+MPS_MACOS_FLOORS: tuple[tuple[Version, Version, str], ...] = tuple(
+    (f.first, f.enforced, f.source) for f in MPS_FLOORS
 )
 
 # bfloat16 on MPS: "MPS BFloat16 is only supported on MacOS 14 or newer" (torch's MPS dtype
@@ -87,18 +131,34 @@ CONDA_SUBDIR_APPLE_SILICON = "osx-arm64"
 
 # --- Python per release -----------------------------------------------------------------------
 
-# (first torch release, lowest CPython, highest CPython with wheels). From the cp3XX tags of each
-# release's files on PyPI (https://pypi.org/pypi/torch/json, read 2026-11-25); used when the
-# generated release table lacks a release. Each row holds until the next one.
-PYTHON_RANGES: tuple[tuple[Version, Version, Version], ...] = (
-    (Version("1.12"), Version("3.7"), Version("3.10")),
-    (Version("1.13"), Version("3.7"), Version("3.11")),
-    (Version("2.0"), Version("3.8"), Version("3.11")),
-    (Version("2.2"), Version("3.8"), Version("3.12")),
-    (Version("2.5"), Version("3.9"), Version("3.13")),
-    (Version("2.9"), Version("3.10"), Version("3.14")),
-    (Version("2.15"), Version("3.11"), Version("3.15")),
-)
+# (first torch release, lowest CPython, highest CPython with wheels), per platform: macOS
+# (arm64 wheels; the x86_64 ones had the same tags up to 2.2.2) and Linux, which got a new
+# CPython earlier twice (1.13: cp311, 2.5: cp313). From the cp3XX tags (free-threaded cp3XXt left
+# out) of each release's files on PyPI (https://pypi.org/pypi/torch/json, read 2026-11-29); used
+# when the generated release table lacks a release. Each row holds until the next one.
+PYTHON_RANGES_BY_PLATFORM: dict[str, tuple[tuple[Version, Version, Version], ...]] = {
+    "macos": (
+        (Version("1.12"), Version("3.7"), Version("3.10")),
+        (Version("2.0"), Version("3.8"), Version("3.11")),
+        (Version("2.2"), Version("3.8"), Version("3.12")),
+        (Version("2.5"), Version("3.9"), Version("3.12")),
+        (Version("2.6"), Version("3.9"), Version("3.13")),
+        (Version("2.9"), Version("3.10"), Version("3.14")),
+        (Version("2.15"), Version("3.11"), Version("3.15")),
+    ),
+    "linux": (
+        (Version("1.12"), Version("3.7"), Version("3.10")),
+        (Version("1.13"), Version("3.7"), Version("3.11")),
+        (Version("2.0"), Version("3.8"), Version("3.11")),
+        (Version("2.2"), Version("3.8"), Version("3.12")),
+        (Version("2.5"), Version("3.9"), Version("3.13")),
+        (Version("2.9"), Version("3.10"), Version("3.14")),
+        (Version("2.15"), Version("3.11"), Version("3.15")),
+    ),
+}
+PLATFORMS = tuple(PYTHON_RANGES_BY_PLATFORM)
+# macOS: this project's platform, and the one the generated release table describes.
+PYTHON_RANGES = PYTHON_RANGES_BY_PLATFORM["macos"]
 # The newest release this module's own tables know of (PyPI, 2026-11-25).
 LATEST_KNOWN_RELEASE = Version("2.15.0")
 
@@ -217,17 +277,54 @@ def release_of(torch_version: str | Version | None) -> Version | None:
     return Version(v.base_version)
 
 
-def mps_min_macos(torch_version: str | Version) -> Version | None:
-    """The oldest macOS on which this torch's MPS backend finds a device; None for a torch
-    older than MPS (before 1.12) or an unparsable version."""
+def mps_floor(torch_version: str | Version | None) -> MpsFloor | None:
+    """The MPS_FLOORS row for this torch; None before MPS (1.12) or for an unparsable version."""
     v = release_of(torch_version)
     if v is None or v < MPS_FIRST_RELEASE:
         return None
-    floor = None
-    for first, macos, _source in MPS_MACOS_FLOORS:
-        if v >= first:
-            floor = macos
-    return floor
+    found = None
+    for row in MPS_FLOORS:
+        if v >= row.first:
+            found = row
+    return found
+
+
+def mps_min_macos(torch_version: str | Version) -> Version | None:
+    """The oldest macOS on which this torch's MPS backend finds a device (the enforced floor);
+    None for a torch older than MPS (before 1.12) or an unparsable version."""
+    row = mps_floor(torch_version)
+    return row.enforced if row is not None else None
+
+
+def mps_declared_macos(torch_version: str | Version) -> Version | None:
+    """The macOS this torch's own message says MPS is supported on ("... supported on macOS
+    15.0+"); None before MPS or for an unparsable version."""
+    row = mps_floor(torch_version)
+    return row.declared if row is not None else None
+
+
+# What macOS tells a process built against an SDK older than the release's own (or run with
+# SYSTEM_VERSION_COMPAT=1): "10.16" on every macOS 11 or later (pypa/packaging#497, #513), "16.0"
+# on macOS 26 Tahoe, the same trick when Apple moved from 15 to the year-based 26
+# (python/cpython#135675: `platform.mac_ver()` gives ('16.0', ...), `python -m platform` prints
+# macOS-16.0-arm64-arm-64bit). No real macOS is numbered 10.16 or 16.x.
+COMPAT_MACOS_11 = "10.16"
+COMPAT_MACOS_26_MAJOR = 16
+
+
+def real_macos(reported: str | None) -> str | None:
+    """The real macOS version behind a reported one. "10.16" -> None: the process was told an
+    SDK-compat answer for "macOS 11 or later", so ask again (sw_vers with
+    SYSTEM_VERSION_COMPAT=0); "16.x" -> "26.x" (python/cpython#135675); anything else as
+    given; None or "" -> None."""
+    if not reported:
+        return None
+    if reported == COMPAT_MACOS_11:
+        return None
+    major, dot, rest = reported.partition(".")
+    if major.isdigit() and int(major) == COMPAT_MACOS_26_MAJOR:
+        return f"26{dot}{rest}"
+    return reported
 
 
 def newest_torch_for_macos(macos: str | Version) -> Version | None:
@@ -239,6 +336,18 @@ def newest_torch_for_macos(macos: str | Version) -> Version | None:
     for first, floor, _source in MPS_MACOS_FLOORS:
         if m < floor:
             return first
+    return None
+
+
+def first_torch_not_declaring(macos: str | Version) -> Version | None:
+    """The first torch release whose own message names a macOS newer than this one (it may
+    still run there: see MpsFloor); None when every known release declares it."""
+    m = release_of(macos)
+    if m is None:
+        return None
+    for row in MPS_FLOORS:
+        if m < row.declared:
+            return row.first
     return None
 
 
@@ -275,31 +384,44 @@ def wheel_min_macos(filename: str) -> Version | None:
     return min(found) if found else None
 
 
+def python_ranges(platform: str = "macos") -> tuple[tuple[Version, Version, Version], ...]:
+    """This module's cited (first release, lowest, highest CPython) rows for a platform
+    ("macos" or "linux"; anything else reads as Linux, whose wheels cover the most)."""
+    return PYTHON_RANGES_BY_PLATFORM.get(platform, PYTHON_RANGES_BY_PLATFORM["linux"])
+
+
 def python_range(
-    torch_version: str | Version, table: ReleaseTable | None = None
+    torch_version: str | Version, table: ReleaseTable | None = None, platform: str = "macos"
 ) -> tuple[Version, Version] | None:
-    """(lowest, highest) CPython X.Y with wheels for this torch release, or None if unknown."""
-    rel = (table or load_releases()).get(torch_version)
-    if rel is not None:
-        minors = rel.cpython_minors()
-        if minors:
-            return Version(f"3.{minors[0]}"), Version(f"3.{minors[-1]}")
+    """(lowest, highest) CPython X.Y with wheels for this torch release on a platform ("macos":
+    the generated table, which holds the macOS arm64 wheels' tags, then this module's macOS
+    rows; "linux": the Linux rows), or None if unknown."""
+    if platform == "macos":
+        rel = (table or load_releases()).get(torch_version)
+        if rel is not None:
+            minors = rel.cpython_minors()
+            if minors:
+                return Version(f"3.{minors[0]}"), Version(f"3.{minors[-1]}")
     v = release_of(torch_version)
     if v is None:
         return None
     found = None
-    for first, lo, hi in PYTHON_RANGES:
+    for first, lo, hi in python_ranges(platform):
         if v >= first:
             found = (lo, hi)
     return found
 
 
 def supports_python(
-    torch_version: str | Version, python_version: str, table: ReleaseTable | None = None
+    torch_version: str | Version,
+    python_version: str,
+    table: ReleaseTable | None = None,
+    platform: str = "macos",
 ) -> bool | None:
-    """Does this torch release ship wheels for this Python (X.Y)? None when unknown."""
+    """Does this torch release ship wheels for this Python (X.Y) on this platform? None when
+    unknown."""
     py = release_of(python_version)
-    rng = python_range(torch_version, table)
+    rng = python_range(torch_version, table, platform)
     if py is None or rng is None:
         return None
     minor = Version(f"{py.major}.{py.minor}")
@@ -316,15 +438,15 @@ def latest_release(table: ReleaseTable | None = None) -> Version:
 
 
 def newest_release_for_python(
-    python_version: str, table: ReleaseTable | None = None
+    python_version: str, table: ReleaseTable | None = None, platform: str = "macos"
 ) -> Version | None:
-    """The newest known torch release with wheels for this Python, or None if there is none."""
+    """The newest known torch release with wheels for this Python on this platform, or None."""
     tbl = table or load_releases()
     candidates = {r for r in tbl.releases if not r.is_prerelease}
-    candidates |= {first for first, _lo, _hi in PYTHON_RANGES}
+    candidates |= {first for first, _lo, _hi in python_ranges(platform)}
     candidates.add(LATEST_KNOWN_RELEASE)
     best = None
     for v in candidates:
-        if supports_python(v, python_version, tbl) and (best is None or v > best):
+        if supports_python(v, python_version, tbl, platform) and (best is None or v > best):
             best = v
     return best

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from verify import paste
+from verify.compat import real_macos
 from verify.errors import InputError
 from verify.facts import Facts
 from verify.known_errors import KnownError, explain_all
@@ -421,8 +422,8 @@ def _facts_from_fields(f: dict[str, str], text: str) -> Facts:
     if mac_plat:
         versions.append(mac_plat.group(1))
         machines.add(mac_plat.group(2))
-    # "10.16" is what an old-SDK Python is told for any macOS 11+: never a real version.
-    real = [v for v in versions if v != "10.16"]
+    # "10.16" (any macOS 11+) and "16.x" (macOS 26) are what old-SDK builds are told.
+    real = [r for r in map(real_macos, versions) if r]
     if real:
         kw["macos_version"] = real[0]
     if linux_plat:

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from verify.compat import real_macos
+
 # A command runner: argv -> (returncode, stdout). Never a shell string.
 Runner = Callable[[list[str]], tuple[int, str]]
 
@@ -213,7 +215,7 @@ def _clean_version(text: str | None) -> str | None:
 
 
 def macos_version(run: Runner, interp: Interpreter) -> str | None:
-    """The real macOS product version, never "10.16".
+    """The real macOS product version, never "10.16" (nor "16.x": read as 26.x, compat.real_macos).
 
     Prefer `sw_vers -productVersion`. A Python built against an old SDK (and any process with
     SYSTEM_VERSION_COMPAT=1) is told "10.16"; like pypa/packaging (tags.py, mac_platforms) we
@@ -233,11 +235,10 @@ def macos_version(run: Runner, interp: Interpreter) -> str | None:
     )
     for argv in candidates:
         rc, out = _safe(run, argv)
-        version = _clean_version(out) if rc == 0 else None
-        if version and version != COMPAT_VERSION:
+        version = real_macos(_clean_version(out)) if rc == 0 else None
+        if version:
             return version
-    version = _clean_version(interp.mac_ver)
-    return version if version and version != COMPAT_VERSION else None
+    return real_macos(_clean_version(interp.mac_ver))
 
 
 def conda_record(prefix: str, package: str) -> dict[str, Any] | None:

@@ -293,12 +293,16 @@ PATTERNS: tuple[_Pattern, ...] = (
         ),
     ),
     # c10/core/impl/DeviceGuardImplInterface.h: "PyTorch is not linked with support for mps
-    # devices" (getDeviceGuardImpl): the binary has no MPS device at all (an x86_64 or Linux build).
+    # devices" (getDeviceGuardImpl): no MPS device guard is registered, i.e. a build without the
+    # MPS backend: a Linux or Windows build (torch 2.13.0+cpu on Linux raises it for
+    # `tensor.to('mps')`, tests/test_known_errors.py), an osx-64 conda package, a source build
+    # with USE_MPS=0. PyPI's macOS wheels, x86_64 ones up to 2.2.2 included, have MPS.
     _Pattern(
         "mps.not_linked",
         re.compile(r"PyTorch is not linked with support for mps devices[^\n]*", re.IGNORECASE),
         "PyTorch built without MPS",
-        "This PyTorch was built without MPS (e.g. an x86_64 / osx-64 build or a Linux wheel).",
+        "This PyTorch was built without the MPS backend: a Linux or Windows build, an osx-64 "
+        "conda package, or a source build without USE_MPS (PyPI's macOS wheels include it).",
         Fix(
             "Install an arm64 (osx-arm64) PyTorch from a native arm64 Python: "
             "`nox -s install`, or `pip install torch` from an arm64 interpreter."
@@ -314,7 +318,8 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"MPS enabled[^\n]*|PyTorch code is not compiled with MPS enabled[^\n]*"
         ),
         "PyTorch built without MPS",
-        "This PyTorch was built without MPS.",
+        "This PyTorch was built without the MPS backend (a Linux, CPU-only or osx-64 conda "
+        "build, or a source build without USE_MPS).",
         Fix("Install an arm64 (osx-arm64) PyTorch from a native arm64 Python: `nox -s install`."),
     ),
     # aten/src/ATen/mps/EmptyTensor.cpp: MPS_ERROR_RUNTIME_TOO_LOW "The MPS backend is supported

@@ -226,13 +226,25 @@ ROSETTA_FIX = Fix(
 )
 
 
+# What Rosetta and Intel Macs get, from the wheels themselves (tests/data/torch_wheels/): PyPI's
+# x86_64 macOS wheels stop at torch 2.2.2, and that wheel's libtorch_cpu.dylib holds the whole MPS
+# backend (the same MPS messages as the arm64 wheel, and the MPSDevice check that skips
+# `isLowPower` GPUs: integrated Intel graphics). So an Intel Mac with an AMD GPU gets an MPS
+# device (pytorch/pytorch#141864: macOS 15.1.1, AMD, torch 2.2.2), one with only integrated
+# graphics does not, and an x86_64 Python under Rosetta can find one too (#146236), but is stuck
+# at 2.2.2: no bfloat16 ("BFloat16 is not supported on MPS"), no MPS fix since, and an old-SDK
+# build reads macOS as 10.16 (#146236: is_macos_or_newer(14, 0) False on macOS 15.3).
+INTEL_MPS_LAST_TORCH = "2.2.2"
+
+
 def rosetta(machine: str, chip: str | None) -> str:
     where = f" ({chip})" if chip and not chip.startswith("VirtualApple") else ""
     return (
-        f"This Python is an {machine} build running under Rosetta 2 on Apple silicon{where}: "
-        "PyTorch's MPS backend is built and supported for native arm64 processes only (under "
-        "Rosetta torch even misreads the macOS version, pytorch/pytorch#146236), and PyPI's "
-        "newest x86_64 macOS wheel is torch 2.2.2."
+        f"This Python is an {machine} build running under Rosetta 2 on Apple silicon{where}. "
+        "x86_64 PyTorch does contain the MPS backend, but PyPI's newest x86_64 macOS wheel is "
+        "torch 2.2.2: this Python can get no newer PyTorch and none of the MPS fixes or "
+        "features since (bfloat16 among them), and under Rosetta torch can read macOS as 10.16 "
+        "and refuse features gated on a newer macOS (pytorch/pytorch#146236)."
     )
 
 
@@ -240,7 +252,7 @@ def rosetta_stuck_torch(torch_version: str) -> str:
     return (
         f"torch {torch_version} is an x86_64 build: an x86_64 (Rosetta) Python cannot get a "
         "PyTorch newer than 2.2.2 from PyPI, the last release with macOS x86_64 wheels, so it "
-        "misses every MPS fix since."
+        "misses every MPS fix and feature since (bfloat16 on MPS needs 2.3)."
     )
 
 
@@ -256,13 +268,33 @@ def not_macos(os_name: str) -> tuple[str, Fix]:
 
 
 INTEL_MAC_CAUSE = (
-    "This is an Intel Mac: PyTorch's MPS backend is built for Apple silicon, and PyPI stopped "
-    "shipping macOS x86_64 wheels after torch 2.2.2."
+    "This is an Intel Mac: PyTorch's MPS backend runs here only on a discrete AMD GPU (torch "
+    "skips integrated Intel graphics) and only up to torch 2.2.2, the last release with macOS "
+    "x86_64 wheels; on integrated graphics there is no MPS at all."
 )
 INTEL_MAC_FIX = Fix(
-    "Use an Apple silicon Mac for MPS, or run without --expect-mps to verify PyTorch on the CPU.",
+    "Use an Apple silicon Mac for current PyTorch on MPS; on an Intel Mac with an AMD GPU, "
+    "torch 2.2.2 still runs MPS (float32/float16, no bfloat16); otherwise verify PyTorch on "
+    "the CPU.",
     ("python -m verify --device cpu",),
+    "https://github.com/pytorch/pytorch/issues/141864",
 )
+
+
+def intel_mac_amd_gpu(torch_version: str | None) -> tuple[str, Fix]:
+    """An Intel Mac where torch found an MPS device: a discrete (AMD) GPU."""
+    have = f"torch {torch_version}" if torch_version else "this PyTorch"
+    return (
+        f"This Intel Mac has a GPU MPS can use (a discrete AMD GPU: torch skips integrated "
+        f"Intel graphics), and {have} found it; but macOS x86_64 PyTorch ends at 2.2.2, so "
+        "there is no bfloat16 on MPS ('BFloat16 is not supported on MPS') and no MPS fix "
+        "after early 2024.",
+        Fix(
+            "Keep torch 2.2.2 and float32/float16 on MPS here; for current PyTorch on MPS use "
+            "an Apple silicon Mac.",
+            url="https://github.com/pytorch/pytorch/issues/141864",
+        ),
+    )
 
 
 def macos_too_old_for_mps(version: str) -> tuple[str, Fix]:
@@ -315,6 +347,22 @@ def torch_needs_newer_macos(
             f"Update macOS to {floor} or newer ({SOFTWARE_UPDATE}), or install a PyTorch older "
             f"than {first_unsupported}, whose MPS backend still supports macOS {macos}.",
             (install,),
+        ),
+    )
+
+
+def torch_declares_newer_macos(
+    torch_version: str, declared: str, macos: str, first_undeclared: str
+) -> tuple[str, Fix]:
+    """torch's own message names a newer macOS than the one its device check still accepts."""
+    return (
+        f"torch {torch_version} says its MPS backend is supported on macOS {declared}+; this "
+        f"Mac runs macOS {macos}, where this release still installs and finds an MPS device, "
+        "but outside what PyTorch supports: MPS bugs met here will not be fixed.",
+        Fix(
+            f"Update macOS to {declared} or newer ({SOFTWARE_UPDATE}), or keep PyTorch below "
+            f"{first_undeclared}, the first release that no longer declares macOS {macos}.",
+            ("softwareupdate --list", f'python -m pip install "torch<{first_undeclared}"'),
         ),
     )
 
@@ -386,13 +434,14 @@ def python_limits_torch(python: str, newest: str, newest_range: str) -> tuple[st
 def mps_not_built(torch_version: str, *, rosetta_process: bool) -> tuple[str, Fix]:
     if rosetta_process:
         return (
-            f"torch {torch_version} was built without MPS: it is an x86_64 build running "
-            "under Rosetta.",
+            f"torch {torch_version} was built without MPS, and it runs as x86_64 under Rosetta "
+            "(an osx-64 conda package or a CPU-only build: PyPI's x86_64 wheels up to 2.2.2 do "
+            "include MPS, but no newer x86_64 wheel exists).",
             ROSETTA_FIX,
         )
     return (
-        f"torch {torch_version} was built without MPS (an x86_64 / osx-64 build, a CPU-only "
-        "build, or a source build without USE_MPS).",
+        f"torch {torch_version} was built without MPS (a Linux or CPU-only build, an osx-64 "
+        "conda package, or a source build without USE_MPS).",
         Fix(
             "Install an osx-arm64 PyTorch from conda-forge or PyPI's macosx arm64 wheel into a "
             "native arm64 Python.",

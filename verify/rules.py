@@ -126,6 +126,10 @@ def check_arch(c: Ctx) -> Outcome:
     if f.machine == "arm64":
         return passed("native arm64 (Apple silicon)", machine=f.machine, chip=f.chip)
     if apple_silicon(f) is False:
+        if f.mps_available:
+            # an Intel Mac where torch found a device: a discrete AMD GPU (pytorch#141864)
+            cause, fix = msg.intel_mac_amd_gpu(f.torch_version)
+            return warned(cause, fix, machine=f.machine, mps_available=True)
         if c.expect_mps:
             return failed(msg.INTEL_MAC_CAUSE, msg.INTEL_MAC_FIX, machine=f.machine)
         return passed(f"{f.machine} (Intel Mac: MPS not applicable)", machine=f.machine)
@@ -161,15 +165,17 @@ def check_python(c: Ctx) -> Outcome:
     f = c.facts
     if f.python_version is None:
         return c.unknown_skip("Python version")
+    platform = "macos" if is_macos(f) else "linux"  # which wheels this host installs
     latest = compat.latest_release()
-    rng = compat.python_range(latest)
+    rng = compat.python_range(latest, platform=platform)
     rng_text = f"{rng[0]}-{rng[1]}" if rng else "unknown"
     data = {"python": f.python_version, "latest_torch": str(latest)}
     torch_works = f.torch_version is not None
-    if compat.newest_release_for_python(f.python_version) is None and not torch_works:
+    newest = compat.newest_release_for_python(f.python_version, platform=platform)
+    if newest is None and not torch_works:
         cause, fix = msg.python_unsupported_by_any_torch(f.python_version, rng_text)
         return failed(cause, fix, **data)
-    if compat.supports_python(latest, f.python_version) is False:
+    if compat.supports_python(latest, f.python_version, platform=platform) is False:
         cause, fix = msg.python_limits_torch(f.python_version, str(latest), rng_text)
         return warned(cause, fix, **data)
     return passed(f"Python {f.python_version} ({f.python_implementation or 'unknown'})", **data)
@@ -213,6 +219,15 @@ def check_torch_version(c: Ctx) -> Outcome:
                 tv, str(floor), str(f.macos_version), str(first), conda=f.conda_prefix is not None
             )
             return failed(cause, fix, mps_min_macos=str(floor), **data)
+    declared = compat.mps_declared_macos(release)
+    between = floor is not None and declared is not None and macos is not None
+    if c.expect_mps and between and floor <= macos < declared:
+        # e.g. torch 2.15 on macOS 14.x: installs and runs, outside the declared support
+        first = compat.first_torch_not_declaring(macos)
+        cause, fix = msg.torch_declares_newer_macos(
+            tv, str(declared), str(f.macos_version), str(first)
+        )
+        return warned(cause, fix, mps_declared_macos=str(declared), **data)
     if f.conda_prefix and f.torch_source == "pypi":
         return warned(msg.PIP_TORCH_IN_CONDA_CAUSE, msg.PIP_TORCH_IN_CONDA_FIX, **data)
     if f.torch_source == "pytorch":

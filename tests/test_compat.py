@@ -7,10 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+import wheel_evidence
 from packaging.version import Version
 
-import wheel_evidence
 from verify import compat
+from verify.macos import real_macos
 
 DATA = Path(__file__).parent / "data"
 FIXTURE = str(DATA / "torch_releases_fixture.json")
@@ -242,4 +243,4 @@ def test_latest_known_release_has_a_floor_row() -> None:
     ],
 )
 def test_real_macos(reported: str | None, real: str | None) -> None:
-    assert compat.real_macos(reported) == real
+    assert real_macos(reported) == real

@@ -1,5 +1,6 @@
-"""The strings of real torch wheels (tests/data/torch_wheels/, written by scripts/recipes/wheel_strings.py
-from wheels whose sha256 matched PyPI's): which release prints which MPS message."""
+"""The strings of real torch wheels (tests/data/torch_wheels/, written by
+scripts/recipes/wheel_strings.py from wheels whose sha256 matched PyPI's): which release prints
+which MPS message."""
 
 from __future__ import annotations
 

@@ -303,30 +303,6 @@ def mps_declared_macos(torch_version: str | Version) -> Version | None:
     return row.declared if row is not None else None
 
 
-# What macOS tells a process built against an SDK older than the release's own (or run with
-# SYSTEM_VERSION_COMPAT=1): "10.16" on every macOS 11 or later (pypa/packaging#497, #513), "16.0"
-# on macOS 26 Tahoe, the same trick when Apple moved from 15 to the year-based 26
-# (python/cpython#135675: `platform.mac_ver()` gives ('16.0', ...), `python -m platform` prints
-# macOS-16.0-arm64-arm-64bit). No real macOS is numbered 10.16 or 16.x.
-COMPAT_MACOS_11 = "10.16"
-COMPAT_MACOS_26_MAJOR = 16
-
-
-def real_macos(reported: str | None) -> str | None:
-    """The real macOS version behind a reported one. "10.16" -> None: the process was told an
-    SDK-compat answer for "macOS 11 or later", so ask again (sw_vers with
-    SYSTEM_VERSION_COMPAT=0); "16.x" -> "26.x" (python/cpython#135675); anything else as
-    given; None or "" -> None."""
-    if not reported:
-        return None
-    if reported == COMPAT_MACOS_11:
-        return None
-    major, dot, rest = reported.partition(".")
-    if major.isdigit() and int(major) == COMPAT_MACOS_26_MAJOR:
-        return f"26{dot}{rest}"
-    return reported
-
-
 def newest_torch_for_macos(macos: str | Version) -> Version | None:
     """The first torch release whose MPS no longer supports this macOS (install below it);
     None when every known release supports it, or the macOS is too old for MPS at all."""

@@ -34,10 +34,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from verify import paste
-from verify.compat import real_macos
 from verify.errors import InputError
 from verify.facts import Facts
 from verify.known_errors import KnownError, explain_all
+from verify.macos import real_macos
 from verify.paste.clues import Clue, quote
 from verify.paste.digest import digest
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from verify.compat import real_macos
+from verify.macos import real_macos
 
 # A command runner: argv -> (returncode, stdout). Never a shell string.
 Runner = Callable[[list[str]], tuple[int, str]]
@@ -215,7 +215,7 @@ def _clean_version(text: str | None) -> str | None:
 
 
 def macos_version(run: Runner, interp: Interpreter) -> str | None:
-    """The real macOS product version, never "10.16" (nor "16.x": read as 26.x, compat.real_macos).
+    """The real macOS product version, never "10.16" (nor "16.x": read as 26.x, verify.macos).
 
     Prefer `sw_vers -productVersion`. A Python built against an old SDK (and any process with
     SYSTEM_VERSION_COMPAT=1) is told "10.16"; like pypa/packaging (tags.py, mac_platforms) we

@@ -361,7 +361,12 @@ def test_x86_64_torch_is_never_said_to_lack_mps() -> None:
 
 @pytest.mark.parametrize(
     ("macos", "status"),
-    [("13.7.4", Status.FAIL), ("14.5", Status.WARN), ("15.1", Status.PASS), ("26.3.1", Status.PASS)],
+    [
+        ("13.7.4", Status.FAIL),
+        ("14.5", Status.WARN),
+        ("15.1", Status.PASS),
+        ("26.3.1", Status.PASS),
+    ],
 )
 def test_torch_2_15_declared_floor_warns_enforced_floor_fails(macos: str, status: Status) -> None:
     """torch 2.15.0 says "supported on macOS 15.0+" but installs and finds a device on 14.x."""
@@ -369,7 +374,7 @@ def test_torch_2_15_declared_floor_warns_enforced_floor_fails(macos: str, status
     row = by_id(rules.evaluate(facts))["torch.version"]
     assert row.status is status, row
     if status is Status.WARN:
-        assert "15.0" in row.cause and 'torch<2.15' in row.fix.render()
+        assert "15.0" in row.cause and "torch<2.15" in row.fix.render()
 
 
 def test_python_rule_reads_the_platforms_wheels() -> None:

@@ -27,6 +27,7 @@ from verify.fleet.summary import summarise
 ROOT = Path(__file__).resolve().parent.parent
 HOSTS = ROOT / "tests" / "data" / "hosts"
 SCHEMA = json.loads(resources.files("verify").joinpath("schema/report-1.json").read_text())
+FLEET_SCHEMA = json.loads(resources.files("verify").joinpath("schema/fleet-1.json").read_text())
 
 
 @pytest.fixture(scope="module")
@@ -311,6 +312,7 @@ def test_cli_writes_all_outputs_and_exits_1_when_any_is_not_ready(fleet_dir, tmp
     )
     assert proc.returncode == 1, proc.stderr
     data = json.loads((tmp_path / "f.json").read_text())
+    jsonschema.validate(data, FLEET_SCHEMA)
     ready = sum(1 for r in read_all(fleet_dir).values() if r["verdict"] == "ready")
     assert data["counts"]["ready"] == ready and data["counts"]["environments"] == 200
     assert data["verdict"] == "not-ready"
@@ -354,6 +356,7 @@ def test_bad_inputs_are_named_one_line_each_and_the_rest_still_summarised(tmp_pa
     assert re.search(r"list\.json\[0\]: a JSON int", reasons)
     assert re.search(r"missing\.json: no such file", reasons)
     summary = json.loads(proc.stdout)
+    jsonschema.validate(summary, FLEET_SCHEMA)
     assert summary["counts"]["environments"] == 1
     assert summary["machines"][0]["name"] == "good"
     assert len(summary["bad_inputs"]) == len(errors)

@@ -47,7 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="REPORT|DIR|-", help="reports; - reads stdin")
     p.add_argument("--markdown", metavar="PATH|-", help="write the summary as Markdown")
     p.add_argument("--html", metavar="PATH", help="write one self-contained HTML page")
-    p.add_argument("--json", metavar="PATH|-", help="write the summary as JSON (fleet_schema 1)")
+    p.add_argument(
+        "--json",
+        metavar="PATH|-",
+        help="write the summary as JSON (fleet_schema 1: verify/schema/fleet-1.json)",
+    )
     p.add_argument("--quiet", action="store_true", help="print only causes and the verdict")
     return p
 

@@ -142,6 +142,7 @@ def test_installer_imports_run_one_way():
     """errors <- failures / backends <- options / target <- plan <- execute <- cli: a module
     never imports one that stands after it (shared/layout-sketch.md)."""
     order = [
+        "progress",
         "rattler_run",
         "envfile",
         "pipconf",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,13 +18,34 @@ from scripts.install import envfile
 from scripts.install.backends import CONDA_LIKE
 from scripts.install.failures import explain_failure
 from scripts.install.plan import Plan
+from scripts.install.progress import quiet_mode
 from scripts.install.rattler_run import RattlerJob
 from scripts.install.state import BUILDING_NAME, STAMP_NAME
 from verify import atomic
 
+_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]")
 
-def run_streaming(cmd: Sequence[str], env: Mapping[str, str]) -> tuple[int, str]:
-    """Run a command, echoing its output live; return its exit code and the output's tail."""
+
+def plain_text(text: str) -> str:
+    """Terminal output as the lines a person saw: colour / cursor codes dropped, a line redrawn
+    with carriage returns reduced to its last state (what failures.classify reads)."""
+    lines = []
+    for line in _ESCAPES.sub("", text).replace("\r\n", "\n").split("\n"):
+        lines.append(line.rsplit("\r", 1)[-1])
+    return "\n".join(lines)
+
+
+def run_streaming(
+    cmd: Sequence[str], env: Mapping[str, str], *, terminal: bool | None = None
+) -> tuple[int, str]:
+    """Run a command, echoing its output live; return its exit code and the output's tail.
+
+    On a terminal (not CI) the command gets a terminal of its own (a pty), so uv, conda and pip
+    draw their own progress bars; otherwise a pipe, where they print one line per phase."""
+    if terminal is None:
+        terminal = not quiet_mode()
+    if terminal and os.name == "posix":
+        return _run_on_pty(cmd, env)
     tail: deque[str] = deque(maxlen=60)
     try:
         proc = subprocess.Popen(
@@ -41,6 +63,43 @@ def run_streaming(cmd: Sequence[str], env: Mapping[str, str]) -> tuple[int, str]
         sys.stdout.write(line)
         tail.append(line)
     return proc.wait(), "".join(tail)
+
+
+def _run_on_pty(cmd: Sequence[str], env: Mapping[str, str]) -> tuple[int, str]:
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, child_end = pty.openpty()
+    size = shutil.get_terminal_size()
+    fcntl.ioctl(child_end, termios.TIOCSWINSZ, struct.pack("HHHH", size.lines, size.columns, 0, 0))
+    try:
+        proc = subprocess.Popen(
+            list(cmd),
+            env={**os.environ, **env},
+            stdin=subprocess.DEVNULL,
+            stdout=child_end,
+            stderr=child_end,
+        )
+    except OSError as err:
+        os.close(master)
+        os.close(child_end)
+        return 127, f"{cmd[0]}: {err.strerror}"
+    os.close(child_end)
+    tail: deque[bytes] = deque(maxlen=256)
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the command and its children closed the terminal
+            break
+        if not data:
+            break
+        sys.stdout.write(data.decode(errors="replace"))
+        sys.stdout.flush()
+        tail.append(data)
+    os.close(master)
+    return proc.wait(), plain_text(b"".join(tail).decode(errors="replace"))
 
 
 class RattlerFailed(Exception):

@@ -7,7 +7,8 @@ turned the installer's exit code 1 into 139 or 134, and took nox down with it. T
 its result to RESULT.json and leaves through os._exit, so nothing runs after the work is done; the
 parent reads the result, whatever the exit status.
 
-It imports nothing of the installer: the job is plain JSON (RattlerJob.to_json).
+It imports none of the installer's logic (only progress.py, the bars): the job is plain JSON
+(RattlerJob.to_json).
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import json
 import os
 import platform
 import sys
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from scripts.install import progress
 from verify import atomic
 
 
@@ -92,22 +95,32 @@ def sync(job: RattlerJob) -> None:
     virtual_packages = VirtualPackage.detect(overrides)
     platforms = [job.subdir, "noarch"] if job.subdir else None
 
+    quiet = progress.quiet_mode()
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+
     async def run() -> None:
-        records = await rattler.solve(
-            list(job.channels),
-            specs,
-            gateway=gateway,
-            platforms=platforms,
-            virtual_packages=virtual_packages,
-            locked_packages=installed,
-        )
+        started = time.monotonic()
+        solving = progress.solving_status(quiet, f"rattler: solving from {', '.join(job.channels)}")
+        with solving:
+            records = await rattler.solve(
+                list(job.channels),
+                specs,
+                gateway=gateway,
+                platforms=platforms,
+                virtual_packages=virtual_packages,
+                locked_packages=installed,
+            )
+        say(f"rattler: solved {len(records)} packages in {time.monotonic() - started:.1f} s")
         await rattler.install(
             records,
             job.prefix,
             cache_dir=job.cache_dir / "pkgs" if job.cache_dir else None,
             installed_packages=installed,
             platform=Subdir(job.subdir) if job.subdir else None,
-            show_progress=False,
+            # packages and bytes as rich bars on a terminal, one line in CI (progress.py)
+            reporter=progress.reporter(say, quiet),
             # link scripts run unsandboxed; conda-forge's pytorch has none
             execute_link_scripts=False,
             # py-rattler hands this list to its FFI unchanged, which wants the inner objects

@@ -332,8 +332,11 @@ def test_all_ready_exits_0(tmp_path):
 def test_bad_inputs_are_named_one_line_each_and_the_rest_still_summarised(tmp_path):
     good = replay("rosetta_m3_torch222", tmp_path / "good.json")
     whole = good.read_text()
+    cut_in_a_string = whole.index('"cause": "') + len('"cause": "') + 5
     bad = {
         "truncated.json": whole[: len(whole) // 2],
+        "cut.json": whole[:cut_in_a_string],
+        "cut2.json": whole[: whole.index('"checks"') + len('"checks"')],
         "schema2.json": whole.replace('"schema": 1', '"schema": 2'),
         "theirs.json": json.dumps({"schema": 1, "tool": {"name": "other"}, "host": {}}),
         "facts.json": json.dumps({"facts_schema": 1, "os": "Darwin"}),
@@ -348,7 +351,8 @@ def test_bad_inputs_are_named_one_line_each_and_the_rest_still_summarised(tmp_pa
     assert len(errors) == len(bad) + 2  # list.json: two items; plus the missing file
     assert "Traceback" not in proc.stderr
     reasons = "\n".join(errors)
-    assert re.search(r"truncated\.json: truncated JSON", reasons)
+    for name in ("truncated", "cut", "cut2"):
+        assert re.search(rf"/{name}\.json: truncated JSON", reasons), reasons
     assert re.search(r"schema2\.json: report schema 2; this verify reads schema 1", reasons)
     assert re.search(r"theirs\.json: written by 'other'", reasons)
     assert re.search(r"facts\.json: host facts", reasons)

@@ -77,7 +77,8 @@ def problem(data: Any) -> str | None:
 def json_problem(text: str, exc: json.JSONDecodeError) -> str:
     if not text.strip():
         return "empty"
-    if exc.pos >= len(text.rstrip()):
+    # the parser stopped at the end, or in a string that runs to the end (a cut-off file)
+    if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
         return f"truncated JSON (it ends at line {exc.lineno} in the middle of a value)"
     return f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
 

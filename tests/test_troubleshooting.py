@@ -15,6 +15,8 @@ def test_page_covers_every_known_error_and_recorded_host():
     text = troubleshooting.render()
     for pattern in troubleshooting.known_errors.PATTERNS:
         assert f"(`{pattern.id}`)" in text
+        for printed in pattern.printed:  # each message's source and torch range (issue 15)
+            assert f"`{printed.source}` in torch `{printed.torch}`" in text
     for path in troubleshooting.HOSTS.glob("*.json"):
         assert f"### {path.stem.replace('_', ' ')}" in text
 

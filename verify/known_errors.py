@@ -8,10 +8,12 @@ Patterns are ordered most specific first: `explain` returns the first that match
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Literal
 
+from verify.messages import OP_COVERAGE_ISSUE_NEW, op_coverage_issue
 from verify.model import Fix
 
 Severity = Literal["fail", "warn"]
@@ -32,6 +34,21 @@ class KnownError:
 
 
 @dataclass(frozen=True)
+class Printed:
+    """Where torch prints one message of a pattern, as checked against the wheels.
+
+    `needle`: a constant part of the message as compiled into libtorch_cpu.dylib / libc10.dylib
+    (tests/data/torch_wheels/ holds the strings of 20 PyPI wheels, sha256-checked);
+    `torch`: the releases whose wheels carry it (a packaging specifier; tests assert it against
+    every recorded wheel); `source`: the torch source file; `report`: a public report of it."""
+
+    needle: str
+    torch: str
+    source: str
+    report: str = ""
+
+
+@dataclass(frozen=True)
 class _Pattern:
     id: str
     regex: re.Pattern[str]
@@ -41,12 +58,13 @@ class _Pattern:
     severity: Severity = "fail"
     environment: bool = True
     expected_on_mps: bool = False
+    printed: tuple[Printed, ...] = ()
 
-    def known(self, m: re.Match[str]) -> KnownError:
+    def known(self, m: re.Match[str], torch_version: str | None = None) -> KnownError:
         return KnownError(
             self.id,
             self.cause,
-            self.fix,
+            self._fix_for(m.group(0), torch_version),
             self.expected_on_mps,
             m.group(0).strip(),
             self.title,
@@ -54,8 +72,20 @@ class _Pattern:
             self.environment,
         )
 
+    def _fix_for(self, text: str, torch_version: str | None) -> Fix:
+        """The fix, its op-coverage link made to match the torch that printed it: the
+        pytorch/pytorch issue the message itself names, else that torch version's issue."""
+        if self.fix.url != OP_COVERAGE_ISSUE_NEW:
+            return self.fix
+        named = _ISSUE.search(text)
+        url = named.group(0) if named else op_coverage_issue(torch_version)
+        return self.fix if url == self.fix.url else dataclasses.replace(self.fix, url=url)
+
+
+_ISSUE = re.compile(r"https://github\.com/pytorch/pytorch/issues/\d+")
 
 _UPDATE_MACOS = "Update macOS (System Settings > General > Software Update)"
+_MPS_OPS = "aten/src/ATen/native/mps/operations/"
 
 PATTERNS: tuple[_Pattern, ...] = (
     # The same MPSAllocator.mm message with nothing allocated yet and a tiny request refused
@@ -83,13 +113,20 @@ PATTERNS: tuple[_Pattern, ...] = (
             ("export PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0",),
             url="https://github.com/actions/runner-images/issues/9918",
         ),
+        printed=(
+            Printed(
+                "MPS backend out of memory (MPS allocated: ",
+                ">=1.13",
+                "aten/src/ATen/mps/MPSAllocator.mm",
+                "https://github.com/actions/runner-images/issues/9918",
+            ),
+        ),
     ),
     # aten/src/ATen/mps/MPSAllocator.mm: "MPS backend out of memory (MPS allocated: %s, other
     # allocations: %s, max allowed: %s). Tried to allocate %s on %s pool. Use
     # PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0 to disable upper limit for memory allocations (may
-    # cause system failure)." Reports: pytorch/pytorch#130112, AUTOMATIC1111/stable-diffusion-webui
-    # #9133. The ratio is read when the allocator starts: exporting it in another shell, or after
-    # Python started, does nothing (pytorch/pytorch#130112).
+    # cause system failure)." The ratio is read when the allocator starts: exporting it in
+    # another shell, or after Python started, does nothing (pytorch/pytorch#130112).
     _Pattern(
         "mps.oom",
         re.compile(r"MPS backend out of memory[^\n]*", re.IGNORECASE),
@@ -104,11 +141,18 @@ PATTERNS: tuple[_Pattern, ...] = (
             ("export PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0",),
         ),
         environment=False,
+        printed=(
+            Printed(
+                "MPS backend out of memory (MPS allocated: ",
+                ">=1.13",
+                "aten/src/ATen/mps/MPSAllocator.mm",
+                "https://github.com/pytorch/pytorch/issues/130112",
+            ),
+        ),
     ),
-    # aten/src/ATen/mps/EmptyTensor.cpp: MPS_ERROR_DOUBLE_NOT_SUPPORTED "Cannot convert a MPS
-    # Tensor to float64 dtype as the MPS framework doesn't support float64. Please use float32
-    # instead." (a TypeError from .to('mps')). Reports: pytorch/pytorch#79019 (closed as the known
-    # limitation, #122602), thu-ml/tianshou#1237.
+    # aten/src/ATen/mps/EmptyTensor.cpp: MPS_ERROR_DOUBLE_NOT_SUPPORTED (a TypeError from
+    # .to('mps')). Reports: pytorch/pytorch#79019 (closed as the known limitation, #122602),
+    # thu-ml/tianshou#1237.
     _Pattern(
         "mps.float64",
         re.compile(
@@ -126,13 +170,23 @@ PATTERNS: tuple[_Pattern, ...] = (
         severity="warn",
         environment=False,
         expected_on_mps=True,
+        printed=(
+            Printed(
+                "Cannot convert a MPS Tensor to float64 dtype as the MPS framework doesn't "
+                "support float64. Please use float32 instead.",
+                ">=1.12",
+                "aten/src/ATen/mps/EmptyTensor.cpp",
+                "https://github.com/pytorch/pytorch/issues/79019",
+            ),
+        ),
     ),
     # aten/src/ATen/mps/MPSFallback.mm: "The operator '%s' is not currently implemented for the
     # MPS device. If you want this op to be added in priority during the prototype phase of this
     # feature, please comment on https://github.com/pytorch/pytorch/issues/77764. As a temporary
     # fix, you can set the environment variable `PYTORCH_ENABLE_MPS_FALLBACK=1` ..." (torch 1.12
-    # printed "not current implemented": invoke-ai/InvokeAI#232). Report: pytorch/pytorch#86195
-    # (the variable, set with `conda env config vars` after start, had no effect).
+    # printed "not current implemented": invoke-ai/InvokeAI#262); from 2.6 it points to
+    # pytorch/pytorch#141287 instead. Report: pytorch/pytorch#86195 (the variable, set with
+    # `conda env config vars` after start, had no effect).
     _Pattern(
         "mps.op_not_implemented",
         re.compile(
@@ -145,15 +199,59 @@ PATTERNS: tuple[_Pattern, ...] = (
             "operator on the CPU (slower), or upgrade PyTorch: newer releases implement more "
             "operators on MPS.",
             ("export PYTORCH_ENABLE_MPS_FALLBACK=1",),
+            OP_COVERAGE_ISSUE_NEW,
         ),
         severity="warn",
         environment=False,
+        printed=(
+            Printed(
+                "' is not current implemented ",
+                "==1.12.*",
+                "aten/src/ATen/mps/MPSFallback.mm",
+                "https://github.com/invoke-ai/InvokeAI/issues/262",
+            ),
+            Printed(
+                "' is not currently implemented ", ">=1.13", "aten/src/ATen/mps/MPSFallback.mm"
+            ),
+            Printed("issues/77764", ">=1.12,<2.6", "aten/src/ATen/mps/MPSFallback.mm"),
+            Printed("issues/141287", ">=2.6", "aten/src/ATen/mps/MPSFallback.mm"),
+        ),
     ),
-    # aten/src/ATen/native/mps/OperationUtils.mm (Placeholder): "Placeholder storage has not been
-    # allocated on MPS device!" - an op on MPS got a tensor that lives on the CPU. Reports:
-    # pytorch/pytorch#145229; the usual cure is moving the inputs to the model's device.
-    # Also the generic device check in aten (TensorIterator / checkSameDevice): "Expected all
-    # tensors to be on the same device, but found at least two devices, mps:0 and cpu!"
+    # aten/src/ATen/mps/MPSFallback.mm with PYTORCH_ENABLE_MPS_FALLBACK=1: "The operator '%s' is
+    # not currently supported on the MPS backend and will fall back to run on the CPU. This may
+    # have performance implications." - a UserWarning: the op runs, on the CPU. Reports:
+    # invoke-ai/InvokeAI#728, mrdbourke/pytorch-deep-learning#356.
+    _Pattern(
+        "mps.op_runs_on_cpu",
+        re.compile(
+            r"The operator '[^']+' is not currently supported on the MPS backend and will fall "
+            r"back to run on the CPU[^\n]*"
+        ),
+        "Operator runs on the CPU (MPS fallback)",
+        "An operator has no MPS kernel in this PyTorch, and PYTORCH_ENABLE_MPS_FALLBACK=1 made "
+        "it run on the CPU: the results are right, that step is slower.",
+        Fix(
+            "Nothing is broken; to run it on the GPU, upgrade PyTorch (newer releases implement "
+            "more operators on MPS).",
+            ("nox -s install",),
+            OP_COVERAGE_ISSUE_NEW,
+        ),
+        severity="warn",
+        environment=False,
+        printed=(
+            Printed(
+                "on the MPS backend and will fall back to run on the CPU.",
+                ">=1.12",
+                "aten/src/ATen/mps/MPSFallback.mm",
+                "https://github.com/invoke-ai/InvokeAI/issues/728",
+            ),
+        ),
+    ),
+    # aten/src/ATen/native/mps/OperationUtils.mm (Placeholder): "Placeholder storage has not
+    # been allocated on MPS device!" - an op on MPS got a tensor that lives on the CPU
+    # (pytorch/pytorch#145229). Also the generic device check in aten (TensorIterator /
+    # checkSameDevice): "Expected all tensors to be on the same device, but found at least two
+    # devices, mps:0 and cpu!"
     _Pattern(
         "mps.device_mismatch",
         re.compile(
@@ -170,29 +268,153 @@ PATTERNS: tuple[_Pattern, ...] = (
             "explicitly."
         ),
         environment=False,
+        printed=(
+            Printed(
+                "Placeholder storage has not been allocated on MPS device!",
+                ">=1.12",
+                "aten/src/ATen/native/mps/OperationUtils.mm",
+                "https://github.com/pytorch/pytorch/issues/145229",
+            ),
+        ),
     ),
-    # aten/src/ATen/native/mps/... per-op macOS gates, e.g. "MPS BFloat16 is only supported on
-    # MacOS 14 or newer" (pytorch/pytorch#146236) and "MPS: power op with int64 input is
-    # supported natively starting from macOS 13.2" (Plachtaa/VALL-E-X#127).
+    # Errors that name the macOS an op or dtype needs (TORCH_CHECK: the call fails), and conv's
+    # "Output channels > 65536 not supported at the MPS device", checked only before macOS 15
+    # (operations/Convolution.mm; QwenAudio/CosyVoice#672: "upgrading to macOS 15.1 solves it";
+    # issue 12). The floors
+    # 13.x/14 went away with 2.9 (MPS itself needs macOS 14 since), the 15 ones remain.
+    # Reports: pytorch/torchchat#616 and pytorch/pytorch#146236 (bfloat16; the latter under
+    # Rosetta on macOS 15.3), Plachtaa/VALL-E-X#127 (power with int64, macOS 13.2).
     _Pattern(
         "mps.op_needs_newer_macos",
-        # Also (issue 12): the int64 / op gates that say "Support has been added in macOS 13.3"
-        # (aten/src/ATen/native/mps/operations/UnaryOps.mm cumsum, torch 2.1+), and conv's
-        # "Output channels > 65536 not supported at the MPS device", checked only before macOS 15
-        # (operations/Convolution.mm; QwenAudio/CosyVoice#672: "upgrading to macOS 15.1 solves it").
         re.compile(
             r"MPS BFloat16 is only supported on MacOS \d+(?: or newer)?|"
-            r"MPS: [^\n]*supported natively starting from macOS \d+(?:\.\d+)?|"
-            r"MPS does not support [^\n]*Support has been added in macOS \d+(?:\.\d+)?|"
+            r"MPS bfloat16 type is supported on MacOS \d+(?:\.\d+)? or newer\.?|"
+            r"MPS complex types are only supported on MacOS \d+(?:\.\d+)? or newer\.?|"
+            r"Complex types are supported starting from MacOS \d+(?:\.\d+)?\+|"
+            r"FFT operations are only supported on MacOS \d+\+|"
+            r"MPS does not support \w+ op with int64 input\. Support has been added in "
+            r"macOS \d+(?:\.\d+)?|"
+            r"MPS: [^\n]*?supported natively starting from macOS \d+(?:\.\d+)?"
+            r"(?![\d.]*\s*Falling back)|"
+            r"torch\.int32 is only supported on MacOS ?\d+\+|"
+            r"scatter_reduce\(amin/amax\) on int64 requires macOS \d+ or newer|"
+            r"linalg\.matrix_exp on MPS requires macOS \d+(?:\.\d+)? or newer|"
             r"Output channels > 65536 not supported at the MPS device",
             re.IGNORECASE,
         ),
         "Feature needs a newer macOS",
-        "This operation or dtype on MPS needs a newer macOS than the one torch detected "
-        "(bfloat16 needs macOS 14; under Rosetta torch is told an old macOS version).",
+        "This operation or dtype on MPS needs a newer macOS than the one torch detected: macOS "
+        "is older than the version the message names, or the Python runs under Rosetta, where "
+        "torch reads an old macOS version.",
         Fix(
-            f"{_UPDATE_MACOS}; make sure Python is native arm64, not x86_64 under Rosetta; or use "
-            "float16/float32 or another dtype the op supports on this macOS."
+            f"{_UPDATE_MACOS} to the version the message names; make sure Python is native "
+            "arm64, not x86_64 under Rosetta; or use a dtype the op supports on this macOS "
+            "(float16/float32 instead of bfloat16, int32 instead of int64)."
+        ),
+        printed=(
+            Printed(
+                "MPS BFloat16 is only supported on MacOS 14 or newer",
+                ">=2.3,<2.9",
+                "aten/src/ATen/mps/EmptyTensor.cpp",
+                "https://github.com/pytorch/torchchat/issues/616",
+            ),
+            Printed(
+                "MPS bfloat16 type is supported on MacOS 14.0 or newer.",
+                ">=2.3,<2.9",
+                "aten/src/ATen/native/mps/OperationUtils.mm",
+            ),
+            Printed(
+                "MPS complex types are only supported on MacOS 14.0 or newer.",
+                ">=2.3,<2.9",
+                "aten/src/ATen/native/mps/OperationUtils.mm",
+            ),
+            Printed(
+                "Complex types are supported starting from MacOS 14.0+",
+                ">=2.3,<2.9",
+                "aten/src/ATen/native/mps/",
+            ),
+            Printed(
+                "FFT operations are only supported on MacOS 14+",
+                ">=2.3,<2.9",
+                _MPS_OPS + "FastFourierTransform.mm",
+            ),
+            Printed(
+                " op with int64 input. Support has been added in macOS 13.3",
+                ">=2.1,<2.9",
+                _MPS_OPS + "UnaryOps.mm",
+            ),
+            Printed(
+                " op with int64 input is supported natively starting from macOS 13.2",
+                ">=2.0,<2.9",
+                _MPS_OPS + "BinaryOps.mm",
+                "https://github.com/Plachtaa/VALL-E-X/issues/127",
+            ),
+            Printed(
+                "torch.int32 is only supported on MacOS15+",
+                ">=2.6,<2.13",
+                _MPS_OPS + "ScatterGather.mm",
+            ),
+            Printed(
+                "scatter_reduce(amin/amax) on int64 requires macOS 15 or newer",
+                ">=2.13,<2.15",
+                _MPS_OPS + "ScatterGather.mm",
+            ),
+            Printed(
+                "linalg.matrix_exp on MPS requires macOS 15.0 or newer",
+                ">=2.14",
+                _MPS_OPS + "LinearAlgebra.mm",
+            ),
+            Printed(
+                "Output channels > 65536 not supported at the MPS device",
+                ">=2.5",
+                _MPS_OPS + "Convolution.mm",
+                "https://github.com/FunAudioLLM/CosyVoice/issues/672",
+            ),
+        ),
+    ),
+    # TORCH_WARN_ONCE fallbacks (the op runs, on the CPU): "MPS: nonzero op is supported
+    # natively starting from macOS 13.0. Falling back on CPU. This may have performance
+    # implications." (Indexing.mm, pytorch/pytorch#132110; 14.0 from 2.5, pytorch/pytorch#132127),
+    # the same for median, randperm, unique, upsample, pixel_shuffle ("supported starting from
+    # macOS 13.0", PixelShuffle.mm)..., and "torch.sort is supported by MPS on
+    # MacOS 13+, please upgrade. Falling back to CPU" (Sort.mm). Gone with 2.9.
+    _Pattern(
+        "mps.op_falls_back_on_old_macos",
+        re.compile(
+            r"MPS: [^\n]*?supported (?:natively )?starting from macOS \d+(?:\.\d+)?\.?\s*"
+            r"Falling back on CPU[^\n]*|"
+            r"[\w.]+ is supported by MPS on MacOS \d+\+, please upgrade\.? Falling back to CPU"
+            r"[^\n]*",
+            re.IGNORECASE,
+        ),
+        "Operator runs on the CPU on this macOS",
+        "This operator runs natively on MPS only on a newer macOS, so torch ran it on the CPU "
+        "(a warning: the results are right, that step is slower).",
+        Fix(
+            f"Nothing is broken; for full speed, {_UPDATE_MACOS[0].lower()}{_UPDATE_MACOS[1:]} "
+            "to the version the warning names, and make sure Python is native arm64 (under "
+            "Rosetta torch reads an old macOS version).",
+            url="https://github.com/pytorch/pytorch/issues/132110",
+        ),
+        severity="warn",
+        environment=False,
+        printed=(
+            Printed(
+                "supported natively starting from macOS 13.0. ",
+                ">=2.0,<2.5",
+                _MPS_OPS + "Indexing.mm",
+                "https://github.com/pytorch/pytorch/issues/132110",
+            ),
+            Printed(
+                "MPS: nonzero op is supported natively starting from macOS 14.0. ",
+                ">=2.5,<2.9",
+                _MPS_OPS + "Indexing.mm",
+            ),
+            Printed(
+                "torch.sort is supported by MPS on MacOS 13+, please upgrade. Falling back to CPU",
+                ">=2.0,<2.5",
+                _MPS_OPS + "Sort.mm",
+            ),
         ),
     ),
     # torch 2.0's int64 gates without a macOS named, e.g. "MPS does not support cumsum op with
@@ -213,20 +435,30 @@ PATTERNS: tuple[_Pattern, ...] = (
             ("nox -s install",),
         ),
         environment=False,
+        printed=(
+            Printed(
+                "MPS does not support cumsum op with int64 input",
+                "==2.0.*",
+                _MPS_OPS + "UnaryOps.mm",
+                "https://github.com/h2oai/h2ogpt/issues/464",
+            ),
+        ),
     ),
     # aten/src/ATen/native/mps/OperationUtils.mm (getMPSDataType / getMPSScalarType): "Trying to
     # convert ComplexFloat to the MPS backend but it does not have support for that dtype."
-    # Report: ljleb/sd-webui-freeu#12 (torch.fft on MPS with torch 2.0.1; workaround: the fft on
+    # torch 2.1-2.2 say "Complex types are unsupported on MPS" (the wheels' strings). Report:
+    # ljleb/sd-webui-freeu#12 (torch.fft on MPS with torch 2.0.1; workaround: the fft on
     # the CPU).
     _Pattern(
         "mps.dtype_unsupported",
         re.compile(
             r"Trying to convert \w+ to the MPS backend but it does not have support for that "
-            r"dtype[^\n]*"
+            r"dtype[^\n]*|Complex types are unsupported on MPS[^\n]*"
         ),
         "Data type not supported on MPS",
         "The MPS backend of this PyTorch has no support for this data type (complex numbers "
-        "before macOS 14 and PyTorch 2.1-2.3, for instance), so the operation cannot run on MPS.",
+        "before PyTorch 2.3, or before macOS 14 with 2.3-2.8, for instance), so the operation "
+        "cannot run on MPS.",
         Fix(
             "Run that operation on the CPU (move its input with .cpu() and the result back with "
             ".to('mps')), or set PYTORCH_ENABLE_MPS_FALLBACK=1; newer PyTorch on macOS 14+ "
@@ -235,6 +467,19 @@ PATTERNS: tuple[_Pattern, ...] = (
         ),
         severity="warn",
         environment=False,
+        printed=(
+            Printed(
+                " to the MPS backend but it does not have support for that dtype.",
+                ">=1.12",
+                "aten/src/ATen/native/mps/OperationUtils.mm",
+                "https://github.com/ljleb/sd-webui-freeu/issues/12",
+            ),
+            Printed(
+                "Complex types are unsupported on MPS",
+                ">=2.1,<2.3",
+                "aten/src/ATen/native/mps/OperationUtils.mm",
+            ),
+        ),
     ),
     # torch <= 2.2 (and every x86_64 build: Intel Macs stop at 2.2.2) refuse bfloat16 on MPS:
     # "TypeError: BFloat16 is not supported on MPS" (aten/src/ATen/native/mps/OperationUtils.mm,
@@ -249,6 +494,14 @@ PATTERNS: tuple[_Pattern, ...] = (
         Fix(
             "Use float16 or float32 on MPS (e.g. load models with torch_dtype=torch.float16), or "
             "upgrade to PyTorch 2.3+ on macOS 14+ on an Apple silicon Mac.",
+        ),
+        printed=(
+            Printed(
+                "BFloat16 is not supported on MPS",
+                ">=2.1,<2.3",
+                "aten/src/ATen/native/mps/OperationUtils.mm",
+                "https://github.com/pytorch/pytorch/issues/141864",
+            ),
         ),
     ),
     # Before MPS (torch < 1.12) the device string is unknown: c10/core/Device.cpp parse_type
@@ -272,6 +525,14 @@ PATTERNS: tuple[_Pattern, ...] = (
             "`getattr(torch.backends, 'mps', None)` before using it.",
             ("python -m pip install --upgrade torch",),
         ),
+        printed=(
+            Printed(
+                "ort, mlc, xla, lazy, vulkan, meta, hpu device type at start of device string: ",
+                "<1.12",
+                "c10/core/Device.cpp",
+                "https://github.com/rasbt/machine-learning-notes/issues/4",
+            ),
+        ),
     ),
     # Lightning's wrapper when its MPS accelerator is not available (lightning/pytorch/trainer/
     # connectors/accelerator_connector.py): "MPSAccelerator can not run on your system since the
@@ -294,12 +555,22 @@ PATTERNS: tuple[_Pattern, ...] = (
     ),
     # c10/core/impl/DeviceGuardImplInterface.h: "PyTorch is not linked with support for mps
     # devices" (getDeviceGuardImpl): no MPS device guard is registered, i.e. a build without the
-    # MPS backend: a Linux or Windows build (torch 2.13.0+cpu on Linux raises it for
-    # `tensor.to('mps')`, tests/test_known_errors.py), an osx-64 conda package, a source build
-    # with USE_MPS=0. PyPI's macOS wheels, x86_64 ones up to 2.2.2 included, have MPS.
+    # MPS backend. torch 2.13.0+cpu on Linux (this project's dev environment) raises it for
+    # `tensor.to('mps')`, and for `torch.zeros(1, device='mps')` the dispatcher's "Could not run
+    # 'aten::empty.memory_format' with arguments from the 'MPS' backend" (pytorch/pytorch#77748
+    # on an early 1.12 nightly); the MPS hooks' stubs say "Cannot execute deviceSynchronize()
+    # without MPS backend." (aten/src/ATen/detail/MPSHooksInterface.h). A Linux or Windows
+    # build, an osx-64 conda package, a source build with USE_MPS=0; PyPI's macOS wheels,
+    # x86_64 ones up to 2.2.2 included, do have MPS.
     _Pattern(
         "mps.not_linked",
-        re.compile(r"PyTorch is not linked with support for mps devices[^\n]*", re.IGNORECASE),
+        re.compile(
+            r"PyTorch is not linked with support for mps devices[^\n]*|"
+            r"Could not run '[\w:.]+' with arguments from the 'MPS' backend[^\n]*|"
+            r"Cannot (?:execute \w+\(\)|initialize MPS|synchronize MPS device|get default MPS "
+            r"generator) without MPS backend[^\n]*",
+            re.IGNORECASE,
+        ),
         "PyTorch built without MPS",
         "This PyTorch was built without the MPS backend: a Linux or Windows build, an osx-64 "
         "conda package, or a source build without USE_MPS (PyPI's macOS wheels include it).",
@@ -307,10 +578,19 @@ PATTERNS: tuple[_Pattern, ...] = (
             "Install an arm64 (osx-arm64) PyTorch from a native arm64 Python: "
             "`nox -s install`, or `pip install torch` from an arm64 interpreter."
         ),
+        printed=(
+            Printed(
+                "PyTorch is not linked with support for ",
+                ">=1.11",
+                "c10/core/impl/DeviceGuardImplInterface.h",
+                "https://github.com/pytorch/pytorch/issues/77748",
+            ),
+        ),
     ),
     # aten/src/ATen/mps/EmptyTensor.cpp: MPS_ERROR_NOT_COMPILED "PyTorch code is not compiled with
-    # MPS enabled"; docs/source/notes/mps.rst's check prints "MPS not available because the
-    # current PyTorch install was not built with MPS enabled." (copied into many scripts).
+    # MPS enabled" (compiled only into builds without MPS, so in no macOS wheel);
+    # docs/source/notes/mps.rst's check prints "MPS not available because the current PyTorch
+    # install was not built with MPS enabled." (copied into many scripts).
     _Pattern(
         "mps.not_built",
         re.compile(
@@ -323,11 +603,12 @@ PATTERNS: tuple[_Pattern, ...] = (
         Fix("Install an arm64 (osx-arm64) PyTorch from a native arm64 Python: `nox -s install`."),
     ),
     # aten/src/ATen/mps/EmptyTensor.cpp: MPS_ERROR_RUNTIME_TOO_LOW "The MPS backend is supported
-    # on MacOS 12.3+." "Current OS version can be queried using `sw_vers`" - the version in it
-    # moved with releases ("MacOS 13.0+", "macOS 14.0+") and lagged behind: torch 2.5.1 said 12.3+
-    # while needing 13.0 (pytorch/pytorch#139425), a 2.10 nightly said 13.0+ (#164943). torch
-    # raises it whenever no MPS device could be created, so it also appears on a new enough macOS
-    # when the process cannot see a Metal device (a sandbox: openai/codex#10199; #177819).
+    # on MacOS 12.3+." "Current OS version can be queried using `sw_vers`". The version it names
+    # is each release's declared floor (verify.compat.MPS_FLOORS, checked against every recorded
+    # wheel) and lagged behind the enforced one: 2.5.1 said 12.3+ while needing 13.0
+    # (pytorch/pytorch#139425); 2.15 says 15.0+ while running on 14. torch raises it whenever no
+    # MPS device could be created, so it also appears on a new enough macOS when the process
+    # cannot see a Metal device (a sandbox: openai/codex#10199; #177819).
     # docs/source/notes/mps.rst's check prints "MPS not available because the current MacOS
     # version is not 12.3+ and/or you do not have an MPS-enabled device on this machine."
     _Pattern(
@@ -346,28 +627,59 @@ PATTERNS: tuple[_Pattern, ...] = (
             "macOS; if macOS is already new enough, run Python directly on the Mac (not in a VM "
             "or sandbox)."
         ),
+        printed=(
+            Printed(
+                "The MPS backend is supported on MacOS 12.3+.",
+                ">=1.12,<2.6",
+                "aten/src/ATen/mps/EmptyTensor.cpp",
+                "https://github.com/pytorch/pytorch/issues/139425",
+            ),
+            Printed(
+                "The MPS backend is supported on MacOS 13.0+.",
+                ">=2.6,<2.9",
+                "aten/src/ATen/mps/EmptyTensor.cpp",
+                "https://github.com/pytorch/pytorch/issues/164943",
+            ),
+            Printed(
+                "The MPS backend is supported on MacOS 14.0+.",
+                ">=2.9,<2.12",
+                "aten/src/ATen/mps/EmptyTensor.cpp",
+            ),
+            Printed(
+                "The MPS backend is supported on macOS 14.0+.",
+                ">=2.12,<2.15",
+                "aten/src/ATen/mps/EmptyTensor.cpp",
+                "https://github.com/pytorch/pytorch/issues/177819",
+            ),
+            Printed(
+                "The MPS backend is supported on macOS 15.0+.",
+                ">=2.15",
+                "aten/src/ATen/mps/EmptyTensor.cpp",
+            ),
+        ),
     ),
 )
 
 
 def required_macos(known: KnownError) -> str | None:
     """The macOS version a macOS message names ("12.3", "14.0", "13.2"), if any."""
-    m = re.search(r"mac ?os (?:version is not )?(\d+(?:\.\d+)?)\+?", known.match, re.IGNORECASE)
+    m = re.search(r"mac ?os ?(?:version is not )?(\d+(?:\.\d+)?)\+?", known.match, re.IGNORECASE)
     if m is None:
         m = re.search(r"starting from macOS (\d+(?:\.\d+)?)", known.match, re.IGNORECASE)
     return m.group(1) if m else None
 
 
-def explain(text: str) -> KnownError | None:
-    """The first known MPS error in `text`, or None."""
+def explain(text: str, torch_version: str | None = None) -> KnownError | None:
+    """The first known MPS error in `text`, or None. `torch_version`, when known, picks the
+    links that match it (the op-coverage issue moved in 2.6)."""
     for p in PATTERNS:
         m = p.regex.search(text)
         if m:
-            return p.known(m)
+            return p.known(m, torch_version)
     return None
 
 
-def explain_all(text: str) -> list[KnownError]:
+def explain_all(text: str, torch_version: str | None = None) -> list[KnownError]:
     """Every known MPS error in `text`, once per id, in pattern order. A message explained by a
     more specific pattern is not explained again by a general one (e.g. mps.no_gpu_memory's
     message also reads as mps.oom): each pattern takes its first match outside those spans."""
@@ -377,7 +689,7 @@ def explain_all(text: str) -> list[KnownError]:
         for m in p.regex.finditer(text):
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
-            found.append(p.known(m))
+            found.append(p.known(m, torch_version))
             taken.append(m.span())
             break
     return found

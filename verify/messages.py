@@ -7,6 +7,8 @@ action the user can take (with the exact commands where there are some).
 
 from __future__ import annotations
 
+import re
+
 from verify.model import Fix
 
 # --- shared fixes -----------------------------------------------------------------------------
@@ -162,18 +164,42 @@ TRAINING_DID_NOT_LEARN_FIX = Fix(
 
 
 # --- full tier: ops.sweep and perf.* (issue 7) ---------------------------------------------------
+# The op-coverage issue torch's "not currently implemented for the MPS device" message links to:
+# pytorch/pytorch#77764 up to 2.5, #141287 from 2.6 (the strings of the 2.5.1 and 2.6.0 wheels,
+# tests/data/torch_wheels/).
+OP_COVERAGE_ISSUE_OLD = "https://github.com/pytorch/pytorch/issues/77764"
+OP_COVERAGE_ISSUE_NEW = "https://github.com/pytorch/pytorch/issues/141287"
+OP_COVERAGE_MOVED_IN = (2, 6)
+
+
+def op_coverage_issue(torch_version: str | None) -> str:
+    """The MPS op-coverage issue this torch's own message points to (the newer one when the
+    version is unknown or unparsable)."""
+    m = re.match(r"\s*(\d+)\.(\d+)", torch_version or "")
+    if m and (int(m.group(1)), int(m.group(2))) < OP_COVERAGE_MOVED_IN:
+        return OP_COVERAGE_ISSUE_OLD
+    return OP_COVERAGE_ISSUE_NEW
+
+
 # The MPS fallback message: aten/src/ATen/mps/MPSFallback.mm ("... is not currently implemented
 # for the MPS device ... set the environment variable `PYTORCH_ENABLE_MPS_FALLBACK=1` ...").
 OPS_UNSUPPORTED_CAUSE = (
     "This PyTorch has no {device} kernel for {count} common operation(s): {ops}. Code that uses "
     "them stops with NotImplementedError on this device."
 )
-OPS_UNSUPPORTED_FIX = Fix(
-    "Set PYTORCH_ENABLE_MPS_FALLBACK=1 so those operations run on the CPU (slower), or upgrade "
-    "PyTorch: newer releases implement more operations on MPS.",
-    ("export PYTORCH_ENABLE_MPS_FALLBACK=1",),
-    "https://github.com/pytorch/pytorch/issues/77764",
-)
+
+
+def ops_unsupported_fix(torch_version: str | None) -> Fix:
+    return Fix(
+        "Set PYTORCH_ENABLE_MPS_FALLBACK=1 so those operations run on the CPU (slower), or "
+        "upgrade PyTorch: newer releases implement more operations on MPS.",
+        ("export PYTORCH_ENABLE_MPS_FALLBACK=1",),
+        op_coverage_issue(torch_version),
+    )
+
+
+# for a torch of today (2.6+); ops_unsupported_fix(version) links the issue a given torch names
+OPS_UNSUPPORTED_FIX = ops_unsupported_fix(None)
 OPS_WRONG_CAUSE = (
     "{count} operation(s) gave results on {device} that differ from the CPU beyond the dtype's "
     "tolerance: {ops} (largest error {err:.3g} in {worst})."

@@ -50,7 +50,21 @@ def error_section() -> list[str]:
         lines += [f"### {p.title} (`{p.id}`)", "", f"- **Cause:** {p.cause}", *fix_lines(p.fix)]
         if p.expected_on_mps:
             lines.append("- On MPS this refusal is the expected behaviour, not a fault.")
+        if p.severity == "warn":
+            lines.append("- A warning: the run goes on.")
+        lines += printed_lines(p.printed)
         lines.append("")
+    return lines
+
+
+def printed_lines(printed: Iterable[known_errors.Printed]) -> list[str]:
+    """Where torch prints each message: source file and the releases whose wheels carry it."""
+    lines = []
+    for pr in printed:
+        seen = f"; reported in {pr.report}" if pr.report else ""
+        lines.append(
+            f"- Printed by `{pr.source}` in torch `{pr.torch}`: `{pr.needle.strip()}`{seen}"
+        )
     return lines
 
 

@@ -1,0 +1,242 @@
+"""verify.known_errors against torch itself: every message a pattern cites is checked against the
+strings of real PyPI wheels (tests/data/torch_wheels/, sha256-checked), real reports' text is
+explained as the cause their threads established, and a real (CPU-only) torch's own errors for
+'mps' are recognised. Issue 15 points 3, 4, 7 and issue 12 point 2."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import wheel_evidence
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
+from verify import known_errors
+from verify import messages as msg
+
+WHEELS = wheel_evidence.all_wheels()
+BY_ID = {p.id: p for p in known_errors.PATTERNS}
+NO_WHEEL_STRING = {
+    "mps.not_built",  # compiled only into builds without MPS; docs' script text
+    "mps.lightning_unavailable",  # Lightning's text, not torch's
+}
+
+
+def test_every_pattern_cites_where_torch_prints_it() -> None:
+    for p in known_errors.PATTERNS:
+        if p.id in NO_WHEEL_STRING:
+            continue
+        assert p.printed, p.id
+        for pr in p.printed:
+            assert pr.source.startswith(("aten/", "c10/")), (p.id, pr.source)
+            SpecifierSet(pr.torch)  # a valid range
+            assert not pr.report or pr.report.startswith("https://github.com/"), pr.report
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        pytest.param((p.id, pr), id=f"{p.id}:{pr.needle[:40]}")
+        for p in known_errors.PATTERNS
+        for pr in p.printed
+    ],
+)
+def test_printed_range_is_exactly_the_wheels_that_carry_it(printed) -> None:
+    """A pattern's message is in every recorded wheel of its torch range and in no other."""
+    pid, pr = printed
+    spec = SpecifierSet(pr.torch)
+    carriers = {str(w.version) for w in WHEELS if w.has(pr.needle)}
+    expected = {str(w.version) for w in WHEELS if w.version in spec}
+    assert carriers == expected, (pid, pr.needle)
+
+
+def complete_strings() -> list[tuple[str, str]]:
+    """(pattern id, text) for each cited message that the wheels hold as a whole string: the
+    very text torch prints (fragments of formatted messages end in a space and are left out)."""
+    out = []
+    for p in known_errors.PATTERNS:
+        for pr in p.printed:
+            if pr.needle.endswith((" ", ": ")) or not pr.needle[0].isupper():
+                if not pr.needle.startswith(("torch.", "linalg.", "scatter_reduce")):
+                    continue
+            lines = {ln.split("\t", 1)[1] for w in WHEELS for ln in w.strings}
+            if pr.needle in lines:
+                out.append((p.id, pr.needle))
+    return out
+
+
+@pytest.mark.parametrize(("pid", "text"), complete_strings())
+def test_each_compiled_message_is_explained_by_its_pattern(pid: str, text: str) -> None:
+    found = known_errors.explain(text)
+    assert found is not None and found.id == pid, (text, found)
+
+
+# Real text from public reports (verbatim), with the pattern and severity their threads support.
+REPORTS = [
+    # https://github.com/pytorch/pytorch/issues/132110 (torch 2.4 on macOS 13.4: runs, warns)
+    (
+        "/opt/anaconda3/envs/andrej_gpt2/lib/python3.10/site-packages/torch/_tensor_str.py:138: "
+        "UserWarning: MPS: nonzero op is supported natively starting from macOS 13.0. Falling back "
+        "on CPU. This may have performance implications. (Triggered internally at "
+        "/Users/runner/work/pytorch/pytorch/pytorch/aten/src/ATen/native/mps/operations/"
+        "Indexing.mm:335.)",
+        "mps.op_falls_back_on_old_macos",
+        "warn",
+    ),
+    # https://github.com/invoke-ai/InvokeAI/issues/728 (PYTORCH_ENABLE_MPS_FALLBACK at work)
+    (
+        "/stable-diffusion/ldm/modules/embedding_manager.py:153: UserWarning: The operator "
+        "'aten::nonzero' is not currently supported on the MPS backend and will fall back to run "
+        "on the CPU. This may have performance implications. (Triggered internally at "
+        "/Users/runner/work/_temp/anaconda/conda-bld/pytorch_1663657712311/work/aten/src/ATen/mps/"
+        "MPSFallback.mm:11.)",
+        "mps.op_runs_on_cpu",
+        "warn",
+    ),
+    # https://github.com/pytorch/torchchat/issues/616
+    (
+        "TypeError: MPS BFloat16 is only supported on MacOS 14 or newer",
+        "mps.op_needs_newer_macos",
+        "fail",
+    ),
+    # https://github.com/invoke-ai/InvokeAI/issues/262 (torch 1.12: "not current implemented")
+    (
+        "NotImplementedError: The operator 'aten::_index_put_impl_' is not current implemented for "
+        "the MPS device. If you want this op to be added in priority during the prototype phase of "
+        "this feature, please comment on https://github.com/pytorch/pytorch/issues/77764. As a "
+        "temporary fix, you can set the environment variable `PYTORCH_ENABLE_MPS_FALLBACK=1` to "
+        "use the CPU as a fallback for this op. WARNING: this will be slower than running natively "
+        "on MPS.",
+        "mps.op_not_implemented",
+        "warn",
+    ),
+    # https://github.com/rasbt/machine-learning-notes/issues/4 (torch before 1.12)
+    (
+        "RuntimeError: Expected one of cpu, cuda, xpu, mkldnn, opengl, opencl, ideep, hip, ve, "
+        "ort, mlc, xla, lazy, vulkan, meta, hpu device type at start of device string: mps",
+        "mps.torch_too_old",
+        "fail",
+    ),
+    # https://github.com/pytorch/pytorch/issues/177819
+    (
+        "RuntimeError: The MPS backend is supported on macOS 14.0+. Current OS version can be "
+        "queried using `sw_vers`",
+        "mps.macos_too_old",
+        "fail",
+    ),
+    # https://github.com/pytorch/pytorch/issues/104191 (torch 2.0.1)
+    (
+        "TypeError: Trying to convert BFloat16 to the MPS backend but it does not have support for "
+        "that dtype.",
+        "mps.dtype_unsupported",
+        "warn",
+    ),
+    # https://github.com/adieyal/sd-dynamic-prompts/issues/740
+    ('"TypeError: BFloat16 is not supported on MPS"', "mps.bfloat16_unsupported", "fail"),
+]
+
+
+@pytest.mark.parametrize(("text", "pid", "severity"), REPORTS)
+def test_real_reports_are_explained(text: str, pid: str, severity: str) -> None:
+    found = known_errors.explain(text)
+    assert found is not None and found.id == pid
+    assert found.severity == severity
+
+
+def test_fallback_warnings_are_not_environment_failures() -> None:
+    """Issue 15 point 3: an op that falls back to the CPU ran; that is a warning about speed."""
+    for pid in ("mps.op_falls_back_on_old_macos", "mps.op_runs_on_cpu"):
+        assert BY_ID[pid].severity == "warn" and not BY_ID[pid].environment
+    text = REPORTS[0][0]
+    ids = [e.id for e in known_errors.explain_all(text)]
+    assert ids == ["mps.op_falls_back_on_old_macos"]
+    # the same words without "Falling back" are an error (BinaryOps.mm's TORCH_CHECK)
+    err = known_errors.explain(
+        "RuntimeError: MPS: power op with int64 input is supported natively starting from "
+        "macOS 13.2"
+    )
+    assert err is not None and err.id == "mps.op_needs_newer_macos" and err.severity == "fail"
+
+
+@pytest.mark.parametrize(
+    ("text", "macos"),
+    [
+        ("torch.int32 is only supported on MacOS15+", "15"),
+        ("linalg.matrix_exp on MPS requires macOS 15.0 or newer", "15.0"),
+        ("scatter_reduce(amin/amax) on int64 requires macOS 15 or newer", "15"),
+        ("FFT operations are only supported on MacOS 14+", "14"),
+        ("MPS complex types are only supported on MacOS 14.0 or newer.", "14.0"),
+        (
+            "MPS does not support cumsum op with int64 input. Support has been added in macOS 13.3",
+            "13.3",
+        ),
+    ],
+)
+def test_macos_gates_name_their_macos(text: str, macos: str) -> None:
+    found = known_errors.explain(f"RuntimeError: {text}")
+    assert found is not None and found.id == "mps.op_needs_newer_macos"
+    assert known_errors.required_macos(found) == macos
+
+
+def test_op_coverage_link_follows_the_torch_version() -> None:
+    """Issue 15 point 4: from torch 2.6 the message points to #141287, before to #77764."""
+    for w in WHEELS:
+        if w.version < Version("1.12"):
+            continue
+        names_new = w.has("issues/141287")
+        assert names_new != w.has("issues/77764"), w.wheel
+        expected = msg.OP_COVERAGE_ISSUE_NEW if names_new else msg.OP_COVERAGE_ISSUE_OLD
+        assert msg.op_coverage_issue(str(w.version)) == expected, w.wheel
+    bare = (
+        "NotImplementedError: The operator 'aten::foo' is not currently implemented for the MPS "
+        "device."
+    )
+    assert known_errors.explain(bare, "2.5.1").fix.url == msg.OP_COVERAGE_ISSUE_OLD
+    assert known_errors.explain(bare, "2.13.0").fix.url == msg.OP_COVERAGE_ISSUE_NEW
+    named = known_errors.explain(REPORTS[3][0], "2.13.0")
+    assert named.fix.url == msg.OP_COVERAGE_ISSUE_OLD  # the issue the message itself names
+
+
+def _raise(func) -> str:
+    try:
+        func()
+    except Exception as exc:  # torch raises RuntimeError or NotImplementedError
+        return f"{type(exc).__name__}: {exc}"
+    pytest.skip("this torch has an MPS device")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda torch: torch.zeros(1).to("mps"),
+        lambda torch: torch.zeros(1, device="mps"),
+        lambda torch: torch.mps.synchronize(),
+    ],
+    ids=["to-mps", "factory-on-mps", "mps-synchronize"],
+)
+def test_a_torch_without_mps_is_recognised(call) -> None:
+    """Real torch here is a Linux CPU build: its own errors for 'mps' read as 'built without
+    MPS', never as a macOS or memory problem."""
+    torch = pytest.importorskip("torch")
+    if torch.backends.mps.is_built():
+        pytest.skip("this torch is built with MPS")
+    text = _raise(lambda: call(torch))
+    found = known_errors.explain(text)
+    assert found is not None and found.id == "mps.not_linked", text
+    assert "x86_64" not in found.cause
+
+
+def test_wheel_messages_name_macos_only_through_known_patterns() -> None:
+    """Every compiled string of the arm64 wheels that refuses an op or dtype below a macOS
+    version ("only supported on macOS", "requires macOS") is explained: nothing that names a
+    macOS floor slips through. (The "supported natively starting from macOS X. " halves of the
+    fallback warnings are completed at run time with "Falling back on CPU...".)"""
+    gate = re.compile(
+        r"(?i:only supported on mac ?os|requires mac ?os)|supported starting from MacOS"
+    )
+    for w in wheel_evidence.arm64():
+        for line in w.strings:
+            text = line.split("\t", 1)[1]
+            if gate.search(text):
+                assert known_errors.explain(text) is not None, (w.wheel, text)

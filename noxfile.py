@@ -7,7 +7,8 @@ Thin on purpose: each session calls into scripts/ (installer logic, tested there
 
 # Script-mode dependencies: when the Python running nox lacks them, nox builds a small venv with
 # them (.nox/_nox_script_mode) and re-runs itself there (nox >= 2025.2.9). py-rattler validates
-# environment.yml (conda MatchSpec) and is the conda-free backend; rich is for verify's output.
+# environment.yml (conda MatchSpec) and is the conda-free backend; rich is for verify's output;
+# uv is the PyPI backend (without it here the fall-through from py-rattler lands on pip).
 # /// script
 # dependencies = [
 #   "nox>=2025.2.9",
@@ -15,6 +16,7 @@ Thin on purpose: each session calls into scripts/ (installer logic, tested there
 #   "packaging>=23",
 #   "rich>=13",
 #   "py-rattler>=0.28",
+#   "uv>=0.5",
 # ]
 # ///
 

@@ -149,6 +149,7 @@ def test_installer_imports_run_one_way():
         "errors",
         "backends",
         "failures",
+        "torchwheel",
         "target",
         "options",
         "state",

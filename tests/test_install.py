@@ -113,7 +113,9 @@ def test_intel_mac_and_unknown_keep_the_backend_default(answer):
 
 def test_linux_never_probes_sysctl():
     run = Sysctl("1")
-    assert detect_target("Linux", "x86_64", run) == Target() and run.calls == []
+    target = detect_target("Linux", "x86_64", run)
+    assert (target.subdir, target.rosetta, target.machine) == (None, False, "x86_64")
+    assert run.calls == []
 
 
 # --- backend chain ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.install import envfile, pipconf
+from scripts.install import envfile, pipconf, torchwheel
 from scripts.install.backends import CONDA_LIKE, PIP_LIKE
 from scripts.install.errors import InstallError
 from scripts.install.options import DEFAULT_CHANNEL, Options
@@ -75,6 +75,54 @@ def python_request(
     raise InstallError(
         f"Python {interpreter_version} does not satisfy `python {wanted}` in {spec.path.name}",
         f"run nox with a Python matching {wanted}, or use --backend uv",
+    )
+
+
+def torch_choice(
+    reqs: tuple[str, ...],
+    cfg: pipconf.PipIndexConfig,
+    target: Target,
+    *,
+    python: str,
+    interpreter: str,
+    interpreter_version: str,
+    spec: envfile.EnvSpec,
+) -> tuple[tuple[str, ...], str, str | None]:
+    """On Linux without an NVIDIA GPU: pin torch to a local CPU build from pip's find-links when
+    one fits (on an interpreter that has one), else say that PyPI's CUDA build is coming.
+    Returns the requirements, the interpreter and the line to show (torchwheel.py says why)."""
+    if not target.linux_without_nvidia or not torchwheel.requires_torch(reqs):
+        return reqs, python, None
+    from packaging.specifiers import SpecifierSet
+
+    specifiers = torchwheel.torch_constraints(reqs, cfg.constraints)
+    wheels = torchwheel.local_cpu_wheels(cfg.find_links)
+    current = tuple(int(x) for x in interpreter_version.split(".")[:2])
+    version = (current[0], current[1])
+    if python == interpreter:
+        wanted = SpecifierSet(envfile.python_specifier(spec))
+        better = torchwheel.python_for_wheels(
+            wheels, specifiers, version, lambda v: wanted.contains(f"{v}.0", prereleases=True)
+        )
+        if better:
+            python, version = better, torchwheel.version_in_name(better) or version
+    chosen = torchwheel.choose(wheels, specifiers, torchwheel.interpreter_tags(version))
+    if chosen:
+        return (
+            (*reqs, chosen.pin),
+            python,
+            f"no NVIDIA GPU here: torch is the local CPU build {chosen.pin} "
+            f"({chosen.path.parent}, Python {version[0]}.{version[1]}), not PyPI's CUDA build "
+            "(several GB); to choose another, pin torch in environment.yml or pip's constraints",
+        )
+    if target.machine not in ("x86_64", "AMD64", "amd64"):
+        return reqs, python, None
+    return (
+        reqs,
+        python,
+        "no NVIDIA GPU here, and no CPU build of torch in pip's find-links: PyPI's torch for "
+        "Linux is the CUDA build (several GB of nvidia-* wheels); for the CPU build make "
+        "https://download.pytorch.org/whl/cpu pip's index-url (PyPI as extra-index-url)",
     )
 
 
@@ -181,6 +229,16 @@ def make_plan(
             spec, target, backend, interpreter, interpreter_version or platform.python_version()
         )
         cfg = pip_config or pipconf.PipIndexConfig()
+        specs, python, note = torch_choice(
+            specs,
+            cfg,
+            target,
+            python=python,
+            interpreter=interpreter,
+            interpreter_version=interpreter_version or platform.python_version(),
+            spec=spec,
+        )
+        warnings += [note] if note else []
         index_args = pipconf.uv_args(cfg) if backend == "uv" else []
         if backend == "uv":
             warnings += [

@@ -22,6 +22,9 @@ class Target:
     subdir: str | None = None
     rosetta: bool = False
     warning: str | None = None
+    # Linux without an NVIDIA GPU: PyPI's torch (the CUDA build) is the wrong one (torchwheel.py)
+    linux_without_nvidia: bool = False
+    machine: str = ""
 
 
 def run_quiet(cmd: Sequence[str]) -> str | None:
@@ -39,8 +42,12 @@ def detect_target(system: str, machine: str, run: Runner) -> Target:
     `sysctl -n hw.optional.arm64` answers 1 on Apple silicon whatever the calling process's
     architecture (platform.machine() says x86_64 under Rosetta).
     """
+    if system == "Linux":
+        from scripts.install.torchwheel import nvidia_gpu
+
+        return Target(linux_without_nvidia=not nvidia_gpu(), machine=machine)
     if system != "Darwin":
-        return Target()
+        return Target(machine=machine)
     if run(["sysctl", "-n", "hw.optional.arm64"]) != "1":
         return Target()  # an Intel Mac: the backend's own subdir (osx-64) is right
     rosetta = machine != "arm64"

@@ -20,6 +20,7 @@ BY_ID = {p.id: p for p in known_errors.PATTERNS}
 NO_WHEEL_STRING = {
     "mps.not_built",  # compiled only into builds without MPS; docs' script text
     "mps.lightning_unavailable",  # Lightning's text, not torch's
+    "mps.hf_mixed_precision",  # accelerate's and diffusers' texts, not torch's
 }
 
 
@@ -132,6 +133,12 @@ REPORTS = [
         "mps.dtype_unsupported",
         "warn",
     ),
+    # https://github.com/huggingface/accelerate/issues/3718 (M2 Pro, accelerate 1.9.0, torch 2.6)
+    (
+        "ValueError: fp16 mixed precision requires a GPU (not 'mps').",
+        "mps.hf_mixed_precision",
+        "fail",
+    ),
     # https://github.com/adieyal/sd-dynamic-prompts/issues/740
     ('"TypeError: BFloat16 is not supported on MPS"', "mps.bfloat16_unsupported", "fail"),
 ]
@@ -240,3 +247,11 @@ def test_wheel_messages_name_macos_only_through_known_patterns() -> None:
             text = line.split("\t", 1)[1]
             if gate.search(text):
                 assert known_errors.explain(text) is not None, (w.wheel, text)
+
+
+def test_cuda_less_fp16_refusal_is_not_read_as_mps() -> None:
+    """accelerate's message without "(not 'mps')" comes from a machine with no CUDA GPU
+    (bmaltais/kohya_ss#719, on Windows): no MPS finding for it."""
+    text = 'raise ValueError(err.format(mode="fp16", requirement="a GPU"))\n'
+    text += "ValueError: fp16 mixed precision requires a GPU"
+    assert known_errors.explain(text) is None

@@ -534,6 +534,35 @@ PATTERNS: tuple[_Pattern, ...] = (
             ),
         ),
     ),
+    # Hugging Face's wrappers refusing mixed precision on MPS (the model itself can still run in
+    # float16): accelerate's Accelerator ("fp16 mixed precision requires a GPU (not 'mps').",
+    # accelerate/accelerator.py; transformers' Trainer reaches it through TrainingArguments(
+    # fp16=True): huggingface/accelerate#3718 on an M2 Pro with accelerate 1.9.0 and torch 2.6.0;
+    # amp on MPS came with huggingface/accelerate#3373) and the diffusers example training
+    # scripts' own check ("Mixed precision training with bfloat16 is not supported on MPS. Please
+    # use fp16 (recommended) or fp32 instead.", citing pytorch/pytorch#99272). Only the texts that
+    # name MPS: accelerate's "fp16 mixed precision requires a GPU" without "(not 'mps')" is a
+    # CUDA-less Windows or Linux machine (bmaltais/kohya_ss#719).
+    _Pattern(
+        "mps.hf_mixed_precision",
+        re.compile(
+            r"fp16 mixed precision requires a GPU \(not 'mps'\)[^\n]*|"
+            r"Mixed precision training with bfloat16 is not supported on MPS[^\n]*"
+        ),
+        "Mixed precision refused on MPS",
+        "A Hugging Face library (accelerate, or transformers' Trainer through it, or a diffusers "
+        "training script) refused mixed-precision training on MPS: its automatic mixed "
+        "precision supports MPS only in recent versions, and bfloat16 not at all in those "
+        "scripts. The MPS device itself works.",
+        Fix(
+            "Turn mixed precision off (accelerate: mixed_precision='no'; Trainer: fp16=False, "
+            "bf16=False) and load the model in float16 or float32 directly; or upgrade "
+            "accelerate and PyTorch, whose amp supports MPS since huggingface/accelerate#3373.",
+            ("accelerate config default --mixed_precision no",),
+            "https://github.com/huggingface/accelerate/issues/3718",
+        ),
+        environment=False,
+    ),
     # Lightning's wrapper when its MPS accelerator is not available (lightning/pytorch/trainer/
     # connectors/accelerator_connector.py): "MPSAccelerator can not run on your system since the
     # accelerator is not available." Lightning 1.7 also required platform.processor() == "arm",

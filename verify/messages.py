@@ -268,7 +268,7 @@ def rosetta(machine: str, chip: str | None) -> str:
     return (
         f"This Python is an {machine} build running under Rosetta 2 on Apple silicon{where}. "
         "x86_64 PyTorch does contain the MPS backend, but PyPI's newest x86_64 macOS wheel is "
-        "torch 2.2.2: this Python can get no newer PyTorch and none of the MPS fixes or "
+        "torch 2.2.2: this Python can get no newer PyTorch from PyPI, none of the MPS fixes or "
         "features since (bfloat16 among them), and under Rosetta torch can read macOS as 10.16 "
         "and refuse features gated on a newer macOS (pytorch/pytorch#146236)."
     )

@@ -37,10 +37,8 @@ TOOLS = os.path.join(ROOT, ".tools")
 VENV = os.path.join(TOOLS, "venv")
 STAMP = os.path.join(VENV, "bootstrap-stamp.json")
 REQUIREMENTS = os.path.join(ROOT, "bootstrap-requirements.txt")
-PIPCONF = (  # stdlib-only, Python 3.8-compatible (tests/test_bootstrap.py runs it under 3.8)
-    os.path.join(ROOT, "scripts", "install", "pipconf.py"),
-    os.path.join(ROOT, "scripts", "pipconf.py"),
-)
+# stdlib-only and Python 3.8-compatible (tests/test_bootstrap.py loads it under 3.8)
+PIPCONF = os.path.join(ROOT, "scripts", "install", "pipconf.py")
 NOXFILE = os.path.join(ROOT, "noxfile.py")
 MIN_START = (3, 8)  # uv's wheel installs on any Python 3; 3.8 is the oldest this script runs on
 TOOLS_PYTHON = ">=3.10"  # nox, py-rattler and the project's code need 3.10+
@@ -152,14 +150,13 @@ def script_dependencies(noxfile_text):
 
 def load_pipconf():
     """scripts/install/pipconf.py, loaded by path (no package __init__, no 3.10-only code)."""
-    for path in PIPCONF:
-        if os.path.exists(path):
-            spec = importlib.util.spec_from_file_location("_bootstrap_pipconf", path)
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[spec.name] = module  # dataclasses look their module up there
-            spec.loader.exec_module(module)
-            return module
-    raise BootstrapError("scripts/install/pipconf.py is missing. Fix: a complete clone")
+    if not os.path.exists(PIPCONF):
+        raise BootstrapError("scripts/install/pipconf.py is missing. Fix: a complete clone")
+    spec = importlib.util.spec_from_file_location("_bootstrap_pipconf", PIPCONF)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def uv_index(env=None):

@@ -10,6 +10,9 @@ global < user < site < PIP_CONFIG_FILE, later files overriding earlier ones; wit
 `[global]` section is overridden by `[install]`; PIP_* environment variables override all files.
 PIP_CONFIG_FILE=os.devnull disables every file. List options (extra-index-url, find-links,
 constraint, trusted-host) are whitespace-separated and a later source replaces, never appends.
+
+bootstrap.py loads this file by path under whatever Python starts it (3.8 and up): keep it
+stdlib-only and 3.8-compatible (tests/test_bootstrap.py runs it under the oldest one present).
 """
 
 from __future__ import annotations

@@ -159,5 +159,24 @@ def build(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none")
 def bench(session: nox.Session) -> None:
-    """Benchmarks into docs/benchmarks.md, run in the installed environment: `-- --device D`."""
+    """Benchmarks into docs/benchmarks.md, run in the installed environment: `-- --device D`;
+    `-- --install [--reps N]`: the install benchmarks instead (lock vs no lock, no-op; uv path)."""
+    if "--install" in session.posargs:  # drives nox and the installer: runs in nox's own Python
+        from scripts.docs import bench_install
+
+        args = [a for a in session.posargs if a != "--install"]
+        bench_install.main(args)
+        return
     _run_in_env(session, "scripts.docs.bench", session.posargs)
+
+
+@nox.session(venv_backend="none")
+def lock(session: nox.Session) -> None:
+    """Solve environment.yml for osx-arm64, linux-64 and this host into environment.lock/."""
+    from scripts.install import cli, envfile
+    from scripts.install.errors import InstallError
+
+    try:
+        cli.lock_environment(session.posargs, out=session.log)
+    except (InstallError, envfile.EnvFileError) as err:
+        session.error(err.one_line())

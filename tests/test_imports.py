@@ -154,7 +154,7 @@ def test_installer_imports_run_one_way():
         "options",
         "state",
     ]
-    order += ["routing", "plan", "execute", "cli"]
+    order += ["routing", "lock", "plan", "execute", "cli"]
     graph = import_graph(ROOT)
     rank = {f"scripts.install.{name}": i for i, name in enumerate(order)}
     assert set(rank) == {m for m in graph if m.startswith("scripts.install.")}

@@ -22,6 +22,7 @@ the same key and a working interpreter does nothing.
 
 from __future__ import annotations
 
+import argparse
 import platform
 import sys
 import time
@@ -29,13 +30,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from scripts.install import envfile, pipconf
+from scripts.install import envfile, lock, pipconf
 from scripts.install.backends import PIP_LIKE, available_backends, backend_chain
 from scripts.install.errors import InstallError
 from scripts.install.execute import execute, run_streaming
 from scripts.install.failures import FALLS_THROUGH
-from scripts.install.options import DEFAULT_PREFIX, Options, parse_options
-from scripts.install.plan import REPODATA_TIMEOUT_S, Plan, make_plan
+from scripts.install.options import (
+    DEFAULT_FILE,
+    DEFAULT_PREFIX,
+    Options,
+    channel_url,
+    parse_options,
+)
+from scripts.install.plan import REPODATA_TIMEOUT_S, Plan, conda_channels, make_plan
 from scripts.install.state import (
     decide,
     dropped_packages,
@@ -75,17 +82,28 @@ def install(
     started = time.monotonic()
     opts = parse_options(argv)
     spec = envfile.load(opts.file)
+    locked = lock.status(opts.file, spec.sha256, ignore=opts.no_lock)
+    if locked.state == "stale":
+        raise InstallError(
+            lock.STALE, "nox -s lock, or -- --no-lock to install environment.yml without it"
+        )
     available = available_backends() if available is None else available
     prior = read_stamp(opts.prefix)
-    # an existing environment keeps its backend: re-running without --backend must not rebuild it
-    kept = None if opts.backend or prior is None else str(prior.get("backend"))
-    kept = kept if kept in available else None
-    chain = backend_chain(opts.backend, available, kept)
     target = (
         detect_target(platform.system(), platform.machine(), run_quiet)
         if target is None
         else target
     )
+    if locked.fresh:  # the lock picks the backend (the side it locked here): exact, no chain
+        subdir = target.subdir or lock.host_subdir()
+        backend, lock_line = lock.choose_backend(locked, subdir, opts.backend, available)
+        out(lock_line)
+        kept, chain = None, [backend]
+    else:
+        # an existing environment keeps its backend: a re-run without --backend must not rebuild
+        kept = None if opts.backend or prior is None else str(prior.get("backend"))
+        kept = kept if kept in available else None
+        chain = backend_chain(opts.backend, available, kept)
     # why the backends before `kept` were skipped when the environment was made: carried along
     fell_through: list[dict] = list((prior or {}).get("fell_through") or ()) if kept else []
     failed: list[str] = []
@@ -107,6 +125,7 @@ def install(
                 cache_dir=cache_dir,
                 run_command=run_command,
                 network_timeout_s=network_timeout_s,
+                locked=locked,
             )
         except InstallError as err:
             if opts.backend or err.kind not in FALLS_THROUGH:
@@ -146,6 +165,7 @@ def _install_with(
     cache_dir: Path | None,
     run_command: Callable[[Sequence[str], Mapping[str, str]], tuple[int, str]],
     network_timeout_s: int,
+    locked: lock.LockStatus,
 ) -> Plan:
     """One backend's try: decide what to do with the prefix, plan it, carry it out."""
 
@@ -160,6 +180,7 @@ def _install_with(
             pip_config=pip_config,
             cache_dir=cache_dir,
             network_timeout_s=network_timeout_s,
+            locked=locked,
         )
 
     draft = plan_for("noop")
@@ -172,8 +193,10 @@ def _install_with(
         owned=opts.prefix == DEFAULT_PREFIX,
         prefix=opts.prefix,
         python_ok=lambda: python_runs(env_python(opts.prefix, backend)),
-        dropped=bool(
-            prior and dropped_packages(backend, list(prior.get("specs") or ()), draft.specs)
+        dropped=bool(  # a lock is installed exactly (uv pip sync / rattler remove the rest)
+            not locked.fresh
+            and prior
+            and dropped_packages(backend, list(prior.get("specs") or ()), draft.specs)
         ),
     )
     plan = plan_for(action)
@@ -205,15 +228,74 @@ def argv_for_verify(given: Sequence[str] = ()) -> list[str]:
     a --channel choice). The backend needs no replay: install() keeps the environment's own."""
     argv = list(given)
     opts = parse_options(argv)
+    stamp = read_stamp(opts.prefix) or {}
     if not opts.channels:
-        for channel in (read_stamp(opts.prefix) or {}).get("extra_channels") or ():
+        for channel in stamp.get("extra_channels") or ():
             argv += ["--channel", str(channel)]
+    if stamp.get("no_lock") and not opts.no_lock:  # made with --no-lock: keep ignoring the lock
+        argv.append("--no-lock")
     return argv
 
 
 def remembered_argv(prefix: Path = DEFAULT_PREFIX) -> list[str]:
     """The install options an existing environment was made with."""
     return argv_for_verify([] if prefix == DEFAULT_PREFIX else ["--prefix", str(prefix)])
+
+
+def lock_environment(
+    argv: Sequence[str],
+    *,
+    out: Callable[[str], None] = print,
+    available: Mapping[str, str] | None = None,
+    pip_config: pipconf.PipIndexConfig | None = None,
+    target: Target | None = None,
+    cache_dir: Path | None = None,
+) -> lock.LockResult:
+    """`nox -s lock`: environment.yml solved for osx-arm64, linux-64 and this host into
+    environment.lock/ (conda side: py-rattler; PyPI side: uv)."""
+    parser = _LockParser(prog="nox -s lock --", description=lock.__doc__.splitlines()[0])
+    parser.add_argument("--file", type=Path, default=DEFAULT_FILE, help="environment file")
+    parser.add_argument(
+        "--channel",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="extra conda channel, searched before the file's (repeatable)",
+    )
+    parser.add_argument(
+        "--platform",
+        action="append",
+        default=[],
+        metavar="SUBDIR",
+        help="another conda platform to lock, e.g. linux-aarch64 (repeatable)",
+    )
+    args = parser.parse_args(list(argv))  # fmt: skip
+    spec = envfile.load(args.file.expanduser().resolve())
+    available = available_backends() if available is None else available
+    target = (
+        detect_target(platform.system(), platform.machine(), run_quiet)
+        if target is None
+        else target
+    )
+    host = target.subdir or lock.host_subdir()
+    result = lock.create(
+        spec,
+        channels=conda_channels(spec, [channel_url(c) for c in args.channel]),
+        uv=available.get("uv"),
+        cfg=pipconf.read() if pip_config is None else pip_config,
+        host=host,
+        platforms=lock.target_platforms(host, args.platform),
+        cache_dir=cache_dir,
+    )
+    for line in result.lines:
+        out(line)
+    out(f"lock: {result.directory} (nox -s install installs exactly it; -- --no-lock ignores it)")
+    return result
+
+
+class _LockParser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, no usage dump
+        raise InstallError(f"nox -s lock: {message}", "see `nox -s lock -- --help`")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

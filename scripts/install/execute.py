@@ -117,6 +117,7 @@ def rattler_sync(plan: Plan) -> None:
         offline=plan.offline,
         cache_dir=plan.cache_dir,
         network_timeout_s=plan.network_timeout_s,
+        conda_lock=plan.conda_lock,
     )
     root = str(Path(__file__).resolve().parents[2])
     pythonpath = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)

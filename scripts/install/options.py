@@ -24,7 +24,7 @@ class Options:
     offline: bool = False
     force: bool = False
     backend: str | None = None
-    no_lock: bool = False  # ignore a lock file next to the environment file
+    no_lock: bool = False  # ignore environment.lock/ next to the environment file
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-lock",
         action="store_true",
-        help="ignore the lock file next to the environment file and solve it afresh",
+        help="ignore environment.lock/ and solve the environment file afresh",
     )
     return parser
 

@@ -6,10 +6,10 @@ import os
 import platform
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from scripts.install import envfile, pipconf, torchwheel
+from scripts.install import envfile, lock, pipconf, torchwheel
 from scripts.install.backends import CONDA_LIKE, PIP_LIKE
 from scripts.install.errors import InstallError
 from scripts.install.options import DEFAULT_CHANNEL, Options
@@ -40,6 +40,7 @@ class Plan:
     # behind a firewall that drops packets hangs the install instead of falling through
     network_timeout_s: int = 0
     index_sources: tuple[str, ...] = ()  # pip config files / PIP_* variables handed on to uv
+    conda_lock: Path | None = None  # rattler: install this lock's records for `subdir`, no solve
 
 
 def conda_channels(spec: envfile.EnvSpec, extra: Sequence[str]) -> tuple[str, ...]:
@@ -214,10 +215,19 @@ def make_plan(
     pip_config: pipconf.PipIndexConfig | None = None,
     cache_dir: Path | None = None,
     network_timeout_s: int = REPODATA_TIMEOUT_S,
+    locked: lock.LockStatus | None = None,
 ) -> Plan:
-    """Everything the install will do, as data. Runs nothing."""
+    """Everything the install will do, as data. Runs nothing. With a fresh lock, its files for
+    this platform replace the solve (`locked`: see lock.choose_backend)."""
     warnings = [target.warning] if target.warning else []
     env: dict[str, str] = {}
+    locked = locked if locked is not None and locked.fresh else None
+    lock_subdir = target.subdir or lock.host_subdir()
+    if locked is not None and backend in PIP_LIKE:
+        return _locked_pip_plan(
+            opts, spec, locked, lock_subdir, backend=backend, executable=executable,
+            target=target, action=action, pip_config=pip_config,
+        )  # fmt: skip
     if backend in PIP_LIKE:
         channels: tuple[str, ...] = ()
         specs = tuple(envfile.pypi_requirements(spec))
@@ -284,7 +294,12 @@ def make_plan(
             commands.append(
                 (str(env_python(opts.prefix, backend)), "-m", "pip", "install", *spec.pip)
             )
-    key = stamp_key(spec.sha256, backend, channels, subdir)
+    conda_lock = None
+    file_key = spec.sha256
+    if locked is not None and backend == "rattler":
+        conda_lock = locked.directory / lock.CONDA_LOCK
+        file_key = lock.stamp_material(spec.sha256, locked, lock_subdir)
+    key = stamp_key(file_key, backend, channels, subdir)
     stamp = {
         "key": key,
         "tool": "torch-mps-kit",
@@ -295,6 +310,8 @@ def make_plan(
         "subdir": subdir,
         "specs": list(specs),
         "extra_channels": list(opts.channels),
+        "lock": str(conda_lock) if conda_lock else None,
+        "no_lock": opts.no_lock,
     }
     return Plan(
         backend=backend,
@@ -313,4 +330,81 @@ def make_plan(
         cache_dir=cache_dir,
         network_timeout_s=network_timeout_s,
         index_sources=tuple(sources),
+        conda_lock=conda_lock,
+    )
+
+
+def _locked_pip_plan(
+    opts: Options,
+    spec: envfile.EnvSpec,
+    locked: lock.LockStatus,
+    subdir: str,
+    *,
+    backend: str,
+    executable: str,
+    target: Target,
+    action: str,
+    pip_config: pipconf.PipIndexConfig | None,
+) -> Plan:
+    """uv / pip installing exactly the lock's PyPI file for this platform: `uv pip sync
+    --require-hashes` (removes whatever the lock does not list), on the lock's Python."""
+    pinned = locked.pypi_file(subdir)
+    assert pinned is not None and locked.manifest is not None  # lock.choose_backend checked
+    python = locked.manifest.python
+    cfg = pip_config or pipconf.PipIndexConfig()
+    env: dict[str, str] = dict(pipconf.uv_env(cfg)) if backend == "uv" else {}
+    py = str(env_python(opts.prefix, backend))
+    commands: list[tuple[str, ...]] = []
+    if action not in ("noop", "update"):
+        if backend == "uv":
+            request = (
+                f"cpython-{python}-macos-aarch64-none" if target.rosetta else python
+            )  # same rule as python_request: an arm64 interpreter under Rosetta
+            commands.append((executable, "venv", str(opts.prefix), "--python", request))
+        else:
+            commands.append((sys.executable, "-m", backend, str(opts.prefix)))
+    if action != "noop":
+        if backend == "uv":
+            # exact hashed pins: pip's constraint files are left out (uv refuses unpinned
+            # constraints with --require-hashes, and the pins were solved with them)
+            index_args = pipconf.uv_args(replace(cfg, constraints=()))
+            commands.append(
+                (executable, "pip", "sync", "--python", py, "--require-hashes",
+                 "--compile-bytecode", *index_args, *(["--offline"] if opts.offline else []),
+                 str(pinned))
+            )  # fmt: skip
+        else:  # pip reads its own configuration
+            commands.append(
+                (py, "-m", "pip", "install", "--require-hashes", "--no-deps",
+                 *(["--no-index"] if opts.offline else []), "-r", str(pinned))
+            )  # fmt: skip
+    key = stamp_key(lock.stamp_material(spec.sha256, locked, subdir), backend, (), None)
+    stamp = {
+        "key": key,
+        "tool": "torch-mps-kit",
+        "file": str(spec.path),
+        "file_sha256": spec.sha256,
+        "backend": backend,
+        "channels": [],
+        "subdir": None,
+        "specs": [],
+        "extra_channels": list(opts.channels),
+        "lock": str(pinned),
+        "no_lock": False,
+    }
+    return Plan(
+        backend=backend,
+        executable=executable,
+        action=action,
+        prefix=opts.prefix,
+        specs=(f"{pinned.name} (locked)",),
+        channels=(),
+        subdir=None,
+        offline=opts.offline,
+        commands=tuple(commands),
+        env=env,
+        stamp=stamp,
+        warnings=tuple([target.warning] if target.warning else ()),
+        activate=activation_hints(backend, opts.prefix),
+        index_sources=tuple(cfg.sources if backend == "uv" else ()),
     )

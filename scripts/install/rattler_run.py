@@ -34,11 +34,13 @@ class RattlerJob:
     offline: bool
     cache_dir: Path | None
     network_timeout_s: int
+    conda_lock: Path | None = None  # install this lock's records for `subdir`: no solve
 
     def to_json(self) -> str:
         data = asdict(self)
         data["prefix"] = str(self.prefix)
         data["cache_dir"] = str(self.cache_dir) if self.cache_dir else None
+        data["conda_lock"] = str(self.conda_lock) if self.conda_lock else None
         return json.dumps(data)
 
     @classmethod
@@ -52,7 +54,25 @@ class RattlerJob:
             offline=bool(data["offline"]),
             cache_dir=Path(data["cache_dir"]) if data["cache_dir"] else None,
             network_timeout_s=int(data["network_timeout_s"]),
+            conda_lock=Path(data["conda_lock"]) if data.get("conda_lock") else None,
         )
+
+
+def locked_records(path: Path, subdir: str) -> list:
+    """The records rattler's lock file holds for this platform ([] when none)."""
+    from rattler import LockFile
+
+    environment = LockFile.from_path(path).environment("default")
+    for locked in environment.platforms() if environment else ():
+        if locked.name == subdir:  # rattler wants the lock file's own platform object
+            return environment.conda_repodata_records_for_platform(locked) or []
+    return []
+
+
+def _host_subdir() -> str:
+    from rattler import Platform
+
+    return str(Platform.current())
 
 
 def sync(job: RattlerJob) -> None:
@@ -100,19 +120,29 @@ def sync(job: RattlerJob) -> None:
     def say(line: str) -> None:
         print(line, flush=True)
 
+    records_from_lock = (
+        locked_records(job.conda_lock, job.subdir or _host_subdir()) if job.conda_lock else None
+    )
+
     async def run() -> None:
-        started = time.monotonic()
-        solving = progress.solving_status(quiet, f"rattler: solving from {', '.join(job.channels)}")
-        with solving:
-            records = await rattler.solve(
-                list(job.channels),
-                specs,
-                gateway=gateway,
-                platforms=platforms,
-                virtual_packages=virtual_packages,
-                locked_packages=installed,
+        if records_from_lock:  # the lock's exact records: no repodata, no solve
+            records = records_from_lock
+            say(f"rattler: {len(records)} packages from {job.conda_lock.name} (no solve)")
+        else:
+            started = time.monotonic()
+            solving = progress.solving_status(
+                quiet, f"rattler: solving from {', '.join(job.channels)}"
             )
-        say(f"rattler: solved {len(records)} packages in {time.monotonic() - started:.1f} s")
+            with solving:
+                records = await rattler.solve(
+                    list(job.channels),
+                    specs,
+                    gateway=gateway,
+                    platforms=platforms,
+                    virtual_packages=virtual_packages,
+                    locked_packages=installed,
+                )
+            say(f"rattler: solved {len(records)} packages in {time.monotonic() - started:.1f} s")
         await rattler.install(
             records,
             job.prefix,

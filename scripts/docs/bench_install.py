@@ -39,6 +39,11 @@ def nox_install(prefix: Path, *extra: str) -> list[str]:
             "--", "--backend", "uv", "--prefix", str(prefix), *extra]  # fmt: skip
 
 
+def shown(argv: Sequence[str]) -> str:
+    """The command as a reader would type it: `nox -s install -- ...` (no local paths)."""
+    return shlex.join(["nox", *argv[argv.index("-s") :]])
+
+
 def timed(argv: Sequence[str], env: dict[str, str]) -> float:
     started = time.monotonic()
     proc = subprocess.run(list(argv), env=env, capture_output=True, text=True, check=False)
@@ -86,8 +91,8 @@ def run(reps: int, noop_reps: int, work: Path) -> dict:
         "noop": noop,
         "noop_inproc": inproc,
         "packages": packages,
-        "cmd_lock": shlex.join(nox_install(Path("NEW"))),
-        "cmd_nolock": shlex.join(nox_install(Path("NEW"), "--no-lock")),
+        "cmd_lock": shown(nox_install(Path("NEW"))),
+        "cmd_nolock": shown(nox_install(Path("NEW"), "--no-lock")),
     }
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from scripts.docs.bench import ROOT, write_markdown
 from scripts.install import envfile, lock
 from scripts.install.backends import available_backends
+from verify import atomic
 
 SECTION = "install"
 
@@ -56,7 +57,7 @@ def timed(argv: Sequence[str], env: dict[str, str]) -> float:
 
 def run(reps: int, noop_reps: int, work: Path) -> dict:
     constraints = work / "torch.txt"
-    constraints.write_text("torch==2.13.0\n")
+    atomic.write_text(constraints, "torch==2.13.0\n")
     base = {**os.environ, "PIP_CONSTRAINT": str(constraints)}
     spec = envfile.load(ROOT / "environment.yml")
     state = lock.status(spec.path, spec.sha256)

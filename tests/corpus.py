@@ -51,14 +51,14 @@ LABELS: dict[str, frozenset[str] | None] = {
     "linux-in-mac": frozenset({"host.os"}),
     "not-a-mac": frozenset({"host.os"}),
     "op-not-implemented": frozenset(
-        {"error.mps.op_not_implemented", "error.mps.dtype_unsupported"}
+        {"error.mps.op_not_implemented", "error.mps.dtype_unsupported", "error.mps.op_fallback"}
     ),
     "op-needs-newer-macos": frozenset({"error.mps.op_needs_newer_macos"}),
     "float64": frozenset({"error.mps.float64"}),
     "dtype-needs-newer-macos": frozenset(
         {"error.mps.op_needs_newer_macos", "error.mps.bfloat16_unsupported"}
     ),
-    "mps-oom": frozenset({"error.mps.oom"}),
+    "mps-oom": frozenset({"error.mps.oom", "error.mps.buffer_too_large"}),
     "install-wrong-arch": frozenset({"torch.installed", "host.arch"}),
     "python-unsupported": frozenset({"host.python"}),
     "other": frozenset(),

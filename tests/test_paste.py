@@ -129,7 +129,7 @@ def test_unticked_template_boxes_are_not_the_users():
 
 
 def test_clues_name_their_line():
-    found = paste.clues(ACCELERATE_ENV)
+    found = paste.all_clues(ACCELERATE_ENV)
     torch = next(c for c in found if c.field == "torch_version")
     assert torch.line == "- PyTorch version (GPU?): 2.0.1 (False)"
 

@@ -17,6 +17,8 @@ def test_page_covers_every_known_error_and_recorded_host():
         assert f"(`{pattern.id}`)" in text
         for printed in pattern.printed:  # each message's source and torch range (issue 15)
             assert f"`{printed.source}` in torch `{printed.torch}`" in text
+    for reader in troubleshooting.paste.READERS:  # what diagnose reads in free-form text
+        assert f"`{reader.__module__}`" in text
     for path in troubleshooting.HOSTS.glob("*.json"):
         assert f"### {path.stem.replace('_', ' ')}" in text
 

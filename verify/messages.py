@@ -606,10 +606,12 @@ def pasted_no_wheel_for_python(requirement: str, python: str, supported: str) ->
     )
 
 
-def pasted_no_wheel_at_all(python: str) -> tuple[str, Fix]:
-    """pip's "from versions: none": no torch wheel at all for this interpreter."""
+def pasted_no_wheel_at_all(python: str | None) -> tuple[str, Fix]:
+    """pip's "from versions: none" (or uv's "no wheel for the current platform"): no torch wheel
+    at all for this interpreter."""
+    which = f"Python {python}" if python else "its Python version is not in the paste"
     return (
-        f"pip finds no PyTorch wheel at all for this interpreter (Python {python}): no release "
+        f"pip finds no PyTorch wheel at all for this interpreter ({which}): no release "
         "it can see ships a wheel for this Python version on this platform (a Python newer "
         "than the newest release supports, or a 32-bit / x86_64 macOS Python for a new torch).",
         Fix(

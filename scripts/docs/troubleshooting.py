@@ -16,10 +16,11 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from verify import known_errors, rules
+from verify import known_errors, paste, rules
 from verify.atomic import write_text
 from verify.facts import Facts
 from verify.model import Fix, Result, Status
+from verify.paste.clues import SIGNS
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTS = ROOT / "tests" / "data" / "hosts"
@@ -72,6 +73,27 @@ def problems(results: Iterable[Result]) -> list[Result]:
     return [r for r in results if r.status in (Status.FAIL, Status.WARN)]
 
 
+def paste_section() -> list[str]:
+    """What `diagnose` reads besides collect_env: each reader of verify.paste (its docstring's
+    first paragraph) and the signs it weighs."""
+    lines = [
+        "## What `diagnose` reads in a paste",
+        "",
+        "Besides `python -m torch.utils.collect_env` output and verify's own JSON, "
+        "`python -m verify diagnose` reads these kinds of text wherever they sit in a paste; "
+        "every finding quotes the pasted lines it rests on.",
+        "",
+    ]
+    for reader in paste.READERS:
+        module = sys.modules[reader.__module__]
+        first = (module.__doc__ or "").strip().split("\n\n")[0]
+        lines.append(f"- `{module.__name__}`: {' '.join(first.split())}")
+    lines += ["", "Signs weighed across the whole paste:", ""]
+    lines += [f"- `{name}`: {what}" for name, what in SIGNS.items()]
+    lines.append("")
+    return lines
+
+
 def host_section(paths: Iterable[Path]) -> list[str]:
     lines = ["## Real cases, replayed", ""]
     for path in paths:
@@ -93,7 +115,12 @@ def host_section(paths: Iterable[Path]) -> list[str]:
 
 
 def render() -> str:
-    body = [HEADER, *error_section(), *host_section(sorted(HOSTS.glob("*.json")))]
+    body = [
+        HEADER,
+        *error_section(),
+        *paste_section(),
+        *host_section(sorted(HOSTS.glob("*.json"))),
+    ]
     return "\n".join(body).rstrip() + "\n"
 
 

@@ -34,7 +34,7 @@ class Reading:
         return bool(self.signs.get(sign))
 
 
-def clues(text: str) -> list[Clue]:
+def all_clues(text: str) -> list[Clue]:
     found: list[Clue] = []
     for reader in READERS:
         found.extend(reader(text))
@@ -47,7 +47,7 @@ def read(text: str, seeds: Iterable[Clue] = ()) -> Reading:
     error messages prove), weighed with the rest."""
     by_field: dict[str, list[Clue]] = defaultdict(list)
     signs: dict[str, list[Clue]] = defaultdict(list)
-    for c in [*clues(text), *seeds]:
+    for c in [*all_clues(text), *seeds]:
         (signs if c.field.startswith("sign.") else by_field)[c.field].append(c)
     facts: dict[str, Any] = {}
     evidence: dict[str, list[str]] = {}
@@ -125,4 +125,4 @@ def _derive(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) 
             put("translated", False, "hardware_arm64")
 
 
-__all__ = ["LISTED", "WEAK", "Clue", "Reading", "clues", "read"]
+__all__ = ["LISTED", "WEAK", "Clue", "Reading", "all_clues", "read"]

@@ -1,4 +1,6 @@
-"""The environment dumps and start-up logs of the tools people run around PyTorch.
+"""The environment dumps and start-up logs of the tools people run around PyTorch: accelerate /
+transformers / diffusers / huggingface-cli env, Lightning, ComfyUI, InvokeAI, the web UIs,
+torch.__config__.show(), and MPS state as people print it.
 
 - `accelerate env`, `transformers env` / `transformers-cli env`, `diffusers-cli env`,
   `huggingface-cli env`: "- Platform: macOS-14.5-arm64-arm-64bit" (read by .system),

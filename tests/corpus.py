@@ -49,7 +49,7 @@ LABELS: dict[str, frozenset[str] | None] = {
         {"mps.available", "error.mps.macos_too_old", "error.mps.no_gpu_memory"}
     ),
     "linux-in-mac": frozenset({"host.os"}),
-    "not-a-mac": frozenset({"host.os"}),
+    "not-a-mac": frozenset({"host.os", "error.mps.not_linked"}),
     "op-not-implemented": frozenset(
         {"error.mps.op_not_implemented", "error.mps.dtype_unsupported", "error.mps.op_fallback"}
     ),

@@ -193,3 +193,30 @@ def test_sysctl_translated_means_an_x86_64_process():
     text = "$ sysctl sysctl.proc_translated\nsysctl.proc_translated: 1\nmacOS 14.4, M1 Pro\n"
     f = facts(text)
     assert (f.machine, f.translated, f.hardware_arm64) == ("x86_64", True, True)
+
+
+def test_torch_stuck_at_2_2_on_an_apple_chip_is_rosetta():
+    # issue 12: torch 2.2.x (the last x86_64 macOS release) on an Apple chip that cannot get an
+    # MPS device on a new macOS is an x86_64 build under Rosetta, which reads macOS as 10.16
+    error = (
+        "RuntimeError: The MPS backend is supported on MacOS 12.3+.Current OS version can be "
+        "queried using `sw_vers`"
+    )
+    text = f"M1 MacBook Pro, macOS 14.4, torch 2.2.2\n{error}\n"
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "host.arch" and "Rosetta" in first.cause
+    assert "M1 MacBook Pro, macOS 14.4, torch 2.2.2" in first.evidence
+    # a newer torch with the same message on the same Mac is no Metal device in this process
+    _, results = diagnose.diagnose(text.replace("2.2.2", "2.5.1"))
+    row = next(r for r in results if r.id == "error.mps.macos_too_old")
+    assert "Metal device" in row.cause
+
+
+def test_other_systems_named_in_words():
+    text = (
+        "Windows 11, python 3.10\nRuntimeError: PyTorch is not linked with support for mps devices"
+    )
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "host.os" and "Windows" in first.cause

@@ -85,7 +85,7 @@ _WHERE = (
 
 def diagnose(text: str) -> tuple[Facts, list[Result]]:
     """Facts and findings for pasted text; InputError (one line) when nothing in it is usable."""
-    pasted = envdump.parse(text)
+    pasted = _stuck_at_x86_release(envdump.parse(text))
     facts = pasted.facts
     results = rules.evaluate(facts, expect_mps=expect_mps(pasted), unknown_reason=NOT_IN_TEXT)
     results = [_refine(r, pasted) for r in results]
@@ -94,6 +94,30 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
     errors = [_in_context(e, pasted) for e in pasted.errors]
     results.extend(error_result(e, facts, pasted.evidence) for e in errors)
     return facts, [_with_evidence(r, pasted) for r in results]
+
+
+def _stuck_at_x86_release(pasted: Pasted) -> Pasted:
+    """torch 2.2.x (the last release with macOS x86_64 wheels) on an Apple chip whose MPS fails
+    for macOS reasons (no device, a macOS-gated feature) on a macOS new enough: an x86_64 build
+    under Rosetta, which reads macOS as 10.16 (pytorch/pytorch#146236) - when the paste does
+    not name the interpreter's architecture itself."""
+    f = pasted.facts
+    release = compat.release_of(f.torch_version)
+    gated = {"mps.macos_too_old", "mps.op_needs_newer_macos"} & {e.id for e in pasted.errors}
+    if (
+        f.machine is not None
+        or release is None
+        or release > compat.LAST_MACOS_X86_64_WHEEL
+        or release < compat.parse_version("2.0")
+        or rules.apple_silicon(f) is not True
+        or not (gated or f.mps_available is False)
+        or (compat.parse_version(f.macos_version) or compat.MPS_MIN_MACOS) < compat.MPS_MIN_MACOS
+    ):
+        return pasted
+    because = [*pasted.evidence.get("torch_version", []), *pasted.evidence.get("chip", [])]
+    evidence = {**pasted.evidence, "machine": because, "translated": because}
+    facts = f.merged(machine="x86_64", translated=True)
+    return dataclasses.replace(pasted, facts=facts, evidence=evidence)
 
 
 # errors that prove the code used MPS but not that MPS must work on this machine: the code's own

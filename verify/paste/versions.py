@@ -60,6 +60,11 @@ INTEL_WORDS = re.compile(
     r"(?:x86(?:[_-]64)?|Intel)\b",
     re.IGNORECASE,
 )
+# other systems named in words: "Windows 11 intel x64", "Ubuntu 22.04", "in WSL2"
+OTHER_OS = re.compile(
+    r"\b(Windows)[ \t]+(?:10|11|Server|7)\b|\b(Ubuntu|Debian|Fedora|CentOS|Rocky Linux)[ \t]+\d|"
+    r"\b(WSL2?)\b"
+)
 MAC_HINT = re.compile(
     r"\b(?:my|a|an|on|using)\s+(?:Mac|MacBook(?:\s+(?:Pro|Air))?|iMac|Mac\s?mini|Mac\s?Studio|Mac\s?Pro)\b",
     re.IGNORECASE,
@@ -204,6 +209,10 @@ def read(text: str) -> list[Clue]:
     for m in finditer(INTEL_CHIP, text, "Intel"):
         out.append(clue("chip", (m.group(1) or m.group(2)).strip(), text, m, WEAK))
         out.append(clue("sign.intel_cpu", True, text, m, WEAK))
+    for m in finditer(
+        OTHER_OS, text, "Windows", "Ubuntu", "Debian", "Fedora", "CentOS", "Rocky", "WSL"
+    ):
+        out.append(clue("os", "Windows" if m.group(1) else "Linux", text, m, WEAK))
     for m in finditer(MAC_HINT, text, "Mac", "mac", "MAC"):
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))

@@ -220,3 +220,20 @@ def test_other_systems_named_in_words():
     _, results = diagnose.diagnose(text)
     first = diagnose.first_cause(results)
     assert first is not None and first.id == "host.os" and "Windows" in first.cause
+
+
+def test_torch_built_for_the_other_architecture():
+    text = (
+        "import torch\nImportError: dlopen(/opt/miniforge3/lib/python3.10/site-packages/torch/"
+        "_C.cpython-310-darwin.so, 0x0002): tried: '...' (mach-o file, but is an incompatible "
+        "architecture (have 'x86_64', need 'arm64'))\n"
+    )
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "torch.installed"
+    assert "different CPU architecture" in first.cause
+    # pip refusing an arm64 wheel: the interpreter is x86_64 (Rosetta on an M1)
+    refused = "ERROR: torch-2.1.0-cp310-none-macosx_11_0_arm64.whl is not a supported wheel on "
+    _, results = diagnose.diagnose(refused + "this platform.\nMacBook Pro M1\n")
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "host.arch"

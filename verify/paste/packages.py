@@ -65,6 +65,14 @@ DYLD = re.compile(
 )
 
 
+# pip refusing a wheel it was handed: "ERROR: torch-2.1.0-cp310-none-macosx_11_0_arm64.whl is not
+# a supported wheel on this platform." - an arm64 wheel refused means an x86_64 interpreter (or
+# another Python version: the cp tag says which it was built for)
+UNSUPPORTED_WHEEL = re.compile(
+    r"torch-[\w.+]+-cp3(\d+)-[\w]+-macosx_\d+_\d+_(arm64|x86_64)\.whl is not a supported wheel"
+)
+
+
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
     for m in finditer(PIP_FREEZE, text, "torch=="):
@@ -95,6 +103,8 @@ def read(text: str) -> list[Clue]:
     for m in finditer(X86_ONLY, text, "mkl", "intel-openmp"):
         out.append(clue("sign.x86_only_conda", m.group(1), text, m, LISTED))
     for m in finditer(WHEEL, text, "macosx_"):
+        if text.startswith(" is not a supported wheel", m.end()):
+            continue  # refused: the interpreter is not what the wheel is for (below)
         out.append(clue("os", "Darwin", text, m, LISTED))
         out.append(clue("machine", m.group(6), text, m, LISTED))
         out.append(clue("python_version", f"3.{m.group(3)}", text, m, WEAK))
@@ -116,6 +126,15 @@ def read(text: str) -> list[Clue]:
         out.append(clue("os", "Darwin", text, m, STRONG))
         out.append(clue("machine", need, text, m, STRONG))  # the process needs its own arch
         out.append(clue("sign.wrong_arch_library", have, text, m, STRONG))
+        start = text.rfind("\n", 0, m.start()) + 1
+        if "torch" in text[start : m.end()]:  # torch's own library: import torch failed
+            error = f"incompatible architecture (have '{have}', need '{need}')"
+            out.append(clue("torch_import_error", error, text, m, STRONG))
+    for m in finditer(UNSUPPORTED_WHEEL, text, "not a supported wheel"):
+        out.append(clue("os", "Darwin", text, m, LISTED))
+        out.append(clue("sign.pip_no_torch", "torch", text, m, LISTED))
+        if m.group(2) == "arm64":
+            out.append(clue("machine", "x86_64", text, m, WEAK))
     return out
 
 

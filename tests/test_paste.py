@@ -237,3 +237,10 @@ def test_torch_built_for_the_other_architecture():
     _, results = diagnose.diagnose(refused + "this platform.\nMacBook Pro M1\n")
     first = diagnose.first_cause(results)
     assert first is not None and first.id == "host.arch"
+
+
+def test_compat_macos_versions_are_read_as_the_real_ones():
+    # python/cpython#135675: an old-SDK Python on macOS 26 is told "16.0"; "10.16" says nothing
+    assert facts("- macOS 16.0\n- Apple M4\n- torch 2.9.0\n").macos_version == "26.0"
+    assert facts("Python platform: macOS-16.0-arm64-arm-64bit torch 2.9").macos_version == "26.0"
+    assert facts("macOS 10.16, Apple M1, torch 2.1.0\n").macos_version is None

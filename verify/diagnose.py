@@ -201,8 +201,9 @@ def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
     if rule_id != "host.python":
         return None
     python = f.python_version
-    if pinned and python and compat.supports_python(pinned, python) is False:
-        rng = compat.python_range(pinned)
+    platform = "linux" if f.os == "Linux" else "macos"  # whose wheels pip looked for
+    if pinned and python and compat.supports_python(pinned, python, platform=platform) is False:
+        rng = compat.python_range(pinned, platform=platform)
         supported = f"{rng[0]}-{rng[1]}" if rng else "other versions"
         cause, fix = msg.pasted_no_wheel_for_python(requirement, python, supported)
     elif offered is not None and pinned and compat.parse_version(pinned) is not None:

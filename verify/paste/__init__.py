@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from verify.macos import real_macos
 from verify.paste import packages, places, system, tools, versions
 from verify.paste.clues import LISTED, WEAK, Clue
 
@@ -51,7 +52,12 @@ def read(text: str, seeds: Iterable[Clue] = ()) -> Reading:
         (signs if c.field.startswith("sign.") else by_field)[c.field].append(c)
     facts: dict[str, Any] = {}
     evidence: dict[str, list[str]] = {}
-    for name, found in by_field.items():
+    for name, listed in by_field.items():
+        found = listed
+        if name == "macos_version":  # "16.x" is macOS 26 (verify.macos); "10.16" says nothing
+            found = [c for c in (_real(c) for c in listed) if c is not None]
+            if not found:
+                continue
         best = max(c.weight for c in found)
         winner = next(c for c in found if c.weight == best)
         facts[name] = winner.value
@@ -60,6 +66,11 @@ def read(text: str, seeds: Iterable[Clue] = ()) -> Reading:
         evidence[name] = _lines(found)
     _derive(facts, evidence, signs)
     return Reading(facts, evidence, dict(signs))
+
+
+def _real(c: Clue) -> Clue | None:
+    real = real_macos(str(c.value))
+    return None if real is None else Clue(c.field, real, c.line, c.weight)
 
 
 def _lines(found: Any) -> list[str]:

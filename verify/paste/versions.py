@@ -14,7 +14,7 @@ from verify.paste.clues import LISTED, MACOS_NAMES, STRONG, WEAK, Clue, clue, fi
 
 _M = re.MULTILINE | re.IGNORECASE
 _NAMES = "|".join(n.replace(" ", r"\s") for n in MACOS_NAMES)
-_MAC_V = r"(1[0-5](?:\.\d{1,2}){0,2}|2[6-9](?:\.\d{1,2}){0,2}|1[0-5]|2[6-9])"
+_MAC_V = r"(1[0-6](?:\.\d{1,2}){0,2}|2[6-9](?:\.\d{1,2}){0,2})"
 
 # between a name and its value: "version", "is", Markdown bold / code marks, ":" / "="
 _FILL = (

@@ -51,14 +51,16 @@ LABELS: dict[str, frozenset[str] | None] = {
     "linux-in-mac": frozenset({"host.os"}),
     "not-a-mac": frozenset({"host.os", "error.mps.not_linked"}),
     "op-not-implemented": frozenset(
-        {"error.mps.op_not_implemented", "error.mps.dtype_unsupported", "error.mps.op_fallback"}
+        {"error.mps.op_not_implemented", "error.mps.dtype_unsupported", "error.mps.op_runs_on_cpu"}
     ),
-    "op-needs-newer-macos": frozenset({"error.mps.op_needs_newer_macos"}),
+    "op-needs-newer-macos": frozenset(
+        {"error.mps.op_needs_newer_macos", "error.mps.op_falls_back_on_old_macos"}
+    ),
     "float64": frozenset({"error.mps.float64"}),
     "dtype-needs-newer-macos": frozenset(
         {"error.mps.op_needs_newer_macos", "error.mps.bfloat16_unsupported"}
     ),
-    "mps-oom": frozenset({"error.mps.oom", "error.mps.buffer_too_large"}),
+    "mps-oom": frozenset({"error.mps.oom"}),
     "install-wrong-arch": frozenset({"torch.installed", "host.arch"}),
     "python-unsupported": frozenset({"host.python"}),
     "other": frozenset(),

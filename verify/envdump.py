@@ -341,8 +341,8 @@ _ERROR_FACTS = {
     "mps.not_built": ("mps_built", "mps_available"),
     "mps.not_linked": ("mps_built", "mps_available"),
     "mps.op_needs_newer_torch": ("os", "mps_built", "mps_available"),
-    "mps.op_fallback": ("os", "mps_built", "mps_available"),
-    "mps.buffer_too_large": ("os", "mps_built", "mps_available"),
+    "mps.op_runs_on_cpu": ("os", "mps_built", "mps_available"),
+    "mps.op_falls_back_on_old_macos": ("os", "mps_built", "mps_available"),
     "mps.dtype_unsupported": ("os", "mps_built", "mps_available"),
     "mps.bfloat16_unsupported": ("os", "mps_built", "mps_available"),
 }
@@ -555,8 +555,8 @@ def _same(listed: str, imported: str | None) -> bool:
 
 _FROM_MPS_CODE = {
     "mps.oom",
-    "mps.op_fallback",
-    "mps.buffer_too_large",
+    "mps.op_runs_on_cpu",
+    "mps.op_falls_back_on_old_macos",
     "mps.no_gpu_memory",
     "mps.float64",
     "mps.op_not_implemented",
@@ -569,8 +569,8 @@ _FROM_MPS_CODE = {
 }
 _NEEDS_MPS_DEVICE = {
     "mps.oom",
-    "mps.op_fallback",
-    "mps.buffer_too_large",
+    "mps.op_runs_on_cpu",
+    "mps.op_falls_back_on_old_macos",
     "mps.no_gpu_memory",
     "mps.op_not_implemented",
     "mps.device_mismatch",

@@ -189,12 +189,8 @@ PATTERNS: tuple[_Pattern, ...] = (
     # `conda env config vars` after start, had no effect).
     _Pattern(
         "mps.op_not_implemented",
-        # Also the dispatcher's message for an op with no MPS kernel at all (c10/core/
-        # dispatch/OperatorEntry.cpp reportError): "Could not run 'aten::_fft_r2c' with
-        # arguments from the 'MPS' backend." (pytorch/pytorch#78168 and the like).
         re.compile(
-            r"The operator '([^']+)' is not current(?:ly)? implemented for the MPS device[^\n]*|"
-            r"Could not run '[\w:.]+' with arguments from the 'MPS' backend[^\n]*"
+            r"The operator '([^']+)' is not current(?:ly)? implemented for the MPS device[^\n]*"
         ),
         "Operator not implemented on MPS",
         "This PyTorch has no MPS kernel for an operator the code uses.",
@@ -420,45 +416,6 @@ PATTERNS: tuple[_Pattern, ...] = (
                 _MPS_OPS + "Sort.mm",
             ),
         ),
-    ),
-    # aten/src/ATen/mps/MPSFallback.mm with PYTORCH_ENABLE_MPS_FALLBACK=1: "UserWarning: The
-    # operator 'aten::nonzero' is not currently supported on the MPS backend and will fall back
-    # to run on the CPU. This may have performance implications." The run goes on, on the CPU
-    # for that op: a warning about speed, not a failure (issue 15).
-    _Pattern(
-        "mps.op_fallback",
-        re.compile(
-            r"The operator '([^']+)' is not currently supported on the MPS backend and will fall "
-            r"back to run on the CPU[^\n]*"
-        ),
-        "Operator falls back to the CPU",
-        "An operator the code uses has no MPS kernel in this PyTorch, so it runs on the CPU "
-        "(PYTORCH_ENABLE_MPS_FALLBACK=1 is set): results are right but that step is slower and "
-        "copies data between the GPU and the CPU.",
-        Fix(
-            "Upgrade PyTorch: newer releases implement more operators on MPS "
-            "(pytorch/pytorch#77764 tracks them); until then the fallback is the way to run it.",
-            ("nox -s install",),
-            url="https://github.com/pytorch/pytorch/issues/77764",
-        ),
-        severity="warn",
-        environment=False,
-    ),
-    # aten/src/ATen/mps/MPSAllocator.mm: "Invalid buffer size: 10.00 GB" - one tensor larger than
-    # the largest Metal buffer the device allows (MTLDevice.maxBufferLength, about half the
-    # memory), whatever is free. Reports: pytorch/pytorch#141909 (19.45 GB for one bmm output),
-    # kijai/ComfyUI-SUPIR#151 ("Invalid buffer size: 19.38 GiB" on an M2 Max).
-    _Pattern(
-        "mps.buffer_too_large",
-        re.compile(r"Invalid buffer size: \d+(?:\.\d+)? [KMGT]?i?B[^\n]*"),
-        "Tensor too large for one Metal buffer",
-        "One tensor is larger than the largest buffer Metal allows on this Mac (about half of "
-        "its memory), so MPS cannot allocate it however much memory is free.",
-        Fix(
-            "Use smaller tensors: a smaller batch, image size or sequence length, or split the "
-            "work (e.g. attention slicing, tiled VAE decoding in diffusion UIs)."
-        ),
-        environment=False,
     ),
     # torch 2.0's int64 gates without a macOS named, e.g. "MPS does not support cumsum op with
     # int64 input" (aten/src/ATen/native/mps/operations/UnaryOps.mm in 2.0; from 2.1 the op runs

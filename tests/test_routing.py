@@ -160,6 +160,23 @@ def test_verify_installs_with_the_given_options_plus_the_environments_channels(t
 
 # --- the real thing ---------------------------------------------------------------------------
 
+
+@pytest.mark.parametrize("session", ["install", "verify"])
+def test_nox_help_after_the_double_dash_explains_both(session, tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "-s", session, "--", "-h"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "== installer options (nox -s install) ==" in proc.stdout
+    assert "== verify options (nox -s verify, python -m verify) ==" in proc.stdout
+    assert "--backend" in proc.stdout and "--level" in proc.stdout
+    assert "backend:" not in proc.stdout + proc.stderr  # help only: nothing was installed
+
+
 LOCAL_TORCH = sorted(Path("/opt/wheels").glob("torch-2.13.0+cpu-cp311-*.whl"))
 UV = shutil.which("uv") or shutil.which("uv", path=str(Path(sys.executable).parent))
 

@@ -48,7 +48,7 @@ from verify.model import Result, Status, Tier, failed, skipped
 from verify.report import Report, check_line, render_console, render_summary, to_junit
 
 DEVICES = ("auto", "mps", "cuda", "cpu")
-SUBCOMMANDS = ("facts", "preflight", "diagnose", "fleet")
+SUBCOMMANDS = ("facts", "preflight", "diagnose", "fleet", "ops")
 FACTS_REPLAYED = "facts replayed"
 DEVICE_SELECT = "device.select"
 MAX_INPUT_BYTES = 5 * 1024 * 1024
@@ -64,6 +64,8 @@ subcommands:
                      uname / sw_vers output, tool dumps, MPS errors, a verify JSON report;
                      several files (or a folder) give one summary table
   fleet REPORTS...   one summary of many machines' JSON reports (files, folders, -)
+  ops                which operations run natively here (torch's OpInfo + MPS lists);
+                     see `python -m verify ops --help`
 
 exit codes: 0 ready (warnings allowed), 1 a required check failed, 2 usage or input error,
 130 interrupted (the report written so far is kept, marked "interrupted")
@@ -213,7 +215,12 @@ def write_outputs(report: Report, outputs: Outputs) -> None:
 def check_writable(outputs: Outputs) -> None:
     """Fail before the run, not after it: a report path whose folder cannot hold a file would
     otherwise cost the whole run and lose its report. Creates the folder, as the write would."""
-    for flag, path in outputs.files():
+    check_paths_writable(outputs.files())
+
+
+def check_paths_writable(pairs: Sequence[tuple[str, str]]) -> None:
+    """check_writable for (flag, path) pairs (also `verify ops`' --json / --markdown)."""
+    for flag, path in pairs:
         target = Path(path)
         try:
             if target.is_dir():
@@ -637,6 +644,12 @@ def cmd_fleet(argv: Sequence[str]) -> int:
     return fleet_cli.main(argv)
 
 
+def cmd_ops(argv: Sequence[str]) -> int:
+    from verify.opcoverage.command import cmd_ops as run
+
+    return run(argv)
+
+
 def dispatch(argv: Sequence[str]) -> int:
     if argv and argv[0] in SUBCOMMANDS:
         command, rest = argv[0], list(argv[1:])
@@ -645,6 +658,7 @@ def dispatch(argv: Sequence[str]) -> int:
             "preflight": cmd_preflight,
             "diagnose": cmd_diagnose,
             "fleet": cmd_fleet,
+            "ops": cmd_ops,
         }
         return commands[command](rest)
     return cmd_verify(build_parser().parse_args(argv))

@@ -163,7 +163,7 @@ TRAINING_DID_NOT_LEARN_FIX = Fix(
 )
 
 
-# --- full tier: ops.sweep and perf.* (issue 7) ---------------------------------------------------
+# --- full tier: ops.sweep and perf.* (issue 7); op coverage from torch's OpInfo (issue 13) -------
 # The op-coverage issue torch's "not currently implemented for the MPS device" message links to:
 # pytorch/pytorch#77764 up to 2.5, #141287 from 2.6 (the strings of the 2.5.1 and 2.6.0 wheels,
 # tests/data/torch_wheels/).
@@ -182,17 +182,20 @@ def op_coverage_issue(torch_version: str | None) -> str:
 
 
 # The MPS fallback message: aten/src/ATen/mps/MPSFallback.mm ("... is not currently implemented
-# for the MPS device ... set the environment variable `PYTORCH_ENABLE_MPS_FALLBACK=1` ...").
+# for the MPS device ... set the environment variable `PYTORCH_ENABLE_MPS_FALLBACK=1` ... please
+# comment on https://github.com/pytorch/pytorch/issues/141287 ...").
 OPS_UNSUPPORTED_CAUSE = (
-    "This PyTorch has no {device} kernel for {count} common operation(s): {ops}. Code that uses "
-    "them stops with NotImplementedError on this device."
+    "This PyTorch has no {device} kernel for {count} operation(s) that torch's test-suite does "
+    "not expect to be missing here: {ops}. Code that uses them stops with NotImplementedError "
+    "on this device."
 )
 
 
 def ops_unsupported_fix(torch_version: str | None) -> Fix:
     return Fix(
         "Set PYTORCH_ENABLE_MPS_FALLBACK=1 so those operations run on the CPU (slower), or "
-        "upgrade PyTorch: newer releases implement more operations on MPS.",
+        "upgrade PyTorch: newer releases implement more operations on MPS. `python -m verify "
+        "ops` lists every operation and dtype.",
         ("export PYTORCH_ENABLE_MPS_FALLBACK=1",),
         op_coverage_issue(torch_version),
     )
@@ -200,15 +203,45 @@ def ops_unsupported_fix(torch_version: str | None) -> Fix:
 
 # for a torch of today (2.6+); ops_unsupported_fix(version) links the issue a given torch names
 OPS_UNSUPPORTED_FIX = ops_unsupported_fix(None)
+OPS_KNOWN_CAUSE = (
+    "{count} operation/dtype pair(s) do not run natively on {device}, as torch's own test-suite "
+    "expects for this PyTorch{macos}: {ops}."
+)
+OPS_FALLBACK_CAUSE = (
+    "{count} operation/dtype pair(s) ran on the CPU through PYTORCH_ENABLE_MPS_FALLBACK, not on "
+    "{device}: {ops}. They work, slowly."
+)
+OPS_KNOWN_FIX = Fix(
+    "Nothing is broken: these are limits torch documents for this device. If your model uses "
+    "them, set PYTORCH_ENABLE_MPS_FALLBACK=1 (MPS) or run those operations on the CPU, and "
+    "check whether a newer PyTorch (and macOS) implements them. `python -m verify ops "
+    "--markdown ops.md` lists them with torch's references.",
+    ("python -m verify ops --markdown ops.md",),
+    OP_COVERAGE_ISSUE_NEW,
+)
 OPS_WRONG_CAUSE = (
-    "{count} operation(s) gave results on {device} that differ from the CPU beyond the dtype's "
-    "tolerance: {ops} (largest error {err:.3g} in {worst})."
+    "{count} operation(s) gave results on {device} that differ from the CPU beyond torch's own "
+    "tolerance, and torch does not list them as known failures here: {ops} (largest error "
+    "{err:.3g} in {worst})."
 )
 OPS_ERROR_CAUSE = "{count} operation(s) that work on the CPU raised an error on {device}: {ops}."
+OPS_CRASH_CAUSE = (
+    "{count} operation(s) crashed or hung the process on {device} (each ran isolated; the "
+    "sweep went on after it): {ops}."
+)
+OPS_NO_OPDB = (
+    "torch's OpInfo database could not be imported ({error}); only verify's hand-written cases ran"
+)
+OPS_NO_OPDB_FIX = Fix(
+    "Install expecttest (torch's testing internals import it) in the PyTorch environment, then "
+    "run the full check again; environment.yml lists it.",
+    ("python -m pip install expecttest",),
+)
 OPS_WRONG_FIX = Fix(
     "Update PyTorch and macOS (or the NVIDIA driver); if it persists, report it to PyTorch with "
-    "this report's ops.sweep data. Until then run the listed operations on the CPU.",
-    ("nox -s install",),
+    "the op-coverage report attached (`python -m verify ops --only OP --markdown ops.md`). "
+    "Until then run the listed operations on the CPU.",
+    ("python -m verify ops --markdown ops.md",),
     PYTORCH_ISSUES_URL,
 )
 PERF_SLOW_CAUSE = (

@@ -27,6 +27,7 @@ PYPI_NAMES: dict[str, str] = {
     "pytorch-gpu": "torch",
     "matplotlib-base": "matplotlib",
     "py-opencv": "opencv-python",
+    "expecttest": "expecttest",  # same name; torch's testing internals (verify ops) import it
 }
 
 # Conda packages with no PyPI counterpart: the interpreter itself (the uv/pip path picks one, see

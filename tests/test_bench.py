@@ -123,3 +123,32 @@ def test_markdown_sections_are_replaced_per_device_and_others_kept(tmp_path):
     assert text.count("<!-- bench:cpu -->") == 1 and text.index("bench:cpu") < text.index(
         "bench:cuda"
     )
+
+
+def test_the_op_coverage_sweep_has_its_own_section_before_the_notes(tmp_path):
+    ops = bench.OpsSweep(
+        command="python -m verify ops --device cuda --quiet --json REPORT.json",
+        wall_s=58.2,
+        sweep_s=55.0,
+        ops=697,
+        items=2091,
+        counts={"native": 1678, "mismatch": 1, "raises": 0, "crashed": 0},
+        counts_by_dtype={"float32": {"native": 637, "mismatch": 1, "raises": 0, "crashed": 0}},
+        worker_starts=8,
+        device="cuda",
+        torch_version="2.11.0+cu130",
+        load_avg=(0.1, 2.5),
+        cpu_s=263.0,
+    )
+    section = bench.render_ops_section(ops, "NVIDIA H200", "2026-11-29 23:59 UTC")
+    assert "58.2 s wall (goal < 60 s: met)" in section and "1 unexpected failures" in section
+    assert "| float32 | 637 | 1 | 0 | 0 |" in section
+    md = tmp_path / "b.md"
+    md.write_text(
+        "# B\n\n<!-- bench:cuda -->\nold\n<!-- /bench:cuda -->\n\n## Notes on these runs\nx\n"
+    )
+    bench.write_markdown(md, "ops-cuda", section)
+    text = md.read_text()
+    assert text.index("<!-- bench:cuda -->") < text.index("<!-- bench:ops-cuda -->")
+    assert text.index("<!-- /bench:ops-cuda -->") < text.index("## Notes on these runs")
+    assert bench.ops_command("py", "cpu", "r.json").argv[2:5] == ("verify", "ops", "--device")

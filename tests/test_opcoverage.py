@@ -37,7 +37,7 @@ def host(**changes) -> Facts:
 
 
 @pytest.fixture(scope="module")
-def faulty():  # about 30 s: three worker starts (two after crashes) and one 4 s timeout
+def faulty():  # about 30 s: four worker starts (two after crashes) and one 4 s timeout
     """One CPU sweep over real ops, four of them made faulty on the device side."""
     run = run_sweep(
         SweepOptions(
@@ -47,6 +47,7 @@ def faulty():  # about 30 s: three worker starts (two after crashes) and one 4 s
             load_modules=("tests.opcov_faults",),
             item_timeout_s=ITEM_TIMEOUT_S,
             budget_s=240,
+            jobs=2,  # two workers taking items from one queue
         )
     )
     cov = coverage.build(run, host())
@@ -101,7 +102,8 @@ def test_a_crash_costs_one_item_and_the_sweep_resumes_after_it(faulty):
     # the items right after each are run by a fresh worker
     assert rows[("cos", "float16")].klass is Klass.NATIVE
     assert rows[("sinh", "float16")].klass is Klass.NATIVE
-    assert run.worker_starts == 3
+    # two workers, and a fresh one after a crash whenever items are left for that thread
+    assert 3 <= run.worker_starts <= 4
     assert rows[("exp", "float32")].klass is Klass.NATIVE
 
 

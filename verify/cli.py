@@ -22,10 +22,8 @@ import importlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -33,7 +31,7 @@ from rich.markup import escape
 
 from verify import TOOL_NAME, __version__
 from verify.atomic import write_text
-from verify.cliargs import OneLineParser, positive_float
+from verify.cliargs import OneLineParser, check_paths_writable, positive_float
 from verify.errors import (
     EXIT_INTERRUPTED,
     EXIT_NOT_READY,
@@ -216,25 +214,6 @@ def check_writable(outputs: Outputs) -> None:
     """Fail before the run, not after it: a report path whose folder cannot hold a file would
     otherwise cost the whole run and lose its report. Creates the folder, as the write would."""
     check_paths_writable(outputs.files())
-
-
-def check_paths_writable(pairs: Sequence[tuple[str, str]]) -> None:
-    """check_writable for (flag, path) pairs (also `verify ops`' --json / --markdown)."""
-    for flag, path in pairs:
-        target = Path(path)
-        try:
-            if target.is_dir():
-                raise IsADirectoryError(21, os.strerror(21), path)
-            if target.exists() and not target.is_file():
-                continue  # /dev/stdout, a FIFO: written through at the end
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryFile(dir=target.parent):
-                pass
-        except OSError as exc:
-            raise UsageError(
-                f"{flag} {path}: cannot write there ({exc.strerror or exc})",
-                "Give a path in a folder you can write to.",
-            ) from None
 
 
 def refuse_overwriting_input(outputs: Outputs, source: str) -> None:

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
+
+from verify.errors import UsageError
 
 EXIT_USAGE = 2
 
@@ -51,3 +57,24 @@ def pep440_version(text: str) -> str:
     except InvalidVersion:
         raise argparse.ArgumentTypeError(f"not a version number: {text!r}") from None
     return text
+
+
+def check_paths_writable(pairs: Sequence[tuple[str, str]]) -> None:
+    """Fail before a run, not after it: a report path (flag, path) whose folder cannot hold a file
+    would otherwise cost the whole run and lose its report. Creates the folder, as the write
+    would. UsageError names the flag."""
+    for flag, path in pairs:
+        target = Path(path)
+        try:
+            if target.is_dir():
+                raise IsADirectoryError(21, os.strerror(21), path)
+            if target.exists() and not target.is_file():
+                continue  # /dev/stdout, a FIFO: written through at the end
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=target.parent):
+                pass
+        except OSError as exc:
+            raise UsageError(
+                f"{flag} {path}: cannot write there ({exc.strerror or exc})",
+                "Give a path in a folder you can write to.",
+            ) from None

@@ -12,6 +12,10 @@
     careful hand-written measurement gets on the same device in the same run:
     torch.utils.benchmark.Timer.blocked_autorange over several large square sizes (float32 and
     the probe's half type) and device-to-device copies; ratio = probe / best (goal >= 0.95).
+(e) the op-coverage sweep, `python -m verify ops --device D --json REPORT`: one whole process,
+    its wall time, op and item counts per class and dtype, worker processes, load average (goal:
+    under 60 s on a CUDA GPU, under 120 s on the CPU against itself). `--ops-only` runs (e) alone;
+    it has a section of its own (`<!-- bench:ops-KEY -->`), so (a)-(c) keep their figures.
 
 Each figure is recorded with the device, torch version and the exact command. The markdown file
 keeps one section per device (between `<!-- bench:KEY -->` markers), so a CPU run and a CUDA run
@@ -42,6 +46,7 @@ from verify import atomic
 ROOT = Path(__file__).resolve().parents[2]
 QUICK_GOAL = 1.3
 PROBE_GOAL = 0.95
+OPS_GOAL_S = {"cuda": 60.0, "cpu": 120.0, "mps": 120.0}
 
 # Hand-written measurement sizes: square matmul n, copy buffer MiB.
 HAND_N = {"cuda": (4096, 8192, 16384), "mps": (1024, 2048, 4096), "cpu": (512, 1024, 2048)}
@@ -80,6 +85,88 @@ def verify_command(python: str, device: str, level: str, json_path: str | None =
 def baseline_command(python: str, device: str) -> Command:
     code = f"import torch; torch.ones(1, device={device!r}).sum().item()"
     return Command("bare torch", (python, "-c", code))
+
+
+def ops_command(python: str, device: str, json_path: str) -> Command:
+    argv = (python, "-m", "verify", "ops", "--device", device, "--quiet", "--json", json_path)
+    return Command("verify ops", argv)
+
+
+@dataclass
+class OpsSweep:
+    """(e): one whole `verify ops` process and the figures of its report."""
+
+    command: str
+    wall_s: float
+    sweep_s: float
+    ops: int
+    items: int
+    counts: dict[str, int]
+    counts_by_dtype: dict[str, dict[str, int]]
+    worker_starts: int
+    device: str
+    torch_version: str
+    load_avg: tuple[float, float]
+    cpu_s: float  # user + system CPU seconds of the process and its workers
+
+    @property
+    def unexpected(self) -> int:
+        return sum(self.counts.get(k, 0) for k in ("mismatch", "raises", "crashed"))
+
+
+def run_ops(python: str, device: str) -> OpsSweep:
+    load_at_start = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        report = str(Path(tmp) / "ops.json")
+        cmd = ops_command(python, device, report)
+        before = os.times()
+        wall = time_process(cmd)
+        after = os.times()
+        data = json.loads(Path(report).read_text(encoding="utf-8"))
+    cpu = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
+    return OpsSweep(
+        command=ops_command(python, device, "REPORT.json").text,
+        wall_s=wall,
+        sweep_s=float(data["seconds"]),
+        ops=int(data["ops"]),
+        items=int(data["items"]),
+        counts=dict(data["counts"]),
+        counts_by_dtype=dict(data["counts_by_dtype"]),
+        worker_starts=int(data["worker_starts"]),
+        device=str(data["device"]),
+        torch_version=str(data["header"].get("torch")),
+        load_avg=(load_at_start, os.getloadavg()[0]),
+        cpu_s=cpu,
+    )
+
+
+def render_ops_section(o: OpsSweep, device_name: str, created: str) -> str:
+    """(e) as its own markdown section."""
+    goal = OPS_GOAL_S.get(section_key(o.device))
+    met = f" (goal < {goal:g} s: {_goal(o.wall_s < goal)})" if goal else ""
+    classes = list(next(iter(o.counts_by_dtype.values()), o.counts))
+    lines = [
+        f"## {section_key(o.device)}: op-coverage sweep, {device_name}",
+        "",
+        f"torch {o.torch_version}, Python {platform.python_version()}, {platform.platform()}; "
+        f"measured {created}; 1-minute load average {o.load_avg[0]:.2f} at the start, "
+        f"{o.load_avg[1]:.2f} at the end ({os.cpu_count()} logical CPUs).",
+        "",
+        f"### (e) op-coverage sweep: {o.wall_s:.1f} s wall{met}",
+        "",
+        f"{o.ops} ops, {o.items} op/dtype items in {o.sweep_s:.1f} s of sweep "
+        f"({o.worker_starts} worker processes, {o.cpu_s:.0f} CPU seconds in all); "
+        f"{o.unexpected} unexpected failures (mismatch, raises, crashed).",
+        "",
+        "| dtype | " + " | ".join(classes) + " |",
+        "| --- |" + " --- |" * len(classes),
+    ]
+    for dtype, counts in o.counts_by_dtype.items():
+        lines.append(f"| {dtype} | " + " | ".join(str(counts[k]) for k in classes) + " |")
+    lines += ["", f"Command: `{o.command}`.", ""]
+    return "\n".join(lines)
 
 
 def time_process(cmd: Command, *, cwd: Path = ROOT, check: bool = True) -> float:
@@ -406,6 +493,9 @@ rewritten by a run on that device. Method: scripts/docs/bench.py's docstring.
   the same run, ratio = probe / hand (goal >= {PROBE_GOAL}).
 - (d) `verify fleet` over {FLEET_COUNT} generated reports (goal < {FLEET_GOAL_S:g} s); its own
   section, rewritten by every run (`--fleet-only` for it alone).
+- (e) the op-coverage sweep `python -m verify ops` (torch's OpInfo, every op in float32, float16
+  and bfloat16): wall time and counts per class (goal: under 60 s on a CUDA GPU, under 120 s on
+  the CPU against itself).
 """
 
 
@@ -478,6 +568,9 @@ def render_section(r: BenchResult) -> str:
     return "\n".join(lines)
 
 
+NOTES = "## Notes on these runs"
+
+
 def section_key(device: str) -> str:
     return device.split(":", maxsplit=1)[0]
 
@@ -492,6 +585,9 @@ def update_markdown(text: str, key: str, section: str) -> str:
         before, rest = text.split(start, 1)
         _old, after = rest.split(end, 1)
         return before + block + after
+    if NOTES in text:  # new sections go before the hand-written notes
+        before, after = text.split(NOTES, 1)
+        return before.rstrip() + "\n\n" + block + "\n\n" + NOTES + after
     return text.rstrip() + "\n\n" + block + "\n"
 
 
@@ -514,22 +610,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="min_run_time (s) of each hand-written measurement",
     )
     ap.add_argument("--markdown", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    ap.add_argument("--ops-only", action="store_true", help="run only (e), the op-coverage sweep")
+    ap.add_argument("--no-ops", action="store_true", help="skip (e)")
     ap.add_argument("--json", type=Path, help="also write the raw figures as JSON")
     ap.add_argument("--fleet-only", action="store_true", help="only (d), verify fleet")
     args = ap.parse_args(argv)
-    fleet_section = render_fleet_section(fleet_bench(sys.executable, args.reps))
-    write_markdown(args.markdown, "fleet", fleet_section)
-    if args.fleet_only:
-        with contextlib.suppress(BrokenPipeError):
-            print(fleet_section)
-        return 0
-    result = run_bench(args.device, args.reps, args.tier_reps, hand_scale=args.hand_time)
-    section = render_section(result)
-    write_markdown(args.markdown, section_key(args.device), section)
+    printed = []
+    figures: dict[str, Any] = {}
+    if not args.ops_only:
+        fleet_section = render_fleet_section(fleet_bench(sys.executable, args.reps))
+        write_markdown(args.markdown, "fleet", fleet_section)
+        printed.append(fleet_section)
+        if args.fleet_only:
+            with contextlib.suppress(BrokenPipeError):
+                print(fleet_section)
+            return 0
+        result = run_bench(args.device, args.reps, args.tier_reps, hand_scale=args.hand_time)
+        section = render_section(result)
+        write_markdown(args.markdown, section_key(args.device), section)
+        figures.update(result.to_dict())
+        printed.append(section)
+    if not args.no_ops:
+        ops = run_ops(sys.executable, args.device)
+        created = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        section = render_ops_section(ops, device_description(args.device), created)
+        write_markdown(args.markdown, "ops-" + section_key(args.device), section)
+        figures["ops"] = asdict(ops)
+        printed.append(section)
     if args.json:
-        atomic.write_text(args.json, json.dumps(result.to_dict(), indent=2) + "\n")
+        atomic.write_text(args.json, json.dumps(figures, indent=2) + "\n")
     with contextlib.suppress(BrokenPipeError):
-        print(section)
+        print("\n".join(printed))
     return 0
 
 

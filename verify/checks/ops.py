@@ -32,7 +32,7 @@ def opdb_coverage(ctx: Context) -> tuple[Coverage | None, str]:
     """The bounded op_db sweep on ctx.device, or (None, why it could not run)."""
     from verify import facts
     from verify.opcoverage import coverage
-    from verify.opcoverage.supervisor import SweepError, SweepOptions, run_sweep
+    from verify.opcoverage.supervisor import SweepError, SweepOptions, default_jobs, run_sweep
 
     opts = SweepOptions(
         device=ctx.device,
@@ -40,6 +40,7 @@ def opdb_coverage(ctx: Context) -> tuple[Coverage | None, str]:
         item_timeout_s=OPDB_ITEM_TIMEOUT_S,
         budget_s=OPDB_BUDGET_S,
         source="op_db",
+        jobs=default_jobs(),
     )
     try:
         run = run_sweep(opts)

@@ -21,6 +21,7 @@ OPDB_TEST = {"mps": "TestConsistency.test_output_match", "cuda": "TestCommon.tes
 SKIP_REASONS = {
     "unsupported-dtype": "op_db does not list {dtype} for this op on {device}",
     "random": "random output: {error}",
+    "ambiguous": "not comparable: {error}",
     "cpu-error": "the CPU reference raised on every sample (nothing to compare)",
     "no-samples": "op_db gives no sample inputs for {dtype}",
     "not-run": "not run: {error}",

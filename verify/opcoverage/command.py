@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from verify.atomic import write_text
-from verify.cliargs import OneLineParser, positive_float
+from verify.cliargs import OneLineParser, check_paths_writable, positive_float
 from verify.errors import EXIT_NOT_READY, EXIT_READY, UsageError
 from verify.opcoverage.model import SWEEP_DTYPES, Coverage
 
@@ -95,13 +95,18 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="auto: torch's op_db, or verify's hand-written cases when it cannot be imported",
     )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes side by side (default: half the cores, at most 8)",
+    )
     p.add_argument("--quiet", action="store_true", help="print only failures and the summary")
     return p
 
 
 def _check_paths(args: argparse.Namespace) -> None:
-    from verify.cli import check_paths_writable
-
     pairs = (("--json", args.json), ("--markdown", args.markdown))
     check_paths_writable([(flag, path) for flag, path in pairs if path and path != "-"])
 
@@ -122,10 +127,12 @@ def cmd_ops(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     if args.max_samples < 1:
         raise UsageError(f"--max-samples {args.max_samples}: must be 1 or more", "")
+    if args.jobs is not None and not 1 <= args.jobs <= 64:
+        raise UsageError(f"--jobs {args.jobs}: must be 1 to 64", "")
     _check_paths(args)
     from verify import facts
     from verify.opcoverage import coverage, render
-    from verify.opcoverage.supervisor import SweepError, SweepOptions, run_sweep
+    from verify.opcoverage.supervisor import SweepError, SweepOptions, default_jobs, run_sweep
 
     console = Console(stderr=args.json == "-", highlight=False, soft_wrap=True)
     opts = SweepOptions(
@@ -136,6 +143,7 @@ def cmd_ops(argv: Sequence[str]) -> int:
         item_timeout_s=args.timeout,
         budget_s=args.budget,
         source=args.source,
+        jobs=args.jobs or default_jobs(),
     )
     host = facts.gather_host()
     try:

@@ -46,7 +46,7 @@ def item_id(op: str, dtype: str) -> str:
 @dataclass
 class Raw:
     """What the worker measured for one (op, dtype); `outcome` is one of
-    match | mismatch | raises | unsupported-dtype | random | cpu-error | no-samples |
+    match | mismatch | raises | unsupported-dtype | random | ambiguous | cpu-error | no-samples |
     crashed (set by the supervisor) | not-run (the time bound was reached first)."""
 
     op: str  # OpInfo full name: "nn.functional.conv2d", "div.floor_rounding"

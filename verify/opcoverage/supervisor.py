@@ -1,6 +1,8 @@
-"""The parent side of the sweep: one worker runs the items in a loop; an item that crashes the
-worker or hangs past its time limit is recorded as `crashed` and a fresh worker resumes with the
-item after it. The whole sweep is bounded (`budget_s`): items not reached are `not-run`.
+"""The parent side of the sweep: a worker runs items in a loop; an item that crashes the worker or
+hangs past its time limit is recorded as `crashed` and a fresh worker resumes with the item after
+it. The whole sweep is bounded (`budget_s`): items not reached are `not-run`. With `jobs` > 1 the
+items are dealt round-robin to that many workers, each driven the same way from its own thread
+(the comparison is CPU-bound Python: one process per core shortens the sweep, never per op).
 
     sweep = run_sweep(SweepOptions(device="cuda", dtypes=("float32",), budget_s=60))
     sweep.hello["facts"], sweep.raws        # what the worker found, one Raw per item in order
@@ -13,8 +15,10 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +26,13 @@ from verify.opcoverage.model import Raw
 from verify.runner import MIN_START_TIMEOUT_S, PACKAGE_ROOT, _Timeout, _Worker
 
 MAX_RESTARTS = 25  # after this many crashes the rest of the items are not run
+MAX_JOBS = 8
+
+
+def default_jobs(cpus: int | None = None) -> int:
+    """Half the cores (the CPU reference runs alongside each worker's own threads), 1 to 8."""
+    cpus = os.cpu_count() if cpus is None else cpus
+    return max(1, min(MAX_JOBS, (cpus or 1) // 2))
 
 
 class SweepError(Exception):
@@ -37,6 +48,7 @@ class SweepOptions:
     item_timeout_s: float = 30.0
     budget_s: float | None = None  # the whole sweep, worker starts included
     source: str = "auto"  # auto | op_db | hand-written
+    jobs: int = 1  # worker processes running items side by side
     load_modules: Sequence[str] = ()  # imported in the worker first (tests wrap ops with it)
     python: str = sys.executable
     env: Mapping[str, str] | None = None
@@ -52,11 +64,14 @@ class SweepRun:
 
 
 OnRaw = Callable[[Raw], Any]
+_CALLBACK = threading.Lock()  # on_raw is called from the shards' threads one at a time
 
 
 def _argv(opts: SweepOptions, device: str) -> list[str]:
     argv = [opts.python, "-m", "verify.opcoverage.worker", "--device", device]
     argv += ["--max-samples", str(opts.max_samples), "--source", opts.source]
+    if opts.jobs > 1:  # share the cores: torch's intra-op threads per worker
+        argv += ["--threads", str(max(1, (os.cpu_count() or 1) // opts.jobs))]
     for dt in opts.dtypes:
         argv += ["--dtype", dt]
     for pattern in opts.only:
@@ -82,10 +97,10 @@ def _last_line(text: str) -> str:
 class _Run:
     """One sweep: the live worker, the clock, the results so far."""
 
-    def __init__(self, opts: SweepOptions, on_raw: OnRaw | None) -> None:
+    def __init__(self, opts: SweepOptions, on_raw: OnRaw | None, started: float = 0.0) -> None:
         self.opts = opts
         self.on_raw = on_raw
-        self.started = time.monotonic()
+        self.started = started or time.monotonic()
         self.end = None if opts.budget_s is None else self.started + opts.budget_s
         self.worker: _Worker | None = None
         self.starts = 0
@@ -116,7 +131,8 @@ class _Run:
     def record(self, raw: Raw) -> None:
         self.raws.append(raw)
         if self.on_raw is not None:
-            self.on_raw(raw)
+            with _CALLBACK:
+                self.on_raw(raw)
 
     def close(self) -> None:
         if self.worker is not None:
@@ -128,67 +144,101 @@ def _raw_for(item: Mapping[str, str], outcome: str, error: str, seconds: float =
     return Raw(item["op"], item["key"], item["dtype"], outcome, error=error, seconds=seconds)
 
 
+class _Queue:
+    """The items not yet taken, shared by the workers' threads (each takes the next one when it
+    is free: slow ops do not pile up on one worker)."""
+
+    def __init__(self, items: Sequence[dict[str, str]]) -> None:
+        self._items = list(reversed(items))
+        self._lock = threading.Lock()
+
+    def take(self) -> dict[str, str] | None:
+        with self._lock:
+            return self._items.pop() if self._items else None
+
+    def drain(self) -> list[dict[str, str]]:
+        with self._lock:
+            rest, self._items = list(reversed(self._items)), []
+            return rest
+
+
 def run_sweep(opts: SweepOptions, on_raw: OnRaw | None = None) -> SweepRun:
     """Run every item the worker offers; SweepError when the sweep cannot start.
 
-    On KeyboardInterrupt the worker is killed and the interrupt re-raised."""
-    run = _Run(opts, on_raw)
+    On KeyboardInterrupt every worker is killed and the interrupt re-raised."""
+    first = _Run(opts, on_raw)
+    runs = [first]
     try:
-        hello = run.spawn(opts.device)
+        hello = first.spawn(opts.device)
         problem = hello.get("device_error") or (hello.get("facts") or {}).get("torch_import_error")
         if problem or not hello.get("device"):
-            run.close()
+            first.close()
             raise SweepError(str(problem or "the worker found no device"))
         items = list(hello.get("items") or [])
-        _drive(run, items, str(hello["device"]))
+        device = str(hello["device"])
+        queue = _Queue(items)
+        jobs = max(1, min(opts.jobs, len(items)))
+        runs += [_Run(opts, on_raw, first.started) for _ in range(jobs - 1)]
+        if jobs == 1:
+            _drive(first, queue, device)
+        else:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                for future in [pool.submit(_drive, run, queue, device) for run in runs]:
+                    future.result()
+        rest = queue.drain()  # the time bound ended the sweep, or every worker gave up
+        if rest:
+            first.budget_hit = first.left() <= 0
+            why = f"the sweep's {opts.budget_s:g} s bound" if first.budget_hit else "no worker"
+            for item in rest:
+                first.record(_raw_for(item, "not-run", why))
     except KeyboardInterrupt:
-        if run.worker is not None:
-            run.worker.kill()
-            run.worker = None
+        for run in runs:
+            if run.worker is not None:
+                run.worker.kill()
+                run.worker = None
         raise
     finally:
-        run.close()
+        for run in runs:
+            run.close()
+    order = {item["id"]: n for n, item in enumerate(items)}
+    raws = sorted((r for run in runs for r in run.raws), key=lambda r: order.get(r.id, len(order)))
     return SweepRun(
         hello=hello,
-        raws=run.raws,
-        seconds=time.monotonic() - run.started,
-        worker_starts=run.starts,
-        budget_hit=run.budget_hit,
+        raws=raws,
+        seconds=time.monotonic() - first.started,
+        worker_starts=sum(run.starts for run in runs),
+        budget_hit=any(run.budget_hit for run in runs),
     )
 
 
-def _drive(run: _Run, items: list[dict[str, str]], device: str) -> None:
-    """Run `items` in order through as many workers as crashes need."""
-    pending = list(items)
+def _drive(run: _Run, queue: _Queue, device: str) -> None:
+    """Take items from `queue` until it is empty, the time bound is reached or this worker
+    crashed MAX_RESTARTS times; a worker that cannot start again leaves the rest to the others."""
     restarts = 0
-    while pending:
+    while run.left() > 0 and restarts < MAX_RESTARTS:
+        item = queue.take()
+        if item is None:
+            return
         if run.worker is None:
-            if restarts >= MAX_RESTARTS:
-                why = f"not run: the worker crashed {restarts} times"
-                for item in pending:
-                    run.record(_raw_for(item, "not-run", why))
+            try:
+                run.spawn(device)
+            except SweepError as exc:
+                run.record(_raw_for(item, "not-run", str(exc)))
                 return
-            if run.left() <= 0:
-                break
-            run.spawn(device)
         assert run.worker is not None
-        if not run.worker.send({"run": [i["id"] for i in pending]}):
+        if not run.worker.send({"run": [item["id"]]}):
             run.worker.kill()
             run.worker = None
+            run.record(_raw_for(item, "crashed", "the worker ended before the op started"))
             restarts += 1
             continue
-        pending = _collect(run, pending)
-        if pending and run.worker is None:
-            restarts += 1
-        if run.left() <= 0:
-            break
-    if pending:
-        run.budget_hit = True
-        if run.worker is not None:
-            run.worker.kill()
-            run.worker = None
-        for item in pending:
+        left = _collect(run, [item])
+        if left:  # the time bound ended the sweep during this item: not the item's fault
+            run.budget_hit = True
             run.record(_raw_for(item, "not-run", f"the sweep's {run.opts.budget_s:g} s bound"))
+            return
+        if run.worker is None:
+            restarts += 1
 
 
 def _collect(run: _Run, pending: list[dict[str, str]]) -> list[dict[str, str]]:

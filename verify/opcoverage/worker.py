@@ -137,6 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=[])
     parser.add_argument("--max-samples", type=int, default=4)
     parser.add_argument("--source", choices=SOURCES, default="auto")
+    parser.add_argument("--threads", type=int, default=0)  # torch intra-op threads (0: torch's)
     parser.add_argument("--load-module", action="append", default=[])  # tests: wrap ops first
     args = parser.parse_args(argv)
 
@@ -155,6 +156,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if device_error:
         base.send(channel, hello)
         return 0
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
     for name in args.load_module:
         __import__(name)
     prepare(torch, device)

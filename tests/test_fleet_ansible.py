@@ -33,6 +33,7 @@ def tool(name: str) -> str | None:
 
 
 ANSIBLE = tool("ansible-playbook")
+LOCAL_WHEELS = ROOT / "tests" / "data" / "wheels"  # see its README.md
 
 
 def local_torch_wheel() -> Path | None:
@@ -135,7 +136,11 @@ def inventory(tmp_path: Path, repo: Path) -> Path:
                 "kit_install_nox": False,
                 "kit_nox_argv": [sys.executable, "-m", "nox"],
                 "kit_install_args": ["--backend", "uv", "--offline"],
-                "kit_environment": {"PIP_CONSTRAINT": str(constraint)},
+                "kit_environment": {
+                    "PIP_CONSTRAINT": str(constraint),
+                    # + expecttest (environment.yml), which the box's sources lack
+                    "PIP_FIND_LINKS": " ".join([*pipconf.read().find_links, str(LOCAL_WHEELS)]),
+                },
                 "kit_level": "quick",
                 "kit_device": "cpu",
                 "kit_reports_dir": str(tmp_path / "reports"),

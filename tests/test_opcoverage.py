@@ -235,3 +235,17 @@ def test_verify_ops_usage_errors_are_one_line_and_exit_2(tmp_path):
     assert "matches no op" in proc.stderr
     proc = _verify("--dtype", "float64")
     assert proc.returncode == 2 and "invalid choice" in proc.stderr
+
+
+def test_torch_refusals_on_mps_are_missing_kernels_not_faults():
+    from tests.fault_checks import FLOAT64_TEXT
+    from verify.opcoverage import engine
+
+    cumsum = RuntimeError(
+        "MPS does not support cumsum op with int64 input. Support has been added in macOS 13.3"
+    )  # aten/src/ATen/native/mps/operations/UnaryOps.mm, torch 2.8.0
+    for exc in (cumsum, TypeError(FLOAT64_TEXT), NotImplementedError("x")):
+        assert engine.not_implemented("mps", exc), exc
+    assert engine.not_implemented("cuda", NotImplementedError("x"))
+    assert not engine.not_implemented("cuda", cumsum)
+    assert not engine.not_implemented("mps", RuntimeError("CUDA error: illegal memory access"))

@@ -200,7 +200,8 @@ def test_nox_install_verify_routes_backend_and_level(tmp_path):
         # pip's configuration, as a user would have it: nothing from the network
         "PIP_CONFIG_FILE": os.devnull,
         "PIP_INDEX_URL": "file:///opt/pypi/simple",
-        "PIP_FIND_LINKS": "/opt/wheels",
+        # + expecttest (environment.yml), which the box's own sources lack: tests/data/wheels
+        "PIP_FIND_LINKS": f"/opt/wheels {ROOT / 'tests' / 'data' / 'wheels'}",
         "PIP_CONSTRAINT": str(constraints),
         "UV_CACHE_DIR": str(tmp_path / "uv-cache"),
         "UV_NO_CONFIG": "1",

@@ -37,6 +37,7 @@ import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from verify.known_errors import explain
 from verify.opcoverage.model import Raw
 
 # torch's MPS "no kernel" messages: aten/src/ATen/mps/MPSFallback.mm ("The operator '...' is not
@@ -269,9 +270,14 @@ def describe(exc: BaseException) -> str:
 
 
 def not_implemented(device_type: str, exc: BaseException) -> bool:
+    """A missing kernel rather than a fault: NotImplementedError; on MPS also torch's refusals of
+    an op or dtype (MPS_UNSUPPORTED) and of float64, which MPS does not have (known_errors)."""
     if isinstance(exc, NotImplementedError):
         return True
-    return device_type == "mps" and bool(MPS_UNSUPPORTED.search(str(exc)))
+    if device_type != "mps":
+        return False
+    known = explain(str(exc))
+    return bool(MPS_UNSUPPORTED.search(str(exc))) or (known is not None and known.expected_on_mps)
 
 
 def _summary(sample: Any) -> str:

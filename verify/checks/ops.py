@@ -140,7 +140,7 @@ def _warnings(
                 ops=_names(missing, [r.op for r in hw["unsupported"]]),
             )
         )
-        fixes.append(messages.OPS_UNSUPPORTED_FIX)
+        fixes.append(messages.ops_unsupported_fix(getattr(ctx.torch, "__version__", None)))
     if problem:
         texts.append(messages.OPS_NO_OPDB.format(error=problem))
         fixes.append(messages.OPS_NO_OPDB_FIX)

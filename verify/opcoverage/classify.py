@@ -10,12 +10,10 @@ torch, not a bug report).
 
 from __future__ import annotations
 
+from verify.messages import op_coverage_issue
 from verify.opcoverage.expectations import MpsExpectations
 from verify.opcoverage.model import Klass, Raw, Row
 
-# The issue torch's own "not currently implemented for the MPS device" error asks users to comment
-# on (aten/src/ATen/mps/MPSFallback.mm, mps_error_fallback).
-MPS_OP_REQUESTS = "https://github.com/pytorch/pytorch/issues/141287"
 OPDB_TEST = {"mps": "TestConsistency.test_output_match", "cuda": "TestCommon.test_compare_cpu"}
 
 SKIP_REASONS = {
@@ -87,7 +85,9 @@ def classify(
     elif raw.outcome == "raises" and raw.not_implemented:
         row.klass = Klass.UNIMPLEMENTED
         row.detail = raw.error
-        row.reference = MPS_OP_REQUESTS if device_type == "mps" else ""
+        # the issue torch's own "not currently implemented for the MPS device" error names
+        if device_type == "mps":
+            row.reference = op_coverage_issue(mps.torch_version if mps else None)
     elif raw.outcome == "raises":
         row.klass = Klass.RAISES
         where = f" in sample {raw.sample} ({raw.sample_summary})" if raw.sample is not None else ""

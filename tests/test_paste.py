@@ -244,3 +244,12 @@ def test_compat_macos_versions_are_read_as_the_real_ones():
     assert facts("- macOS 16.0\n- Apple M4\n- torch 2.9.0\n").macos_version == "26.0"
     assert facts("Python platform: macOS-16.0-arm64-arm-64bit torch 2.9").macos_version == "26.0"
     assert facts("macOS 10.16, Apple M1, torch 2.1.0\n").macos_version is None
+
+
+def test_a_version_left_behind_is_not_the_users():
+    # "from Big Sur to Monterey 12.4": the user runs 12.4, not 11
+    f = facts("I upgraded from Big Sur to Monterey 12.4 on my M1 and torch 2.0.1 broke\n")
+    assert f.macos_version == "12.4"
+    # a name alone is its first release, except where that would cross MPS's 12.3 floor
+    assert facts("macOS Sonoma, Apple M2, torch 2.3.0\n").macos_version == "14.0"
+    assert facts("macOS Monterey, Apple M2, torch 2.3.0\n").macos_version is None

@@ -101,6 +101,7 @@ _WANTED = (
     "newer",
     "later",
     "before",
+    "from",
     "e.g",
     "example",
     ">=",
@@ -148,7 +149,7 @@ def _wanted(text: str, m: re.Match[str], group: int = 0, *, package: bool = Fals
     user's own? Looks at the three words before it and what follows it."""
     start = text.rfind("\n", 0, m.start()) + 1
     before = text[max(start, m.start() - 60) : m.start(group) if group else m.start()].lower()
-    words = _WORDS.findall(before)[-4:]
+    words = _WORDS.findall(before)[-3:]
     stems = _WANTED + _REQUESTED if package else _WANTED
     if any(w.startswith(stems) for w in words):
         return True
@@ -190,6 +191,9 @@ def read(text: str) -> list[Clue]:
         first = MACOS_NAMES[name]
         if version and version.split(".")[0] != first.split(".")[0]:
             version = None  # "Sonoma 13.6" - the name and the number disagree
+        if version is None and name in _SPANS_A_FLOOR:
+            out.append(clue("os", "Darwin", text, m, WEAK))
+            continue  # "Monterey" alone: 12.0-12.7, on both sides of MPS's 12.3
         out.append(clue("os", "Darwin", text, m, WEAK))
         out.append(clue("macos_version", _dotted(version or first), text, m, WEAK))
     for m in finditer(CHIP, text, "Apple M", "Apple  M"):
@@ -241,6 +245,11 @@ def read(text: str) -> list[Clue]:
         elif value.startswith("windows"):
             out.append(clue("os", "Windows", text, m, LISTED))
     return out
+
+
+# a release name alone says only its first version; where the release spans a floor that
+# matters (MPS needs 12.3), the name alone gives no version
+_SPANS_A_FLOOR = {"monterey"}
 
 
 def _dotted(version: str) -> str:

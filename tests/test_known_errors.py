@@ -21,6 +21,7 @@ NO_WHEEL_STRING = {
     "mps.not_built",  # compiled only into builds without MPS; docs' script text
     "mps.lightning_unavailable",  # Lightning's text, not torch's
     "mps.hf_mixed_precision",  # accelerate's and diffusers' texts, not torch's
+    "mps.compile_unsupported",  # torch/_inductor (Python), not in the native libraries
 }
 
 
@@ -137,6 +138,13 @@ REPORTS = [
     (
         "ValueError: fp16 mixed precision requires a GPU (not 'mps').",
         "mps.hf_mixed_precision",
+        "fail",
+    ),
+    # https://github.com/MIC-DKFZ/nnUNet/issues/2244 (M3 Max, torch.compile on mps)
+    (
+        "torch._dynamo.exc.BackendCompilerFailed: backend='inductor' raised:\n"
+        "AssertionError: Device mps not supported",
+        "mps.compile_unsupported",
         "fail",
     ),
     # https://github.com/adieyal/sd-dynamic-prompts/issues/740

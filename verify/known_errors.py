@@ -534,6 +534,27 @@ PATTERNS: tuple[_Pattern, ...] = (
             ),
         ),
     ),
+    # torch.compile's default backend without an MPS code generator: torch/_inductor/graph.py
+    # (init_wrapper_code) asserts f"Device {device_type} not supported" (pytorch/pytorch#112001;
+    # the assert is in every wheel from 2.2.2 to 2.15.0 read here), and Inductor's MPS code
+    # generator (torch/_inductor/codegen/mps.py) first ships in the 2.7.1 wheel (2.6.0 has
+    # none). Reports: pytorch/pytorch#125254 (torch 2.3.0), MIC-DKFZ/nnUNet#2244.
+    _Pattern(
+        "mps.compile_unsupported",
+        re.compile(r"Device mps not supported[^\n]*"),
+        "torch.compile has no MPS backend here",
+        "torch.compile's default backend (Inductor) in this PyTorch generates no code for MPS "
+        "(Inductor's MPS code generator arrived in PyTorch 2.7), so compiling a model on 'mps' "
+        "fails; the model itself runs on MPS without torch.compile.",
+        Fix(
+            "Run without torch.compile on MPS (or with backend='aot_eager'), or upgrade PyTorch "
+            "to 2.7 or newer, where Inductor compiles for MPS (pytorch/pytorch#150121 tracks "
+            "what it covers).",
+            ("nox -s install",),
+            "https://github.com/pytorch/pytorch/issues/125254",
+        ),
+        environment=False,
+    ),
     # Hugging Face's wrappers refusing mixed precision on MPS (the model itself can still run in
     # float16): accelerate's Accelerator ("fp16 mixed precision requires a GPU (not 'mps').",
     # accelerate/accelerator.py; transformers' Trainer reaches it through TrainingArguments(

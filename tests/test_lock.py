@@ -17,7 +17,7 @@ import pytest
 
 pytest.importorskip("rattler")
 
-from scripts.install import lock, pipconf
+from scripts.install import envfile, lock, pipconf
 from scripts.install.cli import install, lock_environment
 from scripts.install.errors import InstallError
 from scripts.install.target import Target
@@ -281,3 +281,14 @@ def test_status_reads_only_the_manifest(tmp_path):
     assert lock.status(env, "abc").pypi_file("osx-arm64") is None
     (folder / "lock.json").write_text("{not json")
     assert lock.status(env, "abc").state == "absent"
+
+
+def test_the_committed_lock_matches_the_committed_environment_yml():
+    """The README's first command installs environment.lock/: a change to environment.yml
+    without `nox -s lock` would stop every fresh install with "lock is stale"."""
+    root = Path(__file__).resolve().parents[1]
+    spec = envfile.load(root / "environment.yml")
+    state = lock.status(root / "environment.yml", spec.sha256)
+    assert state.fresh, "environment.yml changed: run nox -s lock (docs/install.md)"
+    for subdir in ("osx-arm64", "linux-64"):
+        assert state.pypi_file(subdir) is not None or state.conda_locked(subdir)

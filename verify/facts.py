@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from verify.macos import real_macos
+from verify.privacy import scrub
 
 # A command runner: argv -> (returncode, stdout). Never a shell string.
 Runner = Callable[[list[str]], tuple[int, str]]
@@ -77,7 +78,8 @@ class Facts:
         return self.torch_version is not None or self.torch_import_error is not None
 
     def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
+        """The facts as written out: the home folder as "~" (verify.privacy), never the login."""
+        data = scrub(dataclasses.asdict(self))
         data["facts_schema"] = FACTS_SCHEMA
         return data
 

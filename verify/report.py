@@ -20,6 +20,7 @@ from rich.markup import escape
 from verify import TOOL_NAME, __version__
 from verify.facts import Facts
 from verify.model import Result, Status
+from verify.privacy import scrub
 
 SCHEMA_VERSION = 1
 READY = "ready"
@@ -50,19 +51,21 @@ class Report:
         return {s.value: counts.get(s.value, 0) for s in Status}
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "schema": SCHEMA_VERSION,
-            "tool": {"name": TOOL_NAME, "version": __version__},
-            "created": self.created.isoformat(timespec="seconds"),
-            "mode": self.mode,
-            "host": self.host.to_dict(),
-            "device": self.device,
-            "level": self.level,
-            "verdict": self.verdict,
-            "interrupted": self.interrupted,
-            "checks": [r.to_dict() for r in self.checks],
-            "summary": self.summary,
-        }
+        return scrub(
+            {
+                "schema": SCHEMA_VERSION,
+                "tool": {"name": TOOL_NAME, "version": __version__},
+                "created": self.created.isoformat(timespec="seconds"),
+                "mode": self.mode,
+                "host": self.host.to_dict(),
+                "device": self.device,
+                "level": self.level,
+                "verdict": self.verdict,
+                "interrupted": self.interrupted,
+                "checks": [r.to_dict() for r in self.checks],
+                "summary": self.summary,
+            }
+        )
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
@@ -107,7 +110,7 @@ def to_junit(report: Report) -> str:
         elif r.status is Status.WARN:
             ET.SubElement(case, "system-out").text = f"WARNING: {message}"
     ET.indent(suite)
-    return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"
+    return scrub(ET.tostring(suite, encoding="unicode", xml_declaration=True)) + "\n"
 
 
 # --- console (rich) --------------------------------------------------------------------------
@@ -134,7 +137,7 @@ def check_line(result: Result) -> str:
     status = result.status
     tag = "CRASH" if result.crashed else status.value.upper()
     required = "" if result.required or status is not Status.FAIL else " (optional)"
-    detail = f" - {escape(short_detail(result))}" if result.detail else ""
+    detail = f" - {escape(scrub(short_detail(result)))}" if result.detail else ""
     timing = f" [dim]({result.duration_s:.2f}s)[/dim]" if result.duration_s >= 0.01 else ""
     return (
         f"[{_STYLE[status]}]{tag:<5}[/] [bold]{escape(result.id)}[/bold]{required}{detail}{timing}"
@@ -150,12 +153,12 @@ def problem_lines(results: Iterable[Result]) -> list[str]:
     )
     for r in ordered:
         lines.append(f"[{_STYLE[r.status]}]{r.status.value.upper()}[/] [bold]{escape(r.id)}[/bold]")
-        lines.append(f"  cause: {escape(r.cause)}")
+        lines.append(f"  cause: {escape(scrub(r.cause))}")
         for i, line in enumerate(r.evidence):  # the pasted lines it rests on (diagnose)
-            lines.append(f"  {'seen:' if i == 0 else '':<6} [dim]| {escape(line)}[/dim]")
+            lines.append(f"  {'seen:' if i == 0 else '':<6} [dim]| {escape(scrub(line))}[/dim]")
         if r.fix:
-            lines.append(f"  fix:   {escape(r.fix.text)}")
-            lines.extend(f"         $ {escape(cmd)}" for cmd in r.fix.commands)
+            lines.append(f"  fix:   {escape(scrub(r.fix.text))}")
+            lines.extend(f"         $ {escape(scrub(cmd))}" for cmd in r.fix.commands)
             if r.fix.url:
                 lines.append(f"         see {escape(r.fix.url)}")
     return lines

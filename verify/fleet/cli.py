@@ -18,6 +18,7 @@ from verify.cliargs import OneLineParser
 from verify.errors import EXIT_NOT_READY, EXIT_READY, EXIT_USAGE, UsageError
 from verify.fleet import console, html, markdown, reports
 from verify.fleet.summary import Fleet, summarise
+from verify.privacy import scrub
 
 DESCRIPTION = (
     "One summary of many machines' verify reports: per machine (host id, chip, macOS, Python "
@@ -63,7 +64,7 @@ def outputs(fleet: Fleet, args: argparse.Namespace) -> list[tuple[str | None, st
         (args.html, lambda: html.render(fleet)),
         (args.json, lambda: json.dumps(fleet.to_dict(), indent=2) + "\n"),
     ]
-    return [(path, render()) for path, render in wanted if path]
+    return [(path, scrub(render())) for path, render in wanted if path]
 
 
 def main(argv: Sequence[str]) -> int:
@@ -87,7 +88,7 @@ def main(argv: Sequence[str]) -> int:
         else:
             write_text(path, text)
     for bad in fleet.bad:
-        print(f"error: {bad.one_line()}", file=sys.stderr)
+        print(f"error: {scrub(bad.one_line())}", file=sys.stderr)
     if fleet.bad or not fleet.machines:
         return EXIT_USAGE
     return EXIT_READY if fleet.all_ready else EXIT_NOT_READY

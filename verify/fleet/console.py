@@ -8,6 +8,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from verify.fleet.summary import Fleet, Machine, other_wordings
+from verify.privacy import scrub
 
 MAX_NAMES = 12  # machines named per cause on a terminal (Markdown and HTML name them all)
 SPREAD_TITLES = {
@@ -117,7 +118,7 @@ def render(fleet: Fleet, console: Console, *, quiet: bool = False) -> None:
         for line in spread_lines(fleet):
             console.print(line, highlight=False)
     for b in fleet.bad:
-        console.print(f"[bold red]UNREADABLE[/] {escape(b.one_line())}", highlight=False)
+        console.print(f"[bold red]UNREADABLE[/] {escape(scrub(b.one_line()))}", highlight=False)
     if fleet.superseded and not quiet:
         console.print(
             f"[dim]{len(fleet.superseded)} older report(s) of the same environment left out: "

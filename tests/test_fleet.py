@@ -11,7 +11,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
@@ -20,6 +19,7 @@ import jsonschema
 import pytest
 
 from scripts.docs import fleet_sample
+from tests.cputime import cpu_seconds
 from verify.fleet import cli as fleet_cli
 from verify.fleet import html, markdown, reports
 from verify.fleet.summary import summarise
@@ -91,14 +91,14 @@ def test_generated_reports_are_valid_schema_1_with_distinct_host_ids(fleet_dir):
 
 
 def test_200_reports_summarised_and_rendered_in_under_a_second(fleet_dir):
-    best = float("inf")
+    best = float("inf")  # CPU seconds (tests/cputime.py): other processes' load does not count
     for _ in range(3):
-        started = time.perf_counter()
+        started = cpu_seconds()
         fleet = summarise(reports.load([str(fleet_dir)]))
         html.render(fleet)
         markdown.render(fleet)
         json.dumps(fleet.to_dict())
-        best = min(best, time.perf_counter() - started)
+        best = min(best, cpu_seconds() - started)
     assert len(fleet.machines) == 200
     assert best < 1.0, f"{best:.2f} s"
 

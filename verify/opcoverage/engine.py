@@ -27,14 +27,18 @@ compared (no gradients). Nothing here imports torch at module level: the worker 
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
+import getpass
 import itertools
 import math
 import re
+import tempfile
 import time
 import unittest
 import warnings
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from verify.known_errors import explain
@@ -71,9 +75,24 @@ CUDA_TOLERANCE = 1e-3  # test_compare_cpu's atol = rtol
 # --- the database ------------------------------------------------------------------------------
 def load_op_db() -> list[Any]:
     """torch's OpInfo list; ImportError (e.g. expecttest missing) is the caller's to report."""
+    # Importing it makes torch._inductor's default cache folder, empty, in TMPDIR
+    # (torch/_inductor/runtime/cache_dir_utils.py: <tmp>/torchinductor_<user>); verify writes
+    # nothing but its reports, so a folder the import made and left empty is removed again.
+    cache = Path(tempfile.gettempdir()) / ("torchinductor_" + re.sub(r'[\\/:*?"<>|]', "_", _user()))
+    existed = cache.exists()
     from torch.testing._internal.common_methods_invocations import op_db
 
+    if not existed:
+        with contextlib.suppress(OSError):
+            cache.rmdir()  # only if empty: never anything torch put there
     return list(op_db)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def full_name(op: Any) -> str:

@@ -135,11 +135,16 @@ def inventory(tmp_path: Path, repo: Path) -> Path:
                 "kit_repo": str(repo),
                 "kit_install_nox": False,
                 "kit_nox_argv": [sys.executable, "-m", "nox"],
-                "kit_install_args": ["--backend", "uv", "--offline"],
+                # --no-lock: the committed lock pins PyPI files this box's local sources lack
+                "kit_install_args": ["--backend", "uv", "--offline", "--no-lock"],
                 "kit_environment": {
                     "PIP_CONSTRAINT": str(constraint),
                     # + expecttest (environment.yml), which the box's sources lack
                     "PIP_FIND_LINKS": " ".join([*pipconf.read().find_links, str(LOCAL_WHEELS)]),
+                    # a uv cache of its own, as tests/test_install_uv.py: offline, uv would
+                    # otherwise pick a PyPI file from index pages cached by an earlier online
+                    # run (nox -s lock) and fail to download it
+                    "UV_CACHE_DIR": str(tmp_path / "uv-cache"),
                 },
                 "kit_level": "quick",
                 "kit_device": "cpu",

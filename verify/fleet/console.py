@@ -7,17 +7,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from verify.fleet.summary import Fleet, Machine, other_wordings
+from verify.fleet.summary import COLUMNS, SPREAD_TITLES, Fleet, Machine, other_wordings
 from verify.privacy import scrub
 
 MAX_NAMES = 12  # machines named per cause on a terminal (Markdown and HTML name them all)
-SPREAD_TITLES = {
-    "torch": "torch",
-    "macos": "macOS",
-    "python": "Python",
-    "chip": "chip",
-    "device": "device",
-}
 
 
 def names(machines: tuple[str, ...], limit: int = MAX_NAMES) -> str:
@@ -25,17 +18,6 @@ def names(machines: tuple[str, ...], limit: int = MAX_NAMES) -> str:
     return shown + (f" and {len(machines) - limit} more" if len(machines) > limit else "")
 
 
-COLUMNS = (
-    "machine",
-    "host id",
-    "chip",
-    "OS",
-    "Python",
-    "torch",
-    "device",
-    "verdict",
-    "first failing check",
-)
 MAX_WIDTH = 36  # a longer cell is cut with "..." on the terminal (Markdown / HTML keep it whole)
 
 

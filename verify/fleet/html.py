@@ -7,26 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from verify.fleet.summary import Fleet, Machine, other_wordings
-
-SPREAD_TITLES = {
-    "torch": "torch",
-    "macos": "macOS",
-    "python": "Python",
-    "chip": "chip",
-    "device": "device",
-}
-COLUMNS = (
-    "machine",
-    "host id",
-    "chip",
-    "OS",
-    "Python",
-    "torch",
-    "device",
-    "verdict",
-    "first failing check",
-)
+from verify.fleet.summary import COLUMNS, SPREAD_TITLES, Fleet, Machine, other_wordings
 
 CSS = """
 body{font:14px/1.45 -apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif;

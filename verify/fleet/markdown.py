@@ -2,28 +2,7 @@
 
 from __future__ import annotations
 
-from verify.fleet.summary import Fleet, other_wordings
-
-SPREAD_TITLES = {
-    "torch": "torch",
-    "macos": "macOS",
-    "python": "Python",
-    "chip": "chip",
-    "device": "device",
-}
-
-
-COLUMNS = (
-    "machine",
-    "host id",
-    "chip",
-    "OS",
-    "Python",
-    "torch",
-    "device",
-    "verdict",
-    "first failing check",
-)
+from verify.fleet.summary import COLUMNS, SPREAD_TITLES, Fleet, other_wordings
 
 
 def cell(text: str) -> str:

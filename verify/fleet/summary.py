@@ -21,6 +21,21 @@ READY = "ready"
 NOT_READY = "not-ready"
 UNKNOWN = "?"
 SPREAD_FIELDS = ("torch", "macos", "python", "chip", "device")
+SPREAD_TITLES = dict(
+    zip(SPREAD_FIELDS, ("torch", "macOS", "Python", "chip", "device"), strict=True)
+)
+# the machines table's columns, the same in every renderer
+COLUMNS = (
+    "machine",
+    "host id",
+    "chip",
+    "OS",
+    "Python",
+    "torch",
+    "device",
+    "verdict",
+    "first failing check",
+)
 
 
 @dataclass(frozen=True)

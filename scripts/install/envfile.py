@@ -138,7 +138,7 @@ def parse(data: bytes, path: Path | str = "environment.yml") -> EnvSpec:
         raise EnvFileError(
             path,
             None,
-            f"invalid YAML: unsupported structure ({type(err).__name__}: {_first_line(err)})",
+            f"invalid YAML: unsupported structure ({type(err).__name__}: {first_line(err)})",
             "write plain `key: value` mappings and `- item` lists",
         ) from None
 
@@ -247,7 +247,7 @@ def _dependencies(doc, path: Path) -> tuple[list[Dependency], list[str]]:
         try:
             spec = match_spec(item)
         except Exception as err:
-            reason = _first_line(err)
+            reason = first_line(err)
             raise EnvFileError(
                 path,
                 line,
@@ -265,7 +265,7 @@ def _dependencies(doc, path: Path) -> tuple[list[Dependency], list[str]]:
     return deps, pip
 
 
-def _first_line(err: Exception) -> str:
+def first_line(err: BaseException) -> str:
     """An exception's message as one line (packaging and rattler add caret diagrams below)."""
     lines = str(err).strip().splitlines()
     return lines[0].strip() if lines else type(err).__name__
@@ -280,7 +280,7 @@ def _pip_requirements(items: list, path: Path, line: int | None) -> list[str]:
             raise EnvFileError(
                 path,
                 line,
-                f"invalid pip requirement {item!r} ({_first_line(err)})",
+                f"invalid pip requirement {item!r} ({first_line(err)})",
                 "write it as pip reads it, e.g. `package>=1.0`",
             ) from None
         out.append(str(item))
@@ -352,7 +352,7 @@ def _pep440_specifier(spec: EnvSpec, dep: Dependency, name: str) -> str:
         raise EnvFileError(
             spec.path,
             dep.line or None,
-            f"{dep.spec!r} has no PyPI form ({_first_line(err)})",
+            f"{dep.spec!r} has no PyPI form ({first_line(err)})",
             "write the version as a simple range like `>=2.6,<3`",
         ) from None
     return specifier

@@ -289,7 +289,7 @@ def solve_conda(
             solved[subdir] = asyncio.run(one(subdir))
             why[subdir] = LOCKED
         except Exception as err:  # rattler raises its own exception types per failure
-            why[subdir] = f"{type(err).__name__}: {_first_line(err)}"
+            why[subdir] = f"{type(err).__name__}: {envfile.first_line(err)}"
     if not solved:
         return None, why
     lock = LockFile([LockPlatform(p) for p in solved])
@@ -304,11 +304,6 @@ def _lock_channel(url: str):
     from rattler import LockChannel
 
     return LockChannel(url)
-
-
-def _first_line(err: BaseException) -> str:
-    text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__
 
 
 def load_conda_records(path: Path, subdir: str) -> list:

@@ -157,7 +157,8 @@ def render_ops_section(o: OpsSweep, device_name: str, created: str) -> str:
         f"### (e) op-coverage sweep: {o.wall_s:.1f} s wall{met}",
         "",
         f"{o.ops} ops, {o.items} op/dtype items in {o.sweep_s:.1f} s of sweep "
-        f"({o.worker_starts} worker processes, {o.cpu_s:.0f} CPU seconds in all); "
+        f"({o.worker_starts} worker process{'' if o.worker_starts == 1 else 'es'}, "
+        f"{o.cpu_s:.0f} CPU seconds in all); "
         f"{o.unexpected} unexpected failures (mismatch, raises, crashed).",
         "",
         "| dtype | " + " | ".join(classes) + " |",

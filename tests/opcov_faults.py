@@ -8,6 +8,7 @@ the CPU copy does not inherit) and their op misbehaves when called on a marked f
   tan   NotImplementedError with torch's own MPS text
   cos   os.abort(): the worker dies (SIGABRT)
   sinh  sleeps past the per-op timeout
+  cosh  the right result, with the warning torch's MPS CPU fallback prints
 Every other op, and every float16 call, is torch's own.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 
 import torch
 from torch.testing._internal.common_methods_invocations import op_db
@@ -27,6 +29,12 @@ NOT_IMPLEMENTED = (
     "this op to be considered for addition please comment on "
     "https://github.com/pytorch/pytorch/issues/141287"
 )
+# aten/src/ATen/mps/MPSFallback.mm mps_fallback's TORCH_WARN_ONCE, as torch words it; c10 hands
+# it to Python as a UserWarning
+FALLS_BACK = (
+    "The operator 'aten::cosh.out' is not currently supported on the MPS backend and will fall "
+    "back to run on the CPU. This may have performance implications."
+)
 
 
 def _wrong(out):
@@ -35,6 +43,11 @@ def _wrong(out):
 
 def _not_implemented(out):
     raise NotImplementedError(NOT_IMPLEMENTED)
+
+
+def _falls_back(out):
+    warnings.warn(FALLS_BACK, UserWarning, stacklevel=2)
+    return out
 
 
 def _abort(out):
@@ -46,7 +59,13 @@ def _hang(out):
     return out
 
 
-FAULTS = {"sin": _wrong, "tan": _not_implemented, "cos": _abort, "sinh": _hang}
+FAULTS = {
+    "sin": _wrong,
+    "tan": _not_implemented,
+    "cos": _abort,
+    "sinh": _hang,
+    "cosh": _falls_back,
+}
 
 
 def _marking(samples_func):

@@ -1,7 +1,8 @@
 """The op-coverage sweep (verify.opcoverage) with real torch on the CPU and real op_db entries.
 
 The sweep runs in its real worker process; tests.opcov_faults wraps a few real OpInfos so that
-they misbehave on the device side only (a wrong result, NotImplementedError, an abort, a hang).
+they misbehave on the device side only (a wrong result, NotImplementedError, an abort, a hang,
+the MPS fallback's warning).
 The MPS expectations are the installed torch's own common_mps.py, looked up for macOS versions
 given as recorded facts.
 """
@@ -26,7 +27,7 @@ from verify.opcoverage.supervisor import SweepError, SweepOptions, run_sweep  # 
 
 ROOT = Path(__file__).resolve().parents[1]
 TORCH_DIR = os.path.dirname(torch.__file__)
-FAULTY = ("sin", "cos", "tan", "sinh", "exp", "linalg.cholesky", "as_strided.partial_views")
+FAULTY = ("sin", "cos", "tan", "sinh", "cosh", "exp", "linalg.cholesky", "as_strided.partial_views")
 ITEM_TIMEOUT_S = 4.0
 
 
@@ -89,6 +90,17 @@ def test_an_op_raising_not_implemented_is_unimplemented_and_a_warning(faulty):
     row = rows[("tan", "float32")]
     assert row.klass is Klass.UNIMPLEMENTED and row.status == "warn"
     assert row.detail.startswith("NotImplementedError: The operator 'aten::tan.out'")
+
+
+@pytest.mark.slow
+def test_an_op_that_warns_it_falls_back_to_the_cpu_is_fallback_not_native(faulty):
+    _, cov, rows = faulty
+    row = rows[("cosh", "float32")]
+    assert row.klass is Klass.FALLBACK and row.status == "warn"
+    assert row.raw.fallback_ops == ["aten::cosh.out"]
+    assert row.detail == "ran on the CPU through the MPS fallback: aten::cosh.out"
+    assert row not in cov.failed
+    assert rows[("cosh", "float16")].klass is Klass.NATIVE  # no warning, no fallback
 
 
 @pytest.mark.slow

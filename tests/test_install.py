@@ -518,7 +518,6 @@ def test_rerun_without_backend_keeps_the_environments_backend(spec, tmp_path):
     )
     assert outcome.plan.backend == "uv" and outcome.plan.action == "noop"
     assert any("kept from the existing environment" in line for line in log)
-    assert outcome.seconds < 2.0
 
 
 def test_remembered_argv_replays_prefix_and_extra_channels(tmp_path):

@@ -267,6 +267,8 @@ PATTERNS: tuple[_Pattern, ...] = (
             "with a library that picks 'mps' by itself, pass it device='cpu' or device='mps' "
             "explicitly."
         ),
+        # warn: MPS works (the tensor reached it); the code or the library mixes devices
+        severity="warn",
         environment=False,
         printed=(
             Printed(

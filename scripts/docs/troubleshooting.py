@@ -52,7 +52,7 @@ def error_section() -> list[str]:
         if p.expected_on_mps:
             lines.append("- On MPS this refusal is the expected behaviour, not a fault.")
         if p.severity == "warn":
-            lines.append("- A warning: the run goes on.")
+            lines.append("- A warning, not a failure: MPS works; the fix makes this workload run.")
         lines += printed_lines(p.printed)
         lines.append("")
     return lines

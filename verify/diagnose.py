@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from verify import compat, envdump, rules
+from verify import compat, envdump, resolver, rules
 from verify import messages as msg
 from verify.envdump import Pasted
 from verify.errors import InputError
@@ -161,6 +161,9 @@ def linux_on_mac(pasted: Pasted) -> bool:
 def _refine(result: Result, pasted: Pasted) -> Result:
     """A rule's row with the cause the paste as a whole supports."""
     f = pasted.facts
+    resolved = resolver.finding(result, pasted)
+    if resolved is not None:
+        return resolved
     install = _install_finding(result.id, pasted)
     if install is not None:
         return install
@@ -198,15 +201,15 @@ def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
             cause, fix = msg.pasted_cuda_build_on_mac(requirement)
             return _row("torch.installed", "PyTorch imports", cause, fix, lines)
         return None
-    if rule_id != "host.python":
-        return None
+    if rule_id != "host.python" or resolver.explains(pasted):
+        return None  # the installer said why (wheels for other platforms only): verify.resolver
     python = f.python_version
     platform = "linux" if f.os == "Linux" else "macos"  # whose wheels pip looked for
     if pinned and python and compat.supports_python(pinned, python, platform=platform) is False:
         rng = compat.python_range(pinned, platform=platform)
         supported = f"{rng[0]}-{rng[1]}" if rng else "other versions"
         cause, fix = msg.pasted_no_wheel_for_python(requirement, python, supported)
-    elif offered is not None and pinned and compat.parse_version(pinned) is not None:
+    elif offered and pinned and compat.parse_version(pinned) is not None:
         low = min(offered)
         if not compat.parse_version(pinned) < low:
             return None

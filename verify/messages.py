@@ -680,3 +680,56 @@ def pasted_bfloat16_intel() -> str:
         "This is an Intel Mac: its newest PyTorch is 2.2.2 (the last macOS x86_64 release), "
         "whose MPS backend has no bfloat16 (that came with 2.3, for Apple silicon on macOS 14+)."
     )
+
+
+# --- diagnose: what installers' resolvers give away (issue 12: verify.resolver) ----------------
+
+
+def pasted_x86_64_python(wanted: str) -> tuple[str, Fix]:
+    """pip / uv on macOS offer nothing past 2.2.2 to this interpreter, chip not in the paste."""
+    asked = f" (the install asks for {wanted})" if wanted else ""
+    return (
+        "This Python is an x86_64 build on macOS: PyTorch's macOS x86_64 builds (PyPI's wheels, "
+        f"the pytorch conda channel) end at 2.2.2, so the installer finds nothing newer for "
+        f"it{asked}. On an Apple silicon Mac "
+        "that is an x86_64 Python running under Rosetta 2 (MPS needs a native arm64 one); on "
+        "an Intel Mac 2.2.2 is the newest PyTorch, with MPS only on a discrete AMD GPU.",
+        Fix(
+            "Check the interpreter's architecture. If it prints x86_64 on an Apple silicon Mac, "
+            "install a native arm64 Python (Miniforge arm64, python.org or Homebrew in "
+            "/opt/homebrew; `uv python install` picks arm64 when uv itself is arm64) and "
+            "recreate the environment; on an Intel Mac, pin torch<=2.2.2 or build from source.",
+            (CHECK_PYTHON_ARCH, "sysctl -n machdep.cpu.brand_string"),
+            "https://dev-discuss.pytorch.org/t/pytorch-macos-x86-builds-deprecation-starting-january-2024/1690",
+        ),
+    )
+
+
+def pasted_no_macos_wheel(requirement: str, platforms: str, python_note: str) -> tuple[str, Fix]:
+    """uv: the requested torch has wheels only for other operating systems (a lock file or an
+    index resolved for Linux / Windows, a +cpu / +cu local build)."""
+    return (
+        f"The install asks for {requirement}, which has no macOS wheel for this interpreter: uv "
+        f"says it has wheels only for {platforms}, so the pin, index or lock file resolved a "
+        f"torch this Mac cannot install{python_note}.",
+        Fix(
+            "Re-resolve torch for macOS: on Darwin take the plain PyPI torch (no +cpu / +cu "
+            "build, no Linux-only index: a `sys_platform == 'linux'` marker on that index "
+            "source) in a release with macOS arm64 wheels for this Python, then regenerate the "
+            "lock file.",
+            ("uv lock --upgrade-package torch", "uv sync"),
+        ),
+    )
+
+
+def pasted_gpu_index_on_mac(requirement: str, index: str) -> tuple[str, Fix]:
+    """pip on a Mac was pointed only at PyTorch's CUDA / ROCm wheel index."""
+    return (
+        f"pip looked for {requirement} only in {index}, PyTorch's CUDA / ROCm index: it holds "
+        "Linux and Windows wheels only, so on a Mac it offers nothing.",
+        Fix(
+            "On a Mac install from PyPI (drop --index-url / the CUDA index from the command or "
+            "requirements file); PyPI's macOS arm64 wheel has MPS.",
+            ('python -m pip install "torch"',),
+        ),
+    )

@@ -35,7 +35,10 @@ SIGNS = {
     "sign.mkl_build": "a torch build linked with Intel MKL (x86_64)",
     "sign.pip_no_torch": "pip/uv found no torch for this interpreter",
     "sign.pip_versions": "the torch versions pip offers this interpreter",
-    "sign.pip_x86_only": "pip sees only torch releases with x86_64 macOS wheels (<= 2.2.2)",
+    "sign.pip_x86_only": "pip / uv find no torch past 2.2.2, the last with x86_64 macOS wheels",
+    "sign.wheel_platforms": "the platforms uv says the requested torch has wheels for",
+    "sign.conda_no_torch": "conda found no package for the requested pytorch",
+    "sign.gpu_index": "pip looked only in a PyTorch CUDA / ROCm index (Linux and Windows wheels)",
     "sign.mps_device_error": "torch could not create or reach an MPS device",
 }
 

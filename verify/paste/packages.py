@@ -1,14 +1,22 @@
-"""What package tools print: `pip list` / `pip freeze`, `conda list` / `conda info`, pip's and uv's
-resolver errors, wheel file names, and the loader's architecture complaints.
+"""What package tools print: `pip list` / `pip freeze`, `conda list` / `conda info`, pip's, uv's
+and conda's resolver errors, wheel file names, and the loader's architecture complaints.
 
 What they give away about the interpreter:
 - a wheel pip picked carries the interpreter's platform tag ("macosx_11_0_arm64",
-  "macosx_10_9_x86_64"); uv names the tag it looked for ("(e.g., `macosx_14_0_x86_64`)");
-- pip's "(from versions: ...)" lists what exists for this interpreter: on macOS a list that ends
-  at 2.2.x is an x86_64 interpreter (PyPI's last macOS x86_64 wheel is torch 2.2.2; arm64 wheels
-  go on: verify.compat.LAST_MACOS_X86_64_WHEEL); "from versions: none" is no wheel at all for it;
-- `conda info`'s "platform : osx-64" and channel URLs ending in /osx-64 are an Intel (x86_64)
-  conda; MKL / intel-openmp exist only for x86_64 (on a Mac: an osx-64 env);
+  "macosx_10_9_x86_64"); uv names the interpreter's own tag ("(e.g., `macosx_14_0_x86_64`)",
+  "You're on macOS (`macosx_15_0_arm64`)"): macOS, its version and the architecture;
+- pip's "(from versions: ...)" lists what exists for this interpreter: a list that ends at 2.2.x
+  while a later release was asked for is an x86_64 interpreter on macOS (PyPI's last macOS
+  x86_64 wheel is torch 2.2.2; arm64 wheels go on: verify.compat.LAST_MACOS_X86_64_WHEEL);
+  "from versions: none" is no wheel at all for it;
+- uv's hints name the platforms the requested release has wheels for ("only has wheels for
+  the following platform: `manylinux1_x86_64`"): none for macOS is a pin, index or lock file
+  resolved for another system; pip's "Looking in indexes:" with only PyTorch's CUDA / ROCm index
+  offers a Mac nothing;
+- `conda info`'s "platform : osx-64" (conda >= 23.10: "Platform: osx-64" above a solve) and
+  channel URLs ending in /osx-64 are an Intel (x86_64) conda; PackagesNotFoundError for a
+  pytorch past 2.2.2 there (without conda-forge) is the same x86_64 ceiling; MKL /
+  intel-openmp exist only for x86_64 (on a Mac: an osx-64 env);
 - dyld's "(have 'x86_64', need 'arm64')": an arm64 process loading an x86_64 library (and the
   other way round), i.e. packages for the wrong architecture.
 """
@@ -17,9 +25,11 @@ from __future__ import annotations
 
 import re
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import InvalidVersion, Version
 
-from verify.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer
+from verify.compat import LAST_MACOS_X86_64_WHEEL
+from verify.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer, line_at
 
 _M = re.MULTILINE
 _SUBDIRS = r"(osx-arm64|osx-64|linux-64|linux-aarch64|win-64)"
@@ -31,7 +41,17 @@ CONDA_LIST = re.compile(
     r"(?:[ \t]+(\S+))?[ \t]*$",
     _M,
 )
-CONDA_PLATFORM = re.compile(r"^[ \t>]*platform[ \t]*:[ \t]*" + _SUBDIRS + r"\b", _M)
+# `conda info` / `mamba info` / `micromamba info`: "platform : osx-64"; conda >= 23.10 also prints
+# "Platform: osx-64" above "Collecting package metadata" in install / create output
+CONDA_PLATFORM = re.compile(r"^[ \t>]*platform[ \t]*:[ \t]*" + _SUBDIRS + r"\b", _M | re.I)
+# conda's solver: "PackagesNotFoundError: The following packages are not available from current
+# channels:" then "  - pytorch==2.4.1" lines (conda/exceptions.py, PackagesNotFoundError)
+CONDA_NOT_FOUND = re.compile(
+    r"PackagesNotFoundError:[^\n]*\n(?:[ \t]*\n)?((?:[ \t]*- [^\n]*(?:\n|$))+)"
+)
+CONDA_TORCH_SPEC = re.compile(
+    r"^[ \t]*- (?:[\w-]+(?:/[\w-]+)*::)?(pytorch|torch)\b(\S*)[ \t]*$", _M
+)
 CONDA_OSX = re.compile(r"__osx=(\d+(?:\.\d+){0,2})")
 CONDA_ARCHSPEC = re.compile(r"__archspec=1=(m[1-9]|arm64|aarch64)\b")
 CHANNEL_SUBDIR = re.compile(
@@ -45,15 +65,46 @@ WHEEL = re.compile(
     r"\btorch-(\d[\w.+]*?)-cp(3)(\d{1,2})-(?:cp3\d+|none|abi3)-macosx_(\d+)_(\d+)_(arm64|x86_64)"
     r"\.whl"
 )
+# pip names who asked for it before the list: "torch==2.4.1 (from invokeai) (from versions: ...)",
+# "(from -r requirements.txt (line 3))" (pip/_internal/resolution/resolvelib/factory.py)
 NO_MATCH = re.compile(
     r"Could not find a version that satisfies the requirement (torch\b[^\s(]*)"
+    r"(?:[ \t]*\(from (?!versions?:)(?:[^()\n]|\([^()\n]*\))*\))*"
     r"(?:[ \t]*\(from versions?:[ \t]*([^)]*)\))?"
 )
 NO_DIST = re.compile(r"No matching distribution found for (torch\b[^\s]*)")
+# uv's resolver: "Because torch==2.6.0 has no wheels with a matching platform tag (e.g.,
+# `macosx_15_0_x86_64`) ..." - a requirement with markers prints them in braces
+# ("torch{platform_machine == 'x86_64'}==2.11.0+cpu", vllm-project/vllm-metal#379); the tag is
+# the interpreter's own (macOS version and architecture)
 UV_TAG = re.compile(
-    r"(torch(?:==[\w.]+)?)[^\n]*?has no (?:wheels|(?:source distribution or )?wheels?) with a "
-    r"matching platform tag(?: \(e\.g\., `(macosx_\d+_\d+_(arm64|x86_64))`\))?"
+    r"\b(torch)(?:\{[^}\n]*\})?(==[\w.+]+)?[^\n]*?has\s+no\s+(?:source\s+distribution\s+or\s+)?"
+    r"wheels?\s+with\s+a\s+matching\s+platform\s+tag(?:\s+\(e\.g\.,\s+"
+    r"`(macosx_(\d+)_(\d+)_(arm64|x86_64))`\))?"
 )
+# uv wraps its messages at the terminal's width (transformerlab/transformerlab-app#317), so the
+# hints below allow any whitespace, line breaks included, between their words.
+# uv's install-time hint (astral-sh/uv#10739): "hint: You're on macOS (`macosx_15_0_arm64`), but
+# `torch` (v2.5.1) only has wheels for the following platform: `manylinux1_x86_64`" - the
+# interpreter's tag and the platforms the release has wheels for (for this Python's ABI tags)
+UV_YOURE_ON = re.compile(
+    r"You're\s+on\s+(macOS|Linux|Windows)\s+\(`([\w.]+)`\),\s+but\s+`torch`\s+\(v([\w.+]+)\)\s+"
+    r"only\s+has\s+wheels\s+for\s+the\s+following\s+platforms?:\s+((?:`[\w.]+`(?:,\s+)?)+)"
+)
+# uv's resolver hint: "hint: Wheels are available for `torch` (v2.6.0) on the following
+# platforms: `manylinux_2_28_aarch64`, `manylinux1_x86_64`, `macosx_11_0_arm64`, `win_amd64`"
+UV_AVAILABLE = re.compile(
+    r"Wheels\s+are\s+available\s+for\s+`torch`\s+\(v([\w.+]+)\)\s+on\s+the\s+following\s+"
+    r"platforms?:\s+((?:`[\w.]+`(?:,\s+)?)+)"
+)
+# pip's "Looking in indexes: URL, URL" and a typed "--index-url URL": PyTorch's CUDA / ROCm indexes
+# (download.pytorch.org/whl/cu121, /whl/rocm5.6) hold Linux and Windows wheels only; their
+# torch pages list no macosx_* file (https://download.pytorch.org/whl/cu121/torch/)
+INDEXES = re.compile(r"(?:Looking in indexes:|--index-url[ \t=]+)[ \t]*([^\n]+)")
+GPU_INDEX = re.compile(
+    r"https?://download\.pytorch\.org/whl/(?:nightly/|test/)?(cu\d+|rocm[\d.]+)\b"
+)
+MACOS_TAG = re.compile(r"^macosx_(\d+)_(\d+)_(arm64|x86_64|universal2)$")
 UV_NO_WHEEL = re.compile(
     r"Distribution `(torch==[\w.+]+)[^`\n]*` can't be installed because it doesn't have a source "
     r"distribution or wheel for the current platform"
@@ -85,9 +136,16 @@ def read(text: str) -> list[Clue]:
         sub = re.search(_SUBDIRS + "$", channel.rstrip("/"))
         if sub:
             out.append(clue("conda_subdir", sub.group(1), text, m, STRONG))
-    for m in finditer(CONDA_PLATFORM, text, "platform"):
+    for m in finditer(CONDA_PLATFORM, text, "platform", "Platform"):
         out.append(clue("conda_subdir", m.group(1), text, m, LISTED))
         out.extend(_subdir_facts(m.group(1), text, m))
+    for m in finditer(CONDA_NOT_FOUND, text, "PackagesNotFoundError"):
+        for spec in CONDA_TORCH_SPEC.finditer(m.group(1)):
+            wanted = spec.group(1) + spec.group(2)
+            at = line_at(text, m.start(1) + spec.start())
+            out.append(Clue("sign.conda_no_torch", wanted, at))
+            if _conda_x86_64_ceiling(text, m, wanted):
+                out.append(Clue("sign.pip_x86_only", wanted, at))
     for m in finditer(CONDA_OSX, text, "__osx="):
         if m.group(1) != "10.16":
             out.append(clue("macos_version", m.group(1), text, m, LISTED))
@@ -112,11 +170,23 @@ def read(text: str) -> list[Clue]:
         out.extend(_no_match(m.group(1), m.group(2), text, m))
     for m in finditer(NO_DIST, text, "No matching distribution"):
         out.append(clue("sign.pip_no_torch", m.group(1), text, m, LISTED))
-    for m in finditer(UV_TAG, text, "matching platform tag"):
-        out.append(clue("sign.pip_no_torch", m.group(1), text, m, LISTED))
+    for m in finditer(UV_TAG, text, "matching"):
+        out.append(clue("sign.pip_no_torch", m.group(1) + (m.group(2) or ""), text, m, LISTED))
         if m.group(3):
-            out.append(clue("os", "Darwin", text, m, LISTED))
-            out.append(clue("machine", m.group(3), text, m, LISTED))
+            out.extend(_interpreter_tag(m.group(3), (m.group(2) or "==")[2:], text, m))
+    for m in finditer(UV_YOURE_ON, text, "You're"):
+        out.append(clue("sign.pip_no_torch", f"torch=={m.group(3)}", text, m, LISTED))
+        out.append(clue("sign.wheel_platforms", _tags(m.group(4)), text, m, LISTED))
+        if m.group(1) == "macOS":
+            out.extend(_interpreter_tag(m.group(2), m.group(3), text, m))
+        else:
+            out.append(clue("os", m.group(1), text, m, LISTED))
+    for m in finditer(INDEXES, text, "Looking in indexes", "--index-url"):
+        urls = [u.strip("`'\"") for u in re.split(r"[,\s]+", m.group(1)) if "://" in u]
+        if urls and all(GPU_INDEX.match(u) for u in urls):
+            out.append(clue("sign.gpu_index", urls[0], text, m, LISTED))
+    for m in finditer(UV_AVAILABLE, text, "Wheels are"):
+        out.append(clue("sign.wheel_platforms", _tags(m.group(2)), text, m, LISTED))
     for m in finditer(UV_NO_WHEEL, text, "can't be installed"):
         out.append(clue("sign.pip_no_torch", m.group(1), text, m, LISTED))
     for m in finditer(UV_PY, text, "matching Python"):
@@ -136,6 +206,48 @@ def read(text: str) -> list[Clue]:
         if m.group(2) == "arm64":
             out.append(clue("machine", "x86_64", text, m, WEAK))
     return out
+
+
+def _tags(listed: str) -> tuple[str, ...]:
+    return tuple(t.strip().strip("`") for t in listed.split(",") if t.strip().strip("`"))
+
+
+def _interpreter_tag(tag: str, wanted: str, text: str, m: re.Match[str]) -> list[Clue]:
+    """What uv's tag for the interpreter gives away: macOS, its version (the tag names the
+    running macOS, "macosx_15_0"; a compat "10_16" is dropped later), the architecture; and an
+    x86_64 interpreter asking for a torch past 2.2.2, which has no x86_64 macOS wheel."""
+    t = MACOS_TAG.match(tag)
+    if t is None:
+        return []
+    out = [clue("os", "Darwin", text, m, STRONG)]  # uv's own tag for the running interpreter
+    out.append(clue("macos_version", f"{t.group(1)}.{t.group(2)}", text, m, WEAK))
+    if t.group(3) in ("arm64", "x86_64"):
+        out.append(clue("machine", t.group(3), text, m, STRONG))
+    if t.group(3) == "x86_64" and _past_x86_64_wheels(wanted):
+        out.append(clue("sign.pip_x86_only", wanted, text, m, LISTED))
+    return out
+
+
+def _past_x86_64_wheels(wanted: str) -> bool:
+    """Is this version (a local part ignored: 2.11.0+cpu) newer than the last release with
+    macOS x86_64 wheels (2.2.2: verify.compat.LAST_MACOS_X86_64_WHEEL)?"""
+    try:
+        release = Version(Version(wanted).base_version)
+    except InvalidVersion:
+        return False
+    return release > LAST_MACOS_X86_64_WHEEL
+
+
+def _conda_x86_64_ceiling(text: str, m: re.Match[str], wanted: str) -> bool:
+    """conda on osx-64 found no pytorch past 2.2.2 in channels without conda-forge: the pytorch
+    channel's (and defaults') macOS x86_64 builds end at 2.2.2, like PyPI's wheels
+    (https://anaconda.org/pytorch/pytorch/files; BoBo0037/bobo-fun#2). conda-forge may still
+    build newer osx-64 packages, so a paste naming it proves nothing."""
+    spec = re.search(r"[=<>~!]=?\s*(\d[\w.]*)", wanted)
+    if spec is None or not _past_x86_64_wheels(spec.group(1)) or "osx-64" not in text:
+        return False
+    channels = text[m.end() : m.end() + 800]
+    return "conda-forge" not in channels.lower()
 
 
 def _subdir_facts(subdir: str, text: str, m: re.Match[str]) -> list[Clue]:
@@ -159,7 +271,21 @@ def _no_match(requirement: str, versions: str | None, text: str, m: re.Match[str
     if not listed:
         return out
     newest = max(v for v in listed)
-    if Version("2.2") <= newest < Version("2.3"):
-        # PyPI's newest torch for this interpreter is 2.2.x: the macOS x86_64 wheels end there
+    later = any(map(_past_x86_64_wheels, _asked(requirement)))
+    if Version("2.2") <= newest < Version("2.3") and later:
+        # the newest torch this interpreter sees is 2.2.x while a later release was asked for:
+        # PyPI's macOS x86_64 wheels end at 2.2.2 (https://pypi.org/pypi/torch/json: 2.3.0's
+        # files have macosx_11_0_arm64 and no macosx_*_x86_64). A pin at or below the list's end
+        # (torch==2.1.2+cu118 in early 2024, when 2.2.x was the newest) proves nothing.
         out.append(clue("sign.pip_x86_only", str(newest), text, m, LISTED))
+        out.append(clue("os", "Darwin", text, m, LISTED))  # such a list exists only on macOS
     return out
+
+
+def _asked(requirement: str) -> list[str]:
+    """The versions a requirement names as wanted or as its floor (==, ===, >=, >, ~=)."""
+    try:
+        spec = Requirement(requirement).specifier
+    except InvalidRequirement:
+        return []
+    return [s.version for s in spec if s.operator in ("==", "===", ">=", ">", "~=")]

@@ -1,0 +1,197 @@
+"""What installers' refusals give away (issue 12): verify.paste.packages reads pip's, uv's and
+conda's messages into facts and signs; verify.resolver turns them into the host.arch /
+torch.installed rows.
+
+The snippets are the output formats of the tools named in each test (pip's resolver errors,
+uv's resolver and install-time hints, conda's PackagesNotFoundError), not reports: real reports
+are in tests/data/collect_env and their diagnoses are asserted in test_diagnose.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from verify import diagnose, envdump
+from verify.model import Status
+
+
+def pasted(text):
+    return envdump.parse(text)
+
+
+def rows(text):
+    _, results = diagnose.diagnose(text)
+    return {r.id: r for r in results}, diagnose.first_cause(results)
+
+
+def pip_no_match(requirement, versions, asked_by=""):
+    return (
+        f"ERROR: Could not find a version that satisfies the requirement {requirement}{asked_by} "
+        f"(from versions: {versions})\nERROR: No matching distribution found for {requirement}\n"
+    )
+
+
+TO_2_2_2 = "1.13.1, 2.0.0, 2.0.1, 2.1.0, 2.1.1, 2.1.2, 2.2.0, 2.2.1, 2.2.2"
+
+
+@pytest.mark.parametrize(
+    "asked_by", ["", " (from invokeai)", " (from -r requirements.txt (line 3))"]
+)
+def test_pip_list_read_past_who_asked(asked_by):
+    # pip names the requirement's origin between it and the list
+    p = pasted(pip_no_match("torch==2.4.1", TO_2_2_2, asked_by))
+    assert p.has("sign.pip_x86_only")
+    assert (p.facts.os, p.facts.machine) == ("Darwin", "x86_64")
+
+
+@pytest.mark.parametrize("requirement", ["torch==2.4.1", "torch~=2.3", "torch>=2.3.0"])
+def test_a_later_release_asked_past_a_list_ending_at_2_2_is_x86_64(requirement):
+    assert pasted(pip_no_match(requirement, TO_2_2_2)).has("sign.pip_x86_only")
+
+
+def test_a_list_ending_at_2_2_proves_nothing_when_the_pin_is_older():
+    # early 2024: 2.2.1 was the newest release for everyone; the +cu118 build is the problem
+    text = pip_no_match("torch==2.1.2+cu118", "2.1.0, 2.1.1, 2.1.2, 2.2.0, 2.2.1") + "Apple M2\n"
+    assert not pasted(text).has("sign.pip_x86_only")
+    found, first = rows(text)
+    assert first is not None and first.id == "torch.installed"
+    assert found["host.arch"].status is Status.SKIP
+
+
+def test_x86_64_python_of_unknown_chip_gets_the_arch_row():
+    found, first = rows(pip_no_match("torch==2.6.0", TO_2_2_2))
+    assert first is not None and first.id == "host.arch" and first.status is Status.FAIL
+    assert "x86_64" in first.cause and "Rosetta" in first.cause and "Intel Mac" in first.cause
+    assert any("2.2.2" in line for line in first.evidence)
+    assert found["host.python"].status is not Status.FAIL
+
+
+@pytest.mark.parametrize(
+    ("chip", "says"), [("Chip: Apple M2 Pro\n", "Rosetta"), ("CPU: Intel Core i9\n", "Intel Mac")]
+)
+def test_the_chip_says_which(chip, says):
+    _, first = rows(chip + pip_no_match("torch==2.6.0", TO_2_2_2))
+    assert first is not None and first.id == "host.arch" and says in first.cause
+
+
+# uv's resolver error, wrapped at the terminal's width as uv prints it
+UV_RESOLVER = """\
+  × No solution found when resolving dependencies:
+  ╰─▶ Because torch==2.6.0 has no wheels with a matching platform tag (e.g.,
+      `macosx_15_0_x86_64`) and you require torch==2.6.0, we can conclude
+      that your requirements are unsatisfiable.
+
+      hint: Wheels are available for `torch` (v2.6.0) on the following
+      platforms: `manylinux_2_28_aarch64`, `manylinux1_x86_64`,
+      `macosx_11_0_arm64`, `win_amd64`
+"""  # noqa: RUF001 - uv prints these characters
+
+
+def test_uv_tag_wrapped_over_lines_names_the_interpreter():
+    p = pasted(UV_RESOLVER)
+    assert (p.facts.os, p.facts.machine, p.facts.macos_version) == ("Darwin", "x86_64", "15.0")
+    assert p.has("sign.pip_x86_only")
+    platforms = p.signs["sign.wheel_platforms"][0].value
+    assert "macosx_11_0_arm64" in platforms and len(platforms) == 4
+    _, first = rows(UV_RESOLVER + "MacBook Pro M3\n")
+    assert first is not None and first.id == "host.arch" and "Rosetta" in first.cause
+
+
+def test_uv_tag_outweighs_a_wheel_named_in_prose():
+    text = (
+        UV_RESOLVER + "pip in another venv installs torch-2.6.0-cp312-none-macosx_11_0_arm64.whl\n"
+    )
+    assert pasted(text).facts.machine == "x86_64"
+
+
+# uv's install-time hint (astral-sh/uv#10739)
+UV_SYNC = (
+    "error: Distribution `torch==2.5.1 @ registry+https://pypi.org/simple` can't be installed "
+    "because it doesn't have a source distribution or wheel for the current platform\n\n"
+    "hint: You're on macOS (`macosx_14_0_arm64`), but `torch` (v2.5.1) only has wheels for the "
+    "following platform: `manylinux1_x86_64`\n"
+)
+
+
+def test_uv_wheels_for_other_systems_only_is_the_install_row():
+    found, first = rows(UV_SYNC + "Python 3.13.1\n")
+    assert first is not None and first.id == "torch.installed"
+    assert "manylinux1_x86_64" in first.cause and "2.6" in first.cause  # cp313 macOS: 2.6+
+    assert found["host.arch"].status is Status.PASS  # an arm64 interpreter
+    assert found["host.python"].status is not Status.FAIL
+    assert any("You're on macOS" in line for line in first.evidence)
+
+
+def test_uv_without_a_hint_stays_a_python_question():
+    # uv < 0.5.22 printed no hint: the pinned release's Python range is what the paste shows
+    text = UV_SYNC.split("\n\n", maxsplit=1)[0] + "\nUsing CPython 3.13.1\nmacOS 15.0\n"
+    _, first = rows(text)
+    assert first is not None and first.id == "host.python"
+
+
+def test_uv_wheels_for_this_mac_are_no_finding():
+    text = UV_SYNC.replace("`manylinux1_x86_64`", "`manylinux1_x86_64`, `macosx_11_0_arm64`")
+    found, _ = rows(text + "Python 3.12.4\n")
+    assert found["torch.installed"].status is not Status.FAIL
+
+
+# conda >= 23.10 prints the platform above the solve; conda/exceptions.py PackagesNotFoundError
+CONDA_NOT_FOUND = """\
+Channels:
+ - pytorch
+ - defaults
+Platform: osx-64
+Collecting package metadata (repodata.json): done
+Solving environment: failed
+
+PackagesNotFoundError: The following packages are not available from current channels:
+
+  - pytorch==2.4.1
+
+Current channels:
+
+  - https://conda.anaconda.org/pytorch/osx-64
+  - https://repo.anaconda.com/pkgs/main/osx-64
+"""
+
+
+def test_conda_on_osx_64_finds_no_pytorch_past_2_2():
+    p = pasted(CONDA_NOT_FOUND)
+    assert (p.facts.conda_subdir, p.facts.machine) == ("osx-64", "x86_64")
+    assert p.has("sign.pip_x86_only") and p.has("sign.conda_no_torch")
+    _, first = rows(CONDA_NOT_FOUND)
+    assert first is not None and first.id == "host.arch"
+
+
+def test_conda_forge_may_still_have_it():
+    text = CONDA_NOT_FOUND.replace("pytorch/osx-64", "conda-forge/osx-64")
+    assert not pasted(text).has("sign.pip_x86_only")
+
+
+def test_a_cuda_index_on_a_mac_is_the_install_row():
+    text = (
+        "Looking in indexes: https://download.pytorch.org/whl/cu121\n"
+        + pip_no_match("torch==2.4.0", "none")
+        + "Apple M1 Pro\n"
+    )
+    found, first = rows(text)
+    assert first is not None and first.id == "torch.installed" and "cu121" in first.cause
+    assert found["host.python"].status is not Status.FAIL
+
+
+def test_pypi_next_to_the_cuda_index_is_not_that():
+    text = (
+        "Looking in indexes: https://pypi.org/simple, https://download.pytorch.org/whl/cu121\n"
+        + pip_no_match("torch==2.4.0", "none")
+        + "Apple M1 Pro\n"
+    )
+    assert not pasted(text).has("sign.gpu_index")
+
+
+def test_a_cuda_index_on_linux_is_no_finding():
+    text = (
+        "Looking in indexes: https://download.pytorch.org/whl/cu121\n"
+        "Linux-6.8.0-45-generic-x86_64-with-glibc2.39\n" + pip_no_match("torch==2.4.0", "none")
+    )
+    found, _ = rows(text)
+    assert found["torch.installed"].status is not Status.FAIL

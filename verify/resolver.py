@@ -1,0 +1,131 @@
+"""What an installer's refusal gives away, as the host.arch / torch.installed row (issue 12).
+
+pip's "(from versions: ... 2.2.2)" and uv's `macosx_*_x86_64` platform tag name an x86_64
+interpreter on macOS when the install asks for a torch past 2.2.2, the last release with macOS
+x86_64 wheels (verify.paste.packages reads them into facts and signs). Where the paste names no
+chip, the rules cannot tell Rosetta from an Intel Mac: the host.arch row says what the installer
+proves (an x86_64 Python, no newer torch for it) and how to tell the two apart.
+
+uv's hints name the platforms the requested release has wheels for ("only has wheels for the
+following platform: `manylinux1_x86_64`", "Wheels are available for `torch` (v2.6.0) on the
+following platforms: ..."): none for macOS on a Mac is a pin, index or lock file resolved for
+another operating system, the torch.installed row. Pure: Pasted in, Result out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from verify import compat
+from verify import messages as msg
+from verify.envdump import Pasted
+from verify.model import Fix, Result, Status, failed
+
+MAX_EVIDENCE = 6
+
+
+def finding(result: Result, pasted: Pasted) -> Result | None:
+    """The row the installer's words support in place of the rule's, or None."""
+    if result.id == "host.arch" and result.status is Status.SKIP:
+        return _x86_64_python(result, pasted)
+    if result.id == "torch.installed" and result.status is not Status.FAIL:
+        return _no_macos_wheel(result, pasted) or _gpu_index(result, pasted)
+    return None
+
+
+def explains(pasted: Pasted) -> bool:
+    """Does the installer's output itself say why no torch was found for this platform (uv named
+    the platforms the release has wheels for; pip looked only in a CUDA / ROCm index)? Then the
+    Python row does not restate it as a Python problem."""
+    return pasted.has("sign.wheel_platforms") or _only_gpu_index(pasted)
+
+
+def _only_gpu_index(pasted: Pasted) -> bool:
+    return pasted.facts.os == "Darwin" and pasted.has("sign.gpu_index")
+
+
+def _x86_64_python(result: Result, pasted: Pasted) -> Result | None:
+    f = pasted.facts
+    if f.os != "Darwin" or f.machine != "x86_64" or not pasted.has("sign.pip_x86_only"):
+        return None
+    wanted = _requirement(pasted)
+    cause, fix = msg.pasted_x86_64_python(wanted)
+    lines = _lines(pasted, "sign.pip_x86_only", "sign.pip_no_torch", "macos_version")
+    return _failed(result, cause, fix, lines, machine="x86_64")
+
+
+def _no_macos_wheel(result: Result, pasted: Pasted) -> Result | None:
+    f = pasted.facts
+    clues = pasted.signs.get("sign.wheel_platforms") or []
+    if f.os != "Darwin" or not clues:
+        return None
+    if f.machine == "x86_64" and pasted.has("sign.pip_x86_only"):
+        return None  # an x86_64 interpreter is the cause (host.arch); the pin follows from it
+    platforms: tuple[str, ...] = tuple(clues[0].value)
+    if not platforms or any(p.startswith("macosx_") for p in platforms):
+        return None
+    requirement = _requirement(pasted) or "torch"
+    cause, fix = msg.pasted_no_macos_wheel(
+        requirement, ", ".join(platforms), _python_note(requirement, f.python_version)
+    )
+    lines = _lines(pasted, "sign.wheel_platforms", "sign.pip_no_torch")
+    return _failed(result, cause, fix, lines, platforms=list(platforms))
+
+
+def _gpu_index(result: Result, pasted: Pasted) -> Result | None:
+    """pip on a Mac looked only in PyTorch's CUDA / ROCm index and found no torch: that index has
+    no macOS wheels (zsyOAOA/InvSR#13: --index-url .../whl/cu121 on an M1 Pro)."""
+    if not _only_gpu_index(pasted) or not pasted.has("sign.pip_no_torch"):
+        return None
+    index = str(pasted.signs["sign.gpu_index"][0].value)
+    cause, fix = msg.pasted_gpu_index_on_mac(_requirement(pasted) or "torch", index)
+    lines = _lines(pasted, "sign.gpu_index", "sign.pip_no_torch", "chip")
+    return _failed(result, cause, fix, lines, index=index)
+
+
+def _python_note(requirement: str, python: str | None) -> str:
+    """uv lists the wheels for this Python's ABI tags: where the release has no macOS wheel
+    for this Python at all, say so (https://pypi.org/pypi/torch/json, read 2026-11-30: torch
+    2.5.1's only cp313 file is cp313-cp313-manylinux1_x86_64; uv prints that hint for it on
+    macOS: astral-sh/uv#10739)."""
+    pinned = requirement.partition("==")[2]
+    if not pinned or not python or compat.supports_python(pinned, python) is not False:
+        return ""
+    rng = compat.python_range(pinned)
+    if rng is None:
+        return ""
+    note = f"; torch {pinned}'s macOS wheels cover Python {rng[0]}-{rng[1]}, not {python}"
+    first = _first_release_for(python)
+    return note + (f" (macOS wheels for it start with torch {first})" if first else "")
+
+
+def _first_release_for(python: str) -> str | None:
+    py = compat.release_of(python)
+    if py is None:
+        return None
+    minor = compat.parse_version(f"{py.major}.{py.minor}")
+    for first, lo, hi in compat.python_ranges("macos"):
+        if minor is not None and lo <= minor <= hi:
+            return str(first)
+    return None
+
+
+def _requirement(pasted: Pasted) -> str:
+    for c in pasted.signs.get("sign.pip_no_torch") or []:
+        if "==" in str(c.value) or ">" in str(c.value):
+            return str(c.value)
+    return ""
+
+
+def _lines(pasted: Pasted, *names: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for name in names:
+        for line in pasted.evidence.get(name, []):
+            if line not in out:
+                out.append(line)
+    return tuple(out[:MAX_EVIDENCE])
+
+
+def _failed(result: Result, cause: str, fix: Fix, lines: tuple[str, ...], **data) -> Result:
+    row = Result.from_outcome(result.id, result.title, failed(cause, fix, **data), required=True)
+    return dataclasses.replace(row, evidence=lines)

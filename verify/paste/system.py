@@ -39,6 +39,8 @@ KERNEL_BUILD = re.compile(r"Darwin Kernel Version (\d+\.\d+\.\d+)[^\n]*?RELEASE_
 UNAME_LINUX = re.compile(
     r"^[ \t>$#%]*Linux \S+ (\d+\.\d+[\w.+-]*) #[^\n]*?\b(x86_64|aarch64)\b", _M
 )
+# "Kernel: Darwin 22.3.0", `uname -sr`: the Darwin release alone (its macOS, see clues)
+DARWIN_RELEASE = re.compile(r"\bDarwin[ \t]+(\d{2}\.\d{1,2}\.\d{1,2})\b")
 SW_VERS = re.compile(r"^[ \t>]*ProductVersion:[ \t]*(\d+(?:\.\d+){0,2})", _M)
 SP_SYSTEM = re.compile(
     r"^[ \t>]*System Version:[ \t]*(?:macOS|Mac OS X|OS X)[ \t]+(\d+(?:\.\d+){0,2})", _M
@@ -104,6 +106,11 @@ def read(text: str) -> list[Clue]:
     for m in finditer(KERNEL_BUILD, text, "Darwin Kernel"):  # Lightning's "version:", etc.
         out.append(clue("os", "Darwin", text, m, LISTED))
         out.append(clue("hardware_arm64", m.group(2) == "ARM64", text, m, STRONG))
+        macos = darwin(m.group(1))
+        if macos:
+            out.append(clue("macos_version", macos, text, m, WEAK))
+    for m in finditer(DARWIN_RELEASE, text, "Darwin "):
+        out.append(clue("os", "Darwin", text, m, LISTED))
         macos = darwin(m.group(1))
         if macos:
             out.append(clue("macos_version", macos, text, m, WEAK))

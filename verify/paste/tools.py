@@ -39,12 +39,20 @@ BUILD_TORCH = re.compile(r"\bTORCH_VERSION=(\d[\w.+]*)")
 MKL_BUILD = re.compile(r"Intel\(R\)(?: oneAPI)? Math Kernel Library")
 MPS_STATE = re.compile(
     r"(?:torch\.backends\.mps\.|mps\.|\bMPS[ \t]+)(is_available|is_built|available|built)"
-    r"(?:\(\))?[`'\"]?[ \t]*(?:(?:==|->|→|=>|:|=|#|is|returns?|gives|prints?)[ \t]*|"
+    r"(?:\(\))?\??[`'\"]?[ \t]*(?:(?:==|->|→|=>|:|=|#|is|returns?|gives|prints?)[ \t]*|"
     r"[)`'\"]*[ \t]*\n(?:[ \t>]*\n)?[ \t>]*(?:Out\[\d+\]:[ \t]*)?)[`'\"]?(True|False)\b",
     re.IGNORECASE,
 )
 
 
+# Ultralytics / YOLOv5 start-up banner: "Ultralytics YOLOv8.1.42 🚀 Python-3.9.19 torch-2.2.2 CPU
+# (Apple M2)", "YOLOv8.0.3 🚀 Python-3.10.0 torch-2.0.0 MPS": select_device
+# (ultralytics/utils/torch_utils.py) prints "MPS" only when torch.backends.mps.is_available()
+# (else "CPU"), then the CPU brand string in parentheses
+YOLO_BANNER = re.compile(
+    r"\bPython-(3\.\d{1,2}(?:\.\d{1,2})?)[ \t]+torch-(\d[\w.+]*)[ \t]+(MPS|CPU|CUDA:\d+)\b"
+    r"(?:[ \t]*\(([^)\n]*)\))?"
+)
 # InvokeAI / other UIs: "Using torch device: MPS", ">> Using device_type mps"
 USING_DEVICE = re.compile(
     r"Using (?:torch )?device(?:_type)?:?[ \t]*(?:mps|MPS|Apple Metal Performance Shaders)\b"
@@ -79,6 +87,15 @@ def read(text: str) -> list[Clue]:
         out.append(clue("torch_version", m.group(1), text, m, STRONG))
     for m in finditer(MKL_BUILD, text, "Math Kernel"):
         out.append(clue("sign.mkl_build", True, text, m, LISTED))
+    for m in finditer(YOLO_BANNER, text, "Python-"):
+        out.append(clue("python_version", m.group(1), text, m, STRONG))
+        out.append(clue("torch_version", m.group(2), text, m, STRONG))
+        if m.group(3) == "MPS":
+            out.append(clue("mps_available", True, text, m, STRONG))
+            out.append(clue("os", "Darwin", text, m, LISTED))
+        cpu = (m.group(4) or "").strip()
+        if cpu.startswith("Apple M"):
+            out.append(clue("chip", cpu, text, m, STRONG))
     for m in finditer(USING_DEVICE, text, "Using "):
         out.append(clue("mps_available", True, text, m, STRONG))
     for m in finditer(MPS_STATE, text, "mps", "MPS"):

@@ -25,6 +25,8 @@ MACOS = re.compile(
     r"\b(?:mac\s?OS(?:\s?X)?|OS\s?X|OSX|sw_vers)(?:\s+(?:"
     + _NAMES
     + r"))?"
+    # a chip between the name and the number: "Macosx M1 14.6.1 (23G93)"
+    + r"(?:[ \t]+(?:Apple[ \t]+)?M[1-9](?:[ \t]?(?:Pro|Max|Ultra))?)?"
     + _FILL
     + _MAC_V
     + r"(?![\d.]*\+)(?!\.\d)(?![\w-])",
@@ -40,7 +42,8 @@ OS_KEY = re.compile(
 )
 CHIP = re.compile(r"\b(Apple\s+M[1-9](?:\s+(?:Pro|Max|Ultra))?)\b(\s*\(Virtual\))?")
 BARE_CHIP = re.compile(
-    r"\b(?:MacBook(?:\s+(?:Pro|Air))?|Mac\s?(?:mini|Studio|Pro)|iMac|Mac)\b[^\n]{0,40}?"
+    r"\b(?:MacBook(?:\s+(?:Pro|Air))?|Mac\s?(?:mini|Studio|Pro)|iMac|Mac|mac\s?OS(?:\s?X)?)\b"
+    r"[^\n]{0,40}?"
     r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?\b|"
     r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?\s+(?:Mac(?:Book)?|chip|iMac)\b|"
     r"\bM([1-9])\s?(Pro|Max|Ultra)\b|"
@@ -77,7 +80,7 @@ PYTHON = re.compile(
 )
 SITE_PACKAGES = re.compile(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages/")
 TORCH = re.compile(
-    r"(?<![\w.-])(?i:PyTorch|torch)(?:[ \t]*\((?:GPU|accelerator)\?\))?"
+    r"(?<![\w.-])(?i:PyTorch|(?:lib)?torch)(?:[ \t]*\((?:GPU|accelerator)\?\))?"
     + _FILL
     + r"(\d\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?(?:\+[\w.]+)?)(?![\w.]*\+)(?![\w])"
 )
@@ -85,6 +88,14 @@ TORCH_REPL = re.compile(
     r"torch\.__version__[`'\"]?[ \t]*(?:\n[ \t>]*(?:Out\[\d+\]:[ \t]*)?|[:=]|->|→|is|returns)"
     r"[ \t]*['\"]?(\d\.\d{1,2}(?:\.\d{1,2})?[\w.+]*?)['\"]?(?![\w.])"
 )
+# "Arch: arm64", "- Architecture: `x86_64`", "Machine: arm64": what the user's `uname -m` /
+# platform.machine() said (which of the two is not said: weak; tch-rs#676, pytorch#177819 lists)
+ARCH_KEY = re.compile(
+    r"^[ \t>*-]*(?:\*\*)?(?:Arch|Architecture|CPU architecture|Machine)(?:\*\*)?[ \t]*:"
+    r"(?:\*\*)?[ \t]*`?(arm64|aarch64|x86_64|i386|amd64)`?[ \t]*(?:\(|$)",
+    _M,
+)
+_ARCH = {"arm64": "arm64", "aarch64": "aarch64", "x86_64": "x86_64", "i386": "x86_64"}
 # "requires", "supported on": the version a message asks for, not the one the user has
 # Words just before a version that make it a *required* one ("supported on macOS 13.0",
 # "needs Python 3.9", "newer than 12.3") and, for a package, a *requested* or offered one
@@ -236,6 +247,8 @@ def read(text: str) -> list[Clue]:
         out.append(clue("torch_version", m.group(1), text, m, LISTED if _short(text, m) else WEAK))
     for m in finditer(TORCH_REPL, text, "__version__"):
         out.append(clue("torch_version", m.group(1), text, m, STRONG))
+    for m in finditer(ARCH_KEY, text, "rch", "achine"):
+        out.append(clue("machine", _ARCH.get(m.group(1).lower(), "x86_64"), text, m, WEAK))
     for m in finditer(OS_KEY, text, "OS", "System"):
         value = m.group(1).lower()
         if value.startswith(("darwin", "mac")):

@@ -1,0 +1,195 @@
+"""verify.paste readers of free-form versions and of proof that MPS ran (issue 12).
+
+Each snippet is a line (or a few) from a real public report, cited above it; the whole reports are
+in tests/data/collect_env and their diagnoses are asserted by test_diagnose.py. Where a shape is
+checked against what it must not read, the counter-example is named as such.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from verify import diagnose, envdump, paste
+from verify.errors import InputError
+from verify.model import Status
+
+
+def read(text):
+    return paste.read(text).facts
+
+
+# --- typed versions in more shapes ---------------------------------------------------------------
+
+
+def test_libtorch_version_is_the_torch_version():
+    # LaurentMazare/tch-rs#676 environment list
+    assert read("- libtorch version `2.0.0` for M1 (arm64)")["torch_version"] == "2.0.0"
+
+
+def test_kernel_darwin_release_gives_macos():
+    # LaurentMazare/tch-rs#676: "- Kernel: Darwin 22.3.0" (Darwin 22.3 is macOS 13.2)
+    f = read("- Kernel: Darwin 22.3.0")
+    assert (f["os"], f["macos_version"]) == ("Darwin", "13.2")
+
+
+def test_arch_key_line_gives_the_machine():
+    # LaurentMazare/tch-rs#676 "- Arch: arm64"; pytorch/pytorch#177819 "- Architecture: `arm64`"
+    assert read("- Arch: arm64")["machine"] == "arm64"
+    assert read("- Architecture: `arm64`")["machine"] == "arm64"
+    assert "machine" not in read("Arch: the design of the model")
+
+
+def test_arch_key_is_weaker_than_the_interpreter():
+    # "Arch:" may be the shell's `uname -m`; platform.platform() is the Python process itself
+    text = "- Arch: arm64\nPython platform: macOS-14.5-x86_64-i386-64bit\n"
+    assert read(text)["machine"] == "x86_64"
+
+
+def test_macos_with_a_chip_between_name_and_number():
+    # "Macosx M1 14.6.1 (23G93)" as typed in an environment line
+    f = read("Macosx M1 14.6.1 (23G93)")
+    assert (f["macos_version"], f["chip"]) == ("14.6.1", "Apple M1")
+
+
+# --- forms: issue-form headings and Markdown tables ----------------------------------------------
+
+# invoke-ai/InvokeAI#3901 (issue form, as rendered)
+INVOKE_FORM = "### OS\n\nmacOS\n\n### GPU\n\nmps\n\n### VRAM\n\n8GB\n"
+
+
+def test_issue_form_heading_and_answer():
+    reading = paste.read(INVOKE_FORM)
+    assert reading.facts["os"] == "Darwin"
+    assert reading.evidence["os"] == ["OS / macOS"]
+    # "### GPU / mps" is the device the user picked in the form, not proof that it works
+    assert "mps_available" not in reading.facts
+
+
+def test_issue_form_versions():
+    text = "### Python version\n\n3.10\n\n### PyTorch version\n\n2.1.0\n\n### OS\n\n_No response_\n"
+    f = read(text)
+    assert (f["python_version"], f["torch_version"]) == ("3.10", "2.1.0")
+    assert "os" not in f
+
+
+def test_markdown_table_rows_and_header_table():
+    rows = "| Package | Version |\n|---|---|\n| torch | 2.1.0 |\n| macOS | 14.2 |\n"
+    f = read(rows)
+    assert (f["torch_version"], f["macos_version"]) == ("2.1.0", "14.2")
+    header = "| OS | Python | torch |\n|---|---|---|\n| macOS 14.2 | 3.10 | 2.1.0 |\n"
+    f = read(header)
+    assert (f["macos_version"], f["python_version"], f["torch_version"]) == (
+        "14.2",
+        "3.10",
+        "2.1.0",
+    )
+
+
+def test_a_table_of_several_setups_is_not_one_machine():
+    matrix = (
+        "| OS | Python | torch |\n|---|---|---|\n"
+        "| macOS 14.2 | 3.10 | 2.1.0 |\n| macOS 13.6 | 3.9 | 2.0.1 |\n"
+    )
+    f = read(matrix)
+    assert "torch_version" not in f and "python_version" not in f
+
+
+# --- proof that MPS ran ---------------------------------------------------------------------------
+
+
+def test_printed_tensor_on_mps_is_a_working_device():
+    # pytorch/pytorch#100370 output
+    reading = paste.read("d1 tensor(1605, device='mps:0')\n")
+    assert reading.facts["mps_available"] is True
+    assert reading.facts["mps_built"] is True
+    assert reading.evidence["mps_available"] == ["d1 tensor(1605, device='mps:0')"]
+
+
+def test_code_asking_for_the_device_is_not_proof():
+    # code, not output: torch.tensor(...) and .to(...) ask for the device; nothing printed
+    for code in (
+        "x = torch.tensor([1.0], device='mps:0')",
+        'd = torch.randint(0, 50000, size=(32, ), device=torch.device("mps"))',
+    ):
+        assert "mps_available" not in read(code), code
+
+
+def test_multiline_tensor_repr_on_mps():
+    # pytorch/pytorch#100370 (first output block, cut)
+    text = (
+        "tensor([ 6343,  1605, 28616,  2264, 12151, 13417,  1629, 32512,  4441, 43177,\n"
+        "         5785, 19335], device='mps:0')\n"
+    )
+    assert read(text)["mps_available"] is True
+
+
+REPRO = """\
+```
+x_mps = x_cpu.to("mps")
+linear_mps = linear_cpu.to("mps")
+
+print("=== MPS Linear ===")
+y_mps = linear_mps(x_mps)
+```
+
+Output:
+
+```
+=== MPS Linear ===
+linear diff sum: 2246469.5
+```
+"""
+
+
+def test_output_printed_after_the_mps_line_is_proof():
+    # the "reproducer, then Output:" shape of pytorch/pytorch MPS bug reports
+    reading = paste.read(REPRO)
+    assert reading.facts["mps_available"] is True
+    assert "=== MPS Linear ===" in reading.evidence["mps_available"]
+
+
+def test_output_needs_the_print_to_follow_an_unconditional_mps_line():
+    conditional = REPRO.replace(
+        'x_mps = x_cpu.to("mps")',
+        'device = "mps" if torch.backends.mps.is_available() else "cpu"',
+    ).replace('linear_mps = linear_cpu.to("mps")', "linear_mps = linear_cpu.to(device)")
+    assert "mps_available" not in read(conditional)
+    not_shown = REPRO.replace("=== MPS Linear ===\nlinear", "linear")
+    assert "mps_available" not in read(not_shown)
+    # the print sits in another block (a function body) than the MPS line
+    other_block = REPRO.replace(
+        'print("=== MPS Linear ===")', 'def f():\n    print("=== MPS Linear ===")'
+    )
+    assert "mps_available" not in read(other_block)
+
+
+def test_yolo_banner_says_mps_and_versions():
+    # ultralytics/ultralytics#4695 Environment line
+    line = "Ultralytics YOLOv8.0.168 🚀 Python-3.11.4 torch-2.1.0.dev20230831 MPS (Apple M1)"
+    f = read(line)
+    assert (f["python_version"], f["torch_version"]) == ("3.11.4", "2.1.0.dev20230831")
+    assert (f["mps_available"], f["chip"]) == (True, "Apple M1")
+    # tests/data/collect_env/ultralytics-9933: "CPU (Apple M2)" is the device asked for, not
+    # MPS unavailable
+    f = read("Ultralytics YOLOv8.1.42 🚀 Python-3.9.19 torch-2.2.2 CPU (Apple M2)")
+    assert "mps_available" not in f and f["chip"] == "Apple M2"
+
+
+def test_mps_state_with_a_question_mark():
+    # pytorch/pytorch#167679 output: "MPS available?: False"
+    assert read("    MPS built?: True\n    MPS available?: False\n")["mps_available"] is False
+
+
+# --- diagnosis -----------------------------------------------------------------------------------
+
+
+def test_mps_ran_is_healthy_not_no_facts():
+    _, results = diagnose.diagnose(REPRO)
+    assert not [r for r in results if r.status is Status.FAIL]
+    assert envdump.parse(REPRO).kind == "freeform"
+
+
+def test_code_alone_still_holds_no_facts():
+    code = "```\nx = torch.ones(3).to('mps')\n```\n"
+    with pytest.raises(InputError):
+        envdump.parse(code)

@@ -1,0 +1,100 @@
+"""Proof that MPS ran: output only a working MPS device prints, read as facts (mps_available).
+
+A report that shows a tensor on the MPS device, or a program's output from after the line that
+put it there, comes from a machine where MPS works; what went wrong there (wrong numbers, speed,
+an op) is not the environment. Two kinds of proof:
+
+- a printed tensor on the device: torch's repr ends "device='mps:0')" (torch/_tensor_str.py
+  _str_intern adds "device='<device>'" for a tensor off the CPU). Code that *asks* for the device
+  says "torch.tensor(..., device='mps')" or ".to('mps')", never the repr's "tensor(" alone;
+  pytorch/pytorch#100370 prints "d1 tensor(1605, device='mps:0')".
+- a reproducer and its output: code that moves something to "mps" (`.to("mps")`,
+  `device="mps"`, `torch.device("mps")`: each raises when MPS is not available) and, later in
+  the same block, a print whose text then appears as an output line of the paste - the program
+  got past the MPS line (pytorch/pytorch#97239-style "code, then Output:" reports).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from verify.paste.clues import LISTED, STRONG, Clue, clue, finditer, quote
+
+# the repr of a tensor on the MPS device; "tensor(" not preceded by "torch." (that is code)
+TENSOR_ON_MPS = re.compile(r"(?<![\w.])tensor\((?:[^()]|\([^()\n]*\)){0,20000}?device='mps:\d+'")
+# a line of code that puts something on the MPS device (not a conditional choice of device)
+MPS_LINE = re.compile(
+    r"""^([ \t]*)(?:>>> )?[^\n#]*?(?:\.to\(\s*(?:device\s*=\s*)?['"]mps(?::\d)?['"]|"""
+    r"""\bdevice\s*=\s*(?:torch\.device\(\s*)?['"]mps(?::\d)?['"]|"""
+    r"""torch\.device\(\s*['"]mps(?::\d)?['"]\s*\)|\.mps\(\))[^\n]*$""",
+    re.MULTILINE,
+)
+_CONDITIONAL = re.compile(r"\bif\b|\belse\b|\bis_available\b|\bgetenv\b|\bargs?\.")
+MAX_MPS_LINES = 20  # a big paste: the reproducer is near its top
+WINDOW = 20_000  # characters after an MPS line where its prints are looked for
+PRINT = re.compile(r"""^([ \t]*)print\(\s*f?(['"])([^'"{}\\\n]{8,80})""", re.MULTILINE)
+
+
+def read(text: str) -> list[Clue]:
+    out: list[Clue] = []
+    for m in finditer(TENSOR_ON_MPS, text, "device='mps"):
+        end = text.find("\n", m.end())
+        line = text[text.rfind("\n", 0, m.end()) + 1 : end if end != -1 else len(text)]
+        out.append(Clue("mps_available", True, quote(line), STRONG))
+        out.append(Clue("os", "Darwin", quote(line), LISTED))
+        break  # one printed tensor is proof enough
+    out.extend(_ran_past_mps(text))
+    return out
+
+
+def _ran_past_mps(text: str) -> list[Clue]:
+    """A print after the code's MPS line, in the same block, whose text the paste shows as
+    output: the program ran past the line that needed the device."""
+    if "mps" not in text or "print(" not in text:
+        return []
+    shown = _output_lines(text)
+    for mps in itertools.islice(finditer(MPS_LINE, text, "mps"), MAX_MPS_LINES):
+        if _CONDITIONAL.search(mps.group(0)):
+            continue
+        indent = len(mps.group(1).expandtabs())
+        end = _block_end(text, mps.end(), indent)
+        for p in PRINT.finditer(text, mps.end(), end):
+            if len(p.group(1).expandtabs()) != indent:
+                continue
+            said = p.group(3).strip()
+            line = next((o for o in shown.get(said[:8], ()) if o.startswith(said)), None)
+            if line is not None:
+                return [
+                    clue("mps_available", True, text, mps, LISTED),
+                    Clue("mps_available", True, quote(line), LISTED),
+                ]
+    return []
+
+
+def _block_end(text: str, start: int, indent: int) -> int:
+    """Where the block holding the line that ends at `start` ends: the first later line indented
+    less (blank lines and comments aside), looked for within WINDOW characters."""
+    limit = min(len(text), start + WINDOW)
+    pos = start + 1
+    while pos < limit:
+        nl = text.find("\n", pos, limit)
+        line = text[pos : nl if nl != -1 else limit]
+        body = line.lstrip(" \t")
+        if body and not body.startswith("#") and len(line) - len(body) < indent:
+            return pos
+        if nl == -1:
+            break
+        pos = nl + 1
+    return limit
+
+
+def _output_lines(text: str) -> dict[str, list[str]]:
+    """The paste's lines that are not code (no print call, no comment), by their first 8
+    characters."""
+    out: dict[str, list[str]] = {}
+    for raw in text.split("\n"):
+        line = raw.strip().lstrip(">").strip()
+        if len(line) >= 8 and "print(" not in line and not line.startswith(("#", "f'", 'f"')):
+            out.setdefault(line[:8], []).append(line)
+    return out

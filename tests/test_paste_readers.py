@@ -193,3 +193,33 @@ def test_code_alone_still_holds_no_facts():
     code = "```\nx = torch.ones(3).to('mps')\n```\n"
     with pytest.raises(InputError):
         envdump.parse(code)
+
+
+# --- REPL sessions -------------------------------------------------------------------------------
+
+
+def test_printed_torch_version_on_the_next_line():
+    assert read(">>> print(torch.__version__)\n2.1.0\n")["torch_version"] == "2.1.0"
+
+
+def test_python_banner_and_sys_version():
+    # CPython's REPL banner (Modules/main.c pymain_header: "Python <sys.version> on <platform>")
+    f = read("Python 3.11.4 (main, Jul  5 2023, 08:40:20) [Clang 14.0.6 ] on darwin\n")
+    assert (f["python_version"], f["os"]) == ("3.11.4", "Darwin")
+    # sys.version printed alone
+    assert read("3.11.5 (main, Sep 11 2023, 08:31:25) [Clang 14.0.6 ]\n")["python_version"] == (
+        "3.11.5"
+    )
+    # collect_env's line is read by envdump, not taken for a bare sys.version here
+    assert "os" not in read("Python version: 3.10.9 (main, Mar  1 2023, 12:33:47) [Clang 14.0.6 ]")
+
+
+def test_device_of_a_tensor_is_proof_but_a_device_object_is_not():
+    assert read(">>> x.device\ndevice(type='mps', index=0)\n")["mps_available"] is True
+    # torch.device("mps") prints without an index and needs no working device
+    assert "mps_available" not in read(">>> torch.device('mps')\ndevice(type='mps')\n")
+
+
+def test_mps_is_available_in_words_and_apple_silicon_chip():
+    assert read("MPS is available: True")["mps_available"] is True
+    assert read("Platform: Apple Silicon M2")["chip"] == "Apple M2"

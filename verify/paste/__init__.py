@@ -127,6 +127,8 @@ def _derive(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) 
                 put("hardware_arm64", False, "sign.intel_cpu", "sign.amd_gpu")
     if facts.get("mps_available") is True:
         put("mps_built", True, "mps_available")  # an available device is a built one
+        # and one on macOS: torch.backends.mps.is_available() is False on every other OS
+        put("os", "Darwin", "mps_available")
     chip = str(facts.get("chip") or "")
     if chip.startswith("Apple M"):
         put("hardware_arm64", True, "chip")

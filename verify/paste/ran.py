@@ -23,6 +23,9 @@ from verify.paste.clues import LISTED, STRONG, Clue, clue, finditer, quote
 
 # the repr of a tensor on the MPS device; "tensor(" not preceded by "torch." (that is code)
 TENSOR_ON_MPS = re.compile(r"(?<![\w.])tensor\((?:[^()]|\([^()\n]*\)){0,20000}?device='mps:\d+'")
+# a tensor's device as printed (`x.device`): "device(type='mps', index=0)" - torch.device("mps")
+# alone prints without an index (c10/core/Device.cpp; python_device repr)
+DEVICE_OF_TENSOR = re.compile(r"(?<![\w.])device\(type='mps', index=\d+\)")
 # a line of code that puts something on the MPS device (not a conditional choice of device)
 MPS_LINE = re.compile(
     r"""^([ \t]*)(?:>>> )?[^\n#]*?(?:\.to\(\s*(?:device\s*=\s*)?['"]mps(?::\d)?['"]|"""
@@ -44,6 +47,9 @@ def read(text: str) -> list[Clue]:
         out.append(Clue("mps_available", True, quote(line), STRONG))
         out.append(Clue("os", "Darwin", quote(line), LISTED))
         break  # one printed tensor is proof enough
+    for m in finditer(DEVICE_OF_TENSOR, text, "type='mps'"):
+        out.append(clue("mps_available", True, text, m, LISTED))
+        break
     out.extend(_ran_past_mps(text))
     return out
 

@@ -38,7 +38,8 @@ USE_MPS = re.compile(r"\bUSE_MPS=(ON|OFF|1|0)\b")
 BUILD_TORCH = re.compile(r"\bTORCH_VERSION=(\d[\w.+]*)")
 MKL_BUILD = re.compile(r"Intel\(R\)(?: oneAPI)? Math Kernel Library")
 MPS_STATE = re.compile(
-    r"(?:torch\.backends\.mps\.|mps\.|\bMPS[ \t]+)(is_available|is_built|available|built)"
+    r"(?:torch\.backends\.mps\.|mps\.|\bMPS[ \t]+(?:is[ \t]+)?)"
+    r"(is_available|is_built|available|built)"
     r"(?:\(\))?\??[`'\"]?[ \t]*(?:(?:==|->|→|=>|:|=|#|is|returns?|gives|prints?)[ \t]*|"
     r"[)`'\"]*[ \t]*\n(?:[ \t>]*\n)?[ \t>]*(?:Out\[\d+\]:[ \t]*)?)[`'\"]?(True|False)\b",
     re.IGNORECASE,

@@ -42,7 +42,8 @@ OS_KEY = re.compile(
 )
 CHIP = re.compile(r"\b(Apple\s+M[1-9](?:\s+(?:Pro|Max|Ultra))?)\b(\s*\(Virtual\))?")
 BARE_CHIP = re.compile(
-    r"\b(?:MacBook(?:\s+(?:Pro|Air))?|Mac\s?(?:mini|Studio|Pro)|iMac|Mac|mac\s?OS(?:\s?X)?)\b"
+    r"\b(?:MacBook(?:\s+(?:Pro|Air))?|Mac\s?(?:mini|Studio|Pro)|iMac|Mac|mac\s?OS(?:\s?X)?|"
+    r"Apple\s+Silicon)\b"
     r"[^\n]{0,40}?"
     r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?\b|"
     r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?\s+(?:Mac(?:Book)?|chip|iMac)\b|"
@@ -78,6 +79,14 @@ PYTHON = re.compile(
     r"(?!\.?\w)",
     re.IGNORECASE,
 )
+# sys.version printed alone, and the REPL's banner ("Python 3.11.4 (main, Jul  5 2023, 08:40:20)
+# [Clang 14.0.6 ] on darwin": CPython's Py_GetVersion() and pymain_header(), "on <sys.platform>")
+SYS_VERSION = re.compile(
+    r"^[ \t>]*(?:Python[ \t]+)?(3\.\d{1,2}\.\d{1,2})[ \t]+\((?:main|default|tags/[^,)]*|[^,)]*)?,"
+    r"[ \t]*[A-Z][a-z]{2}[ \t]+\d{1,2}[ \t]+\d{4}[^)\n]*\)[ \t]*\[[^\]\n]*\]"
+    r"(?:[ \t]+on[ \t]+(darwin|linux|win32))?",
+    _M,
+)
 SITE_PACKAGES = re.compile(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages/")
 TORCH = re.compile(
     r"(?<![\w.-])(?i:PyTorch|(?:lib)?torch)(?:[ \t]*\((?:GPU|accelerator)\?\))?"
@@ -85,7 +94,7 @@ TORCH = re.compile(
     + r"(\d\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?(?:\+[\w.]+)?)(?![\w.]*\+)(?![\w])"
 )
 TORCH_REPL = re.compile(
-    r"torch\.__version__[`'\"]?[ \t]*(?:\n[ \t>]*(?:Out\[\d+\]:[ \t]*)?|[:=]|->|→|is|returns)"
+    r"torch\.__version__\)?[`'\"]?[ \t]*(?:\n[ \t>]*(?:Out\[\d+\]:[ \t]*)?|[:=]|->|→|is|returns)"
     r"[ \t]*['\"]?(\d\.\d{1,2}(?:\.\d{1,2})?[\w.+]*?)['\"]?(?![\w.])"
 )
 # "Arch: arm64", "- Architecture: `x86_64`", "Machine: arm64": what the user's `uname -m` /
@@ -239,6 +248,11 @@ def read(text: str) -> list[Clue]:
         if _wanted(text, m, 1):
             continue
         out.append(clue("python_version", m.group(1), text, m, LISTED if _short(text, m) else WEAK))
+    for m in finditer(SYS_VERSION, text, ") ["):
+        out.append(clue("python_version", m.group(1), text, m, LISTED))
+        if m.group(2):
+            name = {"darwin": "Darwin", "linux": "Linux", "win32": "Windows"}[m.group(2)]
+            out.append(clue("os", name, text, m, LISTED))
     for m in finditer(SITE_PACKAGES, text, "/lib/python"):
         out.append(clue("python_version", m.group(1), text, m, WEAK))
     for m in finditer(TORCH, text, "orch"):

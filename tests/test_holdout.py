@@ -23,8 +23,8 @@ from verify.errors import InputError
 from verify.model import Status
 
 HOLDOUT_DIR = Path(__file__).parent / "data" / "holdout"
-FLOOR_NAMED = 29
-FLOOR_FIRST = 29
+FLOOR_NAMED = 31
+FLOOR_FIRST = 31
 
 
 @dataclass(frozen=True)

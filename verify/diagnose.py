@@ -30,8 +30,9 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from verify import compat, envdump, resolver, rules
+from verify import compat, envdump, opsupport, resolver, rules
 from verify import messages as msg
+from verify import opsupport_messages as support_msg
 from verify.envdump import Pasted
 from verify.errors import InputError
 from verify.facts import Facts
@@ -92,7 +93,8 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
     if pasted.report is not None:
         results.extend(_report_rows(pasted.report, {r.id for r in results}))
     errors = [_in_context(e, pasted) for e in pasted.errors]
-    results.extend(error_result(e, facts, pasted.evidence) for e in errors)
+    for e in errors:
+        results.extend(_error_rows(e, facts, pasted.evidence))
     return facts, [_with_evidence(r, pasted) for r in results]
 
 
@@ -277,6 +279,43 @@ def _in_context(known: KnownError, pasted: Pasted) -> KnownError:
 _NOTHING_ALLOCATED = "MPS allocated: 0 bytes, other allocations: 0 bytes"
 
 
+def _error_rows(
+    known: KnownError, facts: Facts, evidence: dict[str, list[str]] | None
+) -> list[Result]:
+    """The row for a pasted error, and, for an op / dtype refusal, what the versions make of it
+    (verify.opsupport): torch too old (an `error.mps.op_needs_newer_torch` row: first when the
+    paste states the torch version or the message proves it, after the error's own row when
+    only the message's text bounds it), macOS too old, or no kernel in any release."""
+    j = opsupport.judge(known, facts)
+    if j is None:
+        return [error_result(known, facts, evidence)]
+    cause, fix = support_msg.for_judgement(j)
+    if j.subject == "bfloat16" and known.id == "mps.dtype_unsupported":
+        # torch 2.0's "Trying to convert BFloat16 to the MPS backend ...": the bfloat16 refusal
+        known = dataclasses.replace(known, id="mps.bfloat16_unsupported", severity="fail")
+    row = error_result(known, facts, evidence)
+    lines = [*row.evidence]
+    for name in ("torch_version", "macos_version"):
+        lines.extend((evidence or {}).get(name, []))
+    lines = _unique(lines)[:MAX_EVIDENCE]
+    if j.kind != "torch-too-old":
+        return [dataclasses.replace(row, cause=cause, detail=cause, fix=fix, evidence=tuple(lines))]
+    make = failed if (j.torch_known or j.mismatch) else warned
+    title = (
+        "bfloat16 needs a newer PyTorch"
+        if j.subject == "bfloat16"
+        else ("Operator needs a newer PyTorch")
+    )
+    older = Result.from_outcome(
+        "error.mps.op_needs_newer_torch",
+        f"Pasted error: {title}",
+        make(cause, fix, detail=known.match, message=known.match, environment=known.environment),
+        required=known.environment and make is failed,
+    )
+    older = dataclasses.replace(older, evidence=tuple(lines))
+    return [older, row] if make is failed else [row, older]
+
+
 def error_result(
     known: KnownError, facts: Facts, evidence: dict[str, list[str]] | None = None
 ) -> Result:
@@ -305,6 +344,11 @@ def _cause_and_fix(known: KnownError, facts: Facts) -> tuple[str, Fix]:
     if known.id == "mps.op_needs_newer_macos" and facts.translated:
         # torch under Rosetta reads macOS as 10.16 (pytorch/pytorch#146236)
         return msg.pasted_feature_needs_native(str(facts.macos_version or "?")), msg.ROSETTA_FIX
+    if known.id == "mps.op_needs_newer_macos":
+        named = compat.parse_version(required_macos(known))
+        macos = compat.parse_version(facts.macos_version)
+        if named is not None and macos is not None and macos < named:
+            return support_msg.feature_below_macos(str(facts.macos_version), str(named)), known.fix
     if known.id != "mps.macos_too_old":
         return known.cause, known.fix
     named = compat.parse_version(required_macos(known))

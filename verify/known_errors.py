@@ -301,6 +301,9 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"torch\.int32 is only supported on MacOS ?\d+\+|"
             r"scatter_reduce\(amin/amax\) on int64 requires macOS \d+ or newer|"
             r"linalg\.matrix_exp on MPS requires macOS \d+(?:\.\d+)? or newer|"
+            r"isin_Tensor_Tensor_out only works on floating types on MPS for pre MacOS_14_0"
+            r"[^\n]*|"
+            r"Conv3D is only supported on MPS for MacOS_13_2 or newer|"
             r"Output channels > 65536 not supported at the MPS device",
             re.IGNORECASE,
         ),
@@ -365,6 +368,19 @@ PATTERNS: tuple[_Pattern, ...] = (
                 "linalg.matrix_exp on MPS requires macOS 15.0 or newer",
                 ">=2.14",
                 _MPS_OPS + "LinearAlgebra.mm",
+            ),
+            # TORCH_CHECK in operations/TensorCompare.mm (isin on integers before macOS 14);
+            # report: jianyun8023/soulx-tts-metal#1 (macOS Ventura 13.6.7)
+            Printed(
+                "isin_Tensor_Tensor_out only works on floating types on MPS for pre MacOS_14_0.",
+                ">=2.4,<2.9",
+                _MPS_OPS + "TensorCompare.mm",
+            ),
+            # TORCH_CHECK in operations/Convolution.mm (5-D input before macOS 13.2)
+            Printed(
+                "Conv3D is only supported on MPS for MacOS_13_2 or newer",
+                ">=2.3,<2.9",
+                _MPS_OPS + "Convolution.mm",
             ),
             Printed(
                 "Output channels > 65536 not supported at the MPS device",
@@ -715,6 +731,9 @@ PATTERNS: tuple[_Pattern, ...] = (
 
 def required_macos(known: KnownError) -> str | None:
     """The macOS version a macOS message names ("12.3", "14.0", "13.2"), if any."""
+    m = re.search(r"MacOS_(\d+)_(\d+)", known.match)  # "pre MacOS_14_0", "MacOS_13_2 or newer"
+    if m is not None:
+        return f"{m.group(1)}.{m.group(2)}"
     m = re.search(r"mac ?os ?(?:version is not )?(\d+(?:\.\d+)?)\+?", known.match, re.IGNORECASE)
     if m is None:
         m = re.search(r"starting from macOS (\d+(?:\.\d+)?)", known.match, re.IGNORECASE)

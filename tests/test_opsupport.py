@@ -1,0 +1,289 @@
+"""verify.opsupport: torch too old vs macOS too old vs no MPS kernel, and the wheel-read table it
+rests on (verify/data/mps_kernels.json, written by scripts/recipes/wheel_kernels.py).
+
+The table is checked against evidence read apart from it: the same wheels' sha256 as recorded
+(PyPI-checked) in tests/data/torch_wheels/, and the message strings those wheels carry."""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+import wheel_evidence
+from packaging.version import Version
+
+from scripts.recipes import wheel_kernels
+from verify import diagnose, opsupport
+from verify.facts import Facts
+from verify.known_errors import explain
+from verify.model import Status
+
+ISIN = (
+    "NotImplementedError: The operator 'aten::isin.Tensor_Tensor_out' is not currently "
+    "implemented for the MPS device. If you want this op to be added in priority during the "
+    "prototype phase of this feature, please comment on "
+    "https://github.com/pytorch/pytorch/issues/77764. As a temporary fix, you can set the "
+    "environment variable `PYTORCH_ENABLE_MPS_FALLBACK=1` to use the CPU as a fallback for "
+    "this op. WARNING: this will be slower than running natively on MPS."
+)
+BF16_OLD = "TypeError: BFloat16 is not supported on MPS"
+BF16_20 = (
+    "TypeError: Trying to convert BFloat16 to the MPS backend but it does not have support for "
+    "that dtype."
+)
+
+
+def _wheels() -> list[wheel_evidence.WheelStrings]:
+    return [wheel_evidence.load(p) for p in sorted(wheel_evidence.DIR.glob("*arm64.txt"))]
+
+
+def _mac(**kw) -> Facts:
+    base = {"os": "Darwin", "machine": "arm64", "chip": "Apple M2"}
+    return Facts(**{**base, **kw})
+
+
+# --- the table ------------------------------------------------------------------------------
+
+
+def test_table_lists_the_wheels_recorded_with_their_pypi_checked_sha256():
+    import json
+    from importlib import resources
+
+    data = json.loads(resources.files("verify").joinpath("data", "mps_kernels.json").read_text())
+    read = {w["wheel"]: w["sha256"] for w in data["wheels"]}
+    recorded = {w.wheel: w.sha256 for w in _wheels()}
+    assert read == recorded
+    assert opsupport.kernels().newest == max(w.version for w in _wheels())
+
+
+def test_table_agrees_with_the_message_strings_of_the_same_wheels():
+    """Each op whose MPS kernel prints its own message: the kernel appears in the first wheel
+    that carries the message (read by another extractor, wheel_strings.py)."""
+    table = opsupport.kernels()
+    wheels = _wheels()
+
+    def first_with(needle: str) -> Version:
+        return min(w.version for w in wheels if w.has(needle))
+
+    isin = "isin_Tensor_Tensor_out only works on floating types on MPS"
+    assert table.first_release("aten::isin.Tensor_Tensor_out") == first_with(isin)
+    fft = "FFT operations are only supported on MacOS 14+"
+    assert table.first_release("aten::_fft_r2c") == first_with(fft)
+    # torch 1.11 had no MPS backend at all: no operator has a kernel there
+    assert not any(table.has_kernel(op, "1.11.0") for op in table.operators)
+    # the basics are there from the first MPS release on
+    assert table.first_release("aten::add.out") == Version("1.12.0")
+    assert table.has_kernel("aten::add.out", "2.15.0") is True
+
+
+def test_has_kernel_is_unknown_past_the_newest_release_read():
+    table = opsupport.kernels()
+    newer = f"{table.newest.major}.{table.newest.minor + 1}.0"
+    assert table.has_kernel("aten::add.out", newer) is None
+    assert table.has_kernel("aten::add.out", None) is None
+
+
+# --- the extractor, on a Mach-O made here -----------------------------------------------------
+
+
+def _macho_with_symbols(names: list[str]) -> bytes:
+    """A thin arm64 Mach-O whose LC_SYMTAB lists `names` in this order."""
+    strtab = b"\0"
+    offsets = []
+    for n in names:
+        offsets.append(len(strtab))
+        strtab += n.encode() + b"\0"
+    header_size = 32 + 24
+    symoff = header_size
+    nlist = b"".join(struct.pack("<IBBHQ", off, 0x0E, 1, 0, 0) for off in offsets)
+    stroff = symoff + len(nlist)
+    cmd = struct.pack("<6I", wheel_kernels.LC_SYMTAB, 24, symoff, len(names), stroff, len(strtab))
+    header = struct.pack("<8I", 0xFEEDFACF, 0x0100000C, 0, 6, 1, len(cmd), 0, 0)
+    return header + cmd + nlist + strtab
+
+
+def _mangled(ident: str) -> str:
+    return f"__ZN2at12_GLOBAL__N_1{len(ident)}{ident}ERKNS_6TensorE"
+
+
+@pytest.mark.parametrize(
+    ("symbols", "expected"),
+    [
+        # torch 2.0+: every wrapper carries MPS_, wherever it is in the table
+        (
+            ["__GLOBAL__sub_I_RegisterCPU.cpp", _mangled("wrapper_MPS_Tensor_Tensor_out_isin_out")],
+            {"Tensor_Tensor_out_isin_out"},
+        ),
+        # before 2.0: the wrappers between the previous initialiser and RegisterMPS.cpp's
+        (
+            [
+                _mangled("wrapper_CPU_add_out"),
+                "__GLOBAL__sub_I_RegisterCPU.cpp",
+                _mangled("wrapper_out_add_out"),
+                _mangled("wrapper___fft_r2c"),
+                "__GLOBAL__sub_I_RegisterMPS.cpp",
+                _mangled("wrapper_out_sub_out"),
+            ],
+            {"out_add_out", "__fft_r2c"},
+        ),
+        (["__GLOBAL__sub_I_RegisterCPU.cpp", _mangled("wrapper_out_add_out")], set()),
+    ],
+)
+def test_wrappers_are_read_from_the_symbol_table(symbols, expected):
+    names = wheel_kernels.symbol_names(_macho_with_symbols(symbols))
+    assert names == symbols
+    assert wheel_kernels.mps_wrappers(names) == expected
+
+
+def test_wrapper_names_map_back_to_operator_schemas():
+    schemas = [
+        ("aten::isin", "Tensor_Tensor_out", True),
+        ("aten::isin", "Tensor_Tensor", False),
+        ("aten::_fft_r2c", "", False),
+        ("aten::add", "out", True),
+        ("aten::roll", "", False),
+    ]
+    index = wheel_kernels.operator_index(schemas)
+    assert index["Tensor_Tensor_out_isin_out"] == "aten::isin.Tensor_Tensor_out"
+    assert index["isin_out_Tensor_Tensor_out"] == "aten::isin.Tensor_Tensor_out"  # structured
+    assert index["isin_Tensor_Tensor"] == "aten::isin.Tensor_Tensor"
+    assert index["__fft_r2c"] == "aten::_fft_r2c"
+    assert index["out_add_out_out"] == "aten::add.out"  # torch 1.12's form
+    assert index["_roll"] == "aten::roll"
+
+
+def test_build_writes_runs_of_releases(tmp_path: Path):
+    def wheel(version: str, idents: list[str]) -> Path:
+        path = tmp_path / f"torch-{version}-cp310-none-macosx_11_0_arm64.whl"
+        with zipfile.ZipFile(path, "w") as zf:
+            names = ["__GLOBAL__sub_I_RegisterCPU.cpp", *map(_mangled, idents)]
+            zf.writestr(wheel_kernels.LIBRARY, _macho_with_symbols(names))
+        return path
+
+    wheels = [
+        wheel("2.0.1", ["wrapper_MPS__roll"]),
+        wheel("2.1.0", ["wrapper_MPS__roll", "wrapper_MPS___fft_r2c"]),
+        wheel("2.2.2", ["wrapper_MPS___fft_r2c", "wrapper_MPS_no_such_op"]),
+    ]
+    table = wheel_kernels.build(
+        wheels, {}, [("aten::roll", "", False), ("aten::_fft_r2c", "", False)]
+    )
+    assert table["operators"] == {
+        "aten::_fft_r2c": [["2.1.0", None]],
+        "aten::roll": [["2.0.1", "2.1.0"]],
+    }
+    assert table["unmapped_wrappers"]["2.2.2"] == 1
+
+
+# --- judgements -------------------------------------------------------------------------------
+
+
+def _judge(text: str, facts: Facts) -> opsupport.Judgement | None:
+    known = explain(text)
+    assert known is not None
+    return opsupport.judge(known, facts)
+
+
+def test_op_from_a_stated_torch_before_its_kernel_is_torch_too_old():
+    j = _judge(ISIN, _mac(torch_version="2.3.1", macos_version="14.5"))
+    assert j.kind == "torch-too-old" and j.torch_known and not j.mismatch
+    assert (j.first_torch, j.torch_shown) == ("2.4", "2.3.1")
+
+
+def test_op_without_versions_is_bounded_by_the_message_itself():
+    j = _judge(ISIN, _mac())
+    assert j.kind == "torch-too-old" and not j.torch_known
+    assert j.torch_shown == "a release before 2.4"
+
+
+def test_op_whose_first_kernel_needs_a_newer_macos_is_macos_too_old():
+    fft = "The operator 'aten::_fft_r2c' is not currently implemented for the MPS device."
+    j = _judge(fft, _mac(torch_version="2.1.2", macos_version="13.6"))
+    assert j.kind == "macos-too-old" and (j.first_torch, j.needs_macos) == ("2.3", "14.0")
+    assert _judge(fft, _mac(torch_version="2.1.2", macos_version="14.2")).kind == "torch-too-old"
+
+
+def test_op_no_release_has_is_no_kernel():
+    op = "aten::no_such_operator_anywhere"
+    assert opsupport.kernels().first_release(op) is None
+    j = _judge(f"The operator '{op}' is not currently implemented for the MPS device.", _mac())
+    assert j.kind == "no-kernel" and j.newest_read == str(opsupport.kernels().newest)
+
+
+def test_op_the_stated_torch_already_has_means_another_environment():
+    j = _judge(ISIN, _mac(torch_version="2.5.1"))
+    assert j.kind == "torch-too-old" and j.mismatch
+
+
+@pytest.mark.parametrize("text", [BF16_OLD, BF16_20])
+def test_bfloat16_refusal_on_sonoma_is_torch_too_old(text):
+    j = _judge(text, _mac(torch_version="2.0.1", macos_version="14.0"))
+    assert j.kind == "torch-too-old" and (j.first_torch, j.needs_macos) == ("2.3", "14.0")
+
+
+def test_bfloat16_refusal_below_sonoma_is_macos_too_old():
+    j = _judge(BF16_OLD, _mac(torch_version="2.2.2", macos_version="13.6.7"))
+    assert j.kind == "macos-too-old" and j.needs_macos == "14.0"
+
+
+def test_bfloat16_message_range_tells_the_torch_when_the_paste_does_not():
+    j = _judge(BF16_OLD, _mac())
+    assert j.kind == "torch-too-old" and j.torch_shown == "a release from 2.1 to before 2.3"
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        Facts(os="Darwin", machine="x86_64", hardware_arm64=False),  # an Intel Mac
+        Facts(os="Darwin", machine="x86_64", translated=True, chip="Apple M1"),  # Rosetta
+    ],
+)
+def test_x86_64_interpreters_are_not_told_to_upgrade_torch(facts):
+    assert _judge(BF16_OLD, facts) is None
+    assert _judge(ISIN, facts) is None
+
+
+# --- rows in diagnose ---------------------------------------------------------------------------
+
+
+def _rows(text: str) -> list:
+    _, results = diagnose.diagnose(text)
+    return [r for r in results if r.status in (Status.FAIL, Status.WARN)]
+
+
+def test_stated_torch_puts_the_upgrade_first():
+    paste = f"PyTorch version: 2.3.1\nOS: macOS 14.5 (arm64)\n\n{ISIN}\n"
+    _, results = diagnose.diagnose(paste)
+    first = diagnose.first_cause(results)
+    assert first.id == "error.mps.op_needs_newer_torch" and first.status is Status.FAIL
+    assert "2.4" in first.cause and "2.3.1" in first.cause
+    assert "PyTorch version: 2.3.1" in first.evidence
+
+
+def test_message_alone_keeps_the_error_first_and_names_the_release():
+    _, results = diagnose.diagnose(f"Apple M2\n{ISIN}\n")
+    first = diagnose.first_cause(results)
+    assert first.id == "error.mps.op_not_implemented"
+    newer = next(r for r in results if r.id == "error.mps.op_needs_newer_torch")
+    assert newer.status is Status.WARN and "2.4" in newer.cause
+
+
+def test_bfloat16_below_sonoma_says_macos_and_no_torch_upgrade_row():
+    paste = f"macOS 13.6.7 on an Apple M2\ntorch 2.2.2\n{BF16_OLD}\n"
+    ids = [r.id for r in _rows(paste)]
+    assert "error.mps.op_needs_newer_torch" not in ids
+    row = next(r for r in _rows(paste) if r.id == "error.mps.bfloat16_unsupported")
+    assert "macOS 13.6.7" in row.cause and "14.0" in row.cause
+
+
+def test_isin_on_integers_below_sonoma_names_the_macos():
+    paste = (
+        "RuntimeError: isin_Tensor_Tensor_out only works on floating types on MPS for pre "
+        "MacOS_14_0. Received dtype: Long\nmacOS 13.6.7 on an Apple M2\n"
+    )
+    _, results = diagnose.diagnose(paste)
+    first = diagnose.first_cause(results)
+    assert first.id == "error.mps.op_needs_newer_macos"
+    assert "13.6.7" in first.cause and "14.0" in first.cause

@@ -1,0 +1,221 @@
+"""Torch too old, macOS too old, or no MPS kernel at all: what a pasted MPS op / dtype message means
+once the torch and macOS versions are taken into account (issue 12).
+
+The facts, each read from torch's own wheels (tests/data/torch_wheels/, verify/data/):
+- which torch releases register an MPS kernel for an ATen operator: verify/data/mps_kernels.json,
+  read by scripts/recipes/wheel_kernels.py from the RegisterMPS wrappers in libtorch_cpu.dylib of
+  19 macOS arm64 PyPI wheels, 1.11.0-2.15.0 (sha256 checked against PyPI);
+- which torch releases print a message at all: the `Printed` ranges of verify.known_errors (a
+  message text that only some releases carry tells the torch range when the paste does not);
+- bfloat16 on MPS needs torch 2.3 and macOS 14: the 2.3.0 wheel is the first that carries
+  "MPS BFloat16 is only supported on MacOS 14 or newer" (EmptyTensor.cpp), 2.1.0-2.2.2 refuse it
+  everywhere ("BFloat16 is not supported on MPS"), 2.0.1 too ("Trying to convert BFloat16 to the MPS
+  backend but it does not have support for that dtype"); "[MPS] Enable `bfloat16` support on MacOS
+  14", pytorch/pytorch#119641;
+- the FFT operators' MPS kernels (first in the 2.3.0 wheel) need macOS 14: "FFT operations are only
+  supported on MacOS 14+" (operations/FastFourierTransform.mm, wheels 2.3.0-2.8.0; from 2.9 MPS
+  itself needs macOS 14).
+
+`judge(known, facts)` is pure: a KnownError and the pasted Facts in, a `Judgement` (or None) out.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Literal
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
+
+from verify import compat
+from verify.facts import Facts
+from verify.known_errors import PATTERNS, KnownError
+from verify.rules import apple_silicon
+
+KERNELS_RESOURCE = "mps_kernels.json"
+BFLOAT16_TORCH = Version("2.3")
+BFLOAT16_MACOS = Version("14.0")
+FFT_MACOS = Version("14.0")
+_FFT_OPS = re.compile(r"^aten::_fft_(?:r2c|c2r|c2c)\b")
+_OP = re.compile(r"The operator '(aten::[\w.]+)'")
+_BFLOAT16 = re.compile(r"bfloat16", re.IGNORECASE)
+
+Kind = Literal["torch-too-old", "macos-too-old", "no-kernel"]
+
+
+@dataclass(frozen=True)
+class KernelTable:
+    """operator -> runs of releases [first, last] (last None: still in the newest read)."""
+
+    releases: tuple[Version, ...]
+    operators: dict[str, tuple[tuple[Version, Version | None], ...]]
+
+    @property
+    def newest(self) -> Version | None:
+        return self.releases[-1] if self.releases else None
+
+    def first_release(self, op: str) -> Version | None:
+        """The first release read whose wheel has an MPS kernel for `op`; None if none has."""
+        runs = self.operators.get(op)
+        return runs[0][0] if runs else None
+
+    def has_kernel(self, op: str, torch_version: str | Version | None) -> bool | None:
+        """Does this torch's MPS backend register `op`? None when it cannot be told (an unknown
+        version, or one outside the releases read)."""
+        v = compat.release_of(torch_version)
+        if v is None or not self.releases or v > self.releases[-1]:
+            return None
+        runs = self.operators.get(op, ())
+        return any(first <= v and (last is None or v <= last) for first, last in runs)
+
+
+@functools.cache
+def kernels() -> KernelTable:
+    """The packaged table (an empty one when it cannot be read)."""
+    try:
+        text = resources.files("verify").joinpath("data", KERNELS_RESOURCE).read_text("utf-8")
+        data = json.loads(text)
+        releases = tuple(Version(w["release"]) for w in data["wheels"])
+        operators = {
+            op: tuple((Version(a), Version(b) if b else None) for a, b in runs)
+            for op, runs in data["operators"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return KernelTable((), {})
+    return KernelTable(releases, operators)
+
+
+def operator_of(message: str) -> str | None:
+    """'aten::isin.Tensor_Tensor_out' from "The operator 'aten::isin...' is not ..."."""
+    m = _OP.search(message)
+    return m.group(1) if m else None
+
+
+def implied_torch(known: KnownError) -> SpecifierSet | None:
+    """The torch releases whose wheels carry the pasted message's text (known_errors' Printed
+    ranges), or None when the pattern records none that the text matches."""
+    pattern = next((p for p in PATTERNS if p.id == known.id), None)
+    if pattern is None:
+        return None
+    spec: SpecifierSet | None = None
+    for printed in pattern.printed:
+        if printed.needle.strip() and printed.needle.strip() in known.match:
+            try:
+                one = SpecifierSet(printed.torch)
+            except InvalidSpecifier:
+                continue
+            spec = one if spec is None else spec & one
+    return spec
+
+
+@dataclass(frozen=True)
+class Judgement:
+    kind: Kind
+    subject: str  # "aten::isin.Tensor_Tensor_out", "bfloat16"
+    torch_shown: str  # "2.1.2", or what the message implies: "before 2.4", "2.1-2.2"
+    first_torch: str | None = None  # the first release that has it
+    macos: str | None = None  # the pasted macOS
+    needs_macos: str | None = None  # the macOS it needs (with the first torch that has it)
+    newest_read: str | None = None  # the newest release read (for "no release has it")
+    mismatch: bool = False  # the pasted torch already has it: the message came from another
+    torch_known: bool = False  # the paste states the torch version (not only the message)
+
+
+def _shown(facts: Facts, spec: SpecifierSet | None, before: Version | None) -> str:
+    if facts.torch_version:
+        return str(facts.torch_version)
+    if before is not None:
+        return f"a release before {_minor(before)}"
+    return _range_text(spec) if spec is not None else "this torch"
+
+
+def _range_text(spec: SpecifierSet) -> str:
+    low = [s.version for s in spec if s.operator == ">="]
+    high = [s.version for s in spec if s.operator == "<"]
+    if low and high:
+        return f"a release from {low[0]} to before {high[0]}"
+    if high:
+        return f"a release before {high[0]}"
+    return "this torch"
+
+
+def _minor(v: Version) -> str:
+    return f"{v.major}.{v.minor}"
+
+
+def _macos_floor_of(op: str, first: Version) -> Version | None:
+    """The macOS the first torch with `op`'s kernel needs for it on MPS."""
+    floor = compat.mps_min_macos(first)
+    if _FFT_OPS.match(op) and (floor is None or floor < FFT_MACOS):
+        return FFT_MACOS
+    return floor
+
+
+def judge(known: KnownError, facts: Facts) -> Judgement | None:
+    """What a pasted op / dtype message means with the pasted versions; None when it is
+    neither an operator without a kernel nor a bfloat16 refusal, or the chip is not Apple's
+    (an Intel Mac is capped at torch 2.2.2: that is host.arch's and the bfloat16 row's story)."""
+    if known.id == "mps.op_not_implemented":
+        return _judge_op(known, facts)
+    if known.id in ("mps.bfloat16_unsupported", "mps.dtype_unsupported") and _BFLOAT16.search(
+        known.match
+    ):
+        return _judge_bfloat16(known, facts)
+    return None
+
+
+def _not_apple(facts: Facts) -> bool:
+    """An Intel Mac, or an x86_64 interpreter (Rosetta): torch stops at 2.2.2 there, so "upgrade
+    torch" is not the answer (host.arch and the bfloat16 row say what is)."""
+    return apple_silicon(facts) is False or facts.machine == "x86_64" or bool(facts.translated)
+
+
+def _judge_op(known: KnownError, facts: Facts) -> Judgement | None:
+    op = operator_of(known.match)
+    table = kernels()
+    if op is None or table.newest is None or _not_apple(facts):
+        return None
+    first = table.first_release(op)
+    spec = implied_torch(known)
+    macos = str(facts.macos_version) if facts.macos_version else None
+    if first is None:
+        return Judgement(
+            "no-kernel", op, _shown(facts, spec, None), macos=macos, newest_read=str(table.newest)
+        )
+    has = table.has_kernel(op, facts.torch_version)
+    needs = _macos_floor_of(op, first)
+    shown = _shown(facts, spec, first)
+    known_torch = compat.release_of(facts.torch_version) is not None
+    floor = str(needs) if needs else None
+    mac = compat.parse_version(macos)
+    if not has and mac is not None and needs is not None and mac < needs:
+        return Judgement(
+            "macos-too-old", op, shown, _minor(first), macos, floor, None, False, known_torch
+        )
+    return Judgement(
+        "torch-too-old", op, shown, _minor(first), macos, floor, None, bool(has), known_torch
+    )
+
+
+def _judge_bfloat16(known: KnownError, facts: Facts) -> Judgement | None:
+    if _not_apple(facts):
+        return None
+    spec = implied_torch(known)
+    macos = str(facts.macos_version) if facts.macos_version else None
+    shown = _shown(facts, spec, None)
+    first, needs = _minor(BFLOAT16_TORCH), str(BFLOAT16_MACOS)
+    torch = compat.release_of(facts.torch_version)
+    mismatch = torch is not None and torch >= BFLOAT16_TORCH
+    mac = compat.parse_version(macos)
+    known_torch = torch is not None
+    if mac is not None and mac < BFLOAT16_MACOS:
+        return Judgement(
+            "macos-too-old", "bfloat16", shown, first, macos, needs, None, False, known_torch
+        )
+    # the refusal itself proves this torch predates bfloat16 on MPS: torch-too-old is certain
+    # whatever the paste says about the version (a newer one shown ran somewhere else)
+    return Judgement("torch-too-old", "bfloat16", shown, first, macos, needs, None, mismatch, True)

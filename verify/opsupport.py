@@ -12,9 +12,11 @@ The facts, each read from torch's own wheels (tests/data/torch_wheels/, verify/d
   everywhere ("BFloat16 is not supported on MPS"), 2.0.1 too ("Trying to convert BFloat16 to the MPS
   backend but it does not have support for that dtype"); "[MPS] Enable `bfloat16` support on MacOS
   14", pytorch/pytorch#119641;
-- the FFT operators' MPS kernels (first in the 2.3.0 wheel) need macOS 14: "FFT operations are only
+- operators whose MPS kernel needs a newer macOS than its torch's MPS floor, by their own
+  messages (OP_MACOS): the FFT operators (first in the 2.3.0 wheel) "FFT operations are only
   supported on MacOS 14+" (operations/FastFourierTransform.mm, wheels 2.3.0-2.8.0; from 2.9 MPS
-  itself needs macOS 14).
+  itself needs macOS 14), linalg_matrix_exp (first in 2.14.0) "linalg.matrix_exp on MPS requires
+  macOS 15.0 or newer" (operations/LinearAlgebra.mm, wheels 2.14.0-2.15.0).
 
 `judge(known, facts)` is pure: a KnownError and the pasted Facts in, a `Judgement` (or None) out.
 """
@@ -39,8 +41,10 @@ from verify.rules import apple_silicon
 KERNELS_RESOURCE = "mps_kernels.json"
 BFLOAT16_TORCH = Version("2.3")
 BFLOAT16_MACOS = Version("14.0")
-FFT_MACOS = Version("14.0")
-_FFT_OPS = re.compile(r"^aten::_fft_(?:r2c|c2r|c2c)\b")
+OP_MACOS: tuple[tuple[re.Pattern[str], Version], ...] = (
+    (re.compile(r"^aten::_fft_(?:r2c|c2r|c2c)\b"), Version("14.0")),
+    (re.compile(r"^aten::linalg_matrix_exp\b"), Version("15.0")),
+)
 _OP = re.compile(r"The operator '(aten::[\w.]+)'")
 _BFLOAT16 = re.compile(r"bfloat16", re.IGNORECASE)
 
@@ -150,8 +154,9 @@ def _minor(v: Version) -> str:
 def _macos_floor_of(op: str, first: Version) -> Version | None:
     """The macOS the first torch with `op`'s kernel needs for it on MPS."""
     floor = compat.mps_min_macos(first)
-    if _FFT_OPS.match(op) and (floor is None or floor < FFT_MACOS):
-        return FFT_MACOS
+    for pattern, needs in OP_MACOS:
+        if pattern.match(op) and (floor is None or floor < needs):
+            return needs
     return floor
 
 

@@ -188,13 +188,13 @@ def _judge(text: str, facts: Facts) -> opsupport.Judgement | None:
 
 def test_op_from_a_stated_torch_before_its_kernel_is_torch_too_old():
     j = _judge(ISIN, _mac(torch_version="2.3.1", macos_version="14.5"))
-    assert j.kind == "torch-too-old" and j.torch_known and not j.mismatch
+    assert j.kind == "torch-too-old" and j.certain and not j.mismatch
     assert (j.first_torch, j.torch_shown) == ("2.4", "2.3.1")
 
 
 def test_op_without_versions_is_bounded_by_the_message_itself():
     j = _judge(ISIN, _mac())
-    assert j.kind == "torch-too-old" and not j.torch_known
+    assert j.kind == "torch-too-old" and not j.certain
     assert j.torch_shown == "a release before 2.4"
 
 
@@ -231,6 +231,9 @@ def test_bfloat16_refusal_below_sonoma_is_macos_too_old():
 def test_bfloat16_message_range_tells_the_torch_when_the_paste_does_not():
     j = _judge(BF16_OLD, _mac())
     assert j.kind == "torch-too-old" and j.torch_shown == "a release from 2.1 to before 2.3"
+    assert j.certain  # an Apple chip: upgrading torch is the fix
+    unknown_chip = _judge(BF16_OLD, Facts(os="Darwin"))
+    assert unknown_chip.kind == "torch-too-old" and not unknown_chip.certain
 
 
 @pytest.mark.parametrize(

@@ -300,7 +300,7 @@ def _error_rows(
     lines = _unique(lines)[:MAX_EVIDENCE]
     if j.kind != "torch-too-old":
         return [dataclasses.replace(row, cause=cause, detail=cause, fix=fix, evidence=tuple(lines))]
-    make = failed if (j.torch_known or j.mismatch) else warned
+    make = failed if (j.certain or j.mismatch) else warned
     title = (
         "bfloat16 needs a newer PyTorch"
         if j.subject == "bfloat16"

@@ -126,7 +126,7 @@ class Judgement:
     needs_macos: str | None = None  # the macOS it needs (with the first torch that has it)
     newest_read: str | None = None  # the newest release read (for "no release has it")
     mismatch: bool = False  # the pasted torch already has it: the message came from another
-    torch_known: bool = False  # the paste states the torch version (not only the message)
+    certain: bool = False  # "upgrade torch" is sure to be the fix: put it first
 
 
 def _shown(facts: Facts, spec: SpecifierSet | None, before: Version | None) -> str:
@@ -221,6 +221,10 @@ def _judge_bfloat16(known: KnownError, facts: Facts) -> Judgement | None:
         return Judgement(
             "macos-too-old", "bfloat16", shown, first, macos, needs, None, False, known_torch
         )
-    # the refusal itself proves this torch predates bfloat16 on MPS: torch-too-old is certain
-    # whatever the paste says about the version (a newer one shown ran somewhere else)
-    return Judgement("torch-too-old", "bfloat16", shown, first, macos, needs, None, mismatch, True)
+    # the refusal itself proves this torch predates bfloat16 on MPS, whatever version the paste
+    # shows (a newer one ran somewhere else); "upgrade torch" is the fix for sure only on Apple
+    # silicon: an Intel Mac prints the same message and stops at 2.2.2
+    certain = apple_silicon(facts) is True
+    return Judgement(
+        "torch-too-old", "bfloat16", shown, first, macos, needs, None, mismatch, certain
+    )

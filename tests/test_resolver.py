@@ -195,3 +195,50 @@ def test_a_cuda_index_on_linux_is_no_finding():
     )
     found, _ = rows(text)
     assert found["torch.installed"].status is not Status.FAIL
+
+
+# uv 0.4 printed no hint: the interpreter's architecture follows by elimination
+UV_NO_HINT = (
+    "Using CPython 3.9.12 interpreter at: /Users/me/opt/anaconda3/bin/python\n"
+    "Creating virtual environment at: .venv\n"
+    "error: Distribution `torch==2.5.0 @ registry+https://pypi.org/simple` can't be installed "
+    "because it doesn't have a source distribution or wheel for the current platform\n"
+)
+
+
+def test_uv_names_the_interpreter_and_its_macos_path():
+    p = pasted(UV_NO_HINT)
+    assert (p.facts.os, p.facts.python_version) == ("Darwin", "3.9.12")
+
+
+def test_no_wheel_for_a_python_the_release_supports_is_an_x86_64_interpreter():
+    # torch 2.5.0 has a cp39 macosx_11_0_arm64 wheel: only an x86_64 Python finds none
+    found, first = rows(UV_NO_HINT)
+    assert first is not None and first.id == "host.arch" and "x86_64" in first.cause
+    assert found["host.python"].status is not Status.FAIL
+    _, first = rows(UV_NO_HINT + "MacBook Air M2\n")
+    assert first is not None and first.id == "host.arch" and "Rosetta" in first.cause
+
+
+def test_no_wheel_for_a_python_the_release_lacks_stays_a_python_question():
+    text = UV_NO_HINT.replace("3.9.12", "3.13.1").replace("2.5.0", "2.5.1")
+    found, first = rows(text)
+    assert first is not None and first.id == "host.python"
+    assert found["host.arch"].status is Status.SKIP
+
+
+# Poetry's chooser (poetry/installation/chooser.py)
+POETRY_CPU = (
+    "  - Updating torch (2.2.0 -> 2.2.0+cpu): Failed\n\n  RuntimeError\n\n"
+    "  Unable to find installation candidates for torch (2.2.0+cpu)\n"
+)
+
+
+def test_a_cpu_build_on_a_mac_is_the_install_row():
+    _, first = rows(POETRY_CPU + "MacBook Pro M1, macOS 14.5\n")
+    assert first is not None and first.id == "torch.installed" and "+cpu" in first.cause
+
+
+def test_a_cpu_build_elsewhere_is_no_finding():
+    found, _ = rows(POETRY_CPU + "Linux-6.8.0-45-generic-x86_64-with-glibc2.39\n")
+    assert found["torch.installed"].status is not Status.FAIL

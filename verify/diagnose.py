@@ -86,7 +86,7 @@ _WHERE = (
 
 def diagnose(text: str) -> tuple[Facts, list[Result]]:
     """Facts and findings for pasted text; InputError (one line) when nothing in it is usable."""
-    pasted = _stuck_at_x86_release(envdump.parse(text))
+    pasted = resolver.infer(_stuck_at_x86_release(envdump.parse(text)))
     facts = pasted.facts
     results = rules.evaluate(facts, expect_mps=expect_mps(pasted), unknown_reason=NOT_IN_TEXT)
     results = [_refine(r, pasted) for r in results]
@@ -141,7 +141,7 @@ def expect_mps(pasted: Pasted) -> bool | None:
         # an Intel Mac whose user wants MPS or its GPU (an AMD one, Metal), or a newer torch
         # than its last release (2.2.2)
         wants = ("sign.mps_intent", "sign.gpu_intent", "sign.amd_gpu", "sign.pip_x86_only")
-        if any(pasted.has(sign) for sign in wants):
+        if any(pasted.has(sign) for sign in wants) or resolver.x86_64_ceiling(pasted):
             return True
     return None
 
@@ -191,7 +191,7 @@ def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
     a CUDA build pinned on a Mac, or no wheel for this Python. (No wheel past 2.2.x is the
     x86_64 interpreter: verify.paste turns it into facts for host.arch.)"""
     clues = pasted.signs.get("sign.pip_no_torch") or []
-    if not clues or pasted.has("sign.pip_x86_only"):
+    if not clues or resolver.x86_64_ceiling(pasted):
         return None
     f = pasted.facts
     requirement = str(clues[0].value)

@@ -733,3 +733,19 @@ def pasted_gpu_index_on_mac(requirement: str, index: str) -> tuple[str, Fix]:
             ('python -m pip install "torch"',),
         ),
     )
+
+
+def pasted_cpu_build_on_mac(requirement: str) -> tuple[str, Fix]:
+    """A +cpu local build (PyTorch's CPU index) asked for on a Mac."""
+    return (
+        f"The install asks for {requirement}, a build from PyTorch's CPU index: its +cpu wheels "
+        "exist for Linux and Windows only (macOS wheels carry no +cpu suffix), so a Mac has "
+        "nothing to install; the requirement's markers or index send this Mac to the wrong "
+        "build.",
+        Fix(
+            "On macOS require the plain version from PyPI (no +cpu, no CPU-index source: give "
+            "the Linux / Windows entry a `sys_platform != 'darwin'` marker), then re-lock; "
+            "PyPI's macOS arm64 wheel has MPS.",
+            ('python -m pip install "torch"',),
+        ),
+    )

@@ -24,20 +24,73 @@ from verify.model import Fix, Result, Status, failed
 MAX_EVIDENCE = 6
 
 
+def infer(pasted: Pasted) -> Pasted:
+    """The interpreter's architecture by elimination: on macOS, "no wheel for the current
+    platform" for a pinned torch past 2.2.2 that has macOS arm64 wheels for this Python leaves
+    only an x86_64 interpreter (astral-sh/uv#8358: uv 0.4 prints no tag, Python 3.9.12 and torch
+    2.5.0, whose cp39 macosx_11_0_arm64 wheel exists)."""
+    f = pasted.facts
+    if f.os != "Darwin" or f.machine is not None or not f.python_version:
+        return pasted
+    clues = pasted.signs.get("sign.pip_no_torch") or []
+    pinned = [str(c.value).partition("==")[2].split("+")[0] for c in clues]
+    if not any(
+        _past_2_2_2(f"torch=={p}") and compat.supports_python(p, f.python_version) is True
+        for p in pinned
+        if p
+    ):
+        return pasted
+    because = [c.line for c in clues][:2] + pasted.evidence.get("python_version", [])[:1]
+    changes: dict[str, object] = {"machine": "x86_64"}
+    evidence = {**pasted.evidence, "machine": because}
+    if f.hardware_arm64 is True:
+        changes["translated"] = True
+        evidence["translated"] = because
+    return dataclasses.replace(pasted, facts=f.merged(**changes), evidence=evidence)
+
+
 def finding(result: Result, pasted: Pasted) -> Result | None:
     """The row the installer's words support in place of the rule's, or None."""
     if result.id == "host.arch" and result.status is Status.SKIP:
         return _x86_64_python(result, pasted)
     if result.id == "torch.installed" and result.status is not Status.FAIL:
-        return _no_macos_wheel(result, pasted) or _gpu_index(result, pasted)
+        if pasted.facts.machine == "x86_64" and x86_64_ceiling(pasted):
+            return None  # an x86_64 interpreter is the cause (host.arch); the pin follows from it
+        return (
+            _no_macos_wheel(result, pasted)
+            or _gpu_index(result, pasted)
+            or _cpu_build(result, pasted)
+        )
     return None
+
+
+def x86_64_ceiling(pasted: Pasted) -> bool:
+    """Did the installer find no torch for an x86_64 macOS interpreter because it asked for a
+    release past 2.2.2? pip's list ending at 2.2.x (or uv's x86_64 tag) says so by itself; a
+    bare "no wheel for the current platform" does once the paste shows the x86_64 interpreter
+    (astral-sh/uv#8358: uv 0.4 on an Intel Mac, no hint)."""
+    if pasted.has("sign.pip_x86_only"):
+        return True
+    f = pasted.facts
+    if f.os != "Darwin" or f.machine != "x86_64":
+        return False
+    return any(_past_2_2_2(str(c.value)) for c in pasted.signs.get("sign.pip_no_torch") or [])
+
+
+def _past_2_2_2(requirement: str) -> bool:
+    pinned = compat.release_of(requirement.partition("==")[2].split("+")[0])
+    return pinned is not None and pinned > compat.LAST_MACOS_X86_64_WHEEL
 
 
 def explains(pasted: Pasted) -> bool:
     """Does the installer's output itself say why no torch was found for this platform (uv named
     the platforms the release has wheels for; pip looked only in a CUDA / ROCm index)? Then the
     Python row does not restate it as a Python problem."""
-    return pasted.has("sign.wheel_platforms") or _only_gpu_index(pasted)
+    return (
+        pasted.has("sign.wheel_platforms")
+        or _only_gpu_index(pasted)
+        or _cpu_requirement(pasted) is not None
+    )
 
 
 def _only_gpu_index(pasted: Pasted) -> bool:
@@ -46,7 +99,7 @@ def _only_gpu_index(pasted: Pasted) -> bool:
 
 def _x86_64_python(result: Result, pasted: Pasted) -> Result | None:
     f = pasted.facts
-    if f.os != "Darwin" or f.machine != "x86_64" or not pasted.has("sign.pip_x86_only"):
+    if f.os != "Darwin" or f.machine != "x86_64" or not x86_64_ceiling(pasted):
         return None
     wanted = _requirement(pasted)
     cause, fix = msg.pasted_x86_64_python(wanted)
@@ -59,8 +112,6 @@ def _no_macos_wheel(result: Result, pasted: Pasted) -> Result | None:
     clues = pasted.signs.get("sign.wheel_platforms") or []
     if f.os != "Darwin" or not clues:
         return None
-    if f.machine == "x86_64" and pasted.has("sign.pip_x86_only"):
-        return None  # an x86_64 interpreter is the cause (host.arch); the pin follows from it
     platforms: tuple[str, ...] = tuple(clues[0].value)
     if not platforms or any(p.startswith("macosx_") for p in platforms):
         return None
@@ -81,6 +132,27 @@ def _gpu_index(result: Result, pasted: Pasted) -> Result | None:
     cause, fix = msg.pasted_gpu_index_on_mac(_requirement(pasted) or "torch", index)
     lines = _lines(pasted, "sign.gpu_index", "sign.pip_no_torch", "chip")
     return _failed(result, cause, fix, lines, index=index)
+
+
+def _cpu_build(result: Result, pasted: Pasted) -> Result | None:
+    """A +cpu build asked for on a Mac (pip, uv, Poetry): PyTorch's CPU index publishes +cpu wheels
+    for Linux and Windows only; macOS wheels carry no local version (Josh-XT/AGiXT#566: Poetry
+    markers sent Apple silicon to torch 2.0.1+cpu; i-am-bee/beeai-framework#1673)."""
+    requirement = _cpu_requirement(pasted)
+    if requirement is None:
+        return None
+    cause, fix = msg.pasted_cpu_build_on_mac(requirement)
+    return _failed(result, cause, fix, _lines(pasted, "sign.pip_no_torch"))
+
+
+def _cpu_requirement(pasted: Pasted) -> str | None:
+    """The +cpu torch the installer found nothing for, on a Mac; None otherwise."""
+    if pasted.facts.os != "Darwin" and not pasted.has("sign.mac_hint"):
+        return None
+    for c in pasted.signs.get("sign.pip_no_torch") or []:
+        if str(c.value).partition("==")[2].endswith("+cpu"):
+            return str(c.value)
+    return None
 
 
 def _python_note(requirement: str, python: str | None) -> str:

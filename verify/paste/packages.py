@@ -97,6 +97,17 @@ UV_AVAILABLE = re.compile(
     r"Wheels\s+are\s+available\s+for\s+`torch`\s+\(v([\w.+]+)\)\s+on\s+the\s+following\s+"
     r"platforms?:\s+((?:`[\w.]+`(?:,\s+)?)+)"
 )
+# uv names the interpreter it uses: "Using CPython 3.9.12 interpreter at: /Users/.../python",
+# "Using Python 3.12.9 environment at: /Users/.../.venv" (uv's venv / pip / add output); a path
+# under /Users/ or a Python.framework is macOS's
+UV_INTERPRETER = re.compile(
+    r"Using (?:CPython|Python|PyPy) (3\.\d{1,2}\.\d{1,2})\S* (?:interpreter|environment) "
+    r"at:?\s*(\S+)"
+)
+MACOS_PATH = re.compile(r"^(?:/Users/|/Library/Frameworks/Python\.framework/|/opt/homebrew/)")
+# Poetry: "Unable to find installation candidates for torch (2.0.1+cpu)"
+# (poetry/installation/chooser.py, quoted in Josh-XT/AGiXT#566)
+POETRY_NO_CANDIDATES = re.compile(r"Unable to find installation candidates for torch \(([\w.+]+)\)")
 # pip's "Looking in indexes: URL, URL" and a typed "--index-url URL": PyTorch's CUDA / ROCm indexes
 # (download.pytorch.org/whl/cu121, /whl/rocm5.6) hold Linux and Windows wheels only; their
 # torch pages list no macosx_* file (https://download.pytorch.org/whl/cu121/torch/)
@@ -181,6 +192,12 @@ def read(text: str) -> list[Clue]:
             out.extend(_interpreter_tag(m.group(2), m.group(3), text, m))
         else:
             out.append(clue("os", m.group(1), text, m, LISTED))
+    for m in finditer(UV_INTERPRETER, text, "Using "):
+        out.append(clue("python_version", m.group(1), text, m, LISTED))
+        if MACOS_PATH.match(m.group(2).strip("`'\"")):
+            out.append(clue("os", "Darwin", text, m, WEAK))
+    for m in finditer(POETRY_NO_CANDIDATES, text, "installation candidates"):
+        out.append(clue("sign.pip_no_torch", f"torch=={m.group(1)}", text, m, LISTED))
     for m in finditer(INDEXES, text, "Looking in indexes", "--index-url"):
         urls = [u.strip("`'\"") for u in re.split(r"[,\s]+", m.group(1)) if "://" in u]
         if urls and all(GPU_INDEX.match(u) for u in urls):

@@ -223,3 +223,29 @@ def test_device_of_a_tensor_is_proof_but_a_device_object_is_not():
 def test_mps_is_available_in_words_and_apple_silicon_chip():
     assert read("MPS is available: True")["mps_available"] is True
     assert read("Platform: Apple Silicon M2")["chip"] == "Apple M2"
+
+
+def test_a_time_measured_on_mps_is_proof():
+    # scverse/scvi-tools#3981 review comment (M4 Max)
+    line = "fwd+bwd on a resident batch     cpu 7.49 ms   mps 4.73 ms   ->  1.58x"
+    assert read(line)["mps_available"] is True
+    # pytorch/pytorch#122973 comment output: a time with no unit, after "time used"
+    assert read("mps time used : 7.674119472503662")["mps_available"] is True
+    # Morton-Li/PyTorch-MacOS-Builder#4 comment output, in Chinese ("总时间": total time, "秒": s)
+    assert read("MPS matmul 100次总时间: 0.0035秒")["mps_available"] is True
+
+
+def test_a_time_in_code_or_a_wish_is_not_proof():
+    for text in (
+        "print(f'mps: {elapsed:.2f} s')",
+        "I expected mps to take 10s",
+        "python benchmark.py --device mps --dtype float32",
+        "MPS backend out of memory (MPS allocated: 1.2 GB, other allocations: 0 bytes)",
+    ):
+        assert "mps_available" not in read(text), text
+
+
+def test_mps_state_in_chinese():
+    # Morton-Li/PyTorch-MacOS-Builder#4 comment output ("可用": available)
+    assert read("MPS可用: True")["mps_available"] is True
+    assert read("MPS可用\uff1aFalse")["mps_available"] is False

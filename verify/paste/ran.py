@@ -8,6 +8,8 @@ an op) is not the environment. Two kinds of proof:
   _str_intern adds "device='<device>'" for a tensor off the CPU). Code that *asks* for the device
   says "torch.tensor(..., device='mps')" or ".to('mps')", never the repr's "tensor(" alone;
   pytorch/pytorch#100370 prints "d1 tensor(1605, device='mps:0')".
+- a time measured on the device, as benchmarks print it ("mps time used : 7.67"; a time is
+  measured only for work that ran);
 - a reproducer and its output: code that moves something to "mps" (`.to("mps")`,
   `device="mps"`, `torch.device("mps")`: each raises when MPS is not available) and, later in
   the same block, a print whose text then appears as an output line of the paste - the program
@@ -26,6 +28,16 @@ TENSOR_ON_MPS = re.compile(r"(?<![\w.])tensor\((?:[^()]|\([^()\n]*\)){0,20000}?d
 # a tensor's device as printed (`x.device`): "device(type='mps', index=0)" - torch.device("mps")
 # alone prints without an index (c10/core/Device.cpp; python_device repr)
 DEVICE_OF_TENSOR = re.compile(r"(?<![\w.])device\(type='mps', index=\d+\)")
+# a time measured on the device, as benchmark and training output prints it: "mps time used :
+# 7.67", "MPS matmul 100次总时间: 0.0035秒", "mps: 12.3 s", "Time on mps: 467.1ms" - a line of
+# output, not code (no print call, assignment or comment)
+TIMED_ON_MPS = re.compile(
+    r"^(?![^\n]*(?:print\(|\bf['\"]|\s=\s|\bdef\b|\bimport\b|#|\b(?:expect|should|would)|error))"
+    r"[^\n]*?\bmps\b[^\n]{0,60}?(?:"
+    r"(?<![\w.])\d+(?:\.\d+)?[ \t]*(?:ms|s|sec|secs|seconds|milliseconds|it/s|s/it|秒)(?![\w/])|"
+    r"(?:time|时间)[^\n]{0,20}?[:\uff1a][ \t]*\d+\.\d+)",
+    re.MULTILINE | re.IGNORECASE,
+)
 # a line of code that puts something on the MPS device (not a conditional choice of device)
 MPS_LINE = re.compile(
     r"""^([ \t]*)(?:>>> )?[^\n#]*?(?:\.to\(\s*(?:device\s*=\s*)?['"]mps(?::\d)?['"]|"""
@@ -48,6 +60,9 @@ def read(text: str) -> list[Clue]:
         out.append(Clue("os", "Darwin", quote(line), LISTED))
         break  # one printed tensor is proof enough
     for m in finditer(DEVICE_OF_TENSOR, text, "type='mps'"):
+        out.append(clue("mps_available", True, text, m, LISTED))
+        break
+    for m in finditer(TIMED_ON_MPS, text, "mps", "MPS", "Mps"):
         out.append(clue("mps_available", True, text, m, LISTED))
         break
     out.extend(_ran_past_mps(text))

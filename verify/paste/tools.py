@@ -38,9 +38,9 @@ USE_MPS = re.compile(r"\bUSE_MPS=(ON|OFF|1|0)\b")
 BUILD_TORCH = re.compile(r"\bTORCH_VERSION=(\d[\w.+]*)")
 MKL_BUILD = re.compile(r"Intel\(R\)(?: oneAPI)? Math Kernel Library")
 MPS_STATE = re.compile(
-    r"(?:torch\.backends\.mps\.|mps\.|\bMPS[ \t]+(?:is[ \t]+)?)"
-    r"(is_available|is_built|available|built)"
-    r"(?:\(\))?\??[`'\"]?[ \t]*(?:(?:==|->|→|=>|:|=|#|is|returns?|gives|prints?)[ \t]*|"
+    r"(?:torch\.backends\.mps\.|mps\.|\bMPS[ \t]+(?:is[ \t]+)?|\bMPS(?=可用))"
+    r"(is_available|is_built|available|built|可用)"  # 可用: "available" (Chinese)
+    r"(?:\(\))?\??[`'\"]?[ \t]*(?:(?:==|->|→|=>|:|\uff1a|=|#|is|returns?|gives|prints?)[ \t]*|"
     r"[)`'\"]*[ \t]*\n(?:[ \t>]*\n)?[ \t>]*(?:Out\[\d+\]:[ \t]*)?)[`'\"]?(True|False)\b",
     re.IGNORECASE,
 )
@@ -103,6 +103,6 @@ def read(text: str) -> list[Clue]:
         line_start = text.rfind("\n", 0, m.start()) + 1
         if _CODE.search(text[line_start : m.start()]):
             continue
-        field = "mps_available" if "avail" in m.group(1).lower() else "mps_built"
+        field = "mps_built" if "built" in m.group(1).lower() else "mps_available"
         out.append(clue(field, m.group(2).lower() == "true", text, m, STRONG))
     return out

@@ -249,3 +249,40 @@ def test_mps_state_in_chinese():
     # Morton-Li/PyTorch-MacOS-Builder#4 comment output ("可用": available)
     assert read("MPS可用: True")["mps_available"] is True
     assert read("MPS可用\uff1aFalse")["mps_available"] is False
+
+
+def test_device_lines_that_follow_an_availability_check():
+    # PyTorch's quickstart tutorial prints f"Using {device} device" after its accelerator check
+    assert read("Using mps device\n")["mps_available"] is True
+    # sentence-transformers logs the device util.get_device_name() picked
+    line = "2025-07-31 06:38:22,621 - sentence_transformers.SentenceTransformer - INFO - "
+    assert read(line + "Use pytorch device_name: mps\n")["mps_available"] is True
+    assert "mps_available" not in read(line + "Use pytorch device_name: cpu\n")
+
+
+# --- what was seen beats what the versions predict ----------------------------------------------
+
+
+def test_versions_below_the_floor_while_mps_ran_is_a_warning_not_a_failure():
+    # a printed tensor on mps:0 (pytorch/pytorch#100370's output line) with versions that would
+    # put MPS below torch 2.5's macOS 13.0 floor: one of the versions is not this machine's
+    text = "macOS 12.6.1, torch 2.5.1\nd1 tensor(1605, device='mps:0')\n"
+    _, results = diagnose.diagnose(text)
+    row = next(r for r in results if r.id == "torch.version")
+    assert row.status is Status.WARN
+    assert "shows MPS working" in row.cause
+    assert not [r for r in results if r.status is Status.FAIL]
+    # without the proof the floor still fails
+    _, results = diagnose.diagnose("macOS 12.6.1, torch 2.5.1, MacBook Air M1\n")
+    assert next(r for r in results if r.id == "torch.version").status is Status.FAIL
+
+
+def test_an_error_that_proves_no_device_beats_a_line_that_picked_it():
+    # "Using device: mps" is printed before the failure; torch's message (pytorch/pytorch#164943)
+    # says there is no device
+    text = (
+        "Using device: mps\n"
+        "RuntimeError: The MPS backend is supported on MacOS 13.0+.Current OS version can be "
+        "queried using `sw_vers`\n"
+    )
+    assert envdump.parse(text).facts.mps_available is False

@@ -170,7 +170,7 @@ def _refine(result: Result, pasted: Pasted) -> Result:
     if install is not None:
         return install
     if result.id == "torch.version" and result.status is Status.FAIL:
-        lenient = _prerelease_floor(result, f)
+        lenient = _prerelease_floor(result, f) or _floor_but_mps_ran(result, f)
         if lenient is not None:
             return lenient
     if result.status is not Status.FAIL:
@@ -255,6 +255,20 @@ def _prerelease_floor(result: Result, f: Facts) -> Result | None:
     if floor is None or earlier is None or not earlier <= macos < floor:
         return None
     cause = msg.pasted_prerelease_floor(str(f.torch_version), str(floor), str(f.macos_version))
+    return dataclasses.replace(result, status=Status.WARN, cause=cause, detail=cause)
+
+
+def _floor_but_mps_ran(result: Result, f: Facts) -> Result | None:
+    """A macOS floor the versions read from the paste put MPS below, while the paste shows MPS
+    working (a tensor printed on mps:0, a time measured on it: verify.paste.ran): what was seen
+    beats what the versions predict, so the row is a warning that one version is not this
+    machine's, not a failure of a working setup."""
+    version = compat.parse_version(f.torch_version)
+    macos = compat.parse_version(f.macos_version)
+    floor = compat.mps_min_macos(version) if version is not None else None
+    if f.mps_available is not True or floor is None or macos is None or not macos < floor:
+        return None
+    cause = msg.pasted_floor_but_mps_ran(str(f.torch_version), str(floor), str(f.macos_version))
     return dataclasses.replace(result, status=Status.WARN, cause=cause, detail=cause)
 
 

@@ -38,7 +38,7 @@ from verify.errors import InputError
 from verify.facts import Facts
 from verify.known_errors import KnownError, explain_all
 from verify.macos import real_macos
-from verify.paste.clues import Clue, quote
+from verify.paste.clues import STRONG, Clue, quote
 from verify.paste.digest import digest
 
 MAX_CHARS = 5 * 1024 * 1024
@@ -94,7 +94,12 @@ def parse(text: str) -> Pasted:
     # interpreter's (see _packages): only _packages reads them, with its checks
     from_errors = _facts_from_errors(errors)
     seeds = [  # what the error messages prove, so that facts derived from them follow
-        Clue(name, getattr(from_errors, name), quote(errors[0].match), 0)
+        Clue(
+            name,
+            getattr(from_errors, name),
+            quote(errors[0].match),
+            _seed_weight(name, from_errors),
+        )
         for name in ("os", "mps_built", "mps_available")
         if errors and getattr(from_errors, name) is not None
     ]
@@ -119,6 +124,13 @@ def parse(text: str) -> Pasted:
             if getattr(facts, name) is not None and name not in evidence:
                 evidence[name] = [quote(e.match)]
     return Pasted(kind, facts, errors, evidence=evidence, signs=reading.signs)
+
+
+def _seed_weight(name: str, from_errors: Facts) -> int:
+    """An error torch raises because it has no MPS device outweighs any line that says MPS was
+    picked or ran ("Using device: mps" is printed before the failure); other facts the errors
+    imply yield to what the paste says outright."""
+    return STRONG + 1 if name == "mps_available" and from_errors.mps_available is False else 0
 
 
 # Facts that alone say nothing about PyTorch on the machine ("OS: macOS 14" in a question)

@@ -675,6 +675,14 @@ def pasted_prerelease_floor(torch_version: str, floor: str, macos: str) -> str:
     )
 
 
+def pasted_floor_but_mps_ran(torch_version: str, floor: str, macos: str) -> str:
+    return (
+        f"torch {torch_version}'s MPS backend needs macOS {floor}, and macOS {macos} is read from "
+        "the paste, yet the paste shows MPS working: one of the two versions is not this "
+        "machine's (another environment, or a typo). Check both on the machine itself."
+    )
+
+
 def pasted_bfloat16_intel() -> str:
     return (
         "This is an Intel Mac: its newest PyTorch is 2.2.2 (the last macOS x86_64 release), "

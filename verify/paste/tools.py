@@ -54,9 +54,14 @@ YOLO_BANNER = re.compile(
     r"\bPython-(3\.\d{1,2}(?:\.\d{1,2})?)[ \t]+torch-(\d[\w.+]*)[ \t]+(MPS|CPU|CUDA:\d+)\b"
     r"(?:[ \t]*\(([^)\n]*)\))?"
 )
-# InvokeAI / other UIs: "Using torch device: MPS", ">> Using device_type mps"
+# InvokeAI / other UIs: "Using torch device: MPS", ">> Using device_type mps"; PyTorch's own
+# tutorials (beginner_source/basics/quickstart_tutorial.py: the accelerator if available, printed
+# as f"Using {device} device"): "Using mps device"; sentence-transformers (SentenceTransformer
+# __init__ logs util.get_device_name(), "mps" only when torch.backends.mps.is_available()):
+# "Use pytorch device_name: mps"
 USING_DEVICE = re.compile(
-    r"Using (?:torch )?device(?:_type)?:?[ \t]*(?:mps|MPS|Apple Metal Performance Shaders)\b"
+    r"Using (?:torch )?device(?:_type)?:?[ \t]*(?:mps|MPS|Apple Metal Performance Shaders)\b|"
+    r"\bUsing mps device\b|\bUse pytorch device_name:[ \t]*mps\b"
 )
 # code, not output: "if torch.backends.mps.is_available() == False:"
 _CODE = re.compile(r"\b(?:if|elif|while|assert|return|and|or|not)\b[^\n]*$")
@@ -97,7 +102,7 @@ def read(text: str) -> list[Clue]:
         cpu = (m.group(4) or "").strip()
         if cpu.startswith("Apple M"):
             out.append(clue("chip", cpu, text, m, STRONG))
-    for m in finditer(USING_DEVICE, text, "Using "):
+    for m in finditer(USING_DEVICE, text, "Using ", "device_name"):
         out.append(clue("mps_available", True, text, m, STRONG))
     for m in finditer(MPS_STATE, text, "mps", "MPS"):
         line_start = text.rfind("\n", 0, m.start()) + 1

@@ -286,3 +286,38 @@ def test_an_error_that_proves_no_device_beats_a_line_that_picked_it():
         "queried using `sw_vers`\n"
     )
     assert envdump.parse(text).facts.mps_available is False
+
+
+# --- Homebrew ------------------------------------------------------------------------------------
+
+
+def test_brew_config_on_a_rosetta_terminal():
+    # Homebrew/homebrew-core#83244 `brew config` (an ARM Homebrew run from a Rosetta Terminal)
+    f = envdump.parse(
+        "HOMEBREW_PREFIX: /opt/homebrew\nmacOS: 11.5.2-x86_64\nCLT: 12.5.0.22.9\nRosetta 2: true\n"
+    ).facts
+    assert (f.os, f.macos_version, f.machine) == ("Darwin", "11.5.2", "x86_64")
+    assert (f.hardware_arm64, f.translated) == (True, True)
+
+
+def test_brew_config_arch_is_the_shell_not_the_interpreter():
+    text = (
+        "macOS: 14.2.1-x86_64\nRosetta 2: true\n"
+        "Python platform: macOS-14.2.1-arm64-arm-64bit\n"  # the Python itself is native
+    )
+    f = envdump.parse(text).facts
+    assert (f.machine, f.translated) == ("arm64", False)
+
+
+def test_torch_under_a_homebrew_python_prefix():
+    arm = (
+        '  File "/opt/homebrew/lib/python3.11/site-packages/torch/__init__.py", line 1, in <module>'
+    )
+    assert read(arm)["machine"] == "arm64"
+    intel = (
+        '  File "/usr/local/Cellar/python@3.9/3.9.13/Frameworks/Python.framework/Versions/3.9/'
+        'lib/python3.9/site-packages/torch/__init__.py", line 1, in <module>'
+    )
+    assert read(intel)["machine"] == "x86_64"
+    # a Homebrew path that is not the interpreter's torch says nothing about it
+    assert "machine" not in read("Git: 2.32.0 => /opt/homebrew/bin/git")

@@ -7,7 +7,8 @@ Readers (each `read(text) -> list[Clue]`, pure, order-independent): .system (pla
 sw_vers / system_profiler / sysctl), .versions (typed and listed versions), .packages (pip, conda,
 resolver errors, wheels, dyld), .tools (accelerate / transformers / Lightning / ComfyUI dumps,
 torch.__config__.show(), printed MPS state), .forms (issue-form headings, Markdown tables),
-.ran (output only a working MPS device prints), .places (container, VM, sandbox, intent).
+.ran (output only a working MPS device prints), .homebrew (`brew config`, Homebrew
+Python prefixes), .places (container, VM, sandbox, intent).
 collect_env and our JSON are read by verify.envdump, which fills in from this what they lack.
 """
 
@@ -19,13 +20,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from verify.macos import real_macos
-from verify.paste import forms, packages, places, ran, system, tools, versions
+from verify.paste import forms, homebrew, packages, places, ran, system, tools, versions
 from verify.paste.clues import LISTED, WEAK, Clue
 
 READERS = (
     system.read,
     versions.read,
     forms.read,
+    homebrew.read,
     packages.read,
     tools.read,
     ran.read,

@@ -72,6 +72,11 @@ def test_issue_form_versions():
     assert "os" not in f
 
 
+def test_issue_form_checklist_is_not_an_answer():
+    # issue forms with checkboxes render "- [ ] macOS" / "- [x] Linux" under the heading
+    assert read("### Which OS?\n\n- [ ] macOS 14\n- [x] Linux\n") == {}
+
+
 def test_markdown_table_rows_and_header_table():
     rows = "| Package | Version |\n|---|---|\n| torch | 2.1.0 |\n| macOS | 14.2 |\n"
     f = read(rows)

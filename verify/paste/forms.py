@@ -63,8 +63,8 @@ def read(text: str) -> list[Clue]:
 def _answer(name: str, value: str, line: str) -> list[Clue]:
     name = name.strip().strip("*`").strip()
     value = value.strip().strip("*`").strip()
-    if not value or len(name) > 40:
-        return []
+    if not value or len(name) > 40 or re.match(r"[-*][ \t]+\[[ xX]?\]", value):
+        return []  # nothing, or a checklist (its ticked item is not on the first line)
     for asks, form in _FIELDS:
         if asks.search(name):
             if form.startswith("OS") and re.match(r"\d", value) and _MACOS_NAME.search(name):

@@ -326,3 +326,20 @@ def test_torch_under_a_homebrew_python_prefix():
     assert read(intel)["machine"] == "x86_64"
     # a Homebrew path that is not the interpreter's torch says nothing about it
     assert "machine" not in read("Git: 2.32.0 => /opt/homebrew/bin/git")
+
+
+# --- other languages ------------------------------------------------------------------------------
+
+
+def test_version_words_in_chinese_japanese_and_korean():
+    # Morton-Li/PyTorch-MacOS-Builder#4 comment output ("版本": version)
+    assert read("PyTorch版本: 2.6.0a0+git1eba9b3")["torch_version"] == "2.6.0a0+git1eba9b3"
+    assert read("Python版本: 3.10.13")["python_version"] == "3.10.13"
+    assert read("macOS版本\uff1a14.2")["macos_version"] == "14.2"
+    assert read("PyTorchのバージョン: 2.1.0")["torch_version"] == "2.1.0"
+    assert read("torch 버전: 2.0.1")["torch_version"] == "2.0.1"
+
+
+def test_chip_named_in_chinese():
+    # taishan1994/BERT-BILSTM-CRF#11 title ("芯片": chip)
+    assert read("M2芯片使用mps训练速度极慢")["chip"] == "Apple M2"

@@ -17,9 +17,12 @@ _NAMES = "|".join(n.replace(" ", r"\s") for n in MACOS_NAMES)
 _MAC_V = r"(1[0-6](?:\.\d{1,2}){0,2}|2[6-9](?:\.\d{1,2}){0,2})"
 
 # between a name and its value: "version", "is", Markdown bold / code marks, ":" / "="
+# ("version" in Chinese, Japanese and Korean too: "PyTorch版本: 2.6.0", "torch 버전: 2.0.1"; a
+# full-width colon, U+FF1A, after it)
 _FILL = (
-    r"(?:[ \t]+(?:versions?|used|is|are|installed|nightly|preview|stable|release))*"
-    r"[ \t]*[:=(]?[ \t]*(?:\*\*|`)?[ \t]*v?"
+    r"(?:[ \t]+(?:versions?|used|is|are|installed|nightly|preview|stable|release)|"
+    r"[ \t]*(?:的|の)?(?:版本|バージョン|버전))*"
+    r"[ \t]*[:=(\uff1a]?[ \t]*(?:\*\*|`)?[ \t]*v?"
 )
 MACOS = re.compile(
     r"\b(?:mac\s?OS(?:\s?X)?|OS\s?X|OSX|sw_vers)(?:\s+(?:"
@@ -46,7 +49,7 @@ BARE_CHIP = re.compile(
     r"Apple\s+Silicon)\b"
     r"[^\n]{0,40}?"
     r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?\b|"
-    r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?\s+(?:Mac(?:Book)?|chip|iMac)\b|"
+    r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?(?:\s+(?:Mac(?:Book)?|chip|iMac)\b|\s*芯片)|"
     r"\bM([1-9])\s?(Pro|Max|Ultra)\b|"
     r"^[ \t>*-]*(?:Chip:?[ \t]*)?M([1-9])()[ \t]*$|"
     r"\((?:Apple\s)?M([1-9])(?:\s*(Pro|Max|Ultra))?\)",

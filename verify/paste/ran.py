@@ -24,7 +24,7 @@ import re
 from verify.paste.clues import LISTED, STRONG, Clue, clue, finditer, quote
 
 # the repr of a tensor on the MPS device; "tensor(" not preceded by "torch." (that is code)
-TENSOR_ON_MPS = re.compile(r"(?<![\w.])tensor\((?:[^()]|\([^()\n]*\)){0,20000}?device='mps:\d+'")
+TENSOR_ON_MPS = re.compile(r"(?<![\w.])tensor\((?:[^()]|\([^()\n]*\)){0,4000}?device='mps:\d+'")
 # a tensor's device as printed (`x.device`): "device(type='mps', index=0)" - torch.device("mps")
 # alone prints without an index (c10/core/Device.cpp; python_device repr)
 DEVICE_OF_TENSOR = re.compile(r"(?<![\w.])device\(type='mps', index=\d+\)")

@@ -23,8 +23,11 @@ import re
 
 from verify.paste.clues import LISTED, STRONG, Clue, clue, finditer, quote
 
-# the repr of a tensor on the MPS device; "tensor(" not preceded by "torch." (that is code)
-TENSOR_ON_MPS = re.compile(r"(?<![\w.])tensor\((?:[^()]|\([^()\n]*\)){0,4000}?device='mps:\d+'")
+# the repr of a tensor on the MPS device: "device='mps:N'" inside an open "tensor(" that is not
+# "torch.tensor(" (code), looked for within REPR_SPAN characters before it
+DEVICE_IN_REPR = re.compile(r"device='mps:\d+'")
+OPEN_REPR = re.compile(r"(?<![\w.])tensor\(")
+REPR_SPAN = 4000
 # a tensor's device as printed (`x.device`): "device(type='mps', index=0)" - torch.device("mps")
 # alone prints without an index (c10/core/Device.cpp; python_device repr)
 DEVICE_OF_TENSOR = re.compile(r"(?<![\w.])device\(type='mps', index=\d+\)")
@@ -53,7 +56,9 @@ PRINT = re.compile(r"""^([ \t]*)print\(\s*f?(['"])([^'"{}\\\n]{8,80})""", re.MUL
 
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
-    for m in finditer(TENSOR_ON_MPS, text, "device='mps"):
+    for m in finditer(DEVICE_IN_REPR, text, "device='mps"):
+        if not _inside_repr(text, m.start()):
+            continue
         end = text.find("\n", m.end())
         line = text[text.rfind("\n", 0, m.end()) + 1 : end if end != -1 else len(text)]
         out.append(Clue("mps_available", True, quote(line), STRONG))
@@ -67,6 +72,21 @@ def read(text: str) -> list[Clue]:
         break
     out.extend(_ran_past_mps(text))
     return out
+
+
+def _inside_repr(text: str, pos: int) -> bool:
+    """Is `pos` inside a "tensor(" repr: after one, with the parentheses between balanced?"""
+    start = max(0, pos - REPR_SPAN)
+    for opened in reversed(list(OPEN_REPR.finditer(text, start, pos))[-5:]):
+        depth = 0
+        for ch in text[opened.end() : pos]:
+            depth += (ch == "(") - (ch == ")")
+            if depth < 0:
+                break
+        else:
+            if depth == 0:
+                return True
+    return False
 
 
 def _ran_past_mps(text: str) -> list[Clue]:

@@ -96,8 +96,11 @@ def test_error_rows_match_the_messages_in_the_text(case):
 
 
 def _derived(row, errors) -> bool:
-    """An op_needs_newer_torch row that sits beside the row of the message it was read from."""
-    return row.id == "error.mps.op_needs_newer_torch" and any(
+    """An op_needs_newer_torch row that sits beside the row of the message it was read from, or
+    that reads a bfloat16 wish (no refusal pasted) against the torch version."""
+    if row.id != "error.mps.op_needs_newer_torch":
+        return False
+    return bool(row.data.get("wish")) or any(
         r is not row and r.data["message"] == row.data["message"] for r in errors
     )
 

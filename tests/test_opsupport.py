@@ -290,3 +290,21 @@ def test_isin_on_integers_below_sonoma_names_the_macos():
     first = diagnose.first_cause(results)
     assert first.id == "error.mps.op_needs_newer_macos"
     assert "13.6.7" in first.cause and "14.0" in first.cause
+
+
+def test_bfloat16_talk_with_an_old_torch_on_sonoma_is_torch_too_old():
+    """No refusal pasted, only a paste about bf16 (pytorch/pytorch#104191's kind)."""
+    paste = (
+        "BF16 support is added to the OS version (macOS Sonoma) I use recently\n"
+        "PyTorch version: 2.0.1\nOS: macOS 14.0 (arm64)\n"
+        "Python platform: macOS-14.0-arm64-arm-64bit\n"
+    )
+    _, results = diagnose.diagnose(paste)
+    first = diagnose.first_cause(results)
+    assert first.id == "error.mps.op_needs_newer_torch" and first.status is Status.WARN
+    assert "2.0.1" in first.cause and "2.3" in first.cause
+    assert first.evidence[0].startswith("BF16 support is added")
+    # the same talk on Ventura (bfloat16 needs macOS 14 first), or with torch 2.3: nothing
+    for other in (paste.replace("14.0", "13.5"), paste.replace("2.0.1", "2.3.0")):
+        _, results = diagnose.diagnose(other)
+        assert "error.mps.op_needs_newer_torch" not in {r.id for r in results}

@@ -95,6 +95,8 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
     errors = [_in_context(e, pasted) for e in pasted.errors]
     for e in errors:
         results.extend(_error_rows(e, facts, pasted.evidence))
+    if not any(e.id in _BFLOAT16_ERRORS for e in errors):
+        results.extend(_bfloat16_wish_row(text, facts, pasted.evidence))
     return facts, [_with_evidence(r, pasted) for r in results]
 
 
@@ -328,6 +330,31 @@ def _error_rows(
     )
     older = dataclasses.replace(older, evidence=tuple(lines))
     return [older, row] if make is failed else [row, older]
+
+
+_BFLOAT16_ERRORS = {"mps.bfloat16_unsupported", "mps.dtype_unsupported", "mps.op_needs_newer_macos"}
+
+
+def _bfloat16_wish_row(
+    text: str, facts: Facts, evidence: dict[str, list[str]] | None
+) -> list[Result]:
+    """bfloat16 wanted with a torch older than bfloat16 on MPS, on a macOS that has it: a
+    warning (no refusal was pasted), ranked with the pasted errors."""
+    found = opsupport.bfloat16_wish(text, facts)
+    if found is None:
+        return []
+    j, line = found
+    cause, fix = support_msg.torch_too_old_for_wish(j)
+    row = Result.from_outcome(
+        "error.mps.op_needs_newer_torch",
+        "bfloat16 on MPS needs a newer PyTorch",
+        warned(cause, fix, detail=line, message=line, environment=False, wish=True),
+        required=False,
+    )
+    lines = [quote(line)]
+    for name in ("torch_version", "macos_version"):
+        lines.extend((evidence or {}).get(name, []))
+    return [dataclasses.replace(row, evidence=tuple(_unique(lines))[:MAX_EVIDENCE])]
 
 
 def error_result(

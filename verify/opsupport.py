@@ -47,6 +47,8 @@ OP_MACOS: tuple[tuple[re.Pattern[str], Version], ...] = (
 )
 _OP = re.compile(r"The operator '(aten::[\w.]+)'")
 _BFLOAT16 = re.compile(r"bfloat16", re.IGNORECASE)
+# a paste that talks about bfloat16 (a dtype, a precision flag) without torch's refusal in it
+_BFLOAT16_WORD = re.compile(r"\b(?:bfloat16|bf16)\b", re.IGNORECASE)
 
 Kind = Literal["torch-too-old", "macos-too-old", "no-kernel"]
 
@@ -228,3 +230,33 @@ def _judge_bfloat16(known: KnownError, facts: Facts) -> Judgement | None:
     return Judgement(
         "torch-too-old", "bfloat16", shown, first, macos, needs, None, mismatch, certain
     )
+
+
+def bfloat16_wish(text: str, facts: Facts) -> tuple[Judgement, str] | None:
+    """A paste about bfloat16 (no refusal message in it) from a torch that predates bfloat16 on
+    MPS, on an Apple silicon Mac whose macOS already has it (pytorch/pytorch#104191 is the kind:
+    torch 2.0.1 on macOS 14.0 asking for bf16): torch too old, and the line that says so."""
+    torch = compat.release_of(facts.torch_version)
+    mac = compat.parse_version(facts.macos_version)
+    if torch is None or torch >= BFLOAT16_TORCH or mac is None or mac < BFLOAT16_MACOS:
+        return None
+    if apple_silicon(facts) is not True or _not_apple(facts):
+        return None
+    m = _BFLOAT16_WORD.search(text)
+    if m is None:
+        return None
+    start = text.rfind("\n", 0, m.start()) + 1
+    end = text.find("\n", m.end())
+    line = text[start : end if end >= 0 else len(text)].strip()
+    j = Judgement(
+        "torch-too-old",
+        "bfloat16",
+        str(facts.torch_version),
+        _minor(BFLOAT16_TORCH),
+        str(facts.macos_version),
+        str(BFLOAT16_MACOS),
+        None,
+        False,
+        True,
+    )
+    return j, line

@@ -62,6 +62,20 @@ def torch_too_old(j: Judgement) -> tuple[str, Fix]:
     return cause, Fix(text, (UPGRADE,))
 
 
+def torch_too_old_for_wish(j: Judgement) -> tuple[str, Fix]:
+    """bfloat16 talked about with a torch older than bfloat16 on MPS (no refusal pasted)."""
+    cause = (
+        f"The paste is about bfloat16, and torch {j.torch_shown} predates bfloat16 on MPS: it "
+        f"came with PyTorch {j.first_torch} on macOS {j.needs_macos}+ (this Mac runs macOS "
+        f"{j.macos}); torch {j.torch_shown} refuses bfloat16 tensors on 'mps'."
+    )
+    text = (
+        f"Upgrade PyTorch to {j.first_torch} or newer for bfloat16 on MPS; with this torch, use "
+        "float16 or float32 on MPS."
+    )
+    return cause, Fix(text, (UPGRADE,), BFLOAT16_PR)
+
+
 def macos_too_old(j: Judgement) -> tuple[str, Fix]:
     """The op / dtype needs a newer macOS than the pasted one, whatever torch is installed."""
     what = _what(j)

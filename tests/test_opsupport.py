@@ -308,3 +308,31 @@ def test_bfloat16_talk_with_an_old_torch_on_sonoma_is_torch_too_old():
     for other in (paste.replace("14.0", "13.5"), paste.replace("2.0.1", "2.3.0")):
         _, results = diagnose.diagnose(other)
         assert "error.mps.op_needs_newer_torch" not in {r.id for r in results}
+
+
+COMPLEX_21 = "TypeError: Complex types are unsupported on MPS"
+
+
+def test_complex_refusal_is_read_like_bfloat16():
+    """torch 2.1-2.2 refuse complex numbers everywhere; 2.3 runs them on macOS 14+."""
+    j = _judge(COMPLEX_21, _mac(macos_version="14.4"))
+    assert (j.kind, j.subject, j.first_torch, j.certain) == (
+        "torch-too-old",
+        "complex",
+        "2.3",
+        True,
+    )
+    assert j.torch_shown == "a release from 2.1 to before 2.3"
+    assert _judge(COMPLEX_21, _mac(macos_version="13.6")).kind == "macos-too-old"
+    paste = f"Apple M1 Pro, macOS 14.4\n{COMPLEX_21}\n"
+    _, results = diagnose.diagnose(paste)
+    first = diagnose.first_cause(results)
+    assert first.id == "error.mps.op_needs_newer_torch" and "complex numbers" in first.cause
+    # the refusal's own row stays, with its workaround
+    assert "error.mps.dtype_unsupported" in {r.id for r in results}
+
+
+def test_op_from_a_torch_newer_than_the_releases_read_is_another_environment():
+    newest = opsupport.kernels().newest
+    j = _judge(ISIN, _mac(torch_version=f"{newest.major}.{newest.minor + 1}.0"))
+    assert j.kind == "torch-too-old" and j.mismatch

@@ -317,11 +317,8 @@ def _error_rows(
     if j.kind != "torch-too-old":
         return [dataclasses.replace(row, cause=cause, detail=cause, fix=fix, evidence=tuple(lines))]
     make = failed if (j.certain or j.mismatch) else warned
-    title = (
-        "bfloat16 needs a newer PyTorch"
-        if j.subject == "bfloat16"
-        else ("Operator needs a newer PyTorch")
-    )
+    word = support_msg.DTYPE_WORDS.get(j.subject)
+    title = f"{word} on MPS need(s) a newer PyTorch" if word else "Operator needs a newer PyTorch"
     older = Result.from_outcome(
         "error.mps.op_needs_newer_torch",
         f"Pasted error: {title}",

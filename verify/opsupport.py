@@ -46,7 +46,15 @@ OP_MACOS: tuple[tuple[re.Pattern[str], Version], ...] = (
     (re.compile(r"^aten::linalg_matrix_exp\b"), Version("15.0")),
 )
 _OP = re.compile(r"The operator '(aten::[\w.]+)'")
-_BFLOAT16 = re.compile(r"bfloat16", re.IGNORECASE)
+# dtype refusals that torch 2.3 lifted on macOS 14+: bfloat16 (any of its refusals) and complex
+# numbers ("Complex types are unsupported on MPS": OperationUtils.mm, the 2.1.0-2.2.2 wheels; the
+# 2.3.0 wheel is the first with "MPS complex types are only supported on MacOS 14.0 or newer.")
+DTYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("bfloat16", re.compile(r"bfloat16", re.IGNORECASE)),
+    ("complex", re.compile(r"Complex types are unsupported on MPS")),
+)
+DTYPE_TORCH = BFLOAT16_TORCH
+DTYPE_MACOS = BFLOAT16_MACOS
 # a paste that talks about bfloat16 (a dtype, a precision flag) without torch's refusal in it
 _BFLOAT16_WORD = re.compile(r"\b(?:bfloat16|bf16)\b", re.IGNORECASE)
 
@@ -168,10 +176,10 @@ def judge(known: KnownError, facts: Facts) -> Judgement | None:
     (an Intel Mac is capped at torch 2.2.2: that is host.arch's and the bfloat16 row's story)."""
     if known.id == "mps.op_not_implemented":
         return _judge_op(known, facts)
-    if known.id in ("mps.bfloat16_unsupported", "mps.dtype_unsupported") and _BFLOAT16.search(
-        known.match
-    ):
-        return _judge_bfloat16(known, facts)
+    if known.id in ("mps.bfloat16_unsupported", "mps.dtype_unsupported"):
+        for subject, pattern in DTYPES:
+            if pattern.search(known.match):
+                return _judge_dtype(subject, known, facts)
     return None
 
 
@@ -194,9 +202,12 @@ def _judge_op(known: KnownError, facts: Facts) -> Judgement | None:
             "no-kernel", op, _shown(facts, spec, None), macos=macos, newest_read=str(table.newest)
         )
     has = table.has_kernel(op, facts.torch_version)
+    torch = compat.release_of(facts.torch_version)
+    if has is None and torch is not None and torch >= first:
+        has = True  # newer than the releases read: kernels, once registered, stay
     needs = _macos_floor_of(op, first)
     shown = _shown(facts, spec, first)
-    known_torch = compat.release_of(facts.torch_version) is not None
+    known_torch = torch is not None
     floor = str(needs) if needs else None
     mac = compat.parse_version(macos)
     if not has and mac is not None and needs is not None and mac < needs:
@@ -208,28 +219,26 @@ def _judge_op(known: KnownError, facts: Facts) -> Judgement | None:
     )
 
 
-def _judge_bfloat16(known: KnownError, facts: Facts) -> Judgement | None:
+def _judge_dtype(subject: str, known: KnownError, facts: Facts) -> Judgement | None:
     if _not_apple(facts):
         return None
     spec = implied_torch(known)
     macos = str(facts.macos_version) if facts.macos_version else None
     shown = _shown(facts, spec, None)
-    first, needs = _minor(BFLOAT16_TORCH), str(BFLOAT16_MACOS)
+    first, needs = _minor(DTYPE_TORCH), str(DTYPE_MACOS)
     torch = compat.release_of(facts.torch_version)
-    mismatch = torch is not None and torch >= BFLOAT16_TORCH
+    mismatch = torch is not None and torch >= DTYPE_TORCH
     mac = compat.parse_version(macos)
     known_torch = torch is not None
-    if mac is not None and mac < BFLOAT16_MACOS:
+    if mac is not None and mac < DTYPE_MACOS:
         return Judgement(
-            "macos-too-old", "bfloat16", shown, first, macos, needs, None, False, known_torch
+            "macos-too-old", subject, shown, first, macos, needs, None, False, known_torch
         )
     # the refusal itself proves this torch predates bfloat16 on MPS, whatever version the paste
     # shows (a newer one ran somewhere else); "upgrade torch" is the fix for sure only on Apple
     # silicon: an Intel Mac prints the same message and stops at 2.2.2
     certain = apple_silicon(facts) is True
-    return Judgement(
-        "torch-too-old", "bfloat16", shown, first, macos, needs, None, mismatch, certain
-    )
+    return Judgement("torch-too-old", subject, shown, first, macos, needs, None, mismatch, certain)
 
 
 def bfloat16_wish(text: str, facts: Facts) -> tuple[Judgement, str] | None:

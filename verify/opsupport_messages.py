@@ -12,18 +12,26 @@ UPGRADE = "python -m pip install --upgrade torch"
 BFLOAT16_PR = "https://github.com/pytorch/pytorch/pull/119641"
 
 
+DTYPE_WORDS = {"bfloat16": "bfloat16", "complex": "complex numbers"}
+MEANWHILE = {
+    "bfloat16": "load the model in float16 or float32 on MPS",
+    "complex": "run the complex-valued step on the CPU (.cpu(), then .to('mps'))",
+}
+
+
 def _what(j: Judgement) -> str:
-    if j.subject == "bfloat16":
-        return "bfloat16 on MPS"
+    if j.subject in DTYPE_WORDS:
+        return f"{DTYPE_WORDS[j.subject]} on MPS"
     return f"an MPS kernel for {j.subject}"
 
 
 def torch_too_old(j: Judgement) -> tuple[str, Fix]:
     """The torch that printed the message predates the op's / dtype's MPS support."""
     what = _what(j)
-    if j.subject == "bfloat16":
+    if j.subject in DTYPE_WORDS:
         came = (
-            f"bfloat16 came to MPS with PyTorch {j.first_torch} on macOS {j.needs_macos}+, "
+            f"{DTYPE_WORDS[j.subject]} came to MPS with PyTorch {j.first_torch} on macOS "
+            f"{j.needs_macos}+, "
             f"and the message is one that only torch before {j.first_torch} prints"
         )
     else:
@@ -44,7 +52,7 @@ def torch_too_old(j: Judgement) -> tuple[str, Fix]:
             (UPGRADE,),
         )
         return cause, fix
-    if j.subject == "bfloat16":
+    if j.subject in DTYPE_WORDS:
         cause = f"This torch ({j.torch_shown}) is too old for {what}: {came}."
     else:
         cause = (
@@ -55,9 +63,9 @@ def torch_too_old(j: Judgement) -> tuple[str, Fix]:
     floor = f" on macOS {j.needs_macos}+" if j.needs_macos else ""
     mac = f" (this Mac runs macOS {j.macos})" if j.macos else ""
     text = f"Upgrade PyTorch to {j.first_torch} or newer{floor}{mac}."
-    if j.subject == "bfloat16":
-        text += " Until then, load the model in float16 or float32 on MPS."
-        return cause, Fix(text, (UPGRADE,), BFLOAT16_PR)
+    if j.subject in MEANWHILE:
+        text += f" Until then, {MEANWHILE[j.subject]}."
+        return cause, Fix(text, (UPGRADE,), BFLOAT16_PR if j.subject == "bfloat16" else None)
     text += f" Until then, `{FALLBACK}` (set before Python starts) runs it on the CPU."
     return cause, Fix(text, (UPGRADE,))
 
@@ -83,13 +91,13 @@ def macos_too_old(j: Judgement) -> tuple[str, Fix]:
         f"This Mac runs macOS {j.macos}, and {what} needs macOS {j.needs_macos} or newer "
         f"(with PyTorch {j.first_torch}+): upgrading torch alone does not help on this macOS."
     )
-    if j.subject == "bfloat16":
+    if j.subject in MEANWHILE:
         text = (
-            f"Use float16 or float32 on MPS (e.g. torch_dtype=torch.float16); for bfloat16, "
+            f"On this macOS, {MEANWHILE[j.subject]}; for {DTYPE_WORDS[j.subject]} on the GPU, "
             f"update macOS to {j.needs_macos}+ ({SOFTWARE_UPDATE}), then PyTorch to "
             f"{j.first_torch}+."
         )
-        return cause, Fix(text, (), BFLOAT16_PR)
+        return cause, Fix(text, (), BFLOAT16_PR if j.subject == "bfloat16" else None)
     text = (
         f"Set `{FALLBACK}` before Python starts to run it on the CPU; for it on the GPU, update "
         f"macOS to {j.needs_macos}+ ({SOFTWARE_UPDATE}), then PyTorch to {j.first_torch}+."

@@ -171,6 +171,10 @@ def _refine(result: Result, pasted: Pasted) -> Result:
     install = _install_finding(result.id, pasted)
     if install is not None:
         return install
+    if result.id == "host.macos":
+        refused = _binary_needs_newer_macos(pasted)
+        if refused is not None:
+            return refused
     if result.id == "torch.version" and result.status is Status.FAIL:
         lenient = _prerelease_floor(result, f) or _floor_but_mps_ran(result, f)
         if lenient is not None:
@@ -229,6 +233,25 @@ def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
         return None
     lines += tuple(pasted.evidence.get("python_version", []))
     return _row("host.python", "Python version supported by PyTorch", cause, fix, lines)
+
+
+def _binary_needs_newer_macos(pasted: Pasted) -> Result | None:
+    """dyld's "(built for macOS N which is newer than running OS)": the host.macos row fails,
+    whatever the torch (verify.paste.loader)."""
+    clues = pasted.signs.get("sign.binary_needs_macos") or []
+    needed = max(
+        (str(c.value) for c in clues),
+        key=lambda v: compat.parse_version(v) or compat.parse_version("0"),
+        default=None,
+    )
+    macos = pasted.facts.macos_version
+    if needed is None:
+        return None
+    if (compat.parse_version(macos) or compat.parse_version("0")) >= compat.parse_version(needed):
+        return None  # the paste's macOS is not the one that ran it
+    cause, fix = msg.macos_older_than_binary(macos, needed)
+    lines = (*(c.line for c in clues), *pasted.evidence.get("macos_version", []))
+    return _row("host.macos", "macOS version", cause, fix, lines)
 
 
 def _offered(pasted: Pasted) -> list[Any] | None:

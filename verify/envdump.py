@@ -138,7 +138,12 @@ _ONLY_OS = {"source", "os", "os_release", "macos_version"}
 
 
 # signs that are findings by themselves (what an installer or the loader said)
-TELLING_SIGNS = ("sign.pip_no_torch", "sign.pip_x86_only", "sign.linux_vm_on_mac")
+TELLING_SIGNS = (
+    "sign.pip_no_torch",
+    "sign.pip_x86_only",
+    "sign.linux_vm_on_mac",
+    "sign.binary_needs_macos",
+)
 
 
 def _telling(facts: Facts, reading: paste.Reading) -> bool:

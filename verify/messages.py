@@ -367,6 +367,20 @@ def macos_too_old_for_mps(version: str) -> tuple[str, Fix]:
     )
 
 
+def macos_older_than_binary(macos: str | None, needed: str) -> tuple[str, Fix]:
+    """dyld refused a library "built for macOS N which is newer than running OS"."""
+    this = f"this Mac runs macOS {macos}" if macos else "this Mac runs an older macOS"
+    return (
+        f"A library in this environment was built for macOS {needed} and the loader refused it: "
+        f"{this}. Nothing that imports it can start until macOS is {needed} or newer.",
+        Fix(
+            f"Update macOS to {needed} or newer ({SOFTWARE_UPDATE}); if this Mac cannot, install "
+            f"a build of that package (or of the app) made for macOS {macos or 'this version'}.",
+            ("softwareupdate --list",),
+        ),
+    )
+
+
 def macos_limits_torch(version: str, first_unsupported: str, floor: str) -> tuple[str, Fix]:
     return (
         f"macOS {version} is older than {floor}, which PyTorch {first_unsupported} and newer "

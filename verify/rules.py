@@ -84,6 +84,8 @@ def _reason_suffix(f: Facts) -> str:
 def _not_applicable(f: Facts) -> Outcome:
     if not is_macos(f):
         return skipped(f"not applicable: MPS exists only on macOS (this is {f.os or 'unknown'})")
+    if apple_silicon(f) is None:
+        return skipped("not applicable: the chip is not known, so MPS is not expected")
     return skipped("not applicable: MPS is not expected on this Mac (not Apple silicon)")
 
 

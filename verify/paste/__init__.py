@@ -8,7 +8,8 @@ sw_vers / system_profiler / sysctl), .versions (typed and listed versions), .pac
 resolver errors, wheels, dyld), .tools (accelerate / transformers / Lightning / ComfyUI dumps,
 torch.__config__.show(), printed MPS state), .forms (issue-form headings, Markdown tables),
 .ran (output only a working MPS device prints), .homebrew (`brew config`, Homebrew
-Python prefixes), .places (container, VM, sandbox, intent).
+Python prefixes), .places (container, VM, sandbox, intent), .loader (dyld's "built for a newer
+macOS", a shell's or compiler's target triplet).
 collect_env and our JSON are read by verify.envdump, which fills in from this what they lack.
 """
 
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from verify.macos import real_macos
-from verify.paste import forms, homebrew, packages, places, ran, system, tools, versions
+from verify.paste import forms, homebrew, loader, packages, places, ran, system, tools, versions
 from verify.paste.clues import LISTED, WEAK, Clue
 
 READERS = (
@@ -29,6 +30,7 @@ READERS = (
     forms.read,
     homebrew.read,
     packages.read,
+    loader.read,
     tools.read,
     ran.read,
     places.read,

@@ -113,6 +113,7 @@ _ARCH = {"arm64": "arm64", "aarch64": "aarch64", "x86_64": "x86_64", "i386": "x8
 # "needs Python 3.9", "newer than 12.3") and, for a package, a *requested* or offered one
 # ("pip install torch==2.1.0", "Collecting torch 2.3.0", "from versions: ...").
 _WANTED = (
+    "built",  # dyld's "(which was built for Mac OS X 10.13)": the binary's floor (paste.loader)
     "support",
     "added",
     "starting",
@@ -162,8 +163,11 @@ _REQUESTED = (
     "instead",
 )
 _WORDS = re.compile(r"[\w.]+|>=|<=|~=")
+# ... and after it: "13.0+", "14 or newer", dyld's "(built for macOS 14.0 which is newer than
+# running OS)" (verify.paste.loader reads that one as the macOS a binary needs)
 _AFTER_WANTED = re.compile(
-    r"^[\d.]*\s*(?:\+|or\s+(?:newer|later|above|higher)|and\s+(?:up|above|later|newer))"
+    r"^[\d.]*\s*(?:\+|or\s+(?:newer|later|above|higher)|and\s+(?:up|above|later|newer)|"
+    r"which is newer)"
 )
 
 

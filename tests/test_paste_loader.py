@@ -1,0 +1,82 @@
+"""verify.paste.loader: dyld's refusal of a binary built for a newer macOS, and the target
+triplet a shell or compiler prints, read from the lines those tools print (the real reports that
+carry them are in tests/data/collect_env and asserted in test_diagnose.py)."""
+
+from __future__ import annotations
+
+from verify import diagnose, paste
+from verify.model import Status
+
+# dyld 4 (macOS 12+), as in kaixxx/noScribe#216 and the Tater report in tests/data
+DYLD4 = (
+    "ImportError: dlopen(/opt/app/lib/_core.cpython-312-darwin.so, 0x0002): Symbol not found: "
+    "_cblas_caxpy$NEWLAPACK$ILP64\n"
+    "  Referenced from: <3417C270-30A2-3625-8B20-CEE7BC179E95> /opt/app/lib/_core.cpython-312-"
+    "darwin.so (built for macOS 14.0 which is newer than running OS)\n"
+)
+# dyld 2/3 (before macOS 12): the suffix only when the image's minimum OS is above the running one
+DYLD2 = (
+    "dyld: Symbol not found: _ubrk_clone\n"
+    "  Referenced from: /usr/local/bin/tool (which was built for Mac OS X 13.0)\n"
+    "  Expected in: /usr/lib/libicucore.A.dylib\n"
+)
+# ld64's warning while linking: nothing refused, nothing about the running macOS
+LINKER_WARNING = (
+    "ld: warning: object file (libfoo.a(foo.o)) was built for newer macOS version (14.0) than "
+    "being linked (13.0)\n"
+)
+BASH_ROSETTA = "GNU bash, version 3.2.57(1)-release (x86_64-apple-darwin21)"
+BASH_NATIVE = "GNU bash, version 3.2.57(1)-release (arm64-apple-darwin23)"
+CLANG_NATIVE = (
+    "Apple clang version 15.0.0 (clang-1500.3.9.4)\nTarget: arm64-apple-darwin23.4.0\n"
+    "Thread model: posix\n"
+)
+CROSS_FLAGS = "clang -target x86_64-apple-darwin13.4.0 -c foo.c -o foo.o"
+
+
+def test_dyld_refusals_name_the_macos_the_binary_needs_not_the_running_one():
+    for text, needed in ((DYLD4, "14.0"), (DYLD2, "13.0")):
+        reading = paste.read(text)
+        assert next(c.value for c in reading.signs["sign.binary_needs_macos"]) == needed
+        assert "macos_version" not in reading.facts  # the binary's floor, not this Mac's macOS
+
+
+def test_the_linkers_newer_macos_warning_is_not_a_refusal():
+    assert not paste.read(LINKER_WARNING).has("sign.binary_needs_macos")
+
+
+def test_a_refused_binary_fails_host_macos_with_both_versions_quoted():
+    _, results = diagnose.diagnose("macOS Ventura 13.2.1, Apple M1\n" + DYLD4)
+    row = next(r for r in results if r.id == "host.macos")
+    assert row.status is Status.FAIL and row.required
+    assert "built for macOS 14.0" in row.cause and "macOS 13.2.1" in row.cause
+    assert any("newer than running OS" in line for line in row.evidence)
+    assert any("13.2.1" in line for line in row.evidence)
+    assert diagnose.first_cause(results).id == "host.macos"
+
+
+def test_a_refusal_alone_is_enough_to_diagnose():
+    _, results = diagnose.diagnose(DYLD2)
+    row = next(r for r in results if r.id == "host.macos")
+    assert row.status is Status.FAIL and "older macOS" in row.cause
+
+
+def test_a_paste_whose_macos_is_new_enough_keeps_its_host_macos_row():
+    # the refusal came from another machine (a quoted older log): this macOS meets the floor
+    _, results = diagnose.diagnose("ProductVersion: 15.1\nApple M2\n" + DYLD4)
+    row = next(r for r in results if r.id == "host.macos")
+    assert row.status is not Status.FAIL
+
+
+def test_a_shell_triplet_gives_its_architecture_and_rosetta_on_an_apple_chip():
+    assert paste.read(BASH_ROSETTA).facts["machine"] == "x86_64"
+    assert paste.read(BASH_NATIVE).facts["machine"] == "arm64"
+    assert paste.read(CLANG_NATIVE).facts["machine"] == "arm64"
+    _, results = diagnose.diagnose("MacBook Pro M1 Max, Monterey 12.5.1\n" + BASH_ROSETTA)
+    arch = next(r for r in results if r.id == "host.arch")
+    assert arch.status is Status.FAIL and "Rosetta" in arch.cause
+    assert any("x86_64-apple-darwin21" in line for line in arch.evidence)
+
+
+def test_a_triplet_in_compiler_flags_is_not_the_process_architecture():
+    assert "machine" not in paste.read(CROSS_FLAGS).facts

@@ -263,3 +263,18 @@ def test_cuda_less_fp16_refusal_is_not_read_as_mps() -> None:
     text = 'raise ValueError(err.format(mode="fp16", requirement="a GPU"))\n'
     text += "ValueError: fp16 mixed precision requires a GPU"
     assert known_errors.explain(text) is None
+
+
+def test_a_message_inside_a_string_literal_is_read_as_printed():
+    # a traceback quoted through repr() / a JSON log: \' and \n instead of ' and a line break
+    quoted = (
+        "'Traceback (most recent call last):\\n  ...\\nNotImplementedError: The operator "
+        "\\'aten::roll\\' is not currently implemented for the MPS device. If you want this op "
+        "to be added in priority during the prototype phase of this feature, please comment on "
+        "https://github.com/pytorch/pytorch/issues/77764.\\n'"
+    )
+    (known,) = known_errors.explain_all(quoted)
+    assert known.id == "mps.op_not_implemented"
+    assert known.match.startswith("The operator 'aten::roll' is not currently implemented")
+    assert known.fix.url == "https://github.com/pytorch/pytorch/issues/77764"
+    assert known_errors.unescaped("C:/plain text") == "C:/plain text"

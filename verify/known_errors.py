@@ -304,7 +304,17 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"isin_Tensor_Tensor_out only works on floating types on MPS for pre MacOS_14_0"
             r"[^\n]*|"
             r"Conv3D is only supported on MPS for MacOS_13_2 or newer|"
-            r"Output channels > 65536 not supported at the MPS device",
+            r"Output channels > 65536 not supported at the MPS device|"
+            # TORCH_CHECKs of torch 2.0-2.8 (BinaryOps.mm / UnaryOps.mm, RnnOps.mm,
+            # LinearAlgebra.mm, UnaryOps.mm angle): the refusal names the macOS it needs
+            r"MPS support (?:binary|unary) op with uint8 natively starting from macOS "
+            r"\d+(?:\.\d+)?|"
+            r"(?<!Native )multi-layer LSTM support in MPS available only on MacOS \d+ onwards|"
+            r"Tiling of batch matmul for larger than 2\*\*32 entries only available from "
+            r"MacOS ?\d+ onwards|"
+            r"MPS does not support angle with complex im?n?put on macOS ?\d+|"
+            r"MPS complex tensors conjugation needs MacOS ?\d+\+?|"
+            r"MPS: dot op doesn't support int64 input on MacOS ?\d+",
             re.IGNORECASE,
         ),
         "Feature needs a newer macOS",
@@ -388,6 +398,31 @@ PATTERNS: tuple[_Pattern, ...] = (
                 _MPS_OPS + "Convolution.mm",
                 "https://github.com/FunAudioLLM/CosyVoice/issues/672",
             ),
+            Printed(
+                "MPS support binary op with uint8 natively starting from macOS 13.0",
+                ">=2.0,<2.5",
+                _MPS_OPS + "BinaryOps.mm",
+            ),
+            Printed(
+                "MPS support unary op with uint8 natively starting from macOS 13.0",
+                ">=2.0,<2.5",
+                _MPS_OPS + "UnaryOps.mm",
+            ),
+            Printed(
+                "Multi-layer LSTM support in MPS available only on MacOS 13 onwards",
+                "==2.0.*",
+                _MPS_OPS + "RnnOps.mm",
+            ),
+            Printed(
+                "Tiling of batch matmul for larger than 2**32 entries only available from MacOS15",
+                ">=2.5,<2.15",
+                _MPS_OPS + "LinearAlgebra.mm",
+            ),
+            Printed(
+                "MPS does not support angle with complex i",
+                ">=2.7,<2.9",
+                _MPS_OPS + "UnaryOps.mm",
+            ),
         ),
     ),
     # TORCH_WARN_ONCE fallbacks (the op runs, on the CPU): "MPS: nonzero op is supported
@@ -402,6 +437,15 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"MPS: [^\n]*?supported (?:natively )?starting from macOS \d+(?:\.\d+)?\.?\s*"
             r"Falling back on CPU[^\n]*|"
             r"[\w.]+ is supported by MPS on MacOS \d+\+, please upgrade\.? Falling back to CPU"
+            r"[^\n]*|"
+            # more TORCH_WARN_ONCE fallbacks and casts of torch 2.0-2.8 (UnaryOps.mm cumsum,
+            # Shape.mm topk, RnnOps.mm, Repeat.mm, ReduceOps.mm / OperationUtils.h, Indexing.mm)
+            r"torch\.cumsum supported by MPS on MacOS \d+\+, please upgrade[^\n]*|"
+            r"torch\.topk support for k>16 by MPS on MacOS \d+\+, please upgrade[^\n]*|"
+            r"Native multi-layer LSTM support in MPS available only on MacOS \d+ onwards[^\n]*|"
+            r"MPS: no support for int64 [^\n]*?(?:Native support for int64|Support) has been "
+            r"added in macOS \d+(?:\.\d+)?[^\n]*|"
+            r"MPS: nonzero op is not natively supported for the provided input on MacOS ?\d+"
             r"[^\n]*",
             re.IGNORECASE,
         ),
@@ -432,6 +476,36 @@ PATTERNS: tuple[_Pattern, ...] = (
                 "torch.sort is supported by MPS on MacOS 13+, please upgrade. Falling back to CPU",
                 ">=2.0,<2.5",
                 _MPS_OPS + "Sort.mm",
+            ),
+            Printed(
+                "torch.cumsum supported by MPS on MacOS 13+, please upgrade",
+                "==2.0.*",
+                _MPS_OPS + "UnaryOps.mm",
+            ),
+            Printed(
+                "torch.topk support for k>16 by MPS on MacOS 13+, please upgrade",
+                ">=2.0,<2.5",
+                _MPS_OPS + "Shape.mm",
+            ),
+            Printed(
+                "Native multi-layer LSTM support in MPS available only on MacOS 13 onwards.",
+                ">=2.1,<2.5",
+                _MPS_OPS + "RnnOps.mm",
+            ),
+            Printed(
+                "MPS: no support for int64 repeats mask, casting it to int32. Support has been",
+                ">=2.1,<2.9",
+                _MPS_OPS + "Repeat.mm",
+            ),
+            Printed(
+                ", downcasting to a smaller data type (int32/float32). Native support for int64",
+                ">=2.1,<2.9",
+                "aten/src/ATen/native/mps/OperationUtils.h",
+            ),
+            Printed(
+                "MPS: nonzero op is not natively supported for the provided input on MacOS14",
+                ">=2.5,<2.12",
+                _MPS_OPS + "Indexing.mm",
             ),
         ),
     ),
@@ -734,6 +808,11 @@ def required_macos(known: KnownError) -> str | None:
     m = re.search(r"MacOS_(\d+)_(\d+)", known.match)  # "pre MacOS_14_0", "MacOS_13_2 or newer"
     if m is not None:
         return f"{m.group(1)}.{m.group(2)}"
+    # "... on macOS13" / "not natively supported ... on MacOS14": refused on that release, so the
+    # next one is the floor
+    m = re.search(r"\bon mac ?os ?(\d+)(?![\d.+]|\s*(?:or\b|and\b|\+|onwards))", known.match, re.I)
+    if m is not None:
+        return f"{int(m.group(1)) + 1}.0"
     m = re.search(r"mac ?os ?(?:version is not )?(\d+(?:\.\d+)?)\+?", known.match, re.IGNORECASE)
     if m is None:
         m = re.search(r"starting from macOS (\d+(?:\.\d+)?)", known.match, re.IGNORECASE)
@@ -743,6 +822,7 @@ def required_macos(known: KnownError) -> str | None:
 def explain(text: str, torch_version: str | None = None) -> KnownError | None:
     """The first known MPS error in `text`, or None. `torch_version`, when known, picks the
     links that match it (the op-coverage issue moved in 2.6)."""
+    text = unescaped(text)
     for p in PATTERNS:
         m = p.regex.search(text)
         if m:
@@ -750,10 +830,25 @@ def explain(text: str, torch_version: str | None = None) -> KnownError | None:
     return None
 
 
+_ESCAPES = (("\\'", "'"), ('\\"', '"'), ("\\n", "\n"))
+
+
+def unescaped(text: str) -> str:
+    """A message as printed, when the paste shows it inside a Python or JSON string literal
+    (`NotImplementedError: The operator \\'aten::roll\\' ...` from a repr, a JSON log's
+    `\\n`)."""
+    if "\\" not in text:
+        return text
+    for escaped, plain in _ESCAPES:
+        text = text.replace(escaped, plain)
+    return text
+
+
 def explain_all(text: str, torch_version: str | None = None) -> list[KnownError]:
     """Every known MPS error in `text`, once per id, in pattern order. A message explained by a
     more specific pattern is not explained again by a general one (e.g. mps.no_gpu_memory's
     message also reads as mps.oom): each pattern takes its first match outside those spans."""
+    text = unescaped(text)
     found = []
     taken: list[tuple[int, int]] = []
     for p in PATTERNS:

@@ -336,3 +336,30 @@ def test_op_from_a_torch_newer_than_the_releases_read_is_another_environment():
     newest = opsupport.kernels().newest
     j = _judge(ISIN, _mac(torch_version=f"{newest.major}.{newest.minor + 1}.0"))
     assert j.kind == "torch-too-old" and j.mismatch
+
+
+CONV3D_OLD = "RuntimeError: Conv3D is not supported on MPS"
+SLOW_CONV3D = (
+    "The operator 'aten::slow_conv3d_forward' is not currently implemented for the MPS device."
+)
+
+
+def test_conv3d_refusal_is_torch_too_old_above_macos_13_2_and_macos_below():
+    """1.13.1-2.2.2 refuse Conv3D; 2.3.0 runs it on macOS 13.2+ (the wheels' strings)."""
+    _, results = diagnose.diagnose(f"Apple M1, macOS 14.1\n{CONV3D_OLD}\n")
+    first = diagnose.first_cause(results)
+    assert first.id == "error.mps.op_needs_newer_torch" and first.status is Status.FAIL
+    assert "2.3" in first.cause and "13.2" in first.cause
+    # one row for the one message: the pattern's own id already says "newer PyTorch"
+    assert [r.id for r in results if r.id.startswith("error.")] == [first.id]
+    _, results = diagnose.diagnose(f"Apple M1, macOS 13.1\n{CONV3D_OLD}\n")
+    first = diagnose.first_cause(results)
+    assert first.id == "error.mps.op_needs_newer_macos" and "13.1" in first.cause
+
+
+def test_slow_conv3d_is_the_missing_conv3d_before_2_3_and_no_kernel_after():
+    j = _judge(SLOW_CONV3D, _mac(torch_version="2.1.1"))
+    assert (j.kind, j.subject, j.first_torch, j.certain) == ("torch-too-old", "Conv3D", "2.3", True)
+    assert j.via == "aten::slow_conv3d_forward"
+    assert _judge(SLOW_CONV3D, _mac(torch_version="2.3.0.dev20240121")).kind == "no-kernel"
+    assert _judge(SLOW_CONV3D, _mac()).kind == "no-kernel"

@@ -332,12 +332,15 @@ def _error_rows(
     if j.subject == "bfloat16" and known.id == "mps.dtype_unsupported":
         # torch 2.0's "Trying to convert BFloat16 to the MPS backend ...": the bfloat16 refusal
         known = dataclasses.replace(known, id="mps.bfloat16_unsupported", severity="fail")
+    if known.id == "mps.op_needs_newer_torch" and j.kind == "macos-too-old":
+        # "Conv3D is not supported on MPS" below macOS 13.2: the macOS is what stops it first
+        known = dataclasses.replace(known, id="mps.op_needs_newer_macos")
     row = error_result(known, facts, evidence)
     lines = [*row.evidence]
     for name in ("torch_version", "macos_version"):
         lines.extend((evidence or {}).get(name, []))
     lines = _unique(lines)[:MAX_EVIDENCE]
-    if j.kind != "torch-too-old":
+    if j.kind != "torch-too-old" or known.id == "mps.op_needs_newer_torch":
         return [dataclasses.replace(row, cause=cause, detail=cause, fix=fix, evidence=tuple(lines))]
     make = failed if (j.certain or j.mismatch) else warned
     word = support_msg.DTYPE_WORDS.get(j.subject)

@@ -516,14 +516,17 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "mps.op_needs_newer_torch",
         re.compile(
-            r"MPS does not support \w+ op with int64 input(?!\. Support has been added)[^\n]*"
+            r"MPS does not support \w+ op with int64 input(?!\. Support has been added)[^\n]*|"
+            r"Conv3D is not supported on MPS[^\n]*"
         ),
         "Operator needs a newer PyTorch",
-        "This PyTorch's MPS backend has no int64 kernel for this operator; PyTorch 2.1 and newer "
-        "run it natively on macOS 13.3 and newer.",
+        "This PyTorch's MPS backend lacks what this operation needs: an int64 kernel (PyTorch 2.1 "
+        "and newer run it natively on macOS 13.3+) or Conv3D (PyTorch 2.3 and newer, on macOS "
+        "13.2+).",
         Fix(
-            "Upgrade PyTorch (2.1 or newer) on macOS 13.3 or newer, or cast the input to int32 / "
-            "float32 before the operator.",
+            "Upgrade PyTorch (2.1 or newer for int64 on macOS 13.3+, 2.3 or newer for Conv3D on "
+            "macOS 13.2+), or cast the input to int32 / float32 before the operator, or set "
+            "PYTORCH_ENABLE_MPS_FALLBACK=1 to run it on the CPU.",
             ("nox -s install",),
         ),
         environment=False,
@@ -533,6 +536,14 @@ PATTERNS: tuple[_Pattern, ...] = (
                 "==2.0.*",
                 _MPS_OPS + "UnaryOps.mm",
                 "https://github.com/h2oai/h2ogpt/issues/464",
+            ),
+            # TORCH_CHECK in operations/Convolution.mm until Conv3D came to MPS in 2.3
+            # (pytorch/pytorch#114183, on macOS 13.2+); report: Comfy-Org/ComfyUI#2044
+            Printed(
+                "Conv3D is not supported on MPS",
+                ">=1.13,<2.3",
+                _MPS_OPS + "Convolution.mm",
+                "https://github.com/Comfy-Org/ComfyUI/issues/2044",
             ),
         ),
     ),

@@ -23,6 +23,7 @@ The facts, each read from torch's own wheels (tests/data/torch_wheels/, verify/d
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -46,15 +47,45 @@ OP_MACOS: tuple[tuple[re.Pattern[str], Version], ...] = (
     (re.compile(r"^aten::linalg_matrix_exp\b"), Version("15.0")),
 )
 _OP = re.compile(r"The operator '(aten::[\w.]+)'")
-# dtype refusals that torch 2.3 lifted on macOS 14+: bfloat16 (any of its refusals) and complex
-# numbers ("Complex types are unsupported on MPS": OperationUtils.mm, the 2.1.0-2.2.2 wheels; the
-# 2.3.0 wheel is the first with "MPS complex types are only supported on MacOS 14.0 or newer.")
-DTYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("bfloat16", re.compile(r"bfloat16", re.IGNORECASE)),
-    ("complex", re.compile(r"Complex types are unsupported on MPS")),
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A dtype or operation that a torch release brought to MPS, on a macOS floor."""
+
+    subject: str
+    refusal: re.Pattern[str]  # the message of the torch releases before it
+    first_torch: Version
+    macos: Version
+
+
+# Refusals that a later torch lifted, each read from the wheels' strings:
+# - bfloat16 (any of its refusals): torch 2.3 on macOS 14 (see above);
+# - complex numbers: "Complex types are unsupported on MPS" (OperationUtils.mm) in the 2.1.0-2.2.2
+#   wheels; the 2.3.0 wheel is the first with "MPS complex types are only supported on MacOS 14.0
+#   or newer.";
+# - Conv3D: "Conv3D is not supported on MPS" (operations/Convolution.mm) in the 1.13.1-2.2.2
+#   wheels; the 2.3.0 wheel is the first with "Conv3D is only supported on MPS for MacOS_13_2 or
+#   newer" (pytorch/pytorch#114183: "Conv3d was added by ... please try latest nightly", malfet
+#   in pytorch/pytorch#117027).
+FEATURES: tuple[Feature, ...] = (
+    Feature("bfloat16", re.compile(r"bfloat16", re.IGNORECASE), BFLOAT16_TORCH, BFLOAT16_MACOS),
+    Feature(
+        "complex",
+        re.compile(r"Complex types are unsupported on MPS"),
+        Version("2.3"),
+        Version("14.0"),
+    ),
+    Feature(
+        "Conv3D", re.compile(r"Conv3D is not supported on MPS"), Version("2.3"), Version("13.2")
+    ),
 )
-DTYPE_TORCH = BFLOAT16_TORCH
-DTYPE_MACOS = BFLOAT16_MACOS
+_FEATURE = {f.subject: f for f in FEATURES}
+# operators with no MPS kernel of their own that torch reaches only where a feature is missing:
+# before 2.3 every 3-D convolution on MPS went to slow_conv3d_forward (pytorch/pytorch#117027,
+# torch 2.1.1); from 2.3 Conv3D has its MPS kernel, and slow_conv3d_forward is left for the rare
+# cases that still reach it (pytorch/pytorch#117949, a 2.3 nightly)
+OP_FEATURE = {"aten::slow_conv3d_forward": "Conv3D"}
 # a paste that talks about bfloat16 (a dtype, a precision flag) without torch's refusal in it
 _BFLOAT16_WORD = re.compile(r"\b(?:bfloat16|bf16)\b", re.IGNORECASE)
 
@@ -137,6 +168,7 @@ class Judgement:
     newest_read: str | None = None  # the newest release read (for "no release has it")
     mismatch: bool = False  # the pasted torch already has it: the message came from another
     certain: bool = False  # "upgrade torch" is sure to be the fix: put it first
+    via: str | None = None  # the operator without a kernel that the missing feature led to
 
 
 def _shown(facts: Facts, spec: SpecifierSet | None, before: Version | None) -> str:
@@ -176,10 +208,14 @@ def judge(known: KnownError, facts: Facts) -> Judgement | None:
     (an Intel Mac is capped at torch 2.2.2: that is host.arch's and the bfloat16 row's story)."""
     if known.id == "mps.op_not_implemented":
         return _judge_op(known, facts)
-    if known.id in ("mps.bfloat16_unsupported", "mps.dtype_unsupported"):
-        for subject, pattern in DTYPES:
-            if pattern.search(known.match):
-                return _judge_dtype(subject, known, facts)
+    if known.id in (
+        "mps.bfloat16_unsupported",
+        "mps.dtype_unsupported",
+        "mps.op_needs_newer_torch",
+    ):
+        for feature in FEATURES:
+            if feature.refusal.search(known.match):
+                return _judge_feature(feature, known, facts)
     return None
 
 
@@ -197,12 +233,17 @@ def _judge_op(known: KnownError, facts: Facts) -> Judgement | None:
     first = table.first_release(op)
     spec = implied_torch(known)
     macos = str(facts.macos_version) if facts.macos_version else None
+    routed = _FEATURE.get(OP_FEATURE.get(op, ""))
+    torch = compat.release_of(facts.torch_version)
+    if first is None and routed is not None and torch is not None and torch < routed.first_torch:
+        j = _judge_feature(routed, None, facts)
+        # the stated torch predates the feature: the upgrade is the fix, whatever the chip says
+        return dataclasses.replace(j, certain=True, via=op) if j is not None else None
     if first is None:
         return Judgement(
             "no-kernel", op, _shown(facts, spec, None), macos=macos, newest_read=str(table.newest)
         )
     has = table.has_kernel(op, facts.torch_version)
-    torch = compat.release_of(facts.torch_version)
     if has is None and torch is not None and torch >= first:
         has = True  # newer than the releases read: kernels, once registered, stay
     needs = _macos_floor_of(op, first)
@@ -219,18 +260,19 @@ def _judge_op(known: KnownError, facts: Facts) -> Judgement | None:
     )
 
 
-def _judge_dtype(subject: str, known: KnownError, facts: Facts) -> Judgement | None:
+def _judge_feature(feature: Feature, known: KnownError | None, facts: Facts) -> Judgement | None:
     if _not_apple(facts):
         return None
-    spec = implied_torch(known)
+    subject = feature.subject
+    spec = implied_torch(known) if known is not None else None
     macos = str(facts.macos_version) if facts.macos_version else None
     shown = _shown(facts, spec, None)
-    first, needs = _minor(DTYPE_TORCH), str(DTYPE_MACOS)
+    first, needs = _minor(feature.first_torch), str(feature.macos)
     torch = compat.release_of(facts.torch_version)
-    mismatch = torch is not None and torch >= DTYPE_TORCH
+    mismatch = torch is not None and torch >= feature.first_torch
     mac = compat.parse_version(macos)
     known_torch = torch is not None
-    if mac is not None and mac < DTYPE_MACOS:
+    if mac is not None and mac < feature.macos:
         return Judgement(
             "macos-too-old", subject, shown, first, macos, needs, None, False, known_torch
         )

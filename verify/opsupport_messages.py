@@ -7,15 +7,20 @@ from verify.messages import SOFTWARE_UPDATE
 from verify.model import Fix
 from verify.opsupport import Judgement
 
-FALLBACK = "export PYTORCH_ENABLE_MPS_FALLBACK=1"
 UPGRADE = "python -m pip install --upgrade torch"
 BFLOAT16_PR = "https://github.com/pytorch/pytorch/pull/119641"
 
 
-DTYPE_WORDS = {"bfloat16": "bfloat16", "complex": "complex numbers"}
+FALLBACK = "export PYTORCH_ENABLE_MPS_FALLBACK=1"
+DTYPE_WORDS = {
+    "bfloat16": "bfloat16",
+    "complex": "complex numbers",
+    "Conv3D": "Conv3D (3-D convolution)",
+}
 MEANWHILE = {
     "bfloat16": "load the model in float16 or float32 on MPS",
     "complex": "run the complex-valued step on the CPU (.cpu(), then .to('mps'))",
+    "Conv3D": f"`{FALLBACK}` (set before Python starts) runs the 3-D convolution on the CPU",
 }
 
 
@@ -28,7 +33,13 @@ def _what(j: Judgement) -> str:
 def torch_too_old(j: Judgement) -> tuple[str, Fix]:
     """The torch that printed the message predates the op's / dtype's MPS support."""
     what = _what(j)
-    if j.subject in DTYPE_WORDS:
+    if j.subject in DTYPE_WORDS and j.via:
+        came = (
+            f"{DTYPE_WORDS[j.subject]} came to MPS with PyTorch {j.first_torch} on macOS "
+            f"{j.needs_macos}+; before it, torch sends 3-D convolutions on MPS to {j.via}, "
+            "which has no MPS kernel"
+        )
+    elif j.subject in DTYPE_WORDS:
         came = (
             f"{DTYPE_WORDS[j.subject]} came to MPS with PyTorch {j.first_torch} on macOS "
             f"{j.needs_macos}+, "

@@ -343,3 +343,9 @@ def test_version_words_in_chinese_japanese_and_korean():
 def test_chip_named_in_chinese():
     # taishan1994/BERT-BILSTM-CRF#11 title ("芯片": chip)
     assert read("M2芯片使用mps训练速度极慢")["chip"] == "Apple M2"
+
+
+def test_a_time_in_minutes_or_hours_on_mps_in_words():
+    text = "On MPS it takes 20 minutes per epoch, on the CPU 5 minutes"
+    assert read(text)["mps_available"] is True
+    assert "mps_available" not in read("it would take 3 hours on mps")

@@ -37,7 +37,8 @@ DEVICE_OF_TENSOR = re.compile(r"(?<![\w.])device\(type='mps', index=\d+\)")
 TIMED_ON_MPS = re.compile(
     r"^(?![^\n]*(?:print\(|\bf['\"]|\s=\s|\bdef\b|\bimport\b|#|\b(?:expect|should|would)|error))"
     r"[^\n]*?\bmps\b[^\n]{0,60}?(?:"
-    r"(?<![\w.])\d+(?:\.\d+)?[ \t]*(?:ms|s|sec|secs|seconds|milliseconds|it/s|s/it|秒)(?![\w/])|"
+    r"(?<![\w.])\d+(?:\.\d+)?[ \t]*"
+    r"(?:ms|s|sec|secs|seconds|milliseconds|minutes|hours?|it/s|s/it|秒|分钟)(?![\w/])|"
     r"(?:time|时间)[^\n]{0,20}?[:\uff1a][ \t]*\d+\.\d+)",
     re.MULTILINE | re.IGNORECASE,
 )

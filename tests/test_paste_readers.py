@@ -349,3 +349,34 @@ def test_a_time_in_minutes_or_hours_on_mps_in_words():
     text = "On MPS it takes 20 minutes per epoch, on the CPU 5 minutes"
     assert read(text)["mps_available"] is True
     assert "mps_available" not in read("it would take 3 hours on mps")
+
+
+# --- a print of several facts, and pip show ------------------------------------------------------
+
+
+def test_one_print_of_several_facts_and_its_line():
+    text = (
+        "$ python -c 'import torch; print(torch.__version__, torch.backends.mps.is_available())'\n"
+        "2.2.1 True\n"
+    )
+    f = read(text)
+    assert (f["torch_version"], f["mps_available"]) == ("2.2.1", True)
+    # the words must line up with the arguments: a sys.version with spaces reads nothing
+    text = ">>> print(sys.version, torch.__version__)\n3.11.4 (main, Jul  5 2023) [Clang] 2.1.0\n"
+    assert "torch_version" not in read(text)
+    assert "mps_available" not in read("print(torch.backends.mps.is_available(), x)\nFalse\n")
+
+
+def test_pip_show_torch():
+    # `pip show torch` (pip/_internal/commands/show.py field order)
+    text = (
+        "Name: torch\nVersion: 2.1.0\nSummary: Tensors and Dynamic neural networks in Python\n"
+        "Location: /opt/homebrew/lib/python3.11/site-packages\n"
+    )
+    f = read(text)
+    assert (f["torch_version"], f["machine"], f["python_version"]) == ("2.1.0", "arm64", "3.11")
+
+
+def test_is_mps_available_question_printed():
+    # the check people copy: print(f"Is MPS available? {torch.backends.mps.is_available()}")
+    assert read("Is MPS available? False\n")["mps_available"] is False

@@ -7,9 +7,10 @@ Readers (each `read(text) -> list[Clue]`, pure, order-independent): .system (pla
 sw_vers / system_profiler / sysctl), .versions (typed and listed versions), .packages (pip, conda,
 resolver errors, wheels, dyld), .tools (accelerate / transformers / Lightning / ComfyUI dumps,
 torch.__config__.show(), printed MPS state), .forms (issue-form headings, Markdown tables),
-.ran (output only a working MPS device prints), .homebrew (`brew config`, Homebrew
-Python prefixes), .places (container, VM, sandbox, intent), .loader (dyld's "built for a newer
-macOS", a shell's or compiler's target triplet).
+.repl (a print of several facts and the line it printed), .ran (output only a working MPS
+device prints), .homebrew (`brew config`, Homebrew Python prefixes), .places (container, VM,
+sandbox, intent), .loader (dyld's "built for a newer macOS", a shell's or compiler's target
+triplet).
 collect_env and our JSON are read by verify.envdump, which fills in from this what they lack.
 """
 
@@ -21,7 +22,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from verify.macos import real_macos
-from verify.paste import forms, homebrew, loader, packages, places, ran, system, tools, versions
+from verify.paste import (
+    forms,
+    homebrew,
+    loader,
+    packages,
+    places,
+    ran,
+    repl,
+    system,
+    tools,
+    versions,
+)
 from verify.paste.clues import LISTED, WEAK, Clue
 
 READERS = (
@@ -32,6 +44,7 @@ READERS = (
     packages.read,
     loader.read,
     tools.read,
+    repl.read,
     ran.read,
     places.read,
 )

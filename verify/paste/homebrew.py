@@ -9,7 +9,8 @@
 - A Python that imports torch from under /opt/homebrew is an arm64 Homebrew's Python (its
   bottles are arm64 only), so that interpreter runs natively; from /usr/local/Cellar or
   /usr/local/opt it is an Intel Homebrew's Python, x86_64 (under Rosetta on an Apple chip). Only
-  paths into torch's own package count: a paste lists many paths that are not the interpreter's.
+  paths into torch's own package count (a traceback's, or `pip show torch`'s Location): a paste
+  lists many paths that are not the interpreter's.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ BREW_PREFIX = re.compile(r"^[ \t>]*HOMEBREW_PREFIX:[ \t]*(/opt/homebrew|/usr/loc
 ARM_BREW_TORCH = re.compile(
     r"/opt/homebrew/(?:lib|Cellar/python@3\.\d+/[^\s/]+/Frameworks|opt/python@3\.\d+/Frameworks)"
     r"/[^\s'\"]*?python3\.\d+/site-packages/torch\b"
+)
+# `pip show torch`'s Location: the site-packages torch is in
+PIP_SHOW_LOCATION = re.compile(
+    r"^[ \t>]*Name:[ \t]*torch[ \t]*\n(?:[^\n]*\n){0,12}?[ \t>]*Location:[ \t]*(\S+)", _M
 )
 INTEL_BREW_TORCH = re.compile(
     r"/usr/local/(?:Cellar|opt)/python(?:@3\.\d+)?/[^\s'\"]*?python3\.\d+/site-packages/torch\b"
@@ -47,10 +52,24 @@ def read(text: str) -> list[Clue]:
         if m.group(1) == "/opt/homebrew":
             out.append(clue("hardware_arm64", True, text, m, LISTED))
     for m in finditer(ARM_BREW_TORCH, text, "/opt/homebrew/"):
-        out.append(clue("os", "Darwin", text, m, LISTED))
-        out.append(clue("hardware_arm64", True, text, m, LISTED))
-        out.append(clue("machine", "arm64", text, m, LISTED))
+        out.extend(_native(text, m))
+    for m in finditer(PIP_SHOW_LOCATION, text, "Location:"):
+        where = m.group(1).rstrip("/") + "/torch"
+        if ARM_BREW_TORCH.search(where):
+            out.extend(_native(text, m))
+        elif INTEL_BREW_TORCH.search(where):
+            out.append(clue("os", "Darwin", text, m, LISTED))
+            out.append(clue("machine", "x86_64", text, m, LISTED))
     for m in finditer(INTEL_BREW_TORCH, text, "/usr/local/"):
         out.append(clue("os", "Darwin", text, m, LISTED))
         out.append(clue("machine", "x86_64", text, m, LISTED))
     return out
+
+
+def _native(text: str, m: re.Match[str]) -> list[Clue]:
+    """An arm64 Homebrew's Python: macOS, Apple silicon, an arm64 process."""
+    return [
+        clue("os", "Darwin", text, m, LISTED),
+        clue("hardware_arm64", True, text, m, LISTED),
+        clue("machine", "arm64", text, m, LISTED),
+    ]

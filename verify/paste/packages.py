@@ -36,6 +36,10 @@ _SUBDIRS = r"(osx-arm64|osx-64|linux-64|linux-aarch64|win-64)"
 
 PIP_FREEZE = re.compile(r"^[ \t>*-]*(?:\[pip3?\][ \t]+)?torch[ \t]*==[ \t]*(\d[\w.+]*)[ \t]*$", _M)
 PIP_LIST = re.compile(r"^[ \t>]*torch[ \t]{2,}(\d[\w.+]*)(?:[ \t]+\S+)?[ \t]*$", _M)
+# `pip show torch`: "Name: torch" then "Version: 2.1.0" (pip/_internal/commands/show.py)
+PIP_SHOW = re.compile(
+    r"^[ \t>]*Name:[ \t]*torch[ \t]*\n[ \t>]*Version:[ \t]*(\d[\w.+]*)[ \t]*$", _M
+)
 CONDA_LIST = re.compile(
     r"^[ \t>]*(?:\[conda\][ \t]+)?(?:pytorch|torch)[ \t]+(\d[\w.+]*)[ \t]+(\S+)"
     r"(?:[ \t]+(\S+))?[ \t]*$",
@@ -138,6 +142,8 @@ UNSUPPORTED_WHEEL = re.compile(
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
     for m in finditer(PIP_FREEZE, text, "torch=="):
+        out.append(clue("torch_version", m.group(1), text, m, LISTED))
+    for m in finditer(PIP_SHOW, text, "Name:"):
         out.append(clue("torch_version", m.group(1), text, m, LISTED))
     for m in finditer(PIP_LIST, text, "torch "):
         out.append(clue("torch_version", m.group(1), text, m, LISTED))

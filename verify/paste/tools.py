@@ -40,7 +40,7 @@ MKL_BUILD = re.compile(r"Intel\(R\)(?: oneAPI)? Math Kernel Library")
 MPS_STATE = re.compile(
     r"(?:torch\.backends\.mps\.|mps\.|\bMPS[ \t]+(?:is[ \t]+)?|\bMPS(?=可用))"
     r"(is_available|is_built|available|built|可用)"  # 可用: "available" (Chinese)
-    r"(?:\(\))?\??[`'\"]?[ \t]*(?:(?:==|->|→|=>|:|\uff1a|=|#|is|returns?|gives|prints?)[ \t]*|"
+    r"(?:\(\))?\??[`'\"]?[ \t]*(?:(?:==|->|→|=>|:|\uff1a|=|#|\?|is|returns?|gives|prints?)[ \t]*|"
     r"[)`'\"]*[ \t]*\n(?:[ \t>]*\n)?[ \t>]*(?:Out\[\d+\]:[ \t]*)?)[`'\"]?(True|False)\b",
     re.IGNORECASE,
 )

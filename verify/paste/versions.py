@@ -97,7 +97,8 @@ TORCH = re.compile(
     + r"(\d\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?(?:\+[\w.]+)?)(?![\w.]*\+)(?![\w])"
 )
 TORCH_REPL = re.compile(
-    r"torch\.__version__\)?[`'\"]?[ \t]*(?:\n[ \t>]*(?:Out\[\d+\]:[ \t]*)?|[:=]|->|→|is|returns)"
+    r"(?:print\(torch\.__version__\)|torch\.__version__)[`'\"]?[ \t]*"
+    r"(?:\n[ \t>]*(?:Out\[\d+\]:[ \t]*)?|[:=]|->|→|is|returns)"
     r"[ \t]*['\"]?(\d\.\d{1,2}(?:\.\d{1,2})?[\w.+]*?)['\"]?(?![\w.])"
 )
 # "Arch: arm64", "- Architecture: `x86_64`", "Machine: arm64": what the user's `uname -m` /

@@ -242,3 +242,62 @@ def test_a_cpu_build_on_a_mac_is_the_install_row():
 def test_a_cpu_build_elsewhere_is_no_finding():
     found, _ = rows(POETRY_CPU + "Linux-6.8.0-45-generic-x86_64-with-glibc2.39\n")
     assert found["torch.installed"].status is not Status.FAIL
+
+
+def test_a_version_list_cut_or_broken_over_lines_is_still_read():
+    cut = (
+        "ERROR: Could not find a version that satisfies the requirement torch==2.4.1 "
+        "(from versions: 1.13.1, 2.0.0, 2.2.2\n"
+    )
+    wrapped = (
+        "ERROR: Could not find a version that satisfies the requirement torch==2.4.1 "
+        "(from versions: 1.13.1, 2.0.0,\n2.1.0, 2.2.0, 2.2.1, 2.2.2)\n"
+    )
+    for text in (cut, wrapped):
+        p = pasted(text)
+        assert p.has("sign.pip_x86_only") and max(p.signs["sign.pip_versions"][0].value).public == (
+            "2.2.2"
+        )
+
+
+# libmamba's solver messages (conda >= 23.10, mamba, micromamba)
+LIBMAMBA = """\
+Channels:
+ - pytorch
+ - defaults
+Platform: osx-64
+Collecting package metadata (repodata.json): done
+Solving environment: failed
+
+LibMambaUnsatisfiableError: Encountered problems while solving:
+  - nothing provides requested pytorch 2.4.1**
+
+Could not solve for environment specs
+The following package could not be installed
+└─ pytorch 2.4.1**  does not exist (perhaps a typo or a missing channel).
+"""
+
+
+def test_libmamba_on_osx_64_finds_no_pytorch_past_2_2():
+    p = pasted(LIBMAMBA)
+    assert p.has("sign.conda_no_torch") and p.has("sign.pip_x86_only")
+    _, first = rows(LIBMAMBA + "Chip: Apple M1 Pro\n")
+    assert first is not None and first.id == "host.arch" and "Rosetta" in first.cause
+    assert not pasted(LIBMAMBA.replace("- defaults", "- conda-forge")).has("sign.pip_x86_only")
+
+
+UV_LOCK = (
+    "error: The current Python platform is not compatible with the lockfile's supported "
+    "environments: `sys_platform == 'linux'`\n"
+)
+
+
+def test_a_lock_file_for_linux_only_is_the_install_row():
+    _, first = rows(UV_LOCK)
+    assert first is not None and first.id == "torch.installed" and "linux" in first.cause
+    assert first.evidence and "lockfile" in first.evidence[0]
+
+
+def test_a_lock_file_that_includes_darwin_is_not_that():
+    text = UV_LOCK.replace("`sys_platform == 'linux'`", "`sys_platform == 'darwin'`")
+    assert not pasted(text + "macOS 14.5, Apple M2\n").has("sign.lock_other_platform")

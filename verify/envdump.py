@@ -143,6 +143,8 @@ TELLING_SIGNS = (
     "sign.pip_x86_only",
     "sign.linux_vm_on_mac",
     "sign.binary_needs_macos",
+    "sign.conda_no_torch",
+    "sign.lock_other_platform",
 )
 
 

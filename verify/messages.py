@@ -771,3 +771,17 @@ def pasted_cpu_build_on_mac(requirement: str) -> tuple[str, Fix]:
             ('python -m pip install "torch"',),
         ),
     )
+
+
+def pasted_lock_other_platform(environments: str) -> tuple[str, Fix]:
+    """uv: the lock file supports only other systems (`[tool.uv].environments` without darwin)."""
+    return (
+        f"uv refuses the project's lock file here: it was resolved only for {environments}, "
+        "so nothing (torch included) can be installed from it on this machine.",
+        Fix(
+            "On a Mac, add macOS to the lock's environments (`sys_platform == 'darwin'` in "
+            "`[tool.uv].environments`), keep any CUDA index source behind a "
+            "`sys_platform == 'linux'` marker so macOS takes PyPI's torch, and re-lock.",
+            ("uv lock", "uv sync"),
+        ),
+    )

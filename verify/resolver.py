@@ -58,6 +58,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
             return None  # an x86_64 interpreter is the cause (host.arch); the pin follows from it
         return (
             _no_macos_wheel(result, pasted)
+            or _lock_other_platform(result, pasted)
             or _gpu_index(result, pasted)
             or _cpu_build(result, pasted)
         )
@@ -88,6 +89,7 @@ def explains(pasted: Pasted) -> bool:
     Python row does not restate it as a Python problem."""
     return (
         pasted.has("sign.wheel_platforms")
+        or pasted.has("sign.lock_other_platform")
         or _only_gpu_index(pasted)
         or _cpu_requirement(pasted) is not None
     )
@@ -121,6 +123,18 @@ def _no_macos_wheel(result: Result, pasted: Pasted) -> Result | None:
     )
     lines = _lines(pasted, "sign.wheel_platforms", "sign.pip_no_torch")
     return _failed(result, cause, fix, lines, platforms=list(platforms))
+
+
+def _lock_other_platform(result: Result, pasted: Pasted) -> Result | None:
+    """uv refuses the project's lock file: it was resolved for other systems only (a
+    `[tool.uv].environments` without darwin), so torch cannot be installed here; the error
+    itself says this machine is not one of them (a Mac, whether or not the paste says so)."""
+    f = pasted.facts
+    clues = pasted.signs.get("sign.lock_other_platform") or []
+    if not clues or f.os == "Linux":
+        return None  # (on Linux a linux-only lock is not what failed)
+    cause, fix = msg.pasted_lock_other_platform(str(clues[0].value))
+    return _failed(result, cause, fix, _lines(pasted, "sign.lock_other_platform"))
 
 
 def _gpu_index(result: Result, pasted: Pasted) -> Result | None:
@@ -183,9 +197,10 @@ def _first_release_for(python: str) -> str | None:
 
 
 def _requirement(pasted: Pasted) -> str:
-    for c in pasted.signs.get("sign.pip_no_torch") or []:
-        if "==" in str(c.value) or ">" in str(c.value):
-            return str(c.value)
+    for sign in ("sign.pip_no_torch", "sign.conda_no_torch"):
+        for c in pasted.signs.get(sign) or []:
+            if "==" in str(c.value) or ">" in str(c.value):
+                return str(c.value)
     return ""
 
 

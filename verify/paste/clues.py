@@ -40,6 +40,7 @@ SIGNS = {
     "sign.wheel_platforms": "the platforms uv says the requested torch has wheels for",
     "sign.conda_no_torch": "conda found no package for the requested pytorch",
     "sign.gpu_index": "pip looked only in a PyTorch CUDA / ROCm index (Linux and Windows wheels)",
+    "sign.lock_other_platform": "uv's lock file supports other systems only (no darwin)",
     "sign.mps_device_error": "torch could not create or reach an MPS device",
 }
 

@@ -56,6 +56,13 @@ CONDA_NOT_FOUND = re.compile(
 CONDA_TORCH_SPEC = re.compile(
     r"^[ \t]*- (?:[\w-]+(?:/[\w-]+)*::)?(pytorch|torch)\b(\S*)[ \t]*$", _M
 )
+# libmamba (conda >= 23.10's solver, mamba, micromamba): "nothing provides requested pytorch
+# 2.4.1**" and "└─ pytorch 2.4.1**  does not exist (perhaps a typo or a missing channel)."
+# (thousandbrainsproject/tbp.monty#95 quotes both forms)
+MAMBA_NOT_FOUND = re.compile(
+    r"(?:nothing provides requested (pytorch|torch)\b[ \t]*([^\s*]*)"
+    r"|[└├]─ (pytorch|torch)[ \t]+([^\s*]+)\**[ \t]+does not exist)"
+)
 CONDA_OSX = re.compile(r"__osx=(\d+(?:\.\d+){0,2})")
 CONDA_ARCHSPEC = re.compile(r"__archspec=1=(m[1-9]|arm64|aarch64)\b")
 CHANNEL_SUBDIR = re.compile(
@@ -74,7 +81,7 @@ WHEEL = re.compile(
 NO_MATCH = re.compile(
     r"Could not find a version that satisfies the requirement (torch\b[^\s(]*)"
     r"(?:[ \t]*\(from (?!versions?:)(?:[^()\n]|\([^()\n]*\))*\))*"
-    r"(?:[ \t]*\(from versions?:[ \t]*([^)]*)\))?"
+    r"(?:[ \t]*\(from versions?:[ \t]*([^)\n]*(?:\n[ \t]*\d[^)\n]*)*)\)?)?"
 )
 NO_DIST = re.compile(r"No matching distribution found for (torch\b[^\s]*)")
 # uv's resolver: "Because torch==2.6.0 has no wheels with a matching platform tag (e.g.,
@@ -112,6 +119,12 @@ MACOS_PATH = re.compile(r"^(?:/Users/|/Library/Frameworks/Python\.framework/|/op
 # Poetry: "Unable to find installation candidates for torch (2.0.1+cpu)"
 # (poetry/installation/chooser.py, quoted in Josh-XT/AGiXT#566)
 POETRY_NO_CANDIDATES = re.compile(r"Unable to find installation candidates for torch \(([\w.+]+)\)")
+# uv: "error: The current Python platform is not compatible with the lockfile's supported
+# environments: `sys_platform == 'linux'`" - a lock file resolved for other systems only
+# (StarTrail-org/PixelRAG#61 added `sys_platform == 'darwin'` to `[tool.uv].environments`)
+UV_LOCK_ENVIRONMENTS = re.compile(
+    r"not\s+compatible\s+with\s+the\s+lockfile's\s+supported\s+environments:\s+`([^`]+)`"
+)
 # pip's "Looking in indexes: URL, URL" and a typed "--index-url URL": PyTorch's CUDA / ROCm indexes
 # (download.pytorch.org/whl/cu121, /whl/rocm5.6) hold Linux and Windows wheels only; their
 # torch pages list no macosx_* file (https://download.pytorch.org/whl/cu121/torch/)
@@ -163,6 +176,12 @@ def read(text: str) -> list[Clue]:
             out.append(Clue("sign.conda_no_torch", wanted, at))
             if _conda_x86_64_ceiling(text, m, wanted):
                 out.append(Clue("sign.pip_x86_only", wanted, at))
+    for m in finditer(MAMBA_NOT_FOUND, text, "nothing provides", "does not exist"):
+        name, spec = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        wanted = name + (spec if spec[:1] in "=<>~!" else f"=={spec}" if spec else "")
+        out.append(clue("sign.conda_no_torch", wanted, text, m, LISTED))
+        if _conda_x86_64_ceiling(text, m, wanted):
+            out.append(clue("sign.pip_x86_only", wanted, text, m, LISTED))
     for m in finditer(CONDA_OSX, text, "__osx="):
         if m.group(1) != "10.16":
             out.append(clue("macos_version", m.group(1), text, m, LISTED))
@@ -204,6 +223,9 @@ def read(text: str) -> list[Clue]:
             out.append(clue("os", "Darwin", text, m, WEAK))
     for m in finditer(POETRY_NO_CANDIDATES, text, "installation candidates"):
         out.append(clue("sign.pip_no_torch", f"torch=={m.group(1)}", text, m, LISTED))
+    for m in finditer(UV_LOCK_ENVIRONMENTS, text, "lockfile"):
+        if "darwin" not in m.group(1).lower():
+            out.append(clue("sign.lock_other_platform", m.group(1), text, m, LISTED))
     for m in finditer(INDEXES, text, "Looking in indexes", "--index-url"):
         urls = [u.strip("`'\"") for u in re.split(r"[,\s]+", m.group(1)) if "://" in u]
         if urls and all(GPU_INDEX.match(u) for u in urls):
@@ -265,12 +287,11 @@ def _conda_x86_64_ceiling(text: str, m: re.Match[str], wanted: str) -> bool:
     """conda on osx-64 found no pytorch past 2.2.2 in channels without conda-forge: the pytorch
     channel's (and defaults') macOS x86_64 builds end at 2.2.2, like PyPI's wheels
     (https://anaconda.org/pytorch/pytorch/files; BoBo0037/bobo-fun#2). conda-forge may still
-    build newer osx-64 packages, so a paste naming it proves nothing."""
+    build newer osx-64 packages, so a paste naming it anywhere proves nothing."""
     spec = re.search(r"[=<>~!]=?\s*(\d[\w.]*)", wanted)
     if spec is None or not _past_x86_64_wheels(spec.group(1)) or "osx-64" not in text:
         return False
-    channels = text[m.end() : m.end() + 800]
-    return "conda-forge" not in channels.lower()
+    return "conda-forge" not in text.lower()
 
 
 def _subdir_facts(subdir: str, text: str, m: re.Match[str]) -> list[Clue]:

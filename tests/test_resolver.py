@@ -301,3 +301,18 @@ def test_a_lock_file_for_linux_only_is_the_install_row():
 def test_a_lock_file_that_includes_darwin_is_not_that():
     text = UV_LOCK.replace("`sys_platform == 'linux'`", "`sys_platform == 'darwin'`")
     assert not pasted(text + "macOS 14.5, Apple M2\n").has("sign.lock_other_platform")
+
+
+def test_uv_output_pasted_as_plain_text_with_a_version_range():
+    # backticks lost, "e.g." with or without its comma, a range with a local version after <=
+    text = (
+        "  ╰─▶ ... torch>=2.6.0,<=2.10.0+cpu has no wheels with a matching\n"
+        "      platform tag (e.g. macosx_26_0_x86_64) ...\n"
+        "hint: Wheels are available for torch (v2.10.0+cpu) on the following platforms:\n"
+        "manylinux_2_28_aarch64, manylinux_2_28_x86_64, ..., win_amd64, ...\n"
+    )
+    p = pasted(text)
+    assert (p.facts.machine, p.facts.macos_version) == ("x86_64", "26.0")
+    assert p.has("sign.pip_x86_only") and p.has("sign.wheel_platforms")
+    _, first = rows(text)
+    assert first is not None and first.id == "host.arch"

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import InvalidVersion, Version
 
 from verify.compat import LAST_MACOS_X86_64_WHEEL
@@ -89,24 +88,25 @@ NO_DIST = re.compile(r"No matching distribution found for (torch\b[^\s]*)")
 # ("torch{platform_machine == 'x86_64'}==2.11.0+cpu", vllm-project/vllm-metal#379); the tag is
 # the interpreter's own (macOS version and architecture)
 UV_TAG = re.compile(
-    r"\b(torch)(?:\{[^}\n]*\})?(==[\w.+]+)?[^\n]*?has\s+no\s+(?:source\s+distribution\s+or\s+)?"
-    r"wheels?\s+with\s+a\s+matching\s+platform\s+tag(?:\s+\(e\.g\.,\s+"
-    r"`(macosx_(\d+)_(\d+)_(arm64|x86_64))`\))?"
+    r"\b(torch)(?:\{[^}\n]*\})?((?:[<>=!~]=?[\w.+*]+,?)+)?[^\n]*?has\s+no\s+"
+    r"(?:source\s+distribution\s+or\s+)?wheels?\s+with\s+a\s+matching\s+platform\s+tag"
+    r"(?:\s+\(e\.g\.,?\s+`?(macosx_(\d+)_(\d+)_(arm64|x86_64))`?\))?"
 )
 # uv wraps its messages at the terminal's width (transformerlab/transformerlab-app#317), so the
-# hints below allow any whitespace, line breaks included, between their words.
+# hints below allow any whitespace, line breaks included, between their words; a paste rendered
+# as plain text loses uv's backticks (unslothai/unsloth#5976), so those are optional.
 # uv's install-time hint (astral-sh/uv#10739): "hint: You're on macOS (`macosx_15_0_arm64`), but
 # `torch` (v2.5.1) only has wheels for the following platform: `manylinux1_x86_64`" - the
 # interpreter's tag and the platforms the release has wheels for (for this Python's ABI tags)
 UV_YOURE_ON = re.compile(
-    r"You're\s+on\s+(macOS|Linux|Windows)\s+\(`([\w.]+)`\),\s+but\s+`torch`\s+\(v([\w.+]+)\)\s+"
-    r"only\s+has\s+wheels\s+for\s+the\s+following\s+platforms?:\s+((?:`[\w.]+`(?:,\s+)?)+)"
+    r"You're\s+on\s+(macOS|Linux|Windows)\s+\(`?([\w.]+)`?\),\s+but\s+`?torch`?\s+\(v([\w.+]+)\)\s+"
+    r"only\s+has\s+wheels\s+for\s+the\s+following\s+platforms?:\s+((?:`?[\w.]+`?(?:,\s+)?)+)"
 )
 # uv's resolver hint: "hint: Wheels are available for `torch` (v2.6.0) on the following
 # platforms: `manylinux_2_28_aarch64`, `manylinux1_x86_64`, `macosx_11_0_arm64`, `win_amd64`"
 UV_AVAILABLE = re.compile(
-    r"Wheels\s+are\s+available\s+for\s+`torch`\s+\(v([\w.+]+)\)\s+on\s+the\s+following\s+"
-    r"platforms?:\s+((?:`[\w.]+`(?:,\s+)?)+)"
+    r"Wheels\s+are\s+available\s+for\s+`?torch`?\s+\(v([\w.+]+)\)\s+on\s+the\s+following\s+"
+    r"platforms?:\s+((?:`?[\w.]+`?(?:,\s+)?)+)"
 )
 # uv names the interpreter it uses: "Using CPython 3.9.12 interpreter at: /Users/.../python",
 # "Using Python 3.12.9 environment at: /Users/.../.venv" (uv's venv / pip / add output); a path
@@ -132,6 +132,7 @@ INDEXES = re.compile(r"(?:Looking in indexes:|--index-url[ \t=]+)[ \t]*([^\n]+)"
 GPU_INDEX = re.compile(
     r"https?://download\.pytorch\.org/whl/(?:nightly/|test/)?(cu\d+|rocm[\d.]+)\b"
 )
+SPEC_CLAUSE = re.compile(r"(===|==|>=|<=|~=|!=|>|<)\s*(\d[\w.+*]*)")
 MACOS_TAG = re.compile(r"^macosx_(\d+)_(\d+)_(arm64|x86_64|universal2)$")
 UV_NO_WHEEL = re.compile(
     r"Distribution `(torch==[\w.+]+)[^`\n]*` can't be installed because it doesn't have a source "
@@ -207,9 +208,11 @@ def read(text: str) -> list[Clue]:
     for m in finditer(NO_DIST, text, "No matching distribution"):
         out.append(clue("sign.pip_no_torch", m.group(1), text, m, LISTED))
     for m in finditer(UV_TAG, text, "matching"):
-        out.append(clue("sign.pip_no_torch", m.group(1) + (m.group(2) or ""), text, m, LISTED))
+        requirement = m.group(1) + (m.group(2) or "").rstrip(",")
+        out.append(clue("sign.pip_no_torch", requirement, text, m, LISTED))
         if m.group(3):
-            out.extend(_interpreter_tag(m.group(3), (m.group(2) or "==")[2:], text, m))
+            asked = _asked(requirement)
+            out.extend(_interpreter_tag(m.group(3), max(asked, key=_release, default=""), text, m))
     for m in finditer(UV_YOURE_ON, text, "You're"):
         out.append(clue("sign.pip_no_torch", f"torch=={m.group(3)}", text, m, LISTED))
         out.append(clue("sign.wheel_platforms", _tags(m.group(4)), text, m, LISTED))
@@ -326,10 +329,19 @@ def _no_match(requirement: str, versions: str | None, text: str, m: re.Match[str
     return out
 
 
-def _asked(requirement: str) -> list[str]:
-    """The versions a requirement names as wanted or as its floor (==, ===, >=, >, ~=)."""
+def _release(version: str) -> Version:
     try:
-        spec = Requirement(requirement).specifier
-    except InvalidRequirement:
-        return []
-    return [s.version for s in spec if s.operator in ("==", "===", ">=", ">", "~=")]
+        return Version(Version(version).base_version)
+    except InvalidVersion:
+        return Version("0")
+
+
+def _asked(requirement: str) -> list[str]:
+    """The versions a requirement names as wanted or as its floor (==, ===, >=, >, ~=); read
+    clause by clause, since installers print specifiers packaging rejects
+    ("torch>=2.6.0,<=2.10.0+cpu": a local version after <=)."""
+    return [
+        version
+        for op, version in SPEC_CLAUSE.findall(requirement)
+        if op in ("==", "===", ">=", ">", "~=")
+    ]

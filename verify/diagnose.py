@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from verify import compat, envdump, opsupport, resolver, rules
+from verify import compat, envdump, opsupport, placement, resolver, rules
 from verify import messages as msg
 from verify import opsupport_messages as support_msg
 from verify.envdump import Pasted
@@ -159,7 +159,10 @@ def linux_on_mac(pasted: Pasted) -> bool:
     mac = (f.chip or "").startswith("Apple M") or pasted.has("sign.mac_hint") or f.macos_version
     # an arm64 Linux next to a Mac, or a container next to an Apple chip; an x86_64 Linux
     # server whose user also mentions a Mac is just a Linux server
-    return bool(mac) and (f.machine in ("aarch64", "arm64") or pasted.has("sign.container"))
+    inside = ("sign.container", "sign.linux_workload", "sign.linux_vm_app")
+    return bool(mac) and (
+        f.machine in ("aarch64", "arm64") or any(pasted.has(sign) for sign in inside)
+    )
 
 
 def _refine(result: Result, pasted: Pasted) -> Result:
@@ -175,6 +178,11 @@ def _refine(result: Result, pasted: Pasted) -> Result:
         refused = _binary_needs_newer_macos(pasted)
         if refused is not None:
             return refused
+    if result.status is not Status.FAIL:  # what the paste shows of the place and the build
+        found = {"mps.built": placement.build_finding, "mps.available": placement.vm_finding}
+        finding = found[result.id](pasted) if result.id in found else None
+        if finding is not None:
+            return finding
     if result.id == "torch.version" and result.status is Status.FAIL:
         lenient = _prerelease_floor(result, f) or _floor_but_mps_ran(result, f)
         if lenient is not None:
@@ -183,6 +191,10 @@ def _refine(result: Result, pasted: Pasted) -> Result:
         return result
     if result.id == "host.os" and linux_on_mac(pasted):
         cause, fix = msg.pasted_linux_on_mac(f.os or "Linux")
+        if any(
+            "device driver" in str(c.value) for c in pasted.signs.get("sign.linux_workload", [])
+        ):
+            cause, fix = msg.pasted_container_gpu_refused(f.os or "Linux")
         return dataclasses.replace(result, cause=cause, detail=cause, fix=fix)
     if result.id == "mps.available" and result.cause.startswith("PyTorch has MPS and macOS"):
         where = [what for sign, what in _WHERE if pasted.has(sign)]
@@ -298,10 +310,11 @@ def _floor_but_mps_ran(result: Result, f: Facts) -> Result | None:
 
 
 def _in_context(known: KnownError, pasted: Pasted) -> KnownError:
-    """An out-of-memory with nothing allocated anywhere, pasted with signs of a VM (a hosted CI
-    runner): the VM signature, whatever the size asked (TransformerLensOrg/TransformerLens#598:
-    94 MB refused with 0 bytes allocated on a macos-latest runner)."""
-    if known.id == "mps.oom" and pasted.has("sign.vm") and _NOTHING_ALLOCATED in known.match:
+    """An out-of-memory with nothing allocated anywhere, or a request of a few bytes refused,
+    pasted with signs of a VM (a hosted CI runner): the VM signature, whatever the size asked
+    (TransformerLensOrg/TransformerLens#598: 94 MB refused with 0 bytes allocated on a
+    macos-latest runner; verify.placement.vm_signature)."""
+    if placement.vm_signature(known, pasted):
         vm = next(p for p in PATTERNS if p.id == "mps.no_gpu_memory")
         return dataclasses.replace(
             known,
@@ -313,9 +326,6 @@ def _in_context(known: KnownError, pasted: Pasted) -> KnownError:
             environment=vm.environment,
         )
     return known
-
-
-_NOTHING_ALLOCATED = "MPS allocated: 0 bytes, other allocations: 0 bytes"
 
 
 def _error_rows(

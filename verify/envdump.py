@@ -146,12 +146,16 @@ TELLING_SIGNS = (
     "sign.conda_no_torch",
     "sign.lock_other_platform",
 )
+# signs that are a finding together: Metal failing on a hosted CI runner (verify.placement)
+TELLING_TOGETHER = (("sign.ci_runner", "sign.metal_failure"),)
 
 
 def _telling(facts: Facts, reading: paste.Reading) -> bool:
     """Does the free-form text give more than the OS (a chip, Python, torch, MPS state, an
     installer's verdict...)?"""
     if any(reading.has(sign) for sign in TELLING_SIGNS):
+        return True
+    if any(all(reading.has(sign) for sign in signs) for signs in TELLING_TOGETHER):
         return True
     return any(
         getattr(facts, name) not in (None, {})

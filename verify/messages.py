@@ -785,3 +785,70 @@ def pasted_lock_other_platform(environments: str) -> tuple[str, Fix]:
             ("uv lock", "uv sync"),
         ),
     )
+
+
+def pasted_container_gpu_refused(os_name: str) -> tuple[str, Fix]:
+    """A container run with an NVIDIA GPU request on a Mac (Docker Desktop's Linux VM)."""
+    return (
+        f"The workload runs in a {os_name} container on a Mac and asks Docker for an NVIDIA GPU "
+        "(--gpus / a compose file's `driver: nvidia`): a Mac has no NVIDIA GPU, and Docker "
+        "Desktop's Linux VM gets no Metal either, so no GPU reaches the container and MPS does "
+        "not exist there (docker/roadmap#52).",
+        Fix(
+            "Run it natively on macOS for MPS (a native arm64 Python environment, not the "
+            "container); to keep the container, drop the GPU request (--gpus all / the "
+            "`deploy.resources.reservations.devices` block) and run on its CPU.",
+            ("nox -s install", CHECK_PYTHON_ARCH),
+        ),
+    )
+
+
+def pasted_metal_fails_in_vm(where: str) -> tuple[str, Fix]:
+    """Metal / MPS failing on a hosted CI runner or in a macOS VM."""
+    return (
+        f"This runs in {where}: its paravirtual GPU gives MPS no usable Metal device "
+        "(GitHub documents for its arm64 macOS runners that 'Metal "
+        "Performance Shaders (MPS) are not supported'; Apple's Virtualization framework has no "
+        "GPU passthrough: actions/runner-images#9254), so MPS work fails there whatever the code.",
+        Fix(
+            "Run MPS work on a bare-metal Apple silicon Mac (a self-hosted runner in CI); on "
+            "hosted runners, skip the MPS tests and test on the CPU.",
+            ("python -m verify --device cpu",),
+            GITHUB_RUNNER_LIMITS_URL,
+        ),
+    )
+
+
+NIX_TORCH_BIN_FIX = Fix(
+    "Use nixpkgs' torch-bin (PyTorch's own macOS arm64 wheel, with MPS), or a nixpkgs revision "
+    "from after NixOS/nixpkgs#351778 (late 2024), whose source-built torch has MPS; check with "
+    "torch.backends.mps.is_built().",
+    ("nix-shell -p 'python3.withPackages (ps: [ ps.torch-bin ])'",),
+    "https://github.com/NixOS/nixpkgs/pull/351778",
+)
+
+
+def pasted_nix_torch_without_mps(attribute: str, version: str | None) -> tuple[str, Fix]:
+    """nixpkgs' source-built torch on macOS before MPS was enabled in it."""
+    which = f"torch {version}" if version else "torch"
+    return (
+        f"This {which} is nixpkgs' source build ({attribute}), which nixpkgs compiled without MPS "
+        "on macOS (an Apple SDK too old for it) until NixOS/nixpkgs#351778 switched it to "
+        "apple-sdk_13 in late 2024: torch.backends.mps.is_available() is False with it on any "
+        "Mac, while PyTorch's own wheel has MPS (NixOS/nixpkgs#243868).",
+        NIX_TORCH_BIN_FIX,
+    )
+
+
+def pasted_mps_not_built_unknown_torch() -> tuple[str, Fix]:
+    """torch.backends.mps.is_built() printed False, with no torch version in the paste."""
+    return (
+        "torch.backends.mps.is_built() is False: this PyTorch was built without the MPS "
+        "backend (a Linux or CPU-only build, an osx-64 package, a source build with USE_MPS "
+        "off, or a distribution's build without it such as nixpkgs' before late 2024).",
+        Fix(
+            "Install PyTorch's own macOS arm64 wheel (or conda-forge's osx-arm64 package) into a "
+            "native arm64 Python, and check torch.backends.mps.is_built().",
+            ("nox -s install",),
+        ),
+    )

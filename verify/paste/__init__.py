@@ -23,6 +23,7 @@ from typing import Any
 
 from verify.macos import real_macos
 from verify.paste import (
+    builds,
     forms,
     homebrew,
     loader,
@@ -47,6 +48,7 @@ READERS = (
     repl.read,
     ran.read,
     places.read,
+    builds.read,
 )
 MAX_LINES_PER_FIELD = 3
 
@@ -78,6 +80,7 @@ def read(text: str, seeds: Iterable[Clue] = ()) -> Reading:
         (signs if c.field.startswith("sign.") else by_field)[c.field].append(c)
     facts: dict[str, Any] = {}
     evidence: dict[str, list[str]] = {}
+    weights: dict[str, int] = {}
     for name, listed in by_field.items():
         found = listed
         if name == "macos_version":  # "16.x" is macOS 26 (verify.macos); "10.16" says nothing
@@ -87,9 +90,11 @@ def read(text: str, seeds: Iterable[Clue] = ()) -> Reading:
         best = max(c.weight for c in found)
         winner = next(c for c in found if c.weight == best)
         facts[name] = winner.value
+        weights[name] = best
         evidence[name] = _lines(c for c in found if c.value == winner.value)
     for name, found in signs.items():
         evidence[name] = _lines(found)
+    places.settle_os(facts, evidence, signs, weights)  # Linux in a container / VM on a Mac
     _derive(facts, evidence, signs)
     return Reading(facts, evidence, dict(signs))
 

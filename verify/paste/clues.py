@@ -42,6 +42,12 @@ SIGNS = {
     "sign.gpu_index": "pip looked only in a PyTorch CUDA / ROCm index (Linux and Windows wheels)",
     "sign.lock_other_platform": "uv's lock file supports other systems only (no darwin)",
     "sign.mps_device_error": "torch could not create or reach an MPS device",
+    "sign.linux_workload": "the workload ran in Linux (a container GPU request, --platform linux)",
+    "sign.linux_vm_app": "an app that runs Linux guests on a Mac (UTM, Parallels, OrbStack, ...)",
+    "sign.ci_runner": "a hosted CI machine (GitHub Actions' macOS runners are VMs)",
+    "sign.nix_source_torch": "nixpkgs' source-built torch (not torch-bin, the wheel)",
+    "sign.nix_torch": "a torch from the nix store (source build or torch-bin)",
+    "sign.metal_failure": "Metal itself failed (a shader or pipeline the GPU could not run)",
 }
 
 

@@ -5,11 +5,34 @@ Linux in a container on a Mac is plain from the kernel: Docker Desktop's VM runs
 kernel (docker/for-mac), OrbStack an "orbstack" one, Lima/Colima a "lima" host; an aarch64 Linux
 next to a Mac chip or macOS in the same paste is the same. Metal is not passed into any of them
 (docker/roadmap#52: no GPU access for containers on Apple silicon), so MPS cannot exist there.
+
+A workload that ran in Linux although the paste names no Linux (sign.linux_workload): the Docker
+daemon refusing a GPU request ("could not select device driver "nvidia" with capabilities:
+[[gpu]]", moby daemon/errors.go incompatibleDeviceRequest - `--gpus all` or a compose file's
+`driver: nvidia` with no NVIDIA runtime, as on every Mac: AbdBarho/stable-diffusion-webui-docker#35,
+RVC-Boss/GPT-SoVITS#598), NVIDIA's CUDA image banner "The NVIDIA Driver was not detected",
+`--platform linux/amd64` and Docker's "requested image's platform (linux/amd64) does not match the
+detected host platform (linux/arm64/v8)" (an amd64 image emulated on Apple silicon), /.dockerenv.
+Apps that run Linux guests on a Mac (UTM, Parallels, VMware Fusion, VirtualBox, Lima / Colima,
+OrbStack, Multipass): sign.linux_vm_app. `docker version` lines on the same line as a macOS
+version or an Apple chip ("Macosx M1 14.6.1 (23G93)  Docker version 26.1.3"): the Mac is the
+Docker host (sign.mac_hint). verify.paste.settle_os weighs them against the paste's own OS.
+
+Hosted CI (sign.ci_runner): GitHub's macOS runners are virtual machines ("Nested-virtualization
+and Metal Performance Shaders (MPS) are not supported due to the limitation of Apple's
+Virtualization Framework", docs.github.com .../github-hosted-runners#limitations-for-arm64-macos-
+runners; actions/runner-images#9254: "Apple does not support nested virt"; macos-13 and older
+images are Intel): their home /Users/runner/ in a traceback, `runs-on: macos-14`, "GHA".
+torch's own build paths (/Users/runner/work/pytorch/pytorch/..., conda-bld) name where torch was
+built, not where it runs, and are no sign. A Metal failure there (sign.metal_failure: ggml-metal's
+"unsupported op" abort, instructlab/instructlab#1112 via runner-images#9254; torch's "Failed to
+created pipeline state object" from a paravirtual GPU, kornia/kornia#4207) is the VM's GPU.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from verify.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer
 
@@ -39,6 +62,47 @@ MPS_INTENT = re.compile(
 )
 GPU_INTENT = re.compile(r"\b(?:Metal|use (?:the|my) GPU|on the GPU|GPU acceleration)\b", _I)
 
+# the workload ran in Linux (a container or a VM), wherever the paste was typed (see above)
+LINUX_WORKLOAD = re.compile(
+    r"(could not select device driver \"[\w.-]*\" with capabilities: \[\[gpu\]\]|"
+    r"The NVIDIA Driver was not detected|nvidia-container-cli: initialization error|"
+    r"--platform[= ]linux/(?:amd64|arm64|x86_64|aarch64)\b|"
+    r"requested image's platform \(linux/[\w/]+\) does not match the detected host platform|"
+    r"(?<![\w/])/\.dockerenv\b)",
+    _I,
+)
+LINUX_VM_APP = re.compile(
+    r"\b(UTM|Parallels(?: Desktop)?|VMware Fusion|VirtualBox|colima|limactl|Lima VM|OrbStack|"
+    r"multipass)\b"
+)
+# "Docker version 26.1.3, build b72abbb", "Docker Compose version v2.27.3", "Docker Desktop 4.x"
+# on the same line as a macOS name / version or an Apple chip
+DOCKER_ON_MAC = re.compile(
+    r"^[^\n]*?(?:\bmac\s?os(?:\s?x)?\b|\bos\s?x\b|\bApple\s+(?:silicon|M[1-9])|\bM[1-9]"
+    r"(?:\s?(?:Pro|Max|Ultra))?\b)[^\n]*?\bDocker(?: Compose)? (?:version|Desktop)\b[^\n]*|"
+    r"^[^\n]*?\bDocker(?: Compose)? (?:version|Desktop)\b[^\n]*?(?:\bmac\s?os(?:\s?x)?\b|"
+    r"\bApple\s+(?:silicon|M[1-9])|\bM[1-9](?:\s?(?:Pro|Max|Ultra))?\b)[^\n]*",
+    _I | re.MULTILINE,
+)
+# a hosted CI machine: a traceback / tool path under the runner's home (not torch's own build
+# paths), a macOS runner label, "GHA", the runner-images tracker, "nested virt"
+CI_RUNNER = re.compile(
+    r"(File \"/Users/runner/(?!work/pytorch/pytorch/)|"
+    r"/Users/runner/(?:hostedtoolcache|work/(?!pytorch/pytorch/|_temp/)[\w.-]+/[\w.-]+/)|"
+    r"\bruns-on:\s*\[?\s*['\"]?macos-[\w.-]+|"
+    r"\bmacos-(?:1[1-5]|2\d|latest)(?:-(?:arm64|xlarge|large))?`? runners?\b|\bmacos-latest\b|"
+    r"\bmacos-(?:1[1-5]|2\d)-(?:arm64|xlarge|large)\b|\b(?-i:GHA)\b|"
+    r"github\.com/actions/runner-images|\bnested[ -]virt(?:ualization)?\b)",
+    _I,
+)
+# the user's own Mac in words: "I'm on an Apple silicon Mac", "my Apple Silicon MacBook"
+APPLE_SILICON_MAC = re.compile(r"\b(?:on|using|my|an?)\s+(?:an?\s+)?Apple\s+silicon\b", _I)
+# Metal itself failing (not torch's MPS messages, which verify.known_errors reads)
+METAL_FAILURE = re.compile(
+    r"(ggml_metal_\w+: error: unsupported op '\w+'|GGML_ASSERT: [^\n]*ggml-metal\.m:\d+: "
+    r"!\"unsupported op\"|Failed to created? pipeline state object)"
+)
+
 
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
@@ -66,6 +130,31 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.sandbox", m.group(1), text, m, WEAK))
     for m in finditer(REMOTE, text, "ssh", "emote", "Screen Sharing"):
         out.append(clue("sign.remote", m.group(1), text, m, WEAK))
+    for m in finditer(
+        LINUX_WORKLOAD, text, "device driver", "NVIDIA", "nvidia", "platform", "/.dockerenv"
+    ):
+        out.append(clue("sign.linux_workload", m.group(1), text, m, STRONG))
+    for m in finditer(
+        LINUX_VM_APP,
+        text,
+        "UTM",
+        "Parallels",
+        "VM",
+        "VirtualBox",
+        "lima",
+        "Lima",
+        "OrbStack",
+        "multipass",
+    ):
+        out.append(clue("sign.linux_vm_app", m.group(1), text, m, LISTED))
+    for m in finditer(DOCKER_ON_MAC, text, "Docker"):
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+    for m in finditer(APPLE_SILICON_MAC, text, "silicon", "Silicon"):
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+    for m in finditer(CI_RUNNER, text, "runner", "runs-on", "macos-", "GHA", "nested"):
+        out.append(clue("sign.ci_runner", m.group(1), text, m, LISTED))
+    for m in finditer(METAL_FAILURE, text, "ggml", "GGML", "pipeline state"):
+        out.append(clue("sign.metal_failure", m.group(1), text, m, STRONG))
     for m in finditer(MPS_INTENT, text, "mps", "MPS"):
         out.append(clue("sign.mps_intent", m.group(0), text, m, LISTED))
         break  # one is enough
@@ -73,3 +162,35 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.gpu_intent", m.group(0), text, m, WEAK))
         break
     return out
+
+
+def settle_os(
+    facts: dict[str, Any],
+    evidence: dict[str, list[str]],
+    signs: dict[str, list[Clue]],
+    weights: dict[str, int],
+) -> None:
+    """The workload's OS where the paste shows it ran in Linux on a Mac: a container's GPU request
+    (or another sign.linux_workload) next to a Mac, when no tool output of the process itself
+    (platform.platform(), sw_vers, uname: weight STRONG) says macOS. The Mac's own facts (macOS
+    version, chip) stay: they describe the host. Adds sign.linux_vm_on_mac, which says it."""
+    workload = signs.get("sign.linux_workload") or []
+    if not workload or signs.get("sign.linux_vm_on_mac"):
+        return
+    chip = str(facts.get("chip") or "")
+    on_mac = (
+        chip.startswith("Apple M")
+        or facts.get("macos_version") is not None
+        or bool(signs.get("sign.mac_hint"))
+        or facts.get("os") == "Darwin"
+    )
+    if not on_mac:
+        return
+    if facts.get("os") == "Darwin" and weights.get("os", 0) >= STRONG:
+        return  # the process itself printed macOS: the container was something else
+    if facts.get("os") not in (None, "Darwin", "Linux"):
+        return  # Windows: another machine
+    facts["os"] = "Linux"
+    evidence["os"] = [c.line for c in workload][:3]
+    signs["sign.linux_vm_on_mac"] = list(workload)
+    evidence["sign.linux_vm_on_mac"] = evidence["os"]

@@ -1,0 +1,180 @@
+"""verify.placement and the readers it rests on (verify.paste.places, verify.paste.builds): where
+the pasted process runs (a Linux container or VM on a Mac, a hosted CI runner) and a torch built
+without MPS (nixpkgs' source build, Spack's ~mps, a printed is_built() False).
+
+The snippets are the lines the named tools print (Docker's daemon, `uname`, a nix shell, Spack's
+spec, torch's allocator); real reports of each kind are in tests/data/collect_env/ and their
+diagnoses are asserted in test_diagnose.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from verify import diagnose, envdump
+from verify.errors import InputError
+from verify.model import Status
+
+# moby daemon/errors.go incompatibleDeviceRequest, as `docker run --gpus all` prints it
+DAEMON_GPU = (
+    'docker: Error response from daemon: could not select device driver "" with capabilities: '
+    "[[gpu]].\n"
+)
+# torch's allocator message (aten/src/ATen/mps/MPSAllocator.mm)
+TINY_OOM = (
+    "RuntimeError: MPS backend out of memory (MPS allocated: 1024.00 MB, other allocations: "
+    "0 bytes, max allowed: 7.93 GB). Tried to allocate 256 bytes on shared pool.\n"
+)
+
+
+def failing(text: str) -> dict[str, object]:
+    return {r.id: r for r in diagnose.diagnose(text)[1] if r.status is Status.FAIL}
+
+
+def first_id(text: str) -> str | None:
+    first = diagnose.first_cause(diagnose.diagnose(text)[1])
+    return first.id if first else None
+
+
+def test_a_container_gpu_request_on_a_mac_is_linux_inside_the_mac():
+    rows = failing("Apple M2 Pro, macOS 14.2.1\n" + DAEMON_GPU)
+    row = rows["host.os"]
+    assert "NVIDIA GPU" in row.cause and "container" in row.cause
+    assert any("could not select device driver" in line for line in row.evidence)
+    assert first_id("Apple M2 Pro, macOS 14.2.1\n" + DAEMON_GPU) == "host.os"
+
+
+def test_a_container_gpu_request_on_a_linux_box_is_not_a_mac_finding():
+    text = "I'm using Ubuntu 22.04.02 LTS\n" + DAEMON_GPU
+    try:
+        rows = failing(text)
+    except InputError:
+        return  # nothing about the machine: refused, which is no finding either
+    assert "host.os" not in rows
+
+
+def test_the_process_own_macos_output_wins_over_a_container_sign():
+    # platform.platform() printed by the Python itself: that process runs on macOS
+    text = "macOS-14.5-arm64-arm-64bit\nApple M3\n" + DAEMON_GPU
+    assert envdump.parse(text).facts.os == "Darwin"
+    assert "host.os" not in failing(text)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "docker run --platform linux/amd64 -it my-image python train.py",
+        "WARNING: The requested image's platform (linux/amd64) does not match the detected host "
+        "platform (linux/arm64/v8) and no specific platform was requested",
+        "$ ls -a / | grep dockerenv\n/.dockerenv",
+    ],
+)
+def test_other_signs_of_a_linux_workload_on_an_apple_chip(line):
+    text = f"Chip: Apple M1 Max\n{line}\n"
+    assert envdump.parse(text).facts.os == "Linux"
+    assert first_id(text) == "host.os"
+
+
+def test_a_docker_version_line_next_to_a_mac_names_the_docker_host():
+    text = "used Macosx M1 14.6.1 (23G93)  Docker version 26.1.3, build b72abbb\n" + DAEMON_GPU
+    pasted = envdump.parse(text)
+    assert pasted.has("sign.mac_hint") and pasted.facts.os == "Linux"
+
+
+def test_a_linux_vm_app_with_linux_on_a_mac():
+    # a Linux guest (x86_64 here, so no aarch64 hint) in Parallels on a MacBook
+    text = (
+        "Ubuntu 22.04 in Parallels Desktop on my MacBook Pro\n"
+        "Python platform: Linux-5.15.0-91-generic-x86_64-with-glibc2.35\n"
+        ">>> torch.backends.mps.is_available()\nFalse\n"
+    )
+    assert first_id(text) == "host.os"
+
+
+def test_tiny_refused_allocation_on_a_runner_is_the_vm_signature():
+    text = "runs-on: macos-15\n" + TINY_OOM
+    rows = failing(text)
+    assert "error.mps.no_gpu_memory" in rows and "error.mps.oom" not in rows
+    # the same message on a real Mac (nothing says VM) is an out-of-memory
+    rows = failing("Apple M1, macOS 14.4\n" + TINY_OOM)
+    assert "error.mps.oom" in rows and "error.mps.no_gpu_memory" not in rows
+
+
+def test_a_big_request_refused_on_a_runner_with_memory_in_use_stays_an_oom():
+    big = TINY_OOM.replace("256 bytes", "2.50 GB")
+    rows = failing("runs-on: macos-14\n" + big)
+    assert "error.mps.oom" in rows and "error.mps.no_gpu_memory" not in rows
+
+
+GGML = (
+    "ggml_metal_graph_compute_block_invoke: error: unsupported op 'RMS_NORM'\n"
+    'GGML_ASSERT: /private/var/folders/x/T/ggml-metal.m:828: !"unsupported op"\n'
+)
+
+
+def test_metal_failing_on_a_hosted_runner_is_no_usable_metal_device():
+    text = "CI on GitHub Actions, macos-14-arm64:\n" + GGML
+    rows = failing(text)
+    assert "mps.available" in rows and "paravirtual GPU" in rows["mps.available"].cause
+    assert any("unsupported op" in line for line in rows["mps.available"].evidence)
+
+
+def test_metal_failing_on_a_real_mac_is_not_blamed_on_a_vm():
+    text = "Apple M2 Max, macOS 14.5, torch 2.5.1\n" + GGML
+    assert "mps.available" not in failing(text)
+
+
+def test_torch_build_paths_are_no_runner_sign():
+    # PyTorch's own wheels are built on GitHub runners: their registration messages name it
+    text = (
+        "Apple M2, macOS 14.5, torch 2.3.0\nCPU: registered at "
+        "/Users/runner/work/pytorch/pytorch/pytorch/build/aten/src/ATen/RegisterCPU.cpp:31419\n"
+    )
+    assert not envdump.parse(text).has("sign.ci_runner")
+    traceback = 'File "/Users/runner/work/proj/proj/tests/test_mps.py", line 12, in test_mm\n'
+    assert envdump.parse(text + traceback).has("sign.ci_runner")
+
+
+NIX_FALSE = (
+    "aarch64-darwin, Apple M1\n"
+    "$ nix-shell -p 'python3.withPackages (ps: with ps; [ {attr} ])' --command \"python -c "
+    "'import torch; print(torch.backends.mps.is_available())'\"\n"
+    "False\n"
+)
+
+
+def test_nixpkgs_source_torch_without_mps():
+    rows = failing(NIX_FALSE.format(attr="torch"))
+    row = rows["mps.built"]
+    assert "nixpkgs" in row.cause and "351778" in row.fix.url
+    assert any("withPackages" in line for line in row.evidence)
+
+
+def test_nixpkgs_torch_bin_is_the_wheel():
+    pasted = envdump.parse(NIX_FALSE.format(attr="torch-bin"))
+    assert not pasted.has("sign.nix_source_torch")
+    assert "mps.built" not in failing(NIX_FALSE.format(attr="torch-bin"))
+
+
+def test_nixpkgs_torch_from_after_the_fix_is_not_blamed():
+    text = NIX_FALSE.format(attr="torch") + (
+        "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-python3.12-torch-2.5.1/lib/python3.12/\n"
+    )
+    assert envdump.parse(text).facts.torch_version == "2.5.1"
+    rows = failing(text)
+    assert "mps.built" not in rows or "nixpkgs" not in rows["mps.built"].cause
+
+
+def test_spack_spec_variant_says_whether_mps_was_built():
+    assert (
+        envdump.parse("py-torch@1.13.1~cuda~mps arch=darwin-ventura-m1\n").facts.mps_built is False
+    )
+    assert (
+        envdump.parse("py-torch@1.13.1~cuda+mps arch=darwin-ventura-m1\n").facts.mps_built is True
+    )
+
+
+def test_is_built_false_on_an_apple_chip_without_a_version():
+    text = "MacBook Air M2, macOS 14.1\n>>> torch.backends.mps.is_built()\nFalse\n"
+    rows = failing(text)
+    assert "mps.built" in rows and first_id(text) == "mps.built"

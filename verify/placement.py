@@ -1,0 +1,104 @@
+"""What the paste says about where the process runs and how its torch was built, as report rows
+(issue 12). Pure: a verify.envdump.Pasted in, a Result (or None) out; verify.diagnose uses them
+in place of a rule's row that the paste alone could not settle.
+
+- `vm_finding`: MPS / Metal failing on a hosted CI runner or in a macOS VM -> mps.available
+  fails: no usable Metal device there (GitHub's arm64 macOS runners: "Metal Performance Shaders
+  (MPS) are not supported", docs.github.com github-hosted-runners#limitations-for-arm64-macos-
+  runners; actions/runner-images#9254, #9918, #11899).
+- `vm_signature`: an MPS out-of-memory there that refuses almost nothing (nothing allocated, or a
+  request of a few bytes: "MPS allocated: 1024.00 MB). Tried to allocate 256 bytes" on a
+  macos-15 runner, actions/runner-images#11899) is the VM's GPU, not the workload's size.
+- `build_finding`: a torch built without MPS, from what the paste shows of its build: printed
+  is_built() False with no version, or nixpkgs' source build from before it had MPS
+  (verify.paste.builds) with MPS not available -> mps.built fails.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from verify import compat, rules
+from verify import messages as msg
+from verify.envdump import Pasted
+from verify.known_errors import KnownError
+from verify.model import Fix, Result, failed
+from verify.paste.clues import quote
+
+MAX_EVIDENCE = 6
+# nixpkgs' source-built torch has MPS from NixOS/nixpkgs#351778 (late 2024, torch 2.5) on
+NIX_MPS_SINCE = compat.parse_version("2.5")
+# a request this small refused is no real out-of-memory
+TINY_REQUEST_BYTES = 64 * 1024
+_REQUEST = re.compile(r"Tried to allocate (\d+(?:\.\d+)?) ?(bytes|KB|KiB|MB|MiB|GB|GiB)\b")
+_UNIT = {"bytes": 1, "KB": 1024, "KiB": 1024, "MB": 1024**2, "MiB": 1024**2, "GB": 1024**3}
+
+
+def where_virtual(pasted: Pasted) -> str | None:
+    """ "a hosted CI runner" / "a macOS virtual machine" when the paste shows one, else None."""
+    f = pasted.facts
+    if f.os not in (None, "Darwin"):
+        return None
+    if pasted.has("sign.ci_runner"):
+        return "a hosted CI runner (GitHub Actions' macOS runners are virtual machines)"
+    if pasted.has("sign.vm") or rules.in_vm(f):
+        return "a macOS virtual machine"
+    return None
+
+
+def vm_signature(known: KnownError, pasted: Pasted) -> bool:
+    """Is this MPS out-of-memory the VM's GPU refusing everything (see the module doc)?"""
+    if known.id != "mps.oom" or where_virtual(pasted) is None:
+        return False
+    if "MPS allocated: 0 bytes" in known.match:
+        return True
+    m = _REQUEST.search(known.match)
+    if m is None:
+        return False
+    size = float(m.group(1)) * _UNIT.get(m.group(2), 1024**3)
+    return size <= TINY_REQUEST_BYTES
+
+
+def vm_finding(pasted: Pasted) -> Result | None:
+    """mps.available failing for the VM, when Metal or MPS is shown failing there."""
+    where = where_virtual(pasted)
+    f = pasted.facts
+    if where is None or not (pasted.has("sign.metal_failure") or f.mps_available is False):
+        return None
+    cause, fix = msg.pasted_metal_fails_in_vm(where)
+    lines = _lines(pasted, "sign.ci_runner", "sign.vm", "chip", "sign.metal_failure")
+    lines += _lines(pasted, "mps_available", "virtual_machine")
+    return _row("mps.available", "MPS device available", cause, fix, lines)
+
+
+def build_finding(pasted: Pasted) -> Result | None:
+    """mps.built failing from what the paste shows of the build (see the module doc)."""
+    f = pasted.facts
+    if f.os != "Darwin" or rules.apple_silicon(f) is False:
+        return None  # MPS is expected of macOS on Apple silicon only
+    if {e.id for e in pasted.errors} & {"mps.not_built", "mps.not_linked"}:
+        return None  # torch's own message says it, in its own row
+    nix = pasted.signs.get("sign.nix_source_torch") or []
+    version = compat.parse_version(f.torch_version)
+    if nix and f.mps_built is not True and f.mps_available is not True:
+        old = version is None or NIX_MPS_SINCE is None or version < NIX_MPS_SINCE
+        failing = f.mps_available is False or f.mps_built is False
+        if old and failing:
+            cause, fix = msg.pasted_nix_torch_without_mps(str(nix[0].value), f.torch_version)
+            lines = [c.line for c in nix] + _lines(pasted, "mps_available", "mps_built")
+            return _row("mps.built", "PyTorch built with MPS", cause, fix, lines)
+    if f.mps_built is False and f.torch_version is None:
+        cause, fix = msg.pasted_mps_not_built_unknown_torch()
+        return _row("mps.built", "PyTorch built with MPS", cause, fix, _lines(pasted, "mps_built"))
+    return None
+
+
+def _lines(pasted: Pasted, *names: str) -> list[str]:
+    return [line for name in names for line in pasted.evidence.get(name, [])]
+
+
+def _row(rule_id: str, title: str, cause: str, fix: Fix, lines: list[str]) -> Result:
+    row = Result.from_outcome(rule_id, title, failed(cause, fix), required=True)
+    unique = list(dict.fromkeys(quote(line) for line in lines if line))
+    return dataclasses.replace(row, evidence=tuple(unique[:MAX_EVIDENCE]))

@@ -75,6 +75,21 @@ def test_other_signs_of_a_linux_workload_on_an_apple_chip(line):
     assert first_id(text) == "host.os"
 
 
+def test_a_container_in_words_where_mps_was_wanted():
+    text = (
+        "I run it in a Docker container on my M1 MacBook\n"
+        ">>> torch.backends.mps.is_available()\nFalse\n"
+    )
+    assert first_id(text) == "host.os"
+    # an MPS error proves the process had MPS: it ran on macOS, whatever Docker was used for
+    op_error = (
+        "NotImplementedError: The operator 'aten::isin.Tensor_Tensor_out' is not currently "
+        "implemented for the MPS device.\n"
+    )
+    text = "Apple M2, macOS 14.5, torch 2.3.0; I also build a Docker image for our servers\n"
+    assert "host.os" not in failing(text + op_error)
+
+
 def test_a_docker_version_line_next_to_a_mac_names_the_docker_host():
     text = "used Macosx M1 14.6.1 (23G93)  Docker version 26.1.3, build b72abbb\n" + DAEMON_GPU
     pasted = envdump.parse(text)
@@ -178,3 +193,24 @@ def test_is_built_false_on_an_apple_chip_without_a_version():
     text = "MacBook Air M2, macOS 14.1\n>>> torch.backends.mps.is_built()\nFalse\n"
     rows = failing(text)
     assert "mps.built" in rows and first_id(text) == "mps.built"
+
+
+def test_a_nix_store_torch_below_the_fix_with_mps_unavailable_on_a_new_macos():
+    text = (
+        "macOS 14.5, Apple M2\n"
+        "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-python3.11-torch-2.3.0/lib/python3.11/\n"
+        ">>> torch.backends.mps.is_available()\nFalse\n"
+    )
+    assert "nixpkgs" in failing(text)["mps.built"].cause
+    # on a macOS below that torch's MPS floor, the macOS is the finding, not the build
+    old_macos = text.replace("macOS 14.5", "macOS 12.1")
+    assert "nixpkgs" not in getattr(failing(old_macos).get("mps.built"), "cause", "")
+
+
+def test_docker_in_words_without_a_missing_gpu_is_not_linux_on_a_mac():
+    # a healthy Mac whose user also runs the app in Docker elsewhere: no finding about the OS
+    text = (
+        "Apple M2 Pro, macOS 14.5\nI run the server in a Docker container; on my Mac I use "
+        "device='mps' and training is slower than expected.\n"
+    )
+    assert "host.os" not in failing(text)

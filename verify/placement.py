@@ -22,6 +22,7 @@ import re
 from verify import compat, rules
 from verify import messages as msg
 from verify.envdump import Pasted
+from verify.facts import Facts
 from verify.known_errors import KnownError
 from verify.model import Fix, Result, failed
 from verify.paste.clues import quote
@@ -79,7 +80,11 @@ def build_finding(pasted: Pasted) -> Result | None:
         return None  # MPS is expected of macOS on Apple silicon only
     if {e.id for e in pasted.errors} & {"mps.not_built", "mps.not_linked"}:
         return None  # torch's own message says it, in its own row
+    # the source-built attribute, or a nix-store torch (torch-bin installs there too, but the
+    # wheel's MPS is not unavailable on a macOS its floor allows: only then is it blamed)
     nix = pasted.signs.get("sign.nix_source_torch") or []
+    if not nix and _macos_allows_mps(f):
+        nix = pasted.signs.get("sign.nix_torch") or []
     version = compat.parse_version(f.torch_version)
     if nix and f.mps_built is not True and f.mps_available is not True:
         old = version is None or NIX_MPS_SINCE is None or version < NIX_MPS_SINCE
@@ -92,6 +97,13 @@ def build_finding(pasted: Pasted) -> Result | None:
         cause, fix = msg.pasted_mps_not_built_unknown_torch()
         return _row("mps.built", "PyTorch built with MPS", cause, fix, _lines(pasted, "mps_built"))
     return None
+
+
+def _macos_allows_mps(f: Facts) -> bool:
+    """A known macOS at or above this torch's MPS floor (so a wheel would find a device)."""
+    macos = compat.parse_version(f.macos_version)
+    floor = compat.mps_min_macos(f.torch_version) if f.torch_version else None
+    return macos is not None and floor is not None and macos >= floor and not rules.in_vm(f)
 
 
 def _lines(pasted: Pasted, *names: str) -> list[str]:

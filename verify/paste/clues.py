@@ -47,6 +47,7 @@ SIGNS = {
     "sign.ci_runner": "a hosted CI machine (GitHub Actions' macOS runners are VMs)",
     "sign.nix_source_torch": "nixpkgs' source-built torch (not torch-bin, the wheel)",
     "sign.nix_torch": "a torch from the nix store (source build or torch-bin)",
+    "sign.gpu_missing": "the paste says the GPU / MPS is not available or not used",
     "sign.metal_failure": "Metal itself failed (a shader or pipeline the GPU could not run)",
 }
 

@@ -40,11 +40,14 @@ _I = re.IGNORECASE
 LINUX_ON_MAC = re.compile(r"\b\d+\.\d+[\w.+-]*-(linuxkit|orbstack)\b|\blima-[\w-]+\b", _I)
 CONTAINER = re.compile(
     r"\b(docker(?:[ -]compose)?\s+(?:run|exec|build|compose|up)|Docker Desktop|Dockerfile|"
-    r"podman\s+run|devcontainer|/\.dockerenv|inside (?:a |the )?(?:docker )?container)\b",
+    r"podman\s+run|devcontainer|/\.dockerenv|inside (?:a |the )?(?:docker )?container|"
+    r"(?:in|inside|within|using|via|through)\s+(?:a\s+|the\s+|my\s+)?(?:docker|podman)"
+    r"(?:\s+(?:container|image))?|docker container)\b",
     _I,
 )
 VM = re.compile(
     r"\b(UTM|Parallels(?: Desktop)?|VMware(?: Fusion)?|VirtualBox|Apple Virtual Machine|"
+    r"Apple Paravirtual device|"
     r"VirtualMac\d|tart\s+run|Anka|macOS (?:virtual machine|VM)|kern\.hv_vmm_present:\s*1|"
     r"runs-on:\s*macos-[\w.-]+|GitHub[- ]hosted (?:macOS )?runners?|macos-\d+-(?:arm64|xlarge)|"
     r"GitHub Actions?(?: macOS)? runners?|macos-(?:latest|\d+)`? runners?)",
@@ -72,8 +75,10 @@ LINUX_WORKLOAD = re.compile(
     _I,
 )
 LINUX_VM_APP = re.compile(
-    r"\b(UTM|Parallels(?: Desktop)?|VMware Fusion|VirtualBox|colima|limactl|Lima VM|OrbStack|"
-    r"multipass)\b"
+    r"\b((?-i:UTM)|Parallels(?: Desktop)?|VMware Fusion|VirtualBox|colima|limactl|Lima VM|"
+    r"podman machine|"
+    r"OrbStack|multipass)\b",
+    _I,
 )
 # "Docker version 26.1.3, build b72abbb", "Docker Compose version v2.27.3", "Docker Desktop 4.x"
 # on the same line as a macOS name / version or an Apple chip
@@ -95,11 +100,18 @@ CI_RUNNER = re.compile(
     r"github\.com/actions/runner-images|\bnested[ -]virt(?:ualization)?\b)",
     _I,
 )
+# the GPU reported missing in words: "MPS is not available", "can't use the GPU", "no GPU"
+GPU_MISSING = re.compile(
+    r"\b(?:MPS|GPU|Metal)\b[^\n]{0,30}?\b(?:not (?:available|detected|found|supported|used|"
+    r"working)|unavailable|isn't (?:available|detected|used))\b|"
+    r"\b(?:no|without|can(?:no|')t (?:use|access|see|find)) (?:the |any )?(?:MPS|GPU|Metal)\b",
+    _I,
+)
 # the user's own Mac in words: "I'm on an Apple silicon Mac", "my Apple Silicon MacBook"
 APPLE_SILICON_MAC = re.compile(r"\b(?:on|using|my|an?)\s+(?:an?\s+)?Apple\s+silicon\b", _I)
 # Metal itself failing (not torch's MPS messages, which verify.known_errors reads)
 METAL_FAILURE = re.compile(
-    r"(ggml_metal_\w+: error: unsupported op '\w+'|GGML_ASSERT: [^\n]*ggml-metal\.m:\d+: "
+    r"(ggml_metal_\w+: error: [^\n]+|GGML_ASSERT: [^\n]*ggml-metal\.m:\d+: "
     r"!\"unsupported op\"|Failed to created? pipeline state object)"
 )
 
@@ -108,7 +120,7 @@ def read(text: str) -> list[Clue]:
     out: list[Clue] = []
     for m in finditer(LINUX_ON_MAC, text, "linuxkit", "orbstack", "lima-"):
         out.append(clue("sign.linux_vm_on_mac", m.group(0), text, m, STRONG))
-    for m in finditer(CONTAINER, text, "ocker", "odman", "container", "devcontainer"):
+    for m in finditer(CONTAINER, text, "ocker", "odman", "container", "devcontainer", "OCKER"):
         out.append(clue("sign.container", m.group(1), text, m, LISTED))
     for m in finditer(
         VM,
@@ -138,17 +150,24 @@ def read(text: str) -> list[Clue]:
         LINUX_VM_APP,
         text,
         "UTM",
-        "Parallels",
+        "arallels",
         "VM",
-        "VirtualBox",
+        "Vm",
+        "irtualBox",
+        "irtualbox",
         "lima",
         "Lima",
-        "OrbStack",
-        "multipass",
+        "rbStack",
+        "rbstack",
+        "ultipass",
+        "machine",
     ):
         out.append(clue("sign.linux_vm_app", m.group(1), text, m, LISTED))
     for m in finditer(DOCKER_ON_MAC, text, "Docker"):
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
+    for m in finditer(GPU_MISSING, text, "MPS", "GPU", "Metal", "mps", "gpu"):
+        out.append(clue("sign.gpu_missing", True, text, m, WEAK))
+        break
     for m in finditer(APPLE_SILICON_MAC, text, "silicon", "Silicon"):
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
     for m in finditer(CI_RUNNER, text, "runner", "runs-on", "macos-", "GHA", "nested"):
@@ -175,6 +194,15 @@ def settle_os(
     (platform.platform(), sw_vers, uname: weight STRONG) says macOS. The Mac's own facts (macOS
     version, chip) stay: they describe the host. Adds sign.linux_vm_on_mac, which says it."""
     workload = signs.get("sign.linux_workload") or []
+    if facts.get("mps_built") is True or facts.get("mps_available") is True:
+        return  # MPS existed in this process: it ran on macOS, whatever else the paste shows
+    if not workload and weights.get("os", 0) <= WEAK:
+        # only words say where ("I run it in Docker on my M1"): a container the user wanted the
+        # GPU in and found none is where the workload ran
+        wants = bool(signs.get("sign.mps_intent") or signs.get("sign.gpu_intent"))
+        missing = facts.get("mps_available") is False or bool(signs.get("sign.gpu_missing"))
+        if wants and missing:
+            workload = signs.get("sign.container") or []
     if not workload or signs.get("sign.linux_vm_on_mac"):
         return
     chip = str(facts.get("chip") or "")

@@ -214,3 +214,27 @@ def test_docker_in_words_without_a_missing_gpu_is_not_linux_on_a_mac():
         "device='mps' and training is slower than expected.\n"
     )
     assert "host.os" not in failing(text)
+
+
+def test_an_aarch64_linux_uname_next_to_an_apple_chip():
+    # `uname -a` in an Ubuntu guest (UTM / VMware Fusion) on an M1: no linuxkit in the kernel
+    text = (
+        "MacBook Pro M1\n$ uname -a\nLinux ubuntu 5.15.0-91-generic #101-Ubuntu SMP Tue Nov 14 "
+        "13:29:11 UTC 2023 aarch64 aarch64 aarch64 GNU/Linux\n"
+    )
+    assert envdump.parse(text).facts.machine == "aarch64"
+    assert first_id(text) == "host.os"
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        'File "/Users/distiller/project/tests/test_model.py", line 8, in test_mps',  # CircleCI
+        "vmImage: 'macOS-14'",  # Azure Pipelines
+        "image: ghcr.io/cirruslabs/macos-sonoma-xcode:latest",  # Cirrus CI (a Tart VM)
+    ],
+)
+def test_other_hosted_macos_ci_with_mps_unavailable(place):
+    text = f"{place}\ntorch 2.4.1\n>>> torch.backends.mps.is_available()\nFalse\n"
+    assert envdump.parse(text).has("sign.ci_runner")
+    assert "mps.available" in failing(text)

@@ -146,8 +146,11 @@ TELLING_SIGNS = (
     "sign.conda_no_torch",
     "sign.lock_other_platform",
 )
-# signs that are a finding together: Metal failing on a hosted CI runner (verify.placement)
-TELLING_TOGETHER = (("sign.ci_runner", "sign.metal_failure"),)
+# signs that are a finding together: Metal / MPS failing on a hosted CI runner (verify.placement)
+TELLING_TOGETHER = (
+    ("sign.ci_runner", "sign.metal_failure"),
+    ("sign.ci_runner", "sign.gpu_missing"),  # "MPS is not available" on a hosted runner
+)
 
 
 def _telling(facts: Facts, reading: paste.Reading) -> bool:

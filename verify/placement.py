@@ -2,7 +2,8 @@
 (issue 12). Pure: a verify.envdump.Pasted in, a Result (or None) out; verify.diagnose uses them
 in place of a rule's row that the paste alone could not settle.
 
-- `vm_finding`: MPS / Metal failing on a hosted CI runner or in a macOS VM -> mps.available
+- `vm_finding`: MPS / Metal failing (or said to be missing, on a hosted CI runner) on a hosted
+  CI runner or in a macOS VM -> mps.available
   fails: no usable Metal device there (GitHub's arm64 macOS runners: "Metal Performance Shaders
   (MPS) are not supported", docs.github.com github-hosted-runners#limitations-for-arm64-macos-
   runners; actions/runner-images#9254, #9918, #11899).
@@ -65,11 +66,12 @@ def vm_finding(pasted: Pasted) -> Result | None:
     """mps.available failing for the VM, when Metal or MPS is shown failing there."""
     where = where_virtual(pasted)
     f = pasted.facts
-    if where is None or not (pasted.has("sign.metal_failure") or f.mps_available is False):
+    said = pasted.has("sign.gpu_missing") and pasted.has("sign.ci_runner")
+    if where is None or not (pasted.has("sign.metal_failure") or f.mps_available is False or said):
         return None
     cause, fix = msg.pasted_metal_fails_in_vm(where)
     lines = _lines(pasted, "sign.ci_runner", "sign.vm", "chip", "sign.metal_failure")
-    lines += _lines(pasted, "mps_available", "virtual_machine")
+    lines += _lines(pasted, "mps_available", "virtual_machine", "sign.gpu_missing")
     return _row("mps.available", "MPS device available", cause, fix, lines)
 
 

@@ -12,7 +12,9 @@ daemon refusing a GPU request ("could not select device driver "nvidia" with cap
 `driver: nvidia` with no NVIDIA runtime, as on every Mac: AbdBarho/stable-diffusion-webui-docker#35,
 RVC-Boss/GPT-SoVITS#598), NVIDIA's CUDA image banner "The NVIDIA Driver was not detected",
 `--platform linux/amd64` and Docker's "requested image's platform (linux/amd64) does not match the
-detected host platform (linux/arm64/v8)" (an amd64 image emulated on Apple silicon), /.dockerenv.
+detected host platform (linux/arm64/v8)" (an amd64 image emulated on Apple silicon), /.dockerenv,
+pip / uv looking for a manylinux wheel ("doesn't provide a wheel for manylinux_2_39_aarch64", uv's
+"You're on Linux (`manylinux_2_39_aarch64`)": the resolver ran in Linux).
 Apps that run Linux guests on a Mac (UTM, Parallels, VMware Fusion, VirtualBox, Lima / Colima,
 OrbStack, Multipass): sign.linux_vm_app. `docker version` lines on the same line as a macOS
 version or an Apple chip ("Macosx M1 14.6.1 (23G93)  Docker version 26.1.3"): the Mac is the
@@ -22,7 +24,9 @@ Hosted CI (sign.ci_runner): GitHub's macOS runners are virtual machines ("Nested
 and Metal Performance Shaders (MPS) are not supported due to the limitation of Apple's
 Virtualization Framework", docs.github.com .../github-hosted-runners#limitations-for-arm64-macos-
 runners; actions/runner-images#9254: "Apple does not support nested virt"; macos-13 and older
-images are Intel): their home /Users/runner/ in a traceback, `runs-on: macos-14`, "GHA".
+images are Intel): their home /Users/runner/ in a traceback, `runs-on: macos-14`, "GHA"; other
+hosted macOS CI likewise (CircleCI /Users/distiller/, Travis /Users/travis/, Bitrise
+/Users/vagrant/, Azure Pipelines `vmImage: macOS-...`, Cirrus's ghcr.io/cirruslabs/macos-* VMs).
 torch's own build paths (/Users/runner/work/pytorch/pytorch/..., conda-bld) name where torch was
 built, not where it runs, and are no sign. A Metal failure there (sign.metal_failure: ggml-metal's
 "unsupported op" abort, instructlab/instructlab#1112 via runner-images#9254; torch's "Failed to
@@ -47,7 +51,7 @@ CONTAINER = re.compile(
 )
 VM = re.compile(
     r"\b(UTM|Parallels(?: Desktop)?|VMware(?: Fusion)?|VirtualBox|Apple Virtual Machine|"
-    r"Apple Paravirtual device|"
+    r"Apple Paravirtual device|virtuali[sz]ed (?:Mac|macOS)\w*|"
     r"VirtualMac\d|tart\s+run|Anka|macOS (?:virtual machine|VM)|kern\.hv_vmm_present:\s*1|"
     r"runs-on:\s*macos-[\w.-]+|GitHub[- ]hosted (?:macOS )?runners?|macos-\d+-(?:arm64|xlarge)|"
     r"GitHub Actions?(?: macOS)? runners?|macos-(?:latest|\d+)`? runners?)",
@@ -71,7 +75,9 @@ LINUX_WORKLOAD = re.compile(
     r"The NVIDIA Driver was not detected|nvidia-container-cli: initialization error|"
     r"--platform[= ]linux/(?:amd64|arm64|x86_64|aarch64)\b|"
     r"requested image's platform \(linux/[\w/]+\) does not match the detected host platform|"
-    r"(?<![\w/])/\.dockerenv\b)",
+    r"(?<![\w/])/\.dockerenv\b|"
+    r"(?:wheels? for |platform tag \(e\.g\., `|You're on Linux \(`)"
+    r"manylinux_\d+_\d+_(?:aarch64|x86_64))",
     _I,
 )
 LINUX_VM_APP = re.compile(
@@ -97,14 +103,19 @@ CI_RUNNER = re.compile(
     r"\bruns-on:\s*\[?\s*['\"]?macos-[\w.-]+|"
     r"\bmacos-(?:1[1-5]|2\d|latest)(?:-(?:arm64|xlarge|large))?`? runners?\b|\bmacos-latest\b|"
     r"\bmacos-(?:1[1-5]|2\d)-(?:arm64|xlarge|large)\b|\b(?-i:GHA)\b|"
-    r"github\.com/actions/runner-images|\bnested[ -]virt(?:ualization)?\b)",
+    r"github\.com/actions/runner-images|\bnested[ -]virt(?:ualization)?\b|"
+    r"/Users/(?:distiller|travis|vagrant)/|\bvmImage:\s*['\"]?macOS|"
+    r"\bGitHub[- ](?:Actions|CI(?:/CD)?|hosted)\b|"
+    r"ghcr\.io/cirruslabs/macos-)",
     _I,
 )
 # the GPU reported missing in words: "MPS is not available", "can't use the GPU", "no GPU"
 GPU_MISSING = re.compile(
     r"\b(?:MPS|GPU|Metal)\b[^\n]{0,30}?\b(?:not (?:available|detected|found|supported|used|"
     r"working)|unavailable|isn't (?:available|detected|used))\b|"
-    r"\b(?:no|without|can(?:no|')t (?:use|access|see|find)) (?:the |any )?(?:MPS|GPU|Metal)\b",
+    r"\b(?:no|without|can(?:no|')t (?:use|access|see|find)) (?:the |any )?(?:MPS|GPU|Metal)\b|"
+    r"\b(?:doesn't|does not|do not|don't|cannot|can't) (?:support|have|expose|provide|pass) "
+    r"(?:the |any )?(?:MPS|GPU|Metal)\b",
     _I,
 )
 # the user's own Mac in words: "I'm on an Apple silicon Mac", "my Apple Silicon MacBook"
@@ -143,7 +154,14 @@ def read(text: str) -> list[Clue]:
     for m in finditer(REMOTE, text, "ssh", "emote", "Screen Sharing"):
         out.append(clue("sign.remote", m.group(1), text, m, WEAK))
     for m in finditer(
-        LINUX_WORKLOAD, text, "device driver", "NVIDIA", "nvidia", "platform", "/.dockerenv"
+        LINUX_WORKLOAD,
+        text,
+        "device driver",
+        "NVIDIA",
+        "nvidia",
+        "platform",
+        "/.dockerenv",
+        "manylinux",
     ):
         out.append(clue("sign.linux_workload", m.group(1), text, m, STRONG))
     for m in finditer(
@@ -170,7 +188,18 @@ def read(text: str) -> list[Clue]:
         break
     for m in finditer(APPLE_SILICON_MAC, text, "silicon", "Silicon"):
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
-    for m in finditer(CI_RUNNER, text, "runner", "runs-on", "macos-", "GHA", "nested"):
+    for m in finditer(
+        CI_RUNNER,
+        text,
+        "runner",
+        "runs-on",
+        "macos-",
+        "GHA",
+        "nested",
+        "/Users/",
+        "vmImage",
+        "ithub",
+    ):
         out.append(clue("sign.ci_runner", m.group(1), text, m, LISTED))
     for m in finditer(METAL_FAILURE, text, "ggml", "GGML", "pipeline state"):
         out.append(clue("sign.metal_failure", m.group(1), text, m, STRONG))

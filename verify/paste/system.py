@@ -117,6 +117,7 @@ def read(text: str) -> list[Clue]:
     for m in finditer(UNAME_LINUX, text, "Linux "):
         out.append(clue("os", "Linux", text, m, LISTED))
         out.append(clue("os_release", m.group(1), text, m, LISTED))
+        out.append(clue("machine", m.group(2), text, m, WEAK))  # the shell's; a VM's on a Mac
     for m in finditer(SW_VERS, text, "ProductVersion"):
         out.append(clue("os", "Darwin", text, m, STRONG))
         if m.group(1) != "10.16":

@@ -238,3 +238,32 @@ def test_other_hosted_macos_ci_with_mps_unavailable(place):
     text = f"{place}\ntorch 2.4.1\n>>> torch.backends.mps.is_available()\nFalse\n"
     assert envdump.parse(text).has("sign.ci_runner")
     assert "mps.available" in failing(text)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "cmake -DUSE_MPS=OFF -DBUILD_TEST=0 ..",  # the CMake flag
+        "USE_MPS:BOOL=OFF",  # CMakeCache.txt
+        "--   USE_MPS               : OFF",  # torch's build summary (cmake/Summary.cmake)
+    ],
+)
+def test_a_source_build_without_mps(line):
+    text = f"Apple M1 Pro, macOS 13.4\n{line}\n"
+    assert envdump.parse(text).facts.mps_built is False
+    assert first_id(text) == "mps.built"
+
+
+def test_the_interpreter_banner_names_the_process_platform():
+    # the REPL's own banner (sys.platform) outweighs a container sign elsewhere in the paste
+    banner = "Python 3.12.7 (main, Oct  1 2024, 02:05:46) [Clang 16.0.6 ] on darwin\n"
+    pasted = envdump.parse("Apple M3\n" + banner + DAEMON_GPU)
+    assert pasted.facts.os == "Darwin" and pasted.facts.python_version == "3.12.7"
+    linux = "Python 3.8.10 (default, Jun 22 2022, 20:18:18)\n[GCC 9.4.0] on linux\n"
+    assert envdump.parse("Apple M1\n" + linux).facts.os == "Linux"
+
+
+def test_a_tensor_printed_on_mps_is_a_working_device():
+    text = ">>> print(x * 2)\ntensor([2., 2., 2., 2., 2.], device='mps:0')\n"
+    facts = envdump.parse(text).facts
+    assert facts.mps_available is True and facts.os == "Darwin"

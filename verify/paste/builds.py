@@ -11,7 +11,9 @@
   A nix system double ("aarch64-darwin") names the platform.
 - Spack: the spec's variant says it, "py-torch@1.13.1+mps" or "~mps" (the mps variant came with
   spack/spack#31283 for 1.12; an older spec has no MPS at all).
-Source builds' own `USE_MPS=OFF` / `USE_MPS=0` is read by .tools (torch.__config__.show()).
+- Source builds: CMake's flag "-DUSE_MPS=OFF", its cache "USE_MPS:BOOL=OFF" and torch's build
+  summary line "--   USE_MPS               : OFF" (cmake/Summary.cmake prints every USE_* option).
+  `USE_MPS=OFF` / `USE_MPS=0` as such is read by .tools (torch.__config__.show(), an env var).
 """
 
 from __future__ import annotations
@@ -30,6 +32,11 @@ NIX_SOURCE_TORCH = re.compile(
 )
 NIX_STORE_TORCH = re.compile(r"/nix/store/[a-z0-9]{32}-python3\.\d+-torch-(\d+\.\d+(?:\.\d+)?)\b")
 NIX_SYSTEM = re.compile(r"(?<![\w-])(aarch64|x86_64)-darwin(?![\w-])")
+CMAKE_MPS = re.compile(
+    r"-DUSE_MPS=(ON|OFF|1|0|TRUE|FALSE)\b|\bUSE_MPS:BOOL=(ON|OFF|1|0|TRUE|FALSE)\b|"
+    r"^[ \t]*(?:--[ \t]+)?USE_MPS[ \t]+:[ \t]*(ON|OFF|1|0)\b",
+    re.MULTILINE | re.IGNORECASE,
+)
 SPACK_TORCH = re.compile(r"\bpy-torch@(\d+\.\d+(?:\.\d+)?)[^\s]*?([~+])mps\b")
 
 
@@ -44,6 +51,9 @@ def read(text: str) -> list[Clue]:
         out.append(clue("os", "Darwin", text, m, WEAK))
         if m.group(1) == "aarch64":
             out.append(clue("hardware_arm64", True, text, m, WEAK))
+    for m in finditer(CMAKE_MPS, text, "USE_MPS"):
+        value = next(g for g in m.groups() if g).upper()
+        out.append(clue("mps_built", value in ("ON", "1", "TRUE"), text, m, LISTED))
     for m in finditer(SPACK_TORCH, text, "py-torch@"):
         out.append(clue("mps_built", m.group(2) == "+", text, m, LISTED))
         out.append(clue("torch_version", m.group(1), text, m, WEAK))

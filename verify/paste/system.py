@@ -70,6 +70,16 @@ ASKED_ARCH = re.compile(
 )
 
 
+# the interactive interpreter's banner names the platform the process itself runs on (sys.platform):
+# "Python 3.12.7 (main, Oct  1 2024, 02:05:46) [Clang 16.0.6 ] on darwin" (older ones break the
+# line before the compiler: "... 20:18:18)\n[GCC 9.4.0] on linux")
+REPL_BANNER = re.compile(
+    r"^[ \t>$]*Python (3\.\d+\.\d+)\b[^\n\[]*(?:\n[ \t]*)?\[[^\n\]]*\] on "
+    r"(darwin|linux|win32)[ \t]*$",
+    _M,
+)
+
+
 # "my M1 Pro reports platform i386" (Lightning-AI/pytorch-lightning#14634): platform.processor()
 # in words
 SAID_ARCH = re.compile(
@@ -148,6 +158,10 @@ def read(text: str) -> list[Clue]:
     for m in finditer(SAID_ARCH, text, "platform", "processor"):
         machine = "x86_64" if m.group(1) in ("i386", "x86_64") else "arm64"
         out.append(clue("machine", machine, text, m, WEAK))
+    for m in finditer(REPL_BANNER, text, "] on "):
+        os_name = {"darwin": "Darwin", "linux": "Linux", "win32": "Windows"}[m.group(2)]
+        out.append(clue("os", os_name, text, m, STRONG))
+        out.append(clue("python_version", m.group(1), text, m, STRONG))
     for m in finditer(MARKETING, text, *_NAME_NEEDLES):
         out.append(clue("os", "Darwin", text, m, WEAK))
     return out

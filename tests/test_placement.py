@@ -267,3 +267,12 @@ def test_a_tensor_printed_on_mps_is_a_working_device():
     text = ">>> print(x * 2)\ntensor([2., 2., 2., 2., 2.], device='mps:0')\n"
     facts = envdump.parse(text).facts
     assert facts.mps_available is True and facts.os == "Darwin"
+
+
+def test_the_sdk_decides_over_the_use_mps_option():
+    # torch's CMake output with an SDK without MPSGraph: no MPS, whatever USE_MPS says
+    text = (
+        "Apple M1, macOS 13.4\n-- sdk version: 11.0, mps supported: OFF\n"
+        "-- MPSGraph framework not found\n--   USE_MPS               : ON\n"
+    )
+    assert envdump.parse(text).facts.mps_built is False

@@ -1,4 +1,4 @@
-"""How the pasted torch was built, where that decides MPS: nixpkgs' and Spack's builds.
+"""How the pasted torch was built, where that decides MPS: nixpkgs, Spack, source builds.
 
 - nixpkgs: `python3Packages.torch` (also `pytorch`, `torchWithoutCuda`) is built from source;
   `torch-bin` repackages PyTorch's own wheel. On macOS the source build was compiled against an
@@ -11,16 +11,22 @@
   A nix system double ("aarch64-darwin") names the platform.
 - Spack: the spec's variant says it, "py-torch@1.13.1+mps" or "~mps" (the mps variant came with
   spack/spack#31283 for 1.12; an older spec has no MPS at all).
+- conda-forge's osx-arm64 pytorch has MPS from 1.12 on (conda-forge/pytorch-cpu-feedstock#123,
+  "Pytorch 1.12 mps single build", made `torch.backends.mps.is_built()` a recipe test), so its
+  packages are not blamed here; an osx-64 one is the Rosetta / Intel story (verify.paste.packages).
 - Source builds: CMake's flag "-DUSE_MPS=OFF", its cache "USE_MPS:BOOL=OFF" and torch's build
   summary line "--   USE_MPS               : OFF" (cmake/Summary.cmake prints every USE_* option).
   `USE_MPS=OFF` / `USE_MPS=0` as such is read by .tools (torch.__config__.show(), an env var).
+  The SDK decides over the option: torch's CMakeLists.txt prints "sdk version: 11.0, mps
+  supported: OFF" and "MPSGraph framework not found" when the SDK lacks MPSGraph, and then builds
+  no MPS whatever USE_MPS says (a nixpkgs build log shows both next to "USE_MPS : ON").
 """
 
 from __future__ import annotations
 
 import re
 
-from verify.paste.clues import LISTED, WEAK, Clue, clue, finditer
+from verify.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer
 
 # `python3Packages.torch`, `ps.pytorch`, "withPackages (ps: with ps; [ numpy torch ])" - never
 # torch-bin / pytorch-bin (the wheel)
@@ -36,6 +42,9 @@ CMAKE_MPS = re.compile(
     r"-DUSE_MPS=(ON|OFF|1|0|TRUE|FALSE)\b|\bUSE_MPS:BOOL=(ON|OFF|1|0|TRUE|FALSE)\b|"
     r"^[ \t]*(?:--[ \t]+)?USE_MPS[ \t]+:[ \t]*(ON|OFF|1|0)\b",
     re.MULTILINE | re.IGNORECASE,
+)
+CMAKE_SDK = re.compile(
+    r"\bsdk version: [\d.]+, mps supported: (ON|OFF)\b|(MPSGraph framework not found)"
 )
 SPACK_TORCH = re.compile(r"\bpy-torch@(\d+\.\d+(?:\.\d+)?)[^\s]*?([~+])mps\b")
 
@@ -54,6 +63,8 @@ def read(text: str) -> list[Clue]:
     for m in finditer(CMAKE_MPS, text, "USE_MPS"):
         value = next(g for g in m.groups() if g).upper()
         out.append(clue("mps_built", value in ("ON", "1", "TRUE"), text, m, LISTED))
+    for m in finditer(CMAKE_SDK, text, "mps supported", "MPSGraph"):
+        out.append(clue("mps_built", m.group(1) == "ON", text, m, STRONG))
     for m in finditer(SPACK_TORCH, text, "py-torch@"):
         out.append(clue("mps_built", m.group(2) == "+", text, m, LISTED))
         out.append(clue("torch_version", m.group(1), text, m, WEAK))

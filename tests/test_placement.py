@@ -276,3 +276,17 @@ def test_the_sdk_decides_over_the_use_mps_option():
         "-- MPSGraph framework not found\n--   USE_MPS               : ON\n"
     )
     assert envdump.parse(text).facts.mps_built is False
+
+
+def test_nothing_allocated_and_a_request_under_the_limit_is_no_usable_gpu_memory():
+    # MPSAllocator.mm's message with 0 bytes in use: under the limit, the allocation itself failed
+    refused = (
+        "RuntimeError: MPS backend out of memory (MPS allocated: 0 bytes, other allocations: "
+        "0 bytes, max allowed: 7.93 GB). Tried to allocate 94.26 MB on private pool.\n"
+    )
+    rows = failing("Apple M1\n" + refused)
+    assert "error.mps.no_gpu_memory" in rows and "error.mps.oom" not in rows
+    # a request over the limit with nothing in use is a real out-of-memory
+    over = refused.replace("94.26 MB", "9.50 GB")
+    rows = failing("Apple M1\n" + over)
+    assert "error.mps.oom" in rows and "error.mps.no_gpu_memory" not in rows

@@ -9,7 +9,8 @@ in place of a rule's row that the paste alone could not settle.
   runners; actions/runner-images#9254, #9918, #11899).
 - `vm_signature`: an MPS out-of-memory there that refuses almost nothing (nothing allocated, or a
   request of a few bytes: "MPS allocated: 1024.00 MB). Tried to allocate 256 bytes" on a
-  macos-15 runner, actions/runner-images#11899) is the VM's GPU, not the workload's size.
+  macos-15 runner, actions/runner-images#11899) is the VM's GPU, not the workload's size; so is,
+  anywhere, one with nothing allocated that refuses less than the limit it names.
 - `build_finding`: a torch built without MPS, from what the paste shows of its build: printed
   is_built() False with no version, or nixpkgs' source build from before it had MPS
   (verify.paste.builds) with MPS not available -> mps.built fails.
@@ -34,6 +35,8 @@ NIX_MPS_SINCE = compat.parse_version("2.5")
 # a request this small refused is no real out-of-memory
 TINY_REQUEST_BYTES = 64 * 1024
 _REQUEST = re.compile(r"Tried to allocate (\d+(?:\.\d+)?) ?(bytes|KB|KiB|MB|MiB|GB|GiB)\b")
+_LIMIT = re.compile(r"max allowed: (\d+(?:\.\d+)?) ?(bytes|KB|KiB|MB|MiB|GB|GiB)\b")
+_NOTHING = "MPS allocated: 0 bytes, other allocations: 0 bytes"
 _UNIT = {"bytes": 1, "KB": 1024, "KiB": 1024, "MB": 1024**2, "MiB": 1024**2, "GB": 1024**3}
 
 
@@ -50,16 +53,28 @@ def where_virtual(pasted: Pasted) -> str | None:
 
 
 def vm_signature(known: KnownError, pasted: Pasted) -> bool:
-    """Is this MPS out-of-memory the VM's GPU refusing everything (see the module doc)?"""
-    if known.id != "mps.oom" or where_virtual(pasted) is None:
+    """Is this MPS out-of-memory the GPU refusing everything rather than the workload's size?
+    In a VM / on a runner: nothing allocated, or a request of a few bytes. Anywhere: nothing
+    allocated at all and a request below the limit it names - MPSAllocator.mm raises the same
+    message when the allocation itself fails, and with 0 bytes in use a request under "max
+    allowed" cannot have crossed the watermark (TransformerLensOrg/TransformerLens#598: 94 MB
+    refused with 0 bytes allocated and 7.93 GB allowed)."""
+    if known.id != "mps.oom":
+        return False
+    request = _size(_REQUEST.search(known.match))
+    limit = _size(_LIMIT.search(known.match))
+    if _NOTHING in known.match and request is not None and limit is not None:
+        if request < limit:
+            return True
+    if where_virtual(pasted) is None:
         return False
     if "MPS allocated: 0 bytes" in known.match:
         return True
-    m = _REQUEST.search(known.match)
-    if m is None:
-        return False
-    size = float(m.group(1)) * _UNIT.get(m.group(2), 1024**3)
-    return size <= TINY_REQUEST_BYTES
+    return request is not None and request <= TINY_REQUEST_BYTES
+
+
+def _size(m: re.Match[str] | None) -> float | None:
+    return None if m is None else float(m.group(1)) * _UNIT.get(m.group(2), 1024**3)
 
 
 def vm_finding(pasted: Pasted) -> Result | None:

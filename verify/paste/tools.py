@@ -63,8 +63,6 @@ USING_DEVICE = re.compile(
     r"Using (?:torch )?device(?:_type)?:?[ \t]*(?:mps|MPS|Apple Metal Performance Shaders)\b|"
     r"\bUsing mps device\b|\bUse pytorch device_name:[ \t]*mps\b"
 )
-# a tensor printed on the device: the device exists and works ("tensor([2., 2.], device='mps:0')")
-MPS_TENSOR = re.compile(r"\btensor\([^\n]*?device='mps(?::\d+)?'\)")
 # code, not output: "if torch.backends.mps.is_available() == False:"
 _CODE = re.compile(r"\b(?:if|elif|while|assert|return|and|or|not)\b[^\n]*$")
 
@@ -106,10 +104,6 @@ def read(text: str) -> list[Clue]:
             out.append(clue("chip", cpu, text, m, STRONG))
     for m in finditer(USING_DEVICE, text, "Using ", "device_name"):
         out.append(clue("mps_available", True, text, m, STRONG))
-    for m in finditer(MPS_TENSOR, text, "device='mps"):
-        out.append(clue("mps_available", True, text, m, STRONG))
-        out.append(clue("os", "Darwin", text, m, LISTED))
-        break
     for m in finditer(MPS_STATE, text, "mps", "MPS"):
         line_start = text.rfind("\n", 0, m.start()) + 1
         if _CODE.search(text[line_start : m.start()]):

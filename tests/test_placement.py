@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from verify import diagnose, envdump
+from verify import diagnose, envdump, paste
 from verify.errors import InputError
 from verify.model import Status
 
@@ -90,10 +90,19 @@ def test_a_container_in_words_where_mps_was_wanted():
     assert "host.os" not in failing(text + op_error)
 
 
-def test_a_docker_version_line_next_to_a_mac_names_the_docker_host():
-    text = "used Macosx M1 14.6.1 (23G93)  Docker version 26.1.3, build b72abbb\n" + DAEMON_GPU
-    pasted = envdump.parse(text)
+@pytest.mark.parametrize(
+    "line",
+    [
+        "used Macosx M1 14.6.1 (23G93)  Docker version 26.1.3, build b72abbb",
+        "- Docker version: (Docker Desktop v4.37.2 for Mac on Apple Silicon)",
+        "Docker Desktop 4.30.0 for Mac",
+    ],
+)
+def test_a_docker_version_line_next_to_a_mac_names_the_docker_host(line):
+    pasted = envdump.parse(line + "\n" + DAEMON_GPU)
     assert pasted.has("sign.mac_hint") and pasted.facts.os == "Linux"
+    # the same version line alone names no Mac
+    assert not paste.read("Docker version 26.1.3, build b72abbb\n").has("sign.mac_hint")
 
 
 def test_a_linux_vm_app_with_linux_on_a_mac():

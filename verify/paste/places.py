@@ -82,17 +82,20 @@ LINUX_WORKLOAD = re.compile(
 )
 LINUX_VM_APP = re.compile(
     r"\b((?-i:UTM)|Parallels(?: Desktop)?|VMware Fusion|VirtualBox|colima|limactl|Lima VM|"
-    r"podman machine|"
+    r"podman machine|Rancher Desktop|"
     r"OrbStack|multipass)\b",
     _I,
 )
 # "Docker version 26.1.3, build b72abbb", "Docker Compose version v2.27.3", "Docker Desktop 4.x"
 # on the same line as a macOS name / version or an Apple chip
+_MAC_WORD = (
+    r"(?:\bmac\s?os(?:\s?x)?\b|\bos\s?x\b|\bMac\b|\bApple\s+(?:silicon|M[1-9])|"
+    r"\bM[1-9](?:\s?(?:Pro|Max|Ultra))?\b)"
+)
+_DOCKER_VERSION = r"\bDocker(?: Compose)? (?:version|Desktop)\b"
 DOCKER_ON_MAC = re.compile(
-    r"^[^\n]*?(?:\bmac\s?os(?:\s?x)?\b|\bos\s?x\b|\bApple\s+(?:silicon|M[1-9])|\bM[1-9]"
-    r"(?:\s?(?:Pro|Max|Ultra))?\b)[^\n]*?\bDocker(?: Compose)? (?:version|Desktop)\b[^\n]*|"
-    r"^[^\n]*?\bDocker(?: Compose)? (?:version|Desktop)\b[^\n]*?(?:\bmac\s?os(?:\s?x)?\b|"
-    r"\bApple\s+(?:silicon|M[1-9])|\bM[1-9](?:\s?(?:Pro|Max|Ultra))?\b)[^\n]*",
+    rf"^[^\n]*?{_MAC_WORD}[^\n]*?{_DOCKER_VERSION}[^\n]*|"
+    rf"^[^\n]*?{_DOCKER_VERSION}[^\n]*?{_MAC_WORD}[^\n]*",
     _I | re.MULTILINE,
 )
 # a hosted CI machine: a traceback / tool path under the runner's home (not torch's own build

@@ -44,6 +44,15 @@ def test_a_container_gpu_request_on_a_mac_is_linux_inside_the_mac():
     assert first_id("Apple M2 Pro, macOS 14.2.1\n" + DAEMON_GPU) == "host.os"
 
 
+def test_a_compose_gpu_reservation_with_other_capabilities():
+    # a compose file's `capabilities: [compute, utility]` (AbdBarho/stable-diffusion-webui-docker)
+    text = (
+        "Running on a M1 Mac Air\nError response from daemon: could not select device driver "
+        '"nvidia" with capabilities: [[compute utility]]\n'
+    )
+    assert first_id(text) == "host.os"
+
+
 def test_a_container_gpu_request_on_a_linux_box_is_not_a_mac_finding():
     text = "I'm using Ubuntu 22.04.02 LTS\n" + DAEMON_GPU
     try:

@@ -71,7 +71,7 @@ GPU_INTENT = re.compile(r"\b(?:Metal|use (?:the|my) GPU|on the GPU|GPU accelerat
 
 # the workload ran in Linux (a container or a VM), wherever the paste was typed (see above)
 LINUX_WORKLOAD = re.compile(
-    r"(could not select device driver \"[\w.-]*\" with capabilities: \[\[gpu\]\]|"
+    r"(could not select device driver \"[\w.-]*\" with capabilities: \[\[[\w ,]*\]\]|"
     r"The NVIDIA Driver was not detected|nvidia-container-cli: initialization error|"
     r"--platform[= ]linux/(?:amd64|arm64|x86_64|aarch64)\b|"
     r"requested image's platform \(linux/[\w/]+\) does not match the detected host platform|"

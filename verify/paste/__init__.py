@@ -10,7 +10,7 @@ torch.__config__.show(), printed MPS state), .forms (issue-form headings, Markdo
 .repl (a print of several facts and the line it printed), .ran (output only a working MPS
 device prints), .homebrew (`brew config`, Homebrew Python prefixes), .places (container, VM,
 sandbox, intent), .loader (dyld's "built for a newer macOS", a shell's or compiler's target
-triplet).
+triplet), .builds (nixpkgs', Spack's and source builds).
 collect_env and our JSON are read by verify.envdump, which fills in from this what they lack.
 """
 

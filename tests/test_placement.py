@@ -250,6 +250,8 @@ def test_an_aarch64_linux_uname_next_to_an_apple_chip():
         'File "/Users/distiller/project/tests/test_model.py", line 8, in test_mps',  # CircleCI
         "vmImage: 'macOS-14'",  # Azure Pipelines
         "image: ghcr.io/cirruslabs/macos-sonoma-xcode:latest",  # Cirrus CI (a Tart VM)
+        "Current runner version: '2.316.1'",  # a GitHub Actions job log's first line
+        "    os: [ubuntu-latest, macos-14]",  # a workflow's matrix
     ],
 )
 def test_other_hosted_macos_ci_with_mps_unavailable(place):

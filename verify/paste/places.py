@@ -18,14 +18,15 @@ pip / uv looking for a manylinux wheel ("doesn't provide a wheel for manylinux_2
 Apps that run Linux guests on a Mac (UTM, Parallels, VMware Fusion, VirtualBox, Lima / Colima,
 OrbStack, Multipass): sign.linux_vm_app. `docker version` lines on the same line as a macOS
 version or an Apple chip ("Macosx M1 14.6.1 (23G93)  Docker version 26.1.3"): the Mac is the
-Docker host (sign.mac_hint). verify.paste.settle_os weighs them against the paste's own OS.
+Docker host (sign.mac_hint). settle_os (below) weighs them against the paste's own OS.
 
 Hosted CI (sign.ci_runner): GitHub's macOS runners are virtual machines ("Nested-virtualization
 and Metal Performance Shaders (MPS) are not supported due to the limitation of Apple's
 Virtualization Framework", docs.github.com .../github-hosted-runners#limitations-for-arm64-macos-
 runners; actions/runner-images#9254: "Apple does not support nested virt"; macos-13 and older
-images are Intel): their home /Users/runner/ in a traceback, `runs-on: macos-14`, "GHA"; other
-hosted macOS CI likewise (CircleCI /Users/distiller/, Travis /Users/travis/, Bitrise
+images are Intel): their home /Users/runner/ in a traceback, `runs-on: macos-14`, "GHA", a job
+log's "Current runner version:" / "Runner Image" header, a workflow matrix's `os: [macos-14]`;
+other hosted macOS CI likewise (CircleCI /Users/distiller/, Travis /Users/travis/, Bitrise
 /Users/vagrant/, Azure Pipelines `vmImage: macOS-...`, Cirrus's ghcr.io/cirruslabs/macos-* VMs).
 torch's own build paths (/Users/runner/work/pytorch/pytorch/..., conda-bld) name where torch was
 built, not where it runs, and are no sign. A Metal failure there (sign.metal_failure: ggml-metal's
@@ -109,8 +110,10 @@ CI_RUNNER = re.compile(
     r"github\.com/actions/runner-images|\bnested[ -]virt(?:ualization)?\b|"
     r"/Users/(?:distiller|travis|vagrant)/|\bvmImage:\s*['\"]?macOS|"
     r"\bGitHub[- ](?:Actions|CI(?:/CD)?|hosted)\b|"
+    r"Current runner version: '|\bRunner Image(?: Provisioner)?\b|"
+    r"^[ \t-]*os:[ \t]*\[?[^\n]*?\bmacos-(?:1[1-5]|2\d|latest)\b|"
     r"ghcr\.io/cirruslabs/macos-)",
-    _I,
+    _I | re.MULTILINE,
 )
 # the GPU reported missing in words: "MPS is not available", "can't use the GPU", "no GPU"
 GPU_MISSING = re.compile(

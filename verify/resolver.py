@@ -1,15 +1,18 @@
 """What an installer's refusal gives away, as the host.arch / torch.installed row (issue 12).
 
-pip's "(from versions: ... 2.2.2)" and uv's `macosx_*_x86_64` platform tag name an x86_64
-interpreter on macOS when the install asks for a torch past 2.2.2, the last release with macOS
-x86_64 wheels (verify.paste.packages reads them into facts and signs). Where the paste names no
-chip, the rules cannot tell Rosetta from an Intel Mac: the host.arch row says what the installer
-proves (an x86_64 Python, no newer torch for it) and how to tell the two apart.
+verify.paste.packages reads pip's, uv's, Poetry's, conda's and libmamba's refusals into facts and
+signs; this module reasons across them (pure: Pasted in, Pasted / Result out):
 
-uv's hints name the platforms the requested release has wheels for ("only has wheels for the
-following platform: `manylinux1_x86_64`", "Wheels are available for `torch` (v2.6.0) on the
-following platforms: ..."): none for macOS on a Mac is a pin, index or lock file resolved for
-another operating system, the torch.installed row. Pure: Pasted in, Result out.
+- x86_64 ceiling: pip's "(from versions: ... 2.2.2)" for a later torch, uv's `macosx_*_x86_64`
+  tag, conda / libmamba finding no pytorch past 2.2.2 on osx-64, or (`infer`) "no wheel for the
+  current platform" for a release that has arm64 wheels for this Python: an x86_64 interpreter
+  on macOS, since PyTorch's macOS x86_64 builds end at 2.2.2. The chip says Rosetta or Intel Mac
+  (verify.rules); where the paste names none, the host.arch row says what the installer proves
+  and how to tell the two apart.
+- a pin resolved for another system, the torch.installed row: uv naming only Linux / Windows
+  wheels for the requested release ("only has wheels for the following platform:
+  `manylinux1_x86_64`"), a lock file whose environments leave out darwin, pip looking only in a
+  CUDA / ROCm index, a +cpu build. The host.python row then does not restate it (`explains`).
 """
 
 from __future__ import annotations

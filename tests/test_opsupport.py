@@ -363,3 +363,21 @@ def test_slow_conv3d_is_the_missing_conv3d_before_2_3_and_no_kernel_after():
     assert j.via == "aten::slow_conv3d_forward"
     assert _judge(SLOW_CONV3D, _mac(torch_version="2.3.0.dev20240121")).kind == "no-kernel"
     assert _judge(SLOW_CONV3D, _mac()).kind == "no-kernel"
+
+
+def test_convtranspose3d_came_with_2_8_and_half_precision_never():
+    """2.0.1-2.7.1 refuse ConvTranspose3d; 2.8.0-2.15.0 refuse it only in BF16/FP16."""
+    old = "RuntimeError: ConvTranspose 3D is not supported on MPS"
+    j = _judge(old, _mac())
+    assert (j.kind, j.first_torch) == ("torch-too-old", "2.8")
+    assert j.torch_shown == "a release from 2.0 to before 2.8"
+    half = "RuntimeError: ConvTranspose 3D with BF16 or FP16 types is not supported on MPS"
+    j = _judge(half, _mac(torch_version="2.9.0"))
+    assert j.kind == "no-kernel" and j.newest_read == str(opsupport.kernels().newest)
+
+
+def test_a_torch_past_2_2_2_is_an_arm64_build_so_the_upgrade_is_certain():
+    """No chip named, but torch 2.3.0.dev: no x86_64 wheel exists past 2.2.2."""
+    old = "RuntimeError: ConvTranspose 3D is not supported on MPS"
+    assert _judge(old, Facts(os="Darwin", torch_version="2.3.0.dev20231220")).certain
+    assert not _judge(old, Facts(os="Darwin", torch_version="2.2.2")).certain

@@ -190,7 +190,8 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "mps.op_not_implemented",
         re.compile(
-            r"The operator '([^']+)' is not current(?:ly)? implemented for the MPS device[^\n]*"
+            r"The operator '([^']+)' is not current(?:ly)? implemented for the MPS device[^\n]*|"
+            r"ConvTranspose 3D (?:with BF16 or FP16 types )?is not supported on MPS[^\n]*"
         ),
         "Operator not implemented on MPS",
         "This PyTorch has no MPS kernel for an operator the code uses.",
@@ -215,6 +216,19 @@ PATTERNS: tuple[_Pattern, ...] = (
             ),
             Printed("issues/77764", ">=1.12,<2.6", "aten/src/ATen/mps/MPSFallback.mm"),
             Printed("issues/141287", ">=2.6", "aten/src/ATen/mps/MPSFallback.mm"),
+            # TORCH_CHECKs in operations/Convolution.mm: no 3-D transposed convolution on MPS
+            # before 2.8 (report: MIC-DKFZ/nnUNet#1862), none in half precision since
+            Printed(
+                "ConvTranspose 3D is not supported on MPS",
+                ">=2.0,<2.8",
+                _MPS_OPS + "Convolution.mm",
+                "https://github.com/MIC-DKFZ/nnUNet/issues/1862",
+            ),
+            Printed(
+                "ConvTranspose 3D with BF16 or FP16 types is not supported on MPS",
+                ">=2.8",
+                _MPS_OPS + "Convolution.mm",
+            ),
         ),
     ),
     # aten/src/ATen/mps/MPSFallback.mm with PYTORCH_ENABLE_MPS_FALLBACK=1: "The operator '%s' is

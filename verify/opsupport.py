@@ -55,8 +55,8 @@ class Feature:
 
     subject: str
     refusal: re.Pattern[str]  # the message of the torch releases before it
-    first_torch: Version
-    macos: Version
+    first_torch: Version | None  # None: no release read has it
+    macos: Version | None
 
 
 # Refusals that a later torch lifted, each read from the wheels' strings:
@@ -78,6 +78,21 @@ FEATURES: tuple[Feature, ...] = (
     ),
     Feature(
         "Conv3D", re.compile(r"Conv3D is not supported on MPS"), Version("2.3"), Version("13.2")
+    ),
+    # "ConvTranspose 3D is not supported on MPS" (operations/Convolution.mm) in the 2.0.1-2.7.1
+    # wheels; from 2.8.0 only "ConvTranspose 3D with BF16 or FP16 types is not supported on MPS"
+    # (still in 2.15.0): float32 ConvTranspose3d runs on MPS from 2.8, on 2.8's macOS floor
+    Feature(
+        "ConvTranspose3D",
+        re.compile(r"ConvTranspose 3D is not supported on MPS"),
+        Version("2.8"),
+        compat.mps_min_macos(Version("2.8")),
+    ),
+    Feature(
+        "ConvTranspose3D in float16/bfloat16",
+        re.compile(r"ConvTranspose 3D with BF16 or FP16 types is not supported on MPS"),
+        None,
+        None,
     ),
 )
 _FEATURE = {f.subject: f for f in FEATURES}
@@ -206,16 +221,17 @@ def judge(known: KnownError, facts: Facts) -> Judgement | None:
     """What a pasted op / dtype message means with the pasted versions; None when it is
     neither an operator without a kernel nor a bfloat16 refusal, or the chip is not Apple's
     (an Intel Mac is capped at torch 2.2.2: that is host.arch's and the bfloat16 row's story)."""
-    if known.id == "mps.op_not_implemented":
-        return _judge_op(known, facts)
     if known.id in (
         "mps.bfloat16_unsupported",
         "mps.dtype_unsupported",
         "mps.op_needs_newer_torch",
+        "mps.op_not_implemented",
     ):
         for feature in FEATURES:
             if feature.refusal.search(known.match):
                 return _judge_feature(feature, known, facts)
+    if known.id == "mps.op_not_implemented":
+        return _judge_op(known, facts)
     return None
 
 
@@ -223,6 +239,11 @@ def _not_apple(facts: Facts) -> bool:
     """An Intel Mac, or an x86_64 interpreter (Rosetta): torch stops at 2.2.2 there, so "upgrade
     torch" is not the answer (host.arch and the bfloat16 row say what is)."""
     return apple_silicon(facts) is False or facts.machine == "x86_64" or bool(facts.translated)
+
+
+def _newest() -> str | None:
+    newest = kernels().newest
+    return str(newest) if newest is not None else None
 
 
 def _judge_op(known: KnownError, facts: Facts) -> Judgement | None:
@@ -267,6 +288,8 @@ def _judge_feature(feature: Feature, known: KnownError | None, facts: Facts) -> 
     spec = implied_torch(known) if known is not None else None
     macos = str(facts.macos_version) if facts.macos_version else None
     shown = _shown(facts, spec, None)
+    if feature.first_torch is None or feature.macos is None:
+        return Judgement("no-kernel", subject, shown, macos=macos, newest_read=_newest())
     first, needs = _minor(feature.first_torch), str(feature.macos)
     torch = compat.release_of(facts.torch_version)
     mismatch = torch is not None and torch >= feature.first_torch
@@ -276,10 +299,13 @@ def _judge_feature(feature: Feature, known: KnownError | None, facts: Facts) -> 
         return Judgement(
             "macos-too-old", subject, shown, first, macos, needs, None, False, known_torch
         )
-    # the refusal itself proves this torch predates bfloat16 on MPS, whatever version the paste
+    # the refusal itself proves this torch predates the feature, whatever version the paste
     # shows (a newer one ran somewhere else); "upgrade torch" is the fix for sure only on Apple
     # silicon: an Intel Mac prints the same message and stops at 2.2.2
-    certain = apple_silicon(facts) is True
+    # (a torch newer than 2.2.2, the last x86_64 release, is an arm64 build: a Mac of Apple's)
+    certain = apple_silicon(facts) is True or (
+        torch is not None and torch > compat.LAST_MACOS_X86_64_WHEEL
+    )
     return Judgement("torch-too-old", subject, shown, first, macos, needs, None, mismatch, certain)
 
 

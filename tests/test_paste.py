@@ -253,3 +253,16 @@ def test_a_version_left_behind_is_not_the_users():
     # a name alone is its first release, except where that would cross MPS's 12.3 floor
     assert facts("macOS Sonoma, Apple M2, torch 2.3.0\n").macos_version == "14.0"
     assert facts("macOS Monterey, Apple M2, torch 2.3.0\n").macos_version is None
+
+
+def test_unticked_template_options_are_not_the_users_own():
+    # issue templates list every option as a checkbox; only the ticked ones are the user's
+    form = (
+        "### Environment\n- [ ] Windows\n- [x] macOS 14.5\n- [ ] Intel\n- [x] Apple M2\n"
+        "- [ ] AMD Radeon\n- [ ] Python 3.9\n- [x] Python 3.11\n- [ ] torch 2.0.1\n"
+    )
+    reading = paste.read(form)
+    assert reading.facts["os"] == "Darwin" and reading.facts["macos_version"] == "14.5"
+    assert reading.facts["chip"] == "Apple M2" and reading.facts["python_version"] == "3.11"
+    assert "torch_version" not in reading.facts
+    assert not reading.has("sign.intel_cpu") and not reading.has("sign.amd_gpu")

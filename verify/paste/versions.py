@@ -188,7 +188,8 @@ _UNCHECKED = re.compile(r"^[ \t>]*[-*][ \t]+\[ \]")
 
 
 def _unticked(text: str, m: re.Match[str]) -> bool:
-    """Is the match on an unticked checkbox line of an issue template ("- [ ] macOS 11")?"""
+    """Is the match on an unticked checkbox line of an issue template ("- [ ] macOS 11",
+    "- [ ] Windows", "- [ ] Python 3.10"): an option the user did not pick?"""
     start = text.rfind("\n", 0, m.start()) + 1
     return bool(_UNCHECKED.match(text[start : m.start()]))
 
@@ -225,6 +226,8 @@ def read(text: str) -> list[Clue]:
         out.append(clue("os", "Darwin", text, m, WEAK))
         out.append(clue("macos_version", _dotted(version or first), text, m, WEAK))
     for m in finditer(CHIP, text, "Apple M", "Apple  M"):
+        if _unticked(text, m):
+            continue
         chip = re.sub(r"\s+", " ", m.group(1))
         out.append(clue("chip", chip + (" (Virtual)" if m.group(2) else ""), text, m))
         out.append(clue("hardware_arm64", True, text, m))
@@ -232,6 +235,8 @@ def read(text: str) -> list[Clue]:
         if m.group(2):
             out.append(clue("virtual_machine", True, text, m))
     for m in finditer(BARE_CHIP, text, "M1", "M2", "M3", "M4", "M5", "m1", "m2", "m3", "m4"):
+        if _unticked(text, m):
+            continue
         groups = m.groups()
         n, tier = next((groups[i], groups[i + 1]) for i in (0, 2, 4, 6, 8) if groups[i])
         chip = f"Apple M{n}" + (f" {tier.title()}" if tier else "")
@@ -239,21 +244,29 @@ def read(text: str) -> list[Clue]:
         out.append(clue("hardware_arm64", True, text, m, WEAK))
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
     for m in finditer(INTEL_CHIP, text, "Intel"):
+        if _unticked(text, m):
+            continue
         out.append(clue("chip", (m.group(1) or m.group(2)).strip(), text, m, WEAK))
         out.append(clue("sign.intel_cpu", True, text, m, WEAK))
     for m in finditer(
         OTHER_OS, text, "Windows", "Ubuntu", "Debian", "Fedora", "CentOS", "Rocky", "WSL"
     ):
+        if _unticked(text, m):
+            continue
         out.append(clue("os", "Windows" if m.group(1) else "Linux", text, m, WEAK))
     for m in finditer(MAC_HINT, text, "Mac", "mac", "MAC"):
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))
     for m in finditer(INTEL_WORDS, text, "x86", "ntel", "NTEL"):
+        if _unticked(text, m):
+            continue
         out.append(clue("sign.intel_cpu", True, text, m, WEAK))
     for m in finditer(AMD_GPU, text, "AMD", "Radeon", "radeon"):
+        if _unticked(text, m):
+            continue
         out.append(clue("sign.amd_gpu", True, text, m, WEAK))
     for m in finditer(PYTHON, text, "ython"):
-        if _wanted(text, m, 1):
+        if _wanted(text, m, 1) or _unticked(text, m):
             continue
         out.append(clue("python_version", m.group(1), text, m, LISTED if _short(text, m) else WEAK))
     for m in finditer(SYS_VERSION, text, ") ["):
@@ -264,7 +277,7 @@ def read(text: str) -> list[Clue]:
     for m in finditer(SITE_PACKAGES, text, "/lib/python"):
         out.append(clue("python_version", m.group(1), text, m, WEAK))
     for m in finditer(TORCH, text, "orch"):
-        if _wanted(text, m, 1, package=True):
+        if _wanted(text, m, 1, package=True) or _unticked(text, m):
             continue
         out.append(clue("torch_version", m.group(1), text, m, LISTED if _short(text, m) else WEAK))
     for m in finditer(TORCH_REPL, text, "__version__"):

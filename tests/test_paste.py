@@ -266,3 +266,25 @@ def test_unticked_template_options_are_not_the_users_own():
     assert reading.facts["chip"] == "Apple M2" and reading.facts["python_version"] == "3.11"
     assert "torch_version" not in reading.facts
     assert not reading.has("sign.intel_cpu") and not reading.has("sign.amd_gpu")
+
+
+def test_mac_models_made_only_with_apple_silicon_say_so_and_others_do_not():
+    for text in ("a Mac Studio (2022)", 'MacBook Pro 14" 32GB', "15-inch MacBook Air", "iMac 24"):
+        assert paste.read(text).facts.get("hardware_arm64") is True, text
+    for text in ("MacBook Pro 16-inch 2019", "MacBook Pro 13", 'iMac 27" 2020', "Mac mini"):
+        assert "hardware_arm64" not in paste.read(text).facts, text
+
+
+def test_system_profilers_model_identifier_tells_apple_silicon_from_intel():
+    # system_profiler SPHardwareDataType, "Model Identifier:" (support.apple.com model lists)
+    expected = {
+        "MacBookPro18,3": True,
+        "MacBookPro16,1": False,
+        "MacBookAir10,1": True,
+        "Macmini8,1": False,
+        "Mac14,2": True,
+        "iMac20,1": False,
+    }
+    for model, silicon in expected.items():
+        facts = paste.read(f"      Model Identifier: {model}\n").facts
+        assert facts["hardware_arm64"] is silicon, model

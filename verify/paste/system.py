@@ -55,6 +55,13 @@ SP_VIRTUAL = re.compile(
     r"^[ \t>*-]*Model (?:Name|Identifier):[ \t]*(Apple Virtual Machine[^\n]*|VirtualMac[^\n]*)",
     _M,
 )
+# system_profiler's "Model Identifier": Apple silicon from MacBookPro17,1 / MacBookAir10,1 /
+# Macmini9,1 / iMac21,1 on, and every "MacNN,N" (2022-); the lower numbers are Intel Macs
+# (support.apple.com "Identify your MacBook Pro / MacBook Air / Mac mini / iMac model")
+MODEL_ID = re.compile(
+    r"^[ \t>*-]*Model Identifier:[ \t]*(MacBookPro|MacBookAir|Macmini|iMac|Mac)(\d+),\d+", _M
+)
+_FIRST_SILICON = {"MacBookPro": 17, "MacBookAir": 10, "Macmini": 9, "iMac": 21, "Mac": 13}
 SYSCTL = re.compile(
     r"\b(sysctl\.proc_translated|hw\.optional\.arm64|kern\.hv_vmm_present|"
     r"machdep\.cpu\.brand_string)[ \t]*[:=][ \t]*([^\n]+?)[ \t]*$",
@@ -145,6 +152,10 @@ def read(text: str) -> list[Clue]:
         out.append(clue("hardware_arm64", False, text, m, LISTED))
     for m in finditer(SP_VIRTUAL, text, "Virtual"):
         out.append(clue("virtual_machine", True, text, m, STRONG))
+    for m in finditer(MODEL_ID, text, "Model Identifier"):
+        silicon = int(m.group(2)) >= _FIRST_SILICON[m.group(1)]
+        out.append(clue("os", "Darwin", text, m, STRONG))
+        out.append(clue("hardware_arm64", silicon, text, m, STRONG))
     for m in finditer(SYSCTL, text, "sysctl.proc", "hw.optional", "kern.hv", "machdep.cpu"):
         out.extend(_sysctl(m.group(1), m.group(2).strip(), text, m))
     for m in finditer(ASKED_ARCH, text, "uname", "arch", "platform."):

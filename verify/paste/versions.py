@@ -76,6 +76,19 @@ MAC_HINT = re.compile(
     r"\b(?:my|a|an|on|using)\s+(?:Mac|MacBook(?:\s+(?:Pro|Air))?|iMac|Mac\s?mini|Mac\s?Studio|Mac\s?Pro)\b",
     re.IGNORECASE,
 )
+# Mac models that were only ever made with Apple silicon (apple.com/mac/compare): Mac Studio
+# (2022-), the 14-inch MacBook Pro (2021-), the 15-inch MacBook Air (2023-), the 24-inch iMac
+# (2021-). The 13-, 15- and 16-inch MacBook Pro, Mac mini, Mac Pro and other iMacs came with
+# Intel chips too, so they say nothing.
+SILICON_ONLY_MODEL = re.compile(
+    r"\bMac\s?Studio\b|"
+    r"\b(?:MacBook\s?Pro|MBP)\s*\(?14(?:[- ]?inch|\"|″|'')?(?![\d.,])|"
+    r"\b14(?:[- ]?inch|\"|″)\s*(?:MacBook\s?Pro|MBP)\b|"
+    r"\bMacBook\s?Air\s*\(?15(?:[- ]?inch|\"|″)?(?![\d.,])|"
+    r"\b15(?:[- ]?inch|\"|″)\s*MacBook\s?Air\b|"
+    r"\biMac\s*\(?24(?:[- ]?inch|\"|″)?(?![\d.,])|\b24(?:[- ]?inch|\"|″)\s*iMac\b",
+    re.IGNORECASE,
+)
 AMD_GPU = re.compile(r"\b(?:AMD\s+Radeon|Radeon\s+Pro|AMD\s+GPU|Radeon\s+\w+)\b", re.IGNORECASE)
 PYTHON = re.compile(
     r"\b(?:C|Homebrew |conda )?Python" + _FILL + r"(3\.\d{1,2}(?:\.\d{1,2})?)(?![\d.]*\+)"
@@ -243,6 +256,12 @@ def read(text: str) -> list[Clue]:
         out.append(clue("chip", chip, text, m, WEAK))
         out.append(clue("hardware_arm64", True, text, m, WEAK))
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
+    for m in finditer(SILICON_ONLY_MODEL, text, "Mac", "MAC", "mac", "MBP"):
+        if _unticked(text, m):
+            continue
+        out.append(clue("hardware_arm64", True, text, m, WEAK))
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+        out.append(clue("os", "Darwin", text, m, WEAK))
     for m in finditer(INTEL_CHIP, text, "Intel"):
         if _unticked(text, m):
             continue

@@ -380,3 +380,15 @@ def test_pip_show_torch():
 def test_is_mps_available_question_printed():
     # the check people copy: print(f"Is MPS available? {torch.backends.mps.is_available()}")
     assert read("Is MPS available? False\n")["mps_available"] is False
+
+
+def test_a_python_c_one_liner_on_mps_and_what_it_printed():
+    # pytorch/pytorch#91198
+    text = (
+        '% python -c "import torch;x=torch.arange(10,dtype=torch.float32);'
+        "print(x.var().item(),x.to('mps').var().item())\"\n9.166666984558105 8.25\n"
+    )
+    assert read(text)["mps_available"] is True
+    # the same one-liner that failed printed a traceback, not a value
+    failed = text.replace("9.166666984558105 8.25", "Traceback (most recent call last):")
+    assert "mps_available" not in read(failed)

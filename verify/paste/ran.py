@@ -10,6 +10,7 @@ an op) is not the environment. Two kinds of proof:
   pytorch/pytorch#100370 prints "d1 tensor(1605, device='mps:0')".
 - a time measured on the device, as benchmarks print it ("mps time used : 7.67"; a time is
   measured only for work that ran);
+- a `python -c` one-liner that moves something to "mps" and prints, and its printed line;
 - a reproducer and its output: code that moves something to "mps" (`.to("mps")`,
   `device="mps"`, `torch.device("mps")`: each raises when MPS is not available) and, later in
   the same block, a print whose text then appears as an output line of the paste - the program
@@ -50,6 +51,11 @@ MPS_LINE = re.compile(
     re.MULTILINE,
 )
 _CONDITIONAL = re.compile(r"\bif\b|\belse\b|\bis_available\b|\bgetenv\b|\bargs?\.")
+# a `python -c` one-liner that puts something on "mps" and prints, and the line it printed
+# (pytorch/pytorch#91198: print(x.var().item(), x.to('mps').var().item()) -> "9.166666984558105
+# 8.25")
+ONE_LINER = re.compile(r"\bpython3?(?:\.\d+)?[ \t]+-c[ \t]+([\"'])([^\n]*?)\1[ \t]*$", re.MULTILINE)
+_ONE_LINER_MPS = re.compile(r"""\.to\(\s*['"]mps|device\s*=\s*['"]mps|\.mps\(\)""")
 MAX_MPS_LINES = 20  # a big paste: the reproducer is near its top
 WINDOW = 20_000  # characters after an MPS line where its prints are looked for
 PRINT = re.compile(r"""^([ \t]*)print\(\s*f?(['"])([^'"{}\\\n]{8,80})""", re.MULTILINE)
@@ -72,7 +78,24 @@ def read(text: str) -> list[Clue]:
         out.append(clue("mps_available", True, text, m, LISTED))
         break
     out.extend(_ran_past_mps(text))
+    out.extend(_one_liner(text))
     return out
+
+
+def _one_liner(text: str) -> list[Clue]:
+    """`python -c "...x.to('mps')...print(...)"` and, on the next line, what it printed."""
+    for m in finditer(ONE_LINER, text, "-c "):
+        code = m.group(2)
+        if "print(" not in code or not _ONE_LINER_MPS.search(code) or _CONDITIONAL.search(code):
+            continue
+        printed = next((line.strip() for line in text[m.end() :].split("\n", 3)[1:3]), "")
+        if printed and not re.match(r"(?:[$%#>]|Traceback|\w*Error\b|\w*Warning\b)", printed):
+            if "Error" not in printed:
+                return [
+                    clue("mps_available", True, text, m, LISTED),
+                    Clue("mps_available", True, quote(printed), LISTED),
+                ]
+    return []
 
 
 def _inside_repr(text: str, pos: int) -> bool:

@@ -12,6 +12,7 @@ import pytest
 from verify import diagnose, envdump, paste
 from verify.errors import InputError
 from verify.model import Status
+from verify.paste import ran
 
 
 def read(text):
@@ -159,8 +160,10 @@ def test_output_needs_the_print_to_follow_an_unconditional_mps_line():
         'device = "mps" if torch.backends.mps.is_available() else "cpu"',
     ).replace('linear_mps = linear_cpu.to("mps")', "linear_mps = linear_cpu.to(device)")
     assert "mps_available" not in read(conditional)
+    # the print's own text must be shown for this rule (an output block after the code is
+    # another rule: test_a_fenced_reproducer_then_its_output_block)
     not_shown = REPRO.replace("=== MPS Linear ===\nlinear", "linear")
-    assert "mps_available" not in read(not_shown)
+    assert ran._ran_past_mps(not_shown) == []
     # the print sits in another block (a function body) than the MPS line
     other_block = REPRO.replace(
         'print("=== MPS Linear ===")', 'def f():\n    print("=== MPS Linear ===")'
@@ -392,3 +395,22 @@ def test_a_python_c_one_liner_on_mps_and_what_it_printed():
     # the same one-liner that failed printed a traceback, not a value
     failed = text.replace("9.166666984558105 8.25", "Traceback (most recent call last):")
     assert "mps_available" not in read(failed)
+
+
+def test_a_fenced_reproducer_then_its_output_block():
+    from pathlib import Path
+
+    import corpus
+
+    # pytorch/pytorch#100370: code that puts a tensor on "mps" and prints, then "the output is"
+    # and a fenced block of what it printed
+    case = corpus.load(
+        Path(corpus.CORPUS_DIR, "pytorch-100370-wrong-results-m2-printed-mps-tensors.txt")
+    )
+    found = ran._output_block_after(case.text)
+    assert found and found[0].value is True
+    # an Env block after the code is not its output (pytorch/pytorch#133182's layout)
+    env = case.text.replace("the output is ", "Env:")
+    assert ran._output_block_after(env) == []
+    # nor is an expected output
+    assert ran._output_block_after(case.text.replace("the output is", "expected output")) == []

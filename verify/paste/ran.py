@@ -11,6 +11,8 @@ an op) is not the environment. Two kinds of proof:
 - a time measured on the device, as benchmarks print it ("mps time used : 7.67"; a time is
   measured only for work that ran);
 - a `python -c` one-liner that moves something to "mps" and prints, and its printed line;
+- a fenced reproducer that moves something to "mps" and prints, followed at once by a fenced
+  block of printed values (no code, no error);
 - a reproducer and its output: code that moves something to "mps" (`.to("mps")`,
   `device="mps"`, `torch.device("mps")`: each raises when MPS is not available) and, later in
   the same block, a print whose text then appears as an output line of the paste - the program
@@ -78,6 +80,8 @@ def read(text: str) -> list[Clue]:
         out.append(clue("mps_available", True, text, m, LISTED))
         break
     out.extend(_ran_past_mps(text))
+    if "```" in text and "mps" in text:
+        out.extend(_output_block_after(text))
     out.extend(_one_liner(text))
     return out
 
@@ -135,6 +139,59 @@ def _ran_past_mps(text: str) -> list[Clue]:
                     Clue("mps_available", True, quote(line), LISTED),
                 ]
     return []
+
+
+FENCE = re.compile(r"^[ \t]*```[ \t]*(\w*)[^\n]*$", re.MULTILINE)
+PRINT_ANY = re.compile(r"^([ \t]*)print\(", re.MULTILINE)
+_CODE_LINE = re.compile(
+    r"^[ \t]*(?:import |from \w|def |class |for |while |if |with |return\b|>>>|print\(|"
+    r"[\w.\[\]]+[ \t]*=[^=])"
+)
+_OUTPUT_LABEL = re.compile(
+    r"\b(?:output|outputs|result|results|returns?|prints?|printed|gives|got|get|shows?)\b",
+    re.IGNORECASE,
+)
+_NOT_SEEN = re.compile(r"\b(?:expect|should|want|would|instead)", re.IGNORECASE)
+
+
+def _output_block_after(text: str) -> list[Clue]:
+    """A fenced code block that moves something to "mps" (unconditionally) and prints after it,
+    then at once a fenced block of what it printed (values, no code, no error): the program got
+    past its MPS line. (A block introduced as expected output is not what it printed.)"""
+    fences = list(itertools.islice(FENCE.finditer(text), 40))
+    for i in range(0, len(fences) - 3, 2):
+        code_open, code_close, out_open, out_close = fences[i : i + 4]
+        code = text[code_open.end() : code_close.start()]
+        between = text[code_close.end() : out_open.start()]
+        label = between.strip()
+        if len(label) > 80 or (label and not _OUTPUT_LABEL.search(label)):
+            continue  # not introduced as its output ("Env:", a paragraph)
+        if _NOT_SEEN.search(label) or out_open.group(1) == "python":
+            continue
+        output = [ln for ln in text[out_open.end() : out_close.start()].split("\n") if ln.strip()]
+        if not output or any(_CODE_LINE.match(ln) for ln in output):
+            continue
+        if any("Traceback" in ln or "Error" in ln for ln in output):
+            continue
+        mps = _unconditional_mps_then_print(code)
+        if mps is not None:
+            return [
+                Clue("mps_available", True, quote(mps), LISTED),
+                Clue("mps_available", True, quote(output[0]), LISTED),
+            ]
+    return []
+
+
+def _unconditional_mps_then_print(code: str) -> str | None:
+    for mps in itertools.islice(MPS_LINE.finditer(code), MAX_MPS_LINES):
+        if _CONDITIONAL.search(mps.group(0)):
+            continue
+        indent = len(mps.group(1).expandtabs())
+        end = _block_end(code, mps.end(), indent)
+        for p in PRINT_ANY.finditer(code, mps.end(), end):
+            if len(p.group(1).expandtabs()) == indent:
+                return mps.group(0)
+    return None
 
 
 def _block_end(text: str, start: int, indent: int) -> int:

@@ -288,3 +288,12 @@ def test_system_profilers_model_identifier_tells_apple_silicon_from_intel():
     for model, silicon in expected.items():
         facts = paste.read(f"      Model Identifier: {model}\n").facts
         assert facts["hardware_arm64"] is silicon, model
+
+
+def test_a_macos_home_folder_in_a_path_says_mac_and_the_user_name_stays_out():
+    traceback = '  File "/Users/jane/miniconda3/lib/python3.10/site-packages/torch/nn/init.py"'
+    reading = paste.read(traceback)
+    assert reading.facts["os"] == "Darwin" and reading.has("sign.mac_hint")
+    assert "jane" not in " ".join(reading.evidence["os"])
+    for path in ("C:/Users/jane/AppData/x.py", "/c/Users/jane/x.py", "/home/jane/x.py"):
+        assert not paste.read(path).has("sign.mac_hint"), path

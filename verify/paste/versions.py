@@ -8,6 +8,7 @@ A version that a message *requires* ("supported on MacOS 13.0+", "needs macOS 14
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from verify.paste.clues import LISTED, MACOS_NAMES, STRONG, WEAK, Clue, clue, finditer
@@ -89,6 +90,9 @@ SILICON_ONLY_MODEL = re.compile(
     r"\biMac\s*\(?24(?:[- ]?inch|\"|″)?(?![\d.,])|\b24(?:[- ]?inch|\"|″)\s*iMac\b",
     re.IGNORECASE,
 )
+# a macOS home folder in a path ('File "/Users/.../site-packages/torch/..."', "-v /Users/...:/d"):
+# Linux homes are /home, Windows paths carry a drive ("C:/Users/...", Git Bash's "/c/Users/...")
+MAC_HOME = re.compile(r"(?<![\w/:.~-])/Users/(?!Shared/)[^/\s\"':]+/")
 AMD_GPU = re.compile(r"\b(?:AMD\s+Radeon|Radeon\s+Pro|AMD\s+GPU|Radeon\s+\w+)\b", re.IGNORECASE)
 PYTHON = re.compile(
     r"\b(?:C|Homebrew |conda )?Python" + _FILL + r"(3\.\d{1,2}(?:\.\d{1,2})?)(?![\d.]*\+)"
@@ -274,6 +278,9 @@ def read(text: str) -> list[Clue]:
             continue
         out.append(clue("os", "Windows" if m.group(1) else "Linux", text, m, WEAK))
     for m in finditer(MAC_HINT, text, "Mac", "mac", "MAC"):
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+        out.append(clue("os", "Darwin", text, m, WEAK))
+    for m in itertools.islice(finditer(MAC_HOME, text, "/Users/"), 1):
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))
     for m in finditer(INTEL_WORDS, text, "x86", "ntel", "NTEL"):

@@ -284,6 +284,9 @@ def test_system_profilers_model_identifier_tells_apple_silicon_from_intel():
         "Macmini8,1": False,
         "Mac14,2": True,
         "iMac20,1": False,
+        "iMacPro1,1": False,
+        "MacPro7,1": False,
+        "MacBook10,1": False,
     }
     for model, silicon in expected.items():
         facts = paste.read(f"      Model Identifier: {model}\n").facts

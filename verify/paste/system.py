@@ -56,12 +56,25 @@ SP_VIRTUAL = re.compile(
     _M,
 )
 # system_profiler's "Model Identifier": Apple silicon from MacBookPro17,1 / MacBookAir10,1 /
-# Macmini9,1 / iMac21,1 on, and every "MacNN,N" (2022-); the lower numbers are Intel Macs
-# (support.apple.com "Identify your MacBook Pro / MacBook Air / Mac mini / iMac model")
+# Macmini9,1 / iMac21,1 on, and every "MacNN,N" (2022-); the lower numbers, and every iMacPro,
+# MacPro and (12-inch) MacBook identifier, are Intel Macs (support.apple.com "Identify your
+# MacBook Pro / MacBook Air / Mac mini / iMac / Mac Pro model"; the 2023 Mac Pro is Mac14,8)
 MODEL_ID = re.compile(
-    r"^[ \t>*-]*Model Identifier:[ \t]*(MacBookPro|MacBookAir|Macmini|iMac|Mac)(\d+),\d+", _M
+    r"^[ \t>*-]*Model Identifier:[ \t]*"
+    r"(MacBookPro|MacBookAir|MacBook|Macmini|MacPro|iMacPro|iMac|Mac)(\d+),\d+",
+    _M,
 )
-_FIRST_SILICON = {"MacBookPro": 17, "MacBookAir": 10, "Macmini": 9, "iMac": 21, "Mac": 13}
+_NEVER = 10**6
+_FIRST_SILICON = {
+    "MacBookPro": 17,
+    "MacBookAir": 10,
+    "Macmini": 9,
+    "iMac": 21,
+    "Mac": 13,
+    "MacBook": _NEVER,
+    "MacPro": _NEVER,
+    "iMacPro": _NEVER,
+}
 SYSCTL = re.compile(
     r"\b(sysctl\.proc_translated|hw\.optional\.arm64|kern\.hv_vmm_present|"
     r"machdep\.cpu\.brand_string)[ \t]*[:=][ \t]*([^\n]+?)[ \t]*$",

@@ -300,3 +300,31 @@ def test_a_macos_home_folder_in_a_path_says_mac_and_the_user_name_stays_out():
     assert "jane" not in " ".join(reading.evidence["os"])
     for path in ("C:/Users/jane/AppData/x.py", "/c/Users/jane/x.py", "/home/jane/x.py"):
         assert not paste.read(path).has("sign.mac_hint"), path
+
+
+def test_what_a_homebrew_pythons_own_traceback_frame_and_pips_fetched_wheels_say():
+    intel_frame = (
+        '  File "/usr/local/Cellar/python@3.10/3.10.18/Frameworks/Python.framework/Versions/3.10/'
+        'lib/python3.10/subprocess.py", line 526, in run'
+    )
+    arm_frame = (
+        '  File "/opt/homebrew/Cellar/python@3.12/3.12.4/Frameworks/Python.framework/Versions/3.12/'
+        'lib/python3.12/runpy.py", line 198, in _run_module_as_main'
+    )
+    assert paste.read(intel_frame).facts["machine"] == "x86_64"
+    assert paste.read(arm_frame).facts["machine"] == "arm64"
+    # pip fetches only wheels the interpreter runs (packaging.tags.mac_platforms)
+    fetched = "Downloading numpy-1.26.4-cp311-cp311-macosx_10_9_x86_64.whl.metadata (61 kB)"
+    assert paste.read(fetched).facts["machine"] == "x86_64"
+    refused = "ERROR: numpy-1.26.4-cp311-cp311-macosx_10_9_x86_64.whl is not a supported wheel"
+    assert "machine" not in paste.read("Processing ./" + refused[7:]).facts
+
+
+def test_an_x86_64_python_on_an_m_chip_named_without_its_number_is_rosetta():
+    text = (
+        "but still cannot use the M chip\n"
+        "$ python3 -c 'import platform; print(platform.machine())'\nx86_64\n"
+    )
+    _, results = diagnose.diagnose(text)
+    arch = next(r for r in results if r.id == "host.arch")
+    assert arch.status is Status.FAIL and "Rosetta" in arch.cause

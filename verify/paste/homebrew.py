@@ -10,7 +10,9 @@
   bottles are arm64 only), so that interpreter runs natively; from /usr/local/Cellar or
   /usr/local/opt it is an Intel Homebrew's Python, x86_64 (under Rosetta on an Apple chip). Only
   paths into torch's own package count (a traceback's, or `pip show torch`'s Location): a paste
-  lists many paths that are not the interpreter's.
+  lists many paths that are not the interpreter's. A traceback frame inside the Homebrew
+  Python's own files ('File "/usr/local/Cellar/python@3.10/.../lib/python3.10/subprocess.py"')
+  is the running interpreter's too.
 """
 
 from __future__ import annotations
@@ -36,6 +38,13 @@ INTEL_BREW_TORCH = re.compile(
     r"/usr/local/(?:Cellar|opt)/python(?:@3\.\d+)?/[^\s'\"]*?python3\.\d+/site-packages/torch\b"
 )
 
+# a traceback frame in a Homebrew Python's own files (its stdlib or site-packages): the frames of a
+# traceback are the running interpreter's, so this one is that Homebrew's Python
+BREW_FRAME = re.compile(
+    r"File \"(/usr/local|/opt/homebrew)/(?:Cellar|opt)/python(?:@3\.\d+)?/[^\"\n]*?"
+    r"/lib/python3\.\d+/[^\"\n]+\.py\""
+)
+
 
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
@@ -58,6 +67,12 @@ def read(text: str) -> list[Clue]:
         if ARM_BREW_TORCH.search(where):
             out.extend(_native(text, m))
         elif INTEL_BREW_TORCH.search(where):
+            out.append(clue("os", "Darwin", text, m, LISTED))
+            out.append(clue("machine", "x86_64", text, m, LISTED))
+    for m in finditer(BREW_FRAME, text, "/Cellar/python", "/opt/python"):
+        if m.group(1) == "/opt/homebrew":
+            out.extend(_native(text, m))
+        else:
             out.append(clue("os", "Darwin", text, m, LISTED))
             out.append(clue("machine", "x86_64", text, m, LISTED))
     for m in finditer(INTEL_BREW_TORCH, text, "/usr/local/"):

@@ -75,6 +75,14 @@ WHEEL = re.compile(
     r"\btorch-(\d[\w.+]*?)-cp(3)(\d{1,2})-(?:cp3\d+|none|abi3)-macosx_(\d+)_(\d+)_(arm64|x86_64)"
     r"\.whl"
 )
+# any wheel pip fetched for this interpreter carries its platform tag ("Downloading
+# numpy-1.26.4-cp311-cp311-macosx_10_9_x86_64.whl"): pip picks only wheels the interpreter can run
+# (packaging.tags.mac_platforms), so an x86_64-only wheel means an x86_64 Python
+FETCHED_WHEEL = re.compile(
+    r"^[ \t>]*(?:Downloading|Using cached|Saved|Processing)[ \t]+\S*?-macosx_(\d+)_(\d+)_"
+    r"(x86_64|arm64)\b(?![^\n]*is not a supported wheel)",
+    _M,
+)
 # pip names who asked for it before the list: "torch==2.4.1 (from invokeai) (from versions: ...)",
 # "(from -r requirements.txt (line 3))" (pip/_internal/resolution/resolvelib/factory.py)
 NO_MATCH = re.compile(
@@ -203,6 +211,9 @@ def read(text: str) -> list[Clue]:
         out.append(clue("os", "Darwin", text, m, LISTED))
         out.append(clue("machine", m.group(6), text, m, LISTED))
         out.append(clue("python_version", f"3.{m.group(3)}", text, m, WEAK))
+    for m in finditer(FETCHED_WHEEL, text, "macosx_"):
+        out.append(clue("os", "Darwin", text, m, LISTED))
+        out.append(clue("machine", m.group(3), text, m, LISTED))
     for m in finditer(NO_MATCH, text, "Could not find a version"):
         out.extend(_no_match(m.group(1), m.group(2), text, m))
     for m in finditer(NO_DIST, text, "No matching distribution"):

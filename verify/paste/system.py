@@ -84,7 +84,7 @@ SYSCTL = re.compile(
 # the same line ("-> 'x86_64'") or the next.
 ASKED_ARCH = re.compile(
     r"(uname -m|uname -p|\barch\b|platform\.machine\(\)|platform\.processor\(\))"
-    r"[`'\"]?[ \t]*(?:(?:->|→|=>|==|returns?|gives|says|prints?|is|:|=)[ \t]*"
+    r"(?:\)*[`'\"]?\)*)[ \t]*(?:(?:->|→|=>|==|returns?|gives|says|prints?|is|:|=)[ \t]*"
     r"|[ \t]*\n(?:[ \t>]*\n)?[ \t>]*(?:Out\[\d+\]:[ \t]*)?)"
     r"[`'\"]?(arm64|x86_64|i386|aarch64|arm)[`'\"]?(?![\w-])"
 )

@@ -93,6 +93,8 @@ SILICON_ONLY_MODEL = re.compile(
 # a macOS home folder in a path ('File "/Users/.../site-packages/torch/..."', "-v /Users/...:/d"):
 # Linux homes are /home, Windows paths carry a drive ("C:/Users/...", Git Bash's "/c/Users/...")
 MAC_HOME = re.compile(r"(?<![\w/:.~-])/Users/(?!Shared/)[^/\s\"':]+/")
+# an Apple chip named without its number: "the M chip", "Apple M-series chip", "M series chips"
+M_CHIP = re.compile(r"\b(?:Apple\s+)?M(?:[- ]series)?\s+chips?\b")
 AMD_GPU = re.compile(r"\b(?:AMD\s+Radeon|Radeon\s+Pro|AMD\s+GPU|Radeon\s+\w+)\b", re.IGNORECASE)
 PYTHON = re.compile(
     r"\b(?:C|Homebrew |conda )?Python" + _FILL + r"(3\.\d{1,2}(?:\.\d{1,2})?)(?![\d.]*\+)"
@@ -261,6 +263,12 @@ def read(text: str) -> list[Clue]:
         out.append(clue("hardware_arm64", True, text, m, WEAK))
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
     for m in finditer(SILICON_ONLY_MODEL, text, "Mac", "MAC", "mac", "MBP"):
+        if _unticked(text, m):
+            continue
+        out.append(clue("hardware_arm64", True, text, m, WEAK))
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+        out.append(clue("os", "Darwin", text, m, WEAK))
+    for m in finditer(M_CHIP, text, "M chip", "M-series", "M series"):
         if _unticked(text, m):
             continue
         out.append(clue("hardware_arm64", True, text, m, WEAK))

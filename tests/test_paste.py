@@ -328,3 +328,10 @@ def test_an_x86_64_python_on_an_m_chip_named_without_its_number_is_rosetta():
     _, results = diagnose.diagnose(text)
     arch = next(r for r in results if r.id == "host.arch")
     assert arch.status is Status.FAIL and "Rosetta" in arch.cause
+
+
+def test_pips_refusal_of_any_torch_quoted_without_its_list_is_no_wheel_for_this_python():
+    text = '- OS: macOS\n"Could not find a version that satisfies the requirement torch"\n'
+    _, results = diagnose.diagnose(text)
+    row = next(r for r in results if r.id == "host.python")
+    assert row.status is Status.FAIL and "no PyTorch wheel at all" in row.cause

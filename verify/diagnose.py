@@ -237,9 +237,10 @@ def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
             " ..." if len(offered) > 3 else ""
         )
         cause, fix = msg.pasted_python_too_new_for(requirement, shown)
-    elif offered == [] or (offered is None and pinned and not f.machine == "x86_64"):
-        # "from versions: none", or uv's "no wheel for the current platform" for a pinned
-        # release on an interpreter not known to be x86_64 (that case is host.arch's)
+    elif offered == [] or (offered is None and not f.machine == "x86_64"):
+        # "from versions: none", uv's "no wheel for the current platform" for a pinned release,
+        # or pip's refusal of any torch quoted without its list, on an interpreter not known to
+        # be x86_64 (that case is host.arch's)
         cause, fix = msg.pasted_no_wheel_at_all(python)
     else:
         return None

@@ -310,3 +310,17 @@ def test_nothing_allocated_and_a_request_under_the_limit_is_no_usable_gpu_memory
     over = refused.replace("94.26 MB", "9.50 GB")
     rows = failing("Apple M1\n" + over)
     assert "error.mps.oom" in rows and "error.mps.no_gpu_memory" not in rows
+
+
+def test_lscpu_apple_vendor_in_a_linux_collect_env_is_linux_on_a_mac():
+    # collect_env in an Ubuntu guest on Apple silicon: a generic kernel, lscpu's vendor is Apple
+    text = (
+        "PyTorch version: 2.3.1\nIs debug build: False\nOS: Ubuntu 22.04.4 LTS (aarch64)\n"
+        "Python platform: Linux-5.15.0-107-generic-aarch64-with-glibc2.35\n"
+        "CPU:\nArchitecture:                         aarch64\n"
+        "Vendor ID:                            Apple\n"
+    )
+    assert first_id(text) == "host.os"
+    # the same collect_env from an arm server (another vendor) is a Linux host: nothing to fix
+    server = text.replace("Apple", "ARM")
+    assert "host.os" not in failing(server)

@@ -85,6 +85,8 @@ KEYWORDS = (
     "runs-on",
     "runner",
     "paravirtual",
+    "vendor id",
+    "asahi",
     "ggml",
     "pipeline state",
     "/nix/",

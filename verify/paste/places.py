@@ -124,6 +124,11 @@ GPU_MISSING = re.compile(
     r"(?:the |any )?(?:MPS|GPU|Metal)\b",
     _I,
 )
+# Apple silicon seen from Linux: lscpu's "Vendor ID: Apple" (collect_env's CPU section in a Linux
+# guest of UTM / Parallels / Docker Desktop, or Asahi Linux on the Mac itself), an Asahi kernel
+APPLE_CPU_IN_LINUX = re.compile(
+    r"^[ \t]*Vendor ID:[ \t]+Apple\b|\b\d+\.\d+[\w.+-]*-asahi\b", re.MULTILINE | re.IGNORECASE
+)
 # the user's own Mac in words: "I'm on an Apple silicon Mac", "my Apple Silicon MacBook"
 APPLE_SILICON_MAC = re.compile(r"\b(?:on|using|my|an?)\s+(?:an?\s+)?Apple\s+silicon\b", _I)
 # Metal itself failing (not torch's MPS messages, which verify.known_errors reads)
@@ -192,6 +197,9 @@ def read(text: str) -> list[Clue]:
     for m in finditer(GPU_MISSING, text, "MPS", "GPU", "Metal", "mps", "gpu"):
         out.append(clue("sign.gpu_missing", True, text, m, WEAK))
         break
+    for m in finditer(APPLE_CPU_IN_LINUX, text, "Apple", "asahi"):
+        out.append(clue("sign.mac_hint", True, text, m, LISTED))
+        out.append(clue("hardware_arm64", True, text, m, LISTED))
     for m in finditer(APPLE_SILICON_MAC, text, "silicon", "Silicon"):
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
     for m in finditer(

@@ -335,3 +335,21 @@ def test_pips_refusal_of_any_torch_quoted_without_its_list_is_no_wheel_for_this_
     _, results = diagnose.diagnose(text)
     row = next(r for r in results if r.id == "host.python")
     assert row.status is Status.FAIL and "no PyTorch wheel at all" in row.cause
+
+
+def test_a_release_named_beside_collect_env_finding_no_torch_is_checked_against_the_python():
+    # collect_env's lines (torch/utils/collect_env.py) with no torch importable, and prose naming
+    # the release the user tried: no wheel of it for this Python is the cause
+    text = (
+        "I cannot install pytorch 2.4.1 with python 3.13 on my Mac\n\n"
+        "PyTorch version: N/A\nOS: macOS 15.0.1 (arm64)\n"
+        "Python version: 3.13.0 (main, Oct  7 2024, 05:02:14) [Clang 16.0.0] (64-bit runtime)\n"
+        "Python platform: macOS-15.0.1-arm64-arm-64bit-Mach-O\n"
+    )
+    _, results = diagnose.diagnose(text)
+    row = next(r for r in results if r.id == "host.python")
+    assert row.status is Status.FAIL and "torch 2.4.1" in row.cause and "3.8-3.12" in row.cause
+    assert diagnose.first_cause(results).id == "host.python"
+    # a release that has wheels for this Python leaves the row alone
+    _, results = diagnose.diagnose(text.replace("2.4.1", "2.6.0"))
+    assert next(r for r in results if r.id == "host.python").status is not Status.FAIL

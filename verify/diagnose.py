@@ -174,6 +174,10 @@ def _refine(result: Result, pasted: Pasted) -> Result:
     install = _install_finding(result.id, pasted)
     if install is not None:
         return install
+    if result.id == "host.python":
+        wanted = _wanted_release_without_wheel(pasted)
+        if wanted is not None:
+            return wanted
     if result.id == "host.macos":
         refused = _binary_needs_newer_macos(pasted)
         if refused is not None:
@@ -245,6 +249,25 @@ def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
     else:
         return None
     lines += tuple(pasted.evidence.get("python_version", []))
+    return _row("host.python", "Python version supported by PyTorch", cause, fix, lines)
+
+
+def _wanted_release_without_wheel(pasted: Pasted) -> Result | None:
+    """collect_env finds no torch ("PyTorch version: N/A") and the text names a release that has
+    no wheel for this Python on this platform (pytorch/pytorch#93148's kind: Python 3.11 before
+    torch shipped macOS wheels for it): the Python is the cause, not a broken install."""
+    clues = pasted.signs.get("sign.torch_wanted") or []
+    f = pasted.facts
+    if not clues or not f.python_version:
+        return None
+    wanted = str(clues[0].value)
+    platform = "linux" if f.os == "Linux" else "macos"
+    if compat.supports_python(wanted, f.python_version, platform=platform) is not False:
+        return None
+    rng = compat.python_range(wanted, platform=platform)
+    supported = f"{rng[0]}-{rng[1]}" if rng else "other versions"
+    cause, fix = msg.pasted_no_wheel_for_python(f"torch {wanted}", f.python_version, supported)
+    lines = (*(c.line for c in clues), *pasted.evidence.get("python_version", []))
     return _row("host.python", "Python version supported by PyTorch", cause, fix, lines)
 
 

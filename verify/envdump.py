@@ -28,6 +28,7 @@ interpreter is never translated. Intel MKL / intel-openmp in a macOS conda env p
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from verify.errors import InputError
 from verify.facts import Facts
 from verify.known_errors import KnownError, explain_all
 from verify.macos import real_macos
-from verify.paste.clues import STRONG, Clue, quote
+from verify.paste.clues import STRONG, WEAK, Clue, quote
 from verify.paste.digest import digest
 
 MAX_CHARS = 5 * 1024 * 1024
@@ -105,9 +106,21 @@ def parse(text: str) -> Pasted:
     ]
     reading = paste.read(_PKG.sub("", text) if fields else text, seeds)
     freeform = Facts(source=PASTED, **_known_fields(reading.facts))
+    signs = dict(reading.signs)
     if fields:
         facts = _facts_from_fields(fields, text)
         if facts.torch_import_error:  # "PyTorch version: N/A": no other torch is the imported one
+            # the release the text names (or asks for) is the one wanted
+            named = [
+                Clue("sign.torch_wanted", freeform.torch_version, line, WEAK)
+                for line in (reading.evidence.get("torch_version") or [""])[:1]
+                if freeform.torch_version
+            ] + [
+                dataclasses.replace(c, field="sign.torch_wanted")
+                for c in reading.signs.get("sign.torch_requested", [])
+            ]
+            if named:
+                signs["sign.torch_wanted"] = named
             freeform = freeform.merged(torch_version=None)
         facts = _merge_known(facts, freeform)
         kind: Kind = "collect_env"
@@ -123,7 +136,9 @@ def parse(text: str) -> Pasted:
         for name in _ERROR_FACTS.get(e.id, ()):
             if getattr(facts, name) is not None and name not in evidence:
                 evidence[name] = [quote(e.match)]
-    return Pasted(kind, facts, errors, evidence=evidence, signs=reading.signs)
+    if "sign.torch_wanted" in signs:
+        evidence["sign.torch_wanted"] = [c.line for c in signs["sign.torch_wanted"] if c.line]
+    return Pasted(kind, facts, errors, evidence=evidence, signs=signs)
 
 
 def _seed_weight(name: str, from_errors: Facts) -> int:

@@ -35,6 +35,8 @@ SIGNS = {
     "sign.x86_only_conda": "Intel-only conda packages (MKL, intel-openmp)",
     "sign.mkl_build": "a torch build linked with Intel MKL (x86_64)",
     "sign.pip_no_torch": "pip/uv found no torch for this interpreter",
+    "sign.torch_requested": "a torch release the text asks for, not one it runs",
+    "sign.torch_wanted": "a torch release the text names while collect_env finds none imported",
     "sign.pip_versions": "the torch versions pip offers this interpreter",
     "sign.pip_x86_only": "pip / uv find no torch past 2.2.2, the last with x86_64 macOS wheels",
     "sign.wheel_platforms": "the platforms uv says the requested torch has wheels for",

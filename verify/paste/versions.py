@@ -311,7 +311,10 @@ def read(text: str) -> list[Clue]:
     for m in finditer(SITE_PACKAGES, text, "/lib/python"):
         out.append(clue("python_version", m.group(1), text, m, WEAK))
     for m in finditer(TORCH, text, "orch"):
-        if _wanted(text, m, 1, package=True) or _unticked(text, m):
+        if _unticked(text, m):
+            continue
+        if _wanted(text, m, 1, package=True):  # asked for, not installed: a sign, not a fact
+            out.append(clue("sign.torch_requested", m.group(1), text, m, WEAK))
             continue
         out.append(clue("torch_version", m.group(1), text, m, LISTED if _short(text, m) else WEAK))
     for m in finditer(TORCH_REPL, text, "__version__"):

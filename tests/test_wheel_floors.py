@@ -2,7 +2,7 @@
 recognised by verify.known_errors, as a refusal or as a CPU fallback, with the floor it names
 (issue 12: "the dtype and op floors that name a macOS version").
 
-The strings are those of 21 PyPI wheels (tests/data/torch_wheels/, sha256-checked against PyPI's
+The strings are those of 20 PyPI wheels (tests/data/torch_wheels/, sha256-checked against PyPI's
 JSON API). A new torch that adds such a message fails the first test until it is classified here.
 Where torch assembles the message at run time ("MPS: " + op_name + " op with int64 input ..."),
 MESSAGES completes it the way the torch source line cited beside it does.

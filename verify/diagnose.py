@@ -228,11 +228,9 @@ def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
     if rule_id != "host.python" or resolver.explains(pasted):
         return None  # the installer said why (wheels for other platforms only): verify.resolver
     python = f.python_version
-    platform = "linux" if f.os == "Linux" else "macos"  # whose wheels pip looked for
-    if pinned and python and compat.supports_python(pinned, python, platform=platform) is False:
-        rng = compat.python_range(pinned, platform=platform)
-        supported = f"{rng[0]}-{rng[1]}" if rng else "other versions"
-        cause, fix = msg.pasted_no_wheel_for_python(requirement, python, supported)
+    no_wheel = _no_wheel_for_python(requirement, pinned, python, f.os) if pinned else None
+    if no_wheel is not None:
+        cause, fix = no_wheel
     elif offered and pinned and compat.parse_version(pinned) is not None:
         low = min(offered)
         if not compat.parse_version(pinned) < low:
@@ -258,34 +256,43 @@ def _wanted_release_without_wheel(pasted: Pasted) -> Result | None:
     torch shipped macOS wheels for it): the Python is the cause, not a broken install."""
     clues = pasted.signs.get("sign.torch_wanted") or []
     f = pasted.facts
-    if not clues or not f.python_version:
+    if not clues:
         return None
     wanted = str(clues[0].value)
-    platform = "linux" if f.os == "Linux" else "macos"
-    if compat.supports_python(wanted, f.python_version, platform=platform) is not False:
+    no_wheel = _no_wheel_for_python(f"torch {wanted}", wanted, f.python_version, f.os)
+    if no_wheel is None:
         return None
-    rng = compat.python_range(wanted, platform=platform)
-    supported = f"{rng[0]}-{rng[1]}" if rng else "other versions"
-    cause, fix = msg.pasted_no_wheel_for_python(f"torch {wanted}", f.python_version, supported)
+    cause, fix = no_wheel
     lines = (*(c.line for c in clues), *pasted.evidence.get("python_version", []))
     return _row("host.python", "Python version supported by PyTorch", cause, fix, lines)
+
+
+def _no_wheel_for_python(
+    requirement: str, release: str, python: str | None, os_name: str | None
+) -> tuple[str, Fix] | None:
+    """Cause and fix when `release` ships no wheel for this Python on the platform whose wheels
+    the installer looked for (Linux's inside a Linux paste, else macOS's); None otherwise."""
+    if not python:
+        return None
+    platform = "linux" if os_name == "Linux" else "macos"
+    if compat.supports_python(release, python, platform=platform) is not False:
+        return None
+    rng = compat.python_range(release, platform=platform)
+    supported = f"{rng[0]}-{rng[1]}" if rng else "other versions"
+    return msg.pasted_no_wheel_for_python(requirement, python, supported)
 
 
 def _binary_needs_newer_macos(pasted: Pasted) -> Result | None:
     """dyld's "(built for macOS N which is newer than running OS)": the host.macos row fails,
     whatever the torch (verify.paste.loader)."""
     clues = pasted.signs.get("sign.binary_needs_macos") or []
-    needed = max(
-        (str(c.value) for c in clues),
-        key=lambda v: compat.parse_version(v) or compat.parse_version("0"),
-        default=None,
-    )
-    macos = pasted.facts.macos_version
+    needed = max((compat.parse_version(c.value) for c in clues), default=None)  # "14.0", digits
     if needed is None:
         return None
-    if (compat.parse_version(macos) or compat.parse_version("0")) >= compat.parse_version(needed):
+    macos = compat.parse_version(pasted.facts.macos_version)
+    if macos is not None and macos >= needed:
         return None  # the paste's macOS is not the one that ran it
-    cause, fix = msg.macos_older_than_binary(macos, needed)
+    cause, fix = msg.macos_older_than_binary(pasted.facts.macos_version, str(needed))
     lines = (*(c.line for c in clues), *pasted.evidence.get("macos_version", []))
     return _row("host.macos", "macOS version", cause, fix, lines)
 

@@ -112,13 +112,12 @@ def parse(text: str) -> Pasted:
         if facts.torch_import_error:  # "PyTorch version: N/A": no other torch is the imported one
             # the release the text names (or asks for) is the one wanted
             named = [
-                Clue("sign.torch_wanted", freeform.torch_version, line, WEAK)
-                for line in (reading.evidence.get("torch_version") or [""])[:1]
-                if freeform.torch_version
-            ] + [
                 dataclasses.replace(c, field="sign.torch_wanted")
                 for c in reading.signs.get("sign.torch_requested", [])
             ]
+            if freeform.torch_version:
+                line = (reading.evidence.get("torch_version") or [""])[0]
+                named.insert(0, Clue("sign.torch_wanted", freeform.torch_version, line, WEAK))
             if named:
                 signs["sign.torch_wanted"] = named
             freeform = freeform.merged(torch_version=None)

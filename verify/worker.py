@@ -23,7 +23,7 @@ import threading
 import time
 import traceback
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 from verify import messages
@@ -64,6 +64,19 @@ def jsonable(value: Any) -> Any:
 def send(channel: TextIO, message: dict[str, Any]) -> None:
     channel.write(json.dumps(jsonable(message)) + "\n")
     channel.flush()
+
+
+def requests(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """The supervisor's requests, one JSON object a line, until {"exit": true} or a line that is
+    not an object; lines that are not JSON are skipped."""
+    for line in lines:
+        try:
+            request = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(request, dict) or request.get("exit"):
+            return
+        yield request
 
 
 def first_line(text: str, limit: int = MAX_ERROR_CHARS) -> str:
@@ -327,13 +340,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     send(channel, hello)
 
-    for line in sys.stdin:
-        try:
-            request = json.loads(line)
-        except ValueError:
-            continue
-        if not isinstance(request, dict) or request.get("exit"):
-            break
+    for request in requests(sys.stdin):
         if "run" in request:
             run_check(
                 registry,

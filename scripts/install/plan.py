@@ -188,6 +188,34 @@ def _pip_commands(
     return commands
 
 
+def _stamp(
+    spec: envfile.EnvSpec,
+    key: str,
+    backend: str,
+    opts: Options,
+    *,
+    channels: Sequence[str] = (),
+    subdir: str | None = None,
+    specs: Sequence[str] = (),
+    lock_path: Path | None = None,
+    no_lock: bool,
+) -> dict:
+    """What the environment records about how it was made (scripts.install.state reads it)."""
+    return {
+        "key": key,
+        "tool": "torch-mps-kit",
+        "file": str(spec.path),
+        "file_sha256": spec.sha256,
+        "backend": backend,
+        "channels": list(channels),
+        "subdir": subdir,
+        "specs": list(specs),
+        "extra_channels": list(opts.channels),
+        "lock": str(lock_path) if lock_path else None,
+        "no_lock": no_lock,
+    }
+
+
 def activation_hints(backend: str, prefix: Path) -> tuple[str, ...]:
     if backend in CONDA_LIKE:
         tool = "micromamba" if backend == "micromamba" else "conda"
@@ -299,20 +327,17 @@ def make_plan(
     if locked is not None and backend == "rattler":
         conda_lock = locked.directory / lock.CONDA_LOCK
         file_key = lock.stamp_material(spec.sha256, locked, lock_subdir)
-    key = stamp_key(file_key, backend, channels, subdir)
-    stamp = {
-        "key": key,
-        "tool": "torch-mps-kit",
-        "file": str(spec.path),
-        "file_sha256": spec.sha256,
-        "backend": backend,
-        "channels": list(channels),
-        "subdir": subdir,
-        "specs": list(specs),
-        "extra_channels": list(opts.channels),
-        "lock": str(conda_lock) if conda_lock else None,
-        "no_lock": opts.no_lock,
-    }
+    stamp = _stamp(
+        spec,
+        stamp_key(file_key, backend, channels, subdir),
+        backend,
+        opts,
+        channels=channels,
+        subdir=subdir,
+        specs=specs,
+        lock_path=conda_lock,
+        no_lock=opts.no_lock,
+    )
     return Plan(
         backend=backend,
         executable=executable,
@@ -379,19 +404,7 @@ def _locked_pip_plan(
                  *(["--no-index"] if opts.offline else []), "-r", str(pinned))
             )  # fmt: skip
     key = stamp_key(lock.stamp_material(spec.sha256, locked, subdir), backend, (), None)
-    stamp = {
-        "key": key,
-        "tool": "torch-mps-kit",
-        "file": str(spec.path),
-        "file_sha256": spec.sha256,
-        "backend": backend,
-        "channels": [],
-        "subdir": None,
-        "specs": [],
-        "extra_channels": list(opts.channels),
-        "lock": str(pinned),
-        "no_lock": False,
-    }
+    stamp = _stamp(spec, key, backend, opts, lock_path=pinned, no_lock=False)
     return Plan(
         backend=backend,
         executable=executable,

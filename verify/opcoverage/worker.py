@@ -15,7 +15,6 @@ new worker for the items after it.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -179,13 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     hello.update(source=source.name, source_note=note, items=items, dtype_notes=dtype_notes)
     base.send(channel, hello)
 
-    for line in sys.stdin:
-        try:
-            request = json.loads(line)
-        except ValueError:
-            continue
-        if not isinstance(request, dict) or request.get("exit"):
-            break
+    for request in base.requests(sys.stdin):
         for iid in request.get("run") or ():
             item = by_id.get(iid)
             if item is None:

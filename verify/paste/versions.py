@@ -8,7 +8,6 @@ A version that a message *requires* ("supported on MacOS 13.0+", "needs macOS 14
 
 from __future__ import annotations
 
-import itertools
 import re
 
 from verify.paste.clues import LISTED, MACOS_NAMES, STRONG, WEAK, Clue, clue, finditer
@@ -262,18 +261,16 @@ def read(text: str) -> list[Clue]:
         out.append(clue("chip", chip, text, m, WEAK))
         out.append(clue("hardware_arm64", True, text, m, WEAK))
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
-    for m in finditer(SILICON_ONLY_MODEL, text, "Mac", "MAC", "mac", "MBP"):
-        if _unticked(text, m):
-            continue
-        out.append(clue("hardware_arm64", True, text, m, WEAK))
-        out.append(clue("sign.mac_hint", True, text, m, WEAK))
-        out.append(clue("os", "Darwin", text, m, WEAK))
-    for m in finditer(M_CHIP, text, "M chip", "M-series", "M series"):
-        if _unticked(text, m):
-            continue
-        out.append(clue("hardware_arm64", True, text, m, WEAK))
-        out.append(clue("sign.mac_hint", True, text, m, WEAK))
-        out.append(clue("os", "Darwin", text, m, WEAK))
+    for found in (
+        finditer(SILICON_ONLY_MODEL, text, "Mac", "MAC", "mac", "MBP"),
+        finditer(M_CHIP, text, "M chip", "M-series", "M series"),
+    ):  # Apple silicon, chip not named
+        for m in found:
+            if _unticked(text, m):
+                continue
+            out.append(clue("hardware_arm64", True, text, m, WEAK))
+            out.append(clue("sign.mac_hint", True, text, m, WEAK))
+            out.append(clue("os", "Darwin", text, m, WEAK))
     for m in finditer(INTEL_CHIP, text, "Intel"):
         if _unticked(text, m):
             continue
@@ -288,9 +285,10 @@ def read(text: str) -> list[Clue]:
     for m in finditer(MAC_HINT, text, "Mac", "mac", "MAC"):
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))
-    for m in itertools.islice(finditer(MAC_HOME, text, "/Users/"), 1):
+    for m in finditer(MAC_HOME, text, "/Users/"):
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))
+        break  # one is enough
     for m in finditer(INTEL_WORDS, text, "x86", "ntel", "NTEL"):
         if _unticked(text, m):
             continue

@@ -137,6 +137,8 @@ def expect_mps(pasted: Pasted) -> bool | None:
         return True  # an MPS error message: MPS was being used
     if linux_on_mac(pasted):
         return True
+    if f.mps_available is True:
+        return True  # a working MPS device (a UI's "Device: mps"): its rows pass, chip or not
     if f.os == "Darwin" and rules.apple_silicon(f) is None and pasted.has("sign.mps_intent"):
         return True  # a Mac of unknown chip whose code asks for "mps"
     if f.os == "Darwin" and rules.apple_silicon(f) is False:

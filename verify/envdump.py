@@ -41,6 +41,7 @@ from verify.known_errors import KnownError, explain_all
 from verify.macos import real_macos
 from verify.paste.clues import STRONG, WEAK, Clue, quote
 from verify.paste.digest import digest
+from verify.paste.logprefix import unprefix
 
 MAX_CHARS = 5 * 1024 * 1024
 PASTED = "pasted"
@@ -88,7 +89,7 @@ def parse(text: str) -> Pasted:
     body = _json_body(text)
     if body is not None:
         return _parse_json(body)
-    text = digest(text)  # a big paste: only the lines that can hold a fact
+    text = unprefix(digest(text))  # a big paste: only the lines that can hold a fact
     errors = explain_all(text)
     fields, lines = _collect_env_fields(text)
     # collect_env's package lines list the *active* conda env, not necessarily the

@@ -11,7 +11,8 @@ torch.__config__.show(), printed MPS state), .forms (issue-form headings, Markdo
 device prints), .homebrew (`brew config`, Homebrew Python prefixes), .places (container, VM,
 sandbox, intent), .loader (dyld's "built for a newer macOS", a shell's or compiler's target
 triplet), .builds (nixpkgs', Spack's and source builds).
-collect_env and our JSON are read by verify.envdump, which fills in from this what they lack.
+collect_env and our JSON are read by verify.envdump, which fills in from this what they lack;
+it first cuts log stamps, levels and Markdown quotes from each line (.logprefix).
 """
 
 from __future__ import annotations

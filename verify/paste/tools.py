@@ -10,8 +10,10 @@ torch.__config__.show(), and MPS state as people print it.
 - Lightning: "GPU available: True (mps), used: True" (lightning/pytorch/trainer/setup.py
   _log_device_info); its collect_env_details "- OS: Darwin", "- processor: arm",
   "- python: 3.10.9", "- torch: 2.0.1".
-- ComfyUI: "Device: mps" (comfy/model_management.py get_torch_device_name), "pytorch version:
-  2.3.0", "** Platform: Darwin"; Stable Diffusion web UIs print "Python 3.10.6 (...)" (.versions).
+- ComfyUI: "Device: mps" (comfy/model_management.py get_torch_device_name), "Set vram state to:
+  SHARED" (only on MPS), "pytorch version: 2.3.0", "** Platform: Darwin", its error report's
+  "- **PyTorch Version:** 2.8.0" and "- **Type:** mps" (.versions reads the versions); Stable
+  Diffusion web UIs print "Python 3.10.6 (...)" (.versions).
 - torch.__config__.show(): "USE_MPS=ON" / "USE_MPS=OFF" in "Build settings", "TORCH_VERSION=2.1.0",
   and "Intel(R) oneAPI Math Kernel Library" / "Intel(R) Math Kernel Library" (only x86_64 builds
   link MKL).
@@ -33,6 +35,13 @@ HF_TORCH = re.compile(
 LIGHTNING_GPU = re.compile(r"GPU available:[ \t]*(True|False)(?:[ \t]*\((\w+)\))?")
 LIGHTNING_PROC = re.compile(r"^[ \t>*-]*processor:[ \t]*(arm|i386|x86_64|arm64)[ \t]*$", _M)
 COMFY_DEVICE = re.compile(r"^[ \t>]*Device:[ \t]*(mps|cpu)\b", re.MULTILINE)
+# ComfyUI (and Fooocus' copy of it, ldm_patched/modules/model_management.py): "Set vram state to:
+# SHARED" is printed only when cpu_state is CPUState.MPS, set when
+# torch.backends.mps.is_available() (comfy/model_management.py: "if cpu_state == CPUState.MPS:
+# vram_state = VRAMState.SHARED"; --cpu gives DISABLED); its error report's "## Devices" list
+# names the torch device's type ("- **Type:** mps", Comfy-Org/ComfyUI#7171)
+COMFY_SHARED = re.compile(r"^[ \t]*Set vram state to:[ \t]*SHARED\b", re.MULTILINE)
+COMFY_DEVICE_TYPE = re.compile(r"^[ \t>*-]*\*\*Type:\*\*[ \t]*mps[ \t]*$", re.MULTILINE)
 PLATFORM_KEY = re.compile(r"^[ \t>*-]*(?:\*\*[ \t]*)?Platform:[ \t]*(Darwin|Linux|Windows)\b", _M)
 USE_MPS = re.compile(r"\bUSE_MPS=(ON|OFF|1|0)\b")
 BUILD_TORCH = re.compile(r"\bTORCH_VERSION=(\d[\w.+]*)")
@@ -85,6 +94,12 @@ def read(text: str) -> list[Clue]:
         if m.group(1) == "mps":
             out.append(clue("mps_available", True, text, m, STRONG))
             out.append(clue("os", "Darwin", text, m, LISTED))
+    for m in [
+        *finditer(COMFY_SHARED, text, "SHARED"),
+        *finditer(COMFY_DEVICE_TYPE, text, "**Type:**"),
+    ]:
+        out.append(clue("mps_available", True, text, m, STRONG))
+        out.append(clue("os", "Darwin", text, m, LISTED))
     for m in finditer(PLATFORM_KEY, text, "latform"):
         out.append(clue("os", m.group(1).title(), text, m, LISTED))
     for m in finditer(USE_MPS, text, "USE_MPS"):

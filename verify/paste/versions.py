@@ -40,7 +40,8 @@ MACOS_BY_NAME = re.compile(
     re.IGNORECASE,
 )
 OS_KEY = re.compile(
-    r"^[ \t>*-]*(?:OS|Operating System|System)(?:[ \t]+and[ \t]+version)?[ \t]*:[ \t]*(\S[^\n]*)$",
+    r"^[ \t>*-]*(?:OS|Operating System|System)(?:[ \t]+and[ \t]+version)?[ \t]*:(?:\*\*)?[ \t]*"
+    r"(\S[^\n]*)$",
     _M,
 )
 CHIP = re.compile(r"\b(Apple\s+M[1-9](?:\s+(?:Pro|Max|Ultra))?)\b(\s*\(Virtual\))?")
@@ -112,7 +113,9 @@ SITE_PACKAGES = re.compile(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages/")
 TORCH = re.compile(
     r"(?<![\w.-])(?i:PyTorch|(?:lib)?torch)(?:[ \t]*\((?:GPU|accelerator)\?\))?"
     + _FILL
-    + r"(\d\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?(?:\+[\w.]+)?)(?![\w.]*\+)(?![\w])"
+    + r"(\d\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?(?:\+[\w.]+)?)"
+    + r"(?![\w.]*\+)(?![\w])",
+    re.IGNORECASE,  # "PyTorch Version: 2.8.0" (ComfyUI's error report, Comfy-Org/ComfyUI#7171)
 )
 TORCH_REPL = re.compile(
     r"(?:print\(torch\.__version__\)|torch\.__version__)[`'\"]?[ \t]*"

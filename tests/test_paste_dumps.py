@@ -1,0 +1,97 @@
+"""Tool dumps and start-up logs as users paste them: time-stamped, log-levelled, Markdown-quoted,
+run together by a desktop app's logger (issue 12). Each snippet is from a real public report,
+cited above it; whole reports are in tests/data/collect_env and test_diagnose.py asserts them.
+"""
+
+from __future__ import annotations
+
+from verify import diagnose, envdump, paste
+from verify.model import Status
+from verify.paste.logprefix import unprefix
+
+
+def facts(text):
+    return envdump.parse(text).facts
+
+
+# --- log prefixes ---------------------------------------------------------------------------------
+
+
+def test_comfyui_desktop_stamps_run_together_are_cut():
+    # xmarre/ComfyUI-Spectrum-MiniMax-H3#8: ComfyUI desktop's log, several stamps in one line
+    line = (
+        "2026-08-05T00:31:08.201094 - ** Platform:2026-08-05T00:31:08.201106 -  "
+        "2026-08-05T00:31:08.201115 - Darwin2026-08-05T00:31:08.201123 - "
+    )
+    assert unprefix(line).strip() == "** Platform: Darwin"
+    assert paste.read(unprefix(line)).facts["os"] == "Darwin"
+
+
+def test_bracketed_stamps_and_levels_are_cut():
+    # Comfy-Org/ComfyUI#6168 (ComfyUI-Manager's prestartup log), #15053 ("[INFO] ")
+    assert unprefix("[2024-12-22 18:10:31.982] ** Platform: Windows") == "** Platform: Windows"
+    assert unprefix("[INFO] Device: mps") == "Device: mps"
+    assert unprefix("[09/29 18:36:14 d2.engine.hooks]: Total training time") == (
+        "Total training time"
+    )
+
+
+def test_markdown_quotes_are_cut_but_not_a_repl_prompt():
+    assert unprefix("> > Set vram state to: SHARED") == "Set vram state to: SHARED"
+    assert unprefix(">>> torch.backends.mps.is_available()") == (
+        ">>> torch.backends.mps.is_available()"
+    )
+
+
+def test_a_line_without_prefix_is_unchanged():
+    text = "PyTorch version: 2.1.0\nIs debug build: False\n- Platform: macOS-14.5-arm64-arm-64bit"
+    assert unprefix(text) == text
+
+
+def test_stamped_comfyui_start_up_log_shows_mps_working():
+    # Comfy-Org/ComfyUI#6452: the log's start, ComfyUI's own time stamps before each line
+    text = (
+        "2025-01-13T10:34:27.663134 - Total VRAM 65536 MB, total RAM 65536 MB\n"
+        "2025-01-13T10:34:27.663179 - pytorch version: 2.5.1\n"
+        "2025-01-13T10:34:27.663260 - Set vram state to: SHARED\n"
+        "2025-01-13T10:34:27.663280 - Device: mps\n"
+    )
+    f = facts(text)
+    assert (f.os, f.torch_version, f.mps_available) == ("Darwin", "2.5.1", True)
+
+
+# --- ComfyUI -------------------------------------------------------------------------------------
+
+
+def test_set_vram_state_shared_is_mps():
+    # ComfyUI prints SHARED only when cpu_state is MPS (comfy/model_management.py)
+    assert paste.read("Set vram state to: SHARED").facts["mps_available"] is True
+    assert "mps_available" not in paste.read("Set vram state to: NORMAL_VRAM").facts
+
+
+def test_comfyui_error_report_system_information():
+    # kijai/ComfyUI-SUPIR#151: the error report's "## System Information" and "## Devices"
+    text = (
+        "## System Information\n- **OS:** posix\n"
+        "- **Python Version:** 3.12.9 (main, Feb 12 2025, 15:09:19) [Clang 19.1.6 ]\n"
+        "- **PyTorch Version:** 2.8.0.dev20250404\n## Devices\n\n- **Name:** mps\n"
+        "  - **Type:** mps\n  - **VRAM Total:** 34359738368\n"
+    )
+    f = facts(text)
+    assert (f.torch_version, f.python_version, f.mps_available) == (
+        "2.8.0.dev20250404",
+        "3.12.9",
+        True,
+    )
+
+
+def test_mps_shown_working_makes_mps_rows_pass_with_the_chip_unknown():
+    # Comfy-Org/ComfyUI#2420: a start-up log with no chip named
+    text = (
+        "Total VRAM 32768 MB, total RAM 32768 MB\nForcing FP16.\nSet vram state to: SHARED\n"
+        "Device: mps\nVAE dtype: torch.float32\nTorch version: 2.3.0.dev20231231\n"
+    )
+    _, results = diagnose.diagnose(text)
+    rows = {r.id: r.status for r in results}
+    assert rows["mps.available"] is Status.PASS
+    assert all(r.status is not Status.FAIL for r in results)

@@ -95,3 +95,12 @@ def test_mps_shown_working_makes_mps_rows_pass_with_the_chip_unknown():
     rows = {r.id: r.status for r in results}
     assert rows["mps.available"] is Status.PASS
     assert all(r.status is not Status.FAIL for r in results)
+
+
+# --- hand-made lists ------------------------------------------------------------------------------
+
+
+def test_hyphenated_version_keys():
+    # huggingface/accelerate#998: "accelerate-version: 0.15.0", "pytorch-version: 1.13.1"
+    assert paste.read("pytorch-version: 1.13.1").facts["torch_version"] == "1.13.1"
+    assert "torch_version" not in paste.read("accelerate-version: 0.15.0").facts

@@ -143,9 +143,14 @@ def expect_mps(pasted: Pasted) -> bool | None:
         return True  # a Mac of unknown chip whose code asks for "mps"
     if f.os == "Darwin" and rules.apple_silicon(f) is False:
         # an Intel Mac whose user wants MPS or its GPU (an AMD one, Metal), or a newer torch
-        # than its last release (2.2.2)
+        # than its last release (2.2.2), asked for or refused; or a torch built for arm64 that
+        # dyld refused (software made for Apple silicon: carson-katri/dream-textures#346)
         wants = ("sign.mps_intent", "sign.gpu_intent", "sign.amd_gpu", "sign.pip_x86_only")
         if any(pasted.has(sign) for sign in wants) or resolver.x86_64_ceiling(pasted):
+            return True
+        if resolver.asks_past_x86_64(pasted) or any(
+            c.value == "arm64" for c in pasted.signs.get("sign.wrong_arch_library") or []
+        ):
             return True
     return None
 
@@ -156,7 +161,7 @@ def linux_on_mac(pasted: Pasted) -> bool:
     f = pasted.facts
     if f.os != "Linux":
         return False
-    if pasted.has("sign.linux_vm_on_mac"):
+    if pasted.has("sign.linux_vm_on_mac") or pasted.has("sign.asahi"):
         return True
     mac = (f.chip or "").startswith("Apple M") or pasted.has("sign.mac_hint") or f.macos_version
     # an arm64 Linux next to a Mac, or a container next to an Apple chip; an x86_64 Linux
@@ -185,7 +190,7 @@ def _refine(result: Result, pasted: Pasted) -> Result:
         if refused is not None:
             return refused
     if result.status is not Status.FAIL:  # what the paste shows of the place and the build
-        found = {"mps.built": placement.build_finding, "mps.available": placement.vm_finding}
+        found = {"mps.built": placement.build_finding, "mps.available": placement.device_finding}
         finding = found[result.id](pasted) if result.id in found else None
         if finding is not None:
             return finding
@@ -197,6 +202,8 @@ def _refine(result: Result, pasted: Pasted) -> Result:
         return result
     if result.id == "host.os" and linux_on_mac(pasted):
         cause, fix = msg.pasted_linux_on_mac(f.os or "Linux")
+        if pasted.has("sign.asahi"):
+            cause, fix = msg.pasted_asahi_linux(f.os or "Linux")
         if any(
             "device driver" in str(c.value) for c in pasted.signs.get("sign.linux_workload", [])
         ):

@@ -160,6 +160,7 @@ TELLING_SIGNS = (
     "sign.binary_needs_macos",
     "sign.conda_no_torch",
     "sign.lock_other_platform",
+    "sign.no_metal_device",  # Metal gave the process no device (verify.paste.prose)
 )
 # signs that are a finding together: Metal / MPS failing on a hosted CI runner (verify.placement)
 TELLING_TOGETHER = (

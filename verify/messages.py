@@ -619,6 +619,42 @@ def pasted_linux_on_mac(os_name: str) -> tuple[str, Fix]:
     )
 
 
+def pasted_process_gets_no_metal_device(where: str | None) -> tuple[str, Fix]:
+    """Metal itself gave the process no device (MTLCreateSystemDefaultDevice() nil, "No Metal
+    device available"), or failed inside a sandbox: MPS cannot exist in that process."""
+    place = (
+        f"the paste shows it runs in {where}, which denies it the GPU"
+        if where
+        else "a sandbox, a VM or a session without the GPU (ssh, a launchd job) does that"
+    )
+    return (
+        "This process gets no Metal device (MTLCreateSystemDefaultDevice() returns nil), so "
+        f"PyTorch's MPS backend has no GPU to use whatever its version: {place} (a sandbox "
+        "profile denies the GPU's IOKit user clients: anthropics/claude-code#37044, "
+        "fencesandbox/fence#210).",
+        Fix(
+            "Run Python from a normal Terminal session on the Mac itself, outside the sandbox "
+            "or VM (or allow GPU access in the sandbox's settings where it has one), then "
+            "check again.",
+            ("python -m verify",),
+        ),
+    )
+
+
+def pasted_asahi_linux(os_name: str) -> tuple[str, Fix]:
+    """Asahi Linux: Linux on the Mac's own hardware, no VM."""
+    return (
+        f"This Python runs on {os_name} directly on the Mac's hardware (Asahi Linux): Metal and "
+        "its MPS backend exist only in macOS, and Asahi's GPU driver offers OpenGL / Vulkan, "
+        "not Metal, so PyTorch can use only the CPU there.",
+        Fix(
+            "For MPS, boot the Mac into macOS and create a native arm64 environment there; "
+            "keep Asahi Linux for CPU work.",
+            ("nox -s install", CHECK_PYTHON_ARCH),
+        ),
+    )
+
+
 def pasted_no_device_here(where: str) -> str:
     """MPS unavailable on a new enough macOS with signs of where the process runs."""
     return (

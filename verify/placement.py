@@ -11,6 +11,8 @@ in place of a rule's row that the paste alone could not settle.
   request of a few bytes: "MPS allocated: 1024.00 MB). Tried to allocate 256 bytes" on a
   macos-15 runner, actions/runner-images#11899) is the VM's GPU, not the workload's size; so is,
   anywhere, one with nothing allocated that refuses less than the limit it names.
+- `no_device_finding`: Metal giving the process no device (MTLCreateSystemDefaultDevice() nil:
+  a sandbox denying the GPU, anthropics/claude-code#37044) -> mps.available fails.
 - `build_finding`: a torch built without MPS, from what the paste shows of its build: printed
   is_built() False with no version, or nixpkgs' source build from before it had MPS
   (verify.paste.builds) with MPS not available -> mps.built fails.
@@ -87,6 +89,39 @@ def vm_finding(pasted: Pasted) -> Result | None:
     cause, fix = msg.pasted_metal_fails_in_vm(where)
     lines = _lines(pasted, "sign.ci_runner", "sign.vm", "chip", "sign.metal_failure")
     lines += _lines(pasted, "mps_available", "virtual_machine", "sign.gpu_missing")
+    return _row("mps.available", "MPS device available", cause, fix, lines)
+
+
+_WHERE = (
+    ("sign.sandbox", "a sandbox"),
+    ("sign.vm", "a virtual machine"),
+    ("sign.ci_runner", "a hosted CI runner"),
+    ("sign.container", "a container"),
+    ("sign.remote", "a remote session"),
+)
+
+
+def device_finding(pasted: Pasted) -> Result | None:
+    """mps.available failing for where the process runs: a VM or CI runner (vm_finding), or a
+    process Metal gave no device (no_device_finding)."""
+    return vm_finding(pasted) or no_device_finding(pasted)
+
+
+def no_device_finding(pasted: Pasted) -> Result | None:
+    """mps.available fails when Metal itself gave the process no device ("MTLCreateSystemDefault
+    Device() fails in a sandboxed session": verify.paste.prose), or Metal failed inside a
+    sandbox (ggml's "failed to create command queue" under a seatbelt profile,
+    fencesandbox/fence#210) - unless MPS was seen working."""
+    f = pasted.facts
+    if f.os not in (None, "Darwin") or f.mps_available is True:
+        return None
+    sandboxed = pasted.has("sign.sandbox") and pasted.has("sign.metal_failure")
+    if not (pasted.has("sign.no_metal_device") or sandboxed):
+        return None
+    where = " / ".join(what for sign, what in _WHERE if pasted.has(sign)) or None
+    cause, fix = msg.pasted_process_gets_no_metal_device(where)
+    lines = _lines(pasted, "sign.no_metal_device", "sign.metal_failure", "sign.sandbox")
+    lines += _lines(pasted, "sign.vm", "sign.ci_runner", "sign.container", "sign.remote")
     return _row("mps.available", "MPS device available", cause, fix, lines)
 
 

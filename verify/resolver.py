@@ -81,6 +81,14 @@ def x86_64_ceiling(pasted: Pasted) -> bool:
     return any(_past_2_2_2(str(c.value)) for c in pasted.signs.get("sign.pip_no_torch") or [])
 
 
+def asks_past_x86_64(pasted: Pasted) -> bool:
+    """Does the text ask for a torch release past 2.2.2 ("requires torch=2.5.1", "pip install
+    torch==2.6.0"), which has no macOS x86_64 wheel (everycure-org/matrix#932)?"""
+    return any(
+        _past_2_2_2(f"torch=={c.value}") for c in pasted.signs.get("sign.torch_requested") or []
+    )
+
+
 def _past_2_2_2(requirement: str) -> bool:
     pinned = compat.release_of(requirement.partition("==")[2].split("+")[0])
     return pinned is not None and pinned > compat.LAST_MACOS_X86_64_WHEEL

@@ -9,7 +9,8 @@ resolver errors, wheels, dyld), .tools (accelerate / transformers / Lightning / 
 torch.__config__.show(), printed MPS state), .forms (issue-form headings, Markdown tables),
 .repl (a print of several facts and the line it printed), .ran (output only a working MPS
 device prints), .homebrew (`brew config`, Homebrew Python prefixes), .places (container, VM,
-sandbox, intent), .loader (dyld's "built for a newer macOS", a shell's or compiler's target
+sandbox, intent), .prose (the machine, interpreter and place told in sentences),
+.loader (dyld's "built for a newer macOS", a shell's or compiler's target
 triplet), .builds (nixpkgs', Spack's and source builds).
 collect_env and our JSON are read by verify.envdump, which fills in from this what they lack;
 it first cuts log stamps, levels and Markdown quotes from each line (.logprefix).
@@ -30,6 +31,7 @@ from verify.paste import (
     loader,
     packages,
     places,
+    prose,
     ran,
     repl,
     system,
@@ -49,6 +51,7 @@ READERS = (
     repl.read,
     ran.read,
     places.read,
+    prose.read,
     builds.read,
 )
 MAX_LINES_PER_FIELD = 3

@@ -51,6 +51,8 @@ SIGNS = {
     "sign.nix_torch": "a torch from the nix store (source build or torch-bin)",
     "sign.gpu_missing": "the paste says the GPU / MPS is not available or not used",
     "sign.metal_failure": "Metal itself failed (a shader or pipeline the GPU could not run)",
+    "sign.no_metal_device": "the process got no Metal device (MTLCreateSystemDefaultDevice nil)",
+    "sign.asahi": "Asahi Linux: Linux on the Mac's own hardware (no Metal there)",
 }
 
 
@@ -95,6 +97,62 @@ def finditer(pattern: re.Pattern[str], text: str, *needles: str) -> Iterator[re.
 
 def clue(field: str, value: Any, text: str, m: re.Match[str], weight: int = LISTED) -> Clue:
     return Clue(field, value, line_at(text, m.start()), weight)
+
+
+# words just before a phrase that make it not the user's present machine ("not using Rosetta",
+# "if you are on an Intel Mac", "it worked on my Intel Mac", "support for Apple Silicon")
+_NOT = {
+    "not",
+    "no",
+    "never",
+    "without",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "outside",
+    "instead",
+    "unlike",
+    "if",
+    "unless",
+    "whether",
+    "should",
+    "would",
+    "could",
+    "worked",
+    "works",
+    "previously",
+    "than",
+    "vs",
+    "versus",
+    "support",
+    "supports",
+    "supported",
+    "only",
+    "designed",
+    "optimized",
+    "optimised",
+    "require",
+    "requires",
+}
+_IF = {"if", "unless", "whether", "suppose", "assuming"}
+_WORD = re.compile(r"[\w']+")
+WORDS_BEFORE = 3
+
+
+def stated(text: str, m: re.Match[str]) -> bool:
+    """Is the phrase stated of the user's machine: none of the (three) words just before it, in
+    its sentence, negates it or makes it hypothetical, past or general?"""
+    start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 60)
+    before = text[start : m.start()]
+    for stop in ".!?;:":
+        before = before.rpartition(stop)[2]
+    words = [w.lower() for w in _WORD.findall(before)]
+    if any(w in _IF for w in words[-8:]):  # "if you are on an Intel Mac", whatever between
+        return False
+    return not any(w in _NOT or w.endswith("n't") for w in words[-WORDS_BEFORE:])
 
 
 # macOS names: Apple's marketing names and the release each began with.

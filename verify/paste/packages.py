@@ -149,7 +149,7 @@ UV_NO_WHEEL = re.compile(
 UV_PY = re.compile(r"torch[^\n]*?has no wheels with a matching Python (?:ABI|version) tag")
 DYLD = re.compile(
     r"(?:mach-o file, but is an incompatible architecture|incompatible architecture)"
-    r"[^\n]*?\(have '?(arm64e?|x86_64)'?, need '?(arm64e?|x86_64)'?\)"
+    r"[^\n]*?\(have [('\"]?(arm64e?|x86_64h?)[)'\"]?, need [('\"]?(arm64e?|x86_64h?)[)'\"]?\)"
 )
 
 
@@ -251,8 +251,13 @@ def read(text: str) -> list[Clue]:
     for m in finditer(UV_PY, text, "matching Python"):
         out.append(clue("sign.pip_no_torch", "torch", text, m, LISTED))
     for m in finditer(DYLD, text, "incompatible architecture"):
-        have, need = m.group(1).rstrip("e"), m.group(2).rstrip("e")
+        have, need = m.group(1).rstrip("eh"), m.group(2).rstrip("eh")
         out.append(clue("os", "Darwin", text, m, STRONG))
+        if m.group(2) == "x86_64h":
+            # dyld asks for the x86_64h (Haswell) slice on an Intel CPU, never under Rosetta
+            # ("Verified NOT executable on this Intel host: ... (have (arm64), need
+            # (x86_64h))"; nodegui/nodegui#1048 on Intel MacBooks; dream-textures#346)
+            out.append(clue("sign.intel_cpu", True, text, m, WEAK))
         out.append(clue("machine", need, text, m, STRONG))  # the process needs its own arch
         out.append(clue("sign.wrong_arch_library", have, text, m, STRONG))
         start = text.rfind("\n", 0, m.start()) + 1

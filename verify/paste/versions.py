@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from verify.paste.clues import LISTED, MACOS_NAMES, STRONG, WEAK, Clue, clue, finditer
+from verify.paste.clues import LISTED, MACOS_NAMES, STRONG, WEAK, Clue, clue, finditer, stated
 
 _M = re.MULTILINE | re.IGNORECASE
 _NAMES = "|".join(n.replace(" ", r"\s") for n in MACOS_NAMES)
@@ -206,6 +206,17 @@ def _wanted(text: str, m: re.Match[str], group: int = 0, *, package: bool = Fals
     return bool(_AFTER_WANTED.match(text[m.end() : m.end() + 16]))
 
 
+# a macOS the text says worked before ("It worked correctly on macOS 26.", beside the beta it
+# runs now: pytorch/pytorch#187280) is a past system, not this one
+_PAST = ("worked", "previously", "formerly", "prior")
+
+
+def _past(text: str, m: re.Match[str]) -> bool:
+    start = text.rfind("\n", 0, m.start()) + 1
+    before = text[max(start, m.start() - 40) : m.start()].lower()
+    return any(w.startswith(_PAST) for w in _WORDS.findall(before)[-3:])
+
+
 _UNCHECKED = re.compile(r"^[ \t>]*[-*][ \t]+\[ \]")
 
 
@@ -227,7 +238,7 @@ def _short(text: str, m: re.Match[str]) -> bool:
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
     for m in finditer(MACOS, text, "mac", "Mac", "MAC", "OS X", "OSX", "sw_vers"):
-        if _wanted(text, m) or _unticked(text, m):
+        if _wanted(text, m) or _unticked(text, m) or _past(text, m):
             continue
         version = m.group(1)
         weight = LISTED if _short(text, m) else WEAK
@@ -235,7 +246,7 @@ def read(text: str) -> list[Clue]:
         if version != "10.16":
             out.append(clue("macos_version", _dotted(version), text, m, weight))
     for m in finditer(MACOS_BY_NAME, text, *_name_needles()):
-        if _wanted(text, m) or _unticked(text, m):
+        if _wanted(text, m) or _unticked(text, m) or _past(text, m):
             continue
         name = re.sub(r"\s+", " ", m.group(1).lower())
         version = m.group(2)
@@ -294,7 +305,7 @@ def read(text: str) -> list[Clue]:
         out.append(clue("os", "Darwin", text, m, WEAK))
         break  # one is enough
     for m in finditer(INTEL_WORDS, text, "x86", "ntel", "NTEL"):
-        if _unticked(text, m):
+        if _unticked(text, m) or not stated(text, m):
             continue
         out.append(clue("sign.intel_cpu", True, text, m, WEAK))
     for m in finditer(AMD_GPU, text, "AMD", "Radeon", "radeon"):

@@ -1,0 +1,201 @@
+"""verify.paste.prose: the machine, the interpreter and the place told in sentences (issue 12).
+
+Each snippet is a line from a real public report, cited above it; the whole reports are in
+tests/data (collect_env/ and the studied holdout sets), and their diagnoses are asserted by
+test_diagnose.py / test_holdout.py. Counter-examples (a negation, a hypothetical, a general
+statement) are named as such: they must give no fact.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import corpus
+import pytest
+
+from verify import diagnose, paste
+from verify.model import Status
+from verify.paste import prose
+
+DATA = Path(__file__).parent / "data"
+
+
+def read(text):
+    return paste.read(text)
+
+
+def facts(text):
+    return read(text).facts
+
+
+def failing(text):
+    _, results = diagnose.diagnose(text)
+    return [r.id for r in results if r.status is Status.FAIL]
+
+
+# --- the machine in words ------------------------------------------------------------------------
+
+
+def test_apple_silicon_mac_in_a_sentence_is_the_hardware():
+    # pytorch/pytorch#187280
+    f = facts('After updating an Apple Silicon Mac to the macOS 27 ("Golden Gate") developer beta')
+    assert f["hardware_arm64"] is True
+    assert (f["os"], f["macos_version"]) == ("Darwin", "27.0")
+
+
+def test_apple_silicon_in_a_title_after_a_negated_verb_is_still_the_machine():
+    # open-webui/open-webui#8324 title: the negation is of "use", not of the Mac
+    text = "mac: Sentence Transformers and OpenWebUI does not use the MPS/GPU on Apple Silicon"
+    assert facts(text)["hardware_arm64"] is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you are not on Apple Silicon, use the CPU.",  # a hypothetical
+        "Please add support for Apple Silicon MLX & MPS",  # a feature request
+        "Apple Silicon Macs are supported from 1.12 on.",  # a general statement
+    ],
+)
+def test_apple_silicon_not_stated_of_this_machine_gives_nothing(text):
+    assert "hardware_arm64" not in facts(text)
+
+
+def test_intel_mac_with_an_article_is_this_machine():
+    # everycure-org/matrix#932 ("make install on a Intel Mac")
+    r = read("1. make install on a Intel Mac")
+    assert r.has("sign.intel_cpu") and r.facts["os"] == "Darwin"
+    assert r.facts["hardware_arm64"] is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you are on an Intel Mac, install torch 2.2.2.",  # a hypothetical
+        "It worked on my Intel Mac.",  # another, past machine
+        "The current requirements.txt file requires torch=2.5.1 but Intel Macs will not be able",
+    ],
+)
+def test_intel_mac_not_stated_of_this_machine_gives_nothing(text):
+    assert not read(text).has("sign.intel_cpu")
+
+
+def test_an_intel_gpu_is_an_intel_mac():
+    # carson-katri/dream-textures#346: Apple silicon Macs have no Intel GPU
+    r = read(
+        '- [x] macOS (Monterey 12.6) running on a 2020 13" Macbook Pro\n- GPU\n'
+        "  Intel Iris Plus graphics 1536Mb"
+    )
+    assert r.has("sign.intel_cpu") and r.facts["hardware_arm64"] is False
+
+
+def test_dyld_asking_for_the_haswell_slice_is_an_intel_cpu():
+    # carson-katri/dream-textures#346 (dyld's older, parenthesised form)
+    line = (
+        "tried: '/x/torch/lib/libtorch_global_deps.dylib' (mach-o file, but is an incompatible "
+        "architecture (have (arm64), need (x86_64h)))"
+    )
+    r = read(line)
+    assert r.facts["machine"] == "x86_64" and r.has("sign.intel_cpu")
+    assert r.has("sign.wrong_arch_library")
+
+
+# --- the interpreter in words --------------------------------------------------------------------
+
+
+def test_x86_conda_on_an_m1_is_rosetta():
+    # conda-forge/pytorch-cpu-feedstock#101
+    f = facts("To reproduce, in an M1 mac machine and an x86_64 conda installation, run:")
+    assert (f["machine"], f["hardware_arm64"], f["translated"]) == ("x86_64", True, True)
+
+
+def test_a_rosetta_environment_is_a_translated_process():
+    # conda-forge/pytorch-cpu-feedstock#101
+    f = facts("Pytorch cannot be installed in a macOS rosetta environment emulating x64")
+    assert f["translated"] is True and f["machine"] == "x86_64"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not running under Rosetta.",  # a negation
+        "Noscribe edit does open, so I suspect something isn't right with rosetta",  # noScribe#315
+        "michel@Michels-Mac-Studio ~ % softwareupdate --install-rosetta",  # installing it
+    ],
+)
+def test_rosetta_words_that_do_not_say_the_process_is_translated(text):
+    assert "translated" not in facts(text)
+
+
+# --- places in words -----------------------------------------------------------------------------
+
+
+def test_no_metal_device_in_a_sandbox_fails_mps_available():
+    # anthropics/claude-code#37044
+    text = (
+        "MTLCreateSystemDefaultDevice() Fails in a sandboxed session, succeeds as soon as I "
+        "deactivate the sandbox in Claude Code on MacOS."
+    )
+    assert read(text).has("sign.no_metal_device")
+    _, results = diagnose.diagnose(text)
+    row = next(r for r in results if r.id == "mps.available")
+    assert row.status is Status.FAIL and "sandbox" in row.cause and row.evidence
+
+
+def test_a_runner_name_with_a_dot_and_mps_said_missing_fail_mps_available():
+    # pytorch/pytorch#125197
+    text = "Pytorch running on macosx-14.xlarge reports MPS is available when it is not."
+    r = read(text)
+    assert r.has("sign.ci_runner") and r.has("sign.gpu_missing")
+    assert failing(text) == ["mps.available"]
+
+
+def test_docker_next_to_a_mac_in_chinese_is_a_mac_host():
+    # RVC-Boss/GPT-SoVITS#1405
+    text = (
+        "我在mac中用docker部署，无法启动\n\nError response from daemon: could not select device "  # noqa: RUF001
+        'driver "nvidia" with capabilities: [[gpu]]'
+    )
+    assert read(text).has("sign.mac_hint")
+    assert failing(text) == ["host.os"]
+
+
+def test_mac_model_then_os_version_is_the_macos():
+    # kaixxx/noScribe#315
+    f = facts("I'm on a 2022 M1 mac studio OS 13.7.6, I've used rosseta before succesfully.")
+    assert f["macos_version"] == "13.7.6" and f["hardware_arm64"] is True
+
+
+def test_asahi_linux_is_linux_on_the_mac_itself_not_a_vm():
+    # the wording of the host.os row: Asahi runs on bare metal (asahilinux.org), no VM
+    assert prose.ASAHI.search("Fedora Asahi Remix 40 on my M2 MacBook Air")
+    _, results = diagnose.diagnose("I run Fedora Asahi Remix on my M1 and use device='mps'")
+    row = next(r for r in results if r.id == "host.os")
+    assert row.status is Status.FAIL
+    assert "Asahi" in row.cause and "container" not in row.cause
+
+
+# --- the threshold: macOS and Apple silicon in words are enough ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "holdout2/pytorch-187280-healthy-macos-27-beta-sdxl-corrupted-output.txt",
+        "holdout3/open-webui-8324-healthy-sequoia-15.2-sentence-transformers-app-ignores-mps.txt",
+    ],
+)
+def test_macos_and_apple_silicon_in_prose_diagnose_ready(name):
+    body = corpus.load(DATA / name).text  # the title and the body, as a helper pastes them
+    f, results = diagnose.diagnose(body)
+    assert f.hardware_arm64 is True and f.macos_version
+    assert not [r.id for r in results if r.status is Status.FAIL]
+
+
+def test_a_past_macos_is_not_the_current_one():
+    # pytorch/pytorch#187280: "It worked correctly on macOS 26." beside the 27 beta
+    f = facts(
+        "After updating to the macOS 27 developer beta it broke. It worked correctly on macOS 26."
+    )
+    assert f["macos_version"] == "27.0"
+    assert "macos_version" not in facts("It worked correctly on macOS 26.")

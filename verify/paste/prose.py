@@ -1,0 +1,173 @@
+"""The machine, the interpreter and the place told in sentences rather than printed by a tool.
+
+Users describe their setup in words far more often than they paste `uname -a`: "on my Apple
+Silicon Mac", "an M1 mac machine and an x86_64 conda installation", "running under Rosetta",
+"make install on a Intel Mac", "Intel Iris Plus graphics", "MTLCreateSystemDefaultDevice()
+fails in a sandboxed session", "macosx-14.xlarge reports MPS is available when it is not",
+"我在mac中用docker部署", "Asahi Linux on my M2". Each phrase gives a WEAK clue (a sentence is the
+least certain source: verify.paste.clues), so any tool output in the same paste outweighs it.
+
+What a phrase says only when it is about the user's own machine, now: a phrase negated or
+hypothetical in the words just before it ("not using Rosetta", "no Docker", "if you are on an
+Intel Mac", "unless ..."), a general statement ("Intel Macs are not supported": plural, no
+"my" / "a" / "on"), or a past setup ("worked on my Intel Mac") gives nothing (`_stated`).
+
+- Apple silicon: "Apple Silicon Mac", "on Apple Silicon", "my Apple silicon MacBook",
+  "macOS (Apple Silicon)" -> hardware_arm64 (the chip is Apple's; which M is not said).
+- an Intel Mac: "a / my / on an Intel Mac(Book ...)", "Intel-based Mac", "Intel iMac",
+  "macOS Intel (x86_64)", an Intel GPU ("Intel Iris Plus Graphics", "Intel UHD Graphics 630":
+  Apple silicon Macs have only Apple's GPU, support.apple.com/102871) -> sign.intel_cpu.
+- the interpreter: "x86_64 conda installation", "the Intel version of Anaconda", "x86 Python"
+  -> machine x86_64 (Lightning-AI/pytorch-lightning#14634: "did you by accident install the intel
+  version of the conda installation? ... your Python might be emulated (rosetta)"); "running
+  under Rosetta", "a Rosetta environment", "arch -x86_64 python" -> an x86_64 process translated on
+  Apple silicon (conda-forge/pytorch-cpu-feedstock#101: "a macOS rosetta environment emulating
+  x64").
+- no Metal device: "MTLCreateSystemDefaultDevice() fails / returns nil", MLX's "No Metal device
+  available", "Metal device not available" -> sign.no_metal_device: the process got no GPU
+  (a sandbox denying IOKit: anthropics/claude-code#37044, fencesandbox/fence#210; a VM:
+  actions/runner-images#1779); torch's MPSDevice enumerates the same devices and finds none.
+- hosted CI in words: "macos-14.xlarge" / "macosx-14.xlarge" runner names, a GitHub Actions run
+  URL (pytorch/pytorch#125197) -> sign.ci_runner; "reports MPS is available when it is not" ->
+  sign.gpu_missing.
+- a Mac next to Docker in the same line, in any language ("Docker on my Mac",
+  "我在mac中用docker部署": RVC-Boss/GPT-SoVITS#1405) -> sign.mac_hint (verify.paste.places
+  then settles the OS).
+- Asahi Linux (Linux on the Mac's bare metal, asahilinux.org): sign.asahi, hardware_arm64,
+  os Linux - Metal is macOS's alone, so MPS does not exist there, and no VM is involved.
+- the macOS told next to a Mac's name: "2022 M1 mac studio OS 13.7.6" (kaixxx/noScribe#315).
+"""
+
+from __future__ import annotations
+
+import re
+
+from verify.paste.clues import WEAK, Clue, clue, finditer
+from verify.paste.clues import stated as _stated
+
+_I = re.IGNORECASE
+
+APPLE_SILICON = re.compile(
+    r"\b(?:(?:my|an?|this|the|on|using|with)\s+(?:new\s+|\d{4}\s+)?Apple[- ]Silicon"
+    r"(?:\s+(?:Mac(?:Book(?:\s+(?:Pro|Air))?)?|machine|laptop|computer|M\d))?|"
+    r"Apple[- ]Silicon\s+(?:Mac(?:Book(?:\s+(?:Pro|Air))?)?|machine|laptop)|"
+    r"mac\s?OS[ \t]*[(,/-][ \t]*Apple[- ]Silicon)\b",
+    _I,
+)
+# "Apple Silicon Macs are supported": a general statement, not this machine
+_PLURAL = re.compile(r"^(?:Mac(?:Book)?s|machines|laptops)\b", _I)
+INTEL_MAC = re.compile(
+    r"\b(?:(?:my|an?|this|the|on|using)\s+(?:old(?:er)?\s+|\d{4}\s+)?Intel(?:[- ]based)?\s+"
+    r"(?:i[3579]\s+)?(?:Mac(?:Book(?:\s+(?:Pro|Air))?|\s?mini|\s?Pro)?|iMac(?:\s?Pro)?)(?!s)|"
+    r"mac\s?OS[ \t]*[(,/-]?[ \t]*Intel\b(?:[ \t]*\(?x86[_-]64\)?)?|"
+    r"Mac(?:Book(?:\s+(?:Pro|Air))?)?[ \t]*\(Intel\))",
+    _I,
+)
+# an Intel GPU: only Intel Macs have one (a Mac's Iris / UHD / HD Graphics)
+INTEL_GPU = re.compile(
+    r"\bIntel(?:\(R\))?\s+(?:Iris(?:\s+(?:Plus|Pro|Xe))?|U?HD)(?:\s+Graphics)?(?:\s+\d{3,4})?\b",
+    _I,
+)
+X86_INTERPRETER = re.compile(
+    r"\b(?:(?:x86[_-]64|x86|x64|amd64|Intel)\s+(?:version\s+of\s+(?:the\s+)?)?"
+    r"(?:conda|Anaconda|Miniconda|Miniforge|Mambaforge|Python|Homebrew|brew)\b"
+    r"(?:\s+(?:installation|install|distribution|environment|env|build))?|"
+    r"(?:Intel|x86[_-]64|x86)\s+(?:version|build|installer)\s+of\s+(?:the\s+)?"
+    r"(?:conda|Anaconda|Miniconda|Python|Homebrew))",
+    _I,
+)
+ROSETTA = re.compile(
+    r"\b(?:(?:running|run|runs|ran|launched|started|opened|emulated|translated|installed)"
+    r"(?:\s+\w+){0,2}?\s+(?:under|through|via|in|with|using)\s+Rosetta(?:\s?2)?|"
+    r"Rosetta(?:\s?2)?\s+(?:environment|emulation|mode|terminal|shell)|"
+    r"arch\s+-x86_64\s+(?:/\S*)?(?:python|zsh|bash|conda|pip|/bin/\w+)\S*)",
+    _I,
+)
+NO_METAL_DEVICE = re.compile(
+    r"(MTLCreateSystemDefaultDevice\(\)\s*(?:fails|failed|returns?\s+nil|returned\s+nil|"
+    r"is\s+nil|returns?\s+null|returned\s+null|gives\s+nil)|"
+    r"\bNo Metal device available\b|\bMetal device (?:is )?not available\b|"
+    r"\bno Metal device (?:found|could be created)\b)",
+    _I,
+)
+# GitHub's larger macOS runners "macos-14-xlarge" written with a dot, as users do; a GitHub
+# Actions run URL: the log is a hosted (or self-hosted) runner's
+CI_WORDS = re.compile(
+    r"(\bmacosx?-(?:1[1-5]|2\d)\.(?:xlarge|large|arm64)\b|"
+    r"\bmacosx-(?:1[1-5]|2\d)-(?:xlarge|large|arm64)\b|"
+    r"github\.com/[\w.-]+/[\w.-]+/actions/runs/\d+)",
+    _I,
+)
+# "reports MPS is available when it is not", "says MPS is available but it isn't"
+MPS_SAID_BUT_NOT = re.compile(
+    r"\bMPS\b[^\n]{0,25}?\bavailable\b[^\n]{0,25}?\b(?:when|but|though|although|while)\b"
+    r"[^\n]{0,30}?\b(?:not|isn't|fails?|unusable|can't|cannot)\b",
+    _I,
+)
+_MAC = (
+    r"(?:\bmac\s?OS\b|\bMac(?:Book(?:\s?(?:Pro|Air))?|\s?mini|\s?Studio)?\b|\bM[1-9]\b|"
+    r"(?i:mac)(?=\s*[中上里]))"
+)
+_DOCKER = r"(?<![A-Za-z])(?:docker(?:[ -]compose)?|podman)(?![A-Za-z])"
+DOCKER_ON_MAC = re.compile(
+    rf"^[^\n]*?{_MAC}[^\n]{{0,40}}?{_DOCKER}|^[^\n]*?{_DOCKER}[^\n]{{0,40}}?{_MAC}",
+    _I | re.MULTILINE,
+)
+ASAHI = re.compile(r"\b(Asahi(?:[ -]Linux)?|Fedora Asahi Remix|\d+\.\d+[\w.+-]*-asahi)\b", _I)
+# a Mac's name, then "OS 13.7.6" (a macOS version written without "mac")
+MAC_THEN_OS = re.compile(
+    r"\b(?:Mac\s?(?:Studio|mini|Pro)|MacBook(?:\s?(?:Pro|Air))?|iMac|M[1-9](?:\s?(?:Pro|Max|Ultra))?"
+    r"\s+Mac\w*)\b[^\n]{0,25}?\bOS\s+v?((?:1[1-5]|2[6-9])\.\d{1,2}(?:\.\d{1,2})?)(?![\d.]*\d)",
+    _I,
+)
+
+
+def read(text: str) -> list[Clue]:
+    out: list[Clue] = []
+    for m in finditer(APPLE_SILICON, text, "ilicon", "ILICON"):
+        if not _stated(text, m) or _PLURAL.match(text[m.end() : m.end() + 12].lstrip()):
+            continue
+        out.append(clue("hardware_arm64", True, text, m, WEAK))
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+        out.append(clue("os", "Darwin", text, m, WEAK))
+    for m in finditer(INTEL_MAC, text, "ntel", "NTEL"):
+        if not _stated(text, m):
+            continue
+        out.append(clue("sign.intel_cpu", True, text, m, WEAK))
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+        out.append(clue("os", "Darwin", text, m, WEAK))
+    for m in finditer(INTEL_GPU, text, "ntel", "NTEL"):
+        if _stated(text, m):
+            out.append(clue("sign.intel_cpu", True, text, m, WEAK))
+    for m in finditer(X86_INTERPRETER, text, "x86", "x64", "amd64", "ntel", "X86"):
+        if _stated(text, m):
+            out.append(clue("machine", "x86_64", text, m, WEAK))
+    for m in finditer(ROSETTA, text, "osetta", "x86_64"):
+        if not _stated(text, m):
+            continue
+        out.append(clue("machine", "x86_64", text, m, WEAK))
+        out.append(clue("translated", True, text, m, WEAK))
+        out.append(clue("hardware_arm64", True, text, m, WEAK))  # Rosetta runs on Apple silicon
+        out.append(clue("os", "Darwin", text, m, WEAK))
+    for m in finditer(NO_METAL_DEVICE, text, "MTLCreate", "Metal device", "metal device"):
+        if _stated(text, m):
+            out.append(clue("sign.no_metal_device", m.group(1), text, m, WEAK))
+    for m in finditer(CI_WORDS, text, "macos", "MacOS", "macOS", "/actions/runs/"):
+        out.append(clue("sign.ci_runner", m.group(1), text, m, WEAK))
+    for m in finditer(MPS_SAID_BUT_NOT, text, "MPS", "mps"):
+        out.append(clue("sign.gpu_missing", True, text, m, WEAK))
+        break
+    for m in finditer(DOCKER_ON_MAC, text, "ocker", "odman", "OCKER"):
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+        break
+    for m in finditer(ASAHI, text, "sahi", "SAHI"):
+        if not _stated(text, m):
+            continue
+        out.append(clue("sign.asahi", m.group(1), text, m, WEAK))
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+        out.append(clue("hardware_arm64", True, text, m, WEAK))
+        out.append(clue("os", "Linux", text, m, WEAK))
+    for m in finditer(MAC_THEN_OS, text, "OS "):
+        out.append(clue("macos_version", m.group(1), text, m, WEAK))
+        out.append(clue("os", "Darwin", text, m, WEAK))
+    return out

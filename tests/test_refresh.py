@@ -76,7 +76,16 @@ def test_refresh_reads_wheel_tags_from_recorded_pypi(httpserver, output, capsys)
         "macos_arm64_min_by_python": dict.fromkeys(
             ["cp311", "cp312", "cp313", "cp314", "cp314t", "cp315", "cp315t"], "14.0"
         ),
+        # the recorded wheels' upload_time_iso_8601 (UTC days)
+        "macos_arm64_uploaded": "2026-10-28",
+        "macos_arm64_uploaded_by_python": dict.fromkeys(
+            ["cp311", "cp312", "cp313", "cp314", "cp314t", "cp315", "cp315t"], "2026-10-28"
+        ),
     }
+    # 2.10.0's cp310-cp313 wheels were uploaded again on 2026-02-10 with build tag 2: the day a
+    # Python's wheel first reached PyPI is the earliest upload, 2026-01-21
+    assert mixed["macos_arm64_uploaded_by_python"]["cp310"] == "2026-01-21"
+    assert mixed["macos_arm64_uploaded"] == "2026-01-21"
     assert "wrote 4 torch releases" in capsys.readouterr().out
 
 

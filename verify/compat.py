@@ -12,10 +12,11 @@ packaging.utils. Two layers of data:
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -177,6 +178,9 @@ class Release:
     macos_arm64_min: Version | None = None  # lowest minimum macOS among its arm64 wheels
     macos_x86_64: bool | None = None
     python_tags: tuple[str, ...] = ()
+    # the UTC day its first macOS arm64 wheel reached PyPI, overall and per Python tag
+    uploaded: datetime.date | None = None
+    uploaded_by_python: Mapping[str, datetime.date] = field(default_factory=dict, hash=False)
 
     @classmethod
     def from_dict(cls, version: str, data: Mapping[str, Any]) -> Release:
@@ -189,7 +193,21 @@ class Release:
         macos = parse_version(data.get("macos_arm64_min"))
         x86 = data.get("macos_x86_64")
         tags = tuple(str(t) for t in data.get("python_tags") or ())
-        return cls(Version(version), spec, macos, x86 if isinstance(x86, bool) else None, tags)
+        by_python = data.get("macos_arm64_uploaded_by_python")
+        days = {
+            str(tag): day
+            for tag, text in (by_python.items() if isinstance(by_python, Mapping) else ())
+            if (day := parse_day(text)) is not None
+        }
+        return cls(
+            Version(version),
+            spec,
+            macos,
+            x86 if isinstance(x86, bool) else None,
+            tags,
+            parse_day(data.get("macos_arm64_uploaded")),
+            days,
+        )
 
     def cpython_minors(self) -> tuple[int, ...]:
         """Minor versions of CPython 3 with a regular (not free-threaded) wheel: cp312 -> 12."""
@@ -222,6 +240,14 @@ def parse_version(text: Any) -> Version | None:
     try:
         return Version(str(text))
     except InvalidVersion:
+        return None
+
+
+def parse_day(text: Any) -> datetime.date | None:
+    """A date from "2023-03-15" (an ISO day), or None for anything else (never raises)."""
+    try:
+        return datetime.date.fromisoformat(str(text)[:10]) if text else None
+    except ValueError:
         return None
 
 

@@ -30,9 +30,10 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from verify import compat, envdump, opsupport, placement, resolver, rules
+from verify import compat, envdump, opsupport, placement, resolver, rules, timeline
 from verify import messages as msg
 from verify import opsupport_messages as support_msg
+from verify import timeline_messages as then_msg
 from verify.envdump import Pasted
 from verify.errors import InputError
 from verify.facts import Facts
@@ -89,12 +90,14 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
     pasted = resolver.infer(_stuck_at_x86_release(envdump.parse(text)))
     facts = pasted.facts
     results = rules.evaluate(facts, expect_mps=expect_mps(pasted), unknown_reason=NOT_IN_TEXT)
-    results = [_refine(r, pasted) for r in results]
+    # the day the paste was written on or after (verify.timeline): what existed then
+    written = timeline.written_after(text, facts, pasted.evidence.get("torch_version", []))
+    results = [_refine(r, pasted, written) for r in results]
     if pasted.report is not None:
         results.extend(_report_rows(pasted.report, {r.id for r in results}))
     errors = [_in_context(e, pasted) for e in pasted.errors]
     for e in errors:
-        results.extend(_error_rows(e, facts, pasted.evidence))
+        results.extend(_error_rows(e, facts, pasted.evidence, written))
     if not any(e.id in _BFLOAT16_ERRORS for e in errors):
         results.extend(_bfloat16_wish_row(text, facts, pasted.evidence))
     return facts, [_with_evidence(r, pasted) for r in results]
@@ -172,12 +175,16 @@ def linux_on_mac(pasted: Pasted) -> bool:
     )
 
 
-def _refine(result: Result, pasted: Pasted) -> Result:
+def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = None) -> Result:
     """A rule's row with the cause the paste as a whole supports."""
     f = pasted.facts
     resolved = resolver.finding(result, pasted)
     if resolved is not None:
         return resolved
+    if result.id == "host.python":
+        too_new = _python_newer_than_wheels_then(pasted, written)
+        if too_new is not None:
+            return too_new
     install = _install_finding(result.id, pasted)
     if install is not None:
         return install
@@ -276,6 +283,35 @@ def _wanted_release_without_wheel(pasted: Pasted) -> Result | None:
     return _row("host.python", "Python version supported by PyTorch", cause, fix, lines)
 
 
+def _python_newer_than_wheels_then(
+    pasted: Pasted, written: timeline.Written | None
+) -> Result | None:
+    """No torch for a native arm64 Python X.Y (collect_env's "PyTorch version: N/A", pip's "from
+    versions: none"), no release named, in a paste that shows nothing later than a day before the
+    first release with a macOS arm64 wheel for X.Y (verify.timeline): the Python was too new
+    then, whatever today's releases offer (pytorch/pytorch#93148: Python 3.11.1 built on
+    2023-01-24, torch 2.0.0's cp311 wheels came on 2023-03-15)."""
+    f = pasted.facts
+    if written is None or f.torch_version or f.os != "Darwin" or f.machine != "arm64":
+        return None
+    clues = pasted.signs.get("sign.pip_no_torch") or []
+    if any("==" in str(c.value) for c in clues) or pasted.has("sign.torch_wanted"):
+        return None  # a release asked for: _install_finding / _wanted_release_without_wheel
+    if not (f.torch_import_error or (clues and _offered(pasted) in (None, []))):
+        return None
+    first = timeline.first_wheel_for_python(f.python_version)
+    if first is None or written.after >= first.day:
+        return None
+    cause, fix = then_msg.python_newer_than_wheels_then(first, written)
+    lines = (
+        *(c.line for c in clues),
+        *pasted.evidence.get("python_version", []),
+        written.line,
+        *pasted.evidence.get("machine", []),
+    )
+    return _row("host.python", "Python version supported by PyTorch", cause, fix, lines)
+
+
 def _no_wheel_for_python(
     requirement: str, release: str, python: str | None, os_name: str | None
 ) -> tuple[str, Fix] | None:
@@ -369,7 +405,10 @@ def _in_context(known: KnownError, pasted: Pasted) -> KnownError:
 
 
 def _error_rows(
-    known: KnownError, facts: Facts, evidence: dict[str, list[str]] | None
+    known: KnownError,
+    facts: Facts,
+    evidence: dict[str, list[str]] | None,
+    written: timeline.Written | None = None,
 ) -> list[Result]:
     """The row for a pasted error, and, for an op / dtype refusal, what the versions make of it
     (verify.opsupport): torch too old (an `error.mps.op_needs_newer_torch` row: first when the
@@ -379,6 +418,10 @@ def _error_rows(
     if j is None:
         return [error_result(known, facts, evidence)]
     cause, fix = support_msg.for_judgement(j)
+    released = _released_before_paste(j, facts, written)
+    if released is not None:
+        j = dataclasses.replace(j, certain=True)
+        cause = f"{cause} {released}"
     if j.subject == "bfloat16" and known.id == "mps.dtype_unsupported":
         # torch 2.0's "Trying to convert BFloat16 to the MPS backend ...": the bfloat16 refusal
         known = dataclasses.replace(known, id="mps.bfloat16_unsupported", severity="fail")
@@ -389,6 +432,8 @@ def _error_rows(
     lines = [*row.evidence]
     for name in ("torch_version", "macos_version"):
         lines.extend((evidence or {}).get(name, []))
+    if released is not None and written is not None:
+        lines.append(written.line)
     lines = _unique(lines)[:MAX_EVIDENCE]
     if j.kind != "torch-too-old" or known.id == "mps.op_needs_newer_torch":
         return [dataclasses.replace(row, cause=cause, detail=cause, fix=fix, evidence=tuple(lines))]
@@ -403,6 +448,21 @@ def _error_rows(
     )
     older = dataclasses.replace(older, evidence=tuple(lines))
     return [older, row] if make is failed else [row, older]
+
+
+def _released_before_paste(
+    j: opsupport.Judgement, facts: Facts, written: timeline.Written | None
+) -> str | None:
+    """An op / dtype refusal from a torch of unstated version, in a paste written on or after the
+    day the first release with its MPS support reached PyPI: that torch was too old, for sure
+    (datalab-to/marker#42's kind: aten::roll came with 2.1.0). Before that day the op was in no
+    release yet, and the refusal's own row stays first (opendatalab/MinerU#194)."""
+    if j.kind != "torch-too-old" or j.certain or facts.torch_version or written is None:
+        return None
+    day = timeline.first_release_day(j.first_torch) if j.first_torch else None
+    if day is None or written.after < day:
+        return None
+    return then_msg.kernel_released_before(str(j.first_torch), day.isoformat(), written)
 
 
 _BFLOAT16_ERRORS = {"mps.bfloat16_unsupported", "mps.dtype_unsupported", "mps.op_needs_newer_macos"}

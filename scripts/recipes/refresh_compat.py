@@ -2,7 +2,9 @@
 
 For each torch release >= 1.12 (the first with MPS): requires_python, the lowest macOS its
 arm64 wheels install on (read from the wheels' platform tags with packaging), that minimum per
-Python tag, whether an x86_64 macOS wheel exists, and the Python tags of the arm64 wheels.
+Python tag, whether an x86_64 macOS wheel exists, the Python tags of the arm64 wheels, and the
+day (UTC) its first macOS arm64 wheel was uploaded, overall and per Python tag (PyPI's
+`upload_time_iso_8601`: when `pip install torch` could first find it; verify.timeline).
 
     python -m scripts.recipes.refresh_compat [--index-url URL] [--output PATH] [--minimum 1.12]
 
@@ -55,6 +57,9 @@ class ReleaseCompat:
     macos_x86_64: bool
     python_tags: list[str] = field(default_factory=list)
     macos_arm64_min_by_python: dict[str, str] = field(default_factory=dict)
+    # the UTC day of the first macOS arm64 wheel's upload, overall and per Python tag
+    macos_arm64_uploaded: str | None = None
+    macos_arm64_uploaded_by_python: dict[str, str] = field(default_factory=dict)
 
 
 def python_tag(tag: Tag) -> str:
@@ -94,12 +99,17 @@ def summarize_release(
     """Compatibility facts of one release from its PyPI file entries (yanked files ignored)."""
     arm: list[MacWheel] = []
     x86 = False
+    uploaded: dict[str, str] = {}
     for entry in files:
         if entry.get("packagetype") != "bdist_wheel" or entry.get("yanked"):
             continue
+        day = upload_day(entry)
         for wheel in mac_wheels(entry["filename"]):
             if wheel.arch in ("arm64", "universal2"):
                 arm.append(wheel)
+                if day is not None:
+                    known_day = uploaded.get(wheel.python_tag)
+                    uploaded[wheel.python_tag] = min(known_day, day) if known_day else day
             if wheel.arch in ("x86_64", "universal2", "intel"):
                 x86 = True
     by_python: dict[str, tuple[int, int]] = {}
@@ -113,7 +123,22 @@ def summarize_release(
         macos_x86_64=x86,
         python_tags=tags,
         macos_arm64_min_by_python={t: _fmt(by_python[t]) for t in tags},
+        macos_arm64_uploaded=min(uploaded.values()) if uploaded else None,
+        macos_arm64_uploaded_by_python={t: uploaded[t] for t in tags if t in uploaded},
     )
+
+
+_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})T")
+
+
+def upload_day(entry: Mapping[str, Any]) -> str | None:
+    """The UTC day a file was uploaded ("2023-03-15"), from `upload_time_iso_8601` (or the older
+    `upload_time`, also UTC); None when the entry has neither."""
+    for key in ("upload_time_iso_8601", "upload_time"):
+        value = entry.get(key)
+        if isinstance(value, str) and (m := _DAY.match(value)):
+            return m.group(1)
+    return None
 
 
 def release_versions(index: Mapping[str, Any], minimum: str) -> list[str]:

@@ -1,0 +1,141 @@
+"""verify.timeline: the day a paste was written on or after, and the release history it is read
+against (verify/data/torch_releases.json, PyPI's upload days), never the network."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+import corpus
+import pytest
+
+from verify import compat, diagnose, envdump, timeline
+from verify.facts import Facts
+from verify.model import Status
+
+BY_NAME = {c.name: c for c in corpus.cases()}
+RELEASES = json.loads(
+    (Path(__file__).parent.parent / "verify" / "data" / "torch_releases.json").read_text()
+)["releases"]
+DAY = datetime.date
+
+
+def written(text: str, facts: Facts | None = None, today: DAY | None = None):
+    return timeline.written_after(text, facts or Facts(), today=today or DAY(2026, 11, 30))
+
+
+def test_recorded_release_table_has_an_upload_day_for_every_release_and_python():
+    for version, release in RELEASES.items():
+        days = release["macos_arm64_uploaded_by_python"]
+        assert set(days) == set(release["python_tags"]), version
+        assert release["macos_arm64_uploaded"] == min(days.values()), version
+    # releases come out in order: a later release's wheels never predate an earlier one's
+    ordered = sorted(RELEASES, key=compat.parse_version)
+    days = [RELEASES[v]["macos_arm64_uploaded"] for v in ordered]
+    assert days == sorted(days)
+
+
+def test_interpreter_build_date_in_collect_env():
+    case = BY_NAME["pytorch-144024-python-3.13-macos-no-wheel"]
+    found = written(case.text)
+    assert found.after == DAY(2024, 10, 7)
+    assert found.line.startswith("Python version: 3.13.0 (main, Oct  7 2024")
+    assert "built" in found.why
+
+
+def test_nightly_date_is_read_from_its_version():
+    case = BY_NAME["nnunet-1862-convtranspose3d-torch-2.3-nightly"]
+    found = written(case.text)
+    assert found is not None and found.after >= DAY(2023, 12, 20)
+    assert any("dev20231220" in line for line in case.text.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2024-08-20 10:11:12,345 - INFO - loading model", DAY(2024, 8, 20)),
+        ("_Originally posted by @someone on January 2, 2025_", DAY(2025, 1, 2)),
+        ("Posted Jan 2, 2025 at noon", DAY(2025, 1, 2)),
+        ("[notice] seen 2 January 2025", DAY(2025, 1, 2)),
+        ("Python 3.12.1 | packaged by Anaconda, Inc. | (main, Jan 19 2024, 09:45:58)", None),
+    ],
+)
+def test_dates_written_out(text, day):
+    found = written(text)
+    if day is None:  # a conda banner: the build date, read as such
+        assert found is not None and found.after == DAY(2024, 1, 19) and "built" in found.why
+    else:
+        assert found is not None and found.after == day
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nothing dated here",
+        "2023-02-30 is not a day",  # no such day
+        "torch==2.1.0 numpy==1.26.4 build 20231220",  # digits that are not a date
+        "deadline 2031-01-01",  # after "today": not a day the paste was written after
+        "version 1.2023-01-05",  # part of a longer number
+    ],
+)
+def test_no_date_where_none_is_written(text):
+    assert written(text) is None
+
+
+def test_the_latest_sign_wins_and_the_torch_release_counts():
+    text = "Python version: 3.11.1 (main, Jan 24 2023, 17:36:15) [Clang 14.0.0]\n"
+    found = written(text, Facts(torch_version="2.2.2"))
+    assert found.after == compat.parse_day(RELEASES["2.2.2"]["macos_arm64_uploaded"])
+    assert "2.2.2" in found.why
+    # a source build or a pre-release says nothing by its version
+    assert written(text, Facts(torch_version="2.5.0a0+git1234")).after == DAY(2023, 1, 24)
+
+
+def test_first_wheel_for_python_follows_the_recorded_tags():
+    ordered = sorted(RELEASES, key=compat.parse_version)
+    first_tags = set(RELEASES[ordered[0]]["python_tags"])
+    for minor in range(8, 16):
+        tag = f"cp3{minor}"
+        got = timeline.first_wheel_for_python(f"3.{minor}.2")
+        having = [v for v in ordered if tag in RELEASES[v]["python_tags"]]
+        if tag in first_tags or not having:
+            assert got is None, tag  # already there when the data begins, or never
+            continue
+        assert got.release == compat.parse_version(having[0])
+        assert got.day == compat.parse_day(
+            RELEASES[having[0]]["macos_arm64_uploaded_by_python"][tag]
+        )
+        assert got.python == f"3.{minor}"
+    assert timeline.first_wheel_for_python(None) is None
+
+
+def test_first_release_day_is_the_minor_lines_first():
+    line = [v for v in RELEASES if v.startswith("2.4.")]
+    want = min(compat.parse_day(RELEASES[v]["macos_arm64_uploaded"]) for v in line)
+    assert timeline.first_release_day("2.4.1") == want == timeline.first_release_day("2.4")
+    assert timeline.first_release_day("9.9") is None
+
+
+def test_python_newer_than_wheels_then_is_the_first_cause():
+    # pytorch/pytorch#144024: collect_env finds no torch for Python 3.13.0 (built 2024-10-07)
+    # on macOS 15.1.1 arm64; torch's first cp313 macOS wheels came with 2.6.0
+    case = BY_NAME["pytorch-144024-python-3.13-macos-no-wheel"]
+    _, results = diagnose.diagnose(case.text)
+    first = diagnose.first_cause(results)
+    assert first.id == "host.python" and first.status is Status.FAIL
+    wheel = timeline.first_wheel_for_python("3.13")
+    assert str(wheel.release) in first.cause and wheel.day.isoformat() in first.cause
+    assert "2024-10-07" in first.cause
+    assert any(line.startswith("Python version: 3.13.0") for line in first.evidence)
+
+
+def test_the_same_paste_written_after_the_wheels_came_is_not_the_python():
+    case = BY_NAME["pytorch-144024-python-3.13-macos-no-wheel"]
+    wheel = timeline.first_wheel_for_python("3.13")
+    later = wheel.day + datetime.timedelta(days=30)
+    text = case.text.replace("Oct  7 2024", later.strftime("%b %d %Y"))
+    pasted = envdump.parse(text)
+    found = timeline.written_after(text, pasted.facts)
+    assert found.after == later
+    assert diagnose._python_newer_than_wheels_then(pasted, found) is None

@@ -1,0 +1,186 @@
+"""When a paste was written, and what PyTorch's release history says about that time (issue 12).
+
+The rules know today's torch releases; a report was written when fewer existed. A paste shows
+the earliest day it can have been written by what it names that had to exist already - every
+sign here is a lower bound, never a guess at the day itself:
+
+- an interpreter's build date in its banner / sys.version: "3.11.1 (main, Jan 24 2023, 17:36:15)"
+  (collect_env's "Python version:", a REPL's first line);
+- a torch nightly's date: "2.1.0.dev20230512" (the nightly of that day);
+- the torch release the paste runs: the day its first macOS arm64 wheel reached PyPI;
+- dates written out: log timestamps and ISO days ("2024-08-20 10:11:12"), "January 2, 2025",
+  "Jan 2, 2025", "2 January 2025" (an issue form's "Originally posted ... on January 2, 2025").
+
+Release days come from verify/data/torch_releases.json (`macos_arm64_uploaded`, PyPI's upload
+time of each release's macOS arm64 wheels, per Python tag too: scripts/recipes/refresh_compat.py),
+never typed in by hand. Pure: text and facts in, data out.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from packaging.version import Version
+
+from verify import compat
+from verify.facts import Facts
+from verify.paste.clues import finditer, line_at
+
+# dates older than this say nothing about MPS (torch 1.12, the first with MPS, is 2022-06-28);
+# a day past the newest release read by more than a year is a typo or a deadline, not a date
+_EARLIEST_YEAR = 2015
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+_MONTH = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+# CPython's sys.version: "3.11.1 (main, Jan 24 2023, 17:36:15) [Clang ...]", "3.9.6 (default,
+# Oct 18 2022, 12:41:40)", "3.10.13 | packaged by conda-forge | (main, Oct 26 2023, 18:09:17)"
+_BUILT = re.compile(
+    r"\([^,()\n]{0,60},\s*(?P<mon>[A-Z][a-z]{2})\s+(?P<day>\d{1,2})\s+(?P<year>\d{4}),\s*\d{1,2}:\d{2}"
+)
+_BUILT_VERSION = re.compile(r"\b3\.\d+\.\d+\S*\s+(?:\|[^|\n]*\|\s*)?$")  # just before the "("
+# a nightly's (or a dev build's) date: "2.1.0.dev20230512", "2.3.0.dev20231220+cpu"
+_NIGHTLY = re.compile(r"\b\d+\.\d+\.\d+\.dev(?P<year>20\d\d)(?P<month>\d\d)(?P<day>\d\d)\b")
+_ISO = re.compile(r"(?<![\d.])(?P<year>20\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?![\d])")
+# a year, then what stands before it: "January 2, 2025", "Jan 2, 2025", "2 January 2025"
+_YEAR = re.compile(r"(?<![\d.])20\d\d(?![\d.])")
+_BEFORE_YEAR = re.compile(
+    rf"(?:\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,\s*"
+    rf"|\b(?P<day2>\d{{1,2}})\s+{_MONTH.replace('mon', 'mon2')}\s+)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Written:
+    """The paste was written on `after` or later: `line` shows it, `why` says how."""
+
+    after: datetime.date
+    line: str
+    why: str
+
+
+@dataclass(frozen=True)
+class FirstWheel:
+    """The first torch release with a macOS arm64 wheel for a Python X.Y, and its day."""
+
+    python: str  # "3.11"
+    release: Version
+    day: datetime.date
+
+
+def _date(year: str | int, month: str | int, day: str | int) -> datetime.date | None:
+    try:
+        found = datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    return found if found.year >= _EARLIEST_YEAR else None
+
+
+def _signs(text: str) -> Iterator[Written]:
+    for m in finditer(_BUILT, text, " 20"):
+        if not _BUILT_VERSION.search(text, max(0, m.start() - 80), m.start()):
+            continue
+        month = _MONTHS.get(m.group("mon").lower())
+        day = _date(m.group("year"), month, m.group("day")) if month else None
+        if day is not None:
+            yield Written(day, line_at(text, m.start()), "the Python interpreter was built then")
+    for m in finditer(_NIGHTLY, text, ".dev20"):
+        day = _date(m.group("year"), m.group("month"), m.group("day"))
+        if day is not None:
+            yield Written(day, line_at(text, m.start()), "a nightly build of that day")
+    for m in finditer(_ISO, text, "-20", "\n20", " 20"):
+        day = _date(m.group("year"), m.group("month"), m.group("day"))
+        if day is not None:
+            yield Written(day, line_at(text, m.start()), "a date written in the paste")
+    for m in finditer(_YEAR, text, "20"):
+        before = _BEFORE_YEAR.search(text, max(0, m.start() - 20), m.start())
+        if before is None:
+            continue
+        mon = (before.group("mon") or before.group("mon2") or "").lower()
+        dd = before.group("day") or before.group("day2")
+        day = _date(m.group(0), _MONTHS[mon], dd) if mon in _MONTHS else None
+        if day is not None:
+            yield Written(day, line_at(text, before.start()), "a date written in the paste")
+
+
+def _from_torch(facts: Facts, lines: Iterable[str]) -> Written | None:
+    """The release the paste runs existed: the day its macOS arm64 wheels reached PyPI (a
+    nightly's own date is read from its version; a source build's is unknown)."""
+    version = compat.parse_version(facts.torch_version)
+    if version is None or version.is_prerelease or version.is_devrelease:
+        return None
+    release = compat.load_releases().get(version)
+    if release is None or release.uploaded is None:
+        return None
+    line = next(iter(lines), f"torch {facts.torch_version}")
+    return Written(release.uploaded, line, f"torch {release.version} was released then")
+
+
+def written_after(
+    text: str, facts: Facts, torch_lines: Iterable[str] = (), today: datetime.date | None = None
+) -> Written | None:
+    """The latest day the paste shows it was written on or after; None when it shows none.
+    A day after `today` (default: the date now) is not a date the paste was written after."""
+    limit = today or datetime.date.today()
+    found = [w for w in _signs(text) if w.after <= limit]
+    torch = _from_torch(facts, torch_lines)
+    if torch is not None:
+        found.append(torch)
+    return max(found, key=lambda w: w.after, default=None)
+
+
+def first_wheel_for_python(python: str | None) -> FirstWheel | None:
+    """The first release (of those read, 1.12 on) with a macOS arm64 wheel for this Python X.Y,
+    and the day it was uploaded; None when the Python is unknown, has no wheel in any release
+    read, or already had one in the first release read (when it began is not in the data)."""
+    py = compat.release_of(python)
+    if py is None:
+        return None
+    tag = f"cp{py.major}{py.minor}"
+    table = compat.load_releases()
+    ordered = sorted(table.releases.values(), key=lambda r: r.version)
+    if not ordered or tag in ordered[0].python_tags:
+        return None
+    for release in ordered:
+        day = release.uploaded_by_python.get(tag)
+        if day is not None:
+            return FirstWheel(f"{py.major}.{py.minor}", release.version, day)
+    return None
+
+
+def first_release_day(release: Version | str) -> datetime.date | None:
+    """The day the first macOS arm64 wheel of a release's minor line reached PyPI: "2.4.1" ->
+    2.4.0's day (operators and Python versions come with a minor release; verify.opsupport
+    names the line, "2.4", the same way)."""
+    v = compat.release_of(release)
+    if v is None:
+        return None
+    line = (v.major, v.minor)
+    days = [
+        r.uploaded
+        for r in compat.load_releases().releases.values()
+        if r.uploaded is not None and (r.version.major, r.version.minor) == line
+    ]
+    return min(days, default=None)

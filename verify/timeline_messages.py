@@ -1,0 +1,36 @@
+"""Causes and fixes that rest on when a paste was written (verify.timeline), in verify/messages.py's
+voice: what was wrong at the time, then what to do now, with the exact commands."""
+
+from __future__ import annotations
+
+from verify.model import Fix
+from verify.timeline import FirstWheel, Written
+
+UPGRADE = "python -m pip install --upgrade pip torch"
+
+
+def python_newer_than_wheels_then(first: FirstWheel, written: Written) -> tuple[str, Fix]:
+    """No torch installed (or found by pip) for a native arm64 Python X.Y, in a paste that shows
+    nothing later than a day before the first release with a macOS arm64 wheel for X.Y."""
+    cause = (
+        f"No PyTorch release had a macOS arm64 wheel for Python {first.python} before torch "
+        f"{first.release} (on PyPI {first.day.isoformat()}), and nothing in the paste is later "
+        f"than {written.after.isoformat()} ({written.why}): it was written when pip could find "
+        f"no torch for this Python, so none got installed."
+    )
+    fix = Fix(
+        f"Install it now: torch {first.release} and later have macOS arm64 wheels for Python "
+        f"{first.python} (upgrade pip first); or use an older Python, which had wheels then.",
+        (UPGRADE,),
+    )
+    return cause, fix
+
+
+def kernel_released_before(first_torch: str, day: str, written: Written) -> str:
+    """An op refusal from a torch of unstated version, in a paste written after the first
+    release with that op's MPS kernel: the torch that printed it was older than that."""
+    return (
+        f"The paste was written on {written.after.isoformat()} or later ({written.why}), after "
+        f"PyTorch {first_torch} (on PyPI {day}) brought this MPS kernel: the torch that printed "
+        "the message predates it."
+    )

@@ -104,3 +104,14 @@ def test_hyphenated_version_keys():
     # huggingface/accelerate#998: "accelerate-version: 0.15.0", "pytorch-version: 1.13.1"
     assert paste.read("pytorch-version: 1.13.1").facts["torch_version"] == "1.13.1"
     assert "torch_version" not in paste.read("accelerate-version: 0.15.0").facts
+
+
+# --- docker compose -------------------------------------------------------------------------------
+
+
+def test_docker_compose_output_is_a_linux_workload():
+    # s-kostyaev/reranker#4: docker compose's progress and attach lines on an M2 Mac
+    signs = paste.read(" ✔ Container reranker  Created     0.0s \nAttaching to reranker\n").signs
+    assert len(signs["sign.linux_workload"]) == 2
+    # prose about containers is not compose's output
+    assert "sign.linux_workload" not in paste.read("Container is Created by a script").signs

@@ -11,7 +11,8 @@ daemon refusing a GPU request ("could not select device driver "nvidia" with cap
 [[gpu]]", moby daemon/errors.go incompatibleDeviceRequest - `--gpus all` or a compose file's
 `driver: nvidia` with no NVIDIA runtime, as on every Mac: AbdBarho/stable-diffusion-webui-docker#35,
 RVC-Boss/GPT-SoVITS#598), NVIDIA's CUDA image banner "The NVIDIA Driver was not detected",
-`--platform linux/amd64` and Docker's "requested image's platform (linux/amd64) does not match the
+`--platform linux/amd64`, docker compose's "Attaching to <service>" and "Container <name>  Created",
+and Docker's "requested image's platform (linux/amd64) does not match the
 detected host platform (linux/arm64/v8)" (an amd64 image emulated on Apple silicon), /.dockerenv,
 pip / uv looking for a manylinux wheel ("doesn't provide a wheel for manylinux_2_39_aarch64", uv's
 "You're on Linux (`manylinux_2_39_aarch64`)": the resolver ran in Linux).
@@ -77,9 +78,14 @@ LINUX_WORKLOAD = re.compile(
     r"--platform[= ]linux/(?:amd64|arm64|x86_64|aarch64)\b|"
     r"requested image's platform \(linux/[\w/]+\) does not match the detected host platform|"
     r"(?<![\w/])/\.dockerenv\b|"
+    # docker compose's own output: "Attaching to web-1", "✔ Container reranker  Created" (its
+    # containers are Linux ones, on a Mac in Docker Desktop's VM: s-kostyaev/reranker#4)
+    r"^[ \t]*Attaching to [\w.-]+(?:, [\w.-]+)*[ \t]*$|"
+    r"^[ \t]*(?:[\u2714\u283f][ \t]*)?Container [\w.-]+[ \t]{2,}"
+    r"(?:Created|Started|Recreated|Running)\b|"
     r"(?:wheels? for |platform tag \(e\.g\., `|You're on Linux \(`)"
     r"manylinux_\d+_\d+_(?:aarch64|x86_64))",
-    _I,
+    _I | re.MULTILINE,
 )
 LINUX_VM_APP = re.compile(
     r"\b((?-i:UTM)|Parallels(?: Desktop)?|VMware Fusion|VirtualBox|colima|limactl|Lima VM|"
@@ -173,6 +179,8 @@ def read(text: str) -> list[Clue]:
         "platform",
         "/.dockerenv",
         "manylinux",
+        "Attaching to",
+        "Container ",
     ):
         out.append(clue("sign.linux_workload", m.group(1), text, m, STRONG))
     for m in finditer(

@@ -199,3 +199,56 @@ def test_a_past_macos_is_not_the_current_one():
     )
     assert f["macos_version"] == "27.0"
     assert "macos_version" not in facts("It worked correctly on macOS 26.")
+
+
+# --- MPS said to give wrong output: it ran -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # ultralytics/ultralytics#25485
+        "Same model, same weights, but MPS produced unreliable inference results, causing "
+        "degraded detections.",
+        # pytorch/pytorch#95188
+        "Recently I've noticed that inference with Stable Diffusion using MPS (in AUTOMATIC1111's "
+        "web UI) is producing bad output for certain image sizes.",
+        # pytorch/pytorch#126862 (title)
+        "worse results by using the MPS backend, compared to the CPU",
+    ],
+)
+def test_mps_said_to_give_wrong_output_ran(text):
+    assert facts(text)["mps_available"] is True
+
+
+def test_mps_wrong_output_in_a_hypothetical_says_nothing():
+    # counter-example: a condition, not an observation
+    assert "mps_available" not in facts("If MPS gives wrong results, try the CPU.")
+
+
+# --- the rest of the sentences' shapes -----------------------------------------------------------
+
+
+def test_an_environment_list_entry_apple_silicon_is_the_hardware():
+    # nolabs-ai/nono#347
+    assert facts("## Environment\n\n- Apple Silicon (M-series) — Metal GPU")["hardware_arm64"]
+
+
+def test_m1_silicon_is_apple_silicon():
+    # NVIDIA/trt-samples-for-hackathon-cn#78
+    assert facts("I installed on M1 silicon and got:")["hardware_arm64"] is True
+
+
+def test_metal_failing_in_a_sandbox_is_a_finding_by_itself():
+    # nolabs-ai/nono#347: a seatbelt sandbox, ggml's Metal init failing, no torch named
+    text = (
+        "When `qmd` is invoked inside a nono macOS sandbox, all commands that require the Metal "
+        "GPU backend fail.\n```\nggml_metal_init: error: failed to create command queue\n```"
+    )
+    assert failing(text) == ["mps.available"]
+
+
+def test_a_requirement_lower_bound_is_a_requested_release():
+    # TerraLabAI/QGIS_AI-Segmentation#160, on a native Intel Mac
+    r = read("When the plugin tries to install `torch>=2.5.1` on a native Intel Mac, pip fails")
+    assert [c.value for c in r.signs["sign.torch_requested"]] == ["2.5.1"]

@@ -166,6 +166,7 @@ TELLING_SIGNS = (
 TELLING_TOGETHER = (
     ("sign.ci_runner", "sign.metal_failure"),
     ("sign.ci_runner", "sign.gpu_missing"),  # "MPS is not available" on a hosted runner
+    ("sign.sandbox", "sign.metal_failure"),  # Metal failing in a sandbox (fencesandbox/fence#210)
 )
 
 

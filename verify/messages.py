@@ -628,8 +628,9 @@ def pasted_process_gets_no_metal_device(where: str | None) -> tuple[str, Fix]:
         else "a sandbox, a VM or a session without the GPU (ssh, a launchd job) does that"
     )
     return (
-        "This process gets no Metal device (MTLCreateSystemDefaultDevice() returns nil), so "
-        f"PyTorch's MPS backend has no GPU to use whatever its version: {place} (a sandbox "
+        "Metal gives this process no usable GPU device (MTLCreateSystemDefaultDevice() nil, or "
+        "a device it cannot open), so PyTorch's MPS backend has no GPU to use whatever its "
+        f"version: {place} (a sandbox "
         "profile denies the GPU's IOKit user clients: anthropics/claude-code#37044, "
         "fencesandbox/fence#210).",
         Fix(

@@ -36,6 +36,9 @@ Intel Mac", "unless ..."), a general statement ("Intel Macs are not supported": 
 - Asahi Linux (Linux on the Mac's bare metal, asahilinux.org): sign.asahi, hardware_arm64,
   os Linux - Metal is macOS's alone, so MPS does not exist there, and no VM is involved.
 - the macOS told next to a Mac's name: "2022 M1 mac studio OS 13.7.6" (kaixxx/noScribe#315).
+- MPS said to give wrong output ("MPS produced unreliable inference results") -> mps_available:
+  it ran; a thread about wrong numbers is about a working device (see MPS_RAN_WRONG).
+- a requirement's lower bound ("torch>=2.5.1") -> sign.torch_requested.
 """
 
 from __future__ import annotations
@@ -48,11 +51,15 @@ from verify.paste.clues import stated as _stated
 _I = re.IGNORECASE
 
 APPLE_SILICON = re.compile(
-    r"\b(?:(?:my|an?|this|the|on|using|with)\s+(?:new\s+|\d{4}\s+)?Apple[- ]Silicon"
+    r"\b(?:(?:my|an?|this|the|on|using|with)\s+(?:new\s+|\d{4}\s+)?(?:M[1-9]\s+)?Apple[- ]Silicon"
     r"(?:\s+(?:Mac(?:Book(?:\s+(?:Pro|Air))?)?|machine|laptop|computer|M\d))?|"
     r"Apple[- ]Silicon\s+(?:Mac(?:Book(?:\s+(?:Pro|Air))?)?|machine|laptop)|"
-    r"mac\s?OS[ \t]*[(,/-][ \t]*Apple[- ]Silicon)\b",
-    _I,
+    r"mac\s?OS[ \t]*[(,/-][ \t]*Apple[- ]Silicon|"
+    # "I installed on M1 silicon" (NVIDIA/trt-samples-for-hackathon-cn#78)
+    r"M[1-9](?:[ \t]?(?:Pro|Max|Ultra))?[ \t]+silicon)\b|"
+    # an environment list's entry: "- Apple Silicon (M-series) — Metal GPU" (nolabs-ai/nono#347)
+    r"^[ \t>*-]*(?:(?:Chip|Hardware|CPU|Processor|Machine)[ \t]*:[ \t]*)?Apple[- ]Silicon\b",
+    _I | re.MULTILINE,
 )
 # "Apple Silicon Macs are supported": a general statement, not this machine
 _PLURAL = re.compile(r"^(?:Mac(?:Book)?s|machines|laptops)\b", _I)
@@ -79,7 +86,8 @@ X86_INTERPRETER = re.compile(
 ROSETTA = re.compile(
     r"\b(?:(?:running|run|runs|ran|launched|started|opened|emulated|translated|installed)"
     r"(?:\s+\w+){0,2}?\s+(?:under|through|via|in|with|using)\s+Rosetta(?:\s?2)?|"
-    r"Rosetta(?:\s?2)?\s+(?:environment|emulation|mode|terminal|shell)|"
+    r"(?:in|inside|under|with|using|an?|my|the)\s+(?:macOS\s+)?Rosetta(?:\s?2)?\s+"
+    r"(?:environment|emulation|mode|terminal|shell)|"
     r"arch\s+-x86_64\s+(?:/\S*)?(?:python|zsh|bash|conda|pip|/bin/\w+)\S*)",
     _I,
 )
@@ -113,6 +121,24 @@ DOCKER_ON_MAC = re.compile(
     rf"^[^\n]*?{_MAC}[^\n]{{0,40}}?{_DOCKER}|^[^\n]*?{_DOCKER}[^\n]{{0,40}}?{_MAC}",
     _I | re.MULTILINE,
 )
+# MPS said to have run and given wrong output: a device that computes wrong numbers exists
+# ("on the MPS backend produces completely corrupted output": pytorch/pytorch#187280; "using MPS
+# ... is producing bad output": pytorch/pytorch#95188; "MPS produced unreliable inference
+# results": ultralytics/ultralytics#25485; "worse results by using the MPS backend":
+# pytorch/pytorch#126862)
+_BAD = (
+    r"(?:wrong|incorrect|different|bad|garbage|corrupted|unreliable|inaccurate|NaNs?|noisy|worse)"
+)
+MPS_RAN_WRONG = re.compile(
+    r"\bMPS\b(?:[ \t]+(?:backend|device))?[^.\n]{0,40}?\b(?:is[ \t]+|are[ \t]+|was[ \t]+)?"
+    r"(?:produc(?:es|ed|ing)|gives?|gave|giving|returns?|returned|returning|outputs?|"
+    r"generat(?:es|ed|ing)|yields?)[ \t]+(?:\w+[ \t]+){0,2}?" + _BAD + r"\b|"
+    r"\b" + _BAD + r"[ \t]+(?:results?|outputs?|images?|values|predictions?|detections?)[ \t]+"
+    r"(?:on|with|from|by|when)[ \t]+(?:using[ \t]+)?(?:the[ \t]+)?MPS\b",
+    _I,
+)
+# a requirement's lower bound: "install `torch>=2.5.1`" (TerraLabAI/QGIS_AI-Segmentation#160)
+TORCH_AT_LEAST = re.compile(r"(?<![\w.-])torch[ \t]*(?:>=|>|~=)[ \t]*(\d\.\d{1,2}(?:\.\d{1,2})?)\b")
 ASAHI = re.compile(r"\b(Asahi(?:[ -]Linux)?|Fedora Asahi Remix|\d+\.\d+[\w.+-]*-asahi)\b", _I)
 # a Mac's name, then "OS 13.7.6" (a macOS version written without "mac")
 MAC_THEN_OS = re.compile(
@@ -160,6 +186,12 @@ def read(text: str) -> list[Clue]:
     for m in finditer(DOCKER_ON_MAC, text, "ocker", "odman", "OCKER"):
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         break
+    for m in finditer(MPS_RAN_WRONG, text, "MPS", "mps"):
+        if _stated(text, m):
+            out.append(clue("mps_available", True, text, m, WEAK))
+            break
+    for m in finditer(TORCH_AT_LEAST, text, "torch>", "torch >", "torch~"):
+        out.append(clue("sign.torch_requested", m.group(1), text, m, WEAK))
     for m in finditer(ASAHI, text, "sahi", "SAHI"):
         if not _stated(text, m):
             continue

@@ -13,6 +13,7 @@ import pytest
 from verify import compat, diagnose, envdump, timeline
 from verify.facts import Facts
 from verify.model import Status
+from verify.paste import conflicts
 
 BY_NAME = {c.name: c for c in corpus.cases()}
 RELEASES = json.loads(
@@ -139,3 +140,54 @@ def test_the_same_paste_written_after_the_wheels_came_is_not_the_python():
     found = timeline.written_after(text, pasted.facts)
     assert found.after == later
     assert diagnose._python_newer_than_wheels_then(pasted, found) is None
+
+
+# pip's resolver finding no torch at all (verify.paste.conflicts)
+
+JINA = BY_NAME["llm-embed-jina-5-homebrew-python-3.12-pip-finds-no-torch"]
+# llmware-ai/llmware#139 (2023-11-28): a conflict between torch pins, not "no torch at all"
+PINNED_CONFLICT = """\
+75.31 The conflict is caused by:
+75.31     The user requested torch==1.13.1
+75.31     sentence-transformers 2.2.2 depends on torch>=1.6.0
+75.31     torchvision 0.16.1 depends on torch==2.1.1
+"""
+
+
+def test_resolver_finding_no_torch_at_all_is_read_as_pip_finding_none():
+    found = [c for c in conflicts.read(JINA.text) if c.field == "sign.pip_no_torch"]
+    assert [c.value for c in found] == ["torch"]
+    assert found[0].line == "llm-embed-jina 0.1.2 depends on torch"
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        PINNED_CONFLICT,
+        "The conflict is caused by:\n    a 1.0 depends on torch<2\n",  # an upper bound
+        "The conflict is caused by:\n    a 1.0 depends on torch>=2.4\n",  # past 2.2.2: x86_64?
+        "The conflict is caused by:\n    a 1.0 depends on torchvision\n",  # not torch
+    ],
+)
+def test_other_conflicts_are_not_no_torch(lines):
+    assert conflicts.read(lines) == []
+
+
+def test_homebrew_python_3_12_before_its_first_wheel_is_the_python():
+    # simonw/llm-embed-jina#5 (2023-10-26): no date in the paste; pip finding no torch at all
+    # for Python 3.12 on an Apple silicon Mac is the Python too new at the time
+    _, results = diagnose.diagnose(JINA.text)
+    first = diagnose.first_cause(results)
+    wheel = timeline.first_wheel_for_python("3.12")
+    assert first.id == "host.python" and first.status is Status.FAIL
+    assert f"before torch {wheel.release}" in first.cause and wheel.day.isoformat() in first.cause
+    assert "llm-embed-jina 0.1.2 depends on torch" in first.evidence
+
+
+def test_pip_finding_no_torch_after_the_first_wheel_is_not_blamed_on_the_date():
+    wheel = timeline.first_wheel_for_python("3.12")
+    later = (wheel.day + datetime.timedelta(days=40)).isoformat()
+    text = f"{later} 10:00:00 INFO start\n{JINA.text}"
+    _, results = diagnose.diagnose(text)
+    row = next(r for r in results if r.id == "host.python")
+    assert not row.cause.startswith("No PyTorch release had a macOS wheel")

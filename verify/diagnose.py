@@ -91,7 +91,13 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
     facts = pasted.facts
     results = rules.evaluate(facts, expect_mps=expect_mps(pasted), unknown_reason=NOT_IN_TEXT)
     # the day the paste was written on or after (verify.timeline): what existed then
-    written = timeline.written_after(text, facts, pasted.evidence.get("torch_version", []))
+    written = timeline.written_after(
+        text,
+        facts,
+        pasted.evidence.get("torch_version", []),
+        python_lines=pasted.evidence.get("python_version", []),
+        torch_ran=bool(pasted.errors),
+    )
     results = [_refine(r, pasted, written) for r in results]
     if pasted.report is not None:
         results.extend(_report_rows(pasted.report, {r.id for r in results}))
@@ -286,27 +292,33 @@ def _wanted_release_without_wheel(pasted: Pasted) -> Result | None:
 def _python_newer_than_wheels_then(
     pasted: Pasted, written: timeline.Written | None
 ) -> Result | None:
-    """No torch for a native arm64 Python X.Y (collect_env's "PyTorch version: N/A", pip's "from
-    versions: none"), no release named, in a paste that shows nothing later than a day before the
-    first release with a macOS arm64 wheel for X.Y (verify.timeline): the Python was too new
-    then, whatever today's releases offer (pytorch/pytorch#93148: Python 3.11.1 built on
-    2023-01-24, torch 2.0.0's cp311 wheels came on 2023-03-15)."""
+    """No torch for a macOS Python X.Y that later releases serve, no release named: pip's "from
+    versions: none" (or its resolver finding no torch at all, verify.paste.conflicts), or
+    collect_env's "PyTorch version: N/A" in a paste older than the first release with a macOS
+    arm64 wheel for X.Y (verify.timeline): the Python was too new then, whatever today's
+    releases offer (pytorch/pytorch#93148: Python 3.11.1 built on 2023-01-24, torch 2.0.0's cp311
+    wheels came on 2023-03-15; simonw/llm-embed-jina#5: Homebrew's Python 3.12 in 2023-10). pip's
+    refusal needs no date (today it would find a wheel); "N/A" alone does. The interpreter must
+    be native arm64, or of a Python whose first wheels came for x86_64 too (through 2.2.x)."""
     f = pasted.facts
-    if written is None or f.torch_version or f.os != "Darwin" or f.machine != "arm64":
+    if f.torch_version or f.os != "Darwin" or f.machine == "x86_64" or f.translated:
         return None
     clues = pasted.signs.get("sign.pip_no_torch") or []
     if any("==" in str(c.value) for c in clues) or pasted.has("sign.torch_wanted"):
         return None  # a release asked for: _install_finding / _wanted_release_without_wheel
-    if not (f.torch_import_error or (clues and _offered(pasted) in (None, []))):
+    pip_none = bool(clues) and _offered(pasted) in (None, []) and not resolver.explains(pasted)
+    if not pip_none and not (f.torch_import_error and written is not None):
         return None
     first = timeline.first_wheel_for_python(f.python_version)
-    if first is None or written.after >= first.day:
+    if first is None or (written is not None and written.after >= first.day):
         return None
+    if f.machine != "arm64" and first.release > compat.LAST_MACOS_X86_64_WHEEL:
+        return None  # an x86_64 Python never got wheels for it: host.arch's story
     cause, fix = then_msg.python_newer_than_wheels_then(first, written)
     lines = (
         *(c.line for c in clues),
         *pasted.evidence.get("python_version", []),
-        written.line,
+        *((written.line,) if written is not None else ()),
         *pasted.evidence.get("machine", []),
     )
     return _row("host.python", "Python version supported by PyTorch", cause, fix, lines)

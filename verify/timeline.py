@@ -63,6 +63,12 @@ _BUILT_VERSION = re.compile(r"\b3\.\d+\.\d+\S*\s+(?:\|[^|\n]*\|\s*)?$")  # just 
 # a nightly's (or a dev build's) date: "2.1.0.dev20230512", "2.3.0.dev20231220+cpu"
 _NIGHTLY = re.compile(r"\b\d+\.\d+\.\d+\.dev(?P<year>20\d\d)(?P<month>\d\d)(?P<day>\d\d)\b")
 _ISO = re.compile(r"(?<![\d.])(?P<year>20\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?![\d])")
+# torch's own files under a Python's site-packages: ".../lib/python3.12/site-packages/torch/..."
+_TORCH_UNDER = re.compile(r"python3\.(\d+)/site-packages/torch/")
+# conda-build's work folder, named for the package and the build's start in epoch milliseconds:
+# "(Triggered internally at /Users/runner/work/_temp/anaconda/conda-bld/pytorch_1664521725947/
+# work/aten/src/ATen/mps/MPSFallback.mm:11.)" (pytorch/pytorch#77764, 2022-09-30)
+_CONDA_BLD = re.compile(r"conda-bld/[\w.+-]+?_(\d{13})/")
 # a year, then what stands before it: "January 2, 2025", "Jan 2, 2025", "2 January 2025"
 _YEAR = re.compile(r"(?<![\d.])20\d\d(?![\d.])")
 _BEFORE_YEAR = re.compile(
@@ -110,10 +116,14 @@ def _signs(text: str) -> Iterator[Written]:
         day = _date(m.group("year"), m.group("month"), m.group("day"))
         if day is not None:
             yield Written(day, line_at(text, m.start()), "a nightly build of that day")
-    for m in finditer(_ISO, text, "-20", "\n20", " 20"):
+    for m in finditer(_ISO, text, "-"):
         day = _date(m.group("year"), m.group("month"), m.group("day"))
         if day is not None:
             yield Written(day, line_at(text, m.start()), "a date written in the paste")
+    for m in finditer(_CONDA_BLD, text, "conda-bld/"):
+        stamp = datetime.datetime.fromtimestamp(int(m.group(1)) / 1000, tz=datetime.UTC)
+        if stamp.year >= _EARLIEST_YEAR:
+            yield Written(stamp.date(), line_at(text, m.start()), "a conda build of that day")
     for m in finditer(_YEAR, text, "20"):
         before = _BEFORE_YEAR.search(text, max(0, m.start() - 20), m.start())
         if before is None:
@@ -138,16 +148,50 @@ def _from_torch(facts: Facts, lines: Iterable[str]) -> Written | None:
     return Written(release.uploaded, line, f"torch {release.version} was released then")
 
 
+def _from_python(
+    text: str, facts: Facts, python_lines: Iterable[str], torch_ran: bool
+) -> Written | None:
+    """torch imported under a macOS Python X.Y: a wheel for X.Y existed, so the paste is no older
+    than the first torch release with a macOS arm64 wheel for it. Shown by a path of torch's own
+    under python3.X/site-packages (a traceback frame, a warning), or by the paste's Python next
+    to an MPS error that torch printed (`torch_ran`). (A conda-forge or source build can run a
+    few weeks earlier than PyPI's first wheel; the day is the PyPI one.)"""
+    if facts.os not in ("Darwin", None):
+        return None
+    found: list[tuple[str, str]] = []
+    for m in finditer(_TORCH_UNDER, text, "/site-packages/torch"):
+        found.append((f"3.{m.group(1)}", line_at(text, m.start())))
+    if torch_ran and facts.python_version:
+        found.append((str(facts.python_version), next(iter(python_lines), "")))
+    best = None
+    for python, line in found:
+        first = first_wheel_for_python(python)
+        if first is not None and (best is None or first.day > best.after):
+            why = f"torch ran under Python {first.python}, first in wheels of {first.release}"
+            best = Written(first.day, line or f"Python {python}", why)
+    return best
+
+
 def written_after(
-    text: str, facts: Facts, torch_lines: Iterable[str] = (), today: datetime.date | None = None
+    text: str,
+    facts: Facts,
+    torch_lines: Iterable[str] = (),
+    today: datetime.date | None = None,
+    *,
+    python_lines: Iterable[str] = (),
+    torch_ran: bool = False,
 ) -> Written | None:
     """The latest day the paste shows it was written on or after; None when it shows none.
-    A day after `today` (default: the date now) is not a date the paste was written after."""
+    A day after `today` (default: the date now) is not a date the paste was written after.
+    `torch_ran`: the paste holds a message torch printed (the Python shown ran it)."""
     limit = today or datetime.date.today()
     found = [w for w in _signs(text) if w.after <= limit]
-    torch = _from_torch(facts, torch_lines)
-    if torch is not None:
-        found.append(torch)
+    for sign in (
+        _from_torch(facts, torch_lines),
+        _from_python(text, facts, python_lines, torch_ran),
+    ):
+        if sign is not None:
+            found.append(sign)
     return max(found, key=lambda w: w.after, default=None)
 
 

@@ -9,14 +9,20 @@ from verify.timeline import FirstWheel, Written
 UPGRADE = "python -m pip install --upgrade pip torch"
 
 
-def python_newer_than_wheels_then(first: FirstWheel, written: Written) -> tuple[str, Fix]:
-    """No torch installed (or found by pip) for a native arm64 Python X.Y, in a paste that shows
-    nothing later than a day before the first release with a macOS arm64 wheel for X.Y."""
+def python_newer_than_wheels_then(first: FirstWheel, written: Written | None) -> tuple[str, Fix]:
+    """No torch installed (or found by pip) for a macOS Python X.Y that later releases serve:
+    the paste predates the first release with a macOS arm64 wheel for X.Y (it shows nothing
+    later; or, with no date in it, pip's finding none says so)."""
+    when = (
+        f"nothing in the paste is later than {written.after.isoformat()} ({written.why})"
+        if written is not None
+        else "pip finding none for it means the paste predates that (today it finds "
+        f"{first.release} and later)"
+    )
     cause = (
-        f"No PyTorch release had a macOS arm64 wheel for Python {first.python} before torch "
-        f"{first.release} (on PyPI {first.day.isoformat()}), and nothing in the paste is later "
-        f"than {written.after.isoformat()} ({written.why}): it was written when pip could find "
-        f"no torch for this Python, so none got installed."
+        f"No PyTorch release had a macOS wheel for Python {first.python} before torch "
+        f"{first.release} (on PyPI {first.day.isoformat()}), and {when}: it was written when "
+        "pip could find no torch for this Python, so none got installed."
     )
     fix = Fix(
         f"Install it now: torch {first.release} and later have macOS arm64 wheels for Python "

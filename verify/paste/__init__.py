@@ -26,6 +26,7 @@ from typing import Any
 from verify.macos import real_macos
 from verify.paste import (
     builds,
+    conflicts,
     forms,
     homebrew,
     loader,
@@ -46,6 +47,7 @@ READERS = (
     forms.read,
     homebrew.read,
     packages.read,
+    conflicts.read,
     loader.read,
     tools.read,
     repl.read,

@@ -252,3 +252,22 @@ def test_a_requirement_lower_bound_is_a_requested_release():
     # TerraLabAI/QGIS_AI-Segmentation#160, on a native Intel Mac
     r = read("When the plugin tries to install `torch>=2.5.1` on a native Intel Mac, pip fails")
     assert [c.value for c in r.signs["sign.torch_requested"]] == ["2.5.1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        # counter-examples: places negated a few words before them
+        ("I'm not using Docker, just a venv on my M2 MacBook Air", "sign.container"),
+        ("I am not running this in a sandbox.", "sign.sandbox"),
+        ("Not in a VM: this is a Mac mini on my desk, no Parallels.", "sign.vm"),
+    ],
+)
+def test_a_negated_place_is_no_place(text, sign):
+    assert not read(text).has(sign)
+
+
+def test_a_place_stated_after_a_negated_clause_is_still_the_place():
+    # anthropics/claude-code#37044 shape: the place in its own clause
+    text = "MTLCreateSystemDefaultDevice() Fails in a sandboxed session, succeeds as soon as I"
+    assert read(text).has("sign.sandbox")

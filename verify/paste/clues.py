@@ -142,17 +142,18 @@ _WORD = re.compile(r"[\w']+")
 WORDS_BEFORE = 3
 
 
-def stated(text: str, m: re.Match[str]) -> bool:
-    """Is the phrase stated of the user's machine: none of the (three) words just before it, in
-    its sentence, negates it or makes it hypothetical, past or general?"""
+_CLAUSE = re.compile(r"[.!?;:,]|\b(?:but|and|so|then)\b", re.IGNORECASE)
+
+
+def stated(text: str, m: re.Match[str], window: int = WORDS_BEFORE) -> bool:
+    """Is the phrase stated of the user's machine: none of the `window` words just before it, in
+    its clause, negates it or makes it hypothetical, past or general?"""
     start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 60)
-    before = text[start : m.start()]
-    for stop in ".!?;:":
-        before = before.rpartition(stop)[2]
+    before = _CLAUSE.split(text[start : m.start()])[-1]
     words = [w.lower() for w in _WORD.findall(before)]
     if any(w in _IF for w in words[-8:]):  # "if you are on an Intel Mac", whatever between
         return False
-    return not any(w in _NOT or w.endswith("n't") for w in words[-WORDS_BEFORE:])
+    return not any(w in _NOT or w.endswith("n't") for w in words[-window:])
 
 
 # macOS names: Apple's marketing names and the release each began with.

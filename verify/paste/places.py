@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from verify.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer
+from verify.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer, stated
 
 _I = re.IGNORECASE
 LINUX_ON_MAC = re.compile(r"\b\d+\.\d+[\w.+-]*-(linuxkit|orbstack)\b|\blima-[\w-]+\b", _I)
@@ -144,11 +144,17 @@ METAL_FAILURE = re.compile(
 )
 
 
+# a place negated a few words before it is no place ("I am not running this in a sandbox")
+PLACE_WORDS = 5
+
+
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
     for m in finditer(LINUX_ON_MAC, text, "linuxkit", "orbstack", "lima-"):
         out.append(clue("sign.linux_vm_on_mac", m.group(0), text, m, STRONG))
     for m in finditer(CONTAINER, text, "ocker", "odman", "container", "devcontainer", "OCKER"):
+        if not stated(text, m, PLACE_WORDS):  # "not using Docker", "not in a sandbox"
+            continue
         out.append(clue("sign.container", m.group(1), text, m, LISTED))
     for m in finditer(
         VM,
@@ -165,10 +171,16 @@ def read(text: str) -> list[Clue]:
         "runner",
         "macos-",
     ):
+        if not stated(text, m, PLACE_WORDS):  # "not using Docker", "not in a sandbox"
+            continue
         out.append(clue("sign.vm", m.group(1), text, m, LISTED))
     for m in finditer(SANDBOX, text, "andbox", "codex", "Codex"):
+        if not stated(text, m, PLACE_WORDS):  # "not using Docker", "not in a sandbox"
+            continue
         out.append(clue("sign.sandbox", m.group(1), text, m, WEAK))
     for m in finditer(REMOTE, text, "ssh", "emote", "Screen Sharing"):
+        if not stated(text, m, PLACE_WORDS):  # "not using Docker", "not in a sandbox"
+            continue
         out.append(clue("sign.remote", m.group(1), text, m, WEAK))
     for m in finditer(
         LINUX_WORKLOAD,
@@ -199,6 +211,8 @@ def read(text: str) -> list[Clue]:
         "ultipass",
         "machine",
     ):
+        if not stated(text, m, PLACE_WORDS):  # "not using Docker", "not in a sandbox"
+            continue
         out.append(clue("sign.linux_vm_app", m.group(1), text, m, LISTED))
     for m in finditer(DOCKER_ON_MAC, text, "Docker"):
         out.append(clue("sign.mac_hint", True, text, m, WEAK))

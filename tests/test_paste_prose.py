@@ -271,3 +271,9 @@ def test_a_place_stated_after_a_negated_clause_is_still_the_place():
     # anthropics/claude-code#37044 shape: the place in its own clause
     text = "MTLCreateSystemDefaultDevice() Fails in a sandboxed session, succeeds as soon as I"
     assert read(text).has("sign.sandbox")
+
+
+def test_mps_slower_than_the_cpu_ran():
+    # pytorch/pytorch#78210 (title): an Intel Mac's AMD GPU ran MPS, slowly - a warning there,
+    # no failure (tests/data/collect_env/pytorch-78210-...)
+    assert facts("Performance with MPS on AMD GPUs are worse than CPU")["mps_available"] is True

@@ -36,8 +36,9 @@ Intel Mac", "unless ..."), a general statement ("Intel Macs are not supported": 
 - Asahi Linux (Linux on the Mac's bare metal, asahilinux.org): sign.asahi, hardware_arm64,
   os Linux - Metal is macOS's alone, so MPS does not exist there, and no VM is involved.
 - the macOS told next to a Mac's name: "2022 M1 mac studio OS 13.7.6" (kaixxx/noScribe#315).
-- MPS said to give wrong output ("MPS produced unreliable inference results") -> mps_available:
-  it ran; a thread about wrong numbers is about a working device (see MPS_RAN_WRONG).
+- MPS said to give wrong output ("MPS produced unreliable inference results") or to be slower
+  than the CPU -> mps_available: it ran; a thread about wrong numbers or speed is about a working
+  device (see MPS_RAN_WRONG).
 - a requirement's lower bound ("torch>=2.5.1") -> sign.torch_requested.
 """
 
@@ -134,7 +135,10 @@ MPS_RAN_WRONG = re.compile(
     r"(?:produc(?:es|ed|ing)|gives?|gave|giving|returns?|returned|returning|outputs?|"
     r"generat(?:es|ed|ing)|yields?)[ \t]+(?:\w+[ \t]+){0,2}?" + _BAD + r"\b|"
     r"\b" + _BAD + r"[ \t]+(?:results?|outputs?|images?|values|predictions?|detections?)[ \t]+"
-    r"(?:on|with|from|by|when)[ \t]+(?:using[ \t]+)?(?:the[ \t]+)?MPS\b",
+    r"(?:on|with|from|by|when)[ \t]+(?:using[ \t]+)?(?:the[ \t]+)?MPS\b|"
+    # ... or to be slower than the CPU: it ran, slowly ("Performance with MPS on AMD GPUs are
+    # worse than CPU": pytorch/pytorch#78210; "mps is slower than cpu")
+    r"\bMPS\b[^.\n]{0,40}?\b(?:slower|worse)[ \t]+than[ \t]+(?:on[ \t]+)?(?:the[ \t]+)?CPU\b",
     _I,
 )
 # a requirement's lower bound: "install `torch>=2.5.1`" (TerraLabAI/QGIS_AI-Segmentation#160)

@@ -115,3 +115,19 @@ def test_docker_compose_output_is_a_linux_workload():
     assert len(signs["sign.linux_workload"]) == 2
     # prose about containers is not compose's output
     assert "sign.linux_workload" not in paste.read("Container is Created by a script").signs
+
+
+# --- uv's hints, retold ---------------------------------------------------------------------------
+
+
+def test_uv_hint_retold_without_backticks_or_the_platforms_words():
+    # debpalash/VoiceStudio#889: uv's hint as the issue retold it
+    line = (
+        "hint: You're on macOS (macosx_15_0_x86_64), but torch (v2.8.0) only has wheels for "
+        "macosx_11_0_arm64"
+    )
+    reading = paste.read(line)
+    assert reading.facts["machine"] == "x86_64"
+    assert "torch_version" not in reading.facts  # the release asked for, not one installed
+    # a version that is installed stays one
+    assert paste.read("torch (v2.8.0) is installed").facts["torch_version"] == "2.8.0"

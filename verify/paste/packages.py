@@ -108,8 +108,8 @@ UV_TAG = re.compile(
 # interpreter's tag and the platforms the release has wheels for (for this Python's ABI tags)
 UV_YOURE_ON = re.compile(
     r"You're\s+on\s+(macOS|Linux|Windows)\s+\(`?([\w.]+)`?\),\s+but\s+`?torch`?\s+\(v([\w.+]+)\)\s+"
-    r"only\s+has\s+wheels\s+for\s+the\s+following\s+platforms?:\s+((?:`?[\w.]+`?(?:,\s+)?)+)"
-)
+    r"only\s+has\s+wheels\s+for\s+(?:the\s+following\s+platforms?:\s+)?((?:`?[\w.]+`?(?:,\s+)?)+)"
+)  # "the following platform(s):" left out when retold (debpalash/VoiceStudio#889)
 # uv's resolver hint: "hint: Wheels are available for `torch` (v2.6.0) on the following
 # platforms: `manylinux_2_28_aarch64`, `manylinux1_x86_64`, `macosx_11_0_arm64`, `win_amd64`"
 UV_AVAILABLE = re.compile(

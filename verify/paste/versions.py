@@ -190,7 +190,11 @@ _WORDS = re.compile(r"[\w.]+|>=|<=|~=")
 # running OS)" (verify.paste.loader reads that one as the macOS a binary needs)
 _AFTER_WANTED = re.compile(
     r"^[\d.]*\s*(?:\+|or\s+(?:newer|later|above|higher)|and\s+(?:up|above|later|newer)|"
-    r"which is newer)"
+    r"which is newer|"
+    # a release uv says has no wheel here: "but torch (v2.8.0) only has wheels for ...",
+    # "torch==2.6.0 has no wheels with a matching platform tag" (backticks lost:
+    # debpalash/VoiceStudio#889)
+    r"\)?\s*(?:only\s+has\s+wheel|has\s+no\s+(?:source|wheel)))"
 )
 
 

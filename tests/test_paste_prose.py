@@ -277,3 +277,23 @@ def test_mps_slower_than_the_cpu_ran():
     # pytorch/pytorch#78210 (title): an Intel Mac's AMD GPU ran MPS, slowly - a warning there,
     # no failure (tests/data/collect_env/pytorch-78210-...)
     assert facts("Performance with MPS on AMD GPUs are worse than CPU")["mps_available"] is True
+
+
+def test_the_mac_named_by_its_chip_alone():
+    # Lightning-AI/pytorch-lightning#14634's shape ("the intel version of the conda installation"
+    # on an M-chip Mac): the chip after "my" is the Mac, the interpreter x86_64 -> Rosetta
+    f = facts("I installed the Intel version of Anaconda on my M2")
+    assert (f["chip"], f["machine"], f["translated"]) == ("Apple M2", "x86_64", True)
+    assert "chip" not in facts("I put it on my M2 SSD")  # counter-example: a drive
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if you have an M1 Max, use mps",  # counter-example: a condition
+        "I don't have a Mac",  # counter-example: a negation
+    ],
+)
+def test_a_chip_or_mac_not_stated_gives_nothing(text):
+    f = facts(text)
+    assert "chip" not in f and "os" not in f

@@ -145,15 +145,20 @@ WORDS_BEFORE = 3
 _CLAUSE = re.compile(r"[.!?;:,]|\b(?:but|and|so|then)\b", re.IGNORECASE)
 
 
-def stated(text: str, m: re.Match[str], window: int = WORDS_BEFORE) -> bool:
+_NEGATION = {"not", "no", "never", "without"}
+
+
+def stated(text: str, m: re.Match[str], window: int = WORDS_BEFORE, *, strict: bool = True) -> bool:
     """Is the phrase stated of the user's machine: none of the `window` words just before it, in
-    its clause, negates it or makes it hypothetical, past or general?"""
+    its clause, negates it or makes it hypothetical, past or general? `strict=False` asks only
+    for no negation or condition ("works on my M1" stays the M1)."""
     start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 60)
     before = _CLAUSE.split(text[start : m.start()])[-1]
     words = [w.lower() for w in _WORD.findall(before)]
     if any(w in _IF for w in words[-8:]):  # "if you are on an Intel Mac", whatever between
         return False
-    return not any(w in _NOT or w.endswith("n't") for w in words[-window:])
+    stops = _NOT if strict else _NEGATION
+    return not any(w in stops or w.endswith("n't") for w in words[-window:])
 
 
 # macOS names: Apple's marketing names and the release each began with.

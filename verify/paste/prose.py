@@ -35,6 +35,7 @@ Intel Mac", "unless ..."), a general statement ("Intel Macs are not supported": 
   then settles the OS).
 - Asahi Linux (Linux on the Mac's bare metal, asahilinux.org): sign.asahi, hardware_arm64,
   os Linux - Metal is macOS's alone, so MPS does not exist there, and no VM is involved.
+- the Mac named by its chip alone ("on my M2", "with an M1 Max") -> chip, hardware_arm64.
 - the macOS told next to a Mac's name: "2022 M1 mac studio OS 13.7.6" (kaixxx/noScribe#315).
 - MPS said to give wrong output ("MPS produced unreliable inference results") or to be slower
   than the CPU -> mps_available: it ran; a thread about wrong numbers or speed is about a working
@@ -144,6 +145,11 @@ MPS_RAN_WRONG = re.compile(
 # a requirement's lower bound: "install `torch>=2.5.1`" (TerraLabAI/QGIS_AI-Segmentation#160)
 TORCH_AT_LEAST = re.compile(r"(?<![\w.-])torch[ \t]*(?:>=|>|~=)[ \t]*(\d\.\d{1,2}(?:\.\d{1,2})?)\b")
 ASAHI = re.compile(r"\b(Asahi(?:[ -]Linux)?|Fedora Asahi Remix|\d+\.\d+[\w.+-]*-asahi)\b", _I)
+# the Mac named by its chip alone: "on my M2", "with an M1 Max" (an SSD's "M.2" is no chip)
+MY_CHIP = re.compile(
+    r"\b(?:my|an?|this|the)[ \t]+M([1-9])(?:[ \t]?(Pro|Max|Ultra))?\b"
+    r"(?![ \t]*(?:SSD|NVMe|drive|slot|screw|\.\d))",
+)
 # a Mac's name, then "OS 13.7.6" (a macOS version written without "mac")
 MAC_THEN_OS = re.compile(
     r"\b(?:Mac\s?(?:Studio|mini|Pro)|MacBook(?:\s?(?:Pro|Air))?|iMac|M[1-9](?:\s?(?:Pro|Max|Ultra))?"
@@ -203,6 +209,13 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("hardware_arm64", True, text, m, WEAK))
         out.append(clue("os", "Linux", text, m, WEAK))
+    for m in finditer(MY_CHIP, text, "M1", "M2", "M3", "M4", "M5"):
+        if not _stated(text, m, strict=False):
+            continue
+        chip = f"Apple M{m.group(1)}" + (f" {m.group(2)}" if m.group(2) else "")
+        out.append(clue("chip", chip, text, m, WEAK))
+        out.append(clue("hardware_arm64", True, text, m, WEAK))
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
     for m in finditer(MAC_THEN_OS, text, "OS "):
         out.append(clue("macos_version", m.group(1), text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))

@@ -272,7 +272,7 @@ def read(text: str) -> list[Clue]:
         if m.group(2):
             out.append(clue("virtual_machine", True, text, m))
     for m in finditer(BARE_CHIP, text, "M1", "M2", "M3", "M4", "M5", "m1", "m2", "m3", "m4"):
-        if _unticked(text, m):
+        if _unticked(text, m) or not stated(text, m, strict=False):  # "if you have an M1 Max"
             continue
         groups = m.groups()
         n, tier = next((groups[i], groups[i + 1]) for i in (0, 2, 4, 6, 8) if groups[i])
@@ -302,6 +302,8 @@ def read(text: str) -> list[Clue]:
             continue
         out.append(clue("os", "Windows" if m.group(1) else "Linux", text, m, WEAK))
     for m in finditer(MAC_HINT, text, "Mac", "mac", "MAC"):
+        if not stated(text, m, strict=False):
+            continue
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))
     for m in finditer(MAC_HOME, text, "/Users/"):

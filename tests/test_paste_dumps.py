@@ -131,3 +131,13 @@ def test_uv_hint_retold_without_backticks_or_the_platforms_words():
     assert "torch_version" not in reading.facts  # the release asked for, not one installed
     # a version that is installed stays one
     assert paste.read("torch (v2.8.0) is installed").facts["torch_version"] == "2.8.0"
+
+
+def test_lightning_mps_available_but_not_used():
+    # ourownstory/neural_prophet#1572: Lightning's warning (trainer/setup.py _log_device_info)
+    line = (
+        "MPS available but not used. Set `accelerator` and `devices` using "
+        "`Trainer(accelerator='mps', devices=1)`."
+    )
+    assert paste.read(line).facts["mps_available"] is True
+    assert "mps_available" not in paste.read("MPS available but not used by this app").facts

@@ -7,9 +7,9 @@ torch.__config__.show(), and MPS state as people print it.
   "- Python version: 3.10.12" (.versions), "- PyTorch version (GPU?): 2.0.1 (False)" - the
   parenthesis is torch.cuda.is_available() in older releases, the accelerator ("mps", "NA") in
   newer ones (huggingface/transformers src/transformers/commands/env.py).
-- Lightning: "GPU available: True (mps), used: True" (lightning/pytorch/trainer/setup.py
-  _log_device_info); its collect_env_details "- OS: Darwin", "- processor: arm",
-  "- python: 3.10.9", "- torch: 2.0.1".
+- Lightning: "GPU available: True (mps), used: True" and "MPS available but not used. Set
+  `accelerator` and `devices` ..." (lightning/pytorch/trainer/setup.py _log_device_info); its
+  collect_env_details "- OS: Darwin", "- processor: arm", "- python: 3.10.9", "- torch: 2.0.1".
 - ComfyUI: "Device: mps" (comfy/model_management.py get_torch_device_name), "Set vram state to:
   SHARED" (only on MPS), "pytorch version: 2.3.0", "** Platform: Darwin", its error report's
   "- **PyTorch Version:** 2.8.0" and "- **Type:** mps" (.versions reads the versions); Stable
@@ -33,6 +33,12 @@ HF_TORCH = re.compile(
     r"PyTorch version \((?:GPU|accelerator)\?\)[ \t]*:[ \t]*(\d[\w.+]*)[ \t]*\(([^)]*)\)"
 )
 LIGHTNING_GPU = re.compile(r"GPU available:[ \t]*(True|False)(?:[ \t]*\((\w+)\))?")
+# Lightning's warning when MPSAccelerator.is_available() and the Trainer was given another
+# accelerator (lightning/pytorch/trainer/setup.py _log_device_info: "MPS available but not used.
+# Set `accelerator` and `devices` using `Trainer(accelerator='mps', devices=1)`.")
+LIGHTNING_MPS_UNUSED = re.compile(
+    r"\bMPS available but not used\. Set `?accelerator`? and `?devices`?"
+)
 LIGHTNING_PROC = re.compile(r"^[ \t>*-]*processor:[ \t]*(arm|i386|x86_64|arm64)[ \t]*$", _M)
 COMFY_DEVICE = re.compile(r"^[ \t>]*Device:[ \t]*(mps|cpu)\b", re.MULTILINE)
 # ComfyUI (and Fooocus' copy of it, ldm_patched/modules/model_management.py): "Set vram state to:
@@ -87,6 +93,9 @@ def read(text: str) -> list[Clue]:
         if m.group(1) == "True" and (m.group(2) or "").lower() == "mps":
             out.append(clue("mps_available", True, text, m, STRONG))
             out.append(clue("os", "Darwin", text, m, LISTED))
+    for m in finditer(LIGHTNING_MPS_UNUSED, text, "MPS available but not used"):
+        out.append(clue("mps_available", True, text, m, STRONG))
+        out.append(clue("os", "Darwin", text, m, LISTED))
     for m in finditer(LIGHTNING_PROC, text, "processor"):
         machine = "arm64" if m.group(1).lower() in ("arm", "arm64") else "x86_64"
         out.append(clue("machine", machine, text, m, LISTED))

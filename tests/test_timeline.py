@@ -10,6 +10,7 @@ from pathlib import Path
 import corpus
 import pytest
 
+from scripts.recipes import refresh_days
 from verify import compat, diagnose, envdump, timeline
 from verify.facts import Facts
 from verify.model import Status
@@ -75,7 +76,7 @@ def test_dates_written_out(text, day):
     [
         "nothing dated here",
         "2023-02-30 is not a day",  # no such day
-        "torch==2.1.0 numpy==1.26.4 build 20231220",  # digits that are not a date
+        "torch==2.1.0 build 20231220",  # digits that are not a date
         "deadline 2031-01-01",  # after "today": not a day the paste was written after
         "version 1.2023-01-05",  # part of a longer number
     ],
@@ -191,3 +192,80 @@ def test_pip_finding_no_torch_after_the_first_wheel_is_not_blamed_on_the_date():
     _, results = diagnose.diagnose(text)
     row = next(r for r in results if r.id == "host.python")
     assert not row.cause.startswith("No PyTorch release had a macOS wheel")
+
+
+# versions of other packages (verify/data/package_days.json, scripts/recipes/refresh_days.py)
+
+PIP_INDEX = json.loads((Path(__file__).parent / "data" / "pypi" / "pip.json").read_text())
+PACKAGE_DAYS = json.loads(
+    (Path(__file__).parent.parent / "verify" / "data" / "package_days.json").read_text()
+)["packages"]
+
+
+def test_refresh_days_reads_first_upload_days_from_recorded_pypi(httpserver, tmp_path):
+    httpserver.expect_request("/pypi/pip/json").respond_with_json(PIP_INDEX)
+    out = tmp_path / "days.json"
+    argv = ["--index-url", httpserver.url_for("/pypi"), "--output", str(out), "--package", "pip"]
+    assert refresh_days.main([*argv, "--retries", "0"], backoff=0) == 0
+    days = json.loads(out.read_text())["packages"]["pip"]["days"]
+    # 24.0's wheel went up ten seconds before its sdist; a pre-release is no release; 20.0,
+    # yanked later, was there all the same
+    assert days == {
+        "20.0": "2020-01-21",
+        "23.3": "2023-10-15",
+        "23.3.1": "2023-10-21",
+        "24.0": "2024-02-03",
+    }
+    # the packaged table was written by the same code from the same API
+    for version, day in days.items():
+        assert PACKAGE_DAYS["pip"]["days"][version] == day
+
+
+def test_refresh_days_api_error_leaves_the_file_and_exits_2(httpserver, tmp_path, capsys):
+    httpserver.expect_request("/pypi/pip/json").respond_with_data("nope", status=500)
+    out = tmp_path / "days.json"
+    out.write_text("previous\n")
+    argv = ["--index-url", httpserver.url_for("/pypi"), "--output", str(out), "--package", "pip"]
+    assert refresh_days.main([*argv, "--retries", "0"], backoff=0) == 2
+    assert out.read_text() == "previous\n"
+    err = capsys.readouterr().err
+    assert err.startswith("refresh_days: ") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("case", "line", "package", "version"),
+    [
+        # a wheel pip fetched, in a resolver log (simonw/llm-embed-jina#5)
+        (JINA.name, "transformers-4.34.1-py3-none-any.whl", "transformers", "4.34.1"),
+        # collect_env's "[pip3] name==version" (pytorch/pytorch#100165)
+        ("pytorch-100165-healthy-torch-2.0.0-no-torch-mps-attr", "[pip3] numpy==", "numpy", None),
+        # `transformers env` (huggingface/transformers#28334)
+        (
+            "transformers-28334-sam-float64-env-dump",
+            "`transformers` version:",
+            "transformers",
+            None,
+        ),
+        # `pip --version` (KwaiVGI/LivePortrait#295)
+        ("liveportrait-295-intel-mac-torch-2.3.0", "pip 24.2 from", "pip", "24.2"),
+    ],
+)
+def test_package_versions_date_a_paste(case, line, package, version):
+    text = BY_NAME[case].text
+    found = written(text)
+    assert found is not None and line in found.line
+    assert found.why.startswith(package)
+    if version is not None:
+        assert found.after == compat.parse_day(PACKAGE_DAYS[package]["days"][version])
+
+
+def test_pips_upgrade_notice_names_the_newest_pip_of_that_day():
+    days = PACKAGE_DAYS["pip"]["days"]
+    new = written("[notice] A new release of pip is available: 23.2.1 -> 23.3.1")
+    old = written(
+        "WARNING: You are using pip version 21.1.1; however, version 21.2.4 is available."
+    )
+    assert new.after == compat.parse_day(days["23.3.1"]) and "newest pip" in new.why
+    assert old.after == compat.parse_day(days["21.2.4"])
+    # pre-releases, unknown versions and other packages' names are not read
+    assert written("numpy==1.26.4rc1 mynumpy==1.0 torchvision==99.0") is None

@@ -19,9 +19,12 @@ never typed in by hand. Pure: text and facts in, data out.
 from __future__ import annotations
 
 import datetime
+import functools
+import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from importlib import resources
 
 from packaging.version import Version
 
@@ -69,6 +72,25 @@ _TORCH_UNDER = re.compile(r"python3\.(\d+)/site-packages/torch/")
 # "(Triggered internally at /Users/runner/work/_temp/anaconda/conda-bld/pytorch_1664521725947/
 # work/aten/src/ATen/mps/MPSFallback.mm:11.)" (pytorch/pytorch#77764, 2022-09-30)
 _CONDA_BLD = re.compile(r"conda-bld/[\w.+-]+?_(\d{13})/")
+# versions of the packages verify/data/package_days.json records (scripts/recipes/refresh_days.py),
+# as pip and the tools print them: pip's upgrade notice names the newest pip of that day
+# ("[notice] A new release of pip is available: 23.2.1 -> 23.3.1"; before pip 22.3: "You are
+# using pip version 21.1.1; however, version 21.2.4 is available."), `pip 24.0 from ...`, a
+# wheel's file name ("transformers-4.34.1-py3-none-any.whl"), a pin or a freeze line
+# ("[pip3] numpy==1.26.4"), a tool's env dump ("- `transformers` version: 4.41.2",
+# "- Accelerate version: 0.31.0")
+PACKAGES_RESOURCE = "package_days.json"
+_PKG = r"(pip|torchvision|torchaudio|transformers|diffusers|accelerate|numpy)"
+_VER = r"(\d+(?:\.\d+)+)"
+_PIP_NOTICE = re.compile(
+    rf"new release of pip(?: is)? available: \S+ -> {_VER}|"
+    rf"You are using pip version \S+; however, version {_VER} is available"
+)
+_NAMED_VERSION = re.compile(
+    rf"(?<![\w.-]){_PKG}(?:-{_VER}-(?:py|cp)\d|=={_VER}(?![\w.])|\s+{_VER}\s+from\s)"
+    rf"|-\s+`?{_PKG}`?\s+version:\s*{_VER}(?![\w.])",
+    re.IGNORECASE,
+)
 # a year, then what stands before it: "January 2, 2025", "Jan 2, 2025", "2 January 2025"
 _YEAR = re.compile(r"(?<![\d.])20\d\d(?![\d.])")
 _BEFORE_YEAR = re.compile(
@@ -124,6 +146,7 @@ def _signs(text: str) -> Iterator[Written]:
         stamp = datetime.datetime.fromtimestamp(int(m.group(1)) / 1000, tz=datetime.UTC)
         if stamp.year >= _EARLIEST_YEAR:
             yield Written(stamp.date(), line_at(text, m.start()), "a conda build of that day")
+    yield from _package_signs(text)
     for m in finditer(_YEAR, text, "20"):
         before = _BEFORE_YEAR.search(text, max(0, m.start() - 20), m.start())
         if before is None:
@@ -133,6 +156,48 @@ def _signs(text: str) -> Iterator[Written]:
         day = _date(m.group(0), _MONTHS[mon], dd) if mon in _MONTHS else None
         if day is not None:
             yield Written(day, line_at(text, before.start()), "a date written in the paste")
+
+
+@functools.cache
+def package_days() -> Mapping[str, Mapping[str, datetime.date]]:
+    """package -> version -> the day it reached PyPI (verify/data/package_days.json); empty when
+    the file cannot be read."""
+    try:
+        text = resources.files("verify").joinpath("data", PACKAGES_RESOURCE).read_text("utf-8")
+        data = json.loads(text)["packages"]
+        return {
+            name: {v: day for v, d in entry["days"].items() if (day := compat.parse_day(d))}
+            for name, entry in data.items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _package_signs(text: str) -> Iterator[Written]:
+    days = package_days()
+    for m in finditer(_PIP_NOTICE, text, "pip"):
+        version = m.group(1) or m.group(2)
+        day = days.get("pip", {}).get(version)
+        if day is not None:
+            yield Written(day, line_at(text, m.start()), f"pip {version} was the newest pip then")
+    for m in finditer(
+        _NAMED_VERSION,
+        text,
+        "pip",
+        "torch",
+        "transformers",
+        "diffusers",
+        "accelerate",
+        "numpy",
+        "Accelerate",
+        "Transformers",
+        "Diffusers",
+    ):
+        name = (m.group(1) or m.group(5) or "").lower()
+        version = m.group(2) or m.group(3) or m.group(4) or m.group(6)
+        day = days.get(name, {}).get(version or "")
+        if day is not None:
+            yield Written(day, line_at(text, m.start()), f"{name} {version} was released then")
 
 
 def _from_torch(facts: Facts, lines: Iterable[str]) -> Written | None:

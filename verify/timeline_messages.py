@@ -14,7 +14,7 @@ def python_newer_than_wheels_then(first: FirstWheel, written: Written | None) ->
     the paste predates the first release with a macOS arm64 wheel for X.Y (it shows nothing
     later; or, with no date in it, pip's finding none says so)."""
     when = (
-        f"nothing in the paste is later than {written.after.isoformat()} ({written.why})"
+        f"the newest thing the paste shows is from {written.after.isoformat()} ({written.why})"
         if written is not None
         else "pip finding none for it means the paste predates that (today it finds "
         f"{first.release} and later)"

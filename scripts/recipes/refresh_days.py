@@ -42,11 +42,7 @@ def release_days(index: Mapping[str, Any]) -> dict[str, str]:
             continue
         if version.is_prerelease or version.is_devrelease or not isinstance(files, list):
             continue
-        uploaded = [
-            day
-            for f in files
-            if isinstance(f, Mapping) and (day := upload_day(f))
-        ]
+        uploaded = [day for f in files if isinstance(f, Mapping) and (day := upload_day(f))]
         if uploaded:
             days[version] = min(uploaded)
     return {str(v): days[v] for v in sorted(days)}

@@ -297,3 +297,9 @@ def test_the_mac_named_by_its_chip_alone():
 def test_a_chip_or_mac_not_stated_gives_nothing(text):
     f = facts(text)
     assert "chip" not in f and "os" not in f
+
+
+def test_the_interpreter_arch_said_in_words():
+    # Lightning-AI/pytorch-lightning#14634's kind: an x86_64 Python's processor() is "i386"
+    assert facts("my Python reports i386 instead of arm")["machine"] == "x86_64"
+    assert "machine" not in facts("Python is not x86_64 here")  # counter-example: negated

@@ -145,6 +145,12 @@ MPS_RAN_WRONG = re.compile(
 # a requirement's lower bound: "install `torch>=2.5.1`" (TerraLabAI/QGIS_AI-Segmentation#160)
 TORCH_AT_LEAST = re.compile(r"(?<![\w.-])torch[ \t]*(?:>=|>|~=)[ \t]*(\d\.\d{1,2}(?:\.\d{1,2})?)\b")
 ASAHI = re.compile(r"\b(Asahi(?:[ -]Linux)?|Fedora Asahi Remix|\d+\.\d+[\w.+-]*-asahi)\b", _I)
+# the interpreter's architecture said in words: "my Python reports i386", "python says x86_64"
+# (an x86_64 Python's platform.processor() is "i386": Lightning-AI/pytorch-lightning#14634)
+ARCH_SAID = re.compile(
+    r"\b(?:Python|python3?|interpreter|the process|platform\.(?:machine|processor)\(\))"
+    r"[ \t]+(?:reports?|returns?|says|shows?|gives?|prints?|is)[ \t]+['\"`]?(i386|x86_64)\b"
+)
 # the Mac named by its chip alone: "on my M2", "with an M1 Max" (an SSD's "M.2" is no chip)
 MY_CHIP = re.compile(
     r"\b(?:my|an?|this|the)[ \t]+M([1-9])(?:[ \t]?(Pro|Max|Ultra))?\b"
@@ -209,6 +215,9 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("hardware_arm64", True, text, m, WEAK))
         out.append(clue("os", "Linux", text, m, WEAK))
+    for m in finditer(ARCH_SAID, text, "i386", "x86_64"):
+        if _stated(text, m, strict=False):
+            out.append(clue("machine", "x86_64", text, m, WEAK))
     for m in finditer(MY_CHIP, text, "M1", "M2", "M3", "M4", "M5"):
         if not _stated(text, m, strict=False):
             continue

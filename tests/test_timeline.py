@@ -269,3 +269,33 @@ def test_pips_upgrade_notice_names_the_newest_pip_of_that_day():
     assert old.after == compat.parse_day(days["21.2.4"])
     # pre-releases, unknown versions and other packages' names are not read
     assert written("numpy==1.26.4rc1 mynumpy==1.0 torchvision==99.0") is None
+
+
+# an op refusal of unstated torch, read against the day its MPS kernel came out
+
+INVOKEAI_232 = BY_NAME["invokeai-232-index-put-not-implemented"]  # 2022-08-31, torch 1.12
+# a real log line of the same kind, dated (invoke-ai/InvokeAI#4673, 2023-09-24)
+LOG_2023 = "[2023-09-24 14:34:40,460]::[InvokeAI]::ERROR --> Traceback (most recent call last):"
+
+
+def _op_rows(text):
+    _, results = diagnose.diagnose(text)
+    return diagnose.first_cause(results), {r.id: r for r in results}
+
+
+def test_op_refusal_written_after_its_kernels_release_is_torch_too_old_first():
+    first_day = timeline.first_release_day("1.13")  # aten::_index_put_impl_: 1.13.1 read
+    assert first_day is not None and DAY(2023, 9, 24) >= first_day
+    first, rows = _op_rows(f"{LOG_2023}\n{INVOKEAI_232.text}")
+    assert first.id == "error.mps.op_needs_newer_torch" and first.status is Status.FAIL
+    assert "2023-09-24" in first.cause and first_day.isoformat() in first.cause
+    assert LOG_2023 in first.evidence
+    assert rows["error.mps.op_not_implemented"].status is Status.WARN
+
+
+def test_op_refusal_without_a_date_or_before_the_release_keeps_its_own_row_first():
+    first, _ = _op_rows(INVOKEAI_232.text)
+    assert first.id == "error.mps.op_not_implemented"
+    early = LOG_2023.replace("2023-09-24", "2022-08-31")
+    first, _ = _op_rows(f"{early}\n{INVOKEAI_232.text}")
+    assert first.id == "error.mps.op_not_implemented"

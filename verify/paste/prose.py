@@ -144,7 +144,11 @@ MPS_RAN_WRONG = re.compile(
 )
 # a requirement's lower bound: "install `torch>=2.5.1`" (TerraLabAI/QGIS_AI-Segmentation#160)
 TORCH_AT_LEAST = re.compile(r"(?<![\w.-])torch[ \t]*(?:>=|>|~=)[ \t]*(\d\.\d{1,2}(?:\.\d{1,2})?)\b")
-ASAHI = re.compile(r"\b(Asahi(?:[ -]Linux)?|Fedora Asahi Remix|\d+\.\d+[\w.+-]*-asahi)\b", _I)
+# "Asahi" alone is a common Japanese name (a user's home folder, a newspaper): only the distro's
+# names and its kernel's "-asahi" suffix count
+ASAHI = re.compile(
+    r"\b(Asahi[ -]Linux|Fedora[ -]Asahi(?:[ -]Remix)?|\d+\.\d+[\w.+-]*-asahi\w*)\b", _I
+)
 # the interpreter's architecture said in words: "my Python reports i386", "python says x86_64"
 # (an x86_64 Python's platform.processor() is "i386": Lightning-AI/pytorch-lightning#14634)
 ARCH_SAID = re.compile(

@@ -168,6 +168,9 @@ def test_resolver_finding_no_torch_at_all_is_read_as_pip_finding_none():
         "The conflict is caused by:\n    a 1.0 depends on torch<2\n",  # an upper bound
         "The conflict is caused by:\n    a 1.0 depends on torch>=2.4\n",  # past 2.2.2: x86_64?
         "The conflict is caused by:\n    a 1.0 depends on torchvision\n",  # not torch
+        # a conflict over numpy with a torch dependent beside it
+        "The conflict is caused by:\n    a 1.0 depends on torch\n    torch 2.2.2 depends on "
+        "numpy<2\n    The user requested numpy==2.0\n",
     ],
 )
 def test_other_conflicts_are_not_no_torch(lines):

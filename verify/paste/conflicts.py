@@ -37,6 +37,8 @@ def read(text: str) -> list[Clue]:
         if _REQUESTED.search(lines):
             continue
         depends = list(_DEPENDS.finditer(lines))
+        if len(depends) != sum(1 for line in lines.splitlines() if line.strip()):
+            continue  # some parent conflicts over another package: not about torch alone
         if not depends or not all(_any_old_torch(d.group(1)) for d in depends):
             continue
         at = block.start(1) + depends[0].end() - 1  # the first "... depends on torch" line

@@ -141,3 +141,32 @@ def test_lightning_mps_available_but_not_used():
     )
     assert paste.read(line).facts["mps_available"] is True
     assert "mps_available" not in paste.read("MPS available but not used by this app").facts
+
+
+# --- macOS crash reports ------------------------------------------------------------------------
+
+
+def test_crash_report_code_type():
+    # Homebrew/homebrew-core#67713: a crash report of a Python under Rosetta 2
+    translated = paste.read("Code Type:             X86-64 (Translated)\n").facts
+    assert (translated["machine"], translated["translated"], translated["hardware_arm64"]) == (
+        "x86_64",
+        True,
+        True,
+    )
+    # invoke-ai/InvokeAI#2336: a native arm64 Python's crash report
+    native = paste.read("Code Type:             ARM-64 (Native)\n").facts
+    assert (native["machine"], native["translated"]) == ("arm64", False)
+    # an x86_64 process runs natively only on an Intel Mac
+    assert paste.read("Code Type: X86-64 (Native)").facts["hardware_arm64"] is False
+
+
+def test_crash_report_hardware_model():
+    # a crash report's "Hardware Model:" is system_profiler's Model Identifier
+    assert paste.read("Hardware Model:      MacBookPro18,3\n").facts["hardware_arm64"] is True
+
+
+def test_invokeai_log_prefix_is_cut():
+    # invoke-ai/InvokeAI#7667
+    line = "[2025-02-21 12:48:55,582]::[InvokeAI]::INFO --> Using torch device: MPS"
+    assert unprefix(line) == "Using torch device: MPS"

@@ -13,7 +13,8 @@ as real pastes show it:
 - bracketed stamps and levels: "[2024-12-22 18:10:31.982] " (ComfyUI-Manager's prestartup log,
   Comfy-Org/ComfyUI#6168), "[21:58:16.120] " (numz/ComfyUI-SeedVR2_VideoUpscaler#446),
   "[INFO] " / "[WARNING] " (ComfyUI's logging since 2024, Comfy-Org/ComfyUI#15053),
-  "[09/29 18:36:14 d2.engine.hooks]: " (detectron2's logger, facebookresearch/detectron2#4581);
+  "[09/29 18:36:14 d2.engine.hooks]: " (detectron2's logger, facebookresearch/detectron2#4581),
+  "[2025-02-21 12:48:55,582]::[InvokeAI]::INFO --> " (InvokeAI's, invoke-ai/InvokeAI#7667);
 - Python logging's "2023-10-17 12:00:00,123 - INFO - " / "2023-10-17 12:00:00,123 INFO ",
   "INFO:root:"; SD.Next's "09:58:13-372025 INFO     " (vladmandic/sdnext installer.log);
   VS Code's "13:19:48.655 [info] ";
@@ -44,6 +45,11 @@ _PREFIX = (
     + r"|\d{2}:\d{2}:\d{2}(?:\.\d+)?|"
     + _LEVEL
     + r"|\d{2}/\d{2}[ \t]+\d{2}:\d{2}:\d{2}[ \t]+[\w.]+)\](?::)?[ \t]+|"
+    + r"\["
+    + _ISO
+    + r"\]::\[[\w.-]+\]::"
+    + _LEVEL
+    + r"[ \t]+-->[ \t]+|"  # InvokeAI's "[2025-02-21 12:48:55,582]::[InvokeAI]::INFO --> "
     + r"\d{2}:\d{2}:\d{2}(?:[.-]\d+)?[ \t]+(?:\[(?i:"
     + _LEVEL
     + r")\]|"

@@ -60,7 +60,9 @@ SP_VIRTUAL = re.compile(
 # MacPro and (12-inch) MacBook identifier, are Intel Macs (support.apple.com "Identify your
 # MacBook Pro / MacBook Air / Mac mini / iMac / Mac Pro model"; the 2023 Mac Pro is Mac14,8)
 MODEL_ID = re.compile(
-    r"^[ \t>*-]*Model Identifier:[ \t]*"
+    # a crash report names it "Hardware Model:" (developer.apple.com/documentation/xcode/
+    # examining-the-fields-in-a-crash-report)
+    r"^[ \t>*-]*(?:Model Identifier|Hardware Model):[ \t]*"
     r"(MacBookPro|MacBookAir|MacBook|Macmini|MacPro|iMacPro|iMac|Mac)(\d+),\d+",
     _M,
 )
@@ -79,6 +81,14 @@ SYSCTL = re.compile(
     r"\b(sysctl\.proc_translated|hw\.optional\.arm64|kern\.hv_vmm_present|"
     r"machdep\.cpu\.brand_string)[ \t]*[:=][ \t]*([^\n]+?)[ \t]*$",
     _M,
+)
+# A macOS crash report's header ("Python quit unexpectedly" > Report...): "Code Type: ARM-64
+# (Native)", "X86-64 (Translated)" for a process Rosetta runs, "X86-64 (Native)" on an Intel Mac
+# (developer.apple.com/documentation/xcode/examining-the-fields-in-a-crash-report; the Translated
+# form: Faisal Memon, "iOS Crash Dump Analysis", chapter "Apple Silicon"; a real one under Rosetta:
+# Homebrew/homebrew-core#67713)
+CRASH_CODE_TYPE = re.compile(
+    r"^[ \t>]*Code Type:[ \t]*(ARM-64|X86-64)[ \t]*\((Native|Translated)\)", _M | re.IGNORECASE
 )
 # `uname -m`, `arch`, platform.machine() / platform.processor() and their printed answers, on
 # the same line ("-> 'x86_64'") or the next.
@@ -165,10 +175,19 @@ def read(text: str) -> list[Clue]:
         out.append(clue("hardware_arm64", False, text, m, LISTED))
     for m in finditer(SP_VIRTUAL, text, "Virtual"):
         out.append(clue("virtual_machine", True, text, m, STRONG))
-    for m in finditer(MODEL_ID, text, "Model Identifier"):
+    for m in finditer(MODEL_ID, text, "Model Identifier", "Hardware Model"):
         silicon = int(m.group(2)) >= _FIRST_SILICON[m.group(1)]
         out.append(clue("os", "Darwin", text, m, STRONG))
         out.append(clue("hardware_arm64", silicon, text, m, STRONG))
+    for m in finditer(CRASH_CODE_TYPE, text, "Code Type"):
+        arm, translated = m.group(1).upper() == "ARM-64", m.group(2).lower() == "translated"
+        out.append(clue("os", "Darwin", text, m, LISTED))
+        out.append(clue("machine", "arm64" if arm else "x86_64", text, m, STRONG))
+        out.append(clue("translated", translated, text, m, STRONG))
+        if arm or translated:  # an arm64 process, or Rosetta, runs on Apple silicon only
+            out.append(clue("hardware_arm64", True, text, m, STRONG))
+        else:  # an x86_64 process runs natively on an Intel Mac only
+            out.append(clue("hardware_arm64", False, text, m, STRONG))
     for m in finditer(SYSCTL, text, "sysctl.proc", "hw.optional", "kern.hv", "machdep.cpu"):
         out.extend(_sysctl(m.group(1), m.group(2).strip(), text, m))
     for m in finditer(ASKED_ARCH, text, "uname", "arch", "platform."):

@@ -4,7 +4,7 @@
                             the pasted lines it rests on (the `evidence` of a diagnosis)
 
 Readers (each `read(text) -> list[Clue]`, pure, order-independent): .system (platform / uname /
-sw_vers / system_profiler / sysctl), .versions (typed and listed versions), .packages (pip, conda,
+sw_vers / system_profiler / sysctl / a crash report's header), .versions (typed and listed versions), .packages (pip, conda,
 resolver errors, wheels, dyld), .tools (accelerate / transformers / Lightning / ComfyUI dumps,
 torch.__config__.show(), printed MPS state), .forms (issue-form headings, Markdown tables),
 .repl (a print of several facts and the line it printed), .ran (output only a working MPS

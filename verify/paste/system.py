@@ -1,6 +1,6 @@
 """The OS and the hardware from what system commands print, wherever it sits in a paste:
 platform.platform() / machine() / processor(), `uname -a` / `uname -m` / `arch`, `sw_vers`,
-`system_profiler`, `sysctl`.
+`system_profiler`, `sysctl`, a macOS crash report's header.
 
 platform.platform() ("macOS-14.5-arm64-arm-64bit", "Darwin-21.4.0-x86_64-i386-64bit",
 "Linux-6.10.14-linuxkit-aarch64-with-glibc2.36"), platform.machine() / platform.processor() in a

@@ -170,3 +170,19 @@ def test_invokeai_log_prefix_is_cut():
     # invoke-ai/InvokeAI#7667
     line = "[2025-02-21 12:48:55,582]::[InvokeAI]::INFO --> Using torch device: MPS"
     assert unprefix(line) == "Using torch device: MPS"
+
+
+def test_comfyui_mac_version_tuple():
+    # jags111/efficiency-nodes-comfyui#350: ComfyUI logs platform.mac_ver() as a tuple
+    f = facts(
+        "2025-09-02T15:04:45.418537 - pytorch version: 2.7.0.dev20250219\n"
+        "2025-09-02T15:04:45.419280 - Mac Version (15, 1, 1)\n"
+        "2025-09-02T15:04:45.419450 - Device: mps\n"
+    )
+    assert (f.macos_version, f.torch_version, f.mps_available) == (
+        "15.1.1",
+        "2.7.0.dev20250219",
+        True,
+    )
+    # an old-SDK Python's stand-in "10.16" says nothing about the macOS
+    assert "macos_version" not in paste.read("Mac Version (10, 16)").facts

@@ -11,9 +11,9 @@ torch.__config__.show(), and MPS state as people print it.
   `accelerator` and `devices` ..." (lightning/pytorch/trainer/setup.py _log_device_info); its
   collect_env_details "- OS: Darwin", "- processor: arm", "- python: 3.10.9", "- torch: 2.0.1".
 - ComfyUI: "Device: mps" (comfy/model_management.py get_torch_device_name), "Set vram state to:
-  SHARED" (only on MPS), "pytorch version: 2.3.0", "** Platform: Darwin", its error report's
-  "- **PyTorch Version:** 2.8.0" and "- **Type:** mps" (.versions reads the versions); Stable
-  Diffusion web UIs print "Python 3.10.6 (...)" (.versions).
+  SHARED" (only on MPS), "Mac Version (15, 1, 1)" (platform.mac_ver()), "pytorch version: 2.3.0",
+  "** Platform: Darwin", its error report's "- **PyTorch Version:** 2.8.0" and "- **Type:** mps"
+  (.versions reads the versions); Stable Diffusion web UIs print "Python 3.10.6 (...)" (.versions).
 - torch.__config__.show(): "USE_MPS=ON" / "USE_MPS=OFF" in "Build settings", "TORCH_VERSION=2.1.0",
   and "Intel(R) oneAPI Math Kernel Library" / "Intel(R) Math Kernel Library" (only x86_64 builds
   link MKL).
@@ -46,6 +46,11 @@ COMFY_DEVICE = re.compile(r"^[ \t>]*Device:[ \t]*(mps|cpu)\b", re.MULTILINE)
 # torch.backends.mps.is_available() (comfy/model_management.py: "if cpu_state == CPUState.MPS:
 # vram_state = VRAMState.SHARED"; --cpu gives DISABLED); its error report's "## Devices" list
 # names the torch device's type ("- **Type:** mps", Comfy-Org/ComfyUI#7171)
+# ComfyUI's "Mac Version (15, 1, 1)": comfy/model_management.py logs mac_version(), the tuple of
+# platform.mac_ver()[0] (jags111/efficiency-nodes-comfyui#350's start-up log)
+COMFY_MAC_VERSION = re.compile(
+    r"^[ \t]*Mac Version \((\d{2})(?:, (\d{1,2}))?(?:, (\d{1,2}))?\)", re.M
+)
 COMFY_SHARED = re.compile(r"^[ \t]*Set vram state to:[ \t]*SHARED\b", re.MULTILINE)
 COMFY_DEVICE_TYPE = re.compile(r"^[ \t>*-]*\*\*Type:\*\*[ \t]*mps[ \t]*$", re.MULTILINE)
 PLATFORM_KEY = re.compile(r"^[ \t>*-]*(?:\*\*[ \t]*)?Platform:[ \t]*(Darwin|Linux|Windows)\b", _M)
@@ -109,6 +114,12 @@ def read(text: str) -> list[Clue]:
     ]:
         out.append(clue("mps_available", True, text, m, STRONG))
         out.append(clue("os", "Darwin", text, m, LISTED))
+    for m in finditer(COMFY_MAC_VERSION, text, "Mac Version ("):
+        version = ".".join(part for part in m.groups() if part is not None)
+        out.append(clue("os", "Darwin", text, m, STRONG))
+        out.append(
+            clue("macos_version", version if "." in version else version + ".0", text, m, STRONG)
+        )
     for m in finditer(PLATFORM_KEY, text, "latform"):
         out.append(clue("os", m.group(1).title(), text, m, LISTED))
     for m in finditer(USE_MPS, text, "USE_MPS"):

@@ -11,8 +11,9 @@ import corpus
 import pytest
 
 from scripts.recipes import refresh_days
-from verify import compat, diagnose, envdump, timeline
+from verify import compat, diagnose, envdump, opsupport, timeline
 from verify.facts import Facts
+from verify.known_errors import explain
 from verify.model import Status
 from verify.paste import conflicts
 
@@ -302,3 +303,30 @@ def test_op_refusal_without_a_date_or_before_the_release_keeps_its_own_row_first
     early = LOG_2023.replace("2023-09-24", "2022-08-31")
     first, _ = _op_rows(f"{early}\n{INVOKEAI_232.text}")
     assert first.id == "error.mps.op_not_implemented"
+
+
+# a nightly of the line a kernel came with, from before it landed
+
+# the start of the refusal quoted in datalab-to/marker#42 (aten::roll came with 2.1.0)
+ROLL = (
+    "NotImplementedError: The operator 'aten::roll' is not currently implemented for the MPS "
+    "device. If you want this op to be added in priority during the prototype phase of this "
+    "feature, please comment on https://github.com/pytorch/pytorch/issues/77764."
+)
+
+
+@pytest.mark.parametrize(
+    ("torch_version", "mismatch"),
+    [
+        ("2.1.0.dev20230512", False),  # a 2.1 nightly that printed it lacked roll: upgrade
+        ("2.1.0a0+git1234567", False),  # a source build of the 2.1 line, the same
+        ("2.1.0", True),  # the release has roll: the message came from another environment
+    ],
+)
+def test_a_nightly_of_the_kernels_own_line_is_torch_too_old(torch_version, mismatch):
+    known = explain(ROLL)
+    first = opsupport.kernels().first_release("aten::roll")
+    assert first is not None and (first.major, first.minor) == (2, 1)
+    facts = Facts(torch_version=torch_version, os="Darwin", machine="arm64", chip="Apple M1")
+    j = opsupport.judge(known, facts)
+    assert j.kind == "torch-too-old" and j.mismatch is mismatch and j.certain

@@ -267,6 +267,8 @@ def _judge_op(known: KnownError, facts: Facts) -> Judgement | None:
     has = table.has_kernel(op, facts.torch_version)
     if has is None and torch is not None and torch >= first:
         has = True  # newer than the releases read: kernels, once registered, stay
+    if has and _early_build_of(facts.torch_version, first):
+        has = False  # a nightly of the line the kernel came with, built before it landed
     needs = _macos_floor_of(op, first)
     shown = _shown(facts, spec, first)
     known_torch = torch is not None
@@ -281,6 +283,17 @@ def _judge_op(known: KnownError, facts: Facts) -> Judgement | None:
     )
 
 
+def _early_build_of(torch_version: str | None, first: Version) -> bool:
+    """A nightly or pre-release (2.1.0.dev20230512, 2.3.0a0+git...) of the minor line whose
+    first release brought a kernel or feature: judged as that release it would have it, but a
+    build of the line from before the change landed lacks it, and the refusal it printed says
+    it did (the fix is the release itself, not another environment)."""
+    v = compat.parse_version(torch_version)
+    if v is None or not (v.is_devrelease or v.is_prerelease):
+        return False
+    return (v.major, v.minor) == (first.major, first.minor)
+
+
 def _judge_feature(feature: Feature, known: KnownError | None, facts: Facts) -> Judgement | None:
     if _not_apple(facts):
         return None
@@ -293,6 +306,8 @@ def _judge_feature(feature: Feature, known: KnownError | None, facts: Facts) -> 
     first, needs = _minor(feature.first_torch), str(feature.macos)
     torch = compat.release_of(facts.torch_version)
     mismatch = torch is not None and torch >= feature.first_torch
+    if mismatch and _early_build_of(facts.torch_version, feature.first_torch):
+        mismatch = False  # a nightly of the feature's own line, from before it landed
     mac = compat.parse_version(macos)
     known_torch = torch is not None
     if mac is not None and mac < feature.macos:

@@ -80,16 +80,18 @@ _CONDA_BLD = re.compile(r"conda-bld/[\w.+-]+?_(\d{13})/")
 # ("[pip3] numpy==1.26.4"), a tool's env dump ("- `transformers` version: 4.41.2",
 # "- Accelerate version: 0.31.0")
 PACKAGES_RESOURCE = "package_days.json"
-_PKG = r"(pip|torchvision|torchaudio|transformers|diffusers|accelerate|numpy)"
+_PKG = (
+    r"(pip|torchvision|torchaudio|transformers|diffusers|accelerate|numpy"
+    r"|Accelerate|Transformers|Diffusers|Numpy|NumPy)"
+)
 _VER = r"(\d+(?:\.\d+)+)"
 _PIP_NOTICE = re.compile(
     rf"new release of pip(?: is)? available: \S+ -> {_VER}|"
     rf"You are using pip version \S+; however, version {_VER} is available"
 )
 _NAMED_VERSION = re.compile(
-    rf"(?<![\w.-]){_PKG}(?:-{_VER}-(?:py|cp)\d|=={_VER}(?![\w.])|\s+{_VER}\s+from\s)"
-    rf"|-\s+`?{_PKG}`?\s+version:\s*{_VER}(?![\w.])",
-    re.IGNORECASE,
+    rf"(?<![\w.-]){_PKG}(?:-{_VER}-(?:py|cp)\d|=={_VER}(?![\w.])|\s+{_VER}\s+from\s"
+    rf"|`?\s+version:\s*{_VER}(?![\w.]))"
 )
 # a year, then what stands before it: "January 2, 2025", "Jan 2, 2025", "2 January 2025"
 _YEAR = re.compile(r"(?<![\d.])20\d\d(?![\d.])")
@@ -175,27 +177,15 @@ def package_days() -> Mapping[str, Mapping[str, datetime.date]]:
 
 def _package_signs(text: str) -> Iterator[Written]:
     days = package_days()
-    for m in finditer(_PIP_NOTICE, text, "pip"):
+    for m in finditer(_PIP_NOTICE, text, "release of pip", "using pip version"):
         version = m.group(1) or m.group(2)
         day = days.get("pip", {}).get(version)
         if day is not None:
             yield Written(day, line_at(text, m.start()), f"pip {version} was the newest pip then")
-    for m in finditer(
-        _NAMED_VERSION,
-        text,
-        "pip",
-        "torch",
-        "transformers",
-        "diffusers",
-        "accelerate",
-        "numpy",
-        "Accelerate",
-        "Transformers",
-        "Diffusers",
-    ):
-        name = (m.group(1) or m.group(5) or "").lower()
-        version = m.group(2) or m.group(3) or m.group(4) or m.group(6)
-        day = days.get(name, {}).get(version or "")
+    for m in finditer(_NAMED_VERSION, text):
+        name = m.group(1).lower()
+        version = next((g for g in m.groups()[1:] if g), "")
+        day = days.get(name, {}).get(version)
         if day is not None:
             yield Written(day, line_at(text, m.start()), f"{name} {version} was released then")
 
@@ -265,8 +255,12 @@ def first_wheel_for_python(python: str | None) -> FirstWheel | None:
     and the day it was uploaded; None when the Python is unknown, has no wheel in any release
     read, or already had one in the first release read (when it began is not in the data)."""
     py = compat.release_of(python)
-    if py is None:
-        return None
+    return None if py is None else _first_wheel(py.major, py.minor)
+
+
+@functools.cache
+def _first_wheel(major: int, minor: int) -> FirstWheel | None:
+    py = Version(f"{major}.{minor}")
     tag = f"cp{py.major}{py.minor}"
     table = compat.load_releases()
     ordered = sorted(table.releases.values(), key=lambda r: r.version)

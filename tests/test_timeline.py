@@ -330,3 +330,20 @@ def test_a_nightly_of_the_kernels_own_line_is_torch_too_old(torch_version, misma
     facts = Facts(torch_version=torch_version, os="Darwin", machine="arm64", chip="Apple M1")
     j = opsupport.judge(known, facts)
     assert j.kind == "torch-too-old" and j.mismatch is mismatch and j.certain
+
+
+def test_a_pypy_without_torch_is_not_blamed_on_the_date():
+    # pytorch/pytorch#127181's interpreter line (PyPy 7.3.11; no torch wheels for PyPy at all),
+    # set into pytorch/pytorch#144024's collect_env with 3.13.0 for 3.8.16, so that the date
+    # (built 2022-12-29, before torch's first cp313 wheel) would otherwise apply
+    case = BY_NAME["pytorch-144024-python-3.13-macos-no-wheel"]
+    pypy = (
+        "Python version: 3.13.0 (a9dbdca6fc3286b0addd2240f11d97d8e8de187a, Dec 29 2022, "
+        "11:45:30) [PyPy 7.3.11 with GCC Apple LLVM 13.1.6 (clang-1316.0.21.2.5)] (64-bit runtime)"
+    )
+    text = "\n".join(
+        pypy if line.startswith("Python version:") else line for line in case.text.splitlines()
+    )
+    pasted = envdump.parse(text)
+    assert pasted.facts.python_implementation == "PyPy"
+    assert diagnose._python_newer_than_wheels_then(pasted, written(text)) is None

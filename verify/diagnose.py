@@ -303,6 +303,8 @@ def _python_newer_than_wheels_then(
     f = pasted.facts
     if f.torch_version or f.os != "Darwin" or f.machine == "x86_64" or f.translated:
         return None
+    if f.python_implementation not in (None, "CPython"):
+        return None  # PyPy and the like never had torch wheels, at any date
     clues = pasted.signs.get("sign.pip_no_torch") or []
     if any("==" in str(c.value) for c in clues) or pasted.has("sign.torch_wanted"):
         return None  # a release asked for: _install_finding / _wanted_release_without_wheel

@@ -305,3 +305,30 @@ def test_the_interpreter_arch_said_in_words():
     # Lightning-AI/pytorch-lightning#14634's kind: an x86_64 Python's processor() is "i386"
     assert facts("my Python reports i386 instead of arm")["machine"] == "x86_64"
     assert "machine" not in facts("Python is not x86_64 here")  # counter-example: negated
+
+
+@pytest.mark.parametrize(
+    ("text", "intel"),
+    [
+        # Apple's own model names (support.apple.com/HT201300, HT201634, HT201894)
+        ("Machine: MacBook Pro (16-inch, 2019)", True),
+        ("on an iMac (Retina 5K, 27-inch, 2020)", True),  # the 2020 iMac is Intel only
+        ("my Mac mini 2018", True),
+        ("MacBook Air (M2, 2022)", False),
+        ("MacBook Air 2023", False),
+    ],
+)
+def test_a_mac_model_year_tells_intel_from_apple_silicon(text, intel):
+    f = facts(text)
+    assert f["hardware_arm64"] is (not intel)
+
+
+def test_a_2020_macbook_says_nothing():
+    # carson-katri/dream-textures#346: "running on a 2020 13\" Macbook Pro" - 2020 13-inch
+    # MacBook Pros came with Intel (MacBookPro16,2) and with the M1 (MacBookPro17,1)
+    assert "hardware_arm64" not in facts('running on a 2020 13" Macbook Pro')
+
+
+def test_an_intel_mac_saying_no_mps_expects_mps():
+    # Morton-Li/PyTorch-MacOS-Builder#4 (title): the user wanted MPS on it
+    assert failing("Nice Project and saving my old intel Mac, but no MPS") == ["host.arch"]

@@ -154,7 +154,13 @@ def expect_mps(pasted: Pasted) -> bool | None:
         # an Intel Mac whose user wants MPS or its GPU (an AMD one, Metal), or a newer torch
         # than its last release (2.2.2), asked for or refused; or a torch built for arm64 that
         # dyld refused (software made for Apple silicon: carson-katri/dream-textures#346)
-        wants = ("sign.mps_intent", "sign.gpu_intent", "sign.amd_gpu", "sign.pip_x86_only")
+        wants = (
+            "sign.mps_intent",
+            "sign.gpu_intent",
+            "sign.amd_gpu",
+            "sign.pip_x86_only",
+            "sign.gpu_missing",  # "saving my old intel Mac, but no MPS" (Morton-Li/...#4)
+        )
         if any(pasted.has(sign) for sign in wants) or resolver.x86_64_ceiling(pasted):
             return True
         if resolver.asks_past_x86_64(pasted) or any(

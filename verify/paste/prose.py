@@ -35,6 +35,8 @@ Intel Mac", "unless ..."), a general statement ("Intel Macs are not supported": 
   then settles the OS).
 - Asahi Linux (Linux on the Mac's bare metal, asahilinux.org): sign.asahi, hardware_arm64,
   os Linux - Metal is macOS's alone, so MPS does not exist there, and no VM is involved.
+- a Mac's model year ("my MacBook Pro (2019)", "a 2017 iMac", "MacBook Air 2022") -> an Intel
+  Mac up to 2019 (a 2020 iMac too), Apple silicon from 2021 (see MODEL_YEAR).
 - the Mac named by its chip alone ("on my M2", "with an M1 Max") -> chip, hardware_arm64.
 - the macOS told next to a Mac's name: "2022 M1 mac studio OS 13.7.6" (kaixxx/noScribe#315).
 - MPS said to give wrong output ("MPS produced unreliable inference results") or to be slower
@@ -149,6 +151,24 @@ TORCH_AT_LEAST = re.compile(r"(?<![\w.-])torch[ \t]*(?:>=|>|~=)[ \t]*(\d\.\d{1,2
 ASAHI = re.compile(
     r"\b(Asahi[ -]Linux|Fedora[ -]Asahi(?:[ -]Remix)?|\d+\.\d+[\w.+-]*-asahi\w*)\b", _I
 )
+# a Mac's model year: the first Apple silicon Macs came out in late 2020 (MacBook Air, 13-inch
+# MacBook Pro, Mac mini), so a Mac of 2019 or before is an Intel Mac, as is a 2020 iMac (its M1
+# successor is the 2021 24-inch); from 2021 on every new Mac model is Apple silicon
+# (support.apple.com/HT201300 "Identify your MacBook Pro model", HT201862 MacBook Air, HT201634
+# iMac, HT201894 Mac mini, HT202888 Mac Pro). A 2020 MacBook or Mac mini says nothing.
+_MODEL = r"(MacBook(?:[ \t]?(?:Pro|Air))?|iMac(?:[ \t]?Pro)?|Mac[ \t]?mini|Mac[ \t]?Pro|MBP|MBA)"
+# Apple's own names put the size (and "Retina 5K") in the brackets: "iMac (Retina 5K, 27-inch,
+# 2020)", "MacBook Pro (16-inch, 2019)"
+_SIZE = (
+    r"(?:Retina(?:[ \t]\dK)?[ \t,]*)?"
+    r"(?:\d{2}(?:\.\d)?(?:[ \t-]?(?:inch|in)\b|[\"″'']{1,2})[ \t,]*)?"
+)
+MODEL_YEAR = re.compile(
+    rf"\b{_MODEL}[ \t]*\(?[ \t]*{_SIZE}(?:(?:Early|Mid|Late)[ \t]+)?(20[012]\d)\b|"
+    rf"\b(?:(?:Early|Mid|Late)[ \t]+)?(20[012]\d)[ \t]+{_SIZE}{_MODEL}\b",
+    _I,
+)
+FIRST_SILICON_YEAR = 2021
 # the interpreter's architecture said in words: "my Python reports i386", "python says x86_64"
 # (an x86_64 Python's platform.processor() is "i386": Lightning-AI/pytorch-lightning#14634)
 ARCH_SAID = re.compile(
@@ -222,6 +242,19 @@ def read(text: str) -> list[Clue]:
     for m in finditer(ARCH_SAID, text, "i386", "x86_64"):
         if _stated(text, m, strict=False):
             out.append(clue("machine", "x86_64", text, m, WEAK))
+    for m in finditer(MODEL_YEAR, text, "Mac", "mac", "MAC", "MBP", "MBA"):
+        if not _stated(text, m):
+            continue
+        model = (m.group(1) or m.group(4)).lower()
+        year = int(m.group(2) or m.group(3))
+        if year < 2020 or (year == 2020 and model.startswith("imac")):
+            out.append(clue("sign.intel_cpu", True, text, m, WEAK))
+        elif year >= FIRST_SILICON_YEAR:
+            out.append(clue("hardware_arm64", True, text, m, WEAK))
+        else:
+            continue
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+        out.append(clue("os", "Darwin", text, m, WEAK))
     for m in finditer(MY_CHIP, text, "M1", "M2", "M3", "M4", "M5"):
         if not _stated(text, m, strict=False):
             continue

@@ -347,3 +347,17 @@ def test_a_pypy_without_torch_is_not_blamed_on_the_date():
     pasted = envdump.parse(text)
     assert pasted.facts.python_implementation == "PyPy"
     assert diagnose._python_newer_than_wheels_then(pasted, written(text)) is None
+
+
+def test_op_refusal_dated_before_its_kernels_release_is_the_op_not_implemented():
+    # opendatalab/MinerU#347: magic-pdf's own log dates it 2024-08-07; upsample_bicubic2d's
+    # kernel came with 2.6.0 (2025-01-29): no release had it then
+    case = BY_NAME["mineru-347-m2-venv-upsample-bicubic2d-not-implemented-2024-08"]
+    assert written(case.text).after == DAY(2024, 8, 7)
+    kernel_day = timeline.first_release_day(
+        opsupport.kernels().first_release("aten::upsample_bicubic2d.out")
+    )
+    assert kernel_day > DAY(2024, 8, 7)
+    first, rows = _op_rows(case.text)
+    assert first.id == "error.mps.op_not_implemented"
+    assert rows["error.mps.op_needs_newer_torch"].status is Status.WARN

@@ -253,7 +253,7 @@ def test_metal_failing_in_a_sandbox_is_a_finding_by_itself():
 def test_a_requirement_lower_bound_is_a_requested_release():
     # TerraLabAI/QGIS_AI-Segmentation#160, on a native Intel Mac
     r = read("When the plugin tries to install `torch>=2.5.1` on a native Intel Mac, pip fails")
-    assert [c.value for c in r.signs["sign.torch_requested"]] == ["2.5.1"]
+    assert [c.value for c in r.signs["sign.torch_at_least"]] == ["2.5.1"]
 
 
 @pytest.mark.parametrize(

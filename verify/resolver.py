@@ -83,10 +83,13 @@ def x86_64_ceiling(pasted: Pasted) -> bool:
 
 def asks_past_x86_64(pasted: Pasted) -> bool:
     """Does the text ask for a torch release past 2.2.2 ("requires torch=2.5.1", "pip install
-    torch==2.6.0"), which has no macOS x86_64 wheel (everycure-org/matrix#932)?"""
-    return any(
-        _past_2_2_2(f"torch=={c.value}") for c in pasted.signs.get("sign.torch_requested") or []
-    )
+    torch==2.6.0", "torch>=2.5.1"), which has no macOS x86_64 wheel (everycure-org/matrix#932,
+    TerraLabAI/QGIS_AI-Segmentation#160)?"""
+    asked = [
+        *pasted.signs.get("sign.torch_requested", []),
+        *pasted.signs.get("sign.torch_at_least", []),
+    ]
+    return any(_past_2_2_2(f"torch=={c.value}") for c in asked)
 
 
 def _past_2_2_2(requirement: str) -> bool:

@@ -36,6 +36,7 @@ SIGNS = {
     "sign.mkl_build": "a torch build linked with Intel MKL (x86_64)",
     "sign.pip_no_torch": "pip/uv found no torch for this interpreter",
     "sign.torch_requested": "a torch release the text asks for, not one it runs",
+    "sign.torch_at_least": "a requirement's lower bound on torch (torch>=X)",
     "sign.torch_wanted": "a torch release the text names while collect_env finds none imported",
     "sign.pip_versions": "the torch versions pip offers this interpreter",
     "sign.pip_x86_only": "pip / uv find no torch past 2.2.2, the last with x86_64 macOS wheels",

@@ -42,7 +42,8 @@ Intel Mac", "unless ..."), a general statement ("Intel Macs are not supported": 
 - MPS said to give wrong output ("MPS produced unreliable inference results") or to be slower
   than the CPU -> mps_available: it ran; a thread about wrong numbers or speed is about a working
   device (see MPS_RAN_WRONG).
-- a requirement's lower bound ("torch>=2.5.1") -> sign.torch_requested.
+- a requirement's lower bound ("torch>=2.5.1") -> sign.torch_at_least (not a release asked for:
+  any newer one satisfies it).
 """
 
 from __future__ import annotations
@@ -177,7 +178,7 @@ ARCH_SAID = re.compile(
 )
 # the Mac named by its chip alone: "on my M2", "with an M1 Max" (an SSD's "M.2" is no chip)
 MY_CHIP = re.compile(
-    r"\b(?:my|an?|this|the)[ \t]+M([1-9])(?:[ \t]?(Pro|Max|Ultra))?\b"
+    r"\b(?:my|an?|this)[ \t]+M([1-9])(?:[ \t]?((?i:Pro|Max|Ultra)))?\b"
     r"(?![ \t]*(?:SSD|NVMe|drive|slot|screw|\.\d))",
 )
 # a Mac's name, then "OS 13.7.6" (a macOS version written without "mac")
@@ -231,7 +232,7 @@ def read(text: str) -> list[Clue]:
             out.append(clue("mps_available", True, text, m, WEAK))
             break
     for m in finditer(TORCH_AT_LEAST, text, "torch>", "torch >", "torch~"):
-        out.append(clue("sign.torch_requested", m.group(1), text, m, WEAK))
+        out.append(clue("sign.torch_at_least", m.group(1), text, m, WEAK))
     for m in finditer(ASAHI, text, "sahi", "SAHI"):
         if not _stated(text, m):
             continue
@@ -258,7 +259,7 @@ def read(text: str) -> list[Clue]:
     for m in finditer(MY_CHIP, text, "M1", "M2", "M3", "M4", "M5"):
         if not _stated(text, m, strict=False):
             continue
-        chip = f"Apple M{m.group(1)}" + (f" {m.group(2)}" if m.group(2) else "")
+        chip = f"Apple M{m.group(1)}" + (f" {m.group(2).title()}" if m.group(2) else "")
         out.append(clue("chip", chip, text, m, WEAK))
         out.append(clue("hardware_arm64", True, text, m, WEAK))
         out.append(clue("sign.mac_hint", True, text, m, WEAK))

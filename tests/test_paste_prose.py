@@ -332,3 +332,26 @@ def test_a_2020_macbook_says_nothing():
 def test_an_intel_mac_saying_no_mps_expects_mps():
     # Morton-Li/PyTorch-MacOS-Builder#4 (title): the user wanted MPS on it
     assert failing("Nice Project and saving my old intel Mac, but no MPS") == ["host.arch"]
+
+
+def test_an_install_said_to_fail_beside_a_cuda_index_is_the_index():
+    # rohitg00/ai-engineering-from-scratch#316 (tests/data/holdout3): the failure told in prose
+    text = (
+        "On macOS (Apple Silicon), installing PyTorch from the CUDA wheel index fails.\n"
+        "uv pip install torch torchvision torchaudio --index-url "
+        "https://download.pytorch.org/whl/cu124\n"
+        "The resolver fails — the `cu124` index contains no macOS wheels, so no matching "
+        "distribution is found."
+    )
+    assert read(text).has("sign.pip_no_torch")
+    assert failing(text) == ["torch.installed"]
+    # counter-example: the same words with no CUDA index in the paste give no refusal
+    assert not read("The resolver fails, so no matching distribution is found.").has(
+        "sign.pip_no_torch"
+    )
+
+
+def test_i_have_mac_is_a_mac():
+    # LuciAkirami/liva#4: "I have mac." above a cu118 pip command (pip's refusal is read as such)
+    assert facts("In step 2: \nI have mac.")["os"] == "Darwin"
+    assert "os" not in facts("I don't have a mac")  # counter-example

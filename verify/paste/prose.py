@@ -42,6 +42,8 @@ Intel Mac", "unless ..."), a general statement ("Intel Macs are not supported": 
 - MPS said to give wrong output ("MPS produced unreliable inference results") or to be slower
   than the CPU -> mps_available: it ran; a thread about wrong numbers or speed is about a working
   device (see MPS_RAN_WRONG).
+- an install said to fail next to a CUDA / ROCm-only index (`--index-url .../whl/cu124`) ->
+  sign.pip_no_torch (verify.resolver then names the index).
 - a requirement's lower bound ("torch>=2.5.1") -> sign.torch_at_least (not a release asked for:
   any newer one satisfies it).
 """
@@ -50,6 +52,7 @@ from __future__ import annotations
 
 import re
 
+from verify.paste import packages
 from verify.paste.clues import WEAK, Clue, clue, finditer
 from verify.paste.clues import stated as _stated
 
@@ -145,6 +148,16 @@ MPS_RAN_WRONG = re.compile(
     r"\bMPS\b[^.\n]{0,40}?\b(?:slower|worse)[ \t]+than[ \t]+(?:on[ \t]+)?(?:the[ \t]+)?CPU\b",
     _I,
 )
+# an install said in words to have failed, next to a command that points pip / uv only at a CUDA
+# or ROCm index (they hold no macOS wheels): "The resolver fails ... so no matching distribution
+# is found" (rohitg00/ai-engineering-from-scratch#316). Read only beside such an index
+# (verify.paste.packages.GPU_INDEX), where verify.resolver names the index as the cause.
+INSTALL_FAILED = re.compile(
+    r"\b(?:no matching distribution(?:[ \t]+(?:is|was))?[ \t]+found|"
+    r"(?:the[ \t]+)?(?:resolver|installation|install)[ \t]+(?:fails|failed)|"
+    r"could not find a version)\b",
+    _I,
+)
 # a requirement's lower bound: "install `torch>=2.5.1`" (TerraLabAI/QGIS_AI-Segmentation#160)
 TORCH_AT_LEAST = re.compile(r"(?<![\w.-])torch[ \t]*(?:>=|>|~=)[ \t]*(\d\.\d{1,2}(?:\.\d{1,2})?)\b")
 # "Asahi" alone is a common Japanese name (a user's home folder, a newspaper): only the distro's
@@ -175,6 +188,13 @@ FIRST_SILICON_YEAR = 2021
 ARCH_SAID = re.compile(
     r"\b(?:Python|python3?|interpreter|the process|platform\.(?:machine|processor)\(\))"
     r"[ \t]+(?:reports?|returns?|says|shows?|gives?|prints?|is)[ \t]+['\"`]?(i386|x86_64)\b"
+)
+# "I have mac.", "I'm using a Macbook", "I am on mac": the user's machine is a Mac
+# (LuciAkirami/liva#4: "I have mac." above a CUDA-index pip command)
+I_HAVE_A_MAC = re.compile(
+    r"\bI(?:'m|[ \t]+am)?[ \t]+(?:have|use|using|on|running)[ \t]+(?:a[ \t]+|an[ \t]+)?"
+    r"(?:mac(?:OS|book)?|MacBook(?:[ \t]?(?:Pro|Air))?)\b",
+    _I,
 )
 # the Mac named by its chip alone: "on my M2", "with an M1 Max" (an SSD's "M.2" is no chip)
 MY_CHIP = re.compile(
@@ -231,6 +251,11 @@ def read(text: str) -> list[Clue]:
         if _stated(text, m):
             out.append(clue("mps_available", True, text, m, WEAK))
             break
+    if packages.GPU_INDEX.search(text):
+        for m in finditer(INSTALL_FAILED, text, "atching", "esolver", "nstall", "find a version"):
+            if _stated(text, m, strict=False):
+                out.append(clue("sign.pip_no_torch", "torch", text, m, WEAK))
+                break
     for m in finditer(TORCH_AT_LEAST, text, "torch>", "torch >", "torch~"):
         out.append(clue("sign.torch_at_least", m.group(1), text, m, WEAK))
     for m in finditer(ASAHI, text, "sahi", "SAHI"):
@@ -256,6 +281,10 @@ def read(text: str) -> list[Clue]:
             continue
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))
+    for m in finditer(I_HAVE_A_MAC, text, "mac", "Mac", "MAC"):
+        if _stated(text, m, strict=False):
+            out.append(clue("sign.mac_hint", True, text, m, WEAK))
+            out.append(clue("os", "Darwin", text, m, WEAK))
     for m in finditer(MY_CHIP, text, "M1", "M2", "M3", "M4", "M5"):
         if not _stated(text, m, strict=False):
             continue

@@ -355,3 +355,12 @@ def test_i_have_mac_is_a_mac():
     # LuciAkirami/liva#4: "I have mac." above a cu118 pip command (pip's refusal is read as such)
     assert facts("In step 2: \nI have mac.")["os"] == "Darwin"
     assert "os" not in facts("I don't have a mac")  # counter-example
+
+
+def test_the_machine_in_chinese_words():
+    # SparkAudio/Spark-TTS#157's thread: a question about the chip is no fact about this machine
+    assert not read("你是intel芯片吗，我关了梯子，一样的报错。").has("sign.intel_cpu")  # noqa: RUF001
+    r = read("我的是intel芯片的mac")  # "mine is an Intel-chip Mac"
+    assert r.has("sign.intel_cpu") and r.facts["hardware_arm64"] is False
+    assert facts("用Rosetta打开终端后安装的torch")["translated"] is True  # opened with Rosetta
+    assert "hardware_arm64" not in facts("我不是苹果芯片")  # counter-example: "not Apple silicon"

@@ -196,6 +196,34 @@ I_HAVE_A_MAC = re.compile(
     r"(?:mac(?:OS|book)?|MacBook(?:[ \t]?(?:Pro|Air))?)\b",
     _I,
 )
+# the machine in Chinese / Japanese / Korean words (GPT-SoVITS, ChatTTS, Spark-TTS threads):
+# Apple silicon ("苹果芯片", "M系列芯片", "アップルシリコン", "애플 실리콘"), an Intel Mac
+# ("intel芯片", "英特尔处理器"), Rosetta ("用Rosetta打开", "Rosetta模式"), a Mac ("苹果电脑",
+# "mac电脑"). A question ("你是intel芯片吗": SparkAudio/Spark-TTS#157) or a negation / condition
+# before it ("不是", "没有", "如果") gives nothing.
+CJK_SILICON = re.compile(
+    r"苹果(?:的)?(?:芯片|自研芯片)|M系列芯片|アップル\s?シリコン|Apple\s?シリコン|애플\s?실리콘"
+)
+CJK_INTEL = re.compile(
+    r"(?i:intel)[ \t]*(?:芯片|处理器|處理器|版|チップ)|英特尔(?:芯片|处理器)?|인텔"
+)
+CJK_ROSETTA = re.compile(
+    r"(?:通过|使用|用|开启|勾选|在)[ \t]*Rosetta(?:[ \t]?2)?|"
+    r"Rosetta(?:[ \t]?2)?[ \t]*(?:模式|转译|下运行)"
+)
+CJK_MAC = re.compile(
+    r"苹果电脑|(?i:mac)[ \t]*(?:电脑|笔记本|系统)|的[ \t]*(?i:mac(?:book)?)(?![a-z])"
+)
+# (\uff0c a full-width comma, \uff1f a full-width question mark)
+_CJK_NOT = re.compile(r"(?:不是|没有|沒有|非|如果|若|不用|未|关闭|關閉|取消)[^\uff0c。,.\n]{0,6}$")
+_CJK_QUESTION = re.compile(r"^[^\uff0c。,.\n]{0,12}?[吗嗎?\uff1f]")
+
+
+def _cjk_stated(text: str, m: re.Match[str]) -> bool:
+    before = text[max(0, m.start() - 12) : m.start()]
+    return not (_CJK_NOT.search(before) or _CJK_QUESTION.match(text[m.end() : m.end() + 14]))
+
+
 # the Mac named by its chip alone: "on my M2", "with an M1 Max" (an SSD's "M.2" is no chip)
 MY_CHIP = re.compile(
     r"\b(?:my|an?|this)[ \t]+M([1-9])(?:[ \t]?((?i:Pro|Max|Ultra)))?\b"
@@ -281,6 +309,26 @@ def read(text: str) -> list[Clue]:
             continue
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))
+    for m in finditer(CJK_SILICON, text, "苹果", "M系列", "シリコン", "실리콘"):
+        if _cjk_stated(text, m):
+            out.append(clue("hardware_arm64", True, text, m, WEAK))
+            out.append(clue("sign.mac_hint", True, text, m, WEAK))
+            out.append(clue("os", "Darwin", text, m, WEAK))
+    for m in finditer(
+        CJK_INTEL, text, "芯片", "处理器", "處理器", "版", "チップ", "英特尔", "인텔"
+    ):
+        if _cjk_stated(text, m):
+            out.append(clue("sign.intel_cpu", True, text, m, WEAK))
+    for m in finditer(CJK_ROSETTA, text, "Rosetta"):
+        if _cjk_stated(text, m):
+            out.append(clue("machine", "x86_64", text, m, WEAK))
+            out.append(clue("translated", True, text, m, WEAK))
+            out.append(clue("hardware_arm64", True, text, m, WEAK))
+            out.append(clue("os", "Darwin", text, m, WEAK))
+    for m in finditer(CJK_MAC, text, "苹果电脑", "电脑", "笔记本", "系统", "的"):
+        if _cjk_stated(text, m):
+            out.append(clue("sign.mac_hint", True, text, m, WEAK))
+            out.append(clue("os", "Darwin", text, m, WEAK))
     for m in finditer(I_HAVE_A_MAC, text, "mac", "Mac", "MAC"):
         if _stated(text, m, strict=False):
             out.append(clue("sign.mac_hint", True, text, m, WEAK))

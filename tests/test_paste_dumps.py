@@ -186,3 +186,31 @@ def test_comfyui_mac_version_tuple():
     )
     # an old-SDK Python's stand-in "10.16" says nothing about the macOS
     assert "macos_version" not in paste.read("Mac Version (10, 16)").facts
+
+
+# --- web UI launchers ---------------------------------------------------------------------------
+
+
+def _signs(text, name):
+    return [str(c.value) for c in envdump.parse(text).signs.get(name) or []]
+
+
+def test_launcher_cuda_pin_is_the_refused_requirement():
+    # AUTOMATIC1111/stable-diffusion-webui#3779: launch.py's failed install, cut before pip's stderr
+    text = (
+        "Python 3.10.6 (main, Oct 24 2022, 11:04:07) [Clang 12.0.0 ]\n"
+        "RuntimeError: Couldn't install torch.\n"
+        'Command: "/Users/me/stable-diffusion-webui/venv/bin/python3" -m pip install '
+        "torch==1.12.1+cu113 torchvision==0.13.1+cu113 --extra-index-url "
+        "https://download.pytorch.org/whl/cu113\n"
+        "Error code: 1\n"
+    )
+    assert _signs(text, "sign.pip_no_torch") == ["torch==1.12.1+cu113"]
+    rows = {r.id: r for r in diagnose.diagnose(text)[1]}
+    assert rows["torch.installed"].status is Status.FAIL
+    assert "+cu113" in rows["torch.installed"].cause
+    # pip's list is not in the text: nothing is said of the Python
+    assert rows["host.python"].status is not Status.FAIL
+    # a plain pin can fail for any reason: the launcher's line alone names no refused torch
+    plain = text.replace("+cu113", "").replace("/cu113", "")
+    assert _signs(plain, "sign.pip_no_torch") == []

@@ -248,7 +248,8 @@ def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
     pinned = requirement.partition("==")[2]
     offered = _offered(pasted)
     lines = tuple(c.line for c in clues)[:3]
-    if rule_id == "torch.installed" and re.search(r"\+(?:cu|rocm)\d", pinned):
+    gpu_build = re.search(r"\+(?:cu|rocm)\d", pinned) is not None
+    if rule_id == "torch.installed" and gpu_build:
         if f.os == "Darwin" or pasted.has("sign.mac_hint"):
             cause, fix = msg.pasted_cuda_build_on_mac(requirement)
             return _row("torch.installed", "PyTorch imports", cause, fix, lines)
@@ -267,10 +268,11 @@ def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
             " ..." if len(offered) > 3 else ""
         )
         cause, fix = msg.pasted_python_too_new_for(requirement, shown)
-    elif offered == [] or (offered is None and not f.machine == "x86_64"):
+    elif offered == [] or (offered is None and not f.machine == "x86_64" and not gpu_build):
         # "from versions: none", uv's "no wheel for the current platform" for a pinned release,
         # or pip's refusal of any torch quoted without its list, on an interpreter not known to
-        # be x86_64 (that case is host.arch's)
+        # be x86_64 (that case is host.arch's); a CUDA / ROCm pin refused without the list says
+        # nothing of the Python (no Mac has such wheels: torch.installed's row)
         cause, fix = msg.pasted_no_wheel_at_all(python)
     else:
         return None

@@ -159,6 +159,16 @@ DYLD = re.compile(
 UNSUPPORTED_WHEEL = re.compile(
     r"torch-[\w.+]+-cp3(\d+)-[\w]+-macosx_\d+_\d+_(arm64|x86_64)\.whl is not a supported wheel"
 )
+# a web UI launcher's failed torch install (AUTOMATIC1111/stable-diffusion-webui launch.py /
+# modules/launch_utils.py run(): "Couldn't install torch." then "Command: <venv python> -m pip
+# install torch==1.12.1+cu113 ..." and "Error code: 1"; its forks print the same): a CUDA / ROCm
+# build pinned there is what pip found nothing for on a Mac, even where the paste stops before
+# pip's own stderr (AUTOMATIC1111/stable-diffusion-webui#3779, easydiffusion/easydiffusion#324).
+# Only such a local GPU version is read: a plain pin can fail for any reason (network, disk).
+LAUNCHER_GPU_PIN = re.compile(
+    r"Couldn't install torch\.?[ \t]*\n[ \t>]*Command:[^\n]*?\bpip3?\b[\"']?[ \t]+install\b"
+    r"[^\n]*?(?<![\w-])(torch==[\w.]+\+(?:cu|rocm)[\w.]+)"
+)
 
 
 def read(text: str) -> list[Clue]:
@@ -218,6 +228,8 @@ def read(text: str) -> list[Clue]:
         out.extend(_no_match(m.group(1), m.group(2), text, m))
     for m in finditer(NO_DIST, text, "No matching distribution"):
         out.append(clue("sign.pip_no_torch", m.group(1), text, m, LISTED))
+    for m in finditer(LAUNCHER_GPU_PIN, text, "Couldn't install torch"):
+        out.append(Clue("sign.pip_no_torch", m.group(1), line_at(text, m.start(1))))
     for m in finditer(UV_TAG, text, "matching"):
         requirement = m.group(1) + (m.group(2) or "").rstrip(",")
         out.append(clue("sign.pip_no_torch", requirement, text, m, LISTED))

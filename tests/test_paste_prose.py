@@ -364,3 +364,23 @@ def test_the_machine_in_chinese_words():
     assert r.has("sign.intel_cpu") and r.facts["hardware_arm64"] is False
     assert facts("用Rosetta打开终端后安装的torch")["translated"] is True  # opened with Rosetta
     assert "hardware_arm64" not in facts("我不是苹果芯片")  # counter-example: "not Apple silicon"
+
+
+def test_mps_said_unavailable_in_an_agents_sandbox_fails_mps_available():
+    # openai/codex#10199: the negation is of "available", not of the session's place
+    text = (
+        "In a Codex session on macOS 26.2 (Apple M3), PyTorch MPS reports unavailable and MPS "
+        "tensor creation fails, even though the system supports Metal"
+    )
+    assert read(text).has("sign.sandbox")
+    assert failing(text) == ["mps.available"]
+
+
+def test_a_printed_mps_state_after_a_negated_sentence_is_still_read():
+    # the "not" of one sentence does not make the next one's "MPS available: False" code
+    text = (
+        "I am not running this in a sandbox. macOS 15.1, Apple M3, torch 2.5.1; "
+        "MPS available: False"
+    )
+    assert facts(text)["mps_available"] is False
+    assert not read(text).has("sign.sandbox")

@@ -167,6 +167,8 @@ TELLING_TOGETHER = (
     ("sign.ci_runner", "sign.metal_failure"),
     ("sign.ci_runner", "sign.gpu_missing"),  # "MPS is not available" on a hosted runner
     ("sign.sandbox", "sign.metal_failure"),  # Metal failing in a sandbox (fencesandbox/fence#210)
+    ("sign.sandbox", "sign.gpu_missing"),  # "MPS is not available inside the sandbox"
+    ("sign.vm", "sign.gpu_missing"),  # "Inside a UTM macOS VM ..., MPS is not available"
 )
 
 

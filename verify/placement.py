@@ -83,7 +83,10 @@ def vm_finding(pasted: Pasted) -> Result | None:
     """mps.available failing for the VM, when Metal or MPS is shown failing there."""
     where = where_virtual(pasted)
     f = pasted.facts
-    said = pasted.has("sign.gpu_missing") and pasted.has("sign.ci_runner")
+    # MPS said missing on a runner or in a VM ("Inside a UTM macOS VM ..., MPS is not available")
+    said = pasted.has("sign.gpu_missing") and (
+        pasted.has("sign.ci_runner") or pasted.has("sign.vm")
+    )
     if where is None or not (pasted.has("sign.metal_failure") or f.mps_available is False or said):
         return None
     cause, fix = msg.pasted_metal_fails_in_vm(where)
@@ -115,12 +118,15 @@ def no_device_finding(pasted: Pasted) -> Result | None:
     f = pasted.facts
     if f.os not in (None, "Darwin") or f.mps_available is True:
         return None
-    sandboxed = pasted.has("sign.sandbox") and pasted.has("sign.metal_failure")
+    # a sandbox with Metal failing, MPS unavailable or said missing: the sandbox denies the GPU
+    failing = f.mps_available is False or pasted.has("sign.gpu_missing")
+    sandboxed = pasted.has("sign.sandbox") and (pasted.has("sign.metal_failure") or failing)
     if not (pasted.has("sign.no_metal_device") or sandboxed):
         return None
     where = " / ".join(what for sign, what in _WHERE if pasted.has(sign)) or None
     cause, fix = msg.pasted_process_gets_no_metal_device(where)
     lines = _lines(pasted, "sign.no_metal_device", "sign.metal_failure", "sign.sandbox")
+    lines += _lines(pasted, "mps_available", "sign.gpu_missing")
     lines += _lines(pasted, "sign.vm", "sign.ci_runner", "sign.container", "sign.remote")
     return _row("mps.available", "MPS device available", cause, fix, lines)
 

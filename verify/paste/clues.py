@@ -139,6 +139,22 @@ _NOT = {
     "requires",
 }
 _IF = {"if", "unless", "whether", "suppose", "assuming"}
+_STATE = {
+    "available",
+    "working",
+    "detected",
+    "found",
+    "supported",
+    "usable",
+    "accessible",
+    "visible",
+    "enabled",
+    "used",
+    "recognized",
+    "recognised",
+    "work",
+    "works",
+}
 _WORD = re.compile(r"[\w']+")
 WORDS_BEFORE = 3
 
@@ -156,6 +172,11 @@ def stated(text: str, m: re.Match[str], window: int = WORDS_BEFORE, *, strict: b
     start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 60)
     before = _CLAUSE.split(text[start : m.start()])[-1]
     words = [w.lower() for w in _WORD.findall(before)]
+    # a negation of a state ("MPS is not available inside the sandbox") is not of the place after
+    # it: only the words after the last state word count
+    states = [i for i, w in enumerate(words) if w in _STATE]
+    if states:
+        words = words[states[-1] + 1 :]
     if any(w in _IF for w in words[-8:]):  # "if you are on an Intel Mac", whatever between
         return False
     stops = _NOT if strict else _NEGATION

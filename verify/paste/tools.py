@@ -141,7 +141,9 @@ def read(text: str) -> list[Clue]:
         out.append(clue("mps_available", True, text, m, STRONG))
     for m in finditer(MPS_STATE, text, "mps", "MPS"):
         line_start = text.rfind("\n", 0, m.start()) + 1
-        if _CODE.search(text[line_start : m.start()]):
+        # code before it on its line, within its sentence ("I am not running this in a
+        # sandbox. ... MPS available: False" is prose: its "not" is another sentence's)
+        if _CODE.search(re.split(r"[.;!?][ \t]", text[line_start : m.start()])[-1]):
             continue
         field = "mps_built" if "built" in m.group(1).lower() else "mps_available"
         out.append(clue(field, m.group(2).lower() == "true", text, m, STRONG))

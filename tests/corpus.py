@@ -42,7 +42,12 @@ LABELS: dict[str, frozenset[str] | None] = {
         {"host.macos", "torch.version", "mps.available", "error.mps.macos_too_old"}
     ),
     "torch-too-old": frozenset(
-        {"torch.version", "error.mps.torch_too_old", "error.mps.op_needs_newer_torch"}
+        {
+            "torch.version",
+            "error.mps.torch_too_old",
+            "error.mps.op_needs_newer_torch",
+            "error.mps.checkpoint_needs_newer_torch",
+        }
     ),
     "not-built-with-mps": frozenset({"mps.built", "error.mps.not_built", "error.mps.not_linked"}),
     "no-metal-device": frozenset(

@@ -22,6 +22,7 @@ NO_WHEEL_STRING = {
     "mps.lightning_unavailable",  # Lightning's text, not torch's
     "mps.hf_mixed_precision",  # accelerate's and diffusers' texts, not torch's
     "mps.compile_unsupported",  # torch/_inductor (Python), not in the native libraries
+    "mps.checkpoint_needs_newer_torch",  # torch/serialization.py (Python)
 }
 
 

@@ -33,6 +33,7 @@ from typing import Any
 from verify import compat, envdump, opsupport, placement, resolver, rules, timeline
 from verify import messages as msg
 from verify import opsupport_messages as support_msg
+from verify import platform_messages as platform_msg
 from verify import timeline_messages as then_msg
 from verify.envdump import Pasted
 from verify.errors import InputError
@@ -134,8 +135,9 @@ def _stuck_at_x86_release(pasted: Pasted) -> Pasted:
 
 
 # errors that prove the code used MPS but not that MPS must work on this machine: the code's own
-# `torch.backends.mps` check on an old torch (Linux / Windows boxes run it too)
-_NOT_AN_MPS_ATTEMPT = {"mps.torch_too_old"}
+# `torch.backends.mps` check on an old torch (Linux / Windows boxes run it too), or torch.load of
+# a checkpoint saved on a Mac
+_NOT_AN_MPS_ATTEMPT = {"mps.torch_too_old", "mps.checkpoint_needs_newer_torch"}
 
 
 def expect_mps(pasted: Pasted) -> bool | None:
@@ -208,6 +210,10 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
         refused = _binary_needs_newer_macos(pasted)
         if refused is not None:
             return refused
+    if result.id == "host.os" and result.status is Status.PASS:
+        off_mac = _mps_check_off_mac(result, pasted)
+        if off_mac is not None:
+            return off_mac
     if result.status is not Status.FAIL:  # what the paste shows of the place and the build
         found = {"mps.built": placement.build_finding, "mps.available": placement.device_finding}
         finding = found[result.id](pasted) if result.id in found else None
@@ -236,6 +242,22 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
     return result
 
 
+def _mps_check_off_mac(result: Result, pasted: Pasted) -> Result | None:
+    """The code's `torch.backends.mps` check failed with a torch that predates MPS on Linux /
+    Windows (not inside a Mac): the torch row says the torch is old (a newer one has the
+    attribute: pharmapsychotic/clip-interrogator#50, pytorch/examples#1134); this warning adds
+    that MPS is not there to have on this OS (lowfuel/progrock-stable#37 on Ubuntu, where the
+    thread's answer was "mps is the Apple M1 GPU")."""
+    f = pasted.facts
+    if f.os not in ("Linux", "Windows") or linux_on_mac(pasted):
+        return None
+    if not any(e.id == "mps.torch_too_old" for e in pasted.errors):
+        return None
+    cause, fix = platform_msg.mps_check_off_mac(f.os)
+    row = Result.from_outcome(result.id, result.title, warned(cause, fix, os=f.os), required=True)
+    return dataclasses.replace(row, evidence=tuple(pasted.evidence.get("os", []))[:MAX_EVIDENCE])
+
+
 def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
     """What pip's / uv's refusal to install torch says, as the host.python or torch.installed row:
     a CUDA build pinned on a Mac, or no wheel for this Python. (No wheel past 2.2.x is the
@@ -252,6 +274,10 @@ def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
     if rule_id == "torch.installed" and gpu_build:
         if f.os == "Darwin" or pasted.has("sign.mac_hint"):
             cause, fix = msg.pasted_cuda_build_on_mac(requirement)
+            return _row("torch.installed", "PyTorch imports", cause, fix, lines)
+        if pasted.has("sign.no_gpu_builds"):  # pip's list: no CUDA build exists for it here
+            cause, fix = platform_msg.no_gpu_builds_listed(requirement)
+            lines += tuple(pasted.evidence.get("sign.no_gpu_builds", []))
             return _row("torch.installed", "PyTorch imports", cause, fix, lines)
         return None
     if rule_id != "host.python" or resolver.explains(pasted):
@@ -444,6 +470,10 @@ def _error_rows(
     if released is not None:
         j = dataclasses.replace(j, certain=True)
         cause = f"{cause} {released}"
+    unreleased = _nightly_before_release(j, facts, written)
+    if unreleased is not None:
+        j = dataclasses.replace(j, certain=False)
+        cause = f"{cause} {unreleased}"
     if j.subject == "bfloat16" and known.id == "mps.dtype_unsupported":
         # torch 2.0's "Trying to convert BFloat16 to the MPS backend ...": the bfloat16 refusal
         known = dataclasses.replace(known, id="mps.bfloat16_unsupported", severity="fail")
@@ -485,6 +515,29 @@ def _released_before_paste(
     if day is None or written.after < day:
         return None
     return then_msg.kernel_released_before(str(j.first_torch), day.isoformat(), written)
+
+
+def _nightly_before_release(
+    j: opsupport.Judgement, facts: Facts, written: timeline.Written | None
+) -> str | None:
+    """An op refusal from a nightly (or another pre-release) in a paste that shows nothing later
+    than the day of 1.12.0, the first release with MPS: the backend was a prototype in the
+    nightlies and the op was one it had not implemented yet, so the refusal's own row comes
+    first and "a newer PyTorch" is the later fix (pytorch/pytorch#77959: aten::index.Tensor on
+    1.12.0.dev20220518, labelled and closed as an op to add). Later nightlies older than the
+    first release with a kernel stay "torch too old" (MIC-DKFZ/nnUNet#1862: ConvTranspose3d on
+    2.3.0.dev20231220, the upgrade was the answer)."""
+    version = compat.parse_version(facts.torch_version)
+    if j.kind != "torch-too-old" or not j.first_torch or written is None or version is None:
+        return None
+    if not (version.is_devrelease or version.is_prerelease):
+        return None
+    first_mps = timeline.first_release_day(compat.MPS_FIRST_RELEASE)
+    if first_mps is None or written.after >= first_mps:
+        return None
+    return then_msg.op_before_first_mps_release(
+        str(compat.MPS_FIRST_RELEASE), first_mps.isoformat(), written
+    )
 
 
 _BFLOAT16_ERRORS = {"mps.bfloat16_unsupported", "mps.dtype_unsupported", "mps.op_needs_newer_macos"}

@@ -84,6 +84,13 @@ class _Pattern:
 
 _ISSUE = re.compile(r"https://github\.com/pytorch/pytorch/issues/\d+")
 
+# the operators that create the first MPS tensor or copy one to MPS: a build without MPS stops
+# there (`torch.zeros(1, device="mps")` -> empty.memory_format, `torch.zeros_like(x,
+# device="mps")` -> empty_strided, on this project's torch 2.13.0+cpu; a copy -> _copy_from);
+# any other operator refused on 'MPS' was handed an MPS tensor that already existed
+MAKES_MPS_TENSOR = (
+    r"aten::(?:empty\.memory_format|empty_strided|empty\.names|_copy_from(?:_and_resize)?)"
+)
 _UPDATE_MACOS = "Update macOS (System Settings > General > Software Update)"
 _MPS_OPS = "aten/src/ATen/native/mps/operations/"
 
@@ -187,11 +194,22 @@ PATTERNS: tuple[_Pattern, ...] = (
     # printed "not current implemented": invoke-ai/InvokeAI#262); from 2.6 it points to
     # pytorch/pytorch#141287 instead. Report: pytorch/pytorch#86195 (the variable, set with
     # `conda env config vars` after start, had no effect).
+    # Before the MPS fallback was registered (the first 1.12 nightlies), and for sparse tensors,
+    # the dispatcher itself refused (c10/core/dispatch/OperatorEntry.cpp, reportError): "Could
+    # not run 'aten::index.Tensor' with arguments from the 'MPS' backend." (pytorch/pytorch#77794,
+    # #77959 on 1.12 nightlies; closed once the op got its kernel), "... from the 'SparseMPS'
+    # backend" (a sparse tensor moved to mps: janhq/ichigo#101, pytorch/pytorch#87886). An MPS
+    # tensor reached that op, so MPS is built and working; only the creation / copy ops that
+    # make the first MPS tensor say that a build has no MPS at all (mps.not_linked below).
     _Pattern(
         "mps.op_not_implemented",
         re.compile(
             r"The operator '([^']+)' is not current(?:ly)? implemented for the MPS device[^\n]*|"
-            r"ConvTranspose 3D (?:with BF16 or FP16 types )?is not supported on MPS[^\n]*"
+            r"ConvTranspose 3D (?:with BF16 or FP16 types )?is not supported on MPS[^\n]*|"
+            r"Could not run '(?!(?:" + MAKES_MPS_TENSOR + r"|aten::_slow_conv2d_forward)')"
+            r"[\w:.]+' with arguments from the "
+            r"'MPS' backend[^\n]*|"
+            r"Could not run '[\w:.]+' with arguments from the 'Sparse(?:Csr)?MPS' backend[^\n]*"
         ),
         "Operator not implemented on MPS",
         "This PyTorch has no MPS kernel for an operator the code uses.",
@@ -270,6 +288,11 @@ PATTERNS: tuple[_Pattern, ...] = (
         "mps.device_mismatch",
         re.compile(
             r"Placeholder storage has not been allocated on MPS device[^\n]*|"
+            # torch 1.12's dispatcher refusal of the CPU convolution for MPS weights: "usually
+            # this method is only invoked if input is on CPU but weights are on MPS device"
+            # (malfet, pytorch/pytorch#86303, which gave it a clearer message in 1.13)
+            r"Could not run 'aten::_slow_conv2d_forward' with arguments from the 'MPS' "
+            r"backend[^\n]*|"
             r"Expected all tensors to be on the same device[^\n]*\bmps(?::\d+)?\b[^\n]*"
         ),
         "Tensors on different devices",
@@ -651,6 +674,33 @@ PATTERNS: tuple[_Pattern, ...] = (
             ),
         ),
     ),
+    # torch/serialization.py (default_restore_location): "don't know how to restore data location
+    # of torch.storage.UntypedStorage (tagged with mps:0)" - torch.load found no deserializer for
+    # the checkpoint's (or map_location's) MPS location tag. Read from the macOS arm64 wheels'
+    # torch/serialization.py: 1.11.0 and 1.12.0 have no MPS deserializer at all (any 'mps' tag
+    # fails: pytorch/pytorch#79384, fixed by #79465 for 1.13); 1.13.1 and 2.0.1 restore only
+    # the exact tag 'mps' (`if location == 'mps'`), so 'mps:0' fails; 2.1.0 and every later wheel
+    # read (to 2.15.0) accept any `location.startswith('mps')` (pytorch/pytorch#98834, "[MPS]
+    # Handle deserialization more permissively"). Report: eloialonso/diamond#6 (torch 2.0.1 on
+    # an M1, "Works after upgrading to torch==2.4.1"). The message is Python's, so it says
+    # nothing about the machine: a Linux box loading a Mac's checkpoint prints it too.
+    _Pattern(
+        "mps.checkpoint_needs_newer_torch",
+        re.compile(
+            r"don't know how to restore data location of [\w.]+ \(tagged with "
+            r"['\"]?mps(?::\d+)?['\"]?\)[^\n]*"
+        ),
+        "torch.load cannot restore MPS tensors",
+        "This PyTorch cannot restore tensors saved on (or mapped to) an MPS device: torch.load "
+        "accepts the location 'mps' only from PyTorch 1.13, and 'mps:0' / 'mps:N' only from "
+        "PyTorch 2.1 (pytorch/pytorch#98834).",
+        Fix(
+            "Upgrade PyTorch to 2.1 or newer; or load onto the CPU and move the model afterwards: "
+            "`torch.load(path, map_location='cpu')`, then `model.to('mps')`.",
+            ("python -m pip install --upgrade torch",),
+            "https://github.com/pytorch/pytorch/pull/98834",
+        ),
+    ),
     # torch.compile's default backend without an MPS code generator: torch/_inductor/graph.py
     # (init_wrapper_code) asserts f"Device {device_type} not supported" (pytorch/pytorch#112001;
     # the assert is in every wheel from 2.2.2 to 2.15.0 read here), and Inductor's MPS code
@@ -733,7 +783,8 @@ PATTERNS: tuple[_Pattern, ...] = (
         "mps.not_linked",
         re.compile(
             r"PyTorch is not linked with support for mps devices[^\n]*|"
-            r"Could not run '[\w:.]+' with arguments from the 'MPS' backend[^\n]*|"
+            r"Could not run '" + MAKES_MPS_TENSOR + r"' with arguments from the 'MPS' backend"
+            r"[^\n]*|"
             r"Cannot (?:execute \w+\(\)|initialize MPS|synchronize MPS device|get default MPS "
             r"generator) without MPS backend[^\n]*",
             re.IGNORECASE,

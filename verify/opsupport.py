@@ -46,7 +46,11 @@ OP_MACOS: tuple[tuple[re.Pattern[str], Version], ...] = (
     (re.compile(r"^aten::_fft_(?:r2c|c2r|c2c)\b"), Version("14.0")),
     (re.compile(r"^aten::linalg_matrix_exp\b"), Version("15.0")),
 )
-_OP = re.compile(r"The operator '(aten::[\w.]+)'")
+# the op of MPSFallback.mm's refusal, or of the dispatcher's for a dense MPS tensor (a sparse one's
+# "'SparseMPS' backend" is about sparse tensors on MPS, which the kernel table does not cover)
+_OP = re.compile(
+    r"The operator '(aten::[\w.]+)'|Could not run '(aten::[\w.]+)' with arguments from the 'MPS'"
+)
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,7 @@ def kernels() -> KernelTable:
 def operator_of(message: str) -> str | None:
     """'aten::isin.Tensor_Tensor_out' from "The operator 'aten::isin...' is not ..."."""
     m = _OP.search(message)
-    return m.group(1) if m else None
+    return (m.group(1) or m.group(2)) if m else None
 
 
 def implied_torch(known: KnownError) -> SpecifierSet | None:

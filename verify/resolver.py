@@ -13,6 +13,9 @@ signs; this module reasons across them (pure: Pasted in, Pasted / Result out):
   wheels for the requested release ("only has wheels for the following platform:
   `manylinux1_x86_64`"), a lock file whose environments leave out darwin, pip looking only in a
   CUDA / ROCm index, a +cpu build. The host.python row then does not restate it (`explains`).
+- a CUDA-only conda package (pytorch-cuda, pytorch-gpu, cudatoolkit) that a conda / mamba / pixi
+  solve for a Mac found no candidate for, or a pixi manifest without this Mac's platform: the
+  torch.installed row (rerun-io/prompt-da#2).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import dataclasses
 
 from verify import compat
 from verify import messages as msg
+from verify import platform_messages as platform_msg
 from verify.envdump import Pasted
 from verify.model import Fix, Result, Status, failed
 
@@ -56,6 +60,8 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
     """The row the installer's words support in place of the rule's, or None."""
     if result.id == "host.arch" and result.status is Status.SKIP:
         return _x86_64_python(result, pasted)
+    if result.id == "host.arch" and result.status is Status.PASS:
+        return _intel_mac_newest_torch(result, pasted)
     if result.id == "torch.installed" and result.status is not Status.FAIL:
         if pasted.facts.machine == "x86_64" and x86_64_ceiling(pasted):
             return None  # an x86_64 interpreter is the cause (host.arch); the pin follows from it
@@ -64,6 +70,8 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
             or _lock_other_platform(result, pasted)
             or _gpu_index(result, pasted)
             or _cpu_build(result, pasted)
+            or _cuda_conda_package(result, pasted)
+            or _platform_not_declared(result, pasted)
         )
     return None
 
@@ -123,6 +131,19 @@ def _x86_64_python(result: Result, pasted: Pasted) -> Result | None:
     return _failed(result, cause, fix, lines, machine="x86_64")
 
 
+def _intel_mac_newest_torch(result: Result, pasted: Pasted) -> Result | None:
+    """An install of the newest torch (or of one past 2.2.2) failed on an Intel Mac: PyTorch's
+    macOS x86_64 wheels end at 2.2.2 (astral-sh/uv#10085 on an i7-1068NG7, a duplicate of
+    astral-sh/uv#8358)."""
+    f = pasted.facts
+    clues = pasted.signs.get("sign.torch_install_failed") or []
+    if not clues or f.os != "Darwin" or f.hardware_arm64 is not False or f.machine != "x86_64":
+        return None
+    cause, fix = platform_msg.intel_mac_newest_torch(str(clues[0].value))
+    lines = _lines(pasted, "sign.torch_install_failed", "chip", "sign.intel_cpu", "macos_version")
+    return _failed(result, cause, fix, lines, machine="x86_64")
+
+
 def _no_macos_wheel(result: Result, pasted: Pasted) -> Result | None:
     f = pasted.facts
     clues = pasted.signs.get("sign.wheel_platforms") or []
@@ -171,6 +192,33 @@ def _cpu_build(result: Result, pasted: Pasted) -> Result | None:
         return None
     cause, fix = msg.pasted_cpu_build_on_mac(requirement)
     return _failed(result, cause, fix, _lines(pasted, "sign.pip_no_torch"))
+
+
+def _on_a_mac(pasted: Pasted) -> bool:
+    subdir = pasted.facts.conda_subdir or ""
+    return pasted.facts.os == "Darwin" or pasted.has("sign.mac_hint") or subdir.startswith("osx")
+
+
+def _cuda_conda_package(result: Result, pasted: Pasted) -> Result | None:
+    """A conda / pixi / mamba solve on a Mac refused a CUDA-only package (pytorch-cuda,
+    pytorch-gpu, cudatoolkit: no osx-64 / osx-arm64 builds exist; rerun-io/prompt-da#2)."""
+    clues = pasted.signs.get("sign.cuda_conda_package") or []
+    if not clues or not _on_a_mac(pasted):
+        return None
+    subdir = pasted.facts.conda_subdir
+    cause, fix = platform_msg.cuda_conda_package(str(clues[0].value), subdir)
+    lines = _lines(pasted, "sign.cuda_conda_package", "sign.platform_not_declared", "conda_subdir")
+    return _failed(result, cause, fix, lines, package=str(clues[0].value))
+
+
+def _platform_not_declared(result: Result, pasted: Pasted) -> Result | None:
+    """pixi refuses to install on this Mac: the manifest's platforms leave it out."""
+    clues = pasted.signs.get("sign.platform_not_declared") or []
+    subdir = str(clues[0].value) if clues else ""
+    if not subdir.startswith("osx"):
+        return None
+    cause, fix = platform_msg.platform_not_declared(subdir)
+    return _failed(result, cause, fix, _lines(pasted, "sign.platform_not_declared"))
 
 
 def _cpu_requirement(pasted: Pasted) -> str | None:

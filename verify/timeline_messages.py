@@ -40,3 +40,13 @@ def kernel_released_before(first_torch: str, day: str, written: Written) -> str:
         f"PyTorch {first_torch} (on PyPI {day}) brought this MPS kernel: the torch that printed "
         "the message predates it."
     )
+
+
+def op_before_first_mps_release(first_mps: str, day: str, written: Written) -> str:
+    """An op refusal from a pre-release torch, in a paste that shows nothing later than the day
+    of the first release with MPS: the backend was still a prototype in the nightlies."""
+    return (
+        f"Nothing in the paste is later than {written.after.isoformat()} ({written.why}), before "
+        f"PyTorch {first_mps} (on PyPI {day}) first released the MPS backend: the nightlies "
+        "carried it as a prototype, and this operator was one it had not implemented yet."
+    )

@@ -53,15 +53,48 @@ CONDA_NOT_FOUND = re.compile(
     r"PackagesNotFoundError:[^\n]*\n(?:[ \t]*\n)?((?:[ \t]*- [^\n]*(?:\n|$))+)"
 )
 CONDA_TORCH_SPEC = re.compile(
-    r"^[ \t]*- (?:[\w-]+(?:/[\w-]+)*::)?(pytorch|torch)\b(\S*)[ \t]*$", _M
+    r"^[ \t]*- (?:[\w-]+(?:/[\w-]+)*::)?(pytorch|torch)\b(?!-)(\S*)[ \t]*$", _M
 )
 # libmamba (conda >= 23.10's solver, mamba, micromamba): "nothing provides requested pytorch
 # 2.4.1**" and "└─ pytorch 2.4.1**  does not exist (perhaps a typo or a missing channel)."
 # (thousandbrainsproject/tbp.monty#95 quotes both forms)
 MAMBA_NOT_FOUND = re.compile(
-    r"(?:nothing provides requested (pytorch|torch)\b[ \t]*([^\s*]*)"
+    r"(?:nothing provides requested (pytorch|torch)\b(?!-)[ \t]*([^\s*]*)"
     r"|[└├]─ (pytorch|torch)[ \t]+([^\s*]+)\**[ \t]+does not exist)"
 )
+# conda packages built for CUDA only (none for osx-64 / osx-arm64: anaconda.org's pytorch-cuda,
+# conda-forge's pytorch-gpu and cudatoolkit list linux-64 / win-64 files), refused by a solver:
+# rattler's (pixi) "No candidates were found for pytorch-gpu >=2.4.0,<3." (rerun-io/prompt-da#2),
+# conda's PackagesNotFoundError list, libmamba's "nothing provides requested pytorch-cuda 11.8**"
+CUDA_CONDA = r"(pytorch-cuda|pytorch-gpu|cudatoolkit)"
+CUDA_CONDA_NOT_FOUND = re.compile(
+    r"(?:No candidates were found for|nothing provides requested)[ \t]+"
+    + CUDA_CONDA
+    + r"\b(?!-)([^\n*]*?)\**\.?[ \t]*$|^[ \t]*- (?:[\w-]+::)?"
+    + CUDA_CONDA
+    + r"\b(?!-)(\S*)[ \t]*$",
+    _M,
+)
+# a command that installs torch, unpinned (the newest release) or pinned: "uv add torch", "pip
+# install torch torchvision", "uv pip install 'torch==2.5.1'" - then a failure in the lines after
+# it ("fails with", "error:", uv's "No solution found"): on an Intel Mac the newest torch has no
+# wheel (astral-sh/uv#10085: `uv add torch` "fails with" on an i7-1068NG7)
+TORCH_INSTALL = re.compile(
+    r"\b(?:uv[ \t]+(?:add|pip[ \t]+install)|pip3?[ \t]+install|poetry[ \t]+add|pdm[ \t]+add|"
+    r"rye[ \t]+add)(?:[ \t]+-[-\w=.:/]+)*(?:[ \t]+[\w\[\].-]+)*?[ \t]+[\"']?torch"
+    r"((?:[<>=~!]=?[\w.+*]+,?)*)[\"']?(?=[ \t`]|$)",
+    _M,
+)
+INSTALL_FAILED = re.compile(
+    r"\b(?:fails|failed|failing|error|cannot|can't|doesn't work|does not work|"
+    r"No solution found|unsatisfiable)\b|^[ \t]*\u00d7",  # uv's cross before an error
+    re.IGNORECASE | re.MULTILINE,
+)
+# pixi: "The project does not support 'osx-arm64'." under "The current platform does not satisfy
+# the minimal virtual package requirements" - the running platform, which the manifest leaves out
+PIXI_UNSUPPORTED = re.compile(r"The project does not support '" + _SUBDIRS + r"'")
+# pixi / rattler: "failed to solve the conda requirements of 'default' 'osx-arm64'"
+PIXI_SOLVE = re.compile(r"failed to solve the conda requirements of '[\w-]+' '" + _SUBDIRS + "'")
 CONDA_OSX = re.compile(r"__osx=(\d+(?:\.\d+){0,2})")
 CONDA_ARCHSPEC = re.compile(r"__archspec=1=(m[1-9]|arm64|aarch64)\b")
 CHANNEL_SUBDIR = re.compile(
@@ -201,6 +234,24 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.conda_no_torch", wanted, text, m, LISTED))
         if _conda_x86_64_ceiling(text, m, wanted):
             out.append(clue("sign.pip_x86_only", wanted, text, m, LISTED))
+    for m in finditer(CUDA_CONDA_NOT_FOUND, text, "cuda", "gpu", "cudatoolkit"):
+        name, spec = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if _in_not_found(text, m):
+            spec = spec.strip()
+            wanted = name + (spec if spec[:1] in "=<>~!" else f" {spec}" if spec else "")
+            out.append(clue("sign.cuda_conda_package", wanted, text, m, LISTED))
+    for m in finditer(TORCH_INSTALL, text, "torch"):
+        asked = m.group(1) or ""
+        if (not asked or any(map(_past_x86_64_wheels, _asked(asked)))) and _fails_after(text, m):
+            command = m.group(0).strip()
+            out.append(clue("sign.torch_install_failed", command, text, m, LISTED))
+    for m in finditer(PIXI_UNSUPPORTED, text, "does not support"):
+        out.append(clue("conda_subdir", m.group(1), text, m, LISTED))
+        out.append(clue("sign.platform_not_declared", m.group(1), text, m, LISTED))
+        out.extend(_subdir_facts(m.group(1), text, m))
+    for m in finditer(PIXI_SOLVE, text, "failed to solve"):
+        out.append(clue("conda_subdir", m.group(1), text, m, LISTED))
+        out.extend(_subdir_facts(m.group(1), text, m))
     for m in finditer(CONDA_OSX, text, "__osx="):
         if m.group(1) != "10.16":
             out.append(clue("macos_version", m.group(1), text, m, LISTED))
@@ -284,6 +335,24 @@ def read(text: str) -> list[Clue]:
     return out
 
 
+def _fails_after(text: str, m: re.Match[str], lines: int = 4) -> bool:
+    """Does a failure follow the command, on its line or the next few?"""
+    end = m.end()
+    for _ in range(lines):
+        nxt = text.find("\n", end + 1)
+        end = len(text) if nxt < 0 else nxt
+    return INSTALL_FAILED.search(text, m.end(), end) is not None
+
+
+def _in_not_found(text: str, m: re.Match[str]) -> bool:
+    """A "- pytorch-cuda=11.8" line counts only inside conda's PackagesNotFoundError list."""
+    if not m.group(0).lstrip().startswith("-"):
+        return True
+    return any(
+        n.start(1) <= m.start() < n.end(1) for n in CONDA_NOT_FOUND.finditer(text, 0, m.end() + 1)
+    )
+
+
 def _tags(listed: str) -> tuple[str, ...]:
     return tuple(t.strip().strip("`") for t in listed.split(",") if t.strip().strip("`"))
 
@@ -345,6 +414,12 @@ def _no_match(requirement: str, versions: str | None, text: str, m: re.Match[str
         out.append(clue("sign.pip_versions", tuple(listed), text, m, LISTED))
     if not listed:
         return out
+    if _GPU_BUILD.search(requirement) and not any(v.local for v in listed) and _PT_LINKS in text:
+        # a +cuXXX build asked for with PyTorch's links given, and pip lists plain releases only:
+        # this platform has no CUDA builds (AILab-CVC/VideoCrafter#10, on macOS: "torch==1.12.1+
+        # cu113 (from versions: 1.4.0, ..., 2.0.0)" with -f .../whl/torch_stable.html, which lists
+        # +cuXXX wheels for Linux x86_64 and Windows)
+        out.append(clue("sign.no_gpu_builds", requirement, text, m, LISTED))
     newest = max(v for v in listed)
     later = any(map(_past_x86_64_wheels, _asked(requirement)))
     if Version("2.2") <= newest < Version("2.3") and later:
@@ -355,6 +430,10 @@ def _no_match(requirement: str, versions: str | None, text: str, m: re.Match[str
         out.append(clue("sign.pip_x86_only", str(newest), text, m, LISTED))
         out.append(clue("os", "Darwin", text, m, LISTED))  # such a list exists only on macOS
     return out
+
+
+_GPU_BUILD = re.compile(r"\+(?:cu|rocm)\d")
+_PT_LINKS = "download.pytorch.org"
 
 
 def _release(version: str) -> Version:

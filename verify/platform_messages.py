@@ -1,0 +1,88 @@
+"""Causes and fixes about the platform a paste shows (issue 12), in verify/messages.py's voice: MPS
+code run off a Mac, installers asking for builds this platform has none of (CUDA builds on a Mac,
+the newest torch on an Intel Mac)."""
+
+from __future__ import annotations
+
+from verify.model import Fix
+
+LAST_X86_64 = "2.2.2"
+
+
+def mps_check_off_mac(os_name: str) -> tuple[str, Fix]:
+    """The code's `torch.backends.mps` check failed on Linux / Windows with a torch that predates
+    MPS: the torch row says the torch is old; this says MPS itself is not there to have."""
+    return (
+        f"This host runs {os_name}: MPS (Apple Metal) exists only on macOS with Apple silicon. The "
+        "code's MPS check failed because this torch predates MPS; a newer torch has "
+        "torch.backends.mps, but is_available() stays False here, so the code must use CUDA or "
+        "the CPU.",
+        Fix(
+            "On this machine run on CUDA or the CPU (device='cuda' / 'cpu'; code shared with Macs "
+            "should test `getattr(torch.backends, 'mps', None)` first); for MPS run on an Apple "
+            "silicon Mac.",
+            ("python -m verify",),
+        ),
+    )
+
+
+def no_gpu_builds_listed(requirement: str) -> tuple[str, Fix]:
+    """pip looked in PyTorch's links for a +cuXXX build and listed plain versions only: this
+    platform has no CUDA builds (macOS; PyTorch publishes CUDA builds for Linux x86_64 and
+    Windows)."""
+    plain = requirement.split("+", maxsplit=1)[0]
+    return (
+        f"The install asks for {requirement}, a CUDA build, and pip's list of the versions that "
+        "exist for this platform holds plain releases only, although PyTorch's download links "
+        "were given: this platform has no CUDA builds of PyTorch (a Mac; they exist for Linux "
+        "x86_64 and Windows only), so nothing is installed.",
+        Fix(
+            "On a Mac, install the plain release (drop the +cu... suffix and the "
+            "download.pytorch.org links); PyPI's macOS arm64 wheel has MPS.",
+            (f'python -m pip install "{plain}"',),
+        ),
+    )
+
+
+def cuda_conda_package(package: str, subdir: str | None) -> tuple[str, Fix]:
+    """A conda / pixi / mamba solve that asks for a CUDA-only package on a Mac."""
+    where = f"for {subdir}" if subdir else "for macOS"
+    return (
+        f"The environment asks for {package}, a CUDA-only conda package: it is not built {where} "
+        "(CUDA builds exist for Linux and Windows only), so the solve fails and no PyTorch is "
+        "installed.",
+        Fix(
+            "On a Mac, ask for the plain package instead (conda-forge's pytorch, or pip's torch) "
+            "and drop pytorch-cuda / cudatoolkit / pytorch-gpu; with pixi, keep the CUDA "
+            "packages in a Linux-only feature or target ([target.linux-64.dependencies]). The "
+            "osx-arm64 builds have MPS.",
+            ("pixi add pytorch", "conda install -c conda-forge pytorch"),
+        ),
+    )
+
+
+def platform_not_declared(subdir: str) -> tuple[str, Fix]:
+    """pixi: the project's manifest lists platforms without this Mac's."""
+    return (
+        f"The project does not declare {subdir} among its platforms, so pixi will not install "
+        "it on this Mac; projects that list only linux-64 usually depend on CUDA packages too.",
+        Fix(
+            f"Add the platform (`pixi project platform add {subdir}`) and replace CUDA-only "
+            "packages (pytorch-gpu, pytorch-cuda, cudatoolkit) with plain pytorch for it.",
+            (f"pixi project platform add {subdir}",),
+        ),
+    )
+
+
+def intel_mac_newest_torch(command: str) -> tuple[str, Fix]:
+    """An install of the newest torch failed on an Intel Mac."""
+    return (
+        f"This is an Intel Mac (x86_64): PyTorch publishes no macOS x86_64 wheels after "
+        f"{LAST_X86_64}, so `{command}`, which asks for a newer release (unpinned: the newest), "
+        "finds no wheel for this machine.",
+        Fix(
+            f"Pin torch=={LAST_X86_64} (with numpy<2) on this Mac, or use an Apple silicon Mac or "
+            "Linux for current PyTorch; MPS on an Intel Mac needs a discrete AMD GPU anyway.",
+            (f'uv add "torch=={LAST_X86_64}" "numpy<2"',),
+        ),
+    )

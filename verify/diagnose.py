@@ -148,6 +148,8 @@ def expect_mps(pasted: Pasted) -> bool | None:
         return True  # an MPS error message: MPS was being used
     if linux_on_mac(pasted):
         return True
+    if f.os in (None, "Darwin") and pasted.has("sign.mps_intent") and _before_mps(f):
+        return True  # MPS wanted with a torch that predates it (kevinjohncutler/omnipose#17)
     if f.mps_available is True:
         return True  # a working MPS device (a UI's "Device: mps"): its rows pass, chip or not
     if f.os == "Darwin" and rules.apple_silicon(f) is None and pasted.has("sign.mps_intent"):
@@ -170,6 +172,11 @@ def expect_mps(pasted: Pasted) -> bool | None:
         ):
             return True
     return None
+
+
+def _before_mps(f: Facts) -> bool:
+    release = compat.release_of(f.torch_version)
+    return release is not None and release < compat.MPS_FIRST_RELEASE
 
 
 def linux_on_mac(pasted: Pasted) -> bool:

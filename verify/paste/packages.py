@@ -66,25 +66,20 @@ MAMBA_NOT_FOUND = re.compile(
 # conda-forge's pytorch-gpu and cudatoolkit list linux-64 / win-64 files), refused by a solver:
 # rattler's (pixi) "No candidates were found for pytorch-gpu >=2.4.0,<3." (rerun-io/prompt-da#2),
 # conda's PackagesNotFoundError list, libmamba's "nothing provides requested pytorch-cuda 11.8**"
-CUDA_CONDA = r"(pytorch-cuda|pytorch-gpu|cudatoolkit)"
-CUDA_CONDA_NOT_FOUND = re.compile(
-    r"(?:No candidates were found for|nothing provides requested)[ \t]+"
-    + CUDA_CONDA
-    + r"\b(?!-)([^\n*]*?)\**\.?[ \t]*$|^[ \t]*- (?:[\w-]+::)?"
-    + CUDA_CONDA
-    + r"\b(?!-)(\S*)[ \t]*$",
-    _M,
+CUDA_CONDA = re.compile(r"\b(pytorch-cuda|pytorch-gpu|cudatoolkit)\b(?!-)([^\n*]*)")
+# what stands before the package on its line: the solver's words, or a "  - " list entry
+CUDA_CONDA_BEFORE = re.compile(
+    r"(?:No candidates were found for|nothing provides requested)[ \t]+$|^[ \t]*- (?:[\w-]+::)?$"
 )
 # a command that installs torch, unpinned (the newest release) or pinned: "uv add torch", "pip
 # install torch torchvision", "uv pip install 'torch==2.5.1'" - then a failure in the lines after
 # it ("fails with", "error:", uv's "No solution found"): on an Intel Mac the newest torch has no
 # wheel (astral-sh/uv#10085: `uv add torch` "fails with" on an i7-1068NG7)
-TORCH_INSTALL = re.compile(
+INSTALL_COMMAND = re.compile(
     r"\b(?:uv[ \t]+(?:add|pip[ \t]+install)|pip3?[ \t]+install|poetry[ \t]+add|pdm[ \t]+add|"
-    r"rye[ \t]+add)(?:[ \t]+-[-\w=.:/]+)*(?:[ \t]+[\w\[\].-]+)*?[ \t]+[\"']?torch"
-    r"((?:[<>=~!]=?[\w.+*]+,?)*)[\"']?(?=[ \t`]|$)",
-    _M,
+    r"rye[ \t]+add)\b([^\n]*)"
 )
+TORCH_ARGUMENT = re.compile(r"^[\"'`]?torch((?:[<>=~!]=?[\w.+*]+,?)*)[\"'`]?$")
 INSTALL_FAILED = re.compile(
     r"\b(?:fails|failed|failing|error|cannot|can't|doesn't work|does not work|"
     r"No solution found|unsatisfiable)\b|^[ \t]*\u00d7",  # uv's cross before an error
@@ -234,17 +229,30 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.conda_no_torch", wanted, text, m, LISTED))
         if _conda_x86_64_ceiling(text, m, wanted):
             out.append(clue("sign.pip_x86_only", wanted, text, m, LISTED))
-    for m in finditer(CUDA_CONDA_NOT_FOUND, text, "cuda", "gpu", "cudatoolkit"):
-        name, spec = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-        if _in_not_found(text, m):
-            spec = spec.strip()
-            wanted = name + (spec if spec[:1] in "=<>~!" else f" {spec}" if spec else "")
-            out.append(clue("sign.cuda_conda_package", wanted, text, m, LISTED))
-    for m in finditer(TORCH_INSTALL, text, "torch"):
-        asked = m.group(1) or ""
-        if (not asked or any(map(_past_x86_64_wheels, _asked(asked)))) and _fails_after(text, m):
-            command = m.group(0).strip()
-            out.append(clue("sign.torch_install_failed", command, text, m, LISTED))
+    for m in finditer(CUDA_CONDA, text, "pytorch-cuda", "pytorch-gpu", "cudatoolkit"):
+        start = text.rfind("\n", 0, m.start()) + 1
+        before = CUDA_CONDA_BEFORE.search(text[start : m.start()])
+        if before is None or (
+            before.group(0).lstrip().startswith("-") and not _in_not_found(text, m)
+        ):
+            continue
+        spec = m.group(2).strip().rstrip(".").strip()
+        if before.group(0).lstrip().startswith("-") and " " in spec:
+            continue  # a list entry is one spec
+        wanted = m.group(1) + (spec if spec[:1] in "=<>~!" else f" {spec}" if spec else "")
+        out.append(clue("sign.cuda_conda_package", wanted, text, m, LISTED))
+    for m in finditer(INSTALL_COMMAND, text, "install", " add "):
+        for token in m.group(1).split():
+            arg = TORCH_ARGUMENT.match(token)
+            if arg is None:
+                continue
+            asked = arg.group(1)
+            if (not asked or any(map(_past_x86_64_wheels, _asked(asked)))) and _fails_after(
+                text, m
+            ):
+                command = text[m.start() : m.start(1)] + m.group(1)
+                out.append(clue("sign.torch_install_failed", command.strip(), text, m, LISTED))
+            break
     for m in finditer(PIXI_UNSUPPORTED, text, "does not support"):
         out.append(clue("conda_subdir", m.group(1), text, m, LISTED))
         out.append(clue("sign.platform_not_declared", m.group(1), text, m, LISTED))
@@ -346,8 +354,6 @@ def _fails_after(text: str, m: re.Match[str], lines: int = 4) -> bool:
 
 def _in_not_found(text: str, m: re.Match[str]) -> bool:
     """A "- pytorch-cuda=11.8" line counts only inside conda's PackagesNotFoundError list."""
-    if not m.group(0).lstrip().startswith("-"):
-        return True
     return any(
         n.start(1) <= m.start() < n.end(1) for n in CONDA_NOT_FOUND.finditer(text, 0, m.end() + 1)
     )

@@ -46,6 +46,9 @@ Intel Mac", "unless ..."), a general statement ("Intel Macs are not supported": 
   sign.pip_no_torch (verify.resolver then names the index).
 - a requirement's lower bound ("torch>=2.5.1") -> sign.torch_at_least (not a release asked for:
   any newer one satisfies it).
+- the torch version with its name in code marks ("old version of `pytorch` (1.8.2)") ->
+  torch_version; MPS wished for in words ("the `mps` support", "support for MPS") ->
+  sign.mps_intent.
 """
 
 from __future__ import annotations
@@ -160,6 +163,17 @@ INSTALL_FAILED = re.compile(
 )
 # a requirement's lower bound: "install `torch>=2.5.1`" (TerraLabAI/QGIS_AI-Segmentation#160)
 TORCH_AT_LEAST = re.compile(r"(?<![\w.-])torch[ \t]*(?:>=|>|~=)[ \t]*(\d\.\d{1,2}(?:\.\d{1,2})?)\b")
+# the torch version told in a sentence, its name in code marks: "issues with old version of
+# `pytorch` (1.8.2)" (kevinjohncutler/omnipose#17); "PyTorch 1.8.2" itself is verify.paste.versions'
+TORCH_SAID = re.compile(
+    r"(?<![\w.-])[`'\"](?i:PyTorch|torch)[`'\"][ \t]*(?:version[ \t]*)?\(?[ \t]*v?"
+    r"(\d\.\d{1,2}(?:\.\d{1,2})?)\b(?![.\d])"
+)
+# MPS wished for in words: "the `mps` support in your latest version", "support for MPS"
+# (places.MPS_INTENT reads code and "MPS backend" / "MPS device")
+MPS_WISH = re.compile(
+    r"(?<![\w-])[`'\"]?MPS[`'\"]?[ \t]+support\b|\bsupport[ \t]+for[ \t]+[`'\"]?MPS\b", _I
+)
 # "Asahi" alone is a common Japanese name (a user's home folder, a newspaper): only the distro's
 # names and its kernel's "-asahi" suffix count
 ASAHI = re.compile(
@@ -286,6 +300,11 @@ def read(text: str) -> list[Clue]:
                 break
     for m in finditer(TORCH_AT_LEAST, text, "torch>", "torch >", "torch~"):
         out.append(clue("sign.torch_at_least", m.group(1), text, m, WEAK))
+    for m in finditer(TORCH_SAID, text, "orch"):
+        out.append(clue("torch_version", m.group(1), text, m, WEAK))
+    for m in finditer(MPS_WISH, text, "mps", "MPS"):
+        out.append(clue("sign.mps_intent", m.group(0), text, m, WEAK))
+        break
     for m in finditer(ASAHI, text, "sahi", "SAHI"):
         if not _stated(text, m):
             continue

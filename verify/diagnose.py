@@ -281,12 +281,17 @@ def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
     if rule_id == "torch.installed" and gpu_build:
         if f.os == "Darwin" or pasted.has("sign.mac_hint"):
             cause, fix = msg.pasted_cuda_build_on_mac(requirement)
-            return _row("torch.installed", "PyTorch imports", cause, fix, lines)
-        if pasted.has("sign.no_gpu_builds"):  # pip's list: no CUDA build exists for it here
+        elif pasted.has("sign.no_gpu_builds"):  # pip's list: no CUDA build exists for it here
             cause, fix = platform_msg.no_gpu_builds_listed(requirement)
             lines += tuple(pasted.evidence.get("sign.no_gpu_builds", []))
-            return _row("torch.installed", "PyTorch imports", cause, fix, lines)
-        return None
+        else:
+            return None
+        # the plain release may lack a wheel for this Python too: say so in the same row
+        note = resolver.python_note(requirement.split("+", 1)[0], f.python_version)
+        if note and cause.endswith("."):
+            cause = f"{cause[:-1]}{note}."
+            lines += tuple(pasted.evidence.get("python_version", []))
+        return _row("torch.installed", "PyTorch imports", cause, fix, lines)
     if rule_id != "host.python" or resolver.explains(pasted):
         return None  # the installer said why (wheels for other platforms only): verify.resolver
     python = f.python_version

@@ -21,6 +21,7 @@ signs; this module reasons across them (pure: Pasted in, Pasted / Result out):
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from verify import compat
 from verify import messages as msg
@@ -114,7 +115,22 @@ def explains(pasted: Pasted) -> bool:
         or pasted.has("sign.lock_other_platform")
         or _only_gpu_index(pasted)
         or _cpu_requirement(pasted) is not None
+        or gpu_build_on_mac(pasted) is not None
     )
+
+
+def gpu_build_on_mac(pasted: Pasted) -> str | None:
+    """The CUDA / ROCm build (torch==1.13.1+cu117) an install asked for on a Mac, or where pip's
+    list shows this platform has no such builds; None otherwise. No Python has that wheel
+    there, so the pin, not the Python, is what to fix first (InternLM/InternLM#21: +cu117 on
+    macOS with Python 3.11, whose plain 1.13.1 does not exist either: torch.installed says so)."""
+    mac = pasted.facts.os == "Darwin" or pasted.has("sign.mac_hint")
+    if not (mac or pasted.has("sign.no_gpu_builds")):
+        return None
+    for c in pasted.signs.get("sign.pip_no_torch") or []:
+        if re.search(r"\+(?:cu|rocm)\d", str(c.value).partition("==")[2]):
+            return str(c.value)
+    return None
 
 
 def _only_gpu_index(pasted: Pasted) -> bool:
@@ -154,7 +170,7 @@ def _no_macos_wheel(result: Result, pasted: Pasted) -> Result | None:
         return None
     requirement = _requirement(pasted) or "torch"
     cause, fix = msg.pasted_no_macos_wheel(
-        requirement, ", ".join(platforms), _python_note(requirement, f.python_version)
+        requirement, ", ".join(platforms), python_note(requirement, f.python_version)
     )
     lines = _lines(pasted, "sign.wheel_platforms", "sign.pip_no_torch")
     return _failed(result, cause, fix, lines, platforms=list(platforms))
@@ -231,7 +247,7 @@ def _cpu_requirement(pasted: Pasted) -> str | None:
     return None
 
 
-def _python_note(requirement: str, python: str | None) -> str:
+def python_note(requirement: str, python: str | None) -> str:
     """uv lists the wheels for this Python's ABI tags: where the release has no macOS wheel
     for this Python at all, say so (https://pypi.org/pypi/torch/json, read 2026-11-30: torch
     2.5.1's only cp313 file is cp313-cp313-manylinux1_x86_64; uv prints that hint for it on

@@ -66,10 +66,17 @@ MAMBA_NOT_FOUND = re.compile(
 # conda-forge's pytorch-gpu and cudatoolkit list linux-64 / win-64 files), refused by a solver:
 # rattler's (pixi) "No candidates were found for pytorch-gpu >=2.4.0,<3." (rerun-io/prompt-da#2),
 # conda's PackagesNotFoundError list, libmamba's "nothing provides requested pytorch-cuda 11.8**"
-CUDA_CONDA = re.compile(r"\b(pytorch-cuda|pytorch-gpu|cudatoolkit)\b(?!-)([^\n*]*)")
-# what stands before the package on its line: the solver's words, or a "  - " list entry
+CUDA_CONDA = re.compile(r"\b(pytorch-cuda|pytorch-gpu|cudatoolkit)\b(?!-[A-Za-z])([^\n*]*)")
+# what stands before the package on its line: the solver's words (libmamba's tree: "└─ pytorch-cuda
+# 11.7**  is not installable because it requires", guoyww/AnimateDiff#293), or a "  - " entry of
+# conda's PackagesNotFoundError / ResolvePackageNotFound list
 CUDA_CONDA_BEFORE = re.compile(
-    r"(?:No candidates were found for|nothing provides requested)[ \t]+$|^[ \t]*- (?:[\w-]+::)?$"
+    r"(?:No candidates were found for|nothing provides requested|needed by|[└├]─)[ \t]+$|"
+    r"^[ \t]*- (?:[\w-]+::)?$"
+)
+CONDA_UNSOLVED_LIST = re.compile(
+    r"(?:PackagesNotFoundError|ResolvePackageNotFound):[^\n]*\n(?:[ \t]*\n)?"
+    r"((?:[ \t]*- [^\n]*(?:\n|$))+)"
 )
 # a command that installs torch, unpinned (the newest release) or pinned: "uv add torch", "pip
 # install torch torchvision", "uv pip install 'torch==2.5.1'" - then a failure in the lines after
@@ -239,6 +246,12 @@ def read(text: str) -> list[Clue]:
         spec = m.group(2).strip().rstrip(".").strip()
         if before.group(0).lstrip().startswith("-") and " " in spec:
             continue  # a list entry is one spec
+        if before.group(0).startswith("needed by"):
+            spec = spec.lstrip("-").split("-")[0]  # the build: "pytorch-cuda-11.7-h67b0de4_0"
+        elif " is not installable" in spec or " does not exist" in spec:
+            spec = spec.split()[0].rstrip("*")
+        elif before.group(0).lstrip().startswith(("└", "├")):
+            continue  # a tree line that names no failure
         wanted = m.group(1) + (spec if spec[:1] in "=<>~!" else f" {spec}" if spec else "")
         out.append(clue("sign.cuda_conda_package", wanted, text, m, LISTED))
     for m in finditer(INSTALL_COMMAND, text, "install", " add "):
@@ -355,7 +368,8 @@ def _fails_after(text: str, m: re.Match[str], lines: int = 4) -> bool:
 def _in_not_found(text: str, m: re.Match[str]) -> bool:
     """A "- pytorch-cuda=11.8" line counts only inside conda's PackagesNotFoundError list."""
     return any(
-        n.start(1) <= m.start() < n.end(1) for n in CONDA_NOT_FOUND.finditer(text, 0, m.end() + 1)
+        n.start(1) <= m.start() < n.end(1)
+        for n in CONDA_UNSOLVED_LIST.finditer(text, 0, m.end() + 1)
     )
 
 

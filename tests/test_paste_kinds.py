@@ -1,0 +1,238 @@
+"""Issue 12: the kinds of text tests/data/holdout5 showed the diagnosis missing, each read the way
+its real reports need (tests/data/collect_env/ holds them with their diagnoses; the holdout5 files
+named here are development data since 05:00).
+
+- the dispatcher's "Could not run 'aten::X' with arguments from the 'MPS' backend": only tensor
+  creation / copy ops mean a build without MPS (checked against this project's real CPU-only
+  torch); another op is one without an MPS kernel; 'SparseMPS' is a sparse tensor on MPS;
+- torch.load's "don't know how to restore data location ... (tagged with mps:0)": torch < 2.1;
+- MPS code on Linux / Windows with a torch that predates MPS: host.os warns, the torch row stays;
+- installs that ask for builds this platform has none of: +cuXXX pins, CUDA-only conda packages,
+  the newest torch on an Intel Mac;
+- the torch version told in prose next to an MPS wish.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import corpus
+import pytest
+import torch
+
+from verify import diagnose, known_errors, opsupport
+from verify.model import Status
+from verify.paste import packages, prose
+
+DATA = Path(__file__).parent / "data"
+
+
+def _case(folder: str, name: str) -> corpus.Case:
+    return corpus.load(next((DATA / folder).glob(f"{name}*.txt")))
+
+
+def _rows(text: str) -> dict[str, Status]:
+    _, results = diagnose.diagnose(text)
+    return {r.id: r.status for r in results}
+
+
+def _first(text: str) -> str | None:
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    return first.id if first else None
+
+
+def _ids(text: str) -> list[str]:
+    return [e.id for e in known_errors.explain_all(text)]
+
+
+# --- the dispatcher's refusal -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: torch.zeros(1, device="mps"),  # aten::empty.memory_format
+        lambda: torch.zeros_like(torch.ones(2), device="mps"),  # aten::empty_strided
+    ],
+)
+def test_a_build_without_mps_refusing_to_create_an_mps_tensor_is_not_linked(make):
+    with pytest.raises(NotImplementedError) as info:
+        make()  # this project's torch is a CPU-only Linux build
+    assert "with arguments from the 'MPS' backend" in str(info.value)
+    assert _ids(str(info.value)) == ["mps.not_linked"]
+
+
+def test_the_dispatcher_refusing_another_op_on_mps_is_an_op_without_a_kernel():
+    text = _case("collect_env", "pytorch-77794").text
+    assert _ids(text) == ["mps.op_not_implemented"]
+    rows = _rows(text)
+    assert rows["error.mps.op_not_implemented"] is Status.WARN
+    assert "error.mps.not_linked" not in rows
+    assert rows["mps.built"] is not Status.FAIL
+    line = next(x for x in text.splitlines() if "with arguments from" in x)
+    assert opsupport.operator_of(line) == "aten::index.Tensor"
+
+
+def test_a_sparse_tensor_refused_on_mps_is_an_op_without_a_kernel_not_a_build():
+    for name in ("pytorch-140941", "insanely-fast-whisper-258"):
+        text = _case("collect_env", name).text
+        assert _ids(text) == ["mps.op_not_implemented"], name
+        assert _first(text) == "error.mps.op_not_implemented", name
+    # the sparse op is not looked up in the (dense) kernel table
+    assert opsupport.operator_of(_case("collect_env", "pytorch-140941").text) is None
+
+
+def test_the_cpu_convolution_refused_for_mps_weights_is_a_device_mismatch():
+    # pytorch/pytorch#77956 / #86303: input on the CPU, weights on MPS (torch 1.12)
+    text = (
+        "NotImplementedError: Could not run 'aten::_slow_conv2d_forward' with arguments from "
+        "the 'MPS' backend. This could be because the operator doesn't exist for this backend"
+    )
+    assert _ids(text) == ["mps.device_mismatch"]
+
+
+def test_an_op_refused_by_a_nightly_before_the_first_mps_release_is_not_implemented_first():
+    # pytorch/pytorch#77959: aten::index.Tensor on 1.12.0.dev20220518 (1.12.0: 2022-06-28)
+    text = _case("holdout5", "pytorch-77959").text
+    rows = _rows(text)
+    assert _first(text) == "error.mps.op_not_implemented"
+    assert rows["error.mps.op_needs_newer_torch"] is Status.WARN  # still named, after it
+    assert rows["mps.built"] is not Status.FAIL
+    # a later nightly older than the first release with the kernel stays "torch too old"
+    # (MIC-DKFZ/nnUNet#1862, 2.3.0.dev20231220)
+    assert _first(_case("collect_env", "nnunet-1862").text) == "error.mps.op_needs_newer_torch"
+
+
+# --- checkpoints tagged mps -------------------------------------------------------------------
+
+
+def test_torchs_own_restore_message_for_an_mps_tag_is_read(monkeypatch):
+    """torch's real default_restore_location, with the MPS deserializer taken out of its
+    registry as in torch < 1.13 (and for 'mps:0' < 2.1: `location == 'mps'`)."""
+    registry = [
+        entry
+        for entry in torch.serialization._package_registry
+        if entry[2] is not torch.serialization._mps_deserialize
+    ]
+    monkeypatch.setattr(torch.serialization, "_package_registry", registry)
+    buf = io.BytesIO()
+    torch.save(torch.ones(2), buf)
+    for tag in ("mps:0", "mps"):
+        buf.seek(0)
+        with pytest.raises(RuntimeError) as info:
+            torch.load(buf, map_location=tag)
+        assert _ids(str(info.value)) == ["mps.checkpoint_needs_newer_torch"], tag
+
+
+def test_an_mps_checkpoint_refused_by_an_old_torch_is_torch_too_old():
+    for folder, name in (
+        ("holdout5", "diamond-6"),
+        ("collect_env", "pytorch-79384"),
+        ("collect_env", "pytorch-78551"),
+    ):
+        text = _case(folder, name).text
+        assert _first(text) == "error.mps.checkpoint_needs_newer_torch", name
+    # the message is Python's: a Linux box loading a Mac's checkpoint prints it too, and it
+    # does not make MPS expected there
+    rows = _rows(
+        "OS: Ubuntu 22.04\nRuntimeError: don't know how to restore data location of "
+        "torch.storage._UntypedStorage (tagged with mps)"
+    )
+    assert rows["host.os"] is Status.PASS
+
+
+# --- MPS code off a Mac -----------------------------------------------------------------------
+
+
+def test_an_old_torchs_mps_check_on_linux_or_windows_names_both_causes():
+    for folder, name in (
+        ("collect_env", "pytorch-examples-1134"),
+        ("collect_env", "clip-interrogator-50"),
+        ("holdout5", "progrock-stable-37"),
+    ):
+        text = _case(folder, name).text
+        rows = _rows(text)
+        assert rows["host.os"] is Status.WARN, name  # MPS exists only on macOS
+        assert rows["error.mps.torch_too_old"] is Status.FAIL, name
+        assert _first(text) == "error.mps.torch_too_old", name  # as before: no signal between
+
+
+def test_the_same_check_on_a_mac_keeps_host_os_passing():
+    text = _case("holdout5", "rvc-webui-1040").text
+    assert _rows(text).get("host.os") is not Status.WARN
+
+
+# --- installs that ask for builds this platform has none of -----------------------------------
+
+
+def test_a_cuda_pin_whose_version_list_is_plain_says_the_platform_has_no_cuda_builds():
+    text = _case("holdout5", "videocrafter-10").text  # no OS named at all
+    assert _first(text) == "torch.installed"
+    # without PyTorch's links the plain list proves nothing (PyPI has no +cuXXX builds)
+    plain = (
+        "ERROR: Could not find a version that satisfies the requirement torch==1.12.1+cu113 "
+        "(from versions: 1.11.0, 1.12.0, 1.12.1)\n"
+    )
+    assert not any(c.field == "sign.no_gpu_builds" for c in packages.read(plain))
+    # a list with +cuXXX builds in it is a platform that has them
+    linux = (
+        "Looking in links: https://download.pytorch.org/whl/torch_stable.html\n"
+        + plain.replace("1.12.1)", "1.12.1, 1.12.1+cu116)")
+    )
+    assert not any(c.field == "sign.no_gpu_builds" for c in packages.read(linux))
+
+
+def test_a_cuda_pin_on_a_mac_comes_before_its_python():
+    # InternLM/InternLM#21: +cu117 on macOS with Python 3.11 (no plain 1.13.1 for it either)
+    text = _case("collect_env", "internlm-21").text
+    _, results = diagnose.diagnose(text)
+    row = next(r for r in results if r.id == "torch.installed")
+    assert row.status is Status.FAIL and "3.7-3.10, not 3.11" in row.cause
+    assert _first(text) == "torch.installed"
+
+
+@pytest.mark.parametrize(
+    "name", ["mdlm-20", "animatediff-293", "textual-inversion-30", "prompt-da-2"]
+)
+def test_a_cuda_only_conda_package_on_a_mac_fails_torch_installed(name):
+    folder = "holdout5" if name == "prompt-da-2" else "collect_env"
+    assert _first(_case(folder, name).text) == "torch.installed"
+
+
+def test_cuda_conda_packages_are_read_only_where_a_solver_refused_them():
+    refused = packages.read(
+        "PackagesNotFoundError: The following packages are not available from current "
+        "channels:\n\n  - pytorch-cuda=11.8\n  - pytorch==2.0\n"
+    )
+    assert [c.value for c in refused if c.field == "sign.cuda_conda_package"] == [
+        "pytorch-cuda=11.8"
+    ]
+    assert [c.value for c in refused if c.field == "sign.conda_no_torch"] == ["pytorch==2.0"]
+    listed = packages.read("dependencies:\n  - pytorch-cuda=11.8\n  - cudatoolkit=11.3\n")
+    assert not any(c.field == "sign.cuda_conda_package" for c in listed)
+
+
+def test_a_failed_install_of_the_newest_torch_on_an_intel_mac_fails_host_arch():
+    text = _case("holdout5", "uv-10085").text  # i7-1068NG7, sw_vers, `uv add torch` fails
+    assert _first(text) == "host.arch"
+    read = packages.read
+    assert [c.value for c in read("uv add torch\nfails with")] == ["uv add torch"]
+    assert not [c for c in read("pip install torch==2.2.2\nERROR: x") if "install" in c.field]
+    assert not [c for c in read("pip install torch\nall good") if "install" in c.field]
+
+
+# --- the torch version in prose ---------------------------------------------------------------
+
+
+def test_a_torch_version_told_in_prose_next_to_an_mps_wish_is_torch_too_old():
+    text = _case("holdout5", "omnipose-17").text  # "old version of `pytorch` (1.8.2)"
+    facts, _ = diagnose.diagnose(text)
+    assert facts.torch_version == "1.8.2"
+    assert _first(text) == "torch.version"
+    clues = prose.read("the `mps` support in your latest version")
+    assert [c.field for c in clues] == ["sign.mps_intent"]
+    # a version without an MPS wish asks nothing of MPS
+    quiet = diagnose.diagnose("issues with old version of `pytorch` (1.8.2)")[1]
+    assert not [r for r in quiet if r.status is Status.FAIL]

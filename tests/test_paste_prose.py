@@ -384,3 +384,15 @@ def test_a_printed_mps_state_after_a_negated_sentence_is_still_read():
     )
     assert facts(text)["mps_available"] is False
     assert not read(text).has("sign.sandbox")
+
+
+def test_mps_not_used_in_a_sandbox_is_no_failure():
+    # counter-example: "not used" is an app's choice (open-webui/open-webui#8324's kind), not a
+    # GPU the sandbox denied
+    text = "I ran it from a Codex session on my M2; the app's MPS is not used, it runs on the CPU."
+    assert "mps.available" not in failing(text)
+
+
+def test_an_earlier_intel_mac_is_not_this_machine():
+    # counter-example: the machine switched away from
+    assert not read("I switched from an Intel Mac to this one last year.").has("sign.intel_cpu")

@@ -84,9 +84,8 @@ def vm_finding(pasted: Pasted) -> Result | None:
     where = where_virtual(pasted)
     f = pasted.facts
     # MPS said missing on a runner or in a VM ("Inside a UTM macOS VM ..., MPS is not available")
-    said = pasted.has("sign.gpu_missing") and (
-        pasted.has("sign.ci_runner") or pasted.has("sign.vm")
-    )
+    said = pasted.has("sign.gpu_missing") and pasted.has("sign.ci_runner")
+    said = said or (_said_unavailable(pasted) and pasted.has("sign.vm"))
     if where is None or not (pasted.has("sign.metal_failure") or f.mps_available is False or said):
         return None
     cause, fix = msg.pasted_metal_fails_in_vm(where)
@@ -118,8 +117,9 @@ def no_device_finding(pasted: Pasted) -> Result | None:
     f = pasted.facts
     if f.os not in (None, "Darwin") or f.mps_available is True:
         return None
-    # a sandbox with Metal failing, MPS unavailable or said missing: the sandbox denies the GPU
-    failing = f.mps_available is False or pasted.has("sign.gpu_missing")
+    # a sandbox with Metal failing, MPS unavailable or said to be (not merely "not used", which
+    # is an app's choice: open-webui/open-webui#8324): the sandbox denies the GPU
+    failing = f.mps_available is False or _said_unavailable(pasted)
     sandboxed = pasted.has("sign.sandbox") and (pasted.has("sign.metal_failure") or failing)
     if not (pasted.has("sign.no_metal_device") or sandboxed):
         return None
@@ -129,6 +129,17 @@ def no_device_finding(pasted: Pasted) -> Result | None:
     lines += _lines(pasted, "mps_available", "sign.gpu_missing")
     lines += _lines(pasted, "sign.vm", "sign.ci_runner", "sign.container", "sign.remote")
     return _row("mps.available", "MPS device available", cause, fix, lines)
+
+
+_UNAVAILABLE = re.compile(
+    r"avail|detect|found|access|\bsee|support|creat|fail|\bno (?:MPS|GPU|Metal)", re.IGNORECASE
+)
+
+
+def _said_unavailable(pasted: Pasted) -> bool:
+    """The paste says MPS / the GPU is unavailable ("MPS reports unavailable", "no Metal"), not
+    only unused."""
+    return any(_UNAVAILABLE.search(c.line) for c in pasted.signs.get("sign.gpu_missing") or [])
 
 
 def build_finding(pasted: Pasted) -> Result | None:

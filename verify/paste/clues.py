@@ -137,6 +137,12 @@ _NOT = {
     "optimised",
     "require",
     "requires",
+    # another, earlier machine: "I switched from an Intel Mac", "upgraded from my 2019 MacBook Pro"
+    "from",
+    "switched",
+    "replaced",
+    "previous",
+    "former",
 }
 _IF = {"if", "unless", "whether", "suppose", "assuming"}
 _STATE = {

@@ -10,16 +10,18 @@ least certain source: verify.paste.clues), so any tool output in the same paste 
 What a phrase says only when it is about the user's own machine, now: a phrase negated or
 hypothetical in the words just before it ("not using Rosetta", "no Docker", "if you are on an
 Intel Mac", "unless ..."), a general statement ("Intel Macs are not supported": plural, no
-"my" / "a" / "on"), or a past setup ("worked on my Intel Mac") gives nothing (`_stated`).
+"my" / "a" / "on"), or a past setup ("worked on my Intel Mac", "switched from an Intel Mac")
+gives nothing (verify.paste.clues.stated; CJK phrases: `_cjk_stated`).
 
 - Apple silicon: "Apple Silicon Mac", "on Apple Silicon", "my Apple silicon MacBook",
   "macOS (Apple Silicon)" -> hardware_arm64 (the chip is Apple's; which M is not said).
 - an Intel Mac: "a / my / on an Intel Mac(Book ...)", "Intel-based Mac", "Intel iMac",
   "macOS Intel (x86_64)", an Intel GPU ("Intel Iris Plus Graphics", "Intel UHD Graphics 630":
-  Apple silicon Macs have only Apple's GPU, support.apple.com/102871) -> sign.intel_cpu.
-- the interpreter: "x86_64 conda installation", "the Intel version of Anaconda", "x86 Python"
-  -> machine x86_64 (Lightning-AI/pytorch-lightning#14634: "did you by accident install the intel
-  version of the conda installation? ... your Python might be emulated (rosetta)"); "running
+  an Apple silicon Mac's only GPU is the chip's own, apple.com/mac/compare) -> sign.intel_cpu.
+- the interpreter: "x86_64 conda installation", "the Intel version of Anaconda", "x86 Python",
+  "my Python reports i386" -> machine x86_64 (Lightning-AI/pytorch-lightning#14634: "did you by
+  accident install the intel version of the conda installation? ... your Python might be
+  emulated (rosetta)"); "running
   under Rosetta", "a Rosetta environment", "arch -x86_64 python" -> an x86_64 process translated on
   Apple silicon (conda-forge/pytorch-cpu-feedstock#101: "a macOS rosetta environment emulating
   x64").
@@ -37,7 +39,9 @@ Intel Mac", "unless ..."), a general statement ("Intel Macs are not supported": 
   os Linux - Metal is macOS's alone, so MPS does not exist there, and no VM is involved.
 - a Mac's model year ("my MacBook Pro (2019)", "a 2017 iMac", "MacBook Air 2022") -> an Intel
   Mac up to 2019 (a 2020 iMac too), Apple silicon from 2021 (see MODEL_YEAR).
-- the Mac named by its chip alone ("on my M2", "with an M1 Max") -> chip, hardware_arm64.
+- the Mac named by its chip alone ("on my M2", "with an M1 Max") -> chip, hardware_arm64; "I have
+  mac.", "I'm on macOS" -> a Mac.
+- the same in Chinese / Japanese / Korean words ("苹果芯片", "intel芯片的mac", "用Rosetta打开").
 - the macOS told next to a Mac's name: "2022 M1 mac studio OS 13.7.6" (kaixxx/noScribe#315).
 - MPS said to give wrong output ("MPS produced unreliable inference results") or to be slower
   than the CPU -> mps_available: it ran; a thread about wrong numbers or speed is about a working

@@ -396,3 +396,13 @@ def test_mps_not_used_in_a_sandbox_is_no_failure():
 def test_an_earlier_intel_mac_is_not_this_machine():
     # counter-example: the machine switched away from
     assert not read("I switched from an Intel Mac to this one last year.").has("sign.intel_cpu")
+
+
+def test_docker_on_a_mac_that_only_uses_the_cpu_is_linux_in_the_mac():
+    # the kind of AbdBarho/stable-diffusion-webui-docker#35 / ComfyDock-Pinokio#36: a container
+    # on a Mac whose work runs on the CPU
+    text = "I run ComfyUI in Docker on my M2 Mac and it only uses the CPU, not the GPU"
+    assert failing(text) == ["host.os"]
+    # counter-example (remsky/Kokoro-FastAPI#233): an op falling back is a working MPS device
+    line = "Only the `aten::angle` operation falls back to CPU, all other operations utilize MPS"
+    assert not read(line).has("sign.gpu_missing")

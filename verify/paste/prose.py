@@ -30,8 +30,8 @@ gives nothing (verify.paste.clues.stated; CJK phrases: `_cjk_stated`).
   (a sandbox denying IOKit: anthropics/claude-code#37044, fencesandbox/fence#210; a VM:
   actions/runner-images#1779); torch's MPSDevice enumerates the same devices and finds none.
 - hosted CI in words: "macos-14.xlarge" / "macosx-14.xlarge" runner names, a GitHub Actions run
-  URL (pytorch/pytorch#125197) -> sign.ci_runner; "reports MPS is available when it is not" ->
-  sign.gpu_missing.
+  URL (pytorch/pytorch#125197) -> sign.ci_runner; "reports MPS is available when it is not",
+  "it only uses the CPU", "falls back to CPU" -> sign.gpu_missing.
 - a Mac next to Docker in the same line, in any language ("Docker on my Mac",
   "我在mac中用docker部署": RVC-Boss/GPT-SoVITS#1405) -> sign.mac_hint (verify.paste.places
   then settles the OS).
@@ -121,6 +121,17 @@ CI_WORDS = re.compile(
     r"github\.com/[\w.-]+/[\w.-]+/actions/runs/\d+)",
     _I,
 )
+# the work said to run on the CPU instead ("it only uses the CPU", "everything just runs on the
+# CPU"): the GPU was wanted and is missing - in Docker on a Mac, Linux in a VM. Only a program
+# "uses" the CPU; an op that "falls back to CPU" (PYTORCH_ENABLE_MPS_FALLBACK, "Only the
+# `aten::angle` operation falls back to CPU, all other operations utilize MPS":
+# remsky/Kokoro-FastAPI#233) is a working MPS device, and is not read.
+CPU_INSTEAD = re.compile(
+    r"\b(?:only|just)[ \t]+(?:uses?|using|used)[ \t]+(?:the[ \t]+)?CPU\b|"
+    r"\b(?:it|everything|all|this)[ \t]+(?:only|just)[ \t]+(?:runs?|ran|running)[ \t]+on[ \t]+"
+    r"(?:the[ \t]+)?CPU\b",
+    _I,
+)
 # "reports MPS is available when it is not", "says MPS is available but it isn't"
 MPS_SAID_BUT_NOT = re.compile(
     r"\bMPS\b[^\n]{0,25}?\bavailable\b[^\n]{0,25}?\b(?:when|but|though|although|while)\b"
@@ -187,7 +198,10 @@ ASAHI = re.compile(
 # MacBook Pro, Mac mini), so a Mac of 2019 or before is an Intel Mac, as is a 2020 iMac (its M1
 # successor is the 2021 24-inch); from 2021 on every new Mac model is Apple silicon
 # (support.apple.com/HT201300 "Identify your MacBook Pro model", HT201862 MacBook Air, HT201634
-# iMac, HT201894 Mac mini, HT202888 Mac Pro). A 2020 MacBook or Mac mini says nothing.
+# iMac, HT201894 Mac mini, HT202888 Mac Pro). A 2020 MacBook or Mac mini says nothing. Real
+# shapes: "iMac 2019 21.5, intel i7 8700" (transformerlab/transformerlab-app#317), "MacBook Pro
+# 2021 with Apple M1 Max" (ultralytics/yolov5#9107), "running on a 2020 13\" Macbook Pro"
+# (carson-katri/dream-textures#346, an Intel one: nothing read from the year)
 _MODEL = r"(MacBook(?:[ \t]?(?:Pro|Air))?|iMac(?:[ \t]?Pro)?|Mac[ \t]?mini|Mac[ \t]?Pro|MBP|MBA)"
 # Apple's own names put the size (and "Retina 5K") in the brackets: "iMac (Retina 5K, 27-inch,
 # 2020)", "MacBook Pro (16-inch, 2019)"
@@ -287,6 +301,11 @@ def read(text: str) -> list[Clue]:
             out.append(clue("sign.no_metal_device", m.group(1), text, m, WEAK))
     for m in finditer(CI_WORDS, text, "macos", "MacOS", "macOS", "/actions/runs/"):
         out.append(clue("sign.ci_runner", m.group(1), text, m, WEAK))
+    for m in finditer(CPU_INSTEAD, text, "CPU", "cpu"):
+        if _stated(text, m, strict=False):
+            out.append(clue("sign.gpu_missing", True, text, m, WEAK))
+            out.append(clue("sign.gpu_intent", True, text, m, WEAK))
+            break
     for m in finditer(MPS_SAID_BUT_NOT, text, "MPS", "mps"):
         out.append(clue("sign.gpu_missing", True, text, m, WEAK))
         break

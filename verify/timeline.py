@@ -9,11 +9,19 @@ sign here is a lower bound, never a guess at the day itself:
 - a torch nightly's date: "2.1.0.dev20230512" (the nightly of that day);
 - the torch release the paste runs: the day its first macOS arm64 wheel reached PyPI;
 - dates written out: log timestamps and ISO days ("2024-08-20 10:11:12"), "January 2, 2025",
-  "Jan 2, 2025", "2 January 2025" (an issue form's "Originally posted ... on January 2, 2025").
+  "Jan 2, 2025", "2 January 2025" (an issue form's "Originally posted ... on January 2, 2025");
+- conda-build's work folder in torch's own warnings ("conda-bld/pytorch_1664521725947/": the
+  build's start, in epoch milliseconds);
+- the Python torch ran under (torch's files under python3.12/site-packages, or the paste's
+  Python next to a message torch printed): the first torch release with a wheel for it existed;
+- versions of pip, torchvision, torchaudio, transformers, diffusers, accelerate and numpy, and
+  pip's upgrade notice ("A new release of pip is available: 23.2.1 -> 23.3.1": the newest pip).
 
 Release days come from verify/data/torch_releases.json (`macos_arm64_uploaded`, PyPI's upload
-time of each release's macOS arm64 wheels, per Python tag too: scripts/recipes/refresh_compat.py),
-never typed in by hand. Pure: text and facts in, data out.
+time of each release's macOS arm64 wheels, per Python tag too: scripts/recipes/refresh_compat.py)
+and verify/data/package_days.json (scripts/recipes/refresh_days.py), never typed in by hand.
+Pure: text and facts in, data out. What the day decides is verify.diagnose's (the Python too
+new at the time, an op refusal from before or after its kernel's first release).
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ import torch
 
 from verify import diagnose, known_errors, opsupport
 from verify.model import Status
-from verify.paste import packages, prose
+from verify.paste import all_clues, packages, prose
 
 DATA = Path(__file__).parent / "data"
 
@@ -124,6 +124,14 @@ def test_torchs_own_restore_message_for_an_mps_tag_is_read(monkeypatch):
         with pytest.raises(RuntimeError) as info:
             torch.load(buf, map_location=tag)
         assert _ids(str(info.value)) == ["mps.checkpoint_needs_newer_torch"], tag
+
+
+def test_a_plus_set_apart_after_a_version_is_and_not_or_newer():
+    # eloialonso/diamond#6's title: "Error when loading checkpoint on torch 2.0.1 + mps"
+    facts, _ = diagnose.diagnose(_case("holdout5", "diamond-6").text)
+    assert facts.torch_version == "2.0.1"
+    wanted = [c for c in all_clues("Requires torch 2.0+ on macOS") if c.field == "torch_version"]
+    assert not wanted  # "2.0+" is a floor asked for, not the user's torch
 
 
 def test_an_mps_checkpoint_refused_by_an_old_torch_is_torch_too_old():

@@ -188,8 +188,10 @@ _REQUESTED = (
 _WORDS = re.compile(r"[\w.]+|>=|<=|~=")
 # ... and after it: "13.0+", "14 or newer", dyld's "(built for macOS 14.0 which is newer than
 # running OS)" (verify.paste.loader reads that one as the macOS a binary needs)
+# (a "+" set apart is "and": "on torch 2.0.1 + mps", eloialonso/diamond#6's title)
 _AFTER_WANTED = re.compile(
-    r"^[\d.]*\s*(?:\+|or\s+(?:newer|later|above|higher)|and\s+(?:up|above|later|newer)|"
+    r"^[\d.]*(?:\+|\s*\+(?![ \t]+[A-Za-z])|\s*or\s+(?:newer|later|above|higher)|"
+    r"\s*and\s+(?:up|above|later|newer)|\s*"
     r"which is newer|"
     # a release uv says has no wheel here: "but torch (v2.8.0) only has wheels for ...",
     # "torch==2.6.0 has no wheels with a matching platform tag" (backticks lost:

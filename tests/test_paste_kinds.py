@@ -6,6 +6,7 @@ named here are development data since 05:00).
   creation / copy ops mean a build without MPS (checked against this project's real CPU-only
   torch); another op is one without an MPS kernel; 'SparseMPS' is a sparse tensor on MPS;
 - torch.load's "don't know how to restore data location ... (tagged with mps:0)": torch < 2.1;
+  its "Storage device not recognized: mps": a torch without MPS loading a Mac's checkpoint;
 - MPS code on Linux / Windows with a torch that predates MPS: host.os warns, the torch row stays;
 - installs that ask for builds this platform has none of: +cuXXX pins, CUDA-only conda packages,
   the newest torch on an Intel Mac;
@@ -149,6 +150,26 @@ def test_an_mps_checkpoint_refused_by_an_old_torch_is_torch_too_old():
         "torch.storage._UntypedStorage (tagged with mps)"
     )
     assert rows["host.os"] is Status.PASS
+
+
+def test_a_macs_checkpoint_loaded_by_a_torch_without_mps_is_a_build_without_mps():
+    buf = io.BytesIO()
+    torch.save(torch.ones(2), buf)
+    buf.seek(0)
+    with pytest.raises(RuntimeError) as info:  # this project's CPU-only torch, as on Linux
+        torch.load(buf, map_location="mps")
+    message = str(info.value)
+    assert _ids(message) == ["mps.not_linked"]
+    _, results = diagnose.diagnose(f"OS: Ubuntu 22.04\n{message}")
+    rows = {r.id: r for r in results}
+    assert rows["host.os"].status is Status.FAIL and "checkpoint" in rows["host.os"].cause
+    assert "map_location='cpu'" in rows["error.mps.not_linked"].fix.text
+    # chemprop/chemprop#1251 (Linux), Lightning-AI/pytorch-lightning#17618 (an Ubuntu CI runner,
+    # whose Actions URL must not make it a macOS VM without a Metal device)
+    for name in ("chemprop-1251", "lightning-17618"):
+        text = _case("collect_env", name).text
+        assert _first(text) == "error.mps.not_linked", name
+        assert _rows(text)["mps.available"] is not Status.FAIL, name
 
 
 # --- MPS code off a Mac -----------------------------------------------------------------------

@@ -232,6 +232,9 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
             return lenient
     if result.status is not Status.FAIL:
         return result
+    if result.id == "host.os" and _mps_checkpoint(pasted) and not linux_on_mac(pasted):
+        cause, fix = platform_msg.mps_checkpoint_off_mac(f.os or "Linux")
+        return dataclasses.replace(result, cause=cause, detail=cause, fix=fix)
     if result.id == "host.os" and linux_on_mac(pasted):
         cause, fix = msg.pasted_linux_on_mac(f.os or "Linux")
         if pasted.has("sign.asahi"):
@@ -247,6 +250,14 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
             cause = msg.pasted_no_device_here(" / ".join(where))
             return dataclasses.replace(result, cause=cause, detail=cause)
     return result
+
+
+def _mps_checkpoint(pasted: Pasted) -> bool:
+    """A build without MPS refused an MPS storage: torch.load of a Mac's checkpoint."""
+    return any(
+        e.id == "mps.not_linked" and "Storage device not recognized" in e.match
+        for e in pasted.errors
+    )
 
 
 def _mps_check_off_mac(result: Result, pasted: Pasted) -> Result | None:
@@ -600,6 +611,8 @@ def error_result(
 
 def _cause_and_fix(known: KnownError, facts: Facts) -> tuple[str, Fix]:
     """The pattern's cause, made specific where the pasted facts tell more."""
+    if known.id == "mps.not_linked" and "Storage device not recognized" in known.match:
+        return platform_msg.mps_storage_without_mps()
     if known.id == "mps.bfloat16_unsupported" and facts.hardware_arm64 is False:
         return msg.pasted_bfloat16_intel(), known.fix
     if known.id == "mps.op_needs_newer_macos" and facts.translated:

@@ -105,7 +105,10 @@ _WHERE = (
 
 def device_finding(pasted: Pasted) -> Result | None:
     """mps.available failing for where the process runs: a VM or CI runner (vm_finding), or a
-    process Metal gave no device (no_device_finding)."""
+    process Metal gave no device (no_device_finding). Not for a build without MPS: no place
+    gives it a device (Lightning-AI/pytorch-lightning#17618: an Ubuntu CI runner's torch)."""
+    if pasted.facts.mps_built is False:
+        return None
     return vm_finding(pasted) or no_device_finding(pasted)
 
 

@@ -26,6 +26,36 @@ def mps_check_off_mac(os_name: str) -> tuple[str, Fix]:
     )
 
 
+def mps_checkpoint_off_mac(os_name: str) -> tuple[str, Fix]:
+    """torch.load on Linux / Windows put a Mac's MPS tensors back on 'mps'."""
+    return (
+        f"This host runs {os_name}: MPS (Apple Metal) exists only on macOS with Apple silicon, "
+        "and the checkpoint being loaded holds tensors saved on a Mac's MPS device, which "
+        "torch.load puts back on 'mps'.",
+        Fix(
+            "Map the checkpoint to this machine's device when loading: "
+            "`torch.load(path, map_location='cpu')` (or 'cuda'); Lightning: "
+            "`load_from_checkpoint(path, map_location='cpu')`.",
+            url="https://github.com/pytorch/pytorch/issues/194584",
+        ),
+    )
+
+
+def mps_storage_without_mps() -> tuple[str, Fix]:
+    """A torch without MPS asked for an MPS storage (torch.load of a Mac's checkpoint)."""
+    return (
+        "This PyTorch has no MPS backend (MPS exists only in macOS builds, on Apple silicon), "
+        "and torch.load asked it to put tensors on 'mps': the checkpoint holds tensors saved on "
+        "a Mac's MPS device (or map_location names 'mps').",
+        Fix(
+            "Load onto this machine's device: `torch.load(path, map_location='cpu')` (or "
+            "'cuda'); Lightning: `load_from_checkpoint(path, map_location='cpu')`. Saving with "
+            "`model.to('cpu')` first makes checkpoints that load anywhere.",
+            url="https://github.com/pytorch/pytorch/issues/194584",
+        ),
+    )
+
+
 def no_gpu_builds_listed(requirement: str) -> tuple[str, Fix]:
     """pip looked in PyTorch's links for a +cuXXX build and listed plain versions only: this
     platform has no CUDA builds (macOS; PyTorch publishes CUDA builds for Linux x86_64 and

@@ -188,6 +188,15 @@ def test_an_old_torchs_mps_check_on_linux_or_windows_names_both_causes():
         assert _first(text) == "error.mps.torch_too_old", name  # as before: no signal between
 
 
+def test_a_missing_torch_mps_module_is_a_torch_before_2_1_not_one_before_mps():
+    # torch.mps ships from 2.0.1 (not imported by `import torch` before 2.1): the M2 Ultra of
+    # baichuan-inc/Baichuan2#125 runs 2.0.1, which has torch.backends.mps
+    text = "torch==2.0.1\nAttributeError: module 'torch' has no attribute 'mps'\n"
+    _, results = diagnose.diagnose(text)
+    row = next(r for r in results if r.id == "error.mps.torch_too_old")
+    assert "from PyTorch 2.1" in row.cause and "older than 1.12" not in row.cause
+
+
 def test_the_same_check_on_a_mac_keeps_host_os_passing():
     text = _case("holdout5", "rvc-webui-1040").text
     assert _rows(text).get("host.os") is not Status.WARN

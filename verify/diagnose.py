@@ -613,6 +613,8 @@ def _cause_and_fix(known: KnownError, facts: Facts) -> tuple[str, Fix]:
     """The pattern's cause, made specific where the pasted facts tell more."""
     if known.id == "mps.not_linked" and "Storage device not recognized" in known.match:
         return platform_msg.mps_storage_without_mps()
+    if known.id == "mps.torch_too_old" and known.match.startswith("module 'torch' has"):
+        return platform_msg.torch_mps_module_missing(facts.torch_version)
     if known.id == "mps.bfloat16_unsupported" and facts.hardware_arm64 is False:
         return msg.pasted_bfloat16_intel(), known.fix
     if known.id == "mps.op_needs_newer_macos" and facts.translated:

@@ -648,7 +648,8 @@ PATTERNS: tuple[_Pattern, ...] = (
     # "Expected one of cpu, cuda, ... device type at start of device string: mps"
     # (rasbt/machine-learning-notes#4), and torch.backends has no `mps` module: "AttributeError:
     # module 'torch.backends' has no attribute 'mps'" (pharmapsychotic/clip-interrogator#50,
-    # pytorch/examples#1134).
+    # pytorch/examples#1134). "module 'torch' has no attribute 'mps'" is the torch.mps module,
+    # which `import torch` loads only from 2.1 (the diagnosis says so: platform_messages).
     _Pattern(
         "mps.torch_too_old",
         re.compile(

@@ -41,6 +41,24 @@ def mps_checkpoint_off_mac(os_name: str) -> tuple[str, Fix]:
     )
 
 
+def torch_mps_module_missing(torch_version: str | None) -> tuple[str, Fix]:
+    """ "module 'torch' has no attribute 'mps'": the torch.mps module (empty_cache, synchronize,
+    ...) first ships in the 2.0.1 wheel, and `import torch` imports it from 2.1.0 on (2.1.0's
+    torch/__init__.py: `from torch import mps as mps`; 2.0.1's does not; 1.13.1 has no
+    torch/mps at all: read from the macOS arm64 wheels)."""
+    have = f"torch {torch_version}" if torch_version else "This PyTorch"
+    return (
+        f"{have} has no torch.mps module loaded: `import torch` brings torch.mps (empty_cache, "
+        "synchronize, ...) only from PyTorch 2.1; 2.0 has it after `import torch.mps`, and "
+        "older releases not at all (torch.backends.mps came with 1.12).",
+        Fix(
+            "Upgrade PyTorch to 2.1 or newer; on 2.0 add `import torch.mps`; code that must also "
+            "run on older torch should test `hasattr(torch, 'mps')` first.",
+            ("python -m pip install --upgrade torch",),
+        ),
+    )
+
+
 def mps_storage_without_mps() -> tuple[str, Fix]:
     """A torch without MPS asked for an MPS storage (torch.load of a Mac's checkpoint)."""
     return (

@@ -72,9 +72,9 @@ def test_unknown_fields_stay_none():
     facts = envdump.parse(BY_NAME["pytorch-78343-macos-12.2-below-12.3"].text).facts
     assert facts.chip is None
     assert facts.virtual_machine is None
-    # is_built() is printed after a label the readers do not take ("Is MPS (Metal Performance
-    # Shader) built?"); is_available()'s "Is MPS available? False" is read
-    assert facts.mps_built is None and facts.mps_available is False
+    # the reporter's labelled prints are read with the lines they printed: print(f"Is MPS (Metal
+    # Performance Shader) built? {torch.backends.mps.is_built()}") -> "... built? True"
+    assert facts.mps_built is True and facts.mps_available is False
     assert facts.conda_prefix is None
     # an x86_64 interpreter with no CPU line: Rosetta or an Intel Mac - unknown, not guessed
     facts = envdump.parse(BY_NAME["pytorch-48145-m1-anaconda-x86_64"].text).facts

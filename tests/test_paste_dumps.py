@@ -214,3 +214,26 @@ def test_launcher_cuda_pin_is_the_refused_requirement():
     # a plain pin can fail for any reason: the launcher's line alone names no refused torch
     plain = text.replace("+cu113", "").replace("/cu113", "")
     assert _signs(plain, "sign.pip_no_torch") == []
+
+
+# --- a script's labelled prints and its output ---------------------------------------------------
+
+
+def test_labelled_print_and_its_output_line():
+    # conda-forge/pytorch-cpu-feedstock#403: the script, then its output in the next block
+    text = (
+        'print(f"Python architecture: {platform.machine()}")\n'
+        'print(f"MPS available: {torch.backends.mps.is_available()}")\n'
+        "```\n\n```\n"
+        "Python architecture: arm64\n"
+        "MPS available: True\n"
+    )
+    reading = paste.read(text)
+    assert (reading.facts["machine"], reading.facts["mps_available"]) == ("arm64", True)
+    assert reading.evidence["machine"] == ["Python architecture: arm64"]
+    # print("label", expr) prints a space between; platform.processor() says "i386" when x86_64
+    said = paste.read('print("cpu:", platform.processor())\ncpu: i386\n').facts
+    assert said["machine"] == "x86_64"
+    # no output line with the label: nothing; a label of no words: nothing
+    assert "machine" not in paste.read('print(f"arch: {platform.machine()}")\n').facts
+    assert "machine" not in paste.read('print(f"- {platform.machine()}")\n- arm64\n').facts

@@ -7,11 +7,11 @@ Readers (each `read(text) -> list[Clue]`, pure, order-independent): .system (pla
 sw_vers / system_profiler / sysctl / a crash report's header), .versions (typed and listed
 versions), .packages (pip, conda, resolver errors, wheels, dyld), .tools (accelerate / transformers
 / Lightning / ComfyUI dumps, torch.__config__.show(), printed MPS state), .forms (issue-form
-headings, Markdown tables), .repl (a print of several facts and the line it printed), .ran (output
-only a working MPS device prints), .homebrew (`brew config`, Homebrew Python prefixes), .places
-(container, VM, sandbox, intent), .prose (the machine, interpreter and place told in sentences),
-.loader (dyld's "built for a newer macOS", a shell's or compiler's target triplet), .builds
-(nixpkgs', Spack's and source builds).
+headings, Markdown tables), .repl (a print of several facts and the line it printed, a labelled
+print and its output line), .ran (output only a working MPS device prints), .homebrew (`brew
+config`, Homebrew Python prefixes), .places (container, VM, sandbox, intent), .prose (the machine,
+interpreter and place told in sentences), .loader (dyld's "built for a newer macOS", a shell's or
+compiler's target triplet), .builds (nixpkgs', Spack's and source builds).
 collect_env and our JSON are read by verify.envdump, which fills in from this what they lack;
 it first cuts log stamps, levels and Markdown quotes from each line (.logprefix).
 """

@@ -188,6 +188,17 @@ def test_an_old_torchs_mps_check_on_linux_or_windows_names_both_causes():
         assert _first(text) == "error.mps.torch_too_old", name  # as before: no signal between
 
 
+def test_an_mps_check_off_mac_on_a_python_no_mps_release_supports_is_the_os_first():
+    # pytorch/pytorch#105895: CentOS 8, Python 3.6.8 (no torch >= 1.12 for it), EasyOCR's check
+    text = _case("holdout5", "pytorch-105895").text
+    _, results = diagnose.diagnose(text)
+    rows = {r.id: r for r in results}
+    assert rows["host.os"].status is Status.FAIL and "3.6.8" in rows["host.os"].cause
+    assert _first(text) == "host.os"
+    # torch ran in that Python, so it is not one "PyTorch cannot be installed into"
+    assert rows["host.python"].status is Status.WARN
+
+
 def test_a_missing_torch_mps_module_is_a_torch_before_2_1_not_one_before_mps():
     # torch.mps ships from 2.0.1 (not imported by `import torch` before 2.1): the M2 Ultra of
     # baichuan-inc/Baichuan2#125 runs 2.0.1, which has torch.backends.mps

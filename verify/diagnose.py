@@ -217,6 +217,10 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
         refused = _binary_needs_newer_macos(pasted)
         if refused is not None:
             return refused
+    if result.id == "host.python" and result.status is Status.FAIL:
+        ran = _torch_ran_on_old_python(result, pasted)
+        if ran is not None:
+            return ran
     if result.id == "host.os" and result.status is Status.PASS:
         off_mac = _mps_check_off_mac(result, pasted)
         if off_mac is not None:
@@ -252,6 +256,26 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
     return result
 
 
+def _torch_ran_on_old_python(result: Result, pasted: Pasted) -> Result | None:
+    """The rules fail host.python when no release read (1.12 on) has a wheel for this Python and
+    no torch is shown; a pasted torch error shows a torch ran in it (an old one: a CentOS
+    Python 3.6.8 running EasyOCR, pytorch/pytorch#105895). Then it is stuck with old releases,
+    a warning, not a Python PyTorch cannot be installed into."""
+    f = pasted.facts
+    if f.torch_version or not pasted.errors or pasted.has("sign.pip_no_torch"):
+        return None
+    if f.torch_import_error or "cannot be installed" not in result.cause:
+        return None
+    platform = "macos" if f.os == "Darwin" else "linux"
+    latest = compat.latest_release()
+    rng = compat.python_range(latest, platform=platform)
+    if rng is None:
+        return None
+    cause, fix = msg.python_limits_torch(str(f.python_version), str(latest), f"{rng[0]}-{rng[1]}")
+    row = Result.from_outcome(result.id, result.title, warned(cause, fix), required=True)
+    return dataclasses.replace(row, evidence=result.evidence)
+
+
 def _mps_checkpoint(pasted: Pasted) -> bool:
     """A build without MPS refused an MPS storage: torch.load of a Mac's checkpoint."""
     return any(
@@ -265,15 +289,22 @@ def _mps_check_off_mac(result: Result, pasted: Pasted) -> Result | None:
     Windows (not inside a Mac): the torch row says the torch is old (a newer one has the
     attribute: pharmapsychotic/clip-interrogator#50, pytorch/examples#1134); this warning adds
     that MPS is not there to have on this OS (lowfuel/progrock-stable#37 on Ubuntu, where the
-    thread's answer was "mps is the Apple M1 GPU")."""
+    thread's answer was "mps is the Apple M1 GPU"). Where this Python has no release with MPS
+    at all (1.12 needs Python 3.7+), upgrading torch cannot fix the check, so the OS is the
+    cause to fix first, a failure (pytorch/pytorch#105895: CentOS, Python 3.6.8, EasyOCR's
+    unguarded check, closed as EasyOCR's)."""
     f = pasted.facts
     if f.os not in ("Linux", "Windows") or linux_on_mac(pasted):
         return None
     if not any(e.id == "mps.torch_too_old" for e in pasted.errors):
         return None
-    cause, fix = platform_msg.mps_check_off_mac(f.os)
-    row = Result.from_outcome(result.id, result.title, warned(cause, fix, os=f.os), required=True)
-    return dataclasses.replace(row, evidence=tuple(pasted.evidence.get("os", []))[:MAX_EVIDENCE])
+    newest = compat.newest_release_for_python(f.python_version, platform="linux")
+    stuck = f.python_version is not None and (newest is None or newest < compat.MPS_FIRST_RELEASE)
+    cause, fix = platform_msg.mps_check_off_mac(f.os, f.python_version if stuck else None)
+    make = failed if stuck else warned
+    row = Result.from_outcome(result.id, result.title, make(cause, fix, os=f.os), required=True)
+    lines = [*pasted.evidence.get("os", []), *(pasted.evidence.get("python_version", []) * stuck)]
+    return dataclasses.replace(row, evidence=tuple(_unique(lines))[:MAX_EVIDENCE])
 
 
 def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:

@@ -9,14 +9,20 @@ from verify.model import Fix
 LAST_X86_64 = "2.2.2"
 
 
-def mps_check_off_mac(os_name: str) -> tuple[str, Fix]:
+def mps_check_off_mac(os_name: str, stuck_python: str | None = None) -> tuple[str, Fix]:
     """The code's `torch.backends.mps` check failed on Linux / Windows with a torch that predates
-    MPS: the torch row says the torch is old; this says MPS itself is not there to have."""
+    MPS: the torch row says the torch is old; this says MPS itself is not there to have (and,
+    for a Python no release with MPS supports, that no torch upgrade can fix the check)."""
+    newer = (
+        f"this Python {stuck_python} gets no release with MPS (1.12 and newer need Python 3.7+), "
+        "so no torch upgrade fixes it here"
+        if stuck_python
+        else "a newer torch has torch.backends.mps, but is_available() stays False here"
+    )
     return (
         f"This host runs {os_name}: MPS (Apple Metal) exists only on macOS with Apple silicon. The "
-        "code's MPS check failed because this torch predates MPS; a newer torch has "
-        "torch.backends.mps, but is_available() stays False here, so the code must use CUDA or "
-        "the CPU.",
+        f"code's MPS check failed because this torch predates MPS; {newer}, so the code must use "
+        "CUDA or the CPU.",
         Fix(
             "On this machine run on CUDA or the CPU (device='cuda' / 'cpu'; code shared with Macs "
             "should test `getattr(torch.backends, 'mps', None)` first); for MPS run on an Apple "

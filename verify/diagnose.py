@@ -93,7 +93,7 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
     results = rules.evaluate(facts, expect_mps=expect_mps(pasted), unknown_reason=NOT_IN_TEXT)
     # the day the paste was written on or after (verify.timeline): what existed then
     written = timeline.written_after(
-        text,
+        pasted.text,
         facts,
         pasted.evidence.get("torch_version", []),
         python_lines=pasted.evidence.get("python_version", []),
@@ -106,7 +106,7 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
     for e in errors:
         results.extend(_error_rows(e, facts, pasted.evidence, written))
     if not any(e.id in _BFLOAT16_ERRORS for e in errors):
-        results.extend(_bfloat16_wish_row(text, facts, pasted.evidence))
+        results.extend(_bfloat16_wish_row(pasted.text, facts, pasted.evidence))
     return facts, [_with_evidence(r, pasted) for r in results]
 
 

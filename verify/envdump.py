@@ -67,6 +67,9 @@ class Pasted:
     # Facts field or "sign.*" -> the pasted lines it rests on (verify.paste)
     evidence: dict[str, list[str]] = field(default_factory=dict)
     signs: dict[str, list[Clue]] = field(default_factory=dict)
+    # the text read: a big paste's digest (verify.paste.digest), log prefixes and time stamps
+    # kept (they date it: verify.timeline); empty for our JSON
+    text: str = ""
 
     def has(self, sign: str) -> bool:
         return bool(self.signs.get(sign))
@@ -89,7 +92,8 @@ def parse(text: str) -> Pasted:
     body = _json_body(text)
     if body is not None:
         return _parse_json(body)
-    text = unprefix(digest(text))  # a big paste: only the lines that can hold a fact
+    digested = digest(text)  # a big paste: only the lines that can hold a fact
+    text = unprefix(digested)
     errors = explain_all(text)
     fields, lines = _collect_env_fields(text)
     # collect_env's package lines list the *active* conda env, not necessarily the
@@ -138,7 +142,7 @@ def parse(text: str) -> Pasted:
                 evidence[name] = [quote(e.match)]
     if "sign.torch_wanted" in signs:
         evidence["sign.torch_wanted"] = [c.line for c in signs["sign.torch_wanted"] if c.line]
-    return Pasted(kind, facts, errors, evidence=evidence, signs=signs)
+    return Pasted(kind, facts, errors, evidence=evidence, signs=signs, text=digested)
 
 
 def _seed_weight(name: str, from_errors: Facts) -> int:

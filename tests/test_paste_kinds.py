@@ -285,3 +285,16 @@ def test_a_torch_version_told_in_prose_next_to_an_mps_wish_is_torch_too_old():
     # a version without an MPS wish asks nothing of MPS
     quiet = diagnose.diagnose("issues with old version of `pytorch` (1.8.2)")[1]
     assert not [r for r in quiet if r.status is Status.FAIL]
+
+
+# --- an operator without an MPS implementation, told in words ---------------------------------
+
+
+def test_an_op_said_in_words_not_implemented_on_mps_is_the_op_row():
+    # open-mmlab/mmcv#2732: no torch message, the title asks to implement nms_impl on MPS
+    text = _case("holdout5", "mmcv-2732").text
+    assert _first(text) == "error.mps.op_not_implemented"
+    said = prose.read("it throws an error stating that nms has not been implemented on MPS.")
+    assert [c.field for c in said] == ["sign.op_said_missing"]
+    # a sentence without MPS says nothing of MPS
+    assert not prose.read("The export has not been implemented yet. MPS works fine.")

@@ -107,6 +107,8 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
         results.extend(_error_rows(e, facts, pasted.evidence, written))
     if not any(e.id in _BFLOAT16_ERRORS for e in errors):
         results.extend(_bfloat16_wish_row(pasted.text, facts, pasted.evidence))
+    if not errors:
+        results.extend(_op_said_missing_row(pasted))
     return facts, [_with_evidence(r, pasted) for r in results]
 
 
@@ -595,6 +597,27 @@ def _nightly_before_release(
 
 
 _BFLOAT16_ERRORS = {"mps.bfloat16_unsupported", "mps.dtype_unsupported", "mps.op_needs_newer_macos"}
+
+
+def _op_said_missing_row(pasted: Pasted) -> list[Result]:
+    """An operator said in words to have no MPS implementation, no torch message pasted
+    (open-mmlab/mmcv#2732: "it throws an error stating that nms has not been implemented"): the
+    op row, as a warning quoting the sentence."""
+    clues = pasted.signs.get("sign.op_said_missing") or []
+    if not clues:
+        return []
+    pattern = next(p for p in PATTERNS if p.id == "mps.op_not_implemented")
+    said = str(clues[0].value)
+    known = KnownError(
+        pattern.id,
+        pattern.cause,
+        pattern.fix,
+        match=said,
+        title=pattern.title,
+        severity=pattern.severity,
+        environment=pattern.environment,
+    )
+    return [error_result(known, pasted.facts, pasted.evidence)]
 
 
 def _bfloat16_wish_row(

@@ -50,6 +50,8 @@ gives nothing (verify.paste.clues.stated; CJK phrases: `_cjk_stated`).
   sign.pip_no_torch (verify.resolver then names the index).
 - a requirement's lower bound ("torch>=2.5.1") -> sign.torch_at_least (not a release asked for:
   any newer one satisfies it).
+- an operator said in words to have no MPS implementation ("an error stating that nms has not
+  been implemented", "[Feature] Implement nms_impl on macOS MPS device") -> sign.op_said_missing.
 - the torch version with its name in code marks ("old version of `pytorch` (1.8.2)") ->
   torch_version; MPS wished for in words ("the `mps` support", "support for MPS") ->
   sign.mps_intent.
@@ -189,6 +191,18 @@ TORCH_SAID = re.compile(
 MPS_WISH = re.compile(
     r"(?<![\w-])[`'\"]?MPS[`'\"]?[ \t]+support\b|\bsupport[ \t]+for[ \t]+[`'\"]?MPS\b", _I
 )
+# an operator said in words to have no MPS implementation: "if I use MPS inference, it throws an
+# error stating that nms has not been implemented", "[Feature] Implement nms_impl on macOS MPS
+# device" (open-mmlab/mmcv#2732); torch's own "is not currently implemented for the MPS device"
+# is verify.known_errors'
+NOT_IMPLEMENTED = re.compile(r"\b(?:not|n't)[ \t]+(?:yet[ \t]+)?(?:been[ \t]+)?implemented\b", _I)
+IMPLEMENT_ON_MPS = re.compile(
+    r"^[ \t#]*(?:\[[\w ]+\][ \t]*)?(?:Implement|Add|Support)[ \t]+`?[\w.:]+`?[ \t]+"
+    r"(?:on|for)[ \t]+(?:the[ \t]+)?(?:macOS[ \t]+)?MPS\b[^\n]*",
+    re.MULTILINE,
+)
+_MPS_WORD = re.compile(r"\bMPS\b", _I)
+_SENTENCE_END = re.compile(r"[.!?](?:[ \t]|$)|\n")
 # "Asahi" alone is a common Japanese name (a user's home folder, a newspaper): only the distro's
 # names and its kernel's "-asahi" suffix count
 ASAHI = re.compile(
@@ -269,6 +283,21 @@ MAC_THEN_OS = re.compile(
 )
 
 
+def _op_said_missing(text: str) -> list[Clue]:
+    """An op said not implemented in a sentence that names MPS, or a title asking to implement
+    one on MPS: sign.op_said_missing (verify.diagnose turns it into the op row)."""
+    for m in finditer(IMPLEMENT_ON_MPS, text, "MPS"):
+        return [clue("sign.op_said_missing", m.group(0).strip(), text, m, WEAK)]
+    for m in finditer(NOT_IMPLEMENTED, text, "mplemented"):
+        ends = [e.end() for e in _SENTENCE_END.finditer(text, max(0, m.start() - 300), m.start())]
+        start = ends[-1] if ends else max(0, m.start() - 300)
+        stop = _SENTENCE_END.search(text, m.end())
+        sentence = text[start : stop.start() if stop else len(text)]
+        if _MPS_WORD.search(sentence) and _stated(text, m, strict=False):
+            return [clue("sign.op_said_missing", sentence.strip(), text, m, WEAK)]
+    return []
+
+
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
     for m in finditer(APPLE_SILICON, text, "ilicon", "ILICON"):
@@ -328,6 +357,7 @@ def read(text: str) -> list[Clue]:
     for m in finditer(MPS_WISH, text, "mps", "MPS"):
         out.append(clue("sign.mps_intent", m.group(0), text, m, WEAK))
         break
+    out.extend(_op_said_missing(text))
     for m in finditer(ASAHI, text, "sahi", "SAHI"):
         if not _stated(text, m):
             continue

@@ -237,3 +237,20 @@ def test_labelled_print_and_its_output_line():
     # no output line with the label: nothing; a label of no words: nothing
     assert "machine" not in paste.read('print(f"arch: {platform.machine()}")\n').facts
     assert "machine" not in paste.read('print(f"- {platform.machine()}")\n- arm64\n').facts
+
+
+def test_docker_build_step_failure_is_a_linux_workload():
+    # open-webui/open-webui#1165: BuildKit's failure display of a RUN step
+    text = (
+        "139.3 RuntimeError: PyTorch is not linked with support for mps devices\n"
+        "------\n"
+        "Dockerfile:80\n"
+        "--------------------\n"
+        "  79 |\n"
+        '  80 | >>> RUN if [ "$USE_CUDA" = "true" ]; then \\\n'
+    )
+    assert paste.read(text).has("sign.linux_workload")
+    failed = 'ERROR: failed to solve: process "/bin/sh -c pip install torch" did not complete'
+    assert paste.read(failed).has("sign.linux_workload")
+    # a Dockerfile named in prose is not a build's output
+    assert not paste.read("I wrote a Dockerfile:80 lines long").has("sign.linux_workload")

@@ -84,7 +84,13 @@ LINUX_WORKLOAD = re.compile(
     r"^[ \t]*(?:[\u2714\u283f][ \t]*)?Container [\w.-]+[ \t]{2,}"
     r"(?:Created|Started|Recreated|Running)\b|"
     r"(?:wheels? for |platform tag \(e\.g\., `|You're on Linux \(`)"
-    r"manylinux_\d+_\d+_(?:aarch64|x86_64))",
+    r"manylinux_\d+_\d+_(?:aarch64|x86_64)|"
+    # `docker build` failing a RUN step (BuildKit): the step ran in a Linux container. Its error
+    # shows the Dockerfile line under a rule of dashes ("Dockerfile:80" / "-" * 20 / "  80 | >>>
+    # RUN ...") and "failed to solve: process \"/bin/sh -c ...\" did not complete successfully"
+    # (moby/buildkit; open-webui/open-webui#1165: device='mps' in a RUN step on a Mac)
+    r"^[ \t]*Dockerfile[\w.-]*:\d+[ \t]*\n[ \t]*-{20}[ \t]*$|"
+    r"failed to solve: process \"/bin/(?:ba)?sh -c)",
     _I | re.MULTILINE,
 )
 LINUX_VM_APP = re.compile(
@@ -193,6 +199,8 @@ def read(text: str) -> list[Clue]:
         "manylinux",
         "Attaching to",
         "Container ",
+        "Dockerfile",
+        "failed to solve",
     ):
         out.append(clue("sign.linux_workload", m.group(1), text, m, STRONG))
     for m in finditer(

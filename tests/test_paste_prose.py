@@ -406,3 +406,18 @@ def test_docker_on_a_mac_that_only_uses_the_cpu_is_linux_in_the_mac():
     # counter-example (remsky/Kokoro-FastAPI#233): an op falling back is a working MPS device
     line = "Only the `aten::angle` operation falls back to CPU, all other operations utilize MPS"
     assert not read(line).has("sign.gpu_missing")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # pytorch/pytorch#161614's maintainer question (its answer is not in the question)
+        "Are you on Intel Mac?",
+        "Is your Python running under Rosetta?",  # counter-example: a question
+        # kaixxx/noScribe#315: a guess, and Rosetta was not the cause there
+        "so I suspect my terminal is running under Rosetta",
+    ],
+)
+def test_questions_and_guesses_are_not_facts(text):
+    r = read(text)
+    assert not r.has("sign.intel_cpu") and "translated" not in r.facts

@@ -144,7 +144,23 @@ _NOT = {
     "previous",
     "former",
 }
-_IF = {"if", "unless", "whether", "suppose", "assuming"}
+# a condition or a guess ("I suspect something isn't right with rosetta": kaixxx/noScribe#315,
+# where Rosetta was not the cause)
+_IF = {
+    "if",
+    "unless",
+    "whether",
+    "suppose",
+    "assuming",
+    "maybe",
+    "perhaps",
+    "suspect",
+    "guess",
+    "wonder",
+    "possibly",
+    "probably",
+    "might",
+}
 _STATE = {
     "available",
     "working",
@@ -187,6 +203,16 @@ def stated(text: str, m: re.Match[str], window: int = WORDS_BEFORE, *, strict: b
         return False
     stops = _NOT if strict else _NEGATION
     return not any(w in stops or w.endswith("n't") for w in words[-window:])
+
+
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def asked(text: str, m: re.Match[str]) -> bool:
+    """Does the sentence holding the match end with a question mark ("Are you on an Intel
+    Mac?", "Is it running under Rosetta?"): a question, not a statement?"""
+    end = _SENTENCE_END.search(text, m.end())
+    return bool(end) and end.group(0) == "?"
 
 
 # macOS names: Apple's marketing names and the release each began with.

@@ -62,7 +62,7 @@ from __future__ import annotations
 import re
 
 from verify.paste import packages
-from verify.paste.clues import WEAK, Clue, clue, finditer
+from verify.paste.clues import WEAK, Clue, asked, clue, finditer
 from verify.paste.clues import stated as _stated
 
 _I = re.IGNORECASE
@@ -307,7 +307,7 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))
     for m in finditer(INTEL_MAC, text, "ntel", "NTEL"):
-        if not _stated(text, m):
+        if not _stated(text, m) or asked(text, m):  # "Are you on an Intel Mac?"
             continue
         out.append(clue("sign.intel_cpu", True, text, m, WEAK))
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
@@ -316,10 +316,10 @@ def read(text: str) -> list[Clue]:
         if _stated(text, m):
             out.append(clue("sign.intel_cpu", True, text, m, WEAK))
     for m in finditer(X86_INTERPRETER, text, "x86", "x64", "amd64", "ntel", "X86"):
-        if _stated(text, m):
+        if _stated(text, m) and not asked(text, m):
             out.append(clue("machine", "x86_64", text, m, WEAK))
     for m in finditer(ROSETTA, text, "osetta", "x86_64"):
-        if not _stated(text, m):
+        if not _stated(text, m) or asked(text, m):  # "Is it running under Rosetta?"
             continue
         out.append(clue("machine", "x86_64", text, m, WEAK))
         out.append(clue("translated", True, text, m, WEAK))

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 import re
 
-from verify.paste.clues import LISTED, MACOS_NAMES, STRONG, WEAK, Clue, clue, finditer, stated
+from verify.paste.clues import (
+    LISTED,
+    MACOS_NAMES,
+    STRONG,
+    WEAK,
+    Clue,
+    asked,
+    clue,
+    finditer,
+    stated,
+)
 
 _M = re.MULTILINE | re.IGNORECASE
 _NAMES = "|".join(n.replace(" ", r"\s") for n in MACOS_NAMES)
@@ -313,7 +323,7 @@ def read(text: str) -> list[Clue]:
         out.append(clue("os", "Darwin", text, m, WEAK))
         break  # one is enough
     for m in finditer(INTEL_WORDS, text, "x86", "ntel", "NTEL"):
-        if _unticked(text, m) or not stated(text, m):
+        if _unticked(text, m) or not stated(text, m) or asked(text, m):  # "an Intel Mac?"
             continue
         out.append(clue("sign.intel_cpu", True, text, m, WEAK))
     for m in finditer(AMD_GPU, text, "AMD", "Radeon", "radeon"):

@@ -254,3 +254,13 @@ def test_docker_build_step_failure_is_a_linux_workload():
     assert paste.read(failed).has("sign.linux_workload")
     # a Dockerfile named in prose is not a build's output
     assert not paste.read("I wrote a Dockerfile:80 lines long").has("sign.linux_workload")
+
+
+def test_transformers_example_log_device():
+    # huggingface/transformers#18598: run_glue.py's start-up line, under its logging prefix
+    line = (
+        "08/12/2022 15:30:13 - WARNING - __main__ - Process rank: -1, device: mps, n_gpu: -1"
+        "distributed training: False, 16-bits training: False"
+    )
+    assert facts(line).mps_available is True
+    assert "mps_available" not in paste.read(line.replace("device: mps", "device: cpu")).facts

@@ -10,6 +10,8 @@ torch.__config__.show(), and MPS state as people print it.
 - Lightning: "GPU available: True (mps), used: True" and "MPS available but not used. Set
   `accelerator` and `devices` ..." (lightning/pytorch/trainer/setup.py _log_device_info); its
   collect_env_details "- OS: Darwin", "- processor: arm", "- python: 3.10.9", "- torch: 2.0.1".
+- transformers' example scripts: "Process rank: -1, device: mps, n_gpu: ..." (the Trainer's device,
+  mps only where MPS is available).
 - ComfyUI: "Device: mps" (comfy/model_management.py get_torch_device_name), "Set vram state to:
   SHARED" (only on MPS), "Mac Version (15, 1, 1)" (platform.mac_ver()), "pytorch version: 2.3.0",
   "** Platform: Darwin", its error report's "- **PyTorch Version:** 2.8.0" and "- **Type:** mps"
@@ -52,6 +54,12 @@ COMFY_MAC_VERSION = re.compile(
     r"^[ \t]*Mac Version \((\d{2})(?:, (\d{1,2}))?(?:, (\d{1,2}))?\)", re.M
 )
 COMFY_SHARED = re.compile(r"^[ \t]*Set vram state to:[ \t]*SHARED\b", re.MULTILINE)
+# transformers' example scripts log TrainingArguments.device at start-up
+# (examples/pytorch/*/run_*.py: logger.warning(f"Process rank: {training_args.local_rank}, "
+# f"device: {training_args.device}, ...")): "mps" only where torch.backends.mps.is_available()
+# (training_args.py _setup_devices; the use_mps_device flag raised when it was not) -
+# huggingface/transformers#18598's run_glue log
+HF_EXAMPLE_DEVICE = re.compile(r"\bProcess rank: -?\d+, device: (mps|cpu|cuda)\b")
 COMFY_DEVICE_TYPE = re.compile(r"^[ \t>*-]*\*\*Type:\*\*[ \t]*mps[ \t]*$", re.MULTILINE)
 PLATFORM_KEY = re.compile(r"^[ \t>*-]*(?:\*\*[ \t]*)?Platform:[ \t]*(Darwin|Linux|Windows)\b", _M)
 USE_MPS = re.compile(r"\bUSE_MPS=(ON|OFF|1|0)\b")
@@ -105,6 +113,10 @@ def read(text: str) -> list[Clue]:
         machine = "arm64" if m.group(1).lower() in ("arm", "arm64") else "x86_64"
         out.append(clue("machine", machine, text, m, LISTED))
     for m in finditer(COMFY_DEVICE, text, "Device:"):
+        if m.group(1) == "mps":
+            out.append(clue("mps_available", True, text, m, STRONG))
+            out.append(clue("os", "Darwin", text, m, LISTED))
+    for m in finditer(HF_EXAMPLE_DEVICE, text, "Process rank"):
         if m.group(1) == "mps":
             out.append(clue("mps_available", True, text, m, STRONG))
             out.append(clue("os", "Darwin", text, m, LISTED))

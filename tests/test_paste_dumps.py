@@ -264,3 +264,16 @@ def test_transformers_example_log_device():
     )
     assert facts(line).mps_available is True
     assert "mps_available" not in paste.read(line.replace("device: mps", "device: cpu")).facts
+
+
+def test_use_mps_on_only_in_build_settings():
+    # torch.__config__.show(): the build's own settings
+    config = (
+        "PyTorch built with:\n  - Build settings: BLAS_INFO=accelerate, USE_MPS=ON, USE_NCCL=OFF"
+    )
+    assert paste.read(config).facts["mps_built"] is True
+    # pytorch/pytorch#96881: USE_MPS=1 asked for on Ubuntu is no MPS build
+    asked = "USE_MPS=1 or USE_CUDA_MPS=1 or USE_NVIDIA_MPS=1 do not work in forcing PyTorch"
+    assert "mps_built" not in paste.read(asked).facts
+    # a build asked not to have MPS has none
+    assert paste.read("USE_MPS=0 python setup.py develop").facts["mps_built"] is False

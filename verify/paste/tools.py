@@ -63,6 +63,11 @@ HF_EXAMPLE_DEVICE = re.compile(r"\bProcess rank: -?\d+, device: (mps|cpu|cuda)\b
 COMFY_DEVICE_TYPE = re.compile(r"^[ \t>*-]*\*\*Type:\*\*[ \t]*mps[ \t]*$", re.MULTILINE)
 PLATFORM_KEY = re.compile(r"^[ \t>*-]*(?:\*\*[ \t]*)?Platform:[ \t]*(Darwin|Linux|Windows)\b", _M)
 USE_MPS = re.compile(r"\bUSE_MPS=(ON|OFF|1|0)\b")
+# torch.__config__.show()'s "Build settings:" line: what the build was made with. "USE_MPS=1"
+# elsewhere is a request (an env var for a source build, prose: "USE_MPS=1 or USE_CUDA_MPS=1 do
+# not work" on Ubuntu, pytorch/pytorch#96881) that a build without MPSGraph ignores; "=OFF" / "=0"
+# anywhere means the build was asked not to have MPS.
+BUILD_SETTINGS = re.compile(r"Build settings:[^\n]*\Z")
 BUILD_TORCH = re.compile(r"\bTORCH_VERSION=(\d[\w.+]*)")
 MKL_BUILD = re.compile(r"Intel\(R\)(?: oneAPI)? Math Kernel Library")
 MPS_STATE = re.compile(
@@ -135,7 +140,10 @@ def read(text: str) -> list[Clue]:
     for m in finditer(PLATFORM_KEY, text, "latform"):
         out.append(clue("os", m.group(1).title(), text, m, LISTED))
     for m in finditer(USE_MPS, text, "USE_MPS"):
-        out.append(clue("mps_built", m.group(1) in ("ON", "1"), text, m, STRONG))
+        on = m.group(1) in ("ON", "1")
+        if on and not BUILD_SETTINGS.search(text, text.rfind("\n", 0, m.start()) + 1, m.start()):
+            continue
+        out.append(clue("mps_built", on, text, m, STRONG))
     for m in finditer(BUILD_TORCH, text, "TORCH_VERSION="):
         out.append(clue("torch_version", m.group(1), text, m, STRONG))
     for m in finditer(MKL_BUILD, text, "Math Kernel"):

@@ -277,3 +277,16 @@ def test_use_mps_on_only_in_build_settings():
     assert "mps_built" not in paste.read(asked).facts
     # a build asked not to have MPS has none
     assert paste.read("USE_MPS=0 python setup.py develop").facts["mps_built"] is False
+
+
+def test_the_line_after_a_run_of_prints_is_not_the_last_prints_value():
+    # the first value printed follows the last print: is_built() is not "False" here
+    code = (
+        "import torch\n"
+        "print(torch.backends.mps.is_available())\n"
+        "print(torch.backends.mps.is_built())\n"
+    )
+    assert "mps_built" not in paste.read(code + "False\nTrue\n").facts
+    # a single print and the line it printed is still read
+    assert paste.read("print(torch.backends.mps.is_built())\nFalse\n").facts["mps_built"] is False
+    assert paste.read(">>> print(torch.backends.mps.is_available())\nTrue").facts["mps_available"]

@@ -98,6 +98,7 @@ USING_DEVICE = re.compile(
 )
 # code, not output: "if torch.backends.mps.is_available() == False:"
 _CODE = re.compile(r"\b(?:if|elif|while|assert|return|and|or|not)\b[^\n]*$")
+PRINT_LINE = re.compile(r"[ \t]*(?:>>> )?print\(")
 
 
 def read(text: str) -> list[Clue]:
@@ -165,6 +166,16 @@ def read(text: str) -> list[Clue]:
         # sandbox. ... MPS available: False" is prose: its "not" is another sentence's)
         if _CODE.search(re.split(r"[.;!?][ \t]", text[line_start : m.start()])[-1]):
             continue
+        if "\n" in m.group(0) and _in_print_run(text, line_start):
+            continue  # after a run of prints, the next line is the run's first value
         field = "mps_built" if "built" in m.group(1).lower() else "mps_available"
         out.append(clue(field, m.group(2).lower() == "true", text, m, STRONG))
     return out
+
+
+def _in_print_run(text: str, line_start: int) -> bool:
+    """Is the line at line_start a print( call right after another print( line?"""
+    if not PRINT_LINE.match(text, line_start):
+        return False
+    before = text[: max(0, line_start - 1)].rsplit("\n", 1)[-1]
+    return PRINT_LINE.match(before) is not None

@@ -4,7 +4,8 @@ named here are development data since 05:00).
 
 - the dispatcher's "Could not run 'aten::X' with arguments from the 'MPS' backend": only tensor
   creation / copy ops mean a build without MPS (checked against this project's real CPU-only
-  torch); another op is one without an MPS kernel; 'SparseMPS' is a sparse tensor on MPS;
+  torch); another op is one without an MPS kernel; 'SparseMPS' is a sparse tensor on MPS; so is
+  mmcv's "implementation for device mps:0 not found";
 - torch.load's "don't know how to restore data location ... (tagged with mps:0)": torch < 2.1;
   its "Storage device not recognized: mps": a torch without MPS loading a Mac's checkpoint;
 - MPS code on Linux / Windows with a torch that predates MPS: host.os warns, the torch row stays;
@@ -85,13 +86,26 @@ def test_a_sparse_tensor_refused_on_mps_is_an_op_without_a_kernel_not_a_build():
     assert opsupport.operator_of(_case("collect_env", "pytorch-140941").text) is None
 
 
-def test_the_cpu_convolution_refused_for_mps_weights_is_a_device_mismatch():
-    # pytorch/pytorch#77956 / #86303: input on the CPU, weights on MPS (torch 1.12)
-    text = (
-        "NotImplementedError: Could not run 'aten::_slow_conv2d_forward' with arguments from "
-        "the 'MPS' backend. This could be because the operator doesn't exist for this backend"
-    )
-    assert _ids(text) == ["mps.device_mismatch"]
+def test_the_cpu_convolution_refused_on_mps_is_an_op_row_that_names_the_cpu_input():
+    # the threads of the day called it an op without a kernel (discuss.pytorch.org/t/152189,
+    # where only the refusal's second sentence was pasted); malfet's pytorch/pytorch#86303 says
+    # it is usually a CPU input with MPS weights: the row says both
+    text = _case("holdout6", "discuss-pytorch-152189").text
+    assert _first(text) == "error.mps.op_not_implemented"
+    _, results = diagnose.diagnose(text)
+    row = next(r for r in results if r.id == "error.mps.op_not_implemented")
+    assert "pytorch/pytorch#86303" in row.cause
+    assert row.evidence[0].startswith("\u2018aten::_slow_conv2d_forward\u2019 is only")
+    # the same sentence about a CUDA build, without "mps" before it, is not read
+    cuda = "'aten::foo' is only available for these backends: [CPU, Meta]"
+    assert _ids(cuda) == []
+
+
+def test_mmcvs_own_refusal_for_an_mps_tensor_is_an_op_without_a_kernel():
+    # open-mmlab/mmdetection#11437: "nms_impl: implementation for device mps:0 not found."
+    text = _case("holdout6", "mmdetection-11437").text
+    assert _ids(text) == ["mps.op_not_implemented"]
+    assert _first(text) == "error.mps.op_not_implemented"
 
 
 def test_an_op_refused_by_a_nightly_before_the_first_mps_release_is_not_implemented_first():
@@ -288,6 +302,12 @@ def test_a_torch_version_told_in_prose_next_to_an_mps_wish_is_torch_too_old():
 
 
 # --- an operator without an MPS implementation, told in words ---------------------------------
+
+
+def test_a_title_asking_for_an_op_on_sparse_mps_is_the_op_row():
+    # pytorch/pytorch#87886: the traceback's last line is cut, the title names the op
+    text = _case("holdout6", "pytorch-87886").text
+    assert _first(text) == "error.mps.op_not_implemented"
 
 
 def test_an_op_said_in_words_not_implemented_on_mps_is_the_op_row():

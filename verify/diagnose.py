@@ -522,6 +522,8 @@ def _error_rows(
     if j is None:
         return [error_result(known, facts, evidence)]
     cause, fix = support_msg.for_judgement(j)
+    if j.subject == "aten::_slow_conv2d_forward":
+        cause = f"{cause} {platform_msg.SLOW_CONV2D_NOTE}"
     released = _released_before_paste(j, facts, written)
     if released is not None:
         j = dataclasses.replace(j, certain=True)

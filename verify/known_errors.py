@@ -61,12 +61,13 @@ class _Pattern:
     printed: tuple[Printed, ...] = ()
 
     def known(self, m: re.Match[str], torch_version: str | None = None) -> KnownError:
+        said = m.groupdict().get("line") or m.group(0)  # a match read with its context: its line
         return KnownError(
             self.id,
             self.cause,
             self._fix_for(m.group(0), torch_version),
             self.expected_on_mps,
-            m.group(0).strip(),
+            said.strip(),
             self.title,
             self.severity,
             self.environment,
@@ -206,10 +207,20 @@ PATTERNS: tuple[_Pattern, ...] = (
         re.compile(
             r"The operator '([^']+)' is not current(?:ly)? implemented for the MPS device[^\n]*|"
             r"ConvTranspose 3D (?:with BF16 or FP16 types )?is not supported on MPS[^\n]*|"
-            r"Could not run '(?!(?:" + MAKES_MPS_TENSOR + r"|aten::_slow_conv2d_forward)')"
-            r"[\w:.]+' with arguments from the "
+            r"Could not run '(?!" + MAKES_MPS_TENSOR + r"')[\w:.]+' with arguments from the "
             r"'MPS' backend[^\n]*|"
-            r"Could not run '[\w:.]+' with arguments from the 'Sparse(?:Csr)?MPS' backend[^\n]*"
+            r"Could not run '[\w:.]+' with arguments from the 'Sparse(?:Csr)?MPS' backend[^\n]*|"
+            # the same refusal's second sentence pasted alone, right under words about "mps"
+            # (discuss.pytorch.org/t/152189: "'aten::_slow_conv2d_forward' is only available
+            # for these backends: SparseCPU ..." on a May 2022 nightly)
+            r"(?i:\bmps\b)[^\n]*\n(?:[^\n]*\n){0,2}?[ \t>]*(?P<line>['\u2018\"`]aten::(?!"
+            + MAKES_MPS_TENSOR[len("aten::") :]
+            + r"['\u2019\"`])[\w.]+['\u2019\"`] is only available for these backends:"
+            r"(?![^\n]*\bMPS\b)[^\n]*)|"
+            # mmcv's ops (mmcv/ops/csrc/common/pytorch_device_registry.hpp, Dispatch): "nms_impl:
+            # implementation for device mps:0 not found." - no MPS kernel in mmcv
+            # (open-mmlab/mmdetection#11437 on an M2, open-mmlab/mmcv#2732)
+            r"\b\w+: implementation for device mps(?::\d+)? not found[^\n]*"
         ),
         "Operator not implemented on MPS",
         "This PyTorch has no MPS kernel for an operator the code uses.",
@@ -288,11 +299,6 @@ PATTERNS: tuple[_Pattern, ...] = (
         "mps.device_mismatch",
         re.compile(
             r"Placeholder storage has not been allocated on MPS device[^\n]*|"
-            # torch 1.12's dispatcher refusal of the CPU convolution for MPS weights: "usually
-            # this method is only invoked if input is on CPU but weights are on MPS device"
-            # (malfet, pytorch/pytorch#86303, which gave it a clearer message in 1.13)
-            r"Could not run 'aten::_slow_conv2d_forward' with arguments from the 'MPS' "
-            r"backend[^\n]*|"
             r"Expected all tensors to be on the same device[^\n]*\bmps(?::\d+)?\b[^\n]*"
         ),
         "Tensors on different devices",

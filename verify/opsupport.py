@@ -49,7 +49,9 @@ OP_MACOS: tuple[tuple[re.Pattern[str], Version], ...] = (
 # the op of MPSFallback.mm's refusal, or of the dispatcher's for a dense MPS tensor (a sparse one's
 # "'SparseMPS' backend" is about sparse tensors on MPS, which the kernel table does not cover)
 _OP = re.compile(
-    r"The operator '(aten::[\w.]+)'|Could not run '(aten::[\w.]+)' with arguments from the 'MPS'"
+    r"The operator '(aten::[\w.]+)'|Could not run '(aten::[\w.]+)' with arguments from the 'MPS'|"
+    r"^[ \t>]*['\u2018\"`](aten::[\w.]+)['\u2019\"`] is only available for these backends",
+    re.MULTILINE,
 )
 
 
@@ -156,7 +158,7 @@ def kernels() -> KernelTable:
 def operator_of(message: str) -> str | None:
     """'aten::isin.Tensor_Tensor_out' from "The operator 'aten::isin...' is not ..."."""
     m = _OP.search(message)
-    return (m.group(1) or m.group(2)) if m else None
+    return (m.group(1) or m.group(2) or m.group(3)) if m else None
 
 
 def implied_torch(known: KnownError) -> SpecifierSet | None:

@@ -7,6 +7,14 @@ from __future__ import annotations
 from verify.model import Fix
 
 LAST_X86_64 = "2.2.2"
+# torch reaches the CPU convolution with MPS tensors when a convolution's input is still on the
+# CPU while its weights are on MPS: "usually this method is only invoked if input is on CPU but
+# weights are on MPS device" (malfet, pytorch/pytorch#86303, 1.13's clearer message)
+SLOW_CONV2D_NOTE = (
+    "aten::_slow_conv2d_forward is the CPU convolution: torch reaches it with MPS tensors when "
+    "the input is still on the CPU while the weights are on MPS (pytorch/pytorch#86303), so move "
+    "the input to 'mps' as well."
+)
 
 
 def mps_check_off_mac(os_name: str, stuck_python: str | None = None) -> tuple[str, Fix]:

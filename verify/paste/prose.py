@@ -193,12 +193,13 @@ MPS_WISH = re.compile(
 )
 # an operator said in words to have no MPS implementation: "if I use MPS inference, it throws an
 # error stating that nms has not been implemented", "[Feature] Implement nms_impl on macOS MPS
-# device" (open-mmlab/mmcv#2732); torch's own "is not currently implemented for the MPS device"
+# device" (open-mmlab/mmcv#2732), "Add aten::empty.memory_format for SparseMPS"
+# (pytorch/pytorch#87886's title); torch's own "is not currently implemented for the MPS device"
 # is verify.known_errors'
 NOT_IMPLEMENTED = re.compile(r"\b(?:not|n't)[ \t]+(?:yet[ \t]+)?(?:been[ \t]+)?implemented\b", _I)
 IMPLEMENT_ON_MPS = re.compile(
     r"^[ \t#]*(?:\[[\w ]+\][ \t]*)?(?:Implement|Add|Support)[ \t]+`?[\w.:]+`?[ \t]+"
-    r"(?:on|for)[ \t]+(?:the[ \t]+)?(?:macOS[ \t]+)?MPS\b[^\n]*",
+    r"(?:on|for)[ \t]+(?:the[ \t]+)?(?:macOS[ \t]+)?(?:Sparse(?:Csr)?)?MPS\b[^\n]*",
     re.MULTILINE,
 )
 _MPS_WORD = re.compile(r"\bMPS\b", _I)

@@ -290,3 +290,26 @@ def test_the_line_after_a_run_of_prints_is_not_the_last_prints_value():
     # a single print and the line it printed is still read
     assert paste.read("print(torch.backends.mps.is_built())\nFalse\n").facts["mps_built"] is False
     assert paste.read(">>> print(torch.backends.mps.is_available())\nTrue").facts["mps_available"]
+
+
+def test_web_ui_sysinfo_json_is_read_as_a_paste():
+    # AUTOMATIC1111/stable-diffusion-webui#13621: the "Sysinfo" file, cut inside "Torch env info"
+    text = (
+        "{\n"
+        '    "Platform": "Linux-4.15.0-180-generic-x86_64-with-glibc2.27",\n'
+        '    "Python": "3.10.6",\n'
+        '    "Torch env info": {\n'
+        '        "torch_version": "2.1.0",\n'
+        '        "os": "Ubuntu 18.04.4 LTS (x86_64)",\n'
+        '        "is_cuda_available": "True",\n'
+    )
+    f = facts(text)
+    assert (f.os, f.torch_version, f.python_version, f.cuda_available) == (
+        "Linux",
+        "2.1.0",
+        "3.10.6",
+        True,
+    )
+    # collect_env's get_os() on a Mac: "macOS <version> (<platform.machine()>)"
+    mac = facts('{\n  "Torch env info": {\n    "os": "macOS 14.2.1 (arm64)",\n')
+    assert (mac.os, mac.macos_version, mac.machine) == ("Darwin", "14.2.1", "arm64")

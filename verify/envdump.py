@@ -90,7 +90,7 @@ def parse(text: str) -> Pasted:
         raise InputError("the input is binary data, not text", WHAT_TO_PASTE)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     body = _json_body(text)
-    if body is not None:
+    if body is not None and not _foreign_json(body):
         return _parse_json(body)
     digested = digest(text)  # a big paste: only the lines that can hold a fact
     text = unprefix(digested)
@@ -216,6 +216,18 @@ _ODD = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\ufffd]")
 
 
 # --- JSON: our report (schema 1) or our facts ----------------------------------------------------
+
+# other tools' JSON, read as text like any paste: the Stable Diffusion web UIs' "Sysinfo" file,
+# collect_env's SystemEnv under "Torch env info" (AUTOMATIC1111 modules/sysinfo.py;
+# AUTOMATIC1111/stable-diffusion-webui#13621), whole or cut - keys no verify JSON has
+_FOREIGN_JSON = re.compile(r'"(?:Torch env info|is_debug_build|python_platform|is_cuda_available)"')
+
+
+def _foreign_json(body: str) -> bool:
+    if '"schema"' in body or '"facts_schema"' in body:
+        return False
+    return _FOREIGN_JSON.search(body) is not None
+
 
 _FENCE_JSON = re.compile(r"```[ \t]*(?:json|JSON)?[ \t]*\n(\{.*?)\n[ \t]*```", re.DOTALL)
 

@@ -19,6 +19,9 @@ torch.__config__.show(), and MPS state as people print it.
 - torch.__config__.show(): "USE_MPS=ON" / "USE_MPS=OFF" in "Build settings", "TORCH_VERSION=2.1.0",
   and "Intel(R) oneAPI Math Kernel Library" / "Intel(R) Math Kernel Library" (only x86_64 builds
   link MKL).
+- collect_env's SystemEnv as JSON, as the web UIs' "Sysinfo" file holds it ("Torch env info":
+  "torch_version", "python_version", "os", "is_cuda_available"; verify.envdump reads such JSON
+  as text).
 - is_built() / is_available() as people print them: ">>> torch.backends.mps.is_available()" then
   "False", "MPS available: True", "torch.backends.mps.is_built() -> False".
 """
@@ -77,6 +80,20 @@ MPS_STATE = re.compile(
     r"[)`'\"]*[ \t]*\n(?:[ \t>]*\n)?[ \t>]*(?:Out\[\d+\]:[ \t]*)?)[`'\"]?(True|False)\b",
     re.IGNORECASE,
 )
+
+
+# collect_env's SystemEnv as JSON (torch.utils.collect_env.get_env_info()._asdict()), as the
+# Stable Diffusion web UIs' "Sysinfo" file holds it under "Torch env info" beside "Python":
+# "3.10.6" (AUTOMATIC1111 modules/sysinfo.py; AUTOMATIC1111/stable-diffusion-webui#13621):
+# "torch_version", "python_version", "os" ("macOS 14.2.1 (arm64)": get_os() adds
+# platform.machine(); "Ubuntu 18.04.4 LTS (x86_64)") and "is_cuda_available"
+SYSENV_KEY = re.compile(
+    r'^[ \t]*"(torch_version|python_version|os|is_cuda_available|Python)"[ \t]*:[ \t]*'
+    r'"([^"\n]+)"',
+    re.MULTILINE,
+)
+SYSENV_MACOS = re.compile(r"^macOS (\d+(?:\.\d+){0,2}) \((arm64|x86_64)\)$")
+SYSENV_LINUX = re.compile(r"^(?!macOS |Microsoft )[^()]+\((x86_64|aarch64)\)$")
 
 
 # Ultralytics / YOLOv5 start-up banner: "Ultralytics YOLOv8.1.42 🚀 Python-3.9.19 torch-2.2.2 CPU
@@ -149,6 +166,8 @@ def read(text: str) -> list[Clue]:
         out.append(clue("torch_version", m.group(1), text, m, STRONG))
     for m in finditer(MKL_BUILD, text, "Math Kernel"):
         out.append(clue("sign.mkl_build", True, text, m, LISTED))
+    for m in finditer(SYSENV_KEY, text, '_version"', '"os"', '"Python"', "is_cuda"):
+        out.extend(_sysenv(m.group(1), m.group(2).strip(), text, m))
     for m in finditer(YOLO_BANNER, text, "Python-"):
         out.append(clue("python_version", m.group(1), text, m, STRONG))
         out.append(clue("torch_version", m.group(2), text, m, STRONG))
@@ -171,6 +190,25 @@ def read(text: str) -> list[Clue]:
         field = "mps_built" if "built" in m.group(1).lower() else "mps_available"
         out.append(clue(field, m.group(2).lower() == "true", text, m, STRONG))
     return out
+
+
+def _sysenv(key: str, value: str, text: str, m: re.Match[str]) -> list[Clue]:
+    """One key of collect_env's SystemEnv as JSON (or the web UI's "Python")."""
+    if key == "torch_version" and re.match(r"\d+\.\d+", value):
+        return [clue("torch_version", value, text, m, STRONG)]
+    if key in ("python_version", "Python") and re.match(r"3\.\d+\.\d+", value):
+        return [clue("python_version", value.split(maxsplit=1)[0], text, m, STRONG)]
+    if key == "is_cuda_available" and value in ("True", "False"):
+        return [clue("cuda_available", value == "True", text, m, STRONG)]
+    if key == "os" and (mac := SYSENV_MACOS.match(value)):
+        return [
+            clue("os", "Darwin", text, m, STRONG),
+            clue("macos_version", mac.group(1), text, m, STRONG),
+            clue("machine", mac.group(2), text, m, STRONG),
+        ]
+    if key == "os" and (linux := SYSENV_LINUX.match(value)):
+        return [clue("os", "Linux", text, m, STRONG), clue("machine", linux.group(1), text, m)]
+    return []
 
 
 def _in_print_run(text: str, line_start: int) -> bool:

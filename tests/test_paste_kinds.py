@@ -318,3 +318,31 @@ def test_an_op_said_in_words_not_implemented_on_mps_is_the_op_row():
     assert [c.field for c in said] == ["sign.op_said_missing"]
     # a sentence without MPS says nothing of MPS
     assert not prose.read("The export has not been implemented yet. MPS works fine.")
+
+
+# --- installers' words, wrapped or told -------------------------------------------------------
+
+
+def test_uvs_refusal_wrapped_at_the_terminal_width_is_read():
+    # Lightricks/LTX-2#298: the cu132 index pinned on darwin-arm64, uv's message wrapped
+    text = _case("holdout6", "ltx-2-298").text
+    assert _first(text) == "torch.installed"
+    assert any(c.field == "sign.pip_no_torch" for c in packages.read(text))
+
+
+def test_an_install_told_to_run_on_macos_makes_a_cpu_build_pin_the_cause():
+    # PennyLaneAI/demos#1125: Poetry picked torch 1.13.1+cpu "on macOS"
+    text = _case("holdout6", "pennylane-demos-1125").text
+    assert _first(text) == "torch.installed"
+    said = prose.read("After installing poetry (version 1.8.3) on macOS and running it")
+    assert "sign.mac_hint" in [c.field for c in said]
+    assert not prose.read("It runs on macOS 13 or later.")  # a requirement, not this machine
+
+
+def test_lightnings_backticked_refusal_is_read():
+    # Lightning-AI/pytorch-lightning#15861 quotes the class name in backticks
+    line = (
+        "MisconfigurationException: `MPSAccelerator` can not run on your system since the "
+        "accelerator is not available."
+    )
+    assert _ids(line) == ["mps.lightning_unavailable"]

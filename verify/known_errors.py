@@ -765,7 +765,8 @@ PATTERNS: tuple[_Pattern, ...] = (
     # PR #13992, a native "arm64" one too (#13991).
     _Pattern(
         "mps.lightning_unavailable",
-        re.compile(r"MPSAccelerator can not run on your system[^\n]*"),
+        # (Lightning's message quotes the name in backticks: Lightning-AI/pytorch-lightning#15861)
+        re.compile(r"`?MPSAccelerator`? can not run on your system[^\n]*"),
         "Lightning finds no MPS",
         "Lightning found no usable MPS device: torch.backends.mps.is_available() is False here, "
         "or (Lightning 1.7) its platform check refused the interpreter (an x86_64 Python under "

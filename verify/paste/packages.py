@@ -177,9 +177,9 @@ GPU_INDEX = re.compile(
 )
 SPEC_CLAUSE = re.compile(r"(===|==|>=|<=|~=|!=|>|<)\s*(\d[\w.+*]*)")
 MACOS_TAG = re.compile(r"^macosx_(\d+)_(\d+)_(arm64|x86_64|universal2)$")
-UV_NO_WHEEL = re.compile(
-    r"Distribution `(torch==[\w.+]+)[^`\n]*` can't be installed because it doesn't have a source "
-    r"distribution or wheel for the current platform"
+UV_NO_WHEEL = re.compile(  # wrapped at the terminal's width anywhere (Lightricks/LTX-2#298)
+    r"Distribution `(torch==[\w.+]+)[^`\n]*`\s+can't\s+be\s+installed\s+because\s+it\s+"
+    r"doesn't\s+have\s+a\s+source\s+distribution\s+or\s+wheel\s+for\s+the\s+current\s+platform"
 )
 UV_PY = re.compile(r"torch[^\n]*?has no wheels with a matching Python (?:ABI|version) tag")
 DYLD = re.compile(

@@ -52,6 +52,7 @@ gives nothing (verify.paste.clues.stated; CJK phrases: `_cjk_stated`).
   any newer one satisfies it).
 - an operator said in words to have no MPS implementation ("an error stating that nms has not
   been implemented", "[Feature] Implement nms_impl on macOS MPS device") -> sign.op_said_missing.
+- an install or run told to happen on macOS ("installing poetry ... on macOS") -> a Mac.
 - the torch version with its name in code marks ("old version of `pytorch` (1.8.2)") ->
   torch_version; MPS wished for in words ("the `mps` support", "support for MPS") ->
   sign.mps_intent.
@@ -243,6 +244,14 @@ I_HAVE_A_MAC = re.compile(
     r"(?:mac(?:OS|book)?|MacBook(?:[ \t]?(?:Pro|Air))?)\b",
     _I,
 )
+# an install or run told to happen on macOS: "After installing poetry (version 1.8.3) on macOS
+# and running `make environment`", "installation of `torch` ... on macOS" (PennyLaneAI/demos#1125)
+DONE_ON_MACOS = re.compile(
+    r"\b(?:install(?:s|ed|ing|ation)?|run(?:s|ning)?|ran|build(?:s|ing)?|buil[td])\b"
+    r"(?:[^.\n]|\.(?=\d)){0,60}?"
+    r"\bon[ \t]+mac[ \t]?OS\b(?![ \t]*(?:[<>]|\d|or\b|\+))",
+    _I,
+)
 # the machine in Chinese / Japanese / Korean words (GPT-SoVITS, ChatTTS, Spark-TTS threads):
 # Apple silicon ("苹果芯片", "M系列芯片", "アップルシリコン", "애플 실리콘"), an Intel Mac
 # ("intel芯片", "英特尔处理器"), Rosetta ("用Rosetta打开", "Rosetta模式"), a Mac ("苹果电脑",
@@ -359,6 +368,11 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.mps_intent", m.group(0), text, m, WEAK))
         break
     out.extend(_op_said_missing(text))
+    for m in finditer(DONE_ON_MACOS, text, "macOS", "macos", "MacOS", "mac OS"):
+        if _stated(text, m, strict=False):
+            out.append(clue("sign.mac_hint", True, text, m, WEAK))
+            out.append(clue("os", "Darwin", text, m, WEAK))
+            break
     for m in finditer(ASAHI, text, "sahi", "SAHI"):
         if not _stated(text, m):
             continue

@@ -934,7 +934,7 @@ def test_bump_recipe_write_failure_is_one_line(pristine_recipes, tmp_path, monke
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(bump_recipe.atomic, "write_text", refuse)
-    monkeypatch.setattr(bump_recipe, "PyPIClient", lambda **kw: StubBumpClient())
+    monkeypatch.setattr(bump_recipe, "client_from", lambda args, **kw: StubBumpClient())
     code = bump_recipe.main(["--version", "2.15.0", "--recipes-dir", str(recipes), "--no-progress"])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("bump_recipe: cannot write ") and err.count("\n") == 1

@@ -46,10 +46,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from scripts.recipes.pypi import PyPIClient, PyPIError, RangeFile, base_url
+from scripts.recipes.pypi import PyPIClient, PyPIError, RangeFile, add_client_options, client_from
 from scripts.recipes.refresh_compat import MacWheel, mac_wheels
 from verify import atomic
-from verify.cliargs import OneLineParser, non_negative_int, positive_float
+from verify.cliargs import OneLineParser
 
 PROJECT = "torch"
 ROOT = Path(__file__).resolve().parents[2]
@@ -723,10 +723,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--check", action="store_true", help="exit 1 when the recipes are behind; change nothing"
     )
-    parser.add_argument(
-        "--index-url",
-        help="PyPI JSON API root (default $TORCH_MPS_PYPI_URL or https://pypi.org/pypi)",
-    )
+    add_client_options(parser)
     parser.add_argument(
         "--source-url",
         default=os.environ.get(SOURCE_URL_ENV),
@@ -736,24 +733,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--verify-wheels", action="store_true", help="also download each wheel and check its sha256"
     )
     parser.add_argument("--recipes-dir", type=Path, default=RECIPES_DIR, help=argparse.SUPPRESS)
-    parser.add_argument(
-        "--timeout", type=positive_float, default=60.0, help="read timeout per request, seconds"
-    )
-    parser.add_argument(
-        "--retries", type=non_negative_int, default=3, help="retries on 5xx / connection errors"
-    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None, *, backoff: float = 0.5) -> int:
     args = parse_args(argv)
-    client = PyPIClient(
-        base=base_url(args.index_url),
-        timeout=(10.0, args.timeout),
-        retries=args.retries,
-        backoff=backoff,
-    )
+    client = client_from(args, backoff=backoff)
     progress = no_progress if args.no_progress or not sys.stderr.isatty() else rich_progress
     try:
         return run(args, client, progress)

@@ -7,6 +7,7 @@ variable) so tests point it at a local pytest-httpserver; tests never use the ne
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import io
 import json
@@ -19,6 +20,8 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
+
+from verify.cliargs import non_negative_int, positive_float
 
 DEFAULT_BASE_URL = "https://pypi.org/pypi"
 BASE_URL_ENV = "TORCH_MPS_PYPI_URL"
@@ -44,6 +47,36 @@ def base_url(explicit: str | None = None, environ: dict[str, str] | None = None)
     """The JSON API root: the explicit value, else $TORCH_MPS_PYPI_URL, else pypi.org."""
     env = os.environ if environ is None else environ
     return (explicit or env.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+
+
+def add_client_options(parser: argparse.ArgumentParser) -> None:
+    """The options every PyPI-reading script takes: --index-url, --timeout, --retries."""
+    parser.add_argument(
+        "--index-url",
+        help=f"PyPI JSON API root (default ${BASE_URL_ENV} or {DEFAULT_BASE_URL})",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=positive_float,
+        default=DEFAULT_TIMEOUT[1],
+        help="read timeout per request, seconds",
+    )
+    parser.add_argument(
+        "--retries",
+        type=non_negative_int,
+        default=DEFAULT_RETRIES,
+        help="retries on 5xx / connection errors",
+    )
+
+
+def client_from(args: argparse.Namespace, *, backoff: float = 0.5) -> PyPIClient:
+    """The client add_client_options' parsed options ask for."""
+    return PyPIClient(
+        base=base_url(args.index_url),
+        timeout=(DEFAULT_TIMEOUT[0], args.timeout),
+        retries=args.retries,
+        backoff=backoff,
+    )
 
 
 @dataclass

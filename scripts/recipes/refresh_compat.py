@@ -27,9 +27,9 @@ from packaging.tags import Tag
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
-from scripts.recipes.pypi import PyPIClient, PyPIError, base_url
+from scripts.recipes.pypi import PyPIClient, PyPIError, add_client_options, client_from
 from verify import atomic
-from verify.cliargs import OneLineParser, non_negative_int, pep440_version, positive_float
+from verify.cliargs import OneLineParser, pep440_version
 
 PROJECT = "torch"
 # MPS landed in 1.12: https://pytorch.org/blog/introducing-accelerated-pytorch-training-on-mac/
@@ -214,10 +214,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = OneLineParser(
         prog="python -m scripts.recipes.refresh_compat", description=__doc__.split("\n")[0]
     )
-    parser.add_argument(
-        "--index-url",
-        help="PyPI JSON API root (default $TORCH_MPS_PYPI_URL or https://pypi.org/pypi)",
-    )
+    add_client_options(parser)
     parser.add_argument(
         "--output", type=Path, default=DEFAULT_OUTPUT, help="where to write the JSON"
     )
@@ -227,23 +224,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=FIRST_MPS_RELEASE,
         help="oldest release to include",
     )
-    parser.add_argument(
-        "--timeout", type=positive_float, default=60.0, help="read timeout per request, seconds"
-    )
-    parser.add_argument(
-        "--retries", type=non_negative_int, default=3, help="retries on 5xx / connection errors"
-    )
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None, *, backoff: float = 0.5) -> int:
     args = parse_args(argv)
-    client = PyPIClient(
-        backoff=backoff,
-        base=base_url(args.index_url),
-        timeout=(10.0, args.timeout),
-        retries=args.retries,
-    )
+    client = client_from(args, backoff=backoff)
     try:
         document = collect(client, args.minimum)
     except PyPIError as exc:

@@ -21,10 +21,10 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from scripts.recipes.pypi import PyPIClient, PyPIError, base_url
+from scripts.recipes.pypi import PyPIClient, PyPIError, add_client_options, client_from
 from scripts.recipes.refresh_compat import upload_day
 from verify import atomic
-from verify.cliargs import OneLineParser, non_negative_int, positive_float
+from verify.cliargs import OneLineParser
 
 PACKAGES = ("pip", "torchvision", "torchaudio", "transformers", "diffusers", "accelerate", "numpy")
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[2] / "verify" / "data" / "package_days.json"
@@ -75,31 +75,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = OneLineParser(
         prog="python -m scripts.recipes.refresh_days", description=__doc__.split("\n")[0]
     )
-    parser.add_argument(
-        "--index-url",
-        help="PyPI JSON API root (default $TORCH_MPS_PYPI_URL or https://pypi.org/pypi)",
-    )
+    add_client_options(parser)
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where to write")
     parser.add_argument(
         "--package", action="append", help=f"a package to record (default: {' '.join(PACKAGES)})"
-    )
-    parser.add_argument(
-        "--timeout", type=positive_float, default=60.0, help="read timeout per request, seconds"
-    )
-    parser.add_argument(
-        "--retries", type=non_negative_int, default=3, help="retries on 5xx / connection errors"
     )
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None, *, backoff: float = 0.5) -> int:
     args = parse_args(argv)
-    client = PyPIClient(
-        backoff=backoff,
-        base=base_url(args.index_url),
-        timeout=(10.0, args.timeout),
-        retries=args.retries,
-    )
+    client = client_from(args, backoff=backoff)
     try:
         document = collect(client, tuple(args.package or PACKAGES))
     except PyPIError as exc:

@@ -109,6 +109,7 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
         results.extend(_bfloat16_wish_row(pasted.text, facts, pasted.evidence))
     if not errors:
         results.extend(_op_said_missing_row(pasted))
+        results.extend(_limit_said_rows(pasted))
     return facts, [_with_evidence(r, pasted) for r in results]
 
 
@@ -622,6 +623,35 @@ def _op_said_missing_row(pasted: Pasted) -> list[Result]:
     return [error_result(known, pasted.facts, pasted.evidence)]
 
 
+# a workload limit of MPS told in words (verify.paste.said) -> the row of the message torch prints
+_SAID = (("sign.float64_said", "mps.float64"), ("sign.mps_memory_said", "mps.oom"))
+
+
+def _limit_said_rows(pasted: Pasted) -> list[Result]:
+    """float64 said unsupported on MPS (invoke-ai/InvokeAI#7063), or macOS killing the process
+    for memory while it used MPS (aedocw/epub2tts-chatterbox#19), no torch message pasted: the
+    row of that message, a warning quoting the words."""
+    rows = []
+    for sign, pattern_id in _SAID:
+        clues = pasted.signs.get(sign) or []
+        if not clues:
+            continue
+        p = next(p for p in PATTERNS if p.id == pattern_id)
+        known = KnownError(
+            p.id,
+            p.cause,
+            p.fix,
+            p.expected_on_mps,
+            match=str(clues[0].value),
+            title=p.title,
+            severity="warn",
+            environment=False,
+        )
+        row = error_result(known, pasted.facts, pasted.evidence)
+        rows.append(dataclasses.replace(row, data={**row.data, "said": True}))
+    return rows
+
+
 def _bfloat16_wish_row(
     text: str, facts: Facts, evidence: dict[str, list[str]] | None
 ) -> list[Result]:
@@ -671,6 +701,11 @@ def _cause_and_fix(known: KnownError, facts: Facts) -> tuple[str, Fix]:
         return platform_msg.mps_storage_without_mps()
     if known.id == "mps.torch_too_old" and known.match.startswith("module 'torch' has"):
         return platform_msg.torch_mps_module_missing(facts.torch_version)
+    if known.id == "mps.oom" and not known.match.lstrip().startswith("MPS backend out of memory"):
+        if known.match.lstrip().lower().startswith("invalid buffer size"):
+            return msg.pasted_mps_buffer_too_large()
+        if re.search(r"memorystatus|driver_allocated_memory|killed|SIGKILL", known.match, re.I):
+            return msg.pasted_mps_killed_for_memory()  # verify.paste.said
     if known.id == "mps.bfloat16_unsupported" and facts.hardware_arm64 is False:
         return msg.pasted_bfloat16_intel(), known.fix
     if known.id == "mps.op_needs_newer_macos" and facts.translated:

@@ -165,6 +165,8 @@ TELLING_SIGNS = (
     "sign.conda_no_torch",
     "sign.lock_other_platform",
     "sign.no_metal_device",  # Metal gave the process no device (verify.paste.prose)
+    "sign.float64_said",  # float64 said unsupported on MPS (verify.paste.said)
+    "sign.mps_memory_said",  # killed for memory while on MPS (verify.paste.said)
 )
 # signs that are a finding together: Metal / MPS failing on a hosted CI runner (verify.placement)
 TELLING_TOGETHER = (

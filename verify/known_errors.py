@@ -137,7 +137,20 @@ PATTERNS: tuple[_Pattern, ...] = (
     # another shell, or after Python started, does nothing (pytorch/pytorch#130112).
     _Pattern(
         "mps.oom",
-        re.compile(r"MPS backend out of memory[^\n]*", re.IGNORECASE),
+        re.compile(
+            r"MPS backend out of memory[^\n]*|"
+            # the same message's advice, when the paste lost its first half to a line break
+            r"Use PYTORCH_MPS_HIGH_WATERMARK_RATIO=0\.0 to disable upper limit for memory "
+            r"allocations[^\n]*|"
+            # MPSAllocator.mm (alloc_buffer_block): TORCH_CHECK(size < m_max_buffer_size,
+            # "Invalid buffer size: ", format_size(size)) - one buffer larger than the GPU's
+            # largest (MTLDevice.maxBufferLength), whatever the watermark; torch formats the size
+            # with a unit ("9.00 GB", "19.38 GiB"), other programs' "Invalid buffer size: 0" have
+            # none. Reports: CAREamics/careamics#380 (batch_size=512, 9.00 GB on an M2),
+            # pytorch/pytorch#141909 (2.6.0, bmm, 19.45 GB)
+            r"Invalid buffer size: \d+(?:\.\d+)? ?[KMGT]i?B\b[^\n]*",
+            re.IGNORECASE,
+        ),
         "MPS out of memory",
         "The MPS allocator hit its memory limit (the high watermark), so the allocation was "
         "refused.",
@@ -599,7 +612,11 @@ PATTERNS: tuple[_Pattern, ...] = (
         "mps.dtype_unsupported",
         re.compile(
             r"Trying to convert \w+ to the MPS backend but it does not have support for that "
-            r"dtype[^\n]*|Complex types are unsupported on MPS[^\n]*"
+            r"dtype[^\n]*|Complex types are unsupported on MPS[^\n]*|"
+            # operations/UnaryOps.mm before 2.0: "Operation 'abs_out_mps()' does not support
+            # input type 'int64' in MPS backend." (1.13 nightlies: "doesn not"; reports:
+            # pytorch/pytorch#79200, #86319 'neg_out_mps()'; 2.0 lifted it, verify.opsupport)
+            r"Operation '\w+\(\)' does(?:n)? not support input type '\w+' in MPS backend[^\n]*"
         ),
         "Data type not supported on MPS",
         "The MPS backend of this PyTorch has no support for this data type (complex numbers "
@@ -624,6 +641,12 @@ PATTERNS: tuple[_Pattern, ...] = (
                 "Complex types are unsupported on MPS",
                 ">=2.1,<2.3",
                 "aten/src/ATen/native/mps/OperationUtils.mm",
+            ),
+            Printed(
+                "()' does not support input type 'int64' in MPS backend.",
+                ">=1.13,<2.0",
+                _MPS_OPS + "UnaryOps.mm",
+                "https://github.com/pytorch/pytorch/issues/80784",
             ),
         ),
     ),

@@ -889,3 +889,36 @@ def pasted_mps_not_built_unknown_torch() -> tuple[str, Fix]:
             ("nox -s install",),
         ),
     )
+
+
+def pasted_mps_killed_for_memory() -> tuple[str, Fix]:
+    """macOS killed the process for memory (jetsam) while it ran on MPS: told in words or by the
+    kernel's "memorystatus: killing ... python" line (aedocw/epub2tts-chatterbox#19)."""
+    return (
+        "macOS killed the process for memory while it ran on MPS: on Apple silicon the GPU "
+        "shares the machine's memory, and the MPS allocator keeps freed blocks cached "
+        "(torch.mps.driver_allocated_memory() grows while current_allocated_memory() stays "
+        "flat) until the system runs out, so the process dies with 'killed' and no Python "
+        "error.",
+        Fix(
+            "Call torch.mps.empty_cache() between steps (each batch, sentence or image) to "
+            "return cached blocks, and use a smaller batch or model; a lower "
+            "PYTORCH_MPS_HIGH_WATERMARK_RATIO (set before Python starts) makes MPS raise "
+            "'MPS backend out of memory' instead of the system killing the process.",
+            ("export PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.7",),
+        ),
+    )
+
+
+def pasted_mps_buffer_too_large() -> tuple[str, Fix]:
+    """MPSAllocator's "Invalid buffer size: 9.00 GB": one tensor over the GPU's buffer limit."""
+    return (
+        "One tensor needs a single MPS buffer larger than this GPU allows (Metal's "
+        "maxBufferLength, which grows with the Mac's memory), so the MPS allocator refused it "
+        "('Invalid buffer size'); PYTORCH_MPS_HIGH_WATERMARK_RATIO does not lift this limit.",
+        Fix(
+            "Make the largest tensor smaller: a smaller batch size (CAREamics/careamics#380: 512 "
+            "asked for 9 GB), a smaller image or tile, or attention slicing / chunking; a Mac "
+            "with more memory allows larger buffers."
+        ),
+    )

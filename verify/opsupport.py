@@ -85,6 +85,17 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "Conv3D", re.compile(r"Conv3D is not supported on MPS"), Version("2.3"), Version("13.2")
     ),
+    # int64 in the unary operations: "Operation 'abs_out_mps()' does not support input type
+    # 'int64' in MPS backend." (operations/UnaryOps.mm) is in the 1.13.1 wheel, in none from
+    # 2.0.1 on; "Support for int64 in abs is nowadays available" (jhavukainen closing
+    # pytorch/pytorch#91363); reports: pytorch/pytorch#80784, declare-lab/tango#12 (the nightly
+    # fixed it)
+    Feature(
+        "int64",
+        re.compile(r"does(?:n)? not support input type 'int64' in MPS backend"),
+        Version("2.0"),
+        compat.mps_min_macos(Version("2.0")),
+    ),
     # "ConvTranspose 3D is not supported on MPS" (operations/Convolution.mm) in the 2.0.1-2.7.1
     # wheels; from 2.8.0 only "ConvTranspose 3D with BF16 or FP16 types is not supported on MPS"
     # (still in 2.15.0): float32 ConvTranspose3d runs on MPS from 2.8, on 2.8's macOS floor
@@ -324,8 +335,11 @@ def _judge_feature(feature: Feature, known: KnownError | None, facts: Facts) -> 
     # shows (a newer one ran somewhere else); "upgrade torch" is the fix for sure only on Apple
     # silicon: an Intel Mac prints the same message and stops at 2.2.2
     # (a torch newer than 2.2.2, the last x86_64 release, is an arm64 build: a Mac of Apple's)
-    certain = apple_silicon(facts) is True or (
-        torch is not None and torch > compat.LAST_MACOS_X86_64_WHEEL
+    certain = (
+        apple_silicon(facts) is True
+        or (torch is not None and torch > compat.LAST_MACOS_X86_64_WHEEL)
+        # a feature that came with a release an Intel Mac also gets (2.0's int64): any Mac
+        or feature.first_torch <= compat.LAST_MACOS_X86_64_WHEEL
     )
     return Judgement("torch-too-old", subject, shown, first, macos, needs, None, mismatch, certain)
 

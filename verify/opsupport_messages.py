@@ -17,12 +17,14 @@ DTYPE_WORDS = {
     "complex": "complex numbers",
     "Conv3D": "Conv3D (3-D convolution)",
     "ConvTranspose3D": "ConvTranspose3d (3-D transposed convolution)",
+    "int64": "int64 (long) tensors in this operation",
 }
 MEANWHILE = {
     "bfloat16": "load the model in float16 or float32 on MPS",
     "complex": "run the complex-valued step on the CPU (.cpu(), then .to('mps'))",
     "Conv3D": f"`{FALLBACK}` (set before Python starts) runs the 3-D convolution on the CPU",
     "ConvTranspose3D": "run the 3-D transposed convolution on the CPU (.cpu(), then .to('mps'))",
+    "int64": "cast that tensor to int32 or float32 first, or run that step on the CPU",
 }
 
 

@@ -11,7 +11,8 @@ headings, Markdown tables), .repl (a print of several facts and the line it prin
 print and its output line), .ran (output only a working MPS device prints), .homebrew (`brew
 config`, Homebrew Python prefixes), .places (container, VM, sandbox, intent), .prose (the machine,
 interpreter and place told in sentences), .loader (dyld's "built for a newer macOS", a shell's or
-compiler's target triplet), .builds (nixpkgs', Spack's and source builds).
+compiler's target triplet), .builds (nixpkgs', Spack's and source builds), .said (float64 or
+memory limits of MPS told in words).
 collect_env and our JSON are read by verify.envdump, which fills in from this what they lack;
 it first cuts log stamps, levels and Markdown quotes from each line (.logprefix).
 """
@@ -35,6 +36,7 @@ from verify.paste import (
     prose,
     ran,
     repl,
+    said,
     system,
     tools,
     versions,
@@ -54,6 +56,7 @@ READERS = (
     ran.read,
     places.read,
     prose.read,
+    said.read,
     builds.read,
 )
 MAX_LINES_PER_FIELD = 3

@@ -54,6 +54,8 @@ SIGNS = {
     "sign.metal_failure": "Metal itself failed (a shader or pipeline the GPU could not run)",
     "sign.no_metal_device": "the process got no Metal device (MTLCreateSystemDefaultDevice nil)",
     "sign.asahi": "Asahi Linux: Linux on the Mac's own hardware (no Metal there)",
+    "sign.float64_said": "float64 said in words to be unsupported on MPS (verify.paste.said)",
+    "sign.mps_memory_said": "macOS killed the process for memory while it used MPS (in words)",
 }
 
 

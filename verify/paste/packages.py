@@ -177,9 +177,14 @@ GPU_INDEX = re.compile(
 )
 SPEC_CLAUSE = re.compile(r"(===|==|>=|<=|~=|!=|>|<)\s*(\d[\w.+*]*)")
 MACOS_TAG = re.compile(r"^macosx_(\d+)_(\d+)_(arm64|x86_64|universal2)$")
-UV_NO_WHEEL = re.compile(  # wrapped at the terminal's width anywhere (Lightricks/LTX-2#298)
-    r"Distribution `(torch==[\w.+]+)[^`\n]*`\s+can't\s+be\s+installed\s+because\s+it\s+"
-    r"doesn't\s+have\s+a\s+source\s+distribution\s+or\s+wheel\s+for\s+the\s+current\s+platform"
+# uv: "Distribution `torch==2.13.0+cu132 @ registry+https://download.pytorch.org/whl/cu132` can't
+# be installed because it doesn't have a source distribution or wheel for the current platform"
+# (Lightricks/LTX-2#298: wrapped at the terminal's width anywhere; the registry names the index a
+# `[tool.uv.sources]` entry pinned torch to, a CUDA one with no darwin wheels)
+UV_NO_WHEEL = re.compile(
+    r"Distribution `(torch==[\w.+]+)(?: @ registry\+([^`\s]+))?[^`\n]*`\s+can't\s+be\s+installed\s+"
+    r"because\s+it\s+doesn't\s+have\s+a\s+source\s+distribution\s+or\s+wheel\s+for\s+the\s+current\s+"
+    r"platform"
 )
 UV_PY = re.compile(r"torch[^\n]*?has no wheels with a matching Python (?:ABI|version) tag")
 DYLD = re.compile(
@@ -330,8 +335,10 @@ def read(text: str) -> list[Clue]:
             out.append(clue("sign.gpu_index", urls[0], text, m, LISTED))
     for m in finditer(UV_AVAILABLE, text, "Wheels are"):
         out.append(clue("sign.wheel_platforms", _tags(m.group(2)), text, m, LISTED))
-    for m in finditer(UV_NO_WHEEL, text, "can't be installed"):
+    for m in finditer(UV_NO_WHEEL, text, "can't"):
         out.append(clue("sign.pip_no_torch", m.group(1), text, m, LISTED))
+        if m.group(2) and GPU_INDEX.match(m.group(2)):  # uv names the index it pinned
+            out.append(clue("sign.gpu_index", m.group(2), text, m, LISTED))
     for m in finditer(UV_PY, text, "matching Python"):
         out.append(clue("sign.pip_no_torch", "torch", text, m, LISTED))
     for m in finditer(DYLD, text, "incompatible architecture"):

@@ -88,6 +88,9 @@ MAC_HINT = re.compile(
     r"\b(?:my|a|an|on|using)\s+(?:Mac|MacBook(?:\s+(?:Pro|Air))?|iMac|Mac\s?mini|Mac\s?Studio|Mac\s?Pro)\b",
     re.IGNORECASE,
 )
+# a title's platform tag: "[Mac] Unable to find installation candidates for torch"
+# (lucaspar/poetry-torch#1), "[macOS] ..."
+MAC_TAG = re.compile(r"(?:^|(?<=\n))[ \t#]*\[(?:mac|mac\s?OS(?:\s?X)?|OS\s?X)\]", re.IGNORECASE)
 # Mac models that were only ever made with Apple silicon (apple.com/mac/compare): Mac Studio
 # (2022-), the 14-inch MacBook Pro (2021-), the 15-inch MacBook Air (2023-), the 24-inch iMac
 # (2021-). The 13-, 15- and 16-inch MacBook Pro, Mac mini, Mac Pro and other iMacs came with
@@ -318,6 +321,10 @@ def read(text: str) -> list[Clue]:
             continue
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))
+    for m in finditer(MAC_TAG, text, "[Mac", "[mac", "[MAC", "[OS"):
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+        out.append(clue("os", "Darwin", text, m, WEAK))
+        break
     for m in finditer(MAC_HOME, text, "/Users/"):
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))

@@ -1,0 +1,182 @@
+"""Limits told in words, installer indexes, memory wordings and int64 refusals (issue 12).
+
+Each reading is backed by real reports in tests/data/collect_env/ (see their headers); these
+tests pin the edges: negations, lists, contexts without MPS, other programs' messages.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from verify import diagnose, envdump, known_errors, opsupport, paste
+from verify.facts import Facts
+from verify.model import Status
+from verify.paste import packages, said
+
+
+def _signs(reader, text: str) -> dict[str, list[object]]:
+    out: dict[str, list[object]] = {}
+    for c in reader(text):
+        out.setdefault(c.field, []).append(c.value)
+    return out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "as MPS doesn't support float64 and isn't likely too any time soon.",
+        "The MPS (Apple Silicon) backend for PyTorch does not support float64.",
+        "because MPS has no float64 type implemented.",
+        "float64 is not supported on MPS, so cast first",
+        "pytorch only supports float32 for MPS.",
+    ],
+)
+def test_float64_said_unsupported_on_mps(text):
+    assert "sign.float64_said" in _signs(said.read, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If MPS doesn't support float64 we could fall back.",  # a condition
+        "Does MPS not support float64?",  # a question
+        "CUDA supports float64 and so does the CPU.",
+        "MPS does not support bfloat16 on macOS 13.",
+    ],
+)
+def test_float64_not_said(text):
+    assert "sign.float64_said" not in _signs(said.read, text)
+
+
+def test_jetsam_and_shell_kills_need_mps_in_the_paste():
+    jetsam = "kernel: memorystatus: killing largest compressed process python3.11 [5844] 43350 MB"
+    assert "sign.mps_memory_said" not in _signs(said.read, jetsam)
+    assert "sign.mps_memory_said" in _signs(said.read, f"On macOS (MPS):\n{jetsam}")
+    killed = "line 142: 33551 Killed: 9               python -m train"
+    assert "sign.mps_memory_said" not in _signs(said.read, killed)
+    with_ratio = f"Tried PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0.\n{killed}"
+    assert "sign.mps_memory_said" in _signs(said.read, with_ratio)
+    assert "sign.mps_memory_said" not in _signs(said.read, "MPS is fine.\nzsh: bus error  yolo")
+
+
+def test_killed_for_memory_is_the_oom_row_with_its_own_cause():
+    text = "M4 Pro / macOS 26.5 / torch 2.6.0, device mps\nzsh: killed     python3 run.py\n"
+    _, results = diagnose.diagnose(text)
+    row = next(r for r in results if r.id == "error.mps.oom")
+    assert row.status is Status.WARN and row.data["said"] is True
+    assert "macOS killed the process" in row.cause and "empty_cache" in row.fix.text
+    assert diagnose.first_cause(results) is row
+
+
+def test_float64_said_makes_a_paste_diagnosable_and_names_float64():
+    _, results = diagnose.diagnose("Fix MPS support\n\nMPS does not support float64\n")
+    assert diagnose.first_cause(results).id == "error.mps.float64"
+    assert not [r for r in results if r.status is Status.FAIL]
+
+
+def test_uv_distribution_wrapped_after_the_backquote_names_the_cuda_index():
+    text = (
+        "error: Distribution `torch==2.13.0+cu132 @ registry+https://download.pytorch.org/whl/"
+        "cu132`\ncan't be installed because it doesn't have a source distribution or wheel for "
+        "the current platform\n"
+    )
+    signs = _signs(packages.read, text)
+    assert signs["sign.pip_no_torch"] == ["torch==2.13.0+cu132"]
+    assert signs["sign.gpu_index"] == ["https://download.pytorch.org/whl/cu132"]
+    cpu = text.replace("cu132", "cpu")  # PyTorch's CPU index is no GPU index
+    assert "sign.gpu_index" not in _signs(packages.read, cpu)
+
+
+def test_uv_cuda_pin_on_a_mac_is_the_install_row():
+    text = (
+        "`uv sync` fails on darwin-arm64 on my Apple Silicon Mac:\n```\nerror: Distribution "
+        "`torch==2.13.0+cu132 @ registry+https://download.pytorch.org/whl/cu132`\ncan't be "
+        "installed because it doesn't have a source distribution or wheel for the current "
+        "platform\n```\n"
+    )
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    assert first.id == "torch.installed" and first.status is Status.FAIL
+
+
+@pytest.mark.parametrize(
+    ("text", "mac"),
+    [
+        ("After installing poetry (version 1.8.3) on macOS and running make, it fails", True),
+        ("[Mac] Unable to find installation candidates for torch", True),
+        ("I have never run it on macOS", False),  # a negation
+        ("If you are on macOS, use the default index", False),  # a condition
+        ("It works on macOS and Linux", False),  # a list of systems
+        ("Does it fail on macOS?", False),
+    ],
+)
+def test_on_macos_said_of_this_failure(text, mac):
+    assert paste.read(text).has("sign.mac_hint") is mac
+
+
+def test_poetry_cpu_build_on_macos_is_the_install_row_not_the_python():
+    text = (
+        "After installing poetry (version 1.8.3) on macOS and running `make environment`, you "
+        "get the following error.\n  - Installing torch (1.13.1+cpu): Failed\n  RuntimeError\n"
+        "  Unable to find installation candidates for torch (1.13.1+cpu)\n"
+        "  at ~/.local/pipx/venvs/poetry/lib/python3.12/site-packages/poetry/chooser.py:74\n"
+    )
+    _, results = diagnose.diagnose(text)
+    assert diagnose.first_cause(results).id == "torch.installed"
+    assert next(r for r in results if r.id == "host.python").status is not Status.FAIL
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("RuntimeError: Invalid buffer size: 9.00 GB", True),
+        ("RuntimeError: Invalid buffer size: 19.38 GiB", True),
+        ("Log.e(TAG, Invalid buffer size: 4096)", False),  # another program's, no unit
+        (
+            "MPS backend out of\nmemory ... Use PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0 to disable "
+            "upper limit for memory allocations (may cause system failure).",
+            True,
+        ),
+    ],
+)
+def test_allocator_wordings_are_the_oom_pattern(text, found):
+    hit = known_errors.explain(text)
+    assert (hit is not None and hit.id == "mps.oom") is found
+
+
+def test_invalid_buffer_size_says_one_buffer_is_too_large():
+    _, results = diagnose.diagnose(
+        "macOS 15.1, torch 2.3.1\nRuntimeError: Invalid buffer size: 9.00 GB"
+    )
+    row = next(r for r in results if r.id == "error.mps.oom")
+    assert "maxBufferLength" in row.cause and "batch" in row.fix.text
+    assert "WATERMARK" not in " ".join(row.fix.commands)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "TypeError: Operation 'abs_out_mps()' does not support input type 'int64' in MPS backend.",
+        "RuntimeError: Operation 'abs_out_mps()' doesn not support input type 'int64' in MPS "
+        "backend",  # the 1.13 nightlies' typo
+    ],
+)
+def test_unary_int64_refusal_is_a_torch_older_than_2_0(message):
+    known = known_errors.explain(message)
+    assert known is not None and known.id == "mps.dtype_unsupported"
+    j = opsupport.judge(known, Facts(source="pasted"))
+    assert j.kind == "torch-too-old" and j.first_torch == "2.0" and j.certain
+    # a torch at 2.0 or past it printed none of it: the code ran in another environment
+    later = opsupport.judge(known, Facts(source="pasted", torch_version="2.1.0"))
+    assert later.mismatch
+
+
+def test_unary_int64_refusal_row_comes_first():
+    text = (
+        'tango = Tango("declare-lab/tango", "mps")\n'
+        "TypeError: Operation 'abs_out_mps()' does not support input type 'int64' in MPS backend."
+    )
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    assert first.id == "error.mps.op_needs_newer_torch" and "2.0" in first.cause
+    assert envdump.parse(text).errors[0].id == "mps.dtype_unsupported"

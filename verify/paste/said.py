@@ -1,0 +1,75 @@
+"""A workload limit of MPS told in words, with no torch message pasted (issue 12).
+
+- float64 said to be unsupported on MPS ("as MPS doesn't support float64": invoke-ai/InvokeAI#7063;
+  "float64 is not supported on MPS"; "MPS only supports float32") -> sign.float64_said, which
+  verify.diagnose turns into the float64 row (the refusal torch prints is verify.known_errors');
+- macOS killing the process for memory while it ran on MPS: the kernel's jetsam line
+  ("kernel: memorystatus: killing largest compressed process python3.11 [5844] 43350 MB":
+  aedocw/epub2tts-chatterbox#19) or the MPS allocator's own counters said to grow
+  (torch.mps.driver_allocated_memory() climbing until the kill) -> sign.mps_memory_said, the
+  out-of-memory row. Needs the word MPS in the paste: a Python killed for memory on a Mac
+  that never used MPS is not this. The shell's "Killed: 9" / "zsh: killed" counts too (nothing
+  but macOS's memory killer sends SIGKILL to a training run unasked: gensyn-ai/rl-swarm#59).
+
+Pure: text in, clues out. A negation or a condition before the phrase ("if MPS doesn't support
+float64 ...", "it is not that MPS lacks float64") gives nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from verify.paste.clues import WEAK, Clue, asked, clue, finditer, stated
+
+_I = re.IGNORECASE
+_F64 = r"(?:float64|fp64|torch\.float64|torch\.double|double(?:[ \t]+precision)?|64-bit floats?)"
+FLOAT64_SAID = re.compile(
+    # "MPS doesn't support float64", "MPS does not support double precision"
+    r"\bMPS\b[^.\n]{0,40}?\b(?:doesn'?t|does[ \t]+not|can'?t|cannot|won'?t)[ \t]+(?:yet[ \t]+)?"
+    r"(?:support|handle|work[ \t]+with)[ \t]+(?:the[ \t]+)?" + _F64 + r"\b|"
+    # "MPS has no float64 type implemented" (descriptinc/audiotools#103)
+    r"\bMPS\b[^.\n]{0,40}?\bhas[ \t]+no[ \t]+" + _F64 + r"\b|"
+    # "float64 is not supported on MPS", "float64 isn't supported by the MPS backend"
+    r"\b" + _F64 + r"\b[^.\n]{0,30}?\b(?:is|are)(?:[ \t]+not|n't)[ \t]+(?:yet[ \t]+)?supported"
+    r"[ \t]+(?:on|by|in)[ \t]+(?:the[ \t]+)?MPS\b|"
+    # "MPS only supports float32", "pytorch only supports float32 for MPS"
+    r"\b(?:MPS|pytorch|torch)\b[^.\n]{0,20}?\bonly[ \t]+supports?[ \t]+float32\b"
+    r"(?:[^.\n]{0,20}?\bMPS\b)?",
+    _I,
+)
+# macOS's jetsam kill line (the kernel log, `log show`): the process killed for memory
+JETSAM = re.compile(
+    r"\bmemorystatus:[ \t]+kill(?:ing|ed)[^\n]*?\b(?:python|Python)[\w.]*[^\n]*", re.MULTILINE
+)
+# the shell's word for a SIGKILL: "zsh: killed python ...", bash's "line 142: 33551 Killed: 9
+# python -m ..." (gensyn-ai/rl-swarm#59: a training run on a 16 GB Mac, "likely an OoM"), fish's
+# "terminated by signal SIGKILL"; on macOS nothing but jetsam sends it unasked
+SHELL_KILLED = re.compile(
+    r"(?:\bzsh:[ \t]+killed\b|\bKilled:[ \t]*9\b|terminated by signal SIGKILL)[^\n]*"
+)
+# the MPS allocator's counters said to grow without bound
+MPS_MEMORY_GROWS = re.compile(
+    r"\b(?:torch\.mps\.)?driver_allocated_memory\(\)[^.\n]{0,40}?"
+    r"\b(?:climbs|grows|keeps[ \t]+growing|increases|goes[ \t]+up)\b[^\n]*",
+    _I,
+)
+# MPS named anywhere, also inside PYTORCH_MPS_HIGH_WATERMARK_RATIO
+_MPS = re.compile(r"(?<![A-Za-z])MPS(?![a-z])|\bmps\b")
+
+
+def read(text: str) -> list[Clue]:
+    out: list[Clue] = []
+    for m in finditer(FLOAT64_SAID, text, "float", "FP64", "fp64", "double", "64-bit"):
+        if stated(text, m, strict=False) and not asked(text, m):
+            out.append(clue("sign.float64_said", m.group(0).strip(), text, m, WEAK))
+            break
+    if _MPS.search(text):
+        for found in (
+            finditer(JETSAM, text, "memorystatus"),
+            finditer(MPS_MEMORY_GROWS, text, "driver_allocated_memory"),
+            finditer(SHELL_KILLED, text, "killed", "Killed", "SIGKILL"),
+        ):
+            for m in found:
+                out.append(clue("sign.mps_memory_said", m.group(0).strip(), text, m, WEAK))
+                break
+    return out

@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from verify import compat, envdump, opsupport, placement, resolver, rules, timeline
+from verify import compat, envdump, opsupport, placement, resolver, rules, timeline, told_rows
 from verify import messages as msg
 from verify import opsupport_messages as support_msg
 from verify import platform_messages as platform_msg
@@ -99,7 +99,7 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
         python_lines=pasted.evidence.get("python_version", []),
         torch_ran=bool(pasted.errors),
     )
-    results = [_refine(r, pasted, written) for r in results]
+    results = told_rows.torch_fixed_by([_refine(r, pasted, written) for r in results], pasted)
     if pasted.report is not None:
         results.extend(_report_rows(pasted.report, {r.id for r in results}))
     errors = [_in_context(e, pasted) for e in pasted.errors]
@@ -620,7 +620,8 @@ def _op_said_missing_row(pasted: Pasted) -> list[Result]:
         severity=pattern.severity,
         environment=pattern.environment,
     )
-    return [error_result(known, pasted.facts, pasted.evidence)]
+    row = error_result(known, pasted.facts, pasted.evidence)
+    return [dataclasses.replace(row, data={**row.data, "said": True})]  # no message: words
 
 
 # a workload limit of MPS told in words (verify.paste.said) -> the row of the message torch prints

@@ -56,6 +56,7 @@ SIGNS = {
     "sign.asahi": "Asahi Linux: Linux on the Mac's own hardware (no Metal there)",
     "sign.float64_said": "float64 said in words to be unsupported on MPS (verify.paste.said)",
     "sign.mps_memory_said": "macOS killed the process for memory while it used MPS (in words)",
+    "sign.torch_fixed_by": "the torch release the text says fixed it (verify.paste.told)",
 }
 
 

@@ -131,7 +131,8 @@ CI_RUNNER = re.compile(
 GPU_MISSING = re.compile(
     r"\b(?:MPS|GPU|Metal)\b[^\n]{0,30}?\b(?:not (?:available|detected|found|supported|used|"
     r"working)|unavailable|isn't (?:available|detected|used))\b|"
-    r"\b(?:no|without|can(?:no|')t (?:use|access|see|find)) (?:the |any )?(?:MPS|GPU|Metal)\b|"
+    # "VMs can't run MPS" (pytorch/torchchat#667)
+    r"\b(?:no|without|can(?:no|')t (?:use|access|see|find|run)) (?:the |any )?(?:MPS|GPU|Metal)\b|"
     r"\b(?:doesn't|does not|do not|don't|cannot|can't) (?:support|have|expose|provide|pass) "
     r"(?:the |any )?(?:MPS|GPU|Metal)\b",
     _I,

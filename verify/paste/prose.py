@@ -156,7 +156,8 @@ DOCKER_ON_MAC = re.compile(
 # results": ultralytics/ultralytics#25485; "worse results by using the MPS backend":
 # pytorch/pytorch#126862)
 _BAD = (
-    r"(?:wrong|incorrect|different|bad|garbage|corrupted|unreliable|inaccurate|NaNs?|noisy|worse)"
+    r"(?:wrong|incorrect|different|bad|garbage|corrupted|unreliable|inaccurate|NaNs?|noisy|noise|"
+    r"worse)"
 )
 MPS_RAN_WRONG = re.compile(
     r"\bMPS\b(?:[ \t]+(?:backend|device))?[^.\n]{0,40}?\b(?:is[ \t]+|are[ \t]+|was[ \t]+)?"
@@ -166,7 +167,20 @@ MPS_RAN_WRONG = re.compile(
     r"(?:on|with|from|by|when)[ \t]+(?:using[ \t]+)?(?:the[ \t]+)?MPS\b|"
     # ... or to be slower than the CPU: it ran, slowly ("Performance with MPS on AMD GPUs are
     # worse than CPU": pytorch/pytorch#78210; "mps is slower than cpu")
-    r"\bMPS\b[^.\n]{0,40}?\b(?:slower|worse)[ \t]+than[ \t]+(?:on[ \t]+)?(?:the[ \t]+)?CPU\b",
+    r"\bMPS\b[^.\n]{0,40}?\b(?:slower|worse)[ \t]+than[ \t]+(?:on[ \t]+)?(?:the[ \t]+)?CPU\b|"
+    # ... or said to run, with a result that is wrong: "The diffusers code will run under Apple
+    # Silicon/MPS for Stable Diffusion 2.0 but the result is always noise"
+    # (huggingface/diffusers#1398)
+    r"\b(?:runs?|ran|running|works?|worked|working)[ \t]+(?:fine[ \t]+|OK[ \t]+)?"
+    r"(?:on|under|with|using)[ \t]+(?:the[ \t]+)?(?:Apple[ \t-]Silicon[ \t]*/[ \t]*)?MPS\b"
+    r"(?:[^.\n]|\.\d){0,60}?\bbut\b[^.\n]{0,15}?\b(?:results?|outputs?|images?)[ \t]+"
+    r"(?:is|are|was|were)"
+    r"[ \t]+(?:always[ \t]+|just[ \t]+|all[ \t]+|only[ \t]+)?(?:pure[ \t]+)?"
+    r"(?:" + _BAD + r"|noise|black|blank)\b|"
+    # ... or faster than the CPU: "3x faster on mps", "MPS is 5x faster"
+    r"\b\d+(?:\.\d+)?[ \t]*[x\u00d7][ \t]+faster[ \t]+(?:on|with|using)[ \t]+(?:the[ \t]+)?MPS\b|"
+    r"\bMPS\b[ \t]+(?:is|was|runs?|ran)[ \t]+(?:about[ \t]+|~)?\d+(?:\.\d+)?[ \t]*[x\u00d7][ \t]+"
+    r"faster\b",
     _I,
 )
 # an install said in words to have failed, next to a command that points pip / uv only at a CUDA
@@ -284,6 +298,12 @@ def _cjk_stated(text: str, m: re.Match[str]) -> bool:
 MY_CHIP = re.compile(
     r"\b(?:my|an?|this)[ \t]+M([1-9])(?:[ \t]?((?i:Pro|Max|Ultra)))?\b"
     r"(?![ \t]*(?:SSD|NVMe|drive|slot|screw|\.\d))",
+)
+# the chip before a Chinese / Japanese word for the computer or the chip: "苹果 M1电脑"
+# (2noise/ChatTTS#60), "M2芯片", "M1 Maxのマック"
+CJK_CHIP = re.compile(
+    r"(?<![A-Za-z0-9.])M([1-9])(?:[ \t]?((?i:Pro|Max|Ultra)))?[ \t]*"
+    r"(?:电脑|電腦|芯片|晶片|笔记本|筆記本|チップ|搭載|のMac|の(?i:mac))"
 )
 # a Mac's name, then "OS 13.7.6" (a macOS version written without "mac")
 MAC_THEN_OS = re.compile(
@@ -422,6 +442,13 @@ def read(text: str) -> list[Clue]:
             out.append(clue("os", "Darwin", text, m, WEAK))
     for m in finditer(MY_CHIP, text, "M1", "M2", "M3", "M4", "M5"):
         if not _stated(text, m, strict=False):
+            continue
+        chip = f"Apple M{m.group(1)}" + (f" {m.group(2).title()}" if m.group(2) else "")
+        out.append(clue("chip", chip, text, m, WEAK))
+        out.append(clue("hardware_arm64", True, text, m, WEAK))
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+    for m in finditer(CJK_CHIP, text, "M1", "M2", "M3", "M4", "M5"):
+        if not _cjk_stated(text, m):
             continue
         chip = f"Apple M{m.group(1)}" + (f" {m.group(2).title()}" if m.group(2) else "")
         out.append(clue("chip", chip, text, m, WEAK))

@@ -16,7 +16,16 @@ an op) is not the environment. Two kinds of proof:
 - a reproducer and its output: code that moves something to "mps" (`.to("mps")`,
   `device="mps"`, `torch.device("mps")`: each raises when MPS is not available) and, later in
   the same block, a print whose text then appears as an output line of the paste - the program
-  got past the MPS line (pytorch/pytorch#97239-style "code, then Output:" reports).
+  got past the MPS line (pytorch/pytorch#97239-style "code, then Output:" reports);
+- a run put on the device by its command line or its echoed configuration ("--device=mps",
+  "Overriding: device = mps", "device: mps") followed by lines of its progress (losses, times
+  per iteration, it/s) with no error between: it computed there (simonw/public-notes#11:
+  nanoGPT's "train.py ... --device=mps" then "iter 1: loss 10.8206, time 139.65ms");
+- torch.testing's comparison failing in a test run on the device ("AssertionError: Tensor-likes
+  are not close!" under a test of test_mps.py or a test named for MPS): torch's test_mps.py
+  swaps its TestCase for NoTest when MPS is not available, and a device-generic test is
+  instantiated for "mps" only where it is, so a mismatch there means MPS computed the numbers
+  (pytorch/pytorch#125803: TestRNNMPS.test_lstm_backward on macOS 14.4).
 """
 
 from __future__ import annotations
@@ -24,7 +33,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from verify.paste.clues import LISTED, STRONG, Clue, clue, finditer, quote
+from verify.paste.clues import LISTED, STRONG, Clue, clue, finditer, line_at, quote
 
 # the repr of a tensor on the MPS device: "device='mps:N'" inside an open "tensor(" that is not
 # "torch.tensor(" (code), looked for within REPR_SPAN characters before it
@@ -83,7 +92,73 @@ def read(text: str) -> list[Clue]:
     if "```" in text and "mps" in text:
         out.extend(_output_block_after(text))
     out.extend(_one_liner(text))
+    out.extend(_run_with_progress(text))
+    out.extend(_test_mismatch(text))
     return out
+
+
+# a run put on the device: a command-line flag, or a configuration echo printed by the program
+# (an unquoted value: `device = "mps"` in code is verify.paste.places' intent, not a run)
+RUN_ON_MPS = re.compile(
+    r"--device[= ]['\"]?mps(?::\d)?\b|"
+    r"^[^\n'\"()=]*?\bdevice\b[ \t]*[=:][ \t]*mps(?::\d)?[ \t]*$|"
+    # a bare "device mps" line: print("device", device) (rasbt/machine-learning-notes#3)
+    r"^[ \t]*device[ \t]+mps(?::\d)?[ \t]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+# a line of a run's progress: a step counter with a loss / time / accuracy value, or a tqdm rate
+PROGRESS = re.compile(
+    r"^[^\n]*?\b(?:iter(?:ation)?|step|epoch|batch)\b[ \t:#]*\d+[^\n]*?"
+    r"\b(?:loss|time|acc(?:uracy)?)\b[^\n]*?\d+\.\d+[^\n]*$|"
+    r"^[^\n]*?\d+(?:\.\d+)?[ \t]*(?:it/s|s/it)\b[^\n]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+PROGRESS_MIN = 2  # one line could be an echo of a setting; two are a run going on
+PROGRESS_SPAN = 60  # lines after the device setting where its progress is looked for
+_FAILED = re.compile(r"Traceback|\w*Error\b|\bFAILED\b")
+
+
+def _run_with_progress(text: str) -> list[Clue]:
+    for m in finditer(RUN_ON_MPS, text, "mps", "MPS"):
+        if _CONDITIONAL.search(line_at(text, m.start())):
+            continue
+        end = m.end()
+        for _ in range(PROGRESS_SPAN):
+            nl = text.find("\n", end + 1)
+            if nl == -1:
+                end = len(text)
+                break
+            end = nl
+        window = text[m.end() : end]
+        seen = list(itertools.islice(PROGRESS.finditer(window), PROGRESS_MIN))
+        if len(seen) < PROGRESS_MIN or _FAILED.search(window, 0, seen[-1].end()):
+            continue
+        return [
+            clue("mps_available", True, text, m, LISTED),
+            Clue("mps_available", True, quote(seen[-1].group(0)), LISTED),
+        ]
+    return []
+
+
+# torch.testing's assertEqual / assert_close failing on values (torch/testing/_comparison.py:
+# "Tensor-likes are not close!", "Scalars are not equal!")
+MISMATCH = re.compile(r"AssertionError: (?:Tensor-likes|Scalars) are not (?:close|equal)!")
+# the test ran on MPS: a frame of torch's test_mps.py, or a test class / name for the device
+# (device-generic tests are instantiated as TestFooMPS, test_bar_mps)
+MPS_TEST = re.compile(r"\btest_mps\.py\b|\bTest\w*MPS\b|\btest_\w+_mps(?:_\w+)?\b")
+TEST_SPAN = 6000  # characters before the mismatch where the test's frames are
+
+
+def _test_mismatch(text: str) -> list[Clue]:
+    for m in finditer(MISMATCH, text, "are not close!", "are not equal!"):
+        test = next(MPS_TEST.finditer(text, max(0, m.start() - TEST_SPAN), m.start()), None)
+        if test is None:
+            continue
+        return [
+            clue("mps_available", True, text, test, LISTED),
+            clue("mps_available", True, text, m, LISTED),
+        ]
+    return []
 
 
 def _one_liner(text: str) -> list[Clue]:

@@ -1,0 +1,214 @@
+"""Causes and runs told in words or shown by a program's output (issue 12): verify.paste.told,
+verify.paste.ran's run / test-suite readings, verify.paste.prose's "ran but wrong / faster".
+
+Each snippet is a line (or lines) from a real public report, cited above it; the whole reports
+are in tests/data (collect_env/ and the studied holdout sets), and their diagnoses are asserted
+by test_diagnose.py / test_holdout.py. Counter-examples (a negation, a condition, a question,
+code rather than output) are named as such: they must give nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from verify import diagnose, paste
+from verify.errors import InputError
+from verify.model import Status
+
+
+def facts(text):
+    return paste.read(text).facts
+
+
+def signs(text):
+    return paste.read(text).signs
+
+
+def rows(text):
+    _, results = diagnose.diagnose(text)
+    return {r.id: r.status for r in results}
+
+
+def failing(text):
+    return [i for i, s in rows(text).items() if s is Status.FAIL]
+
+
+# --- a run on the device and its progress ---------------------------------------------------------
+
+NANOGPT = """\
+`time python train.py --dataset=shakespeare --device=mps --compile=False`
+Overriding: dataset = shakespeare
+Overriding: device = mps
+number of parameters: 3.42M
+step 0: train loss 10.8340, val loss 10.8173
+iter 0: loss 10.8320, time 2572.14ms
+iter 1: loss 10.8206, time 139.65ms
+"""
+
+
+def test_a_run_set_to_mps_that_reports_progress_ran_there():
+    # simonw/public-notes#11
+    assert facts(NANOGPT)["mps_available"] is True
+    assert failing(NANOGPT) == []
+
+
+def test_a_run_set_to_mps_that_failed_before_progress_proves_nothing():
+    # counter-example: the same command, then a traceback before any progress line
+    text = NANOGPT.replace(
+        "number of parameters", "Traceback (most recent call last):\nRuntimeError: x\n#"
+    )
+    assert "mps_available" not in facts(text)
+
+
+def test_one_progress_line_is_not_a_run():
+    text = "python train.py --device=mps\niter 0: loss 10.8320, time 2572.14ms\n"
+    assert "mps_available" not in facts(text)
+
+
+def test_device_mps_in_code_is_not_a_run():
+    # counter-example: code that asks for the device is an intent (verify.paste.places)
+    text = 'device = "mps"\nfor step in range(3):\n    print(f"step {step}: loss {loss:.4f}")\n'
+    assert "mps_available" not in facts(text)
+
+
+# --- torch's MPS test suite failing on values -----------------------------------------------------
+
+LSTM = """\
+% python3 test_mps.py -k TestRNNMPS.test_lstm_backward
+FAIL: test_lstm_backward (__main__.TestRNNMPS)
+  File "/Users/x/git/pytorch/pytorch/test/test_mps.py", line 11398, in _lstm_helper
+    self.assertEqual(cpu_weight_grad, mps_weight_grad,
+AssertionError: Tensor-likes are not close!
+Mismatched elements: 195 / 196 (99.5%)
+"""
+
+
+def test_a_value_mismatch_in_test_mps_ran_on_the_device():
+    # pytorch/pytorch#125803
+    assert facts(LSTM)["mps_available"] is True
+    assert failing(LSTM) == []
+
+
+def test_a_value_mismatch_in_a_cpu_test_says_nothing_of_mps():
+    text = LSTM.replace("test_mps.py", "test_nn.py").replace("TestRNNMPS", "TestRNN")
+    assert "mps_available" not in facts(text)
+
+
+# --- MPS said to run, with wrong output or faster ----------------------------------------------
+
+
+def test_runs_under_mps_but_the_result_is_noise():
+    # huggingface/diffusers#1398
+    text = (
+        "The diffusers code will run under Apple Silicon/MPS for Stable Diffusion 2.0 but the "
+        "result is always noise. No images are generated."
+    )
+    assert facts(text)["mps_available"] is True
+    assert failing(text) == []
+
+
+def test_faster_on_mps():
+    # simonw/public-notes#11's words
+    assert facts("Seems to go 3x faster on mps")["mps_available"] is True
+    assert "mps_available" not in facts("It would be 3x faster on mps if it worked")
+
+
+# --- float64 told in words ----------------------------------------------------------------------
+
+
+def test_float64_said_unsupported_on_mps_is_the_float64_row():
+    # TUDelft-CNS-ATM/bluesky-gym#7
+    text = (
+        "The latter does not officially support MPS as a GPU device, as the tensors are set up "
+        "using the float64 data type, while pytorch only supports float32 for MPS. "
+    )
+    assert signs(text)["sign.float64_said"]
+    assert rows(text)["error.mps.float64"] is Status.WARN
+    assert failing(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Does MPS support float64?",  # a question
+        "If MPS doesn't support float64 we cast to float32",  # a condition
+        "MPS now supports float32 and float16.",  # nothing refused
+    ],
+)
+def test_float64_not_said_unsupported(text):
+    assert "sign.float64_said" not in signs(text)
+
+
+# --- a newer torch said to fix it ----------------------------------------------------------------
+
+
+def test_updating_torch_fixes_it_warns_torch_version():
+    # invoke-ai/InvokeAI#8835
+    text = (
+        "As of today (invoke v6.13.0), this issue still persists, and manually updating torch "
+        "to 2.9.1 fixes this issue."
+    )
+    assert signs(text)["sign.torch_fixed_by"][0].value == "2.9.1"
+    assert rows(text)["torch.version"] is Status.WARN
+
+
+def test_torch_already_newer_than_the_fix_is_left_alone():
+    text = "PyTorch 2.10.0\nupdating torch to 2.9.1 fixes this issue"
+    assert rows(text)["torch.version"] is not Status.WARN
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Would updating torch to 2.9.1 fix this?",  # a question
+        "updating torch to 2.9.1 did not fix this issue",  # no fix said
+        "I have not tried updating torch to 2.9.1",  # no fix said
+    ],
+)
+def test_no_fix_said(text):
+    assert "sign.torch_fixed_by" not in signs(text)
+
+
+# --- a Mac with an AMD GPU ------------------------------------------------------------------------
+
+
+def test_macos_with_an_amd_gpu_is_an_intel_mac():
+    # Lightning-AI/pytorch-lightning#15861
+    text = "MPS support on MacOS Ventura with an AMD Radeon Pro 5700 XT GPU"
+    f = facts(text)
+    assert f["os"] == "Darwin" and f["hardware_arm64"] is False
+    assert "host.arch" in failing(text)
+
+
+def test_amd_gpu_without_a_mac_is_no_mac():
+    assert facts("Ubuntu 22.04 with an AMD Radeon RX 6800").get("os") != "Darwin"
+
+
+# --- the machine in CJK words, an app's CPU choice ---------------------------------------------
+
+
+def test_cjk_chip_before_computer_word():
+    # 2noise/ChatTTS#60
+    text = (
+        "苹果 M1电脑运行时 不支持 GPU 运算\n\n"
+        "WARNING:ChatTTS.utils.gpu_utils:No GPU found, use CPU instead\n"
+    )
+    assert facts(text)["chip"] == "Apple M1"
+    assert failing(text) == []
+
+
+def test_garbage_still_refused():
+    with pytest.raises(InputError):
+        diagnose.diagnose("lorem ipsum dolor sit amet 3x faster float64 torch")
+
+
+# --- no Metal device in words -------------------------------------------------------------------
+
+
+def test_vms_cannot_run_mps_on_runners():
+    # pytorch/torchchat#667
+    text = (
+        "[PRE-LAUNCH] Provision a small number of non-VM MacOS-14 runners to test MPS execution "
+        "(VMs can't run MPS likely because they're missing virtualized I/O.)"
+    )
+    assert "mps.available" in failing(text)

@@ -1,0 +1,19 @@
+"""User-facing cause / fix texts for causes told in words (verify.told_rows)."""
+
+from __future__ import annotations
+
+from verify.model import Fix
+
+
+def torch_older_than_fix(release: str, have: str | None) -> tuple[str, Fix]:
+    which = f"PyTorch {have}" if have else "the PyTorch in use (its version is not in the text)"
+    cause = (
+        f"The text says PyTorch {release} fixes this: {which} is older, and the fault is one "
+        "that release's MPS backend fixed."
+    )
+    fix = Fix(
+        f"Upgrade PyTorch to {release} or newer in this environment (an app that pins an older "
+        "torch needs its pin raised), then run the same code again.",
+        (f'python -m pip install --upgrade "torch>={release}"',),
+    )
+    return cause, fix

@@ -1,0 +1,43 @@
+"""Rows for causes a paste tells in words (verify.paste.told): what the torch message would have
+given, had it been pasted. Pure: Pasted and the rule rows in, rows out; texts in
+verify.told_messages."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from verify import compat
+from verify import told_messages as msg
+from verify.envdump import Pasted
+from verify.model import Result, Status, warned
+from verify.paste.clues import quote
+
+MAX_EVIDENCE = 6
+
+
+def torch_fixed_by(results: list[Result], pasted: Pasted) -> list[Result]:
+    """A newer PyTorch said to fix it ("updating torch to 2.9.1 fixes this issue":
+    invoke-ai/InvokeAI#8835) while the paste shows no torch as new: the torch.version row warns
+    that the torch in use is older than that release. A torch the paste shows as new enough, or
+    a torch.version row that already fails or warns, is left as it is."""
+    clues = pasted.signs.get("sign.torch_fixed_by") or []
+    wanted = compat.parse_version(str(clues[0].value)) if clues else None
+    if wanted is None:
+        return results
+    have = compat.parse_version(pasted.facts.torch_version)
+    if have is not None and have >= wanted:
+        return results
+    out = []
+    for r in results:
+        if r.id == "torch.version" and r.status not in (Status.FAIL, Status.WARN):
+            cause, fix = msg.torch_older_than_fix(str(clues[0].value), pasted.facts.torch_version)
+            row = Result.from_outcome(r.id, r.title, warned(cause, fix), required=False)
+            lines = [clues[0].line, *pasted.evidence.get("torch_version", [])]
+            out.append(
+                dataclasses.replace(
+                    row, evidence=tuple(dict.fromkeys(map(quote, lines)))[:MAX_EVIDENCE]
+                )
+            )
+            continue
+        out.append(r)
+    return out

@@ -313,3 +313,13 @@ def test_web_ui_sysinfo_json_is_read_as_a_paste():
     # collect_env's get_os() on a Mac: "macOS <version> (<platform.machine()>)"
     mac = facts('{\n  "Torch env info": {\n    "os": "macOS 14.2.1 (arm64)",\n')
     assert (mac.os, mac.macos_version, mac.machine) == ("Darwin", "14.2.1", "arm64")
+
+
+def test_uv_hint_retold_names_the_release_asked_for():
+    # PrimeIntellect-ai/verifiers#553's title: uv's hint, the +cu128 release it could not install
+    title = (
+        "You're on macOS (`macosx_15_0_arm64`), but `torch` (v2.8.0+cu128) only has wheels for "
+        "the following platforms: `manylinux_2_28_x86_64`, `win_amd64`"
+    )
+    assert "torch_version" not in paste.read(title).facts
+    assert paste.read("I have `torch` (v2.8.0) installed").facts["torch_version"] == "2.8.0"

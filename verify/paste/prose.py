@@ -200,6 +200,9 @@ TORCH_AT_LEAST = re.compile(r"(?<![\w.-])torch[ \t]*(?:>=|>|~=)[ \t]*(\d\.\d{1,2
 TORCH_SAID = re.compile(
     r"(?<![\w.-])[`'\"](?i:PyTorch|torch)[`'\"][ \t]*(?:version[ \t]*)?\(?[ \t]*v?"
     r"(\d\.\d{1,2}(?:\.\d{1,2})?)\b(?![.\d])"
+    # uv's hint names the release asked for, not one installed: "`torch` (v2.8.0+cu128) only has
+    # wheels for the following platforms" (PrimeIntellect-ai/verifiers#553's title)
+    r"(?![\w.+]*\)?[ \t]+(?:only has|has no)\b)"
 )
 # MPS wished for in words: "the `mps` support in your latest version", "support for MPS"
 # (places.MPS_INTENT reads code and "MPS backend" / "MPS device")

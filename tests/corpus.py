@@ -47,6 +47,7 @@ LABELS: dict[str, frozenset[str] | None] = {
             "error.mps.torch_too_old",
             "error.mps.op_needs_newer_torch",
             "error.mps.checkpoint_needs_newer_torch",
+            "error.mps.fixed_in_newer_torch",  # verify.regressions
         }
     ),
     "not-built-with-mps": frozenset({"mps.built", "error.mps.not_built", "error.mps.not_linked"}),

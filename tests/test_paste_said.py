@@ -180,3 +180,69 @@ def test_unary_int64_refusal_row_comes_first():
     first = diagnose.first_cause(results)
     assert first.id == "error.mps.op_needs_newer_torch" and "2.0" in first.cause
     assert envdump.parse(text).errors[0].id == "mps.dtype_unsupported"
+
+
+def test_mmcv_op_without_mps_says_the_fallback_does_not_reach_it():
+    text = "RuntimeError: nms_impl: implementation for device mps:0 not found."
+    _, results = diagnose.diagnose(f"On my M2 MacBook Pro:\n{text}")
+    row = diagnose.first_cause(results)
+    assert row.id == "error.mps.op_not_implemented"
+    assert "nms_impl" in row.cause and "does not reach it" in row.cause
+    assert "PYTORCH_ENABLE_MPS_FALLBACK" not in " ".join(row.fix.commands)
+    assert "cpu" in row.fix.text
+
+
+@pytest.mark.parametrize(("op", "kernel"), [("nms", True), ("deform_conv2d", False)])
+def test_torchvision_op_refused_on_mps(op, kernel):
+    text = (
+        f"NotImplementedError: The operator 'torchvision::{op}' is not currently implemented "
+        "for the MPS device. If you want this op to be added in priority during the prototype "
+        "phase of this feature, please comment on https://github.com/pytorch/pytorch/issues/77764."
+    )
+    _, results = diagnose.diagnose(text)
+    row = diagnose.first_cause(results)
+    assert row.id == "error.mps.op_not_implemented" and f"torchvision::{op}" in row.cause
+    assert ("0.16" in row.fix.text) is kernel
+    assert row.fix.commands == ("export PYTORCH_ENABLE_MPS_FALLBACK=1",)
+
+
+def test_a_nightly_on_which_mps_crashes_is_fixed_in_a_newer_torch():
+    text = (
+        "- YOLO: Ultralytics YOLOv8.0.128 Python-3.11.4 torch-2.1.0.dev20230705 MPS\n"
+        "Running on M2 Max 64 GB, training on MPS:\n"
+        "  0%|          | 0/144 [00:00<?, ?it/s]zsh: bus error  yolo task=detect mode=train\n"
+    )
+    _, results = diagnose.diagnose(text)
+    row = diagnose.first_cause(results)
+    assert row.id == "error.mps.fixed_in_newer_torch" and row.status is Status.WARN
+    assert "2.1.0.dev20230705 is a nightly" in row.cause and "2.1" in row.fix.text
+    # a release, not a nightly: nothing says a newer torch fixes it
+    _, released = diagnose.diagnose(text.replace("2.1.0.dev20230705", "2.1.0"))
+    assert not any(r.id == "error.mps.fixed_in_newer_torch" for r in released)
+
+
+def test_a_nightly_whose_mps_is_unavailable_is_the_environment_not_a_regression():
+    text = (
+        "torch 2.11.0.dev20260129 on an Apple M3, macOS 26.2\n"
+        "torch.backends.mps.is_available(): False\n"
+        "MPS tensor creation fails in the sandbox\n"
+    )
+    _, results = diagnose.diagnose(text)
+    assert not any(r.id == "error.mps.fixed_in_newer_torch" for r in results)
+
+
+@pytest.mark.parametrize(
+    ("lines", "found"),
+    [
+        (["- **Torch 2.5.1**: inference crashes (SIGABRT)", "- **Torch 2.7.0**: works"], True),
+        (["- Torch 2.7.0: crashes", "- Torch 2.5.1: works fine"], False),  # the older one works
+        (["torch 2.5.1 crashes", "torch 2.7.0 crashes too"], False),
+    ],
+)
+def test_a_later_torch_said_to_work(lines, found):
+    text = "On my M4 Max with MPS:\n" + "\n".join(lines) + "\n"
+    _, results = diagnose.diagnose(text)
+    row = next((r for r in results if r.id == "error.mps.fixed_in_newer_torch"), None)
+    assert (row is not None) is found
+    if found:
+        assert "2.5.1" in row.cause and "2.7.0" in row.fix.text

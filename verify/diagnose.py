@@ -30,7 +30,17 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from verify import compat, envdump, opsupport, placement, resolver, rules, timeline, told_rows
+from verify import (
+    compat,
+    envdump,
+    opsupport,
+    placement,
+    regressions,
+    resolver,
+    rules,
+    timeline,
+    told_rows,
+)
 from verify import messages as msg
 from verify import opsupport_messages as support_msg
 from verify import platform_messages as platform_msg
@@ -110,6 +120,7 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
     if not errors:
         results.extend(_op_said_missing_row(pasted))
         results.extend(_limit_said_rows(pasted))
+        results.extend(regressions.rows(pasted))
     return facts, [_with_evidence(r, pasted) for r in results]
 
 
@@ -702,6 +713,12 @@ def _cause_and_fix(known: KnownError, facts: Facts) -> tuple[str, Fix]:
         return platform_msg.mps_storage_without_mps()
     if known.id == "mps.torch_too_old" and known.match.startswith("module 'torch' has"):
         return platform_msg.torch_mps_module_missing(facts.torch_version)
+    if known.id == "mps.op_not_implemented":
+        if re.search(r"implementation for device mps", known.match):
+            return msg.pasted_library_op_without_mps(known.match)
+        vision = re.search(r"'(torchvision::\w+)'", known.match)
+        if vision is not None:
+            return msg.pasted_torchvision_op_without_mps(vision.group(1))
     if known.id == "mps.oom" and not known.match.lstrip().startswith("MPS backend out of memory"):
         if known.match.lstrip().lower().startswith("invalid buffer size"):
             return msg.pasted_mps_buffer_too_large()

@@ -922,3 +922,84 @@ def pasted_mps_buffer_too_large() -> tuple[str, Fix]:
             "with more memory allows larger buffers."
         ),
     )
+
+
+# torchvision's own MPS kernels (pytorch/vision#7643, "Add MPS kernels": nms, roi_align,
+# roi_pool, ps_roi_align, ps_roi_pool and their backward kernels; first released in torchvision
+# 0.16, which goes with torch 2.1)
+TORCHVISION_MPS_OPS = ("nms", "roi_align", "roi_pool", "ps_roi_align", "ps_roi_pool")
+
+
+def pasted_torchvision_op_without_mps(op: str) -> tuple[str, Fix]:
+    """torch's MPS refusal of a torchvision operator ('torchvision::nms')."""
+    name = op.split("::", 1)[-1].lstrip("_").removesuffix("_backward")
+    if name in TORCHVISION_MPS_OPS:
+        return (
+            f"This torchvision has no MPS kernel for {op}: PyPI's macOS arm64 torchvision "
+            "wheels have MPS kernels for nms, roi_align, roi_pool, ps_roi_align and ps_roi_pool "
+            "from 0.16 (with PyTorch 2.1; pytorch/vision#7643); an older torchvision, or a "
+            "build made without them (some conda packages), refuses it.",
+            Fix(
+                "Install torchvision 0.16+ from PyPI together with its torch (`pip install "
+                "--upgrade torch torchvision` in the environment that runs the code); meanwhile "
+                "PYTORCH_ENABLE_MPS_FALLBACK=1, set before Python starts, runs it on the CPU.",
+                ("export PYTORCH_ENABLE_MPS_FALLBACK=1",),
+            ),
+        )
+    return (
+        f"torchvision's {op} has no MPS kernel in the installed torchvision (its own operators "
+        "get MPS kernels one by one: pytorch/vision#7643 brought the first five).",
+        Fix(
+            "Set PYTORCH_ENABLE_MPS_FALLBACK=1 before Python starts to run it on the CPU (torch's "
+            "fallback covers torchvision's operators), or move that step's tensors to the CPU; "
+            "a newer torchvision may have the kernel.",
+            ("export PYTORCH_ENABLE_MPS_FALLBACK=1",),
+        ),
+    )
+
+
+def pasted_library_op_without_mps(said: str) -> tuple[str, Fix]:
+    """mmcv's "nms_impl: implementation for device mps:0 not found." (its own device registry:
+    mmcv/ops/csrc/common/pytorch_device_registry.hpp)."""
+    op = said.split(":", 1)[0].strip().split()[-1] if ":" in said else "this operator"
+    return (
+        f"mmcv's own compiled operator {op} has no MPS implementation: mmcv dispatches its ops "
+        "through its own device registry (CUDA and CPU, a few on MPS), so torch's "
+        "PYTORCH_ENABLE_MPS_FALLBACK does not reach it and a newer PyTorch does not add it "
+        "(open-mmlab/mmcv#2732; 'MMDet do not support MPS', open-mmlab/mmdetection#9411).",
+        Fix(
+            "Run the model on the CPU (device='cpu' in init_detector / the config), or move the "
+            "tensors this op gets to the CPU (boxes.cpu(), scores.cpu()) and its result back; "
+            "mmcv's op table lists the few ops it has for MPS "
+            "(https://mmcv.readthedocs.io/en/latest/understand_mmcv/ops.html)."
+        ),
+    )
+
+
+def pasted_nightly_regression(torch: str, release: str, day: str | None) -> tuple[str, Fix]:
+    """A nightly on which MPS fails or crashes, with no message that explains it."""
+    out = f" ({release} was released on {day})" if day else ""
+    return (
+        f"torch {torch} is a nightly build, and MPS fails or crashes on it with no known "
+        "message: nightlies are untested snapshots whose MPS regressions a later nightly or the "
+        f"release fixes (pytorch/pytorch#117465, ultralytics/ultralytics#3591){out}.",
+        Fix(
+            f"Install the release {release} or newer (`pip install --upgrade torch`), or a "
+            "newer nightly; if it still fails there, report it to pytorch/pytorch with "
+            "`python -m torch.utils.collect_env`.",
+            ("pip install --upgrade torch",),
+        ),
+    )
+
+
+def pasted_newer_torch_works(old: str, new: str) -> tuple[str, Fix]:
+    """The paste names a torch release that fails on MPS and a later one that works."""
+    return (
+        f"The paste shows torch {old} failing where torch {new} works: the failure is one a "
+        f"later PyTorch fixed, so the environment that fails has a torch too old.",
+        Fix(
+            f"Upgrade torch to {new} or newer in the environment that fails (and pin it there), "
+            f'and check `python -c "import torch; print(torch.__version__)"` shows it.',
+            ("pip install --upgrade torch",),
+        ),
+    )

@@ -11,6 +11,11 @@
   that never used MPS is not this. The shell's "Killed: 9" / "zsh: killed" counts too (nothing
   but macOS's memory killer sends SIGKILL to a training run unasked: gensyn-ai/rl-swarm#59).
 
+Also what a regression report tells (verify.regressions reads them against the torch version):
+- MPS said to fail or crash ("zsh: bus error", "(SIGABRT)", "MPS acceleration fails for many
+  commands") -> sign.mps_failure_said;
+- one torch release said to fail and a later one to work, line by line -> sign.newer_torch_works.
+
 Pure: text in, clues out. A negation or a condition before the phrase ("if MPS doesn't support
 float64 ...", "it is not that MPS lacks float64") gives nothing.
 """
@@ -57,12 +62,78 @@ MPS_MEMORY_GROWS = re.compile(
 _MPS = re.compile(r"(?<![A-Za-z])MPS(?![a-z])|\bmps\b")
 
 
+# MPS said to fail or crash: a native crash the shell or Python reports ("zsh: bus error",
+# "Segmentation fault", "(SIGABRT)", "failed assertion"), or "fails" / "crashes" in a sentence
+# that names MPS ("MPS acceleration fails for many commands": pytorch/pytorch#117465)
+CRASH = re.compile(
+    r"\b(?:bus error|segmentation fault|segfault|SIGABRT|SIGSEGV|SIGBUS|abort trap|"
+    r"illegal hardware instruction|failed assertion)\b[^\n]*",
+    re.IGNORECASE,
+)
+MPS_FAILS = re.compile(
+    r"\bMPS\b[^.\n]{0,60}?\b(?:fails?|failing|crash(?:es|ed)?|breaks|broke(?:n)?)\b[^.\n]*",
+    re.IGNORECASE,
+)
+# one torch release said to fail and a later one to work, each on its own line (a comparison
+# users write after trying two: "- **Torch/Torchaudio 2.5.1**: inference crashes ... (SIGABRT)",
+# "- **Torch/Torchaudio 2.7.0**: recognised correctly twice": Code-Amadeus/Amadeus#67, in
+# Chinese). The words are checked on the release's own line.
+_TORCH_ON_LINE = re.compile(
+    r"^[^\n]*?\b(?:Py)?Torch\b[^\n\d]{0,25}?(\d\.\d{1,2}(?:\.\d{1,2})?)(?![\d.])[^\n]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_FAIL_WORDS = re.compile(
+    r"\b(?:crash(?:es|ed)?|fails?|failed|broken|error|SIGABRT|SIGSEGV|segfault|abort(?:s|ed)?)\b|"
+    r"崩溃|报错|失败|错误",
+    re.IGNORECASE,
+)
+_WORK_WORDS = re.compile(
+    r"\b(?:works?|worked|working|fixed|fine|correct(?:ly)?|no (?:crash|error)s?)\b|"
+    r"正确|正常|成功|可以",
+    re.IGNORECASE,
+)
+
+
+def _newer_torch_works(text: str) -> list[Clue]:
+    fails: list[tuple[str, re.Match[str]]] = []
+    works: list[tuple[str, re.Match[str]]] = []
+    for m in finditer(_TORCH_ON_LINE, text, "orch", "ORCH"):
+        line = m.group(0)
+        bad, good = bool(_FAIL_WORDS.search(line)), bool(_WORK_WORDS.search(line))
+        if bad and not good:
+            fails.append((m.group(1), m))
+        elif good and not bad:
+            works.append((m.group(1), m))
+    for old, om in fails:
+        for new, nm in works:
+            if _version(new) > _version(old):
+                said = (old, new, om.group(0).strip())
+                return [
+                    clue("sign.newer_torch_works", said, text, om, WEAK),
+                    clue("sign.newer_torch_works", said, text, nm, WEAK),
+                ]
+    return []
+
+
+def _version(v: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in v.split("."))
+
+
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
     for m in finditer(FLOAT64_SAID, text, "float", "FP64", "fp64", "double", "64-bit"):
         if stated(text, m, strict=False) and not asked(text, m):
             out.append(clue("sign.float64_said", m.group(0).strip(), text, m, WEAK))
             break
+    out.extend(_newer_torch_works(text))
+    for found in (
+        finditer(CRASH, text, "rror", "ault", "SIG", "bort", "llegal", "ssertion"),
+        finditer(MPS_FAILS, text, "MPS", "mps"),
+    ):
+        for m in found:
+            if stated(text, m, strict=False):
+                out.append(clue("sign.mps_failure_said", m.group(0).strip(), text, m, WEAK))
+                break
     if _MPS.search(text):
         for found in (
             finditer(JETSAM, text, "memorystatus"),

@@ -246,3 +246,17 @@ def test_a_later_torch_said_to_work(lines, found):
     assert (row is not None) is found
     if found:
         assert "2.5.1" in row.cause and "2.7.0" in row.fix.text
+
+
+@pytest.mark.parametrize(
+    ("message", "word"),
+    [
+        ("RuntimeError: invalid low watermark ratio 1.4", "LOW_WATERMARK"),
+        ("RuntimeError: invalid high watermark ratio 1.7", "2.0"),
+    ],
+)
+def test_watermark_ratios_refused_say_which_variable(message, word):
+    _, results = diagnose.diagnose(f"On my M1 Mac Studio:\n{message}\n")
+    row = diagnose.first_cause(results)
+    assert row.id == "error.mps.oom" and word in row.cause
+    assert "LOW_WATERMARK_RATIO" in row.fix.commands[0]

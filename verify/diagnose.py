@@ -720,6 +720,8 @@ def _cause_and_fix(known: KnownError, facts: Facts) -> tuple[str, Fix]:
         if vision is not None:
             return msg.pasted_torchvision_op_without_mps(vision.group(1))
     if known.id == "mps.oom" and not known.match.lstrip().startswith("MPS backend out of memory"):
+        if "watermark ratio" in known.match and known.match.lstrip().lower().startswith("invalid"):
+            return msg.pasted_watermark_ratio_refused(known.match)
         if known.match.lstrip().lower().startswith("invalid buffer size"):
             return msg.pasted_mps_buffer_too_large()
         if re.search(r"memorystatus|driver_allocated_memory|killed|SIGKILL", known.match, re.I):

@@ -148,7 +148,14 @@ PATTERNS: tuple[_Pattern, ...] = (
             # with a unit ("9.00 GB", "19.38 GiB"), other programs' "Invalid buffer size: 0" have
             # none. Reports: CAREamics/careamics#380 (batch_size=512, 9.00 GB on an M2),
             # pytorch/pytorch#141909 (2.6.0, bmm, 19.45 GB)
-            r"Invalid buffer size: \d+(?:\.\d+)? ?[KMGT]i?B\b[^\n]*",
+            r"Invalid buffer size: \d+(?:\.\d+)? ?[KMGT]i?B\b[^\n]*|"
+            # MPSAllocator.mm (init_allocator / setHighWatermarkRatio): "invalid high watermark
+            # ratio ", "invalid low watermark ratio " - PYTORCH_MPS_HIGH_WATERMARK_RATIO outside
+            # 0.0-2.0 (1.0 without unified memory), or the low ratio (default 1.4) above a high
+            # one set alone (numz/ComfyUI-SeedVR2_VideoUpscaler#336: "invalid low watermark
+            # ratio 1.4", fixed by setting both); torch 1.13 on x86 refused its own default 1.7
+            # (pytorch/pytorch#91268)
+            r"invalid (?:high|low) watermark ratio -?\d[^\n]*",
             re.IGNORECASE,
         ),
         "MPS out of memory",

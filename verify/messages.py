@@ -1003,3 +1003,25 @@ def pasted_newer_torch_works(old: str, new: str) -> tuple[str, Fix]:
             ("pip install --upgrade torch",),
         ),
     )
+
+
+def pasted_watermark_ratio_refused(said: str) -> tuple[str, Fix]:
+    """MPSAllocator's "invalid high / low watermark ratio": the memory-limit variables refused."""
+    low = "low watermark" in said
+    cause = (
+        "The MPS allocator refused its memory-limit settings before allocating anything: "
+        + (
+            "PYTORCH_MPS_LOW_WATERMARK_RATIO (default 1.4) must not exceed the high ratio, and "
+            "PYTORCH_MPS_HIGH_WATERMARK_RATIO was set below it on its own"
+            if low
+            else "PYTORCH_MPS_HIGH_WATERMARK_RATIO must lie in 0.0-2.0 (0.0-1.0 on a GPU "
+            "without unified memory; torch 1.13 on an Intel Mac refused its own default 1.7, "
+            "pytorch/pytorch#91268)"
+        )
+        + "."
+    )
+    return cause, Fix(
+        "Unset both variables, or set them together (the low ratio at most the high one; "
+        "0.0 for the high ratio removes the limit), in the shell before Python starts.",
+        ("export PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0 PYTORCH_MPS_LOW_WATERMARK_RATIO=0.0",),
+    )

@@ -484,8 +484,9 @@ def torch_import_failed(error: str) -> tuple[str, Fix]:
 
 def python_unsupported_by_any_torch(python: str, newest_range: str) -> tuple[str, Fix]:
     return (
-        f"No PyTorch release ships wheels for Python {python} (the newest supports "
-        f"{newest_range}), so PyTorch cannot be installed into this Python.",
+        f"No PyTorch release from 1.12 on (the first with MPS) ships wheels for Python {python} "
+        f"(the newest supports {newest_range}), so no PyTorch of today installs into this "
+        "Python.",
         Fix(
             f"Use a Python in {newest_range}: the project's installer creates one.",
             ("nox -s install",),

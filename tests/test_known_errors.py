@@ -23,6 +23,8 @@ NO_WHEEL_STRING = {
     "mps.hf_mixed_precision",  # accelerate's and diffusers' texts, not torch's
     "mps.compile_unsupported",  # torch/_inductor (Python), not in the native libraries
     "mps.checkpoint_needs_newer_torch",  # torch/serialization.py (Python)
+    "mps.cuda_requested",  # torch/cuda/__init__.py, torch/amp/autocast_mode.py (Python)
+    "mps.app_chose_cpu",  # applications' own log lines, not torch's
 }
 
 

@@ -212,3 +212,43 @@ def test_vms_cannot_run_mps_on_runners():
         "(VMs can't run MPS likely because they're missing virtualized I/O.)"
     )
     assert "mps.available" in failing(text)
+
+
+# --- the code's own device choice: CUDA asked for, the CPU picked by the app ----------------------
+
+
+def test_cuda_asked_for_on_a_mac_is_the_codes_choice():
+    # kandinskylab/kandinsky-5#36 (an M3): the torch messages of code hard-wired to CUDA
+    text = (
+        "Is there a way to run any of the models on a CPU or the built-in mps GPU in Mac Pro M3?\n"
+        "User provided device_type of 'cuda', but CUDA is not available\n"
+        "AssertionError: Torch not compiled with CUDA enabled\n"
+    )
+    found = rows(text)
+    assert found["error.mps.cuda_requested"] is Status.WARN
+    assert failing(text) == []
+
+
+def test_an_app_that_chose_the_cpu_is_a_warning_not_a_failure():
+    # 2noise/ChatTTS#60 (an M1): ChatTTS's device check looked for CUDA only
+    text = (
+        "苹果 M1电脑运行时 不支持 GPU 运算\n\n"
+        "WARNING:ChatTTS.utils.gpu_utils:No GPU found, use CPU instead\n"
+    )
+    assert rows(text)["error.mps.app_chose_cpu"] is Status.WARN
+    assert failing(text) == []
+
+
+@pytest.mark.parametrize(
+    "line, found",
+    [
+        ("WARNING:ChatTTS.utils.gpu_utils:No GPU found, use CPU instead", True),
+        ("CUDA not available, using CPU", True),
+        ("No GPU found", False),  # no choice of the CPU said
+        ("using CPU", False),
+    ],
+)
+def test_app_chose_cpu_wording(line, found):
+    from verify.known_errors import explain_all
+
+    assert any(e.id == "mps.app_chose_cpu" for e in explain_all(line)) is found

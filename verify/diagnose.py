@@ -150,8 +150,14 @@ def _stuck_at_x86_release(pasted: Pasted) -> Pasted:
 
 # errors that prove the code used MPS but not that MPS must work on this machine: the code's own
 # `torch.backends.mps` check on an old torch (Linux / Windows boxes run it too), or torch.load of
-# a checkpoint saved on a Mac
-_NOT_AN_MPS_ATTEMPT = {"mps.torch_too_old", "mps.checkpoint_needs_newer_torch"}
+# a checkpoint saved on a Mac; and those of code that never tried MPS (it asked for CUDA, or the
+# application picked the CPU itself)
+_NOT_AN_MPS_ATTEMPT = {
+    "mps.torch_too_old",
+    "mps.checkpoint_needs_newer_torch",
+    "mps.cuda_requested",  # the code asked for CUDA, not MPS
+    "mps.app_chose_cpu",  # an application's own pick of the CPU
+}
 
 
 def expect_mps(pasted: Pasted) -> bool | None:

@@ -788,6 +788,59 @@ PATTERNS: tuple[_Pattern, ...] = (
         ),
         environment=False,
     ),
+    # torch/cuda/__init__.py (_lazy_init): "Torch not compiled with CUDA enabled" - code that
+    # asks for CUDA (`.cuda()`, device="cuda") on a torch built without it, as every macOS build
+    # is; torch/amp/autocast_mode.py warns "User provided device_type of 'cuda', but CUDA is not
+    # available. Disabling" for torch.autocast("cuda") (kandinskylab/kandinsky-5#36 on an M3).
+    # On a Mac the device is the code's choice: dwrensha/acronymy-assistant#2 ("mps works" with
+    # `--device mps`), kijai/ComfyUI-LivePortraitKJ#31 (a node hard-coding CUDA on an M3 Pro).
+    _Pattern(
+        "mps.cuda_requested",
+        re.compile(
+            r"Torch not compiled with CUDA enabled[^\n]*|"
+            r"User provided device_type of 'cuda', but CUDA is not available[^\n]*"
+        ),
+        "The code asks for CUDA",
+        "The code (an application, a node, a script) asks for a CUDA device, and this PyTorch "
+        "has no CUDA - no macOS build of PyTorch has: a Mac's GPU is reached through MPS. The "
+        "device is the code's choice; this message says nothing against MPS.",
+        Fix(
+            "On a Mac, make the code use MPS: the application's device option (e.g. `--device "
+            "mps`), or in the code `device = 'mps' if torch.backends.mps.is_available() else "
+            "'cpu'` in place of 'cuda' / `.cuda()`. On Linux or Windows with an NVIDIA GPU, "
+            "install a CUDA build of PyTorch instead.",
+            ('python -c "import torch; print(torch.backends.mps.is_available())"',),
+        ),
+        severity="warn",
+        environment=False,
+    ),
+    # an application's own log line when its device check finds no CUDA GPU and it picks the CPU
+    # ("WARNING:ChatTTS.utils.gpu_utils:No GPU found, use CPU instead" on an M1: 2noise/ChatTTS#60,
+    # whose check looked for CUDA only; "CUDA not available, using CPU"): the application's
+    # choice, not a finding about MPS
+    _Pattern(
+        "mps.app_chose_cpu",
+        re.compile(
+            r"\bNo (?:GPU|CUDA(?: GPU| device)?)s? (?:found|detected|available)[,;.]?[ \t]*"
+            r"(?:use|using|fall(?:ing)? back to|switching to|defaulting to)[ \t]+(?:the[ \t]+)?"
+            r"CPU\b[^\n]*|"
+            r"\bCUDA (?:is )?not available[,;.]?[ \t]*(?:use|using|fall(?:ing)? back to|switching "
+            r"to|defaulting to)[ \t]+(?:the[ \t]+)?CPU\b[^\n]*",
+            re.IGNORECASE,
+        ),
+        "The application chose the CPU",
+        "The application looked for a GPU, found none it uses and chose the CPU itself. Many "
+        "applications look for CUDA (NVIDIA) only and never try MPS, so on a Mac this line "
+        "alone does not mean that MPS is unavailable.",
+        Fix(
+            "Check MPS itself with the command below. If it prints True, select the MPS device "
+            "in the application (its device option or MPS switch, e.g. `--device mps`); if "
+            "False, run `python -m verify` to see why.",
+            ('python -c "import torch; print(torch.backends.mps.is_available())"',),
+        ),
+        severity="warn",
+        environment=False,
+    ),
     # Lightning's wrapper when its MPS accelerator is not available (lightning/pytorch/trainer/
     # connectors/accelerator_connector.py): "MPSAccelerator can not run on your system since the
     # accelerator is not available." Lightning 1.7 also required platform.processor() == "arm",

@@ -260,3 +260,17 @@ def test_watermark_ratios_refused_say_which_variable(message, word):
     row = diagnose.first_cause(results)
     assert row.id == "error.mps.oom" and word in row.cause
     assert "LOW_WATERMARK_RATIO" in row.fix.commands[0]
+
+
+def test_xformers_on_mps_says_to_drop_xformers():
+    text = (
+        "No operator found for `memory_efficient_attention_forward` with inputs:\n"
+        "`cutlassF` is not supported because:\n    device=mps (supported: {'cuda'})\n"
+        "`smallkF` is not supported because:\n    device=mps (supported: {'cuda', 'cpu'})\n"
+    )
+    _, results = diagnose.diagnose(text)
+    rows = [r for r in results if r.id == "error.mps.op_not_implemented"]
+    assert len(rows) == 1 and "xformers" in rows[0].cause
+    assert rows[0].fix.commands == ("pip uninstall -y xformers",)
+    # the same refusal on the CPU or DirectML is no MPS error
+    assert known_errors.explain(text.replace("device=mps", "device=cpu")) is None

@@ -720,6 +720,8 @@ def _cause_and_fix(known: KnownError, facts: Facts) -> tuple[str, Fix]:
     if known.id == "mps.torch_too_old" and known.match.startswith("module 'torch' has"):
         return platform_msg.torch_mps_module_missing(facts.torch_version)
     if known.id == "mps.op_not_implemented":
+        if known.match.startswith("device=mps (supported:"):
+            return msg.pasted_xformers_on_mps()
         if re.search(r"implementation for device mps", known.match):
             return msg.pasted_library_op_without_mps(known.match)
         vision = re.search(r"'(torchvision::\w+)'", known.match)

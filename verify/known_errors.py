@@ -240,7 +240,13 @@ PATTERNS: tuple[_Pattern, ...] = (
             # mmcv's ops (mmcv/ops/csrc/common/pytorch_device_registry.hpp, Dispatch): "nms_impl:
             # implementation for device mps:0 not found." - no MPS kernel in mmcv
             # (open-mmlab/mmdetection#11437 on an M2, open-mmlab/mmcv#2732)
-            r"\b\w+: implementation for device mps(?::\d+)? not found[^\n]*"
+            r"\b\w+: implementation for device mps(?::\d+)? not found[^\n]*|"
+            # xformers' memory_efficient_attention dispatch: "No operator found for
+            # `memory_efficient_attention_forward` with inputs: ... `cutlassF` is not supported
+            # because: device=mps (supported: {'cuda'})" (xformers/ops/fmha/common.py,
+            # not_supported_reasons: f"device={device_type} (supported: {cls.SUPPORTED_DEVICES})")
+            # - every xformers kernel is CUDA's (kijai/ComfyUI-SUPIR#84: removing xformers fixed it)
+            r"device=mps \(supported: \{[^}\n]*\}\)"
         ),
         "Operator not implemented on MPS",
         "This PyTorch has no MPS kernel for an operator the code uses.",

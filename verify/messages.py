@@ -1026,3 +1026,18 @@ def pasted_watermark_ratio_refused(said: str) -> tuple[str, Fix]:
         "0.0 for the high ratio removes the limit), in the shell before Python starts.",
         ("export PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0 PYTORCH_MPS_LOW_WATERMARK_RATIO=0.0",),
     )
+
+
+def pasted_xformers_on_mps() -> tuple[str, Fix]:
+    """xformers' "No operator found for `memory_efficient_attention_forward` ... device=mps"."""
+    return (
+        "xformers' memory_efficient_attention found no kernel for the MPS device: xformers' "
+        "kernels are CUDA's ('device=mps (supported: {'cuda'})'), so a Mac cannot run it; torch's "
+        "PYTORCH_ENABLE_MPS_FALLBACK does not reach xformers' own dispatch.",
+        Fix(
+            "Uninstall xformers (`pip uninstall xformers`) or turn it off in the app (no "
+            "--xformers; enable_xformers_memory_efficient_attention() only on CUDA): PyTorch's "
+            "own scaled_dot_product_attention runs on MPS (kijai/ComfyUI-SUPIR#84).",
+            ("pip uninstall -y xformers",),
+        ),
+    )

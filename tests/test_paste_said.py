@@ -274,3 +274,10 @@ def test_xformers_on_mps_says_to_drop_xformers():
     assert rows[0].fix.commands == ("pip uninstall -y xformers",)
     # the same refusal on the CPU or DirectML is no MPS error
     assert known_errors.explain(text.replace("device=mps", "device=cpu")) is None
+
+
+def test_a_killed_binary_that_is_not_python_is_no_memory_kill():
+    text = "Running on MPS.\nzsh: killed     ./ffmpeg -i in.mp4 out.wav\n"
+    assert "sign.mps_memory_said" not in _signs(said.read, text)
+    text = "Running on MPS.\nzsh: killed     python3 train.py --device mps\n"
+    assert "sign.mps_memory_said" in _signs(said.read, text)

@@ -49,8 +49,11 @@ JETSAM = re.compile(
 # the shell's word for a SIGKILL: "zsh: killed python ...", bash's "line 142: 33551 Killed: 9
 # python -m ..." (gensyn-ai/rl-swarm#59: a training run on a 16 GB Mac, "likely an OoM"), fish's
 # "terminated by signal SIGKILL"; on macOS nothing but jetsam sends it unasked
+# Only a Python process counts: macOS also SIGKILLs a binary whose code signature is invalid
+# ("zsh: killed ./ffmpeg" on Apple silicon), which is no memory matter.
 SHELL_KILLED = re.compile(
-    r"(?:\bzsh:[ \t]+killed\b|\bKilled:[ \t]*9\b|terminated by signal SIGKILL)[^\n]*"
+    r"(?:\bzsh:[ \t]+killed\b|\bKilled:[ \t]*9\b|terminated by signal SIGKILL)"
+    r"(?=[^\n]*\b(?:python[\d.]*|Python)\b)(?![^\n]*code.?sign)[^\n]*"
 )
 # the MPS allocator's counters said to grow without bound
 MPS_MEMORY_GROWS = re.compile(

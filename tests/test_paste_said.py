@@ -29,6 +29,8 @@ def _signs(reader, text: str) -> dict[str, list[object]]:
         "because MPS has no float64 type implemented.",
         "float64 is not supported on MPS, so cast first",
         "pytorch only supports float32 for MPS.",
+        "Float64s are not supported by MPS and many NPU's",
+        "It seems that MPS can only accept float32 tensors.",
     ],
 )
 def test_float64_said_unsupported_on_mps(text):

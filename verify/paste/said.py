@@ -27,7 +27,10 @@ import re
 from verify.paste.clues import WEAK, Clue, asked, clue, finditer, stated
 
 _I = re.IGNORECASE
-_F64 = r"(?:float64|fp64|torch\.float64|torch\.double|double(?:[ \t]+precision)?|64-bit floats?)"
+_F64 = (
+    r"(?:float64s?|fp64|torch\.float64|torch\.double|doubles?(?:[ \t]+precision)?|"
+    r"64-bit floats?)"
+)
 FLOAT64_SAID = re.compile(
     # "MPS doesn't support float64", "MPS does not support double precision"
     r"\bMPS\b[^.\n]{0,40}?\b(?:doesn'?t|does[ \t]+not|can'?t|cannot|won'?t)[ \t]+(?:yet[ \t]+)?"
@@ -37,6 +40,9 @@ FLOAT64_SAID = re.compile(
     # "float64 is not supported on MPS", "float64 isn't supported by the MPS backend"
     r"\b" + _F64 + r"\b[^.\n]{0,30}?\b(?:is|are)(?:[ \t]+not|n't)[ \t]+(?:yet[ \t]+)?supported"
     r"[ \t]+(?:on|by|in)[ \t]+(?:the[ \t]+)?MPS\b|"
+    # "It seems that MPS can only accept float32 tensors" (thu-ml/tianshou#1237)
+    r"\bMPS\b[^.\n]{0,20}?\b(?:can|does)[ \t]+only[ \t]+(?:accept|use|handle|support)[ \t]+"
+    r"float32\b|"
     # "MPS only supports float32", "pytorch only supports float32 for MPS"
     r"\b(?:MPS|pytorch|torch)\b[^.\n]{0,20}?\bonly[ \t]+supports?[ \t]+float32\b"
     r"(?:[^.\n]{0,20}?\bMPS\b)?",
@@ -124,7 +130,7 @@ def _version(v: str) -> tuple[int, ...]:
 
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
-    for m in finditer(FLOAT64_SAID, text, "float", "FP64", "fp64", "double", "64-bit"):
+    for m in finditer(FLOAT64_SAID, text, "loat", "LOAT", "FP64", "fp64", "ouble", "64-bit"):
         if stated(text, m, strict=False) and not asked(text, m):
             out.append(clue("sign.float64_said", m.group(0).strip(), text, m, WEAK))
             break

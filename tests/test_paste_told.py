@@ -252,3 +252,27 @@ def test_app_chose_cpu_wording(line, found):
     from verify.known_errors import explain_all
 
     assert any(e.id == "mps.app_chose_cpu" for e in explain_all(line)) is found
+
+
+# --- an application's MPS said to be experimental (opt-in) ----------------------------------------
+
+
+def test_an_experimental_mps_feature_is_the_apps_switch():
+    # 2noise/ChatTTS#772 (turned on by Chat.load(experimental=True))
+    text = (
+        "It seems there is an experimental feature of using MPS, may I know how to turn it on?\n"
+        "Thank you for your guidance in advance!\n"
+    )
+    assert rows(text)["error.mps.app_mps_opt_in"] is Status.WARN
+    assert failing(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MPS is not experimental any more in this release",  # negated
+        "an experimental feature of the CPU backend",  # not MPS
+    ],
+)
+def test_no_app_opt_in(text):
+    assert "sign.app_mps_opt_in" not in signs(text)

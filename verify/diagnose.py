@@ -121,6 +121,7 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
         results.extend(_op_said_missing_row(pasted))
         results.extend(_limit_said_rows(pasted))
         results.extend(regressions.rows(pasted))
+    results.extend(told_rows.app_mps_opt_in(pasted))
     return facts, [_with_evidence(r, pasted) for r in results]
 
 

@@ -17,3 +17,18 @@ def torch_older_than_fix(release: str, have: str | None) -> tuple[str, Fix]:
         (f'python -m pip install --upgrade "torch>={release}"',),
     )
     return cause, fix
+
+
+def app_mps_opt_in() -> tuple[str, Fix]:
+    cause = (
+        "The application's MPS path is experimental, so it runs on the CPU unless MPS is switched "
+        "on: the device is the application's choice, and nothing in the text says MPS fails on "
+        "this machine."
+    )
+    fix = Fix(
+        "Turn the application's MPS switch on (its documented flag, option or environment "
+        "variable, e.g. an `experimental=True` or `--device mps` setting); check MPS itself with "
+        "the command below.",
+        ('python -c "import torch; print(torch.backends.mps.is_available())"',),
+    )
+    return cause, fix

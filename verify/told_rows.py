@@ -41,3 +41,21 @@ def torch_fixed_by(results: list[Result], pasted: Pasted) -> list[Result]:
             continue
         out.append(r)
     return out
+
+
+def app_mps_opt_in(pasted: Pasted) -> list[Result]:
+    """An application whose MPS path is said to be experimental (off unless switched on): a
+    warning that the device is the application's choice (2noise/ChatTTS#772)."""
+    clues = pasted.signs.get("sign.app_mps_opt_in") or []
+    if not clues:
+        return []
+    cause, fix = msg.app_mps_opt_in()
+    said = str(clues[0].value)
+    outcome = warned(cause, fix, detail=said, message=said, environment=False, said=True)
+    row = Result.from_outcome(
+        "error.mps.app_mps_opt_in",
+        "Told: MPS is opt-in in the application",
+        outcome,
+        required=False,
+    )
+    return [dataclasses.replace(row, evidence=(clues[0].line,))]

@@ -16,6 +16,10 @@ source: verify.paste.clues); a negated, conditional or past phrase gives nothing
   -> os Darwin, sign.mac_hint: only Intel Macs have AMD GPUs (verify.paste then reads an Intel
   Mac from the AMD GPU, verify.paste.versions' sign.amd_gpu). A question names the hardware in
   question too: only a negation gives nothing here.
+- an application's MPS path said to be experimental ("an experimental feature of using MPS",
+  "the MPS is experimental") -> sign.app_mps_opt_in: the application keeps MPS off unless
+  switched on (verify.told_rows: a warning naming the switch as the thing to look for, nothing
+  against the environment; 2noise/ChatTTS#772, suno-ai/bark#266).
 """
 
 from __future__ import annotations
@@ -62,6 +66,19 @@ MAC_WITH_AMD = re.compile(
     _I,
 )
 
+# an application's MPS path said to be experimental, so off unless switched on: "It seems there
+# is an experimental feature of using MPS, may I know how to turn it on?" (2noise/ChatTTS#772:
+# `Chat.load(experimental=True)`), "Understanding the MPS is experimental" (suno-ai/bark#266:
+# SUNO_ENABLE_MPS). torch's own MPS backend is not called experimental in its messages.
+APP_MPS_OPT_IN = re.compile(
+    r"\bexperimental[ \t]+(?:feature|support|option|flag|mode|switch)[ \t]+(?:of|for)[ \t]+"
+    r"(?:using[ \t]+)?(?:the[ \t]+)?MPS\b|"
+    r"\bMPS(?:[ \t]+(?:support|mode|backend|acceleration|path))?[ \t]+(?:is|as)[ \t]+"
+    r"(?:an?[ \t]+|still[ \t]+|only[ \t]+)*experimental\b|"
+    r"\bexperimental[ \t]+MPS[ \t]+(?:support|mode|acceleration|flag|option|switch)\b",
+    _I,
+)
+
 
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
@@ -77,4 +94,8 @@ def read(text: str) -> list[Clue]:
         out.append(clue("os", "Darwin", text, m, WEAK))
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         break
+    for m in finditer(APP_MPS_OPT_IN, text, "xperimental", "XPERIMENTAL"):
+        if stated(text, m, strict=False):
+            out.append(clue("sign.app_mps_opt_in", m.group(0), text, m, WEAK))
+            break
     return out

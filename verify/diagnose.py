@@ -285,9 +285,11 @@ def _torch_ran_on_old_python(result: Result, pasted: Pasted) -> Result | None:
     f = pasted.facts
     if f.torch_version or not pasted.errors or pasted.has("sign.pip_no_torch"):
         return None
-    if f.torch_import_error or "cannot be installed" not in result.cause:
-        return None
     platform = "macos" if f.os == "Darwin" else "linux"
+    if f.torch_import_error or result.status is not Status.FAIL:
+        return None
+    if compat.newest_release_for_python(f.python_version, platform=platform) is not None:
+        return None  # the rules' other failures of this row are not this one
     latest = compat.latest_release()
     rng = compat.python_range(latest, platform=platform)
     if rng is None:

@@ -276,3 +276,15 @@ def test_an_experimental_mps_feature_is_the_apps_switch():
 )
 def test_no_app_opt_in(text):
     assert "sign.app_mps_opt_in" not in signs(text)
+
+
+def test_progress_after_a_run_on_another_device_is_not_mps():
+    # counter-example: the CPU run's progress printed after the MPS command line
+    text = NANOGPT.replace("Overriding: device = mps", "Overriding: device = cpu")
+    text = text.replace("--device=mps", "--device=mps (slow, so on the CPU instead:)\n--device=cpu")
+    assert "mps_available" not in facts(text)
+
+
+def test_cuda_asked_for_off_a_mac_is_left_to_host_os():
+    text = "OS: Ubuntu 22.04.3 LTS (x86_64)\nAssertionError: Torch not compiled with CUDA enabled\n"
+    assert "error.mps.cuda_requested" not in rows(text)

@@ -142,6 +142,8 @@ def parse(text: str) -> Pasted:
                 evidence[name] = [quote(e.match)]
     if "sign.torch_wanted" in signs:
         evidence["sign.torch_wanted"] = [c.line for c in signs["sign.torch_wanted"] if c.line]
+    if facts.os not in (None, "Darwin"):  # off a Mac the code's device choice is no MPS finding
+        errors = [e for e in errors if e.id not in DEVICE_CHOICE_ERRORS]
     return Pasted(kind, facts, errors, evidence=evidence, signs=signs, text=digested)
 
 
@@ -150,6 +152,11 @@ def _seed_weight(name: str, from_errors: Facts) -> int:
     picked or ran ("Using device: mps" is printed before the failure); other facts the errors
     imply yield to what the paste says outright."""
     return STRONG + 1 if name == "mps_available" and from_errors.mps_available is False else 0
+
+
+# messages of code that picked its device itself (asked for CUDA, or chose the CPU): on a Mac they
+# are the code's choice, on Linux / Windows not an MPS matter (host.os says why)
+DEVICE_CHOICE_ERRORS = {"mps.cuda_requested", "mps.app_chose_cpu"}
 
 
 # Facts that alone say nothing about PyTorch on the machine ("OS: macOS 14" in a question)

@@ -113,6 +113,10 @@ PROGRESS = re.compile(
     r"^[^\n]*?\d+(?:\.\d+)?[ \t]*(?:it/s|s/it)\b[^\n]*$",
     re.MULTILINE | re.IGNORECASE,
 )
+OTHER_DEVICE = re.compile(
+    r"--device[= ]['\"]?(?:cpu|cuda)|^[^\n'\"()=]*?\bdevice\b[ \t]*[=: \t][ \t]*(?:cpu|cuda)\b",
+    re.MULTILINE | re.IGNORECASE,
+)
 PROGRESS_MIN = 2  # one line could be an echo of a setting; two are a run going on
 PROGRESS_SPAN = 60  # lines after the device setting where its progress is looked for
 _FAILED = re.compile(r"Traceback|\w*Error\b|\bFAILED\b")
@@ -130,6 +134,8 @@ def _run_with_progress(text: str) -> list[Clue]:
                 break
             end = nl
         window = text[m.end() : end]
+        other = OTHER_DEVICE.search(window)  # a run on another device: its progress is not MPS's
+        window = window[: other.start()] if other else window
         seen = list(itertools.islice(PROGRESS.finditer(window), PROGRESS_MIN))
         if len(seen) < PROGRESS_MIN or _FAILED.search(window, 0, seen[-1].end()):
             continue

@@ -269,7 +269,7 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
         ):
             cause, fix = msg.pasted_container_gpu_refused(f.os or "Linux")
         return dataclasses.replace(result, cause=cause, detail=cause, fix=fix)
-    if result.id == "mps.available" and result.cause.startswith("PyTorch has MPS and macOS"):
+    if result.id == "mps.available" and result.cause.startswith(msg.NO_METAL_DEVICE):
         where = [what for sign, what in _WHERE if pasted.has(sign)]
         if where:
             cause = msg.pasted_no_device_here(" / ".join(where))

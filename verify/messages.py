@@ -552,10 +552,13 @@ def mps_available_in_vm() -> tuple[str, Fix]:
     )
 
 
+# how both "no Metal device" causes begin (verify.diagnose tells the rules' row by it)
+NO_METAL_DEVICE = "PyTorch has MPS and macOS is new enough, but this process sees no Metal device"
+
+
 def mps_unavailable_no_device(reason: str) -> tuple[str, Fix]:
     return (
-        "PyTorch has MPS and macOS is new enough, but this process sees no Metal device: "
-        "typically a sandbox, container or remote session without GPU access "
+        f"{NO_METAL_DEVICE}: typically a sandbox, container or remote session without GPU access "
         f"(pytorch/pytorch#167679){reason}.",
         Fix(
             "Run from a normal Terminal session on the Mac itself (outside any sandbox), and "
@@ -660,8 +663,8 @@ def pasted_asahi_linux(os_name: str) -> tuple[str, Fix]:
 def pasted_no_device_here(where: str) -> str:
     """MPS unavailable on a new enough macOS with signs of where the process runs."""
     return (
-        f"PyTorch has MPS and macOS is new enough, but this process sees no Metal device: the "
-        f"paste shows it runs in {where}, which has no GPU access (pytorch/pytorch#167679)."
+        f"{NO_METAL_DEVICE}: the paste shows it runs in {where}, which has no GPU access "
+        "(pytorch/pytorch#167679)."
     )
 
 

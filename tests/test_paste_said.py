@@ -31,6 +31,8 @@ def _signs(reader, text: str) -> dict[str, list[object]]:
         "pytorch only supports float32 for MPS.",
         "Float64s are not supported by MPS and many NPU's",
         "It seems that MPS can only accept float32 tensors.",
+        "On new versions of MacBook this means that device mps. However, training on mps must "
+        "occur with float32.",
     ],
 )
 def test_float64_said_unsupported_on_mps(text):

@@ -40,6 +40,10 @@ FLOAT64_SAID = re.compile(
     # "float64 is not supported on MPS", "float64 isn't supported by the MPS backend"
     r"\b" + _F64 + r"\b[^.\n]{0,30}?\b(?:is|are)(?:[ \t]+not|n't)[ \t]+(?:yet[ \t]+)?supported"
     r"[ \t]+(?:on|by|in)[ \t]+(?:the[ \t]+)?MPS\b|"
+    # "training on mps must occur with float32. Currently, the library supplies data in float64"
+    # (etna-team/etna#612), "MPS requires float32"
+    r"\bMPS\b[^.\n]{0,40}?\b(?:must|needs?|requires?|has[ \t]+to|have[ \t]+to)\b[^.\n]{0,25}?"
+    r"\bfloat32\b|"
     # "It seems that MPS can only accept float32 tensors" (thu-ml/tianshou#1237)
     r"\bMPS\b[^.\n]{0,20}?\b(?:can|does)[ \t]+only[ \t]+(?:accept|use|handle|support)[ \t]+"
     r"float32\b|"

@@ -288,3 +288,20 @@ def test_progress_after_a_run_on_another_device_is_not_mps():
 def test_cuda_asked_for_off_a_mac_is_left_to_host_os():
     text = "OS: Ubuntu 22.04.3 LTS (x86_64)\nAssertionError: Torch not compiled with CUDA enabled\n"
     assert "error.mps.cuda_requested" not in rows(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "为什么mac mps 加速比cpu 慢",  # 2noise/ChatTTS#742
+        "发现对于mac其实是在用cpu推理\uff0c在改成mps后反而速度降了",  # RVC-Boss/GPT-SoVITS#1988
+        "MPS比CPU快 150.98 倍",  # Morton-Li/PyTorch-MacOS-Builder#4
+    ],
+)
+def test_mps_slower_or_faster_in_chinese_ran(text):
+    assert facts(text)["mps_available"] is True
+
+
+def test_mps_speed_in_chinese_negated_or_asked():
+    assert "mps_available" not in facts("如果mps比cpu慢怎么办")  # a condition
+    assert "mps_available" not in facts("mps比cpu快吗\uff1f")  # a question

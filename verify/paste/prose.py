@@ -44,8 +44,8 @@ gives nothing (verify.paste.clues.stated; CJK phrases: `_cjk_stated`).
 - the same in Chinese / Japanese / Korean words ("苹果芯片", "intel芯片的mac", "用Rosetta打开").
 - the macOS told next to a Mac's name: "2022 M1 mac studio OS 13.7.6" (kaixxx/noScribe#315).
 - MPS said to give wrong output ("MPS produced unreliable inference results") or to be slower
-  than the CPU -> mps_available: it ran; a thread about wrong numbers or speed is about a working
-  device (see MPS_RAN_WRONG).
+  than the CPU (in Chinese too: "mps 加速比cpu 慢", "改成mps后反而速度降了") -> mps_available:
+  it ran; a thread about wrong numbers or speed is about a working device (see MPS_RAN_WRONG).
 - an install said to fail next to a CUDA / ROCm-only index (`--index-url .../whl/cu124`) ->
   sign.pip_no_torch (verify.resolver then names the index).
 - a requirement's lower bound ("torch>=2.5.1") -> sign.torch_at_least (not a release asked for:
@@ -302,6 +302,13 @@ MY_CHIP = re.compile(
     r"\b(?:my|an?|this)[ \t]+M([1-9])(?:[ \t]?((?i:Pro|Max|Ultra)))?\b"
     r"(?![ \t]*(?:SSD|NVMe|drive|slot|screw|\.\d))",
 )
+# MPS said in Chinese to run slower or faster than the CPU (it ran): "为什么mac mps 加速比cpu 慢"
+# (2noise/ChatTTS#742), "在改成mps后反而速度降了" (RVC-Boss/GPT-SoVITS#1988), "MPS比CPU快 150.98 倍"
+CJK_MPS_SPEED = re.compile(
+    r"(?i:mps)[^\n\uff0c\u3002,.!?\uff01\uff1f]{0,12}?比[ \t]*(?i:cpu)"
+    r"[^\n\uff0c\u3002,]{0,8}?[慢快]|"
+    r"改[成为][ \t]*(?i:mps)[ \t]*(?:后|之后|以后)[^\n\u3002]{0,12}?(?:速度降|变慢|慢了|更慢|降了)"
+)
 # the chip before a Chinese / Japanese word for the computer or the chip: "苹果 M1电脑"
 # (2noise/ChatTTS#60), "M2芯片", "M1 Maxのマック"
 CJK_CHIP = re.compile(
@@ -450,6 +457,10 @@ def read(text: str) -> list[Clue]:
         out.append(clue("chip", chip, text, m, WEAK))
         out.append(clue("hardware_arm64", True, text, m, WEAK))
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
+    for m in finditer(CJK_MPS_SPEED, text, "比", "改"):
+        if _cjk_stated(text, m):
+            out.append(clue("mps_available", True, text, m, WEAK))
+            break
     for m in finditer(CJK_CHIP, text, "M1", "M2", "M3", "M4", "M5"):
         if not _cjk_stated(text, m):
             continue

@@ -45,6 +45,7 @@ LABELS: dict[str, frozenset[str] | None] = {
         {
             "torch.version",
             "error.mps.torch_too_old",
+            "error.mps.torch_predates_name",  # verify.torch_names
             "error.mps.op_needs_newer_torch",
             "error.mps.checkpoint_needs_newer_torch",
             "error.mps.fixed_in_newer_torch",  # verify.regressions

@@ -40,6 +40,7 @@ from verify import (
     rules,
     timeline,
     told_rows,
+    torch_names,
 )
 from verify import messages as msg
 from verify import opsupport_messages as support_msg
@@ -112,7 +113,7 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
     results = told_rows.torch_fixed_by([_refine(r, pasted, written) for r in results], pasted)
     if pasted.report is not None:
         results.extend(_report_rows(pasted.report, {r.id for r in results}))
-    errors = [_in_context(e, pasted) for e in pasted.errors]
+    errors = [_in_context(e, pasted) for e in pasted.errors if _still_missing(e, facts)]
     for e in errors:
         results.extend(_error_rows(e, facts, pasted.evidence, written))
     if not any(e.id in _BFLOAT16_ERRORS for e in errors):
@@ -155,6 +156,7 @@ def _stuck_at_x86_release(pasted: Pasted) -> Pasted:
 # application picked the CPU itself)
 _NOT_AN_MPS_ATTEMPT = {
     "mps.torch_too_old",
+    "mps.torch_predates_name",  # code for a newer torch (verify.torch_names), MPS or not
     "mps.checkpoint_needs_newer_torch",
     "mps.cuda_requested",  # the code asked for CUDA, not MPS
     "mps.app_chose_cpu",  # an application's own pick of the CPU
@@ -716,8 +718,22 @@ def error_result(
     return dataclasses.replace(row, evidence=tuple(_unique(lines))[:MAX_EVIDENCE])
 
 
+def _still_missing(known: KnownError, facts: Facts) -> bool:
+    """A torch.X said missing is the torch's age unless the pasted torch already has it."""
+    if known.id != "mps.torch_predates_name":
+        return True
+    found = torch_names.missing(known.match)
+    return found is not None and torch_names.predates(found, facts.torch_version) is not False
+
+
 def _cause_and_fix(known: KnownError, facts: Facts) -> tuple[str, Fix]:
     """The pattern's cause, made specific where the pasted facts tell more."""
+    if known.id == "mps.torch_predates_name":
+        found = torch_names.missing(known.match)
+        if found is not None:
+            return platform_msg.torch_predates_name(
+                found.name, found.module, str(found.first), facts.torch_version
+            )
     if known.id == "mps.not_linked" and "Storage device not recognized" in known.match:
         return platform_msg.mps_storage_without_mps()
     if known.id == "mps.torch_too_old" and known.match.startswith("module 'torch' has"):

@@ -15,6 +15,7 @@ from typing import Literal
 
 from verify.messages import OP_COVERAGE_ISSUE_NEW, op_coverage_issue
 from verify.model import Fix
+from verify.torch_names import missing_regex
 
 Severity = Literal["fail", "warn"]
 
@@ -715,6 +716,24 @@ PATTERNS: tuple[_Pattern, ...] = (
                 "c10/core/Device.cpp",
                 "https://github.com/rasbt/machine-learning-notes/issues/4",
             ),
+        ),
+    ),
+    # Code written for a newer PyTorch: "AttributeError: module 'torch' has no attribute 'amp'"
+    # (karpathy/nanoGPT#150 on an M1, torch before 1.12) or "No module named 'torch.compiler'".
+    # Only the torch.X that some macOS arm64 release lacks are matched, each with the first
+    # release that has it (verify.torch_names, read from the wheels on PyPI); the diagnosis
+    # names it ("needs torch >= N") and drops the row when the pasted torch already has it.
+    _Pattern(
+        "mps.torch_predates_name",
+        re.compile(missing_regex()),
+        "PyTorch older than the code",
+        "This PyTorch predates a module or function of torch the code uses (torch.amp came with "
+        "1.12, torch.compile and torch.func with 2.0, torch.compiler with 2.1, ...: the first "
+        "release of each is read from the macOS arm64 wheels); the diagnosis names the release "
+        "the code needs.",
+        Fix(
+            "Upgrade PyTorch to the release the code needs (`torch>=N`, N named in the diagnosis).",
+            ("python -m pip install --upgrade torch",),
         ),
     ),
     # torch/serialization.py (default_restore_location): "don't know how to restore data location

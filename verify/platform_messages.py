@@ -73,6 +73,24 @@ def torch_mps_module_missing(torch_version: str | None) -> tuple[str, Fix]:
     )
 
 
+def torch_predates_name(
+    name: str, module: bool, first: str, torch_version: str | None
+) -> tuple[str, Fix]:
+    """torch.`name` missing from a torch older than `first`, the first release that has it (read
+    from the macOS arm64 wheels: verify/data/torch_names.json)."""
+    what = f"the module torch.{name}" if module else f"torch.{name}"
+    have = f"torch {torch_version}" if torch_version else "The PyTorch that ran it"
+    return (
+        f"{have} predates {what}, which first ships in PyTorch {first}: the code was written "
+        f"for a newer PyTorch (it needs torch >= {first}).",
+        Fix(
+            f"Upgrade PyTorch to {first} or newer (on Apple silicon, with a native arm64 "
+            "Python); check the version with `python -c 'import torch; print(torch.__version__)'`.",
+            (f'python -m pip install --upgrade "torch>={first}"',),
+        ),
+    )
+
+
 def mps_storage_without_mps() -> tuple[str, Fix]:
     """A torch without MPS asked for an MPS storage (torch.load of a Mac's checkpoint)."""
     return (

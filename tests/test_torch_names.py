@@ -1,0 +1,106 @@
+"""verify.torch_names: the first torch release of each torch.X, read from the recorded wheel data
+(verify/data/torch_names.json, never the network), and its reading in `verify diagnose`."""
+
+from __future__ import annotations
+
+import json
+
+from packaging.version import Version
+
+from scripts.recipes import torch_names as recipe
+from verify import diagnose, torch_names
+from verify.known_errors import explain_all
+
+
+def test_recorded_data_names_its_wheels_and_source():
+    data = json.loads(recipe.OUT.read_text())
+    assert data["source"] == "https://pypi.org/pypi/torch/json"
+    assert all(len(w["sha256"]) == 64 and w["wheel"].endswith("_arm64.whl") for w in data["wheels"])
+    releases = [Version(w["release"]) for w in data["wheels"]]
+    assert releases == sorted(releases)
+
+
+def test_first_releases_read_from_the_wheels():
+    assert torch_names.first_release("amp", module=True) == Version("1.12.0")
+    assert torch_names.first_release("compile", module=False) == Version("2.0.0")
+    assert torch_names.first_release("compiler", module=True) == Version("2.1.0")
+    # in every wheel read: says nothing about the torch's age
+    assert torch_names.first_release("nn", module=True) is None
+    # a function, not a module
+    assert torch_names.first_release("compile", module=True) is None
+    # readings of their own (known_errors' mps.torch_too_old)
+    assert torch_names.first_release("mps", module=False) is None
+
+
+def test_removed_names_are_not_read_as_too_old():
+    # torch.eig / torch.lstsq were removed: missing from a NEWER torch
+    assert torch_names.first_release("eig", module=False) is None
+    assert torch_names.first_release("lstsq", module=False) is None
+
+
+def test_missing_and_predates():
+    found = torch_names.missing("AttributeError: module 'torch' has no attribute 'compile'")
+    assert found is not None and found.first == Version("2.0.0") and not found.module
+    assert torch_names.predates(found, "1.13.1") is True
+    assert torch_names.predates(found, "2.1.0+cpu") is False
+    assert torch_names.predates(found, None) is None
+    mod = torch_names.missing("ModuleNotFoundError: No module named 'torch.func'")
+    assert mod is not None and mod.module and mod.first == Version("2.0.0")
+    assert torch_names.missing("module 'torch' has no attribute 'nn'") is None
+    assert torch_names.missing("module 'torch' has no attribute 'not_a_torch_name'") is None
+
+
+def test_pattern_matches_only_names_some_release_lacks():
+    ids = [e.id for e in explain_all("AttributeError: module 'torch' has no attribute 'amp'")]
+    assert ids == ["mps.torch_predates_name"]
+    assert explain_all("AttributeError: module 'torch' has no attribute 'nn'") == []
+    assert explain_all("AttributeError: module 'torch' has no attribute 'ampere'") == []
+    # torch.mps keeps its own reading
+    ids = [e.id for e in explain_all("module 'torch' has no attribute 'mps'")]
+    assert ids == ["mps.torch_too_old"]
+
+
+def _rows(text):
+    _facts, results = diagnose.diagnose(text)
+    return {r.id: r for r in results}
+
+
+def test_diagnose_torch_too_old_for_the_code():
+    rows = _rows("torch 1.13.1\nAttributeError: module 'torch' has no attribute 'compile'\n")
+    row = rows["error.mps.torch_predates_name"]
+    assert row.status == "fail"
+    assert "torch >= 2.0.0" in row.cause and "torch 1.13.1" in row.cause
+    assert "torch>=2.0.0" in " ".join(row.fix.commands)
+
+
+def test_diagnose_drops_the_row_when_the_pasted_torch_has_the_name():
+    rows = _rows("torch 2.1.0\nAttributeError: module 'torch' has no attribute 'compile'\n")
+    assert "error.mps.torch_predates_name" not in rows
+
+
+def test_recipe_reads_modules_and_top_level_names():
+    listing = [
+        "torch/amp/__init__.py",
+        "torch/amp/autocast_mode.py",
+        "torch/func.py",
+        "torch/_C.so",
+    ]
+    assert recipe.modules(listing) == {"amp", "func"}
+    source = (
+        "from typing import Any\nimport torch.mps\nfrom torch import func as func\n"
+        "if True:\n    def compile(x):\n        pass\nelse:\n    _hidden = 1\n"
+        "try:\n    pi = 3\nexcept ImportError:\n    class GradScaler: ...\n"
+    )
+    assert recipe.top_level_names(source) == {"mps", "func", "compile", "pi", "GradScaler"}
+
+
+def test_recipe_first_seen_leaves_removed_names_out():
+    seen = recipe.first_seen(
+        [("1.8.0", {"a", "eig"}), ("1.9.0", {"a", "b"}), ("2.0.0", {"a", "b"})]
+    )
+    assert seen == {"a": "1.8.0", "b": "1.9.0"}
+
+
+def test_recipe_render_round_trips():
+    table = {"about": "x", "source": "s", "wheels": [], "modules": {"amp": "1.12.0"}, "names": {}}
+    assert json.loads(recipe.render(table)) == table

@@ -1,0 +1,109 @@
+"""Which torch release brought each top-level `torch.X` module or name (issue 12).
+
+"AttributeError: module 'torch' has no attribute 'amp'" or "ModuleNotFoundError: No module named
+'torch.compiler'" from code written for a newer PyTorch: the torch that ran it predates torch.X.
+The release that brought each name is read from the macOS arm64 wheels on PyPI
+(verify/data/torch_names.json, written by scripts/recipes/torch_names.py: a module is
+torch/X/__init__.py or torch/X.py in the wheel, a name one that torch/__init__.py or
+torch/_C/_VariableFunctions.pyi binds). Only names some release read lacks are readable: one
+that every arm64 wheel has (torch.nn, torch.cuda) says nothing about the torch's age, and a
+name the newest release no longer has (torch.eig, torch.lstsq) is missing from NEWER torch, so
+it is left out of the data.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+from packaging.version import InvalidVersion, Version
+
+RESOURCE = "torch_names.json"
+# torch.mps and torch.backends.mps have readings of their own (verify.known_errors'
+# mps.torch_too_old, verify.platform_messages.torch_mps_module_missing)
+_OWN_READING = frozenset({"mps", "backends"})
+
+
+@dataclass(frozen=True)
+class Table:
+    oldest: Version
+    modules: dict[str, Version]
+    names: dict[str, Version]
+
+
+@functools.cache
+def table() -> Table:
+    text = resources.files("verify").joinpath("data", RESOURCE).read_text("utf-8")
+    data = json.loads(text)
+    oldest = min(Version(w["release"]) for w in data["wheels"])
+    return Table(
+        oldest,
+        {k: Version(v) for k, v in data["modules"].items()},
+        {k: Version(v) for k, v in data["names"].items()},
+    )
+
+
+def first_release(name: str, *, module: bool) -> Version | None:
+    """The first release read that has torch.`name` (as a module when `module`), when some
+    release read lacks it; else None."""
+    t = table()
+    first = (t.modules if module else {**t.modules, **t.names}).get(name)
+    if first is None or first <= t.oldest or name in _OWN_READING:
+        return None
+    return first
+
+
+def _alternatives(names: list[str]) -> str:
+    return "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+
+
+@functools.cache
+def missing_regex() -> str:
+    """A regex for the interpreter's words about a torch.X that some release lacks: the
+    AttributeError of `torch.X` and the ModuleNotFoundError of `import torch.X`."""
+    t = table()
+    attrs = [n for n in {**t.modules, **t.names} if first_release(n, module=False)]
+    mods = [n for n in t.modules if first_release(n, module=True)]
+    return (
+        rf"module 'torch' has no attribute '(?:{_alternatives(attrs)})'[^\n]*|"
+        rf"No module named '?torch\.(?:{_alternatives(mods)})\b[^\n]*"
+    )
+
+
+_SAID = re.compile(
+    r"module 'torch' has no attribute '(?P<attr>\w+)'|No module named '?torch\.(?P<mod>\w+)"
+)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """torch.`name` missing, and the first release that has it."""
+
+    name: str
+    module: bool
+    first: Version
+
+
+def missing(message: str) -> Missing | None:
+    """What a pasted AttributeError / ModuleNotFoundError says is missing, when readable."""
+    m = _SAID.search(message)
+    if m is None:
+        return None
+    name = m.group("attr") or m.group("mod")
+    module = m.group("mod") is not None
+    first = first_release(name, module=module)
+    return None if first is None else Missing(name, module, first)
+
+
+def predates(found: Missing, torch_version: str | None) -> bool | None:
+    """Does the pasted torch predate `found`'s first release? None: the torch is not known."""
+    if not torch_version:
+        return None
+    try:
+        version = Version(torch_version.split("+")[0])
+    except InvalidVersion:
+        return None
+    return version.release < found.first.release

@@ -305,3 +305,27 @@ def test_mps_slower_or_faster_in_chinese_ran(text):
 def test_mps_speed_in_chinese_negated_or_asked():
     assert "mps_available" not in facts("如果mps比cpu慢怎么办")  # a condition
     assert "mps_available" not in facts("mps比cpu快吗\uff1f")  # a question
+
+
+def test_r_torch_prints_a_tensor_on_mps():
+    # mlverse/torch#1074
+    text = (
+        'b = torch_randn(4, 4)$to(device = "mps")\nb\nOutput:\ntorch_tensor\n'
+        "-1.1729  0.5144\n[ MPSFloatType{4,4} ]\n"
+    )
+    assert facts(text)["mps_available"] is True
+    assert "mps_available" not in facts("torch_tensor\n 0.3711  1.9380\n[ CPUFloatType{4,4} ]\n")
+
+
+def test_wrong_output_for_an_op_on_the_mps_backend_ran():
+    # pytorch/pytorch#191976
+    text = (
+        "`torch.compile` returns numerically incorrect output for `nn.LayerNorm` on the MPS "
+        "backend."
+    )
+    assert facts(text)["mps_available"] is True
+
+
+def test_im_on_latest_macbook_pro_is_a_mac():
+    # pieroit/stable-diffusion-jupyterlab-docker#8
+    assert facts("I'm on latest Macbook Pro...")["os"] == "Darwin"

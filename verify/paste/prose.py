@@ -164,6 +164,9 @@ MPS_RAN_WRONG = re.compile(
     r"(?:produc(?:es|ed|ing)|gives?|gave|giving|returns?|returned|returning|outputs?|"
     r"generat(?:es|ed|ing)|yields?)[ \t]+(?:\w+[ \t]+){0,2}?" + _BAD + r"\b|"
     r"\b" + _BAD + r"[ \t]+(?:results?|outputs?|images?|values|predictions?|detections?)[ \t]+"
+    # "... returns numerically incorrect output for `nn.LayerNorm` on the MPS backend"
+    # (pytorch/pytorch#191976)
+    r"(?:for[ \t]+(?:[^\n.]|\.\w){1,40}?[ \t]+)?"
     r"(?:on|with|from|by|when)[ \t]+(?:using[ \t]+)?(?:the[ \t]+)?MPS\b|"
     # ... or to be slower than the CPU: it ran, slowly ("Performance with MPS on AMD GPUs are
     # worse than CPU": pytorch/pytorch#78210; "mps is slower than cpu")
@@ -257,7 +260,9 @@ ARCH_SAID = re.compile(
 # "I have mac.", "I'm using a Macbook", "I am on mac": the user's machine is a Mac
 # (LuciAkirami/liva#4: "I have mac." above a CUDA-index pip command)
 I_HAVE_A_MAC = re.compile(
-    r"\bI(?:'m|[ \t]+am)?[ \t]+(?:have|use|using|on|running)[ \t]+(?:a[ \t]+|an[ \t]+)?"
+    r"\bI(?:'m|[ \t]+am)?[ \t]+(?:have|use|using|on|running)[ \t]+(?:a[ \t]+|an[ \t]+|the[ \t]+)?"
+    # "I'm on latest Macbook Pro..." (pieroit/stable-diffusion-jupyterlab-docker#8)
+    r"(?:(?:latest|newest|new|old|older|current)[ \t]+)?"
     r"(?:mac(?:OS|book)?|MacBook(?:[ \t]?(?:Pro|Air))?)\b",
     _I,
 )

@@ -8,6 +8,7 @@ an op) is not the environment. Two kinds of proof:
   _str_intern adds "device='<device>'" for a tensor off the CPU). Code that *asks* for the device
   says "torch.tensor(..., device='mps')" or ".to('mps')", never the repr's "tensor(" alone;
   pytorch/pytorch#100370 prints "d1 tensor(1605, device='mps:0')".
+- R torch's print of a tensor on the device ("[ MPSFloatType{4,4} ]": mlverse/torch#1074);
 - a time measured on the device, as benchmarks print it ("mps time used : 7.67"; a time is
   measured only for work that ran);
 - a `python -c` one-liner that moves something to "mps" and prints, and its printed line;
@@ -43,6 +44,9 @@ REPR_SPAN = 4000
 # a tensor's device as printed (`x.device`): "device(type='mps', index=0)" - torch.device("mps")
 # alone prints without an index (c10/core/Device.cpp; python_device repr)
 DEVICE_OF_TENSOR = re.compile(r"(?<![\w.])device\(type='mps', index=\d+\)")
+# R torch's (mlverse/torch) print of a tensor on the MPS device ends with its type line:
+# "[ MPSFloatType{4,4} ]" (mlverse/torch#1074; "[ CPUFloatType{4,4} ]" on the CPU)
+R_TORCH_MPS = re.compile(r"^[ \t]*\[ MPS\w+Type\{[\d,]*\} \][ \t]*$", re.MULTILINE)
 # a time measured on the device, as benchmark and training output prints it: "mps time used :
 # 7.67", "MPS matmul 100次总时间: 0.0035秒", "mps: 12.3 s", "Time on mps: 467.1ms" - a line of
 # output, not code (no print call, assignment or comment)
@@ -82,6 +86,10 @@ def read(text: str) -> list[Clue]:
         out.append(Clue("mps_available", True, quote(line), STRONG))
         out.append(Clue("os", "Darwin", quote(line), LISTED))
         break  # one printed tensor is proof enough
+    for m in finditer(R_TORCH_MPS, text, "MPS"):
+        out.append(clue("mps_available", True, text, m, LISTED))
+        out.append(clue("os", "Darwin", text, m, LISTED))
+        break
     for m in finditer(DEVICE_OF_TENSOR, text, "type='mps'"):
         out.append(clue("mps_available", True, text, m, LISTED))
         break

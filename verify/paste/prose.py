@@ -260,9 +260,9 @@ ARCH_SAID = re.compile(
 # "I have mac.", "I'm using a Macbook", "I am on mac": the user's machine is a Mac
 # (LuciAkirami/liva#4: "I have mac." above a CUDA-index pip command)
 I_HAVE_A_MAC = re.compile(
-    r"\bI(?:'m|[ \t]+am)?[ \t]+(?:have|use|using|on|running)[ \t]+(?:a[ \t]+|an[ \t]+|the[ \t]+)?"
+    r"\bI(?:'m|[ \t]+am)?[ \t]+(?:have|use|using|on|running)[ \t]+(?:(?:a|an|the|my)[ \t]+)?"
     # "I'm on latest Macbook Pro..." (pieroit/stable-diffusion-jupyterlab-docker#8)
-    r"(?:(?:latest|newest|new|old|older|current)[ \t]+)?"
+    r"(?:(?:latest|newest|new|brand[ -]new|recent|old|older|current)[ \t]+)?"
     r"(?:mac(?:OS|book)?|MacBook(?:[ \t]?(?:Pro|Air))?)\b",
     _I,
 )

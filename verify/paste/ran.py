@@ -45,7 +45,8 @@ REPR_SPAN = 4000
 # alone prints without an index (c10/core/Device.cpp; python_device repr)
 DEVICE_OF_TENSOR = re.compile(r"(?<![\w.])device\(type='mps', index=\d+\)")
 # R torch's (mlverse/torch) print of a tensor on the MPS device ends with its type line:
-# "[ MPSFloatType{4,4} ]" (mlverse/torch#1074; "[ CPUFloatType{4,4} ]" on the CPU)
+# "[ MPSFloatType{4,4} ]" (mlverse/torch#1074, #972; "[ CPUFloatType{4,4} ]" on the CPU): libtorch's
+# C++ printer, aten/src/ATen/core/Formatting.cpp, so other C++ front ends (tch-rs) print it too
 R_TORCH_MPS = re.compile(r"^[ \t]*\[ MPS\w+Type\{[\d,]*\} \][ \t]*$", re.MULTILINE)
 # a time measured on the device, as benchmark and training output prints it: "mps time used :
 # 7.67", "MPS matmul 100次总时间: 0.0035秒", "mps: 12.3 s", "Time on mps: 467.1ms" - a line of

@@ -1,0 +1,58 @@
+"""Readings of issue 12 from other front ends and other words, on real reports in tests/data (the
+phrase-level tests of the same readings are in test_paste_told.py): libtorch's C++ tensor footer
+("[ MPSFloatType{1} ]", R torch) as proof that MPS ran, and the user's Mac told with an age word
+next to Docker's GPU refusal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import corpus
+
+from verify import diagnose, envdump
+from verify.model import Status
+from verify.paste import prose, ran
+
+DATA = Path(__file__).parent / "data"
+
+
+def _case(folder: str, name: str) -> corpus.Case:
+    return corpus.load(next((DATA / folder).glob(f"{name}*.txt")))
+
+
+def test_cpp_footer_of_other_dtypes_and_code_alone():
+    found = {c.field: c.value for c in ran.read("torch_tensor\n 1\n[ MPSLongType{1} ]")}
+    assert found.get("mps_available") is True
+    # the device asked for in code, no printed tensor: no proof
+    text = 'b = torch_randn(4, 4)$to(device = "mps")\nprint(MPSFloatType)\n'
+    assert "mps_available" not in {c.field for c in ran.read(text)}
+
+
+def test_r_torch_float64_after_an_mps_tensor_printed():
+    # mlverse/torch#972: the tensor printed on MPS, then as_array() went through float64
+    case = _case("collect_env", "mlverse-torch-972")
+    assert envdump.parse(case.text).facts.mps_available is True
+    first = diagnose.first_cause(diagnose.diagnose(case.text)[1])
+    assert first is not None and first.id == "error.mps.float64"
+
+
+def test_r_torch_report_with_mps_tensors_is_healthy():
+    # mlverse/torch#1074 (holdout7): as.numeric() on an MPS tensor, "MacOSX Ventura 13.4.1"
+    facts, results = diagnose.diagnose(_case("holdout7", "mlverse-torch-1074").text)
+    assert facts.mps_available is True and facts.macos_version == "13.4.1"
+    assert not [r for r in results if r.status is Status.FAIL]
+
+
+def test_mac_told_with_an_article_or_age_word():
+    for said in ("I am using a brand new MacBook Air", "I'm on my Mac", "I use a recent macbook"):
+        assert any(c.field == "sign.mac_hint" for c in prose.read(said)), said
+    assert not any(c.field == "sign.mac_hint" for c in prose.read("I'm on latest Ubuntu"))
+
+
+def test_docker_gpu_refusal_next_to_a_latest_macbook_is_linux_in_a_mac():
+    # pieroit/stable-diffusion-jupyterlab-docker#8 (holdout7): was refused as holding no facts
+    _, results = diagnose.diagnose(_case("holdout7", "sd-jupyterlab-docker-8").text)
+    rows = {r.id: r for r in results}
+    assert rows["host.os"].status is Status.FAIL
+    assert diagnose.first_cause(results).id == "host.os"
+    assert any("Macbook Pro" in line for line in rows["host.os"].evidence)

@@ -28,8 +28,8 @@ def test_first_releases_read_from_the_wheels():
     assert torch_names.first_release("nn", module=True) is None
     # a function, not a module
     assert torch_names.first_release("compile", module=True) is None
-    # readings of their own (known_errors' mps.torch_too_old)
-    assert torch_names.first_release("mps", module=False) is None
+    # torch.mps as an attribute has a reading of its own (known_errors' mps.torch_too_old)
+    assert torch_names.missing("module 'torch' has no attribute 'mps'") is None
 
 
 def test_removed_names_are_not_read_as_too_old():
@@ -85,7 +85,7 @@ def test_recipe_reads_modules_and_top_level_names():
         "torch/func.py",
         "torch/_C.so",
     ]
-    assert recipe.modules(listing) == {"amp", "func"}
+    assert recipe.modules(listing) == {"amp", "amp.autocast_mode", "func"}
     source = (
         "from typing import Any\nimport torch.mps\nfrom torch import func as func\n"
         "if True:\n    def compile(x):\n        pass\nelse:\n    _hidden = 1\n"
@@ -104,3 +104,33 @@ def test_recipe_first_seen_leaves_removed_names_out():
 def test_recipe_render_round_trips():
     table = {"about": "x", "source": "s", "wheels": [], "modules": {"amp": "1.12.0"}, "names": {}}
     assert json.loads(recipe.render(table)) == table
+
+
+def test_submodules_one_level_down():
+    assert torch_names.first_release("backends.mps", module=True) == Version("1.12.0")
+    assert torch_names.first_release("nn.attention", module=True) == Version("2.3.0")
+    found = torch_names.missing("ModuleNotFoundError: No module named 'torch.nn.attention'")
+    assert found is not None and found.name == "nn.attention"
+    found = torch_names.missing("AttributeError: module 'torch.nn' has no attribute 'attention'")
+    assert found is not None and found.first == Version("2.3.0")
+    # a module one level further down is not read (torch.nn.attention.flex_attention came later
+    # than torch.nn.attention: naming 2.3 would be wrong)
+    assert explain_all("No module named 'torch.nn.attention.flex_attention'") == []
+
+
+def test_torch_mps_as_a_module_is_read_here_as_an_attribute_by_kinds5():
+    ids = [e.id for e in explain_all("ModuleNotFoundError: No module named 'torch.mps'")]
+    assert ids == ["mps.torch_predates_name"]
+    found = torch_names.missing("No module named 'torch.mps'")
+    assert found is not None and found.first == Version("2.0.0")
+    for text in (
+        "module 'torch' has no attribute 'mps'",
+        "module 'torch.backends' has no attribute 'mps'",
+    ):
+        assert [e.id for e in explain_all(text)] == ["mps.torch_too_old"]
+        assert torch_names.missing(text) is None
+
+
+def test_recipe_reads_submodules_dotted():
+    listing = ["torch/backends/mps/__init__.py", "torch/nn/attention/__init__.py", "torch/a/b/c.py"]
+    assert recipe.modules(listing) == {"backends.mps", "nn.attention"}

@@ -719,7 +719,9 @@ PATTERNS: tuple[_Pattern, ...] = (
         ),
     ),
     # Code written for a newer PyTorch: "AttributeError: module 'torch' has no attribute 'amp'"
-    # (karpathy/nanoGPT#150 on an M1, torch before 1.12) or "No module named 'torch.compiler'".
+    # (karpathy/nanoGPT#150 on an M1, torch before 1.12) or "No module named 'torch.compiler'",
+    # a module one level down too: "No module named 'torch.nn.attention'" (2.3: fishaudio/
+    # fish-speech#441), "No module named 'torch.mps'" (2.0), "... 'torch.backends.mps'" (1.12).
     # Only the torch.X that some macOS arm64 release lacks are matched, each with the first
     # release that has it (verify.torch_names, read from the wheels on PyPI); the diagnosis
     # names it ("needs torch >= N") and drops the row when the pasted torch already has it.

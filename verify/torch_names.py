@@ -22,16 +22,17 @@ from importlib import resources
 from packaging.version import InvalidVersion, Version
 
 RESOURCE = "torch_names.json"
-# torch.mps and torch.backends.mps have readings of their own (verify.known_errors'
-# mps.torch_too_old, verify.platform_messages.torch_mps_module_missing)
-_OWN_READING = frozenset({"mps", "backends"})
+# "module 'torch' has no attribute 'mps'" and "module 'torch.backends' has no attribute 'mps'"
+# have readings of their own (verify.known_errors' mps.torch_too_old,
+# verify.platform_messages.torch_mps_module_missing); "No module named 'torch.mps'" is read here
+_OWN_READING = frozenset({"mps", "backends.mps"})
 
 
 @dataclass(frozen=True)
 class Table:
     oldest: Version
-    modules: dict[str, Version]
-    names: dict[str, Version]
+    modules: dict[str, Version]  # dotted below torch: "amp", "backends.mps", "nn.attention"
+    names: dict[str, Version]  # what `import torch` binds: "compile", "autocast", "amp"
 
 
 @functools.cache
@@ -47,11 +48,11 @@ def table() -> Table:
 
 
 def first_release(name: str, *, module: bool) -> Version | None:
-    """The first release read that has torch.`name` (as a module when `module`), when some
-    release read lacks it; else None."""
+    """The first release read that has torch.`name` (dotted below torch; as a module when
+    `module`), when some release read lacks it; else None."""
     t = table()
-    first = (t.modules if module else {**t.modules, **t.names}).get(name)
-    if first is None or first <= t.oldest or name in _OWN_READING:
+    first = t.modules.get(name) if module or "." in name else {**t.modules, **t.names}.get(name)
+    if first is None or first <= t.oldest:
         return None
     return first
 
@@ -62,25 +63,38 @@ def _alternatives(names: list[str]) -> str:
 
 @functools.cache
 def missing_regex() -> str:
-    """A regex for the interpreter's words about a torch.X that some release lacks: the
-    AttributeError of `torch.X` and the ModuleNotFoundError of `import torch.X`."""
+    """A regex for the interpreter's words about a torch.X (or torch.X.Y) that some release
+    lacks: the AttributeError of `torch.X` / `torch.X.Y` and the ModuleNotFoundError of
+    `import torch.X`."""
     t = table()
-    attrs = [n for n in {**t.modules, **t.names} if first_release(n, module=False)]
+    top = [n for n in {**t.modules, **t.names} if "." not in n]
+    attrs = [n for n in top if n not in _OWN_READING and first_release(n, module=False)]
+    subs: dict[str, list[str]] = {}
+    for name in t.modules:
+        parent, _, child = name.rpartition(".")
+        if parent and name not in _OWN_READING and first_release(name, module=True):
+            subs.setdefault(parent, []).append(child)
     mods = [n for n in t.modules if first_release(n, module=True)]
+    sub_forms = "|".join(
+        rf"module 'torch\.{re.escape(parent)}' has no attribute '(?:{_alternatives(children)})'"
+        for parent, children in sorted(subs.items())
+    )
     return (
         rf"module 'torch' has no attribute '(?:{_alternatives(attrs)})'[^\n]*|"
-        rf"No module named '?torch\.(?:{_alternatives(mods)})\b[^\n]*"
+        + (rf"(?:{sub_forms})[^\n]*|" if sub_forms else "")
+        + rf"No module named '?torch\.(?:{_alternatives(mods)})(?![\w.])[^\n]*"
     )
 
 
 _SAID = re.compile(
-    r"module 'torch' has no attribute '(?P<attr>\w+)'|No module named '?torch\.(?P<mod>\w+)"
+    r"module 'torch(?:\.(?P<parent>[\w.]+))?' has no attribute '(?P<attr>\w+)'|"
+    r"No module named '?torch\.(?P<mod>[\w.]+?)'?(?![\w.])"
 )
 
 
 @dataclass(frozen=True)
 class Missing:
-    """torch.`name` missing, and the first release that has it."""
+    """torch.`name` missing (dotted below torch), and the first release that has it."""
 
     name: str
     module: bool
@@ -92,8 +106,14 @@ def missing(message: str) -> Missing | None:
     m = _SAID.search(message)
     if m is None:
         return None
-    name = m.group("attr") or m.group("mod")
-    module = m.group("mod") is not None
+    if m.group("mod"):
+        name, module = m.group("mod"), True
+    else:
+        parent = m.group("parent")
+        name = f"{parent}.{m.group('attr')}" if parent else m.group("attr")
+        module = bool(parent)
+        if name in _OWN_READING:
+            return None
     first = first_release(name, module=module)
     return None if first is None else Missing(name, module, first)
 

@@ -38,12 +38,13 @@ _NOT_TORCH = {"typing", "typing_extensions", "builtins", "__future__"}
 # the functions `from torch._C._VariableFunctions import *` binds
 STUBS = "torch/_C/_VariableFunctions.pyi"
 _STUB_DEF = re.compile(r"^def (\w+)\(", re.MULTILINE)
-_MODULE = re.compile(r"^torch/([A-Za-z]\w*)(?:/__init__\.py|\.py)$")
+# a public module torch.X or torch.X.Y (package or file)
+_MODULE = re.compile(r"^torch/([A-Za-z]\w*(?:/[A-Za-z]\w*)?)(?:/__init__\.py|\.py)$")
 
 
 def modules(names: Iterable[str]) -> set[str]:
-    """The public top-level modules `torch.X` in a wheel's file list."""
-    return {m.group(1) for name in names if (m := _MODULE.match(name))}
+    """The public modules torch.X and torch.X.Y in a wheel's file list, dotted: "nn.attention"."""
+    return {m.group(1).replace("/", ".") for name in names if (m := _MODULE.match(name))}
 
 
 def top_level_names(source: str) -> set[str]:
@@ -138,12 +139,13 @@ def build(client: PyPIClient, releases: list[str] | None) -> dict[str, Any]:
             }
         )
         mods.append((release, found_modules))
-        names.append((release, found_names | found_modules))
+        names.append((release, found_names | {m for m in found_modules if "." not in m}))
         print(f"{release}: {len(found_modules)} modules, {len(found_names)} names", file=sys.stderr)
     return {
         "about": (
             "The first torch release (of the macOS arm64 wheels read, from PyPI) that has each "
-            "public top-level module torch.X (torch/X/__init__.py or torch/X.py in the wheel) and "
+            "public module torch.X / torch.X.Y (torch/X/__init__.py or torch/X.py in the wheel, "
+            "one level deeper likewise; written dotted, 'backends.mps') and "
             "each name torch/__init__.py binds at top level; written by "
             "scripts/recipes/torch_names.py. A name whose first release is the oldest one read "
             "was there in every release read; names the newest release lacks (removed) are left "

@@ -285,3 +285,19 @@ def test_a_killed_binary_that_is_not_python_is_no_memory_kill():
     assert "sign.mps_memory_said" not in _signs(said.read, text)
     text = "Running on MPS.\nzsh: killed     python3 train.py --device mps\n"
     assert "sign.mps_memory_said" in _signs(said.read, text)
+
+
+def test_an_mmcv_op_said_missing_gets_mmcvs_fix():
+    text = (
+        "[Feature] Implement nms_impl on macOS MPS device\n\n"
+        "When running detection models on my MacBook, if I use MPS inference, it throws an error "
+        "stating that nms has not been implemented.\n"
+        '  File "/Users/u/miniconda3/lib/python3.8/site-packages/mmcv/ops/nms.py", line 27\n'
+    )
+    _, results = diagnose.diagnose(text)
+    row = diagnose.first_cause(results)
+    assert row.id == "error.mps.op_not_implemented" and "mmcv" in row.cause
+    assert "nms_impl" in row.cause and "PYTORCH_ENABLE_MPS_FALLBACK" not in row.fix.text
+    # the same words without mmcv keep torch's own op advice
+    _, plain = diagnose.diagnose(text.replace("/mmcv/ops/", "/detector/"))
+    assert "mmcv" not in diagnose.first_cause(plain).cause

@@ -643,7 +643,16 @@ def _op_said_missing_row(pasted: Pasted) -> list[Result]:
         environment=pattern.environment,
     )
     row = error_result(known, pasted.facts, pasted.evidence)
+    if _MMCV.search(pasted.text):
+        # mmcv's own op (its frames or its name in the paste): torch's fallback cannot help
+        named = re.search(r"\b(\w+_impl)\b", said)
+        cause, fix = msg.pasted_library_op_without_mps(f"{named.group(1) if named else said}:")
+        row = dataclasses.replace(row, cause=cause, detail=cause, fix=fix)
     return [dataclasses.replace(row, data={**row.data, "said": True})]  # no message: words
+
+
+# mmcv in a paste: its package path in a traceback frame, or its name
+_MMCV = re.compile(r"[/\\]mmcv[/\\]|\bmmcv\b", re.IGNORECASE)
 
 
 # a workload limit of MPS told in words (verify.paste.said) -> the row of the message torch prints

@@ -965,7 +965,8 @@ def pasted_torchvision_op_without_mps(op: str) -> tuple[str, Fix]:
 def pasted_library_op_without_mps(said: str) -> tuple[str, Fix]:
     """mmcv's "nms_impl: implementation for device mps:0 not found." (its own device registry:
     mmcv/ops/csrc/common/pytorch_device_registry.hpp)."""
-    op = said.split(":", 1)[0].strip().split()[-1] if ":" in said else "this operator"
+    head = said.split(":", 1)[0].strip().split() if ":" in said else []
+    op = head[-1] if len(head) == 1 else "this operator"
     return (
         f"mmcv's own compiled operator {op} has no MPS implementation: mmcv dispatches its ops "
         "through its own device registry (CUDA and CPU, a few on MPS), so torch's "

@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import zipfile
 
 from packaging.version import Version
+from werkzeug import Request, Response
 
 from scripts.recipes import torch_names as recipe
+from scripts.recipes.torch_names import STUBS
 from verify import diagnose, torch_names
 from verify.known_errors import explain_all
 
@@ -134,3 +139,60 @@ def test_torch_mps_as_a_module_is_read_here_as_an_attribute_by_kinds5():
 def test_recipe_reads_submodules_dotted():
     listing = ["torch/backends/mps/__init__.py", "torch/nn/attention/__init__.py", "torch/a/b/c.py"]
     assert recipe.modules(listing) == {"backends.mps", "nn.attention"}
+
+
+def _wheel(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("torch/bulk.bin", "x" * 300_000)  # bulk before the members read
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_recipe_reads_remote_wheels_by_range_requests(httpserver, tmp_path):
+    """The refresh script end to end against a local index: two releases' arm64 wheels (real
+    zips), read through HTTP Range requests, never downloaded whole."""
+    wheels = {
+        "1.8.0": _wheel({"torch/__init__.py": "def nn(): pass\n", "torch/nn/__init__.py": ""}),
+        "2.0.0": _wheel(
+            {
+                "torch/__init__.py": "def compile(m):\n    pass\n",
+                "torch/nn/__init__.py": "",
+                "torch/func/__init__.py": "",
+                STUBS: "def frexp(input): ...\n",
+            }
+        ),
+    }
+    releases = {}
+    for version, body in wheels.items():
+        path = f"/files/torch-{version}-cp310-none-macosx_11_0_arm64.whl"
+
+        def ranged(request: Request, body=body) -> Response:
+            return Response(body, content_type="application/zip").make_conditional(
+                request, accept_ranges=True, complete_length=len(body)
+            )
+
+        httpserver.expect_request(path).respond_with_handler(ranged)
+        releases[version] = [
+            {
+                "filename": path.rsplit("/", 1)[1],
+                "url": f"../..{path}",  # relative, as some mirrors give it
+                "digests": {"sha256": hashlib.sha256(body).hexdigest()},
+            },
+            {"filename": f"torch-{version}-cp310-none-win_amd64.whl", "url": "/nowhere"},
+        ]
+    releases["2.1.0rc1"] = releases["2.0.0"]  # pre-releases are not read
+    httpserver.expect_request("/pypi/torch/json").respond_with_json({"releases": releases})
+    out = tmp_path / "torch_names.json"
+    argv = ["--index-url", httpserver.url_for("/pypi"), "--out", str(out)]
+    assert recipe.main(argv) == 0
+    table = json.loads(out.read_text())
+    assert [w["release"] for w in table["wheels"]] == ["1.8.0", "2.0.0"]
+    assert table["wheels"][1]["sha256"] == hashlib.sha256(wheels["2.0.0"]).hexdigest()
+    assert table["modules"] == {"nn": "1.8.0", "func": "2.0.0"}
+    assert table["names"] == {"compile": "2.0.0", "frexp": "2.0.0", "func": "2.0.0"} | {
+        "nn": "1.8.0"
+    }
+    wheel_requests = [resp for r, resp in httpserver.log if r.path.startswith("/files/")]
+    assert wheel_requests and all(resp.status_code == 206 for resp in wheel_requests)

@@ -196,3 +196,17 @@ def test_recipe_reads_remote_wheels_by_range_requests(httpserver, tmp_path):
     }
     wheel_requests = [resp for r, resp in httpserver.log if r.path.startswith("/files/")]
     assert wheel_requests and all(resp.status_code == 206 for resp in wheel_requests)
+
+
+def test_members_of_submodules():
+    # torch/nn/functional.py binds scaled_dot_product_attention from 2.0.0; torch/mps binds
+    # device_count from 2.4.0 (read from the wheels)
+    found = torch_names.missing(
+        "AttributeError: module 'torch.nn.functional' has no attribute "
+        "'scaled_dot_product_attention'"
+    )
+    assert found is not None and found.first == Version("2.0.0")
+    found = torch_names.missing("module 'torch.mps' has no attribute 'device_count'")
+    assert found is not None and found.first == Version("2.4.0")
+    # in every wheel read: nothing to say
+    assert explain_all("module 'torch.nn.functional' has no attribute 'gelu'") == []

@@ -721,7 +721,10 @@ PATTERNS: tuple[_Pattern, ...] = (
     # Code written for a newer PyTorch: "AttributeError: module 'torch' has no attribute 'amp'"
     # (karpathy/nanoGPT#150 on an M1, torch before 1.12) or "No module named 'torch.compiler'",
     # a module one level down too: "No module named 'torch.nn.attention'" (2.3: fishaudio/
-    # fish-speech#441), "No module named 'torch.mps'" (2.0), "... 'torch.backends.mps'" (1.12).
+    # fish-speech#441), "No module named 'torch.mps'" (2.0), "... 'torch.backends.mps'" (1.12),
+    # and a name such a module binds: "module 'torch.nn.functional' has no attribute
+    # 'scaled_dot_product_attention'" (2.0: NVlabs/MambaVision#9, "The torch version is most
+    # likely outdated").
     # Only the torch.X that some macOS arm64 release lacks are matched, each with the first
     # release that has it (verify.torch_names, read from the wheels on PyPI); the diagnosis
     # names it ("needs torch >= N") and drops the row when the pasted torch already has it.

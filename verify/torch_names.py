@@ -33,6 +33,8 @@ class Table:
     oldest: Version
     modules: dict[str, Version]  # dotted below torch: "amp", "backends.mps", "nn.attention"
     names: dict[str, Version]  # what `import torch` binds: "compile", "autocast", "amp"
+    # what torch.X / torch.X.Y binds, dotted: "nn.functional.scaled_dot_product_attention"
+    members: dict[str, Version]
 
 
 @functools.cache
@@ -44,6 +46,7 @@ def table() -> Table:
         oldest,
         {k: Version(v) for k, v in data["modules"].items()},
         {k: Version(v) for k, v in data["names"].items()},
+        {k: Version(v) for k, v in data.get("members", {}).items()},
     )
 
 
@@ -51,7 +54,12 @@ def first_release(name: str, *, module: bool) -> Version | None:
     """The first release read that has torch.`name` (dotted below torch; as a module when
     `module`), when some release read lacks it; else None."""
     t = table()
-    first = t.modules.get(name) if module or "." in name else {**t.modules, **t.names}.get(name)
+    if module:
+        first = t.modules.get(name)
+    elif "." in name:
+        first = t.modules.get(name) or t.members.get(name)
+    else:
+        first = t.modules.get(name) or t.names.get(name)
     if first is None or first <= t.oldest:
         return None
     return first
@@ -70,9 +78,9 @@ def missing_regex() -> str:
     top = [n for n in {**t.modules, **t.names} if "." not in n]
     attrs = [n for n in top if n not in _OWN_READING and first_release(n, module=False)]
     subs: dict[str, list[str]] = {}
-    for name in t.modules:
+    for name in {**t.modules, **t.members}:
         parent, _, child = name.rpartition(".")
-        if parent and name not in _OWN_READING and first_release(name, module=True):
+        if parent and name not in _OWN_READING and first_release(name, module=False):
             subs.setdefault(parent, []).append(child)
     mods = [n for n in t.modules if first_release(n, module=True)]
     sub_forms = "|".join(
@@ -111,7 +119,7 @@ def missing(message: str) -> Missing | None:
     else:
         parent = m.group("parent")
         name = f"{parent}.{m.group('attr')}" if parent else m.group("attr")
-        module = bool(parent)
+        module = False
         if name in _OWN_READING:
             return None
     first = first_release(name, module=module)

@@ -88,14 +88,26 @@ def arm64_wheel(files: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     return wheels[0] if wheels else None
 
 
-def read_wheel(client: PyPIClient, url: str) -> tuple[set[str], set[str]]:
-    """(modules, names of torch/__init__.py) of the remote wheel at `url`."""
+def read_wheel(client: PyPIClient, url: str) -> tuple[set[str], set[str], set[str]]:
+    """(modules, names of torch/__init__.py, members) of the remote wheel at `url`; a member
+    is a name a module torch.X / torch.X.Y binds at top level, dotted: "nn.functional.gelu"."""
     with zipfile.ZipFile(RangeFile(client, url)) as zf:
         listing = zf.namelist()
         init = zf.read("torch/__init__.py").decode("utf-8")
         stubs = zf.read(STUBS).decode("utf-8") if STUBS in listing else ""
+        members: set[str] = set()
+        for path in listing:
+            m = _MODULE.match(path)
+            if m is None:
+                continue
+            try:
+                found = top_level_names(zf.read(path).decode("utf-8"))
+            except (SyntaxError, UnicodeDecodeError):
+                continue  # a file this Python cannot parse says nothing
+            dotted = m.group(1).replace("/", ".")
+            members.update(f"{dotted}.{name}" for name in found)
     names = top_level_names(init) | {n for n in _STUB_DEF.findall(stubs) if not n.startswith("_")}
-    return modules(listing), names
+    return modules(listing), names, members
 
 
 def first_seen(per_release: list[tuple[str, set[str]]]) -> dict[str, str]:
@@ -125,12 +137,14 @@ def build(client: PyPIClient, releases: list[str] | None) -> dict[str, Any]:
     index = client.project("torch")
     index_url = client.project_url("torch")
     releases = releases or final_releases(index)
-    read, mods, names = [], [], []
+    read, mods, names, members = [], [], [], []
     for release in sorted(releases, key=Version):
         wheel = arm64_wheel(index["releases"].get(release, []))
         if wheel is None:
             continue
-        found_modules, found_names = read_wheel(client, urljoin(index_url, wheel["url"]))
+        found_modules, found_names, found_members = read_wheel(
+            client, urljoin(index_url, wheel["url"])
+        )
         read.append(
             {
                 "release": release,
@@ -140,6 +154,7 @@ def build(client: PyPIClient, releases: list[str] | None) -> dict[str, Any]:
         )
         mods.append((release, found_modules))
         names.append((release, found_names | {m for m in found_modules if "." not in m}))
+        members.append((release, found_members))
         print(f"{release}: {len(found_modules)} modules, {len(found_names)} names", file=sys.stderr)
     return {
         "about": (
@@ -150,20 +165,29 @@ def build(client: PyPIClient, releases: list[str] | None) -> dict[str, Any]:
             "scripts/recipes/torch_names.py. A name whose first release is the oldest one read "
             "was there in every release read; names the newest release lacks (removed) are left "
             "out. Functions star-imported from torch._C are read from "
-            "torch/_C/_VariableFunctions.pyi."
+            "torch/_C/_VariableFunctions.pyi. members: the names each module torch.X / torch.X.Y "
+            "binds at top level (dotted, 'nn.functional.scaled_dot_product_attention'), only those "
+            "the oldest release read lacks."
         ),
         "source": "https://pypi.org/pypi/torch/json",
         "wheels": read,
         "modules": first_seen(mods),
         "names": first_seen(names),
+        # only the members some release read lacks (the others say nothing about a torch's age)
+        "members": {
+            name: first
+            for name, first in first_seen(members).items()
+            if read and first != read[0]["release"]
+        },
     }
 
 
 def render(table: Mapping[str, Any]) -> str:
     """JSON with one name a line (diffs between regenerations stay readable)."""
-    head = {k: v for k, v in table.items() if k not in ("modules", "names")}
+    keys = [k for k in ("modules", "names", "members") if k in table]
+    head = {k: v for k, v in table.items() if k not in keys}
     lines = [json.dumps(head, indent=1)[:-2] + ","]
-    for key in ("modules", "names"):
+    for key in keys:
         items = sorted(table[key].items())
         lines.append(f' "{key}": {{')
         lines += [f"  {json.dumps(k)}: {json.dumps(v)}," for k, v in items]

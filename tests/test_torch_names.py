@@ -26,9 +26,9 @@ def test_recorded_data_names_its_wheels_and_source():
 
 
 def test_first_releases_read_from_the_wheels():
-    assert torch_names.first_release("amp", module=True) == Version("1.12.0")
-    assert torch_names.first_release("compile", module=False) == Version("2.0.0")
-    assert torch_names.first_release("compiler", module=True) == Version("2.1.0")
+    assert torch_names.first_release("amp", module=True) == (1, 12, 0)
+    assert torch_names.first_release("compile", module=False) == (2, 0, 0)
+    assert torch_names.first_release("compiler", module=True) == (2, 1, 0)
     # in every wheel read: says nothing about the torch's age
     assert torch_names.first_release("nn", module=True) is None
     # a function, not a module
@@ -45,12 +45,12 @@ def test_removed_names_are_not_read_as_too_old():
 
 def test_missing_and_predates():
     found = torch_names.missing("AttributeError: module 'torch' has no attribute 'compile'")
-    assert found is not None and found.first == Version("2.0.0") and not found.module
+    assert found is not None and found.first == (2, 0, 0) and not found.module
     assert torch_names.predates(found, "1.13.1") is True
     assert torch_names.predates(found, "2.1.0+cpu") is False
     assert torch_names.predates(found, None) is None
     mod = torch_names.missing("ModuleNotFoundError: No module named 'torch.func'")
-    assert mod is not None and mod.module and mod.first == Version("2.0.0")
+    assert mod is not None and mod.module and mod.first == (2, 0, 0)
     assert torch_names.missing("module 'torch' has no attribute 'nn'") is None
     assert torch_names.missing("module 'torch' has no attribute 'not_a_torch_name'") is None
 
@@ -112,12 +112,12 @@ def test_recipe_render_round_trips():
 
 
 def test_submodules_one_level_down():
-    assert torch_names.first_release("backends.mps", module=True) == Version("1.12.0")
-    assert torch_names.first_release("nn.attention", module=True) == Version("2.3.0")
+    assert torch_names.first_release("backends.mps", module=True) == (1, 12, 0)
+    assert torch_names.first_release("nn.attention", module=True) == (2, 3, 0)
     found = torch_names.missing("ModuleNotFoundError: No module named 'torch.nn.attention'")
     assert found is not None and found.name == "nn.attention"
     found = torch_names.missing("AttributeError: module 'torch.nn' has no attribute 'attention'")
-    assert found is not None and found.first == Version("2.3.0")
+    assert found is not None and found.first == (2, 3, 0)
     # a module one level further down is not read (torch.nn.attention.flex_attention came later
     # than torch.nn.attention: naming 2.3 would be wrong)
     assert explain_all("No module named 'torch.nn.attention.flex_attention'") == []
@@ -127,7 +127,7 @@ def test_torch_mps_as_a_module_is_read_here_as_an_attribute_by_kinds5():
     ids = [e.id for e in explain_all("ModuleNotFoundError: No module named 'torch.mps'")]
     assert ids == ["mps.torch_predates_name"]
     found = torch_names.missing("No module named 'torch.mps'")
-    assert found is not None and found.first == Version("2.0.0")
+    assert found is not None and found.first == (2, 0, 0)
     for text in (
         "module 'torch' has no attribute 'mps'",
         "module 'torch.backends' has no attribute 'mps'",
@@ -205,8 +205,8 @@ def test_members_of_submodules():
         "AttributeError: module 'torch.nn.functional' has no attribute "
         "'scaled_dot_product_attention'"
     )
-    assert found is not None and found.first == Version("2.0.0")
+    assert found is not None and found.first == (2, 0, 0)
     found = torch_names.missing("module 'torch.mps' has no attribute 'device_count'")
-    assert found is not None and found.first == Version("2.4.0")
+    assert found is not None and found.first == (2, 4, 0)
     # in every wheel read: nothing to say
     assert explain_all("module 'torch.nn.functional' has no attribute 'gelu'") == []

@@ -741,7 +741,7 @@ def _cause_and_fix(known: KnownError, facts: Facts) -> tuple[str, Fix]:
         found = torch_names.missing(known.match)
         if found is not None:
             return platform_msg.torch_predates_name(
-                found.name, found.module, str(found.first), facts.torch_version
+                found.name, found.module, found.first_text, facts.torch_version
             )
     if known.id == "mps.not_linked" and "Storage device not recognized" in known.match:
         return platform_msg.mps_storage_without_mps()

@@ -19,8 +19,6 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from packaging.version import InvalidVersion, Version
-
 RESOURCE = "torch_names.json"
 # "module 'torch' has no attribute 'mps'" and "module 'torch.backends' has no attribute 'mps'"
 # have readings of their own (verify.known_errors' mps.torch_too_old,
@@ -28,29 +26,39 @@ RESOURCE = "torch_names.json"
 _OWN_READING = frozenset({"mps", "backends.mps"})
 
 
+# A final release as its numbers, (2, 0, 0): the data holds final releases only, and this module
+# is imported by the check worker (verify.known_errors), which runs in the user's environment
+# where `packaging` may be missing; predates() parses the pasted version with packaging.
+Release = tuple[int, ...]
+
+
+def _release(text: str) -> Release:
+    return tuple(int(part) for part in text.split("."))
+
+
 @dataclass(frozen=True)
 class Table:
-    oldest: Version
-    modules: dict[str, Version]  # dotted below torch: "amp", "backends.mps", "nn.attention"
-    names: dict[str, Version]  # what `import torch` binds: "compile", "autocast", "amp"
+    oldest: Release
+    modules: dict[str, Release]  # dotted below torch: "amp", "backends.mps", "nn.attention"
+    names: dict[str, Release]  # what `import torch` binds: "compile", "autocast", "amp"
     # what torch.X / torch.X.Y binds, dotted: "nn.functional.scaled_dot_product_attention"
-    members: dict[str, Version]
+    members: dict[str, Release]
 
 
 @functools.cache
 def table() -> Table:
     text = resources.files("verify").joinpath("data", RESOURCE).read_text("utf-8")
     data = json.loads(text)
-    oldest = min(Version(w["release"]) for w in data["wheels"])
+    oldest = min(_release(w["release"]) for w in data["wheels"])
     return Table(
         oldest,
-        {k: Version(v) for k, v in data["modules"].items()},
-        {k: Version(v) for k, v in data["names"].items()},
-        {k: Version(v) for k, v in data.get("members", {}).items()},
+        {k: _release(v) for k, v in data["modules"].items()},
+        {k: _release(v) for k, v in data["names"].items()},
+        {k: _release(v) for k, v in data.get("members", {}).items()},
     )
 
 
-def first_release(name: str, *, module: bool) -> Version | None:
+def first_release(name: str, *, module: bool) -> Release | None:
     """The first release read that has torch.`name` (dotted below torch; as a module when
     `module`), when some release read lacks it; else None."""
     t = table()
@@ -106,7 +114,11 @@ class Missing:
 
     name: str
     module: bool
-    first: Version
+    first: Release
+
+    @property
+    def first_text(self) -> str:
+        return ".".join(map(str, self.first))
 
 
 def missing(message: str) -> Missing | None:
@@ -130,8 +142,10 @@ def predates(found: Missing, torch_version: str | None) -> bool | None:
     """Does the pasted torch predate `found`'s first release? None: the torch is not known."""
     if not torch_version:
         return None
+    from packaging.version import InvalidVersion, Version  # not needed by the worker
+
     try:
         version = Version(torch_version.split("+")[0])
     except InvalidVersion:
         return None
-    return version.release < found.first.release
+    return version.release < found.first

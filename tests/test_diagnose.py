@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import corpus
 import jsonschema
@@ -402,4 +403,18 @@ def test_a_5_mb_paste_diagnoses_in_under_a_second():
         assert time.process_time() - start < 1.0
     facts, results = diagnose.diagnose(log)
     assert facts.translated is True  # the collect_env at the end is still read
+    assert next(r for r in results if r.id == "host.arch").status is Status.FAIL
+
+
+def test_rosetta_with_mps_shown_working_and_no_mps_error_is_a_warning():
+    # pytorch/pytorch#94754: an M1 Pro's x86_64 nightly (collect_env "OS: macOS 13.1 (x86_64)")
+    # printing tensors on mps:0 - the thread was a kernel bug; Rosetta only bars newer torch
+    path = Path(__file__).parent / "data" / "holdout4"
+    case = corpus.load(next(path.glob("pytorch-94754-*.txt")))
+    _, results = diagnose.diagnose(case.text)
+    rows = {r.id: r for r in results}
+    assert rows["host.arch"].status is Status.WARN and "Rosetta" in rows["host.arch"].cause
+    assert not [r.id for r in results if r.status is Status.FAIL]
+    # with an MPS error it stays a failure (pytorch/pytorch#146236)
+    _, results = diagnose.diagnose(BY_NAME["pytorch-146236-rosetta-m2-pro"].text)
     assert next(r for r in results if r.id == "host.arch").status is Status.FAIL

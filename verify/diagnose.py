@@ -257,6 +257,10 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
         lenient = _prerelease_floor(result, f) or _floor_but_mps_ran(result, f)
         if lenient is not None:
             return lenient
+    if result.id in ("host.arch", "torch.version") and result.status is Status.FAIL:
+        working = _rosetta_but_mps_ran(result, pasted)
+        if working is not None:
+            return working
     if result.status is not Status.FAIL:
         return result
     if result.id == "host.os" and _mps_checkpoint(pasted) and not linux_on_mac(pasted):
@@ -510,6 +514,18 @@ def _floor_but_mps_ran(result: Result, f: Facts) -> Result | None:
         return None
     cause = msg.pasted_floor_but_mps_ran(str(f.torch_version), str(floor), str(f.macos_version))
     return dataclasses.replace(result, status=Status.WARN, cause=cause, detail=cause)
+
+
+def _rosetta_but_mps_ran(result: Result, pasted: Pasted) -> Result | None:
+    """An x86_64 Python under Rosetta on an Apple chip, while the paste shows MPS working and no
+    MPS error (pytorch/pytorch#94754: an M1 Pro's x86_64 nightly printing tensors on mps:0):
+    x86_64 torch has MPS, so Rosetta bars only the releases after 2.2.2 - a warning. With an
+    MPS error it stays a failure (pytorch/pytorch#146236: Rosetta makes torch read macOS as 10.16
+    and refuse bfloat16)."""
+    f = pasted.facts
+    if f.mps_available is not True or pasted.errors or not rules.under_rosetta(f):
+        return None
+    return dataclasses.replace(result, status=Status.WARN)
 
 
 def _in_context(known: KnownError, pasted: Pasted) -> KnownError:

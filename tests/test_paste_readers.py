@@ -414,3 +414,35 @@ def test_a_fenced_reproducer_then_its_output_block():
     assert ran._output_block_after(env) == []
     # nor is an expected output
     assert ran._output_block_after(case.text.replace("the output is", "expected output")) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "os_name"),
+    [
+        ("环境\uff1amac", "Darwin"),  # deepseek-ai/DeepSeek-OCR-2#21's form, a full-width colon
+        ("Environment: Mac", "Darwin"),
+        ("系统\uff1aUbuntu 22.04", "Linux"),
+        ("Environment: conda", None),  # a key-value that names no OS gives nothing
+    ],
+)
+def test_os_told_under_an_environment_or_cjk_key(line, os_name):
+    refusal = (
+        "ERROR: Could not find a version that satisfies the requirement torch==2.6.0 "
+        "(from versions: none)"
+    )
+    assert envdump.parse(f"{line}\n{refusal}\n").facts.os == os_name
+
+
+def test_uv_02_refusing_a_cpu_local_version_on_a_mac_is_the_pin():
+    # astral-sh/uv#5182 (uv 0.2: lowercase, no backticks) on "macOS14.4.1 (ARM)"
+    text = (
+        "I am on macOS14.4.1 (ARM).\n"
+        'uv add --extra-index-url="https://download.pytorch.org/whl/cpu" -- torch\n'
+        "error: distribution torch==2.3.1+cpu @ registry+https://download.pytorch.org/whl/cpu "
+        "can't be installed because it doesn't have a source distribution or wheel for the "
+        "current platform\n"
+    )
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "torch.installed" and first.status is Status.FAIL
+    assert "2.3.1+cpu" in first.cause

@@ -180,9 +180,12 @@ MACOS_TAG = re.compile(r"^macosx_(\d+)_(\d+)_(arm64|x86_64|universal2)$")
 # uv: "Distribution `torch==2.13.0+cu132 @ registry+https://download.pytorch.org/whl/cu132` can't
 # be installed because it doesn't have a source distribution or wheel for the current platform"
 # (Lightricks/LTX-2#298: wrapped at the terminal's width anywhere; the registry names the index a
-# `[tool.uv.sources]` entry pinned torch to, a CUDA one with no darwin wheels)
+# `[tool.uv.sources]` entry pinned torch to, a CUDA one with no darwin wheels); uv 0.2's wording
+# has no backticks: "error: distribution torch==2.3.1+cpu @ registry+https://download.pytorch.org/
+# whl/cpu can't be installed because ..." (astral-sh/uv#5182, `uv add` on an arm64 Mac)
 UV_NO_WHEEL = re.compile(
-    r"Distribution `(torch==[\w.+]+)(?: @ registry\+([^`\s]+))?[^`\n]*`\s+can't\s+be\s+installed\s+"
+    r"[Dd]istribution `?(torch==[\w.+]+)(?: @ registry\+([^`\s]+))?[^`\n]*?`?\s+can't\s+be\s+"
+    r"installed\s+"
     r"because\s+it\s+doesn't\s+have\s+a\s+source\s+distribution\s+or\s+wheel\s+for\s+the\s+current\s+"
     r"platform"
 )

@@ -50,9 +50,11 @@ MACOS_BY_NAME = re.compile(
     r"\b(" + _NAMES + r")\b[ \t]*(?:\(|,)?[ \t]*(?:v(?:ersion)?\s*)?" + _MAC_V + r"?(?![\w+])",
     re.IGNORECASE,
 )
+# "OS: macOS 14.5", "Environment: Mac", and the CJK keys, with a full-width colon (U+FF1A) too:
+# "环境" + U+FF1A + "mac" (deepseek-ai/DeepSeek-OCR-2#21's issue form), "系统", "操作系统"
 OS_KEY = re.compile(
-    r"^[ \t>*-]*(?:OS|Operating System|System)(?:[ \t]+and[ \t]+version)?[ \t]*:(?:\*\*)?[ \t]*"
-    r"(\S[^\n]*)$",
+    r"^[ \t>*-]*(?:OS|Operating System|System|Environment|环境|環境|系统|系統|操作系统|平台)"
+    r"(?:[ \t]+and[ \t]+version)?[ \t]*[:\uff1a](?:\*\*)?[ \t]*(\S[^\n]*)$",
     _M,
 )
 CHIP = re.compile(r"\b(Apple\s+M[1-9](?:\s+(?:Pro|Max|Ultra))?)\b(\s*\(Virtual\))?")
@@ -359,7 +361,7 @@ def read(text: str) -> list[Clue]:
         out.append(clue("torch_version", m.group(1), text, m, STRONG))
     for m in finditer(ARCH_KEY, text, "rch", "achine"):
         out.append(clue("machine", _ARCH.get(m.group(1).lower(), "x86_64"), text, m, WEAK))
-    for m in finditer(OS_KEY, text, "OS", "System"):
+    for m in finditer(OS_KEY, text, "OS", "System", "Environment", "环境", "環境", "系", "平台"):
         value = m.group(1).lower()
         if value.startswith(("darwin", "mac")):
             out.append(clue("os", "Darwin", text, m, LISTED))

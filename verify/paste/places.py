@@ -38,6 +38,7 @@ created pipeline state object" from a paravirtual GPU, kornia/kornia#4207) is th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from verify.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer, stated
@@ -155,15 +156,19 @@ METAL_FAILURE = re.compile(
 PLACE_WORDS = 5
 
 
+def _stated(pattern: re.Pattern[str], text: str, *needles: str) -> Iterator[re.Match[str]]:
+    """finditer's matches that are stated, not negated ("not using Docker", "not in a
+    sandbox")."""
+    return (m for m in finditer(pattern, text, *needles) if stated(text, m, PLACE_WORDS))
+
+
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
     for m in finditer(LINUX_ON_MAC, text, "linuxkit", "orbstack", "lima-"):
         out.append(clue("sign.linux_vm_on_mac", m.group(0), text, m, STRONG))
-    for m in finditer(CONTAINER, text, "ocker", "odman", "container", "devcontainer", "OCKER"):
-        if not stated(text, m, PLACE_WORDS):  # "not using Docker", "not in a sandbox"
-            continue
+    for m in _stated(CONTAINER, text, "ocker", "odman", "container", "devcontainer", "OCKER"):
         out.append(clue("sign.container", m.group(1), text, m, LISTED))
-    for m in finditer(
+    for m in _stated(
         VM,
         text,
         "UTM",
@@ -178,16 +183,10 @@ def read(text: str) -> list[Clue]:
         "runner",
         "macos-",
     ):
-        if not stated(text, m, PLACE_WORDS):  # "not using Docker", "not in a sandbox"
-            continue
         out.append(clue("sign.vm", m.group(1), text, m, LISTED))
-    for m in finditer(SANDBOX, text, "andbox", "codex", "Codex"):
-        if not stated(text, m, PLACE_WORDS):  # "not using Docker", "not in a sandbox"
-            continue
+    for m in _stated(SANDBOX, text, "andbox", "codex", "Codex"):
         out.append(clue("sign.sandbox", m.group(1), text, m, WEAK))
-    for m in finditer(REMOTE, text, "ssh", "emote", "Screen Sharing"):
-        if not stated(text, m, PLACE_WORDS):  # "not using Docker", "not in a sandbox"
-            continue
+    for m in _stated(REMOTE, text, "ssh", "emote", "Screen Sharing"):
         out.append(clue("sign.remote", m.group(1), text, m, WEAK))
     for m in finditer(
         LINUX_WORKLOAD,
@@ -204,7 +203,7 @@ def read(text: str) -> list[Clue]:
         "failed to solve",
     ):
         out.append(clue("sign.linux_workload", m.group(1), text, m, STRONG))
-    for m in finditer(
+    for m in _stated(
         LINUX_VM_APP,
         text,
         "UTM",
@@ -220,8 +219,6 @@ def read(text: str) -> list[Clue]:
         "ultipass",
         "machine",
     ):
-        if not stated(text, m, PLACE_WORDS):  # "not using Docker", "not in a sandbox"
-            continue
         out.append(clue("sign.linux_vm_app", m.group(1), text, m, LISTED))
     for m in finditer(DOCKER_ON_MAC, text, "Docker"):
         out.append(clue("sign.mac_hint", True, text, m, WEAK))

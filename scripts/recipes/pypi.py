@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from verify import atomic
 from verify.cliargs import non_negative_int, positive_float
 
 DEFAULT_BASE_URL = "https://pypi.org/pypi"
@@ -77,6 +79,17 @@ def client_from(args: argparse.Namespace, *, backoff: float = 0.5) -> PyPIClient
         retries=args.retries,
         backoff=backoff,
     )
+
+
+def write_document(tool: str, path: os.PathLike[str] | str, text: str) -> bool:
+    """Write a refresh script's document atomically; on failure one line on stderr and False
+    (a folder, a read-only place: the old file stays as it was)."""
+    try:
+        atomic.write_text(path, text)
+    except OSError as exc:
+        print(f"{tool}: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
 
 
 @dataclass

@@ -27,8 +27,13 @@ from packaging.tags import Tag
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
-from scripts.recipes.pypi import PyPIClient, PyPIError, add_client_options, client_from
-from verify import atomic
+from scripts.recipes.pypi import (
+    PyPIClient,
+    PyPIError,
+    add_client_options,
+    client_from,
+    write_document,
+)
 from verify.cliargs import OneLineParser, pep440_version
 
 PROJECT = "torch"
@@ -235,10 +240,7 @@ def main(argv: Sequence[str] | None = None, *, backoff: float = 0.5) -> int:
     except PyPIError as exc:
         print(f"refresh_compat: {exc}", file=sys.stderr)
         return exc.exit_code
-    try:
-        atomic.write_text(args.output, render(document))
-    except OSError as exc:  # a folder, a read-only place: the old file stays as it was
-        print(f"refresh_compat: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+    if not write_document("refresh_compat", args.output, render(document)):
         return 2
     print(f"wrote {len(document['releases'])} torch releases to {args.output}")
     return 0

@@ -21,9 +21,14 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from scripts.recipes.pypi import PyPIClient, PyPIError, add_client_options, client_from
+from scripts.recipes.pypi import (
+    PyPIClient,
+    PyPIError,
+    add_client_options,
+    client_from,
+    write_document,
+)
 from scripts.recipes.refresh_compat import upload_day
-from verify import atomic
 from verify.cliargs import OneLineParser
 
 PACKAGES = ("pip", "torchvision", "torchaudio", "transformers", "diffusers", "accelerate", "numpy")
@@ -91,10 +96,7 @@ def main(argv: Sequence[str] | None = None, *, backoff: float = 0.5) -> int:
     except PyPIError as exc:
         print(f"refresh_days: {exc}", file=sys.stderr)
         return exc.exit_code
-    try:
-        atomic.write_text(args.output, render(document))
-    except OSError as exc:
-        print(f"refresh_days: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+    if not write_document("refresh_days", args.output, render(document)):
         return 2
     print(f"wrote the release days of {len(document['packages'])} packages to {args.output}")
     return 0

@@ -29,8 +29,14 @@ from urllib.parse import urljoin
 
 from packaging.version import InvalidVersion, Version
 
-from scripts.recipes.pypi import PyPIClient, PyPIError, RangeFile, add_client_options, client_from
-from verify.atomic import write_text
+from scripts.recipes.pypi import (
+    PyPIClient,
+    PyPIError,
+    RangeFile,
+    add_client_options,
+    client_from,
+    write_document,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "verify" / "data" / "torch_names.json"
@@ -209,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     except (PyPIError, zipfile.BadZipFile, KeyError, SyntaxError) as exc:
         print(f"torch_names: {exc}", file=sys.stderr)
         return 2
-    write_text(args.out, render(table))
+    if not write_document("torch_names", args.out, render(table)):
+        return 2
     print(f"wrote {args.out}: {len(table['names'])} names from {len(table['wheels'])} wheels")
     return 0
 

@@ -14,7 +14,7 @@ from werkzeug import Request, Response
 from scripts.recipes import torch_names as recipe
 from scripts.recipes.torch_names import STUBS
 from verify import diagnose, torch_names
-from verify.known_errors import explain_all
+from verify.known_errors import explain, explain_all
 
 
 def test_recorded_data_names_its_wheels_and_source():
@@ -63,6 +63,19 @@ def test_pattern_matches_only_names_some_release_lacks():
     # torch.mps keeps its own reading
     ids = [e.id for e in explain_all("module 'torch' has no attribute 'mps'")]
     assert ids == ["mps.torch_too_old"]
+
+
+def test_a_name_no_release_lacks_does_not_hide_a_later_one():
+    # the pattern reads the shape and keeps the names the data dates: an unknown name on an
+    # earlier line is passed over, not taken as the match
+    text = (
+        "AttributeError: module 'torch' has no attribute 'ampere'\n"
+        "ModuleNotFoundError: No module named 'torch.compiler'\n"
+    )
+    (found,) = explain_all(text)
+    assert found.id == "mps.torch_predates_name"
+    assert found.match == "No module named 'torch.compiler'"
+    assert explain(text).match == found.match
 
 
 def _rows(text):

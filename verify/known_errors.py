@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from verify import torch_names
 from verify.messages import OP_COVERAGE_ISSUE_NEW, op_coverage_issue
 from verify.model import Fix
-from verify.torch_names import missing_regex
 
 Severity = Literal["fail", "warn"]
 
@@ -60,6 +61,14 @@ class _Pattern:
     environment: bool = True
     expected_on_mps: bool = False
     printed: tuple[Printed, ...] = ()
+    # a match this pattern stands by (None: every match), for a regex that reads a shape and
+    # a table that says which instances are known (verify.torch_names)
+    accepts: Callable[[re.Match[str]], bool] | None = None
+
+    def matches(self, text: str) -> Iterator[re.Match[str]]:
+        for m in self.regex.finditer(text):
+            if self.accepts is None or self.accepts(m):
+                yield m
 
     def known(self, m: re.Match[str], torch_version: str | None = None) -> KnownError:
         said = m.groupdict().get("line") or m.group(0)  # a match read with its context: its line
@@ -730,7 +739,7 @@ PATTERNS: tuple[_Pattern, ...] = (
     # names it ("needs torch >= N") and drops the row when the pasted torch already has it.
     _Pattern(
         "mps.torch_predates_name",
-        re.compile(missing_regex()),
+        torch_names.SAID,
         "PyTorch older than the code",
         "This PyTorch predates a module or function of torch the code uses (torch.amp came with "
         "1.12, torch.compile and torch.func with 2.0, torch.compiler with 2.1, ...: the first "
@@ -740,6 +749,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             "Upgrade PyTorch to the release the code needs (`torch>=N`, N named in the diagnosis).",
             ("python -m pip install --upgrade torch",),
         ),
+        accepts=lambda m: torch_names.missing(m.group(0)) is not None,
     ),
     # torch/serialization.py (default_restore_location): "don't know how to restore data location
     # of torch.storage.UntypedStorage (tagged with mps:0)" - torch.load found no deserializer for
@@ -1028,8 +1038,7 @@ def explain(text: str, torch_version: str | None = None) -> KnownError | None:
     links that match it (the op-coverage issue moved in 2.6)."""
     text = unescaped(text)
     for p in PATTERNS:
-        m = p.regex.search(text)
-        if m:
+        for m in p.matches(text):
             return p.known(m, torch_version)
     return None
 
@@ -1056,7 +1065,7 @@ def explain_all(text: str, torch_version: str | None = None) -> list[KnownError]
     found = []
     taken: list[tuple[int, int]] = []
     for p in PATTERNS:
-        for m in p.regex.finditer(text):
+        for m in p.matches(text):
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
             found.append(p.known(m, torch_version))

@@ -82,6 +82,21 @@ def test_unknown_fields_stay_none():
     assert facts.hardware_arm64 is None and facts.translated is None
 
 
+def test_typographic_quotes_read_as_torch_printed_them():
+    # an issue form's Markdown curled the quotes of torch's dispatcher message (pytorch/pytorch
+    # #141711, verbatim): the message is still read, and quoted with straight quotes
+    line = (
+        "NotImplementedError: Could not run \u2018aten::_sparse_coo_tensor_with_dims_and_tensors"
+        "\u2019 with arguments from the \u2018SparseMPS\u2019 backend. "
+    )
+    (error,) = envdump.parse(line + "\n- **Chip**: Apple M1 Ultra\n").errors
+    assert error.id == "mps.op_not_implemented"
+    assert "'aten::_sparse_coo_tensor_with_dims_and_tensors'" in error.match
+    # the same message from the CPU's sparse backend is no MPS error
+    with pytest.raises(InputError):
+        envdump.parse(line.replace("SparseMPS", "SparseCPU"))
+
+
 def test_rosetta_signals():
     rosetta = envdump.parse(BY_NAME["pytorch-146236-rosetta-m2-pro"].text).facts
     # "OS: macOS 15.3 (x86_64)" + "CPU: Apple M2 Pro"; "macOS-10.16-..." is not a real version

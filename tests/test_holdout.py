@@ -31,7 +31,7 @@ FLOORS = {
     "holdout": (38, 37),
     "holdout2": (41, 40),
     "holdout3": (35, 34),
-    "holdout4": (23, 23),
+    "holdout4": (24, 24),
     "holdout5": (39, 38),
     "holdout6": (40, 40),
     "holdout7": (26, 26),

@@ -95,7 +95,7 @@ def test_the_cpu_convolution_refused_on_mps_is_an_op_row_that_names_the_cpu_inpu
     _, results = diagnose.diagnose(text)
     row = next(r for r in results if r.id == "error.mps.op_not_implemented")
     assert "pytorch/pytorch#86303" in row.cause
-    assert row.evidence[0].startswith("\u2018aten::_slow_conv2d_forward\u2019 is only")
+    assert row.evidence[0].startswith("'aten::_slow_conv2d_forward' is only")  # as read
     # the same sentence about a CUDA build, without "mps" before it, is not read
     cuda = "'aten::foo' is only available for these backends: [CPU, Meta]"
     assert _ids(cuda) == []

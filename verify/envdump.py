@@ -88,7 +88,7 @@ def parse(text: str) -> Pasted:
         raise InputError("the input is empty", WHAT_TO_PASTE)
     if _looks_binary(text):
         raise InputError("the input is binary data, not text", WHAT_TO_PASTE)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = as_read(text)
     body = _json_body(text)
     if body is not None and not _foreign_json(body):
         return _parse_json(body)
@@ -145,6 +145,15 @@ def parse(text: str) -> Pasted:
     if facts.os not in (None, "Darwin"):  # off a Mac the code's device choice is no MPS finding
         errors = [e for e in errors if e.id not in DEVICE_CHOICE_ERRORS]
     return Pasted(kind, facts, errors, evidence=evidence, signs=signs, text=digested)
+
+
+def as_read(text: str) -> str:
+    """The text as the readers see it (and as findings quote it): one line ending, straight
+    quotes."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for curled, straight in _TYPOGRAPHIC:  # str.replace: a 5 MB paste in milliseconds
+        text = text.replace(curled, straight)
+    return text
 
 
 def _seed_weight(name: str, from_errors: Facts) -> int:
@@ -223,6 +232,13 @@ def _looks_binary(text: str) -> bool:
     return odd > max(8, len(sample) // 20)
 
 
+# quotes a rich editor or an issue form's Markdown turned typographic (U+2018-U+201F): torch's
+# "Could not run 'aten::_sparse_coo_tensor_with_dims_and_tensors' with arguments from the
+# 'SparseMPS' backend" with its quotes curled (pytorch/pytorch#141711); one character for one, so
+# every reader sees the message as torch printed it
+_TYPOGRAPHIC = tuple(
+    zip("\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f", "''''\"\"\"\"", strict=True)
+)
 _ODD = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\ufffd]")
 
 

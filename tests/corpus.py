@@ -111,6 +111,9 @@ def _pairs(raw: str) -> dict[str, Any]:
     return out
 
 
+HEADER_KEYS = frozenset({"source", "cause", "label", "kind", "title", "note", "facts", "expect"})
+
+
 def load(path: Path) -> Case:
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     header: dict[str, str] = {}
@@ -118,12 +121,12 @@ def load(path: Path) -> Case:
     expect: dict[str, str] = {}
     n = 0
     for n, line in enumerate(lines):  # noqa: B007 - n is the body's first line afterwards
-        if not line.startswith("#"):
-            break
         key, sep, value = line[1:].strip().partition(":")
-        if sep and key in ("facts", "expect"):
+        if not (line.startswith("# ") and sep and key in HEADER_KEYS):
+            break  # the body, which may start with a Markdown heading ("# OS Info")
+        if key in ("facts", "expect"):
             (facts if key == "facts" else expect).update(_pairs(value.strip()))
-        elif sep and key in ("source", "cause", "kind", "label", "title"):
+        elif key in ("source", "cause", "kind", "label", "title"):
             header[key] = value.strip()
     else:
         n = len(lines)

@@ -58,7 +58,15 @@ LABELS: dict[str, frozenset[str] | None] = {
     "linux-in-mac": frozenset({"host.os"}),
     "not-a-mac": frozenset({"host.os", "error.mps.not_linked"}),
     "op-not-implemented": frozenset(
-        {"error.mps.op_not_implemented", "error.mps.dtype_unsupported", "error.mps.op_runs_on_cpu"}
+        {
+            "error.mps.op_not_implemented",
+            "error.mps.dtype_unsupported",
+            "error.mps.op_runs_on_cpu",
+            # torch.compile's Inductor generating no MPS code in that torch: the same cause one
+            # level up, a feature MPS lacks there (MIC-DKFZ/nnUNet#2244, labelled so by its
+            # collector)
+            "error.mps.compile_unsupported",
+        }
     ),
     "op-needs-newer-macos": frozenset(
         {"error.mps.op_needs_newer_macos", "error.mps.op_falls_back_on_old_macos"}

@@ -62,6 +62,7 @@ LABELS: dict[str, frozenset[str] | None] = {
             "error.mps.op_not_implemented",
             "error.mps.dtype_unsupported",
             "error.mps.op_runs_on_cpu",
+            "error.mps.app_step_on_cpu",  # the application's own CPU fallback for one step
             # torch.compile's Inductor generating no MPS code in that torch: the same cause one
             # level up, a feature MPS lacks there (MIC-DKFZ/nnUNet#2244, labelled so by its
             # collector)

@@ -25,6 +25,7 @@ NO_WHEEL_STRING = {
     "mps.checkpoint_needs_newer_torch",  # torch/serialization.py (Python)
     "mps.cuda_requested",  # torch/cuda/__init__.py, torch/amp/autocast_mode.py (Python)
     "mps.app_chose_cpu",  # applications' own log lines, not torch's
+    "mps.app_step_on_cpu",  # applications' own log lines, not torch's
     "mps.torch_predates_name",  # the interpreter's AttributeError (verify/data/torch_names.json)
 }
 
@@ -150,6 +151,13 @@ REPORTS = [
         "AssertionError: Device mps not supported",
         "mps.compile_unsupported",
         "fail",
+    ),
+    # https://github.com/lllyasviel/Fooocus/issues/690 (an M1, macOS 14.0)
+    (
+        "`Device mps:0 does not support the torch.fft functions used in the FreeU node, "
+        "switching to CPU.",
+        "mps.app_step_on_cpu",
+        "warn",
     ),
     # https://github.com/adieyal/sd-dynamic-prompts/issues/740
     ('"TypeError: BFloat16 is not supported on MPS"', "mps.bfloat16_unsupported", "fail"),

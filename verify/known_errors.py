@@ -326,6 +326,36 @@ PATTERNS: tuple[_Pattern, ...] = (
             ),
         ),
     ),
+    # an application's own fallback when a step fails on MPS: it names the MPS device, says it
+    # is not supported there and moves that step to the CPU - ComfyUI's FreeU node
+    # (comfy_extras/nodes_freelunch.py: "Device {} does not support the torch.fft functions used
+    # in the FreeU node, switching to CPU.", copied by Fooocus: lllyasviel/Fooocus#690 on an M1,
+    # where torch.fft had no MPS kernel before the 2.3.0 wheel) and "... not supported on MPS,
+    # falling back to CPU" lines. The same line naming cuda:0 (a ROCm / ZLUDA / DirectML card)
+    # is not read: it must name mps. MPS ran; one step is slower.
+    _Pattern(
+        "mps.app_step_on_cpu",
+        re.compile(
+            r"^(?=[^\n]*\bmps(?::\d+)?\b)"
+            r"(?=[^\n]*(?:\bnot (?:be )?(?:fully )?supported\b|\bunsupported\b|"
+            r"\bdo(?:es)? not support\b|\bdoesn't support\b))"
+            r"[^\n]*\b(?:switching|switched|falling back|fall(?:s|ing)? back|defaulting)"
+            r"(?: to)? (?:the )?CPU\b[^\n]*",
+            re.IGNORECASE | re.MULTILINE,
+        ),
+        "A step runs on the CPU (the application's fallback)",
+        "The application found that this PyTorch cannot run one step on MPS (e.g. torch.fft, which "
+        "has MPS kernels from PyTorch 2.3 on macOS 14) and runs that step on the CPU: the "
+        "results are right, that step is slower, the rest runs on MPS.",
+        Fix(
+            "Nothing is broken; to run that step on the GPU too, upgrade PyTorch (and macOS): "
+            "newer releases implement more operators on MPS.",
+            ("nox -s install",),
+            OP_COVERAGE_ISSUE_NEW,
+        ),
+        severity="warn",
+        environment=False,
+    ),
     # aten/src/ATen/native/mps/OperationUtils.mm (Placeholder): "Placeholder storage has not
     # been allocated on MPS device!" - an op on MPS got a tensor that lives on the CPU
     # (pytorch/pytorch#145229). Also the generic device check in aten (TensorIterator /

@@ -220,9 +220,11 @@ def test_a_nightly_on_which_mps_crashes_is_fixed_in_a_newer_torch():
     row = diagnose.first_cause(results)
     assert row.id == "error.mps.fixed_in_newer_torch" and row.status is Status.WARN
     assert "2.1.0.dev20230705 is a nightly" in row.cause and "2.1" in row.fix.text
-    # a release, not a nightly: nothing says a newer torch fixes it
+    # a release: the crash on MPS is read against the releases after it (verify.behind)
     _, released = diagnose.diagnose(text.replace("2.1.0.dev20230705", "2.1.0"))
-    assert not any(r.id == "error.mps.fixed_in_newer_torch" for r in released)
+    row = diagnose.first_cause(released)
+    assert row.id == "error.mps.fixed_in_newer_torch" and "is a nightly" not in row.cause
+    assert "torch 2.1.0, the newest release when the paste was written" in row.cause
 
 
 def test_a_nightly_whose_mps_is_unavailable_is_the_environment_not_a_regression():

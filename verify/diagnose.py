@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from verify import (
+    behind,
     compat,
     envdump,
     opsupport,
@@ -123,6 +124,7 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
         results.extend(_limit_said_rows(pasted))
         results.extend(regressions.rows(pasted))
     results.extend(told_rows.app_mps_opt_in(pasted))
+    results.extend(behind.rows(results, pasted, written))  # an MPS bug a later torch fixed
     return facts, [_with_evidence(r, pasted) for r in results]
 
 

@@ -136,6 +136,10 @@ def parse(text: str) -> Pasted:
     facts = _merge_known(facts, from_errors)
     evidence = dict(reading.evidence)
     evidence.update(_collect_env_evidence(fields, lines))
+    if fields and not fields.get("torch_version") and facts.torch_version:
+        pip = pip3_torch(text)
+        if pip is not None and pip[0] == facts.torch_version:
+            evidence["torch_version"] = [pip[1]]
     for e in errors:
         for name in _ERROR_FACTS.get(e.id, ()):
             if getattr(facts, name) is not None and name not in evidence:
@@ -542,6 +546,8 @@ def _facts_from_fields(f: dict[str, str], text: str) -> Facts:
         )
     elif _TORCH_VERSION.match(torch_raw.strip()):
         kw["torch_version"] = torch_raw.split()[0]
+    elif not torch_raw and (pip := pip3_torch(text)) is not None:
+        kw["torch_version"] = pip[0]  # a collect_env cut above "PyTorch version:"
     cuda = _value(f.get("cuda_built"))
     if cuda:
         kw["cuda_version"] = cuda
@@ -560,6 +566,18 @@ def _facts_from_fields(f: dict[str, str], text: str) -> Facts:
 
     kw.update(_packages(text, kw.get("os"), kw.get("machine"), kw.get("torch_version")))
     return Facts(**kw)
+
+
+# collect_env's "[pip3] torch==2.7.0": `python -m pip list --format=freeze` run by the same
+# interpreter (torch/utils/collect_env.py get_pip_packages), so the interpreter's own torch;
+# read where the paste is cut above "PyTorch version:" (pytorch/pytorch#152155's tail)
+_PIP3_TORCH = re.compile(_PREFIX + r"\[pip3?\][ \t]+torch==(\d+\.\d+[\w.+]*)[ \t]*$", re.MULTILINE)
+
+
+def pip3_torch(text: str) -> tuple[str, str] | None:
+    """The torch version of collect_env's "[pip3] torch==X" line, and the line."""
+    m = _PIP3_TORCH.search(text)
+    return (m.group(1), quote(m.group(0))) if m else None
 
 
 def _mac_hardware(cpu: str | None, machine: str | None) -> dict[str, Any]:

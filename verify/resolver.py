@@ -23,11 +23,12 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from verify import compat
+from verify import compat, install_rows
 from verify import messages as msg
 from verify import platform_messages as platform_msg
 from verify.envdump import Pasted
 from verify.model import Fix, Result, Status, failed
+from verify.paste.clues import Clue
 
 MAX_EVIDENCE = 6
 
@@ -38,9 +39,15 @@ def infer(pasted: Pasted) -> Pasted:
     only an x86_64 interpreter (astral-sh/uv#8358: uv 0.4 prints no tag, Python 3.9.12 and torch
     2.5.0, whose cp39 macosx_11_0_arm64 wheel exists)."""
     f = pasted.facts
-    if f.os != "Darwin" or f.machine is not None or not f.python_version:
+    unknown_os = f.os is None and _no_file_fits(pasted)
+    if not (f.os == "Darwin" or unknown_os) or f.machine is not None or not f.python_version:
         return pasted
-    clues = pasted.signs.get("sign.pip_no_torch") or []
+    clues = [
+        *(pasted.signs.get("sign.pip_no_torch") or []),
+        *(pasted.signs.get("sign.every_wheel_skipped") or []),
+    ]
+    if unknown_os:
+        clues = [c for c in clues if "+" not in str(c.value)]  # a local build: _cpu_build
     pinned = [str(c.value).partition("==")[2].split("+")[0] for c in clues]
     if not any(
         _past_2_2_2(f"torch=={p}") and compat.supports_python(p, f.python_version) is True
@@ -54,15 +61,39 @@ def infer(pasted: Pasted) -> Pasted:
     if f.hardware_arm64 is True:
         changes["translated"] = True
         evidence["translated"] = because
-    return dataclasses.replace(pasted, facts=f.merged(**changes), evidence=evidence)
+    signs = pasted.signs
+    if unknown_os:
+        # no OS in the paste: the release ships this Python's wheels for macOS arm64, Linux
+        # (x86_64, aarch64) and Windows, and the installer found none of them fit, which leaves
+        # macOS x86_64 (mindverse/Second-Me#32: Poetry skipped all 17 torch 2.5.1 wheels for
+        # Python 3.12 on an Intel Mac; 32-bit or musl Pythons are the rare others, which the
+        # row names)
+        changes["os"] = "Darwin"
+        evidence["os"] = because
+        sign = Clue("sign.platform_by_elimination", "macOS x86_64", because[0])
+        signs = {**signs, sign.field: [sign]}
+    return dataclasses.replace(pasted, facts=f.merged(**changes), evidence=evidence, signs=signs)
+
+
+def _no_file_fits(pasted: Pasted) -> bool:
+    """Did the installer say no file of the release fits this interpreter at all (Poetry skipped
+    every wheel for its tags; uv found no wheel "for the current platform"), rather than only
+    that no version matched (pip's list, which an index or a network can also empty)?"""
+    if pasted.has("sign.gpu_index") or pasted.has("sign.wheel_platforms"):
+        return False
+    return pasted.has("sign.every_wheel_skipped") or any(
+        "current platform" in c.line for c in pasted.signs.get("sign.pip_no_torch") or []
+    )
 
 
 def finding(result: Result, pasted: Pasted) -> Result | None:
     """The row the installer's words support in place of the rule's, or None."""
     if result.id == "host.arch" and result.status is Status.SKIP:
-        return _x86_64_python(result, pasted)
+        return install_rows.finding(result, pasted) or _x86_64_python(result, pasted)
     if result.id == "host.arch" and result.status is Status.PASS:
-        return _intel_mac_newest_torch(result, pasted)
+        return _intel_mac_newest_torch(result, pasted) or install_rows.finding(result, pasted)
+    if result.id in ("host.python", "host.arch"):
+        return install_rows.finding(result, pasted)
     if result.id == "torch.installed" and result.status is not Status.FAIL:
         if pasted.facts.machine == "x86_64" and x86_64_ceiling(pasted):
             return None  # an x86_64 interpreter is the cause (host.arch); the pin follows from it

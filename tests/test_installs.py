@@ -1,0 +1,188 @@
+"""What installers' refusals and the lines around them give away (issue 12): verify.paste.pytags,
+verify.paste.downloads, verify.install_rows and verify.resolver's elimination of platforms.
+
+Inputs are lines of real public reports (each cited); the whole reports are in
+tests/data/collect_env and asserted by tests/test_diagnose.py.
+"""
+
+from __future__ import annotations
+
+from verify import diagnose
+from verify.model import Status
+from verify.paste import downloads, pytags
+
+# pytorch/pytorch#172993 (uv sync --no-build on macOS 26.2, CPython 3.14)
+USING_HINT = (
+    "hint: You're using CPython 3.14 (`cp314`), but `torchvision` (v0.25.0) only has wheels "
+    "with the following Python ABI tag: `cp314t`"
+)
+# meta-pytorch/torchcodec#1022, wrapped at the terminal's width as pasted
+REQUIRE_HINT = (
+    "      hint: You require CPython 3.14 (`cp314`), but we only found wheels for `torchcodec` "
+    "(v0.8.1) with the following Python ABI tags:\n      `cp310`, `cp311`, `cp312`, `cp313`"
+)
+# mindverse/Second-Me#32 (Poetry on an Intel Mac, the reporter's "python version 3.12")
+POETRY_ALL_SKIPPED = "\n".join(
+    (
+        "Installing torch (2.5.1): Failed",
+        "",
+        "    | Unable to find installation candidates for torch (2.5.1)",
+        "    | ",
+        "    | This is likely not a Poetry issue.",
+        "    | ",
+        "    |   - 17 candidate(s) were identified for the package",
+        "    |   - 17 wheel(s) were skipped as your project's environment does not support the "
+        "identified abi tags",
+        "    | ",
+        "",
+        "python version 3.12",
+        "",
+    )
+)
+
+
+def _signs(clues, name):
+    return [c.value for c in clues if c.field == name]
+
+
+def _row(text, check_id):
+    _, results = diagnose.diagnose(text)
+    return next(r for r in results if r.id == check_id), results
+
+
+def test_uv_hints_name_the_release_and_the_tags_it_lacks():
+    using = pytags.read(USING_HINT)
+    assert _signs(using, "sign.no_wheel_for_python") == [
+        ("torchvision", "0.25.0", "cp314", ("cp314t",))
+    ]
+    assert _signs(using, "python_version") == ["3.14"]  # uv's words about the running interpreter
+    require = pytags.read(REQUIRE_HINT)
+    assert _signs(require, "sign.no_wheel_for_python") == [
+        ("torchcodec", "0.8.1", "cp314", ("cp310", "cp311", "cp312", "cp313"))
+    ]
+    assert _signs(require, "python_version") == []  # a resolution's Python, not the interpreter's
+    # uv before 0.6 (the tensorflow report quoted in astral-sh/uv#13262's era)
+    old = pytags.read(
+        "tensorflow has no wheels with a matching Python version tag (e.g., `cp313`)\n"
+        "hint: Wheels are available for `tensorflow` (v2.19.0) with the following Python ABI "
+        "tags: `cp39`, `cp310`, `cp311`, `cp312`"
+    )
+    assert _signs(old, "sign.no_wheel_for_python")[0][:3] == ("tensorflow", "2.19.0", "cp313")
+
+
+def test_a_tag_that_is_listed_or_an_abi3_wheel_is_no_refusal():
+    for tags in ("`cp314`, `cp314t`", "`abi3`"):
+        clues = pytags.read(USING_HINT.replace("`cp314t`", tags))
+        assert _signs(clues, "sign.no_wheel_for_python") == []
+
+
+def test_no_wheel_for_the_python_tag_fails_the_python_row_free_threaded_named():
+    row, results = _row(USING_HINT, "host.python")
+    assert row.status is Status.FAIL
+    assert "free-threaded" in row.cause and "torchvision 0.25.0" in row.cause
+    assert row.evidence and "cp314t" in row.evidence[0]
+    assert diagnose.first_cause(results).id == "host.python"
+
+
+def test_poetry_skipping_every_wheel_counts_only_when_all_candidates_were_skipped():
+    assert _signs(pytags.read(POETRY_ALL_SKIPPED), "sign.every_wheel_skipped") == ["torch==2.5.1"]
+    partly = POETRY_ALL_SKIPPED.replace("17 candidate(s)", "19 candidate(s)")
+    assert _signs(pytags.read(partly), "sign.every_wheel_skipped") == []
+
+
+def test_every_wheel_skipped_for_a_supported_python_leaves_macos_x86_64():
+    """torch 2.5.1 ships cp312 wheels for macOS arm64, Linux and Windows: none fitting leaves
+    macOS x86_64 (the thread: "2.2.2 is last version for Intel Mac")."""
+    facts, results = diagnose.diagnose(POETRY_ALL_SKIPPED)
+    arch = next(r for r in results if r.id == "host.arch")
+    assert (facts.os, facts.machine) == ("Darwin", "x86_64")
+    assert arch.status is Status.FAIL and "macOS x86_64" in arch.cause
+    assert next(r for r in results if r.id == "host.python").status is not Status.FAIL
+    assert diagnose.first_cause(results).id == "host.arch"
+
+
+def test_elimination_needs_the_os_unknown_and_the_python_supported():
+    on_linux = POETRY_ALL_SKIPPED + "OS: Ubuntu 22.04\n"
+    facts, _ = diagnose.diagnose(on_linux)
+    assert facts.machine is None  # a Linux box with no wheel: not this reasoning
+    too_new = POETRY_ALL_SKIPPED.replace("python version 3.12", "python version 3.13")
+    facts, results = diagnose.diagnose(too_new)  # torch 2.5.1 has no macOS cp313 wheel
+    assert facts.machine is None
+    assert next(r for r in results if r.id == "host.arch").status is not Status.FAIL
+
+
+def test_a_mac_hosts_shell_prompt_says_the_command_ran_on_macos():
+    # DeepGraphLearning/ULTRA#8's zsh prompt; PacktPublishing/LLM-Engineers-Handbook#26's
+    # "MBP-de-Ronald"; hacksider/Deep-Live-Cam#927's "USERs-Air"; bash before macOS 10.15
+    for line in (
+        "(custom_env) me@MY-MBP ULTRA % pip install torch==2.1.0",
+        "ronaldv@MBP-de-Ronald LLM-Engineers-Handbook % poetry env use 3.11",
+        "(venv) user@USERs-Air Deep-Live-Cam % pip install -r requirements.txt",
+        "Johns-MacBook-Pro:~ john$ pip install torch",
+    ):
+        clues = downloads.read(line)
+        assert _signs(clues, "os") == ["Darwin"], line
+        assert all("me@" not in c.line and "john" not in c.line for c in clues)  # host masked
+    for line in (
+        "root@4d525f9218ee:/# uv venv",  # astral-sh/uv#3437, Docker
+        "user@ubuntu-server ~ % pip install torch",
+        "me@macbeth ~ % pip install torch",
+    ):
+        assert downloads.read(line) == [], line
+
+
+def test_a_cuda_index_from_a_mac_prompt_is_the_index_not_the_python():
+    text = (
+        "(custom_env) me@MY-MBP ULTRA % pip install torch==2.1.0 --index-url "
+        "https://download.pytorch.org/whl/cu118\n"
+        "Looking in indexes: https://download.pytorch.org/whl/cu118\n"
+        "ERROR: Could not find a version that satisfies the requirement torch==2.1.0 (from "
+        "versions: none)\nERROR: No matching distribution found for torch==2.1.0\n"
+    )
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    assert first.id == "torch.installed" and "cu118" in first.cause
+    assert next(r for r in results if r.id == "host.python").status is not Status.FAIL
+
+
+def test_a_libtorch_download_for_macos_x86_64_past_2_2_2_is_an_x86_64_toolchain():
+    line = (
+        "  Error: https://download.pytorch.org/libtorch/cpu/libtorch-macos-x86_64-2.4.0.zip: "
+        "status code 403"
+    )
+    clues = downloads.read(line)  # LaurentMazare/tch-rs#897
+    assert _signs(clues, "machine") == ["x86_64"]
+    assert _signs(clues, "sign.libtorch_x86_64")[0][0] == "2.4.0"
+    old = line.replace("2.4.0", "2.2.2")  # that archive exists: nothing to say
+    assert _signs(downloads.read(old), "sign.libtorch_x86_64") == []
+    row, _ = _row(line, "host.arch")
+    assert row.status is Status.FAIL and "LibTorch 2.4.0" in row.cause
+
+
+def test_an_intel_mac_asked_for_a_release_past_2_2_2_names_it():
+    # ankane/torch.rb#59's title: a package-hyphen-version dependency
+    text = "Unable to fulfill pytorch-2.6 dependency on Intel mac\n\nmac x86_64 users should stick"
+    assert _signs(downloads.read(text), "sign.torch_requested") == ["2.6"]
+    row, _ = _row(text, "host.arch")
+    assert row.status is Status.FAIL and "2.6" in row.cause
+    assert (
+        _signs(
+            downloads.read("torch-2.1.0-cp310-none-macosx_11_0_arm64.whl"), "sign.torch_requested"
+        )
+        == []
+    )
+
+
+def test_another_packages_x86_64_extension_under_an_arm64_python():
+    # rsagroup/rsatoolbox#383 (M3, a package built from a Terminal under Rosetta)
+    text = (
+        "ImportError: dlopen(.../cengine/similarity.cpython-39-darwin.so, 0x0002): tried: "
+        "'.../similarity.cpython-39-darwin.so' (mach-o file, but is an incompatible architecture "
+        "(have 'x86_64', need 'arm64'))\n\nI have macbook M3 version\n"
+    )
+    row, _ = _row(text, "host.arch")
+    assert row.status is Status.FAIL and "x86_64" in row.cause and row.evidence
+    torch_own = text.replace("cengine/similarity", "torch/_C")
+    row, results = _row(torch_own, "host.arch")
+    assert row.status is not Status.FAIL  # torch's own library: the torch.installed row
+    assert next(r for r in results if r.id == "torch.installed").status is Status.FAIL

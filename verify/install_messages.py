@@ -1,0 +1,105 @@
+"""Causes and fixes for what installers' refusals give away (issue 12), in verify/messages.py's
+voice: a release with no wheel for this Python's tag, a torch / LibTorch asked for past the last
+macOS x86_64 build, an extension module built for the other architecture, MPS asked about on a
+server that is not a Mac."""
+
+from __future__ import annotations
+
+from verify.model import Fix
+
+LAST_X86_64 = "2.2.2"
+X86_DEPRECATION = "https://dev-discuss.pytorch.org/t/pytorch-macos-x86-builds-deprecation-starting-january-2024/1690"
+_ARCH_PRINTS = {"arm64": "arm64", "x86_64": "i386"}  # `arch`'s words for each
+CHECK_PYTHON_ARCH = 'python -c "import platform; print(platform.machine())"'
+
+
+def no_wheel_for_python_tag(
+    package: str, release: str, tag: str, tags: tuple[str, ...], python: str | None
+) -> tuple[str, Fix]:
+    """uv: the release has wheels for other Python tags only."""
+    who = f"Python {python} (`{tag}`)" if python else f"this interpreter's tag `{tag}`"
+    listed = ", ".join(tags)
+    only_free_threaded = f"{tag}t" in tags and all(t.endswith("t") for t in tags)
+    kind = (
+        f"only for the free-threaded build ({listed}), not the regular interpreter"
+        if only_free_threaded
+        else f"only for {listed}"
+    )
+    return (
+        f"The installer finds no {package} {release} wheel for {who}: that release has wheels "
+        f"{kind}, so it cannot be installed into this Python.",
+        Fix(
+            f"Use a Python that {package} {release} has wheels for (uv: `uv venv --python X.Y`, "
+            f"or `uv python pin X.Y`), or allow a newer {package} release that has `{tag}` "
+            "wheels; PyTorch's companion packages (torchvision, torchaudio) often get a new "
+            "Python's wheels later than torch.",
+        ),
+    )
+
+
+def x86_64_libtorch(release: str, url: str) -> tuple[str, Fix]:
+    """A binding (tch-rs, torch.rb, ...) downloads LibTorch for macOS x86_64 past 2.2.2."""
+    return (
+        f"The build downloads LibTorch {release} for macOS x86_64 ({url}): PyTorch publishes no "
+        f"macOS x86_64 builds after {LAST_X86_64} (wheels or LibTorch), so that file does not "
+        "exist. The toolchain builds for x86_64: an Intel Mac, or an x86_64 (Rosetta) shell or "
+        "toolchain on an Apple silicon Mac.",
+        Fix(
+            f"On an Intel Mac use the binding's release for LibTorch <= {LAST_X86_64}, or a "
+            "LibTorch built from source (Homebrew's pytorch formula); on an Apple silicon Mac "
+            "build natively for arm64 (an arm64 terminal and toolchain), which downloads "
+            "libtorch-macos-arm64.",
+            ("uname -m", "sysctl -n machdep.cpu.brand_string"),
+            X86_DEPRECATION,
+        ),
+    )
+
+
+def intel_mac_asks_past_x86_64(asked: str) -> tuple[str, Fix]:
+    """An Intel Mac and a torch / LibTorch release past 2.2.2 asked for."""
+    return (
+        f"This is an Intel Mac (x86_64) and the project asks for torch / LibTorch {asked}: "
+        f"PyTorch publishes no macOS x86_64 builds after {LAST_X86_64} (PyPI wheels, conda's "
+        "pytorch channel, LibTorch downloads), so that release cannot be installed here.",
+        Fix(
+            f"Pin the project (or the binding) to a release built on torch <= {LAST_X86_64}, or "
+            "build PyTorch / LibTorch from source (Homebrew's pytorch formula); current PyTorch "
+            "needs an Apple silicon Mac or Linux. MPS on an Intel Mac needs a discrete AMD GPU "
+            "anyway.",
+            (f'pip install "torch=={LAST_X86_64}" "numpy<2"',),
+            X86_DEPRECATION,
+        ),
+    )
+
+
+def extension_other_arch(have: str, need: str) -> tuple[str, Fix]:
+    """dyld refused a compiled module of another package built for the other architecture."""
+    return (
+        f"A compiled module in this environment was built for {have} while this Python runs "
+        f"{need} (dyld: have '{have}', need '{need}'): the package was built or installed from "
+        f"an {have} shell (a Terminal under Rosetta, an x86_64 conda or Homebrew) or from a cache "
+        "of such builds.",
+        Fix(
+            f"Reinstall the package from a native {need} shell, without the cache, so pip builds "
+            f"or fetches the {need} build (`arch` must print {_ARCH_PRINTS.get(need, need)}).",
+            ("arch", "python -m pip install --force-reinstall --no-cache-dir PACKAGE"),
+        ),
+    )
+
+
+def no_matching_wheel_x86_64(requirement: str, python: str) -> tuple[str, Fix]:
+    """No wheel of a release that ships this Python's wheels for macOS arm64, Linux and Windows:
+    the interpreter's platform is one PyTorch builds nothing past 2.2.2 for."""
+    return (
+        f"The installer skips every wheel of {requirement}, which ships Python {python} wheels "
+        "for macOS arm64, Linux and Windows: this interpreter's platform has none, and the "
+        f"usual one is macOS x86_64, where PyTorch's builds end at {LAST_X86_64} (an Intel Mac, "
+        "or an x86_64 Python under Rosetta on Apple silicon).",
+        Fix(
+            "Check the interpreter's architecture. On an Apple silicon Mac install a native arm64 "
+            "Python and recreate the environment; on an Intel Mac pin torch<=2.2.2 (with "
+            "numpy<2) or build from source.",
+            (CHECK_PYTHON_ARCH, "sysctl -n machdep.cpu.brand_string"),
+            X86_DEPRECATION,
+        ),
+    )

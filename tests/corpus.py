@@ -63,6 +63,8 @@ LABELS: dict[str, frozenset[str] | None] = {
             "error.mps.dtype_unsupported",
             "error.mps.op_runs_on_cpu",
             "error.mps.app_step_on_cpu",  # the application's own CPU fallback for one step
+            # an MPS kernel that refuses a dtype, mode or size (verify.known_errors)
+            "error.mps.op_case_unsupported",
             # torch.compile's Inductor generating no MPS code in that torch: the same cause one
             # level up, a feature MPS lacks there (MIC-DKFZ/nnUNet#2244, labelled so by its
             # collector)

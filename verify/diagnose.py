@@ -34,6 +34,7 @@ from verify import (
     behind,
     compat,
     envdump,
+    limit_rows,
     opsupport,
     placement,
     regressions,
@@ -122,6 +123,7 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
     if not errors:
         results.extend(_op_said_missing_row(pasted))
         results.extend(_limit_said_rows(pasted))
+        results.extend(limit_rows.rows(pasted))  # op / dtype / memory limits told in words
         results.extend(regressions.rows(pasted))
     results.extend(told_rows.app_mps_opt_in(pasted))
     results.extend(behind.rows(results, pasted, written))  # an MPS bug a later torch fixed

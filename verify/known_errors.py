@@ -195,7 +195,15 @@ PATTERNS: tuple[_Pattern, ...] = (
         "mps.float64",
         re.compile(
             r"MPS framework doesn't support float64[^\n]*|"
-            r"Cannot convert a MPS Tensor to float64[^\n]*",
+            r"Cannot convert a MPS Tensor to float64[^\n]*|"
+            # TORCH_CHECK(dtype != at::kDouble, "float64 is not supported on MPS") in the MPS
+            # kernels of torch 2.0+ (operations/BinaryKernel.mm, CrossKernel.mm,
+            # HistogramKernel.mm, OperationUtils.mm exec_binary_kernel: a Python float scalar
+            # makes the common dtype double); not a sentence that only asks ("if float64 ...")
+            r"(?<!if )(?<!whether )\bfloat64 is not supported on MPS\b[^\n]*|"
+            # UnaryOps.mm (digamma / lgamma / polygamma / erfinv), torch 2.1-2.11: "MPS does not
+            # support digamma_out op with scalar type: Double"
+            r"MPS does not support \w+ op with scalar type: Double[^\n]*",
             re.IGNORECASE,
         ),
         "float64 refused on MPS",
@@ -216,6 +224,8 @@ PATTERNS: tuple[_Pattern, ...] = (
                 "aten/src/ATen/mps/EmptyTensor.cpp",
                 "https://github.com/pytorch/pytorch/issues/79019",
             ),
+            Printed("float64 is not supported on MPS", ">=2.0", _MPS_OPS + "BinaryKernel.mm"),
+            Printed(" op with scalar type: Double", ">=2.1,<2.12", _MPS_OPS + "UnaryOps.mm"),
         ),
     ),
     # aten/src/ATen/mps/MPSFallback.mm: "The operator '%s' is not currently implemented for the
@@ -700,6 +710,236 @@ PATTERNS: tuple[_Pattern, ...] = (
                 ">=1.13,<2.0",
                 _MPS_OPS + "UnaryOps.mm",
                 "https://github.com/pytorch/pytorch/issues/80784",
+            ),
+        ),
+    ),
+    # Refusals inside an MPS kernel that exists: the operator runs on MPS, but not for this
+    # dtype, mode or size (TORCH_CHECKs in aten/src/ATen/native/mps/, read from the wheels'
+    # strings, tests/data/torch_wheels). PYTORCH_ENABLE_MPS_FALLBACK does not reroute them (it
+    # covers operators with no MPS kernel), so the step has to move to the CPU or change.
+    # Reports: "Adaptive pool MPS: input sizes must be divisible by output sizes"
+    # (pytorch/pytorch#96056, which the message itself cites); "MPS device does not support mm
+    # for non-float inputs" (integer matmul, LinearAlgebra.mm).
+    _Pattern(
+        "mps.op_case_unsupported",
+        re.compile(
+            # complex inputs: "Max pooling for complex is not supported for MPS",
+            # "grid_sampler_2d is not supported for complex on MPS", "nansum on MPS does not
+            # support complex inputs", "linalg.lu_factor(): MPS doesn't support complex types."
+            r"\b[\w.()]+(?: [\w]+){0,3} for (?:complex|bool) is not supported for MPS[^\n]*|"
+            r"\b\w+ is not supported for complex on MPS[^\n]*|"
+            r"\b\w+ (?:on|for) MPS does not support complex inputs[^\n]*|"
+            r"\bbernoulli is not implemented for complex types on MPS[^\n]*|"
+            r"linalg\.lu_factor\(\): MPS doesn't support complex types[^\n]*|"
+            r"MPS: nonzero op is not supported for complex datatypes[^\n]*|"
+            r"index_reduce for MPS does not support torch\.\w+ dtype[^\n]*|"
+            # integer / half / long inputs
+            r"MPS device does not support [\w ]+ for (?:non-float (?:inputs?|bias|weights)|"
+            r"this input type)[^\n]*|"
+            r"softmax with half to float conversion is not supported on MPS[^\n]*|"
+            r"scaled_dot_product_attention for MPS does not support (?:dtype|dropout)[^\n]*|"
+            r"\bunique is not supported on MPS for dtype[^\n]*|"
+            r"\bNot implemented for long on MPS[^\n]*|"
+            r"\bLong batch norm is not supported with MPS[^\n]*|"
+            r"MPS: does not support trunc_divide op with float16 input[^\n]*|"
+            r"\blogspace is not implemented for integral dtypes on MPS[^\n]*|"
+            r"\b\w+: MPS currently supports float32 only[^\n]*|"
+            r"cholesky_inverse: MPS only supports float type[^\n]*|"
+            r"linalg[._]\w+(?:\(\))?: (?:the )?MPS (?:backend )?(?:only )?supports? (?:only )?"
+            r"float32[^\n]*|"
+            # modes and sizes an MPS kernel does not handle
+            r"LSTM with projections is not currently supported with MPS[^\n]*|"
+            r"Scatter reduce mean mode not yet supported in MPS[^\n]*|"
+            r"sparse_grad not supported in MPS yet[^\n]*|"
+            r"MPS: Unsupported (?:Bicubic interpolation|Border padding mode)[^\n]*|"
+            r"Adaptive pool MPS: (?:input|output) sizes must be divisible by (?:output|input) "
+            r"sizes[^\n]*|"
+            r"Adaptive pool MPS: If output is larger than input, output sizes must be multiples "
+            r"of input sizes[^\n]*|"
+            r"MPS supports tensors with dimensions <= \d+[^\n]*|"
+            r"Current limit allows up to 16 indices to be used in MPS indexing kernels[^\n]*|"
+            r"(?:MPS (?:pooling )?does not support tensors that require 64-bit indexing|"
+            r"tensors requiring 64-bit indexing are not supported on MPS|"
+            r"MPS norm: tensors requiring 64-bit indexing are not supported)[^\n]*|"
+            r"MPSGr?aph does not support tensor dims larger than INT_MAX[^\n]*|"
+            r"Output dim sizes larger than 2\*\*32 elements for matmul not supported on MPS "
+            r"device[^\n]*|"
+            r"Output size of the matrix multiplication is larger than currently supported by the "
+            r"MPS backend[^\n]*|"
+            r"grid_sampler_3d backward on MPS only supports bilinear and nearest[^\n]*|"
+            r"linalg\.svd: driver= is not supported on MPS[^\n]*|"
+            r"MPS FFT only supports transforming up to \d+ dimensions[^\n]*"
+        ),
+        "Operator case not supported on MPS",
+        "This PyTorch runs the operator on MPS, but its MPS kernel refuses this case: a dtype it "
+        "does not handle there (complex, integer, half or long inputs), a mode, or a size past "
+        "an MPS limit (dimensions, indices, elements). PYTORCH_ENABLE_MPS_FALLBACK=1 does not "
+        "help: it covers operators with no MPS kernel at all.",
+        Fix(
+            "Run that step on the CPU (move its inputs with .cpu() and the result back with "
+            ".to('mps')), or change the case the message names: float32 inputs instead of "
+            "complex / integer / half ones, sizes within the limit (e.g. input sizes divisible "
+            "by the adaptive pool's output size). Newer PyTorch releases lift some of these "
+            "limits.",
+            url=OP_COVERAGE_ISSUE_NEW,
+        ),
+        severity="warn",
+        environment=False,
+        printed=(
+            Printed(" for complex is not supported for MPS", ">=2.10", _MPS_OPS + "Pooling.mm"),
+            Printed(" is not supported for complex on MPS", ">=2.10", _MPS_OPS + "GridSampler.mm"),
+            Printed(
+                "nansum on MPS does not support complex inputs",
+                ">=2.8,<2.13",
+                _MPS_OPS + "ReduceOps.mm",
+            ),
+            Printed(
+                "upsample for MPS does not support complex inputs",
+                ">=2.10,<2.15",
+                _MPS_OPS + "UpSample.mm",
+            ),
+            Printed(
+                "bernoulli is not implemented for complex types on MPS",
+                ">=2.15",
+                _MPS_OPS + "Distributions.mm",
+            ),
+            Printed(
+                "linalg.lu_factor(): MPS doesn't support complex types.",
+                ">=2.5,<2.15",
+                _MPS_OPS + "LinearAlgebra.mm",
+            ),
+            Printed(
+                "MPS: nonzero op is not supported for complex datatypes",
+                ">=2.4,<2.12",
+                _MPS_OPS + "Indexing.mm",
+            ),
+            Printed(
+                "index_reduce for MPS does not support torch.", ">=2.12", _MPS_OPS + "Indexing.mm"
+            ),
+            Printed("for non-float input", ">=1.13", _MPS_OPS + "LinearAlgebra.mm"),
+            Printed(
+                "softmax with half to float conversion is not supported on MPS",
+                ">=1.12,<2.15",
+                _MPS_OPS + "SoftMax.mm",
+            ),
+            Printed(
+                "scaled_dot_product_attention for MPS does not support dtype ",
+                ">=2.10",
+                _MPS_OPS + "Attention.mm",
+            ),
+            Printed(
+                "scaled_dot_product_attention for MPS does not support dropout.",
+                ">=2.13",
+                _MPS_OPS + "Attention.mm",
+            ),
+            Printed("unique is not supported on MPS for dtype ", ">=2.14", _MPS_OPS + "Unique.mm"),
+            Printed("Not implemented for long on MPS", ">=2.10", _MPS_OPS),
+            Printed(
+                "Long batch norm is not supported with MPS",
+                ">=2.10,<2.14",
+                _MPS_OPS + "Normalization.mm",
+            ),
+            Printed(
+                "MPS: does not support trunc_divide op with float16 input",
+                ">=2.1,<2.8",
+                _MPS_OPS + "BinaryOps.mm",
+            ),
+            Printed(
+                "logspace is not implemented for integral dtypes on MPS",
+                ">=2.15",
+                _MPS_OPS + "RangeFactories.mm",
+            ),
+            Printed("MPS currently supports float32 only", ">=2.12", _MPS_OPS + "LinearAlgebra.mm"),
+            Printed(
+                "cholesky_inverse: MPS only supports float type!",
+                ">=2.11",
+                _MPS_OPS + "LinearAlgebra.mm",
+            ),
+            Printed(
+                "linalg.svd: the MPS backend supports only float32",
+                ">=2.14",
+                _MPS_OPS + "LinearAlgebra.mm",
+            ),
+            Printed(
+                "LSTM with projections is not currently supported with MPS.",
+                ">=2.0",
+                _MPS_OPS + "RnnOps.mm",
+            ),
+            Printed(
+                "Scatter reduce mean mode not yet supported in MPS",
+                ">=1.12,<2.13",
+                _MPS_OPS + "ScatterGather.mm",
+            ),
+            Printed(
+                "sparse_grad not supported in MPS yet", ">=1.12,<2.13", _MPS_OPS + "Indexing.mm"
+            ),
+            Printed(
+                "MPS: Unsupported Bicubic interpolation",
+                ">=2.1,<2.11",
+                _MPS_OPS + "GridSampler.mm",
+            ),
+            Printed(
+                "MPS: Unsupported Border padding mode", ">=2.1,<2.11", _MPS_OPS + "GridSampler.mm"
+            ),
+            Printed(
+                "Adaptive pool MPS: input sizes must be divisible by output sizes",
+                ">=2.0",
+                _MPS_OPS + "AdaptivePooling.mm",
+                "https://github.com/pytorch/pytorch/issues/96056",
+            ),
+            Printed(
+                "Adaptive pool MPS: If output is larger than input, output sizes must be "
+                "multiples of input sizes",
+                "==1.13.*",
+                _MPS_OPS + "AdaptivePooling.mm",
+            ),
+            Printed(
+                "MPS supports tensors with dimensions <= ",
+                ">=2.1",
+                "aten/src/ATen/native/mps/OperationUtils.mm",
+            ),
+            Printed(
+                "Current limit allows up to 16 indices to be used in MPS indexing kernels",
+                ">=1.13",
+                _MPS_OPS + "Indexing.mm",
+            ),
+            Printed(
+                "MPS does not support tensors that require 64-bit indexing", ">=2.15", _MPS_OPS
+            ),
+            Printed(
+                "tensors requiring 64-bit indexing are not supported on MPS", "==2.14.*", _MPS_OPS
+            ),
+            Printed(
+                "does not support tensor dims larger than INT_MAX",
+                ">=2.9",
+                "aten/src/ATen/native/mps/OperationUtils.mm",
+            ),
+            Printed(
+                "Output dim sizes larger than 2**32 elements for matmul not supported on MPS "
+                "device.",
+                ">=2.6",
+                _MPS_OPS + "LinearAlgebra.mm",
+            ),
+            Printed(
+                "Output size of the matrix multiplication is larger than currently supported by "
+                "the MPS backend",
+                "==2.5.*",
+                _MPS_OPS + "LinearAlgebra.mm",
+            ),
+            Printed(
+                "grid_sampler_3d backward on MPS only supports bilinear and nearest",
+                ">=2.13",
+                _MPS_OPS + "GridSampler.mm",
+            ),
+            Printed(
+                "linalg.svd: driver= is not supported on MPS.",
+                ">=2.14",
+                _MPS_OPS + "LinearAlgebra.mm",
+            ),
+            Printed(
+                "MPS FFT only supports transforming up to ",
+                ">=2.14",
+                _MPS_OPS + "FastFourierTransform.mm",
             ),
         ),
     ),

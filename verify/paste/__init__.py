@@ -12,7 +12,8 @@ print and its output line), .ran (output only a working MPS device prints), .hom
 config`, Homebrew Python prefixes), .places (container, VM, sandbox, intent), .prose (the machine,
 interpreter and place told in sentences), .loader (dyld's "built for a newer macOS", a shell's or
 compiler's target triplet), .builds (nixpkgs', Spack's and source builds), .said (float64 or
-memory limits of MPS told in words), .told (a newer torch said to fix it, a Mac with an AMD GPU).
+memory limits of MPS told in words), .told (a newer torch said to fix it, a Mac with an AMD GPU),
+.limits (a macOS update said to fix an MPS op, memory past the RAM, complex said unsupported).
 collect_env and our JSON are read by verify.envdump, which fills in from this what they lack;
 it first cuts log stamps, levels and Markdown quotes from each line (.logprefix).
 """
@@ -31,6 +32,7 @@ from verify.paste import (
     downloads,
     forms,
     homebrew,
+    limits,
     loader,
     packages,
     places,
@@ -63,6 +65,7 @@ READERS = (
     prose.read,
     said.read,
     told.read,
+    limits.read,
     builds.read,
 )
 MAX_LINES_PER_FIELD = 3

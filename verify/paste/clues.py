@@ -64,6 +64,9 @@ SIGNS = {
     "sign.every_wheel_skipped": "Poetry skipped every wheel of a release for its tags (.pytags)",
     "sign.platform_by_elimination": "macOS x86_64 inferred: no wheel fits where all others do",
     "sign.libtorch_x86_64": "a LibTorch download for macOS x86_64 past 2.2.2 (.downloads)",
+    "sign.macos_fixed_by": "a macOS update said to fix an MPS op failure (verify.paste.limits)",
+    "sign.mps_memory_swap": "memory said to grow past the Mac's RAM (swap, freeze) while running",
+    "sign.complex_said": "complex numbers / torch.fft said in words to be unsupported on MPS",
 }
 
 

@@ -1,0 +1,180 @@
+"""verify.paste.limits and verify.limit_rows: MPS op, dtype and memory limits told in words, no
+torch message pasted (issue 12). Positive texts are quoted verbatim from the public reports
+named; the negative ones are the same sentences negated, asked or about another runtime."""
+
+from __future__ import annotations
+
+import pytest
+
+from verify import diagnose, known_errors
+from verify.model import Status
+from verify.paste import limits
+
+
+def _signs(text: str) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for c in limits.read(text):
+        out.setdefault(c.field, []).append(c)
+    return out
+
+
+# myshell-ai/MeloTTS#312 (a contributor's verified fix for the conv output-channel refusal)
+MELOTTS = (
+    "## Summary\n"
+    "- add a troubleshooting note for the Apple Silicon MPS output channel limit error\n"
+    "- document that updating macOS resolved the issue in local verification\n"
+)
+# resemble-ai/chatterbox#147 (the description's error line and JaDenis' comment of 2025-06-13)
+CHATTERBOX = (
+    "i keep getting `NotImplementedError:` Output channels > 65536 not supported at the MPS "
+    "device ` error, and the only way to generate is to fallback to 'cpu'.\n"
+    "So, i installed python 3.11.0 with pyenv, did pyenv global 3.11.0 and updated macOS to "
+    '15.5 and now "mps" device works.\n'
+)
+
+
+@pytest.mark.parametrize(("text", "named"), [(MELOTTS, ""), (CHATTERBOX, "15.5")])
+def test_a_macos_update_told_as_the_fix_of_an_mps_op(text: str, named: str) -> None:
+    clues = _signs(text).get("sign.macos_fixed_by")
+    assert clues and clues[0].value == named
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # negated
+        MELOTTS.replace("resolved", "did not resolve"),
+        # MPS not available at all: the macOS floor of MPS, not an op's (verify.rules)
+        "torch.backends.mps.is_available() returns False on macOS 12.2; updating macOS to 12.6 "
+        "fixed it, MPS is not supported before 12.3",
+        # no MPS in the paste: a macOS update fixing some other app
+        "The app crashed with an unsupported operation error; updating macOS fixed it.",
+        # asked
+        "MPS conv op not implemented error. Would updating macOS fix it?",
+    ],
+)
+def test_a_macos_update_is_not_read_where_it_is_not_the_fix_of_an_mps_op(text: str) -> None:
+    assert "sign.macos_fixed_by" not in _signs(text)
+
+
+# index-tts/index-tts#414 (title and description, verbatim)
+INDEX_TTS = (
+    "M3 Ultra 256GB - macOS Sequoia, serious memory leak\n\n"
+    "Everything works, however on macOS after 1 or 2 generations it would cause the entire macOS "
+    "to crash and restart.\n\n"
+    "On closer inspection, noticed during genning, RAM usage would shoot up from a normal "
+    "10-20GB all the way to 249GB, and more often than not exceeding the 256GB capacity then "
+    "hitting swap which freezes and crashes.\n"
+)
+# lm-sys/FastChat#1834 (its title and first sentence, with the command it ran)
+FASTCHAT = (
+    "Mac M2: Memory usage growing by 1g per 4-5 tokens generated\n\n"
+    "When using fastchat to run the longchat model on a Mac M2, I was able to successfully "
+    "generate output, but python's memory usage ballooned by about 1 gig every 5 tokens "
+    "outputted until I ran out of ram at 192 gigs. \n\n"
+    "`python3 -m fastchat.serve.model_cli --model-path src/longchat-13b-16k --device mps`\n"
+)
+
+
+@pytest.mark.parametrize("text", [INDEX_TTS, FASTCHAT])
+def test_memory_past_the_ram_on_a_mac_is_the_mps_allocator(text: str) -> None:
+    assert "sign.mps_memory_swap" in _signs(text)
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "error.mps.oom"
+    assert first.status is Status.WARN  # told in words: a warning, never a failure
+    assert "PYTORCH_MPS_HIGH_WATERMARK_RATIO" in " ".join(first.fix.commands)
+    assert first.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same growth under another runtime (llama.cpp keeps its own Metal memory)
+        INDEX_TTS + "\nI run it through llama.cpp with the Metal backend.\n",
+        # on the CPU by choice
+        FASTCHAT.replace("--device mps", "--device cpu"),
+        # growth without going past the RAM
+        "On my M2 Mac the memory usage grows a little during the first epoch, then stays flat.",
+        # no Mac in the paste
+        "RAM usage would shoot up and the box started to swap on my Linux server.",
+    ],
+)
+def test_memory_growth_is_not_read_without_a_mac_or_past_the_ram(text: str) -> None:
+    assert "sign.mps_memory_swap" not in _signs(text)
+
+
+# pytorch/pytorch#90019 (title), pytorch/pytorch#78044 (title)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[feature request] Need dtype torch.complex64 support on MPS Device",
+        "FFT operators are not supported on MPS device",
+        "It seems MPS does not support complex numbers yet, so torch.stft fails",
+    ],
+)
+def test_complex_said_unsupported_on_mps(text: str) -> None:
+    assert "sign.complex_said" in _signs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If MPS does not support complex numbers, how does torch.stft work there?",
+        "Complex numbers are supported on MPS since 2.3.",
+        "MPS doesn't support float64",
+    ],
+)
+def test_complex_not_read_from_a_question_or_another_dtype(text: str) -> None:
+    assert "sign.complex_said" not in _signs(text)
+
+
+def test_complex_said_with_an_old_torch_names_the_torch_and_with_macos_13_the_macos() -> None:
+    said = "MPS does not support complex numbers, so my STFT loss fails.\n"
+    old = said + "PyTorch version: 2.1.2\nOS: macOS 14.4 (arm64)\n"
+    _, results = diagnose.diagnose(old)
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "error.mps.dtype_unsupported"
+    assert "2.1.2" in first.cause and "2.3" in first.cause
+    ventura = said + "PyTorch version: 2.4.0\nOS: macOS 13.6.1 (arm64)\n"
+    _, results = diagnose.diagnose(ventura)
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "error.mps.op_needs_newer_macos"
+    assert "13.6.1" in first.cause and first.status is Status.WARN
+
+
+# Messages torch's MPS kernels print for a case they refuse (verbatim from the reports named,
+# or, where none is cited, as compiled into the wheels: tests/data/torch_wheels)
+@pytest.mark.parametrize(
+    ("text", "pid"),
+    [
+        # pytorch/pytorch#143864
+        (
+            "RuntimeError: Adaptive pool MPS: output sizes must be divisible by input sizes. "
+            "Non-divisible input sizes are not implemented on MPS device yet. For now, you can "
+            "manually transfer tensor to cpu in this case.",
+            "mps.op_case_unsupported",
+        ),
+        (
+            "RuntimeError: MPS device does not support mm for non-float inputs",
+            "mps.op_case_unsupported",
+        ),
+        (
+            "RuntimeError: Max pooling for complex is not supported for MPS",
+            "mps.op_case_unsupported",
+        ),
+        ("RuntimeError: float64 is not supported on MPS", "mps.float64"),
+        (
+            "NotImplementedError: MPS does not support digamma_out op with scalar type: Double",
+            "mps.float64",
+        ),
+    ],
+)
+def test_kernel_refusals_are_read(text: str, pid: str) -> None:
+    found = known_errors.explain(text)
+    assert found is not None and found.id == pid
+    assert found.severity == "warn" and not found.environment
+
+
+def test_a_question_about_float64_is_not_a_torch_message() -> None:
+    assert known_errors.explain("I wonder if float64 is not supported on MPS at all?") is None

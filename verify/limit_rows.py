@@ -1,0 +1,103 @@
+"""Rows for MPS op, dtype and memory limits a paste tells in words (verify.paste.limits), when no
+torch message is pasted: the row that message would have given, as a warning quoting the words.
+Pure: Pasted in, rows out; texts in verify.limit_messages."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from packaging.version import Version
+
+from verify import compat
+from verify import limit_messages as msg
+from verify.envdump import Pasted
+from verify.model import Fix, Result, warned
+from verify.paste.clues import quote
+
+MAX_EVIDENCE = 6
+COMPLEX_TORCH = Version("2.3")  # verify.opsupport FEATURES: complex on MPS
+COMPLEX_MACOS = Version("14.0")
+
+
+def rows(pasted: Pasted) -> list[Result]:
+    """Every limit told in words, each once."""
+    return [*_macos_fixed(pasted), *_memory_past_ram(pasted), *_complex_said(pasted)]
+
+
+def _row(rule_id: str, title: str, cause: str, fix: Fix, *, said: str, lines: list[str]) -> Result:
+    outcome = warned(cause, fix, detail=said, message=said, environment=False, said=True)
+    row = Result.from_outcome(rule_id, title, outcome, required=False)
+    evidence = tuple(dict.fromkeys(quote(line) for line in lines if line))[:MAX_EVIDENCE]
+    return dataclasses.replace(row, evidence=evidence)
+
+
+def _macos_fixed(pasted: Pasted) -> list[Result]:
+    """A macOS update said to fix an MPS op failure (myshell-ai/MeloTTS#312): the op needs a
+    newer macOS than the one it failed on."""
+    clues = pasted.signs.get("sign.macos_fixed_by") or []
+    if not clues:
+        return []
+    macos = pasted.facts.macos_version
+    cause, fix = msg.macos_fixed_op(str(clues[0].value), str(macos) if macos else None)
+    lines = [clues[0].line, *pasted.evidence.get("macos_version", [])]
+    return [
+        _row(
+            "error.mps.op_needs_newer_macos",
+            "Told: the operation needs a newer macOS",
+            cause,
+            fix,
+            said=str(clues[0].line),
+            lines=lines,
+        )
+    ]
+
+
+def _memory_past_ram(pasted: Pasted) -> list[Result]:
+    """Memory said to grow past the Mac's RAM into swap (index-tts/index-tts#414). A kill for
+    memory said in words is verify.paste.said's row already."""
+    clues = pasted.signs.get("sign.mps_memory_swap") or []
+    if not clues or pasted.has("sign.mps_memory_said"):
+        return []
+    cause, fix = msg.memory_past_ram()
+    lines = [clues[0].line, *pasted.evidence.get("chip", [])]
+    return [
+        _row(
+            "error.mps.oom",
+            "Told: memory grows past the RAM on MPS",
+            cause,
+            fix,
+            said=str(clues[0].value),
+            lines=lines,
+        )
+    ]
+
+
+def _complex_said(pasted: Pasted) -> list[Result]:
+    """Complex numbers / torch.fft said unsupported on MPS (pytorch/pytorch#90019), read with
+    the pasted torch and macOS: macOS below 14 is the macOS's limit, a torch before 2.3 the
+    torch's, otherwise the op's."""
+    clues = pasted.signs.get("sign.complex_said") or []
+    if not clues:
+        return []
+    f = pasted.facts
+    said = str(clues[0].value)
+    lines = [clues[0].line]
+    mac = compat.parse_version(f.macos_version)
+    native = not (f.translated or f.machine == "x86_64" or f.hardware_arm64 is False)
+    below = str(f.macos_version) if native and mac is not None and mac < COMPLEX_MACOS else None
+    torch = compat.release_of(f.torch_version)
+    if native and torch is not None and torch < COMPLEX_TORCH:
+        # the torch predates complex on MPS: the upgrade comes first, whatever the macOS
+        cause, fix = msg.complex_said(str(f.torch_version), below)
+        lines.extend(pasted.evidence.get("torch_version", []))
+        lines.extend(pasted.evidence.get("macos_version", []))
+        rule_id, title = "error.mps.dtype_unsupported", "Told: complex numbers need a newer PyTorch"
+    elif below is not None:
+        cause, fix = msg.complex_needs_macos(below)
+        lines.extend(pasted.evidence.get("macos_version", []))
+        rule_id, title = "error.mps.op_needs_newer_macos", "Told: complex on MPS needs newer macOS"
+    else:
+        cause, fix = msg.complex_said(None, None)
+        lines.extend(pasted.evidence.get("torch_version", []))
+        rule_id, title = "error.mps.dtype_unsupported", "Told: complex not supported on MPS"
+    return [_row(rule_id, title, cause, fix, said=said, lines=lines)]

@@ -1,0 +1,175 @@
+"""MPS op, dtype and memory limits told in words, with torch's own message missing (issue 12).
+
+What users and maintainers write instead of pasting the refusal:
+
+- a macOS update said to fix an MPS failure of an op ("document that updating macOS resolved
+  the issue": myshell-ai/MeloTTS#312 for the conv "Output channels > 65536" refusal; "这个可以升级
+  macOS15.1以及更新版本解决": FunAudioLLM/CosyVoice#672) -> sign.macos_fixed_by, the macOS
+  named (or ""). Only in a paste about an MPS op / dtype failure: an MPS device that was not
+  available at all before the update is verify.rules' macOS floor, not this.
+- memory said to grow past the Mac's RAM while a model runs, until macOS swaps, freezes or
+  crashes ("RAM usage would shoot up ... exceeding the 256GB capacity then hitting swap which
+  freezes and crashes": index-tts/index-tts#414, fixed by lowering
+  PYTORCH_MPS_HIGH_WATERMARK_RATIO; "python's memory usage ballooned ... until I ran out of ram":
+  lm-sys/FastChat#1834 with --device mps) -> sign.mps_memory_swap. Needs a Mac (an Apple chip,
+  macOS or MPS named) and no other runtime (llama.cpp / ggml / MLX / Ollama keep their own
+  memory).
+- complex numbers or torch.fft said to be unsupported on MPS ("Need dtype torch.complex64
+  support on MPS Device": pytorch/pytorch#90019; "FFT operators are not supported on MPS
+  device": pytorch/pytorch#78044) -> sign.complex_said.
+
+Pure: text in, clues out. A negated, conditional or asked phrase gives nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from verify.paste.clues import MACOS_NAMES, WEAK, Clue, asked, clue, finditer, stated
+
+_I = re.IGNORECASE
+_UPGRADE = r"(?:updat|upgrad)(?:e|es|ed|ing)"
+_MACOS_NAME = "|".join(n.replace(" ", r"[ \t]") for n in MACOS_NAMES)
+# "macOS", "macOS 15.1", "macOS to 15.5", "to macOS Sequoia", "the Mac to macOS 15"
+_MACOS = (
+    r"(?:(?:my|the)[ \t]+Mac[ \t]+to[ \t]+)?(?:the[ \t]+latest[ \t]+)?"
+    r"(?:mac[ \t]?OS|OS[ \t]?X)(?:[ \t]+(?:to[ \t]+)?(?:version[ \t]+)?v?"
+    r"(?P<version>1[1-5](?:\.\d{1,2}){0,2}|2[6-9](?:\.\d{1,2}){0,2})|"
+    rf"[ \t]+(?:to[ \t]+)?(?P<name>{_MACOS_NAME}))?"
+)
+# the words between: no negation ("updating macOS did not fix it", "nothing works")
+_GAP = r"(?:(?!\b(?:not|never|no|nothing|neither)\b|n't)[^.!?\n]){0,40}?"
+_FIXES = (
+    r"(?:fix(?:es|ed)?|solve[sd]?|resolve[sd]?|works?|worked|helps?|helped|"
+    r"made[ \t]+(?:it|MPS|\w+)[ \t]+work)"
+)
+MACOS_FIXED = (
+    # "updating macOS resolved the issue", "upgrading to macOS 15.1 solves it"
+    re.compile(rf"\b{_UPGRADE}[ \t]+(?:to[ \t]+)?{_MACOS}{_GAP}\b{_FIXES}\b", _I),
+    # "fixed after updating macOS", "it works now that I upgraded to macOS 15.5"
+    re.compile(
+        rf"\b{_FIXES}\b[^.!?\n]{{0,40}}?\b(?:after|by|once|since|when|now[ \t]+that)[ \t]+"
+        rf"(?:I[ \t]+|we[ \t]+)?{_UPGRADE}[ \t]+(?:to[ \t]+)?{_MACOS}",
+        _I,
+    ),
+    # "the error is gone after updating to macOS 15"
+    re.compile(
+        rf"\b(?:gone|disappeared|went[ \t]+away)\b[^.!?\n]{{0,30}}?\bafter[ \t]+{_UPGRADE}"
+        rf"[ \t]+(?:to[ \t]+)?{_MACOS}",
+        _I,
+    ),
+)
+# in Chinese: "升级macOS15.1以及更新版本解决" (upgrading to macOS 15.1 or newer solves it)
+CJK_MACOS_FIXED = re.compile(
+    r"(?:升级|更新)[ \t]*(?:到|至)?[ \t]*(?i:mac[ \t]?OS)[ \t]*(?P<version>1[1-5](?:\.\d{1,2})?|"
+    r"2[6-9](?:\.\d{1,2})?)?[^\n\u3002]{0,20}?(?:解决|修复|正常|可以|好了)"
+)
+_MPS = re.compile(r"(?<![A-Za-z])MPS(?![a-z])|\bmps\b")
+# what makes a paste about an op / dtype failing on MPS, not about the device as a whole
+OP_FAILURE = re.compile(
+    r"NotImplementedError|\bnot[ \t]+(?:yet[ \t]+)?(?:implemented|supported)\b|\bunsupported\b|"
+    r"\b(?:op|ops|operator|operators|operation|kernel|dtype|bfloat16|bf16|complex\w*|int64|"
+    r"channels?|conv\w*|fft)\b",
+    _I,
+)
+# the MPS device itself missing: the macOS floor of MPS (verify.rules), not an op's
+MPS_UNAVAILABLE = re.compile(
+    r"is_available\(\)[^\n]{0,20}?\bFalse\b|\bMPS\b[^.\n]{0,20}?\bnot[ \t]+available\b|"
+    r"MPS backend is supported on MacOS 12\.3|requires? (?:at least )?macOS 12\.3",
+    _I,
+)
+
+# memory said to grow, and past what the Mac has
+MEMORY_GROWS = re.compile(
+    r"\b(?:RAM|memory)(?:[ \t]+(?:usage|use|consumption|footprint|pressure))?\b[^.\n]{0,40}?"
+    r"\b(?:shoot(?:s|ing)?[ \t]+up|shot[ \t]+up|grows?|growing|grew|climbs?|climbing|"
+    r"balloon(?:s|ed|ing)?|skyrocket\w*|explod(?:es|ed|ing)|spik(?:es|ed|ing)|"
+    r"keeps?[ \t]+(?:growing|increasing|rising|climbing|going[ \t]+up)|increas(?:es|ed|ing))\b|"
+    r"\bmemory[ \t]+leak\b",
+    _I,
+)
+PAST_RAM = re.compile(
+    r"\bswap(?:s|ped|ping)?\b|\bexceed\w*[^.\n]{0,30}?\b(?:capacity|RAM|memory)\b|"
+    r"\b(?:ran|runs?|running)[ \t]+out[ \t]+of[ \t]+(?:RAM|memory|physical[ \t]+memory)\b|"
+    r"\b(?:whole|entire)[ \t]+(?:Mac|macOS|system|computer|machine)\b[^.\n]{0,30}?"
+    r"\b(?:crash\w*|freez\w*|restart\w*|reboot\w*|hang\w*)|\bkernel[ \t]+panic\b",
+    _I,
+)
+CJK_MEMORY_SWAP = re.compile(
+    r"内存[^\n\u3002]{0,20}?(?:一直|不断|持续)?(?:增加|增长|上涨|飙升)[^\n\u3002]{0,30}?"
+    r"(?:swap|交换)"
+)
+_MAC = re.compile(
+    r"(?i:\bmac[ \t]?OS\b)|\bMac(?:Book|[ \t]?Studio|[ \t]?mini|[ \t]?Pro)?\b|"
+    r"\bApple[ \t]+M[1-9]\b|"
+    r"\bM[1-9](?:[ \t]?(?:Pro|Max|Ultra))?\b|(?<![A-Za-z])MPS(?![a-z])|--device[ \t=]+mps\b"
+)
+# runtimes that manage the GPU memory themselves (not torch's MPS allocator)
+OTHER_RUNTIME = re.compile(r"\b(?:ggml|llama\.cpp|llama-cpp|mlx|ollama|LM[ \t]?Studio)\b", _I)
+# a process on the CPU by choice: its memory is not the MPS allocator's
+ON_CPU = re.compile(r"--device[ \t=]+cpu\b|device[ \t]*=[ \t]*['\"]cpu['\"]", _I)
+
+# complex numbers / torch.fft said unsupported on MPS
+_COMPLEX = r"(?:(?:torch\.)?complex(?:64|128)?|torch\.cfloat|ComplexFloat|ComplexDouble)"
+_FFT = r"(?:torch\.)?fft(?:\.\w+|\w*)?|FFT(?:[ \t]+(?:operators?|operations?|ops?|functions?))?"
+COMPLEX_SAID = re.compile(
+    # "MPS does not support complex numbers", "MPS can't handle ComplexFloat"
+    rf"\bMPS\b[^.\n]{{0,30}}?\b(?:doesn'?t|does[ \t]+not|can'?t|cannot)[ \t]+(?:yet[ \t]+)?"
+    rf"(?:support|handle)[ \t]+(?:the[ \t]+)?(?:{_COMPLEX}|{_FFT})|"
+    # "complex numbers are not supported on MPS", "FFT operators are not supported on MPS device"
+    rf"(?:\b{_COMPLEX}|\b{_FFT})(?:[ \t]+(?:numbers?|dtypes?|types?|tensors?|values?))?"
+    r"[^.\n]{0,20}?\b(?:is|are)(?:[ \t]+not|n't)[ \t]+(?:yet[ \t]+)?(?:supported|implemented|"
+    r"available)[ \t]+(?:on|by|for|in|with)[ \t]+(?:the[ \t]+)?MPS\b|"
+    # "Need dtype torch.complex64 support on MPS Device"
+    rf"\b(?:need|needs|want|request)\w*[^.\n]{{0,20}}?{_COMPLEX}[^.\n]{{0,10}}?\bsupport\w*"
+    r"[ \t]+(?:on|for|in)[ \t]+(?:the[ \t]+)?MPS\b",
+    _I,
+)
+
+
+def _macos_named(m: re.Match[str]) -> str:
+    version = m.groupdict().get("version")
+    if version:
+        return version
+    name = m.groupdict().get("name")
+    return MACOS_NAMES.get(re.sub(r"\s+", " ", name.lower()), "") if name else ""
+
+
+def _macos_fixed(text: str) -> list[Clue]:
+    if not _MPS.search(text) or not OP_FAILURE.search(text) or MPS_UNAVAILABLE.search(text):
+        return []
+    for pattern in MACOS_FIXED:
+        for m in finditer(pattern, text, "acOS", "acos", "MACOS", "OS X", "OS x"):
+            if stated(text, m, strict=False) and not asked(text, m):
+                return [clue("sign.macos_fixed_by", _macos_named(m), text, m, WEAK)]
+    for m in finditer(CJK_MACOS_FIXED, text, "升级", "更新"):
+        return [clue("sign.macos_fixed_by", _macos_named(m), text, m, WEAK)]
+    return []
+
+
+def _memory_past_ram(text: str) -> list[Clue]:
+    if not _MAC.search(text) or OTHER_RUNTIME.search(text) or ON_CPU.search(text):
+        return []
+    for m in finditer(MEMORY_GROWS, text, "emory", "RAM", "EMORY"):
+        if not stated(text, m, strict=False) or asked(text, m):
+            continue
+        # the same paragraph says it went past the RAM (swap, a crash of the whole Mac)
+        stop = text.find("\n\n", m.end())
+        start = text.rfind("\n\n", 0, m.start())
+        paragraph = text[start + 1 if start >= 0 else 0 : stop if stop >= 0 else len(text)]
+        if PAST_RAM.search(paragraph):
+            return [clue("sign.mps_memory_swap", m.group(0).strip(), text, m, WEAK)]
+    for m in finditer(CJK_MEMORY_SWAP, text, "内存"):
+        return [clue("sign.mps_memory_swap", m.group(0).strip(), text, m, WEAK)]
+    return []
+
+
+def _complex_said(text: str) -> list[Clue]:
+    for m in finditer(COMPLEX_SAID, text, "MPS", "mps", "Mps"):
+        if stated(text, m, strict=False) and not asked(text, m):
+            return [clue("sign.complex_said", m.group(0).strip(), text, m, WEAK)]
+    return []
+
+
+def read(text: str) -> list[Clue]:
+    return [*_macos_fixed(text), *_memory_past_ram(text), *_complex_said(text)]

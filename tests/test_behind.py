@@ -8,6 +8,7 @@ import pytest
 
 from verify import behind, diagnose, envdump, lag, resolver
 from verify.model import Status
+from verify.paste import trouble
 from verify.timeline import Written
 
 
@@ -54,7 +55,7 @@ def _row(text: str):
     ],
 )
 def test_the_kind_of_mps_problem_is_read(text, kind):
-    found = behind.problem(envdump.Pasted("freeform", envdump.Facts(), text=text))
+    found = trouble.problem(text)
     assert found is not None and found.kind == kind
     assert found.said in text
 
@@ -70,7 +71,7 @@ def test_the_kind_of_mps_problem_is_read(text, kind):
     ],
 )
 def test_no_problem_where_the_paste_shows_none(text):
-    assert behind.problem(envdump.Pasted("freeform", envdump.Facts(), text=text)) is None
+    assert trouble.problem(text) is None
 
 
 def test_lag_counts_the_releases_out_then_and_now():
@@ -154,4 +155,34 @@ def test_wrong_values_get_a_warning_never_a_failure():
     )
     row, results = _row(text)
     assert row is not None and row.status is Status.WARN
+    assert not any(r.status is Status.FAIL for r in results)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # MPSGraph's located MLIR error, then LLVM's abort (hako-mikan/sd-webui-negpip#31)
+        'loc("mps_add"("(mpsFileLoc): /AppleInternal/Library/BuildRoots/810eba08/Library/Caches/'
+        "com.apple.xbs/Sources/MetalPerformanceShadersGraph/mpsgraph/MetalPerformanceShadersGraph/"
+        "Core/Files/MPSGraphUtilities.mm\":228:0)): error: input types 'tensor<2x6144x320xf32>' "
+        "and 'tensor<320xf16>' are not broadcast compatible",
+        "LLVM ERROR: Failed to infer result type(s).",
+        # Metal's own (pytorch/pytorch#119968)
+        "Error: command buffer exited with error status.",
+    ],
+)
+def test_mpsgraph_and_metal_failures_are_crashes(line):
+    text = f"python main.py --device mps\n{line}\n"
+    found = trouble.problem(text)
+    assert found is not None and found.kind == behind.CRASH
+
+
+def test_a_paste_showing_only_an_mps_compile_error_is_diagnosed_not_refused():
+    # no fact about the machine, but the problem itself: the torch's age is the first answer
+    text = (
+        "Training on mps:\ntorch._dynamo.exc.BackendCompilerFailed: backend='inductor' raised:\n"
+        "LoweringException: TypeError: 'NoneType' object is not callable\n"
+    )
+    row, results = _row(text)
+    assert row is not None and "does not show which torch" in row.cause
     assert not any(r.status is Status.FAIL for r in results)

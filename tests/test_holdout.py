@@ -31,7 +31,7 @@ FLOORS = {
     "holdout": (38, 37),
     "holdout2": (44, 43),
     "holdout3": (36, 35),
-    "holdout4": (30, 30),
+    "holdout4": (31, 31),
     "holdout5": (39, 38),
     "holdout6": (40, 40),
     "holdout7": (26, 26),

@@ -446,3 +446,16 @@ def test_uv_02_refusing_a_cpu_local_version_on_a_mac_is_the_pin():
     first = diagnose.first_cause(results)
     assert first is not None and first.id == "torch.installed" and first.status is Status.FAIL
     assert "2.3.1+cpu" in first.cause
+
+
+@pytest.mark.parametrize(
+    ("text", "torch"),
+    [
+        # a comparison sign before the name bounds the version (ModelCloud/GPTQModel#1684)
+        ("Skip compile if MPS and < torch 2.8.0", None),
+        ("works only with >= torch 2.4", None),
+        ("Running torch 2.6.0 on an M2", "2.6.0"),
+    ],
+)
+def test_a_bound_on_torch_is_not_the_torch_in_use(text, torch):
+    assert paste.read(text).facts.get("torch_version") == torch

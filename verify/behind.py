@@ -30,8 +30,6 @@ a failure: a wrong-results or healthy paste gets no failing row from it.
 from __future__ import annotations
 
 import dataclasses
-import re
-from dataclasses import dataclass
 
 from packaging.version import Version
 
@@ -40,128 +38,23 @@ from verify import compat, rules
 from verify.envdump import Pasted
 from verify.lag import finals, lag
 from verify.model import Result, Status, warned
-from verify.paste.clues import finditer, line_at, stated
+from verify.paste import trouble
 from verify.timeline import Written
 
 ROW_ID = "error.mps.fixed_in_newer_torch"  # verify.regressions' row: the same finding
 TITLE = "Pasted failure: fixed in a newer PyTorch"
 MAX_EVIDENCE = 6
 
-CRASH = "crash"
-COMPILE = "compile"
-RUNTIME = "runtime"
-VALUES = "values"
-
-_I = re.IGNORECASE
-# MPS named: the device string, the backend, Apple's frameworks under it
-_MPS = re.compile(r"(?<![A-Za-z])MPS(?![a-z])|\bmps\b|\bMPSGraph|\bMPSNDArray|\bMetal\b")
-# a native crash of the process (the shell's or Python's words), and MPS' own failures:
-# "MPSNDArray.mm:794: failed assertion `[MPSNDArray, initWithBuffer...` (pytorch/pytorch#92222),
-# "/AppleInternal/Library/BuildRoots/.../MPSGraph/...: failed assertion", MPSGraph's MLIR
-# verifier ("error: 'mps.matmul' op incompatible dimensions": Code-Amadeus/Amadeus#67)
-_CRASH = re.compile(
-    r"\bfailed assertion\b[^\n]*|"
-    r"\b(?:bus error|segmentation fault|segfault|SIGABRT|SIGSEGV|SIGBUS|abort trap|"
-    r"illegal hardware instruction)\b[^\n]*|"
-    r"\berror: '?mps\.\w+'? op\b[^\n]*|"
-    r"\bmps\.\w+: (?:incompatible|invalid|unsupported)\b[^\n]*",
-    _I,
-)
-# torch.compile / Inductor failing (torch/_inductor/exc.py, torch/_dynamo/exc.py), or said to
-# ("torch.compile on MPS fails: generated Metal kernel ...": pytorch/pytorch#152155)
-_COMPILE = re.compile(
-    r"\btorch\._inductor\.exc\.\w+[^\n]*|\bInductorError\b[^\n]*|"
-    r"\bBackendCompilerFailed\b[^\n]*|\btorch\._dynamo\.exc\.\w+Error\b[^\n]*|"
-    r"\btorch\.compile\b(?P<gap>[^.\n]{0,80}?)\b(?:fails?|failed|failing|errors?|crash\w*|"
-    r"broken)\b[^\n]*",
-    _I,
-)
-# the exceptions torch raises from a kernel or its dispatch (a TypeError or ValueError is the
-# calling code's as often as torch's: not read); "INTERNAL ASSERT FAILED" is c10's TORCH_CHECK
-_RAISED = re.compile(
-    r"^[ \t>|]*(?:torch\.\w+\.)?(?:RuntimeError|NotImplementedError|IndexError)"
-    r":[ \t]*\S[^\n]*|\bINTERNAL ASSERT FAILED\b[^\n]*",
-    re.MULTILINE,
-)
-# a test's comparison failing: torch.testing's "Tensor-likes are not close!"
-_NOT_CLOSE = re.compile(r"\bTensor-likes are not (?:close|equal)!?[^\n]*")
-# said in words: "doesn't work with device='mps'" (pytorch/pytorch#92329's title), "unable to run
-# whisper on MPS" (huggingface/transformers#31408), "Issue when training using MPS: ..."
-# (ultralytics/yolov5#9107), "MPS acceleration fails for many commands"
-_SAID = re.compile(
-    r"\b(?:doesn'?t|does[ \t]+not|won'?t|can'?t|cannot|unable[ \t]+to|fails?[ \t]+to|"
-    r"failed[ \t]+to|not[ \t]+able[ \t]+to)[ \t]+(?:work|run|train|infer|generate)\w*\b"
-    r"[^.\n]{0,60}?\b(?:on|with|using|via)[ \t]+(?:the[ \t]+)?(?:device[ \t]*=[ \t]*)?"
-    r"['\"`]?mps\b[^\n]*|"
-    r"\b(?:errors?|issues?|problems?|bugs?|crash(?:es|ed)?|failures?)\b[^.\n]{0,40}?"
-    r"\b(?:on|with|using|via|when[ \t]+using)[ \t]+(?:the[ \t]+)?['\"`]?mps\b[^\n]*|"
-    r"\bMPS\b(?P<gap>[^.\n]{0,60}?)\b(?:fails?|failing|crash(?:es|ed)?|breaks|broken)\b[^\n]*",
-    _I,
-)
-# values that differ from the CPU's: "produces much worse results than ... CPU"
-# (pytorch/pytorch#92615), "mps and cpu give far different results", "NaN loss"
-_VALUES = re.compile(
-    r"\b(?:wrong|incorrect|different|differs?|worse|garbage|nonsense|gibberish|noisy|black|"
-    r"blank|NaNs?|inconsistent|mismatch(?:ed|es)?|corrupt(?:ed)?)\b(?P<gap>[^.\n]{0,60}?)"
-    r"\b(?:results?|outputs?|values?|images?|predictions?|loss(?:es)?|logits|gradients?)\b",
-    _I,
-)
-_CPU = re.compile(r"\bCPU\b", _I)
-# words between a subject and its verb that take it back: "MPS no longer crashes", "torch.compile
-# does not fail"; a sentence that ends in "?" asks, it does not tell
-_TAKEN_BACK = re.compile(r"\b(?:not|no[ \t]+longer|never|without)\b|n't\b", _I)
-_SENTENCE_END = re.compile(r"[.!?\n]")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """The kind of MPS problem the paste shows, and the line that shows it."""
-
-    kind: str  # CRASH | COMPILE | RUNTIME | VALUES
-    line: str  # the pasted line, quoted (verify.paste.clues.quote)
-    said: str  # the words that show it, as pasted
-
-
-def _said(text: str, m: re.Match[str]) -> bool:
-    """Stated of this paste: no negation just before it or between its subject and verb, and
-    not a question."""
-    if not stated(text, m, strict=False):
-        return False
-    gap = m.groupdict().get("gap")
-    if gap and _TAKEN_BACK.search(gap):
-        return False
-    end = _SENTENCE_END.search(text, m.start())
-    return not (end is not None and end.group(0) == "?")
+CRASH, COMPILE, RUNTIME, VALUES = trouble.CRASH, trouble.COMPILE, trouble.RUNTIME, trouble.VALUES
+Problem = trouble.Problem
 
 
 def problem(pasted: Pasted) -> Problem | None:
-    """The MPS problem the paste shows, first the most telling kind; None when it shows none
-    or never names MPS."""
-    text = pasted.text
-    if not _MPS.search(text):
-        return None
-    for m in finditer(_CRASH, text, "ssert", "rror", "ault", "SIG", "bort", "llegal", "mps."):
-        if _said(text, m):
-            return _found(CRASH, text, m)
-    for m in finditer(_COMPILE, text, "nductor", "dynamo", "compile"):
-        if _said(text, m):
-            return _found(COMPILE, text, m)
-    for m in finditer(_NOT_CLOSE, text, "Tensor-likes"):
-        return _found(VALUES, text, m)
-    for m in finditer(_RAISED, text, "Error", "ASSERT"):
-        return _found(RUNTIME, text, m)
-    for m in finditer(_SAID, text, "mps", "MPS", "Mps"):
-        if _said(text, m):
-            return _found(RUNTIME, text, m)
-    if _CPU.search(text):
-        for m in finditer(_VALUES, text):
-            if _said(text, m):
-                return _found(VALUES, text, m)
+    """The MPS problem the paste shows (verify.paste.trouble's sign), or None."""
+    for c in pasted.signs.get("sign.mps_problem") or []:
+        kind, said = c.value
+        return Problem(kind, c.line, said)
     return None
-
-
-def _found(kind: str, text: str, m: re.Match[str]) -> Problem:
-    return Problem(kind, line_at(text, m.start()), m.group(0).strip())
 
 
 # where the environment explains an MPS failure: its own rows say what to fix
@@ -183,7 +76,11 @@ def rows(results: list[Result], pasted: Pasted, written: Written | None) -> list
         return []
     if f.mps_available is False or f.mps_built is False or f.machine == "x86_64":
         return []
-    if rules.apple_silicon(f) is False or pasted.has("sign.intel_cpu"):
+    if (
+        rules.apple_silicon(f) is False
+        or pasted.has("sign.intel_cpu")
+        or pasted.has("sign.amd_gpu")
+    ):
         return []  # an Intel Mac: 2.2.2 is its last torch (verify.rules' row)
     found = problem(pasted)
     if found is None:

@@ -189,6 +189,7 @@ TELLING_SIGNS = (
     "sign.mps_memory_said",  # killed for memory while on MPS (verify.paste.said)
     "sign.torch_fixed_by",  # a newer torch said to fix it (verify.paste.told)
     "sign.app_mps_opt_in",  # the application's MPS said experimental (verify.paste.told)
+    "sign.mps_problem",  # an MPS crash or error no message explains (verify.paste.trouble)
 )
 # signs that are a finding together: Metal / MPS failing on a hosted CI runner (verify.placement)
 TELLING_TOGETHER = (

@@ -13,7 +13,8 @@ config`, Homebrew Python prefixes), .places (container, VM, sandbox, intent), .p
 interpreter and place told in sentences), .loader (dyld's "built for a newer macOS", a shell's or
 compiler's target triplet), .builds (nixpkgs', Spack's and source builds), .said (float64 or
 memory limits of MPS told in words), .told (a newer torch said to fix it, a Mac with an AMD GPU),
-.limits (a macOS update said to fix an MPS op, memory past the RAM, complex said unsupported).
+.limits (a macOS update said to fix an MPS op, memory past the RAM, complex said unsupported),
+.trouble (the kind of MPS problem shown: a crash, a compile error, an error, a wrong value).
 collect_env and our JSON are read by verify.envdump, which fills in from this what they lack;
 it first cuts log stamps, levels and Markdown quotes from each line (.logprefix).
 """
@@ -44,6 +45,7 @@ from verify.paste import (
     system,
     told,
     tools,
+    trouble,
     versions,
 )
 from verify.paste.clues import LISTED, WEAK, Clue
@@ -66,6 +68,7 @@ READERS = (
     said.read,
     told.read,
     limits.read,
+    trouble.read,
     builds.read,
 )
 MAX_LINES_PER_FIELD = 3

@@ -67,6 +67,7 @@ SIGNS = {
     "sign.macos_fixed_by": "a macOS update said to fix an MPS op failure (verify.paste.limits)",
     "sign.mps_memory_swap": "memory said to grow past the Mac's RAM (swap, freeze) while running",
     "sign.complex_said": "complex numbers / torch.fft said in words to be unsupported on MPS",
+    "sign.mps_problem": "an MPS crash, compile error, error or wrong value (verify.paste.trouble)",
 }
 
 

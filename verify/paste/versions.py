@@ -201,6 +201,8 @@ _REQUESTED = (
     "instead",
 )
 _WORDS = re.compile(r"[\w.]+|>=|<=|~=")
+# a comparison sign just before the name: a bound on the version, not the version
+_COMPARED = re.compile(r"(?<![-=<>])[<>]=?[ \t]*[`'\"]?$")
 # ... and after it: "13.0+", "14 or newer", dyld's "(built for macOS 14.0 which is newer than
 # running OS)" (verify.paste.loader reads that one as the macOS a binary needs)
 # (a "+" set apart is "and": "on torch 2.0.1 + mps", eloialonso/diamond#6's title)
@@ -221,6 +223,8 @@ def _wanted(text: str, m: re.Match[str], group: int = 0, *, package: bool = Fals
     start = text.rfind("\n", 0, m.start()) + 1
     before = text[max(start, m.start() - 60) : m.start(group) if group else m.start()].lower()
     words = _WORDS.findall(before)[-3:]
+    if _COMPARED.search(text, max(start, m.start() - 4), m.start()):
+        return True  # "Skip compile if MPS and < torch 2.8.0": a bound (ModelCloud/GPTQModel#1684)
     stems = _WANTED + _REQUESTED if package else _WANTED
     if any(w.startswith(stems) for w in words):
         return True

@@ -371,13 +371,15 @@ def test_an_empty_folder_is_an_input_error(tmp_path, capsys):
 
 
 def test_a_paste_without_facts_names_the_command_that_settles_it(tmp_path, capsys):
+    # nothing about torch on MPS (with torch.device('mps') in it, it is diagnosed since the
+    # third session: tests/test_fewfacts.py)
     pasted = tmp_path / "q.txt"
-    pasted.write_text("Why is my training so slow? I use torch.device('mps').\nOS: macOS 14\n")
+    pasted.write_text("Why is my training so slow? My Mac gets hot.\nOS: macOS 14\n")
     assert cli.main(["diagnose", str(pasted)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert "`python -m torch.utils.collect_env`" in err and "`python -m verify facts`" in err
-    assert "macos_version 14.0" in err and "mps intent" in err  # what it did see
+    assert "macos_version 14.0" in err  # what it did see
 
 
 def _big(line, tail: str) -> str:

@@ -31,11 +31,11 @@ FLOORS = {
     "holdout": (38, 37),
     "holdout2": (44, 43),
     "holdout3": (36, 35),
-    "holdout4": (31, 31),
-    "holdout5": (39, 38),
+    "holdout4": (33, 33),
+    "holdout5": (40, 39),
     "holdout6": (40, 40),
     "holdout7": (26, 26),
-    "holdout9": (22, 21),
+    "holdout9": (23, 22),
 }
 
 

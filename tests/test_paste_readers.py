@@ -197,10 +197,12 @@ def test_mps_ran_is_healthy_not_no_facts():
     assert envdump.parse(REPRO).kind == "freeform"
 
 
-def test_code_alone_still_holds_no_facts():
-    code = "```\nx = torch.ones(3).to('mps')\n```\n"
-    with pytest.raises(InputError):
-        envdump.parse(code)
+def test_code_alone_holds_no_facts_and_is_diagnosed_only_on_mps():
+    # torch code on MPS is read as torch work on MPS (verify.paste.mpswork): diagnosed, no facts
+    pasted = envdump.parse("```\nx = torch.ones(3).to('mps')\n```\n")
+    assert pasted.kind == "freeform" and pasted.facts.torch_version is None
+    with pytest.raises(InputError):  # torch code with no MPS in it says nothing of a Mac
+        envdump.parse("```\nx = torch.ones(3).to('cuda')\n```\n")
 
 
 # --- REPL sessions -------------------------------------------------------------------------------

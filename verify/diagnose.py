@@ -40,6 +40,7 @@ from verify import (
     regressions,
     resolver,
     rules,
+    settle,
     timeline,
     told_rows,
     torch_names,
@@ -53,6 +54,7 @@ from verify.errors import InputError
 from verify.facts import Facts
 from verify.known_errors import PATTERNS, KnownError, required_macos
 from verify.model import Fix, Outcome, Result, Status, failed, warned
+from verify.paste import mpswork
 from verify.paste.clues import quote
 
 NOT_IN_TEXT = msg.NOT_IN_PASTED_TEXT
@@ -127,6 +129,9 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
         results.extend(regressions.rows(pasted))
     results.extend(told_rows.app_mps_opt_in(pasted))
     results.extend(behind.rows(results, pasted, written))  # an MPS bug a later torch fixed
+    unsettled = settle.row(pasted, results)  # few facts: the command that settles the rest
+    if unsettled is not None:
+        results.append(unsettled)
     return facts, [_with_evidence(r, pasted) for r in results]
 
 
@@ -179,6 +184,8 @@ def expect_mps(pasted: Pasted) -> bool | None:
         return True  # MPS wanted with a torch that predates it (kevinjohncutler/omnipose#17)
     if f.mps_available is True:
         return True  # a working MPS device (a UI's "Device: mps"): its rows pass, chip or not
+    if f.os is None and mpswork.shown(pasted.signs):
+        return True  # torch on MPS shown, the OS not: MPS rows are unknown, not "not applicable"
     if f.os == "Darwin" and rules.apple_silicon(f) is None and pasted.has("sign.mps_intent"):
         return True  # a Mac of unknown chip whose code asks for "mps"
     if f.os == "Darwin" and rules.apple_silicon(f) is False:

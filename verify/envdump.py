@@ -39,6 +39,7 @@ from verify.errors import InputError
 from verify.facts import Facts
 from verify.known_errors import KnownError, explain_all
 from verify.macos import real_macos
+from verify.paste import mpswork
 from verify.paste.clues import STRONG, WEAK, Clue, quote
 from verify.paste.digest import digest
 from verify.paste.logprefix import unprefix
@@ -128,7 +129,9 @@ def parse(text: str) -> Pasted:
             freeform = freeform.merged(torch_version=None)
         facts = _merge_known(facts, freeform)
         kind: Kind = "collect_env"
-    elif errors or _telling(freeform, reading):
+    elif errors or _telling(freeform, reading) or mpswork.shown(reading.signs):
+        # torch work on the MPS device shown, machine facts or not: diagnosed, the rows the
+        # paste cannot settle skipped (verify.paste.mpswork, verify.settle)
         facts = freeform
         kind = "freeform"
     else:

@@ -570,6 +570,17 @@ def mps_unavailable_no_device(reason: str) -> tuple[str, Fix]:
 
 # --- diagnose: pasted environments and error messages (issue 6: verify.diagnose) --------------
 NOT_IN_PASTED_TEXT = "not in the pasted text"
+# the commands whose output settles what a paste does not show (verify.settle)
+SETTLE_COMMANDS = "`python -m torch.utils.collect_env` (or `python -m verify facts`)"
+
+
+def pasted_machine_not_shown(unsettled: list[str]) -> str:
+    """One line: a paste diagnosed without facts of the machine, and what settles its rows."""
+    return (
+        f"the paste shows no facts of the machine (chip, Python, PyTorch), so "
+        f"{', '.join(unsettled)} {'is' if len(unsettled) == 1 else 'are'} {NOT_IN_PASTED_TEXT}: "
+        f"{SETTLE_COMMANDS} run with the same Python on that machine settles them"
+    )
 
 
 def pasted_macos_below_message(macos: str, named: str) -> str:

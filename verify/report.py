@@ -166,7 +166,8 @@ def problem_lines(results: Iterable[Result]) -> list[str]:
 
 _READY_TEXT = {
     "preflight": "the host is fit for PyTorch (torch itself not checked)",
-    "diagnose": "nothing in the pasted environment stops PyTorch",
+    # a paste is not the machine: it can only show nothing that points at the environment
+    "diagnose": "nothing in the pasted text points at the environment",
     "replayed": "the recorded facts show nothing that stops PyTorch (device not exercised)",
 }
 

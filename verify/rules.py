@@ -140,8 +140,10 @@ def check_arch(c: Ctx) -> Outcome:
 
 def check_macos(c: Ctx) -> Outcome:
     f = c.facts
+    if f.os is None:
+        return c.unknown_skip("macOS version")  # unknown OS: unknown, not "not applicable"
     if not is_macos(f):
-        return skipped(f"not applicable: not macOS (this is {f.os or 'unknown'})")
+        return skipped(f"not applicable: not macOS (this is {f.os})")
     if f.macos_version == COMPAT_VERSION:
         cause, fix = msg.macos_compat_shim()
         return warned(cause, fix, macos=f.macos_version)

@@ -14,7 +14,8 @@ interpreter and place told in sentences), .loader (dyld's "built for a newer mac
 compiler's target triplet), .builds (nixpkgs', Spack's and source builds), .said (float64 or
 memory limits of MPS told in words), .told (a newer torch said to fix it, a Mac with an AMD GPU),
 .limits (a macOS update said to fix an MPS op, memory past the RAM, complex said unsupported),
-.trouble (the kind of MPS problem shown: a crash, a compile error, an error, a wrong value).
+.trouble (the kind of MPS problem shown: a crash, a compile error, an error, a wrong value),
+.mpswork (torch work on the MPS device shown: a log's device, MPS warnings, MPS env variables).
 collect_env and our JSON are read by verify.envdump, which fills in from this what they lack;
 it first cuts log stamps, levels and Markdown quotes from each line (.logprefix).
 """
@@ -35,6 +36,7 @@ from verify.paste import (
     homebrew,
     limits,
     loader,
+    mpswork,
     packages,
     places,
     prose,
@@ -70,6 +72,7 @@ READERS = (
     limits.read,
     trouble.read,
     builds.read,
+    mpswork.read,
 )
 MAX_LINES_PER_FIELD = 3
 

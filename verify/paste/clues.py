@@ -68,6 +68,8 @@ SIGNS = {
     "sign.mps_memory_swap": "memory said to grow past the Mac's RAM (swap, freeze) while running",
     "sign.complex_said": "complex numbers / torch.fft said in words to be unsupported on MPS",
     "sign.mps_problem": "an MPS crash, compile error, error or wrong value (verify.paste.trouble)",
+    "sign.docker_on_mac": "Docker said to run on the Mac itself (its workload is Linux)",
+    "sign.mps_work": "torch work on MPS shown (a log's device, an MPS warning or env var)",
 }
 
 

@@ -274,6 +274,9 @@ def settle_os(
         missing = facts.get("mps_available") is False or bool(signs.get("sign.gpu_missing"))
         if wants and missing:
             workload = signs.get("sign.container") or []
+        # Docker told to run on the Mac itself (verify.paste.prose: "a docker image ... run on
+        # Mac OS arm64"): its workload is Linux in Docker's VM, wanted GPU or not
+        workload = workload or signs.get("sign.docker_on_mac") or []
     if not workload or signs.get("sign.linux_vm_on_mac"):
         return
     chip = str(facts.get("chip") or "")

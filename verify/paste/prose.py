@@ -34,7 +34,9 @@ gives nothing (verify.paste.clues.stated; CJK phrases: `_cjk_stated`).
   "it only uses the CPU", "falls back to CPU" -> sign.gpu_missing.
 - a Mac next to Docker in the same line, in any language ("Docker on my Mac",
   "我在mac中用docker部署": RVC-Boss/GPT-SoVITS#1405) -> sign.mac_hint (verify.paste.places
-  then settles the OS).
+  then settles the OS); Docker said to run on the Mac in one sentence ("a docker image ... run
+  on Mac OS arm64", "有没有给m芯片Mac的" Docker image) -> sign.docker_on_mac: the workload runs in
+  Linux on the Mac (verify.paste.places.settle_os), not on a remote server.
 - Asahi Linux (Linux on the Mac's bare metal, asahilinux.org): sign.asahi, hardware_arm64,
   os Linux - Metal is macOS's alone, so MPS does not exist there, and no VM is involved.
 - a Mac's model year ("my MacBook Pro (2019)", "a 2017 iMac", "MacBook Air 2022") -> an Intel
@@ -143,12 +145,37 @@ MPS_SAID_BUT_NOT = re.compile(
 )
 _MAC = (
     r"(?:\bmac\s?OS\b|\bMac(?:Book(?:\s?(?:Pro|Air))?|\s?mini|\s?Studio)?\b|\bM[1-9]\b|"
-    r"(?i:mac)(?=\s*[中上里]))"
+    r"(?i:mac)(?=\s*[中上里])|"
+    # a Mac or its chip in Chinese words, where \b fails next to CJK letters: "m芯片Mac的",
+    # "Apple芯片", "苹果芯片" (RVC-Boss/GPT-SoVITS#1040)
+    r"(?<![A-Za-z])(?i:mac)(?=[\u4e00-\u9fff])|"
+    r"(?:(?i:apple)|苹果|(?<![A-Za-z])[Mm][1-9]?)[ \t]?芯片)"
 )
 _DOCKER = r"(?<![A-Za-z])(?:docker(?:[ -]compose)?|podman)(?![A-Za-z])"
 DOCKER_ON_MAC = re.compile(
     rf"^[^\n]*?{_MAC}[^\n]{{0,40}}?{_DOCKER}|^[^\n]*?{_DOCKER}[^\n]{{0,40}}?{_MAC}",
     _I | re.MULTILINE,
+)
+# Docker told to run on the Mac itself, in one sentence: "Docker image running locally on mac
+# OS" / "build a docker image ... and run on Mac OS arm64" (nomadkaraoke/python-audio-separator
+# #192), "docker hub里的镜像 ... 有没有给m芯片Mac的解决方案" (RVC-Boss/GPT-SoVITS#1040),
+# "我在mac中用docker部署" (RVC-Boss/GPT-SoVITS#1405), "Docker Desktop for Mac": whatever runs in it
+# is Linux in Docker's VM, where Metal does not reach (docker/roadmap#52). Docker on a remote
+# server, or negated in the sentence ("on my Mac, not in Docker"), is not it.
+_NOT_ONE_SENTENCE = r"[^.;!?\n\u3002\uff01\uff1f]"
+DOCKER_RUN_ON_MAC = re.compile(
+    rf"{_DOCKER}(?:[ \t]+(?:image|container|desktop|hub))?{_NOT_ONE_SENTENCE}{{0,60}}?"
+    rf"(?:\b(?:on|for|in|to)\b|给|在|用)[ \t]*(?:(?:my|a|an|the|this|your|local|apple)[ \t]+)"
+    rf"{{0,2}}{_MAC}|"
+    rf"{_MAC}{_NOT_ONE_SENTENCE}{{0,30}}?(?:[中上里]|\b(?:with|using|via|in|on|inside)\b)"
+    rf"[ \t]*(?:(?:a|the|my)[ \t]+)?(?:用|使用)?[ \t]*{_DOCKER}",
+    _I,
+)
+# not the Mac's Docker: one on a server, or negated within the sentence
+_ELSEWHERE = re.compile(
+    r"\b(?:remote|server|cloud|cluster|VPS|EC2|not|no|never|without|instead|rather)\b|"
+    r"服务器|云|不是|没有用|不用",
+    _I,
 )
 # MPS said to have run and given wrong output: a device that computes wrong numbers exists
 # ("on the MPS backend produces completely corrupted output": pytorch/pytorch#187280; "using MPS
@@ -386,6 +413,13 @@ def read(text: str) -> list[Clue]:
     for m in finditer(DOCKER_ON_MAC, text, "ocker", "odman", "OCKER"):
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         break
+    for m in finditer(DOCKER_RUN_ON_MAC, text, "ocker", "odman", "OCKER"):
+        after = text[m.end() : m.end() + 60]
+        sentence = m.group(0) + after[: _SENTENCE_END.search(after + "\n").start()]
+        if _stated(text, m) and not _ELSEWHERE.search(sentence):
+            out.append(clue("sign.docker_on_mac", m.group(0).strip(), text, m, WEAK))
+            out.append(clue("sign.mac_hint", True, text, m, WEAK))
+            break
     for m in finditer(MPS_RAN_WRONG, text, "MPS", "mps"):
         if _stated(text, m):
             out.append(clue("mps_available", True, text, m, WEAK))

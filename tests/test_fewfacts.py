@@ -1,0 +1,176 @@
+"""Pastes with few facts (issue 12, third session): torch work on the MPS device shown with no
+machine fact is diagnosed, not refused (verify.paste.mpswork, verify.settle); the rows it cannot
+settle are skipped and one row names the command that settles them; text with nothing about
+torch on MPS is still refused with one line (exit 2). Exit codes through the real CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import corpus
+import pytest
+
+from verify import diagnose, envdump, settle
+from verify.errors import InputError
+from verify.model import Status
+from verify.paste import mpswork
+
+ROOT = Path(__file__).resolve().parents[1]
+BY_NAME = {c.name: c for c in corpus.cases()}
+
+
+def _cli(tmp_path: Path, text: str) -> subprocess.CompletedProcess:
+    pasted = tmp_path / "pasted.txt"
+    pasted.write_text(text, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "verify", "diagnose", str(pasted)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+# --- what counts as torch work on MPS ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Using device: mps\nEpoch 1/10 loss 0.53\n",  # a training log's device line
+        "Device: mps:0\n",
+        # torch/__init__.py _deprecated_attrs (torch 2.1 on)
+        "UserWarning: 'has_mps' is deprecated, please use 'torch.backends.mps.is_built()'\n",
+        "export PYTORCH_ENABLE_MPS_FALLBACK=1\npython train.py\n",
+        'trainer = L.Trainer(accelerator="mps", devices=1)\n',
+        "distributed_type: MPS\nmixed_precision: 'no'\n",
+        "Tests in my CI that use `mps` backend pass on one runner but not another.\n",
+        # MetalPerformanceShaders' own assertion (pytorch/pytorch#86279)
+        "failed assertion `[MPSNDArray initWithDevice:descriptor:] Error: total bytes of NDArray"
+        " > 2**32'\n",
+    ],
+)
+def test_torch_work_on_mps_is_read(text):
+    reading_signs = {c.field: [c] for c in mpswork.read(text)}
+    assert mpswork.shown(reading_signs), text
+    assert envdump.parse(text).kind == "freeform"
+
+
+def test_a_negated_device_line_is_not_read():
+    assert mpswork.read("I am not running on mps, only on CUDA.\n") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Device: cuda:0\n",
+        "x = torch.ones(3).to('cuda')\n",
+        "My Mac is slow when I train, what should I do?\nOS: macOS 14\n",
+    ],
+)
+def test_no_mps_work_is_still_refused(text):
+    assert mpswork.read(text) == []
+    with pytest.raises(InputError):
+        envdump.parse(text)
+
+
+# --- the diagnosis of a paste with few facts -----------------------------------------------------
+
+
+def test_a_script_on_mps_is_diagnosed_with_the_command_that_settles_the_rest():
+    facts, results = diagnose.diagnose("model = Net().to('mps')\nout = model(x)\n")
+    rows = {r.id: r for r in results}
+    assert not [r for r in results if r.status in (Status.FAIL, Status.WARN)]
+    row = rows[settle.ROW_ID]
+    assert row.status is Status.SKIP and not row.required
+    assert "`python -m torch.utils.collect_env`" in row.detail
+    assert "`python -m verify facts`" in row.detail and "\n" not in row.detail
+    # every rule row the paste cannot settle is named, and none is "not applicable"
+    for rule in ("host.os", "host.arch", "host.macos", "host.python", "mps.available"):
+        assert rows[rule].status is Status.SKIP and rows[rule].detail.endswith("pasted text")
+        assert rule in row.detail
+    assert facts.os is None
+
+
+def test_no_settle_row_where_the_paste_shows_the_machine():
+    _, results = diagnose.diagnose(BY_NAME["pytorch-146236-rosetta-m2-pro"].text)
+    assert settle.ROW_ID not in {r.id for r in results}
+
+
+def test_a_corpus_thread_refused_before_is_diagnosed_without_a_failing_row():
+    # actions/runner-images#14380: wrong outputs on macos-26 runners, MPS available; was exit 2
+    case = BY_NAME["runner-images-14380-macos-26-mpsgraph-wrong-outputs"]
+    _, results = diagnose.diagnose(case.text)
+    assert not [r for r in results if r.status is Status.FAIL]
+    assert settle.ROW_ID in {r.id for r in results}
+
+
+def test_cli_diagnoses_torch_work_on_mps_exit_0_with_the_honest_verdict(tmp_path):
+    proc = _cli(tmp_path, "```python\ndevice = torch.device('mps')\nmodel.to(device)\n```\n")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    assert "READY nothing in the pasted text points at the environment" in out
+    assert "machine" not in out.split("READY", 1)[1].split(":")[0]  # no "the machine is fine"
+    settle_lines = [line for line in out.splitlines() if settle.ROW_ID in line]
+    assert len(settle_lines) == 1 and "`python -m torch.utils.collect_env`" in settle_lines[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "just some words\n",
+        "lorem ipsum dolor sit amet 3x faster float64 torch\n",
+        "import torch\nx = torch.ones(3).cuda()\n",
+    ],
+    ids=["empty", "words", "torch-word", "cuda-code"],
+)
+def test_cli_still_refuses_text_with_nothing_about_torch_on_mps(tmp_path, text):
+    proc = _cli(tmp_path, text)
+    assert proc.returncode == 2, proc.stdout
+    err = proc.stderr.strip()
+    assert err.startswith("error:") and "\n" not in err and "Traceback" not in err
+
+
+# --- places told in words: Docker on the Mac itself ----------------------------------------------
+
+
+def _signs(text: str) -> dict:
+    return envdump.parse(text).signs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # nomadkaraoke/python-audio-separator#192's shape (its title)
+        "Compatibility for Docker image running locally on mac OS.\nIt uses mps on my mac.\n",
+        # RVC-Boss/GPT-SoVITS#1405's shape
+        "我在mac中用docker部署\uff0c能用mps吗\n",
+        "Is there a docker image for the M2 Mac? I want to train with device='mps'.\n",
+    ],
+)
+def test_docker_said_to_run_on_the_mac_is_linux_in_the_mac(text):
+    pasted = envdump.parse(text)
+    assert pasted.has("sign.docker_on_mac") and pasted.facts.os == "Linux"
+    _, results = diagnose.diagnose(text)
+    host_os = next(r for r in results if r.id == "host.os")
+    assert host_os.status is Status.FAIL and "Metal" in host_os.cause
+    assert host_os.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Docker elsewhere, or negated in the sentence: the Mac runs torch itself
+        "I run it on my M2 Mac with device='mps', and in a docker container on a remote server.\n",
+        "On my Mac I use device='mps' directly, not in docker.\n",
+        "My Mac runs it with device='mps'. Docker is only for our Linux servers.\n",
+    ],
+)
+def test_docker_elsewhere_is_not_the_mac(text):
+    assert not _signs(text).get("sign.docker_on_mac")
+    _, results = diagnose.diagnose(text)
+    assert not [r for r in results if r.status is Status.FAIL]

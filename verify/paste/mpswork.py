@@ -1,0 +1,86 @@
+"""Does the paste show PyTorch work on the MPS device? What a paste needs to be diagnosed when it
+holds no fact about the machine (issue 12).
+
+Healthy and wrong-results threads often paste only the user's script, a notebook cell, a
+training log or a warning: torch running on "mps", with no chip, macOS, Python or PyTorch
+version. A helper still answers them (nothing in the text points at the environment), so
+verify.envdump diagnoses such a paste instead of refusing it; the rows it cannot settle are
+skipped and verify.settle names the command whose output settles them. Text with nothing about
+torch on MPS (a question about a slow Mac, lorem ipsum) is still refused.
+
+`shown(signs)` is true when any reader saw MPS in use or told:
+- code or words asking for the MPS device (sign.mps_intent: `device="mps"`, `.to("mps")`,
+  `torch.backends.mps`, "on MPS", "MPS backend", "support for MPS": verify.paste.places/prose);
+- MPS said to fail, to lack an op or float64, or to run out of memory, an application's MPS
+  opt-in (verify.paste.said / told / prose), when the words name MPS;
+- what this module reads (sign.mps_work):
+  - a program's log naming the device it picked: "Using device: mps", "Device: mps",
+    "running on mps", "device=mps" (a training log's echo of its config);
+  - torch's deprecation warning for torch.has_mps ("'has_mps' is deprecated, please use
+    'torch.backends.mps.is_built()'": torch/__init__.py `_deprecated_attrs`, torch 2.1 on;
+    jeffheaton/app_deep_learning#2) and code using `has_mps` / `torch.mps.*`;
+  - PyTorch's MPS environment variables (`PYTORCH_ENABLE_MPS_FALLBACK`,
+    `PYTORCH_MPS_HIGH_WATERMARK_RATIO`, ...: docs/source/mps_environment_variables.rst);
+  - Lightning's `accelerator="mps"`, accelerate's `distributed_type: MPS` / `mps` answer;
+  - the failure texts of Metal Performance Shaders itself, which only MPS work reaches
+    (`[MPSNDArray initWithDevice:descriptor:] Error: total bytes of NDArray > 2**32`,
+    pytorch/pytorch#86279; MPSGraph's `failed assertion`).
+Pure: text in, clues out. A negated phrase ("not using mps") gives nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from verify.paste.clues import WEAK, Clue, clue, finditer, stated
+
+_I = re.IGNORECASE
+MPS_WORK = re.compile(
+    # a log naming the device: "Using device: mps", "Device: mps:0", "running on mps",
+    # "device=mps" (nanoGPT's config echo), "Selected device: MPS"
+    r"\b(?:(?:using|selected|chosen|current|torch|default)[ \t]+)?device[ \t]*(?:[:=]|is)[ \t]*"
+    r"['\"`]?mps(?::\d)?\b|"
+    r"\b(?:running|run|runs|training|inference)[ \t]+on[ \t]+['\"`]?mps\b(?![ \t]*\?)|"
+    # "tests in my CI that use `mps` backend" (actions/runner-images#14380)
+    r"\b(?:use|uses|using|used|with|on|via)[ \t]+(?:the[ \t]+)?['\"`]?mps(?::\d)?['\"`]?[ \t]+"
+    r"(?:device|backend)\b|"
+    # torch.has_mps (deprecated in 2.1) and torch.mps.* calls
+    r"\btorch\.has_mps\b|'has_mps' is deprecated|\btorch\.mps\.\w+|"
+    # PyTorch's MPS environment variables
+    r"\bPYTORCH_(?:ENABLE_MPS_FALLBACK|MPS_[A-Z_]+)\b|"
+    # Lightning's accelerator, accelerate's config answer
+    r"\baccelerator[ \t]*=[ \t]*['\"]mps['\"]|\bdistributed_type:[ \t]*['\"]?MPS\b|"
+    # Metal Performance Shaders' own failure texts
+    r"\[MPSNDArray[ \t]+\w+|\bMPSGraph\w*\b[^\n]{0,80}?\b(?:failed assertion|error)\b|"
+    r"MetalPerformanceShaders(?:Graph)?/[\w/]+\.mm:\d+: failed assertion",
+    _I,
+)
+_MPS = re.compile(r"\bmps\b", _I)
+
+# the signs other readers give that show torch work on MPS when their words name MPS
+WORK_SIGNS = (
+    "sign.mps_work",
+    "sign.mps_intent",
+    "sign.mps_failure_said",
+    "sign.op_said_missing",
+    "sign.float64_said",
+    "sign.mps_memory_said",
+    "sign.app_mps_opt_in",
+)
+
+
+def read(text: str) -> list[Clue]:
+    for m in finditer(MPS_WORK, text, "mps", "MPS", "Mps"):
+        if stated(text, m, strict=False):
+            return [clue("sign.mps_work", m.group(0), text, m, WEAK)]  # one is enough
+    return []
+
+
+def shown(signs: Mapping[str, Sequence[Clue]]) -> bool:
+    """Does the paste show PyTorch work on the MPS device (see the module doc)?"""
+    for name in WORK_SIGNS:
+        for c in signs.get(name) or ():
+            if name in ("sign.mps_work", "sign.mps_intent") or _MPS.search(f"{c.value} {c.line}"):
+                return True
+    return False

@@ -186,3 +186,19 @@ def test_a_paste_showing_only_an_mps_compile_error_is_diagnosed_not_refused():
     row, results = _row(text)
     assert row is not None and "does not show which torch" in row.cause
     assert not any(r.status is Status.FAIL for r in results)
+
+
+def test_a_missing_operator_is_not_read_as_a_bug_a_release_fixed():
+    # NotImplementedError is an operator without a kernel: verify.known_errors' and
+    # verify.opsupport's rows, not this one
+    assert trouble.problem("device='mps'\nNotImplementedError: foo_op is not done yet\n") is None
+
+
+def test_a_nightly_past_every_release_is_told_to_try_a_newer_nightly():
+    newest = max(lag.finals())
+    ahead = f"{newest.major}.{newest.minor + 1}.0.dev20261120"
+    text = (
+        f"torch {ahead} on an Apple M4 Max\nx = x.to('mps')\nIndexError: index 3 is out of bounds\n"
+    )
+    row, _ = _row(text)
+    assert row is not None and "past every release: try a newer nightly" in row.fix.text

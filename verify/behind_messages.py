@@ -76,9 +76,14 @@ def fixed_in_newer_torch(kind: str, lag: Lag, target: Version) -> tuple[str, Fix
     )
     current = lag.release is not None and lag.release >= target
     if current:
+        newest = (
+            f"torch {lag.shown} is a build past every release: try a newer nightly"
+            if lag.shown and _prerelease(lag.shown) and lag.release > lag.newest_now
+            else f"torch {lag.shown} is already the newest release this Mac can take: try the "
+            "nightly"
+        )
         fix = Fix(
-            f"torch {lag.shown} is already the newest release this Mac can take: try the "
-            "nightly and re-run; if it still fails there, report it to pytorch/pytorch with "
+            f"{newest} and re-run; if it still fails there, report it to pytorch/pytorch with "
             "`python -m torch.utils.collect_env` and the same code's CPU result.",
             (NIGHTLY,),
             GET_STARTED,

@@ -68,9 +68,10 @@ def test_corpus_facts(case):
 
 
 def test_unknown_fields_stay_none():
-    # torch 1.13's collect_env has no CPU section: the chip is not in the text, so it is None
+    # torch 1.13's collect_env has no CPU section: the chip comes only from the reporter's words
+    # ("When trying to run on M1 (MacBook Pro 13 inch)"), nothing else is guessed
     facts = envdump.parse(BY_NAME["pytorch-78343-macos-12.2-below-12.3"].text).facts
-    assert facts.chip is None
+    assert facts.chip == "Apple M1"
     assert facts.virtual_machine is None
     # the reporter's labelled prints are read with the lines they printed: print(f"Is MPS (Metal
     # Performance Shader) built? {torch.backends.mps.is_built()}") -> "... built? True"

@@ -103,9 +103,12 @@ def test_no_settle_row_where_the_paste_shows_the_machine():
 def test_a_corpus_thread_refused_before_is_diagnosed_without_a_failing_row():
     # actions/runner-images#14380: wrong outputs on macos-26 runners, MPS available; was exit 2
     case = BY_NAME["runner-images-14380-macos-26-mpsgraph-wrong-outputs"]
-    _, results = diagnose.diagnose(case.text)
+    facts, results = diagnose.diagnose(case.text)
     assert not [r for r in results if r.status is Status.FAIL]
-    assert settle.ROW_ID in {r.id for r in results}
+    # its runner labels (macos-15, macos-26) name arm64 Macs (verify.paste.downloads): a machine
+    # fact, so the host rows speak and the settle row (no machine fact at all) stays out
+    assert facts.hardware_arm64 is True
+    assert settle.ROW_ID not in {r.id for r in results}
 
 
 def test_cli_diagnoses_torch_work_on_mps_exit_0_with_the_honest_verdict(tmp_path):

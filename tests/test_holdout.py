@@ -30,12 +30,12 @@ DATA = Path(__file__).parent / "data"
 FLOORS = {
     "holdout": (38, 37),
     "holdout2": (44, 43),
-    "holdout3": (36, 35),
+    "holdout3": (37, 36),
     "holdout4": (33, 33),
-    "holdout5": (40, 39),
+    "holdout5": (40, 40),
     "holdout6": (40, 40),
     "holdout7": (26, 26),
-    "holdout9": (23, 22),
+    "holdout9": (25, 24),
 }
 
 

@@ -186,3 +186,76 @@ def test_another_packages_x86_64_extension_under_an_arm64_python():
     row, results = _row(torch_own, "host.arch")
     assert row.status is not Status.FAIL  # torch's own library: the torch.installed row
     assert next(r for r in results if r.id == "torch.installed").status is Status.FAIL
+
+
+def test_a_github_runner_label_names_its_hardware():
+    # sktime/sktime#8127's title; the labels' hardware per GitHub's runner table
+    title = "[MNT] `python 3.13` `macos-13` CI VM fails to install environment due to `torch`"
+    clues = downloads.read(title)
+    assert _signs(clues, "hardware_arm64") == [False] and _signs(clues, "machine") == ["x86_64"]
+    for text, arm in (
+        ("    runs-on: macos-14", True),
+        ("  runs-on: [macos-15-intel]", False),
+        ("tested on macos-13-xlarge runners", True),
+        ("a macos-14-large runner", False),
+    ):
+        assert _signs(downloads.read(text), "hardware_arm64") == [arm], text
+    assert downloads.read("macos-13 is old") == []  # no CI word: a version, not a runner
+    assert downloads.read("runs-on: macos-latest") == []  # moved from Intel to arm64 in 2024
+
+
+def test_no_torch_at_all_for_a_python_newer_than_the_x86_64_wheels_on_an_intel_mac():
+    text = (
+        "[MNT] `python 3.13` `macos-13` CI VM fails to install environment due to `torch`\n\n"
+        "ERROR: Could not find a version that satisfies the requirement torch!=2.0.1,<3.0.0,"
+        ">=2.0.0 (from pytorch-forecasting) (from versions: none)\n"
+    )
+    row, results = _row(text, "host.arch")
+    assert row.status is Status.FAIL and "Python 3.13" in row.cause and "3.8-3.12" in row.cause
+    assert next(r for r in results if r.id == "host.python").status is not Status.FAIL
+    arm = text.replace("`macos-13`", "`macos-14`")  # arm64 has cp313 wheels: not this finding
+    row, _ = _row(arm, "host.arch")
+    assert row.status is not Status.FAIL
+
+
+def test_a_title_saying_where_it_fails_names_the_chip():
+    # zackees/transcribe-anything#52: "Python errors on M1", an Intel Homebrew Python's frames
+    text = (
+        "Python errors on M1\n\n"
+        '  File "/usr/local/Cellar/python@3.10/3.10.18/Frameworks/Python.framework/Versions/3.10/'
+        'lib/python3.10/subprocess.py", line 526, in run\n'
+    )
+    facts, results = diagnose.diagnose(text)
+    assert facts.chip == "Apple M1" and facts.translated is True
+    assert diagnose.first_cause(results).id == "host.arch"
+    for general in ("It does not run on M1 Macs.", "Tested on M2 chips only."):
+        assert diagnose.diagnose(general + "\n" + text.split("\n", 2)[2])[0].chip is None
+
+
+def test_a_cloud_server_running_mps_code_is_not_a_mac():
+    # lowfuel/progrock-stable#37: Ubuntu on an AWS c5d.2xlarge, an old torch's MPS check
+    text = (
+        '    elif ("mps" in cl_args.device) or (torch.backends.mps.is_available()):\n'
+        "AttributeError: module 'torch.backends' has no attribute 'mps'\n\n"
+        "Environment:\n- Ubuntu 22.04 LTS\n- AWS c5d.2xlarge image\n"
+    )
+    row, results = _row(text, "host.os")
+    assert row.status is Status.FAIL and "c5d.2xlarge" in row.cause
+    assert diagnose.first_cause(results).id == "host.os"
+    no_cloud = text.replace("- AWS c5d.2xlarge image\n", "")
+    row, _ = _row(no_cloud, "host.os")
+    assert row.status is not Status.FAIL  # an old torch on Linux: the torch row's story
+    assert downloads.read("EC2 mac2-m2.metal host") == []  # EC2's Mac instances are Macs
+
+
+def test_a_solver_refusing_cuda_builds_with_no_os_named():
+    # patriciogonzalezvivo/prisma#1: an environment.yml of CUDA 11.3 builds, the Mac named later
+    text = (
+        "Solving environment: failed\n\nResolvePackageNotFound:\n"
+        "  - torchvision==0.11.1=py39_cu113\n  - cudatoolkit==11.3.1=h2bc3f7f_2\n"
+        "  - pytorch==1.10.0=py3.9_cuda11.3_cudnn8.2.0_0\n"
+    )
+    row, _ = _row(text, "torch.installed")
+    assert row.status is Status.FAIL and "cudatoolkit" in row.cause
+    _, results = diagnose.diagnose(text + "OS: Ubuntu 20.04\n")
+    assert all(r.status is not Status.FAIL for r in results if r.id == "torch.installed")

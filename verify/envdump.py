@@ -193,6 +193,8 @@ TELLING_SIGNS = (
     "sign.torch_fixed_by",  # a newer torch said to fix it (verify.paste.told)
     "sign.app_mps_opt_in",  # the application's MPS said experimental (verify.paste.told)
     "sign.mps_problem",  # an MPS crash or error no message explains (verify.paste.trouble)
+    "sign.no_wheel_for_python",  # a release without this Python's wheels (verify.paste.pytags)
+    "sign.cuda_conda_package",  # a CUDA-only conda package refused (verify.resolver)
 )
 # signs that are a finding together: Metal / MPS failing on a hosted CI runner (verify.placement)
 TELLING_TOGETHER = (

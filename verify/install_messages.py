@@ -103,3 +103,34 @@ def no_matching_wheel_x86_64(requirement: str, python: str) -> tuple[str, Fix]:
             X86_DEPRECATION,
         ),
     )
+
+
+def intel_mac_python_past_x86_64(python: str, covered: str) -> tuple[str, Fix]:
+    """An Intel Mac's installer found no torch at all for a Python newer than 2.2.2's wheels."""
+    return (
+        f"This is an Intel Mac (x86_64) with Python {python}: PyTorch's last macOS x86_64 "
+        f"release, {LAST_X86_64}, has wheels for Python {covered} only, so the installer finds "
+        "no torch release at all for this Python here.",
+        Fix(
+            f"On this Mac use a Python in {covered} with torch<={LAST_X86_64} (and numpy<2), or "
+            "run on an Apple silicon Mac (on GitHub Actions: macos-14 or newer, arm64) for "
+            "current PyTorch.",
+            (f'pip install "torch=={LAST_X86_64}" "numpy<2"',),
+            X86_DEPRECATION,
+        ),
+    )
+
+
+def cloud_server_no_mps(os_name: str, where: str) -> tuple[str, Fix]:
+    """MPS code run on a cloud machine that is not a Mac."""
+    return (
+        f"This is a cloud machine ({where}) running {os_name}: MPS (Apple Metal) exists only on "
+        "macOS with Apple silicon, so no torch release gives it MPS; the code's MPS path cannot "
+        "work here.",
+        Fix(
+            "Run on the CPU or the machine's CUDA GPU (device='cpu' / 'cuda'; with a torch "
+            "older than 1.12 the code's `torch.backends.mps` check itself fails: upgrade torch or "
+            "guard the check), or run on an Apple silicon Mac for MPS.",
+            ("python -m verify",),
+        ),
+    )

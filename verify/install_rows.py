@@ -31,11 +31,15 @@ MAX_EVIDENCE = 6
 
 
 def finding(result: Result, pasted: Pasted) -> Result | None:
+    if result.id == "host.os" and result.status is not Status.FAIL:
+        return _cloud_server(result, pasted)
     if result.id == "host.python" and result.status is not Status.FAIL:
         return _python_tag(result, pasted)
     if result.id == "host.arch" and result.status is Status.FAIL:
         # the rules' generic Intel Mac failure: say which release the project asked for
-        return _intel_mac_asks(result, pasted) if result.cause == INTEL_MAC_CAUSE else None
+        if result.cause != INTEL_MAC_CAUSE:
+            return None
+        return _intel_mac_asks(result, pasted) or _intel_mac_new_python(result, pasted)
     if result.id == "host.arch" and result.status in (Status.SKIP, Status.PASS):
         return (
             _eliminated(result, pasted)
@@ -44,6 +48,21 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
             or _extension_other_arch(result, pasted)
         )
     return None
+
+
+def _cloud_server(result: Result, pasted: Pasted) -> Result | None:
+    """MPS code run on a Linux / Windows cloud machine (an EC2 instance, Colab): MPS is not
+    there to have, whatever the torch (lowfuel/progrock-stable#37: Ubuntu on an AWS
+    c5d.2xlarge, torch.backends.mps missing; "mps refers to the Apple M1 GPU on macOS")."""
+    f = pasted.facts
+    clues = pasted.signs.get("sign.cloud_server") or []
+    if not clues or f.os not in ("Linux", "Windows") or pasted.has("sign.mac_hint"):
+        return None
+    if pasted.has("sign.linux_vm_on_mac") or not (pasted.errors or pasted.has("sign.mps_intent")):
+        return None
+    cause, fix = msg.cloud_server_no_mps(f.os, str(clues[0].value))
+    lines = [clues[0].line, *pasted.evidence.get("os", [])[:2]]
+    return _failed(result, cause, fix, lines, os=f.os, server=str(clues[0].value))
 
 
 def _python_tag(result: Result, pasted: Pasted) -> Result | None:
@@ -106,6 +125,27 @@ def _intel_mac_asks(result: Result, pasted: Pasted) -> Result | None:
     return _failed(result, cause, fix, lines, machine="x86_64", asked=str(asked[0].value))
 
 
+def _intel_mac_new_python(result: Result, pasted: Pasted) -> Result | None:
+    """An Intel Mac whose installer found no torch at all for a Python newer than the last macOS
+    x86_64 wheels cover (sktime/sktime#8127: Python 3.13 on the Intel macos-13 runner)."""
+    f = pasted.facts
+    clues = pasted.signs.get("sign.pip_no_torch") or []
+    if (
+        not clues
+        or f.hardware_arm64 is not False
+        or not python_past_x86_64_wheels(f.python_version)
+    ):
+        return None
+    rng = compat.python_range(compat.LAST_MACOS_X86_64_WHEEL)
+    cause, fix = msg.intel_mac_python_past_x86_64(str(f.python_version), f"{rng[0]}-{rng[1]}")
+    lines = [
+        clues[0].line,
+        *pasted.evidence.get("python_version", [])[:1],
+        *pasted.evidence.get("hardware_arm64", [])[:1],
+    ]
+    return _failed(result, cause, fix, lines, machine="x86_64", python=f.python_version)
+
+
 def _extension_other_arch(result: Result, pasted: Pasted) -> Result | None:
     f = pasted.facts
     if f.os != "Darwin" or f.machine != "arm64" or f.torch_import_error:
@@ -116,6 +156,18 @@ def _extension_other_arch(result: Result, pasted: Pasted) -> Result | None:
     cause, fix = msg.extension_other_arch("x86_64", "arm64")
     lines = [c.line for c in clues] + pasted.evidence.get("chip", [])[:1]
     return _failed(result, cause, fix, lines, machine="arm64", library="x86_64")
+
+
+def python_past_x86_64_wheels(python: str | None) -> bool:
+    """Is this Python newer than any the macOS x86_64 wheels covered? The last of them, torch
+    2.2.2, has cp38-cp312 (https://pypi.org/pypi/torch/2.2.2/json), so an x86_64 Python 3.13 on
+    macOS gets no torch release at all (sktime/sktime#8127: "from versions: none" for Python
+    3.13 on the Intel macos-13 runner)."""
+    rng = compat.python_range(compat.LAST_MACOS_X86_64_WHEEL)
+    py = compat.release_of(python)
+    if rng is None or py is None:
+        return False
+    return compat.parse_version(f"{py.major}.{py.minor}") > rng[1]
 
 
 def _failed(result: Result, cause: str, fix, lines: list[str], **data) -> Result:

@@ -92,7 +92,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
         return install_rows.finding(result, pasted) or _x86_64_python(result, pasted)
     if result.id == "host.arch" and result.status is Status.PASS:
         return _intel_mac_newest_torch(result, pasted) or install_rows.finding(result, pasted)
-    if result.id in ("host.python", "host.arch"):
+    if result.id in ("host.python", "host.arch", "host.os"):
         return install_rows.finding(result, pasted)
     if result.id == "torch.installed" and result.status is not Status.FAIL:
         if pasted.facts.machine == "x86_64" and x86_64_ceiling(pasted):
@@ -118,7 +118,10 @@ def x86_64_ceiling(pasted: Pasted) -> bool:
     f = pasted.facts
     if f.os != "Darwin" or f.machine != "x86_64":
         return False
-    return any(_past_2_2_2(str(c.value)) for c in pasted.signs.get("sign.pip_no_torch") or [])
+    clues = pasted.signs.get("sign.pip_no_torch") or []
+    return any(_past_2_2_2(str(c.value)) for c in clues) or (
+        bool(clues) and install_rows.python_past_x86_64_wheels(f.python_version)
+    )
 
 
 def asks_past_x86_64(pasted: Pasted) -> bool:
@@ -250,7 +253,10 @@ def _cuda_conda_package(result: Result, pasted: Pasted) -> Result | None:
     """A conda / pixi / mamba solve on a Mac refused a CUDA-only package (pytorch-cuda,
     pytorch-gpu, cudatoolkit: no osx-64 / osx-arm64 builds exist; rerun-io/prompt-da#2)."""
     clues = pasted.signs.get("sign.cuda_conda_package") or []
-    if not clues or not _on_a_mac(pasted):
+    # with no OS in the paste, a solver refusing CUDA-only builds is read as a Mac's (Linux and
+    # Windows have them; patriciogonzalezvivo/prisma#1: an environment.yml of cuda11.3 builds
+    # and ResolvePackageNotFound, the Mac named only later in the thread)
+    if not clues or not (_on_a_mac(pasted) or pasted.facts.os is None):
         return None
     subdir = pasted.facts.conda_subdir
     cause, fix = platform_msg.cuda_conda_package(str(clues[0].value), subdir)

@@ -63,6 +63,7 @@ SIGNS = {
     "sign.no_wheel_for_python": "uv: a release has no wheel for this Python's tag (.pytags)",
     "sign.every_wheel_skipped": "Poetry skipped every wheel of a release for its tags (.pytags)",
     "sign.platform_by_elimination": "macOS x86_64 inferred: no wheel fits where all others do",
+    "sign.cloud_server": "a cloud machine named (an EC2 instance type, Colab, ...) (.downloads)",
     "sign.libtorch_x86_64": "a LibTorch download for macOS x86_64 past 2.2.2 (.downloads)",
     "sign.macos_fixed_by": "a macOS update said to fix an MPS op failure (verify.paste.limits)",
     "sign.mps_memory_swap": "memory said to grow past the Mac's RAM (swap, freeze) while running",

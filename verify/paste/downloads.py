@@ -13,6 +13,19 @@
   they build for, and PyTorch's macOS x86_64 builds end at 2.2.2 (its download index lists
   libtorch-macos-x86_64-2.2.2.zip last, pytorch/pytorch#137281), so the file does not exist:
   an x86_64 toolchain on macOS -> os Darwin, machine x86_64, sign.libtorch_x86_64 (the release).
+- a GitHub-hosted macOS runner named with what the job runs on ("`python 3.13` `macos-13` CI VM
+  fails to install environment due to `torch`": sktime/sktime#8127, "runs-on: macos-13"): the
+  labels name the hardware (docs.github.com, "GitHub-hosted runners" / actions/runner-images
+  README: macos-11, -12, -13 and every "-large" or "-intel" label are Intel x86_64 machines;
+  macos-14, -15, -26 and every "-xlarge" or "-arm64" label are Apple silicon arm64).
+  "macos-latest" moved from Intel to arm64 in 2024 and says nothing. -> os Darwin, machine,
+  hardware_arm64.
+- a cloud server named ("Environment: - Ubuntu 22.04 LTS - AWS c5d.2xlarge image":
+  lowfuel/progrock-stable#37): an EC2 instance type beside AWS / EC2 / instance / image / AMI
+  (docs.aws.amazon.com "Amazon EC2 instance type naming conventions": family, generation,
+  options, ".", size), Google Colab, Kaggle, SageMaker, RunPod, Lambda Labs, Paperspace, vast.ai:
+  Linux machines without an Apple GPU -> sign.cloud_server. EC2's Mac instances (mac1.metal,
+  mac2-m2.metal) are Macs and are left out.
 - a torch / LibTorch release asked for as a package-hyphen-version dependency ("Unable to fulfill
   pytorch-2.6 dependency on Intel mac": ankane/torch.rb#59; Homebrew and Ruby name packages
   so) -> sign.torch_requested (verify.paste.versions reads "requires LibTorch 2.6").
@@ -23,7 +36,7 @@ from __future__ import annotations
 import re
 
 from verify.compat import LAST_MACOS_X86_64_WHEEL
-from verify.paste.clues import LISTED, WEAK, Clue, clue, finditer, quote
+from verify.paste.clues import LISTED, WEAK, Clue, clue, finditer, quote, stated
 
 # the model word stands first or last in the host's name ("Johns-MacBook-Pro", "MBP-de-Ronald",
 # "MacBook-Air-von-Max"); a bare "Mac" or "Air" only last ("Johns-Mac", "USERs-Air")
@@ -46,6 +59,27 @@ LIBTORCH_X86 = re.compile(
     r"(?:https?://download\.pytorch\.org/libtorch/\S*?)?"
     r"libtorch-macos-x86_64-(\d+\.\d+\.\d+)(?:%2B|\+)?\w*\.zip"
 )
+RUNNER = re.compile(
+    r"(?<![\w.-])`?macos-(1[1-5]|2\d)(?:-(large|xlarge|arm64|intel))?`?(?![\w.-])"
+    r"(?=[^\n]{0,40}?\b(?:runners?|CI|VMs?|jobs?|images?|workers?)\b)|"
+    r"\bruns-on:[ \t]*\[?[ \t]*[\"']?macos-(1[1-5]|2\d)(?:-(large|xlarge|arm64|intel))?\b"
+)
+_EC2_TYPE = (
+    r"(?<![\w.-])(?!mac)([a-z]{1,2}\d[a-z0-9-]{0,6}\."
+    r"(?:nano|micro|small|medium|large|\d{0,2}xlarge|metal))\b"
+)
+CLOUD = re.compile(
+    r"\b(?:AWS|EC2|Amazon)\b[^\n]{0,40}?"
+    + _EC2_TYPE
+    + r"|"
+    + _EC2_TYPE
+    + r"[^\n]{0,20}?\b(?:AWS|EC2|instance|image|AMI)\b|"
+    r"\b(Google Colab|(?<=in )Colab|(?<=on )Colab|Colab (?:notebook|runtime|instance)|"
+    r"Kaggle (?:notebook|kernel)|SageMaker|RunPod|Lambda Labs|Paperspace|vast\.ai)\b"
+)
+# hosted notebooks that run Linux (Colab, Kaggle, SageMaker Studio: research.google.com/colaboratory
+# FAQ, "Colab runs on Linux (Ubuntu) VMs")
+_LINUX_NOTEBOOK = ("Colab", "Kaggle", "SageMaker")
 HYPHEN_REQUEST = re.compile(
     r"(?<![\w.-])(?i:py|lib)?(?i:torch)-(\d\.\d{1,2}(?:\.\d{1,2})?)[ \t]+"
     r"(?i:dependency|dependencies|requirement|package|formula|gem|binar(?:y|ies)|builds?)\b"
@@ -67,6 +101,36 @@ def read(text: str) -> list[Clue]:
         out.append(clue("os", "Darwin", text, m, LISTED))
         out.append(clue("machine", "x86_64", text, m, LISTED))
         out.append(clue("sign.libtorch_x86_64", (release, m.group(0)), text, m, LISTED))
+    for m in finditer(RUNNER, text, "macos-"):
+        major, suffix = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        intel = suffix in ("large", "intel") or (not suffix and int(major) <= 13)
+        out.append(clue("os", "Darwin", text, m, LISTED))
+        out.append(clue("hardware_arm64", not intel, text, m, LISTED))
+        out.append(clue("machine", "x86_64" if intel else "arm64", text, m, WEAK))
+        if intel:
+            out.append(clue("sign.intel_cpu", True, text, m, LISTED))
+    for m in finditer(
+        CLOUD,
+        text,
+        "xlarge",
+        "large",
+        ".metal",
+        ".micro",
+        "Colab",
+        "Kaggle",
+        "SageMaker",
+        "RunPod",
+        "Lambda",
+        "Paperspace",
+        "vast.ai",
+        ".medium",
+    ):
+        if stated(text, m, strict=False):
+            where = next(g for g in m.groups() if g)
+            out.append(clue("sign.cloud_server", where, text, m, LISTED))
+            if any(name in where for name in _LINUX_NOTEBOOK):
+                out.append(clue("os", "Linux", text, m, WEAK))
+            break
     for m in finditer(HYPHEN_REQUEST, text, "torch-", "Torch-", "TORCH-"):
         out.append(clue("sign.torch_requested", m.group(1), text, m, WEAK))
     return out

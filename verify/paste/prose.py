@@ -329,10 +329,12 @@ def _cjk_stated(text: str, m: re.Match[str]) -> bool:
     return not (_CJK_NOT.search(before) or _CJK_QUESTION.match(text[m.end() : m.end() + 14]))
 
 
-# the Mac named by its chip alone: "on my M2", "with an M1 Max" (an SSD's "M.2" is no chip)
+# the Mac named by its chip alone: "on my M2", "with an M1 Max" (an SSD's "M.2" is no chip);
+# "on M1" too, as a title says where it fails ("Python errors on M1": zackees/
+# transcribe-anything#52), not "on M1 Macs" / "on M1 chips" (a statement about all of them)
 MY_CHIP = re.compile(
-    r"\b(?:my|an?|this)[ \t]+M([1-9])(?:[ \t]?((?i:Pro|Max|Ultra)))?\b"
-    r"(?![ \t]*(?:SSD|NVMe|drive|slot|screw|\.\d))",
+    r"\b(?:my|an?|this|on)[ \t]+M([1-9])(?:[ \t]?((?i:Pro|Max|Ultra)))?\b"
+    r"(?![ \t]*(?:SSD|NVMe|drive|slot|screw|\.\d|(?i:Macs|Macbooks|chips|machines|laptops)\b))",
 )
 # MPS said in Chinese to run slower or faster than the CPU (it ran): "为什么mac mps 加速比cpu 慢"
 # (2noise/ChatTTS#742), "在改成mps后反而速度降了" (RVC-Boss/GPT-SoVITS#1988), "MPS比CPU快 150.98 倍"

@@ -178,3 +178,64 @@ def test_kernel_refusals_are_read(text: str, pid: str) -> None:
 
 def test_a_question_about_float64_is_not_a_torch_message() -> None:
     assert known_errors.explain("I wonder if float64 is not supported on MPS at all?") is None
+
+
+# The fix told instead of the error: torch's CPU fallback (invoke-ai/InvokeAI#1693, title and a
+# comment), the allocator's watermark (index-tts/index-tts#414's comment; lllyasviel/Fooocus#980's
+# comment), bfloat16's macOS floor (huggingface/accelerate#3373), float64 said of the Apple GPU.
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("[bug]: PYTORCH_ENABLE_MPS_FALLBACK=1 is not set", "error.mps.op_not_implemented"),
+        (
+            "temporary work-around for those getting 'could not generate image' type errors on "
+            "console when running on M1 Mac was for me to add the PYTORCH_ENABLE_MPS_FALLBACK "
+            "setting into invoke.sh as suggested above.",
+            "error.mps.op_not_implemented",
+        ),
+        (
+            "Thanks, can confirm the torch MPS watermark threshold env var workaround works. 60% "
+            "RAM usage over multiple runs is more than plenty headroom with the 256GB Mac Studio.",
+            "error.mps.oom",
+        ),
+        (
+            "Error when try to generate image on Mac OS (M1), Sonoma, 8gb RAM\n"
+            'its work after i added this. in the launch.py: os.environ["PYTORCH_MPS_HIGH_'
+            'WATERMARK_RATIO"] = "0.0"',
+            "error.mps.oom",
+        ),
+        (
+            "BF16: autocast is supported in pytorch 2.6. Also bf16 dtype is supported for MacOS "
+            "14 + . Got it from pytorch source code here.\n`--device mps` on my M1",
+            "error.mps.op_needs_newer_macos",
+        ),
+    ],
+)
+def test_a_fix_told_in_words_names_the_limit(text: str, rule_id: str) -> None:
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == rule_id, [(r.id, r.status) for r in results]
+    assert first.status is Status.WARN and first.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the variable set and still failing (pytorch/pytorch#86195's kind)
+        "I set PYTORCH_ENABLE_MPS_FALLBACK=1 but it still does not work on my M1",
+        # a launcher that exports it, nothing told as a fix
+        "#!/usr/bin/env sh\nexport PYTORCH_ENABLE_MPS_FALLBACK=1\nset -eu\n",
+        # a watermark that did not help
+        "Setting PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0 did not help on my M2, still crashes",
+    ],
+)
+def test_the_variables_alone_or_not_helping_tell_no_fix(text: str) -> None:
+    signs = _signs(text)
+    assert "sign.fallback_fixed" not in signs and "sign.mps_oom_said" not in signs
+
+
+def test_bf16_floor_words_with_a_newer_macos_shown_give_nothing() -> None:
+    """The floor said while the paste shows macOS 14+: the words are general, not this Mac's."""
+    text = "bf16 requires macOS 14 on MPS.\nOS: macOS 15.2 (arm64)\nPyTorch version: 2.5.1\n"
+    _, results = diagnose.diagnose(text)
+    assert not [r for r in results if r.id == "error.mps.op_needs_newer_macos"]

@@ -195,6 +195,13 @@ TELLING_SIGNS = (
     "sign.mps_problem",  # an MPS crash or error no message explains (verify.paste.trouble)
     "sign.no_wheel_for_python",  # a release without this Python's wheels (verify.paste.pytags)
     "sign.cuda_conda_package",  # a CUDA-only conda package refused (verify.resolver)
+    # MPS op / dtype / memory limits told in words (verify.paste.limits)
+    "sign.macos_fixed_by",
+    "sign.mps_memory_swap",
+    "sign.complex_said",
+    "sign.fallback_fixed",
+    "sign.mps_oom_said",
+    "sign.bf16_macos_said",
 )
 # signs that are a finding together: Metal / MPS failing on a hosted CI runner (verify.placement)
 TELLING_TOGETHER = (

@@ -245,7 +245,10 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "mps.op_not_implemented",
         re.compile(
-            r"The operator '([^']+)' is not current(?:ly)? implemented for the MPS device[^\n]*|"
+            # (a terminal or a log viewer may wrap it: any whitespace between the words, and
+            # "device" may be on the next line)
+            r"The operator '([^']+)' is not\s+current(?:ly)?\s+implemented\s+for\s+the\s+MPS"
+            r"\b[^\n]*|"
             r"ConvTranspose 3D (?:with BF16 or FP16 types )?is not supported on MPS[^\n]*|"
             r"Could not run '(?!" + MAKES_MPS_TENSOR + r"')[\w:.]+' with arguments from the "
             r"'MPS' backend[^\n]*|"

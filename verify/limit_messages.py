@@ -96,3 +96,58 @@ def complex_needs_macos(macos: str) -> tuple[str, Fix]:
         ("sw_vers -productVersion",),
     )
     return cause, fix
+
+
+def fallback_fixed() -> tuple[str, Fix]:
+    """PYTORCH_ENABLE_MPS_FALLBACK=1 told as what made it run: an operator without an MPS kernel
+    (aten/src/ATen/mps/MPSFallback.mm runs it on the CPU; the variable does nothing else)."""
+    cause = (
+        "The text says PYTORCH_ENABLE_MPS_FALLBACK=1 made it run: an operator the workload uses "
+        "has no MPS kernel in this PyTorch, and the variable runs that operator on the CPU "
+        "(the results are right, that step is slower)."
+    )
+    fix = Fix(
+        "Keep PYTORCH_ENABLE_MPS_FALLBACK=1 set in the shell before Python starts, or upgrade "
+        "PyTorch: newer releases implement more operators on MPS.",
+        ("export PYTORCH_ENABLE_MPS_FALLBACK=1",),
+    )
+    return cause, fix
+
+
+def oom_said(watermark: bool) -> tuple[str, Fix]:
+    """Out of memory on MPS said in words, or the watermark variable told as the fix
+    (index-tts/index-tts#414, lllyasviel/Fooocus#980)."""
+    what = (
+        "The text says changing the MPS allocator's watermark (PYTORCH_MPS_HIGH_WATERMARK_RATIO) "
+        "fixed it"
+        if watermark
+        else "The text says MPS ran out of memory"
+    )
+    cause = (
+        f"{what}: the workload needs more memory than the MPS allocator's limit allows (on "
+        "Apple silicon the GPU shares the RAM; the limit is a ratio of the GPU's recommended "
+        f"working set, {HIGH_WATERMARK_DEFAULT} by default, which can exceed the RAM)."
+    )
+    fix = Fix(
+        "Use a smaller batch, resolution or model, call torch.mps.empty_cache() between steps, "
+        "and set the ratio in the shell that starts Python: below 1 to stop before macOS swaps, "
+        "0.0 to remove the limit (macOS may then swap or become unstable).",
+        ("export PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.7",),
+    )
+    return cause, fix
+
+
+def bf16_needs_macos(macos: str | None) -> tuple[str, Fix]:
+    """bfloat16 said to need macOS 14 on MPS (torch 2.3-2.8 print "MPS BFloat16 is only
+    supported on MacOS 14 or newer", aten/src/ATen/mps/EmptyTensor.cpp)."""
+    shown = f", and this Mac runs macOS {macos}" if macos else ""
+    cause = (
+        f"The text says bfloat16 on MPS needs macOS 14 (Sonoma){shown}: MPS has bfloat16 only "
+        "from macOS 14, with PyTorch 2.3 or newer."
+    )
+    fix = Fix(
+        f"{_UPDATE} to macOS 14 or newer, or load the model in float16 / float32 on this macOS "
+        "(e.g. torch_dtype=torch.float16).",
+        ("sw_vers -productVersion",),
+    )
+    return cause, fix

@@ -16,12 +16,19 @@ from verify.paste.clues import quote
 
 MAX_EVIDENCE = 6
 COMPLEX_TORCH = Version("2.3")  # verify.opsupport FEATURES: complex on MPS
-COMPLEX_MACOS = Version("14.0")
+COMPLEX_MACOS = Version("14.0")  # complex and bfloat16 on MPS: macOS 14
 
 
 def rows(pasted: Pasted) -> list[Result]:
     """Every limit told in words, each once."""
-    return [*_macos_fixed(pasted), *_memory_past_ram(pasted), *_complex_said(pasted)]
+    return [
+        *_macos_fixed(pasted),
+        *_memory_past_ram(pasted),
+        *_oom_said(pasted),
+        *_complex_said(pasted),
+        *_fallback_fixed(pasted),
+        *_bf16_macos_said(pasted),
+    ]
 
 
 def _row(rule_id: str, title: str, cause: str, fix: Fix, *, said: str, lines: list[str]) -> Result:
@@ -101,3 +108,64 @@ def _complex_said(pasted: Pasted) -> list[Result]:
         lines.extend(pasted.evidence.get("torch_version", []))
         rule_id, title = "error.mps.dtype_unsupported", "Told: complex not supported on MPS"
     return [_row(rule_id, title, cause, fix, said=said, lines=lines)]
+
+
+def _oom_said(pasted: Pasted) -> list[Result]:
+    """Out of memory on MPS said in words, or the watermark told as the fix; once with the other
+    memory rows (verify.paste.said's kill, the growth past the RAM above)."""
+    clues = pasted.signs.get("sign.mps_oom_said") or []
+    if not clues or pasted.has("sign.mps_memory_said") or pasted.has("sign.mps_memory_swap"):
+        return []
+    said = str(clues[0].value)
+    cause, fix = msg.oom_said("atermark" in said or "ATERMARK" in said)
+    return [
+        _row(
+            "error.mps.oom",
+            "Told: MPS out of memory",
+            cause,
+            fix,
+            said=said,
+            lines=[clues[0].line, *pasted.evidence.get("chip", [])],
+        )
+    ]
+
+
+def _fallback_fixed(pasted: Pasted) -> list[Result]:
+    """PYTORCH_ENABLE_MPS_FALLBACK=1 told as what made it run: an operator without a kernel."""
+    clues = pasted.signs.get("sign.fallback_fixed") or []
+    if not clues:
+        return []
+    cause, fix = msg.fallback_fixed()
+    return [
+        _row(
+            "error.mps.op_not_implemented",
+            "Told: an operator runs only with the CPU fallback",
+            cause,
+            fix,
+            said=str(clues[0].value),
+            lines=[clues[0].line, *pasted.evidence.get("torch_version", [])],
+        )
+    ]
+
+
+def _bf16_macos_said(pasted: Pasted) -> list[Result]:
+    """bfloat16 said to need macOS 14: the macOS floor of bfloat16 on MPS, unless the paste shows
+    a macOS 14 or newer on a native Python (then the words are about another machine)."""
+    clues = pasted.signs.get("sign.bf16_macos_said") or []
+    if not clues:
+        return []
+    f = pasted.facts
+    mac = compat.parse_version(f.macos_version)
+    if mac is not None and mac >= COMPLEX_MACOS and not f.translated:
+        return []
+    cause, fix = msg.bf16_needs_macos(str(f.macos_version) if mac is not None else None)
+    return [
+        _row(
+            "error.mps.op_needs_newer_macos",
+            "Told: bfloat16 on MPS needs macOS 14",
+            cause,
+            fix,
+            said=str(clues[0].value),
+            lines=[clues[0].line, *pasted.evidence.get("macos_version", [])],
+        )
+    ]

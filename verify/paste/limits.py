@@ -18,6 +18,21 @@ What users and maintainers write instead of pasting the refusal:
   support on MPS Device": pytorch/pytorch#90019; "FFT operators are not supported on MPS
   device": pytorch/pytorch#78044) -> sign.complex_said.
 
+- torch's CPU fallback told as what made it run ("fixed it by setting
+  PYTORCH_ENABLE_MPS_FALLBACK=1", "work-around ... was for me to add the
+  PYTORCH_ENABLE_MPS_FALLBACK setting", or its absence as the bug: "PYTORCH_ENABLE_MPS_FALLBACK=1
+  is not set": invoke-ai/InvokeAI#1693) -> sign.fallback_fixed: an operator without an MPS
+  kernel (the variable does nothing else);
+- the allocator's watermark told as what fixed it ("can confirm the torch MPS watermark threshold
+  env var workaround works": index-tts/index-tts#414; "its work after i added this ...
+  PYTORCH_MPS_HIGH_WATERMARK_RATIO": lllyasviel/Fooocus#980), or an out-of-memory on MPS said in
+  words ("MPS out of memory", "OOM on mps") -> sign.mps_oom_said;
+- bfloat16 said to need macOS 14 / Sonoma ("bf16 dtype is supported for MacOS 14 +":
+  huggingface/accelerate#3373) -> sign.bf16_macos_said;
+- float64 said unsupported by Metal or the Apple GPU ("float64 is not supported by Metal",
+  "Apple Silicon GPUs don't support float64") -> sign.float64_said (verify.paste.said reads
+  the same said of MPS).
+
 Pure: text in, clues out. A negated, conditional or asked phrase gives nothing.
 """
 
@@ -127,6 +142,83 @@ COMPLEX_SAID = re.compile(
 )
 
 
+FALLBACK_FIXED = (
+    # "Setting PYTORCH_ENABLE_MPS_FALLBACK=1 fixed it"
+    re.compile(
+        rf"PYTORCH_ENABLE_MPS_FALLBACK\b[ \t]*=?[ \t]*['\"]?1?['\"]?`?{_GAP}\b{_FIXES}\b", _I
+    ),
+    # "it works after setting PYTORCH_ENABLE_MPS_FALLBACK=1"
+    re.compile(
+        rf"\b{_FIXES}\b[^.!?\n]{{0,40}}?\b(?:after|by|once|when|with|using)[ \t]+"
+        r"(?:setting|adding|exporting|export|set|using)?[ \t]*(?:the[ \t]+)?(?:env(?:ironment)?"
+        r"[ \t]+var(?:iable)?[ \t]+)?`?PYTORCH_ENABLE_MPS_FALLBACK\b",
+        _I,
+    ),
+    # "temporary work-around ... was for me to add the PYTORCH_ENABLE_MPS_FALLBACK setting"
+    # (invoke-ai/InvokeAI#1693)
+    re.compile(r"\bwork[ -]?arounds?\b[^.!?\n]{0,160}?PYTORCH_ENABLE_MPS_FALLBACK\b", _I),
+    # "PYTORCH_ENABLE_MPS_FALLBACK=1 is not set. It needs to be set before `invoke.py` is run"
+    # (the same thread's title and description)
+    re.compile(
+        r"PYTORCH_ENABLE_MPS_FALLBACK(?:=1)?`?[ \t]+(?:is[ \t]+not|isn't|was[ \t]+not|wasn't)"
+        r"[ \t]+set\b",
+        _I,
+    ),
+)
+_WATERMARK = (
+    r"(?:PYTORCH_MPS_(?:HIGH|LOW)_WATERMARK_RATIO|(?:MPS[ \t]+)?(?:high[ \t]+|low[ \t]+)?"
+    r"watermark(?:[ \t]+(?:ratio|threshold|limit))?)"
+)
+WATERMARK_FIXED = (
+    # "can confirm the torch MPS watermark threshold env var workaround works"
+    re.compile(rf"{_WATERMARK}{_GAP}\b{_FIXES}\b", _I),
+    # "its work after i added this. in the launch.py: os.environ[...WATERMARK_RATIO"] = "0.0""
+    re.compile(
+        rf"\b{_FIXES}\b[^.!?\n]{{0,40}}?\b(?:after|by|once|when|with)\b[^\n]{{0,60}}?"
+        r"PYTORCH_MPS_(?:HIGH|LOW)_WATERMARK_RATIO",
+        _I,
+    ),
+)
+MPS_OOM_SAID = re.compile(
+    # "MPS out of memory", "mps OOM", "MPS runs out of memory"
+    r"\bMPS\b(?:[ \t]+(?:backend|device|GPU))?[ \t]+(?:(?:ran|runs|running)[ \t]+)?"
+    r"(?:out[ \t]+of[ \t]+memory|OOM)\b|"
+    # "out of memory on MPS", "OOM errors with mps"
+    r"\b(?:out[ \t]+of[ \t]+memory|OOM)(?:[ \t]+(?:error|errors|issue|issues|crash))?[ \t]+"
+    r"(?:on|with|using|in)[ \t]+(?:the[ \t]+)?(?:device[ \t]+)?['\"`]?MPS\b",
+    _I,
+)
+# "bf16 requires macOS 14", "bf16 dtype is supported for MacOS 14 +" (huggingface/accelerate#3373),
+# "Support for bf16 was added in MacOS v14+" (ollama/ollama#11585, the same floor in Metal)
+BF16_MACOS_SAID = re.compile(
+    r"\b(?:bfloat16|bf16)\b[^.\n]{0,40}?\b(?:requires?|needs?|"
+    r"(?:is|was|were|are)[ \t]+(?:only[ \t]+)?(?:supported|available|added|introduced)|"
+    r"only[ \t]+(?:supported|available|works?))"
+    r"(?:[ \t]+(?:on|from|with|in|since|for))?[ \t]+(?:mac[ \t]?OS[ \t]*)?(?:v?14\b|Sonoma\b)",
+    _I,
+)
+_APPLE_GPU = (
+    r"(?:Metal|Apple[ \t]+(?:Silicon|M[1-9])(?:[ \t]+(?:GPUs?|chips?|Macs?))?|Apple[ \t]+GPUs?|"
+    r"the[ \t]+M[1-9][ \t]+GPU)"
+)
+FLOAT64_APPLE_SAID = re.compile(
+    rf"\b{_APPLE_GPU}[ \t]+(?:doesn'?t|does[ \t]+not|don'?t|do[ \t]+not|can'?t|cannot)[ \t]+"
+    r"(?:yet[ \t]+)?(?:support|handle)[ \t]+(?:float64|fp64|double(?:[ \t]+precision)?|"
+    r"64-bit[ \t]+floats?)\b|"
+    r"\b(?:float64|fp64|double(?:[ \t]+precision)?)\b[^.\n]{0,20}?\b(?:is|are)(?:[ \t]+not|n't)"
+    rf"[ \t]+(?:yet[ \t]+)?supported[ \t]+(?:on|by|in)[ \t]+(?:the[ \t]+)?{_APPLE_GPU}",
+    _I,
+)
+
+
+def _first_stated(patterns, text: str, sign: str, *needles: str) -> list[Clue]:
+    for pattern in patterns:
+        for m in finditer(pattern, text, *needles):
+            if stated(text, m, strict=False) and not asked(text, m):
+                return [clue(sign, m.group(0).strip(), text, m, WEAK)]
+    return []
+
+
 def _macos_named(m: re.Match[str]) -> str:
     version = m.groupdict().get("version")
     if version:
@@ -172,4 +264,12 @@ def _complex_said(text: str) -> list[Clue]:
 
 
 def read(text: str) -> list[Clue]:
-    return [*_macos_fixed(text), *_memory_past_ram(text), *_complex_said(text)]
+    out = [*_macos_fixed(text), *_memory_past_ram(text), *_complex_said(text)]
+    out += _first_stated(FALLBACK_FIXED, text, "sign.fallback_fixed", "MPS_FALLBACK")
+    if not OTHER_RUNTIME.search(text):
+        out += _first_stated(WATERMARK_FIXED, text, "sign.mps_oom_said", "atermark", "ATERMARK")
+        if not any(c.field == "sign.mps_oom_said" for c in out):
+            out += _first_stated((MPS_OOM_SAID,), text, "sign.mps_oom_said", "OOM", "emory")
+    out += _first_stated((BF16_MACOS_SAID,), text, "sign.bf16_macos_said", "16")
+    out += _first_stated((FLOAT64_APPLE_SAID,), text, "sign.float64_said", "64", "ouble")
+    return out

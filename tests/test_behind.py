@@ -202,3 +202,28 @@ def test_a_nightly_past_every_release_is_told_to_try_a_newer_nightly():
     )
     row, _ = _row(text)
     assert row is not None and "past every release: try a newer nightly" in row.fix.text
+
+
+COMFY = (
+    "~ % pip3 show torch\nName: torch\nVersion: {pip}\n"
+    "Location: /Users/me/miniconda3/lib/python3.12/site-packages\n\n"
+    "venv/bin/python main.py\n** ComfyUI startup time: 2024-12-30 18:53:13.000691\n"
+    "** Platform: Darwin\nTotal VRAM 16384 MB, total RAM 16384 MB\npytorch version: {app}\n"
+)
+
+
+def test_an_application_running_an_older_torch_than_the_one_upgraded_is_named():
+    # Comfy-Org/ComfyUI#6254's kind: ComfyUI's venv imports 2.1.2, miniconda has 2.5.1
+    _, results = diagnose.diagnose(COMFY.format(pip="2.5.1", app="2.1.2"))
+    row = diagnose.first_cause(results)
+    assert row.id == "torch.version" and row.status is Status.WARN
+    assert "imported torch 2.1.2" in row.cause and "torch 2.5.1" in row.cause
+    assert "behind the newest, 2.5.1, when the paste was written" in row.cause
+    assert row.evidence[0] == "pytorch version: 2.1.2"
+    assert "venv/bin/python -m pip" in row.fix.commands[0]
+
+
+@pytest.mark.parametrize(("pip", "app"), [("2.5.1", "2.5.1"), ("2.1.2", "2.5.1")])
+def test_the_application_s_torch_is_no_finding_when_it_is_not_older(pip, app):
+    _, results = diagnose.diagnose(COMFY.format(pip=pip, app=app))
+    assert all(r.status is not Status.WARN for r in results if r.id == "torch.version")

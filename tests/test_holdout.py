@@ -28,7 +28,7 @@ from verify.model import Status
 DATA = Path(__file__).parent / "data"
 # folder -> (floor named, floor first): the scores measured on main when the floors were last set
 FLOORS = {
-    "holdout": (38, 37),
+    "holdout": (39, 38),
     "holdout2": (44, 43),
     "holdout3": (37, 36),
     "holdout4": (33, 33),

@@ -38,7 +38,7 @@ from verify import compat, rules
 from verify.envdump import Pasted
 from verify.lag import finals, lag
 from verify.model import Result, Status, warned
-from verify.paste import trouble
+from verify.paste import packages, trouble, versions
 from verify.timeline import Written
 
 ROW_ID = "error.mps.fixed_in_newer_torch"  # verify.regressions' row: the same finding
@@ -112,3 +112,39 @@ def _target(macos: str | None, python: str | None, newest: Version) -> Version:
     if for_python is not None:
         best = min(best, for_python)
     return best
+
+
+def app_torch(results: list[Result], pasted: Pasted, written: Written | None) -> list[Result]:
+    """An application's own start-up log names an older torch than the paste's other lines
+    (ComfyUI's "pytorch version: 2.1.2" under `pip show torch`'s 2.5.1: Comfy-Org/ComfyUI#6254):
+    the application runs its own environment (a venv, an app bundle), and the upgrade went
+    elsewhere. The torch.version row warns so, with how far behind the app's torch was; a row
+    that already fails or warns is left as it is."""
+    f = pasted.facts
+    clues = pasted.signs.get("sign.app_torch") or []
+    app = compat.release_of(str(clues[0].value)) if clues else None
+    if app is None or f.os not in (None, "Darwin"):
+        return results
+    # the other torch versions the paste names (whichever won as the fact)
+    named = [
+        c
+        for c in (*versions.read(pasted.text), *packages.read(pasted.text))
+        if c.field == "torch_version" and (compat.release_of(str(c.value)) or app) > app
+    ]
+    if not named:
+        return results
+    other = named[0]
+    where = lag(str(clues[0].value), written)
+    cause, fix = msg.app_runs_older_torch(str(clues[0].value), str(other.value), where)
+    out = []
+    for r in results:
+        if r.id == "torch.version" and r.status not in (Status.FAIL, Status.WARN):
+            row = Result.from_outcome(r.id, r.title, warned(cause, fix), required=False)
+            lines = [clues[0].line, other.line]
+            if written is not None:
+                lines.append(written.line)
+            unique = [x for i, x in enumerate(lines) if x and x not in lines[:i]]
+            out.append(dataclasses.replace(row, evidence=tuple(unique[:MAX_EVIDENCE])))
+            continue
+        out.append(r)
+    return out

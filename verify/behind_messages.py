@@ -106,3 +106,28 @@ def fixed_in_newer_torch(kind: str, lag: Lag, target: Version) -> tuple[str, Fix
         GET_STARTED,
     )
     return cause, fix
+
+
+def app_runs_older_torch(app: str, other: str, lag: Lag) -> tuple[str, Fix]:
+    """An application's start-up log names an older torch than the paste's other lines."""
+    then = ""
+    if lag.written is not None and lag.behind_then:
+        then = (
+            f"; torch {app} was {_releases(lag.behind_then)} behind the newest, "
+            f"{lag.newest_then}, when the paste was written (on or after "
+            f"{lag.written.after.isoformat()}: {lag.written.why})"
+        )
+    cause = (
+        f"The application's own start-up log shows it imported torch {app}, while the paste's "
+        f"other lines show torch {other}: the application runs its own Python environment (a "
+        f"venv or an app bundle), so upgrading torch elsewhere did not reach it{then}. MPS "
+        f"fixes (bfloat16, new kernels) come with releases: the application gets only those of "
+        f"torch {app}."
+    )
+    fix = Fix(
+        "Upgrade torch with the application's own Python (its venv's `bin/python -m pip`), "
+        "then check the version its start-up log prints.",
+        ("venv/bin/python -m pip install --upgrade torch torchvision torchaudio",),
+        GET_STARTED,
+    )
+    return cause, fix

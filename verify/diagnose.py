@@ -129,6 +129,7 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
         results.extend(regressions.rows(pasted))
     results.extend(told_rows.app_mps_opt_in(pasted))
     results.extend(behind.rows(results, pasted, written))  # an MPS bug a later torch fixed
+    results = behind.app_torch(results, pasted, written)  # the app's own, older torch
     unsettled = settle.row(pasted, results)  # few facts: the command that settles the rest
     if unsettled is not None:
         results.append(unsettled)

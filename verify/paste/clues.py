@@ -68,6 +68,7 @@ SIGNS = {
     "sign.macos_fixed_by": "a macOS update said to fix an MPS op failure (verify.paste.limits)",
     "sign.mps_memory_swap": "memory said to grow past the Mac's RAM (swap, freeze) while running",
     "sign.complex_said": "complex numbers / torch.fft said in words to be unsupported on MPS",
+    "sign.app_torch": "the torch an application's own start-up log says it imported",
     "sign.mps_problem": "an MPS crash, compile error, error or wrong value (verify.paste.trouble)",
     "sign.docker_on_mac": "Docker said to run on the Mac itself (its workload is Linux)",
     "sign.mps_work": "torch work on MPS shown (a log's device, an MPS warning or env var)",

@@ -104,6 +104,11 @@ YOLO_BANNER = re.compile(
     r"\bPython-(3\.\d{1,2}(?:\.\d{1,2})?)[ \t]+torch-(\d[\w.+]*)[ \t]+(MPS|CPU|CUDA:\d+)\b"
     r"(?:[ \t]*\(([^)\n]*)\))?"
 )
+# ComfyUI's start-up log names the torch its own process imported (comfy/model_management.py:
+# logging.info("pytorch version: {}".format(torch_version))): the app's torch, whatever another
+# environment's `pip show torch` says (Comfy-Org/ComfyUI#6254: its venv's 2.1.2 beside
+# miniconda's 2.5.1) -> sign.app_torch (verify.behind)
+COMFY_TORCH = re.compile(r"^[ \t]*pytorch version:[ \t]*(\d+\.\d+(?:\.\d+)?[\w.+]*)[ \t]*$", re.M)
 # InvokeAI / other UIs: "Using torch device: MPS", ">> Using device_type mps"; PyTorch's own
 # tutorials (beginner_source/basics/quickstart_tutorial.py: the accelerator if available, printed
 # as f"Using {device} device"): "Using mps device"; sentence-transformers (SentenceTransformer
@@ -168,6 +173,8 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.mkl_build", True, text, m, LISTED))
     for m in finditer(SYSENV_KEY, text, '_version"', '"os"', '"Python"', "is_cuda"):
         out.extend(_sysenv(m.group(1), m.group(2).strip(), text, m))
+    for m in finditer(COMFY_TORCH, text, "pytorch version:"):
+        out.append(clue("sign.app_torch", m.group(1), text, m, STRONG))
     for m in finditer(YOLO_BANNER, text, "Python-"):
         out.append(clue("python_version", m.group(1), text, m, STRONG))
         out.append(clue("torch_version", m.group(2), text, m, STRONG))

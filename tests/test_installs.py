@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from verify import diagnose
 from verify.model import Status
-from verify.paste import downloads, pytags
+from verify.paste import companions, downloads, pytags
 
 # pytorch/pytorch#172993 (uv sync --no-build on macOS 26.2, CPython 3.14)
 USING_HINT = (
@@ -259,3 +259,44 @@ def test_a_solver_refusing_cuda_builds_with_no_os_named():
     assert row.status is Status.FAIL and "cudatoolkit" in row.cause
     _, results = diagnose.diagnose(text + "OS: Ubuntu 20.04\n")
     assert all(r.status is not Status.FAIL for r in results if r.id == "torch.installed")
+
+
+def test_pips_list_for_torchvision_ending_at_0_17_is_an_x86_64_mac():
+    # torchvision 0.17.x pairs with torch 2.2.x, the last macOS x86_64 wheels; 0.1.6-0.2.2 are
+    # pure Python and listed for any interpreter
+    text = (
+        "ERROR: Could not find a version that satisfies the requirement torchvision==0.18.0 "
+        "(from versions: 0.1.6, 0.2.2.post3, 0.15.2, 0.16.0, 0.17.0, 0.17.1, 0.17.2)\n"
+    )
+    clues = companions.read(text)
+    assert _signs(clues, "os") == ["Darwin"] and _signs(clues, "sign.pip_x86_only")
+    facts, results = diagnose.diagnose(text + "Python 3.11.5\n")
+    assert facts.machine == "x86_64"
+    assert next(r for r in results if r.id == "host.arch").status is Status.FAIL
+    older = text.replace("torchvision==0.18.0", "torchvision==0.17.1")  # listed: nothing proven
+    assert companions.read(older) == []
+
+
+def test_pips_list_starting_after_the_pinned_companion_is_the_python():
+    # XDynames/SAI-app#15 (shortened): torchaudio 0.8.1 asked, the list starts at 0.11.0
+    text = (
+        "ERROR: Could not find a version that satisfies the requirement torchaudio==0.8.1 "
+        "(from versions: 0.11.0, 0.11.0+cpu, 0.12.0, 0.13.0, 2.0.0, 2.0.1)\n"
+    )
+    row, _ = _row(text, "host.python")
+    assert row.status is Status.FAIL and "torchaudio 0.8.1" in row.cause and "0.11.0" in row.cause
+    only_pure = (  # pytorch/vision#1780: the pure-Python releases say nothing of the Python
+        "ERROR: Could not find a version that satisfies the requirement torchvision==0.5 "
+        "(from versions: 0.1.6, 0.1.7, 0.2.2.post3)\n"
+    )
+    assert companions.read(only_pure) == []
+
+
+def test_file_on_the_interpreter_names_its_architecture():
+    text = "$ file $(which python3)\n/usr/local/bin/python3: Mach-O 64-bit executable x86_64\n"
+    assert _signs(companions.read(text), "machine") == ["x86_64"]
+    universal = (
+        "/Library/Frameworks/Python.framework/Versions/3.11/bin/python3: Mach-O universal "
+        "binary with 2 architectures: [x86_64:Mach-O 64-bit executable x86_64] [arm64]"
+    )
+    assert _signs(companions.read(universal), "machine") == []

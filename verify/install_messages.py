@@ -134,3 +134,20 @@ def cloud_server_no_mps(os_name: str, where: str) -> tuple[str, Fix]:
             ("python -m verify",),
         ),
     )
+
+
+def no_release_for_python(
+    package: str, release: str, offered: tuple[str, ...], python: str | None
+) -> tuple[str, Fix]:
+    """pip lists only newer releases of a companion package than the one asked for."""
+    who = f"Python {python}" if python else "this interpreter's Python"
+    return (
+        f"pip finds no {package} {release} for {who}: the releases it can install start at "
+        f"{offered[0]} ({', '.join(offered)}, ...), so {release} has no wheel for this Python "
+        "(newer than that release supports).",
+        Fix(
+            f"Use a Python that {package} {release} has wheels for, or the {package} release "
+            "paired with a torch that supports this Python (torchvision 0.N pairs with torch "
+            "2.(N-15), torchaudio follows torch's numbers).",
+        ),
+    )

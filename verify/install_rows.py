@@ -71,7 +71,10 @@ def _python_tag(result: Result, pasted: Pasted) -> Result | None:
         return None
     package, release, tag, tags = clues[0].value
     python = python_of(tag) or pasted.facts.python_version
-    cause, fix = msg.no_wheel_for_python_tag(package, release, tag, tuple(tags), python)
+    if tag:
+        cause, fix = msg.no_wheel_for_python_tag(package, release, tag, tuple(tags), python)
+    else:  # pip's list of what this interpreter can install starts after it (.companions)
+        cause, fix = msg.no_release_for_python(package, release, tuple(tags), python)
     lines = [c.line for c in clues] + pasted.evidence.get("python_version", [])[:1]
     return _failed(result, cause, fix, lines, package=package, release=release, tag=tag)
 

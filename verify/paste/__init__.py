@@ -30,6 +30,7 @@ from typing import Any
 from verify.macos import real_macos
 from verify.paste import (
     builds,
+    companions,
     conflicts,
     downloads,
     forms,
@@ -60,6 +61,7 @@ READERS = (
     packages.read,
     conflicts.read,
     pytags.read,
+    companions.read,
     downloads.read,
     loader.read,
     tools.read,

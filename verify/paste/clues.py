@@ -60,7 +60,7 @@ SIGNS = {
     "sign.app_mps_opt_in": "an application's MPS path said to be experimental (opt-in)",
     "sign.mps_failure_said": "MPS said to fail or crash (a native crash, 'MPS ... fails')",
     "sign.newer_torch_works": "a torch release said to fail and a later one to work",
-    "sign.no_wheel_for_python": "uv: a release has no wheel for this Python's tag (.pytags)",
+    "sign.no_wheel_for_python": "a release has no wheel for this Python (.pytags, .companions)",
     "sign.every_wheel_skipped": "Poetry skipped every wheel of a release for its tags (.pytags)",
     "sign.platform_by_elimination": "macOS x86_64 inferred: no wheel fits where all others do",
     "sign.cloud_server": "a cloud machine named (an EC2 instance type, Colab, ...) (.downloads)",

@@ -177,3 +177,72 @@ def test_docker_elsewhere_is_not_the_mac(text):
     assert not _signs(text).get("sign.docker_on_mac")
     _, results = diagnose.diagnose(text)
     assert not [r for r in results if r.status is Status.FAIL]
+
+
+# --- places told in words: a macOS VM, a PC choosing MPS -----------------------------------------
+
+
+def test_gpu_work_said_unsupported_in_a_macos_vm_fails_mps_available():
+    # cirruslabs/tart#501's shape: torch's MPS example run in a Tart VM, "not supported"
+    text = (
+        "I ran the PyTorch MPS example inside a Tart VM and it seems not supported by the "
+        "underlying `Virtualization.framework`.\n"
+    )
+    pasted = envdump.parse(text)
+    assert pasted.has("sign.vm") and pasted.has("sign.gpu_missing")
+    _, results = diagnose.diagnose(text)
+    row = next(r for r in results if r.id == "mps.available")
+    assert row.status is Status.FAIL and "virtual machine" in row.cause
+    assert diagnose.first_cause(results) is row
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a VM named with nothing said to fail, or the failure negated
+        "I ran the PyTorch MPS example inside a Tart VM and it works.\n",
+        "MPS works fine for me, it is not a VM issue: the VM is not involved.\n",
+        # a VM failing with no GPU / torch in the paste says nothing about MPS
+        "The build fails inside the VM with a linker error.\n",
+    ],
+)
+def test_a_vm_without_a_gpu_failure_is_no_finding(text):
+    try:
+        _, results = diagnose.diagnose(text)
+    except InputError:
+        return
+    assert not [r for r in results if r.status is Status.FAIL]
+
+
+@pytest.mark.parametrize(
+    ("text", "os_name"),
+    [
+        ("OS: Windows 11\npython predict.py --device mps --image cat.jpg\n", "Windows"),
+        ("Ubuntu 22.04\n```\nmodel = model.to('mps')\n```\nit does not run\n", "Linux"),
+        ("Windows 10 here, I set the OCR device to mps in the settings.\n", "Windows"),
+    ],
+)
+def test_mps_chosen_on_a_pc_fails_host_os(text, os_name):
+    pasted = envdump.parse(text)
+    assert pasted.has("sign.mps_chosen") and pasted.facts.os == os_name
+    _, results = diagnose.diagnose(text)
+    row = next(r for r in results if r.id == "host.os")
+    assert row.status is Status.FAIL and os_name in row.cause
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # probed, not chosen: a device pick that falls back, on a Linux CUDA box
+        "Ubuntu 22.04\ndevice = 'cuda' if torch.cuda.is_available() else 'mps'\n",
+        "Ubuntu 22.04\n"
+        "device = torch.device('mps') if torch.backends.mps.is_available() else 'cpu'\n",
+        # NVIDIA's Multi-Process Service is "MPS" too
+        "Ubuntu 22.04\nexport CUDA_MPS_PIPE_DIRECTORY=/tmp/mps\nnvidia-cuda-mps-control -d\n"
+        "python train.py --device mps\n",
+    ],
+)
+def test_mps_probed_or_nvidia_mps_on_linux_is_no_finding(text):
+    assert not envdump.parse(text).has("sign.mps_chosen")
+    _, results = diagnose.diagnose(text)
+    assert not [r for r in results if r.status is Status.FAIL]

@@ -181,6 +181,8 @@ def expect_mps(pasted: Pasted) -> bool | None:
         return True  # an MPS error message: MPS was being used
     if linux_on_mac(pasted):
         return True
+    if f.os in ("Linux", "Windows") and pasted.has("sign.mps_chosen"):
+        return True  # MPS picked on a PC (verify.paste.mpswork): host.os says it is no Mac
     if f.os in (None, "Darwin") and pasted.has("sign.mps_intent") and _before_mps(f):
         return True  # MPS wanted with a torch that predates it (kevinjohncutler/omnipose#17)
     if f.mps_available is True:

@@ -25,6 +25,10 @@ torch on MPS (a question about a slow Mac, lorem ipsum) is still refused.
   - the failure texts of Metal Performance Shaders itself, which only MPS work reaches
     (`[MPSNDArray initWithDevice:descriptor:] Error: total bytes of NDArray > 2**32`,
     pytorch/pytorch#86279; MPSGraph's `failed assertion`).
+The MPS device picked, not merely probed (`--device mps`, `device="mps"` outside a conditional,
+"Using device: mps", "set the device to mps") is sign.mps_chosen: on Linux or Windows that is
+MPS asked of a machine that cannot have it (verify.diagnose). NVIDIA's Multi-Process Service
+(also "MPS") gives no such sign.
 Pure: text in, clues out. A negated phrase ("not using mps") gives nothing.
 """
 
@@ -57,10 +61,30 @@ MPS_WORK = re.compile(
     _I,
 )
 _MPS = re.compile(r"\bmps\b", _I)
+# the MPS device picked by the user or the code, not merely tested for: a `--device mps` flag, an
+# assignment or `.to("mps")` outside a conditional, a log's "Using device: mps", Lightning's
+# accelerator, accelerate's answer, an app "set to mps". On Linux or Windows it is MPS asked of a
+# machine that cannot have it (verify.diagnose.expect_mps): BallonsTranslator#660's module "set
+# to mps" on Windows, apple/ml-fastvlm#52's predict.py with device="mps" on a Windows PC.
+MPS_CHOSEN = re.compile(
+    r"--device[= ]['\"]?mps\b|"
+    r"^[^\n#]*?\b(?:device|map_location)\s*=\s*(?:torch\.device\(\s*)?['\"]mps(?::\d)?['\"]"
+    r"(?![^\n]*\b(?:if|else)\b)|"
+    r"^[^\n#]*?\.to\(\s*['\"]mps(?::\d)?['\"]\s*\)(?![^\n]*\b(?:if|else)\b)|"
+    r"\b(?:using|selected|chosen|current)[ \t]+device[ \t]*[:=][ \t]*['\"`]?mps\b|"
+    r"\baccelerator[ \t]*=[ \t]*['\"]mps['\"]|\bdistributed_type:[ \t]*['\"]?MPS\b|"
+    r"\b(?:set|switched|changed)[ \t]+(?:the[ \t]+)?(?:\w+[ \t]+)?device[ \t]+(?:to|as)[ \t]+"
+    r"['\"`]?mps\b",
+    _I | re.MULTILINE,
+)
+# NVIDIA's Multi-Process Service is also "MPS" (nvidia-cuda-mps-control, CUDA_MPS_PIPE_DIRECTORY):
+# a paste about it chooses no Apple device
+NVIDIA_MPS = re.compile(r"nvidia-cuda-mps|CUDA_MPS_|\bMPS[ \t]+(?:daemon|server|control)", _I)
 
 # the signs other readers give that show torch work on MPS when their words name MPS
 WORK_SIGNS = (
     "sign.mps_work",
+    "sign.mps_chosen",
     "sign.mps_intent",
     "sign.mps_failure_said",
     "sign.op_said_missing",
@@ -70,17 +94,28 @@ WORK_SIGNS = (
 )
 
 
+# signs that are MPS by their own reading; the others count where their words name MPS
+_ALWAYS = ("sign.mps_work", "sign.mps_chosen", "sign.mps_intent")
+
+
 def read(text: str) -> list[Clue]:
+    out: list[Clue] = []
     for m in finditer(MPS_WORK, text, "mps", "MPS", "Mps"):
         if stated(text, m, strict=False):
-            return [clue("sign.mps_work", m.group(0), text, m, WEAK)]  # one is enough
-    return []
+            out.append(clue("sign.mps_work", m.group(0), text, m, WEAK))
+            break  # one is enough
+    if not NVIDIA_MPS.search(text):
+        for m in finditer(MPS_CHOSEN, text, "mps", "MPS"):
+            if stated(text, m, strict=False):
+                out.append(clue("sign.mps_chosen", m.group(0).strip(), text, m, WEAK))
+                break
+    return out
 
 
 def shown(signs: Mapping[str, Sequence[Clue]]) -> bool:
     """Does the paste show PyTorch work on the MPS device (see the module doc)?"""
     for name in WORK_SIGNS:
         for c in signs.get(name) or ():
-            if name in ("sign.mps_work", "sign.mps_intent") or _MPS.search(f"{c.value} {c.line}"):
+            if name in _ALWAYS or _MPS.search(f"{c.value} {c.line}"):
                 return True
     return False

@@ -57,7 +57,11 @@ VM = re.compile(
     r"Apple Paravirtual device|virtuali[sz]ed (?:Mac|macOS)\w*|"
     r"VirtualMac\d|tart\s+run|Anka|macOS (?:virtual machine|VM)|kern\.hv_vmm_present:\s*1|"
     r"runs-on:\s*macos-[\w.-]+|GitHub[- ]hosted (?:macOS )?runners?|macos-\d+-(?:arm64|xlarge)|"
-    r"GitHub Actions?(?: macOS)? runners?|macos-(?:latest|\d+)`? runners?)",
+    r"GitHub Actions?(?: macOS)? runners?|macos-(?:latest|\d+)`? runners?|"
+    # a macOS VM told in words: "inside a Tart VM ... `Virtualization.framework`"
+    # (cirruslabs/tart#501), "in a macOS guest", "inside the VM"
+    r"Tart VMs?|Virtuali[sz]ation\.?framework|macOS guests?|"
+    r"(?:inside|in|within) (?:a|the|my) (?:macOS )?(?:VM|virtual machine)\b)",
     _I,
 )
 SANDBOX = re.compile(r"\b(sandbox-exec|sandboxed|sandbox|App Sandbox|codex)\b", _I)
@@ -138,6 +142,21 @@ GPU_MISSING = re.compile(
     r"(?:the |any )?(?:MPS|GPU|Metal)\b",
     _I,
 )
+# the GPU work said to be unsupported or failing in a VM, in one sentence: "I ran the following
+# Pytorch example inside a Tart VM and indeed it seems not supported by underlying
+# `Virtualization.framework`" (cirruslabs/tart#501); "MPS does not work in a VM". Read only
+# where the paste names MPS, Metal, the GPU or torch (what was not supported); a sign.gpu_missing
+# that, with sign.vm, fails mps.available (verify.placement.vm_finding)
+_FAILS = (
+    r"(?:not supported|unsupported|isn't supported|(?:does|did|do)(?:n't| not) work|"
+    r"(?:is|are) not available|fails?|failed)"
+)
+_VM_WORD = r"(?:VMs?|virtual machines?|Virtuali[sz]ation\.?framework|hypervisor|macOS guests?)"
+VM_LACKS = re.compile(
+    rf"\b{_FAILS}\b[^.\n]{{0,40}}?`?\b{_VM_WORD}\b|\b{_VM_WORD}\b`?[^.\n]{{0,60}}?\b{_FAILS}\b",
+    _I,
+)
+_GPU_WORK = re.compile(r"\b(?:MPS|Metal|GPU|PyTorch|torch)\b", _I)
 # Apple silicon seen from Linux: lscpu's "Vendor ID: Apple" (collect_env's CPU section in a Linux
 # guest of UTM / Parallels / Docker Desktop, or Asahi Linux on the Mac itself), an Asahi kernel
 APPLE_CPU_IN_LINUX = re.compile(
@@ -225,6 +244,10 @@ def read(text: str) -> list[Clue]:
     for m in finditer(GPU_MISSING, text, "MPS", "GPU", "Metal", "mps", "gpu"):
         out.append(clue("sign.gpu_missing", True, text, m, WEAK))
         break
+    if _GPU_WORK.search(text):
+        for m in _stated(VM_LACKS, text, "VM", "irtual", "ypervisor", "guest"):
+            out.append(clue("sign.gpu_missing", True, text, m, WEAK))
+            break
     for m in finditer(APPLE_CPU_IN_LINUX, text, "Apple", "asahi"):
         out.append(clue("sign.mac_hint", True, text, m, LISTED))
         out.append(clue("hardware_arm64", True, text, m, LISTED))

@@ -239,3 +239,35 @@ def test_bf16_floor_words_with_a_newer_macos_shown_give_nothing() -> None:
     text = "bf16 requires macOS 14 on MPS.\nOS: macOS 15.2 (arm64)\nPyTorch version: 2.5.1\n"
     _, results = diagnose.diagnose(text)
     assert not [r for r in results if r.id == "error.mps.op_needs_newer_macos"]
+
+
+# an operator said unsupported on MPS in words: Vaibhavs10/insanely-fast-whisper#258's sentence
+WHISPER_258 = (
+    "While trying to run **Insanely Fast Whisper** on a Mac with Apple Silicon (using the MPS "
+    "backend), I encountered a `NotImplementedError` related to sparse tensor operations. The "
+    "error suggested that the operation `aten::_sparse_coo_tensor_with_dims_and_tensors` is not "
+    "implemented for MPS.  "
+)
+
+
+def test_an_operator_said_unsupported_on_mps() -> None:
+    clues = _signs(WHISPER_258).get("sign.op_said_unsupported")
+    assert clues and "aten::_sparse_coo_tensor_with_dims_and_tensors" in clues[0].value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Lightning's MPS docs (Lightning-AI/pytorch-lightning#13123): no operator named
+        "The MPS accelerator as well as the PyTorch backend are still very experimental. So far "
+        "not all operations are supported, but more ops are coming every day due to development "
+        "from the PyTorch Team.",
+        # torch's DataLoader warning (torch/utils/data/dataloader.py): pinned memory, no op
+        "UserWarning: 'pin_memory' argument is set as true but not supported on MPS now, then "
+        "device pinned memory won't be used.",
+        # a dtype refusal is the dtype rows' (torch's own text, pytorch/pytorch#141864)
+        "TypeError: BFloat16 is not supported on MPS",
+    ],
+)
+def test_no_operator_said_unsupported_without_an_operator(text: str) -> None:
+    assert "sign.op_said_unsupported" not in _signs(text)

@@ -202,6 +202,7 @@ TELLING_SIGNS = (
     "sign.fallback_fixed",
     "sign.mps_oom_said",
     "sign.bf16_macos_said",
+    "sign.op_said_unsupported",
 )
 # signs that are a finding together: Metal / MPS failing on a hosted CI runner (verify.placement)
 TELLING_TOGETHER = (

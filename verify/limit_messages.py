@@ -151,3 +151,20 @@ def bf16_needs_macos(macos: str | None) -> tuple[str, Fix]:
         ("sw_vers -productVersion",),
     )
     return cause, fix
+
+
+def op_said_unsupported() -> tuple[str, Fix]:
+    """An operator said in words to be unsupported on MPS, torch's message not pasted."""
+    cause = (
+        "The text says an operator (or an application's feature built on one) is not supported "
+        "on MPS: this PyTorch, or the library, has no MPS implementation for it, so that step "
+        "cannot run on the GPU as it is."
+    )
+    fix = Fix(
+        "Set PYTORCH_ENABLE_MPS_FALLBACK=1 in the shell before Python starts to run a missing "
+        "torch operator on the CPU, run that step on the CPU yourself (.cpu()), or pick the "
+        "library's MPS-capable option (e.g. attn_implementation='sdpa'); newer PyTorch releases "
+        "implement more operators on MPS.",
+        ("export PYTORCH_ENABLE_MPS_FALLBACK=1",),
+    )
+    return cause, fix

@@ -28,6 +28,7 @@ def rows(pasted: Pasted) -> list[Result]:
         *_complex_said(pasted),
         *_fallback_fixed(pasted),
         *_bf16_macos_said(pasted),
+        *_op_said_unsupported(pasted),
     ]
 
 
@@ -167,5 +168,24 @@ def _bf16_macos_said(pasted: Pasted) -> list[Result]:
             fix,
             said=str(clues[0].value),
             lines=[clues[0].line, *pasted.evidence.get("macos_version", [])],
+        )
+    ]
+
+
+def _op_said_unsupported(pasted: Pasted) -> list[Result]:
+    """An operator said unsupported on MPS in words ("aten::grid_sampler_3d is not supported on
+    MPS yet"); once with verify.paste.prose's "not implemented" reading and the fallback told."""
+    clues = pasted.signs.get("sign.op_said_unsupported") or []
+    if not clues or pasted.has("sign.op_said_missing") or pasted.has("sign.fallback_fixed"):
+        return []
+    cause, fix = msg.op_said_unsupported()
+    return [
+        _row(
+            "error.mps.op_not_implemented",
+            "Told: an operator is not supported on MPS",
+            cause,
+            fix,
+            said=str(clues[0].value),
+            lines=[clues[0].line, *pasted.evidence.get("torch_version", [])],
         )
     ]

@@ -76,6 +76,7 @@ SIGNS = {
     "sign.fallback_fixed": "PYTORCH_ENABLE_MPS_FALLBACK=1 told as what made it run",
     "sign.mps_oom_said": "out of memory on MPS said in words, or the watermark told as the fix",
     "sign.bf16_macos_said": "bfloat16 said to need macOS 14 (Sonoma) on MPS",
+    "sign.op_said_unsupported": "an operator said in words to be unsupported on MPS (.limits)",
 }
 
 

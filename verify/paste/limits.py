@@ -14,6 +14,10 @@ What users and maintainers write instead of pasting the refusal:
   lm-sys/FastChat#1834 with --device mps) -> sign.mps_memory_swap. Needs a Mac (an Apple chip,
   macOS or MPS named) and no other runtime (llama.cpp / ggml / MLX / Ollama keep their own
   memory).
+- an operator said in words to be unsupported on MPS ("aten::grid_sampler_3d is not supported on
+  MPS yet", "`grid_sample` ... is not supported by mps", an application's "FlashAttention is not
+  supported on MPS") -> sign.op_said_unsupported (dtypes are the float64 / bfloat16 / complex
+  readings', torch's DataLoader "pin_memory ... not supported on MPS" is no op);
 - complex numbers or torch.fft said to be unsupported on MPS ("Need dtype torch.complex64
   support on MPS Device": pytorch/pytorch#90019; "FFT operators are not supported on MPS
   device": pytorch/pytorch#78044) -> sign.complex_said.
@@ -100,7 +104,11 @@ MEMORY_GROWS = re.compile(
     r"\b(?:shoot(?:s|ing)?[ \t]+up|shot[ \t]+up|grows?|growing|grew|climbs?|climbing|"
     r"balloon(?:s|ed|ing)?|skyrocket\w*|explod(?:es|ed|ing)|spik(?:es|ed|ing)|"
     r"keeps?[ \t]+(?:growing|increasing|rising|climbing|going[ \t]+up)|increas(?:es|ed|ing))\b|"
-    r"\bmemory[ \t]+leak\b",
+    r"\bmemory[ \t]+leak\b|"
+    # "memory pressure went red", "swap reached 80GB"
+    r"\bmemory[ \t]+pressure\b[^.\n]{0,20}?\b(?:red|high|critical|spik\w*|max\w*)\b|"
+    r"\bswap\b[^.\n]{0,20}?\b(?:reach\w*|hit|grew|grows|climb\w*|went[ \t]+up)\b[^.\n]{0,10}?"
+    r"\d+[ \t]*(?:GB|GiB|G)\b",
     _I,
 )
 PAST_RAM = re.compile(
@@ -211,6 +219,41 @@ FLOAT64_APPLE_SAID = re.compile(
 )
 
 
+# an operator said in words to be unsupported on MPS, with no torch message: "aten::grid_sampler_3d
+# is not supported on MPS yet", "`grid_sample` with padding_mode="border" is not supported by mps",
+# "the upsample_bicubic2d operator is missing on MPS", "FlashAttention is not supported on MPS"
+# (an application's own refusal). dtypes are other rows' (float64, bfloat16, complex), and torch's
+# DataLoader warning "'pin_memory' argument is set as true but not supported on MPS now" is no op.
+_OP_NAME = (
+    r"(?:aten::[\w.]+|torch(?:\.\w+)+|`[\w.:]+(?:\(\))?`|[\w.]+(?:\(\))?[ \t]+(?:op|ops|operator|"
+    r"operators|operation|function|kernel|layer)|(?-i:[A-Z][a-z]+[A-Z]\w+)|\w+_\w+(?:\(\))?)"
+)
+_DTYPE_WORDS = re.compile(
+    r"float64|fp64|double|bfloat16|bf16|float16|fp16|half|complex|int64|pin_?memory|pinned", _I
+)
+# a subject that is no operator: the device itself, or an exception's class ("TypeError:")
+_NOT_AN_OP = re.compile(r"\bmps\b|\bmac|\bgpu\b|\bdevice\b|(?:Error|Exception|Warning)$", _I)
+OP_SAID_UNSUPPORTED = re.compile(
+    rf"(?P<op>{_OP_NAME})[^.!?\n]{{0,60}}?\b(?:(?:is|are)(?:[ \t]+not|n't)[ \t]+(?:yet[ \t]+)?"
+    r"(?:supported|available|implemented)|(?:is|are)[ \t]+(?:missing|unsupported))"
+    r"[ \t]+(?:yet[ \t]+)?(?:on|by|for|in|with)"
+    r"[ \t]+(?:the[ \t]+)?['\"`]?(?:mps|Metal)\b",
+    _I,
+)
+
+
+def _op_said_unsupported(text: str) -> list[Clue]:
+    for m in finditer(OP_SAID_UNSUPPORTED, text, "mps", "MPS", "Mps", "Metal"):
+        if _DTYPE_WORDS.search(m.group(0)) or _NOT_AN_OP.search(m.group("op")):
+            continue
+        if not stated(text, m, strict=False):
+            continue
+        if asked(text, m):
+            continue
+        return [clue("sign.op_said_unsupported", m.group(0).strip(), text, m, WEAK)]
+    return []
+
+
 def _first_stated(patterns, text: str, sign: str, *needles: str) -> list[Clue]:
     for pattern in patterns:
         for m in finditer(pattern, text, *needles):
@@ -272,4 +315,5 @@ def read(text: str) -> list[Clue]:
             out += _first_stated((MPS_OOM_SAID,), text, "sign.mps_oom_said", "OOM", "emory")
     out += _first_stated((BF16_MACOS_SAID,), text, "sign.bf16_macos_said", "16")
     out += _first_stated((FLOAT64_APPLE_SAID,), text, "sign.float64_said", "64", "ouble")
+    out += _op_said_unsupported(text)
     return out

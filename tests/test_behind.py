@@ -227,3 +227,16 @@ def test_an_application_running_an_older_torch_than_the_one_upgraded_is_named():
 def test_the_application_s_torch_is_no_finding_when_it_is_not_older(pip, app):
     _, results = diagnose.diagnose(COMFY.format(pip=pip, app=app))
     assert all(r.status is not Status.WARN for r in results if r.id == "torch.version")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("在 M2 上用 MPS 推理崩溃", True),  # MPS, then "crashes" (Code-Amadeus/Amadeus#67's words)
+        ("用 mps 训练时报错\uff1a", True),
+        ("MPS 没有报错\uff0c结果正常", False),  # "no error": taken back
+        ("MPS 会报错吗\uff1f", False),  # a question
+    ],
+)
+def test_mps_failing_said_in_chinese(text, found):
+    assert (trouble.problem(text) is not None) is found

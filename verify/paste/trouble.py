@@ -80,7 +80,10 @@ _SAID = re.compile(
     r"['\"`]?mps\b[^\n]*|"
     r"\b(?:errors?|issues?|problems?|bugs?|crash(?:es|ed)?|failures?)\b[^.\n]{0,40}?"
     r"\b(?:on|with|using|via|when[ \t]+using)[ \t]+(?:the[ \t]+)?['\"`]?mps\b[^\n]*|"
-    r"\bMPS\b(?P<gap>[^.\n]{0,60}?)\b(?:fails?|failing|crash(?:es|ed)?|breaks|broken)\b[^\n]*",
+    r"\bMPS\b(?P<gap>[^.\n]{0,60}?)\b(?:fails?|failing|crash(?:es|ed)?|breaks|broken)\b[^\n]*|"
+    # the same in Chinese, as the threads of Chinese projects write it ("推理崩溃, 报 `mps.matmul
+    # ...`": Code-Amadeus/Amadeus#67; said.py's failure words): MPS, then crash / error / fail
+    r"(?<![A-Za-z])MPS(?![A-Za-z])(?P<gap2>[^。.\n]{0,30}?)(?:崩溃|报错|出错|失败)[^\n]*",
     _I,
 )
 # values that differ from the CPU's: "produces much worse results than ... CPU"
@@ -94,8 +97,8 @@ _VALUES = re.compile(
 _CPU = re.compile(r"\bCPU\b", _I)
 # words between a subject and its verb that take it back: "MPS no longer crashes", "torch.compile
 # does not fail"; a sentence that ends in "?" asks, it does not tell
-_TAKEN_BACK = re.compile(r"\b(?:not|no[ \t]+longer|never|without)\b|n't\b", _I)
-_SENTENCE_END = re.compile(r"[.!?\n]")
+_TAKEN_BACK = re.compile(r"\b(?:not|no[ \t]+longer|never|without)\b|n't\b|不|没|未|无", _I)
+_SENTENCE_END = re.compile("[.!?\n\u3002\uff01\uff1f]")  # and the full-width ones
 
 
 @dataclass(frozen=True)
@@ -112,11 +115,11 @@ def _said(text: str, m: re.Match[str]) -> bool:
     not a question."""
     if not stated(text, m, strict=False):
         return False
-    gap = m.groupdict().get("gap")
+    gap = m.groupdict().get("gap") or m.groupdict().get("gap2")
     if gap and _TAKEN_BACK.search(gap):
         return False
     end = _SENTENCE_END.search(text, m.start())
-    return not (end is not None and end.group(0) == "?")
+    return not (end is not None and end.group(0) in "?\uff1f")
 
 
 def problem(text: str) -> Problem | None:

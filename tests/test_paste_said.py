@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from verify import diagnose, envdump, known_errors, opsupport, paste
+from verify import diagnose, envdump, known_errors, messages, opsupport, paste
 from verify.facts import Facts
 from verify.model import Status
 from verify.paste import packages, said
@@ -225,6 +225,21 @@ def test_a_nightly_on_which_mps_crashes_is_fixed_in_a_newer_torch():
     row = diagnose.first_cause(released)
     assert row.id == "error.mps.fixed_in_newer_torch" and "is a nightly" not in row.cause
     assert "torch 2.1.0, the newest release when the paste was written" in row.cause
+
+
+def test_a_nightly_of_a_release_not_out_yet_is_fixed_by_a_newer_nightly_only():
+    # 2.16.0 is past the newest release recorded (2.15.0): its release cannot be offered
+    text = (
+        "- YOLO: Ultralytics YOLOv8.0.128 Python-3.11.4 torch-2.16.0.dev20260501 MPS\n"
+        "Running on M2 Max 64 GB, training on MPS:\n"
+        "  0%|          | 0/144 [00:00<?, ?it/s]zsh: bus error  yolo task=detect mode=train\n"
+    )
+    _, results = diagnose.diagnose(text)
+    row = diagnose.first_cause(results)
+    assert row.id == "error.mps.fixed_in_newer_torch"
+    assert "2.16.0 is not released yet" in row.cause
+    assert "Install the release" not in row.fix.text and "newer nightly" in row.fix.text
+    assert row.fix.commands == (messages.NIGHTLY,)
 
 
 def test_a_nightly_whose_mps_is_unavailable_is_the_environment_not_a_regression():

@@ -7,10 +7,9 @@ from __future__ import annotations
 from packaging.version import Version
 
 from verify.lag import Lag
+from verify.messages import NIGHTLY
 from verify.model import Fix
 
-NIGHTLY_INDEX = "https://download.pytorch.org/whl/nightly/cpu"  # macOS nightlies (with MPS)
-NIGHTLY = f"python -m pip install --upgrade --pre torch --index-url {NIGHTLY_INDEX}"
 GET_STARTED = "https://pytorch.org/get-started/locally/"
 
 _SHOWS = {

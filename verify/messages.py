@@ -11,6 +11,10 @@ import re
 
 from verify.model import Fix
 
+# PyTorch's nightly builds for macOS (they carry MPS), and the command that installs the newest
+NIGHTLY_INDEX = "https://download.pytorch.org/whl/nightly/cpu"
+NIGHTLY = f"python -m pip install --upgrade --pre torch --index-url {NIGHTLY_INDEX}"
+
 # --- shared fixes -----------------------------------------------------------------------------
 INSTALL_WITH_NOX = Fix(
     "Create the PyTorch environment with the project's installer.",
@@ -994,17 +998,24 @@ def pasted_library_op_without_mps(said: str) -> tuple[str, Fix]:
 
 def pasted_nightly_regression(torch: str, release: str, day: str | None) -> tuple[str, Fix]:
     """A nightly on which MPS fails or crashes, with no message that explains it."""
-    out = f" ({release} was released on {day})" if day else ""
-    return (
+    """`day`: the day `release` came out; None when it is not out (per the recorded PyPI days),
+    and then only a newer nightly can be offered."""
+    out = f" ({release} was released on {day})" if day else f" ({release} is not released yet)"
+    cause = (
         f"torch {torch} is a nightly build, and MPS fails or crashes on it with no known "
         "message: nightlies are untested snapshots whose MPS regressions a later nightly or the "
-        f"release fixes (pytorch/pytorch#117465, ultralytics/ultralytics#3591){out}.",
-        Fix(
-            f"Install the release {release} or newer (`pip install --upgrade torch`), or a "
-            "newer nightly; if it still fails there, report it to pytorch/pytorch with "
-            "`python -m torch.utils.collect_env`.",
-            ("pip install --upgrade torch",),
-        ),
+        f"release fixes (pytorch/pytorch#117465, ultralytics/ultralytics#3591){out}."
+    )
+    report = (
+        "if it still fails there, report it to pytorch/pytorch with "
+        "`python -m torch.utils.collect_env`."
+    )
+    if day is None:
+        return cause, Fix(f"Install a newer nightly; {report}", (NIGHTLY,))
+    return cause, Fix(
+        f"Install the release {release} or newer (`pip install --upgrade torch`), or a "
+        f"newer nightly; {report}",
+        ("pip install --upgrade torch",),
     )
 
 

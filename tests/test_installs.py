@@ -202,6 +202,8 @@ def test_a_github_runner_label_names_its_hardware():
         assert _signs(downloads.read(text), "hardware_arm64") == [arm], text
     assert downloads.read("macos-13 is old") == []  # no CI word: a version, not a runner
     assert downloads.read("runs-on: macos-latest") == []  # moved from Intel to arm64 in 2024
+    compared = "passes on `macos-14` runners, fails on `macos-13` runners"
+    assert downloads.read(compared) == []  # two kinds of runner: neither is the machine
 
 
 def test_no_torch_at_all_for_a_python_newer_than_the_x86_64_wheels_on_an_intel_mac():
@@ -246,6 +248,12 @@ def test_a_cloud_server_running_mps_code_is_not_a_mac():
     row, _ = _row(no_cloud, "host.os")
     assert row.status is not Status.FAIL  # an old torch on Linux: the torch row's story
     assert downloads.read("EC2 mac2-m2.metal host") == []  # EC2's Mac instances are Macs
+    # a Mac's paste comparing with Colab keeps its own OS: the notebook says nothing of it
+    facts, results = diagnose.diagnose(
+        "Works on Google Colab, but on my M1 MacBook the loss is NaN with device='mps'.\n"
+    )
+    assert facts.os == "Darwin"
+    assert not [r for r in results if r.status is Status.FAIL]
 
 
 def test_a_solver_refusing_cuda_builds_with_no_os_named():

@@ -77,9 +77,6 @@ CLOUD = re.compile(
     r"\b(Google Colab|(?<=in )Colab|(?<=on )Colab|Colab (?:notebook|runtime|instance)|"
     r"Kaggle (?:notebook|kernel)|SageMaker|RunPod|Lambda Labs|Paperspace|vast\.ai)\b"
 )
-# hosted notebooks that run Linux (Colab, Kaggle, SageMaker Studio: research.google.com/colaboratory
-# FAQ, "Colab runs on Linux (Ubuntu) VMs")
-_LINUX_NOTEBOOK = ("Colab", "Kaggle", "SageMaker")
 HYPHEN_REQUEST = re.compile(
     r"(?<![\w.-])(?i:py|lib)?(?i:torch)-(\d\.\d{1,2}(?:\.\d{1,2})?)[ \t]+"
     r"(?i:dependency|dependencies|requirement|package|formula|gem|binar(?:y|ies)|builds?)\b"
@@ -101,9 +98,10 @@ def read(text: str) -> list[Clue]:
         out.append(clue("os", "Darwin", text, m, LISTED))
         out.append(clue("machine", "x86_64", text, m, LISTED))
         out.append(clue("sign.libtorch_x86_64", (release, m.group(0)), text, m, LISTED))
-    for m in finditer(RUNNER, text, "macos-"):
-        major, suffix = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-        intel = suffix in ("large", "intel") or (not suffix and int(major) <= 13)
+    runners = [(m, _intel_runner(m)) for m in finditer(RUNNER, text, "macos-")]
+    if len({intel for _, intel in runners}) > 1:
+        runners = []  # Intel and arm64 runners compared ("passes on macos-14, fails on macos-13")
+    for m, intel in runners:
         out.append(clue("os", "Darwin", text, m, LISTED))
         out.append(clue("hardware_arm64", not intel, text, m, LISTED))
         out.append(clue("machine", "x86_64" if intel else "arm64", text, m, WEAK))
@@ -128,12 +126,15 @@ def read(text: str) -> list[Clue]:
         if stated(text, m, strict=False):
             where = next(g for g in m.groups() if g)
             out.append(clue("sign.cloud_server", where, text, m, LISTED))
-            if any(name in where for name in _LINUX_NOTEBOOK):
-                out.append(clue("os", "Linux", text, m, WEAK))
             break
     for m in finditer(HYPHEN_REQUEST, text, "torch-", "Torch-", "TORCH-"):
         out.append(clue("sign.torch_requested", m.group(1), text, m, WEAK))
     return out
+
+
+def _intel_runner(m: re.Match[str]) -> bool:
+    major, suffix = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    return suffix in ("large", "intel") or (not suffix and int(major) <= 13)
 
 
 def _release(version: str) -> tuple[int, ...]:

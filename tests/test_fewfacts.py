@@ -48,6 +48,7 @@ def _cli(tmp_path: Path, text: str) -> subprocess.CompletedProcess:
         'trainer = L.Trainer(accelerator="mps", devices=1)\n',
         "distributed_type: MPS\nmixed_precision: 'no'\n",
         "Tests in my CI that use `mps` backend pass on one runner but not another.\n",
+        "Question : does it work with Apple mps ?\n",  # Azure/MS-AMP#110
         # MetalPerformanceShaders' own assertion (pytorch/pytorch#86279)
         "failed assertion `[MPSNDArray initWithDevice:descriptor:] Error: total bytes of NDArray"
         " > 2**32'\n",
@@ -245,4 +246,41 @@ def test_mps_chosen_on_a_pc_fails_host_os(text, os_name):
 def test_mps_probed_or_nvidia_mps_on_linux_is_no_finding(text):
     assert not envdump.parse(text).has("sign.mps_chosen")
     _, results = diagnose.diagnose(text)
+    assert not [r for r in results if r.status is Status.FAIL]
+
+
+# --- a PC told by its NVIDIA RTX GPU -------------------------------------------------------------
+
+
+def test_a_pc_told_by_its_rtx_gpu_asking_about_mps_fails_host_os():
+    # huggingface/diffusers#1847's shape: accelerate's machine menu, a PC's parts in words
+    text = (
+        "Which type of machine are you using?\n  No distributed training\n  multi-GPU\n  MPS\n"
+        "I have a normal computer, an rtx 2060 and a core i5 cpu, what is MPS?\n"
+    )
+    assert envdump.parse(text).has("sign.pc_gpu")
+    _, results = diagnose.diagnose(text)
+    row = diagnose.first_cause(results)
+    assert row is not None and row.id == "host.os" and row.status is Status.FAIL
+    assert "rtx 2060" in row.cause and "CUDA" in row.fix.text
+    assert any("rtx 2060" in line for line in row.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # compared with, not owned
+        "On my M2 Max, MPS is about as fast as an RTX 3060 for this model.\n",
+        "MPS training speed vs RTX 4090: my M3 is 4x slower.\n",
+        # another machine next to the Mac
+        "My old PC had an RTX 3080; now on my MacBook Pro M1 MPS is slow.\n",
+        # NVIDIA's Multi-Process Service
+        "I have an RTX 4090 and enabled the MPS daemon with nvidia-cuda-mps-control -d.\n",
+    ],
+)
+def test_an_rtx_gpu_compared_elsewhere_or_with_nvidia_mps_is_no_finding(text):
+    try:
+        _, results = diagnose.diagnose(text)
+    except InputError:
+        return
     assert not [r for r in results if r.status is Status.FAIL]

@@ -31,7 +31,7 @@ FLOORS = {
     "holdout": (39, 38),
     "holdout2": (44, 43),
     "holdout3": (37, 36),
-    "holdout4": (34, 34),
+    "holdout4": (35, 35),
     "holdout5": (40, 40),
     "holdout6": (40, 40),
     "holdout7": (26, 26),

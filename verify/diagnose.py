@@ -263,7 +263,11 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
         if off_mac is not None:
             return off_mac
     if result.status is not Status.FAIL:  # what the paste shows of the place and the build
-        found = {"mps.built": placement.build_finding, "mps.available": placement.device_finding}
+        found = {
+            "mps.built": placement.build_finding,
+            "mps.available": placement.device_finding,
+            "host.os": placement.pc_finding,  # a PC told by its NVIDIA RTX GPU
+        }
         finding = found[result.id](pasted) if result.id in found else None
         if finding is not None:
             return finding

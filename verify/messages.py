@@ -578,6 +578,19 @@ NOT_IN_PASTED_TEXT = "not in the pasted text"
 SETTLE_COMMANDS = "`python -m torch.utils.collect_env` (or `python -m verify facts`)"
 
 
+def pasted_pc_not_a_mac(gpu: str) -> tuple[str, Fix]:
+    """A PC told by its NVIDIA RTX GPU, MPS in question (verify.placement.pc_finding)."""
+    return (
+        f"This machine is a PC with an NVIDIA GPU ({gpu}), not a Mac: MPS (Apple Metal) exists "
+        "only on Macs, so an MPS choice or device cannot work here; the GPU is used through CUDA.",
+        Fix(
+            "Pick the CUDA / GPU option instead of MPS (in accelerate config: 'No distributed "
+            "training', then not CPU-only), or `device='cuda'`, with a PyTorch built for CUDA.",
+            ('python -c "import torch; print(torch.cuda.is_available())"',),
+        ),
+    )
+
+
 def pasted_machine_not_shown(unsettled: list[str]) -> str:
     """One line: a paste diagnosed without facts of the machine, and what settles its rows."""
     return (

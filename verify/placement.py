@@ -13,6 +13,9 @@ in place of a rule's row that the paste alone could not settle.
   anywhere, one with nothing allocated that refuses less than the limit it names.
 - `no_device_finding`: Metal giving the process no device (MTLCreateSystemDefaultDevice() nil:
   a sandbox denying the GPU, anthropics/claude-code#37044) -> mps.available fails.
+- `pc_finding`: the user's PC told by its NVIDIA RTX GPU (verify.paste.prose), no OS or Mac in
+  the paste, MPS in question (huggingface/diffusers#1847: "what do I choose?" in accelerate's
+  machine menu with an MPS entry) -> host.os fails: MPS is Apple's, the PC has CUDA.
 - `build_finding`: a torch built without MPS, from what the paste shows of its build: printed
   is_built() False with no version, or nixpkgs' source build from before it had MPS
   (verify.paste.builds) with MPS not available -> mps.built fails.
@@ -143,6 +146,26 @@ def _said_unavailable(pasted: Pasted) -> bool:
     """The paste says MPS / the GPU is unavailable ("MPS reports unavailable", "no Metal"), not
     only unused."""
     return any(_UNAVAILABLE.search(c.line) for c in pasted.signs.get("sign.gpu_missing") or [])
+
+
+# MPS in question: the word, where it is not NVIDIA's Multi-Process Service (also "MPS")
+_MPS_WORD = re.compile(r"\bMPS\b|\bmps\b")
+_NVIDIA_MPS = re.compile(r"nvidia-cuda-mps|CUDA_MPS_|\bMPS[ \t]+(?:daemon|server|control)", re.I)
+
+
+def pc_finding(pasted: Pasted) -> Result | None:
+    """host.os failing for a PC told by its own NVIDIA RTX GPU, where the paste names MPS but no
+    OS and no Mac (a Mac's chip or macOS, or a Mac named): MPS exists only on Macs."""
+    f = pasted.facts
+    clues = pasted.signs.get("sign.pc_gpu") or []
+    if not clues or f.os is not None or f.macos_version or pasted.has("sign.mac_hint"):
+        return None
+    if rules.apple_silicon(f) is not None or f.mps_available is not None:
+        return None
+    if not _MPS_WORD.search(pasted.text) or _NVIDIA_MPS.search(pasted.text):
+        return None
+    cause, fix = msg.pasted_pc_not_a_mac(str(clues[0].value))
+    return _row("host.os", "Operating system", cause, fix, [c.line for c in clues])
 
 
 def build_finding(pasted: Pasted) -> Result | None:

@@ -49,6 +49,9 @@ MPS_WORK = re.compile(
     # "tests in my CI that use `mps` backend" (actions/runner-images#14380)
     r"\b(?:use|uses|using|used|with|on|via)[ \t]+(?:the[ \t]+)?['\"`]?mps(?::\d)?['\"`]?[ \t]+"
     r"(?:device|backend)\b|"
+    # Apple's MPS named as such (not NVIDIA's Multi-Process Service): "does it work with Apple
+    # mps ?" (Azure/MS-AMP#110)
+    r"\bApple(?:'s)?[ \t]+(?:Metal[ \t]+)?MPS\b|"
     # torch.has_mps (deprecated in 2.1) and torch.mps.* calls
     r"\btorch\.has_mps\b|'has_mps' is deprecated|\btorch\.mps\.\w+|"
     # PyTorch's MPS environment variables

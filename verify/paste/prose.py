@@ -45,6 +45,8 @@ gives nothing (verify.paste.clues.stated; CJK phrases: `_cjk_stated`).
   mac.", "I'm on macOS" -> a Mac.
 - the same in Chinese / Japanese / Korean words ("苹果芯片", "intel芯片的mac", "用Rosetta打开").
 - the macOS told next to a Mac's name: "2022 M1 mac studio OS 13.7.6" (kaixxx/noScribe#315).
+- the user's own NVIDIA RTX (or GTX 16xx) GPU ("I have ... an rtx 2060", "my RTX 4090",
+  "GPU: RTX 3060"), not one compared with -> sign.pc_gpu: a PC, never a Mac (see PC_GPU).
 - MPS said to give wrong output ("MPS produced unreliable inference results") or to be slower
   than the CPU (in Chinese too: "mps 加速比cpu 慢", "改成mps后反而速度降了") -> mps_available:
   it ran; a thread about wrong numbers or speed is about a working device (see MPS_RAN_WRONG).
@@ -357,6 +359,26 @@ MAC_THEN_OS = re.compile(
 )
 
 
+# the user's own PC told by an NVIDIA RTX GPU ("I have a normal computer, an rtx 2060 and a
+# normal cpu, core i-5 11400F": huggingface/diffusers#1847; "a windows 11 PC with NV RTX 4090":
+# apple/ml-fastvlm#52): no Mac ever had one - Apple's last NVIDIA GPUs were the 2014 Kepler
+# MacBook Pros, and NVIDIA shipped no macOS driver for Turing (RTX 20xx, GTX 16xx) or later -
+# so the machine is a PC, where MPS does not exist. Only the user's own GPU counts ("my", "I
+# have", "with", "GPU:"), never a comparison ("as fast as an RTX 3060", "vs RTX 4090").
+PC_GPU = re.compile(
+    r"\b((?:NVIDIA[ \t]+|NV[ \t]+)?(?:GeForce[ \t]+)?"
+    r"(?:RTX[ \t]?A?\d{3,4}|GTX[ \t]?16\d0)(?:[ \t]?(?:Ti|Super))?)\b",
+    _I,
+)
+# the owner in the sentence before it ("I have a normal computer, an rtx 2060"), or a list key
+_OWNER = re.compile(
+    r"\b(?:my|I[ \t]+have|I've[ \t]+got|I[ \t]+use|with|using)\b|"
+    r"^[ \t>*-]*(?:GPU|Graphics(?:[ \t]card)?|Video[ \t]card)[ \t]*:",
+    _I,
+)
+_COMPARED = re.compile(r"\b(?:than|as|like|vs\.?|versus|compared|comparable|equivalent)\b", _I)
+
+
 def _op_said_missing(text: str) -> list[Clue]:
     """An op said not implemented in a sentence that names MPS, or a title asking to implement
     one on MPS: sign.op_said_missing (verify.diagnose turns it into the op row)."""
@@ -509,6 +531,14 @@ def read(text: str) -> list[Clue]:
         out.append(clue("chip", chip, text, m, WEAK))
         out.append(clue("hardware_arm64", True, text, m, WEAK))
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
+    for m in finditer(PC_GPU, text, "RTX", "rtx", "Rtx", "GTX", "gtx"):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        sentence = re.split(r"[.!?]\s", text[max(line_start, m.start() - 80) : m.start()])[-1]
+        near = text[max(line_start, m.start() - 25) : m.start()]
+        owned = _OWNER.search(sentence) and not _COMPARED.search(near)
+        if owned and _stated(text, m, strict=False):
+            out.append(clue("sign.pc_gpu", m.group(1), text, m, WEAK))
+            break
     for m in finditer(MAC_THEN_OS, text, "OS "):
         out.append(clue("macos_version", m.group(1), text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))

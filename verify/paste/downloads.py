@@ -55,25 +55,20 @@ BASH_PROMPT = re.compile(
     r"^[ \t>]*(?:\([\w.-]+\)[ \t]*)*" + _MAC_HOST + r":[^\n$]{1,60}?[ \t][\w.-]+\$[ \t]+(\S[^\n]*)",
     re.MULTILINE | re.IGNORECASE,
 )
-LIBTORCH_X86 = re.compile(
-    r"(?:https?://download\.pytorch\.org/libtorch/\S*?)?"
-    r"libtorch-macos-x86_64-(\d+\.\d+\.\d+)(?:%2B|\+)?\w*\.zip"
-)
+LIBTORCH_X86 = re.compile(r"libtorch-macos-x86_64-(\d+\.\d+\.\d+)(?:%2B|\+)?\w*\.zip")
 RUNNER = re.compile(
-    r"(?<![\w.-])`?macos-(1[1-5]|2\d)(?:-(large|xlarge|arm64|intel))?`?(?![\w.-])"
-    r"(?=[^\n]{0,40}?\b(?:runners?|CI|VMs?|jobs?|images?|workers?)\b)|"
-    r"\bruns-on:[ \t]*\[?[ \t]*[\"']?macos-(1[1-5]|2\d)(?:-(large|xlarge|arm64|intel))?\b"
+    r"macos-(1[1-5]|2\d)(?:-(large|xlarge|arm64|intel))?`?(?![\w.-])"
+    r"(?=[^\n]{0,40}?\b(?:runners?|CI|VMs?|jobs?|images?|workers?)\b)"
 )
-_EC2_TYPE = (
-    r"(?<![\w.-])(?!mac)([a-z]{1,2}\d[a-z0-9-]{0,6}\."
-    r"(?:nano|micro|small|medium|large|\d{0,2}xlarge|metal))\b"
+RUNS_ON = re.compile(
+    r"runs-on:[ \t]*\[?[ \t]*[\"']?macos-(1[1-5]|2\d)(?:-(large|xlarge|arm64|intel))?\b"
 )
-CLOUD = re.compile(
-    r"\b(?:AWS|EC2|Amazon)\b[^\n]{0,40}?"
-    + _EC2_TYPE
-    + r"|"
-    + _EC2_TYPE
-    + r"[^\n]{0,20}?\b(?:AWS|EC2|instance|image|AMI)\b|"
+# an EC2 instance type is found by its size (a literal "." first: cheap on a big paste), then
+# checked whole, with a word that says it is a machine on its line
+EC2_SIZE = re.compile(r"\.(?:nano|micro|small|medium|large|\d{0,2}xlarge|metal)\b")
+EC2_TYPE = re.compile(r"(?<![\w.-])(?!mac)([a-z]{1,2}\d[a-z0-9-]{0,6})$")
+EC2_CONTEXT = re.compile(r"\b(?:AWS|EC2|Amazon|instance|image|AMI)\b")
+CLOUD_NAME = re.compile(
     r"\b(Google Colab|(?<=in )Colab|(?<=on )Colab|Colab (?:notebook|runtime|instance)|"
     r"Kaggle (?:notebook|kernel)|SageMaker|RunPod|Lambda Labs|Paperspace|vast\.ai)\b"
 )
@@ -95,10 +90,13 @@ def read(text: str) -> list[Clue]:
         release = m.group(1)
         if _release(release) <= _release(str(LAST_MACOS_X86_64_WHEEL)):
             continue  # the archives up to 2.2.2 exist: the download says only "x86_64"
+        start = max(text.rfind(c, 0, m.start()) for c in " \t\n`'\"(") + 1
+        url = text[start : m.end()]  # the URL the archive's name ends
         out.append(clue("os", "Darwin", text, m, LISTED))
         out.append(clue("machine", "x86_64", text, m, LISTED))
-        out.append(clue("sign.libtorch_x86_64", (release, m.group(0)), text, m, LISTED))
-    runners = [(m, _intel_runner(m)) for m in finditer(RUNNER, text, "macos-")]
+        out.append(clue("sign.libtorch_x86_64", (release, url), text, m, LISTED))
+    found = [*finditer(RUNNER, text, "macos-"), *finditer(RUNS_ON, text, "runs-on")]
+    runners = [(m, _intel_runner(m)) for m in found]
     if len({intel for _, intel in runners}) > 1:
         runners = []  # Intel and arm64 runners compared ("passes on macos-14, fails on macos-13")
     for m, intel in runners:
@@ -107,24 +105,8 @@ def read(text: str) -> list[Clue]:
         out.append(clue("machine", "x86_64" if intel else "arm64", text, m, WEAK))
         if intel:
             out.append(clue("sign.intel_cpu", True, text, m, LISTED))
-    for m in finditer(
-        CLOUD,
-        text,
-        "xlarge",
-        "large",
-        ".metal",
-        ".micro",
-        "Colab",
-        "Kaggle",
-        "SageMaker",
-        "RunPod",
-        "Lambda",
-        "Paperspace",
-        "vast.ai",
-        ".medium",
-    ):
+    for where, m in _clouds(text):
         if stated(text, m, strict=False):
-            where = next(g for g in m.groups() if g)
             out.append(clue("sign.cloud_server", where, text, m, LISTED))
             break
     for m in finditer(HYPHEN_REQUEST, text, "torch-", "Torch-", "TORCH-"):
@@ -133,8 +115,26 @@ def read(text: str) -> list[Clue]:
 
 
 def _intel_runner(m: re.Match[str]) -> bool:
-    major, suffix = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    major, suffix = m.group(1), m.group(2)
     return suffix in ("large", "intel") or (not suffix and int(major) <= 13)
+
+
+def _clouds(text: str) -> list[tuple[str, re.Match[str]]]:
+    """(the machine's name, its match): EC2 instance types beside a word for a machine, then
+    the hosted notebooks' and GPU clouds' names."""
+    out = []
+    sizes = ("large", ".medium", ".small", ".micro", ".nano", ".metal")
+    for m in finditer(EC2_SIZE, text, *sizes):
+        kind = EC2_TYPE.search(text, max(0, m.start() - 12), m.start())
+        if kind is None:
+            continue
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        if EC2_CONTEXT.search(text, start, len(text) if end < 0 else end):
+            out.append((kind.group(1) + m.group(0), m))
+    names = ("Colab", "Kaggle", "SageMaker", "RunPod", "Lambda", "Paperspace", "vast.ai")
+    out.extend((m.group(1), m) for m in finditer(CLOUD_NAME, text, *names))
+    return out
 
 
 def _release(version: str) -> tuple[int, ...]:

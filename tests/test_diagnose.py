@@ -42,14 +42,20 @@ def test_corpus_diagnosis(case):
     assert facts.source == "pasted"
 
 
-@pytest.mark.parametrize(
-    "case", [c for c in ALL_CASES if not c.diagnosable], ids=lambda c: getattr(c, "name", "")
-)
-def test_corpus_pastes_without_facts_are_refused_naming_the_command(case):
-    with pytest.raises(InputError) as info:
-        diagnose.diagnose(case.text)
-    assert "python -m torch.utils.collect_env" in info.value.one_line()
-    assert corpus.LABELS[case.label] is corpus.NO_FAILURE  # only a healthy thread may say nothing
+def test_corpus_pastes_without_facts_are_refused_naming_the_command():
+    # every file that expects exit 2, and two real pastes of the held-out sets that name neither
+    # torch nor MPS (a healthy and a wrong-results thread: docs/diagnose.md, "Pastes with few
+    # facts"); each refusal names the command whose output settles it
+    held_out = Path(__file__).parent / "data"
+    refused = [c for c in ALL_CASES if not c.diagnosable] + [
+        corpus.load(next((held_out / folder).glob(f"{name}-*.txt")))
+        for folder, name in (("holdout5", "fl-heartmula-16"), ("holdout7", "invokeai-2418"))
+    ]
+    for case in refused:
+        with pytest.raises(InputError) as info:
+            diagnose.diagnose(case.text)
+        assert "python -m torch.utils.collect_env" in info.value.one_line()
+        assert corpus.LABELS[case.label] is corpus.NO_FAILURE, case.name  # healthy may say nothing
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -409,6 +415,29 @@ def test_a_5_mb_paste_diagnoses_in_under_a_second():
     facts, results = diagnose.diagnose(log)
     assert facts.translated is True  # the collect_env at the end is still read
     assert next(r for r in results if r.id == "host.arch").status is Status.FAIL
+
+
+def test_a_multi_mb_paste_is_read_from_its_first_and_last_megabyte():
+    # an issue form's environment first, a 5 MB log, the error appended last: both ends are
+    # read; a line deep in the middle of the log is not (verify.paste.digest.ENDS)
+    env = "- PyTorch version: 2.1.0\n- macOS 14.1 on an Apple M2 Pro\n"
+    middle = "RuntimeError: MPS backend out of memory (MPS allocated: 17.00 GB)"
+    error = (
+        "NotImplementedError: The operator 'aten::roll' is not currently implemented for the "
+        "MPS device."
+    )
+    lines = [f"step {i} loss {1 / (i + 1):.6f}" for i in range(200_000)]
+    lines[len(lines) // 2] = middle
+    text = env + "\n".join(lines) + "\n" + error + "\n"
+    assert len(text) > 4 * 1024 * 1024
+    facts, results = diagnose.diagnose(text)
+    assert (facts.torch_version, facts.macos_version, facts.chip) == (
+        "2.1.0",
+        "14.1",
+        "Apple M2 Pro",
+    )
+    ids = {r.id for r in results}
+    assert "error.mps.op_not_implemented" in ids and "error.mps.oom" not in ids
 
 
 def test_rosetta_with_mps_shown_working_and_no_mps_error_is_a_warning():

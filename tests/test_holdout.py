@@ -35,7 +35,7 @@ FLOORS = {
     "holdout5": (40, 40),
     "holdout6": (40, 40),
     "holdout7": (26, 26),
-    "holdout8": (22, 22),
+    "holdout8": (23, 23),
     "holdout9": (25, 24),
     "holdout10": (21, 20),
     "holdout11": (17, 16),

@@ -78,6 +78,13 @@ def test_a_name_no_release_lacks_does_not_hide_a_later_one():
     assert explain(text).match == found.match
 
 
+def test_the_attribute_error_pasted_in_chinese_is_read():
+    # lihaoyun6/ComfyUI-FlashVSR_Ultra_Fast#25 (holdout8), verbatim: a torch before 2.5
+    found = torch_names.missing("模块 'torch.mps' 没有属性 'is_available'\uff0c模型下载后无法运行")
+    assert found is not None and (found.name, found.first_text) == ("mps.is_available", "2.5.0")
+    assert torch_names.missing("模块 'torch' 没有属性 'nn'") is None  # every release has it
+
+
 def _rows(text):
     _facts, results = diagnose.diagnose(text)
     return {r.id: r for r in results}

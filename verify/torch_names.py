@@ -77,8 +77,12 @@ def first_release(name: str, *, module: bool) -> Release | None:
 # / `torch.X.Y` and the ModuleNotFoundError of `import torch.X`, with the rest of the line. Any
 # name matches here; missing() keeps those the data knows a first release for (a regex of the
 # ~2,400 names themselves cost 0.08 s to build at import, for every CLI run and check worker).
+# The AttributeError is also pasted translated, in the words of Python's Chinese documentation:
+# "模块 'torch.mps' 没有属性 'is_available'" (lihaoyun6/ComfyUI-FlashVSR_Ultra_Fast#25, where the
+# torch predated torch.mps.is_available, 2.5).
 SAID = re.compile(
-    r"(?:module 'torch(?:\.(?P<parent>[\w.]+))?' has no attribute '(?P<attr>\w+)'|"
+    r"(?:(?:module|模块) 'torch(?:\.(?P<parent>[\w.]+))?' (?:has no attribute|没有属性) "
+    r"'(?P<attr>\w+)'|"
     r"No module named '?torch\.(?P<mod>[\w.]+?)'?(?![\w.]))[^\n]*"
 )
 

@@ -37,7 +37,7 @@ FLOORS = {
     "holdout7": (26, 26),
     "holdout8": (23, 23),
     "holdout9": (25, 24),
-    "holdout10": (21, 20),
+    "holdout10": (24, 23),
     "holdout11": (17, 16),
 }
 

@@ -308,3 +308,65 @@ def test_file_on_the_interpreter_names_its_architecture():
         "binary with 2 architectures: [x86_64:Mach-O 64-bit executable x86_64] [arm64]"
     )
     assert _signs(companions.read(universal), "machine") == []
+
+
+def test_the_linker_ignoring_an_x86_64_libtorch_on_apple_silicon():
+    # LaurentMazare/tch-rs#440 (an M1, tch 0.6.1's LibTorch download), ld64's words
+    line = (
+        "note: ld: warning: ignoring file /Users/me/nntest/target/debug/build/torch-sys-3c7/out/"
+        "libtorch/libtorch/lib/libtorch_cpu.dylib, building for macOS-arm64 but attempting to "
+        "link with file built for macOS-x86_64\n"
+    )
+    row, results = _row(line, "host.arch")
+    assert row.status is Status.FAIL and "x86_64 build" in row.cause and "arm64" in row.cause
+    assert diagnose.first_cause(results).id == "host.arch"
+    # Xcode 15's linker says it otherwise; the same reading
+    prime = "ld: warning: ignoring file '/opt/libtorch/lib/libc10.dylib': found architecture "
+    row, _ = _row(prime + "'x86_64', required architecture 'arm64'\n", "host.arch")
+    assert row.status is Status.FAIL and "x86_64 build" in row.cause
+    # another library of the other architecture is not LibTorch's: no LibTorch cause
+    other = line.replace("libtorch_cpu.dylib", "libfoo.dylib")
+    row, _ = _row(other, "host.arch")
+    assert "LibTorch" not in row.cause
+
+
+def test_condas_plan_installing_a_pytorch_older_than_mps_on_apple_silicon():
+    # pytorch/pytorch#82428: `conda install pytorch -c pytorch` on an M1 in July 2022
+    plan = (
+        "The following NEW packages will be INSTALLED:\n"
+        "  cffi               pkgs/main/osx-arm64::cffi-1.15.0-py38h22df2f2_1\n"
+        "  pytorch            pkgs/main/osx-arm64::pytorch-1.10.2-cpu_py38h23cb94c_0\n"
+    )
+    row, results = _row(plan, "torch.installed")
+    assert row.status is Status.FAIL and "1.10.2" in row.cause and "pkgs/main" in row.cause
+    assert diagnose.first_cause(results).id == "torch.installed"
+    current = plan.replace("pytorch-1.10.2-cpu", "pytorch-2.3.0-gpu")
+    _, results = diagnose.diagnose(current)
+    assert not [r for r in results if r.status is Status.FAIL]
+    linux = plan.replace("osx-arm64", "linux-64")
+    _, results = diagnose.diagnose(linux)
+    assert not [r for r in results if r.status is Status.FAIL]
+
+
+def test_a_cuda_pin_installed_on_mac_os_x_in_the_older_name():
+    # scil-vital/TrackToLearn#29 ("installing on macosx"), pip's list shortened
+    text = (
+        "installing on macosx\n\n"
+        "ERROR: Could not find a version that satisfies the requirement torch==1.9.1+cu111 "
+        "(from versions: 1.4.0, 1.9.1, 2.0.0, 2.0.1)\n"
+        "ERROR: No matching distribution found for torch==1.9.1+cu111\n"
+    )
+    row, _ = _row(text, "torch.installed")
+    assert row.status is Status.FAIL and "torch==1.9.1+cu111" in row.cause
+    facts, _ = diagnose.diagnose("installing on macosx 12 or later\n" + text[22:])
+    assert facts.os is None  # a version range told is no machine
+
+
+def test_about_this_macs_processor_line_names_an_intel_mac():
+    # SWivid/F5-TTS#360: "MacBook Pro (15-inch, 2018)" / "Processor: 2,2 GHz 6-Core Intel Core i7"
+    text = "MacBook Pro (15-inch, 2018)\nProcessor: 2,2 GHz 6-Core Intel Core i7\nPython 3.10.4\n"
+    facts, results = diagnose.diagnose(text)
+    assert facts.hardware_arm64 is False
+    assert not [r for r in results if r.status is Status.FAIL]  # no MPS asked: no failure
+    facts, _ = diagnose.diagnose(text.replace("Intel Core i7", "Apple M1 Pro"))
+    assert facts.hardware_arm64 is not False

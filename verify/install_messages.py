@@ -72,6 +72,35 @@ def intel_mac_asks_past_x86_64(asked: str) -> tuple[str, Fix]:
     )
 
 
+def conda_plans_torch_before_mps(version: str, channel: str) -> tuple[str, Fix]:
+    """conda's plan on Apple silicon installs a pytorch release older than MPS."""
+    return (
+        f"conda's plan installs pytorch {version} from {channel} (osx-arm64), a release older "
+        "than the MPS backend (PyTorch 1.12): the channel asked for had no build that fits, so "
+        "the solver took an old one and torch will run on the CPU only.",
+        Fix(
+            "Install a current torch with pip in this environment (PyTorch publishes no conda "
+            "packages since 2.5), or ask conda-forge for a pytorch >= 1.12 explicitly.",
+            ("python -m pip install torch", "conda install -c conda-forge 'pytorch>=2'"),
+        ),
+    )
+
+
+def libtorch_other_arch(have: str, need: str) -> tuple[str, Fix]:
+    """The linker ignored LibTorch's dylibs: they were built for the other architecture."""
+    return (
+        f"The LibTorch this build links is an {have} build while the build targets {need}: the "
+        'linker ignores its dylibs ("ignoring file ... libtorch.dylib"), so torch\'s symbols '
+        "are undefined.",
+        Fix(
+            f"Use a LibTorch built for {need}: download libtorch-macos-{need} (or point LIBTORCH "
+            f"at an {need} pip-installed torch, with LIBTORCH_USE_PYTORCH=1 for tch-rs) and "
+            "rebuild from a clean target directory.",
+            ("uname -m", "file $LIBTORCH/lib/libtorch.dylib"),
+        ),
+    )
+
+
 def extension_other_arch(have: str, need: str) -> tuple[str, Fix]:
     """dyld refused a compiled module of another package built for the other architecture."""
     return (

@@ -13,7 +13,11 @@ verify.install_messages. verify.resolver.finding asks these after its own.
 - host.arch: a native arm64 Python whose environment holds another package's x86_64 extension
   ("mach-o file, but is an incompatible architecture (have 'x86_64', need 'arm64')" for a
   package that is not torch: rsagroup/rsatoolbox#383, built from a Terminal under Rosetta);
-  torch's own library is the torch.installed row (verify.paste.packages).
+  torch's own library is the torch.installed row (verify.paste.packages);
+- torch.installed: conda's plan on osx-arm64 installs a pytorch older than MPS (1.12), where no
+  torch is shown installed (pytorch/pytorch#82428: the defaults channel's 1.10.2 CPU build);
+- host.arch: the linker ignored LibTorch's dylibs built for the other architecture ("building for
+  macOS-arm64 but attempting to link with file built for macOS-x86_64": LaurentMazare/tch-rs#440).
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
         return _cloud_server(result, pasted)
     if result.id == "host.python" and result.status is not Status.FAIL:
         return _python_tag(result, pasted)
+    if result.id == "torch.installed" and result.status is Status.SKIP:
+        return _conda_plans_old_torch(result, pasted)
     if result.id == "host.arch" and result.status is Status.FAIL:
         # the rules' generic Intel Mac failure: say which release the project asked for
         if result.cause != INTEL_MAC_CAUSE:
@@ -44,6 +50,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
         return (
             _eliminated(result, pasted)
             or _libtorch_x86_64(result, pasted)
+            or _libtorch_other_arch(result, pasted)
             or _intel_mac_asks(result, pasted)
             or _extension_other_arch(result, pasted)
         )
@@ -109,6 +116,32 @@ def _libtorch_x86_64(result: Result, pasted: Pasted) -> Result | None:
     cause, fix = msg.x86_64_libtorch(release, url)
     lines = [c.line for c in clues] + pasted.evidence.get("sign.intel_cpu", [])[:1]
     return _failed(result, cause, fix, lines, machine="x86_64", libtorch=release)
+
+
+def _libtorch_other_arch(result: Result, pasted: Pasted) -> Result | None:
+    """The linker ignored LibTorch's dylibs built for the other architecture (LaurentMazare/
+    tch-rs#440: an x86_64 LibTorch linked into an arm64 build on an M1)."""
+    clues = pasted.signs.get("sign.libtorch_other_arch") or []
+    if not clues:
+        return None
+    have, need = clues[0].value
+    cause, fix = msg.libtorch_other_arch(have, need)
+    lines = [c.line for c in clues] + pasted.evidence.get("chip", [])[:1]
+    return _failed(result, cause, fix, lines, machine=need, library=have)
+
+
+def _conda_plans_old_torch(result: Result, pasted: Pasted) -> Result | None:
+    """conda's plan on osx-arm64 installs a pytorch older than MPS (pytorch/pytorch#82428: the
+    defaults channel's 1.10.2 CPU build, the pytorch channel having no 1.12 for osx-arm64)."""
+    clues = pasted.signs.get("sign.conda_plans_torch") or []
+    old = [
+        c for c in clues if (v := compat.release_of(c.value[0])) and v < compat.MPS_FIRST_RELEASE
+    ]
+    if not old or len(old) != len(clues):
+        return None
+    version, channel = old[0].value
+    cause, fix = msg.conda_plans_torch_before_mps(version, channel)
+    return _failed(result, cause, fix, [old[0].line], version=version, channel=channel)
 
 
 def _intel_mac_asks(result: Result, pasted: Pasted) -> Result | None:

@@ -104,6 +104,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
             or _cpu_build(result, pasted)
             or _cuda_conda_package(result, pasted)
             or _platform_not_declared(result, pasted)
+            or install_rows.finding(result, pasted)
         )
     return None
 

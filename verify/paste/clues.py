@@ -29,6 +29,8 @@ SIGNS = {
     "sign.intel_cpu": "an Intel CPU named (an Intel Mac when it is a Mac)",
     "sign.amd_gpu": "an AMD / Radeon GPU named (Apple silicon Macs have none)",
     "sign.wrong_arch_library": "dyld refused a library built for the other architecture",
+    "sign.conda_plans_torch": "conda's plan installs this pytorch (version, channel)",
+    "sign.libtorch_other_arch": "the linker ignored a LibTorch built for the other architecture",
     "sign.binary_needs_macos": "dyld refused a binary built for a newer macOS than this one",
     "sign.mps_intent": "the code asks for the MPS device",
     "sign.gpu_intent": "the user wants the Mac's GPU",

@@ -102,6 +102,15 @@ CONDA_ARCHSPEC = re.compile(r"__archspec=1=(m[1-9]|arm64|aarch64)\b")
 CHANNEL_SUBDIR = re.compile(
     r"(?:https?://|\bpkgs/\w+/|conda-forge/|pytorch/)\S*?/?" + _SUBDIRS + r"\b"
 )
+# conda's plan: "The following NEW packages will be INSTALLED:" then "  pytorch
+# pkgs/main/osx-arm64::pytorch-1.10.2-cpu_py38h23cb94c_0" - the torch this command will install
+# (pytorch/pytorch#82428: the pytorch channel had no osx-arm64 1.12 yet, so conda took the
+# defaults channel's 1.10.2 CPU build, older than MPS)
+CONDA_PLAN_TORCH = re.compile(
+    r"^[ \t]*pytorch[ \t]+([\w.-]+(?:/[\w.-]+)*?)/(osx-arm64)::pytorch-(\d+\.\d+(?:\.\d+)?)-\S+"
+    r"[ \t]*$",
+    _M,
+)
 SOLVER_SUBDIR = re.compile(r"\b[\w-]+/" + _SUBDIRS + r"::(?:pytorch|torch)-(\d[\w.]*)")
 X86_ONLY = re.compile(
     r"^[ \t>]*(?:\[conda\][ \t]+)?(mkl|mkl-service|mkl_fft|mkl_random|intel-openmp)[ \t]+\d", _M
@@ -193,6 +202,17 @@ UV_PY = re.compile(r"torch[^\n]*?has no wheels with a matching Python (?:ABI|ver
 DYLD = re.compile(
     r"(?:mach-o file, but is an incompatible architecture|incompatible architecture)"
     r"[^\n]*?\(have [('\"]?(arm64e?|x86_64h?)[)'\"]?, need [('\"]?(arm64e?|x86_64h?)[)'\"]?\)"
+)
+
+# the linker's refusal of a library built for the other architecture, dyld's at link time: ld64
+# "ld: warning: ignoring file .../libtorch.dylib, building for macOS-arm64 but attempting to link
+# with file built for macOS-x86_64" (LaurentMazare/tch-rs#440: an x86_64 LibTorch linked on an
+# M1), Xcode 15's ld-prime "ignoring file '...': found architecture 'x86_64', required
+# architecture 'arm64'" (developer.apple.com Xcode 15 release notes, the new linker)
+LD_ARCH = re.compile(
+    r"ignoring file '?([^\n']+?)'?[,:][ \t]*(?:building for macOS-(arm64|x86_64) but attempting "
+    r"to link with file built for (?:macOS|unknown)-(arm64|x86_64)|found architecture "
+    r"'(arm64|x86_64)', required architecture '(arm64|x86_64)')"
 )
 
 
@@ -290,6 +310,8 @@ def read(text: str) -> list[Clue]:
     for m in finditer(SOLVER_SUBDIR, text, "::"):
         out.append(clue("conda_subdir", m.group(1), text, m, LISTED))
         out.extend(_subdir_facts(m.group(1), text, m))
+    for m in finditer(CONDA_PLAN_TORCH, text, "::pytorch-"):
+        out.append(clue("sign.conda_plans_torch", (m.group(3), m.group(1)), text, m, LISTED))
     for m in finditer(CHANNEL_SUBDIR, text, "osx-"):
         out.append(clue("conda_subdir", m.group(1), text, m, WEAK))
         out.extend(_subdir_facts(m.group(1), text, m))
@@ -358,6 +380,15 @@ def read(text: str) -> list[Clue]:
         if "torch" in text[start : m.end()]:  # torch's own library: import torch failed
             error = f"incompatible architecture (have '{have}', need '{need}')"
             out.append(clue("torch_import_error", error, text, m, STRONG))
+    for m in finditer(LD_ARCH, text, "ignoring file"):
+        need, have = m.group(2) or m.group(5), m.group(3) or m.group(4)
+        if need == have:
+            continue
+        out.append(clue("os", "Darwin", text, m, STRONG))
+        out.append(clue("machine", need, text, m, STRONG))  # the binary being built
+        out.append(clue("sign.wrong_arch_library", have, text, m, STRONG))
+        if re.search(r"lib(?:torch\w*|c10)\.dylib", m.group(1)):  # LibTorch's own dylibs
+            out.append(clue("sign.libtorch_other_arch", (have, need), text, m, STRONG))
     for m in finditer(UNSUPPORTED_WHEEL, text, "not a supported wheel"):
         out.append(clue("os", "Darwin", text, m, LISTED))
         out.append(clue("sign.pip_no_torch", "torch", text, m, LISTED))

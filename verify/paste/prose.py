@@ -300,7 +300,9 @@ I_HAVE_A_MAC = re.compile(
 DONE_ON_MACOS = re.compile(
     r"\b(?:install(?:s|ed|ing|ation)?|run(?:s|ning)?|ran|build(?:s|ing)?|buil[td])\b"
     r"(?:[^.\n]|\.(?=\d)){0,60}?"
-    r"\bon[ \t]+mac[ \t]?OS\b(?![ \t]*(?:[<>]|\d|or\b|\+))",
+    # "Mac OS X" / "macosx", the older name (Python's sysconfig platform "macosx-11.0-arm64"):
+    # "installing on macosx" (scil-vital/TrackToLearn#29)
+    r"\bon[ \t]+mac[ \t]?OS(?:[ \t]?X)?\b(?![ \t]*(?:[<>]|\d|or\b|\+))",
     _I,
 )
 # the machine in Chinese / Japanese / Korean words (GPT-SoVITS, ChatTTS, Spark-TTS threads):

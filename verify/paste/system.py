@@ -47,7 +47,10 @@ SP_SYSTEM = re.compile(
 )
 SP_CHIP = re.compile(r"^[ \t>*-]*Chip(?: Model)?:[ \t]*(Apple M\d[^\n]*?)[ \t]*$", _M)
 SP_INTEL = re.compile(
-    r"^[ \t>*-]*Processor Name:[ \t]*([^\n]*Intel[^\n]*?)[ \t]*$|"
+    # system_profiler's "Processor Name: Quad-Core Intel Core i7"; About This Mac's Overview as
+    # users copy it: "Processor: 2,2 GHz 6-Core Intel Core i7" (support.apple.com/HT201300
+    # "Find the model of your Mac"; SWivid/F5-TTS#360, a 2018 MacBook Pro)
+    r"^[ \t>*-]*Processor(?: Name)?:[ \t]*([^\n]*\bIntel\b[^\n]*?)[ \t]*$|"
     r"^[ \t>*-]*Chipset Model:[ \t]*((?:AMD|Radeon|Intel)[^\n]*?)[ \t]*$",
     _M,
 )
@@ -169,7 +172,7 @@ def read(text: str) -> list[Clue]:
         out.append(clue("os", "Darwin", text, m, WEAK))
         out.append(clue("chip", m.group(1).strip(), text, m, STRONG))
         out.append(clue("hardware_arm64", True, text, m, STRONG))
-    for m in finditer(SP_INTEL, text, "Processor Name", "Chipset Model"):
+    for m in finditer(SP_INTEL, text, "Processor", "Chipset Model"):
         if m.group(1):
             out.append(clue("chip", m.group(1).strip(), text, m, LISTED))
         out.append(clue("hardware_arm64", False, text, m, LISTED))

@@ -35,10 +35,10 @@ FLOORS = {
     "holdout5": (40, 40),
     "holdout6": (40, 40),
     "holdout7": (26, 26),
-    "holdout8": (23, 23),
+    "holdout8": (24, 24),
     "holdout9": (25, 24),
-    "holdout10": (24, 23),
-    "holdout11": (17, 16),
+    "holdout10": (25, 24),
+    "holdout11": (20, 19),
 }
 
 

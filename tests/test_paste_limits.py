@@ -271,3 +271,52 @@ def test_an_operator_said_unsupported_on_mps() -> None:
 )
 def test_no_operator_said_unsupported_without_an_operator(text: str) -> None:
     assert "sign.op_said_unsupported" not in _signs(text)
+
+
+# the kinds of text read since holdout8/11 were studied, each verbatim from its public report
+SAID_THIS_SESSION = [
+    # lucidrains/imagen-pytorch#68: the words first, the aten op after, MPS on the same line
+    (
+        "Having changed the `.cuda()` calls in the example to `.to('mps')`, it seems some of "
+        "Imagen's Torch calls are still unsupported, including `aten::bitwise_and.Tensor_out`.",
+        "sign.op_said_unsupported",
+    ),
+    # ultralytics/yolov5#8508's title: torch's words without the fallback's "will fall back"
+    (
+        "The operator 'aten::nonzero' is not currently supported on the MPS backend",
+        "sign.op_said_unsupported",
+    ),
+    # huggingface/smol-course#67's title: an OOM after the device, a question tagged on
+    (
+        "When running set_finetuning_example.ipynb on a MacBook on the mps backend I seem to be "
+        "hitting an OOM, is this expected?",
+        "sign.mps_oom_said",
+    ),
+    # huggingface/transformers#33717's title: memory said to leak on MPS
+    ("Trainer class causes massive memory leak when using mps", "sign.mps_oom_said"),
+]
+
+
+@pytest.mark.parametrize(("text", "sign"), SAID_THIS_SESSION)
+def test_limits_said_in_other_word_orders(text: str, sign: str) -> None:
+    assert sign in _signs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # torch's own fallback warning (aten/src/ATen/mps/MPSFallback.mm): the op ran, on the CPU
+        "UserWarning: The operator 'aten::repeat_interleave.self_int' is not currently supported "
+        "on the MPS backend and will fall back to run on the CPU. This may have performance "
+        "implications.",
+        # the aten op said unsupported with no MPS on its line
+        "some calls are still unsupported, including `aten::bitwise_and.Tensor_out`.",
+        # asked, not told: a question that opens as one
+        "Are you hitting an OOM on the mps backend, or is it something else?",
+        # negated
+        "No memory leak when using mps after the fix.",
+    ],
+)
+def test_limits_not_said(text: str) -> None:
+    signs = _signs(text)
+    assert "sign.op_said_unsupported" not in signs and "sign.mps_oom_said" not in signs

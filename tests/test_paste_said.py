@@ -318,3 +318,38 @@ def test_an_mmcv_op_said_missing_gets_mmcvs_fix():
     # the same words without mmcv keep torch's own op advice
     _, plain = diagnose.diagnose(text.replace("/mmcv/ops/", "/detector/"))
     assert "mmcv" not in diagnose.first_cause(plain).cause
+
+
+# pytorch/pytorch#122602's code (the error only a screenshot): a float64 tensor moved to 'mps'
+PYTORCH_122602 = (
+    "def nii_to_tensor(filename):\n"
+    "    # Load NIfTI file\n"
+    "    img = nibabel.load(filename)\n"
+    "    # Get the data array from the NIfTI image\n"
+    "    img_data = img.get_fdata()\n"
+    "    # Convert the data array to a PyTorch tensor\n"
+    "    tensor = torch.tensor(img_data).type(torch.float64)\n"
+    "    return tensor.to('mps')\n"
+)
+
+
+def test_code_moving_a_float64_tensor_to_mps_is_the_float64_refusal() -> None:
+    clues = _signs(said.read, PYTORCH_122602).get("sign.float64_said")
+    assert clues and "torch.float64" in str(clues[0])
+    _, results = diagnose.diagnose(PYTORCH_122602)
+    assert any(r.id == "error.mps.float64" for r in results)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # cast back to float32 before the move
+        "    x = torch.tensor(a).type(torch.float64).float()\n    return x.to('mps')\n",
+        # the float64 variable assigned again before the move
+        "    x = torch.tensor(a, dtype=torch.float64)\n    x = x.float()\n    x.to('mps')\n",
+        # a float64 reference kept on the CPU, another tensor moved
+        "    ref = x.double()\n    y = x.to('mps')\n",
+    ],
+)
+def test_float64_code_that_never_reaches_mps_is_not_read(text: str) -> None:
+    assert "sign.float64_said" not in _signs(said.read, text)

@@ -232,13 +232,28 @@ def stated(text: str, m: re.Match[str], window: int = WORDS_BEFORE, *, strict: b
 
 
 _SENTENCE_END = re.compile(r"[.!?\n]")
+_TAG_QUESTION = re.compile(
+    r",[ \t]+(?:is|are|was|were|does|do|did|should|could|can|any|how|why|what)\b", re.IGNORECASE
+)
+_QUESTION_OPENS = re.compile(
+    r"[ \t>*-]*(?:is|are|was|were|does|do|did|should|could|can|will|would|has|have|any|how|why|"
+    r"what|where|which|who|when)\b",
+    re.IGNORECASE,
+)
 
 
 def asked(text: str, m: re.Match[str]) -> bool:
     """Does the sentence holding the match end with a question mark ("Are you on an Intel
     Mac?", "Is it running under Rosetta?"): a question, not a statement?"""
     end = _SENTENCE_END.search(text, m.end())
-    return bool(end) and end.group(0) == "?"
+    if not end or end.group(0) != "?":
+        return False
+    # a statement with a question tagged on after a comma ("I seem to be hitting an OOM, is this
+    # expected?": huggingface/smol-course#67) states what it says, unless the sentence itself
+    # opens as a question ("Are you on an Intel Mac, or ...?")
+    start = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+    tag = _TAG_QUESTION.search(text, m.end(), end.start())
+    return not (tag and not _QUESTION_OPENS.match(text, start))
 
 
 # macOS names: Apple's marketing names and the release each began with.

@@ -193,7 +193,17 @@ MPS_OOM_SAID = re.compile(
     r"(?:out[ \t]+of[ \t]+memory|OOM)\b|"
     # "out of memory on MPS", "OOM errors with mps"
     r"\b(?:out[ \t]+of[ \t]+memory|OOM)(?:[ \t]+(?:error|errors|issue|issues|crash))?[ \t]+"
-    r"(?:on|with|using|in)[ \t]+(?:the[ \t]+)?(?:device[ \t]+)?['\"`]?MPS\b",
+    r"(?:on|with|using|in)[ \t]+(?:the[ \t]+)?(?:device[ \t]+)?['\"`]?MPS\b|"
+    # the device first, the OOM hit after it: "on the mps backend I seem to be hitting an OOM"
+    # (huggingface/smol-course#67, fixed by a smaller batch size)
+    r"\b(?:on|with|using|in)[ \t]+(?:the[ \t]+)?['\"`]?MPS\b['\"`]?(?:[ \t]+(?:backend|device))?"
+    r"[^.!?\n]{0,40}?\b(?:hit(?:s|ting)?|get(?:s|ting)?|got|r[au]n(?:s|ning)?[ \t]+into)[ \t]+"
+    r"(?:an?[ \t]+|the[ \t]+)?(?:OOM|out[ \t]+of[ \t]+memory)\b|"
+    # memory said to leak while MPS runs: "Trainer class causes massive memory leak when using
+    # mps" (huggingface/transformers#33717: MPSGraph keeps a graph per shape, memory grows
+    # until the allocator's limit)
+    r"\bmemory[ \t]+leaks?\b[^.!?\n]{0,30}?\b(?:on|with|using|in)[ \t]+(?:the[ \t]+)?['\"`]?"
+    r"MPS\b",
     _I,
 )
 # "bf16 requires macOS 14", "bf16 dtype is supported for MacOS 14 +" (huggingface/accelerate#3373),
@@ -232,19 +242,34 @@ _DTYPE_WORDS = re.compile(
     r"float64|fp64|double|bfloat16|bf16|float16|fp16|half|complex|int64|pin_?memory|pinned", _I
 )
 # a subject that is no operator: the device itself, or an exception's class ("TypeError:")
+_MPS_WORD = re.compile(r"\bmps\b", _I)
 _NOT_AN_OP = re.compile(r"\bmps\b|\bmac|\bgpu\b|\bdevice\b|(?:Error|Exception|Warning)$", _I)
 OP_SAID_UNSUPPORTED = re.compile(
-    rf"(?P<op>{_OP_NAME})[^.!?\n]{{0,60}}?\b(?:(?:is|are)(?:[ \t]+not|n't)[ \t]+(?:yet[ \t]+)?"
+    rf"(?P<op>{_OP_NAME})[^.!?\n]{{0,60}}?\b(?:(?:is|are)(?:[ \t]+not|n't)[ \t]+"
+    r"(?:(?:yet|currently)[ \t]+)?"
     r"(?:supported|available|implemented)|(?:is|are)[ \t]+(?:missing|unsupported))"
     r"[ \t]+(?:yet[ \t]+)?(?:on|by|for|in|with)"
-    r"[ \t]+(?:the[ \t]+)?['\"`]?(?:mps|Metal)\b",
+    r"[ \t]+(?:the[ \t]+)?['\"`]?(?:mps|Metal)\b"
+    # torch's own fallback warning ("... is not currently supported on the MPS backend and will
+    # fall back to run on the CPU") is known_errors' mps.op_runs_on_cpu: the op ran
+    r"(?![ \t]+(?:backend[ \t]+)?and[ \t]+will[ \t]+fall)|"
+    # the words first, the aten op after: "some of Imagen's Torch calls are still unsupported,
+    # including `aten::bitwise_and.Tensor_out`" (lucidrains/imagen-pytorch#68, after moving the
+    # model .to('mps')); only an aten:: name, only with MPS on its line (_op_said_unsupported)
+    r"\b(?:unsupported|not[ \t]+(?:yet[ \t]+)?(?:supported|implemented))\b[^.!?\n]{0,30}?"
+    r"\b(?:including|like|such[ \t]+as|e\.g\.)[ \t]+['\"`]?(?P<aten>aten::[\w.]+)",
     _I,
 )
 
 
 def _op_said_unsupported(text: str) -> list[Clue]:
-    for m in finditer(OP_SAID_UNSUPPORTED, text, "mps", "MPS", "Mps", "Metal"):
-        if _DTYPE_WORDS.search(m.group(0)) or _NOT_AN_OP.search(m.group("op")):
+    for m in finditer(OP_SAID_UNSUPPORTED, text, "mps", "MPS", "Mps", "Metal", "aten::"):
+        if m.group("aten"):
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            line_end = text.find("\n", m.end())
+            if not _MPS_WORD.search(text, line_start, line_end if line_end >= 0 else len(text)):
+                continue
+        elif _DTYPE_WORDS.search(m.group(0)) or _NOT_AN_OP.search(m.group("op")):
             continue
         if not stated(text, m, strict=False):
             continue

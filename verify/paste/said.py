@@ -132,12 +132,51 @@ def _version(v: str) -> tuple[int, ...]:
     return tuple(int(p) for p in v.split("."))
 
 
+# code that makes a float64 tensor and moves it to MPS, which torch refuses ("Cannot convert a MPS
+# Tensor to float64 dtype as the MPS framework doesn't support float64", aten/src/ATen/mps/
+# EmptyTensor.cpp): pytorch/pytorch#122602 pasted `tensor = torch.tensor(img_data).type(
+# torch.float64)` and `return tensor.to('mps')` with the error only as a screenshot. Read: one
+# line that casts to float64 (and to nothing after it), the same expression or its variable
+# moved to a literal 'mps' within the next 3 lines, the variable not assigned again between.
+_F64_TYPE = r"(?:torch\.float64|torch\.double|\.double\(\))"
+_TO_MPS = r"\.to\([ \t]*(?:device[ \t]*=[ \t]*)?['\"]mps(?::\d+)?['\"]"
+_F64_AT = re.compile(_F64_TYPE)
+F64_CAST = re.compile(
+    rf"[ \t>]*(?:(?P<var>\w+)[ \t]*=[ \t]*)?[^\n]*?{_F64_TYPE}\)*(?P<moved>[ \t]*{_TO_MPS})?"
+    r"(?P<rest>[^\n]*)"
+)
+_CAST_AGAIN = re.compile(r"float32|float16|bfloat16|\.float\(\)|\.half\(\)|\.to\(torch\.")
+
+
+def _float64_to_mps(text: str) -> list[Clue]:
+    for at in finditer(_F64_AT, text, "float64", "double"):
+        start = text.rfind("\n", 0, at.start()) + 1
+        end = text.find("\n", at.end())
+        end = len(text) if end < 0 else end
+        m = F64_CAST.fullmatch(text, start, end)
+        if not m or _CAST_AGAIN.search(m.group("rest")):
+            continue
+        if m.group("moved"):
+            return [clue("sign.float64_said", m.group(0).strip(), text, m, WEAK)]
+        var = m.group("var")
+        if not var:
+            continue
+        for line in text[end:].split("\n", 4)[1:4]:
+            if re.match(rf"[ \t>]*{var}[ \t]*=(?!=)", line):
+                break
+            if re.search(rf"\b{var}{_TO_MPS}", line):
+                return [clue("sign.float64_said", m.group(0).strip(), text, m, WEAK)]
+    return []
+
+
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
     for m in finditer(FLOAT64_SAID, text, "loat", "LOAT", "FP64", "fp64", "ouble", "64-bit"):
         if stated(text, m, strict=False) and not asked(text, m):
             out.append(clue("sign.float64_said", m.group(0).strip(), text, m, WEAK))
             break
+    if not out and "mps" in text:
+        out.extend(_float64_to_mps(text))
     out.extend(_newer_torch_works(text))
     for found in (
         finditer(CRASH, text, "rror", "ault", "SIG", "bort", "llegal", "ssertion"),

@@ -370,3 +370,37 @@ def test_about_this_macs_processor_line_names_an_intel_mac():
     assert not [r for r in results if r.status is Status.FAIL]  # no MPS asked: no failure
     facts, _ = diagnose.diagnose(text.replace("Intel Core i7", "Apple M1 Pro"))
     assert facts.hardware_arm64 is not False
+
+
+def test_a_cuda_build_of_torch_in_use_is_no_mac():
+    # Sanster/IOPaint#230: an app's MPS check on a CUDA machine with torch 1.10.1+cu113
+    text = (
+        "Older versions of PyTorch do not support passing 'mps' as a device. "
+        "I am using `torch==1.10.1+cu113`.\n"
+        "E       RuntimeError: Expected one of cpu, cuda, xpu, mkldnn, opengl, opencl, ideep, "
+        "hip, ve, ort, mlc, xla, lazy, vulkan, meta, hpu device type at start of device "
+        "string: mps\n"
+    )
+    row, results = _row(text, "host.os")
+    assert row.status is Status.FAIL and "1.10.1+cu113" in row.cause
+    assert diagnose.first_cause(results).id == "host.os"
+    # an install of one is an attempt, not the machine; a negation is no fact
+    for other in ("pip install torch==1.10.1+cu113", "I am not using torch==1.10.1+cu113"):
+        row, _ = _row(text.replace("I am using `torch==1.10.1+cu113`", other), "host.os")
+        assert row.status is not Status.FAIL
+
+
+def test_the_users_own_linux_machine_told_in_words():
+    # lihaoyun6/ComfyUI-FlashVSR_Ultra_Fast#41: a node's torch.mps.is_available() on Linux
+    text = (
+        "Running this on a Linux system only works if I remove these two lines:\n"
+        "    if torch.mps.is_available():\n        torch.mps.empty_cache()\n"
+        "- **Exception Message:** module 'torch.mps' has no attribute 'is_available'\n"
+    )
+    facts, results = diagnose.diagnose(text)
+    assert facts.os == "Linux"
+    row = next(r for r in results if r.id == "host.os")
+    assert row.status is Status.WARN and "lacks the MPS name" in row.cause
+    negated = text.replace("Running this on a Linux system", "Not running this on a Linux system")
+    facts, _ = diagnose.diagnose(negated)
+    assert facts.os != "Linux"

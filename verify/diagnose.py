@@ -343,11 +343,20 @@ def _mps_check_off_mac(result: Result, pasted: Pasted) -> Result | None:
     f = pasted.facts
     if f.os not in ("Linux", "Windows") or linux_on_mac(pasted):
         return None
-    if not any(e.id == "mps.torch_too_old" for e in pasted.errors):
+    # or a torch.mps / torch.backends.mps name this torch lacks (torch.mps.is_available came
+    # after torch.mps: lihaoyun6/ComfyUI-FlashVSR_Ultra_Fast#41, a Linux user's crash in a node's
+    # Mac-only cache check)
+    mps_name = any(
+        e.id == "mps.torch_predates_name" and re.search(r"torch\.(?:backends\.)?mps\b", e.match)
+        for e in pasted.errors
+    )
+    if not mps_name and not any(e.id == "mps.torch_too_old" for e in pasted.errors):
         return None
     newest = compat.newest_release_for_python(f.python_version, platform="linux")
     stuck = f.python_version is not None and (newest is None or newest < compat.MPS_FIRST_RELEASE)
-    cause, fix = platform_msg.mps_check_off_mac(f.os, f.python_version if stuck else None)
+    cause, fix = platform_msg.mps_check_off_mac(
+        f.os, f.python_version if stuck else None, name_only=mps_name
+    )
     make = failed if stuck else warned
     row = Result.from_outcome(result.id, result.title, make(cause, fix, os=f.os), required=True)
     lines = [*pasted.evidence.get("os", []), *(pasted.evidence.get("python_version", []) * stuck)]

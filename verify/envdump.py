@@ -193,6 +193,7 @@ TELLING_SIGNS = (
     "sign.torch_fixed_by",  # a newer torch said to fix it (verify.paste.told)
     "sign.app_mps_opt_in",  # the application's MPS said experimental (verify.paste.told)
     "sign.pc_gpu",  # the user's own NVIDIA RTX GPU: a PC (verify.paste.prose)
+    "sign.cuda_torch",  # a +cuXXX torch in use: Linux / Windows (verify.paste.prose)
     "sign.mps_problem",  # an MPS crash or error no message explains (verify.paste.trouble)
     "sign.no_wheel_for_python",  # a release without this Python's wheels (verify.paste.pytags)
     "sign.cuda_conda_package",  # a CUDA-only conda package refused (verify.resolver)

@@ -28,6 +28,7 @@ import re
 
 from verify import compat, rules
 from verify import messages as msg
+from verify import platform_messages as platform_msg
 from verify.envdump import Pasted
 from verify.facts import Facts
 from verify.known_errors import KnownError
@@ -154,17 +155,21 @@ _NVIDIA_MPS = re.compile(r"nvidia-cuda-mps|CUDA_MPS_|\bMPS[ \t]+(?:daemon|server
 
 
 def pc_finding(pasted: Pasted) -> Result | None:
-    """host.os failing for a PC told by its own NVIDIA RTX GPU, where the paste names MPS but no
-    OS and no Mac (a Mac's chip or macOS, or a Mac named): MPS exists only on Macs."""
+    """host.os failing for a PC told by its own NVIDIA RTX GPU (or a +cuXXX torch in use), where
+    the paste names MPS but no OS and no Mac (a Mac's chip or macOS, or a Mac named): MPS exists
+    only on Macs."""
     f = pasted.facts
-    clues = pasted.signs.get("sign.pc_gpu") or []
+    clues = pasted.signs.get("sign.pc_gpu") or pasted.signs.get("sign.cuda_torch") or []
     if not clues or f.os is not None or f.macos_version or pasted.has("sign.mac_hint"):
         return None
     if rules.apple_silicon(f) is not None or f.mps_available is not None:
         return None
     if not _MPS_WORD.search(pasted.text) or _NVIDIA_MPS.search(pasted.text):
         return None
-    cause, fix = msg.pasted_pc_not_a_mac(str(clues[0].value))
+    if clues[0].field == "sign.cuda_torch":  # a +cuXXX torch in use (Sanster/IOPaint#230)
+        cause, fix = platform_msg.cuda_torch_not_a_mac(str(clues[0].value))
+    else:
+        cause, fix = msg.pasted_pc_not_a_mac(str(clues[0].value))
     return _row("host.os", "Operating system", cause, fix, [c.line for c in clues])
 
 

@@ -17,7 +17,9 @@ SLOW_CONV2D_NOTE = (
 )
 
 
-def mps_check_off_mac(os_name: str, stuck_python: str | None = None) -> tuple[str, Fix]:
+def mps_check_off_mac(
+    os_name: str, stuck_python: str | None = None, name_only: bool = False
+) -> tuple[str, Fix]:
     """The code's `torch.backends.mps` check failed on Linux / Windows with a torch that predates
     MPS: the torch row says the torch is old; this says MPS itself is not there to have (and,
     for a Python no release with MPS supports, that no torch upgrade can fix the check)."""
@@ -25,11 +27,14 @@ def mps_check_off_mac(os_name: str, stuck_python: str | None = None) -> tuple[st
         f"this Python {stuck_python} gets no release with MPS (1.12 and newer need Python 3.7+), "
         "so no torch upgrade fixes it here"
         if stuck_python
+        else "a newer torch has the name, but MPS is never available here"
+        if name_only
         else "a newer torch has torch.backends.mps, but is_available() stays False here"
     )
+    why = "lacks the MPS name it calls" if name_only else "predates MPS"
     return (
         f"This host runs {os_name}: MPS (Apple Metal) exists only on macOS with Apple silicon. The "
-        f"code's MPS check failed because this torch predates MPS; {newer}, so the code must use "
+        f"code's MPS check failed because this torch {why}; {newer}, so the code must use "
         "CUDA or the CPU.",
         Fix(
             "On this machine run on CUDA or the CPU (device='cuda' / 'cpu'; code shared with Macs "
@@ -164,5 +169,19 @@ def intel_mac_newest_torch(command: str) -> tuple[str, Fix]:
             f"Pin torch=={LAST_X86_64} (with numpy<2) on this Mac, or use an Apple silicon Mac or "
             "Linux for current PyTorch; MPS on an Intel Mac needs a discrete AMD GPU anyway.",
             (f'uv add "torch=={LAST_X86_64}" "numpy<2"',),
+        ),
+    )
+
+
+def cuda_torch_not_a_mac(version: str) -> tuple[str, Fix]:
+    """A +cuXXX / +rocmX torch in use, MPS in question (verify.placement.pc_finding)."""
+    return (
+        f"The torch in use is {version}, a CUDA / ROCm build: PyTorch publishes those for Linux "
+        "and Windows only, so this machine is not a Mac, and MPS (Apple Metal) does not exist "
+        "here: code that picks or checks 'mps' must fall back to CUDA or the CPU.",
+        Fix(
+            "Use device='cuda' (or the app's CUDA option); where the app's own MPS check fails on "
+            "this torch, update the app or guard the check with hasattr(torch.backends, 'mps').",
+            ('python -c "import torch; print(torch.__version__, torch.cuda.is_available())"',),
         ),
     )

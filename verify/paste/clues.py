@@ -74,6 +74,7 @@ SIGNS = {
     "sign.mps_problem": "an MPS crash, compile error, error or wrong value (verify.paste.trouble)",
     "sign.docker_on_mac": "Docker said to run on the Mac itself (its workload is Linux)",
     "sign.mps_chosen": "the MPS device picked by the user or the code (not merely probed)",
+    "sign.cuda_torch": "the torch in use told as a CUDA / ROCm build (+cuXXX): not a Mac",
     "sign.pc_gpu": "the user's own NVIDIA RTX GPU named: a PC (no Mac has one)",
     "sign.mps_work": "torch work on MPS shown (a log's device, an MPS warning or env var)",
     "sign.fallback_fixed": "PYTORCH_ENABLE_MPS_FALLBACK=1 told as what made it run",

@@ -372,6 +372,16 @@ PC_GPU = re.compile(
     r"(?:RTX[ \t]?A?\d{3,4}|GTX[ \t]?16\d0)(?:[ \t]?(?:Ti|Super))?)\b",
     _I,
 )
+# a CUDA / ROCm build of torch told as the one in use ("I am using `torch==1.10.1+cu113`":
+# Sanster/IOPaint#230): PyTorch publishes +cuXXX / +rocmX builds for Linux and Windows only
+# (download.pytorch.org/whl/cu113/torch_stable.html has no macosx wheel), so it is no Mac. An
+# install of one ("pip install torch==...+cu118") is an attempt, not the machine: not read.
+CUDA_TORCH_USED = re.compile(
+    r"\b(?:I(?:'m|[ \t]+am)[ \t]+(?:using|running|on)|I[ \t]+(?:use|run|have))[ \t]+[`'\"]?"
+    r"(?:py)?torch[ \t]*(?:==[ \t]*|[ \t]+(?:version[ \t]+)?)"
+    r"(\d+\.\d+(?:\.\d+)?\+(?:cu\d{2,3}|rocm\d[\d.]*))\b",
+    _I,
+)
 # the owner in the sentence before it ("I have a normal computer, an rtx 2060"), or a list key
 _OWNER = re.compile(
     r"\b(?:my|I[ \t]+have|I've[ \t]+got|I[ \t]+use|with|using)\b|"
@@ -541,6 +551,9 @@ def read(text: str) -> list[Clue]:
         if owned and _stated(text, m, strict=False):
             out.append(clue("sign.pc_gpu", m.group(1), text, m, WEAK))
             break
+    for m in finditer(CUDA_TORCH_USED, text, "+cu", "+rocm"):
+        if _stated(text, m, strict=False):
+            out.append(clue("sign.cuda_torch", m.group(1), text, m, WEAK))
     for m in finditer(MAC_THEN_OS, text, "OS "):
         out.append(clue("macos_version", m.group(1), text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))

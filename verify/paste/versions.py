@@ -81,10 +81,14 @@ INTEL_WORDS = re.compile(
     r"(?:x86(?:[_-]64)?|Intel)\b",
     re.IGNORECASE,
 )
-# other systems named in words: "Windows 11 intel x64", "Ubuntu 22.04", "in WSL2"
+# other systems named in words: "Windows 11 intel x64", "Ubuntu 22.04", "in WSL2", the user's
+# own Linux machine ("Running this on a Linux system only works if I remove these two lines":
+# lihaoyun6/ComfyUI-FlashVSR_Ultra_Fast#41)
 OTHER_OS = re.compile(
     r"\b(Windows)[ \t]+(?:10|11|Server|7)\b|\b(Ubuntu|Debian|Fedora|CentOS|Rocky Linux)[ \t]+\d|"
-    r"\b(WSL2?)\b"
+    r"\b(WSL2?)\b|"
+    r"\b(?:on|using|with)[ \t]+(?:an?[ \t]+|my[ \t]+)?(Linux)[ \t]+"
+    r"(?:system|machine|box|server|PC|computer|workstation|host)\b"
 )
 MAC_HINT = re.compile(
     r"\b(?:my|a|an|on|using)\s+(?:Mac|MacBook(?:\s+(?:Pro|Air))?|iMac|Mac\s?mini|Mac\s?Studio|Mac\s?Pro)\b",
@@ -317,9 +321,9 @@ def read(text: str) -> list[Clue]:
         out.append(clue("chip", (m.group(1) or m.group(2)).strip(), text, m, WEAK))
         out.append(clue("sign.intel_cpu", True, text, m, WEAK))
     for m in finditer(
-        OTHER_OS, text, "Windows", "Ubuntu", "Debian", "Fedora", "CentOS", "Rocky", "WSL"
+        OTHER_OS, text, "Windows", "Ubuntu", "Debian", "Fedora", "CentOS", "Rocky", "WSL", "Linux"
     ):
-        if _unticked(text, m):
+        if _unticked(text, m) or (m.group(4) and not stated(text, m, strict=False)):
             continue
         out.append(clue("os", "Windows" if m.group(1) else "Linux", text, m, WEAK))
     for m in finditer(MAC_HINT, text, "Mac", "mac", "MAC"):

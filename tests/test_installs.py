@@ -404,3 +404,10 @@ def test_the_users_own_linux_machine_told_in_words():
     negated = text.replace("Running this on a Linux system", "Not running this on a Linux system")
     facts, _ = diagnose.diagnose(negated)
     assert facts.os != "Linux"
+    # a Linux machine compared with the user's Mac is not the machine in question
+    for compared in (
+        "It works fine on a Linux server, but on my MacBook the loss is NaN with device='mps'.\n",
+        "I tested on a Linux box and an M2 Mac; with mps the output is garbage on torch 2.3.0.\n",
+    ):
+        facts, results = diagnose.diagnose(compared)
+        assert facts.os != "Linux" and not [r for r in results if r.status is Status.FAIL]

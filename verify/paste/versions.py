@@ -81,6 +81,15 @@ INTEL_WORDS = re.compile(
     r"(?:x86(?:[_-]64)?|Intel)\b",
     re.IGNORECASE,
 )
+# a Mac named anywhere in the paste: then "on a Linux machine" is a comparison ("works on a Linux
+# box, but on my M2 ...") and not the machine in question
+_ANY_MAC = re.compile(r"\b(?:mac(?:OS|book)?|OS[ \t]?X|iMac|Apple|M[1-9])(?:\b|(?=[\d_]))", re.I)
+
+
+def _own_linux(text: str, m: re.Match[str]) -> bool:
+    return stated(text, m, strict=False) and not _ANY_MAC.search(text)
+
+
 # other systems named in words: "Windows 11 intel x64", "Ubuntu 22.04", "in WSL2", the user's
 # own Linux machine ("Running this on a Linux system only works if I remove these two lines":
 # lihaoyun6/ComfyUI-FlashVSR_Ultra_Fast#41)
@@ -323,7 +332,7 @@ def read(text: str) -> list[Clue]:
     for m in finditer(
         OTHER_OS, text, "Windows", "Ubuntu", "Debian", "Fedora", "CentOS", "Rocky", "WSL", "Linux"
     ):
-        if _unticked(text, m) or (m.group(4) and not stated(text, m, strict=False)):
+        if _unticked(text, m) or (m.group(4) and not _own_linux(text, m)):
             continue
         out.append(clue("os", "Windows" if m.group(1) else "Linux", text, m, WEAK))
     for m in finditer(MAC_HINT, text, "Mac", "mac", "MAC"):

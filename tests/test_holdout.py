@@ -38,7 +38,7 @@ FLOORS = {
     "holdout8": (24, 24),
     "holdout9": (25, 24),
     "holdout10": (25, 24),
-    "holdout11": (22, 20),
+    "holdout11": (23, 21),
 }
 
 

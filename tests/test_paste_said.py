@@ -353,3 +353,48 @@ def test_code_moving_a_float64_tensor_to_mps_is_the_float64_refusal() -> None:
 )
 def test_float64_code_that_never_reaches_mps_is_not_read(text: str) -> None:
     assert "sign.float64_said" not in _signs(said.read, text)
+
+
+# pytorch/pytorch#87351 (the description, verbatim): a nightly named as "torch-<version>", the MPS
+# framework's buffer assertion told in words, and torch's fallback warning for another op
+PYTORCH_87351 = (
+    "As #78496 fix I thought I can use mps using nightly version of torch so when using "
+    "`torch-1.14.0.dev20221019` I ran\n"
+    "```bash\n"
+    "whisper sample2.flac --language=en --device=mps\n"
+    "```\n"
+    "I got, `Error: buffer is not large enough. Must be 29000 bytes`,\n"
+    "```bash\n"
+    "/opt/homebrew/lib/python3.10/site-packages/whisper/decoding.py:629: UserWarning: The "
+    "operator 'aten::repeat_interleave.self_int' is not currently supported on the MPS backend "
+    "and will fall back to run on the CPU. This may have performance implications. (Triggered "
+    "internally at /Users/runner/work/pytorch/pytorch/pytorch/aten/src/ATen/mps/"
+    "MPSFallback.mm:11.)\n"
+)
+
+
+def test_a_nightly_failing_beside_the_fallback_warning_is_the_nightly() -> None:
+    signs = _signs(said.read, PYTORCH_87351)
+    assert any("buffer is not large enough" in str(v) for v in signs["sign.mps_failure_said"])
+    facts, results = diagnose.diagnose(PYTORCH_87351)
+    assert facts.torch_version == "1.14.0.dev20221019"
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "error.mps.fixed_in_newer_torch"
+    assert any(r.id == "error.mps.op_runs_on_cpu" for r in results)  # still shown, after it
+
+
+@pytest.mark.parametrize(
+    ("text", "version"),
+    [
+        ("Successfully installed torch-2.1.0 torchvision-0.16.0", "2.1.0"),
+        # a wheel's file name and a conda plan's package are not this reading's
+        ("Downloading torch-2.1.0-cp310-none-macosx_11_0_arm64.whl (59.6 MB)", None),
+        ("PyTorch-1.12 can not be installed on M1 from official channel", None),
+    ],
+)
+def test_torch_named_as_a_distribution(text: str, version: str | None) -> None:
+    m = paste.versions.TORCH_DIST.search(text)
+    assert (m.group(1) if m else None) == version
+    if version:
+        found = [c.value for c in paste.versions.read(text) if c.field == "torch_version"]
+        assert version in found

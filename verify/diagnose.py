@@ -126,6 +126,7 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
         results.extend(_op_said_missing_row(pasted))
         results.extend(_limit_said_rows(pasted))
         results.extend(limit_rows.rows(pasted))  # op / dtype / memory limits told in words
+    if all(e.id == "mps.op_runs_on_cpu" for e in errors):  # that warning's op ran: no failure
         results.extend(regressions.rows(pasted))
     results.extend(told_rows.app_mps_opt_in(pasted))
     results.extend(behind.rows(results, pasted, written))  # an MPS bug a later torch fixed
@@ -864,12 +865,16 @@ def first_cause(results: Sequence[Result]) -> Result | None:
     """The finding to fix first: a failure that blocks readiness (in contract order), then the
     error the user pasted, then any other failure, then any warning; None when there is none."""
 
-    def rank(r: Result) -> int:
+    def rank(r: Result) -> float:
         if r.blocks_ready:
             return 0
         error = r.id.startswith("error.")
         if r.status is Status.FAIL:
             return 1 if error else 3
+        if r.id == "error.mps.op_runs_on_cpu":
+            # torch's fallback warning: that op ran (on the CPU), a failure pasted beside it is
+            # what stopped the run (pytorch/pytorch#87351: the MPSNDArray buffer assertion)
+            return 2.5
         return 2 if error else 4
 
     problems = [r for r in results if r.status in (Status.FAIL, Status.WARN)]

@@ -80,7 +80,11 @@ _MPS = re.compile(r"(?<![A-Za-z])MPS(?![a-z])|\bmps\b")
 # that names MPS ("MPS acceleration fails for many commands": pytorch/pytorch#117465)
 CRASH = re.compile(
     r"\b(?:bus error|segmentation fault|segfault|SIGABRT|SIGSEGV|SIGBUS|abort trap|"
-    r"illegal hardware instruction|failed assertion)\b[^\n]*",
+    r"illegal hardware instruction|failed assertion)\b[^\n]*|"
+    # the MPS framework's assertion on a tensor's buffer, pasted without its "-[MPSNDArray
+    # initWithBufferImpl:...]" head: "Error: buffer is not large enough. Must be 29000 bytes"
+    # (pytorch/pytorch#87351 on the 1.14.0.dev20221019 nightly, fixed in later releases)
+    r"\bbuffer is not large enough\. Must be \d+ bytes[^\n]*",
     re.IGNORECASE,
 )
 MPS_FAILS = re.compile(
@@ -179,7 +183,7 @@ def read(text: str) -> list[Clue]:
         out.extend(_float64_to_mps(text))
     out.extend(_newer_torch_works(text))
     for found in (
-        finditer(CRASH, text, "rror", "ault", "SIG", "bort", "llegal", "ssertion"),
+        finditer(CRASH, text, "rror", "ault", "SIG", "bort", "llegal", "ssertion", "large enough"),
         finditer(MPS_FAILS, text, "MPS", "mps"),
     ):
         for m in found:

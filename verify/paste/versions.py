@@ -146,6 +146,12 @@ TORCH = re.compile(
     + r"(?![\w.]*\+)(?![\w])",
     re.IGNORECASE,  # "PyTorch Version: 2.8.0" (ComfyUI's error report, Comfy-Org/ComfyUI#7171)
 )
+# a distribution's "name-version" in words or pip's output ("using `torch-1.14.0.dev20221019`":
+# pytorch/pytorch#87351; "Successfully installed torch-2.1.0"): only lowercase "torch", and no
+# file name (a wheel's "torch-2.1.0-cp310-...", a conda plan's "pytorch-1.10.2": other readers')
+TORCH_DIST = re.compile(
+    r"(?<![\w.-])torch-(\d\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?)(?![\w.+-])"
+)
 TORCH_REPL = re.compile(
     r"(?:print\(torch\.__version__\)|torch\.__version__)[`'\"]?[ \t]*"
     r"(?:\n[ \t>]*(?:Out\[\d+\]:[ \t]*)?|[:=]|->|→|is|returns)"
@@ -374,6 +380,8 @@ def read(text: str) -> list[Clue]:
             out.append(clue("sign.torch_requested", m.group(1), text, m, WEAK))
             continue
         out.append(clue("torch_version", m.group(1), text, m, LISTED if _short(text, m) else WEAK))
+    for m in finditer(TORCH_DIST, text, "torch-"):
+        out.append(clue("torch_version", m.group(1), text, m, WEAK))
     for m in finditer(TORCH_REPL, text, "__version__"):
         out.append(clue("torch_version", m.group(1), text, m, STRONG))
     for m in finditer(ARCH_KEY, text, "rch", "achine"):

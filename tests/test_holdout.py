@@ -35,7 +35,7 @@ FLOORS = {
     "holdout5": (40, 40),
     "holdout6": (40, 40),
     "holdout7": (26, 26),
-    "holdout8": (24, 24),
+    "holdout8": (25, 25),
     "holdout9": (25, 24),
     "holdout10": (25, 24),
     "holdout11": (23, 21),

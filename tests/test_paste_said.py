@@ -398,3 +398,31 @@ def test_torch_named_as_a_distribution(text: str, version: str | None) -> None:
     if version:
         found = [c.value for c in paste.versions.read(text) if c.field == "torch_version"]
         assert version in found
+
+
+# ultralytics/yolov5#11320 (the description, verbatim but for the two image links): the words
+# about each release under its line, "didn't work" a failure although it says "work"
+YOLOV5_11320 = (
+    "Inference with torch 2.0.0, torchvision 0.15.1\n\n"
+    "It just didn't work with a custom yolov5m detector\n\n"
+    "Inference with torch 2.1.0.dev20230408, torchvision 0.16.0.dev20230408\n\n"
+    "But now yes. At first glance, the detection fields seem to be all correct for me as well.\n"
+)
+
+
+def test_words_under_each_release_tell_which_one_works() -> None:
+    said_ = _signs(said.read, YOLOV5_11320).get("sign.newer_torch_works")
+    assert said_ and said_[0][:2] == ("2.0.0", "2.1.0")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the other way round: the newer one fails
+        YOLOV5_11320.replace("didn't work", "works fine").replace("all correct", "an error"),
+        # no words about either release
+        "Inference with torch 2.0.0\n\nInference with torch 2.1.0.dev20230408\n",
+    ],
+)
+def test_no_newer_torch_told_to_work(text: str) -> None:
+    assert "sign.newer_torch_works" not in _signs(said.read, text)

@@ -96,7 +96,8 @@ MPS_FAILS = re.compile(
 # "- **Torch/Torchaudio 2.7.0**: recognised correctly twice": Code-Amadeus/Amadeus#67, in
 # Chinese). The words are checked on the release's own line.
 _TORCH_ON_LINE = re.compile(
-    r"^[^\n]*?\b(?:Py)?Torch\b[^\n\d]{0,25}?(\d\.\d{1,2}(?:\.\d{1,2})?)(?![\d.])[^\n]*$",
+    r"^[^\n]*?\b(?:Py)?Torch\b[^\n\d]{0,25}?(\d\.\d{1,2}(?:\.\d{1,2})?)(?:\.dev\d{8})?(?![\d.])"
+    r"[^\n]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _FAIL_WORDS = re.compile(
@@ -116,7 +117,16 @@ def _newer_torch_works(text: str) -> list[Clue]:
     works: list[tuple[str, re.Match[str]]] = []
     for m in finditer(_TORCH_ON_LINE, text, "orch", "ORCH"):
         line = m.group(0)
-        bad, good = bool(_FAIL_WORDS.search(line)), bool(_WORK_WORDS.search(line))
+        bad, good = _told(line)
+        if not bad and not good:
+            # the words under the release's line, up to the next release named (ultralytics/
+            # yolov5#11320: "Inference with torch 2.0.0, ..." / an image / "It just didn't work")
+            after = []
+            for below in text[m.end() :].split("\n", 7)[1:7]:
+                if _TORCH_ON_LINE.match(below):
+                    break
+                after.append(below)
+            bad, good = _told("\n".join(after))
         if bad and not good:
             fails.append((m.group(1), m))
         elif good and not bad:
@@ -130,6 +140,21 @@ def _newer_torch_works(text: str) -> list[Clue]:
                     clue("sign.newer_torch_works", said, text, nm, WEAK),
                 ]
     return []
+
+
+# "didn't work", "does not work", "not working": a failure, whatever "work" says alone
+_NOT_WORKING = re.compile(
+    r"\b(?:didn'?t|did[ \t]+not|doesn'?t|does[ \t]+not|don'?t|do[ \t]+not|isn'?t|not)[ \t]+"
+    r"(?:\w+[ \t]+)?work(?:s|ed|ing)?\b",
+    re.IGNORECASE,
+)
+
+
+def _told(words: str) -> tuple[bool, bool]:
+    """(said to fail, said to work) of the words about one release."""
+    negated = _NOT_WORKING.search(words)
+    rest = _NOT_WORKING.sub(" ", words)
+    return bool(negated or _FAIL_WORDS.search(rest)), bool(_WORK_WORDS.search(rest))
 
 
 def _version(v: str) -> tuple[int, ...]:

@@ -253,6 +253,7 @@ def test_environment_file_mutations_of_the_real_file(rnd, count, encoding):
         b'dependencies:\n  - pip: ["torch >>= 1"]\n',
         b"channels: conda-forge\ndependencies: [numpy]\n",
         b"platforms: [mac]\ndependencies: [numpy]\n",
+        b"# c\n| #\n",  # ruamel's round-trip loader asserts on it (found by the mutation test)
     ],
 )
 def test_environment_file_hand_written_bad_inputs(raw, tmp_path):

@@ -31,7 +31,9 @@ class Ctx:
     unknown: str
 
     def unknown_skip(self, what: str) -> Outcome:
-        return skipped(f"{what}: {self.unknown}")
+        # data["unknown"]: the fact was not known (not probed, not in the pasted text), so a
+        # reader needs no match on the detail's words (verify.settle)
+        return skipped(f"{what}: {self.unknown}", unknown=True)
 
 
 # --- derived facts ----------------------------------------------------------------------------

@@ -41,11 +41,7 @@ def row(pasted: Pasted, results: Sequence[Result]) -> Result | None:
     for a free-form paste without machine facts; None otherwise."""
     if pasted.kind != "freeform" or not few_facts(pasted.facts):
         return None
-    unsettled = [
-        r.id
-        for r in results
-        if r.status is Status.SKIP and r.detail.endswith(msg.NOT_IN_PASTED_TEXT)
-    ]
+    unsettled = [r.id for r in results if r.status is Status.SKIP and r.data.get("unknown")]
     if not unsettled:
         return None
     return Result.from_outcome(

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 
-from verify.compat import LAST_MACOS_X86_64_WHEEL
+from verify.compat import LAST_MACOS_X86_64_WHEEL, parse_version
 from verify.paste.clues import LISTED, WEAK, Clue, clue, finditer, quote, stated
 
 # the model word stands first or last in the host's name ("Johns-MacBook-Pro", "MBP-de-Ronald",
@@ -88,7 +88,7 @@ def read(text: str) -> list[Clue]:
             break
     for m in finditer(LIBTORCH_X86, text, "libtorch-macos-x86_64-"):
         release = m.group(1)
-        if _release(release) <= _release(str(LAST_MACOS_X86_64_WHEEL)):
+        if parse_version(release) <= LAST_MACOS_X86_64_WHEEL:
             continue  # the archives up to 2.2.2 exist: the download says only "x86_64"
         start = max(text.rfind(c, 0, m.start()) for c in " \t\n`'\"(") + 1
         url = text[start : m.end()]  # the URL the archive's name ends
@@ -135,7 +135,3 @@ def _clouds(text: str) -> list[tuple[str, re.Match[str]]]:
     names = ("Colab", "Kaggle", "SageMaker", "RunPod", "Lambda", "Paperspace", "vast.ai")
     out.extend((m.group(1), m) for m in finditer(CLOUD_NAME, text, *names))
     return out
-
-
-def _release(version: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in version.split(".") if p.isdigit())

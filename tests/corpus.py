@@ -48,7 +48,7 @@ LABELS: dict[str, frozenset[str] | None] = {
             "error.mps.torch_predates_name",  # verify.torch_names
             "error.mps.op_needs_newer_torch",
             "error.mps.checkpoint_needs_newer_torch",
-            "error.mps.fixed_in_newer_torch",  # verify.regressions
+            "error.mps.fixed_in_newer_torch",  # verify.diagnosis.regressions
         }
     ),
     "not-built-with-mps": frozenset({"mps.built", "error.mps.not_built", "error.mps.not_linked"}),

@@ -1,4 +1,4 @@
-"""verify.behind: an MPS problem on a torch that later releases fixed (issue 12)."""
+"""verify.diagnosis.behind: an MPS problem on a torch that later releases fixed (issue 12)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import datetime
 
 import pytest
 
-from verify import behind, diagnose, envdump, lag, resolver
+from verify.diagnosis import behind, diagnose, envdump, lag, resolver
+from verify.diagnosis.paste import trouble
+from verify.diagnosis.timeline import Written
 from verify.model import Status
-from verify.paste import trouble
-from verify.timeline import Written
 
 
 def _pasted(text: str):
@@ -190,7 +190,7 @@ def test_a_paste_showing_only_an_mps_compile_error_is_diagnosed_not_refused():
 
 def test_a_missing_operator_is_not_read_as_a_bug_a_release_fixed():
     # NotImplementedError is an operator without a kernel: verify.known_errors' and
-    # verify.opsupport's rows, not this one
+    # verify.diagnosis.opsupport's rows, not this one
     assert trouble.problem("device='mps'\nNotImplementedError: foo_op is not done yet\n") is None
 
 

@@ -40,7 +40,7 @@ def test_package_and_help_work_without_torch():
     """`import verify`, every module the parent uses, and --help never import torch."""
     code = BLOCK_TORCH + (
         "import verify, verify.cli, verify.report, verify.facts, verify.rules, verify.compat\n"
-        "import verify.runner, verify.envdump, verify.diagnose\n"
+        "import verify.runner, verify.diagnosis.envdump, verify.diagnosis.diagnose\n"
         "from verify import checks; checks.load()\n"
         "from verify.cli import main\n"
         "raise SystemExit(main(['--help']))\n"

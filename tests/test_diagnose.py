@@ -1,4 +1,5 @@
-"""verify.diagnose: the corpus of real pasted environments gives the diagnosis each thread reached.
+"""verify.diagnosis.diagnose: the corpus of real pasted environments gives the diagnosis each
+thread reached.
 
 Each corpus file states its expectations ("# expect: check-id=status"); this asserts them, and
 that every finding is actionable (cause and fix), that what the text does not show is a skip
@@ -15,7 +16,8 @@ import corpus
 import jsonschema
 import pytest
 
-from verify import cli, diagnose, envdump
+from verify import cli
+from verify.diagnosis import diagnose, envdump
 from verify.errors import InputError
 from verify.facts import Facts
 from verify.known_errors import explain
@@ -86,7 +88,7 @@ def test_every_finding_quotes_the_paste(case):
         for line in r.evidence:
             # quoted verbatim as read (straight quotes), save masked user names and a cut tail;
             # an issue form's heading and its answer are quoted as "heading / answer"
-            # (verify.paste.forms): each part is the paste's
+            # (verify.diagnosis.paste.forms): each part is the paste's
             for part in line.split(" / ") if " / " in line else [line]:
                 head = part.split("...")[0].strip()[:30]
                 assert " ".join(head.split()) in text, (case.name, r.id, line)
@@ -97,7 +99,8 @@ def test_error_rows_match_the_messages_in_the_text(case):
     _, results = diagnose.diagnose(case.text)
     errors = [r for r in results if r.id.startswith("error.")]
     # one row per message, in order (an out-of-memory may be re-read as the VM signature), plus
-    # verify.opsupport's "needs a newer PyTorch" row beside an op / dtype refusal it rests on
+    # verify.diagnosis.opsupport's "needs a newer PyTorch" row beside an op / dtype refusal it
+    # rests on
     messages = [e.match for e in envdump.parse(case.text).errors]
     own = [r for r in errors if not _derived(r, errors)]
     assert [r.data["message"] for r in own] == messages
@@ -108,7 +111,7 @@ def test_error_rows_match_the_messages_in_the_text(case):
 def _derived(row, errors) -> bool:
     """An op_needs_newer_torch row that sits beside the row of the message it was read from, or
     that reads a bfloat16 wish (no refusal pasted) against the torch version, or a limit told in
-    words (verify.paste.said: "MPS does not support float64", a kill for memory)."""
+    words (verify.diagnosis.paste.said: "MPS does not support float64", a kill for memory)."""
     if row.data.get("said"):
         return True
     if row.id != "error.mps.op_needs_newer_torch":
@@ -419,7 +422,7 @@ def test_a_5_mb_paste_diagnoses_in_under_a_second():
 
 def test_a_multi_mb_paste_is_read_from_its_first_and_last_megabyte():
     # an issue form's environment first, a 5 MB log, the error appended last: both ends are
-    # read; a line deep in the middle of the log is not (verify.paste.digest.ENDS)
+    # read; a line deep in the middle of the log is not (verify.diagnosis.paste.digest.ENDS)
     env = "- PyTorch version: 2.1.0\n- macOS 14.1 on an Apple M2 Pro\n"
     middle = "RuntimeError: MPS backend out of memory (MPS allocated: 17.00 GB)"
     error = (

@@ -1,4 +1,5 @@
-"""verify.envdump: pasted collect_env text, verify reports and facts JSON -> Facts, never a guess.
+"""verify.diagnosis.envdump: pasted collect_env text, verify reports and facts JSON -> Facts, never
+a guess.
 
 The environments are real ones people posted (tests/data/collect_env, each with its source URL);
 the garbage-in tests and the property tests check that nothing but a Pasted or an InputError
@@ -16,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from verify import envdump
+from verify.diagnosis import envdump
 from verify.errors import InputError
 from verify.facts import Facts
 from verify.model import Fix, Result, Status

@@ -1,5 +1,6 @@
 """Pastes with few facts (issue 12, third session): torch work on the MPS device shown with no
-machine fact is diagnosed, not refused (verify.paste.mpswork, verify.settle); the rows it cannot
+machine fact is diagnosed, not refused (verify.diagnosis.paste.mpswork, verify.diagnosis.settle);
+the rows it cannot
 settle are skipped and one row names the command that settles them; text with nothing about
 torch on MPS is still refused with one line (exit 2). Exit codes through the real CLI."""
 
@@ -12,10 +13,10 @@ from pathlib import Path
 import corpus
 import pytest
 
-from verify import diagnose, envdump, settle
+from verify.diagnosis import diagnose, envdump, settle
+from verify.diagnosis.paste import mpswork
 from verify.errors import InputError
 from verify.model import Status
-from verify.paste import mpswork
 
 ROOT = Path(__file__).resolve().parents[1]
 BY_NAME = {c.name: c for c in corpus.cases()}
@@ -106,7 +107,8 @@ def test_a_corpus_thread_refused_before_is_diagnosed_without_a_failing_row():
     case = BY_NAME["runner-images-14380-macos-26-mpsgraph-wrong-outputs"]
     facts, results = diagnose.diagnose(case.text)
     assert not [r for r in results if r.status is Status.FAIL]
-    # its runner labels (macos-15, macos-26) name arm64 Macs (verify.paste.downloads): a machine
+    # its runner labels (macos-15, macos-26) name arm64 Macs (verify.diagnosis.paste.downloads): a
+    # machine
     # fact, so the host rows speak and the settle row (no machine fact at all) stays out
     assert facts.hardware_arm64 is True
     assert settle.ROW_ID not in {r.id for r in results}

@@ -21,7 +21,7 @@ from pathlib import Path
 import corpus
 import pytest
 
-from verify import diagnose
+from verify.diagnosis import diagnose
 from verify.errors import InputError
 from verify.model import Status
 

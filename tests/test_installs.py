@@ -1,5 +1,7 @@
-"""What installers' refusals and the lines around them give away (issue 12): verify.paste.pytags,
-verify.paste.downloads, verify.install_rows and verify.resolver's elimination of platforms.
+"""What installers' refusals and the lines around them give away (issue 12):
+verify.diagnosis.paste.pytags,
+verify.diagnosis.paste.downloads, verify.diagnosis.install_rows and verify.diagnosis.resolver's
+elimination of platforms.
 
 Inputs are lines of real public reports (each cited); the whole reports are in
 tests/data/collect_env and asserted by tests/test_diagnose.py.
@@ -7,9 +9,9 @@ tests/data/collect_env and asserted by tests/test_diagnose.py.
 
 from __future__ import annotations
 
-from verify import diagnose
+from verify.diagnosis import diagnose
+from verify.diagnosis.paste import companions, downloads, pytags
 from verify.model import Status
-from verify.paste import companions, downloads, pytags
 
 # pytorch/pytorch#172993 (uv sync --no-build on macOS 26.2, CPython 3.14)
 USING_HINT = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from verify import envdump
+from verify.diagnosis import envdump
 from verify.facts import Interpreter, gather_host
 
 TAHOE = Path(__file__).parent / "data" / "macos_versions" / "cpython-135675-tahoe-16.0.txt"

@@ -1,4 +1,5 @@
-"""verify.opsupport: torch too old vs macOS too old vs no MPS kernel, and the wheel-read table it
+"""verify.diagnosis.opsupport: torch too old vs macOS too old vs no MPS kernel, and the wheel-read
+table it
 rests on (verify/data/mps_kernels.json, written by scripts/recipes/wheel_kernels.py).
 
 The table is checked against evidence read apart from it: the same wheels' sha256 as recorded
@@ -15,7 +16,7 @@ import wheel_evidence
 from packaging.version import Version
 
 from scripts.recipes import wheel_kernels
-from verify import diagnose, opsupport
+from verify.diagnosis import diagnose, opsupport
 from verify.facts import Facts
 from verify.known_errors import explain
 from verify.model import Status

@@ -1,4 +1,5 @@
-"""verify.paste: the free-form readers, one kind of text at a time, and the reasoning across facts.
+"""verify.diagnosis.paste: the free-form readers, one kind of text at a time, and the reasoning
+across facts.
 
 The snippets are the output formats of the tools named in each test (the lines those tools print,
 with the values they print), not reports: real reports are in tests/data/collect_env and their
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from verify import diagnose, envdump, paste
+from verify.diagnosis import diagnose, envdump, paste
 from verify.model import Status
 
 # `uname -a` from a Rosetta Terminal on Apple silicon: an arm64 kernel, an x86_64 shell
@@ -272,7 +273,8 @@ def test_mac_models_made_only_with_apple_silicon_say_so_and_others_do_not():
     for text in ("a Mac Studio (2022)", 'MacBook Pro 14" 32GB', "15-inch MacBook Air", "iMac 24"):
         assert paste.read(text).facts.get("hardware_arm64") is True, text
     for text in ("MacBook Pro 16-inch 2019", "MacBook Pro 13", 'iMac 27" 2020', "Mac mini"):
-        # not Apple silicon (a 2019 MacBook Pro and a 2020 iMac are Intel: verify.paste.prose)
+        # not Apple silicon (a 2019 MacBook Pro and a 2020 iMac are Intel:
+        # verify.diagnosis.paste.prose)
         assert paste.read(text).facts.get("hardware_arm64") is not True, text
 
 

@@ -5,9 +5,9 @@ cited above it; whole reports are in tests/data/collect_env and test_diagnose.py
 
 from __future__ import annotations
 
-from verify import diagnose, envdump, paste
+from verify.diagnosis import diagnose, envdump, paste
+from verify.diagnosis.paste.logprefix import unprefix
 from verify.model import Status
-from verify.paste.logprefix import unprefix
 
 
 def facts(text):

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import corpus
 
-from verify import diagnose, envdump
+from verify.diagnosis import diagnose, envdump
+from verify.diagnosis.paste import prose, ran
 from verify.model import Status
-from verify.paste import prose, ran
 
 DATA = Path(__file__).parent / "data"
 

@@ -23,9 +23,10 @@ import corpus
 import pytest
 import torch
 
-from verify import diagnose, known_errors, opsupport
+from verify import known_errors
+from verify.diagnosis import diagnose, opsupport
+from verify.diagnosis.paste import all_clues, packages, prose
 from verify.model import Status
-from verify.paste import all_clues, packages, prose
 
 DATA = Path(__file__).parent / "data"
 
@@ -200,7 +201,7 @@ def test_an_old_torchs_mps_check_on_linux_or_windows_names_both_causes():
         assert rows["error.mps.torch_too_old"] is Status.FAIL, name
         assert _first(text) == "error.mps.torch_too_old", name  # as before: no signal between
     # lowfuel/progrock-stable#37 names its machine, an AWS c5d.2xlarge: a cloud server, where no
-    # torch gives MPS (verify.install_rows), so the OS is the cause to fix first
+    # torch gives MPS (verify.diagnosis.install_rows), so the OS is the cause to fix first
     text = _case("holdout5", "progrock-stable-37").text
     rows = _rows(text)
     assert rows["host.os"] is Status.FAIL and rows["error.mps.torch_too_old"] is Status.FAIL

@@ -1,4 +1,5 @@
-"""verify.paste.limits and verify.limit_rows: MPS op, dtype and memory limits told in words, no
+"""verify.diagnosis.paste.limits and verify.diagnosis.limit_rows: MPS op, dtype and memory limits
+told in words, no
 torch message pasted (issue 12). Positive texts are quoted verbatim from the public reports
 named; the negative ones are the same sentences negated, asked or about another runtime."""
 
@@ -6,9 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from verify import diagnose, known_errors
+from verify import known_errors
+from verify.diagnosis import diagnose
+from verify.diagnosis.paste import limits
 from verify.model import Status
-from verify.paste import limits
 
 
 def _signs(text: str) -> dict[str, list]:

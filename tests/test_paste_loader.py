@@ -1,10 +1,10 @@
-"""verify.paste.loader: dyld's refusal of a binary built for a newer macOS, and the target
+"""verify.diagnosis.paste.loader: dyld's refusal of a binary built for a newer macOS, and the target
 triplet a shell or compiler prints, read from the lines those tools print (the real reports that
 carry them are in tests/data/collect_env and asserted in test_diagnose.py)."""
 
 from __future__ import annotations
 
-from verify import diagnose, paste
+from verify.diagnosis import diagnose, paste
 from verify.model import Status
 
 # dyld 4 (macOS 12+), as in kaixxx/noScribe#216 and the Tater report in tests/data

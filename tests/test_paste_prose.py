@@ -1,4 +1,5 @@
-"""verify.paste.prose: the machine, the interpreter and the place told in sentences (issue 12).
+"""verify.diagnosis.paste.prose: the machine, the interpreter and the place told in sentences
+(issue 12).
 
 Each snippet is a line from a real public report, cited above it; the whole reports are in
 tests/data (collect_env/ and the studied holdout sets), and their diagnoses are asserted by
@@ -13,9 +14,9 @@ from pathlib import Path
 import corpus
 import pytest
 
-from verify import diagnose, paste
+from verify.diagnosis import diagnose, paste
+from verify.diagnosis.paste import prose
 from verify.model import Status
-from verify.paste import prose
 
 DATA = Path(__file__).parent / "data"
 

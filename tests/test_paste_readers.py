@@ -1,4 +1,4 @@
-"""verify.paste readers of free-form versions and of proof that MPS ran (issue 12).
+"""verify.diagnosis.paste readers of free-form versions and of proof that MPS ran (issue 12).
 
 Each snippet is a line (or a few) from a real public report, cited above it; the whole reports are
 in tests/data/collect_env and their diagnoses are asserted by test_diagnose.py. Where a shape is
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from verify import diagnose, envdump, paste
+from verify.diagnosis import diagnose, envdump, paste
+from verify.diagnosis.paste import ran
 from verify.errors import InputError
 from verify.model import Status
-from verify.paste import ran
 
 
 def read(text):
@@ -198,7 +198,8 @@ def test_mps_ran_is_healthy_not_no_facts():
 
 
 def test_code_alone_holds_no_facts_and_is_diagnosed_only_on_mps():
-    # torch code on MPS is read as torch work on MPS (verify.paste.mpswork): diagnosed, no facts
+    # torch code on MPS is read as torch work on MPS (verify.diagnosis.paste.mpswork): diagnosed,
+    # no facts
     pasted = envdump.parse("```\nx = torch.ones(3).to('mps')\n```\n")
     assert pasted.kind == "freeform" and pasted.facts.torch_version is None
     with pytest.raises(InputError):  # torch code with no MPS in it says nothing of a Mac

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from verify import diagnose, envdump, known_errors, messages, opsupport, paste
+from verify import known_errors, messages
+from verify.diagnosis import diagnose, envdump, opsupport, paste
+from verify.diagnosis.paste import packages, said
 from verify.facts import Facts
 from verify.model import Status
-from verify.paste import packages, said
 
 
 def _signs(reader, text: str) -> dict[str, list[object]]:
@@ -220,7 +221,7 @@ def test_a_nightly_on_which_mps_crashes_is_fixed_in_a_newer_torch():
     row = diagnose.first_cause(results)
     assert row.id == "error.mps.fixed_in_newer_torch" and row.status is Status.WARN
     assert "2.1.0.dev20230705 is a nightly" in row.cause and "2.1" in row.fix.text
-    # a release: the crash on MPS is read against the releases after it (verify.behind)
+    # a release: the crash on MPS is read against the releases after it (verify.diagnosis.behind)
     _, released = diagnose.diagnose(text.replace("2.1.0.dev20230705", "2.1.0"))
     row = diagnose.first_cause(released)
     assert row.id == "error.mps.fixed_in_newer_torch" and "is a nightly" not in row.cause

@@ -1,5 +1,7 @@
-"""Causes and runs told in words or shown by a program's output (issue 12): verify.paste.told,
-verify.paste.ran's run / test-suite readings, verify.paste.prose's "ran but wrong / faster".
+"""Causes and runs told in words or shown by a program's output (issue 12):
+verify.diagnosis.paste.told,
+verify.diagnosis.paste.ran's run / test-suite readings, verify.diagnosis.paste.prose's "ran but
+wrong / faster".
 
 Each snippet is a line (or lines) from a real public report, cited above it; the whole reports
 are in tests/data (collect_env/ and the studied holdout sets), and their diagnoses are asserted
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from verify import diagnose, paste
+from verify.diagnosis import diagnose, paste
 from verify.errors import InputError
 from verify.model import Status
 
@@ -66,7 +68,7 @@ def test_one_progress_line_is_not_a_run():
 
 
 def test_device_mps_in_code_is_not_a_run():
-    # counter-example: code that asks for the device is an intent (verify.paste.places)
+    # counter-example: code that asks for the device is an intent (verify.diagnosis.paste.places)
     text = 'device = "mps"\nfor step in range(3):\n    print(f"step {step}: loss {loss:.4f}")\n'
     assert "mps_available" not in facts(text)
 

@@ -1,4 +1,5 @@
-"""verify.placement and the readers it rests on (verify.paste.places, verify.paste.builds): where
+"""verify.diagnosis.placement and the readers it rests on (verify.diagnosis.paste.places,
+verify.diagnosis.paste.builds): where
 the pasted process runs (a Linux container or VM on a Mac, a hosted CI runner) and a torch built
 without MPS (nixpkgs' source build, Spack's ~mps, a printed is_built() False).
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from verify import diagnose, envdump, paste
+from verify.diagnosis import diagnose, envdump, paste
 from verify.errors import InputError
 from verify.model import Status
 

@@ -1,5 +1,6 @@
-"""What installers' refusals give away (issue 12): verify.paste.packages reads pip's, uv's and
-conda's messages into facts and signs; verify.resolver turns them into the host.arch /
+"""What installers' refusals give away (issue 12): verify.diagnosis.paste.packages reads pip's,
+uv's and
+conda's messages into facts and signs; verify.diagnosis.resolver turns them into the host.arch /
 torch.installed rows.
 
 The snippets are the output formats of the tools named in each test (pip's resolver errors,
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from verify import diagnose, envdump
+from verify.diagnosis import diagnose, envdump
 from verify.model import Status
 
 

@@ -1,4 +1,5 @@
-"""verify.timeline: the day a paste was written on or after, and the release history it is read
+"""verify.diagnosis.timeline: the day a paste was written on or after, and the release history it
+is read
 against (verify/data/torch_releases.json, PyPI's upload days), never the network."""
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ import corpus
 import pytest
 
 from scripts.recipes import refresh_days
-from verify import compat, diagnose, envdump, opsupport, timeline
+from verify import compat
+from verify.diagnosis import diagnose, envdump, opsupport, timeline
+from verify.diagnosis.paste import conflicts
 from verify.facts import Facts
 from verify.known_errors import explain
 from verify.model import Status
-from verify.paste import conflicts
 
 BY_NAME = {c.name: c for c in corpus.cases()}
 RELEASES = json.loads(
@@ -144,7 +146,7 @@ def test_the_same_paste_written_after_the_wheels_came_is_not_the_python():
     assert diagnose._python_newer_than_wheels_then(pasted, found) is None
 
 
-# pip's resolver finding no torch at all (verify.paste.conflicts)
+# pip's resolver finding no torch at all (verify.diagnosis.paste.conflicts)
 
 JINA = BY_NAME["llm-embed-jina-5-homebrew-python-3.12-pip-finds-no-torch"]
 # llmware-ai/llmware#139 (2023-11-28): a conflict between torch pins, not "no torch at all"

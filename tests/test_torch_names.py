@@ -13,7 +13,8 @@ from werkzeug import Request, Response
 
 from scripts.recipes import torch_names as recipe
 from scripts.recipes.torch_names import STUBS
-from verify import diagnose, torch_names
+from verify import torch_names
+from verify.diagnosis import diagnose
 from verify.known_errors import explain, explain_all
 
 

@@ -483,7 +483,7 @@ def cmd_preflight(argv: Sequence[str]) -> int:
 
 def cmd_diagnose(argv: Sequence[str]) -> int:
     args = build_diagnose_parser().parse_args(argv)
-    from verify import diagnose
+    from verify.diagnosis import diagnose
 
     outputs = Outputs.from_args(args)
     check_writable(outputs)
@@ -535,7 +535,7 @@ class Diagnosed:
     def to_dict(self) -> dict[str, Any]:
         if self.report is None:
             return {"file": self.source, "verdict": "unreadable", "error": self.error}
-        from verify import diagnose
+        from verify.diagnosis import diagnose
 
         first = diagnose.first_cause(self.report.checks)
         return {
@@ -549,7 +549,7 @@ class Diagnosed:
 def diagnose_many(sources: Sequence[str], outputs: Outputs) -> int:
     """Diagnose each input; one summary table (file, verdict, first cause); --json: a list.
     Exit 2 if an input could not be read or held nothing usable, else 1 if any is not ready."""
-    from verify import diagnose
+    from verify.diagnosis import diagnose
 
     done: list[Diagnosed] = []
     for source in sources:
@@ -591,7 +591,7 @@ def short_cause(cause: str, limit: int = 110) -> str:
 def render_diagnosed(done: Sequence[Diagnosed], console: Console, *, quiet: bool) -> None:
     from rich.table import Table
 
-    from verify import diagnose
+    from verify.diagnosis import diagnose
 
     table = Table(box=None, pad_edge=False)
     table.add_column("file", overflow="fold")

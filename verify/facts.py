@@ -2,7 +2,7 @@
 
 A field that is not known is None ("unknown"), never a guess: the same record is built from this
 host (gather_host + the worker's torch probe), from a replayed `python -m verify facts` file, and
-from pasted collect_env text (verify.envdump).
+from pasted collect_env text (verify.diagnosis.envdump).
 
 Every probe takes an injected command runner (torch collect_env's `run_lambda`), so probes are
 tested without the host.

@@ -681,7 +681,8 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"dtype[^\n]*|Complex types are unsupported on MPS[^\n]*|"
             # operations/UnaryOps.mm before 2.0: "Operation 'abs_out_mps()' does not support
             # input type 'int64' in MPS backend." (1.13 nightlies: "doesn not"; reports:
-            # pytorch/pytorch#79200, #86319 'neg_out_mps()'; 2.0 lifted it, verify.opsupport)
+            # pytorch/pytorch#79200, #86319 'neg_out_mps()'; 2.0 lifted it,
+            # verify.diagnosis.opsupport)
             r"Operation '\w+\(\)' does(?:n)? not support input type '\w+' in MPS backend[^\n]*"
         ),
         "Data type not supported on MPS",

@@ -556,7 +556,7 @@ def mps_available_in_vm() -> tuple[str, Fix]:
     )
 
 
-# how both "no Metal device" causes begin (verify.diagnose tells the rules' row by it)
+# how both "no Metal device" causes begin (verify.diagnosis.diagnose tells the rules' row by it)
 NO_METAL_DEVICE = "PyTorch has MPS and macOS is new enough, but this process sees no Metal device"
 
 
@@ -572,14 +572,15 @@ def mps_unavailable_no_device(reason: str) -> tuple[str, Fix]:
     )
 
 
-# --- diagnose: pasted environments and error messages (issue 6: verify.diagnose) --------------
+# --- diagnose: pasted environments and error messages (issue 6: verify.diagnosis.diagnose)
+# --------------
 NOT_IN_PASTED_TEXT = "not in the pasted text"
-# the commands whose output settles what a paste does not show (verify.settle)
+# the commands whose output settles what a paste does not show (verify.diagnosis.settle)
 SETTLE_COMMANDS = "`python -m torch.utils.collect_env` (or `python -m verify facts`)"
 
 
 def pasted_pc_not_a_mac(gpu: str) -> tuple[str, Fix]:
-    """A PC told by its NVIDIA RTX GPU, MPS in question (verify.placement.pc_finding)."""
+    """A PC told by its NVIDIA RTX GPU, MPS in question (verify.diagnosis.placement.pc_finding)."""
     return (
         f"This machine is a PC with an NVIDIA GPU ({gpu}), not a Mac: MPS (Apple Metal) exists "
         "only on Macs, so an MPS choice or device cannot work here; the GPU is used through CUDA.",
@@ -773,7 +774,8 @@ def pasted_bfloat16_intel() -> str:
     )
 
 
-# --- diagnose: what installers' resolvers give away (issue 12: verify.resolver) ----------------
+# --- diagnose: what installers' resolvers give away (issue 12: verify.diagnosis.resolver)
+# ----------------
 
 
 def pasted_x86_64_python(wanted: str) -> tuple[str, Fix]:

@@ -32,7 +32,7 @@ class Ctx:
 
     def unknown_skip(self, what: str) -> Outcome:
         # data["unknown"]: the fact was not known (not probed, not in the pasted text), so a
-        # reader needs no match on the detail's words (verify.settle)
+        # reader needs no match on the detail's words (verify.diagnosis.settle)
         return skipped(f"{what}: {self.unknown}", unknown=True)
 
 

@@ -22,7 +22,8 @@ from importlib import resources
 RESOURCE = "torch_names.json"
 # "module 'torch' has no attribute 'mps'" and "module 'torch.backends' has no attribute 'mps'"
 # have readings of their own (verify.known_errors' mps.torch_too_old,
-# verify.platform_messages.torch_mps_module_missing); "No module named 'torch.mps'" is read here
+# verify.diagnosis.platform_messages.torch_mps_module_missing); "No module named 'torch.mps'" is
+# read here
 _OWN_READING = frozenset({"mps", "backends.mps"})
 
 

@@ -16,11 +16,12 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from verify import known_errors, paste, rules
+from verify import known_errors, rules
 from verify.atomic import write_text
+from verify.diagnosis import paste
+from verify.diagnosis.paste.clues import SIGNS
 from verify.facts import Facts
 from verify.model import Fix, Result, Status
-from verify.paste.clues import SIGNS
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTS = ROOT / "tests" / "data" / "hosts"
@@ -74,7 +75,8 @@ def problems(results: Iterable[Result]) -> list[Result]:
 
 
 def paste_section() -> list[str]:
-    """What `diagnose` reads besides collect_env: each reader of verify.paste (its docstring's
+    """What `diagnose` reads besides collect_env: each reader of verify.diagnosis.paste (its
+    docstring's
     first paragraph) and the signs it weighs."""
     lines = [
         "## What `diagnose` reads in a paste",

@@ -4,7 +4,7 @@ For each torch release >= 1.12 (the first with MPS): requires_python, the lowest
 arm64 wheels install on (read from the wheels' platform tags with packaging), that minimum per
 Python tag, whether an x86_64 macOS wheel exists, the Python tags of the arm64 wheels, and the
 day (UTC) its first macOS arm64 wheel was uploaded, overall and per Python tag (PyPI's
-`upload_time_iso_8601`: when `pip install torch` could first find it; verify.timeline).
+`upload_time_iso_8601`: when `pip install torch` could first find it; verify.diagnosis.timeline).
 
     python -m scripts.recipes.refresh_compat [--index-url URL] [--output PATH] [--minimum 1.12]
 

@@ -1,6 +1,7 @@
 """Regenerate verify/data/package_days.json from PyPI's JSON API: the UTC day each final release
 of the packages that pastes name most (pip, torchvision, torchaudio, transformers, diffusers,
-accelerate, numpy) was first uploaded. verify.timeline reads a paste's "[notice] A new release of
+accelerate, numpy) was first uploaded. verify.diagnosis.timeline reads a paste's "[notice] A new
+release of
 pip is available: 23.2.1 -> 23.3.1", `pip 24.0 from ...`, `transformers-4.34.1-py3-none-any.whl`
 or `transformers==4.41.2` as "written on or after that day".
 

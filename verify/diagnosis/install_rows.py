@@ -1,0 +1,213 @@
+"""Rows for what installers' refusals prove beyond verify.diagnosis.resolver's torch wheels (issue
+12).
+
+Pure: a rule's row and the Pasted in, the row the paste supports (or None) out; texts in
+verify.diagnosis.install_messages. verify.diagnosis.resolver.finding asks these after its own.
+
+- host.python: a release (torch or any package an install needs: torchvision, torchaudio,
+  torchcodec) with no wheel for this Python's tag (verify.diagnosis.paste.pytags), whatever the OS:
+  the Python is the cause (pytorch/pytorch#172993: torchvision 0.25.0 only cp314t on macOS).
+- host.arch: a LibTorch download for macOS x86_64 past 2.2.2 (verify.diagnosis.paste.downloads): the
+  toolchain builds for x86_64 (LaurentMazare/tch-rs#897);
+- host.arch: an Intel Mac asked to take a torch / LibTorch release past 2.2.2 (ankane/torch.rb#59),
+  where the rules pass it as "MPS not applicable";
+- host.arch: a native arm64 Python whose environment holds another package's x86_64 extension
+  ("mach-o file, but is an incompatible architecture (have 'x86_64', need 'arm64')" for a
+  package that is not torch: rsagroup/rsatoolbox#383, built from a Terminal under Rosetta);
+  torch's own library is the torch.installed row (verify.diagnosis.paste.packages);
+- torch.installed: conda's plan on osx-arm64 installs a pytorch older than MPS (1.12), where no
+  torch is shown installed (pytorch/pytorch#82428: the defaults channel's 1.10.2 CPU build);
+- host.arch: the linker ignored LibTorch's dylibs built for the other architecture ("building for
+  macOS-arm64 but attempting to link with file built for macOS-x86_64": LaurentMazare/tch-rs#440).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from verify import compat
+from verify.diagnosis import install_messages as msg
+from verify.diagnosis.envdump import Pasted
+from verify.diagnosis.paste.pytags import python_of
+from verify.messages import INTEL_MAC_CAUSE
+from verify.model import Result, Status, failed
+
+MAX_EVIDENCE = 6
+
+
+def finding(result: Result, pasted: Pasted) -> Result | None:
+    if result.id == "host.os" and result.status is not Status.FAIL:
+        return _cloud_server(result, pasted)
+    if result.id == "host.python" and result.status is not Status.FAIL:
+        return _python_tag(result, pasted)
+    if result.id == "torch.installed" and result.status is Status.SKIP:
+        return _conda_plans_old_torch(result, pasted)
+    if result.id == "host.arch" and result.status is Status.FAIL:
+        # the rules' generic Intel Mac failure: say which release the project asked for
+        if result.cause != INTEL_MAC_CAUSE:
+            return None
+        return _intel_mac_asks(result, pasted) or _intel_mac_new_python(result, pasted)
+    if result.id == "host.arch" and result.status in (Status.SKIP, Status.PASS):
+        return (
+            _eliminated(result, pasted)
+            or _libtorch_x86_64(result, pasted)
+            or _libtorch_other_arch(result, pasted)
+            or _intel_mac_asks(result, pasted)
+            or _extension_other_arch(result, pasted)
+        )
+    return None
+
+
+def _cloud_server(result: Result, pasted: Pasted) -> Result | None:
+    """MPS code run on a Linux / Windows cloud machine (an EC2 instance, Colab): MPS is not
+    there to have, whatever the torch (lowfuel/progrock-stable#37: Ubuntu on an AWS
+    c5d.2xlarge, torch.backends.mps missing; "mps refers to the Apple M1 GPU on macOS")."""
+    f = pasted.facts
+    clues = pasted.signs.get("sign.cloud_server") or []
+    if not clues or f.os not in ("Linux", "Windows") or pasted.has("sign.mac_hint"):
+        return None
+    if pasted.has("sign.linux_vm_on_mac") or not (pasted.errors or pasted.has("sign.mps_intent")):
+        return None
+    cause, fix = msg.cloud_server_no_mps(f.os, str(clues[0].value))
+    lines = [clues[0].line, *pasted.evidence.get("os", [])[:2]]
+    return _failed(result, cause, fix, lines, os=f.os, server=str(clues[0].value))
+
+
+def _python_tag(result: Result, pasted: Pasted) -> Result | None:
+    clues = pasted.signs.get("sign.no_wheel_for_python") or []
+    if not clues:
+        return None
+    package, release, tag, tags = clues[0].value
+    python = python_of(tag) or pasted.facts.python_version
+    if tag:
+        cause, fix = msg.no_wheel_for_python_tag(package, release, tag, tuple(tags), python)
+    else:  # pip's list of what this interpreter can install starts after it (.companions)
+        cause, fix = msg.no_release_for_python(package, release, tuple(tags), python)
+    lines = [c.line for c in clues] + pasted.evidence.get("python_version", [])[:1]
+    return _failed(result, cause, fix, lines, package=package, release=release, tag=tag)
+
+
+def _eliminated(result: Result, pasted: Pasted) -> Result | None:
+    """macOS x86_64 left by elimination (verify.diagnosis.resolver.infer): the paste names no OS,
+    and no
+    wheel of a release that has this Python's wheels everywhere else fit."""
+    clues = pasted.signs.get("sign.platform_by_elimination") or []
+    f = pasted.facts
+    if not clues or f.hardware_arm64 is not None or f.machine != "x86_64":
+        return None
+    wanted = next(
+        (
+            str(c.value)
+            for name in ("sign.every_wheel_skipped", "sign.pip_no_torch")
+            for c in pasted.signs.get(name) or []
+            if "==" in str(c.value)
+        ),
+        "torch",
+    )
+    cause, fix = msg.no_matching_wheel_x86_64(wanted, str(f.python_version))
+    lines = pasted.evidence.get("os", []) + pasted.evidence.get("python_version", [])[:1]
+    return _failed(result, cause, fix, lines, machine="x86_64", by_elimination=True)
+
+
+def _libtorch_x86_64(result: Result, pasted: Pasted) -> Result | None:
+    clues = pasted.signs.get("sign.libtorch_x86_64") or []
+    f = pasted.facts
+    if not clues or f.os != "Darwin" or f.machine != "x86_64" or f.translated:
+        return None  # under Rosetta the rules' own row says so
+    release, url = clues[0].value
+    cause, fix = msg.x86_64_libtorch(release, url)
+    lines = [c.line for c in clues] + pasted.evidence.get("sign.intel_cpu", [])[:1]
+    return _failed(result, cause, fix, lines, machine="x86_64", libtorch=release)
+
+
+def _libtorch_other_arch(result: Result, pasted: Pasted) -> Result | None:
+    """The linker ignored LibTorch's dylibs built for the other architecture (LaurentMazare/
+    tch-rs#440: an x86_64 LibTorch linked into an arm64 build on an M1)."""
+    clues = pasted.signs.get("sign.libtorch_other_arch") or []
+    if not clues:
+        return None
+    have, need = clues[0].value
+    cause, fix = msg.libtorch_other_arch(have, need)
+    lines = [c.line for c in clues] + pasted.evidence.get("chip", [])[:1]
+    return _failed(result, cause, fix, lines, machine=need, library=have)
+
+
+def _conda_plans_old_torch(result: Result, pasted: Pasted) -> Result | None:
+    """conda's plan on osx-arm64 installs a pytorch older than MPS (pytorch/pytorch#82428: the
+    defaults channel's 1.10.2 CPU build, the pytorch channel having no 1.12 for osx-arm64)."""
+    clues = pasted.signs.get("sign.conda_plans_torch") or []
+    old = [
+        c for c in clues if (v := compat.release_of(c.value[0])) and v < compat.MPS_FIRST_RELEASE
+    ]
+    if not old or len(old) != len(clues):
+        return None
+    version, channel = old[0].value
+    cause, fix = msg.conda_plans_torch_before_mps(version, channel)
+    return _failed(result, cause, fix, [old[0].line], version=version, channel=channel)
+
+
+def _intel_mac_asks(result: Result, pasted: Pasted) -> Result | None:
+    f = pasted.facts
+    if f.os != "Darwin" or f.hardware_arm64 is not False or f.mps_available:
+        return None
+    asked = [
+        c
+        for name in ("sign.torch_requested", "sign.torch_at_least")
+        for c in pasted.signs.get(name) or []
+        if (v := compat.release_of(str(c.value))) is not None and v > compat.LAST_MACOS_X86_64_WHEEL
+    ]
+    if not asked:
+        return None
+    cause, fix = msg.intel_mac_asks_past_x86_64(str(asked[0].value))
+    lines = [asked[0].line, *pasted.evidence.get("sign.intel_cpu", [])]
+    return _failed(result, cause, fix, lines, machine="x86_64", asked=str(asked[0].value))
+
+
+def _intel_mac_new_python(result: Result, pasted: Pasted) -> Result | None:
+    """An Intel Mac whose installer found no torch at all for a Python newer than the last macOS
+    x86_64 wheels cover (sktime/sktime#8127: Python 3.13 on the Intel macos-13 runner)."""
+    f = pasted.facts
+    clues = pasted.signs.get("sign.pip_no_torch") or []
+    if (
+        not clues
+        or f.hardware_arm64 is not False
+        or not python_past_x86_64_wheels(f.python_version)
+    ):
+        return None
+    rng = compat.python_range(compat.LAST_MACOS_X86_64_WHEEL)
+    cause, fix = msg.intel_mac_python_past_x86_64(str(f.python_version), f"{rng[0]}-{rng[1]}")
+    lines = [
+        clues[0].line,
+        *pasted.evidence.get("python_version", [])[:1],
+        *pasted.evidence.get("hardware_arm64", [])[:1],
+    ]
+    return _failed(result, cause, fix, lines, machine="x86_64", python=f.python_version)
+
+
+def _extension_other_arch(result: Result, pasted: Pasted) -> Result | None:
+    f = pasted.facts
+    if f.os != "Darwin" or f.machine != "arm64" or f.torch_import_error:
+        return None
+    clues = [c for c in pasted.signs.get("sign.wrong_arch_library") or [] if c.value == "x86_64"]
+    if not clues:
+        return None
+    cause, fix = msg.extension_other_arch("x86_64", "arm64")
+    lines = [c.line for c in clues] + pasted.evidence.get("chip", [])[:1]
+    return _failed(result, cause, fix, lines, machine="arm64", library="x86_64")
+
+
+def python_past_x86_64_wheels(python: str | None) -> bool:
+    """Is this Python newer than any the macOS x86_64 wheels covered? The last of them, torch
+    2.2.2, has cp38-cp312 (https://pypi.org/pypi/torch/2.2.2/json), so an x86_64 Python 3.13 on
+    macOS gets no torch release at all (sktime/sktime#8127: "from versions: none" for Python
+    3.13 on the Intel macos-13 runner)."""
+    rng = compat.python_range(compat.LAST_MACOS_X86_64_WHEEL)
+    py = compat.release_of(python)
+    if rng is None or py is None:
+        return False
+    return compat.parse_version(f"{py.major}.{py.minor}") > rng[1]
+
+
+def _failed(result: Result, cause: str, fix, lines: list[str], **data) -> Result:
+    row = Result.from_outcome(result.id, result.title, failed(cause, fix, **data), required=True)
+    return dataclasses.replace(row, evidence=tuple(dict.fromkeys(lines))[:MAX_EVIDENCE])

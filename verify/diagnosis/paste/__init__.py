@@ -1,0 +1,199 @@
+"""Facts from free-form text: one small reader per kind of text people paste (issue 12).
+
+    read(text) -> Reading   every reader's clues, weighed into Facts fields and signs, each with
+                            the pasted lines it rests on (the `evidence` of a diagnosis)
+
+Readers (each `read(text) -> list[Clue]`, pure, order-independent): .system (platform / uname /
+sw_vers / system_profiler / sysctl / a crash report's header), .versions (typed and listed
+versions), .packages (pip, conda, resolver errors, wheels, dyld), .tools (accelerate / transformers
+/ Lightning / ComfyUI dumps, torch.__config__.show(), printed MPS state), .forms (issue-form
+headings, Markdown tables), .repl (a print of several facts and the line it printed, a labelled
+print and its output line), .ran (output only a working MPS device prints), .homebrew (`brew
+config`, Homebrew Python prefixes), .places (container, VM, sandbox, intent), .prose (the machine,
+interpreter and place told in sentences), .loader (dyld's "built for a newer macOS", a shell's or
+compiler's target triplet), .builds (nixpkgs', Spack's and source builds), .said (float64 or
+memory limits of MPS told in words), .told (a newer torch said to fix it, a Mac with an AMD GPU),
+.limits (a macOS update said to fix an MPS op, memory past the RAM, complex said unsupported),
+.trouble (the kind of MPS problem shown: a crash, a compile error, an error, a wrong value),
+.mpswork (torch work on the MPS device shown: a log's device, MPS warnings, MPS env variables).
+collect_env and our JSON are read by verify.diagnosis.envdump, which fills in from this what they
+lack;
+it first cuts log stamps, levels and Markdown quotes from each line (.logprefix).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from verify.diagnosis.paste import (
+    builds,
+    companions,
+    conflicts,
+    downloads,
+    forms,
+    homebrew,
+    limits,
+    loader,
+    mpswork,
+    packages,
+    places,
+    prose,
+    pytags,
+    ran,
+    repl,
+    said,
+    system,
+    told,
+    tools,
+    trouble,
+    versions,
+)
+from verify.diagnosis.paste.clues import LISTED, WEAK, Clue
+from verify.macos import real_macos
+
+READERS = (
+    system.read,
+    versions.read,
+    forms.read,
+    homebrew.read,
+    packages.read,
+    conflicts.read,
+    pytags.read,
+    companions.read,
+    downloads.read,
+    loader.read,
+    tools.read,
+    repl.read,
+    ran.read,
+    places.read,
+    prose.read,
+    said.read,
+    told.read,
+    limits.read,
+    trouble.read,
+    builds.read,
+    mpswork.read,
+)
+MAX_LINES_PER_FIELD = 3
+
+
+@dataclass(frozen=True)
+class Reading:
+    facts: dict[str, Any] = field(default_factory=dict)  # Facts field -> value
+    evidence: dict[str, list[str]] = field(default_factory=dict)  # field or sign -> lines
+    signs: dict[str, list[Clue]] = field(default_factory=dict)  # "sign.*" -> clues
+
+    def has(self, sign: str) -> bool:
+        return bool(self.signs.get(sign))
+
+
+def all_clues(text: str) -> list[Clue]:
+    found: list[Clue] = []
+    for reader in READERS:
+        found.extend(reader(text))
+    return found
+
+
+def read(text: str, seeds: Iterable[Clue] = ()) -> Reading:
+    """Weigh every clue: per field the heaviest wins (the first of equals), and fields that
+    follow from others are derived (see _derive). `seeds`: facts known otherwise (what torch's
+    error messages prove), weighed with the rest."""
+    by_field: dict[str, list[Clue]] = defaultdict(list)
+    signs: dict[str, list[Clue]] = defaultdict(list)
+    for c in [*all_clues(text), *seeds]:
+        (signs if c.field.startswith("sign.") else by_field)[c.field].append(c)
+    facts: dict[str, Any] = {}
+    evidence: dict[str, list[str]] = {}
+    weights: dict[str, int] = {}
+    for name, listed in by_field.items():
+        found = listed
+        if name == "macos_version":  # "16.x" is macOS 26 (verify.macos); "10.16" says nothing
+            found = [c for c in (_real(c) for c in listed) if c is not None]
+            if not found:
+                continue
+        best = max(c.weight for c in found)
+        winner = next(c for c in found if c.weight == best)
+        facts[name] = winner.value
+        weights[name] = best
+        evidence[name] = _lines(c for c in found if c.value == winner.value)
+    for name, found in signs.items():
+        evidence[name] = _lines(found)
+    places.settle_os(facts, evidence, signs, weights)  # Linux in a container / VM on a Mac
+    _derive(facts, evidence, signs)
+    return Reading(facts, evidence, dict(signs))
+
+
+def _real(c: Clue) -> Clue | None:
+    real = real_macos(str(c.value))
+    return None if real is None else Clue(c.field, real, c.line, c.weight)
+
+
+def _lines(found: Any) -> list[str]:
+    out: list[str] = []
+    for c in sorted(found, key=lambda c: -c.weight):
+        if c.line and c.line not in out:
+            out.append(c.line)
+        if len(out) == MAX_LINES_PER_FIELD:
+            break
+    return out
+
+
+def _derive(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) -> None:
+    """Facts that follow from other facts (each keeps the evidence it follows from)."""
+
+    def put(name: str, value: Any, *because: str) -> None:
+        if facts.get(name) is None:
+            facts[name] = value
+            evidence[name] = [line for b in because for line in evidence.get(b, [])][:3]
+
+    if signs.get("sign.linux_vm_on_mac"):
+        put("os", "Linux", "sign.linux_vm_on_mac")  # a linuxkit / OrbStack / Lima kernel
+    if facts.get("translated") is True:
+        put("machine", "x86_64", "translated")  # a translated process is an x86_64 one
+    if str(facts.get("chip") or "").startswith("Apple M") and facts.get("os") is None:
+        put("os", "Darwin", "chip")  # an Apple M chip with no other OS named runs macOS
+    if signs.get("sign.pip_x86_only"):
+        # no torch newer than 2.2.x for this interpreter: PyPI's macOS x86_64 wheels end there
+        put("os", "Darwin", "sign.pip_x86_only")
+        put("machine", "x86_64", "sign.pip_x86_only")
+    if facts.get("os") == "Darwin":
+        subdir = facts.get("conda_subdir")
+        if subdir is None and signs.get("sign.x86_only_conda"):
+            put("conda_subdir", "osx-64", "sign.x86_only_conda")
+        if signs.get("sign.mkl_build"):
+            put("machine", "x86_64", "sign.mkl_build")
+        if facts.get("conda_subdir") in ("osx-64", "osx-arm64"):
+            arch = "x86_64" if facts["conda_subdir"] == "osx-64" else "arm64"
+            put("machine", arch, "conda_subdir")
+        if signs.get("sign.amd_gpu") or signs.get("sign.intel_cpu"):
+            # Apple silicon Macs have neither an Intel CPU nor an AMD GPU (an arm64 process
+            # or an Apple chip in the same paste says the words were about another Mac)
+            arm = facts.get("machine") == "arm64" or str(facts.get("chip")).startswith("Apple")
+            if facts.get("hardware_arm64") is None and not arm:
+                put("hardware_arm64", False, "sign.intel_cpu", "sign.amd_gpu")
+    if facts.get("mps_available") is True:
+        put("mps_built", True, "mps_available")  # an available device is a built one
+        # and one on macOS: torch.backends.mps.is_available() is False on every other OS
+        put("os", "Darwin", "mps_available")
+    chip = str(facts.get("chip") or "")
+    if chip.startswith("Apple M"):
+        put("hardware_arm64", True, "chip")
+        if "(Virtual)" in chip:
+            put("virtual_machine", True, "chip")
+    if facts.get("hardware_arm64") is False and facts.get("os") == "Darwin":
+        put("machine", "x86_64", "hardware_arm64")  # an Intel Mac runs x86_64 only
+    if facts.get("machine") == "arm64" and facts.get("os") == "Darwin":
+        put("hardware_arm64", True, "machine")
+        facts["translated"] = False  # an arm64 process is never translated
+        evidence["translated"] = evidence.get("machine", [])
+    elif facts.get("machine") == "x86_64" and facts.get("os") == "Darwin":
+        if facts.get("hardware_arm64") is True:
+            put("translated", True, "machine", "hardware_arm64")
+        elif facts.get("hardware_arm64") is False:
+            put("translated", False, "hardware_arm64")
+
+
+__all__ = ["LISTED", "WEAK", "Clue", "Reading", "all_clues", "read"]

@@ -1,0 +1,291 @@
+"""What a free-form reader returns: a `Clue` (one fact, or one sign, and the line it rests on).
+
+A clue names a Facts field ("macos_version", "machine", ...) or a sign that is not a fact of the
+interpreter but matters to the diagnosis ("sign.docker", "sign.mps_intent", ...: see SIGNS). Its
+weight says how much to trust it: 3 a tool's own structured output (sw_vers, platform.platform(),
+torch.__config__.show()), 2 a "Key: value" or list entry, 1 prose or an inference. Pure helpers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+STRONG, LISTED, WEAK = 3, 2, 1
+MAX_EVIDENCE_CHARS = 200
+MAX_MATCHES = 100  # per pattern: the facts are in the first ones; a log repeats the rest
+
+# Signs a paste can give that are not Facts fields (see verify.diagnosis.paste.places and .pip).
+SIGNS = {
+    "sign.linux_vm_on_mac": "Linux running in a container or VM on a Mac (Docker Desktop, ...)",
+    "sign.mac_hint": "the paste says it comes from a Mac",
+    "sign.container": "a container (Docker, Podman, ...)",
+    "sign.vm": "a virtual machine",
+    "sign.sandbox": "a sandboxed process",
+    "sign.remote": "a remote session",
+    "sign.intel_cpu": "an Intel CPU named (an Intel Mac when it is a Mac)",
+    "sign.amd_gpu": "an AMD / Radeon GPU named (Apple silicon Macs have none)",
+    "sign.wrong_arch_library": "dyld refused a library built for the other architecture",
+    "sign.conda_plans_torch": "conda's plan installs this pytorch (version, channel)",
+    "sign.libtorch_other_arch": "the linker ignored a LibTorch built for the other architecture",
+    "sign.binary_needs_macos": "dyld refused a binary built for a newer macOS than this one",
+    "sign.mps_intent": "the code asks for the MPS device",
+    "sign.gpu_intent": "the user wants the Mac's GPU",
+    "sign.x86_only_conda": "Intel-only conda packages (MKL, intel-openmp)",
+    "sign.mkl_build": "a torch build linked with Intel MKL (x86_64)",
+    "sign.pip_no_torch": "pip/uv found no torch for this interpreter",
+    "sign.torch_requested": "a torch release the text asks for, not one it runs",
+    "sign.torch_at_least": "a requirement's lower bound on torch (torch>=X)",
+    "sign.torch_wanted": "a torch release the text names while collect_env finds none imported",
+    "sign.pip_versions": "the torch versions pip offers this interpreter",
+    "sign.pip_x86_only": "pip / uv find no torch past 2.2.2, the last with x86_64 macOS wheels",
+    "sign.wheel_platforms": "the platforms uv says the requested torch has wheels for",
+    "sign.conda_no_torch": "conda found no package for the requested pytorch",
+    "sign.gpu_index": "pip looked only in a PyTorch CUDA / ROCm index (Linux and Windows wheels)",
+    "sign.lock_other_platform": "uv's lock file supports other systems only (no darwin)",
+    "sign.mps_device_error": "torch could not create or reach an MPS device",
+    "sign.linux_workload": "the workload ran in Linux (a container GPU request, --platform linux)",
+    "sign.linux_vm_app": "an app that runs Linux guests on a Mac (UTM, Parallels, OrbStack, ...)",
+    "sign.ci_runner": "a hosted CI machine (GitHub Actions' macOS runners are VMs)",
+    "sign.nix_source_torch": "nixpkgs' source-built torch (not torch-bin, the wheel)",
+    "sign.nix_torch": "a torch from the nix store (source build or torch-bin)",
+    "sign.gpu_missing": "the paste says the GPU / MPS is not available or not used",
+    "sign.metal_failure": "Metal itself failed (a shader or pipeline the GPU could not run)",
+    "sign.no_metal_device": "the process got no Metal device (MTLCreateSystemDefaultDevice nil)",
+    "sign.asahi": "Asahi Linux: Linux on the Mac's own hardware (no Metal there)",
+    "sign.float64_said": "float64 said in words to be unsupported on MPS (.said)",
+    "sign.mps_memory_said": "macOS killed the process for memory while it used MPS (in words)",
+    "sign.torch_fixed_by": "the torch release the text says fixed it (.told)",
+    "sign.app_mps_opt_in": "an application's MPS path said to be experimental (opt-in)",
+    "sign.mps_failure_said": "MPS said to fail or crash (a native crash, 'MPS ... fails')",
+    "sign.newer_torch_works": "a torch release said to fail and a later one to work",
+    "sign.no_wheel_for_python": "a release has no wheel for this Python (.pytags, .companions)",
+    "sign.every_wheel_skipped": "Poetry skipped every wheel of a release for its tags (.pytags)",
+    "sign.platform_by_elimination": "macOS x86_64 inferred: no wheel fits where all others do",
+    "sign.cloud_server": "a cloud machine named (an EC2 instance type, Colab, ...) (.downloads)",
+    "sign.libtorch_x86_64": "a LibTorch download for macOS x86_64 past 2.2.2 (.downloads)",
+    "sign.macos_fixed_by": "a macOS update said to fix an MPS op failure (.limits)",
+    "sign.mps_memory_swap": "memory said to grow past the Mac's RAM (swap, freeze) while running",
+    "sign.complex_said": "complex numbers / torch.fft said in words to be unsupported on MPS",
+    "sign.app_torch": "the torch an application's own start-up log says it imported",
+    "sign.mps_problem": "an MPS crash, compile error, error or wrong value (.trouble)",
+    "sign.docker_on_mac": "Docker said to run on the Mac itself (its workload is Linux)",
+    "sign.mps_chosen": "the MPS device picked by the user or the code (not merely probed)",
+    "sign.cuda_torch": "the torch in use told as a CUDA / ROCm build (+cuXXX): not a Mac",
+    "sign.pc_gpu": "the user's own NVIDIA RTX GPU named: a PC (no Mac has one)",
+    "sign.mps_work": "torch work on MPS shown (a log's device, an MPS warning or env var)",
+    "sign.fallback_fixed": "PYTORCH_ENABLE_MPS_FALLBACK=1 told as what made it run",
+    "sign.mps_oom_said": "out of memory on MPS said in words, or the watermark told as the fix",
+    "sign.bf16_macos_said": "bfloat16 said to need macOS 14 (Sonoma) on MPS",
+    "sign.op_said_unsupported": "an operator said in words to be unsupported on MPS (.limits)",
+}
+
+
+@dataclass(frozen=True)
+class Clue:
+    field: str  # a Facts field name, or a "sign.*" name
+    value: Any
+    line: str  # the pasted line it rests on (trimmed, personal data masked)
+    weight: int = LISTED
+
+
+def line_at(text: str, pos: int) -> str:
+    """The whole line of `text` that holds position `pos`, trimmed for quoting."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return quote(text[start : end if end != -1 else len(text)])
+
+
+_HOME = re.compile(r"(/Users/|/home/|C:\\Users\\)[^/\\\s'\"]+", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PROMPT = re.compile(r"^\(?[\w.-]*\)?\s*[\w.-]+@[\w.-]+\s+[^%$#\n]*[%$#]\s")
+
+
+def quote(line: str) -> str:
+    """A pasted line as evidence: stripped, user names and addresses masked, cut to a length."""
+    line = line.strip().strip("`").strip()
+    line = _PROMPT.sub("$ ", line)
+    line = _HOME.sub(lambda m: m.group(1) + "...", line)
+    line = _EMAIL.sub("...@...", line)
+    if len(line) > MAX_EVIDENCE_CHARS:
+        line = line[: MAX_EVIDENCE_CHARS - 3] + "..."
+    return line
+
+
+def finditer(pattern: re.Pattern[str], text: str, *needles: str) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text) (the first MAX_MATCHES), skipped at once when none of the needles
+    is in the text (cheap substring tests keep a big paste fast)."""
+    if needles and not any(n in text for n in needles):
+        return iter(())
+    return itertools.islice(pattern.finditer(text), MAX_MATCHES)
+
+
+def clue(field: str, value: Any, text: str, m: re.Match[str], weight: int = LISTED) -> Clue:
+    return Clue(field, value, line_at(text, m.start()), weight)
+
+
+# words just before a phrase that make it not the user's present machine ("not using Rosetta",
+# "if you are on an Intel Mac", "it worked on my Intel Mac", "support for Apple Silicon")
+_NOT = {
+    "not",
+    "no",
+    "never",
+    "without",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "outside",
+    "instead",
+    "unlike",
+    "if",
+    "unless",
+    "whether",
+    "should",
+    "would",
+    "could",
+    "worked",
+    "works",
+    "previously",
+    "than",
+    "vs",
+    "versus",
+    "support",
+    "supports",
+    "supported",
+    "only",
+    "designed",
+    "optimized",
+    "optimised",
+    "require",
+    "requires",
+    # another, earlier machine: "I switched from an Intel Mac", "upgraded from my 2019 MacBook Pro"
+    "from",
+    "switched",
+    "replaced",
+    "previous",
+    "former",
+}
+# a condition or a guess ("I suspect something isn't right with rosetta": kaixxx/noScribe#315,
+# where Rosetta was not the cause)
+_IF = {
+    "if",
+    "unless",
+    "whether",
+    "suppose",
+    "assuming",
+    "maybe",
+    "perhaps",
+    "suspect",
+    "guess",
+    "wonder",
+    "possibly",
+    "probably",
+    "might",
+}
+_STATE = {
+    "available",
+    "working",
+    "detected",
+    "found",
+    "supported",
+    "usable",
+    "accessible",
+    "visible",
+    "enabled",
+    "used",
+    "recognized",
+    "recognised",
+    "work",
+    "works",
+}
+_WORD = re.compile(r"[\w']+")
+WORDS_BEFORE = 3
+
+
+_CLAUSE = re.compile(r"[.!?;:,]|\b(?:but|and|so|then)\b", re.IGNORECASE)
+
+
+_NEGATION = {"not", "no", "never", "without"}
+
+
+def stated(text: str, m: re.Match[str], window: int = WORDS_BEFORE, *, strict: bool = True) -> bool:
+    """Is the phrase stated of the user's machine: none of the `window` words just before it, in
+    its clause, negates it or makes it hypothetical, past or general? `strict=False` asks only
+    for no negation or condition ("works on my M1" stays the M1)."""
+    start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 60)
+    before = _CLAUSE.split(text[start : m.start()])[-1]
+    words = [w.lower() for w in _WORD.findall(before)]
+    # a negation of a state ("MPS is not available inside the sandbox") is not of the place after
+    # it: only the words after the last state word count
+    states = [i for i, w in enumerate(words) if w in _STATE]
+    if states:
+        words = words[states[-1] + 1 :]
+    if any(w in _IF for w in words[-8:]):  # "if you are on an Intel Mac", whatever between
+        return False
+    stops = _NOT if strict else _NEGATION
+    return not any(w in stops or w.endswith("n't") for w in words[-window:])
+
+
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_TAG_QUESTION = re.compile(
+    r",[ \t]+(?:is|are|was|were|does|do|did|should|could|can|any|how|why|what)\b", re.IGNORECASE
+)
+_QUESTION_OPENS = re.compile(
+    r"[ \t>*-]*(?:is|are|was|were|does|do|did|should|could|can|will|would|has|have|any|how|why|"
+    r"what|where|which|who|when)\b",
+    re.IGNORECASE,
+)
+
+
+def asked(text: str, m: re.Match[str]) -> bool:
+    """Does the sentence holding the match end with a question mark ("Are you on an Intel
+    Mac?", "Is it running under Rosetta?"): a question, not a statement?"""
+    end = _SENTENCE_END.search(text, m.end())
+    if not end or end.group(0) != "?":
+        return False
+    # a statement with a question tagged on after a comma ("I seem to be hitting an OOM, is this
+    # expected?": huggingface/smol-course#67) states what it says, unless the sentence itself
+    # opens as a question ("Are you on an Intel Mac, or ...?")
+    start = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+    tag = _TAG_QUESTION.search(text, m.end(), end.start())
+    return not (tag and not _QUESTION_OPENS.match(text, start))
+
+
+# macOS names: Apple's marketing names and the release each began with.
+MACOS_NAMES = {
+    "catalina": "10.15",
+    "big sur": "11.0",
+    "monterey": "12.0",
+    "ventura": "13.0",
+    "sonoma": "14.0",
+    "sequoia": "15.0",
+    "tahoe": "26.0",
+}
+
+
+def macos_from_darwin(kernel: str) -> str | None:
+    """The macOS release a Darwin kernel version belongs to ("23.5.0" -> "14.5"), or None.
+
+    Darwin 20-22 are macOS 11-13 with the minor one ahead (21.4.0 is 12.3, the first MPS
+    release; 22.1.0 is 13.0); Darwin 23 on are macOS 14, 15 and 26 with the same minor
+    (https://en.wikipedia.org/wiki/Darwin_(operating_system)#Release_history). The last minor of
+    20-22 spans several point releases (21.6 is 12.5-12.7): the lower bound is given."""
+    m = re.match(r"(\d+)\.(\d+)", kernel)
+    if not m:
+        return None
+    major, minor = int(m.group(1)), int(m.group(2))
+    if 20 <= major <= 22:
+        return f"{major - 9}.{max(minor - 1, 0)}"
+    if 23 <= major <= 24:
+        return f"{major - 9}.{minor}"
+    if major == 25:
+        return f"26.{minor}"
+    if 14 <= major <= 19:  # 10.10 - 10.15
+        return f"10.{major - 4}"
+    return None

@@ -1,0 +1,54 @@
+"""What the loader and the build tools say about the process running them.
+
+- dyld refuses a binary built for a newer macOS: "Referenced from: <UUID> /path/lib.so (built
+  for macOS 14.0 which is newer than running OS)" (dyld 4, macOS 12+; kaixxx/noScribe#216,
+  TaterTotterson/Tater#46), "(which was built for Mac OS X 10.13)" (dyld 2/3, printed only when
+  the image's minimum OS is above the running one: ImageLoaderMachOCompressed.cpp in
+  apple-oss-distributions/dyld; pytorch/pytorch#126679). This macOS is older than that binary
+  needs; the sign carries the version it needs. The linker's "was built for newer macOS version
+  (14.0) than being linked (13.0)" is a harmless build warning and is not read.
+- a tool's default target triplet names the architecture its process runs as: `bash --version`
+  ("GNU bash, version 3.2.57(1)-release (x86_64-apple-darwin21)": Apple's /bin/bash is universal,
+  so an x86_64 triplet on an Apple chip is a shell under Rosetta, glonlas/
+  Stable-Diffusion-Apple-Silicon-M1-Install#3), `clang --version` / `gcc -v` ("Target:
+  arm64-apple-darwin23.4.0"). Like `uname -m` it describes the shell's side, so it weighs WEAK.
+  A triplet in compiler flags ("-target x86_64-apple-darwin13.4.0", a cross-compile) is not read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from verify.diagnosis.paste.clues import STRONG, WEAK, Clue, clue, finditer
+
+_M = re.MULTILINE
+
+BUILT_FOR_NEWER = re.compile(
+    r"\(built for macOS (\d+(?:\.\d+){0,2}) which is newer than running OS\)|"
+    r"\(which was built for Mac OS X (\d+(?:\.\d+){0,2})\)",
+    re.IGNORECASE,
+)
+BASH_VERSION = re.compile(
+    r"GNU bash, version \d[\w.()-]*[ \t]+\((x86_64|arm64|aarch64)-apple-darwin\d*[\w.]*\)"
+)
+TOOL_TARGET = re.compile(
+    r"^[ \t>]*Target:[ \t]+(x86_64|arm64|aarch64)-apple-darwin[\w.]*[ \t]*$", _M
+)
+
+
+def read(text: str) -> list[Clue]:
+    out: list[Clue] = []
+    for m in finditer(BUILT_FOR_NEWER, text, "newer than running OS", "built for Mac OS X"):
+        out.append(clue("os", "Darwin", text, m, STRONG))
+        out.append(clue("sign.binary_needs_macos", m.group(1) or m.group(2), text, m, STRONG))
+    for m in finditer(BASH_VERSION, text, "GNU bash"):
+        out.append(clue("os", "Darwin", text, m, WEAK))
+        out.append(clue("machine", _arch(m.group(1)), text, m, WEAK))
+    for m in finditer(TOOL_TARGET, text, "Target:"):
+        out.append(clue("os", "Darwin", text, m, WEAK))
+        out.append(clue("machine", _arch(m.group(1)), text, m, WEAK))
+    return out
+
+
+def _arch(triplet_arch: str) -> str:
+    return "x86_64" if triplet_arch == "x86_64" else "arm64"

@@ -1,0 +1,111 @@
+"""An installer saying a release has no wheel for this Python's tag, for any package (issue 12).
+
+uv names the interpreter's Python tag and the tags the release does have wheels for; when its
+tag is not among them, no build of that release fits this Python (too new for it, or a
+free-threaded-only build), whatever the platform:
+
+- install time (uv's `uv sync` / `uv pip install`, crates/uv-installer): "hint: You're using
+  CPython 3.14 (`cp314`), but `torchvision` (v0.25.0) only has wheels with the following Python
+  ABI tag: `cp314t`" (pytorch/pytorch#172993; goodfire-ai/spd#34 for torchvision 0.20.0 on
+  cp313; jaredpalmer/kev#34 for torch 2.8.0 on cp314);
+- resolve time (crates/uv-resolver/src/pubgrub/report.rs): "hint: You require CPython 3.11
+  (`cp311`), but we only found wheels for `torchvision` (v0.14.1) with the following Python ABI
+  tags: `cp37m`, `cp38`, `cp39`, `cp310`" (fedbiomed/fedbiomed#1451, meta-pytorch/torchcodec#1022),
+  after "torchvision>=0.14.0,<=0.14.1 has no wheels with a matching Python ABI tag (e.g.,
+  `cp311`)";
+- uv before 0.6 (astral-sh/uv#13262's era): "... has no wheels with a matching Python version
+  tag (e.g., `cp313`)" then "hint: Wheels are available for `tensorflow` (v2.19.0) with the
+  following Python ABI tags: ...".
+
+Poetry (src/poetry/installation/chooser.py, _no_links_found_error) counts what it skipped:
+"Unable to find installation candidates for torch (2.5.1)" ... "- 17 candidate(s) were identified
+for the package" / "- 17 wheel(s) were skipped as your project's environment does not support the
+identified abi tags" (mindverse/Second-Me#32): every file of the release is a wheel none of whose
+tags this environment supports -> sign.every_wheel_skipped ("torch==2.5.1");
+verify.diagnosis.resolver
+reasons from it which platform that leaves.
+
+uv wraps these at the terminal's width and a paste may lose its backticks, so any whitespace
+stands between the words and the backticks are optional. Each gives sign.no_wheel_for_python:
+(package, release, the interpreter's tag, the tags the release has); "You're using" also gives
+the interpreter's Python X.Y (uv's own words about the running interpreter), "You require" only
+the version a resolution asked for (a project's requires-python), which is not a fact of the
+interpreter.
+"""
+
+from __future__ import annotations
+
+import re
+
+from verify.diagnosis.paste.clues import LISTED, Clue, clue, finditer
+
+_TAGS = r"((?:`?[\w.]+`?(?:,\s+)?)+)"
+_PKG = r"`?([A-Za-z0-9][\w.-]*)`?\s+\(v([\w.+!-]+)\)"
+# "You're using CPython 3.14 (`cp314`), but `torchvision` (v0.25.0) only has wheels with the
+# following Python ABI tag: `cp314t`"
+USING = re.compile(
+    r"You're\s+using\s+(CPython|PyPy|GraalPy)\s+(3\.\d{1,2})\s+\(`?(\w+)`?\),\s+but\s+"
+    + _PKG
+    + r"\s+only\s+has\s+wheels\s+with\s+the\s+following\s+Python\s+(?:ABI|implementation)\s+"
+    r"tags?:\s+" + _TAGS
+)
+# "You require CPython 3.11 (`cp311`), but we only found wheels for `torchvision` (v0.14.1) with
+# the following Python ABI tags: `cp37m`, `cp38`, `cp39`, `cp310`"
+REQUIRE = re.compile(
+    r"You\s+require\s+(CPython|PyPy|GraalPy)\s+(3\.\d{1,2})\s+\(`?(\w+)`?\),\s+but\s+we\s+only\s+"
+    r"found\s+wheels\s+for\s+" + _PKG + r"\s+with\s+the\s+following\s+Python\s+"
+    r"(?:ABI|implementation)\s+tags?:\s+" + _TAGS
+)
+# uv < 0.6: "tensorflow has no wheels with a matching Python version tag (e.g., `cp313`)" ...
+# "hint: Wheels are available for `tensorflow` (v2.19.0) with the following Python ABI tags:"
+OLD_NO_TAG = re.compile(
+    r"\b([A-Za-z0-9][\w.-]*)\S*\s+has\s+no\s+wheels\s+with\s+a\s+matching\s+Python\s+"
+    r"(?:ABI|version)\s+tag\s+\(e\.g\.,?\s+`?(cp3\d{1,2}t?)`?\)"
+)
+OLD_AVAILABLE = re.compile(
+    r"Wheels\s+are\s+available\s+for\s+" + _PKG + r"\s+with\s+the\s+following\s+Python\s+"
+    r"(?:ABI|implementation)\s+tags?:\s+" + _TAGS
+)
+POETRY_NONE_FIT = re.compile(
+    r"Unable to find installation candidates for ([A-Za-z0-9][\w.-]*) \(([\w.+!-]+)\)"
+    r"(?:\n[^\n]*){0,8}?\n[^\n]*?-[ \t]+(\d+) candidate\(s\) were identified for the package"
+    r"(?:[ \t]*\n[^\n]*?){1,3}?-[ \t]+(\d+) wheel\(s\) were skipped as your project's "
+    r"environment does not support the identified abi tags"
+)
+_CP = re.compile(r"^cp3(\d{1,2})$")
+
+
+def read(text: str) -> list[Clue]:
+    out: list[Clue] = []
+    for m in finditer(USING, text, "You're"):
+        out.extend(_refused((m.group(4), m.group(5), m.group(3)), m.group(6), text, m))
+        if m.group(1) == "CPython":
+            out.append(clue("python_version", m.group(2), text, m, LISTED))
+    for m in finditer(REQUIRE, text, "You require"):
+        out.extend(_refused((m.group(4), m.group(5), m.group(3)), m.group(6), text, m))
+    for m in finditer(OLD_AVAILABLE, text, "Wheels are available"):
+        before = [o for o in OLD_NO_TAG.finditer(text, 0, m.start()) if o.group(1) == m.group(1)]
+        if before:
+            tag = before[-1].group(2)
+            out.extend(_refused((m.group(1), m.group(2), tag), m.group(3), text, m))
+    for m in finditer(POETRY_NONE_FIT, text, "installation candidates"):
+        if m.group(3) == m.group(4):  # no sdist, no other skip: no file fits at all
+            wanted = f"{m.group(1)}=={m.group(2)}"
+            out.append(clue("sign.every_wheel_skipped", wanted, text, m, LISTED))
+    return out
+
+
+def _refused(refused: tuple[str, str, str], listed: str, text: str, m: re.Match[str]) -> list[Clue]:
+    """(package, release, interpreter's tag) and the tags listed: a clue when the tag is not
+    among them."""
+    package, release, tag = refused
+    tags = tuple(t.strip().strip("`") for t in listed.split(",") if t.strip().strip("`"))
+    if not tags or tag in tags or "abi3" in tags:
+        return []
+    return [clue("sign.no_wheel_for_python", (package, release, tag, tags), text, m, LISTED)]
+
+
+def python_of(tag: str) -> str | None:
+    """cp314 -> "3.14"; None for another implementation's or a free-threaded tag."""
+    m = _CP.match(tag)
+    return f"3.{m.group(1)}" if m else None

@@ -1,0 +1,236 @@
+"""The OS and the hardware from what system commands print, wherever it sits in a paste:
+platform.platform() / machine() / processor(), `uname -a` / `uname -m` / `arch`, `sw_vers`,
+`system_profiler`, `sysctl`, a macOS crash report's header.
+
+platform.platform() ("macOS-14.5-arm64-arm-64bit", "Darwin-21.4.0-x86_64-i386-64bit",
+"Linux-6.10.14-linuxkit-aarch64-with-glibc2.36"), platform.machine() / platform.processor() in a
+REPL, `uname -a` / `uname -m` / `arch`, `sw_vers`, `system_profiler SPHardwareDataType` /
+`SPSoftwareDataType` / `SPDisplaysDataType`, `sysctl` (machdep.cpu.brand_string,
+sysctl.proc_translated, hw.optional.arm64, kern.hv_vmm_present).
+
+What each says: platform.* describes the *Python* process (an x86_64 Python under Rosetta says
+x86_64 / i386); uname and arch describe the *shell* (a Rosetta Terminal says x86_64 / i386, and a
+Python started there runs its x86_64 slice when it has one); the Darwin kernel's build name
+("RELEASE_ARM64_T6000", "RELEASE_X86_64") and the CPU brand string ("Apple M1",
+"Intel(R) Core(TM) i7") describe the *hardware*, Rosetta or not.
+"""
+
+from __future__ import annotations
+
+import re
+
+from verify.diagnosis.paste.clues import LISTED, MACOS_NAMES, STRONG, WEAK, Clue, clue, finditer
+from verify.diagnosis.paste.clues import macos_from_darwin as darwin
+
+_MACHINE = {"arm64": "arm64", "arm": "arm64", "x86_64": "x86_64", "i386": "x86_64"}
+_M = re.MULTILINE
+
+PLATFORM_MAC = re.compile(
+    r"\b(macOS|Darwin)-(\d+(?:\.\d+){1,2})-(arm64|x86_64|i386)(?:-(arm|i386|64bit))?"
+)
+PLATFORM_LINUX = re.compile(
+    r"\bLinux-(\d+\.\d+[\w.+-]*?)-(x86_64|aarch64|arm64)(?:-with|-glibc|-64bit|\b)"
+)
+UNAME_DARWIN = re.compile(
+    r"\bDarwin(?:\s+\S+)?\s+(\d+\.\d+\.\d+)\s+Darwin Kernel Version[^\n]*?"
+    r"RELEASE_(ARM64|X86_64)\w*(?:\s+(arm64|x86_64|i386))?"
+)
+KERNEL_BUILD = re.compile(r"Darwin Kernel Version (\d+\.\d+\.\d+)[^\n]*?RELEASE_(ARM64|X86_64)")
+UNAME_LINUX = re.compile(
+    r"^[ \t>$#%]*Linux \S+ (\d+\.\d+[\w.+-]*) #[^\n]*?\b(x86_64|aarch64)\b", _M
+)
+# "Kernel: Darwin 22.3.0", `uname -sr`: the Darwin release alone (its macOS, see clues)
+DARWIN_RELEASE = re.compile(r"\bDarwin[ \t]+(\d{2}\.\d{1,2}\.\d{1,2})\b")
+SW_VERS = re.compile(r"^[ \t>]*ProductVersion:[ \t]*(\d+(?:\.\d+){0,2})", _M)
+SP_SYSTEM = re.compile(
+    r"^[ \t>]*System Version:[ \t]*(?:macOS|Mac OS X|OS X)[ \t]+(\d+(?:\.\d+){0,2})", _M
+)
+SP_CHIP = re.compile(r"^[ \t>*-]*Chip(?: Model)?:[ \t]*(Apple M\d[^\n]*?)[ \t]*$", _M)
+SP_INTEL = re.compile(
+    # system_profiler's "Processor Name: Quad-Core Intel Core i7"; About This Mac's Overview as
+    # users copy it: "Processor: 2,2 GHz 6-Core Intel Core i7" (support.apple.com/HT201300
+    # "Find the model of your Mac"; SWivid/F5-TTS#360, a 2018 MacBook Pro)
+    r"^[ \t>*-]*Processor(?: Name)?:[ \t]*([^\n]*\bIntel\b[^\n]*?)[ \t]*$|"
+    r"^[ \t>*-]*Chipset Model:[ \t]*((?:AMD|Radeon|Intel)[^\n]*?)[ \t]*$",
+    _M,
+)
+SP_VIRTUAL = re.compile(
+    r"^[ \t>*-]*Model (?:Name|Identifier):[ \t]*(Apple Virtual Machine[^\n]*|VirtualMac[^\n]*)",
+    _M,
+)
+# system_profiler's "Model Identifier": Apple silicon from MacBookPro17,1 / MacBookAir10,1 /
+# Macmini9,1 / iMac21,1 on, and every "MacNN,N" (2022-); the lower numbers, and every iMacPro,
+# MacPro and (12-inch) MacBook identifier, are Intel Macs (support.apple.com "Identify your
+# MacBook Pro / MacBook Air / Mac mini / iMac / Mac Pro model"; the 2023 Mac Pro is Mac14,8)
+MODEL_ID = re.compile(
+    # a crash report names it "Hardware Model:" (developer.apple.com/documentation/xcode/
+    # examining-the-fields-in-a-crash-report)
+    r"^[ \t>*-]*(?:Model Identifier|Hardware Model):[ \t]*"
+    r"(MacBookPro|MacBookAir|MacBook|Macmini|MacPro|iMacPro|iMac|Mac)(\d+),\d+",
+    _M,
+)
+_NEVER = 10**6
+_FIRST_SILICON = {
+    "MacBookPro": 17,
+    "MacBookAir": 10,
+    "Macmini": 9,
+    "iMac": 21,
+    "Mac": 13,
+    "MacBook": _NEVER,
+    "MacPro": _NEVER,
+    "iMacPro": _NEVER,
+}
+SYSCTL = re.compile(
+    r"\b(sysctl\.proc_translated|hw\.optional\.arm64|kern\.hv_vmm_present|"
+    r"machdep\.cpu\.brand_string)[ \t]*[:=][ \t]*([^\n]+?)[ \t]*$",
+    _M,
+)
+# A macOS crash report's header ("Python quit unexpectedly" > Report...): "Code Type: ARM-64
+# (Native)", "X86-64 (Translated)" for a process Rosetta runs, "X86-64 (Native)" on an Intel Mac
+# (developer.apple.com/documentation/xcode/examining-the-fields-in-a-crash-report; the Translated
+# form: Faisal Memon, "iOS Crash Dump Analysis", chapter "Apple Silicon"; a real one under Rosetta:
+# Homebrew/homebrew-core#67713)
+CRASH_CODE_TYPE = re.compile(
+    r"^[ \t>]*Code Type:[ \t]*(ARM-64|X86-64)[ \t]*\((Native|Translated)\)", _M | re.IGNORECASE
+)
+# `uname -m`, `arch`, platform.machine() / platform.processor() and their printed answers, on
+# the same line ("-> 'x86_64'") or the next.
+ASKED_ARCH = re.compile(
+    r"(uname -m|uname -p|\barch\b|platform\.machine\(\)|platform\.processor\(\))"
+    r"(?:\)*[`'\"]?\)*)[ \t]*(?:(?:->|→|=>|==|returns?|gives|says|prints?|is|:|=)[ \t]*"
+    r"|[ \t]*\n(?:[ \t>]*\n)?[ \t>]*(?:Out\[\d+\]:[ \t]*)?)"
+    r"[`'\"]?(arm64|x86_64|i386|aarch64|arm)[`'\"]?(?![\w-])"
+)
+
+
+# the interactive interpreter's banner names the platform the process itself runs on (sys.platform):
+# "Python 3.12.7 (main, Oct  1 2024, 02:05:46) [Clang 16.0.6 ] on darwin" (older ones break the
+# line before the compiler: "... 20:18:18)\n[GCC 9.4.0] on linux")
+REPL_BANNER = re.compile(
+    r"^[ \t>$]*Python (3\.\d+\.\d+)\b[^\n\[]*(?:\n[ \t]*)?\[[^\n\]]*\] on "
+    r"(darwin|linux|win32)[ \t]*$",
+    _M,
+)
+
+
+# "my M1 Pro reports platform i386" (Lightning-AI/pytorch-lightning#14634): platform.processor()
+# in words
+SAID_ARCH = re.compile(
+    r"\b(?:reports?|says|shows?|returns?|gives)\s+(?:platform|processor)\s+[`'\"]?"
+    r"(i386|arm64|arm|x86_64)\b[`'\"]?"
+)
+
+
+def read(text: str) -> list[Clue]:
+    out: list[Clue] = []
+    for m in finditer(PLATFORM_MAC, text, "macOS-", "Darwin-"):
+        kind, version, machine = m.group(1), m.group(2), m.group(3)
+        out.append(clue("os", "Darwin", text, m, STRONG))
+        macos = version if kind == "macOS" else darwin(version)
+        if macos and macos != "10.16":  # 10.16: an old-SDK Python's stand-in for 11+
+            out.append(clue("macos_version", macos, text, m, STRONG if kind == "macOS" else WEAK))
+        out.append(clue("machine", _MACHINE[machine], text, m, STRONG))
+    for m in finditer(PLATFORM_LINUX, text, "Linux-"):
+        out.append(clue("os", "Linux", text, m, STRONG))
+        out.append(clue("os_release", m.group(1), text, m, STRONG))
+        out.append(clue("machine", "arm64" if m.group(2) == "arm64" else m.group(2), text, m))
+    for m in finditer(UNAME_DARWIN, text, "Darwin Kernel"):
+        out.append(clue("os", "Darwin", text, m, STRONG))
+        macos = darwin(m.group(1))
+        if macos:
+            out.append(clue("macos_version", macos, text, m, WEAK))
+        arm_kernel = m.group(2) == "ARM64"
+        out.append(clue("hardware_arm64", arm_kernel, text, m, STRONG))
+        if m.group(3):  # the shell's architecture: Rosetta when x86_64 on an arm64 kernel
+            shell = _MACHINE[m.group(3)]
+            out.append(clue("machine", shell, text, m, WEAK))
+            if arm_kernel:
+                out.append(clue("translated", shell == "x86_64", text, m, WEAK))
+    for m in finditer(KERNEL_BUILD, text, "Darwin Kernel"):  # Lightning's "version:", etc.
+        out.append(clue("os", "Darwin", text, m, LISTED))
+        out.append(clue("hardware_arm64", m.group(2) == "ARM64", text, m, STRONG))
+        macos = darwin(m.group(1))
+        if macos:
+            out.append(clue("macos_version", macos, text, m, WEAK))
+    for m in finditer(DARWIN_RELEASE, text, "Darwin "):
+        out.append(clue("os", "Darwin", text, m, LISTED))
+        macos = darwin(m.group(1))
+        if macos:
+            out.append(clue("macos_version", macos, text, m, WEAK))
+    for m in finditer(UNAME_LINUX, text, "Linux "):
+        out.append(clue("os", "Linux", text, m, LISTED))
+        out.append(clue("os_release", m.group(1), text, m, LISTED))
+        out.append(clue("machine", m.group(2), text, m, WEAK))  # the shell's; a VM's on a Mac
+    for m in finditer(SW_VERS, text, "ProductVersion"):
+        out.append(clue("os", "Darwin", text, m, STRONG))
+        if m.group(1) != "10.16":
+            out.append(clue("macos_version", m.group(1), text, m, STRONG))
+    for m in finditer(SP_SYSTEM, text, "System Version"):
+        out.append(clue("os", "Darwin", text, m, STRONG))
+        out.append(clue("macos_version", m.group(1), text, m, STRONG))
+    for m in finditer(SP_CHIP, text, "Chip"):
+        out.append(clue("os", "Darwin", text, m, WEAK))
+        out.append(clue("chip", m.group(1).strip(), text, m, STRONG))
+        out.append(clue("hardware_arm64", True, text, m, STRONG))
+    for m in finditer(SP_INTEL, text, "Processor", "Chipset Model"):
+        if m.group(1):
+            out.append(clue("chip", m.group(1).strip(), text, m, LISTED))
+        out.append(clue("hardware_arm64", False, text, m, LISTED))
+    for m in finditer(SP_VIRTUAL, text, "Virtual"):
+        out.append(clue("virtual_machine", True, text, m, STRONG))
+    for m in finditer(MODEL_ID, text, "Model Identifier", "Hardware Model"):
+        silicon = int(m.group(2)) >= _FIRST_SILICON[m.group(1)]
+        out.append(clue("os", "Darwin", text, m, STRONG))
+        out.append(clue("hardware_arm64", silicon, text, m, STRONG))
+    for m in finditer(CRASH_CODE_TYPE, text, "Code Type"):
+        arm, translated = m.group(1).upper() == "ARM-64", m.group(2).lower() == "translated"
+        out.append(clue("os", "Darwin", text, m, LISTED))
+        out.append(clue("machine", "arm64" if arm else "x86_64", text, m, STRONG))
+        out.append(clue("translated", translated, text, m, STRONG))
+        if arm or translated:  # an arm64 process, or Rosetta, runs on Apple silicon only
+            out.append(clue("hardware_arm64", True, text, m, STRONG))
+        else:  # an x86_64 process runs natively on an Intel Mac only
+            out.append(clue("hardware_arm64", False, text, m, STRONG))
+    for m in finditer(SYSCTL, text, "sysctl.proc", "hw.optional", "kern.hv", "machdep.cpu"):
+        out.extend(_sysctl(m.group(1), m.group(2).strip(), text, m))
+    for m in finditer(ASKED_ARCH, text, "uname", "arch", "platform."):
+        asked, answer = m.group(1), m.group(2)
+        machine = "arm64" if answer in ("arm", "arm64", "aarch64") else "x86_64"
+        if asked.startswith("platform"):
+            # the Python process itself
+            out.append(clue("machine", machine, text, m, STRONG))
+        else:
+            out.append(clue("machine", machine, text, m, WEAK))  # the shell
+    for m in finditer(SAID_ARCH, text, "platform", "processor"):
+        machine = "x86_64" if m.group(1) in ("i386", "x86_64") else "arm64"
+        out.append(clue("machine", machine, text, m, WEAK))
+    for m in finditer(REPL_BANNER, text, "] on "):
+        os_name = {"darwin": "Darwin", "linux": "Linux", "win32": "Windows"}[m.group(2)]
+        out.append(clue("os", os_name, text, m, STRONG))
+        out.append(clue("python_version", m.group(1), text, m, STRONG))
+    for m in finditer(MARKETING, text, *_NAME_NEEDLES):
+        out.append(clue("os", "Darwin", text, m, WEAK))
+    return out
+
+
+def _sysctl(key: str, value: str, text: str, m: re.Match[str]) -> list[Clue]:
+    if key == "machdep.cpu.brand_string":
+        out = [clue("chip", value, text, m, STRONG), clue("os", "Darwin", text, m, WEAK)]
+        if value.startswith(("Apple", "VirtualApple")):
+            out.append(clue("hardware_arm64", True, text, m, STRONG))
+        elif "Intel" in value:
+            out.append(clue("hardware_arm64", False, text, m, STRONG))
+        return out
+    flag = value.split(maxsplit=1)[0] if value.split() else ""
+    if flag not in ("0", "1"):
+        return []
+    on = flag == "1"
+    if key == "sysctl.proc_translated":
+        return [clue("translated", on, text, m, LISTED)]
+    if key == "hw.optional.arm64":
+        return [clue("hardware_arm64", on, text, m, STRONG)]
+    return [clue("virtual_machine", on, text, m, STRONG)]
+
+
+_NAME_NEEDLES = (*(n.title() for n in MACOS_NAMES), "Big Sur")
+MARKETING = re.compile(r"\bmacOS (?:" + "|".join(n.title() for n in MACOS_NAMES) + r")\b")

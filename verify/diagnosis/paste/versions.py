@@ -1,0 +1,410 @@
+"""Versions people type or list: "macOS 14.5", "OS: Sonoma 14.4", "Apple M3 Pro", "PyTorch 2.9.1",
+"Python 3.13.2", "Chip: Apple M1 Max", "torch==2.1.0", ">>> torch.__version__ '2.1.0'".
+
+A version that a message *requires* ("supported on MacOS 13.0+", "needs macOS 14 or newer",
+"Support has been added in macOS 13.3") is not the user's and is skipped. A value on a short
+"Key: value" or list line weighs more than one in a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from verify.diagnosis.paste.clues import (
+    LISTED,
+    MACOS_NAMES,
+    STRONG,
+    WEAK,
+    Clue,
+    asked,
+    clue,
+    finditer,
+    stated,
+)
+
+_M = re.MULTILINE | re.IGNORECASE
+_NAMES = "|".join(n.replace(" ", r"\s") for n in MACOS_NAMES)
+_MAC_V = r"(1[0-6](?:\.\d{1,2}){0,2}|2[6-9](?:\.\d{1,2}){0,2})"
+
+# between a name and its value: "version", "is", Markdown bold / code marks, ":" / "="
+# ("version" in Chinese, Japanese and Korean too: "PyTorch版本: 2.6.0", "torch 버전: 2.0.1"; a
+# full-width colon, U+FF1A, after it)
+_FILL = (
+    r"(?:[ \t]+(?:versions?|used|is|are|installed|nightly|preview|stable|release)|"
+    r"[-_]version|"  # "pytorch-version: 1.13.1" (a hand-made list, huggingface/accelerate#998)
+    r"[ \t]*(?:的|の)?(?:版本|バージョン|버전))*"
+    r"[ \t]*[:=(\uff1a]?[ \t]*(?:\*\*|`)?[ \t]*v?"
+)
+MACOS = re.compile(
+    r"\b(?:mac\s?OS(?:\s?X)?|OS\s?X|OSX|sw_vers)(?:\s+(?:"
+    + _NAMES
+    + r"))?"
+    # a chip between the name and the number: "Macosx M1 14.6.1 (23G93)"
+    + r"(?:[ \t]+(?:Apple[ \t]+)?M[1-9](?:[ \t]?(?:Pro|Max|Ultra))?)?"
+    + _FILL
+    + _MAC_V
+    + r"(?![\d.]*\+)(?!\.\d)(?![\w-])",
+    re.IGNORECASE,
+)
+MACOS_BY_NAME = re.compile(
+    r"\b(" + _NAMES + r")\b[ \t]*(?:\(|,)?[ \t]*(?:v(?:ersion)?\s*)?" + _MAC_V + r"?(?![\w+])",
+    re.IGNORECASE,
+)
+# "OS: macOS 14.5", "Environment: Mac", and the CJK keys, with a full-width colon (U+FF1A) too:
+# "环境" + U+FF1A + "mac" (deepseek-ai/DeepSeek-OCR-2#21's issue form), "系统", "操作系统"
+OS_KEY = re.compile(
+    r"^[ \t>*-]*(?:OS|Operating System|System|Environment|环境|環境|系统|系統|操作系统|平台)"
+    r"(?:[ \t]+and[ \t]+version)?[ \t]*[:\uff1a](?:\*\*)?[ \t]*(\S[^\n]*)$",
+    _M,
+)
+CHIP = re.compile(r"\b(Apple\s+M[1-9](?:\s+(?:Pro|Max|Ultra))?)\b(\s*\(Virtual\))?")
+BARE_CHIP = re.compile(
+    r"\b(?:MacBook(?:\s+(?:Pro|Air))?|Mac\s?(?:mini|Studio|Pro)|iMac|Mac|mac\s?OS(?:\s?X)?|"
+    r"Apple\s+Silicon)\b"
+    r"[^\n]{0,40}?"
+    r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?\b|"
+    r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?(?:\s+(?:Mac(?:Book)?|chip|iMac)\b|\s*芯片)|"
+    r"\bM([1-9])\s?(Pro|Max|Ultra)\b|"
+    r"^[ \t>*-]*(?:Chip:?[ \t]*)?M([1-9])()[ \t]*$|"
+    r"\((?:Apple\s)?M([1-9])(?:\s*(Pro|Max|Ultra))?\)",
+    re.IGNORECASE | re.MULTILINE,
+)
+INTEL_CHIP = re.compile(
+    r"\b(Intel(?:\(R\))?\s*(?:Core|Xeon)(?:\(TM\)|\(R\))?[\w -]{0,12}?(?:i[3579]|W)?)(?:[-\s]\w+)?"
+    r"|\b(\d+(?:\.\d+)?\s*GHz\s+(?:\w+-Core\s+)?Intel\s+Core\s+i[3579])",
+)
+# an Intel Mac in words: "Mac with x86_64 CPU", "cpu: Intel", "macOS running with x86"
+INTEL_WORDS = re.compile(
+    r"\b(?:x86(?:[_-]64)?|Intel)\s+(?:CPU|processor|chip|Mac(?:Book)?)\b|"
+    r"\bcpu[ \t]*[:\uff1a][ \t]*Intel\b|"  # a full-width colon too
+    r"\bMac(?:Book(?:\s+(?:Pro|Air))?|\s?OS)?\b[^\n]{0,20}?\b(?:with|on|running)\s+(?:an?\s+)?"
+    r"(?:x86(?:[_-]64)?|Intel)\b",
+    re.IGNORECASE,
+)
+# a Mac named anywhere in the paste: then "on a Linux machine" is a comparison ("works on a Linux
+# box, but on my M2 ...") and not the machine in question
+_ANY_MAC = re.compile(r"\b(?:mac(?:OS|book)?|OS[ \t]?X|iMac|Apple|M[1-9])(?:\b|(?=[\d_]))", re.I)
+
+
+def _own_linux(text: str, m: re.Match[str]) -> bool:
+    return stated(text, m, strict=False) and not _ANY_MAC.search(text)
+
+
+# other systems named in words: "Windows 11 intel x64", "Ubuntu 22.04", "in WSL2", the user's
+# own Linux machine ("Running this on a Linux system only works if I remove these two lines":
+# lihaoyun6/ComfyUI-FlashVSR_Ultra_Fast#41)
+OTHER_OS = re.compile(
+    r"\b(Windows)[ \t]+(?:10|11|Server|7)\b|\b(Ubuntu|Debian|Fedora|CentOS|Rocky Linux)[ \t]+\d|"
+    r"\b(WSL2?)\b|"
+    r"\b(?:on|using|with)[ \t]+(?:an?[ \t]+|my[ \t]+)?(Linux)[ \t]+"
+    r"(?:system|machine|box|server|PC|computer|workstation|host)\b"
+)
+MAC_HINT = re.compile(
+    r"\b(?:my|a|an|on|using)\s+(?:Mac|MacBook(?:\s+(?:Pro|Air))?|iMac|Mac\s?mini|Mac\s?Studio|Mac\s?Pro)\b",
+    re.IGNORECASE,
+)
+# a title's platform tag: "[Mac] Unable to find installation candidates for torch"
+# (lucaspar/poetry-torch#1), "[macOS] ..."
+MAC_TAG = re.compile(r"(?:^|(?<=\n))[ \t#]*\[(?:mac|mac\s?OS(?:\s?X)?|OS\s?X)\]", re.IGNORECASE)
+# Mac models that were only ever made with Apple silicon (apple.com/mac/compare): Mac Studio
+# (2022-), the 14-inch MacBook Pro (2021-), the 15-inch MacBook Air (2023-), the 24-inch iMac
+# (2021-). The 13-, 15- and 16-inch MacBook Pro, Mac mini, Mac Pro and other iMacs came with
+# Intel chips too, so they say nothing.
+SILICON_ONLY_MODEL = re.compile(
+    r"\bMac\s?Studio\b|"
+    r"\b(?:MacBook\s?Pro|MBP)\s*\(?14(?:[- ]?inch|\"|″|'')?(?![\d.,])|"
+    r"\b14(?:[- ]?inch|\"|″)\s*(?:MacBook\s?Pro|MBP)\b|"
+    r"\bMacBook\s?Air\s*\(?15(?:[- ]?inch|\"|″)?(?![\d.,])|"
+    r"\b15(?:[- ]?inch|\"|″)\s*MacBook\s?Air\b|"
+    r"\biMac\s*\(?24(?:[- ]?inch|\"|″)?(?![\d.,])|\b24(?:[- ]?inch|\"|″)\s*iMac\b",
+    re.IGNORECASE,
+)
+# a macOS home folder in a path ('File "/Users/.../site-packages/torch/..."', "-v /Users/...:/d"):
+# Linux homes are /home, Windows paths carry a drive ("C:/Users/...", Git Bash's "/c/Users/...")
+MAC_HOME = re.compile(r"(?<![\w/:.~-])/Users/(?!Shared/)[^/\s\"':]+/")
+# an Apple chip named without its number: "the M chip", "Apple M-series chip", "M series chips"
+M_CHIP = re.compile(r"\b(?:Apple\s+)?M(?:[- ]series)?\s+chips?\b")
+AMD_GPU = re.compile(r"\b(?:AMD\s+Radeon|Radeon\s+Pro|AMD\s+GPU|Radeon\s+\w+)\b", re.IGNORECASE)
+PYTHON = re.compile(
+    r"\b(?:C|Homebrew |conda )?Python" + _FILL + r"(3\.\d{1,2}(?:\.\d{1,2})?)(?![\d.]*\+)"
+    r"(?!\.?\w)",
+    re.IGNORECASE,
+)
+# sys.version printed alone, and the REPL's banner ("Python 3.11.4 (main, Jul  5 2023, 08:40:20)
+# [Clang 14.0.6 ] on darwin": CPython's Py_GetVersion() and pymain_header(), "on <sys.platform>")
+SYS_VERSION = re.compile(
+    r"^[ \t>]*(?:Python[ \t]+)?(3\.\d{1,2}\.\d{1,2})[ \t]+\((?:main|default|tags/[^,)]*|[^,)]*)?,"
+    r"[ \t]*[A-Z][a-z]{2}[ \t]+\d{1,2}[ \t]+\d{4}[^)\n]*\)[ \t]*\[[^\]\n]*\]"
+    r"(?:[ \t]+on[ \t]+(darwin|linux|win32))?",
+    _M,
+)
+SITE_PACKAGES = re.compile(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages/")
+TORCH = re.compile(
+    r"(?<![\w.-])(?i:PyTorch|(?:lib)?torch)(?:[ \t]*\((?:GPU|accelerator)\?\))?"
+    + _FILL
+    + r"(\d\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?(?:\+[\w.]+)?)"
+    + r"(?![\w.]*\+)(?![\w])",
+    re.IGNORECASE,  # "PyTorch Version: 2.8.0" (ComfyUI's error report, Comfy-Org/ComfyUI#7171)
+)
+# a distribution's "name-version" in words or pip's output ("using `torch-1.14.0.dev20221019`":
+# pytorch/pytorch#87351; "Successfully installed torch-2.1.0"): only lowercase "torch", and no
+# file name (a wheel's "torch-2.1.0-cp310-...", a conda plan's "pytorch-1.10.2": other readers')
+TORCH_DIST = re.compile(
+    r"(?<![\w.-])torch-(\d\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?)(?![\w.+-])"
+)
+TORCH_REPL = re.compile(
+    r"(?:print\(torch\.__version__\)|torch\.__version__)[`'\"]?[ \t]*"
+    r"(?:\n[ \t>]*(?:Out\[\d+\]:[ \t]*)?|[:=]|->|→|is|returns)"
+    r"[ \t]*['\"]?(\d\.\d{1,2}(?:\.\d{1,2})?[\w.+]*?)['\"]?(?![\w.])"
+)
+# "Arch: arm64", "- Architecture: `x86_64`", "Machine: arm64": what the user's `uname -m` /
+# platform.machine() said (which of the two is not said: weak; tch-rs#676, pytorch#177819 lists)
+ARCH_KEY = re.compile(
+    r"^[ \t>*-]*(?:\*\*)?(?:Arch|Architecture|CPU architecture|Machine)(?:\*\*)?[ \t]*:"
+    r"(?:\*\*)?[ \t]*`?(arm64|aarch64|x86_64|i386|amd64)`?[ \t]*(?:\(|$)",
+    _M,
+)
+_ARCH = {"arm64": "arm64", "aarch64": "aarch64", "x86_64": "x86_64", "i386": "x86_64"}
+# "requires", "supported on": the version a message asks for, not the one the user has
+# Words just before a version that make it a *required* one ("supported on macOS 13.0",
+# "needs Python 3.9", "newer than 12.3") and, for a package, a *requested* or offered one
+# ("pip install torch==2.1.0", "Collecting torch 2.3.0", "from versions: ...").
+_WANTED = (
+    "built",  # dyld's "(which was built for Mac OS X 10.13)": the binary's floor (paste.loader)
+    "support",
+    "added",
+    "starting",
+    "require",
+    "need",
+    "than",
+    "least",
+    "minimum",
+    "newer",
+    "later",
+    "before",
+    "from",
+    "e.g",
+    "example",
+    ">=",
+    "<=",
+    "~=",
+)
+_REQUESTED = (
+    "install",
+    "requirement",
+    "satisf",
+    "collecting",
+    "downloading",
+    "building",
+    "could",
+    "matching",
+    "would",
+    "successfully",
+    "attempting",
+    "uninstalling",
+    "existing",
+    "versions",
+    "upgrad",
+    "updat",
+    "latest",
+    "newest",
+    "worked",
+    "works",
+    "since",
+    "until",
+    "regression",
+    "between",
+    "vs",
+    "versus",
+    "downgrad",
+    "instead",
+)
+_WORDS = re.compile(r"[\w.]+|>=|<=|~=")
+# a comparison sign just before the name: a bound on the version, not the version
+_COMPARED = re.compile(r"(?<![-=<>])[<>]=?[ \t]*[`'\"]?$")
+# ... and after it: "13.0+", "14 or newer", dyld's "(built for macOS 14.0 which is newer than
+# running OS)" (verify.diagnosis.paste.loader reads that one as the macOS a binary needs)
+# (a "+" set apart is "and": "on torch 2.0.1 + mps", eloialonso/diamond#6's title)
+_AFTER_WANTED = re.compile(
+    r"^[\d.]*(?:\+|\s*\+(?![ \t]+[A-Za-z])|\s*or\s+(?:newer|later|above|higher)|"
+    r"\s*and\s+(?:up|above|later|newer)|\s*"
+    r"which is newer|"
+    # a release uv says has no wheel here: "but torch (v2.8.0) only has wheels for ...",
+    # "torch==2.6.0 has no wheels with a matching platform tag" (backticks lost:
+    # debpalash/VoiceStudio#889)
+    r"\)?\s*(?:only\s+has\s+wheel|has\s+no\s+(?:source|wheel)))"
+)
+
+
+def _wanted(text: str, m: re.Match[str], group: int = 0, *, package: bool = False) -> bool:
+    """Does the match read as a required (or, for a package, requested) version rather than the
+    user's own? Looks at the three words before it and what follows it."""
+    start = text.rfind("\n", 0, m.start()) + 1
+    before = text[max(start, m.start() - 60) : m.start(group) if group else m.start()].lower()
+    words = _WORDS.findall(before)[-3:]
+    if _COMPARED.search(text, max(start, m.start() - 4), m.start()):
+        return True  # "Skip compile if MPS and < torch 2.8.0": a bound (ModelCloud/GPTQModel#1684)
+    stems = _WANTED + _REQUESTED if package else _WANTED
+    if any(w.startswith(stems) for w in words):
+        return True
+    return bool(_AFTER_WANTED.match(text[m.end() : m.end() + 16]))
+
+
+# a macOS the text says worked before ("It worked correctly on macOS 26.", beside the beta it
+# runs now: pytorch/pytorch#187280) is a past system, not this one
+_PAST = ("worked", "previously", "formerly", "prior")
+
+
+def _past(text: str, m: re.Match[str]) -> bool:
+    start = text.rfind("\n", 0, m.start()) + 1
+    before = text[max(start, m.start() - 40) : m.start()].lower()
+    return any(w.startswith(_PAST) for w in _WORDS.findall(before)[-3:])
+
+
+_UNCHECKED = re.compile(r"^[ \t>]*[-*][ \t]+\[ \]")
+
+
+def _unticked(text: str, m: re.Match[str]) -> bool:
+    """Is the match on an unticked checkbox line of an issue template ("- [ ] macOS 11",
+    "- [ ] Windows", "- [ ] Python 3.10"): an option the user did not pick?"""
+    start = text.rfind("\n", 0, m.start()) + 1
+    return bool(_UNCHECKED.match(text[start : m.start()]))
+
+
+def _short(text: str, m: re.Match[str]) -> bool:
+    """Is the match on a short list / "Key: value" line?"""
+    start = text.rfind("\n", 0, m.start()) + 1
+    end = text.find("\n", m.end())
+    line = text[start : end if end != -1 else len(text)].strip()
+    return len(line) <= 70 or bool(re.match(r"^[>*\s-]*[\w .`()?]{1,40}:\s", line))
+
+
+def read(text: str) -> list[Clue]:
+    out: list[Clue] = []
+    for m in finditer(MACOS, text, "mac", "Mac", "MAC", "OS X", "OSX", "sw_vers"):
+        if _wanted(text, m) or _unticked(text, m) or _past(text, m):
+            continue
+        version = m.group(1)
+        weight = LISTED if _short(text, m) else WEAK
+        out.append(clue("os", "Darwin", text, m, weight))
+        if version != "10.16":
+            out.append(clue("macos_version", _dotted(version), text, m, weight))
+    for m in finditer(MACOS_BY_NAME, text, *_name_needles()):
+        if _wanted(text, m) or _unticked(text, m) or _past(text, m):
+            continue
+        name = re.sub(r"\s+", " ", m.group(1).lower())
+        version = m.group(2)
+        first = MACOS_NAMES[name]
+        if version and version.split(".")[0] != first.split(".")[0]:
+            version = None  # "Sonoma 13.6" - the name and the number disagree
+        if version is None and name in _SPANS_A_FLOOR:
+            out.append(clue("os", "Darwin", text, m, WEAK))
+            continue  # "Monterey" alone: 12.0-12.7, on both sides of MPS's 12.3
+        out.append(clue("os", "Darwin", text, m, WEAK))
+        out.append(clue("macos_version", _dotted(version or first), text, m, WEAK))
+    for m in finditer(CHIP, text, "Apple M", "Apple  M"):
+        if _unticked(text, m):
+            continue
+        chip = re.sub(r"\s+", " ", m.group(1))
+        out.append(clue("chip", chip + (" (Virtual)" if m.group(2) else ""), text, m))
+        out.append(clue("hardware_arm64", True, text, m))
+        out.append(clue("os", "Darwin", text, m, WEAK))
+        if m.group(2):
+            out.append(clue("virtual_machine", True, text, m))
+    for m in finditer(BARE_CHIP, text, "M1", "M2", "M3", "M4", "M5", "m1", "m2", "m3", "m4"):
+        if _unticked(text, m) or not stated(text, m, strict=False):  # "if you have an M1 Max"
+            continue
+        groups = m.groups()
+        n, tier = next((groups[i], groups[i + 1]) for i in (0, 2, 4, 6, 8) if groups[i])
+        chip = f"Apple M{n}" + (f" {tier.title()}" if tier else "")
+        out.append(clue("chip", chip, text, m, WEAK))
+        out.append(clue("hardware_arm64", True, text, m, WEAK))
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+    for found in (
+        finditer(SILICON_ONLY_MODEL, text, "Mac", "MAC", "mac", "MBP"),
+        finditer(M_CHIP, text, "M chip", "M-series", "M series"),
+    ):  # Apple silicon, chip not named
+        for m in found:
+            if _unticked(text, m):
+                continue
+            out.append(clue("hardware_arm64", True, text, m, WEAK))
+            out.append(clue("sign.mac_hint", True, text, m, WEAK))
+            out.append(clue("os", "Darwin", text, m, WEAK))
+    for m in finditer(INTEL_CHIP, text, "Intel"):
+        if _unticked(text, m):
+            continue
+        out.append(clue("chip", (m.group(1) or m.group(2)).strip(), text, m, WEAK))
+        out.append(clue("sign.intel_cpu", True, text, m, WEAK))
+    for m in finditer(
+        OTHER_OS, text, "Windows", "Ubuntu", "Debian", "Fedora", "CentOS", "Rocky", "WSL", "Linux"
+    ):
+        if _unticked(text, m) or (m.group(4) and not _own_linux(text, m)):
+            continue
+        out.append(clue("os", "Windows" if m.group(1) else "Linux", text, m, WEAK))
+    for m in finditer(MAC_HINT, text, "Mac", "mac", "MAC"):
+        if not stated(text, m, strict=False):
+            continue
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+        out.append(clue("os", "Darwin", text, m, WEAK))
+    for m in finditer(MAC_TAG, text, "[Mac", "[mac", "[MAC", "[OS"):
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+        out.append(clue("os", "Darwin", text, m, WEAK))
+        break
+    for m in finditer(MAC_HOME, text, "/Users/"):
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+        out.append(clue("os", "Darwin", text, m, WEAK))
+        break  # one is enough
+    for m in finditer(INTEL_WORDS, text, "x86", "ntel", "NTEL"):
+        if _unticked(text, m) or not stated(text, m) or asked(text, m):  # "an Intel Mac?"
+            continue
+        out.append(clue("sign.intel_cpu", True, text, m, WEAK))
+    for m in finditer(AMD_GPU, text, "AMD", "Radeon", "radeon"):
+        if _unticked(text, m):
+            continue
+        out.append(clue("sign.amd_gpu", True, text, m, WEAK))
+    for m in finditer(PYTHON, text, "ython"):
+        if _wanted(text, m, 1) or _unticked(text, m):
+            continue
+        out.append(clue("python_version", m.group(1), text, m, LISTED if _short(text, m) else WEAK))
+    for m in finditer(SYS_VERSION, text, ") ["):
+        out.append(clue("python_version", m.group(1), text, m, LISTED))
+        if m.group(2):
+            name = {"darwin": "Darwin", "linux": "Linux", "win32": "Windows"}[m.group(2)]
+            out.append(clue("os", name, text, m, LISTED))
+    for m in finditer(SITE_PACKAGES, text, "/lib/python"):
+        out.append(clue("python_version", m.group(1), text, m, WEAK))
+    for m in finditer(TORCH, text, "orch"):
+        if _unticked(text, m):
+            continue
+        if _wanted(text, m, 1, package=True):  # asked for, not installed: a sign, not a fact
+            out.append(clue("sign.torch_requested", m.group(1), text, m, WEAK))
+            continue
+        out.append(clue("torch_version", m.group(1), text, m, LISTED if _short(text, m) else WEAK))
+    for m in finditer(TORCH_DIST, text, "torch-"):
+        out.append(clue("torch_version", m.group(1), text, m, WEAK))
+    for m in finditer(TORCH_REPL, text, "__version__"):
+        out.append(clue("torch_version", m.group(1), text, m, STRONG))
+    for m in finditer(ARCH_KEY, text, "rch", "achine"):
+        out.append(clue("machine", _ARCH.get(m.group(1).lower(), "x86_64"), text, m, WEAK))
+    for m in finditer(OS_KEY, text, "OS", "System", "Environment", "环境", "環境", "系", "平台"):
+        value = m.group(1).lower()
+        if value.startswith(("darwin", "mac")):
+            out.append(clue("os", "Darwin", text, m, LISTED))
+        elif value.startswith(("linux", "ubuntu", "debian", "fedora", "centos", "arch linux")):
+            out.append(clue("os", "Linux", text, m, LISTED))
+        elif value.startswith("windows"):
+            out.append(clue("os", "Windows", text, m, LISTED))
+    return out
+
+
+# a release name alone says only its first version; where the release spans a floor that
+# matters (MPS needs 12.3), the name alone gives no version
+_SPANS_A_FLOOR = {"monterey"}
+
+
+def _dotted(version: str) -> str:
+    return version if "." in version else version + ".0"
+
+
+def _name_needles() -> tuple[str, ...]:
+    return tuple(n.title() for n in MACOS_NAMES) + tuple(MACOS_NAMES) + ("Big Sur", "Big sur")

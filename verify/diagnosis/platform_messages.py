@@ -1,0 +1,187 @@
+"""Causes and fixes about the platform a paste shows (issue 12), in verify/messages.py's voice: MPS
+code run off a Mac, installers asking for builds this platform has none of (CUDA builds on a Mac,
+the newest torch on an Intel Mac)."""
+
+from __future__ import annotations
+
+from verify.model import Fix
+
+LAST_X86_64 = "2.2.2"
+# torch reaches the CPU convolution with MPS tensors when a convolution's input is still on the
+# CPU while its weights are on MPS: "usually this method is only invoked if input is on CPU but
+# weights are on MPS device" (malfet, pytorch/pytorch#86303, 1.13's clearer message)
+SLOW_CONV2D_NOTE = (
+    "aten::_slow_conv2d_forward is the CPU convolution: torch reaches it with MPS tensors when "
+    "the input is still on the CPU while the weights are on MPS (pytorch/pytorch#86303), so move "
+    "the input to 'mps' as well."
+)
+
+
+def mps_check_off_mac(
+    os_name: str, stuck_python: str | None = None, name_only: bool = False
+) -> tuple[str, Fix]:
+    """The code's `torch.backends.mps` check failed on Linux / Windows with a torch that predates
+    MPS: the torch row says the torch is old; this says MPS itself is not there to have (and,
+    for a Python no release with MPS supports, that no torch upgrade can fix the check)."""
+    newer = (
+        f"this Python {stuck_python} gets no release with MPS (1.12 and newer need Python 3.7+), "
+        "so no torch upgrade fixes it here"
+        if stuck_python
+        else "a newer torch has the name, but MPS is never available here"
+        if name_only
+        else "a newer torch has torch.backends.mps, but is_available() stays False here"
+    )
+    why = "lacks the MPS name it calls" if name_only else "predates MPS"
+    return (
+        f"This host runs {os_name}: MPS (Apple Metal) exists only on macOS with Apple silicon. The "
+        f"code's MPS check failed because this torch {why}; {newer}, so the code must use "
+        "CUDA or the CPU.",
+        Fix(
+            "On this machine run on CUDA or the CPU (device='cuda' / 'cpu'; code shared with Macs "
+            "should test `getattr(torch.backends, 'mps', None)` first); for MPS run on an Apple "
+            "silicon Mac.",
+            ("python -m verify",),
+        ),
+    )
+
+
+def mps_checkpoint_off_mac(os_name: str) -> tuple[str, Fix]:
+    """torch.load on Linux / Windows put a Mac's MPS tensors back on 'mps'."""
+    return (
+        f"This host runs {os_name}: MPS (Apple Metal) exists only on macOS with Apple silicon, "
+        "and the checkpoint being loaded holds tensors saved on a Mac's MPS device, which "
+        "torch.load puts back on 'mps'.",
+        Fix(
+            "Map the checkpoint to this machine's device when loading: "
+            "`torch.load(path, map_location='cpu')` (or 'cuda'); Lightning: "
+            "`load_from_checkpoint(path, map_location='cpu')`.",
+            url="https://github.com/pytorch/pytorch/issues/194584",
+        ),
+    )
+
+
+def torch_mps_module_missing(torch_version: str | None) -> tuple[str, Fix]:
+    """ "module 'torch' has no attribute 'mps'": the torch.mps module (empty_cache, synchronize,
+    ...) first ships in the 2.0.1 wheel, and `import torch` imports it from 2.1.0 on (2.1.0's
+    torch/__init__.py: `from torch import mps as mps`; 2.0.1's does not; 1.13.1 has no
+    torch/mps at all: read from the macOS arm64 wheels)."""
+    have = f"torch {torch_version}" if torch_version else "This PyTorch"
+    return (
+        f"{have} has no torch.mps module loaded: `import torch` brings torch.mps (empty_cache, "
+        "synchronize, ...) only from PyTorch 2.1; 2.0 has it after `import torch.mps`, and "
+        "older releases not at all (torch.backends.mps came with 1.12).",
+        Fix(
+            "Upgrade PyTorch to 2.1 or newer; on 2.0 add `import torch.mps`; code that must also "
+            "run on older torch should test `hasattr(torch, 'mps')` first.",
+            ("python -m pip install --upgrade torch",),
+        ),
+    )
+
+
+def torch_predates_name(
+    name: str, module: bool, first: str, torch_version: str | None
+) -> tuple[str, Fix]:
+    """torch.`name` missing from a torch older than `first`, the first release that has it (read
+    from the macOS arm64 wheels: verify/data/torch_names.json)."""
+    what = f"the module torch.{name}" if module else f"torch.{name}"
+    have = f"torch {torch_version}" if torch_version else "The PyTorch that ran it"
+    return (
+        f"{have} predates {what}, which first ships in PyTorch {first}: the code was written "
+        f"for a newer PyTorch (it needs torch >= {first}).",
+        Fix(
+            f"Upgrade PyTorch to {first} or newer (on Apple silicon, with a native arm64 "
+            "Python); check the version with `python -c 'import torch; print(torch.__version__)'`.",
+            (f'python -m pip install --upgrade "torch>={first}"',),
+        ),
+    )
+
+
+def mps_storage_without_mps() -> tuple[str, Fix]:
+    """A torch without MPS asked for an MPS storage (torch.load of a Mac's checkpoint)."""
+    return (
+        "This PyTorch has no MPS backend (MPS exists only in macOS builds, on Apple silicon), "
+        "and torch.load asked it to put tensors on 'mps': the checkpoint holds tensors saved on "
+        "a Mac's MPS device (or map_location names 'mps').",
+        Fix(
+            "Load onto this machine's device: `torch.load(path, map_location='cpu')` (or "
+            "'cuda'); Lightning: `load_from_checkpoint(path, map_location='cpu')`. Saving with "
+            "`model.to('cpu')` first makes checkpoints that load anywhere.",
+            url="https://github.com/pytorch/pytorch/issues/194584",
+        ),
+    )
+
+
+def no_gpu_builds_listed(requirement: str) -> tuple[str, Fix]:
+    """pip looked in PyTorch's links for a +cuXXX build and listed plain versions only: this
+    platform has no CUDA builds (macOS; PyTorch publishes CUDA builds for Linux x86_64 and
+    Windows)."""
+    plain = requirement.split("+", maxsplit=1)[0]
+    return (
+        f"The install asks for {requirement}, a CUDA build, and pip's list of the versions that "
+        "exist for this platform holds plain releases only, although PyTorch's download links "
+        "were given: this platform has no CUDA builds of PyTorch (a Mac; they exist for Linux "
+        "x86_64 and Windows only), so nothing is installed.",
+        Fix(
+            "On a Mac, install the plain release (drop the +cu... suffix and the "
+            "download.pytorch.org links); PyPI's macOS arm64 wheel has MPS.",
+            (f'python -m pip install "{plain}"',),
+        ),
+    )
+
+
+def cuda_conda_package(package: str, subdir: str | None) -> tuple[str, Fix]:
+    """A conda / pixi / mamba solve that asks for a CUDA-only package on a Mac."""
+    where = f"for {subdir}" if subdir else "for macOS"
+    return (
+        f"The environment asks for {package}, a CUDA-only conda package: it is not built {where} "
+        "(CUDA builds exist for Linux and Windows only), so the solve fails and no PyTorch is "
+        "installed.",
+        Fix(
+            "On a Mac, ask for the plain package instead (conda-forge's pytorch, or pip's torch) "
+            "and drop pytorch-cuda / cudatoolkit / pytorch-gpu; with pixi, keep the CUDA "
+            "packages in a Linux-only feature or target ([target.linux-64.dependencies]). The "
+            "osx-arm64 builds have MPS.",
+            ("pixi add pytorch", "conda install -c conda-forge pytorch"),
+        ),
+    )
+
+
+def platform_not_declared(subdir: str) -> tuple[str, Fix]:
+    """pixi: the project's manifest lists platforms without this Mac's."""
+    return (
+        f"The project does not declare {subdir} among its platforms, so pixi will not install "
+        "it on this Mac; projects that list only linux-64 usually depend on CUDA packages too.",
+        Fix(
+            f"Add the platform (`pixi project platform add {subdir}`) and replace CUDA-only "
+            "packages (pytorch-gpu, pytorch-cuda, cudatoolkit) with plain pytorch for it.",
+            (f"pixi project platform add {subdir}",),
+        ),
+    )
+
+
+def intel_mac_newest_torch(command: str) -> tuple[str, Fix]:
+    """An install of the newest torch failed on an Intel Mac."""
+    return (
+        f"This is an Intel Mac (x86_64): PyTorch publishes no macOS x86_64 wheels after "
+        f"{LAST_X86_64}, so `{command}`, which asks for a newer release (unpinned: the newest), "
+        "finds no wheel for this machine.",
+        Fix(
+            f"Pin torch=={LAST_X86_64} (with numpy<2) on this Mac, or use an Apple silicon Mac or "
+            "Linux for current PyTorch; MPS on an Intel Mac needs a discrete AMD GPU anyway.",
+            (f'uv add "torch=={LAST_X86_64}" "numpy<2"',),
+        ),
+    )
+
+
+def cuda_torch_not_a_mac(version: str) -> tuple[str, Fix]:
+    """A +cuXXX / +rocmX torch in use, MPS in question (verify.diagnosis.placement.pc_finding)."""
+    return (
+        f"The torch in use is {version}, a CUDA / ROCm build: PyTorch publishes those for Linux "
+        "and Windows only, so this machine is not a Mac, and MPS (Apple Metal) does not exist "
+        "here: code that picks or checks 'mps' must fall back to CUDA or the CPU.",
+        Fix(
+            "Use device='cuda' (or the app's CUDA option); where the app's own MPS check fails on "
+            "this torch, update the app or guard the check with hasattr(torch.backends, 'mps').",
+            ('python -c "import torch; print(torch.__version__, torch.cuda.is_available())"',),
+        ),
+    )

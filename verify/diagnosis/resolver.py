@@ -1,0 +1,336 @@
+"""What an installer's refusal gives away, as the host.arch / torch.installed row (issue 12).
+
+verify.diagnosis.paste.packages reads pip's, uv's, Poetry's, conda's and libmamba's refusals into
+facts and
+signs; this module reasons across them (pure: Pasted in, Pasted / Result out):
+
+- x86_64 ceiling: pip's "(from versions: ... 2.2.2)" for a later torch, uv's `macosx_*_x86_64`
+  tag, conda / libmamba finding no pytorch past 2.2.2 on osx-64, or (`infer`) "no wheel for the
+  current platform" for a release that has arm64 wheels for this Python: an x86_64 interpreter
+  on macOS, since PyTorch's macOS x86_64 builds end at 2.2.2. The chip says Rosetta or Intel Mac
+  (verify.rules); where the paste names none, the host.arch row says what the installer proves
+  and how to tell the two apart.
+- a pin resolved for another system, the torch.installed row: uv naming only Linux / Windows
+  wheels for the requested release ("only has wheels for the following platform:
+  `manylinux1_x86_64`"), a lock file whose environments leave out darwin, pip looking only in a
+  CUDA / ROCm index, a +cpu build. The host.python row then does not restate it (`explains`).
+- a CUDA-only conda package (pytorch-cuda, pytorch-gpu, cudatoolkit) that a conda / mamba / pixi
+  solve for a Mac found no candidate for, or a pixi manifest without this Mac's platform: the
+  torch.installed row (rerun-io/prompt-da#2).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from verify import compat
+from verify import messages as msg
+from verify.diagnosis import install_rows
+from verify.diagnosis import platform_messages as platform_msg
+from verify.diagnosis.envdump import Pasted
+from verify.diagnosis.paste.clues import Clue
+from verify.model import Fix, Result, Status, failed
+
+MAX_EVIDENCE = 6
+
+
+def infer(pasted: Pasted) -> Pasted:
+    """The interpreter's architecture by elimination: on macOS, "no wheel for the current
+    platform" for a pinned torch past 2.2.2 that has macOS arm64 wheels for this Python leaves
+    only an x86_64 interpreter (astral-sh/uv#8358: uv 0.4 prints no tag, Python 3.9.12 and torch
+    2.5.0, whose cp39 macosx_11_0_arm64 wheel exists)."""
+    f = pasted.facts
+    unknown_os = f.os is None and _no_file_fits(pasted)
+    if not (f.os == "Darwin" or unknown_os) or f.machine is not None or not f.python_version:
+        return pasted
+    clues = [
+        *(pasted.signs.get("sign.pip_no_torch") or []),
+        *(pasted.signs.get("sign.every_wheel_skipped") or []),
+    ]
+    if unknown_os:
+        clues = [c for c in clues if "+" not in str(c.value)]  # a local build: _cpu_build
+    pinned = [str(c.value).partition("==")[2].split("+")[0] for c in clues]
+    if not any(
+        _past_2_2_2(f"torch=={p}") and compat.supports_python(p, f.python_version) is True
+        for p in pinned
+        if p
+    ):
+        return pasted
+    because = [c.line for c in clues][:2] + pasted.evidence.get("python_version", [])[:1]
+    changes: dict[str, object] = {"machine": "x86_64"}
+    evidence = {**pasted.evidence, "machine": because}
+    if f.hardware_arm64 is True:
+        changes["translated"] = True
+        evidence["translated"] = because
+    signs = pasted.signs
+    if unknown_os:
+        # no OS in the paste: the release ships this Python's wheels for macOS arm64, Linux
+        # (x86_64, aarch64) and Windows, and the installer found none of them fit, which leaves
+        # macOS x86_64 (mindverse/Second-Me#32: Poetry skipped all 17 torch 2.5.1 wheels for
+        # Python 3.12 on an Intel Mac; 32-bit or musl Pythons are the rare others, which the
+        # row names)
+        changes["os"] = "Darwin"
+        evidence["os"] = because
+        sign = Clue("sign.platform_by_elimination", "macOS x86_64", because[0])
+        signs = {**signs, sign.field: [sign]}
+    return dataclasses.replace(pasted, facts=f.merged(**changes), evidence=evidence, signs=signs)
+
+
+def _no_file_fits(pasted: Pasted) -> bool:
+    """Did the installer say no file of the release fits this interpreter at all (Poetry skipped
+    every wheel for its tags; uv found no wheel "for the current platform"), rather than only
+    that no version matched (pip's list, which an index or a network can also empty)?"""
+    if pasted.has("sign.gpu_index") or pasted.has("sign.wheel_platforms"):
+        return False
+    return pasted.has("sign.every_wheel_skipped") or any(
+        "current platform" in c.line for c in pasted.signs.get("sign.pip_no_torch") or []
+    )
+
+
+def finding(result: Result, pasted: Pasted) -> Result | None:
+    """The row the installer's words support in place of the rule's, or None."""
+    if result.id == "host.arch" and result.status is Status.SKIP:
+        return install_rows.finding(result, pasted) or _x86_64_python(result, pasted)
+    if result.id == "host.arch" and result.status is Status.PASS:
+        return _intel_mac_newest_torch(result, pasted) or install_rows.finding(result, pasted)
+    if result.id in ("host.python", "host.arch", "host.os"):
+        return install_rows.finding(result, pasted)
+    if result.id == "torch.installed" and result.status is not Status.FAIL:
+        if pasted.facts.machine == "x86_64" and x86_64_ceiling(pasted):
+            return None  # an x86_64 interpreter is the cause (host.arch); the pin follows from it
+        return (
+            _no_macos_wheel(result, pasted)
+            or _lock_other_platform(result, pasted)
+            or _gpu_index(result, pasted)
+            or _cpu_build(result, pasted)
+            or _cuda_conda_package(result, pasted)
+            or _platform_not_declared(result, pasted)
+            or install_rows.finding(result, pasted)
+        )
+    return None
+
+
+def x86_64_ceiling(pasted: Pasted) -> bool:
+    """Did the installer find no torch for an x86_64 macOS interpreter because it asked for a
+    release past 2.2.2? pip's list ending at 2.2.x (or uv's x86_64 tag) says so by itself; a
+    bare "no wheel for the current platform" does once the paste shows the x86_64 interpreter
+    (astral-sh/uv#8358: uv 0.4 on an Intel Mac, no hint)."""
+    if pasted.has("sign.pip_x86_only"):
+        return True
+    f = pasted.facts
+    if f.os != "Darwin" or f.machine != "x86_64":
+        return False
+    clues = pasted.signs.get("sign.pip_no_torch") or []
+    return any(_past_2_2_2(str(c.value)) for c in clues) or (
+        bool(clues) and install_rows.python_past_x86_64_wheels(f.python_version)
+    )
+
+
+def asks_past_x86_64(pasted: Pasted) -> bool:
+    """Does the text ask for a torch release past 2.2.2 ("requires torch=2.5.1", "pip install
+    torch==2.6.0", "torch>=2.5.1"), which has no macOS x86_64 wheel (everycure-org/matrix#932,
+    TerraLabAI/QGIS_AI-Segmentation#160)?"""
+    asked = [
+        *pasted.signs.get("sign.torch_requested", []),
+        *pasted.signs.get("sign.torch_at_least", []),
+    ]
+    return any(_past_2_2_2(f"torch=={c.value}") for c in asked)
+
+
+def _past_2_2_2(requirement: str) -> bool:
+    pinned = compat.release_of(requirement.partition("==")[2].split("+")[0])
+    return pinned is not None and pinned > compat.LAST_MACOS_X86_64_WHEEL
+
+
+def explains(pasted: Pasted) -> bool:
+    """Does the installer's output itself say why no torch was found for this platform (uv named
+    the platforms the release has wheels for; pip looked only in a CUDA / ROCm index)? Then the
+    Python row does not restate it as a Python problem."""
+    return (
+        pasted.has("sign.wheel_platforms")
+        or pasted.has("sign.lock_other_platform")
+        or _only_gpu_index(pasted)
+        or _cpu_requirement(pasted) is not None
+        or gpu_build_on_mac(pasted) is not None
+    )
+
+
+def gpu_build_on_mac(pasted: Pasted) -> str | None:
+    """The CUDA / ROCm build (torch==1.13.1+cu117) an install asked for on a Mac, or where pip's
+    list shows this platform has no such builds; None otherwise. No Python has that wheel
+    there, so the pin, not the Python, is what to fix first (InternLM/InternLM#21: +cu117 on
+    macOS with Python 3.11, whose plain 1.13.1 does not exist either: torch.installed says so)."""
+    mac = pasted.facts.os == "Darwin" or pasted.has("sign.mac_hint")
+    if not (mac or pasted.has("sign.no_gpu_builds")):
+        return None
+    for c in pasted.signs.get("sign.pip_no_torch") or []:
+        if re.search(r"\+(?:cu|rocm)\d", str(c.value).partition("==")[2]):
+            return str(c.value)
+    return None
+
+
+def _only_gpu_index(pasted: Pasted) -> bool:
+    return pasted.facts.os == "Darwin" and pasted.has("sign.gpu_index")
+
+
+def _x86_64_python(result: Result, pasted: Pasted) -> Result | None:
+    f = pasted.facts
+    if f.os != "Darwin" or f.machine != "x86_64" or not x86_64_ceiling(pasted):
+        return None
+    wanted = _requirement(pasted)
+    cause, fix = msg.pasted_x86_64_python(wanted)
+    lines = _lines(pasted, "sign.pip_x86_only", "sign.pip_no_torch", "macos_version")
+    return _failed(result, cause, fix, lines, machine="x86_64")
+
+
+def _intel_mac_newest_torch(result: Result, pasted: Pasted) -> Result | None:
+    """An install of the newest torch (or of one past 2.2.2) failed on an Intel Mac: PyTorch's
+    macOS x86_64 wheels end at 2.2.2 (astral-sh/uv#10085 on an i7-1068NG7, a duplicate of
+    astral-sh/uv#8358)."""
+    f = pasted.facts
+    clues = pasted.signs.get("sign.torch_install_failed") or []
+    if not clues or f.os != "Darwin" or f.hardware_arm64 is not False or f.machine != "x86_64":
+        return None
+    cause, fix = platform_msg.intel_mac_newest_torch(str(clues[0].value))
+    lines = _lines(pasted, "sign.torch_install_failed", "chip", "sign.intel_cpu", "macos_version")
+    return _failed(result, cause, fix, lines, machine="x86_64")
+
+
+def _no_macos_wheel(result: Result, pasted: Pasted) -> Result | None:
+    f = pasted.facts
+    clues = pasted.signs.get("sign.wheel_platforms") or []
+    if f.os != "Darwin" or not clues:
+        return None
+    platforms: tuple[str, ...] = tuple(clues[0].value)
+    if not platforms or any(p.startswith("macosx_") for p in platforms):
+        return None
+    requirement = _requirement(pasted) or "torch"
+    cause, fix = msg.pasted_no_macos_wheel(
+        requirement, ", ".join(platforms), python_note(requirement, f.python_version)
+    )
+    lines = _lines(pasted, "sign.wheel_platforms", "sign.pip_no_torch")
+    return _failed(result, cause, fix, lines, platforms=list(platforms))
+
+
+def _lock_other_platform(result: Result, pasted: Pasted) -> Result | None:
+    """uv refuses the project's lock file: it was resolved for other systems only (a
+    `[tool.uv].environments` without darwin), so torch cannot be installed here; the error
+    itself says this machine is not one of them (a Mac, whether or not the paste says so)."""
+    f = pasted.facts
+    clues = pasted.signs.get("sign.lock_other_platform") or []
+    if not clues or f.os == "Linux":
+        return None  # (on Linux a linux-only lock is not what failed)
+    cause, fix = msg.pasted_lock_other_platform(str(clues[0].value))
+    return _failed(result, cause, fix, _lines(pasted, "sign.lock_other_platform"))
+
+
+def _gpu_index(result: Result, pasted: Pasted) -> Result | None:
+    """pip on a Mac looked only in PyTorch's CUDA / ROCm index and found no torch: that index has
+    no macOS wheels (zsyOAOA/InvSR#13: --index-url .../whl/cu121 on an M1 Pro)."""
+    if not _only_gpu_index(pasted) or not pasted.has("sign.pip_no_torch"):
+        return None
+    index = str(pasted.signs["sign.gpu_index"][0].value)
+    cause, fix = msg.pasted_gpu_index_on_mac(_requirement(pasted) or "torch", index)
+    lines = _lines(pasted, "sign.gpu_index", "sign.pip_no_torch", "chip")
+    return _failed(result, cause, fix, lines, index=index)
+
+
+def _cpu_build(result: Result, pasted: Pasted) -> Result | None:
+    """A +cpu build asked for on a Mac (pip, uv, Poetry): PyTorch's CPU index publishes +cpu wheels
+    for Linux and Windows only; macOS wheels carry no local version (Josh-XT/AGiXT#566: Poetry
+    markers sent Apple silicon to torch 2.0.1+cpu; i-am-bee/beeai-framework#1673)."""
+    requirement = _cpu_requirement(pasted)
+    if requirement is None:
+        return None
+    cause, fix = msg.pasted_cpu_build_on_mac(requirement)
+    return _failed(result, cause, fix, _lines(pasted, "sign.pip_no_torch"))
+
+
+def _on_a_mac(pasted: Pasted) -> bool:
+    subdir = pasted.facts.conda_subdir or ""
+    return pasted.facts.os == "Darwin" or pasted.has("sign.mac_hint") or subdir.startswith("osx")
+
+
+def _cuda_conda_package(result: Result, pasted: Pasted) -> Result | None:
+    """A conda / pixi / mamba solve on a Mac refused a CUDA-only package (pytorch-cuda,
+    pytorch-gpu, cudatoolkit: no osx-64 / osx-arm64 builds exist; rerun-io/prompt-da#2)."""
+    clues = pasted.signs.get("sign.cuda_conda_package") or []
+    # with no OS in the paste, a solver refusing CUDA-only builds is read as a Mac's (Linux and
+    # Windows have them; patriciogonzalezvivo/prisma#1: an environment.yml of cuda11.3 builds
+    # and ResolvePackageNotFound, the Mac named only later in the thread)
+    if not clues or not (_on_a_mac(pasted) or pasted.facts.os is None):
+        return None
+    subdir = pasted.facts.conda_subdir
+    cause, fix = platform_msg.cuda_conda_package(str(clues[0].value), subdir)
+    lines = _lines(pasted, "sign.cuda_conda_package", "sign.platform_not_declared", "conda_subdir")
+    return _failed(result, cause, fix, lines, package=str(clues[0].value))
+
+
+def _platform_not_declared(result: Result, pasted: Pasted) -> Result | None:
+    """pixi refuses to install on this Mac: the manifest's platforms leave it out."""
+    clues = pasted.signs.get("sign.platform_not_declared") or []
+    subdir = str(clues[0].value) if clues else ""
+    if not subdir.startswith("osx"):
+        return None
+    cause, fix = platform_msg.platform_not_declared(subdir)
+    return _failed(result, cause, fix, _lines(pasted, "sign.platform_not_declared"))
+
+
+def _cpu_requirement(pasted: Pasted) -> str | None:
+    """The +cpu torch the installer found nothing for, on a Mac; None otherwise."""
+    if pasted.facts.os != "Darwin" and not pasted.has("sign.mac_hint"):
+        return None
+    for c in pasted.signs.get("sign.pip_no_torch") or []:
+        if str(c.value).partition("==")[2].endswith("+cpu"):
+            return str(c.value)
+    return None
+
+
+def python_note(requirement: str, python: str | None) -> str:
+    """uv lists the wheels for this Python's ABI tags: where the release has no macOS wheel
+    for this Python at all, say so (https://pypi.org/pypi/torch/json, read 2026-11-30: torch
+    2.5.1's only cp313 file is cp313-cp313-manylinux1_x86_64; uv prints that hint for it on
+    macOS: astral-sh/uv#10739)."""
+    pinned = requirement.partition("==")[2]
+    if not pinned or not python or compat.supports_python(pinned, python) is not False:
+        return ""
+    rng = compat.python_range(pinned)
+    if rng is None:
+        return ""
+    note = f"; torch {pinned}'s macOS wheels cover Python {rng[0]}-{rng[1]}, not {python}"
+    first = _first_release_for(python)
+    return note + (f" (macOS wheels for it start with torch {first})" if first else "")
+
+
+def _first_release_for(python: str) -> str | None:
+    py = compat.release_of(python)
+    if py is None:
+        return None
+    minor = compat.parse_version(f"{py.major}.{py.minor}")
+    for first, lo, hi in compat.python_ranges("macos"):
+        if minor is not None and lo <= minor <= hi:
+            return str(first)
+    return None
+
+
+def _requirement(pasted: Pasted) -> str:
+    for sign in ("sign.pip_no_torch", "sign.conda_no_torch"):
+        for c in pasted.signs.get(sign) or []:
+            if "==" in str(c.value) or ">" in str(c.value):
+                return str(c.value)
+    return ""
+
+
+def _lines(pasted: Pasted, *names: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for name in names:
+        for line in pasted.evidence.get(name, []):
+            if line not in out:
+                out.append(line)
+    return tuple(out[:MAX_EVIDENCE])
+
+
+def _failed(result: Result, cause: str, fix: Fix, lines: tuple[str, ...], **data) -> Result:
+    row = Result.from_outcome(result.id, result.title, failed(cause, fix, **data), required=True)
+    return dataclasses.replace(row, evidence=lines)

@@ -1,0 +1,62 @@
+"""Rows for causes a paste tells in words (verify.diagnosis.paste.told): what the torch message
+would have
+given, had it been pasted. Pure: Pasted and the rule rows in, rows out; texts in
+verify.diagnosis.told_messages."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from verify import compat
+from verify.diagnosis import told_messages as msg
+from verify.diagnosis.envdump import Pasted
+from verify.diagnosis.paste.clues import quote
+from verify.model import Result, Status, warned
+
+MAX_EVIDENCE = 6
+
+
+def torch_fixed_by(results: list[Result], pasted: Pasted) -> list[Result]:
+    """A newer PyTorch said to fix it ("updating torch to 2.9.1 fixes this issue":
+    invoke-ai/InvokeAI#8835) while the paste shows no torch as new: the torch.version row warns
+    that the torch in use is older than that release. A torch the paste shows as new enough, or
+    a torch.version row that already fails or warns, is left as it is."""
+    clues = pasted.signs.get("sign.torch_fixed_by") or []
+    wanted = compat.parse_version(str(clues[0].value)) if clues else None
+    if wanted is None:
+        return results
+    have = compat.parse_version(pasted.facts.torch_version)
+    if have is not None and have >= wanted:
+        return results
+    out = []
+    for r in results:
+        if r.id == "torch.version" and r.status not in (Status.FAIL, Status.WARN):
+            cause, fix = msg.torch_older_than_fix(str(clues[0].value), pasted.facts.torch_version)
+            row = Result.from_outcome(r.id, r.title, warned(cause, fix), required=False)
+            lines = [clues[0].line, *pasted.evidence.get("torch_version", [])]
+            out.append(
+                dataclasses.replace(
+                    row, evidence=tuple(dict.fromkeys(map(quote, lines)))[:MAX_EVIDENCE]
+                )
+            )
+            continue
+        out.append(r)
+    return out
+
+
+def app_mps_opt_in(pasted: Pasted) -> list[Result]:
+    """An application whose MPS path is said to be experimental (off unless switched on): a
+    warning that the device is the application's choice (2noise/ChatTTS#772)."""
+    clues = pasted.signs.get("sign.app_mps_opt_in") or []
+    if not clues:
+        return []
+    cause, fix = msg.app_mps_opt_in()
+    said = str(clues[0].value)
+    outcome = warned(cause, fix, detail=said, message=said, environment=False, said=True)
+    row = Result.from_outcome(
+        "error.mps.app_mps_opt_in",
+        "Told: MPS is opt-in in the application",
+        outcome,
+        required=False,
+    )
+    return [dataclasses.replace(row, evidence=(clues[0].line,))]

@@ -60,6 +60,8 @@ LABELS: dict[str, frozenset[str] | None] = {
     "op-not-implemented": frozenset(
         {
             "error.mps.op_not_implemented",
+            # the same missing kernel, with the torch release that added it (read from the wheels)
+            "error.mps.op_needs_newer_torch",
             "error.mps.dtype_unsupported",
             "error.mps.op_runs_on_cpu",
             "error.mps.app_step_on_cpu",  # the application's own CPU fallback for one step

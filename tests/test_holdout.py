@@ -35,10 +35,11 @@ FLOORS = {
     "holdout5": (40, 40),
     "holdout6": (40, 40),
     "holdout7": (26, 26),
-    "holdout8": (25, 25),
+    "holdout8": (26, 25),
     "holdout9": (25, 24),
-    "holdout10": (25, 24),
+    "holdout10": (25, 25),
     "holdout11": (23, 21),
+    "holdout14": (23, 22),
 }
 
 

@@ -39,6 +39,7 @@ FLOORS = {
     "holdout9": (25, 24),
     "holdout10": (25, 25),
     "holdout11": (23, 21),
+    "holdout12": (20, 20),
     "holdout14": (23, 22),
 }
 

@@ -299,12 +299,15 @@ def test_op_refusal_written_after_its_kernels_release_is_torch_too_old_first():
     assert rows["error.mps.op_not_implemented"].status is Status.WARN
 
 
-def test_op_refusal_without_a_date_or_before_the_release_keeps_its_own_row_first():
-    first, _ = _op_rows(INVOKEAI_232.text)
-    assert first.id == "error.mps.op_not_implemented"
+def test_op_refusal_without_a_date_or_before_the_release_stays_a_warning():
+    # no release had the kernel then (or the day is unknown): the update is still the first
+    # thing to try today, but not a certainty about that torch; the refusal keeps its own row
     early = LOG_2023.replace("2023-09-24", "2022-08-31")
-    first, _ = _op_rows(f"{early}\n{INVOKEAI_232.text}")
-    assert first.id == "error.mps.op_not_implemented"
+    for text in (INVOKEAI_232.text, f"{early}\n{INVOKEAI_232.text}"):
+        first, rows = _op_rows(text)
+        assert first.id == "error.mps.op_needs_newer_torch" and first.status is Status.WARN
+        assert "2023-09-24" not in first.cause
+        assert rows["error.mps.op_not_implemented"].status is Status.WARN
 
 
 # a nightly of the line a kernel came with, from before it landed
@@ -361,5 +364,5 @@ def test_op_refusal_dated_before_its_kernels_release_is_the_op_not_implemented()
     )
     assert kernel_day > DAY(2024, 8, 7)
     first, rows = _op_rows(case.text)
-    assert first.id == "error.mps.op_not_implemented"
-    assert rows["error.mps.op_needs_newer_torch"].status is Status.WARN
+    assert first.id == "error.mps.op_needs_newer_torch" and first.status is Status.WARN
+    assert rows["error.mps.op_not_implemented"].status is Status.WARN

@@ -585,10 +585,10 @@ def _error_rows(
     written: timeline.Written | None = None,
 ) -> list[Result]:
     """The row for a pasted error, and, for an op / dtype refusal, what the versions make of it
-    (verify.diagnosis.opsupport): torch too old (an `error.mps.op_needs_newer_torch` row: first
-    when the
-    paste states the torch version or the message proves it, after the error's own row when
-    only the message's text bounds it), macOS too old, or no kernel in any release."""
+    (verify.diagnosis.opsupport): torch too old (an `error.mps.op_needs_newer_torch` row: a
+    failure when the paste states the torch version or the message proves it, a warning when
+    only the message's text or date bounds it; first_cause puts either first), macOS too old, or
+    no kernel in any release."""
     j = opsupport.judge(known, facts)
     if j is None:
         return [error_result(known, facts, evidence)]
@@ -876,6 +876,13 @@ def first_cause(results: Sequence[Result]) -> Result | None:
         error = r.id.startswith("error.")
         if r.status is Status.FAIL:
             return 1 if error else 3
+        if r.id == "error.mps.op_needs_newer_torch":
+            # a warning: the message bounds the torch only by its text or its date, yet the
+            # wheels name the release that added the kernel; the update is the fix to try
+            # before the CPU fallback (the op_not_implemented row beside it), as in the threads
+            # of pytorch/pytorch#89179 (cumsum.out), #118814 (upsample_linear1d),
+            # datalab-to/marker#42 (aten::roll) and insanely-fast-whisper#225 (aten::isin)
+            return 1.5
         if r.id == "error.mps.op_runs_on_cpu":
             # torch's fallback warning: that op ran (on the CPU), a failure pasted beside it is
             # what stopped the run (pytorch/pytorch#87351: the MPSNDArray buffer assertion)

@@ -39,8 +39,8 @@ FLOORS = {
     "holdout9": (25, 25),
     "holdout10": (25, 25),
     "holdout11": (23, 22),
-    "holdout12": (20, 20),
-    "holdout14": (23, 23),
+    "holdout12": (25, 25),
+    "holdout14": (25, 25),
 }
 
 

@@ -185,6 +185,8 @@ def expect_mps(pasted: Pasted) -> bool | None:
         return (
             True  # MPS picked on a PC (verify.diagnosis.paste.mpswork): host.os says it is no Mac
         )
+    if _paths_say_os(pasted) and mpswork.asked(pasted.signs):
+        return True  # MPS asked of a process whose own paths are Windows / Linux ones
     if f.os in (None, "Darwin") and pasted.has("sign.mps_intent") and _before_mps(f):
         return True  # MPS wanted with a torch that predates it (kevinjohncutler/omnipose#17)
     if f.mps_available is True:
@@ -211,6 +213,13 @@ def expect_mps(pasted: Pasted) -> bool | None:
         ):
             return True
     return None
+
+
+def _paths_say_os(pasted: Pasted) -> bool:
+    """The OS is Windows / Linux as the traceback's own paths tell (verify.diagnosis.paste.paths),
+    not Linux inside a Mac."""
+    sign = {"Windows": "sign.windows_paths", "Linux": "sign.linux_paths"}.get(pasted.facts.os or "")
+    return sign is not None and pasted.has(sign) and not linux_on_mac(pasted)
 
 
 def _before_mps(f: Facts) -> bool:

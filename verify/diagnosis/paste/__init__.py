@@ -15,7 +15,9 @@ compiler's target triplet), .builds (nixpkgs', Spack's and source builds), .said
 memory limits of MPS told in words), .told (a newer torch said to fix it, a Mac with an AMD GPU),
 .limits (a macOS update said to fix an MPS op, memory past the RAM, complex said unsupported),
 .trouble (the kind of MPS problem shown: a crash, a compile error, an error, a wrong value),
-.mpswork (torch work on the MPS device shown: a log's device, MPS warnings, MPS env variables).
+.mpswork (torch work on the MPS device shown: a log's device, MPS warnings, MPS env variables),
+.paths (Windows / Linux / a container told by a traceback's paths and a shell's prompt),
+.languages (the machine and MPS use told in other languages than English).
 collect_env and our JSON are read by verify.diagnosis.envdump, which fills in from this what they
 lack;
 it first cuts log stamps, levels and Markdown quotes from each line (.logprefix).
@@ -35,10 +37,12 @@ from verify.diagnosis.paste import (
     downloads,
     forms,
     homebrew,
+    languages,
     limits,
     loader,
     mpswork,
     packages,
+    paths,
     places,
     prose,
     pytags,
@@ -69,7 +73,9 @@ READERS = (
     repl.read,
     ran.read,
     places.read,
+    paths.read,
     prose.read,
+    languages.read,
     said.read,
     told.read,
     limits.read,
@@ -122,6 +128,7 @@ def read(text: str, seeds: Iterable[Clue] = ()) -> Reading:
     for name, found in signs.items():
         evidence[name] = _lines(found)
     places.settle_os(facts, evidence, signs, weights)  # Linux in a container / VM on a Mac
+    paths.settle(facts, evidence, signs)  # Windows / Linux from a traceback's paths
     _derive(facts, evidence, signs)
     return Reading(facts, evidence, dict(signs))
 

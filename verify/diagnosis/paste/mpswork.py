@@ -46,8 +46,10 @@ from verify.diagnosis.paste.clues import WEAK, Clue, clue, finditer, stated
 _I = re.IGNORECASE
 MPS_WORK = re.compile(
     # a log naming the device: "Using device: mps", "Device: mps:0", "running on mps",
-    # "device=mps" (nanoGPT's config echo), "Selected device: MPS"
-    r"\b(?:(?:using|selected|chosen|current|torch|default)[ \t]+)?device[ \t]*(?:[:=]|is)[ \t]*"
+    # "device=mps" (nanoGPT's config echo), "Selected device: MPS"; against CJK letters too
+    # ("M4 Pro支持Device: mps": numz/ComfyUI-SeedVR2_VideoUpscaler#395, where "\b" fails)
+    r"(?<![A-Za-z0-9_])(?:(?:using|selected|chosen|current|torch|default)[ \t]+)?"
+    r"device[ \t]*(?:[:=]|is)[ \t]*"
     r"['\"`]?mps(?::\d)?\b|"
     r"\b(?:running|run|runs|training|inference)[ \t]+on[ \t]+['\"`]?mps\b(?![ \t]*\?)|"
     # "tests in my CI that use `mps` backend" (actions/runner-images#14380)
@@ -120,10 +122,31 @@ def read(text: str) -> list[Clue]:
     return out
 
 
+# the Mac named on a GPU wish's line: the GPU wished for is the Mac's, which torch reaches through
+# MPS alone ("Can Mac use gpu acceleration?": CVHub520/X-AnyLabeling#862, answered with the
+# model's `device_type: mps`)
+_MAC = re.compile(r"(?<![A-Za-z])(?:mac(?:OS|book)?|Apple[ \t]+silicon)(?![A-Za-z])", _I)
+
+
 def shown(signs: Mapping[str, Sequence[Clue]]) -> bool:
     """Does the paste show PyTorch work on the MPS device (see the module doc)?"""
     for name in WORK_SIGNS:
         for c in signs.get(name) or ():
             if name in _ALWAYS or _MPS.search(f"{c.value} {c.line}"):
                 return True
-    return False
+    return any(_MAC.search(c.line) for c in signs.get("sign.gpu_intent") or ())
+
+
+# a line that only probes for MPS, or asks about it: not the device picked
+_PROBE = re.compile(r"\bis_(?:available|built)\b|\bif\b|\belse\b|\?|\belif\b", _I)
+
+
+def asked(signs: Mapping[str, Sequence[Clue]]) -> bool:
+    """Was MPS asked for, not merely probed: the device picked (sign.mps_chosen), or MPS use
+    shown or named on a line that is no check or question ("mps device" as a thread's title,
+    "Using device: mps")? With a traceback's own Windows / Linux paths
+    (verify.diagnosis.paste.paths) that is MPS asked of a PC (mkara44/liveportrait_talker#4)."""
+    if signs.get("sign.mps_chosen"):
+        return True
+    found = [*(signs.get("sign.mps_work") or ()), *(signs.get("sign.mps_intent") or ())]
+    return any(not _PROBE.search(f"{c.value} {c.line}") for c in found)

@@ -271,7 +271,7 @@ def read(text: str) -> list[Clue]:
     for m in finditer(MPS_INTENT, text, "mps", "MPS"):
         out.append(clue("sign.mps_intent", m.group(0), text, m, LISTED))
         break  # one is enough
-    for m in finditer(GPU_INTENT, text, "Metal", "GPU"):
+    for m in finditer(GPU_INTENT, text, "Metal", "GPU", "gpu", "Gpu"):
         out.append(clue("sign.gpu_intent", m.group(0), text, m, WEAK))
         break
     return out

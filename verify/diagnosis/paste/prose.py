@@ -147,7 +147,8 @@ MPS_SAID_BUT_NOT = re.compile(
     _I,
 )
 _MAC = (
-    r"(?:\bmac\s?OS\b|\bMac(?:Book(?:\s?(?:Pro|Air))?|\s?mini|\s?Studio)?\b|\bM[1-9]\b|"
+    # "run the docker image (base-en) on OSX" (jim60105/docker-whisperX#20): Mac OS X's name
+    r"(?:\bmac\s?OS\b|\bOS\s?X\b|\bMac(?:Book(?:\s?(?:Pro|Air))?|\s?mini|\s?Studio)?\b|\bM[1-9]\b|"
     r"(?i:mac)(?=\s*[中上里])|"
     # a Mac or its chip in Chinese words, where \b fails next to CJK letters: "m芯片Mac的",
     # "Apple芯片", "苹果芯片" (RVC-Boss/GPT-SoVITS#1040)

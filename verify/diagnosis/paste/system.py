@@ -65,7 +65,7 @@ SP_VIRTUAL = re.compile(
 MODEL_ID = re.compile(
     # a crash report names it "Hardware Model:" (developer.apple.com/documentation/xcode/
     # examining-the-fields-in-a-crash-report)
-    r"^[ \t>*-]*(?:Model Identifier|Hardware Model):[ \t]*"
+    r"^[ \t>*-]*(?:Model Identifier|Hardware [Mm]odel):[ \t]*"
     r"(MacBookPro|MacBookAir|MacBook|Macmini|MacPro|iMacPro|iMac|Mac)(\d+),\d+",
     _M,
 )
@@ -93,6 +93,38 @@ SYSCTL = re.compile(
 CRASH_CODE_TYPE = re.compile(
     r"^[ \t>]*Code Type:[ \t]*(ARM-64|X86-64)[ \t]*\((Native|Translated)\)", _M | re.IGNORECASE
 )
+# The same report in its JSON form (the .ips file macOS 12 and later write, which users paste
+# from Console or ~/Library/Logs/DiagnosticReports): a one-line header, then a body whose keys
+# say the same - "cpuType" : "X86-64" / "ARM-64", "translated" : true for a process Rosetta
+# runs, "modelCode" : "MacBookPro17,1", "osVersion" : {"train" : "macOS 14.6.1"} and the
+# header's "os_version":"macOS 14.6.1 (23G93)" (napari/napari#7259: an x86_64 Miniconda Python
+# crashing under Rosetta on an M1; developer.apple.com/documentation/xcode/
+# interpreting-the-json-format-of-a-crash-report). Read only in a paste that holds "cpuType".
+IPS_CPU = re.compile(r'"cpuType"[ \t]*:[ \t]*"(ARM-64|X86-64|arm64e?|x86_64)"', re.IGNORECASE)
+IPS_TRANSLATED = re.compile(r'"translated"[ \t]*:[ \t]*(true|false)\b')
+IPS_MODEL = re.compile(
+    r'"modelCode"[ \t]*:[ \t]*"(MacBookPro|MacBookAir|MacBook|Macmini|MacPro|iMacPro|iMac|Mac)'
+    r'(\d+),\d+"'
+)
+IPS_OS = re.compile(
+    r'"(?:os_version|train)"[ \t]*:[ \t]*"(?:macOS|Mac OS X|OS X)[ \t]+(\d+(?:\.\d+){1,2})\b'
+)
+# Rosetta's own memory regions in a crash report's VM region summary (text and JSON "vmSummary"):
+# "Rosetta Arena 4096K 2", "Rosetta Generic", "Rosetta JIT 128.0M 1" - present only in a
+# translated process (j4nf4b3l/MDMPatcher-Universal#16: an x86_64 app crashing on an M1)
+ROSETTA_REGIONS = re.compile(
+    r"\bRosetta (?:Arena|Generic|IndirectBranch|JIT|Return Stack|Thread Context)[ \t]+"
+    r"\d+(?:\.\d+)?[KMG]\b"
+)
+# the legacy text report's "System Profile" at its end (macOS 11 and older): "Model:
+# MacBookPro15,1, BootROM 1037.0.78.0.0 (iBridge: ...), 6 processors, 6-Core Intel Core i7, ..."
+CRASH_MODEL = re.compile(
+    r"^[ \t>]*Model:[ \t]*(MacBookPro|MacBookAir|MacBook|Macmini|MacPro|iMacPro|iMac|Mac)"
+    r"(\d+),\d+,[ \t]*(?:BootROM|proc|\d)",
+    _M,
+)
+
+
 # `uname -m`, `arch`, platform.machine() / platform.processor() and their printed answers, on
 # the same line ("-> 'x86_64'") or the next.
 ASKED_ARCH = re.compile(
@@ -178,19 +210,20 @@ def read(text: str) -> list[Clue]:
         out.append(clue("hardware_arm64", False, text, m, LISTED))
     for m in finditer(SP_VIRTUAL, text, "Virtual"):
         out.append(clue("virtual_machine", True, text, m, STRONG))
-    for m in finditer(MODEL_ID, text, "Model Identifier", "Hardware Model"):
-        silicon = int(m.group(2)) >= _FIRST_SILICON[m.group(1)]
-        out.append(clue("os", "Darwin", text, m, STRONG))
-        out.append(clue("hardware_arm64", silicon, text, m, STRONG))
+    for m in finditer(MODEL_ID, text, "Model Identifier", "Hardware Model", "Hardware model"):
+        out.extend(_model(m.group(1), m.group(2), text, m))
     for m in finditer(CRASH_CODE_TYPE, text, "Code Type"):
         arm, translated = m.group(1).upper() == "ARM-64", m.group(2).lower() == "translated"
+        out.extend(_process(arm, translated, text, m, m))
+    out.extend(_ips(text))
+    for m in finditer(ROSETTA_REGIONS, text, "Rosetta "):
         out.append(clue("os", "Darwin", text, m, LISTED))
-        out.append(clue("machine", "arm64" if arm else "x86_64", text, m, STRONG))
-        out.append(clue("translated", translated, text, m, STRONG))
-        if arm or translated:  # an arm64 process, or Rosetta, runs on Apple silicon only
-            out.append(clue("hardware_arm64", True, text, m, STRONG))
-        else:  # an x86_64 process runs natively on an Intel Mac only
-            out.append(clue("hardware_arm64", False, text, m, STRONG))
+        out.append(clue("machine", "x86_64", text, m, STRONG))
+        out.append(clue("translated", True, text, m, STRONG))
+        out.append(clue("hardware_arm64", True, text, m, STRONG))
+        break
+    for m in finditer(CRASH_MODEL, text, "Model:"):
+        out.extend(_model(m.group(1), m.group(2), text, m))
     for m in finditer(SYSCTL, text, "sysctl.proc", "hw.optional", "kern.hv", "machdep.cpu"):
         out.extend(_sysctl(m.group(1), m.group(2).strip(), text, m))
     for m in finditer(ASKED_ARCH, text, "uname", "arch", "platform."):
@@ -210,6 +243,47 @@ def read(text: str) -> list[Clue]:
         out.append(clue("python_version", m.group(1), text, m, STRONG))
     for m in finditer(MARKETING, text, *_NAME_NEEDLES):
         out.append(clue("os", "Darwin", text, m, WEAK))
+    return out
+
+
+def _model(family: str, number: str, text: str, m: re.Match[str]) -> list[Clue]:
+    """A Mac's model identifier: macOS, and Apple silicon or Intel by its number."""
+    silicon = int(number) >= _FIRST_SILICON[family]
+    return [clue("os", "Darwin", text, m, STRONG), clue("hardware_arm64", silicon, text, m, STRONG)]
+
+
+def _process(
+    arm: bool, translated: bool, text: str, m: re.Match[str], tm: re.Match[str]
+) -> list[Clue]:
+    """A crash report's process type: its architecture, Rosetta, and what that says of the Mac."""
+    out = [
+        clue("os", "Darwin", text, m, LISTED),
+        clue("machine", "arm64" if arm else "x86_64", text, m, STRONG),
+        clue("translated", translated, text, tm, STRONG),
+    ]
+    # an arm64 process, or Rosetta, runs on Apple silicon only; an x86_64 one natively on Intel
+    out.append(clue("hardware_arm64", arm or translated, text, tm, STRONG))
+    return out
+
+
+def _ips(text: str) -> list[Clue]:
+    """The JSON crash report's keys (IPS_*); its process type only where "cpuType" is given."""
+    if '"cpuType"' not in text:
+        return []
+    out: list[Clue] = []
+    cpu = IPS_CPU.search(text)
+    flag = IPS_TRANSLATED.search(text)
+    if cpu:
+        arm = cpu.group(1).upper().startswith("ARM")
+        translated = flag is not None and flag.group(1) == "true"
+        out.extend(_process(arm, translated, text, cpu, flag or cpu))
+    for m in finditer(IPS_MODEL, text, "modelCode"):
+        out.extend(_model(m.group(1), m.group(2), text, m))
+        break
+    for m in finditer(IPS_OS, text, "os_version", "train"):
+        out.append(clue("os", "Darwin", text, m, STRONG))
+        out.append(clue("macos_version", m.group(1), text, m, STRONG))
+        break
     return out
 
 

@@ -1,0 +1,295 @@
+"""Issue 12: where the code ran and the machine's facts, told by text that is no collect_env.
+
+- a macOS crash report in its JSON form (.ips: "cpuType", "translated", "modelCode",
+  "osVersion") and the legacy text report's "Model:" line (verify.diagnosis.paste.system);
+- Windows / Linux / a container told by a traceback's paths and a shell's prompt, and MPS asked
+  of such a process (verify.diagnosis.paste.paths, diagnose.expect_mps);
+- Docker on the Mac said with "OSX" (verify.diagnosis.paste.prose);
+- the machine and MPS use told in other languages than English (verify.diagnosis.paste.languages),
+  negations and questions giving nothing.
+Real reports: tests/data/holdout12 and holdout14 (development data), tests/data/collect_env.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import corpus
+import pytest
+
+from verify.diagnosis import diagnose
+from verify.diagnosis import paste as reading
+from verify.diagnosis.paste import languages, paths
+from verify.errors import InputError
+from verify.model import Status
+
+DATA = Path(__file__).parent / "data"
+
+
+def _case(folder: str, name: str) -> corpus.Case:
+    return corpus.load(next((DATA / folder).glob(f"{name}*.txt")))
+
+
+def _first(text: str) -> str | None:
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    return first.id if first else None
+
+
+def _failing(text: str) -> list[str]:
+    _, results = diagnose.diagnose(text)
+    return [r.id for r in results if r.status is Status.FAIL]
+
+
+# --- macOS crash reports -----------------------------------------------------------------------
+
+
+def test_a_json_crash_report_of_a_translated_python_is_rosetta():
+    # napari/napari#7259: the .ips body of an x86_64 Miniconda Python crashing on an M1
+    case = _case("holdout14", "napari-7259")
+    facts = reading.read(case.text).facts
+    assert facts["translated"] is True and facts["machine"] == "x86_64"
+    assert facts["hardware_arm64"] is True and facts["macos_version"] == "14.6.1"
+    assert _first(case.text) == "host.arch"
+
+
+_IPS = (
+    '{"app_name":"python3.10","os_version":"macOS 13.4 (22F66)","bug_type":"309"}\n'
+    "{\n"
+    '  "modelCode" : "MacBookPro15,1",\n'
+    '  "translated" : false,\n'
+    '  "cpuType" : "X86-64",\n'
+    '  "procName" : "python3.10",\n'
+)
+
+
+def test_a_json_crash_report_of_a_native_process_tells_the_mac():
+    facts = reading.read(_IPS).facts
+    # an x86_64 process, not translated: an Intel Mac (and MacBookPro15 is one)
+    assert facts["machine"] == "x86_64" and facts["translated"] is False
+    assert facts["hardware_arm64"] is False and facts["macos_version"] == "13.4"
+    arm = _IPS.replace("X86-64", "ARM-64").replace("MacBookPro15,1", "Mac14,2")
+    facts = reading.read(arm).facts
+    assert facts["machine"] == "arm64" and facts["hardware_arm64"] is True
+
+
+def test_rosettas_memory_regions_in_a_crash_report_are_a_translated_process():
+    # the VM region summary of a translated process (text report, or JSON's "vmSummary")
+    text = "REGION TYPE              SIZE    COUNT\nRosetta JIT            128.0M        1\n"
+    facts = reading.read(text).facts
+    assert facts["translated"] is True and facts["hardware_arm64"] is True
+    assert "translated" not in reading.read("I use Rosetta JIT mode sometimes\n").facts
+
+
+def test_json_keys_without_a_crash_reports_cputype_say_nothing():
+    text = '{"translated" : true, "name": "xpath"}\n'
+    assert "translated" not in reading.read(text).facts
+
+
+def test_the_legacy_reports_model_line_tells_intel_or_apple_silicon():
+    intel = (
+        "Model: MacBookPro15,1, BootROM 1037.0.78.0.0 (iBridge: 17.16.10572.0.0,0), 6 processors"
+    )
+    assert reading.read(intel).facts["hardware_arm64"] is False
+    silicon = "Model: MacBookPro17,1, BootROM 7429.81.3, proc 8:4:4 processors, 16 GB, SMC"
+    assert reading.read(silicon).facts["hardware_arm64"] is True
+    # spindump writes "Hardware model:" in lower case
+    assert reading.read("Hardware model:   MacBookPro18,3\n").facts["hardware_arm64"] is True
+
+
+# --- where the code ran, from its paths --------------------------------------------------------
+
+
+def test_a_windows_traceback_with_mps_asked_is_not_a_mac():
+    # mkara44/liveportrait_talker#4: F:\ frames, venv\lib\site-packages, the thread "mps device"
+    case = _case("holdout12", "liveportrait-talker-4")
+    assert reading.read(case.text).facts["os"] == "Windows"
+    assert _first(case.text) == "host.os"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '  File "C:\\Users\\me\\AppData\\Local\\Programs\\Python\\Python310\\lib\\site-packages'
+        '\\torch\\nn\\modules\\module.py", line 1173, in to',
+        "(venv) F:\\talker\\liveportrait_talker-main>python inference.py --config_path config.yaml",
+        "PS C:\\Users\\me\\project> python app.py --device mps",
+    ],
+)
+def test_windows_paths_and_prompts_are_windows(line):
+    assert [c.field for c in paths.read(line)] == ["sign.windows_paths"]
+    assert reading.read(line).facts.get("os") == "Windows"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '  File "/home/me/sd/venv/lib/python3.10/site-packages/torch/nn/modules/module.py", line 9',
+        '  File "/usr/local/lib/python3.10/dist-packages/torch/serialization.py", line 1',
+        "me@box:~/stable-diffusion$ python scripts/txt2img.py --device mps",
+        "  _C.cpython-310-x86_64-linux-gnu.so",
+    ],
+)
+def test_linux_paths_and_prompts_are_linux(line):
+    assert "sign.linux_paths" in {c.field for c in paths.read(line)}
+    assert reading.read(line).facts.get("os") == "Linux"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '  File "/Users/me/venv/lib/python3.10/site-packages/torch/nn/modules/module.py", line 9',
+        "me@MacBook-Pro stable-diffusion % python scripts/txt2img.py",
+        "/opt/homebrew/lib/python3.11/site-packages/torch/__init__.py",
+    ],
+)
+def test_macos_paths_are_no_pc(line):
+    assert paths.read(line) == []
+
+
+def test_paths_give_no_os_beside_a_mac():
+    # a Linux server's traceback beside the user's Mac says nothing about the Mac
+    text = (
+        "It works on my MacBook Pro M2 but fails on the server:\n"
+        '  File "/home/me/app/venv/lib/python3.10/site-packages/torch/nn/modules/module.py"\n'
+    )
+    assert reading.read(text).facts.get("os") != "Linux"
+    # Windows and Linux paths together say nothing either
+    both = 'File "C:\\app\\x.py", line 1\nFile "/home/me/x.py", line 2\n'
+    assert reading.read(both).facts.get("os") is None
+
+
+def test_a_windows_mps_probe_alone_is_no_mps_asked():
+    # the code's own check (`if torch.backends.mps.is_available()`) on a PC asks for nothing
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "C:\\app\\config.py", line 96, in device_config\n'
+        "    elif torch.backends.mps.is_available():\n"
+        "RuntimeError: something else\n"
+    )
+    assert "host.os" not in _failing(text)
+
+
+def test_a_containers_frames_on_a_mac_are_linux_in_the_mac():
+    # jim60105/docker-whisperX#20: "run the docker image (base-en) on OSX", /venv frames
+    case = _case("holdout12", "docker-whisperx-20")
+    signs = reading.read(case.text).signs
+    assert signs.get("sign.docker_on_mac") and signs.get("sign.linux_workload")
+    assert _first(case.text) == "host.os"
+
+
+# --- other languages ---------------------------------------------------------------------------
+
+
+def _signs(text: str) -> set[str]:
+    return {c.field for c in languages.read(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mac使用mps推理原生torch权重时，只输出第一个token",  # jingyaogong/minimind#446  # noqa: RUF001
+        "用mps跑的时候很慢",
+        "MPSで推論すると結果がおかしい",
+        "MPS를 사용하면 오류가 납니다",
+        "Estoy usando mps en mi Mac",
+        "Ich trainiere mit MPS auf dem Mac",
+        "J'entraîne avec MPS sur mon Mac",
+        "Обучаю на MPS",
+        "das MPS-Backend stürzt ab",
+    ],
+)
+def test_mps_use_in_other_languages_is_torch_work_on_mps(text):
+    assert "sign.mps_work" in _signs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我没有用mps，只用cpu",  # noqa: RUF001
+        "不用mps的时候正常",
+        "能用mps推理吗？",  # noqa: RUF001
+        "¿Funciona con MPS?",
+        "Ich nutze nicht mit MPS",
+        "no con mps",
+    ],
+)
+def test_negated_or_asked_mps_use_is_not_read(text):
+    assert "sign.mps_work" not in _signs(text)
+
+
+def test_the_healthy_and_wrong_results_threads_in_chinese_are_diagnosed_without_a_failure():
+    # minimind#446 (wrong results), ComfyUI-SeedVR2#395 (healthy: 苹果M4 Pro, Device: mps)
+    for folder, name in (("holdout12", "minimind-446"), ("holdout12", "comfyui-seedvr2-395")):
+        text = _case(folder, name).text
+        assert _failing(text) == [], name
+    facts = reading.read(_case("holdout12", "comfyui-seedvr2-395").text).facts
+    assert facts["chip"] == "Apple M4 Pro" and facts["macos_version"] == "26.2"
+
+
+def test_an_intel_mac_told_in_chinese_with_a_pin_pip_lacks_is_the_intel_mac():
+    # QwenAudio/CosyVoice#501: "mac系统intel架构的, pip仓库没有torch==2.4.1怎么办?"
+    case = _case("holdout14", "cosyvoice-501")
+    r = reading.read(case.text)
+    assert r.facts["hardware_arm64"] is False
+    assert [c.value for c in r.signs["sign.pip_no_torch"]] == ["torch==2.4.1"]
+    assert _first(case.text) == "host.arch"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi Mac con procesador Intel",
+        "MacBook Pro Intel, macOS 13",
+        "auf meinem Intel-Mac",
+        "sur mon Mac Intel",
+        "Mac на Intel",
+    ],
+)
+def test_an_intel_mac_in_other_languages(text):
+    r = reading.read(text)
+    assert r.signs.get("sign.intel_cpu") and r.facts.get("os") == "Darwin", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no tengo un Mac Intel",
+        "kein Intel-Mac",
+        "MacBook Pro Intel and M1 both fail",
+        "不是intel架构的",
+        "你是intel架构吗？",  # noqa: RUF001
+    ],
+)
+def test_an_intel_mac_negated_or_one_of_two_is_not_read(text):
+    assert "sign.intel_cpu" not in _signs(text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "chip"),
+    [
+        ("苹果M4 Pro", "Apple M4 Pro"),
+        ("맥북 M1에서 실행", "Apple M1"),
+        ("MacのM2で動かす", "Apple M2"),
+    ],
+)
+def test_an_apple_chip_against_cjk_letters(text, chip):
+    assert reading.read(text).facts.get("chip") == chip
+
+
+def test_a_chip_like_name_without_a_mac_is_no_chip():
+    assert reading.read("使用M3模型推理").facts.get("chip") is None
+
+
+def test_a_question_whether_a_mac_can_use_the_gpu_is_diagnosed_not_refused():
+    # CVHub520/X-AnyLabeling#862: "Can Mac use gpu acceleration?" (healthy: the model's
+    # device_type: mps was the answer); a slow Mac with no GPU wish is still refused
+    text = _case("holdout12", "x-anylabeling-862").text
+    assert _failing(text) == []
+    with pytest.raises(InputError):
+        diagnose.diagnose("My Mac is slow when I train, what should I do?\n")
+
+
+def test_a_pin_said_missing_under_a_condition_is_not_read():
+    assert "sign.pip_no_torch" not in _signs("如果pip仓库没有torch==2.4.1，就用2.2.2")  # noqa: RUF001
+    assert "sign.pip_no_torch" in _signs("pip cannot find torch==2.4.1 on my Intel Mac")

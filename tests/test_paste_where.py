@@ -293,3 +293,18 @@ def test_a_question_whether_a_mac_can_use_the_gpu_is_diagnosed_not_refused():
 def test_a_pin_said_missing_under_a_condition_is_not_read():
     assert "sign.pip_no_torch" not in _signs("如果pip仓库没有torch==2.4.1，就用2.2.2")  # noqa: RUF001
     assert "sign.pip_no_torch" in _signs("pip cannot find torch==2.4.1 on my Intel Mac")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "目前针对macos的mps没有支持，device只支持了cpu和cuda",  # noqa: RUF001 - Tau-J/rtmlib#20
+        "MPSのサポートはありますか",
+        "¿Hay soporte para MPS?",
+        "Gibt es Unterstützung für MPS?",
+    ],
+)
+def test_mps_support_wished_for_in_other_languages_makes_a_paste_diagnosable(text):
+    assert "sign.mps_intent" in _signs(text)
+    _, results = diagnose.diagnose(text)  # not refused
+    assert not [r for r in results if r.status is Status.FAIL]

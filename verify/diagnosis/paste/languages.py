@@ -10,6 +10,8 @@ words for Apple silicon, Intel, Rosetta and a Mac; this module reads the rest:
   "avec MPS", "на MPS", "das MPS-Backend") -> sign.mps_work: torch work on the MPS device shown
   (verify.diagnosis.paste.mpswork), so a healthy or wrong-results thread in those words is
   diagnosed, not refused;
+- MPS support wished for or said missing ("macos的mps没有支持", "soporte para MPS") ->
+  sign.mps_intent (the thread is about MPS, negated or not, as the English "support for MPS");
 - an Intel Mac ("mac系统intel架构的": QwenAudio/CosyVoice#501; "mi Mac con procesador Intel",
   "MacBook Pro Intel", "meinem Intel-Mac", "mon Mac Intel", "Mac на Intel") -> sign.intel_cpu,
   a Mac; an Intel processor named ("procesador Intel", "Intel-Prozessor", "процессор Intel",
@@ -43,6 +45,9 @@ MPS_USE = re.compile(
     rf"(?:使用|用|采用|採用|开启|開啟|启用|啟用|切换到|切換到|改成|改为|改用|换成|換成|基于|基於)"
     rf"[ \t]*{_MPS}|"
     rf"{_MPS}[ \t]*(?:推理|加速|训练|訓練|运行|運行|跑|后端|後端|设备|設備|模式)|"
+    # "on MPS": "在Mac的MPS框架上运行" (2noise/ChatTTS#362), "mps上推理"
+    rf"{_MPS}[ \t]*(?:框架|后端|後端|设备|設備)?[ \t]*上[ \t]*"
+    r"(?:运行|運行|跑|推理|训练|訓練|测试|測試)|"
     # Japanese and Korean: "MPSで推論", "MPSを使う", "MPS를 사용", "MPS로", "MPS에서"
     rf"{_MPS}[ \t]*(?:で|を使|を利用|バックエンド|デバイス|를|을|로|으로|에서|백엔드|가속)|"
     # Spanish, Portuguese, German, French, Russian: "usando mps", "com o MPS", "mit MPS",
@@ -53,6 +58,18 @@ MPS_USE = re.compile(
     r"(?:(?i:backend|dispositivo|device|Gerät|périphérique|устройство|бэкенд)[ \t]+)?"
     r"['\"`]?(?i:mps)\b(?!-)|"
     r"\b(?i:MPS)-(?:Backend|Gerät)\b",
+)
+# MPS support wished for or said missing, in other languages ("目前针对macos的mps没有支持":
+# Tau-J/rtmlib#20, "支持mps", "MPSのサポート", "MPS 지원", "soporte para MPS", "suporte a MPS",
+# "Unterstützung für MPS", "prise en charge de MPS", "поддержка MPS") -> sign.mps_intent, as the
+# English "support for MPS" (verify.diagnosis.paste.prose.MPS_WISH): the thread is about MPS,
+# negated or not
+MPS_SUPPORT = re.compile(
+    rf"{_MPS}[ \t]*(?:的|の)?[ \t]*(?:没有|沒有|不)?[ \t]*(?:支持|支援|サポート|対応|지원)|"
+    rf"(?:支持|支援|対応|지원)[ \t]*{_MPS}|"
+    r"\b(?i:soporte|suporte|Unterstützung|prise en charge|поддержк[аиу])[ \t]+"
+    r"(?:(?i:para|a|ao|de|del|für|von|du)[ \t]+)?(?:(?i:el|la|o|das|den|le|l')[ \t]*)?"
+    r"['\"`]?(?i:mps)\b"
 )
 # an Intel Mac in other word orders and languages
 _MAC_NAME = r"Mac(?:Book(?:[ \t]?(?:Pro|Air))?|[ \t]?mini|[ \t]?Pro|[ \t]?Studio)?|iMac"
@@ -77,7 +94,7 @@ _APPLE = re.compile(
     r"\b(?i:mac|apple)|苹果|蘋果|アップル|애플|맥|マック|(?i:mac)(?=[" + _CJK + "])"
 )
 CJK_MAC = re.compile(
-    r"맥북|맥\s?미니|맥에서|マック|(?:在|用)[ \t]*(?i:mac)(?:book)?[ \t]*[上中里]|"
+    r"맥북|맥\s?미니|맥에서|マック|(?:在|用)[ \t]*(?i:mac)(?:book)?(?![A-Za-z])|"
     r"(?<![A-Za-z])(?i:mac)(?:book)?[ \t]*(?:上|使用|运行|運行)"
 )
 GPU_WISH = re.compile(
@@ -130,6 +147,9 @@ def read(text: str) -> list[Clue]:
         if _stated(text, m):
             out.append(clue("sign.mps_work", m.group(0).strip(), text, m, WEAK))
             break
+    for m in finditer(MPS_SUPPORT, text, "mps", "MPS", "Mps"):
+        out.append(clue("sign.mps_intent", m.group(0).strip(), text, m, WEAK))
+        break
     for m in finditer(INTEL_MAC, text, "Intel"):
         if _stated(text, m) and not _BOTH.match(text, m.end()):
             out.append(clue("sign.intel_cpu", True, text, m, WEAK))

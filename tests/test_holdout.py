@@ -40,7 +40,7 @@ FLOORS = {
     "holdout10": (25, 25),
     "holdout11": (23, 22),
     "holdout12": (25, 25),
-    "holdout14": (25, 25),
+    "holdout14": (27, 27),
 }
 
 

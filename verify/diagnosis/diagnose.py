@@ -205,6 +205,7 @@ def expect_mps(pasted: Pasted) -> bool | None:
             "sign.amd_gpu",
             "sign.pip_x86_only",
             "sign.gpu_missing",  # "saving my old intel Mac, but no MPS" (Morton-Li/...#4)
+            "sign.x86_64_said_dropped",  # "Pytorch has deprecated support for intel macs"
         )
         if any(pasted.has(sign) for sign in wants) or resolver.x86_64_ceiling(pasted):
             return True

@@ -180,3 +180,43 @@ def no_release_for_python(
             "2.(N-15), torchaudio follows torch's numbers).",
         ),
     )
+
+
+def python_said_no_wheels(
+    release: str, python: str, covered: str | None, first: str | None
+) -> tuple[str, Fix]:
+    """The thread says torch (a release) has no wheels for this Python (.paste.wheelsaid)."""
+    what = f"torch {release}" if release else "PyTorch"
+    have = f" (its wheels cover Python {covered})" if release and covered else ""
+    since = f"; torch's wheels for Python {python} start with {first}" if first else ""
+    return (
+        f"{what} has no wheels for Python {python}{have}, as the report says{since}: pip / uv "
+        "find no torch to install into this Python, whatever else is right.",
+        Fix(
+            f"Use a Python that {what} has wheels for (a new venv: `uv venv --python X.Y`, "
+            "`conda create -n env python=X.Y`)"
+            + (
+                f", or require torch>={first}, the first with Python {python} wheels"
+                if first
+                else ""
+            )
+            + ".",
+            ("python --version", "python -m pip index versions torch"),
+        ),
+    )
+
+
+def intel_mac_said_dropped() -> tuple[str, Fix]:
+    """The thread says PyTorch publishes no Intel Mac (macOS x86_64) builds (.paste.wheelsaid)."""
+    return (
+        "This is an Intel Mac (x86_64), as the report says: PyTorch publishes no macOS x86_64 "
+        f"builds after {LAST_X86_64} (PyPI wheels, the pytorch conda channel, LibTorch), so a "
+        "project needing a newer torch cannot install it here, and MPS on an Intel Mac needs a "
+        "discrete AMD GPU anyway.",
+        Fix(
+            f"Pin torch<={LAST_X86_64} (with numpy<2) on this Mac, or build PyTorch from source "
+            "(Homebrew's pytorch formula); current PyTorch needs an Apple silicon Mac or Linux.",
+            (CHECK_PYTHON_ARCH, f'pip install "torch=={LAST_X86_64}" "numpy<2"'),
+            X86_DEPRECATION,
+        ),
+    )

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from packaging.version import Version
+
 from verify import compat
 from verify.diagnosis import install_messages as msg
 from verify.diagnosis.envdump import Pasted
@@ -39,14 +41,18 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
     if result.id == "host.os" and result.status is not Status.FAIL:
         return _cloud_server(result, pasted)
     if result.id == "host.python" and result.status is not Status.FAIL:
-        return _python_tag(result, pasted)
+        return _python_tag(result, pasted) or _python_said(result, pasted)
     if result.id == "torch.installed" and result.status is Status.SKIP:
         return _conda_plans_old_torch(result, pasted)
     if result.id == "host.arch" and result.status is Status.FAIL:
         # the rules' generic Intel Mac failure: say which release the project asked for
         if result.cause != INTEL_MAC_CAUSE:
             return None
-        return _intel_mac_asks(result, pasted) or _intel_mac_new_python(result, pasted)
+        return (
+            _intel_mac_asks(result, pasted)
+            or _intel_mac_new_python(result, pasted)
+            or _intel_mac_said(result, pasted)
+        )
     if result.id == "host.arch" and result.status in (Status.SKIP, Status.PASS):
         return (
             _eliminated(result, pasted)
@@ -85,6 +91,53 @@ def _python_tag(result: Result, pasted: Pasted) -> Result | None:
         cause, fix = msg.no_release_for_python(package, release, tuple(tags), python)
     lines = [c.line for c in clues] + pasted.evidence.get("python_version", [])[:1]
     return _failed(result, cause, fix, lines, package=package, release=release, tag=tag)
+
+
+def _python_said(result: Result, pasted: Pasted) -> Result | None:
+    """The report says torch (a release) has no wheels for the Python it is about
+    (verify.diagnosis.paste.wheelsaid: EveryVoiceTTS/EveryVoice#329, "does not include
+    pre-compiled wheels for 2.1.0 with Python 3.12"; malfet in pytorch/pytorch#112478, "there are
+    no binary builds for Python-3.12 yet"). The interpreter's own Python, where the paste shows
+    another, outweighs the sentence: then it was about someone else's."""
+    clues = pasted.signs.get("sign.python_said_no_wheels") or []
+    python = compat.release_of(pasted.facts.python_version)
+    said = [
+        c
+        for c in clues
+        if python is not None and compat.release_of(c.value[1]) == Version(f"3.{python.minor}")
+    ]
+    if not said or python is None or python.major != 3:
+        return None
+    release, minor = said[0].value
+    platform = "linux" if pasted.facts.os == "Linux" else "macos"
+    rng = compat.python_range(release, platform=platform) if release else None
+    covered = f"{rng[0]}-{rng[1]}" if rng else None
+    first = _first_release_for(minor, platform)
+    cause, fix = msg.python_said_no_wheels(release, minor, covered, first)
+    lines = [c.line for c in said] + pasted.evidence.get("python_version", [])[:1]
+    return _failed(result, cause, fix, lines, release=release, python=minor)
+
+
+def _first_release_for(python: str, platform: str) -> str | None:
+    """The first torch release with wheels for Python X.Y on a platform (verify.compat); None for
+    a Python older than the rows' first (its wheels came before the table starts)."""
+    py = compat.parse_version(python)
+    rows = compat.python_ranges(platform)
+    if py is None or py <= rows[0][2]:
+        return None
+    return next((str(first) for first, lo, hi in rows if lo <= py <= hi), None)
+
+
+def _intel_mac_said(result: Result, pasted: Pasted) -> Result | None:
+    """The report says PyTorch builds nothing for Intel Macs any more, of a Mac not shown to be
+    Apple silicon (climatepolicyradar/knowledge-graph#55, "Pytorch has deprecated support for
+    intel macs"; i-dot-ai/redbox#345)."""
+    clues = pasted.signs.get("sign.x86_64_said_dropped") or []
+    f = pasted.facts
+    if not clues or f.os != "Darwin" or f.hardware_arm64 is not False:
+        return None
+    cause, fix = msg.intel_mac_said_dropped()
+    return _failed(result, cause, fix, [c.line for c in clues], machine="x86_64")
 
 
 def _eliminated(result: Result, pasted: Pasted) -> Result | None:

@@ -17,7 +17,8 @@ memory limits of MPS told in words), .told (a newer torch said to fix it, a Mac 
 .trouble (the kind of MPS problem shown: a crash, a compile error, an error, a wrong value),
 .mpswork (torch work on the MPS device shown: a log's device, MPS warnings, MPS env variables),
 .paths (Windows / Linux / a container told by a traceback's paths and a shell's prompt),
-.languages (the machine and MPS use told in other languages than English).
+.languages (the machine and MPS use told in other languages than English),
+.wheelsaid (which torch wheels exist, said in words: none for a Python, none for Intel Macs).
 collect_env and our JSON are read by verify.diagnosis.envdump, which fills in from this what they
 lack;
 it first cuts log stamps, levels and Markdown quotes from each line (.logprefix).
@@ -54,6 +55,7 @@ from verify.diagnosis.paste import (
     tools,
     trouble,
     versions,
+    wheelsaid,
 )
 from verify.diagnosis.paste.clues import LISTED, WEAK, Clue
 from verify.macos import real_macos
@@ -66,6 +68,7 @@ READERS = (
     packages.read,
     conflicts.read,
     pytags.read,
+    wheelsaid.read,
     companions.read,
     downloads.read,
     loader.read,

@@ -305,8 +305,11 @@ DONE_ON_MACOS = re.compile(
     r"\b(?:install(?:s|ed|ing|ation)?|run(?:s|ning)?|ran|build(?:s|ing)?|buil[td])\b"
     r"(?:[^.\n]|\.(?=\d)){0,60}?"
     # "Mac OS X" / "macosx", the older name (Python's sysconfig platform "macosx-11.0-arm64"):
-    # "installing on macosx" (scil-vital/TrackToLearn#29)
-    r"\bon[ \t]+mac[ \t]?OS(?:[ \t]?X)?\b(?![ \t]*(?:[<>]|\d|or\b|\+))",
+    # "installing on macosx" (scil-vital/TrackToLearn#29); the Mac itself: "Problems installing
+    # in Mac" (kturung/streamlit_podcast_generator#1), "install on my MacBook"
+    r"\b(?:on[ \t]+mac[ \t]?OS(?:[ \t]?X)?|(?:on|in)[ \t]+(?:(?:a|an|my|the)[ \t]+)?"
+    r"(?:Mac(?:Book(?:[ \t]?(?:Pro|Air))?|[ \t]?mini|[ \t]?Studio)?|iMac))\b"
+    r"(?![ \t]*(?:[<>]|\d|or\b|\+))(?!['\u2019]s\b)",
     _I,
 )
 # the machine in Chinese / Japanese / Korean words (GPT-SoVITS, ChatTTS, Spark-TTS threads):
@@ -477,7 +480,7 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.mps_intent", m.group(0), text, m, WEAK))
         break
     out.extend(_op_said_missing(text))
-    for m in finditer(DONE_ON_MACOS, text, "macOS", "macos", "MacOS", "mac OS"):
+    for m in finditer(DONE_ON_MACOS, text, "mac", "Mac", "MAC"):
         if _stated(text, m, strict=False):
             out.append(clue("sign.mac_hint", True, text, m, WEAK))
             out.append(clue("os", "Darwin", text, m, WEAK))

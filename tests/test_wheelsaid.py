@@ -154,3 +154,48 @@ def test_a_cuda_index_told_to_serve_macos_fails_the_install_row():
     row = _rows(text)["torch.installed"]
     assert row.status is Status.FAIL
     assert "cu126" in row.cause
+
+
+def test_a_release_said_to_have_arm64_only_macos_wheels_is_the_intel_mac_sign():
+    # astral-sh/uv#7557, the reporter on an x86 Mac
+    said = "I think the problem is `torch==2.4.1` provide supports for macOS, but only for the arm"
+    assert _dropped(said + " architecture.") == ["2.4.1"]
+    # 2.1.0 has macOS x86_64 wheels: the claim is not about the release's wheels
+    assert _dropped("torch==2.1.0 supports macOS, but only for the arm architecture") == []
+
+
+# grenlayk/deep-text-edit#34 (title and description: a requirements file's Linux CUDA wheel)
+LINUX_WHEEL_ON_M1 = (
+    "Trying to Install requirements.txt on M1 Mac\n\nERROR: torch-1.11.0+cu113-cp37-cp37m-"
+    "linux_x86_64.whl is not a supported wheel on this platform."
+)
+
+
+def test_a_linux_wheel_refused_on_a_mac_fails_the_install_row():
+    rows = _rows(LINUX_WHEEL_ON_M1)
+    row = rows["torch.installed"]
+    assert row.status is Status.FAIL
+    assert "built for Linux" in row.cause and "linux_x86_64" in row.cause
+    assert rows["host.python"].status is not Status.FAIL  # the Python is not what is wrong
+
+
+def test_a_linux_wheel_refused_with_no_mac_in_sight_is_not_read_as_a_mac():
+    text = "Ubuntu 22.04\n" + LINUX_WHEEL_ON_M1.split("\n\n")[1] + "\nPython 3.10.12"
+    rows = _rows(text)
+    assert rows["torch.installed"].status is not Status.FAIL
+
+
+def test_a_macos_wheel_for_another_cpython_is_the_python_not_the_architecture():
+    # pytorch/pytorch#4802: a cp35 wheel refused on Python 3.6 (an Intel MacBook Pro); the same
+    # refusal of an arm64 cp310 wheel on Python 3.11 says nothing of Rosetta
+    text = (
+        "Python 3.11.4 on macOS 14.1 (M1)\nERROR: torch-2.1.0-cp310-none-macosx_11_0_arm64.whl "
+        "is not a supported wheel on this platform."
+    )
+    rows = _rows(text)
+    assert rows["host.python"].status is Status.FAIL
+    assert "CPython 3.10" in rows["host.python"].cause
+    assert rows["host.arch"].status is not Status.FAIL
+    # the same wheel refused by a Python 3.10: then the interpreter is the x86_64 one
+    same = text.replace("3.11.4", "3.10.4")
+    assert _rows(same)["host.arch"].status is Status.FAIL

@@ -220,3 +220,29 @@ def intel_mac_said_dropped() -> tuple[str, Fix]:
             X86_DEPRECATION,
         ),
     )
+
+
+def wheel_for_other_os(wheel: str, os_name: str) -> tuple[str, Fix]:
+    """pip on a Mac refused a wheel built for Linux / Windows (.paste.refused)."""
+    return (
+        f"pip refused {wheel}, a wheel built for {os_name}: no Mac can install it (a "
+        "requirements file or command pinned the Linux / Windows build, often a +cuXXX one).",
+        Fix(
+            "On a Mac install torch from PyPI by version, not by a Linux / Windows wheel's URL or "
+            "file; PyPI's macOS arm64 wheel has MPS.",
+            ('python -m pip install "torch"',),
+        ),
+    )
+
+
+def wheel_for_other_python(wheel: str, wheel_python: str, python: str) -> tuple[str, Fix]:
+    """pip refused a macOS wheel built for another CPython than the interpreter (.paste.refused)."""
+    return (
+        f"pip refused {wheel}: the wheel is built for CPython {wheel_python} and this "
+        f"interpreter is Python {python}, so its tags do not match.",
+        Fix(
+            f"Install the wheel built for Python {python} (its cp3XX tag must match), or let pip "
+            "pick it (`pip install torch==VERSION`), or use the Python the wheel is for.",
+            ("python --version", "python -m pip debug --verbose"),
+        ),
+    )

@@ -41,9 +41,13 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
     if result.id == "host.os" and result.status is not Status.FAIL:
         return _cloud_server(result, pasted)
     if result.id == "host.python" and result.status is not Status.FAIL:
-        return _python_tag(result, pasted) or _python_said(result, pasted)
+        return (
+            _python_tag(result, pasted)
+            or _python_said(result, pasted)
+            or _wheel_for_other_python(result, pasted)
+        )
     if result.id == "torch.installed" and result.status is Status.SKIP:
-        return _conda_plans_old_torch(result, pasted)
+        return _conda_plans_old_torch(result, pasted) or _wheel_for_other_os(result, pasted)
     if result.id == "host.arch" and result.status is Status.FAIL:
         # the rules' generic Intel Mac failure: say which release the project asked for
         if result.cause != INTEL_MAC_CAUSE:
@@ -126,6 +130,50 @@ def _first_release_for(python: str, platform: str) -> str | None:
     if py is None or py <= rows[0][2]:
         return None
     return next((str(first) for first, lo, hi in rows if lo <= py <= hi), None)
+
+
+def _refused(pasted: Pasted) -> list:
+    return pasted.signs.get("sign.wheel_refused") or []
+
+
+def _wheel_name(value: tuple) -> str:
+    package, version, python, _os, platform = value
+    tag = f"cp{python.replace('.', '')}" if python else "py3"
+    return f"{package}-{version}-{tag}-...-{platform}.whl"
+
+
+def _wheel_for_other_os(result: Result, pasted: Pasted) -> Result | None:
+    """pip on a Mac refused a Linux / Windows wheel (verify.diagnosis.paste.refused:
+    grenlayk/deep-text-edit#34, "torch-1.11.0+cu113-cp37-cp37m-linux_x86_64.whl is not a
+    supported wheel on this platform" on an M1 Mac)."""
+    f = pasted.facts
+    mac = f.os == "Darwin" or pasted.has("sign.mac_hint")
+    clues = [c for c in _refused(pasted) if c.value[3] in ("linux", "windows")]
+    if not clues or not mac or f.os in ("Linux", "Windows"):
+        return None
+    os_name = "Linux" if clues[0].value[3] == "linux" else "Windows"
+    cause, fix = msg.wheel_for_other_os(_wheel_name(clues[0].value), os_name)
+    lines = [
+        clues[0].line,
+        *pasted.evidence.get("os", [])[:1],
+        *pasted.evidence.get("chip", [])[:1],
+    ]
+    return _failed(result, cause, fix, lines, wheel_os=os_name)
+
+
+def _wheel_for_other_python(result: Result, pasted: Pasted) -> Result | None:
+    """pip refused a macOS wheel for another CPython than the paste's interpreter
+    (pytorch/pytorch#4802: a cp35 wheel on Python 3.6)."""
+    python = compat.release_of(pasted.facts.python_version)
+    if python is None or pasted.facts.os not in (None, "Darwin"):
+        return None
+    mine = f"3.{python.minor}"
+    clues = [c for c in _refused(pasted) if c.value[3] == "macos" and c.value[2] not in ("", mine)]
+    if not clues:
+        return None
+    cause, fix = msg.wheel_for_other_python(_wheel_name(clues[0].value), clues[0].value[2], mine)
+    lines = [clues[0].line, *pasted.evidence.get("python_version", [])[:1]]
+    return _failed(result, cause, fix, lines, wheel_python=clues[0].value[2], python=mine)
 
 
 def _intel_mac_said(result: Result, pasted: Pasted) -> Result | None:

@@ -40,6 +40,7 @@ def infer(pasted: Pasted) -> Pasted:
     platform" for a pinned torch past 2.2.2 that has macOS arm64 wheels for this Python leaves
     only an x86_64 interpreter (astral-sh/uv#8358: uv 0.4 prints no tag, Python 3.9.12 and torch
     2.5.0, whose cp39 macosx_11_0_arm64 wheel exists)."""
+    pasted = _refused_for_its_python(pasted)
     f = pasted.facts
     unknown_os = f.os is None and _no_file_fits(pasted)
     if not (f.os == "Darwin" or unknown_os) or f.machine is not None or not f.python_version:
@@ -75,6 +76,28 @@ def infer(pasted: Pasted) -> Pasted:
         sign = Clue("sign.platform_by_elimination", "macOS x86_64", because[0])
         signs = {**signs, sign.field: [sign]}
     return dataclasses.replace(pasted, facts=f.merged(**changes), evidence=evidence, signs=signs)
+
+
+def _refused_for_its_python(pasted: Pasted) -> Pasted:
+    """pip refusing an arm64 macOS wheel reads as an x86_64 interpreter
+    (verify.diagnosis.paste.packages) only while nothing else explains it: a wheel built for
+    another CPython than the paste's Python is refused for that (pytorch/pytorch#4802: a cp35
+    wheel on Python 3.6), so the architecture stays unknown when the refusal is its only
+    evidence."""
+    f = pasted.facts
+    python = compat.release_of(f.python_version)
+    lines = pasted.evidence.get("machine", [])
+    refused = pasted.signs.get("sign.wheel_refused") or []
+    if python is None or f.machine != "x86_64" or not lines or not refused:
+        return pasted
+    if not all("is not a supported wheel" in line for line in lines):
+        return pasted
+    mine = f"3.{python.minor}"
+    if not any(c.value[3] == "macos" and c.value[2] not in ("", mine) for c in refused):
+        return pasted
+    evidence = {k: v for k, v in pasted.evidence.items() if k not in ("machine", "translated")}
+    facts = f.merged(machine=None, translated=None)
+    return dataclasses.replace(pasted, facts=facts, evidence=evidence)
 
 
 def _no_file_fits(pasted: Pasted) -> bool:

@@ -18,7 +18,8 @@ memory limits of MPS told in words), .told (a newer torch said to fix it, a Mac 
 .mpswork (torch work on the MPS device shown: a log's device, MPS warnings, MPS env variables),
 .paths (Windows / Linux / a container told by a traceback's paths and a shell's prompt),
 .languages (the machine and MPS use told in other languages than English),
-.wheelsaid (which torch wheels exist, said in words: none for a Python, none for Intel Macs).
+.wheelsaid (which torch wheels exist, said in words: none for a Python, none for Intel Macs),
+.refused (a torch wheel pip refuses: built for another OS or another CPython).
 collect_env and our JSON are read by verify.diagnosis.envdump, which fills in from this what they
 lack;
 it first cuts log stamps, levels and Markdown quotes from each line (.logprefix).
@@ -48,6 +49,7 @@ from verify.diagnosis.paste import (
     prose,
     pytags,
     ran,
+    refused,
     repl,
     said,
     system,
@@ -69,6 +71,7 @@ READERS = (
     conflicts.read,
     pytags.read,
     wheelsaid.read,
+    refused.read,
     companions.read,
     downloads.read,
     loader.read,

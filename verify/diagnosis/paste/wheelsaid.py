@@ -24,7 +24,9 @@ established. Two kinds of sentence carry the cause of a failed install:
   version: FunAudioLLM/CosyVoice#501) -> sign.x86_64_said_dropped (the release named, if any
   past 2.2.2), with os Darwin and sign.intel_cpu (WEAK): a thread says so because its Mac is an
   Intel one. PyTorch's macOS x86_64 builds end at 2.2.2 (verify.compat.LAST_MACOS_X86_64_WHEEL),
-  so a release named at or below it makes the sentence about something else.
+  so a release named at or below it makes the sentence about something else. A release's macOS
+  wheels said to be arm64 only ("`torch==2.4.1` provide supports for macOS, but only for the arm
+  architecture": astral-sh/uv#7557, on an x86 Mac) is the same sign.
 
 A question ("Are there no wheels for Python 3.13?"), a condition ("if there are no wheels for
 your Python") or a negation before the phrase gives nothing (verify.diagnosis.paste.clues).
@@ -134,6 +136,14 @@ DROPPED = re.compile(
     r"(?:version|release|build)[ \t]+(?:for|supporting|that[ \t]+supports|with)[ \t]+" + _INTEL_MAC,
     _I,
 )
+# "`torch==2.4.1` provide supports for macOS, but only for the arm architecture" (astral-sh/uv#7557
+# on an x86 Mac): a release's macOS wheels said to be arm64 only
+ARM_ONLY = re.compile(
+    r"\b" + _TORCH + r"`?[ \t]*(?:==|[ \t])[ \t]*" + _REL + r"`?[^.\n]{0,60}?\bmac[ \t]?OS\b"
+    r"[^.\n]{0,30}?\bonly[ \t]+(?:for[ \t]+|on[ \t]+)?(?:the[ \t]+)?(?:arm(?:64)?|aarch64|"
+    r"Apple[ \t]+Silicon|M[1-9])\b",
+    _I,
+)
 # "torch2.4.1没有mac intel处理器版本": no (Mac) Intel version of a torch release
 CJK_NO_INTEL_BUILD = re.compile(
     r"(?i:(?:py)?torch)[ \t]*(?:==)?[ \t]*(\d\.\d{1,2}(?:\.\d{1,2})?)[ \t]*"
@@ -165,6 +175,8 @@ def read(text: str) -> list[Clue]:
     for m in finditer(DROPPED, text, "ntel", "x86", "x64", "AMD64", "osx", "OSX"):
         release = next((g for g in m.groups() if g), None)
         out.extend(_dropped(release, text, m))
+    for m in finditer(ARM_ONLY, text, "only", "ONLY"):
+        out.extend(_dropped(m.group(1), text, m))
     for m in finditer(CJK_NO_INTEL_BUILD, text, "没有", "沒有", "不支"):
         out.extend(_dropped(m.group(1), text, m, cjk=True))
     return out

@@ -308,3 +308,122 @@ def test_mps_support_wished_for_in_other_languages_makes_a_paste_diagnosable(tex
     assert "sign.mps_intent" in _signs(text)
     _, results = diagnose.diagnose(text)  # not refused
     assert not [r for r in results if r.status is Status.FAIL]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "/home/me/venv/lib/python3.10/site-packages/torch/nn/modules/module.py:1501: UserWarning",
+        '  File "/mnt/c/Users/me/proj/train.py", line 3, in <module>',
+        "root@gpu-box:~# python train.py --device mps",
+    ],
+)
+def test_more_linux_paths_and_prompts(line):
+    assert reading.read(line).facts.get("os") == "Linux"
+
+
+def test_a_lower_case_drive_letter_is_windows():
+    # pharmapsychotic/clip-interrogator#50: `File "d:\Users\...\site-packages\..."`
+    line = '  File "d:\\Users\\me\\anaconda3\\lib\\site-packages\\clip_interrogator\\x.py", line 1'
+    assert reading.read(line).facts.get("os") == "Windows"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Uso Docker en mi Mac M1 y no encuentra la GPU",
+        "Ich nutze Docker auf meinem MacBook Pro",
+        "Docker sur mon Mac",
+        "MacでDockerを使う",
+        "맥에서 도커로 실행",
+    ],
+)
+def test_docker_on_the_mac_in_other_languages_is_linux_in_the_mac(text):
+    r = reading.read(text)
+    assert r.signs.get("sign.docker_on_mac") and r.facts.get("os") == "Linux", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Docker en un servidor, no en mi Mac", "Docker, no en mi Mac", "Docker nicht auf dem Mac"],
+)
+def test_docker_elsewhere_or_negated_in_other_languages_is_not_on_the_mac(text):
+    assert "sign.docker_on_mac" not in _signs(text)
+
+
+def test_rosetta_a_vm_and_a_chip_in_other_languages():
+    assert reading.read("lo ejecuto con Rosetta").facts.get("translated") is True
+    assert "translated" not in reading.read("¿lo ejecutas con Rosetta?").facts
+    assert "sign.vm" in _signs("corre en una máquina virtual")
+    assert "sign.vm" not in _signs("no es una máquina virtual")
+    assert reading.read("mi Mac con chip M1").facts.get("chip") == "Apple M1"
+    assert reading.read("mein M2-Chip").facts.get("chip") == "Apple M2"
+    assert reading.read("con chip M1 o M2?").facts.get("chip") is None
+
+
+def test_git_bash_and_forward_slash_drive_paths_are_windows():
+    assert reading.read("me@DESKTOP-1 MINGW64 ~/proj (main)\n").facts.get("os") == "Windows"
+    frame = '  File "C:/Users/me/proj/app.py", line 3, in <module>\n'
+    assert reading.read(frame).facts.get("os") == "Windows"
+
+
+def test_a_crash_reports_python_version():
+    text = (
+        "Identifier:            org.python.python\n"
+        "Version:               3.9.5 (3.9.5)\n"
+        "Code Type:             X86-64 (Translated)\n"
+    )
+    facts = reading.read(text).facts
+    assert facts["python_version"] == "3.9.5" and facts["translated"] is True
+    assert reading.read(_IPS).facts["python_version"] == "3.10"
+
+
+@pytest.mark.parametrize(
+    ("line", "os_name"),
+    [
+        (
+            'OSError: [WinError 126] The specified module could not be found. Error loading "C:\\x'
+            '\\torch\\lib\\c10.dll" or one of its dependencies.',
+            "Windows",
+        ),
+        ("Windows fatal exception: access violation", "Windows"),
+        ("ImportError: libcudart.so.11.0: cannot open shared object file: No such file", "Linux"),
+        ("Segmentation fault (core dumped)", "Linux"),
+        ("Segmentation fault: 11", "Darwin"),
+        ("dyld[1234]: Library not loaded: @rpath/libtorch.dylib", "Darwin"),
+        ("Python quit unexpectedly.", "Darwin"),
+    ],
+)
+def test_the_words_only_one_oss_loader_or_shell_prints(line, os_name):
+    assert reading.read(line).facts.get("os") == os_name
+
+
+def test_a_linux_crash_beside_a_mac_says_nothing_of_the_mac():
+    text = "On my MacBook Air M2 it works; on the cluster:\nSegmentation fault (core dumped)\n"
+    assert reading.read(text).facts.get("os") != "Linux"
+
+
+def test_activity_monitors_kind_intel_is_a_translated_process():
+    facts = reading.read("Activity Monitor shows Python as Intel\n").facts
+    assert facts["translated"] is True and facts["hardware_arm64"] is True
+    for text in (
+        "Activity Monitor shows Python as Apple\n",
+        "Does Activity Monitor show Python as Intel?\n",
+        "Activity Monitor does not show Intel\n",
+    ):
+        assert "translated" not in reading.read(text).facts, text
+
+
+@pytest.mark.parametrize(
+    ("text", "version"),
+    [("macOS versión 14.5", "14.5"), ("macOS versão 15.1", "15.1"), ("macOS версия 14.4", "14.4")],
+)
+def test_the_macos_version_with_another_languages_word_for_version(text, version):
+    assert reading.read(text).facts.get("macos_version") == version
+
+
+def test_an_intel_mac_in_japanese():
+    assert "sign.intel_cpu" in _signs("IntelのMacで動かしています")
+    assert "sign.intel_cpu" in _signs("インテルMacBook Proです")
+    assert "sign.intel_cpu" not in reading.read("Intel版Macではない").signs
+    assert "sign.mps_work" not in _signs("MPS를 사용하지 않습니다")

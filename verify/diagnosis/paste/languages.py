@@ -22,6 +22,11 @@ words for Apple silicon, Intel, Rosetta and a Mac; this module reads the rest:
   patterns miss it);
 - a Mac in Japanese / Korean / Chinese words ("맥북", "맥에서", "マック", "在mac上") -> a Mac;
 - a torch pin said missing from pip's index ("pip仓库没有torch==2.4.1") -> sign.pip_no_torch;
+- Docker on the Mac ("Docker en mi Mac", "Docker auf meinem MacBook", "MacでDocker", "맥에서
+  도커") -> sign.docker_on_mac (not where the line names a server or the cloud); a virtual machine
+  ("máquina virtual", "virtuelle Maschine", "虚拟机", "仮想マシン") -> sign.vm; Rosetta ("con
+  Rosetta", "mit Rosetta", "Rosetta経由") -> an x86_64 process translated on Apple silicon; an
+  Apple chip named with another language's word for it ("chip M1", "puce M2", "M1-Chip");
 - the Mac's GPU wished for in these languages ("Mac能用GPU加速吗", "GPU de mi Mac") ->
   sign.gpu_intent (verify.diagnosis.paste.places reads the English one).
 
@@ -77,7 +82,10 @@ INTEL_MAC = re.compile(
     rf"\b(?:{_MAC_NAME})[ \t]+(?:(?i:con|com|mit|avec|à|a|на|\u0441)[ \t]+)?"
     r"(?:(?i:(?:un|uma?|une?|ein(?:em)?)[ \t]+)?(?i:procesador|processador|processeur|"
     r"Prozessor|Chip|puce|процессор(?:ом)?|чип(?:ом)?)[ \t]+)?Intel\b(?![ \t]*(?:/|&))|"
-    rf"\bIntel-(?:{_MAC_NAME})\b",
+    rf"\bIntel-(?:{_MAC_NAME})\b|"
+    # Japanese: "IntelのMac", "Intel版MacBook", "インテルMac"
+    rf"(?:(?<![A-Za-z])Intel[ \t]*(?:の|版|製)|インテル[ \t]*(?:の|版|製)?)[ \t]*(?:{_MAC_NAME})"
+    r"(?![A-Za-z])",
 )
 # the words after it that make it one of several ("MacBook Pro Intel and M1"): no machine
 _BOTH = re.compile(r"[ \t]*(?:and|or|y|o|ou|e|et|und|oder|и|или|和|或)\b", _I)
@@ -122,12 +130,59 @@ _INDEX = re.compile(
     r"(?<![A-Za-z])(?:pip|PyPI|uv|wheels?|index)(?![A-Za-z])|仓库|倉庫|源|安装|安裝|インストール|설치",
     _I,
 )
+# a negation inside the phrase: "Docker, no en mi Mac", "nicht auf meinem Mac"
+_NOT_IN = re.compile(
+    r"(?<![A-Za-z])(?i:no|not|sin|sem|sans|pas|ohne|nicht|kein\w*|не|без)(?![A-Za-z])"
+)
 _IF_BEFORE = re.compile(r"(?:如果|若|\b(?i:if|si|wenn|falls|если))[^\n.,;:!?]{0,30}$")
+# Docker on the Mac itself, in other languages ("Docker en mi Mac", "Docker auf meinem MacBook",
+# "Docker sur mon Mac", "Docker на Mac", "MacでDocker", "맥에서 도커") -> sign.docker_on_mac, as the
+# English and Chinese phrases (verify.diagnosis.paste.prose.DOCKER_RUN_ON_MAC): its workload is
+# Linux in Docker's VM (verify.diagnosis.paste.places.settle_os)
+_DOCKER = r"(?<![A-Za-z])(?i:docker|podman)(?![A-Za-z])|도커|ドッカー"
+_A_MAC = rf"(?:(?i:apple)[ \t]+)?(?:{_MAC_NAME}|(?i:mac\s?OS(?:\s?X)?))(?![A-Za-z])"
+DOCKER_ON_MAC = re.compile(
+    rf"(?:{_DOCKER})[^.;!?\n\u3002]{{0,60}}?(?<![A-Za-z])(?i:en|em|auf|sur|dans|im|no|na|на|в)"
+    r"[ \t]+(?:(?i:mi|mon|ma|mein(?:em|en)?|meu|minha|моём|моем|un|una|um|uma|einem|le|el|o|"
+    rf"a|dem)[ \t]+){{0,2}}{_A_MAC}|"
+    rf"{_A_MAC}[^.;!?\n\u3002]{{0,30}}?(?<![A-Za-z])(?i:con|com|mit|avec|en|em|in|dans|на|в|"
+    rf"через)[ \t]+(?:(?i:el|la|o|a|le|der|dem)[ \t]+)?(?:{_DOCKER})|"
+    rf"(?<![A-Za-z])(?i:mac)(?:book)?[ \t]*(?:の|で|上の)[^\n\u3002]{{0,6}}?(?:{_DOCKER})|"
+    rf"맥(?:북)?[ \t]*에서[ \t]*(?:{_DOCKER})"
+)
+_ELSEWHERE = re.compile(
+    r"(?<![A-Za-z])(?i:servidor|serveur|Server|сервер\w*|nube|cloud|remot[oe]|entfernt\w*|"
+    r"удал[её]нн\w*)(?![A-Za-z])|サーバー|서버"
+)
+# a virtual machine in other languages ("una máquina virtual", "in einer virtuellen Maschine",
+# "une machine virtuelle", "в виртуальной машине", "虚拟机", "仮想マシン", "가상 머신") -> sign.vm
+VM_WORDS = re.compile(
+    r"(?i:m[áa]quina[ \t]+virtual|virtuell\w*[ \t]+Maschine|machine[ \t]+virtuelle|"
+    r"виртуальн\w+[ \t]+машин\w*)|虚拟机|虛擬機|仮想マシン|가상[ \t]?머신"
+)
+# Rosetta in other languages ("con Rosetta", "mit Rosetta", "avec Rosetta", "под Rosetta",
+# "Rosetta経由", "Rosetta로 실행") -> an x86_64 process translated on Apple silicon, as the
+# English "running under Rosetta" (verify.diagnosis.paste.prose.ROSETTA)
+ROSETTA = re.compile(
+    r"(?<![A-Za-z])(?i:con|com|mit|avec|bajo|sob|unter|sous|под|через|в|usando|utilisant)[ \t]+"
+    r"Rosetta(?:[ \t]?2)?\b|Rosetta(?:[ \t]?2)?[ \t]*(?:経由|で起動|で実行|を使|로|으로|에서)"
+)
+# an Apple chip named with another language's word for it ("chip M1", "puce M2", "procesador
+# M3", "M1-Chip", "чип M1") -> chip
+CHIP_WORDS = re.compile(
+    r"(?<![A-Za-z])(?i:chip|puce|procesador|processeur|processador|чип(?:ом)?|процессор(?:ом)?)"
+    r"[ \t]+(?:(?i:de[ \t]+)?(?i:Apple)[ \t]+)?M([1-9])(?:[ \t]?(Pro|Max|Ultra))?(?![\w.])|"
+    r"(?<![\w.])M([1-9])(?:[ \t]?(Pro|Max|Ultra))?-(?:Chip|Prozessor)\b|"
+    # the Mac and its chip run together: "我是macm1的" (fishaudio/Bert-VITS2#15), "macbookm2"
+    r"(?<![A-Za-z])(?i:mac(?:book)?(?:[ \t]?(?:pro|air))?)[mM]([1-9])(?![0-9A-Za-z])"
+)
 _NOT_BEFORE = re.compile(
     r"(?:不|没|沒|别|別|无法|無法|未|非|如果|若|ではなく|없|아니|"
     r"\b(?i:no|not|sin|sem|sans|pas|ohne|kein\w*|nicht|não|nunca|ni|si|wenn|falls|если|не|без)"
     r"\b)[^\n.,;:!?\uff0c\u3002]{0,14}$"
 )
+# Japanese and Korean negate after the phrase: "Intel版Macではない", "MPS를 사용하지 않"
+NOT_AFTER = re.compile(r"[^\n\u3002.,\uff0c]{0,8}?(?:ではな|じゃな|ではありません|아니|않|없)")
 # (matched at the phrase's end: no "^", which re.match would tie to the text's start)
 _QUESTION = re.compile(r"[^\n.!\u3002\uff01]{0,40}?[?\uff1f吗嗎]")
 
@@ -136,7 +191,7 @@ def _stated(text: str, m: re.Match[str]) -> bool:
     """No negation or condition just before it, no question mark or 吗 after it in its sentence
     (and no opening ¿ before it)."""
     before = text[max(text.rfind("\n", 0, m.start()) + 1, m.start() - 20) : m.start()]
-    if _NOT_BEFORE.search(before) or "¿" in before:
+    if _NOT_BEFORE.search(before) or "¿" in before or NOT_AFTER.match(text, m.end()):
         return False
     return not _QUESTION.match(text, m.end())
 
@@ -150,7 +205,7 @@ def read(text: str) -> list[Clue]:
     for m in finditer(MPS_SUPPORT, text, "mps", "MPS", "Mps"):
         out.append(clue("sign.mps_intent", m.group(0).strip(), text, m, WEAK))
         break
-    for m in finditer(INTEL_MAC, text, "Intel"):
+    for m in finditer(INTEL_MAC, text, "Intel", "インテル"):
         if _stated(text, m) and not _BOTH.match(text, m.end()):
             out.append(clue("sign.intel_cpu", True, text, m, WEAK))
             out.append(clue("sign.mac_hint", True, text, m, WEAK))
@@ -180,6 +235,31 @@ def read(text: str) -> list[Clue]:
                 pin = f"torch=={m.group(1) or m.group(2)}"
                 out.append(clue("sign.pip_no_torch", pin, text, m, WEAK))
                 break
+    for m in finditer(DOCKER_ON_MAC, text, "ocker", "odman", "OCKER", "도커", "ドッカー"):
+        line = text[text.rfind("\n", 0, m.start()) + 1 : text.find("\n", m.end()) % (len(text) + 1)]
+        if _stated(text, m) and not _ELSEWHERE.search(line) and not _NOT_IN.search(m.group(0)):
+            out.append(clue("sign.docker_on_mac", m.group(0).strip(), text, m, WEAK))
+            out.append(clue("sign.mac_hint", True, text, m, WEAK))
+            break
+    for m in finditer(VM_WORDS, text, "irtual", "иртуальн", "虚拟机", "虛擬機", "仮想", "가상"):
+        if _stated(text, m):
+            out.append(clue("sign.vm", m.group(0), text, m, WEAK))
+            break
+    for m in finditer(ROSETTA, text, "Rosetta"):
+        if _stated(text, m):
+            out.append(clue("machine", "x86_64", text, m, WEAK))
+            out.append(clue("translated", True, text, m, WEAK))
+            out.append(clue("hardware_arm64", True, text, m, WEAK))
+            out.append(clue("os", "Darwin", text, m, WEAK))
+            break
+    for m in finditer(CHIP_WORDS, text, "M1", "M2", "M3", "M4", "M5", "m1", "m2", "m3", "m4", "m5"):
+        if _stated(text, m):
+            n, tier = m.group(1) or m.group(3) or m.group(5), m.group(2) or m.group(4)
+            chip = f"Apple M{n}" + (f" {tier.title()}" if tier else "")
+            out.append(clue("chip", chip, text, m, WEAK))
+            out.append(clue("hardware_arm64", True, text, m, WEAK))
+            out.append(clue("sign.mac_hint", True, text, m, WEAK))
+            break
     for m in finditer(GPU_WISH, text, "gpu", "GPU", "Gpu"):
         out.append(clue("sign.gpu_intent", m.group(0).strip(), text, m, WEAK))
         break

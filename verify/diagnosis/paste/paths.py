@@ -1,4 +1,5 @@
-"""Where the code ran, told by the file paths and shell prompts of what it printed (issue 12).
+"""Where the code ran, told by the file paths, shell prompts and loader / shell words of what it
+printed (issue 12).
 
 A traceback names the files of the process that raised it, and a prompt the shell it ran in;
 their form gives away the OS, whatever the user wrote about it:
@@ -7,8 +8,10 @@ their form gives away the OS, whatever the user wrote about it:
   (`File "F:\\talker\\venv\\lib\\site-packages\\torch\\nn\\modules\\module.py"`: mkara44/
   liveportrait_talker#4, a Windows PC whose config asked for device mps), cmd's prompt
   `(venv) F:\\talker>`, PowerShell's `PS C:\\Users\\...>`, `\\AppData\\Local\\Programs\\Python\\`,
-  a `...-win_amd64.pyd` extension module. macOS and Linux paths have no drive letter.
-- Linux (sign.linux_paths): a home under /home/ (macOS's are /Users/), Debian's and Ubuntu's
+  a `...-win_amd64.pyd` extension module, Git for Windows' prompt `user@HOST MINGW64 ~/dir`.
+  macOS and Linux paths have no drive letter.
+- Linux (sign.linux_paths): a home under /home/ (macOS's are /Users/), WSL's /mnt/c/Users/,
+  Debian's and Ubuntu's
   `dist-packages` (their system Python's own folder: wiki.debian.org/Python), an extension
   module built for `x86_64-linux-gnu` / `aarch64-linux-gnu` (a Mac's say `darwin`), `/root/`
   (root's home on Linux; macOS's is /var/root), Colab's `/content/` and Kaggle's `/kaggle/`
@@ -31,14 +34,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from verify.diagnosis.paste.clues import LISTED, STRONG, Clue, clue, finditer
+from verify.diagnosis.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer
 
 _I = re.IGNORECASE
 _M = re.MULTILINE
 WINDOWS = re.compile(
-    # a traceback frame or a path with a drive letter and backslashes
-    r"\bFile \"[A-Z]:\\[^\"\n]+\"|"
-    r"(?<![\w\\/])[A-Z]:\\(?:[^\\\n\"'<>|]+\\)*?(?:Lib|lib)\\site-packages\\|"
+    # a traceback frame or a path with a drive letter (either case: `File "d:\Users\..."`,
+    # pharmapsychotic/clip-interrogator#50) and backslashes
+    r"\bFile \"[A-Za-z]:[\\/][^\"\n]+\"|"
+    # Git for Windows' bash prompt: "user@HOST MINGW64 ~/project (main)"
+    r"^[ \t]*[\w.-]+@[\w.-]+[ \t]+(?:MINGW(?:32|64)|MSYS|UCRT64|CLANG64)[ \t]+[~/]|"
+    r"(?<![\w\\/])[A-Za-z]:\\(?:[^\\\n\"'<>|]+\\)*?(?:Lib|lib)\\site-packages\\|"
     # cmd's prompt (after an activated environment's name) and PowerShell's
     r"^[ \t>]*(?:\([\w.-]+\)[ \t]*)?(?:PS[ \t]+)?[A-Z]:\\[^\n<>|\"]*>[ \t]*\S|"
     r"\\AppData\\(?:Local|Roaming)\\|-win_amd64\.pyd\b|\\Scripts\\(?:python|pip)\w*\.exe\b",
@@ -46,10 +52,42 @@ WINDOWS = re.compile(
 )
 LINUX = re.compile(
     r"\bFile \"/(?:home/[^/\"\n]+|root|content|kaggle)/|"
+    # a home under /home anywhere (a warning's "/home/me/.../torch/nn/modules/module.py:1501:
+    # UserWarning"), and WSL's view of a Windows drive: a Linux process (`/mnt/c/Users/...`)
+    r"(?<![\w.~:/-])/home/[a-z_][\w.-]*/[^\s\"']*\.py\b|(?<![\w.~:/-])/mnt/[a-z]/Users/|"
     r"/(?:usr/(?:local/)?lib/python3(?:\.\d+)?|[\w.-]+)/dist-packages/|"
     r"\.cpython-3\d+-(?:x86_64|aarch64)-linux-gnu\.so\b|"
-    r"^[ \t]*(?:\([\w.-]+\)[ \t]*)?[a-z_][\w.-]*@[\w.-]+:(?:~|/)[^\n$#]*\$[ \t]",
+    r"^[ \t]*(?:\([\w.-]+\)[ \t]*)?[a-z_][\w.-]*@[\w.-]+:(?:~|/)[^\n$#]*\$[ \t]|"
+    # root's prompt on the same Debian / Ubuntu bash ("root@gpu-box:~# python ..."), a container's
+    # host name aside (below)
+    r"^[ \t]*(?:\([\w.-]+\)[ \t]*)?root@(?![0-9a-f]{12}:)[\w.-]+:(?:~|/)[^\n#]*#[ \t]",
     _M,
+)
+# the words only one OS's loader, shell or fault handler prints, wherever the process ran:
+# - Windows: "[WinError 126] The specified module could not be found. Error loading
+#   "...\torch\lib\c10.dll"" (Python's OSError on Windows: docs.python.org/3/library/
+#   exceptions.html#OSError.winerror), CPython's faulthandler "Windows fatal exception: access
+#   violation" (Python/faulthandler.c, Windows only), cmd's "is not recognized as an internal or
+#   external command";
+# - Linux: glibc's loader "cannot open shared object file" (macOS's dyld says "Library not
+#   loaded" / "no such file"), "version `GLIBC_2.29' not found", a shell's "Segmentation fault
+#   (core dumped)" / "Aborted (core dumped)" (macOS's bash prints "Segmentation fault: 11");
+# - macOS: dyld's "dyld[1234]: Library not loaded: @rpath/...", bash's signal words with their
+#   number ("Segmentation fault: 11", "Bus error: 10", "Abort trap: 6", "Illegal instruction:
+#   4": Darwin's sys_siglist), the crash dialog's "Python quit unexpectedly".
+WINDOWS_WORDS = re.compile(
+    r"\[WinError \d+\]|^[ \t]*Windows fatal exception:|"
+    r"is not recognized as an internal or external command",
+    _M,
+)
+LINUX_WORDS = re.compile(
+    r"\bcannot open shared object file\b|\bversion [`']GLIBC_\d+\.\d+' not found\b|"
+    r"\b(?:Segmentation fault|Aborted|Illegal instruction|Bus error|Floating point exception)"
+    r"[ \t]+\(core dumped\)",
+)
+MAC_WORDS = re.compile(
+    r"\bdyld\[\d+\]: |\b(?:Segmentation fault: 11|Bus error: 10|Abort trap: 6|"
+    r"Illegal instruction: 4|Trace/BPT trap: 5)\b|\b[Pp]ython[\d.]* quit unexpectedly\b",
 )
 CONTAINER = re.compile(
     r"\bFile \"/(?:venv|app|workspace|opt/conda)/|"
@@ -60,11 +98,23 @@ CONTAINER = re.compile(
 
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
-    for m in finditer(WINDOWS, text, ":\\", "\\AppData\\", "win_amd64", "\\Scripts\\"):
+    for m in finditer(
+        WINDOWS, text, ":\\", ":/", "\\AppData\\", "win_amd64", "\\Scripts\\", "MINGW", "MSYS"
+    ):
         out.append(clue("sign.windows_paths", "Windows", text, m, LISTED))
         break
-    for m in finditer(LINUX, text, 'File "/', "dist-packages", "linux-gnu", "@"):
+    for m in finditer(LINUX, text, 'File "/', "dist-packages", "linux-gnu", "@", "/home/", "/mnt/"):
         out.append(clue("sign.linux_paths", "Linux", text, m, LISTED))
+        break
+    for m in finditer(WINDOWS_WORDS, text, "WinError", "Windows fatal", "not recognized"):
+        out.append(clue("sign.windows_paths", "Windows", text, m, LISTED))
+        break
+    for m in finditer(LINUX_WORDS, text, "shared object", "GLIBC_", "core dumped"):
+        out.append(clue("sign.linux_paths", "Linux", text, m, LISTED))
+        break
+    for m in finditer(MAC_WORDS, text, "dyld[", ": 11", ": 10", ": 6", ": 4", ": 5", "quit unexp"):
+        out.append(clue("os", "Darwin", text, m, WEAK))
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
         break
     for m in finditer(CONTAINER, text, 'File "/', "root@"):
         out.append(clue("sign.linux_workload", m.group(0).strip(), text, m, STRONG))

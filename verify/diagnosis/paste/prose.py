@@ -67,7 +67,7 @@ from __future__ import annotations
 
 import re
 
-from verify.diagnosis.paste import packages
+from verify.diagnosis.paste import languages, packages
 from verify.diagnosis.paste.clues import WEAK, Clue, asked, clue, finditer
 from verify.diagnosis.paste.clues import stated as _stated
 
@@ -337,7 +337,10 @@ _CJK_QUESTION = re.compile(r"^[^\uff0c。,.\n]{0,12}?[吗嗎?\uff1f]")
 
 def _cjk_stated(text: str, m: re.Match[str]) -> bool:
     before = text[max(0, m.start() - 12) : m.start()]
-    return not (_CJK_NOT.search(before) or _CJK_QUESTION.match(text[m.end() : m.end() + 14]))
+    after = text[m.end() : m.end() + 14]
+    # Japanese and Korean negate after the phrase ("Intel版Macではない")
+    negated_after = languages.NOT_AFTER.match(text, m.end())
+    return not (_CJK_NOT.search(before) or _CJK_QUESTION.match(after) or negated_after)
 
 
 # the Mac named by its chip alone: "on my M2", "with an M1 Max" (an SSD's "M.2" is no chip);

@@ -19,7 +19,17 @@ from __future__ import annotations
 
 import re
 
-from verify.diagnosis.paste.clues import LISTED, MACOS_NAMES, STRONG, WEAK, Clue, clue, finditer
+from verify.diagnosis.paste.clues import (
+    LISTED,
+    MACOS_NAMES,
+    STRONG,
+    WEAK,
+    Clue,
+    asked,
+    clue,
+    finditer,
+    stated,
+)
 from verify.diagnosis.paste.clues import macos_from_darwin as darwin
 
 _MACHINE = {"arm64": "arm64", "arm": "arm64", "x86_64": "x86_64", "i386": "x86_64"}
@@ -115,6 +125,24 @@ IPS_OS = re.compile(
 ROSETTA_REGIONS = re.compile(
     r"\bRosetta (?:Arena|Generic|IndirectBranch|JIT|Return Stack|Thread Context)[ \t]+"
     r"\d+(?:\.\d+)?[KMG]\b"
+)
+# the crashed Python's version: the JSON report's "procName" : "python3.11" (or its header's
+# "app_name"), the text report's "Identifier: org.python.python" above "Version: 3.9.5 (3.9.5)"
+# (JaidedAI/EasyOCR#961's report of a translated python.org Python)
+IPS_PYTHON = re.compile(r'"(?:procName|app_name)"[ \t]*:[ \t]*"[Pp]ython(3\.\d{1,2})"')
+CRASH_PYTHON = re.compile(
+    r"^[ \t>]*Identifier:[ \t]*org\.python\.python[ \t]*\n[ \t>]*Version:[ \t]*"
+    r"(3\.\d{1,2}\.\d{1,2})\b",
+    _M,
+)
+# Activity Monitor's "Kind" column names a process "Apple" or "Intel"; it exists on Apple silicon
+# only, and "Intel" there is a process Rosetta translates (support.apple.com/HT211861, "If you
+# need to install Rosetta on your Mac": "the Kind column ... Intel"): "Activity Monitor shows
+# python as Intel", "in Activity Monitor the Kind is Intel"
+ACTIVITY_MONITOR_INTEL = re.compile(
+    r"\bActivity Monitor\b[^.\n]{0,60}?(?:\bKind\b[^.\n]{0,12}?)?[\"'`\u201c]?\bIntel\b"
+    r"(?![ \t-]*(?:Mac|CPU|chip|processor|based))",
+    re.IGNORECASE,
 )
 # the legacy text report's "System Profile" at its end (macOS 11 and older): "Model:
 # MacBookPro15,1, BootROM 1037.0.78.0.0 (iBridge: ...), 6 processors, 6-Core Intel Core i7, ..."
@@ -222,14 +250,24 @@ def read(text: str) -> list[Clue]:
         out.append(clue("translated", True, text, m, STRONG))
         out.append(clue("hardware_arm64", True, text, m, STRONG))
         break
+    for m in finditer(ACTIVITY_MONITOR_INTEL, text, "Activity Monitor", "activity monitor"):
+        negated = re.search(r"\b(?:not|never|no)\b|n't\b", m.group(0), re.IGNORECASE)
+        if stated(text, m, strict=False) and not asked(text, m) and not negated:
+            out.append(clue("os", "Darwin", text, m, WEAK))
+            out.append(clue("machine", "x86_64", text, m, WEAK))
+            out.append(clue("translated", True, text, m, WEAK))
+            out.append(clue("hardware_arm64", True, text, m, WEAK))
+            break
+    for m in finditer(CRASH_PYTHON, text, "org.python.python"):
+        out.append(clue("python_version", m.group(1), text, m, STRONG))
     for m in finditer(CRASH_MODEL, text, "Model:"):
         out.extend(_model(m.group(1), m.group(2), text, m))
     for m in finditer(SYSCTL, text, "sysctl.proc", "hw.optional", "kern.hv", "machdep.cpu"):
         out.extend(_sysctl(m.group(1), m.group(2).strip(), text, m))
     for m in finditer(ASKED_ARCH, text, "uname", "arch", "platform."):
-        asked, answer = m.group(1), m.group(2)
+        probe, answer = m.group(1), m.group(2)
         machine = "arm64" if answer in ("arm", "arm64", "aarch64") else "x86_64"
-        if asked.startswith("platform"):
+        if probe.startswith("platform"):
             # the Python process itself
             out.append(clue("machine", machine, text, m, STRONG))
         else:
@@ -279,6 +317,9 @@ def _ips(text: str) -> list[Clue]:
         out.extend(_process(arm, translated, text, cpu, flag or cpu))
     for m in finditer(IPS_MODEL, text, "modelCode"):
         out.extend(_model(m.group(1), m.group(2), text, m))
+        break
+    for m in finditer(IPS_PYTHON, text, "procName", "app_name"):
+        out.append(clue("python_version", m.group(1), text, m, LISTED))
         break
     for m in finditer(IPS_OS, text, "os_version", "train"):
         out.append(clue("os", "Darwin", text, m, STRONG))

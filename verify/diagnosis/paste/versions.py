@@ -30,7 +30,9 @@ _MAC_V = r"(1[0-6](?:\.\d{1,2}){0,2}|2[6-9](?:\.\d{1,2}){0,2})"
 # ("version" in Chinese, Japanese and Korean too: "PyTorch版本: 2.6.0", "torch 버전: 2.0.1"; a
 # full-width colon, U+FF1A, after it)
 _FILL = (
-    r"(?:[ \t]+(?:versions?|used|is|are|installed|nightly|preview|stable|release)|"
+    # ("version" in Spanish, Portuguese and Russian too: "macOS versión 14.5", "versão")
+    r"(?:[ \t]+(?:versions?|versi[oó]n|vers[ãa]o|верси[яи]|used|is|are|installed|nightly|"
+    r"preview|stable|release)|"
     r"[-_]version|"  # "pytorch-version: 1.13.1" (a hand-made list, huggingface/accelerate#998)
     r"[ \t]*(?:的|の)?(?:版本|バージョン|버전))*"
     r"[ \t]*[:=(\uff1a]?[ \t]*(?:\*\*|`)?[ \t]*v?"

@@ -144,7 +144,8 @@ def test_linux_paths_and_prompts_are_linux(line):
     ],
 )
 def test_macos_paths_are_no_pc(line):
-    assert paths.read(line) == []
+    found = {c.field for c in paths.read(line)}
+    assert not found & {"sign.windows_paths", "sign.linux_paths", "sign.linux_workload"}
 
 
 def test_paths_give_no_os_beside_a_mac():
@@ -427,3 +428,37 @@ def test_an_intel_mac_in_japanese():
     assert "sign.intel_cpu" in _signs("インテルMacBook Proです")
     assert "sign.intel_cpu" not in reading.read("Intel版Macではない").signs
     assert "sign.mps_work" not in _signs("MPS를 사용하지 않습니다")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "me@Mys-MacBook-Pro stable-diffusion % python run.py",
+        # rasbt/machine-learning-notes#4: macOS's old bash prompt `host:dir user$`
+        "(ml) Mahzads-MacBook-Pro-2:pytorch-m1-gpu mahzad$ python lenet-mnist.py",
+        "Romans-MacBook-Pro.local ➜  Fooocus git:(main) docker run -it image",
+    ],
+)
+def test_a_macs_prompt_or_host_name_is_a_mac(line):
+    assert reading.read(line).facts.get("os") == "Darwin"
+
+
+def test_a_linux_prompt_and_arithmetic_are_no_mac_prompt():
+    assert reading.read("me@box:~/x$ python a.py\n").facts.get("os") == "Linux"
+    assert reading.read("x = 5 % 3\n").facts.get("os") is None
+
+
+def test_nvidia_smi_with_mps_asked_is_a_pc():
+    text = (
+        "I set --device mps and it fails\n"
+        "| NVIDIA-SMI 535.104.05             Driver Version: 535.104.05   CUDA Version: 12.2  |\n"
+        "|   0  NVIDIA GeForce RTX 3090        Off | 00000000:01:00.0  On |              N/A |\n"
+    )
+    signs = reading.read(text).signs
+    assert [c.value for c in signs["sign.pc_gpu"]] == ["NVIDIA GeForce RTX 3090"]
+    assert _first(text) == "host.os"
+
+
+def test_a_powershell_error_record_is_windows():
+    line = "    + CategoryInfo     : ObjectNotFound: (python3:String) [], CommandNotFoundException"
+    assert reading.read(line).facts.get("os") == "Windows"

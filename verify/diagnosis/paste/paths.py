@@ -68,7 +68,7 @@ LINUX = re.compile(
 #   "...\torch\lib\c10.dll"" (Python's OSError on Windows: docs.python.org/3/library/
 #   exceptions.html#OSError.winerror), CPython's faulthandler "Windows fatal exception: access
 #   violation" (Python/faulthandler.c, Windows only), cmd's "is not recognized as an internal or
-#   external command";
+#   external command", PowerShell's "+ CategoryInfo : ..." error record;
 # - Linux: glibc's loader "cannot open shared object file" (macOS's dyld says "Library not
 #   loaded" / "no such file"), "version `GLIBC_2.29' not found", a shell's "Segmentation fault
 #   (core dumped)" / "Aborted (core dumped)" (macOS's bash prints "Segmentation fault: 11");
@@ -77,7 +77,9 @@ LINUX = re.compile(
 #   4": Darwin's sys_siglist), the crash dialog's "Python quit unexpectedly".
 WINDOWS_WORDS = re.compile(
     r"\[WinError \d+\]|^[ \t]*Windows fatal exception:|"
-    r"is not recognized as an internal or external command",
+    r"is not recognized as an internal or external command|"
+    # PowerShell's error record: "+ CategoryInfo : ObjectNotFound: ...", "FullyQualifiedErrorId"
+    r"^[ \t]*\+[ \t]+(?:CategoryInfo|FullyQualifiedErrorId)[ \t]+:",
     _M,
 )
 LINUX_WORDS = re.compile(
@@ -88,6 +90,22 @@ LINUX_WORDS = re.compile(
 MAC_WORDS = re.compile(
     r"\bdyld\[\d+\]: |\b(?:Segmentation fault: 11|Bus error: 10|Abort trap: 6|"
     r"Illegal instruction: 4|Trace/BPT trap: 5)\b|\b[Pp]ython[\d.]* quit unexpectedly\b",
+)
+# a Mac's shell prompt or host name: zsh's default `user@host dir %` (macOS 10.15+; Linux's zsh
+# default is `host%`), bash's old macOS default `host:dir user$` ("Mahzads-MacBook-Pro-2:
+# pytorch-m1-gpu mahzad$": rasbt/machine-learning-notes#4), a host named after the Mac
+# ("Romans-MacBook-Pro.local": lllyasviel/Fooocus#3236)
+MAC_PROMPT = re.compile(
+    r"^[ \t]*(?:\([\w.-]+\)[ \t]*)?[\w.-]+@[\w.-]+[ \t]+[^\s%@:]+[ \t]+%[ \t]+\S|"
+    r"^[ \t]*(?:\([\w.-]+\)[ \t]*)?[\w.-]+:[^\s:]+[ \t]+[\w.-]+\$[ \t]+\S|"
+    r"\b[\w-]*(?:MacBook-(?:Pro|Air)|Mac-mini|Mac-Studio|iMac)[\w-]*\.local\b",
+    _M,
+)
+# nvidia-smi's table: an NVIDIA driver, which no Mac has had since macOS 10.13 (NVIDIA's web
+# drivers end there), so a PC (sign.pc_gpu, as "my RTX 3090": verify.diagnosis.placement)
+NVIDIA_SMI = re.compile(r"NVIDIA-SMI \d+\.\d+")
+SMI_GPU = re.compile(
+    r"^\|[ \t]+\d+[ \t]+((?:NVIDIA|Tesla|Quadro|GeForce)[^|\n]*?)[ \t]+(?:On|Off)[ \t]+\|", _M
 )
 CONTAINER = re.compile(
     r"\bFile \"/(?:venv|app|workspace|opt/conda)/|"
@@ -106,7 +124,9 @@ def read(text: str) -> list[Clue]:
     for m in finditer(LINUX, text, 'File "/', "dist-packages", "linux-gnu", "@", "/home/", "/mnt/"):
         out.append(clue("sign.linux_paths", "Linux", text, m, LISTED))
         break
-    for m in finditer(WINDOWS_WORDS, text, "WinError", "Windows fatal", "not recognized"):
+    for m in finditer(
+        WINDOWS_WORDS, text, "WinError", "Windows fatal", "not recognized", "CategoryInfo"
+    ):
         out.append(clue("sign.windows_paths", "Windows", text, m, LISTED))
         break
     for m in finditer(LINUX_WORDS, text, "shared object", "GLIBC_", "core dumped"):
@@ -115,6 +135,14 @@ def read(text: str) -> list[Clue]:
     for m in finditer(MAC_WORDS, text, "dyld[", ": 11", ": 10", ": 6", ": 4", ": 5", "quit unexp"):
         out.append(clue("os", "Darwin", text, m, WEAK))
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
+        break
+    for m in finditer(MAC_PROMPT, text, " % ", "$ ", ".local"):
+        out.append(clue("os", "Darwin", text, m, WEAK))
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+        break
+    for m in finditer(NVIDIA_SMI, text, "NVIDIA-SMI"):
+        gpu = SMI_GPU.search(text)
+        out.append(clue("sign.pc_gpu", gpu.group(1) if gpu else "nvidia-smi", text, m, WEAK))
         break
     for m in finditer(CONTAINER, text, 'File "/', "root@"):
         out.append(clue("sign.linux_workload", m.group(0).strip(), text, m, STRONG))

@@ -36,7 +36,7 @@ FLOORS = {
     "holdout6": (40, 40),
     "holdout7": (26, 26),
     "holdout8": (26, 25),
-    "holdout9": (25, 25),
+    "holdout9": (26, 26),
     "holdout10": (25, 25),
     "holdout11": (23, 22),
     "holdout12": (25, 25),

@@ -199,3 +199,45 @@ def test_a_macos_wheel_for_another_cpython_is_the_python_not_the_architecture():
     # the same wheel refused by a Python 3.10: then the interpreter is the x86_64 one
     same = text.replace("3.11.4", "3.10.4")
     assert _rows(same)["host.arch"].status is Status.FAIL
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dropped"),
+    [
+        # sktime/sktime#8495 (title and body say it)
+        (
+            "It seems `ChronosForecaster` and `TinyTimeMixerForecaster` are incompatible with "
+            "intel based mac architectures",
+            [""],
+        ),
+        ("The install does not work on Intel Macs.", [""]),
+        ("Is it incompatible with Intel Macs?", []),  # a question
+        ("this app is not compatible with macOS 12", []),  # a macOS, not the Intel Mac
+    ],
+)
+def test_what_a_project_runs_said_not_to_work_on_intel_macs(sentence, dropped):
+    assert _dropped(sentence) == dropped
+
+
+# pytorch/pytorch#67669's description: pip lists only torch 0.1.2's source placeholders
+PLACEHOLDERS_ONLY = (
+    "Not Being Able to Install PyTorch\n\n"
+    "`Looking in links: https://download.pytorch.org/whl/cu113/torch_stable.html\n"
+    "ERROR: Could not find a version that satisfies the requirement torch==1.10.0+cu113 (from "
+    "versions: 0.1.2, 0.1.2.post1, 0.1.2.post2)\n"
+    "ERROR: No matching distribution found for torch==1.10.0+cu113`"
+)
+
+
+def test_a_list_of_only_the_0_1_2_placeholders_is_pips_none():
+    row = _rows(PLACEHOLDERS_ONLY)["host.python"]
+    assert row.status is Status.FAIL
+    assert "no PyTorch wheel at all" in row.cause
+    # with real releases listed too (p-christ/Deep-Reinforcement-Learning-Algorithms-with-PyTorch
+    # #49, Linux Python 3.6), the placeholders change nothing: that pin is a typo, not the Python
+    listed = (
+        "Could not find a version that satisfies the requirement torch==0.4.1.post2 (from -r "
+        "requirements.txt (line 2)) (from versions: 0.1.2, 0.1.2.post1, 0.1.2.post2, 0.3.1, "
+        "0.4.0, 0.4.1, 1.0.0, 1.0.1, 1.0.1.post2, 1.1.0, 1.2.0, 1.3.0, 1.3.1, 1.4.0)"
+    )
+    assert "no PyTorch wheel at all" not in _rows(listed)["host.python"].cause

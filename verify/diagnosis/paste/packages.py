@@ -471,6 +471,12 @@ def _no_match(requirement: str, versions: str | None, text: str, m: re.Match[str
             listed.append(Version(raw.strip()))
         except InvalidVersion:
             continue
+    # torch 0.1.2, 0.1.2.post1 and .post2 on PyPI are source placeholders pip lists for every
+    # platform and Python (Linux Python 3.6 sees "0.1.2, 0.1.2.post1, 0.3.1, ...":
+    # p-christ/Deep-Reinforcement-Learning-Algorithms-with-PyTorch#49; a Python no release has
+    # wheels for sees them alone: pytorch/pytorch#67669, Python 3.10 in 2021), so a list of
+    # nothing else is pip's "none" for this interpreter
+    listed = [v for v in listed if v >= _FIRST_WHEEL]
     if versions is not None:
         out.append(clue("sign.pip_versions", tuple(listed), text, m, LISTED))
     if not listed:
@@ -494,6 +500,7 @@ def _no_match(requirement: str, versions: str | None, text: str, m: re.Match[str
 
 
 _GPU_BUILD = re.compile(r"\+(?:cu|rocm)\d")
+_FIRST_WHEEL = Version("0.2")
 _PT_LINKS = "download.pytorch.org"
 
 

@@ -26,7 +26,9 @@ established. Two kinds of sentence carry the cause of a failed install:
   Intel one. PyTorch's macOS x86_64 builds end at 2.2.2 (verify.compat.LAST_MACOS_X86_64_WHEEL),
   so a release named at or below it makes the sentence about something else. A release's macOS
   wheels said to be arm64 only ("`torch==2.4.1` provide supports for macOS, but only for the arm
-  architecture": astral-sh/uv#7557, on an x86 Mac) is the same sign.
+  architecture": astral-sh/uv#7557, on an x86 Mac) is the same sign, and so is what the project
+  runs said not to work there ("incompatible with intel based mac architectures":
+  sktime/sktime#8495, whose x86_64 workers were stuck at torch 2.2.2).
 
 A question ("Are there no wheels for Python 3.13?"), a condition ("if there are no wheels for
 your Python") or a negation before the phrase gives nothing (verify.diagnosis.paste.clues).
@@ -136,6 +138,16 @@ DROPPED = re.compile(
     r"(?:version|release|build)[ \t]+(?:for|supporting|that[ \t]+supports|with)[ \t]+" + _INTEL_MAC,
     _I,
 )
+# what a project runs said not to work on Intel Macs: "`ChronosForecaster` and
+# `TinyTimeMixerForecaster` are incompatible with intel based mac architectures"
+# (sktime/sktime#8495: the x86_64 workers stuck at torch 2.2.2), "does not work on Intel Macs"
+INCOMPATIBLE = re.compile(
+    r"\b(?:(?:is|are)[ \t]+(?:not[ \t]+compatible|incompatible)[ \t]+with|"
+    r"(?:does|do)[ \t]*(?:not|n't)[ \t]+(?:work|run|install)[ \t]+on|"
+    r"(?:is|are)[ \t]+not[ \t]+supported[ \t]+on|fails?[ \t]+(?:to[ \t]+install[ \t]+)?on)"
+    r"[ \t]+(?:the[ \t]+|an?[ \t]+|my[ \t]+)?" + _INTEL_MAC + r"(?:[ \t]+architectures?)?",
+    _I,
+)
 # "`torch==2.4.1` provide supports for macOS, but only for the arm architecture" (astral-sh/uv#7557
 # on an x86 Mac): a release's macOS wheels said to be arm64 only
 ARM_ONLY = re.compile(
@@ -175,6 +187,8 @@ def read(text: str) -> list[Clue]:
     for m in finditer(DROPPED, text, "ntel", "x86", "x64", "AMD64", "osx", "OSX"):
         release = next((g for g in m.groups() if g), None)
         out.extend(_dropped(release, text, m))
+    for m in finditer(INCOMPATIBLE, text, "ntel", "x86", "x64", "AMD64", "osx", "OSX"):
+        out.extend(_dropped(None, text, m))
     for m in finditer(ARM_ONLY, text, "only", "ONLY"):
         out.extend(_dropped(m.group(1), text, m))
     for m in finditer(CJK_NO_INTEL_BUILD, text, "没有", "沒有", "不支"):

@@ -123,3 +123,56 @@ def test_reports_facts_junit_and_fleet_carry_no_user_name(fake_home):
     }
     for name, text in texts.items():
         assert USER not in text, f"{name} names the user:\n{text}"
+
+
+# diagnose quotes other people's pastes: their login, their Mac's name and its serial are masked
+# in every line it quotes (verify.diagnosis.paste.clues.quote), in the console and in the JSON
+PASTED_NAMES = {
+    # a zsh prompt on "Romans-MacBook-Pro.local" (lllyasviel/Fooocus#3236)
+    "fooocus-3236-docker-gpus-all-on-m3-max-macbook": (("Romans",), "...-MacBook-Pro.local"),
+    # fish's "awinn@Adams-Mac-mini ~/Downloads>" (Homebrew/homebrew-core#67713)
+    "homebrew-core-67713-m1-rosetta-python-crash-report-code-type": (("awinn", "Adams"), None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PASTED_NAMES))
+def test_diagnose_masks_the_login_and_the_macs_name_of_a_paste(name, tmp_path):
+    import corpus
+
+    case = corpus.load(corpus.CORPUS_DIR / f"{name}.txt")
+    paste = tmp_path / "paste.txt"
+    paste.write_text(case.text, encoding="utf-8")  # the user's text, without our header
+    words, kept = PASTED_NAMES[name]
+    assert all(word in case.text for word in words)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "verify",
+            "diagnose",
+            str(paste),
+            "--json",
+            str(tmp_path / "r.json"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode in (0, 1), run.stderr
+    report = (tmp_path / "r.json").read_text(encoding="utf-8")
+    evidence = [line for c in json.loads(report)["checks"] for line in c.get("evidence", [])]
+    if kept:  # the kind of Mac stays readable where a row rests on that line
+        assert any(kept in line for line in evidence), evidence
+    for word in words:
+        assert word not in run.stdout + run.stderr + report, word
+
+
+def test_a_quoted_line_keeps_what_is_no_ones():
+    from verify.diagnosis.paste.clues import quote
+
+    assert quote("brew install python@3.11") == "brew install python@3.11"  # no address
+    assert quote("root@3f2a:/app# python x.py") == "root@...:/app# python x.py"
+    assert quote("      Serial Number (system): C02XK1ABCDEF") == "Serial Number (system): ..."
+    assert quote("Darwin Jos-iMac.local 22.1.0") == "Darwin ...-iMac.local 22.1.0"

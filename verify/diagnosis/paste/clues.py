@@ -105,16 +105,45 @@ def line_at(text: str, pos: int) -> str:
 
 
 _HOME = re.compile(r"(/Users/|/home/|C:\\Users\\)[^/\\\s'\"]+", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PROMPT = re.compile(r"^\(?[\w.-]*\)?\s*[\w.-]+@[\w.-]+\s+[^%$#\n]*[%$#]\s")
+# an address ends in a top-level domain of letters: Homebrew's "python@3.11" is no address
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
+# shell prompts name the login and the host: zsh's "user@host dir % ", bash's "user@host:dir$ ",
+# fish's "user@host ~/dir> ", macOS bash's "host:dir user$ " (Homebrew/homebrew-core#67713); the
+# login is masked (a container's root is no one's), and the host unless it is a Mac's own kind of
+# name (its owner's part is masked below): what kind of machine it is stays readable
+_PROMPT = re.compile(r"^((?:\([\w.-]*\)\s*)?)([\w.-]+)@([\w.-]+)(?=[\s:][^%$#>\n]*[%$#>]\s)")
+_BASH_PROMPT = re.compile(r"^((?:\([\w.-]+\)\s*)?)([\w.'-]+)(:\S*\s+)[\w.-]+(?=\$\s)")
+# macOS names a Mac after its owner ("Romans-MacBook-Pro.local", "Adams-Mac-mini" in prompts and
+# `uname -a`: Fooocus#3236, Homebrew/homebrew-core#67713): the owner's part is masked
+_MAC_HOST = re.compile(
+    r"\b[\w'\u2019-]+?-(?=(?:MacBook(?:-Pro|-Air)?|Mac-mini|Mac-Studio|Mac-Pro|iMac)\b)"
+)
+# system_profiler SPHardwareDataType's lines that identify one machine
+_SERIAL = re.compile(
+    r"((?:Serial Number(?: \(system\))?|Hardware UUID|Provisioning UDID|Platform UUID)\s*:\s*)\S+",
+    re.IGNORECASE,
+)
+
+
+def _login(name: str) -> str:
+    """A prompt's login, kept only where it is no person's (a container's root)."""
+    return name if name == "root" else "..."
+
+
+def _host(name: str) -> str:
+    """A prompt's host name, kept only where it says what kind of Mac it is."""
+    return name if _MAC_HOST.search(name) else "..."
 
 
 def quote(line: str) -> str:
     """A pasted line as evidence: stripped, user names and addresses masked, cut to a length."""
     line = line.strip().strip("`").strip()
-    line = _PROMPT.sub("$ ", line)
+    line = _PROMPT.sub(lambda m: f"{m.group(1)}{_login(m.group(2))}@{_host(m.group(3))}", line)
+    line = _BASH_PROMPT.sub(lambda m: f"{m.group(1)}{_host(m.group(2))}{m.group(3)}...", line)
     line = _HOME.sub(lambda m: m.group(1) + "...", line)
     line = _EMAIL.sub("...@...", line)
+    line = _MAC_HOST.sub("...-", line)
+    line = _SERIAL.sub(lambda m: m.group(1) + "...", line)
     if len(line) > MAX_EVIDENCE_CHARS:
         line = line[: MAX_EVIDENCE_CHARS - 3] + "..."
     return line

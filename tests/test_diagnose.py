@@ -109,15 +109,19 @@ def test_error_rows_match_the_messages_in_the_text(case):
 
 
 def _derived(row, errors) -> bool:
-    """An op_needs_newer_torch row that sits beside the row of the message it was read from, or
+    """An op_needs_newer_torch (or its macOS companion's) row that sits beside the row of the
+    message it was read from, or
     that reads a bfloat16 wish (no refusal pasted) against the torch version, or a limit told in
     words (verify.diagnosis.paste.said: "MPS does not support float64", a kill for memory)."""
     if row.data.get("said"):
         return True
+    if row.data.get("beside"):  # the macOS the upgrade also needs (diagnose._macos_also)
+        return True
     if row.id != "error.mps.op_needs_newer_torch":
         return False
     return bool(row.data.get("wish")) or any(
-        r is not row and r.data["message"] == row.data["message"] for r in errors
+        r is not row and not r.data.get("beside") and r.data["message"] == row.data["message"]
+        for r in errors
     )
 
 

@@ -426,7 +426,9 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"isin_Tensor_Tensor_out only works on floating types on MPS for pre MacOS_14_0"
             r"[^\n]*|"
             r"Conv3D is only supported on MPS for MacOS_13_2 or newer|"
-            r"Output channels > 65536 not supported at the MPS device|"
+            # (the 2.5 wording, with torch's fallback advice after it, is a refusal on every
+            # macOS: mps.op_needs_newer_torch below)
+            r"Output channels > 65536 not supported at the MPS device(?!\.?\s*As a temporary)|"
             # TORCH_CHECKs of torch 2.0-2.8 (BinaryOps.mm / UnaryOps.mm, RnnOps.mm,
             # LinearAlgebra.mm, UnaryOps.mm angle): the refusal names the macOS it needs
             r"MPS support (?:binary|unary) op with uint8 natively starting from macOS "
@@ -639,16 +641,25 @@ PATTERNS: tuple[_Pattern, ...] = (
         "mps.op_needs_newer_torch",
         re.compile(
             r"MPS does not support \w+ op with int64 input(?!\. Support has been added)[^\n]*|"
-            r"Conv3D is not supported on MPS[^\n]*"
+            r"Conv3D is not supported on MPS[^\n]*|"
+            # operations/Convolution.mm of torch 2.5 (pytorch/pytorch#129484, 2024-06-28): any
+            # output dimension above 2**16 refused on every macOS, with the fallback advice that
+            # does not work there (pytorch/pytorch#134416); 2.6 dropped the advice
+            # (pytorch/pytorch#134770) and refuses only below macOS 15.1 (pytorch/pytorch#140726).
+            # Reports: RVC-Project/Retrieval-based-Voice-Conversion-WebUI#2393 (macOS 15),
+            # SparkAudio/Spark-TTS#181
+            r"Output channels > 65536 not supported at the MPS device\.?\s*As a temporary fix"
+            r"[^\n]*"
         ),
         "Operator needs a newer PyTorch",
         "This PyTorch's MPS backend lacks what this operation needs: an int64 kernel (PyTorch 2.1 "
-        "and newer run it natively on macOS 13.3+) or Conv3D (PyTorch 2.3 and newer, on macOS "
-        "13.2+).",
+        "and newer run it natively on macOS 13.3+), Conv3D (PyTorch 2.3 and newer, on macOS "
+        "13.2+) or convolutions with an output dimension above 65536 (PyTorch 2.6 and newer, on "
+        "macOS 15.1+).",
         Fix(
             "Upgrade PyTorch (2.1 or newer for int64 on macOS 13.3+, 2.3 or newer for Conv3D on "
-            "macOS 13.2+), or cast the input to int32 / float32 before the operator, or set "
-            "PYTORCH_ENABLE_MPS_FALLBACK=1 to run it on the CPU.",
+            "macOS 13.2+, 2.6 or newer for convolutions above 65536 on macOS 15.1+), or cast the "
+            "input to int32 / float32 before the operator, or run that step on the CPU.",
             ("nox -s install",),
         ),
         environment=False,
@@ -666,6 +677,12 @@ PATTERNS: tuple[_Pattern, ...] = (
                 ">=1.13,<2.3",
                 _MPS_OPS + "Convolution.mm",
                 "https://github.com/Comfy-Org/ComfyUI/issues/2044",
+            ),
+            Printed(
+                "Output channels > 65536 not supported at the MPS device",
+                ">=2.5",
+                _MPS_OPS + "Convolution.mm",
+                "https://github.com/pytorch/pytorch/issues/134416",
             ),
         ),
     ),

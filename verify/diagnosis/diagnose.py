@@ -36,6 +36,7 @@ from verify import messages as msg
 from verify.diagnosis import (
     behind,
     envdump,
+    extop_rows,
     limit_rows,
     opsupport,
     placement,
@@ -125,6 +126,7 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
         results.extend(_op_said_missing_row(pasted))
         results.extend(_limit_said_rows(pasted))
         results.extend(limit_rows.rows(pasted))  # op / dtype / memory limits told in words
+        results.extend(extop_rows.rows(pasted))  # an extension's op without an MPS kernel
     if all(e.id == "mps.op_runs_on_cpu" for e in errors):  # that warning's op ran: no failure
         results.extend(regressions.rows(pasted))
     results.extend(told_rows.app_mps_opt_in(pasted))
@@ -619,6 +621,9 @@ def _error_rows(
     if known.id == "mps.op_needs_newer_torch" and j.kind == "macos-too-old":
         # "Conv3D is not supported on MPS" below macOS 13.2: the macOS is what stops it first
         known = dataclasses.replace(known, id="mps.op_needs_newer_macos")
+    elif known.id == "mps.op_needs_newer_macos" and j.kind == "torch-too-old":
+        # a macOS-floor message the versions show is the torch's (2.5's conv refusal)
+        known = dataclasses.replace(known, id="mps.op_needs_newer_torch")
     row = error_result(known, facts, evidence)
     lines = [*row.evidence]
     for name in ("torch_version", "macos_version"):
@@ -626,8 +631,10 @@ def _error_rows(
     if released is not None and written is not None:
         lines.append(written.line)
     lines = _unique(lines)[:MAX_EVIDENCE]
+    also = _macos_also(j, known, lines)
     if j.kind != "torch-too-old" or known.id == "mps.op_needs_newer_torch":
-        return [dataclasses.replace(row, cause=cause, detail=cause, fix=fix, evidence=tuple(lines))]
+        row = dataclasses.replace(row, cause=cause, detail=cause, fix=fix, evidence=tuple(lines))
+        return [row, *also]
     make = failed if (j.certain or j.mismatch) else warned
     word = support_msg.DTYPE_WORDS.get(j.subject)
     title = f"{word} on MPS need(s) a newer PyTorch" if word else "Operator needs a newer PyTorch"
@@ -638,7 +645,28 @@ def _error_rows(
         required=known.environment and make is failed,
     )
     older = dataclasses.replace(older, evidence=tuple(lines))
-    return [older, row] if make is failed else [row, older]
+    return [older, row, *also] if make is failed else [row, older, *also]
+
+
+def _macos_also(j: opsupport.Judgement, known: KnownError, lines: list[str]) -> list[Result]:
+    """The macOS half of a refusal that a newer torch lifts only on a newer macOS than its own
+    MPS floor (2.6's convolutions above 65536 on macOS 15.1+, bfloat16 on macOS 14), when the
+    paste leaves the macOS unstated: a warning beside the upgrade row, since the torch upgrade
+    alone may not be enough (haoheliu/versatile_audio_super_resolution#70 waited for both)."""
+    if j.kind != "torch-too-old" or j.macos or not j.needs_macos or not j.first_torch:
+        return []
+    floor = compat.mps_min_macos(compat.parse_version(j.first_torch))
+    needs = compat.parse_version(j.needs_macos)
+    if needs is None or (floor is not None and needs <= floor):
+        return []
+    cause, fix = support_msg.macos_also(j)
+    row = Result.from_outcome(
+        "error.mps.op_needs_newer_macos",
+        "Pasted error: the fix also needs a newer macOS",
+        warned(cause, fix, detail=known.match, message=known.match, environment=False),
+        required=False,
+    )
+    return [dataclasses.replace(row, evidence=tuple(lines), data={**row.data, "beside": True})]
 
 
 def _released_before_paste(
@@ -647,7 +675,7 @@ def _released_before_paste(
     """An op / dtype refusal from a torch of unstated version, in a paste written on or after the
     day the first release with its MPS support reached PyPI: that torch was too old, for sure
     (datalab-to/marker#42's kind: aten::roll came with 2.1.0). Before that day the op was in no
-    release yet, and the refusal's own row stays first (opendatalab/MinerU#194)."""
+    release yet, and the upgrade row stays a warning (opendatalab/MinerU#194)."""
     if j.kind != "torch-too-old" or j.certain or facts.torch_version or written is None:
         return None
     day = timeline.first_release_day(j.first_torch) if j.first_torch else None

@@ -208,6 +208,7 @@ TELLING_SIGNS = (
     "sign.mps_oom_said",
     "sign.bf16_macos_said",
     "sign.op_said_unsupported",
+    "sign.ext_op_no_mps",  # an extension's CPU / CUDA-only op on MPS (.paste.extops)
 )
 # signs that are a finding together: Metal / MPS failing on a hosted CI runner
 # (verify.diagnosis.placement)

@@ -11,6 +11,8 @@ from packaging.version import Version
 
 from verify import compat
 from verify.diagnosis import limit_messages as msg
+from verify.diagnosis import opsupport_messages as support_msg
+from verify.diagnosis import said_ops
 from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste.clues import quote
 from verify.model import Fix, Result, warned
@@ -180,6 +182,10 @@ def _op_said_unsupported(pasted: Pasted) -> list[Result]:
     clues = pasted.signs.get("sign.op_said_unsupported") or []
     if not clues or pasted.has("sign.op_said_missing") or pasted.has("sign.fallback_fixed"):
         return []
+    said = str(clues[0].value)
+    judged = _said_op_judged(said, clues[0].line, pasted)
+    if judged is not None:
+        return [judged]
     cause, fix = msg.op_said_unsupported()
     return [
         _row(
@@ -187,7 +193,36 @@ def _op_said_unsupported(pasted: Pasted) -> list[Result]:
             "Told: an operator is not supported on MPS",
             cause,
             fix,
-            said=str(clues[0].value),
+            said=said,
             lines=[clues[0].line, *pasted.evidence.get("torch_version", [])],
         )
     ]
+
+
+_SAID_ROWS = {
+    "torch-too-old": ("error.mps.op_needs_newer_torch", "Told: the operator needs a newer PyTorch"),
+    "macos-too-old": ("error.mps.op_needs_newer_macos", "Told: the operator needs a newer macOS"),
+    "no-kernel": ("error.mps.op_not_implemented", "Told: no PyTorch has an MPS kernel for it"),
+}
+
+
+def _said_op_judged(said: str, line: str, pasted: Pasted) -> Result | None:
+    """The operator the words name, read against the wheels' kernel table like torch's own
+    refusal (verify.diagnosis.said_ops): the release that brought its MPS kernel, the macOS it
+    needs there, or none; None when the name is unknown to the table or the pasted torch already
+    has the kernel (then the words are about a case of it, the generic row's story)."""
+    j = said_ops.judge(said, pasted.facts)
+    if j is None or j.mismatch:
+        return None
+    cause, fix = support_msg.for_judgement(j)
+    rule_id, title = _SAID_ROWS[j.kind]
+    lines = [line, *pasted.evidence.get("torch_version", [])]
+    lines.extend(pasted.evidence.get("macos_version", []))
+    return _row(
+        rule_id,
+        title,
+        f"The text says it is not supported on MPS. {cause}",
+        fix,
+        said=said,
+        lines=lines,
+    )

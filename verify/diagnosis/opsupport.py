@@ -40,6 +40,9 @@ from verify.known_errors import PATTERNS, KnownError
 from verify.rules import apple_silicon
 
 KERNELS_RESOURCE = "mps_kernels.json"
+CONV_CHANNELS = "Conv65536"
+# the 2.6+ wording of the same refusal (no advice after it): below macOS 15.1 only
+_CONV_CHANNELS_SHORT = re.compile(r"Output channels > 65536 not supported at the MPS device")
 BFLOAT16_TORCH = Version("2.3")
 BFLOAT16_MACOS = Version("14.0")
 OP_MACOS: tuple[tuple[re.Pattern[str], Version], ...] = (
@@ -104,6 +107,19 @@ FEATURES: tuple[Feature, ...] = (
         re.compile(r"ConvTranspose 3D is not supported on MPS"),
         Version("2.8"),
         compat.mps_min_macos(Version("2.8")),
+    ),
+    # a convolution with an output dimension above 2**16 (operations/Convolution.mm): torch 2.5
+    # refuses it on every macOS with "Output channels > 65536 not supported at the MPS device. As
+    # a temporary fix, you can set ... PYTORCH_ENABLE_MPS_FALLBACK=1 ..." (pytorch/pytorch#129484,
+    # merged 2024-06-28, after the silent wrong results of #129207; the advice does not work
+    # there: #134416); 2.6 drops the advice (#134770) and refuses it only below macOS 15.1
+    # (#140726: "The guard for macOS versions < 15.1 is still present"). The message itself is in
+    # every wheel from 2.5.1 to 2.15.0 (tests/data/torch_wheels)
+    Feature(
+        CONV_CHANNELS,
+        re.compile(r"Output channels > 65536 not supported at the MPS device\.?\s*As a temporary"),
+        Version("2.6"),
+        Version("15.1"),
     ),
     Feature(
         "ConvTranspose3D in float16/bfloat16",
@@ -249,7 +265,24 @@ def judge(known: KnownError, facts: Facts) -> Judgement | None:
                 return _judge_feature(feature, known, facts)
     if known.id == "mps.op_not_implemented":
         return _judge_op(known, facts)
+    if known.id == "mps.op_needs_newer_macos" and _CONV_CHANNELS_SHORT.search(known.match):
+        return _judge_conv_channels(facts)
     return None
+
+
+def _judge_conv_channels(facts: Facts) -> Judgement | None:
+    """The conv refusal in its 2.6+ wording (or cut before 2.5's advice): a macOS below 15.1 is
+    the reason (known_errors' row says so, None here), unless the paste shows a torch 2.5.x,
+    which refuses it on every macOS, or a macOS 15.1+ on which only 2.5 refuses it."""
+    feature = _FEATURE[CONV_CHANNELS]
+    torch = compat.release_of(facts.torch_version)
+    mac = compat.parse_version(facts.macos_version)
+    if torch is not None and feature.first_torch is not None:
+        if not Version("2.5") <= torch < feature.first_torch:
+            return None
+    elif mac is None or feature.macos is None or mac < feature.macos or facts.translated:
+        return None
+    return _judge_feature(feature, None, facts)
 
 
 def _not_apple(facts: Facts) -> bool:
@@ -265,11 +298,23 @@ def _newest() -> str | None:
 
 def _judge_op(known: KnownError, facts: Facts) -> Judgement | None:
     op = operator_of(known.match)
+    return judge_operator(op, facts, implied_torch(known)) if op is not None else None
+
+
+def judge_feature(subject: str, facts: Facts) -> Judgement | None:
+    """A feature of FEATURES ("Conv3D") named without torch's refusal (said in words)."""
+    feature = _FEATURE.get(subject)
+    return _judge_feature(feature, None, facts) if feature is not None else None
+
+
+def judge_operator(op: str, facts: Facts, spec: SpecifierSet | None = None) -> Judgement | None:
+    """An ATen operator ('aten::isin.Tensor_Tensor_out') without an MPS kernel in the torch that
+    refused it, judged against the wheels' kernel table and the pasted versions; `spec`: the
+    torch releases the refusal's text implies."""
     table = kernels()
-    if op is None or table.newest is None or _not_apple(facts):
+    if table.newest is None or _not_apple(facts):
         return None
     first = table.first_release(op)
-    spec = implied_torch(known)
     macos = str(facts.macos_version) if facts.macos_version else None
     routed = _FEATURE.get(OP_FEATURE.get(op, ""))
     torch = compat.release_of(facts.torch_version)
@@ -316,6 +361,13 @@ def _judge_feature(feature: Feature, known: KnownError | None, facts: Facts) -> 
         return None
     subject = feature.subject
     spec = implied_torch(known) if known is not None else None
+    if (
+        spec is not None
+        and feature.first_torch is not None
+        and not any(s.operator == "<" for s in spec)
+    ):
+        # the refusal itself proves a torch before the feature's release
+        spec = spec & SpecifierSet(f"<{_minor(feature.first_torch)}")
     macos = str(facts.macos_version) if facts.macos_version else None
     shown = _shown(facts, spec, None)
     if feature.first_torch is None or feature.macos is None:

@@ -19,6 +19,7 @@ DTYPE_WORDS = {
     "Conv3D": "Conv3D (3-D convolution)",
     "ConvTranspose3D": "ConvTranspose3d (3-D transposed convolution)",
     "int64": "int64 (long) tensors in this operation",
+    "Conv65536": "convolutions with an output dimension above 65536",
 }
 MEANWHILE = {
     "bfloat16": "load the model in float16 or float32 on MPS",
@@ -26,6 +27,13 @@ MEANWHILE = {
     "Conv3D": f"`{FALLBACK}` (set before Python starts) runs the 3-D convolution on the CPU",
     "ConvTranspose3D": "run the 3-D transposed convolution on the CPU (.cpu(), then .to('mps'))",
     "int64": "cast that tensor to int32 or float32 first, or run that step on the CPU",
+    # PYTORCH_ENABLE_MPS_FALLBACK does not reroute it: the refusal is inside the MPS kernel
+    # (pytorch/pytorch#134416)
+    "Conv65536": (
+        "run that convolution on the CPU (.cpu(), then .to('mps')) or split its input into "
+        "chunks of at most 65536 along the long dimension; PYTORCH_ENABLE_MPS_FALLBACK does "
+        "not reroute it"
+    ),
 }
 
 
@@ -119,6 +127,20 @@ def macos_too_old(j: Judgement) -> tuple[str, Fix]:
         f"macOS to {j.needs_macos}+ ({SOFTWARE_UPDATE}), then PyTorch to {j.first_torch}+."
     )
     return cause, Fix(text, (FALLBACK,))
+
+
+def macos_also(j: Judgement) -> tuple[str, Fix]:
+    """The macOS a newer torch needs for the op / dtype, with the macOS not in the paste."""
+    what = _what(j)
+    cause = (
+        f"PyTorch {j.first_torch} and newer run {what} only on macOS {j.needs_macos} or newer; "
+        "the paste does not show this Mac's macOS, so upgrading torch alone may not be enough."
+    )
+    text = (
+        f"Check the macOS version with `sw_vers -productVersion`; below {j.needs_macos}, update "
+        f"macOS ({SOFTWARE_UPDATE}) as well as PyTorch."
+    )
+    return cause, Fix(text, ("sw_vers -productVersion",))
 
 
 def no_kernel(j: Judgement) -> tuple[str, Fix]:

@@ -86,6 +86,7 @@ SIGNS = {
     "sign.op_said_unsupported": "an operator said in words to be unsupported on MPS (.limits)",
     "sign.windows_paths": "a traceback's or prompt's Windows paths (a drive letter) (.paths)",
     "sign.linux_paths": "a traceback's or prompt's Linux paths (/home, dist-packages) (.paths)",
+    "sign.ext_op_no_mps": "an extension's CPU / CUDA-only operator refused an MPS tensor",
 }
 
 

@@ -237,7 +237,10 @@ FLOAT64_APPLE_SAID = re.compile(
 # DataLoader warning "'pin_memory' argument is set as true but not supported on MPS now" is no op.
 _OP_NAME = (
     r"(?:aten::[\w.]+|torch(?:\.\w+)+|`[\w.:]+(?:\(\))?`|[\w.]+(?:\(\))?[ \t]+(?:op|ops|operator|"
-    r"operators|operation|function|kernel|layer)|(?-i:[A-Z][a-z]+[A-Z]\w+)|\w+_\w+(?:\(\))?)"
+    r"operators|operation|function|kernel|layer)|(?-i:[A-Z][a-z]+[A-Z]\w+)|\w+_\w+(?:\(\))?|"
+    # a torch.nn module of N dimensions: "Conv3d is not currently supported on MPS"
+    # (OpenTalker/SadTalker#526), "nn.AvgPool3d", "ConvTranspose3D"
+    r"(?-i:(?:nn\.)?(?:[A-Z][a-z]+)+[1-3][dD])\b)"
 )
 _DTYPE_WORDS = re.compile(
     r"float64|fp64|double|bfloat16|bf16|float16|fp16|half|complex|int64|pin_?memory|pinned", _I
@@ -258,7 +261,13 @@ OP_SAID_UNSUPPORTED = re.compile(
     # including `aten::bitwise_and.Tensor_out`" (lucidrains/imagen-pytorch#68, after moving the
     # model .to('mps')); only an aten:: name, only with MPS on its line (_op_said_unsupported)
     r"\b(?:unsupported|not[ \t]+(?:yet[ \t]+)?(?:supported|implemented))\b[^.!?\n]{0,30}?"
-    r"\b(?:including|like|such[ \t]+as|e\.g\.)[ \t]+['\"`]?(?P<aten>aten::[\w.]+)",
+    r"\b(?:including|like|such[ \t]+as|e\.g\.)[ \t]+['\"`]?(?P<aten>aten::[\w.]+)|"
+    # a title naming the operator after the words: "Unsupported Ops in MPS:
+    # _upsample_bilinear2d_aa" (meta-pytorch/torchtune#1723); an ATen-like name (an underscore
+    # or aten::), so "Unsupported ops on MPS: see below" names none
+    r"\b(?:unsupported|missing|unimplemented)[ \t]+(?:ops?|operators?|operations?|kernels?)[ \t]+"
+    r"(?:in|on|for)[ \t]+(?:the[ \t]+)?['\"`]?MPS\b['\"`]?[ \t]*[:\u2013-][ \t]*['\"`]?"
+    r"(?P<named>(?:aten::)?\w*_\w+)",
     _I,
 )
 
@@ -269,6 +278,9 @@ def _op_said_unsupported(text: str) -> list[Clue]:
             line_start = text.rfind("\n", 0, m.start()) + 1
             line_end = text.find("\n", m.end())
             if not _MPS_WORD.search(text, line_start, line_end if line_end >= 0 else len(text)):
+                continue
+        elif m.group("named"):
+            if _DTYPE_WORDS.search(m.group("named")):
                 continue
         elif _DTYPE_WORDS.search(m.group(0)) or _NOT_AN_OP.search(m.group("op")):
             continue

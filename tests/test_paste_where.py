@@ -462,3 +462,15 @@ def test_nvidia_smi_with_mps_asked_is_a_pc():
 def test_a_powershell_error_record_is_windows():
     line = "    + CategoryInfo     : ObjectNotFound: (python3:String) [], CommandNotFoundException"
     assert reading.read(line).facts.get("os") == "Windows"
+
+
+def test_a_linux_guest_named_on_a_mac_is_linux_in_the_mac():
+    text = "I'm running this in an Ubuntu VM on my M1 MacBook and MPS is not available\n"
+    assert reading.read(text).facts.get("os") == "Linux"
+    assert _first(text) == "host.os"
+    for other in (
+        "We ship a Linux container image; on my MacBook M2, MPS is slow\n",  # not where it runs
+        "not in a Linux VM, on my M2 Mac directly: device mps\n",  # negated
+        "Is it in an Ubuntu VM on your M1?\n",  # asked
+    ):
+        assert "sign.linux_guest" not in reading.read(other).signs, other

@@ -84,6 +84,7 @@ SIGNS = {
     "sign.mps_oom_said": "out of memory on MPS said in words, or the watermark told as the fix",
     "sign.bf16_macos_said": "bfloat16 said to need macOS 14 (Sonoma) on MPS",
     "sign.op_said_unsupported": "an operator said in words to be unsupported on MPS (.limits)",
+    "sign.linux_guest": "Linux named as a VM's or container's guest (an Ubuntu VM) (.places)",
     "sign.windows_paths": "a traceback's or prompt's Windows paths (a drive letter) (.paths)",
     "sign.linux_paths": "a traceback's or prompt's Linux paths (/home, dist-packages) (.paths)",
     "sign.ext_op_no_mps": "an extension's CPU / CUDA-only operator refused an MPS tensor",

@@ -41,7 +41,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from verify.diagnosis.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer, stated
+from verify.diagnosis.paste.clues import LISTED, STRONG, WEAK, Clue, asked, clue, finditer, stated
 
 _I = re.IGNORECASE
 LINUX_ON_MAC = re.compile(r"\b\d+\.\d+[\w.+-]*-(linuxkit|orbstack)\b|\blima-[\w-]+\b", _I)
@@ -157,6 +157,18 @@ VM_LACKS = re.compile(
     _I,
 )
 _GPU_WORK = re.compile(r"\b(?:MPS|Metal|GPU|PyTorch|torch)\b", _I)
+# Linux named as the guest a VM or container runs, where the code is: "in an Ubuntu VM on my M1
+# MacBook", "inside a Debian container", "in an Ubuntu 22.04 guest" (not "Ubuntu VMs", a general
+# statement, nor a question) - with a Mac in the paste, the workload
+# is Linux inside the Mac (settle_os), where Metal does not reach (docker/roadmap#52; UTM's and
+# Parallels' Linux guests get a paravirtual GPU with no Metal)
+LINUX_GUEST = re.compile(
+    r"\b(?:in|inside|within|using|via|under|from)[ \t]+(?:(?:an?|the|my|our)[ \t]+)?"
+    r"((?:Ubuntu|Debian|Fedora|Arch Linux|Linux|CentOS|Rocky Linux|Alpine|Kali)"
+    r"(?:[ \t]+\d+(?:\.\d+)*(?:[ \t]+LTS)?)?[ \t-]+(?:VM|virtual machine|guest|container))"
+    r"(?!s\b)\b",
+    _I,
+)
 # Apple silicon seen from Linux: lscpu's "Vendor ID: Apple" (collect_env's CPU section in a Linux
 # guest of UTM / Parallels / Docker Desktop, or Asahi Linux on the Mac itself), an Asahi kernel
 APPLE_CPU_IN_LINUX = re.compile(
@@ -248,6 +260,10 @@ def read(text: str) -> list[Clue]:
         for m in _stated(VM_LACKS, text, "VM", "irtual", "ypervisor", "guest"):
             out.append(clue("sign.gpu_missing", True, text, m, WEAK))
             break
+    for m in _stated(LINUX_GUEST, text, "buntu", "ebian", "edora", "inux", "entOS", "lpine", "ali"):
+        if not asked(text, m):
+            out.append(clue("sign.linux_guest", m.group(1), text, m, WEAK))
+            break
     for m in finditer(APPLE_CPU_IN_LINUX, text, "Apple", "asahi"):
         out.append(clue("sign.mac_hint", True, text, m, LISTED))
         out.append(clue("hardware_arm64", True, text, m, LISTED))
@@ -300,7 +316,10 @@ def settle_os(
         # Docker told to run on the Mac itself (verify.diagnosis.paste.prose: "a docker image ...
         # run on
         # Mac OS arm64"): its workload is Linux in Docker's VM, wanted GPU or not
-        workload = workload or signs.get("sign.docker_on_mac") or []
+        # ... and likewise a Linux guest named ("an Ubuntu VM on my M1 MacBook")
+        workload = (
+            workload or signs.get("sign.docker_on_mac") or signs.get("sign.linux_guest") or []
+        )
     if not workload or signs.get("sign.linux_vm_on_mac"):
         return
     chip = str(facts.get("chip") or "")

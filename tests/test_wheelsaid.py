@@ -241,3 +241,9 @@ def test_a_list_of_only_the_0_1_2_placeholders_is_pips_none():
         "0.4.0, 0.4.1, 1.0.0, 1.0.1, 1.0.1.post2, 1.1.0, 1.2.0, 1.3.0, 1.3.1, 1.4.0)"
     )
     assert "no PyTorch wheel at all" not in _rows(listed)["host.python"].cause
+
+
+def test_another_packages_missing_wheels_are_not_torchs():
+    # (constructed guards: the subject of "has no wheels" names another package)
+    assert _said("numpy has no wheels for Python 3.13") == []
+    assert _said("PyTorch has no wheels for Python 3.13 yet") == [("", "3.13")]

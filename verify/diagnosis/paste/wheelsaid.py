@@ -196,8 +196,25 @@ def read(text: str) -> list[Clue]:
     return out
 
 
+# the subject just before "has no ..." / "does not have ...": another package's wheels
+# ("numpy has no Python 3.13 wheels") are not torch's
+_SUBJECT = re.compile(
+    r"([A-Za-z][\w.-]*)[`'\"]?[ \t]+(?:has|have|ships?|provides?|offers?|publish(?:es)?)[ \t]+$"
+)
+
+
+def _other_package(text: str, m: re.Match[str]) -> bool:
+    start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 60)
+    subject = _SUBJECT.search(text, start, m.start())
+    return (
+        subject is not None
+        and "torch" not in subject.group(1).lower()
+        and (subject.group(1).lower() not in ("it", "this", "that", "which", "pypi", "they", "we"))
+    )
+
+
 def _no_wheels(release: str | None, python: str, text: str, m: re.Match[str]) -> list[Clue]:
-    if not stated(text, m, strict=False) or asked(text, m):
+    if not stated(text, m, strict=False) or asked(text, m) or _other_package(text, m):
         return []
     if release is not None and not _lacks(release, python):
         return []  # the wheels contradict the sentence: it is about something else

@@ -474,3 +474,11 @@ def test_a_linux_guest_named_on_a_mac_is_linux_in_the_mac():
         "Is it in an Ubuntu VM on your M1?\n",  # asked
     ):
         assert "sign.linux_guest" not in reading.read(other).signs, other
+
+
+def test_mps_said_unavailable_is_diagnosed_not_refused():
+    # an MPS failure told in words, as "MPS crashes" is; a GPU with no MPS named is still refused
+    _, results = diagnose.diagnose("MPS is not available on my Mac\n")
+    assert not [r for r in results if r.status is Status.FAIL]
+    with pytest.raises(InputError):
+        diagnose.diagnose("GPU is not available on my Mac\n")

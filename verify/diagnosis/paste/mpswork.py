@@ -101,6 +101,9 @@ WORK_SIGNS = (
     "sign.float64_said",
     "sign.mps_memory_said",
     "sign.app_mps_opt_in",
+    # MPS said unavailable or undetected ("MPS is not available on my Mac", "mps not detected"):
+    # an MPS failure told in words, like sign.mps_failure_said (verify.diagnosis.paste.places)
+    "sign.gpu_missing",
 )
 
 

@@ -39,10 +39,10 @@ FLOORS = {
     # labelled with is named beside it (issue 12)
     "holdout7": (26, 25),
     "holdout8": (26, 25),
-    "holdout9": (26, 26),
+    "holdout9": (27, 27),
     "holdout10": (25, 25),
     "holdout11": (23, 22),
-    "holdout12": (28, 28),
+    "holdout12": (29, 29),
     "holdout14": (28, 28),
 }
 

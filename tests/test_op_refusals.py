@@ -172,3 +172,38 @@ def test_an_operator_said_unsupported_with_a_torch_that_has_it_stays_the_generic
 def test_a_case_or_a_sparse_operator_said_unsupported_is_not_dated(text: str):
     rows = _problems(text)
     assert "error.mps.op_needs_newer_torch" not in rows
+
+
+# a CPU kernel's float16 refusal from an op MPS runs on the CPU below macOS 13
+# (verify.diagnosis.cpu_fallback): vladmandic/sdnext#1591 (holdout12, development data)
+SDNEXT_1591 = Path(__file__).parent / "data" / "holdout12"
+
+
+def _sdnext() -> str:
+    (path,) = SDNEXT_1591.glob("sdnext-1591-*.txt")
+    return corpus.load(path).text
+
+
+def test_a_cpu_half_refusal_on_macos_12_is_the_macos_fallback():
+    first = _first(_sdnext())
+    assert first.id == "error.mps.op_falls_back_on_old_macos" and first.status is Status.FAIL
+    assert "12.5.1" in first.cause and "13.0" in first.cause
+    assert any("12.5.1" in line for line in first.evidence)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("OSX 12.5.1", "OSX 13.4.1"),  # macOS 13 runs it on MPS: another story
+        ("MacBook Pro M1", "MacBook Pro Intel Core i7"),  # not Apple silicon
+    ],
+)
+def test_a_cpu_half_refusal_elsewhere_is_not_the_macos_fallback(old: str, new: str):
+    text = _sdnext()
+    assert old in text
+    assert "error.mps.op_falls_back_on_old_macos" not in _problems(text.replace(old, new))
+
+
+def test_a_cpu_half_refusal_of_an_op_mps_runs_natively_is_not_the_fallback():
+    text = _sdnext().replace("upsample_nearest2d_channels_last", "addmm_impl_cpu_")
+    assert "error.mps.op_falls_back_on_old_macos" not in _problems(text)

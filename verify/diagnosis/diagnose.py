@@ -35,6 +35,7 @@ from verify import compat, rules, torch_names
 from verify import messages as msg
 from verify.diagnosis import (
     behind,
+    cpu_fallback,
     envdump,
     extop_rows,
     limit_rows,
@@ -127,6 +128,7 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
         results.extend(_limit_said_rows(pasted))
         results.extend(limit_rows.rows(pasted))  # op / dtype / memory limits told in words
         results.extend(extop_rows.rows(pasted))  # an extension's op without an MPS kernel
+        results.extend(cpu_fallback.rows(pasted))  # macOS 12's CPU fallback meets a dtype
     if all(e.id == "mps.op_runs_on_cpu" for e in errors):  # that warning's op ran: no failure
         results.extend(regressions.rows(pasted))
     results.extend(told_rows.app_mps_opt_in(pasted))

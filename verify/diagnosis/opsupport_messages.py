@@ -143,6 +143,25 @@ def macos_also(j: Judgement) -> tuple[str, Fix]:
     return cause, Fix(text, ("sw_vers -productVersion",))
 
 
+def cpu_fallback_dtype(kernel: str, dtype: str, macos: str, torch: str | None) -> tuple[str, Fix]:
+    """A CPU kernel's dtype refusal from an op MPS runs on the CPU below macOS 13
+    (verify.diagnosis.cpu_fallback)."""
+    word = {"Half": "float16", "BFloat16": "bfloat16"}.get(dtype, dtype)
+    shown = f"torch {torch}" if torch else "torch 2.0-2.4"
+    cause = (
+        f"On macOS {macos}, {shown} runs this operator on the CPU instead of MPS (MPS runs it "
+        f"natively from macOS 13.0), and the CPU kernel {kernel} has no {word}: the model runs "
+        f"in {word} on MPS up to this step, which fails on the CPU."
+    )
+    fix = Fix(
+        f"Update macOS to 13 or newer ({SOFTWARE_UPDATE}), so MPS runs the operator itself; on "
+        f"this macOS, run the model in float32 (e.g. the application's full-precision / "
+        "no-half option).",
+        ("sw_vers -productVersion",),
+    )
+    return cause, fix
+
+
 def no_kernel(j: Judgement) -> tuple[str, Fix]:
     """No release read has an MPS kernel for the op."""
     cause = (

@@ -247,3 +247,14 @@ def test_another_packages_missing_wheels_are_not_torchs():
     # (constructed guards: the subject of "has no wheels" names another package)
     assert _said("numpy has no wheels for Python 3.13") == []
     assert _said("PyTorch has no wheels for Python 3.13 yet") == [("", "3.13")]
+
+
+def test_a_project_set_up_on_macos_makes_a_refused_cuda_pin_a_cuda_build_on_a_mac():
+    # Celiali/Dessie#2: the title is pip's refusal, the description one sentence
+    text = (
+        "ERROR: No matching distribution found for torch==1.11.0+cu113\n\n"
+        "Unable to setup the project on macOS"
+    )
+    row = _rows(text)["torch.installed"]
+    assert row.status is Status.FAIL
+    assert "torch==1.11.0+cu113" in row.cause

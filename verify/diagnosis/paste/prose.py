@@ -302,7 +302,9 @@ I_HAVE_A_MAC = re.compile(
 # an install or run told to happen on macOS: "After installing poetry (version 1.8.3) on macOS
 # and running `make environment`", "installation of `torch` ... on macOS" (PennyLaneAI/demos#1125)
 DONE_ON_MACOS = re.compile(
-    r"\b(?:install(?:s|ed|ing|ation)?|run(?:s|ning)?|ran|build(?:s|ing)?|buil[td])\b"
+    # "Unable to setup the project on macOS" (Celiali/Dessie#2, a +cu113 pin's refusal as title)
+    r"\b(?:install(?:s|ed|ing|ation)?|run(?:s|ning)?|ran|build(?:s|ing)?|buil[td]|"
+    r"set[ \t]?up|setting[ \t]up)\b"
     r"(?:[^.\n]|\.(?=\d)){0,60}?"
     # "Mac OS X" / "macosx", the older name (Python's sysconfig platform "macosx-11.0-arm64"):
     # "installing on macosx" (scil-vital/TrackToLearn#29); the Mac itself: "Problems installing

@@ -43,7 +43,10 @@ FLOORS = {
     "holdout10": (25, 25),
     "holdout11": (23, 22),
     "holdout12": (29, 29),
+    "holdout13": (18, 18),
     "holdout14": (28, 28),
+    "holdout15": (29, 28),
+    "holdout16": (20, 20),
 }
 
 

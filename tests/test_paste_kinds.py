@@ -360,3 +360,23 @@ def test_lightnings_backticked_refusal_is_read():
         "accelerator is not available."
     )
     assert _ids(line) == ["mps.lightning_unavailable"]
+
+
+# --- several torch versions told at once ------------------------------------------------------
+
+
+def test_a_problem_told_of_two_torch_versions_is_weighed_on_the_newest():
+    # pytorch/pytorch#92265 (wrong targets from torch.stack on MPS): "This happens with Pytorch
+    # **1.3.1** and **2.0.0.dev20230116**" - 1.3.1 (a slip for 1.13.1) failed torch.version as
+    # older than MPS, a false alarm on a wrong-results thread
+    text = _case("holdout15", "pytorch-92265").text
+    clues = [c.value for c in all_clues(text) if c.field == "torch_version"]
+    assert clues == ["1.3.1", "2.0.0.dev20230116"]
+    facts, results = diagnose.diagnose(text)
+    assert facts.torch_version == "2.0.0.dev20230116"
+    assert not [r.id for r in results if r.status is Status.FAIL]
+    # a Python after the torch is no second torch; "or" lists are read the same way
+    told = [c.value for c in all_clues("PyTorch 2.1 and 3.11") if c.field == "torch_version"]
+    assert "3.11" not in told
+    both = "torch 2.0.1 or 2.1.0 both fail"
+    assert [c.value for c in all_clues(both) if c.field == "torch_version"] == ["2.0.1", "2.1.0"]

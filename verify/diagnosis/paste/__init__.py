@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from verify import compat
 from verify.diagnosis.paste import (
     builds,
     companions,
@@ -104,6 +105,15 @@ class Reading:
         return bool(self.signs.get(sign))
 
 
+def _newest(found: list[Clue], weight: int) -> Clue | None:
+    """Of torch versions read with equal weight, the newest: a problem told of several ("This
+    happens with Pytorch 1.3.1 and 2.0.0.dev20230116", pytorch/pytorch#92265, 1.3.1 a slip for
+    1.13.1) is not one an upgrade from the oldest fixes, and "torch too old" must not rest on it."""
+    ranked = [(compat.parse_version(str(c.value)), c) for c in found if c.weight == weight]
+    known = [(v, c) for v, c in ranked if v is not None]
+    return max(known, key=lambda vc: vc[0])[1] if len(known) > 1 else None
+
+
 def all_clues(text: str) -> list[Clue]:
     found: list[Clue] = []
     for reader in READERS:
@@ -129,7 +139,8 @@ def read(text: str, seeds: Iterable[Clue] = ()) -> Reading:
             if not found:
                 continue
         best = max(c.weight for c in found)
-        winner = next(c for c in found if c.weight == best)
+        winner = _newest(found, best) if name == "torch_version" else None
+        winner = winner or next(c for c in found if c.weight == best)
         facts[name] = winner.value
         weights[name] = best
         evidence[name] = _lines(c for c in found if c.value == winner.value)

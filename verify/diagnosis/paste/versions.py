@@ -148,6 +148,14 @@ TORCH = re.compile(
     + r"(?![\w.]*\+)(?![\w])",
     re.IGNORECASE,  # "PyTorch Version: 2.8.0" (ComfyUI's error report, Comfy-Org/ComfyUI#7171)
 )
+# a second torch version told with the first ("Pytorch **1.3.1** and **2.0.0.dev20230116**",
+# pytorch/pytorch#92265; "torch 2.0.1 or 2.1.0"): torch's own majors only (1, 2), so "torch 2.1 and
+# 3.11" (a Python) is not read
+TORCH_ALSO = re.compile(
+    r"[*_`]*[ \t]*(?:,|and|or|&|as well as)[ \t]*[*_`]*(?:v(?:ersion)?[ \t]*)?"
+    r"([12]\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?(?:\+[\w.]+)?)(?![\w.])",
+    re.IGNORECASE,
+)
 # a distribution's "name-version" in words or pip's output ("using `torch-1.14.0.dev20221019`":
 # pytorch/pytorch#87351; "Successfully installed torch-2.1.0"): only lowercase "torch", and no
 # file name (a wheel's "torch-2.1.0-cp310-...", a conda plan's "pytorch-1.10.2": other readers')
@@ -381,7 +389,11 @@ def read(text: str) -> list[Clue]:
         if _wanted(text, m, 1, package=True):  # asked for, not installed: a sign, not a fact
             out.append(clue("sign.torch_requested", m.group(1), text, m, WEAK))
             continue
-        out.append(clue("torch_version", m.group(1), text, m, LISTED if _short(text, m) else WEAK))
+        weight = LISTED if _short(text, m) else WEAK
+        out.append(clue("torch_version", m.group(1), text, m, weight))
+        also = TORCH_ALSO.match(text, m.end())
+        if also:  # weighed with the first; paste.read keeps the newest of equals
+            out.append(clue("torch_version", also.group(1), text, also, weight))
     for m in finditer(TORCH_DIST, text, "torch-"):
         out.append(clue("torch_version", m.group(1), text, m, WEAK))
     for m in finditer(TORCH_REPL, text, "__version__"):

@@ -443,6 +443,19 @@ def test_a_macs_prompt_or_host_name_is_a_mac(line):
     assert reading.read(line).facts.get("os") == "Darwin"
 
 
+@pytest.mark.parametrize(
+    "model", ["MacBook", "MacBook-Pro", "MacBook-Air", "Mac-mini", "Mac-Studio", "Mac-Pro", "iMac"]
+)
+def test_every_mac_model_in_a_host_name_is_read_as_a_mac_and_its_owner_masked(model):
+    # the same models for reading (paths.MAC_PROMPT) and for masking (clues._MAC_HOST): one list,
+    # clues.MAC_MODELS; the line in the form of lllyasviel/Fooocus#3236's prompt
+    from verify.diagnosis.paste.clues import quote
+
+    line = f"Janes-{model}.local \u279c  project git:(main) python run.py"
+    assert reading.read(line).facts.get("os") == "Darwin"
+    assert quote(line).startswith(f"...-{model}.local") and "Janes" not in quote(line)
+
+
 def test_a_linux_prompt_and_arithmetic_are_no_mac_prompt():
     assert reading.read("me@box:~/x$ python a.py\n").facts.get("os") == "Linux"
     assert reading.read("x = 5 % 3\n").facts.get("os") is None

@@ -148,6 +148,7 @@ def read(text: str, seeds: Iterable[Clue] = ()) -> Reading:
         evidence[name] = _lines(found)
     places.settle_os(facts, evidence, signs, weights)  # Linux in a container / VM on a Mac
     paths.settle(facts, evidence, signs)  # Windows / Linux from a traceback's paths
+    refused.settle(facts, evidence, signs)  # a refused macOS wheel where no OS is named
     _derive(facts, evidence, signs)
     return Reading(facts, evidence, dict(signs))
 

@@ -115,11 +115,12 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
 # name (its owner's part is masked below): what kind of machine it is stays readable
 _PROMPT = re.compile(r"^((?:\([\w.-]*\)\s*)?)([\w.-]+)@([\w.-]+)(?=[\s:][^%$#>\n]*[%$#>]\s)")
 _BASH_PROMPT = re.compile(r"^((?:\([\w.-]+\)\s*)?)([\w.'-]+)(:\S*\s+)[\w.-]+(?=\$\s)")
-# macOS names a Mac after its owner ("Romans-MacBook-Pro.local", "Adams-Mac-mini" in prompts and
-# `uname -a`: Fooocus#3236, Homebrew/homebrew-core#67713): the owner's part is masked
-_MAC_HOST = re.compile(
-    r"\b[\w'\u2019-]+?-(?=(?:MacBook(?:-Pro|-Air)?|Mac-mini|Mac-Studio|Mac-Pro|iMac)\b)"
-)
+# macOS names a Mac after its owner and its model ("Romans-MacBook-Pro.local", "Adams-Mac-mini" in
+# prompts and `uname -a`: Fooocus#3236, Homebrew/homebrew-core#67713). MAC_MODELS, the models'
+# part, serves both reading such a host as a Mac (.paths.MAC_PROMPT) and masking its owner's
+# part here (_MAC_HOST)
+MAC_MODELS = r"(?:MacBook(?:-Pro|-Air)?|Mac-mini|Mac-Studio|Mac-Pro|iMac)"
+_MAC_HOST = re.compile(r"\b[\w'\u2019-]+?-(?=" + MAC_MODELS + r"\b)")
 # system_profiler SPHardwareDataType's lines that identify one machine
 _SERIAL = re.compile(
     r"((?:Serial Number(?: \(system\))?|Hardware UUID|Provisioning UDID|Platform UUID)\s*:\s*)\S+",

@@ -216,12 +216,6 @@ LD_ARCH = re.compile(
 )
 
 
-# pip refusing a wheel it was handed: "ERROR: torch-2.1.0-cp310-none-macosx_11_0_arm64.whl is not
-# a supported wheel on this platform." - an arm64 wheel refused means an x86_64 interpreter (or
-# another Python version: the cp tag says which it was built for)
-UNSUPPORTED_WHEEL = re.compile(
-    r"torch-[\w.+]+-cp3(\d+)-[\w]+-macosx_\d+_\d+_(arm64|x86_64)\.whl is not a supported wheel"
-)
 # a web UI launcher's failed torch install (AUTOMATIC1111/stable-diffusion-webui launch.py /
 # modules/launch_utils.py run(): "Couldn't install torch." then "Command: <venv python> -m pip
 # install torch==1.12.1+cu113 ..." and "Error code: 1"; its forks print the same): a CUDA / ROCm
@@ -319,7 +313,7 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.x86_only_conda", m.group(1), text, m, LISTED))
     for m in finditer(WHEEL, text, "macosx_"):
         if text.startswith(" is not a supported wheel", m.end()):
-            continue  # refused: the interpreter is not what the wheel is for (below)
+            continue  # refused: the interpreter is not what the wheel is for (.refused)
         out.append(clue("os", "Darwin", text, m, LISTED))
         out.append(clue("machine", m.group(6), text, m, LISTED))
         out.append(clue("python_version", f"3.{m.group(3)}", text, m, WEAK))
@@ -389,11 +383,6 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.wrong_arch_library", have, text, m, STRONG))
         if re.search(r"lib(?:torch\w*|c10)\.dylib", m.group(1)):  # LibTorch's own dylibs
             out.append(clue("sign.libtorch_other_arch", (have, need), text, m, STRONG))
-    for m in finditer(UNSUPPORTED_WHEEL, text, "not a supported wheel"):
-        out.append(clue("os", "Darwin", text, m, LISTED))
-        out.append(clue("sign.pip_no_torch", "torch", text, m, LISTED))
-        if m.group(2) == "arm64":
-            out.append(clue("machine", "x86_64", text, m, WEAK))
     return out
 
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from verify.diagnosis.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer
+from verify.diagnosis.paste.clues import LISTED, MAC_MODELS, STRONG, WEAK, Clue, clue, finditer
 
 _I = re.IGNORECASE
 _M = re.MULTILINE
@@ -98,7 +98,7 @@ MAC_WORDS = re.compile(
 MAC_PROMPT = re.compile(
     r"^[ \t]*(?:\([\w.-]+\)[ \t]*)?[\w.-]+@[\w.-]+[ \t]+[^\s%@:]+[ \t]+%[ \t]+\S|"
     r"^[ \t]*(?:\([\w.-]+\)[ \t]*)?[\w.-]+:[^\s:]+[ \t]+[\w.-]+\$[ \t]+\S|"
-    r"\b[\w-]*(?:MacBook-(?:Pro|Air)|Mac-mini|Mac-Studio|iMac)[\w-]*\.local\b",
+    r"\b[\w-]*" + MAC_MODELS + r"[\w-]*\.local\b",
     _M,
 )
 # nvidia-smi's table: an NVIDIA driver, which no Mac has had since macOS 10.13 (NVIDIA's web

@@ -3,49 +3,101 @@
 pip's "ERROR: <file>.whl is not a supported wheel on this platform." (pip/_internal/req/
 req_install.py) names a wheel none of whose tags the interpreter supports
 (packaging.tags.sys_tags). The file name carries the tags (PEP 427: name-version-python-abi-
-platform.whl), so the refusal tells what the interpreter is not:
+platform.whl, taken apart by packaging.utils.parse_wheel_filename), so the refusal tells what
+the interpreter is not:
 
 - a wheel for another OS handed to pip on a Mac: "torch-1.11.0+cu113-cp37-cp37m-linux_x86_64.whl
   is not a supported wheel on this platform" (grenlayk/deep-text-edit#34, a requirements file's
   Linux CUDA wheel on an M1 Mac) - a pin for Linux / Windows, which no Mac can install;
 - a macOS wheel for another CPython: "torch-0.3.0.post4-cp35-cp35m-macosx_10_6_x86_64.whl is not
   a supported wheel on this platform" on Python 3.6 (pytorch/pytorch#4802, on an Intel MacBook
-  Pro) - the wheel's Python is not the interpreter's.
+  Pro) - the wheel's Python is not the interpreter's;
+- a macOS arm64 wheel refused by a Mac's interpreter of the wheel's own Python: an x86_64
+  interpreter ("ERROR: torch-2.1.0-cp310-none-macosx_11_0_arm64.whl is not a supported wheel on
+  this platform.", Rosetta on an M1; verify.diagnosis.resolver drops it where the paste's Python
+  is not the wheel's).
 
 -> sign.wheel_refused: (package, version, CPython X.Y of the wheel or "", the wheel's OS: "linux",
-"windows" or "macos", its platform tag). verify.diagnosis.install_rows weighs it against the
-paste's OS and Python (verify.diagnosis.paste.packages reads the macOS wheel's architecture).
+"windows" or "macos", its platform tag(s)); a torch macOS wheel refused is also
+sign.pip_no_torch. verify.diagnosis.install_rows weighs them against the paste's OS and Python.
+
+The refusal names the wheel's OS, not the interpreter's: a macOS wheel is refused on Linux just
+as well (a Mac's lock file or wheel URL in a Linux container). `settle(...)` makes a refused
+macOS wheel macOS, and an arm64-only one an x86_64 interpreter, only where the paste names no
+OS at all, neither in words nor in a traceback's paths: one hands pip a wheel made for one's
+own system.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+from packaging.version import InvalidVersion
 
 from verify.diagnosis.paste.clues import LISTED, Clue, clue, finditer
 
 REFUSED = re.compile(
-    r"(?<![\w.+-])(torch|torchvision|torchaudio)-(\d[\w.+!]*)-(cp3\d{1,2}|py3|py2\.py3)-"
-    r"[\w]+-([\w.]+?)\.whl[ \t]+is[ \t]+not[ \t]+a[ \t]+supported[ \t]+wheel"
+    r"(?<![\w.+-])((?:torch|torchvision|torchaudio)-[^\s/\\'\"`]+?\.whl)"
+    r"[ \t]+is[ \t]+not[ \t]+a[ \t]+supported[ \t]+wheel"
 )
-_CP = re.compile(r"^cp3(\d{1,2})$")
+_OS_PREFIXES = (
+    ("linux", ("linux", "manylinux", "musllinux")),
+    ("windows", ("win",)),
+    ("macos", ("macosx",)),
+)
+# signs that the paste shows another OS than the refused wheel's, or names a Mac already
+_OTHER_OS = ("sign.linux_paths", "sign.windows_paths", "sign.linux_vm_on_mac", "sign.container")
 
 
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
     for m in finditer(REFUSED, text, "not a supported wheel"):
-        package, version, python_tag, platform = m.groups()
-        cp = _CP.match(python_tag)
-        python = f"3.{cp.group(1)}" if cp else ""
-        value = (package, version, python, _os_of(platform), platform)
+        value = wheel(m.group(1))
+        if value is None:
+            continue
         out.append(clue("sign.wheel_refused", value, text, m, LISTED))
+        if value[0] == "torch" and value[3] == "macos":
+            out.append(clue("sign.pip_no_torch", "torch", text, m, LISTED))
     return out
 
 
+def wheel(filename: str) -> tuple[str, str, str, str, str] | None:
+    """(package, version, CPython "3.X" of the wheel or "", its OS or "", its platform tags)
+    from a wheel's file name, or None if it is no valid one."""
+    try:
+        name, version, _build, tags = parse_wheel_filename(filename)
+    except (InvalidWheelFilename, InvalidVersion):
+        return None
+    pythons = {t.interpreter for t in tags}
+    cpython = {p for p in pythons if re.fullmatch(r"cp3\d{1,2}", p)}
+    python = f"3.{next(iter(cpython))[3:]}" if len(cpython) == 1 and pythons == cpython else ""
+    platforms = sorted({t.platform for t in tags})
+    systems = {_os_of(p) for p in platforms}
+    system = systems.pop() if len(systems) == 1 else ""
+    return (str(name), str(version), python, system, ".".join(platforms))
+
+
 def _os_of(platform: str) -> str:
-    if platform.startswith(("linux", "manylinux", "musllinux")):
-        return "linux"
-    if platform.startswith("win"):
-        return "windows"
-    if platform.startswith("macosx"):
-        return "macos"
+    for system, prefixes in _OS_PREFIXES:
+        if platform.startswith(prefixes):
+            return system
     return ""
+
+
+def settle(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) -> None:
+    """A refused macOS wheel as the interpreter's OS (and an arm64-only one as its x86_64
+    architecture) where nothing else in the paste names the OS (see the module doc)."""
+    refused = [c for c in signs.get("sign.wheel_refused") or [] if c.value[3] == "macos"]
+    if not refused or any(signs.get(s) for s in _OTHER_OS):
+        return
+    if facts.get("os") is None:
+        facts["os"] = "Darwin"
+        evidence["os"] = [refused[0].line]
+    if facts["os"] != "Darwin" or facts.get("machine") is not None:
+        return
+    arm = [c for c in refused if all(p.endswith("_arm64") for p in c.value[4].split("."))]
+    if arm:  # the wheel's own Python refused it (resolver drops it where not)
+        facts["machine"] = "x86_64"
+        evidence["machine"] = [arm[0].line]

@@ -1,0 +1,91 @@
+"""A torch wheel pip refuses (verify.diagnosis.paste.refused): its tags taken apart by
+packaging.utils.parse_wheel_filename, the line read once, and the interpreter's OS inferred from
+a refused macOS wheel only where the paste names no other OS (issue 12)."""
+
+from __future__ import annotations
+
+import pytest
+
+from verify.diagnosis import paste
+from verify.diagnosis.paste import refused
+
+# the pip line as pip prints it (pip/_internal/req/req_install.py); the wheels are real PyPI files
+ARM64 = (
+    "ERROR: torch-2.1.0-cp310-none-macosx_11_0_arm64.whl is not a supported wheel on this platform."
+)
+
+
+@pytest.mark.parametrize(
+    ("filename", "expected"),
+    [
+        # pytorch/pytorch#4802
+        (
+            "torch-0.3.0.post4-cp35-cp35m-macosx_10_6_x86_64.whl",
+            ("torch", "0.3.0.post4", "3.5", "macos", "macosx_10_6_x86_64"),
+        ),
+        # grenlayk/deep-text-edit#34: a local version
+        (
+            "torch-1.11.0+cu113-cp37-cp37m-linux_x86_64.whl",
+            ("torch", "1.11.0+cu113", "3.7", "linux", "linux_x86_64"),
+        ),
+        # a compressed tag set (PEP 425): two Linux platform tags, one OS
+        (
+            "torch-2.4.1-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+            ("torch", "2.4.1", "3.10", "linux", "manylinux2014_x86_64.manylinux_2_17_x86_64"),
+        ),
+        (
+            "torchaudio-2.0.2-cp311-cp311-win_amd64.whl",
+            ("torchaudio", "2.0.2", "3.11", "windows", "win_amd64"),
+        ),
+        # no one CPython, no one OS
+        ("torch-2.4.1-py3-none-any.whl", ("torch", "2.4.1", "", "", "any")),
+        ("torch-latest-cp310-none-any.whl", None),  # no version
+    ],
+)
+def test_the_wheel_name_is_taken_apart_by_its_tags(filename, expected):
+    assert refused.wheel(filename) == expected
+
+
+def test_a_refused_macos_wheel_alone_is_a_mac_and_arm64_refused_is_x86_64():
+    reading = paste.read(ARM64)
+    assert reading.facts["os"] == "Darwin" and reading.facts["machine"] == "x86_64"
+    assert reading.evidence["machine"] == [ARM64]
+    # read once: one sign per refusal, none from the wheel-name readers
+    assert [c.field for c in paste.all_clues(ARM64) if not c.field.startswith("sign.")] == []
+    assert len(reading.signs["sign.wheel_refused"]) == 1
+    assert reading.has("sign.pip_no_torch")
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "Ubuntu 22.04",
+        'File "/home/me/project/setup.py", line 3, in <module>',
+        "OS: Ubuntu 22.04.3 LTS (x86_64)",
+        "docker run --rm -it python:3.10 pip install ./wheels/*",
+    ],
+)
+def test_a_macos_wheel_refused_where_another_os_shows_is_not_read_as_a_mac(other):
+    # a Mac's wheel handed to pip in Linux is refused just the same: the wheel's OS is not the
+    # interpreter's, and its arm64 says nothing of the interpreter's architecture there
+    reading = paste.read(other + "\n" + ARM64)
+    assert reading.facts.get("os") != "Darwin"
+    assert reading.facts.get("machine") != "x86_64" or "x86_64" in other
+    assert reading.evidence.get("machine", []) != [ARM64]
+
+
+def test_a_universal2_wheel_refused_says_nothing_of_the_architecture():
+    text = ARM64.replace("arm64", "universal2")
+    reading = paste.read(text)
+    assert reading.facts["os"] == "Darwin"
+    assert "machine" not in reading.facts
+
+
+def test_a_linux_wheel_refused_is_no_mac():
+    text = ARM64.replace(
+        "2.1.0-cp310-none-macosx_11_0_arm64", "1.11.0+cu113-cp37-cp37m-linux_x86_64"
+    )
+    reading = paste.read(text)
+    assert "os" not in reading.facts and "machine" not in reading.facts
+    assert not reading.has("sign.pip_no_torch")
+    assert reading.signs["sign.wheel_refused"][0].value[3] == "linux"

@@ -118,6 +118,12 @@ REPORTS = [
         "mps.op_not_implemented",
         "warn",
     ),
+    # https://github.com/pytorch/pytorch/issues/166426 (torch 2.8, a sparse CSR tensor on mps)
+    (
+        "NotImplementedError: Could not run 'new_compressed_tensor' from the 'mps:0' device.)",
+        "mps.op_not_implemented",
+        "warn",
+    ),
     # https://github.com/rasbt/machine-learning-notes/issues/4 (torch before 1.12)
     (
         "RuntimeError: Expected one of cpu, cuda, xpu, mkldnn, opengl, opencl, ideep, hip, ve, "

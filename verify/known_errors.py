@@ -253,6 +253,12 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"Could not run '(?!" + MAKES_MPS_TENSOR + r"')[\w:.]+' with arguments from the "
             r"'MPS' backend[^\n]*|"
             r"Could not run '[\w:.]+' with arguments from the 'Sparse(?:Csr)?MPS' backend[^\n]*|"
+            # a compressed sparse (CSR / CSC / BSR) tensor made on mps: the constructor refuses
+            # by itself (aten/src/ATen/native/sparse/SparseCsrTensor.cpp, new_compressed_tensor:
+            # "Could not run 'new_compressed_tensor' from the 'mps:0' device.)", compiled into
+            # torch 2.13's libtorch_cpu; pytorch/pytorch#166426 on torch 2.8, closed as a
+            # duplicate of #129842, MPS sparse support)
+            r"Could not run '\w+' from the 'mps(?::\d+)?' device[^\n]*|"
             # the same refusal's second sentence pasted alone, right under words about "mps"
             # (discuss.pytorch.org/t/152189: "'aten::_slow_conv2d_forward' is only available
             # for these backends: SparseCPU ..." on a May 2022 nightly)

@@ -346,6 +346,33 @@ def test_version_words_in_chinese_japanese_and_korean():
     assert read("torch 버전: 2.0.1")["torch_version"] == "2.0.1"
 
 
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        # FunAudioLLM/CosyVoice#501's title: no space between the version and the Chinese after it
+        ("torch2.4.1没有mac intel处理器版本\uff0c有没有替代方案\uff1f", "torch_version", "2.4.1"),
+        ("我安装了torch2.4.1", "torch_version", "2.4.1"),  # nor before the name
+        ("PyTorch 2.4.1版本", "torch_version", "2.4.1"),
+        ("torch.__version__ → 2.4.1没有", "torch_version", "2.4.1"),
+        ("torch-2.4.1没有", "torch_version", "2.4.1"),
+        ("python3.10.12没有", "python_version", "3.10.12"),
+        ("Python 3.11.4版本", "python_version", "3.11.4"),
+        ("macOS 14.5系统", "macos_version", "14.5"),
+        ("Sonoma 14.5系统", "macos_version", "14.5"),
+        ("PyTorch 2.1.0のバージョン", "torch_version", "2.1.0"),
+        ("torch 2.0.1에서", "torch_version", "2.0.1"),
+    ],
+)
+def test_a_version_against_cjk_text_is_read_whole(text, field, value):
+    # regex counts CJK letters as word characters: a "\\b" / "(?!\\w)" after the version failed
+    # and the reading fell back to a cut one ("2.4"), or to none
+    assert read(text).get(field) == value
+
+
+def test_a_version_run_into_latin_letters_is_not_cut_short():
+    assert "torch_version" not in read("torch 2.4.1abc")
+
+
 def test_chip_named_in_chinese():
     # taishan1994/BERT-BILSTM-CRF#11 title ("芯片": chip)
     assert read("M2芯片使用mps训练速度极慢")["chip"] == "Apple M2"

@@ -121,6 +121,12 @@ _BASH_PROMPT = re.compile(r"^((?:\([\w.-]+\)\s*)?)([\w.'-]+)(:\S*\s+)[\w.-]+(?=\
 # part here (_MAC_HOST)
 MAC_MODELS = r"(?:MacBook(?:-Pro|-Air)?|Mac-mini|Mac-Studio|Mac-Pro|iMac)"
 _MAC_HOST = re.compile(r"\b[\w'\u2019-]+?-(?=" + MAC_MODELS + r"\b)")
+# CJK letters (kana, CJK ideographs, Hangul, compatibility ideographs): regex counts them as word
+# characters, so no "\\b" falls between one and a Latin letter or digit ("torch2.4.1没有",
+# FunAudioLLM/CosyVoice#501's title); LATIN_WORD is a word character that is not one, for
+# boundaries that hold against CJK text
+CJK = r"\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff"
+LATIN_WORD = r"[^\W" + CJK + r"]"
 # system_profiler SPHardwareDataType's lines that identify one machine
 _SERIAL = re.compile(
     r"((?:Serial Number(?: \(system\))?|Hardware UUID|Provisioning UDID|Platform UUID)\s*:\s*)\S+",

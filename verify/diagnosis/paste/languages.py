@@ -40,10 +40,10 @@ from __future__ import annotations
 
 import re
 
+from verify.diagnosis.paste.clues import CJK as _CJK
 from verify.diagnosis.paste.clues import WEAK, Clue, clue, finditer
 
 _I = re.IGNORECASE
-_CJK = r"\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _MPS = r"(?<![A-Za-z0-9_])(?i:mps)(?![A-Za-z0-9_])"
 MPS_USE = re.compile(
     # Chinese: "使用mps推理", "用mps跑", "切换到mps", "mps加速", "mps推理", "mps后端"

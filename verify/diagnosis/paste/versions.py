@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from verify.diagnosis.paste.clues import (
+    LATIN_WORD,
     LISTED,
     MACOS_NAMES,
     STRONG,
@@ -23,6 +24,12 @@ from verify.diagnosis.paste.clues import (
 )
 
 _M = re.MULTILINE | re.IGNORECASE
+# a letter or digit that continues a name or a version: a CJK letter does not ("torch2.4.1没有" is
+# torch 2.4.1, FunAudioLLM/CosyVoice#501's title; "PyTorch 2.4.1版本"), though regex counts it
+# as a word character: the boundaries below are _START / _END instead of \b / (?!\w)
+_W = LATIN_WORD
+_START = rf"(?<!{_W})"
+_END = rf"(?!{_W})"
 _NAMES = "|".join(n.replace(" ", r"\s") for n in MACOS_NAMES)
 _MAC_V = r"(1[0-6](?:\.\d{1,2}){0,2}|2[6-9](?:\.\d{1,2}){0,2})"
 
@@ -38,18 +45,28 @@ _FILL = (
     r"[ \t]*[:=(\uff1a]?[ \t]*(?:\*\*|`)?[ \t]*v?"
 )
 MACOS = re.compile(
-    r"\b(?:mac\s?OS(?:\s?X)?|OS\s?X|OSX|sw_vers)(?:\s+(?:"
+    _START
+    + r"(?:mac\s?OS(?:\s?X)?|OS\s?X|OSX|sw_vers)(?:\s+(?:"
     + _NAMES
     + r"))?"
     # a chip between the name and the number: "Macosx M1 14.6.1 (23G93)"
     + r"(?:[ \t]+(?:Apple[ \t]+)?M[1-9](?:[ \t]?(?:Pro|Max|Ultra))?)?"
     + _FILL
     + _MAC_V
-    + r"(?![\d.]*\+)(?!\.\d)(?![\w-])",
+    + r"(?![\d.]*\+)(?!\.\d)(?!-)"
+    + _END,
     re.IGNORECASE,
 )
 MACOS_BY_NAME = re.compile(
-    r"\b(" + _NAMES + r")\b[ \t]*(?:\(|,)?[ \t]*(?:v(?:ersion)?\s*)?" + _MAC_V + r"?(?![\w+])",
+    _START
+    + r"("
+    + _NAMES
+    + r")"
+    + _END
+    + r"[ \t]*(?:\(|,)?[ \t]*(?:v(?:ersion)?\s*)?"
+    + _MAC_V
+    + r"?(?!\+)"
+    + _END,
     re.IGNORECASE,
 )
 # "OS: macOS 14.5", "Environment: Mac", and the CJK keys, with a full-width colon (U+FF1A) too:
@@ -128,8 +145,12 @@ MAC_HOME = re.compile(r"(?<![\w/:.~-])/Users/(?!Shared/)[^/\s\"':]+/")
 M_CHIP = re.compile(r"\b(?:Apple\s+)?M(?:[- ]series)?\s+chips?\b")
 AMD_GPU = re.compile(r"\b(?:AMD\s+Radeon|Radeon\s+Pro|AMD\s+GPU|Radeon\s+\w+)\b", re.IGNORECASE)
 PYTHON = re.compile(
-    r"\b(?:C|Homebrew |conda )?Python" + _FILL + r"(3\.\d{1,2}(?:\.\d{1,2})?)(?![\d.]*\+)"
-    r"(?!\.?\w)",
+    _START
+    + r"(?:C|Homebrew |conda )?Python"
+    + _FILL
+    + r"(3\.\d{1,2}(?:\.\d{1,2})?)(?![\d.]*\+)(?!\.?"
+    + _W
+    + ")",
     re.IGNORECASE,
 )
 # sys.version printed alone, and the REPL's banner ("Python 3.11.4 (main, Jul  5 2023, 08:40:20)
@@ -142,10 +163,14 @@ SYS_VERSION = re.compile(
 )
 SITE_PACKAGES = re.compile(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages/")
 TORCH = re.compile(
-    r"(?<![\w.-])(?i:PyTorch|(?:lib)?torch)(?:[ \t]*\((?:GPU|accelerator)\?\))?"
+    r"(?<![.-])"
+    + _START
+    + r"(?i:PyTorch|(?:lib)?torch)(?:[ \t]*\((?:GPU|accelerator)\?\))?"
     + _FILL
     + r"(\d\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?(?:\+[\w.]+)?)"
-    + r"(?![\w.]*\+)(?![\w])",
+    # never a version cut short: "2.4.1abc" is not read as 2.4
+    + r"(?![\w.]*\+)(?!\.\d)"
+    + _END,
     re.IGNORECASE,  # "PyTorch Version: 2.8.0" (ComfyUI's error report, Comfy-Org/ComfyUI#7171)
 )
 # a second torch version told with the first ("Pytorch **1.3.1** and **2.0.0.dev20230116**",
@@ -153,19 +178,20 @@ TORCH = re.compile(
 # 3.11" (a Python) is not read
 TORCH_ALSO = re.compile(
     r"[*_`]*[ \t]*(?:,|and|or|&|as well as)[ \t]*[*_`]*(?:v(?:ersion)?[ \t]*)?"
-    r"([12]\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?(?:\+[\w.]+)?)(?![\w.])",
+    r"([12]\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?(?:\+[\w.]+)?)(?!\.)" + _END,
     re.IGNORECASE,
 )
 # a distribution's "name-version" in words or pip's output ("using `torch-1.14.0.dev20221019`":
 # pytorch/pytorch#87351; "Successfully installed torch-2.1.0"): only lowercase "torch", and no
 # file name (a wheel's "torch-2.1.0-cp310-...", a conda plan's "pytorch-1.10.2": other readers')
 TORCH_DIST = re.compile(
-    r"(?<![\w.-])torch-(\d\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?)(?![\w.+-])"
+    r"(?<![.-])" + _START + r"torch-(\d\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?)"
+    r"(?![.+-])" + _END
 )
 TORCH_REPL = re.compile(
     r"(?:print\(torch\.__version__\)|torch\.__version__)[`'\"]?[ \t]*"
     r"(?:\n[ \t>]*(?:Out\[\d+\]:[ \t]*)?|[:=]|->|→|is|returns)"
-    r"[ \t]*['\"]?(\d\.\d{1,2}(?:\.\d{1,2})?[\w.+]*?)['\"]?(?![\w.])"
+    rf"[ \t]*['\"]?(\d\.\d{{1,2}}(?:\.\d{{1,2}})?(?:{_W}|[.+])*?)['\"]?(?!\.)" + _END
 )
 # "Arch: arm64", "- Architecture: `x86_64`", "Machine: arm64": what the user's `uname -m` /
 # platform.machine() said (which of the two is not said: weak; tch-rs#676, pytorch#177819 lists)

@@ -45,7 +45,7 @@ FLOORS = {
     "holdout12": (29, 29),
     "holdout13": (18, 18),
     "holdout14": (28, 28),
-    "holdout15": (30, 29),
+    "holdout15": (31, 30),
     "holdout16": (20, 20),
 }
 

@@ -41,6 +41,7 @@ from verify.diagnosis import (
     limit_rows,
     opsupport,
     placement,
+    python_ceiling,
     regressions,
     resolver,
     settle,
@@ -262,6 +263,10 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
     install = _install_finding(result.id, pasted)
     if install is not None:
         return install
+    if result.id == "host.python":
+        ceiling = python_ceiling.finding(pasted)
+        if ceiling is not None:
+            return ceiling
     if result.id == "host.python":
         wanted = _wanted_release_without_wheel(pasted)
         if wanted is not None:

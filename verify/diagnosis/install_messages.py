@@ -246,3 +246,34 @@ def wheel_for_other_python(wheel: str, wheel_python: str, python: str) -> tuple[
             ("python --version", "python -m pip debug --verbose"),
         ),
     )
+
+
+def python_ceiling(
+    requirement: str,
+    newest_offered: str,
+    pythons: tuple[str, ...],
+    python_shown: bool,
+    wanted: str,
+    wanted_pythons: str,
+    platform: str,
+) -> tuple[str, Fix]:
+    """pip's list of torch releases ends at the last release for this Python, before the
+    first release the requirement accepts (verify.diagnosis.python_ceiling)."""
+    which = " / ".join(pythons)
+    if python_shown:
+        python = f"Python {which}"
+    else:
+        python = (
+            f"Python {which} (the paste does not print the Python, but only {which}'s list "
+            f"ends there)"
+        )
+    return (
+        f"pip offers this interpreter torch up to {newest_offered}, the last release with "
+        f"{platform} wheels for {python}; `{requirement}` needs torch {wanted} or later, whose "
+        f"wheels are for Python {wanted_pythons}. The Python is too old for what is asked.",
+        Fix(
+            f"Install into a Python in {wanted_pythons} (the project's installer creates one; "
+            "macOS's own /usr/bin/python3 is 3.9), or ask for a torch this Python has.",
+            ("nox -s install", "python3 --version"),
+        ),
+    )

@@ -28,7 +28,11 @@ from verify.model import Status
 DATA = Path(__file__).parent / "data"
 # folder -> (floor named, floor first): the scores measured on main when the floors were last set
 FLOORS = {
-    "holdout": (39, 39),
+    # holdout first 39 -> 38: mcp-memory-service-78 (uv.lock's torch 2.5.1 under Python 3.13.5,
+    # labelled for the pin) now also fails host.python, which goes first: 2.5.1 has macOS
+    # wheels for 3.9-3.12, and the same lock under 3.13.3 (#29) was the Python, as its thread
+    # found; both rows are named (issue 12)
+    "holdout": (39, 38),
     "holdout2": (44, 44),
     "holdout3": (37, 37),
     "holdout4": (35, 35),
@@ -45,7 +49,7 @@ FLOORS = {
     "holdout12": (29, 29),
     "holdout13": (18, 18),
     "holdout14": (28, 28),
-    "holdout15": (31, 30),
+    "holdout15": (32, 31),
     "holdout16": (20, 20),
 }
 

@@ -118,6 +118,13 @@ REPORTS = [
         "mps.op_not_implemented",
         "warn",
     ),
+    # https://github.com/huggingface/diffusers/issues/10986 (float64 frequencies made complex)
+    (
+        "`TypeError: Trying to convert ComplexDouble to the MPS backend but it does not have "
+        "support for that dtype.`",
+        "mps.float64",
+        "warn",
+    ),
     # https://github.com/pytorch/pytorch/issues/166426 (torch 2.8, a sparse CSR tensor on mps)
     (
         "NotImplementedError: Could not run 'new_compressed_tensor' from the 'mps:0' device.)",

@@ -115,11 +115,23 @@ UV_SYNC = (
 
 
 def test_uv_wheels_for_other_systems_only_is_the_install_row():
-    found, first = rows(UV_SYNC + "Python 3.13.1\n")
+    found, first = rows(UV_SYNC + "Python 3.12.1\n")
     assert first is not None and first.id == "torch.installed"
-    assert "manylinux1_x86_64" in first.cause and "2.6" in first.cause  # cp313 macOS: 2.6+
+    assert "manylinux1_x86_64" in first.cause
     assert found["host.arch"].status is Status.PASS  # an arm64 interpreter
     assert found["host.python"].status is not Status.FAIL
+    assert any("You're on macOS" in line for line in first.evidence)
+
+
+def test_uv_naming_linux_wheels_for_a_python_the_release_lacks_fails_the_python_first():
+    # uv's hint lists the wheels of this Python's tag: torch 2.5.1's only cp313 wheel is
+    # manylinux1_x86_64, so under Python 3.13 the Python is left out as much as the pin
+    # (doobidoo/mcp-memory-service#29, where the thread found the Python)
+    found, first = rows(UV_SYNC + "Python 3.13.1\n")
+    assert first is not None and first.id == "host.python" and "3.9-3.12" in first.cause
+    installed = found["torch.installed"]
+    assert installed.status is Status.FAIL
+    assert "manylinux1_x86_64" in installed.cause and "2.6" in installed.cause  # cp313: 2.6+
     assert any("You're on macOS" in line for line in first.evidence)
 
 

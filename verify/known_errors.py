@@ -203,7 +203,13 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"(?<!if )(?<!whether )\bfloat64 is not supported on MPS\b[^\n]*|"
             # UnaryOps.mm (digamma / lgamma / polygamma / erfinv), torch 2.1-2.11: "MPS does not
             # support digamma_out op with scalar type: Double"
-            r"MPS does not support \w+ op with scalar type: Double[^\n]*",
+            r"MPS does not support \w+ op with scalar type: Double[^\n]*|"
+            # complex128 is two float64s: OperationUtils.mm's getMPSDataType has no case for
+            # it, so it meets the generic "Trying to convert ComplexDouble to the MPS backend
+            # but it does not have support for that dtype." in every release, where complex64
+            # converts from 2.3 on (huggingface/diffusers#10986: Wan's rotary embedding built in
+            # float64, then torch.view_as_complex)
+            r"Trying to convert ComplexDouble to the MPS backend[^\n]*",
             re.IGNORECASE,
         ),
         "float64 refused on MPS",
@@ -211,7 +217,8 @@ PATTERNS: tuple[_Pattern, ...] = (
         "mps.",
         Fix(
             "Use float32 on MPS: convert with tensor.to(torch.float32) before moving it to 'mps' "
-            "(numpy arrays are float64 by default), or keep float64 work on the CPU."
+            "(numpy arrays are float64 by default; complex128 becomes complex64), or keep "
+            "float64 work on the CPU."
         ),
         severity="warn",
         environment=False,

@@ -713,8 +713,8 @@ def pasted_cuda_build_on_mac(requirement: str) -> tuple[str, Fix]:
 def pasted_no_wheel_for_python(requirement: str, python: str, supported: str) -> tuple[str, Fix]:
     """pip / uv found no wheel of the requested torch for this Python."""
     return (
-        f"pip finds no {requirement} for this interpreter (Python {python}): that release ships "
-        f"wheels for Python {supported} only.",
+        f"The installer finds no {requirement} for this interpreter (Python {python}): that "
+        f"release ships wheels for Python {supported} only.",
         Fix(
             f"Use a Python in {supported} for that release (the project's installer creates "
             "one), or install a PyTorch release that supports this Python.",

@@ -249,6 +249,7 @@ def wheel_for_other_python(wheel: str, wheel_python: str, python: str) -> tuple[
 
 
 def python_ceiling(
+    *,
     requirement: str,
     newest_offered: str,
     pythons: tuple[str, ...],

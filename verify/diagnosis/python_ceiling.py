@@ -103,13 +103,13 @@ def finding(pasted: Pasted) -> Result | None:
     if ceiling is None:
         return None
     cause, fix = install_msg.python_ceiling(
-        ceiling.requirement,
-        str(ceiling.newest_offered),
-        ceiling.pythons,
-        ceiling.python_shown,
-        str(ceiling.wanted),
-        f"{ceiling.wanted_pythons[0]}-{ceiling.wanted_pythons[1]}",
-        ceiling.platform,
+        requirement=ceiling.requirement,
+        newest_offered=str(ceiling.newest_offered),
+        pythons=ceiling.pythons,
+        python_shown=ceiling.python_shown,
+        wanted=str(ceiling.wanted),
+        wanted_pythons=f"{ceiling.wanted_pythons[0]}-{ceiling.wanted_pythons[1]}",
+        platform=ceiling.platform,
     )
     lines = [c.line for c in pasted.signs.get("sign.pip_versions", [])[:1]]
     lines += [c.line for c in pasted.signs.get("sign.pip_no_torch", [])]

@@ -171,7 +171,7 @@ def explains(pasted: Pasted) -> bool:
     the platforms the release has wheels for; pip looked only in a CUDA / ROCm index)? Then the
     Python row does not restate it as a Python problem."""
     return (
-        pasted.has("sign.wheel_platforms")
+        (pasted.has("sign.wheel_platforms") and not _python_left_out(pasted))
         or pasted.has("sign.lock_other_platform")
         or _only_gpu_index(pasted)
         or _cpu_requirement(pasted) is not None
@@ -308,6 +308,19 @@ def _cpu_requirement(pasted: Pasted) -> str | None:
         if str(c.value).partition("==")[2].endswith("+cpu"):
             return str(c.value)
     return None
+
+
+def _python_left_out(pasted: Pasted) -> bool:
+    """uv naming only other platforms' wheels for a macOS release that has no macOS wheel for
+    this Python at all: uv's hint lists the wheels of this Python's tag, so the Python is what
+    the release leaves out as much as the pin does, and the host.python row says so beside the
+    torch.installed one (doobidoo/mcp-memory-service#29: Homebrew's CPython 3.13.3 and torch
+    2.5.1, "only has wheels for the following platform: `manylinux1_x86_64`", the maintainer
+    confirmed no wheel for that Python; #78, the same lock, fixed by a newer torch pin)."""
+    if pasted.facts.os != "Darwin" or not pasted.has("sign.wheel_platforms"):
+        return False
+    requirement = _requirement(pasted)
+    return bool(requirement) and bool(python_note(requirement, pasted.facts.python_version))
 
 
 def python_note(requirement: str, python: str | None) -> str:

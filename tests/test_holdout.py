@@ -51,6 +51,7 @@ FLOORS = {
     "holdout14": (28, 28),
     "holdout15": (32, 31),
     "holdout16": (20, 20),
+    "holdout19": (19, 19),
 }
 
 

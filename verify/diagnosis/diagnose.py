@@ -42,6 +42,7 @@ from verify.diagnosis import (
     opsupport,
     placement,
     python_ceiling,
+    python_then,
     regressions,
     resolver,
     settle,
@@ -271,6 +272,9 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
         wanted = _wanted_release_without_wheel(pasted)
         if wanted is not None:
             return wanted
+        then = python_then.row(result, pasted, written)  # the releases of the paste's time
+        if then is not None:
+            return then
     if result.id == "host.macos":
         refused = _binary_needs_newer_macos(pasted)
         if refused is not None:

@@ -51,3 +51,27 @@ def op_before_first_mps_release(first_mps: str, day: str, written: Written) -> s
         f"PyTorch {first_mps} (on PyPI {day}) first released the MPS backend: the nightlies "
         "carried it as a prototype, and this operator was one it had not implemented yet."
     )
+
+
+def python_limits_torch_then(
+    python: str,
+    *,
+    newest_then: str,
+    range_then: str,
+    written: Written,
+    newest_now: str,
+    range_now: tuple[object, object],
+) -> tuple[str, Fix]:
+    """The newest release out when the paste was written had no wheel for its Python
+    (verify.diagnosis.python_then; verify.messages.python_limits_torch judges today's)."""
+    cause = (
+        f"PyTorch {newest_then}, the newest release when the paste was written (on "
+        f"{written.after.isoformat()} or later: {written.why}), supports Python {range_then}, "
+        f"not {python}: this Python was stuck with older PyTorch releases and missed their fixes."
+    )
+    fix = Fix(
+        f"Recreate the environment with a Python in {range_now[0]}-{range_now[1]} (PyTorch "
+        f"{newest_now}, the newest release today).",
+        ("nox -s install",),
+    )
+    return cause, fix

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from verify.diagnosis import paste
+from verify.diagnosis import diagnose, paste
 from verify.diagnosis.paste import refused
+from verify.model import Status
 
 # the pip line as pip prints it (pip/_internal/req/req_install.py); the wheels are real PyPI files
 ARM64 = (
@@ -89,3 +90,33 @@ def test_a_linux_wheel_refused_is_no_mac():
     assert "os" not in reading.facts and "machine" not in reading.facts
     assert not reading.has("sign.pip_no_torch")
     assert reading.signs["sign.wheel_refused"][0].value[3] == "linux"
+
+
+def _rows(text):
+    _, results = diagnose.diagnose(text)
+    return {r.id: r for r in results}
+
+
+def test_any_packages_macos_wheel_for_another_cpython_is_the_python():
+    # llvm/torch-mlir#1544 (bsergean's comment): a cp310 universal2 wheel on Python 3.9
+    text = (
+        "ERROR: torch_mlir-20221206.71-cp310-cp310-macosx_11_0_universal2.whl is not a supported "
+        "wheel on this platform.\nI'm using python 3.9, maybe that cp310 in the file name means "
+        "it needs to be used with python 3.10."
+    )
+    (value,) = [c.value for c in paste.read(text).signs["sign.wheel_refused"]]
+    assert value == ("torch-mlir", "20221206.71", "3.10", "macos", "macosx_11_0_universal2")
+    row = _rows(text)["host.python"]
+    assert row.status is Status.FAIL
+    assert "CPython 3.10" in row.cause and "Python 3.9" in row.cause
+    assert "pip install torch-mlir==VERSION" in row.fix.text
+    assert not paste.read(text).has("sign.pip_no_torch")  # not torch's own wheel
+
+
+def test_another_packages_linux_wheel_refused_on_a_mac_is_not_torchs_install():
+    text = "MacBook Pro M1\n" + ARM64.replace(
+        "torch-2.1.0-cp310-none-macosx_11_0_arm64", "numpy-1.26.4-cp310-cp310-manylinux_2_17_x86_64"
+    )
+    assert _rows(text)["torch.installed"].status is not Status.FAIL
+    torch_one = text.replace("numpy-1.26.4", "torch-2.1.0")
+    assert _rows(torch_one)["torch.installed"].status is Status.FAIL

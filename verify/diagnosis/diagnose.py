@@ -282,7 +282,7 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
     if result.id == "host.python" and result.status is Status.FAIL:
         ran = _torch_ran_on_old_python(result, pasted)
         if ran is not None:
-            return ran
+            return python_then.row(ran, pasted, written) or ran
     if result.id == "host.os" and result.status is Status.PASS:
         off_mac = _mps_check_off_mac(result, pasted)
         if off_mac is not None:

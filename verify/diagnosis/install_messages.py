@@ -235,14 +235,16 @@ def wheel_for_other_os(wheel: str, os_name: str) -> tuple[str, Fix]:
     )
 
 
-def wheel_for_other_python(wheel: str, wheel_python: str, python: str) -> tuple[str, Fix]:
+def wheel_for_other_python(
+    wheel: str, wheel_python: str, python: str, package: str = "torch"
+) -> tuple[str, Fix]:
     """pip refused a macOS wheel built for another CPython than the interpreter (.paste.refused)."""
     return (
         f"pip refused {wheel}: the wheel is built for CPython {wheel_python} and this "
         f"interpreter is Python {python}, so its tags do not match.",
         Fix(
             f"Install the wheel built for Python {python} (its cp3XX tag must match), or let pip "
-            "pick it (`pip install torch==VERSION`), or use the Python the wheel is for.",
+            f"pick it (`pip install {package}==VERSION`), or use the Python the wheel is for.",
             ("python --version", "python -m pip debug --verbose"),
         ),
     )

@@ -30,6 +30,7 @@ from packaging.version import Version
 from verify import compat
 from verify.diagnosis import install_messages as msg
 from verify.diagnosis.envdump import Pasted
+from verify.diagnosis.paste import refused
 from verify.diagnosis.paste.pytags import python_of
 from verify.messages import INTEL_MAC_CAUSE
 from verify.model import Result, Status, failed
@@ -148,7 +149,11 @@ def _wheel_for_other_os(result: Result, pasted: Pasted) -> Result | None:
     supported wheel on this platform" on an M1 Mac)."""
     f = pasted.facts
     mac = f.os == "Darwin" or pasted.has("sign.mac_hint")
-    clues = [c for c in _refused(pasted) if c.value[3] in ("linux", "windows")]
+    clues = [
+        c
+        for c in _refused(pasted)
+        if c.value[3] in ("linux", "windows") and c.value[0] in refused.TORCH_FAMILY
+    ]
     if not clues or not mac or f.os in ("Linux", "Windows"):
         return None
     os_name = "Linux" if clues[0].value[3] == "linux" else "Windows"
@@ -171,7 +176,10 @@ def _wheel_for_other_python(result: Result, pasted: Pasted) -> Result | None:
     clues = [c for c in _refused(pasted) if c.value[3] == "macos" and c.value[2] not in ("", mine)]
     if not clues:
         return None
-    cause, fix = msg.wheel_for_other_python(_wheel_name(clues[0].value), clues[0].value[2], mine)
+    package, wheel_python = clues[0].value[0], clues[0].value[2]
+    cause, fix = msg.wheel_for_other_python(
+        _wheel_name(clues[0].value), wheel_python, mine, package
+    )
     lines = [clues[0].line, *pasted.evidence.get("python_version", [])[:1]]
     return _failed(result, cause, fix, lines, wheel_python=clues[0].value[2], python=mine)
 

@@ -14,9 +14,8 @@ build date, a nightly's date, the torch release shown, dates written out, packag
 release days are PyPI's, verify/data/torch_releases.json, verify.diagnosis.lag.finals):
 - that release supports the Python: no warning (the row passes, saying against what);
 - it does not: the warning names it and the day, and its fix today's range;
-- the paste shows no day, or one before the releases read (torch 1.12, the first with MPS): the
-  oldest release read stands in for its time, and only to clear the warning (a Python it
-  supports was served then too); otherwise the rule's row stays.
+- the paste shows no day, or one before the releases read (torch 1.12, the first with MPS): its
+  time is not known, and the rule's row stays.
 A Python newer than today's newest release supports was newer than every earlier one's too: the
 rule's row stays.
 """
@@ -50,26 +49,21 @@ def row(result: Result, pasted: Pasted, written: Written | None) -> Result | Non
     if Version(f"{python.major}.{python.minor}") > today[1]:
         return None  # too new for today's newest: too new for every earlier one too
     out = finals(written.after) if written is not None else []
-    reference = out[-1] if out else next(iter(finals()), None)
-    if reference is None:
-        return None
+    if written is None or not out:
+        return None  # no day shown, or one before the releases read: today's rule stands
+    reference = out[-1]
     served = compat.supports_python(reference, str(f.python_version), platform=platform)
     rng = compat.python_range(reference, platform=platform)
-    if served and rng is not None:
-        when = (
-            f"the newest release on {written.after.isoformat()}, when the paste was written at "
-            "the earliest"
-            if out and written is not None
-            else "the first release with MPS; the paste shows no later day"
-        )
+    if rng is None:
+        return None
+    if served:
         detail = (
-            f"Python {f.python_version}: PyTorch {reference}, {when}, supports Python "
-            f"{rng[0]}-{rng[1]}"
+            f"Python {f.python_version}: PyTorch {reference}, the newest release on "
+            f"{written.after.isoformat()}, when the paste was written at the earliest, supports "
+            f"Python {rng[0]}-{rng[1]}"
         )
         outcome = passed(detail, python=str(f.python_version), newest_then=str(reference))
         return Result.from_outcome(result.id, result.title, outcome, required=result.required)
-    if not out or written is None or rng is None:
-        return None  # no day of its own: today's rule stands
     cause, fix = then_msg.python_limits_torch_then(
         str(f.python_version),
         newest_then=str(reference),

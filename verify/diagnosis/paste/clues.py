@@ -65,7 +65,7 @@ SIGNS = {
     "sign.no_wheel_for_python": "a release has no wheel for this Python (.pytags, .companions)",
     "sign.python_said_no_wheels": "torch said to have no wheels for a Python (.wheelsaid)",
     "sign.x86_64_said_dropped": "PyTorch said to publish no Intel Mac builds (.wheelsaid)",
-    "sign.wheel_refused": "pip refused a torch wheel as not supported here (.refused)",
+    "sign.wheel_refused": "pip refused a wheel as not supported here (.refused)",
     "sign.every_wheel_skipped": "Poetry skipped every wheel of a release for its tags (.pytags)",
     "sign.platform_by_elimination": "macOS x86_64 inferred: no wheel fits where all others do",
     "sign.cloud_server": "a cloud machine named (an EC2 instance type, Colab, ...) (.downloads)",

@@ -6,12 +6,14 @@ req_install.py) names a wheel none of whose tags the interpreter supports
 platform.whl, taken apart by packaging.utils.parse_wheel_filename), so the refusal tells what
 the interpreter is not:
 
-- a wheel for another OS handed to pip on a Mac: "torch-1.11.0+cu113-cp37-cp37m-linux_x86_64.whl
-  is not a supported wheel on this platform" (grenlayk/deep-text-edit#34, a requirements file's
-  Linux CUDA wheel on an M1 Mac) - a pin for Linux / Windows, which no Mac can install;
-- a macOS wheel for another CPython: "torch-0.3.0.post4-cp35-cp35m-macosx_10_6_x86_64.whl is not
-  a supported wheel on this platform" on Python 3.6 (pytorch/pytorch#4802, on an Intel MacBook
-  Pro) - the wheel's Python is not the interpreter's;
+- a torch wheel for another OS handed to pip on a Mac: "torch-1.11.0+cu113-cp37-cp37m-
+  linux_x86_64.whl is not a supported wheel on this platform" (grenlayk/deep-text-edit#34, a
+  requirements file's Linux CUDA wheel on an M1 Mac) - a pin for Linux / Windows, which no Mac
+  can install;
+- a macOS wheel (of torch or any package) for another CPython: "torch-0.3.0.post4-cp35-cp35m-
+  macosx_10_6_x86_64.whl is not a supported wheel on this platform" on Python 3.6
+  (pytorch/pytorch#4802, on an Intel MacBook Pro), a cp310 torch_mlir wheel on Python 3.9
+  (llvm/torch-mlir#1544) - the wheel's Python is not the interpreter's;
 - a macOS arm64 wheel refused by a Mac's interpreter of the wheel's own Python: an x86_64
   interpreter ("ERROR: torch-2.1.0-cp310-none-macosx_11_0_arm64.whl is not a supported wheel on
   this platform.", Rosetta on an M1; verify.diagnosis.resolver drops it where the paste's Python
@@ -38,10 +40,15 @@ from packaging.version import InvalidVersion
 
 from verify.diagnosis.paste.clues import LISTED, Clue, clue, finditer
 
+# any distribution's wheel: its Python tag says the same of the interpreter whatever the package
+# ("ERROR: torch_mlir-20221206.71-cp310-cp310-macosx_11_0_universal2.whl is not a supported wheel
+# on this platform." on Python 3.9: llvm/torch-mlir#1544, "you need to be in 3.10")
 REFUSED = re.compile(
-    r"(?<![\w.+-])((?:torch|torchvision|torchaudio)-[^\s/\\'\"`]+?\.whl)"
+    r"(?<![\w.+-])([A-Za-z0-9][\w.]*-[^\s/\\'\"`]+?\.whl)"
     r"[ \t]+is[ \t]+not[ \t]+a[ \t]+supported[ \t]+wheel"
 )
+# the wheels that are torch's own: only they say how torch itself was to be installed
+TORCH_FAMILY = ("torch", "torchvision", "torchaudio")
 _OS_PREFIXES = (
     ("linux", ("linux", "manylinux", "musllinux")),
     ("windows", ("win",)),
@@ -58,7 +65,7 @@ def read(text: str) -> list[Clue]:
         if value is None:
             continue
         out.append(clue("sign.wheel_refused", value, text, m, LISTED))
-        if value[0] == "torch" and value[3] == "macos":
+        if value[0] == "torch" and value[3] == "macos":  # no torch installed
             out.append(clue("sign.pip_no_torch", "torch", text, m, LISTED))
     return out
 

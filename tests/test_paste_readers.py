@@ -489,3 +489,11 @@ def test_uv_02_refusing_a_cpu_local_version_on_a_mac_is_the_pin():
 )
 def test_a_bound_on_torch_is_not_the_torch_in_use(text, torch):
     assert paste.read(text).facts.get("torch_version") == torch
+
+
+def test_a_verb_denied_of_the_machine_still_names_the_machine():
+    # LaurentMazare/tch-rs#629: the Mac is the reporter's; only the binding fails on it
+    facts = envdump.parse("`tch-rs` does not run on m1 MacOS.").facts
+    assert (facts.chip, facts.os) == ("Apple M1", "Darwin")
+    with pytest.raises(InputError):  # the machine itself denied: nothing is read
+        envdump.parse("I am not on an M1 Mac")

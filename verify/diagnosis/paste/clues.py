@@ -246,6 +246,14 @@ _STATE = {
     "recognised",
     "work",
     "works",
+    # a verb denied of the machine after it is still the machine: "tch-rs does not run on m1
+    # MacOS" (LaurentMazare/tch-rs#629), "doesn't install on my M2"
+    "run",
+    "runs",
+    "install",
+    "installs",
+    "load",
+    "loads",
 }
 _WORD = re.compile(r"[\w']+")
 WORDS_BEFORE = 3

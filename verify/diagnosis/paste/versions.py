@@ -82,7 +82,7 @@ BARE_CHIP = re.compile(
     r"Apple\s+Silicon)\b"
     r"[^\n]{0,40}?"
     r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?\b|"
-    r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?(?:\s+(?:Mac(?:Book)?|chip|iMac)\b|\s*芯片)|"
+    r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?(?:\s+(?:Mac(?:Book|\s?OS)?|chip|iMac)\b|\s*芯片)|"
     r"\bM([1-9])\s?(Pro|Max|Ultra)\b|"
     r"^[ \t>*-]*(?:Chip:?[ \t]*)?M([1-9])()[ \t]*$|"
     r"\((?:Apple\s)?M([1-9])(?:\s*(Pro|Max|Ultra))?\)",

@@ -49,7 +49,7 @@ FLOORS = {
     "holdout12": (29, 29),
     "holdout13": (18, 18),
     "holdout14": (28, 28),
-    "holdout15": (32, 31),
+    "holdout15": (33, 32),
     "holdout16": (20, 20),
     "holdout19": (19, 19),
 }

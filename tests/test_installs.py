@@ -413,3 +413,33 @@ def test_the_users_own_linux_machine_told_in_words():
     ):
         facts, results = diagnose.diagnose(compared)
         assert facts.os != "Linux" and not [r for r in results if r.status is Status.FAIL]
+
+
+# pytorch/pytorch#82483 (2022-07-29, an M1 Mac): the pytorch channel's osx-arm64 index without
+# torchaudio
+CONDA_NO_TORCHAUDIO = "\n".join(
+    (
+        "conda install pytorch torchvision torchaudio -c pytorch",
+        "PackagesNotFoundError: The following packages are not available from current channels:",
+        "",
+        "  - torchaudio",
+        "",
+        "Current channels:",
+        "",
+        "  - https://conda.anaconda.org/pytorch/osx-arm64",
+        "  - https://conda.anaconda.org/pytorch/noarch",
+        "  - https://repo.anaconda.com/pkgs/main/osx-arm64",
+    )
+)
+
+
+def test_conda_finding_no_torch_family_package_for_osx_arm64_is_the_install_row():
+    row, results = _row(CONDA_NO_TORCHAUDIO, "torch.installed")
+    assert row.status is Status.FAIL and "torchaudio" in row.cause and "osx-arm64" in row.cause
+    assert any("torchaudio" in line for line in row.evidence)
+    assert diagnose.first_cause(results).id == "torch.installed"
+
+
+def test_conda_finding_no_torch_family_package_on_osx_64_is_not_this_row():
+    row, _ = _row(CONDA_NO_TORCHAUDIO.replace("osx-arm64", "osx-64"), "torch.installed")
+    assert "osx-arm64" not in row.cause

@@ -5,6 +5,8 @@ server that is not a Mac."""
 
 from __future__ import annotations
 
+import re
+
 from verify.model import Fix
 
 LAST_X86_64 = "2.2.2"
@@ -278,5 +280,23 @@ def python_ceiling(
             f"Install into a Python in {wanted_pythons} (the project's installer creates one; "
             "macOS's own /usr/bin/python3 is 3.9), or ask for a torch this Python has.",
             ("nox -s install", "python3 --version"),
+        ),
+    )
+
+
+def conda_channels_lack_arm64(wanted: str) -> tuple[str, Fix]:
+    """conda / mamba on an arm64 Mac found no build of a torch-family package in its channels."""
+    name = re.split(r"[=<>!~ ]", wanted, maxsplit=1)[0]
+    return (
+        f"conda's solver finds no {wanted} in its channels for osx-arm64: the channels it "
+        f"searched hold no Apple-silicon build of {name} (or their index lacks it), so the "
+        "environment cannot be created there.",
+        Fix(
+            "Take pytorch, torchvision and torchaudio from conda-forge, which builds them for "
+            "osx-arm64, or install PyTorch's wheels with pip inside the environment.",
+            (
+                "conda install -c conda-forge pytorch torchvision torchaudio",
+                "python -m pip install torch torchvision torchaudio",
+            ),
         ),
     )

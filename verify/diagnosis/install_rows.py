@@ -48,7 +48,11 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
             or _wheel_for_other_python(result, pasted)
         )
     if result.id == "torch.installed" and result.status is Status.SKIP:
-        return _conda_plans_old_torch(result, pasted) or _wheel_for_other_os(result, pasted)
+        return (
+            _conda_plans_old_torch(result, pasted)
+            or _wheel_for_other_os(result, pasted)
+            or _conda_channels_lack_arm64(result, pasted)
+        )
     if result.id == "host.arch" and result.status is Status.FAIL:
         # the rules' generic Intel Mac failure: say which release the project asked for
         if result.cause != INTEL_MAC_CAUSE:
@@ -253,6 +257,25 @@ def _conda_plans_old_torch(result: Result, pasted: Pasted) -> Result | None:
     version, channel = old[0].value
     cause, fix = msg.conda_plans_torch_before_mps(version, channel)
     return _failed(result, cause, fix, [old[0].line], version=version, channel=channel)
+
+
+def _conda_channels_lack_arm64(result: Result, pasted: Pasted) -> Result | None:
+    """conda / mamba on an arm64 Mac finding no pytorch, torchvision or torchaudio in its
+    channels: those channels hold no osx-arm64 build of it (pytorch/pytorch#82483: the pytorch
+    channel's osx-arm64 index without torchaudio in 2022-07; conda-forge/miniforge#80: no
+    osx-arm64 pytorch anywhere in 2020-12; escape2020 school2022#35: "nothing provides requested
+    torchaudio" on an M1). An osx-64 conda past 2.2.2 is the x86_64 story (host.arch)."""
+    f = pasted.facts
+    clues = pasted.signs.get("sign.conda_no_torch") or []
+    arm64 = f.machine == "arm64" or f.conda_subdir == "osx-arm64" or f.hardware_arm64 is True
+    if not clues or f.os != "Darwin" or not arm64 or f.machine == "x86_64" or f.translated:
+        return None
+    if pasted.has("sign.pip_x86_only") or f.conda_subdir == "osx-64":
+        return None
+    wanted = str(clues[0].value)
+    cause, fix = msg.conda_channels_lack_arm64(wanted)
+    lines = [c.line for c in clues] + pasted.evidence.get("conda_subdir", [])
+    return _failed(result, cause, fix, lines, wanted=wanted)
 
 
 def _intel_mac_asks(result: Result, pasted: Pasted) -> Result | None:

@@ -52,15 +52,18 @@ CONDA_PLATFORM = re.compile(r"^[ \t>]*platform[ \t]*:[ \t]*" + _SUBDIRS + r"\b",
 CONDA_NOT_FOUND = re.compile(
     r"PackagesNotFoundError:[^\n]*\n(?:[ \t]*\n)?((?:[ \t]*- [^\n]*(?:\n|$))+)"
 )
+# torch and the companions released with it (a channel may lack one of them for a platform:
+# pytorch/pytorch#82483, torchaudio missing from the pytorch channel's osx-arm64 index)
+_TORCH_FAMILY = r"(pytorch|torch|torchvision|torchaudio)\b(?!-)"
 CONDA_TORCH_SPEC = re.compile(
-    r"^[ \t]*- (?:[\w-]+(?:/[\w-]+)*::)?(pytorch|torch)\b(?!-)(\S*)[ \t]*$", _M
+    r"^[ \t]*- (?:[\w-]+(?:/[\w-]+)*::)?" + _TORCH_FAMILY + r"(\S*)[ \t]*$", _M
 )
 # libmamba (conda >= 23.10's solver, mamba, micromamba): "nothing provides requested pytorch
 # 2.4.1**" and "└─ pytorch 2.4.1**  does not exist (perhaps a typo or a missing channel)."
 # (thousandbrainsproject/tbp.monty#95 quotes both forms)
 MAMBA_NOT_FOUND = re.compile(
-    r"(?:nothing provides requested (pytorch|torch)\b(?!-)[ \t]*([^\s*]*)"
-    r"|[└├]─ (pytorch|torch)[ \t]+([^\s*]+)\**[ \t]+does not exist)"
+    r"(?:nothing provides requested " + _TORCH_FAMILY + r"[ \t]*([^\s*]*)"
+    r"|[└├]─ " + _TORCH_FAMILY + r"[ \t]+([^\s*]+)\**[ \t]+does not exist)"
 )
 # conda packages built for CUDA only (none for osx-64 / osx-arm64: anaconda.org's pytorch-cuda,
 # conda-forge's pytorch-gpu and cudatoolkit list linux-64 / win-64 files), refused by a solver:

@@ -159,8 +159,11 @@ def as_read(text: str) -> str:
     """The text as the readers see it (and as findings quote it): one line ending, straight
     quotes."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    for curled, straight in _TYPOGRAPHIC:  # str.replace: a 5 MB paste in milliseconds
-        text = text.replace(curled, straight)
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: _ENTITIES[m.group(0).lower()], text)
+    for copied, typed in _AS_TYPED:  # str.replace: a 5 MB paste in milliseconds
+        if copied in text:
+            text = text.replace(copied, typed)
     return text
 
 
@@ -257,13 +260,36 @@ def _looks_binary(text: str) -> bool:
     return odd > max(8, len(sample) // 20)
 
 
-# quotes a rich editor or an issue form's Markdown turned typographic (U+2018-U+201F): torch's
-# "Could not run 'aten::_sparse_coo_tensor_with_dims_and_tensors' with arguments from the
-# 'SparseMPS' backend" with its quotes curled (pytorch/pytorch#141711); one character for one, so
-# every reader sees the message as torch printed it
-_TYPOGRAPHIC = tuple(
-    zip("\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f", "''''\"\"\"\"", strict=True)
+# what a rich editor, a web page or a chat app puts in place of the characters a terminal
+# printed, one character for one (or none), so every reader sees a message as torch printed it:
+# - quotes turned typographic (U+2018-U+201F): torch's "Could not run
+#   'aten::_sparse_coo_tensor_with_dims_and_tensors' with arguments from the 'SparseMPS' backend"
+#   with its quotes curled (pytorch/pytorch#141711);
+# - no-break, narrow and other typographic spaces (a forum's or a chat app's copy, where
+#   "Python 3.11" is no longer two words) become a space;
+# - zero-width characters, word joiners, byte-order marks and soft hyphens are removed.
+_AS_TYPED = (
+    *((quote, "'") for quote in "\u2018\u2019\u201a\u201b"),
+    *((quote, '"') for quote in "\u201c\u201d\u201e\u201f"),
+    *((space, " ") for space in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"),
+    *((space, " ") for space in "\u2008\u2009\u200a\u202f\u205f\u3000"),
+    *((invisible, "") for invisible in "\u200b\u200c\u200d\u2060\ufeff\u00ad"),
 )
+# a paste copied out of a page's HTML, or through a tool that escapes it: "from the &#39;MPS&#39;
+# backend". Only the entities that stand for a terminal's characters, each with its semicolon:
+# html.unescape would also turn a URL's "&para=1" into "¶=1".
+_ENTITIES = {
+    "&quot;": '"',
+    "&#34;": '"',
+    "&#39;": "'",
+    "&#x27;": "'",
+    "&apos;": "'",
+    "&lt;": "<",
+    "&gt;": ">",
+    "&amp;": "&",
+    "&nbsp;": " ",
+}
+_ENTITY = re.compile("|".join(map(re.escape, _ENTITIES)), re.IGNORECASE)
 _ODD = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\ufffd]")
 
 

@@ -303,3 +303,16 @@ def test_a_message_inside_a_string_literal_is_read_as_printed():
     assert known.match.startswith("The operator 'aten::roll' is not currently implemented")
     assert known.fix.url == "https://github.com/pytorch/pytorch/issues/77764"
     assert known_errors.unescaped("C:/plain text") == "C:/plain text"
+
+
+def test_a_message_wrapped_at_a_terminals_width_is_read_joined():
+    # huggingface/diffusers#10986's message, wrapped at 80 columns as a narrow terminal or rich's
+    # traceback prints it
+    wrapped = (
+        "TypeError: Trying to convert ComplexDouble to the MPS backend but it does not have\n"
+        "support for that dtype."
+    )
+    found = known_errors.explain_all(wrapped)
+    assert [e.id for e in found] == ["mps.float64"]
+    # a short line is no wrapped one: two messages' halves are not joined
+    assert known_errors.explain_all("Trying to convert ComplexDouble\nto the MPS backend") == []

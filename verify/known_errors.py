@@ -1361,11 +1361,28 @@ def unescaped(text: str) -> str:
     return text
 
 
+# a line a terminal, a log viewer or rich's traceback wrapped at its width: a line of 60 or more
+# characters, then one that goes on with a word ("... but it does not have support for that\n
+# dtype.", "... implemented for the\nMPS device")
+_WRAPPED = re.compile(r"(?<=[^\n]{60})[ \t]*\n[ \t]*(?=[A-Za-z0-9(`'\"])")
+
+
 def explain_all(text: str, torch_version: str | None = None) -> list[KnownError]:
     """Every known MPS error in `text`, once per id, in pattern order. A message explained by a
     more specific pattern is not explained again by a general one (e.g. mps.no_gpu_memory's
-    message also reads as mps.oom): each pattern takes its first match outside those spans."""
+    message also reads as mps.oom): each pattern takes its first match outside those spans.
+    A message wrapped over lines is read with its lines joined, where the text as pasted
+    explains nothing of it."""
     text = unescaped(text)
+    found = _explain(text, torch_version)
+    joined = _WRAPPED.sub(" ", text)
+    if joined != text:
+        ids = {e.id for e in found}
+        found += [e for e in _explain(joined, torch_version) if e.id not in ids]
+    return found
+
+
+def _explain(text: str, torch_version: str | None) -> list[KnownError]:
     found = []
     taken: list[tuple[int, int]] = []
     for p in PATTERNS:

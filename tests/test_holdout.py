@@ -47,11 +47,11 @@ FLOORS = {
     "holdout10": (25, 25),
     "holdout11": (23, 22),
     "holdout12": (29, 29),
-    "holdout13": (18, 18),
+    "holdout13": (21, 21),
     "holdout14": (28, 28),
     "holdout15": (33, 32),
     "holdout16": (20, 20),
-    "holdout19": (19, 19),
+    "holdout19": (22, 22),
 }
 
 

@@ -35,6 +35,7 @@ from verify import compat, rules, torch_names
 from verify import messages as msg
 from verify.diagnosis import (
     behind,
+    claim_rows,
     cpu_fallback,
     envdump,
     extop_rows,
@@ -136,6 +137,7 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
     results.extend(told_rows.app_mps_opt_in(pasted))
     results.extend(behind.rows(results, pasted, written))  # an MPS bug a later torch fixed
     results = behind.app_torch(results, pasted, written)  # the app's own, older torch
+    results = claim_rows.rows(results, pasted)  # a cause stated in a sentence, no row names
     unsettled = settle.row(pasted, results)  # few facts: the command that settles the rest
     if unsettled is not None:
         results.append(unsettled)
@@ -920,6 +922,8 @@ def first_cause(results: Sequence[Result]) -> Result | None:
     error the user pasted, then any other failure, then any warning; None when there is none."""
 
     def rank(r: Result) -> float:
+        if claim_rows.claimed(r):
+            return 5  # a cause only stated in a sentence: after every finding the paste shows
         if r.blocks_ready:
             return 0
         error = r.id.startswith("error.")

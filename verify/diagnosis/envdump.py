@@ -212,6 +212,7 @@ TELLING_SIGNS = (
     "sign.bf16_macos_said",
     "sign.op_said_unsupported",
     "sign.ext_op_no_mps",  # an extension's CPU / CUDA-only op on MPS (.paste.extops)
+    "sign.cause_said",  # a cause stated in one sentence (verify.diagnosis.paste.claims)
 )
 # signs that are a finding together: Metal / MPS failing on a hosted CI runner
 # (verify.diagnosis.placement)

@@ -19,7 +19,8 @@ memory limits of MPS told in words), .told (a newer torch said to fix it, a Mac 
 .paths (Windows / Linux / a container told by a traceback's paths and a shell's prompt),
 .languages (the machine and MPS use told in other languages than English),
 .wheelsaid (which torch wheels exist, said in words: none for a Python, none for Intel Macs),
-.refused (a torch wheel pip refuses: built for another OS or another CPython).
+.refused (a torch wheel pip refuses: built for another OS or another CPython),
+.claims (a cause stated in one sentence: a topic and a limit, "float64 is not supported on MPS").
 collect_env and our JSON are read by verify.diagnosis.envdump, which fills in from this what they
 lack;
 it first cuts log stamps, levels and Markdown quotes from each line (.logprefix).
@@ -35,6 +36,7 @@ from typing import Any
 from verify import compat
 from verify.diagnosis.paste import (
     builds,
+    claims,
     companions,
     conflicts,
     downloads,
@@ -91,6 +93,7 @@ READERS = (
     trouble.read,
     builds.read,
     mpswork.read,
+    claims.read,
 )
 MAX_LINES_PER_FIELD = 3
 

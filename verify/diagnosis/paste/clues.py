@@ -88,6 +88,7 @@ SIGNS = {
     "sign.windows_paths": "a traceback's or prompt's Windows paths (a drive letter) (.paths)",
     "sign.linux_paths": "a traceback's or prompt's Linux paths (/home, dist-packages) (.paths)",
     "sign.ext_op_no_mps": "an extension's CPU / CUDA-only operator refused an MPS tensor",
+    "sign.cause_said": "a cause stated in one sentence: a topic and a limit (.claims)",
 }
 
 

@@ -1,0 +1,122 @@
+"""User-facing cause / fix texts for a cause stated in a sentence (verify.diagnosis.claim_rows,
+read by verify.diagnosis.paste.claims). Each cause opens with "The report says ..." and the
+sentence it rests on; the evidence quotes it again under the row."""
+
+from __future__ import annotations
+
+from verify import messages as core
+from verify.model import Fix
+
+_NO_X86_64_PAST = core.INTEL_MPS_LAST_TORCH  # PyPI's last macOS x86_64 torch wheel
+
+
+def _said(what: str, sentence: str) -> str:
+    if not sentence.endswith("..."):  # cut to a length by clues.quote: keep its dots
+        sentence = sentence.rstrip(" .:;,")
+    return f'The report says {what}: "{sentence}"'
+
+
+def float64(sentence: str) -> tuple[str, Fix]:
+    cause = (
+        _said("float64 (double precision) is not supported on MPS", sentence)
+        + ". The MPS framework has no float64, so torch refuses a float64 (or complex128) "
+        "tensor on the mps device; numpy arrays and Python floats are float64 by default."
+    )
+    fix = Fix(
+        "Convert to float32 before moving the tensor to 'mps' (tensor.to(torch.float32), "
+        "torch.from_numpy(a).float(); complex128 becomes complex64), or keep the float64 step "
+        "on the CPU."
+    )
+    return cause, fix
+
+
+def dtypes(sentence: str) -> tuple[str, Fix]:
+    cause = (
+        _said("MPS / Metal does not support the data types it uses", sentence)
+        + ". MPS has no float64; complex tensors and bfloat16 came to it only with PyTorch 2.3 "
+        "on macOS 14; and several MPS operators accept fewer dtypes still (integer or complex "
+        "inputs), so torch refuses the tensor's dtype there."
+    )
+    fix = Fix(
+        "Print the dtype of the tensors of the failing step (print(t.dtype)); convert them to "
+        "float32 (complex128 to complex64) before .to('mps'), or run that step on the CPU "
+        "(.cpu(), then the result back with .to('mps')); on macOS 13 or PyTorch before 2.3, "
+        "complex and bfloat16 need an update first.",
+        ('python -c "import torch, platform; print(torch.__version__, platform.mac_ver()[0])"',),
+    )
+    return cause, fix
+
+
+def no_arm64_build(sentence: str) -> tuple[str, Fix]:
+    cause = (
+        _said("a PyTorch package has no arm64 (Apple silicon) build", sentence)
+        + ". Where a channel or index has no osx-arm64 / macosx_*_arm64 build of a package, a "
+        "native Python cannot install it, and an x86_64 one (under Rosetta) installs the Intel "
+        "build, which gets no torch past " + _NO_X86_64_PAST + "."
+    )
+    fix = Fix(
+        "Install torch, torchvision and torchaudio from PyPI in a native arm64 Python (PyPI has "
+        "macOS arm64 wheels for all three), or use a release or channel that ships osx-arm64 "
+        "builds; check that the Python prints 'arm64'.",
+        ("python -m pip install torch torchvision torchaudio", core.CHECK_PYTHON_ARCH),
+    )
+    return cause, fix
+
+
+def x86_64_python(sentence: str) -> tuple[str, Fix]:
+    cause = (
+        _said("the Python is an x86_64 (Intel) build or runs under Rosetta", sentence)
+        + ". On Apple silicon such a Python gets no PyTorch past "
+        + _NO_X86_64_PAST
+        + " (the last release with macOS x86_64 wheels), none of the MPS fixes and features "
+        "since, and under Rosetta torch can read macOS as 10.16 (pytorch/pytorch#146236)."
+    )
+    return cause, core.ROSETTA_FIX
+
+
+def intel_mac(sentence: str) -> tuple[str, Fix]:
+    cause = (
+        _said("the machine is an Intel Mac (or an Intel macOS runner)", sentence)
+        + ". PyTorch's last macOS x86_64 release is "
+        + _NO_X86_64_PAST
+        + ": no newer torch installs there, and MPS runs only on a discrete AMD GPU (torch "
+        "skips integrated Intel graphics). GitHub's macos-13 runners are Intel, macos-14 and "
+        "later are Apple silicon."
+    )
+    fix = Fix(
+        "On an Intel Mac pin torch<=" + _NO_X86_64_PAST + " (float32/float16 on an AMD GPU, "
+        "the CPU otherwise); for current PyTorch and MPS use an Apple silicon Mac, or an arm64 "
+        "runner (runs-on: macos-14 or later) in CI.",
+        (f'python -m pip install "torch<={_NO_X86_64_PAST}"',),
+        core.GITHUB_RUNNER_LIMITS_URL,
+    )
+    return cause, fix
+
+
+def vm_guest(sentence: str) -> tuple[str, Fix]:
+    cause = (
+        _said("it runs in a Windows or Linux guest of a virtual machine on a Mac", sentence)
+        + ". Metal is not passed into a VM's guest, so PyTorch there has no MPS and runs on "
+        "the CPU (an x86 guest even through emulation)."
+    )
+    fix = Fix(
+        "For MPS, run the software on macOS itself, in a native arm64 Python (or the "
+        "application's macOS build); keep the VM for work that does not need the GPU.",
+        ("nox -s install", core.CHECK_PYTHON_ARCH),
+    )
+    return cause, fix
+
+
+def python_no_wheels(sentence: str) -> tuple[str, Fix]:
+    cause = (
+        _said("PyTorch has no wheels for the Python in use", sentence)
+        + ". pip and uv then find no torch for that interpreter (or only older releases), "
+        "whatever the Mac."
+    )
+    fix = Fix(
+        "Use a Python the torch release you need has wheels for (its files on PyPI list the "
+        "cpXY tags), e.g. a new environment with Python 3.12, and reinstall there.",
+        ("uv venv --python 3.12", "python -m pip install torch"),
+        "https://pypi.org/project/torch/#files",
+    )
+    return cause, fix

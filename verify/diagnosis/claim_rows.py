@@ -1,0 +1,120 @@
+"""Rows for a cause stated in a sentence (verify.diagnosis.paste.claims' sign.cause_said): a
+warning on the check that states that cause, quoting the sentence, added only where no failing
+or warning row names the cause already. These rows rank after every other finding
+(verify.diagnosis.diagnose.first_cause reads data["claimed"]): a sentence is the weakest
+evidence, and what the paste shows comes first. Pure: Pasted and rows in, rows out; texts in
+verify.diagnosis.claim_messages."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from verify.diagnosis import claim_messages as msg
+from verify.diagnosis.envdump import Pasted
+from verify.model import Fix, Result, Status, warned
+
+
+@dataclasses.dataclass(frozen=True)
+class Topic:
+    row_id: str  # the check whose warning states the cause
+    title: str
+    named_by: frozenset[str]  # rows that, failing or warning, name the cause already
+    texts: Callable[[str], tuple[str, Fix]]
+    workload: bool = False  # a limit of MPS, not of the environment
+
+
+_OP_ROWS = frozenset(
+    {
+        "error.mps.op_not_implemented",
+        "error.mps.op_needs_newer_torch",
+        "error.mps.dtype_unsupported",
+        "error.mps.op_runs_on_cpu",
+        "error.mps.op_case_unsupported",
+        "error.mps.float64",
+        "error.mps.bfloat16_unsupported",
+        "error.mps.op_needs_newer_macos",
+    }
+)
+TOPICS: dict[str, Topic] = {
+    "float64": Topic(
+        "error.mps.float64",
+        "Told: float64 is not supported on MPS",
+        frozenset({"error.mps.float64"}),
+        msg.float64,
+        workload=True,
+    ),
+    "dtypes": Topic(
+        "error.mps.dtype_unsupported",
+        "Told: a data type MPS does not support",
+        _OP_ROWS,
+        msg.dtypes,
+        workload=True,
+    ),
+    "no_arm64_build": Topic(
+        "torch.installed",
+        "Told: no arm64 build of a PyTorch package",
+        frozenset({"torch.installed", "host.arch"}),
+        msg.no_arm64_build,
+    ),
+    "intel_mac": Topic(
+        "host.arch",
+        "Told: an Intel Mac",
+        frozenset({"host.arch", "error.mps.bfloat16_unsupported"}),
+        msg.intel_mac,
+    ),
+    "x86_64_python": Topic(
+        "host.arch",
+        "Told: an x86_64 Python (Rosetta)",
+        frozenset({"host.arch"}),
+        msg.x86_64_python,
+    ),
+    "vm_guest": Topic(
+        "host.os",
+        "Told: a Windows / Linux guest in a VM on a Mac",
+        frozenset({"host.os"}),
+        msg.vm_guest,
+    ),
+    "python_no_wheels": Topic(
+        "host.python",
+        "Told: no PyTorch wheels for this Python",
+        frozenset({"host.python"}),
+        msg.python_no_wheels,
+    ),
+}
+
+
+def claimed(row: Result) -> bool:
+    """Is the row one of these (a cause stated in a sentence)?"""
+    return bool(row.data.get("claimed"))
+
+
+def rows(results: list[Result], pasted: Pasted) -> list[Result]:
+    """`results` with a warning for each stated cause no row names: it takes the place of a
+    passing, unknown or skipped row of the same check, or is added at the end."""
+    out = list(results)
+    for c in pasted.signs.get("sign.cause_said") or []:
+        topic = TOPICS.get(str(c.value))
+        if topic is None:
+            continue
+        if any(r.id in topic.named_by and r.status in (Status.FAIL, Status.WARN) for r in out):
+            continue
+        sentence = c.line
+        cause, fix = topic.texts(sentence)
+        outcome = warned(
+            cause,
+            fix,
+            detail=sentence,
+            message=sentence,
+            said=True,
+            claimed=str(c.value),
+            **({"environment": False} if topic.workload else {}),
+        )
+        row = Result.from_outcome(topic.row_id, topic.title, outcome, required=not topic.workload)
+        row = dataclasses.replace(row, evidence=(sentence,))
+        at = next((i for i, r in enumerate(out) if r.id == topic.row_id), None)
+        if at is None:
+            out.append(row)
+        else:
+            out[at] = dataclasses.replace(row, required=out[at].required)
+    return out

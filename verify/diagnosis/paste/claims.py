@@ -1,0 +1,349 @@
+"""A cause stated in one sentence: a TOPIC and a LIMIT predicate together (issue 12).
+
+Users and maintainers often write the cause their thread found as a plain statement instead of
+pasting the message that shows it: "Torch>2.2.2 is incompatible with the x86-64 version of python
+on macOS" (sensein/b2aiprep#127), "the operations uses float64 instead of float32, whit the
+former not being supported on MPS" (meta-pytorch/botorch#2724), "The problem is that Metal doesn't
+support certain data types." (facebookresearch/demucs#432). The narrower readers
+(verify.diagnosis.paste.said, .wheelsaid, .limits, .prose) read set phrases of some of these
+causes; this one reads any sentence that holds one of the TOPICS below together with a LIMIT
+predicate ("not supported", "doesn't support", "incompatible", "lack of", "no ... wheels",
+"only provides", "dropped", ...), so the wording may vary.
+
+A sentence counts only when it is a statement about this report: not a question (clues.asked),
+not opened by a condition ("if", "when", "whether"), and neither its limit nor its topic negated
+or made hypothetical by the words just before it (clues.stated). Each topic found gives one WEAK
+clue `sign.cause_said` whose value is the topic name and whose line is the sentence, quoted
+(verify.diagnosis.claim_rows turns it into a warning on the check that states the cause, ranked
+after every other finding).
+
+Precision over recall: each topic was measured over every real report in tests/data
+(tests/test_claims.py asserts it fires only on reports whose thread established that cause).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from verify.diagnosis.paste.clues import WEAK, Clue, asked, quote, stated
+
+_I = re.IGNORECASE
+
+# a sentence ends at ". ", "! ", "? " (not inside "2.2.2" or "torch.float64") or a line break
+_END = re.compile(r"[.!?](?=\s|$)|\n")
+MAX_SENTENCE = 400
+
+# the limit predicate: what the sentence says is missing, refused or incompatible
+_LIMIT_WORDS = (
+    # "not supported", "not yet supported", "isn't supported", "unsupported" (botorch#2724:
+    # "the former not being supported on MPS"; demucs#432: "Metal doesn't support")
+    r"\bnot[ \t]+(?:yet[ \t]+|being[ \t]+|be(?:en)?[ \t]+|currently[ \t]+)*supported\b|"
+    r"\b(?:is|are)n'?t[ \t]+(?:yet[ \t]+)?supported\b|\bunsupported\b|"
+    r"\b(?:does|do|did)[ \t]*n[o']?t[ \t]+(?:yet[ \t]+|currently[ \t]+)?support\b|"
+    r"\b(?:does|do|did)n'?t[ \t]+(?:yet[ \t]+)?support\b|\bno[ \t]+(?:\w+[ \t]+)?support\b|"
+    # "incompatible with the x86-64 version of python" (b2aiprep#127)
+    r"\bincompatible\b|\bnot[ \t]+compatible\b|"
+    # "because of the lack of an arm64 torchvision" (pytorch/vision#6050)
+    r"\black(?:s|ing)?\b|"
+    # "no arm64 wheels", "no builds for", "not available"
+    r"\bno[ \t]+(?:[\w-]+[ \t]+){0,3}(?:builds?|wheels?|binar(?:y|ies)|packages?|"
+    r"distributions?)\b|"
+    r"\bnot[ \t]+(?:yet[ \t]+)?available\b|\bunavailable\b|"
+    # "the latest torch wheels still provided for this architecture are torch v2.2.2"
+    # (huggingface/peft#2431), "only provides", "only ships"
+    r"\bonly[ \t]+(?:supports?|provides?|ships?|available)\b|\bstill[ \t]+provided\b|"
+    # "Pytorch has deprecated support for intel macs" (climatepolicyradar/knowledge-graph#55)
+    r"\b(?:dropped|deprecated|discontinued)\b|"
+    # "cannot benefit from this" (pytorch/vision#6050), "can't run MPS"
+    r"\b(?:can'?t|cannot|can[ \t]+not)[ \t]+(?:use|run|benefit|install|access|reach|see)\b"
+)
+LIMIT = re.compile(_LIMIT_WORDS, _I)
+
+# torch and the packages released with it (the "torch-family")
+_FAMILY = r"(?:torch|pytorch|torchvision|torchaudio|torchtext|libtorch)"
+_ARM = r"(?:arm64|aarch64|osx-arm64|apple[ \t]+silicon)"
+_BUILD = r"(?:builds?|wheels?|binar(?:y|ies)|packages?|distributions?)"
+_SHELL = r"(?:python|conda|anaconda|miniconda|miniforge|interpreter|terminal|homebrew|brew)"
+# MPS or Metal named in the sentence (the dtype topics are only about them)
+_ON_MPS = re.compile(r"\bMPS\b|\bMetal\b|\bApple[ \t]+(?:silicon|GPUs?)\b", _I)
+
+# topic -> its pattern; a topic whose sentence must also name MPS / Metal is in _NEEDS_MPS
+TOPICS: dict[str, re.Pattern[str]] = {
+    # float64 said refused on MPS (meta-pytorch/botorch#2724: "uses float64 instead of float32,
+    # whit the former not being supported on MPS"; invoke-ai/InvokeAI#7063 "MPS doesn't support
+    # float64"); torch's own message is aten/src/ATen/mps/EmptyTensor.cpp's "the MPS framework
+    # doesn't support float64"
+    "float64": re.compile(
+        r"\bfloat[ \t]?64\b|\bfp64\b|\bdouble[ \t-]precision\b|\btorch\.double\b|\bcomplex128\b",
+        _I,
+    ),
+    # data types in general said not supported by MPS / Metal (facebookresearch/demucs#432: "The
+    # problem is that Metal doesn't support certain data types.", where the complex STFT was
+    # refused)
+    "dtypes": re.compile(r"\b(?:data[ \t]+types?|dtypes)\b", _I),
+    # no arm64 (Apple silicon) build of a torch-family package (pytorch/vision#6050: "M1 users
+    # like me still cannot benefit from this, because of the lack of an arm64 torchvision")
+    "no_arm64_build": re.compile(
+        rf"\b{_ARM}[ \t-]+(?:[\w-]+[ \t-]+){{0,2}}?(?:{_FAMILY}|{_BUILD})\b|"
+        rf"\b{_BUILD}[ \t]+(?:for|on|of)[ \t]+(?:the[ \t]+)?(?:macOS[ \t]+)?{_ARM}\b",
+        _I,
+    ),
+    # an x86_64 / Intel interpreter on Apple silicon, or Rosetta (sensein/b2aiprep#127: "Torch>
+    # 2.2.2 is incompatible with the x86-64 version of python on macOS"; MuJoCo's message quoted
+    # in PKU-Alignment/safety-gymnasium#119: "You are running an x86_64 build of Python on an
+    # Apple Silicon machine. This is not supported by MuJoCo")
+    "x86_64_python": re.compile(
+        r"\b(?:x86[-_ ]?64|intel|i386)[ \t-]+(?:(?:version|build)[ \t]+of[ \t]+(?:the[ \t]+)?)?"
+        rf"{_SHELL}\b|"
+        rf"\b{_SHELL}[ \t]+(?:is[ \t]+|was[ \t]+)?(?:running[ \t]+)?"
+        r"(?:as[ \t]+|under[ \t]+|in[ \t]+|on[ \t]+)?(?:x86[-_ ]?64|rosetta)\b|\brosetta\b",
+        _I,
+    ),
+    # an Intel Mac, or a CI runner that is one (huggingface/peft#2431: "the MacOS GitHub runners
+    # use macos-13, which uses Intel x86 ... latest torch wheels still provided for this
+    # architecture are torch v2.2.2"; sktime/sktime#8495: "incompatible with intel based mac
+    # architectures"; climatepolicyradar/knowledge-graph#55: "Pytorch has deprecated support for
+    # intel macs"; lanbinleo/bili2text#95: "whisper depends on torch which does not support
+    # Intel Mac")
+    "intel_mac": re.compile(
+        r"\bintel[ \t-]+(?:based[ \t]+|chip[ \t]+|cpu[ \t]+)?(?:macs?|macbooks?(?:[ \t]+pro)?|"
+        r"imacs?|mac[ \t]?os|runners?)\b|"
+        r"\b(?:macs?|macbooks?|imacs?)[ \t]+(?:with|on)[ \t]+(?:an[ \t]+)?intel\b|"
+        r"\bx86[-_ ]?64[ \t]+macs?\b|"
+        r"\bmacos-1[23]\b",
+        _I,
+    ),
+    # a Python torch has no wheels for, the limit about wheels or support (jaredpalmer/kev#34's
+    # title: "Quickstart fails on Python 3.14: torch pin (<2.9) has no cp314 wheels")
+    "python_no_wheels": re.compile(r"\bpython[ \t]?3\.\d{1,2}\b|\bcp3\d{1,2}\b", _I),
+}
+_NEEDS_MPS = {"float64", "dtypes"}
+# a named dtype makes "data types" that one's sentence (float64 is its own topic, bfloat16 or an
+# integer type is another limit): only "data types" in general is this topic
+_NAMED_DTYPE = re.compile(
+    r"\b(?:b?float\d+|fp\d+|half|double|int\d+|u?int\d*|complex\d*|bool)\b", _I
+)
+# the verb forms of the limit: "Metal doesn't support", "not supported"; "unsupported datatype" is
+# MPSGraph's own message (verify.known_errors), "only supports dtypes of" a list of the allowed
+_VERB_LIMIT = re.compile(
+    r"\b(?:does|do|did)[ \t]*n[o']?t[ \t]+(?:yet[ \t]+)?support\b|"
+    r"\b(?:is|are)(?:n'?t|[ \t]+not)[ \t]+(?:yet[ \t]+)?supported\b|\bnot[ \t]+supported\b",
+    _I,
+)
+# what is missing for an arm64 build: a lack, not a list of what there is ("Later torch versions
+# only provide wheels for MacOS arm64": huggingface/peft#2431, an Intel runner)
+_LACK = re.compile(
+    r"\black(?:s|ing)?\b|\bno[ \t]+|\bnot[ \t]+(?:yet[ \t]+)?available\b|\bunavailable\b|"
+    r"\b(?:does|do|did)[ \t]*n[o']?t[ \t]+(?:have|provide|ship|offer|exist)\b|\bmissing\b|"
+    r"\b(?:can'?t|cannot|can[ \t]+not)\b",
+    _I,
+)
+# a CUDA build's wheels missing for arm64 is the CUDA build's matter, not a missing arm64 torch
+_CUDA = re.compile(r"\bCUDA\b|\+cu\d{2,3}\b|\bcu\d{3}\b", _I)
+_TORCH_NAMED = re.compile(rf"\b{_FAMILY}\b", _I)
+# the Python's wheels: the sentence is about builds or support of torch for it, not on an Intel
+# Mac or under x86_64 (no wheel for "macOS x86_64 + Python 3.13" is the Intel Mac's:
+# langflow-ai/langflow#12469)
+_WHEEL_WORDS = re.compile(rf"\b{_BUILD}\b|\bsupport", _I)
+_PLATFORM_WORDS = re.compile(r"\bintel\b|\bx86[-_ ]?64\b|\bamd64\b|\barm64\b|\baarch64\b", _I)
+
+# a VM app running a Windows or Linux guest on a Mac, told in one sentence: Metal does not
+# reach the guest, so no limit predicate is needed ("Running in Win11 VIRTUAL at Parallels
+# Desktop 17 for MAC M1 takes 5 hours": Anjok07/ultimatevocalremovergui#226; "my setup is Mac M1
+# with Ubuntu 22.04 running via VMWare Fusion": pytorch/pytorch#120557). A macOS guest is
+# another cause (no Metal device: cirruslabs/tart#501) and is not read here.
+VM_APP = re.compile(r"\b(?:Parallels(?:[ \t]+Desktop)?|VMware[ \t]+Fusion|VirtualBox|UTM)\b", _I)
+GUEST = re.compile(r"\b(?:Windows|Win[ \t]?1[01]|Linux|Ubuntu|Debian|Fedora)\b", _I)
+ON_MAC = re.compile(
+    r"\b(?:Mac(?:Book(?:[ \t]+(?:Pro|Air))?|[ \t]+mini|[ \t]+Studio)?|iMac|M[1-5](?:[ \t]+"
+    r"(?:Pro|Max|Ultra))?|Apple[ \t]+silicon)\b",
+    _I,
+)
+# program output, not a person's sentence: a file path, a log level or an exception's name
+# before a colon, a resolver's tree, a requirement's marker
+_MACHINE_TEXT = re.compile(
+    r"[/\\][\w.-]+[/\\]|\b\w+(?:Error|Warning|Exception):|^[\s>]*(?:ERROR|WARNING|error|"
+    r"warning)\b|\[(?:ERROR|WARN(?:ING)?|INFO)\]|[\u2500-\u257f\u25b6]|platform_machine|"
+    r"\b\d{4}-\d\d-\d\d[ T]\d\d:\d\d",
+)
+# a sentence that opens with a condition or a wish is no statement of what happened
+_CONDITIONAL = re.compile(
+    r"^[\s>*#-]*(?:if|when|whether|unless|once|maybe|perhaps|hopefully|i[ \t]+(?:think|guess|"
+    r"wonder|suspect)|is[ \t]+it|could|would|should)\b",
+    _I,
+)
+
+
+def sentences(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence of `text`: split at a line break and at ". ", "! ", "? "."""
+    start = 0
+    for m in _END.finditer(text):
+        if m.end() - start > 1:
+            yield start, m.end()
+        start = m.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def sentence_at(text: str, pos: int) -> tuple[int, int]:
+    """(start, end) of the sentence of `text` that holds position `pos`."""
+    start = text.rfind("\n", 0, pos) + 1
+    for m in _END.finditer(text, max(start, pos - MAX_SENTENCE), pos):
+        start = m.end()
+    stop = _END.search(text, pos)
+    return start, stop.end() if stop else len(text)
+
+
+# cheap substring tests (on the lowercased text) that find the sentences worth the patterns: a
+# limit's words, and a topic's; a big log holds many, and the report's own words come first or
+# last (MAX_CANDIDATES)
+_LIMIT_NEEDLES = (
+    "support",
+    "compatib",
+    "lack",
+    "available",
+    "only ",
+    "provided",
+    "dropped",
+    "deprecated",
+    "discontinued",
+    "can't",
+    "cannot",
+    "can not",
+    "cant ",
+    "build",
+    "wheel",
+    "binar",
+    "package",
+    "distribution",
+)
+_TOPIC_NEEDLES = (
+    "float",
+    "fp64",
+    "double",
+    "complex128",
+    "type",
+    "arm64",
+    "aarch64",
+    "silicon",
+    "x86",
+    "intel",
+    "i386",
+    "rosetta",
+    "macos-1",
+    "python",
+    "cp3",
+)
+_VM_NEEDLES = ("parallels", "vmware", "virtualbox", "utm")
+MAX_CANDIDATES = (300, 100)  # sentences read from the start and from the end of the text
+
+
+def _candidates(text: str, low: str, needles: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The sentences that hold one of the needles, in text order (the first and last ones)."""
+    starts: dict[int, int] = {}
+    for needle in needles:
+        at = low.find(needle)
+        while at != -1:
+            start, end = sentence_at(text, at)
+            starts[start] = end
+            at = low.find(needle, end)
+    spans = sorted(starts.items())
+    first, last = MAX_CANDIDATES
+    return spans if len(spans) <= first + last else spans[:first] + spans[-last:]
+
+
+def _fits(topic: str, sentence: str, limit: re.Match[str]) -> bool:
+    """The topic's own conditions on the sentence, beyond holding the topic and a limit."""
+    if topic in _NEEDS_MPS and not _ON_MPS.search(sentence):
+        return False
+    if topic == "dtypes":
+        return _VERB_LIMIT.search(sentence) is not None and not _NAMED_DTYPE.search(sentence)
+    if topic == "no_arm64_build":
+        return (
+            _LACK.search(sentence) is not None
+            and _TORCH_NAMED.search(sentence) is not None
+            and not _CUDA.search(sentence)
+        )
+    if topic == "python_no_wheels":
+        return (
+            _TORCH_NAMED.search(sentence) is not None
+            and _WHEEL_WORDS.search(sentence) is not None
+            and not _PLATFORM_WORDS.search(sentence)
+        )
+    return True
+
+
+def _vm_guest(text: str, start: int, end: int) -> bool:
+    """A Windows / Linux guest in a VM app on a Mac, stated in the sentence."""
+    app = VM_APP.search(text, start, end)
+    if app is None or asked(text, app) or not stated(text, app, strict=False):
+        return False
+    return bool(GUEST.search(text, start, end) and ON_MAC.search(text, start, end))
+
+
+# a sentence that goes on about the one before it ("... which uses Intel x86. This has the
+# disadvantage that the latest torch wheels still provided for this architecture are torch
+# v2.2.2": huggingface/peft#2431): its limit may be the earlier sentence's topic's
+_GOES_ON = re.compile(
+    r"[\s>*-]*(?:this|that|these|those|it|so|therefore|hence|thus)\b(?![ \t]+(?:is|was)[ \t]+"
+    r"(?:why|how|what)\b)",
+    _I,
+)
+
+
+def _statement(sentence: str) -> bool:
+    """A person's statement: not too long, not a program's output, not a condition."""
+    return (
+        len(sentence) <= MAX_SENTENCE
+        and not _MACHINE_TEXT.search(sentence)
+        and not _CONDITIONAL.match(sentence)
+    )
+
+
+def _limit_of(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The sentence's limit predicate, stated (not asked, negated or conditional)."""
+    limit = LIMIT.search(text, start, end)
+    if limit is None or asked(text, limit) or not stated(text, limit, strict=False):
+        return None
+    return limit
+
+
+def read(text: str) -> list[Clue]:
+    out: list[Clue] = []
+    seen: set[str] = set()
+    low = text.lower()
+    for start, end in _candidates(text, low, _VM_NEEDLES):
+        if _statement(text[start:end]) and _vm_guest(text, start, end):
+            out.append(Clue("sign.cause_said", "vm_guest", quote(text[start:end]), WEAK))
+            break
+    for start, end in _candidates(text, low, _LIMIT_NEEDLES):
+        sentence = text[start:end]
+        if not _statement(sentence):
+            continue
+        limit = _limit_of(text, start, end)
+        if limit is None:
+            continue
+        # the topic in this sentence, or in the one before when this one goes on about it
+        spans = [(start, end)]
+        if _GOES_ON.match(sentence) and start > 0:
+            before = sentence_at(text, start - 1)
+            if _statement(text[before[0] : before[1]]):
+                spans.insert(0, before)
+        for tstart, tend in spans:
+            if not any(n in low[tstart:tend] for n in _TOPIC_NEEDLES):
+                continue
+            said = text[tstart:end]
+            for topic, pattern in TOPICS.items():
+                if topic in seen or not _fits(topic, said, limit):
+                    continue
+                found = pattern.search(text, tstart, tend)
+                # a topic after the limit is what the limit is of ("Metal doesn't support
+                # certain data types"): the limit's own negation check covers it
+                if found is None or (
+                    found.start() < limit.start() and not stated(text, found, strict=False)
+                ):
+                    continue
+                seen.add(topic)
+                out.append(Clue("sign.cause_said", topic, quote(" ".join(said.split())), WEAK))
+    return out

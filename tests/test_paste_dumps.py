@@ -323,3 +323,27 @@ def test_uv_hint_retold_names_the_release_asked_for():
     )
     assert "torch_version" not in paste.read(title).facts
     assert paste.read("I have `torch` (v2.8.0) installed").facts["torch_version"] == "2.8.0"
+
+
+def test_markdown_around_a_key_is_taken_off():
+    # an issue form's bold keys (kijai/ComfyUI-SUPIR#151's "- **PyTorch Version:** 2.8.0..."),
+    # a hand-written "**OS**: ..." and a two-column version table read as collect_env's lines
+    text = (
+        "- **PyTorch Version:** 2.8.0.dev20250404\n**OS**: macOS 13.2 (arm64)\n"
+        "| Python version | 3.11.1 |\n|---|---|\n| torch | 2.1 | 3.11 |\n"
+    )
+    assert unprefix(text) == (
+        "- PyTorch Version: 2.8.0.dev20250404\nOS: macOS 13.2 (arm64)\n"
+        "Python version: 3.11.1\n|---|---|\n| torch | 2.1 | 3.11 |\n"
+    )
+
+
+def test_a_collect_env_with_bold_keys_is_read_as_collect_env():
+    # pytorch/pytorch#93148's collect_env lines, their keys bolded as a hand-made list does
+    text = (
+        "**PyTorch version**: N/A\n**OS**: macOS 13.2 (arm64)\n"
+        "**Python version**: 3.11.1 (main, Jan 24 2023, 17:36:15) [Clang 14.0.0 "
+        "(clang-1400.0.29.202)] (64-bit runtime)\n**Python platform**: macOS-13.2-arm64-arm-64bit\n"
+    )
+    pasted = envdump.parse(text)
+    assert pasted.kind == "collect_env" and pasted.facts.torch_import_error

@@ -20,6 +20,10 @@ as real pastes show it:
   VS Code's "13:19:48.655 [info] ";
 - docker compose's service column: "webui-1  | ", "comfyui_1  | ";
 - Markdown quotes: "> ", "> > " (a REPL's ">>> " is not a quote and stays).
+
+and the Markdown an issue form or a hand-written list wraps around a line's key, so that
+"**PyTorch version**: N/A", "- **OS:** macOS 13.2" and a two-column table row "| Python version |
+3.11.1 |" read as collect_env's "PyTorch version: N/A" (a table of more columns stays a table).
 """
 
 from __future__ import annotations
@@ -66,6 +70,22 @@ PREFIXES = re.compile(r"^(?:" + _PREFIX + r")+", re.MULTILINE)
 INNER_STAMP = re.compile(_ISO + r"[ \t]+-[ \t]")
 
 
+# "**Key**: value", "**Key:** value", "__Key__: value", after a list bullet or not
+BOLD_KEY = re.compile(
+    r"^([ \t]*(?:[-*+][ \t]+)?)(\*\*|__)([^*_:\n]{1,40}?)(?::\2|\2[ \t]*:)", re.MULTILINE
+)
+# "| Key | value |": a row of two cells (the separator row "|---|---|" has no letters)
+TABLE_ROW = re.compile(
+    r"^\|[ \t]*([A-Za-z][^|\n]{0,39}?)[ \t]*\|[ \t]*([^|\n]*?)[ \t]*\|[ \t]*$", re.MULTILINE
+)
+
+
 def unprefix(text: str) -> str:
-    """The text with each line's log / quote prefixes cut; unchanged when it has none."""
-    return INNER_STAMP.sub("", PREFIXES.sub("", text))
+    """The text with each line's log / quote prefixes cut and Markdown around its key taken
+    off; unchanged when it has none."""
+    text = INNER_STAMP.sub("", PREFIXES.sub("", text))
+    if "**" in text or "__" in text:
+        text = BOLD_KEY.sub(r"\1\3:", text)
+    if "|" in text:
+        text = TABLE_ROW.sub(r"\1: \2", text)
+    return text

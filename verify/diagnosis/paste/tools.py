@@ -64,7 +64,8 @@ COMFY_SHARED = re.compile(r"^[ \t]*Set vram state to:[ \t]*SHARED\b", re.MULTILI
 # (training_args.py _setup_devices; the use_mps_device flag raised when it was not) -
 # huggingface/transformers#18598's run_glue log
 HF_EXAMPLE_DEVICE = re.compile(r"\bProcess rank: -?\d+, device: (mps|cpu|cuda)\b")
-COMFY_DEVICE_TYPE = re.compile(r"^[ \t>*-]*\*\*Type:\*\*[ \t]*mps[ \t]*$", re.MULTILINE)
+# (as read, verify.diagnosis.paste.logprefix has taken the bold off: "- Type: mps")
+COMFY_DEVICE_TYPE = re.compile(r"^[ \t>*-]*(?:\*\*Type:\*\*|Type:)[ \t]*mps[ \t]*$", re.MULTILINE)
 PLATFORM_KEY = re.compile(r"^[ \t>*-]*(?:\*\*[ \t]*)?Platform:[ \t]*(Darwin|Linux|Windows)\b", _M)
 USE_MPS = re.compile(r"\bUSE_MPS=(ON|OFF|1|0)\b")
 # torch.__config__.show()'s "Build settings:" line: what the build was made with. "USE_MPS=1"
@@ -151,7 +152,7 @@ def read(text: str) -> list[Clue]:
             out.append(clue("os", "Darwin", text, m, LISTED))
     for m in [
         *finditer(COMFY_SHARED, text, "SHARED"),
-        *finditer(COMFY_DEVICE_TYPE, text, "**Type:**"),
+        *finditer(COMFY_DEVICE_TYPE, text, "Type:"),
     ]:
         out.append(clue("mps_available", True, text, m, STRONG))
         out.append(clue("os", "Darwin", text, m, LISTED))

@@ -497,3 +497,16 @@ def test_a_verb_denied_of_the_machine_still_names_the_machine():
     assert (facts.chip, facts.os) == ("Apple M1", "Darwin")
     with pytest.raises(InputError):  # the machine itself denied: nothing is read
         envdump.parse("I am not on an M1 Mac")
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "value"),
+    [
+        # users type these in lower case as often as they copy them
+        ("this happens on my apple m2 pro", "chip", "Apple M2 Pro"),
+        ("running ubuntu 22.04 with mps", "os", "Linux"),
+        ("upgraded to macos sonoma last week", "os", "Darwin"),
+    ],
+)
+def test_machine_facts_typed_in_lower_case_are_read(typed, field, value):
+    assert paste.read(typed).facts[field] == value

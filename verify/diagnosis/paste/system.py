@@ -347,5 +347,8 @@ def _sysctl(key: str, value: str, text: str, m: re.Match[str]) -> list[Clue]:
     return [clue("virtual_machine", on, text, m, STRONG)]
 
 
-_NAME_NEEDLES = (*(n.title() for n in MACOS_NAMES), "Big Sur")
-MARKETING = re.compile(r"\bmacOS (?:" + "|".join(n.title() for n in MACOS_NAMES) + r")\b")
+_NAME_NEEDLES = (*(n.title() for n in MACOS_NAMES), *MACOS_NAMES, "Big Sur")
+# (as typed too: "macos sonoma")
+MARKETING = re.compile(
+    r"\bmacOS (?:" + "|".join(n.title() for n in MACOS_NAMES) + r")\b", re.IGNORECASE
+)

@@ -76,7 +76,8 @@ OS_KEY = re.compile(
     r"(?:[ \t]+and[ \t]+version)?[ \t]*[:\uff1a](?:\*\*)?[ \t]*(\S[^\n]*)$",
     _M,
 )
-CHIP = re.compile(r"\b(Apple\s+M[1-9](?:\s+(?:Pro|Max|Ultra))?)\b(\s*\(Virtual\))?")
+# (typed in lower case as often as copied: "on my apple m2", "Apple m1 max")
+CHIP = re.compile(r"\b(Apple\s+M[1-9](?:\s+(?:Pro|Max|Ultra))?)\b(\s*\(Virtual\))?", re.IGNORECASE)
 BARE_CHIP = re.compile(
     r"\b(?:MacBook(?:\s+(?:Pro|Air))?|Mac\s?(?:mini|Studio|Pro)|iMac|Mac|mac\s?OS(?:\s?X)?|"
     r"Apple\s+Silicon)\b"
@@ -116,7 +117,13 @@ OTHER_OS = re.compile(
     r"\b(Windows)[ \t]+(?:10|11|Server|7)\b|\b(Ubuntu|Debian|Fedora|CentOS|Rocky Linux)[ \t]+\d|"
     r"\b(WSL2?)\b|"
     r"\b(?:on|using|with)[ \t]+(?:an?[ \t]+|my[ \t]+)?(Linux)[ \t]+"
-    r"(?:system|machine|box|server|PC|computer|workstation|host)\b"
+    r"(?:system|machine|box|server|PC|computer|workstation|host)\b",
+    re.IGNORECASE,  # "on ubuntu 22.04", "windows 11"
+)
+_OTHER_OS_NEEDLES = tuple(
+    spelled
+    for name in ("Windows", "Ubuntu", "Debian", "Fedora", "CentOS", "Rocky", "WSL", "Linux")
+    for spelled in (name, name.lower(), name.upper())
 )
 MAC_HINT = re.compile(
     r"\b(?:my|a|an|on|using)\s+(?:Mac|MacBook(?:\s+(?:Pro|Air))?|iMac|Mac\s?mini|Mac\s?Studio|Mac\s?Pro)\b",
@@ -338,10 +345,12 @@ def read(text: str) -> list[Clue]:
             continue  # "Monterey" alone: 12.0-12.7, on both sides of MPS's 12.3
         out.append(clue("os", "Darwin", text, m, WEAK))
         out.append(clue("macos_version", _dotted(version or first), text, m, WEAK))
-    for m in finditer(CHIP, text, "Apple M", "Apple  M"):
+    for m in finditer(CHIP, text, "Apple M", "Apple  M", "apple m", "Apple m", "APPLE M"):
         if _unticked(text, m):
             continue
-        chip = re.sub(r"\s+", " ", m.group(1))
+        chip = " ".join(
+            word.title() if len(word) > 2 else word.upper() for word in m.group(1).split()
+        )
         out.append(clue("chip", chip + (" (Virtual)" if m.group(2) else ""), text, m))
         out.append(clue("hardware_arm64", True, text, m))
         out.append(clue("os", "Darwin", text, m, WEAK))
@@ -371,9 +380,7 @@ def read(text: str) -> list[Clue]:
             continue
         out.append(clue("chip", (m.group(1) or m.group(2)).strip(), text, m, WEAK))
         out.append(clue("sign.intel_cpu", True, text, m, WEAK))
-    for m in finditer(
-        OTHER_OS, text, "Windows", "Ubuntu", "Debian", "Fedora", "CentOS", "Rocky", "WSL", "Linux"
-    ):
+    for m in finditer(OTHER_OS, text, *_OTHER_OS_NEEDLES):
         if _unticked(text, m) or (m.group(4) and not _own_linux(text, m)):
             continue
         out.append(clue("os", "Windows" if m.group(1) else "Linux", text, m, WEAK))

@@ -267,16 +267,13 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
     if install is not None:
         return install
     if result.id == "host.python":
-        ceiling = python_ceiling.finding(pasted)
-        if ceiling is not None:
-            return ceiling
-    if result.id == "host.python":
-        wanted = _wanted_release_without_wheel(pasted)
-        if wanted is not None:
-            return wanted
-        then = python_then.row(result, pasted, written)  # the releases of the paste's time
-        if then is not None:
-            return then
+        found = (
+            python_ceiling.finding(pasted)  # pip's list ends at an old Python's last release
+            or _wanted_release_without_wheel(pasted)
+            or python_then.row(result, pasted, written)  # the releases of the paste's time
+        )
+        if found is not None:
+            return found
     if result.id == "host.macos":
         refused = _binary_needs_newer_macos(pasted)
         if refused is not None:

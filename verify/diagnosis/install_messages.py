@@ -300,3 +300,17 @@ def conda_channels_lack_arm64(wanted: str) -> tuple[str, Fix]:
             ),
         ),
     )
+
+
+def binding_no_native(platform: str, release: str) -> tuple[str, Fix]:
+    """A binding (DJL's PyTorch engine) found no native LibTorch for this platform."""
+    of = f"PyTorch {release} " if release else "PyTorch "
+    return (
+        f"The binding's PyTorch engine finds no {of}native library for {platform}: the "
+        "binding's release ships no LibTorch build for this platform, so PyTorch cannot load.",
+        Fix(
+            f"Use a release of the binding whose PyTorch engine ships {platform} libraries "
+            "(DJL: a newer djl / pytorch-engine version, with its matching pytorch-native "
+            "artifact), or point it at a LibTorch built for this platform.",
+        ),
+    )

@@ -52,6 +52,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
             _conda_plans_old_torch(result, pasted)
             or _wheel_for_other_os(result, pasted)
             or _conda_channels_lack_arm64(result, pasted)
+            or _binding_no_native(result, pasted)
         )
     if result.id == "host.arch" and result.status is Status.FAIL:
         # the rules' generic Intel Mac failure: say which release the project asked for
@@ -276,6 +277,18 @@ def _conda_channels_lack_arm64(result: Result, pasted: Pasted) -> Result | None:
     cause, fix = msg.conda_channels_lack_arm64(wanted)
     lines = [c.line for c in clues] + pasted.evidence.get("conda_subdir", [])
     return _failed(result, cause, fix, lines, wanted=wanted)
+
+
+def _binding_no_native(result: Result, pasted: Pasted) -> Result | None:
+    """A binding's PyTorch engine found no native library for this platform: the binding's
+    release ships no LibTorch build for it (deepjavalibrary/djl#1732: DJL's PyTorch 1.11.0
+    engine on an M1, "cpu-osx-aarch64"; the maintainer pointed to the next DJL release)."""
+    clues = pasted.signs.get("sign.binding_no_native") or []
+    if not clues:
+        return None
+    platform, release = clues[0].value
+    cause, fix = msg.binding_no_native(platform, release)
+    return _failed(result, cause, fix, [clues[0].line], platform=platform, release=release)
 
 
 def _intel_mac_asks(result: Result, pasted: Pasted) -> Result | None:

@@ -70,6 +70,7 @@ SIGNS = {
     "sign.platform_by_elimination": "macOS x86_64 inferred: no wheel fits where all others do",
     "sign.cloud_server": "a cloud machine named (an EC2 instance type, Colab, ...) (.downloads)",
     "sign.libtorch_x86_64": "a LibTorch download for macOS x86_64 past 2.2.2 (.downloads)",
+    "sign.binding_no_native": "a binding's engine without a native LibTorch here (.downloads)",
     "sign.macos_fixed_by": "a macOS update said to fix an MPS op failure (.limits)",
     "sign.mps_memory_swap": "memory said to grow past the Mac's RAM (swap, freeze) while running",
     "sign.complex_said": "complex numbers / torch.fft said in words to be unsupported on MPS",

@@ -26,6 +26,11 @@
   options, ".", size), Google Colab, Kaggle, SageMaker, RunPod, Lambda Labs, Paperspace, vast.ai:
   Linux machines without an Apple GPU -> sign.cloud_server. EC2's Mac instances (mac1.metal,
   mac2-m2.metal) are Macs and are left out.
+- DJL's PyTorch engine finding no native library for the platform ("No PyTorch native library
+  matches your operating system: cpu-osx-aarch64:1.11.0": deepjavalibrary/djl#1732, an M1; DJL's
+  LibUtils names the flavor, the platform it looked for and the PyTorch release): the binding's
+  release ships no LibTorch for it -> sign.binding_no_native (platform, release), and an
+  osx-aarch64 / osx-x86_64 platform is macOS on arm64 / x86_64 (the JVM's own architecture).
 - a torch / LibTorch release asked for as a package-hyphen-version dependency ("Unable to fulfill
   pytorch-2.6 dependency on Intel mac": ankane/torch.rb#59; Homebrew and Ruby name packages
   so) -> sign.torch_requested (verify.diagnosis.paste.versions reads "requires LibTorch 2.6").
@@ -78,8 +83,21 @@ HYPHEN_REQUEST = re.compile(
 )
 
 
+DJL_NO_NATIVE = re.compile(
+    r"No PyTorch native library matches your operating system:[ \t]*"
+    r"(?:(\w+)-)?((?:osx|linux|win)-(?:aarch64|x86_64))(?::([\w.+-]+))?"
+)
+
+
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
+    for m in finditer(DJL_NO_NATIVE, text, "No PyTorch native library"):
+        platform, release = m.group(2), m.group(3) or ""
+        out.append(clue("sign.binding_no_native", (platform, release), text, m, LISTED))
+        if platform.startswith("osx-"):
+            out.append(clue("os", "Darwin", text, m, LISTED))
+            machine = "arm64" if platform.endswith("aarch64") else "x86_64"
+            out.append(clue("machine", machine, text, m, LISTED))
     for pattern in (ZSH_PROMPT, BASH_PROMPT):
         for m in finditer(pattern, text, "%", "$"):
             line = f"...@...{m.group(1) or m.group(2)} % {quote(m.group(3))}"

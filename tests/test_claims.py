@@ -64,6 +64,11 @@ STATED = [
     ),
     (
         "python_no_wheels",
+        # simonw/llm#315's title
+        "Homebrew release can't install plugins that use PyTorch (no PyTorch for Python 3.12 yet)",
+    ),
+    (
+        "python_no_wheels",
         # jaredpalmer/kev#34's title
         "Quickstart fails on Python 3.14: torch pin (<2.9) has no cp314 wheels",
     ),
@@ -117,6 +122,14 @@ def test_arm64_wheels_listed_as_the_only_ones_are_no_missing_arm64_build():
     # huggingface/peft#2431, an Intel runner: "only provide" lists what there is
     assert "no_arm64_build" not in _topics(
         "Later torch versions only provide wheels for MacOS arm64."
+    )
+
+
+def test_a_cuda_build_missing_for_arm64_is_no_missing_arm64_build():
+    # remsky/Kokoro-FastAPI#228 (Docker on a Mac: the CUDA build is the matter)
+    assert "no_arm64_build" not in _topics(
+        "Since CUDA is not available on Apple Silicon, PyTorch does not publish +cu124 wheels "
+        "for arm64."
     )
 
 
@@ -177,6 +190,16 @@ def test_no_row_where_a_row_names_the_cause_already():
     assert not [r for r in results if claim_rows.claimed(r)]
 
 
+def test_a_check_the_paste_shows_passing_keeps_its_row():
+    # pytorch/audio#2620: an Intel Mac's collect_env (host.arch passes on its facts) whose first
+    # sentence says torchaudio 0.12.1 has no download "for Mac with an Intel CPU"
+    case = corpus.load(next(corpus.CORPUS_DIR.glob("torchaudio-2620-*.txt")))
+    assert "intel_mac" in _topics(case.text)
+    results = _rows(case.text)
+    assert next(r for r in results if r.id == "host.arch").status is Status.PASS
+    assert not [r for r in results if claim_rows.claimed(r)]
+
+
 def test_the_row_takes_the_place_of_its_check_and_keeps_one_row_per_id():
     results = _rows("Python 3.12.1\nmacOS 14.5\nApple M2\n" + STATED[6][1])  # uvr#226
     ids = [r.id for r in results]
@@ -206,9 +229,18 @@ def _reports():
             yield f"{path.parent.name}/{path.stem}", case
 
 
+# reports a topic may fire on although their label is another, each with the reason
+EXCEPTIONS = {
+    # the sentence is true of it (an Intel Mac, and no torchaudio 0.12.1 wheel for it), but the
+    # thread's cause is that packaging gap, labelled "other"; its collect_env passes host.arch,
+    # so no row is added (test_a_check_the_paste_shows_passing_keeps_its_row)
+    ("intel_mac", "collect_env/torchaudio-2620-intel-mac-collect-env-no-0.12.1-wheel"),
+}
+
+
 def test_every_topic_fires_only_on_reports_of_its_cause():
     """Every real report in tests/data: a topic is read only where the thread established that
-    cause, and each topic is read on some report. No exceptions are needed today."""
+    cause (but for EXCEPTIONS), and each topic is read on some report."""
     fired: dict[str, set[str]] = {t: set() for t in TOPIC_LABEL}
     wrong = []
     for name, case in _reports():
@@ -218,7 +250,7 @@ def test_every_topic_fires_only_on_reports_of_its_cause():
             continue
         for c in pasted.signs.get("sign.cause_said") or []:
             fired[c.value].add(name)
-            if case.label != TOPIC_LABEL[c.value]:
+            if case.label != TOPIC_LABEL[c.value] and (c.value, name) not in EXCEPTIONS:
                 wrong.append((c.value, name, case.label, c.line))
     assert wrong == []
     assert all(fired.values()), {t: len(names) for t, names in fired.items()}
@@ -235,3 +267,10 @@ def test_no_stated_cause_gives_a_failing_row_or_comes_first_on_a_healthy_report(
             continue
         said = [r for r in results if claim_rows.claimed(r)]
         assert all(r.status is Status.WARN for r in said), name
+
+
+def test_letters_that_lowercase_longer_do_not_shift_the_sentences():
+    # "İ".lower() is two characters: the needles' positions must still be the text's
+    text = "İstanbul İİİ\n\n" + STATED[1][1]  # demucs#432
+    found = claims.read(text)
+    assert [c.value for c in found] == ["dtypes"] and found[0].line == STATED[1][1]

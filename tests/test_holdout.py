@@ -49,7 +49,7 @@ FLOORS = {
     "holdout12": (29, 29),
     "holdout13": (21, 21),
     "holdout14": (28, 28),
-    "holdout15": (33, 32),
+    "holdout15": (34, 33),
     "holdout16": (20, 20),
     "holdout19": (23, 23),
 }

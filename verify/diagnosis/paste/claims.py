@@ -24,6 +24,7 @@ Precision over recall: each topic was measured over every real report in tests/d
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator
 
 from verify.diagnosis.paste.clues import WEAK, Clue, asked, quote, stated
@@ -56,7 +57,16 @@ _LIMIT_WORDS = (
     # "Pytorch has deprecated support for intel macs" (climatepolicyradar/knowledge-graph#55)
     r"\b(?:dropped|deprecated|discontinued)\b|"
     # "cannot benefit from this" (pytorch/vision#6050), "can't run MPS"
-    r"\b(?:can'?t|cannot|can[ \t]+not)[ \t]+(?:use|run|benefit|install|access|reach|see)\b"
+    r"\b(?:can'?t|cannot|can[ \t]+not)[ \t]+(?:use|run|benefit|install|access|reach|see)\b|"
+    r"\bunable[ \t]+to[ \t]+(?:install|use|run|find)\b|"
+    # what a project publishes: "PyTorch does not publish +cu124 wheels for arm64"
+    # (remsky/Kokoro-FastAPI#228), "no PyTorch for Python 3.12 yet" (simonw/llm#315), "no longer
+    # supports", "there are no wheels", "isn't available"
+    r"\b(?:does|do|did)[ \t]*n[o']?t[ \t]+(?:yet[ \t]+)?(?:provide|publish|ship|offer|release)\b|"
+    r"\bnot[ \t]+(?:yet[ \t]+)?(?:provided|published|shipped|released)[ \t]+for\b|"
+    r"\bno[ \t]+longer\b|\bthere[ \t]+(?:is|are)[ \t]+no\b|"
+    r"\bno[ \t]+(?:py)?torch(?:vision|audio)?[ \t]+(?:[\w.]+[ \t]+)?for\b|"
+    r"\b(?:is|are)n'?t[ \t]+(?:yet[ \t]+)?available\b"
 )
 LIMIT = re.compile(_LIMIT_WORDS, _I)
 
@@ -94,7 +104,8 @@ TOPICS: dict[str, re.Pattern[str]] = {
     # in PKU-Alignment/safety-gymnasium#119: "You are running an x86_64 build of Python on an
     # Apple Silicon machine. This is not supported by MuJoCo")
     "x86_64_python": re.compile(
-        r"\b(?:x86[-_ ]?64|intel|i386)[ \t-]+(?:(?:version|build)[ \t]+of[ \t]+(?:the[ \t]+)?)?"
+        r"\b(?:x86(?:[-_ ]?64)?|intel|i386)[ \t-]+"
+        r"(?:(?:version|build)[ \t]+of[ \t]+(?:the[ \t]+)?)?"
         rf"{_SHELL}\b|"
         rf"\b{_SHELL}[ \t]+(?:is[ \t]+|was[ \t]+)?(?:running[ \t]+)?"
         r"(?:as[ \t]+|under[ \t]+|in[ \t]+|on[ \t]+)?(?:x86[-_ ]?64|rosetta)\b|\brosetta\b",
@@ -107,10 +118,11 @@ TOPICS: dict[str, re.Pattern[str]] = {
     # intel macs"; lanbinleo/bili2text#95: "whisper depends on torch which does not support
     # Intel Mac")
     "intel_mac": re.compile(
-        r"\bintel[ \t-]+(?:based[ \t]+|chip[ \t]+|cpu[ \t]+)?(?:macs?|macbooks?(?:[ \t]+pro)?|"
+        r"\bintel[ \t-]+(?:based[ \t]+|chip[ \t]+|cpu[ \t]+|(?:core[ \t]+)?i[3579][ \t-]+)?"
+        r"(?:macs?|macbooks?(?:[ \t]+pro)?|"
         r"imacs?|mac[ \t]?os|runners?)\b|"
         r"\b(?:macs?|macbooks?|imacs?)[ \t]+(?:with|on)[ \t]+(?:an[ \t]+)?intel\b|"
-        r"\bx86[-_ ]?64[ \t]+macs?\b|"
+        r"\bx86(?:[-_ ]?64)?(?:[ \t-]+based)?[ \t]+macs?\b|"
         r"\bmacos-1[23]\b",
         _I,
     ),
@@ -145,15 +157,19 @@ _TORCH_NAMED = re.compile(rf"\b{_FAMILY}\b", _I)
 # the Python's wheels: the sentence is about builds or support of torch for it, not on an Intel
 # Mac or under x86_64 (no wheel for "macOS x86_64 + Python 3.13" is the Intel Mac's:
 # langflow-ai/langflow#12469)
-_WHEEL_WORDS = re.compile(rf"\b{_BUILD}\b|\bsupport", _I)
+_WHEEL_WORDS = re.compile(rf"\b{_BUILD}\b|\bsupport|\bno[ \t]+(?:py)?torch\b|\binstall", _I)
 _PLATFORM_WORDS = re.compile(r"\bintel\b|\bx86[-_ ]?64\b|\bamd64\b|\barm64\b|\baarch64\b", _I)
 
-# a VM app running a Windows or Linux guest on a Mac, told in one sentence: Metal does not
+# a VM (or a VM app) running a Windows or Linux guest on a Mac, told in one sentence: Metal does not
 # reach the guest, so no limit predicate is needed ("Running in Win11 VIRTUAL at Parallels
 # Desktop 17 for MAC M1 takes 5 hours": Anjok07/ultimatevocalremovergui#226; "my setup is Mac M1
 # with Ubuntu 22.04 running via VMWare Fusion": pytorch/pytorch#120557). A macOS guest is
 # another cause (no Metal device: cirruslabs/tart#501) and is not read here.
-VM_APP = re.compile(r"\b(?:Parallels(?:[ \t]+Desktop)?|VMware[ \t]+Fusion|VirtualBox|UTM)\b", _I)
+VM_APP = re.compile(
+    r"\b(?:Parallels(?:[ \t]+Desktop)?|VMware(?:[ \t]+Fusion)?|VirtualBox|UTM|"
+    r"virtual[ \t]+machines?|VMs?)\b",
+    _I,
+)
 GUEST = re.compile(r"\b(?:Windows|Win[ \t]?1[01]|Linux|Ubuntu|Debian|Fedora)\b", _I)
 ON_MAC = re.compile(
     r"\b(?:Mac(?:Book(?:[ \t]+(?:Pro|Air))?|[ \t]+mini|[ \t]+Studio)?|iMac|M[1-5](?:[ \t]+"
@@ -235,19 +251,35 @@ _TOPIC_NEEDLES = (
     "python",
     "cp3",
 )
-_VM_NEEDLES = ("parallels", "vmware", "virtualbox", "utm")
+_VM_NEEDLES = ("parallels", "vmware", "virtualbox", "utm", "virtual machine", " vm")
 MAX_CANDIDATES = (300, 100)  # sentences read from the start and from the end of the text
+# a big paste (a log) is searched in its first and last characters only: a report's own words
+# open or close it (its title and description, a comment after the log)
+HEAD, TAIL = 100_000, 50_000
+
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def _lower(text: str) -> str:
+    """`text` lowercased, position for position (str.lower lengthens a few letters, "İ")."""
+    low = text.lower()
+    return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
 
 
 def _candidates(text: str, low: str, needles: tuple[str, ...]) -> list[tuple[int, int]]:
     """The sentences that hold one of the needles, in text order (the first and last ones)."""
     starts: dict[int, int] = {}
-    for needle in needles:
-        at = low.find(needle)
-        while at != -1:
-            start, end = sentence_at(text, at)
-            starts[start] = end
-            at = low.find(needle, end)
+    windows = [(0, len(text))]
+    if len(text) > HEAD + TAIL:
+        windows = [(0, HEAD), (len(text) - TAIL, len(text))]
+    for lo, hi in windows:
+        for needle in needles:
+            at = low.find(needle, lo, hi)
+            while at != -1:
+                start, end = sentence_at(text, at)
+                starts[start] = end
+                at = low.find(needle, max(end, at + 1), hi)
     spans = sorted(starts.items())
     first, last = MAX_CANDIDATES
     return spans if len(spans) <= first + last else spans[:first] + spans[-last:]
@@ -312,7 +344,7 @@ def _limit_of(text: str, start: int, end: int) -> re.Match[str] | None:
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
     seen: set[str] = set()
-    low = text.lower()
+    low = _lower(text)
     for start, end in _candidates(text, low, _VM_NEEDLES):
         if _statement(text[start:end]) and _vm_guest(text, start, end):
             out.append(Clue("sign.cause_said", "vm_guest", quote(text[start:end]), WEAK))

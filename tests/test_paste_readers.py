@@ -73,9 +73,16 @@ def test_issue_form_versions():
     assert "os" not in f
 
 
-def test_issue_form_checklist_is_not_an_answer():
-    # issue forms with checkboxes render "- [ ] macOS" / "- [x] Linux" under the heading
-    assert read("### Which OS?\n\n- [ ] macOS 14\n- [x] Linux\n") == {}
+def test_issue_form_checklist_answer_is_its_one_ticked_option():
+    # issue forms with checkboxes render "- [ ] macOS" / "- [x] Linux" under the heading: the
+    # unticked first line is no answer, the one ticked option is (Josh-XT/AGiXT#566's "- [X] Apple
+    # MacOS" under "### Operating System")
+    assert read("### Which OS?\n\n- [ ] macOS 14\n- [x] Linux\n") == {"os": "Linux"}
+    agixt = "### Operating System\n\n- [ ] Linux\n- [ ] Microsoft Windows\n- [X] Apple MacOS\n"
+    assert read(agixt) == {"os": "Darwin"}
+    # several ticked: what applies (a bug seen on both), not this machine
+    assert read("### Which OS?\n\n- [x] Apple MacOS\n- [x] Linux\n") == {}
+    assert read("### Which OS?\n\n- [ ] macOS 14\n- [ ] Linux\n") == {}
 
 
 def test_markdown_table_rows_and_header_table():

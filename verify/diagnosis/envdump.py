@@ -203,6 +203,7 @@ TELLING_SIGNS = (
     "sign.no_wheel_for_python",  # a release without this Python's wheels
     # (verify.diagnosis.paste.pytags)
     "sign.cuda_conda_package",  # a CUDA-only conda package refused (verify.diagnosis.resolver)
+    "sign.gpu_only_package",  # a package with no macOS build refused (.paste.gpuonly)
     # MPS op / dtype / memory limits told in words (verify.diagnosis.paste.limits)
     "sign.macos_fixed_by",
     "sign.mps_memory_swap",

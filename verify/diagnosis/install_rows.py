@@ -24,6 +24,7 @@ verify.diagnosis.install_messages. verify.diagnosis.resolver.finding asks these 
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from packaging.version import Version
 
@@ -90,7 +91,17 @@ def _cloud_server(result: Result, pasted: Pasted) -> Result | None:
 
 
 def _python_tag(result: Result, pasted: Pasted) -> Result | None:
-    clues = pasted.signs.get("sign.no_wheel_for_python") or []
+    # a package the installer also refused as having no build for this platform at all (triton,
+    # Linux-only: uv's "triton<=2.1.0 has no wheels with a matching Python ABI tag" beside
+    # "triton>=2.2.0 has no wheels with a matching platform tag (e.g., `macosx_15_0_arm64`)",
+    # smthemex/ComfyUI_SongGeneration#17): no Python would install it on a Mac, torch.installed
+    # says so (verify.diagnosis.resolver)
+    refused = {c.value.package.name for c in pasted.signs.get("sign.gpu_only_package") or []}
+    clues = [
+        c
+        for c in pasted.signs.get("sign.no_wheel_for_python") or []
+        if re.sub(r"[-_.]+", "-", str(c.value[0])).lower() not in refused
+    ]
     if not clues:
         return None
     package, release, tag, tags = clues[0].value

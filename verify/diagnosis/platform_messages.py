@@ -4,6 +4,9 @@ the newest torch on an Intel Mac)."""
 
 from __future__ import annotations
 
+import re
+
+from verify.diagnosis.paste.gpuonly import Refusal
 from verify.model import Fix
 
 LAST_X86_64 = "2.2.2"
@@ -144,6 +147,60 @@ def cuda_conda_package(package: str, subdir: str | None) -> tuple[str, Fix]:
             ("pixi add pytorch", "conda install -c conda-forge pytorch"),
         ),
     )
+
+
+def gpu_only_package(refusal: Refusal) -> tuple[str, Fix]:
+    """pip / uv / Poetry on a Mac found nothing for a package PyPI has no macOS build of
+    (verify/data/gpu_only_packages.json)."""
+    package, requirement, by = refusal.package, refusal.requirement, refusal.by
+    platforms, twin, from_torch, read = (
+        package.platforms,
+        package.twin,
+        package.required_by_torch,
+        package.read,
+    )
+    if by.startswith("-r "):
+        by = by[3:]  # pip's "(from -r requirements.txt (line 3))"
+    name = re.split(r"[\[<>=!~ ]", requirement, maxsplit=1)[0]
+    asked = f"{by} requires {requirement}" if by else f"The install asks for {requirement}"
+    wheels = ", ".join(platforms) if platforms else "other systems"
+    cause = (
+        f"{asked}, a package with no macOS build: its recent releases on PyPI have wheels for "
+        f"{wheels} only and no source distribution"
+        + (f" (none since {package.last_macos_build})" if package.last_macos_build else "")
+        + f" (PyPI, read {read}), so the installer finds "
+        "nothing to install on a Mac and the environment, PyTorch's included, is not set up."
+    )
+    marker = f"`{name}; sys_platform != 'darwin'`"
+    if twin:
+        text = (
+            f"On a Mac install {twin} in its place (it ships macOS wheels): require {marker} "
+            f"and `{twin}; sys_platform == 'darwin'`"
+            + (
+                f", or pin {by.split('==')[0]} to a release that does not require {name}"
+                if by and not by.startswith(("-", "requirements"))
+                else ""
+            )
+            + "."
+        )
+        return cause, Fix(text, (f'python -m pip install "{twin}"',))
+    if from_torch:
+        # torch 1.13.0's metadata asked for its nvidia-*-cu11 libraries without the Linux marker,
+        # so Poetry tried them on Macs (fixed by pytorch/pytorch#89924 for 1.13.1;
+        # TransformerLensOrg/CircuitsVis#19)
+        text = (
+            f"{name} is one of the CUDA libraries torch's Linux wheels install themselves; on a "
+            "Mac nothing should ask for it: a requirements file or lock frozen on Linux lists "
+            "them (and torch 1.13.0's metadata asked for its -cu11 ones on every system, fixed "
+            f"in 1.13.1). Leave them out on a Mac (or mark them {marker}), re-lock, and install "
+            "plain torch from PyPI: its macOS arm64 wheel has MPS and needs none of them."
+        )
+        return cause, Fix(text, ('python -m pip install "torch"',))
+    text = (
+        f"{name} is for NVIDIA GPUs only: on a Mac leave it out (mark it {marker}) and run "
+        "the code's MPS or CPU path instead."
+    )
+    return cause, Fix(text)
 
 
 def platform_not_declared(subdir: str) -> tuple[str, Fix]:

@@ -16,7 +16,10 @@ signs; this module reasons across them (pure: Pasted in, Pasted / Result out):
   CUDA / ROCm index, a +cpu build. The host.python row then does not restate it (`explains`).
 - a CUDA-only conda package (pytorch-cuda, pytorch-gpu, cudatoolkit) that a conda / mamba / pixi
   solve for a Mac found no candidate for, or a pixi manifest without this Mac's platform: the
-  torch.installed row (rerun-io/prompt-da#2).
+  torch.installed row (rerun-io/prompt-da#2);
+- a Python package with no macOS build at all (onnxruntime-gpu, nvidia-*-cu12, triton: PyPI's
+  facts in verify/data/gpu_only_packages.json) that pip / uv / Poetry found nothing for: the
+  torch.installed row, naming the package, who required it and what a Mac installs instead.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from verify.diagnosis import install_rows
 from verify.diagnosis import platform_messages as platform_msg
 from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste.clues import Clue
+from verify.diagnosis.paste.gpuonly import Refusal
 from verify.model import Fix, Result, Status, failed
 
 MAX_EVIDENCE = 6
@@ -128,6 +132,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
             or _gpu_index(result, pasted)
             or _cpu_build(result, pasted)
             or _cuda_conda_package(result, pasted)
+            or _gpu_only_package(result, pasted)
             or _platform_not_declared(result, pasted)
             or install_rows.finding(result, pasted)
         )
@@ -288,6 +293,28 @@ def _cuda_conda_package(result: Result, pasted: Pasted) -> Result | None:
     cause, fix = platform_msg.cuda_conda_package(str(clues[0].value), subdir)
     lines = _lines(pasted, "sign.cuda_conda_package", "sign.platform_not_declared", "conda_subdir")
     return _failed(result, cause, fix, lines, package=str(clues[0].value))
+
+
+def _gpu_only_package(result: Result, pasted: Pasted) -> Result | None:
+    """pip / uv / Poetry found nothing for a package that publishes no macOS build at all
+    (onnxruntime-gpu, nvidia-cublas-cu12: verify.diagnosis.paste.gpuonly, m-bain/whisperX#540).
+    As for the CUDA conda packages, a paste that names no OS is read as a Mac's: those packages
+    install on Linux x86_64 and Windows (Mangio621/Mangio-RVC-Fork#9, whisperX#540: the Mac
+    named only in the title or the thread)."""
+    refusals: list[Refusal] = [c.value for c in pasted.signs.get("sign.gpu_only_package") or []]
+    if not _on_a_mac(pasted):
+        # no OS in the paste: only a package with Linux and Windows wheels leaves macOS as the
+        # system refused (triton, Linux-only, fails on Windows as well: PKU-YuanGroup/
+        # MagicTime#22); a Linux or Windows paste is not a Mac's
+        if pasted.facts.os is not None:
+            return None
+        refusals = [r for r in refusals if r.package.leaves_only_macos()]
+    if not refusals:
+        return None
+    refusal = refusals[0]
+    cause, fix = platform_msg.gpu_only_package(refusal)
+    lines = _lines(pasted, "sign.gpu_only_package", "chip", "macos_version")
+    return _failed(result, cause, fix, lines, package=refusal.package.name)
 
 
 def _platform_not_declared(result: Result, pasted: Pasted) -> Result | None:

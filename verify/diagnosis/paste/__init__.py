@@ -20,7 +20,9 @@ memory limits of MPS told in words), .told (a newer torch said to fix it, a Mac 
 .languages (the machine and MPS use told in other languages than English),
 .wheelsaid (which torch wheels exist, said in words: none for a Python, none for Intel Macs),
 .refused (a torch wheel pip refuses: built for another OS or another CPython),
-.claims (a cause stated in one sentence: a topic and a limit, "float64 is not supported on MPS").
+.claims (a cause stated in one sentence: a topic and a limit, "float64 is not supported on MPS"),
+.gpuonly (an installer refusing a package with no macOS build at all: onnxruntime-gpu,
+nvidia-*-cu12).
 collect_env and our JSON are read by verify.diagnosis.envdump, which fills in from this what they
 lack;
 it first cuts log stamps, levels and Markdown quotes from each line (.logprefix).
@@ -42,6 +44,7 @@ from verify.diagnosis.paste import (
     downloads,
     extops,
     forms,
+    gpuonly,
     homebrew,
     languages,
     limits,
@@ -77,6 +80,7 @@ READERS = (
     wheelsaid.read,
     refused.read,
     companions.read,
+    gpuonly.read,
     downloads.read,
     loader.read,
     tools.read,

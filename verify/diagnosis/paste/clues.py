@@ -90,6 +90,7 @@ SIGNS = {
     "sign.linux_paths": "a traceback's or prompt's Linux paths (/home, dist-packages) (.paths)",
     "sign.ext_op_no_mps": "an extension's CPU / CUDA-only operator refused an MPS tensor",
     "sign.cause_said": "a cause stated in one sentence: a topic and a limit (.claims)",
+    "sign.gpu_only_package": "an installer found no build of a package with no macOS build",
 }
 
 

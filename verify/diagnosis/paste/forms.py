@@ -3,6 +3,8 @@
 - Issue forms (.github/ISSUE_TEMPLATE/*.yml) render each field as a heading and the answer under
   it, "### OS\\n\\nmacOS 14.2", "### Python version\\n\\n3.10", "### PyTorch version\\n\\n2.1.0"
   (an empty answer is "_No response_"; GitHub's "Syntax for issue forms" docs).
+- Issue forms' checkboxes: "### Operating System" over "- [ ] Linux" / "- [X] Apple MacOS", the
+  one ticked option read as the answer.
 - Markdown tables of versions: two-column rows "| torch | 2.1.0 |", or a header row of names over
   one row of values ("| OS | Python | torch |" / "|---|---|---|" / "| macOS 14.2 | 3.10 | 2.1.0 |").
 
@@ -27,6 +29,15 @@ HEADING = re.compile(
     r"([^\n]{1,120}?)[ \t]*$",
     _M,
 )
+# an issue form's checkboxes under a heading: "### Operating System" then "- [ ] Linux",
+# "- [X] Apple MacOS" (Josh-XT/AGiXT#566; GitHub renders a `checkboxes` field's options as a task
+# list): the one ticked option is the answer
+CHECKLIST = re.compile(
+    r"^[ \t]*#{2,4}[ \t]+([^\n#]{2,60}?)[ \t]*\n(?:[ \t]*\n)*"
+    r"((?:[ \t]*[-*][ \t]+\[[ xX]?\][^\n]*(?:\n|$))+)",
+    _M,
+)
+_TICKED = re.compile(r"^[ \t]*[-*][ \t]+\[[xX]\][ \t]*([^\n]+?)[ \t]*$", _M)
 ROW = re.compile(r"^[ \t]*\|(.+)\|[ \t]*$", _M)
 _SEPARATOR = re.compile(r"^[\s|:-]+$")
 
@@ -54,6 +65,12 @@ def read(text: str) -> list[Clue]:
         for m in finditer(HEADING, text):
             line = quote(m.group(1)) + " / " + quote(m.group(2))
             out.extend(_answer(m.group(1), m.group(2), line))
+        for m in finditer(CHECKLIST, text, "[x]", "[X]"):
+            ticked = _TICKED.findall(m.group(2))
+            if len(ticked) == 1:  # several: a list of what applies, not one answer
+                line = quote(m.group(1)) + " / " + quote(f"[x] {ticked[0]}")
+                option = re.sub(r"^(?:Apple|Microsoft)[ \t]+", "", ticked[0])  # "Apple MacOS"
+                out.extend(_answer(m.group(1), option, line))
     if "|" in text:
         for name, value, line in itertools.islice(_table_pairs(text), MAX_MATCHES):
             out.extend(_answer(name, value, line))

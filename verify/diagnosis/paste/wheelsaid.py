@@ -107,6 +107,18 @@ CUDA_INDEX_ON_MAC = re.compile(
     r"\b(cu\d{2,3}|rocm\d[\d.]*)\b[^.\n]{0,30}?\bindex\b",
     _I,
 )
+# a CUDA / ROCm build of torch told to be what an install puts on a Mac that cannot run it:
+# "Line 54 installs cu117 pytorch, which is also incompatible (apple silicon)"
+# (IAHispano/Applio#303: the macOS install script's CUDA 11.7 wheels), "installs the CUDA version
+# of torch, which does not work on Mac"
+CUDA_BUILD_ON_MAC = re.compile(
+    r"\b(?:install|pull|download|fetch)(?:s|ed|ing)?[ \t]+(?:the[ \t]+|a[ \t]+)?"
+    r"(cu\d{2,3}|rocm[\d.]*|CUDA)[ \t]+(?:(?:build|version|wheels?)[ \t]+(?:of[ \t]+)?)?"
+    + _TORCH
+    + r"\b[^.\n]{0,40}?\b(?:incompatible|not[ \t]+compatible|does[ \t]*n[o']t[ \t]+work|"
+    r"not[ \t]+supported)\b[^.\n]{0,30}?\b(?:Apple[ \t]+Silicon|mac(?:OS)?|M[1-9])\b",
+    _I,
+)
 
 # the Intel Mac: "Intel Mac(s)", "intel macs", "macOS x86_64", "x86 macOS", "Mac x86", "OSX64"
 _INTEL_MAC = (
@@ -181,6 +193,13 @@ def read(text: str) -> list[Clue]:
         if stated(text, m, strict=False):
             index = f"PyTorch's {m.group(1)} index"
             out.append(clue("sign.gpu_index", index, text, m, WEAK))
+            out.append(clue("sign.pip_no_torch", "torch", text, m, WEAK))
+            out.append(clue("sign.mac_hint", True, text, m, WEAK))
+            out.append(clue("os", "Darwin", text, m, WEAK))
+    for m in finditer(CUDA_BUILD_ON_MAC, text, "ompatible", "work", "supported"):
+        if stated(text, m, strict=False):
+            build = m.group(1).lower() if m.group(1).lower() != "cuda" else "CUDA"
+            out.append(clue("sign.gpu_index", f"PyTorch's {build} index", text, m, WEAK))
             out.append(clue("sign.pip_no_torch", "torch", text, m, WEAK))
             out.append(clue("sign.mac_hint", True, text, m, WEAK))
             out.append(clue("os", "Darwin", text, m, WEAK))

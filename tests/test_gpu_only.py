@@ -1,0 +1,197 @@
+"""Packages with no macOS build (issue 12): scripts/recipes/refresh_gpu_only.py against a local
+PyPI (pytest-httpserver, recorded responses in tests/data/pypi), verify/data/gpu_only_packages.json,
+the reader (verify.diagnosis.paste.gpuonly) and the torch.installed row it gives
+(verify.diagnosis.resolver), on real reports only; and its precision over every real report."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import corpus
+import pytest
+
+from scripts.recipes import refresh_gpu_only
+from verify.diagnosis import diagnose, envdump
+from verify.diagnosis.paste import gpuonly
+from verify.errors import InputError
+from verify.model import Status
+
+PYPI = Path(__file__).parent / "data" / "pypi"
+DATA = Path(__file__).parent / "data"
+GENERATED = Path(__file__).parent.parent / "verify" / "data" / "gpu_only_packages.json"
+
+
+def _serve(httpserver, *names):
+    for name in names:
+        body = json.loads((PYPI / f"{name}.json").read_text())
+        httpserver.expect_request(f"/pypi/{name}/json").respond_with_json(body)
+    # any other project: not on this index (PyPI answers 404)
+    httpserver.expect_request(re.compile(r"/pypi/[^/]+/json")).respond_with_data("", status=404)
+
+
+def _run(httpserver, output, candidates, monkeypatch):
+    monkeypatch.setattr(refresh_gpu_only, "CANDIDATES", candidates)
+    monkeypatch.setattr(refresh_gpu_only, "TORCH_PULLED", frozenset({"nvidia-cublas-cu11"}))
+    return refresh_gpu_only.main(
+        ["--index-url", httpserver.url_for("/pypi"), "--output", str(output), "--retries", "0"],
+        backoff=0,
+    )
+
+
+def test_the_script_lists_packages_by_what_pypi_holds(httpserver, tmp_path, monkeypatch):
+    _serve(
+        httpserver, "onnxruntime-gpu", "onnxruntime", "flash-attn", "nvidia-cublas-cu11", "torch"
+    )
+    output = tmp_path / "gpu_only_packages.json"
+    candidates = {"onnxruntime-gpu": "onnxruntime", "flash-attn": None, "nvidia-cublas-cu11": None}
+    # torch's recorded Requires-Dist names packages this server does not hold (404): left out
+    assert _run(httpserver, output, candidates, monkeypatch) == 0
+    doc = json.loads(output.read_text())
+    gpu = doc["packages"]["onnxruntime-gpu"]
+    assert gpu["checked"] == ["1.31.1", "1.31.0", "1.30.0"]
+    assert gpu["platforms"] == ["Linux aarch64", "Linux x86_64", "Windows x86_64"]
+    assert gpu["twin"] == "onnxruntime"  # its newest release has a macosx_14_0_arm64 wheel
+    assert gpu["last_macos_build"] is None
+    # an sdist installs (or fails to build) anywhere: not a package with no macOS build
+    assert "flash-attn" not in doc["packages"]
+    assert doc["with_macos_build"]["flash-attn"].endswith("sdist flash_attn-2.8.3.post2.tar.gz")
+    # the 0.0.1 placeholder sdist predates the two wheel-only releases after it
+    cublas = doc["packages"]["nvidia-cublas-cu11"]
+    assert cublas["last_macos_build"] == "0.0.1"
+    assert cublas["checked"] == ["11.11.3.6", "11.10.3.66"]
+    assert cublas["required_by_torch"] is True
+    assert "triton" in doc["not_on_pypi"]  # named by torch's Requires-Dist, absent here
+    assert doc["read"] == doc["generated"][:10]
+
+
+def test_the_script_fails_in_one_line_and_keeps_the_file(httpserver, tmp_path, monkeypatch, capsys):
+    httpserver.expect_request("/pypi/torch/json").respond_with_data("oops", status=500)
+    output = tmp_path / "gpu_only_packages.json"
+    output.write_text("{}\n")
+    assert _run(httpserver, output, {"onnxruntime-gpu": None}, monkeypatch) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("refresh_gpu_only: ") and err.count("\n") == 1
+    assert output.read_text() == "{}\n"
+
+
+def test_platform_families():
+    family = refresh_gpu_only.platform_family
+    assert family("manylinux1_x86_64") == "Linux x86_64"
+    assert family("manylinux_2_28_aarch64") == "Linux aarch64"
+    assert family("manylinux2014_x86_64") == "Linux x86_64"
+    assert family("win_amd64") == "Windows x86_64"
+    assert family("macosx_14_0_arm64") == "macOS arm64"
+
+
+def test_the_data_file_holds_the_facts_the_reader_needs():
+    doc = json.loads(GENERATED.read_text())
+    assert doc["read"] and doc["packages"]
+    for name, entry in doc["packages"].items():
+        assert entry["checked"] and entry["platforms"], name
+        assert not any(p.startswith("macOS") or p == "any" for p in entry["platforms"]), name
+    known = gpuonly.known()
+    assert known["onnxruntime-gpu"].twin == "onnxruntime"
+    assert known["onnxruntime-gpu"].leaves_only_macos()
+    assert not known["triton"].leaves_only_macos()  # Linux wheels only
+    assert known["nvidia-cublas-cu12"].required_by_torch
+
+
+def _case(name: str) -> corpus.Case:
+    found = sorted(DATA.glob(f"*/{name}.txt"))
+    assert len(found) == 1, name
+    return corpus.load(found[0])
+
+
+def _row(text: str):
+    _, results = diagnose.diagnose(text)
+    return next(r for r in results if r.id == "torch.installed"), diagnose.first_cause(results)
+
+
+@pytest.mark.parametrize(
+    ("name", "package", "says"),
+    [
+        # pip, pulled in by a dependency; no OS in the paste: onnxruntime-gpu has Linux and
+        # Windows wheels, so the refusal leaves macOS
+        (
+            "whisperx-540-pyannote-301-onnxruntime-gpu-breaks-macos",
+            "onnxruntime-gpu",
+            "pyannote-audio requires onnxruntime-gpu>=1.16.0",
+        ),
+        # uv's install-time error and hint
+        (
+            "ina-speech-segmenter-110-uv-onnxruntime-gpu-m4-pro",
+            "onnxruntime-gpu",
+            "onnxruntime-gpu==1.23.2",
+        ),
+        # uv's resolver derivation, beside a Python ABI complaint about an older release
+        ("comfyui-songgeneration-17-uv-triton-macosx-15-arm64", "triton", "triton>=2.2.0"),
+        # a requirements file frozen on Linux (torch's CUDA libraries)
+        (
+            "pokemon-red-experiments-195-pip-nvidia-cublas-cu12-m2",
+            "nvidia-cublas-cu12",
+            "nvidia-cublas-cu12==12.4.5.8",
+        ),
+        ("waldo-15-pip-onnxruntime-gpu-apple-m2-pro", "onnxruntime-gpu", "onnxruntime_gpu==1.15.1"),
+    ],
+)
+def test_the_row_names_the_package_and_the_mac_twin(name, package, says):
+    row, first = _row(_case(name).text)
+    assert row.status is Status.FAIL and first.id == "torch.installed"
+    assert row.data["package"] == package
+    assert says in row.cause and "no macOS build" in row.cause
+    assert any(package.split("-")[0] in line.lower().replace("_", "-") for line in row.evidence)
+    if package == "onnxruntime-gpu":
+        assert "onnxruntime" in row.fix.commands[0] and "sys_platform" in row.fix.text
+    if package.startswith("nvidia-"):
+        assert "torch's Linux wheels" in row.fix.text
+
+
+def test_uv_macos_tag_gives_the_machine():
+    f = envdump.parse(_case("ina-speech-segmenter-110-uv-onnxruntime-gpu-m4-pro").text).facts
+    assert (f.os, f.machine, f.macos_version) == ("Darwin", "arm64", "15.0")
+
+
+def test_a_linux_or_windows_paste_gets_no_mac_reading():
+    text = _case("mangio-rvc-fork-9-onnxruntime-gpu-no-mac-wheel").text
+    body = text.split("\n\n", 1)[1].replace("on M1 Mac", "on Ubuntu 22.04")
+    assert "Ubuntu 22.04" in body
+    try:
+        row, _ = _row(body)
+    except InputError:
+        return
+    assert row.status is not Status.FAIL or "no macOS build" not in row.cause
+
+
+def test_a_linux_only_package_with_no_os_shown_is_not_read_as_a_mac():
+    # triton has Linux wheels only: without an OS, Windows is refused as well (the refusal in
+    # triton-lang/triton#2371, without the reporter's later "MacOS Ventura 13.5")
+    text = _case("triton-2371-pip-no-triton-macos-ventura").text
+    body = text.split("MacOS Ventura")[0]
+    pasted = envdump.parse(body) if "Python" in body else None
+    assert pasted is None or pasted.facts.os is None
+    try:
+        row, _ = _row(body + "Python 3.11\n")
+    except InputError:
+        return
+    assert row.status is not Status.FAIL
+
+
+def test_across_every_real_report_the_reading_fires_only_on_install_failures():
+    """Every real report in tests/data: the row fires only where the thread found the install
+    picked, or could not find, a build for the Mac; and it does fire."""
+    fired: dict[str, str] = {}
+    for path in sorted(DATA.glob("*/*.txt")):
+        case = corpus.load(path)
+        if not gpuonly.read(case.text):
+            continue
+        try:
+            _, results = diagnose.diagnose(case.text)
+        except InputError:
+            continue
+        row = next(r for r in results if r.id == "torch.installed")
+        if row.status is Status.FAIL and "no macOS build" in row.cause:
+            fired[f"{path.parent.name}/{path.stem}"] = case.label
+    assert len(fired) >= 9
+    assert set(fired.values()) == {"install-wrong-arch"}, fired

@@ -1,0 +1,179 @@
+"""An installer refusing a package that publishes no macOS build at all (issue 12).
+
+pip, uv and Poetry find nothing to install on a Mac for a package whose releases ship wheels for
+Linux and Windows only and no source distribution: the CUDA builds (onnxruntime-gpu, cupy-cuda12x,
+jax-cuda12-plugin), the CUDA libraries torch's Linux wheels pull (nvidia-cublas-cu12, triton),
+often required by a project's requirements file or by a dependency ("Could not find a version
+that satisfies the requirement onnxruntime-gpu>=1.16.0 (from pyannote-audio) (from versions:
+none)": m-bain/whisperX#540; "No matching distribution found for onnxruntime-gpu":
+Mangio621/Mangio-RVC-Fork#9). Which packages those are is read from PyPI, not typed in:
+verify/data/gpu_only_packages.json (scripts/recipes/refresh_gpu_only.py), with the systems their
+wheels are for and the package a Mac installs instead (onnxruntime for onnxruntime-gpu).
+
+The refusals read, for a package in that list (torch's own are verify.diagnosis.paste.packages'):
+- pip: "Could not find a version that satisfies the requirement NAME... (from X) (from
+  versions: ...)" and "No matching distribution found for NAME..." (pip/_internal/resolution/
+  resolvelib/factory.py);
+- uv: "NAME==V has no wheels with a matching platform tag (e.g., `macosx_14_0_arm64`)",
+  "Distribution `NAME==V @ registry+...` can't be installed because it doesn't have a source
+  distribution or wheel for the current platform", "You're on macOS (`macosx_15_0_arm64`), but
+  `NAME` (vV) only has wheels for the following platforms: ..." (uv's resolver and install hints,
+  astral-sh/uv#10739 for torch's);
+- Poetry: "Unable to find installation candidates for NAME (V)" (poetry/installation/
+  chooser.py).
+-> sign.gpu_only_package: a Refusal (the package as PyPI has it, the requirement, who required
+it); uv's macOS tag also gives os, macOS version and architecture. verify.diagnosis.resolver
+turns it into the torch.installed row.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+
+from packaging.utils import canonicalize_name
+
+from verify.diagnosis.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer
+
+RESOURCE = "gpu_only_packages.json"
+_NAME = r"([A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])"
+_SPEC = r"((?:\[[^\]\s]*\])?(?:[<>=!~]=?[\w.+*]+,?)*)"
+PIP_NO_MATCH = re.compile(
+    r"Could not find a version that satisfies the requirement "
+    + _NAME
+    + _SPEC
+    + r"((?:[ \t]*\(from (?!versions?:)(?:[^()\n]|\([^()\n]*\))*\))*)"
+)
+PIP_NO_DIST = re.compile(r"No matching distribution found for " + _NAME + _SPEC)
+UV_TAG = re.compile(
+    r"\b" + _NAME + r"(?:\{[^}\n]*\})?" + _SPEC + r"\s+(?:has|have)\s+no\s+"
+    r"(?:source\s+distribution\s+or\s+)?wheels?\s+with\s+a\s+matching\s+platform\s+tag"
+    r"(?:\s+\(e\.g\.,?\s+`?(macosx_(\d+)_(\d+)_(arm64|x86_64))`?\))?"
+)
+UV_NO_WHEEL = re.compile(
+    r"[Dd]istribution\s+`?" + _NAME + r"(==[\w.+]+)(?:\s+@\s+registry\+[^`\s]+)?`?\s+can't\s+be\s+"
+    r"installed\s+because\s+it\s+doesn't\s+have\s+a\s+source\s+distribution\s+or\s+wheel\s+for\s+"
+    r"the\s+current\s+platform"
+)
+UV_YOURE_ON = re.compile(
+    r"You're\s+on\s+macOS\s+\(`?(macosx_(\d+)_(\d+)_(arm64|x86_64))`?\),\s+but\s+`?"
+    + _NAME
+    + r"`?\s+\(v([\w.+]+)\)\s+only\s+has\s+wheels"
+)
+POETRY = re.compile(r"Unable to find installation candidates for " + _NAME + r" \(([\w.+]+)\)")
+# uv's derivation names who asked: "Because pyannote-audio==3.0.1 depends on onnxruntime-gpu>=1.16"
+_UV_DEPENDS = r"([A-Za-z0-9][\w.-]*(?:==[\w.+]+)?)\s+depends\s+on\s+`?{name}\b"
+_FROM = re.compile(r"\(from ((?:[^()\n]|\([^()\n]*\))*)\)")
+
+
+@dataclass(frozen=True)
+class GpuOnly:
+    """A package PyPI has no macOS build of (verify/data/gpu_only_packages.json)."""
+
+    name: str
+    platforms: tuple[str, ...]
+    twin: str | None  # what a Mac installs instead, where there is one
+    required_by_torch: bool  # torch's Linux wheels require it (a frozen Linux environment)
+    checked: tuple[str, ...]  # the releases looked at, newest first
+    last_macos_build: str | None  # the newest release with a macOS build (None: never had one)
+    read: str  # the day PyPI was read
+
+    def leaves_only_macos(self) -> bool:
+        """Does it have wheels for Linux and Windows both, so that of the desktop systems only
+        macOS finds none (triton, Linux-only, is refused on Windows too)?"""
+        return any(p.startswith("Linux") for p in self.platforms) and any(
+            p.startswith("Windows") for p in self.platforms
+        )
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An installer finding nothing for such a package."""
+
+    package: GpuOnly
+    requirement: str  # as the installer printed it ("onnxruntime-gpu>=1.16.0")
+    by: str  # who required it, as pip or uv names it ("pyannote-audio"), or ""
+
+
+@functools.cache
+def known() -> Mapping[str, GpuOnly]:
+    """name (canonical) -> GpuOnly; empty when the data file cannot be read."""
+    try:
+        text = resources.files("verify").joinpath("data", RESOURCE).read_text("utf-8")
+        data = json.loads(text)
+        day = str(data["read"])
+        return {
+            canonicalize_name(name): GpuOnly(
+                canonicalize_name(name),
+                tuple(entry["platforms"]),
+                entry.get("twin"),
+                bool(entry.get("required_by_torch")),
+                tuple(entry["checked"]),
+                entry.get("last_macos_build"),
+                day,
+            )
+            for name, entry in data["packages"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def read(text: str) -> list[Clue]:
+    table = known()
+    if not table:
+        return []
+    out: list[Clue] = []
+    for m in finditer(PIP_NO_MATCH, text, "Could not find a version"):
+        by = _FROM.search(m.group(3))
+        out.extend(
+            _refused(table, m.group(1), m.group(2), by.group(1) if by else "", text=text, m=m)
+        )
+    for m in finditer(PIP_NO_DIST, text, "No matching distribution"):
+        out.extend(_refused(table, m.group(1), m.group(2), "", text=text, m=m))
+    for m in finditer(UV_TAG, text, "matching platform tag"):
+        found = _refused(table, m.group(1), m.group(2), _uv_by(text, m.group(1)), text=text, m=m)
+        if found and m.group(3):
+            found.extend(_macos_tag(m.group(4), m.group(5), m.group(6), text, m))
+        out.extend(found)
+    for m in finditer(UV_NO_WHEEL, text, "can't"):
+        out.extend(
+            _refused(table, m.group(1), m.group(2), _uv_by(text, m.group(1)), text=text, m=m)
+        )
+    for m in finditer(UV_YOURE_ON, text, "You're"):
+        found = _refused(table, m.group(5), f"=={m.group(6)}", "", text=text, m=m)
+        if found:
+            found.extend(_macos_tag(m.group(2), m.group(3), m.group(4), text, m))
+        out.extend(found)
+    for m in finditer(POETRY, text, "installation candidates"):
+        out.extend(_refused(table, m.group(1), f"=={m.group(2)}", "", text=text, m=m))
+    return out
+
+
+def _refused(
+    table: Mapping[str, GpuOnly], name: str, spec: str, by: str, *, text: str, m: re.Match[str]
+) -> list[Clue]:
+    package = table.get(canonicalize_name(name))
+    if package is None:
+        return []
+    value = Refusal(package, name + spec.rstrip(","), " ".join(by.split()))
+    return [clue("sign.gpu_only_package", value, text, m, LISTED)]
+
+
+def _uv_by(text: str, name: str) -> str:
+    """The package uv says depends on this one, if its derivation names one."""
+    pattern = re.compile(_UV_DEPENDS.format(name=re.escape(name)))
+    found = pattern.search(text)
+    return found.group(1) if found else ""
+
+
+def _macos_tag(major: str, minor: str, arch: str, text: str, m: re.Match[str]) -> list[Clue]:
+    """uv's tag for the running interpreter: macOS, its version, the architecture."""
+    return [
+        clue("os", "Darwin", text, m, STRONG),
+        clue("macos_version", f"{major}.{minor}", text, m, WEAK),
+        clue("machine", arch, text, m, STRONG),
+    ]

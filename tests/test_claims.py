@@ -102,6 +102,16 @@ def test_questions_conditions_and_negations_give_nothing(text):
     assert _topics(text) == []
 
 
+def test_a_sentence_is_not_cut_inside_a_version_or_a_dotted_name():
+    from verify.diagnosis.paste.clues import sentence_at
+
+    text = STATED[3][1]  # b2aiprep#127
+    at = text.index("incompatible")
+    start, end = sentence_at(text, at)
+    assert text[start:end].strip().startswith("`Torch>2.2.2` is incompatible")
+    assert sentence_at("a torch.float64 b. c", 3) == (0, 18)
+
+
 def test_program_output_is_no_sentence():
     # torch's own refusal names float64 but says nothing of "data types" in general, and a
     # warning line with a file path is the program's, not the user's (pytorch/pytorch#103868)

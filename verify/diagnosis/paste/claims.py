@@ -25,15 +25,19 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterator
 
-from verify.diagnosis.paste.clues import WEAK, Clue, asked, quote, stated
+from verify.diagnosis.paste.clues import (
+    MAX_SENTENCE,
+    WEAK,
+    Clue,
+    asked,
+    quote,
+    sentence_at,
+    stated,
+)
 
 _I = re.IGNORECASE
 
-# a sentence ends at ". ", "! ", "? " (not inside "2.2.2" or "torch.float64") or a line break
-_END = re.compile(r"[.!?](?=\s|$)|\n")
-MAX_SENTENCE = 400
 
 # the limit predicate: what the sentence says is missing, refused or incompatible
 _LIMIT_WORDS = (
@@ -189,26 +193,6 @@ _CONDITIONAL = re.compile(
     r"wonder|suspect)|is[ \t]+it|could|would|should)\b",
     _I,
 )
-
-
-def sentences(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each sentence of `text`: split at a line break and at ". ", "! ", "? "."""
-    start = 0
-    for m in _END.finditer(text):
-        if m.end() - start > 1:
-            yield start, m.end()
-        start = m.end()
-    if start < len(text):
-        yield start, len(text)
-
-
-def sentence_at(text: str, pos: int) -> tuple[int, int]:
-    """(start, end) of the sentence of `text` that holds position `pos`."""
-    start = text.rfind("\n", 0, pos) + 1
-    for m in _END.finditer(text, max(start, pos - MAX_SENTENCE), pos):
-        start = m.end()
-    stop = _END.search(text, pos)
-    return start, stop.end() if stop else len(text)
 
 
 # cheap substring tests (on the lowercased text) that find the sentences worth the patterns: a

@@ -311,6 +311,21 @@ def asked(text: str, m: re.Match[str]) -> bool:
     return not (tag and not _QUESTION_OPENS.match(text, start))
 
 
+# a sentence ends at ". ", "! ", "? " (not inside "2.2.2" or "torch.float64") or a line break
+# (verify.diagnosis.paste.claims reads the sentences that hold its words)
+_END = re.compile(r"[.!?](?=\s|$)|\n")
+MAX_SENTENCE = 400
+
+
+def sentence_at(text: str, pos: int) -> tuple[int, int]:
+    """(start, end) of the sentence of `text` that holds position `pos`."""
+    start = text.rfind("\n", 0, pos) + 1
+    for m in _END.finditer(text, max(start, pos - MAX_SENTENCE), pos):
+        start = m.end()
+    stop = _END.search(text, pos)
+    return start, stop.end() if stop else len(text)
+
+
 # macOS names: Apple's marketing names and the release each began with.
 MACOS_NAMES = {
     "catalina": "10.15",

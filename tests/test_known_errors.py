@@ -316,3 +316,16 @@ def test_a_message_wrapped_at_a_terminals_width_is_read_joined():
     assert [e.id for e in found] == ["mps.float64"]
     # a short line is no wrapped one: two messages' halves are not joined
     assert known_errors.explain_all("Trying to convert ComplexDouble\nto the MPS backend") == []
+
+
+def test_a_wrapped_message_whose_first_line_reads_alone_is_explained_once():
+    # MPSAllocator.mm's out-of-memory over three lines, as a GitHub-hosted macOS runner's log
+    # shows it (lululxvi/deepxde#1973): its first line alone reads as mps.oom, the lines joined
+    # as mps.no_gpu_memory (nothing allocated); one message, one row
+    wrapped = (
+        "RuntimeError: MPS backend out of memory (MPS allocated: 0 bytes, other allocations: 0 "
+        "bytes, max allowed: 7.93 GB).\nTried to allocate 256 bytes on shared pool.\n"
+        "Use PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0 to disable upper limit for memory allocations "
+        "(may cause system failure).\n"
+    )
+    assert len(known_errors.explain_all(wrapped)) == 1

@@ -1378,8 +1378,19 @@ def explain_all(text: str, torch_version: str | None = None) -> list[KnownError]
     joined = _WRAPPED.sub(" ", text)
     if joined != text:
         ids = {e.id for e in found}
-        found += [e for e in _explain(joined, torch_version) if e.id not in ids]
+        found += [
+            e
+            for e in _explain(joined, torch_version)
+            if e.id not in ids and not any(_same_message(e.match, f.match) for f in found)
+        ]
     return found
+
+
+def _same_message(a: str, b: str) -> bool:
+    """One match within the other, whitespace aside: the same message read twice (its first
+    line as pasted, and the whole of it joined) is explained once."""
+    a, b = " ".join(a.split()), " ".join(b.split())
+    return a in b or b in a
 
 
 def _explain(text: str, torch_version: str | None) -> list[KnownError]:

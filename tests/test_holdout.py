@@ -57,6 +57,11 @@ FLOORS = {
     # (verify/data/gpu_only_packages.json, read from PyPI) (issue 12)
     "holdout16": (22, 22),
     "holdout19": (23, 23),
+    # the session-6 final blind sets (holdout20/README.md), studied from 14:20 UTC
+    "holdout20": (23, 23),
+    "holdout21": (20, 20),
+    "holdout22": (24, 24),
+    "holdout23": (19, 19),
 }
 
 

@@ -58,10 +58,10 @@ FLOORS = {
     "holdout16": (22, 22),
     "holdout19": (23, 23),
     # the session-6 final blind sets (holdout20/README.md), studied from 14:20 UTC
-    "holdout20": (23, 23),
-    "holdout21": (20, 20),
-    "holdout22": (24, 24),
-    "holdout23": (19, 19),
+    "holdout20": (24, 24),
+    "holdout21": (22, 22),
+    "holdout22": (26, 26),
+    "holdout23": (21, 21),
 }
 
 

@@ -9,6 +9,8 @@ tests/data/collect_env and asserted by tests/test_diagnose.py.
 
 from __future__ import annotations
 
+import pytest
+
 from verify.diagnosis import diagnose
 from verify.diagnosis.paste import companions, downloads, pytags
 from verify.model import Status
@@ -443,3 +445,36 @@ def test_conda_finding_no_torch_family_package_for_osx_arm64_is_the_install_row(
 def test_conda_finding_no_torch_family_package_on_osx_64_is_not_this_row():
     row, _ = _row(CONDA_NO_TORCHAUDIO.replace("osx-arm64", "osx-64"), "torch.installed")
     assert "osx-arm64" not in row.cause
+
+
+# conda-forge/pytorch-cpu-feedstock#366: pixi on an Intel Mac with macOS 10.14
+PIXI_OSX = "\n".join(
+    (
+        "  × failed to solve the conda requirements of 'default' 'osx-64'",  # noqa: RUF001
+        "      ├─ pytorch-cpu 2.6.0 would require",
+        "      │     └─ pytorch 2.6.0 would require",
+        "      │        └─ __osx >=10.15, for which no candidates were found.",
+        "Now I got my hands on an old Intel Mac with macOS 10.14",
+    )
+)
+
+
+def test_a_solver_finding_no_osx_virtual_package_is_a_macos_too_old():
+    row, results = _row(PIXI_OSX, "host.macos")
+    assert row.status is Status.FAIL and "10.15" in row.cause
+    assert diagnose.first_cause(results).id == "host.macos"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # resemble-ai/chatterbox#277
+        "I need to install PyTorch 2.6.0, but i can only install versions up to 2.2.2.\n"
+        "Is there a workaround to get PyTorch 2.6 on an Intel based Mac?",
+        # alp-data/alp-data#15
+        "Just to mention that any mac running on Intel CPU will not be able to install torch 2.6.",
+    ],
+)
+def test_the_x86_64_ceiling_said_of_an_intel_mac_fails_the_arch(said):
+    row, _ = _row(said, "host.arch")
+    assert row.status is Status.FAIL and "2.2.2" in row.cause

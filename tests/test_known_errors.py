@@ -329,3 +329,9 @@ def test_a_wrapped_message_whose_first_line_reads_alone_is_explained_once():
         "(may cause system failure).\n"
     )
     assert len(known_errors.explain_all(wrapped)) == 1
+
+
+def test_the_out_of_memory_advice_cut_short_as_a_title_is_read():
+    # pytorch/pytorch#152351's title
+    found = known_errors.explain("Use PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0 to disable upper limit")
+    assert found is not None and found.id == "mps.oom"

@@ -517,3 +517,22 @@ def test_a_verb_denied_of_the_machine_still_names_the_machine():
 )
 def test_machine_facts_typed_in_lower_case_are_read(typed, field, value):
     assert paste.read(typed).facts[field] == value
+
+
+@pytest.mark.parametrize(
+    ("line", "chip"),
+    [
+        # ultralytics/yolov5#7308: a MacBook Pro as users shorten it
+        ("I am working on a MBP M1 in a PyTorch environment", "Apple M1"),
+        # BlinkDL/ChatRWKV#93's title: the chip denied is not the Mac's
+        ("MBP x86 cpu(not M1/M2) + eGPU[rx6800 16G], can load model", None),
+    ],
+)
+def test_a_shortened_mac_name_with_its_chip(line, chip):
+    assert paste.read(line).facts.get("chip") == chip
+
+
+def test_mac_run_into_chinese_text_is_a_mac():
+    # jianchang512/pyvideotrans#353's title: "mac" straight before Chinese words
+    facts = paste.read("mac安装提示需要 torch==2.1.2+cu121").facts
+    assert facts.get("os") == "Darwin"

@@ -150,8 +150,9 @@ PATTERNS: tuple[_Pattern, ...] = (
         re.compile(
             r"MPS backend out of memory[^\n]*|"
             # the same message's advice, when the paste lost its first half to a line break
-            r"Use PYTORCH_MPS_HIGH_WATERMARK_RATIO=0\.0 to disable upper limit for memory "
-            r"allocations[^\n]*|"
+            # (or cut shorter still, as an issue's title: pytorch/pytorch#152351's "Use
+            # PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0 to disable upper limit")
+            r"Use PYTORCH_MPS_HIGH_WATERMARK_RATIO=0\.0 to disable upper limit[^\n]*|"
             # MPSAllocator.mm (alloc_buffer_block): TORCH_CHECK(size < m_max_buffer_size,
             # "Invalid buffer size: ", format_size(size)) - one buffer larger than the GPU's
             # largest (MTLDevice.maxBufferLength), whatever the watermark; torch formats the size

@@ -50,6 +50,7 @@ from verify.diagnosis import (
     timeline,
     told_rows,
 )
+from verify.diagnosis import install_messages as install_msg
 from verify.diagnosis import opsupport_messages as support_msg
 from verify.diagnosis import platform_messages as platform_msg
 from verify.diagnosis import timeline_messages as then_msg
@@ -511,18 +512,24 @@ def _no_wheel_for_python(
 
 
 def _binary_needs_newer_macos(pasted: Pasted) -> Result | None:
-    """dyld's "(built for macOS N which is newer than running OS)": the host.macos row fails,
-    whatever the torch (verify.diagnosis.paste.loader)."""
-    clues = pasted.signs.get("sign.binary_needs_macos") or []
-    needed = max((compat.parse_version(c.value) for c in clues), default=None)  # "14.0", digits
-    if needed is None:
-        return None
-    macos = compat.parse_version(pasted.facts.macos_version)
-    if macos is not None and macos >= needed:
-        return None  # the paste's macOS is not the one that ran it
-    cause, fix = msg.macos_older_than_binary(pasted.facts.macos_version, str(needed))
-    lines = (*(c.line for c in clues), *pasted.evidence.get("macos_version", []))
-    return _row("host.macos", "macOS version", cause, fix, lines)
+    """dyld's "(built for macOS N which is newer than running OS)", or a conda solver finding no
+    `__osx >=N` a package needs: the host.macos row fails, whatever the torch
+    (verify.diagnosis.paste.loader)."""
+    for sign, texts in (
+        ("sign.binary_needs_macos", msg.macos_older_than_binary),
+        ("sign.solver_needs_macos", install_msg.macos_older_than_package),
+    ):
+        clues = pasted.signs.get(sign) or []
+        needed = max((compat.parse_version(c.value) for c in clues), default=None)  # "14.0"
+        if needed is None:
+            continue
+        macos = compat.parse_version(pasted.facts.macos_version)
+        if macos is not None and macos >= needed:
+            continue  # the paste's macOS is not the one that ran it
+        cause, fix = texts(pasted.facts.macos_version, str(needed))
+        lines = (*(c.line for c in clues), *pasted.evidence.get("macos_version", []))
+        return _row("host.macos", "macOS version", cause, fix, lines)
+    return None
 
 
 def _offered(pasted: Pasted) -> list[Any] | None:

@@ -314,3 +314,20 @@ def binding_no_native(platform: str, release: str) -> tuple[str, Fix]:
             "artifact), or point it at a LibTorch built for this platform.",
         ),
     )
+
+
+def macos_older_than_package(macos: str | None, needed: str) -> tuple[str, Fix]:
+    """A conda solver found no `__osx >=N` (the macOS a package needs) on this system."""
+    this = f"this Mac runs macOS {macos}" if macos else "this Mac's macOS is older"
+    return (
+        f"conda's solver finds no package build for this macOS: the packages asked for need "
+        f"macOS {needed} or newer (their `__osx >={needed}` requirement), and {this} (or the "
+        "environment declares an older one).",
+        Fix(
+            f"Update macOS to {needed} or newer; where this Mac cannot, pin a release whose "
+            f"builds still support macOS {macos or 'this version'}, or raise the declared "
+            "system requirement (pixi's [system-requirements] macos) only if the Mac really "
+            "runs that version.",
+            ("sw_vers -productVersion",),
+        ),
+    )

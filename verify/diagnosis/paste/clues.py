@@ -32,6 +32,7 @@ SIGNS = {
     "sign.conda_plans_torch": "conda's plan installs this pytorch (version, channel)",
     "sign.libtorch_other_arch": "the linker ignored a LibTorch built for the other architecture",
     "sign.binary_needs_macos": "dyld refused a binary built for a newer macOS than this one",
+    "sign.solver_needs_macos": "a conda solver found no __osx for a package's newer macOS",
     "sign.mps_intent": "the code asks for the MPS device",
     "sign.gpu_intent": "the user wants the Mac's GPU",
     "sign.x86_only_conda": "Intel-only conda packages (MKL, intel-openmp)",

@@ -103,7 +103,11 @@ _APPLE = re.compile(
 )
 CJK_MAC = re.compile(
     r"맥북|맥\s?미니|맥에서|マック|(?:在|用)[ \t]*(?i:mac)(?:book)?(?![A-Za-z])|"
-    r"(?<![A-Za-z])(?i:mac)(?:book)?[ \t]*(?:上|使用|运行|運行)"
+    r"(?<![A-Za-z])(?i:mac)(?:book)?[ \t]*(?:上|使用|运行|運行)|"
+    # the Latin word run straight into Chinese text: "mac安装提示需要 torch==2.1.2+cu121"
+    # (jianchang512/pyvideotrans#353), "macOS系统" - a "\b" never falls there; not "macos的mps"
+    # ("macOS's MPS", a library's support in general: rtmlib#20)
+    r"(?<![A-Za-z])(?i:mac)(?i:book|os)?(?=[\u4e00-\u9fff])(?!的)"
 )
 GPU_WISH = re.compile(
     rf"(?<![A-Za-z])(?i:mac)[^\n。\uff1f?]{{0,12}}?(?:用|使用|支持|调用|で|에서)[^\n。\uff1f?]{{0,6}}?"

@@ -7,6 +7,12 @@
   apple-oss-distributions/dyld; pytorch/pytorch#126679). This macOS is older than that binary
   needs; the sign carries the version it needs. The linker's "was built for newer macOS version
   (14.0) than being linked (13.0)" is a harmless build warning and is not read.
+- a conda solver finding nothing for the `__osx` virtual package a package requires (the running
+  macOS, or pixi's declared system-requirements): rattler / pixi's "__osx >=10.15, for which no
+  candidates were found" (conda-forge/pytorch-cpu-feedstock#366: conda-forge's pytorch 2.6 for
+  osx-64 on macOS 10.14), libmamba's "nothing provides __osx >=10.15 needed by ...", classic
+  conda's "pytorch -> __osx[version='>=10.15']". This macOS is older than that package needs ->
+  sign.solver_needs_macos (the version it needs).
 - a tool's default target triplet names the architecture its process runs as: `bash --version`
   ("GNU bash, version 3.2.57(1)-release (x86_64-apple-darwin21)": Apple's /bin/bash is universal,
   so an x86_64 triplet on an Apple chip is a shell under Rosetta, glonlas/
@@ -19,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from verify.diagnosis.paste.clues import STRONG, WEAK, Clue, clue, finditer
+from verify.diagnosis.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer
 
 _M = re.MULTILINE
 
@@ -27,6 +33,11 @@ BUILT_FOR_NEWER = re.compile(
     r"\(built for macOS (\d+(?:\.\d+){0,2}) which is newer than running OS\)|"
     r"\(which was built for Mac OS X (\d+(?:\.\d+){0,2})\)",
     re.IGNORECASE,
+)
+SOLVER_NEEDS_MACOS = re.compile(
+    r"__osx[ \t]*>=[ \t]*(\d+(?:\.\d+){0,2}),? for which no candidates were found|"
+    r"nothing provides __osx[ \t]*>=[ \t]*(\d+(?:\.\d+){0,2})|"
+    r"-> __osx\[version='>=(\d+(?:\.\d+){0,2})'\]"
 )
 BASH_VERSION = re.compile(
     r"GNU bash, version \d[\w.()-]*[ \t]+\((x86_64|arm64|aarch64)-apple-darwin\d*[\w.]*\)"
@@ -41,6 +52,10 @@ def read(text: str) -> list[Clue]:
     for m in finditer(BUILT_FOR_NEWER, text, "newer than running OS", "built for Mac OS X"):
         out.append(clue("os", "Darwin", text, m, STRONG))
         out.append(clue("sign.binary_needs_macos", m.group(1) or m.group(2), text, m, STRONG))
+    for m in finditer(SOLVER_NEEDS_MACOS, text, "__osx"):
+        needed = next(g for g in m.groups() if g)
+        out.append(clue("os", "Darwin", text, m, LISTED))
+        out.append(clue("sign.solver_needs_macos", needed, text, m, STRONG))
     for m in finditer(BASH_VERSION, text, "GNU bash"):
         out.append(clue("os", "Darwin", text, m, WEAK))
         out.append(clue("machine", _arch(m.group(1)), text, m, WEAK))

@@ -79,11 +79,14 @@ OS_KEY = re.compile(
 # (typed in lower case as often as copied: "on my apple m2", "Apple m1 max")
 CHIP = re.compile(r"\b(Apple\s+M[1-9](?:\s+(?:Pro|Max|Ultra))?)\b(\s*\(Virtual\))?", re.IGNORECASE)
 BARE_CHIP = re.compile(
-    r"\b(?:MacBook(?:\s+(?:Pro|Air))?|Mac\s?(?:mini|Studio|Pro)|iMac|Mac|mac\s?OS(?:\s?X)?|"
+    # (MBP / MBA: a MacBook Pro / Air as users shorten it, "a MBP M1": ultralytics/yolov5#7308)
+    r"\b(?:MacBook(?:\s+(?:Pro|Air))?|MBP|MBA|Mac\s?(?:mini|Studio|Pro)|iMac|Mac|mac\s?OS(?:\s?X)?|"
     r"Apple\s+Silicon)\b"
-    r"[^\n]{0,40}?"
+    # (no denial between the Mac and the chip: "MBP x86 cpu(not M1/M2)", BlinkDL/
+    # ChatRWKV#93's Intel MacBook Pro)
+    r"(?:(?!\b(?:not|non|no|isn't|vs)\b)[^\n]){0,40}?"
     r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?\b|"
-    r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?(?:\s+(?:Mac(?:Book|\s?OS)?|chip|iMac)\b|\s*芯片)|"
+    r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?(?:\s+(?:Mac(?:Book|\s?OS)?|chip|iMac|MBP|MBA)\b|\s*芯片)|"
     r"\bM([1-9])\s?(Pro|Max|Ultra)\b|"
     r"^[ \t>*-]*(?:Chip:?[ \t]*)?M([1-9])()[ \t]*$|"
     r"\((?:Apple\s)?M([1-9])(?:\s*(Pro|Max|Ultra))?\)",

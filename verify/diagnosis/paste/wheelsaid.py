@@ -160,6 +160,25 @@ INCOMPATIBLE = re.compile(
     r"[ \t]+(?:the[ \t]+|an?[ \t]+|my[ \t]+)?" + _INTEL_MAC + r"(?:[ \t]+architectures?)?",
     _I,
 )
+# the x86_64 ceiling said as what the user can get, beside an Intel Mac named near it: "i can only
+# install versions up to 2.2.2. Is there a workaround to get PyTorch 2.6 on an Intel based Mac?"
+# (resemble-ai/chatterbox#277), "stuck at torch 2.2.2"
+CEILING_SAID = re.compile(
+    r"\b(?:can|could)[ \t]+only[ \t]+(?:install|get|find|use)[^.\n]{0,25}?\bup[ \t]+to[ \t]+"
+    r"(?:torch[ \t]+|pytorch[ \t]+|v)?2\.2(?:\.2)?\b|"
+    r"\bstuck[ \t]+(?:at|on|with)[ \t]+(?:torch[ \t]+|pytorch[ \t]+|v)?2\.2\.2\b",
+    _I,
+)
+_NEAR = 200  # characters either side where the Intel Mac must be named
+# an Intel Mac said unable to install a release past 2.2.2: "any mac running on Intel CPU will not
+# be able to install torch 2.6" (alp-data/alp-data#15)
+CANNOT_INSTALL = re.compile(
+    r"\b(?:macs?|macbooks?|imacs?)[ \t]+(?:running[ \t]+)?(?:on|with)[ \t]+(?:an[ \t]+)?Intel"
+    r"(?:[ \t]+(?:CPU|chip|processor)s?)?[^.\n]{0,20}?(?:will[ \t]+not|won't|cannot|can't|can[ \t]+"
+    r"not)[ \t]+(?:be[ \t]+able[ \t]+to[ \t]+)?(?:install|get|run|use)[ \t]+(?:torch|pytorch)[ \t]*"
+    r"v?(\d\.\d{1,2}(?:\.\d{1,2})?)",
+    _I,
+)
 # "`torch==2.4.1` provide supports for macOS, but only for the arm architecture" (astral-sh/uv#7557
 # on an x86 Mac): a release's macOS wheels said to be arm64 only
 ARM_ONLY = re.compile(
@@ -208,6 +227,12 @@ def read(text: str) -> list[Clue]:
         out.extend(_dropped(release, text, m))
     for m in finditer(INCOMPATIBLE, text, "ntel", "x86", "x64", "AMD64", "osx", "OSX"):
         out.extend(_dropped(None, text, m))
+    for m in finditer(CEILING_SAID, text, "2.2"):
+        near = text[max(0, m.start() - _NEAR) : m.end() + _NEAR]
+        if re.search(_INTEL_MAC, near, _I):
+            out.extend(_dropped(None, text, m))
+    for m in finditer(CANNOT_INSTALL, text, "ntel"):
+        out.extend(_dropped(m.group(1), text, m))
     for m in finditer(ARM_ONLY, text, "only", "ONLY"):
         out.extend(_dropped(m.group(1), text, m))
     for m in finditer(CJK_NO_INTEL_BUILD, text, "没有", "沒有", "不支"):

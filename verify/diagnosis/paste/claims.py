@@ -49,8 +49,9 @@ _LIMIT_WORDS = (
     r"\b(?:does|do|did)n'?t[ \t]+(?:yet[ \t]+)?support\b|\bno[ \t]+(?:\w+[ \t]+)?support\b|"
     # "incompatible with the x86-64 version of python" (b2aiprep#127)
     r"\bincompatible\b|\bnot[ \t]+compatible\b|"
-    # "because of the lack of an arm64 torchvision" (pytorch/vision#6050)
-    r"\black(?:s|ing)?\b|"
+    # "because of the lack of an arm64 torchvision" (pytorch/vision#6050), "missing macos arm
+    # wheels for pytorch 2.2" (rusty1s/pytorch_scatter#422's title)
+    r"\black(?:s|ing)?\b|\bmissing\b|"
     # "no arm64 wheels", "no builds for", "not available"
     r"\bno[ \t]+(?:[\w-]+[ \t]+){0,3}(?:builds?|wheels?|binar(?:y|ies)|packages?|"
     r"distributions?)\b|"
@@ -76,7 +77,7 @@ LIMIT = re.compile(_LIMIT_WORDS, _I)
 
 # torch and the packages released with it (the "torch-family")
 _FAMILY = r"(?:torch|pytorch|torchvision|torchaudio|torchtext|libtorch)"
-_ARM = r"(?:arm64|aarch64|osx-arm64|apple[ \t]+silicon)"
+_ARM = r"(?:arm64|aarch64|osx-arm64|apple[ \t]+silicon|arm(?=[ \t]+(?:wheels?|builds?|binar)))"
 _BUILD = r"(?:builds?|wheels?|binar(?:y|ies)|packages?|distributions?)"
 _SHELL = r"(?:python|conda|anaconda|miniconda|miniforge|interpreter|terminal|homebrew|brew)"
 # MPS or Metal named in the sentence (the dtype topics are only about them)
@@ -202,6 +203,7 @@ _LIMIT_NEEDLES = (
     "support",
     "compatib",
     "lack",
+    "missing",
     "available",
     "only ",
     "provided",
@@ -227,6 +229,8 @@ _TOPIC_NEEDLES = (
     "arm64",
     "aarch64",
     "silicon",
+    "arm w",
+    "arm b",
     "x86",
     "intel",
     "i386",

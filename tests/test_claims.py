@@ -33,11 +33,6 @@ STATED = [
         "lack of an arm64 torchvision.",
     ),
     (
-        "no_arm64_build",
-        # rusty1s/pytorch_scatter#422's title
-        "missing macos arm wheels for pytorch 2.2",
-    ),
-    (
         "x86_64_python",
         # sensein/b2aiprep#127
         "`B2aiprep` depends on `senselab`, which depends on `torch>2.4.0`.  `Torch>2.2.2` is "
@@ -76,6 +71,11 @@ STATED = [
         "python_no_wheels",
         # jaredpalmer/kev#34's title
         "Quickstart fails on Python 3.14: torch pin (<2.9) has no cp314 wheels",
+    ),
+    (
+        "no_arm64_build",
+        # rusty1s/pytorch_scatter#422's title
+        "missing macos arm wheels for pytorch 2.2",
     ),
 ]
 

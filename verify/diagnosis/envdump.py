@@ -157,7 +157,8 @@ def parse(text: str) -> Pasted:
 
 def as_read(text: str) -> str:
     """The text as the readers see it (and as findings quote it): one line ending, straight
-    quotes."""
+    quotes, plain spaces, no zero-width characters, a terminal's characters for their HTML
+    entities (_AS_TYPED, _ENTITIES)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "&" in text:
         text = _ENTITY.sub(lambda m: _ENTITIES[m.group(0).lower()], text)

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from verify.diagnosis import envdump
+from verify.diagnosis import diagnose, envdump
 from verify.errors import InputError
 from verify.facts import Facts
 from verify.model import Fix, Result, Status
@@ -395,8 +395,6 @@ AS_COPIED = {
 
 
 def _outcome(text: str):
-    from verify.diagnosis import diagnose
-
     try:
         _, results = diagnose.diagnose(text)
     except InputError:

@@ -269,7 +269,7 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
         return install
     if result.id == "host.python":
         found = (
-            python_ceiling.finding(pasted)  # pip's list ends at an old Python's last release
+            python_ceiling.finding(result, pasted)  # pip's list ends at a Python's last release
             or _wanted_release_without_wheel(pasted)
             or python_then.row(result, pasted, written)  # the releases of the paste's time
         )

@@ -7,7 +7,9 @@ that ran and found a problem (flutter doctor's lesson; junit renders it as <erro
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,6 +95,10 @@ def skipped(reason: str, **data: Any) -> Outcome:
     return Outcome(Status.SKIP, detail=reason, data=data)
 
 
+# the most pasted lines one row of a diagnosis quotes as its evidence
+MAX_EVIDENCE = 6
+
+
 @dataclass(frozen=True)
 class Result:
     """One row of the report (JSON schema 1, `checks[]`)."""
@@ -133,6 +139,12 @@ class Result:
             data=dict(outcome.data),
             crashed=crashed,
         )
+
+    def with_evidence(self, lines: Iterable[str]) -> Result:
+        """This row quoting the pasted lines it rests on: each once, in their order, empty ones
+        dropped, at most MAX_EVIDENCE (diagnose, issue 12)."""
+        kept = tuple(dict.fromkeys(line for line in lines if line))[:MAX_EVIDENCE]
+        return dataclasses.replace(self, evidence=kept)
 
     @property
     def blocks_ready(self) -> bool:

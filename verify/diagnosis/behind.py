@@ -30,8 +30,6 @@ a failure: a wrong-results or healthy paste gets no failing row from it.
 
 from __future__ import annotations
 
-import dataclasses
-
 from packaging.version import Version
 
 from verify import compat, rules
@@ -44,7 +42,6 @@ from verify.model import Result, Status, warned
 
 ROW_ID = "error.mps.fixed_in_newer_torch"  # verify.diagnosis.regressions' row: the same finding
 TITLE = "Pasted failure: fixed in a newer PyTorch"
-MAX_EVIDENCE = 6
 
 CRASH, COMPILE, RUNTIME, VALUES = trouble.CRASH, trouble.COMPILE, trouble.RUNTIME, trouble.VALUES
 Problem = trouble.Problem
@@ -96,8 +93,7 @@ def rows(results: list[Result], pasted: Pasted, written: Written | None) -> list
     lines = [found.line, *pasted.evidence.get("torch_version", [])[:1]]
     if written is not None:
         lines.append(written.line)
-    unique = [x for i, x in enumerate(lines) if x and x not in lines[:i]]
-    return [dataclasses.replace(row, evidence=tuple(unique[:MAX_EVIDENCE]))]
+    return [row.with_evidence(lines)]
 
 
 def _target(macos: str | None, python: str | None, newest: Version) -> Version:
@@ -144,8 +140,7 @@ def app_torch(results: list[Result], pasted: Pasted, written: Written | None) ->
             lines = [clues[0].line, other.line]
             if written is not None:
                 lines.append(written.line)
-            unique = [x for i, x in enumerate(lines) if x and x not in lines[:i]]
-            out.append(dataclasses.replace(row, evidence=tuple(unique[:MAX_EVIDENCE])))
+            out.append(row.with_evidence(lines))
             continue
         out.append(r)
     return out

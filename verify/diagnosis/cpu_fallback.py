@@ -18,7 +18,6 @@ Read only on an Apple silicon Mac whose macOS the paste shows below 13, with a t
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from packaging.version import Version
@@ -41,7 +40,6 @@ FALLBACK_KERNELS = re.compile(
     r"^_?(?:upsample_\w+|nonzero\w*|median\w*|unique\w*|grid_sampler\w*|pixel_(?:un)?shuffle\w*|"
     r"randperm\w*)$"
 )
-MAX_EVIDENCE = 6
 
 
 def rows(pasted: Pasted) -> list[Result]:
@@ -72,6 +70,5 @@ def rows(pasted: Pasted) -> list[Result]:
         lines = [quote(pasted.text[start : end if end >= 0 else len(pasted.text)])]
         for name in ("macos_version", "torch_version", "chip"):
             lines.extend(pasted.evidence.get(name, [])[:1])
-        evidence = tuple(dict.fromkeys(x for x in lines if x))[:MAX_EVIDENCE]
-        return [dataclasses.replace(row, evidence=evidence)]
+        return [row.with_evidence(lines)]
     return []

@@ -63,7 +63,6 @@ from verify.known_errors import PATTERNS, KnownError, required_macos
 from verify.model import Fix, Outcome, Result, Status, failed, warned
 
 NOT_IN_TEXT = msg.NOT_IN_PASTED_TEXT
-MAX_EVIDENCE = 6
 
 # the facts (and signs) each rule's finding rests on, quoted as its evidence
 RULE_EVIDENCE: dict[str, tuple[str, ...]] = {
@@ -385,7 +384,7 @@ def _mps_check_off_mac(result: Result, pasted: Pasted) -> Result | None:
     make = failed if stuck else warned
     row = Result.from_outcome(result.id, result.title, make(cause, fix, os=f.os), required=True)
     lines = [*pasted.evidence.get("os", []), *(pasted.evidence.get("python_version", []) * stuck)]
-    return dataclasses.replace(row, evidence=tuple(_unique(lines))[:MAX_EVIDENCE])
+    return row.with_evidence(lines)
 
 
 def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
@@ -541,7 +540,7 @@ def _offered(pasted: Pasted) -> list[Any] | None:
 
 def _row(rule_id: str, title: str, cause: str, fix: Fix, evidence: tuple[str, ...]) -> Result:
     row = Result.from_outcome(rule_id, title, failed(cause, fix), required=True)
-    return dataclasses.replace(row, evidence=tuple(_unique(evidence))[:MAX_EVIDENCE])
+    return row.with_evidence(evidence)
 
 
 def _prerelease_floor(result: Result, f: Facts) -> Result | None:
@@ -647,10 +646,9 @@ def _error_rows(
         lines.extend((evidence or {}).get(name, []))
     if released is not None and written is not None:
         lines.append(written.line)
-    lines = _unique(lines)[:MAX_EVIDENCE]
     also = _macos_also(j, known, lines)
     if j.kind != "torch-too-old" or known.id == "mps.op_needs_newer_torch":
-        row = dataclasses.replace(row, cause=cause, detail=cause, fix=fix, evidence=tuple(lines))
+        row = dataclasses.replace(row, cause=cause, detail=cause, fix=fix).with_evidence(lines)
         return [row, *also]
     make = failed if (j.certain or j.mismatch) else warned
     word = support_msg.DTYPE_WORDS.get(j.subject)
@@ -661,7 +659,7 @@ def _error_rows(
         make(cause, fix, detail=known.match, message=known.match, environment=known.environment),
         required=known.environment and make is failed,
     )
-    older = dataclasses.replace(older, evidence=tuple(lines))
+    older = older.with_evidence(lines)
     return [older, row, *also] if make is failed else [row, older, *also]
 
 
@@ -683,7 +681,7 @@ def _macos_also(j: opsupport.Judgement, known: KnownError, lines: list[str]) -> 
         warned(cause, fix, detail=known.match, message=known.match, environment=False),
         required=False,
     )
-    return [dataclasses.replace(row, evidence=tuple(lines), data={**row.data, "beside": True})]
+    return [dataclasses.replace(row, data={**row.data, "beside": True}).with_evidence(lines)]
 
 
 def _released_before_paste(
@@ -807,7 +805,7 @@ def _bfloat16_wish_row(
     lines = [quote(line)]
     for name in ("torch_version", "macos_version"):
         lines.extend((evidence or {}).get(name, []))
-    return [dataclasses.replace(row, evidence=tuple(_unique(lines))[:MAX_EVIDENCE])]
+    return [row.with_evidence(lines)]
 
 
 def error_result(
@@ -828,7 +826,7 @@ def error_result(
         outcome,
         required=known.environment,
     )
-    return dataclasses.replace(row, evidence=tuple(_unique(lines))[:MAX_EVIDENCE])
+    return row.with_evidence(lines)
 
 
 def _still_missing(known: KnownError, facts: Facts) -> bool:
@@ -904,21 +902,13 @@ def _with_evidence(result: Result, pasted: Pasted) -> Result:
         lines.extend(pasted.evidence.get(name, []))
     if not lines and pasted.kind in ("report", "facts"):
         lines = [f"{k}: {v}" for k, v in _facts_shown(result.id, pasted.facts)]
-    return dataclasses.replace(result, evidence=tuple(_unique(lines))[:MAX_EVIDENCE])
+    return result.with_evidence(lines)
 
 
 def _facts_shown(rule_id: str, facts: Facts) -> Iterable[tuple[str, Any]]:
     for name in RULE_EVIDENCE.get(rule_id, ()):
         if not name.startswith("sign.") and getattr(facts, name, None) is not None:
             yield name, getattr(facts, name)
-
-
-def _unique(lines: Iterable[str]) -> list[str]:
-    out: list[str] = []
-    for line in lines:
-        if line and line not in out:
-            out.append(line)
-    return out
 
 
 def first_cause(results: Sequence[Result]) -> Result | None:

@@ -5,15 +5,12 @@ verify.diagnosis.extop_messages."""
 
 from __future__ import annotations
 
-import dataclasses
-
 from verify.diagnosis import extop_messages as msg
 from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste.clues import quote
 from verify.model import Result, warned
 
 ROW_ID = "error.mps.op_not_implemented"
-MAX_EVIDENCE = 6
 
 
 def rows(pasted: Pasted) -> list[Result]:
@@ -27,5 +24,4 @@ def rows(pasted: Pasted) -> list[Result]:
     title = "Pasted error: extension operator without MPS"
     row = Result.from_outcome(ROW_ID, title, outcome, required=False)
     lines = [clues[0].line, *pasted.evidence.get("torch_version", [])[:1]]
-    evidence = tuple(dict.fromkeys(quote(x) for x in lines if x))[:MAX_EVIDENCE]
-    return [dataclasses.replace(row, evidence=evidence)]
+    return [row.with_evidence(quote(x) for x in lines if x)]

@@ -23,7 +23,6 @@ verify.diagnosis.install_messages. verify.diagnosis.resolver.finding asks these 
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from packaging.version import Version
@@ -35,8 +34,6 @@ from verify.diagnosis.paste import refused
 from verify.diagnosis.paste.pytags import python_of
 from verify.messages import INTEL_MAC_CAUSE
 from verify.model import Result, Status, failed
-
-MAX_EVIDENCE = 6
 
 
 def finding(result: Result, pasted: Pasted) -> Result | None:
@@ -366,4 +363,4 @@ def python_past_x86_64_wheels(python: str | None) -> bool:
 
 def _failed(result: Result, cause: str, fix, lines: list[str], **data) -> Result:
     row = Result.from_outcome(result.id, result.title, failed(cause, fix, **data), required=True)
-    return dataclasses.replace(row, evidence=tuple(dict.fromkeys(lines))[:MAX_EVIDENCE])
+    return row.with_evidence(lines)

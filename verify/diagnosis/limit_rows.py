@@ -5,8 +5,6 @@ Pure: Pasted in, rows out; texts in verify.diagnosis.limit_messages."""
 
 from __future__ import annotations
 
-import dataclasses
-
 from packaging.version import Version
 
 from verify import compat
@@ -17,7 +15,6 @@ from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste.clues import quote
 from verify.model import Fix, Result, warned
 
-MAX_EVIDENCE = 6
 COMPLEX_TORCH = Version("2.3")  # verify.diagnosis.opsupport FEATURES: complex on MPS
 COMPLEX_MACOS = Version("14.0")  # complex and bfloat16 on MPS: macOS 14
 
@@ -38,8 +35,7 @@ def rows(pasted: Pasted) -> list[Result]:
 def _row(rule_id: str, title: str, cause: str, fix: Fix, *, said: str, lines: list[str]) -> Result:
     outcome = warned(cause, fix, detail=said, message=said, environment=False, said=True)
     row = Result.from_outcome(rule_id, title, outcome, required=False)
-    evidence = tuple(dict.fromkeys(quote(line) for line in lines if line))[:MAX_EVIDENCE]
-    return dataclasses.replace(row, evidence=evidence)
+    return row.with_evidence(quote(line) for line in lines if line)
 
 
 def _macos_fixed(pasted: Pasted) -> list[Result]:

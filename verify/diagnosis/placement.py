@@ -25,7 +25,6 @@ Mac in
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from verify import compat, rules
@@ -37,7 +36,6 @@ from verify.facts import Facts
 from verify.known_errors import KnownError
 from verify.model import Fix, Result, failed
 
-MAX_EVIDENCE = 6
 # nixpkgs' source-built torch has MPS from NixOS/nixpkgs#351778 (late 2024, torch 2.5) on
 NIX_MPS_SINCE = compat.parse_version("2.5")
 # a request this small refused is no real out-of-memory
@@ -214,5 +212,4 @@ def _lines(pasted: Pasted, *names: str) -> list[str]:
 
 def _row(rule_id: str, title: str, cause: str, fix: Fix, lines: list[str]) -> Result:
     row = Result.from_outcome(rule_id, title, failed(cause, fix), required=True)
-    unique = list(dict.fromkeys(quote(line) for line in lines if line))
-    return dataclasses.replace(row, evidence=tuple(unique[:MAX_EVIDENCE]))
+    return row.with_evidence(quote(line) for line in lines if line)

@@ -24,7 +24,6 @@ from verify.diagnosis import install_messages as install_msg
 from verify.diagnosis.envdump import Pasted
 from verify.model import Result, failed
 
-MAX_EVIDENCE = 6
 # the CPython minors whose last release a list can end at (3.7 is the oldest with arm64 wheels)
 PYTHONS = tuple(f"3.{minor}" for minor in range(7, 16))
 
@@ -114,7 +113,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
     lines += [c.line for c in pasted.signs.get("sign.pip_no_torch", [])]
     lines += pasted.evidence.get("python_version", [])
     row = Result.from_outcome(result.id, result.title, failed(cause, fix), required=True)
-    return dataclasses.replace(row, evidence=tuple(dict.fromkeys(lines))[:MAX_EVIDENCE])
+    return row.with_evidence(lines)
 
 
 def _platform(pasted: Pasted) -> str | None:

@@ -22,8 +22,6 @@ rule's row stays.
 
 from __future__ import annotations
 
-import dataclasses
-
 from packaging.version import Version
 
 from verify import compat
@@ -75,4 +73,4 @@ def row(result: Result, pasted: Pasted, written: Written | None) -> Result | Non
     outcome = warned(cause, fix, python=str(f.python_version), newest_then=str(reference))
     found = Result.from_outcome(result.id, result.title, outcome, required=result.required)
     lines = (*pasted.evidence.get("python_version", [])[:1], written.line)
-    return dataclasses.replace(found, evidence=tuple(dict.fromkeys(lines)))
+    return found.with_evidence(lines)

@@ -15,8 +15,6 @@ a sandbox, VM or container): those rows say what to fix.
 
 from __future__ import annotations
 
-import dataclasses
-
 from verify import compat
 from verify import messages as msg
 from verify.diagnosis import timeline
@@ -25,7 +23,6 @@ from verify.model import Fix, Result, warned
 
 ROW_ID = "error.mps.fixed_in_newer_torch"
 TITLE = "Pasted failure: fixed in a newer PyTorch"
-MAX_EVIDENCE = 6
 _ELSEWHERE = ("sign.sandbox", "sign.vm", "sign.container", "sign.linux_vm_on_mac", "sign.remote")
 
 
@@ -58,5 +55,4 @@ def rows(pasted: Pasted) -> list[Result]:
 def _row(cause: str, fix: Fix, message: str, lines: list[str]) -> Result:
     outcome = warned(cause, fix, detail=message, message=message, environment=False, said=True)
     row = Result.from_outcome(ROW_ID, TITLE, outcome, required=False)
-    unique = [line for i, line in enumerate(lines) if line and line not in lines[:i]]
-    return dataclasses.replace(row, evidence=tuple(unique[:MAX_EVIDENCE]))
+    return row.with_evidence(lines)

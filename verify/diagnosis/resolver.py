@@ -36,8 +36,6 @@ from verify.diagnosis.paste.clues import Clue
 from verify.diagnosis.paste.gpuonly import Refusal
 from verify.model import Fix, Result, Status, failed
 
-MAX_EVIDENCE = 6
-
 
 def infer(pasted: Pasted) -> Pasted:
     """The interpreter's architecture by elimination: on macOS, "no wheel for the current
@@ -386,14 +384,9 @@ def _requirement(pasted: Pasted) -> str:
 
 
 def _lines(pasted: Pasted, *names: str) -> tuple[str, ...]:
-    out: list[str] = []
-    for name in names:
-        for line in pasted.evidence.get(name, []):
-            if line not in out:
-                out.append(line)
-    return tuple(out[:MAX_EVIDENCE])
+    return tuple(line for name in names for line in pasted.evidence.get(name, []))
 
 
 def _failed(result: Result, cause: str, fix: Fix, lines: tuple[str, ...], **data) -> Result:
     row = Result.from_outcome(result.id, result.title, failed(cause, fix, **data), required=True)
-    return dataclasses.replace(row, evidence=lines)
+    return row.with_evidence(lines)

@@ -13,8 +13,6 @@ from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste.clues import quote
 from verify.model import Result, Status, warned
 
-MAX_EVIDENCE = 6
-
 
 def torch_fixed_by(results: list[Result], pasted: Pasted) -> list[Result]:
     """A newer PyTorch said to fix it ("updating torch to 2.9.1 fixes this issue":
@@ -34,11 +32,7 @@ def torch_fixed_by(results: list[Result], pasted: Pasted) -> list[Result]:
             cause, fix = msg.torch_older_than_fix(str(clues[0].value), pasted.facts.torch_version)
             row = Result.from_outcome(r.id, r.title, warned(cause, fix), required=False)
             lines = [clues[0].line, *pasted.evidence.get("torch_version", [])]
-            out.append(
-                dataclasses.replace(
-                    row, evidence=tuple(dict.fromkeys(map(quote, lines)))[:MAX_EVIDENCE]
-                )
-            )
+            out.append(row.with_evidence(quote(line) for line in lines if line))
             continue
         out.append(r)
     return out

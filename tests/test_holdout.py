@@ -64,6 +64,8 @@ FLOORS = {
     "holdout23": (21, 21),
     # the collectors' holdout24 + 25, scored blind at 87453bb (holdout24/README.md)
     "holdout24": (23, 23),
+    # the session-7 collectors' holdout26-28, scored blind at 4fc7799 (holdout26/README.md)
+    "holdout26": (33, 33),
 }
 
 

@@ -8,7 +8,7 @@ import corpus
 import pytest
 
 from verify.diagnosis import claim_rows, diagnose, envdump
-from verify.diagnosis.paste import claims
+from verify.diagnosis.paste import claims, updated
 from verify.errors import InputError
 from verify.model import Status
 
@@ -155,6 +155,80 @@ def test_a_macos_guest_is_not_a_windows_or_linux_guest():
     )
 
 
+# ---- a newer torch said to fix it (verify.diagnosis.paste.updated) ----------------------------
+
+UPDATED = [
+    # Comfy-Org/desktop#1492: "it" is the pytorch the sentence before ends on
+    "After checking, I found out that my Mac version of Desktop automatically installed pytorch "
+    "version 2.5.1 for the first time, but now the latest stable version of pytorch is 2.9.1. "
+    "After trying to update it, the error in aten:: nlinalg.solve-ex.result no longer exists",
+    # invoke-ai/InvokeAI#8835's title
+    "[bug]: Flux (GGUF) broken on MPS, updating PyTorch fixes",
+    # TheRealEyeless/MarkovianTraining#9 (an address in the sentence)
+    "This is fixed by https://github.com/pytorch/pytorch/issues/96610 which is installing the "
+    "latest nightly version of Pytorch.",
+    # eloialonso/diamond#6
+    "Works after upgrading to torch==2.4.1",
+    # AUTOMATIC1111/stable-diffusion-webui#11120 (pandora523, 2023-07-31)
+    "Updating to Pytorch to 2.1 fixed the bug and everything seems working fine from the latest "
+    "beta update so Im closing this",
+    # MIC-DKFZ/nnUNet#1862: the nightly, torch named in the sentence before
+    "This is a known [issue](https://github.com/pytorch/pytorch/pull/114183) with PyTorch. A fix "
+    "has been merged but it seems the nightly build is required to use the fix.",
+    # kevinjohncutler/omnipose#17's title
+    "Issue with old pytorch version",
+]
+
+
+@pytest.mark.parametrize("text", UPDATED)
+def test_a_newer_torch_said_to_fix_it_is_read(text):
+    found = updated.read(text)
+    assert [c.value for c in found] == ["torch_too_old"], text
+    assert found[0].field == "sign.cause_said" and found[0].weight == claims.WEAK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # regressions: an older torch works, a newer one breaks (TransformerLensOrg/
+        # TransformerLens#1062; Lightricks/ComfyUI-LTXVideo#43)
+        "- model.generate works fine on torch 2.7.1 but in 2.8.0 (on macos at least), it goes "
+        "haywire",
+        "Apparently people get usable results on mps with torch 2.4.1 so something specific LTX "
+        "Video does on mps seems to work only with older versions of torch but is no longer "
+        "compatible with torch 2.5.1 or higher",
+        # a fix hoped for, denied or put back (pytorch/pytorch#85224, #115287, #122016;
+        # ultralytics/ultralytics#3967)
+        "I believe it was broken at least as far back as `1.13.0.dev20220826` (from which I "
+        "upgraded today to see if this was fixed).",
+        "This is the exact same bug as https://github.com/pytorch/pytorch/issues/110820, except "
+        "I'm on the latest version of Pytorch that's supposedly fixed it.",
+        "I tried building latest main with that commit reverted and it's working again.",
+        "PyTorch Preview (Nightly) did not work either",
+        # the latest torch for an old macOS is a ceiling, not a fix (pytorch/pytorch#126679)
+        "The latest version of `PyTorch` that works on OS X 10.11 with Python 3.10 seems to be "
+        "2.0.1",
+        # macOS updated, not torch (myshell-ai/MeloTTS#312)
+        "- document that updating macOS resolved the issue in local verification",
+        # a wish (invoke-ai/InvokeAI#7063)
+        "Get Flux working on MPS when torch 2.5.0 test or nightlies are installed",
+        # the same words asked, made conditional, negated or reversed
+        "Does updating torch fix it?",
+        "If you update torch to the nightly it works.",
+        "Updating torch did not fix it.",
+        "Downgrading torch to 2.1 fixed it.",
+    ],
+)
+def test_a_regression_a_hope_or_another_update_gives_no_old_torch(text):
+    assert updated.read(text) == []
+
+
+def test_a_newer_release_said_to_work_where_an_older_fails_is_read_not_the_reverse():
+    # the words of TransformerLens#1062's line with the releases swapped
+    assert updated.read("model.generate works fine on torch 2.8.0 but in 2.7.1 it fails.")
+    assert not updated.read("model.generate works fine on torch 2.7.1 but in 2.8.0 it fails.")
+
+
 # ---- rows ----------------------------------------------------------------------------------
 
 
@@ -234,6 +308,7 @@ TOPIC_LABEL = {
     "intel_mac": "intel-mac",
     "vm_guest": "linux-in-mac",
     "python_no_wheels": "python-unsupported",
+    "torch_too_old": "torch-too-old",
 }
 
 
@@ -269,7 +344,8 @@ def test_every_topic_fires_only_on_reports_of_its_cause():
                 wrong.append((c.value, name, case.label, c.line))
     assert wrong == []
     assert all(fired.values()), {t: len(names) for t, names in fired.items()}
-    assert set(TOPIC_LABEL) == set(claims.TOPICS) | {"vm_guest"} == set(claim_rows.TOPICS)
+    other_readers = {"vm_guest", updated.TOPIC}
+    assert set(TOPIC_LABEL) == set(claims.TOPICS) | other_readers == set(claim_rows.TOPICS)
 
 
 def test_no_stated_cause_gives_a_failing_row_or_comes_first_on_a_healthy_report():
@@ -282,6 +358,26 @@ def test_no_stated_cause_gives_a_failing_row_or_comes_first_on_a_healthy_report(
             continue
         said = [r for r in results if claim_rows.claimed(r)]
         assert all(r.status is Status.WARN for r in said), name
+
+
+def test_an_update_said_to_fix_it_warns_on_torch_version_as_the_only_finding():
+    # Comfy-Org/desktop#1492: no message torch prints, only the sentence
+    case = corpus.load(next(corpus.CORPUS_DIR.parent.glob("holdout4/comfy-desktop-1492-*.txt")))
+    first = diagnose.first_cause(_rows(case.text))
+    assert first is not None and first.id == "torch.version" and first.status is Status.WARN
+    assert claim_rows.claimed(first) and first.cause.startswith("The report says a newer PyTorch")
+    assert first.evidence and "no longer exists" in first.evidence[0]
+
+
+def test_a_paste_whose_torch_is_already_the_release_said_gets_no_old_torch_row():
+    # AUTOMATIC1111/stable-diffusion-webui#11120's sentence names 2.1; a paste showing 2.2.0
+    # needs no update; nor does eloialonso/diamond#6's "torch==2.4.1" beside 2.10.0 (told's
+    # reading, sign.torch_fixed_by, compares the release itself)
+    sentence = UPDATED[4]
+    assert [r for r in _rows(sentence) if claim_rows.claimed(r)]
+    assert not [r for r in _rows("PyTorch 2.2.0\n" + sentence) if claim_rows.claimed(r)]
+    newer = _rows("PyTorch 2.10.0\n" + UPDATED[3])
+    assert not [r for r in newer if r.id == "torch.version" and r.status is Status.WARN]
 
 
 def test_letters_that_lowercase_longer_do_not_shift_the_sentences():

@@ -120,3 +120,22 @@ def python_no_wheels(sentence: str) -> tuple[str, Fix]:
         "https://pypi.org/project/torch/#files",
     )
     return cause, fix
+
+
+def torch_too_old(sentence: str) -> tuple[str, Fix]:
+    cause = (
+        _said("a newer PyTorch (a later release or the nightly) fixed it", sentence)
+        + ". The MPS backend gains kernels, dtypes and fixes in every release, so a fault an "
+        "older torch shows on MPS is often gone in a later one: the torch in use is too old "
+        "for this code."
+    )
+    fix = Fix(
+        "Upgrade torch (with torchvision and torchaudio, which must match it) in this "
+        "environment, to the release the report names or the newest; an application that pins "
+        "or bundles an older torch needs its pin raised. Then run the same code again.",
+        (
+            "python -m pip install --upgrade torch torchvision torchaudio",
+            'python -c "import torch; print(torch.__version__)"',
+        ),
+    )
+    return cause, fix

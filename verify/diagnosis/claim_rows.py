@@ -10,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from verify import compat
 from verify.diagnosis import claim_messages as msg
 from verify.diagnosis.envdump import Pasted
+from verify.diagnosis.paste import updated
 from verify.model import Fix, Result, Status, warned
 
 
@@ -27,6 +29,18 @@ class Topic:
     # passes host.python on today's releases, and "no PyTorch for Python 3.12 yet"
     # (simonw/llm#315) tells what held when the report was written
     over_pass: bool = False
+    # the sentence and the paste -> whether the claim still holds against the paste's facts
+    holds: Callable[[str, Pasted], bool] = lambda sentence, pasted: True
+
+
+def _torch_older_than_said(sentence: str, pasted: Pasted) -> bool:
+    """A newer torch said to fix it holds unless the paste's torch is already the release the
+    sentence names, or newer (verify.diagnosis.told_rows decides the same for its reading)."""
+    if pasted.has("sign.torch_fixed_by"):
+        return False  # told_rows compared the release it names with the paste's torch
+    said = compat.parse_version(updated.release_said(sentence))
+    have = compat.parse_version(pasted.facts.torch_version)
+    return said is None or have is None or have < said
 
 
 _OP_ROWS = frozenset(
@@ -81,6 +95,25 @@ TOPICS: dict[str, Topic] = {
         msg.vm_guest,
         over_pass=True,
     ),
+    # a newer torch said to fix it (verify.diagnosis.paste.updated): the paste's torch may pass
+    # torch.version's floor, yet the thread found the fix in a later release
+    "torch_too_old": Topic(
+        "torch.version",
+        "Told: a newer PyTorch fixes it",
+        frozenset(
+            {
+                "torch.version",
+                "error.mps.torch_too_old",
+                "error.mps.torch_predates_name",
+                "error.mps.op_needs_newer_torch",
+                "error.mps.checkpoint_needs_newer_torch",
+                "error.mps.fixed_in_newer_torch",
+            }
+        ),
+        msg.torch_too_old,
+        over_pass=True,
+        holds=_torch_older_than_said,
+    ),
     "python_no_wheels": Topic(
         "host.python",
         "Told: no PyTorch wheels for this Python",
@@ -111,6 +144,8 @@ def rows(results: list[Result], pasted: Pasted) -> list[Result]:
         if at is not None and out[at].status is Status.PASS and not topic.over_pass:
             continue  # the paste shows that check passing: its facts outweigh a sentence
         sentence = c.line
+        if not topic.holds(sentence, pasted):
+            continue
         cause, fix = topic.texts(sentence)
         outcome = warned(
             cause,

@@ -21,6 +21,7 @@ memory limits of MPS told in words), .told (a newer torch said to fix it, a Mac 
 .wheelsaid (which torch wheels exist, said in words: none for a Python, none for Intel Macs),
 .refused (a torch wheel pip refuses: built for another OS or another CPython),
 .claims (a cause stated in one sentence: a topic and a limit, "float64 is not supported on MPS"),
+.updated (a newer torch said in a sentence to fix it: "updating PyTorch fixes", "nightly works"),
 .gpuonly (an installer refusing a package with no macOS build at all: onnxruntime-gpu,
 nvidia-*-cu12).
 collect_env and our JSON are read by verify.diagnosis.envdump, which fills in from this what they
@@ -63,6 +64,7 @@ from verify.diagnosis.paste import (
     told,
     tools,
     trouble,
+    updated,
     versions,
     wheelsaid,
 )
@@ -98,6 +100,7 @@ READERS = (
     builds.read,
     mpswork.read,
     claims.read,
+    updated.read,
 )
 MAX_LINES_PER_FIELD = 3
 

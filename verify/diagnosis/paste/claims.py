@@ -249,13 +249,13 @@ HEAD, TAIL = 100_000, 50_000
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
-def _lower(text: str) -> str:
+def lower_same_length(text: str) -> str:
     """`text` lowercased, position for position (str.lower lengthens a few letters, "İ")."""
     low = text.lower()
     return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
 
 
-def _candidates(text: str, low: str, needles: tuple[str, ...]) -> list[tuple[int, int]]:
+def candidates(text: str, low: str, needles: tuple[str, ...]) -> list[tuple[int, int]]:
     """The sentences that hold one of the needles, in text order (the first and last ones)."""
     starts: dict[int, int] = {}
     windows = [(0, len(text))]
@@ -312,7 +312,7 @@ _GOES_ON = re.compile(
 )
 
 
-def _statement(sentence: str) -> bool:
+def statement(sentence: str) -> bool:
     """A person's statement: not too long, not a program's output, not a condition."""
     return (
         len(sentence) <= MAX_SENTENCE
@@ -332,14 +332,14 @@ def _limit_of(text: str, start: int, end: int) -> re.Match[str] | None:
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
     seen: set[str] = set()
-    low = _lower(text)
-    for start, end in _candidates(text, low, _VM_NEEDLES):
-        if _statement(text[start:end]) and _vm_guest(text, start, end):
+    low = lower_same_length(text)
+    for start, end in candidates(text, low, _VM_NEEDLES):
+        if statement(text[start:end]) and _vm_guest(text, start, end):
             out.append(Clue("sign.cause_said", "vm_guest", quote(text[start:end]), WEAK))
             break
-    for start, end in _candidates(text, low, _LIMIT_NEEDLES):
+    for start, end in candidates(text, low, _LIMIT_NEEDLES):
         sentence = text[start:end]
-        if not _statement(sentence):
+        if not statement(sentence):
             continue
         limit = _limit_of(text, start, end)
         if limit is None:
@@ -348,7 +348,7 @@ def read(text: str) -> list[Clue]:
         spans = [(start, end)]
         if _GOES_ON.match(sentence) and start > 0:
             before = sentence_at(text, start - 1)
-            if _statement(text[before[0] : before[1]]):
+            if statement(text[before[0] : before[1]]):
                 spans.insert(0, before)
         for tstart, tend in spans:
             if not any(n in low[tstart:tend] for n in _TOPIC_NEEDLES):

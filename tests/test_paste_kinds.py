@@ -271,10 +271,17 @@ def test_a_cuda_pin_on_a_mac_comes_before_its_python():
 
 
 @pytest.mark.parametrize(
-    "name", ["mdlm-20", "animatediff-293", "textual-inversion-30", "prompt-da-2"]
+    "folder, name",
+    [
+        ("collect_env", "mdlm-20"),
+        ("collect_env", "animatediff-293"),
+        ("collect_env", "textual-inversion-30"),
+        ("holdout5", "prompt-da-2"),
+        # libmamba's tree, the failure after the version's "**" (JonathanFly/bark#60)
+        ("holdout26", "jonathanfly-bark-60"),
+    ],
 )
-def test_a_cuda_only_conda_package_on_a_mac_fails_torch_installed(name):
-    folder = "holdout5" if name == "prompt-da-2" else "collect_env"
+def test_a_cuda_only_conda_package_on_a_mac_fails_torch_installed(folder, name):
     assert _first(_case(folder, name).text) == "torch.installed"
 
 
@@ -289,6 +296,18 @@ def test_cuda_conda_packages_are_read_only_where_a_solver_refused_them():
     assert [c.value for c in refused if c.field == "sign.conda_no_torch"] == ["pytorch==2.0"]
     listed = packages.read("dependencies:\n  - pytorch-cuda=11.8\n  - cudatoolkit=11.3\n")
     assert not any(c.field == "sign.cuda_conda_package" for c in listed)
+    # libmamba's tree names the failure after the version (JonathanFly/bark#60); a tree line
+    # without one is only a step of the explanation
+    tree = (
+        "├─ cudatoolkit 11.8.0**  does not exist (perhaps a typo or a missing channel);\n"
+        "└─ pytorch-cuda 11.8**  is uninstallable because it requires\n"
+    )
+    assert [c.value for c in packages.read(tree) if c.field == "sign.cuda_conda_package"] == [
+        "cudatoolkit 11.8.0",
+        "pytorch-cuda 11.8",
+    ]
+    step = "│  └─ pytorch-cuda 11.8 would require\n"
+    assert not any(c.field == "sign.cuda_conda_package" for c in packages.read(step))
 
 
 def test_a_failed_install_of_the_newest_torch_on_an_intel_mac_fails_host_arch():

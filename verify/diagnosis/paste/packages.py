@@ -77,6 +77,11 @@ CUDA_CONDA_BEFORE = re.compile(
     r"(?:No candidates were found for|nothing provides requested|needed by|[└├]─)[ \t]+$|"
     r"^[ \t]*- (?:[\w-]+::)?$"
 )
+# libmamba's tree line for a CUDA-only package that no channel has for this platform, its
+# failure after the version's "**": "├─ cudatoolkit 11.8.0**  does not exist (perhaps a typo or a
+# missing channel);" and "└─ pytorch-cuda 11.8**  is uninstallable because it requires"
+# (JonathanFly/bark#60, `mamba env create -f environment-cuda.yml` on macOS 13.2.1)
+_TREE_FAILURE = re.compile(r"\*+[ \t]+(?:does not exist|is (?:not |un)installable)\b")
 CONDA_UNSOLVED_LIST = re.compile(
     r"(?:PackagesNotFoundError|ResolvePackageNotFound):[^\n]*\n(?:[ \t]*\n)?"
     r"((?:[ \t]*- [^\n]*(?:\n|$))+)"
@@ -275,7 +280,9 @@ def read(text: str) -> list[Clue]:
             spec = spec.lstrip("-").split("-")[0]  # the build: "pytorch-cuda-11.7-h67b0de4_0"
         elif " is not installable" in spec or " does not exist" in spec:
             spec = spec.split()[0].rstrip("*")
-        elif before.group(0).lstrip().startswith(("└", "├")):
+        elif before.group(0).lstrip().startswith(("└", "├")) and not _TREE_FAILURE.match(
+            text, m.end()
+        ):
             continue  # a tree line that names no failure
         wanted = m.group(1) + (spec if spec[:1] in "=<>~!" else f" {spec}" if spec else "")
         out.append(clue("sign.cuda_conda_package", wanted, text, m, LISTED))

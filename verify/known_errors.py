@@ -700,6 +700,33 @@ PATTERNS: tuple[_Pattern, ...] = (
             ),
         ),
     ),
+    # torch 2.5's fused optimizers on MPS (Adam / AdamW / SGD with fused=True, new in 2.5) check
+    # the parameters' dtype in operations/MultiTensorApply.h and take float32 and float16 only:
+    # "Only float and half are supported" (no device named; the 2.5.1 wheel is the only one
+    # that carries it). 2.6 added bfloat16 ("Only float, bfloat and half are supported").
+    # Report: pytorch/torchtune#1942 (bf16 QLoRA on an M2, fixed with optimizer fused=False).
+    _Pattern(
+        "mps.op_needs_newer_torch",
+        re.compile(r"\bOnly float and half are supported(?=[ \t]*$)", re.MULTILINE),
+        "Fused optimizer needs a newer PyTorch for bfloat16",
+        "PyTorch 2.5's fused optimizers on MPS (Adam, AdamW or SGD with fused=True) take float32 "
+        "and float16 parameters only; bfloat16 parameters are refused. PyTorch 2.6 and newer "
+        "run them in bfloat16 too (bfloat16 on MPS needs macOS 14 or newer).",
+        Fix(
+            "Upgrade PyTorch to 2.6 or newer, or create the optimizer with fused=False (or keep "
+            "the parameters in float32), e.g. torch.optim.AdamW(params, fused=False).",
+            ("nox -s install",),
+        ),
+        environment=False,
+        printed=(
+            Printed(
+                "Only float and half are supported",
+                "==2.5.*",
+                _MPS_OPS + "MultiTensorApply.h",
+                "https://github.com/pytorch/torchtune/issues/1942",
+            ),
+        ),
+    ),
     # aten/src/ATen/native/mps/OperationUtils.mm (getMPSDataType / getMPSScalarType): "Trying to
     # convert ComplexFloat to the MPS backend but it does not have support for that dtype."
     # torch 2.1-2.2 say "Complex types are unsupported on MPS" (the wheels' strings). Report:
@@ -803,7 +830,10 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"MPS backend[^\n]*|"
             r"grid_sampler_3d backward on MPS only supports bilinear and nearest[^\n]*|"
             r"linalg\.svd: driver= is not supported on MPS[^\n]*|"
-            r"MPS FFT only supports transforming up to \d+ dimensions[^\n]*"
+            r"MPS FFT only supports transforming up to \d+ dimensions[^\n]*|"
+            # the fused optimizers from 2.6 (operations/MultiTensorApply.h): float64 or integer
+            # parameters with fused=True; see torch 2.5's message above
+            r"\bOnly float, bfloat and half are supported(?=[ \t]*$)"
         ),
         "Operator case not supported on MPS",
         "This PyTorch runs the operator on MPS, but its MPS kernel refuses this case: a dtype it "
@@ -822,6 +852,11 @@ PATTERNS: tuple[_Pattern, ...] = (
         environment=False,
         printed=(
             Printed(" for complex is not supported for MPS", ">=2.10", _MPS_OPS + "Pooling.mm"),
+            Printed(
+                "Only float, bfloat and half are supported",
+                ">=2.6",
+                _MPS_OPS + "MultiTensorApply.h",
+            ),
             Printed(" is not supported for complex on MPS", ">=2.10", _MPS_OPS + "GridSampler.mm"),
             Printed(
                 "nansum on MPS does not support complex inputs",

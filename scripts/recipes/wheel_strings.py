@@ -36,7 +36,10 @@ _RUN = re.compile(rb"[\x20-\x7e]{%d,}" % MIN_RUN)
 # user-facing: has a space, names MPS / macOS / a device string / the "not linked" family
 _KEEP = re.compile(
     r"MPS|[Mm]ac ?OS|device string|not linked with support|issues/(?:77764|141287)\b|"
-    r"^' is not current(?:ly)? implemented"
+    r"^' is not current(?:ly)? implemented|"
+    # the MPS fused optimizers' dtype check, which names no device
+    # (aten/src/ATen/native/mps/operations/MultiTensorApply.h)
+    r"^Only float(?:, bfloat)? and half are supported$"
 )
 _DROP = re.compile(r"INTERNAL ASSERT|^_|__Z|#include|kernel void|template ?<|[{};]\s*$|^\s{2,}")
 # selectors MPSDevice::MPSDevice calls to accept a Metal device (aten/src/ATen/mps/MPSDevice.mm)

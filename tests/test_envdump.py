@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import textwrap
 
 import corpus
 import pytest
@@ -375,8 +376,23 @@ def test_every_truncation_of_a_report_is_refused():
             envdump.parse(text[:cut])
 
 
-# what a web page, a chat app or an HTML-escaping tool makes of a terminal's text
+def _wrapped(width: int):
+    """Every line over `width` folded at it, as a mail client or a fixed-width text box does
+    (words moved to the next line, a word longer than the width cut, breaks after hyphens)."""
+
+    def wrap(text: str) -> str:
+        return "\n".join(
+            textwrap.fill(line, width, replace_whitespace=False) if len(line) > width else line
+            for line in text.split("\n")
+        )
+
+    return wrap
+
+
+# what a web page, a chat app, a mail client or an HTML-escaping tool makes of a terminal's text
 AS_COPIED = {
+    "wrapped at 100 columns": _wrapped(100),
+    "wrapped at 80 columns": _wrapped(80),
     "no-break spaces": lambda text: text.replace(" ", "\u00a0"),
     "narrow and ideographic spaces": lambda text: text.replace(" ", "\u202f", 40).replace(
         " ", "\u3000", 40

@@ -442,7 +442,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"Conv3D is only supported on MPS for MacOS_13_2 or newer|"
             # (the 2.5 wording, with torch's fallback advice after it, is a refusal on every
             # macOS: mps.op_needs_newer_torch below)
-            r"Output channels > 65536 not supported at the MPS device(?!\.?\s*As a temporary)|"
+            r"Output channels > 65536 not supported at the MPS device(?!\.?\s*As\s+a\s+temporary)|"
             # TORCH_CHECKs of torch 2.0-2.8 (BinaryOps.mm / UnaryOps.mm, RnnOps.mm,
             # LinearAlgebra.mm, UnaryOps.mm angle): the refusal names the macOS it needs
             r"MPS support (?:binary|unary) op with uint8 natively starting from macOS "
@@ -662,7 +662,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             # (pytorch/pytorch#134770) and refuses only below macOS 15.1 (pytorch/pytorch#140726).
             # Reports: RVC-Project/Retrieval-based-Voice-Conversion-WebUI#2393 (macOS 15),
             # SparkAudio/Spark-TTS#181
-            r"Output channels > 65536 not supported at the MPS device\.?\s*As a temporary fix"
+            r"Output channels > 65536 not supported at the MPS device\.?\s*As\s+a\s+temporary\s+fix"
             r"[^\n]*"
         ),
         "Operator needs a newer PyTorch",
@@ -1403,23 +1403,44 @@ def unescaped(text: str) -> str:
 _WRAPPED = re.compile(r"(?<=[^\n]{60})[ \t]*\n[ \t]*(?=[A-Za-z0-9(`'\"])")
 
 
-def explain_all(text: str, torch_version: str | None = None) -> list[KnownError]:
+# a pattern's place in PATTERNS (the first, where several share an id): the more specific first
+_ORDER = {p.id: i for i, p in reversed(list(enumerate(PATTERNS)))}
+
+
+def explain_all(text: str, torch_version: str | None = None, wrapped: str = "") -> list[KnownError]:
     """Every known MPS error in `text`, once per id, in pattern order. A message explained by a
     more specific pattern is not explained again by a general one (e.g. mps.no_gpu_memory's
     message also reads as mps.oom): each pattern takes its first match outside those spans.
     A message wrapped over lines is read with its lines joined, where the text as pasted
-    explains nothing of it."""
+    explains nothing of it; `wrapped`: lines the caller found wrapped and joined back, read
+    the same way (verify.diagnosis.paste.unwrap)."""
     text = unescaped(text)
     found = _explain(text, torch_version)
     joined = _WRAPPED.sub(" ", text)
+    if wrapped:
+        joined = f"{joined}\n\n{unescaped(wrapped)}"
     if joined != text:
         ids = {e.id for e in found}
+        whole = _explain(joined, torch_version)
+        # the tail of a wrapped message read as a message of its own ("Use
+        # PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0 ..." as mps.oom after mps.no_gpu_memory's
+        # head) is no other message: the joined reading shows it inside the one explained
+        found = [f for f in found if not any(_inside(f, e, ids) for e in whole)]
         found += [
             e
-            for e in _explain(joined, torch_version)
+            for e in whole
             if e.id not in ids and not any(_same_message(e.match, f.match) for f in found)
         ]
     return found
+
+
+def _inside(part: KnownError, whole: KnownError, ids: set[str]) -> bool:
+    """`part` is a piece of the message `whole` explains, by a more specific pattern (one before
+    it in PATTERNS) that explained its head too."""
+    if whole.id == part.id or whole.id not in ids or _ORDER[whole.id] > _ORDER[part.id]:
+        return False
+    a, b = " ".join(part.match.split()), " ".join(whole.match.split())
+    return len(a) < len(b) and a in b
 
 
 def _same_message(a: str, b: str) -> bool:

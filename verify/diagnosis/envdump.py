@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from verify.diagnosis import paste
-from verify.diagnosis.paste import mpswork
+from verify.diagnosis.paste import mpswork, unwrap
 from verify.diagnosis.paste.clues import STRONG, WEAK, Clue, quote
 from verify.diagnosis.paste.digest import digest
 from verify.diagnosis.paste.logprefix import unprefix
@@ -96,7 +96,10 @@ def parse(text: str) -> Pasted:
         return _parse_json(body)
     digested = digest(text)  # a big paste: only the lines that can hold a fact
     text = unprefix(digested)
-    errors = explain_all(text)
+    # the lines a window wrapped, joined back (verify.diagnosis.paste.unwrap): what the text
+    # as pasted does not say, they may (a pip error's version list, torch's message, a path)
+    wrapped = unprefix(unwrap.rejoined(digested))
+    errors = explain_all(text, wrapped=wrapped)
     fields, lines = _collect_env_fields(text)
     # collect_env's package lines list the *active* conda env, not necessarily the
     # interpreter's (see _packages): only _packages reads them, with its checks
@@ -111,7 +114,7 @@ def parse(text: str) -> Pasted:
         for name in ("os", "mps_built", "mps_available")
         if errors and getattr(from_errors, name) is not None
     ]
-    reading = paste.read(_PKG.sub("", text) if fields else text, seeds)
+    reading = paste.read(_PKG.sub("", text) if fields else text, seeds, wrapped)
     freeform = Facts(source=PASTED, **_known_fields(reading.facts))
     signs = dict(reading.signs)
     if fields:
@@ -152,7 +155,14 @@ def parse(text: str) -> Pasted:
         evidence["sign.torch_wanted"] = [c.line for c in signs["sign.torch_wanted"] if c.line]
     if facts.os not in (None, "Darwin"):  # off a Mac the code's device choice is no MPS finding
         errors = [e for e in errors if e.id not in DEVICE_CHOICE_ERRORS]
-    return Pasted(kind, facts, errors, evidence=evidence, signs=signs, text=digested)
+    return Pasted(
+        kind,
+        facts,
+        errors,
+        evidence=evidence,
+        signs=signs,
+        text=f"{digested}\n\n{wrapped}" if wrapped else digested,
+    )
 
 
 def as_read(text: str) -> str:

@@ -131,13 +131,23 @@ def all_clues(text: str) -> list[Clue]:
     return found
 
 
-def read(text: str, seeds: Iterable[Clue] = ()) -> Reading:
+def read(text: str, seeds: Iterable[Clue] = (), wrapped: str = "") -> Reading:
     """Weigh every clue: per field the heaviest wins (the first of equals), and fields that
     follow from others are derived (see _derive). `seeds`: facts known otherwise (what torch's
-    error messages prove), weighed with the rest."""
+    error messages prove), weighed with the rest. `wrapped`: the text's lines a window wrapped,
+    joined back (.unwrap), read for what the text as pasted does not say."""
     by_field: dict[str, list[Clue]] = defaultdict(list)
     signs: dict[str, list[Clue]] = defaultdict(list)
-    for c in [*all_clues(text), *seeds]:
+    clues = all_clues(text)
+    if wrapped:  # what the joined lines add: a fact or a sign the text as pasted does not give
+        known = {c.field for c in clues if not c.field.startswith("sign.")}
+        known |= {(c.field, repr(c.value)) for c in clues}
+        clues += [
+            c
+            for c in all_clues(wrapped)
+            if c.field not in known and (c.field, repr(c.value)) not in known
+        ]
+    for c in [*clues, *seeds]:
         (signs if c.field.startswith("sign.") else by_field)[c.field].append(c)
     facts: dict[str, Any] = {}
     evidence: dict[str, list[str]] = {}

@@ -69,8 +69,9 @@ OLD_AVAILABLE = re.compile(
 POETRY_NONE_FIT = re.compile(
     r"Unable to find installation candidates for ([A-Za-z0-9][\w.-]*) \(([\w.+!-]+)\)"
     r"(?:\n[^\n]*){0,8}?\n[^\n]*?-[ \t]+(\d+) candidate\(s\) were identified for the package"
-    r"(?:[ \t]*\n[^\n]*?){1,3}?-[ \t]+(\d+) wheel\(s\) were skipped as your project's "
-    r"environment does not support the identified abi tags"
+    r"(?:[ \t]*\n[^\n]*?){1,3}?-[ \t]+(\d+) wheel\(s\) were skipped as your project's\s+"
+    # (a window may wrap the long line: any whitespace between its last words)
+    r"environment\s+does\s+not\s+support\s+the\s+identified\s+abi\s+tags"
 )
 _CP = re.compile(r"^cp3(\d{1,2})$")
 

@@ -1,0 +1,119 @@
+"""Long lines a terminal, an e-mail client or a text box wrapped at a width, read whole again.
+
+    rejoined(text) -> text   the lines the text shows wrapped, each joined back into one, with
+                             the lines around them; "" when nothing looks wrapped
+
+People paste what a window showed them: a pip error whose "(from versions: 1.11.0, ..., 2.2.2)"
+list ran past the terminal's width, uv's hint, a path, collect_env's Python line, a traceback's
+message - broken into lines ("Error: NotImplementedError: Could not run\n
+'aten::_sparse_coo_tensor_with_dims_and_tensors' with arguments from the 'SparseMPS' backend",
+MouseLand/cellpose#1063 as a mail client folds it). A reader of one line then sees half a fact.
+The joined lines are read besides the text (verify.diagnosis.paste.read, known_errors'
+explain_all): the lines as pasted stay what they are (a collect_env key line stays a line), the
+joined ones add only what the text as pasted does not say.
+
+A line goes on in the next one when the next is not indented, not blank and does not start a
+line of its own (a list item, a fence, a heading, a prompt, a table row, "Key: value", a call),
+and either
+- the text shows a width W (its longest line, with another ending within NEAR of it: a window
+  wraps every line that runs past it, so the full lines of a wrapped text end within a word of
+  W) and the next line's first word would not have fitted after the line (a word-wrapping mail
+  client or text box, Python's textwrap), or the line is W long (a terminal cuts at W, maybe
+  mid-word: read glued too, as after a hyphen a text box breaks at); or
+- the line is long and ends no sentence, call or tag while the next goes on with a small letter,
+  a digit or what closes a bracket or quote (one line wrapped in a paste of short ones).
+Linear in the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+MIN_WIDTH = 60  # narrower "wraps" are a list or a poem, not a window's width
+NEAR = 15  # a wrapped text's full lines end within about a word of its width
+MIN_HEAD = 8  # a line's head before a long word that did not fit (a path cut after a hyphen)
+# the lines around a wrapped one read with it: a conda error's head line, the list under it
+BEFORE, AFTER = 2, 8
+MAX_CHARS = 4 * 1024  # a few wrapped messages: the readers' time on a big paste stays bounded
+
+
+def rejoined(text: str) -> str:
+    """The text's wrapped lines joined back, each among the lines around it (a pip or conda
+    error's head line and the list under it), as one text of at most MAX_CHARS; "" when nothing
+    looks wrapped. A line cut at the width (or after a hyphen) is also read glued, at the end."""
+    lines = [line.rstrip() for line in text.split("\n")]
+    width = _width([len(line) for line in lines])
+    kept: list[str] = []  # the lines, each wrapped one joined back in its place
+    joined: list[int] = []  # where in kept
+    glued_lines: list[str] = []
+    i = 0
+    while i < len(lines):
+        if i == len(lines) - 1 or not _goes_on(lines[i], lines[i + 1], width):
+            kept.append(lines[i])
+            i += 1
+            continue
+        spaced = glued = lines[i]
+        while i < len(lines) - 1 and _goes_on(lines[i], lines[i + 1], width):
+            glued += ("" if _cut(lines[i], width) else " ") + lines[i + 1]
+            spaced += " " + lines[i + 1]
+            i += 1
+        joined.append(len(kept))
+        kept.append(spaced)
+        if glued != spaced:
+            glued_lines.append(glued)
+        i += 1
+    out: list[str] = []
+    size, end = 0, 0
+    for k in joined:
+        start = max(k - BEFORE, end)
+        if out and start > end:
+            out.append("")
+        end = min(k + AFTER + 1, len(kept))
+        out.extend(kept[start:end])
+        size += sum(len(line) + 1 for line in kept[start:end])
+        if size > MAX_CHARS:
+            break
+    if glued_lines:
+        out.extend(["", *glued_lines])
+    return "\n".join(out)[:MAX_CHARS]
+
+
+def _width(lengths: list[int]) -> int | None:
+    """The width the text was wrapped at: its longest line, when another ends within NEAR of it
+    (a window wraps every line that runs past it, and the full lines of a wrapped text end within
+    about a word of its width)."""
+    top = max(lengths, default=0)
+    if top < MIN_WIDTH or sum(top - NEAR <= n for n in lengths) < 2:
+        return None
+    return top
+
+
+def _cut(line: str, width: int | None) -> bool:
+    """Perhaps cut mid-word: a terminal cuts at its width, and a text box or textwrap breaks
+    after a hyphen ("torch-2.2.2-cp312-none-\nmacosx_10_9_x86_64.whl"): read glued too."""
+    return len(line) == width or (line[-1] == "-" and line[-2:-1].isalnum())
+
+
+def _goes_on(line: str, following: str, width: int | None) -> bool:
+    if len(line) < MIN_HEAD or not following or following[0] in " \t" or _STARTS.match(following):
+        return False
+    if width is not None and len(following) <= width and len(line) <= width and line[-1] != ":":
+        first_word = following.split(None, 1)[0]
+        if len(line) == width or len(line) + 1 + len(first_word) > width:
+            return True
+    # a long line wrapped mid-sentence, mid-list or mid-path, where no width shows (one line
+    # wrapped in a paste of short ones): the next line goes on with a small letter, a digit or
+    # what closes a bracket or quote, and the line ends no sentence, call or tag
+    return len(line) >= MIN_WIDTH and line[-1] not in _ENDS and following[0] in _GOES_ON
+
+
+_ENDS = ".!?:;)]}>"
+_GOES_ON = frozenset("abcdefghijklmnopqrstuvwxyz0123456789)]}'\"`/,._-")
+# what starts a line of its own: a list item ("- ", "* ", "1. "), a fence, a heading, a prompt,
+# a table row, a "Key: value" line ("Is CUDA available: True", "Author: ..."), a call or an
+# assignment in code ("print(...)", "x = ..."), a log's time stamp or bracketed tag
+# ("2025-09-02T15:04:45.419280 - ", "[INFO]", collect_env's "[pip3]")
+_STARTS = re.compile(
+    r"[-*+•] |\d+[.)] |```|#|>|\$ |\||[A-Z][\w .()/-]{0,30}:(?: |$)|[A-Za-z_][\w.]*(?:\(| = )"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}:\d{2}|\["
+)

@@ -52,6 +52,14 @@ def test_macos_with_a_chip_between_name_and_number():
     assert (f["macos_version"], f["chip"]) == ("14.6.1", "Apple M1")
 
 
+def test_macos_written_as_lower_case_osx():
+    # "Sous osx 14.5," opens a paste with no other Mac word in it (BittnerPierre/applied-ai-rag-
+    # assistant#8, in French); a conda subdir is no version
+    f = read("Sous osx 14.5,\n% python -V\nPython 3.11.7\n")
+    assert (f["os"], f["macos_version"]) == ("Darwin", "14.5")
+    assert "macos_version" not in read("platform : osx-64\n")
+
+
 # --- forms: issue-form headings and Markdown tables ----------------------------------------------
 
 # invoke-ai/InvokeAI#3901 (issue form, as rendered)

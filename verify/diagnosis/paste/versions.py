@@ -327,7 +327,7 @@ def _short(text: str, m: re.Match[str]) -> bool:
 
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
-    for m in finditer(MACOS, text, "mac", "Mac", "MAC", "OS X", "OSX", "sw_vers"):
+    for m in finditer(MACOS, text, "mac", "Mac", "MAC", "OS X", "OSX", "osx", "Osx", "sw_vers"):
         if _wanted(text, m) or _unticked(text, m) or _past(text, m):
             continue
         version = m.group(1)

@@ -296,6 +296,12 @@ SAID_THIS_SESSION = [
     ),
     # huggingface/transformers#33717's title: memory said to leak on MPS
     ("Trainer class causes massive memory leak when using mps", "sign.mps_oom_said"),
+    # deepinv/deepinv#1177: the Apple GPU named by the Mac, not as MPS
+    (
+        "Some torch functions e.g. `torch.logspace` are unsupported on Apple silicon, leading "
+        "`NotImplementedError` to errors.",
+        "sign.op_said_unsupported",
+    ),
 ]
 
 
@@ -317,6 +323,8 @@ def test_limits_said_in_other_word_orders(text: str, sign: str) -> None:
         "Are you hitting an OOM on the mps backend, or is it something else?",
         # negated
         "No memory leak when using mps after the fix.",
+        # the Mac named, but no Apple GPU: not an operator's kernel
+        "`flash_attn` is not supported on Apple hardware yet.",
     ],
 )
 def test_limits_not_said(text: str) -> None:

@@ -253,7 +253,11 @@ OP_SAID_UNSUPPORTED = re.compile(
     r"(?:(?:yet|currently)[ \t]+)?"
     r"(?:supported|available|implemented)|(?:is|are)[ \t]+(?:missing|unsupported))"
     r"[ \t]+(?:yet[ \t]+)?(?:on|by|for|in|with)"
-    r"[ \t]+(?:the[ \t]+)?['\"`]?(?:mps|Metal)\b"
+    r"[ \t]+(?:the[ \t]+)?['\"`]?(?:mps|Metal|"
+    # the Apple GPU by the Mac's name: "Some torch functions e.g. `torch.logspace` are
+    # unsupported on Apple silicon" (deepinv/deepinv#1177, a NotImplementedError on an M5)
+    r"(?-i:Apple)[ \t]+(?:silicon|M[1-9])|(?-i:M[1-9])(?:[ \t]+(?:Pro|Max|Ultra))?[ \t]+"
+    r"(?:Macs?|chips?))\b"
     # torch's own fallback warning ("... is not currently supported on the MPS backend and will
     # fall back to run on the CPU") is known_errors' mps.op_runs_on_cpu: the op ran
     r"(?![ \t]+(?:backend[ \t]+)?and[ \t]+will[ \t]+fall)|"
@@ -270,10 +274,20 @@ OP_SAID_UNSUPPORTED = re.compile(
     r"(?P<named>(?:aten::)?\w*_\w+)",
     _I,
 )
+# a paste that names MPS or the Mac's GPU at all (cheap substring tests first)
+_OP_SAID_NEEDLES = (
+    "mps",
+    "MPS",
+    "Mps",
+    "Metal",
+    "aten::",
+    "Apple",
+    *(f"M{n} " for n in range(1, 10)),
+)
 
 
 def _op_said_unsupported(text: str) -> list[Clue]:
-    for m in finditer(OP_SAID_UNSUPPORTED, text, "mps", "MPS", "Mps", "Metal", "aten::"):
+    for m in finditer(OP_SAID_UNSUPPORTED, text, *_OP_SAID_NEEDLES):
         if m.group("aten"):
             line_start = text.rfind("\n", 0, m.start()) + 1
             line_end = text.find("\n", m.end())

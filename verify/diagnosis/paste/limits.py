@@ -207,6 +207,16 @@ MPS_OOM_SAID = re.compile(
     r"MPS\b",
     _I,
 )
+# the same in Chinese: memory that "blew up" / overflowed / ran short while the MPS device (or the
+# Apple chip) is named in the sentence: "使用mps版本内存爆掉了" (2noise/ChatTTS#96, fine on the
+# CPU), "mac m1芯片下打开output_timestamp 内存溢出" (FunAudioLLM/SenseVoice#218). A leak (泄漏)
+# is not it: "mps运行时内存泄漏" was a slow run (2noise/ChatTTS#742)
+_CJK_DEVICE = r"(?i:(?<![a-z])(?:mps|m[1-9])(?![a-z0-9]))"
+_CJK_OUT_OF_MEMORY = r"(?:(?:内存|显存)(?:爆|溢出|不足|不够|耗尽)|爆(?:内存|显存))"
+CJK_MPS_OOM = re.compile(
+    rf"{_CJK_DEVICE}[^\n\u3002\uff01\uff1f?]{{0,40}}?{_CJK_OUT_OF_MEMORY}|"
+    rf"{_CJK_OUT_OF_MEMORY}[^\n\u3002\uff01\uff1f?]{{0,40}}?{_CJK_DEVICE}"
+)
 # "bf16 requires macOS 14", "bf16 dtype is supported for MacOS 14 +" (huggingface/accelerate#3373),
 # "Support for bf16 was added in MacOS v14+" (ollama/ollama#11585, the same floor in Metal)
 BF16_MACOS_SAID = re.compile(
@@ -365,6 +375,8 @@ def read(text: str) -> list[Clue]:
         out += _first_stated(WATERMARK_FIXED, text, "sign.mps_oom_said", "atermark", "ATERMARK")
         if not any(c.field == "sign.mps_oom_said" for c in out):
             out += _first_stated((MPS_OOM_SAID,), text, "sign.mps_oom_said", "OOM", "emory")
+        if not any(c.field == "sign.mps_oom_said" for c in out):
+            out += _first_stated((CJK_MPS_OOM,), text, "sign.mps_oom_said", "内存", "显存")
     out += _first_stated((BF16_MACOS_SAID,), text, "sign.bf16_macos_said", "16")
     out += _first_stated((FLOAT64_APPLE_SAID,), text, "sign.float64_said", "64", "ouble")
     out += _op_said_unsupported(text)

@@ -77,6 +77,11 @@ STATED = [
         # rusty1s/pytorch_scatter#422's title
         "missing macos arm wheels for pytorch 2.2",
     ),
+    (
+        "python_no_wheels",
+        # graphnet-team/graphnet#798's title: the Mac's own arm64 platform named beside the Python
+        "PyTorch v2.2.x wheels unavailable for macOS arm64 + Python 3.13",
+    ),
 ]
 
 
@@ -146,6 +151,39 @@ def test_a_cuda_build_missing_for_arm64_is_no_missing_arm64_build():
         "Since CUDA is not available on Apple Silicon, PyTorch does not publish +cu124 wheels "
         "for arm64."
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an Intel Mac's platform beside the Python: the Intel Mac's missing wheels
+        # (langflow-ai/langflow#12469)
+        "Since Python 3.13 was released in October 2024 — after that cutoff — no official PyTorch "
+        "wheel exists for macOS x86_64 + Python 3.13.",
+        # a release from before the release table on arm64: no arm64 wheel whatever the Python
+        # (Tony-Y/pytorch_warmup#20)
+        "PyTorch 1.4.0 is unavailable for Python 3.8 (arm64) on macOS 14.",
+    ],
+)
+def test_a_python_beside_an_intel_platform_or_a_pre_arm64_release_is_no_python_limit(text):
+    assert "python_no_wheels" not in _topics(text)
+
+
+def test_a_release_from_before_the_release_table_on_arm64_is_no_python_limit():
+    # Tony-Y/pytorch_warmup#20: torch 1.4.0 predates the release table (1.12); on arm64 its
+    # missing wheel is the platform's whatever the Python
+    assert claims._wheels_exist_for_it(
+        "PyTorch 1.4.0 is unavailable for Python 3.8 (arm64) on macOS 14."
+    )
+
+
+def test_a_python_the_named_release_has_wheels_for_is_no_python_limit():
+    # torch 2.5.1 has macOS arm64 wheels for cp39-cp312 (verify/data/torch_releases.json): the
+    # words of graphnet#798's title with that release and Python say nothing of the Python
+    assert _topics("PyTorch v2.2.x wheels unavailable for macOS arm64 + Python 3.13") == [
+        "python_no_wheels"
+    ]
+    assert _topics("PyTorch v2.5.1 wheels unavailable for macOS arm64 + Python 3.12") == []
 
 
 def test_a_macos_guest_is_not_a_windows_or_linux_guest():

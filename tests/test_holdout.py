@@ -64,7 +64,9 @@ FLOORS = {
     "holdout20": (24, 24),
     "holdout21": (22, 22),
     "holdout22": (26, 26),
-    "holdout23": (21, 21),
+    # holdout23 21 -> 22: a Python's missing wheels stated beside the Mac's own arm64 platform
+    # (graphnet-team/graphnet#798's title), paste.claims' python_no_wheels (issue 12)
+    "holdout23": (22, 22),
     # the collectors' holdout24 + 25, scored blind at 87453bb (holdout24/README.md)
     "holdout24": (23, 23),
     # the session-7 collectors' holdout26-28, scored blind at 4fc7799 (holdout26/README.md)

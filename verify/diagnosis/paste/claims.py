@@ -26,6 +26,9 @@ from __future__ import annotations
 import re
 import string
 
+from packaging.version import Version
+
+from verify import compat
 from verify.diagnosis.paste.clues import (
     MAX_SENTENCE,
     WEAK,
@@ -161,9 +164,23 @@ _CUDA = re.compile(r"\bCUDA\b|\+cu\d{2,3}\b|\bcu\d{3}\b", _I)
 _TORCH_NAMED = re.compile(rf"\b{_FAMILY}\b", _I)
 # the Python's wheels: the sentence is about builds or support of torch for it, not on an Intel
 # Mac or under x86_64 (no wheel for "macOS x86_64 + Python 3.13" is the Intel Mac's:
-# langflow-ai/langflow#12469)
+# langflow-ai/langflow#12469; _intel_mac_platform)
 _WHEEL_WORDS = re.compile(rf"\b{_BUILD}\b|\bsupport|\bno[ \t]+(?:py)?torch\b|\binstall", _I)
-_PLATFORM_WORDS = re.compile(r"\bintel\b|\bx86[-_ ]?64\b|\bamd64\b|\barm64\b|\baarch64\b", _I)
+# A platform named beside the Python: an arm64 one is the Mac's own, the Python is what no wheel
+# fits ("PyTorch v2.2.x wheels unavailable for macOS arm64 + Python 3.13": graphnet-team/
+# graphnet#798's title; "Wheel not available for Python 3.11 Windows x86-64": pytorch/pytorch#92826,
+# the Python on another OS); an Intel one on a Mac (or with no OS named) is the Intel Mac's
+_X86_WORDS = re.compile(r"\bintel\b|\bx86[-_ ]?64\b|\bamd64\b|\bi386\b", _I)
+_NOT_MAC_OS = re.compile(r"\bwindows\b|\bwin(?:32|_amd64)\b|\blinux\b|\bmanylinux", _I)
+_MAC_WORDS = re.compile(r"\bmac|\bosx\b|\bdarwin\b|\brosetta\b|\bapple\b", _I)
+
+
+def _intel_mac_platform(sentence: str) -> bool:
+    """An Intel (x86_64) platform named, on a Mac or on no other OS."""
+    return bool(_X86_WORDS.search(sentence)) and (
+        bool(_MAC_WORDS.search(sentence)) or not _NOT_MAC_OS.search(sentence)
+    )
+
 
 # a VM (or a VM app) running a Windows or Linux guest on a Mac, told in one sentence: Metal does not
 # reach the guest, so no limit predicate is needed ("Running in Win11 VIRTUAL at Parallels
@@ -273,6 +290,36 @@ def candidates(text: str, low: str, needles: tuple[str, ...]) -> list[tuple[int,
     return spans if len(spans) <= first + last else spans[:first] + spans[-last:]
 
 
+# the torch release and the Python a sentence names ("PyTorch v2.2.x wheels unavailable for macOS
+# arm64 + Python 3.13": 2.2 and 3.13)
+_RELEASE_NAMED = re.compile(
+    rf"\b{_FAMILY}`?(?:[ \t]*(?:==|=)[ \t]*|[ \t]+v?|-)(\d\.\d{{1,2}})(?:\.\d{{1,2}})?", _I
+)
+_PYTHON_NAMED = re.compile(r"\bpython[ \t]?(3\.\d{1,2})\b|\bcp3(\d{1,2})\b", _I)
+_ARM_NAMED = re.compile(rf"\b{_ARM}|\bM[1-5]\b", _I)
+# the first torch release of the release table (verify/data/torch_releases.json): older ones are
+# not known here, so their lack of an arm64 wheel for a Python is not taken for the Python's
+_TABLE_FIRST = Version("1.12")
+
+
+def _wheels_exist_for_it(sentence: str) -> bool:
+    """Does the sentence's own torch release contradict it: PyPI has macOS wheels of that release
+    for that Python (the limit is another), or the release predates the release table while
+    the sentence names arm64 ("PyTorch 1.4.0 is unavailable for Python 3.8 (arm64) on macOS 14":
+    Tony-Y/pytorch_warmup#20, a release from before Apple silicon, whatever the Python)?"""
+    release = _RELEASE_NAMED.search(sentence)
+    python = _PYTHON_NAMED.search(sentence)
+    if release is None or python is None:
+        return False
+    version = compat.parse_version(release.group(1))
+    if version is None:
+        return False
+    if version < _TABLE_FIRST:
+        return _ARM_NAMED.search(sentence) is not None
+    py = python.group(1) or f"3.{python.group(2)}"
+    return compat.supports_python(release.group(1), py) is True
+
+
 def _fits(topic: str, sentence: str, limit: re.Match[str]) -> bool:
     """The topic's own conditions on the sentence, beyond holding the topic and a limit."""
     if topic in _NEEDS_MPS and not _ON_MPS.search(sentence):
@@ -289,7 +336,8 @@ def _fits(topic: str, sentence: str, limit: re.Match[str]) -> bool:
         return (
             _TORCH_NAMED.search(sentence) is not None
             and _WHEEL_WORDS.search(sentence) is not None
-            and not _PLATFORM_WORDS.search(sentence)
+            and not _intel_mac_platform(sentence)
+            and not _wheels_exist_for_it(sentence)
         )
     return True
 

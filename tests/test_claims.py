@@ -78,6 +78,11 @@ STATED = [
         "missing macos arm wheels for pytorch 2.2",
     ),
     (
+        "x86_64_python",
+        # lassoan/SlicerNNUnet#22 (a comment in the fix): a ceiling, "Rosetta2" written as one word
+        "# Pytorch 2.2 is the last version supporting macOS with Rosetta2, which requires numpy<2.",
+    ),
+    (
         "python_no_wheels",
         # graphnet-team/graphnet#798's title: the Mac's own arm64 platform named beside the Python
         "PyTorch v2.2.x wheels unavailable for macOS arm64 + Python 3.13",

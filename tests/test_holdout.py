@@ -52,7 +52,9 @@ FLOORS = {
     # holdout13 21 -> 23: an issue form's one ticked OS ("- [X] Apple MacOS") read as the OS
     # (Josh-XT/AGiXT#566's Poetry +cpu pin on a Mac), a CUDA torch build said to be installed on
     # Apple silicon (IAHispano/Applio#303) (issue 12)
-    "holdout13": (23, 23),
+    # holdout13 23 -> 24: "Pytorch 2.2 is the last version supporting macOS with Rosetta2"
+    # (lassoan/SlicerNNUnet#22), paste.claims' x86_64_python with a ceiling as its limit (issue 12)
+    "holdout13": (24, 24),
     "holdout14": (28, 28),
     # holdout15 34/33 -> 35/34: memory said to overflow on mps in Chinese (limits.CJK_MPS_OOM)
     "holdout15": (35, 34),
@@ -68,7 +70,9 @@ FLOORS = {
     # (graphnet-team/graphnet#798's title), paste.claims' python_no_wheels (issue 12)
     "holdout23": (22, 22),
     # the collectors' holdout24 + 25, scored blind at 87453bb (holdout24/README.md)
-    "holdout24": (23, 23),
+    # holdout24 23 -> 24: "an x64 emulated env" on an M1 (unit8co/darts#1240), paste.prose's x86
+    # interpreter (issue 12)
+    "holdout24": (24, 24),
     # the session-7 collectors' holdout26-28, scored blind at 4fc7799 (holdout26/README.md)
     # studied from 15:40: 33 -> 38 (libmamba's CUDA tree, torch 2.5's fused-optimizer dtype
     # check, lower-case "osx 14.5", an op unsupported "on Apple silicon", Chinese OOM words)

@@ -110,6 +110,19 @@ def test_x86_conda_on_an_m1_is_rosetta():
     assert (f["machine"], f["hardware_arm64"], f["translated"]) == ("x86_64", True, True)
 
 
+def test_an_x64_emulated_env_on_an_m1_is_rosetta():
+    # unit8co/darts#1240
+    f = facts(
+        "I am trying to use your library on my M1 powered Mac. I installed it by creating an x64 "
+        "emulated env and then through conda-forge as detailed in instructions"
+    )
+    assert (f["machine"], f["hardware_arm64"], f["translated"]) == ("x86_64", True, True)
+    # Docker's emulation of an amd64 image is no Python of the Mac (pytorch/pytorch#81224)
+    assert "machine" not in facts(
+        "now that my pytorch docker images are running in AMD64 emulation mode, it's so slow"
+    )
+
+
 def test_a_rosetta_environment_is_a_translated_process():
     # conda-forge/pytorch-cpu-feedstock#101
     f = facts("Pytorch cannot be installed in a macOS rosetta environment emulating x64")

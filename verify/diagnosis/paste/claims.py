@@ -74,7 +74,11 @@ _LIMIT_WORDS = (
     r"\bnot[ \t]+(?:yet[ \t]+)?(?:provided|published|shipped|released)[ \t]+for\b|"
     r"\bno[ \t]+longer\b|\bthere[ \t]+(?:is|are)[ \t]+no\b|"
     r"\bno[ \t]+(?:py)?torch(?:vision|audio)?[ \t]+(?:[\w.]+[ \t]+)?for\b|"
-    r"\b(?:is|are)n'?t[ \t]+(?:yet[ \t]+)?available\b"
+    r"\b(?:is|are)n'?t[ \t]+(?:yet[ \t]+)?available\b|"
+    # a ceiling: "Pytorch 2.2 is the last version supporting macOS with Rosetta2"
+    # (lassoan/SlicerNNUnet#22, a comment in its fix), "the last release for Intel Macs"
+    r"\blast[ \t]+(?:\w+[ \t]+)?(?:versions?|releases?|builds?|wheels?)[ \t]+(?:that[ \t]+"
+    r"supports?|supporting|to[ \t]+support|with[ \t]+support[ \t]+for|for|available[ \t]+for)\b"
 )
 LIMIT = re.compile(_LIMIT_WORDS, _I)
 
@@ -116,7 +120,9 @@ TOPICS: dict[str, re.Pattern[str]] = {
         r"(?:(?:version|build)[ \t]+of[ \t]+(?:the[ \t]+)?)?"
         rf"{_SHELL}\b|"
         rf"\b{_SHELL}[ \t]+(?:is[ \t]+|was[ \t]+)?(?:running[ \t]+)?"
-        r"(?:as[ \t]+|under[ \t]+|in[ \t]+|on[ \t]+)?(?:x86[-_ ]?64|rosetta)\b|\brosetta\b",
+        r"(?:as[ \t]+|under[ \t]+|in[ \t]+|on[ \t]+)?(?:x86[-_ ]?64|rosetta)\b|"
+        # "Rosetta", "Rosetta 2", "Rosetta2" (lassoan/SlicerNNUnet#22)
+        r"\brosetta(?:[ \t]?2)?\b",
         _I,
     ),
     # an Intel Mac, or a CI runner that is one (huggingface/peft#2431: "the MacOS GitHub runners
@@ -227,6 +233,7 @@ _LIMIT_NEEDLES = (
     "dropped",
     "deprecated",
     "discontinued",
+    "last ",
     "can't",
     "cannot",
     "can not",

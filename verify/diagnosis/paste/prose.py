@@ -20,12 +20,11 @@ gives nothing (verify.diagnosis.paste.clues.stated; CJK phrases: `_cjk_stated`).
   "macOS Intel (x86_64)", an Intel GPU ("Intel Iris Plus Graphics", "Intel UHD Graphics 630":
   an Apple silicon Mac's only GPU is the chip's own, apple.com/mac/compare) -> sign.intel_cpu.
 - the interpreter: "x86_64 conda installation", "the Intel version of Anaconda", "x86 Python",
-  "my Python reports i386" -> machine x86_64 (Lightning-AI/pytorch-lightning#14634: "did you by
-  accident install the intel version of the conda installation? ... your Python might be
-  emulated (rosetta)"); "running
-  under Rosetta", "a Rosetta environment", "arch -x86_64 python" -> an x86_64 process translated on
-  Apple silicon (conda-forge/pytorch-cpu-feedstock#101: "a macOS rosetta environment emulating
-  x64").
+  "an x64 emulated env" (unit8co/darts#1240), "my Python reports i386" -> machine x86_64
+  (Lightning-AI/pytorch-lightning#14634: "did you by accident install the intel version of the
+  conda installation? ... your Python might be emulated (rosetta)"); "running under Rosetta",
+  "a Rosetta environment", "arch -x86_64 python" -> an x86_64 process translated on Apple
+  silicon (conda-forge/pytorch-cpu-feedstock#101: "a macOS rosetta environment emulating x64").
 - no Metal device: "MTLCreateSystemDefaultDevice() fails / returns nil", MLX's "No Metal device
   available", "Metal device not available" -> sign.no_metal_device: the process got no GPU
   (a sandbox denying IOKit: anthropics/claude-code#37044, fencesandbox/fence#210; a VM:
@@ -103,7 +102,11 @@ X86_INTERPRETER = re.compile(
     r"(?:conda|Anaconda|Miniconda|Miniforge|Mambaforge|Python|Homebrew|brew)\b"
     r"(?:\s+(?:installation|install|distribution|environment|env|build))?|"
     r"(?:Intel|x86[_-]64|x86)\s+(?:version|build|installer)\s+of\s+(?:the\s+)?"
-    r"(?:conda|Anaconda|Miniconda|Python|Homebrew))",
+    r"(?:conda|Anaconda|Miniconda|Python|Homebrew)|"
+    # an emulated x86 environment: "I installed it by creating an x64 emulated env and then
+    # through conda-forge" (unit8co/darts#1240, on an M1)
+    r"(?:x86[_-]64|x86|x64|amd64|Intel)[ \t-]+emulated\s+(?:conda\s+|Python\s+)?"
+    r"(?:env|environment|Python|interpreter|shell|terminal)\b)",
     _I,
 )
 ROSETTA = re.compile(

@@ -120,3 +120,26 @@ def test_another_packages_linux_wheel_refused_on_a_mac_is_not_torchs_install():
     assert _rows(text)["torch.installed"].status is not Status.FAIL
     torch_one = text.replace("numpy-1.26.4", "torch-2.1.0")
     assert _rows(torch_one)["torch.installed"].status is Status.FAIL
+
+
+# hpprc/bert-classification-tutorial#1: Poetry installs the locked Linux CUDA wheel by its URL on
+# an M2 MacBook Air and says only "Failed" (pip's refusal is in the CalledProcessError under it)
+POETRY_FAILED = (
+    "  • Installing torch (1.13.0+cu116 https://download.pytorch.org/whl/cu116/"
+    "torch-1.13.0%2Bcu116-cp310-cp310-linux_x86_64.whl): Failed"
+)
+
+
+def test_a_wheel_poetry_failed_to_install_is_read_as_refused_not_as_the_torch_in_use():
+    reading = paste.read(POETRY_FAILED)
+    assert [c.value for c in reading.signs["sign.wheel_refused"]] == [
+        ("torch", "1.13.0+cu116", "3.10", "linux", "linux_x86_64")
+    ]
+    assert "torch_version" not in reading.facts  # the URL's "torch-1.13.0%2B..." is a file name
+    _, results = diagnose.diagnose("[環境]\nM2 Macbook Air\n\n" + POETRY_FAILED + "\n")
+    row = next(r for r in results if r.id == "torch.installed")
+    assert row.status is Status.FAIL and "Linux" in row.cause
+    # a wheel Poetry installed is no refusal
+    assert not paste.read(POETRY_FAILED.replace("Failed", "Installed")).signs.get(
+        "sign.wheel_refused"
+    )

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import unquote
 
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from packaging.version import InvalidVersion
@@ -46,6 +47,14 @@ from verify.diagnosis.paste.clues import LISTED, Clue, clue, finditer
 REFUSED = re.compile(
     r"(?<![\w.+-])([A-Za-z0-9][\w.]*-[^\s/\\'\"`]+?\.whl)"
     r"[ \t]+is[ \t]+not[ \t]+a[ \t]+supported[ \t]+wheel"
+)
+# Poetry installs a locked wheel by its URL and says only that it failed (pip's refusal is in the
+# CalledProcessError under it): "• Installing torch (1.13.0+cu116 https://download.pytorch.org/
+# whl/cu116/torch-1.13.0%2Bcu116-cp310-cp310-linux_x86_64.whl): Failed" (hpprc/bert-
+# classification-tutorial#1, a lock resolved on Linux installed on an M2 MacBook Air)
+POETRY_FAILED = re.compile(
+    r"Installing[ \t]+[A-Za-z0-9][\w.-]*[ \t]+\([^\s()]+[ \t]+[a-z+]+://[^\s()]*/"
+    r"([^\s/()]+\.whl)\)[ \t]*:[ \t]*Failed\b"
 )
 # the wheels that are torch's own: only they say how torch itself was to be installed
 TORCH_FAMILY = ("torch", "torchvision", "torchaudio")
@@ -60,8 +69,12 @@ _OTHER_OS = ("sign.linux_paths", "sign.windows_paths", "sign.linux_vm_on_mac", "
 
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
-    for m in finditer(REFUSED, text, "not a supported wheel"):
-        value = wheel(m.group(1))
+    refusals = (
+        *finditer(REFUSED, text, "not a supported wheel"),
+        *finditer(POETRY_FAILED, text, "Failed"),
+    )
+    for m in refusals:
+        value = wheel(unquote(m.group(1)))
         if value is None:
             continue
         out.append(clue("sign.wheel_refused", value, text, m, LISTED))

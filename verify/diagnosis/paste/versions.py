@@ -193,10 +193,11 @@ TORCH_ALSO = re.compile(
 )
 # a distribution's "name-version" in words or pip's output ("using `torch-1.14.0.dev20221019`":
 # pytorch/pytorch#87351; "Successfully installed torch-2.1.0"): only lowercase "torch", and no
-# file name (a wheel's "torch-2.1.0-cp310-...", a conda plan's "pytorch-1.10.2": other readers')
+# file name (a wheel's "torch-2.1.0-cp310-...", its URL's "torch-1.13.0%2Bcu116-cp310-..." with
+# the "+" encoded, a conda plan's "pytorch-1.10.2": other readers')
 TORCH_DIST = re.compile(
     r"(?<![.-])" + _START + r"torch-(\d\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?)"
-    r"(?![.+-])" + _END
+    r"(?![.+%-])" + _END
 )
 TORCH_REPL = re.compile(
     r"(?:print\(torch\.__version__\)|torch\.__version__)[`'\"]?[ \t]*"

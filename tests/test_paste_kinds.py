@@ -310,6 +310,34 @@ def test_cuda_conda_packages_are_read_only_where_a_solver_refused_them():
     assert not any(c.field == "sign.cuda_conda_package" for c in packages.read(step))
 
 
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [
+        ("holdout26", "samapi-29"),  # "MacBook Pro (Intel processor)", pip's log cut short
+        ("holdout21", "vllm-7430"),  # collect_env's i9-8950HK, then `pip install vllm`
+    ],
+)
+def test_a_package_installed_on_an_intel_mac_warns_of_the_x86_64_ceiling(folder, name):
+    _, results = diagnose.diagnose(_case(folder, name).text)
+    row = next(r for r in results if r.id == "host.arch")
+    assert row.status is Status.WARN and "2.2.2" in row.cause
+    assert any("pip install" in line for line in row.evidence)
+    assert diagnose.first_cause(results) is row
+
+
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [
+        # an install on an M2 Pro (its onnxruntime-gpu refused: the package's row)
+        ("collect_env", "waldo-15"),
+        # an Intel Mac whose Python 3.6 torch 2.2.2 never covered: the Python's row says it
+        ("collect_env", "pytorch-4802"),
+    ],
+)
+def test_a_package_install_says_nothing_of_the_ceiling_elsewhere(folder, name):
+    assert _rows(_case(folder, name).text)["host.arch"] is not Status.WARN
+
+
 def test_a_failed_install_of_the_newest_torch_on_an_intel_mac_fails_host_arch():
     text = _case("holdout5", "uv-10085").text  # i7-1068NG7, sw_vers, `uv add torch` fails
     assert _first(text) == "host.arch"

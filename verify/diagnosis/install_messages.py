@@ -74,6 +74,22 @@ def intel_mac_asks_past_x86_64(asked: str) -> tuple[str, Fix]:
     )
 
 
+def intel_mac_installs(command: str) -> tuple[str, Fix]:
+    """An Intel Mac installing a package, its failure not shown or not naming torch."""
+    return (
+        f"This is an Intel Mac (x86_64), and the paste installs a package (`{command}`): "
+        f"PyTorch publishes no macOS x86_64 builds after {LAST_X86_64}, so a package that needs "
+        "a newer torch cannot be installed here (the usual reason such an install fails on an "
+        "Intel Mac), and MPS on an Intel Mac needs a discrete AMD GPU anyway.",
+        Fix(
+            f"Install a release of the package that accepts torch<={LAST_X86_64} (pin torch "
+            f"and numpy<2 with it), or use an Apple silicon Mac or Linux for current PyTorch.",
+            (f'pip install "torch=={LAST_X86_64}" "numpy<2"',),
+            X86_DEPRECATION,
+        ),
+    )
+
+
 def conda_plans_torch_before_mps(version: str, channel: str) -> tuple[str, Fix]:
     """conda's plan on Apple silicon installs a pytorch release older than MPS."""
     return (

@@ -33,7 +33,7 @@ from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste import refused
 from verify.diagnosis.paste.pytags import python_of
 from verify.messages import INTEL_MAC_CAUSE
-from verify.model import Result, Status, failed
+from verify.model import Result, Status, failed, warned
 
 
 def finding(result: Result, pasted: Pasted) -> Result | None:
@@ -68,6 +68,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
             or _libtorch_other_arch(result, pasted)
             or _intel_mac_asks(result, pasted)
             or _extension_other_arch(result, pasted)
+            or _intel_mac_installs(result, pasted)
         )
     return None
 
@@ -335,6 +336,26 @@ def _intel_mac_new_python(result: Result, pasted: Pasted) -> Result | None:
         *pasted.evidence.get("hardware_arm64", [])[:1],
     ]
     return _failed(result, cause, fix, lines, machine="x86_64", python=f.python_version)
+
+
+def _intel_mac_installs(result: Result, pasted: Pasted) -> Result | None:
+    """An Intel Mac whose paste installs a package, with no failure that names torch (the log cut
+    before it, or an application's "does not work on macOS"): a warning that torch stops at
+    2.2.2 there (ksugar/samapi#29: `pip install git+...samapi.git` on an Intel MacBook Pro;
+    vllm-project/vllm#7430: `pip install vllm` beside collect_env's i9-8950HK)."""
+    f = pasted.facts
+    clues = pasted.signs.get("sign.package_install") or []
+    if not clues or f.os != "Darwin" or f.hardware_arm64 is not False or f.translated:
+        return None
+    if (
+        f.python_version
+        and compat.supports_python(compat.LAST_MACOS_X86_64_WHEEL, f.python_version) is False
+    ):
+        return None  # a Python 2.2.2 has no wheel for: the Python's rows (pytorch/pytorch#4802)
+    cause, fix = msg.intel_mac_installs(str(clues[0].value))
+    outcome = warned(cause, fix, machine="x86_64", installs=str(clues[0].value))
+    row = Result.from_outcome(result.id, result.title, outcome, required=result.required)
+    return row.with_evidence([clues[0].line, *pasted.evidence.get("hardware_arm64", [])[:1]])
 
 
 def _extension_other_arch(result: Result, pasted: Pasted) -> Result | None:

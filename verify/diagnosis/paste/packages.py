@@ -287,7 +287,15 @@ def read(text: str) -> list[Clue]:
         wanted = m.group(1) + (spec if spec[:1] in "=<>~!" else f" {spec}" if spec else "")
         out.append(clue("sign.cuda_conda_package", wanted, text, m, LISTED))
     for m in finditer(INSTALL_COMMAND, text, "install", " add "):
-        for token in m.group(1).split():
+        tokens = m.group(1).split()
+        if not any(TORCH_ARGUMENT.match(t) for t in tokens) and any(
+            t[:1].isalnum() for t in tokens
+        ):
+            # any other package installed: on an Intel Mac the torch it pulls in is what fails
+            # (verify.diagnosis.install_rows)
+            command = text[m.start() : m.start(1)] + m.group(1)
+            out.append(clue("sign.package_install", command.strip(), text, m, WEAK))
+        for token in tokens:
             arg = TORCH_ARGUMENT.match(token)
             if arg is None:
                 continue

@@ -304,10 +304,10 @@ SAID_THIS_SESSION = [
     ),
     # 2noise/ChatTTS#96's title and xiumaoprompt/DeepSeek-OCR_macOS#4: memory said to blow up /
     # overflow on mps, in Chinese
-    ("使用mps版本内存爆掉了，芯片：Apple M2 Pro", "sign.mps_oom_said"),
+    ("使用mps版本内存爆掉了，芯片：Apple M2 Pro", "sign.mps_oom_said"),  # noqa: RUF001
     (
-        "于是我尝试将“config_macos.py”中的DEVICE替换为mps，对单张图片进行OCR的过程中内存溢出了"
-        "（M3 Max, 64Gb），内存占用70多G并且还在增长",
+        "于是我尝试将“config_macos.py”中的DEVICE替换为mps，对单张图片进行OCR的过程中内存溢出了"  # noqa: RUF001
+        "（M3 Max, 64Gb），内存占用70多G并且还在增长",  # noqa: RUF001
         "sign.mps_oom_said",
     ),
 ]
@@ -332,7 +332,7 @@ def test_limits_said_in_other_word_orders(text: str, sign: str) -> None:
         # negated
         "No memory leak when using mps after the fix.",
         # a leak is no out-of-memory: 2noise/ChatTTS#742's slow run
-        "因为pytorch对mps的适配不完善，mps运行时内存泄漏，导致大量时间用于写入磁盘缓存。",
+        "因为pytorch对mps的适配不完善，mps运行时内存泄漏，导致大量时间用于写入磁盘缓存。",  # noqa: RUF001
         # the Mac named, but no Apple GPU: not an operator's kernel
         "`flash_attn` is not supported on Apple hardware yet.",
     ],

@@ -332,6 +332,15 @@ def test_a_check_the_paste_shows_passing_keeps_its_row():
     assert not [r for r in results if claim_rows.claimed(r)]
 
 
+def test_a_missing_arm64_build_outweighs_torch_installed_passing_on_a_version():
+    # rusty1s/pytorch_scatter#422: the title names "pytorch 2.2" (torch.installed passes on it);
+    # the missing arm64 wheels are the extension's, and the sentence is the cause
+    case = corpus.load(next(corpus.CORPUS_DIR.parent.glob("holdout21/pytorch-scatter-422-*.txt")))
+    first = diagnose.first_cause(_rows(case.text))
+    assert first is not None and first.id == "torch.installed" and claim_rows.claimed(first)
+    assert first.status is Status.WARN
+
+
 def test_the_row_takes_the_place_of_its_check_and_keeps_one_row_per_id():
     results = _rows("Python 3.12.1\nmacOS 14.5\nApple M2\n" + STATED[6][1])  # uvr#226
     ids = [r.id for r in results]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from verify.diagnosis import diagnose, envdump, paste
+from verify.diagnosis.paste import places
 from verify.errors import InputError
 from verify.model import Status
 
@@ -258,6 +259,30 @@ def test_an_aarch64_linux_uname_next_to_an_apple_chip():
 def test_other_hosted_macos_ci_with_mps_unavailable(place):
     text = f"{place}\ntorch 2.4.1\n>>> torch.backends.mps.is_available()\nFalse\n"
     assert envdump.parse(text).has("sign.ci_runner")
+    assert "mps.available" in failing(text)
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        # runners named by their chip or OS, a runner label's CI
+        "Test `test_mps_batched_mask_to_box` fails on our `macos-14` CI.",  # micro-sam#380
+        "Keep seeing github action runs failing on MacOS runners, when the test suite is run.",
+    ],
+)
+def test_runners_named_by_chip_os_or_label_ci(place):
+    # computational-cell-analytics/micro-sam#380; kitzeslab/opensoundscape#850
+    assert "sign.ci_runner" in [c.field for c in places.read(place)]
+
+
+def test_m1_runners_said_to_fail_allocating_mps_memory():
+    # weecology/deepforestr#15's PR description: the runner and the refusal in one sentence
+    text = (
+        "M1 runners currently have a bug with PyTorch that errors when trying to allocate MPS "
+        "memory.\nThis rolls back to macos-13 runners which are not M1.\n"
+    )
+    pasted = envdump.parse(text)
+    assert pasted.has("sign.ci_runner") and pasted.has("sign.gpu_missing")
     assert "mps.available" in failing(text)
 
 

@@ -75,6 +75,10 @@ TOPICS: dict[str, Topic] = {
         "Told: no arm64 build of a PyTorch package",
         frozenset({"torch.installed", "host.arch"}),
         msg.no_arm64_build,
+        # the package missing is often a companion (torchvision, torch_scatter) of a torch that
+        # installed, or torch named only by its version ("missing macos arm wheels for pytorch
+        # 2.2": rusty1s/pytorch_scatter#422's title passes torch.installed on "pytorch 2.2")
+        over_pass=True,
     ),
     "intel_mac": Topic(
         "host.arch",

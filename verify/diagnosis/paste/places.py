@@ -123,6 +123,12 @@ CI_RUNNER = re.compile(
     r"/Users/runner/(?:hostedtoolcache|work/(?!pytorch/pytorch/|_temp/)[\w.-]+/[\w.-]+/)|"
     r"\bruns-on:\s*\[?\s*['\"]?macos-[\w.-]+|"
     r"\bmacos-(?:1[1-5]|2\d|latest)(?:-(?:arm64|xlarge|large))?`? runners?\b|\bmacos-latest\b|"
+    # the runners named by their chip or OS, a runner label's CI: "M1 runners currently have a
+    # bug with PyTorch that errors when trying to allocate MPS memory" (weecology/deepforestr#15),
+    # "fails on our `macos-14` CI" (computational-cell-analytics/micro-sam#380), "failing on
+    # MacOS runners" (kitzeslab/opensoundscape#850)
+    r"\b(?:M[1-5]|arm64|Apple[ \t]+silicon|macOS)[ \t]+(?:GitHub[ \t]+|hosted[ \t]+)?runners?\b|"
+    r"\bmacos-(?:1[1-5]|2\d|latest)`?[ \t]+CI\b|"
     r"\bmacos-(?:1[1-5]|2\d)-(?:arm64|xlarge|large)\b|\b(?-i:GHA)\b|"
     r"github\.com/actions/runner-images|\bnested[ -]virt(?:ualization)?\b|"
     r"/Users/(?:distiller|travis|vagrant)/|\bvmImage:\s*['\"]?macOS|"
@@ -139,7 +145,11 @@ GPU_MISSING = re.compile(
     # "VMs can't run MPS" (pytorch/torchchat#667)
     r"\b(?:no|without|can(?:no|')t (?:use|access|see|find|run)) (?:the |any )?(?:MPS|GPU|Metal)\b|"
     r"\b(?:doesn't|does not|do not|don't|cannot|can't) (?:support|have|expose|provide|pass) "
-    r"(?:the |any )?(?:MPS|GPU|Metal)\b",
+    r"(?:the |any )?(?:MPS|GPU|Metal)\b|"
+    # its memory refused: "M1 runners currently have a bug with PyTorch that errors when trying to
+    # allocate MPS memory" (weecology/deepforestr#15)
+    r"\b(?:errors?|fails?|failed|failing|unable|can't|cannot)(?: when| while)?(?: trying)? to "
+    r"allocate (?:any |the )?(?:MPS|GPU|Metal) memory\b",
     _I,
 )
 # the GPU work said to be unsupported or failing in a VM, in one sentence: "I ran the following

@@ -75,8 +75,9 @@ FLOORS = {
     # the collectors' holdout24 + 25, scored blind at 87453bb (holdout24/README.md)
     # holdout24 23 -> 24: "an x64 emulated env" on an M1 (unit8co/darts#1240), paste.prose's x86
     # interpreter; named 25: "M1 runners ... errors when trying to allocate MPS memory"
-    # (weecology/deepforestr#15: its PR's macos-13 Intel runner goes first) (issue 12)
-    "holdout24": (25, 24),
+    # (weecology/deepforestr#15: its PR's macos-13 Intel runner goes first) (issue 12);
+    # ld64's arm64 / x86_64 warning quoted from the file on (LaurentMazare/tch-rs#488)
+    "holdout24": (26, 25),
     # the session-7 collectors' holdout26-28, scored blind at 4fc7799 (holdout26/README.md)
     # studied from 15:40: 33 -> 40 (libmamba's CUDA tree, torch 2.5's fused-optimizer dtype
     # check, lower-case "osx 14.5", an op unsupported "on Apple silicon", Chinese OOM words,

@@ -332,6 +332,13 @@ def test_the_linker_ignoring_an_x86_64_libtorch_on_apple_silicon():
     other = line.replace("libtorch_cpu.dylib", "libfoo.dylib")
     row, _ = _row(other, "host.arch")
     assert "LibTorch" not in row.cause
+    # quoted from the file on (LaurentMazare/tch-rs#488, an M1): the same warning
+    quoted = (
+        "lib/libtorch.dylib, building for macOS-arm64 but attempting to link with file built "
+        "for macOS-x86_64\n"
+    )
+    row, _ = _row(quoted, "host.arch")
+    assert row.status is Status.FAIL and "x86_64 build" in row.cause
 
 
 def test_condas_plan_installing_a_pytorch_older_than_mps_on_apple_silicon():

@@ -217,10 +217,13 @@ DYLD = re.compile(
 # with file built for macOS-x86_64" (LaurentMazare/tch-rs#440: an x86_64 LibTorch linked on an
 # M1), Xcode 15's ld-prime "ignoring file '...': found architecture 'x86_64', required
 # architecture 'arm64'" (developer.apple.com Xcode 15 release notes, the new linker)
+# The warning quoted from its file on ("lib/libtorch.dylib, building for macOS-arm64 but
+# attempting to link with file built for macOS-x86_64": LaurentMazare/tch-rs#488) says the same.
 LD_ARCH = re.compile(
-    r"ignoring file '?([^\n']+?)'?[,:][ \t]*(?:building for macOS-(arm64|x86_64) but attempting "
-    r"to link with file built for (?:macOS|unknown)-(arm64|x86_64)|found architecture "
-    r"'(arm64|x86_64)', required architecture '(arm64|x86_64)')"
+    r"(?:ignoring file '?(?P<path>[^\n']+?)'?|(?P<file>[^\s,']+\.(?:dylib|so|a|o)))[,:][ \t]*"
+    r"(?:building for macOS-(?P<need>arm64|x86_64) but attempting to link with file built for "
+    r"(?:macOS|unknown)-(?P<have>arm64|x86_64)|found architecture '(?P<found>arm64|x86_64)', "
+    r"required architecture '(?P<required>arm64|x86_64)')"
 )
 
 
@@ -392,14 +395,14 @@ def read(text: str) -> list[Clue]:
         if "torch" in text[start : m.end()]:  # torch's own library: import torch failed
             error = f"incompatible architecture (have '{have}', need '{need}')"
             out.append(clue("torch_import_error", error, text, m, STRONG))
-    for m in finditer(LD_ARCH, text, "ignoring file"):
-        need, have = m.group(2) or m.group(5), m.group(3) or m.group(4)
+    for m in finditer(LD_ARCH, text, "ignoring file", "building for macOS-"):
+        need, have = m["need"] or m["required"], m["have"] or m["found"]
         if need == have:
             continue
         out.append(clue("os", "Darwin", text, m, STRONG))
         out.append(clue("machine", need, text, m, STRONG))  # the binary being built
         out.append(clue("sign.wrong_arch_library", have, text, m, STRONG))
-        if re.search(r"lib(?:torch\w*|c10)\.dylib", m.group(1)):  # LibTorch's own dylibs
+        if re.search(r"lib(?:torch\w*|c10)\.dylib", m["path"] or m["file"]):  # LibTorch's own
             out.append(clue("sign.libtorch_other_arch", (have, need), text, m, STRONG))
     return out
 

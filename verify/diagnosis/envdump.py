@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from verify.diagnosis import paste
-from verify.diagnosis.paste import mpswork, unwrap
+from verify.diagnosis.paste import mojibake, mpswork, unwrap
 from verify.diagnosis.paste.clues import STRONG, WEAK, Clue, quote
 from verify.diagnosis.paste.digest import digest
 from verify.diagnosis.paste.logprefix import unprefix
@@ -168,13 +168,17 @@ def parse(text: str) -> Pasted:
 def as_read(text: str) -> str:
     """The text as the readers see it (and as findings quote it): one line ending, straight
     quotes, plain spaces, no zero-width characters, a terminal's characters for their HTML
-    entities (_AS_TYPED, _ENTITIES)."""
+    entities (_AS_TYPED, _ENTITIES), UTF-8 once read as Windows-1252 decoded back
+    (paste.mojibake), a rendered list's bullets as the "- " they were typed as."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = mojibake.repaired(text)  # "doesnâ€™t": UTF-8 once read as Windows-1252
     if "&" in text:
         text = _ENTITY.sub(lambda m: _ENTITIES[m.group(0).lower()], text)
     for copied, typed in _AS_TYPED:  # str.replace: a 5 MB paste in milliseconds
         if copied in text:
             text = text.replace(copied, typed)
+    if "\u2022" in text or "\u25e6" in text:  # a rendered list: "• torchaudio", "- torchaudio"
+        text = _BULLET.sub(r"\1-", text)  # the line as long as it was (unwrap measures it)
     return text
 
 
@@ -302,6 +306,10 @@ _ENTITIES = {
     "&amp;": "&",
     "&nbsp;": " ",
 }
+# a list item's bullet as a browser copies a rendered Markdown list (GitHub's, a chat app's): the
+# "- " the paste had before it was rendered (conda's "  - torchaudio" pasted unfenced)
+# ("•", a nested list's "◦")
+_BULLET = re.compile(r"^([ \t]*)[\u2022\u25e6](?=[ \t])", re.MULTILINE)
 _ENTITY = re.compile("|".join(map(re.escape, _ENTITIES)), re.IGNORECASE)
 _ODD = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\ufffd]")
 

@@ -139,14 +139,8 @@ def read(text: str, seeds: Iterable[Clue] = (), wrapped: str = "") -> Reading:
     by_field: dict[str, list[Clue]] = defaultdict(list)
     signs: dict[str, list[Clue]] = defaultdict(list)
     clues = all_clues(text)
-    if wrapped:  # what the joined lines add: a fact or a sign the text as pasted does not give
-        known = {c.field for c in clues if not c.field.startswith("sign.")}
-        known |= {(c.field, repr(c.value)) for c in clues}
-        clues += [
-            c
-            for c in all_clues(wrapped)
-            if c.field not in known and (c.field, repr(c.value)) not in known
-        ]
+    if wrapped:
+        clues = _with_wrapped(clues, all_clues(wrapped), wrapped)
     for c in [*clues, *seeds]:
         (signs if c.field.startswith("sign.") else by_field)[c.field].append(c)
     facts: dict[str, Any] = {}
@@ -171,6 +165,32 @@ def read(text: str, seeds: Iterable[Clue] = (), wrapped: str = "") -> Reading:
     refused.settle(facts, evidence, signs)  # a refused macOS wheel where no OS is named
     _derive(facts, evidence, signs)
     return Reading(facts, evidence, dict(signs))
+
+
+def _with_wrapped(clues: list[Clue], joined: list[Clue], wrapped: str) -> list[Clue]:
+    """The text's clues and what its wrapped lines, joined back (.unwrap), add: a fact or a sign
+    the text as pasted does not give. A clue read off a piece of a wrapped line stands only where
+    the whole line says it too (a fact with the same value, a sign by its name): "python3.1" of
+    ".../lib/python3.1\n1/subprocess.py" does not."""
+    lines = set(wrapped.split("\n"))
+    # a fact with its value, a sign (whose value often holds the words read) by its name
+    confirmed = {(j.field, repr(j.value)) for j in joined}
+    confirmed |= {(j.field, None) for j in joined if j.field.startswith("sign.")}
+
+    def piece(c: Clue) -> bool:
+        head = c.line.removesuffix("...")
+        return bool(head) and head not in lines and head in wrapped
+
+    def stands(c: Clue) -> bool:
+        sign = c.field.startswith("sign.")
+        return (c.field, None if sign else repr(c.value)) in confirmed or not piece(c)
+
+    clues = [c for c in clues if stands(c)]
+    known = {c.field for c in clues if not c.field.startswith("sign.")}
+    known |= {(c.field, repr(c.value)) for c in clues}
+    return clues + [
+        j for j in joined if j.field not in known and (j.field, repr(j.value)) not in known
+    ]
 
 
 def _real(c: Clue) -> Clue | None:

@@ -48,15 +48,16 @@ CONDA_LIST = re.compile(
 # "Platform: osx-64" above "Collecting package metadata" in install / create output
 CONDA_PLATFORM = re.compile(r"^[ \t>]*platform[ \t]*:[ \t]*" + _SUBDIRS + r"\b", _M | re.I)
 # conda's solver: "PackagesNotFoundError: The following packages are not available from current
-# channels:" then "  - pytorch==2.4.1" lines (conda/exceptions.py, PackagesNotFoundError)
-CONDA_NOT_FOUND = re.compile(
-    r"PackagesNotFoundError:[^\n]*\n(?:[ \t]*\n)?((?:[ \t]*- [^\n]*(?:\n|$))+)"
-)
+# channels:" then "  - pytorch==2.4.1" lines (conda/exceptions.py, PackagesNotFoundError), up to
+# the blank line; pasted unfenced into a Markdown page and copied from it, the list's "- " may be
+# gone ("torchaudio", a browser's copy of the rendered list)
+_ITEMS = r"((?:[ \t]*(?:- )?\S[^\n]*(?:\n|$))+)"
+CONDA_NOT_FOUND = re.compile(r"PackagesNotFoundError:[^\n]*\n(?:[ \t]*\n)?" + _ITEMS)
 # torch and the companions released with it (a channel may lack one of them for a platform:
 # pytorch/pytorch#82483, torchaudio missing from the pytorch channel's osx-arm64 index)
 _TORCH_FAMILY = r"(pytorch|torch|torchvision|torchaudio)\b(?!-)"
 CONDA_TORCH_SPEC = re.compile(
-    r"^[ \t]*- (?:[\w-]+(?:/[\w-]+)*::)?" + _TORCH_FAMILY + r"(\S*)[ \t]*$", _M
+    r"^[ \t]*(?:- )?(?:[\w-]+(?:/[\w-]+)*::)?" + _TORCH_FAMILY + r"(\S*)[ \t]*$", _M
 )
 # libmamba (conda >= 23.10's solver, mamba, micromamba): "nothing provides requested pytorch
 # 2.4.1**" and "└─ pytorch 2.4.1**  does not exist (perhaps a typo or a missing channel)."
@@ -75,7 +76,7 @@ CUDA_CONDA = re.compile(r"\b(pytorch-cuda|pytorch-gpu|cudatoolkit)\b(?!-[A-Za-z]
 # conda's PackagesNotFoundError / ResolvePackageNotFound list
 CUDA_CONDA_BEFORE = re.compile(
     r"(?:No candidates were found for|nothing provides requested|needed by|[└├]─)[ \t]+$|"
-    r"^[ \t]*- (?:[\w-]+::)?$"
+    r"^[ \t]*(?:- )?(?:[\w-]+::)?$"
 )
 # libmamba's tree line for a CUDA-only package that no channel has for this platform, its
 # failure after the version's "**": "├─ cudatoolkit 11.8.0**  does not exist (perhaps a typo or a
@@ -83,8 +84,7 @@ CUDA_CONDA_BEFORE = re.compile(
 # (JonathanFly/bark#60, `mamba env create -f environment-cuda.yml` on macOS 13.2.1)
 _TREE_FAILURE = re.compile(r"\*+[ \t]+(?:does not exist|is (?:not |un)installable)\b")
 CONDA_UNSOLVED_LIST = re.compile(
-    r"(?:PackagesNotFoundError|ResolvePackageNotFound):[^\n]*\n(?:[ \t]*\n)?"
-    r"((?:[ \t]*- [^\n]*(?:\n|$))+)"
+    r"(?:PackagesNotFoundError|ResolvePackageNotFound):[^\n]*\n(?:[ \t]*\n)?" + _ITEMS
 )
 # a command that installs torch, unpinned (the newest release) or pinned: "uv add torch", "pip
 # install torch torchvision", "uv pip install 'torch==2.5.1'" - then a failure in the lines after
@@ -273,7 +273,7 @@ def read(text: str) -> list[Clue]:
         start = text.rfind("\n", 0, m.start()) + 1
         before = CUDA_CONDA_BEFORE.search(text[start : m.start()])
         if before is None or (
-            before.group(0).lstrip().startswith("-") and not _in_not_found(text, m)
+            before.group(0).lstrip()[:1] in ("-", "") and not _in_not_found(text, m)
         ):
             continue
         spec = m.group(2).strip().rstrip(".").strip()

@@ -1,7 +1,7 @@
 """Long lines a terminal, an e-mail client or a text box wrapped at a width, read whole again.
 
-    rejoined(text) -> text   the lines the text shows wrapped, each joined back into one, with
-                             the lines around them; "" when nothing looks wrapped
+    rejoined(text) -> text   the text with the lines it shows wrapped joined back into one each;
+                             "" when nothing looks wrapped
 
 People paste what a window showed them: a pip error whose "(from versions: 1.11.0, ..., 2.2.2)"
 list ran past the terminal's width, uv's hint, a path, collect_env's Python line, a traceback's
@@ -20,8 +20,9 @@ and either
   W) and the next line's first word would not have fitted after the line (a word-wrapping mail
   client or text box, Python's textwrap), or the line is W long (a terminal cuts at W, maybe
   mid-word: read glued too, as after a hyphen a text box breaks at); or
-- the line is long and ends no sentence, call or tag while the next goes on with a small letter,
-  a digit or what closes a bracket or quote (one line wrapped in a paste of short ones).
+- the line is long, ends no sentence, call or tag and is no command at a prompt (whose output
+  the next line is), while the next goes on with a small letter, a digit or what closes a
+  bracket or quote (one line wrapped in a paste of short ones).
 Linear in the text.
 """
 
@@ -32,15 +33,20 @@ import re
 MIN_WIDTH = 60  # narrower "wraps" are a list or a poem, not a window's width
 NEAR = 15  # a wrapped text's full lines end within about a word of its width
 MIN_HEAD = 8  # a line's head before a long word that did not fit (a path cut after a hyphen)
-# the lines around a wrapped one read with it: a conda error's head line, the list under it
+LONG_TOKEN = 24  # two pieces longer than this are one path, URL or file name cut in two
+# a text up to WHOLE is read again whole, its wrapped lines joined (every report seen is under
+# 16 KB); of a bigger one, the lines around each wrapped one (a conda error's head line, the
+# list under it), up to MAX_CHARS: the readers' time on a 5 MB paste's digest stays bounded
+WHOLE = 16 * 1024
 BEFORE, AFTER = 2, 8
-MAX_CHARS = 4 * 1024  # a few wrapped messages: the readers' time on a big paste stays bounded
+MAX_CHARS = 4 * 1024
 
 
 def rejoined(text: str) -> str:
-    """The text's wrapped lines joined back, each among the lines around it (a pip or conda
-    error's head line and the list under it), as one text of at most MAX_CHARS; "" when nothing
-    looks wrapped. A line cut at the width (or after a hyphen) is also read glued, at the end."""
+    """The text with its wrapped lines joined back in their places; of a text over WHOLE (a big
+    paste's digest), only the joined lines among the lines around them (a pip or conda error's
+    head line and the list under it), at most MAX_CHARS; "" when nothing looks wrapped. A line
+    cut between short words at the width is also read glued, at the end."""
     lines = [line.rstrip() for line in text.split("\n")]
     width = _width([len(line) for line in lines])
     kept: list[str] = []  # the lines, each wrapped one joined back in its place
@@ -54,14 +60,21 @@ def rejoined(text: str) -> str:
             continue
         spaced = glued = lines[i]
         while i < len(lines) - 1 and _goes_on(lines[i], lines[i + 1], width):
-            glued += ("" if _cut(lines[i], width) else " ") + lines[i + 1]
-            spaced += " " + lines[i + 1]
+            cut = _cut(lines[i], width)
+            glued += ("" if cut else " ") + lines[i + 1]
+            # a long token cut in two (a path, a URL, a wheel's name) is one token again; where
+            # the cut fell between short words it may have been a word's end: read both ways
+            spaced += ("" if cut and _long_token(lines[i], lines[i + 1]) else " ") + lines[i + 1]
             i += 1
         joined.append(len(kept))
         kept.append(spaced)
         if glued != spaced:
             glued_lines.append(glued)
         i += 1
+    if not joined:
+        return ""
+    if len(text) <= WHOLE:  # a report: read whole, each reader with all its context
+        return "\n".join([*kept, "", *glued_lines])
     out: list[str] = []
     size, end = 0, 0
     for k in joined:
@@ -94,6 +107,11 @@ def _cut(line: str, width: int | None) -> bool:
     return len(line) == width or (line[-1] == "-" and line[-2:-1].isalnum())
 
 
+def _long_token(line: str, following: str) -> bool:
+    """The last word of `line` and the first of `following` together are longer than a word."""
+    return len(line.rsplit(None, 1)[-1]) + len(following.split(None, 1)[0]) > LONG_TOKEN
+
+
 def _goes_on(line: str, following: str, width: int | None) -> bool:
     if len(line) < MIN_HEAD or not following or following[0] in " \t" or _STARTS.match(following):
         return False
@@ -104,10 +122,18 @@ def _goes_on(line: str, following: str, width: int | None) -> bool:
     # a long line wrapped mid-sentence, mid-list or mid-path, where no width shows (one line
     # wrapped in a paste of short ones): the next line goes on with a small letter, a digit or
     # what closes a bracket or quote, and the line ends no sentence, call or tag
-    return len(line) >= MIN_WIDTH and line[-1] not in _ENDS and following[0] in _GOES_ON
+    return (
+        len(line) >= MIN_WIDTH
+        and line[-1] not in _ENDS
+        and following[0] in _GOES_ON
+        and not _COMMAND.search(line)
+    )
 
 
 _ENDS = ".!?:;)]}>"
+# a command at a prompt, whose output the next line is ("% python -c '...'" then "2.0.1"):
+# "$ ", "% ", ">>> ", "(venv) ", "user@host dir % ", zsh themes' arrows, "[nix-shell:~/x]$ "
+_COMMAND = re.compile(r"^\s*(?:[$%#>\u276f\u279c] |>>> |\(\S+\) |\S+@\S+ )|[\]~\w][$#] ")
 _GOES_ON = frozenset("abcdefghijklmnopqrstuvwxyz0123456789)]}'\"`/,._-")
 # what starts a line of its own: a list item ("- ", "* ", "1. "), a fence, a heading, a prompt,
 # a table row, a "Key: value" line ("Is CUDA available: True", "Author: ..."), a call or an

@@ -8,7 +8,7 @@ import corpus
 import pytest
 
 from verify.diagnosis import claim_rows, diagnose, envdump
-from verify.diagnosis.paste import claims, updated
+from verify.diagnosis.paste import ceiling, claims, updated
 from verify.errors import InputError
 from verify.model import Status
 
@@ -272,6 +272,56 @@ def test_a_newer_release_said_to_work_where_an_older_fails_is_read_not_the_rever
     assert not updated.read("model.generate works fine on torch 2.7.1 but in 2.8.0 it fails.")
 
 
+# ---- torch said to stop at 2.2.2 (verify.diagnosis.paste.ceiling) -----------------------------
+
+CEILINGS = [
+    # pytorch/pytorch#169874 (an Intel Mac): "e.g." ends no sentence worth reading, an address
+    # inside is no program output
+    "Projects (e.g. github.com/orbital-materials/orb-models) make use of features in later "
+    "versions of pytorch (they require 2.6.0 and there are errors when I manually bypass this "
+    "requirement), but it appears pytorch is capped for macOS at python3.12 and the latest "
+    "wheels are 2.2.2.",
+    # huggingface/peft#2431 (an Intel runner)
+    "Therefore, our GH MacOS runners can only install torch v2.2.2.",
+    # resemble-ai/chatterbox#277
+    "I need to install PyTorch 2.6.0, but i can only install versions up to 2.2.2.",
+    # idiap/coqui-ai-TTS#112
+    "torch stopped building for Intel Macs after 2.2.2.",
+    # vllm-project/vllm#17212
+    "I also tried installing it from the official pytorch website docs but it seems like no "
+    "version is supported beyond 2.2.2.",
+]
+
+
+@pytest.mark.parametrize("text", CEILINGS)
+def test_torch_said_to_stop_at_2_2_2_is_an_x86_64_python(text):
+    assert [c.value for c in ceiling.read(text)] == ["x86_64_ceiling"], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # another package's 2.2.2, a question, another OS, a condition (astral-sh/uv#13512's
+        # sentence opens with "When": the facts of that paste say Rosetta instead)
+        "I have numpy 2.2.2 and can only install pandas up to 2.2.2.",
+        "Can I only install torch 2.2.2?",
+        "On Linux I can only install torch 2.2.2 with cu118.",
+        "When I tried to run `uv pip install torch` it can only install torch=2.2.2.",
+    ],
+)
+def test_another_package_a_question_or_another_os_is_no_ceiling(text):
+    assert ceiling.read(text) == []
+
+
+def test_the_ceiling_warns_on_host_arch_unless_the_paste_shows_arm64():
+    results = _rows(CEILINGS[0])
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "host.arch" and claim_rows.claimed(first)
+    assert first.cause.startswith("The report says PyTorch stops at 2.2.2 on this Mac")
+    native = _rows("Python platform: macOS-14.5-arm64-arm-64bit\n" + CEILINGS[1])
+    assert not [r for r in native if claim_rows.claimed(r)]
+
+
 # ---- rows ----------------------------------------------------------------------------------
 
 
@@ -361,6 +411,8 @@ TOPIC_LABEL = {
     "vm_guest": "linux-in-mac",
     "python_no_wheels": "python-unsupported",
     "torch_too_old": "torch-too-old",
+    # an x86_64 interpreter, the Mac's or Rosetta's: both are host.arch's cause
+    "x86_64_ceiling": ("intel-mac", "rosetta"),
 }
 
 
@@ -392,11 +444,14 @@ def test_every_topic_fires_only_on_reports_of_its_cause():
             continue
         for c in pasted.signs.get("sign.cause_said") or []:
             fired[c.value].add(name)
-            if case.label != TOPIC_LABEL[c.value] and (c.value, name) not in EXCEPTIONS:
+            labels = TOPIC_LABEL[c.value]
+            if case.label not in (labels if isinstance(labels, tuple) else (labels,)) and (
+                (c.value, name) not in EXCEPTIONS
+            ):
                 wrong.append((c.value, name, case.label, c.line))
     assert wrong == []
     assert all(fired.values()), {t: len(names) for t, names in fired.items()}
-    other_readers = {"vm_guest", updated.TOPIC}
+    other_readers = {"vm_guest", updated.TOPIC, ceiling.TOPIC}
     assert set(TOPIC_LABEL) == set(claims.TOPICS) | other_readers == set(claim_rows.TOPICS)
 
 

@@ -139,3 +139,22 @@ def torch_too_old(sentence: str) -> tuple[str, Fix]:
         ),
     )
     return cause, fix
+
+
+def x86_64_ceiling(sentence: str) -> tuple[str, Fix]:
+    cause = (
+        _said("PyTorch stops at " + _NO_X86_64_PAST + " on this Mac", sentence)
+        + ". "
+        + _NO_X86_64_PAST
+        + " is the last release with macOS x86_64 wheels, so the Python that cannot get a newer "
+        "one is an x86_64 build: on an Intel Mac, or under Rosetta on Apple silicon (an Intel "
+        "Python, conda or terminal)."
+    )
+    fix = Fix(
+        "Check what the Python is: 'arm64' on Apple silicon can install current PyTorch; "
+        "'x86_64' on an Apple chip (sysctl prints 1) is Rosetta - install a native arm64 "
+        "Python (python.org, Homebrew in /opt/homebrew, Miniforge arm64) and reinstall torch "
+        "there; on an Intel Mac pin torch<=" + _NO_X86_64_PAST + " or move to Apple silicon.",
+        (core.CHECK_PYTHON_ARCH, "sysctl -n sysctl.proc_translated"),
+    )
+    return cause, fix

@@ -99,6 +99,14 @@ TOPICS: dict[str, Topic] = {
         msg.vm_guest,
         over_pass=True,
     ),
+    # torch said to stop at 2.2.2 on the Mac (verify.diagnosis.paste.ceiling): an x86_64
+    # interpreter, on an Intel Mac or under Rosetta; a paste showing an arm64 one keeps its row
+    "x86_64_ceiling": Topic(
+        "host.arch",
+        "Told: torch stops at 2.2.2 here (an x86_64 Python)",
+        frozenset({"host.arch"}),
+        msg.x86_64_ceiling,
+    ),
     # a newer torch said to fix it (verify.diagnosis.paste.updated): the paste's torch may pass
     # torch.version's floor, yet the thread found the fix in a later release
     "torch_too_old": Topic(

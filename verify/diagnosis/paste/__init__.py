@@ -22,6 +22,7 @@ memory limits of MPS told in words), .told (a newer torch said to fix it, a Mac 
 .refused (a torch wheel pip refuses: built for another OS or another CPython),
 .claims (a cause stated in one sentence: a topic and a limit, "float64 is not supported on MPS"),
 .updated (a newer torch said in a sentence to fix it: "updating PyTorch fixes", "nightly works"),
+.ceiling (torch said to stop at 2.2.2 on the Mac: "the latest wheels are 2.2.2"),
 .gpuonly (an installer refusing a package with no macOS build at all: onnxruntime-gpu,
 nvidia-*-cu12).
 collect_env and our JSON are read by verify.diagnosis.envdump, which fills in from this what they
@@ -39,6 +40,7 @@ from typing import Any
 from verify import compat
 from verify.diagnosis.paste import (
     builds,
+    ceiling,
     claims,
     companions,
     conflicts,
@@ -101,6 +103,7 @@ READERS = (
     mpswork.read,
     claims.read,
     updated.read,
+    ceiling.read,
 )
 MAX_LINES_PER_FIELD = 3
 

@@ -260,10 +260,19 @@ def test_a_newer_torch_said_to_fix_it_is_read(text):
         "If you update torch to the nightly it works.",
         "Updating torch did not fix it.",
         "Downgrading torch to 2.1 fixed it.",
+        # a reinstall mends an install (another Python, another build) and a switch may go
+        # back: neither says a newer torch unless it names the latest or the nightly
+        "I reinstalled torch and it works now.",
+        "Switching to torch 2.1 fixed it.",
     ],
 )
 def test_a_regression_a_hope_or_another_update_gives_no_old_torch(text):
     assert updated.read(text) == []
+
+
+def test_only_an_update_goes_up_by_itself():
+    assert updated.read("After upgrading torch, everything runs fine.")
+    assert updated.read("I reinstalled the latest torch and it works now.")
 
 
 def test_a_newer_release_said_to_work_where_an_older_fails_is_read_not_the_reverse():

@@ -44,6 +44,7 @@ _UPDATE_VERB = (
     r"preview|most[ \t]+recent))"
 )
 UPDATE = re.compile(_UPDATE_VERB, _I)
+_UPWARD = re.compile(r"(?:updat|upgrad|bump)", _I)
 # what the update's object may hold before torch: "the", "to", "the latest nightly version of"
 _OBJECT_GAP = re.compile(
     r"[ \t]*(?:(?:the|a|my|our|to|latest|newest|newer|nightly|stable|preview|most|recent|"
@@ -66,6 +67,7 @@ RESOLVED = re.compile(
     r"\bno[ \t]+longer[ \t]+(?:exists?|happens?|occurs?|appears?|shows?|reproduces?|"
     r"(?:an[ \t]+)?(?:issue|problem))\b|"
     r"\b(?:went|goes|go|gone)[ \t]+away\b|\b(?:is|was)[ \t]+gone\b|\bdisappear(?:s|ed)?\b|"
+    r"\b(?:runs?|ran|running)[ \t]+(?:fine|well|smoothly|again|perfectly|correctly)\b|"
     # "the nightly build is required to use the fix" (MIC-DKFZ/nnUNet#1862)
     r"\b(?:is|are)[ \t]+(?:required|needed)\b",
     _I,
@@ -173,6 +175,10 @@ def _update_fixed(text: str, start: int, end: int) -> bool:
     if resolved is None:
         return False
     for verb in UPDATE.finditer(text, start, end):
+        # only an update, upgrade or bump goes up by itself: a reinstall mends an install
+        # (another Python, another build), a switch may go back to an older release
+        if not _UPWARD.match(verb.group(0)) and not _NEWER_WORDS.search(text, start, end):
+            continue
         if _object_is_torch(text, verb, (start, end)) and not _OTHER_UPDATE.search(
             text, verb.end(), verb.end() + 12
         ):

@@ -430,10 +430,10 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"MPS complex types are only supported on MacOS \d+(?:\.\d+)? or newer\.?|"
             r"Complex types are supported starting from MacOS \d+(?:\.\d+)?\+|"
             r"FFT operations are only supported on MacOS \d+\+|"
-            r"MPS does not support \w+ op with int64 input\. Support has been added in "
-            r"macOS \d+(?:\.\d+)?|"
+            r"MPS does not support \w+ op with int64 input\.\s+Support\s+has\s+been\s+added\s+in\s+"
+            r"macOS\s+\d+(?:\.\d+)?|"
             r"MPS: [^\n]*?supported natively starting from macOS \d+(?:\.\d+)?"
-            r"(?![\d.]*\s*Falling back)|"
+            r"(?![\d.]*\s*Falling\s+back)|"
             r"torch\.int32 is only supported on MacOS ?\d+\+|"
             r"scatter_reduce\(amin/amax\) on int64 requires macOS \d+ or newer|"
             r"linalg\.matrix_exp on MPS requires macOS \d+(?:\.\d+)? or newer|"
@@ -654,7 +654,9 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "mps.op_needs_newer_torch",
         re.compile(
-            r"MPS does not support \w+ op with int64 input(?!\. Support has been added)[^\n]*|"
+            # (a window may wrap the message: any whitespace between its words)
+            r"MPS does not support \w+ op with int64 input"
+            r"(?!\.\s+Support\s+has\s+been\s+added)[^\n]*|"
             r"Conv3D is not supported on MPS[^\n]*|"
             # operations/Convolution.mm of torch 2.5 (pytorch/pytorch#129484, 2024-06-28): any
             # output dimension above 2**16 refused on every macOS, with the fallback advice that

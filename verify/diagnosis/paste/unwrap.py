@@ -21,8 +21,8 @@ and either
   client or text box, Python's textwrap), or the line is W long (a terminal cuts at W, maybe
   mid-word: read glued too, as after a hyphen a text box breaks at); or
 - the line is long, ends no sentence, call or tag and is no command at a prompt (whose output
-  the next line is), while the next goes on with a small letter, a digit or what closes a
-  bracket or quote (one line wrapped in a paste of short ones).
+  the next line is), while the next goes on with a small letter, a digit, an acronym or what
+  closes a bracket or quote (one line wrapped in a paste of short ones).
 Linear in the text.
 """
 
@@ -125,7 +125,7 @@ def _goes_on(line: str, following: str, width: int | None) -> bool:
     return (
         len(line) >= MIN_WIDTH
         and line[-1] not in _ENDS
-        and following[0] in _GOES_ON
+        and (following[0] in _GOES_ON or _ACRONYM.match(following) is not None)
         and not _COMMAND.search(line)
     )
 
@@ -134,6 +134,10 @@ _ENDS = ".!?:;)]}>"
 # a command at a prompt, whose output the next line is ("% python -c '...'" then "2.0.1"):
 # "$ ", "% ", ">>> ", "(venv) ", "user@host dir % ", zsh themes' arrows, "[nix-shell:~/x]$ "
 _COMMAND = re.compile(r"^\s*(?:[$%#>\u276f\u279c] |>>> |\(\S+\) |\S+@\S+ )|[\]~\w][$#] ")
+# or an acronym ("...trying to allocate\nMPS memory.", deepforestr#15), not a log's level
+_ACRONYM = re.compile(
+    r"(?!(?:DEBUG|INFO|WARN|WARNING|ERROR|CRITICAL|TRACE|FATAL)\b)[A-Z][A-Z0-9]{1,5} [a-z]"
+)
 _GOES_ON = frozenset("abcdefghijklmnopqrstuvwxyz0123456789)]}'\"`/,._-")
 # what starts a line of its own: a list item ("- ", "* ", "1. "), a fence, a heading, a prompt,
 # a table row, a "Key: value" line ("Is CUDA available: True", "Author: ..."), a call or an

@@ -134,6 +134,8 @@ def _row(text: str):
             "nvidia-cublas-cu12==12.4.5.8",
         ),
         ("waldo-15-pip-onnxruntime-gpu-apple-m2-pro", "onnxruntime-gpu", "onnxruntime_gpu==1.15.1"),
+        # PyTorch's FBGEMM kernels, Linux wheels only; the Mac named only in the title
+        ("ogx-164-fbgemm-gpu-no-mac-wheel", "fbgemm-gpu", "fbgemm-gpu==0.8.0"),
     ],
 )
 def test_the_row_names_the_package_and_the_mac_twin(name, package, says):

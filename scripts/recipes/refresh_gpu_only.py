@@ -86,6 +86,10 @@ CANDIDATES: dict[str, str | None] = {
     "causal-conv1d": None,
     "auto-gptq": None,
     "cuda-python": None,
+    # PyTorch's own recommendation-model kernels: Linux wheels only, the CPU variant too
+    # (pytorch/FBGEMM#1985 "from versions: none" on macOS; meta-llama/llama-stack#164)
+    "fbgemm-gpu": None,
+    "fbgemm-gpu-cpu": None,
 }
 # the CUDA libraries torch's Linux wheels of the CUDA 11 / 12 years required (torch 1.13-2.8:
 # "nvidia-cublas-cu12==12.4.5.8; platform_system == "Linux" and platform_machine == "x86_64"",

@@ -296,8 +296,8 @@ def read(text: str) -> list[Clue]:
         ):
             # any other package installed: on an Intel Mac the torch it pulls in is what fails
             # (verify.diagnosis.install_rows)
-            command = text[m.start() : m.start(1)] + m.group(1)
-            out.append(clue("sign.package_install", command.strip(), text, m, WEAK))
+            command = text[m.start() : m.start(1)] + m.group(1).split("`")[0]
+            out.append(clue("sign.package_install", command.strip()[:80], text, m, WEAK))
         for token in tokens:
             arg = TORCH_ARGUMENT.match(token)
             if arg is None:

@@ -71,6 +71,8 @@ LABELS: dict[str, frozenset[str] | None] = {
             # level up, a feature MPS lacks there (MIC-DKFZ/nnUNet#2244, labelled so by its
             # collector)
             "error.mps.compile_unsupported",
+            # float16 and float32 in one MPSGraph op (half precision the kernel did not cast)
+            "error.mps.half_mixed_types",
         }
     ),
     "op-needs-newer-macos": frozenset(

@@ -21,6 +21,7 @@ NO_WHEEL_STRING = {
     "mps.not_built",  # compiled only into builds without MPS; docs' script text
     "mps.lightning_unavailable",  # Lightning's text, not torch's
     "mps.hf_mixed_precision",  # accelerate's and diffusers' texts, not torch's
+    "mps.half_mixed_types",  # MPSGraph's (Apple's) verifier text, not torch's
     "mps.compile_unsupported",  # torch/_inductor (Python), not in the native libraries
     "mps.checkpoint_needs_newer_torch",  # torch/serialization.py (Python)
     "mps.cuda_requested",  # torch/cuda/__init__.py, torch/amp/autocast_mode.py (Python)
@@ -335,3 +336,47 @@ def test_the_out_of_memory_advice_cut_short_as_a_title_is_read():
     # pytorch/pytorch#152351's title
     found = known_errors.explain("Use PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0 to disable upper limit")
     assert found is not None and found.id == "mps.oom"
+
+
+# MPSGraph's element-type refusals, as users pasted them: a float16 / float32 mix is half
+# precision the kernel did not cast (Comfy-Org/ComfyUI#3084, vladmandic/sdnext#337 with the
+# float32 side first, AUTOMATIC1111/stable-diffusion-webui#1890's verifier form); a float32 /
+# int64 mix is another bug (pytorch/pytorch#100717) and is not read as half precision
+_VARIANCE_EPS = (
+    'loc("varianceEps"("(mpsFileLoc): /AppleInternal/Library/BuildRoots/ce725a5f-c761-11ee-a4ec-'
+    "b6ef2fd8d87b/Library/Caches/com.apple.xbs/Sources/MetalPerformanceShadersGraph/mpsgraph/"
+    'MetalPerformanceShadersGraph/Core/Files/MPSGraphUtilities.mm":233:0)): error: input types '
+    "'tensor<1x257x1xf16>' and 'tensor<1xf32>' are not broadcast compatible\n"
+    "LLVM ERROR: Failed to infer result type(s)."
+)
+_MPS_ADD = (
+    "loc(\"mps_add\"(\"(mpsFileLoc): /AppleInternal/Library/BuildRoots/97f6331a-ba75-11ed-a4bc-"
+    "863efbbaf80d/Library/Caches/com.apple.xbs/Sources/MetalPerformanceShadersGraph/mpsgraph/"
+    'MetalPerformanceShadersGraph/Core/Files/MPSGraphUtilities.mm":228:0)): error: input types '
+    "'tensor<2x1280xf32>' and 'tensor<1280xf16>' are not broadcast compatible"
+)
+_VERIFIER = (
+    "(mpsFileLoc): /AppleInternal/Library/BuildRoots/9e200cfa-7d96-11ed-886f-a23c4f261b56/Library/"
+    "Caches/com.apple.xbs/Sources/MetalPerformanceShadersGraph/mpsgraph/"
+    "MetalPerformanceShadersGraph/Core/Files/MPSGraphUtilities.mm:228:0: error: 'mps.add' op "
+    "requires the same element type for all operands and results\n"
+    "(mpsFileLoc): /AppleInternal/Library/BuildRoots/9e200cfa-7d96-11ed-886f-a23c4f261b56/Library/"
+    "Caches/com.apple.xbs/Sources/MetalPerformanceShadersGraph/mpsgraph/"
+    "MetalPerformanceShadersGraph/Core/Files/MPSGraphUtilities.mm:228:0: note: see current "
+    'operation: %5 = "mps.add"(%4, %arg2) : (tensor<2x4096x640xf16>, tensor<*xf32>) -> '
+    "tensor<*xf16>"
+)
+
+
+@pytest.mark.parametrize("text", [_VARIANCE_EPS, _MPS_ADD, _VERIFIER])
+def test_half_and_float32_in_one_mpsgraph_op_is_half_precision(text):
+    ids = [e.id for e in known_errors.explain_all(text)]
+    assert ids == ["mps.half_mixed_types"]
+    assert known_errors.explain_all(text)[0].severity == "warn"
+
+
+def test_float32_and_int64_in_one_mpsgraph_op_is_not_half_precision():
+    text = _MPS_ADD.replace("1280xf16", "1280xsi64")
+    assert "mps.half_mixed_types" not in [e.id for e in known_errors.explain_all(text)]
+    verifier = _VERIFIER.replace("640xf16>, tensor", "640xsi64>, tensor")
+    assert "mps.half_mixed_types" not in [e.id for e in known_errors.explain_all(verifier)]

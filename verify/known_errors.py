@@ -1141,6 +1141,44 @@ PATTERNS: tuple[_Pattern, ...] = (
         ),
         environment=False,
     ),
+    # MPSGraph (Apple's framework under torch's MPS kernels) refusing a float16 / bfloat16 and a
+    # float32 tensor in one operation: half precision (a --force-fp16 / --half flag, a model
+    # loaded in float16, fp16 autocast) meets a float32 tensor the torch of that run did not
+    # cast, most often LayerNorm's float32 epsilon ('loc("varianceEps"...): error: input types
+    # 'tensor<1x77x1xf16>' and 'tensor<1xf32>' are not broadcast compatible' then "LLVM ERROR:
+    # Failed to infer result type(s).", Comfy-Org/ComfyUI#1352 with --force-fp16 and #3084,
+    # where --force-fp32 ran; vladmandic/sdnext#824, where --no-half ran; kijai/ComfyUI-SUPIR#70,
+    # where the model had to be fp32 on a Mac; huggingface/diffusers#4266, gone with
+    # --mixed_precision="no"), or MPSGraph's verifier saying it of an add ("'mps.add' op
+    # requires the same element type for all operands and results" with a "(tensor<...xf16>,
+    # tensor<*xf32>)" note: AUTOMATIC1111/stable-diffusion-webui#1890). Apple's text, not
+    # torch's: the wheels do not hold it. A float32 / int64 mix is not read here (a kernel bug
+    # of its own, pytorch/pytorch#100717).
+    _Pattern(
+        "mps.half_mixed_types",
+        re.compile(
+            r"input types 'tensor<[^'\n]*?x?(?P<a>b?f16|f32)>' and "
+            r"'tensor<[^'\n]*?x?(?P<b>b?f16|f32)>' are not broadcast compatible[^\n]*|"
+            r"'mps\.\w+' op requires the same element type for all operands and results[^\n]*"
+            r"\n[^\n]*? : \((?=[^)\n]*xb?f16>)(?=[^)\n]*xf32>)[^)\n]*\)[^\n]*"
+        ),
+        "Half precision meets float32 on MPS",
+        "MPSGraph refused an operation on a float16 (or bfloat16) tensor and a float32 tensor "
+        "together: the model runs in half precision (a --force-fp16 / --half option, weights "
+        "loaded in float16, fp16 mixed precision) and this PyTorch's MPS kernel for that "
+        "operation (often LayerNorm's epsilon) did not cast the float32 side, so the process "
+        "aborts. The MPS device itself works.",
+        Fix(
+            "Run the model in float32 on MPS: the application's full-precision option (ComfyUI "
+            "--force-fp32, the Stable Diffusion web UIs' --no-half, accelerate "
+            "--mixed_precision no), or load the weights with torch_dtype=torch.float32; a newer "
+            "PyTorch casts more of these mixed inputs.",
+            url=OP_COVERAGE_ISSUE_NEW,
+        ),
+        severity="warn",
+        environment=False,
+        accepts=lambda m: m.group("a") is None or m.group("a") != m.group("b"),
+    ),
     # Hugging Face's wrappers refusing mixed precision on MPS (the model itself can still run in
     # float16): accelerate's Accelerator ("fp16 mixed precision requires a GPU (not 'mps').",
     # accelerate/accelerator.py; transformers' Trainer reaches it through TrainingArguments(

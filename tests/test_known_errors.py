@@ -350,7 +350,7 @@ _VARIANCE_EPS = (
     "LLVM ERROR: Failed to infer result type(s)."
 )
 _MPS_ADD = (
-    "loc(\"mps_add\"(\"(mpsFileLoc): /AppleInternal/Library/BuildRoots/97f6331a-ba75-11ed-a4bc-"
+    'loc("mps_add"("(mpsFileLoc): /AppleInternal/Library/BuildRoots/97f6331a-ba75-11ed-a4bc-'
     "863efbbaf80d/Library/Caches/com.apple.xbs/Sources/MetalPerformanceShadersGraph/mpsgraph/"
     'MetalPerformanceShadersGraph/Core/Files/MPSGraphUtilities.mm":228:0)): error: input types '
     "'tensor<2x1280xf32>' and 'tensor<1280xf16>' are not broadcast compatible"

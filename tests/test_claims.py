@@ -63,6 +63,18 @@ STATED = [
         "with Ubuntu 22.04 running via VMWare Fusion.",
     ),
     (
+        "container_guest",
+        # pytorch/pytorch#96066
+        "Running a docker container on a mac running Mac OS 13.0 can't run pytorch operations "
+        "on the GPU.",
+    ),
+    (
+        "container_guest",
+        # pantelis/eng-ai-agents#9
+        "However, MPS usage is limited as docker container is linux-based and MPS reqiure macOS "
+        "to run",
+    ),
+    (
         "python_no_wheels",
         # simonw/llm#315's title
         "Homebrew release can't install plugins that use PyTorch (no PyTorch for Python 3.12 yet)",
@@ -196,6 +208,21 @@ def test_a_macos_guest_is_not_a_windows_or_linux_guest():
     assert "vm_guest" not in _topics(
         "I ran the following Pytorch example inside a Tart VM and indeed it seems not supported."
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # huggingface/diffusers#892: NVIDIA's NGC container on a Linux server, no Mac named
+        "With diffusers 0.4.0+, I'm unable to import `diffusers` inside of this container "
+        "because `torch.backends.mps` doesn't exist.",
+        # a CUDA container is a Linux server's, whatever else the sentence says
+        "On my Mac the docker container with --gpus all cannot use the GPU.",
+        "Does the docker image support MPS on a Mac?",
+    ],
+)
+def test_a_container_without_a_mac_or_with_cuda_or_asked_is_no_linux_guest(text):
+    assert "container_guest" not in _topics(text)
 
 
 # ---- a newer torch said to fix it (verify.diagnosis.paste.updated) ----------------------------
@@ -418,6 +445,7 @@ TOPIC_LABEL = {
     "x86_64_python": "rosetta",
     "intel_mac": "intel-mac",
     "vm_guest": "linux-in-mac",
+    "container_guest": "linux-in-mac",
     "python_no_wheels": "python-unsupported",
     "torch_too_old": "torch-too-old",
     # an x86_64 interpreter, the Mac's or Rosetta's: both are host.arch's cause
@@ -460,7 +488,7 @@ def test_every_topic_fires_only_on_reports_of_its_cause():
                 wrong.append((c.value, name, case.label, c.line))
     assert wrong == []
     assert all(fired.values()), {t: len(names) for t, names in fired.items()}
-    other_readers = {"vm_guest", updated.TOPIC, ceiling.TOPIC}
+    other_readers = {"vm_guest", "container_guest", updated.TOPIC, ceiling.TOPIC}
     assert set(TOPIC_LABEL) == set(claims.TOPICS) | other_readers == set(claim_rows.TOPICS)
 
 

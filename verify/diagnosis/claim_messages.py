@@ -107,6 +107,21 @@ def vm_guest(sentence: str) -> tuple[str, Fix]:
     return cause, fix
 
 
+def container_guest(sentence: str) -> tuple[str, Fix]:
+    cause = (
+        _said("it runs in a Linux container on a Mac", sentence)
+        + ". Docker Desktop, Colima, OrbStack and Podman run containers in a Linux virtual "
+        "machine, and Metal does not reach it: PyTorch in the container has no MPS and runs on "
+        "the CPU."
+    )
+    fix = Fix(
+        "For MPS, run the software on macOS itself, in a native arm64 Python (install it "
+        "outside the container); keep the container for work that does not need the GPU.",
+        ("nox -s install", core.CHECK_PYTHON_ARCH),
+    )
+    return cause, fix
+
+
 def python_no_wheels(sentence: str) -> tuple[str, Fix]:
     cause = (
         _said("PyTorch has no wheels for the Python in use", sentence)

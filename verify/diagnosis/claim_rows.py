@@ -99,6 +99,14 @@ TOPICS: dict[str, Topic] = {
         msg.vm_guest,
         over_pass=True,
     ),
+    # a Linux container on a Mac said to get no GPU (verify.diagnosis.paste.claims)
+    "container_guest": Topic(
+        "host.os",
+        "Told: a Linux container on a Mac",
+        frozenset({"host.os"}),
+        msg.container_guest,
+        over_pass=True,
+    ),
     # torch said to stop at 2.2.2 on the Mac (verify.diagnosis.paste.ceiling): an x86_64
     # interpreter, on an Intel Mac or under Rosetta; a paste showing an arm64 one keeps its row
     "x86_64_ceiling": Topic(

@@ -204,6 +204,26 @@ ON_MAC = re.compile(
     r"(?:Pro|Max|Ultra))?|Apple[ \t]+silicon)\b",
     _I,
 )
+# a Linux container on a Mac said to get no GPU: Docker Desktop, Colima, OrbStack and Podman run
+# their containers in a Linux VM, which Metal does not reach ("Running a docker container on a mac
+# running Mac OS 13.0 can't run pytorch operations on the GPU.": pytorch/pytorch#96066; "MPS usage
+# is limited as docker container is linux-based and MPS reqiure macOS to run":
+# pantelis/eng-ai-agents#9). The sentence names the container, the GPU (MPS, Metal) and the Mac
+# or Linux, with a limit or Linux; a CUDA / NVIDIA container is a Linux server's matter
+# (huggingface/diffusers#892: NGC's container, "torch.backends.mps doesn't exist").
+CONTAINER = re.compile(r"\b(?:docker|containers?|podman|colima|orbstack|devcontainers?)\b", _I)
+_GPU_WORDS = re.compile(r"\bMPS\b|\bMetal\b|\bGPUs?\b", _I)
+_LINUX = re.compile(r"\blinux\b", _I)
+_MAC_NAMED = re.compile(r"\bmac(?:[ \t]?os|books?|s)?\b|\bapple[ \t]+silicon\b|\bM[1-5]\b", _I)
+_NO_GPU = re.compile(
+    r"\bnot[ \t]+(?:yet[ \t]+)?(?:supported|available|possible)\b|"
+    r"\bn[o']?t[ \t]+(?:support|access|use|run|pass|expose|have)\b|\bcan'?t\b|\bcannot\b|"
+    r"\bimpossible\b|\bunable\b|\blimited\b|\bno[ \t]+(?:access|gpu|mps|metal)\b|"
+    r"\bunavailable\b",
+    _I,
+)
+_CUDA_CONTAINER = re.compile(r"\bcuda\b|\bnvidia\b|--gpus\b", _I)
+_CONTAINER_NEEDLES = ("docker", "container", "podman", "colima", "orbstack")
 # program output, not a person's sentence: a file path, a log level or an exception's name
 # before a colon, a resolver's tree, a requirement's marker
 _MACHINE_TEXT = re.compile(
@@ -357,6 +377,18 @@ def _vm_guest(text: str, start: int, end: int) -> bool:
     return bool(GUEST.search(text, start, end) and ON_MAC.search(text, start, end))
 
 
+def _container_guest(text: str, start: int, end: int) -> bool:
+    """A Linux container on a Mac said to get no GPU (MPS / Metal), in the sentence."""
+    box = CONTAINER.search(text, start, end)
+    if box is None or asked(text, box) or not stated(text, box, strict=False):
+        return False
+    sentence = text[start:end]
+    if not _GPU_WORDS.search(sentence) or _CUDA_CONTAINER.search(sentence):
+        return False
+    linux = _LINUX.search(sentence)
+    return bool((linux or _MAC_NAMED.search(sentence)) and (linux or _NO_GPU.search(sentence)))
+
+
 # a sentence that goes on about the one before it ("... which uses Intel x86. This has the
 # disadvantage that the latest torch wheels still provided for this architecture are torch
 # v2.2.2": huggingface/peft#2431): its limit may be the earlier sentence's topic's
@@ -391,6 +423,11 @@ def read(text: str) -> list[Clue]:
     for start, end in candidates(text, low, _VM_NEEDLES):
         if statement(text[start:end]) and _vm_guest(text, start, end):
             out.append(Clue("sign.cause_said", "vm_guest", quote(text[start:end]), WEAK))
+            break
+    for start, end in candidates(text, low, _CONTAINER_NEEDLES):
+        if statement(text[start:end]) and _container_guest(text, start, end):
+            said = quote(" ".join(text[start:end].split()))
+            out.append(Clue("sign.cause_said", "container_guest", said, WEAK))
             break
     for start, end in candidates(text, low, _LIMIT_NEEDLES):
         sentence = text[start:end]

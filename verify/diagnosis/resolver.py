@@ -29,7 +29,7 @@ import re
 
 from verify import compat
 from verify import messages as msg
-from verify.diagnosis import install_rows
+from verify.diagnosis import foreign_rows, install_rows
 from verify.diagnosis import platform_messages as platform_msg
 from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste.clues import Clue
@@ -132,6 +132,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
             or _cuda_conda_package(result, pasted)
             or _gpu_only_package(result, pasted)
             or _platform_not_declared(result, pasted)
+            or foreign_rows.finding(result, pasted)
             or install_rows.finding(result, pasted)
         )
     return None
@@ -306,7 +307,11 @@ def _gpu_only_package(result: Result, pasted: Pasted) -> Result | None:
         # MagicTime#22); a Linux or Windows paste is not a Mac's
         if pasted.facts.os is not None:
             return None
-        refusals = [r for r in refusals if r.package.leaves_only_macos()]
+        # a package with Linux wheels only leaves Windows and macOS: the Mac the text names,
+        # however weakly ("in MacOS", pytorch/FBGEMM#1985; "Package does not exist on macOS
+        # (intel)", triton-lang/triton#1465), tells them apart (verify.diagnosis.paste.foreign)
+        if not pasted.has("sign.mac_named"):
+            refusals = [r for r in refusals if r.package.leaves_only_macos()]
     if not refusals:
         return None
     refusal = refusals[0]
@@ -326,9 +331,16 @@ def _platform_not_declared(result: Result, pasted: Pasted) -> Result | None:
 
 
 def _cpu_requirement(pasted: Pasted) -> str | None:
-    """The +cpu torch the installer found nothing for, on a Mac; None otherwise."""
+    """The +cpu torch the installer found nothing for, on a Mac; None otherwise. PyTorch's own
+    index and links page have +cpu wheels for Linux and Windows, so a +cpu pin pip found nothing
+    for there, with only plain releases in its list, leaves a Mac where the text names one
+    however weakly ("OS: [e.g. iOS] MacOS" in a bug template: bigsk1/voice-chat-ai#19, "Looking
+    in links: https://download.pytorch.org/whl/torch_stable.html")."""
     if pasted.facts.os != "Darwin" and not pasted.has("sign.mac_hint"):
-        return None
+        if pasted.facts.os is not None or not pasted.has("sign.mac_named"):
+            return None
+        if not pasted.has("sign.no_cpu_builds"):
+            return None
     for c in pasted.signs.get("sign.pip_no_torch") or []:
         if str(c.value).partition("==")[2].endswith("+cpu"):
             return str(c.value)

@@ -24,7 +24,9 @@ memory limits of MPS told in words), .told (a newer torch said to fix it, a Mac 
 .updated (a newer torch said in a sentence to fix it: "updating PyTorch fixes", "nightly works"),
 .ceiling (torch said to stop at 2.2.2 on the Mac: "the latest wheels are 2.2.2"),
 .gpuonly (an installer refusing a package with no macOS build at all: onnxruntime-gpu,
-nvidia-*-cu12).
+nvidia-*-cu12),
+.foreign (a build for another platform on a Mac: a CUDA-only package's build failing, a library
+that is no Mach-O file, the Mac named only in passing).
 collect_env and our JSON are read by verify.diagnosis.envdump, which fills in from this what they
 lack;
 it first cuts log stamps, levels and Markdown quotes from each line (.logprefix).
@@ -46,6 +48,7 @@ from verify.diagnosis.paste import (
     conflicts,
     downloads,
     extops,
+    foreign,
     forms,
     gpuonly,
     homebrew,
@@ -85,6 +88,7 @@ READERS = (
     refused.read,
     companions.read,
     gpuonly.read,
+    foreign.read,
     downloads.read,
     loader.read,
     tools.read,

@@ -92,6 +92,11 @@ SIGNS = {
     "sign.ext_op_no_mps": "an extension's CPU / CUDA-only operator refused an MPS tensor",
     "sign.cause_said": "a cause stated in one sentence: a topic and a limit (.claims)",
     "sign.gpu_only_package": "an installer found no build of a package with no macOS build",
+    "sign.cuda_build": "a CUDA-only package's source build failed (.foreign)",
+    "sign.not_mach_o": "dyld refused a library that is no Mach-O file: a Linux build (.foreign)",
+    "sign.no_cpu_builds": "pip listed no +cpu build with PyTorch's own links given (.packages)",
+    "sign.model_code_requires": "transformers: a model's own code imports a missing package",
+    "sign.mac_named": "the Mac named, nothing more: never the OS by itself (.foreign)",
 }
 
 
@@ -250,6 +255,9 @@ _STATE = {
     "recognised",
     "work",
     "works",
+    # "Package does not exist on macOS (intel)" (triton-lang/triton#1465): what is missing there
+    "exist",
+    "exists",
     # a verb denied of the machine after it is still the machine: "tch-rs does not run on m1
     # MacOS" (LaurentMazare/tch-rs#629), "doesn't install on my M2"
     "run",

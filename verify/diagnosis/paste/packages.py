@@ -497,6 +497,12 @@ def _no_match(requirement: str, versions: str | None, text: str, m: re.Match[str
         # cu113 (from versions: 1.4.0, ..., 2.0.0)" with -f .../whl/torch_stable.html, which lists
         # +cuXXX wheels for Linux x86_64 and Windows)
         out.append(clue("sign.no_gpu_builds", requirement, text, m, LISTED))
+    if requirement.endswith("+cpu") and not any(v.local for v in listed) and _PT_LINKS in text:
+        # the same for a +cpu build: PyTorch's links and CPU index hold +cpu wheels for Linux
+        # and Windows, so pip listing plain releases only leaves another system
+        # (bigsk1/voice-chat-ai#19: "torch==2.3.1+cpu (from versions: 1.11.0, ..., 2.7.0)" with
+        # torch_stable.html, on macOS)
+        out.append(clue("sign.no_cpu_builds", requirement, text, m, LISTED))
     newest = max(v for v in listed)
     later = any(map(_past_x86_64_wheels, _asked(requirement)))
     if Version("2.2") <= newest < Version("2.3") and later:

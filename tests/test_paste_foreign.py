@@ -1,0 +1,198 @@
+"""A build for another platform installed or loaded on a Mac (verify.diagnosis.paste.foreign,
+verify.diagnosis.foreign_rows; issue 12). Real reports: tests/data/collect_env/ (each file's
+source) and lines quoted verbatim from the public threads named beside them."""
+
+from __future__ import annotations
+
+import corpus
+import pytest
+
+from verify.diagnosis import diagnose, paste
+from verify.diagnosis.paste import foreign
+from verify.model import Status
+
+BY_NAME = {c.name: c for c in corpus.cases()}
+
+
+def _rows(text):
+    _, results = diagnose.diagnose(text)
+    return {r.id: r for r in results}
+
+
+def _first(text):
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    return first.id if first else None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "unsloth-414-xformers-build-on-apple-m1-pro",
+        "langchain-chatchat-4014-xformers-wheel-on-macbook-pro",
+        "stable-diffusion-webui-16921-xformers-build-on-mac-silicon",
+    ],
+)
+def test_a_cuda_only_packages_failed_build_on_a_mac_is_the_install(name):
+    text = BY_NAME[name].text
+    assert next(c.value for c in paste.read(text).signs["sign.cuda_build"]) == "xformers"
+    row = _rows(text)["torch.installed"]
+    assert row.status is Status.FAIL
+    assert "xformers" in row.cause and "CUDA" in row.cause
+    assert "facebookresearch/xformers/issues/740" in row.cause  # the project's own word
+    assert "sys_platform != 'darwin'" in row.fix.text
+    assert any("xformers" in line for line in row.evidence)
+    assert _first(text) == "torch.installed"
+
+
+# haotian-liu/LLaVA#698, verbatim: flash-attn's setup.py warning on an M1 Max
+NVCC = (
+    "I am only using the M1 max chip of mac book pro with 64GB of ram.\n"
+    "      /private/var/folders/r1/_sncvgk15lb_fhsrrjjhj_wh0000gn/T/pip-install-swug64eb/"
+    "flash-attn_a0697bca31734576b03cf6574720853a/setup.py:79: UserWarning: flash_attn was "
+    "requested, but nvcc was not found.  Are you sure your environment has nvcc available?"
+)
+
+
+def test_nvcc_missing_names_the_package_it_was_building():
+    (sign,) = paste.read(NVCC).signs["sign.cuda_build"]
+    assert sign.value == "flash-attn"
+    row = _rows(NVCC)["torch.installed"]
+    assert row.status is Status.FAIL and "flash-attn" in row.cause
+
+
+def test_nvcc_missing_off_a_mac_is_not_read_as_a_mac():
+    # the same warning with no Mac named: Linux machines without the CUDA toolkit print it too
+    text = NVCC.split("\n", 1)[1]
+    assert paste.read(text).has("sign.cuda_build")
+    assert "torch.installed" not in _rows_or_empty(text)
+
+
+def _rows_or_empty(text):
+    try:
+        return {i: r for i, r in _rows(text).items() if r.status is Status.FAIL}
+    except Exception:  # a paste with nothing else to read exits 2
+        return {}
+
+
+def test_a_person_telling_the_install_fails_is_read_an_installer_log_is_not():
+    # facebookresearch/xformers#731, verbatim
+    said = (
+        "I'm trying to use kohya_ss to train a lora for stable diffusion on my Mac and I have "
+        "kohya_ss installed but once I go to train, I get an error message that xformers is not "
+        "installed.  when I try to install xformers, I get an incredibly long error message "
+        "that I can't decipher"
+    )
+    assert [c.value for c in paste.read(said).signs["sign.cuda_build"]] == ["xformers"]
+    # SD.Next's installer log (vladmandic/automatic#1591, verbatim): its own bug, not a build
+    log = (
+        "2023-07-06 18:43:27,310 | sd | DEBUG | installer | Cannot install xformers package: "
+        "local variable 'xformers_package' referenced before assignment"
+    )
+    assert not paste.read(log).has("sign.cuda_build")
+
+
+def test_a_models_own_code_asking_for_it_is_a_warning():
+    # replit/ReplitLM#8, verbatim: the model's remote code imports flash_attn on an m1 mac; the
+    # maintainer: run with PyTorch's default attention (the environment is fine)
+    text = (
+        "`ImportError: This modeling file requires... flash_attn`\n\n"
+        "Trying to follow the instructions on an m1 mac, I get the above error.\n\n"
+        "Unfortunately, attempting to install `flash_attn` does not succeed, due to: "
+        "`RuntimeError: flash_attn was requested, but nvcc was not found.`, which may be just an "
+        "unfortunate aspect of not having an nvidia card."
+    )
+    rows = _rows(text)
+    assert rows["torch.installed"].status is Status.WARN
+    assert not [r for r in rows.values() if r.status is Status.FAIL]
+
+
+def test_a_library_that_is_no_mach_o_file_is_a_linux_build():
+    text = BY_NAME["grain-620-so-not-mach-o-file-on-macbook"].text
+    (first, *_) = [c for c in paste.read(text).signs["sign.not_mach_o"] if c.value[0]]
+    assert first.value == ("grain", "index_shuffle_module.so")
+    row = _rows(text)["torch.installed"]
+    assert row.status is Status.FAIL and "grain's index_shuffle_module.so" in row.cause
+    assert "not a Mach-O file" in row.cause
+
+
+def test_the_older_dyld_names_elfs_magic_number():
+    # BhallaLab/moose-core#252, verbatim
+    text = (
+        "\t/Users/dilawars/Library/Python/2.7/lib/python/site-packages/moose/_moose.so: unknown "
+        "file type, first eight bytes: 0x7F 0x45 0x4C 0x46 0x02 0x01 0x01 0x00"
+    )
+    (sign,) = paste.read(text).signs["sign.not_mach_o"]
+    assert sign.value == ("moose", "_moose.so")
+
+
+def test_a_cuda_conda_package_said_not_to_exist_for_a_macs_subdir():
+    # FoamoftheSea/lingonaut-python#6, verbatim
+    text = (
+        "- `conda env create -f environment.yml` fails: `cudatoolkit` and the `nvidia` channel "
+        "don't exist for osx-arm64. (`pytorch=2.2.0` itself is available for osx-arm64 from the "
+        "`pytorch` channel.)"
+    )
+    (sign,) = paste.read(text).signs["sign.cuda_conda_package"]
+    assert sign.value == "cudatoolkit"
+
+
+def test_a_gpu_builds_linux_wheel_refused_on_a_mac():
+    # h2oai/h2ogpt#1212, verbatim (title and pip's refusal)
+    text = (
+        "Recent pip install -r reqs_optional/requirements_optional_gpt4all.txt fails on Mac with "
+        "apple silicon\n\nERROR: llama_cpp_python_cuda-0.2.23+cu118-cp310-cp310-"
+        "manylinux_2_31_x86_64.whl is not a supported wheel on this platform."
+    )
+    row = _rows(text)["torch.installed"]
+    assert row.status is Status.FAIL and "llama-cpp-python-cuda" in row.cause
+    assert "built for Linux" in row.cause
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("I am installing it with `pip install fbgemm-gpu-cpu==0.4.1` in MacOS", True),
+        ("Package does not exist on macOS (intel)", True),  # triton-lang/triton#1465's title
+        (" - OS: [e.g. iOS] MacOS", True),  # bigsk1/voice-chat-ai#19's bug template
+        ("I never ran it on macOS", False),
+        ("runs-on: macos-14", False),
+    ],
+)
+def test_the_mac_named_in_passing(text, named):
+    assert paste.read(text).has("sign.mac_named") is named
+
+
+def test_the_mac_named_in_passing_settles_a_linux_only_package_refused():
+    # pytorch/FBGEMM#1985, verbatim: fbgemm-gpu-cpu has Linux wheels only, so pip refuses it on
+    # Windows as well as on a Mac; "in MacOS" tells them apart
+    text = (
+        "I am installing the latest fbgemm with the following command: `pip install "
+        "fbgemm-gpu-cpu==0.4.1` in MacOS, and it returns the following error: `ERROR: Could not "
+        "find a version that satisfies the requirement fbgemm-gpu-cpu (from versions: none)\n"
+        "ERROR: No matching distribution found for fbgemm-gpu-cpu`."
+    )
+    assert _rows(text)["torch.installed"].status is Status.FAIL
+    without = text.replace(" in MacOS", "")
+    assert _rows(without)["torch.installed"].status is not Status.FAIL
+
+
+def test_a_cpu_build_refused_with_pytorchs_links_and_the_mac_named():
+    # bigsk1/voice-chat-ai#19, verbatim (pip's output and the template's OS line)
+    text = (
+        "Looking in links: https://download.pytorch.org/whl/torch_stable.html\n"
+        "ERROR: Could not find a version that satisfies the requirement torch==2.3.1+cpu (from "
+        "versions: 1.11.0, 1.12.0, 1.12.1, 1.13.0, 1.13.1, 2.0.0, 2.0.1, 2.1.0, 2.1.1, 2.1.2, "
+        "2.2.0, 2.2.1, 2.2.2, 2.3.0, 2.3.1, 2.4.0, 2.4.1, 2.5.0, 2.5.1, 2.6.0, 2.7.0)\n"
+        "ERROR: No matching distribution found for torch==2.3.1+cpu\n"
+        " - OS: [e.g. iOS] MacOS\n - Version [e.g. 22] Python 3.10\n"
+    )
+    assert paste.read(text).has("sign.no_cpu_builds")
+    assert _rows(text)["torch.installed"].status is Status.FAIL
+    # without PyTorch's links, pip on Linux finds no +cpu on PyPI either: nothing to tell
+    plain = text.split("\n", 1)[1]
+    assert _rows(plain)["torch.installed"].status is not Status.FAIL
+
+
+def test_every_cuda_build_package_cites_its_source():
+    assert all(url.startswith("https://") for url in foreign.CUDA_BUILD.values())

@@ -1,0 +1,76 @@
+"""Causes and fixes for a build for another platform installed or loaded on a Mac (issue 12), in
+verify/messages.py's voice (verify.diagnosis.foreign_rows)."""
+
+from __future__ import annotations
+
+from verify.model import Fix
+
+_SDPA = "most projects run without it, on torch's own scaled_dot_product_attention, which MPS runs"
+
+
+def cuda_build(package: str, source: str) -> tuple[str, Fix]:
+    """pip on a Mac compiled a package that has no macOS wheel and needs CUDA to build."""
+    if not package:
+        return (
+            "pip compiled a CUDA extension here and the build found no CUDA toolkit (nvcc / "
+            "CUDA_HOME): no Mac has CUDA, so a package whose build needs it cannot be installed "
+            "on a Mac, and the environment is not set up.",
+            Fix(
+                "Leave the CUDA-only package out on macOS (a requirement marker `; sys_platform "
+                f"!= 'darwin'`, or the project's Mac requirements); {_SDPA}.",
+            ),
+        )
+    return (
+        f"pip found no macOS wheel of {package} and compiled it from source, and its build needs "
+        f"CUDA (nvcc), which no Mac has: {package} is for NVIDIA GPUs ({source}), so it cannot "
+        "be installed on a Mac and the environment is not set up.",
+        Fix(
+            f"Leave {package} out on macOS: require `{package}; sys_platform != 'darwin'` (or "
+            f"use the project's Mac requirements); {_SDPA}.",
+        ),
+    )
+
+
+def model_code_needs_cuda_package(package: str) -> tuple[str, Fix]:
+    """A model's own code imports a package that cannot be built on a Mac."""
+    name = package or "the CUDA package"
+    return (
+        f"The model's own code imports {name}, and {name} cannot be installed on a Mac: its "
+        "build needs CUDA (nvcc), which no Mac has. PyTorch itself is not the problem.",
+        Fix(
+            f"Do not install {name} on the Mac: run the model with its attention implementation "
+            "that does not use it (often `attn_implementation='sdpa'` or 'eager', or the "
+            "project's own switch), or a revision of the model code that imports it only when "
+            "asked.",
+        ),
+    )
+
+
+def not_mach_o(package: str, library: str) -> tuple[str, Fix]:
+    """dyld refused a library that is no Mach-O file: a Linux (ELF) build on a Mac."""
+    what = f"{package}'s {library}" if package else library
+    owner = package or "the package"
+    return (
+        f"macOS's loader refused {what}: it is not a Mach-O file, i.e. a library built for "
+        f"another system (Linux's ELF), so {owner} was installed from a build for Linux, not "
+        "for this Mac, and cannot load here.",
+        Fix(
+            f"Uninstall {owner} and install a macOS build of it if its project publishes one "
+            "(`pip download --only-binary=:all:` shows what PyPI has for this Mac); if it ships "
+            "no macOS build, the feature that needs it does not run on a Mac.",
+            (f'python -m pip uninstall -y "{owner}"',) if package else (),
+        ),
+    )
+
+
+def foreign_wheel(wheel: str, package: str, os_name: str) -> tuple[str, Fix]:
+    """pip on a Mac refused another package's wheel built for Linux / Windows."""
+    return (
+        f"pip refused {wheel}, a wheel of {package} built for {os_name}: no Mac can install it "
+        "(a requirements file or command pinned the Linux / Windows build, often a +cuXXX one), "
+        "so the environment is not set up.",
+        Fix(
+            f"On a Mac require {package}'s macOS build by version from PyPI (or leave it out "
+            f"there): give the {os_name} wheel's line a `sys_platform != 'darwin'` marker.",
+        ),
+    )

@@ -1,0 +1,110 @@
+"""The torch.installed row for a build for another platform on a Mac (issue 12).
+
+Pure: the rule's row and the Pasted in, the row the paste supports (or None) out; texts in
+verify.diagnosis.foreign_messages; verify.diagnosis.resolver asks this for torch.installed. What
+is read is verify.diagnosis.paste.foreign's:
+
+- a CUDA-only package's source build failing on a Mac (sign.cuda_build). A CUDA build failing
+  for want of nvcc happens on Linux too (a machine without the toolkit), so the Mac must be
+  named by the paste's own readers (os Darwin, sign.mac_hint), not merely mentioned; where a
+  model's own code asks for the package (transformers' "This modeling file requires"), a warning:
+  the environment is fine and the model needs its path without it;
+- a library that is no Mach-O file (sign.not_mach_o): dyld's words, a Mac's by themselves;
+- another package's Linux / Windows GPU build refused by pip on a Mac (sign.wheel_refused; torch's
+  own are verify.diagnosis.install_rows'): "llama_cpp_python_cuda-0.2.23+cu118-cp310-cp310-
+  manylinux_2_31_x86_64.whl is not a supported wheel on this platform" (h2oai/h2ogpt#1212).
+"""
+
+from __future__ import annotations
+
+import re
+
+from packaging.utils import canonicalize_name
+
+from verify.diagnosis import foreign_messages as msg
+from verify.diagnosis.envdump import Pasted
+from verify.diagnosis.paste import gpuonly, refused
+from verify.diagnosis.paste.foreign import CUDA_BUILD
+from verify.model import Result, failed, warned
+
+_GPU_VERSION = re.compile(r"\+(?:cu|rocm)\d")
+
+
+def finding(result: Result, pasted: Pasted) -> Result | None:
+    """For torch.installed (not failing already): the row a foreign build supports, or None."""
+    if pasted.facts.os not in (None, "Darwin"):
+        return None
+    return _not_mach_o(result, pasted) or _cuda_build(result, pasted) or _wheel(result, pasted)
+
+
+def _mac(pasted: Pasted) -> bool:
+    return pasted.facts.os == "Darwin" or pasted.has("sign.mac_hint")
+
+
+def _cuda_build(result: Result, pasted: Pasted) -> Result | None:
+    clues = pasted.signs.get("sign.cuda_build") or []
+    if not clues or not _mac(pasted):
+        return None
+    named = [c for c in clues if c.value]
+    package = str((named or clues)[0].value)
+    lines = [c.line for c in (named[:1] + [c for c in clues if not c.value][:1] or clues[:1])]
+    if pasted.has("sign.model_code_requires"):
+        # a model's own code imports it (transformers' check_imports): the environment is fine
+        # and the model runs without it where its code has a fallback (replit/ReplitLM#8): a
+        # warning, not a failed install
+        cause, fix = msg.model_code_needs_cuda_package(package)
+        lines += [c.line for c in pasted.signs["sign.model_code_requires"][:1]]
+        row = Result.from_outcome(result.id, result.title, warned(cause, fix, package=package))
+        return row.with_evidence(tuple(dict.fromkeys(lines)))
+    cause, fix = msg.cuda_build(package, CUDA_BUILD.get(package, ""))
+    return _failed(result, cause, fix, [*lines, *_mac_lines(pasted)], package=package)
+
+
+def _not_mach_o(result: Result, pasted: Pasted) -> Result | None:
+    clues = pasted.signs.get("sign.not_mach_o") or []
+    if not clues:
+        return None
+    found = next((c for c in clues if c.value[0]), clues[0])  # the one whose path names it
+    package, library = found.value
+    cause, fix = msg.not_mach_o(str(package), str(library))
+    return _failed(result, cause, fix, [found.line], package=package, library=library)
+
+
+def _wheel(result: Result, pasted: Pasted) -> Result | None:
+    clues = [
+        c
+        for c in pasted.signs.get("sign.wheel_refused") or []
+        if c.value[3] in ("linux", "windows")
+        and c.value[0] not in refused.TORCH_FAMILY
+        and _gpu_build(str(c.value[0]), str(c.value[1]))
+    ]
+    if not clues or not _mac(pasted):
+        return None
+    package, version, python, system, platform = clues[0].value
+    os_name = "Linux" if system == "linux" else "Windows"
+    tag = f"cp{python.replace('.', '')}" if python else "py3"
+    wheel = f"{package}-{version}-{tag}-...-{platform}.whl"
+    cause, fix = msg.foreign_wheel(wheel, str(package), os_name)
+    lines = [clues[0].line, *_mac_lines(pasted)]
+    return _failed(result, cause, fix, lines, package=package, wheel_os=os_name)
+
+
+def _gpu_build(package: str, version: str) -> bool:
+    """A CUDA / ROCm build: a +cuXXX / +rocmX local version (PyTorch's convention, which CUDA
+    builds of other packages follow: llama_cpp_python_cuda-0.2.23+cu118, h2oai/h2ogpt#1212) or a
+    package PyPI has no macOS build of (verify/data/gpu_only_packages.json). Another package's
+    plain Linux wheel (numpy's) is a wrong file handed to pip, not a GPU build."""
+    return bool(_GPU_VERSION.search(version)) or canonicalize_name(package) in gpuonly.known()
+
+
+def _mac_lines(pasted: Pasted) -> list[str]:
+    for name in ("chip", "os"):
+        if pasted.evidence.get(name):
+            return pasted.evidence[name][:1]
+    hint = pasted.signs.get("sign.mac_hint") or []
+    return [hint[0].line] if hint else []
+
+
+def _failed(result: Result, cause: str, fix, lines: list[str], **data) -> Result:
+    row = Result.from_outcome(result.id, result.title, failed(cause, fix, **data), required=True)
+    return row.with_evidence(tuple(dict.fromkeys(lines)))

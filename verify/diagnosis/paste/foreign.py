@@ -1,0 +1,166 @@
+"""A build for another platform (CUDA, Linux, Windows) installed or loaded on a Mac (issue 12).
+
+The kind a maintainer recognises at a glance: something made for an NVIDIA GPU or for Linux is
+being installed or loaded on a Mac. The paste shows it in the installer's or the loader's words:
+
+- a CUDA-only package's source build failing (sign.cuda_build). Some packages publish no macOS
+  wheel but a source archive, so pip on a Mac falls back to compiling it, and the build needs
+  CUDA, which no Mac has. Which packages those are is stated in CUDA_BUILD, each with where its
+  project says so; what PyPI holds for them was read from PyPI's JSON API
+  (https://pypi.org/pypi/NAME/json, 2026-11-30). pip's own words name the package ("ERROR:
+  Failed building wheel for xformers", "Could not build wheels for xformers", "Failed to build
+  installable wheels for some pyproject.toml based projects (xformers)"); the CUDA build's own
+  words name the missing toolkit for any package ("flash_attn was requested, but nvcc was not
+  found": flash-attn's and mamba's setup.py, haotian-liu/LLaVA#698; "CUDA_HOME environment
+  variable is not set": torch.utils.cpp_extension's CUDAExtension). Told in a sentence as well:
+  "when I try to install xformers, I get an incredibly long error message"
+  (facebookresearch/xformers#731).
+- a library that is not a Mach-O file (sign.not_mach_o): dyld's "(not a mach-o file)" for a .so
+  (an ELF file from a Linux build: pytorch/FBGEMM#2945, fbgemm_gpu_py.so; google/grain#620,
+  grain-nightly's index_shuffle_module.so), the older dyld's "unknown file type, first eight
+  bytes: 0x7F 0x45 0x4C 0x46" (ELF's magic number: BhallaLab/moose-core#252). Only macOS's
+  loader says either, so it is a Mac's.
+- a CUDA-only conda package said in a sentence not to exist for a Mac's subdir ("`cudatoolkit`
+  and the `nvidia` channel don't exist for osx-arm64": FoamoftheSea/lingonaut-python#6):
+  sign.cuda_conda_package, as the solvers' refusals are (verify.diagnosis.paste.packages).
+- the Mac named in the weakest way: "in MacOS", "on macOS (intel)", a bug template's "OS: [e.g.
+  iOS] MacOS" (sign.mac_named). "macOS" in a sentence can be someone else's system ("I never
+  ran it on macOS"), so this sign is never read as the OS: verify.diagnosis.foreign_rows uses it
+  only where the failure itself cannot happen on Linux (a package with Linux wheels only, or a
+  +cpu build PyTorch's own index has for Linux and Windows, refused), so that the one system
+  left to tell apart is Windows or the Mac the text names.
+
+verify.diagnosis.foreign_rows turns these into the torch.installed row.
+"""
+
+from __future__ import annotations
+
+import re
+
+from packaging.utils import canonicalize_name
+
+from verify.diagnosis.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer, stated
+
+# Packages that publish no macOS wheel and whose source build needs CUDA (PyPI's JSON API, read
+# 2026-11-30: the newest release's files) -> where the project says the build needs CUDA / an
+# NVIDIA GPU and no Mac is supported.
+CUDA_BUILD: dict[str, str] = {
+    # xformers 0.0.35: manylinux_2_28_x86_64 and win_amd64 wheels, an sdist; "xformers is not
+    # compatible with MacOS" (danthe3rd, facebookresearch/xformers#740), "Most of XFormers
+    # components will only work on Nvidia GPUs" (facebookresearch/xformers#731)
+    "xformers": "https://github.com/facebookresearch/xformers/issues/740",
+    # flash-attn 2.8.3.post2: an sdist only; its README's requirements: "CUDA 11.6 and above ...
+    # Linux. Might work for Windows" (https://github.com/Dao-AILab/flash-attention#installation)
+    "flash-attn": "https://github.com/Dao-AILab/flash-attention#installation-and-features",
+    # mamba-ssm 2.3.2.post1: an sdist only; its README's requirements: "Linux, NVIDIA GPU,
+    # PyTorch 1.12+, CUDA 11.6+" (https://github.com/state-spaces/mamba#installation)
+    "mamba-ssm": "https://github.com/state-spaces/mamba#installation",
+}
+_NAME = r"([A-Za-z0-9][\w.-]*[A-Za-z0-9])"
+# pip's build failure: "ERROR: Failed building wheel for xformers", "Failed to build xformers",
+# "ERROR: Could not build wheels for xformers, which is required to install ...", pip 24's
+# "Failed to build installable wheels for some pyproject.toml based projects (xformers)", uv's
+# "Failed to build `flash-attn==2.7.4`" (pip/_internal/wheel_builder.py, pip/_internal/commands/
+# install.py)
+BUILD_FAILED = re.compile(
+    r"(?:Failed building wheel for|Failed to build|Could not build wheels for)[ \t]+`?"
+    + _NAME
+    + r"|Failed to build installable wheels for some pyproject\.toml based projects[ \t]*"
+    r"\(([^)\n]*)\)"
+)
+# the CUDA toolkit missing while a package builds: flash-attn's / mamba's setup.py "flash_attn
+# was requested, but nvcc was not found." (haotian-liu/LLaVA#698), torch.utils.cpp_extension's
+# "OSError: CUDA_HOME environment variable is not set. Please set it to your CUDA install root."
+NO_NVCC = re.compile(
+    r"nvcc[ \t]+was[ \t]+not[ \t]+found|CUDA_HOME[ \t]+environment[ \t]+variable[ \t]+is[ \t]+"
+    r"not[ \t]+set"
+)
+# the package the nvcc warning names, just before it on its line
+_REQUESTED = re.compile(_NAME + r"[ \t]+was[ \t]+requested,[ \t]+but[ \t]+$")
+# a sentence telling an install of such a package failing: "when I try to install xformers, I
+# get an incredibly long error message" (facebookresearch/xformers#731), "Unable to install
+# xFormers on Mac M1Max" (facebookresearch/xformers#775)
+# (each package's name found first, the verb before it checked on its line: the names are rare
+# words, which keeps a big paste fast)
+CUDA_BUILD_NAME = re.compile(r"\b(xformers|flash[-_]attn|mamba[-_]ssm)\b", re.IGNORECASE)
+# a person's words only ("I tried to install", "Unable to install"), not an application's
+# installer log: SD.Next's "installer | Cannot install xformers package: local variable
+# 'xformers_package' referenced before assignment" (vladmandic/automatic#1591) is its own bug
+TRIED = re.compile(
+    r"\b(?:(?:try|tried|trying|attempt(?:ed|ing)?)[ \t]+to|unable[ \t]+to)[ \t]+install[ \t]+`?$",
+    re.IGNORECASE,
+)
+_FAILURE = re.compile(r"\berror|\bfail|\bcan(?:no|')t\b|\bunable\b|\bnot work", re.IGNORECASE)
+# dyld refusing a file that is no Mach-O binary (an ELF .so of a Linux build)
+NOT_MACH_O = re.compile(
+    r"\(not a mach-o file\)|: ?unknown file type, first eight bytes: ?0x7F 0x45 0x4C 0x46",
+    re.IGNORECASE,
+)
+# the library's path just before dyld's words on their line
+_LIBRARY = re.compile(r"([^\s'\"()]+\.(?:so|dylib))'?[ \t]*$")
+# the distribution's folder in the library's path: ".../site-packages/fbgemm_gpu/fbgemm_gpu_py.so"
+_PACKAGE_DIR = re.compile(r"[/\\](?:site|dist)-packages[/\\]([\w.-]+)[/\\]")
+# a CUDA-only conda package (or NVIDIA's channel) said not to exist for a Mac's subdir
+CUDA_CONDA_SAID = re.compile(
+    r"\b(pytorch-cuda|pytorch-gpu|cudatoolkit|cuda-toolkit|the[ \t]+`?nvidia`?[ \t]+channel)\b"
+    r"`?[^.\n]{0,80}?\b(?:do(?:es)?n['\u2019]t|do(?:es)?[ \t]+not|is[ \t]+not|are[ \t]+not|"
+    r"isn['\u2019]t|aren['\u2019]t)[ \t]+(?:exist|available)[ \t]+(?:for|on)[ \t]+`?"
+    r"(osx-arm64|osx-64)\b",
+    re.IGNORECASE,
+)
+# transformers' check for a model's own code ("ImportError: This modeling file requires the
+# following packages that were not found in your environment: flash_attn. Run `pip install
+# flash_attn`": transformers/dynamic_module_utils.py check_imports): the package is one the
+# model's remote code imports, often only optionally (replit/ReplitLM#8: flash_attn on an M1, "run
+# with the default attention implementation in PyTorch")
+MODEL_CODE_REQUIRES = re.compile(r"This modeling file requires")
+# the Mac named, nothing more (see the module doc: never read as the OS)
+MAC_NAMED = re.compile(r"(?<![\w/.@-])(?:mac[ \t]?OS(?:[ \t]?X)?|OS[ \t]?X|Mac)(?![\w-])", re.I)
+
+
+def read(text: str) -> list[Clue]:
+    out: list[Clue] = []
+    for m in finditer(BUILD_FAILED, text, "Failed", "build wheels"):
+        names = [m.group(1)] if m.group(1) else re.split(r"[,\s]+", m.group(2))
+        for name in names:
+            if name and canonicalize_name(name) in CUDA_BUILD:
+                out.append(clue("sign.cuda_build", canonicalize_name(name), text, m, LISTED))
+    for m in finditer(NO_NVCC, text, "nvcc", "CUDA_HOME"):
+        named = _REQUESTED.search(text, text.rfind("\n", 0, m.start()) + 1, m.start())
+        name = canonicalize_name(named.group(1)) if named else ""
+        out.append(clue("sign.cuda_build", name, text, m, LISTED))
+    for m in finditer(CUDA_BUILD_NAME, text, "ormers", "attn", "amba"):
+        name = canonicalize_name(m.group(1))
+        start = text.rfind("\n", 0, m.start()) + 1
+        if not TRIED.search(text, max(start, m.start() - 40), m.start()):
+            continue
+        if not stated(text, m, strict=False):
+            continue
+        end = text.find("\n", m.end())
+        rest = text[m.end() : end if end != -1 else len(text)]
+        if _FAILURE.search(text[max(start, m.start() - 60) : m.start()] + rest[:120]):
+            out.append(clue("sign.cuda_build", name, text, m, WEAK))
+    for m in finditer(MODEL_CODE_REQUIRES, text, "modeling file"):
+        out.append(clue("sign.model_code_requires", True, text, m, LISTED))
+        break
+    for m in finditer(NOT_MACH_O, text, "mach-o", "Mach-O", "MACH-O", "0x7F"):
+        library_at = _LIBRARY.search(text, text.rfind("\n", 0, m.start()) + 1, m.start())
+        if library_at is None:
+            continue
+        path = library_at.group(1)
+        folder = _PACKAGE_DIR.search(path)
+        package = folder.group(1) if folder else ""
+        library = re.split(r"[/\\]", path)[-1]
+        out.append(clue("sign.not_mach_o", (package, library), text, m, STRONG))
+        out.append(clue("os", "Darwin", text, m, WEAK))  # dyld's words: macOS's loader
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+    for m in finditer(CUDA_CONDA_SAID, text, "osx-"):
+        said = m.group(1).lower()
+        package = "the nvidia channel's CUDA packages" if "nvidia" in said else said
+        out.append(clue("sign.cuda_conda_package", package, text, m, WEAK))
+    for m in finditer(MAC_NAMED, text, "mac", "Mac", "MAC", "OS X", "OSX"):
+        # six words back: "I never ran it on macOS" is someone else's system
+        if stated(text, m, 6, strict=False):
+            out.append(clue("sign.mac_named", True, text, m, WEAK))
+            break
+    return out

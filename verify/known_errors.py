@@ -1157,8 +1157,8 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "mps.half_mixed_types",
         re.compile(
-            r"input types 'tensor<[^'\n]*?x?(?P<a>b?f16|f32)>' and "
-            r"'tensor<[^'\n]*?x?(?P<b>b?f16|f32)>' are not broadcast compatible[^\n]*|"
+            r"input types 'tensor<[^'\n]*?x?(?P<left>b?f16|f32)>' and "
+            r"'tensor<[^'\n]*?x?(?P<right>b?f16|f32)>' are not broadcast compatible[^\n]*|"
             r"'mps\.\w+' op requires the same element type for all operands and results[^\n]*"
             r"\n[^\n]*? : \((?=[^)\n]*xb?f16>)(?=[^)\n]*xf32>)[^)\n]*\)[^\n]*"
         ),
@@ -1177,7 +1177,7 @@ PATTERNS: tuple[_Pattern, ...] = (
         ),
         severity="warn",
         environment=False,
-        accepts=lambda m: m.group("a") is None or m.group("a") != m.group("b"),
+        accepts=lambda m: m.group("left") is None or m.group("left") != m.group("right"),
     ),
     # Hugging Face's wrappers refusing mixed precision on MPS (the model itself can still run in
     # float16): accelerate's Accelerator ("fp16 mixed precision requires a GPU (not 'mps').",

@@ -254,6 +254,12 @@ def test_a_version_left_behind_is_not_the_users():
     # a name alone is its first release, except where that would cross MPS's 12.3 floor
     assert facts("macOS Sonoma, Apple M2, torch 2.3.0\n").macos_version == "14.0"
     assert facts("macOS Monterey, Apple M2, torch 2.3.0\n").macos_version is None
+    # so is macOS 12 alone (Comfy-Org/ComfyUI#4127, MPS running: 12.3 or later), and Monterey 12
+    said = "AMD RX 6900 XT on a Mac 5,1 with macOS 12. We got errors launching\nPython 3.8\n"
+    f = facts(said)
+    assert (f.os, f.macos_version) == ("Darwin", None)
+    assert facts("macOS Monterey 12, Apple M2, torch 2.3.0\n").macos_version is None
+    assert facts("macOS 13, Apple M2, torch 2.3.0\n").macos_version == "13.0"
 
 
 def test_unticked_template_options_are_not_the_users_own():

@@ -153,7 +153,12 @@ SILICON_ONLY_MODEL = re.compile(
 MAC_HOME = re.compile(r"(?<![\w/:.~-])/Users/(?!Shared/)[^/\s\"':]+/")
 # an Apple chip named without its number: "the M chip", "Apple M-series chip", "M series chips"
 M_CHIP = re.compile(r"\b(?:Apple\s+)?M(?:[- ]series)?\s+chips?\b")
-AMD_GPU = re.compile(r"\b(?:AMD\s+Radeon|Radeon\s+Pro|AMD\s+GPU|Radeon\s+\w+)\b", re.IGNORECASE)
+# an AMD card by its series alone too: "AMD RX 6900 XT on a Mac 5,1" (Comfy-Org/ComfyUI#4127),
+# "eGPU(AMD RX6800 16G)" (zai-org/ChatGLM-6B#482)
+AMD_GPU = re.compile(
+    r"\b(?:AMD\s+Radeon|Radeon\s+Pro|AMD\s+GPU|Radeon\s+\w+|AMD\s+(?:RX\s?\d{3,4}|Vega|FirePro))\b",
+    re.IGNORECASE,
+)
 PYTHON = re.compile(
     _START
     + r"(?:C|Homebrew |conda )?Python"
@@ -334,7 +339,7 @@ def read(text: str) -> list[Clue]:
         version = m.group(1)
         weight = LISTED if _short(text, m) else WEAK
         out.append(clue("os", "Darwin", text, m, weight))
-        if version != "10.16":
+        if version != "10.16" and version not in _MAJORS_SPANNING_A_FLOOR:
             out.append(clue("macos_version", _dotted(version), text, m, weight))
     for m in finditer(MACOS_BY_NAME, text, *_name_needles()):
         if _wanted(text, m) or _unticked(text, m) or _past(text, m):
@@ -344,7 +349,7 @@ def read(text: str) -> list[Clue]:
         first = MACOS_NAMES[name]
         if version and version.split(".")[0] != first.split(".")[0]:
             version = None  # "Sonoma 13.6" - the name and the number disagree
-        if version is None and name in _SPANS_A_FLOOR:
+        if (version is None or version in _MAJORS_SPANNING_A_FLOOR) and name in _SPANS_A_FLOOR:
             out.append(clue("os", "Darwin", text, m, WEAK))
             continue  # "Monterey" alone: 12.0-12.7, on both sides of MPS's 12.3
         out.append(clue("os", "Darwin", text, m, WEAK))
@@ -451,6 +456,9 @@ def read(text: str) -> list[Clue]:
 # a release name alone says only its first version; where the release spans a floor that
 # matters (MPS needs 12.3), the name alone gives no version
 _SPANS_A_FLOOR = {"monterey"}
+# the same for a major number alone: "AMD RX 6900 XT on a Mac 5,1 with macOS 12" running MPS
+# (Comfy-Org/ComfyUI#4127) is 12.3 or later, not 12.0
+_MAJORS_SPANNING_A_FLOOR = {"12"}
 
 
 def _dotted(version: str) -> str:

@@ -49,6 +49,8 @@ LABELS: dict[str, frozenset[str] | None] = {
             "error.mps.op_needs_newer_torch",
             "error.mps.checkpoint_needs_newer_torch",
             "error.mps.fixed_in_newer_torch",  # verify.diagnosis.regressions
+            # mixed precision asked of a torch older than its MPS support (verify.amp_mps)
+            "error.mps.amp_needs_newer_torch",
         }
     ),
     "not-built-with-mps": frozenset({"mps.built", "error.mps.not_built", "error.mps.not_linked"}),

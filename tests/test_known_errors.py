@@ -28,6 +28,7 @@ NO_WHEEL_STRING = {
     "mps.app_chose_cpu",  # applications' own log lines, not torch's
     "mps.app_step_on_cpu",  # applications' own log lines, not torch's
     "mps.torch_predates_name",  # the interpreter's AttributeError (verify/data/torch_names.json)
+    "mps.amp_needs_newer_torch",  # torch/amp/autocast_mode.py (Python) and accelerate's texts
 }
 
 
@@ -171,6 +172,19 @@ REPORTS = [
         "`Device mps:0 does not support the torch.fft functions used in the FreeU node, "
         "switching to CPU.",
         "mps.app_step_on_cpu",
+        "warn",
+    ),
+    # https://github.com/flairNLP/flair/issues/3506 (torch 2.3.1; gone on torch 2.5.0)
+    (
+        "RuntimeError: User specified an unsupported autocast device_type 'mps'",
+        "mps.amp_needs_newer_torch",
+        "warn",
+    ),
+    # https://github.com/kijai/ComfyUI-LivePortraitKJ/issues/94 (ComfyUI's log, torch 2.3.1)
+    (
+        "!!! Exception during processing!!! **User specified an unsupported autocast device_type "
+        "'mps'**",
+        "mps.amp_needs_newer_torch",
         "warn",
     ),
     # https://github.com/adieyal/sd-dynamic-prompts/issues/740

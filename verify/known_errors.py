@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from verify import torch_names
+from verify import amp_mps, torch_names
 from verify.messages import OP_COVERAGE_ISSUE_NEW, op_coverage_issue
 from verify.model import Fix
 
@@ -1206,6 +1206,39 @@ PATTERNS: tuple[_Pattern, ...] = (
             ("accelerate config default --mixed_precision no",),
             "https://github.com/huggingface/accelerate/issues/3718",
         ),
+        environment=False,
+    ),
+    # Automatic mixed precision asked of a torch older than its MPS support: torch/amp/
+    # autocast_mode.py raises "User specified an unsupported autocast device_type 'mps'" where
+    # it has no branch for the device (the 2.4.1 wheel; 2.5.0 has one: verify.amp_mps, read from
+    # the macOS arm64 wheels; pytorch/pytorch#99272); accelerate (1.11.0 on) names the torch it
+    # needs itself: "fp16 mixed precision with MPS device requires a Pytorch >= 2.5.0", "bf16
+    # ... >= 2.6.0" (accelerate/accelerator.py). Reports: flairNLP/flair#3506 (torch 2.3.1,
+    # "got past this error by upgrading to torch 2.5.0"), kijai/ComfyUI-LivePortraitKJ#94. A
+    # warning: a library that starts calling autocast breaks a working setup the same way
+    # (oobabooga/text-generation-webui#5695: transformers 4.38.2, fixed by going back to
+    # 4.38.1), and the diagnosis drops it where the pasted torch already has autocast on MPS.
+    _Pattern(
+        "mps.amp_needs_newer_torch",
+        re.compile(
+            r"User specified an unsupported autocast device_type '?mps'?[^\n]*|"
+            r"(?:fp16|bf16) mixed precision with MPS device requires a Pytorch >= [\d.]+[^\n]*"
+        ),
+        "Mixed precision on MPS needs a newer PyTorch",
+        f"This PyTorch is older than automatic mixed precision on MPS: torch.autocast takes "
+        f"device_type 'mps' from PyTorch {amp_mps.minor(amp_mps.AUTOCAST)} (float16; bfloat16 "
+        f"from {amp_mps.minor(amp_mps.BFLOAT16)}, on macOS 14+), and fp16 training's GradScaler "
+        f"runs on MPS from {amp_mps.minor(amp_mps.GRAD_SCALER)} (read from the macOS arm64 "
+        "wheels). The code (or a library it calls) asks for autocast on 'mps'.",
+        Fix(
+            f"Upgrade PyTorch to {amp_mps.minor(amp_mps.AUTOCAST)} or newer "
+            f"({amp_mps.minor(amp_mps.GRAD_SCALER)}+ for fp16 training with a GradScaler); or "
+            "turn mixed precision off for MPS (the application's or library's fp16 / bf16 / "
+            "autocast option, or `torch.autocast('mps', enabled=False)`).",
+            ("python -m pip install --upgrade torch",),
+            "https://github.com/pytorch/pytorch/pull/99272",
+        ),
+        severity="warn",
         environment=False,
     ),
     # torch/cuda/__init__.py (_lazy_init): "Torch not compiled with CUDA enabled" - code that

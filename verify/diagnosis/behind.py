@@ -47,11 +47,26 @@ CRASH, COMPILE, RUNTIME, VALUES = trouble.CRASH, trouble.COMPILE, trouble.RUNTIM
 Problem = trouble.Problem
 
 
+# MPS's first releases, before PyTorch 2.0 took the backend out of prototype ("[Beta] PyTorch MPS
+# Backend ... improved correctness, stability, and operator coverage": the 2.0 release notes,
+# https://pytorch.org/blog/pytorch-2.0-release/); their failures were the backend's own
+# (pytorch/pytorch#92329 and #92615 on 1.13, ultralytics/yolov5#9107 on 1.12.1, all gone by 2.0)
+PROTOTYPE_END = Version("2.0")
+
+
 def problem(pasted: Pasted) -> Problem | None:
-    """The MPS problem the paste shows (verify.diagnosis.paste.trouble's sign), or None."""
+    """The MPS problem the paste shows (verify.diagnosis.paste.trouble's sign), or None. On a
+    torch of MPS's prototype releases (1.12, 1.13) with MPS picked, an exception said or shown to
+    stop the run counts too, its message cut from the paste (DLR-RM/stable-baselines3#914: "With
+    current pip version of PyTorch (1.12), it raises the following exception")."""
     for c in pasted.signs.get("sign.mps_problem") or []:
         kind, said = c.value
         return Problem(kind, c.line, said)
+    release = compat.release_of(pasted.facts.torch_version)
+    early = release is not None and compat.MPS_FIRST_RELEASE <= release < PROTOTYPE_END
+    if early and pasted.has("sign.mps_chosen"):
+        for c in pasted.signs.get("sign.raised") or []:
+            return Problem(RUNTIME, c.line, str(c.value))
     return None
 
 

@@ -34,6 +34,7 @@ from typing import Any
 from verify import compat, rules, torch_names
 from verify import messages as msg
 from verify.diagnosis import (
+    amp_rows,
     behind,
     claim_rows,
     cpu_fallback,
@@ -135,6 +136,7 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
     if all(e.id == "mps.op_runs_on_cpu" for e in errors):  # that warning's op ran: no failure
         results.extend(regressions.rows(pasted))
     results.extend(told_rows.app_mps_opt_in(pasted))
+    results = amp_rows.rows(results, pasted)  # mixed precision refused: the torch's age
     results.extend(behind.rows(results, pasted, written))  # an MPS bug a later torch fixed
     results = behind.app_torch(results, pasted, written)  # the app's own, older torch
     results = claim_rows.rows(results, pasted)  # a cause stated in a sentence, no row names
@@ -831,6 +833,8 @@ def error_result(
 
 def _still_missing(known: KnownError, facts: Facts) -> bool:
     """A torch.X said missing is the torch's age unless the pasted torch already has it."""
+    if known.id == "mps.amp_needs_newer_torch":
+        return amp_rows.still_older(known, facts.torch_version)
     if known.id != "mps.torch_predates_name":
         return True
     found = torch_names.missing(known.match)

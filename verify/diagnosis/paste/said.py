@@ -133,6 +133,7 @@ def _newer_torch_works(text: str) -> list[Clue]:
             fails.append((m.group(1), m))
         elif good and not bad:
             works.append((m.group(1), m))
+    fails.extend(f for f in _compared_in_a_line(text, works) if f)
     for old, om in fails:
         for new, nm in works:
             if _version(new) > _version(old):
@@ -142,6 +143,55 @@ def _newer_torch_works(text: str) -> list[Clue]:
                     clue("sign.newer_torch_works", said, text, nm, WEAK),
                 ]
     return []
+
+
+# one line that compares two releases clause by clause ("It's pretty bad in PyTorch 2.1, but it
+# gets almost the same loss than on CPU and cuda devices in PyTorch 2.4": rasbt/LLMs-from-scratch
+# #324, on MPS): each clause naming one release is judged by its own words
+_CLAUSE_END = re.compile(r",[ \t]*(?:but|while|whereas)\b|;|\.[ \t]+|\b(?:while|whereas)\b", re.I)
+_TORCH_IN_CLAUSE = re.compile(
+    r"\b(?:Py)?Torch\b[^\n\d]{0,25}?(\d\.\d{1,2}(?:\.\d{1,2})?)(?!\d|\.\d)", re.IGNORECASE
+)
+_LINE = re.compile(r"[^\n]*")
+# how a comparison says a release is bad or fine: worse / the same as the CPU's
+_BAD = re.compile(r"\b(?:bad|worse|wrong|garbage|unusable)\b", re.IGNORECASE)
+_SAME = re.compile(
+    r"\b(?:usable|(?:the[ \t]+)?same[ \t]+(?:loss|results?|outputs?|values?)|matches)\b",
+    re.IGNORECASE,
+)
+
+
+def _compared_in_a_line(
+    text: str, works: list[tuple[str, re.Match[str]]]
+) -> list[tuple[str, re.Match[str]]]:
+    """Releases said bad in a clause of a line that names two (the fails); the ones said fine
+    there are added to `works`."""
+    fails: list[tuple[str, re.Match[str]]] = []
+    lines: dict[int, int] = {}  # a line's start -> how many releases it names
+    for m in finditer(_TORCH_IN_CLAUSE, text, "orch", "ORCH"):
+        at = text.rfind("\n", 0, m.start()) + 1
+        lines[at] = lines.get(at, 0) + 1
+    for at in (at for at, n in lines.items() if n >= 2):
+        end_of_line = text.find("\n", at)
+        line = _LINE.match(text, at, end_of_line if end_of_line >= 0 else len(text))
+        if line is None:
+            continue
+        named = list(_TORCH_IN_CLAUSE.finditer(line.group(0)))
+        start = 0
+        for cut in [*_CLAUSE_END.finditer(line.group(0)), None]:
+            end = cut.start() if cut is not None else len(line.group(0))
+            inside = [m for m in named if start <= m.start() < end]
+            clause = line.group(0)[start:end]
+            start = cut.end() if cut is not None else end
+            if len(inside) != 1:
+                continue
+            bad, good = _told(clause)
+            bad, good = bad or bool(_BAD.search(clause)), good or bool(_SAME.search(clause))
+            if bad and not good:
+                fails.append((inside[0].group(1), line))
+            elif good and not bad:
+                works.append((inside[0].group(1), line))
+    return fails
 
 
 # "didn't work", "does not work", "not working": a failure, whatever "work" says alone

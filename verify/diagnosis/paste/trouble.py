@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from verify.diagnosis.paste.clues import WEAK, Clue, finditer, line_at, stated
+from verify.diagnosis.paste.clues import WEAK, Clue, clue, finditer, line_at, stated
 
 CRASH = "crash"
 COMPILE = "compile"
@@ -30,8 +30,13 @@ RUNTIME = "runtime"
 VALUES = "values"
 
 _I = re.IGNORECASE
-# MPS named: the device string, the backend, Apple's frameworks under it
-_MPS = re.compile(r"(?<![A-Za-z])MPS(?![a-z])|\bmps\b|\bMPSGraph|\bMPSNDArray|\bMetal\b")
+# MPS named: the device string, the backend, Apple's frameworks under it - in any case, as an
+# assertion's path is sometimes pasted lower-cased ("/appleinternal/library/buildroots/.../
+# metalperformanceshadersgraph/mpsgraph/...: failed assertion": CompVis/stable-diffusion#745)
+_MPS = re.compile(
+    r"(?<![A-Za-z])MPS(?![a-z])|\bmps\b|\bMetal\b|"
+    r"(?i:\bMPSGraph|\bMPSNDArray|\bMetalPerformanceShaders)"
+)
 # a native crash of the process (the shell's or Python's words), and MPS' own failures:
 # "MPSNDArray.mm:794: failed assertion `[MPSNDArray, initWithBuffer...` (pytorch/pytorch#92222),
 # "/AppleInternal/Library/BuildRoots/.../MPSGraph/...: failed assertion", MPSGraph's MLIR
@@ -75,8 +80,9 @@ _NOT_CLOSE = re.compile(r"\bTensor-likes are not (?:close|equal)!?[^\n]*")
 # whisper on MPS" (huggingface/transformers#31408), "Issue when training using MPS: ..."
 # (ultralytics/yolov5#9107), "MPS acceleration fails for many commands"
 _SAID = re.compile(
+    # "GPT2LMHeadModel not working with mps device" (huggingface/transformers#20415's title)
     r"\b(?:doesn'?t|does[ \t]+not|won'?t|can'?t|cannot|unable[ \t]+to|fails?[ \t]+to|"
-    r"failed[ \t]+to|not[ \t]+able[ \t]+to)[ \t]+(?:work|run|train|infer|generate)\w*\b"
+    r"failed[ \t]+to|not[ \t]+able[ \t]+to|not)[ \t]+(?:work|run|train|infer|generate)\w*\b"
     r"[^.\n]{0,60}?\b(?:on|with|using|via)[ \t]+(?:the[ \t]+)?(?:device[ \t]*=[ \t]*)?"
     r"['\"`]?mps\b[^\n]*|"
     r"\b(?:errors?|issues?|problems?|bugs?|crash(?:es|ed)?|failures?)\b[^.\n]{0,40}?"
@@ -154,8 +160,25 @@ def _found(kind: str, text: str, m: re.Match[str]) -> Problem:
     return Problem(kind, line_at(text, m.start()), m.group(0).strip())
 
 
+# an exception that stopped the run, its own line cut from the paste: Python's traceback header,
+# or the words that introduce one ("With current pip version of PyTorch (1.12), it raises the
+# following exception:", then the traceback: DLR-RM/stable-baselines3#914) -> sign.raised, which
+# verify.diagnosis.behind reads only on a torch of MPS's first releases
+_RAISED_UNNAMED = re.compile(
+    r"^[ \t>]*Traceback \(most recent call last\):|"
+    r"\b(?:raises|raised|throws|threw)[ \t]+(?:the[ \t]+following|an?|this)[ \t]+"
+    r"(?:exception|error)\b[^\n]*",
+    re.MULTILINE,
+)
+
+
 def read(text: str) -> list[Clue]:
     found = problem(text)
     if found is None:
+        if not _MPS.search(text):
+            return []
+        for m in finditer(_RAISED_UNNAMED, text, "Traceback", "raise", "throw", "threw"):
+            if _said(text, m):
+                return [clue("sign.raised", m.group(0).strip(), text, m, WEAK)]
         return []
     return [Clue("sign.mps_problem", (found.kind, found.said), found.line, WEAK)]

@@ -293,6 +293,10 @@ def _wanted(text: str, m: re.Match[str], group: int = 0, *, package: bool = Fals
     user's own? Looks at the three words before it and what follows it."""
     start = text.rfind("\n", 0, m.start()) + 1
     before = text[max(start, m.start() - 60) : m.start(group) if group else m.start()].lower()
+    if package:
+        # a list's comma ends what the words before a package say: "latest accelerate,
+        # pytorch 2.4" (huggingface/accelerate#3064's system info) asks nothing of torch
+        before = before.rsplit(", ", 1)[-1]
     words = _WORDS.findall(before)[-3:]
     if _COMPARED.search(text, max(start, m.start() - 4), m.start()):
         return True  # "Skip compile if MPS and < torch 2.8.0": a bound (ModelCloud/GPTQModel#1684)

@@ -1,0 +1,96 @@
+"""Mixed precision refused on MPS by a framework, read against the pasted torch (issue 12).
+
+accelerate's Accelerator refuses mixed precision on MPS in its own words ("fp16 mixed precision
+requires a GPU (not 'mps')." before 1.11.0; "bf16 mixed precision requires PyTorch >= 1.10 and a
+supported device." for bf16 on MPS: accelerate/accelerator.py and utils/imports.py
+is_bf16_available, read from the accelerate 0.34.2 and 1.10.0 wheels). Its releases since let
+MPS through once torch has the parts: fp16 training needs torch's GradScaler to run on MPS, bf16
+needs torch's bfloat16 autocast for MPS; the first torch with each is read from the macOS arm64
+wheels (verify.amp_mps). Where the paste shows a torch older than that part, the torch is what
+a maintainer names first (huggingface/accelerate#3718: fp16 on torch 2.6.0, "It works now with
+torch==2.8.0"; huggingface/accelerate#3064: bf16 on torch 2.4, "We're waiting for autocast,
+which is still on nightly"): a row saying so goes before the framework's, which stays. A torch as
+new as the part leaves the framework's row alone (upgrade accelerate).
+
+Also drops torch's own autocast refusal (verify.known_errors' mps.amp_needs_newer_torch) where
+the pasted torch already has the part the message asks for. Pure: rows and Pasted in, rows out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from verify import amp_mps, compat
+from verify.diagnosis.envdump import Pasted
+from verify.diagnosis.paste.clues import quote
+from verify.known_errors import KnownError
+from verify.model import Fix, Result, failed
+
+ROW_ID = "error.mps.amp_needs_newer_torch"
+TITLE = "Pasted error: mixed precision on MPS needs a newer PyTorch"
+FRAMEWORK_ROW = "error.mps.hf_mixed_precision"
+# accelerate's bf16 refusal names no device: read only in a paste that names MPS
+BF16_REFUSED = re.compile(r"bf16 mixed precision requires PyTorch >= 1\.10 and a supported device")
+_MPS = re.compile(r"(?<![A-Za-z])MPS(?![a-z])|\bmps\b")
+# the torch a message says it needs ("... requires a Pytorch >= 2.6.0")
+_NEEDS = re.compile(r"requires a Pytorch >= ([\d.]+)")
+
+
+def still_older(known: KnownError, torch_version: str | None) -> bool:
+    """Is torch's autocast refusal (or accelerate's "requires a Pytorch >= N") still the
+    torch's age, given the pasted torch? False where that torch already has the part."""
+    have = compat.release_of(torch_version)
+    if have is None:
+        return True
+    m = _NEEDS.search(known.match)
+    needs = compat.parse_version(m.group(1)) if m else None
+    if needs is None:
+        needs = compat.parse_version(amp_mps.first_text(amp_mps.AUTOCAST))
+    return needs is None or have < needs
+
+
+def rows(results: list[Result], pasted: Pasted) -> list[Result]:
+    """A failing row naming the torch before the framework's mixed-precision refusal, where the
+    paste shows a torch older than the part of MPS mixed precision the refusal is about."""
+    if any(r.id == ROW_ID for r in results):
+        return results
+    framework = next((r for r in results if r.id == FRAMEWORK_ROW), None)
+    said = framework.detail if framework is not None else ""
+    if framework is None or "fp16" not in said:
+        bf16 = BF16_REFUSED.search(pasted.text)
+        if bf16 is None or not _MPS.search(pasted.text):
+            return results
+        said, part = bf16.group(0), amp_mps.BFLOAT16
+    else:
+        part = amp_mps.GRAD_SCALER
+    shown = pasted.facts.torch_version
+    have = compat.release_of(shown)
+    needs = compat.parse_version(amp_mps.first_text(part))
+    if have is None or needs is None or have >= needs:
+        return results
+    what = "fp16 training's GradScaler" if part == amp_mps.GRAD_SCALER else "bfloat16 autocast"
+    cause = (
+        f"The paste refuses mixed precision on MPS with torch {shown}, and {what} first runs "
+        f"on MPS in PyTorch {amp_mps.minor(part)} (read from the macOS arm64 wheels): this "
+        "torch predates what the mixed-precision training asks of MPS, whatever the library "
+        "around it allows."
+    )
+    fix = Fix(
+        f"Upgrade PyTorch to {amp_mps.minor(part)} or newer and accelerate to 1.11 or newer "
+        "(which lets MPS through), in the environment that runs the training; or train "
+        "without mixed precision on MPS (mixed_precision='no', fp16=False, bf16=False).",
+        (f'python -m pip install --upgrade "torch>={amp_mps.first_text(part)}" accelerate',),
+        "https://github.com/huggingface/accelerate/issues/3718",
+    )
+    row = Result.from_outcome(
+        ROW_ID,
+        TITLE,
+        failed(cause, fix, detail=said, message=said, environment=False, said=True),
+        required=False,
+    )
+    lines = [quote(said), *pasted.evidence.get("torch_version", [])[:1]]
+    row = row.with_evidence(line for line in lines if line)
+    if framework is None:
+        return [*results, row]
+    at = results.index(framework)
+    return [*results[:at], row, *results[at:]]

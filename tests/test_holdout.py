@@ -82,8 +82,10 @@ FLOORS = {
     # (weecology/deepforestr#15: its PR's macos-13 Intel runner goes first) (issue 12);
     # ld64's arm64 / x86_64 warning quoted from the file on (LaurentMazare/tch-rs#488)
     # holdout24 30/28 -> 32/30: a lower-cased MPSGraph assertion path (CompVis/stable-diffusion
-    # #745), an exception on MPS's prototype torch 1.12 (DLR-RM/stable-baselines3#914) (issue 12)
-    "holdout24": (32, 30),
+    # #745), an exception on MPS's prototype torch 1.12 (DLR-RM/stable-baselines3#914) (issue 12);
+    # 32/30 -> 33/31: conda's PackagesNotFoundError for torchdata quoted inline on Apple silicon
+    # (meta-pytorch/data#676: the pytorch channel had no osx-arm64 torchdata) (issue 12)
+    "holdout24": (33, 31),
     # the session-7 collectors' holdout26-28, scored blind at 4fc7799 (holdout26/README.md)
     # studied from 15:40: 33 -> 40 (libmamba's CUDA tree, torch 2.5's fused-optimizer dtype
     # check, lower-case "osx 14.5", an op unsupported "on Apple silicon", Chinese OOM words,
@@ -99,8 +101,9 @@ FLOORS = {
     # cudatoolkit said not to exist for osx-arm64, a Linux-only package or a +cpu pin refused
     # with the Mac named in passing ("in MacOS", "OS: [e.g. iOS] MacOS") (issue 12)
     # 85 -> 87: torch's autocast refusal for 'mps' (kijai/ComfyUI-LivePortraitKJ#94), two
-    # releases compared in one line (rasbt/LLMs-from-scratch#324) (issue 12)
-    "holdout29": (87, 87),
+    # releases compared in one line (rasbt/LLMs-from-scratch#324) (issue 12); 87 -> 88: pip
+    # refusing a package on a "Mac i9 intel" warns that torch stops at 2.2.2 there (host.arch)
+    "holdout29": (88, 88),
 }
 
 

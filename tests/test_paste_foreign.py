@@ -196,3 +196,34 @@ def test_a_cpu_build_refused_with_pytorchs_links_and_the_mac_named():
 
 def test_every_cuda_build_package_cites_its_source():
     assert all(url.startswith("https://") for url in foreign.CUDA_BUILD.values())
+
+
+def test_an_intel_macs_pip_refusal_of_a_package_warns_on_host_arch():
+    # meta-pytorch/torchcodec#608, verbatim (lerobot's requirement refused, "Im on Mac i9 intel")
+    text = (
+        "Requirement already satisfied: torch>=2.2.1 in /opt/anaconda3/envs/lerobot/lib/"
+        "python3.10/site-packages (from lerobot==0.1.0) (2.2.2)\n"
+        "ERROR: Could not find a version that satisfies the requirement torchcodec>=0.2.1; "
+        'sys_platform != "win32" (from lerobot) (from versions: 0.0.0.dev0)\n'
+        "Im on Mac i9 intel \n"
+    )
+    reading = paste.read(text)
+    assert reading.has("sign.intel_cpu")
+    assert [c.value for c in reading.signs["sign.package_refused"]] == ["torchcodec"]
+    row = _rows(text)["host.arch"]
+    assert row.status is Status.WARN and "Intel Mac" in row.cause
+    assert _first(text) == "host.arch"
+
+
+def test_a_domain_librarys_conda_refusal_quoted_inline_on_apple_silicon():
+    # meta-pytorch/data#676, verbatim
+    text = (
+        "Mac users on Apple silicon (M1, M2) cannot `conda install torchdata -c pytorch`, "
+        'receiving "PackagesNotFoundError: The following packages are not available from '
+        'current channels: -torchdata". This appears to be because torchdata was not built, '
+        "packaged, and/or submitted to the pytorch channel."
+    )
+    assert [c.value for c in paste.read(text).signs["sign.conda_no_torch"]] == ["torchdata"]
+    row = _rows(text)["torch.installed"]
+    assert row.status is Status.FAIL and "torchdata" in row.cause
+    assert "torchdata" in row.fix.commands[-1]

@@ -12,8 +12,8 @@ def cuda_build(package: str, source: str) -> tuple[str, Fix]:
     """pip on a Mac compiled a package that has no macOS wheel and needs CUDA to build."""
     if not package:
         return (
-            "pip compiled a CUDA extension here and the build found no CUDA toolkit (nvcc / "
-            "CUDA_HOME): no Mac has CUDA, so a package whose build needs it cannot be installed "
+            "A CUDA extension was being compiled here and the build found no CUDA toolkit (nvcc "
+            "/ CUDA_HOME): no Mac has CUDA, so a package whose build needs it cannot be installed "
             "on a Mac, and the environment is not set up.",
             Fix(
                 "Leave the CUDA-only package out on macOS (a requirement marker `; sys_platform "

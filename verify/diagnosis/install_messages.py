@@ -303,16 +303,20 @@ def python_ceiling(
 def conda_channels_lack_arm64(wanted: str) -> tuple[str, Fix]:
     """conda / mamba on an arm64 Mac found no build of a torch-family package in its channels."""
     name = re.split(r"[=<>!~ ]", wanted, maxsplit=1)[0]
+    # a domain library beside the three (torchdata, torchtext: meta-pytorch/data#676)
+    extra = "" if name in ("pytorch", "torch", "torchvision", "torchaudio") else name
     return (
         f"conda's solver finds no {wanted} in its channels for osx-arm64: the channels it "
         f"searched hold no Apple-silicon build of {name} (or their index lacks it), so the "
         "environment cannot be created there.",
         Fix(
             "Take pytorch, torchvision and torchaudio from conda-forge, which builds them for "
-            "osx-arm64, or install PyTorch's wheels with pip inside the environment.",
+            "osx-arm64, or install PyTorch's wheels with pip inside the environment"
+            + (f" ({extra} too)." if extra else "."),
             (
                 "conda install -c conda-forge pytorch torchvision torchaudio",
-                "python -m pip install torch torchvision torchaudio",
+                "python -m pip install torch torchvision torchaudio"
+                + (f" {extra}" if extra else ""),
             ),
         ),
     )

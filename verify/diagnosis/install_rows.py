@@ -344,7 +344,12 @@ def _intel_mac_installs(result: Result, pasted: Pasted) -> Result | None:
     2.2.2 there (ksugar/samapi#29: `pip install git+...samapi.git` on an Intel MacBook Pro;
     vllm-project/vllm#7430: `pip install vllm` beside collect_env's i9-8950HK)."""
     f = pasted.facts
-    clues = pasted.signs.get("sign.package_install") or []
+    # pip finding no release of a package there says the same without the command
+    # (meta-pytorch/torchcodec#608: torchcodec's "from versions: 0.0.0.dev0" on a Mac i9)
+    clues = [
+        *(pasted.signs.get("sign.package_install") or []),
+        *(pasted.signs.get("sign.package_refused") or []),
+    ]
     if not clues or f.os != "Darwin" or f.hardware_arm64 is not False or f.translated:
         return None
     if (

@@ -97,6 +97,7 @@ SIGNS = {
     "sign.not_mach_o": "dyld refused a library that is no Mach-O file: a Linux build (.foreign)",
     "sign.no_cpu_builds": "pip listed no +cpu build with PyTorch's own links given (.packages)",
     "sign.model_code_requires": "transformers: a model's own code imports a missing package",
+    "sign.package_refused": "pip found no release of a package other than torch (.foreign)",
     "sign.mac_named": "the Mac named, nothing more: never the OS by itself (.foreign)",
 }
 

@@ -71,9 +71,12 @@ BUILD_FAILED = re.compile(
 # the CUDA toolkit missing while a package builds: flash-attn's / mamba's setup.py "flash_attn
 # was requested, but nvcc was not found." (haotian-liu/LLaVA#698), torch.utils.cpp_extension's
 # "OSError: CUDA_HOME environment variable is not set. Please set it to your CUDA install root."
+# Deformable-DETR's CUDA operator setup.py, which Mask2Former's `make.sh` builds:
+# "NotImplementedError: CUDA_HOME is None. Please set environment variable CUDA_HOME"
+# (facebookresearch/Mask2Former#219, on an Apple silicon Mac)
 NO_NVCC = re.compile(
     r"nvcc[ \t]+was[ \t]+not[ \t]+found|CUDA_HOME[ \t]+environment[ \t]+variable[ \t]+is[ \t]+"
-    r"not[ \t]+set"
+    r"not[ \t]+set|CUDA_HOME[ \t]+is[ \t]+None"
 )
 # the package the nvcc warning names, just before it on its line
 _REQUESTED = re.compile(_NAME + r"[ \t]+was[ \t]+requested,[ \t]+but[ \t]+$")
@@ -114,6 +117,12 @@ CUDA_CONDA_SAID = re.compile(
 # model's remote code imports, often only optionally (replit/ReplitLM#8: flash_attn on an M1, "run
 # with the default attention implementation in PyTorch")
 MODEL_CODE_REQUIRES = re.compile(r"This modeling file requires")
+# pip finding no release of some package: on an Intel Mac, where torch stops at 2.2.2, the
+# packages built against later torch releases publish no x86_64 macOS wheels ("Could not find a
+# version that satisfies the requirement torchcodec>=0.2.1; sys_platform != "win32" ... (from
+# versions: 0.0.0.dev0)" on a "Mac i9 intel": meta-pytorch/torchcodec#608);
+# verify.diagnosis.install_rows weighs it as it does an install command there
+PIP_REFUSED = re.compile(r"Could not find a version that satisfies the requirement " + _NAME)
 # the Mac named, nothing more (see the module doc: never read as the OS)
 MAC_NAMED = re.compile(r"(?<![\w/.@-])(?:mac[ \t]?OS(?:[ \t]?X)?|OS[ \t]?X|Mac)(?![\w-])", re.I)
 
@@ -158,6 +167,10 @@ def read(text: str) -> list[Clue]:
         said = m.group(1).lower()
         package = "the nvidia channel's CUDA packages" if "nvidia" in said else said
         out.append(clue("sign.cuda_conda_package", package, text, m, WEAK))
+    for m in finditer(PIP_REFUSED, text, "Could not find a version"):
+        if canonicalize_name(m.group(1)) != "torch":  # torch's own: verify.diagnosis.paste.packages
+            out.append(clue("sign.package_refused", m.group(1), text, m))
+            break
     for m in finditer(MAC_NAMED, text, "mac", "Mac", "MAC", "OS X", "OSX"):
         # six words back: "I never ran it on macOS" is someone else's system
         if stated(text, m, 6, strict=False):

@@ -52,10 +52,18 @@ CONDA_PLATFORM = re.compile(r"^[ \t>]*platform[ \t]*:[ \t]*" + _SUBDIRS + r"\b",
 # the blank line; pasted unfenced into a Markdown page and copied from it, the list's "- " may be
 # gone ("torchaudio", a browser's copy of the rendered list)
 _ITEMS = r"((?:[ \t]*(?:- )?\S[^\n]*(?:\n|$))+)"
-CONDA_NOT_FOUND = re.compile(r"PackagesNotFoundError:[^\n]*\n(?:[ \t]*\n)?" + _ITEMS)
+CONDA_NOT_FOUND = re.compile(
+    # the list quoted inline in a sentence: "PackagesNotFoundError: The following packages are
+    # not available from current channels: -torchdata" (meta-pytorch/data#676)
+    r"PackagesNotFoundError:[^\n]*?channels:[ \t]*(-[ \t]*[\w.=<>*-]+)|"
+    r"PackagesNotFoundError:[^\n]*\n(?:[ \t]*\n)?" + _ITEMS
+)
 # torch and the companions released with it (a channel may lack one of them for a platform:
 # pytorch/pytorch#82483, torchaudio missing from the pytorch channel's osx-arm64 index)
-_TORCH_FAMILY = r"(pytorch|torch|torchvision|torchaudio)\b(?!-)"
+# pytorch/pytorch#82483, torchaudio missing from the pytorch channel's osx-arm64 index; torchdata's
+# and torchtext's releases were on the same channel, torchdata's without osx-arm64 builds:
+# meta-pytorch/data#676, "anaconda.org/pytorch/torchdata shows only linux-64, osx-64, and win-64")
+_TORCH_FAMILY = r"(pytorch|torch|torchvision|torchaudio|torchtext|torchdata)\b(?!-)"
 CONDA_TORCH_SPEC = re.compile(
     r"^[ \t]*(?:- )?(?:[\w-]+(?:/[\w-]+)*::)?" + _TORCH_FAMILY + r"(\S*)[ \t]*$", _M
 )
@@ -257,9 +265,10 @@ def read(text: str) -> list[Clue]:
         out.append(clue("conda_subdir", m.group(1), text, m, LISTED))
         out.extend(_subdir_facts(m.group(1), text, m))
     for m in finditer(CONDA_NOT_FOUND, text, "PackagesNotFoundError"):
-        for spec in CONDA_TORCH_SPEC.finditer(m.group(1)):
+        items = m.group(2) or "- " + m.group(1).lstrip("- \t")
+        for spec in CONDA_TORCH_SPEC.finditer(items):
             wanted = spec.group(1) + spec.group(2)
-            at = line_at(text, m.start(1) + spec.start())
+            at = line_at(text, m.start(2) + spec.start() if m.group(2) else m.start(1))
             out.append(Clue("sign.conda_no_torch", wanted, at))
             if _conda_x86_64_ceiling(text, m, wanted):
                 out.append(Clue("sign.pip_x86_only", wanted, at))

@@ -101,7 +101,11 @@ INTEL_WORDS = re.compile(
     r"\b(?:x86(?:[_-]64)?|Intel)\s+(?:CPU|processor|chip|Mac(?:Book)?)\b|"
     r"\bcpu[ \t]*[:\uff1a][ \t]*Intel\b|"  # a full-width colon too
     r"\bMac(?:Book(?:\s+(?:Pro|Air))?|\s?OS)?\b[^\n]{0,20}?\b(?:with|on|running)\s+(?:an?\s+)?"
-    r"(?:x86(?:[_-]64)?|Intel)\b",
+    r"(?:x86(?:[_-]64)?|Intel)\b|"
+    # the Mac's Intel CPU right after it: "Im on Mac i9 intel" (meta-pytorch/torchcodec#608),
+    # "MacBook Pro i7", "macOS (intel)" (triton-lang/triton#1465's title); Core i3-i9 chips were
+    # only ever in Intel Macs
+    r"\bMac(?:Book(?:\s+(?:Pro|Air))?|\s?OS)?[ \t]+(?:\(Intel\)|Intel\b|i[3579]\b)",
     re.IGNORECASE,
 )
 # a Mac named anywhere in the paste: then "on a Linux machine" is a comparison ("works on a Linux

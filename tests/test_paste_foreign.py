@@ -227,3 +227,14 @@ def test_a_domain_librarys_conda_refusal_quoted_inline_on_apple_silicon():
     row = _rows(text)["torch.installed"]
     assert row.status is Status.FAIL and "torchdata" in row.cause
     assert "torchdata" in row.fix.commands[-1]
+
+
+def test_a_foreign_build_beside_torch_running_on_mps_only_warns():
+    # grain's Linux .so (google/grain#620) in a paste that also shows torch's tensor on MPS (the
+    # REPL's own print of an MPS tensor): a side issue, not the environment failing
+    text = BY_NAME["grain-620-so-not-mach-o-file-on-macbook"].text
+    ran = text + "\n>>> torch.ones(1, device='mps')\ntensor([1.], device='mps:0')\n"
+    assert paste.read(ran).facts.get("mps_available") is True
+    rows = _rows(ran)
+    assert rows["torch.installed"].status is Status.WARN
+    assert not [r for r in rows.values() if r.status is Status.FAIL]

@@ -13,6 +13,8 @@ is read is verify.diagnosis.paste.foreign's:
 - another package's Linux / Windows GPU build refused by pip on a Mac (sign.wheel_refused; torch's
   own are verify.diagnosis.install_rows'): "llama_cpp_python_cuda-0.2.23+cu118-cp310-cp310-
   manylinux_2_31_x86_64.whl is not a supported wheel on this platform" (h2oai/h2ogpt#1212).
+A CUDA build or a non-Mach-O library beside torch shown running on MPS is a side issue (an
+optional extension in a log about something else): a warning there.
 """
 
 from __future__ import annotations
@@ -57,7 +59,9 @@ def _cuda_build(result: Result, pasted: Pasted) -> Result | None:
         row = Result.from_outcome(result.id, result.title, warned(cause, fix, package=package))
         return row.with_evidence(tuple(dict.fromkeys(lines)))
     cause, fix = msg.cuda_build(package, CUDA_BUILD.get(package, ""))
-    return _failed(result, cause, fix, [*lines, *_mac_lines(pasted)], package=package)
+    return _failed(
+        result, cause, fix, [*lines, *_mac_lines(pasted)], _torch_ran(pasted), package=package
+    )
 
 
 def _not_mach_o(result: Result, pasted: Pasted) -> Result | None:
@@ -67,7 +71,8 @@ def _not_mach_o(result: Result, pasted: Pasted) -> Result | None:
     found = next((c for c in clues if c.value[0]), clues[0])  # the one whose path names it
     package, library = found.value
     cause, fix = msg.not_mach_o(str(package), str(library))
-    return _failed(result, cause, fix, [found.line], package=package, library=library)
+    lines = [found.line]
+    return _failed(result, cause, fix, lines, _torch_ran(pasted), package=package, library=library)
 
 
 def _wheel(result: Result, pasted: Pasted) -> Result | None:
@@ -105,6 +110,19 @@ def _mac_lines(pasted: Pasted) -> list[str]:
     return [hint[0].line] if hint else []
 
 
-def _failed(result: Result, cause: str, fix, lines: list[str], **data) -> Result:
-    row = Result.from_outcome(result.id, result.title, failed(cause, fix, **data), required=True)
+def _torch_ran(pasted: Pasted) -> bool:
+    """Did torch itself run on MPS in this paste? Then another package's build for the wrong
+    platform is a side issue beside a working PyTorch (a custom node or an optional extension
+    that fails to import in a log whose thread is about something else): a warning, not the
+    environment failing."""
+    return pasted.facts.mps_available is True or pasted.has("sign.mps_work")
+
+
+def _failed(
+    result: Result, cause: str, fix, lines: list[str], side_issue: bool = False, **data
+) -> Result:
+    outcome = (warned if side_issue else failed)(cause, fix, **data)
+    row = Result.from_outcome(
+        result.id, result.title, outcome, required=result.required or not side_issue
+    )
     return row.with_evidence(tuple(dict.fromkeys(lines)))

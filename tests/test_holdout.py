@@ -102,8 +102,9 @@ FLOORS = {
     # with the Mac named in passing ("in MacOS", "OS: [e.g. iOS] MacOS") (issue 12)
     # 85 -> 87: torch's autocast refusal for 'mps' (kijai/ComfyUI-LivePortraitKJ#94), two
     # releases compared in one line (rasbt/LLMs-from-scratch#324) (issue 12); 87 -> 88: pip
-    # refusing a package on a "Mac i9 intel" warns that torch stops at 2.2.2 there (host.arch)
-    "holdout29": (88, 88),
+    # refusing a package on a "Mac i9 intel" warns that torch stops at 2.2.2 there (host.arch);
+    # 88 -> 89: "GH CI" a hosted runner (pytorch/torchchat#975)
+    "holdout29": (89, 89),
 }
 
 

@@ -268,11 +268,19 @@ def test_other_hosted_macos_ci_with_mps_unavailable(place):
         # runners named by their chip or OS, a runner label's CI
         "Test `test_mps_batched_mask_to_box` fails on our `macos-14` CI.",  # micro-sam#380
         "Keep seeing github action runs failing on MacOS runners, when the test suite is run.",
+        # GitHub shortened (pytorch/torchchat#975)
+        "Issue is that MPS isn't available to via GH CI",
+        "Some GH jobs that request MacOS are being given MPS machines",
     ],
 )
 def test_runners_named_by_chip_os_or_label_ci(place):
     # computational-cell-analytics/micro-sam#380; kitzeslab/opensoundscape#850
     assert "sign.ci_runner" in [c.field for c in places.read(place)]
+
+
+def test_gh_alone_or_in_lower_case_is_no_runner():
+    assert "sign.ci_runner" not in [c.field for c in places.read("the gh cli prints it")]
+    assert "sign.ci_runner" not in [c.field for c in places.read("GH 2.1 release notes")]
 
 
 def test_m1_runners_said_to_fail_allocating_mps_memory():

@@ -133,6 +133,9 @@ CI_RUNNER = re.compile(
     r"github\.com/actions/runner-images|\bnested[ -]virt(?:ualization)?\b|"
     r"/Users/(?:distiller|travis|vagrant)/|\bvmImage:\s*['\"]?macOS|"
     r"\bGitHub[- ](?:Actions|CI(?:/CD)?|hosted)\b|"
+    # GitHub shortened: "MPS isn't available to via GH CI", "Some GH jobs that request MacOS"
+    # (pytorch/torchchat#975)
+    r"\b(?-i:GH)[ \t]+(?:CI|Actions?|runners?|jobs?|machines?|workflows?)\b|"
     r"Current runner version: '|\bRunner Image(?: Provisioner)?\b|"
     r"^[ \t-]*os:[ \t]*\[?[^\n]*?\bmacos-(?:1[1-5]|2\d|latest)\b|"
     r"ghcr\.io/cirruslabs/macos-)",
@@ -286,6 +289,7 @@ def read(text: str) -> list[Clue]:
         "runs-on",
         "macos-",
         "GHA",
+        "GH ",
         "nested",
         "/Users/",
         "vmImage",

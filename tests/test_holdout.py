@@ -48,7 +48,9 @@ FLOORS = {
     "holdout9": (27, 27),
     "holdout10": (25, 25),
     "holdout11": (23, 22),
-    "holdout12": (29, 29),
+    # holdout12 29 -> 30: torch 1.12's clamp refusal "min and input tensors must be of the same
+    # shape" (1.12.x wheels only: mcmonkeyprojects/sd-dynamic-thresholding#15) (issue 12)
+    "holdout12": (30, 30),
     # holdout13 21 -> 23: an issue form's one ticked OS ("- [X] Apple MacOS") read as the OS
     # (Josh-XT/AGiXT#566's Poetry +cpu pin on a Mac), a CUDA torch build said to be installed on
     # Apple silicon (IAHispano/Applio#303) (issue 12)

@@ -385,3 +385,20 @@ def test_a_torch_past_2_2_2_is_an_arm64_build_so_the_upgrade_is_certain():
     old = "RuntimeError: ConvTranspose 3D is not supported on MPS"
     assert _judge(old, Facts(os="Darwin", torch_version="2.3.0.dev20231220")).certain
     assert not _judge(old, Facts(os="Darwin", torch_version="2.2.2")).certain
+
+
+# mcmonkeyprojects/sd-dynamic-thresholding#15's title (the web UI's torch 1.12.1 on an M1; fixed
+# by switching to torch 1.13.1)
+CLAMP_112 = "Mac M1 Error - min and input tensors must be of the same shape"
+
+
+def test_clamp_bounds_of_another_shape_are_torch_1_12s_refusal():
+    """The 1.12.0 / 1.12.1 wheels carry the check, 1.13.1 does not (verify.known_errors)."""
+    j = _judge(CLAMP_112, _mac(torch_version="1.12.1"))
+    assert (j.kind, j.first_torch, j.certain, j.mismatch) == ("torch-too-old", "1.13", True, False)
+    _, results = diagnose.diagnose(CLAMP_112)
+    first = diagnose.first_cause(results)
+    assert first.id == "error.mps.op_needs_newer_torch" and first.status is Status.FAIL
+    assert "1.13" in first.cause and "FALLBACK=1` (set" not in first.fix.text
+    # a torch that broadcasts the bounds shown beside it: the message came from another one
+    assert _judge(CLAMP_112, _mac(torch_version="2.1.0")).mismatch

@@ -729,6 +729,28 @@ PATTERNS: tuple[_Pattern, ...] = (
             ),
         ),
     ),
+    # torch 1.12's clamp on MPS takes tensor bounds of the input's own shape only: aten/src/ATen/
+    # native/mps/operations/TensorCompare.mm (clamp_tensor_out_mps) checks `op_name + ": min and
+    # input tensors must be of the same shape"` (and max). The strings are in the 1.12.0 and
+    # 1.12.1 macOS arm64 wheels' libtorch_cpu.dylib and in none from 1.13.1 on, which broadcasts
+    # the bounds (verify.diagnosis.opsupport's feature; `strings` on the wheels: the message
+    # names no MPS, so tests/data/torch_wheels keeps none of it). Reports:
+    # mcmonkeyprojects/sd-dynamic-thresholding#15 (the web UI's torch 1.12.1 on an M1, fixed by
+    # switching TORCH_COMMAND to torch 1.13.1); downstream code works around it ("# MPS
+    # complains min and input tensors must be of the same shape": clamping on the CPU).
+    _Pattern(
+        "mps.op_needs_newer_torch",
+        re.compile(r"\b(?:min|max) and input tensors must be of the same shape[^\n]*"),
+        "clamp with broadcast bounds needs a newer PyTorch",
+        "PyTorch 1.12's MPS clamp takes min / max tensors of the input's own shape only; "
+        "PyTorch 1.13 and newer broadcast them.",
+        Fix(
+            "Upgrade PyTorch to 1.13 or newer; or expand the bounds to the input's shape "
+            "(`min.expand_as(x)`), or clamp on the CPU.",
+            ("python -m pip install --upgrade torch",),
+        ),
+        environment=False,
+    ),
     # aten/src/ATen/native/mps/OperationUtils.mm (getMPSDataType / getMPSScalarType): "Trying to
     # convert ComplexFloat to the MPS backend but it does not have support for that dtype."
     # torch 2.1-2.2 say "Complex types are unsupported on MPS" (the wheels' strings). Report:

@@ -121,6 +121,16 @@ FEATURES: tuple[Feature, ...] = (
         Version("2.6"),
         Version("15.1"),
     ),
+    # clamp / clip with tensor bounds of another shape: torch 1.12's MPS kernel
+    # (operations/TensorCompare.mm) refuses them ("min and input tensors must be of the same
+    # shape", in the 1.12.0 and 1.12.1 wheels, in none from 1.13.1); 1.13 broadcasts them
+    # (mcmonkeyprojects/sd-dynamic-thresholding#15: fixed by torch 1.13.1)
+    Feature(
+        "clamp with broadcast bounds",
+        re.compile(r"\b(?:min|max) and input tensors must be of the same shape"),
+        Version("1.13"),
+        compat.mps_min_macos(Version("1.13")),
+    ),
     Feature(
         "ConvTranspose3D in float16/bfloat16",
         re.compile(r"ConvTranspose 3D with BF16 or FP16 types is not supported on MPS"),

@@ -34,6 +34,11 @@ MEANWHILE = {
         "chunks of at most 65536 along the long dimension; PYTORCH_ENABLE_MPS_FALLBACK does "
         "not reroute it"
     ),
+    # a TORCH_CHECK inside 1.12's clamp kernel (operations/TensorCompare.mm): no fallback either
+    "clamp with broadcast bounds": (
+        "expand the bounds to the input's shape (`min.expand_as(x)`) or clamp on the CPU; "
+        "PYTORCH_ENABLE_MPS_FALLBACK does not reroute it"
+    ),
 }
 
 

@@ -59,7 +59,10 @@ FLOORS = {
     "holdout13": (24, 24),
     "holdout14": (28, 28),
     # holdout15 34/33 -> 35/34: memory said to overflow on mps in Chinese (limits.CJK_MPS_OOM)
-    "holdout15": (35, 34),
+    # holdout15 35/34 -> 36/35: "does not work with pytorch-1.8.1 but requires pytorch>2"
+    # (wasserth/TotalSegmentator#127): conda's package name, an app bundle's path, a required
+    # release said in a sentence (issue 12)
+    "holdout15": (36, 35),
     # holdout16 20 -> 22: pip refusing onnxruntime-gpu, which publishes no macOS build
     # (verify/data/gpu_only_packages.json, read from PyPI) (issue 12)
     "holdout16": (22, 22),

@@ -5,11 +5,13 @@ from __future__ import annotations
 from verify.model import Fix
 
 
-def torch_older_than_fix(release: str, have: str | None) -> tuple[str, Fix]:
+def torch_older_than_fix(release: str, have: str | None, needed: bool = False) -> tuple[str, Fix]:
     which = f"PyTorch {have}" if have else "the PyTorch in use (its version is not in the text)"
     cause = (
-        f"The text says PyTorch {release} fixes this (or is needed for it): {which} is older, "
-        "and the fault is one that release's MPS backend fixed."
+        f"The text says the code requires PyTorch {release} or newer: {which} is older."
+        if needed
+        else f"The text says PyTorch {release} fixes this (or is needed for it): {which} is "
+        "older, and the fault is one that release's MPS backend fixed."
     )
     fix = Fix(
         f"Upgrade PyTorch to {release} or newer in this environment (an app that pins an older "

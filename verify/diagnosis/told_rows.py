@@ -19,17 +19,25 @@ def torch_fixed_by(results: list[Result], pasted: Pasted) -> list[Result]:
     invoke-ai/InvokeAI#8835) while the paste shows no torch as new: the torch.version row warns
     that the torch in use is older than that release. A torch the paste shows as new enough, or
     a torch.version row that already fails or warns, is left as it is."""
-    clues = pasted.signs.get("sign.torch_fixed_by") or []
+    have = compat.parse_version(pasted.facts.torch_version)
+    # a release said to be required ("requires pytorch>2": wasserth/TotalSegmentator#127) counts
+    # only against a torch the paste shows
+    clues = pasted.signs.get("sign.torch_fixed_by") or (
+        pasted.signs.get("sign.torch_needed_said") or [] if have is not None else []
+    )
     wanted = compat.parse_version(str(clues[0].value)) if clues else None
     if wanted is None:
         return results
-    have = compat.parse_version(pasted.facts.torch_version)
     if have is not None and have >= wanted:
         return results
     out = []
     for r in results:
         if r.id == "torch.version" and r.status not in (Status.FAIL, Status.WARN):
-            cause, fix = msg.torch_older_than_fix(str(clues[0].value), pasted.facts.torch_version)
+            cause, fix = msg.torch_older_than_fix(
+                str(clues[0].value),
+                pasted.facts.torch_version,
+                needed=clues[0].field == "sign.torch_needed_said",
+            )
             row = Result.from_outcome(r.id, r.title, warned(cause, fix), required=False)
             lines = [clues[0].line, *pasted.evidence.get("torch_version", [])]
             out.append(row.with_evidence(quote(line) for line in lines if line))

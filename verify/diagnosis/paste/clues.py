@@ -60,6 +60,7 @@ SIGNS = {
     "sign.float64_said": "float64 said in words to be unsupported on MPS (.said)",
     "sign.mps_memory_said": "macOS killed the process for memory while it used MPS (in words)",
     "sign.torch_fixed_by": "the torch release the text says fixed it (.told)",
+    "sign.torch_needed_said": "a torch release a sentence says is required (.told)",
     "sign.app_mps_opt_in": "an application's MPS path said to be experimental (opt-in)",
     "sign.mps_failure_said": "MPS said to fail or crash (a native crash, 'MPS ... fails')",
     "sign.newer_torch_works": "a torch release said to fail and a later one to work",

@@ -10,7 +10,8 @@ source: verify.diagnosis.paste.clues); a negated, conditional or past phrase giv
   PyTorch 2.1 fixed it", "fixed by upgrading pytorch to 2.0.1", "needs torch 2.9.1 or newer") ->
   sign.torch_fixed_by: the release named (verify.diagnosis.told_rows: torch older than it;
   invoke-ai/InvokeAI#8835). A requirement's lower bound ("torch>=2.5.1") is
-  verify.diagnosis.paste.prose's sign.torch_at_least, not this.
+  verify.diagnosis.paste.prose's sign.torch_at_least, not this; one said in a sentence ("requires
+  pytorch>2") is sign.torch_needed_said, read only against a torch the paste shows.
 - a Mac named with an AMD / Radeon GPU in the same line ("MPS support on MacOS Ventura with an
   AMD Radeon Pro 5700 XT GPU": Lightning-AI/pytorch-lightning#15861, "支持intel AMD GPU 的macos")
   -> os Darwin, sign.mac_hint: only Intel Macs have AMD GPUs (verify.diagnosis.paste then reads an
@@ -58,6 +59,14 @@ TORCH_FIXED_BY = re.compile(
     r"(?:[ \t]*\+|[ \t]+or[ \t]+(?:newer|later|above|higher))?",
     _I,
 )
+# a bound said in a sentence, a major alone too: "does not work with pytorch-1.8.1 but requires
+# pytorch>2" (wasserth/TotalSegmentator#127) -> sign.torch_needed_said; it says nothing of the
+# torch installed, so verify.diagnosis.told_rows reads it only against a torch the paste shows
+TORCH_NEEDED = re.compile(
+    rf"\b(?:needs?|requires?)[ \t]+(?:at[ \t]+least[ \t]+)?`?{_TORCH}`?[ \t]*>=?[ \t]*"
+    r"v?(\d(?:\.\d{1,2}){0,2})(?![\d.]*\d)",
+    _I,
+)
 # a Mac and an AMD GPU named in one line (the GPU is verify.diagnosis.paste.versions' sign.amd_gpu)
 _MAC = (
     r"(?:mac\s?OS(?:\s?X)?|OS\s?X|Mac(?:Book(?:\s?Pro)?|\s?Pro|\s?mini)?|iMac(?:\s?Pro)?|"
@@ -91,6 +100,10 @@ def read(text: str) -> list[Clue]:
         release = next(g for g in m.groups() if g)
         out.append(clue("sign.torch_fixed_by", release, text, m, WEAK))
         break
+    for m in finditer(TORCH_NEEDED, text, "orch", "ORCH"):
+        if stated(text, m, strict=False) and not asked(text, m):
+            out.append(clue("sign.torch_needed_said", m.group(1), text, m, WEAK))
+            break
     for m in finditer(MAC_WITH_AMD, text, "AMD", "Radeon", "radeon", "amd"):
         if not stated(text, m, strict=False):
             continue

@@ -154,7 +154,11 @@ SILICON_ONLY_MODEL = re.compile(
 )
 # a macOS home folder in a path ('File "/Users/.../site-packages/torch/..."', "-v /Users/...:/d"):
 # Linux homes are /home, Windows paths carry a drive ("C:/Users/...", Git Bash's "/c/Users/...")
-MAC_HOME = re.compile(r"(?<![\w/:.~-])/Users/(?!Shared/)[^/\s\"':]+/")
+# macOS's own places too: an app bundle's insides ("/Applications/Slicer.app/Contents/lib/Python/
+# ...": wasserth/TotalSegmentator#127)
+MAC_HOME = re.compile(
+    r"(?<![\w/:.~-])(?:/Users/(?!Shared/)[^/\s\"':]+/|/Applications/[^/\n\"']+\.app/Contents/)"
+)
 # an Apple chip named without its number: "the M chip", "Apple M-series chip", "M series chips"
 M_CHIP = re.compile(r"\b(?:Apple\s+)?M(?:[- ]series)?\s+chips?\b")
 # an AMD card by its series alone too: "AMD RX 6900 XT on a Mac 5,1" (Comfy-Org/ComfyUI#4127),
@@ -205,8 +209,13 @@ TORCH_ALSO = re.compile(
 # file name (a wheel's "torch-2.1.0-cp310-...", its URL's "torch-1.13.0%2Bcu116-cp310-..." with
 # the "+" encoded, a conda plan's "pytorch-1.10.2": other readers')
 TORCH_DIST = re.compile(
-    r"(?<![.-])" + _START + r"torch-(\d\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?)"
-    r"(?![.+%-])" + _END
+    # conda's package is "pytorch-1.8.1" ("does not work with pytorch-1.8.1":
+    # wasserth/TotalSegmentator#127); not a line of conda's download table ("pytorch-1.10.2
+    # |cpu_py38..."), a package about to be installed
+    r"(?<![.-])"
+    + _START
+    + r"(?:py)?torch-(\d\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?)"
+    r"(?![.+%-])(?![ \t]+\|)" + _END
 )
 TORCH_REPL = re.compile(
     r"(?:print\(torch\.__version__\)|torch\.__version__)[`'\"]?[ \t]*"
@@ -410,7 +419,7 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))
         break
-    for m in finditer(MAC_HOME, text, "/Users/"):
+    for m in finditer(MAC_HOME, text, "/Users/", ".app/Contents/"):
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))
         break  # one is enough

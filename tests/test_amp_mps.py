@@ -187,3 +187,24 @@ def test_two_releases_compared_in_one_line():
     assert clues and clues[0].value[:2] == ("2.1", "2.4")
     swapped = COMPARED.replace("2.1", "X").replace("2.4", "2.1").replace("X", "2.4")
     assert not [c for c in said.read(swapped) if c.field == "sign.newer_torch_works"]
+
+
+# torch 2.5.0's and 2.5.1's own warning (torch/amp/autocast_mode.py, read from the wheels): MPS
+# autocast asked for a dtype other than float16
+AUTOCAST_25 = (
+    "UserWarning: In MPS autocast, but the target dtype is not supported. Disabling autocast.\n"
+    "MPS Autocast only supports dtype of torch.bfloat16 currently.\n"
+)
+
+
+def test_torch_25s_mps_autocast_warning_is_bfloat16_autocast_to_come():
+    results = _rows(f"torch 2.5.1\n{AUTOCAST_25}")
+    row = next(r for r in results if r.id == amp_rows.ROW_ID)
+    assert row.status is Status.WARN
+    # 2.6's wording (bfloat16 and float16 taken) is another dtype asked for: not this reading
+    later = AUTOCAST_25.replace(
+        "dtype of torch.bfloat16 currently", "dtypes of torch.bfloat16, torch.float16 currently"
+    )
+    assert amp_rows.ROW_ID not in _flagged(_rows(f"torch 2.6.0\n{later}"))
+    # a torch that has bfloat16 autocast shown beside it: the message came from another
+    assert amp_rows.ROW_ID not in _flagged(_rows(f"torch 2.6.0\n{AUTOCAST_25}"))

@@ -45,7 +45,9 @@ def still_older(known: KnownError, torch_version: str | None) -> bool:
     m = _NEEDS.search(known.match)
     needs = compat.parse_version(m.group(1)) if m else None
     if needs is None:
-        needs = compat.parse_version(amp_mps.first_text(amp_mps.AUTOCAST))
+        # 2.5's "MPS Autocast only supports dtype of torch.bfloat16 currently": bfloat16 autocast
+        part = amp_mps.BFLOAT16 if "only supports dtype" in known.match else amp_mps.AUTOCAST
+        needs = compat.parse_version(amp_mps.first_text(part))
     return needs is None or have < needs
 
 

@@ -145,6 +145,12 @@ def test_an_exception_on_a_prototype_mps_torch_is_behind():
     assert first is not None and first.id == behind.ROW_ID
 
 
+def test_an_error_said_to_come_on_a_prototype_mps_torch_is_behind():
+    text = SB3.format(torch="1.13.1").replace("it raises the following exception", "I get an error")
+    first = diagnose.first_cause(_rows(text.split("```log")[0]))
+    assert first is not None and first.id == behind.ROW_ID
+
+
 def test_an_exception_without_its_message_on_a_later_torch_is_not_read():
     assert behind.ROW_ID not in _flagged(_rows(SB3.format(torch="2.5.1")))
 

@@ -166,8 +166,8 @@ def _found(kind: str, text: str, m: re.Match[str]) -> Problem:
 # verify.diagnosis.behind reads only on a torch of MPS's first releases
 _RAISED_UNNAMED = re.compile(
     r"^[ \t>]*Traceback \(most recent call last\):|"
-    r"\b(?:raises|raised|throws|threw)[ \t]+(?:the[ \t]+following|an?|this)[ \t]+"
-    r"(?:exception|error)\b[^\n]*",
+    r"\b(?:raises|raised|throws|threw|gets?|got|getting|gives?|gave|giving)[ \t]+"
+    r"(?:the[ \t]+following|an?|this)[ \t]+(?:exception|error)\b[^\n]*",
     re.MULTILINE,
 )
 
@@ -177,7 +177,8 @@ def read(text: str) -> list[Clue]:
     if found is None:
         if not _MPS.search(text):
             return []
-        for m in finditer(_RAISED_UNNAMED, text, "Traceback", "raise", "throw", "threw"):
+        needles = ("Traceback", "raise", "throw", "threw", "get", "got", "give", "gave", "giving")
+        for m in finditer(_RAISED_UNNAMED, text, *needles):
             if _said(text, m):
                 return [clue("sign.raised", m.group(0).strip(), text, m, WEAK)]
         return []

@@ -214,3 +214,12 @@ def test_torch_25s_mps_autocast_warning_is_bfloat16_autocast_to_come():
     assert amp_rows.ROW_ID not in _flagged(_rows(f"torch 2.6.0\n{later}"))
     # a torch that has bfloat16 autocast shown beside it: the message came from another
     assert amp_rows.ROW_ID not in _flagged(_rows(f"torch 2.6.0\n{AUTOCAST_25}"))
+
+
+def test_mps_shown_in_use_on_a_prototype_torch_counts_as_picked():
+    # PyTorch's MPS variable set for the run (sign.mps_work, not a device picked in code)
+    text = (
+        "torch 1.12.1\nexport PYTORCH_ENABLE_MPS_FALLBACK=1\nTraceback (most recent call last):\n"
+    )
+    first = diagnose.first_cause(_rows(text))
+    assert first is not None and first.id == behind.ROW_ID

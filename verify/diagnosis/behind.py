@@ -56,15 +56,16 @@ PROTOTYPE_END = Version("2.0")
 
 def problem(pasted: Pasted) -> Problem | None:
     """The MPS problem the paste shows (verify.diagnosis.paste.trouble's sign), or None. On a
-    torch of MPS's prototype releases (1.12, 1.13) with MPS picked, an exception said or shown to
-    stop the run counts too, its message cut from the paste (DLR-RM/stable-baselines3#914: "With
-    current pip version of PyTorch (1.12), it raises the following exception")."""
+    torch of MPS's prototype releases (1.12, 1.13) with MPS picked or shown in use, an exception
+    said or shown to stop the run counts too, its message cut from the paste
+    (DLR-RM/stable-baselines3#914: "With current pip version of PyTorch (1.12), it raises the
+    following exception")."""
     for c in pasted.signs.get("sign.mps_problem") or []:
         kind, said = c.value
         return Problem(kind, c.line, said)
     release = compat.release_of(pasted.facts.torch_version)
     early = release is not None and compat.MPS_FIRST_RELEASE <= release < PROTOTYPE_END
-    if early and pasted.has("sign.mps_chosen"):
+    if early and (pasted.has("sign.mps_chosen") or pasted.has("sign.mps_work")):
         for c in pasted.signs.get("sign.raised") or []:
             return Problem(RUNTIME, c.line, str(c.value))
     return None

@@ -402,3 +402,19 @@ def test_clamp_bounds_of_another_shape_are_torch_1_12s_refusal():
     assert "1.13" in first.cause and "FALLBACK=1` (set" not in first.fix.text
     # a torch that broadcasts the bounds shown beside it: the message came from another one
     assert _judge(CLAMP_112, _mac(torch_version="2.1.0")).mismatch
+
+
+# huggingface/parler-tts#184's title: the short form, neither torch nor macOS pasted (the nightly
+# fixed it; other threads of the same message were fixed by macOS 15.1)
+CONV_SHORT = "NotImplementedError: Output channels > 65536 not supported at the MPS device"
+
+
+def test_conv_channels_with_no_versions_names_the_torch_beside_the_macos():
+    _, results = diagnose.diagnose(f"Apple M1\n{CONV_SHORT}\n")
+    first = diagnose.first_cause(results)
+    assert first.id == "error.mps.op_needs_newer_macos" and first.status is Status.FAIL
+    beside = next(r for r in results if r.id == "error.mps.op_needs_newer_torch")
+    assert beside.status is Status.WARN and "2.6" in beside.cause and "15.1" in beside.cause
+    # a macOS shown: the macOS row says it all
+    _, results = diagnose.diagnose(f"Apple M1, macOS 14.5\n{CONV_SHORT}\n")
+    assert "error.mps.op_needs_newer_torch" not in {r.id for r in results}

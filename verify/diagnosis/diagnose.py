@@ -621,7 +621,7 @@ def _error_rows(
     no kernel in any release."""
     j = opsupport.judge(known, facts)
     if j is None:
-        return [error_result(known, facts, evidence)]
+        return [error_result(known, facts, evidence), *_conv_torch_also(known, facts, evidence)]
     cause, fix = support_msg.for_judgement(j)
     if j.subject == "aten::_slow_conv2d_forward":
         cause = f"{cause} {platform_msg.SLOW_CONV2D_NOTE}"
@@ -663,6 +663,31 @@ def _error_rows(
     )
     older = older.with_evidence(lines)
     return [older, row, *also] if make is failed else [row, older, *also]
+
+
+def _conv_torch_also(
+    known: KnownError, facts: Facts, evidence: dict[str, list[str]] | None
+) -> list[Result]:
+    """The conv refusal above 65536 channels in its short form with neither torch nor macOS
+    pasted: the macOS row stays first, a warning beside it names the torch half (2.5 refuses it
+    on every macOS, 2.6 lifts it on macOS 15.1+: pytorch/pytorch#129484, #140726;
+    huggingface/parler-tts#184 was fixed by the nightly)."""
+    if known.id != "mps.op_needs_newer_macos" or facts.torch_version or facts.macos_version:
+        return []
+    feature = opsupport.conv_channels_feature(known.match)
+    if feature is None or feature.first_torch is None or feature.macos is None:
+        return []
+    cause, fix = support_msg.torch_also_for_conv_channels(
+        f"{feature.first_torch.major}.{feature.first_torch.minor}", str(feature.macos)
+    )
+    row = Result.from_outcome(
+        "error.mps.op_needs_newer_torch",
+        "Pasted error: the fix may also need a newer PyTorch",
+        warned(cause, fix, detail=known.match, message=known.match, environment=False),
+        required=False,
+    )
+    lines = [quote(known.match), *(evidence or {}).get("chip", [])[:1]]
+    return [dataclasses.replace(row, data={**row.data, "beside": True}).with_evidence(lines)]
 
 
 def _macos_also(j: opsupport.Judgement, known: KnownError, lines: list[str]) -> list[Result]:

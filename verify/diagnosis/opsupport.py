@@ -280,6 +280,11 @@ def judge(known: KnownError, facts: Facts) -> Judgement | None:
     return None
 
 
+def conv_channels_feature(message: str) -> Feature | None:
+    """The conv feature above 65536 channels, when the message is its short form."""
+    return _FEATURE[CONV_CHANNELS] if _CONV_CHANNELS_SHORT.search(message) else None
+
+
 def _judge_conv_channels(facts: Facts) -> Judgement | None:
     """The conv refusal in its 2.6+ wording (or cut before 2.5's advice): a macOS below 15.1 is
     the reason (known_errors' row says so, None here), unless the paste shows a torch 2.5.x,

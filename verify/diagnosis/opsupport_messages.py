@@ -148,6 +148,20 @@ def macos_also(j: Judgement) -> tuple[str, Fix]:
     return cause, Fix(text, ("sw_vers -productVersion",))
 
 
+def torch_also_for_conv_channels(first_torch: str, macos: str) -> tuple[str, Fix]:
+    """The torch half of the conv refusal above 65536 channels, with neither version pasted."""
+    cause = (
+        "The paste does not show which torch printed this: PyTorch 2.5 refuses it on every "
+        f"macOS, and {first_torch} and newer run it on macOS {macos} or newer, so a macOS update "
+        "alone may not be enough."
+    )
+    text = (
+        f'Check `python -c "import torch; print(torch.__version__)"`; below {first_torch}, '
+        f"upgrade PyTorch as well as macOS (to {macos} or newer)."
+    )
+    return cause, Fix(text, (UPGRADE,))
+
+
 def cpu_fallback_dtype(kernel: str, dtype: str, macos: str, torch: str | None) -> tuple[str, Fix]:
     """A CPU kernel's dtype refusal from an op MPS runs on the CPU below macOS 13
     (verify.diagnosis.cpu_fallback)."""

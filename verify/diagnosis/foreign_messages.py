@@ -13,8 +13,9 @@ def cuda_build(package: str, source: str) -> tuple[str, Fix]:
     if not package:
         return (
             "A CUDA extension was being compiled here and the build found no CUDA toolkit (nvcc "
-            "/ CUDA_HOME): no Mac has CUDA, so a package whose build needs it cannot be installed "
-            "on a Mac, and the environment is not set up.",
+            "/ CUDA_HOME): no Mac has CUDA, so the code that builds it (a project's CUDA "
+            "operators, an extension it compiles at import) cannot run on a Mac as it is. "
+            "PyTorch itself is not the problem.",
             Fix(
                 "Leave the CUDA-only package out on macOS (a requirement marker `; sys_platform "
                 f"!= 'darwin'`, or the project's Mac requirements); {_SDPA}.",

@@ -59,9 +59,12 @@ def _cuda_build(result: Result, pasted: Pasted) -> Result | None:
         row = Result.from_outcome(result.id, result.title, warned(cause, fix, package=package))
         return row.with_evidence(tuple(dict.fromkeys(lines)))
     cause, fix = msg.cuda_build(package, CUDA_BUILD.get(package, ""))
-    return _failed(
-        result, cause, fix, [*lines, *_mac_lines(pasted)], _torch_ran(pasted), package=package
-    )
+    # no package named (only "CUDA_HOME environment variable is not set" / "nvcc was not
+    # found"): a project's own CUDA operators or an extension compiled at import, not the
+    # environment's install - a warning (zheng-chong/CatVTON#23: a ComfyUI node's detectron2
+    # ops on a Mac whose torch is fine; facebookresearch/Mask2Former#219's make.sh)
+    side_issue = _torch_ran(pasted) or not named
+    return _failed(result, cause, fix, [*lines, *_mac_lines(pasted)], side_issue, package=package)
 
 
 def _not_mach_o(result: Result, pasted: Pasted) -> Result | None:

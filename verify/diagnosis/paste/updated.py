@@ -57,7 +57,10 @@ _NEWER_WORDS = re.compile(
 # "a newer torch fixed it", "the latest PyTorch fixes it", "newer versions of pytorch work"
 NEWER_TORCH = re.compile(
     r"\b(?:latest|newest|newer|more[ \t]+recent|nightly)[ \t]+(?:(?:stable|nightly|version|"
-    r"versions|release|releases|build|builds)[ \t]+)?(?:of[ \t]+)?`?(?:py)?torch\b",
+    r"versions|release|releases|build|builds)[ \t]+)?(?:of[ \t]+)?`?(?:py)?torch\b"
+    # a newer way inside torch, not a newer torch: "Switching to `use_reentrant=False` (the
+    # newer PyTorch implementation) completely resolves the issue." (instructlab#3533)
+    r"(?![ \t]+(?:implementation|api|function|functions|option|path|code|mode|variant)s?\b)",
     _I,
 )
 # the problem said gone: "fixed it", "the error no longer exists", "works now", "solved"
@@ -79,6 +82,8 @@ _NOT_FIXED = re.compile(
     r"\bno[ \t]+longer[ \t]+(?:works?|runs?|working)\b|\bstill\b|\beither\b|\bnor\b|"
     r"\b(?:supposedly|should|would|could|might|may|hope|hoping|hopefully|expect(?:ed)?|"
     r"to[ \t]+see[ \t]+if|in[ \t]+case|unless|try|trying[ \t]+to[ \t]+see|whether|"
+    # a check still to run: "CI: check if torch nightly fixes MPS F.linear" (a PR's title)
+    r"(?:check|checks|checking|test|tests|testing)[ \t]+if|"
     r"wait(?:ing)?[ \t]+for|will|gonna|going[ \t]+to)\b|"
     # a fault a torch update brought, or fixed by going back: a regression, not an old torch
     r"\bdowngrad|\brevert|\broll(?:ed|ing)?[ \t]+back|\bolder[ \t]+(?:version|release|torch)|"

@@ -13,7 +13,8 @@ which is still on nightly"): a row saying so goes before the framework's, which 
 new as the part leaves the framework's row alone (upgrade accelerate).
 
 Also drops torch's own autocast refusal (verify.known_errors' mps.amp_needs_newer_torch) where
-the pasted torch already has the part the message asks for. Pure: rows and Pasted in, rows out.
+the pasted torch already has the part the message asks for. Pure: rows and Pasted in, rows out;
+texts in verify.diagnosis.amp_messages.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from __future__ import annotations
 import re
 
 from verify import amp_mps, compat
+from verify.diagnosis import amp_messages as msg
 from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste.clues import quote
 from verify.known_errors import KnownError
-from verify.model import Fix, Result, failed
+from verify.model import Result, failed
 
 ROW_ID = "error.mps.amp_needs_newer_torch"
 TITLE = "Pasted error: mixed precision on MPS needs a newer PyTorch"
@@ -71,18 +73,8 @@ def rows(results: list[Result], pasted: Pasted) -> list[Result]:
     if have is None or needs is None or have >= needs:
         return results
     what = "fp16 training's GradScaler" if part == amp_mps.GRAD_SCALER else "bfloat16 autocast"
-    cause = (
-        f"The paste refuses mixed precision on MPS with torch {shown}, and {what} first runs "
-        f"on MPS in PyTorch {amp_mps.minor(part)} (read from the macOS arm64 wheels): this "
-        "torch predates what the mixed-precision training asks of MPS, whatever the library "
-        "around it allows."
-    )
-    fix = Fix(
-        f"Upgrade PyTorch to {amp_mps.minor(part)} or newer and accelerate to 1.11 or newer "
-        "(which lets MPS through), in the environment that runs the training; or train "
-        "without mixed precision on MPS (mixed_precision='no', fp16=False, bf16=False).",
-        (f'python -m pip install --upgrade "torch>={amp_mps.first_text(part)}" accelerate',),
-        "https://github.com/huggingface/accelerate/issues/3718",
+    cause, fix = msg.needs_newer_torch(
+        str(shown), what, amp_mps.minor(part), amp_mps.first_text(part)
     )
     row = Result.from_outcome(
         ROW_ID,

@@ -24,7 +24,7 @@ import re
 from verify import amp_mps, compat
 from verify.diagnosis import amp_messages as msg
 from verify.diagnosis.envdump import Pasted
-from verify.diagnosis.paste.clues import quote
+from verify.diagnosis.paste.clues import MPS_NAMED, quote
 from verify.known_errors import KnownError
 from verify.model import Result, failed
 
@@ -33,7 +33,6 @@ TITLE = "Pasted error: mixed precision on MPS needs a newer PyTorch"
 FRAMEWORK_ROW = "error.mps.hf_mixed_precision"
 # accelerate's bf16 refusal names no device: read only in a paste that names MPS
 BF16_REFUSED = re.compile(r"bf16 mixed precision requires PyTorch >= 1\.10 and a supported device")
-_MPS = re.compile(r"(?<![A-Za-z])MPS(?![a-z])|\bmps\b")
 # the torch a message says it needs ("... requires a Pytorch >= 2.6.0")
 _NEEDS = re.compile(r"requires a Pytorch >= ([\d.]+)")
 
@@ -62,7 +61,7 @@ def rows(results: list[Result], pasted: Pasted) -> list[Result]:
     said = framework.detail if framework is not None else ""
     if framework is None or "fp16" not in said:
         bf16 = BF16_REFUSED.search(pasted.text)
-        if bf16 is None or not _MPS.search(pasted.text):
+        if bf16 is None or not MPS_NAMED.search(pasted.text):
             return results
         said, part = bf16.group(0), amp_mps.BFLOAT16
     else:

@@ -56,7 +56,7 @@ from verify.diagnosis import opsupport_messages as support_msg
 from verify.diagnosis import platform_messages as platform_msg
 from verify.diagnosis import timeline_messages as then_msg
 from verify.diagnosis.envdump import Pasted
-from verify.diagnosis.paste import mpswork
+from verify.diagnosis.paste import mpswork, packages
 from verify.diagnosis.paste.clues import quote
 from verify.errors import InputError
 from verify.facts import Facts
@@ -401,9 +401,9 @@ def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
     pinned = requirement.partition("==")[2]
     offered = _offered(pasted)
     lines = tuple(c.line for c in clues)[:3]
-    gpu_build = re.search(r"\+(?:cu|rocm)\d", pinned) is not None
+    gpu_build = packages.GPU_BUILD.search(pinned) is not None
     if rule_id == "torch.installed" and gpu_build:
-        if f.os == "Darwin" or pasted.has("sign.mac_hint"):
+        if pasted.from_a_mac():
             cause, fix = msg.pasted_cuda_build_on_mac(requirement)
         elif pasted.has("sign.no_gpu_builds"):  # pip's list: no CUDA build exists for it here
             cause, fix = platform_msg.no_gpu_builds_listed(requirement)

@@ -76,6 +76,10 @@ class Pasted:
     def has(self, sign: str) -> bool:
         return bool(self.signs.get(sign))
 
+    def from_a_mac(self) -> bool:
+        """Is the paste a Mac's: macOS read, or the text saying it comes from a Mac?"""
+        return self.facts.os == "Darwin" or self.has("sign.mac_hint")
+
 
 # --- entry point ---------------------------------------------------------------------------------
 

@@ -19,17 +19,13 @@ optional extension in a log about something else): a warning there.
 
 from __future__ import annotations
 
-import re
-
 from packaging.utils import canonicalize_name
 
 from verify.diagnosis import foreign_messages as msg
 from verify.diagnosis.envdump import Pasted
-from verify.diagnosis.paste import gpuonly, refused
+from verify.diagnosis.paste import gpuonly, packages, refused
 from verify.diagnosis.paste.foreign import CUDA_BUILD
 from verify.model import Result, failed, warned
-
-_GPU_VERSION = re.compile(r"\+(?:cu|rocm)\d")
 
 
 def finding(result: Result, pasted: Pasted) -> Result | None:
@@ -39,13 +35,9 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
     return _not_mach_o(result, pasted) or _cuda_build(result, pasted) or _wheel(result, pasted)
 
 
-def _mac(pasted: Pasted) -> bool:
-    return pasted.facts.os == "Darwin" or pasted.has("sign.mac_hint")
-
-
 def _cuda_build(result: Result, pasted: Pasted) -> Result | None:
     clues = pasted.signs.get("sign.cuda_build") or []
-    if not clues or not _mac(pasted):
+    if not clues or not pasted.from_a_mac():
         return None
     named = [c for c in clues if c.value]
     package = str((named or clues)[0].value)
@@ -86,7 +78,7 @@ def _wheel(result: Result, pasted: Pasted) -> Result | None:
         and c.value[0] not in refused.TORCH_FAMILY
         and _gpu_build(str(c.value[0]), str(c.value[1]))
     ]
-    if not clues or not _mac(pasted):
+    if not clues or not pasted.from_a_mac():
         return None
     package, version, python, system, platform = clues[0].value
     os_name = "Linux" if system == "linux" else "Windows"
@@ -102,7 +94,7 @@ def _gpu_build(package: str, version: str) -> bool:
     builds of other packages follow: llama_cpp_python_cuda-0.2.23+cu118, h2oai/h2ogpt#1212) or a
     package PyPI has no macOS build of (verify/data/gpu_only_packages.json). Another package's
     plain Linux wheel (numpy's) is a wrong file handed to pip, not a GPU build."""
-    return bool(_GPU_VERSION.search(version)) or canonicalize_name(package) in gpuonly.known()
+    return bool(packages.GPU_BUILD.search(version)) or canonicalize_name(package) in gpuonly.known()
 
 
 def _mac_lines(pasted: Pasted) -> list[str]:

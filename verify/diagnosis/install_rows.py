@@ -162,7 +162,7 @@ def _wheel_for_other_os(result: Result, pasted: Pasted) -> Result | None:
     grenlayk/deep-text-edit#34, "torch-1.11.0+cu113-cp37-cp37m-linux_x86_64.whl is not a
     supported wheel on this platform" on an M1 Mac)."""
     f = pasted.facts
-    mac = f.os == "Darwin" or pasted.has("sign.mac_hint")
+    mac = pasted.from_a_mac()
     clues = [
         c
         for c in _refused(pasted)

@@ -31,6 +31,7 @@ from verify import compat, rules
 from verify import messages as msg
 from verify.diagnosis import platform_messages as platform_msg
 from verify.diagnosis.envdump import Pasted
+from verify.diagnosis.paste import mpswork
 from verify.diagnosis.paste.clues import quote
 from verify.facts import Facts
 from verify.known_errors import KnownError
@@ -151,7 +152,6 @@ def _said_unavailable(pasted: Pasted) -> bool:
 
 # MPS in question: the word, where it is not NVIDIA's Multi-Process Service (also "MPS")
 _MPS_WORD = re.compile(r"\bMPS\b|\bmps\b")
-_NVIDIA_MPS = re.compile(r"nvidia-cuda-mps|CUDA_MPS_|\bMPS[ \t]+(?:daemon|server|control)", re.I)
 
 
 def pc_finding(pasted: Pasted) -> Result | None:
@@ -164,7 +164,7 @@ def pc_finding(pasted: Pasted) -> Result | None:
         return None
     if rules.apple_silicon(f) is not None or f.mps_available is not None:
         return None
-    if not _MPS_WORD.search(pasted.text) or _NVIDIA_MPS.search(pasted.text):
+    if not _MPS_WORD.search(pasted.text) or mpswork.NVIDIA_MPS.search(pasted.text):
         return None
     if clues[0].field == "sign.cuda_torch":  # a +cuXXX torch in use (Sanster/IOPaint#230)
         cause, fix = platform_msg.cuda_torch_not_a_mac(str(clues[0].value))

@@ -25,13 +25,13 @@ signs; this module reasons across them (pure: Pasted in, Pasted / Result out):
 from __future__ import annotations
 
 import dataclasses
-import re
 
 from verify import compat
 from verify import messages as msg
 from verify.diagnosis import foreign_rows, install_rows
 from verify.diagnosis import platform_messages as platform_msg
 from verify.diagnosis.envdump import Pasted
+from verify.diagnosis.paste import packages
 from verify.diagnosis.paste.clues import Clue
 from verify.diagnosis.paste.gpuonly import Refusal
 from verify.model import Fix, Result, Status, failed
@@ -188,11 +188,11 @@ def gpu_build_on_mac(pasted: Pasted) -> str | None:
     list shows this platform has no such builds; None otherwise. No Python has that wheel
     there, so the pin, not the Python, is what to fix first (InternLM/InternLM#21: +cu117 on
     macOS with Python 3.11, whose plain 1.13.1 does not exist either: torch.installed says so)."""
-    mac = pasted.facts.os == "Darwin" or pasted.has("sign.mac_hint")
+    mac = pasted.from_a_mac()
     if not (mac or pasted.has("sign.no_gpu_builds")):
         return None
     for c in pasted.signs.get("sign.pip_no_torch") or []:
-        if re.search(r"\+(?:cu|rocm)\d", str(c.value).partition("==")[2]):
+        if packages.GPU_BUILD.search(str(c.value).partition("==")[2]):
             return str(c.value)
     return None
 
@@ -276,7 +276,7 @@ def _cpu_build(result: Result, pasted: Pasted) -> Result | None:
 
 def _on_a_mac(pasted: Pasted) -> bool:
     subdir = pasted.facts.conda_subdir or ""
-    return pasted.facts.os == "Darwin" or pasted.has("sign.mac_hint") or subdir.startswith("osx")
+    return pasted.from_a_mac() or subdir.startswith("osx")
 
 
 def _cuda_conda_package(result: Result, pasted: Pasted) -> Result | None:
@@ -336,7 +336,7 @@ def _cpu_requirement(pasted: Pasted) -> str | None:
     for there, with only plain releases in its list, leaves a Mac where the text names one
     however weakly ("OS: [e.g. iOS] MacOS" in a bug template: bigsk1/voice-chat-ai#19, "Looking
     in links: https://download.pytorch.org/whl/torch_stable.html")."""
-    if pasted.facts.os != "Darwin" and not pasted.has("sign.mac_hint"):
+    if not pasted.from_a_mac():
         if pasted.facts.os is not None or not pasted.has("sign.mac_named"):
             return None
         if not pasted.has("sign.no_cpu_builds"):

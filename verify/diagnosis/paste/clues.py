@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 STRONG, LISTED, WEAK = 3, 2, 1
+# MPS named anywhere: "MPS" after no letter and before no lower-case one (also in MPSGraph and
+# PYTORCH_MPS_HIGH_WATERMARK_RATIO, not in "GPMPSs"), or "mps" as a word (the device string)
+MPS_NAMED = re.compile(r"(?<![A-Za-z])MPS(?![a-z])|\bmps\b")
 MAX_EVIDENCE_CHARS = 200
 MAX_MATCHES = 100  # per pattern: the facts are in the first ones; a log repeats the rest
 

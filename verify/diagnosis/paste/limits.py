@@ -45,7 +45,16 @@ from __future__ import annotations
 
 import re
 
-from verify.diagnosis.paste.clues import MACOS_NAMES, WEAK, Clue, asked, clue, finditer, stated
+from verify.diagnosis.paste.clues import (
+    MACOS_NAMES,
+    MPS_NAMED,
+    WEAK,
+    Clue,
+    asked,
+    clue,
+    finditer,
+    stated,
+)
 
 _I = re.IGNORECASE
 _UPGRADE = r"(?:updat|upgrad)(?:e|es|ed|ing)"
@@ -84,7 +93,6 @@ CJK_MACOS_FIXED = re.compile(
     r"(?:升级|更新)[ \t]*(?:到|至)?[ \t]*(?i:mac[ \t]?OS)[ \t]*(?P<version>1[1-5](?:\.\d{1,2})?|"
     r"2[6-9](?:\.\d{1,2})?)?[^\n\u3002]{0,20}?(?:解决|修复|正常|可以|好了)"
 )
-_MPS = re.compile(r"(?<![A-Za-z])MPS(?![a-z])|\bmps\b")
 # what makes a paste about an op / dtype failing on MPS, not about the device as a whole
 OP_FAILURE = re.compile(
     r"NotImplementedError|\bnot[ \t]+(?:yet[ \t]+)?(?:implemented|supported)\b|\bunsupported\b|"
@@ -333,7 +341,7 @@ def _macos_named(m: re.Match[str]) -> str:
 
 
 def _macos_fixed(text: str) -> list[Clue]:
-    if not _MPS.search(text) or not OP_FAILURE.search(text) or MPS_UNAVAILABLE.search(text):
+    if not MPS_NAMED.search(text) or not OP_FAILURE.search(text) or MPS_UNAVAILABLE.search(text):
         return []
     for pattern in MACOS_FIXED:
         for m in finditer(pattern, text, "acOS", "acos", "MACOS", "OS X", "OS x"):

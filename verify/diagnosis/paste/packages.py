@@ -500,7 +500,7 @@ def _no_match(requirement: str, versions: str | None, text: str, m: re.Match[str
         out.append(clue("sign.pip_versions", tuple(listed), text, m, LISTED))
     if not listed:
         return out
-    if _GPU_BUILD.search(requirement) and not any(v.local for v in listed) and _PT_LINKS in text:
+    if GPU_BUILD.search(requirement) and not any(v.local for v in listed) and _PT_LINKS in text:
         # a +cuXXX build asked for with PyTorch's links given, and pip lists plain releases only:
         # this platform has no CUDA builds (AILab-CVC/VideoCrafter#10, on macOS: "torch==1.12.1+
         # cu113 (from versions: 1.4.0, ..., 2.0.0)" with -f .../whl/torch_stable.html, which lists
@@ -524,7 +524,9 @@ def _no_match(requirement: str, versions: str | None, text: str, m: re.Match[str
     return out
 
 
-_GPU_BUILD = re.compile(r"\+(?:cu|rocm)\d")
+# a CUDA / ROCm build's local version ("2.1.2+cu118", "2.0.1+rocm5.4.2"): PyTorch's convention,
+# which other packages' GPU builds follow ("llama_cpp_python_cuda-0.2.23+cu118")
+GPU_BUILD = re.compile(r"\+(?:cu|rocm)\d")
 _FIRST_WHEEL = Version("0.2")
 _PT_LINKS = "download.pytorch.org"
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from verify.diagnosis.paste.clues import WEAK, Clue, asked, clue, finditer, stated
+from verify.diagnosis.paste.clues import MPS_NAMED, WEAK, Clue, asked, clue, finditer, stated
 
 _I = re.IGNORECASE
 _F64 = (
@@ -73,8 +73,6 @@ MPS_MEMORY_GROWS = re.compile(
     r"\b(?:climbs|grows|keeps[ \t]+growing|increases|goes[ \t]+up)\b[^\n]*",
     _I,
 )
-# MPS named anywhere, also inside PYTORCH_MPS_HIGH_WATERMARK_RATIO
-_MPS = re.compile(r"(?<![A-Za-z])MPS(?![a-z])|\bmps\b")
 
 
 # MPS said to fail or crash: a native crash the shell or Python reports ("zsh: bus error",
@@ -267,7 +265,7 @@ def read(text: str) -> list[Clue]:
             if stated(text, m, strict=False):
                 out.append(clue("sign.mps_failure_said", m.group(0).strip(), text, m, WEAK))
                 break
-    if _MPS.search(text):
+    if MPS_NAMED.search(text):
         for found in (
             finditer(JETSAM, text, "memorystatus"),
             finditer(MPS_MEMORY_GROWS, text, "driver_allocated_memory"),

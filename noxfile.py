@@ -114,6 +114,13 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def triage(session: nox.Session) -> None:
+    """Refit diagnose's text model on the labelled reports in tests/data (scripts/triage/)."""
+    session.install("-e", ".", "scikit-learn>=1.4")
+    session.run("python", "-m", "scripts.triage.train", *session.posargs)
+
+
+@nox.session
 def browser(session: nox.Session) -> None:
     """The fleet HTML page in a real Chromium driven by Selenium (tests/test_fleet_browser.py)."""
     import shutil

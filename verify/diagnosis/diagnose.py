@@ -46,6 +46,7 @@ from verify.diagnosis import (
     python_ceiling,
     python_then,
     regressions,
+    resemble_rows,
     resolver,
     settle,
     timeline,
@@ -140,6 +141,7 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
     results.extend(behind.rows(results, pasted, written))  # an MPS bug a later torch fixed
     results = behind.app_torch(results, pasted, written)  # the app's own, older torch
     results = claim_rows.rows(results, pasted)  # a cause stated in a sentence, no row names
+    results = resemble_rows.rows(results, pasted)  # no failure: the cause the words read like
     unsettled = settle.row(pasted, results)  # few facts: the command that settles the rest
     if unsettled is not None:
         results.append(unsettled)
@@ -945,6 +947,8 @@ def first_cause(results: Sequence[Result]) -> Result | None:
     error the user pasted, then any other failure, then any warning; None when there is none."""
 
     def rank(r: Result) -> float:
+        if resemble_rows.likeness(r):
+            return 6  # the cause the paste's wording resembles: weaker than any sentence
         if claim_rows.claimed(r):
             return 5  # a cause only stated in a sentence: after every finding the paste shows
         if r.blocks_ready:

@@ -1,0 +1,163 @@
+"""The paste-likeness model (verify.diagnosis.paste.resemble) and its row (resemble_rows).
+
+The model is fitted by scikit-learn (scripts/triage/train.py) and scored by verify in the standard
+library: these tests fit it for real on the labelled reports in tests/data and hold the two to
+each other, check the stored model is the one those reports give, and hold the row's rules on
+real reports.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import corpus
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from scripts.triage import train
+from verify.diagnosis import diagnose, resemble_messages, resemble_rows
+from verify.diagnosis.envdump import parse
+from verify.diagnosis.paste import resemble
+from verify.errors import InputError
+from verify.model import Result, Status
+
+DATA = Path(__file__).parent / "data"
+
+
+@functools.cache
+def _fitted():
+    reports = train.labelled_reports()
+    vectorizer, classifier = train.fitted(reports)
+    return reports, vectorizer, classifier, resemble.Model.from_dict(train.fit(reports))
+
+
+def test_ngrams_are_scikit_learns():
+    analyzer = TfidfVectorizer(ngram_range=(1, 2), token_pattern=resemble.TOKEN.pattern)
+    analyze = analyzer.build_analyzer()
+    for _, text, _ in train.labelled_reports()[::25]:
+        assert resemble.ngrams(text, 2) == analyze(text)
+
+
+def test_probabilities_are_scikit_learns():
+    reports, vectorizer, classifier, model = _fitted()
+    sample = [text for _, text, _ in reports[::7]]
+    expected = classifier.predict_proba(vectorizer.transform(sample))
+    for text, row in zip(sample, expected, strict=True):
+        ours = resemble.probabilities(text, model)
+        for label, p in zip(classifier.classes_, row, strict=True):
+            assert ours[label] == pytest.approx(p, abs=1e-3), label
+
+
+def test_stored_model_was_fitted_on_the_reports_here(capsys):
+    assert train.main(["--check"]) == 0, capsys.readouterr().err
+    stored = resemble.model()
+    assert stored.reports == len(train.labelled_reports())
+    assert set(resemble_messages.LIKENESSES) <= set(stored.labels)
+
+
+def test_every_likeness_states_its_label():
+    for label, like in resemble_messages.LIKENESSES.items():
+        assert like.row_id in corpus.LABELS[label], label
+    assert {"healthy", "wrong-results", "other"}.isdisjoint(resemble_messages.LIKENESSES)
+
+
+def _model(label: str, term: str, text: str) -> resemble.Model:
+    """A two-label model that knows the paste's words but lets one word decide: the row's rules,
+    apart from any fitting."""
+    terms = dict.fromkeys(resemble.ngrams(text, 2), (1.0, (0.0, 0.0)))
+    terms[term] = (1.0, (-100.0, 100.0))
+    return resemble.Model(("healthy", label), (0.0, 0.0), terms, ngram_max=2, reports=2)
+
+
+def _words(text: str) -> set[str]:
+    """The paste's words, when it holds enough of them to resemble anything."""
+    grams = set(resemble.ngrams(text, 2))
+    return grams if len(grams) >= resemble_rows.MIN_TERMS else set()
+
+
+def _rows(text: str, model: resemble.Model) -> list[Result]:
+    pasted = parse(text)
+    _, results = diagnose.diagnose(text)
+    plain = [r for r in results if not resemble_rows.likeness(r)]
+    return resemble_rows.rows(plain, pasted, model)
+
+
+def _reports_without_failures(folder: str = "collect_env"):
+    for case in map(corpus.load, sorted((DATA / folder).glob("*.txt"))):
+        try:
+            _, results = diagnose.diagnose(case.text)
+        except InputError:
+            continue
+        if not any(r.status is Status.FAIL or r.id.startswith("error.") for r in results):
+            yield case, results  # no failure, no error message: where a likeness may speak
+
+
+def test_a_likeness_fills_the_check_the_paste_left_unsettled():
+    case = next(
+        c
+        for c, rs in _reports_without_failures()
+        if any(r.id == "torch.installed" and r.status is Status.SKIP for r in rs)
+        and "torch" in _words(c.text)
+    )
+    rows = _rows(case.text, _model("install-wrong-arch", "torch", case.text))
+    row = next(r for r in rows if r.id == "torch.installed")
+    assert row.status is Status.WARN and resemble_rows.likeness(row)
+    assert row.data["likeness"] == "install-wrong-arch" and row.data["probability"] > 0.9
+    assert row.cause.startswith("Not established") and row.fix is not None
+    assert row.evidence and all(line in case.text for line in row.evidence)
+    assert [r.id for r in rows].count("torch.installed") == 1
+
+
+def test_a_fact_the_paste_shows_outweighs_the_words():
+    case = next(
+        c
+        for c, rs in _reports_without_failures()
+        if any(r.id == "host.arch" and r.status is Status.PASS for r in rs)
+        and "mps" in _words(c.text)
+    )
+    rows = _rows(case.text, _model("rosetta", "mps", case.text))
+    assert not any(resemble_rows.likeness(r) for r in rows)
+    assert next(r for r in rows if r.id == "host.arch").status is Status.PASS
+
+
+def test_no_likeness_beside_a_failure():
+    case = next(c for c in corpus.cases() if c.label == "rosetta")
+    _, results = diagnose.diagnose(case.text)
+    assert any(r.status is Status.FAIL for r in results)
+    word = resemble.ngrams(case.text, 1)[0]
+    model = _model("float64", word, case.text)
+    assert resemble_rows.rows(results, parse(case.text), model) == results
+
+
+def test_a_likeness_goes_last_and_never_fails():
+    seen = 0
+    for _, results in _reports_without_failures("holdout35"):
+        likes = [r for r in results if resemble_rows.likeness(r)]
+        assert len(likes) <= 1
+        for row in likes:
+            seen += 1
+            assert row.status is Status.WARN and not row.required
+            others = [r for r in results if r.status is Status.WARN and r is not row]
+            expected = diagnose.first_cause(others) if others else row
+            assert diagnose.first_cause(results) is expected
+    assert seen >= 5  # a held-out set has pastes whose words alone point somewhere
+
+
+def test_a_long_paste_is_read_by_its_head():
+    case, results = next(_reports_without_failures())
+    results = [r for r in results if not resemble_rows.likeness(r)]
+    model = _model("float64", "zzfloat", case.text + " zzfloat")
+    tail = "\n" + "x = 1\n" * (resemble_rows.MAX_CHARS // 6) + "zzfloat\n"
+    assert resemble_rows.rows(results, parse(case.text + tail), model) == results
+    head = case.text + "\nzzfloat\n"
+    assert any(resemble_rows.likeness(r) for r in resemble_rows.rows(results, parse(head), model))
+
+
+def test_model_file_is_plain_numbers():
+    raw = json.loads(resemble.MODEL.read_text(encoding="utf-8"))
+    assert raw["format"] == 1 and raw["ngram_max"] == train.NGRAM_MAX
+    assert len(raw["terms"]) <= train.MAX_FEATURES
+    widths = {len(w) for _, w in raw["terms"].values()}
+    assert widths == {len(raw["labels"])} == {len(raw["intercept"])}

@@ -19,6 +19,8 @@ class Likeness:
     row_id: str
     cause: str
     check: str
+    # the commands that show it on the machine; none for a limit of MPS met by the code (its
+    # full error message shows it, not the machine's facts)
     commands: tuple[str, ...] = ()
 
 
@@ -136,7 +138,12 @@ def cause(like: Likeness, probability: float, reports: int, shown: str = "") -> 
 
 
 def fix(like: Likeness) -> Fix:
+    if not like.commands:
+        return Fix(
+            f"If the full error message says so: {like.check} Paste it whole to diagnose it."
+        )
     return Fix(
-        f"Check it on that machine: {like.check} {SETTLE_COMMANDS} settles it.",
+        f"Run these on that machine to settle it ({SETTLE_COMMANDS} shows everything). "
+        f"{like.check}",
         like.commands,
     )

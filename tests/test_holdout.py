@@ -116,6 +116,11 @@ FLOORS = {
     # one false alarm (catvton-23, see its README), 10 refused; studied from then on: 75 / 73
     # with a CUDA build of no named package a warning (verify.diagnosis.foreign_rows)
     "holdout35": (75, 73),
+    # session 9's sealed sets (collectors 40-47), scored blind at af8db44 (holdout40/README.md):
+    # 59 named, 58 first, the floor; studied from then on. The text model
+    # (verify/data/resemble_model.json) is now fitted on them too, so today's 69 / 68 is an
+    # in-sample figure (58 / 57 by the rules alone): the floor stays at the blind one
+    "holdout40": (59, 58),
 }
 
 

@@ -35,7 +35,8 @@ DIGITS = 4  # decimals kept in the JSON: probabilities agree with scikit-learn's
 
 def labelled_reports(exclude: Iterable[str] = ()) -> list[tuple[str, str, str]]:
     """(relative path, text as diagnosed, label) for every labelled report in tests/data."""
-    sys.path.insert(0, str(ROOT / "tests"))
+    if str(ROOT / "tests") not in sys.path:
+        sys.path.insert(0, str(ROOT / "tests"))
     import corpus  # the report files' reader (header lines, title + body)
 
     skip = set(exclude)

@@ -53,7 +53,6 @@ class Resemblance:
 
     label: str
     probability: float
-    runner_up: str
     lines: tuple[str, ...]
     reports: int
     terms: int  # how many of the model's terms the paste holds: how much there was to read
@@ -97,9 +96,9 @@ def resemblance(text: str, m: Model | None = None) -> Resemblance | None:
     if not vector:
         return None
     probs = _softmax(vector, m)
-    label, runner_up = sorted(probs, key=probs.__getitem__, reverse=True)[:2]
+    label = max(probs, key=probs.__getitem__)
     lines = _lines(text, vector, m.labels.index(label), m)
-    return Resemblance(label, probs[label], runner_up, lines, m.reports, len(vector))
+    return Resemblance(label, probs[label], lines, m.reports, len(vector))
 
 
 def _softmax(vector: dict[str, float], m: Model) -> dict[str, float]:

@@ -94,13 +94,18 @@ def _reports_without_failures(folder: str = "collect_env"):
             yield case, results  # no failure, no error message: where a likeness may speak
 
 
-def test_a_likeness_fills_the_check_the_paste_left_unsettled():
-    case = next(
+def _report_where(row_id: str, status: Status, word: str) -> corpus.Case:
+    """A development report with no failure whose row_id row has that status and which holds
+    the word among enough others."""
+    return next(
         c
         for c, rs in _reports_without_failures()
-        if any(r.id == "torch.installed" and r.status is Status.SKIP for r in rs)
-        and "torch" in _words(c.text)
+        if any(r.id == row_id and r.status is status for r in rs) and word in _words(c.text)
     )
+
+
+def test_a_likeness_fills_the_check_the_paste_left_unsettled():
+    case = _report_where("torch.installed", Status.SKIP, "torch")
     rows = _rows(case.text, _model("install-wrong-arch", "torch", case.text))
     row = next(r for r in rows if r.id == "torch.installed")
     assert row.status is Status.WARN and resemble_rows.likeness(row)
@@ -111,12 +116,7 @@ def test_a_likeness_fills_the_check_the_paste_left_unsettled():
 
 
 def test_a_fact_the_paste_shows_outweighs_the_words():
-    case = next(
-        c
-        for c, rs in _reports_without_failures()
-        if any(r.id == "host.arch" and r.status is Status.PASS for r in rs)
-        and "mps" in _words(c.text)
-    )
+    case = _report_where("host.arch", Status.PASS, "mps")
     rows = _rows(case.text, _model("rosetta", "mps", case.text))
     assert not any(resemble_rows.likeness(r) for r in rows)
     assert next(r for r in rows if r.id == "host.arch").status is Status.PASS
@@ -182,3 +182,18 @@ def test_python_advice_yields_fix_first_to_the_cause():
             seen += 1
             assert diagnose.first_cause(results) is diagnose.first_cause(rest)
     assert seen >= 3
+
+
+def test_no_likeness_beside_an_error_message_the_paste_shows():
+    case, results = next(
+        (c, rs)
+        for c in corpus.cases()
+        if c.diagnosable
+        for rs in [diagnose.diagnose(c.text)[1]]
+        if not any(r.status is Status.FAIL for r in rs)
+        and any(r.status is Status.WARN and r.id.startswith("error.") for r in rs)
+        and len(_words(c.text)) >= resemble_rows.MIN_TERMS
+    )
+    word = sorted(_words(case.text))[0]
+    model = _model("intel-mac", word, case.text)
+    assert resemble_rows.rows(results, parse(case.text), model) == results

@@ -16,7 +16,7 @@ import corpus
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from scripts.triage import train
+from scripts.triage import replay, train
 from verify.diagnosis import diagnose, resemble_messages, resemble_rows
 from verify.diagnosis.envdump import parse
 from verify.diagnosis.paste import resemble
@@ -197,3 +197,13 @@ def test_no_likeness_beside_an_error_message_the_paste_shows():
     word = sorted(_words(case.text))[0]
     model = _model("intel-mac", word, case.text)
     assert resemble_rows.rows(results, parse(case.text), model) == results
+
+
+def test_the_model_reads_reports_it_was_not_fitted_on():
+    """Fitted only on the reports collected before holdout40 (scripts.triage.replay), the
+    model's likeliest label beats always answering the commonest one, and most warnings its
+    thresholds let through name the thread's cause."""
+    r = replay.replay("holdout40")
+    assert r.reports >= 80 and r.fitted_on < len(train.labelled_reports())
+    assert r.right > 2 * r.commonest
+    assert r.warnings >= 10 and r.warnings_right >= 0.6 * r.warnings

@@ -17,6 +17,7 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from scripts.triage import replay, train
+from verify import compat
 from verify.diagnosis import diagnose, resemble_messages, resemble_rows
 from verify.diagnosis.envdump import parse
 from verify.diagnosis.paste import resemble
@@ -61,6 +62,8 @@ def test_every_likeness_states_its_label():
     for label, like in resemble_messages.LIKENESSES.items():
         assert like.row_id in corpus.LABELS[label], label
     assert {"healthy", "wrong-results", "other"}.isdisjoint(resemble_messages.LIKENESSES)
+    too_old = resemble_messages.LIKENESSES["macos-too-old"].check
+    assert all(f"{f.enforced} from torch " in too_old for f in compat.MPS_FLOORS)
 
 
 def _model(label: str, term: str, text: str) -> resemble.Model:

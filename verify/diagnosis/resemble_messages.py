@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from verify import compat
 from verify.messages import SETTLE_COMMANDS
 from verify.model import Fix
 
@@ -22,6 +23,17 @@ class Likeness:
     # the commands that show it on the machine; none for a limit of MPS met by the code (its
     # full error message shows it, not the machine's facts)
     commands: tuple[str, ...] = ()
+
+
+def _macos_floors() -> str:
+    """'macOS 12.3 from torch 1.12, 13.0 from 2.5, ...': where each release range's MPS starts
+    (compat.MPS_FLOORS, enforced)."""
+    steps, last = [], None
+    for floor in compat.MPS_FLOORS:
+        if floor.enforced != last:
+            steps.append(f"{floor.enforced} from torch {floor.first}")
+            last = floor.enforced
+    return "macOS " + ", ".join(steps)
 
 
 # label (tests/corpus.py's cause categories) -> its row; healthy, wrong-results and other have
@@ -44,8 +56,8 @@ LIKENESSES: dict[str, Likeness] = {
     "macos-too-old": Likeness(
         "host.macos",
         "a macOS older than the one this PyTorch's MPS (or the op) needs",
-        "Compare the version with the one the torch release needs (macOS 12.3 at least, 14 for "
-        "current releases); update macOS or use an older torch.",
+        f"Compare it with what the torch release needs ({_macos_floors()}); update macOS or "
+        "use an older torch.",
         ("sw_vers -productVersion",),
     ),
     "torch-too-old": Likeness(
@@ -95,7 +107,8 @@ LIKENESSES: dict[str, Likeness] = {
     "dtype-needs-newer-macos": Likeness(
         "error.mps.op_needs_newer_macos",
         "a dtype (bfloat16, complex) that MPS supports only on a newer macOS",
-        "Update macOS (bfloat16 needs macOS 14), or use float16 / float32.",
+        f"Update macOS (bfloat16 needs macOS {compat.MPS_BFLOAT16_MIN_MACOS}), or use float16 / "
+        "float32.",
         ("sw_vers -productVersion",),
     ),
     "float64": Likeness(
@@ -133,7 +146,7 @@ def cause(like: Likeness, probability: float, reports: int, shown: str = "") -> 
         f"{passed}Not established: no check failed on the paste, but its wording is most like the "
         "public "
         f"reports whose cause was {like.cause} ({probability:.0%} likely, by a text model fitted "
-        f"on {reports} labelled reports; the lines below weigh most)."
+        f"on {reports:,} labelled reports; the lines below weigh most)."
     )
 
 

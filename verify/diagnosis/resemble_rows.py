@@ -9,12 +9,12 @@ machine, and the paste's lines that weigh most as evidence. The row:
 - is the check that states the category (LIKENESSES): it replaces that check's row when the
   rules could not settle it (skipped: not in the text) and never overrides a check the paste's
   own facts pass (an arm64 Python shown is no Rosetta, whatever the words);
-- ranks after every other finding, a cause stated in a sentence included
-  (verify.diagnosis.diagnose.first_cause reads data["likeness"]): wording is weaker evidence
-  than anything the paste shows or says.
-THRESHOLD was chosen on the reports collected before each blind set, scored at that set's blind
-commit (docs/diagnose.md#resemblance). Pure: rows and Pasted in,
-rows out; texts in verify.diagnosis.resemble_messages.
+- ranks after every other finding, a cause stated in a sentence included, and before only
+  host.python's advice (verify.diagnosis.diagnose.first_cause reads data["likeness"]): wording
+  is weaker evidence than anything the paste shows or says.
+THRESHOLD, MIN_TERMS and the guards were chosen on the reports collected before each blind set,
+scored at that set's blind commit (docs/diagnose.md#a-cause-the-wording-resembles). Pure: rows
+and Pasted in, rows out; texts in verify.diagnosis.resemble_messages.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ THRESHOLD = 0.3
 # a paste holding fewer of the model's words and word pairs is too short to resemble anything
 # ("model.to('mps')" alone reads like nothing in particular)
 MIN_TERMS = 30
-# the head of a long paste is what the model reads: a 5 MB log scores in milliseconds
+# the head of a long paste is what the model reads: about 0.1 s of scoring at most
 MAX_CHARS = 100_000
 # the rows a paste's facts settle: a pass there is a fact the wording cannot outweigh
 FACT_ROWS = frozenset(

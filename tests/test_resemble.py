@@ -87,14 +87,24 @@ def _rows(text: str, model: resemble.Model) -> list[Result]:
     return resemble_rows.rows(plain, pasted, model)
 
 
-def _reports_without_failures(folder: str = "collect_env"):
+@functools.cache
+def _diagnosed(folder: str) -> tuple[tuple[corpus.Case, tuple[Result, ...]], ...]:
+    """Each report of a tests/data folder that diagnose does not refuse, with its rows (once
+    per folder: several tests look through the same reports)."""
+    out = []
     for case in map(corpus.load, sorted((DATA / folder).glob("*.txt"))):
         try:
             _, results = diagnose.diagnose(case.text)
         except InputError:
             continue
+        out.append((case, tuple(results)))
+    return tuple(out)
+
+
+def _reports_without_failures(folder: str = "collect_env"):
+    for case, results in _diagnosed(folder):
         if not any(r.status is Status.FAIL or r.id.startswith("error.") for r in results):
-            yield case, results  # no failure, no error message: where a likeness may speak
+            yield case, list(results)  # no failure, no error message: where a likeness may speak
 
 
 def _report_where(row_id: str, status: Status, word: str) -> corpus.Case:
@@ -174,11 +184,7 @@ def test_python_advice_yields_fix_first_to_the_cause():
     """A held-out report whose Python today's newest torch does not serve: the advice stays a
     row, and whatever else the paste shows or reads like goes first."""
     seen = 0
-    for case in map(corpus.load, sorted((DATA / "holdout35").glob("*.txt"))):
-        try:
-            _, results = diagnose.diagnose(case.text)
-        except InputError:
-            continue
+    for _, results in _diagnosed("holdout35"):
         advice = [r for r in results if diagnose.python_advice(r)]
         rest = [r for r in results if r.status is not Status.PASS and r not in advice]
         if advice and diagnose.first_cause(rest) is not None:
@@ -189,10 +195,8 @@ def test_python_advice_yields_fix_first_to_the_cause():
 
 def test_no_likeness_beside_an_error_message_the_paste_shows():
     case, results = next(
-        (c, rs)
-        for c in corpus.cases()
-        if c.diagnosable
-        for rs in [diagnose.diagnose(c.text)[1]]
+        (c, list(rs))
+        for c, rs in _diagnosed("collect_env")
         if not any(r.status is Status.FAIL for r in rs)
         and any(r.status is Status.WARN and r.id.startswith("error.") for r in rs)
         and len(_words(c.text)) >= resemble_rows.MIN_TERMS

@@ -1504,6 +1504,8 @@ _WRAPPED = re.compile(r"(?<=[^\n]{60})[ \t]*\n[ \t]*(?=[A-Za-z0-9(`'\"])")
 
 # a pattern's place in PATTERNS (the first, where several share an id): the more specific first
 _ORDER = {p.id: i for i, p in reversed(list(enumerate(PATTERNS)))}
+# id -> its first pattern (the one whose cause, fix and title a row of that id gives)
+BY_ID = {pattern_id: PATTERNS[i] for pattern_id, i in _ORDER.items()}
 
 
 def explain_all(text: str, torch_version: str | None = None, wrapped: str = "") -> list[KnownError]:

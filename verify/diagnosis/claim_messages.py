@@ -99,12 +99,16 @@ def vm_guest(sentence: str) -> tuple[str, Fix]:
         + ". Metal is not passed into a VM's guest, so PyTorch there has no MPS and runs on "
         "the CPU (an x86 guest even through emulation)."
     )
-    fix = Fix(
-        "For MPS, run the software on macOS itself, in a native arm64 Python (or the "
-        "application's macOS build); keep the VM for work that does not need the GPU.",
+    return cause, _on_macos_itself("or the application's macOS build", "the VM")
+
+
+def _on_macos_itself(how: str, guest: str) -> Fix:
+    """Leave a guest (a VM, a container) for MPS: the software on macOS itself."""
+    return Fix(
+        f"For MPS, run the software on macOS itself, in a native arm64 Python ({how}); keep "
+        f"{guest} for work that does not need the GPU.",
         ("nox -s install", core.CHECK_PYTHON_ARCH),
     )
-    return cause, fix
 
 
 def container_guest(sentence: str) -> tuple[str, Fix]:
@@ -114,12 +118,7 @@ def container_guest(sentence: str) -> tuple[str, Fix]:
         "machine, and Metal does not reach it: PyTorch in the container has no MPS and runs on "
         "the CPU."
     )
-    fix = Fix(
-        "For MPS, run the software on macOS itself, in a native arm64 Python (install it "
-        "outside the container); keep the container for work that does not need the GPU.",
-        ("nox -s install", core.CHECK_PYTHON_ARCH),
-    )
-    return cause, fix
+    return cause, _on_macos_itself("install it outside the container", "the container")
 
 
 def python_no_wheels(sentence: str) -> tuple[str, Fix]:

@@ -61,7 +61,7 @@ from verify.diagnosis.paste import mpswork, packages
 from verify.diagnosis.paste.clues import quote
 from verify.errors import InputError
 from verify.facts import Facts
-from verify.known_errors import PATTERNS, KnownError, required_macos
+from verify.known_errors import BY_ID, KnownError, required_macos
 from verify.model import Fix, Outcome, Result, Status, failed, warned
 
 NOT_IN_TEXT = msg.NOT_IN_PASTED_TEXT
@@ -597,7 +597,7 @@ def _in_context(known: KnownError, pasted: Pasted) -> KnownError:
     (TransformerLensOrg/TransformerLens#598: 94 MB refused with 0 bytes allocated on a
     macos-latest runner; verify.diagnosis.placement.vm_signature)."""
     if placement.vm_signature(known, pasted):
-        vm = next(p for p in PATTERNS if p.id == "mps.no_gpu_memory")
+        vm = BY_ID["mps.no_gpu_memory"]
         return dataclasses.replace(
             known,
             id=vm.id,
@@ -761,7 +761,7 @@ def _op_said_missing_row(pasted: Pasted) -> list[Result]:
     clues = pasted.signs.get("sign.op_said_missing") or []
     if not clues:
         return []
-    pattern = next(p for p in PATTERNS if p.id == "mps.op_not_implemented")
+    pattern = BY_ID["mps.op_not_implemented"]
     said = str(clues[0].value)
     known = KnownError(
         pattern.id,
@@ -799,7 +799,7 @@ def _limit_said_rows(pasted: Pasted) -> list[Result]:
         clues = pasted.signs.get(sign) or []
         if not clues:
             continue
-        p = next(p for p in PATTERNS if p.id == pattern_id)
+        p = BY_ID[pattern_id]
         known = KnownError(
             p.id,
             p.cause,

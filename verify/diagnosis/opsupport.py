@@ -36,7 +36,7 @@ from packaging.version import Version
 
 from verify import compat
 from verify.facts import Facts
-from verify.known_errors import PATTERNS, KnownError
+from verify.known_errors import BY_ID, KnownError
 from verify.rules import apple_silicon
 
 KERNELS_RESOURCE = "mps_kernels.json"
@@ -201,7 +201,7 @@ def operator_of(message: str) -> str | None:
 def implied_torch(known: KnownError) -> SpecifierSet | None:
     """The torch releases whose wheels carry the pasted message's text (known_errors' Printed
     ranges), or None when the pattern records none that the text matches."""
-    pattern = next((p for p in PATTERNS if p.id == known.id), None)
+    pattern = BY_ID.get(known.id)
     if pattern is None:
         return None
     spec: SpecifierSet | None = None

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from verify.diagnosis import resemble_messages as msg
 from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste import resemble
-from verify.known_errors import PATTERNS
+from verify.known_errors import BY_ID
 from verify.model import Result, Status, warned
 
 THRESHOLD = 0.3
@@ -99,5 +99,4 @@ def _finding(row: Result) -> bool:
 
 
 def _error_title(row_id: str) -> str:
-    known = row_id.removeprefix("error.")
-    return next(p.title for p in PATTERNS if p.id == known)
+    return BY_ID[row_id.removeprefix("error.")].title

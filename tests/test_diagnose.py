@@ -46,13 +46,12 @@ def test_corpus_diagnosis(case):
 
 
 def test_corpus_pastes_without_facts_are_refused_naming_the_command():
-    # every file that expects exit 2, and two real pastes of the held-out sets that name neither
-    # torch nor MPS (a healthy and a wrong-results thread: docs/diagnose.md, "Pastes with few
+    # every file that expects exit 2, and a real paste of the held-out sets that names neither
+    # the machine nor torch on MPS (a healthy thread: docs/diagnose.md, "Pastes with few
     # facts"); each refusal names the command whose output settles it
     held_out = Path(__file__).parent / "data"
     refused = [c for c in ALL_CASES if not c.diagnosable] + [
-        corpus.load(next((held_out / folder).glob(f"{name}-*.txt")))
-        for folder, name in (("holdout5", "fl-heartmula-16"), ("holdout7", "invokeai-2418"))
+        corpus.load(next((held_out / "holdout5").glob("fl-heartmula-16-*.txt")))
     ]
     for case in refused:
         with pytest.raises(InputError) as info:
@@ -392,15 +391,21 @@ def test_an_empty_folder_is_an_input_error(tmp_path, capsys):
 
 
 def test_a_paste_without_facts_names_the_command_that_settles_it(tmp_path, capsys):
-    # nothing about torch on MPS (with torch.device('mps') in it, it is diagnosed since the
-    # third session: tests/test_fewfacts.py)
+    # no fact of the machine, not even its OS, and nothing about torch on MPS (with
+    # torch.device('mps') in it, it is diagnosed since the third session, with the OS since the
+    # tenth: tests/test_fewfacts.py)
     pasted = tmp_path / "q.txt"
-    pasted.write_text("Why is my training so slow? My Mac gets hot.\nOS: macOS 14\n")
+    pasted.write_text("Why is my training so slow? My laptop gets hot.\n")
     assert cli.main(["diagnose", str(pasted)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert "`python -m torch.utils.collect_env`" in err and "`python -m verify facts`" in err
-    assert "macos_version 14.0" in err  # what it did see
+    assert "no facts about the machine (OS, chip, Python, PyTorch, MPS state)" in err
+    pasted.write_text("Why is my training so slow? My Mac gets hot.\nOS: macOS 14\n")
+    assert cli.main(["diagnose", str(pasted)]) == 0  # the OS is a fact: diagnosed, nothing found
+    out = capsys.readouterr().out
+    assert "nothing in the pasted text points at the environment" in out
+    assert "`python -m torch.utils.collect_env`" in out
 
 
 def _big(line, tail: str) -> str:

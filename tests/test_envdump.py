@@ -225,7 +225,7 @@ GARBAGE = {
     "json unknown object": json.dumps({"hello": "world"}),
     "facts with wrong types": json.dumps({"facts_schema": 1, "mps_built": "yes"}),
     "report with bad checks": json.dumps({"schema": 1, "host": {}, "checks": "none"}),
-    "prose": "My Mac is slow when I train, what should I do?\nOS: macOS 14\n",
+    "prose": "My laptop is slow when I train, what should I do?\n",
     "deep json": "[" * 100_000 + "]" * 100_000,
     "json huge int": '{"facts_schema": ' + "9" * 5000 + "}",
 }

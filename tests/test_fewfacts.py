@@ -70,13 +70,28 @@ def test_a_negated_device_line_is_not_read():
     [
         "Device: cuda:0\n",
         "x = torch.ones(3).to('cuda')\n",
-        "My Mac is slow when I train, what should I do?\nOS: macOS 14\n",
+        "My laptop is slow when I train, what should I do?\n",
     ],
 )
-def test_no_mps_work_is_still_refused(text):
+def test_no_mps_work_and_no_fact_is_still_refused(text):
     assert mpswork.read(text) == []
     with pytest.raises(InputError):
         envdump.parse(text)
+
+
+def test_a_paste_with_only_the_os_is_diagnosed_naming_the_command_that_settles_the_rest():
+    # issue 12 refuses only a paste that "holds no facts at all": the OS is one (AcTePuKc/
+    # Chatterbox-TTS-UI#3: "I had the same error on Mac Os 26.2", a missing package)
+    facts, results = diagnose.diagnose(
+        "My Mac is slow when I train, what should I do?\nOS: macOS 14\n"
+    )
+    assert (facts.os, facts.macos_version) == ("Darwin", "14.0")
+    by_id = {r.id: r for r in results}
+    assert [r.id for r in results if r.status in (Status.FAIL, Status.WARN)] == []
+    assert by_id["host.macos"].status is Status.PASS
+    assert by_id["host.python"].status is Status.SKIP
+    settle = by_id["paste.facts"]
+    assert settle.status is Status.SKIP and "python -m torch.utils.collect_env" in settle.detail
 
 
 # --- the diagnosis of a paste with few facts -----------------------------------------------------

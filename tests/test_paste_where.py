@@ -284,11 +284,11 @@ def test_a_chip_like_name_without_a_mac_is_no_chip():
 
 def test_a_question_whether_a_mac_can_use_the_gpu_is_diagnosed_not_refused():
     # CVHub520/X-AnyLabeling#862: "Can Mac use gpu acceleration?" (healthy: the model's
-    # device_type: mps was the answer); a slow Mac with no GPU wish is still refused
+    # device_type: mps was the answer); a slow laptop, no Mac and no GPU wish, is still refused
     text = _case("holdout12", "x-anylabeling-862").text
     assert _failing(text) == []
     with pytest.raises(InputError):
-        diagnose.diagnose("My Mac is slow when I train, what should I do?\n")
+        diagnose.diagnose("My laptop is slow when I train, what should I do?\n")
 
 
 def test_a_pin_said_missing_under_a_condition_is_not_read():
@@ -490,8 +490,9 @@ def test_a_linux_guest_named_on_a_mac_is_linux_in_the_mac():
 
 
 def test_mps_said_unavailable_is_diagnosed_not_refused():
-    # an MPS failure told in words, as "MPS crashes" is; a GPU with no MPS named is still refused
+    # an MPS failure told in words, as "MPS crashes" is; a GPU with neither MPS nor a Mac named
+    # is still refused
     _, results = diagnose.diagnose("MPS is not available on my Mac\n")
     assert not [r for r in results if r.status is Status.FAIL]
     with pytest.raises(InputError):
-        diagnose.diagnose("GPU is not available on my Mac\n")
+        diagnose.diagnose("GPU is not available on my laptop\n")

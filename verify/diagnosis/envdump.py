@@ -220,10 +220,6 @@ def _seed_weight(name: str, from_errors: Facts) -> int:
 DEVICE_CHOICE_ERRORS = {"mps.cuda_requested", "mps.app_chose_cpu"}
 
 
-# Facts that alone say nothing about PyTorch on the machine ("OS: macOS 14" in a question)
-_ONLY_OS = {"source", "os", "os_release", "macos_version"}
-
-
 # signs that are findings by themselves (what an installer or the loader said)
 TELLING_SIGNS = (
     "sign.pip_no_torch",
@@ -270,8 +266,12 @@ TELLING_TOGETHER = (
 
 
 def _telling(facts: Facts, reading: paste.Reading) -> bool:
-    """Does the free-form text give more than the OS (a chip, Python, torch, MPS state, an
-    installer's verdict...)?"""
+    """Does the free-form text give a fact of the machine (its OS alone counts: "I had the same
+    error on Mac Os 26.2") or a sign that is a finding by itself (an installer's verdict...)?
+    Only a paste with neither is refused: issue 12 keeps exit 2 for a paste that "holds no facts
+    at all". A paste with the OS and nothing against it is diagnosed: the rules it cannot settle
+    are skipped and verify.diagnosis.settle's paste.facts row names the command that settles
+    them (docs/diagnose.md, "Pastes with few facts")."""
     if any(reading.has(sign) for sign in TELLING_SIGNS):
         return True
     if any(all(reading.has(sign) for sign in signs) for signs in TELLING_TOGETHER):
@@ -279,14 +279,15 @@ def _telling(facts: Facts, reading: paste.Reading) -> bool:
     return any(
         getattr(facts, name) not in (None, {})
         for name in Facts.__dataclass_fields__
-        if name not in _ONLY_OS
+        if name != "source"
     )
 
 
 def _nothing_found(reading: paste.Reading) -> str:
-    what = "no facts about the machine (chip, Python, PyTorch, MPS state) and no known MPS error"
-    shown = [f"{k} {v}" for k, v in reading.facts.items() if k in _ONLY_OS]
-    shown += [s[5:].replace("_", " ") for s in sorted(reading.signs)]
+    what = (
+        "no facts about the machine (OS, chip, Python, PyTorch, MPS state) and no known MPS error"
+    )
+    shown = [s[5:].replace("_", " ") for s in sorted(reading.signs)]
     if shown:
         return f"the input holds {what}; it shows only: {', '.join(shown)}."
     return f"the input holds {what}."

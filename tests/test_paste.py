@@ -8,9 +8,12 @@ diagnoses are asserted in test_diagnose.py.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from verify.diagnosis import diagnose, envdump, paste
+from verify.diagnosis.paste import clues
 from verify.model import Status
 
 # `uname -a` from a Rosetta Terminal on Apple silicon: an arm64 kernel, an x86_64 shell
@@ -362,3 +365,12 @@ def test_a_release_named_beside_collect_env_finding_no_torch_is_checked_against_
     # a release that has wheels for this Python leaves the row alone
     _, results = diagnose.diagnose(text.replace("2.4.1", "2.6.0"))
     assert next(r for r in results if r.id == "host.python").status is not Status.FAIL
+
+
+def test_needles_of_a_case_blind_pattern_are_looked_for_case_blind():
+    # verify.diagnosis.paste.clues.finditer: the needles are a shortcut, never a filter
+    blind = re.compile(r"\bgithub ci\b", re.IGNORECASE)
+    assert [m.group(0) for m in clues.finditer(blind, "in GitHub CI", "ithub")] == ["GitHub CI"]
+    exact = re.compile(r"\bgithub ci\b")
+    assert list(clues.finditer(exact, "in GitHub CI", "ithub")) == []
+    assert list(clues.finditer(blind, "nothing here", "ithub")) == []

@@ -358,3 +358,29 @@ def test_lscpu_apple_vendor_in_a_linux_collect_env_is_linux_on_a_mac():
     # the same collect_env from an arm server (another vendor) is a Linux host: nothing to fix
     server = text.replace("Apple", "ARM")
     assert "host.os" not in failing(server)
+
+
+def test_a_few_bytes_refused_with_almost_nothing_in_use_is_no_usable_gpu_memory():
+    # docling-project/docling#286 (GitHub's arm64 macOS runners): 256 bytes refused with 8 MB in
+    # use of 7.93 GB allowed - under the watermark, so Metal refused the buffer itself
+    refused = (
+        "RuntimeError: MPS backend out of memory (MPS allocated: 8.00 MB, other allocations: "
+        "16.00 KB, max allowed: 7.93 GB). Tried to allocate 256 bytes on shared pool.\n"
+    )
+    rows = failing("Apple M1\n" + refused)
+    assert "error.mps.no_gpu_memory" in rows and "error.mps.oom" not in rows
+    # the same few bytes refused with the limit reached are a real out-of-memory
+    # (pinokiocomputer/pinokio#941: 16.00 GB + 3.31 GB in use of 18.13 GB)
+    full = (
+        "RuntimeError: MPS backend out of memory (MPS allocated: 16.00 GB, other allocations: "
+        "3.31 GB, max allowed: 18.13 GB). Tried to allocate 256 bytes on shared pool.\n"
+    )
+    rows = failing("Apple M1\n" + full)
+    assert "error.mps.oom" in rows and "error.mps.no_gpu_memory" not in rows
+
+
+def test_github_named_in_any_case_is_a_hosted_runner():
+    # the readers' needles skip work only: "ithub" must find "GitHub" for a case-blind pattern
+    # (docling-project/docling#286: "specially in GitHub CI" went unread)
+    line = "Some users encounter issues like the following (specially in GitHub CI):\n"
+    assert "sign.ci_runner" in [c.field for c in places.read(line)]

@@ -8,6 +8,7 @@ torch.__config__.show()), 2 a "Key: value" or list entry, 1 prose or an inferenc
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterator
@@ -175,10 +176,24 @@ def quote(line: str) -> str:
 
 def finditer(pattern: re.Pattern[str], text: str, *needles: str) -> Iterator[re.Match[str]]:
     """pattern.finditer(text) (the first MAX_MATCHES), skipped at once when none of the needles
-    is in the text (cheap substring tests keep a big paste fast)."""
-    if needles and not any(n in text for n in needles):
-        return iter(())
+    is in the text (cheap substring tests keep a big paste fast). The needles only skip work:
+    for a case-blind pattern they are looked for case-blind too, so "ithub" finds "GitHub"
+    (docling-project/docling#286: "specially in GitHub CI" went unread)."""
+    if needles:
+        if pattern.flags & re.IGNORECASE:
+            haystack = _folded(text)
+            found = any(n.casefold() in haystack for n in needles)
+        else:
+            found = any(n in text for n in needles)
+        if not found:
+            return iter(())
     return itertools.islice(pattern.finditer(text), MAX_MATCHES)
+
+
+@functools.lru_cache(maxsize=4)
+def _folded(text: str) -> str:
+    """The text case-folded, once per paste (every reader asks; a str keeps its hash)."""
+    return text.casefold()
 
 
 def clue(field: str, value: Any, text: str, m: re.Match[str], weight: int = LISTED) -> Clue:

@@ -134,7 +134,7 @@ def read(text: str) -> list[Clue]:
         )
     for m in finditer(PIP_NO_DIST, text, "No matching distribution"):
         out.extend(_refused(table, m.group(1), m.group(2), "", text=text, m=m))
-    for m in finditer(UV_TAG, text, "matching platform tag"):
+    for m in finditer(UV_TAG, text, "platform tag"):  # (the line may wrap after "matching")
         found = _refused(table, m.group(1), m.group(2), _uv_by(text, m.group(1)), text=text, m=m)
         if found and m.group(3):
             found.extend(_macos_tag(m.group(4), m.group(5), m.group(6), text, m))

@@ -331,6 +331,11 @@ CEILINGS = [
     # vllm-project/vllm#17212
     "I also tried installing it from the official pytorch website docs but it seems like no "
     "version is supported beyond 2.2.2.",
+    # docling-project/docling#2044 (an Intel Mac)
+    "Seems like for Intel based Macs I'm limited to use PyTorch 2.2.2 only.",
+    # huggingface/sentence-transformers#3661 (an Intel Mac)
+    "I recently upgraded to Sentence Transformers 5.2.2 to use sparse encoders and noticed, that "
+    "it requires torch>=2.6 but for Mac Intel only torch 2.2.2 is available.",
 ]
 
 

@@ -136,6 +136,16 @@ REPORTS = [
         "mps.float64",
         "warn",
     ),
+    # https://github.com/welltop-cn/ComfyUI-TeaCache/issues/26 (torch.compile's Metal codegen
+    # has no float64: torch/_inductor/codegen/mps.py DTYPE_TO_METAL)
+    (
+        '  File "/opt/miniconda3/envs/comfyenv_py312/lib/python3.12/site-packages/torch/_inductor/'
+        'codegen/mps.py", line 257, in dtype_to_str\n    return DTYPE_TO_METAL[dtype]\n'
+        "           ~~~~~~~~~~~~~~^^^^^^^\n"
+        "torch._inductor.exc.InductorError: KeyError: torch.float64",
+        "mps.float64",
+        "warn",
+    ),
     # https://github.com/pytorch/pytorch/issues/166426 (torch 2.8, a sparse CSR tensor on mps)
     (
         "NotImplementedError: Could not run 'new_compressed_tensor' from the 'mps:0' device.)",

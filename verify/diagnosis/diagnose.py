@@ -51,6 +51,7 @@ from verify.diagnosis import (
     settle,
     timeline,
     told_rows,
+    x86_ceiling,
 )
 from verify.diagnosis import install_messages as install_msg
 from verify.diagnosis import opsupport_messages as support_msg
@@ -141,6 +142,7 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
     results.extend(behind.rows(results, pasted, written))  # an MPS bug a later torch fixed
     results = behind.app_torch(results, pasted, written)  # the app's own, older torch
     results = claim_rows.rows(results, pasted)  # a cause stated in a sentence, no row names
+    results = x86_ceiling.rows(results, pasted)  # an x86_64 Mac holds torch at 2.2.2
     results = resemble_rows.rows(results, pasted)  # no failure: the cause the words read like
     unsettled = settle.row(pasted, results)  # few facts: the command that settles the rest
     if unsettled is not None:
@@ -953,6 +955,10 @@ def first_cause(results: Sequence[Result]) -> Result | None:
             # 1 of 18 blind reports with one, and took "Fix first" from it in the 17 others
             # (the 399 of docs/diagnose.md#a-cause-the-wording-resembles)
             return 7
+        if x86_ceiling.caps_torch(r):
+            # an Intel Mac or an x86_64 Python holds torch at 2.2.2: the newer torch another
+            # row asks for cannot install there (verify.diagnosis.x86_ceiling)
+            return -1
         if resemble_rows.likeness(r):
             return 6  # the cause the paste's wording resembles: weaker than any sentence
         if claim_rows.claimed(r):

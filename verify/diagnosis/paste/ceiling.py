@@ -10,6 +10,8 @@ host.arch check's cause (tests/corpus.py LABELS: intel-mac and rosetta). The wor
 - "our GH MacOS runners can only install torch v2.2.2" (huggingface/peft#2431), "it can only
   install torch=2.2.2" (astral-sh/uv#13512, an x86_64 Python on an M3 Pro), "i can only install
   versions up to 2.2.2" (resemble-ai/chatterbox#277);
+- "for Intel based Macs I'm limited to use PyTorch 2.2.2 only" (docling-project/docling#2044),
+  "for Mac Intel only torch 2.2.2 is available" (huggingface/sentence-transformers#3661);
 - "torch stopped building for Intel Macs after 2.2.2" (idiap/coqui-ai-TTS#112), "no version is
   supported beyond 2.2.2" (vllm-project/vllm#17212), "dropped macOS x86_64 (Intel) binary support
   after v2.2.2" (langflow-ai/langflow#12469).
@@ -37,8 +39,12 @@ CEILING = re.compile(
     r"(?:is|are|was|were|=|:)[ \t]+"
     + _V
     + r"|\b(?:capped|stuck|stops?|stopped|limited|topped[ \t]+out|maxe[sd][ \t]+out)[ \t]+"
-    r"(?:\w+[ \t]+){0,3}?(?:at|on|to)[ \t]+"
+    r"(?:\w+[ \t]+){0,3}?(?:at|on|to)[ \t]+(?:(?:use|using|install|installing|run)[ \t]+)?"
     + _V
+    # "for Mac Intel only torch 2.2.2 is available" (huggingface/sentence-transformers#3661)
+    + r"|\bonly[ \t]+"
+    + _V
+    + r"[ \t]+(?:is|are|was|were)[ \t]+(?:still[ \t]+)?available\b"
     + r"|\bup[ \t]+(?:to|until)[ \t]+(?:versions?[ \t]+)?"
     + _V
     + r"|\b2\.2\.2[ \t]+(?:is|was)[ \t]+the[ \t]+(?:last|latest|final|newest|highest)\b|"

@@ -1,0 +1,71 @@
+"""verify.diagnosis.x86_ceiling: an Intel Mac (or an x86_64 Python) holds torch at 2.2.2, so a
+row asking for a newer torch names a fix the machine cannot take (issue 12, item 3). The texts are
+real reports' own lines, cited; the whole reports are in tests/data/holdout48."""
+
+from __future__ import annotations
+
+from verify.diagnosis import diagnose, x86_ceiling
+from verify.model import Status
+
+# docling-project/docling#2044: an Intel Mac on torch 2.2.2, code for a newer torch
+DOCLING = (
+    "Seems like for Intel based Macs I'm limited to use PyTorch 2.2.2 only. But this version is "
+    'missing functions like "is_dynamo_compiling" and "is_compiling". And so when I\'m trying to '
+    "run Docling command ...\n"
+    "I'm getting this error ...\n"
+    "`AttributeError: module 'torch.compiler' has no attribute 'is_compiling'`\n"
+    "Is there any Docling version suitable to work in Intel based MacBooks?\n"
+    "My current MacOS version is 15.6 with Anaconda Python 3.11.7\n"
+)
+# SzamosiMate/tapir-archicad-MCP#26: an Intel Mac whose dependencies need torch>=2.4
+TAPIR = (
+    "**Environment:**\n- macOS on Intel (x86_64)\n- Python 3.12.13 (installed via uv)\n"
+    "**Issue:**\nInstallation/startup fails with a dependency resolution conflict:\n"
+    "- `sentence-transformers>=5.1.0` requires `transformers>=4.41.0`\n"
+    "- `transformers>=4.41.0` requires `torch>=2.4`\n"
+    "- PyTorch stopped publishing wheels for macOS x86_64 (Intel) after version 2.2.2\n"
+    "This creates an unsatisfiable dependency chain on Intel Macs — there is no version of "
+    "torch>=2.4 available for this platform.\n"
+    "When forcing an older torch (2.2.2, the last version with Intel Mac wheels), the server "
+    "crashes instead with a `NameError: name 'torch' is not defined`\n"
+)
+
+
+def _rows(text: str):
+    return diagnose.diagnose(text)[1]
+
+
+def test_an_intel_mac_held_at_2_2_2_is_the_cause_before_code_for_a_newer_torch():
+    rows = _rows(DOCLING)
+    first = diagnose.first_cause(rows)
+    assert first is not None and first.id == "host.arch" and x86_ceiling.caps_torch(first)
+    assert first.status is Status.FAIL and first.blocks_ready  # the verdict names it first
+    blocking = [r.id for r in rows if r.blocks_ready]
+    assert blocking[0] == "host.arch" and "error.mps.torch_predates_name" in blocking
+
+
+def test_an_intel_mac_said_in_an_environment_list_with_a_newer_torch_required():
+    first = diagnose.first_cause(_rows(TAPIR))
+    assert first is not None and first.id == "host.arch" and x86_ceiling.caps_torch(first)
+
+
+def test_the_same_error_on_apple_silicon_keeps_the_torch_upgrade_first():
+    # no x86_64 Mac in the paste: upgrading torch is the fix
+    text = DOCLING.replace(
+        "Seems like for Intel based Macs I'm limited to use PyTorch 2.2.2 only. ", ""
+    )
+    text = "Chip: Apple M2 Pro\n" + text.replace("Intel based MacBooks", "MacBooks")
+    rows = _rows(text)
+    first = diagnose.first_cause(rows)
+    assert first is not None and first.id == "error.mps.torch_predates_name"
+    assert not any(x86_ceiling.caps_torch(r) for r in rows)
+
+
+def test_an_intel_mac_below_the_ceiling_can_still_upgrade():
+    # the torch shown is 1.13.1: 2.2.2 still installs on that Intel Mac, so the Intel Mac is
+    # said (host.arch warns) but does not hold the torch back
+    lines = [line for line in TAPIR.splitlines(keepends=True) if "2.2.2" not in line]
+    rows = _rows("".join(lines) + "- torch 1.13.1\n")
+    arch = next(r for r in rows if r.id == "host.arch")
+    assert arch.status is Status.WARN and not x86_ceiling.caps_torch(arch)
+    assert any(r.id == "torch.version" and r.status is Status.WARN for r in rows)

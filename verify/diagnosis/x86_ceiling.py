@@ -1,0 +1,85 @@
+"""An x86_64 Mac's torch ceiling behind a "torch too old" finding (issue 12, item 3).
+
+PyTorch's macOS x86_64 wheels end at 2.2.2 (verify.compat.LAST_MACOS_X86_64_WHEEL). On an Intel
+Mac, or under an x86_64 Python on Apple silicon, a row that asks for a newer torch (code written
+for one, an op or fix that came later) names a fix the machine cannot take: the x86_64
+interpreter is the cause, and host.arch's finding says what to do. Where a paste shows both -
+host.arch failing or warning for an Intel Mac or an x86_64 interpreter (the facts, or a sentence:
+verify.diagnosis.claim_rows), a torch-too-old row, and torch held at the ceiling (the torch
+shown is 2.2.x, or the text names 2.2.2) - host.arch's row fails (a sentence's warning
+included: with the torch row beside it, the code cannot run on this machine) and is marked
+`caps_torch`, which verify.diagnosis.diagnose.first_cause puts first (docling-project/
+docling#2044: "for Intel based Macs I'm limited to use PyTorch 2.2.2 only", then
+torch.compiler.is_compiling missing; SzamosiMate/tapir-archicad-MCP#26: transformers needs
+torch>=2.4 on an Intel Mac). Pure: rows and Pasted in, rows out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from verify import compat, rules
+from verify.diagnosis.envdump import Pasted
+from verify.model import Result, Status
+
+# the rows that say the torch is older than the code or the fix needs
+TORCH_TOO_OLD = frozenset(
+    {
+        "torch.version",
+        "error.mps.torch_too_old",
+        "error.mps.torch_predates_name",
+        "error.mps.op_needs_newer_torch",
+        "error.mps.checkpoint_needs_newer_torch",
+        "error.mps.fixed_in_newer_torch",
+        "error.mps.amp_needs_newer_torch",
+    }
+)
+# the sentences (verify.diagnosis.paste.claims, .ceiling) that name an x86_64 Mac
+_X86_CLAIMS = frozenset({"intel_mac", "x86_64_ceiling"})
+_CEILING = str(compat.LAST_MACOS_X86_64_WHEEL)
+
+
+def rows(results: Sequence[Result], pasted: Pasted) -> list[Result]:
+    """`results`, host.arch's x86_64 finding failing and marked `caps_torch` where it holds
+    torch back."""
+    out = list(results)
+    at = next((i for i, r in enumerate(out) if r.id == "host.arch"), None)
+    if at is None or not _x86_64_mac(out[at], pasted):
+        return out
+    if not any(r.id in TORCH_TOO_OLD and _flagged(r) for r in out):
+        return out
+    if not _at_ceiling(pasted):
+        return out
+    out[at] = dataclasses.replace(
+        out[at],
+        status=Status.FAIL,
+        required=True,  # the environment cannot run this code: the verdict is not ready
+        data={**out[at].data, "caps_torch": _CEILING},
+    )
+    return out
+
+
+def caps_torch(row: Result) -> bool:
+    """Is this host.arch's x86_64 finding the reason the torch cannot be newer?"""
+    return "caps_torch" in row.data
+
+
+def _flagged(row: Result) -> bool:
+    return row.status in (Status.FAIL, Status.WARN)
+
+
+def _x86_64_mac(row: Result, pasted: Pasted) -> bool:
+    if not _flagged(row):
+        return False
+    if row.data.get("claimed") in _X86_CLAIMS:
+        return True
+    f = pasted.facts
+    return rules.is_macos(f) and (rules.apple_silicon(f) is False or bool(rules.under_rosetta(f)))
+
+
+def _at_ceiling(pasted: Pasted) -> bool:
+    release = compat.release_of(pasted.facts.torch_version)
+    if release is not None:
+        return release.major == 2 and release.minor == 2
+    return _CEILING in pasted.text

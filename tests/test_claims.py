@@ -476,6 +476,14 @@ EXCEPTIONS = {
     # thread's cause is that packaging gap, labelled "other"; its collect_env passes host.arch,
     # so no row is added (test_a_check_the_paste_shows_passing_keeps_its_row)
     ("intel_mac", "collect_env/torchaudio-2620-intel-mac-collect-env-no-0.12.1-wheel"),
+    # "`torch <= 2.4.1` has no wheels for `cp313`" is true there too (uv's own log says so), but
+    # the thread's cause is the Intel Mac, whose host.arch row the paste's facts fail and put
+    # first; the sentence's host.python warning ranks after it (K-Dense-AI/claude-skills-mcp#13,
+    # session 10's blind set: diagnosed right)
+    ("python_no_wheels", "holdout48/claude-skills-mcp-13-intel-mac-no-torch-wheels"),
+    # the same on unslothai/unsloth#4621 ("no compatible wheel exists for Python 3.13 on this
+    # Mac"): the installer's Python 3.13 on an Intel Mac, whose host.arch warning comes first
+    ("python_no_wheels", "holdout48/unsloth-4621-py313-intel-mac-no-torch-wheel"),
 }
 
 

@@ -16,6 +16,20 @@ from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste import updated
 from verify.model import Fix, Result, Status, warned
 
+# the rows that say the torch is older than the code, the op or the fix needs (one of them
+# names a newer torch already; verify.diagnosis.x86_ceiling reads them too)
+TORCH_TOO_OLD_ROWS = frozenset(
+    {
+        "torch.version",
+        "error.mps.torch_too_old",
+        "error.mps.torch_predates_name",
+        "error.mps.op_needs_newer_torch",
+        "error.mps.checkpoint_needs_newer_torch",
+        "error.mps.fixed_in_newer_torch",
+        "error.mps.amp_needs_newer_torch",
+    }
+)
+
 
 @dataclasses.dataclass(frozen=True)
 class Topic:
@@ -120,16 +134,7 @@ TOPICS: dict[str, Topic] = {
     "torch_too_old": Topic(
         "torch.version",
         "Told: a newer PyTorch fixes it",
-        frozenset(
-            {
-                "torch.version",
-                "error.mps.torch_too_old",
-                "error.mps.torch_predates_name",
-                "error.mps.op_needs_newer_torch",
-                "error.mps.checkpoint_needs_newer_torch",
-                "error.mps.fixed_in_newer_torch",
-            }
-        ),
+        TORCH_TOO_OLD_ROWS,
         msg.torch_too_old,
         over_pass=True,
         holds=_torch_older_than_said,

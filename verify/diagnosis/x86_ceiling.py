@@ -20,21 +20,10 @@ import dataclasses
 from collections.abc import Sequence
 
 from verify import compat, rules
+from verify.diagnosis.claim_rows import TORCH_TOO_OLD_ROWS
 from verify.diagnosis.envdump import Pasted
 from verify.model import Result, Status
 
-# the rows that say the torch is older than the code or the fix needs
-TORCH_TOO_OLD = frozenset(
-    {
-        "torch.version",
-        "error.mps.torch_too_old",
-        "error.mps.torch_predates_name",
-        "error.mps.op_needs_newer_torch",
-        "error.mps.checkpoint_needs_newer_torch",
-        "error.mps.fixed_in_newer_torch",
-        "error.mps.amp_needs_newer_torch",
-    }
-)
 # the sentences (verify.diagnosis.paste.claims, .ceiling) that name an x86_64 Mac
 _X86_CLAIMS = frozenset({"intel_mac", "x86_64_ceiling"})
 _CEILING = str(compat.LAST_MACOS_X86_64_WHEEL)
@@ -47,7 +36,7 @@ def rows(results: Sequence[Result], pasted: Pasted) -> list[Result]:
     at = next((i for i, r in enumerate(out) if r.id == "host.arch"), None)
     if at is None or not _x86_64_mac(out[at], pasted):
         return out
-    if not any(r.id in TORCH_TOO_OLD and _flagged(r) for r in out):
+    if not any(r.id in TORCH_TOO_OLD_ROWS and _flagged(r) for r in out):
         return out
     if not _at_ceiling(pasted):
         return out

@@ -485,3 +485,32 @@ def test_a_solver_finding_no_osx_virtual_package_is_a_macos_too_old():
 def test_the_x86_64_ceiling_said_of_an_intel_mac_fails_the_arch(said):
     row, _ = _row(said, "host.arch")
     assert row.status is Status.FAIL and "2.2.2" in row.cause
+
+
+# Vaibhavs10/insanely-fast-whisper#182: pipx's newer Python, the release asked for needs <= 3.11
+PIP_OTHER_PYTHON = (
+    "    ERROR: Ignored the following versions that require a different python version: 0.0.10 "
+    "Requires-Python <=3.11,>=3.8; 0.0.11 Requires-Python <=3.11,>=3.8; 0.0.12 Requires-Python "
+    "<=3.11,>=3.8; 0.0.13 Requires-Python <=3.11,>=3.8; 0.0.9 Requires-Python <=3.11,>=3.8\n"
+    "    ERROR: Could not find a version that satisfies the requirement "
+    "insanely-fast-whisper==0.0.13 (from versions: 0.0.1, 0.0.2, 0.0.3, 0.0.4, 0.0.5b0, 0.0.5b1, "
+    "0.0.5b2, 0.0.5b3, 0.0.5, 0.0.6, 0.0.7, 0.0.8)\n"
+    "    ERROR: No matching distribution found for insanely-fast-whisper==0.0.13\n"
+)
+
+
+def test_pip_skipping_the_release_asked_for_its_requires_python_fails_host_python():
+    signs = [c for c in pytags.read(PIP_OTHER_PYTHON) if c.field == "sign.requires_other_python"]
+    assert {c.value for c in signs} == {("insanely-fast-whisper", "0.0.13", "<=3.11,>=3.8")}
+    results = diagnose.diagnose(PIP_OTHER_PYTHON)[1]
+    row = next(r for r in results if r.id == "host.python")
+    assert row.status is Status.FAIL and diagnose.first_cause(results) is row
+    assert "requires Python <=3.11,>=3.8" in row.cause
+    assert any("Ignored the following versions" in line for line in row.evidence)
+
+
+def test_pip_skipping_other_releases_than_the_one_asked_for_is_no_python_finding():
+    # onetrainer-169 (tests/data/collect_env): the skipped releases are another package's, the
+    # refused pin is a CUDA build of torch - no Requires-Python of it is in the list
+    text = PIP_OTHER_PYTHON.replace("insanely-fast-whisper==0.0.13", "torch==2.1.2+cu118")
+    assert not [c for c in pytags.read(text) if c.field == "sign.requires_other_python"]

@@ -200,6 +200,23 @@ def no_release_for_python(
     )
 
 
+def requires_other_python(
+    package: str, release: str, spec: str, python: str | None
+) -> tuple[str, Fix]:
+    """pip skipped the release asked for: its Requires-Python excludes this interpreter."""
+    who = f"Python {python}" if python else "this interpreter's Python"
+    return (
+        f"pip skipped {package} {release} because it requires Python {spec}, which {who} is "
+        "not: that release cannot be installed into this environment.",
+        Fix(
+            f"Install it with a Python in {spec}: a new environment (`uv venv --python X.Y`, "
+            "`conda create -n env python=X.Y`), or for a pipx app `pipx install --python "
+            f"python3.X {package}`; or ask for another {package} release that supports this "
+            "Python.",
+        ),
+    )
+
+
 def python_said_no_wheels(
     release: str, python: str, covered: str | None, first: str | None
 ) -> tuple[str, Fix]:

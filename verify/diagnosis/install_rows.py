@@ -42,6 +42,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
     if result.id == "host.python" and result.status is not Status.FAIL:
         return (
             _python_tag(result, pasted)
+            or _python_required(result, pasted)
             or _python_said(result, pasted)
             or _wheel_for_other_python(result, pasted)
         )
@@ -110,6 +111,18 @@ def _python_tag(result: Result, pasted: Pasted) -> Result | None:
         cause, fix = msg.no_release_for_python(package, release, tuple(tags), python)
     lines = [c.line for c in clues] + pasted.evidence.get("python_version", [])[:1]
     return _failed(result, cause, fix, lines, package=package, release=release, tag=tag)
+
+
+def _python_required(result: Result, pasted: Pasted) -> Result | None:
+    """pip skipped the exact release asked for because its Requires-Python excludes this
+    interpreter (verify.diagnosis.paste.pytags: Vaibhavs10/insanely-fast-whisper#182)."""
+    clues = pasted.signs.get("sign.requires_other_python") or []
+    if not clues:
+        return None
+    package, release, spec = clues[0].value
+    cause, fix = msg.requires_other_python(package, release, spec, pasted.facts.python_version)
+    lines = [c.line for c in clues] + pasted.evidence.get("python_version", [])[:1]
+    return _failed(result, cause, fix, lines, package=package, release=release, requires=spec)
 
 
 def _python_said(result: Result, pasted: Pasted) -> Result | None:

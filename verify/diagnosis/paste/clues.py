@@ -69,6 +69,7 @@ SIGNS = {
     "sign.mps_failure_said": "MPS said to fail or crash (a native crash, 'MPS ... fails')",
     "sign.newer_torch_works": "a torch release said to fail and a later one to work",
     "sign.no_wheel_for_python": "a release has no wheel for this Python (.pytags, .companions)",
+    "sign.requires_other_python": "pip skipped the release asked for: it requires another Python",
     "sign.python_said_no_wheels": "torch said to have no wheels for a Python (.wheelsaid)",
     "sign.x86_64_said_dropped": "PyTorch said to publish no Intel Mac builds (.wheelsaid)",
     "sign.wheel_refused": "pip refused a wheel as not supported here (.refused)",

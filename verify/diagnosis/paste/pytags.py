@@ -74,6 +74,18 @@ POETRY_NONE_FIT = re.compile(
     r"environment\s+does\s+not\s+support\s+the\s+identified\s+abi\s+tags"
 )
 _CP = re.compile(r"^cp3(\d{1,2})$")
+# pip (src/pip/_internal/resolution/resolvelib/factory.py, _report_requires_python_error's
+# neighbour: "Ignored the following versions that require a different python version: 0.0.13
+# Requires-Python <=3.11,>=3.8; ...") lists the releases it skipped for their Requires-Python,
+# without their package's name; the exact release then asked for and refused names it
+# (Vaibhavs10/insanely-fast-whisper#182: insanely-fast-whisper==0.0.13 under pipx's newer Python)
+PIP_IGNORED = re.compile(
+    r"Ignored the following versions that require a different python version: ([^\n]+)"
+)
+_IGNORED_ONE = re.compile(r"([\w.+!-]+) Requires-Python ([^;\n]+)")
+PIP_NOT_FOUND = re.compile(
+    r"No matching distribution found for ([A-Za-z0-9][\w.-]*)(?:\[[\w,.-]+\])?==([\w.+!-]+)"
+)
 
 
 def read(text: str) -> list[Clue]:
@@ -89,6 +101,16 @@ def read(text: str) -> list[Clue]:
         if before:
             tag = before[-1].group(2)
             out.extend(_refused((m.group(1), m.group(2), tag), m.group(3), text, m))
+    for m in finditer(PIP_IGNORED, text, "require a different python version"):
+        skipped = {v: spec.strip() for v, spec in _IGNORED_ONE.findall(m.group(1))}
+        for asked in finditer(PIP_NOT_FOUND, text, "No matching distribution"):
+            package, release = asked.group(1), asked.group(2)
+            if release in skipped:
+                wanted = (package, release, skipped[release])
+                out.append(clue("sign.requires_other_python", wanted, text, m, LISTED))
+                out.append(clue("sign.requires_other_python", wanted, text, asked, LISTED))
+                break
+        break
     for m in finditer(POETRY_NONE_FIT, text, "installation candidates"):
         if m.group(3) == m.group(4):  # no sdist, no other skip: no file fits at all
             wanted = f"{m.group(1)}=={m.group(2)}"

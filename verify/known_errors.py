@@ -211,7 +211,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             # converts from 2.3 on (huggingface/diffusers#10986: Wan's rotary embedding built in
             # float64, then torch.view_as_complex)
             r"Trying to convert ComplexDouble to the MPS backend[^\n]*|"
-            # torch.compile's Metal code generator (torch/_inductor/codegen/mps.py, torch 2.6+):
+            # torch.compile's prototype Metal code generator (torch/_inductor/codegen/mps.py):
             # DTYPE_TO_METAL has no float64, so dtype_to_str raises KeyError: torch.float64
             # (welltop-cn/ComfyUI-TeaCache#26: Flux under the inductor backend on a Mac)
             r"_inductor/codegen/mps\.py\", line \d+, in dtype_to_str\n(?:[^\n]*\n){0,4}?"

@@ -74,8 +74,8 @@ POETRY_NONE_FIT = re.compile(
     r"environment\s+does\s+not\s+support\s+the\s+identified\s+abi\s+tags"
 )
 _CP = re.compile(r"^cp3(\d{1,2})$")
-# pip (src/pip/_internal/resolution/resolvelib/factory.py, _report_requires_python_error's
-# neighbour: "Ignored the following versions that require a different python version: 0.0.13
+# pip's resolver (logged just before "Could not find a version that satisfies the
+# requirement": "Ignored the following versions that require a different python version: 0.0.13
 # Requires-Python <=3.11,>=3.8; ...") lists the releases it skipped for their Requires-Python,
 # without their package's name; the exact release then asked for and refused names it
 # (Vaibhavs10/insanely-fast-whisper#182: insanely-fast-whisper==0.0.13 under pipx's newer Python)

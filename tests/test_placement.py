@@ -332,17 +332,35 @@ def test_the_sdk_decides_over_the_use_mps_option():
     assert envdump.parse(text).facts.mps_built is False
 
 
-def test_nothing_allocated_and_a_request_under_the_limit_is_no_usable_gpu_memory():
-    # MPSAllocator.mm's message with 0 bytes in use: under the limit, the allocation itself failed
-    refused = (
-        "RuntimeError: MPS backend out of memory (MPS allocated: 0 bytes, other allocations: "
-        "0 bytes, max allowed: 7.93 GB). Tried to allocate 94.26 MB on private pool.\n"
-    )
+# MPSAllocator.mm's message where the watermark cannot explain the refusal, each beside the same
+# request the watermark does explain (a real out-of-memory)
+_ZERO_IN_USE = (
+    "RuntimeError: MPS backend out of memory (MPS allocated: 0 bytes, other allocations: "
+    "0 bytes, max allowed: 7.93 GB). Tried to allocate 94.26 MB on private pool.\n"
+)
+UNDER_THE_WATERMARK = [
+    # 0 bytes in use and a request under the limit: the allocation itself failed; the same
+    # request over the limit is a real out-of-memory
+    (_ZERO_IN_USE, _ZERO_IN_USE.replace("94.26 MB", "9.50 GB")),
+    # docling-project/docling#286 (GitHub's arm64 macOS runners): 256 bytes refused with 8 MB in
+    # use of 7.93 GB allowed, so Metal refused the buffer itself; the same few bytes refused
+    # with the limit reached (pinokiocomputer/pinokio#941: 16.00 GB + 3.31 GB in use of 18.13 GB)
+    (
+        "RuntimeError: MPS backend out of memory (MPS allocated: 8.00 MB, other allocations: "
+        "16.00 KB, max allowed: 7.93 GB). Tried to allocate 256 bytes on shared pool.\n",
+        "RuntimeError: MPS backend out of memory (MPS allocated: 16.00 GB, other allocations: "
+        "3.31 GB, max allowed: 18.13 GB). Tried to allocate 256 bytes on shared pool.\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("refused", "real"), UNDER_THE_WATERMARK, ids=["nothing-in-use", "a-few-bytes"]
+)
+def test_a_refusal_the_watermark_cannot_explain_is_no_usable_gpu_memory(refused, real):
     rows = failing("Apple M1\n" + refused)
     assert "error.mps.no_gpu_memory" in rows and "error.mps.oom" not in rows
-    # a request over the limit with nothing in use is a real out-of-memory
-    over = refused.replace("94.26 MB", "9.50 GB")
-    rows = failing("Apple M1\n" + over)
+    rows = failing("Apple M1\n" + real)
     assert "error.mps.oom" in rows and "error.mps.no_gpu_memory" not in rows
 
 
@@ -358,25 +376,6 @@ def test_lscpu_apple_vendor_in_a_linux_collect_env_is_linux_on_a_mac():
     # the same collect_env from an arm server (another vendor) is a Linux host: nothing to fix
     server = text.replace("Apple", "ARM")
     assert "host.os" not in failing(server)
-
-
-def test_a_few_bytes_refused_with_almost_nothing_in_use_is_no_usable_gpu_memory():
-    # docling-project/docling#286 (GitHub's arm64 macOS runners): 256 bytes refused with 8 MB in
-    # use of 7.93 GB allowed - under the watermark, so Metal refused the buffer itself
-    refused = (
-        "RuntimeError: MPS backend out of memory (MPS allocated: 8.00 MB, other allocations: "
-        "16.00 KB, max allowed: 7.93 GB). Tried to allocate 256 bytes on shared pool.\n"
-    )
-    rows = failing("Apple M1\n" + refused)
-    assert "error.mps.no_gpu_memory" in rows and "error.mps.oom" not in rows
-    # the same few bytes refused with the limit reached are a real out-of-memory
-    # (pinokiocomputer/pinokio#941: 16.00 GB + 3.31 GB in use of 18.13 GB)
-    full = (
-        "RuntimeError: MPS backend out of memory (MPS allocated: 16.00 GB, other allocations: "
-        "3.31 GB, max allowed: 18.13 GB). Tried to allocate 256 bytes on shared pool.\n"
-    )
-    rows = failing("Apple M1\n" + full)
-    assert "error.mps.oom" in rows and "error.mps.no_gpu_memory" not in rows
 
 
 def test_github_named_in_any_case_is_a_hosted_runner():

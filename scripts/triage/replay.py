@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scripts.triage import train
-from verify.diagnosis import resemble_messages, resemble_rows
+from verify.diagnosis import resemble_rows
 from verify.diagnosis.paste import resemble
 
 FIRST = 20  # the first folder scored: before it, too few reports to fit on
@@ -48,10 +48,11 @@ def folders() -> list[str]:
 
 
 def replay(folder: str) -> Round:
-    later = [f for f in folders() if number(f) >= number(folder)]
-    fitted_on = train.labelled_reports(exclude=later)
+    every = train.labelled_reports()
+    later = {f for f in folders() if number(f) >= number(folder)}
+    fitted_on = [r for r in every if _folder(r) not in later]
     model = resemble.Model.from_dict(train.fit(fitted_on))
-    scored = [r for r in train.labelled_reports() if r[0].split("/")[0] == folder]
+    scored = [r for r in every if _folder(r) == folder]
     commonest = Counter(label for _, _, label in fitted_on).most_common(1)[0][0]
     right = warnings = warnings_right = 0
     for _, text, label in scored:
@@ -59,11 +60,7 @@ def replay(folder: str) -> Round:
         if found is None:
             continue
         right += found.label == label
-        if (
-            found.label in resemble_messages.LIKENESSES
-            and found.probability >= resemble_rows.THRESHOLD
-            and found.terms >= resemble_rows.MIN_TERMS
-        ):
+        if resemble_rows.warns(found):
             warnings += 1
             warnings_right += found.label == label
     return Round(
@@ -75,6 +72,11 @@ def replay(folder: str) -> Round:
         warnings,
         warnings_right,
     )
+
+
+def _folder(report: tuple[str, str, str]) -> str:
+    """The tests/data folder a labelled report (its path relative to tests/data) is in."""
+    return report[0].split("/")[0]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

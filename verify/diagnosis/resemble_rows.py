@@ -63,12 +63,7 @@ def rows(
     if pasted.report is not None or any(_finding(r) for r in results):
         return results
     found = resemble.resemblance(pasted.text[:MAX_CHARS], model)
-    if (
-        found is None
-        or found.probability < THRESHOLD
-        or found.terms < MIN_TERMS
-        or found.label not in msg.LIKENESSES
-    ):
+    if found is None or not warns(found):
         return results
     like = msg.LIKENESSES[found.label]
     place = next((i for i, r in enumerate(results) if r.id == like.row_id), None)
@@ -91,6 +86,16 @@ def rows(
     if place is None:
         return [*results, row]
     return [*results[:place], row, *results[place + 1 :]]
+
+
+def warns(found: resemble.Resemblance) -> bool:
+    """Is the likeness strong enough, read from enough of the paste and of a cause a row can
+    state, to warn (before the rows' own guards)?"""
+    return (
+        found.probability >= THRESHOLD
+        and found.terms >= MIN_TERMS
+        and found.label in msg.LIKENESSES
+    )
 
 
 def _finding(row: Result) -> bool:

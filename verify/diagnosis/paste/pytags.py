@@ -101,21 +101,30 @@ def read(text: str) -> list[Clue]:
         if before:
             tag = before[-1].group(2)
             out.extend(_refused((m.group(1), m.group(2), tag), m.group(3), text, m))
-    for m in finditer(PIP_IGNORED, text, "require a different python version"):
-        skipped = {v: spec.strip() for v, spec in _IGNORED_ONE.findall(m.group(1))}
-        for asked in finditer(PIP_NOT_FOUND, text, "No matching distribution"):
-            package, release = asked.group(1), asked.group(2)
-            if release in skipped:
-                wanted = (package, release, skipped[release])
-                out.append(clue("sign.requires_other_python", wanted, text, m, LISTED))
-                out.append(clue("sign.requires_other_python", wanted, text, asked, LISTED))
-                break
-        break
+    out.extend(_requires_other_python(text))
     for m in finditer(POETRY_NONE_FIT, text, "installation candidates"):
         if m.group(3) == m.group(4):  # no sdist, no other skip: no file fits at all
             wanted = f"{m.group(1)}=={m.group(2)}"
             out.append(clue("sign.every_wheel_skipped", wanted, text, m, LISTED))
     return out
+
+
+def _requires_other_python(text: str) -> list[Clue]:
+    """pip's first list of releases skipped for their Requires-Python, and the first exact pin
+    refused whose release is in it: the Requires-Python line and the refusal, as two clues."""
+    ignored = next(finditer(PIP_IGNORED, text, "require a different python version"), None)
+    if ignored is None:
+        return []
+    skipped = {v: spec.strip() for v, spec in _IGNORED_ONE.findall(ignored.group(1))}
+    for asked in finditer(PIP_NOT_FOUND, text, "No matching distribution"):
+        package, release = asked.group(1), asked.group(2)
+        if release in skipped:
+            wanted = (package, release, skipped[release])
+            return [
+                clue("sign.requires_other_python", wanted, text, ignored, LISTED),
+                clue("sign.requires_other_python", wanted, text, asked, LISTED),
+            ]
+    return []
 
 
 def _refused(refused: tuple[str, str, str], listed: str, text: str, m: re.Match[str]) -> list[Clue]:

@@ -197,3 +197,42 @@ def test_across_every_real_report_the_reading_fires_only_on_install_failures():
             fired[f"{path.parent.name}/{path.stem}"] = case.label
     assert len(fired) >= 9
     assert set(fired.values()) == {"install-wrong-arch"}, fired
+
+
+@pytest.mark.parametrize(
+    ("name", "release", "platforms"),
+    [
+        # a lock file's bitsandbytes 0.45.0: Linux and Windows wheels only, no sdist
+        (
+            "smol-course-286-bitsandbytes-no-macos-arm64-wheel-uv",
+            "bitsandbytes 0.45.0",
+            "manylinux_2_24_x86_64, win_amd64",
+        ),
+        # coreai-core 1.0.0b1 had macOS wheels, not for this Python (3.13): uv lists the
+        # platforms for this interpreter's tags, and the row says it can be either
+        ("coreai-torch-4-no-cp313-macos-wheel", "coreai-core 1.0.0b1", "manylinux_2_34_x86_64"),
+    ],
+)
+def test_uv_naming_a_release_without_a_mac_wheel_fails_the_install(name, release, platforms):
+    text = _case(name).text
+    (clue,) = [c for c in gpuonly.read(text) if c.field == "sign.release_no_mac_wheel"]
+    assert clue.value.tag == "macosx_26_0_arm64"
+    row, first = _row(text)
+    assert row.status is Status.FAIL and first.id == "torch.installed"
+    assert f"asks for {release}, which has no wheel for this Mac (macosx_26_0_arm64" in row.cause
+    assert f"wheels only for {platforms}," in row.cause and "this Python version" in row.cause
+    assert row.evidence[0] == clue.line  # then the line that gives the Python, if any
+    assert "sys_platform != 'darwin'" in row.fix.text and row.fix.commands[1] == "uv sync"
+
+
+def test_a_release_with_a_mac_wheel_or_torch_is_not_this_reading():
+    line = (
+        "hint: You're on macOS (`macosx_15_0_x86_64`), but `{name}` (v1.2.0) only has wheels for "
+        "the following platforms: `manylinux_2_28_x86_64`, `{other}`\n"
+    )
+    # the release has an arm64 macOS wheel: an x86_64 interpreter's matter, not the release's
+    assert not gpuonly.read(line.format(name="tokenizers", other="macosx_11_0_arm64"))
+    # torch's own hint is verify.diagnosis.paste.packages'
+    assert not gpuonly.read(line.format(name="torch", other="win_amd64"))
+    (clue, *_tag) = gpuonly.read(line.format(name="tokenizers", other="win_amd64"))
+    assert clue.value.platforms == ("manylinux_2_28_x86_64", "win_amd64")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from verify.diagnosis.paste.gpuonly import Refusal
+from verify.diagnosis.paste.gpuonly import Refusal, ReleaseWithoutMacWheel
 from verify.model import Fix
 
 LAST_X86_64 = "2.2.2"
@@ -201,6 +201,28 @@ def gpu_only_package(refusal: Refusal) -> tuple[str, Fix]:
         "the code's MPS or CPU path instead."
     )
     return cause, Fix(text)
+
+
+def release_without_mac_wheel(
+    release: ReleaseWithoutMacWheel, python: str | None
+) -> tuple[str, Fix]:
+    """uv: one release of a package other than torch has no wheel for this Mac's interpreter."""
+    name, version = release.name, release.version
+    for_python = f" and Python {python}" if python else ""
+    cause = (
+        f"The install asks for {name} {version}, which has no wheel for this Mac "
+        f"({release.tag}{for_python}) and no source distribution: uv says that release has "
+        f"wheels only for {', '.join(release.platforms)}, so nothing can be installed here and "
+        "the environment, PyTorch's included, is not set up. Either that release ships no "
+        "macOS wheels at all, or none for this Python version."
+    )
+    marker = f"`{name}; sys_platform != 'darwin'`"
+    text = (
+        f"Ask for a release of {name} that ships macOS arm64 wheels for this Python (PyPI's "
+        f"files page lists them), or use a Python it has them for; if the package is for "
+        f"NVIDIA GPUs only, leave it out on a Mac ({marker}) and re-lock."
+    )
+    return cause, Fix(text, (f"uv lock --upgrade-package {name}", "uv sync"))
 
 
 def platform_not_declared(subdir: str) -> tuple[str, Fix]:

@@ -33,7 +33,7 @@ from verify.diagnosis import platform_messages as platform_msg
 from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste import packages
 from verify.diagnosis.paste.clues import Clue
-from verify.diagnosis.paste.gpuonly import Refusal
+from verify.diagnosis.paste.gpuonly import Refusal, ReleaseWithoutMacWheel
 from verify.model import Fix, Result, Status, failed
 
 
@@ -131,6 +131,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
             or _cpu_build(result, pasted)
             or _cuda_conda_package(result, pasted)
             or _gpu_only_package(result, pasted)
+            or _release_without_mac_wheel(result, pasted)
             or _platform_not_declared(result, pasted)
             or foreign_rows.finding(result, pasted)
             or install_rows.finding(result, pasted)
@@ -318,6 +319,19 @@ def _gpu_only_package(result: Result, pasted: Pasted) -> Result | None:
     cause, fix = platform_msg.gpu_only_package(refusal)
     lines = _lines(pasted, "sign.gpu_only_package", "chip", "macos_version")
     return _failed(result, cause, fix, lines, package=refusal.package.name)
+
+
+def _release_without_mac_wheel(result: Result, pasted: Pasted) -> Result | None:
+    """uv: the release the install asked for of another package has wheels for other systems
+    only, for this interpreter (huggingface/smol-course#286: a lock file's bitsandbytes 0.45.0,
+    manylinux_2_24_x86_64 and win_amd64, on macOS 26 arm64). uv's hint is this Mac's own."""
+    clues = pasted.signs.get("sign.release_no_mac_wheel") or []
+    if not clues:
+        return None
+    release: ReleaseWithoutMacWheel = clues[0].value
+    cause, fix = platform_msg.release_without_mac_wheel(release, pasted.facts.python_version)
+    lines = _lines(pasted, "sign.release_no_mac_wheel", "python_version")
+    return _failed(result, cause, fix, lines, package=release.name)
 
 
 def _platform_not_declared(result: Result, pasted: Pasted) -> Result | None:

@@ -24,6 +24,9 @@ The refusals read, for a package in that list (torch's own are verify.diagnosis.
 -> sign.gpu_only_package: a Refusal (the package as PyPI has it, the requirement, who required
 it); uv's macOS tag also gives os, macOS version and architecture. verify.diagnosis.resolver
 turns it into the torch.installed row.
+uv's hint also names, for any other package, the platforms one release has wheels for: where none
+is macOS's, that release cannot install on this Mac (huggingface/smol-course#286: bitsandbytes
+0.45.0, manylinux and win_amd64 only) -> sign.release_no_mac_wheel, the same row.
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ UV_YOURE_ON = re.compile(
     r"You're\s+on\s+macOS\s+\(`?(macosx_(\d+)_(\d+)_(arm64|x86_64))`?\),\s+but\s+`?"
     + _NAME
     + r"`?\s+\(v([\w.+]+)\)\s+only\s+has\s+wheels"
+    + r"(?:\s+for\s+(?:the\s+following\s+platforms?:\s+)?((?:`?[\w.]+`?(?:,\s+)?)+))?"
 )
 POETRY = re.compile(r"Unable to find installation candidates for " + _NAME + r" \(([\w.+]+)\)")
 # uv's derivation names who asked: "Because pyannote-audio==3.0.1 depends on onnxruntime-gpu>=1.16"
@@ -97,6 +101,17 @@ class Refusal:
     package: GpuOnly
     requirement: str  # as the installer printed it ("onnxruntime-gpu>=1.16.0")
     by: str  # who required it, as pip or uv names it ("pyannote-audio"), or ""
+
+
+@dataclass(frozen=True)
+class ReleaseWithoutMacWheel:
+    """One release of a package that uv found no wheel of for this Mac's interpreter: the
+    platforms it has wheels for (for this Python's tags) hold no macOS one."""
+
+    name: str
+    version: str
+    platforms: tuple[str, ...]
+    tag: str  # the interpreter's own ("macosx_26_0_arm64")
 
 
 @functools.cache
@@ -145,6 +160,7 @@ def read(text: str) -> list[Clue]:
         )
     for m in finditer(UV_YOURE_ON, text, "You're"):
         found = _refused(table, m.group(5), f"=={m.group(6)}", "", text=text, m=m)
+        found = found or _release_without(m, text)
         if found:
             found.extend(_macos_tag(m.group(2), m.group(3), m.group(4), text, m))
         out.extend(found)
@@ -161,6 +177,22 @@ def _refused(
         return []
     value = Refusal(package, name + spec.rstrip(","), " ".join(by.split()))
     return [clue("sign.gpu_only_package", value, text, m, LISTED)]
+
+
+def _release_without(m: re.Match[str], text: str) -> list[Clue]:
+    """uv's hint that one release of another package (not torch: verify.diagnosis.paste.packages;
+    not one of the list) has no wheel for this Mac: the platforms it names for this interpreter
+    hold no macOS one ("`bitsandbytes` (v0.45.0) only has wheels for the following platforms:
+    `manylinux_2_24_x86_64`, `win_amd64`": huggingface/smol-course#286)."""
+    name, platforms = m.group(5), tuple(p.strip("`") for p in re.split(r",\s+", m.group(7) or ""))
+    if canonicalize_name(name) == "torch" or not all(platforms) or _has_macos(platforms):
+        return []
+    value = ReleaseWithoutMacWheel(name, m.group(6), platforms, m.group(1))
+    return [clue("sign.release_no_mac_wheel", value, text, m, LISTED)]
+
+
+def _has_macos(platforms: tuple[str, ...]) -> bool:
+    return any(p.startswith("macosx_") for p in platforms)
 
 
 def _uv_by(text: str, name: str) -> str:

@@ -14,6 +14,7 @@ import pytest
 
 from verify.diagnosis import diagnose, envdump, paste
 from verify.diagnosis.paste import clues
+from verify.errors import InputError
 from verify.model import Status
 
 # `uname -a` from a Rosetta Terminal on Apple silicon: an arm64 kernel, an x86_64 shell
@@ -374,3 +375,26 @@ def test_needles_of_a_case_blind_pattern_are_looked_for_case_blind():
     exact = re.compile(r"\bgithub ci\b")
     assert list(clues.finditer(exact, "in GitHub CI", "ithub")) == []
     assert list(clues.finditer(blind, "nothing here", "ithub")) == []
+
+
+def test_mkl_finding_no_avx_on_a_mac_is_rosetta():
+    # agentmorris/MegaDetector#64: MKL's start-up refusal of the processor with "M1 chips" said
+    # only in general; Rosetta 2 translated no AVX before macOS 15, every Intel Mac since 2011
+    # has it
+    mkl = (
+        "Intel MKL FATAL ERROR: This system does not meet the minimum requirements for use of "
+        "the Intel(R) Math Kernel Library.\n"
+        "The processor must support the Intel(R) Advanced Vector Extensions (Intel(R) AVX) "
+        "instructions.\n"
+    )
+    said = "M1 chips are becoming more common and that Mac instructions are given in the README.\n"
+    _, results = diagnose.diagnose(said + mkl)
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "host.arch" and first.status is Status.FAIL
+    assert "Rosetta" in first.cause and mkl.splitlines()[0] in first.evidence
+    # no Mac in the paste (an old PC, a VM hiding AVX): no fact about the machine at all
+    with pytest.raises(InputError, match="no facts about the machine"):
+        envdump.parse(mkl)
+    # a Linux paste stays Linux's
+    f = facts("OS: Ubuntu 22.04 on my Mac's VM\n" + mkl)
+    assert f.translated is None

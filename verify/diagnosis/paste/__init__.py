@@ -233,6 +233,13 @@ def _derive(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) 
         # no torch newer than 2.2.x for this interpreter: PyPI's macOS x86_64 wheels end there
         put("os", "Darwin", "sign.pip_x86_only")
         put("machine", "x86_64", "sign.pip_x86_only")
+    chip = str(facts.get("chip") or "")
+    mac = facts.get("os") == "Darwin" or chip.startswith("Apple M") or signs.get("sign.mac_named")
+    if signs.get("sign.mkl_no_avx") and mac and facts.get("os") in (None, "Darwin"):
+        # MKL finding no AVX on a Mac: Rosetta 2 (verify.diagnosis.paste.tools.MKL_NO_AVX)
+        put("os", "Darwin", "sign.mkl_no_avx")
+        put("machine", "x86_64", "sign.mkl_no_avx")
+        put("hardware_arm64", True, "sign.mkl_no_avx")
     if facts.get("os") == "Darwin":
         subdir = facts.get("conda_subdir")
         if subdir is None and signs.get("sign.x86_only_conda"):

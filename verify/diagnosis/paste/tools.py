@@ -18,7 +18,7 @@ torch.__config__.show(), and MPS state as people print it.
   (.versions reads the versions); Stable Diffusion web UIs print "Python 3.10.6 (...)" (.versions).
 - torch.__config__.show(): "USE_MPS=ON" / "USE_MPS=OFF" in "Build settings", "TORCH_VERSION=2.1.0",
   and "Intel(R) oneAPI Math Kernel Library" / "Intel(R) Math Kernel Library" (only x86_64 builds
-  link MKL).
+  link MKL); MKL's "FATAL ERROR" for a processor without AVX (Rosetta 2 on a Mac).
 - collect_env's SystemEnv as JSON, as the web UIs' "Sysinfo" file holds it ("Torch env info":
   "torch_version", "python_version", "os", "is_cuda_available"; verify.diagnosis.envdump reads such
   JSON
@@ -75,6 +75,12 @@ USE_MPS = re.compile(r"\bUSE_MPS=(ON|OFF|1|0)\b")
 BUILD_SETTINGS = re.compile(r"Build settings:[^\n]*\Z")
 BUILD_TORCH = re.compile(r"\bTORCH_VERSION=(\d[\w.+]*)")
 MKL_BUILD = re.compile(r"Intel\(R\)(?: oneAPI)? Math Kernel Library")
+# MKL refusing the processor at start-up: "Intel MKL FATAL ERROR: This system does not meet the
+# minimum requirements for use of the Intel(R) Math Kernel Library. ... The processor must support
+# the Intel(R) Advanced Vector Extensions (Intel(R) AVX) instructions." On a Mac that is Rosetta 2,
+# which translated no AVX before macOS 15 (every Intel Mac since 2011 has it): an x86_64 torch /
+# numpy on Apple silicon (agentmorris/MegaDetector#64, TorchStudio#10, sd-gui#12)
+MKL_NO_AVX = re.compile(r"Intel MKL FATAL ERROR: This system does not meet the minimum requirement")
 MPS_STATE = re.compile(
     r"(?:torch\.backends\.mps\.|mps\.|\bMPS[ \t]+(?:is[ \t]+)?|\bMPS(?=可用))"
     r"(is_available|is_built|available|built|可用)"  # 可用: "available" (Chinese)
@@ -173,6 +179,8 @@ def read(text: str) -> list[Clue]:
         out.append(clue("torch_version", m.group(1), text, m, STRONG))
     for m in finditer(MKL_BUILD, text, "Math Kernel"):
         out.append(clue("sign.mkl_build", True, text, m, LISTED))
+    for m in finditer(MKL_NO_AVX, text, "MKL FATAL"):
+        out.append(clue("sign.mkl_no_avx", True, text, m, LISTED))
     for m in finditer(SYSENV_KEY, text, '_version"', '"os"', '"Python"', "is_cuda"):
         out.extend(_sysenv(m.group(1), m.group(2).strip(), text, m))
     for m in finditer(COMFY_TORCH, text, "pytorch version:"):

@@ -99,6 +99,17 @@ STATED = [
         # graphnet-team/graphnet#798's title: the Mac's own arm64 platform named beside the Python
         "PyTorch v2.2.x wheels unavailable for macOS arm64 + Python 3.13",
     ),
+    # zheng-chong/CatVTON#13, predibase/lorax#167, pyg-team/pyg-lib#303
+    ("cuda_only_package", "xformers is not compatible with MacOS"),
+    (
+        "cuda_only_package",
+        "Since triton is not supported for windows or mac as of now even binaries here confirms "
+        "it but is a dependency.",
+    ),
+    (
+        "cuda_only_package",
+        "I found that this feature requires pyg-lib, which is not available on Apple Silicon.",
+    ),
 ]
 
 
@@ -153,6 +164,13 @@ def test_program_output_is_no_sentence():
         )
         == []
     )
+
+
+def test_a_cuda_only_package_said_not_to_work_needs_a_mac_in_the_sentence():
+    # on MPS or on Linux it is another matter (an attention kernel, a server's install)
+    assert "cuda_only_package" not in _topics("flash-attn is not supported on MPS.")
+    assert "cuda_only_package" not in _topics("xformers is not compatible with Ubuntu 18.04.")
+    assert "cuda_only_package" not in _topics("Is xformers not compatible with macOS?")
 
 
 def test_arm64_wheels_listed_as_the_only_ones_are_no_missing_arm64_build():
@@ -460,6 +478,7 @@ TOPIC_LABEL = {
     "torch_too_old": "torch-too-old",
     # an x86_64 interpreter, the Mac's or Rosetta's: both are host.arch's cause
     "x86_64_ceiling": ("intel-mac", "rosetta"),
+    "cuda_only_package": "install-wrong-arch",
 }
 
 
@@ -484,6 +503,12 @@ EXCEPTIONS = {
     # the same on unslothai/unsloth#4621 ("no compatible wheel exists for Python 3.13 on this
     # Mac"): the installer's Python 3.13 on an Intel Mac, whose host.arch warning comes first
     ("python_no_wheels", "holdout48/unsloth-4621-py313-intel-mac-no-torch-wheel"),
+    # flash-attn is not supported on a Mac, true of both: the project had tied its code to it
+    # (AI4Bharat/IndicTrans2#69, labelled healthy: the maintainer made it optional) and an
+    # xformers build a guide's requirements asked for (labelled other by its collector, the
+    # human reader said install-wrong-arch); a warning, never a failure
+    ("cuda_only_package", "holdout29/indictrans2-69-hard-flash-attention-dependency-on-mac"),
+    ("cuda_only_package", "holdout57/deepseek-r1-mac-finetuning-guide-1-xformers-build"),
 }
 
 

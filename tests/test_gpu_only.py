@@ -236,3 +236,84 @@ def test_a_release_with_a_mac_wheel_or_torch_is_not_this_reading():
     assert not gpuonly.read(line.format(name="torch", other="win_amd64"))
     (clue, *_tag) = gpuonly.read(line.format(name="tokenizers", other="win_amd64"))
     assert clue.value.platforms == ("manylinux_2_28_x86_64", "win_amd64")
+
+
+def test_pip_finding_no_release_of_a_package_on_a_mac_fails_the_install():
+    # pyg-team/pytorch_geometric#6362: pyg-lib from PyG's own index on an M1 Max
+    text = _case("pyg-team-pytorch_geometric-6362-pyg-lib-m1-max").text
+    (clue,) = [c for c in gpuonly.read(text) if c.field == "sign.no_release_here"]
+    assert clue.value.requirement == "pyg-lib" and "(from versions: none)" in clue.line
+    row, first = _row(text)
+    assert row.status is Status.FAIL and first.id == "torch.installed"
+    assert "pip found no release of pyg-lib at all that installs on this Mac" in row.cause
+    assert row.evidence[0] == clue.line and row.fix.commands == (
+        "python -m pip index versions pyg-lib",
+    )
+
+
+NONE = (
+    "ERROR: Could not find a version that satisfies the requirement decord (from versions: none)\n"
+    "ERROR: No matching distribution found for decord\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "fires"),
+    [
+        ("I'm on an M4 MacBook Pro, macOS 15.1.\n", True),
+        # the same words from Linux, or from no system named: nothing about this Mac
+        ("Ubuntu 22.04, Python 3.10\n", False),
+        ("", False),
+        # pip reaching no index says "none" for everything
+        (
+            "I'm on an M4 MacBook Pro.\nWARNING: Retrying (Retry(total=4, connect=None, "
+            "read=None, redirect=None, status=None)) after connection broken\n",
+            False,
+        ),
+    ],
+)
+def test_no_release_here_only_on_a_mac_that_reached_its_index(before, fires):
+    try:
+        _, results = diagnose.diagnose(before + NONE)
+    except InputError:
+        assert not fires
+        return
+    row = next(r for r in results if r.id == "torch.installed")
+    assert (row.status is Status.FAIL and "no release of decord" in row.cause) is fires
+
+
+def test_torchs_own_none_is_not_this_reading():
+    # torch's, torchvision's and torchaudio's refusals are verify.diagnosis.paste.packages'
+    for name in ("torch", "torchvision", "torchaudio"):
+        assert not gpuonly.read(NONE.replace("decord", name))
+
+
+# real reports where the reading is right about the install and the thread found another cause
+# first: the Python (a release with macOS wheels for older Pythons only)
+OTHER_CAUSE = {
+    "holdout35/coreai-torch-4-no-cp313-macos-wheel": "python-unsupported",
+    "holdout57/pytorch-executorch-22314-arm-tosa-python314": "python-unsupported",
+}
+
+
+def test_across_every_real_report_a_package_with_no_release_here_is_the_install():
+    """Every real report in tests/data where uv names a release without a Mac wheel or pip
+    finds no release of a package at all: the row fires on install failures only."""
+    fired: dict[str, str] = {}
+    for path in sorted(DATA.glob("*/*.txt")):
+        case = corpus.load(path)
+        signs = {c.field for c in gpuonly.read(case.text)}
+        if not signs & {"sign.release_no_mac_wheel", "sign.no_release_here"}:
+            continue
+        try:
+            _, results = diagnose.diagnose(case.text)
+        except InputError:
+            continue
+        row = next(r for r in results if r.id == "torch.installed")
+        if row.status is Status.FAIL and (
+            "no wheel for this Mac" in row.cause or "no release of" in row.cause
+        ):
+            fired[f"{path.parent.name}/{path.stem}"] = case.label
+    assert len(fired) >= 6, fired
+    wrong = {name: label for name, label in fired.items() if label != "install-wrong-arch"}
+    assert wrong == OTHER_CAUSE

@@ -113,13 +113,19 @@ def test_any_packages_macos_wheel_for_another_cpython_is_the_python():
     assert not paste.read(text).has("sign.pip_no_torch")  # not torch's own wheel
 
 
-def test_another_packages_linux_wheel_refused_on_a_mac_is_not_torchs_install():
+def test_another_packages_linux_wheel_refused_on_a_mac_is_a_wheel_for_another_system():
+    # a requirements file pinning another package's Linux wheel by its URL fails the install on
+    # a Mac as a CUDA build does (google-ai-edge/ai-edge-torch#67: torch_xla's linux_x86_64
+    # nightly); the row names that package's wheel, not torch's
     text = "MacBook Pro M1\n" + ARM64.replace(
         "torch-2.1.0-cp310-none-macosx_11_0_arm64", "numpy-1.26.4-cp310-cp310-manylinux_2_17_x86_64"
     )
-    assert _rows(text)["torch.installed"].status is not Status.FAIL
+    row = _rows(text)["torch.installed"]
+    assert row.status is Status.FAIL and row.data["package"] == "numpy"
+    assert "a wheel of numpy built for Linux" in row.cause
     torch_one = text.replace("numpy-1.26.4", "torch-2.1.0")
-    assert _rows(torch_one)["torch.installed"].status is Status.FAIL
+    row = _rows(torch_one)["torch.installed"]
+    assert row.status is Status.FAIL and "numpy" not in row.cause
 
 
 # hpprc/bert-classification-tutorial#1: Poetry installs the locked Linux CUDA wheel by its URL on

@@ -63,6 +63,23 @@ def no_arm64_build(sentence: str) -> tuple[str, Fix]:
     return cause, fix
 
 
+def cuda_only_package(sentence: str) -> tuple[str, Fix]:
+    cause = (
+        _said("a package the project needs does not install or work on a Mac", sentence)
+        + ". Packages built for NVIDIA GPUs (CUDA) or for Linux only - xformers, flash-attn, "
+        "triton, bitsandbytes before its macOS builds, decord, pyg-lib - publish no macOS arm64 "
+        "build, so a requirements file that lists them fails to install on a Mac, and code that "
+        "imports them fails there."
+    )
+    fix = Fix(
+        "Leave the package out on macOS (a `; sys_platform != 'darwin'` marker in the "
+        "requirements) and run the code's path without it (most projects make xformers / "
+        "flash-attn optional; PyTorch's own scaled_dot_product_attention runs on MPS), or use "
+        "a Mac build or alternative where the project names one."
+    )
+    return cause, fix
+
+
 def x86_64_python(sentence: str) -> tuple[str, Fix]:
     cause = (
         _said("the Python is an x86_64 (Intel) build or runs under Rosetta", sentence)

@@ -146,6 +146,15 @@ TOPICS: dict[str, Topic] = {
         msg.python_no_wheels,
         over_pass=True,
     ),
+    # the package is a companion of a torch that may have installed (verify.diagnosis.paste
+    # .claims' cuda_only_package)
+    "cuda_only_package": Topic(
+        "torch.installed",
+        "Told: a package with no Mac build",
+        frozenset({"torch.installed", "host.arch"}),
+        msg.cuda_only_package,
+        over_pass=True,
+    ),
 }
 
 

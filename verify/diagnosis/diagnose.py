@@ -949,11 +949,11 @@ def first_cause(results: Sequence[Result]) -> Result | None:
     error the user pasted, then any other failure, then any warning; None when there is none."""
 
     def rank(r: Result) -> float:
-        if python_advice(r):
-            # today's (or the paste's day's) newest torch has no wheel for this Python: advice
-            # for the machine's next upgrade, not what went wrong: put first, it was the cause in
-            # 1 of 18 blind reports with one, and took "Fix first" from it in the 17 others
-            # (the 399 of docs/diagnose.md#a-cause-the-wording-resembles)
+        if upgrade_advice(r):
+            # advice for the machine's next upgrade, not what went wrong: put first, Python's was
+            # the cause in 1 of 18 blind reports with one, and took "Fix first" from it in the 17
+            # others (the 399 of docs/diagnose.md#a-cause-the-wording-resembles); macOS's took it
+            # from the cause in all 6 held-out reports where it stood first
             return 7
         if x86_ceiling.caps_torch(r):
             # an Intel Mac or an x86_64 Python holds torch at 2.2.2: the newer torch another
@@ -985,14 +985,17 @@ def first_cause(results: Sequence[Result]) -> Result | None:
     return min(problems, key=rank) if problems else None
 
 
-def python_advice(r: Result) -> bool:
-    """host.python's warning that the newest torch (today's: verify.rules.check_python; the
-    paste's day's: verify.diagnosis.python_then) has no wheel for this Python."""
-    return (
-        r.id == "host.python"
-        and r.status is Status.WARN
-        and ("latest_torch" in r.data or "newest_then" in r.data)
-    )
+def upgrade_advice(r: Result) -> bool:
+    """A warning about the machine's next upgrade, not about what went wrong: host.python's that
+    the newest torch (today's: verify.rules.check_python; the paste's day's:
+    verify.diagnosis.python_then) has no wheel for this Python, host.macos's that a later torch
+    needs a newer macOS for MPS (verify.rules; predibase/lorax#167: macOS 13.2.1 beside
+    triton's missing Mac wheels)."""
+    if r.status is not Status.WARN:
+        return False
+    if r.id == "host.python":
+        return "latest_torch" in r.data or "newest_then" in r.data
+    return r.id == "host.macos" and "first_torch_without_mps" in r.data
 
 
 def _report_rows(report: dict[str, Any], rule_ids: set[str]) -> list[Result]:

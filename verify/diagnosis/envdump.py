@@ -243,6 +243,7 @@ TELLING_SIGNS = (
     "sign.cuda_conda_package",  # a CUDA-only conda package refused (verify.diagnosis.resolver)
     "sign.gpu_only_package",  # a package with no macOS build refused (.paste.gpuonly)
     "sign.release_no_mac_wheel",  # uv: a release with no wheel for this Mac (.paste.gpuonly)
+    "sign.no_release_here",  # pip: no release of a package at all (.paste.gpuonly)
     "sign.cuda_build",  # a CUDA-only package's build failed (.paste.foreign)
     "sign.not_mach_o",  # dyld refused a library that is no Mach-O file (.paste.foreign)
     # MPS op / dtype / memory limits told in words (verify.diagnosis.paste.limits)

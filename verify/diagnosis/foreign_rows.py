@@ -10,20 +10,20 @@ is read is verify.diagnosis.paste.foreign's:
   model's own code asks for the package (transformers' "This modeling file requires"), a warning:
   the environment is fine and the model needs its path without it;
 - a library that is no Mach-O file (sign.not_mach_o): dyld's words, a Mac's by themselves;
-- another package's Linux / Windows GPU build refused by pip on a Mac (sign.wheel_refused; torch's
-  own are verify.diagnosis.install_rows'): "llama_cpp_python_cuda-0.2.23+cu118-cp310-cp310-
-  manylinux_2_31_x86_64.whl is not a supported wheel on this platform" (h2oai/h2ogpt#1212).
+- another package's Linux / Windows wheel refused by pip on a Mac (sign.wheel_refused; torch's
+  own are verify.diagnosis.install_rows'): a CUDA build ("llama_cpp_python_cuda-0.2.23+cu118-
+  cp310-cp310-manylinux_2_31_x86_64.whl is not a supported wheel on this platform":
+  h2oai/h2ogpt#1212) or a plain one a requirements file pinned by its URL
+  ("torch_xla-nightly+20240429-cp39-cp39-linux_x86_64.whl": google-ai-edge/ai-edge-torch#67).
 A CUDA build or a non-Mach-O library beside torch shown running on MPS is a side issue (an
 optional extension in a log about something else): a warning there.
 """
 
 from __future__ import annotations
 
-from packaging.utils import canonicalize_name
-
 from verify.diagnosis import foreign_messages as msg
 from verify.diagnosis.envdump import Pasted
-from verify.diagnosis.paste import gpuonly, packages, refused
+from verify.diagnosis.paste import refused
 from verify.diagnosis.paste.foreign import CUDA_BUILD
 from verify.model import Result, failed, warned
 
@@ -74,9 +74,7 @@ def _wheel(result: Result, pasted: Pasted) -> Result | None:
     clues = [
         c
         for c in pasted.signs.get("sign.wheel_refused") or []
-        if c.value[3] in ("linux", "windows")
-        and c.value[0] not in refused.TORCH_FAMILY
-        and _gpu_build(str(c.value[0]), str(c.value[1]))
+        if c.value[3] in ("linux", "windows") and c.value[0] not in refused.TORCH_FAMILY
     ]
     if not clues or not pasted.from_a_mac():
         return None
@@ -87,14 +85,6 @@ def _wheel(result: Result, pasted: Pasted) -> Result | None:
     cause, fix = msg.foreign_wheel(wheel, str(package), os_name)
     lines = [clues[0].line, *_mac_lines(pasted)]
     return _failed(result, cause, fix, lines, package=package, wheel_os=os_name)
-
-
-def _gpu_build(package: str, version: str) -> bool:
-    """A CUDA / ROCm build: a +cuXXX / +rocmX local version (PyTorch's convention, which CUDA
-    builds of other packages follow: llama_cpp_python_cuda-0.2.23+cu118, h2oai/h2ogpt#1212) or a
-    package PyPI has no macOS build of (verify/data/gpu_only_packages.json). Another package's
-    plain Linux wheel (numpy's) is a wrong file handed to pip, not a GPU build."""
-    return bool(packages.GPU_BUILD.search(version)) or canonicalize_name(package) in gpuonly.known()
 
 
 def _mac_lines(pasted: Pasted) -> list[str]:

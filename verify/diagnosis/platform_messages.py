@@ -225,6 +225,27 @@ def release_without_mac_wheel(
     return cause, Fix(text, (f"uv lock --upgrade-package {name}", "uv sync"))
 
 
+def no_release_here(requirement: str, python: str | None) -> tuple[str, Fix]:
+    """pip on a Mac found no release at all of a package other than torch."""
+    name = re.split(r"[\[<>=!~ ]", requirement, maxsplit=1)[0]
+    for_python = f" with Python {python}" if python else ""
+    cause = (
+        f"pip found no release of {requirement} at all that installs on this Mac{for_python} "
+        f'("from versions: none"): {name} publishes no wheel for macOS on this chip for this '
+        "Python and no source distribution it could build, so the install stops and the "
+        "environment, PyTorch's included, is not set up. Many packages built for NVIDIA GPUs or "
+        "for Linux only (decord, pyg-lib, dgl's CUDA builds) have no Apple silicon build."
+    )
+    marker = f"`{name}; sys_platform != 'darwin'`"
+    text = (
+        f"Look at {name}'s files on PyPI (or its own index): if no macosx_*_arm64 wheel is there "
+        f"for your Python, this Mac cannot install it - leave it out on macOS ({marker}) where "
+        "the code runs without it, use a Mac alternative or a Python it has wheels for, or "
+        "build it from source where the project documents how."
+    )
+    return cause, Fix(text, (f"python -m pip index versions {name}",))
+
+
 def platform_not_declared(subdir: str) -> tuple[str, Fix]:
     """pixi: the project's manifest lists platforms without this Mac's."""
     return (

@@ -33,7 +33,7 @@ from verify.diagnosis import platform_messages as platform_msg
 from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste import packages
 from verify.diagnosis.paste.clues import Clue
-from verify.diagnosis.paste.gpuonly import Refusal, ReleaseWithoutMacWheel
+from verify.diagnosis.paste.gpuonly import NoRelease, Refusal, ReleaseWithoutMacWheel
 from verify.model import Fix, Result, Status, failed
 
 
@@ -132,6 +132,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
             or _cuda_conda_package(result, pasted)
             or _gpu_only_package(result, pasted)
             or _release_without_mac_wheel(result, pasted)
+            or _no_release_here(result, pasted)
             or _platform_not_declared(result, pasted)
             or foreign_rows.finding(result, pasted)
             or install_rows.finding(result, pasted)
@@ -302,6 +303,10 @@ def _gpu_only_package(result: Result, pasted: Pasted) -> Result | None:
     install on Linux x86_64 and Windows (Mangio621/Mangio-RVC-Fork#9, whisperX#540: the Mac
     named only in the title or the thread)."""
     refusals: list[Refusal] = [c.value for c in pasted.signs.get("sign.gpu_only_package") or []]
+    if pasted.facts.os == "Linux":
+        # the install ran in Linux, a container or VM on the Mac among them (a Docker build on
+        # Apple silicon: phildougherty/sesame_csm_openai#15): host.os's row is the cause
+        return None
     if not _on_a_mac(pasted):
         # no OS in the paste: only a package with Linux and Windows wheels leaves macOS as the
         # system refused (triton, Linux-only, fails on Windows as well: PKU-YuanGroup/
@@ -332,6 +337,20 @@ def _release_without_mac_wheel(result: Result, pasted: Pasted) -> Result | None:
     cause, fix = platform_msg.release_without_mac_wheel(release, pasted.facts.python_version)
     lines = _lines(pasted, "sign.release_no_mac_wheel", "python_version")
     return _failed(result, cause, fix, lines, package=release.name)
+
+
+def _no_release_here(result: Result, pasted: Pasted) -> Result | None:
+    """pip on a Mac found no release at all of another package ("from versions: none"): none
+    ships a file this Mac can install (pyg-team/pytorch_geometric#6362: pyg-lib on an M1 Max;
+    dmlc/decord#335). Only where the paste is a Mac's: on Linux or Windows, or with no system
+    named, it says nothing about this one."""
+    clues = pasted.signs.get("sign.no_release_here") or []
+    if not clues or pasted.facts.os not in (None, "Darwin") or not pasted.from_a_mac():
+        return None
+    refusal: NoRelease = clues[0].value
+    cause, fix = platform_msg.no_release_here(refusal.requirement, pasted.facts.python_version)
+    lines = _lines(pasted, "sign.no_release_here", "chip", "python_version")
+    return _failed(result, cause, fix, lines, package=refusal.requirement)
 
 
 def _platform_not_declared(result: Result, pasted: Pasted) -> Result | None:

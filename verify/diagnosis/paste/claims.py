@@ -143,6 +143,17 @@ TOPICS: dict[str, re.Pattern[str]] = {
     # a Python torch has no wheels for, the limit about wheels or support (jaredpalmer/kev#34's
     # title: "Quickstart fails on Python 3.14: torch pin (<2.9) has no cp314 wheels")
     "python_no_wheels": re.compile(r"\bpython[ \t]?3\.\d{1,2}\b|\bcp3\d{1,2}\b", _I),
+    # a package built for NVIDIA GPUs or Linux only, said not to install or work on a Mac
+    # (zheng-chong/CatVTON#13's title: "xformers is not compatible with MacOS"; predibase/
+    # lorax#167: "triton is not supported for windows or mac as of now"): PyPI has no macOS
+    # build of them (verify/data/gpu_only_packages.json, .foreign's CUDA_BUILD) or none for
+    # Apple silicon (decord, pyg-lib)
+    "cuda_only_package": re.compile(
+        r"\b(?:xformers|flash[-_ ]?attn|flash[-_ ]?attention(?:[-_ ]?2)?|mamba[-_]ssm|triton|"
+        r"bitsandbytes|vllm|decord|pyg[-_]lib|torch[-_]xla|cupy|onnxruntime[-_]gpu|tensorrt|"
+        r"fbgemm[-_]gpu|deepspeed)\b",
+        _I,
+    ),
 }
 _NEEDS_MPS = {"float64", "dtypes"}
 # a named dtype makes "data types" that one's sentence (float64 is its own topic, bfloat16 or an
@@ -282,6 +293,21 @@ _TOPIC_NEEDLES = (
     "macos-1",
     "python",
     "cp3",
+    # the packages of cuda_only_package
+    "xformers",
+    "flash",
+    "mamba",
+    "triton",
+    "bitsandbytes",
+    "vllm",
+    "decord",
+    "pyg",
+    "xla",
+    "cupy",
+    "onnxruntime",
+    "tensorrt",
+    "fbgemm",
+    "deepspeed",
 )
 _VM_NEEDLES = ("parallels", "vmware", "virtualbox", "utm", "virtual machine", " vm")
 MAX_CANDIDATES = (300, 100)  # sentences read from the start and from the end of the text
@@ -359,6 +385,8 @@ def _fits(topic: str, sentence: str, limit: re.Match[str]) -> bool:
             and _TORCH_NAMED.search(sentence) is not None
             and not _CUDA.search(sentence)
         )
+    if topic == "cuda_only_package":
+        return _MAC_NAMED.search(sentence) is not None
     if topic == "python_no_wheels":
         return (
             _TORCH_NAMED.search(sentence) is not None

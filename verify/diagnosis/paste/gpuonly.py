@@ -26,7 +26,8 @@ it); uv's macOS tag also gives os, macOS version and architecture. verify.diagno
 turns it into the torch.installed row.
 uv's hint also names, for any other package, the platforms one release has wheels for: where none
 is macOS's, that release cannot install on this Mac (huggingface/smol-course#286: bitsandbytes
-0.45.0, manylinux and win_amd64 only) -> sign.release_no_mac_wheel, the same row.
+0.45.0, manylinux and win_amd64 only) -> sign.release_no_mac_wheel, the same row; and pip's
+"(from versions: none)" for any other package (PIP_NONE) -> sign.no_release_here.
 """
 
 from __future__ import annotations
@@ -69,6 +70,23 @@ UV_YOURE_ON = re.compile(
     + r"(?:\s+for\s+(?:the\s+following\s+platforms?:\s+)?((?:`?[\w.]+`?(?:,\s+)?)+))?"
 )
 POETRY = re.compile(r"Unable to find installation candidates for " + _NAME + r" \(([\w.+]+)\)")
+# pip finding no release of a package at all: "Could not find a version that satisfies the
+# requirement pyg-lib (from versions: none)" (pyg-team/pytorch_geometric#6362 on an M1 Max, dmlc/
+# dgl#4084, dmlc/decord#335): every release lacks a file this Mac can install (a wheel for macOS
+# arm64 and this Python, or a source distribution), whatever the package; 24 of the 26 real
+# reports with it for a package other than torch's own were that, on a Mac (tests/data). pip
+# says the same when it reaches no index, which its retries and fetch errors show.
+PIP_NONE = re.compile(
+    r"Could not find a version that satisfies the requirement "
+    + _NAME
+    + _SPEC
+    + r"[^\n]*?\(from versions?:[ \t]*none\)"
+)
+_NO_INDEX = re.compile(
+    r"Retrying \(Retry\(|Could not fetch URL|NewConnectionError|ProxyError|SSLError|"
+    r"Temporary failure in name resolution|No route to host"
+)
+_TORCH_FAMILY = frozenset({"torch", "torchvision", "torchaudio"})  # .packages reads theirs
 # uv's derivation names who asked: "Because pyannote-audio==3.0.1 depends on onnxruntime-gpu>=1.16"
 _UV_DEPENDS = r"([A-Za-z0-9][\w.-]*(?:==[\w.+]+)?)\s+depends\s+on\s+`?{name}\b"
 _FROM = re.compile(r"\(from ((?:[^()\n]|\([^()\n]*\))*)\)")
@@ -101,6 +119,13 @@ class Refusal:
     package: GpuOnly
     requirement: str  # as the installer printed it ("onnxruntime-gpu>=1.16.0")
     by: str  # who required it, as pip or uv names it ("pyannote-audio"), or ""
+
+
+@dataclass(frozen=True)
+class NoRelease:
+    """pip found no release at all of a package (not torch's own, not one of the list)."""
+
+    requirement: str  # as pip printed it ("pyg-lib", "decord==0.6.0")
 
 
 @dataclass(frozen=True)
@@ -164,6 +189,12 @@ def read(text: str) -> list[Clue]:
         if found:
             found.extend(_macos_tag(m.group(2), m.group(3), m.group(4), text, m))
         out.extend(found)
+    if not out and not _NO_INDEX.search(text):
+        for m in finditer(PIP_NONE, text, "from versions: none", "from version: none"):
+            if canonicalize_name(m.group(1)) not in _TORCH_FAMILY:
+                value = NoRelease(m.group(1) + m.group(2).rstrip(","))
+                out.append(clue("sign.no_release_here", value, text, m, LISTED))
+                break
     for m in finditer(POETRY, text, "installation candidates"):
         out.extend(_refused(table, m.group(1), f"=={m.group(2)}", "", text=text, m=m))
     return out

@@ -184,6 +184,9 @@ _ELSEWHERE = re.compile(
     r"服务器|云|不是|没有用|不用",
     _I,
 )
+# the Mac in another clause than the Docker: "cpu in a docker container (but also running with mps
+# options on a Mac)" lists two setups (robert-graf/VIBESegmentator#2)
+_ASIDE = re.compile(r"\b(?:but|also|while|whereas|except|besides|or)\b", _I)
 # MPS said to have run and given wrong output: a device that computes wrong numbers exists
 # ("on the MPS backend produces completely corrupted output": pytorch/pytorch#187280; "using MPS
 # ... is producing bad output": pytorch/pytorch#95188; "MPS produced unreliable inference
@@ -307,6 +310,8 @@ I_HAVE_A_MAC = re.compile(
 DONE_ON_MACOS = re.compile(
     # "Unable to setup the project on macOS" (Celiali/Dessie#2, a +cu113 pin's refusal as title)
     r"\b(?:install(?:s|ed|ing|ation)?|run(?:s|ning)?|ran|build(?:s|ing)?|buil[td]|"
+    # "I executed it on macos" (google-ai-edge/ai-edge-torch#67)
+    r"execut(?:e|es|ed|ing)|"
     r"set[ \t]?up|setting[ \t]up)\b"
     r"(?:[^.\n]|\.(?=\d)){0,60}?"
     # "Mac OS X" / "macosx", the older name (Python's sysconfig platform "macosx-11.0-arm64"):
@@ -467,7 +472,7 @@ def read(text: str) -> list[Clue]:
     for m in finditer(DOCKER_RUN_ON_MAC, text, "ocker", "odman", "OCKER"):
         after = text[m.end() : m.end() + 60]
         sentence = m.group(0) + after[: _SENTENCE_END.search(after + "\n").start()]
-        if _stated(text, m) and not _ELSEWHERE.search(sentence):
+        if _stated(text, m) and not _ELSEWHERE.search(sentence) and not _ASIDE.search(m.group(0)):
             out.append(clue("sign.docker_on_mac", m.group(0).strip(), text, m, WEAK))
             out.append(clue("sign.mac_hint", True, text, m, WEAK))
             break

@@ -214,6 +214,17 @@ REPORTS = [
     ),
     # https://github.com/adieyal/sd-dynamic-prompts/issues/740
     ('"TypeError: BFloat16 is not supported on MPS"', "mps.bfloat16_unsupported", "fail"),
+    # the kernels' complex checks, which name no device: facebookresearch/sam2's video inference
+    # (SAMv2#14) and ZFTurbo's mel_band_roformer (SUC-DriverOld/MSST-WebUI#81)
+    ("RuntimeError: repeat(): Not supported for complex yet!", "mps.op_case_unsupported", "warn"),
+    ("RuntimeError: scatter(): Yet not supported for complex", "mps.op_case_unsupported", "warn"),
+    # MPSGraphExecutable fed bfloat16 for a float32 graph (hvoss-tech/AutoForge#35)
+    (
+        "MPSGraphExecutable.mm:2565: failed assertion `Incompatible element type for parameter "
+        "at index 1, mlir module expected element type f32 but received bf16'",
+        "mps.half_mixed_types",
+        "warn",
+    ),
 ]
 
 
@@ -412,6 +423,14 @@ def test_half_and_float32_in_one_mpsgraph_op_is_half_precision(text):
     ids = [e.id for e in known_errors.explain_all(text)]
     assert ids == ["mps.half_mixed_types"]
     assert known_errors.explain_all(text)[0].severity == "warn"
+
+
+def test_a_graph_fed_its_own_precision_is_not_half_precision():
+    same = (
+        "failed assertion `Incompatible element type for parameter at index 0, mlir module "
+        "expected element type f16 but received f16'"
+    )
+    assert "mps.half_mixed_types" not in [e.id for e in known_errors.explain_all(same)]
 
 
 def test_float32_and_int64_in_one_mpsgraph_op_is_not_half_precision():

@@ -105,6 +105,15 @@ MAKES_MPS_TENSOR = (
 _UPDATE_MACOS = "Update macOS (System Settings > General > Software Update)"
 _MPS_OPS = "aten/src/ATen/native/mps/operations/"
 
+
+def _two_precisions(m: re.Match[str]) -> bool:
+    """mps.half_mixed_types: the types its message names differ (the verifier's note is
+    checked by its pattern's lookaheads)."""
+    if m.group("left2") is not None:
+        return m.group("left2") != m.group("right2")
+    return m.group("left") is None or m.group("left") != m.group("right")
+
+
 PATTERNS: tuple[_Pattern, ...] = (
     # The same MPSAllocator.mm message with nothing allocated yet and a tiny request refused
     # ("MPS allocated: 0 bytes, other allocations: 0 bytes, max allowed: 7.93 GB). Tried to
@@ -823,6 +832,13 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"\bbernoulli is not implemented for complex types on MPS[^\n]*|"
             r"linalg\.lu_factor\(\): MPS doesn't support complex types[^\n]*|"
             r"MPS: nonzero op is not supported for complex datatypes[^\n]*|"
+            # the kernels' own complex checks, which name no device: "repeat(): Not supported
+            # for complex yet!" (operations/Repeat.mm), "scatter(): Yet not supported for
+            # complex" / "gather(): ..." (operations/ScatterGather.mm),
+            # "linalg.solve.triangular(); Not supported for complex yet!" (LinearAlgebra.mm):
+            # facebookresearch/sam2 video inference, ZFTurbo's mel_band_roformer on MPS
+            r"\b[\w.]+\(\)[;:] (?:Not supported for complex yet|Yet not supported for complex)"
+            r"[^\n]*|"
             r"index_reduce for MPS does not support torch\.\w+ dtype[^\n]*|"
             # integer / half / long inputs
             r"MPS device does not support [\w ]+ for (?:non-float (?:inputs?|bias|weights)|"
@@ -1187,7 +1203,13 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"input types 'tensor<[^'\n]*?x?(?P<left>b?f16|f32)>' and "
             r"'tensor<[^'\n]*?x?(?P<right>b?f16|f32)>' are not broadcast compatible[^\n]*|"
             r"'mps\.\w+' op requires the same element type for all operands and results[^\n]*"
-            r"\n[^\n]*? : \((?=[^)\n]*xb?f16>)(?=[^)\n]*xf32>)[^)\n]*\)[^\n]*"
+            r"\n[^\n]*? : \((?=[^)\n]*xb?f16>)(?=[^)\n]*xf32>)[^)\n]*\)[^\n]*|"
+            # MPSGraphExecutable's assertion for a graph compiled for one precision and fed the
+            # other: "failed assertion `Incompatible element type for parameter at index 1, mlir
+            # module expected element type f32 but received bf16'" (bfloat16 autocast on MPS:
+            # hvoss-tech/AutoForge#35, float32 ran)
+            r"Incompatible element type for parameter at index \d+, mlir module expected element "
+            r"type (?P<left2>b?f16|f32) but received (?P<right2>b?f16|f32)[^\n]*"
         ),
         "Half precision meets float32 on MPS",
         "MPSGraph refused an operation on a float16 (or bfloat16) tensor and a float32 tensor "
@@ -1204,7 +1226,7 @@ PATTERNS: tuple[_Pattern, ...] = (
         ),
         severity="warn",
         environment=False,
-        accepts=lambda m: m.group("left") is None or m.group("left") != m.group("right"),
+        accepts=_two_precisions,
     ),
     # Hugging Face's wrappers refusing mixed precision on MPS (the model itself can still run in
     # float16): accelerate's Accelerator ("fp16 mixed precision requires a GPU (not 'mps').",

@@ -69,3 +69,26 @@ def test_an_intel_mac_below_the_ceiling_can_still_upgrade():
     arch = next(r for r in rows if r.id == "host.arch")
     assert arch.status is Status.WARN and not x86_ceiling.caps_torch(arch)
     assert any(r.id == "torch.version" and r.status is Status.WARN for r in rows)
+
+
+# disler/always-on-ai-assistant#9: an Intel Mac, a question about the install, no error
+ALWAYS_ON = (
+    "Install on MAC Intel\n\n"
+    "Seems like Pytorch 2.2.1  is  what we can install on Mac Intels. Uv.lock requires 2.5x how "
+    "can we  override?\nAny other things we should modify to run on these MACs?\n"
+)
+
+
+def test_an_intel_mac_with_nothing_else_found_warns_of_what_it_cannot_have():
+    rows = _rows(ALWAYS_ON)
+    first = diagnose.first_cause(rows)
+    assert first is not None and first.id == "host.arch" and first.status is Status.WARN
+    assert "Intel Mac" in first.cause and "2.2.2" in first.cause and not first.required
+    assert any("Mac Intels" in line for line in first.evidence)
+    # beside another finding it stays the pass it was (the rules' "MPS not applicable")
+    other = ALWAYS_ON + "ERROR: No matching distribution found for onnxruntime-gpu\n"
+    arch = next(r for r in _rows(other) if r.id == "host.arch")
+    assert arch.status is Status.PASS
+    # an Apple silicon Mac gets nothing of it
+    arm = next(r for r in _rows("macOS 14.5 on an M2, torch 2.5.1\n") if r.id == "host.arch")
+    assert arm.status is not Status.WARN

@@ -143,6 +143,7 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
     results = behind.app_torch(results, pasted, written)  # the app's own, older torch
     results = claim_rows.rows(results, pasted)  # a cause stated in a sentence, no row names
     results = x86_ceiling.rows(results, pasted)  # an x86_64 Mac holds torch at 2.2.2
+    results = x86_ceiling.intel_mac_alone(results, pasted)  # nothing else: the Intel Mac
     results = resemble_rows.rows(results, pasted)  # no failure: the cause the words read like
     unsettled = settle.row(pasted, results)  # few facts: the command that settles the rest
     if unsettled is not None:

@@ -20,9 +20,10 @@ import dataclasses
 from collections.abc import Sequence
 
 from verify import compat, rules
+from verify import messages as msg
 from verify.diagnosis.claim_rows import TORCH_TOO_OLD_ROWS
 from verify.diagnosis.envdump import Pasted
-from verify.model import Result, Status
+from verify.model import Result, Status, warned
 
 # the sentences (verify.diagnosis.paste.claims, .ceiling) that name an x86_64 Mac
 _X86_CLAIMS = frozenset({"intel_mac", "x86_64_ceiling"})
@@ -45,6 +46,30 @@ def rows(results: Sequence[Result], pasted: Pasted) -> list[Result]:
         status=Status.FAIL,
         required=True,  # the environment cannot run this code: the verdict is not ready
         data={**out[at].data, "caps_torch": _CEILING},
+    )
+    return out
+
+
+def intel_mac_alone(results: Sequence[Result], pasted: Pasted) -> list[Result]:
+    """`results`, with host.arch's pass for an Intel Mac ("MPS not applicable": the paste shows
+    no MPS attempt) made a warning where nothing else fails or warns: a report from an Intel Mac
+    about PyTorch is most often about what the Mac cannot have - torch past 2.2.2, MPS without a
+    discrete AMD GPU ("Install on MAC Intel": disler/always-on-ai-assistant#9)."""
+    out = list(results)
+    at = next((i for i, r in enumerate(out) if r.id == "host.arch"), None)
+    if at is None or out[at].status is not Status.PASS or any(map(_flagged, out)):
+        return out
+    f = pasted.facts
+    if not rules.is_macos(f) or rules.apple_silicon(f) is not False or f.machine != "x86_64":
+        return out
+    outcome = warned(msg.INTEL_MAC_CAUSE, msg.INTEL_MAC_FIX, machine=f.machine)
+    row = Result.from_outcome(out[at].id, out[at].title, outcome, required=False)
+    out[at] = row.with_evidence(
+        [
+            line
+            for name in ("sign.intel_cpu", "chip", "machine")
+            for line in pasted.evidence.get(name, [])
+        ][:2]
     )
     return out
 

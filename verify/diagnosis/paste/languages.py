@@ -79,9 +79,11 @@ MPS_SUPPORT = re.compile(
 # an Intel Mac in other word orders and languages
 _MAC_NAME = r"Mac(?:Book(?:[ \t]?(?:Pro|Air))?|[ \t]?mini|[ \t]?Pro|[ \t]?Studio)?|iMac"
 INTEL_MAC = re.compile(
-    rf"\b(?:{_MAC_NAME})[ \t]+(?:(?i:con|com|mit|avec|à|a|на|\u0441)[ \t]+)?"
+    # (also "MAC Intel" and "Mac Intels": "Install on MAC Intel", "what we can install on Mac
+    # Intels": disler/always-on-ai-assistant#9)
+    rf"\b(?:{_MAC_NAME}|MAC)[ \t]+(?:(?i:con|com|mit|avec|à|a|на|\u0441)[ \t]+)?"
     r"(?:(?i:(?:un|uma?|une?|ein(?:em)?)[ \t]+)?(?i:procesador|processador|processeur|"
-    r"Prozessor|Chip|puce|процессор(?:ом)?|чип(?:ом)?)[ \t]+)?Intel\b(?![ \t]*(?:/|&))|"
+    r"Prozessor|Chip|puce|процессор(?:ом)?|чип(?:ом)?)[ \t]+)?Intels?\b(?![ \t]*(?:/|&))|"
     rf"\bIntel-(?:{_MAC_NAME})\b|"
     # Japanese: "IntelのMac", "Intel版MacBook", "インテルMac"
     rf"(?:(?<![A-Za-z])Intel[ \t]*(?:の|版|製)|インテル[ \t]*(?:の|版|製)?)[ \t]*(?:{_MAC_NAME})"

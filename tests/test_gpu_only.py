@@ -180,21 +180,28 @@ def test_a_linux_only_package_with_no_os_shown_is_not_read_as_a_mac():
     assert row.status is not Status.FAIL
 
 
-def test_across_every_real_report_the_reading_fires_only_on_install_failures():
-    """Every real report in tests/data: the row fires only where the thread found the install
-    picked, or could not find, a build for the Mac; and it does fire."""
+def _fired(signs: set[str], *says: str) -> dict[str, str]:
+    """Every real report in tests/data whose reading gives one of `signs` and whose
+    torch.installed row fails saying one of `says`: report -> its label."""
     fired: dict[str, str] = {}
     for path in sorted(DATA.glob("*/*.txt")):
         case = corpus.load(path)
-        if not gpuonly.read(case.text):
+        if not signs & {c.field for c in gpuonly.read(case.text)}:
             continue
         try:
             _, results = diagnose.diagnose(case.text)
         except InputError:
             continue
         row = next(r for r in results if r.id == "torch.installed")
-        if row.status is Status.FAIL and "no macOS build" in row.cause:
+        if row.status is Status.FAIL and any(said in row.cause for said in says):
             fired[f"{path.parent.name}/{path.stem}"] = case.label
+    return fired
+
+
+def test_across_every_real_report_the_reading_fires_only_on_install_failures():
+    """Every real report in tests/data: the row fires only where the thread found the install
+    picked, or could not find, a build for the Mac; and it does fire."""
+    fired = _fired({"sign.gpu_only_package"}, "no macOS build")
     assert len(fired) >= 9
     assert set(fired.values()) == {"install-wrong-arch"}, fired
 
@@ -299,21 +306,8 @@ OTHER_CAUSE = {
 def test_across_every_real_report_a_package_with_no_release_here_is_the_install():
     """Every real report in tests/data where uv names a release without a Mac wheel or pip
     finds no release of a package at all: the row fires on install failures only."""
-    fired: dict[str, str] = {}
-    for path in sorted(DATA.glob("*/*.txt")):
-        case = corpus.load(path)
-        signs = {c.field for c in gpuonly.read(case.text)}
-        if not signs & {"sign.release_no_mac_wheel", "sign.no_release_here"}:
-            continue
-        try:
-            _, results = diagnose.diagnose(case.text)
-        except InputError:
-            continue
-        row = next(r for r in results if r.id == "torch.installed")
-        if row.status is Status.FAIL and (
-            "no wheel for this Mac" in row.cause or "no release of" in row.cause
-        ):
-            fired[f"{path.parent.name}/{path.stem}"] = case.label
+    signs = {"sign.release_no_mac_wheel", "sign.no_release_here"}
+    fired = _fired(signs, "no wheel for this Mac", "no release of")
     assert len(fired) >= 6, fired
     wrong = {name: label for name, label in fired.items() if label != "install-wrong-arch"}
     assert wrong == OTHER_CAUSE

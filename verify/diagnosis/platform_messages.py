@@ -234,7 +234,7 @@ def no_release_here(requirement: str, python: str | None) -> tuple[str, Fix]:
         f'("from versions: none"): {name} publishes no wheel for macOS on this chip for this '
         "Python and no source distribution it could build, so the install stops and the "
         "environment, PyTorch's included, is not set up. Many packages built for NVIDIA GPUs or "
-        "for Linux only (decord, pyg-lib, dgl's CUDA builds) have no Apple silicon build."
+        "for Linux only (decord, pyg-lib) have no Apple silicon build."
     )
     marker = f"`{name}; sys_platform != 'darwin'`"
     text = (

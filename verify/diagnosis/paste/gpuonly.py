@@ -42,6 +42,7 @@ from importlib import resources
 from packaging.utils import canonicalize_name
 
 from verify.diagnosis.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer
+from verify.diagnosis.paste.refused import TORCH_FAMILY
 
 RESOURCE = "gpu_only_packages.json"
 _NAME = r"([A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])"
@@ -86,7 +87,6 @@ _NO_INDEX = re.compile(
     r"Retrying \(Retry\(|Could not fetch URL|NewConnectionError|ProxyError|SSLError|"
     r"Temporary failure in name resolution|No route to host"
 )
-_TORCH_FAMILY = frozenset({"torch", "torchvision", "torchaudio"})  # .packages reads theirs
 # uv's derivation names who asked: "Because pyannote-audio==3.0.1 depends on onnxruntime-gpu>=1.16"
 _UV_DEPENDS = r"([A-Za-z0-9][\w.-]*(?:==[\w.+]+)?)\s+depends\s+on\s+`?{name}\b"
 _FROM = re.compile(r"\(from ((?:[^()\n]|\([^()\n]*\))*)\)")
@@ -191,7 +191,7 @@ def read(text: str) -> list[Clue]:
         out.extend(found)
     if not out and not _NO_INDEX.search(text):
         for m in finditer(PIP_NONE, text, "from versions: none", "from version: none"):
-            if canonicalize_name(m.group(1)) not in _TORCH_FAMILY:
+            if canonicalize_name(m.group(1)) not in TORCH_FAMILY:  # .packages reads theirs
                 value = NoRelease(m.group(1) + m.group(2).rstrip(","))
                 out.append(clue("sign.no_release_here", value, text, m, LISTED))
                 break
@@ -216,14 +216,12 @@ def _release_without(m: re.Match[str], text: str) -> list[Clue]:
     hold no macOS one ("`bitsandbytes` (v0.45.0) only has wheels for the following platforms:
     `manylinux_2_24_x86_64`, `win_amd64`": huggingface/smol-course#286)."""
     name, platforms = m.group(5), tuple(p.strip("`") for p in re.split(r",\s+", m.group(7) or ""))
-    if canonicalize_name(name) == "torch" or not all(platforms) or _has_macos(platforms):
+    if canonicalize_name(name) == "torch" or not all(platforms):
+        return []
+    if any(p.startswith("macosx_") for p in platforms):
         return []
     value = ReleaseWithoutMacWheel(name, m.group(6), platforms, m.group(1))
     return [clue("sign.release_no_mac_wheel", value, text, m, LISTED)]
-
-
-def _has_macos(platforms: tuple[str, ...]) -> bool:
-    return any(p.startswith("macosx_") for p in platforms)
 
 
 def _uv_by(text: str, name: str) -> str:

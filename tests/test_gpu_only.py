@@ -300,6 +300,8 @@ def test_torchs_own_none_is_not_this_reading():
 OTHER_CAUSE = {
     "holdout35/coreai-torch-4-no-cp313-macos-wheel": "python-unsupported",
     "holdout57/pytorch-executorch-22314-arm-tosa-python314": "python-unsupported",
+    # open3d 0.17 had no Python 3.11 wheels (isl-org/Open3D#6346, session 11's blind round 2)
+    "holdout64/isl-org-Open3D-6346-cant-install-the-library": "python-unsupported",
 }
 
 

@@ -398,3 +398,19 @@ def test_mkl_finding_no_avx_on_a_mac_is_rosetta():
     # a Linux paste stays Linux's
     f = facts("OS: Ubuntu 22.04 on my Mac's VM\n" + mkl)
     assert f.translated is None
+
+
+def test_an_illegal_instruction_on_an_apple_chip_is_rosetta():
+    # nebuly-ai/optimate#142: zsh's SIGILL "on M1 using conda"
+    text = (
+        'Fix "zsh: illegal hardware instruction"\n\n'
+        "Please fix zsh: illegal hardware instruction error on M1 using conda\n"
+    )
+    f = facts(text)
+    assert (f.machine, f.translated, f.hardware_arm64) == ("x86_64", True, True)
+    first = diagnose.first_cause(diagnose.diagnose(text)[1])
+    assert first is not None and first.id == "host.arch" and "Rosetta" in first.cause
+    # on an Intel Mac (AVX-512 code on an older CPU) or an arm64 Python it says nothing more
+    assert facts(text.replace("on M1", "on my Intel Mac")).translated is not True
+    arm = facts(text + "platform.machine(): arm64\n")
+    assert arm.machine == "arm64" and arm.translated is not True

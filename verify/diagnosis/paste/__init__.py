@@ -235,11 +235,16 @@ def _derive(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) 
         put("machine", "x86_64", "sign.pip_x86_only")
     chip = str(facts.get("chip") or "")
     mac = facts.get("os") == "Darwin" or chip.startswith("Apple M") or signs.get("sign.mac_named")
-    if signs.get("sign.mkl_no_avx") and mac and facts.get("os") in (None, "Darwin"):
-        # MKL finding no AVX on a Mac: Rosetta 2 (verify.diagnosis.paste.tools.MKL_NO_AVX)
-        put("os", "Darwin", "sign.mkl_no_avx")
-        put("machine", "x86_64", "sign.mkl_no_avx")
-        put("hardware_arm64", True, "sign.mkl_no_avx")
+    # an x86_64 process under Rosetta 2 (verify.diagnosis.paste.tools): MKL finding no AVX on a
+    # Mac (every Intel Mac since 2011 has it), an illegal instruction on an Apple chip
+    rosetta = signs.get("sign.mkl_no_avx") if mac else None
+    if chip.startswith("Apple M") and facts.get("machine") is None:
+        rosetta = rosetta or signs.get("sign.illegal_instruction")
+    if rosetta and facts.get("os") in (None, "Darwin"):
+        because = rosetta[0].field
+        put("os", "Darwin", because)
+        put("machine", "x86_64", because)
+        put("hardware_arm64", True, because)
     if facts.get("os") == "Darwin":
         subdir = facts.get("conda_subdir")
         if subdir is None and signs.get("sign.x86_only_conda"):

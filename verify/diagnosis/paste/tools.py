@@ -81,6 +81,11 @@ MKL_BUILD = re.compile(r"Intel\(R\)(?: oneAPI)? Math Kernel Library")
 # which translated no AVX before macOS 15 (every Intel Mac since 2011 has it): an x86_64 torch /
 # numpy on Apple silicon (agentmorris/MegaDetector#64, TorchStudio#10, sd-gui#12)
 MKL_NO_AVX = re.compile(r"Intel MKL FATAL ERROR: This system does not meet the minimum requirement")
+# zsh's "illegal hardware instruction" (SIGILL) on Apple silicon: an x86_64 process under Rosetta 2
+# running an instruction Rosetta does not translate (AVX in an x86_64 numpy / torch / tensorflow
+# build): nebuly-ai/optimate#142 ("on M1 using conda"), google-deepmind/mujoco#611; each of the
+# 5 real reports with it on an Apple chip was Rosetta (tests/data)
+ILLEGAL_INSTRUCTION = re.compile(r"\billegal hardware instruction\b")
 MPS_STATE = re.compile(
     r"(?:torch\.backends\.mps\.|mps\.|\bMPS[ \t]+(?:is[ \t]+)?|\bMPS(?=可用))"
     r"(is_available|is_built|available|built|可用)"  # 可用: "available" (Chinese)
@@ -181,6 +186,9 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.mkl_build", True, text, m, LISTED))
     for m in finditer(MKL_NO_AVX, text, "MKL FATAL"):
         out.append(clue("sign.mkl_no_avx", True, text, m, LISTED))
+    for m in finditer(ILLEGAL_INSTRUCTION, text, "illegal hardware"):
+        out.append(clue("sign.illegal_instruction", True, text, m, LISTED))
+        break
     for m in finditer(SYSENV_KEY, text, '_version"', '"os"', '"Python"', "is_cuda"):
         out.extend(_sysenv(m.group(1), m.group(2).strip(), text, m))
     for m in finditer(COMFY_TORCH, text, "pytorch version:"):

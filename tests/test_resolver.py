@@ -329,3 +329,21 @@ def test_uv_output_pasted_as_plain_text_with_a_version_range():
     assert p.has("sign.pip_x86_only") and p.has("sign.wheel_platforms")
     _, first = rows(text)
     assert first is not None and first.id == "host.arch"
+
+
+def test_a_torch_pin_older_than_any_arm64_wheel_is_the_install_on_apple_silicon():
+    # marl-book/codebase#19: torch==1.8.* on an M2 with Python 3.7
+    refusal = (
+        "ERROR: Could not find a version that satisfies the requirement torch==1.8.* (from "
+        "versions: 1.12.0, 1.12.1, 1.13.0, 1.13.1)\nERROR: No matching distribution found for "
+        "torch==1.8.*\n"
+    )
+    text = "I am running into installation issues on my M2 (macOS 13.2.1)\n" + refusal
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "torch.installed" and first.status is Status.FAIL
+    assert "older than any macOS arm64 wheel" in first.cause and first.data["pinned"] == "1.8"
+    # a pin that has arm64 wheels, or an Intel Mac, is another matter
+    for other in (text.replace("1.8.*", "1.13.*"), text.replace("my M2", "my Intel MacBook")):
+        row = next(r for r in diagnose.diagnose(other)[1] if r.id == "torch.installed")
+        assert "pinned" not in row.data

@@ -122,6 +122,12 @@ MPS_SUPPORTS_FLOAT64 = False
 # Apple silicon (Rosetta) can get no newer torch from PyPI.
 LAST_MACOS_X86_64_WHEEL = Version("2.2.2")
 
+# The first macOS arm64 wheels on PyPI are torch 1.9.0's, for Python 3.8 and 3.9 (1.11.0 added
+# 3.10, 1.12.0 3.7): `pip index versions torch --platform macosx_11_0_arm64 --python-version 38
+# --only-binary=:all:` lists nothing older (read 2026-12-01). A pin below it finds no wheel on
+# Apple silicon at all (a native arm64 Python; an x86_64 one under Rosetta gets the Intel build).
+FIRST_MACOS_ARM64_WHEEL = Version("1.9.0")
+
 # The `pytorch` conda channel stopped publishing with 2.5 ("2.5 will be the last release of
 # PyTorch that will be published to the pytorch channel on Anaconda", pytorch/pytorch#138506);
 # conda-forge's `pytorch`

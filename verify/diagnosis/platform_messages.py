@@ -259,6 +259,20 @@ def platform_not_declared(subdir: str) -> tuple[str, Fix]:
     )
 
 
+def pin_before_arm64_wheels(pinned: str) -> tuple[str, Fix]:
+    """pip on Apple silicon refused a torch older than the first macOS arm64 wheel."""
+    return (
+        f"The install pins torch {pinned}, older than any macOS arm64 wheel on PyPI (the first "
+        "is 1.9.0, for Python 3.8 and 3.9): pip finds nothing for this Apple silicon Mac, and a "
+        "torch that old has no MPS anyway (MPS came with 1.12).",
+        Fix(
+            "Lift the pin to a current torch (its macOS arm64 wheel has MPS), updating the code "
+            "that needed the old release, or run that old code on Linux or an Intel Mac.",
+            ('python -m pip install "torch"',),
+        ),
+    )
+
+
 def intel_mac_newest_torch(command: str) -> tuple[str, Fix]:
     """An install of the newest torch failed on an Intel Mac."""
     return (

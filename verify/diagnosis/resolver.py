@@ -25,6 +25,7 @@ signs; this module reasons across them (pure: Pasted in, Pasted / Result out):
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from verify import compat
 from verify import messages as msg
@@ -131,6 +132,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
             or _cpu_build(result, pasted)
             or _cuda_conda_package(result, pasted)
             or _gpu_only_package(result, pasted)
+            or _pin_before_arm64_wheels(result, pasted)
             or _release_without_mac_wheel(result, pasted)
             or _no_release_here(result, pasted)
             or _platform_not_declared(result, pasted)
@@ -324,6 +326,28 @@ def _gpu_only_package(result: Result, pasted: Pasted) -> Result | None:
     cause, fix = platform_msg.gpu_only_package(refusal)
     lines = _lines(pasted, "sign.gpu_only_package", "chip", "macos_version")
     return _failed(result, cause, fix, lines, package=refusal.package.name)
+
+
+def _pin_before_arm64_wheels(result: Result, pasted: Pasted) -> Result | None:
+    """pip on an Apple chip refusing a torch pinned below the first macOS arm64 wheel (1.9.0):
+    no release that old has one, whatever the Python (marl-book/codebase#19: torch==1.8.* on
+    an M2, "from versions: 1.12.0, ..."). An x86_64 Python (Rosetta) gets the Intel build instead:
+    that is host.arch's finding."""
+    f = pasted.facts
+    if f.hardware_arm64 is not True or f.machine == "x86_64" or f.os not in (None, "Darwin"):
+        return None
+    for c in pasted.signs.get("sign.pip_no_torch") or []:
+        pinned = _PINNED.search(str(c.value))
+        version = compat.parse_version(pinned.group(1)) if pinned else None
+        if version is not None and version < compat.FIRST_MACOS_ARM64_WHEEL:
+            cause, fix = platform_msg.pin_before_arm64_wheels(pinned.group(1))
+            lines = (c.line, *_lines(pasted, "chip"))
+            return _failed(result, cause, fix, lines, pinned=pinned.group(1))
+    return None
+
+
+# the release a refused requirement pins ("torch==1.8.*", "torch==1.8.1")
+_PINNED = re.compile(r"==\s*(\d+(?:\.\d+)*)")
 
 
 def _release_without_mac_wheel(result: Result, pasted: Pasted) -> Result | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from verify.diagnosis.paste.gpuonly import Refusal, ReleaseWithoutMacWheel
+from verify.diagnosis.paste.gpuonly import NoRelease, Refusal, ReleaseWithoutMacWheel
 from verify.model import Fix
 
 LAST_X86_64 = "2.2.2"
@@ -171,7 +171,7 @@ def gpu_only_package(refusal: Refusal) -> tuple[str, Fix]:
         + f" (PyPI, read {read}), so the installer finds "
         "nothing to install on a Mac and the environment, PyTorch's included, is not set up."
     )
-    marker = f"`{name}; sys_platform != 'darwin'`"
+    marker = _not_on_macos(name)
     if twin:
         text = (
             f"On a Mac install {twin} in its place (it ships macOS wheels): require {marker} "
@@ -216,7 +216,7 @@ def release_without_mac_wheel(
         "the environment, PyTorch's included, is not set up. Either that release ships no "
         "macOS wheels at all, or none for this Python version."
     )
-    marker = f"`{name}; sys_platform != 'darwin'`"
+    marker = _not_on_macos(name)
     text = (
         f"Ask for a release of {name} that ships macOS arm64 wheels for this Python (PyPI's "
         f"files page lists them), or use a Python it has them for; if the package is for "
@@ -225,9 +225,9 @@ def release_without_mac_wheel(
     return cause, Fix(text, (f"uv lock --upgrade-package {name}", "uv sync"))
 
 
-def no_release_here(requirement: str, python: str | None) -> tuple[str, Fix]:
+def no_release_here(refusal: NoRelease, python: str | None) -> tuple[str, Fix]:
     """pip on a Mac found no release at all of a package other than torch."""
-    name = re.split(r"[\[<>=!~ ]", requirement, maxsplit=1)[0]
+    name, requirement = refusal.name, refusal.requirement
     for_python = f" with Python {python}" if python else ""
     cause = (
         f"pip found no release of {requirement} at all that installs on this Mac{for_python} "
@@ -236,7 +236,7 @@ def no_release_here(requirement: str, python: str | None) -> tuple[str, Fix]:
         "environment, PyTorch's included, is not set up. Many packages built for NVIDIA GPUs or "
         "for Linux only (decord, pyg-lib) have no Apple silicon build."
     )
-    marker = f"`{name}; sys_platform != 'darwin'`"
+    marker = _not_on_macos(name)
     text = (
         f"Look at {name}'s files on PyPI (or its own index): if no macosx_*_arm64 wheel is there "
         f"for your Python, this Mac cannot install it - leave it out on macOS ({marker}) where "
@@ -244,6 +244,11 @@ def no_release_here(requirement: str, python: str | None) -> tuple[str, Fix]:
         "build it from source where the project documents how."
     )
     return cause, Fix(text, (f"python -m pip index versions {name}",))
+
+
+def _not_on_macos(name: str) -> str:
+    """The requirement marker that leaves a package out on macOS, as the fixes quote it."""
+    return f"`{name}; sys_platform != 'darwin'`"
 
 
 def platform_not_declared(subdir: str) -> tuple[str, Fix]:

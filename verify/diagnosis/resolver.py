@@ -372,7 +372,7 @@ def _no_release_here(result: Result, pasted: Pasted) -> Result | None:
     if not clues or pasted.facts.os not in (None, "Darwin") or not pasted.from_a_mac():
         return None
     refusal: NoRelease = clues[0].value
-    cause, fix = platform_msg.no_release_here(refusal.requirement, pasted.facts.python_version)
+    cause, fix = platform_msg.no_release_here(refusal, pasted.facts.python_version)
     lines = _lines(pasted, "sign.no_release_here", "chip", "python_version")
     return _failed(result, cause, fix, lines, package=refusal.requirement)
 

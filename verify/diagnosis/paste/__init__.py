@@ -264,8 +264,7 @@ def _derive(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) 
         put("mps_built", True, "mps_available")  # an available device is a built one
         # and one on macOS: torch.backends.mps.is_available() is False on every other OS
         put("os", "Darwin", "mps_available")
-    chip = str(facts.get("chip") or "")
-    if chip.startswith("Apple M"):
+    if chip.startswith("Apple M"):  # (no put above sets the chip)
         put("hardware_arm64", True, "chip")
         if "(Virtual)" in chip:
             put("virtual_machine", True, "chip")

@@ -125,7 +125,8 @@ class Refusal:
 class NoRelease:
     """pip found no release at all of a package (not torch's own, not one of the list)."""
 
-    requirement: str  # as pip printed it ("pyg-lib", "decord==0.6.0")
+    name: str  # as pip printed it ("pyg-lib", "decord")
+    requirement: str  # the name and its specifier ("pyg-lib", "decord==0.6.0")
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ def read(text: str) -> list[Clue]:
     if not out and not _NO_INDEX.search(text):
         for m in finditer(PIP_NONE, text, "from versions: none", "from version: none"):
             if canonicalize_name(m.group(1)) not in TORCH_FAMILY:  # .packages reads theirs
-                value = NoRelease(m.group(1) + m.group(2).rstrip(","))
+                value = NoRelease(m.group(1), m.group(1) + m.group(2).rstrip(","))
                 out.append(clue("sign.no_release_here", value, text, m, LISTED))
                 break
     for m in finditer(POETRY, text, "installation candidates"):

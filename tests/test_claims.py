@@ -100,6 +100,13 @@ STATED = [
         # graphnet-team/graphnet#798's title: the Mac's own arm64 platform named beside the Python
         "PyTorch v2.2.x wheels unavailable for macOS arm64 + Python 3.13",
     ),
+    (
+        "no_arm64_build",
+        # pyg-team/pytorch_geometric#2736: "can't find" and "an ARM64 version of"
+        "Hi, I want to install this library in my M1 macbook air, and Now I have install Python "
+        "3.8 and Pytorch-cpu 1.8 , But I can't find an ARM64 version of this library that "
+        "supports MacOS.",
+    ),
     # zheng-chong/CatVTON#13, predibase/lorax#167, pyg-team/pyg-lib#303
     ("cuda_only_package", "xformers is not compatible with MacOS"),
     (

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from verify.diagnosis import diagnose
+from verify.diagnosis import diagnose, envdump
 from verify.diagnosis.paste import companions, downloads, pytags
 from verify.model import Status
 
@@ -514,3 +514,90 @@ def test_pip_skipping_other_releases_than_the_one_asked_for_is_no_python_finding
     # refused pin is a CUDA build of torch - no Requires-Python of it is in the list
     text = PIP_OTHER_PYTHON.replace("insanely-fast-whisper==0.0.13", "torch==2.1.2+cu118")
     assert not [c for c in pytags.read(text) if c.field == "sign.requires_other_python"]
+
+
+@pytest.mark.parametrize(
+    ("text", "package", "spec", "python"),
+    [
+        # invoke-ai/InvokeAI#3003 (the title): pip's refusal of its one candidate
+        (
+            "ERROR: Package 'invokeai' requires a different Python: 3.11.0 not in '<3.11,>=3.9'",
+            "invokeai",
+            "<3.11,>=3.9",
+            "3.11.0",
+        ),
+        # astral-sh/uv#10282: uv's resolver, wrapped at the terminal's width
+        (
+            "  ╰─▶ Because the current Python version (3.8.10) does not satisfy\n"
+            "       Python>=3.10 and all versions of cbdep depend on Python>=3.10, we can\n"
+            "       conclude that all versions of cbdep cannot be used.",
+            "cbdep",
+            ">=3.10",
+            "3.8.10",
+        ),
+        # ggml-org/whisper.cpp#793: numba's own setup.py guard, in pip's source build
+        (
+            "Collecting numba\n  Using cached numba-0.56.4.tar.gz (2.4 MB)\n"
+            "  Preparing metadata (setup.py) ... error\n"
+            "      RuntimeError: Cannot install on Python version 3.11.3; only versions "
+            ">=3.7,<3.11 are supported.",
+            "numba",
+            ">=3.7,<3.11",
+            "3.11.3",
+        ),
+    ],
+)
+def test_a_package_refused_for_the_interpreters_python_fails_host_python(
+    text, package, spec, python
+):
+    signs = [c for c in pytags.read(text) if c.field == "sign.requires_other_python"]
+    assert [c.value for c in signs] == [(package, None, spec)]
+    facts, results = diagnose.diagnose(text)
+    assert facts.python_version == python
+    row = next(r for r in results if r.id == "host.python")
+    assert row.status is Status.FAIL and diagnose.first_cause(results) is row
+    assert f"requires Python {spec}" in row.cause and f"Python {python}" in row.cause
+
+
+def test_a_projects_requested_python_range_is_not_the_interpreters():
+    # astral-sh/uv#12771: "the requested Python version (>=3.8)" is requires-python, no Python
+    text = (
+        "  ╰─▶ Because the requested Python version (>=3.8) does not satisfy\n"
+        "      Python>=3.10 and your project depends on mcp[cli], we can conclude that\n"
+    )
+    assert not [
+        c for c in pytags.read(text) if c.field in ("python_version", "sign.requires_other_python")
+    ]
+
+
+def test_another_package_named_torch_something_is_not_torchs_refusal():
+    # llvm/torch-mlir#4275 on an M3: torch-mlir has no macOS wheel; Python 3.11 has torch wheels
+    text = (
+        "I followed the instructions but failed to install torch-mlir on my MacBook M3\n"
+        "python --version\nPython 3.11.13\n"
+        "ERROR: Could not find a version that satisfies the requirement torch-mlir (from versions: "
+        "none)\nERROR: No matching distribution found for torch-mlir\n"
+    )
+    results = diagnose.diagnose(text)[1]
+    assert next(r for r in results if r.id == "host.python").status is Status.PASS
+    first = diagnose.first_cause(results)
+    assert first.id == "torch.installed" and "torch-mlir" in first.cause
+
+
+def test_conda_finding_no_other_package_on_an_arm64_mac_fails_torch_installed():
+    # MontrealCorpusTools/Montreal-Forced-Aligner#372: built for osx-64 only then, on an M1
+    text = (
+        "Hi! I tried to install MFA on macOS 12.0.1 M1 with miniforge.\n"
+        "PackagesNotFoundError: The following packages are not available from current channels:\n"
+        "\n  - montreal-forced-aligner\n\nCurrent channels:\n\n"
+        "  - https://conda.anaconda.org/conda-forge/osx-arm64\n"
+        "  - https://conda.anaconda.org/conda-forge/noarch\n"
+    )
+    pasted = envdump.parse(text)
+    assert [c.value for c in pasted.signs["sign.conda_no_package"]] == ["montreal-forced-aligner"]
+    row = next(r for r in diagnose.diagnose(text)[1] if r.id == "torch.installed")
+    assert (
+        row.status is Status.FAIL
+        and "no Apple-silicon build of montreal-forced-aligner" in row.cause
+    )
+    assert "conda search -c conda-forge montreal-forced-aligner" in row.fix.commands

@@ -68,6 +68,21 @@ def test_nvcc_missing_off_a_mac_is_not_read_as_a_mac():
     assert "torch.installed" not in _rows_or_empty(text)
 
 
+def test_a_cmake_build_for_cuda_or_hip_only_on_a_mac_is_a_cuda_build():
+    # leoheuler/flashtensors#11, verbatim lines: pip building it from git on an M1
+    text = (
+        "Trying to build on Macbook Pro M1 - fails building wheel\n"
+        "      -- Found Python: /Users/ferdinandosimonetti/flashtensors/.env/bin/python3.11 (found "
+        'version "3.11.9") found components: Interpreter\n'
+        "      CMake Error at CMakeLists.txt:45 (message):\n"
+        "        Neither CUDA nor HIP found\n"
+    )
+    assert paste.read(text).has("sign.cuda_build")
+    row = _rows(text)["torch.installed"]
+    assert row.status is Status.WARN and "CUDA" in row.cause
+    assert any("Neither CUDA nor HIP found" in line for line in row.evidence)
+
+
 def _rows_or_empty(text):
     try:
         return {i: r for i, r in _rows(text).items() if r.status is Status.FAIL}

@@ -18,7 +18,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from scripts.triage import replay, train
 from verify import compat
-from verify.diagnosis import diagnose, resemble_messages, resemble_rows
+from verify.diagnosis import advice, diagnose, resemble_messages, resemble_rows
 from verify.diagnosis.envdump import parse
 from verify.diagnosis.paste import resemble
 from verify.errors import InputError
@@ -155,7 +155,7 @@ def test_a_likeness_goes_last_but_for_upgrade_advice_and_never_fails():
             others = [
                 r
                 for r in results
-                if r.status is Status.WARN and r is not row and not diagnose.upgrade_advice(r)
+                if r.status is Status.WARN and r is not row and not advice.upgrade_advice(r)
             ]
             expected = diagnose.first_cause(others) if others else row
             assert diagnose.first_cause(results) is expected
@@ -187,9 +187,9 @@ def test_upgrade_advice_yields_fix_first_to_the_cause(folder, least):
     first."""
     seen = 0
     for _, results in _diagnosed(folder):
-        advice = [r for r in results if diagnose.upgrade_advice(r)]
-        rest = [r for r in results if r.status is not Status.PASS and r not in advice]
-        if advice and diagnose.first_cause(rest) is not None:
+        told = [r for r in results if advice.upgrade_advice(r)]
+        rest = [r for r in results if r.status is not Status.PASS and r not in told]
+        if told and diagnose.first_cause(rest) is not None:
             seen += 1
             assert diagnose.first_cause(results) is diagnose.first_cause(rest)
     assert seen >= least

@@ -37,6 +37,18 @@ def test_a_line_of_condas_download_table_is_no_installed_torch():
     assert [c.value for c in versions.read("with pytorch-1.8.1 but") if c.field == "torch_version"]
 
 
+def test_r_torchs_version_is_no_pytorch_release():
+    # mlverse/tabnet#132 (healthy: a usage question): R's {torch} 0.9.0, not a PyTorch before MPS
+    text = (
+        "I know `{torch}` added some support for Apple silicon GPUs (device = 'mps') in [torch "
+        "v0.9.0](https://blogs.rstudio.com/ai/posts/2022-10-25-torch-0-9/#support-for-apple-"
+        "silicon). \nCan `{tabnet}` also leverage Apple silicon GPUs?"
+    )
+    assert not [c for c in versions.read(text) if c.field == "torch_version"]
+    old = [c.value for c in versions.read("torch 0.4.1") if c.field == "torch_version"]
+    assert old == ["0.4.1"]
+
+
 def test_a_required_torch_said_in_a_sentence_against_the_torch_shown():
     _, results = diagnose.diagnose(SLICER)
     row = next(r for r in results if r.id == "torch.version")

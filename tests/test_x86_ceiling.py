@@ -4,7 +4,7 @@ real reports' own lines, cited; the whole reports are in tests/data/holdout48.""
 
 from __future__ import annotations
 
-from verify.diagnosis import diagnose, x86_ceiling
+from verify.diagnosis import diagnose, paste, x86_ceiling
 from verify.model import Status
 
 # docling-project/docling#2044: an Intel Mac on torch 2.2.2, code for a newer torch
@@ -92,3 +92,27 @@ def test_an_intel_mac_with_nothing_else_found_warns_of_what_it_cannot_have():
     # an Apple silicon Mac gets nothing of it
     arm = next(r for r in _rows("macOS 14.5 on an M2, torch 2.5.1\n") if r.id == "host.arch")
     assert arm.status is not Status.WARN
+
+
+def test_an_intel_mac_beside_only_upgrade_advice_still_warns():
+    # diracdeltas/spleeter4max#33, verbatim lines: a 2010 MacBook Pro (no AVX) on Python 3.7,
+    # whose host.python row is only advice for the next upgrade
+    text = (
+        "I get a text telling me - Illegal instruction: 4\n"
+        "I'm Using -\nSpleeter-Native\n- Macbook Pro 2010\n - OS 10.15.3\n"
+        "pip 20.0.2 from /usr/local/lib/python3.7/site-packages/pip (python 3.7)\n"
+    )
+    rows = _rows(text)
+    first = diagnose.first_cause(rows)
+    assert first.id == "host.arch" and "Intel Mac" in first.cause
+    assert any(r.id == "host.python" and r.status is Status.WARN for r in rows)
+
+
+def test_a_hackintosh_is_an_intel_mac():
+    # w-okada/voice-changer#231's line: Hackintoshes run macOS on a PC's x86_64 CPU
+    text = (
+        "on my intel hackintosh i get this output immediately after starting the command file\n"
+        "MMVCServerSIO: Bad CPU type in executable\n"
+    )
+    assert paste.read(text).has("sign.intel_cpu")
+    assert paste.read("I built a Hackintosh last year").has("sign.intel_cpu")

@@ -34,6 +34,7 @@ from typing import Any
 from verify import compat, rules, torch_names
 from verify import messages as msg
 from verify.diagnosis import (
+    advice,
     amp_rows,
     behind,
     claim_rows,
@@ -950,7 +951,7 @@ def first_cause(results: Sequence[Result]) -> Result | None:
     error the user pasted, then any other failure, then any warning; None when there is none."""
 
     def rank(r: Result) -> float:
-        if upgrade_advice(r):
+        if advice.upgrade_advice(r):
             # advice for the machine's next upgrade, not what went wrong: put first, Python's was
             # the cause in 1 of 18 blind reports with one, and took "Fix first" from it in the 17
             # others (the 399 of docs/diagnose.md#a-cause-the-wording-resembles); macOS's took it
@@ -984,19 +985,6 @@ def first_cause(results: Sequence[Result]) -> Result | None:
 
     problems = [r for r in results if r.status in (Status.FAIL, Status.WARN)]
     return min(problems, key=rank) if problems else None
-
-
-def upgrade_advice(r: Result) -> bool:
-    """A warning about the machine's next upgrade, not about what went wrong: host.python's that
-    the newest torch (today's: verify.rules.check_python; the paste's day's:
-    verify.diagnosis.python_then) has no wheel for this Python, host.macos's that a later torch
-    needs a newer macOS for MPS (verify.rules; predibase/lorax#167: macOS 13.2.1 beside
-    triton's missing Mac wheels)."""
-    if r.status is not Status.WARN:
-        return False
-    if r.id == "host.python":
-        return "latest_torch" in r.data or "newest_then" in r.data
-    return r.id == "host.macos" and "first_torch_without_mps" in r.data
 
 
 def _report_rows(report: dict[str, Any], rule_ids: set[str]) -> list[Result]:

@@ -238,8 +238,9 @@ TELLING_SIGNS = (
     "sign.mps_problem",  # an MPS crash or error no message explains
     # (verify.diagnosis.paste.trouble)
     "sign.no_wheel_for_python",  # a release without this Python's wheels
-    "sign.requires_other_python",  # the release asked for requires another Python (.pytags)
+    "sign.requires_other_python",  # a release refused: it requires another Python (.pytags)
     # (verify.diagnosis.paste.pytags)
+    "sign.conda_no_package",  # conda found no other package here (.packages)
     "sign.cuda_conda_package",  # a CUDA-only conda package refused (verify.diagnosis.resolver)
     "sign.gpu_only_package",  # a package with no macOS build refused (.paste.gpuonly)
     "sign.release_no_mac_wheel",  # uv: a release with no wheel for this Mac (.paste.gpuonly)

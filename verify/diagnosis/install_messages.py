@@ -201,13 +201,23 @@ def no_release_for_python(
 
 
 def requires_other_python(
-    package: str, release: str, spec: str, python: str | None
+    package: str, release: str | None, spec: str, python: str | None
 ) -> tuple[str, Fix]:
-    """pip skipped the release asked for: its Requires-Python excludes this interpreter."""
+    """The installer skipped (or refused) a release: its Requires-Python excludes this
+    interpreter; `release` None where the installer did not name it."""
     who = f"Python {python}" if python else "this interpreter's Python"
+    if release is None:
+        said = (
+            f"{package} cannot be installed into this environment: it requires Python {spec}, "
+            f"which {who} is not (the installer or its own build says so)."
+        )
+    else:
+        said = (
+            f"pip skipped {package} {release} because it requires Python {spec}, which {who} "
+            "is not: that release cannot be installed into this environment."
+        )
     return (
-        f"pip skipped {package} {release} because it requires Python {spec}, which {who} is "
-        "not: that release cannot be installed into this environment.",
+        said,
         Fix(
             f"Install it with a Python in {spec}: a new environment (`uv venv --python X.Y`, "
             "`conda create -n env python=X.Y`), or for a pipx app `pipx install --python "
@@ -317,15 +327,32 @@ def python_ceiling(
     )
 
 
+_CONDA_TORCH_FAMILY = ("pytorch", "torch", "torchvision", "torchaudio", "torchtext", "torchdata")
+
+
 def conda_channels_lack_arm64(wanted: str) -> tuple[str, Fix]:
-    """conda / mamba on an arm64 Mac found no build of a torch-family package in its channels."""
+    """conda / mamba on an arm64 Mac found no build of a package in its channels (torch's family:
+    conda-forge has them; another package may have no osx-arm64 build at all)."""
     name = re.split(r"[=<>!~ ]", wanted, maxsplit=1)[0]
+    cause = (
+        f"conda's solver finds no {wanted} in its channels for osx-arm64: the channels it "
+        f"searched hold no Apple-silicon build of {name} (or their index lacks it), so the "
+        "environment cannot be created there."
+    )
+    if name not in _CONDA_TORCH_FAMILY:
+        return (
+            cause,
+            Fix(
+                f"Look for an osx-arm64 build of {name} on conda-forge (`conda search -c "
+                f"conda-forge {name}`) or install it with pip inside the environment; if it "
+                "has none, ask its project for one (or build it from source).",
+                (f"conda search -c conda-forge {name}",),
+            ),
+        )
     # a domain library beside the three (torchdata, torchtext: meta-pytorch/data#676)
     extra = "" if name in ("pytorch", "torch", "torchvision", "torchaudio") else name
     return (
-        f"conda's solver finds no {wanted} in its channels for osx-arm64: the channels it "
-        f"searched hold no Apple-silicon build of {name} (or their index lacks it), so the "
-        "environment cannot be created there.",
+        cause,
         Fix(
             "Take pytorch, torchvision and torchaudio from conda-forge, which builds them for "
             "osx-arm64, or install PyTorch's wheels with pip inside the environment"

@@ -289,7 +289,9 @@ def _conda_channels_lack_arm64(result: Result, pasted: Pasted) -> Result | None:
     osx-arm64 pytorch anywhere in 2020-12; escape2020 school2022#35: "nothing provides requested
     torchaudio" on an M1). An osx-64 conda past 2.2.2 is the x86_64 story (host.arch)."""
     f = pasted.facts
-    clues = pasted.signs.get("sign.conda_no_torch") or []
+    # torch's own family first, then any other package the list names (Montreal-Forced-Aligner
+    # #372: montreal-forced-aligner, built for osx-64 only, on an M1's osx-arm64 miniforge)
+    clues = pasted.signs.get("sign.conda_no_torch") or pasted.signs.get("sign.conda_no_package")
     arm64 = f.machine == "arm64" or f.conda_subdir == "osx-arm64" or f.hardware_arm64 is True
     if not clues or f.os != "Darwin" or not arm64 or f.machine == "x86_64" or f.translated:
         return None

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from verify import compat, rules
 from verify import messages as msg
+from verify.diagnosis.advice import upgrade_advice
 from verify.diagnosis.claim_rows import TORCH_TOO_OLD_ROWS
 from verify.diagnosis.envdump import Pasted
 from verify.model import Result, Status, warned
@@ -52,12 +53,15 @@ def rows(results: Sequence[Result], pasted: Pasted) -> list[Result]:
 
 def intel_mac_alone(results: Sequence[Result], pasted: Pasted) -> list[Result]:
     """`results`, with host.arch's pass for an Intel Mac ("MPS not applicable": the paste shows
-    no MPS attempt) made a warning where nothing else fails or warns: a report from an Intel Mac
-    about PyTorch is most often about what the Mac cannot have - torch past 2.2.2, MPS without a
-    discrete AMD GPU ("Install on MAC Intel": disler/always-on-ai-assistant#9)."""
+    no MPS attempt) made a warning where nothing else fails or warns (advice for the next upgrade
+    aside: a 2010 MacBook Pro's Python 3.7, diracdeltas/spleeter4max#33): a report from an Intel
+    Mac about PyTorch is most often about what the Mac cannot have - torch past 2.2.2, MPS
+    without a discrete AMD GPU ("Install on MAC Intel": disler/always-on-ai-assistant#9)."""
     out = list(results)
     at = next((i for i, r in enumerate(out) if r.id == "host.arch"), None)
-    if at is None or out[at].status is not Status.PASS or any(map(_flagged, out)):
+    if at is None or out[at].status is not Status.PASS:
+        return out
+    if any(_flagged(r) and not upgrade_advice(r) for r in out):
         return out
     f = pasted.facts
     if not rules.is_macos(f) or rules.apple_silicon(f) is not False or f.machine != "x86_64":

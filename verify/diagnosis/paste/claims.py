@@ -67,6 +67,8 @@ _LIMIT_WORDS = (
     # "cannot benefit from this" (pytorch/vision#6050), "can't run MPS"
     r"\b(?:can'?t|cannot|can[ \t]+not)[ \t]+(?:use|run|benefit|install|access|reach|see)\b|"
     r"\bunable[ \t]+to[ \t]+(?:install|use|run|find)\b|"
+    # "I can't find an ARM64 version of this library" (pyg-team/pytorch_geometric#2736)
+    r"\b(?:can'?t|cannot|can[ \t]+not|could[ \t]*n'?t|could[ \t]+not)[ \t]+find\b|"
     # what a project publishes: "PyTorch does not publish +cu124 wheels for arm64"
     # (remsky/Kokoro-FastAPI#228), "no PyTorch for Python 3.12 yet" (simonw/llm#315), "no longer
     # supports", "there are no wheels", "isn't available"
@@ -108,6 +110,8 @@ TOPICS: dict[str, re.Pattern[str]] = {
     # like me still cannot benefit from this, because of the lack of an arm64 torchvision")
     "no_arm64_build": re.compile(
         rf"\b{_ARM}[ \t-]+(?:[\w-]+[ \t-]+){{0,2}}?(?:{_FAMILY}|{_BUILD})\b|"
+        # "an ARM64 version of this library" (pyg-team/pytorch_geometric#2736)
+        rf"\b{_ARM}[ \t]+versions?[ \t]+of\b|"
         rf"\b{_BUILD}[ \t]+(?:for|on|of)[ \t]+(?:the[ \t]+)?(?:macOS[ \t]+)?{_ARM}\b",
         _I,
     ),
@@ -269,6 +273,8 @@ _LIMIT_NEEDLES = (
     "cannot",
     "can not",
     "cant ",
+    "couldn",
+    "could not",
     "build",
     "wheel",
     "binar",

@@ -74,9 +74,11 @@ BUILD_FAILED = re.compile(
 # Deformable-DETR's CUDA operator setup.py, which Mask2Former's `make.sh` builds:
 # "NotImplementedError: CUDA_HOME is None. Please set environment variable CUDA_HOME"
 # (facebookresearch/Mask2Former#219, on an Apple silicon Mac)
+# A CMake build for NVIDIA's or AMD's GPUs only: "CMake Error at CMakeLists.txt:45 (message):
+# Neither CUDA nor HIP found" (leoheuler/flashtensors#11, pip building it on an M1)
 NO_NVCC = re.compile(
     r"nvcc[ \t]+was[ \t]+not[ \t]+found|CUDA_HOME[ \t]+environment[ \t]+variable[ \t]+is[ \t]+"
-    r"not[ \t]+set|CUDA_HOME[ \t]+is[ \t]+None"
+    r"not[ \t]+set|CUDA_HOME[ \t]+is[ \t]+None|Neither[ \t]+CUDA[ \t]+nor[ \t]+HIP[ \t]+found"
 )
 # the package the nvcc warning names, just before it on its line
 _REQUESTED = re.compile(_NAME + r"[ \t]+was[ \t]+requested,[ \t]+but[ \t]+$")
@@ -134,7 +136,7 @@ def read(text: str) -> list[Clue]:
         for name in names:
             if name and canonicalize_name(name) in CUDA_BUILD:
                 out.append(clue("sign.cuda_build", canonicalize_name(name), text, m, LISTED))
-    for m in finditer(NO_NVCC, text, "nvcc", "CUDA_HOME"):
+    for m in finditer(NO_NVCC, text, "nvcc", "CUDA_HOME", "nor HIP"):
         named = _REQUESTED.search(text, text.rfind("\n", 0, m.start()) + 1, m.start())
         name = canonicalize_name(named.group(1)) if named else ""
         out.append(clue("sign.cuda_build", name, text, m, LISTED))

@@ -67,6 +67,12 @@ _TORCH_FAMILY = r"(pytorch|torch|torchvision|torchaudio|torchtext|torchdata)\b(?
 CONDA_TORCH_SPEC = re.compile(
     r"^[ \t]*(?:- )?(?:[\w-]+(?:/[\w-]+)*::)?" + _TORCH_FAMILY + r"(\S*)[ \t]*$", _M
 )
+# any other package in that list, as "  - name" or "  - name=1.2" (a list entry, not the
+# "Current channels:" lines after it): Montreal-Forced-Aligner#372, "- montreal-forced-aligner"
+# on an M1's osx-arm64 miniforge, built for osx-64 only then
+CONDA_OTHER_SPEC = re.compile(
+    r"^[ \t]*- (?:[\w-]+::)?([A-Za-z0-9][\w.-]*)(?:[=<>!~][^\s]*)?[ \t]*$", _M
+)
 # libmamba (conda >= 23.10's solver, mamba, micromamba): "nothing provides requested pytorch
 # 2.4.1**" and "└─ pytorch 2.4.1**  does not exist (perhaps a typo or a missing channel)."
 # (thousandbrainsproject/tbp.monty#95 quotes both forms)
@@ -146,17 +152,17 @@ FETCHED_WHEEL = re.compile(
 # pip names who asked for it before the list: "torch==2.4.1 (from invokeai) (from versions: ...)",
 # "(from -r requirements.txt (line 3))" (pip/_internal/resolution/resolvelib/factory.py)
 NO_MATCH = re.compile(
-    r"Could not find a version that satisfies the requirement (torch\b[^\s(]*)"
+    r"Could not find a version that satisfies the requirement (torch\b(?!-)[^\s(]*)"
     r"(?:[ \t]*\(from (?!versions?:)(?:[^()\n]|\([^()\n]*\))*\))*"
     r"(?:[ \t]*\(from versions?:[ \t]*([^)\n]*(?:\n[ \t]*\d[^)\n]*)*)\)?)?"
 )
-NO_DIST = re.compile(r"No matching distribution found for (torch\b[^\s]*)")
+NO_DIST = re.compile(r"No matching distribution found for (torch\b(?!-)[^\s]*)")
 # uv's resolver: "Because torch==2.6.0 has no wheels with a matching platform tag (e.g.,
 # `macosx_15_0_x86_64`) ..." - a requirement with markers prints them in braces
 # ("torch{platform_machine == 'x86_64'}==2.11.0+cpu", vllm-project/vllm-metal#379); the tag is
 # the interpreter's own (macOS version and architecture)
 UV_TAG = re.compile(
-    r"\b(torch)(?:\{[^}\n]*\})?((?:[<>=!~]=?[\w.+*]+,?)+)?[^\n]*?has\s+no\s+"
+    r"\b(torch)(?!-)(?:\{[^}\n]*\})?((?:[<>=!~]=?[\w.+*]+,?)+)?[^\n]*?has\s+no\s+"
     r"(?:source\s+distribution\s+or\s+)?wheels?\s+with\s+a\s+matching\s+platform\s+tag"
     r"(?:\s+\(e\.g\.,?\s+`?(macosx_(\d+)_(\d+)_(arm64|x86_64))`?\))?"
 )
@@ -272,6 +278,11 @@ def read(text: str) -> list[Clue]:
             out.append(Clue("sign.conda_no_torch", wanted, at))
             if _conda_x86_64_ceiling(text, m, wanted):
                 out.append(Clue("sign.pip_x86_only", wanted, at))
+        if m.group(2):
+            for spec in CONDA_OTHER_SPEC.finditer(items):
+                if CONDA_TORCH_SPEC.match(spec.group(0)) is None:
+                    at = line_at(text, m.start(2) + spec.start())
+                    out.append(Clue("sign.conda_no_package", spec.group(1), at))
     for m in finditer(MAMBA_NOT_FOUND, text, "nothing provides", "does not exist"):
         name, spec = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         wanted = name + (spec if spec[:1] in "=<>~!" else f"=={spec}" if spec else "")

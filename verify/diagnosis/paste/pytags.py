@@ -86,6 +86,34 @@ _IGNORED_ONE = re.compile(r"([\w.+!-]+) Requires-Python ([^;\n]+)")
 PIP_NOT_FOUND = re.compile(
     r"No matching distribution found for ([A-Za-z0-9][\w.-]*)(?:\[[\w,.-]+\])?==([\w.+!-]+)"
 )
+# pip refusing the one candidate it has, for the interpreter's Python (src/pip/_internal/
+# resolution/resolvelib/factory.py: "Package {name!r} requires a different Python: {version} not
+# in {specifier!r}"; invoke-ai/InvokeAI#3003: 'invokeai' and 3.11.0 not in '<3.11,>=3.9'), and its
+# verbose "Link requires a different Python (3.13.1 not in: '<3.13,>=3.9')" (astral-sh/uv#10916)
+PIP_DIFFERENT_PYTHON = re.compile(
+    r"Package\s+'([A-Za-z0-9][\w.-]*)'\s+requires\s+a\s+different\s+Python:\s+"
+    r"(3\.\d{1,2}(?:\.\d+)?)\S*\s+not\s+in\s+'([^'\n]+)'|"
+    r"Link requires a different Python \((3\.\d{1,2}(?:\.\d+)?)\S* not in: '([^'\n]+)'\)"
+)
+# a source build's own guard, numba's and llvmlite's setup.py _guard_py_ver: "RuntimeError: Cannot
+# install on Python version 3.11.3; only versions >=3.7,<3.11 are supported." (ggml-org/
+# whisper.cpp#793: numba 0.56.4 built from its sdist for openai-whisper), the package named by
+# pip's "Collecting numba" before it
+GUARD_PY_VER = re.compile(
+    r"Cannot install on Python version (3\.\d{1,2}(?:\.\d+)?)\S*; only versions ([^\s;]+) are "
+    r"supported"
+)
+_COLLECTING = re.compile(r"^\s*Collecting ([A-Za-z0-9][\w.-]*)", re.MULTILINE)
+# uv's resolver (crates/uv-resolver/src/pubgrub/report.rs), wrapped at the terminal's width:
+# "Because the current Python version (3.8.10) does not satisfy Python>=3.10 and all versions of
+# cbdep depend on Python>=3.10" (astral-sh/uv#10282): the interpreter's Python is outside what
+# every usable release supports. ("the requested Python version (>=3.8)" is a project's
+# requires-python, not the interpreter: astral-sh/uv#12771.)
+UV_CURRENT_PYTHON = re.compile(
+    r"the\s+current\s+Python\s+version\s+\((3\.\d{1,2}(?:\.\d+)?)\S*\)\s+does\s+not\s+"
+    r"satisfy\s+Python\s*([<>=!~][^\s]*?)\s+and\s+(?:all\s+versions\s+of\s+)?"
+    r"([A-Za-z0-9][\w.-]*)"
+)
 
 
 def read(text: str) -> list[Clue]:
@@ -102,6 +130,7 @@ def read(text: str) -> list[Clue]:
             tag = before[-1].group(2)
             out.extend(_refused((m.group(1), m.group(2), tag), m.group(3), text, m))
     out.extend(_requires_other_python(text))
+    out.extend(_different_python(text))
     for m in finditer(POETRY_NONE_FIT, text, "installation candidates"):
         if m.group(3) == m.group(4):  # no sdist, no other skip: no file fits at all
             wanted = f"{m.group(1)}=={m.group(2)}"
@@ -125,6 +154,28 @@ def _requires_other_python(text: str) -> list[Clue]:
                 clue("sign.requires_other_python", wanted, text, asked, LISTED),
             ]
     return []
+
+
+def _different_python(text: str) -> list[Clue]:
+    """pip's or uv's refusal of a package for the interpreter's Python: sign.requires_other_python
+    (package, release (None: not named), the Requires-Python) and the interpreter's Python."""
+    out = []
+    for m in finditer(PIP_DIFFERENT_PYTHON, text, "requires a different Python"):
+        python, spec = (m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5))
+        package = m.group(1) or "a release pip found"
+        out.append(clue("sign.requires_other_python", (package, None, spec), text, m, LISTED))
+        out.append(clue("python_version", python, text, m, LISTED))
+    for m in finditer(GUARD_PY_VER, text, "Cannot install on Python version"):
+        collecting = list(_COLLECTING.finditer(text, 0, m.start()))
+        package = collecting[-1].group(1) if collecting else "a package pip built from source"
+        spec = m.group(2).rstrip(".")
+        out.append(clue("sign.requires_other_python", (package, None, spec), text, m, LISTED))
+        out.append(clue("python_version", m.group(1), text, m, LISTED))
+    for m in finditer(UV_CURRENT_PYTHON, text, "current Python version"):
+        spec = m.group(2).rstrip(",.")
+        out.append(clue("sign.requires_other_python", (m.group(3), None, spec), text, m, LISTED))
+        out.append(clue("python_version", m.group(1), text, m, LISTED))
+    return out
 
 
 def _refused(refused: tuple[str, str, str], listed: str, text: str, m: re.Match[str]) -> list[Clue]:

@@ -105,7 +105,10 @@ INTEL_WORDS = re.compile(
     # the Mac's Intel CPU right after it: "Im on Mac i9 intel" (meta-pytorch/torchcodec#608),
     # "MacBook Pro i7", "macOS (intel)" (triton-lang/triton#1465's title); Core i3-i9 chips were
     # only ever in Intel Macs
-    r"\bMac(?:Book(?:\s+(?:Pro|Air))?|\s?OS)?[ \t]+(?:\(Intel\)|Intel\b|i[3579]\b)",
+    r"\bMac(?:Book(?:\s+(?:Pro|Air))?|\s?OS)?[ \t]+(?:\(Intel\)|Intel\b|i[3579]\b)|"
+    # a Hackintosh is a PC's x86_64 CPU running macOS ("on my intel hackintosh i get this output":
+    # w-okada/voice-changer#231); Apple silicon runs only on Apple's own Macs
+    r"\bHackintosh(?:es)?\b",
     re.IGNORECASE,
 )
 # a Mac named anywhere in the paste: then "on a Linux machine" is a comparison ("works on a Linux
@@ -196,6 +199,10 @@ TORCH = re.compile(
     + _END,
     re.IGNORECASE,  # "PyTorch Version: 2.8.0" (ComfyUI's error report, Comfy-Org/ComfyUI#7171)
 )
+# no PyTorch release: its 0.x line ended at 0.4.1 (1.0.0 followed in 2018-12); R's torch
+# (mlverse/torch) numbers its releases 0.1-0.16 ("{torch} added some support for Apple silicon
+# GPUs (device = 'mps') in [torch v0.9.0]", mlverse/tabnet#132)
+NOT_PYTORCH = re.compile(r"0\.(?:[5-9]|\d{2})\b")
 # a second torch version told with the first ("Pytorch **1.3.1** and **2.0.0.dev20230116**",
 # pytorch/pytorch#92265; "torch 2.0.1 or 2.1.0"): torch's own majors only (1, 2), so "torch 2.1 and
 # 3.11" (a Python) is not read
@@ -423,7 +430,7 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))
         break  # one is enough
-    for m in finditer(INTEL_WORDS, text, "x86", "ntel", "NTEL"):
+    for m in finditer(INTEL_WORDS, text, "x86", "ntel", "NTEL", "ackintosh", "ACKINTOSH"):
         if _unticked(text, m) or not stated(text, m) or asked(text, m):  # "an Intel Mac?"
             continue
         out.append(clue("sign.intel_cpu", True, text, m, WEAK))
@@ -443,7 +450,7 @@ def read(text: str) -> list[Clue]:
     for m in finditer(SITE_PACKAGES, text, "/lib/python"):
         out.append(clue("python_version", m.group(1), text, m, WEAK))
     for m in finditer(TORCH, text, "orch"):
-        if _unticked(text, m):
+        if _unticked(text, m) or NOT_PYTORCH.match(m.group(1)):
             continue
         if _wanted(text, m, 1, package=True):  # asked for, not installed: a sign, not a fact
             out.append(clue("sign.torch_requested", m.group(1), text, m, WEAK))

@@ -399,6 +399,9 @@ def _fits(topic: str, sentence: str, limit: re.Match[str]) -> bool:
             and _WHEEL_WORDS.search(sentence) is not None
             and not _intel_mac_platform(sentence)
             and not _wheels_exist_for_it(sentence)
+            # what the sentence says is missing is an arm64 build, the Python only told beside
+            # it (pyg-team/pytorch_geometric#2736: "Python 3.8 ... can't find an ARM64 version")
+            and not TOPICS["no_arm64_build"].search(sentence)
         )
     return True
 

@@ -107,6 +107,12 @@ STATED = [
         "3.8 and Pytorch-cpu 1.8 , But I can't find an ARM64 version of this library that "
         "supports MacOS.",
     ),
+    (
+        "cuda_only_package",
+        # dmlc/decord#225 (and its "M1 Macs", plural, read as the chip)
+        "We're converting over to M1 Macs at work and I've noticed there doesn't appear to be a "
+        "decord build form ARMv8/M1.",
+    ),
     # zheng-chong/CatVTON#13, predibase/lorax#167, pyg-team/pyg-lib#303
     ("cuda_only_package", "xformers is not compatible with MacOS"),
     (

@@ -414,3 +414,9 @@ def test_an_illegal_instruction_on_an_apple_chip_is_rosetta():
     assert facts(text.replace("on M1", "on my Intel Mac")).translated is not True
     arm = facts(text + "platform.machine(): arm64\n")
     assert arm.machine == "arm64" and arm.translated is not True
+
+
+def test_a_chip_named_before_macs_in_the_plural_is_read():
+    # dmlc/decord#225
+    reading = paste.read("We're converting over to M1 Macs at work and I've noticed")
+    assert reading.facts["chip"] == "Apple M1" and reading.facts["hardware_arm64"] is True

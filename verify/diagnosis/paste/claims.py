@@ -75,6 +75,8 @@ _LIMIT_WORDS = (
     r"\b(?:does|do|did)[ \t]*n[o']?t[ \t]+(?:yet[ \t]+)?(?:provide|publish|ship|offer|release)\b|"
     r"\bnot[ \t]+(?:yet[ \t]+)?(?:provided|published|shipped|released)[ \t]+for\b|"
     r"\bno[ \t]+longer\b|\bthere[ \t]+(?:is|are)[ \t]+no\b|"
+    # "there doesn't appear to be a decord build form ARMv8/M1" (dmlc/decord#225)
+    r"\bthere[ \t]+(?:does|do)[ \t]*n[o']?t[ \t]+(?:appear|seem)[ \t]+to[ \t]+be\b|"
     r"\bno[ \t]+(?:py)?torch(?:vision|audio)?[ \t]+(?:[\w.]+[ \t]+)?for\b|"
     r"\b(?:is|are)n'?t[ \t]+(?:yet[ \t]+)?available\b|"
     # a ceiling: "Pytorch 2.2 is the last version supporting macOS with Rosetta2"

@@ -86,7 +86,8 @@ BARE_CHIP = re.compile(
     # ChatRWKV#93's Intel MacBook Pro)
     r"(?:(?!\b(?:not|non|no|isn't|vs)\b)[^\n]){0,40}?"
     r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?\b|"
-    r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?(?:\s+(?:Mac(?:Book|\s?OS)?|chip|iMac|MBP|MBA)\b|\s*芯片)|"
+    # (plural too: "converting over to M1 Macs at work", dmlc/decord#225)
+    r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?(?:\s+(?:Mac(?:Book|\s?OS)?|chip|iMac|MBP|MBA)s?\b|\s*芯片)|"
     r"\bM([1-9])\s?(Pro|Max|Ultra)\b|"
     r"^[ \t>*-]*(?:Chip:?[ \t]*)?M([1-9])()[ \t]*$|"
     r"\((?:Apple\s)?M([1-9])(?:\s*(Pro|Max|Ultra))?\)",

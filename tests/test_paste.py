@@ -420,3 +420,12 @@ def test_a_chip_named_before_macs_in_the_plural_is_read():
     # dmlc/decord#225
     reading = paste.read("We're converting over to M1 Macs at work and I've noticed")
     assert reading.facts["chip"] == "Apple M1" and reading.facts["hardware_arm64"] is True
+
+
+def test_macs_in_the_plural_asked_about_are_no_chip_of_the_users():
+    # hukkelas/deep_privacy2#12 (healthy: a wish for MPS support)
+    text = (
+        "Before I start digging through the code, is there a straightforward way to use MPS for "
+        "M1/M2 Macs rather than CUDA for NVIDIA?"
+    )
+    assert "chip" not in paste.read(text).facts

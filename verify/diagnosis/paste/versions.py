@@ -393,6 +393,8 @@ def read(text: str) -> list[Clue]:
     for m in finditer(BARE_CHIP, text, "M1", "M2", "M3", "M4", "M5", "m1", "m2", "m3", "m4"):
         if _unticked(text, m) or not stated(text, m, strict=False):  # "if you have an M1 Max"
             continue
+        if m.group(0).lower().endswith("s") and asked(text, m):
+            continue  # Macs as a class, asked about: "a way to use MPS for M1/M2 Macs?"
         groups = m.groups()
         n, tier = next((groups[i], groups[i + 1]) for i in (0, 2, 4, 6, 8) if groups[i])
         chip = f"Apple M{n}" + (f" {tier.title()}" if tier else "")

@@ -438,3 +438,19 @@ def test_float32_and_int64_in_one_mpsgraph_op_is_not_half_precision():
     assert "mps.half_mixed_types" not in [e.id for e in known_errors.explain_all(text)]
     verifier = _VERIFIER.replace("640xf16>, tensor", "640xsi64>, tensor")
     assert "mps.half_mixed_types" not in [e.id for e in known_errors.explain_all(verifier)]
+
+
+def test_a_message_inside_code_that_prints_it_is_no_error_shown():
+    # kha-white/manga-ocr#29 (a feature request quoting the MPS notes' check), verbatim lines
+    code = (
+        "if not torch.backends.mps.is_available():\n"
+        '        print("MPS not available because the current MacOS version is not 12.3+ "\n'
+        '              "and/or you do not have an MPS-enabled device on this machine.")\n'
+    )
+    assert known_errors.explain_all(code) == []
+    # what that code prints is the message itself
+    printed = (
+        "MPS not available because the current MacOS version is not 12.3+ and/or you do not "
+        "have an MPS-enabled device on this machine.\n"
+    )
+    assert [e.id for e in known_errors.explain_all(printed)] == ["mps.macos_too_old"]

@@ -63,7 +63,10 @@ def test_nvcc_missing_names_the_package_it_was_building():
 
 def test_nvcc_missing_off_a_mac_is_not_read_as_a_mac():
     # the same warning with no Mac named: Linux machines without the CUDA toolkit print it too
-    text = NVCC.split("\n", 1)[1]
+    # (built in Linux's /tmp: macOS's per-user temporary folder would itself say Mac)
+    text = NVCC.split("\n", 1)[1].replace(
+        "/private/var/folders/r1/_sncvgk15lb_fhsrrjjhj_wh0000gn/T/", "/tmp/"
+    )
     assert paste.read(text).has("sign.cuda_build")
     assert "torch.installed" not in _rows_or_empty(text)
 
@@ -81,6 +84,35 @@ def test_a_cmake_build_for_cuda_or_hip_only_on_a_mac_is_a_cuda_build():
     row = _rows(text)["torch.installed"]
     assert row.status is Status.WARN and "CUDA" in row.cause
     assert any("Neither CUDA nor HIP found" in line for line in row.evidence)
+
+
+def test_a_setup_reading_torchs_missing_cuda_version_names_the_package_pip_builds():
+    # AutoGPTQ/AutoGPTQ#366, verbatim lines: macOS's temporary folder is the Mac, pip's build
+    # folder the package
+    text = (
+        "when i pip requirements\n"
+        '        File "/private/var/folders/qm/wtdnd37s0fz2frcd95_m0cmw0000gn/T/'
+        'pip-install-ubxft3ba/auto-gptq_49227d8c725445ff8ca985c4d5debc16/setup.py", line 21, in '
+        "<module>\n"
+        '          CUDA_VERSION = "".join(torch.version.cuda.split("."))\n'
+        "      AttributeError: 'NoneType' object has no attribute 'split'\n"
+        "is the project support mac?\n"
+    )
+    assert paste.read(text).has("sign.mac_hint")
+    row = _rows(text)["torch.installed"]
+    assert row.status is Status.FAIL and "auto-gptq" in row.cause and "()" not in row.cause
+    assert _first(text) == "torch.installed"
+
+
+def test_vllms_missing_cuda_home_is_the_build_not_an_mps_failure():
+    # vllm-project/vllm#1441, verbatim (title and body)
+    text = (
+        "Does vllm support the Mac/Metal/MPS?\n"
+        "I ran into the error when pip install vllm in Mac: \n"
+        "    RuntimeError: Cannot find CUDA_HOME. CUDA must be available to build the package.\n"
+    )
+    assert _first(text) == "torch.installed"
+    assert "error.mps.fixed_in_newer_torch" not in _rows(text)
 
 
 def _rows_or_empty(text):
@@ -150,6 +182,14 @@ def test_a_cuda_conda_package_said_not_to_exist_for_a_macs_subdir():
     )
     (sign,) = paste.read(text).signs["sign.cuda_conda_package"]
     assert sign.value == "cudatoolkit"
+
+
+def test_a_cuda_conda_package_said_not_to_support_a_macs_subdir():
+    # JH-DSAI/text-detection-baselines#17, verbatim (a pixi environment)
+    text = "Additionally, the `pytorch-gpu` dependency does not support osx-arm64 even though torch"
+    (sign,) = paste.read(text).signs["sign.cuda_conda_package"]
+    assert sign.value == "pytorch-gpu"
+    assert _rows(text)["torch.installed"].status is Status.FAIL
 
 
 def test_a_gpu_builds_linux_wheel_refused_on_a_mac():

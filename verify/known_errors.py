@@ -1578,12 +1578,20 @@ def _same_message(a: str, b: str) -> bool:
     return a in b or b in a
 
 
+# a message inside a print() call's string: code that prints it, not its output (the MPS notes'
+# own check, `print("MPS not available because the current MacOS version is not 12.3+ "`, quoted
+# in a feature request: kha-white/manga-ocr#29)
+_PRINTED_BY_CODE = re.compile(r"\bprint\(\s*[fFrRuU]?['\"]$")
+
+
 def _explain(text: str, torch_version: str | None) -> list[KnownError]:
     found = []
     taken: list[tuple[int, int]] = []
     for p in PATTERNS:
         for m in p.matches(text):
             if any(m.start() < end and start < m.end() for start, end in taken):
+                continue
+            if _PRINTED_BY_CODE.search(text, text.rfind("\n", 0, m.start()) + 1, m.start()):
                 continue
             found.append(p.known(m, torch_version))
             taken.append(m.span())

@@ -88,6 +88,9 @@ def rows(results: list[Result], pasted: Pasted, written: Written | None) -> list
         return []
     if f.os not in (None, "Darwin") or any(pasted.has(s) for s in _ELSEWHERE):
         return []
+    if pasted.has("sign.cuda_build"):
+        return []  # the error is a CUDA-only build's (vllm-project/vllm#1441: "Cannot find
+        # CUDA_HOME"), verify.diagnosis.foreign_rows' row
     if f.mps_available is False or f.mps_built is False or f.machine == "x86_64":
         return []
     if (

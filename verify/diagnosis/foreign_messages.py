@@ -23,8 +23,9 @@ def cuda_build(package: str, source: str) -> tuple[str, Fix]:
         )
     return (
         f"pip found no macOS wheel of {package} and compiled it from source, and its build needs "
-        f"CUDA (nvcc), which no Mac has: {package} is for NVIDIA GPUs ({source}), so it cannot "
-        "be installed on a Mac and the environment is not set up.",
+        f"CUDA (nvcc), which no Mac has: {package} is for NVIDIA GPUs"
+        + (f" ({source})" if source else "")
+        + ", so it cannot be installed on a Mac and the environment is not set up.",
         Fix(
             f"Leave {package} out on macOS: require `{package}; sys_platform != 'darwin'` (or "
             f"use the project's Mac requirements); {_SDPA}.",

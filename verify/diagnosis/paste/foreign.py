@@ -76,12 +76,21 @@ BUILD_FAILED = re.compile(
 # (facebookresearch/Mask2Former#219, on an Apple silicon Mac)
 # A CMake build for NVIDIA's or AMD's GPUs only: "CMake Error at CMakeLists.txt:45 (message):
 # Neither CUDA nor HIP found" (leoheuler/flashtensors#11, pip building it on an M1)
+# vLLM's setup.py: "RuntimeError: Cannot find CUDA_HOME. CUDA must be available to build the
+# package." (vllm-project/vllm#1441, `pip install vllm` on a Mac); a setup.py reading the CUDA
+# version of a torch that has none: "CUDA_VERSION = "".join(torch.version.cuda.split("."))" then
+# "AttributeError: 'NoneType' object has no attribute 'split'" (AutoGPTQ/AutoGPTQ#366)
 NO_NVCC = re.compile(
     r"nvcc[ \t]+was[ \t]+not[ \t]+found|CUDA_HOME[ \t]+environment[ \t]+variable[ \t]+is[ \t]+"
-    r"not[ \t]+set|CUDA_HOME[ \t]+is[ \t]+None|Neither[ \t]+CUDA[ \t]+nor[ \t]+HIP[ \t]+found"
+    r"not[ \t]+set|CUDA_HOME[ \t]+is[ \t]+None|Neither[ \t]+CUDA[ \t]+nor[ \t]+HIP[ \t]+found|"
+    r"Cannot[ \t]+find[ \t]+CUDA_HOME|"
+    r"torch\.version\.cuda\.split\([^\n]*\n[^\n]*'NoneType' object has no attribute 'split'"
 )
 # the package the nvcc warning names, just before it on its line
 _REQUESTED = re.compile(_NAME + r"[ \t]+was[ \t]+requested,[ \t]+but[ \t]+$")
+# or the source tree pip builds it in, before it: ".../T/pip-install-ubxft3ba/auto-gptq_49227d8c7
+# 25445ff8ca985c4d5debc16/setup.py" (pip's temporary folder: the name, "_", a uuid4 hex)
+_PIP_BUILD_DIR = re.compile(r"pip-install-\w+/([A-Za-z0-9][\w.-]*?)_[0-9a-f]{32}/")
 # a sentence telling an install of such a package failing: "when I try to install xformers, I
 # get an incredibly long error message" (facebookresearch/xformers#731), "Unable to install
 # xFormers on Mac M1Max" (facebookresearch/xformers#775)
@@ -109,7 +118,9 @@ _PACKAGE_DIR = re.compile(r"[/\\](?:site|dist)-packages[/\\]([\w.-]+)[/\\]")
 CUDA_CONDA_SAID = re.compile(
     r"\b(pytorch-cuda|pytorch-gpu|cudatoolkit|cuda-toolkit|the[ \t]+`?nvidia`?[ \t]+channel)\b"
     r"`?[^.\n]{0,80}?\b(?:do(?:es)?n['\u2019]t|do(?:es)?[ \t]+not|is[ \t]+not|are[ \t]+not|"
-    r"isn['\u2019]t|aren['\u2019]t)[ \t]+(?:exist|available)[ \t]+(?:for|on)[ \t]+`?"
+    r"isn['\u2019]t|aren['\u2019]t)[ \t]+(?:(?:exist|available)[ \t]+(?:for|on)|support)[ \t]+`?"
+    # "the `pytorch-gpu` dependency does not support osx-arm64" (JH-DSAI/text-detection-baselines
+    # #17, a pixi environment)
     r"(osx-arm64|osx-64)\b",
     re.IGNORECASE,
 )
@@ -136,8 +147,11 @@ def read(text: str) -> list[Clue]:
         for name in names:
             if name and canonicalize_name(name) in CUDA_BUILD:
                 out.append(clue("sign.cuda_build", canonicalize_name(name), text, m, LISTED))
-    for m in finditer(NO_NVCC, text, "nvcc", "CUDA_HOME", "nor HIP"):
+    for m in finditer(NO_NVCC, text, "nvcc", "CUDA_HOME", "nor HIP", "version.cuda.split"):
         named = _REQUESTED.search(text, text.rfind("\n", 0, m.start()) + 1, m.start())
+        if named is None:  # the last build folder before it
+            folders = list(_PIP_BUILD_DIR.finditer(text, max(0, m.start() - 5000), m.start()))
+            named = folders[-1] if folders else None
         name = canonicalize_name(named.group(1)) if named else ""
         out.append(clue("sign.cuda_build", name, text, m, LISTED))
     for m in finditer(CUDA_BUILD_NAME, text, "ormers", "attn", "amba"):

@@ -159,9 +159,12 @@ SILICON_ONLY_MODEL = re.compile(
 # a macOS home folder in a path ('File "/Users/.../site-packages/torch/..."', "-v /Users/...:/d"):
 # Linux homes are /home, Windows paths carry a drive ("C:/Users/...", Git Bash's "/c/Users/...")
 # macOS's own places too: an app bundle's insides ("/Applications/Slicer.app/Contents/lib/Python/
-# ...": wasserth/TotalSegmentator#127)
+# ...": wasserth/TotalSegmentator#127), and the per-user temporary folder pip builds in
+# ("/private/var/folders/qm/wtdnd37s0fz2frcd95_m0cmw0000gn/T/pip-install-ubxft3ba/": macOS's
+# confstr(_CS_DARWIN_USER_TEMP_DIR), AutoGPTQ/AutoGPTQ#366)
 MAC_HOME = re.compile(
-    r"(?<![\w/:.~-])(?:/Users/(?!Shared/)[^/\s\"':]+/|/Applications/[^/\n\"']+\.app/Contents/)"
+    r"(?<![\w/:.~-])(?:/Users/(?!Shared/)[^/\s\"':]+/|/Applications/[^/\n\"']+\.app/Contents/|"
+    r"(?:/private)?/var/folders/\w\w/\w+/T/)"
 )
 # an Apple chip named without its number: "the M chip", "Apple M-series chip", "M series chips"
 M_CHIP = re.compile(r"\b(?:Apple\s+)?M(?:[- ]series)?\s+chips?\b")
@@ -429,7 +432,7 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))
         break
-    for m in finditer(MAC_HOME, text, "/Users/", ".app/Contents/"):
+    for m in finditer(MAC_HOME, text, "/Users/", ".app/Contents/", "/var/folders/"):
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))
         break  # one is enough

@@ -187,6 +187,13 @@ def test_a_cuda_only_package_said_not_to_work_needs_a_mac_in_the_sentence():
     assert "cuda_only_package" not in _topics("Is xformers not compatible with macOS?")
 
 
+def test_a_package_for_intel_macs_only_is_no_intel_mac():
+    # deepchem/deepchem#2871 (arm Macs that cannot install DGL)
+    sentence = "The first problem is that DGL is only available for x86 Macs, not ARM ones."
+    assert "intel_mac" not in _topics(sentence)
+    assert "intel_mac" in _topics("DGL is only available for x86 Macs.")
+
+
 def test_arm64_wheels_listed_as_the_only_ones_are_no_missing_arm64_build():
     # huggingface/peft#2431, an Intel runner: "only provide" lists what there is
     assert "no_arm64_build" not in _topics(
@@ -526,6 +533,10 @@ EXCEPTIONS = {
     # human reader said install-wrong-arch); a warning, never a failure
     ("cuda_only_package", "holdout29/indictrans2-69-hard-flash-attention-dependency-on-mac"),
     ("cuda_only_package", "holdout57/deepseek-r1-mac-finetuning-guide-1-xformers-build"),
+    # a pull request listing both cases it handles, "**Intel Mac on modern macOS** -
+    # fundamentally unsupported now" true of one, the thread's own being an x86_64 Python under
+    # Rosetta (zackees/transcribe-anything#77)
+    ("intel_mac", "holdout74/transcribe-anything-77-x86_64-python-macos-detect"),
 }
 
 

@@ -302,6 +302,13 @@ OTHER_CAUSE = {
     "holdout57/pytorch-executorch-22314-arm-tosa-python314": "python-unsupported",
     # open3d 0.17 had no Python 3.11 wheels (isl-org/Open3D#6346, session 11's blind round 2)
     "holdout64/isl-org-Open3D-6346-cant-install-the-library": "python-unsupported",
+    # session 12's blind round 2 (holdout74), each a wrong first answer there: mlc-ai-nightly's
+    # wheels needed a newer macOS (simonw/llm-mlc#11), mlx has no wheel for the x86_64 Python
+    # the M1 ran under Rosetta (mflux#23), onnxruntime-silicon none for Python 3.12
+    # (cansik/onnxruntime-silicon#21): pip's "from versions: none" cannot tell these apart
+    "holdout74/llm-mlc-11-mlc-ai-nightly-no-version": "macos-too-old",
+    "holdout74/mflux-23-cannot-install-mlx-torch-non-native-python": "rosetta",
+    "holdout74/onnxruntime-silicon-21-m3-max-py312": "python-unsupported",
 }
 
 

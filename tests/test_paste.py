@@ -416,6 +416,18 @@ def test_an_illegal_instruction_on_an_apple_chip_is_rosetta():
     assert arm.machine == "arm64" and arm.translated is not True
 
 
+def test_bashs_illegal_instruction_on_an_apple_chip_is_rosetta():
+    # impira/docquery#26, verbatim: macOS's bash prints the signal's number
+    text = (
+        '$ docquery scan "What is the invoice number?" https://templates.invoicehome.com/'
+        "invoice-template-us-neat-750px.png\nIllegal instruction: 4\n"
+        "Just go this running on Mac M1, is it supported? \n"
+    )
+    f = facts(text)
+    assert (f.machine, f.translated) == ("x86_64", True)
+    assert facts(text.replace("Mac M1", "Mac")).translated is not True
+
+
 def test_a_chip_named_before_macs_in_the_plural_is_read():
     # dmlc/decord#225
     reading = paste.read("We're converting over to M1 Macs at work and I've noticed")

@@ -183,6 +183,7 @@ _LACK = re.compile(
     _I,
 )
 # a CUDA build's wheels missing for arm64 is the CUDA build's matter, not a missing arm64 torch
+_NOT_ARM = re.compile(rf"\bnot[ \t]+(?:on[ \t]+|for[ \t]+)?(?:{_ARM}|ARM|M[1-5])\b", _I)
 _CUDA = re.compile(r"\bCUDA\b|\+cu\d{2,3}\b|\bcu\d{3}\b", _I)
 _TORCH_NAMED = re.compile(rf"\b{_FAMILY}\b", _I)
 # the Python's wheels: the sentence is about builds or support of torch for it, not on an Intel
@@ -395,6 +396,10 @@ def _fits(topic: str, sentence: str, limit: re.Match[str]) -> bool:
         )
     if topic == "cuda_only_package":
         return _MAC_NAMED.search(sentence) is not None
+    if topic == "intel_mac":
+        # a package built for Intel Macs only, "not ARM ones" (deepchem/deepchem#2871): the
+        # missing build is the arm64 one, not the machine's being an Intel Mac
+        return _NOT_ARM.search(sentence) is None
     if topic == "python_no_wheels":
         return (
             _TORCH_NAMED.search(sentence) is not None

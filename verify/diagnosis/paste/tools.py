@@ -84,8 +84,10 @@ MKL_NO_AVX = re.compile(r"Intel MKL FATAL ERROR: This system does not meet the m
 # zsh's "illegal hardware instruction" (SIGILL) on Apple silicon: an x86_64 process under Rosetta 2
 # running an instruction Rosetta does not translate (AVX in an x86_64 numpy / torch / tensorflow
 # build): nebuly-ai/optimate#142 ("on M1 using conda"), google-deepmind/mujoco#611; each of the
-# 5 real reports with it on an Apple chip was Rosetta (tests/data)
-ILLEGAL_INSTRUCTION = re.compile(r"\billegal hardware instruction\b")
+# 5 real reports with it on an Apple chip was Rosetta (tests/data); macOS's bash and sh say
+# "Illegal instruction: 4" for the same signal (impira/docquery#26 "on Mac M1",
+# deezer/spleeter#692; Linux's bash says "Illegal instruction (core dumped)")
+ILLEGAL_INSTRUCTION = re.compile(r"\billegal hardware instruction\b|\bIllegal instruction: 4\b")
 MPS_STATE = re.compile(
     r"(?:torch\.backends\.mps\.|mps\.|\bMPS[ \t]+(?:is[ \t]+)?|\bMPS(?=可用))"
     r"(is_available|is_built|available|built|可用)"  # 可用: "available" (Chinese)
@@ -186,7 +188,7 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.mkl_build", True, text, m, LISTED))
     for m in finditer(MKL_NO_AVX, text, "MKL FATAL"):
         out.append(clue("sign.mkl_no_avx", True, text, m, LISTED))
-    for m in finditer(ILLEGAL_INSTRUCTION, text, "illegal hardware"):
+    for m in finditer(ILLEGAL_INSTRUCTION, text, "illegal hardware", "Illegal instruction: 4"):
         out.append(clue("sign.illegal_instruction", True, text, m, LISTED))
         break
     for m in finditer(SYSENV_KEY, text, '_version"', '"os"', '"Python"', "is_cuda"):

@@ -109,7 +109,7 @@ STATED = [
     ),
     (
         "cuda_only_package",
-        # dmlc/decord#225 (and its "M1 Macs", plural, read as the chip)
+        # dmlc/decord#225
         "We're converting over to M1 Macs at work and I've noticed there doesn't appear to be a "
         "decord build form ARMv8/M1.",
     ),

@@ -428,16 +428,13 @@ def test_bashs_illegal_instruction_on_an_apple_chip_is_rosetta():
     assert facts(text.replace("Mac M1", "Mac")).translated is not True
 
 
-def test_a_chip_named_before_macs_in_the_plural_is_read():
-    # dmlc/decord#225
-    reading = paste.read("We're converting over to M1 Macs at work and I've noticed")
-    assert reading.facts["chip"] == "Apple M1" and reading.facts["hardware_arm64"] is True
-
-
-def test_macs_in_the_plural_asked_about_are_no_chip_of_the_users():
+def test_macs_in_the_plural_are_no_chip_of_the_users():
     # hukkelas/deep_privacy2#12 (healthy: a wish for MPS support)
     text = (
         "Before I start digging through the code, is there a straightforward way to use MPS for "
         "M1/M2 Macs rather than CUDA for NVIDIA?"
     )
     assert "chip" not in paste.read(text).facts
+    # a class of machines, as test_installs' "It does not run on M1 Macs." (dmlc/decord#225's
+    # "converting over to M1 Macs at work" is read by its sentence: verify.diagnosis.paste.claims)
+    assert "chip" not in paste.read("We're converting over to M1 Macs at work").facts

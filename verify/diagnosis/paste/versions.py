@@ -86,8 +86,7 @@ BARE_CHIP = re.compile(
     # ChatRWKV#93's Intel MacBook Pro)
     r"(?:(?!\b(?:not|non|no|isn't|vs)\b)[^\n]){0,40}?"
     r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?\b|"
-    # (plural too: "converting over to M1 Macs at work", dmlc/decord#225)
-    r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?(?:\s+(?:Mac(?:Book|\s?OS)?|chip|iMac|MBP|MBA)s?\b|\s*芯片)|"
+    r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?(?:\s+(?:Mac(?:Book|\s?OS)?|chip|iMac|MBP|MBA)\b|\s*芯片)|"
     r"\bM([1-9])\s?(Pro|Max|Ultra)\b|"
     r"^[ \t>*-]*(?:Chip:?[ \t]*)?M([1-9])()[ \t]*$|"
     r"\((?:Apple\s)?M([1-9])(?:\s*(Pro|Max|Ultra))?\)",
@@ -396,8 +395,6 @@ def read(text: str) -> list[Clue]:
     for m in finditer(BARE_CHIP, text, "M1", "M2", "M3", "M4", "M5", "m1", "m2", "m3", "m4"):
         if _unticked(text, m) or not stated(text, m, strict=False):  # "if you have an M1 Max"
             continue
-        if m.group(0).lower().endswith("s") and asked(text, m):
-            continue  # Macs as a class, asked about: "a way to use MPS for M1/M2 Macs?"
         groups = m.groups()
         n, tier = next((groups[i], groups[i + 1]) for i in (0, 2, 4, 6, 8) if groups[i])
         chip = f"Apple M{n}" + (f" {tier.title()}" if tier else "")

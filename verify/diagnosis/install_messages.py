@@ -327,19 +327,17 @@ def python_ceiling(
     )
 
 
-_CONDA_TORCH_FAMILY = ("pytorch", "torch", "torchvision", "torchaudio", "torchtext", "torchdata")
-
-
-def conda_channels_lack_arm64(wanted: str) -> tuple[str, Fix]:
+def conda_channels_lack_arm64(wanted: str, torch_family: bool) -> tuple[str, Fix]:
     """conda / mamba on an arm64 Mac found no build of a package in its channels (torch's family:
-    conda-forge has them; another package may have no osx-arm64 build at all)."""
+    conda-forge has them; another package, `torch_family` False, may have no osx-arm64 build at
+    all)."""
     name = re.split(r"[=<>!~ ]", wanted, maxsplit=1)[0]
     cause = (
         f"conda's solver finds no {wanted} in its channels for osx-arm64: the channels it "
         f"searched hold no Apple-silicon build of {name} (or their index lacks it), so the "
         "environment cannot be created there."
     )
-    if name not in _CONDA_TORCH_FAMILY:
+    if not torch_family:
         return (
             cause,
             Fix(

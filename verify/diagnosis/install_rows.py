@@ -291,14 +291,15 @@ def _conda_channels_lack_arm64(result: Result, pasted: Pasted) -> Result | None:
     f = pasted.facts
     # torch's own family first, then any other package the list names (Montreal-Forced-Aligner
     # #372: montreal-forced-aligner, built for osx-64 only, on an M1's osx-arm64 miniforge)
-    clues = pasted.signs.get("sign.conda_no_torch") or pasted.signs.get("sign.conda_no_package")
+    family = pasted.signs.get("sign.conda_no_torch") or []
+    clues = family or pasted.signs.get("sign.conda_no_package")
     arm64 = f.machine == "arm64" or f.conda_subdir == "osx-arm64" or f.hardware_arm64 is True
     if not clues or f.os != "Darwin" or not arm64 or f.machine == "x86_64" or f.translated:
         return None
     if pasted.has("sign.pip_x86_only") or f.conda_subdir == "osx-64":
         return None
     wanted = str(clues[0].value)
-    cause, fix = msg.conda_channels_lack_arm64(wanted)
+    cause, fix = msg.conda_channels_lack_arm64(wanted, torch_family=bool(family))
     lines = [c.line for c in clues] + pasted.evidence.get("conda_subdir", [])
     return _failed(result, cause, fix, lines, wanted=wanted)
 

@@ -320,3 +320,61 @@ def test_across_every_real_report_a_package_with_no_release_here_is_the_install(
     assert len(fired) >= 6, fired
     wrong = {name: label for name, label in fired.items() if label != "install-wrong-arch"}
     assert wrong == OTHER_CAUSE
+
+
+def test_pips_list_ending_below_the_pin_on_a_mac_fails_the_install():
+    # axolotl-ai-cloud/axolotl#1436: bitsandbytes==0.43.0 had no macOS wheel, the list ends at
+    # 0.42.0; the title is all that says macOS
+    text = _case("axolotl-1436-bitsandbytes-0-43-no-macos-wheel").text
+    (clue,) = [c for c in gpuonly.read(text) if c.field == "sign.pin_past_list"]
+    assert clue.value.requirement == "bitsandbytes==0.43.0"
+    assert clue.value.newest_listed == "0.42.0"
+    row, first = _row(text)
+    assert row.status is Status.FAIL and first.id == "torch.installed"
+    assert "its list of bitsandbytes releases for this interpreter ends at 0.42.0" in row.cause
+    assert row.evidence[0] == clue.line
+    assert "pin bitsandbytes==0.42.0" in row.fix.text
+
+
+LISTED = (
+    "ERROR: Could not find a version that satisfies the requirement chython==1.75 "
+    "(from versions: 1.64.1, 1.68, 1.70)\n"
+    "ERROR: No matching distribution found for chython==1.75\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("I'm on an M2 Mac.\n" + LISTED, True),
+        # the same words from Linux, or with no system named
+        ("Ubuntu 22.04\n" + LISTED, False),
+        (LISTED, False),
+        # a pin below the list: an old release, for this Python or this platform, pip can't tell
+        ("I'm on an M2 Mac.\n" + LISTED.replace("1.75", "1.2"), False),
+        # a range the list meets is no refusal of this kind
+        ("I'm on an M2 Mac.\n" + LISTED.replace("chython==1.75 ", "chython>=1.68,<1.0 "), False),
+        # pip said the Python is why: host.python's (verify.diagnosis.paste.pytags)
+        (
+            "I'm on an M2 Mac.\nINFO: Ignored the following versions that require a different "
+            "python version: 1.75 Requires-Python >=3.11\n" + LISTED,
+            False,
+        ),
+        # an x86_64 interpreter's list ending early is host.arch's
+        ("macOS 14.2 x86_64, Intel Mac\n" + LISTED, False),
+    ],
+)
+def test_a_list_below_the_pin_only_on_an_arm64_mac(text, fires):
+    try:
+        _, results = diagnose.diagnose(text)
+    except InputError:
+        assert not fires
+        return
+    row = next(r for r in results if r.id == "torch.installed")
+    assert (row.status is Status.FAIL and "ends at 1.70" in row.cause) is fires
+
+
+def test_across_every_real_report_a_list_below_the_pin_is_the_install():
+    fired = _fired({"sign.pin_past_list"}, "releases for this interpreter ends at")
+    assert len(fired) >= 3, fired
+    assert {label for label in fired.values()} == {"install-wrong-arch"}, fired

@@ -71,3 +71,36 @@ def test_across_every_real_report_the_reading_fires_only_on_a_python_too_old():
             fired[f"{path.parent.name}/{path.stem}"] = case.label
     assert fired
     assert set(fired.values()) == {"python-unsupported"}, fired
+
+
+# lucasvanmol/latex-ocr-server#3: the project pinned torch~=2.1.0, and pip under Python 3.12.4
+# lists torch from 2.2.0 on, the first release with wheels for it
+LATEX_OCR = "\n".join(
+    (
+        "Can't install for python 3.12.4",
+        "pytorch 2.1.0 cannot be installed against latest python, 3.12.4.",
+        "ERROR: Could not find a version that satisfies the requirement torch~=2.1.0 (from "
+        "latex-ocr-server) (from versions: 2.2.0, 2.2.1, 2.2.2, 2.3.0, 2.3.1, 2.4.0)",
+        "ERROR: No matching distribution found for torch~=2.1.0",
+    )
+)
+
+
+def test_a_range_older_than_the_whole_list_is_a_python_too_new_for_it():
+    row, results = _python_row(LATEX_OCR)
+    assert row.status is Status.FAIL and diagnose.first_cause(results).id == "host.python"
+    assert "no torch~=2.1.0 for this interpreter (Python 3.12.4)" in row.cause
+    assert "Python 3.8-3.11 only" in row.cause  # torch 2.1.2's macOS wheels
+    assert any("from versions" in line for line in row.evidence)
+    # with no Python printed, the list alone still says the Python is too new for the range
+    row, _ = _python_row(LATEX_OCR.split("\n", 1)[1].replace(", 3.12.4", ""))
+    assert row.status is Status.FAIL and "this Python is newer than that release" in row.cause
+
+
+def test_a_range_the_list_meets_or_passes_is_not_the_python_floor():
+    # the list holds a release the range accepts: pip's refusal is something else's
+    row, _ = _python_row(LATEX_OCR.replace("torch~=2.1.0", "torch>=2.2,<2.3"))
+    assert "for this interpreter (Python 3.12.4)" not in row.cause
+    # a range above the list is the ceiling's story (verify.diagnosis.python_ceiling)
+    row, _ = _python_row(LATEX_OCR.replace("torch~=2.1.0", "torch>=2.5"))
+    assert "ships wheels for Python" not in row.cause

@@ -31,6 +31,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from packaging.requirements import InvalidRequirement, Requirement
+
 from verify import compat, rules, torch_names
 from verify import messages as msg
 from verify.diagnosis import (
@@ -426,6 +428,7 @@ def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
         return None  # the installer said why (wheels for other platforms only):
         # verify.diagnosis.resolver
     python = f.python_version
+    pinned = pinned or _newest_below(requirement, offered)
     no_wheel = _no_wheel_for_python(requirement, pinned, python, f.os) if pinned else None
     if no_wheel is not None:
         cause, fix = no_wheel
@@ -501,6 +504,27 @@ def _python_newer_than_wheels_then(
         *pasted.evidence.get("machine", []),
     )
     return _row("host.python", "Python version supported by PyTorch", cause, fix, lines)
+
+
+def _newest_below(requirement: str, offered: list[Any] | None) -> str:
+    """The newest release a range requirement accepts ("torch~=2.1.0", "torch<2.2") when pip's
+    list offers none it accepts and every one it accepts is older than the oldest offered: the
+    list starts at the first release for this Python, so the range asks for a Python's past
+    (lucasvanmol/latex-ocr-server#3: "torch~=2.1.0 (from latex-ocr-server) (from versions:
+    2.2.0, 2.2.1, ...)" on Python 3.12.4); "" otherwise."""
+    if not offered:
+        return ""
+    try:
+        spec = Requirement(requirement).specifier
+    except InvalidRequirement:
+        return ""
+    if not spec or any(spec.contains(v, prereleases=True) for v in offered):
+        return ""
+    releases = [r for r in compat.load_releases().releases if not r.is_prerelease]
+    accepted = [r for r in releases if spec.contains(r)]
+    if not accepted or not max(accepted) < min(offered):
+        return ""
+    return str(max(accepted))
 
 
 def _no_wheel_for_python(

@@ -245,6 +245,7 @@ TELLING_SIGNS = (
     "sign.gpu_only_package",  # a package with no macOS build refused (.paste.gpuonly)
     "sign.release_no_mac_wheel",  # uv: a release with no wheel for this Mac (.paste.gpuonly)
     "sign.no_release_here",  # pip: no release of a package at all (.paste.gpuonly)
+    "sign.pin_past_list",  # pip: a package's list ends below the pin (.paste.gpuonly)
     "sign.cuda_build",  # a CUDA-only package's build failed (.paste.foreign)
     "sign.not_mach_o",  # dyld refused a library that is no Mach-O file (.paste.foreign)
     # MPS op / dtype / memory limits told in words (verify.diagnosis.paste.limits)

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import re
 
-from verify.diagnosis.paste.gpuonly import NoRelease, Refusal, ReleaseWithoutMacWheel
+from verify.diagnosis.paste.gpuonly import (
+    NoRelease,
+    PinPastList,
+    Refusal,
+    ReleaseWithoutMacWheel,
+)
 from verify.model import Fix
 
 LAST_X86_64 = "2.2.2"
@@ -242,6 +247,28 @@ def no_release_here(refusal: NoRelease, python: str | None) -> tuple[str, Fix]:
         f"for your Python, this Mac cannot install it - leave it out on macOS ({marker}) where "
         "the code runs without it, use a Mac alternative or a Python it has wheels for, or "
         "build it from source where the project documents how."
+    )
+    return cause, Fix(text, (f"python -m pip index versions {name}",))
+
+
+def pin_past_list(refusal: PinPastList, python: str | None) -> tuple[str, Fix]:
+    """pip on a Mac lists a package other than torch only up to a release below the one asked
+    for."""
+    name, requirement = refusal.name, refusal.requirement
+    for_python = f" with Python {python}" if python else ""
+    cause = (
+        f"pip finds no {requirement} that installs on this Mac{for_python}: its list of "
+        f"{name} releases for this interpreter ends at {refusal.newest_listed}, so the release "
+        "asked for publishes no wheel for macOS on this chip for this Python (and no source "
+        "distribution pip could build), and the install stops with PyTorch's environment not "
+        "set up. Packages built for NVIDIA GPUs or Linux first (bitsandbytes) often stop "
+        "shipping macOS builds, or ship them late."
+    )
+    text = (
+        f"Look at the files of {requirement} on PyPI: if no macosx_*_arm64 wheel is there for "
+        f"your Python, pin {name}=={refusal.newest_listed} (the newest this Mac can install), "
+        f"use a Python the release has wheels for, or leave it out on macOS "
+        f"({_not_on_macos(name)}) where the code runs without it."
     )
     return cause, Fix(text, (f"python -m pip index versions {name}",))
 

@@ -32,9 +32,14 @@ from verify import messages as msg
 from verify.diagnosis import foreign_rows, install_rows
 from verify.diagnosis import platform_messages as platform_msg
 from verify.diagnosis.envdump import Pasted
-from verify.diagnosis.paste import packages
+from verify.diagnosis.paste import claims, packages
 from verify.diagnosis.paste.clues import Clue
-from verify.diagnosis.paste.gpuonly import NoRelease, Refusal, ReleaseWithoutMacWheel
+from verify.diagnosis.paste.gpuonly import (
+    NoRelease,
+    PinPastList,
+    Refusal,
+    ReleaseWithoutMacWheel,
+)
 from verify.model import Fix, Result, Status, failed
 
 
@@ -135,6 +140,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
             or _pin_before_arm64_wheels(result, pasted)
             or _release_without_mac_wheel(result, pasted)
             or _no_release_here(result, pasted)
+            or _pin_past_list(result, pasted)
             or _platform_not_declared(result, pasted)
             or foreign_rows.finding(result, pasted)
             or install_rows.finding(result, pasted)
@@ -374,6 +380,25 @@ def _no_release_here(result: Result, pasted: Pasted) -> Result | None:
     refusal: NoRelease = clues[0].value
     cause, fix = platform_msg.no_release_here(refusal, pasted.facts.python_version)
     lines = _lines(pasted, "sign.no_release_here", "chip", "python_version")
+    return _failed(result, cause, fix, lines, package=refusal.requirement)
+
+
+def _pin_past_list(result: Result, pasted: Pasted) -> Result | None:
+    """pip on a Mac lists another package only up to a release below the one asked for: that
+    release has no file this Mac's interpreter can install (axolotl-ai-cloud/axolotl#1436:
+    bitsandbytes==0.43.0, the list ending at 0.42.0). Only where the paste is a Mac's, or names
+    a Mac with no other system shown (its title: "No matching distribution found for
+    bitsandbytes==0.43.0 for macOS"). An x86_64 interpreter's list ending early is that
+    interpreter's story, host.arch's (huggingface/lerobot's torchcodec>=0.2.1 on an Intel Mac:
+    meta-pytorch/torchcodec#608)."""
+    clues = pasted.signs.get("sign.pin_past_list") or []
+    if not clues or pasted.facts.os not in (None, "Darwin") or pasted.facts.machine == "x86_64":
+        return None
+    if not (pasted.from_a_mac() or claims.MAC_NAMED.search(pasted.text)):
+        return None
+    refusal: PinPastList = clues[0].value
+    cause, fix = platform_msg.pin_past_list(refusal, pasted.facts.python_version)
+    lines = _lines(pasted, "sign.pin_past_list", "chip", "python_version")
     return _failed(result, cause, fix, lines, package=refusal.requirement)
 
 

@@ -232,7 +232,7 @@ ON_MAC = re.compile(
 CONTAINER = re.compile(r"\b(?:docker|containers?|podman|colima|orbstack|devcontainers?)\b", _I)
 _GPU_WORDS = re.compile(r"\bMPS\b|\bMetal\b|\bGPUs?\b", _I)
 _LINUX = re.compile(r"\blinux\b", _I)
-_MAC_NAMED = re.compile(r"\bmac(?:[ \t]?os|books?|s)?\b|\bapple[ \t]+silicon\b|\bM[1-5]\b", _I)
+MAC_NAMED = re.compile(r"\bmac(?:[ \t]?os|books?|s)?\b|\bapple[ \t]+silicon\b|\bM[1-5]\b", _I)
 _NO_GPU = re.compile(
     r"\bnot[ \t]+(?:yet[ \t]+)?(?:supported|available|possible)\b|"
     r"\bn[o']?t[ \t]+(?:support|access|use|run|pass|expose|have)\b|\bcan'?t\b|\bcannot\b|"
@@ -395,7 +395,7 @@ def _fits(topic: str, sentence: str, limit: re.Match[str]) -> bool:
             and not _CUDA.search(sentence)
         )
     if topic == "cuda_only_package":
-        return _MAC_NAMED.search(sentence) is not None
+        return MAC_NAMED.search(sentence) is not None
     if topic == "intel_mac":
         # a package built for Intel Macs only, "not ARM ones" (deepchem/deepchem#2871): the
         # missing build is the arm64 one, not the machine's being an Intel Mac
@@ -430,7 +430,7 @@ def _container_guest(text: str, start: int, end: int) -> bool:
     if not _GPU_WORDS.search(sentence) or _CUDA_CONTAINER.search(sentence):
         return False
     linux = _LINUX.search(sentence)
-    return bool((linux or _MAC_NAMED.search(sentence)) and (linux or _NO_GPU.search(sentence)))
+    return bool((linux or MAC_NAMED.search(sentence)) and (linux or _NO_GPU.search(sentence)))
 
 
 # a sentence that goes on about the one before it ("... which uses Intel x86. This has the

@@ -27,7 +27,9 @@ turns it into the torch.installed row.
 uv's hint also names, for any other package, the platforms one release has wheels for: where none
 is macOS's, that release cannot install on this Mac (huggingface/smol-course#286: bitsandbytes
 0.45.0, manylinux and win_amd64 only) -> sign.release_no_mac_wheel, the same row; and pip's
-"(from versions: none)" for any other package (PIP_NONE) -> sign.no_release_here.
+"(from versions: none)" for any other package (PIP_NONE) -> sign.no_release_here; pip's list for
+any other package ending below the release asked for (PIP_LISTED: "bitsandbytes==0.43.0 (from
+axolotl) (from versions: 0.31.8, ..., 0.42.0)") -> sign.pin_past_list.
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from verify.diagnosis.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer
 from verify.diagnosis.paste.refused import TORCH_FAMILY
@@ -82,6 +86,19 @@ PIP_NONE = re.compile(
     + _NAME
     + _SPEC
     + r"[^\n]*?\(from versions?:[ \t]*none\)"
+)
+# pip's list for a package, after the requirement and who asked for it: a list that ends below
+# the release the requirement asks for on a Mac is that release publishing no file this Mac's
+# interpreter can install, as "none" is for every release (axolotl-ai-cloud/axolotl#1436:
+# bitsandbytes==0.43.0, whose list ends at 0.42.0, the last with a macOS wheel; stsouko/
+# chython#54: chython==1.75 past 1.70, newer releases built without macOS arm64 wheels; 6 of the 8
+# real reports of it in tests/data, where the 2 others are the Python's, which pip's "Ignored the
+# following versions that require a different python version" tells: verify.diagnosis.paste.pytags)
+PIP_LISTED = re.compile(
+    r"Could not find a version that satisfies the requirement "
+    + _NAME
+    + _SPEC
+    + r"[^\n]*?\(from versions?:[ \t]*(\d[^)\n]*)\)"
 )
 _NO_INDEX = re.compile(
     r"Retrying \(Retry\(|Could not fetch URL|NewConnectionError|ProxyError|SSLError|"
@@ -127,6 +144,16 @@ class NoRelease:
 
     name: str  # as pip printed it ("pyg-lib", "decord")
     requirement: str  # the name and its specifier ("pyg-lib", "decord==0.6.0")
+
+
+@dataclass(frozen=True)
+class PinPastList:
+    """pip's list of a package (not torch's own, not one of the list) ends below the release the
+    requirement asks for."""
+
+    name: str  # as pip printed it ("bitsandbytes")
+    requirement: str  # the name and its specifier ("bitsandbytes==0.43.0")
+    newest_listed: str  # the list's newest release ("0.42.0")
 
 
 @dataclass(frozen=True)
@@ -196,6 +223,8 @@ def read(text: str) -> list[Clue]:
                 value = NoRelease(m.group(1), m.group(1) + m.group(2).rstrip(","))
                 out.append(clue("sign.no_release_here", value, text, m, LISTED))
                 break
+        if not out and "require a different python" not in text:
+            out.extend(_pin_past_list(text))
     for m in finditer(POETRY, text, "installation candidates"):
         out.extend(_refused(table, m.group(1), f"=={m.group(2)}", "", text=text, m=m))
     return out
@@ -209,6 +238,36 @@ def _refused(
         return []
     value = Refusal(package, name + spec.rstrip(","), " ".join(by.split()))
     return [clue("sign.gpu_only_package", value, text, m, LISTED)]
+
+
+def _pin_past_list(text: str) -> list[Clue]:
+    """The first refusal of another package whose list ends below every release the requirement
+    accepts (an upper bound or an exact pin past the list; a pin below the list's oldest is an
+    old release's story, which pip's words do not tell apart from the Python's)."""
+    for m in finditer(PIP_LISTED, text, "from versions:", "from version:"):
+        if canonicalize_name(m.group(1)) in TORCH_FAMILY:
+            continue  # .packages reads theirs
+        try:
+            spec = Requirement(m.group(1) + m.group(2).rstrip(",")).specifier
+        except InvalidRequirement:
+            continue
+        listed = [_version(v) for v in m.group(3).split(",")]
+        offered = [v for v in listed if v is not None]
+        floors = [_version(s.version) for s in spec if s.operator in ("==", "===", ">=", ">", "~=")]
+        if not offered or not floors or None in floors or any(spec.contains(v) for v in offered):
+            continue
+        newest = max(offered)
+        if all(f > newest for f in floors if f is not None):
+            value = PinPastList(m.group(1), m.group(1) + m.group(2).rstrip(","), str(newest))
+            return [clue("sign.pin_past_list", value, text, m, LISTED)]
+    return []
+
+
+def _version(text: str) -> Version | None:
+    try:
+        return Version(text.strip().rstrip(".*"))
+    except InvalidVersion:
+        return None
 
 
 def _release_without(m: re.Match[str], text: str) -> list[Clue]:

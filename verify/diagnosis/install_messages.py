@@ -6,8 +6,12 @@ server that is not a Mac."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from verify.model import Fix
+
+if TYPE_CHECKING:
+    from verify.diagnosis.paste.pyremoved import PythonRemoved
 
 LAST_X86_64 = "2.2.2"
 X86_DEPRECATION = "https://dev-discuss.pytorch.org/t/pytorch-macos-x86-builds-deprecation-starting-january-2024/1690"
@@ -223,6 +227,38 @@ def requires_other_python(
             "`conda create -n env python=X.Y`), or for a pipx app `pipx install --python "
             f"python3.X {package}`; or ask for another {package} release that supports this "
             "Python.",
+        ),
+    )
+
+
+def python_removed(gone: PythonRemoved, python: str | None) -> tuple[str, Fix]:
+    """The code met a Python that removed what it imports, or its own guard refused the Python
+    (verify.diagnosis.paste.pyremoved)."""
+    which = f"Python {python}" if python else f"Python {gone.since} or newer"
+    name = gone.package.partition("==")[0]
+    if gone.what:
+        code = f"{gone.package}, which pip builds from source here," if name else "the code"
+        said = (
+            f"This interpreter ({which}) no longer has {gone.what}, removed in Python "
+            f"{gone.since}, and {code} still uses it: that code predates Python {gone.since} "
+            "(a release with no wheel for this Python gets built from source, and the build "
+            "fails)."
+        )
+    else:
+        said = (
+            f"The code that ran refuses {which} by its own check: it does not support this "
+            "Python yet, whatever else is right."
+        )
+    major, _, minor = gone.since.partition(".")
+    older = f"{major}.{int(minor) - 1}"
+    newer = f"a newer {name} release" if name else "a newer release of the package"
+    return (
+        said,
+        Fix(
+            f"Use a Python older than {gone.since} for it (a new environment: `uv venv --python "
+            f"{older}`, `conda create -n env python={older}`), or {newer} that supports this "
+            "Python.",
+            ("python --version",),
         ),
     )
 

@@ -6,7 +6,9 @@ verify.diagnosis.install_messages. verify.diagnosis.resolver.finding asks these 
 
 - host.python: a release (torch or any package an install needs: torchvision, torchaudio,
   torchcodec) with no wheel for this Python's tag (verify.diagnosis.paste.pytags), whatever the OS:
-  the Python is the cause (pytorch/pytorch#172993: torchvision 0.25.0 only cp314t on macOS).
+  the Python is the cause (pytorch/pytorch#172993: torchvision 0.25.0 only cp314t on macOS);
+- host.python: code that meets a Python which removed what it imports (distutils, imp, audioop),
+  or whose own guard refuses the Python (verify.diagnosis.paste.pyremoved);
 - host.arch: a LibTorch download for macOS x86_64 past 2.2.2 (verify.diagnosis.paste.downloads): the
   toolchain builds for x86_64 (LaurentMazare/tch-rs#897);
 - host.arch: an Intel Mac asked to take a torch / LibTorch release past 2.2.2 (ankane/torch.rb#59),
@@ -31,6 +33,7 @@ from verify import compat
 from verify.diagnosis import install_messages as msg
 from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste import refused
+from verify.diagnosis.paste.pyremoved import PythonRemoved
 from verify.diagnosis.paste.pytags import python_of
 from verify.messages import INTEL_MAC_CAUSE
 from verify.model import Result, Status, failed, warned
@@ -43,6 +46,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
         return (
             _python_tag(result, pasted)
             or _python_required(result, pasted)
+            or _python_removed(result, pasted)
             or _python_said(result, pasted)
             or _wheel_for_other_python(result, pasted)
         )
@@ -123,6 +127,22 @@ def _python_required(result: Result, pasted: Pasted) -> Result | None:
     cause, fix = msg.requires_other_python(package, release, spec, pasted.facts.python_version)
     lines = [c.line for c in clues] + pasted.evidence.get("python_version", [])[:1]
     return _failed(result, cause, fix, lines, package=package, release=release, requires=spec)
+
+
+def _python_removed(result: Result, pasted: Pasted) -> Result | None:
+    """The code met a Python that removed what it imports, or refused the Python by its own guard
+    (verify.diagnosis.paste.pyremoved: numpy==1.21.0's build under Python 3.12, no distutils). A
+    Python shown older than the removal is not that one."""
+    clues = pasted.signs.get("sign.python_removed") or []
+    if not clues:
+        return None
+    gone: PythonRemoved = clues[0].value
+    shown = compat.release_of(pasted.facts.python_version)
+    if gone.what and shown is not None and shown < Version(gone.since):
+        return None
+    cause, fix = msg.python_removed(gone, pasted.facts.python_version)
+    lines = [c.line for c in clues] + pasted.evidence.get("python_version", [])[:1]
+    return _failed(result, cause, fix, lines, removed=gone.what, package=gone.package)
 
 
 def _python_said(result: Result, pasted: Pasted) -> Result | None:

@@ -47,6 +47,7 @@ LABELS: dict[str, frozenset[str] | None] = {
             "error.mps.torch_too_old",
             "error.mps.torch_predates_name",  # verify.torch_names
             "error.mps.op_needs_newer_torch",
+            "error.mps.int64_cast_needs_newer_torch",
             "error.mps.checkpoint_needs_newer_torch",
             "error.mps.fixed_in_newer_torch",  # verify.diagnosis.regressions
             # mixed precision asked of a torch older than its MPS support (verify.amp_mps)

@@ -9,6 +9,7 @@ import pytest
 
 from verify.diagnosis import diagnose, paste
 from verify.diagnosis.paste import foreign
+from verify.errors import InputError
 from verify.model import Status
 
 BY_NAME = {c.name: c for c in corpus.cases()}
@@ -293,3 +294,80 @@ def test_a_foreign_build_beside_torch_running_on_mps_only_warns():
     rows = _rows(ran)
     assert rows["torch.installed"].status is Status.WARN
     assert not [r for r in rows.values() if r.status is Status.FAIL]
+
+
+# pip building another package from source on an Apple chip: the release has no macOS arm64
+# wheel for this Python (svc-develop-team/so-vits-svc#23: numpy==1.20.3 on an M1; bulletphysics /
+# gym-pybullet-drones#234's title "M2 Mac Failed to build pybullet")
+SO_VITS = corpus.load(
+    corpus.CORPUS_DIR.parent / "holdout57" / "so-vits-svc-23-numpy-1203-m1-build.txt"
+).text
+
+
+def test_another_packages_failed_build_on_an_apple_chip_is_the_install():
+    (clue,) = [c for c in foreign.read(SO_VITS) if c.field == "sign.source_build"]
+    assert clue.value == "numpy"
+    row = _rows(SO_VITS)["torch.installed"]
+    assert row.status is Status.FAIL and _first(SO_VITS) == "torch.installed"
+    assert "compiled numpy from source on this Apple-silicon Mac" in row.cause
+    assert row.fix.commands == ("python -m pip index versions numpy",)
+
+
+@pytest.mark.parametrize(
+    ("text", "fails"),
+    [
+        # the compiler's own words, the package unnamed (phospho-app/phosphobot#174, an M3)
+        ("on an M3 mac\n` error: command '/usr/bin/clang' failed with exit code 1`\n", True),
+        # pip's progress line, the Mac read from setuptools' build folder (huggingface/
+        # tokenizers#1026: tokenizers 0.12.1 on an M1)
+        (
+            "  Building wheel for tokenizers (pyproject.toml) ... error\n"
+            "      creating build/lib.macosx-12.4-arm64-cpython-39\n",
+            True,
+        ),
+        # no Apple chip shown: a build failure says nothing of the platform
+        ("ERROR: Failed building wheel for numpy\n", False),
+        # an x86_64 interpreter's build failure is host.arch's story (Intel Mac or Rosetta)
+        (
+            "  Building wheel for tokenizers (pyproject.toml) ... error\n"
+            "      creating build/lib.macosx-10.9-x86_64-cpython-39\n",
+            False,
+        ),
+    ],
+)
+def test_a_source_build_fails_the_install_on_an_apple_chip_only(text, fails):
+    try:
+        row = _rows(text)["torch.installed"]
+    except InputError:  # nothing to read
+        assert not fails
+        return
+    assert (row.status is Status.FAIL and "from source" in row.cause) is fails
+
+
+def test_setuptools_build_folder_gives_the_interpreter():
+    reading = paste.read("creating build/lib.macosx-12.4-arm64-cpython-39/tokenizers\n")
+    assert reading.facts["os"] == "Darwin" and reading.facts["machine"] == "arm64"
+    assert reading.facts["python_version"] == "3.9"
+    older = paste.read("building 'x' extension\ncreating build/temp.macosx-10.9-x86_64-3.8\n")
+    assert older.facts["machine"] == "x86_64" and older.facts["python_version"] == "3.8"
+    universal = paste.read("creating build/lib.macosx-10.9-universal2-cpython-311\n")
+    assert "machine" not in universal.facts
+
+
+def test_across_every_real_report_a_source_build_on_an_apple_chip_is_the_install():
+    fired = {}
+    for case in corpus.cases() + [
+        corpus.load(p) for p in sorted(corpus.CORPUS_DIR.parent.glob("holdout*/*.txt"))
+    ]:
+        if not any(c.field == "sign.source_build" for c in foreign.read(case.text)):
+            continue
+        try:
+            row = _rows(case.text)["torch.installed"]
+        except InputError:  # a paste with nothing else to read
+            continue
+        if row.status is Status.FAIL and "from source on this Apple-silicon Mac" in row.cause:
+            fired[case.name] = case.label
+    assert len(fired) >= 2, fired
+    # pytorch_scatter#241: torch-sparse's build on an M1 failed for a bug of its own ("other":
+    # any row is right for it)
+    assert set(fired.values()) <= {"install-wrong-arch", "other"}, fired

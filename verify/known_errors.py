@@ -716,6 +716,39 @@ PATTERNS: tuple[_Pattern, ...] = (
             ),
         ),
     ),
+    # torch 2.0's repeat_interleave on MPS with int64 repeats: cumsum had no int64 kernel, so
+    # Repeat.mm cast the repeats to int32 and warned, on every macOS; 2.1 to 2.8 warn only below
+    # macOS 13.3 and say so ("... Support has been added in macOS 13.3": the op-falls-back
+    # pattern above), later releases run it natively. Reports: oobabooga/text-generation-webui
+    # #1686 and rsxdalv/tts-generation-webui#257 (fixed by a newer torch), ttunguz/voibe#3 (fixed
+    # by the nightly). A warning: the op runs and its results are right while the counts fit in
+    # int32.
+    _Pattern(
+        "mps.int64_cast_needs_newer_torch",
+        re.compile(
+            r"MPS: no support for int64 repeats mask, casting it to int32"
+            r"(?!\.?\s*Support\s+has\s+been\s+added)[^\n]*"
+        ),
+        "int64 cast to int32 by this PyTorch",
+        "This PyTorch (2.0) has no int64 repeat_interleave on MPS: it casts the repeats to int32 "
+        "and warns. The step runs; PyTorch 2.1 and newer run it natively on macOS 13.3+.",
+        Fix(
+            "Upgrade PyTorch (2.1 or newer) on macOS 13.3 or newer; until then the warning is "
+            "harmless while the repeat counts fit in int32.",
+            ("nox -s install",),
+        ),
+        severity="warn",
+        environment=False,
+        printed=(
+            # 2.0's whole message; 2.1-2.8 add ". Support has been added in macOS 13.3"
+            Printed(
+                "MPS: no support for int64 repeats mask, casting it to int32",
+                ">=2.0,<2.9",
+                _MPS_OPS + "Repeat.mm",
+                "https://github.com/oobabooga/text-generation-webui/issues/1686",
+            ),
+        ),
+    ),
     # torch 2.5's fused optimizers on MPS (Adam / AdamW / SGD with fused=True, new in 2.5) check
     # the parameters' dtype in operations/MultiTensorApply.h and take float32 and float16 only:
     # "Only float and half are supported" (no device named; the 2.5.1 wheel is the only one

@@ -248,6 +248,7 @@ TELLING_SIGNS = (
     "sign.no_release_here",  # pip: no release of a package at all (.paste.gpuonly)
     "sign.pin_past_list",  # pip: a package's list ends below the pin (.paste.gpuonly)
     "sign.cuda_build",  # a CUDA-only package's build failed (.paste.foreign)
+    "sign.source_build",  # another package's source build failed (.paste.foreign)
     "sign.not_mach_o",  # dyld refused a library that is no Mach-O file (.paste.foreign)
     # MPS op / dtype / memory limits told in words (verify.diagnosis.paste.limits)
     "sign.macos_fixed_by",

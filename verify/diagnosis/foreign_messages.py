@@ -33,6 +33,25 @@ def cuda_build(package: str, source: str) -> tuple[str, Fix]:
     )
 
 
+def source_build(package: str, python: str | None) -> tuple[str, Fix]:
+    """pip or uv on an Apple chip compiled a package from source, and the build failed."""
+    name = package or "a package"
+    for_python = f"Python {python}" if python else "this Python"
+    return (
+        f"The installer compiled {name} from source on this Apple-silicon Mac, and the build "
+        f"failed: the release it picked has no macOS arm64 wheel for {for_python}, so the "
+        "environment, PyTorch's included, is not set up. An old pin (a release from before "
+        "arm64 wheels) or a package with no Apple silicon build at all does this.",
+        Fix(
+            f"Look at the files of {name} on PyPI: pin a release that has a macosx_*_arm64 wheel "
+            "for your Python (or use a Python it has wheels for, or conda-forge's osx-arm64 "
+            "build); otherwise install the compiler tools it needs (`xcode-select --install`) "
+            "and follow its build notes for macOS.",
+            (f"python -m pip index versions {package}",) if package else (),
+        ),
+    )
+
+
 def model_code_needs_cuda_package(package: str) -> tuple[str, Fix]:
     """A model's own code imports a package that cannot be built on a Mac."""
     name = package or "the CUDA package"

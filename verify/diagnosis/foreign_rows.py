@@ -9,6 +9,10 @@ is read is verify.diagnosis.paste.foreign's:
   named by the paste's own readers (os Darwin, sign.mac_hint), not merely mentioned; where a
   model's own code asks for the package (transformers' "This modeling file requires"), a warning:
   the environment is fine and the model needs its path without it;
+- another package's source build failing on an Apple chip (sign.source_build): no macOS arm64
+  wheel of that release for this Python, so the installer compiled it, and the compiler failed
+  (gym-pybullet-drones#234). Only with the Apple chip in the paste and no x86_64 interpreter
+  (that one is host.arch's: an Intel Mac or Rosetta gets no arm64 wheel either);
 - a library that is no Mach-O file (sign.not_mach_o): dyld's words, a Mac's by themselves;
 - another package's Linux / Windows wheel refused by pip on a Mac (sign.wheel_refused; torch's
   own are verify.diagnosis.install_rows'): a CUDA build ("llama_cpp_python_cuda-0.2.23+cu118-
@@ -32,7 +36,26 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
     """For torch.installed (not failing already): the row a foreign build supports, or None."""
     if pasted.facts.os not in (None, "Darwin"):
         return None
-    return _not_mach_o(result, pasted) or _cuda_build(result, pasted) or _wheel(result, pasted)
+    return (
+        _not_mach_o(result, pasted)
+        or _cuda_build(result, pasted)
+        or _wheel(result, pasted)
+        or _source_build(result, pasted)
+    )
+
+
+def _source_build(result: Result, pasted: Pasted) -> Result | None:
+    clues = pasted.signs.get("sign.source_build") or []
+    f = pasted.facts
+    if not clues or f.machine == "x86_64" or f.translated:
+        return None
+    if not (f.hardware_arm64 or f.machine == "arm64"):
+        return None
+    named = [c for c in clues if c.value]
+    package = str(named[0].value) if named else ""
+    cause, fix = msg.source_build(package, f.python_version)
+    lines = [(named or clues)[0].line, *_mac_lines(pasted)]
+    return _failed(result, cause, fix, lines, _torch_ran(pasted), package=package)
 
 
 def _cuda_build(result: Result, pasted: Pasted) -> Result | None:

@@ -107,6 +107,7 @@ SIGNS = {
     "sign.no_release_here": "pip found no release at all of a package (from versions: none)",
     "sign.pin_past_list": "pip's list of a package ends below the release asked for (.gpuonly)",
     "sign.cuda_build": "a CUDA-only package's source build failed (.foreign)",
+    "sign.source_build": "another package's source build failed (.foreign)",
     "sign.not_mach_o": "dyld refused a library that is no Mach-O file: a Linux build (.foreign)",
     "sign.no_cpu_builds": "pip listed no +cpu build with PyTorch's own links given (.packages)",
     "sign.model_code_requires": "transformers: a model's own code imports a missing package",

@@ -15,6 +15,12 @@ being installed or loaded on a Mac. The paste shows it in the installer's or the
   variable is not set": torch.utils.cpp_extension's CUDAExtension). Told in a sentence as well:
   "when I try to install xformers, I get an incredibly long error message"
   (facebookresearch/xformers#731).
+- any other package's source build failing (sign.source_build): pip's and uv's words above for
+  a package not in CUDA_BUILD, or the compiler failing ("error: command '/usr/bin/clang' failed
+  with exit code 1": phospho-app/phosphobot#174, pybullet built by uv on an M3). On an Apple
+  chip that is a release without a macOS arm64 wheel for this Python, which pip or uv compiles
+  instead (gym-pybullet-drones#234: "M2 Mac Failed to build pybullet"; explosion/cython-blis#64:
+  blis on an M1; 10 of the 14 real reports with a build failure in tests/data).
 - a library that is not a Mach-O file (sign.not_mach_o): dyld's "(not a mach-o file)" for a .so
   (an ELF file from a Linux build: pytorch/FBGEMM#2945, fbgemm_gpu_py.so; google/grain#620,
   grain-nightly's index_shuffle_module.so), the older dyld's "unknown file type, first eight
@@ -65,8 +71,17 @@ _NAME = r"([A-Za-z0-9][\w.-]*[A-Za-z0-9])"
 BUILD_FAILED = re.compile(
     r"(?:Failed building wheel for|Failed to build|Could not build wheels for)[ \t]+`?"
     + _NAME
+    # pip's progress line for it: "Building wheel for tokenizers (pyproject.toml) ... error"
+    + r"|Building wheel for "
+    + _NAME
+    + r" \([^)\n]*\) \.\.\. error"
     + r"|Failed to build installable wheels for some pyproject\.toml based projects[ \t]*"
     r"\(([^)\n]*)\)"
+)
+# a C / C++ compiler failing under pip's or uv's build: "error: command '/usr/bin/clang' failed
+# with exit code 1" (setuptools' distutils spawn), "error: command 'gcc' failed with exit status 1"
+COMPILER_FAILED = re.compile(
+    r"error: command '[^'\n]*?\b(?:clang\+*|gcc|g\+\+|cc|c\+\+)' failed with exit (?:code|status)"
 )
 # the CUDA toolkit missing while a package builds: flash-attn's / mamba's setup.py "flash_attn
 # was requested, but nvcc was not found." (haotian-liu/LLaVA#698), torch.utils.cpp_extension's
@@ -142,11 +157,17 @@ MAC_NAMED = re.compile(r"(?<![\w/.@-])(?:mac[ \t]?OS(?:[ \t]?X)?|OS[ \t]?X|Mac)(
 
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
-    for m in finditer(BUILD_FAILED, text, "Failed", "build wheels"):
-        names = [m.group(1)] if m.group(1) else re.split(r"[,\s]+", m.group(2))
+    for m in finditer(BUILD_FAILED, text, "Failed", "build wheels", "Building wheel"):
+        one = m.group(1) or m.group(2)
+        names = [one] if one else re.split(r"[,\s]+", m.group(3))
         for name in names:
             if name and canonicalize_name(name) in CUDA_BUILD:
                 out.append(clue("sign.cuda_build", canonicalize_name(name), text, m, LISTED))
+            elif name:
+                out.append(clue("sign.source_build", name, text, m, LISTED))
+    for m in finditer(COMPILER_FAILED, text, "error: command"):
+        out.append(clue("sign.source_build", "", text, m, LISTED))
+        break
     for m in finditer(NO_NVCC, text, "nvcc", "CUDA_HOME", "nor HIP", "version.cuda.split"):
         named = _REQUESTED.search(text, text.rfind("\n", 0, m.start()) + 1, m.start())
         if named is None:  # the last build folder before it

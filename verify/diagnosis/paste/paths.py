@@ -107,6 +107,14 @@ NVIDIA_SMI = re.compile(r"NVIDIA-SMI \d+\.\d+")
 SMI_GPU = re.compile(
     r"^\|[ \t]+\d+[ \t]+((?:NVIDIA|Tesla|Quadro|GeForce)[^|\n]*?)[ \t]+(?:On|Off)[ \t]+\|", _M
 )
+# setuptools' build folders name the interpreter's platform (sysconfig.get_platform()) and
+# Python: "creating build/lib.macosx-12.4-arm64-cpython-39" (huggingface/tokenizers#1026, pip
+# building tokenizers 0.12.1 on an M1), the older "build/temp.macosx-10.9-x86_64-3.8"; a
+# universal2 interpreter says nothing of the architecture it runs as
+BUILD_DIR = re.compile(
+    r"\b(?:lib|temp)\.macosx-\d+\.\d+-(arm64|x86_64|universal2|intel)-"
+    r"(?:cpython-3(\d{1,2})|3\.(\d{1,2}))\b"
+)
 CONTAINER = re.compile(
     r"\bFile \"/(?:venv|app|workspace|opt/conda)/|"
     r"^[ \t]*(?:\([\w.-]+\)[ \t]*)?root@[0-9a-f]{12}:[~/][^\n#]*#[ \t]",
@@ -139,6 +147,12 @@ def read(text: str) -> list[Clue]:
     for m in finditer(MAC_PROMPT, text, " % ", "$ ", ".local"):
         out.append(clue("os", "Darwin", text, m, WEAK))
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
+        break
+    for m in finditer(BUILD_DIR, text, ".macosx-"):
+        out.append(clue("os", "Darwin", text, m, LISTED))
+        if m.group(1) in ("arm64", "x86_64"):
+            out.append(clue("machine", m.group(1), text, m, LISTED))
+        out.append(clue("python_version", f"3.{m.group(2) or m.group(3)}", text, m, LISTED))
         break
     for m in finditer(NVIDIA_SMI, text, "NVIDIA-SMI"):
         gpu = SMI_GPU.search(text)

@@ -140,6 +140,9 @@ FLOORS = {
     # alike (holdout74/README.md): 50 named, 50 first, one false alarm (kha-white/manga-ocr#29,
     # a print() string, mended before the set was added); studied from then on
     "holdout74": (50, 50),
+    # session 13's first sealed round (collectors 79-84), scored blind at 3b297d6 and 5d1f83b
+    # alike (holdout79/README.md): 56 named, 56 first, no false alarm; studied from then on
+    "holdout79": (56, 56),
 }
 
 

@@ -499,6 +499,7 @@ TOPIC_LABEL = {
     "vm_guest": "linux-in-mac",
     "container_guest": "linux-in-mac",
     "python_no_wheels": "python-unsupported",
+    "python_install_fails": "python-unsupported",
     "torch_too_old": "torch-too-old",
     # an x86_64 interpreter, the Mac's or Rosetta's: both are host.arch's cause
     "x86_64_ceiling": ("intel-mac", "rosetta"),
@@ -533,6 +534,9 @@ EXCEPTIONS = {
     # human reader said install-wrong-arch); a warning, never a failure
     ("cuda_only_package", "holdout29/indictrans2-69-hard-flash-attention-dependency-on-mac"),
     ("cuda_only_package", "holdout57/deepseek-r1-mac-finetuning-guide-1-xformers-build"),
+    # "PyTorch installation fails because no compatible wheel exists for Python 3.13 on this
+    # Mac", true of an Intel Mac's installer Python, whose host.arch warning comes first
+    ("python_install_fails", "holdout48/unsloth-4621-py313-intel-mac-no-torch-wheel"),
     # a pull request listing both cases it handles, "**Intel Mac on modern macOS** -
     # fundamentally unsupported now" true of one, the thread's own being an x86_64 Python under
     # Rosetta (zackees/transcribe-anything#77)
@@ -559,7 +563,13 @@ def test_every_topic_fires_only_on_reports_of_its_cause():
                 wrong.append((c.value, name, case.label, c.line))
     assert wrong == []
     assert all(fired.values()), {t: len(names) for t, names in fired.items()}
-    other_readers = {"vm_guest", "container_guest", updated.TOPIC, ceiling.TOPIC}
+    other_readers = {
+        "vm_guest",
+        "container_guest",
+        "python_install_fails",
+        updated.TOPIC,
+        ceiling.TOPIC,
+    }
     assert set(TOPIC_LABEL) == set(claims.TOPICS) | other_readers == set(claim_rows.TOPICS)
 
 
@@ -600,3 +610,35 @@ def test_letters_that_lowercase_longer_do_not_shift_the_sentences():
     text = "İstanbul İİİ\n\n" + STATED[1][1]  # demucs#432
     found = claims.read(text)
     assert [c.value for c in found] == ["dtypes"] and found[0].line == STATED[1][1]
+
+
+@pytest.mark.parametrize(
+    ("text", "warns"),
+    [
+        # SYSTRAN/faster-whisper#1231's title (av pinned below 13: no Python 3.13 build)
+        ("Problem installing on macOS with Python 3.13.1", True),
+        # Aider-AI/aider#2513's opening sentence
+        (
+            "Trying to `pip install aider-chat` in a new venv with python 3.13.0 (mac) fails "
+            "twice (at least):",
+            True,
+        ),
+        # an older Python is not read (huggingface/datasets#7267: decord, no arm64 build)
+        ("Source installation fails on Macintosh with python 3.10", False),
+        # no failure said, a question, uv's log line
+        ("I installed it on Python 3.13 and it runs.", False),
+        ("Does the install work with Python 3.13?", False),
+        ("Error during installation: Using Python 3.12.9 environment at: venv", False),
+    ],
+)
+def test_an_install_said_to_fail_with_a_new_python_warns_on_host_python(text, warns):
+    try:
+        results = _rows(text + "\nmacOS 15.2, Apple M2\n")
+    except InputError:
+        assert not warns
+        return
+    row = next(r for r in results if r.id == "host.python")
+    said = row.status is Status.WARN and claim_rows.claimed(row)
+    assert said is warns, row
+    if warns:
+        assert "the install fails with the Python it names" in row.cause

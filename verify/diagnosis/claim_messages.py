@@ -153,6 +153,22 @@ def python_no_wheels(sentence: str) -> tuple[str, Fix]:
     return cause, fix
 
 
+def python_install_fails(sentence: str) -> tuple[str, Fix]:
+    cause = (
+        _said("the install fails with the Python it names", sentence)
+        + ". A new Python comes before the wheels of the packages a project pins (torch, its "
+        "companions, numpy, av, ...): for that Python pip finds no wheel, or builds an old "
+        "release from source and fails."
+    )
+    fix = Fix(
+        "Install into a Python the project and its pins support (often one or two minors "
+        "older: a new environment with `uv venv --python 3.12` or `conda create -n env "
+        "python=3.12`), or raise the pins to releases with wheels for this Python.",
+        ("python --version",),
+    )
+    return cause, fix
+
+
 def torch_too_old(sentence: str) -> tuple[str, Fix]:
     cause = (
         _said("a newer PyTorch (a later release or the nightly) fixed it", sentence)

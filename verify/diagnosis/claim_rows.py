@@ -146,6 +146,13 @@ TOPICS: dict[str, Topic] = {
         msg.python_no_wheels,
         over_pass=True,
     ),
+    "python_install_fails": Topic(
+        "host.python",
+        "Told: the install fails with this Python",
+        frozenset({"host.python", "torch.installed", "host.arch"}),
+        msg.python_install_fails,
+        over_pass=True,
+    ),
     # the package is a companion of a torch that may have installed (verify.diagnosis.paste
     # .claims' cuda_only_package)
     "cuda_only_package": Topic(

@@ -17,6 +17,11 @@ clue `sign.cause_said` whose value is the topic name and whose line is the sente
 (verify.diagnosis.claim_rows turns it into a warning on the check that states the cause, ranked
 after every other finding).
 
+An install said to fail with a Python named ("Problem installing on macOS with Python 3.13.1":
+SYSTRAN/faster-whisper#1231's title; "Can't install for python 3.12.4": lucasvanmol/
+latex-ocr-server#3) needs no limit predicate: the sentence ties the failure to that Python
+(`python_install_fails`; 8 of the 9 real reports whose title says so were the Python's).
+
 Precision over recall: each topic was measured over every real report in tests/data
 (tests/test_claims.py asserts it fires only on reports whose thread established that cause).
 """
@@ -443,6 +448,32 @@ _GOES_ON = re.compile(
 )
 
 
+# an install, a setup or a build said to fail "with / on / for / under" a Python 3.X, in one
+# sentence: the install verb before the Python, a failure word anywhere in it. Only a Python from
+# 3.11 on: of the real reports that say so of 3.10 or an older one, more had another cause (no
+# arm64 build: huggingface/datasets#7267's decord) than the Python; uv's "Using Python 3.12.9
+# environment at: venv" is a log line, not a sentence about the Python (no "using")
+INSTALL_WITH_PYTHON = re.compile(
+    r"\b(?:install\w*|set[ \t]?up|setting[ \t]up|build\w*)\b[^.\n]{0,60}?\b(?:with|on|for|under|"
+    r"in)[ \t]+(?:the[ \t]+)?(?:latest[ \t]+)?python[ \t]?3\.(1[1-9])\b",
+    _I,
+)
+_FAILS = re.compile(
+    r"\bfail|\berrors?\b|\bproblems?\b|\bcan'?t\b|\bcannot\b|\bunable\b|\bissues?\b|"
+    r"\bnot[ \t]+work|\bbroken\b",
+    _I,
+)
+
+
+def _install_fails_with_python(text: str, start: int, end: int) -> bool:
+    """An install said to fail with a Python (3.11 or newer) named, stated (not asked, not
+    negated)."""
+    found = INSTALL_WITH_PYTHON.search(text, start, end)
+    if found is None or asked(text, found) or not stated(text, found, strict=False):
+        return False
+    return _FAILS.search(text, start, end) is not None
+
+
 def statement(sentence: str) -> bool:
     """A person's statement: not too long, not a program's output, not a condition."""
     return (
@@ -472,6 +503,11 @@ def read(text: str) -> list[Clue]:
         if statement(text[start:end]) and _container_guest(text, start, end):
             said = quote(" ".join(text[start:end].split()))
             out.append(Clue("sign.cause_said", "container_guest", said, WEAK))
+            break
+    for start, end in candidates(text, low, ("python",)):
+        if statement(text[start:end]) and _install_fails_with_python(text, start, end):
+            said = quote(" ".join(text[start:end].split()))
+            out.append(Clue("sign.cause_said", "python_install_fails", said, WEAK))
             break
     for start, end in candidates(text, low, _LIMIT_NEEDLES):
         sentence = text[start:end]

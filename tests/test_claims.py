@@ -642,3 +642,11 @@ def test_an_install_said_to_fail_with_a_new_python_warns_on_host_python(text, wa
     assert said is warns, row
     if warns:
         assert "the install fails with the Python it names" in row.cause
+
+
+def test_a_package_said_not_installable_on_a_mac_in_the_passive():
+    # axolotl-ai-cloud/axolotl#1826's title (bitsandbytes 0.43 has no macOS build)
+    results = _rows("bitsandbytes==0.43.3 can't be installed on mac")
+    row = next(r for r in results if r.id == "torch.installed")
+    assert row.status is Status.WARN and claim_rows.claimed(row)
+    assert diagnose.first_cause(results).id == "torch.installed"

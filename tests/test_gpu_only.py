@@ -378,3 +378,18 @@ def test_across_every_real_report_a_list_below_the_pin_is_the_install():
     fired = _fired({"sign.pin_past_list"}, "releases for this interpreter ends at")
     assert len(fired) >= 3, fired
     assert {label for label in fired.values()} == {"install-wrong-arch"}, fired
+
+
+def test_an_install_that_fails_goes_before_macos_below_the_mps_floor():
+    # ninjaaron/aimrocks#11's kind, as gluonts#1992 printed it: an M1 on macOS 12.2.1 (below
+    # MPS's 12.3) whose install stops at a package with no build for it
+    text = "macOS 12.2.1, Apple M1\n" + LISTED
+    _, results = diagnose.diagnose(text)
+    rows = {r.id: r for r in results}
+    assert rows["host.macos"].status is Status.FAIL and rows["torch.installed"].status is Status.FAIL
+    assert diagnose.first_cause(results).id == "torch.installed"
+    # with MPS tried and no install failing, the floor is the cause
+    _, results = diagnose.diagnose(
+        "macOS 12.2.1, Apple M1\nRuntimeError: MPS backend is supported on MacOS 12.3+.\n"
+    )
+    assert diagnose.first_cause(results).id == "host.macos"

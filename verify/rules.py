@@ -157,7 +157,7 @@ def check_macos(c: Ctx) -> Outcome:
         if not c.expect_mps:
             return passed(f"macOS {f.macos_version} (too old for MPS; not expected here)", **data)
         cause, fix = msg.macos_too_old_for_mps(f.macos_version)
-        return failed(cause, fix, **data)
+        return failed(cause, fix, mps_floor=str(compat.MPS_MIN_MACOS), **data)
     first_unsupported = compat.newest_torch_for_macos(version)
     if first_unsupported is not None and c.expect_mps:
         floor = compat.mps_min_macos(first_unsupported)

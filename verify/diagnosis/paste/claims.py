@@ -72,6 +72,9 @@ _LIMIT_WORDS = (
     # "cannot benefit from this" (pytorch/vision#6050), "can't run MPS"
     r"\b(?:can'?t|cannot|can[ \t]+not)[ \t]+(?:use|run|benefit|install|access|reach|see)\b|"
     r"\bunable[ \t]+to[ \t]+(?:install|use|run|find)\b|"
+    # the passive: "bitsandbytes==0.43.3 can't be installed on mac" (axolotl-ai-cloud/axolotl#1826)
+    r"\b(?:can'?t|cannot|can[ \t]+not|could[ \t]*n'?t|could[ \t]+not)[ \t]+be[ \t]+"
+    r"(?:installed|used|built)\b|"
     # "I can't find an ARM64 version of this library" (pyg-team/pytorch_geometric#2736)
     r"\b(?:can'?t|cannot|can[ \t]+not|could[ \t]*n'?t|could[ \t]+not)[ \t]+find\b|"
     # what a project publishes: "PyTorch does not publish +cu124 wheels for arm64"

@@ -386,7 +386,8 @@ def test_an_install_that_fails_goes_before_macos_below_the_mps_floor():
     text = "macOS 12.2.1, Apple M1\n" + LISTED
     _, results = diagnose.diagnose(text)
     rows = {r.id: r for r in results}
-    assert rows["host.macos"].status is Status.FAIL and rows["torch.installed"].status is Status.FAIL
+    assert rows["host.macos"].status is Status.FAIL
+    assert rows["torch.installed"].status is Status.FAIL
     assert diagnose.first_cause(results).id == "torch.installed"
     # with MPS tried and no install failing, the floor is the cause
     _, results = diagnose.diagnose(

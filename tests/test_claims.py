@@ -537,6 +537,15 @@ EXCEPTIONS = {
     # "PyTorch installation fails because no compatible wheel exists for Python 3.13 on this
     # Mac", true of an Intel Mac's installer Python, whose host.arch warning comes first
     ("python_install_fails", "holdout48/unsloth-4621-py313-intel-mac-no-torch-wheel"),
+    # "I cannot install or use the required Triton package on macOS" is true (facebookresearch/
+    # sam3#597); its collector labelled the thread healthy: the project's own hard import of
+    # triton, made optional by the maintainers (as IndicTrans2#69 above); a warning only
+    ("cuda_only_package", "holdout85/facebookresearch-sam3-597-mac-no-module-triton"),
+    # "pip index only lists up to 2.2.2" is true of the standalone Python the plugin's installer
+    # ran (a list ending at 2.2.2 is an x86_64 one's); the thread's cause, labelled other, was
+    # that stale Python itself
+    # (TerraLabAI/QGIS_AI-Segmentation#149)
+    ("x86_64_ceiling", "holdout85/TerraLabAI-QGIS_AI-Segmentation-149-torch-not-found-macos-arm64"),
     # a pull request listing both cases it handles, "**Intel Mac on modern macOS** -
     # fundamentally unsupported now" true of one, the thread's own being an x86_64 Python under
     # Rosetta (zackees/transcribe-anything#77)

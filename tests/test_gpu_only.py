@@ -377,7 +377,10 @@ def test_a_list_below_the_pin_only_on_an_arm64_mac(text, fires):
 def test_across_every_real_report_a_list_below_the_pin_is_the_install():
     fired = _fired({"sign.pin_past_list"}, "releases for this interpreter ends at")
     assert len(fired) >= 3, fired
-    assert {label for label in fired.values()} == {"install-wrong-arch"}, fired
+    # "other": C0untFloyd/roop-unleashed#1063 pinned onnxruntime-silicon==1.20.1, a release never
+    # published (the list ends at 1.16.3); the row's fix, the newest listed, was the maintainer's
+    assert set(fired.values()) <= {"install-wrong-arch", "other"}, fired
+    assert "install-wrong-arch" in fired.values()
 
 
 def test_an_install_that_fails_goes_before_macos_below_the_mps_floor():

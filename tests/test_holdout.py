@@ -143,6 +143,10 @@ FLOORS = {
     # session 13's first sealed round (collectors 79-84), scored blind at 3b297d6 and 5d1f83b
     # alike (holdout79/README.md): 56 named, 56 first, no false alarm; studied from then on
     "holdout79": (56, 56),
+    # session 13's second sealed round (collectors 85-90), scored blind at 3b297d6 (57 / 55) and
+    # at a8aae08, holdout79's study done (holdout85/README.md): 58 named, 55 first, no false
+    # alarm; studied from then on
+    "holdout85": (58, 55),
 }
 
 

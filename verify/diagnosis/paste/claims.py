@@ -463,7 +463,8 @@ INSTALL_WITH_PYTHON = re.compile(
 )
 _FAILS = re.compile(
     r"\bfail|\berrors?\b|\bproblems?\b|\bcan'?t\b|\bcannot\b|\bunable\b|\bissues?\b|"
-    r"\bnot[ \t]+work|\bbroken\b",
+    # "I just tried to install from pip on Python 3.11 but wasn't able to" (isl-org/Open3D#6536)
+    r"\bnot[ \t]+work|\bbroken\b|\b(?:was|were)(?:n'?t|[ \t]+not)[ \t]+able\b",
     _I,
 )
 

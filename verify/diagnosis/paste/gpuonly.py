@@ -92,8 +92,10 @@ PIP_NONE = re.compile(
 # interpreter can install, as "none" is for every release (axolotl-ai-cloud/axolotl#1436:
 # bitsandbytes==0.43.0, whose list ends at 0.42.0, the last with a macOS wheel; stsouko/
 # chython#54: chython==1.75 past 1.70, newer releases built without macOS arm64 wheels; 6 of the 8
-# real reports of it in tests/data, where the 2 others are the Python's, which pip's "Ignored the
-# following versions that require a different python version" tells: verify.diagnosis.paste.pytags)
+# real reports of it in tests/data when it was written, where the 2 others are the Python's, which
+# pip's "Ignored the following versions that require a different python version" tells:
+# verify.diagnosis.paste.pytags). A release never published reads the same, and the same fix, the
+# newest listed, mends it (C0untFloyd/roop-unleashed#1063: onnxruntime-silicon==1.20.1 past 1.16.3)
 PIP_LISTED = re.compile(
     r"Could not find a version that satisfies the requirement "
     + _NAME

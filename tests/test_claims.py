@@ -537,6 +537,10 @@ EXCEPTIONS = {
     # "PyTorch installation fails because no compatible wheel exists for Python 3.13 on this
     # Mac", true of an Intel Mac's installer Python, whose host.arch warning comes first
     ("python_install_fails", "holdout48/unsloth-4621-py313-intel-mac-no-torch-wheel"),
+    # uv's own derivation, "triton<=2.1.0 has no wheels with a matching Python ABI tag (e.g.,
+    # `cp312`)", is true; the thread's cause is triton having no macOS build at all, which the
+    # paste's refusal fails on torch.installed first (smthemex/ComfyUI_SongGeneration#17)
+    ("python_no_wheels", "collect_env/comfyui-songgeneration-17-uv-triton-macosx-15-arm64"),
     # "I cannot install or use the required Triton package on macOS" is true (facebookresearch/
     # sam3#597); its collector labelled the thread healthy: the project's own hard import of
     # triton, made optional by the maintainers (as IndicTrans2#69 above); a warning only
@@ -661,3 +665,17 @@ def test_a_package_said_not_installable_on_a_mac_in_the_passive():
     row = next(r for r in results if r.id == "torch.installed")
     assert row.status is Status.WARN and claim_rows.claimed(row)
     assert diagnose.first_cause(results).id == "torch.installed"
+
+
+def test_a_python_left_out_of_any_packages_wheels_warns_on_host_python():
+    # dmlc/dgl#1415's title: a package's wheel for the Python missing, torch not named
+    said = envdump.parse("PyPI is missing the macOS Python 3.8 wheel for version 0.4.3")
+    assert [c.value for c in said.signs["sign.cause_said"]] == ["python_no_wheels"]
+    # the row it gives, where no other row names the Python (3.12 passes today)
+    results = _rows("PyPI is missing the macOS Python 3.12 wheel for version 0.4.3")
+    row = next(r for r in results if r.id == "host.python")
+    assert row.status is Status.WARN and claim_rows.claimed(row)
+    # without a wheel or torch in the sentence, a Python and a limit say nothing of wheels
+    assert not envdump.parse("macOS 14, Apple M2\nPython 3.8 is missing a feature").has(
+        "sign.cause_said"
+    )

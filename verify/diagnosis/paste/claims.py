@@ -195,6 +195,7 @@ _LACK = re.compile(
 _NOT_ARM = re.compile(rf"\bnot[ \t]+(?:on[ \t]+|for[ \t]+)?(?:{_ARM}|ARM|M[1-5])\b", _I)
 _CUDA = re.compile(r"\bCUDA\b|\+cu\d{2,3}\b|\bcu\d{3}\b", _I)
 _TORCH_NAMED = re.compile(rf"\b{_FAMILY}\b", _I)
+_WHEELS = re.compile(r"\bwheels?\b", _I)
 # the Python's wheels: the sentence is about builds or support of torch for it, not on an Intel
 # Mac or under x86_64 (no wheel for "macOS x86_64 + Python 3.13" is the Intel Mac's:
 # langflow-ai/langflow#12469; _intel_mac_platform)
@@ -411,7 +412,10 @@ def _fits(topic: str, sentence: str, limit: re.Match[str]) -> bool:
         return _NOT_ARM.search(sentence) is None
     if topic == "python_no_wheels":
         return (
-            _TORCH_NAMED.search(sentence) is not None
+            # torch named, or wheels of any package: a Python its wheels leave out is the same
+            # cause for any package an install needs ("PyPI is missing the macOS Python 3.8
+            # wheel for version 0.4.3": dmlc/dgl#1415)
+            (_TORCH_NAMED.search(sentence) is not None or _WHEELS.search(sentence) is not None)
             and _WHEEL_WORDS.search(sentence) is not None
             and not _intel_mac_platform(sentence)
             and not _wheels_exist_for_it(sentence)

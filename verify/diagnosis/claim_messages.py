@@ -138,6 +138,17 @@ def container_guest(sentence: str) -> tuple[str, Fix]:
     return cause, _on_macos_itself("install it outside the container", "the container")
 
 
+def container_on_mac(sentence: str) -> tuple[str, Fix]:
+    cause = (
+        _said("it runs in a container, on a Mac", sentence)
+        + ". Docker Desktop, Colima, OrbStack and Podman run containers in a Linux virtual "
+        "machine, and Metal does not reach it: PyTorch in the container has no MPS (and no "
+        "CUDA) and runs on the CPU. If the slow or failing work runs in the container, that is "
+        "why."
+    )
+    return cause, _on_macos_itself("install it outside the container", "the container")
+
+
 def python_no_wheels(sentence: str) -> tuple[str, Fix]:
     cause = (
         _said("PyTorch has no wheels for the Python in use", sentence)

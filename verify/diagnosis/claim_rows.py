@@ -45,6 +45,8 @@ class Topic:
     over_pass: bool = False
     # the sentence and the paste -> whether the claim still holds against the paste's facts
     holds: Callable[[str, Pasted], bool] = lambda sentence, pasted: True
+    # only where no other row fails or warns: a reading too weak to stand beside any finding
+    alone: bool = False
 
 
 def _torch_older_than_said(sentence: str, pasted: Pasted) -> bool:
@@ -121,6 +123,16 @@ TOPICS: dict[str, Topic] = {
         msg.container_guest,
         over_pass=True,
     ),
+    # a container named in a text that names a Mac, no limit said (verify.diagnosis.paste
+    # .claims' _container_on_mac)
+    "container_on_mac": Topic(
+        "host.os",
+        "Told: a container on a Mac",
+        frozenset({"host.os"}),
+        msg.container_on_mac,
+        over_pass=True,
+        alone=True,
+    ),
     # torch said to stop at 2.2.2 on the Mac (verify.diagnosis.paste.ceiling): an x86_64
     # interpreter, on an Intel Mac or under Rosetta; a paste showing an arm64 one keeps its row
     "x86_64_ceiling": Topic(
@@ -175,11 +187,15 @@ def rows(results: list[Result], pasted: Pasted) -> list[Result]:
     skipped row of the same check (its facts not in the paste), or is added at the end; a
     check the paste shows passing keeps its row (but see Topic.over_pass)."""
     out = list(results)
-    for c in pasted.signs.get("sign.cause_said") or []:
+    said = pasted.signs.get("sign.cause_said") or []
+    # a topic that stands alone is weighed after the others: their rows are findings too
+    for c in sorted(said, key=lambda c: TOPICS[c.value].alone if c.value in TOPICS else False):
         topic = TOPICS.get(str(c.value))
         if topic is None:
             continue
         if any(r.id in topic.named_by and r.status in (Status.FAIL, Status.WARN) for r in out):
+            continue
+        if topic.alone and any(r.status in (Status.FAIL, Status.WARN) for r in out):
             continue
         at = next((i for i, r in enumerate(out) if r.id == topic.row_id), None)
         if at is not None and out[at].status is Status.PASS and not topic.over_pass:

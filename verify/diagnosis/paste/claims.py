@@ -483,6 +483,25 @@ def _install_fails_with_python(text: str, start: int, end: int) -> bool:
     return _FAILS.search(text, start, end) is not None
 
 
+def _container_on_mac(text: str, low: str) -> list[Clue]:
+    """A container the report runs, in a text that names a Mac, no limit said: the weakest
+    reading of a Linux container on a Mac (zylon-ai/private-gpt#1873: "I've been also able to
+    dockerize it and run it inside a container", a MacBook M1 named before; 38 of the 50 real
+    reports naming Docker or a container and a Mac were that cause). claim_rows adds its row
+    only where nothing else was found."""
+    if MAC_NAMED.search(text) is None:
+        return []
+    for start, end in candidates(text, low, _CONTAINER_NEEDLES):
+        found = CONTAINER.search(text, start, end)
+        if found is None or not statement(text[start:end]) or asked(text, found):
+            continue
+        if not stated(text, found, strict=False):
+            continue
+        said = quote(" ".join(text[start:end].split()))
+        return [Clue("sign.cause_said", "container_on_mac", said, WEAK)]
+    return []
+
+
 def statement(sentence: str) -> bool:
     """A person's statement: not too long, not a program's output, not a condition."""
     return (
@@ -513,6 +532,8 @@ def read(text: str) -> list[Clue]:
             said = quote(" ".join(text[start:end].split()))
             out.append(Clue("sign.cause_said", "container_guest", said, WEAK))
             break
+    else:
+        out.extend(_container_on_mac(text, low))
     for start, end in candidates(text, low, ("python",)):
         if statement(text[start:end]) and _install_fails_with_python(text, start, end):
             said = quote(" ".join(text[start:end].split()))

@@ -493,6 +493,7 @@ def test_the_row_takes_the_place_of_its_check_and_keeps_one_row_per_id():
 TOPIC_LABEL = {
     "float64": "float64",
     "dtypes": "op-not-implemented",
+    "ops_missing": "op-not-implemented",
     "no_arm64_build": "install-wrong-arch",
     "x86_64_python": "rosetta",
     "intel_mac": "intel-mac",
@@ -538,6 +539,13 @@ EXCEPTIONS = {
     # "PyTorch installation fails because no compatible wheel exists for Python 3.13 on this
     # Mac", true of an Intel Mac's installer Python, whose host.arch warning comes first
     ("python_install_fails", "holdout48/unsloth-4621-py313-intel-mac-no-torch-wheel"),
+    # "operators that are currently unsupported on MPS" is true of the tracking issue
+    # (FireANTs#33), whose own cause was a torch before Conv3D on MPS (torch-too-old, which its
+    # other rows name first)
+    ("ops_missing", "collect_env/fireants-33-conv3d-said-unsupported-latest-torch-supports"),
+    # "one of the operations uses float64 ... not being supported on MPS": the float64 topic's
+    # sentence, whose row names the cause and keeps this one out (meta-pytorch/botorch#2724)
+    ("ops_missing", "holdout13/botorch-2724-saasbo-float64-on-mps"),
     # uv's own derivation, "triton<=2.1.0 has no wheels with a matching Python ABI tag (e.g.,
     # `cp312`)", is true; the thread's cause is triton having no macOS build at all, which the
     # paste's refusal fails on torch.installed first (smthemex/ComfyUI_SongGeneration#17)
@@ -719,3 +727,20 @@ def test_a_container_beside_another_finding_adds_no_row():
     results = _rows(text)
     assert not any(r.data.get("claimed") == "container_on_mac" for r in results)
     assert diagnose.first_cause(results).id == "torch.installed"
+
+
+def test_operators_said_missing_on_mps_warn_on_the_op_row():
+    # torchgeo/torchgeo#1188: no operator named, the MPS backend said to lack many
+    results = _rows(
+        "macOS 14.2, Apple M2\nWhile this works fine with CUDA, the MPS backend is still missing "
+        "implementations of many operators, so the tests will fail."
+    )
+    row = next(r for r in results if r.id == "error.mps.op_not_implemented")
+    assert row.status is Status.WARN and claim_rows.claimed(row)
+    assert "PYTORCH_ENABLE_MPS_FALLBACK=1" in row.fix.text
+    # a package named "...-kernels" is no operator (casper-hansen/AutoAWQ#476's autoawq-kernels)
+    pasted = envdump.parse(
+        "Apple M2\nUnable to find installation candidates for autoawq-kernels (0.0.6): is it "
+        "not supporting the mps chip?"
+    )
+    assert "ops_missing" not in [c.value for c in pasted.signs.get("sign.cause_said") or []]

@@ -30,6 +30,22 @@ def float64(sentence: str) -> tuple[str, Fix]:
     return cause, fix
 
 
+def ops_missing(sentence: str) -> tuple[str, Fix]:
+    cause = (
+        _said("the MPS backend lacks operators the code uses", sentence)
+        + ". An operator with no MPS kernel stops the run with NotImplementedError on the mps "
+        "device (or runs on the CPU when PYTORCH_ENABLE_MPS_FALLBACK=1 is set)."
+    )
+    fix = Fix(
+        "Set PYTORCH_ENABLE_MPS_FALLBACK=1 before starting Python, so such operators run on the "
+        "CPU; update PyTorch (kernels are added in every release); or run the step (or tests "
+        "that do not target MPS) on the CPU.",
+        ("PYTORCH_ENABLE_MPS_FALLBACK=1 python your_script.py",),
+        core.OP_COVERAGE_ISSUE_NEW,
+    )
+    return cause, fix
+
+
 def dtypes(sentence: str) -> tuple[str, Fix]:
     cause = (
         _said("MPS / Metal does not support the data types it uses", sentence)

@@ -86,6 +86,13 @@ TOPICS: dict[str, Topic] = {
         msg.dtypes,
         workload=True,
     ),
+    "ops_missing": Topic(
+        "error.mps.op_not_implemented",
+        "Told: operators MPS does not implement",
+        _OP_ROWS,
+        msg.ops_missing,
+        workload=True,
+    ),
     "no_arm64_build": Topic(
         "torch.installed",
         "Told: no arm64 build of a PyTorch package",

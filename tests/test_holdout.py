@@ -147,6 +147,10 @@ FLOORS = {
     # at a8aae08, holdout79's study done (holdout85/README.md): 58 named, 55 first, no false
     # alarm; studied from then on
     "holdout85": (58, 55),
+    # session 13's third sealed round (collectors 91-96, cut short by the session's search
+    # budget), scored blind at 3b297d6 (27 / 27) and at 582507e (holdout91/README.md): 28 named,
+    # 28 first, no false alarm
+    "holdout91": (28, 28),
 }
 
 

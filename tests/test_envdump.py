@@ -519,3 +519,15 @@ def test_a_paste_copied_through_a_web_page_diagnoses_as_the_terminals(copied):
     ]:
         text = corpus.load(path).text
         assert _outcome(AS_COPIED[copied](text)) == _as_pasted(text), path.name
+
+
+def test_a_stray_bracket_before_a_quoted_title_is_text_not_a_json_list():
+    # found by test_junk_around_a_paste_keeps_its_kind: "[" before pytorch/pytorch#97109's title,
+    # which opens with a quoted message, looked like a JSON list and was refused as cut-off JSON
+    case = next(c for c in CASES if c.name.startswith("pytorch-97109-"))
+    pasted = envdump.parse("[\n" + case.text)
+    assert pasted.kind == "freeform"
+    assert [e.id for e in pasted.errors] == [e.id for e in envdump.parse(case.text).errors]
+    # a real list still is one, and is refused in one line (one report at a time)
+    with pytest.raises(InputError, match="not an object"):
+        envdump.parse(json.dumps([_report(HOST)]))

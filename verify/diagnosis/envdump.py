@@ -370,13 +370,25 @@ _FENCE_JSON = re.compile(r"```[ \t]*(?:json|JSON)?[ \t]*\n(\{.*?)\n[ \t]*```", r
 def _json_body(text: str) -> str | None:
     """The JSON document in the text: the whole text, or a fenced ```json block; else None."""
     stripped = text.strip()
-    # a list of reports; not a line that starts with a bracketed tag ("[\n[P0] Intel-Mac ...")
-    if stripped.startswith("{") or re.match(r"\[\s*(?:[{\"\]]|\[\s*[\[{\"\]\d-])", stripped):
+    if stripped.startswith("{"):
+        return stripped
+    # a list of reports (refused: one report at a time); not a line that starts with a bracketed
+    # tag ("[\n[P0] Intel-Mac ..."), nor a stray "[" before a quoted title ('[\n"Adaptive pool
+    # MPS: ...", I keep getting this error'): a list only where it is one
+    if re.match(r"\[\s*(?:[{\"\]]|\[\s*[\[{\"\]\d-])", stripped) and _is_json(stripped):
         return stripped
     m = _FENCE_JSON.search(text)
     if m and ('"schema"' in m.group(1) or '"facts_schema"' in m.group(1)):
         return m.group(1)
     return None
+
+
+def _is_json(body: str) -> bool:
+    try:
+        json.loads(body)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def _parse_json(body: str) -> Pasted:

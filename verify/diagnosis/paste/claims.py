@@ -21,7 +21,9 @@ An install said to fail with a Python named ("Problem installing on macOS with P
 SYSTRAN/faster-whisper#1231's title; "Can't install for python 3.12.4": lucasvanmol/
 latex-ocr-server#3) needs no limit predicate: the sentence ties the failure to that Python
 (`python_install_fails`, for Python 3.11 or newer: of the real reports in tests/data it reads,
-all were the Python's but one Intel Mac's, whose host.arch warning comes first).
+all were the Python's but one Intel Mac's, whose host.arch warning comes first). A container
+stated in a text that names a Mac needs none either (`container_on_mac`), but it is the weakest
+reading: verify.diagnosis.claim_rows adds its row only where nothing else was found.
 
 Precision over recall: each topic was measured over every real report in tests/data
 (tests/test_claims.py asserts it fires only on reports whose thread established that cause).

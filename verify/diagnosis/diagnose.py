@@ -971,8 +971,9 @@ def _facts_shown(rule_id: str, facts: Facts) -> Iterable[tuple[str, Any]]:
 
 
 def first_cause(results: Sequence[Result]) -> Result | None:
-    """The finding to fix first: a failure that blocks readiness (in contract order), then the
-    error the user pasted, then any other failure, then any warning; None when there is none."""
+    """The finding to fix first: a failure that blocks readiness (in contract order, but macOS
+    below MPS's floor after a failed install), then the error the user pasted, then any other
+    failure, then any warning; None when there is none."""
 
     install_failed = any(r.id == "torch.installed" and r.status is Status.FAIL for r in results)
 

@@ -136,3 +136,12 @@ def test_across_every_real_report_the_reading_fires_only_on_a_python_too_new():
             fired[f"{path.parent.name}/{path.stem}"] = case.label
     assert fired
     assert set(fired.values()) == {"python-unsupported"}, fired
+
+
+def test_the_package_pip_was_collecting_keeps_its_pin():
+    text = "Collecting numpy==1.21.0\n  Downloading numpy-1.21.0.zip\n" + DRONE
+    (clue,) = [c for c in pyremoved.read(text) if c.field == "sign.python_removed"]
+    assert clue.value.package == "numpy==1.21.0"
+    row, _ = _python_row(text)
+    assert "numpy==1.21.0, which pip builds from source here" in row.cause
+    assert "a newer numpy release" in row.fix.text

@@ -249,6 +249,12 @@ def parse_version(text: Any) -> Version | None:
         return None
 
 
+def releases_accepted(spec: SpecifierSet, table: ReleaseTable | None = None) -> list[Version]:
+    """The final releases of the table that `spec` accepts, oldest first."""
+    releases = (table or load_releases()).releases
+    return sorted(r for r in releases if not r.is_prerelease and spec.contains(r))
+
+
 def parse_day(text: Any) -> datetime.date | None:
     """A date from "2023-03-15" (an ISO day), or None for anything else (never raises)."""
     try:

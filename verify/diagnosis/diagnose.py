@@ -520,11 +520,10 @@ def _newest_below(requirement: str, offered: list[Any] | None) -> str:
         return ""
     if not spec or any(spec.contains(v, prereleases=True) for v in offered):
         return ""
-    releases = [r for r in compat.load_releases().releases if not r.is_prerelease]
-    accepted = [r for r in releases if spec.contains(r)]
-    if not accepted or not max(accepted) < min(offered):
+    accepted = compat.releases_accepted(spec)
+    if not accepted or not accepted[-1] < min(offered):
         return ""
-    return str(max(accepted))
+    return str(accepted[-1])
 
 
 def _no_wheel_for_python(

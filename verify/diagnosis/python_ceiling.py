@@ -66,8 +66,8 @@ def read(pasted: Pasted) -> Ceiling | None:
         requirement.specifier.contains(v) for v in offered
     ):
         return None
-    releases = [r for r in compat.load_releases().releases if not r.is_prerelease]
-    wanted = min((r for r in releases if requirement.specifier.contains(r)), default=None)
+    accepted = compat.releases_accepted(requirement.specifier)
+    wanted = accepted[0] if accepted else None
     if wanted is None or not wanted > newest:
         return None
     rng = compat.python_range(wanted, platform=platform)

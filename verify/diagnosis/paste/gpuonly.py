@@ -43,8 +43,8 @@ from importlib import resources
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
 
+from verify import compat
 from verify.diagnosis.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer
 from verify.diagnosis.paste.refused import TORCH_FAMILY
 
@@ -253,23 +253,23 @@ def _pin_past_list(text: str) -> list[Clue]:
             spec = Requirement(m.group(1) + m.group(2).rstrip(",")).specifier
         except InvalidRequirement:
             continue
-        listed = [_version(v) for v in m.group(3).split(",")]
+        listed = [compat.parse_version(v.strip()) for v in m.group(3).split(",")]
         offered = [v for v in listed if v is not None]
-        floors = [_version(s.version) for s in spec if s.operator in ("==", "===", ">=", ">", "~=")]
-        if not offered or not floors or None in floors or any(spec.contains(v) for v in offered):
+        floors = [
+            compat.parse_version(s.version.rstrip(".*"))
+            for s in spec
+            if s.operator in ("==", "===", ">=", ">", "~=")
+        ]
+        known = [f for f in floors if f is not None]
+        if not offered or not known or len(known) < len(floors):
+            continue
+        if any(spec.contains(v) for v in offered):
             continue
         newest = max(offered)
-        if all(f > newest for f in floors if f is not None):
+        if all(f > newest for f in known):
             value = PinPastList(m.group(1), m.group(1) + m.group(2).rstrip(","), str(newest))
             return [clue("sign.pin_past_list", value, text, m, LISTED)]
     return []
-
-
-def _version(text: str) -> Version | None:
-    try:
-        return Version(text.strip().rstrip(".*"))
-    except InvalidVersion:
-        return None
 
 
 def _release_without(m: re.Match[str], text: str) -> list[Clue]:

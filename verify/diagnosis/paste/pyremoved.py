@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass
 
 from verify.diagnosis.paste.clues import LISTED, Clue, clue, finditer
+from verify.diagnosis.paste.pytags import COLLECTING
 
 # what each removal took away, and the first Python without it
 REMOVED_IN = {
@@ -79,7 +80,6 @@ REFUSED = re.compile(
     r"Unsupported[ \t]+Python[ \t]+version:?[ \t]+(3\.\d{1,2}(?:\.\d+)?)\b)",
     re.IGNORECASE,
 )
-_COLLECTING = re.compile(r"^\s*Collecting ([A-Za-z0-9][\w.-]*(?:==[\w.+!-]+)?)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,7 @@ def read(text: str) -> list[Clue]:
 
 
 def _clue(what: str, since: str, text: str, m: re.Match[str]) -> Clue:
-    collecting = list(_COLLECTING.finditer(text, 0, m.start()))
-    package = collecting[-1].group(1) if collecting else ""
+    collecting = list(COLLECTING.finditer(text, 0, m.start()))
+    last = collecting[-1] if collecting else None
+    package = last.group(1) + (last.group(2) or "") if last else ""
     return clue("sign.python_removed", PythonRemoved(what, since, package), text, m, LISTED)

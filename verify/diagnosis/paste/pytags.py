@@ -103,7 +103,8 @@ GUARD_PY_VER = re.compile(
     r"Cannot install on Python version (3\.\d{1,2}(?:\.\d+)?)\S*; only versions ([^\s;]+) are "
     r"supported"
 )
-_COLLECTING = re.compile(r"^\s*Collecting ([A-Za-z0-9][\w.-]*)", re.MULTILINE)
+# pip's "Collecting numba" (or "Collecting numpy==1.21.0"): the package it goes on to build
+COLLECTING = re.compile(r"^\s*Collecting ([A-Za-z0-9][\w.-]*)(==[\w.+!-]+)?", re.MULTILINE)
 # uv's resolver (crates/uv-resolver/src/pubgrub/report.rs), wrapped at the terminal's width:
 # "Because the current Python version (3.8.10) does not satisfy Python>=3.10 and all versions of
 # cbdep depend on Python>=3.10" (astral-sh/uv#10282): the interpreter's Python is outside what
@@ -166,7 +167,7 @@ def _different_python(text: str) -> list[Clue]:
         out.append(clue("sign.requires_other_python", (package, None, spec), text, m, LISTED))
         out.append(clue("python_version", python, text, m, LISTED))
     for m in finditer(GUARD_PY_VER, text, "Cannot install on Python version"):
-        collecting = list(_COLLECTING.finditer(text, 0, m.start()))
+        collecting = list(COLLECTING.finditer(text, 0, m.start()))
         package = collecting[-1].group(1) if collecting else "a package pip built from source"
         spec = m.group(2).rstrip(".")
         out.append(clue("sign.requires_other_python", (package, None, spec), text, m, LISTED))

@@ -124,6 +124,8 @@ STATED = [
         "cuda_only_package",
         "I found that this feature requires pyg-lib, which is not available on Apple Silicon.",
     ),
+    # faiss-wheels/faiss-wheels#109's title: the platform as PyPI's wheel pages name it
+    ("intel_mac", "Missing wheels for macos x86_64 for 1.8.0.post1"),
 ]
 
 
@@ -522,6 +524,10 @@ EXCEPTIONS = {
     # thread's cause is that packaging gap, labelled "other"; its collect_env passes host.arch,
     # so no row is added (test_a_check_the_paste_shows_passing_keeps_its_row)
     ("intel_mac", "collect_env/torchaudio-2620-intel-mac-collect-env-no-0.12.1-wheel"),
+    # "PyTorch has shipped no macOS x86_64 wheels since 2.2.2" is the limit an x86_64
+    # interpreter meets on any Mac; there it was Rosetta's on an Apple chip, whose paste fails
+    # host.arch on its facts (the same row: the stated cause adds nothing)
+    ("intel_mac", "collect_env/unsloth-5976-apple-silicon-uv-cached-x86-64-python"),
     # "`torch <= 2.4.1` has no wheels for `cp313`" is true there too (uv's own log says so), but
     # the thread's cause is the Intel Mac, whose host.arch row the paste's facts fail and put
     # first; the sentence's host.python warning ranks after it (K-Dense-AI/claude-skills-mcp#13,

@@ -251,6 +251,18 @@ def test_compat_macos_versions_are_read_as_the_real_ones():
     assert facts("macOS 10.16, Apple M1, torch 2.1.0\n").macos_version is None
 
 
+def test_the_intel_only_macos_names_are_read():
+    # apple/coremltools#1320: an old Mac's macOS by its name and number, too old for MPS
+    said = (
+        "The import of coremltools (version 5.0) fails with the following exception on OS X "
+        "Mojave 10.14.6, I tried with Python 3.6, 3.7, and 3.8:\n"
+    )
+    f = facts(said)
+    assert (f.os, f.macos_version) == ("Darwin", "10.14.6")
+    assert facts("macOS High Sierra, torch 1.4.0\n").macos_version == "10.13"
+    assert facts("Sierra Nevada dataset, torch 2.3.0 on an M2\n").macos_version is None
+
+
 def test_a_version_left_behind_is_not_the_users():
     # "from Big Sur to Monterey 12.4": the user runs 12.4, not 11
     f = facts("I upgraded from Big Sur to Monterey 12.4 on my M1 and torch 2.0.1 broke\n")

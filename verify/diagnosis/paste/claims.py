@@ -160,6 +160,9 @@ TOPICS: dict[str, re.Pattern[str]] = {
         r"imacs?|mac[ \t]?os|runners?)\b|"
         r"\b(?:macs?|macbooks?|imacs?)[ \t]+(?:with|on)[ \t]+(?:an[ \t]+)?intel\b|"
         r"\bx86(?:[-_ ]?64)?(?:[ \t-]+based)?[ \t]+macs?\b|"
+        # the platform as wheel pages name it: "Missing wheels for macos x86_64"
+        # (faiss-wheels/faiss-wheels#109)
+        r"\bmac[ \t]?os(?:[ \t]?x)?[ \t]+x86[-_ ]?64\b|"
         r"\bmacos-1[23]\b",
         _I,
     ),

@@ -367,6 +367,12 @@ def sentence_at(text: str, pos: int) -> tuple[int, int]:
 
 # macOS names: Apple's marketing names and the release each began with.
 MACOS_NAMES = {
+    # the Intel-only releases before Apple silicon (10.15 is the last x86_64-only macOS): too old
+    # for MPS, named in reports of old Macs ("OS X Mojave 10.14.6": apple/coremltools#1320)
+    "yosemite": "10.10",
+    "el capitan": "10.11",
+    "high sierra": "10.13",
+    "mojave": "10.14",
     "catalina": "10.15",
     "big sur": "11.0",
     "monterey": "12.0",

@@ -412,6 +412,27 @@ def test_mkl_finding_no_avx_on_a_mac_is_rosetta():
     assert f.translated is None
 
 
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        # jianchang512/vocal-separate#15 (its title: "apple M 芯片 安装运行问题")
+        "RuntimeError: This version of jaxlib was built using AVX instructions, which your CPU "
+        "and/or operating system do not support. This error is frequently encountered on macOS "
+        "when running an x86 Python installation on ARM hardware.",
+        # TensorFlow's cpu_feature_guard.cc, the same start-up check
+        "The TensorFlow library was compiled to use AVX instructions, but these aren't available "
+        "on your machine.",
+    ],
+)
+def test_other_x86_64_libraries_finding_no_avx_on_an_apple_chip_are_rosetta(refusal):
+    _, results = diagnose.diagnose("apple M 芯片 安装运行问题\n" + refusal + "\n")
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "host.arch" and first.status is Status.FAIL
+    assert "Rosetta" in first.cause
+    # on no Mac (a PC without AVX) it says nothing of the machine
+    assert facts("Ubuntu 20.04 on a 2009 Xeon\n" + refusal).translated is None
+
+
 def test_an_illegal_instruction_on_an_apple_chip_is_rosetta():
     # nebuly-ai/optimate#142: zsh's SIGILL "on M1 using conda"
     text = (

@@ -378,6 +378,10 @@ def test_the_machine_in_chinese_words():
     assert r.has("sign.intel_cpu") and r.facts["hardware_arm64"] is False
     assert facts("用Rosetta打开终端后安装的torch")["translated"] is True  # opened with Rosetta
     assert "hardware_arm64" not in facts("我不是苹果芯片")  # counter-example: "not Apple silicon"
+    # "M chip" with no number: Apple silicon (jianchang512/vocal-separate#15: "apple M 芯片")
+    assert facts("apple M 芯片 安装运行问题")["hardware_arm64"] is True
+    assert facts("我的是m芯片的电脑")["hardware_arm64"] is True
+    assert "hardware_arm64" not in facts("不是m芯片")  # counter-example: "not an M chip"
 
 
 def test_mps_said_unavailable_in_an_agents_sandbox_fails_mps_available():

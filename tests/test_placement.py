@@ -159,6 +159,23 @@ def test_metal_failing_on_a_real_mac_is_not_blamed_on_a_vm():
     assert "mps.available" not in failing(text)
 
 
+def test_a_paravirtual_gpu_missing_a_metal_call_in_a_vm_is_no_usable_metal_device():
+    # ml-explore/mlx#31: a macOS guest of Parallels, its GPU class named in the exception
+    text = (
+        "When running mlx-examples/mnist on MacOS 14.1.1 VM running via Parallels 19.1.1:\n"
+        "*** Terminating app due to uncaught exception 'NSInvalidArgumentException', reason: "
+        "'-[AppleParavirtDevice newArgumentEncoderWithLayout:]: unrecognized selector sent to "
+        "instance 0x149029e00'\n"
+    )
+    rows = failing(text)
+    assert "mps.available" in rows and "virtual machine" in rows["mps.available"].cause
+    assert text.splitlines()[1] in rows["mps.available"].evidence
+    # the guest named alone is a VM, with nothing failing in it yet
+    said = places.read("MacOS 14.1.1 VM running via Parallels 19.1.1")
+    assert {c.value for c in said if c.field == "sign.vm"} == {"MacOS 14.1.1 VM", "Parallels"}
+    assert "mps.available" not in failing("Apple M2 Max, macOS 14.5, torch 2.5.1\n")
+
+
 def test_torch_build_paths_are_no_runner_sign():
     # PyTorch's own wheels are built on GitHub runners: their registration messages name it
     text = (

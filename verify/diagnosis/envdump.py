@@ -269,6 +269,7 @@ TELLING_TOGETHER = (
     ("sign.sandbox", "sign.metal_failure"),  # Metal failing in a sandbox (fencesandbox/fence#210)
     ("sign.sandbox", "sign.gpu_missing"),  # "MPS is not available inside the sandbox"
     ("sign.vm", "sign.gpu_missing"),  # "Inside a UTM macOS VM ..., MPS is not available"
+    ("sign.vm", "sign.metal_failure"),  # Metal failing in a macOS guest (ml-explore/mlx#31)
 )
 
 

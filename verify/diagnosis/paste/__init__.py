@@ -237,9 +237,9 @@ def _derive(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) 
         put("machine", "x86_64", "sign.pip_x86_only")
     chip = str(facts.get("chip") or "")
     mac = facts.get("os") == "Darwin" or chip.startswith("Apple M") or signs.get("sign.mac_named")
-    # an x86_64 process under Rosetta 2 (verify.diagnosis.paste.tools): MKL finding no AVX on a
-    # Mac (every Intel Mac since 2011 has it), an illegal instruction on an Apple chip
-    rosetta = signs.get("sign.mkl_no_avx") if mac else None
+    # an x86_64 process under Rosetta 2 (verify.diagnosis.paste.tools): an x86_64 library finding
+    # no AVX on a Mac (every Intel Mac since 2011 has it), an illegal instruction on an Apple chip
+    rosetta = signs.get("sign.no_avx") if mac else None
     if chip.startswith("Apple M") and facts.get("machine") is None:
         rosetta = rosetta or signs.get("sign.illegal_instruction")
     if rosetta and facts.get("os") in (None, "Darwin"):

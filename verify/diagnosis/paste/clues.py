@@ -41,7 +41,8 @@ SIGNS = {
     "sign.gpu_intent": "the user wants the Mac's GPU",
     "sign.x86_only_conda": "Intel-only conda packages (MKL, intel-openmp)",
     "sign.mkl_build": "a torch build linked with Intel MKL (x86_64)",
-    "sign.mkl_no_avx": "Intel MKL refused the processor for want of AVX (Rosetta 2 on a Mac)",
+    "sign.no_avx": "an x86_64 library (MKL, jaxlib, TensorFlow) refused the processor for want of "
+    "AVX (Rosetta 2 on a Mac)",
     "sign.illegal_instruction": "an illegal hardware instruction (Rosetta 2 on an Apple chip)",
     "sign.pip_no_torch": "pip/uv found no torch for this interpreter",
     "sign.torch_requested": "a torch release the text asks for, not one it runs",

@@ -55,7 +55,11 @@ CONTAINER = re.compile(
 VM = re.compile(
     r"\b(UTM|Parallels(?: Desktop)?|VMware(?: Fusion)?|VirtualBox|Apple Virtual Machine|"
     r"Apple Paravirtual device|virtuali[sz]ed (?:Mac|macOS)\w*|"
-    r"VirtualMac\d|tart\s+run|Anka|macOS (?:virtual machine|VM)|kern\.hv_vmm_present:\s*1|"
+    # the VM's Metal device by its class name: "-[AppleParavirtDevice newArgumentEncoderWithLayout:]
+    # : unrecognized selector" (ml-explore/mlx#31, "MacOS 14.1.1 VM running via Parallels")
+    r"AppleParavirt(?:Device|GPU\w*)|"
+    r"VirtualMac\d|tart\s+run|Anka|macOS (?:[\d.]+ )?(?:virtual machine|VM)|"
+    r"kern\.hv_vmm_present:\s*1|"
     r"runs-on:\s*macos-[\w.-]+|GitHub[- ]hosted (?:macOS )?runners?|macos-\d+-(?:arm64|xlarge)|"
     r"GitHub Actions?(?: macOS)? runners?|macos-(?:latest|\d+)`? runners?|"
     # a macOS VM told in words: "inside a Tart VM ... `Virtualization.framework`"
@@ -192,7 +196,10 @@ APPLE_SILICON_MAC = re.compile(r"\b(?:on|using|my|an?)\s+(?:an?\s+)?Apple\s+sili
 # Metal itself failing (not torch's MPS messages, which verify.known_errors reads)
 METAL_FAILURE = re.compile(
     r"(ggml_metal_\w+: error: [^\n]+|GGML_ASSERT: [^\n]*ggml-metal\.m:\d+: "
-    r"!\"unsupported op\"|Failed to created? pipeline state object)"
+    r"!\"unsupported op\"|Failed to created? pipeline state object|"
+    # a VM's paravirtual GPU lacking a Metal call the framework makes: "-[AppleParavirtDevice
+    # newArgumentEncoderWithLayout:]: unrecognized selector sent to instance" (ml-explore/mlx#31)
+    r"\[AppleParavirt\w+ \w+:?\]: unrecognized selector)"
 )
 
 
@@ -218,6 +225,7 @@ def read(text: str) -> list[Clue]:
         "UTM",
         "arallels",
         "VMware",
+        "aravirt",
         "irtual",
         "tart",
         "Anka",
@@ -296,7 +304,7 @@ def read(text: str) -> list[Clue]:
         "ithub",
     ):
         out.append(clue("sign.ci_runner", m.group(1), text, m, LISTED))
-    for m in finditer(METAL_FAILURE, text, "ggml", "GGML", "pipeline state"):
+    for m in finditer(METAL_FAILURE, text, "ggml", "GGML", "pipeline state", "AppleParavirt"):
         out.append(clue("sign.metal_failure", m.group(1), text, m, STRONG))
     for m in finditer(MPS_INTENT, text, "mps", "MPS"):
         out.append(clue("sign.mps_intent", m.group(0), text, m, LISTED))

@@ -323,12 +323,14 @@ DONE_ON_MACOS = re.compile(
     _I,
 )
 # the machine in Chinese / Japanese / Korean words (GPT-SoVITS, ChatTTS, Spark-TTS threads):
-# Apple silicon ("苹果芯片", "M系列芯片", "アップルシリコン", "애플 실리콘"), an Intel Mac
+# Apple silicon ("苹果芯片", "M系列芯片", "m芯片", "アップルシリコン", "애플 실리콘"), an Intel Mac
 # ("intel芯片", "英特尔处理器"), Rosetta ("用Rosetta打开", "Rosetta模式"), a Mac ("苹果电脑",
 # "mac电脑"). A question ("你是intel芯片吗": SparkAudio/Spark-TTS#157) or a negation / condition
 # before it ("不是", "没有", "如果") gives nothing.
 CJK_SILICON = re.compile(
-    r"苹果(?:的)?(?:芯片|自研芯片)|M系列芯片|アップル\s?シリコン|Apple\s?シリコン|애플\s?실리콘"
+    r"苹果(?:的)?(?:芯片|自研芯片)|アップル\s?シリコン|Apple\s?シリコン|애플\s?실리콘|"
+    # "M系列芯片", "m芯片", "apple M 芯片" (jianchang512/vocal-separate#15's title): an M chip
+    r"(?:(?i:apple)[ \t]*)?(?<![A-Za-z0-9])[Mm][ \t]?(?:系列)?芯片"
 )
 CJK_INTEL = re.compile(
     r"(?i:intel)[ \t]*(?:芯片|处理器|處理器|版|チップ)|英特尔(?:芯片|处理器)?|인텔"
@@ -521,7 +523,7 @@ def read(text: str) -> list[Clue]:
             continue
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))
-    for m in finditer(CJK_SILICON, text, "苹果", "M系列", "シリコン", "실리콘"):
+    for m in finditer(CJK_SILICON, text, "苹果", "芯片", "シリコン", "실리콘"):
         if _cjk_stated(text, m):
             out.append(clue("hardware_arm64", True, text, m, WEAK))
             out.append(clue("sign.mac_hint", True, text, m, WEAK))

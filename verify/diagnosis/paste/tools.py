@@ -79,8 +79,18 @@ MKL_BUILD = re.compile(r"Intel\(R\)(?: oneAPI)? Math Kernel Library")
 # minimum requirements for use of the Intel(R) Math Kernel Library. ... The processor must support
 # the Intel(R) Advanced Vector Extensions (Intel(R) AVX) instructions." On a Mac that is Rosetta 2,
 # which translated no AVX before macOS 15 (every Intel Mac since 2011 has it): an x86_64 torch /
-# numpy on Apple silicon (agentmorris/MegaDetector#64, TorchStudio#10, sd-gui#12)
-MKL_NO_AVX = re.compile(r"Intel MKL FATAL ERROR: This system does not meet the minimum requirement")
+# numpy on Apple silicon (agentmorris/MegaDetector#64, TorchStudio#10, sd-gui#12). The other x86_64
+# libraries' start-up checks say the same: jaxlib's "This version of jaxlib was built using AVX
+# instructions, which your CPU and/or operating system do not support. This error is frequently
+# encountered on macOS when running an x86 Python installation on ARM hardware." (jianchang512/
+# vocal-separate#15, "apple M 芯片"), TensorFlow's cpu_feature_guard.cc "The TensorFlow library
+# was compiled to use AVX instructions, but these aren't available on your machine." (AVX only:
+# Rosetta has SSE4; a Linux machine without SSE4.1 says so too)
+NO_AVX = re.compile(
+    r"Intel MKL FATAL ERROR: This system does not meet the minimum requirement|"
+    r"jaxlib was built using AVX instructions, which your CPU|"
+    r"compiled to use AVX2? instructions, but these aren't available on your machine"
+)
 # zsh's "illegal hardware instruction" (SIGILL) on Apple silicon: an x86_64 process under Rosetta 2
 # running an instruction Rosetta does not translate (AVX in an x86_64 numpy / torch / tensorflow
 # build): nebuly-ai/optimate#142 ("on M1 using conda"), google-deepmind/mujoco#611; each of the
@@ -186,8 +196,8 @@ def read(text: str) -> list[Clue]:
         out.append(clue("torch_version", m.group(1), text, m, STRONG))
     for m in finditer(MKL_BUILD, text, "Math Kernel"):
         out.append(clue("sign.mkl_build", True, text, m, LISTED))
-    for m in finditer(MKL_NO_AVX, text, "MKL FATAL"):
-        out.append(clue("sign.mkl_no_avx", True, text, m, LISTED))
+    for m in finditer(NO_AVX, text, "MKL FATAL", "using AVX", "use AVX"):
+        out.append(clue("sign.no_avx", True, text, m, LISTED))
     for m in finditer(ILLEGAL_INSTRUCTION, text, "illegal hardware", "Illegal instruction: 4"):
         out.append(clue("sign.illegal_instruction", True, text, m, LISTED))
         break

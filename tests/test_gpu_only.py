@@ -309,6 +309,12 @@ OTHER_CAUSE = {
     "holdout74/llm-mlc-11-mlc-ai-nightly-no-version": "macos-too-old",
     "holdout74/mflux-23-cannot-install-mlx-torch-non-native-python": "rosetta",
     "holdout74/onnxruntime-silicon-21-m3-max-py312": "python-unsupported",
+    # session 14's blind round 2 (holdout103), wrong first answers there: mlx "from versions:
+    # none" for the x86_64 Python an M2 Pro ran (ml-explore/mlx#105, as mflux#23), and uv's
+    # kaldialign 0.9.1 with no wheel for this Mac that is a Python 3.13 one's: its cp310-cp312
+    # wheels are universal2 (ShayneP/local-voice-ai#21, told so by the report itself)
+    "holdout103/ml-explore-mlx-105-pip-install-mlx-not-found": "rosetta",
+    "holdout103/local-voice-ai-21-kaldialign-no-cp313-macos-wheel": "python-unsupported",
 }
 
 

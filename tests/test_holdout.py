@@ -151,6 +151,12 @@ FLOORS = {
     # budget), scored blind at 3b297d6 (27 / 27) and at 582507e (holdout91/README.md): 28 named,
     # 28 first, no false alarm
     "holdout91": (28, 28),
+    # session 14's first sealed round (collectors 97-102), scored blind at d65934a
+    # (holdout97/README.md): 37 named, 35 first, no false alarm; studied from then on
+    "holdout97": (37, 35),
+    # session 14's second and third sealed rounds (collectors 103-108 and 109-112), scored
+    # blind at d65934a (holdout103/README.md): 39 + 11 named, 38 + 11 first, no false alarm
+    "holdout103": (50, 49),
 }
 
 

@@ -166,14 +166,15 @@ def container_on_mac(sentence: str) -> tuple[str, Fix]:
 
 
 def python_no_wheels(sentence: str) -> tuple[str, Fix]:
+    # torch's or another package's wheels (dmlc/dgl#1415, triton in NVIDIA/NeMo-RL#1005)
     cause = (
-        _said("PyTorch has no wheels for the Python in use", sentence)
-        + ". pip and uv then find no torch for that interpreter (or only older releases), "
+        _said("PyTorch or a package it needs has no wheels for the Python in use", sentence)
+        + ". pip and uv then find no build of it for that interpreter (or only older releases), "
         "whatever the Mac."
     )
     fix = Fix(
-        "Use a Python the torch release you need has wheels for (its files on PyPI list the "
-        "cpXY tags), e.g. a new environment with Python 3.12, and reinstall there.",
+        "Use a Python the release you need has wheels for (its files on PyPI list the cpXY "
+        "tags), e.g. a new environment with Python 3.12, and reinstall there.",
         ("uv venv --python 3.12", "python -m pip install torch"),
         "https://pypi.org/project/torch/#files",
     )

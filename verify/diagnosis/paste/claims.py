@@ -509,11 +509,25 @@ def _container_on_mac(text: str, low: str) -> list[Clue]:
         found = CONTAINER.search(text, start, end)
         if found is None or not statement(text[start:end]) or asked(text, found):
             continue
-        if not stated(text, found, strict=False):
+        if not stated(text, found, strict=False) or _offered(text, found):
             continue
         said = quote(" ".join(text[start:end].split()))
         return [Clue("sign.cause_said", "container_on_mac", said, WEAK)]
     return []
+
+
+# an issue form's choices, left as the template gave them: "- Environment location: [Bare-metal,
+# Docker, Cloud(specify cloud provider - AWS, Azure, GCP, Collab)]" (NVIDIA/NeMo#8707)
+_CHOICES = re.compile(r"\[[^\[\]\n]*,[^\[\]\n]*\]")
+
+
+def _offered(text: str, found: re.Match[str]) -> bool:
+    """Is the container one of a form's bracketed choices, not the report's own?"""
+    start = text.rfind("\n", 0, found.start()) + 1
+    end = text.find("\n", found.end())
+    line = text[start : end if end != -1 else len(text)]
+    at = found.start() - start
+    return any(m.start() < at < m.end() for m in _CHOICES.finditer(line))
 
 
 def statement(sentence: str) -> bool:

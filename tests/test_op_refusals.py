@@ -12,6 +12,7 @@ import pytest
 
 from verify.diagnosis import diagnose
 from verify.diagnosis.paste import extops
+from verify.errors import InputError
 from verify.model import Status
 
 DATA = Path(__file__).parent / "data" / "collect_env"
@@ -207,3 +208,37 @@ def test_a_cpu_half_refusal_elsewhere_is_not_the_macos_fallback(old: str, new: s
 def test_a_cpu_half_refusal_of_an_op_mps_runs_natively_is_not_the_fallback():
     text = _sdnext().replace("upsample_nearest2d_channels_last", "addmm_impl_cpu_")
     assert "error.mps.op_falls_back_on_old_macos" not in _problems(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kernel"),
+    [
+        # nateraw/stable-diffusion-videos#125
+        (
+            "RuntimeError: \"lerp_kernel_scalar\" not implemented for 'Half'\n"
+            "Using this on mac m1 machine and getting this error - \n"
+            "RuntimeError: \"lerp_kernel_scalar\" not implemented for 'Half'\n",
+            "lerp_kernel_scalar",
+        ),
+        # kijai/ComfyUI-Marigold#9: the Mac named only by the title, no other fact (not refused)
+        (
+            "macOS half not implemented\n"
+            "I got the Marigold node now, but getting this weird error:\n"
+            '`Error occurred when executing MarigoldDepthEstimation:  "LayerNormKernelImpl" not '
+            "implemented for 'Half'  File \n",
+            "LayerNormKernelImpl",
+        ),
+    ],
+)
+def test_a_cpu_half_refusal_on_a_mac_is_an_op_run_on_the_cpu(text: str, kernel: str):
+    first = _first(text)
+    assert first.id == "error.mps.op_runs_on_cpu" and first.status is Status.WARN
+    assert kernel in first.cause and "float16" in first.cause
+    assert any(kernel in line for line in first.evidence)
+
+
+def test_a_cpu_half_refusal_off_a_mac_says_nothing_of_mps():
+    refusal = "RuntimeError: \"lerp_kernel_scalar\" not implemented for 'Half'\n"
+    assert "error.mps.op_runs_on_cpu" not in _problems("Ubuntu 22.04, RTX 3090\n" + refusal)
+    with pytest.raises(InputError):
+        diagnose.diagnose(refusal)

@@ -12,8 +12,16 @@ dispatch error: `"upsample_nearest2d_channels_last" not implemented for 'Half'`
 on MPS up to the one upsampling step macOS 12 sends to the CPU).
 
 Read only on an Apple silicon Mac whose macOS the paste shows below 13, with a torch 2.0-2.4
-(or unstated): elsewhere the same CPU error is a CPU run in half precision. The row is
-`error.mps.op_falls_back_on_old_macos`, a failure (the run stopped). Pure: Pasted in, rows out.
+(or unstated). The row is `error.mps.op_falls_back_on_old_macos`, a failure (the run stopped).
+
+Elsewhere on a Mac the same CPU error is an op run on the CPU in half precision: the tensors were
+on the CPU (an application that moved the model to MPS but left a step on the CPU, or loaded it
+in float16 for the CPU) or MPS handed the op to the CPU, and the CPU kernel has no float16
+("lerp_kernel_scalar" not implemented for 'Half' "on mac m1": nateraw/stable-diffusion-videos#125;
+"LayerNormKernelImpl", "macOS half not implemented": kijai/ComfyUI-Marigold#9). That row is
+`error.mps.op_runs_on_cpu`, a warning (the application's own choice of device or dtype may be
+the cause: chaiNNer-org/chaiNNer#2216, vladmandic/sdnext#1672 were healthy threads). Pure:
+Pasted in, rows out.
 """
 
 from __future__ import annotations
@@ -25,16 +33,14 @@ from packaging.version import Version
 from verify import compat
 from verify.diagnosis import opsupport_messages as msg
 from verify.diagnosis.envdump import Pasted
-from verify.diagnosis.paste.clues import quote
-from verify.model import Result, failed
+from verify.model import Result, failed, warned
 from verify.rules import apple_silicon
 
 ROW_ID = "error.mps.op_falls_back_on_old_macos"
+ON_CPU_ID = "error.mps.op_runs_on_cpu"
 NATIVE_MACOS = Version("13.0")
 # the releases that carry the macOS-13 fallbacks (2.5 needs macOS 13 for MPS at all)
 FIRST, AFTER = Version("2.0"), Version("2.5")
-# ATen's CPU dispatch error (AT_DISPATCH_*): "<kernel name>" not implemented for '<dtype>'
-CPU_DTYPE = re.compile(r"\"(?P<kernel>\w+)\" not implemented for '(?P<dtype>Half|BFloat16)'")
 # the CPU kernels of the operators torch 2.0-2.4 send to the CPU below macOS 13
 FALLBACK_KERNELS = re.compile(
     r"^_?(?:upsample_\w+|nonzero\w*|median\w*|unique\w*|grid_sampler\w*|pixel_(?:un)?shuffle\w*|"
@@ -43,6 +49,31 @@ FALLBACK_KERNELS = re.compile(
 
 
 def rows(pasted: Pasted) -> list[Result]:
+    return _old_macos(pasted) or _on_the_cpu(pasted)
+
+
+def _on_the_cpu(pasted: Pasted) -> list[Result]:
+    """A CPU kernel's float16 / bfloat16 refusal in a Mac's paste: the op ran on the CPU."""
+    if pasted.facts.os not in (None, "Darwin"):
+        return []
+    if not (pasted.from_a_mac() or pasted.has("sign.mac_named") or apple_silicon(pasted.facts)):
+        return []
+    refused = pasted.signs.get("sign.cpu_dtype_refused") or []
+    if not refused:
+        return []
+    kernel, dtype = refused[0].value
+    said = f"\"{kernel}\" not implemented for '{dtype}'"
+    cause, fix = msg.cpu_kernel_dtype(kernel, dtype)
+    row = Result.from_outcome(
+        ON_CPU_ID,
+        "Pasted error: an op run on the CPU in half precision",
+        warned(cause, fix, detail=said, message=said, said=True),
+        required=False,
+    )
+    return [row.with_evidence([refused[0].line, *_mac_lines(pasted)])]
+
+
+def _old_macos(pasted: Pasted) -> list[Result]:
     f = pasted.facts
     mac = compat.parse_version(f.macos_version)
     if mac is None or mac >= NATIVE_MACOS or f.translated or f.machine == "x86_64":
@@ -52,23 +83,28 @@ def rows(pasted: Pasted) -> list[Result]:
     torch = compat.release_of(f.torch_version)
     if torch is not None and not FIRST <= torch < AFTER:
         return []
-    for m in CPU_DTYPE.finditer(pasted.text):
-        if not FALLBACK_KERNELS.match(m.group("kernel")):
+    for refused in pasted.signs.get("sign.cpu_dtype_refused") or []:
+        kernel, dtype = refused.value
+        if not FALLBACK_KERNELS.match(kernel):
             continue
-        said = m.group(0)
-        cause, fix = msg.cpu_fallback_dtype(
-            m.group("kernel"), m.group("dtype"), str(f.macos_version), f.torch_version
-        )
+        said = f"\"{kernel}\" not implemented for '{dtype}'"
+        cause, fix = msg.cpu_fallback_dtype(kernel, dtype, str(f.macos_version), f.torch_version)
         row = Result.from_outcome(
             ROW_ID,
             "Pasted error: an op macOS 12 runs on the CPU",
             failed(cause, fix, detail=said, message=said, environment=False, said=True),
             required=False,
         )
-        start = pasted.text.rfind("\n", 0, m.start()) + 1
-        end = pasted.text.find("\n", m.end())
-        lines = [quote(pasted.text[start : end if end >= 0 else len(pasted.text)])]
+        lines = [refused.line]
         for name in ("macos_version", "torch_version", "chip"):
             lines.extend(pasted.evidence.get(name, [])[:1])
         return [row.with_evidence(lines)]
     return []
+
+
+def _mac_lines(pasted: Pasted) -> list[str]:
+    for name in ("chip", "os"):
+        if pasted.evidence.get(name):
+            return pasted.evidence[name][:1]
+    said = pasted.signs.get("sign.mac_hint") or pasted.signs.get("sign.mac_named") or []
+    return [said[0].line] if said else []

@@ -270,6 +270,9 @@ TELLING_TOGETHER = (
     ("sign.sandbox", "sign.gpu_missing"),  # "MPS is not available inside the sandbox"
     ("sign.vm", "sign.gpu_missing"),  # "Inside a UTM macOS VM ..., MPS is not available"
     ("sign.vm", "sign.metal_failure"),  # Metal failing in a macOS guest (ml-explore/mlx#31)
+    # a CPU kernel refusing float16 where a Mac is named ("macOS half not implemented":
+    # kijai/ComfyUI-Marigold#9): an op that ran on the CPU (verify.diagnosis.cpu_fallback)
+    ("sign.cpu_dtype_refused", "sign.mac_named"),
 )
 
 

@@ -181,6 +181,23 @@ def cpu_fallback_dtype(kernel: str, dtype: str, macos: str, torch: str | None) -
     return cause, fix
 
 
+def cpu_kernel_dtype(kernel: str, dtype: str) -> tuple[str, Fix]:
+    """A CPU kernel's dtype refusal on a Mac: the op ran on the CPU
+    (verify.diagnosis.cpu_fallback)."""
+    word = {"Half": "float16", "BFloat16": "bfloat16"}.get(dtype, dtype)
+    cause = (
+        f"The CPU kernel {kernel} refused {word}: this operator ran on the CPU, not on MPS (its "
+        "tensors were on the CPU, or MPS handed the operator to the CPU), and the CPU has no "
+        f"{word} version of it."
+    )
+    fix = Fix(
+        "Keep the model and its inputs on the MPS device (model.to('mps'), inputs too), or run "
+        "the CPU part in float32 (the application's full-precision / no-half option, "
+        "torch_dtype=torch.float32)."
+    )
+    return cause, fix
+
+
 def no_kernel(j: Judgement) -> tuple[str, Fix]:
     """No release read has an MPS kernel for the op."""
     cause = (

@@ -88,6 +88,7 @@ SIGNS = {
     "sign.complex_said": "complex numbers / torch.fft said in words to be unsupported on MPS",
     "sign.app_torch": "the torch an application's own start-up log says it imported",
     "sign.mps_problem": "an MPS crash, compile error, error or wrong value (.trouble)",
+    "sign.cpu_dtype_refused": "a CPU kernel refused float16 / bfloat16 (.cpukernel)",
     "sign.raised": "an exception said or shown to stop the run, its message cut (.trouble)",
     "sign.docker_on_mac": "Docker said to run on the Mac itself (its workload is Linux)",
     "sign.mps_chosen": "the MPS device picked by the user or the code (not merely probed)",

@@ -70,7 +70,7 @@ def _on_the_cpu(pasted: Pasted) -> list[Result]:
         warned(cause, fix, detail=said, message=said, said=True),
         required=False,
     )
-    return [row.with_evidence([refused[0].line, *_mac_lines(pasted)])]
+    return [row.with_evidence([refused[0].line, *pasted.mac_lines()])]
 
 
 def _old_macos(pasted: Pasted) -> list[Result]:
@@ -100,11 +100,3 @@ def _old_macos(pasted: Pasted) -> list[Result]:
             lines.extend(pasted.evidence.get(name, [])[:1])
         return [row.with_evidence(lines)]
     return []
-
-
-def _mac_lines(pasted: Pasted) -> list[str]:
-    for name in ("chip", "os"):
-        if pasted.evidence.get(name):
-            return pasted.evidence[name][:1]
-    said = pasted.signs.get("sign.mac_hint") or pasted.signs.get("sign.mac_named") or []
-    return [said[0].line] if said else []

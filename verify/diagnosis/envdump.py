@@ -80,6 +80,14 @@ class Pasted:
         """Is the paste a Mac's: macOS read, or the text saying it comes from a Mac?"""
         return self.facts.os == "Darwin" or self.has("sign.mac_hint")
 
+    def mac_lines(self) -> list[str]:
+        """The pasted line that shows the Mac: its chip, its OS, or the words naming it."""
+        for name in ("chip", "os"):
+            if self.evidence.get(name):
+                return self.evidence[name][:1]
+        said = self.signs.get("sign.mac_hint") or self.signs.get("sign.mac_named") or []
+        return [said[0].line] if said else []
+
 
 # --- entry point ---------------------------------------------------------------------------------
 

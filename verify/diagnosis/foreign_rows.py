@@ -54,7 +54,7 @@ def _source_build(result: Result, pasted: Pasted) -> Result | None:
     named = [c for c in clues if c.value]
     package = str(named[0].value) if named else ""
     cause, fix = msg.source_build(package, f.python_version)
-    lines = [(named or clues)[0].line, *_mac_lines(pasted)]
+    lines = [(named or clues)[0].line, *pasted.mac_lines()]
     return _failed(result, cause, fix, lines, _torch_ran(pasted), package=package)
 
 
@@ -79,7 +79,7 @@ def _cuda_build(result: Result, pasted: Pasted) -> Result | None:
     # environment's install - a warning (zheng-chong/CatVTON#23: a ComfyUI node's detectron2
     # ops on a Mac whose torch is fine; facebookresearch/Mask2Former#219's make.sh)
     side_issue = _torch_ran(pasted) or not named
-    return _failed(result, cause, fix, [*lines, *_mac_lines(pasted)], side_issue, package=package)
+    return _failed(result, cause, fix, [*lines, *pasted.mac_lines()], side_issue, package=package)
 
 
 def _not_mach_o(result: Result, pasted: Pasted) -> Result | None:
@@ -106,16 +106,8 @@ def _wheel(result: Result, pasted: Pasted) -> Result | None:
     tag = f"cp{python.replace('.', '')}" if python else "py3"
     wheel = f"{package}-{version}-{tag}-...-{platform}.whl"
     cause, fix = msg.foreign_wheel(wheel, str(package), os_name)
-    lines = [clues[0].line, *_mac_lines(pasted)]
+    lines = [clues[0].line, *pasted.mac_lines()]
     return _failed(result, cause, fix, lines, package=package, wheel_os=os_name)
-
-
-def _mac_lines(pasted: Pasted) -> list[str]:
-    for name in ("chip", "os"):
-        if pasted.evidence.get(name):
-            return pasted.evidence[name][:1]
-    hint = pasted.signs.get("sign.mac_hint") or []
-    return [hint[0].line] if hint else []
 
 
 def _torch_ran(pasted: Pasted) -> bool:

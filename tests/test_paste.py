@@ -263,6 +263,14 @@ def test_the_intel_only_macos_names_are_read():
     assert facts("Sierra Nevada dataset, torch 2.3.0 on an M2\n").macos_version is None
 
 
+def test_a_library_refusing_the_platform_names_the_os():
+    # zai-org/ChatGLM-6B#6: cpm_kernels refuses sys.platform; code that tests it says nothing
+    assert facts("RuntimeError: Unknown platform: darwin\nMac support?\n").os == "Darwin"
+    assert facts("OSError: Unsupported platform 'linux', torch 2.1.0\n").os == "Linux"
+    with pytest.raises(InputError):
+        envdump.parse("if sys.platform == 'darwin':\n    device = 'cpu'\n")
+
+
 def test_a_version_left_behind_is_not_the_users():
     # "from Big Sur to Monterey 12.4": the user runs 12.4, not 11
     f = facts("I upgraded from Big Sur to Monterey 12.4 on my M1 and torch 2.0.1 broke\n")

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 
-from verify.diagnosis.paste.clues import LISTED, STRONG, Clue, clue, finditer
+from verify.diagnosis.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer
 
 _M = re.MULTILINE | re.IGNORECASE
 
@@ -67,6 +67,11 @@ HF_EXAMPLE_DEVICE = re.compile(r"\bProcess rank: -?\d+, device: (mps|cpu|cuda)\b
 # (as read, verify.diagnosis.paste.logprefix has taken the bold off: "- Type: mps")
 COMFY_DEVICE_TYPE = re.compile(r"^[ \t>*-]*(?:\*\*Type:\*\*|Type:)[ \t]*mps[ \t]*$", re.MULTILINE)
 PLATFORM_KEY = re.compile(r"^[ \t>*-]*(?:\*\*[ \t]*)?Platform:[ \t]*(Darwin|Linux|Windows)\b", _M)
+# a library refusing the process's sys.platform: "RuntimeError: Unknown platform: darwin"
+# (cpm_kernels in zai-org/ChatGLM-6B#6): the process runs on that OS
+PLATFORM_REFUSED = re.compile(
+    r"\b(?:Unknown|Unsupported)[ \t]+platform:?[ \t]*['\"]?(darwin|linux|win32)\b", re.IGNORECASE
+)
 USE_MPS = re.compile(r"\bUSE_MPS=(ON|OFF|1|0)\b")
 # torch.__config__.show()'s "Build settings:" line: what the build was made with. "USE_MPS=1"
 # elsewhere is a request (an env var for a source build, prose: "USE_MPS=1 or USE_CUDA_MPS=1 do
@@ -187,6 +192,9 @@ def read(text: str) -> list[Clue]:
         )
     for m in finditer(PLATFORM_KEY, text, "latform"):
         out.append(clue("os", m.group(1).title(), text, m, LISTED))
+    for m in finditer(PLATFORM_REFUSED, text, "platform"):
+        os_name = {"darwin": "Darwin", "linux": "Linux", "win32": "Windows"}[m.group(1).lower()]
+        out.append(clue("os", os_name, text, m, WEAK))
     for m in finditer(USE_MPS, text, "USE_MPS"):
         on = m.group(1) in ("ON", "1")
         if on and not BUILD_SETTINGS.search(text, text.rfind("\n", 0, m.start()) + 1, m.start()):

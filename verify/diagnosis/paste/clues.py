@@ -367,6 +367,9 @@ def sentence_at(text: str, pos: int) -> tuple[int, int]:
     return start, stop.end() if stop else len(text)
 
 
+# sys.platform's values and the OS each names (the REPL's banner, a library refusing it)
+SYS_PLATFORM_OS = {"darwin": "Darwin", "linux": "Linux", "win32": "Windows"}
+
 # macOS names: Apple's marketing names and the release each began with.
 MACOS_NAMES = {
     # the Intel-only releases before Apple silicon (10.15 is the last x86_64-only macOS): too old

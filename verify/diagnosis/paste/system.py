@@ -23,6 +23,7 @@ from verify.diagnosis.paste.clues import (
     LISTED,
     MACOS_NAMES,
     STRONG,
+    SYS_PLATFORM_OS,
     WEAK,
     Clue,
     asked,
@@ -276,8 +277,7 @@ def read(text: str) -> list[Clue]:
         machine = "x86_64" if m.group(1) in ("i386", "x86_64") else "arm64"
         out.append(clue("machine", machine, text, m, WEAK))
     for m in finditer(REPL_BANNER, text, "] on "):
-        os_name = {"darwin": "Darwin", "linux": "Linux", "win32": "Windows"}[m.group(2)]
-        out.append(clue("os", os_name, text, m, STRONG))
+        out.append(clue("os", SYS_PLATFORM_OS[m.group(2)], text, m, STRONG))
         out.append(clue("python_version", m.group(1), text, m, STRONG))
     for m in finditer(MARKETING, text, *_NAME_NEEDLES):
         out.append(clue("os", "Darwin", text, m, WEAK))

@@ -18,7 +18,8 @@ torch.__config__.show(), and MPS state as people print it.
   (.versions reads the versions); Stable Diffusion web UIs print "Python 3.10.6 (...)" (.versions).
 - torch.__config__.show(): "USE_MPS=ON" / "USE_MPS=OFF" in "Build settings", "TORCH_VERSION=2.1.0",
   and "Intel(R) oneAPI Math Kernel Library" / "Intel(R) Math Kernel Library" (only x86_64 builds
-  link MKL); MKL's "FATAL ERROR" for a processor without AVX (Rosetta 2 on a Mac).
+  link MKL); MKL's "FATAL ERROR", jaxlib's and TensorFlow's start-up checks for a processor without
+  AVX (Rosetta 2 on a Mac); a library refusing sys.platform ("Unknown platform: darwin").
 - collect_env's SystemEnv as JSON, as the web UIs' "Sysinfo" file holds it ("Torch env info":
   "torch_version", "python_version", "os", "is_cuda_available"; verify.diagnosis.envdump reads such
   JSON
@@ -31,7 +32,15 @@ from __future__ import annotations
 
 import re
 
-from verify.diagnosis.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer
+from verify.diagnosis.paste.clues import (
+    LISTED,
+    STRONG,
+    SYS_PLATFORM_OS,
+    WEAK,
+    Clue,
+    clue,
+    finditer,
+)
 
 _M = re.MULTILINE | re.IGNORECASE
 
@@ -193,8 +202,7 @@ def read(text: str) -> list[Clue]:
     for m in finditer(PLATFORM_KEY, text, "latform"):
         out.append(clue("os", m.group(1).title(), text, m, LISTED))
     for m in finditer(PLATFORM_REFUSED, text, "platform"):
-        os_name = {"darwin": "Darwin", "linux": "Linux", "win32": "Windows"}[m.group(1).lower()]
-        out.append(clue("os", os_name, text, m, WEAK))
+        out.append(clue("os", SYS_PLATFORM_OS[m.group(1).lower()], text, m, WEAK))
     for m in finditer(USE_MPS, text, "USE_MPS"):
         on = m.group(1) in ("ON", "1")
         if on and not BUILD_SETTINGS.search(text, text.rfind("\n", 0, m.start()) + 1, m.start()):

@@ -124,6 +124,12 @@ STATED = [
         "cuda_only_package",
         "I found that this feature requires pyg-lib, which is not available on Apple Silicon.",
     ),
+    # liugangcode/InfoAlign#4: a CUDA build of torch pinned, said not to work on an M1
+    (
+        "cuda_torch_build",
+        "The file currently specifies pytorch with CUDA, this is not compatible with the MacOSX M1 "
+        "architecture.",
+    ),
     # faiss-wheels/faiss-wheels#109's title: the platform as PyPI's wheel pages name it
     ("intel_mac", "Missing wheels for macos x86_64 for 1.8.0.post1"),
 ]
@@ -179,6 +185,20 @@ def test_program_output_is_no_sentence():
             "UserWarning: MPS: no support for int64 min/max op"
         )
         == []
+    )
+
+
+def test_a_cuda_build_of_torch_said_not_to_work_on_a_mac_is_the_install_not_a_container():
+    text = "The file currently specifies pytorch with CUDA, this is not compatible with the M1."
+    results = diagnose.diagnose(text)[1]
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "torch.installed" and first.status is Status.WARN
+    assert "CUDA build" in first.cause
+    # no Mac named, or a Linux container on the Mac (iris-sast/iris#36): not this topic
+    assert "cuda_torch_build" not in _topics("pytorch with CUDA is not compatible with Ubuntu.")
+    assert "cuda_torch_build" not in _topics(
+        "On Apple Silicon Macs, Docker runs Linux containers using aarch64, for which the "
+        "prebuilt CUDA package pytorch-cuda=12.1 is not available in conda."
     )
 
 
@@ -508,6 +528,7 @@ TOPIC_LABEL = {
     # an x86_64 interpreter, the Mac's or Rosetta's: both are host.arch's cause
     "x86_64_ceiling": ("intel-mac", "rosetta"),
     "cuda_only_package": "install-wrong-arch",
+    "cuda_torch_build": "install-wrong-arch",
 }
 
 

@@ -584,6 +584,22 @@ def test_another_package_named_torch_something_is_not_torchs_refusal():
     assert first.id == "torch.installed" and "torch-mlir" in first.cause
 
 
+def test_conda_env_creates_resolve_package_not_found_is_read_as_its_list():
+    # invoke-ai/InvokeAI#1354, verbatim: `conda env create`'s older wording for the same list
+    text = (
+        "### OS\nmacOS\n### What happened?\n"
+        "The conda environment specifies a package called getpass_asterisk, which does not "
+        "exist.\n"
+        "```\n$ PIP_EXISTS_ACTION=w CONDA_SUBDIR=osx-arm64 conda env create -f "
+        "environment-mac.yml\n"
+        "Collecting package metadata (repodata.json): done\nSolving environment: failed\n"
+        "ResolvePackageNotFound: \n  - getpass_asterisk\n```\n"
+    )
+    pasted = envdump.parse(text)
+    assert [c.value for c in pasted.signs["sign.conda_no_package"]] == ["getpass_asterisk"]
+    diagnose.diagnose(text)  # diagnosed, not refused (InputError) as before
+
+
 def test_conda_finding_no_other_package_on_an_arm64_mac_fails_torch_installed():
     # MontrealCorpusTools/Montreal-Forced-Aligner#372: built for osx-64 only then, on an M1
     text = (

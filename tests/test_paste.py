@@ -457,6 +457,25 @@ def test_an_illegal_instruction_on_an_apple_chip_is_rosetta():
     assert arm.machine == "arm64" and arm.translated is not True
 
 
+def test_zshs_illegal_instruction_with_no_chip_named_is_rosetta():
+    # zwhe99/MAPS-mt#4, verbatim: zsh (macOS's default shell) and no Mac named at all
+    text = (
+        "illegal hardware instruction ?\n"
+        'I have a problem with "interactive.py" and when I run it as instructed, I get the error:'
+        ' "zsh: illegal hardware instruction python3 interactive.py "\n'
+    )
+    f = facts(text)
+    assert (f.os, f.machine, f.translated) == ("Darwin", "x86_64", True)
+    first = diagnose.first_cause(diagnose.diagnose(text)[1])
+    assert first is not None and first.id == "host.arch" and "Rosetta" in first.cause
+    assert "zsh: illegal hardware instruction" in first.evidence[0]
+    # the signal's name alone (no zsh), an Intel Mac, Linux or an arm64 Python: nothing more
+    assert "machine" not in paste.read(text.replace("zsh: ", "")).facts
+    assert facts(text + "on my Intel Mac\n").translated is not True
+    assert "machine" not in paste.read(text + "OS: Ubuntu 22.04\n").facts
+    assert facts(text + "platform.machine(): arm64\n").translated is not True
+
+
 def test_bashs_illegal_instruction_on_an_apple_chip_is_rosetta():
     # impira/docquery#26, verbatim: macOS's bash prints the signal's number
     text = (

@@ -96,6 +96,22 @@ def cuda_only_package(sentence: str) -> tuple[str, Fix]:
     return cause, fix
 
 
+def cuda_torch_build(sentence: str) -> tuple[str, Fix]:
+    cause = (
+        _said("a CUDA build of PyTorch is asked for on a Mac", sentence)
+        + ". PyTorch's CUDA builds (+cu1xx wheels from download.pytorch.org, conda's "
+        "pytorch-cuda and cudatoolkit) exist for Linux and Windows only; on macOS the plain "
+        "torch wheels are the ones, and their arm64 builds carry MPS."
+    )
+    fix = Fix(
+        "On macOS install plain torch (no CUDA index URL, no +cu1xx pin, no pytorch-cuda or "
+        "cudatoolkit): give the CUDA pin a `; sys_platform != 'darwin'` marker, or keep a "
+        "separate requirements / environment file for Macs.",
+        ("python -m pip install torch torchvision torchaudio",),
+    )
+    return cause, fix
+
+
 def x86_64_python(sentence: str) -> tuple[str, Fix]:
     cause = (
         _said("the Python is an x86_64 (Intel) build or runs under Rosetta", sentence)

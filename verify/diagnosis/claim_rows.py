@@ -181,6 +181,13 @@ TOPICS: dict[str, Topic] = {
         msg.cuda_only_package,
         over_pass=True,
     ),
+    # a CUDA build of torch asked for on a Mac (verify.diagnosis.paste.claims' cuda_torch_build)
+    "cuda_torch_build": Topic(
+        "torch.installed",
+        "Told: a CUDA build of PyTorch on a Mac",
+        frozenset({"torch.installed", "host.arch"}),
+        msg.cuda_torch_build,
+    ),
 }
 
 

@@ -250,6 +250,20 @@ def _derive(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) 
         put("os", "Darwin", because)
         put("machine", "x86_64", because)
         put("hardware_arm64", True, because)
+    elif (
+        facts.get("machine") is None
+        and facts.get("os") in (None, "Darwin")
+        and facts.get("hardware_arm64") is not False
+        and not signs.get("sign.intel_cpu")
+        and any(tools.ZSH_SIGILL in c.line for c in signs.get("sign.illegal_instruction") or [])
+    ):
+        # zsh's own words (macOS's default shell since 10.15, whose Intel Macs all have AVX)
+        # with no chip named: an x86_64 process under Rosetta that met an instruction Rosetta
+        # does not translate (the 5 real reports in tests/data with it were Rosetta on Apple
+        # chips; zwhe99/MAPS-mt#4 names no Mac at all)
+        put("os", "Darwin", "sign.illegal_instruction")
+        put("machine", "x86_64", "sign.illegal_instruction")
+        put("hardware_arm64", True, "sign.illegal_instruction")
     if facts.get("os") == "Darwin":
         subdir = facts.get("conda_subdir")
         if subdir is None and signs.get("sign.x86_only_conda"):

@@ -180,6 +180,17 @@ TOPICS: dict[str, re.Pattern[str]] = {
         r"fbgemm[-_]gpu|deepspeed)\b",
         _I,
     ),
+    # a CUDA build of torch said not to install or work on a Mac (liugangcode/InfoAlign#4: "The
+    # file currently specifies pytorch with CUDA, this is not compatible with the MacOSX M1
+    # architecture"; RosettaCommons/RFdiffusion#118: "does not install due to cudatoolkit and
+    # dgl, which are unavailable for M1/M2"): PyTorch's CUDA builds (+cuXXX wheels, conda's
+    # pytorch-cuda and cudatoolkit) are Linux and Windows ones
+    "cuda_torch_build": re.compile(
+        rf"\b{_FAMILY}[ \t]+(?:with|for|built[ \t]+(?:with|for))[ \t]+CUDA\b|"
+        rf"\bCUDA[ \t]+(?:versions?|builds?|wheels?)[ \t]+of[ \t]+{_FAMILY}\b|"
+        rf"\b{_FAMILY}[ \t]*(?:==[ \t]*[\d.]+)?\+cu\d{{2,3}}\b|\bcudatoolkit\b|\bpytorch-cuda\b",
+        _I,
+    ),
 }
 _NEEDS_MPS = {"float64", "dtypes", "ops_missing"}
 # a named dtype makes "data types" that one's sentence (float64 is its own topic, bfloat16 or an
@@ -341,6 +352,8 @@ _TOPIC_NEEDLES = (
     "tensorrt",
     "fbgemm",
     "deepspeed",
+    # cuda_torch_build's
+    "cuda",
 )
 _VM_NEEDLES = ("parallels", "vmware", "virtualbox", "utm", "virtual machine", " vm")
 MAX_CANDIDATES = (300, 100)  # sentences read from the start and from the end of the text
@@ -420,6 +433,11 @@ def _fits(topic: str, sentence: str, limit: re.Match[str]) -> bool:
         )
     if topic == "cuda_only_package":
         return MAC_NAMED.search(sentence) is not None
+    if topic == "cuda_torch_build":
+        # not in a container on the Mac (a Linux one: iris-sast/iris#36's "Docker runs Linux
+        # containers using the aarch64 architecture, for which ... pytorch-cuda=12.1 is not
+        # available"): Metal not reaching the container is that sentence's cause
+        return MAC_NAMED.search(sentence) is not None and not CONTAINER.search(sentence)
     if topic == "intel_mac":
         # a package built for Intel Macs only, "not ARM ones" (deepchem/deepchem#2871): the
         # missing build is the arm64 one, not the machine's being an Intel Mac

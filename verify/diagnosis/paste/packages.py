@@ -52,11 +52,13 @@ CONDA_PLATFORM = re.compile(r"^[ \t>]*platform[ \t]*:[ \t]*" + _SUBDIRS + r"\b",
 # the blank line; pasted unfenced into a Markdown page and copied from it, the list's "- " may be
 # gone ("torchaudio", a browser's copy of the rendered list)
 _ITEMS = r"((?:[ \t]*(?:- )?\S[^\n]*(?:\n|$))+)"
+# (`conda env create`'s older solver words the same list ResolvePackageNotFound:
+# "ResolvePackageNotFound: - getpass_asterisk", invoke-ai/InvokeAI#1354 with CONDA_SUBDIR=osx-arm64)
 CONDA_NOT_FOUND = re.compile(
     # the list quoted inline in a sentence: "PackagesNotFoundError: The following packages are
     # not available from current channels: -torchdata" (meta-pytorch/data#676)
     r"PackagesNotFoundError:[^\n]*?channels:[ \t]*(-[ \t]*[\w.=<>*-]+)|"
-    r"PackagesNotFoundError:[^\n]*\n(?:[ \t]*\n)?" + _ITEMS
+    r"(?:PackagesNotFoundError|ResolvePackageNotFound):[^\n]*\n(?:[ \t]*\n)?" + _ITEMS
 )
 # torch and the companions released with it (a channel may lack one of them for a platform:
 # pytorch/pytorch#82483, torchaudio missing from the pytorch channel's osx-arm64 index)
@@ -270,7 +272,7 @@ def read(text: str) -> list[Clue]:
     for m in finditer(CONDA_PLATFORM, text, "platform", "Platform"):
         out.append(clue("conda_subdir", m.group(1), text, m, LISTED))
         out.extend(_subdir_facts(m.group(1), text, m))
-    for m in finditer(CONDA_NOT_FOUND, text, "PackagesNotFoundError"):
+    for m in finditer(CONDA_NOT_FOUND, text, "PackagesNotFoundError", "ResolvePackageNotFound"):
         items = m.group(2) or "- " + m.group(1).lstrip("- \t")
         for spec in CONDA_TORCH_SPEC.finditer(items):
             wanted = spec.group(1) + spec.group(2)

@@ -40,6 +40,7 @@ from verify.diagnosis.paste.clues import (
     Clue,
     clue,
     finditer,
+    line_at,
 )
 
 _M = re.MULTILINE | re.IGNORECASE
@@ -112,6 +113,9 @@ NO_AVX = re.compile(
 # "Illegal instruction: 4" for the same signal (impira/docquery#26 "on Mac M1",
 # deezer/spleeter#692; Linux's bash says "Illegal instruction (core dumped)")
 ILLEGAL_INSTRUCTION = re.compile(r"\billegal hardware instruction\b|\bIllegal instruction: 4\b")
+# zsh's own wording: macOS's default shell since 10.15 (verify.diagnosis.paste reads it as a Mac's
+# x86_64 process where no chip is named)
+ZSH_SIGILL = "zsh: illegal hardware instruction"
 MPS_STATE = re.compile(
     r"(?:torch\.backends\.mps\.|mps\.|\bMPS[ \t]+(?:is[ \t]+)?|\bMPS(?=可用))"
     r"(is_available|is_built|available|built|可用)"  # 可用: "available" (Chinese)
@@ -214,9 +218,14 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.mkl_build", True, text, m, LISTED))
     for m in finditer(NO_AVX, text, "MKL FATAL", "using AVX", "use AVX"):
         out.append(clue("sign.no_avx", True, text, m, LISTED))
+    sigill = None  # the first, or zsh's own line where there is one (a title may come first)
     for m in finditer(ILLEGAL_INSTRUCTION, text, "illegal hardware", "Illegal instruction: 4"):
-        out.append(clue("sign.illegal_instruction", True, text, m, LISTED))
-        break
+        sigill = sigill or m
+        if ZSH_SIGILL in line_at(text, m.start()):
+            sigill = m
+            break
+    if sigill is not None:
+        out.append(clue("sign.illegal_instruction", True, text, sigill, LISTED))
     for m in finditer(SYSENV_KEY, text, '_version"', '"os"', '"Python"', "is_cuda"):
         out.extend(_sysenv(m.group(1), m.group(2).strip(), text, m))
     for m in finditer(COMFY_TORCH, text, "pytorch version:"):

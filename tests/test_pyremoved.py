@@ -58,6 +58,16 @@ OMEGAFOLD = "\n".join(
     )
 )
 
+# RVC-Project/Retrieval-based-Voice-Conversion-WebUI#1767, verbatim (fairseq's configs on 3.11)
+RVC = "\n".join(
+    [
+        "Based on the document, I run `run.sh` and got the following error message:",
+        "> raise ValueError(f'mutable default {type(f.default)} for field '",
+        "ValueError: mutable default <class 'fairseq.dataclass.configs.CommonConfig'> for field "
+        "common is not allowed: use default_factory",
+    ]
+)
+
 
 def _python_row(text: str):
     _, results = diagnose.diagnose(text)
@@ -71,6 +81,7 @@ def _python_row(text: str):
         (DRONE, "distutils", "3.12", ""),
         (AIDER, "pkgutil.ImpImporter", "3.12", ""),
         (OMEGAFOLD, "", "3.13", ""),
+        (RVC, pyremoved.DATACLASS_CHECK, "3.11", ""),
     ],
 )
 def test_the_reading(text, what, since, package):
@@ -98,6 +109,15 @@ def test_the_codes_own_guard_names_the_python_it_refused():
     assert row.status is Status.FAIL and first.id == "host.python"
     assert "refuses Python 3.13.0 by its own check" in row.cause
     assert "uv venv --python 3.12" in row.fix.text
+
+
+def test_an_unhashable_dataclass_default_is_python_3_11s_check():
+    row, first = _python_row(RVC + "\nMy Mac M2\n")
+    assert row.status is Status.FAIL and first.id == "host.python"
+    assert "a check Python 3.11 added" in row.cause
+    assert "uv venv --python 3.10" in row.fix.text
+    # a list, dict or set default is refused by every Python: not the Python's age
+    assert not pyremoved.read(RVC.replace("fairseq.dataclass.configs.CommonConfig", "list"))
 
 
 def test_a_python_older_than_the_removal_is_another_story():

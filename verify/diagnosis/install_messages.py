@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from verify.diagnosis.paste.pyremoved import DATACLASS_CHECK
 from verify.model import Fix
 
 if TYPE_CHECKING:
@@ -236,7 +237,13 @@ def python_removed(gone: PythonRemoved, python: str | None) -> tuple[str, Fix]:
     (verify.diagnosis.paste.pyremoved)."""
     which = f"Python {python}" if python else f"Python {gone.since} or newer"
     name = gone.package.partition("==")[0]
-    if gone.what:
+    if gone.what == DATACLASS_CHECK:
+        said = (
+            f"This interpreter ({which}) refuses a dataclass field whose default is an unhashable "
+            f"object, a check Python {gone.since} added, and the code still has one: that code "
+            f"predates Python {gone.since}."
+        )
+    elif gone.what:
         code = f"{gone.package}, which pip builds from source here," if name else "the code"
         said = (
             f"This interpreter ({which}) no longer has {gone.what}, removed in Python "

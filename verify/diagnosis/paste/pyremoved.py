@@ -17,6 +17,12 @@ new Python either (an old pin: numpy==1.21.0 under 3.12). What the paste shows, 
   numpy/numpy#29345, python/cpython#111822);
 - "No module named 'audioop'" (or 'aifc', 'cgi', 'imghdr', 'pipes', 'telnetlib', 'lib2to3', ...):
   removed in Python 3.13 (PEP 594);
+- "ValueError: mutable default <class 'fairseq.dataclass.configs.CommonConfig'> for field common
+  is not allowed: use default_factory": from Python 3.11 dataclasses refuse any unhashable field
+  default, not only a list, dict or set (https://docs.python.org/3/whatsnew/3.11.html#dataclasses);
+  fairseq's and other older configs meet it (RVC-Project/Retrieval-based-Voice-Conversion-WebUI
+  #1767 on a Mac M2, fixed with a Python 3.10 environment). A list, dict or set default is refused
+  by every Python: not this;
 - the code's own refusal: "Exception: Python 3.13.0 (main, ...) is not supported."
   (HeliXonProtein/OmegaFold#77: its setup.py maps known Pythons to torch wheel URLs), "Python
   version 3.13 is not supported", "Unsupported Python version 3.13".
@@ -73,6 +79,14 @@ NO_MODULE = re.compile(
     r"(?![\w.])"
 )
 IMP_IMPORTER = re.compile(r"module 'pkgutil' has no attribute 'ImpImporter'")
+# dataclasses' field check (Lib/dataclasses.py, _process_class / _get_field): from 3.11 any
+# unhashable default; before, only these three types
+DATACLASS_DEFAULT = re.compile(
+    r"mutable default <class '(?!(?:list|dict|set)')[\w.]+'> for field \w+ is not allowed: "
+    r"use default_factory"
+)
+# what pyremoved calls the 3.11 check (PythonRemoved.what)
+DATACLASS_CHECK = "dataclasses' unhashable-default check"
 # a setup script's or a program's own guard on the interpreter's version
 REFUSED = re.compile(
     r"\b(?:Exception|\w*Error|SystemExit)\b:?[ \t]*(?:Python[ \t]+(?:version[ \t]+)?"
@@ -86,7 +100,7 @@ REFUSED = re.compile(
 class PythonRemoved:
     """What the new Python no longer has (or the code's guard refusing it)."""
 
-    what: str  # "distutils", "pkgutil.ImpImporter", or "" for a refusal
+    what: str  # "distutils", "pkgutil.ImpImporter", DATACLASS_CHECK, or "" for a refusal
     since: str  # the first Python without it ("3.12"), or the Python X.Y refused
     package: str  # the requirement pip was collecting before it ("numpy==1.21.0"), or ""
 
@@ -96,6 +110,8 @@ def read(text: str) -> list[Clue]:
         return [_clue(m.group(1), REMOVED_IN[m.group(1)], text, m)]
     for m in finditer(IMP_IMPORTER, text, "ImpImporter"):
         return [_clue("pkgutil.ImpImporter", "3.12", text, m)]
+    for m in finditer(DATACLASS_DEFAULT, text, "use default_factory"):
+        return [_clue(DATACLASS_CHECK, "3.11", text, m)]
     for m in finditer(REFUSED, text, "supported"):
         python = m.group(1) or m.group(2)
         since = ".".join(python.split(".")[:2])

@@ -49,6 +49,7 @@ LABELS: dict[str, frozenset[str] | None] = {
             "error.mps.op_needs_newer_torch",
             "error.mps.int64_cast_needs_newer_torch",
             "error.mps.checkpoint_needs_newer_torch",
+            "error.mps.dist_backend_needs_newer_torch",
             "error.mps.fixed_in_newer_torch",  # verify.diagnosis.regressions
             # mixed precision asked of a torch older than its MPS support (verify.amp_mps)
             "error.mps.amp_needs_newer_torch",

@@ -531,3 +531,25 @@ def test_a_stray_bracket_before_a_quoted_title_is_text_not_a_json_list():
     # a real list still is one, and is refused in one line (one report at a time)
     with pytest.raises(InputError, match="not an object"):
         envdump.parse(json.dumps([_report(HOST)]))
+
+
+def test_collect_env_without_torch_beside_torchs_own_error_is_another_python():
+    # pytorch/pytorch#149537, verbatim lines: collect_env ran where torch did not import, the
+    # code's run (torch 2.6.0 from pip) raised torch.distributed's own ValueError
+    text = (
+        "> ValueError: We detected accelerator mps on your machine. But we don't know which "
+        "communication backend to use for this accelerator. Please specify the `backend` "
+        "argument in the `init_process_group` call.\n"
+        "### Versions\n2.6.0 installed from pip install in a Miniforge environment.\n"
+        "Collecting environment information...\nPyTorch version: N/A\nIs debug build: N/A\n"
+        "OS: macOS 15.4 (arm64)\nPython platform: macOS-15.4-arm64-arm-64bit\n"
+    )
+    pasted = envdump.parse(text)
+    assert pasted.kind == "collect_env" and pasted.facts.torch_import_error is None
+    results = diagnose.diagnose(text)[1]
+    assert next(r for r in results if r.id == "torch.installed").status is not Status.FAIL
+    first = diagnose.first_cause(results)
+    assert first.id == "error.mps.dist_backend_needs_newer_torch" and "2.8" in first.cause
+    # with no torch message, "N/A" is still an import that failed
+    alone = envdump.parse(text.split("### Versions\n", 1)[1])
+    assert alone.facts.torch_import_error

@@ -24,6 +24,7 @@ NO_WHEEL_STRING = {
     "mps.half_mixed_types",  # MPSGraph's (Apple's) verifier text, not torch's
     "mps.compile_unsupported",  # torch/_inductor (Python), not in the native libraries
     "mps.checkpoint_needs_newer_torch",  # torch/serialization.py (Python)
+    "mps.dist_backend_needs_newer_torch",  # torch/distributed/distributed_c10d.py (Python)
     "mps.cuda_requested",  # torch/cuda/__init__.py, torch/amp/autocast_mode.py (Python)
     "mps.app_chose_cpu",  # applications' own log lines, not torch's
     "mps.app_step_on_cpu",  # applications' own log lines, not torch's
@@ -197,6 +198,14 @@ REPORTS = [
     (
         "RuntimeError: User specified an unsupported autocast device_type 'mps'",
         "mps.amp_needs_newer_torch",
+        "warn",
+    ),
+    # https://github.com/pytorch/pytorch/issues/149537 (torch 2.6.0 on an M2 Ultra)
+    (
+        "> ValueError: We detected accelerator mps on your machine. But we don't know which "
+        "communication backend to use for this accelerator. Please specify the `backend` argument "
+        "in the `init_process_group` call.",
+        "mps.dist_backend_needs_newer_torch",
         "warn",
     ),
     # https://github.com/kijai/ComfyUI-LivePortraitKJ/issues/94 (ComfyUI's log, torch 2.3.1)

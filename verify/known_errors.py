@@ -1196,6 +1196,33 @@ PATTERNS: tuple[_Pattern, ...] = (
             "https://github.com/pytorch/pytorch/pull/98834",
         ),
     ),
+    # torch/distributed/distributed_c10d.py (Backend.__init__ / init_process_group with no backend
+    # named): "We detected accelerator mps on your machine. But we don't know which communication
+    # backend to use for this accelerator. Please specify the `backend` argument in the
+    # `init_process_group` call." Read from the macOS arm64 wheels (sha256 checked against PyPI,
+    # 2026-12-01): default_device_backend_map has no "mps" in 2.6.0 and 2.7.0 and maps it to gloo
+    # from 2.8.0 (pytorch/pytorch#149538, "Specify the default PyTorch Distributed backend for
+    # MPS", fixing #149537: torchft's tests on an M2 Ultra with 2.6.0).
+    _Pattern(
+        "mps.dist_backend_needs_newer_torch",
+        re.compile(
+            r"We detected accelerator mps on your machine\. But we don't know which "
+            r"communication backend to use for this accelerator\.[^\n]*"
+        ),
+        "torch.distributed has no default backend for MPS here",
+        "torch.distributed's init_process_group, called without a backend, picks one for the "
+        "machine's accelerator, and this PyTorch has none for MPS: the default (gloo) for 'mps' "
+        "arrived in PyTorch 2.8 (pytorch/pytorch#149538). MPS itself works; only the default "
+        "is missing.",
+        Fix(
+            "Name the backend: `torch.distributed.init_process_group(backend='gloo', ...)` (gloo "
+            "is the backend for a Mac), or upgrade PyTorch to 2.8 or newer.",
+            ("python -m pip install --upgrade torch",),
+            "https://github.com/pytorch/pytorch/pull/149538",
+        ),
+        severity="warn",
+        environment=False,
+    ),
     # torch.compile's default backend without an MPS code generator: torch/_inductor/graph.py
     # (init_wrapper_code) asserts f"Device {device_type} not supported" (pytorch/pytorch#112001;
     # the assert is in every wheel from 2.2.2 to 2.15.0 read here), and Inductor's MPS code

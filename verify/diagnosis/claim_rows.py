@@ -25,6 +25,7 @@ TORCH_TOO_OLD_ROWS = frozenset(
         "error.mps.torch_predates_name",
         "error.mps.op_needs_newer_torch",
         "error.mps.checkpoint_needs_newer_torch",
+        "error.mps.dist_backend_needs_newer_torch",
         "error.mps.fixed_in_newer_torch",
         "error.mps.amp_needs_newer_torch",
     }

@@ -145,6 +145,11 @@ def parse(text: str) -> Pasted:
             if named:
                 signs["sign.torch_wanted"] = named
             freeform = freeform.merged(torch_version=None)
+        if facts.torch_import_error and errors:
+            # torch raised a message of its own in the code's run: collect_env ran in another
+            # Python than the one that imported torch (pytorch/pytorch#149537: "PyTorch version:
+            # N/A" beside torch.distributed's ValueError on MPS)
+            facts = dataclasses.replace(facts, torch_import_error=None)
         facts = _merge_known(facts, freeform)
         kind: Kind = "collect_env"
     elif errors or _telling(freeform, reading) or mpswork.shown(reading.signs):

@@ -202,6 +202,37 @@ def test_a_cuda_build_of_torch_said_not_to_work_on_a_mac_is_the_install_not_a_co
     )
 
 
+def test_a_linux_conda_environment_file_said_not_to_work_on_a_mac_is_the_install():
+    # RameenAbdal/StyleFlow#17, verbatim: the sentence, then the issue's screenshot on its own
+    # line (not a wrapped line of the sentence: verify.diagnosis.paste.unwrap)
+    text = (
+        "Environment yaml for MacOS\n\nHi \nSame as for windows, `conda env create -f "
+        "environment.yml` fails on macOS because of the Linux builds in the enironment.yml file.\n"
+        "![image](https://user-images.githubusercontent.com/36081903/103919635-8d7c6b00-5110-11eb-"
+        "803f-b6c93b81f89a.png)\n"
+    )
+    first = diagnose.first_cause(diagnose.diagnose(text)[1])
+    assert (
+        first is not None and first.id == "torch.installed" and "conda env export" in first.fix.text
+    )
+    # abhishekkrthakur/approachingalmost#2: "platform-specific (for Linux)", "in OSX"
+    assert "linux_conda_env" in _topics(
+        "Your environment.yml file is platform-specific (for Linux) and a strict export, which "
+        "means that I can't use this file to recreate the conda environment in OSX."
+    )
+    # no failure said, no Mac, or a question: not this
+    assert "linux_conda_env" not in _topics("The environment.yml was exported on Linux for macOS.")
+    assert "linux_conda_env" not in _topics("conda env create fails on Linux with environment.yml")
+    assert "linux_conda_env" not in _topics("Does environment.yml fail on macOS with Linux builds?")
+
+
+def test_there_is_no_is_a_limit_whatever_the_other_words():
+    # unslothai/unsloth#386's title
+    assert "cuda_torch_build" in _topics(
+        "There is no 12.1 or 11.6 versions of pytorch-cuda for MacOS. Which should I use?"
+    )
+
+
 def test_a_cuda_only_package_said_not_to_work_needs_a_mac_in_the_sentence():
     # on MPS or on Linux it is another matter (an attention kernel, a server's install)
     assert "cuda_only_package" not in _topics("flash-attn is not supported on MPS.")
@@ -213,7 +244,12 @@ def test_a_package_for_intel_macs_only_is_no_intel_mac():
     # deepchem/deepchem#2871 (arm Macs that cannot install DGL)
     sentence = "The first problem is that DGL is only available for x86 Macs, not ARM ones."
     assert "intel_mac" not in _topics(sentence)
-    assert "intel_mac" in _topics("DGL is only available for x86 Macs.")
+    # "only" alone says the same (pytorch/tutorials#3104 on an M1: "torchrec depends on
+    # fbgemm-gpu, which only supports x86 macs"); an Intel Mac said to lack support stays one
+    assert "intel_mac" not in _topics(
+        "torchrec depends on fbgemm-gpu, which only supports x86 macs"
+    )
+    assert "intel_mac" in _topics("PyTorch no longer supports Intel Macs.")
 
 
 def test_arm64_wheels_listed_as_the_only_ones_are_no_missing_arm64_build():
@@ -529,6 +565,7 @@ TOPIC_LABEL = {
     "x86_64_ceiling": ("intel-mac", "rosetta"),
     "cuda_only_package": "install-wrong-arch",
     "cuda_torch_build": "install-wrong-arch",
+    "linux_conda_env": "install-wrong-arch",
 }
 
 
@@ -629,6 +666,7 @@ def test_every_topic_fires_only_on_reports_of_its_cause():
         "container_guest",
         "container_on_mac",
         "python_install_fails",
+        "linux_conda_env",
         updated.TOPIC,
         ceiling.TOPIC,
     }

@@ -315,6 +315,13 @@ OTHER_CAUSE = {
     # wheels are universal2 (ShayneP/local-voice-ai#21, told so by the report itself)
     "holdout103/ml-explore-mlx-105-pip-install-mlx-not-found": "rosetta",
     "holdout103/local-voice-ai-21-kaldialign-no-cp313-macos-wheel": "python-unsupported",
+    # session 15's blind rounds (holdout113, holdout119), wrong first answers there: ray's
+    # "from versions: none" on Python 3.12, its cp311 arm64 wheel fetched after `pyenv local
+    # 3.11` in the same paste (ray-project/ray#44014), and uv's coreai-core 1.0.0b1 with only a
+    # manylinux wheel for cp313, whose macOS wheels were cp311 / cp312 (apple/coreai-torch#20,
+    # the reporter's own follow-up)
+    "holdout113/ray-44014-apple-silicon-python312": "python-unsupported",
+    "holdout119/coreai-torch-20-coreai-core-no-wheel-py313": "python-unsupported",
 }
 
 

@@ -157,6 +157,12 @@ FLOORS = {
     # session 14's second and third sealed rounds (collectors 103-108 and 109-112), scored
     # blind at d65934a (holdout103/README.md): 39 + 11 named, 38 + 11 first, no false alarm
     "holdout103": (50, 49),
+    # session 15's first sealed round (collectors 113-118), scored blind at 8a483f0
+    # (holdout113/README.md): 54 named, 54 first, no false alarm; studied from then on
+    "holdout113": (54, 54),
+    # session 15's second sealed round (collectors 119-122), scored blind at 8a483f0 and at
+    # a4a2e69 alike (holdout119/README.md): 25 named, 25 first, no false alarm
+    "holdout119": (25, 25),
 }
 
 

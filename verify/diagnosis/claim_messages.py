@@ -96,6 +96,22 @@ def cuda_only_package(sentence: str) -> tuple[str, Fix]:
     return cause, fix
 
 
+def linux_conda_env(sentence: str) -> tuple[str, Fix]:
+    cause = (
+        _said("the project's conda environment file is a Linux one", sentence)
+        + ". A `conda env export` pins each package's build for the platform it ran on (Linux "
+        "build strings, Linux-only packages such as cudatoolkit or libgcc), and conda cannot "
+        "find those builds for osx-arm64 / osx-64, so the environment cannot be created on a Mac."
+    )
+    fix = Fix(
+        "Create the environment from the packages' names only: export it with `conda env export "
+        "--from-history` (no builds), drop the build strings and the Linux / CUDA packages, or "
+        "use the project's macOS environment file where it has one.",
+        ("conda env export --from-history",),
+    )
+    return cause, fix
+
+
 def cuda_torch_build(sentence: str) -> tuple[str, Fix]:
     cause = (
         _said("a CUDA build of PyTorch is asked for on a Mac", sentence)

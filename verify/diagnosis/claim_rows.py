@@ -182,6 +182,14 @@ TOPICS: dict[str, Topic] = {
         msg.cuda_only_package,
         over_pass=True,
     ),
+    # a conda environment file exported on Linux, said not to work on a Mac
+    # (verify.diagnosis.paste.claims' _linux_conda_env)
+    "linux_conda_env": Topic(
+        "torch.installed",
+        "Told: a Linux conda environment file on a Mac",
+        frozenset({"torch.installed", "host.arch"}),
+        msg.linux_conda_env,
+    ),
     # a CUDA build of torch asked for on a Mac (verify.diagnosis.paste.claims' cuda_torch_build)
     "cuda_torch_build": Topic(
         "torch.installed",

@@ -299,7 +299,17 @@ _LIMIT_NEEDLES = (
     "missing",
     "available",
     "only ",
-    "provided",
+    "provide",
+    # LIMIT's other words: "there is no", "no longer", "unable to", "does not publish / ship /
+    # offer / release" ("There is no 12.1 or 11.6 versions of pytorch-cuda for MacOS":
+    # unslothai/unsloth#386's title)
+    "there ",
+    "no longer",
+    "unable",
+    "publish",
+    "ship",
+    "offer",
+    "release",
     "dropped",
     "deprecated",
     "discontinued",
@@ -439,9 +449,10 @@ def _fits(topic: str, sentence: str, limit: re.Match[str]) -> bool:
         # available"): Metal not reaching the container is that sentence's cause
         return MAC_NAMED.search(sentence) is not None and not CONTAINER.search(sentence)
     if topic == "intel_mac":
-        # a package built for Intel Macs only, "not ARM ones" (deepchem/deepchem#2871): the
-        # missing build is the arm64 one, not the machine's being an Intel Mac
-        return _NOT_ARM.search(sentence) is None
+        # a package built for Intel Macs only, "not ARM ones" (deepchem/deepchem#2871), "which
+        # only supports x86 macs" (pytorch/tutorials#3104): the missing build is the arm64 one,
+        # not the machine's being an Intel Mac
+        return _NOT_ARM.search(sentence) is None and not limit.group(0).lower().startswith("only")
     if topic == "python_no_wheels":
         return (
             # torch named, or wheels of any package: a Python its wheels leave out is the same
@@ -515,6 +526,31 @@ def _install_fails_with_python(text: str, start: int, end: int) -> bool:
     return _FAILS.search(text, start, end) is not None
 
 
+# a conda environment file exported on Linux (build strings, Linux-only packages) said not to
+# work on a Mac (RameenAbdal/StyleFlow#17: "`conda env create -f environment.yml` fails on macOS
+# because of the Linux builds in the enironment.yml file"; abhishekkrthakur/approachingalmost#2:
+# "Your environment.yml file is platform-specific (for Linux) and a strict export, which means
+# that I can't use this file to recreate the conda environment in OSX"): a platform's packages
+# and builds, not this Mac's. Needs no limit predicate: the failure word, Linux and a Mac in the
+# one sentence.
+_ENV_FILE = re.compile(
+    r"\benv(?:ironment)?[\w-]*\.ya?ml\b|\bconda[ \t]+env[ \t]+(?:export|create)\b", _I
+)
+_LINUX_BUILT = re.compile(r"\blinux\b|\bplatform[ \t-]specific\b", _I)
+_MAC_OR_OSX = re.compile(r"\bmac(?:[ \t]?os(?:[ \t]?x)?|books?|s)?\b|\bos[ \t]?x\b", _I)
+
+
+def _linux_conda_env(text: str, start: int, end: int) -> bool:
+    found = _ENV_FILE.search(text, start, end)
+    if found is None or asked(text, found) or not stated(text, found, strict=False):
+        return False
+    return bool(
+        _LINUX_BUILT.search(text, start, end)
+        and _MAC_OR_OSX.search(text, start, end)
+        and _FAILS.search(text, start, end)
+    )
+
+
 def _container_on_mac(text: str, low: str) -> list[Clue]:
     """A container the report runs, in a text that names a Mac, no limit said: the weakest
     reading of a Linux container on a Mac (zylon-ai/private-gpt#1873: "I've been also able to
@@ -584,6 +620,11 @@ def read(text: str) -> list[Clue]:
         if statement(text[start:end]) and _install_fails_with_python(text, start, end):
             said = quote(" ".join(text[start:end].split()))
             out.append(Clue("sign.cause_said", "python_install_fails", said, WEAK))
+            break
+    for start, end in candidates(text, low, (".yml", ".yaml", "conda env")):
+        if statement(text[start:end]) and _linux_conda_env(text, start, end):
+            said = quote(" ".join(text[start:end].split()))
+            out.append(Clue("sign.cause_said", "linux_conda_env", said, WEAK))
             break
     for start, end in candidates(text, low, _LIMIT_NEEDLES):
         sentence = text[start:end]

@@ -13,7 +13,8 @@ explain_all): the lines as pasted stay what they are (a collect_env key line sta
 joined ones add only what the text as pasted does not say.
 
 A line goes on in the next one when the next is not indented, not blank and does not start a
-line of its own (a list item, a fence, a heading, a prompt, a table row, "Key: value", a call),
+line of its own (a list item, a fence, a heading, a prompt, a table row, "Key: value", a call,
+a markdown image or an HTML tag),
 and either
 - the text shows a width W (its longest line, with another ending within NEAR of it: a window
   wraps every line that runs past it, so the full lines of a wrapped text end within a word of
@@ -146,4 +147,7 @@ _GOES_ON = frozenset("abcdefghijklmnopqrstuvwxyz0123456789)]}'\"`/,._-")
 _STARTS = re.compile(
     r"[-*+•] |\d+[.)] |```|#|>|\$ |\||[A-Z][\w .()/-]{0,30}:(?: |$)|[A-Za-z_][\w.]*(?:\(| = )"
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}:\d{2}|\["
+    # a markdown image or an HTML tag, a line of its own in an issue's text (RameenAbdal/
+    # StyleFlow#17: a sentence, then "![image](https://user-images.githubusercontent.com/...)")
+    r"|!\[|<[a-zA-Z/]"
 )

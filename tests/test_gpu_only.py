@@ -303,17 +303,15 @@ OTHER_CAUSE = {
     # open3d 0.17 had no Python 3.11 wheels (isl-org/Open3D#6346, session 11's blind round 2)
     "holdout64/isl-org-Open3D-6346-cant-install-the-library": "python-unsupported",
     # session 12's blind round 2 (holdout74), each a wrong first answer there: mlc-ai-nightly's
-    # wheels needed a newer macOS (simonw/llm-mlc#11), mlx has no wheel for the x86_64 Python
-    # the M1 ran under Rosetta (mflux#23), onnxruntime-silicon none for Python 3.12
-    # (cansik/onnxruntime-silicon#21): pip's "from versions: none" cannot tell these apart
+    # wheels needed a newer macOS (simonw/llm-mlc#11), onnxruntime-silicon none for Python 3.12
+    # (cansik/onnxruntime-silicon#21): pip's "from versions: none" cannot tell these apart (mlx's
+    # on an Apple chip, mflux#23 there and ml-explore/mlx#105 in holdout103, is the x86_64
+    # Python's since session 15: verify.diagnosis.paste.armonly)
     "holdout74/llm-mlc-11-mlc-ai-nightly-no-version": "macos-too-old",
-    "holdout74/mflux-23-cannot-install-mlx-torch-non-native-python": "rosetta",
     "holdout74/onnxruntime-silicon-21-m3-max-py312": "python-unsupported",
-    # session 14's blind round 2 (holdout103), wrong first answers there: mlx "from versions:
-    # none" for the x86_64 Python an M2 Pro ran (ml-explore/mlx#105, as mflux#23), and uv's
-    # kaldialign 0.9.1 with no wheel for this Mac that is a Python 3.13 one's: its cp310-cp312
-    # wheels are universal2 (ShayneP/local-voice-ai#21, told so by the report itself)
-    "holdout103/ml-explore-mlx-105-pip-install-mlx-not-found": "rosetta",
+    # session 14's blind round 2 (holdout103), a wrong first answer there: uv's kaldialign 0.9.1
+    # with no wheel for this Mac that is a Python 3.13 one's: its cp310-cp312 wheels are
+    # universal2 (ShayneP/local-voice-ai#21, told so by the report itself)
     "holdout103/local-voice-ai-21-kaldialign-no-cp313-macos-wheel": "python-unsupported",
     # session 15's blind rounds (holdout113, holdout119), wrong first answers there: ray's
     # "from versions: none" on Python 3.12, its cp311 arm64 wheel fetched after `pyenv local

@@ -27,12 +27,15 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from packaging.utils import canonicalize_name
+
 from verify import compat
 from verify import messages as msg
 from verify.diagnosis import foreign_rows, install_rows
 from verify.diagnosis import platform_messages as platform_msg
 from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste import claims, packages
+from verify.diagnosis.paste.armonly import ARM64_ONLY
 from verify.diagnosis.paste.clues import Clue
 from verify.diagnosis.paste.gpuonly import (
     NoRelease,
@@ -378,6 +381,8 @@ def _no_release_here(result: Result, pasted: Pasted) -> Result | None:
     if not clues or pasted.facts.os not in (None, "Darwin") or not pasted.from_a_mac():
         return None
     refusal: NoRelease = clues[0].value
+    if pasted.facts.machine == "x86_64" and canonicalize_name(refusal.name) in ARM64_ONLY:
+        return None  # arm64-only wheels: the x86_64 interpreter is the cause (.paste.armonly)
     cause, fix = platform_msg.no_release_here(refusal, pasted.facts.python_version)
     lines = _lines(pasted, "sign.no_release_here", "chip", "python_version")
     return _failed(result, cause, fix, lines, package=refusal.requirement)

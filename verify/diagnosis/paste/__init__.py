@@ -42,6 +42,7 @@ from typing import Any
 
 from verify import compat
 from verify.diagnosis.paste import (
+    armonly,
     builds,
     ceiling,
     claims,
@@ -111,6 +112,7 @@ READERS = (
     builds.read,
     mpswork.read,
     claims.read,
+    armonly.read,
     updated.read,
     ceiling.read,
 )
@@ -264,6 +266,16 @@ def _derive(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) 
         put("os", "Darwin", "sign.illegal_instruction")
         put("machine", "x86_64", "sign.illegal_instruction")
         put("hardware_arm64", True, "sign.illegal_instruction")
+    missed = signs.get("sign.arm64_only_missed")
+    if missed and chip.startswith("Apple M") and facts.get("machine") is None:
+        # pip found no release of a package whose Mac wheels are all arm64 ones, on an Apple
+        # chip with a macOS its wheels are for (or none shown): an x86_64 Python (.armonly)
+        floor = compat.parse_version(str(missed[0].value[1]))
+        shown = compat.parse_version(str(facts.get("macos_version") or ""))
+        if floor is not None and (shown is None or shown >= floor):
+            put("os", "Darwin", "sign.arm64_only_missed")
+            put("machine", "x86_64", "sign.arm64_only_missed")
+            put("hardware_arm64", True, "chip")
     if facts.get("os") == "Darwin":
         subdir = facts.get("conda_subdir")
         if subdir is None and signs.get("sign.x86_only_conda"):

@@ -1,0 +1,78 @@
+"""verify.diagnosis.paste.armonly: pip finding nothing for a package whose Mac wheels are all
+arm64 ones (MLX), on an Apple chip: an x86_64 Python under Rosetta."""
+
+from __future__ import annotations
+
+import corpus
+import pytest
+
+from verify.diagnosis import diagnose, envdump
+from verify.diagnosis.paste import armonly
+from verify.errors import InputError
+from verify.model import Status
+
+# ml-explore/mlx#105, verbatim (an M2 Pro; "Probably you are using a non-native python")
+MLX_105 = "\n".join(
+    [
+        "Pip install does not recognize mlx",
+        "MacBook-Pro:mistral danshiebler$ python3 --version",
+        "Python 3.11.6",
+        "MacBook-Pro:mistral danshiebler$ pip3 install mlx",
+        "ERROR: Could not find a version that satisfies the requirement mlx (from versions: none)",
+        "ERROR: No matching distribution found for mlx",
+        "Environment: virtualenv, Apple M2 Pro",
+    ]
+)
+# mflux-community/mflux#44, verbatim lines: the resolver's conflict on an M3
+MFLUX_44 = "\n".join(
+    [
+        "I'm using a Macbook Pro M3 and here's my experience:",
+        "ERROR: Cannot install mflux==0.1.9 and mflux==0.2.0 because these package versions have "
+        "conflicting dependencies.",
+        "The conflict is caused by:",
+        "    mflux 0.2.0 depends on mlx>=0.16.0",
+        "    mflux 0.1.9 depends on mlx>=0.16.0",
+        "ERROR: ResolutionImpossible: for help visit https://pip.pypa.io/en/latest/topics/"
+        "dependency-resolution/#dealing-with-dependency-conflict",
+    ]
+)
+
+
+@pytest.mark.parametrize("text", [MLX_105, MFLUX_44])
+def test_no_mlx_for_an_apple_chip_is_an_x86_64_python(text):
+    pasted = envdump.parse(text)
+    assert (pasted.facts.machine, pasted.facts.translated) == ("x86_64", True)
+    results = diagnose.diagnose(text)[1]
+    first = diagnose.first_cause(results)
+    assert first.id == "host.arch" and first.status is Status.FAIL and "Rosetta" in first.cause
+    assert any("mlx" in line for line in first.evidence)
+    # the install row does not say mlx has no wheel for this chip: it has, for a native Python
+    installed = next(r for r in results if r.id == "torch.installed")
+    assert installed.status is not Status.FAIL
+
+
+def test_what_is_not_read_so():
+    # no Apple chip named (linyiLYi/bilibot#21: a macOS too old for MLX), a macOS older than
+    # MLX's wheels, an arm64 Python shown, the user's own mlx pin in the conflict
+    assert envdump.parse(MLX_105.replace("Apple M2 Pro", "a laptop")).facts.machine is None
+    assert envdump.parse(MLX_105 + "\nmacOS 12.6\n").facts.machine is None
+    assert envdump.parse(MLX_105 + "\nplatform.machine(): arm64\n").facts.translated is not True
+    assert not armonly.read(MFLUX_44 + "\nThe user requested mlx==0.15.0\n")
+    # another package's "none" is verify.diagnosis.paste.gpuonly's
+    assert not armonly.read(MLX_105.replace("requirement mlx", "requirement decord"))
+
+
+def test_across_every_real_report_it_fires_only_on_x86_64_pythons():
+    fired = {}
+    for path in sorted(corpus.CORPUS_DIR.parent.glob("*/*.txt")):
+        case = corpus.load(path)
+        if not case.label or not armonly.read(case.text):
+            continue
+        try:
+            facts = envdump.parse(case.text).facts
+        except InputError:
+            continue
+        if facts.machine == "x86_64" and facts.translated:
+            fired[path.stem] = case.label
+    assert len(fired) >= 3, fired
+    assert set(fired.values()) == {"rosetta"}, fired

@@ -266,15 +266,18 @@ def _derive(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) 
         put("os", "Darwin", "sign.illegal_instruction")
         put("machine", "x86_64", "sign.illegal_instruction")
         put("hardware_arm64", True, "sign.illegal_instruction")
-    missed = signs.get("sign.arm64_only_missed")
-    if missed and chip.startswith("Apple M") and facts.get("machine") is None:
-        # pip found no release of a package whose Mac wheels are all arm64 ones, on an Apple
-        # chip with a macOS its wheels are for (or none shown): an x86_64 Python (.armonly)
-        floor = compat.parse_version(str(missed[0].value[1]))
+    # pip found no release of a package whose Mac wheels are all arm64 ones (.gpuonly's "none",
+    # .armonly's resolver conflict), on an Apple chip with a macOS its wheels are for (or none
+    # shown): an x86_64 Python (.armonly)
+    missed = ("sign.arm64_only_missed", "sign.no_release_here")
+    floor = compat.parse_version(
+        armonly.floor(c.value.name for s in missed for c in signs.get(s) or [])
+    )
+    if floor is not None and chip.startswith("Apple M") and facts.get("machine") is None:
         shown = compat.parse_version(str(facts.get("macos_version") or ""))
-        if floor is not None and (shown is None or shown >= floor):
-            put("os", "Darwin", "sign.arm64_only_missed")
-            put("machine", "x86_64", "sign.arm64_only_missed")
+        if shown is None or shown >= floor:
+            put("os", "Darwin", *missed)
+            put("machine", "x86_64", *missed)
             put("hardware_arm64", True, "chip")
     if facts.get("os") == "Darwin":
         subdir = facts.get("conda_subdir")

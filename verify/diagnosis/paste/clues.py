@@ -44,7 +44,7 @@ SIGNS = {
     "sign.no_avx": "an x86_64 library (MKL, jaxlib, TensorFlow) refused the processor for want of "
     "AVX (Rosetta 2 on a Mac)",
     "sign.illegal_instruction": "an illegal hardware instruction (Rosetta 2 on an Apple chip)",
-    "sign.arm64_only_missed": "pip found no release of an arm64-only Mac package (.armonly)",
+    "sign.arm64_only_missed": "pip gave up on an arm64-only Mac package (.armonly)",
     "sign.pip_no_torch": "pip/uv found no torch for this interpreter",
     "sign.torch_requested": "a torch release the text asks for, not one it runs",
     "sign.torch_at_least": "a requirement's lower bound on torch (torch>=X)",

@@ -227,6 +227,14 @@ REPORTS = [
     # (SAMv2#14) and ZFTurbo's mel_band_roformer (SUC-DriverOld/MSST-WebUI#81)
     ("RuntimeError: repeat(): Not supported for complex yet!", "mps.op_case_unsupported", "warn"),
     ("RuntimeError: scatter(): Yet not supported for complex", "mps.op_case_unsupported", "warn"),
+    # MPSNDArraySort's axis limit on a 5-D tensor (huchenlei/ComfyUI-layerdiffuse#20, verbatim)
+    (
+        "/AppleInternal/Library/BuildRoots/2acced82-df86-11ed-9b95-428477786501/Library/Caches/"
+        "com.apple.xbs/Sources/MetalPerformanceShaders/MPSNDArray/Kernels/MPSNDArraySort.mm:283: "
+        'failed assertion `(null)" Axis = 4. This class only supports axis = 0, 1, 2, 3',
+        "mps.op_case_unsupported",
+        "warn",
+    ),
     # MPSGraphExecutable fed bfloat16 for a float32 graph (hvoss-tech/AutoForge#35)
     (
         "MPSGraphExecutable.mm:2565: failed assertion `Incompatible element type for parameter "

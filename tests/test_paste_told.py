@@ -241,6 +241,26 @@ def test_an_app_that_chose_the_cpu_is_a_warning_not_a_failure():
     assert failing(text) == []
 
 
+def test_an_app_choosing_the_cpu_on_an_intel_mac_is_no_wish_for_its_gpu():
+    # 2noise/ChatTTS#32 (an Intel MacBook Pro; the models were never loaded): the app's own
+    # log line is no user saying the GPU is missing, so the Intel Mac is no failure
+    text = (
+        "在Intel芯片的MacBook Pro上运行失败\n"
+        "WARNING:ChatTTS.utils.gpu_utils:No GPU found, use CPU instead\n"
+        "INFO:ChatTTS.core:use cpu\n"
+        "WARNING:ChatTTS.core:gpt not initialized.\n"
+        '  File "/Users/Jacky/.venv/default/lib/python3.12/site-packages/ChatTTS/core.py", line '
+        "95, in infer\n"
+        "    assert self.check_model(use_decoder=use_decoder)\n"
+        "AssertionError\n"
+    )
+    assert facts(text).get("hardware_arm64") is False
+    assert failing(text) == []
+    # the user's own words that MPS / the GPU is missing still count on an Intel Mac
+    said = text.replace("AssertionError\n", "AssertionError\nMPS is not available here\n")
+    assert "host.arch" in failing(said)
+
+
 @pytest.mark.parametrize(
     "line, found",
     [

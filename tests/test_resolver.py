@@ -192,6 +192,27 @@ def test_a_cuda_index_on_a_mac_is_the_install_row():
     assert found["host.python"].status is not Status.FAIL
 
 
+def test_a_cuda_index_with_the_mac_named_only_in_words_is_the_install_row():
+    # facebookresearch/perception_models#110, verbatim: no OS read, "I'm on OS X" said
+    text = (
+        "Hi. I try to install your package as per instructions (I'm on OS X), and at the first "
+        "step I stumble with\n"
+        "\u276f pip install torch==2.5.1 torchvision==0.20.1 torchaudio==2.5.1 --index-url "
+        "https://download.pytorch.org/whl/cu124\n"
+        "Looking in indexes: https://download.pytorch.org/whl/cu124\n"
+        "ERROR: Could not find a version that satisfies the requirement torch==2.5.1 (from "
+        "versions: none)\n"
+        "ERROR: No matching distribution found for torch==2.5.1\n"
+    )
+    assert pasted(text).facts.os is None
+    found, first = rows(text)
+    assert first is not None and first.id == "torch.installed" and "cu124" in first.cause
+    assert found["host.python"].status is not Status.FAIL
+    # no Mac named: the index alone says nothing of this machine
+    unnamed = text.replace(" (I'm on OS X)", "")
+    assert rows(unnamed)[0]["torch.installed"].status is not Status.FAIL
+
+
 def test_pypi_next_to_the_cuda_index_is_not_that():
     text = (
         "Looking in indexes: https://pypi.org/simple, https://download.pytorch.org/whl/cu121\n"

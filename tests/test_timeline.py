@@ -63,6 +63,7 @@ def test_nightly_date_is_read_from_its_version():
         ("_Originally posted by @someone on January 2, 2025_", DAY(2025, 1, 2)),
         ("Posted Jan 2, 2025 at noon", DAY(2025, 1, 2)),
         ("[notice] seen 2 January 2025", DAY(2025, 1, 2)),
+        ("It stopped working on March 3, 2025.", DAY(2025, 3, 3)),  # a sentence's end
         ("Python 3.12.1 | packaged by Anaconda, Inc. | (main, Jan 19 2024, 09:45:58)", None),
     ],
 )
@@ -82,6 +83,7 @@ def test_dates_written_out(text, day):
         "torch==2.1.0 build 20231220",  # digits that are not a date
         "deadline 2031-01-01",  # after "today": not a day the paste was written after
         "version 1.2023-01-05",  # part of a longer number
+        "calver release Jan 2, 2024.1",  # a version, not a year
     ],
 )
 def test_no_date_where_none_is_written(text):

@@ -909,6 +909,10 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"grid_sampler_3d backward on MPS only supports bilinear and nearest[^\n]*|"
             r"linalg\.svd: driver= is not supported on MPS[^\n]*|"
             r"MPS FFT only supports transforming up to \d+ dimensions[^\n]*|"
+            # MPSNDArraySort's assertion on a 5-D or larger tensor (sort, topk, argsort; torch's
+            # native Metal topk since PR #184106 avoids it for topk): pytorch/pytorch#154890,
+            # huchenlei/ComfyUI-layerdiffuse#20
+            r"\bAxis = \d+\. This class only supports axis = 0, 1, 2, 3\b[^\n]*|"
             # the fused optimizers from 2.6 (operations/MultiTensorApply.h): float64 or integer
             # parameters with fused=True; see torch 2.5's message above
             r"\bOnly float, bfloat and half are supported(?=[ \t]*$)"

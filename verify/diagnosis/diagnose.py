@@ -45,6 +45,7 @@ from verify.diagnosis import (
     extop_rows,
     limit_rows,
     opsupport,
+    package_wheels,
     placement,
     python_ceiling,
     python_then,
@@ -270,7 +271,9 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
     if resolved is not None:
         return resolved
     if result.id == "host.python":
-        too_new = _python_newer_than_wheels_then(pasted, written)
+        too_new = _python_newer_than_wheels_then(pasted, written) or package_wheels.python_row(
+            result, pasted, written
+        )  # torch's wheels, then another package's, left this Python out
         if too_new is not None:
             return too_new
     install = _install_finding(result.id, pasted)
@@ -285,7 +288,7 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
         if found is not None:
             return found
     if result.id == "host.macos":
-        refused = _binary_needs_newer_macos(pasted)
+        refused = _binary_needs_newer_macos(pasted) or package_wheels.macos_row(result, pasted)
         if refused is not None:
             return refused
     if result.id == "host.python" and result.status is Status.FAIL:

@@ -29,13 +29,12 @@ import re
 
 from packaging.utils import canonicalize_name
 
-from verify import compat
+from verify import compat, mac_wheels
 from verify import messages as msg
 from verify.diagnosis import foreign_rows, install_rows
 from verify.diagnosis import platform_messages as platform_msg
 from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste import claims, packages
-from verify.diagnosis.paste.armonly import ARM64_ONLY
 from verify.diagnosis.paste.clues import Clue
 from verify.diagnosis.paste.gpuonly import (
     NoRelease,
@@ -211,7 +210,13 @@ def gpu_build_on_mac(pasted: Pasted) -> str | None:
 
 
 def _only_gpu_index(pasted: Pasted) -> bool:
-    return pasted.facts.os == "Darwin" and pasted.has("sign.gpu_index")
+    """pip looked in a CUDA / ROCm index on a Mac: macOS read, or no OS read and a Mac named in
+    words ("I'm on OS X": facebookresearch/perception_models#110; that index serves Linux and
+    Windows, so pip finding no torch there names no other system)."""
+    mac = pasted.facts.os == "Darwin" or (
+        pasted.facts.os is None and (pasted.from_a_mac() or pasted.has("sign.mac_named"))
+    )
+    return mac and pasted.has("sign.gpu_index")
 
 
 def _x86_64_python(result: Result, pasted: Pasted) -> Result | None:
@@ -381,7 +386,8 @@ def _no_release_here(result: Result, pasted: Pasted) -> Result | None:
     if not clues or pasted.facts.os not in (None, "Darwin") or not pasted.from_a_mac():
         return None
     refusal: NoRelease = clues[0].value
-    if pasted.facts.machine == "x86_64" and canonicalize_name(refusal.name) in ARM64_ONLY:
+    arm64_only = canonicalize_name(refusal.name) in mac_wheels.arm64_only()
+    if pasted.facts.machine == "x86_64" and arm64_only:
         return None  # arm64-only wheels: the x86_64 interpreter is the cause (.paste.armonly)
     cause, fix = platform_msg.no_release_here(refusal, pasted.facts.python_version)
     lines = _lines(pasted, "sign.no_release_here", "chip", "python_version")

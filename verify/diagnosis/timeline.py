@@ -102,8 +102,9 @@ _NAMED_VERSION = re.compile(
     rf"(?<![\w.-]){_PKG}(?:-{_VER}-(?:py|cp)\d|=={_VER}(?![\w.])|\s+{_VER}\s+from\s"
     rf"|`?\s+version:\s*{_VER}(?![\w.]))"
 )
-# a year, then what stands before it: "January 2, 2025", "Jan 2, 2025", "2 January 2025"
-_YEAR = re.compile(r"(?<![\d.])20\d\d(?![\d.])")
+# a year, then what stands before it: "January 2, 2025", "Jan 2, 2025", "2 January 2025" (a
+# sentence may end after it; "2025.1" is a version)
+_YEAR = re.compile(r"(?<![\d.])20\d\d(?!\d|\.\d)")
 _BEFORE_YEAR = re.compile(
     rf"(?:\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,\s*"
     rf"|\b(?P<day2>\d{{1,2}})\s+{_MONTH.replace('mon', 'mon2')}\s+)$",

@@ -41,7 +41,23 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from verify.diagnosis.paste.clues import LISTED, STRONG, WEAK, Clue, asked, clue, finditer, stated
+from verify.diagnosis.paste.clues import (
+    LISTED,
+    STRONG,
+    WEAK,
+    Clue,
+    asked,
+    clue,
+    finditer,
+    line_at,
+    stated,
+)
+from verify.known_errors import BY_ID
+
+# an application's own log line when it finds no CUDA GPU and runs on the CPU ("No GPU found, use
+# CPU instead"): its choice, no user saying the GPU is missing (2noise/ChatTTS#32 on an Intel Mac:
+# the models were never loaded, nothing about MPS)
+_APP_CHOSE_CPU = BY_ID["mps.app_chose_cpu"].regex
 
 _I = re.IGNORECASE
 LINUX_ON_MAC = re.compile(r"\b\d+\.\d+[\w.+-]*-(linuxkit|orbstack)\b|\blima-[\w-]+\b", _I)
@@ -275,6 +291,8 @@ def read(text: str) -> list[Clue]:
     for m in finditer(DOCKER_ON_MAC, text, "Docker"):
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
     for m in finditer(GPU_MISSING, text, "MPS", "GPU", "Metal", "mps", "gpu"):
+        if _APP_CHOSE_CPU.search(line_at(text, m.start())):
+            continue
         out.append(clue("sign.gpu_missing", True, text, m, WEAK))
         break
     if _GPU_WORK.search(text):

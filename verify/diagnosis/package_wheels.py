@@ -1,0 +1,138 @@
+"""host.python / host.macos failing where another package's macOS wheels leave this Python or
+this macOS out (issue 12).
+
+pip's "from versions: none" and uv's "doesn't have a source distribution or wheel for the
+current platform" say no file fits; for a package other than torch, which of the interpreter's
+Python, its architecture or the macOS is what the files leave out is PyPI's to say
+(verify.mac_wheels, read from PyPI):
+- uv asking for a named release whose macOS wheels, of this Mac's architecture, serve other
+  Pythons (local-voice-ai#21: kaldialign 0.9.1, cp310-cp312, under 3.13; coreai-torch#4 and #20:
+  coreai-core 1.0.0b1, cp311-cp312, under 3.13): host.python;
+- pip finding no release at all on a Python that the package's macOS wheels of this
+  architecture did not serve yet when the paste was written (ray-project/ray#44014: ray's first
+  macOS arm64 wheel for 3.12 came in June 2024; isl-org/Open3D#6346: open3d's for 3.11 in
+  January 2024), a day read by verify.diagnosis.timeline: host.python;
+- either, where every macOS wheel of the package (of the release asked for) is tagged for a
+  newer macOS than the one shown, on every architecture it has any for (cansik/
+  mediapipe-silicon#15: mediapipe-silicon's arm64-only wheels are macosx_12_0, the Mac ran Big Sur
+  11.3.1): host.macos.
+For the Python, an unknown architecture counts only where both give the same answer. Pure: a
+row, the paste and its day in, a row or None out; texts in
+verify.diagnosis.package_wheels_messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+from verify import mac_wheels
+from verify.diagnosis import package_wheels_messages as msg
+from verify.diagnosis.envdump import Pasted
+from verify.diagnosis.paste.clues import Clue
+from verify.diagnosis.timeline import Written
+from verify.mac_wheels import PythonLeftOut
+from verify.model import Fix, Result, failed
+
+PYTHON_TITLE = "Python version supported by PyTorch"
+_REFUSALS = ("sign.release_no_mac_wheel", "sign.no_release_here")
+
+
+def python_row(result: Result, pasted: Pasted, written: Written | None) -> Result | None:
+    """host.python failing with the package that leaves this Python out, or None."""
+    f = pasted.facts
+    python = f.python_version
+    if result.id != "host.python" or not python or not _a_mac(pasted):
+        return None
+    if f.python_implementation not in (None, "CPython"):
+        return None
+    arches = [f.machine] if f.machine in mac_wheels.ARCHES else list(mac_wheels.ARCHES)
+    for sign, found in (
+        ("sign.release_no_mac_wheel", _release(pasted, str(python), arches)),
+        ("sign.no_release_here", _none(pasted, str(python), arches, written)),
+    ):
+        if found is not None:
+            cause, fix, name = found
+            lines = [pasted.signs[sign][0].line, *pasted.evidence.get("python_version", [])]
+            if sign == "sign.no_release_here" and written is not None:
+                lines.append(written.line)
+            return _failed(result.id, PYTHON_TITLE, cause, fix, tuple(lines), package=name)
+    return None
+
+
+def macos_row(result: Result, pasted: Pasted) -> Result | None:
+    """host.macos failing with the package whose macOS wheels need a newer macOS, or None."""
+    macos = pasted.facts.macos_version
+    if result.id != "host.macos" or not macos or not _a_mac(pasted):
+        return None
+    for sign in _REFUSALS:
+        clues = pasted.signs.get(sign) or []
+        if not clues:
+            continue
+        name, release = _asked(clues[0])
+        left = mac_wheels.macos_left_out(name, str(macos), release, pasted.facts.python_version)
+        if left is not None:
+            cause, fix = msg.macos_left_out(left, release)
+            lines = (clues[0].line, *pasted.evidence.get("macos_version", []))
+            return _failed(result.id, result.title, cause, fix, lines, package=left.package.name)
+    return None
+
+
+def _a_mac(pasted: Pasted) -> bool:
+    return pasted.facts.os in (None, "Darwin") and pasted.from_a_mac()
+
+
+def _asked(refusal: Clue) -> tuple[str, str | None]:
+    """The package and the release (None: any) a refusal names."""
+    value = refusal.value
+    if refusal.field == "sign.release_no_mac_wheel":
+        return value.name, value.version
+    pinned = value.requirement.partition("==")[2]
+    return value.name, pinned if pinned and "*" not in pinned else None
+
+
+def _release(pasted: Pasted, python: str, arches: list[str]) -> tuple[str, Fix, str] | None:
+    clues = pasted.signs.get("sign.release_no_mac_wheel") or []
+    if not clues:
+        return None
+    release = clues[0].value
+    macos = pasted.facts.macos_version
+    left = _agreed(
+        mac_wheels.release_left_out(release.name, release.version, python, a, macos) for a in arches
+    )
+    if left is None:
+        return None
+    return (*msg.release_left_out(left, release.version), left.package.name)
+
+
+def _none(
+    pasted: Pasted, python: str, arches: list[str], written: Written | None
+) -> tuple[str, Fix, str] | None:
+    clues = pasted.signs.get("sign.no_release_here") or []
+    if not clues:
+        return None
+    after = written.after if written is not None else None
+    macos = pasted.facts.macos_version
+    left = _agreed(
+        mac_wheels.none_for_python(clues[0].value.name, python, a, after, macos) for a in arches
+    )
+    if left is None:
+        return None
+    return (*msg.none_for_python(left), left.package.name)
+
+
+def _agreed(verdicts: Iterable[PythonLeftOut | None]) -> PythonLeftOut | None:
+    """The verdict where every architecture asked gives one (the first one's runs; with no
+    architecture named where more than one was asked)."""
+    found = list(verdicts)
+    if not found or any(v is None for v in found):
+        return None
+    return found[0] if len(found) == 1 else dataclasses.replace(found[0], arch="")
+
+
+def _failed(
+    row_id: str, title: str, cause: str, fix: Fix, lines: tuple[str, ...], *, package: str
+) -> Result:
+    """The check failing; data["left_out_by"] names the package."""
+    outcome = failed(cause, fix, left_out_by=package)
+    return Result.from_outcome(row_id, title, outcome, required=True).with_evidence(lines)

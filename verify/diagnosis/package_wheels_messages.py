@@ -1,0 +1,79 @@
+"""The texts of verify.diagnosis.package_wheels's rows: another package's macOS wheels leave
+this Python or this macOS out."""
+
+from __future__ import annotations
+
+from verify.mac_wheels import MacosLeftOut, PythonLeftOut
+from verify.model import Fix
+
+
+def release_left_out(left: PythonLeftOut, release: str) -> tuple[str, Fix]:
+    """The release the install asked for has macOS wheels for other Pythons only."""
+    name, python, wheels = left.package.name, left.python, _wheels(left)
+    cause = (
+        f"{name} {release} publishes {wheels} for Python {left.served.pythons()} "
+        f"only, and this interpreter is Python {python}: the installer finds no file of it "
+        f"for this Python (PyPI: {left.package.source}, read {left.package.read}), so the "
+        "install stops and the environment, PyTorch's included, is not set up."
+    )
+    return cause, _fix(left)
+
+
+def none_for_python(left: PythonLeftOut) -> tuple[str, Fix]:
+    """pip found no release at all, while releases served other Pythons on this architecture."""
+    name, python, wheels = left.package.name, left.python, _wheels(left)
+    when = (
+        f"its first of the {wheels} for Python {python} came with {left.first.first} (on "
+        f"PyPI {left.first.day.isoformat()}), after the paste"
+        if left.first is not None
+        else f"no release of it has one of the {wheels} for Python {python} yet"
+    )
+    cause = (
+        f'pip found no release of {name} for Python {python} on this Mac ("from versions: '
+        f'none"), while its {wheels} served Python {left.served.pythons()} '
+        f"({left.served.first}-{left.served.last}): {when} (PyPI: {left.package.source}, read "
+        f"{left.package.read}). The Python is what {name} left out, not the Mac."
+    )
+    return cause, _fix(left)
+
+
+def _wheels(left: PythonLeftOut) -> str:
+    """ "macOS arm64 wheels"; "macOS wheels" where the architecture was not shown."""
+    return f"macOS {left.arch} wheels" if left.arch else "macOS wheels"
+
+
+def _fix(left: PythonLeftOut) -> Fix:
+    newest = max(
+        (m for m in left.served.minors if m < int(left.python.split(".")[1])),
+        default=None,
+    )
+    use = f"Python 3.{newest}" if newest is not None else "a Python it has wheels for"
+    text = f"Create the environment with {use} (`uv venv --python 3.{newest}`, or conda's "
+    if newest is None:
+        text = f"Create the environment with {use} (PyPI's files page of {left.package.name} "
+        text += "lists them)"
+    else:
+        text += f"`python=3.{newest}`)"
+    if left.first is not None:
+        text += f", or ask for {left.package.name} {left.first.first} or later"
+    commands = (f"uv venv --python 3.{newest}",) if newest is not None else ()
+    return Fix(text + ".", commands)
+
+
+def macos_left_out(left: MacosLeftOut, release: str | None) -> tuple[str, Fix]:
+    """Every macOS wheel of the package (of the release asked for) needs a newer macOS."""
+    name = left.package.name
+    asked = f"{name} {release}" if release else name
+    arches = " and ".join(left.arches)
+    cause = (
+        f"The installer finds no {asked} for this Mac: its macOS wheels ({arches}) are tagged "
+        f"for macOS {left.floor} and later (PyPI: {left.package.source}, read "
+        f"{left.package.read}), and this Mac runs macOS {left.macos}, so pip and uv skip every "
+        "one of them and the environment, PyTorch's included, is not set up."
+    )
+    fix = Fix(
+        f"Update macOS to {left.floor} or later (Apple menu > System Settings > Software "
+        f"Update), or use a release of {name} built for macOS {left.macos}, if there is one.",
+        ("softwareupdate --list",),
+    )
+    return cause, fix

@@ -30,6 +30,7 @@ NO_WHEEL_STRING = {
     "mps.app_step_on_cpu",  # applications' own log lines, not torch's
     "mps.torch_predates_name",  # the interpreter's AttributeError (verify/data/torch_names.json)
     "mps.amp_needs_newer_torch",  # torch/amp/autocast_mode.py (Python) and accelerate's texts
+    "mps.duplicate_openmp",  # the OpenMP runtime's own text (libomp / libiomp5), not torch's
 }
 
 
@@ -227,6 +228,12 @@ REPORTS = [
     # (SAMv2#14) and ZFTurbo's mel_band_roformer (SUC-DriverOld/MSST-WebUI#81)
     ("RuntimeError: repeat(): Not supported for complex yet!", "mps.op_case_unsupported", "warn"),
     ("RuntimeError: scatter(): Yet not supported for complex", "mps.op_case_unsupported", "warn"),
+    # two OpenMP runtimes (kuprel/min-dalle#12's title, verbatim; pytorch/vision#6087)
+    (
+        "OMP: Error #15: Initializing libiomp5.dylib, but found libomp.dylib already initialized.",
+        "mps.duplicate_openmp",
+        "fail",
+    ),
     # MPSNDArraySort's axis limit on a 5-D tensor (huchenlei/ComfyUI-layerdiffuse#20, verbatim)
     (
         "/AppleInternal/Library/BuildRoots/2acced82-df86-11ed-9b95-428477786501/Library/Caches/"

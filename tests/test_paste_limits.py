@@ -296,6 +296,8 @@ SAID_THIS_SESSION = [
     ),
     # huggingface/transformers#33717's title: memory said to leak on MPS
     ("Trainer class causes massive memory leak when using mps", "sign.mps_oom_said"),
+    # ivanfioravanti/qwen-image-mps#5: an Apple chip's Mac said to run out of memory
+    ("I have a 32GB Mac M4, runs out of memory. how can i run this?", "sign.mps_oom_said"),
     # deepinv/deepinv#1177: the Apple GPU named by the Mac, not as MPS
     (
         "Some torch functions e.g. `torch.logspace` are unsupported on Apple silicon, leading "
@@ -335,6 +337,9 @@ def test_limits_said_in_other_word_orders(text: str, sign: str) -> None:
         "因为pytorch对mps的适配不完善，mps运行时内存泄漏，导致大量时间用于写入磁盘缓存。",  # noqa: RUF001
         # the Mac named, but no Apple GPU: not an operator's kernel
         "`flash_attn` is not supported on Apple hardware yet.",
+        # a chip number that is no Apple chip's, and a Mac's memory asked about, not said full
+        "The M2 SSD ran out of space while the model ran out of memory on the server.",
+        "Does a Mac M4 with 32GB run out of memory with this model?",
     ],
 )
 def test_limits_not_said(text: str) -> None:

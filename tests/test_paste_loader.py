@@ -20,6 +20,11 @@ DYLD2 = (
     "  Referenced from: /usr/local/bin/tool (which was built for Mac OS X 13.0)\n"
     "  Expected in: /usr/lib/libicucore.A.dylib\n"
 )
+# macOS refusing to open an app (divamgupta/diffusionbee-stable-diffusion-ui#38, verbatim)
+APP_NEEDS = (
+    "Downloaded DiffusionBee-0.1.0-arm64.dmg today to Big Sur and trying to open the app fails "
+    'with the message "You have macOS 11.7. The application requires macOS 12.5.1 or later.".\n'
+)
 # ld64's warning while linking: nothing refused, nothing about the running macOS
 LINKER_WARNING = (
     "ld: warning: object file (libfoo.a(foo.o)) was built for newer macOS version (14.0) than "
@@ -39,6 +44,19 @@ def test_dyld_refusals_name_the_macos_the_binary_needs_not_the_running_one():
         reading = paste.read(text)
         assert next(c.value for c in reading.signs["sign.binary_needs_macos"]) == needed
         assert "macos_version" not in reading.facts  # the binary's floor, not this Mac's macOS
+
+
+def test_an_app_macos_will_not_open_names_the_macos_it_needs():
+    reading = paste.read(APP_NEEDS)
+    assert next(c.value for c in reading.signs["sign.binary_needs_macos"]) == "12.5.1"
+    _, results = diagnose.diagnose(APP_NEEDS)
+    first = diagnose.first_cause(results)
+    assert first.id == "host.macos" and first.status is Status.FAIL
+    assert "built for macOS 12.5.1" in first.cause and "macOS 11.7" in first.cause
+    # the same floor with a macOS that meets it is no refusal of this Mac
+    newer = APP_NEEDS.replace("You have macOS 11.7.", "Running macOS 13.1.")
+    rows = {r.id: r for r in diagnose.diagnose(newer)[1]}
+    assert rows["host.macos"].status is not Status.FAIL
 
 
 def test_the_linkers_newer_macos_warning_is_not_a_refusal():
@@ -80,3 +98,36 @@ def test_a_shell_triplet_gives_its_architecture_and_rosetta_on_an_apple_chip():
 
 def test_a_triplet_in_compiler_flags_is_not_the_process_architecture():
     assert "machine" not in paste.read(CROSS_FLAGS).facts
+
+
+# cyberbotics/webots#6805, verbatim lines (an M4, the launcher built on an x64 runner)
+WEBOTS_BAD_CPU = (
+    'Launching the *webots-controller* executable, for external controllers, yields a "Bad CPU '
+    'type in executable" error\n'
+    " - Operating System: macOS Sequoia\n"
+    "The Mac has an Apple M4 chip\n"
+)
+
+
+def test_bad_cpu_type_on_an_apple_chip_is_an_intel_only_binary_without_rosetta():
+    assert paste.read(WEBOTS_BAD_CPU).has("sign.bad_cpu_type")
+    _, results = diagnose.diagnose(WEBOTS_BAD_CPU)
+    first = diagnose.first_cause(results)
+    assert first.id == "torch.installed" and first.status is Status.FAIL
+    assert "Rosetta 2" in first.cause and "--install-rosetta" in first.fix.commands[0]
+    assert any("Bad CPU type" in line for line in first.evidence)
+
+
+def test_bad_cpu_type_on_an_intel_mac_is_the_intel_mac():
+    # w-okada/voice-changer#496: an Apple-silicon-only build on an Intel MacBook Pro 2019
+    text = "zsh: bad CPU type in executable: ./MMVCServerSIO\nMacBook Pro 2019, Intel Core i7\n"
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    assert first.id == "host.arch" and first.status is Status.FAIL
+    rows = {r.id: r for r in results}
+    assert rows["torch.installed"].status is not Status.FAIL
+    # an Intel CPU named beside an Apple chip (w-okada/voice-changer#231: it works on the M1,
+    # the Intel hackintosh refuses it): not read as Apple silicon's missing Rosetta
+    both = WEBOTS_BAD_CPU + "it works on my m1, but on my intel hackintosh it fails\n"
+    rows = {r.id: r for r in diagnose.diagnose(both)[1]}
+    assert "Rosetta 2" not in rows["torch.installed"].cause

@@ -1411,6 +1411,31 @@ PATTERNS: tuple[_Pattern, ...] = (
         severity="warn",
         environment=False,
     ),
+    # Two OpenMP runtimes in one process, a Mac install's classic: Intel's libiomp5 (conda's MKL /
+    # intel-openmp) beside LLVM's libomp (PyTorch's macOS wheels, conda-forge), and the LLVM
+    # runtime's abort (openmp/runtime/src/i18n/en_US.txt: "Initializing %1$s, but found %2$s
+    # already initialized."; kuprel/min-dalle#12, pytorch/vision#6087, both fixed by an
+    # environment installed from one source)
+    _Pattern(
+        "mps.duplicate_openmp",
+        re.compile(
+            r"OMP: Error #15: Initializing lib\w+\.dylib, but found lib\w+\.dylib already "
+            r"initialized\.?"
+        ),
+        "Two OpenMP runtimes loaded",
+        "Two OpenMP runtimes were loaded into this Python: Intel's libiomp5 (from MKL or "
+        "intel-openmp, which conda's defaults channel installs with numpy and friends) and "
+        "LLVM's libomp (which PyTorch's macOS wheels and conda-forge's packages use). The "
+        "runtime aborts the process; PyTorch itself is not at fault.",
+        Fix(
+            "Install the environment from one source: a new conda environment from conda-forge "
+            "only (`conda create -n torch -c conda-forge --override-channels pytorch`), or a "
+            "venv with pip's wheels only; in an existing defaults environment `conda install "
+            "nomkl` drops MKL. KMP_DUPLICATE_LIB_OK=TRUE only hides the clash (it can give "
+            "wrong results).",
+            ("conda list | grep -i -E 'mkl|openmp'",),
+        ),
+    ),
     # Lightning's wrapper when its MPS accelerator is not available (lightning/pytorch/trainer/
     # connectors/accelerator_connector.py): "MPSAccelerator can not run on your system since the
     # accelerator is not available." Lightning 1.7 also required platform.processor() == "arm",

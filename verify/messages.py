@@ -372,11 +372,13 @@ def macos_too_old_for_mps(version: str) -> tuple[str, Fix]:
 
 
 def macos_older_than_binary(macos: str | None, needed: str) -> tuple[str, Fix]:
-    """dyld refused a library "built for macOS N which is newer than running OS"."""
+    """dyld refused a library "built for macOS N which is newer than running OS", or macOS
+    refused to open an app that "requires macOS N or later"."""
     this = f"this Mac runs macOS {macos}" if macos else "this Mac runs an older macOS"
     return (
-        f"A library in this environment was built for macOS {needed} and the loader refused it: "
-        f"{this}. Nothing that imports it can start until macOS is {needed} or newer.",
+        f"A library or app in this environment was built for macOS {needed} and macOS refused "
+        f"to load or open it: {this}. Nothing that needs it can start until macOS is {needed} "
+        "or newer.",
         Fix(
             f"Update macOS to {needed} or newer ({SOFTWARE_UPDATE}); if this Mac cannot, install "
             f"a build of that package (or of the app) made for macOS {macos or 'this version'}.",

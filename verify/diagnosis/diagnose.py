@@ -225,6 +225,7 @@ def expect_mps(pasted: Pasted) -> bool | None:
             "sign.pip_x86_only",
             "sign.gpu_missing",  # "saving my old intel Mac, but no MPS" (Morton-Li/...#4)
             "sign.x86_64_said_dropped",  # "Pytorch has deprecated support for intel macs"
+            "sign.bad_cpu_type",  # an arm64-only binary refused (w-okada/voice-changer#496)
         )
         if any(pasted.has(sign) for sign in wants) or resolver.x86_64_ceiling(pasted):
             return True

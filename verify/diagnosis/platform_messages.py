@@ -331,3 +331,21 @@ def cuda_torch_not_a_mac(version: str) -> tuple[str, Fix]:
             ('python -c "import torch; print(torch.__version__, torch.cuda.is_available())"',),
         ),
     )
+
+
+def bad_cpu_type_on_apple_silicon() -> tuple[str, Fix]:
+    """macOS refused an executable on an Apple chip: an x86_64-only binary, no Rosetta 2."""
+    cause = (
+        'macOS refused to run an executable here ("Bad CPU type in executable"): on this '
+        "Apple-silicon Mac that is a binary built for Intel (x86_64) only, and Rosetta 2, which "
+        "would translate it, is not installed. The tool or installer that ships it was built "
+        "for the other architecture, so the environment, PyTorch's included, does not get set "
+        "up or started."
+    )
+    fix = Fix(
+        "Use the tool's arm64 (Apple silicon) build, or one built as universal2; if only an "
+        "Intel build exists, install Rosetta 2 to run it (an Intel Python then gets no torch "
+        "past 2.2.2 and no MPS: keep PyTorch itself in a native arm64 Python).",
+        ("softwareupdate --install-rosetta --agree-to-license", 'file "$(which python3)"'),
+    )
+    return cause, fix

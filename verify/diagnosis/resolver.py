@@ -144,6 +144,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
             or _no_release_here(result, pasted)
             or _pin_past_list(result, pasted)
             or _platform_not_declared(result, pasted)
+            or _bad_cpu_type(result, pasted)
             or foreign_rows.finding(result, pasted)
             or install_rows.finding(result, pasted)
         )
@@ -421,6 +422,20 @@ def _platform_not_declared(result: Result, pasted: Pasted) -> Result | None:
         return None
     cause, fix = platform_msg.platform_not_declared(subdir)
     return _failed(result, cause, fix, _lines(pasted, "sign.platform_not_declared"))
+
+
+def _bad_cpu_type(result: Result, pasted: Pasted) -> Result | None:
+    """macOS refused to run an executable ("Bad CPU type in executable") on an Apple chip: it
+    is an x86_64-only binary and Rosetta 2 is not installed (cyberbotics/webots#6805: the
+    webots-controller launcher, built on an x64 runner, on an M4). On an Intel Mac the same
+    words are an arm64-only binary: host.arch's Intel Mac (verify.diagnosis.diagnose
+    .expect_mps). Not where the text names an Intel CPU as well (w-okada/voice-changer#231: "it
+    works on my m1, but on my intel hackintosh" it is refused)."""
+    clues = pasted.signs.get("sign.bad_cpu_type") or []
+    if not clues or pasted.facts.hardware_arm64 is not True or pasted.has("sign.intel_cpu"):
+        return None
+    cause, fix = platform_msg.bad_cpu_type_on_apple_silicon()
+    return _failed(result, cause, fix, _lines(pasted, "sign.bad_cpu_type", "chip"))
 
 
 def _cpu_requirement(pasted: Pasted) -> str | None:

@@ -36,6 +36,7 @@ SIGNS = {
     "sign.conda_plans_torch": "conda's plan installs this pytorch (version, channel)",
     "sign.libtorch_other_arch": "the linker ignored a LibTorch built for the other architecture",
     "sign.binary_needs_macos": "dyld refused a binary built for a newer macOS than this one",
+    "sign.bad_cpu_type": "macOS refused to run an executable built for another CPU (.loader)",
     "sign.solver_needs_macos": "a conda solver found no __osx for a package's newer macOS",
     "sign.mps_intent": "the code asks for the MPS device",
     "sign.gpu_intent": "the user wants the Mac's GPU",

@@ -196,6 +196,11 @@ WATERMARK_FIXED = (
         _I,
     ),
 )
+# a Mac named with its Apple chip: "Mac M4", "MacBook Pro M3 Max", "Apple M2", "M1 Ultra"
+_APPLE_CHIP_MAC = (
+    r"(?:\b(?:Apple|Mac(?:Book)?(?:[ \t]+(?:Pro|Air|Studio|mini))?)[ \t]+M[1-9]\b|"
+    r"\bM[1-9][ \t]+(?:Pro|Max|Ultra)\b)"
+)
 MPS_OOM_SAID = re.compile(
     # "MPS out of memory", "mps OOM", "MPS runs out of memory"
     r"\bMPS\b(?:[ \t]+(?:backend|device|GPU))?[ \t]+(?:(?:ran|runs|running)[ \t]+)?"
@@ -212,7 +217,14 @@ MPS_OOM_SAID = re.compile(
     # mps" (huggingface/transformers#33717: MPSGraph keeps a graph per shape, memory grows
     # until the allocator's limit)
     r"\bmemory[ \t]+leaks?\b[^.!?\n]{0,30}?\b(?:on|with|using|in)[ \t]+(?:the[ \t]+)?['\"`]?"
-    r"MPS\b",
+    r"MPS\b|"
+    # an Apple chip's Mac said to run out of memory: its unified memory is what MPS allocates
+    # from ("I have a 32GB Mac M4, runs out of memory": ivanfioravanti/qwen-image-mps#5, a bf16
+    # model too large for 32 GB)
+    rf"{_APPLE_CHIP_MAC}[^.!?\n]{{0,40}}?\b(?:r[au]ns?|running|hits?|hitting|gets?|getting|got)"
+    r"[ \t]+(?:an?[ \t]+)?(?:out[ \t]+of[ \t]+memory|OOM)\b|"
+    r"\b(?:r[au]ns?|running)[ \t]+out[ \t]+of[ \t]+memory\b[^.!?\n]{0,30}?\b(?:on|with)[ \t]+"
+    rf"(?:my[ \t]+|an?[ \t]+|the[ \t]+)?{_APPLE_CHIP_MAC}",
     _I,
 )
 # the same in Chinese: memory that "blew up" / overflowed / ran short while the MPS device (or the

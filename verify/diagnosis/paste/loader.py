@@ -4,15 +4,22 @@
   for macOS 14.0 which is newer than running OS)" (dyld 4, macOS 12+; kaixxx/noScribe#216,
   TaterTotterson/Tater#46), "(which was built for Mac OS X 10.13)" (dyld 2/3, printed only when
   the image's minimum OS is above the running one: ImageLoaderMachOCompressed.cpp in
-  apple-oss-distributions/dyld; pytorch/pytorch#126679). This macOS is older than that binary
-  needs; the sign carries the version it needs. The linker's "was built for newer macOS version
-  (14.0) than being linked (13.0)" is a harmless build warning and is not read.
+  apple-oss-distributions/dyld; pytorch/pytorch#126679); and macOS's own refusal to open an app
+  whose minimum system version is higher ("You have macOS 11.7. The application requires macOS
+  12.5.1 or later.": divamgupta/diffusionbee-stable-diffusion-ui#38). This macOS is older than
+  that binary needs; the sign carries the version it needs. The linker's "was built for newer
+  macOS version (14.0) than being linked (13.0)" is a harmless build warning and is not read.
 - a conda solver finding nothing for the `__osx` virtual package a package requires (the running
   macOS, or pixi's declared system-requirements): rattler / pixi's "__osx >=10.15, for which no
   candidates were found" (conda-forge/pytorch-cpu-feedstock#366: conda-forge's pytorch 2.6 for
   osx-64 on macOS 10.14), libmamba's "nothing provides __osx >=10.15 needed by ...", classic
   conda's "pytorch -> __osx[version='>=10.15']". This macOS is older than that package needs ->
   sign.solver_needs_macos (the version it needs).
+- the kernel refusing to run an executable built for another CPU: "Bad CPU type in executable"
+  (errno 86, EBADARCH: macOS's own text; zsh prints it lower-cased, Python as "[Errno 86]"):
+  an x86_64-only binary on Apple silicon without Rosetta 2 (cyberbotics/webots#6805's
+  webots-controller on an M4, ContinuumIO/anaconda-issues#12941's conda.exe), or an arm64-only
+  one on an Intel Mac (w-okada/voice-changer#496) -> sign.bad_cpu_type.
 - a tool's default target triplet names the architecture its process runs as: `bash --version`
   ("GNU bash, version 3.2.57(1)-release (x86_64-apple-darwin21)": Apple's /bin/bash is universal,
   so an x86_64 triplet on an Apple chip is a shell under Rosetta, glonlas/
@@ -31,7 +38,8 @@ _M = re.MULTILINE
 
 BUILT_FOR_NEWER = re.compile(
     r"\(built for macOS (\d+(?:\.\d+){0,2}) which is newer than running OS\)|"
-    r"\(which was built for Mac OS X (\d+(?:\.\d+){0,2})\)",
+    r"\(which was built for Mac OS X (\d+(?:\.\d+){0,2})\)|"
+    r"\bThe application requires macOS (\d+(?:\.\d+){0,2}) or later\b",
     re.IGNORECASE,
 )
 SOLVER_NEEDS_MACOS = re.compile(
@@ -39,6 +47,7 @@ SOLVER_NEEDS_MACOS = re.compile(
     r"nothing provides __osx[ \t]*>=[ \t]*(\d+(?:\.\d+){0,2})|"
     r"-> __osx\[version='>=(\d+(?:\.\d+){0,2})'\]"
 )
+BAD_CPU_TYPE = re.compile(r"\bbad CPU type in executable\b", re.IGNORECASE)
 BASH_VERSION = re.compile(
     r"GNU bash, version \d[\w.()-]*[ \t]+\((x86_64|arm64|aarch64)-apple-darwin\d*[\w.]*\)"
 )
@@ -49,13 +58,20 @@ TOOL_TARGET = re.compile(
 
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
-    for m in finditer(BUILT_FOR_NEWER, text, "newer than running OS", "built for Mac OS X"):
+    for m in finditer(
+        BUILT_FOR_NEWER, text, "newer than running OS", "built for Mac OS X", "requires macOS"
+    ):
+        needed = next(g for g in m.groups() if g)
         out.append(clue("os", "Darwin", text, m, STRONG))
-        out.append(clue("sign.binary_needs_macos", m.group(1) or m.group(2), text, m, STRONG))
+        out.append(clue("sign.binary_needs_macos", needed, text, m, STRONG))
     for m in finditer(SOLVER_NEEDS_MACOS, text, "__osx"):
         needed = next(g for g in m.groups() if g)
         out.append(clue("os", "Darwin", text, m, LISTED))
         out.append(clue("sign.solver_needs_macos", needed, text, m, STRONG))
+    for m in finditer(BAD_CPU_TYPE, text, "CPU type"):
+        out.append(clue("os", "Darwin", text, m, LISTED))
+        out.append(clue("sign.bad_cpu_type", True, text, m, STRONG))
+        break
     for m in finditer(BASH_VERSION, text, "GNU bash"):
         out.append(clue("os", "Darwin", text, m, WEAK))
         out.append(clue("machine", _arch(m.group(1)), text, m, WEAK))

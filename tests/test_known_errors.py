@@ -228,6 +228,12 @@ REPORTS = [
     # (SAMv2#14) and ZFTurbo's mel_band_roformer (SUC-DriverOld/MSST-WebUI#81)
     ("RuntimeError: repeat(): Not supported for complex yet!", "mps.op_case_unsupported", "warn"),
     ("RuntimeError: scatter(): Yet not supported for complex", "mps.op_case_unsupported", "warn"),
+    # index_add_mps_out's int64 check (sktime/pytorch-forecasting#1309)
+    (
+        "RuntimeError: index_add(): Expected non int64 dtype for source.",
+        "mps.op_case_unsupported",
+        "warn",
+    ),
     # two OpenMP runtimes (kuprel/min-dalle#12's title, verbatim; pytorch/vision#6087)
     (
         "OMP: Error #15: Initializing libiomp5.dylib, but found libomp.dylib already initialized.",

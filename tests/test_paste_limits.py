@@ -296,6 +296,14 @@ SAID_THIS_SESSION = [
     ),
     # huggingface/transformers#33717's title: memory said to leak on MPS
     ("Trainer class causes massive memory leak when using mps", "sign.mps_oom_said"),
+    # ace-step/ACE-Step-1.5#1135: the watermark variable that made it run, an 8 GB M2
+    (
+        "Hi. I am on Apple Silicon M2 8GB. Not working without setting in gradio sh 'export "
+        "PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0' and disabling update from git inside UPDATE "
+        "variable.",
+        "sign.mps_oom_said",
+    ),
+    ("It only works with PYTORCH_ENABLE_MPS_FALLBACK=1 set in the shell", "sign.fallback_fixed"),
     # ivanfioravanti/qwen-image-mps#5: an Apple chip's Mac said to run out of memory
     ("I have a 32GB Mac M4, runs out of memory. how can i run this?", "sign.mps_oom_said"),
     # deepinv/deepinv#1177: the Apple GPU named by the Mac, not as MPS

@@ -873,6 +873,9 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"\b[\w.]+\(\)[;:] (?:Not supported for complex yet|Yet not supported for complex)"
             r"[^\n]*|"
             r"index_reduce for MPS does not support torch\.\w+ dtype[^\n]*|"
+            # index_add_mps_out's own check (operations/Indexing.mm), which names no device:
+            # an int64 source (sktime/pytorch-forecasting#1309, a TFT's lr finder on an M1 Pro)
+            r"index_add\(\): Expected non int64 dtype for source[^\n]*|"
             # integer / half / long inputs
             r"MPS device does not support [\w ]+ for (?:non-float (?:inputs?|bias|weights)|"
             r"this input type)[^\n]*|"

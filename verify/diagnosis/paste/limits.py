@@ -159,6 +159,11 @@ COMPLEX_SAID = re.compile(
 )
 
 
+# "not working without", "won't run without", "only works with": what follows made it run
+_ONLY_WITH = (
+    r"\b(?:(?:not|doesn'?t|does[ \t]+not|won'?t|can'?t|cannot)[ \t]+(?:work|run|start|load)\w*"
+    r"[ \t]+without|only[ \t]+(?:works?|runs?|starts?)[ \t]+(?:with|after|when))\b"
+)
 FALLBACK_FIXED = (
     # "Setting PYTORCH_ENABLE_MPS_FALLBACK=1 fixed it"
     re.compile(
@@ -171,6 +176,8 @@ FALLBACK_FIXED = (
         r"[ \t]+var(?:iable)?[ \t]+)?`?PYTORCH_ENABLE_MPS_FALLBACK\b",
         _I,
     ),
+    # "doesn't run without PYTORCH_ENABLE_MPS_FALLBACK=1", "only works with ..."
+    re.compile(rf"{_ONLY_WITH}[^\n]{{0,60}}?PYTORCH_ENABLE_MPS_FALLBACK\b", _I),
     # "temporary work-around ... was for me to add the PYTORCH_ENABLE_MPS_FALLBACK setting"
     # (invoke-ai/InvokeAI#1693)
     re.compile(r"\bwork[ -]?arounds?\b[^.!?\n]{0,160}?PYTORCH_ENABLE_MPS_FALLBACK\b", _I),
@@ -195,6 +202,9 @@ WATERMARK_FIXED = (
         r"PYTORCH_MPS_(?:HIGH|LOW)_WATERMARK_RATIO",
         _I,
     ),
+    # "Not working without setting in gradio sh 'export PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0'"
+    # (ace-step/ACE-Step-1.5#1135, an 8 GB M2)
+    re.compile(rf"{_ONLY_WITH}[^\n]{{0,60}}?PYTORCH_MPS_(?:HIGH|LOW)_WATERMARK_RATIO", _I),
 )
 # a Mac named with its Apple chip: "Mac M4", "MacBook Pro M3 Max", "Apple M2", "M1 Ultra"
 _APPLE_CHIP_MAC = (

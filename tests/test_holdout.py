@@ -163,6 +163,13 @@ FLOORS = {
     # session 15's second sealed round (collectors 119-122), scored blind at 8a483f0 and at
     # a4a2e69 alike (holdout119/README.md): 25 named, 25 first, no false alarm
     "holdout119": (25, 25),
+    # session 16's first sealed round (collectors 123-128), scored blind at 01b167f
+    # (holdout123/README.md): 73 named, 70 first of 111, one false alarm (2noise/ChatTTS#32,
+    # mended before the set was added); studied from then on
+    "holdout123": (73, 70),
+    # session 16's second sealed round (collectors 129-132), scored blind at 01b167f, 4b94541
+    # and 14d2230 alike (holdout129/README.md): 36 named, 35 first, no false alarm
+    "holdout129": (36, 35),
 }
 
 

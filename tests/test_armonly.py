@@ -84,3 +84,15 @@ def test_across_every_real_report_it_fires_only_on_x86_64_pythons():
             fired[path.stem] = case.label
     assert len(fired) >= 3, fired
     assert set(fired.values()) == {"rosetta"}, fired
+
+
+def test_no_mlx_on_an_intel_mac_is_the_intel_mac():
+    # ml-explore/mlx#105's pip lines on a Mac its text names as Intel: MLX's wheels are arm64
+    # only (verify.mac_wheels.arm64_only, from PyPI), so no release installs there at all
+    text = MLX_105.replace("Apple M2 Pro", "MacBook Pro 2019, Intel Core i7")
+    assert envdump.parse(text).facts.hardware_arm64 is False
+    results = diagnose.diagnose(text)[1]
+    first = diagnose.first_cause(results)
+    assert first.id == "host.arch" and first.status is Status.FAIL
+    assert "mlx publishes macOS wheels for Apple silicon only" in first.cause
+    assert first.data["package"] == "mlx"

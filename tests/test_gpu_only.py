@@ -277,6 +277,15 @@ NONE = (
 )
 
 
+def test_a_package_with_intel_wheels_only_says_so_from_pypi():
+    # decord's macOS wheels on PyPI are x86_64 ones (verify/data/mac_wheels.json): the row says
+    # a native arm64 Python finds none; pyg-lib, with no macOS wheel on PyPI, gets no such line
+    row, _ = _row("I'm on an M4 MacBook Pro, macOS 15.1.\n" + NONE)
+    assert "PyPI has decord's macOS wheels for Intel (x86_64) only, the newest 0.6.0" in row.cause
+    row, _ = _row("I'm on an M4 MacBook Pro, macOS 15.1.\n" + NONE.replace("decord", "pyg-lib"))
+    assert "Intel (x86_64) only" not in row.cause
+
+
 @pytest.mark.parametrize(
     ("before", "fires"),
     [

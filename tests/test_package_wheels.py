@@ -77,6 +77,18 @@ MEDIAPIPE_SILICON = "\n".join(
 )
 
 
+# docling-project/docling#749, verbatim lines (the user's later comment gives the Mac)
+DOCLING = "\n".join(
+    [
+        "I'm having trouble installing through my terminal. I'm on MacOS and I keep getting the "
+        "error:",
+        "  ERROR: Failed building wheel for docling-parse",
+        "Failed to build deepsearch-glm docling-parse",
+        "macOS Monterey Version 12.7.6, Apple Silicon, Python 3.12.4",
+    ]
+)
+
+
 def test_refresh_reads_each_release_s_pythons_from_recorded_pypi(httpserver, tmp_path, capsys):
     index = json.loads((PYPI / "kaldialign.json").read_text())
     httpserver.expect_request("/pypi/kaldialign/json").respond_with_json(index)
@@ -197,3 +209,36 @@ def test_across_every_real_report_it_fires_only_where_that_was_the_cause():
     assert sum(row_id == "host.python" for row_id, _ in fired.values()) >= 6, fired
     expected = {"host.python": "python-unsupported", "host.macos": "macos-too-old"}
     assert all(expected[row_id] == label for row_id, label in fired.values()), fired
+
+
+def test_a_source_build_below_every_wheel_s_macos_is_the_macos():
+    first = diagnose.first_cause(diagnose.diagnose(DOCLING)[1])
+    assert first.id == "host.macos" and first.status is Status.FAIL
+    assert "docling-parse" in first.cause and "macOS 13.0 and later" in first.cause
+    assert any("Failed building wheel for docling-parse" in line for line in first.evidence)
+    # on macOS 14 the same failure is no macOS's
+    newer = DOCLING.replace("Monterey Version 12.7.6", "Sonoma Version 14.5")
+    rows = {r.id: r for r in diagnose.diagnose(newer)[1]}
+    assert rows["host.macos"].status is Status.PASS
+
+
+def test_a_macos_older_than_every_wheel_of_the_package_goes_first():
+    results = diagnose.diagnose(MEDIAPIPE_SILICON)[1]
+    first = diagnose.first_cause(results)
+    assert first.id == "host.macos" and first.status is Status.FAIL
+    assert "mediapipe-silicon 0.8.11" in first.cause and "macOS 12.0 and later" in first.cause
+    assert "11.3.1" in first.cause and first.data["left_out_by"] == "mediapipe-silicon"
+    # a macOS its wheels serve: the macOS is no cause (MPS's own floor aside)
+    served = MEDIAPIPE_SILICON.replace("Big Sur 11.3.1", "Monterey 12.6")
+    assert diagnose.first_cause(diagnose.diagnose(served)[1]).id != "host.macos"
+
+
+def test_macos_left_out_weighs_every_architecture_and_the_release():
+    # ray's oldest macOS wheels are x86_64 ones for OS X 10.6: only an older macOS is left out
+    # by every release; ray 2.48's are for macOS 12.0 on both architectures
+    assert mac_wheels.macos_left_out("ray", "10.5") is not None
+    assert mac_wheels.macos_left_out("ray", "10.14") is None
+    assert mac_wheels.macos_left_out("ray", "11.7", "2.48.0").arches == ("arm64", "x86_64")
+    left = mac_wheels.macos_left_out("mediapipe-silicon", "11.3.1", "0.8.11")
+    assert left is not None and left.arches == ("arm64",) and str(left.floor) == "12.0"
+    assert mac_wheels.macos_left_out("mediapipe-silicon", "11.3.1", "99.0") is None  # no such

@@ -136,6 +136,17 @@ def arm64_only() -> Mapping[str, Version]:
     }
 
 
+def x86_64_only(name: str) -> Run | None:
+    """The newest run of the package's macOS wheels where every one is an x86_64 wheel (no
+    arm64 or universal2 wheel, no sdist, no pure-Python wheel): a native arm64 Python finds
+    none of them (decord, piper-phonemize); None otherwise."""
+    package = known().get(canonicalize_name(name))
+    if package is None or package.runs.get("arm64") or package.buildable:
+        return None
+    runs = package.runs.get("x86_64") or ()
+    return runs[-1] if runs else None
+
+
 def _minor(python: str) -> int | None:
     major, _, rest = python.partition(".")
     minor = rest.partition(".")[0]

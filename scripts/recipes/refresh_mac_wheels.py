@@ -51,23 +51,25 @@ ARCHES = ("arm64", "x86_64")
 # the packages Mac install failures name, outside torch (torch's own Pythons are
 # verify/data/torch_releases.json's): read from the reports in tests/data (the names in pip's
 # "No matching distribution found for", uv's "Distribution `...`", "Failed to build") and the
-# compiled packages PyTorch projects on Macs pull in most
+# compiled packages PyTorch projects on Macs pull in most; those with no macOS wheel on PyPI at
+# all (dlib, pyaudio, webrtcvad: sdists) have nothing to read and are left out
 CANDIDATES = tuple(
     """
-    aimrocks annoy av bitsandbytes blis box2d-py catboost chromadb chroma-hnswlib chython
-    coreai-core coremltools ctranslate2 cymem cython-bbox decord deepsearch-glm dgl dlib
-    docling-parse dm-tree editdistance eva-decord faiss-cpu fasttext grpcio h5py hdbscan
-    hnswlib insightface jax jaxlib jax-metal k2 kaldialign kiwisolver levenshtein lightgbm
-    llama-cpp-python llvmlite lxml mediapipe mediapipe-silicon mlx mlx-lm mlx-metal mmcv mujoco
-    murmurhash mxnet
-    netcdf4 nmslib numba numcodecs numpy onnx onnxruntime onnxruntime-silicon onnxsim open3d
-    opencv-contrib-python opencv-python opencv-python-headless openvino paddlepaddle pandas
-    pesq pillow praat-parselmouth preshed pyarrow pyaudio pybullet pycocotools pydantic-core
-    pygame pymeshlab pyworld pysptk python-levenshtein pyzmq rapidfuzz ray safetensors
-    scikit-image scikit-learn scipy sentencepiece shapely spacy srsly tensorflow
-    tensorflow-cpu tensorflow-io tensorflow-macos tensorflow-metal tensorflow-text thinc
-    tiktoken tokenizers torchaudio torchcodec torchtext torchvision torch-scatter
-    torch-sparse tosa-adapter-model-explorer webrtcvad xgboost
+    aimrocks annoy av bitsandbytes blis box2d-py catboost cffi chroma-hnswlib chromadb
+    chython coreai-core coremltools cryptography ctranslate2 cymem decord deepsearch-glm dgl
+    dm-tree docling-parse duckdb editdistance espeakng-loader eva-decord faiss-cpu fasttext
+    gensim greenlet grpcio h5py hdbscan jax-metal jaxlib jiter k2 kaldialign kiwisolver
+    kornia-rs levenshtein lightgbm llvmlite lxml mediapipe mediapipe-silicon mlx mlx-metal
+    mujoco murmurhash mxnet netcdf4 nmslib numba numcodecs numpy onnx onnxruntime
+    onnxruntime-genai onnxruntime-silicon onnxsim open3d opencv-contrib-python opencv-python
+    opencv-python-headless openvino orjson paddlepaddle pandas pedalboard pillow
+    piper-phonemize polars praat-parselmouth preshed protobuf psutil pyarrow pybullet
+    pycocotools pydantic-core pygame pymeshlab pyproj pysptk pyzmq rapidfuzz rasterio ray
+    regex rpds-py safetensors scikit-image scikit-learn scipy sentencepiece shapely
+    soundfile spacy srsly tensorflow tensorflow-cpu tensorflow-io
+    tensorflow-io-gcs-filesystem tensorflow-macos tensorflow-metal tensorflow-text
+    tflite-runtime thinc tiktoken tokenizers torchao torchaudio torchcodec torchtext
+    torchvision usearch xgboost
     """.split()
 )
 # macosx_11_0_arm64, macosx_10_9_x86_64, macosx_10_9_universal2, macosx_10_6_intel

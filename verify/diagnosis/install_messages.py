@@ -95,6 +95,22 @@ def intel_mac_installs(command: str) -> tuple[str, Fix]:
     )
 
 
+def intel_mac_arm64_only(name: str, floor: str) -> tuple[str, Fix]:
+    """An Intel Mac where pip found nothing of a package built for Apple silicon only."""
+    return (
+        f"This is an Intel Mac (x86_64), and {name} publishes macOS wheels for Apple silicon "
+        f"only (arm64, macOS {floor} and later; no x86_64 wheel and no source distribution on "
+        "PyPI): pip on an Intel Mac finds no release of it at all. It needs an Apple-silicon "
+        "Mac, as PyTorch's MPS does (an Intel Mac has MPS only with a discrete AMD GPU, up to "
+        f"torch {LAST_X86_64}).",
+        Fix(
+            f"Run the project on an Apple-silicon Mac; on this Mac leave {name} out where the "
+            "project offers a CPU or CUDA path without it, or use Linux for it.",
+            (f"python -m pip index versions {name}",),
+        ),
+    )
+
+
 def conda_plans_torch_before_mps(version: str, channel: str) -> tuple[str, Fix]:
     """conda's plan on Apple silicon installs a pytorch release older than MPS."""
     return (

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import re
 
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from verify import compat
+from verify import compat, mac_wheels
 from verify.diagnosis import install_messages as msg
 from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste import refused
@@ -73,6 +74,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
             or _libtorch_other_arch(result, pasted)
             or _intel_mac_asks(result, pasted)
             or _extension_other_arch(result, pasted)
+            or _intel_mac_arm64_only(result, pasted)
             or _intel_mac_installs(result, pasted)
         )
     return None
@@ -372,6 +374,24 @@ def _intel_mac_new_python(result: Result, pasted: Pasted) -> Result | None:
         *pasted.evidence.get("hardware_arm64", [])[:1],
     ]
     return _failed(result, cause, fix, lines, machine="x86_64", python=f.python_version)
+
+
+def _intel_mac_arm64_only(result: Result, pasted: Pasted) -> Result | None:
+    """An Intel Mac where pip found nothing of a package whose macOS wheels are all arm64 ones
+    (verify.mac_wheels.arm64_only, read from PyPI: mlx, mlx-metal, mediapipe-silicon): no
+    release of it installs on an Intel Mac at all, whatever its torch."""
+    f = pasted.facts
+    if f.os != "Darwin" or f.hardware_arm64 is not False or f.translated:
+        return None
+    only = mac_wheels.arm64_only()
+    for sign in ("sign.no_release_here", "sign.arm64_only_missed"):
+        for c in pasted.signs.get(sign) or []:
+            name = canonicalize_name(c.value.name)
+            if name in only:
+                cause, fix = msg.intel_mac_arm64_only(c.value.name, str(only[name]))
+                lines = [c.line, *pasted.evidence.get("hardware_arm64", [])[:1]]
+                return _failed(result, cause, fix, lines, machine="x86_64", package=name)
+    return None
 
 
 def _intel_mac_installs(result: Result, pasted: Pasted) -> Result | None:

@@ -12,10 +12,12 @@ Python, its architecture or the macOS is what the files leave out is PyPI's to s
   architecture did not serve yet when the paste was written (ray-project/ray#44014: ray's first
   macOS arm64 wheel for 3.12 came in June 2024; isl-org/Open3D#6346: open3d's for 3.11 in
   January 2024), a day read by verify.diagnosis.timeline: host.python;
-- either, where every macOS wheel of the package (of the release asked for) is tagged for a
-  newer macOS than the one shown, on every architecture it has any for (cansik/
-  mediapipe-silicon#15: mediapipe-silicon's arm64-only wheels are macosx_12_0, the Mac ran Big Sur
-  11.3.1): host.macos.
+- either, or pip compiling the package from source, where every macOS wheel of the package
+  (of the release asked for; for this Python) is tagged for a newer macOS than the one shown, on
+  every architecture it has any for (cansik/mediapipe-silicon#15: mediapipe-silicon's
+  arm64-only wheels are macosx_12_0, the Mac ran Big Sur 11.3.1; docling-project/docling#749:
+  docling-parse's wheels for Python 3.12 are macOS 13 and later, pip built it on Monterey and
+  failed): host.macos.
 For the Python, an unknown architecture counts only where both give the same answer. Pure: a
 row, the paste and its day in, a row or None out; texts in
 verify.diagnosis.package_wheels_messages.
@@ -34,8 +36,9 @@ from verify.diagnosis.timeline import Written
 from verify.mac_wheels import PythonLeftOut
 from verify.model import Fix, Result, failed
 
-PYTHON_TITLE = "Python version supported by PyTorch"
-_REFUSALS = ("sign.release_no_mac_wheel", "sign.no_release_here")
+# what says no wheel of a package fit: uv's refusal of a release, pip's "from versions: none",
+# pip compiling its sdist instead (and failing: the build's output)
+_REFUSALS = ("sign.release_no_mac_wheel", "sign.no_release_here", "sign.source_build")
 
 
 def python_row(result: Result, pasted: Pasted, written: Written | None) -> Result | None:
@@ -56,7 +59,7 @@ def python_row(result: Result, pasted: Pasted, written: Written | None) -> Resul
             lines = [pasted.signs[sign][0].line, *pasted.evidence.get("python_version", [])]
             if sign == "sign.no_release_here" and written is not None:
                 lines.append(written.line)
-            return _failed(result.id, PYTHON_TITLE, cause, fix, tuple(lines), package=name)
+            return _failed(result.id, result.title, cause, fix, tuple(lines), package=name)
     return None
 
 
@@ -85,6 +88,8 @@ def _a_mac(pasted: Pasted) -> bool:
 def _asked(refusal: Clue) -> tuple[str, str | None]:
     """The package and the release (None: any) a refusal names."""
     value = refusal.value
+    if refusal.field == "sign.source_build":
+        return str(value), None
     if refusal.field == "sign.release_no_mac_wheel":
         return value.name, value.version
     pinned = value.requirement.partition("==")[2]

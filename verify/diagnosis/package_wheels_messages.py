@@ -23,10 +23,11 @@ def none_for_python(left: PythonLeftOut) -> tuple[str, Fix]:
     """pip found no release at all, while releases served other Pythons on this architecture."""
     name, python, wheels = left.package.name, left.python, _wheels(left)
     when = (
-        f"its first of the {wheels} for Python {python} came with {left.first.first} (on "
+        f"its first {_wheels(left, plural=False)} for Python {python} came with "
+        f"{left.first.first} (on "
         f"PyPI {left.first.day.isoformat()}), after the paste"
         if left.first is not None
-        else f"no release of it has one of the {wheels} for Python {python} yet"
+        else f"no release of it has a {_wheels(left, plural=False)} for Python {python} yet"
     )
     cause = (
         f'pip found no release of {name} for Python {python} on this Mac ("from versions: '
@@ -37,9 +38,10 @@ def none_for_python(left: PythonLeftOut) -> tuple[str, Fix]:
     return cause, _fix(left)
 
 
-def _wheels(left: PythonLeftOut) -> str:
+def _wheels(left: PythonLeftOut, *, plural: bool = True) -> str:
     """ "macOS arm64 wheels"; "macOS wheels" where the architecture was not shown."""
-    return f"macOS {left.arch} wheels" if left.arch else "macOS wheels"
+    noun = "wheels" if plural else "wheel"
+    return f"macOS {left.arch} {noun}" if left.arch else f"macOS {noun}"
 
 
 def _fix(left: PythonLeftOut) -> Fix:
@@ -66,10 +68,11 @@ def macos_left_out(left: MacosLeftOut, release: str | None) -> tuple[str, Fix]:
     asked = f"{name} {release}" if release else name
     arches = " and ".join(left.arches)
     cause = (
-        f"The installer finds no {asked} for this Mac: its macOS wheels ({arches}) are tagged "
-        f"for macOS {left.floor} and later (PyPI: {left.package.source}, read "
-        f"{left.package.read}), and this Mac runs macOS {left.macos}, so pip and uv skip every "
-        "one of them and the environment, PyTorch's included, is not set up."
+        f"No {asked} wheel installs on this Mac: its macOS wheels ({arches}) are tagged for "
+        f"macOS {left.floor} and later (PyPI: {left.package.source}, read {left.package.read}), "
+        f"and this Mac runs macOS {left.macos}, so pip and uv skip every one of them (pip then "
+        "compiles the source, if there is one, which often fails) and the environment, "
+        "PyTorch's included, is not set up."
     )
     fix = Fix(
         f"Update macOS to {left.floor} or later (Apple menu > System Settings > Software "

@@ -12,6 +12,7 @@ from verify.diagnosis.paste.gpuonly import (
     Refusal,
     ReleaseWithoutMacWheel,
 )
+from verify.mac_wheels import Run
 from verify.model import Fix
 
 LAST_X86_64 = "2.2.2"
@@ -230,8 +231,11 @@ def release_without_mac_wheel(
     return cause, Fix(text, (f"uv lock --upgrade-package {name}", "uv sync"))
 
 
-def no_release_here(refusal: NoRelease, python: str | None) -> tuple[str, Fix]:
-    """pip on a Mac found no release at all of a package other than torch."""
+def no_release_here(
+    refusal: NoRelease, python: str | None, intel_only: Run | None = None
+) -> tuple[str, Fix]:
+    """pip on a Mac found no release at all of a package other than torch; `intel_only`: the
+    newest of its macOS wheels where PyPI has x86_64 ones only."""
     name, requirement = refusal.name, refusal.requirement
     for_python = f" with Python {python}" if python else ""
     cause = (
@@ -241,6 +245,13 @@ def no_release_here(refusal: NoRelease, python: str | None) -> tuple[str, Fix]:
         "environment, PyTorch's included, is not set up. Many packages built for NVIDIA GPUs or "
         "for Linux only (decord, pyg-lib) have no Apple silicon build."
     )
+    if intel_only is not None:
+        cause += (
+            f" PyPI has {name}'s macOS wheels for Intel (x86_64) only, the newest {intel_only.last}"
+            f" for Python {intel_only.pythons()}: a native arm64 Python on Apple silicon finds "
+            f"none (an x86_64 one under Rosetta would, but gets no torch past {LAST_X86_64} "
+            "and no MPS)."
+        )
     marker = _not_on_macos(name)
     text = (
         f"Look at {name}'s files on PyPI (or its own index): if no macosx_*_arm64 wheel is there "

@@ -5,11 +5,11 @@ mlx-metal release on PyPI is a `macosx_*_arm64` wheel (tags 13_0 to 26_0), with 
 distribution and no x86_64 or universal2 wheel (https://pypi.org/pypi/mlx/json and
 https://pypi.org/pypi/mlx-metal/json, read 2026-12-01: 755 macOS wheels of mlx); which packages
 are so is read from PyPI with the rest of verify/data/mac_wheels.json (verify.mac_wheels
-.arm64_only: mlx, mlx-metal, coreai-core, onnxruntime-silicon on 2026-12-01). On an Apple
-chip whose macOS is 13 or newer, a native arm64 Python finds them; pip finding none at all is an
-x86_64 Python under Rosetta, whose tags are macosx_*_x86_64 (mflux-community/mflux#23 and #44,
-ml-explore/mlx#105: each an M-series Mac, each thread found an x86_64 Python). What the paste
-shows of it:
+.arm64_only: mlx, mlx-metal, mediapipe-silicon, coreai-core, onnxruntime-silicon on
+2026-12-01). On an Apple chip whose macOS is 13 or newer, a native arm64 Python finds them; pip
+finding none at all is an x86_64 Python under Rosetta, whose tags are macosx_*_x86_64
+(mflux-community/mflux#23 and #44, ml-explore/mlx#105: each an M-series Mac, each thread found
+an x86_64 Python). What the paste shows of it:
 
 - pip: "Could not find a version that satisfies the requirement mlx (from versions: none)",
   read by verify.diagnosis.paste.gpuonly for any package (sign.no_release_here; not where pip

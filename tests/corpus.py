@@ -23,6 +23,7 @@ failing row at all.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,3 +169,12 @@ def parsed_kind(case: Case) -> str:
 
 def cases() -> list[Case]:
     return [load(p) for p in sorted(CORPUS_DIR.glob("*.txt"))]
+
+
+def reports() -> Iterator[tuple[str, Case]]:
+    """Every labelled real report in tests/data, the development corpus and each held-out set
+    alike, as ("folder/stem", case) (tests/data/torch_wheels holds torch's own strings)."""
+    for path in sorted(CORPUS_DIR.parent.glob("*/*.txt")):
+        case = load(path)
+        if case.label:
+            yield f"{path.parent.name}/{path.stem}", case

@@ -569,11 +569,7 @@ TOPIC_LABEL = {
 }
 
 
-def _reports():
-    for path in sorted(corpus.CORPUS_DIR.parent.glob("*/*.txt")):
-        case = corpus.load(path)
-        if case.label:  # a report (tests/data/torch_wheels holds torch's own strings)
-            yield f"{path.parent.name}/{path.stem}", case
+_reports = corpus.reports
 
 
 # reports a topic may fire on although their label is another, each with the reason

@@ -38,7 +38,7 @@ from verify.model import Fix, Result, failed
 
 # what says no wheel of a package fit: uv's refusal of a release, pip's "from versions: none",
 # pip compiling its sdist instead (and failing: the build's output)
-_REFUSALS = ("sign.release_no_mac_wheel", "sign.no_release_here", "sign.source_build")
+REFUSALS = ("sign.release_no_mac_wheel", "sign.no_release_here", "sign.source_build")
 
 
 def python_row(result: Result, pasted: Pasted, written: Written | None) -> Result | None:
@@ -68,7 +68,7 @@ def macos_row(result: Result, pasted: Pasted) -> Result | None:
     macos = pasted.facts.macos_version
     if result.id != "host.macos" or not macos or not _a_mac(pasted):
         return None
-    for sign in _REFUSALS:
+    for sign in REFUSALS:
         clues = pasted.signs.get(sign) or []
         if not clues:
             continue

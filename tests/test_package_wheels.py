@@ -239,3 +239,22 @@ def test_macos_left_out_weighs_every_architecture_and_the_release():
     left = mac_wheels.macos_left_out("mediapipe-silicon", "11.3.1", "0.8.11")
     assert left is not None and left.arches == ("arm64",) and str(left.floor) == "12.0"
     assert mac_wheels.macos_left_out("mediapipe-silicon", "11.3.1", "99.0") is None  # no such
+
+
+def test_a_pinned_release_past_pips_list_that_dropped_this_python():
+    # pip's list for this interpreter ends below the pin (verify.diagnosis.paste.gpuonly's
+    # PinPastList): onnxruntime 1.20.0's macOS wheels are cp310-cp313 (PyPI), so on
+    # Python 3.9 the Python is what it left out, and the nearest Python it serves is newer
+    text = (
+        "MacBook Air M2, macOS 14.4, Python 3.9.6\n"
+        "ERROR: Could not find a version that satisfies the requirement onnxruntime==1.20.0 "
+        "(from versions: 1.17.0, 1.17.1, 1.18.0, 1.18.1, 1.19.0, 1.19.2)\n"
+        "ERROR: No matching distribution found for onnxruntime==1.20.0\n"
+    )
+    first = diagnose.first_cause(diagnose.diagnose(text)[1])
+    assert first.id == "host.python" and first.status is Status.FAIL
+    assert "onnxruntime 1.20.0 publishes macOS wheels for Python 3.10-3.13 only" in first.cause
+    assert first.fix.commands == ("uv venv --python 3.10",)
+    # a release that serves the Python: pip's short list is the platform's story, not this
+    served = text.replace("Python 3.9.6", "Python 3.11.9")
+    assert diagnose.first_cause(diagnose.diagnose(served)[1]).id != "host.python"

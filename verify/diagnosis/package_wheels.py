@@ -5,9 +5,10 @@ pip's "from versions: none" and uv's "doesn't have a source distribution or whee
 current platform" say no file fits; for a package other than torch, which of the interpreter's
 Python, its architecture or the macOS is what the files leave out is PyPI's to say
 (verify.mac_wheels, read from PyPI):
-- uv asking for a named release whose macOS wheels, of this Mac's architecture, serve other
-  Pythons (local-voice-ai#21: kaldialign 0.9.1, cp310-cp312, under 3.13; coreai-torch#4 and #20:
-  coreai-core 1.0.0b1, cp311-cp312, under 3.13): host.python;
+- uv asking for a named release (or pip's list of releases ending below the one pinned) whose
+  macOS wheels, of this Mac's architecture, serve other Pythons (local-voice-ai#21: kaldialign
+  0.9.1, cp310-cp312, under 3.13; coreai-torch#4 and #20: coreai-core 1.0.0b1, cp311-cp312,
+  under 3.13): host.python;
 - pip finding no release at all on a Python that the package's macOS wheels of this
   architecture did not serve yet when the paste was written (ray-project/ray#44014: ray's first
   macOS arm64 wheel for 3.12 came in June 2024; isl-org/Open3D#6346: open3d's for 3.11 in
@@ -38,7 +39,12 @@ from verify.model import Fix, Result, failed
 
 # what says no wheel of a package fit: uv's refusal of a release, pip's "from versions: none",
 # pip compiling its sdist instead (and failing: the build's output)
-REFUSALS = ("sign.release_no_mac_wheel", "sign.no_release_here", "sign.source_build")
+REFUSALS = (
+    "sign.release_no_mac_wheel",
+    "sign.pin_past_list",
+    "sign.no_release_here",
+    "sign.source_build",
+)
 
 
 def python_row(result: Result, pasted: Pasted, written: Written | None) -> Result | None:
@@ -50,9 +56,14 @@ def python_row(result: Result, pasted: Pasted, written: Written | None) -> Resul
     if f.python_implementation not in (None, "CPython"):
         return None
     arches = [f.machine] if f.machine in mac_wheels.ARCHES else list(mac_wheels.ARCHES)
+    python = str(python)
     for sign, found in (
-        ("sign.release_no_mac_wheel", _release(pasted, str(python), arches)),
-        ("sign.no_release_here", _none(pasted, str(python), arches, written)),
+        (
+            "sign.release_no_mac_wheel",
+            _release(pasted, "sign.release_no_mac_wheel", python, arches),
+        ),
+        ("sign.pin_past_list", _release(pasted, "sign.pin_past_list", python, arches)),
+        ("sign.no_release_here", _none(pasted, python, arches, written)),
     ):
         if found is not None:
             cause, fix, name = found
@@ -96,18 +107,22 @@ def _asked(refusal: Clue) -> tuple[str, str | None]:
     return value.name, pinned if pinned and "*" not in pinned else None
 
 
-def _release(pasted: Pasted, python: str, arches: list[str]) -> tuple[str, Fix, str] | None:
-    clues = pasted.signs.get("sign.release_no_mac_wheel") or []
+def _release(
+    pasted: Pasted, sign: str, python: str, arches: list[str]
+) -> tuple[str, Fix, str] | None:
+    """A release the installer was asked for (uv's refusal of it, pip's list ending below it)
+    whose macOS wheels leave this Python out."""
+    clues = pasted.signs.get(sign) or []
     if not clues:
         return None
-    release = clues[0].value
+    name, release = _asked(clues[0])
+    if release is None:
+        return None
     macos = pasted.facts.macos_version
-    left = _agreed(
-        mac_wheels.release_left_out(release.name, release.version, python, a, macos) for a in arches
-    )
+    left = _agreed(mac_wheels.release_left_out(name, release, python, a, macos) for a in arches)
     if left is None:
         return None
-    return (*msg.release_left_out(left, release.version), left.package.name)
+    return (*msg.release_left_out(left, release), left.package.name)
 
 
 def _none(

@@ -45,20 +45,25 @@ def _wheels(left: PythonLeftOut, *, plural: bool = True) -> str:
 
 
 def _fix(left: PythonLeftOut) -> Fix:
-    newest = max(
-        (m for m in left.served.minors if m < int(left.python.split(".")[1])),
-        default=None,
-    )
-    use = f"Python 3.{newest}" if newest is not None else "a Python it has wheels for"
-    text = f"Create the environment with {use} (`uv venv --python 3.{newest}`, or conda's "
-    if newest is None:
-        text = f"Create the environment with {use} (PyPI's files page of {left.package.name} "
-        text += "lists them)"
+    """Use the nearest Python the release serves (the newest older one, else the oldest newer
+    one), or a release that serves this Python."""
+    minor = int(left.python.split(".")[1])
+    served = sorted(left.served.minors)
+    older = [m for m in served if m < minor]
+    nearest = older[-1] if older else next((m for m in served if m > minor), None)
+    if nearest is None:
+        text = (
+            f"Create the environment with a Python {left.package.name} has wheels for (PyPI's "
+            "files page lists them)"
+        )
     else:
-        text += f"`python=3.{newest}`)"
+        text = (
+            f"Create the environment with Python 3.{nearest} (`uv venv --python 3.{nearest}`, "
+            f"or conda's `python=3.{nearest}`)"
+        )
     if left.first is not None:
         text += f", or ask for {left.package.name} {left.first.first} or later"
-    commands = (f"uv venv --python 3.{newest}",) if newest is not None else ()
+    commands = (f"uv venv --python 3.{nearest}",) if nearest is not None else ()
     return Fix(text + ".", commands)
 
 

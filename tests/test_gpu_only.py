@@ -284,6 +284,9 @@ def test_a_package_with_intel_wheels_only_says_so_from_pypi():
     assert "PyPI has decord's macOS wheels for Intel (x86_64) only, the newest 0.6.0" in row.cause
     row, _ = _row("I'm on an M4 MacBook Pro, macOS 15.1.\n" + NONE.replace("decord", "pyg-lib"))
     assert "Intel (x86_64) only" not in row.cause
+    # on an Intel Mac those wheels would install: they are no reason for "none" there
+    row, _ = _row("MacBook Pro 2019, Intel Core i7, macOS 13.6\n" + NONE)
+    assert row.status is Status.FAIL and "Intel (x86_64) only" not in row.cause
 
 
 @pytest.mark.parametrize(

@@ -55,21 +55,24 @@ ARCHES = ("arm64", "x86_64")
 # all (dlib, pyaudio, webrtcvad: sdists) have nothing to read and are left out
 CANDIDATES = tuple(
     """
-    aimrocks annoy av bitsandbytes blis box2d-py catboost cffi chroma-hnswlib chromadb
-    chython coreai-core coremltools cryptography ctranslate2 cymem decord deepsearch-glm dgl
-    dm-tree docling-parse duckdb editdistance espeakng-loader eva-decord faiss-cpu fasttext
-    gensim greenlet grpcio h5py hdbscan jax-metal jaxlib jiter k2 kaldialign kiwisolver
-    kornia-rs levenshtein lightgbm llvmlite lxml mediapipe mediapipe-silicon mlx mlx-metal
-    mujoco murmurhash mxnet netcdf4 nmslib numba numcodecs numpy onnx onnxruntime
-    onnxruntime-genai onnxruntime-silicon onnxsim open3d opencv-contrib-python opencv-python
-    opencv-python-headless openvino orjson paddlepaddle pandas pedalboard pillow
-    piper-phonemize polars praat-parselmouth preshed protobuf psutil pyarrow pybullet
-    pycocotools pydantic-core pygame pymeshlab pyproj pysptk pyzmq rapidfuzz rasterio ray
-    regex rpds-py safetensors scikit-image scikit-learn scipy sentencepiece shapely
-    soundfile spacy srsly tensorflow tensorflow-cpu tensorflow-io
-    tensorflow-io-gcs-filesystem tensorflow-macos tensorflow-metal tensorflow-text
-    tflite-runtime thinc tiktoken tokenizers torchao torchaudio torchcodec torchtext
-    torchvision usearch xgboost
+    aimrocks aiohttp annoy av bitsandbytes blis bottleneck box2d-py catboost cffi
+    chroma-hnswlib chromadb chython contourpy coreai-core coremltools cryptography
+    ctranslate2 cymem decord deepsearch-glm dgl dm-tree docling-parse duckdb editdistance
+    espeakng-loader eva-decord faiss-cpu fasttext frozenlist gensim greenlet grpcio h5py
+    hdbscan httptools imagecodecs jax-metal jaxlib jiter k2 kaldialign kiwisolver kornia-rs
+    levenshtein lightgbm llvmlite lxml lz4 markupsafe matplotlib mediapipe mediapipe-silicon
+    mlx mlx-metal msgpack mujoco multidict murmurhash mxnet netcdf4 nmslib numba numcodecs
+    numexpr numpy onnx onnxruntime onnxruntime-genai onnxruntime-silicon onnxsim open3d
+    opencv-contrib-python opencv-python opencv-python-headless openvino orjson paddlepaddle
+    pandas pedalboard pillow piper-phonemize polars praat-parselmouth preshed protobuf
+    psutil psycopg2-binary pyarrow pybullet pycocotools pydantic-core pygame pymeshlab
+    pymupdf pyproj pysptk pywavelets pyyaml pyzmq pyzstd rapidfuzz rasterio ray regex
+    rpds-py safetensors scikit-image scikit-learn scikit-learn-intelex scipy sentencepiece
+    shapely soundfile soxr spacy sqlalchemy srsly statsmodels tensorflow tensorflow-cpu
+    tensorflow-io tensorflow-io-gcs-filesystem tensorflow-macos tensorflow-metal
+    tensorflow-text tflite-runtime thinc tiktoken tokenizers torchao torchaudio torchcodec
+    torchtext torchvision ujson usearch uvloop watchfiles websockets xgboost xxhash yarl
+    zstandard
     """.split()
 )
 # macosx_11_0_arm64, macosx_10_9_x86_64, macosx_10_9_universal2, macosx_10_6_intel

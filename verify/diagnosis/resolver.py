@@ -390,7 +390,9 @@ def _no_release_here(result: Result, pasted: Pasted) -> Result | None:
     arm64_only = canonicalize_name(refusal.name) in mac_wheels.arm64_only()
     if pasted.facts.machine == "x86_64" and arm64_only:
         return None  # arm64-only wheels: the x86_64 interpreter is the cause (.paste.armonly)
-    intel_only = mac_wheels.x86_64_only(refusal.name) if pasted.facts.machine != "x86_64" else None
+    # Intel-only wheels explain "none" for a native arm64 Python only (an Intel Mac finds them)
+    apple_arm64 = pasted.facts.machine != "x86_64" and pasted.facts.hardware_arm64 is not False
+    intel_only = mac_wheels.x86_64_only(refusal.name) if apple_arm64 else None
     cause, fix = platform_msg.no_release_here(refusal, pasted.facts.python_version, intel_only)
     lines = _lines(pasted, "sign.no_release_here", "chip", "python_version")
     return _failed(result, cause, fix, lines, package=refusal.requirement)

@@ -206,16 +206,19 @@ def holdout_cases(folder: str = "holdout") -> list[corpus.Case]:
 
 
 def test_holdout_sets_are_real_and_apart():
-    dev_sources = {c.source for c in corpus.cases()}
+    # GitHub's owner / repository names are case-blind ("isl-org/Open3D" is "isl-org/open3d":
+    # session 16's collector brought holdout64's thread back under the other spelling)
+    dev_sources = {c.source.lower() for c in corpus.cases()}
     seen: dict[str, str] = {}
     for folder in FLOORS:
         cases = holdout_cases(folder)
         assert len(cases) >= 25, folder
         for case in cases:
+            source = case.source.lower()
             assert case.source.startswith("https://"), case.name
-            assert case.source not in dev_sources, f"{case.name} is also in the development corpus"
-            assert case.source not in seen, f"{case.name} is also in {seen.get(case.source)}"
-            seen[case.source] = folder
+            assert source not in dev_sources, f"{case.name} is also in the development corpus"
+            assert source not in seen, f"{case.name} is also in {seen.get(source)}"
+            seen[source] = folder
             assert case.label in corpus.LABELS, case.name
 
 

@@ -1,12 +1,13 @@
-"""Regenerate verify/data/mac_wheels.json from PyPI's JSON API: for the packages that installs
-around PyTorch on a Mac name most, which Pythons and which macOS their macOS wheels are for,
-release by release (issue 12).
+"""Regenerate verify/data/mac_wheels.json from PyPI's JSON API (issue 12).
+
+For the packages Mac installs around PyTorch name most: which Pythons and which macOS each
+release's macOS wheels are for.
 
 pip saying "from versions: none" for a package on a Mac, or uv saying a pinned release has no
 wheel "for the current platform", names no reason; the package's files on PyPI give it. ray's
 first macOS arm64 wheel for Python 3.12 came with a release months after 3.12 (a paste from
 before it on 3.12 is the Python's: ray-project/ray#44014), kaldialign 0.9.1's macOS wheels are
-cp310-cp312 only (local-voice-ai#21 on 3.13), an arm64 Mac with no wheel at all is the package's
+cp38-cp312 only (local-voice-ai#21 on 3.13), an arm64 Mac with no wheel at all is the package's
 (dmlc/decord#335). verify.mac_wheels reads this file.
 
 For each package and each Mac architecture (arm64, x86_64; universal2 counts for both), the

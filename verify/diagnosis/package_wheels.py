@@ -7,7 +7,7 @@ Python, its architecture or the macOS is what the files leave out is PyPI's to s
 (verify.mac_wheels, read from PyPI):
 - uv asking for a named release (or pip's list of releases ending below the one pinned) whose
   macOS wheels, of this Mac's architecture, serve other Pythons (local-voice-ai#21: kaldialign
-  0.9.1, cp310-cp312, under 3.13; coreai-torch#4 and #20: coreai-core 1.0.0b1, cp311-cp312,
+  0.9.1, cp38-cp312, under 3.13; coreai-torch#4 and #20: coreai-core 1.0.0b1, cp311-cp312,
   under 3.13): host.python;
 - pip finding no release at all on a Python that the package's macOS wheels of this
   architecture did not serve yet when the paste was written (ray-project/ray#44014: ray's first

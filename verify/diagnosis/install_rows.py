@@ -30,10 +30,10 @@ import re
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from verify import compat, mac_wheels
+from verify import compat
 from verify.diagnosis import install_messages as msg
 from verify.diagnosis.envdump import Pasted
-from verify.diagnosis.paste import refused
+from verify.diagnosis.paste import armonly, refused
 from verify.diagnosis.paste.pyremoved import PythonRemoved
 from verify.diagnosis.paste.pytags import python_of
 from verify.messages import INTEL_MAC_CAUSE
@@ -378,20 +378,17 @@ def _intel_mac_new_python(result: Result, pasted: Pasted) -> Result | None:
 
 def _intel_mac_arm64_only(result: Result, pasted: Pasted) -> Result | None:
     """An Intel Mac where pip found nothing of a package whose macOS wheels are all arm64 ones
-    (verify.mac_wheels.arm64_only, read from PyPI: mlx, mlx-metal, mediapipe-silicon): no
+    (verify.diagnosis.paste.armonly.missed, from PyPI: mlx, mlx-metal, mediapipe-silicon): no
     release of it installs on an Intel Mac at all, whatever its torch."""
     f = pasted.facts
-    if f.os != "Darwin" or f.hardware_arm64 is not False or f.translated:
+    missed = armonly.missed(pasted.signs)
+    if f.os != "Darwin" or f.hardware_arm64 is not False or f.translated or missed is None:
         return None
-    only = mac_wheels.arm64_only()
-    for sign in ("sign.no_release_here", "sign.arm64_only_missed"):
-        for c in pasted.signs.get(sign) or []:
-            name = canonicalize_name(c.value.name)
-            if name in only:
-                cause, fix = msg.intel_mac_arm64_only(c.value.name, str(only[name]))
-                lines = [c.line, *pasted.evidence.get("hardware_arm64", [])[:1]]
-                return _failed(result, cause, fix, lines, machine="x86_64", package=name)
-    return None
+    refusal, floor = missed
+    cause, fix = msg.intel_mac_arm64_only(refusal.value.name, str(floor))
+    lines = [refusal.line, *pasted.evidence.get("hardware_arm64", [])[:1]]
+    package = canonicalize_name(refusal.value.name)
+    return _failed(result, cause, fix, lines, machine="x86_64", package=package)
 
 
 def _intel_mac_installs(result: Result, pasted: Pasted) -> Result | None:

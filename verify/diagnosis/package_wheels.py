@@ -50,27 +50,21 @@ REFUSALS = (
 def python_row(result: Result, pasted: Pasted, written: Written | None) -> Result | None:
     """host.python failing with the package that leaves this Python out, or None."""
     f = pasted.facts
-    python = f.python_version
-    if result.id != "host.python" or not python or not _a_mac(pasted):
+    if result.id != "host.python" or not f.python_version or not _a_mac(pasted):
         return None
     if f.python_implementation not in (None, "CPython"):
         return None
     arches = [f.machine] if f.machine in mac_wheels.ARCHES else list(mac_wheels.ARCHES)
-    python = str(python)
-    for sign, found in (
-        (
-            "sign.release_no_mac_wheel",
-            _release(pasted, "sign.release_no_mac_wheel", python, arches),
-        ),
-        ("sign.pin_past_list", _release(pasted, "sign.pin_past_list", python, arches)),
-        ("sign.no_release_here", _none(pasted, python, arches, written)),
-    ):
-        if found is not None:
-            cause, fix, name = found
-            lines = [pasted.signs[sign][0].line, *pasted.evidence.get("python_version", [])]
-            if sign == "sign.no_release_here" and written is not None:
-                lines.append(written.line)
-            return _failed(result.id, result.title, cause, fix, tuple(lines), package=name)
+    for sign in ("sign.release_no_mac_wheel", "sign.pin_past_list", "sign.no_release_here"):
+        clues = pasted.signs.get(sign) or []
+        found = _python_left_out(clues[0], pasted, arches, written) if clues else None
+        if found is None:
+            continue
+        left, (cause, fix) = found
+        lines = [clues[0].line, *pasted.evidence.get("python_version", [])]
+        if sign == "sign.no_release_here" and written is not None:
+            lines.append(written.line)
+        return _failed(result.id, result.title, cause, fix, tuple(lines), package=left.package.name)
     return None
 
 
@@ -107,38 +101,22 @@ def _asked(refusal: Clue) -> tuple[str, str | None]:
     return value.name, pinned if pinned and "*" not in pinned else None
 
 
-def _release(
-    pasted: Pasted, sign: str, python: str, arches: list[str]
-) -> tuple[str, Fix, str] | None:
-    """A release the installer was asked for (uv's refusal of it, pip's list ending below it)
-    whose macOS wheels leave this Python out."""
-    clues = pasted.signs.get(sign) or []
-    if not clues:
-        return None
-    name, release = _asked(clues[0])
+def _python_left_out(
+    refusal: Clue, pasted: Pasted, arches: list[str], written: Written | None
+) -> tuple[PythonLeftOut, tuple[str, Fix]] | None:
+    """What a refusal says of this Python: pip's "none" against the releases out when the paste
+    was written; a release asked for (uv's refusal, pip's list ending below it) against its own
+    wheels. None where the wheels do not leave this Python out."""
+    python, macos = str(pasted.facts.python_version), pasted.facts.macos_version
+    name, release = _asked(refusal)
+    if refusal.field == "sign.no_release_here":
+        after = written.after if written is not None else None
+        left = _agreed(mac_wheels.none_for_python(name, python, a, after, macos) for a in arches)
+        return (left, msg.none_for_python(left)) if left is not None else None
     if release is None:
         return None
-    macos = pasted.facts.macos_version
     left = _agreed(mac_wheels.release_left_out(name, release, python, a, macos) for a in arches)
-    if left is None:
-        return None
-    return (*msg.release_left_out(left, release), left.package.name)
-
-
-def _none(
-    pasted: Pasted, python: str, arches: list[str], written: Written | None
-) -> tuple[str, Fix, str] | None:
-    clues = pasted.signs.get("sign.no_release_here") or []
-    if not clues:
-        return None
-    after = written.after if written is not None else None
-    macos = pasted.facts.macos_version
-    left = _agreed(
-        mac_wheels.none_for_python(clues[0].value.name, python, a, after, macos) for a in arches
-    )
-    if left is None:
-        return None
-    return (*msg.none_for_python(left), left.package.name)
+    return (left, msg.release_left_out(left, release)) if left is not None else None
 
 
 def _agreed(verdicts: Iterable[PythonLeftOut | None]) -> PythonLeftOut | None:

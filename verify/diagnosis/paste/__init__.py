@@ -269,15 +269,12 @@ def _derive(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) 
     # pip found no release of a package whose Mac wheels are all arm64 ones (.gpuonly's "none",
     # .armonly's resolver conflict), on an Apple chip with a macOS its wheels are for (or none
     # shown): an x86_64 Python (.armonly)
-    missed = ("sign.arm64_only_missed", "sign.no_release_here")
-    floor = compat.parse_version(
-        armonly.floor(c.value.name for s in missed for c in signs.get(s) or [])
-    )
-    if floor is not None and chip.startswith("Apple M") and facts.get("machine") is None:
+    missed = armonly.missed(signs)
+    if missed is not None and chip.startswith("Apple M") and facts.get("machine") is None:
         shown = compat.parse_version(str(facts.get("macos_version") or ""))
-        if shown is None or shown >= floor:
-            put("os", "Darwin", *missed)
-            put("machine", "x86_64", *missed)
+        if shown is None or shown >= missed[1]:
+            put("os", "Darwin", *armonly.REFUSALS)
+            put("machine", "x86_64", *armonly.REFUSALS)
             put("hardware_arm64", True, "chip")
     if facts.get("os") == "Darwin":
         subdir = facts.get("conda_subdir")

@@ -18,7 +18,7 @@ an x86_64 Python). What the paste shows of it:
   ResolutionImpossible, no mlx requested by the user: no mlx release fits this interpreter
   -> sign.arm64_only_missed (a NoRelease, as .gpuonly's), read here.
 
-verify.diagnosis.paste reads either, for a package of arm64_only (`floor`), as an x86_64
+verify.diagnosis.paste reads either, for a package of arm64_only (`missed`), as an x86_64
 interpreter where an Apple chip is named and no macOS below that floor is shown
 (linyiLYi/bilibot#21, the same words with no Mac named, was a macOS too old for MLX).
 """
@@ -26,9 +26,10 @@ interpreter where an Apple chip is named and no macOS below that floor is shown
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Mapping, Sequence
 
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from verify import mac_wheels
 from verify.diagnosis.paste.clues import LISTED, Clue, clue, finditer
@@ -55,8 +56,18 @@ def read(text: str) -> list[Clue]:
     return []
 
 
-def floor(names: Iterable[str]) -> str | None:
-    """The lowest macOS of the first package named that has arm64-only Mac wheels; None when
-    none of them has."""
+# what says pip found nothing of a package: its resolver giving up (read here), its "from
+# versions: none" (.gpuonly)
+REFUSALS = ("sign.arm64_only_missed", "sign.no_release_here")
+
+
+def missed(signs: Mapping[str, Sequence[Clue]]) -> tuple[Clue, Version] | None:
+    """The first refusal of a package whose Mac wheels are all arm64 ones, with the lowest
+    macOS they are tagged for; None where no refusal names one."""
     only = mac_wheels.arm64_only()
-    return next((str(only[n]) for n in map(canonicalize_name, names) if n in only), None)
+    for sign in REFUSALS:
+        for c in signs.get(sign) or []:
+            name = canonicalize_name(c.value.name)
+            if name in only:
+                return c, only[name]
+    return None

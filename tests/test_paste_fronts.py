@@ -56,3 +56,14 @@ def test_docker_gpu_refusal_next_to_a_latest_macbook_is_linux_in_a_mac():
     assert rows["host.os"].status is Status.FAIL
     assert diagnose.first_cause(results).id == "host.os"
     assert any("Macbook Pro" in line for line in rows["host.os"].evidence)
+
+
+def test_a_release_said_by_name_and_major_gives_way_to_the_exact_version():
+    # divamgupta/diffusionbee-stable-diffusion-ui#38: "Cannot run on macOS 11 Big Sur" in the
+    # title, the app's "You have macOS 11.7" in the body
+    case = _case("holdout123", "diffusionbee-38")
+    assert envdump.parse(case.text).facts.macos_version == "11.7"
+    # a release said by major alone and nothing more exact: the major
+    assert envdump.parse("Cannot run on macOS 11 Big Sur\n").facts.macos_version == "11.0"
+    # another release elsewhere is no refinement of it
+    assert envdump.parse("macOS 13 Ventura\nmacOS 14.2\n").facts.macos_version == "13.0"

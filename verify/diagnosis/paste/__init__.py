@@ -138,6 +138,24 @@ def _newest(found: list[Clue], weight: int) -> Clue | None:
     return max(known, key=lambda vc: vc[0])[1] if len(known) > 1 else None
 
 
+def _finer(found: list[Clue], winner: Clue) -> Clue:
+    """A release said by its name or major alone ("Cannot run on macOS 11 Big Sur", read as 11.0)
+    and the same release said exactly elsewhere, however surely ("You have macOS 11.7" quoted in
+    the body, divamgupta/diffusionbee-stable-diffusion-ui#38): the exact one."""
+    major, _, minor = str(winner.value).partition(".")
+    if minor != "0":
+        return winner
+    return next(
+        (
+            c
+            for c in found
+            if str(c.value).partition(".")[0] == major
+            and str(c.value).partition(".")[2] not in ("0", "")
+        ),
+        winner,
+    )
+
+
 def all_clues(text: str) -> list[Clue]:
     found: list[Clue] = []
     for reader in READERS:
@@ -169,6 +187,8 @@ def read(text: str, seeds: Iterable[Clue] = (), wrapped: str = "") -> Reading:
         best = max(c.weight for c in found)
         winner = _newest(found, best) if name == "torch_version" else None
         winner = winner or next(c for c in found if c.weight == best)
+        if name == "macos_version":
+            winner = _finer(found, winner)
         facts[name] = winner.value
         weights[name] = best
         evidence[name] = _lines(c for c in found if c.value == winner.value)

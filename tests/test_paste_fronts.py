@@ -5,6 +5,7 @@ next to Docker's GPU refusal."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import corpus
@@ -67,3 +68,23 @@ def test_a_release_said_by_name_and_major_gives_way_to_the_exact_version():
     assert envdump.parse("Cannot run on macOS 11 Big Sur\n").facts.macos_version == "11.0"
     # another release elsewhere is no refinement of it
     assert envdump.parse("macOS 13 Ventura\nmacOS 14.2\n").facts.macos_version == "13.0"
+
+
+def test_a_mac_below_mps_floor_with_no_mps_attempt_is_warned_last():
+    # kaixxx/noScribe#56 (an app that will not open on Big Sur), ml-explore/mlx#2196 (macOS 11):
+    # no MPS attempt in the paste, yet no MPS can be had there: a warning, first when alone
+    for folder, name in (("holdout123", "noScribe-56"), ("holdout97", "mlx-2196")):
+        results = diagnose.diagnose(_case(folder, name).text)[1]
+        row = next(r for r in results if r.id == "host.macos")
+        assert row.status is Status.WARN and "older than 12.3" in row.cause
+        assert row.evidence and all(re.search(r"Big Sur|11", line) for line in row.evidence)
+        assert diagnose.first_cause(results) is row
+    # pypa/pip#9142: macOS 10.13.6 beside pip finding no wheel for the Python: Python's row first
+    results = diagnose.diagnose(_case("holdout123", "pip-9142").text)[1]
+    assert next(r for r in results if r.id == "host.macos").status is Status.WARN
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "host.python"
+    # MPS shown failing on that macOS: the rule's own failure, not this warning
+    text = "macOS 11.6\nM1\nRuntimeError: PyTorch is not linked with support for mps devices\n"
+    row = next(r for r in diagnose.diagnose(text)[1] if r.id == "host.macos")
+    assert row.status is Status.FAIL and "below_mps" not in row.data

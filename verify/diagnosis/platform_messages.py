@@ -360,3 +360,20 @@ def bad_cpu_type_on_apple_silicon() -> tuple[str, Fix]:
         ("softwareupdate --install-rosetta --agree-to-license", 'file "$(which python3)"'),
     )
     return cause, fix
+
+
+def macos_below_mps(version: str) -> tuple[str, Fix]:
+    """A Mac on a macOS older than MPS's floor where the paste shows no MPS attempt: what that
+    macOS leaves out, said as a warning (the paste may be about something else)."""
+    return (
+        f"This Mac runs macOS {version}, older than 12.3, the first release whose Metal "
+        "Performance Shaders Graph PyTorch's MPS backend needs: PyTorch cannot use the GPU here, "
+        "and software built for a newer macOS (current PyTorch and other packages' wheels, "
+        "apps) will not install or start on it.",
+        Fix(
+            "Update macOS (System Settings > General > Software Update; PyTorch 2.9+ needs "
+            f"macOS 14 or newer for MPS); where this Mac cannot update, use the releases of the "
+            f"software still built for macOS {version} (on the CPU).",
+            ("softwareupdate --list",),
+        ),
+    )

@@ -88,3 +88,21 @@ def test_a_mac_below_mps_floor_with_no_mps_attempt_is_warned_last():
     text = "macOS 11.6\nM1\nRuntimeError: PyTorch is not linked with support for mps devices\n"
     row = next(r for r in diagnose.diagnose(text)[1] if r.id == "host.macos")
     assert row.status is Status.FAIL and "below_mps" not in row.data
+
+
+def test_pips_end_of_life_warning_names_the_python_it_runs_under():
+    # IntelRealSense/librealsense#6246: pip under Python 2.7 found no pyrealsense2 for it
+    case = _case("holdout123", "librealsense-6246")
+    assert envdump.parse(case.text).facts.python_version == "2.7"
+    first = diagnose.first_cause(diagnose.diagnose(case.text)[1])
+    assert first is not None and first.id == "host.python"
+    # pip 19's wording before the day; a sentence about Python 2.7 is not pip's warning
+    before = (
+        "DEPRECATION: Python 2.7 will reach the end of its life on January 1st, 2020. Please "
+        "upgrade your Python as Python 2.7 won't be maintained after that date.\n"
+        "ERROR: Could not find a version that satisfies the requirement torch (from versions: "
+        "none)\n"
+    )
+    assert envdump.parse(before).facts.python_version == "2.7"
+    prose = "On my Mac: Python 2.7 reached the end of its life in 2020.\n"
+    assert envdump.parse(prose).facts.python_version is None

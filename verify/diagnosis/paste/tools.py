@@ -24,6 +24,8 @@ torch.__config__.show(), and MPS state as people print it.
   "torch_version", "python_version", "os", "is_cuda_available"; verify.diagnosis.envdump reads such
   JSON
   as text).
+- pip's warning about the Python it runs under: "DEPRECATION: Python 2.7 reached the end of its
+  life on January 1st, 2020." (pip 19.3-20.3).
 - is_built() / is_available() as people print them: ">>> torch.backends.mps.is_available()" then
   "False", "MPS available: True", "torch.backends.mps.is_built() -> False".
 """
@@ -73,6 +75,13 @@ COMFY_SHARED = re.compile(r"^[ \t]*Set vram state to:[ \t]*SHARED\b", re.MULTILI
 # f"device: {training_args.device}, ...")): "mps" only where torch.backends.mps.is_available()
 # (training_args.py _setup_devices; the use_mps_device flag raised when it was not) -
 # huggingface/transformers#18598's run_glue log
+# pip's own warning about the interpreter it runs under (pip 19.3-20.3, src/pip/_internal/cli/
+# base_command.py): "DEPRECATION: Python 2.7 reached the end of its life on January 1st, 2020.
+# Please upgrade your Python ..." (and "... will reach the end of its life ..." before the day):
+# the one place a paste states a Python 2 or 3.5 it ran (IntelRealSense/librealsense#6246)
+PIP_PYTHON_EOL = re.compile(
+    r"^[ \t>]*DEPRECATION: Python (2\.7|3\.[45]) (?:reached|will reach) the end of its life\b", _M
+)
 HF_EXAMPLE_DEVICE = re.compile(r"\bProcess rank: -?\d+, device: (mps|cpu|cuda)\b")
 # (as read, verify.diagnosis.paste.logprefix has taken the bold off: "- Type: mps")
 COMFY_DEVICE_TYPE = re.compile(r"^[ \t>*-]*(?:\*\*Type:\*\*|Type:)[ \t]*mps[ \t]*$", re.MULTILINE)
@@ -230,6 +239,8 @@ def read(text: str) -> list[Clue]:
         out.extend(_sysenv(m.group(1), m.group(2).strip(), text, m))
     for m in finditer(COMFY_TORCH, text, "pytorch version:"):
         out.append(clue("sign.app_torch", m.group(1), text, m, STRONG))
+    for m in finditer(PIP_PYTHON_EOL, text, "DEPRECATION: Python"):
+        out.append(clue("python_version", m.group(1), text, m, STRONG))
     for m in finditer(YOLO_BANNER, text, "Python-"):
         out.append(clue("python_version", m.group(1), text, m, STRONG))
         out.append(clue("torch_version", m.group(2), text, m, STRONG))

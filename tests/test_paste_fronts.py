@@ -10,7 +10,7 @@ from pathlib import Path
 
 import corpus
 
-from verify.diagnosis import diagnose, envdump
+from verify.diagnosis import diagnose, envdump, paste
 from verify.diagnosis.paste import prose, ran
 from verify.model import Status
 
@@ -106,3 +106,15 @@ def test_pips_end_of_life_warning_names_the_python_it_runs_under():
     assert envdump.parse(before).facts.python_version == "2.7"
     prose = "On my Mac: Python 2.7 reached the end of its life in 2020.\n"
     assert envdump.parse(prose).facts.python_version is None
+
+
+def test_an_m_chip_said_of_the_machine_or_before_mac_in_brackets():
+    # conda-forge/miniforge#319: "My computer is M1" (a full-width comma after it)
+    case = _case("holdout64", "conda-forge-miniforge-319")
+    f = envdump.parse(case.text).facts
+    assert (f.chip, f.hardware_arm64) == ("Apple M1", True)
+    # nateraw/backgroundremover#17's title: "M1 (Mac) PackagesNotFoundError: torchaudio"
+    title = _case("holdout57", "backgroundremover-17").text.splitlines()[0]
+    assert envdump.parse(title).facts.chip == "Apple M1"
+    # a condition, not the user's machine
+    assert not [c for c in paste.all_clues("if your computer is M1 then\n") if c.field == "chip"]

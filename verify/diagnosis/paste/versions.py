@@ -86,10 +86,13 @@ BARE_CHIP = re.compile(
     # ChatRWKV#93's Intel MacBook Pro)
     r"(?:(?!\b(?:not|non|no|isn't|vs)\b)[^\n]){0,40}?"
     r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?\b|"
-    r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?(?:\s+(?:Mac(?:Book|\s?OS)?|chip|iMac|MBP|MBA)\b|\s*芯片)|"
+    # ("M1 (Mac) PackagesNotFoundError": nateraw/backgroundremover#17)
+    r"\bM([1-9])(?:\s*(Pro|Max|Ultra))?(?:(?:\s+|\s*\(\s*)(?:Mac(?:Book|\s?OS)?|chip|iMac|MBP|MBA)\b|\s*芯片)|"
     r"\bM([1-9])\s?(Pro|Max|Ultra)\b|"
     r"^[ \t>*-]*(?:Chip:?[ \t]*)?M([1-9])()[ \t]*$|"
-    r"\((?:Apple\s)?M([1-9])(?:\s*(Pro|Max|Ultra))?\)",
+    r"\((?:Apple\s)?M([1-9])(?:\s*(Pro|Max|Ultra))?\)|"
+    # the machine said to be one ("My computer is M1": conda-forge/miniforge#319)
+    r"\b(?:computer|laptop|machine|notebook)\s+(?:is|has)\s+(?:an?\s+)?M([1-9])(?:\s*(Pro|Max|Ultra))?\b",
     re.IGNORECASE | re.MULTILINE,
 )
 INTEL_CHIP = re.compile(
@@ -396,7 +399,7 @@ def read(text: str) -> list[Clue]:
         if _unticked(text, m) or not stated(text, m, strict=False):  # "if you have an M1 Max"
             continue
         groups = m.groups()
-        n, tier = next((groups[i], groups[i + 1]) for i in (0, 2, 4, 6, 8) if groups[i])
+        n, tier = next((groups[i], groups[i + 1]) for i in (0, 2, 4, 6, 8, 10) if groups[i])
         chip = f"Apple M{n}" + (f" {tier.title()}" if tier else "")
         out.append(clue("chip", chip, text, m, WEAK))
         out.append(clue("hardware_arm64", True, text, m, WEAK))

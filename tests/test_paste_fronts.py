@@ -118,3 +118,21 @@ def test_an_m_chip_said_of_the_machine_or_before_mac_in_brackets():
     assert envdump.parse(title).facts.chip == "Apple M1"
     # a condition, not the user's machine
     assert not [c for c in paste.all_clues("if your computer is M1 then\n") if c.field == "chip"]
+
+
+def test_the_architecture_said_right_after_macos():
+    # e2b-dev/desktop#5: "Macos x86 has been deprecated by since `torch==2.2.2 `"
+    f = envdump.parse(_case("holdout48", "e2b-desktop-5").text).facts
+    assert (f.os, f.machine) == ("Darwin", "x86_64")
+    # PsyNeuLink#3232's title "Restrict numpy to <2 on macos x86_64": an Intel Mac's story
+    results = diagnose.diagnose(_case("holdout68", "PsyNeuLink-3232").text)[1]
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "host.arch"
+    # a build's platform ("only provide wheels for MacOS arm64": huggingface/peft#2431) and a
+    # list of both ("macOS (x86-64, ARM64)": OpenNMT/CTranslate2#1841) say nothing of the machine
+    assert envdump.parse(_case("holdout13", "peft-2431").text).facts.machine != "arm64"
+    assert not [
+        c
+        for c in paste.all_clues("- OS: Linux (x86-64, AArch64), macOS (x86-64, ARM64)\n")
+        if c.field == "machine"
+    ]

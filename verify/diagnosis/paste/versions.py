@@ -242,6 +242,16 @@ ARCH_KEY = re.compile(
     r"(?:\*\*)?[ \t]*`?(arm64|aarch64|x86_64|i386|amd64)`?[ \t]*(?:\(|$)",
     _M,
 )
+# the architecture said right after macOS ("Macos x86 has been deprecated": e2b-dev/desktop#5;
+# "on macOS 15.x x86_64": headroomlabs-ai/headroom#1931): the interpreter's, Intel or Rosetta
+MACOS_ARCH = re.compile(
+    r"\bmac\s?OS(?:\s?X)?(?:[ \t]+\d{2}(?:\.(?:\d{1,2}|x))*)?[ \t]+"
+    r"\(?(x86[_-]64|x86(?![-_]?\d)|amd64|arm64)\b"
+    r"(?![ \t]*(?:,|/|and\b|or\b)[ \t]*(?:x86|arm64|aarch64|amd64))",  # not a list of both
+    re.IGNORECASE,
+)
+# "wheels for MacOS arm64" (huggingface/peft#2431): a build's platform, not the machine's
+_FOR_BUILD = re.compile(r"\bfor[ \t]+(?:the[ \t]+)?$", re.IGNORECASE)
 _ARCH = {"arm64": "arm64", "aarch64": "aarch64", "x86_64": "x86_64", "i386": "x86_64"}
 # "requires", "supported on": the version a message asks for, not the one the user has
 # Words just before a version that make it a *required* one ("supported on macOS 13.0",
@@ -470,6 +480,14 @@ def read(text: str) -> list[Clue]:
         out.append(clue("torch_version", m.group(1), text, m, WEAK))
     for m in finditer(TORCH_REPL, text, "__version__"):
         out.append(clue("torch_version", m.group(1), text, m, STRONG))
+    for m in finditer(MACOS_ARCH, text, "mac", "Mac", "MAC"):
+        if _wanted(text, m) or asked(text, m) or not stated(text, m, strict=False):
+            continue
+        if _FOR_BUILD.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        machine = "arm64" if m.group(1).lower() == "arm64" else "x86_64"
+        out.append(clue("machine", machine, text, m, WEAK))
+        out.append(clue("os", "Darwin", text, m, WEAK))
     for m in finditer(ARCH_KEY, text, "rch", "achine"):
         out.append(clue("machine", _ARCH.get(m.group(1).lower(), "x86_64"), text, m, WEAK))
     for m in finditer(OS_KEY, text, "OS", "System", "Environment", "环境", "環境", "系", "平台"):

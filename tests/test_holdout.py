@@ -170,6 +170,10 @@ FLOORS = {
     # session 16's second sealed round (collectors 129-133), scored blind at 01b167f, 4b94541
     # and 14d2230 alike (holdout129/README.md): 39 named, 38 first, no false alarm
     "holdout129": (39, 38),
+    # session 17's first round (collectors 134-137), scored blind at 4101eaa and 6ae3efa alike
+    # (holdout134/README.md): 50 named, 50 first, one false alarm (Zonos' Docker build on a
+    # Mac, since a warning)
+    "holdout134": (50, 50),
 }
 
 

@@ -258,3 +258,18 @@ def test_a_pinned_release_past_pips_list_that_dropped_this_python():
     # a release that serves the Python: pip's short list is the platform's story, not this
     served = text.replace("Python 3.9.6", "Python 3.11.9")
     assert diagnose.first_cause(diagnose.diagnose(served)[1]).id != "host.python"
+
+
+def test_a_source_build_on_a_python_the_wheels_left_out_before_some_release():
+    # openinterpreter/openinterpreter#903 (holdout134): "Could not build wheels for tiktoken"
+    # under macOS Python 3.12.1; tiktoken's macOS wheels serve 3.12 only from 0.5.2 (PyPI)
+    case = corpus.load(next((PYPI.parent / "holdout134").glob("openinterpreter-903-*.txt")))
+    first = diagnose.first_cause(diagnose.diagnose(case.text)[1])
+    assert first.id == "host.python" and first.status is Status.FAIL
+    assert "pip compiled tiktoken from source on Python 3.12" in first.cause
+    assert "only from 0.5.2" in first.cause and first.data["left_out_by"] == "tiktoken"
+    assert first.fix.commands == ("uv venv --python 3.11",)
+    # a Python every release of it serves: the build failed for another reason
+    served = case.text.replace("3.12.1", "3.10.13")
+    rows = {r.id: r for r in diagnose.diagnose(served)[1]}
+    assert "left_out_by" not in rows["host.python"].data

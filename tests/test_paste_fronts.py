@@ -136,3 +136,20 @@ def test_the_architecture_said_right_after_macos():
         for c in paste.all_clues("- OS: Linux (x86-64, AArch64), macOS (x86-64, ARM64)\n")
         if c.field == "machine"
     ]
+
+
+def test_linux_on_a_mac_known_from_words_alone_is_a_warning():
+    # Zyphra/Zonos-v0.1-hybrid discussion 2 (holdout134): "build the docker image on my Mac",
+    # the daemon refusing the nvidia runtime; nothing ran in the container
+    results = diagnose.diagnose(_case("holdout134", "hf-zyphra-zonos").text)[1]
+    row = next(r for r in results if r.id == "host.os")
+    assert row.status is Status.WARN and "container" in row.cause
+    assert diagnose.first_cause(results) is row
+    # an MPS error from the process in Docker: a failure (as the daemon's own GPU refusal is:
+    # pieroit/stable-diffusion-jupyterlab-docker#8, test above)
+    words = (
+        "I run it in Docker on my M1 Mac\n"
+        "RuntimeError: PyTorch is not linked with support for mps devices\n"
+    )
+    row = next(r for r in diagnose.diagnose(words)[1] if r.id == "host.os")
+    assert row.status is Status.FAIL

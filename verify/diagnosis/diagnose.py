@@ -265,6 +265,22 @@ def linux_on_mac(pasted: Pasted) -> bool:
     )
 
 
+def _linux_said_only(pasted: Pasted) -> bool:
+    """Linux on the Mac known from words alone ("build the docker image on my Mac": Zyphra/
+    Zonos-v0.1-hybrid discussion 2), with no output of a process that ran there, no MPS error
+    and no MPS asked of it: what the place implies, a warning. MPS wanted in the container
+    (pytorch/pytorch#81224) stays a failure."""
+    said = ("sign.docker_on_mac", "sign.linux_guest")
+    clues = pasted.signs.get("sign.linux_vm_on_mac") or []
+    return (
+        bool(clues)
+        and all(c.field in said for c in clues)
+        and not pasted.errors
+        and not pasted.has("sign.mps_intent")
+        and pasted.facts.machine is None
+    )
+
+
 def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = None) -> Result:
     """A rule's row with the cause the paste as a whole supports."""
     f = pasted.facts
@@ -334,7 +350,8 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
             "device driver" in str(c.value) for c in pasted.signs.get("sign.linux_workload", [])
         ):
             cause, fix = msg.pasted_container_gpu_refused(f.os or "Linux")
-        return dataclasses.replace(result, cause=cause, detail=cause, fix=fix)
+        status = Status.WARN if _linux_said_only(pasted) else result.status
+        return dataclasses.replace(result, status=status, cause=cause, detail=cause, fix=fix)
     if result.id == "mps.available" and result.cause.startswith(msg.NO_METAL_DEVICE):
         where = [what for sign, what in _WHERE if pasted.has(sign)]
         if where:

@@ -9,6 +9,9 @@ Python, its architecture or the macOS is what the files leave out is PyPI's to s
   macOS wheels, of this Mac's architecture, serve other Pythons (local-voice-ai#21: kaldialign
   0.9.1, cp38-cp312, under 3.13; coreai-torch#4 and #20: coreai-core 1.0.0b1, cp311-cp312,
   under 3.13): host.python;
+- pip compiling a package from source on a Python its macOS wheels of this architecture leave
+  out before some release, or always (openinterpreter/openinterpreter#903: tiktoken under
+  3.12.1, its first macOS wheels for 3.12 in 0.5.2): host.python;
 - pip finding no release at all on a Python that the package's macOS wheels of this
   architecture did not serve yet when the paste was written (ray-project/ray#44014: ray's first
   macOS arm64 wheel for 3.12 came in June 2024; isl-org/Open3D#6346: open3d's for 3.11 in
@@ -55,7 +58,7 @@ def python_row(result: Result, pasted: Pasted, written: Written | None) -> Resul
     if f.python_implementation not in (None, "CPython"):
         return None
     arches = [f.machine] if f.machine in mac_wheels.ARCHES else list(mac_wheels.ARCHES)
-    for sign in ("sign.release_no_mac_wheel", "sign.pin_past_list", "sign.no_release_here"):
+    for sign in REFUSALS:
         clues = pasted.signs.get(sign) or []
         found = _python_left_out(clues[0], pasted, arches, written) if clues else None
         if found is None:
@@ -113,6 +116,13 @@ def _python_left_out(
         after = written.after if written is not None else None
         left = _agreed(mac_wheels.none_for_python(name, python, a, after, macos) for a in arches)
         return (left, msg.none_for_python(left)) if left is not None else None
+    if refusal.field == "sign.source_build":
+        # pip compiles a release with no wheel for this interpreter: where the package's wheels
+        # leave this Python out before some release (or always), the release taken is one of
+        # those, whatever the day (openinterpreter/openinterpreter#903: tiktoken, whose first
+        # macOS wheels for 3.12 came with 0.5.2, built under 3.12.1 a month later, held by a pin)
+        left = _agreed(mac_wheels.none_for_python(name, python, a, None, macos) for a in arches)
+        return (left, msg.built_for_python(left)) if left is not None else None
     if release is None:
         return None
     left = _agreed(mac_wheels.release_left_out(name, release, python, a, macos) for a in arches)

@@ -85,3 +85,23 @@ def macos_left_out(left: MacosLeftOut, release: str | None) -> tuple[str, Fix]:
         ("softwareupdate --list",),
     )
     return cause, fix
+
+
+def built_for_python(left: PythonLeftOut) -> tuple[str, Fix]:
+    """pip compiled the package from source where the release it took has no macOS wheel for this
+    Python, while releases of it served other Pythons."""
+    name, python, wheels = left.package.name, left.python, _wheels(left)
+    since = (
+        f"its {wheels} serve Python {python} only from {left.first.first} (on PyPI "
+        f"{left.first.day.isoformat()}), so the release pip took (an older one, held by a pin "
+        "or by the paste's day) has none"
+        if left.first is not None
+        else f"no release of it has a {_wheels(left, plural=False)} for Python {python} yet"
+    )
+    cause = (
+        f"pip compiled {name} from source on Python {python}: {since}, while its {wheels} served "
+        f"Python {left.served.pythons()} ({left.served.first}-{left.served.last}; PyPI: "
+        f"{left.package.source}, read {left.package.read}). The build is what failed; the "
+        f"Python is what {name}'s wheels left out, not the Mac."
+    )
+    return cause, _fix(left)

@@ -13,6 +13,7 @@ from verify.diagnosis.paste.gpuonly import (
     ReleaseWithoutMacWheel,
 )
 from verify.mac_wheels import Run
+from verify.messages import SOFTWARE_UPDATE
 from verify.model import Fix
 
 LAST_X86_64 = "2.2.2"
@@ -371,9 +372,9 @@ def macos_below_mps(version: str) -> tuple[str, Fix]:
         "and software built for a newer macOS (current PyTorch and other packages' wheels, "
         "apps) will not install or start on it.",
         Fix(
-            "Update macOS (System Settings > General > Software Update; PyTorch 2.9+ needs "
-            f"macOS 14 or newer for MPS); where this Mac cannot update, use the releases of the "
-            f"software still built for macOS {version} (on the CPU).",
+            f"Update macOS ({SOFTWARE_UPDATE}; PyTorch 2.9+ needs macOS 14 or newer for MPS); "
+            "where this Mac cannot update, use the releases of the software still built for "
+            f"macOS {version} (on the CPU).",
             ("softwareupdate --list",),
         ),
     )

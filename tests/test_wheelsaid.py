@@ -97,6 +97,12 @@ def test_questions_conditions_contradictions_and_other_packages_say_nothing(sent
             [""],
         ),
         (COSYVOICE_TITLE, ["2.4.1"]),
+        # e2b-dev/desktop#5: the Intel Mac the subject, the last release after it
+        (
+            "I'm unable to run desktop on my local. Macos x86 has been deprecated by since "
+            "`torch==2.2.2 `",
+            [""],
+        ),
         # 2.2 has macOS x86_64 wheels: the sentence is about something else
         ("PyTorch 2.2 doesn't support Intel Macs", []),
         ("Is it true that PyTorch dropped support for Intel Macs?", []),

@@ -265,18 +265,23 @@ def linux_on_mac(pasted: Pasted) -> bool:
     )
 
 
+# "mps" as a word of its own, CJK letters around it included ("能用mps吗")
+_MPS_NAMED = re.compile(r"(?<![A-Za-z0-9_])mps(?![A-Za-z0-9_])", re.IGNORECASE)
+
+
 def _linux_said_only(pasted: Pasted) -> bool:
     """Linux on the Mac known from words alone ("build the docker image on my Mac": Zyphra/
     Zonos-v0.1-hybrid discussion 2), with no output of a process that ran there, no MPS error
-    and no MPS asked of it: what the place implies, a warning. MPS wanted in the container
-    (pytorch/pytorch#81224) stays a failure."""
+    and no MPS named: what the place implies, a warning. MPS wanted in the container
+    (pytorch/pytorch#81224; "能用mps吗": RVC-Boss/GPT-SoVITS#1405) stays a
+    failure."""
     said = ("sign.docker_on_mac", "sign.linux_guest")
     clues = pasted.signs.get("sign.linux_vm_on_mac") or []
     return (
         bool(clues)
         and all(c.field in said for c in clues)
         and not pasted.errors
-        and not pasted.has("sign.mps_intent")
+        and not _MPS_NAMED.search(pasted.text)
         and pasted.facts.machine is None
     )
 

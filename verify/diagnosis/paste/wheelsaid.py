@@ -147,7 +147,17 @@ DROPPED = re.compile(
     # "version 2.2.2 is last version for Intel Mac", "2.2.2 was the last release supporting
     # macOS x86_64"
     r"\b(2\.2(?:\.[0-2])?)[ \t]+(?:is|was)[ \t]+(?:the[ \t]+)?last[ \t]+(?:\w+[ \t]+)?"
-    r"(?:version|release|build)[ \t]+(?:for|supporting|that[ \t]+supports|with)[ \t]+" + _INTEL_MAC,
+    r"(?:version|release|build)[ \t]+(?:for|supporting|that[ \t]+supports|with)[ \t]+"
+    + _INTEL_MAC
+    + r"|"
+    # the Intel Mac as the subject, the torch release after: "Macos x86 has been deprecated by
+    # since `torch==2.2.2 `" (e2b-dev/desktop#5)
+    + _INTEL_MAC
+    + r"[ \t]+(?:support[ \t]+)?(?:has[ \t]+been|have[ \t]+been|was|were|is|are)[ \t]+"
+    r"(?:deprecated|dropped|discontinued)\b[^\n.]{0,20}?\b(?:since|after|from)[ \t]+`?"
+    + _TORCH
+    + r"[ \t]*(?:==|[ \t])[ \t]*"
+    + _REL,
     _I,
 )
 # what a project runs said not to work on Intel Macs: "`ChronosForecaster` and
@@ -301,5 +311,6 @@ def _dropped(release: str | None, text: str, m: re.Match[str], cjk: bool = False
 
 
 def _is_last(m: re.Match[str]) -> bool:
-    """The "2.2.2 is the last version for Intel Macs" form names the last release itself."""
-    return "last" in m.group(0).lower()
+    """The "2.2.2 is the last version for Intel Macs" and "deprecated since torch==2.2.2" forms
+    name the last release itself."""
+    return re.search(r"\b(?:last|since|after|from)\b", m.group(0), _I) is not None

@@ -351,6 +351,10 @@ OTHER_CAUSE = {
     # were built for macOS 13 and later, pip on Monterey found none (mlc-ai/mlc-llm#1403); no
     # PyPI data says so, and "Monterey" alone gives no version
     "holdout134/mlc-llm-1403-no-wheel-macos-12": "macos-too-old",
+    # session 17's sealed rounds (holdout138): mlx's "from versions: none" under Python 3.12.0
+    # in December 2023 (ml-explore/mlx-examples#29); mlx is arm64-only, and with the
+    # interpreter's architecture unknown an x86_64 Python finding none says the same
+    "holdout138/mlx-examples-29-no-wheels-py312": "python-unsupported",
     "holdout129/jupyter-ai-73-ray-no-py311-wheel": "python-unsupported",
 }
 

@@ -153,3 +153,26 @@ def test_linux_on_a_mac_known_from_words_alone_is_a_warning():
     )
     row = next(r for r in diagnose.diagnose(words)[1] if r.id == "host.os")
     assert row.status is Status.FAIL
+
+
+def test_an_amd_gpu_wished_for_beside_a_mac_is_not_the_macs():
+    # lightningpixel/modly#111 ("compatible on mac as well ? Or even AMD gpu") and
+    # nagadomi/nunif#346 ("a Mac version or AMD GPU compatible update?"), both healthy
+    for name in ("modly-111", "nunif-346"):
+        results = diagnose.diagnose(_case("holdout138", name).text)[1]
+        assert not [r for r in results if r.status is Status.FAIL], name
+    # the Mac's own AMD GPU stays the Intel Mac's sign
+    own = "My iMac has an AMD Radeon Pro 5500 XT and torch.backends.mps.is_available() is False\n"
+    assert [c for c in paste.all_clues(own) if c.field == "sign.amd_gpu"]
+
+
+def test_a_markdown_link_of_words_is_read_as_its_words():
+    # aiwithbrandon/building-with-llms-made-simple#7: "Newer versions of pytorch have [dropped
+    # support](https://dev-discuss.pytorch.org/...) for MacOS x86_64 (Intel Macs)"
+    results = diagnose.diagnose(_case("holdout138", "building-with-llms-made-simple-7").text)[1]
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "host.arch" and first.status is Status.FAIL
+    # one word linked ("PyTorch [1.12](https://pytorch.org/blog/...)" cites a release) is no
+    # version of the user's
+    text = "MPS is also available now in PyTorch [1.12](https://pytorch.org/blog/x/) on my M1\n"
+    assert envdump.parse(text).facts.torch_version is None

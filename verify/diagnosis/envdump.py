@@ -112,7 +112,7 @@ def parse(text: str) -> Pasted:
     text = unprefix(digested)
     # the lines a window wrapped, joined back (verify.diagnosis.paste.unwrap): what the text
     # as pasted does not say, they may (a pip error's version list, torch's message, a path)
-    wrapped = unprefix(unwrap.rejoined(digested))
+    wrapped = _with_links_read(text, unprefix(unwrap.rejoined(digested)))
     errors = explain_all(text, wrapped=wrapped)
     fields, lines = _collect_env_fields(text)
     # collect_env's package lines list the *active* conda env, not necessarily the
@@ -182,6 +182,27 @@ def parse(text: str) -> Pasted:
         signs=signs,
         text=f"{digested}\n\n{wrapped}" if wrapped else digested,
     )
+
+
+# a Markdown link of words in a sentence, "[dropped support](https://dev-discuss.pytorch.org/
+# ...) for MacOS x86_64" (aiwithbrandon/building-with-llms-made-simple#7), where the link cuts
+# what they say; not an image's "![alt](url)", nor one word ("PyTorch [1.12](url)" cites the
+# release that brought MPS: ...torchsharp#652)
+_MD_LINK = re.compile(
+    r"(?<!!)\[([^\[\]\n ]{1,40}(?: [^\[\]\n ]{1,40}){1,6})\]\((?:https?://|/)[^)\s]{1,300}\)"
+)
+
+
+def _with_links_read(text: str, wrapped: str) -> str:
+    """The wrapped lines joined back (.unwrap) and, after them, each line with a Markdown link
+    of words read as the words it shows: what the readers find there and not in the text as
+    pasted is added (verify.diagnosis.paste.read)."""
+    if "](" not in text:
+        return wrapped
+    linked = [_MD_LINK.sub(r"\1", line) for line in text.split("\n") if _MD_LINK.search(line)]
+    if not linked:
+        return wrapped
+    return "\n".join([wrapped or text, *linked])
 
 
 def as_read(text: str) -> str:

@@ -273,8 +273,7 @@ def _linux_said_only(pasted: Pasted) -> bool:
     """Linux on the Mac known from words alone ("build the docker image on my Mac": Zyphra/
     Zonos-v0.1-hybrid discussion 2), with no output of a process that ran there, no MPS error
     and no MPS named: what the place implies, a warning. MPS wanted in the container
-    (pytorch/pytorch#81224; "能用mps吗": RVC-Boss/GPT-SoVITS#1405) stays a
-    failure."""
+    (pytorch/pytorch#81224; "能用mps吗": RVC-Boss/GPT-SoVITS#1405) stays a failure."""
     said = ("sign.docker_on_mac", "sign.linux_guest")
     clues = pasted.signs.get("sign.linux_vm_on_mac") or []
     return (

@@ -170,12 +170,12 @@ MAC_HOME = re.compile(
 )
 # an Apple chip named without its number: "the M chip", "Apple M-series chip", "M series chips"
 M_CHIP = re.compile(r"\b(?:Apple\s+)?M(?:[- ]series)?\s+chips?\b")
-# an AMD card by its series alone too: "AMD RX 6900 XT on a Mac 5,1" (Comfy-Org/ComfyUI#4127),
-# "eGPU(AMD RX6800 16G)" (zai-org/ChatGLM-6B#482)
 # an AMD GPU offered as an alternative to the Mac, not the Mac's own: "Any chance of a Mac
 # version or AMD GPU compatible update?" (nagadomi/nunif#346), "compatible on mac as well ?
 # Or even AMD gpu" (lightningpixel/modly#111)
 _ALTERNATIVE = re.compile(r"\b(?:or|nor)[ \t]+(?:even[ \t]+|an?[ \t]+)?$", re.IGNORECASE)
+# an AMD card by its series alone too: "AMD RX 6900 XT on a Mac 5,1" (Comfy-Org/ComfyUI#4127),
+# "eGPU(AMD RX6800 16G)" (zai-org/ChatGLM-6B#482)
 AMD_GPU = re.compile(
     r"\b(?:AMD\s+Radeon|Radeon\s+Pro|AMD\s+GPU|Radeon\s+\w+|AMD\s+(?:RX\s?\d{3,4}|Vega|FirePro))\b",
     re.IGNORECASE,

@@ -234,6 +234,13 @@ REPORTS = [
         "mps.op_case_unsupported",
         "warn",
     ),
+    # index_put with accumulate on a bfloat16 tensor (QwenLM/Qwen3-Embedding#49, verbatim)
+    (
+        "RuntimeError: Expected scalar_type == ScalarType::Float || inputTensor.scalar_type() "
+        "== ScalarType::Int || scalar_type == ScalarType::Bool to be true, but got false.",
+        "mps.op_case_unsupported",
+        "warn",
+    ),
     # two OpenMP runtimes (kuprel/min-dalle#12's title, verbatim; pytorch/vision#6087)
     (
         "OMP: Error #15: Initializing libiomp5.dylib, but found libomp.dylib already initialized.",

@@ -52,11 +52,22 @@ def test_an_app_macos_will_not_open_names_the_macos_it_needs():
     _, results = diagnose.diagnose(APP_NEEDS)
     first = diagnose.first_cause(results)
     assert first.id == "host.macos" and first.status is Status.FAIL
-    assert "built for macOS 12.5.1" in first.cause and "macOS 11.7" in first.cause
+    assert "needs macOS 12.5.1" in first.cause and "macOS 11.7" in first.cause
     # the same floor with a macOS that meets it is no refusal of this Mac
     newer = APP_NEEDS.replace("You have macOS 11.7.", "Running macOS 13.1.")
     rows = {r.id: r for r in diagnose.diagnose(newer)[1]}
     assert rows["host.macos"].status is not Status.FAIL
+
+
+def test_a_packages_own_import_check_names_both_macos_versions():
+    # mlx's _os_warning.py in mustafaaljadery/mlxserver#3, verbatim
+    text = "ImportError: Only macOS 13.5 and newer are supported, not 13.4\n"
+    reading = paste.read(text)
+    assert next(c.value for c in reading.signs["sign.binary_needs_macos"]) == "13.5"
+    assert reading.facts["macos_version"] == "13.4"
+    first = diagnose.first_cause(diagnose.diagnose(text)[1])
+    assert first.id == "host.macos" and first.status is Status.FAIL
+    assert "needs macOS 13.5" in first.cause and "macOS 13.4" in first.cause
 
 
 def test_the_linkers_newer_macos_warning_is_not_a_refusal():
@@ -67,7 +78,7 @@ def test_a_refused_binary_fails_host_macos_with_both_versions_quoted():
     _, results = diagnose.diagnose("macOS Ventura 13.2.1, Apple M1\n" + DYLD4)
     row = next(r for r in results if r.id == "host.macos")
     assert row.status is Status.FAIL and row.required
-    assert "built for macOS 14.0" in row.cause and "macOS 13.2.1" in row.cause
+    assert "needs macOS 14.0" in row.cause and "macOS 13.2.1" in row.cause
     assert any("newer than running OS" in line for line in row.evidence)
     assert any("13.2.1" in line for line in row.evidence)
     assert diagnose.first_cause(results).id == "host.macos"

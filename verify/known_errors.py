@@ -876,6 +876,12 @@ PATTERNS: tuple[_Pattern, ...] = (
             # index_add_mps_out's own check (operations/Indexing.mm), which names no device:
             # an int64 source (sktime/pytorch-forecasting#1309, a TFT's lr finder on an M1 Pro)
             r"index_add\(\): Expected non int64 dtype for source[^\n]*|"
+            # index_put with accumulate=True (index_put_ / index_add through indexing): "No
+            # atomic support for the rest of dtypes" (operations/Indexing.mm's bare TORCH_CHECK,
+            # which names no device): a float16 / bfloat16 tensor (QwenLM/Qwen3-Embedding#49,
+            # a bfloat16 fine-tune on an M3)
+            r"Expected scalar_type == ScalarType::Float \|\| inputTensor\.scalar_type\(\) == "
+            r"ScalarType::Int \|\| scalar_type == ScalarType::Bool to be true[^\n]*|"
             # integer / half / long inputs
             r"MPS device does not support [\w ]+ for (?:non-float (?:inputs?|bias|weights)|"
             r"this input type)[^\n]*|"

@@ -6,7 +6,9 @@
   the image's minimum OS is above the running one: ImageLoaderMachOCompressed.cpp in
   apple-oss-distributions/dyld; pytorch/pytorch#126679); and macOS's own refusal to open an app
   whose minimum system version is higher ("You have macOS 11.7. The application requires macOS
-  12.5.1 or later.": divamgupta/diffusionbee-stable-diffusion-ui#38). This macOS is older than
+  12.5.1 or later.": divamgupta/diffusionbee-stable-diffusion-ui#38), or a package's own import
+  check of the running macOS ("Only macOS 13.5 and newer are supported, not 13.4": mlx, in
+  mustafaaljadery/mlxserver#3). This macOS is older than
   that binary needs; the sign carries the version it needs. The linker's "was built for newer
   macOS version (14.0) than being linked (13.0)" is a harmless build warning and is not read.
 - a conda solver finding nothing for the `__osx` virtual package a package requires (the running
@@ -42,6 +44,12 @@ BUILT_FOR_NEWER = re.compile(
     r"\bThe application requires macOS (\d+(?:\.\d+){0,2}) or later\b",
     re.IGNORECASE,
 )
+# a Python package's own import-time check of platform.mac_ver(): mlx's _os_warning.py
+# ("ImportError: Only macOS 13.5 and newer are supported, not 13.4": mustafaaljadery/
+# mlxserver#3), urllib3's securetransport ("Only OS X 10.8 and newer are supported, not 10.7")
+ONLY_MACOS_AND_NEWER = re.compile(
+    r"\bOnly (?:macOS|OS X) (\d+(?:\.\d+){0,2}) and newer are supported, not (\d+(?:\.\d+){0,2})\b"
+)
 SOLVER_NEEDS_MACOS = re.compile(
     r"__osx[ \t]*>=[ \t]*(\d+(?:\.\d+){0,2}),? for which no candidates were found|"
     r"nothing provides __osx[ \t]*>=[ \t]*(\d+(?:\.\d+){0,2})|"
@@ -64,6 +72,10 @@ def read(text: str) -> list[Clue]:
         needed = next(g for g in m.groups() if g)
         out.append(clue("os", "Darwin", text, m, STRONG))
         out.append(clue("sign.binary_needs_macos", needed, text, m, STRONG))
+    for m in finditer(ONLY_MACOS_AND_NEWER, text, "and newer are supported"):
+        out.append(clue("os", "Darwin", text, m, STRONG))
+        out.append(clue("macos_version", m.group(2), text, m, STRONG))
+        out.append(clue("sign.binary_needs_macos", m.group(1), text, m, STRONG))
     for m in finditer(SOLVER_NEEDS_MACOS, text, "__osx"):
         needed = next(g for g in m.groups() if g)
         out.append(clue("os", "Darwin", text, m, LISTED))

@@ -1,7 +1,10 @@
 """Readings of issue 12 from other front ends and other words, on real reports in tests/data (the
 phrase-level tests of the same readings are in test_paste_told.py): libtorch's C++ tensor footer
 ("[ MPSFloatType{1} ]", R torch) as proof that MPS ran, and the user's Mac told with an age word
-next to Docker's GPU refusal."""
+next to Docker's GPU refusal; then session 17's readings, each on the held-out report it came
+from: a macOS said exactly over its name, pip's Python 2.7 line, M chips and architectures said
+in words, a Mac below MPS's floor, Linux on a Mac known from words alone, an AMD GPU wished for,
+Markdown links of words."""
 
 from __future__ import annotations
 
@@ -104,8 +107,8 @@ def test_pips_end_of_life_warning_names_the_python_it_runs_under():
         "none)\n"
     )
     assert envdump.parse(before).facts.python_version == "2.7"
-    prose = "On my Mac: Python 2.7 reached the end of its life in 2020.\n"
-    assert envdump.parse(prose).facts.python_version is None
+    sentence = "On my Mac: Python 2.7 reached the end of its life in 2020.\n"
+    assert envdump.parse(sentence).facts.python_version is None
 
 
 def test_an_m_chip_said_of_the_machine_or_before_mac_in_brackets():

@@ -179,3 +179,14 @@ def test_a_markdown_link_of_words_is_read_as_its_words():
     # version of the user's
     text = "MPS is also available now in PyTorch [1.12](https://pytorch.org/blog/x/) on my M1\n"
     assert envdump.parse(text).facts.torch_version is None
+
+
+def test_an_x86_macos_said_in_words_is_an_intel_mac_on_macos():
+    # llvm/torch-mlir#3191: "Build failed on x86 MacOS", pip failing on a torch nightly pin
+    case = _case("holdout138", "torch-mlir-3191")
+    f = envdump.parse(case.text).facts
+    assert (f.os, f.machine, f.hardware_arm64) == ("Darwin", "x86_64", False)
+    first = diagnose.first_cause(diagnose.diagnose(case.text)[1])
+    assert first is not None and first.id == "host.arch"
+    # an Intel CPU named without a Mac says no OS
+    assert "os" not in {c.field for c in paste.all_clues("It runs on an x86 processor\n")}

@@ -101,7 +101,7 @@ INTEL_CHIP = re.compile(
 )
 # an Intel Mac in words: "Mac with x86_64 CPU", "cpu: Intel", "macOS running with x86"
 INTEL_WORDS = re.compile(
-    r"\b(?:x86(?:[_-]64)?|Intel)\s+(?:CPU|processor|chip|Mac(?:Book)?)\b|"
+    r"\b(?:x86(?:[_-]64)?|Intel)\s+(?:CPU|processor|chip|Mac(?:Book|\s?OS)?)\b|"
     r"\bcpu[ \t]*[:\uff1a][ \t]*Intel\b|"  # a full-width colon too
     r"\bMac(?:Book(?:\s+(?:Pro|Air))?|\s?OS)?\b[^\n]{0,20}?\b(?:with|on|running)\s+(?:an?\s+)?"
     r"(?:x86(?:[_-]64)?|Intel)\b|"
@@ -454,6 +454,8 @@ def read(text: str) -> list[Clue]:
         if _unticked(text, m) or not stated(text, m) or asked(text, m):  # "an Intel Mac?"
             continue
         out.append(clue("sign.intel_cpu", True, text, m, WEAK))
+        if "mac" in m.group(0).lower():  # "Build failed on x86 MacOS" (llvm/torch-mlir#3191)
+            out.append(clue("os", "Darwin", text, m, WEAK))
     for m in finditer(AMD_GPU, text, "AMD", "Radeon", "radeon"):
         if _unticked(text, m) or _ALTERNATIVE.search(text, max(0, m.start() - 16), m.start()):
             continue

@@ -190,3 +190,12 @@ def test_an_x86_macos_said_in_words_is_an_intel_mac_on_macos():
     assert first is not None and first.id == "host.arch"
     # an Intel CPU named without a Mac says no OS
     assert "os" not in {c.field for c in paste.all_clues("It runs on an x86 processor\n")}
+
+
+def test_an_arm_mac_said_in_words_is_apple_silicon():
+    # sstadick/perbase#72: "When installing perbase via conda on an Arm Mac ..."
+    f = envdump.parse(_case("holdout138", "perbase-72").text).facts
+    assert (f.os, f.hardware_arm64) == ("Darwin", True)
+    # a class of Macs, or a question, is no user's Mac
+    for text in ("wheels for ARM Macs are missing\n", "Does it work on an ARM Mac?\n"):
+        assert "hardware_arm64" not in {c.field for c in paste.all_clues(text)}, text

@@ -170,6 +170,12 @@ MAC_HOME = re.compile(
 )
 # an Apple chip named without its number: "the M chip", "Apple M-series chip", "M series chips"
 M_CHIP = re.compile(r"\b(?:Apple\s+)?M(?:[- ]series)?\s+chips?\b")
+# a Mac said to be an ARM one ("installing perbase via conda on an Arm Mac": sstadick/perbase#72):
+# Apple silicon; one Mac, not a class of them ("ARM Macs")
+ARM_MAC = re.compile(
+    r"\b(?:ARM|arm64|aarch64)(?:[- ]based)?[ \t]+Mac(?:Book(?:[ \t]+(?:Pro|Air))?)?\b(?!s\b)",
+    re.IGNORECASE,
+)
 # an AMD GPU offered as an alternative to the Mac, not the Mac's own: "Any chance of a Mac
 # version or AMD GPU compatible update?" (nagadomi/nunif#346), "compatible on mac as well ?
 # Or even AMD gpu" (lightningpixel/modly#111)
@@ -428,6 +434,12 @@ def read(text: str) -> list[Clue]:
             out.append(clue("hardware_arm64", True, text, m, WEAK))
             out.append(clue("sign.mac_hint", True, text, m, WEAK))
             out.append(clue("os", "Darwin", text, m, WEAK))
+    for m in finditer(ARM_MAC, text, "rm", "RM", "arch64"):
+        if _unticked(text, m) or not stated(text, m, strict=False) or asked(text, m):
+            continue
+        out.append(clue("hardware_arm64", True, text, m, WEAK))
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
+        out.append(clue("os", "Darwin", text, m, WEAK))
     for m in finditer(INTEL_CHIP, text, "Intel"):
         if _unticked(text, m):
             continue

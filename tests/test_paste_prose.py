@@ -255,6 +255,13 @@ def test_m1_silicon_is_apple_silicon():
     assert facts("I installed on M1 silicon and got:")["hardware_arm64"] is True
 
 
+def test_the_chip_a_build_ran_on_is_the_users():
+    # microsoft/onnxruntime-extensions#276: "it's possible to build this wheel from source on
+    # the M1"; a wheel "for the M1" is a build's target, not the machine
+    assert facts("possible to build this wheel from source on the M1, but")["chip"] == "Apple M1"
+    assert "chip" not in facts("There is no official wheel for the M1 on PyPI")
+
+
 def test_metal_failing_in_a_sandbox_is_a_finding_by_itself():
     # nolabs-ai/nono#347: a seatbelt sandbox, ggml's Metal init failing, no torch named
     text = (

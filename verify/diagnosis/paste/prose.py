@@ -357,9 +357,11 @@ def _cjk_stated(text: str, m: re.Match[str]) -> bool:
 
 # the Mac named by its chip alone: "on my M2", "with an M1 Max" (an SSD's "M.2" is no chip);
 # "on M1" too, as a title says where it fails ("Python errors on M1": zackees/
-# transcribe-anything#52), not "on M1 Macs" / "on M1 chips" (a statement about all of them)
+# transcribe-anything#52), "on the M1" ("build this wheel from source on the M1":
+# microsoft/onnxruntime-extensions#276), not "on M1 Macs" / "on M1 chips" (a statement about
+# all of them)
 MY_CHIP = re.compile(
-    r"\b(?:my|an?|this|on)[ \t]+M([1-9])(?:[ \t]?((?i:Pro|Max|Ultra)))?\b"
+    r"\b(?:my|an?|this|on(?:[ \t]+the)?)[ \t]+M([1-9])(?:[ \t]?((?i:Pro|Max|Ultra)))?\b"
     r"(?![ \t]*(?:SSD|NVMe|drive|slot|screw|\.\d|(?i:Macs|Macbooks|chips|machines|laptops)\b))",
 )
 # MPS said in Chinese to run slower or faster than the CPU (it ran): "为什么mac mps 加速比cpu 慢"

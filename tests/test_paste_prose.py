@@ -388,6 +388,8 @@ def test_the_machine_in_chinese_words():
     # "M chip" with no number: Apple silicon (jianchang512/vocal-separate#15: "apple M 芯片")
     assert facts("apple M 芯片 安装运行问题")["hardware_arm64"] is True
     assert facts("我的是m芯片的电脑")["hardware_arm64"] is True
+    # "M系芯片" (hiyouga/LlamaFactory#3815's title: "在Mac M系芯片的电脑上是否只支持FP32精度的微调")
+    assert facts("在Mac M系芯片的电脑上是否只支持FP32精度的微调")["hardware_arm64"] is True
     assert "hardware_arm64" not in facts("不是m芯片")  # counter-example: "not an M chip"
 
 

@@ -329,8 +329,9 @@ DONE_ON_MACOS = re.compile(
 # before it ("不是", "没有", "如果") gives nothing.
 CJK_SILICON = re.compile(
     r"苹果(?:的)?(?:芯片|自研芯片)|アップル\s?シリコン|Apple\s?シリコン|애플\s?실리콘|"
-    # "M系列芯片", "m芯片", "apple M 芯片" (jianchang512/vocal-separate#15's title): an M chip
-    r"(?:(?i:apple)[ \t]*)?(?<![A-Za-z0-9])[Mm][ \t]?(?:系列)?芯片"
+    # "M系列芯片", "M系芯片" (hiyouga/LlamaFactory#3815), "m芯片", "apple M 芯片"
+    # (jianchang512/vocal-separate#15's title): an M chip
+    r"(?:(?i:apple)[ \t]*)?(?<![A-Za-z0-9])[Mm][ \t]?(?:系列?)?芯片"
 )
 CJK_INTEL = re.compile(
     r"(?i:intel)[ \t]*(?:芯片|处理器|處理器|版|チップ)|英特尔(?:芯片|处理器)?|인텔"

@@ -28,6 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from verify.diagnosis import envdump
+from verify.errors import InputError
+
 CORPUS_DIR = Path(__file__).parent / "data" / "collect_env"
 PARSED_KINDS = ("collect_env", "report", "facts")
 
@@ -178,3 +181,14 @@ def reports() -> Iterator[tuple[str, Case]]:
         case = load(path)
         if case.label:
             yield f"{path.parent.name}/{path.stem}", case
+
+
+def pasted_reports() -> Iterator[tuple[str, Case, envdump.Pasted]]:
+    """reports() as the reader reads them, ("folder/stem", case, pasted), leaving out the
+    pastes it refuses as holding no facts at all."""
+    for name, case in reports():
+        try:
+            pasted = envdump.parse(case.text)
+        except InputError:
+            continue
+        yield name, case, pasted

@@ -40,6 +40,8 @@ NO_WHEEL_STRING_TITLES = {
     # ": min and input tensors must be of the same shape": `strings` on the 1.12.0 / 1.12.1 /
     # 1.13.1 wheels' libtorch_cpu.dylib (verify.known_errors' comment)
     "clamp with broadcast bounds needs a newer PyTorch",
+    # transformers' generation/utils.py (Python) around torch.isin's missing MPS kernel
+    "torch.isin on MPS (transformers' attention mask) needs PyTorch 2.4",
 }
 
 
@@ -219,6 +221,13 @@ REPORTS = [
     # https://github.com/mcmonkeyprojects/sd-dynamic-thresholding/issues/15 (torch 1.12.1)
     (
         "Mac M1 Error - min and input tensors must be of the same shape",
+        "mps.op_needs_newer_torch",
+        "fail",
+    ),
+    # https://github.com/zai-org/GLM-4/issues/210 (transformers' wrapper: torch.isin on MPS)
+    (
+        "ValueError: Can't infer missing attention mask on mps device. Please provide an "
+        "attention_mask or use a different device.",
         "mps.op_needs_newer_torch",
         "fail",
     ),

@@ -381,6 +381,17 @@ def test_an_op_said_in_words_not_implemented_on_mps_is_the_op_row():
     assert not prose.read("The export has not been implemented yet. MPS works fine.")
 
 
+def test_an_mps_operator_said_unavailable_is_the_op_row():
+    # MiniMax-AI/MiniMax-H3#56: the error line is cut; the status line says what failed
+    text = _case("holdout138", "MiniMax-H3-56").text
+    assert _first(text) == "error.mps.op_not_implemented"
+    said = prose.read("sampling fails at the first step because an MPS operator is unavailable")
+    assert [c.field for c in said] == ["sign.op_said_missing"]
+    # an operator missing elsewhere, or a device said unavailable, is no missing MPS kernel
+    assert not prose.read("The op is missing from the ONNX export. MPS works fine.")
+    assert "sign.op_said_missing" not in [c.field for c in prose.read("MPS is unavailable.")]
+
+
 # --- installers' words, wrapped or told -------------------------------------------------------
 
 

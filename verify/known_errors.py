@@ -798,6 +798,29 @@ PATTERNS: tuple[_Pattern, ...] = (
         ),
         environment=False,
     ),
+    # transformers' wrapper around a missing MPS kernel: generate() infers a missing attention
+    # mask with torch.isin, which had no MPS kernel before PyTorch 2.4 (aten::isin.Tensor_Tensor
+    # is first in the 2.4.1 wheel read: verify/data/mps_kernels.json), so
+    # generation/utils.py's _prepare_attention_mask_for_generation raises "Can't infer missing
+    # attention mask on `mps` device. Please provide an `attention_mask` or use a different
+    # device." (transformers 4.42-4.43, whatever the torch), later only "... for torch<2.4"
+    # (huggingface/transformers#31744, the fix asked for there). Reports: zai-org/GLM-4#210 and
+    # huggingface/transformers#31744 (tests/data/holdout134).
+    _Pattern(
+        "mps.op_needs_newer_torch",
+        re.compile(r"Can't infer missing attention mask on `?mps`? device[^\n]*"),
+        "torch.isin on MPS (transformers' attention mask) needs PyTorch 2.4",
+        "transformers' generate() infers a missing attention mask with torch.isin, which has no "
+        "MPS kernel before PyTorch 2.4, so it refuses on MPS (transformers 4.42-4.43 refuse on "
+        "MPS whatever the torch; later releases only below torch 2.4).",
+        Fix(
+            "Pass the attention mask to generate() (the tokenizer returns it: `inputs = "
+            "tokenizer(text, return_tensors='pt').to('mps')`, then `model.generate(**inputs)`), "
+            "or upgrade PyTorch to 2.4 or newer together with transformers.",
+            ("python -m pip install --upgrade torch transformers",),
+        ),
+        environment=False,
+    ),
     # aten/src/ATen/native/mps/OperationUtils.mm (getMPSDataType / getMPSScalarType): "Trying to
     # convert ComplexFloat to the MPS backend but it does not have support for that dtype."
     # torch 2.1-2.2 say "Complex types are unsupported on MPS" (the wheels' strings). Report:

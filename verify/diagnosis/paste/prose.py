@@ -256,7 +256,14 @@ MPS_WISH = re.compile(
 # device" (open-mmlab/mmcv#2732), "Add aten::empty.memory_format for SparseMPS"
 # (pytorch/pytorch#87886's title); torch's own "is not currently implemented for the MPS device"
 # is verify.known_errors'
-NOT_IMPLEMENTED = re.compile(r"\b(?:not|n't)[ \t]+(?:yet[ \t]+)?(?:been[ \t]+)?implemented\b", _I)
+# "... is not implemented"; or an operator said unavailable or missing ("sampling fails on the
+# first iteration because an MPS operator is unavailable": MiniMax-AI/MiniMax-H3#56, whose
+# error was aten::_int_mm's)
+NOT_IMPLEMENTED = re.compile(
+    r"\b(?:not|n't)[ \t]+(?:yet[ \t]+)?(?:been[ \t]+)?implemented\b|"
+    r"\b(?:operator|op)s?[ \t]+(?:is|are|was|were)[ \t]+(?:unavailable|missing)\b",
+    _I,
+)
 IMPLEMENT_ON_MPS = re.compile(
     r"^[ \t#]*(?:\[[\w ]+\][ \t]*)?(?:Implement|Add|Support)[ \t]+`?[\w.:]+`?[ \t]+"
     r"(?:on|for)[ \t]+(?:the[ \t]+)?(?:macOS[ \t]+)?(?:Sparse(?:Csr)?)?MPS\b[^\n]*",
@@ -421,7 +428,7 @@ def _op_said_missing(text: str) -> list[Clue]:
     one on MPS: sign.op_said_missing (verify.diagnosis.diagnose turns it into the op row)."""
     for m in finditer(IMPLEMENT_ON_MPS, text, "MPS"):
         return [clue("sign.op_said_missing", m.group(0).strip(), text, m, WEAK)]
-    for m in finditer(NOT_IMPLEMENTED, text, "mplemented"):
+    for m in finditer(NOT_IMPLEMENTED, text, "mplemented", "vailable", "issing"):
         ends = [e.end() for e in _SENTENCE_END.finditer(text, max(0, m.start() - 300), m.start())]
         start = ends[-1] if ends else max(0, m.start() - 300)
         stop = _SENTENCE_END.search(text, m.end())

@@ -81,6 +81,9 @@ LABELS: dict[str, frozenset[str] | None] = {
             "error.mps.compile_unsupported",
             # float16 and float32 in one MPSGraph op (half precision the kernel did not cast)
             "error.mps.half_mixed_types",
+            # fp16 mixed precision refused on MPS by a Hugging Face library (the cause its
+            # collectors wrote for hiyouga/LlamaFactory#2434 and #3815, in the row's words)
+            "error.mps.hf_mixed_precision",
         }
     ),
     "op-needs-newer-macos": frozenset(

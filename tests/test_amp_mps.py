@@ -9,6 +9,7 @@ import inspect
 import json
 from pathlib import Path
 
+import corpus
 import pytest
 import torch.amp.autocast_mode
 import torch.amp.grad_scaler
@@ -18,6 +19,7 @@ from scripts.recipes import amp_mps as recipe
 from verify import amp_mps
 from verify.diagnosis import amp_rows, behind, diagnose, envdump, resolver
 from verify.diagnosis.paste import said, trouble
+from verify.errors import InputError
 from verify.model import Status
 
 DATA = Path(amp_mps.__file__).parent / "data" / amp_mps.RESOURCE
@@ -223,3 +225,28 @@ def test_mps_shown_in_use_on_a_prototype_torch_counts_as_picked():
     )
     first = diagnose.first_cause(_rows(text))
     assert first is not None and first.id == behind.ROW_ID
+
+
+# hiyouga/LlamaFactory#2329 (torch 2.1.2 on an M3 Max; the maintainer: remove --fp16): the
+# message of transformers' TrainingArguments, which refuses fp16 on MPS whatever the torch
+LLAMAFACTORY_2329 = "llamafactory-2329-fp16-amp-flag-not-for-mps.txt"
+TRAINING_ARGS = (
+    "ValueError: FP16 Mixed precision training with AMP or APEX (`--fp16`) and FP16 half "
+    "precision evaluation (`--fp16_full_eval`) can only be used on CUDA or NPU devices or "
+    "certain XPU devices (with IPEX)."
+)
+
+
+def test_transformers_fp16_refusal_is_the_frameworks_whatever_the_torch():
+    case = corpus.load(Path(__file__).parent / "data" / "holdout48" / LLAMAFACTORY_2329)
+    results = _rows(case.text)
+    flagged = _flagged(results)
+    assert flagged == {"error.mps.hf_mixed_precision": Status.WARN}  # no torch row: 2.1.2 shown
+    # its words, on a Mac or with MPS named, and on neither
+    assert _flagged(_rows(f"M1 Pro, torch 2.1.2\n{TRAINING_ARGS}")) == {
+        "error.mps.hf_mixed_precision": Status.WARN
+    }
+    # a CUDA-less PC prints it too: no MPS finding there, nor in the words alone
+    assert "error.mps.hf_mixed_precision" not in _flagged(_rows(f"Ubuntu 22.04\n{TRAINING_ARGS}"))
+    with pytest.raises(InputError):
+        diagnose.diagnose(TRAINING_ARGS)

@@ -392,6 +392,20 @@ def test_an_mps_operator_said_unavailable_is_the_op_row():
     assert "sign.op_said_missing" not in [c.field for c in prose.read("MPS is unavailable.")]
 
 
+def test_a_torch_op_said_unsupported_on_mps_in_japanese_is_the_op_row():
+    # ddPn08/rvc-webui#22: "MPS ... torch.tsft (stft) is not supported", the fix ran it on the CPU
+    text = _case("holdout138", "rvc-webui-22").text
+    assert _first(text) == "error.mps.op_not_implemented"
+    said = prose.read("mps 不支持 torch.fft.rfftn 算子")
+    assert [c.field for c in said] == ["sign.op_said_missing"]
+    # without a torch operator it is about MPS or a library, not a kernel (videolingo#323,
+    # mimicmotion#53: healthy threads)
+    for healthy in ("底层的ctranslate2库还不支持 mps", "因为不支持MPS\uff0c我只能改为CPU跑"):
+        assert "sign.op_said_missing" not in [c.field for c in prose.read(healthy)]
+    # the operator in another sentence is not the one said unsupported
+    assert not prose.read("torch.compile 好用。MPS 不支持 bf16。")
+
+
 # --- installers' words, wrapped or told -------------------------------------------------------
 
 

@@ -64,6 +64,9 @@ class _Pattern:
     # a match this pattern stands by (None: every match), for a regex that reads a shape and
     # a table that says which instances are known (verify.torch_names)
     accepts: Callable[[re.Match[str]], bool] | None = None
+    # a message that names no device (a library's "can only be used on CUDA ... devices"):
+    # it is an MPS finding only in a paste that names MPS or a Mac somewhere else
+    needs_mac_said: bool = False
 
     def matches(self, text: str) -> Iterator[re.Match[str]]:
         for m in self.regex.finditer(text):
@@ -94,6 +97,15 @@ class _Pattern:
 
 
 _ISSUE = re.compile(r"https://github\.com/pytorch/pytorch/issues/\d+")
+# "mps" / "MPS" as a word of its own; letters of Chinese or Japanese may touch it ("float16不能用
+# mps推理吗": \b sees no edge between them and the Latin letters)
+MPS_SAID = re.compile(r"(?<![A-Za-z0-9_])mps(?![A-Za-z0-9_])", re.IGNORECASE)
+# MPS, or a Mac by its names ("Mac M系芯片", "macOS 14.3", "Apple M3 Max", "Darwin")
+MAC_SAID = re.compile(
+    r"(?<![A-Za-z0-9_])(?:mps|mac(?:os|book)?|osx|darwin|apple[ \t]+silicon|M[1-5])"
+    r"(?![A-Za-z0-9_])",
+    re.IGNORECASE,
+)
 
 # the operators that create the first MPS tensor or copy one to MPS: a build without MPS stops
 # there (`torch.zeros(1, device="mps")` -> empty.memory_format, `torch.zeros_like(x,
@@ -1353,6 +1365,33 @@ PATTERNS: tuple[_Pattern, ...] = (
         ),
         environment=False,
     ),
+    # transformers' TrainingArguments (training_args.py, 4.2x-4.4x) refusing fp16 on any device
+    # but CUDA (later NPU, XPU, MLU): "FP16 Mixed precision training with AMP or APEX (`--fp16`)
+    # and FP16 half precision evaluation (`--fp16_full_eval`) can only be used on CUDA or NPU
+    # devices or certain XPU devices (with IPEX)." It names no MPS (a CUDA-less PC prints it
+    # too): read only where the paste names MPS or a Mac. Reports: hiyouga/LlamaFactory#2434
+    # ("float16不能用mps推理吗"), #3815 (maintainer: only fp32 on M-series Macs), #2329 (remove
+    # --fp16). A warning: the device works, and fp16=False trains (in float32).
+    _Pattern(
+        "mps.hf_mixed_precision",
+        re.compile(
+            r"FP16 Mixed precision training with AMP or APEX \(`--fp16`\) and FP16 half precision"
+            r"\s+evaluation \(`--fp16_full_eval`\) can only be used on CUDA[^\n]*"
+        ),
+        "Mixed precision refused on MPS",
+        "transformers' Trainer (TrainingArguments) refused fp16 mixed precision: that "
+        "transformers allows it on CUDA (and NPU / XPU / MLU) devices only, not on MPS. The MPS "
+        "device itself works.",
+        Fix(
+            "Train without fp16 (TrainingArguments(fp16=False, fp16_full_eval=False); drop "
+            "--fp16) in float32; or upgrade transformers, accelerate and PyTorch, whose mixed "
+            "precision supports MPS since huggingface/accelerate#3373 (PyTorch 2.5 or newer).",
+            ("python -m pip install --upgrade transformers accelerate torch",),
+        ),
+        severity="warn",
+        environment=False,
+        needs_mac_said=True,
+    ),
     # Automatic mixed precision asked of a torch older than its MPS support: torch/amp/
     # autocast_mode.py raises "User specified an unsupported autocast device_type 'mps'" where
     # it has no branch for the device (the 2.4.1 wheel; 2.5.0 has one: verify.amp_mps, read from
@@ -1624,7 +1663,10 @@ def explain(text: str, torch_version: str | None = None) -> KnownError | None:
     """The first known MPS error in `text`, or None. `torch_version`, when known, picks the
     links that match it (the op-coverage issue moved in 2.6)."""
     text = unescaped(text)
+    mac_said = MAC_SAID.search(text) is not None
     for p in PATTERNS:
+        if p.needs_mac_said and not mac_said:
+            continue
         for m in p.matches(text):
             return p.known(m, torch_version)
     return None
@@ -1708,7 +1750,10 @@ _PRINTED_BY_CODE = re.compile(r"\bprint\(\s*[fFrRuU]?['\"]$")
 def _explain(text: str, torch_version: str | None) -> list[KnownError]:
     found = []
     taken: list[tuple[int, int]] = []
+    mac_said = MAC_SAID.search(text) is not None
     for p in PATTERNS:
+        if p.needs_mac_said and not mac_said:
+            continue
         for m in p.matches(text):
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue

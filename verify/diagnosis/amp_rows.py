@@ -10,7 +10,8 @@ wheels (verify.amp_mps). Where the paste shows a torch older than that part, the
 a maintainer names first (huggingface/accelerate#3718: fp16 on torch 2.6.0, "It works now with
 torch==2.8.0"; huggingface/accelerate#3064: bf16 on torch 2.4, "We're waiting for autocast,
 which is still on nightly"): a row saying so goes before the framework's, which stays. A torch as
-new as the part leaves the framework's row alone (upgrade accelerate).
+new as the part leaves the framework's row alone (upgrade accelerate), and so does transformers'
+own fp16 refusal (TrainingArguments), which no torch lifts.
 
 Also drops torch's own autocast refusal (verify.known_errors' mps.amp_needs_newer_torch) where
 the pasted torch already has the part the message asks for. Pure: rows and Pasted in, rows out;
@@ -33,6 +34,9 @@ TITLE = "Pasted error: mixed precision on MPS needs a newer PyTorch"
 FRAMEWORK_ROW = "error.mps.hf_mixed_precision"
 # accelerate's bf16 refusal names no device: read only in a paste that names MPS
 BF16_REFUSED = re.compile(r"bf16 mixed precision requires PyTorch >= 1\.10 and a supported device")
+# transformers' TrainingArguments' fp16 refusal (verify.known_errors): that transformers refuses
+# MPS whatever the torch, so no torch is the cause (hiyouga/LlamaFactory#2329: "remove --fp16")
+TORCH_BLIND = "can only be used on CUDA"
 # the torch a message says it needs ("... requires a Pytorch >= 2.6.0")
 _NEEDS = re.compile(r"requires a Pytorch >= ([\d.]+)")
 
@@ -59,7 +63,7 @@ def rows(results: list[Result], pasted: Pasted) -> list[Result]:
         return results
     framework = next((r for r in results if r.id == FRAMEWORK_ROW), None)
     said = framework.detail if framework is not None else ""
-    if framework is None or "fp16" not in said:
+    if framework is None or "fp16" not in said or TORCH_BLIND in said:
         bf16 = BF16_REFUSED.search(pasted.text)
         if bf16 is None or not MPS_NAMED.search(pasted.text):
             return results

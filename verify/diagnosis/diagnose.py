@@ -66,7 +66,7 @@ from verify.diagnosis.paste import mpswork, packages
 from verify.diagnosis.paste.clues import quote
 from verify.errors import InputError
 from verify.facts import Facts
-from verify.known_errors import BY_ID, KnownError, required_macos
+from verify.known_errors import BY_ID, MPS_SAID, KnownError, required_macos
 from verify.model import Fix, Outcome, Result, Status, failed, warned
 
 NOT_IN_TEXT = msg.NOT_IN_PASTED_TEXT
@@ -265,10 +265,6 @@ def linux_on_mac(pasted: Pasted) -> bool:
     )
 
 
-# "mps" as a word of its own, CJK letters around it included ("能用mps吗")
-_MPS_NAMED = re.compile(r"(?<![A-Za-z0-9_])mps(?![A-Za-z0-9_])", re.IGNORECASE)
-
-
 def _linux_said_only(pasted: Pasted) -> bool:
     """Linux on the Mac known from words alone ("build the docker image on my Mac": Zyphra/
     Zonos-v0.1-hybrid discussion 2), with no output of a process that ran there, no MPS error
@@ -280,7 +276,7 @@ def _linux_said_only(pasted: Pasted) -> bool:
         bool(clues)
         and all(c.field in said for c in clues)
         and not pasted.errors
-        and not _MPS_NAMED.search(pasted.text)
+        and not MPS_SAID.search(pasted.text)
         and pasted.facts.machine is None
     )
 

@@ -409,6 +409,16 @@ def test_a_torch_op_said_unsupported_on_mps_in_japanese_is_the_op_row():
 # --- installers' words, wrapped or told -------------------------------------------------------
 
 
+def test_an_extension_said_built_for_x86_64_instead_of_arm64_is_the_other_arch_module():
+    # huggingface/tokenizers#712: dyld's own lines are cut; the sentence says what it found
+    text = _case("holdout134", "tokenizers-712").text
+    assert _first(text) == "host.arch"
+    said = prose.read("pip bundles the `x.cpython-39-darwin.so` for `x86_64` instead of `arm64`")
+    assert ("sign.wrong_arch_library", "x86_64") in [(c.field, c.value) for c in said]
+    # a sentence about no built thing says nothing of a library
+    assert not prose.read("I ran it for x86_64 instead of arm64 to compare the timings")
+
+
 def test_uvs_refusal_wrapped_at_the_terminal_width_is_read():
     # Lightricks/LTX-2#298: the cu132 index pinned on darwin-arm64, uv's message wrapped
     text = _case("holdout6", "ltx-2-298").text

@@ -144,9 +144,9 @@ def extension_other_arch(have: str, need: str) -> tuple[str, Fix]:
     """dyld refused a compiled module of another package built for the other architecture."""
     return (
         f"A compiled module in this environment was built for {have} while this Python runs "
-        f"{need} (dyld: have '{have}', need '{need}'): the package was built or installed from "
-        f"an {have} shell (a Terminal under Rosetta, an x86_64 conda or Homebrew) or from a cache "
-        "of such builds.",
+        f"{need}, so it cannot be loaded: the package was built or installed from an {have} "
+        f"shell (a Terminal under Rosetta, an x86_64 conda or Homebrew), from a cache of such "
+        f"builds, or that release publishes no {need} build.",
         Fix(
             f"Reinstall the package from a native {need} shell, without the cache, so pip builds "
             f"or fetches the {need} build (`arch` must print {_ARCH_PRINTS.get(need, need)}).",

@@ -312,6 +312,21 @@ ARCH_SAID = re.compile(
     r"\b(?:Python|python3?|interpreter|the process|platform\.(?:machine|processor)\(\))"
     r"[ \t]+(?:reports?|returns?|says|shows?|gives?|prints?|is)[ \t]+['\"`]?(i386|x86_64)\b"
 )
+# a library or package said built for x86_64 instead of arm64 ("installing `tokenizers` via pypi
+# builds or bundles the `tokenizers.cpython-39-darwin.so` automatically for `x86_64` instead of
+# `arm64` for users with apple silicon": huggingface/tokenizers#712): an extension of the other
+# architecture in an arm64 process, as dyld's "incompatible architecture (have 'x86_64', need
+# 'arm64')" says (verify.diagnosis.paste.packages); only in a sentence about a built thing
+X86_INSTEAD_OF_ARM64 = re.compile(
+    r"\b(?:for|as|in|to)[ \t]+[`'\"]?(?:x86_64|x86-64|amd64)[`'\"]?[ \t]+instead[ \t]+of[ \t]+"
+    r"[`'\"]?(?:arm64|aarch64)\b",
+    _I,
+)
+_BUILT_THING = re.compile(
+    r"\.(?:so|dylib)\b|\b(?:wheels?|packages?|librar(?:y|ies)|extensions?|binar(?:y|ies)|"
+    r"builds?|built|bundles?|compiled)\b",
+    _I,
+)
 # "I have mac.", "I'm using a Macbook", "I am on mac": the user's machine is a Mac
 # (LuciAkirami/liva#4: "I have mac." above a CUDA-index pip command)
 I_HAVE_A_MAC = re.compile(
@@ -535,6 +550,13 @@ def read(text: str) -> list[Clue]:
     for m in finditer(ARCH_SAID, text, "i386", "x86_64"):
         if _stated(text, m, strict=False):
             out.append(clue("machine", "x86_64", text, m, WEAK))
+    for m in finditer(X86_INSTEAD_OF_ARM64, text, "instead"):
+        start = text.rfind("\n", 0, m.start()) + 1
+        if _stated(text, m, strict=False) and _BUILT_THING.search(text, start, m.start()):
+            out.append(clue("sign.wrong_arch_library", "x86_64", text, m, WEAK))
+            out.append(clue("machine", "arm64", text, m, WEAK))  # the process that refused it
+            out.append(clue("os", "Darwin", text, m, WEAK))
+            break
     for m in finditer(MODEL_YEAR, text, "Mac", "mac", "MAC", "MBP", "MBA"):
         if not _stated(text, m):
             continue

@@ -124,6 +124,12 @@ STATED = [
         "cuda_only_package",
         "I found that this feature requires pyg-lib, which is not available on Apple Silicon.",
     ),
+    # heshengtao/comfyui_LLM_party#7's parenthesis (its sentence opens with an "If")
+    (
+        "cuda_only_package",
+        "(auto-gptq does not yet support macOS, since it very interestingly depends on specific "
+        "versions of Pytorch)",
+    ),
     # liugangcode/InfoAlign#4: a CUDA build of torch pinned, said not to work on an M1
     (
         "cuda_torch_build",
@@ -648,6 +654,10 @@ EXCEPTIONS = {
     # true, neither the thread's cause; no failing row comes of them
     ("cuda_only_package", "holdout134/tortoise-tts-566-deepspeed-apple-silicon"),
     ("ops_missing", "holdout134/tortoise-tts-566-deepspeed-apple-silicon"),
+    # session 18's first blind round (holdout145): "Cannot install Onnxruntime in VM(Win11
+    # arm64) of Mac M Silicon" is true (no Metal reaches a Windows guest); the thread's cause
+    # was onnxruntime's missing Python 3.14 wheels (microsoft/onnxruntime#26473)
+    ("vm_guest", "holdout145/onnxruntime-26473-win11-arm64-vm-mac-py314"),
 }
 
 

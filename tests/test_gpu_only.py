@@ -136,6 +136,13 @@ def _row(text: str):
         ("waldo-15-pip-onnxruntime-gpu-apple-m2-pro", "onnxruntime-gpu", "onnxruntime_gpu==1.15.1"),
         # PyTorch's FBGEMM kernels, Linux wheels only; the Mac named only in the title
         ("ogx-164-fbgemm-gpu-no-mac-wheel", "fbgemm-gpu", "fbgemm-gpu==0.8.0"),
+        # no installer output at all: the install command on an M3 Max, said to fail
+        # (Zejun-Yang/AniPortrait#33, "pip install onnxruntime-gpu 失败")
+        (
+            "Zejun-Yang-AniPortrait-33-onnxruntime-gpu-m3",
+            "onnxruntime-gpu",
+            "The install asks for onnxruntime-gpu",
+        ),
     ],
 )
 def test_the_row_names_the_package_and_the_mac_twin(name, package, says):
@@ -356,6 +363,10 @@ OTHER_CAUSE = {
     # interpreter's architecture unknown an x86_64 Python finding none says the same
     "holdout138/mlx-examples-29-no-wheels-py312": "python-unsupported",
     "holdout129/jupyter-ai-73-ray-no-py311-wheel": "python-unsupported",
+    # session 18's first round (holdout145): onnxruntime for Python 3.14 on Windows on Arm in a
+    # VM on an Apple-silicon Mac, before its 3.14 wheels (microsoft/onnxruntime#26473); the
+    # paste names the Mac, and pip's "from versions: none" cannot tell the VM's Windows apart
+    "holdout145/onnxruntime-26473-win11-arm64-vm-mac-py314": "python-unsupported",
 }
 
 

@@ -179,6 +179,10 @@ FLOORS = {
     # for beside a Mac: since not read as the Mac's); with the third wave's 6 (143-144, blind
     # 4 / 4 at 4101eaa and d2c2fde) 41 / 41
     "holdout138": (41, 41),
+    # session 18's first round (collectors 145-150), scored blind at a8815fd (holdout145/
+    # README.md): 46 named, 46 first, one false alarm (accelerate#4226's MPS out-of-memory,
+    # forced on purpose to test accelerate's batch-size finder)
+    "holdout145": (46, 46),
 }
 
 

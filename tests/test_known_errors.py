@@ -224,6 +224,23 @@ REPORTS = [
         "mps.op_needs_newer_torch",
         "fail",
     ),
+    # https://github.com/huggingface/accelerate/issues/4226 (the limit set low on purpose)
+    (
+        "RuntimeError: MPS backend out of memory (MPS allocated: 0 bytes, other allocations: "
+        "448.00 KiB, max allowed: 242.48 MiB). Tried to allocate 256.00 MiB on shared pool. Use "
+        "PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0 to disable upper limit for memory allocations (may "
+        "cause system failure).",
+        "mps.oom",
+        "warn",
+    ),
+    # the same under a limit of gigabytes is the Mac's memory
+    # (https://github.com/mattmireles/gemma-tuner-multimodal/issues/18)
+    (
+        "RuntimeError: MPS backend out of memory (MPS allocated: 9.48 GiB, other allocations: "
+        "480.00 KiB, max allowed: 9.47 GiB).",
+        "mps.oom",
+        "fail",
+    ),
     # https://github.com/zai-org/GLM-4/issues/210 (transformers' wrapper: torch.isin on MPS)
     (
         "ValueError: Can't infer missing attention mask on mps device. Please provide an "

@@ -306,6 +306,11 @@ SAID_THIS_SESSION = [
     ("It only works with PYTORCH_ENABLE_MPS_FALLBACK=1 set in the shell", "sign.fallback_fixed"),
     # ivanfioravanti/qwen-image-mps#5: an Apple chip's Mac said to run out of memory
     ("I have a 32GB Mac M4, runs out of memory. how can i run this?", "sign.mps_oom_said"),
+    # mace-acsl/mace#93: "64 bit floats" without the hyphen, of the Apple GPU
+    (
+        "Since apple GPUs don't support 64 bit floats, so one needs to set `default_dtype=float32`",
+        "sign.float64_said",
+    ),
     # deepinv/deepinv#1177: the Apple GPU named by the Mac, not as MPS
     (
         "Some torch functions e.g. `torch.logspace` are unsupported on Apple silicon, leading "

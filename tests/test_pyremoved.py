@@ -57,6 +57,13 @@ OMEGAFOLD = "\n".join(
         "is not supported.",
     )
 )
+# vladmandic/sdnext#3113: SD.Next's launcher log on an M3, verbatim
+SDNEXT = "\n".join(
+    (
+        "10:36:04-177095 INFO     Python 3.12.2 on Darwin",
+        "10:36:04-178038 ERROR    Incompatible Python version: 3.12.2 required 3.[9, 10, 11]",
+    )
+)
 
 # RVC-Project/Retrieval-based-Voice-Conversion-WebUI#1767, verbatim (fairseq's configs on 3.11)
 RVC = "\n".join(
@@ -81,6 +88,7 @@ def _python_row(text: str):
         (DRONE, "distutils", "3.12", ""),
         (AIDER, "pkgutil.ImpImporter", "3.12", ""),
         (OMEGAFOLD, "", "3.13", ""),
+        (SDNEXT, "", "3.12", ""),
         (RVC, pyremoved.DATACLASS_CHECK, "3.11", ""),
     ],
 )
@@ -111,6 +119,12 @@ def test_the_codes_own_guard_names_the_python_it_refused():
     assert "uv venv --python 3.12" in row.fix.text
 
 
+def test_a_launchers_python_check_is_the_python_first():
+    row, first = _python_row(SDNEXT)
+    assert row.status is Status.FAIL and first.id == "host.python"
+    assert "refuses Python 3.12" in row.cause and "uv venv --python 3.11" in row.fix.text
+
+
 def test_an_unhashable_dataclass_default_is_python_3_11s_check():
     row, first = _python_row(RVC + "\nMy Mac M2\n")
     assert row.status is Status.FAIL and first.id == "host.python"
@@ -136,6 +150,9 @@ def test_a_python_older_than_the_removal_is_another_story():
         "ModuleNotFoundError: No module named 'imputils'",
         "RuntimeError: MPS is not supported on this machine",  # not a Python refusal
         "print('Python 3.13 is not supported')",  # no exception raised
+        # a Python older than (or among) those the launcher asks for is not one too new
+        "ERROR    Incompatible Python version: 3.8.10 required 3.[9, 10, 11]",
+        "ERROR    Incompatible Python version: 3.10.1 required 3.[9, 10, 11]",
     ],
 )
 def test_other_lines_are_not_read(line):

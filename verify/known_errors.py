@@ -161,6 +161,40 @@ PATTERNS: tuple[_Pattern, ...] = (
             ),
         ),
     ),
+    # The same message under a limit below 1 GB ("max allowed: 242.48 MiB"): the limit is the
+    # high watermark ratio (PYTORCH_MPS_HIGH_WATERMARK_RATIO, default 1.7: MPSAllocator.h) times
+    # the GPU's recommended working set, which on every Apple silicon Mac (8 GB of memory or
+    # more) is gigabytes; a limit that small is a ratio set low on purpose, or by the program
+    # (huggingface/accelerate#4226: "The watermark ratio makes the allocator refuse anything
+    # above about 240 MiB, so the OOM fires without filling the GPU"). A warning: the Mac's
+    # memory is not what ran out.
+    _Pattern(
+        "mps.oom",
+        re.compile(
+            r"MPS backend out of memory \([^\n)]*\bmax allowed: \d+(?:\.\d+)? ?"
+            r"(?:bytes|KB|KiB|MB|MiB)\)[^\n]*"
+        ),
+        "MPS out of memory under a limit set low",
+        'The MPS allocator refused memory under a limit below 1 GB (its "max allowed"), far '
+        "below what any Apple silicon Mac has: PYTORCH_MPS_HIGH_WATERMARK_RATIO was set that "
+        "low (by the shell or by the program), so the limit ran out, not the Mac's memory.",
+        Fix(
+            "Unset PYTORCH_MPS_HIGH_WATERMARK_RATIO (the default is 1.7) or set it higher, in the "
+            "same shell before Python starts; if it was set on purpose to test running out of "
+            "memory, this is that test working.",
+            ("unset PYTORCH_MPS_HIGH_WATERMARK_RATIO",),
+        ),
+        severity="warn",
+        environment=False,
+        printed=(
+            Printed(
+                "MPS backend out of memory (MPS allocated: ",
+                ">=1.13",
+                "aten/src/ATen/mps/MPSAllocator.mm",
+                "https://github.com/huggingface/accelerate/issues/4226",
+            ),
+        ),
+    ),
     # aten/src/ATen/mps/MPSAllocator.mm: "MPS backend out of memory (MPS allocated: %s, other
     # allocations: %s, max allowed: %s). Tried to allocate %s on %s pool. Use
     # PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0 to disable upper limit for memory allocations (may

@@ -173,11 +173,12 @@ TOPICS: dict[str, re.Pattern[str]] = {
     # (zheng-chong/CatVTON#13's title: "xformers is not compatible with MacOS"; predibase/
     # lorax#167: "triton is not supported for windows or mac as of now"): PyPI has no macOS
     # build of them (verify/data/gpu_only_packages.json, .foreign's CUDA_BUILD) or none for
-    # Apple silicon (decord, pyg-lib)
+    # Apple silicon (decord, pyg-lib); auto-gptq's sdist builds CUDA kernels ("auto-gptq does
+    # not yet support macOS": heshengtao/comfyui_LLM_party#7, which its maintainer then dropped)
     "cuda_only_package": re.compile(
         r"\b(?:xformers|flash[-_ ]?attn|flash[-_ ]?attention(?:[-_ ]?2)?|mamba[-_]ssm|triton|"
         r"bitsandbytes|vllm|decord|pyg[-_]lib|torch[-_]xla|cupy|onnxruntime[-_]gpu|tensorrt|"
-        r"fbgemm[-_]gpu|deepspeed)\b",
+        r"fbgemm[-_]gpu|deepspeed|auto[-_]?gptq)\b",
         _I,
     ),
     # a CUDA build of torch said not to install or work on a Mac (liugangcode/InfoAlign#4: "The
@@ -362,6 +363,7 @@ _TOPIC_NEEDLES = (
     "tensorrt",
     "fbgemm",
     "deepspeed",
+    "gptq",
     # cuda_torch_build's
     "cuda",
 )

@@ -20,7 +20,9 @@ The refusals read, for a package in that list (torch's own are verify.diagnosis.
   `NAME` (vV) only has wheels for the following platforms: ..." (uv's resolver and install hints,
   astral-sh/uv#10739 for torch's);
 - Poetry: "Unable to find installation candidates for NAME (V)" (poetry/installation/
-  chooser.py).
+  chooser.py);
+- where none of these is shown, an install command that names such a package (on a Mac it
+  cannot succeed).
 -> sign.gpu_only_package: a Refusal (the package as PyPI has it, the requirement, who required
 it); uv's macOS tag also gives os, macOS version and architecture. verify.diagnosis.resolver
 turns it into the torch.installed row.
@@ -101,6 +103,19 @@ PIP_LISTED = re.compile(
     + _NAME
     + _SPEC
     + r"[^\n]*?\(from versions?:[ \t]*(\d[^)\n]*)\)"
+)
+# an install command naming such a package ("pip install onnxruntime-gpu 失败": Zejun-Yang/
+# AniPortrait#33 on an M3 Max; "pip3 install onnxruntime-gpu": cubiq/ComfyUI_InstantID#41): on a
+# Mac it can only fail, whatever the installer then printed, as PyPI has no file for it there;
+# all 9 real reports with one in tests/data when this was written were that refusal
+INSTALL_COMMAND = re.compile(
+    r"\b(?:pip3?|uv[ \t]+pip|python3?[ \t]+-m[ \t]+pip|poetry|uv)[ \t]+(?:install|add)[ \t]+"
+    r"([^\n]*)"
+)
+# a requirement or an option on the command line ("onnxruntime-gpu==1.17.1", "-U"); the first
+# other word ends the command ("pip install onnxruntime-gpu 失败")
+_ARGUMENT = re.compile(
+    r"-[\w-]+(?:=\S*)?|[A-Za-z0-9][\w.-]*(?:\[[\w,.-]*\])?(?:[<>=!~]=?[\w.*+]+,?)*"
 )
 _NO_INDEX = re.compile(
     r"Retrying \(Retry\(|Could not fetch URL|NewConnectionError|ProxyError|SSLError|"
@@ -229,7 +244,26 @@ def read(text: str) -> list[Clue]:
             out.extend(_pin_past_list(text))
     for m in finditer(POETRY, text, "installation candidates"):
         out.extend(_refused(table, m.group(1), f"=={m.group(2)}", "", text=text, m=m))
+    if not out:
+        out.extend(_install_command(table, text))
     return out
+
+
+def _install_command(table: Mapping[str, GpuOnly], text: str) -> list[Clue]:
+    """The first install command that names a package of the list (its options skipped)."""
+    for m in finditer(INSTALL_COMMAND, text, "install", " add"):
+        for word in m.group(1).split():
+            token = word.rstrip("`'\"")  # the command's closing quote, in a sentence
+            if not _ARGUMENT.fullmatch(token):
+                break
+            name = re.split(r"[\[<>=!~,]", token, maxsplit=1)[0]
+            package = None if token.startswith("-") else table.get(canonicalize_name(name))
+            if package is not None:
+                value = Refusal(package, token.rstrip(","), "")
+                return [clue("sign.gpu_only_package", value, text, m, WEAK)]
+            if token != word:
+                break
+    return []
 
 
 def _refused(

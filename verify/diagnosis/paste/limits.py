@@ -263,7 +263,7 @@ _APPLE_GPU = (
 FLOAT64_APPLE_SAID = re.compile(
     rf"\b{_APPLE_GPU}[ \t]+(?:doesn'?t|does[ \t]+not|don'?t|do[ \t]+not|can'?t|cannot)[ \t]+"
     r"(?:yet[ \t]+)?(?:support|handle)[ \t]+(?:float64|fp64|double(?:[ \t]+precision)?|"
-    r"64-bit[ \t]+floats?)\b|"
+    r"64[- \t]?bit[ \t]+floats?)\b|"
     r"\b(?:float64|fp64|double(?:[ \t]+precision)?)\b[^.\n]{0,20}?\b(?:is|are)(?:[ \t]+not|n't)"
     rf"[ \t]+(?:yet[ \t]+)?supported[ \t]+(?:on|by|in)[ \t]+(?:the[ \t]+)?{_APPLE_GPU}",
     _I,

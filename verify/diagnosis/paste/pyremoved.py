@@ -25,7 +25,8 @@ new Python either (an old pin: numpy==1.21.0 under 3.12). What the paste shows, 
   by every Python: not this;
 - the code's own refusal: "Exception: Python 3.13.0 (main, ...) is not supported."
   (HeliXonProtein/OmegaFold#77: its setup.py maps known Pythons to torch wheel URLs), "Python
-  version 3.13 is not supported", "Unsupported Python version 3.13".
+  version 3.13 is not supported", "Unsupported Python version 3.13", "Incompatible Python
+  version: 3.12.2 required 3.[9, 10, 11]" (SD.Next's launcher).
 
 A Python shown older than the removal is another story (Debian's Python 3.11 ships distutils as a
 separate package), so the reading gives way to it; the finding is host.python's
@@ -88,10 +89,14 @@ DATACLASS_DEFAULT = re.compile(
 # what pyremoved calls the 3.11 check (PythonRemoved.what)
 DATACLASS_CHECK = "dataclasses' unhashable-default check"
 # a setup script's or a program's own guard on the interpreter's version
+# (SD.Next's installer log: "ERROR    Incompatible Python version: 3.12.2 required 3.[9, 10,
+# 11]", vladmandic/sdnext#3113 on an M3; read only where the Python is past every one it names)
+# (a log's own prefix may be cut by verify.diagnosis.paste.logprefix: those words need none)
 REFUSED = re.compile(
-    r"\b(?:Exception|\w*Error|SystemExit)\b:?[ \t]*(?:Python[ \t]+(?:version[ \t]+)?"
+    r"\b(?:Exception|\w*Error|SystemExit)\b:?[ \t]*Python[ \t]+(?:version[ \t]+)?"
     r"(3\.\d{1,2}(?:\.\d+)?)\b[^\n]{0,120}?[ \t]is[ \t]+not[ \t]+supported\b|"
-    r"Unsupported[ \t]+Python[ \t]+version:?[ \t]+(3\.\d{1,2}(?:\.\d+)?)\b)",
+    r"\b(?:Unsupported|Incompatible)[ \t]+Python[ \t]+version:?[ \t]+(3\.\d{1,2}(?:\.\d+)?)\b"
+    r"(?:[ \t]+required[ \t]+3\.\[([\d, ]+)\])?",
     re.IGNORECASE,
 )
 
@@ -112,8 +117,11 @@ def read(text: str) -> list[Clue]:
         return [_clue("pkgutil.ImpImporter", "3.12", text, m)]
     for m in finditer(DATACLASS_DEFAULT, text, "use default_factory"):
         return [_clue(DATACLASS_CHECK, "3.11", text, m)]
-    for m in finditer(REFUSED, text, "supported"):
+    for m in finditer(REFUSED, text, "supported", "ncompatible"):
         python = m.group(1) or m.group(2)
+        minor = int(python.split(".")[1])
+        if m.group(3) and not all(minor > int(n) for n in m.group(3).split(",") if n.strip()):
+            continue  # a Python older than it asks for (or among them): not too new
         since = ".".join(python.split(".")[:2])
         return [_clue("", since, text, m), clue("python_version", python, text, m, LISTED)]
     return []

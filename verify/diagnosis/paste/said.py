@@ -31,7 +31,7 @@ from verify.diagnosis.paste.clues import MPS_NAMED, WEAK, Clue, asked, clue, fin
 _I = re.IGNORECASE
 _F64 = (
     r"(?:float64s?|fp64|torch\.float64|torch\.double|doubles?(?:[ \t]+precision)?|"
-    r"64-bit floats?)"
+    r"64[- \t]?bit[ \t]+floats?)"
 )
 FLOAT64_SAID = re.compile(
     # "MPS doesn't support float64", "MPS does not support double precision"

@@ -40,6 +40,8 @@ NO_WHEEL_STRING_TITLES = {
     # ": min and input tensors must be of the same shape": `strings` on the 1.12.0 / 1.12.1 /
     # 1.13.1 wheels' libtorch_cpu.dylib (verify.known_errors' comment)
     "clamp with broadcast bounds needs a newer PyTorch",
+    # MetalPerformanceShaders' own assertion (Apple's framework, not torch's strings)
+    "gather of this index shape refused by Apple's MPS",
     # transformers' generation/utils.py (Python) around torch.isin's missing MPS kernel
     "torch.isin on MPS (transformers' attention mask) needs PyTorch 2.4",
 }
@@ -223,6 +225,15 @@ REPORTS = [
         "Mac M1 Error - min and input tensors must be of the same shape",
         "mps.op_needs_newer_torch",
         "fail",
+    ),
+    # https://github.com/dbolya/tomesd/issues/4 (Apple's gatherND assertion, an M1)
+    (
+        "/AppleInternal/Library/BuildRoots/c651a45f-806e-11ed-a221-7ef33c48bc85/Library/"
+        "Caches/com.apple.xbs/Sources/MetalPerformanceShaders/MPSNDArray/Kernels/"
+        "MPSNDArrayGatherND.mm:234: failed assertion `Rank of updates array (1) must be "
+        "greater than or equal to inner-most dimension of indices array (2048)'",
+        "mps.op_case_unsupported",
+        "warn",
     ),
     # https://github.com/huggingface/accelerate/issues/4226 (the limit set low on purpose)
     (

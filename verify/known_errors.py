@@ -114,6 +114,13 @@ MAC_SAID = re.compile(
 MAKES_MPS_TENSOR = (
     r"aten::(?:empty\.memory_format|empty_strided|empty\.names|_copy_from(?:_and_resize)?)"
 )
+# MPSAllocator.mm's out-of-memory message, in every wheel from 1.13 on
+_OOM_PRINTED = Printed(
+    "MPS backend out of memory (MPS allocated: ",
+    ">=1.13",
+    "aten/src/ATen/mps/MPSAllocator.mm",
+    "https://github.com/pytorch/pytorch/issues/130112",
+)
 _UPDATE_MACOS = "Update macOS (System Settings > General > Software Update)"
 _MPS_OPS = "aten/src/ATen/native/mps/operations/"
 
@@ -187,11 +194,8 @@ PATTERNS: tuple[_Pattern, ...] = (
         severity="warn",
         environment=False,
         printed=(
-            Printed(
-                "MPS backend out of memory (MPS allocated: ",
-                ">=1.13",
-                "aten/src/ATen/mps/MPSAllocator.mm",
-                "https://github.com/huggingface/accelerate/issues/4226",
+            dataclasses.replace(
+                _OOM_PRINTED, report="https://github.com/huggingface/accelerate/issues/4226"
             ),
         ),
     ),
@@ -235,14 +239,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             ("export PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0",),
         ),
         environment=False,
-        printed=(
-            Printed(
-                "MPS backend out of memory (MPS allocated: ",
-                ">=1.13",
-                "aten/src/ATen/mps/MPSAllocator.mm",
-                "https://github.com/pytorch/pytorch/issues/130112",
-            ),
-        ),
+        printed=(_OOM_PRINTED,),
     ),
     # aten/src/ATen/mps/EmptyTensor.cpp: MPS_ERROR_DOUBLE_NOT_SUPPORTED (a TypeError from
     # .to('mps')). Reports: pytorch/pytorch#79019 (closed as the known limitation, #122602),
@@ -914,6 +911,33 @@ PATTERNS: tuple[_Pattern, ...] = (
                 "https://github.com/pytorch/pytorch/issues/80784",
             ),
         ),
+    ),
+    # Apple's MPS gather asserting on an index shape it takes elsewhere: "MPSNDArrayGatherND.mm:
+    # 256: failed assertion `Rank of updates array (1) must be greater than or equal to
+    # inner-most dimension of indices array (300)'" (MetalPerformanceShaders' own check, no
+    # torch string). torch.gather / take_along_dim reach it through MPSGraph's gatherND; "The
+    # issue is on the MPS side so the proper fix will roll out in a future OS release"
+    # (jhavukainen, pytorch/pytorch#135240, with a torch workaround in #135543), "got fixed on
+    # MacOS-15.2" (malfet, ibid.). Reports: ultralytics/ultralytics#17054 (YOLOv10's
+    # post-processing, patched with a CPU gather in #17057), dbolya/tomesd#4 (unsqueeze before the
+    # gather, #15). A warning: the process aborts, but the step runs on the CPU or reshaped.
+    _Pattern(
+        "mps.op_case_unsupported",
+        re.compile(r"MPSNDArrayGatherND\.mm:\d+: failed assertion `?Rank of updates array[^\n]*"),
+        "gather of this index shape refused by Apple's MPS",
+        "Apple's MPS gather (MPSNDArrayGatherND, which torch.gather and torch.take_along_dim "
+        "use on MPS) asserts on this index shape and aborts the process: a bug on the MPS side, "
+        "fixed in macOS 15.2 (pytorch/pytorch#135240), not in this setup.",
+        Fix(
+            "Update macOS to 15.2 or newer, or upgrade PyTorch (later releases work around some "
+            "shapes: pytorch/pytorch#135543); until then run that gather on the CPU "
+            "(`torch.gather(x.cpu(), dim, index.cpu()).to('mps')`) or add a trailing dimension "
+            "to the index before it (`index.unsqueeze(-1)`, then squeeze the result).",
+            (),
+            "https://github.com/pytorch/pytorch/issues/135240",
+        ),
+        severity="warn",
+        environment=False,
     ),
     # Refusals inside an MPS kernel that exists: the operator runs on MPS, but not for this
     # dtype, mode or size (TORCH_CHECKs in aten/src/ATen/native/mps/, read from the wheels'

@@ -397,6 +397,15 @@ def test_needles_of_a_case_blind_pattern_are_looked_for_case_blind():
     assert list(clues.finditer(blind, "nothing here", "ithub")) == []
 
 
+def test_mps_is_named_beside_cjk_letters_as_it_is_beside_spaces():
+    # "float16不能用mps推理吗" (hiyouga/LlamaFactory#2434's title): Python's \b sees no edge
+    # between CJK letters and "mps", which is a word of its own there
+    for named in ("float16不能用mps推理吗", "device='mps'", "MPSGraph", "torch.mps", "用 MPS 跑"):
+        assert clues.MPS_NAMED.search(named), named
+    for other in ("mps_available", "gmps", "GPMPSs", "mpsx"):
+        assert not clues.MPS_NAMED.search(other), other
+
+
 def test_mkl_finding_no_avx_on_a_mac_is_rosetta():
     # agentmorris/MegaDetector#64: MKL's start-up refusal of the processor with "M1 chips" said
     # only in general; Rosetta 2 translated no AVX before macOS 15, every Intel Mac since 2011

@@ -17,8 +17,9 @@ from typing import Any
 
 STRONG, LISTED, WEAK = 3, 2, 1
 # MPS named anywhere: "MPS" after no letter and before no lower-case one (also in MPSGraph and
-# PYTORCH_MPS_HIGH_WATERMARK_RATIO, not in "GPMPSs"), or "mps" as a word (the device string)
-MPS_NAMED = re.compile(r"(?<![A-Za-z])MPS(?![a-z])|\bmps\b")
+# PYTORCH_MPS_HIGH_WATERMARK_RATIO, not in "GPMPSs"), or "mps" as a word (the device string),
+# CJK letters beside it included ("用mps推理": Python's \b sees no edge there)
+MPS_NAMED = re.compile(r"(?<![A-Za-z])MPS(?![a-z])|(?<![A-Za-z0-9_])mps(?![A-Za-z0-9_])")
 MAX_EVIDENCE_CHARS = 200
 MAX_MATCHES = 100  # per pattern: the facts are in the first ones; a log repeats the rest
 

@@ -88,10 +88,10 @@ DATACLASS_DEFAULT = re.compile(
 )
 # what pyremoved calls the 3.11 check (PythonRemoved.what)
 DATACLASS_CHECK = "dataclasses' unhashable-default check"
-# a setup script's or a program's own guard on the interpreter's version
-# (SD.Next's installer log: "ERROR    Incompatible Python version: 3.12.2 required 3.[9, 10,
-# 11]", vladmandic/sdnext#3113 on an M3; read only where the Python is past every one it names)
-# (a log's own prefix may be cut by verify.diagnosis.paste.logprefix: those words need none)
+# a setup script's or a program's own guard on the interpreter's version; a launcher's words
+# need no exception before them, as a log's prefix may be cut (verify.diagnosis.paste.logprefix):
+# SD.Next's "ERROR    Incompatible Python version: 3.12.2 required 3.[9, 10, 11]"
+# (vladmandic/sdnext#3113 on an M3), read only where the Python is past every one it names
 REFUSED = re.compile(
     r"\b(?:Exception|\w*Error|SystemExit)\b:?[ \t]*Python[ \t]+(?:version[ \t]+)?"
     r"(3\.\d{1,2}(?:\.\d+)?)\b[^\n]{0,120}?[ \t]is[ \t]+not[ \t]+supported\b|"

@@ -182,8 +182,9 @@ FLOORS = {
     # session 18's first round (collectors 145-150), scored blind at a8815fd (holdout145/
     # README.md): 46 named, 46 first, one false alarm (accelerate#4226's MPS out-of-memory,
     # forced on purpose to test accelerate's batch-size finder: since a warning); with the
-    # sealed second round's 17 (151-152, blind 11 / 11 at a8815fd and 78a4529) 57 / 57
-    "holdout145": (57, 57),
+    # sealed second round's 17 (151-152, blind 11 / 11 at a8815fd and 78a4529) 57 / 57, and
+    # the third wave's 4 (153, blind 4 / 4 at a8815fd and c5e7874) 61 / 61
+    "holdout145": (61, 61),
 }
 
 

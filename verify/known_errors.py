@@ -69,8 +69,14 @@ class _Pattern:
     needs_mac_said: bool = False
 
     def matches(self, text: str) -> Iterator[re.Match[str]]:
+        mac_said = None  # looked for once, and only where the message is there
         for m in self.regex.finditer(text):
             if self.accepts is None or self.accepts(m):
+                if self.needs_mac_said:
+                    if mac_said is None:
+                        mac_said = MAC_SAID.search(text) is not None
+                    if not mac_said:
+                        return
                 yield m
 
     def known(self, m: re.Match[str], torch_version: str | None = None) -> KnownError:
@@ -1721,10 +1727,7 @@ def explain(text: str, torch_version: str | None = None) -> KnownError | None:
     """The first known MPS error in `text`, or None. `torch_version`, when known, picks the
     links that match it (the op-coverage issue moved in 2.6)."""
     text = unescaped(text)
-    mac_said = MAC_SAID.search(text) is not None
     for p in PATTERNS:
-        if p.needs_mac_said and not mac_said:
-            continue
         for m in p.matches(text):
             return p.known(m, torch_version)
     return None
@@ -1808,10 +1811,7 @@ _PRINTED_BY_CODE = re.compile(r"\bprint\(\s*[fFrRuU]?['\"]$")
 def _explain(text: str, torch_version: str | None) -> list[KnownError]:
     found = []
     taken: list[tuple[int, int]] = []
-    mac_said = MAC_SAID.search(text) is not None
     for p in PATTERNS:
-        if p.needs_mac_said and not mac_said:
-            continue
         for m in p.matches(text):
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue

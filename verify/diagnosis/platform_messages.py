@@ -4,6 +4,7 @@ the newest torch on an Intel Mac)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from verify.diagnosis.paste.gpuonly import (
@@ -13,7 +14,7 @@ from verify.diagnosis.paste.gpuonly import (
     ReleaseWithoutMacWheel,
 )
 from verify.mac_wheels import Run
-from verify.messages import SOFTWARE_UPDATE
+from verify.messages import macos_too_old_for_mps
 from verify.model import Fix
 
 LAST_X86_64 = "2.2.2"
@@ -365,16 +366,16 @@ def bad_cpu_type_on_apple_silicon() -> tuple[str, Fix]:
 
 def macos_below_mps(version: str) -> tuple[str, Fix]:
     """A Mac on a macOS older than MPS's floor where the paste shows no MPS attempt: what that
-    macOS leaves out, said as a warning (the paste may be about something else)."""
+    macOS leaves out (verify.messages.macos_too_old_for_mps's facts), said as a warning (the
+    paste may be about something else)."""
+    cause, fix = macos_too_old_for_mps(version)
     return (
-        f"This Mac runs macOS {version}, older than 12.3, the first release whose Metal "
-        "Performance Shaders Graph PyTorch's MPS backend needs: PyTorch cannot use the GPU here, "
-        "and software built for a newer macOS (current PyTorch and other packages' wheels, "
-        "apps) will not install or start on it.",
-        Fix(
-            f"Update macOS ({SOFTWARE_UPDATE}; PyTorch 2.9+ needs macOS 14 or newer for MPS); "
-            "where this Mac cannot update, use the releases of the software still built for "
-            f"macOS {version} (on the CPU).",
-            ("softwareupdate --list",),
+        f"{cause.rstrip('.')}: PyTorch cannot use the GPU here, and software built for a newer "
+        "macOS (current PyTorch and other packages' wheels, apps) will not install or start on "
+        "it.",
+        dataclasses.replace(
+            fix,
+            text=f"{fix.text} Where this Mac cannot update, use the releases of the software "
+            f"still built for macOS {version} (on the CPU).",
         ),
     )

@@ -48,6 +48,7 @@ from packaging.utils import canonicalize_name
 
 from verify import compat
 from verify.diagnosis.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer
+from verify.diagnosis.paste.packages import INSTALL_COMMAND
 from verify.diagnosis.paste.refused import TORCH_FAMILY
 
 RESOURCE = "gpu_only_packages.json"
@@ -104,16 +105,12 @@ PIP_LISTED = re.compile(
     + _SPEC
     + r"[^\n]*?\(from versions?:[ \t]*(\d[^)\n]*)\)"
 )
-# an install command naming such a package ("pip install onnxruntime-gpu 失败": Zejun-Yang/
-# AniPortrait#33 on an M3 Max; "pip3 install onnxruntime-gpu": cubiq/ComfyUI_InstantID#41): on a
-# Mac it can only fail, whatever the installer then printed, as PyPI has no file for it there;
-# all 9 real reports with one in tests/data when this was written were that refusal
-INSTALL_COMMAND = re.compile(
-    r"\b(?:pip3?|uv[ \t]+pip|python3?[ \t]+-m[ \t]+pip|poetry|uv)[ \t]+(?:install|add)[ \t]+"
-    r"([^\n]*)"
-)
-# a requirement or an option on the command line ("onnxruntime-gpu==1.17.1", "-U"); the first
-# other word ends the command ("pip install onnxruntime-gpu 失败")
+# an install command (verify.diagnosis.paste.packages.INSTALL_COMMAND) naming such a package
+# ("pip install onnxruntime-gpu 失败": Zejun-Yang/AniPortrait#33 on an M3 Max; "pip3 install
+# onnxruntime-gpu": cubiq/ComfyUI_InstantID#41): on a Mac it can only fail, whatever the
+# installer then printed, as PyPI has no file for it there; all 9 real reports with one in
+# tests/data when this was written were that refusal. Its arguments are requirements and
+# options ("onnxruntime-gpu==1.17.1", "-U"); the first other word ends the command ("失败")
 _ARGUMENT = re.compile(
     r"-[\w-]+(?:=\S*)?|[A-Za-z0-9][\w.-]*(?:\[[\w,.-]*\])?(?:[<>=!~]=?[\w.*+]+,?)*"
 )

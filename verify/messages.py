@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+from packaging.version import Version
+
+from verify import compat
 from verify.model import Fix
 
 # PyTorch's nightly builds for macOS (they carry MPS), and the command that installs the newest
@@ -361,14 +364,24 @@ def intel_mac_amd_gpu(torch_version: str | None) -> tuple[str, Fix]:
 
 
 def macos_too_old_for_mps(version: str) -> tuple[str, Fix]:
+    """Below the first macOS with MPS at all; the fix names the newest floor torch enforces
+    (verify.compat.MPS_FLOORS), so a user updating macOS updates far enough for current torch."""
+    newest = compat.MPS_FLOORS[-1].enforced
+    since = min(f.first for f in compat.MPS_FLOORS if f.enforced == newest)
     return (
-        f"macOS {version} is older than 12.3, the first release with the Metal Performance "
-        "Shaders Graph that PyTorch's MPS backend needs.",
+        f"macOS {version} is older than {_release(compat.MPS_MIN_MACOS)}, the first release with "
+        "the Metal Performance Shaders Graph that PyTorch's MPS backend needs.",
         Fix(
-            f"Update macOS ({SOFTWARE_UPDATE}); PyTorch 2.9+ needs macOS 14 or newer for MPS.",
+            f"Update macOS ({SOFTWARE_UPDATE}); PyTorch {since.major}.{since.minor}+ needs macOS "
+            f"{_release(newest)} or newer for MPS.",
             ("softwareupdate --list",),
         ),
     )
+
+
+def _release(version: Version) -> str:
+    """A macOS release as Apple names it: 12.3, 14 (not 14.0)."""
+    return str(version.major) if version.minor == 0 else f"{version.major}.{version.minor}"
 
 
 def macos_older_than_binary(macos: str | None, needed: str) -> tuple[str, Fix]:

@@ -34,7 +34,7 @@ from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste import mpswork
 from verify.diagnosis.paste.clues import quote
 from verify.facts import Facts
-from verify.known_errors import KnownError
+from verify.known_errors import MPS_SAID, KnownError
 from verify.model import Fix, Result, failed
 
 # nixpkgs' source-built torch has MPS from NixOS/nixpkgs#351778 (late 2024, torch 2.5) on
@@ -172,10 +172,6 @@ def _said_unavailable(pasted: Pasted) -> bool:
     return any(_UNAVAILABLE.search(c.line) for c in pasted.signs.get("sign.gpu_missing") or [])
 
 
-# MPS in question: the word, where it is not NVIDIA's Multi-Process Service (also "MPS")
-_MPS_WORD = re.compile(r"\bMPS\b|\bmps\b")
-
-
 def pc_finding(pasted: Pasted) -> Result | None:
     """host.os failing for a PC told by its own NVIDIA RTX GPU (or a +cuXXX torch in use), where
     the paste names MPS but no OS and no Mac (a Mac's chip or macOS, or a Mac named): MPS exists
@@ -186,7 +182,7 @@ def pc_finding(pasted: Pasted) -> Result | None:
         return None
     if rules.apple_silicon(f) is not None or f.mps_available is not None:
         return None
-    if not _MPS_WORD.search(pasted.text) or mpswork.NVIDIA_MPS.search(pasted.text):
+    if not MPS_SAID.search(pasted.text) or mpswork.NVIDIA_MPS.search(pasted.text):
         return None
     if clues[0].field == "sign.cuda_torch":  # a +cuXXX torch in use (Sanster/IOPaint#230)
         cause, fix = platform_msg.cuda_torch_not_a_mac(str(clues[0].value))

@@ -55,6 +55,7 @@ from verify.diagnosis.paste.clues import (
     finditer,
     stated,
 )
+from verify.known_errors import MPS_SAID
 
 _I = re.IGNORECASE
 _UPGRADE = r"(?:updat|upgrad)(?:e|es|ed|ing)"
@@ -286,7 +287,6 @@ _DTYPE_WORDS = re.compile(
     r"float64|fp64|double|bfloat16|bf16|float16|fp16|half|complex|int64|pin_?memory|pinned", _I
 )
 # a subject that is no operator: the device itself, or an exception's class ("TypeError:")
-_MPS_WORD = re.compile(r"\bmps\b", _I)
 _NOT_AN_OP = re.compile(r"\bmps\b|\bmac|\bgpu\b|\bdevice\b|(?:Error|Exception|Warning)$", _I)
 OP_SAID_UNSUPPORTED = re.compile(
     rf"(?P<op>{_OP_NAME})[^.!?\n]{{0,60}}?\b(?:(?:is|are)(?:[ \t]+not|n't)[ \t]+"
@@ -331,7 +331,7 @@ def _op_said_unsupported(text: str) -> list[Clue]:
         if m.group("aten"):
             line_start = text.rfind("\n", 0, m.start()) + 1
             line_end = text.find("\n", m.end())
-            if not _MPS_WORD.search(text, line_start, line_end if line_end >= 0 else len(text)):
+            if not MPS_SAID.search(text, line_start, line_end if line_end >= 0 else len(text)):
                 continue
         elif m.group("named"):
             if _DTYPE_WORDS.search(m.group("named")):

@@ -69,6 +69,7 @@ import re
 from verify.diagnosis.paste import languages, packages
 from verify.diagnosis.paste.clues import WEAK, Clue, asked, clue, finditer
 from verify.diagnosis.paste.clues import stated as _stated
+from verify.known_errors import MPS_SAID
 
 _I = re.IGNORECASE
 
@@ -269,15 +270,13 @@ IMPLEMENT_ON_MPS = re.compile(
     r"(?:on|for)[ \t]+(?:the[ \t]+)?(?:macOS[ \t]+)?(?:Sparse(?:Csr)?)?MPS\b[^\n]*",
     re.MULTILINE,
 )
-_MPS_WORD = re.compile(r"\bMPS\b", _I)
-# the same said in Chinese or Japanese: one sentence that names MPS (CJK letters touch it, so no
-# \b), a torch operator and that it is not supported ("M1Macで、GPUに値するMPSは今現在のところ、
+# the same said in Chinese or Japanese: one sentence that names MPS (MPS_SAID: CJK letters touch
+# it), a torch operator and that it is not supported ("M1Macで、GPUに値するMPSは今現在のところ、
 # torch.tsftに対応していません。": ddPn08/rvc-webui#22, whose fix ran torch.stft on the CPU)
 _CJK_ENDS = ("\n", "\u3002", "\uff01", "\uff1f")
 _CJK_UNSUPPORTED = re.compile(
     r"に対応していな|に対応していません|未対応|サポートされていな|サポートしていな|不支持|未实现|没有实现"
 )
-_CJK_MPS = re.compile(r"(?<![A-Za-z0-9])MPS(?![A-Za-z0-9])", _I)
 _TORCH_OP = re.compile(r"\b(?:torch\.|aten::)\w+")
 _SENTENCE_END = re.compile(r"[.!?](?:[ \t]|$)|\n")
 # "Asahi" alone is a common Japanese name (a user's home folder, a newspaper): only the distro's
@@ -457,13 +456,13 @@ def _op_said_missing(text: str) -> list[Clue]:
         start = ends[-1] if ends else max(0, m.start() - 300)
         stop = _SENTENCE_END.search(text, m.end())
         sentence = text[start : stop.start() if stop else len(text)]
-        if _MPS_WORD.search(sentence) and _stated(text, m, strict=False):
+        if MPS_SAID.search(sentence) and _stated(text, m, strict=False):
             return [clue("sign.op_said_missing", sentence.strip(), text, m, WEAK)]
     for m in finditer(_CJK_UNSUPPORTED, text, "対応", "サポート", "不支持", "实现"):
         start = max(text.rfind(end, 0, m.start()) for end in _CJK_ENDS) + 1
         stops = [i for i in (text.find(end, m.end()) for end in _CJK_ENDS) if i >= 0]
         said = text[start : min(stops, default=len(text))]
-        if _CJK_MPS.search(said) and _TORCH_OP.search(said):
+        if MPS_SAID.search(said) and _TORCH_OP.search(said):
             return [clue("sign.op_said_missing", said.strip(), text, m, WEAK)]
     return []
 

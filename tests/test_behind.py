@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
+import corpus
 import pytest
 
 from verify.diagnosis import behind, diagnose, envdump, lag, resolver
 from verify.diagnosis.paste import trouble
 from verify.diagnosis.timeline import Written
 from verify.model import Status
+
+DATA = Path(__file__).parent / "data"
 
 
 def _pasted(text: str):
@@ -240,3 +244,14 @@ def test_the_application_s_torch_is_no_finding_when_it_is_not_older(pip, app):
 )
 def test_mps_failing_said_in_chinese(text, found):
     assert (trouble.problem(text) is not None) is found
+
+
+def test_cs_assert_as_macos_prints_it_is_an_mps_crash():
+    # pytorch/pytorch#95538 (tests/data/holdout145): MPSGraph's reduction asserting through C's
+    # assert() on a February 2023 nightly; a later torch fixed it (#130542)
+    text = corpus.load(next((DATA / "holdout145").glob("pytorch-95538-*.txt"))).text
+    found = trouble.problem(text)
+    assert found is not None and found.kind == behind.CRASH
+    assert "GPUReductionOps.mm" in found.said
+    first = diagnose.first_cause(diagnose.diagnose(text)[1])
+    assert first is not None and first.id == "error.mps.fixed_in_newer_torch"

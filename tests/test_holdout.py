@@ -185,6 +185,10 @@ FLOORS = {
     # sealed second round's 17 (151-152, blind 11 / 11 at a8815fd and 78a4529) 57 / 57, and
     # the third wave's 4 (153, blind 4 / 4 at a8815fd and c5e7874) 61 / 61
     "holdout145": (61, 61),
+    # session 19's round (collectors 154-159), scored blind at 72b600a (holdout154/README.md):
+    # 39 named, 38 first, two false alarms (pytorch/pytorch#141973, cnr-isti-vclab/TagLab#65,
+    # mended before the set was added), 6 refused; studied from then on
+    "holdout154": (39, 38),
 }
 
 

@@ -26,6 +26,7 @@ NO_WHEEL_STRING = {
     "mps.checkpoint_needs_newer_torch",  # torch/serialization.py (Python)
     "mps.dist_backend_needs_newer_torch",  # torch/distributed/distributed_c10d.py (Python)
     "mps.cuda_requested",  # torch/cuda/__init__.py, torch/amp/autocast_mode.py (Python)
+    "mps.cuda_checkpoint",  # torch/serialization.py (Python)
     "mps.app_chose_cpu",  # applications' own log lines, not torch's
     "mps.app_step_on_cpu",  # applications' own log lines, not torch's
     "mps.torch_predates_name",  # the interpreter's AttributeError (verify/data/torch_names.json)

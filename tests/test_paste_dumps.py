@@ -5,6 +5,10 @@ cited above it; whole reports are in tests/data/collect_env and test_diagnose.py
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import corpus
+
 from verify.diagnosis import diagnose, envdump, paste
 from verify.diagnosis.paste.logprefix import unprefix
 from verify.model import Status
@@ -347,3 +351,23 @@ def test_a_collect_env_with_bold_keys_is_read_as_collect_env():
     )
     pasted = envdump.parse(text)
     assert pasted.kind == "collect_env" and pasted.facts.torch_import_error
+
+
+def test_ggmls_metal_device_line_names_an_intel_macs_gpu():
+    # ggml-org/whisper.cpp#1393, verbatim lines: Metal's device on an Intel Mac
+    text = (
+        "ggml_metal_init: allocating\n"
+        "ggml_metal_init: found device: Intel Iris Graphics\n"
+        "ggml_metal_init: picking default device: Intel Iris Graphics\n"
+        "ggml_metal_init: loading '(null)'\n"
+    )
+    reading = paste.read(text)
+    assert reading.facts["os"] == "Darwin" and reading.facts["hardware_arm64"] is False
+    assert reading.signs.get("sign.intel_cpu")
+
+
+def test_an_intel_mac_told_by_metal_is_diagnosed_not_refused():
+    # the whole report (tests/data/holdout154): host.arch states the Intel Mac
+    path = next((Path(__file__).parent / "data" / "holdout154").glob("whisper.cpp-1393*.txt"))
+    _, results = diagnose.diagnose(corpus.load(path).text)
+    assert diagnose.first_cause(results).id == "host.arch"

@@ -375,3 +375,26 @@ def test_across_every_real_report_a_source_build_on_an_apple_chip_is_the_install
     python = {name for name, label in fired.items() if label == "python-unsupported"}
     assert python == {"faiss-wheels-90-m2-install-fails"}, fired
     assert set(fired.values()) <= {"install-wrong-arch", "other", "python-unsupported"}, fired
+
+
+def _case_text(folder: str, name: str) -> str:
+    return corpus.load(next((corpus.CORPUS_DIR.parent / folder).glob(f"{name}*.txt"))).text
+
+
+def test_diffusers_flash_backend_on_a_mac_asks_for_a_cuda_only_package():
+    # smthemex/ComfyUI_TwinFlow#17 (an M4 Pro, macOS 26.3): diffusers' attention_dispatch refusing
+    # the flash backend; the node made flash optional (the environment is fine)
+    text = _case_text("holdout154", "ComfyUI_TwinFlow-17")
+    assert [c.value for c in paste.read(text).signs["sign.cuda_build"]] == ["flash-attn"]
+    row = _rows(text)["torch.installed"]
+    assert row.status is Status.WARN and "attention backend" in row.cause
+    assert "set_attention_backend('native')" in row.fix.text
+    assert _first(text) == "torch.installed"
+
+
+def test_a_link_in_a_persons_sentence_is_no_program_output():
+    # QwenLM/qwen.cpp#9: "flash_attn has not been supported on m1 .[ issue](https://github.com/
+    # Dao-AILab/flash-attention/issues/412)" - the URL's path once made it read as a log line
+    text = _case_text("holdout154", "QwenLM-qwen.cpp-9")
+    assert _rows(text)["torch.installed"].status is Status.WARN
+    assert _first(text) == "torch.installed"

@@ -11,11 +11,16 @@ code rather than output) are named as such: they must give nothing.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import corpus
 import pytest
 
 from verify.diagnosis import diagnose, paste
 from verify.errors import InputError
 from verify.model import Status
+
+DATA = Path(__file__).parent / "data"
 
 
 def facts(text):
@@ -175,11 +180,12 @@ def test_no_fix_said(text):
 
 
 def test_macos_with_an_amd_gpu_is_an_intel_mac():
-    # Lightning-AI/pytorch-lightning#15861
+    # Lightning-AI/pytorch-lightning#15861's title: an Intel Mac, whose AMD GPU MPS can use up
+    # to torch 2.2.2 - a warning (verify.diagnosis.x86_ceiling.amd_gpu_shown)
     text = "MPS support on MacOS Ventura with an AMD Radeon Pro 5700 XT GPU"
     f = facts(text)
     assert f["os"] == "Darwin" and f["hardware_arm64"] is False
-    assert "host.arch" in failing(text)
+    assert rows(text)["host.arch"] is Status.WARN
 
 
 def test_amd_gpu_without_a_mac_is_no_mac():
@@ -228,6 +234,23 @@ def test_cuda_asked_for_on_a_mac_is_the_codes_choice():
     )
     found = rows(text)
     assert found["error.mps.cuda_requested"] is Status.WARN
+    assert failing(text) == []
+
+
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [
+        ("holdout145", "FireRedTTS2-24"),
+        ("holdout74", "Easy-Wav2Lip-71"),
+        ("holdout19", "chatterbox-85"),
+    ],
+)
+def test_a_cuda_checkpoint_loaded_on_a_mac_is_the_loading_codes_to_mend(folder, name):
+    # torch/serialization.py's refusal to restore CUDA tensors without CUDA: FireRedTeam/
+    # FireRedTTS2#24 ("We can't run the project on MacOS", no other fact: once refused),
+    # anothermartz/Easy-Wav2Lip#71 (an M3), resemble-ai/chatterbox#85; all three healthy threads
+    text = corpus.load(next((DATA / folder).glob(f"{name}*.txt"))).text
+    assert rows(text)["error.mps.cuda_checkpoint"] is Status.WARN
     assert failing(text) == []
 
 

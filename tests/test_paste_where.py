@@ -278,6 +278,21 @@ def test_an_apple_chip_against_cjk_letters(text, chip):
     assert reading.read(text).facts.get("chip") == chip
 
 
+@pytest.mark.parametrize(
+    ("folder", "name", "chip"),
+    [
+        # "我的笔记本是m1 max" (lower-case, the title naming mps): opendilab/DI-star#26
+        ("holdout35", "di-star-26", "Apple M1 Max"),
+        # "m1 能不能跑得动" (a space before the letters, the title naming the mac)
+        ("holdout145", "babysor-MockingBird-354", "Apple M1"),
+    ],
+)
+def test_a_lower_case_apple_chip_in_cjk_text(folder, name, chip):
+    text = _case(folder, name).text
+    assert reading.read(text).facts.get("chip") == chip
+    assert _failing(text) == []  # a healthy thread: diagnosed, not refused
+
+
 def test_a_chip_like_name_without_a_mac_is_no_chip():
     assert reading.read("使用M3模型推理").facts.get("chip") is None
 

@@ -10,12 +10,17 @@ diagnoses are asserted in test_diagnose.py.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import corpus
 import pytest
 
 from verify.diagnosis import diagnose, envdump, paste
 from verify.diagnosis.paste import places
 from verify.errors import InputError
 from verify.model import Status
+
+DATA = Path(__file__).parent / "data"
 
 # moby daemon/errors.go incompatibleDeviceRequest, as `docker run --gpus all` prints it
 DAEMON_GPU = (
@@ -400,3 +405,21 @@ def test_github_named_in_any_case_is_a_hosted_runner():
     # (docling-project/docling#286: "specially in GitHub CI" went unread)
     line = "Some users encounter issues like the following (specially in GitHub CI):\n"
     assert "sign.ci_runner" in [c.field for c in places.read(line)]
+
+
+def test_rosetta_known_from_words_alone_with_mps_unnamed_is_a_warning():
+    # cnr-isti-vclab/TagLab#65 (healthy: the thread was about its install script): "had to ...
+    # run in rosetta" on an M1 - what the words imply, a warning, as Linux said alone is
+    text = corpus.load(next((DATA / "holdout154").glob("TagLab-65*.txt"))).text
+    _, results = diagnose.diagnose(text)
+    rows = {r.id: r.status for r in results}
+    assert rows["host.arch"] is Status.WARN
+    assert Status.FAIL not in rows.values()
+
+
+def test_rosetta_said_beside_mps_failing_stays_a_failure():
+    # TerraLabAI/QGIS_AI-Segmentation#109 (tests/data/holdout16): QGIS under Rosetta, MPS said
+    # to fail
+    text = corpus.load(next((DATA / "holdout16").glob("qgis-ai-segmentation-109*.txt"))).text
+    _, results = diagnose.diagnose(text)
+    assert {r.id: r.status for r in results}["host.arch"] is Status.FAIL

@@ -4,8 +4,15 @@ real reports' own lines, cited; the whole reports are in tests/data/holdout48.""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import corpus
+import pytest
+
 from verify.diagnosis import diagnose, paste, x86_ceiling
 from verify.model import Status
+
+DATA = Path(__file__).parent / "data"
 
 # docling-project/docling#2044: an Intel Mac on torch 2.2.2, code for a newer torch
 DOCLING = (
@@ -120,3 +127,32 @@ def test_a_hackintosh_is_an_intel_mac():
     )
     assert paste.read(text).has("sign.intel_cpu")
     assert paste.read("I built a Hackintosh last year").has("sign.intel_cpu")
+
+
+def _case_text(folder: str, name: str) -> str:
+    return corpus.load(next((DATA / folder).glob(f"{name}*.txt"))).text
+
+
+def test_an_intel_macs_amd_gpu_runs_mps_so_the_mac_is_a_warning():
+    # pytorch/pytorch#141973: a Radeon Pro Vega 56, macOS 15.1.1, a thread about an
+    # application's CUDA calls (healthy): MPS runs there up to torch 2.2.2
+    text = _case_text("holdout154", "pytorch-141973")
+    rows = {r.id: r for r in _rows(text)}
+    assert rows["host.arch"].status is Status.WARN
+    assert "AMD GPU" in rows["host.arch"].cause and "2.2.2" in rows["host.arch"].cause
+    assert "found it" not in rows["host.arch"].cause  # the paste shows no MPS device
+    assert not [r for r in rows.values() if r.status is Status.FAIL]
+
+
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [
+        # macOS 10.15.7 with a Radeon Pro 5300: older than MPS itself
+        ("holdout103", "carson-katri-dream-textures-222"),
+        # a Radeon Pro 5700 XT under Lightning, whose MPS accelerator takes arm64 only
+        ("holdout6", "lightning-15861"),
+    ],
+)
+def test_an_amd_gpu_does_not_excuse_an_old_macos_or_lightnings_arm64_check(folder, name):
+    rows = {r.id: r for r in _rows(_case_text(folder, name))}
+    assert rows["host.arch"].status is Status.FAIL

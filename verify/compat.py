@@ -99,6 +99,31 @@ MPS_FLOORS: tuple[MpsFloor, ...] = (
         "tests/data/torch_wheels/torch-2.15.0-cp311-cp311-macosx_14_0_arm64.txt",
     ),
 )
+
+
+@dataclass(frozen=True)
+class MacosFloors:
+    """The macOS floors of MPS_FLOORS as a user is told them: the first macOS with MPS ("12.3"),
+    the newest floor a torch enforces ("14") and the first torch with it ("2.9")."""
+
+    first: str
+    newest: str
+    newest_since: str
+
+
+def _macos_name(version: Version) -> str:
+    """A macOS release as Apple names it: 12.3, 14 (not 14.0)."""
+    return str(version.major) if version.minor == 0 else f"{version.major}.{version.minor}"
+
+
+def macos_floors() -> MacosFloors:
+    newest = MPS_FLOORS[-1].enforced
+    since = min(f.first for f in MPS_FLOORS if f.enforced == newest)
+    return MacosFloors(
+        _macos_name(MPS_MIN_MACOS), _macos_name(newest), f"{since.major}.{since.minor}"
+    )
+
+
 # (first torch release with this floor, enforced minimum macOS for MPS, source): MPS_FLOORS as
 # the plain triples older callers use.
 MPS_MACOS_FLOORS: tuple[tuple[Version, Version, str], ...] = tuple(

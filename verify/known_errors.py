@@ -1519,6 +1519,31 @@ PATTERNS: tuple[_Pattern, ...] = (
         severity="warn",
         environment=False,
     ),
+    # torch/serialization.py (_validate_device): "Attempting to deserialize object on a CUDA device
+    # but torch.cuda.is_available() is False. If you are running on a CPU-only machine, please use
+    # torch.load with map_location=torch.device('cpu') ..." - a checkpoint saved from CUDA tensors,
+    # loaded without map_location. Every Mac gets it, MPS working or not: the loading code's to
+    # mend (resemble-ai/chatterbox#85, anothermartz/Easy-Wav2Lip#71 on an M3,
+    # FireRedTeam/FireRedTTS2#24 "We can't run the project on MacOS").
+    _Pattern(
+        "mps.cuda_checkpoint",
+        re.compile(
+            r"Attempting to deserialize object on a CUDA device but torch\.cuda\.is_available\(\) "
+            r"is False[^\n]*"
+        ),
+        "A CUDA checkpoint loaded without map_location",
+        "The code loads a checkpoint whose tensors were saved on a CUDA GPU, and torch.load "
+        "restores them to CUDA unless told otherwise. No macOS build of PyTorch has CUDA, so "
+        "this fails on every Mac; it says nothing against MPS.",
+        Fix(
+            "Load the checkpoint onto this Mac's device: `torch.load(path, map_location='mps')` "
+            "(or `'cpu'`, then move the model with `.to('mps')`). In an application, look for "
+            "its device option or report the torch.load call without map_location upstream.",
+            ('python -c "import torch; print(torch.backends.mps.is_available())"',),
+        ),
+        severity="warn",
+        environment=False,
+    ),
     # an application's own log line when its device check finds no CUDA GPU and it picks the CPU
     # ("WARNING:ChatTTS.utils.gpu_utils:No GPU found, use CPU instead" on an M1: 2noise/ChatTTS#60,
     # whose check looked for CUDA only; "CUDA not available, using CPU"): the application's

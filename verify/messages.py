@@ -8,11 +8,12 @@ action the user can take (with the exact commands where there are some).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from packaging.version import Version
-
-from verify import compat
 from verify.model import Fix
+
+if TYPE_CHECKING:  # compat needs packaging, which verify.worker's interpreter may lack
+    from verify.compat import MacosFloors
 
 # PyTorch's nightly builds for macOS (they carry MPS), and the command that installs the newest
 NIGHTLY_INDEX = "https://download.pytorch.org/whl/nightly/cpu"
@@ -347,41 +348,37 @@ INTEL_MAC_FIX = Fix(
 )
 
 
-def intel_mac_amd_gpu(torch_version: str | None) -> tuple[str, Fix]:
-    """An Intel Mac where torch found an MPS device: a discrete (AMD) GPU."""
+def intel_mac_amd_gpu(torch_version: str | None, found: bool = True) -> tuple[str, Fix]:
+    """An Intel Mac with a discrete (AMD) GPU: torch found an MPS device there (`found`), or the
+    paste shows the GPU only."""
     have = f"torch {torch_version}" if torch_version else "this PyTorch"
+    seen = f", and {have} found it" if found else ""
+    check = () if found else ('python -c "import torch; print(torch.backends.mps.is_available())"',)
     return (
         f"This Intel Mac has a GPU MPS can use (a discrete AMD GPU: torch skips integrated "
-        f"Intel graphics), and {have} found it; but macOS x86_64 PyTorch ends at 2.2.2, so "
-        "there is no bfloat16 on MPS ('BFloat16 is not supported on MPS') and no MPS fix "
-        "after early 2024.",
+        f"Intel graphics){seen}; but macOS x86_64 PyTorch ends at 2.2.2, so there is no bfloat16 "
+        "on MPS ('BFloat16 is not supported on MPS') and no MPS fix after early 2024.",
         Fix(
             "Keep torch 2.2.2 and float32/float16 on MPS here; for current PyTorch on MPS use "
             "an Apple silicon Mac.",
+            check,
             url="https://github.com/pytorch/pytorch/issues/141864",
         ),
     )
 
 
-def macos_too_old_for_mps(version: str) -> tuple[str, Fix]:
-    """Below the first macOS with MPS at all; the fix names the newest floor torch enforces
-    (verify.compat.MPS_FLOORS), so a user updating macOS updates far enough for current torch."""
-    newest = compat.MPS_FLOORS[-1].enforced
-    since = min(f.first for f in compat.MPS_FLOORS if f.enforced == newest)
+def macos_too_old_for_mps(version: str, floors: MacosFloors) -> tuple[str, Fix]:
+    """Below the first macOS with MPS at all; the fix names the newest floor torch enforces, so
+    a user updating macOS updates far enough for current torch."""
     return (
-        f"macOS {version} is older than {_release(compat.MPS_MIN_MACOS)}, the first release with "
-        "the Metal Performance Shaders Graph that PyTorch's MPS backend needs.",
+        f"macOS {version} is older than {floors.first}, the first release with the Metal "
+        "Performance Shaders Graph that PyTorch's MPS backend needs.",
         Fix(
-            f"Update macOS ({SOFTWARE_UPDATE}); PyTorch {since.major}.{since.minor}+ needs macOS "
-            f"{_release(newest)} or newer for MPS.",
+            f"Update macOS ({SOFTWARE_UPDATE}); PyTorch {floors.newest_since}+ needs macOS "
+            f"{floors.newest} or newer for MPS.",
             ("softwareupdate --list",),
         ),
     )
-
-
-def _release(version: Version) -> str:
-    """A macOS release as Apple names it: 12.3, 14 (not 14.0)."""
-    return str(version.major) if version.minor == 0 else f"{version.major}.{version.minor}"
 
 
 def macos_older_than_binary(macos: str | None, needed: str) -> tuple[str, Fix]:

@@ -156,7 +156,7 @@ def check_macos(c: Ctx) -> Outcome:
     if version < compat.MPS_MIN_MACOS:
         if not c.expect_mps:
             return passed(f"macOS {f.macos_version} (too old for MPS; not expected here)", **data)
-        cause, fix = msg.macos_too_old_for_mps(f.macos_version)
+        cause, fix = msg.macos_too_old_for_mps(f.macos_version, compat.macos_floors())
         return failed(cause, fix, mps_floor=str(compat.MPS_MIN_MACOS), **data)
     first_unsupported = compat.newest_torch_for_macos(version)
     if first_unsupported is not None and c.expect_mps:
@@ -292,7 +292,7 @@ def _why_unavailable(c: Ctx) -> Outcome:
     release = compat.release_of(f.torch_version)
     floor = compat.mps_min_macos(release) if release is not None else None
     if macos is not None and macos < compat.MPS_MIN_MACOS:
-        cause, fix = msg.macos_too_old_for_mps(str(f.macos_version))
+        cause, fix = msg.macos_too_old_for_mps(str(f.macos_version), compat.macos_floors())
         return failed(cause, fix)
     if macos is not None and floor is not None and macos < floor:
         first = compat.newest_torch_for_macos(macos)

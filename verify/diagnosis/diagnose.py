@@ -148,6 +148,7 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
     results = claim_rows.rows(results, pasted)  # a cause stated in a sentence, no row names
     results = x86_ceiling.rows(results, pasted)  # an x86_64 Mac holds torch at 2.2.2
     results = x86_ceiling.intel_mac_alone(results, pasted)  # nothing else: the Intel Mac
+    results = x86_ceiling.amd_gpu_shown(results, pasted)  # its AMD GPU runs MPS (to 2.2.2)
     results = resemble_rows.rows(results, pasted)  # no failure: the cause the words read like
     unsettled = settle.row(pasted, results)  # few facts: the command that settles the rest
     if unsettled is not None:
@@ -281,6 +282,23 @@ def _linux_said_only(pasted: Pasted) -> bool:
     )
 
 
+_ROSETTA_WORD = re.compile(r"rosetta", re.IGNORECASE)
+
+
+def _rosetta_said_only(pasted: Pasted) -> bool:
+    """Rosetta known from words alone ("had to manually install a few of the items, as well as
+    run in rosetta": cnr-isti-vclab/TagLab#65, a thread about its install script), with no
+    output of a process that says so, no MPS error and no MPS named: as _linux_said_only, what
+    the words imply is a warning. Rosetta beside MPS named or failing stays a failure."""
+    lines = pasted.evidence.get("translated", []) + pasted.evidence.get("machine", [])
+    return (
+        bool(lines)
+        and all(_ROSETTA_WORD.search(line) for line in lines)
+        and not pasted.errors
+        and not MPS_SAID.search(pasted.text)
+    )
+
+
 def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = None) -> Result:
     """A rule's row with the cause the paste as a whole supports."""
     f = pasted.facts
@@ -337,6 +355,8 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
         working = _rosetta_but_mps_ran(result, pasted)
         if working is not None:
             return working
+    if result.id == "host.arch" and result.status is Status.FAIL and _rosetta_said_only(pasted):
+        return dataclasses.replace(result, status=Status.WARN, required=False)
     if result.status is not Status.FAIL:
         return result
     if result.id == "host.os" and _mps_checkpoint(pasted) and not linux_on_mac(pasted):

@@ -52,9 +52,22 @@ def source_build(package: str, python: str | None) -> tuple[str, Fix]:
     )
 
 
-def model_code_needs_cuda_package(package: str) -> tuple[str, Fix]:
-    """A model's own code imports a package that cannot be built on a Mac."""
+def model_code_needs_cuda_package(package: str, asker: str = "model") -> tuple[str, Fix]:
+    """A model's own code imports a package that cannot be built on a Mac, or the attention
+    backend the code chose in diffusers needs one (`asker`: "model" / "attention_backend")."""
     name = package or "the CUDA package"
+    if asker == "attention_backend":
+        return (
+            f"The code chose diffusers' flash attention backend, which needs {name}, and {name} "
+            "cannot be installed on a Mac: its build needs CUDA (nvcc), which no Mac has. "
+            "PyTorch itself is not the problem.",
+            Fix(
+                f"Do not install {name} on the Mac: leave diffusers' attention backend at its "
+                "default, or set the native one (`set_attention_backend('native')`, PyTorch's "
+                "scaled_dot_product_attention, which runs on MPS); in an application, its "
+                "attention option.",
+            ),
+        )
     return (
         f"The model's own code imports {name}, and {name} cannot be installed on a Mac: its "
         "build needs CUDA (nvcc), which no Mac has. PyTorch itself is not the problem.",

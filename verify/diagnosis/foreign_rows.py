@@ -7,8 +7,9 @@ is read is verify.diagnosis.paste.foreign's:
 - a CUDA-only package's source build failing on a Mac (sign.cuda_build). A CUDA build failing
   for want of nvcc happens on Linux too (a machine without the toolkit), so the Mac must be
   named by the paste's own readers (os Darwin, sign.mac_hint), not merely mentioned; where a
-  model's own code asks for the package (transformers' "This modeling file requires"), a warning:
-  the environment is fine and the model needs its path without it;
+  model's own code asks for the package (transformers' "This modeling file requires") or the
+  attention backend the code chose does (diffusers' flash backend), a warning: the environment
+  is fine and the model needs its path without it;
 - another package's source build failing on an Apple chip (sign.source_build): no macOS arm64
   wheel of that release for this Python, so the installer compiled it, and the compiler failed
   (gym-pybullet-drones#234). Only with the Apple chip in the paste and no x86_64 interpreter
@@ -69,8 +70,9 @@ def _cuda_build(result: Result, pasted: Pasted) -> Result | None:
         # a model's own code imports it (transformers' check_imports): the environment is fine
         # and the model runs without it where its code has a fallback (replit/ReplitLM#8): a
         # warning, not a failed install
-        cause, fix = msg.model_code_needs_cuda_package(package)
-        lines += [c.line for c in pasted.signs["sign.model_code_requires"][:1]]
+        asked = pasted.signs["sign.model_code_requires"][:1]
+        cause, fix = msg.model_code_needs_cuda_package(package, str(asked[0].value))
+        lines += [c.line for c in asked]
         row = Result.from_outcome(result.id, result.title, warned(cause, fix, package=package))
         return row.with_evidence(tuple(dict.fromkeys(lines)))
     cause, fix = msg.cuda_build(package, CUDA_BUILD.get(package, ""))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from verify import compat
 from verify.diagnosis.paste.gpuonly import (
     NoRelease,
     PinPastList,
@@ -368,7 +369,7 @@ def macos_below_mps(version: str) -> tuple[str, Fix]:
     """A Mac on a macOS older than MPS's floor where the paste shows no MPS attempt: what that
     macOS leaves out (verify.messages.macos_too_old_for_mps's facts), said as a warning (the
     paste may be about something else)."""
-    cause, fix = macos_too_old_for_mps(version)
+    cause, fix = macos_too_old_for_mps(version, compat.macos_floors())
     return (
         f"{cause.rstrip('.')}: PyTorch cannot use the GPU here, and software built for a newer "
         "macOS (current PyTorch and other packages' wheels, apps) will not install or start on "

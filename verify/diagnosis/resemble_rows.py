@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from verify.diagnosis import claim_rows
 from verify.diagnosis import resemble_messages as msg
 from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste import resemble
@@ -99,8 +100,12 @@ def warns(found: resemble.Resemblance) -> bool:
 
 
 def _finding(row: Result) -> bool:
-    """A failure, or an error message the paste shows (a warning row of its own)."""
-    return row.status is Status.FAIL or (row.status is Status.WARN and row.id.startswith("error."))
+    """A failure, an error message the paste shows (a warning row of its own), or a cause the
+    paste states in a sentence (verify.diagnosis.claim_rows): a likeness adds nothing to it
+    (runpod-workers/worker-a1111#49: a Docker build on an M1 Max, the container's row)."""
+    if row.status is Status.FAIL or claim_rows.claimed(row):
+        return True
+    return row.status is Status.WARN and row.id.startswith("error.")
 
 
 def _error_title(row_id: str) -> str:

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from verify import compat, rules
 from verify import messages as msg
+from verify.diagnosis import resolver
 from verify.diagnosis.advice import upgrade_advice
 from verify.diagnosis.claim_rows import TORCH_TOO_OLD_ROWS
 from verify.diagnosis.envdump import Pasted
@@ -74,6 +75,41 @@ def intel_mac_alone(results: Sequence[Result], pasted: Pasted) -> list[Result]:
             for name in ("sign.intel_cpu", "chip", "machine")
             for line in pasted.evidence.get(name, [])
         ][:2]
+    )
+    return out
+
+
+def amd_gpu_shown(results: Sequence[Result], pasted: Pasted) -> list[Result]:
+    """`results`, with host.arch's Intel Mac failure made a warning where the paste shows an AMD
+    GPU and no torch past the ceiling: MPS runs on an Intel Mac's AMD GPU up to torch 2.2.2, so
+    the Mac is no failure there (pytorch/pytorch#141973: a Radeon Pro Vega 56, torch 2.1.1, a
+    thread about an application's CUDA calls; #141864: the same Mac kind, MPS found). Kept
+    failing where it holds a newer torch back (`rows`: caps_torch; a torch past 2.2.2 asked
+    for or refused: verify.diagnosis.resolver), on a macOS older than MPS
+    (carson-katri/dream-textures#222: Catalina) and beside Lightning's refusal, whose MPS
+    accelerator takes arm64 only (Lightning-AI/pytorch-lightning#15861: a Radeon Pro 5700 XT)."""
+    out = list(results)
+    at = next((i for i, r in enumerate(out) if r.id == "host.arch"), None)
+    if at is None or out[at].status is not Status.FAIL or caps_torch(out[at]):
+        return out
+    f = pasted.facts
+    if not pasted.has("sign.amd_gpu") or rules.apple_silicon(f) is not False:
+        return out
+    if f.machine != "x86_64" or out[at].cause != msg.INTEL_MAC_CAUSE:
+        return out
+    release = compat.release_of(f.torch_version)
+    if release is not None and release > compat.LAST_MACOS_X86_64_WHEEL:
+        return out
+    macos = compat.release_of(f.macos_version)
+    if macos is not None and macos < compat.MPS_MIN_MACOS:
+        return out
+    if any(r.id == "error.mps.lightning_unavailable" for r in out):
+        return out
+    if resolver.asks_past_x86_64(pasted) or resolver.x86_64_ceiling(pasted):
+        return out  # a torch past 2.2.2 asked for or refused (BoBo0037/bobo-fun#2: pytorch 2.4.1)
+    cause, fix = msg.intel_mac_amd_gpu(f.torch_version, found=False)
+    out[at] = dataclasses.replace(
+        out[at], status=Status.WARN, cause=cause, detail=cause, fix=fix, required=False
     )
     return out
 

@@ -288,9 +288,14 @@ def _derive(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) 
         put("hardware_arm64", True, "sign.illegal_instruction")
     # pip found no release of a package whose Mac wheels are all arm64 ones (.gpuonly's "none",
     # .armonly's resolver conflict), on an Apple chip with a macOS its wheels are for (or none
-    # shown): an x86_64 Python (.armonly)
+    # shown): an x86_64 Python (.armonly), unless the Python shown has no wheel of it either
     missed = armonly.missed(signs)
-    if missed is not None and chip.startswith("Apple M") and facts.get("machine") is None:
+    if (
+        missed is not None
+        and chip.startswith("Apple M")
+        and facts.get("machine") is None
+        and not armonly.python_explains(missed[0].value, facts.get("python_version"))
+    ):
         shown = compat.parse_version(str(facts.get("macos_version") or ""))
         if shown is None or shown >= missed[1]:
             put("os", "Darwin", *armonly.REFUSALS)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
@@ -59,6 +60,24 @@ def read(text: str) -> list[Clue]:
 # what says pip found nothing of a package: its resolver giving up (read here), its "from
 # versions: none" (.gpuonly)
 REFUSALS = ("sign.arm64_only_missed", "sign.no_release_here")
+
+
+def python_explains(refusal: NoRelease, python: str | None) -> bool:
+    """Does the Python shown explain pip's "none" as well: the release pinned has arm64 wheels,
+    none for this Python? Then no x86_64 interpreter is needed to explain it
+    (hacksider/Deep-Live-Cam#305: onnxruntime-silicon==1.13.1, whose wheels are cp38-cp310,
+    under Python 3.11). Nothing pinned says nothing: which releases pip saw depends on the day
+    (mflux-community/mflux#23: mlx under Python 3.12.5, which mlx's wheels served by then)."""
+    if not python:
+        return False
+    try:
+        spec = Requirement(refusal.requirement).specifier
+    except InvalidRequirement:
+        return False
+    pinned = [s.version for s in spec if s.operator == "=="]
+    if not pinned:
+        return False
+    return mac_wheels.release_left_out(refusal.name, pinned[0], python, "arm64") is not None
 
 
 def missed(signs: Mapping[str, Sequence[Clue]]) -> tuple[Clue, Version] | None:

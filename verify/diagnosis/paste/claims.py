@@ -282,6 +282,10 @@ _MACHINE_TEXT = re.compile(
     r"warning)\b|\[(?:ERROR|WARN(?:ING)?|INFO)\]|[\u2500-\u257f\u25b6]|platform_machine|"
     r"\b\d{4}-\d\d-\d\d[ T]\d\d:\d\d",
 )
+# a link cited after a person's sentence is no program's output ("flash_attn has not been
+# supported on m1 .[ issue](https://github.com/Dao-AILab/flash-attention/issues/412)":
+# QwenLM/qwen.cpp#9); a link inside the sentence still makes it no statement of its own
+_CITED_AFTER = re.compile(r"(?<=[.!?])[ \t]*\[[^\]\n]*\]\(https?://[^)\s]*\)[ \t]*$")
 # a sentence that opens with a condition or a wish is no statement of what happened
 _CONDITIONAL = re.compile(
     r"^[\s>*#-]*(?:if|when|whether|unless|once|maybe|perhaps|hopefully|i[ \t]+(?:think|guess|"
@@ -590,7 +594,7 @@ def statement(sentence: str) -> bool:
     """A person's statement: not too long, not a program's output, not a condition."""
     return (
         len(sentence) <= MAX_SENTENCE
-        and not _MACHINE_TEXT.search(sentence)
+        and not _MACHINE_TEXT.search(_CITED_AFTER.sub("", sentence))
         and not _CONDITIONAL.match(sentence)
     )
 

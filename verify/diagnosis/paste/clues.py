@@ -115,7 +115,10 @@ SIGNS = {
     "sign.source_build": "another package's source build failed (.foreign)",
     "sign.not_mach_o": "dyld refused a library that is no Mach-O file: a Linux build (.foreign)",
     "sign.no_cpu_builds": "pip listed no +cpu build with PyTorch's own links given (.packages)",
-    "sign.model_code_requires": "transformers: a model's own code imports a missing package",
+    "sign.model_code_requires": (
+        "the code asks for a missing package: a model's own code (transformers, 'model') or the "
+        "attention backend it chose (diffusers, 'attention_backend')"
+    ),
     "sign.package_refused": "pip found no release of a package other than torch (.foreign)",
     "sign.mac_named": "the Mac named, nothing more: never the OS by itself (.foreign)",
 }

@@ -145,6 +145,15 @@ CUDA_CONDA_SAID = re.compile(
 # model's remote code imports, often only optionally (replit/ReplitLM#8: flash_attn on an M1, "run
 # with the default attention implementation in PyTorch")
 MODEL_CODE_REQUIRES = re.compile(r"This modeling file requires")
+# diffusers refusing the attention backend the code chose ("Flash Attention backend 'flash' is not
+# usable because of missing package or the version is too old. Please install
+# `flash-attn>=2.6.3`.": diffusers/models/attention_dispatch.py,
+# _check_attention_backend_requirements; smthemex/ComfyUI_TwinFlow#17 on an M4 Pro): the backend
+# needs flash-attn, a CUDA build, where the native one (PyTorch's SDPA) runs on MPS
+FLASH_BACKEND_REFUSED = re.compile(
+    r"Flash Attention backend '[\w-]+' is not usable because of missing package[^\n]*?"
+    r"Please install `(flash-attn)[^`\n]*`"
+)
 # pip finding no release of some package: on an Intel Mac, where torch stops at 2.2.2, the
 # packages built against later torch releases publish no x86_64 macOS wheels ("Could not find a
 # version that satisfies the requirement torchcodec>=0.2.1; sys_platform != "win32" ... (from
@@ -187,7 +196,11 @@ def read(text: str) -> list[Clue]:
         if _FAILURE.search(text[max(start, m.start() - 60) : m.start()] + rest[:120]):
             out.append(clue("sign.cuda_build", name, text, m, WEAK))
     for m in finditer(MODEL_CODE_REQUIRES, text, "modeling file"):
-        out.append(clue("sign.model_code_requires", True, text, m, LISTED))
+        out.append(clue("sign.model_code_requires", "model", text, m, LISTED))
+        break
+    for m in finditer(FLASH_BACKEND_REFUSED, text, "Flash Attention backend"):
+        out.append(clue("sign.cuda_build", m.group(1), text, m, LISTED))
+        out.append(clue("sign.model_code_requires", "attention_backend", text, m, LISTED))
         break
     for m in finditer(NOT_MACH_O, text, "mach-o", "Mach-O", "MACH-O", "0x7F"):
         library_at = _LIBRARY.search(text, text.rfind("\n", 0, m.start()) + 1, m.start())

@@ -42,6 +42,7 @@ import re
 
 from verify.diagnosis.paste.clues import CJK as _CJK
 from verify.diagnosis.paste.clues import WEAK, Clue, clue, finditer
+from verify.known_errors import MPS_SAID
 
 _I = re.IGNORECASE
 _MPS = r"(?<![A-Za-z0-9_])(?i:mps)(?![A-Za-z0-9_])"
@@ -95,10 +96,13 @@ INTEL_CPU = re.compile(
     r"\b(?i:procesador|processador|processeur|Prozessor|процессор(?:ом)?)[ \t]+(?:de[ \t]+)?"
     r"Intel\b|\bIntel-Prozessor|インテル|(?i:intel)[ \t]*(?:架构|架構|CPU|cpu)",
 )
-# an Apple chip against CJK letters: "苹果M4 Pro", "M4 Pro支持", "M1에서", "M2で"
+# an Apple chip against CJK letters: "苹果M4 Pro", "M4 Pro支持", "M1에서", "M2で"; lower-case as
+# well, a space before the letters allowed ("我的笔记本是m1 max": opendilab/DI-star#26; "m1
+# 能不能跑得动": babysor/MockingBird#354)
 CJK_CHIP = re.compile(
-    rf"(?:(?<=[{_CJK}])|(?<![A-Za-z0-9_.\-]))M([1-9])(?:[ \t]?(Pro|Max|Ultra))?"
-    rf"(?=[{_CJK}])|(?<=[{_CJK}])M([1-9])(?:[ \t]?(Pro|Max|Ultra))?(?![A-Za-z0-9_.\-])"
+    rf"(?:(?<=[{_CJK}])|(?<![A-Za-z0-9_.\-]))(?i:M)([1-9])(?:[ \t]?((?i:Pro|Max|Ultra)))?"
+    rf"[ \t]?(?=[{_CJK}])|(?<=[{_CJK}])(?i:M)([1-9])(?:[ \t]?((?i:Pro|Max|Ultra)))?"
+    rf"(?![A-Za-z0-9_.\-])"
 )
 _APPLE = re.compile(
     r"\b(?i:mac|apple)|苹果|蘋果|アップル|애플|맥|マック|(?i:mac)(?=[" + _CJK + "])"
@@ -219,8 +223,10 @@ def read(text: str) -> list[Clue]:
     for m in finditer(INTEL_CPU, text, "Intel", "intel", "INTEL", "インテル"):
         if _stated(text, m) and not _BOTH.match(text, m.end()):
             out.append(clue("sign.intel_cpu", True, text, m, WEAK))
-    if _APPLE.search(text):
-        for m in finditer(CJK_CHIP, text, "M1", "M2", "M3", "M4", "M5"):
+    if _APPLE.search(text) or MPS_SAID.search(text):
+        for m in finditer(
+            CJK_CHIP, text, "M1", "M2", "M3", "M4", "M5", "m1", "m2", "m3", "m4", "m5"
+        ):
             if not _stated(text, m):
                 continue
             n, tier = m.group(1) or m.group(3), m.group(2) or m.group(4)

@@ -170,6 +170,16 @@ USING_DEVICE = re.compile(
     r"Using (?:torch )?device(?:_type)?:?[ \t]*(?:mps|MPS|Apple Metal Performance Shaders)\b|"
     r"\bUsing mps device\b|\bUse pytorch device_name:[ \t]*mps\b"
 )
+# ggml's Metal start-up log (llama.cpp, whisper.cpp: "ggml_metal_init: found device: Apple M1 Max",
+# "picking default device: Intel Iris Graphics": MTLDevice.name, ggml-metal.m; newer builds'
+# "ggml_metal_device_init: GPU name:   Apple M3 Pro"): the Mac's own GPU by Metal's name for it.
+# An Intel GPU or an AMD one is an Intel Mac's (whisper-cpp#1393: "found device: Intel Iris
+# Graphics"); an Apple one names the chip
+METAL_DEVICE = re.compile(
+    r"\bggml_metal_\w+:[ \t]+(?:found device|picking default device|GPU name):[ \t]+"
+    r"((Apple[ \t]+M[1-9](?:[ \t]+(?:Pro|Max|Ultra))?)|(Intel)[^\n]*|(AMD|Radeon)[^\n]*)[ \t]*$",
+    re.MULTILINE,
+)
 # code, not output: "if torch.backends.mps.is_available() == False:"
 _CODE = re.compile(r"\b(?:if|elif|while|assert|return|and|or|not)\b[^\n]*$")
 PRINT_LINE = re.compile(r"[ \t]*(?:>>> )?print\(")
@@ -177,6 +187,15 @@ PRINT_LINE = re.compile(r"[ \t]*(?:>>> )?print\(")
 
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
+    for m in finditer(METAL_DEVICE, text, "ggml_metal_"):
+        out.append(clue("os", "Darwin", text, m, STRONG))  # Metal: Apple's systems only
+        if m.group(2):
+            out.append(clue("chip", " ".join(m.group(2).split()), text, m, STRONG))
+        elif m.group(3):
+            out.append(clue("sign.intel_cpu", True, text, m, STRONG))
+        else:
+            out.append(clue("sign.amd_gpu", True, text, m, STRONG))
+        break
     for m in finditer(HF_TORCH, text, "PyTorch version ("):
         out.append(clue("torch_version", m.group(1), text, m, STRONG))
         accel = m.group(2).strip().lower()

@@ -44,9 +44,11 @@ _MPS = re.compile(
 # located form ('loc("mps_add"("(mpsFileLoc): .../MPSGraphUtilities.mm":228:0)): error: input
 # types ... are not broadcast compatible' then "LLVM ERROR: Failed to infer result type(s).":
 # hako-mikan/sd-webui-negpip#31; pytorch/pytorch#104642), Metal's "Error: command buffer exited
-# with error status." (pytorch/pytorch#119968)
+# with error status." (pytorch/pytorch#119968); C's assert() as macOS prints it ("Assertion
+# failed: (0 <= mpsAxis && mpsAxis < 4 && ...), function encodeNDArrayOp, file
+# GPUReductionOps.mm, line 76.": pytorch/pytorch#95538)
 _CRASH = re.compile(
-    r"\bfailed assertion\b[^\n]*|"
+    r"\bfailed assertion\b[^\n]*|\bAssertion failed: \([^\n]*|"
     r"\bloc\(\"mps_\w+\"[^\n]*?\): error: [^\n]*|\bLLVM ERROR: Failed to infer result type[^\n]*|"
     r"\bcommand buffer exited with error status\b[^\n]*|"
     r"\b(?:bus error|segmentation fault|segfault|SIGABRT|SIGSEGV|SIGBUS|abort trap|"

@@ -189,6 +189,9 @@ FLOORS = {
     # 39 named, 38 first, two false alarms (pytorch/pytorch#141973, cnr-isti-vclab/TagLab#65,
     # mended before the set was added), 6 refused; studied from then on
     "holdout154": (39, 38),
+    # session 19's sealed second round (collectors 160-165), scored blind at 0c5046e and 72b600a
+    # alike (holdout160/README.md): 39 named, 39 first, no false alarm, 10 refused
+    "holdout160": (39, 39),
 }
 
 

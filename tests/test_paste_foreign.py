@@ -371,9 +371,10 @@ def test_across_every_real_report_a_source_build_on_an_apple_chip_is_the_install
     # pytorch_scatter#241: torch-sparse's build on an M1 failed for a bug of its own ("other":
     # any row is right for it); faiss-wheels#90: faiss-cpu had no wheel for the M2's Python 3.12
     # (which the paste does not show), as the row's "no macOS arm64 wheel for this Python" says
-    # (session 14's blind set: a wrong first answer there)
+    # (session 14's blind set: a wrong first answer there); babyagi-ui#1: sentencepiece had no
+    # wheel for Python 3.11 yet, where host.python goes first (package_wheels, the paste's day)
     python = {name for name, label in fired.items() if label == "python-unsupported"}
-    assert python == {"faiss-wheels-90-m2-install-fails"}, fired
+    assert python == {"faiss-wheels-90-m2-install-fails", "babyagi-ui-1-sentencepiece-py311-m1"}
     assert set(fired.values()) <= {"install-wrong-arch", "other", "python-unsupported"}, fired
 
 
@@ -398,3 +399,12 @@ def test_a_link_in_a_persons_sentence_is_no_program_output():
     text = _case_text("holdout154", "QwenLM-qwen.cpp-9")
     assert _rows(text)["torch.installed"].status is Status.WARN
     assert _first(text) == "torch.installed"
+
+
+def test_pips_legacy_install_failure_names_the_package_it_built():
+    # realminchoi/babyagi-ui#1 (an M1, Python 3.11, April 2023): sentencepiece's macOS wheels
+    # served Python 3.11 only from 0.1.98 (2023-04-12), so pip ran its setup.py and failed
+    text = _case_text("holdout154", "babyagi-ui-1")
+    assert [c.value for c in paste.read(text).signs["sign.source_build"]] == ["sentencepiece"]
+    first = diagnose.first_cause(diagnose.diagnose(text)[1])
+    assert first.id == "host.python" and "sentencepiece" in first.cause

@@ -358,3 +358,15 @@ def test_limits_said_in_other_word_orders(text: str, sign: str) -> None:
 def test_limits_not_said(text: str) -> None:
     signs = _signs(text)
     assert "sign.op_said_unsupported" not in signs and "sign.mps_oom_said" not in signs
+
+
+def test_an_operator_said_not_supported_in_the_past_tense_with_its_case_between() -> None:
+    # ZFTurbo/Mel-Band-Roformer-Vocal-Model#11, the PR description's own sentence
+    text = (
+        "This PR adds support for apple silicon. `torch.scatter` wasn't supported with imaginary "
+        "numbers on MPS, so I changed that according to a chatgpt suggestion"
+    )
+    clues = _signs(text).get("sign.op_said_unsupported")
+    assert clues and "torch.scatter" in clues[0].value
+    _, results = diagnose.diagnose(text)
+    assert diagnose.first_cause(results).id == "error.mps.op_not_implemented"

@@ -10,6 +10,9 @@ are in tests/data/collect_env and their diagnoses are asserted in test_diagnose.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import corpus
 import pytest
 
 from verify.diagnosis import diagnose, envdump
@@ -368,3 +371,16 @@ def test_a_torch_pin_older_than_any_arm64_wheel_is_the_install_on_apple_silicon(
     for other in (text.replace("1.8.*", "1.13.*"), text.replace("my M2", "my Intel MacBook")):
         row = next(r for r in diagnose.diagnose(other)[1] if r.id == "torch.installed")
         assert "pinned" not in row.data
+
+
+def test_a_cuda_index_in_a_programs_failed_pip_call_on_a_mac_is_the_install_row():
+    # tin2tin/Pallaidium#3 (tests/data/holdout160): a Blender add-on's pip on a Mac, pip's own
+    # output not shown, Python's CalledProcessError for the command
+    path = next((Path(__file__).parent / "data" / "holdout160").glob("Pallaidium-3*.txt"))
+    text = corpus.load(path).text
+    _, first = rows(text)
+    assert first is not None and first.id == "torch.installed" and "cu118" in first.cause
+    # the same command not said to fail is no failure of it
+    ran = text.replace("subprocess.CalledProcessError: Command", "Running")
+    assert ran != text
+    assert rows(ran)[0]["torch.installed"].status is not Status.FAIL

@@ -273,8 +273,13 @@ def _lock_other_platform(result: Result, pasted: Pasted) -> Result | None:
 
 def _gpu_index(result: Result, pasted: Pasted) -> Result | None:
     """pip on a Mac looked only in PyTorch's CUDA / ROCm index and found no torch: that index has
-    no macOS wheels (zsyOAOA/InvSR#13: --index-url .../whl/cu121 on an M1 Pro)."""
-    if not _only_gpu_index(pasted) or not pasted.has("sign.pip_no_torch"):
+    no macOS wheels (zsyOAOA/InvSR#13: --index-url .../whl/cu121 on an M1 Pro). pip's own words
+    may be missing where a program ran it: Python's CalledProcessError for that command, exit
+    status non-zero, says it failed (tin2tin/Pallaidium#3: a Blender add-on's pip on a Mac)."""
+    if not _only_gpu_index(pasted):
+        return None
+    ran_and_failed = any("CalledProcessError" in c.line for c in pasted.signs["sign.gpu_index"])
+    if not pasted.has("sign.pip_no_torch") and not ran_and_failed:
         return None
     index = str(pasted.signs["sign.gpu_index"][0].value)
     cause, fix = msg.pasted_gpu_index_on_mac(_requirement(pasted) or "torch", index)

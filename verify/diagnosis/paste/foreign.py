@@ -77,6 +77,11 @@ BUILD_FAILED = re.compile(
     + r" \([^)\n]*\) \.\.\. error"
     + r"|Failed to build installable wheels for some pyproject\.toml based projects[ \t]*"
     r"\(([^)\n]*)\)"
+    # pip 22-23's legacy `setup.py install` failing: "Encountered error while trying to install
+    # package.", then "╰─> sentencepiece" (pip/_internal/exceptions.py, LegacyInstallFailure;
+    # realminchoi/babyagi-ui#1 on an M1 with Python 3.11)
+    + r"|Encountered error while trying to install package\.[ \t`]*\n[ \t]*\u2570\u2500>[ \t]*"
+    + _NAME
 )
 # a C / C++ compiler failing under pip's or uv's build: "error: command '/usr/bin/clang' failed
 # with exit code 1" (setuptools' distutils spawn), "error: command 'gcc' failed with exit status 1"
@@ -166,8 +171,10 @@ MAC_NAMED = re.compile(r"(?<![\w/.@-])(?:mac[ \t]?OS(?:[ \t]?X)?|OS[ \t]?X|Mac)(
 
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
-    for m in finditer(BUILD_FAILED, text, "Failed", "build wheels", "Building wheel"):
-        one = m.group(1) or m.group(2)
+    for m in finditer(
+        BUILD_FAILED, text, "Failed", "build wheels", "Building wheel", "Encountered error"
+    ):
+        one = m.group(1) or m.group(2) or m.group(4)
         names = [one] if one else re.split(r"[,\s]+", m.group(3))
         for name in names:
             if name and canonicalize_name(name) in CUDA_BUILD:

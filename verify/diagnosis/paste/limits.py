@@ -289,9 +289,12 @@ _DTYPE_WORDS = re.compile(
 # a subject that is no operator: the device itself, or an exception's class ("TypeError:")
 _NOT_AN_OP = re.compile(r"\bmps\b|\bmac|\bgpu\b|\bdevice\b|(?:Error|Exception|Warning)$", _I)
 OP_SAID_UNSUPPORTED = re.compile(
-    rf"(?P<op>{_OP_NAME})[^.!?\n]{{0,60}}?\b(?:(?:is|are)(?:[ \t]+not|n't)[ \t]+"
+    rf"(?P<op>{_OP_NAME})[^.!?\n]{{0,60}}?\b(?:(?:is|are|was|were)(?:[ \t]+not|n't)[ \t]+"
     r"(?:(?:yet|currently)[ \t]+)?"
-    r"(?:supported|available|implemented)|(?:is|are)[ \t]+(?:missing|unsupported))"
+    r"(?:supported|available|implemented)|(?:is|are|was|were)[ \t]+(?:missing|unsupported))"
+    # the case between ("`torch.scatter` wasn't supported with imaginary numbers on MPS":
+    # ZFTurbo/Mel-Band-Roformer-Vocal-Model#11, complex scatter)
+    r"(?:[ \t]+with[ \t]+[\w-]+(?:[ \t]+[\w-]+)?)?"
     r"[ \t]+(?:yet[ \t]+)?(?:on|by|for|in|with)"
     r"[ \t]+(?:the[ \t]+)?['\"`]?(?:mps|Metal|"
     # the Apple GPU by the Mac's name: "Some torch functions e.g. `torch.logspace` are

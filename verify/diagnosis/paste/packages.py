@@ -203,8 +203,12 @@ UV_LOCK_ENVIRONMENTS = re.compile(
 )
 # pip's "Looking in indexes: URL, URL" and a typed "--index-url URL": PyTorch's CUDA / ROCm indexes
 # (download.pytorch.org/whl/cu121, /whl/rocm5.6) hold Linux and Windows wheels only; their
-# torch pages list no macosx_* file (https://download.pytorch.org/whl/cu121/torch/)
-INDEXES = re.compile(r"(?:Looking in indexes:|--index-url[ \t=]+)[ \t]*([^\n]+)")
+# torch pages list no macosx_* file (https://download.pytorch.org/whl/cu121/torch/); the option
+# as a subprocess argv list prints it too ("'pip', 'install', 'torch', '--index-url',
+# 'https://download.pytorch.org/whl/cu118'": tin2tin/Pallaidium#3, Blender's Python on a Mac)
+INDEXES = re.compile(
+    r"(?:Looking in indexes:|--index-url(?:[ \t=]+|['\"],[ \t]*(?=['\"])))[ \t]*([^\n]+)"
+)
 GPU_INDEX = re.compile(
     r"https?://download\.pytorch\.org/whl/(?:nightly/|test/)?(cu\d+|rocm[\d.]+)\b"
 )

@@ -451,3 +451,12 @@ def test_an_install_that_fails_goes_before_macos_below_the_mps_floor():
         "macOS 12.2.1, Apple M1\nRuntimeError: MPS backend is supported on MacOS 12.3+.\n"
     )
     assert diagnose.first_cause(results).id == "host.macos"
+
+
+def test_the_release_a_refused_requirement_pins():
+    # read once for verify.diagnosis.package_wheels and .paste.armonly
+    assert gpuonly.pinned_release("decord==0.6.0") == "0.6.0"
+    assert gpuonly.pinned_release("onnxruntime-silicon==1.13.1") == "1.13.1"
+    assert gpuonly.pinned_release("pyg-lib==0.*") is None  # a wildcard names no release
+    assert gpuonly.pinned_release("decord") is None
+    assert gpuonly.pinned_release("decord>=0.6") is None

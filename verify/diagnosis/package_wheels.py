@@ -36,6 +36,7 @@ from verify import mac_wheels
 from verify.diagnosis import package_wheels_messages as msg
 from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste.clues import Clue
+from verify.diagnosis.paste.gpuonly import pinned_release
 from verify.diagnosis.timeline import Written
 from verify.mac_wheels import PythonLeftOut
 from verify.model import Fix, Result, failed
@@ -100,8 +101,7 @@ def _asked(refusal: Clue) -> tuple[str, str | None]:
         return str(value), None
     if refusal.field == "sign.release_no_mac_wheel":
         return value.name, value.version
-    pinned = value.requirement.partition("==")[2]
-    return value.name, pinned if pinned and "*" not in pinned else None
+    return value.name, pinned_release(value.requirement)
 
 
 def _python_left_out(

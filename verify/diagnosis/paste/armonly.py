@@ -28,13 +28,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from verify import mac_wheels
 from verify.diagnosis.paste.clues import LISTED, Clue, clue, finditer
-from verify.diagnosis.paste.gpuonly import NoRelease
+from verify.diagnosis.paste.gpuonly import NoRelease, pinned_release
 
 # "mflux 0.2.0 depends on mlx>=0.16.0": a requirement of the resolver's conflict
 DEPENDS = re.compile(
@@ -68,16 +67,10 @@ def python_explains(refusal: NoRelease, python: str | None) -> bool:
     (hacksider/Deep-Live-Cam#305: onnxruntime-silicon==1.13.1, whose wheels are cp38-cp310,
     under Python 3.11). Nothing pinned says nothing: which releases pip saw depends on the day
     (mflux-community/mflux#23: mlx under Python 3.12.5, which mlx's wheels served by then)."""
-    if not python:
+    pinned = pinned_release(refusal.requirement)
+    if not python or pinned is None:
         return False
-    try:
-        spec = Requirement(refusal.requirement).specifier
-    except InvalidRequirement:
-        return False
-    pinned = [s.version for s in spec if s.operator == "=="]
-    if not pinned:
-        return False
-    return mac_wheels.release_left_out(refusal.name, pinned[0], python, "arm64") is not None
+    return mac_wheels.release_left_out(refusal.name, pinned, python, "arm64") is not None
 
 
 def missed(signs: Mapping[str, Sequence[Clue]]) -> tuple[Clue, Version] | None:

@@ -160,6 +160,17 @@ class NoRelease:
     requirement: str  # the name and its specifier ("pyg-lib", "decord==0.6.0")
 
 
+def pinned_release(requirement: str) -> str | None:
+    """The release a refused requirement pins ("decord==0.6.0" -> "0.6.0"); None where it pins
+    none, or only a wildcard ("pyg-lib==0.*"), or does not parse."""
+    try:
+        spec = Requirement(requirement).specifier
+    except InvalidRequirement:
+        return None
+    pins = [s.version for s in spec if s.operator == "==" and "*" not in s.version]
+    return pins[0] if pins else None
+
+
 @dataclass(frozen=True)
 class PinPastList:
     """pip's list of a package (not torch's own, not one of the list) ends below the release the

@@ -658,6 +658,11 @@ EXCEPTIONS = {
     # arm64) of Mac M Silicon" is true (no Metal reaches a Windows guest); the thread's cause
     # was onnxruntime's missing Python 3.14 wheels (microsoft/onnxruntime#26473)
     ("vm_guest", "holdout145/onnxruntime-26473-win11-arm64-vm-mac-py314"),
+    # session 20's first round (holdout166): "`onnxruntime-gpu` cannot be installed on macOS, so
+    # I've substituted it with `onnxruntime-silicon`" is true (KlingAIResearch/LivePortrait
+    # #143); the pull request's cause is grid_sampler_3d without an MPS kernel, whose row goes
+    # first (a warning beside it)
+    ("cuda_only_package", "holdout166/LivePortrait-143-macos-support-grid-sampler-3d"),
 }
 
 

@@ -278,6 +278,25 @@ def test_pip_finding_no_release_of_a_package_on_a_mac_fails_the_install():
     )
 
 
+def test_cuda_itself_asked_of_pip_on_a_mac_is_a_warning_not_a_missing_dependency():
+    # MouseLand/Kilosort#674's description, verbatim lines (an M-series Mac; the thread found the
+    # fault in the wrapper that called it): CUDA is nothing a Mac's environment lacks
+    text = (
+        "I would like support for the MacOS system. I am using the M series chip to develop for "
+        "our lab and test new tools locally before deploying to our server.\n"
+        "(dj3.9) ➜  Official_Tutorial_SI_0.99_Nov23 git:(master) ✗ pip install cuda\n"
+        "ERROR: Could not find a version that satisfies the requirement cuda (from versions: "
+        "none)\n"
+        "ERROR: No matching distribution found for cuda\n"
+    )
+    row, first = _row(text)
+    assert row.status is Status.WARN and first is row
+    assert "cuda is NVIDIA's CUDA" in row.cause and "(from versions: none)" in row.evidence[0]
+    # a package that is not CUDA itself keeps the failing install row
+    row, _ = _row(text.replace("requirement cuda", "requirement cudatext"))
+    assert row.status is Status.FAIL
+
+
 NONE = (
     "ERROR: Could not find a version that satisfies the requirement decord (from versions: none)\n"
     "ERROR: No matching distribution found for decord\n"

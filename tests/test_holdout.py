@@ -192,6 +192,10 @@ FLOORS = {
     # session 19's sealed second round (collectors 160-165), scored blind at 0c5046e and 72b600a
     # alike (holdout160/README.md): 39 named, 39 first, no false alarm, 10 refused
     "holdout160": (39, 39),
+    # session 20's round (collectors 166-173), scored blind at 8b3b5b0 (holdout166/README.md): 46
+    # named, 45 first, one false alarm (MouseLand/Kilosort#674, mended before the set was added),
+    # 2 refused; studied from then on
+    "holdout166": (46, 45),
 }
 
 

@@ -129,6 +129,25 @@ def test_dyld_wrong_architecture():
     assert (f.os, f.machine, f.python_version) == ("Darwin", "arm64", "3.11")
 
 
+def test_old_dyld_wrong_architecture_of_torchs_library_is_its_import_error():
+    # pytorch/vision#3696 (the issue's text, verbatim): macOS 11's dyld names neither side
+    text = (
+        "OSError: dlopen(/Users/distiller/project/env/lib/python3.9/site-packages/torch/lib/"
+        "libtorch_global_deps.dylib, 10): no suitable image found.  Did find:\n"
+        "\t/Users/distiller/project/env/lib/python3.9/site-packages/torch/lib/"
+        "libtorch_global_deps.dylib: mach-o, but wrong architecture\n"
+    )
+    f = facts(text)
+    assert (f.os, f.torch_import_error) == ("Darwin", "mach-o, but wrong architecture")
+    first = diagnose.first_cause(diagnose.diagnose(text)[1])
+    assert first is not None and first.id == "torch.installed"
+    assert "different CPU architecture" in first.cause
+    assert any("wrong architecture" in line for line in first.evidence)
+    # another package's library: a Mac, but not torch's import error (KomputeProject/kompute#223)
+    other = "\t.../kp.cpython-39-darwin.so: mach-o, but wrong architecture\n"
+    assert (facts(other).os, facts(other).torch_import_error) == ("Darwin", None)
+
+
 def test_unticked_template_boxes_are_not_the_users():
     assert facts("- [ ] macOS 11\n- [x] macOS 14\nApple M1\n").macos_version == "14.0"
 

@@ -370,3 +370,19 @@ def test_an_operator_said_not_supported_in_the_past_tense_with_its_case_between(
     assert clues and "torch.scatter" in clues[0].value
     _, results = diagnose.diagnose(text)
     assert diagnose.first_cause(results).id == "error.mps.op_not_implemented"
+
+
+def test_mps_said_first_not_to_support_an_operators_case() -> None:
+    # hzwer/Practical-RIFE#146, the PR description's own sentence (an M4 user's finding)
+    text = (
+        "Note that in `warplayer.py`, mps backend does not support `padding_mode='border'` in "
+        "`torch.nn.functional.grid_sample` function. Switching to `padding_mode='zero'` while "
+        "clamping `grid` to `(-1,1)` does the trick."
+    )
+    clues = _signs(text).get("sign.op_said_unsupported")
+    assert clues and "grid_sample" in clues[0].value
+    _, results = diagnose.diagnose(text)
+    assert diagnose.first_cause(results).id == "error.mps.op_not_implemented"
+    # a dtype or the device itself after the words is another row's, or no operator
+    for other in ("MPS does not support float64 in torch.linalg", "mps does not support multi gpu"):
+        assert "sign.op_said_unsupported" not in _signs(other)

@@ -70,6 +70,23 @@ def test_a_packages_own_import_check_names_both_macos_versions():
     assert "needs macOS 13.5" in first.cause and "macOS 13.4" in first.cause
 
 
+def test_metal_refusing_a_shader_library_names_the_macos_its_language_needs():
+    # jjang-ai/vmlx#1's description, verbatim lines: Metal 4.0 needs macOS 26 (MTLLibrary.h)
+    text = (
+        "I've just installed vMLX (v 1.2.2) on my Mac Mini M2 running macOS Sequoia 15.7.4. \n"
+        "> Failed to load the default metallib. This library is using language version 4.0 which "
+        "is not supported on this OS.\n"
+    )
+    assert next(c.value for c in paste.read(text).signs["sign.binary_needs_macos"]) == "26.0"
+    first = diagnose.first_cause(diagnose.diagnose(text)[1])
+    assert first.id == "host.macos" and first.status is Status.FAIL
+    assert "needs macOS 26.0" in first.cause and "macOS 15.7.4" in first.cause
+    assert any("language version 4.0" in line for line in first.evidence)
+    # a language version with no macOS in the table: a Mac, no floor guessed
+    unknown = text.replace("version 4.0", "version 9.9")
+    assert not paste.read(unknown).has("sign.binary_needs_macos")
+
+
 def test_the_linkers_newer_macos_warning_is_not_a_refusal():
     assert not paste.read(LINKER_WARNING).has("sign.binary_needs_macos")
 

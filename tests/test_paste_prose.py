@@ -69,6 +69,12 @@ def test_intel_mac_with_an_article_is_this_machine():
     assert r.facts["hardware_arm64"] is False
 
 
+def test_an_intel_model_in_brackets_after_the_mac_is_this_machine():
+    # SevaSk/ecoute#27, verbatim
+    r = read("I just did some dirty hard-code and make it work on my Macbook Air (Intel model).")
+    assert r.has("sign.intel_cpu") and r.facts["os"] == "Darwin"
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -34,6 +34,9 @@ def _signs(reader, text: str) -> dict[str, list[object]]:
         "It seems that MPS can only accept float32 tensors.",
         "On new versions of MacBook this means that device mps. However, training on mps must "
         "occur with float32.",
+        # beyarkay/latent-space-explorer#2's title
+        "Fix MPS issue with lack of f64 support",
+        "the MPS backend does not support fp64",
     ],
 )
 def test_float64_said_unsupported_on_mps(text):

@@ -1474,7 +1474,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             # 2.5's warning when autocast on MPS is asked for another dtype than float16 (its
             # text says bfloat16, its supported_dtype holds float16 only: the 2.5.0 and 2.5.1
             # wheels); 2.6 takes bfloat16 and words it "... bfloat16 and torch.float16 ..."
-            r"MPS Autocast only supports dtype of torch\.bfloat16 currently\.?(?=[ \t]*$)"
+            r"MPS Autocast only supports dtype of torch\.bfloat16 currently\.?(?m:(?=[ \t]*$))"
         ),
         "Mixed precision on MPS needs a newer PyTorch",
         f"This PyTorch is older than automatic mixed precision on MPS: torch.autocast takes "

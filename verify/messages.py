@@ -383,13 +383,14 @@ def macos_too_old_for_mps(version: str, floors: MacosFloors) -> tuple[str, Fix]:
 
 def macos_older_than_binary(macos: str | None, needed: str) -> tuple[str, Fix]:
     """dyld refused a library "built for macOS N which is newer than running OS", macOS refused to
-    open an app that "requires macOS N or later", or a package's own import check refused this
-    macOS ("Only macOS N and newer are supported, not M")."""
+    open an app that "requires macOS N or later", Metal refused a shader library in a language
+    version this macOS lacks, or a package's own import check refused this macOS ("Only macOS N
+    and newer are supported, not M")."""
     this = f"this Mac runs macOS {macos}" if macos else "this Mac runs an older macOS"
     return (
         f"A library or app in this environment needs macOS {needed} and was refused on this one "
-        f"(by macOS's loader, or by its own check): {this}. Nothing that needs it can start "
-        f"until macOS is {needed} or newer.",
+        f"(by macOS's loader or Metal, or by its own check): {this}. Nothing that needs it can "
+        f"start until macOS is {needed} or newer.",
         Fix(
             f"Update macOS to {needed} or newer ({SOFTWARE_UPDATE}); if this Mac cannot, install "
             f"a build of that package (or of the app) made for macOS {macos or 'this version'}.",

@@ -54,6 +54,7 @@ from verify.diagnosis import (
     resolver,
     settle,
     timeline,
+    titled,
     told_rows,
     x86_ceiling,
 )
@@ -153,7 +154,8 @@ def diagnose(text: str) -> tuple[Facts, list[Result]]:
     unsettled = settle.row(pasted, results)  # few facts: the command that settles the rest
     if unsettled is not None:
         results.append(unsettled)
-    return facts, [_with_evidence(r, pasted) for r in results]
+    results = [_with_evidence(r, pasted) for r in results]
+    return facts, titled.mark(results, pasted.text)  # the error the first line quotes
 
 
 def _stuck_at_x86_release(pasted: Pasted) -> Pasted:
@@ -1061,6 +1063,8 @@ def first_cause(results: Sequence[Result]) -> Result | None:
             return 5  # a cause only stated in a sentence: after every finding the paste shows
         if r.blocks_ready:
             return 0
+        if r.data.get("titled"):
+            return 0.9  # the error the paste's first line (its title) quotes (.titled)
         error = r.id.startswith("error.")
         if r.status is Status.FAIL:
             return 1 if error else 3

@@ -265,6 +265,21 @@ def no_release_here(
     return cause, Fix(text, (f"python -m pip index versions {name}",))
 
 
+def cuda_itself_refused(name: str) -> tuple[str, Fix]:
+    """pip on a Mac found no release of NVIDIA's CUDA package itself (cuda, cuda-python)."""
+    return (
+        f"pip found no {name} for this Mac: {name} is NVIDIA's CUDA, which exists for NVIDIA "
+        "GPUs on Linux and Windows only, and no Mac has one. A Mac needs no CUDA package: "
+        "PyTorch reaches the Apple GPU through MPS. Nothing is missing from the environment "
+        "for that.",
+        Fix(
+            f"Do not install {name} on the Mac; run the code with device 'mps' (or 'cpu'). Where a "
+            "guide or a tool asks for CUDA, look for its Mac (MPS or CPU) instructions.",
+            ('python -c "import torch; print(torch.backends.mps.is_available())"',),
+        ),
+    )
+
+
 def pin_past_list(refusal: PinPastList, python: str | None) -> tuple[str, Fix]:
     """pip on a Mac lists a package other than torch only up to a release below the one asked
     for."""

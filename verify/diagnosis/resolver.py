@@ -42,7 +42,7 @@ from verify.diagnosis.paste.gpuonly import (
     Refusal,
     ReleaseWithoutMacWheel,
 )
-from verify.model import Fix, Result, Status, failed
+from verify.model import Fix, Result, Status, failed, warned
 
 
 def infer(pasted: Pasted) -> Pasted:
@@ -383,6 +383,13 @@ def _release_without_mac_wheel(result: Result, pasted: Pasted) -> Result | None:
     return _failed(result, cause, fix, lines, package=release.name)
 
 
+# NVIDIA's CUDA itself by name (cuda, cuda-python, pycuda, cuda-toolkit): asked of pip on a Mac it
+# is the user (or a guide) reaching for CUDA, which no Mac has, not a dependency the environment
+# lacks (MouseLand/Kilosort#674: "pip install cuda" and "pip install cuda-python" on an M-series
+# Mac, the fault the thread found elsewhere)
+CUDA_ITSELF = re.compile(r"^(?:py)?cuda(?:-python|-toolkit)?$")
+
+
 def _no_release_here(result: Result, pasted: Pasted) -> Result | None:
     """pip on a Mac found no release at all of another package ("from versions: none"): none
     ships a file this Mac can install (pyg-team/pytorch_geometric#6362: pyg-lib on an M1 Max;
@@ -392,6 +399,11 @@ def _no_release_here(result: Result, pasted: Pasted) -> Result | None:
     if not clues or pasted.facts.os not in (None, "Darwin") or not pasted.from_a_mac():
         return None
     refusal: NoRelease = clues[0].value
+    if CUDA_ITSELF.match(canonicalize_name(refusal.name)):
+        cause, fix = platform_msg.cuda_itself_refused(refusal.name)
+        lines = _lines(pasted, "sign.no_release_here", "chip")
+        outcome = warned(cause, fix, package=refusal.requirement)
+        return Result.from_outcome(result.id, result.title, outcome).with_evidence(lines)
     arm64_only = canonicalize_name(refusal.name) in mac_wheels.arm64_only()
     if pasted.facts.machine == "x86_64" and arm64_only:
         return None  # arm64-only wheels: the x86_64 interpreter is the cause (.paste.armonly)

@@ -314,7 +314,12 @@ OP_SAID_UNSUPPORTED = re.compile(
     # or aten::), so "Unsupported ops on MPS: see below" names none
     r"\b(?:unsupported|missing|unimplemented)[ \t]+(?:ops?|operators?|operations?|kernels?)[ \t]+"
     r"(?:in|on|for)[ \t]+(?:the[ \t]+)?['\"`]?MPS\b['\"`]?[ \t]*[:\u2013-][ \t]*['\"`]?"
-    r"(?P<named>(?:aten::)?\w*_\w+)",
+    r"(?P<named>(?:aten::)?\w*_\w+)|"
+    # MPS first, the operator (or its case) after: "mps backend does not support
+    # `padding_mode='border'` in `torch.nn.functional.grid_sample` function" (hzwer/Practical-RIFE
+    # #146, a Mac user's own finding on an M4)
+    r"\bMPS(?:[ \t]+(?:backend|device))?[ \t]+(?:does[ \t]+not|doesn'?t|can(?:not|'t))[ \t]+"
+    rf"(?:yet[ \t]+)?support[ \t]+(?P<object>[^.!?\n]{{0,80}}{_OP_NAME})",
     _I,
 )
 # a paste that names MPS or the Mac's GPU at all (cheap substring tests first)
@@ -338,6 +343,9 @@ def _op_said_unsupported(text: str) -> list[Clue]:
                 continue
         elif m.group("named"):
             if _DTYPE_WORDS.search(m.group("named")):
+                continue
+        elif m.group("object"):
+            if _DTYPE_WORDS.search(m.group("object")) or _NOT_AN_OP.search(m.group("object")):
                 continue
         elif _DTYPE_WORDS.search(m.group(0)) or _NOT_AN_OP.search(m.group("op")):
             continue

@@ -8,7 +8,11 @@
   whose minimum system version is higher ("You have macOS 11.7. The application requires macOS
   12.5.1 or later.": divamgupta/diffusionbee-stable-diffusion-ui#38), or a package's own import
   check of the running macOS ("Only macOS 13.5 and newer are supported, not 13.4": mlx, in
-  mustafaaljadery/mlxserver#3). This macOS is older than
+  mustafaaljadery/mlxserver#3), or Metal's refusal of a compiled shader library ("Failed to load
+  the default metallib. This library is using language version 4.0 which is not supported on this
+  OS": jjang-ai/vmlx#1, hlibr's mlxstudio#2; the macOS each Metal Shading Language version needs
+  is Metal.framework's MTLLibrary.h: MTLLanguageVersion3_2 API_AVAILABLE(macos(15.0)), 4_0
+  macos(26.0)). This macOS is older than
   that binary needs; the sign carries the version it needs. The linker's "was built for newer
   macOS version (14.0) than being linked (13.0)" is a harmless build warning and is not read.
 - a conda solver finding nothing for the `__osx` virtual package a package requires (the running
@@ -50,6 +54,19 @@ BUILT_FOR_NEWER = re.compile(
 ONLY_MACOS_AND_NEWER = re.compile(
     r"\bOnly (?:macOS|OS X) (\d+(?:\.\d+){0,2}) and newer are supported, not (\d+(?:\.\d+){0,2})\b"
 )
+METAL_LANGUAGE = re.compile(
+    r"\bThis library is using language version (\d+\.\d+) which is not supported on this OS"
+)
+# MTLLanguageVersion's API_AVAILABLE(macos(...)) in Metal.framework's MTLLibrary.h
+METAL_LANGUAGE_MACOS = {
+    "2.3": "11.0",
+    "2.4": "12.0",
+    "3.0": "13.0",
+    "3.1": "14.0",
+    "3.2": "15.0",
+    "4.0": "26.0",
+    "4.1": "27.0",
+}
 SOLVER_NEEDS_MACOS = re.compile(
     r"__osx[ \t]*>=[ \t]*(\d+(?:\.\d+){0,2}),? for which no candidates were found|"
     r"nothing provides __osx[ \t]*>=[ \t]*(\d+(?:\.\d+){0,2})|"
@@ -76,6 +93,11 @@ def read(text: str) -> list[Clue]:
         out.append(clue("os", "Darwin", text, m, STRONG))
         out.append(clue("macos_version", m.group(2), text, m, STRONG))
         out.append(clue("sign.binary_needs_macos", m.group(1), text, m, STRONG))
+    for m in finditer(METAL_LANGUAGE, text, "language version"):
+        needed = METAL_LANGUAGE_MACOS.get(m.group(1))
+        out.append(clue("os", "Darwin", text, m, STRONG))
+        if needed:
+            out.append(clue("sign.binary_needs_macos", needed, text, m, STRONG))
     for m in finditer(SOLVER_NEEDS_MACOS, text, "__osx"):
         needed = next(g for g in m.groups() if g)
         out.append(clue("os", "Darwin", text, m, LISTED))

@@ -18,7 +18,8 @@ What they give away about the interpreter:
   pytorch past 2.2.2 there (without conda-forge) is the same x86_64 ceiling; MKL /
   intel-openmp exist only for x86_64 (on a Mac: an osx-64 env);
 - dyld's "(have 'x86_64', need 'arm64')": an arm64 process loading an x86_64 library (and the
-  other way round), i.e. packages for the wrong architecture.
+  other way round), i.e. packages for the wrong architecture; macOS 11's older wording "mach-o,
+  but wrong architecture" names neither side.
 """
 
 from __future__ import annotations
@@ -231,6 +232,11 @@ DYLD = re.compile(
     r"(?:mach-o file, but is an incompatible architecture|incompatible architecture)"
     r"[^\n]*?\(have [('\"]?(arm64e?|x86_64h?)[)'\"]?, need [('\"]?(arm64e?|x86_64h?)[)'\"]?\)"
 )
+# macOS 11's and older dyld said it without naming either side: "no suitable image found.  Did
+# find: .../torch/lib/libtorch_global_deps.dylib: mach-o, but wrong architecture" (pytorch/vision
+# #3696: a broken PyTorch macOS build on CI); only torch's own library makes it torch's import
+# error, any library makes it a Mac
+OLD_DYLD = re.compile(r"(?m)^[^\S\n]*(\S[^\n]*?): mach-o, but wrong architecture$")
 
 # the linker's refusal of a library built for the other architecture, dyld's at link time: ld64
 # "ld: warning: ignoring file .../libtorch.dylib, building for macOS-arm64 but attempting to link
@@ -420,6 +426,11 @@ def read(text: str) -> list[Clue]:
         start = text.rfind("\n", 0, m.start()) + 1
         if "torch" in text[start : m.end()]:  # torch's own library: import torch failed
             error = f"incompatible architecture (have '{have}', need '{need}')"
+            out.append(clue("torch_import_error", error, text, m, STRONG))
+    for m in finditer(OLD_DYLD, text, "but wrong architecture"):
+        out.append(clue("os", "Darwin", text, m, STRONG))
+        if re.search(r"/torch/(?:lib/|_C\b)", m.group(1)):
+            error = "mach-o, but wrong architecture"
             out.append(clue("torch_import_error", error, text, m, STRONG))
     for m in finditer(LD_ARCH, text, "ignoring file", "building for macOS-"):
         need, have = m["need"] or m["required"], m["have"] or m["found"]

@@ -30,7 +30,7 @@ from verify.diagnosis.paste.clues import MPS_NAMED, WEAK, Clue, asked, clue, fin
 
 _I = re.IGNORECASE
 _F64 = (
-    r"(?:float64s?|fp64|torch\.float64|torch\.double|doubles?(?:[ \t]+precision)?|"
+    r"(?:float64s?|f64s?|fp64|torch\.float64|torch\.double|doubles?(?:[ \t]+precision)?|"
     r"64[- \t]?bit[ \t]+floats?)"
 )
 FLOAT64_SAID = re.compile(
@@ -39,6 +39,8 @@ FLOAT64_SAID = re.compile(
     r"(?:support|handle|work[ \t]+with)[ \t]+(?:the[ \t]+)?" + _F64 + r"\b|"
     # "MPS has no float64 type implemented" (descriptinc/audiotools#103)
     r"\bMPS\b[^.\n]{0,40}?\bhas[ \t]+no[ \t]+" + _F64 + r"\b|"
+    # "Fix MPS issue with lack of f64 support" (beyarkay/latent-space-explorer#2's title)
+    r"\bMPS\b[^.\n]{0,40}?\black[ \t]+of[ \t]+" + _F64 + r"[ \t]+support\b|"
     # "float64 is not supported on MPS", "float64 isn't supported by the MPS backend"
     r"\b" + _F64 + r"\b[^.\n]{0,30}?\b(?:is|are)(?:[ \t]+not|n't)[ \t]+(?:yet[ \t]+)?supported"
     r"[ \t]+(?:on|by|in)[ \t]+(?:the[ \t]+)?MPS\b|"
@@ -250,7 +252,7 @@ def _float64_to_mps(text: str) -> list[Clue]:
 
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
-    for m in finditer(FLOAT64_SAID, text, "loat", "LOAT", "FP64", "fp64", "ouble", "64-bit"):
+    for m in finditer(FLOAT64_SAID, text, "loat", "LOAT", "FP64", "fp64", "f64", "ouble", "64-bit"):
         if stated(text, m, strict=False) and not asked(text, m):
             out.append(clue("sign.float64_said", m.group(0).strip(), text, m, WEAK))
             break

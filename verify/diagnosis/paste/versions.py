@@ -108,7 +108,9 @@ INTEL_WORDS = re.compile(
     # the Mac's Intel CPU right after it: "Im on Mac i9 intel" (meta-pytorch/torchcodec#608),
     # "MacBook Pro i7", "macOS (intel)" (triton-lang/triton#1465's title); Core i3-i9 chips were
     # only ever in Intel Macs
-    r"\bMac(?:Book(?:\s+(?:Pro|Air))?|\s?OS)?[ \t]+(?:\(Intel\)|Intel\b|i[3579]\b)|"
+    # "Macbook Air (Intel model)" (SevaSk/ecoute#27)
+    r"\bMac(?:Book(?:\s+(?:Pro|Air))?|\s?OS)?[ \t]+"
+    r"(?:\(Intel(?:[ \t]+(?:model|version|chip|CPU|processor|based))?\)|Intel\b|i[3579]\b)|"
     # a Hackintosh is a PC's x86_64 CPU running macOS ("on my intel hackintosh i get this output":
     # w-okada/voice-changer#231); Apple silicon runs only on Apple's own Macs
     r"\bHackintosh(?:es)?\b",

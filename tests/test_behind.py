@@ -173,6 +173,8 @@ def test_wrong_values_get_a_warning_never_a_failure():
         "LLVM ERROR: Failed to infer result type(s).",
         # Metal's own (pytorch/pytorch#119968)
         "Error: command buffer exited with error status.",
+        # MPSGraph's compiler giving up (lllyasviel/Fooocus#3901's title, verbatim)
+        "[Bug]: Apple Silicon: `Error: MLIR pass manager failed'",
     ],
 )
 def test_mpsgraph_and_metal_failures_are_crashes(line):
@@ -255,3 +257,20 @@ def test_cs_assert_as_macos_prints_it_is_an_mps_crash():
     assert "GPUReductionOps.mm" in found.said
     first = diagnose.first_cause(diagnose.diagnose(text)[1])
     assert first is not None and first.id == "error.mps.fixed_in_newer_torch"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # pytorch/pytorch#114692's first sentence, verbatim
+        "Performing in-place zeroing on a sliced PyTorch tensor located on the MPS device leads to "
+        "unexpected results, which differs from the behavior observed on CPU or CUDA device.",
+        # pytorch/pytorch#170360's first sentence and its comparison's line, verbatim
+        'Looks like there is is a correctness issue with torch.compile when `mode="default"` on '
+        "MPS for this simple broadcast and sum function.\n"
+        "eager = float(f(a, b).detach().cpu())",
+    ],
+)
+def test_unexpected_results_and_a_correctness_issue_are_wrong_values(text):
+    found = trouble.problem(text)
+    assert found is not None and found.kind == behind.VALUES

@@ -663,6 +663,11 @@ EXCEPTIONS = {
     # #143); the pull request's cause is grid_sampler_3d without an MPS kernel, whose row goes
     # first (a warning beside it)
     ("cuda_only_package", "holdout166/LivePortrait-143-macos-support-grid-sampler-3d"),
+    # session 20's second round (holdout174): uv's own derivation "decord<=0.2.0 has no wheels
+    # with a matching Python ABI tag (e.g., `cp312`)" is true; the thread's cause is triton and
+    # decord having no macOS build, whose torch.installed failure goes first
+    # (1038lab/ComfyUI-RMBG#139), as NeMo-RL#1005 and ComfyUI_SongGeneration#17 above
+    ("python_no_wheels", "holdout174/ComfyUI-RMBG-139-sam3-macos-triton-decord"),
 }
 
 

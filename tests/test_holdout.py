@@ -196,6 +196,9 @@ FLOORS = {
     # named, 45 first, one false alarm (MouseLand/Kilosort#674, mended before the set was added),
     # 2 refused; studied from then on
     "holdout166": (46, 45),
+    # session 20's sealed second round (collectors 174-181), scored blind at 8b3b5b0 and 93d1775
+    # alike (holdout174/README.md): 35 named, 35 first, no false alarm, none refused
+    "holdout174": (35, 35),
 }
 
 

@@ -274,3 +274,20 @@ def test_a_source_build_on_a_python_the_wheels_left_out_before_some_release():
     served = case.text.replace("3.12.1", "3.10.13")
     rows = {r.id: r for r in diagnose.diagnose(served)[1]}
     assert "left_out_by" not in rows["host.python"].data
+
+
+def test_an_install_said_to_fail_for_a_pinned_release_is_weighed_against_its_wheels():
+    # SWivid/F5-TTS#95's description, verbatim: numpy 1.23.5's macOS wheels are cp38-cp311
+    text = (
+        "The current requirements won't install with MacOS 15 Python 3.12 because numpy==1.23.5 "
+        "requirement.\nIf there's no specific problem, can we increase to numpy<=1.26?\n"
+    )
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    assert first.id == "host.python" and first.status is Status.FAIL
+    assert "numpy 1.23.5" in first.cause and "3.12" in first.cause
+    assert any("numpy==1.23.5" in line for line in first.evidence)
+    # a Python the release has wheels for: the sentence is about something else
+    served = text.replace("Python 3.12", "Python 3.11")
+    rows = {r.id: r for r in diagnose.diagnose(served)[1]}
+    assert rows["host.python"].status is not Status.FAIL

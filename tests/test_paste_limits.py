@@ -386,3 +386,18 @@ def test_mps_said_first_not_to_support_an_operators_case() -> None:
     # a dtype or the device itself after the words is another row's, or no operator
     for other in ("MPS does not support float64 in torch.linalg", "mps does not support multi gpu"):
         assert "sign.op_said_unsupported" not in _signs(other)
+
+
+def test_one_macos_failing_and_a_newer_one_working_is_the_op_on_the_older_macos() -> None:
+    # pytorch/pytorch#176159 (malfet's own issue), its title and sentence verbatim
+    text = (
+        "[MPS] `index_add_` is broken on MacOS-14 for transposed tensors\n\n"
+        "x=torch.ones(3, 4, 5, device='mps').permute(1, 0, 2)\n"
+        "Leaves tensor unchanged on MacOS-14, but works fine in 15 and later\n"
+    )
+    clues = _signs(text).get("sign.macos_fixed_by")
+    assert clues and clues[0].value == "15"
+    _, results = diagnose.diagnose(text)
+    assert diagnose.first_cause(results).id == "error.mps.op_needs_newer_macos"
+    # the newer macOS said to fail as well: no fix by a macOS
+    assert "sign.macos_fixed_by" not in _signs(text.replace("but works fine", "and fails"))

@@ -48,6 +48,7 @@ REFUSALS = (
     "sign.pin_past_list",
     "sign.no_release_here",
     "sign.source_build",
+    "sign.pin_said_failing",  # a sentence: the install fails for a pinned release (F5-TTS#95)
 )
 
 

@@ -111,6 +111,7 @@ SIGNS = {
     "sign.release_no_mac_wheel": "uv: a release of a package has no wheel for this Mac (.gpuonly)",
     "sign.no_release_here": "pip found no release at all of a package (from versions: none)",
     "sign.pin_past_list": "pip's list of a package ends below the release asked for (.gpuonly)",
+    "sign.pin_said_failing": "a requirement's install said to fail for one pinned release",
     "sign.cuda_build": "a CUDA-only package's source build failed (.foreign)",
     "sign.source_build": "another package's source build failed (.foreign)",
     "sign.not_mach_o": "dyld refused a library that is no Mach-O file: a Linux build (.foreign)",

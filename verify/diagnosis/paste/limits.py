@@ -88,6 +88,15 @@ MACOS_FIXED = (
         rf"[ \t]+(?:to[ \t]+)?{_MACOS}",
         _I,
     ),
+    # one macOS failing, a newer one working: "Leaves tensor unchanged on MacOS-14, but works
+    # fine in 15 and later" (malfet, pytorch/pytorch#176159: index_add_ on transposed tensors)
+    re.compile(
+        r"\bon[ \t]+mac[ \t]?OS[- \t]?(?:1[1-5]|2[6-9])(?:\.\d{1,2})?,?[ \t]+but[ \t]+"
+        r"(?:it[ \t]+)?works?(?:[ \t]+(?:fine|well|correctly))?[ \t]+(?:in|on|with)[ \t]+"
+        r"(?:mac[ \t]?OS[- \t]?)?(?P<version>1[1-5]|2[6-9])(?:\.\d{1,2})?[ \t]+and[ \t]+"
+        r"(?:later|newer|above)\b",
+        _I,
+    ),
 )
 # in Chinese: "升级macOS15.1以及更新版本解决" (upgrading to macOS 15.1 or newer solves it)
 CJK_MACOS_FIXED = re.compile(
@@ -98,7 +107,8 @@ CJK_MACOS_FIXED = re.compile(
 OP_FAILURE = re.compile(
     r"NotImplementedError|\bnot[ \t]+(?:yet[ \t]+)?(?:implemented|supported)\b|\bunsupported\b|"
     r"\b(?:op|ops|operator|operators|operation|kernel|dtype|bfloat16|bf16|complex\w*|int64|"
-    r"channels?|conv\w*|fft)\b",
+    r"channels?|conv\w*|fft)\b|"
+    r"`[\w.]*_[\w.]*`",  # an operator's name in backticks ("`index_add_` is broken on MacOS-14")
     _I,
 )
 # the MPS device itself missing: the macOS floor of MPS (verify.rules), not an op's

@@ -46,9 +46,10 @@ _MPS = re.compile(
 # hako-mikan/sd-webui-negpip#31; pytorch/pytorch#104642), Metal's "Error: command buffer exited
 # with error status." (pytorch/pytorch#119968); C's assert() as macOS prints it ("Assertion
 # failed: (0 <= mpsAxis && mpsAxis < 4 && ...), function encodeNDArrayOp, file
-# GPUReductionOps.mm, line 76.": pytorch/pytorch#95538)
+# GPUReductionOps.mm, line 76.": pytorch/pytorch#95538); MPSGraph's compiler giving up ("Error:
+# MLIR pass manager failed": lllyasviel/Fooocus#3901's title, pytorch/pytorch#197796)
 _CRASH = re.compile(
-    r"\bfailed assertion\b[^\n]*|\bAssertion failed: \([^\n]*|"
+    r"\bfailed assertion\b[^\n]*|\bAssertion failed: \([^\n]*|\bMLIR pass manager failed\b[^\n]*|"
     r"\bloc\(\"mps_\w+\"[^\n]*?\): error: [^\n]*|\bLLVM ERROR: Failed to infer result type[^\n]*|"
     r"\bcommand buffer exited with error status\b[^\n]*|"
     r"\b(?:bus error|segmentation fault|segfault|SIGABRT|SIGSEGV|SIGBUS|abort trap|"
@@ -97,10 +98,14 @@ _SAID = re.compile(
 )
 # values that differ from the CPU's: "produces much worse results than ... CPU"
 # (pytorch/pytorch#92615), "mps and cpu give far different results", "NaN loss"
+# ("Unexpected Results of In-Place Zeroing on Sliced Tensor with MPS Device": pytorch/pytorch
+# #114692's title; "a correctness issue with torch.compile ... on MPS": #170360)
 _VALUES = re.compile(
     r"\b(?:wrong|incorrect|different|differs?|worse|garbage|nonsense|gibberish|noisy|black|"
-    r"blank|NaNs?|inconsistent|mismatch(?:ed|es)?|corrupt(?:ed)?)\b(?P<gap>[^.\n]{0,60}?)"
-    r"\b(?:results?|outputs?|values?|images?|predictions?|loss(?:es)?|logits|gradients?)\b",
+    r"blank|NaNs?|inconsistent|mismatch(?:ed|es)?|corrupt(?:ed)?|unexpected)\b"
+    r"(?P<gap>[^.\n]{0,60}?)"
+    r"\b(?:results?|outputs?|values?|images?|predictions?|loss(?:es)?|logits|gradients?)\b|"
+    r"\bcorrectness[ \t]+(?:issue|bug|problem|error)s?\b",
     _I,
 )
 _CPU = re.compile(r"\bCPU\b", _I)

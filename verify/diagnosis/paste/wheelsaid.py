@@ -40,6 +40,7 @@ import re
 
 from verify import compat
 from verify.diagnosis.paste.clues import WEAK, Clue, asked, clue, finditer, stated
+from verify.diagnosis.paste.gpuonly import NoRelease
 
 _I = re.IGNORECASE
 _REL = r"v?(\d\.\d{1,2}(?:\.\d{1,2})?)"
@@ -198,6 +199,17 @@ ARM_ONLY = re.compile(
     _I,
 )
 # "torch2.4.1没有mac intel处理器版本": no (Mac) Intel version of a torch release
+# the install of a requirement said to fail because of one pinned release: "The current
+# requirements won't install with MacOS 15 Python 3.12 because numpy==1.23.5 requirement."
+# (SWivid/F5-TTS#95) -> sign.pin_said_failing, which verify.diagnosis.package_wheels weighs
+# against that release's macOS wheels, as it does an installer's refusal of it
+PIN_SAID_FAILING = re.compile(
+    r"\b(?:won'?t|will[ \t]+not|does(?:n'?t|[ \t]+not)|can'?t|cannot|could(?:n'?t|[ \t]+not)|"
+    r"fails?[ \t]+to|failed[ \t]+to)[ \t]+(?:be[ \t]+)?install(?:ed)?\b(?:[^.\n]|\.(?=\w)){0,80}?"
+    r"\b(?:because[ \t]+(?:of[ \t]+)?|due[ \t]+to[ \t]+)(?:the[ \t]+)?[`'\"]?"
+    r"(?P<name>[A-Za-z][\w.-]*)==(?P<version>\d[\w.]*\w)",
+    _I,
+)
 CJK_NO_INTEL_BUILD = re.compile(
     r"(?i:(?:py)?torch)[ \t]*(?:==)?[ \t]*(\d\.\d{1,2}(?:\.\d{1,2})?)[ \t]*"
     r"(?:没有|沒有|不支持|不支援)[ \t]*(?i:mac(?:os)?)?[ \t]*(?i:intel|x86(?:_64)?)"
@@ -247,6 +259,12 @@ def read(text: str) -> list[Clue]:
         out.extend(_dropped(m.group(1), text, m))
     for m in finditer(CJK_NO_INTEL_BUILD, text, "没有", "沒有", "不支"):
         out.extend(_dropped(m.group(1), text, m, cjk=True))
+    for m in finditer(PIN_SAID_FAILING, text, "install"):
+        if stated(text, m, strict=False) and not asked(text, m):
+            name, version = m.group("name"), m.group("version")
+            refusal = NoRelease(name, f"{name}=={version}")
+            out.append(clue("sign.pin_said_failing", refusal, text, m, WEAK))
+            break
     return out
 
 

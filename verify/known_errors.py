@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from verify import amp_mps, torch_names
-from verify.messages import OP_COVERAGE_ISSUE_NEW, op_coverage_issue
+from verify.messages import CHECK_MPS_AVAILABLE, OP_COVERAGE_ISSUE_NEW, op_coverage_issue
 from verify.model import Fix
 
 Severity = Literal["fail", "warn"]
@@ -1514,7 +1514,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             "mps`), or in the code `device = 'mps' if torch.backends.mps.is_available() else "
             "'cpu'` in place of 'cuda' / `.cuda()`. On Linux or Windows with an NVIDIA GPU, "
             "install a CUDA build of PyTorch instead.",
-            ('python -c "import torch; print(torch.backends.mps.is_available())"',),
+            (CHECK_MPS_AVAILABLE,),
         ),
         severity="warn",
         environment=False,
@@ -1539,7 +1539,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             "Load the checkpoint onto this Mac's device: `torch.load(path, map_location='mps')` "
             "(or `'cpu'`, then move the model with `.to('mps')`). In an application, look for "
             "its device option or report the torch.load call without map_location upstream.",
-            ('python -c "import torch; print(torch.backends.mps.is_available())"',),
+            (CHECK_MPS_AVAILABLE,),
         ),
         severity="warn",
         environment=False,
@@ -1566,7 +1566,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             "Check MPS itself with the command below. If it prints True, select the MPS device "
             "in the application (its device option or MPS switch, e.g. `--device mps`); if "
             "False, run `python -m verify` to see why.",
-            ('python -c "import torch; print(torch.backends.mps.is_available())"',),
+            (CHECK_MPS_AVAILABLE,),
         ),
         severity="warn",
         environment=False,

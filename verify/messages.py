@@ -277,6 +277,7 @@ GITHUB_RUNNER_LIMITS_URL = (
 )
 SOFTWARE_UPDATE = "System Settings > General > Software Update"
 CHECK_PYTHON_ARCH = 'python -c "import platform; print(platform.machine())"'
+CHECK_MPS_AVAILABLE = 'python -c "import torch; print(torch.backends.mps.is_available())"'
 
 ROSETTA_FIX = Fix(
     "Use a native arm64 Python: install Miniforge for arm64 (or an arm64 Python from "
@@ -353,7 +354,7 @@ def intel_mac_amd_gpu(torch_version: str | None, found: bool = True) -> tuple[st
     paste shows the GPU only."""
     have = f"torch {torch_version}" if torch_version else "this PyTorch"
     seen = f", and {have} found it" if found else ""
-    check = () if found else ('python -c "import torch; print(torch.backends.mps.is_available())"',)
+    check = () if found else (CHECK_MPS_AVAILABLE,)
     return (
         f"This Intel Mac has a GPU MPS can use (a discrete AMD GPU: torch skips integrated "
         f"Intel graphics){seen}; but macOS x86_64 PyTorch ends at 2.2.2, so there is no bfloat16 "

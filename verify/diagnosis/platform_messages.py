@@ -15,7 +15,7 @@ from verify.diagnosis.paste.gpuonly import (
     ReleaseWithoutMacWheel,
 )
 from verify.mac_wheels import Run
-from verify.messages import macos_too_old_for_mps
+from verify.messages import CHECK_MPS_AVAILABLE, macos_too_old_for_mps
 from verify.model import Fix
 
 LAST_X86_64 = "2.2.2"
@@ -275,7 +275,7 @@ def cuda_itself_refused(name: str) -> tuple[str, Fix]:
         Fix(
             f"Do not install {name} on the Mac; run the code with device 'mps' (or 'cpu'). Where a "
             "guide or a tool asks for CUDA, look for its Mac (MPS or CPU) instructions.",
-            ('python -c "import torch; print(torch.backends.mps.is_available())"',),
+            (CHECK_MPS_AVAILABLE,),
         ),
     )
 

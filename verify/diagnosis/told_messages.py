@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from verify.messages import CHECK_MPS_AVAILABLE
 from verify.model import Fix
 
 
@@ -31,6 +32,6 @@ def app_mps_opt_in() -> tuple[str, Fix]:
         "Turn the application's MPS switch on (its documented flag, option or environment "
         "variable, e.g. an `experimental=True` or `--device mps` setting); check MPS itself with "
         "the command below.",
-        ('python -c "import torch; print(torch.backends.mps.is_available())"',),
+        (CHECK_MPS_AVAILABLE,),
     )
     return cause, fix

@@ -1,7 +1,8 @@
-"""Which torch wheels exist, said in words by users and maintainers (issue 12).
+"""Which wheels exist (torch's, a pinned release's), said in words by users and maintainers
+(issue 12).
 
 An installer's refusal is often not pasted at all: the thread says in a sentence what it
-established. Two kinds of sentence carry the cause of a failed install:
+established. These sentences carry the cause of a failed install:
 
 - no wheels for a Python: "https://download.pytorch.org/whl/torch_stable.html does not include
   pre-compiled wheels for 2.1.0 with Python 3.12" (EveryVoiceTTS/EveryVoice#329), "there are no
@@ -29,6 +30,11 @@ established. Two kinds of sentence carry the cause of a failed install:
   architecture": astral-sh/uv#7557, on an x86 Mac) is the same sign, and so is what the project
   runs said not to work there ("incompatible with intel based mac architectures":
   sktime/sktime#8495, whose x86_64 workers were stuck at torch 2.2.2).
+
+- any package's install said to fail because of one pinned release ("The current requirements
+  won't install with MacOS 15 Python 3.12 because numpy==1.23.5 requirement.": SWivid/F5-TTS#95)
+  -> sign.pin_said_failing (the release, as an installer's refusal of it would name it), which
+  verify.diagnosis.package_wheels weighs against that release's macOS wheels.
 
 A question ("Are there no wheels for Python 3.13?"), a condition ("if there are no wheels for
 your Python") or a negation before the phrase gives nothing (verify.diagnosis.paste.clues).
@@ -198,7 +204,6 @@ ARM_ONLY = re.compile(
     r"Apple[ \t]+Silicon|M[1-9])\b",
     _I,
 )
-# "torch2.4.1没有mac intel处理器版本": no (Mac) Intel version of a torch release
 # the install of a requirement said to fail because of one pinned release: "The current
 # requirements won't install with MacOS 15 Python 3.12 because numpy==1.23.5 requirement."
 # (SWivid/F5-TTS#95) -> sign.pin_said_failing, which verify.diagnosis.package_wheels weighs
@@ -210,6 +215,7 @@ PIN_SAID_FAILING = re.compile(
     r"(?P<name>[A-Za-z][\w.-]*)==(?P<version>\d[\w.]*\w)",
     _I,
 )
+# "torch2.4.1没有mac intel处理器版本": no (Mac) Intel version of a torch release
 CJK_NO_INTEL_BUILD = re.compile(
     r"(?i:(?:py)?torch)[ \t]*(?:==)?[ \t]*(\d\.\d{1,2}(?:\.\d{1,2})?)[ \t]*"
     r"(?:没有|沒有|不支持|不支援)[ \t]*(?i:mac(?:os)?)?[ \t]*(?i:intel|x86(?:_64)?)"

@@ -2,10 +2,13 @@
 
 An issue's title (the paste's first line, "title, blank line, body") names what the thread is
 about; where the paste shows several errors, the one its title quotes is the one to fix first
-("M1 mac doesn't work with fp16 on tutorial script - LLVM ERROR: Failed to infer result type(s)"
-above an "MPS backend out of memory" met on another attempt: Stability-AI/generative-models#107).
+("MAC M1 AssertionError: Torch not compiled with CUDA enabled" above a device mismatch in its
+traceback: smthemex/ComfyUI_StoryDiffusion#47, the node's hard-coded "cuda").
 Pure: the rows and the text in, the rows out, an error row whose evidence shares a long run of
 characters with that line marked `titled` (verify.diagnosis.diagnose.first_cause reads it).
+Only a row's evidence is compared: a title quoting a line the row does not quote goes unmarked
+(Stability-AI/generative-models#107: "LLVM ERROR: Failed to infer result type(s)" in the title,
+the half-precision row quoting MPSGraph's broadcast error above it).
 """
 
 from __future__ import annotations

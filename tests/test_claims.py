@@ -668,6 +668,10 @@ EXCEPTIONS = {
     # decord having no macOS build, whose torch.installed failure goes first
     # (1038lab/ComfyUI-RMBG#139), as NeMo-RL#1005 and ComfyUI_SongGeneration#17 above
     ("python_no_wheels", "holdout174/ComfyUI-RMBG-139-sam3-macos-triton-decord"),
+    # session 21's first round (holdout182): "xformers is not compatible for mac procssors" is
+    # true, and the thread's own answer (TMElyralab/MuseV#77, labelled healthy: the project
+    # needs xformers, the Mac's torch is fine); its row is a warning, no false alarm
+    ("cuda_only_package", "holdout182/MuseV-77-xformers-apple-silicon"),
 }
 
 

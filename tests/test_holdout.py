@@ -199,6 +199,9 @@ FLOORS = {
     # session 20's sealed second round (collectors 174-181), scored blind at 8b3b5b0 and 93d1775
     # alike (holdout174/README.md): 35 named, 35 first, no false alarm, none refused
     "holdout174": (35, 35),
+    # session 21's round (collectors 182-189), scored blind at 837ce80 (holdout182/README.md): 40
+    # named, 40 first, no false alarm, 4 refused; studied from then on
+    "holdout182": (40, 40),
 }
 
 

@@ -600,6 +600,29 @@ def test_conda_env_creates_resolve_package_not_found_is_read_as_its_list():
     diagnose.diagnose(text)  # diagnosed, not refused (InputError) as before
 
 
+def test_conda_finding_no_other_package_beside_an_installed_torch_still_fails_the_install():
+    # pyg-team/pytorch_geometric#4549: torch was installed; pyg had no osx-arm64 conda build
+    text = (
+        "Conda installation failing in m1 macbook\n"
+        "conda install pyg -c pyg\n"
+        "PackagesNotFoundError: The following packages are not available from current channels:\n"
+        "  - pyg\n"
+        "Current channels:\n"
+        "  - https://conda.anaconda.org/pyg/osx-arm64\n"
+        "  - https://conda.anaconda.org/pyg/noarch\n"
+        "* PyTorch version: 1.11\n"
+        "* OS: Mac os\n"
+    )
+    _, results = diagnose.diagnose(text)
+    row = next(r for r in results if r.id == "torch.installed")
+    assert row.status is Status.FAIL and "no Apple-silicon build of pyg" in row.cause
+    assert diagnose.first_cause(results).id == "torch.installed"
+    # torch itself missing from the channels, with torch installed: no such row
+    other = text.replace("  - pyg\n", "  - torchaudio\n")
+    row = next(r for r in diagnose.diagnose(other)[1] if r.id == "torch.installed")
+    assert row.status is Status.PASS
+
+
 def test_conda_finding_no_other_package_on_an_arm64_mac_fails_torch_installed():
     # MontrealCorpusTools/Montreal-Forced-Aligner#372: built for osx-64 only then, on an M1
     text = (

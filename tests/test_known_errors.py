@@ -45,6 +45,9 @@ NO_WHEEL_STRING_TITLES = {
     "gather of this index shape refused by Apple's MPS",
     # transformers' generation/utils.py (Python) around torch.isin's missing MPS kernel
     "torch.isin on MPS (transformers' attention mask) needs PyTorch 2.4",
+    # torch/csrc/StorageSharing.cpp, in libtorch_python (the recorded strings keep libtorch_cpu's
+    # and libc10's MPS messages only)
+    "MPS tensors cannot be shared between processes",
 }
 
 
@@ -308,6 +311,20 @@ def test_real_reports_are_explained(text: str, pid: str, severity: str) -> None:
     found = known_errors.explain(text)
     assert found is not None and found.id == pid
     assert found.severity == severity
+
+
+def test_sharing_a_tensor_between_processes_counts_where_mps_is_named() -> None:
+    # pytorch/rl#3066, the title and the traceback's last line verbatim: the message names no
+    # device (XPU storages meet it too), so the Mac or MPS must be named elsewhere
+    error = "RuntimeError: _share_filename_: only available on CPU"
+    found = known_errors.explain("[BUG] Data collection error on M1 Macs\n" + error)
+    assert found is not None and found.id == "mps.op_case_unsupported"
+    assert found.title == "MPS tensors cannot be shared between processes"
+    assert not found.environment  # the workload's hand-over, not the setup
+    assert known_errors.explain("[BUG] Data collection error on XPU\n" + error) is None
+    # the traceback frame of that method is no message
+    frame = "line 526, in _share_filename_cpu_\n    return super()._share_filename_cpu_(*args)"
+    assert known_errors.explain("on my M1 Mac\n" + frame) is None
 
 
 def test_fallback_warnings_are_not_environment_failures() -> None:

@@ -388,6 +388,25 @@ def test_mps_said_first_not_to_support_an_operators_case() -> None:
         assert "sign.op_said_unsupported" not in _signs(other)
 
 
+def test_a_not_implemented_error_said_on_mps_is_the_op_row() -> None:
+    # pytorch/pytorch#140718 (torch.lobpcg, whose Cholesky had no MPS kernel), the paste cut
+    # before the error line: the title and the sentence verbatim
+    text = (
+        "'lobcpg' gives an output on CPU but fails on GPU('mps')\n"
+        "torch.lobcpg() produces an output with tensors when run on cpu however gives a "
+        "'NotImplementedError' when run on GPU 'mps'\n"
+    )
+    assert "sign.op_said_unsupported" in _signs(text)
+    _, results = diagnose.diagnose(text)
+    assert diagnose.first_cause(results).id == "error.mps.op_not_implemented"
+    # on another device, or the class named with no device at all
+    for other in (
+        "gives a 'NotImplementedError' when run on cuda",
+        "raises NotImplementedError for this layer",
+    ):
+        assert "sign.op_said_unsupported" not in _signs(other)
+
+
 def test_one_macos_failing_and_a_newer_one_working_is_the_op_on_the_older_macos() -> None:
     # pytorch/pytorch#176159 (malfet's own issue), its title and sentence verbatim
     text = (

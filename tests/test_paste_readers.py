@@ -81,6 +81,16 @@ def test_issue_form_versions():
     assert "os" not in f
 
 
+def test_issue_form_answer_right_under_its_heading():
+    # opendatalab/MinerU#940, its issue form as copied with the blank lines gone
+    text = (
+        "### Operating system | 操作系统\nMacOS\n### Python version | Python 版本\n3.12\n"
+        "### Software version | 软件版本 (magic-pdf --version)\n0.7.x\n"
+        "### Device mode | 设备模式\ncpu\n"
+    )
+    assert read(text) == {"os": "Darwin", "python_version": "3.12"}
+
+
 def test_issue_form_checklist_answer_is_its_one_ticked_option():
     # issue forms with checkboxes render "- [ ] macOS" / "- [x] Linux" under the heading: the
     # unticked first line is no answer, the one ticked option is (Josh-XT/AGiXT#566's "- [X] Apple

@@ -37,6 +37,10 @@ def _signs(reader, text: str) -> dict[str, list[object]]:
         # beyarkay/latent-space-explorer#2's title
         "Fix MPS issue with lack of f64 support",
         "the MPS backend does not support fp64",
+        # Tiger14n/RVC-GUI#4's PR description
+        "* Fix float64 error on apple silicons.",
+        # huggingface/diffusers#14367's title
+        "Helios schedulers raise `TypeError` on MPS: `float64` without the device guard",
     ],
 )
 def test_float64_said_unsupported_on_mps(text):
@@ -50,6 +54,8 @@ def test_float64_said_unsupported_on_mps(text):
         "Does MPS not support float64?",  # a question
         "CUDA supports float64 and so does the CPU.",
         "MPS does not support bfloat16 on macOS 13.",
+        "Fix float64 error on Windows.",  # no Mac, no MPS
+        "a TypeError on MPS: expected a float32 tensor",  # no float64 named
     ],
 )
 def test_float64_not_said(text):
@@ -93,6 +99,24 @@ def test_uv_distribution_wrapped_after_the_backquote_names_the_cuda_index():
     assert signs["sign.gpu_index"] == ["https://download.pytorch.org/whl/cu132"]
     cpu = text.replace("cu132", "cpu")  # PyTorch's CPU index is no GPU index
     assert "sign.gpu_index" not in _signs(packages.read, cpu)
+
+
+def test_cuda_pin_refused_where_only_the_words_name_a_mac():
+    # dubr1k/GigaAMGUI#3 (Russian), the title and the sentence verbatim: "на macos" is the only
+    # system named; the backquote after the pin is Markdown's, not the requirement's
+    text = (
+        "Проблема версий при установке на macos\n"
+        "Следуя инструкции, команда `pip install -r requirements.txt` выдает ошибку установки "
+        "`ERROR: No matching distribution found for torch==2.6.0+cu124`\n"
+    )
+    pasted = envdump.parse(text)
+    assert [c.value for c in pasted.signs["sign.pip_no_torch"]] == ["torch==2.6.0+cu124"]
+    _, results = diagnose.diagnose(text)
+    row = diagnose.first_cause(results)
+    assert row.id == "torch.installed" and "torch==2.6.0+cu124" in row.cause
+    # with Linux read, the same refusal says nothing of a Mac
+    linux = text + "OS: Ubuntu 22.04\n"
+    assert diagnose.first_cause(diagnose.diagnose(linux)[1]) is None
 
 
 def test_uv_cuda_pin_on_a_mac_is_the_install_row():

@@ -945,6 +945,31 @@ PATTERNS: tuple[_Pattern, ...] = (
         severity="warn",
         environment=False,
     ),
+    # torch.multiprocessing hands tensors to another process through shared memory, which only
+    # CPU storages (and CUDA's own IPC) support: an MPS tensor put on a Queue, a DataLoader
+    # worker's batch or a collector's policy weights fails in THPStorage_shareFilename /
+    # _shareFd ("_share_filename_: only available on CPU", torch/csrc/StorageSharing.cpp,
+    # libtorch_python, whose strings tests/data/torch_wheels does not keep). The message names
+    # no device (XPU storages meet it too), so it counts where the paste names MPS or a Mac.
+    # Reports: pytorch/rl#3066 (a ParallelEnv of MPS envs on an M1; torchrl#3867 stopped
+    # sharing MPS buffers), pytorch/rl#2858 ("serializing mps weights is not possible").
+    _Pattern(
+        "mps.op_case_unsupported",
+        re.compile(r"_share_(?:filename|fd)_(?:cpu_)?: only available on CPU[^\n]*"),
+        "MPS tensors cannot be shared between processes",
+        "torch.multiprocessing shares tensors between processes through CPU shared memory: an "
+        "MPS tensor sent to another process (a multiprocessing Queue, a DataLoader worker, a "
+        "parallel environment or collector) cannot be shared, so the hand-over fails.",
+        Fix(
+            "Move what crosses the process boundary to the CPU first (`t.cpu()`, "
+            "`{k: v.cpu() for k, v in model.state_dict().items()}`) and back to 'mps' inside "
+            "the worker, or keep the work in one process (DataLoader num_workers=0).",
+            (),
+            "https://github.com/pytorch/rl/issues/3066",
+        ),
+        environment=False,
+        needs_mac_said=True,
+    ),
     # Refusals inside an MPS kernel that exists: the operator runs on MPS, but not for this
     # dtype, mode or size (TORCH_CHECKs in aten/src/ATen/native/mps/, read from the wheels'
     # strings, tests/data/torch_wheels). PYTORCH_ENABLE_MPS_FALLBACK does not reroute them (it

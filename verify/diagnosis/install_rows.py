@@ -58,6 +58,9 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
             or _conda_channels_lack_arm64(result, pasted)
             or _binding_no_native(result, pasted)
         )
+    if result.id == "torch.installed" and result.status is Status.PASS:
+        # torch is there; a package conda could not find beside it still failed the install
+        return _conda_channels_lack_arm64(result, pasted, torch_family=False)
     if result.id == "host.arch" and result.status is Status.FAIL:
         # the rules' generic Intel Mac failure: say which release the project asked for
         if result.cause != INTEL_MAC_CAUSE:
@@ -304,16 +307,20 @@ def _conda_plans_old_torch(result: Result, pasted: Pasted) -> Result | None:
     return _failed(result, cause, fix, [old[0].line], version=version, channel=channel)
 
 
-def _conda_channels_lack_arm64(result: Result, pasted: Pasted) -> Result | None:
+def _conda_channels_lack_arm64(
+    result: Result, pasted: Pasted, torch_family: bool = True
+) -> Result | None:
     """conda / mamba on an arm64 Mac finding no pytorch, torchvision or torchaudio in its
     channels: those channels hold no osx-arm64 build of it (pytorch/pytorch#82483: the pytorch
     channel's osx-arm64 index without torchaudio in 2022-07; conda-forge/miniforge#80: no
     osx-arm64 pytorch anywhere in 2020-12; escape2020 school2022#35: "nothing provides requested
-    torchaudio" on an M1). An osx-64 conda past 2.2.2 is the x86_64 story (host.arch)."""
+    torchaudio" on an M1). An osx-64 conda past 2.2.2 is the x86_64 story (host.arch). Beside an
+    installed torch, only another package counts (pyg-team/pytorch_geometric#4549: pyg, with
+    no osx-arm64 build on its channel then, under torch 1.11)."""
     f = pasted.facts
     # torch's own family first, then any other package the list names (Montreal-Forced-Aligner
     # #372: montreal-forced-aligner, built for osx-64 only, on an M1's osx-arm64 miniforge)
-    family = pasted.signs.get("sign.conda_no_torch") or []
+    family = (pasted.signs.get("sign.conda_no_torch") or []) if torch_family else []
     clues = family or pasted.signs.get("sign.conda_no_package")
     arm64 = f.machine == "arm64" or f.conda_subdir == "osx-arm64" or f.hardware_arm64 is True
     if not clues or f.os != "Darwin" or not arm64 or f.machine == "x86_64" or f.translated:

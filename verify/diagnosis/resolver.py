@@ -200,9 +200,10 @@ def gpu_build_on_mac(pasted: Pasted) -> str | None:
     """The CUDA / ROCm build (torch==1.13.1+cu117) an install asked for on a Mac, or where pip's
     list shows this platform has no such builds; None otherwise. No Python has that wheel
     there, so the pin, not the Python, is what to fix first (InternLM/InternLM#21: +cu117 on
-    macOS with Python 3.11, whose plain 1.13.1 does not exist either: torch.installed says so)."""
-    mac = pasted.from_a_mac()
-    if not (mac or pasted.has("sign.no_gpu_builds")):
+    macOS with Python 3.11, whose plain 1.13.1 does not exist either: torch.installed says so).
+    A Mac named only in words counts where no other system is read (dubr1k/GigaAMGUI#3: "No
+    matching distribution found for torch==2.6.0+cu124" under the title "... на macos")."""
+    if not (mac_in_words(pasted) or pasted.has("sign.no_gpu_builds")):
         return None
     for c in pasted.signs.get("sign.pip_no_torch") or []:
         if packages.GPU_BUILD.search(str(c.value).partition("==")[2]):
@@ -210,14 +211,20 @@ def gpu_build_on_mac(pasted: Pasted) -> str | None:
     return None
 
 
+def mac_in_words(pasted: Pasted) -> bool:
+    """Is the paste a Mac's, or, with no system read, is a Mac named in words ("I'm on OS X":
+    facebookresearch/perception_models#110)? Enough where the failure names no other system:
+    a CUDA / ROCm index or build serves Linux and Windows only."""
+    return pasted.from_a_mac() or (pasted.facts.os is None and pasted.has("sign.mac_named"))
+
+
 def _only_gpu_index(pasted: Pasted) -> bool:
-    """pip looked in a CUDA / ROCm index on a Mac: macOS read, or no OS read and a Mac named in
-    words ("I'm on OS X": facebookresearch/perception_models#110; that index serves Linux and
-    Windows, so pip finding no torch there names no other system)."""
-    mac = pasted.facts.os == "Darwin" or (
-        pasted.facts.os is None and (pasted.from_a_mac() or pasted.has("sign.mac_named"))
+    """pip looked in a CUDA / ROCm index on a Mac: macOS read, or a Mac named in words (pip
+    finding no torch in that index names no other system)."""
+    os = pasted.facts.os
+    return (os == "Darwin" or (os is None and mac_in_words(pasted))) and pasted.has(
+        "sign.gpu_index"
     )
-    return mac and pasted.has("sign.gpu_index")
 
 
 def _x86_64_python(result: Result, pasted: Pasted) -> Result | None:

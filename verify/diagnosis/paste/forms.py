@@ -23,9 +23,11 @@ from verify.diagnosis.paste import system, versions
 from verify.diagnosis.paste.clues import LISTED, MAX_MATCHES, Clue, finditer, quote
 
 _M = re.MULTILINE
-# a heading, blank lines, then the answer's first line (not another heading, not a fence)
+# a heading, blank lines (or none: a copy that dropped them, "### Python version | Python 版本"
+# over "3.12": opendatalab/MinerU#940), then the answer's first line (not another heading, not
+# a fence)
 HEADING = re.compile(
-    r"^[ \t]*#{2,4}[ \t]+([^\n#]{2,60}?)[ \t]*\n(?:[ \t]*\n)+[ \t]*(?!#|```|_No response_)"
+    r"^[ \t]*#{2,4}[ \t]+([^\n#]{2,60}?)[ \t]*\n(?:[ \t]*\n)*[ \t]*(?!#|```|_No response_)"
     r"([^\n]{1,120}?)[ \t]*$",
     _M,
 )

@@ -329,7 +329,12 @@ OP_SAID_UNSUPPORTED = re.compile(
     # `padding_mode='border'` in `torch.nn.functional.grid_sample` function" (hzwer/Practical-RIFE
     # #146, a Mac user's own finding on an M4)
     r"\bMPS(?:[ \t]+(?:backend|device))?[ \t]+(?:does[ \t]+not|doesn'?t|can(?:not|'t))[ \t]+"
-    rf"(?:yet[ \t]+)?support[ \t]+(?P<object>[^.!?\n]{{0,80}}{_OP_NAME})",
+    rf"(?:yet[ \t]+)?support[ \t]+(?P<object>[^.!?\n]{{0,80}}{_OP_NAME})|"
+    # torch's refusal of an operator told by its class, on MPS: "gives a 'NotImplementedError'
+    # when run on GPU 'mps'" (pytorch/pytorch#140718: torch.lobpcg, whose Cholesky had no MPS
+    # kernel then)
+    r"(?-i:(?P<raised>NotImplementedError))['\"`]?[^.!?\n]{0,40}?\b(?:on|with|for|in)[ \t]+"
+    r"(?:the[ \t]+)?(?:GPU[ \t]+)?[('\"`]*mps\b",
     _I,
 )
 # a paste that names MPS or the Mac's GPU at all (cheap substring tests first)
@@ -357,8 +362,10 @@ def _op_said_unsupported(text: str) -> list[Clue]:
         elif m.group("object"):
             if _DTYPE_WORDS.search(m.group("object")) or _NOT_AN_OP.search(m.group("object")):
                 continue
-        elif _DTYPE_WORDS.search(m.group(0)) or _NOT_AN_OP.search(m.group("op")):
-            continue
+        elif m.group("op") and (
+            _DTYPE_WORDS.search(m.group(0)) or _NOT_AN_OP.search(m.group("op"))
+        ):
+            continue  # (a NotImplementedError's class alone names an operator without a kernel)
         if not stated(text, m, strict=False):
             continue
         if asked(text, m):

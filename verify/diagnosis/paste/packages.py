@@ -159,7 +159,7 @@ NO_MATCH = re.compile(
     r"(?:[ \t]*\(from (?!versions?:)(?:[^()\n]|\([^()\n]*\))*\))*"
     r"(?:[ \t]*\(from versions?:[ \t]*([^)\n]*(?:\n[ \t]*\d[^)\n]*)*)\)?)?"
 )
-NO_DIST = re.compile(r"No matching distribution found for (torch\b(?!-)[^\s]*)")
+NO_DIST = re.compile(r"No matching distribution found for (torch\b(?!-)[^\s`'\"]*)")
 # uv's resolver: "Because torch==2.6.0 has no wheels with a matching platform tag (e.g.,
 # `macosx_15_0_x86_64`) ..." - a requirement with markers prints them in braces
 # ("torch{platform_machine == 'x86_64'}==2.11.0+cpu", vllm-project/vllm-metal#379); the tag is

@@ -53,7 +53,15 @@ FLOAT64_SAID = re.compile(
     r"float32\b|"
     # "MPS only supports float32", "pytorch only supports float32 for MPS"
     r"\b(?:MPS|pytorch|torch)\b[^.\n]{0,20}?\bonly[ \t]+supports?[ \t]+float32\b"
-    r"(?:[^.\n]{0,20}?\bMPS\b)?",
+    r"(?:[^.\n]{0,20}?\bMPS\b)?|"
+    # the float64 refusal named as an error of MPS or the Mac's chip: "Fix float64 error on
+    # apple silicons." (Tiger14n/RVC-GUI#4), "an MPS float64 error"
+    r"\b" + _F64 + r"[ \t]+(?:errors?|issues?|problems?|bugs?)[ \t]+(?:on|with|for|in)[ \t]+"
+    r"(?:the[ \t]+)?(?:MPS|apple[ \t]+silicons?|M[1-5](?:[ \t]+Macs?)?)\b|"
+    r"\b(?:MPS|apple[ \t]+silicon)[ \t]+" + _F64 + r"[ \t]+(?:errors?|issues?|problems?)\b|"
+    # torch's refusal (a TypeError) said to come from float64 on MPS: "Helios schedulers raise
+    # `TypeError` on MPS: `float64` without the device guard" (huggingface/diffusers#14367)
+    r"\bTypeError`?[ \t]+on[ \t]+MPS\b[^.\n]{0,60}?`?" + _F64 + r"\b",
     _I,
 )
 # macOS's jetsam kill line (the kernel log, `log show`): the process killed for memory

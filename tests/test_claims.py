@@ -672,6 +672,10 @@ EXCEPTIONS = {
     # true, and the thread's own answer (TMElyralab/MuseV#77, labelled healthy: the project
     # needs xformers, the Mac's torch is fine); its row is a warning, no false alarm
     ("cuda_only_package", "holdout182/MuseV-77-xformers-apple-silicon"),
+    # session 21's second round (holdout190): "MacOS users where bitsandbytes is not supported"
+    # is true, and what the maintainer answered (zai-org/CogVLM#250, a feature request labelled
+    # healthy); its row is a warning, no false alarm
+    ("cuda_only_package", "holdout190/CogVLM-250-quantised-models-macos"),
 }
 
 

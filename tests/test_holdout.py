@@ -202,6 +202,10 @@ FLOORS = {
     # session 21's round (collectors 182-189), scored blind at 837ce80 (holdout182/README.md): 40
     # named, 40 first, no false alarm, 4 refused; studied from then on
     "holdout182": (40, 40),
+    # session 21's sealed second round (collectors 190-197, at 837ce80 and 71371db alike) and a
+    # third round of 5 (198-205, at 71371db), scored blind (holdout190/README.md): 64 named, 63
+    # first, no false alarm, 2 refused
+    "holdout190": (64, 63),
 }
 
 

@@ -183,6 +183,13 @@ REPORTS = [
         "mps.dtype_unsupported",
         "warn",
     ),
+    # https://github.com/generative-computing/mellea/issues/421 (torch 2.7.0 pinned, a MacBook;
+    # accelerate/utils/modeling.py's get_grad_scaler)
+    (
+        "ValueError: Grad Scaler with MPS device requires a Pytorch >= 2.8.0",
+        "mps.amp_needs_newer_torch",
+        "warn",
+    ),
     # https://github.com/huggingface/accelerate/issues/3718 (M2 Pro, accelerate 1.9.0, torch 2.6)
     (
         "ValueError: fp16 mixed precision requires a GPU (not 'mps').",

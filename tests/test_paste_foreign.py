@@ -46,6 +46,19 @@ def test_a_cuda_only_packages_failed_build_on_a_mac_is_the_install(name):
     assert _first(text) == "torch.installed"
 
 
+def test_a_cuda_only_package_said_to_fail_by_its_exception_class():
+    # facebookresearch/audiocraft#362's title over pip's arm64 macOS wheels (verbatim lines)
+    text = (
+        "ModuleNotFoundError: No module named 'torch' when attempting to install xformers\n"
+        "Collecting av (from audiocraft)\n"
+        "  Using cached av-11.0.0-cp311-cp311-macosx_11_0_arm64.whl.metadata (4.5 kB)\n"
+    )
+    assert [c.value for c in paste.read(text).signs["sign.cuda_build"]] == ["xformers"]
+    assert _first(text) == "torch.installed"
+    # tried, and no failure said
+    assert not paste.read("I tried to install xformers first\n").has("sign.cuda_build")
+
+
 # haotian-liu/LLaVA#698, verbatim: flash-attn's setup.py warning on an M1 Max
 NVCC = (
     "I am only using the M1 max chip of mac book pro with 64GB of ram.\n"

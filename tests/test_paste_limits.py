@@ -388,22 +388,44 @@ def test_mps_said_first_not_to_support_an_operators_case() -> None:
         assert "sign.op_said_unsupported" not in _signs(other)
 
 
-def test_a_not_implemented_error_said_on_mps_is_the_op_row() -> None:
-    # pytorch/pytorch#140718 (torch.lobpcg, whose Cholesky had no MPS kernel), the paste cut
-    # before the error line: the title and the sentence verbatim
-    text = (
-        "'lobcpg' gives an output on CPU but fails on GPU('mps')\n"
-        "torch.lobcpg() produces an output with tensors when run on cpu however gives a "
-        "'NotImplementedError' when run on GPU 'mps'\n"
-    )
+@pytest.mark.parametrize(
+    ("text", "not_said"),
+    [
+        # pytorch/pytorch#140718 (torch.lobpcg, whose Cholesky had no MPS kernel), the paste cut
+        # before the error line: the title and the sentence verbatim; on another device, or the
+        # class named with no device at all, nothing is said
+        (
+            "'lobcpg' gives an output on CPU but fails on GPU('mps')\n"
+            "torch.lobcpg() produces an output with tensors when run on cpu however gives a "
+            "'NotImplementedError' when run on GPU 'mps'\n",
+            (
+                "gives a 'NotImplementedError' when run on cuda",
+                "raises NotImplementedError for this layer",
+            ),
+        ),
+        # Lightning-AI/pytorch-lightning#15713, the description's sentences verbatim (the device
+        # between the feature and the words); the device itself, a dtype or an exception's class
+        # before the words is no operator
+        (
+            "Multinode standalone not working on mps\n"
+            "When running on  MPS capable devices, the multinode component sets "
+            'accelerator="auto", devices="auto" and strategy="ddp" which will result in '
+            "MPSAccelerator. \n"
+            "Since distributed on MPS is not supported, it has to be run on CPU for all apple "
+            "silicon platforms instead.\n",
+            (
+                "float64 on MPS is not supported",
+                "GPU on MPS is not available",
+                "ValueError: these are not supported on the MPS accelerator",
+            ),
+        ),
+    ],
+)
+def test_an_operator_said_unsupported_on_mps_in_other_words(text, not_said) -> None:
     assert "sign.op_said_unsupported" in _signs(text)
     _, results = diagnose.diagnose(text)
     assert diagnose.first_cause(results).id == "error.mps.op_not_implemented"
-    # on another device, or the class named with no device at all
-    for other in (
-        "gives a 'NotImplementedError' when run on cuda",
-        "raises NotImplementedError for this layer",
-    ):
+    for other in not_said:
         assert "sign.op_said_unsupported" not in _signs(other)
 
 

@@ -87,6 +87,38 @@ def test_metal_refusing_a_shader_library_names_the_macos_its_language_needs():
     assert not paste.read(unknown).has("sign.binary_needs_macos")
 
 
+def test_a_macos_said_only_for_a_library_is_not_the_running_one():
+    # shivampkumar/trellis-mac#9, the title and description verbatim: "OSX 26 only" is what the
+    # library needs; the user runs OSX 15.7
+    text = (
+        "Note: flex_gemm is OSX 26 only\n"
+        "Unable to run this on OSX 15.7.  I'm currently holding out on upgrading as I haven't "
+        "needed to yet, but seems flex_gemm is OSX26 only - might be worth pointing out.\n"
+        "```\n"
+        "RuntimeError: Failed to load metallib from ~/trellis-mac/.venv/lib/python3.11/"
+        "site-packages/flex_gemm/kernels/metal/flex_gemm.metallib: This library is using "
+        "language version 4.0 which is not supported on this OS\n"
+        "```\n"
+    )
+    assert paste.read(text).facts["macos_version"] == "15.7"
+    first = diagnose.first_cause(diagnose.diagnose(text)[1])
+    assert first.id == "host.macos" and "needs macOS 26.0" in first.cause
+    # "only has" is a machine's: "macOS 14 only has 8 GB here" keeps its version
+    assert paste.read("My Mac on macOS 14.5 only has 8 GB.").facts["macos_version"] == "14.5"
+
+
+def test_dylds_symbol_not_found_is_a_macs_loader():
+    # TaterTotterson/microWakeWord-Trainer-AppleSilicon#16, verbatim
+    text = (
+        "When using the latest torchaudio with the default TORCH_VERSION of 2.9.0, the training "
+        "script fails with:\nSymbol not found: _torch_library_impl\n"
+    )
+    assert paste.read(text).facts["os"] == "Darwin"
+    # Linux's loader words it otherwise
+    linux = "ImportError: /lib/libtorchaudio.so: undefined symbol: _torch_library_impl"
+    assert "os" not in paste.read(linux).facts
+
+
 def test_the_linkers_newer_macos_warning_is_not_a_refusal():
     assert not paste.read(LINKER_WARNING).has("sign.binary_needs_macos")
 

@@ -1486,7 +1486,9 @@ PATTERNS: tuple[_Pattern, ...] = (
     # it has no branch for the device (the 2.4.1 wheel; 2.5.0 has one: verify.amp_mps, read from
     # the macOS arm64 wheels; pytorch/pytorch#99272); accelerate (1.11.0 on) names the torch it
     # needs itself: "fp16 mixed precision with MPS device requires a Pytorch >= 2.5.0", "bf16
-    # ... >= 2.6.0" (accelerate/accelerator.py). Reports: flairNLP/flair#3506 (torch 2.3.1,
+    # ... >= 2.6.0" (accelerate/accelerator.py), "Grad Scaler with MPS device requires a Pytorch
+    # >= 2.8.0" (accelerate/utils/modeling.py, get_grad_scaler: generative-computing/mellea#421,
+    # torch 2.7.0 pinned, LoRA training on a MacBook). Reports: flairNLP/flair#3506 (torch 2.3.1,
     # "got past this error by upgrading to torch 2.5.0"), kijai/ComfyUI-LivePortraitKJ#94. A
     # warning: a library that starts calling autocast breaks a working setup the same way
     # (oobabooga/text-generation-webui#5695: transformers 4.38.2, fixed by going back to
@@ -1495,7 +1497,8 @@ PATTERNS: tuple[_Pattern, ...] = (
         "mps.amp_needs_newer_torch",
         re.compile(
             r"User specified an unsupported autocast device_type '?mps'?[^\n]*|"
-            r"(?:fp16|bf16) mixed precision with MPS device requires a Pytorch >= [\d.]+[^\n]*|"
+            r"(?:(?:fp16|bf16) mixed precision|Grad Scaler) with MPS device requires a Pytorch "
+            r">= [\d.]+[^\n]*|"
             # 2.5's warning when autocast on MPS is asked for another dtype than float16 (its
             # text says bfloat16, its supported_dtype holds float16 only: the 2.5.0 and 2.5.1
             # wheels); 2.6 takes bfloat16 and words it "... bfloat16 and torch.float16 ..."

@@ -124,7 +124,11 @@ TRIED = re.compile(
     r"\b(?:(?:try|tried|trying|attempt(?:ed|ing)?)[ \t]+to|unable[ \t]+to)[ \t]+install[ \t]+`?$",
     re.IGNORECASE,
 )
-_FAILURE = re.compile(r"\berror|\bfail|\bcan(?:no|')t\b|\bunable\b|\bnot work", re.IGNORECASE)
+# (an exception's class counts: "ModuleNotFoundError: No module named 'torch' when attempting to
+# install xformers", facebookresearch/audiocraft#362's title)
+_FAILURE = re.compile(
+    r"\berror|(?-i:[a-z]Error)\b|\bfail|\bcan(?:no|')t\b|\bunable\b|\bnot work", re.IGNORECASE
+)
 # dyld refusing a file that is no Mach-O binary (an ELF .so of a Linux build)
 NOT_MACH_O = re.compile(
     r"\(not a mach-o file\)|: ?unknown file type, first eight bytes: ?0x7F 0x45 0x4C 0x46",
@@ -200,7 +204,7 @@ def read(text: str) -> list[Clue]:
             continue
         end = text.find("\n", m.end())
         rest = text[m.end() : end if end != -1 else len(text)]
-        if _FAILURE.search(text[max(start, m.start() - 60) : m.start()] + rest[:120]):
+        if _FAILURE.search(text[max(start, m.start() - 100) : m.start()] + rest[:120]):
             out.append(clue("sign.cuda_build", name, text, m, WEAK))
     for m in finditer(MODEL_CODE_REQUIRES, text, "modeling file"):
         out.append(clue("sign.model_code_requires", "model", text, m, LISTED))

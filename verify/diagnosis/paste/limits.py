@@ -288,10 +288,15 @@ FLOAT64_APPLE_SAID = re.compile(
 # DataLoader warning "'pin_memory' argument is set as true but not supported on MPS now" is no op.
 _OP_NAME = (
     r"(?:aten::[\w.]+|torch(?:\.\w+)+|`[\w.:]+(?:\(\))?`|[\w.]+(?:\(\))?[ \t]+(?:op|ops|operator|"
-    r"operators|operation|function|kernel|layer)|(?-i:[A-Z][a-z]+[A-Z]\w+)|\w+_\w+(?:\(\))?|"
+    r"operators|operation|function|kernel|layer)|"
+    # a CamelCase name, not an exception's class ("ValueError: ... DDP family are not supported")
+    r"(?-i:[A-Z][a-z]+[A-Z]\w+)\b(?<!Error)(?<!Exception)(?<!Warning)|\w+_\w+(?:\(\))?|"
     # a torch.nn module of N dimensions: "Conv3d is not currently supported on MPS"
     # (OpenTalker/SadTalker#526), "nn.AvgPool3d", "ConvTranspose3D"
-    r"(?-i:(?:nn\.)?(?:[A-Z][a-z]+)+[1-3][dD])\b)"
+    r"(?-i:(?:nn\.)?(?:[A-Z][a-z]+)+[1-3][dD])\b|"
+    # torch.distributed, which has no MPS backend: "Since distributed on MPS is not supported, it
+    # has to be run on CPU" (Lightning-AI/pytorch-lightning#15713, DDP on Apple silicon)
+    r"\b(?:distributed(?:[ \t]+training)?|DDP|FSDP)\b)"
 )
 _DTYPE_WORDS = re.compile(
     r"float64|fp64|double|bfloat16|bf16|float16|fp16|half|complex|int64|pin_?memory|pinned", _I
@@ -330,6 +335,12 @@ OP_SAID_UNSUPPORTED = re.compile(
     # #146, a Mac user's own finding on an M4)
     r"\bMPS(?:[ \t]+(?:backend|device))?[ \t]+(?:does[ \t]+not|doesn'?t|can(?:not|'t))[ \t]+"
     rf"(?:yet[ \t]+)?support[ \t]+(?P<object>[^.!?\n]{{0,80}}{_OP_NAME})|"
+    # the device between the operator and the words: "Since distributed on MPS is not
+    # supported" (Lightning-AI/pytorch-lightning#15713)
+    rf"(?P<before>{_OP_NAME})[ \t]+(?:on|with|for)[ \t]+(?:the[ \t]+)?MPS"
+    r"(?:[ \t]+(?:backend|device))?[ \t]+(?:is|are)(?:[ \t]+not|n't)[ \t]+"
+    r"(?:(?:yet|currently)[ \t]+)?"
+    r"(?:supported|available|implemented)\b|"
     # torch's refusal of an operator told by its class, on MPS: "gives a 'NotImplementedError'
     # when run on GPU 'mps'" (pytorch/pytorch#140718: torch.lobpcg, whose Cholesky had no MPS
     # kernel then)
@@ -362,8 +373,8 @@ def _op_said_unsupported(text: str) -> list[Clue]:
         elif m.group("object"):
             if _DTYPE_WORDS.search(m.group("object")) or _NOT_AN_OP.search(m.group("object")):
                 continue
-        elif m.group("op") and (
-            _DTYPE_WORDS.search(m.group(0)) or _NOT_AN_OP.search(m.group("op"))
+        elif (op := m.group("op") or m.group("before")) and (
+            _DTYPE_WORDS.search(m.group(0)) or _NOT_AN_OP.search(op)
         ):
             continue  # (a NotImplementedError's class alone names an operator without a kernel)
         if not stated(text, m, strict=False):

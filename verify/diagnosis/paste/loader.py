@@ -32,6 +32,9 @@
   Stable-Diffusion-Apple-Silicon-M1-Install#3), `clang --version` / `gcc -v` ("Target:
   arm64-apple-darwin23.4.0"). Like `uname -m` it describes the shell's side, so it weighs WEAK.
   A triplet in compiler flags ("-target x86_64-apple-darwin13.4.0", a cross-compile) is not read.
+- dyld's "Symbol not found: _torch_library_impl" (a Mach-O symbol, with C's leading underscore;
+  Linux's loader says "undefined symbol: ..."): the process is a Mac's, whatever else the paste
+  names (TaterTotterson/microWakeWord-Trainer-AppleSilicon#16, a torchaudio newer than its torch).
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ BUILT_FOR_NEWER = re.compile(
 ONLY_MACOS_AND_NEWER = re.compile(
     r"\bOnly (?:macOS|OS X) (\d+(?:\.\d+){0,2}) and newer are supported, not (\d+(?:\.\d+){0,2})\b"
 )
+SYMBOL_NOT_FOUND = re.compile(r"\bSymbol not found: _\w+")
 METAL_LANGUAGE = re.compile(
     r"\bThis library is using language version (\d+\.\d+) which is not supported on this OS"
 )
@@ -105,6 +109,9 @@ def read(text: str) -> list[Clue]:
     for m in finditer(BAD_CPU_TYPE, text, "CPU type"):
         out.append(clue("os", "Darwin", text, m, LISTED))
         out.append(clue("sign.bad_cpu_type", True, text, m, STRONG))
+        break
+    for m in finditer(SYMBOL_NOT_FOUND, text, "Symbol not found"):
+        out.append(clue("os", "Darwin", text, m, LISTED))
         break
     for m in finditer(BASH_VERSION, text, "GNU bash"):
         out.append(clue("os", "Darwin", text, m, WEAK))

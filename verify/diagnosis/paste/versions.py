@@ -329,6 +329,9 @@ _AFTER_WANTED = re.compile(
     r"^[\d.]*(?:\+|\s*\+(?![ \t]+[A-Za-z])|\s*or\s+(?:newer|later|above|higher)|"
     r"\s*and\s+(?:up|above|later|newer)|\s*"
     r"which is newer|"
+    # a restriction, not a machine: "Note: flex_gemm is OSX 26 only" (shivampkumar/trellis-mac
+    # #9, whose user is on OSX 15.7)
+    r"\s+only\b(?!\s+(?:has|have|had)\b)|"
     # a release uv says has no wheel here: "but torch (v2.8.0) only has wheels for ...",
     # "torch==2.6.0 has no wheels with a matching platform tag" (backticks lost:
     # debpalash/VoiceStudio#889)

@@ -951,11 +951,12 @@ PATTERNS: tuple[_Pattern, ...] = (
     # _shareFd ("_share_filename_: only available on CPU", torch/csrc/StorageSharing.cpp,
     # libtorch_python, whose strings tests/data/torch_wheels does not keep). The message names
     # no device (XPU storages meet it too), so it counts where the paste names MPS or a Mac.
-    # Reports: pytorch/rl#3066 (a ParallelEnv of MPS envs on an M1; torchrl#3867 stopped
-    # sharing MPS buffers), pytorch/rl#2858 ("serializing mps weights is not possible").
+    # Reports: pytorch/rl#3066 (a ParallelEnv of MPS envs on an M1; pytorch/rl#3867 made such
+    # envs default to use_buffers=False), pytorch/rl#2858 (a MultiSyncDataCollector on "mps";
+    # its fix, pytorch/rl#2859: "serializing mps weights is not possible").
     _Pattern(
         "mps.op_case_unsupported",
-        re.compile(r"_share_(?:filename|fd)_(?:cpu_)?: only available on CPU[^\n]*"),
+        re.compile(r"_share_(?:filename|fd)_: only available on CPU[^\n]*"),
         "MPS tensors cannot be shared between processes",
         "torch.multiprocessing shares tensors between processes through CPU shared memory: an "
         "MPS tensor sent to another process (a multiprocessing Queue, a DataLoader worker, a "

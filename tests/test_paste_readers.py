@@ -74,6 +74,20 @@ def test_issue_form_heading_and_answer():
     assert "mps_available" not in reading.facts
 
 
+def test_a_torch_series_in_the_title_gives_way_to_the_exact_release_in_the_body():
+    # pytorch/pytorch#93196, its title and first sentence verbatim
+    text = (
+        "The torch2.0 sample program reports an error when calling g++ on macos\n"
+        "My pytorch version is 2.0.0.dev20230127, MacOS version is 13.1, python version is "
+        "3.9.12.\n"
+    )
+    reading = paste.read(text)
+    assert reading.facts["torch_version"] == "2.0.0.dev20230127"
+    assert all("2.0.0.dev20230127" in line for line in reading.evidence["torch_version"])
+    # another series is no finer form of it: the title's 1.1 stays
+    assert read("Fails on torch 1.1\nlater tried torch 1.13.1")["torch_version"] == "1.1"
+
+
 def test_issue_form_versions():
     text = "### Python version\n\n3.10\n\n### PyTorch version\n\n2.1.0\n\n### OS\n\n_No response_\n"
     f = read(text)

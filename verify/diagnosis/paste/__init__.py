@@ -156,6 +156,15 @@ def _finer(found: list[Clue], winner: Clue) -> Clue:
     )
 
 
+def _exact_release(found: list[Clue], winner: Clue) -> Clue:
+    """A torch release said by its series alone ("The torch2.0 sample program", an issue's title)
+    and exactly elsewhere ("My pytorch version is 2.0.0.dev20230127": pytorch/pytorch#93196): the
+    exact one, the longest that extends the winner."""
+    prefix = f"{winner.value}."
+    longer = [c for c in found if str(c.value).startswith(prefix)]
+    return max(longer, key=lambda c: len(str(c.value))) if longer else winner
+
+
 def all_clues(text: str) -> list[Clue]:
     found: list[Clue] = []
     for reader in READERS:
@@ -189,6 +198,8 @@ def read(text: str, seeds: Iterable[Clue] = (), wrapped: str = "") -> Reading:
         winner = winner or next(c for c in found if c.weight == best)
         if name == "macos_version":
             winner = _finer(found, winner)
+        elif name == "torch_version":
+            winner = _exact_release(found, winner)
         facts[name] = winner.value
         weights[name] = best
         evidence[name] = _lines(c for c in found if c.value == winner.value)

@@ -22,6 +22,7 @@ failing row at all.
 
 from __future__ import annotations
 
+import functools
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -188,10 +189,17 @@ def reports() -> Iterator[tuple[str, Case]]:
 
 def pasted_reports() -> Iterator[tuple[str, Case, envdump.Pasted]]:
     """reports() as the reader reads them, ("folder/stem", case, pasted), leaving out the
-    pastes it refuses as holding no facts at all."""
+    pastes it refuses as holding no facts at all. Read once a test run: several tests walk
+    every report (about 3,000), and only read what the reader made of each."""
+    return iter(_pasted_reports())
+
+
+@functools.cache
+def _pasted_reports() -> tuple[tuple[str, Case, envdump.Pasted], ...]:
+    out = []
     for name, case in reports():
         try:
-            pasted = envdump.parse(case.text)
+            out.append((name, case, envdump.parse(case.text)))
         except InputError:
             continue
-        yield name, case, pasted
+    return tuple(out)

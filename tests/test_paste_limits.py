@@ -360,37 +360,27 @@ def test_limits_not_said(text: str) -> None:
     assert "sign.op_said_unsupported" not in signs and "sign.mps_oom_said" not in signs
 
 
-def test_an_operator_said_not_supported_in_the_past_tense_with_its_case_between() -> None:
-    # ZFTurbo/Mel-Band-Roformer-Vocal-Model#11, the PR description's own sentence
-    text = (
-        "This PR adds support for apple silicon. `torch.scatter` wasn't supported with imaginary "
-        "numbers on MPS, so I changed that according to a chatgpt suggestion"
-    )
-    clues = _signs(text).get("sign.op_said_unsupported")
-    assert clues and "torch.scatter" in clues[0].value
-    _, results = diagnose.diagnose(text)
-    assert diagnose.first_cause(results).id == "error.mps.op_not_implemented"
-
-
-def test_mps_said_first_not_to_support_an_operators_case() -> None:
-    # hzwer/Practical-RIFE#146, the PR description's own sentence (an M4 user's finding)
-    text = (
-        "Note that in `warplayer.py`, mps backend does not support `padding_mode='border'` in "
-        "`torch.nn.functional.grid_sample` function. Switching to `padding_mode='zero'` while "
-        "clamping `grid` to `(-1,1)` does the trick."
-    )
-    clues = _signs(text).get("sign.op_said_unsupported")
-    assert clues and "grid_sample" in clues[0].value
-    _, results = diagnose.diagnose(text)
-    assert diagnose.first_cause(results).id == "error.mps.op_not_implemented"
-    # a dtype or the device itself after the words is another row's, or no operator
-    for other in ("MPS does not support float64 in torch.linalg", "mps does not support multi gpu"):
-        assert "sign.op_said_unsupported" not in _signs(other)
-
-
 @pytest.mark.parametrize(
-    ("text", "not_said"),
+    ("text", "named", "not_said"),
     [
+        # ZFTurbo/Mel-Band-Roformer-Vocal-Model#11, the PR description's own sentence: the past
+        # tense, with the case between
+        (
+            "This PR adds support for apple silicon. `torch.scatter` wasn't supported with "
+            "imaginary numbers on MPS, so I changed that according to a chatgpt suggestion",
+            "torch.scatter",
+            (),
+        ),
+        # hzwer/Practical-RIFE#146, the PR description's own sentence (an M4 user's finding):
+        # MPS first, the operator's case after; a dtype or the device itself after the words is
+        # another row's, or no operator
+        (
+            "Note that in `warplayer.py`, mps backend does not support `padding_mode='border'` in "
+            "`torch.nn.functional.grid_sample` function. Switching to `padding_mode='zero'` while "
+            "clamping `grid` to `(-1,1)` does the trick.",
+            "grid_sample",
+            ("MPS does not support float64 in torch.linalg", "mps does not support multi gpu"),
+        ),
         # pytorch/pytorch#140718 (torch.lobpcg, whose Cholesky had no MPS kernel), the paste cut
         # before the error line: the title and the sentence verbatim; on another device, or the
         # class named with no device at all, nothing is said
@@ -398,6 +388,7 @@ def test_mps_said_first_not_to_support_an_operators_case() -> None:
             "'lobcpg' gives an output on CPU but fails on GPU('mps')\n"
             "torch.lobcpg() produces an output with tensors when run on cpu however gives a "
             "'NotImplementedError' when run on GPU 'mps'\n",
+            "NotImplementedError",
             (
                 "gives a 'NotImplementedError' when run on cuda",
                 "raises NotImplementedError for this layer",
@@ -413,6 +404,7 @@ def test_mps_said_first_not_to_support_an_operators_case() -> None:
             "MPSAccelerator. \n"
             "Since distributed on MPS is not supported, it has to be run on CPU for all apple "
             "silicon platforms instead.\n",
+            "distributed",
             (
                 "float64 on MPS is not supported",
                 "GPU on MPS is not available",
@@ -421,8 +413,9 @@ def test_mps_said_first_not_to_support_an_operators_case() -> None:
         ),
     ],
 )
-def test_an_operator_said_unsupported_on_mps_in_other_words(text, not_said) -> None:
-    assert "sign.op_said_unsupported" in _signs(text)
+def test_an_operator_said_unsupported_on_mps_is_the_op_row(text, named, not_said) -> None:
+    clues = _signs(text).get("sign.op_said_unsupported")
+    assert clues and named in clues[0].value
     _, results = diagnose.diagnose(text)
     assert diagnose.first_cause(results).id == "error.mps.op_not_implemented"
     for other in not_said:

@@ -221,9 +221,10 @@ def mac_in_words(pasted: Pasted) -> bool:
 def _only_gpu_index(pasted: Pasted) -> bool:
     """pip looked in a CUDA / ROCm index on a Mac: macOS read, or a Mac named in words (pip
     finding no torch in that index names no other system)."""
-    os = pasted.facts.os
-    return (os == "Darwin" or (os is None and mac_in_words(pasted))) and pasted.has(
-        "sign.gpu_index"
+    return (
+        pasted.facts.os in (None, "Darwin")
+        and mac_in_words(pasted)
+        and pasted.has("sign.gpu_index")
     )
 
 
@@ -471,11 +472,10 @@ def _cpu_requirement(pasted: Pasted) -> str | None:
     for there, with only plain releases in its list, leaves a Mac where the text names one
     however weakly ("OS: [e.g. iOS] MacOS" in a bug template: bigsk1/voice-chat-ai#19, "Looking
     in links: https://download.pytorch.org/whl/torch_stable.html")."""
-    if not pasted.from_a_mac():
-        if pasted.facts.os is not None or not pasted.has("sign.mac_named"):
-            return None
-        if not pasted.has("sign.no_cpu_builds"):
-            return None
+    if not mac_in_words(pasted):
+        return None
+    if not pasted.from_a_mac() and not pasted.has("sign.no_cpu_builds"):
+        return None  # a Mac named only in words: pip's list must show no +cpu builds here
     for c in pasted.signs.get("sign.pip_no_torch") or []:
         if str(c.value).partition("==")[2].endswith("+cpu"):
             return str(c.value)

@@ -206,6 +206,9 @@ FLOORS = {
     # third round of 5 (198-205, at 71371db), scored blind (holdout190/README.md): 64 named, 63
     # first, no false alarm, 2 refused
     "holdout190": (64, 63),
+    # session 22's round (collectors 206-213), scored blind at d50f2b8 (holdout206/README.md): 43
+    # named, 43 first, no false alarm, 3 refused; studied from then on
+    "holdout206": (43, 43),
 }
 
 

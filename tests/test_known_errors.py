@@ -32,6 +32,7 @@ NO_WHEEL_STRING = {
     "mps.torch_predates_name",  # the interpreter's AttributeError (verify/data/torch_names.json)
     "mps.amp_needs_newer_torch",  # torch/amp/autocast_mode.py (Python) and accelerate's texts
     "mps.duplicate_openmp",  # the OpenMP runtime's own text (libomp / libiomp5), not torch's
+    "mps.workers_spawn",  # Python's pickle and multiprocessing texts, not torch's
 }
 
 
@@ -332,6 +333,28 @@ def test_sharing_a_tensor_between_processes_counts_where_mps_is_named() -> None:
     # the traceback frame of that method is no message
     frame = "line 526, in _share_filename_cpu_\n    return super()._share_filename_cpu_(*args)"
     assert known_errors.explain("on my M1 Mac\n" + frame) is None
+
+
+def test_workers_spawned_on_macos_that_cannot_pickle_or_restart_the_script() -> None:
+    # yizhiwang96/deepvecfont#3 (OS X, DataLoader workers and a lambda), the title and the
+    # description's first line verbatim; Python's pickle and multiprocessing words name no device
+    title = "AttributeError: Can't pickle local object 'get_loader.<locals>.<lambda>'"
+    said = (
+        "Just a note for anyone attempting to train the model on OS X and coming across this "
+        "error message"
+    )
+    found = known_errors.explain(f"{title}\n{said}")
+    assert found is not None and found.id == "mps.workers_spawn"
+    assert not found.environment and "num_workers=0" in found.fix.text
+    assert "__main__" in found.fix.text
+    assert known_errors.explain(title) is None  # no Mac named: fork or spawn is not known
+    # spawn's own refusal (multiprocessing/spawn.py), the words wrapped as Python prints them
+    bootstrap = (
+        "RuntimeError:\n        An attempt has been made to start a new process before the\n"
+        "        current process has finished its bootstrapping phase."
+    )
+    found = known_errors.explain(f"on my MacBook M2\n{bootstrap}")
+    assert found is not None and found.id == "mps.workers_spawn"
 
 
 def test_fallback_warnings_are_not_environment_failures() -> None:

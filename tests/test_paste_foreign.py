@@ -421,3 +421,71 @@ def test_pips_legacy_install_failure_names_the_package_it_built():
     assert [c.value for c in paste.read(text).signs["sign.source_build"]] == ["sentencepiece"]
     first = diagnose.first_cause(diagnose.diagnose(text)[1])
     assert first.id == "host.python" and "sentencepiece" in first.cause
+
+
+def test_pips_legacy_setup_py_install_failing_names_the_package():
+    # jaketae/storyteller#6 (an M1, Python 3.10, January 2023): mecab-python3 had no macOS arm64
+    # wheel for it, so pip ran its setup.py, which needs MeCab's mecab-config (verbatim lines)
+    text = _case_text("holdout206", "jaketae-storyteller-6")
+    assert [c.value for c in paste.read(text).signs["sign.source_build"]] == ["mecab-python3"]
+    row = _rows(text)["torch.installed"]
+    assert row.status is Status.FAIL and "mecab-python3" in row.cause
+    assert "no macOS arm64 wheel for Python 3.10" in row.cause
+    assert _first(text) == "torch.installed"
+
+
+@pytest.mark.parametrize(
+    ("folder", "name", "package"),
+    [
+        # opengeos/geoai#797: SAM3 in QGIS 4 on macOS 26.5 arm64 (the plugin's diagnostics)
+        ("holdout206", "geoai-797", "triton"),
+        # OpenMOSS/MOSS#240 (macOS), and zai-org/CogVLM#432: a CUDA build's package by its
+        # import name ("'ModuleNotFoundError: No module named 'xformers''" on an M1)
+        ("holdout145", "OpenMOSS-MOSS-240", "triton"),
+        ("holdout103", "zai-org-CogVLM-432", "xformers"),
+    ],
+)
+def test_a_package_no_mac_can_install_failing_to_import_on_a_mac(folder, name, package):
+    text = _case_text(folder, name)
+    assert [c.value for c in paste.read(text).signs["sign.cuda_import"]] == [package]
+    row = _rows(text)["torch.installed"]
+    assert row.status is Status.WARN, row
+    assert package in row.cause and "cannot be installed on a Mac" in row.cause
+    assert any("No module named" in line for line in row.evidence)
+    assert _first(text) == "torch.installed"
+
+
+def test_a_cuda_only_import_off_a_mac_or_of_another_package_is_not_read():
+    # the same line on Linux: installing the package there is the fix, no finding here
+    linux = "OS: Ubuntu 22.04.4 LTS (x86_64)\nModuleNotFoundError: No module named 'triton'\n"
+    assert paste.read(linux).has("sign.cuda_import")
+    assert "triton" not in (_rows(linux)["torch.installed"].cause or "")
+    # a package with macOS builds (bitsandbytes has had them since 0.43), or torch's own
+    for other in ("bitsandbytes", "torchvision", "triton_kernels_extra"):
+        text = f"on my Mac M2\nModuleNotFoundError: No module named '{other}'\n"
+        assert not paste.read(text).has("sign.cuda_import"), other
+    # the module's top name is the package ("triton.language")
+    dotted = "on my MacBook\nModuleNotFoundError: No module named 'triton.language'\n"
+    assert [c.value for c in paste.read(dotted).signs["sign.cuda_import"]] == ["triton"]
+
+
+def test_no_module_named_torch_warns_that_this_python_has_no_torch():
+    # wladradchenko/wunjo.wladradchenko.ru#46 (Russian; `briefcase run` on macOS): the app
+    # bundle's Python had no torch; the paste held nothing else and was refused before
+    text = _case_text("holdout206", "wunjo-46")
+    row = _rows(text)["torch.installed"]
+    assert row.status is Status.WARN and "could not import torch" in row.cause
+    assert row.evidence == ("ModuleNotFoundError: No module named 'torch'",)
+    assert "sys.executable" in " ".join(row.fix.commands)
+    assert _first(text) == "torch.installed"
+    # torch.something or another torch-named package is not torch missing
+    for other in ("torch._C", "torchvision", "torch_geometric"):
+        assert not paste.read(f"No module named '{other}'").has("sign.torch_not_imported")
+
+
+def test_no_module_named_torch_in_a_container_on_a_mac_is_the_containers():
+    # runpod-workers/worker-a1111#49: a Docker build on an M1 Max; the container's row stays first
+    text = _case_text("holdout154", "worker-a1111-49")
+    assert paste.read(text).has("sign.torch_not_imported")
+    assert _rows(text)["torch.installed"].status is not Status.WARN
+    assert _first(text) == "host.os"

@@ -435,3 +435,20 @@ def test_one_macos_failing_and_a_newer_one_working_is_the_op_on_the_older_macos(
     assert diagnose.first_cause(results).id == "error.mps.op_needs_newer_macos"
     # the newer macOS said to fail as well: no fix by a macOS
     assert "sign.macos_fixed_by" not in _signs(text.replace("but works fine", "and fails"))
+
+
+def test_an_operator_said_to_have_no_mps_kernel() -> None:
+    # Comfy-Org/comfy-kitchen#92's description, verbatim (torch._int_mm on an Apple silicon Mac):
+    # the operator nearest the words is the one named, not the function that calls it
+    text = (
+        "int8 quantized checkpoints fail immediately on Apple Silicon. The eager backend lists "
+        "`int8_linear` under native ops on MPS, but `fast_int8_mm` calls `torch._int_mm`, which "
+        "has no MPS kernel. It dies at the first linear layer of step 0."
+    )
+    clues = _signs(text).get("sign.op_said_unsupported")
+    assert clues and clues[0].value.startswith("`torch._int_mm`")
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    assert first.id in ("error.mps.op_not_implemented", "error.mps.op_needs_newer_torch")
+    assert "_int_mm" in first.cause
+    assert "sign.op_said_unsupported" not in _signs("This op has no MPS kernel yet?")

@@ -108,7 +108,7 @@ _ISSUE = re.compile(r"https://github\.com/pytorch/pytorch/issues/\d+")
 MPS_SAID = re.compile(r"(?<![A-Za-z0-9_])mps(?![A-Za-z0-9_])", re.IGNORECASE)
 # MPS, or a Mac by its names ("Mac M系芯片", "macOS 14.3", "Apple M3 Max", "Darwin")
 MAC_SAID = re.compile(
-    r"(?<![A-Za-z0-9_])(?:mps|mac(?:os|book)?|osx|darwin|apple[ \t]+silicon|M[1-5])"
+    r"(?<![A-Za-z0-9_])(?:mps|mac(?:os|book)?|os[ \t]?x|darwin|apple[ \t]+silicon|M[1-5])"
     r"(?![A-Za-z0-9_])",
     re.IGNORECASE,
 )
@@ -1624,6 +1624,37 @@ PATTERNS: tuple[_Pattern, ...] = (
             "wrong results).",
             ("conda list | grep -i -E 'mkl|openmp'",),
         ),
+    ),
+    # DataLoader workers (and any multiprocessing) started with spawn, macOS's default since
+    # Python 3.8 (Windows' always): each worker re-imports the main module and gets the dataset by
+    # pickle, so a lambda or a function defined inside another cannot be sent (Python's pickle:
+    # "AttributeError: Can't pickle local object 'get_loader.<locals>.<lambda>'", the worker's
+    # "Can't get local object ..."; yizhiwang96/deepvecfont#3 on OS X, fixed by num_workers=0),
+    # and a script without `if __name__ == '__main__':` starts itself again (multiprocessing/
+    # spawn.py's "An attempt has been made to start a new process before the current process has
+    # finished its bootstrapping phase."). On Linux, fork sends neither: a Mac's (or Windows')
+    # failure, so only where the paste names a Mac.
+    _Pattern(
+        "mps.workers_spawn",
+        re.compile(
+            r"Can't (?:pickle|get) local object\b[^\n]*|"
+            r"An attempt has been made to start a new process before(?:\s+the)?\s+current\s+"
+            r"process\s+has\s+finished\s+its\s+bootstrapping\s+phase\.?"
+        ),
+        "Worker processes are spawned on macOS",
+        "Python on macOS starts DataLoader workers (and other multiprocessing) with spawn, not "
+        "fork as on Linux: each worker imports the main script afresh and receives the dataset "
+        "by pickling it, so a lambda or a function defined inside another function cannot be "
+        "sent, and a script that starts workers at import time (no `if __name__ == "
+        "'__main__':`) starts itself again. PyTorch and MPS are not at fault.",
+        Fix(
+            "Define the dataset's functions (collate_fn, transforms, worker_init_fn) at module "
+            "level instead of as lambdas or nested functions, and start training under `if "
+            "__name__ == '__main__':`; or set `num_workers=0` in the DataLoader (slower "
+            "loading).",
+        ),
+        environment=False,
+        needs_mac_said=True,
     ),
     # Lightning's wrapper when its MPS accelerator is not available (lightning/pytorch/trainer/
     # connectors/accelerator_connector.py): "MPSAccelerator can not run on your system since the

@@ -458,7 +458,7 @@ def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
     lines = tuple(c.line for c in clues)[:3]
     gpu_build = packages.GPU_BUILD.search(pinned) is not None
     if rule_id == "torch.installed" and gpu_build:
-        if resolver.mac_in_words(pasted):
+        if pasted.mac_in_words():
             cause, fix = msg.pasted_cuda_build_on_mac(requirement)
         elif pasted.has("sign.no_gpu_builds"):  # pip's list: no CUDA build exists for it here
             cause, fix = platform_msg.no_gpu_builds_listed(requirement)

@@ -80,6 +80,13 @@ class Pasted:
         """Is the paste a Mac's: macOS read, or the text saying it comes from a Mac?"""
         return self.facts.os == "Darwin" or self.has("sign.mac_hint")
 
+    def mac_in_words(self) -> bool:
+        """Is the paste a Mac's, or, with no system read, is a Mac named in words ("I'm on OS X":
+        facebookresearch/perception_models#110)? Enough where the failure names no other system:
+        a CUDA / ROCm index or build serves Linux and Windows only, a CUDA-only package installs
+        on no Mac."""
+        return self.from_a_mac() or (self.facts.os is None and self.has("sign.mac_named"))
+
     def mac_lines(self) -> list[str]:
         """The pasted line that shows the Mac: its chip, its OS, or the words naming it."""
         for name in ("chip", "os"):
@@ -285,6 +292,8 @@ TELLING_SIGNS = (
     "sign.cuda_build",  # a CUDA-only package's build failed (.paste.foreign)
     "sign.source_build",  # another package's source build failed (.paste.foreign)
     "sign.not_mach_o",  # dyld refused a library that is no Mach-O file (.paste.foreign)
+    "sign.cuda_import",  # a package no Mac can install failed to import (.paste.foreign)
+    "sign.torch_not_imported",  # "No module named 'torch'" (.paste.packages)
     # MPS op / dtype / memory limits told in words (verify.diagnosis.paste.limits)
     "sign.macos_fixed_by",
     "sign.mps_memory_swap",

@@ -80,6 +80,27 @@ def model_code_needs_cuda_package(package: str, asker: str = "model") -> tuple[s
     )
 
 
+def cuda_import(package: str, platforms: tuple[str, ...], source: str) -> tuple[str, Fix]:
+    """Python on a Mac could not import a package no Mac can install: one PyPI has no macOS
+    build of (`platforms`: those its wheels are for) or one whose build needs CUDA (`source`:
+    where its project says so)."""
+    if platforms:
+        why = f"PyPI has never had a macOS build of it (its wheels are for {', '.join(platforms)})"
+    else:
+        why = "its build needs CUDA (nvcc), which no Mac has" + (f" ({source})" if source else "")
+    return (
+        f"Python could not import {package}, and {package} cannot be installed on a Mac: {why}. "
+        f"The code that imports it is a path for NVIDIA GPUs, which does not run on a Mac as it "
+        "is; PyTorch itself is not the problem.",
+        Fix(
+            f"Use the project's path that does not need {package} on a Mac (its CPU / MPS or "
+            f"non-CUDA option, a release that imports {package} only on Linux), or ask the "
+            f"project to make the import optional on macOS; do not try to install {package} "
+            "here.",
+        ),
+    )
+
+
 def not_mach_o(package: str, library: str) -> tuple[str, Fix]:
     """dyld refused a library that is no Mach-O file: a Linux (ELF) build on a Mac."""
     what = f"{package}'s {library}" if package else library

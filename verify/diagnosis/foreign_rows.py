@@ -20,6 +20,10 @@ is read is verify.diagnosis.paste.foreign's:
   cp310-cp310-manylinux_2_31_x86_64.whl is not a supported wheel on this platform":
   h2oai/h2ogpt#1212) or a plain one a requirements file pinned by its URL
   ("torch_xla-nightly+20240429-cp39-cp39-linux_x86_64.whl": google-ai-edge/ai-edge-torch#67).
+- Python failing to import a package no Mac can install (sign.cuda_import: "No module named
+  'triton'" on macOS 26, opengeos/geoai#797): a warning, with the Mac shown or named in words
+  (the same import fails on a Linux machine without it, where installing it is the fix); the
+  code path that imports it is a CUDA one, and a project often has another.
 A CUDA build or a non-Mach-O library beside torch shown running on MPS is a side issue (an
 optional extension in a log about something else): a warning there.
 """
@@ -28,7 +32,7 @@ from __future__ import annotations
 
 from verify.diagnosis import foreign_messages as msg
 from verify.diagnosis.envdump import Pasted
-from verify.diagnosis.paste import refused
+from verify.diagnosis.paste import gpuonly, refused
 from verify.diagnosis.paste.foreign import CUDA_BUILD
 from verify.model import Result, failed, warned
 
@@ -42,7 +46,21 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
         or _cuda_build(result, pasted)
         or _wheel(result, pasted)
         or _source_build(result, pasted)
+        or _cuda_import(result, pasted)
     )
+
+
+def _cuda_import(result: Result, pasted: Pasted) -> Result | None:
+    clues = pasted.signs.get("sign.cuda_import") or []
+    if not clues or not pasted.mac_in_words():
+        return None
+    package = str(clues[0].value)
+    known = gpuonly.known().get(package)
+    cause, fix = msg.cuda_import(
+        package, known.platforms if known else (), CUDA_BUILD.get(package, "")
+    )
+    lines = [clues[0].line, *pasted.mac_lines()]
+    return _failed(result, cause, fix, lines, side_issue=True, package=package)
 
 
 def _source_build(result: Result, pasted: Pasted) -> Result | None:

@@ -395,3 +395,22 @@ def macos_below_mps(version: str) -> tuple[str, Fix]:
             f"still built for macOS {version} (on the CPU).",
         ),
     )
+
+
+def torch_not_imported() -> tuple[str, Fix]:
+    """Python said "No module named 'torch'"."""
+    return (
+        "The Python that ran the code could not import torch (\"No module named 'torch'\"): "
+        "PyTorch is not installed in that environment. Often it is another Python than the one "
+        "torch was installed into (a second Python on the Mac, a virtual environment not "
+        "activated, an application bundle or a tool's own environment without torch).",
+        Fix(
+            "Run the code with the Python that has torch, or install torch into the one that runs "
+            "it, with that very interpreter (`<that python> -m pip install torch`); the commands "
+            "below show which Python runs and whether it has torch.",
+            (
+                'python -c "import sys; print(sys.executable)"',
+                "python -m pip show torch",
+            ),
+        ),
+    )

@@ -147,6 +147,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
             or _bad_cpu_type(result, pasted)
             or foreign_rows.finding(result, pasted)
             or install_rows.finding(result, pasted)
+            or _torch_not_imported(result, pasted)
         )
     return None
 
@@ -203,7 +204,7 @@ def gpu_build_on_mac(pasted: Pasted) -> str | None:
     macOS with Python 3.11, whose plain 1.13.1 does not exist either: torch.installed says so).
     A Mac named only in words counts where no other system is read (dubr1k/GigaAMGUI#3: "No
     matching distribution found for torch==2.6.0+cu124" under the title "... на macos")."""
-    if not (mac_in_words(pasted) or pasted.has("sign.no_gpu_builds")):
+    if not (pasted.mac_in_words() or pasted.has("sign.no_gpu_builds")):
         return None
     for c in pasted.signs.get("sign.pip_no_torch") or []:
         if packages.GPU_BUILD.search(str(c.value).partition("==")[2]):
@@ -211,19 +212,12 @@ def gpu_build_on_mac(pasted: Pasted) -> str | None:
     return None
 
 
-def mac_in_words(pasted: Pasted) -> bool:
-    """Is the paste a Mac's, or, with no system read, is a Mac named in words ("I'm on OS X":
-    facebookresearch/perception_models#110)? Enough where the failure names no other system:
-    a CUDA / ROCm index or build serves Linux and Windows only."""
-    return pasted.from_a_mac() or (pasted.facts.os is None and pasted.has("sign.mac_named"))
-
-
 def _only_gpu_index(pasted: Pasted) -> bool:
     """pip looked in a CUDA / ROCm index on a Mac: macOS read, or a Mac named in words (pip
     finding no torch in that index names no other system)."""
     return (
         pasted.facts.os in (None, "Darwin")
-        and mac_in_words(pasted)
+        and pasted.mac_in_words()
         and pasted.has("sign.gpu_index")
     )
 
@@ -452,6 +446,23 @@ def _platform_not_declared(result: Result, pasted: Pasted) -> Result | None:
     return _failed(result, cause, fix, _lines(pasted, "sign.platform_not_declared"))
 
 
+def _torch_not_imported(result: Result, pasted: Pasted) -> Result | None:
+    """Python's "No module named 'torch'" where no torch is shown running: the interpreter that
+    ran the code has no torch (wladradchenko/wunjo.wladradchenko.ru#46: a macOS app bundle
+    built without it). A warning: the paste does not show that this Python is the one torch was
+    meant for (an app's helper script, a tool's own environment). In a container or a Linux VM
+    on the Mac that Python is the guest's, whose row is host.os's (runpod-workers/worker-a1111#49:
+    a Docker build on an M1 Max)."""
+    clues = pasted.signs.get("sign.torch_not_imported") or []
+    if not clues or pasted.facts.mps_available is not None or pasted.has("sign.mps_work"):
+        return None
+    if pasted.has("sign.container") or pasted.has("sign.linux_vm_on_mac"):
+        return None
+    cause, fix = platform_msg.torch_not_imported()
+    row = Result.from_outcome(result.id, result.title, warned(cause, fix))
+    return row.with_evidence(_lines(pasted, "sign.torch_not_imported"))
+
+
 def _bad_cpu_type(result: Result, pasted: Pasted) -> Result | None:
     """macOS refused to run an executable ("Bad CPU type in executable") on an Apple chip: it
     is an x86_64-only binary and Rosetta 2 is not installed (cyberbotics/webots#6805: the
@@ -472,7 +483,7 @@ def _cpu_requirement(pasted: Pasted) -> str | None:
     for there, with only plain releases in its list, leaves a Mac where the text names one
     however weakly ("OS: [e.g. iOS] MacOS" in a bug template: bigsk1/voice-chat-ai#19, "Looking
     in links: https://download.pytorch.org/whl/torch_stable.html")."""
-    if not mac_in_words(pasted):
+    if not pasted.mac_in_words():
         return None
     if not pasted.from_a_mac() and not pasted.has("sign.no_cpu_builds"):
         return None  # a Mac named only in words: pip's list must show no +cpu builds here

@@ -21,6 +21,12 @@ being installed or loaded on a Mac. The paste shows it in the installer's or the
   chip that is a release without a macOS arm64 wheel for this Python, which pip or uv compiles
   instead (gym-pybullet-drones#234: "M2 Mac Failed to build pybullet"; explosion/cython-blis#64:
   blis on an M1; 10 of the 14 real reports with a build failure in tests/data).
+- Python failing to import a package that no Mac can install (sign.cuda_import): "No module named
+  'triton'" (opengeos/geoai#797: SAM3 on macOS 26, a Mac with no triton build;
+  ai-forever/ComfyUI-RMBG#139), "No module named 'mamba_ssm'" (Zyphra/Zonos#1), "No module named
+  'xformers'" (zai-org/CogVLM#432): a package with no macOS build on PyPI
+  (verify/data/gpu_only_packages.json, never one) or one whose build needs CUDA (CUDA_BUILD), read
+  by its import name.
 - a library that is not a Mach-O file (sign.not_mach_o): dyld's "(not a mach-o file)" for a .so
   (an ELF file from a Linux build: pytorch/FBGEMM#2945, fbgemm_gpu_py.so; google/grain#620,
   grain-nightly's index_shuffle_module.so), the older dyld's "unknown file type, first eight
@@ -45,6 +51,7 @@ import re
 
 from packaging.utils import canonicalize_name
 
+from verify.diagnosis.paste import gpuonly
 from verify.diagnosis.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer, stated
 
 # Packages that publish no macOS wheel and whose source build needs CUDA (PyPI's JSON API, read
@@ -82,6 +89,12 @@ BUILD_FAILED = re.compile(
     # realminchoi/babyagi-ui#1 on an M1 with Python 3.11)
     + r"|Encountered error while trying to install package\.[ \t`]*\n[ \t]*\u2570\u2500>[ \t]*"
     + _NAME
+    # the same pip's first words on it: "Running setup.py install for mecab-python3 did not run
+    # successfully." (pip/_internal/operations/install/legacy.py; jaketae/storyteller#6 on an M1,
+    # no macOS arm64 wheel of mecab-python3 for Python 3.10)
+    + r"|Running setup\.py install for "
+    + _NAME
+    + r" did not run successfully"
 )
 # a C / C++ compiler failing under pip's or uv's build: "error: command '/usr/bin/clang' failed
 # with exit code 1" (setuptools' distutils spawn), "error: command 'gcc' failed with exit status 1"
@@ -129,6 +142,9 @@ TRIED = re.compile(
 _FAILURE = re.compile(
     r"\berror|(?-i:[a-z]Error)\b|\bfail|\bcan(?:no|')t\b|\bunable\b|\bnot work", re.IGNORECASE
 )
+# Python's import failing, by the module's top name ("ModuleNotFoundError: No module named
+# 'triton.language'": the package is triton)
+NO_MODULE = re.compile(r"No module named[ \t]+[`'\"]?([A-Za-z_]\w*)")
 # dyld refusing a file that is no Mach-O binary (an ELF .so of a Linux build)
 NOT_MACH_O = re.compile(
     r"\(not a mach-o file\)|: ?unknown file type, first eight bytes: ?0x7F 0x45 0x4C 0x46",
@@ -176,9 +192,15 @@ MAC_NAMED = re.compile(r"(?<![\w/.@-])(?:mac[ \t]?OS(?:[ \t]?X)?|OS[ \t]?X|Mac)(
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
     for m in finditer(
-        BUILD_FAILED, text, "Failed", "build wheels", "Building wheel", "Encountered error"
+        BUILD_FAILED,
+        text,
+        "Failed",
+        "build wheels",
+        "Building wheel",
+        "Encountered error",
+        "Running setup.py",
     ):
-        one = m.group(1) or m.group(2) or m.group(4)
+        one = m.group(1) or m.group(2) or m.group(4) or m.group(5)
         names = [one] if one else re.split(r"[,\s]+", m.group(3))
         for name in names:
             if name and canonicalize_name(name) in CUDA_BUILD:
@@ -213,6 +235,11 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.cuda_build", m.group(1), text, m, LISTED))
         out.append(clue("sign.model_code_requires", "attention_backend", text, m, LISTED))
         break
+    for m in finditer(NO_MODULE, text, "No module named"):
+        name = canonicalize_name(m.group(1))
+        if name in CUDA_BUILD or name in _never_on_macos():
+            out.append(clue("sign.cuda_import", name, text, m, LISTED))
+            break
     for m in finditer(NOT_MACH_O, text, "mach-o", "Mach-O", "MACH-O", "0x7F"):
         library_at = _LIBRARY.search(text, text.rfind("\n", 0, m.start()) + 1, m.start())
         if library_at is None:
@@ -238,3 +265,8 @@ def read(text: str) -> list[Clue]:
             out.append(clue("sign.mac_named", True, text, m, WEAK))
             break
     return out
+
+
+def _never_on_macos() -> frozenset[str]:
+    """The packages PyPI has never had a macOS build of (verify/data/gpu_only_packages.json)."""
+    return frozenset(n for n, p in gpuonly.known().items() if p.last_macos_build is None)

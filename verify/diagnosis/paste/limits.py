@@ -345,7 +345,11 @@ OP_SAID_UNSUPPORTED = re.compile(
     # when run on GPU 'mps'" (pytorch/pytorch#140718: torch.lobpcg, whose Cholesky had no MPS
     # kernel then)
     r"(?-i:(?P<raised>NotImplementedError))['\"`]?[^.!?\n]{0,40}?\b(?:on|with|for|in)[ \t]+"
-    r"(?:the[ \t]+)?(?:GPU[ \t]+)?[('\"`]*mps\b",
+    r"(?:the[ \t]+)?(?:GPU[ \t]+)?[('\"`]*mps\b|"
+    # the operator said to have no MPS kernel: "`fast_int8_mm` calls `torch._int_mm`, which has
+    # no MPS kernel" (Comfy-Org/comfy-kitchen#92)
+    rf"(?P<nokernel>{_OP_NAME}),?[ \t]+(?:which[ \t]+)?(?:has|have)[ \t]+no[ \t]+MPS[ \t]+"
+    r"(?:kernel|implementation)s?\b",
     _I,
 )
 # a paste that names MPS or the Mac's GPU at all (cheap substring tests first)
@@ -373,7 +377,7 @@ def _op_said_unsupported(text: str) -> list[Clue]:
         elif m.group("object"):
             if _DTYPE_WORDS.search(m.group("object")) or _NOT_AN_OP.search(m.group("object")):
                 continue
-        elif (op := m.group("op") or m.group("before")) and (
+        elif (op := m.group("op") or m.group("before") or m.group("nokernel")) and (
             _DTYPE_WORDS.search(m.group(0)) or _NOT_AN_OP.search(op)
         ):
             continue  # (a NotImplementedError's class alone names an operator without a kernel)

@@ -17,6 +17,9 @@ What they give away about the interpreter:
   channel URLs ending in /osx-64 are an Intel (x86_64) conda; PackagesNotFoundError for a
   pytorch past 2.2.2 there (without conda-forge) is the same x86_64 ceiling; MKL /
   intel-openmp exist only for x86_64 (on a Mac: an osx-64 env);
+- Python's "ModuleNotFoundError: No module named 'torch'": the interpreter that ran the code has
+  no torch (sign.torch_not_imported; wladradchenko/wunjo.wladradchenko.ru#46, a macOS app bundle
+  without it; yurijmikhalevich/rclip#98, a Homebrew formula's virtualenv without it);
 - dyld's "(have 'x86_64', need 'arm64')": an arm64 process loading an x86_64 library (and the
   other way round), i.e. packages for the wrong architecture; macOS 11's older wording "mach-o,
   but wrong architecture" names neither side.
@@ -264,9 +267,15 @@ LAUNCHER_GPU_PIN = re.compile(
     r"[^\n]*?(?<![\w-])(torch==[\w.]+\+(?:cu|rocm)[\w.]+)"
 )
 
+# Python failing to import torch itself (not torch.something, not torchvision)
+TORCH_NOT_IMPORTED = re.compile(r"No module named[ \t]+[`'\"]?torch[`'\"]?(?![\w.])")
+
 
 def read(text: str) -> list[Clue]:
     out: list[Clue] = []
+    for m in finditer(TORCH_NOT_IMPORTED, text, "No module named"):
+        out.append(clue("sign.torch_not_imported", True, text, m, LISTED))
+        break
     for m in finditer(PIP_FREEZE, text, "torch=="):
         out.append(clue("torch_version", m.group(1), text, m, LISTED))
     for m in finditer(PIP_SHOW, text, "Name:"):

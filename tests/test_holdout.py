@@ -22,7 +22,6 @@ import corpus
 import pytest
 
 from verify.diagnosis import diagnose
-from verify.errors import InputError
 from verify.model import Status
 
 DATA = Path(__file__).parent / "data"
@@ -209,6 +208,10 @@ FLOORS = {
     # session 22's round (collectors 206-213), scored blind at d50f2b8 (holdout206/README.md): 43
     # named, 43 first, no false alarm, 3 refused; studied from then on
     "holdout206": (43, 43),
+    # session 22's sealed second round (collectors 214-221), scored blind at d50f2b8 and d9cf0f6
+    # alike (holdout214/README.md): 32 named, 30 first, one false alarm (Lightning-AI/litgpt
+    # #1706, mended before the set was added), 3 refused
+    "holdout214": (32, 30),
 }
 
 
@@ -223,9 +226,8 @@ class Score:
 
 def score(case: corpus.Case) -> Score:
     want = corpus.LABELS[case.label]
-    try:
-        _, results = diagnose.diagnose(case.text)
-    except InputError:
+    results = corpus.diagnosed(case.text)
+    if results is None:  # refused
         return Score(case.label, False, False, False, True)
     failing = {r.id for r in results if r.status is Status.FAIL}
     if want is corpus.NO_FAILURE:

@@ -33,6 +33,9 @@ NO_WHEEL_STRING = {
     "mps.amp_needs_newer_torch",  # torch/amp/autocast_mode.py (Python) and accelerate's texts
     "mps.duplicate_openmp",  # the OpenMP runtime's own text (libomp / libiomp5), not torch's
     "mps.workers_spawn",  # Python's pickle and multiprocessing texts, not torch's
+    # Convolution.cpp's check with the tensor types formatted in: the recorded strings keep
+    # only messages that name MPS themselves
+    "mps.dtype_mismatch",
 }
 
 
@@ -355,6 +358,37 @@ def test_workers_spawned_on_macos_that_cannot_pickle_or_restart_the_script() -> 
     )
     found = known_errors.explain(f"on my MacBook M2\n{bootstrap}")
     assert found is not None and found.id == "mps.workers_spawn"
+
+
+@pytest.mark.parametrize(
+    ("text", "pid"),
+    [
+        # deforum/sd-webui-deforum#394's title: the half cast applied for "cuda" only
+        (
+            "[Bug]: Input type (MPSFloatType) and weight type (MPSHalfType) should be the same",
+            "mps.dtype_mismatch",
+        ),
+        # bmaltais/kohya_ss#1077's line: fp16 training mixing half inputs with float weights
+        (
+            "RuntimeError: Input type (MPSHalfType) and weight type (MPSFloatType) should be the "
+            "same",
+            "mps.dtype_mismatch",
+        ),
+        # sczhou/CodeFormer-pip#3's title: the weights left on the CPU
+        (
+            "Input type (MPSFloatType) and weight type (torch.FloatTensor) should be the same",
+            "mps.device_mismatch",
+        ),
+    ],
+)
+def test_the_convolutions_type_check_on_mps_is_the_codes_mismatch(text: str, pid: str) -> None:
+    found = known_errors.explain(text)
+    assert found is not None and found.id == pid
+    assert found.severity == "warn" and not found.environment  # the code's, not the setup's
+    # the same types on both sides, or two CPU tensors, are no mismatch of these
+    same = "Input type (MPSFloatType) and weight type (MPSFloatType) should be the same"
+    cpu = "Input type (torch.FloatTensor) and weight type (torch.HalfTensor) should be the same"
+    assert known_errors.explain(same) is None and known_errors.explain(cpu) is None
 
 
 def test_fallback_warnings_are_not_environment_failures() -> None:

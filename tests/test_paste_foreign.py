@@ -489,3 +489,14 @@ def test_no_module_named_torch_in_a_container_on_a_mac_is_the_containers():
     assert paste.read(text).has("sign.torch_not_imported")
     assert _rows(text)["torch.installed"].status is not Status.WARN
     assert _first(text) == "host.os"
+
+
+def test_deformable_detrs_cuda_ops_setup_refusing_on_a_macbook_is_a_cuda_build():
+    # IDEA-Research/DINO#138, the title and the description verbatim (Deformable-DETR's ops
+    # setup.py, its spelling included): a CUDA extension, a warning with no package named
+    text = _case_text("holdout214", "DINO-138")
+    assert paste.read(text).has("sign.cuda_build")
+    row = _rows(text)["torch.installed"]
+    assert row.status is Status.WARN and "CUDA" in row.cause
+    assert any("Cuda is not availabel" in line for line in row.evidence)
+    assert _first(text) == "torch.installed"

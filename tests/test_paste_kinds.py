@@ -462,3 +462,14 @@ def test_a_problem_told_of_two_torch_versions_is_weighed_on_the_newest():
     assert "3.11" not in told
     both = "torch 2.0.1 or 2.1.0 both fail"
     assert [c.value for c in all_clues(both) if c.field == "torch_version"] == ["2.0.1", "2.1.0"]
+
+
+def test_an_old_torchs_mps_check_in_a_linux_container_is_the_torch_first():
+    # sanghyun-son/EDSR-PyTorch#355: the repo's `torch.backends.mps.is_available()` in an autodl
+    # Linux container, on a torch before 1.12 (the thread: upgrade torch); the check named MPS,
+    # the user never asked for it: the OS row warns, the torch goes first
+    text = _case("holdout214", "EDSR-PyTorch-355").text
+    rows = _rows(text)
+    assert rows["host.os"] is Status.WARN
+    assert rows["error.mps.torch_too_old"] is Status.FAIL
+    assert _first(text) == "error.mps.torch_too_old"

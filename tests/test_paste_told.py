@@ -164,6 +164,25 @@ def test_torch_already_newer_than_the_fix_is_left_alone():
     assert rows(text)["torch.version"] is not Status.WARN
 
 
+def test_a_feature_said_to_come_with_a_release_is_that_release_fixing_it():
+    # kijai/ComfyUI-CogVideoXWrapper#152, the PR description's first two lines verbatim (an M3):
+    # the release the feature comes with, not read as the torch in use ("once ... comes out")
+    text = (
+        "AMP Autocast is not available on current pytorch, will be added in 2.5+ version and "
+        "nightlies but those are buggy, for now just disable AMP if we're on MPS.\n\n"
+        "This is not a great fix, it's just a quick patch to get it running, spending more time "
+        "fixing it doesn't make sense as technically AMP will work once the pytorch 2.5.0 comes "
+        "out (if they ever fix the current bugs on apple silicon with other things)\n"
+    )
+    assert signs(text)["sign.torch_fixed_by"][0].value == "2.5"
+    assert "torch_version" not in paste.read(text).facts
+    assert rows(text)["torch.version"] is Status.WARN
+    # the torch in use said, then the future one: only the first is the user's
+    assert paste.read("I use pytorch 2.4.1 until 2.5 is released").facts["torch_version"] == (
+        "2.4.1"
+    )
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -423,3 +423,29 @@ def test_rosetta_said_beside_mps_failing_stays_a_failure():
     text = corpus.load(next((DATA / "holdout16").glob("qgis-ai-segmentation-109*.txt"))).text
     _, results = diagnose.diagnose(text)
     assert {r.id: r.status for r in results}["host.arch"] is Status.FAIL
+
+
+def test_rosetta_read_from_zshs_illegal_instruction_alone_is_a_warning():
+    # Lightning-AI/litgpt#1706 (healthy: litgpt was broken on macOS then; "zsh: illegal hardware
+    # instruction" on a MacBook Air with Anaconda, no chip named): 19 of the 25 real reports with
+    # the words were Rosetta, so it stays the first cause, as a warning
+    text = corpus.load(next((DATA / "holdout214").glob("litgpt-1706*.txt"))).text
+    _, results = diagnose.diagnose(text)
+    rows = {r.id: r.status for r in results}
+    assert rows["host.arch"] is Status.WARN
+    assert Status.FAIL not in rows.values()
+    assert diagnose.first_cause(results).id == "host.arch"
+    # with the Apple chip named, the instruction Rosetta cannot run stays a failure
+    chip = "Chip: Apple M1\nzsh: illegal hardware instruction  python main.py\n"
+    assert {r.id: r.status for r in diagnose.diagnose(chip)[1]}["host.arch"] is Status.FAIL
+
+
+def test_a_dash_ends_the_clause_before_the_machine():
+    # lucas-maes/le-wm#81, the first line verbatim: "Linux-only" belongs to EGL, and the Mac after
+    # the dash is the user's
+    line = (
+        '`eval.py` hardcodes `os.environ["MUJOCO_GL"] = "egl"`, but EGL is Linux-only \u2014 on '
+        "macOS (Apple Silicon) the MuJoCo worlds (Cube, Reacher) fail immediately:"
+    )
+    facts = paste.read(line).facts
+    assert facts.get("os") == "Darwin" and facts.get("hardware_arm64") is True

@@ -446,6 +446,29 @@ PATTERNS: tuple[_Pattern, ...] = (
         severity="warn",
         environment=False,
     ),
+    # The same convolution check with both tensors on MPS and of two dtypes: "Input type
+    # (MPSFloatType) and weight type (MPSHalfType) should be the same" - the code (or a
+    # pipeline) cast the model to float16 and left its input float32 (huggingface/diffusers#8233,
+    # deforum/sd-webui-deforum#394: the half cast applied for "cuda" only), or the other way round.
+    # MPS ran both; the dtypes are the code's (all 6 real reports with it were healthy setups).
+    _Pattern(
+        "mps.dtype_mismatch",
+        re.compile(
+            r"Input type \(MPS(\w*)Type\) and weight type \(MPS(?!\1Type\))\w*Type\) should be "
+            r"the same[^\n]*"
+        ),
+        "Input and weights of two dtypes",
+        "A layer on MPS received an input of one dtype and weights of another (float32 and "
+        "float16): the code, or the pipeline it uses, cast the model to half precision and not "
+        "its input, or the other way round. MPS itself ran both; the setup is not at fault.",
+        Fix(
+            "Cast the input to the model's dtype before the call (`x.to(model.dtype)`), or run "
+            "the model in float32 (in an application, its full-precision / no-half option); in a "
+            "library, use the release that fixed it or report it there.",
+        ),
+        severity="warn",
+        environment=False,
+    ),
     # aten/src/ATen/native/mps/OperationUtils.mm (Placeholder): "Placeholder storage has not
     # been allocated on MPS device!" - an op on MPS got a tensor that lives on the CPU
     # (pytorch/pytorch#145229). Also the generic device check in aten (TensorIterator /
@@ -455,7 +478,15 @@ PATTERNS: tuple[_Pattern, ...] = (
         "mps.device_mismatch",
         re.compile(
             r"Placeholder storage has not been allocated on MPS device[^\n]*|"
-            r"Expected all tensors to be on the same device[^\n]*\bmps(?::\d+)?\b[^\n]*"
+            r"Expected all tensors to be on the same device[^\n]*\bmps(?::\d+)?\b[^\n]*|"
+            # the convolution's check (aten/src/ATen/native/Convolution.cpp, check_input_same_
+            # type_as_parameters) with the tensors' types formatted in, one of them on MPS and
+            # the other a CPU tensor: "Input type (MPSFloatType) and weight type
+            # (torch.FloatTensor) should be the same" (sczhou/CodeFormer-pip#3's title)
+            r"Input type \(MPS\w*Type\) and weight type \(torch\.\w+Tensor\) should be the "
+            r"same[^\n]*|"
+            r"Input type \(torch\.\w+Tensor\) and weight type \(MPS\w*Type\) should be the "
+            r"same[^\n]*"
         ),
         "Tensors on different devices",
         "An operation on MPS received a tensor that is still on the CPU (or the other way round): "

@@ -281,6 +281,9 @@ _IF = {
 }
 _STATE = {
     "available",
+    # Deformable-DETR's setup.py's spelling, quoted in titles: "Cuda is not availabel for macbook
+    # m1" (IDEA-Research/DINO#138)
+    "availabel",
     "working",
     "detected",
     "found",
@@ -310,7 +313,7 @@ _WORD = re.compile(r"[\w']+")
 WORDS_BEFORE = 3
 
 
-_CLAUSE = re.compile(r"[.!?;:,]|\b(?:but|and|so|then)\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"[.!?;:,\u2013\u2014]|\b(?:but|and|so|then)\b", re.IGNORECASE)
 
 
 _NEGATION = {"not", "no", "never", "without"}

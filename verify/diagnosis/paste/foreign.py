@@ -117,7 +117,10 @@ NO_NVCC = re.compile(
     r"nvcc[ \t]+was[ \t]+not[ \t]+found|CUDA_HOME[ \t]+environment[ \t]+variable[ \t]+is[ \t]+"
     r"not[ \t]+set|CUDA_HOME[ \t]+is[ \t]+None|Neither[ \t]+CUDA[ \t]+nor[ \t]+HIP[ \t]+found|"
     r"Cannot[ \t]+find[ \t]+CUDA_HOME|"
-    r"torch\.version\.cuda\.split\([^\n]*\n[^\n]*'NoneType' object has no attribute 'split'"
+    r"torch\.version\.cuda\.split\([^\n]*\n[^\n]*'NoneType' object has no attribute 'split'|"
+    # Deformable-DETR's CUDA operators' setup.py (get_extensions), copied into DINO and others:
+    # "NotImplementedError: Cuda is not availabel" (IDEA-Research/DINO#138 on a MacBook M1)
+    r"NotImplementedError:[ \t]*['\"]?Cuda[ \t]+is[ \t]+not[ \t]+availab"
 )
 # the package the nvcc warning names, just before it on its line
 _REQUESTED = re.compile(_NAME + r"[ \t]+was[ \t]+requested,[ \t]+but[ \t]+$")
@@ -210,7 +213,9 @@ def read(text: str) -> list[Clue]:
     for m in finditer(COMPILER_FAILED, text, "error: command"):
         out.append(clue("sign.source_build", "", text, m, LISTED))
         break
-    for m in finditer(NO_NVCC, text, "nvcc", "CUDA_HOME", "nor HIP", "version.cuda.split"):
+    for m in finditer(
+        NO_NVCC, text, "nvcc", "CUDA_HOME", "nor HIP", "version.cuda.split", "Cuda is not"
+    ):
         named = _REQUESTED.search(text, text.rfind("\n", 0, m.start()) + 1, m.start())
         if named is None:  # the last build folder before it
             folders = list(_PIP_BUILD_DIR.finditer(text, max(0, m.start() - 5000), m.start()))

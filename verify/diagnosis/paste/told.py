@@ -55,6 +55,13 @@ TORCH_FIXED_BY = re.compile(
     rf"\bno[ \t]+longer[ \t]+(?:reproduces|happens|occurs)[ \t]+(?:on|with|in)[ \t]+`?{_TORCH}"
     rf"(?:[ \t]+|[ \t]*==[ \t]*){_RELEASE}|"
     rf"\b(?:fixed|resolved)[ \t]+in[ \t]+`?{_TORCH}(?:[ \t]+|[ \t]*==[ \t]*){_RELEASE}|"
+    # a feature the torch in use lacks, said to come with a release: "AMP Autocast is not
+    # available on current pytorch, will be added in 2.5+ version" (kijai/ComfyUI-
+    # CogVideoXWrapper#152, a Mac user's own finding on an M3)
+    rf"\bnot[ \t]+(?:yet[ \t]+)?(?:available|supported|implemented)[ \t]+(?:on|in|with)[ \t]+"
+    rf"(?:the[ \t]+)?(?:current|this|my)[ \t]+`?{_TORCH}`?[ \t]*,?[ \t]*(?:it[ \t]+|and[ \t]+)?"
+    rf"will[ \t]+be[ \t]+(?:added|available|supported|fixed)[ \t]+in[ \t]+(?:`?{_TORCH}`?[ \t]+)?"
+    rf"{_RELEASE}|"
     rf"\bneeds?[ \t]+(?:at[ \t]+least[ \t]+)?`?{_TORCH}`?[ \t]*(?:>=[ \t]*)?{_RELEASE}"
     r"(?:[ \t]*\+|[ \t]+or[ \t]+(?:newer|later|above|higher))?",
     _I,

@@ -335,7 +335,10 @@ _AFTER_WANTED = re.compile(
     # a release uv says has no wheel here: "but torch (v2.8.0) only has wheels for ...",
     # "torch==2.6.0 has no wheels with a matching platform tag" (backticks lost:
     # debpalash/VoiceStudio#889)
-    r"\)?\s*(?:only\s+has\s+wheel|has\s+no\s+(?:source|wheel)))"
+    r"\)?\s*(?:only\s+has\s+wheel|has\s+no\s+(?:source|wheel))|"
+    # a release still to come: "AMP will work once the pytorch 2.5.0 comes out"
+    # (kijai/ComfyUI-CogVideoXWrapper#152, on a torch before it), "until 2.5 is released"
+    r"\s+(?:comes|is)\s+out\b|\s+(?:is|gets|will\s+be)\s+released\b)"
 )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import jsonschema
 
 from tests.cputime import cpu_seconds
+from tests.interrupt import sigint_as_typed
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads(resources.files("verify").joinpath("schema/report-1.json").read_text())
@@ -110,6 +111,7 @@ def test_ctrl_c_keeps_the_report_marks_it_interrupted_and_exits_130(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=sigint_as_typed,
     )
     assert proc.stdout is not None
     deadline = time.monotonic() + 60

@@ -348,7 +348,7 @@ def test_workers_spawned_on_macos_that_cannot_pickle_or_restart_the_script() -> 
     )
     found = known_errors.explain(f"{title}\n{said}")
     assert found is not None and found.id == "mps.workers_spawn"
-    assert not found.environment and "num_workers=0" in found.fix.text
+    assert found.severity == "warn" and not found.environment and "num_workers=0" in found.fix.text
     assert "__main__" in found.fix.text
     assert known_errors.explain(title) is None  # no Mac named: fork or spawn is not known
     # spawn's own refusal (multiprocessing/spawn.py), the words wrapped as Python prints them

@@ -407,14 +407,25 @@ def test_github_named_in_any_case_is_a_hosted_runner():
     assert "sign.ci_runner" in [c.field for c in places.read(line)]
 
 
-def test_rosetta_known_from_words_alone_with_mps_unnamed_is_a_warning():
-    # cnr-isti-vclab/TagLab#65 (healthy: the thread was about its install script): "had to ...
-    # run in rosetta" on an M1 - what the words imply, a warning, as Linux said alone is
-    text = corpus.load(next((DATA / "holdout154").glob("TagLab-65*.txt"))).text
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [
+        # cnr-isti-vclab/TagLab#65 (healthy: the thread was about its install script): "had to
+        # ... run in rosetta" on an M1 - what the words imply, a warning, as Linux said alone is
+        ("holdout154", "TagLab-65"),
+        # Lightning-AI/litgpt#1706 (healthy: litgpt was broken on macOS then; "zsh: illegal
+        # hardware instruction" on a MacBook Air with Anaconda, no chip named): 19 of the 25 real
+        # reports with the words were Rosetta, so it stays the first cause, as a warning
+        ("holdout214", "litgpt-1706"),
+    ],
+)
+def test_rosetta_known_from_words_alone_with_mps_unnamed_is_a_warning(folder, name):
+    text = corpus.load(next((DATA / folder).glob(f"{name}*.txt"))).text
     _, results = diagnose.diagnose(text)
     rows = {r.id: r.status for r in results}
     assert rows["host.arch"] is Status.WARN
     assert Status.FAIL not in rows.values()
+    assert diagnose.first_cause(results).id == "host.arch"
 
 
 def test_rosetta_said_beside_mps_failing_stays_a_failure():
@@ -425,17 +436,8 @@ def test_rosetta_said_beside_mps_failing_stays_a_failure():
     assert {r.id: r.status for r in results}["host.arch"] is Status.FAIL
 
 
-def test_rosetta_read_from_zshs_illegal_instruction_alone_is_a_warning():
-    # Lightning-AI/litgpt#1706 (healthy: litgpt was broken on macOS then; "zsh: illegal hardware
-    # instruction" on a MacBook Air with Anaconda, no chip named): 19 of the 25 real reports with
-    # the words were Rosetta, so it stays the first cause, as a warning
-    text = corpus.load(next((DATA / "holdout214").glob("litgpt-1706*.txt"))).text
-    _, results = diagnose.diagnose(text)
-    rows = {r.id: r.status for r in results}
-    assert rows["host.arch"] is Status.WARN
-    assert Status.FAIL not in rows.values()
-    assert diagnose.first_cause(results).id == "host.arch"
-    # with the Apple chip named, the instruction Rosetta cannot run stays a failure
+def test_zshs_illegal_instruction_with_the_apple_chip_named_stays_a_failure():
+    # the instruction Rosetta cannot run, on a chip the paste names as Apple's
     chip = "Chip: Apple M1\nzsh: illegal hardware instruction  python main.py\n"
     assert {r.id: r.status for r in diagnose.diagnose(chip)[1]}["host.arch"] is Status.FAIL
 

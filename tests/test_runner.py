@@ -17,6 +17,7 @@ import pytest
 import torch
 
 from tests.cputime import cpu_seconds
+from tests.interrupt import sigint_as_typed
 from verify import worker
 from verify.checks import BUILTIN_MODULES
 from verify.facts import Facts
@@ -232,6 +233,7 @@ def test_sigint_kills_the_worker_and_keeps_results(tmp_path):
         text=True,
         env=env,
         cwd=str(tmp_path),
+        preexec_fn=sigint_as_typed,
     )
     lines = []
     deadline = time.monotonic() + 30

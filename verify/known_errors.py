@@ -1684,6 +1684,8 @@ PATTERNS: tuple[_Pattern, ...] = (
             "__name__ == '__main__':`; or set `num_workers=0` in the DataLoader (slower "
             "loading).",
         ),
+        # warn: the code's hand-over to its workers, as with tensors on two devices
+        severity="warn",
         environment=False,
         needs_mac_said=True,
     ),

@@ -303,9 +303,10 @@ def _rosetta_said_only(pasted: Pasted) -> bool:
 
 def _sigill_alone(pasted: Pasted) -> bool:
     """Rosetta known from zsh's "illegal hardware instruction" alone, no chip named: 19 of the 25
-    real reports with the words were Rosetta, the others an Intel Mac, a Linux VM, a package's
-    own crash (Lightning-AI/litgpt#1706, on a MacBook Air with Anaconda: litgpt was broken on
-    macOS then) - a warning, as words alone are."""
+    real reports with the words were Rosetta before this was written (the others Intel Macs, a
+    Linux VM, an old macOS, a Python's, another cause), and the next was a package's own crash
+    (Lightning-AI/litgpt#1706, a MacBook Air with Anaconda: litgpt was broken on macOS then) - a
+    warning, as words alone are."""
     lines = pasted.evidence.get("translated", [])
     return (
         bool(lines)

@@ -47,6 +47,7 @@ verify.diagnosis.foreign_rows turns these into the torch.installed row.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from packaging.utils import canonicalize_name
@@ -272,6 +273,8 @@ def read(text: str) -> list[Clue]:
     return out
 
 
+@functools.cache
 def _never_on_macos() -> frozenset[str]:
-    """The packages PyPI has never had a macOS build of (verify/data/gpu_only_packages.json)."""
+    """The packages PyPI has never had a macOS build of (verify/data/gpu_only_packages.json),
+    gathered once: the reader asks at every "No module named" line of a paste."""
     return frozenset(n for n, p in gpuonly.known().items() if p.last_macos_build is None)

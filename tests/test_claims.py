@@ -676,6 +676,10 @@ EXCEPTIONS = {
     # is true, and what the maintainer answered (zai-org/CogVLM#250, a feature request labelled
     # healthy); its row is a warning, no false alarm
     ("cuda_only_package", "holdout190/CogVLM-250-quantised-models-macos"),
+    # session 23's first round (holdout222): "PyTorch version is too old on macOS (0.4.1 instead
+    # of 1.9.0)" is true (Slicer/light-the-torch#34, labelled "other": the installer picked the
+    # old release); its row names the old torch, which is what the thread fixed
+    ("torch_too_old", "holdout222/light-the-torch-34-old-torch-macos"),
 }
 
 

@@ -212,6 +212,9 @@ FLOORS = {
     # alike (holdout214/README.md): 32 named, 30 first, one false alarm (Lightning-AI/litgpt
     # #1706, mended before the set was added), 3 refused
     "holdout214": (32, 30),
+    # session 23's round (collectors 222-229), scored blind at e22c42a (holdout222/README.md): 33
+    # named, 32 first, no false alarm, 6 refused; studied from then on
+    "holdout222": (33, 32),
 }
 
 

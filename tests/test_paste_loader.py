@@ -191,3 +191,39 @@ def test_bad_cpu_type_on_an_intel_mac_is_the_intel_mac():
     both = WEBOTS_BAD_CPU + "it works on my m1, but on my intel hackintosh it fails\n"
     rows = {r.id: r for r in diagnose.diagnose(both)[1]}
     assert "Rosetta 2" not in rows["torch.installed"].cause
+
+
+def test_this_app_requires_a_newer_macos_is_the_macos_first():
+    # divamgupta/diffusionbee-stable-diffusion-ui#487, verbatim: the other wording of the refusal
+    text = (
+        "I tried to install the last version on my intel and it can't run. \n"
+        "this message appears when trying to run it: \n"
+        '"You have macOS version 12.7.2 installed. This app requires macOS 13.1 or later."\n'
+    )
+    assert next(c.value for c in paste.read(text).signs["sign.binary_needs_macos"]) == "13.1"
+    first = diagnose.first_cause(diagnose.diagnose(text)[1])
+    assert first.id == "host.macos" and first.status is Status.FAIL
+    assert "needs macOS 13.1" in first.cause and "macOS 12.7.2" in first.cause
+
+
+# Finder refusing an app with no slice for this Mac's CPU, verbatim
+NOT_FOR_THIS_MAC = [
+    # divamgupta/diffusionbee-stable-diffusion-ui#70 (its specs only in screenshots)
+    'You can\'t open the application "DiffusionBee" because this application is not supported on '
+    "this Mac.\n",
+    # ollama/ollama#84 (a 2020 MacBook Pro: Intel)
+    "Upon unzipping the Ollama download, I'm unable to launch the app. I get the following error: "
+    '"You can\u2019t open the application \u201cOllama\u201d because this application is not '
+    'supported on this Mac."\n',
+]
+
+
+def test_an_app_finder_will_not_open_on_this_mac_is_an_intel_mac():
+    for text in NOT_FOR_THIS_MAC:
+        reading = paste.read(text)
+        assert reading.facts["os"] == "Darwin" and reading.has("sign.intel_cpu")
+        first = diagnose.first_cause(diagnose.diagnose(text)[1])
+        assert first.id == "host.arch" and "Intel Mac" in first.cause
+    # an Apple chip named decides: Finder's words alone say Intel only weakly
+    m1 = "MacBook Air M1, macOS 14.5.\n" + NOT_FOR_THIS_MAC[0]
+    assert paste.read(m1).facts["hardware_arm64"] is True

@@ -454,3 +454,31 @@ def test_docker_on_a_mac_that_only_uses_the_cpu_is_linux_in_the_mac():
 def test_questions_and_guesses_are_not_facts(text):
     r = read(text)
     assert not r.has("sign.intel_cpu") and "translated" not in r.facts
+
+
+def test_a_mac_running_a_bare_os_x_version_is_the_macos():
+    # divamgupta/diffusionbee-stable-diffusion-ui#330, verbatim
+    text = (
+        "I have an Intel Mac -- a 2009/2010 Mac Pro running 10.14.6 -- 2 x 3.46GHz 6-Core Intel "
+        "Xeon; 64GB 1333MHz DDR3 ram; Radeon RX 580 8GB, etc..."
+    )
+    assert facts(text)["macos_version"] == "10.14.6"
+    # a bare version that is not OS X's (10.9-10.15) says nothing: "running 12.1" may be CUDA
+    assert "macos_version" not in facts("My MacBook Pro is running 12.1 with the driver")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我使用 MacBook，没有 N 卡。",  # noqa: RUF001  (Yuliang-Liu/MonkeyOCR#84, verbatim)
+        # ModelTC/ComfyUI-Lightx2vWrapper#11, verbatim
+        "macos 上torch 没有cuda，代码使用 cuda\nmacos a 芯片上没有\nsgl-kernel\ndecord",  # noqa: RUF001
+    ],
+)
+def test_a_mac_used_or_named_as_the_place_in_chinese_is_a_mac(text):
+    assert facts(text)["os"] == "Darwin"
+    assert failing(text) == []  # a Mac without CUDA is no fault of MPS
+
+
+def test_a_mac_asked_about_in_chinese_is_not_the_machine():
+    assert "os" not in facts("mac上能用吗？")  # noqa: RUF001

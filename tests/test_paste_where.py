@@ -511,3 +511,17 @@ def test_mps_said_unavailable_is_diagnosed_not_refused():
     assert not [r for r in results if r.status is Status.FAIL]
     with pytest.raises(InputError):
         diagnose.diagnose("GPU is not available on my laptop\n")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # pytorch/pytorch#189704, verbatim: Python's dlopen error quoting dyld, and CPython's
+        # extension suffix on macOS
+        "ImportError: dlopen(.../torch/_C.cpython-313-darwin.so, 0x0002): Library not loaded: "
+        "@rpath/libtorch_cpu.dylib",
+        "  Referenced from: .../torch/lib/_C.cpython-310-darwin.so",
+    ],
+)
+def test_dyld_and_the_darwin_extension_suffix_are_a_mac(line):
+    assert reading.read(line).facts.get("os") == "Darwin"

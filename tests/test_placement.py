@@ -354,6 +354,20 @@ def test_the_sdk_decides_over_the_use_mps_option():
     assert envdump.parse(text).facts.mps_built is False
 
 
+def test_torchs_cmake_sdk_line_alone_is_a_mac_build_without_mps():
+    # bytedeco/javacpp-presets#1464, verbatim: the line is printed inside CMakeLists.txt's
+    # if(APPLE), so it names the OS as well
+    text = (
+        "I just gave the `macosx-arm64` PyTorch from the CI build a try just to realize that GPU "
+        "support via MPS is missing. The reason seems that we need a sdk version `>= 12.3` but the "
+        "build is using `12.1`:\n```\n-- sdk version: 12.1, mps supported: OFF\n```\n"
+    )
+    facts = envdump.parse(text).facts
+    assert facts.os == "Darwin" and facts.mps_built is False
+    first = diagnose.first_cause(diagnose.diagnose(text)[1])
+    assert first.id == "mps.built" and first.status is Status.FAIL
+
+
 # MPSAllocator.mm's message where the watermark cannot explain the refusal, each beside the same
 # request the watermark does explain (a real out-of-memory)
 _ZERO_IN_USE = (

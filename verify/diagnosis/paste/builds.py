@@ -66,6 +66,9 @@ def read(text: str) -> list[Clue]:
         out.append(clue("mps_built", value in ("ON", "1", "TRUE"), text, m, LISTED))
     for m in finditer(CMAKE_SDK, text, "mps supported", "MPSGraph"):
         out.append(clue("mps_built", m.group(1) == "ON", text, m, STRONG))
+        # CMakeLists.txt prints both inside `if(APPLE)`: the build ran on macOS
+        # (bytedeco/javacpp-presets#1464: "-- sdk version: 12.1, mps supported: OFF")
+        out.append(clue("os", "Darwin", text, m, LISTED))
     for m in finditer(SPACK_TORCH, text, "py-torch@"):
         out.append(clue("mps_built", m.group(2) == "+", text, m, LISTED))
         out.append(clue("torch_version", m.group(1), text, m, WEAK))

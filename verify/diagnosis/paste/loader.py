@@ -6,7 +6,8 @@
   the image's minimum OS is above the running one: ImageLoaderMachOCompressed.cpp in
   apple-oss-distributions/dyld; pytorch/pytorch#126679); and macOS's own refusal to open an app
   whose minimum system version is higher ("You have macOS 11.7. The application requires macOS
-  12.5.1 or later.": divamgupta/diffusionbee-stable-diffusion-ui#38), or a package's own import
+  12.5.1 or later.": divamgupta/diffusionbee-stable-diffusion-ui#38; "This app requires macOS 13.1
+  or later.": #487 there), or a package's own import
   check of the running macOS ("Only macOS 13.5 and newer are supported, not 13.4": mlx, in
   mustafaaljadery/mlxserver#3), or Metal's refusal of a compiled shader library ("Failed to load
   the default metallib. This library is using language version 4.0 which is not supported on this
@@ -48,8 +49,16 @@ _M = re.MULTILINE
 BUILT_FOR_NEWER = re.compile(
     r"\(built for macOS (\d+(?:\.\d+){0,2}) which is newer than running OS\)|"
     r"\(which was built for Mac OS X (\d+(?:\.\d+){0,2})\)|"
-    r"\bThe application requires macOS (\d+(?:\.\d+){0,2}) or later\b",
+    r"\b(?:The application|This app) requires macOS (\d+(?:\.\d+){0,2}) or later\b",
     re.IGNORECASE,
+)
+# Finder's refusal of an app with no slice for this Mac's CPU: "You can't open the application
+# "Ollama" because this application is not supported on this Mac." (an arm64-only app on a 2020
+# MacBook Pro: ollama/ollama#84; DiffusionBee's first, Apple-silicon-only build on an Intel Mac:
+# divamgupta/diffusionbee-stable-diffusion-ui#70). An app that needs a newer macOS is refused
+# with that macOS named instead (BUILT_FOR_NEWER), so this one says an Intel Mac, weakly.
+APP_NOT_FOR_THIS_MAC = re.compile(
+    r"\bbecause this application is not supported on this Mac\b", re.IGNORECASE
 )
 # a Python package's own import-time check of platform.mac_ver(): mlx's _os_warning.py
 # ("ImportError: Only macOS 13.5 and newer are supported, not 13.4": mustafaaljadery/
@@ -93,6 +102,10 @@ def read(text: str) -> list[Clue]:
         needed = next(g for g in m.groups() if g)
         out.append(clue("os", "Darwin", text, m, STRONG))
         out.append(clue("sign.binary_needs_macos", needed, text, m, STRONG))
+    for m in finditer(APP_NOT_FOR_THIS_MAC, text, "not supported on this Mac"):
+        out.append(clue("os", "Darwin", text, m, STRONG))
+        out.append(clue("sign.intel_cpu", True, text, m, WEAK))
+        out.append(clue("sign.mac_hint", True, text, m, WEAK))
     for m in finditer(ONLY_MACOS_AND_NEWER, text, "and newer are supported"):
         out.append(clue("os", "Darwin", text, m, STRONG))
         out.append(clue("macos_version", m.group(2), text, m, STRONG))

@@ -72,7 +72,10 @@ LINUX = re.compile(
 # - Linux: glibc's loader "cannot open shared object file" (macOS's dyld says "Library not
 #   loaded" / "no such file"), "version `GLIBC_2.29' not found", a shell's "Segmentation fault
 #   (core dumped)" / "Aborted (core dumped)" (macOS's bash prints "Segmentation fault: 11");
-# - macOS: dyld's "dyld[1234]: Library not loaded: @rpath/...", bash's signal words with their
+# - macOS: dyld's "dyld[1234]: Library not loaded: @rpath/..." (Python's dlopen error quotes it
+#   without the "dyld[...]": "ImportError: dlopen(.../_C.cpython-313-darwin.so, 0x0002): Library
+#   not loaded: @rpath/libtorch_cpu.dylib": pytorch/pytorch#189704), CPython's extension suffix
+#   on macOS ("cpython-313-darwin.so"), bash's signal words with their
 #   number ("Segmentation fault: 11", "Bus error: 10", "Abort trap: 6", "Illegal instruction:
 #   4": Darwin's sys_siglist), the crash dialog's "Python quit unexpectedly".
 WINDOWS_WORDS = re.compile(
@@ -88,7 +91,8 @@ LINUX_WORDS = re.compile(
     r"[ \t]+\(core dumped\)",
 )
 MAC_WORDS = re.compile(
-    r"\bdyld\[\d+\]: |\b(?:Segmentation fault: 11|Bus error: 10|Abort trap: 6|"
+    r"\bdyld\[\d+\]: |\bLibrary not loaded: @(?:rpath|loader_path|executable_path)/|"
+    r"\.cpython-3\d{1,2}-darwin\.so\b|\b(?:Segmentation fault: 11|Bus error: 10|Abort trap: 6|"
     r"Illegal instruction: 4|Trace/BPT trap: 5)\b|\b[Pp]ython[\d.]* quit unexpectedly\b",
 )
 # a Mac's shell prompt or host name: zsh's default `user@host dir %` (macOS 10.15+; Linux's zsh
@@ -140,7 +144,19 @@ def read(text: str) -> list[Clue]:
     for m in finditer(LINUX_WORDS, text, "shared object", "GLIBC_", "core dumped"):
         out.append(clue("sign.linux_paths", "Linux", text, m, LISTED))
         break
-    for m in finditer(MAC_WORDS, text, "dyld[", ": 11", ": 10", ": 6", ": 4", ": 5", "quit unexp"):
+    for m in finditer(
+        MAC_WORDS,
+        text,
+        "dyld[",
+        ": 11",
+        ": 10",
+        ": 6",
+        ": 4",
+        ": 5",
+        "quit unexp",
+        "not loaded: @",
+        "-darwin.so",
+    ):
         out.append(clue("os", "Darwin", text, m, WEAK))
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         break

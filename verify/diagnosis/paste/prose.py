@@ -371,7 +371,11 @@ CJK_ROSETTA = re.compile(
     r"Rosetta(?:[ \t]?2)?[ \t]*(?:模式|转译|下运行)"
 )
 CJK_MAC = re.compile(
-    r"苹果电脑|(?i:mac)[ \t]*(?:电脑|笔记本|系统)|的[ \t]*(?i:mac(?:book)?)(?![a-z])"
+    r"苹果电脑|(?i:mac)[ \t]*(?:电脑|笔记本|系统)|的[ \t]*(?i:mac(?:book)?)(?![a-z])|"
+    # "我使用 MacBook" (Yuliang-Liu/MonkeyOCR#84), "我用mac": a Mac the writer uses;
+    # "macos 上torch 没有cuda" (ModelTC/ComfyUI-Lightx2vWrapper#11): on macOS
+    r"我[ \t]*(?:使用|在用|用)[ \t]*(?:的[ \t]*)?(?i:mac(?:book)?)(?![a-z])|"
+    r"(?<![A-Za-z])(?i:mac[ \t]?os|mac)[ \t]*上"
 )
 # (\uff0c a full-width comma, \uff1f a full-width question mark)
 _CJK_NOT = re.compile(r"(?:不是|没有|沒有|非|如果|若|不用|未|关闭|關閉|取消)[^\uff0c。,.\n]{0,6}$")
@@ -412,6 +416,14 @@ CJK_CHIP = re.compile(
 MAC_THEN_OS = re.compile(
     r"\b(?:Mac\s?(?:Studio|mini|Pro)|MacBook(?:\s?(?:Pro|Air))?|iMac|M[1-9](?:\s?(?:Pro|Max|Ultra))?"
     r"\s+Mac\w*)\b[^\n]{0,25}?\bOS\s+v?((?:1[1-5]|2[6-9])\.\d{1,2}(?:\.\d{1,2})?)(?![\d.]*\d)",
+    _I,
+)
+# a Mac's name, then "running" an OS X version without its name ("a 2009/2010 Mac Pro running
+# 10.14.6": divamgupta/diffusionbee-stable-diffusion-ui#330). Only 10.9-10.15: a bare "12.1" is
+# as often CUDA's or a package's version.
+MAC_RUNNING_OS_X = re.compile(
+    r"\b(?:Mac\s?(?:Studio|mini|Pro)|MacBook(?:\s?(?:Pro|Air))?|iMac)\b[^\n.]{0,25}?\brunning\s+"
+    r"(10\.(?:9|1[0-5])(?:\.\d{1,2})?)(?![\d.]*\d)",
     _I,
 )
 
@@ -585,7 +597,7 @@ def read(text: str) -> list[Clue]:
             out.append(clue("translated", True, text, m, WEAK))
             out.append(clue("hardware_arm64", True, text, m, WEAK))
             out.append(clue("os", "Darwin", text, m, WEAK))
-    for m in finditer(CJK_MAC, text, "苹果电脑", "电脑", "笔记本", "系统", "的"):
+    for m in finditer(CJK_MAC, text, "苹果电脑", "电脑", "笔记本", "系统", "的", "用", "上"):
         if _cjk_stated(text, m):
             out.append(clue("sign.mac_hint", True, text, m, WEAK))
             out.append(clue("os", "Darwin", text, m, WEAK))
@@ -623,6 +635,9 @@ def read(text: str) -> list[Clue]:
         if _stated(text, m, strict=False):
             out.append(clue("sign.cuda_torch", m.group(1), text, m, WEAK))
     for m in finditer(MAC_THEN_OS, text, "OS "):
+        out.append(clue("macos_version", m.group(1), text, m, WEAK))
+        out.append(clue("os", "Darwin", text, m, WEAK))
+    for m in finditer(MAC_RUNNING_OS_X, text, "running 10."):
         out.append(clue("macos_version", m.group(1), text, m, WEAK))
         out.append(clue("os", "Darwin", text, m, WEAK))
     return out

@@ -124,6 +124,12 @@ STATED = [
         "cuda_only_package",
         "I found that this feature requires pyg-lib, which is not available on Apple Silicon.",
     ),
+    # nari-labs/nari-qwen3-tts#3: the install said to fail, the Mac named by its kernel's name
+    (
+        "cuda_only_package",
+        "2. **Dependency Constraints**: Installation fails or requires workarounds due to "
+        "`flashinfer-python` and `triton` build requirements on Darwin platforms.",
+    ),
     # heshengtao/comfyui_LLM_party#7's parenthesis (its sentence opens with an "If")
     (
         "cuda_only_package",

@@ -215,6 +215,11 @@ FLOORS = {
     # session 23's round (collectors 222-229), scored blind at e22c42a (holdout222/README.md): 33
     # named, 32 first, no false alarm, 6 refused; studied from then on
     "holdout222": (33, 32),
+    # session 23's sealed second round (collectors 230-237) and third (238-240), scored blind at
+    # e22c42a and 0c9e3d1 alike (holdout230/README.md): 29 named, 29 first, one false alarm
+    # (ZHO-ZHO-ZHO/ComfyUI-InstantID#8, relabelled install-wrong-arch as the collector doubted),
+    # 2 refused
+    "holdout230": (29, 29),
 }
 
 

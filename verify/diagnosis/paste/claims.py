@@ -73,7 +73,10 @@ _LIMIT_WORDS = (
     # "Pytorch has deprecated support for intel macs" (climatepolicyradar/knowledge-graph#55)
     r"\b(?:dropped|deprecated|discontinued)\b|"
     # "cannot benefit from this" (pytorch/vision#6050), "can't run MPS"
-    r"\b(?:can'?t|cannot|can[ \t]+not)[ \t]+(?:use|run|benefit|install|access|reach|see)\b|"
+    r"\b(?:can'?t|cannot|can[ \t]+not)[ \t]+(?:use|run|benefit|install|access|reach|see|compile)\b|"
+    # "Installation fails or requires workarounds due to `flashinfer-python` and `triton` build
+    # requirements on Darwin platforms" (nari-labs/nari-qwen3-tts#3)
+    r"\binstall(?:ation)?[ \t]+fails\b|"
     r"\bunable[ \t]+to[ \t]+(?:install|use|run|find)\b|"
     # the passive: "bitsandbytes==0.43.3 can't be installed on mac" (axolotl-ai-cloud/axolotl#1826)
     r"\b(?:can'?t|cannot|can[ \t]+not|could[ \t]*n'?t|could[ \t]+not)[ \t]+be[ \t]+"
@@ -265,7 +268,11 @@ ON_MAC = re.compile(
 CONTAINER = re.compile(r"\b(?:docker|containers?|podman|colima|orbstack|devcontainers?)\b", _I)
 _GPU_WORDS = re.compile(r"\bMPS\b|\bMetal\b|\bGPUs?\b", _I)
 _LINUX = re.compile(r"\blinux\b", _I)
-MAC_NAMED = re.compile(r"\bmac(?:[ \t]?os|books?|s)?\b|\bapple[ \t]+silicon\b|\bM[1-5]\b", _I)
+# (Darwin, macOS's kernel, as package platforms name it: "build requirements on Darwin platforms":
+# nari-labs/nari-qwen3-tts#3)
+MAC_NAMED = re.compile(
+    r"\bmac(?:[ \t]?os|books?|s)?\b|\bapple[ \t]+silicon\b|\bM[1-5]\b|\bdarwin\b", _I
+)
 _NO_GPU = re.compile(
     r"\bnot[ \t]+(?:yet[ \t]+)?(?:supported|available|possible)\b|"
     r"\bn[o']?t[ \t]+(?:support|access|use|run|pass|expose|have)\b|\bcan'?t\b|\bcannot\b|"
@@ -330,6 +337,8 @@ _LIMIT_NEEDLES = (
     "binar",
     "package",
     "distribution",
+    "install fails",
+    "installation fails",
 )
 _TOPIC_NEEDLES = (
     "float",

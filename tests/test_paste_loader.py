@@ -4,6 +4,8 @@ carry them are in tests/data/collect_env and asserted in test_diagnose.py)."""
 
 from __future__ import annotations
 
+import pytest
+
 from verify.diagnosis import diagnose, paste
 from verify.model import Status
 
@@ -59,15 +61,35 @@ def test_an_app_macos_will_not_open_names_the_macos_it_needs():
     assert rows["host.macos"].status is not Status.FAIL
 
 
-def test_a_packages_own_import_check_names_both_macos_versions():
-    # mlx's _os_warning.py in mustafaaljadery/mlxserver#3, verbatim
-    text = "ImportError: Only macOS 13.5 and newer are supported, not 13.4\n"
-    reading = paste.read(text)
-    assert next(c.value for c in reading.signs["sign.binary_needs_macos"]) == "13.5"
-    assert reading.facts["macos_version"] == "13.4"
+def _macos_first(text: str, needed: str, running: str):
+    """The sign names the macOS the binary needs; host.macos fails first, naming both."""
+    assert next(c.value for c in paste.read(text).signs["sign.binary_needs_macos"]) == needed
     first = diagnose.first_cause(diagnose.diagnose(text)[1])
     assert first.id == "host.macos" and first.status is Status.FAIL
-    assert "needs macOS 13.5" in first.cause and "macOS 13.4" in first.cause
+    assert f"needs macOS {needed}" in first.cause and f"macOS {running}" in first.cause
+    return first
+
+
+@pytest.mark.parametrize(
+    ("text", "needed", "running"),
+    [
+        # mlx's _os_warning.py in mustafaaljadery/mlxserver#3, verbatim
+        ("ImportError: Only macOS 13.5 and newer are supported, not 13.4\n", "13.5", "13.4"),
+        # divamgupta/diffusionbee-stable-diffusion-ui#487, verbatim: the other wording of the
+        # app refusal
+        (
+            "I tried to install the last version on my intel and it can't run. \n"
+            "this message appears when trying to run it: \n"
+            '"You have macOS version 12.7.2 installed. This app requires macOS 13.1 or later."\n',
+            "13.1",
+            "12.7.2",
+        ),
+    ],
+)
+def test_a_packages_or_apps_own_check_names_both_macos_versions(text, needed, running):
+    _macos_first(text, needed, running)
+    if "Only macOS" in text:
+        assert paste.read(text).facts["macos_version"] == running
 
 
 def test_metal_refusing_a_shader_library_names_the_macos_its_language_needs():
@@ -77,10 +99,7 @@ def test_metal_refusing_a_shader_library_names_the_macos_its_language_needs():
         "> Failed to load the default metallib. This library is using language version 4.0 which "
         "is not supported on this OS.\n"
     )
-    assert next(c.value for c in paste.read(text).signs["sign.binary_needs_macos"]) == "26.0"
-    first = diagnose.first_cause(diagnose.diagnose(text)[1])
-    assert first.id == "host.macos" and first.status is Status.FAIL
-    assert "needs macOS 26.0" in first.cause and "macOS 15.7.4" in first.cause
+    first = _macos_first(text, "26.0", "15.7.4")
     assert any("language version 4.0" in line for line in first.evidence)
     # a language version with no macOS in the table: a Mac, no floor guessed
     unknown = text.replace("version 4.0", "version 9.9")
@@ -191,19 +210,6 @@ def test_bad_cpu_type_on_an_intel_mac_is_the_intel_mac():
     both = WEBOTS_BAD_CPU + "it works on my m1, but on my intel hackintosh it fails\n"
     rows = {r.id: r for r in diagnose.diagnose(both)[1]}
     assert "Rosetta 2" not in rows["torch.installed"].cause
-
-
-def test_this_app_requires_a_newer_macos_is_the_macos_first():
-    # divamgupta/diffusionbee-stable-diffusion-ui#487, verbatim: the other wording of the refusal
-    text = (
-        "I tried to install the last version on my intel and it can't run. \n"
-        "this message appears when trying to run it: \n"
-        '"You have macOS version 12.7.2 installed. This app requires macOS 13.1 or later."\n'
-    )
-    assert next(c.value for c in paste.read(text).signs["sign.binary_needs_macos"]) == "13.1"
-    first = diagnose.first_cause(diagnose.diagnose(text)[1])
-    assert first.id == "host.macos" and first.status is Status.FAIL
-    assert "needs macOS 13.1" in first.cause and "macOS 12.7.2" in first.cause
 
 
 # Finder refusing an app with no slice for this Mac's CPU, verbatim

@@ -73,7 +73,7 @@ _LIMIT_WORDS = (
     # "Pytorch has deprecated support for intel macs" (climatepolicyradar/knowledge-graph#55)
     r"\b(?:dropped|deprecated|discontinued)\b|"
     # "cannot benefit from this" (pytorch/vision#6050), "can't run MPS"
-    r"\b(?:can'?t|cannot|can[ \t]+not)[ \t]+(?:use|run|benefit|install|access|reach|see|compile)\b|"
+    r"\b(?:can'?t|cannot|can[ \t]+not)[ \t]+(?:use|run|benefit|install|access|reach|see)\b|"
     # "Installation fails or requires workarounds due to `flashinfer-python` and `triton` build
     # requirements on Darwin platforms" (nari-labs/nari-qwen3-tts#3)
     r"\binstall(?:ation)?[ \t]+fails\b|"

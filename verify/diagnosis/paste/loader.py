@@ -6,9 +6,9 @@
   the image's minimum OS is above the running one: ImageLoaderMachOCompressed.cpp in
   apple-oss-distributions/dyld; pytorch/pytorch#126679); and macOS's own refusal to open an app
   whose minimum system version is higher ("You have macOS 11.7. The application requires macOS
-  12.5.1 or later.": divamgupta/diffusionbee-stable-diffusion-ui#38; "This app requires macOS 13.1
-  or later.": #487 there), or a package's own import
-  check of the running macOS ("Only macOS 13.5 and newer are supported, not 13.4": mlx, in
+  12.5.1 or later.": divamgupta/diffusionbee-stable-diffusion-ui#38; "This app requires macOS
+  13.1 or later.": #487 there), or a package's own import check of the running macOS ("Only
+  macOS 13.5 and newer are supported, not 13.4": mlx, in
   mustafaaljadery/mlxserver#3), or Metal's refusal of a compiled shader library ("Failed to load
   the default metallib. This library is using language version 4.0 which is not supported on this
   OS": jjang-ai/vmlx#1, hlibr's mlxstudio#2; the macOS each Metal Shading Language version needs
@@ -16,6 +16,9 @@
   macos(26.0)). This macOS is older than
   that binary needs; the sign carries the version it needs. The linker's "was built for newer
   macOS version (14.0) than being linked (13.0)" is a harmless build warning and is not read.
+- Finder's refusal of an app with no slice for this Mac's CPU ("because this application is not
+  supported on this Mac": ollama/ollama#84, diffusionbee#70): an Apple-silicon-only app on an
+  Intel Mac, read weakly (sign.intel_cpu), as a Mac's model year is.
 - a conda solver finding nothing for the `__osx` virtual package a package requires (the running
   macOS, or pixi's declared system-requirements): rattler / pixi's "__osx >=10.15, for which no
   candidates were found" (conda-forge/pytorch-cpu-feedstock#366: conda-forge's pytorch 2.6 for

@@ -218,8 +218,10 @@ FLOORS = {
     # session 23's sealed second round (collectors 230-237) and third (238-240), scored blind at
     # e22c42a and 0c9e3d1 alike (holdout230/README.md): 29 named, 29 first, one false alarm
     # (ZHO-ZHO-ZHO/ComfyUI-InstantID#8, relabelled install-wrong-arch as the collector doubted),
-    # 2 refused
-    "holdout230": (29, 29),
+    # 2 refused;
+    # and its fourth round (collectors 241-244, blind at e22c42a and b4cc98f alike: 7 named, 6
+    # first), merged in
+    "holdout230": (36, 35),
 }
 
 

@@ -192,8 +192,13 @@ def test_what_is_not_read_so():
 
 # the same missing wheel, labelled by the platform rather than the Python: grpcio's macOS arm64
 # wheels served no Python 3.8 in June 2022, and Lightning-AI/pytorch-lightning#13251's collector
-# labelled pip compiling it on the M1 install-wrong-arch (both rows name that wheel)
-OTHER_LABEL = {"holdout154/pytorch-lightning-13251-m1-grpcio-wheel"}
+# labelled pip compiling it on the M1 install-wrong-arch (both rows name that wheel); likewise
+# dmlc/decord#213 (an Intel MacBook Pro of 2019 on Python 3.9, decord's macOS x86_64 wheels
+# ending at Python 3.8), labelled by the thread's "no ARM package"
+OTHER_LABEL = {
+    "holdout154/pytorch-lightning-13251-m1-grpcio-wheel",
+    "holdout230/decord-213-pip-install-fails-macos",
+}
 
 
 def test_across_every_real_report_it_fires_only_where_that_was_the_cause():

@@ -412,17 +412,19 @@ CJK_CHIP = re.compile(
     r"(?<![A-Za-z0-9.])M([1-9])(?:[ \t]?((?i:Pro|Max|Ultra)))?[ \t]*"
     r"(?:电脑|電腦|芯片|晶片|笔记本|筆記本|チップ|搭載|のMac|の(?i:mac))"
 )
+# a Mac by its model's name ("Mac Studio", "MacBook Air", "iMac")
+_MAC_MODEL = r"Mac\s?(?:Studio|mini|Pro)|MacBook(?:\s?(?:Pro|Air))?|iMac"
 # a Mac's name, then "OS 13.7.6" (a macOS version written without "mac")
 MAC_THEN_OS = re.compile(
-    r"\b(?:Mac\s?(?:Studio|mini|Pro)|MacBook(?:\s?(?:Pro|Air))?|iMac|M[1-9](?:\s?(?:Pro|Max|Ultra))?"
-    r"\s+Mac\w*)\b[^\n]{0,25}?\bOS\s+v?((?:1[1-5]|2[6-9])\.\d{1,2}(?:\.\d{1,2})?)(?![\d.]*\d)",
+    rf"\b(?:{_MAC_MODEL}|M[1-9](?:\s?(?:Pro|Max|Ultra))?\s+Mac\w*)\b[^\n]{{0,25}}?"
+    r"\bOS\s+v?((?:1[1-5]|2[6-9])\.\d{1,2}(?:\.\d{1,2})?)(?![\d.]*\d)",
     _I,
 )
 # a Mac's name, then "running" an OS X version without its name ("a 2009/2010 Mac Pro running
 # 10.14.6": divamgupta/diffusionbee-stable-diffusion-ui#330). Only 10.9-10.15: a bare "12.1" is
 # as often CUDA's or a package's version.
 MAC_RUNNING_OS_X = re.compile(
-    r"\b(?:Mac\s?(?:Studio|mini|Pro)|MacBook(?:\s?(?:Pro|Air))?|iMac)\b[^\n.]{0,25}?\brunning\s+"
+    rf"\b(?:{_MAC_MODEL})\b[^\n.]{{0,25}}?\brunning\s+"
     r"(10\.(?:9|1[0-5])(?:\.\d{1,2})?)(?![\d.]*\d)",
     _I,
 )
@@ -634,10 +636,8 @@ def read(text: str) -> list[Clue]:
     for m in finditer(CUDA_TORCH_USED, text, "+cu", "+rocm"):
         if _stated(text, m, strict=False):
             out.append(clue("sign.cuda_torch", m.group(1), text, m, WEAK))
-    for m in finditer(MAC_THEN_OS, text, "OS "):
-        out.append(clue("macos_version", m.group(1), text, m, WEAK))
-        out.append(clue("os", "Darwin", text, m, WEAK))
-    for m in finditer(MAC_RUNNING_OS_X, text, "running 10."):
-        out.append(clue("macos_version", m.group(1), text, m, WEAK))
-        out.append(clue("os", "Darwin", text, m, WEAK))
+    for pattern, needle in ((MAC_THEN_OS, "OS "), (MAC_RUNNING_OS_X, "running 10.")):
+        for m in finditer(pattern, text, needle):
+            out.append(clue("macos_version", m.group(1), text, m, WEAK))
+            out.append(clue("os", "Darwin", text, m, WEAK))
     return out

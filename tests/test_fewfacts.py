@@ -1,8 +1,9 @@
 """Pastes with few facts (issue 12, third session): torch work on the MPS device shown with no
-machine fact is diagnosed, not refused (verify.diagnosis.paste.mpswork, verify.diagnosis.settle);
-the rows it cannot
-settle are skipped and one row names the command that settles them; text with nothing about
-torch on MPS is still refused with one line (exit 2). Exit codes through the real CLI."""
+machine fact is diagnosed, not refused (verify.diagnosis.paste.mpswork, verify.diagnosis.settle),
+and since the twenty-fourth session so is a paste that names the Mac or MPS at all; the rows it
+cannot settle are skipped and one row names the command that settles them; text with nothing
+about torch on MPS and no Mac named is still refused with one line (exit 2). Exit codes through
+the real CLI."""
 
 from __future__ import annotations
 
@@ -92,6 +93,44 @@ def test_a_paste_with_only_the_os_is_diagnosed_naming_the_command_that_settles_t
     assert by_id["host.python"].status is Status.SKIP
     settle = by_id["paste.facts"]
     assert settle.status is Status.SKIP and "python -m torch.utils.collect_env" in settle.detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # modelscope/DiffSynth-Studio#331 (title, body)
+        "Feature request: support MPS (Apple Silicon)\n\n"
+        "It would be great if Apple Silicon chips are supported.\n",
+        "可以在MAC上跑吗?\n\n可以在MAC上跑吗?\n",  # jingyaogong/minimind#6
+        # deforum/deforum-stable-diffusion#189: Macs in the plural name them too
+        "Doesn't work with CPUs\n\nHi y'all -- I've been doing a deep dive into this awesome "
+        "capability and AFAICT it's fairly clear that the CPU path, particularly on Macs, has "
+        "never worked.\n",
+    ],
+    ids=["mps-apple-silicon", "mac-zh", "macs"],
+)
+def test_a_paste_that_only_names_the_mac_or_mps_is_diagnosed_not_refused(text):
+    # a feature request or a question about running on a Mac is about torch on a Mac: nothing in
+    # it points at the environment, and the settle row names the command (35 of the 98 pastes
+    # refused before were healthy threads of this kind: docs/diagnose.md, "Pastes with few
+    # facts")
+    _, results = diagnose.diagnose(text)
+    assert [r.id for r in results if r.status in (Status.FAIL, Status.WARN)] == []
+    assert next(r for r in results if r.id == settle.ROW_ID).status is Status.SKIP
+
+
+def test_what_the_readers_found_beside_the_mac_named_is_kept():
+    # OpenBMB/MiniCPM#12 was refused before, though its xformers dependency (CUDA-only, no macOS
+    # build) is a finding (verify.diagnosis.paste.foreign)
+    text = (
+        "[Feature Request]: Readme should state MiniCPM does not support macOS\n\n"
+        "Hi, I was trying to get this up running on my macOS, and found [this](https://github.com"
+        "/facebookresearch/xformers/issues/828).\nSince there is a dependency to `xformers`, I "
+        "think MiniCPM cannot support macOS as well?\n"
+    )
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "torch.installed" and first.status is Status.WARN
 
 
 # --- the diagnosis of a paste with few facts -----------------------------------------------------

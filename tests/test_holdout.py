@@ -220,8 +220,9 @@ FLOORS = {
     # (ZHO-ZHO-ZHO/ComfyUI-InstantID#8, relabelled install-wrong-arch as the collector doubted),
     # 2 refused;
     # and its fourth round (collectors 241-244, blind at e22c42a and b4cc98f alike: 7 named, 6
-    # first), merged in
-    "holdout230": (36, 35),
+    # first), merged in; and session 24's fifth (collectors 245-250, blind at 2ab1431: 5 reports,
+    # 4 named, 4 first), merged in
+    "holdout230": (40, 39),
 }
 
 

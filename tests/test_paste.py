@@ -286,8 +286,8 @@ def test_a_library_refusing_the_platform_names_the_os():
     # zai-org/ChatGLM-6B#6: cpm_kernels refuses sys.platform; code that tests it says nothing
     assert facts("RuntimeError: Unknown platform: darwin\nMac support?\n").os == "Darwin"
     assert facts("OSError: Unsupported platform 'linux', torch 2.1.0\n").os == "Linux"
-    with pytest.raises(InputError):
-        envdump.parse("if sys.platform == 'darwin':\n    device = 'cpu'\n")
+    # (a paste that names the Mac at all is diagnosed, not refused: the OS stays unknown)
+    assert facts("if sys.platform == 'darwin':\n    device = 'cpu'\n").os is None
 
 
 def test_a_version_left_behind_is_not_the_users():

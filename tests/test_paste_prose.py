@@ -87,6 +87,30 @@ def test_intel_mac_not_stated_of_this_machine_gives_nothing(text):
     assert not read(text).has("sign.intel_cpu")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Support for intel Mac?",  # netease-youdao/EmotiVoice#91's title
+        "Mac intel supported ???",  # w-okada/voice-changer#858's title, the other word order
+    ],
+)
+def test_asking_whether_the_intel_mac_is_supported_asks_for_ones_own(text):
+    r = read(text)
+    assert r.has("sign.intel_cpu") and r.facts["os"] == "Darwin"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Are you on an Intel Mac?",  # a helper's question
+        "Is it supported? Are you on an Intel Mac?",  # the support asked in another sentence
+        "Support for Intel Macs?",  # the plural: Macs in general
+    ],
+)
+def test_other_questions_about_an_intel_mac_give_nothing(text):
+    assert not read(text).has("sign.intel_cpu")
+
+
 def test_an_intel_gpu_is_an_intel_mac():
     # carson-katri/dream-textures#346: Apple silicon Macs have no Intel GPU
     r = read(

@@ -108,7 +108,7 @@ _ISSUE = re.compile(r"https://github\.com/pytorch/pytorch/issues/\d+")
 MPS_SAID = re.compile(r"(?<![A-Za-z0-9_])mps(?![A-Za-z0-9_])", re.IGNORECASE)
 # MPS, or a Mac by its names ("Mac M系芯片", "macOS 14.3", "Apple M3 Max", "Darwin")
 MAC_SAID = re.compile(
-    r"(?<![A-Za-z0-9_])(?:mps|mac(?:os|book)?|os[ \t]?x|darwin|apple[ \t]+silicon|M[1-5])"
+    r"(?<![A-Za-z0-9_])(?:mps|mac(?:os|books?|s)?|os[ \t]?x|darwin|apple[ \t]+silicon|M[1-5])"
     r"(?![A-Za-z0-9_])",
     re.IGNORECASE,
 )

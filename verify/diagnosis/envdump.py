@@ -41,7 +41,7 @@ from verify.diagnosis.paste.digest import SMALL, digest
 from verify.diagnosis.paste.logprefix import unprefix
 from verify.errors import InputError
 from verify.facts import Facts
-from verify.known_errors import KnownError, explain_all
+from verify.known_errors import MAC_SAID, KnownError, explain_all
 from verify.macos import real_macos
 
 MAX_CHARS = 5 * 1024 * 1024
@@ -159,9 +159,17 @@ def parse(text: str) -> Pasted:
             facts = dataclasses.replace(facts, torch_import_error=None)
         facts = _merge_known(facts, freeform)
         kind: Kind = "collect_env"
-    elif errors or _telling(freeform, reading) or mpswork.shown(reading.signs):
-        # torch work on the MPS device shown, machine facts or not: diagnosed, the rows the
-        # paste cannot settle skipped (verify.diagnosis.paste.mpswork, verify.diagnosis.settle)
+    elif (
+        errors
+        or _telling(freeform, reading)
+        or mpswork.shown(reading.signs)
+        or MAC_SAID.search(text)
+    ):
+        # torch work on the MPS device shown, machine facts or not, or the paste about a Mac or
+        # MPS at all ("Support for Apple silicon", "可以在mac电脑M芯片上面跑吗"): diagnosed, the
+        # rows the paste cannot settle skipped (verify.diagnosis.paste.mpswork,
+        # verify.diagnosis.settle) and what the readers found kept (docs/diagnose.md, "Pastes
+        # with few facts")
         facts = freeform
         kind = "freeform"
     else:
@@ -323,10 +331,11 @@ TELLING_TOGETHER = (
 def _telling(facts: Facts, reading: paste.Reading) -> bool:
     """Does the free-form text give a fact of the machine (its OS alone counts: "I had the same
     error on Mac Os 26.2") or a sign that is a finding by itself (an installer's verdict...)?
-    Only a paste with neither is refused: issue 12 keeps exit 2 for a paste that "holds no facts
-    at all". A paste with the OS and nothing against it is diagnosed: the rules it cannot settle
-    are skipped and verify.diagnosis.settle's paste.facts row names the command that settles
-    them (docs/diagnose.md, "Pastes with few facts")."""
+    Issue 12 keeps exit 2 for a paste that "holds no facts at all". A paste with the OS and
+    nothing against it is diagnosed: the rules it cannot settle are skipped and
+    verify.diagnosis.settle's paste.facts row names the command that settles them; so is one
+    that shows torch work on MPS or names the Mac or MPS at all (parse, docs/diagnose.md,
+    "Pastes with few facts")."""
     if any(reading.has(sign) for sign in TELLING_SIGNS):
         return True
     if any(all(reading.has(sign) for sign in signs) for signs in TELLING_TOGETHER):
@@ -340,7 +349,8 @@ def _telling(facts: Facts, reading: paste.Reading) -> bool:
 
 def _nothing_found(reading: paste.Reading) -> str:
     what = (
-        "no facts about the machine (OS, chip, Python, PyTorch, MPS state) and no known MPS error"
+        "no facts about the machine (OS, chip, Python, PyTorch, MPS state), no Mac or MPS named"
+        " and no known MPS error"
     )
     shown = [s[5:].replace("_", " ") for s in sorted(reading.signs)]
     if shown:

@@ -5,10 +5,9 @@ Healthy and wrong-results threads often paste only the user's script, a notebook
 training log or a warning: torch running on "mps", with no chip, macOS, Python or PyTorch
 version. A helper still answers them (nothing in the text points at the environment), so
 verify.diagnosis.envdump diagnoses such a paste instead of refusing it; the rows it cannot settle
-are
-skipped and verify.diagnosis.settle names the command whose output settles them. Text with nothing
-about
-torch on MPS (a question about a slow Mac, lorem ipsum) is still refused.
+are skipped and verify.diagnosis.settle names the command whose output settles them. Text with
+nothing about torch on MPS and no Mac named (a question about a slow laptop, lorem ipsum) is
+still refused.
 
 `shown(signs)` is true when any reader saw MPS in use or told:
 - code or words asking for the MPS device (sign.mps_intent: `device="mps"`, `.to("mps")`,

@@ -106,7 +106,7 @@ _ISSUE = re.compile(r"https://github\.com/pytorch/pytorch/issues/\d+")
 # "mps" / "MPS" as a word of its own; letters of Chinese or Japanese may touch it ("float16不能用
 # mps推理吗": \b sees no edge between them and the Latin letters)
 MPS_SAID = re.compile(r"(?<![A-Za-z0-9_])mps(?![A-Za-z0-9_])", re.IGNORECASE)
-# MPS, or a Mac by its names ("Mac M系芯片", "macOS 14.3", "Apple M3 Max", "Darwin")
+# MPS, or a Mac by its names ("Mac M系芯片", "macOS 14.3", "Apple M3 Max", "Darwin", "on Macs")
 MAC_SAID = re.compile(
     r"(?<![A-Za-z0-9_])(?:mps|mac(?:os|books?|s)?|os[ \t]?x|darwin|apple[ \t]+silicon|M[1-5])"
     r"(?![A-Za-z0-9_])",

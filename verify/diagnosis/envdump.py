@@ -168,8 +168,8 @@ def parse(text: str) -> Pasted:
         # torch work on the MPS device shown, machine facts or not, or the paste about a Mac or
         # MPS at all ("Support for Apple silicon", "可以在mac电脑M芯片上面跑吗"): diagnosed, the
         # rows the paste cannot settle skipped (verify.diagnosis.paste.mpswork,
-        # verify.diagnosis.settle) and what the readers found kept (docs/diagnose.md, "Pastes
-        # with few facts")
+        # verify.diagnosis.settle), the text model's likeness free to speak (docs/diagnose.md,
+        # "Pastes with few facts")
         facts = freeform
         kind = "freeform"
     else:

@@ -100,8 +100,9 @@ INTEL_MAC = re.compile(
     _I,
 )
 # a question asking whether the software supports the Intel Mac asks for the asker's own
-# ("Support for intel Mac?", "Mac intel supported ???": w-okada/voice-changer#858); the 12 of the
-# 13 such questions in tests/data were labelled an Intel Mac by their threads
+# ("Support for intel Mac?", "Mac intel supported ???": w-okada/voice-changer#858): of the 13
+# reports in tests/data whose opening lines ask a question about an Intel Mac, 12 were labelled
+# an Intel Mac by their threads
 _SUPPORT_ASKED = re.compile(r"\bsupport(?:s|ed)?\b", _I)
 # an Intel GPU: only Intel Macs have one (a Mac's Iris / UHD / HD Graphics)
 INTEL_GPU = re.compile(

@@ -119,7 +119,7 @@ def test_a_paste_that_only_names_the_mac_or_mps_is_diagnosed_not_refused(text):
     assert next(r for r in results if r.id == settle.ROW_ID).status is Status.SKIP
 
 
-def test_what_the_readers_found_beside_the_mac_named_is_kept():
+def test_a_reader_finding_in_a_paste_refused_before_comes_first():
     # w-okada/voice-changer#858 (title, body), refused before as holding no fact: the Intel Mac
     # asked about is the asker's own (verify.diagnosis.paste.prose)
     text = (

@@ -472,3 +472,34 @@ def test_rosetta_with_mps_shown_working_and_no_mps_error_is_a_warning():
     # with an MPS error it stays a failure (pytorch/pytorch#146236)
     _, results = diagnose.diagnose(BY_NAME["pytorch-146236-rosetta-m2-pro"].text)
     assert next(r for r in results if r.id == "host.arch").status is Status.FAIL
+
+
+# torch's own texts, as compiled into the macOS arm64 wheels' libtorch_cpu.dylib (2.15.0, sha256
+# e808b63d616a43b3...: aten/src/ATen/mps/EmptyTensor.cpp's mps_unavailable_error, two adjacent
+# strings; 2.13.0 on: aten/src/ATen/mps/MPSAllocator.mm's init_allocator), raised as Python
+# shows a RuntimeError
+NO_METAL_GPU = (
+    "RuntimeError: MPS backend is unavailable: no supported Metal GPU was found. This can happen "
+    "when running inside a virtual machine, sandbox or container without GPU access"
+)
+NO_UNIFIED_MEMORY = "RuntimeError: MPS backend is only supported on devices with unified memory"
+
+
+def test_no_metal_gpu_is_its_own_cause_and_its_list_of_places_is_no_sign():
+    pasted = envdump.parse(NO_METAL_GPU)
+    # the places torch lists are possibilities, not where this paste ran
+    assert not any(pasted.has(s) for s in ("sign.vm", "sign.sandbox", "sign.container"))
+    assert pasted.facts.mps_available is False and pasted.facts.os == "Darwin"
+    _, results = diagnose.diagnose(NO_METAL_GPU)
+    first = diagnose.first_cause(results)
+    assert first.id == "error.mps.no_metal_device" and first.blocks_ready
+    # a VM the user names is still read
+    told = "I run this inside a virtual machine.\n" + NO_METAL_GPU
+    assert envdump.parse(told).has("sign.vm")
+
+
+def test_a_gpu_without_unified_memory_is_named():
+    _, results = diagnose.diagnose(NO_UNIFIED_MEMORY)
+    first = diagnose.first_cause(results)
+    assert first.id == "error.mps.no_unified_memory" and first.blocks_ready
+    assert "Apple silicon" in first.fix.render()

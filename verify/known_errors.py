@@ -129,6 +129,7 @@ _OOM_PRINTED = Printed(
 )
 _UPDATE_MACOS = "Update macOS (System Settings > General > Software Update)"
 _MPS_OPS = "aten/src/ATen/native/mps/operations/"
+_MPS_ATEN = "aten/src/ATen/mps/"
 
 
 def _two_precisions(m: re.Match[str]) -> bool:
@@ -416,6 +417,48 @@ PATTERNS: tuple[_Pattern, ...] = (
             ),
         ),
     ),
+    # torch's own CPU fallback past an MPS kernel's size limit, warned once (TORCH_WARN_ONCE in
+    # operations/LinearAlgebra.mm): "linalg.svd: matrix too large to stage in MPS threadgroup
+    # memory (294912 > 32768 bytes); falling back to CPU." (torch.linalg.svdvals / eigh on a
+    # large matrix), "linalg_qr: MPS implementation is currently limited to min(m,n) <= 512,
+    # falling back to CPU." No PYTORCH_ENABLE_MPS_FALLBACK needed: the op runs, slower.
+    _Pattern(
+        "mps.op_runs_on_cpu",
+        re.compile(
+            r"linalg\.(?:svd|eigh): matrix too large to stage in MPS threadgroup memory[^\n]*|"
+            r"linalg_qr: MPS implementation is currently limited to min\(m,n\) <= \d+, falling "
+            r"back to CPU[^\n]*"
+        ),
+        "Operator runs on the CPU past an MPS size limit",
+        "This PyTorch's MPS kernel for the operator handles matrices up to a size; past it torch "
+        "runs the operator on the CPU by itself and warns: the results are right, that step is "
+        "slower.",
+        Fix(
+            "Nothing is broken; to keep the step on the GPU, use smaller matrices (or batches of "
+            "them) than the limit the warning names.",
+            url=OP_COVERAGE_ISSUE_NEW,
+        ),
+        severity="warn",
+        environment=False,
+        printed=(
+            Printed(
+                "linalg.svd: matrix too large to stage in MPS threadgroup memory (",
+                ">=2.14",
+                _MPS_OPS + "LinearAlgebra.mm",
+            ),
+            Printed(
+                "linalg.eigh: matrix too large to stage in MPS threadgroup memory (",
+                ">=2.14",
+                _MPS_OPS + "LinearAlgebra.mm",
+            ),
+            Printed(
+                "linalg_qr: MPS implementation is currently limited to min(m,n) <= 512, falling "
+                "back to CPU.",
+                ">=2.12,<2.14",
+                _MPS_OPS + "LinearAlgebra.mm",
+            ),
+        ),
+    ),
     # an application's own fallback when a step fails on MPS: it names the MPS device, says it
     # is not supported there and moves that step to the CPU - ComfyUI's FreeU node
     # (comfy_extras/nodes_freelunch.py: "Device {} does not support the torch.fft functions used
@@ -486,7 +529,16 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"Input type \(MPS\w*Type\) and weight type \(torch\.\w+Tensor\) should be the "
             r"same[^\n]*|"
             r"Input type \(torch\.\w+Tensor\) and weight type \(MPS\w*Type\) should be the "
-            r"same[^\n]*"
+            r"same[^\n]*|"
+            # the Metal kernels' own check (OperationUtils.h, mtl_setBuffer): a CPU tensor that
+            # is no scalar handed to an MPS kernel
+            r"Passed CPU tensor to MPS op[^\n]*|"
+            # GradScaler's unscale on MPS (operations/Amp.mm) given a gradient off the device,
+            # and the kernels' argument checks: "found_inf must be a MPS tensor." (Amp.mm),
+            # "input must be an MPS tensor" (LossOps.mm, 2.15)
+            r"Tensor is not on the MPS device\.[^\n]*|"
+            r"\b\w+ must be (?:an? )?MPS tensors?\b[^\n]*|"
+            r"\bone of scaled_grads was not a MPS tensor[^\n]*"
         ),
         "Tensors on different devices",
         "An operation on MPS received a tensor that is still on the CPU (or the other way round): "
@@ -507,6 +559,12 @@ PATTERNS: tuple[_Pattern, ...] = (
                 "aten/src/ATen/native/mps/OperationUtils.mm",
                 "https://github.com/pytorch/pytorch/issues/145229",
             ),
+            Printed(
+                "Passed CPU tensor to MPS op", ">=2.6", "aten/src/ATen/native/mps/OperationUtils.h"
+            ),
+            Printed("Tensor is not on the MPS device.", ">=2.8", _MPS_OPS + "Amp.mm"),
+            Printed("found_inf must be a MPS tensor.", ">=2.8", _MPS_OPS + "Amp.mm"),
+            Printed("input must be an MPS tensor", ">=2.15", _MPS_OPS + "LossOps.mm"),
         ),
     ),
     # Errors that name the macOS an op or dtype needs (TORCH_CHECK: the call fails), and conv's
@@ -749,8 +807,12 @@ PATTERNS: tuple[_Pattern, ...] = (
         "mps.op_needs_newer_torch",
         re.compile(
             # (a window may wrap the message: any whitespace between its words)
-            r"MPS does not support \w+ op with int64 input"
+            r"MPS does not support [\w/]+ ops? with int64 input"
             r"(?!\.\s+Support\s+has\s+been\s+added)[^\n]*|"
+            # the 2.0 nightlies' min / max gate, an INTERNAL ASSERT before 2.0.1's message above
+            # (operations/ReduceOps.mm; pytorch/pytorch#91565: "This is indeed not currently
+            # supported")
+            r"\bmin/max not supported for Long dtype on MPS[^\n]*|"
             r"Conv3D is not supported on MPS[^\n]*|"
             # operations/Convolution.mm of torch 2.5 (pytorch/pytorch#129484, 2024-06-28): any
             # output dimension above 2**16 refused on every macOS, with the fallback advice that
@@ -779,6 +841,17 @@ PATTERNS: tuple[_Pattern, ...] = (
                 "==2.0.*",
                 _MPS_OPS + "UnaryOps.mm",
                 "https://github.com/h2oai/h2ogpt/issues/464",
+            ),
+            Printed(
+                "MPS does not support min/max ops with int64 input",
+                "==2.0.*",
+                _MPS_OPS + "ReduceOps.mm",
+                "https://github.com/pytorch/pytorch/issues/91565",
+            ),
+            Printed(
+                "MPS does not support median ops with int64 input",
+                "==2.0.*",
+                _MPS_OPS + "ReduceOps.mm",
             ),
             # TORCH_CHECK in operations/Convolution.mm until Conv3D came to MPS in 2.3
             # (pytorch/pytorch#114183, on macOS 13.2+); report: Comfy-Org/ComfyUI#2044
@@ -877,6 +950,49 @@ PATTERNS: tuple[_Pattern, ...] = (
             ("python -m pip install --upgrade torch",),
         ),
         environment=False,
+    ),
+    # torch 1.13's MPS topk takes k <= 16 only: aten/src/ATen/native/mps/operations/Shape.mm
+    # (topk_out_mps) checks "Currently topk on mps works only for k<=16 ". The string is in the
+    # 1.13.1 macOS arm64 wheel's libtorch_cpu.dylib and in neither 1.12.0's (no MPS topk: the
+    # operator was not implemented) nor 2.0.1's (`strings` on the wheels; "mps" in lower case,
+    # so tests/data/torch_wheels keeps none of it): pytorch/pytorch#94639 (2023-02, for
+    # pytorch/pytorch#78915) lifted the limit. Reports: facebookresearch/detectron2#4342 (a
+    # 1.13 nightly), karpathy/nanoGPT's sampling on an M2 (top_k=200), LLM pipelines' top_k=50.
+    _Pattern(
+        "mps.op_needs_newer_torch",
+        re.compile(r"Currently topk on mps works only for k<=16[^\n]*"),
+        "topk above k=16 needs a newer PyTorch",
+        "PyTorch 1.13's MPS topk takes k up to 16 only (sampling with top_k above 16 meets "
+        "it); PyTorch 2.0 and newer take any k.",
+        Fix(
+            "Upgrade PyTorch to 2.0 or newer; until then use k <= 16 (e.g. top_k=16) or run "
+            "that topk on the CPU.",
+            ("nox -s install",),
+        ),
+        environment=False,
+    ),
+    # torch 2.5-2.7's fused SGD on MPS refuses a GradScaler's state: operations/FusedSgdKernel.mm
+    # checks "grad_scale and found_inf are not supported on MPS" (SGD(fused=True) stepped through
+    # torch.amp.GradScaler); the 2.8 wheel no longer carries the check.
+    _Pattern(
+        "mps.op_needs_newer_torch",
+        re.compile(r"grad_scale and found_inf are not supported on MPS[^\n]*"),
+        "Fused SGD with a GradScaler needs a newer PyTorch",
+        "PyTorch 2.5 to 2.7 run SGD(fused=True) on MPS without a GradScaler only: stepping it "
+        "through a GradScaler (mixed precision) is refused. PyTorch 2.8 and newer take it.",
+        Fix(
+            "Upgrade PyTorch to 2.8 or newer, or create the optimizer with fused=False, e.g. "
+            "torch.optim.SGD(params, lr=lr, fused=False).",
+            ("nox -s install",),
+        ),
+        environment=False,
+        printed=(
+            Printed(
+                "grad_scale and found_inf are not supported on MPS",
+                ">=2.5,<2.8",
+                _MPS_OPS + "FusedSgdKernel.mm",
+            ),
+        ),
     ),
     # transformers' wrapper around a missing MPS kernel: generate() infers a missing attention
     # mask with torch.isin, which had no MPS kernel before PyTorch 2.4 (aten::isin.Tensor_Tensor
@@ -1074,6 +1190,21 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"grid_sampler_3d backward on MPS only supports bilinear and nearest[^\n]*|"
             r"linalg\.svd: driver= is not supported on MPS[^\n]*|"
             r"MPS FFT only supports transforming up to \d+ dimensions[^\n]*|"
+            # sparse (non-strided) tensors on MPS (aten/src/ATen/mps/EmptyTensor.cpp), integer
+            # inputs of log_softmax / smooth_l1_loss (operations/SoftMax.mm, LossOps.mm), LU
+            # options, histogramdd weights
+            r"only strided tensors are supported on MPS[^\n]*|"
+            r"MPS doesn't know how to do \w+_i64[^\n]*|"
+            r"linalg\.lu_factor\(\): MPS (?:only supports floats|doesn't allow pivot == False)"
+            r"[^\n]*|"
+            r"histogramdd\(\): weight should be contiguous on MPS[^\n]*|"
+            # adaptive pooling that grows one side and shrinks the other
+            # (operations/AdaptivePooling.mm; 1.13 spelled it "greather")
+            r"Adaptive pool MPS: Input height and width must both be greath?er than,? or equal "
+            r"to, or lesser than,? output height and width[^\n]*|"
+            # topk / kthvalue refused past MPSGraph's 4 innermost axes (2.8-2.12), to avoid
+            # the MPSNDArraySort crash below (pytorch/pytorch#154890)
+            r"On-going issue on MPSGraph topk when ndims\(\) - axis > 4[^\n]*|"
             # MPSNDArraySort's assertion on a 5-D or larger tensor (sort, topk, argsort; torch's
             # native Metal topk since PR #184106 avoids it for topk): pytorch/pytorch#154890,
             # huchenlei/ComfyUI-layerdiffuse#20
@@ -1197,6 +1328,44 @@ PATTERNS: tuple[_Pattern, ...] = (
             ),
             Printed(
                 "MPS: Unsupported Border padding mode", ">=2.1,<2.11", _MPS_OPS + "GridSampler.mm"
+            ),
+            Printed(
+                "only strided tensors are supported on MPS", ">=2.3", _MPS_ATEN + "EmptyTensor.cpp"
+            ),
+            Printed("MPS doesn't know how to do exponent_i64", ">=2.10", _MPS_OPS + "SoftMax.mm"),
+            Printed("MPS doesn't know how to do square_i64", ">=2.10", _MPS_OPS + "LossOps.mm"),
+            Printed(
+                "linalg.lu_factor(): MPS only supports floats.",
+                ">=2.10,<2.14",
+                _MPS_OPS + "LinearAlgebra.mm",
+            ),
+            Printed(
+                "linalg.lu_factor(): MPS doesn't allow pivot == False.",
+                ">=2.5",
+                _MPS_OPS + "LinearAlgebra.mm",
+            ),
+            Printed(
+                "Adaptive pool MPS: Input height and width must both be greather than or equal "
+                "to, or lesser than, output height and width",
+                "==1.13.*",
+                _MPS_OPS + "AdaptivePooling.mm",
+            ),
+            Printed(
+                "Adaptive pool MPS: Input height and width must both be greater than, or equal "
+                "to, or lesser than output height and width",
+                ">=2.0",
+                _MPS_OPS + "AdaptivePooling.mm",
+            ),
+            Printed(
+                "On-going issue on MPSGraph topk when ndims() - axis > 4, see issue #154890",
+                ">=2.8,<2.13",
+                _MPS_OPS + "Shape.mm",
+                "https://github.com/pytorch/pytorch/issues/154890",
+            ),
+            Printed(
+                "histogramdd(): weight should be contiguous on MPS",
+                ">=2.1,<2.12",
+                _MPS_OPS + "HistogramKernel.mm",
             ),
             Printed(
                 "Adaptive pool MPS: input sizes must be divisible by output sizes",
@@ -1765,6 +1934,57 @@ PATTERNS: tuple[_Pattern, ...] = (
         "This PyTorch was built without the MPS backend (a Linux, CPU-only or osx-64 conda "
         "build, or a source build without USE_MPS).",
         Fix("Install an arm64 (osx-arm64) PyTorch from a native arm64 Python: `nox -s install`."),
+    ),
+    # torch 2.15 tells the no-device case apart from an old macOS: aten/src/ATen/mps/
+    # EmptyTensor.cpp (mps_unavailable_error) raises "MPS backend is unavailable: no supported
+    # Metal GPU was found. This can happen when running inside a virtual machine, sandbox or
+    # container without GPU access" (the 2.15 wheel's libtorch_cpu.dylib, beside "The MPS
+    # backend is supported on macOS 15.0+."); earlier releases said the macOS one for both
+    # (mps.macos_too_old below).
+    _Pattern(
+        "mps.no_metal_device",
+        re.compile(r"MPS backend is unavailable: no supported Metal GPU was found[^\n]*"),
+        "No Metal GPU visible to this process",
+        "torch found no Metal GPU it can use: the process runs where the Mac's GPU does not "
+        "reach it (a virtual machine, a sandbox or a container without GPU access), as the "
+        "message itself says.",
+        Fix(
+            "Run Python directly on the Mac, outside the VM, sandbox or container (in CI: a "
+            "bare-metal Apple silicon runner); where that cannot be, use the CPU "
+            "(torch.device('cpu')).",
+            (CHECK_MPS_AVAILABLE,),
+        ),
+        printed=(
+            Printed(
+                "MPS backend is unavailable: no supported Metal GPU was found. ",
+                ">=2.15",
+                _MPS_ATEN + "EmptyTensor.cpp",
+            ),
+        ),
+    ),
+    # aten/src/ATen/mps/MPSAllocator.mm (init_allocator, from 2.13): TORCH_CHECK(m_device.
+    # hasUnifiedMemory, "MPS backend is only supported on devices with unified memory"). Apple
+    # silicon GPUs share memory with the CPU; a Mac whose Metal GPU has its own (an Intel Mac's
+    # AMD or external GPU, which ran MPS in earlier releases) is refused.
+    _Pattern(
+        "mps.no_unified_memory",
+        re.compile(r"MPS backend is only supported on devices with unified memory[^\n]*"),
+        "The GPU has no unified memory (not Apple silicon)",
+        "PyTorch 2.13 and newer run MPS only on GPUs that share memory with the CPU (Apple "
+        "silicon): this Mac's Metal GPU has memory of its own, as an Intel Mac's AMD or external "
+        "GPU has.",
+        Fix(
+            "Run MPS work on an Apple silicon Mac; on this Mac use the CPU "
+            "(torch.device('cpu')), or a PyTorch older than 2.13, whose MPS backend still ran on "
+            "such GPUs.",
+        ),
+        printed=(
+            Printed(
+                "MPS backend is only supported on devices with unified memory",
+                ">=2.13",
+                _MPS_ATEN + "MPSAllocator.mm",
+            ),
+        ),
     ),
     # aten/src/ATen/mps/EmptyTensor.cpp: MPS_ERROR_RUNTIME_TOO_LOW "The MPS backend is supported
     # on MacOS 12.3+." "Current OS version can be queried using `sw_vers`". The version it names

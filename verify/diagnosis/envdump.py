@@ -605,6 +605,8 @@ _ERROR_FACTS = {
     "mps.float64": ("os", "mps_built"),
     "mps.op_needs_newer_macos": ("os", "mps_built"),
     "mps.macos_too_old": ("os", "mps_built", "mps_available", "mps_unavailable_reason"),
+    "mps.no_metal_device": ("os", "mps_built", "mps_available", "mps_unavailable_reason"),
+    "mps.no_unified_memory": ("os", "mps_built"),
     "mps.not_built": ("mps_built", "mps_available"),
     "mps.not_linked": ("mps_built", "mps_available"),
     "mps.op_needs_newer_torch": ("os", "mps_built", "mps_available"),
@@ -844,6 +846,8 @@ _FROM_MPS_CODE = {
     "mps.device_mismatch",
     "mps.op_needs_newer_macos",
     "mps.macos_too_old",
+    "mps.no_metal_device",
+    "mps.no_unified_memory",
     "mps.op_needs_newer_torch",
     "mps.dtype_unsupported",
     "mps.bfloat16_unsupported",
@@ -873,7 +877,7 @@ def _facts_from_errors(errors: list[KnownError]) -> Facts:
             kw["mps_available"] = True
         if e.id in ("mps.not_built", "mps.not_linked"):
             kw.update(mps_built=False, mps_available=False)
-        elif e.id == "mps.macos_too_old":
+        elif e.id in ("mps.macos_too_old", "mps.no_metal_device"):
             # printed by MPS code (MPSDevice / EmptyTensor), which exists only in an MPS build
             kw.update(mps_built=True, mps_available=False, mps_unavailable_reason=e.match)
     return Facts(source=PASTED, **kw)

@@ -223,10 +223,28 @@ METAL_FAILURE = re.compile(
 PLACE_WORDS = 5
 
 
+# torch's own list of where no Metal GPU may be found (torch 2.15's "MPS backend is unavailable:
+# no supported Metal GPU was found. This can happen when running inside a virtual machine,
+# sandbox or container without GPU access": verify.known_errors' mps.no_metal_device): the
+# places it names are possibilities, not the paste's own
+TORCH_NAMES_PLACES = "This can happen when running inside a virtual machine, sandbox or container"
+
+
+def _in_torch_list(text: str, m: re.Match[str]) -> bool:
+    """Does the match lie inside TORCH_NAMES_PLACES?"""
+    size = len(TORCH_NAMES_PLACES)
+    at = text.find(TORCH_NAMES_PLACES, max(0, m.end() - size), m.start() + size)
+    return at != -1 and at <= m.start() and m.end() <= at + size
+
+
 def _stated(pattern: re.Pattern[str], text: str, *needles: str) -> Iterator[re.Match[str]]:
     """finditer's matches that are stated, not negated ("not using Docker", "not in a
-    sandbox")."""
-    return (m for m in finditer(pattern, text, *needles) if stated(text, m, PLACE_WORDS))
+    sandbox"), and not torch's list of places."""
+    return (
+        m
+        for m in finditer(pattern, text, *needles)
+        if stated(text, m, PLACE_WORDS) and not _in_torch_list(text, m)
+    )
 
 
 def read(text: str) -> list[Clue]:

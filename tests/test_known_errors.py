@@ -6,6 +6,7 @@ explained as the cause their threads established, and a real (CPU-only) torch's 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import wheel_evidence
@@ -708,3 +709,15 @@ def test_every_whole_mps_message_in_the_wheels_is_explained_or_set_aside() -> No
     for text in SET_ASIDE:
         assert text in whole, f"set aside but in no recorded wheel: {text!r}"
         assert known_errors.explain(text) is None, f"set aside but explained: {text!r}"
+
+
+def test_the_metal_code_generators_float64_refusal_is_the_float64_row() -> None:
+    """torch.compile's Metal code generator refuses a float64 input in its own words, read from
+    the installed torch's source (torch/_inductor/codegen/mps.py)."""
+    torch = pytest.importorskip("torch")
+    source = Path(torch.__file__).parent / "_inductor" / "codegen" / "mps.py"
+    said = re.findall(r'raise RuntimeError\("([^"]*float64[^"]*)"\)', source.read_text())
+    assert said, "the refusal moved: read torch/_inductor/codegen/mps.py again"
+    for text in said:
+        found = known_errors.explain(f"RuntimeError: {text}")
+        assert found is not None and found.id == "mps.float64", text

@@ -259,8 +259,10 @@ PATTERNS: tuple[_Pattern, ...] = (
             # TORCH_CHECK(dtype != at::kDouble, "float64 is not supported on MPS") in the MPS
             # kernels of torch 2.0+ (operations/BinaryKernel.mm, CrossKernel.mm,
             # HistogramKernel.mm, OperationUtils.mm exec_binary_kernel: a Python float scalar
-            # makes the common dtype double); not a sentence that only asks ("if float64 ...")
-            r"(?<!if )(?<!whether )\bfloat64 is not supported on MPS\b[^\n]*|"
+            # makes the common dtype double); not a sentence that only asks ("if float64 ...");
+            # torch.compile's Metal code generator says "by MPS" (torch/_inductor/codegen/mps.py:
+            # a float64 input buffer of a compiled kernel)
+            r"(?<!if )(?<!whether )\bfloat64 is not supported (?:on|by) MPS\b[^\n]*|"
             # UnaryOps.mm (digamma / lgamma / polygamma / erfinv), torch 2.1-2.11: "MPS does not
             # support digamma_out op with scalar type: Double"
             r"MPS does not support \w+ op with scalar type: Double[^\n]*|"

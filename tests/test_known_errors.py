@@ -46,10 +46,6 @@ NO_WHEEL_STRING_TITLES = {
     # ": min and input tensors must be of the same shape": `strings` on the 1.12.0 / 1.12.1 /
     # 1.13.1 wheels' libtorch_cpu.dylib (verify.known_errors' comment)
     "clamp with broadcast bounds needs a newer PyTorch",
-    # "Currently topk on mps works only for k<=16 ": `strings` on the 1.13.1 wheel's
-    # libtorch_cpu.dylib (sha256 0122806b111b949d...), absent from 1.12.0's and 2.0.1's; "mps" in
-    # lower case, so tests/data/torch_wheels keeps none of it (verify.known_errors' comment)
-    "topk above k=16 needs a newer PyTorch",
     # MetalPerformanceShaders' own assertion (Apple's framework, not torch's strings)
     "gather of this index shape refused by Apple's MPS",
     # transformers' generation/utils.py (Python) around torch.isin's missing MPS kernel
@@ -645,6 +641,7 @@ SET_ASIDE: dict[str, str] = {
     "MPS event timing failed because the GPU work for an event did not complete": _PROFILER,
     "Timing-enabled MPS events must commit when recorded": _PROFILER,
     "invalid argument to isOnMacOS13orNewer()": _INTERNAL,
+    "mps_linear_backward: grad_output needs to be mps layout": _INTERNAL,
     "Expected _stream.device_type() == DeviceType::MPS to be true, but got false.  (Could this "
     "error message be improved?  If so, please report an enhancement request to PyTorch.)": (
         _INTERNAL

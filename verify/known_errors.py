@@ -540,7 +540,10 @@ PATTERNS: tuple[_Pattern, ...] = (
             # "input must be an MPS tensor" (LossOps.mm, 2.15)
             r"Tensor is not on the MPS device\.[^\n]*|"
             r"\b\w+ must be (?:an? )?MPS tensors?\b[^\n]*|"
-            r"\bone of scaled_grads was not a MPS tensor[^\n]*"
+            r"\bone of scaled_grads was not a MPS tensor[^\n]*|"
+            # F.linear's own device check (operations/Linear.mm, 2.4 on): "Tensor for argument
+            # input is on cpu but expected on mps"
+            r"Tensor for argument \w+ is on \S+ but expected on mps\b[^\n]*"
         ),
         "Tensors on different devices",
         "An operation on MPS received a tensor that is still on the CPU (or the other way round): "
@@ -567,6 +570,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             Printed("Tensor is not on the MPS device.", ">=2.8", _MPS_OPS + "Amp.mm"),
             Printed("found_inf must be a MPS tensor.", ">=2.8", _MPS_OPS + "Amp.mm"),
             Printed("input must be an MPS tensor", ">=2.15", _MPS_OPS + "LossOps.mm"),
+            Printed(" but expected on mps", ">=2.4", _MPS_OPS + "Linear.mm"),
         ),
     ),
     # Errors that name the macOS an op or dtype needs (TORCH_CHECK: the call fails), and conv's
@@ -956,8 +960,7 @@ PATTERNS: tuple[_Pattern, ...] = (
     # torch 1.13's MPS topk takes k <= 16 only: aten/src/ATen/native/mps/operations/Shape.mm
     # (topk_out_mps) checks "Currently topk on mps works only for k<=16 ". The string is in the
     # 1.13.1 macOS arm64 wheel's libtorch_cpu.dylib and in neither 1.12.0's (no MPS topk: the
-    # operator was not implemented) nor 2.0.1's (`strings` on the wheels; "mps" in lower case,
-    # so tests/data/torch_wheels keeps none of it): pytorch/pytorch#94639 (2023-02, for
+    # operator was not implemented) nor 2.0.1's: pytorch/pytorch#94639 (2023-02, for
     # pytorch/pytorch#78915) lifted the limit. Reports: facebookresearch/detectron2#4342 (a
     # 1.13 nightly), karpathy/nanoGPT's sampling on an M2 (top_k=200), LLM pipelines' top_k=50.
     _Pattern(
@@ -972,6 +975,14 @@ PATTERNS: tuple[_Pattern, ...] = (
             ("nox -s install",),
         ),
         environment=False,
+        printed=(
+            Printed(
+                "Currently topk on mps works only for k<=16",
+                "==1.13.*",
+                _MPS_OPS + "Shape.mm",
+                "https://github.com/facebookresearch/detectron2/issues/4342",
+            ),
+        ),
     ),
     # torch 2.5-2.7's fused SGD on MPS refuses a GradScaler's state: operations/FusedSgdKernel.mm
     # checks "grad_scale and found_inf are not supported on MPS" (SGD(fused=True) stepped through
@@ -1138,6 +1149,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"\b\w+ (?:on|for) MPS does not support complex inputs[^\n]*|"
             r"\bbernoulli is not implemented for complex types on MPS[^\n]*|"
             r"linalg\.lu_factor\(\): MPS doesn't support complex types[^\n]*|"
+            r"\bmps linear does not support complex types[^\n]*|"
             r"MPS: nonzero op is not supported for complex datatypes[^\n]*|"
             # the kernels' own complex checks, which name no device: "repeat(): Not supported
             # for complex yet!" (operations/Repeat.mm), "scatter(): Yet not supported for
@@ -1252,6 +1264,9 @@ PATTERNS: tuple[_Pattern, ...] = (
                 "bernoulli is not implemented for complex types on MPS",
                 ">=2.15",
                 _MPS_OPS + "Distributions.mm",
+            ),
+            Printed(
+                "mps linear does not support complex types", ">=2.8,<2.12", _MPS_OPS + "Linear.mm"
             ),
             Printed(
                 "linalg.lu_factor(): MPS doesn't support complex types.",

@@ -33,9 +33,10 @@ OUT = ROOT / "tests" / "data" / "torch_wheels"
 
 MIN_RUN = 6  # strings -n 6
 _RUN = re.compile(rb"[\x20-\x7e]{%d,}" % MIN_RUN)
-# user-facing: has a space, names MPS / macOS / a device string / the "not linked" family
+# user-facing: has a space, names MPS (or mps) / macOS / a device string / the "not linked" family
 _KEEP = re.compile(
-    r"MPS|[Mm]ac ?OS|device string|not linked with support|issues/(?:77764|141287)\b|"
+    # "mps" in lower case as a word too ("Currently topk on mps works only for k<=16 ")
+    r"MPS|(?i:\bmps\b)|[Mm]ac ?OS|device string|not linked with support|issues/(?:77764|141287)\b|"
     r"^' is not current(?:ly)? implemented|"
     # the MPS fused optimizers' dtype check, which names no device
     # (aten/src/ATen/native/mps/operations/MultiTensorApply.h)
@@ -118,9 +119,10 @@ def extract(wheel: Path, *, checked: str) -> str:
         f"# sha256 check: {checked}",
         "# extracted: every torch/lib/*.dylib, printable ASCII runs of >= 6 bytes "
         "(strings -a -n 6);",
-        "#   kept: runs with a space that name MPS, macOS, a device string or the MPS op-coverage",
-        "#   issues (not INTERNAL ASSERT texts, symbols or Metal source), and the selectors the",
-        "#   MPS device check calls.",
+        "#   kept: runs with a space that name MPS (or the word mps), macOS, a device string "
+        "or the",
+        "#   MPS op-coverage issues (not INTERNAL ASSERT texts, symbols or Metal source), and the",
+        "#   selectors the MPS device check calls.",
         "#   Format: LIBRARY<TAB>STRING, sorted, unique.",
     ]
     body: set[str] = set()

@@ -720,3 +720,47 @@ def test_the_metal_code_generators_float64_refusal_is_the_float64_row() -> None:
     for text in said:
         found = known_errors.explain(f"RuntimeError: {text}")
         assert found is not None and found.id == "mps.float64", text
+
+
+def _raised_strings(path: Path) -> list[str]:
+    """The messages a Python file raises, f-string fields as "X"."""
+    import ast
+
+    def text(node: ast.expr) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.JoinedStr):
+            return "".join(v.value if isinstance(v, ast.Constant) else "X" for v in node.values)
+        return None
+
+    out = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            out.extend(t for a in node.exc.args if (t := text(a)) is not None)
+    return out
+
+
+def test_flex_attentions_refusals_on_mps_are_case_refusals() -> None:
+    """torch 2.13's FlexAttention runs on MPS for inference only: every refusal naming MPS that
+    the installed torch's Python raises is read as a case MPS does not take."""
+    torch = pytest.importorskip("torch")
+    root = Path(torch.__file__).parent
+    files = [
+        root / "_inductor" / "kernel" / "flex" / "flex_mps.py",
+        root / "_inductor" / "codegen" / "metal_flex_attention_template.py",
+        root / "nn" / "attention" / "flex_attention.py",
+    ]
+    said = [
+        t
+        for f in files
+        if f.exists()
+        for t in _raised_strings(f)
+        # the device list ("only supported on CUDA, CPU, HPU, or MPS devices") is another
+        # matter, and "not supported on CPU/MPS" names no Mac
+        if "MPS" in t and "or MPS devices" not in t and "CPU/MPS" not in t
+    ]
+    if not said:
+        pytest.skip("this torch has no FlexAttention on MPS (2.13 added it)")
+    for text in said:
+        found = known_errors.explain(f"NotImplementedError: {text}")
+        assert found is not None and found.id == "mps.op_case_unsupported", text

@@ -1212,6 +1212,14 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"linalg\.lu_factor\(\): MPS (?:only supports floats|doesn't allow pivot == False)"
             r"[^\n]*|"
             r"histogramdd\(\): weight should be contiguous on MPS[^\n]*|"
+            # FlexAttention on MPS (torch 2.13+, Python: torch/_inductor/kernel/flex/flex_mps.py,
+            # metal_flex_attention_template.py, torch/nn/attention/flex_attention.py): inference
+            # only, and not every dtype, head layout or score_mod capture
+            r"\bflex_attention (?:on MPS(?: (?:does not (?:yet )?support|only supports|supports "
+            r"\S+, got|requires)|: captured buffer)|backward\b[^\n]*?is not yet supported on "
+            r"MPS)[^\n]*|"
+            r"\bFlexAttention does not support backward on MPS[^\n]*|"
+            r"\bMixed dtypes for query, key, value not supported on MPS[^\n]*|"
             # adaptive pooling that grows one side and shrinks the other
             # (operations/AdaptivePooling.mm; 1.13 spelled it "greather")
             r"Adaptive pool MPS: Input height and width must both be greath?er than,? or equal "

@@ -5,6 +5,7 @@ explained as the cause their threads established, and a real (CPU-only) torch's 
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -724,7 +725,6 @@ def test_the_metal_code_generators_float64_refusal_is_the_float64_row() -> None:
 
 def _raised_strings(path: Path) -> list[str]:
     """The messages a Python file raises, f-string fields as "X"."""
-    import ast
 
     def text(node: ast.expr) -> str | None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):

@@ -106,12 +106,12 @@ _ISSUE = re.compile(r"https://github\.com/pytorch/pytorch/issues/\d+")
 # "mps" / "MPS" as a word of its own; letters of Chinese or Japanese may touch it ("float16不能用
 # mps推理吗": \b sees no edge between them and the Latin letters)
 MPS_SAID = re.compile(r"(?<![A-Za-z0-9_])mps(?![A-Za-z0-9_])", re.IGNORECASE)
-# MPS, or a Mac by its names ("Mac M系芯片", "macOS 14.3", "Apple M3 Max", "Darwin", "on Macs")
-MAC_SAID = re.compile(
-    r"(?<![A-Za-z0-9_])(?:mps|mac(?:os|books?|s)?|os[ \t]?x|darwin|apple[ \t]+silicon|M[1-5])"
-    r"(?![A-Za-z0-9_])",
-    re.IGNORECASE,
-)
+# a Mac by its names ("macOS 14.3", "mac os", "MacBook", "on Macs", "OS X", "Darwin", "Apple
+# silicon", "M3"): the one vocabulary of MAC_SAID and verify.diagnosis.paste.claims' MAC_NAMED
+MAC_WORDS = r"mac(?:[ \t]?os|books?|s)?|os[ \t]?x|darwin|apple[ \t]+silicon|M[1-5]"
+# MPS, or a Mac by its names ("Mac M系芯片", "Apple M3 Max"); letters of Chinese or Japanese may
+# touch them
+MAC_SAID = re.compile(rf"(?<![A-Za-z0-9_])(?:mps|{MAC_WORDS})(?![A-Za-z0-9_])", re.IGNORECASE)
 
 # the operators that create the first MPS tensor or copy one to MPS: a build without MPS stops
 # there (`torch.zeros(1, device="mps")` -> empty.memory_format, `torch.zeros_like(x,

@@ -46,6 +46,7 @@ from verify.diagnosis.paste.clues import (
     sentence_at,
     stated,
 )
+from verify.known_errors import MAC_WORDS
 
 _I = re.IGNORECASE
 
@@ -270,9 +271,7 @@ _GPU_WORDS = re.compile(r"\bMPS\b|\bMetal\b|\bGPUs?\b", _I)
 _LINUX = re.compile(r"\blinux\b", _I)
 # (Darwin, macOS's kernel, as package platforms name it: "build requirements on Darwin platforms":
 # nari-labs/nari-qwen3-tts#3)
-MAC_NAMED = re.compile(
-    r"\bmac(?:[ \t]?os|books?|s)?\b|\bapple[ \t]+silicon\b|\bM[1-5]\b|\bdarwin\b", _I
-)
+MAC_NAMED = re.compile(rf"\b(?:{MAC_WORDS})\b", _I)
 _NO_GPU = re.compile(
     r"\bnot[ \t]+(?:yet[ \t]+)?(?:supported|available|possible)\b|"
     r"\bn[o']?t[ \t]+(?:support|access|use|run|pass|expose|have)\b|\bcan'?t\b|\bcannot\b|"

@@ -41,6 +41,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from verify.diagnosis.paste.clues import WEAK, Clue, clue, finditer, stated
+from verify.known_errors import MAC_WORDS
 
 _I = re.IGNORECASE
 MPS_WORK = re.compile(
@@ -127,7 +128,7 @@ def read(text: str) -> list[Clue]:
 # the Mac named on a GPU wish's line: the GPU wished for is the Mac's, which torch reaches through
 # MPS alone ("Can Mac use gpu acceleration?": CVHub520/X-AnyLabeling#862, answered with the
 # model's `device_type: mps`)
-_MAC = re.compile(r"(?<![A-Za-z])(?:mac(?:OS|book)?|Apple[ \t]+silicon)(?![A-Za-z])", _I)
+_MAC = re.compile(rf"(?<![A-Za-z])(?:{MAC_WORDS})(?![A-Za-z])", _I)
 
 
 def shown(signs: Mapping[str, Sequence[Clue]]) -> bool:

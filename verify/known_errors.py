@@ -961,14 +961,14 @@ PATTERNS: tuple[_Pattern, ...] = (
     # (topk_out_mps) checks "Currently topk on mps works only for k<=16 ". The string is in the
     # 1.13.1 macOS arm64 wheel's libtorch_cpu.dylib and in neither 1.12.0's (no MPS topk: the
     # operator was not implemented) nor 2.0.1's: pytorch/pytorch#94639 (2023-02, for
-    # pytorch/pytorch#78915) lifted the limit. Reports: facebookresearch/detectron2#4342 (a
-    # 1.13 nightly), karpathy/nanoGPT's sampling on an M2 (top_k=200), LLM pipelines' top_k=50.
+    # pytorch/pytorch#78915) lifted the limit. Report: facebookresearch/detectron2#4342 (a 1.13
+    # nightly); downstream code comments quote it beside top_k=50 sampling.
     _Pattern(
         "mps.op_needs_newer_torch",
         re.compile(r"Currently topk on mps works only for k<=16[^\n]*"),
         "topk above k=16 needs a newer PyTorch",
         "PyTorch 1.13's MPS topk takes k up to 16 only (sampling with top_k above 16 meets "
-        "it); PyTorch 2.0 and newer take any k.",
+        "it); PyTorch 2.0 lifted that limit.",
         Fix(
             "Upgrade PyTorch to 2.0 or newer; until then use k <= 16 (e.g. top_k=16) or run "
             "that topk on the CPU.",
@@ -992,7 +992,8 @@ PATTERNS: tuple[_Pattern, ...] = (
         re.compile(r"grad_scale and found_inf are not supported on MPS[^\n]*"),
         "Fused SGD with a GradScaler needs a newer PyTorch",
         "PyTorch 2.5 to 2.7 run SGD(fused=True) on MPS without a GradScaler only: stepping it "
-        "through a GradScaler (mixed precision) is refused. PyTorch 2.8 and newer take it.",
+        "through a GradScaler (mixed precision) is refused. The check is gone from PyTorch "
+        "2.8's wheel.",
         Fix(
             "Upgrade PyTorch to 2.8 or newer, or create the optimizer with fused=False, e.g. "
             "torch.optim.SGD(params, lr=lr, fused=False).",

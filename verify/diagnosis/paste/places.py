@@ -225,16 +225,17 @@ PLACE_WORDS = 5
 
 # torch's own list of where no Metal GPU may be found (torch 2.15's "MPS backend is unavailable:
 # no supported Metal GPU was found. This can happen when running inside a virtual machine,
-# sandbox or container without GPU access": verify.known_errors' mps.no_metal_device): the
-# places it names are possibilities, not the paste's own
-TORCH_NAMES_PLACES = "This can happen when running inside a virtual machine, sandbox or container"
+# sandbox or container without GPU access", read by verify.known_errors' mps.no_metal_device):
+# the places it names are possibilities, not the paste's own
+_TORCH_NO_GPU = BY_ID["mps.no_metal_device"].regex
 
 
 def _in_torch_list(text: str, m: re.Match[str]) -> bool:
-    """Does the match lie inside TORCH_NAMES_PLACES?"""
-    size = len(TORCH_NAMES_PLACES)
-    at = text.find(TORCH_NAMES_PLACES, max(0, m.end() - size), m.start() + size)
-    return at != -1 and at <= m.start() and m.end() <= at + size
+    """Does the match lie inside torch's no-Metal-GPU message on its line?"""
+    start = text.rfind("\n", 0, m.start()) + 1
+    end = text.find("\n", m.end())
+    messages = _TORCH_NO_GPU.finditer(text, start, len(text) if end == -1 else end)
+    return any(t.start() <= m.start() and m.end() <= t.end() for t in messages)
 
 
 def _stated(pattern: re.Pattern[str], text: str, *needles: str) -> Iterator[re.Match[str]]:

@@ -316,7 +316,49 @@ REPORTS = [
         "mps.half_mixed_types",
         "warn",
     ),
+    # Metal's own out-of-memory, as MLX prints it (ml-explore/mlx#479: mx.eye(28000) on an 8 GB
+    # Mac), as llama.cpp logs it (ggml-org/llama.cpp#7010) and as Metal's debug layer says it
+    # (gfx-rs/wgpu#9545), verbatim
+    (
+        "libc++abi: terminating due to uncaught exception of type std::runtime_error: [METAL] "
+        "Command buffer execution failed: Insufficient Memory "
+        "(00000008:kIOGPUCommandBufferCallbackErrorOutOfMemory)",
+        "mps.oom",
+        "fail",
+    ),
+    (
+        "ggml_metal_graph_compute: command buffer 6 failed with status 5\n"
+        "error: Insufficient Memory (00000008:kIOGPUCommandBufferCallbackErrorOutOfMemory)",
+        "mps.oom",
+        "fail",
+    ),
+    (
+        "Execution of the command buffer was aborted due to an error during execution. "
+        "Insufficient Memory (00000008:kIOGPUCommandBufferCallbackErrorOutOfMemory)",
+        "mps.oom",
+        "fail",
+    ),
 ]
+
+
+def test_a_command_buffer_that_failed_for_another_reason_is_not_out_of_memory() -> None:
+    # AUTOMATIC1111/stable-diffusion-webui#9973 and WebODM/OpenSplat#198 (verbatim): MPS's log of
+    # a failed command buffer whose Metal error is an internal one, not memory
+    text = (
+        "Error: command buffer exited with error status.\n"
+        "\tThe Metal Performance Shaders operations encoded on it may not have completed.\n"
+        "\tError: \n"
+        "\t(null)\n"
+        "\tInternal Error (0000000e:Internal Error)\n"
+    )
+    assert all(e.id != "mps.oom" for e in known_errors.explain_all(text))
+    # torch 2.15's raise of it names Metal's description after its own words (MPSStream.mm)
+    found = known_errors.explain(
+        "RuntimeError: MPS command buffer execution failed: Insufficient Memory "
+        "(00000008:kIOGPUCommandBufferCallbackErrorOutOfMemory)"
+    )
+    assert found is not None and found.id == "mps.oom"
+    assert found.title == "Metal out of GPU memory"
 
 
 @pytest.mark.parametrize(("text", "pid", "severity"), REPORTS)

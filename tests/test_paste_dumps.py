@@ -101,6 +101,35 @@ def test_mps_shown_working_makes_mps_rows_pass_with_the_chip_unknown():
     assert all(r.status is not Status.FAIL for r in results)
 
 
+# --- accelerate env -------------------------------------------------------------------------------
+
+
+def _accelerate_env(version: str, accelerator: str, mps_type: str = "") -> str:
+    """accelerate env's lines as accelerate/commands/env.py prints them ("- {prop}: {val}"), with
+    its own keys and accelerator values; no real 1.15 dump is public yet."""
+    info = {"`Accelerate` version": version, "PyTorch accelerator": accelerator}
+    if mps_type:
+        info["MPS type"] = mps_type
+    return "\n".join(f"- {prop}: {val}" for prop, val in info.items())
+
+
+def test_accelerate_names_mps_as_its_accelerator_from_1_15():
+    # 1.15's env: accelerator "MPS" and "MPS type" (sysctl's brand string) where
+    # torch.backends.mps is built and available (accelerate.utils.is_mps_available)
+    got = paste.read(_accelerate_env("1.15.0", "MPS", "Apple M2 Pro")).facts
+    assert got["mps_available"] is True
+    assert got["chip"] == "Apple M2 Pro"
+    assert got["os"] == "Darwin"
+    # an Intel Mac whose AMD GPU runs MPS: the brand string is the Intel CPU's
+    intel = paste.read(
+        _accelerate_env("1.15.0", "MPS", "Intel(R) Core(TM) i9-9880H CPU @ 2.30GHz")
+    ).facts
+    assert intel["mps_available"] is True and intel["hardware_arm64"] is False
+    # "N/A" from 1.15 on says MPS is unavailable; 1.7-1.14 print it on every Mac
+    assert paste.read(_accelerate_env("1.15.0", "N/A")).facts["mps_available"] is False
+    assert "mps_available" not in paste.read(_accelerate_env("1.14.0", "N/A")).facts
+
+
 # --- hand-made lists ------------------------------------------------------------------------------
 
 

@@ -248,6 +248,43 @@ PATTERNS: tuple[_Pattern, ...] = (
         environment=False,
         printed=(_OOM_PRINTED,),
     ),
+    # Metal's own out-of-memory: the GPU aborted a command buffer (MTLCommandBufferError
+    # OutOfMemory, whose description is "Insufficient Memory (00000008:
+    # kIOGPUCommandBufferCallbackErrorOutOfMemory)"), past any allocator limit of the program's.
+    # torch 2.15 raises it as "MPS command buffer execution failed: " + Metal's description
+    # (MPSStream.mm); MPS's own log says "Error: command buffer exited with error status." above
+    # it; MLX says "[METAL] Command buffer execution failed: Insufficient Memory" (ml-explore/
+    # mlx#479 on an 8 GB Mac; jjang-ai/vmlx#58, a 17 GB model on a 64 GB M1 Max), llama.cpp
+    # "error: Insufficient Memory (00000008:kIOGPUCommandBufferCallbackErrorOutOfMemory)"
+    # (ggml-org/llama.cpp#7010, ollama/ollama#6257), Metal's debug layer "Execution of the command
+    # buffer was aborted due to an error during execution. Insufficient Memory (...)"
+    # (gfx-rs/wgpu#9545, 80 x 256 MiB on a 48 GB M5 Pro). Other descriptions (a GPU timeout, an
+    # internal error) name other causes and are not read.
+    _Pattern(
+        "mps.oom",
+        re.compile(
+            r"(?:[Cc]ommand buffer execution failed: )?Insufficient Memory "
+            r"\(\w+:kIOGPUCommandBufferCallbackErrorOutOfMemory\)|"
+            r"[Cc]ommand buffer execution failed: Insufficient Memory\b[^\n]*"
+        ),
+        "Metal out of GPU memory",
+        "Metal ran out of GPU memory while running the work and aborted it "
+        "(kIOGPUCommandBufferCallbackErrorOutOfMemory): the model, batch and intermediate "
+        "results needed more than the memory macOS lets the GPU use.",
+        Fix(
+            "Use a smaller batch, resolution, context or model (or a quantized one), free GPU "
+            "memory (quit other programs that use the GPU, drop tensors and caches you no longer "
+            "need), or run on a Mac with more memory."
+        ),
+        environment=False,
+        printed=(
+            Printed(
+                "MPS command buffer execution failed: ",
+                ">=2.15",
+                "aten/src/ATen/mps/MPSStream.mm",
+            ),
+        ),
+    ),
     # aten/src/ATen/mps/EmptyTensor.cpp: MPS_ERROR_DOUBLE_NOT_SUPPORTED (a TypeError from
     # .to('mps')). Reports: pytorch/pytorch#79019 (closed as the known limitation, #122602),
     # thu-ml/tianshou#1237.

@@ -6,7 +6,9 @@ torch.__config__.show(), and MPS state as people print it.
   `huggingface-cli env`: "- Platform: macOS-14.5-arm64-arm-64bit" (read by .system),
   "- Python version: 3.10.12" (.versions), "- PyTorch version (GPU?): 2.0.1 (False)" - the
   parenthesis is torch.cuda.is_available() in older releases, the accelerator ("mps", "NA") in
-  newer ones (huggingface/transformers src/transformers/commands/env.py).
+  newer ones (huggingface/transformers src/transformers/commands/env.py). accelerate 1.7+ adds
+  "- PyTorch accelerator: N/A" and, from 1.15, "MPS" with "- MPS type: Apple M2 Pro" where
+  torch.backends.mps is built and available (accelerate/commands/env.py).
 - Lightning: "GPU available: True (mps), used: True" and "MPS available but not used. Set
   `accelerator` and `devices` ..." (lightning/pytorch/trainer/setup.py _log_device_info); its
   collect_env_details "- OS: Darwin", "- processor: arm", "- python: 3.10.9", "- torch: 2.0.1".
@@ -50,6 +52,13 @@ _M = re.MULTILINE | re.IGNORECASE
 HF_TORCH = re.compile(
     r"PyTorch version \((?:GPU|accelerator)\?\)[ \t]*:[ \t]*(\d[\w.+]*)[ \t]*\(([^)]*)\)"
 )
+# accelerate env (accelerate/commands/env.py): "- PyTorch accelerator: ..." from 1.7, "MPS" among
+# its answers only from 1.15 (accelerate.utils.is_mps_available: torch 1.12+, mps built and
+# available), when "- MPS type: " + `sysctl -n machdep.cpu.brand_string` follows; before 1.15
+# every Mac says "N/A", so "N/A" says MPS is unavailable only beside a 1.15+ version line
+ACCELERATE_VERSION = re.compile(r"^[ \t>*-]*`?Accelerate`? version:[ \t]*(\d+)\.(\d+)\b", _M)
+ACCELERATE_ACCEL = re.compile(r"^[ \t>*-]*PyTorch accelerator:[ \t]*(MPS|N/A)[ \t]*$", _M)
+ACCELERATE_MPS_TYPE = re.compile(r"^[ \t>*-]*MPS type:[ \t]*(Apple M\d[\w ]*|Intel\b)", _M)
 LIGHTNING_GPU = re.compile(r"GPU available:[ \t]*(True|False)(?:[ \t]*\((\w+)\))?")
 # Lightning's warning when MPSAccelerator.is_available() and the Trainer was given another
 # accelerator (lightning/pytorch/trainer/setup.py _log_device_info: "MPS available but not used.
@@ -201,6 +210,7 @@ def read(text: str) -> list[Clue]:
         accel = m.group(2).strip().lower()
         if accel == "mps":
             out.append(clue("mps_available", True, text, m, STRONG))
+    out.extend(_accelerate(text))
     for m in finditer(LIGHTNING_GPU, text, "GPU available"):
         if m.group(1) == "True" and (m.group(2) or "").lower() == "mps":
             out.append(clue("mps_available", True, text, m, STRONG))
@@ -281,6 +291,27 @@ def read(text: str) -> list[Clue]:
             continue  # after a run of prints, the next line is the run's first value
         field = "mps_built" if "built" in m.group(1).lower() else "mps_available"
         out.append(clue(field, m.group(2).lower() == "true", text, m, STRONG))
+    return out
+
+
+def _accelerate(text: str) -> list[Clue]:
+    """accelerate env's accelerator and MPS type lines (1.15+ names MPS)."""
+    out: list[Clue] = []
+    version = ACCELERATE_VERSION.search(text) if "ccelerate" in text else None
+    says_mps = version is not None and (int(version.group(1)), int(version.group(2))) >= (1, 15)
+    for m in finditer(ACCELERATE_ACCEL, text, "PyTorch accelerator"):
+        if m.group(1).upper() == "MPS":
+            out.append(clue("mps_available", True, text, m, STRONG))
+            out.append(clue("os", "Darwin", text, m, LISTED))
+        elif says_mps:
+            out.append(clue("mps_available", False, text, m, STRONG))
+    for m in finditer(ACCELERATE_MPS_TYPE, text, "MPS type"):
+        out.append(clue("mps_available", True, text, m, STRONG))
+        out.append(clue("os", "Darwin", text, m, LISTED))
+        if m.group(1).lower() == "intel":
+            out.append(clue("sign.intel_cpu", True, text, m, STRONG))
+        else:
+            out.append(clue("chip", m.group(1).strip(), text, m, STRONG))
     return out
 
 

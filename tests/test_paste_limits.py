@@ -435,6 +435,13 @@ def test_one_macos_failing_and_a_newer_one_working_is_the_op_on_the_older_macos(
     assert diagnose.first_cause(results).id == "error.mps.op_needs_newer_macos"
     # the newer macOS said to fail as well: no fix by a macOS
     assert "sign.macos_fixed_by" not in _signs(text.replace("but works fine", "and fails"))
+    # as copied from GitHub's rendered page, the title's backquotes gone: the in-place
+    # method's trailing underscore still names an operator
+    rendered = text.replace("`", "")
+    assert _signs(rendered)["sign.macos_fixed_by"][0].value == "15"
+    assert diagnose.first_cause(diagnose.diagnose(rendered)[1]).id == (
+        "error.mps.op_needs_newer_macos"
+    )
 
 
 def test_an_operator_said_to_have_no_mps_kernel() -> None:

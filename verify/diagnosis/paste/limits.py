@@ -108,7 +108,10 @@ OP_FAILURE = re.compile(
     r"NotImplementedError|\bnot[ \t]+(?:yet[ \t]+)?(?:implemented|supported)\b|\bunsupported\b|"
     r"\b(?:op|ops|operator|operators|operation|kernel|dtype|bfloat16|bf16|complex\w*|int64|"
     r"channels?|conv\w*|fft)\b|"
-    r"`[\w.]*_[\w.]*`",  # an operator's name in backticks ("`index_add_` is broken on MacOS-14")
+    r"`[\w.]*_[\w.]*`|"  # an operator's name in backticks ("`index_add_` is broken on MacOS-14")
+    # or bare, as copied from a rendered page: an in-place method ("index_add_ is broken"), a
+    # torch function ("torch.linalg.svd fails")
+    r"\b[a-z]\w*[a-z0-9]_(?!\w)|\btorch\.[a-z_][\w.]*",
     _I,
 )
 # the MPS device itself missing: the macOS floor of MPS (verify.rules), not an op's

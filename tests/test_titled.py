@@ -48,3 +48,16 @@ def test_only_a_tie_between_errors_is_broken():
     assert not any(
         r.data.get("titled") for r in titled.mark([quoted, other], "fails on MPS device!\n")
     )
+
+
+def test_a_reply_quoting_the_whole_report_marks_no_title():
+    # AdaptiveMotorControlLab/CellSeg3D#74 (holdout29), every line quoted as in a reply ("> "):
+    # its first line, "Add experimental MPS support", is the opt-in row's own evidence, not a
+    # title quoting it; the operator's missing kernel stays first, as it is unquoted
+    path = DATA / "holdout29" / "cellseg3d-74-max-pool3d-upsample-trilinear3d-not-on-mps.txt"
+    text = corpus.load(path).text
+    quoted = "".join("> " + line for line in text.splitlines(keepends=True))
+    for paste in (text, quoted):
+        rows = diagnose.diagnose(paste)[1]
+        assert not any(r.data.get("titled") for r in rows)
+        assert diagnose.first_cause(rows).id == "error.mps.op_needs_newer_torch"

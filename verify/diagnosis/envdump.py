@@ -221,20 +221,30 @@ def _with_links_read(text: str, wrapped: str) -> str:
 
 
 def as_read(text: str) -> str:
-    """The text as the readers see it (and as findings quote it): one line ending, straight
-    quotes, plain spaces, no zero-width characters, a terminal's characters for their HTML
-    entities (_AS_TYPED, _ENTITIES), UTF-8 once read as Windows-1252 decoded back
-    (paste.mojibake), a rendered list's bullets as the "- " they were typed as."""
+    """The text as the readers see it (and as findings quote it): one line ending, no terminal
+    colour codes, no spaces ending a line, straight quotes, plain spaces, no zero-width
+    characters, a terminal's characters for their HTML entities (_AS_TYPED, _ENTITIES), UTF-8
+    once read as Windows-1252 decoded back (paste.mojibake), a rendered list's bullets as the
+    "- " they were typed as (tests/test_rendering.py)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x1b" in text:  # a terminal's colours, as a raw log or a CI service's download keeps them
+        text = _TERMINAL_CODE.sub("", text)
     if "&" in text:
         text = _ENTITY.sub(lambda m: _ENTITIES[m.group(0).lower()], text)
     # a big paste is so read once cut down (parse: its digest): 5 MB in milliseconds
     return _as_typed(text, whole=len(text) <= SMALL)
 
 
+# ECMA-48 control sequences (colours, cursor moves: "\x1b[31m", "\x1b[0K") and a lone escape
+_TERMINAL_CODE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b")
+_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+
+
 def _as_typed(text: str, whole: bool = True) -> str:
     if whole:  # ~50 ms on 5 MB, done on a big paste's digest
         text = mojibake.repaired(text)  # "doesnâ€™t": UTF-8 once read as Windows-1252
+        if " \n" in text or "\t\n" in text:  # Markdown's line breaks, an editor's padding
+            text = _TRAILING_SPACE.sub("", text)
     for copied, typed in _AS_TYPED:  # str.replace: a 5 MB paste in milliseconds
         if copied in text:
             text = text.replace(copied, typed)

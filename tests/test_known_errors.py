@@ -316,6 +316,26 @@ REPORTS = [
         "mps.half_mixed_types",
         "warn",
     ),
+    # the device-generic checks with an MPS tensor and a CPU one: DanielAvdar/tabnet#277,
+    # m87-labs/moondream#282, Gourieff/comfyui-reactor-node#77 (verbatim)
+    (
+        "RuntimeError: Tensor for argument #2 'mat2' is on CPU, but expected it to be on MPS "
+        "(while checking arguments for mm)",
+        "mps.device_mismatch",
+        "warn",
+    ),
+    (
+        "RuntimeError: torch.cat(): all input tensors must be on the same device. Received cpu "
+        "and mps:0",
+        "mps.device_mismatch",
+        "warn",
+    ),
+    (
+        "RuntimeError: slow_conv2d_forward_mps: input(device='cpu') and weight(device=mps:0')  "
+        "must be on the same device",
+        "mps.device_mismatch",
+        "warn",
+    ),
     # Metal's own out-of-memory, as MLX prints it (ml-explore/mlx#479: mx.eye(28000) on an 8 GB
     # Mac), as llama.cpp logs it (ggml-org/llama.cpp#7010) and as Metal's debug layer says it
     # (gfx-rs/wgpu#9545), verbatim

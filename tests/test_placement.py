@@ -316,6 +316,25 @@ def test_m1_runners_said_to_fail_allocating_mps_memory():
     assert "mps.available" in failing(text)
 
 
+def test_tests_said_to_skip_without_mps_on_a_runner_are_no_missing_gpu():
+    # actions/runner-images#14380 (wrong outputs on macos-26 runners, MPS available there), its
+    # sentences as the rendered page reads them (the backquotes gone); "without" a GPU is no GPU
+    # missing only where it names what the tests need to run
+    text = (
+        "Tests in my CI that use mps backend pass on macos-15 runners "
+        "(https://github.com/lanl/ldrd_neat_ml/actions/runs/27912836013/job/82592825874) but "
+        "not macos-26 runners "
+        "(https://github.com/lanl/ldrd_neat_ml/actions/runs/28387722150/job/84106618743). The "
+        "tests are designed to skip without mps backend availability, but because the PyTorch "
+        "mps availability check returns True on the runners, the tests run in CI.\n"
+    )
+    pasted = envdump.parse(text)
+    assert pasted.has("sign.ci_runner") and not pasted.has("sign.gpu_missing")
+    assert "mps.available" not in failing(text)
+    # said of the runner itself, it is
+    assert envdump.parse("The macos-15 runners run without MPS.\n").has("sign.gpu_missing")
+
+
 @pytest.mark.parametrize(
     "line",
     [

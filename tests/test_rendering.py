@@ -29,8 +29,10 @@ COPIES: dict[str, Callable[[str], str]] = {
     "windows line endings": lambda t: t.replace("\n", "\r\n"),
     # Markdown's hard line break (two spaces ending a line), an editor's padding
     "spaces ending lines": lambda t: t.replace("\n", "  \n"),
-    # a rendered page copied from the browser: the fences' marks are not in the copy
+    # a rendered page copied from the browser: the fences' marks are not in the copy, nor are
+    # inline code's backquotes and bold's asterisks
     "fences gone": lambda t: re.sub(r"(```|~~~)[\w+-]*", "", t),
+    "inline marks gone": lambda t: re.sub(r"\*\*(.+?)\*\*|`([^`\n]+)`", r"\1\2", t),
     # a Markdown code block by indentation
     "indented": lambda t: "".join("    " + line for line in t.splitlines(keepends=True)),
     # a page's HTML source: entities for quotes and brackets, non-breaking spaces
@@ -71,6 +73,12 @@ ONCE_CHANGED = [
     ("holdout6/invokeai-7063-flux-rope-float64-on-mps", "quoted"),
     ("holdout40/pytorch-88820-jit-load-mps-needs-newer-torch", "terminal colours"),
     ("holdout48/pytorch-forecasting-1721-mps-fallback-detaches-graph", "terminal colours"),
+    ("holdout57/mmcv-2218-install-arm-macos-callonce", "inline marks gone"),
+    ("holdout174/pytorch-176159-index-add-macos14-transposed", "inline marks gone"),
+    ("collect_env/runner-images-14380-macos-26-mpsgraph-wrong-outputs", "inline marks gone"),
+    ("collect_env/pixelrag-61-uv-lock-linux-only-on-macos", "inline marks gone"),
+    ("holdout190/text-generation-webui-3735-cuda-fp16-mac-m2", "inline marks gone"),
+    ("holdout40/nba-ai-31-torch-plus-cpu-pin-macos", "inline marks gone"),
 ]
 
 

@@ -19,6 +19,9 @@ from verify.diagnosis import diagnose, envdump
 from verify.model import Status
 
 
+DATA = Path(__file__).parent / "data"
+
+
 def pasted(text):
     return envdump.parse(text)
 
@@ -279,6 +282,23 @@ def test_a_cpu_build_on_a_mac_is_the_install_row():
 def test_a_cpu_build_elsewhere_is_no_finding():
     found, _ = rows(POETRY_CPU + "Linux-6.8.0-45-generic-x86_64-with-glibc2.39\n")
     assert found["torch.installed"].status is not Status.FAIL
+
+
+def test_a_cpu_build_pip_finds_nothing_for_on_a_mac_names_no_architecture():
+    # no macOS wheel carries a local version, on either architecture: astral-sh/uv#5182 (uv's
+    # own managed CPython for macos-aarch64) was read as an x86_64 interpreter, and so was
+    # NBA-Betting/NBA_AI#31's sentence, as its rendered page reads (the backquotes gone)
+    uv = corpus.load(DATA / "holdout4" / "uv-5182-cpu-index-plus-cpu-wheel-on-mac.txt")
+    nba = (
+        "Installing on macOS/Python 3.12 fails with No matching distribution found for "
+        "torch==2.8.0+cpu. Pip cannot match the literal +cpu local-version string to the wheels "
+        "on PyTorch\u2019s index\n"
+    )
+    for text in (uv.text, nba):
+        found, first = rows(text)
+        assert found["host.arch"].status is not Status.FAIL
+        assert first is not None and first.id == "torch.installed"
+    assert pasted(nba).signs["sign.pip_no_torch"][0].value == "torch==2.8.0+cpu"
 
 
 def test_a_version_list_cut_or_broken_over_lines_is_still_read():

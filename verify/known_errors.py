@@ -580,7 +580,20 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"\bone of scaled_grads was not a MPS tensor[^\n]*|"
             # F.linear's own device check (operations/Linear.mm, 2.4 on): "Tensor for argument
             # input is on cpu but expected on mps"
-            r"Tensor for argument \w+ is on \S+ but expected on mps\b[^\n]*"
+            r"Tensor for argument \w+ is on \S+ but expected on mps\b[^\n]*|"
+            # the device-generic checks with the devices formatted in, one of them MPS: aten's
+            # argument check ("Tensor for argument #2 'mat2' is on CPU, but expected it to be on
+            # MPS (while checking arguments for mm)": DanielAvdar/tabnet#277), torch.cat's
+            # ("all input tensors must be on the same device. Received cpu and mps:0":
+            # aszc-dev/ComfyUI-CoreMLSuite#3, m87-labs/moondream#282) and the MPS convolution's
+            # ("slow_conv2d_forward_mps: input(device='cpu') and weight(device=mps:0')  must be on
+            # the same device": Gourieff/comfyui-reactor-node#77)
+            r"Tensor for argument #\d+ '\w+' is on (?:CPU|MPS)(?::\d+)?, but expected (?:it|them) "
+            r"to be on (?:MPS|CPU)\b[^\n]*|"
+            r"all input tensors must be on the same device\. Received "
+            r"(?:cpu and mps|mps(?::\d+)? and cpu)\b[^\n]*|"
+            r"\w+_mps: input\(device='?\w+(?::\d+)?'?\) and weight\(device='?\w+(?::\d+)?'?\)"
+            r"\s+must be on the same device[^\n]*"
         ),
         "Tensors on different devices",
         "An operation on MPS received a tensor that is still on the CPU (or the other way round): "
@@ -608,6 +621,12 @@ PATTERNS: tuple[_Pattern, ...] = (
             Printed("found_inf must be a MPS tensor.", ">=2.8", _MPS_OPS + "Amp.mm"),
             Printed("input must be an MPS tensor", ">=2.15", _MPS_OPS + "LossOps.mm"),
             Printed(" but expected on mps", ">=2.4", _MPS_OPS + "Linear.mm"),
+            Printed(
+                " should not be called for both tensors on MPS device",
+                ">=1.13",
+                _MPS_OPS + "Convolution.mm",
+                "https://github.com/Gourieff/comfyui-reactor-node/issues/77",
+            ),
         ),
     ),
     # Errors that name the macOS an op or dtype needs (TORCH_CHECK: the call fails), and conv's
@@ -1728,8 +1747,8 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "mps.hf_mixed_precision",
         re.compile(
-            r"FP16 Mixed precision training with AMP or APEX \(`--fp16`\) and FP16 half precision"
-            r"\s+evaluation \(`--fp16_full_eval`\) can only be used on CUDA[^\n]*"
+            r"FP16 Mixed precision training with AMP or APEX \(`?--fp16`?\) and FP16 half "
+            r"precision\s+evaluation \(`?--fp16_full_eval`?\) can only be used on CUDA[^\n]*"
         ),
         "Mixed precision refused on MPS",
         "transformers' Trainer (TrainingArguments) refused fp16 mixed precision: that "

@@ -238,6 +238,9 @@ def as_read(text: str) -> str:
 # ECMA-48 control sequences (colours, cursor moves: "\x1b[31m", "\x1b[0K") and a lone escape
 _TERMINAL_CODE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b")
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+# "`RuntimeError: Error compiling objects for extension`" (open-mmlab/mmcv#2218): one backquote
+# pair around a whole line, which a rendered page's copy does not have
+_LINE_AS_CODE = re.compile(r"^([ \t>]*)`([^`\n]+)`$", re.MULTILINE)
 
 
 def _as_typed(text: str, whole: bool = True) -> str:
@@ -245,6 +248,8 @@ def _as_typed(text: str, whole: bool = True) -> str:
         text = mojibake.repaired(text)  # "doesnâ€™t": UTF-8 once read as Windows-1252
         if " \n" in text or "\t\n" in text:  # Markdown's line breaks, an editor's padding
             text = _TRAILING_SPACE.sub("", text)
+        if "`\n" in text or text.endswith("`"):  # a whole line as inline code: the line itself
+            text = _LINE_AS_CODE.sub(r"\1\2", text)
     for copied, typed in _AS_TYPED:  # str.replace: a 5 MB paste in milliseconds
         if copied in text:
             text = text.replace(copied, typed)

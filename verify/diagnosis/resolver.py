@@ -59,9 +59,11 @@ def infer(pasted: Pasted) -> Pasted:
         *(pasted.signs.get("sign.pip_no_torch") or []),
         *(pasted.signs.get("sign.every_wheel_skipped") or []),
     ]
-    if unknown_os:
-        clues = [c for c in clues if "+" not in str(c.value)]  # a local build: _cpu_build
-    pinned = [str(c.value).partition("==")[2].split("+")[0] for c in clues]
+    # a local build (+cpu, +cu121) is in no macOS wheel's name on either architecture, so not
+    # finding one says nothing of the interpreter's (_cpu_requirement, gpu_build_on_mac; with
+    # no OS read, _cpu_build): NBA-Betting/NBA_AI#31's torch==2.8.0+cpu on macOS, Python 3.12
+    clues = [c for c in clues if "+" not in str(c.value)]
+    pinned = [str(c.value).partition("==")[2] for c in clues]
     if not any(
         _past_2_2_2(f"torch=={p}") and compat.supports_python(p, f.python_version) is True
         for p in pinned

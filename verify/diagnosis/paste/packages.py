@@ -162,7 +162,7 @@ NO_MATCH = re.compile(
     r"(?:[ \t]*\(from (?!versions?:)(?:[^()\n]|\([^()\n]*\))*\))*"
     r"(?:[ \t]*\(from versions?:[ \t]*([^)\n]*(?:\n[ \t]*\d[^)\n]*)*)\)?)?"
 )
-NO_DIST = re.compile(r"No matching distribution found for (torch\b(?!-)[^\s`'\"]*)")
+NO_DIST = re.compile(r"No matching distribution found for `?(torch\b(?!-)[^\s`'\"]*)")
 # uv's resolver: "Because torch==2.6.0 has no wheels with a matching platform tag (e.g.,
 # `macosx_15_0_x86_64`) ..." - a requirement with markers prints them in braces
 # ("torch{platform_machine == 'x86_64'}==2.11.0+cpu", vllm-project/vllm-metal#379); the tag is
@@ -203,7 +203,9 @@ POETRY_NO_CANDIDATES = re.compile(r"Unable to find installation candidates for t
 # environments: `sys_platform == 'linux'`" - a lock file resolved for other systems only
 # (StarTrail-org/PixelRAG#61 added `sys_platform == 'darwin'` to `[tool.uv].environments`)
 UV_LOCK_ENVIRONMENTS = re.compile(
-    r"not\s+compatible\s+with\s+the\s+lockfile's\s+supported\s+environments:\s+`([^`]+)`"
+    r"not\s+compatible\s+with\s+the\s+lockfile's\s+supported\s+environments:\s+"
+    r"(?:`([^`]+)`|([^`\n]+?)[ \t]*$)",  # a rendered page's copy loses the backquotes
+    re.MULTILINE,
 )
 # pip's "Looking in indexes: URL, URL" and a typed "--index-url URL": PyTorch's CUDA / ROCm indexes
 # (download.pytorch.org/whl/cu121, /whl/rocm5.6) hold Linux and Windows wheels only; their
@@ -385,7 +387,9 @@ def read(text: str) -> list[Clue]:
     for m in finditer(NO_MATCH, text, "Could not find a version"):
         out.extend(_no_match(m.group(1), m.group(2), text, m))
     for m in finditer(NO_DIST, text, "No matching distribution"):
-        out.append(clue("sign.pip_no_torch", m.group(1), text, m, LISTED))
+        # a sentence's own stop after it is no part of the requirement ("... found for
+        # torch==2.8.0+cpu. Pip cannot match ...": NBA-Betting/NBA_AI#31 as a rendered page reads)
+        out.append(clue("sign.pip_no_torch", m.group(1).rstrip(".,;:"), text, m, LISTED))
     for m in finditer(LAUNCHER_GPU_PIN, text, "Couldn't install torch"):
         out.append(Clue("sign.pip_no_torch", m.group(1), line_at(text, m.start(1))))
     for m in finditer(UV_TAG, text, "matching"):
@@ -408,8 +412,9 @@ def read(text: str) -> list[Clue]:
     for m in finditer(POETRY_NO_CANDIDATES, text, "installation candidates"):
         out.append(clue("sign.pip_no_torch", f"torch=={m.group(1)}", text, m, LISTED))
     for m in finditer(UV_LOCK_ENVIRONMENTS, text, "lockfile"):
-        if "darwin" not in m.group(1).lower():
-            out.append(clue("sign.lock_other_platform", m.group(1), text, m, LISTED))
+        environments = m.group(1) or m.group(2)
+        if "darwin" not in environments.lower():
+            out.append(clue("sign.lock_other_platform", environments, text, m, LISTED))
     for m in finditer(INDEXES, text, "Looking in indexes", "--index-url"):
         urls = [u.strip("`'\"") for u in re.split(r"[,\s]+", m.group(1)) if "://" in u]
         if urls and all(GPU_INDEX.match(u) for u in urls):

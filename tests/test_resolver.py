@@ -18,7 +18,6 @@ import pytest
 from verify.diagnosis import diagnose, envdump
 from verify.model import Status
 
-
 DATA = Path(__file__).parent / "data"
 
 

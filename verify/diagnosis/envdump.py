@@ -225,7 +225,7 @@ def as_read(text: str) -> str:
     colour codes, no spaces ending a line, straight quotes, plain spaces, no zero-width
     characters, a terminal's characters for their HTML entities (_AS_TYPED, _ENTITIES), UTF-8
     once read as Windows-1252 decoded back (paste.mojibake), a rendered list's bullets as the
-    "- " they were typed as (tests/test_rendering.py)."""
+    "- " they were typed as (tests/test_envdump.py)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x1b" in text:  # a terminal's colours, as a raw log or a CI service's download keeps them
         text = _TERMINAL_CODE.sub("", text)

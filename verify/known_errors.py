@@ -252,9 +252,11 @@ PATTERNS: tuple[_Pattern, ...] = (
     # OutOfMemory, whose description is "Insufficient Memory (00000008:
     # kIOGPUCommandBufferCallbackErrorOutOfMemory)"), past any allocator limit of the program's.
     # torch 2.15 raises it as "MPS command buffer execution failed: " + Metal's description
-    # (MPSStream.mm); MPS's own log says "Error: command buffer exited with error status." above
-    # it; MLX says "[METAL] Command buffer execution failed: Insufficient Memory" (ml-explore/
-    # mlx#479 on an 8 GB Mac; jjang-ai/vmlx#58, a 17 GB model on a 64 GB M1 Max), llama.cpp
+    # (MPSStream.mm); MPS's own log of a failed command buffer ("Error: command buffer exited
+    # with error status.") names Metal's description in the same form (an internal error in
+    # AUTOMATIC1111/stable-diffusion-webui#9973); MLX says "[METAL] Command buffer execution
+    # failed: Insufficient Memory" (ml-explore/mlx#479 on an 8 GB Mac; jjang-ai/vmlx#58, a 17 GB
+    # model on a 64 GB M1 Max), llama.cpp
     # "error: Insufficient Memory (00000008:kIOGPUCommandBufferCallbackErrorOutOfMemory)"
     # (ggml-org/llama.cpp#7010, ollama/ollama#6257), Metal's debug layer "Execution of the command
     # buffer was aborted due to an error during execution. Insufficient Memory (...)"

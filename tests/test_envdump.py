@@ -509,9 +509,10 @@ AS_COPIED = {
 
 COPIED_SETS = ("holdout", "holdout26")
 # and, for the copies session 26 added, every 40th labelled report of tests/data, of every kind
-# (79 more), and the first cause too (over that sample, wrapping at 100 / 80 columns and the
-# rendered page change the reading of three: opendatalab/MinerU#315's likeness,
-# kijai/ComfyUI-segment-anything-2#25's order of two warnings, pytorch/pytorch#91198's OS)
+# (79, 77 of them outside those sets), and the first cause too (over that sample, wrapping at
+# 100 / 80 columns and the rendered page change the reading of three: opendatalab/MinerU#315's
+# likeness, kijai/ComfyUI-segment-anything-2#25's order of two warnings, pytorch/pytorch#91198's
+# OS)
 WIDER = ("quoted in a reply", "Windows line endings", "spaces ending lines")
 WIDER += ("indented as a code block", "a terminal's colours")
 COPIED_SAMPLE = [

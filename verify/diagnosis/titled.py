@@ -18,19 +18,19 @@ import difflib
 import re
 from collections.abc import Sequence
 
+from verify.diagnosis.paste.logprefix import unprefix
 from verify.model import Result, Status
 
 # the shortest shared run that counts: an error's words, not a common phrase ("on MPS device")
 MIN_SHARED = 24
 _SPACE = re.compile(r"\s+")
-# a reply's quote marks ("> "), which the rows' evidence lines do not keep
-_QUOTED = re.compile(r"^(?:>[ \t]?)+")
 
 
 def _first_line(text: str) -> str:
     for line in text.splitlines():
         if line.strip():
-            return _SPACE.sub(" ", _QUOTED.sub("", line.strip()).strip())
+            # as the rows' evidence reads it: a reply's "> " and a log's stamps cut
+            return _SPACE.sub(" ", unprefix(line.strip()).strip())
     return ""
 
 

@@ -853,6 +853,27 @@ def test_a_container_among_a_forms_choices_is_not_the_reports():
     assert "container_on_mac" in _topics(form.replace("[Bare-metal, Docker, Cloud", "Docker ["))
 
 
+def test_a_question_whether_a_container_on_a_mac_keeps_the_gpu_is_the_container():
+    # ml-explore/mlx#1945, verbatim: the asker wants Metal inside Docker on Apple silicon, which
+    # Docker's Linux VM does not pass through (the thread's answer)
+    text = (
+        "How to run in a (Docker) container environment?\n\n"
+        "How can a project developed on top of the Mlx Python library be run in a container "
+        "(preferably docker) environment without losing the metal framework and unified memory "
+        "advantage on an Apple silicon chip device?\n"
+    )
+    assert "container_on_mac" in _topics(text)
+    results = _rows(text)
+    row = next(r for r in results if r.data.get("claimed") == "container_on_mac")
+    assert row.id == "host.os" and row.status is Status.WARN
+    assert row.cause.startswith("The report asks about running in a container, on a Mac")
+    assert diagnose.first_cause(results) is row
+    # a question about containers with no GPU named asks nothing of Metal
+    assert "container_on_mac" not in _topics(
+        "Can this project be run in a Docker container on an Apple silicon Mac?\n"
+    )
+
+
 def test_a_container_beside_another_finding_adds_no_row():
     # dmlc/decord#225: "We can emulate x86 in our Docker containers locally" beside the stated
     # lack of an arm64 decord build, whose row is the finding

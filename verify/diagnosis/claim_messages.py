@@ -187,12 +187,17 @@ def container_guest(sentence: str) -> tuple[str, Fix]:
 
 
 def container_on_mac(sentence: str) -> tuple[str, Fix]:
+    # a question whether a container on the Mac keeps its GPU (.paste.claims' _container_on_mac)
+    if sentence.rstrip().endswith("?"):
+        said = f'The report asks about running in a container, on a Mac: "{sentence}"'
+        where = "If the work is to run in a container, it gets no GPU there."
+    else:
+        said = _said("it runs in a container, on a Mac", sentence)
+        where = "If the slow or failing work runs in the container, that is why."
     cause = (
-        _said("it runs in a container, on a Mac", sentence)
-        + ". Docker Desktop, Colima, OrbStack and Podman run containers in a Linux virtual "
+        said + ". Docker Desktop, Colima, OrbStack and Podman run containers in a Linux virtual "
         "machine, and Metal does not reach it: PyTorch in the container has no MPS (and no "
-        "CUDA) and runs on the CPU. If the slow or failing work runs in the container, that is "
-        "why."
+        "CUDA) and runs on the CPU. " + where
     )
     return cause, _on_macos_itself("install it outside the container", "the container")
 

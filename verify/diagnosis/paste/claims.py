@@ -280,6 +280,9 @@ _NO_GPU = re.compile(
     _I,
 )
 _CUDA_CONTAINER = re.compile(r"\bcuda\b|\bnvidia\b|--gpus\b", _I)
+# the Mac's GPU as a question about containers names it: MPS, Metal, the GPU, Apple's MLX (which
+# runs on Metal) or the unified memory it shares
+_GPU_ASKED = re.compile(r"\bMPS\b|\bMetal\b|\bGPUs?\b|\bMLX\b|\bunified[ \t]+memory\b", _I)
 _CONTAINER_NEEDLES = ("docker", "container", "podman", "colima", "orbstack")
 # program output, not a person's sentence: a file path, a log level or an exception's name
 # before a colon, a resolver's tree, a requirement's marker
@@ -569,13 +572,21 @@ def _container_on_mac(text: str, low: str) -> list[Clue]:
     """A container the report runs, in a text that names a Mac, no limit said: the weakest
     reading of a Linux container on a Mac (zylon-ai/private-gpt#1873: "I've been also able to
     dockerize it and run it inside a container", a MacBook M1 named before; 38 of the 50 real
-    reports naming Docker or a container and a Mac were that cause). claim_rows adds its row
-    only where nothing else was found."""
+    reports naming Docker or a container and a Mac were that cause). A question about running in
+    a container counts where the text names the GPU too: whether the container on the Mac keeps
+    it is what the asker wants to know, and it does not ("How can a project developed on top of
+    the Mlx Python library be run in a container ... without losing the metal framework and
+    unified memory advantage on an Apple silicon chip device?": ml-explore/mlx#1945; all 9 real
+    reports asking so were that cause). claim_rows adds its row only where nothing else was
+    found."""
     if MAC_NAMED.search(text) is None:
         return []
+    gpu_named = _GPU_ASKED.search(text) is not None
     for start, end in candidates(text, low, _CONTAINER_NEEDLES):
         found = CONTAINER.search(text, start, end)
-        if found is None or not statement(text[start:end]) or asked(text, found):
+        if found is None or not statement(text[start:end]):
+            continue
+        if asked(text, found) and not gpu_named:
             continue
         if not stated(text, found, strict=False) or _offered(text, found):
             continue

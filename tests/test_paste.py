@@ -219,6 +219,32 @@ def test_sysctl_translated_means_an_x86_64_process():
     assert (f.machine, f.translated, f.hardware_arm64) == ("x86_64", True, True)
 
 
+@pytest.mark.parametrize(
+    "shell",
+    [
+        "$ sysctl sysctl.proc_translated\nsysctl.proc_translated: 1\n",
+        # `-n` prints the value alone, on the next line
+        "% sysctl -in sysctl.proc_translated\n1\n",
+    ],
+)
+def test_sysctl_translated_alone_is_rosetta_on_a_mac(shell):
+    # the key is macOS's own and 1 only for a process Rosetta 2 runs, so it names the OS and
+    # the Apple chip even with nothing else in the paste
+    text = shell + '$ python -c "import torch; print(torch.backends.mps.is_available())"\nFalse\n'
+    f = facts(text)
+    assert (f.os, f.machine, f.translated, f.hardware_arm64) == ("Darwin", "x86_64", True, True)
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "host.arch" and "Rosetta" in first.cause
+
+
+def test_sysctl_of_a_native_shell_says_no_rosetta_and_names_the_os():
+    f = facts("$ sysctl -n sysctl.proc_translated\n0\n$ sysctl -n hw.optional.arm64\n1\n")
+    assert (f.os, f.translated, f.hardware_arm64) == ("Darwin", False, True)
+    # a bare 0 / 1 with no sysctl command before it is nobody's flag
+    assert facts("macOS 14.4\nsysctl.proc_translated\n1\n").translated is None
+
+
 def test_torch_stuck_at_2_2_on_an_apple_chip_is_rosetta():
     # issue 12: torch 2.2.x (the last x86_64 macOS release) on an Apple chip that cannot get an
     # MPS device on a new macOS is an x86_64 build under Rosetta, which reads macOS as 10.16

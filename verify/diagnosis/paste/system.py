@@ -6,7 +6,8 @@ platform.platform() ("macOS-14.5-arm64-arm-64bit", "Darwin-21.4.0-x86_64-i386-64
 "Linux-6.10.14-linuxkit-aarch64-with-glibc2.36"), platform.machine() / platform.processor() in a
 REPL, `uname -a` / `uname -m` / `arch`, `sw_vers`, `system_profiler SPHardwareDataType` /
 `SPSoftwareDataType` / `SPDisplaysDataType`, `sysctl` (machdep.cpu.brand_string,
-sysctl.proc_translated, hw.optional.arm64, kern.hv_vmm_present).
+sysctl.proc_translated, hw.optional.arm64, kern.hv_vmm_present; "key: value", or `sysctl -n key`
+and its value on the next line). Those sysctl keys are macOS's own, so they name the OS.
 
 What each says: platform.* describes the *Python* process (an x86_64 Python under Rosetta says
 x86_64 / i386); uname and arch describe the *shell* (a Rosetta Terminal says x86_64 / i386, and a
@@ -94,6 +95,12 @@ _FIRST_SILICON = {
 SYSCTL = re.compile(
     r"\b(sysctl\.proc_translated|hw\.optional\.arm64|kern\.hv_vmm_present|"
     r"machdep\.cpu\.brand_string)[ \t]*[:=][ \t]*([^\n]+?)[ \t]*$",
+    _M,
+)
+# `sysctl -n KEY` prints the value alone, on the line after the command
+SYSCTL_VALUE_ONLY = re.compile(
+    r"\bsysctl[ \t]+-[a-z]*n[a-z]*[ \t]+(sysctl\.proc_translated|hw\.optional\.arm64|"
+    r"kern\.hv_vmm_present)[ \t]*\n[ \t]*([01])[ \t]*$",
     _M,
 )
 # A macOS crash report's header ("Python quit unexpectedly" > Report...): "Code Type: ARM-64
@@ -265,6 +272,8 @@ def read(text: str) -> list[Clue]:
         out.extend(_model(m.group(1), m.group(2), text, m))
     for m in finditer(SYSCTL, text, "sysctl.proc", "hw.optional", "kern.hv", "machdep.cpu"):
         out.extend(_sysctl(m.group(1), m.group(2).strip(), text, m))
+    for m in finditer(SYSCTL_VALUE_ONLY, text, "sysctl -"):
+        out.extend(_sysctl(m.group(1), m.group(2), text, m))
     for m in finditer(ASKED_ARCH, text, "uname", "arch", "platform."):
         probe, answer = m.group(1), m.group(2)
         machine = "arm64" if answer in ("arm", "arm64", "aarch64") else "x86_64"
@@ -340,11 +349,16 @@ def _sysctl(key: str, value: str, text: str, m: re.Match[str]) -> list[Clue]:
     if flag not in ("0", "1"):
         return []
     on = flag == "1"
+    # the three keys are macOS's own (Linux's sysctl has no such names); proc_translated is 1
+    # only for a process Rosetta 2 runs, which needs an Apple chip ("About the Rosetta
+    # translation environment", developer.apple.com/documentation/apple-silicon)
+    darwin = clue("os", "Darwin", text, m, WEAK)
     if key == "sysctl.proc_translated":
-        return [clue("translated", on, text, m, LISTED)]
+        rosetta = [clue("hardware_arm64", True, text, m, STRONG)] if on else []
+        return [clue("translated", on, text, m, LISTED), darwin, *rosetta]
     if key == "hw.optional.arm64":
-        return [clue("hardware_arm64", on, text, m, STRONG)]
-    return [clue("virtual_machine", on, text, m, STRONG)]
+        return [clue("hardware_arm64", on, text, m, STRONG), darwin]
+    return [clue("virtual_machine", on, text, m, STRONG), darwin]
 
 
 _NAME_NEEDLES = (*(n.title() for n in MACOS_NAMES), *MACOS_NAMES, "Big Sur")

@@ -144,6 +144,14 @@ STATED = [
     ),
     # faiss-wheels/faiss-wheels#109's title: the platform as PyPI's wheel pages name it
     ("intel_mac", "Missing wheels for macos x86_64 for 1.8.0.post1"),
+    # as typed: fla-org/flash-linear-attention#113
+    (
+        "cuda_only_package",
+        "currently, macOS install will fail, Due to triton not avaiable on macOS.",
+    ),
+    # any package with no Mac build at all: wyattwlau/MiraTTS#3, dmlc/dgl#4344's title
+    ("no_mac_build", "It looks like lmdeploy has no wheel for MacOS."),
+    ("no_mac_build", "No distribution for M1 Mac"),
 ]
 
 
@@ -310,6 +318,26 @@ def test_a_python_the_named_release_has_wheels_for_is_no_python_limit():
         "python_no_wheels"
     ]
     assert _topics("PyTorch v2.5.1 wheels unavailable for macOS arm64 + Python 3.12") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a macOS release after "for macOS" is the OS's floor, not a missing Mac build
+        # (mlc-ai/mlc-llm#1403's title)
+        "[Bug] Prebuilt wheel not available for MacOS 12",
+        # a missing arm64 build of another package was as often Rosetta's x86_64 Python
+        # (google-deepmind/mujoco#195's title)
+        "[Python] Missing arm64 build for macos py3.7",
+        # with a Python named it is that Python's (Quicksetup-ai#27)
+        "The setup fails on MacOS together with Python 3.11 due to a missing `torch==1.11.0` "
+        "distribution for Mac.",
+        # a CUDA build is cuda_torch_build's
+        "There are no CUDA wheels for macOS.",
+    ],
+)
+def test_no_mac_build_leaves_an_os_floor_arm64_a_python_and_cuda_to_others(text):
+    assert "no_mac_build" not in _topics(text)
 
 
 def test_a_macos_guest_is_not_a_windows_or_linux_guest():
@@ -576,6 +604,7 @@ TOPIC_LABEL = {
     # an x86_64 interpreter, the Mac's or Rosetta's: both are host.arch's cause
     "x86_64_ceiling": ("intel-mac", "rosetta"),
     "cuda_only_package": "install-wrong-arch",
+    "no_mac_build": "install-wrong-arch",
     "cuda_torch_build": "install-wrong-arch",
     "linux_conda_env": "install-wrong-arch",
 }

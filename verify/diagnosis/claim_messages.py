@@ -79,6 +79,22 @@ def no_arm64_build(sentence: str) -> tuple[str, Fix]:
     return cause, fix
 
 
+def no_mac_build(sentence: str) -> tuple[str, Fix]:
+    cause = (
+        _said("a package the project needs has no build for the Mac", sentence)
+        + ". Where a package's index or channel has no macOS (macosx_*_arm64, osx-arm64) build "
+        "of it, pip or conda finds nothing to install on this Mac, or tries to build it from "
+        "source; the project's install fails on that package, not on PyTorch."
+    )
+    fix = Fix(
+        "Leave the package out on macOS (a `; sys_platform != 'darwin'` marker) where the "
+        "project can run without it, install a release or a fork that ships macOS arm64 "
+        "builds where the project names one, or build it from source in a native arm64 "
+        "Python; `pip download --no-deps PACKAGE` shows what the index offers this Mac.",
+    )
+    return cause, fix
+
+
 def cuda_only_package(sentence: str) -> tuple[str, Fix]:
     cause = (
         _said("a package the project needs does not install or work on a Mac", sentence)

@@ -175,6 +175,13 @@ TOPICS: dict[str, Topic] = {
     ),
     # the package is a companion of a torch that may have installed (verify.diagnosis.paste
     # .claims' cuda_only_package)
+    "no_mac_build": Topic(
+        "torch.installed",
+        "Told: a package with no Mac build",
+        frozenset({"torch.installed", "host.arch"}),
+        msg.no_mac_build,
+        over_pass=True,
+    ),
     "cuda_only_package": Topic(
         "torch.installed",
         "Told: a package with no Mac build",

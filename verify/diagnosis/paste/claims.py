@@ -64,10 +64,11 @@ _LIMIT_WORDS = (
     # "because of the lack of an arm64 torchvision" (pytorch/vision#6050), "missing macos arm
     # wheels for pytorch 2.2" (rusty1s/pytorch_scatter#422's title)
     r"\black(?:s|ing)?\b|\bmissing\b|"
-    # "no arm64 wheels", "no builds for", "not available"
+    # "no arm64 wheels", "no builds for", "not available" (as typed too: "triton not avaiable on
+    # macOS": fla-org/flash-linear-attention#113)
     r"\bno[ \t]+(?:[\w-]+[ \t]+){0,3}(?:builds?|wheels?|binar(?:y|ies)|packages?|"
     r"distributions?)\b|"
-    r"\bnot[ \t]+(?:yet[ \t]+)?available\b|\bunavailable\b|"
+    r"\bnot[ \t]+(?:yet[ \t]+)?(?:available|avaiable)\b|\bunavailable\b|"
     # "the latest torch wheels still provided for this architecture are torch v2.2.2"
     # (huggingface/peft#2431), "only provides", "only ships"
     r"\bonly[ \t]+(?:supports?|provides?|ships?|available)\b|\bstill[ \t]+provided\b|"
@@ -170,6 +171,14 @@ TOPICS: dict[str, re.Pattern[str]] = {
         r"\bmacos-1[23]\b",
         _I,
     ),
+    # any package said to have no build for the Mac at all: "It looks like lmdeploy has no wheel
+    # for MacOS" (wyattwlau/MiraTTS#3), "No distribution for M1 Mac" (dmlc/dgl#4344)
+    "no_mac_build": re.compile(
+        rf"\b{_BUILD}[ \t]+(?:(?:available|published|provided)[ \t]+)?(?:for|on)[ \t]+"
+        r"(?:the[ \t]+)?(?:mac[ \t]?os(?:[ \t]?x)?|macs?|osx|apple[ \t]+silicon|M[1-5])\b"
+        r"(?![ \t]*v?\d)",
+        _I,
+    ),
     # a Python torch has no wheels for, the limit about wheels or support (jaredpalmer/kev#34's
     # title: "Quickstart fails on Python 3.14: torch pin (<2.9) has no cp314 wheels")
     "python_no_wheels": re.compile(r"\bpython[ \t]?3\.\d{1,2}\b|\bcp3\d{1,2}\b", _I),
@@ -213,7 +222,8 @@ _VERB_LIMIT = re.compile(
 # what is missing for an arm64 build: a lack, not a list of what there is ("Later torch versions
 # only provide wheels for MacOS arm64": huggingface/peft#2431, an Intel runner)
 _LACK = re.compile(
-    r"\black(?:s|ing)?\b|\bno[ \t]+|\bnot[ \t]+(?:yet[ \t]+)?available\b|\bunavailable\b|"
+    r"\black(?:s|ing)?\b|\bno[ \t]+|\bnot[ \t]+(?:yet[ \t]+)?(?:available|avaiable)\b|"
+    r"\bunavailable\b|"
     r"\b(?:does|do|did)[ \t]*n[o']?t[ \t]+(?:have|provide|ship|offer|exist)\b|\bmissing\b|"
     r"\b(?:can'?t|cannot|can[ \t]+not)\b",
     _I,
@@ -312,6 +322,7 @@ _LIMIT_NEEDLES = (
     "lack",
     "missing",
     "available",
+    "avaiable",
     "only ",
     "provide",
     # LIMIT's other words: "there is no", "no longer", "unable to", "does not publish / ship /
@@ -361,6 +372,12 @@ _TOPIC_NEEDLES = (
     "i386",
     "rosetta",
     "macos-1",
+    # no_mac_build's "for macOS", "on Mac", "for M1"
+    "for m",
+    "on m",
+    "for osx",
+    "for apple",
+    "on apple",
     "python",
     "cp3",
     # the packages of cuda_only_package
@@ -422,6 +439,9 @@ _RELEASE_NAMED = re.compile(
     rf"\b{_FAMILY}`?(?:[ \t]*(?:==|=)[ \t]*|[ \t]+v?|-)(\d\.\d{{1,2}})(?:\.\d{{1,2}})?", _I
 )
 _PYTHON_NAMED = re.compile(r"\bpython[ \t]?(3\.\d{1,2})\b|\bcp3(\d{1,2})\b", _I)
+# no_mac_build's neighbours' words: an arm64 build, an x86_64 / Intel one
+_ARM_WORD = re.compile(r"\b(?:arm64|aarch64|arm)\b", _I)
+_X86_WORD = re.compile(r"\bx86(?:[-_]64)?\b|\bintel\b|\bi386\b", _I)
 _ARM_NAMED = re.compile(rf"\b{_ARM}|\bM[1-5]\b", _I)
 # the first torch release of the release table (verify/data/torch_releases.json): older ones are
 # not known here, so their lack of an arm64 wheel for a Python is not taken for the Python's
@@ -460,6 +480,21 @@ def _fits(topic: str, sentence: str, limit: re.Match[str]) -> bool:
         )
     if topic == "cuda_only_package":
         return MAC_NAMED.search(sentence) is not None
+    if topic == "no_mac_build":
+        # a CUDA build missing for the Mac is cuda_torch_build's matter
+        # (an arm64 build missing is no_arm64_build's, of torch's family only: another
+        # package's missing arm64 build was Rosetta's x86_64 Python as often as not, as
+        # google-deepmind/mujoco#195's "Missing arm64 build for macos py3.7")
+        # A Python named beside it is python_no_wheels' ("a missing `torch==1.11.0`
+        # distribution for Mac" with Python 3.11: Quicksetup-ai#27), an x86_64 / Intel one
+        # intel_mac's ("Missing wheels for macos x86_64": faiss-wheels/faiss-wheels#109)
+        return (
+            _LACK.search(sentence) is not None
+            and not _CUDA.search(sentence)
+            and not _ARM_WORD.search(sentence)
+            and not TOPICS["python_no_wheels"].search(sentence)
+            and not _X86_WORD.search(sentence)
+        )
     if topic == "cuda_torch_build":
         # not in a container on the Mac (a Linux one: iris-sast/iris#36's "Docker runs Linux
         # containers using the aarch64 architecture, for which ... pytorch-cuda=12.1 is not

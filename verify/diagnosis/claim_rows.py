@@ -173,8 +173,8 @@ TOPICS: dict[str, Topic] = {
         msg.python_install_fails,
         over_pass=True,
     ),
-    # the package is a companion of a torch that may have installed (verify.diagnosis.paste
-    # .claims' cuda_only_package)
+    # any package said to have no build for the Mac (verify.diagnosis.paste.claims'
+    # no_mac_build): like cuda_only_package's, often a companion of a torch that installed
     "no_mac_build": Topic(
         "torch.installed",
         "Told: a package with no Mac build",
@@ -182,6 +182,8 @@ TOPICS: dict[str, Topic] = {
         msg.no_mac_build,
         over_pass=True,
     ),
+    # the package is a companion of a torch that may have installed (verify.diagnosis.paste
+    # .claims' cuda_only_package)
     "cuda_only_package": Topic(
         "torch.installed",
         "Told: a package with no Mac build",

@@ -292,7 +292,7 @@ _NO_GPU = re.compile(
 _CUDA_CONTAINER = re.compile(r"\bcuda\b|\bnvidia\b|--gpus\b", _I)
 # the Mac's GPU as a question about containers names it: MPS, Metal, the GPU, Apple's MLX (which
 # runs on Metal) or the unified memory it shares
-_GPU_ASKED = re.compile(r"\bMPS\b|\bMetal\b|\bGPUs?\b|\bMLX\b|\bunified[ \t]+memory\b", _I)
+_GPU_ASKED = re.compile(_GPU_WORDS.pattern + r"|\bMLX\b|\bunified[ \t]+memory\b", _I)
 _CONTAINER_NEEDLES = ("docker", "container", "podman", "colima", "orbstack")
 # program output, not a person's sentence: a file path, a log level or an exception's name
 # before a colon, a resolver's tree, a requirement's marker
@@ -481,13 +481,12 @@ def _fits(topic: str, sentence: str, limit: re.Match[str]) -> bool:
     if topic == "cuda_only_package":
         return MAC_NAMED.search(sentence) is not None
     if topic == "no_mac_build":
-        # a CUDA build missing for the Mac is cuda_torch_build's matter
-        # (an arm64 build missing is no_arm64_build's, of torch's family only: another
-        # package's missing arm64 build was Rosetta's x86_64 Python as often as not, as
-        # google-deepmind/mujoco#195's "Missing arm64 build for macos py3.7")
-        # A Python named beside it is python_no_wheels' ("a missing `torch==1.11.0`
-        # distribution for Mac" with Python 3.11: Quicksetup-ai#27), an x86_64 / Intel one
-        # intel_mac's ("Missing wheels for macos x86_64": faiss-wheels/faiss-wheels#109)
+        # no build for the Mac at all; the neighbours' words leave it to their topics: a CUDA
+        # build (cuda_torch_build), a Python ("a missing `torch==1.11.0` distribution for Mac"
+        # with Python 3.11, Quicksetup-ai#27: python_no_wheels), x86_64 / Intel ("Missing
+        # wheels for macos x86_64", faiss-wheels/faiss-wheels#109: intel_mac) and arm64
+        # (no_arm64_build reads torch's family only: another package's missing arm64 build was
+        # Rosetta's x86_64 Python as often, google-deepmind/mujoco#195)
         return (
             _LACK.search(sentence) is not None
             and not _CUDA.search(sentence)

@@ -149,7 +149,7 @@ STATED = [
         "cuda_only_package",
         "currently, macOS install will fail, Due to triton not avaiable on macOS.",
     ),
-    # any package with no Mac build at all: wyattwlau/MiraTTS#3, dmlc/dgl#4344's title
+    # any package with no Mac build at all: ysharma3501/MiraTTS#3, dmlc/dgl#4344's title
     ("no_mac_build", "It looks like lmdeploy has no wheel for MacOS."),
     ("no_mac_build", "No distribution for M1 Mac"),
 ]

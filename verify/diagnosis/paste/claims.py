@@ -172,7 +172,7 @@ TOPICS: dict[str, re.Pattern[str]] = {
         _I,
     ),
     # any package said to have no build for the Mac at all: "It looks like lmdeploy has no wheel
-    # for MacOS" (wyattwlau/MiraTTS#3), "No distribution for M1 Mac" (dmlc/dgl#4344)
+    # for MacOS" (ysharma3501/MiraTTS#3), "No distribution for M1 Mac" (dmlc/dgl#4344)
     "no_mac_build": re.compile(
         rf"\b{_BUILD}[ \t]+(?:(?:available|published|provided)[ \t]+)?(?:for|on)[ \t]+"
         r"(?:the[ \t]+)?(?:mac[ \t]?os(?:[ \t]?x)?|macs?|osx|apple[ \t]+silicon|M[1-5])\b"

@@ -10,10 +10,10 @@ from verify.model import Fix
 _NO_X86_64_PAST = core.INTEL_MPS_LAST_TORCH  # PyPI's last macOS x86_64 torch wheel
 
 
-def _said(what: str, sentence: str) -> str:
+def _said(what: str, sentence: str, verb: str = "says") -> str:
     if not sentence.endswith("..."):  # cut to a length by clues.quote: keep its dots
         sentence = sentence.rstrip(" .:;,")
-    return f'The report says {what}: "{sentence}"'
+    return f'The report {verb} {what}: "{sentence}"'
 
 
 def float64(sentence: str) -> tuple[str, Fix]:
@@ -205,7 +205,7 @@ def container_guest(sentence: str) -> tuple[str, Fix]:
 def container_on_mac(sentence: str) -> tuple[str, Fix]:
     # a question whether a container on the Mac keeps its GPU (.paste.claims' _container_on_mac)
     if sentence.rstrip().endswith("?"):
-        said = f'The report asks about running in a container, on a Mac: "{sentence}"'
+        said = _said("about running in a container, on a Mac", sentence, "asks")
         where = "If the work is to run in a container, it gets no GPU there."
     else:
         said = _said("it runs in a container, on a Mac", sentence)

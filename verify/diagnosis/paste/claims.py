@@ -441,7 +441,7 @@ _RELEASE_NAMED = re.compile(
 _PYTHON_NAMED = re.compile(r"\bpython[ \t]?(3\.\d{1,2})\b|\bcp3(\d{1,2})\b", _I)
 # no_mac_build's neighbours' words: an arm64 build, an x86_64 / Intel one
 _ARM_WORD = re.compile(r"\b(?:arm64|aarch64|arm)\b", _I)
-_X86_WORD = re.compile(r"\bx86(?:[-_]64)?\b|\bintel\b|\bi386\b", _I)
+_X86_WORD = re.compile(_X86_WORDS.pattern + r"|\bx86\b", _I)
 _ARM_NAMED = re.compile(rf"\b{_ARM}|\bM[1-5]\b", _I)
 # the first torch release of the release table (verify/data/torch_releases.json): older ones are
 # not known here, so their lack of an arm64 wheel for a Python is not taken for the Python's

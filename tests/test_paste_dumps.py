@@ -400,3 +400,46 @@ def test_an_intel_mac_told_by_metal_is_diagnosed_not_refused():
     path = next((Path(__file__).parent / "data" / "holdout154").glob("whisper.cpp-1393*.txt"))
     _, results = diagnose.diagnose(corpus.load(path).text)
     assert diagnose.first_cause(results).id == "host.arch"
+
+
+# --- pip debug ------------------------------------------------------------------------------------
+
+# tensorflow/tensorflow#33604 (2019), the reporter's `pip debug --verbose` to its third tag
+PIP_DEBUG_X86_64 = (
+    "`pip debug --verbose`:\n"
+    "sys.version: 3.6.9 (default, Sep  1 2019, 16:05:17) \n"
+    "[GCC 4.2.1 Compatible Apple LLVM 10.0.1 (clang-1001.0.46.4)]\n"
+    "sys.executable: /Users/g/.pyenv/versions/3.6.9/bin/python3.6\n"
+    "sys.getdefaultencoding: utf-8\n"
+    "sys.getfilesystemencoding: utf-8\n"
+    "locale.getpreferredencoding: UTF-8\n"
+    "sys.platform: darwin\n"
+    "sys.implementation:\n"
+    "  name: cpython\n"
+    "Compatible tags: 498\n"
+    "  cp36-cp36m-macosx_10_14_x86_64\n"
+    "  cp36-cp36m-macosx_10_14_intel\n"
+    "  cp36-cp36m-macosx_10_14_fat64\n"
+)
+
+
+def test_pip_debugs_first_compatible_tag_is_the_interpreters_platform():
+    f = facts(PIP_DEBUG_X86_64)
+    assert (f.os, f.machine, f.macos_version) == ("Darwin", "x86_64", "10.14")
+    assert f.python_version.startswith("3.6")
+    pasted = envdump.parse(PIP_DEBUG_X86_64)
+    assert pasted.evidence["machine"] == ["cp36-cp36m-macosx_10_14_x86_64"]
+    # a "(target: ...)" count lists another platform's tags, asked for with --platform: not read
+    asked = PIP_DEBUG_X86_64.replace("Compatible tags: 498", "Compatible tags: 498 (target: x)")
+    assert facts(asked).machine is None
+
+
+def test_pip_debugs_sys_platform_line_names_the_os():
+    # duckdb/duckdb#4637 ("Setup on Mac M1 ARM does not succeed"): the reporter's `pip debug -v`
+    # ran in a Linux Python; metatensor/metatensor#626: an Anaconda Python on a Mac
+    linux = (
+        "pip version: pip 22.2.2 from /home/www/venv/lib/python3.9/site-packages/pip (python 3.9)\n"
+        "sys.platform: linux\n"
+    )
+    assert facts(linux).os == "Linux"
+    assert facts("sys.getdefaultencoding: utf-8\nsys.platform: darwin\n").os == "Darwin"

@@ -27,12 +27,22 @@ What they give away about the interpreter:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from packaging.version import InvalidVersion, Version
 
 from verify.compat import LAST_MACOS_X86_64_WHEEL
-from verify.diagnosis.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer, line_at
+from verify.diagnosis.paste.clues import (
+    LISTED,
+    STRONG,
+    SYS_PLATFORM_OS,
+    WEAK,
+    Clue,
+    clue,
+    finditer,
+    line_at,
+)
 
 _M = re.MULTILINE
 _SUBDIRS = r"(osx-arm64|osx-64|linux-64|linux-aarch64|win-64)"
@@ -194,6 +204,17 @@ UV_AVAILABLE = re.compile(
 UV_INTERPRETER = re.compile(
     r"Using (?:CPython|Python|PyPy) (3\.\d{1,2}\.\d{1,2})\S* (?:interpreter|environment) "
     r"at:?\s*(\S+)"
+)
+# `pip debug`: "sys.platform: darwin", then "Compatible tags: 498" and the tags this interpreter
+# accepts, most specific first, each on a line of its own ("  cp36-cp36m-macosx_10_14_x86_64":
+# tensorflow/tensorflow#33604; pip/_internal/commands/debug.py): the first tag is the running
+# interpreter's own platform (macOS's: its version and architecture). A "(target: ...)" after the
+# count is another platform, asked for.
+PIP_DEBUG_PLATFORM = re.compile(r"^[ \t>]*sys\.platform:[ \t]*(darwin|linux|win32)[ \t]*$", _M)
+PIP_DEBUG_TAG = re.compile(
+    r"^[ \t>]*Compatible tags:[ \t]*\d+[ \t]*\n[ \t>]*(?:cp|pp)(3)(\d{1,2})\w*-[\w.]+-"
+    r"(macosx_\d+_\d+_\w+)[ \t]*$",
+    _M,
 )
 MACOS_PATH = re.compile(r"^(?:/Users/|/Library/Frameworks/Python\.framework/|/opt/homebrew/)")
 # Poetry: "Unable to find installation candidates for torch (2.0.1+cpu)"
@@ -405,6 +426,13 @@ def read(text: str) -> list[Clue]:
             out.extend(_interpreter_tag(m.group(2), m.group(3), text, m))
         else:
             out.append(clue("os", m.group(1), text, m, LISTED))
+    for m in finditer(PIP_DEBUG_PLATFORM, text, "sys.platform"):
+        out.append(clue("os", SYS_PLATFORM_OS[m.group(1)], text, m, STRONG))
+    for m in finditer(PIP_DEBUG_TAG, text, "Compatible tags"):
+        tags = [clue("python_version", f"{m.group(1)}.{m.group(2)}", text, m, WEAK)]
+        tags += _interpreter_tag(m.group(3), "", text, m)
+        # quoted by the tag's own line, not the count above it
+        out.extend(dataclasses.replace(c, line=line_at(text, m.start(3))) for c in tags)
     for m in finditer(UV_INTERPRETER, text, "Using "):
         out.append(clue("python_version", m.group(1), text, m, LISTED))
         if MACOS_PATH.match(m.group(2).strip("`'\"")):

@@ -223,6 +223,9 @@ FLOORS = {
     # first), merged in; and session 24's fifth (collectors 245-250, blind at 2ab1431: 5 reports,
     # 4 named, 4 first), merged in
     "holdout230": (40, 39),
+    # session 28's round (collectors 280-287), scored blind at 87e8001 and 80e4b56 alike
+    # (holdout280/README.md): 27 named, 27 first, no false alarm, none refused
+    "holdout280": (27, 27),
 }
 
 

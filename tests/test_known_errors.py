@@ -152,6 +152,12 @@ REPORTS = [
         "mps.float64",
         "warn",
     ),
+    # https://github.com/pytorch/pytorch/issues/77781 (1.12.0.dev20220518: float64 itself)
+    (
+        "TypeError: Trying to convert Double to the MPS backend but there is no mapping for it.",
+        "mps.float64",
+        "warn",
+    ),
     # https://github.com/welltop-cn/ComfyUI-TeaCache/issues/26 (torch.compile's Metal codegen
     # has no float64: torch/_inductor/codegen/mps.py DTYPE_TO_METAL)
     (

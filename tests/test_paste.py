@@ -552,3 +552,17 @@ def test_macs_in_the_plural_are_no_chip_of_the_users():
     # a class of machines, as test_installs' "It does not run on M1 Macs." (dmlc/decord#225's
     # "converting over to M1 Macs at work" is read by its sentence: verify.diagnosis.paste.claims)
     assert "chip" not in paste.read("We're converting over to M1 Macs at work").facts
+
+
+def test_a_scripts_tested_on_banner_is_not_the_machines_os():
+    # kabachuha/sd-webui-text2video#224, verbatim: AUTOMATIC1111's webui.sh prints the system it
+    # was tested on, from a Mac's zsh too; the prompt is the Mac's
+    text = (
+        "(base) user1@MBP ~ % cd ~/stable-diffusion-webui;./webui.sh\n\n"
+        "################################################################\n"
+        "Install script for stable-diffusion + Web UI\n"
+        "Tested on Debian 11 (Bullseye)\n"
+    )
+    assert envdump.parse(text).facts.os == "Darwin"
+    # the same words about the user's own machine still name it ("on ubuntu 22.04")
+    assert envdump.parse("I run it on Debian 11 (Bullseye)\n").facts.os == "Linux"

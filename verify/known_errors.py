@@ -309,8 +309,11 @@ PATTERNS: tuple[_Pattern, ...] = (
             # it, so it meets the generic "Trying to convert ComplexDouble to the MPS backend
             # but it does not have support for that dtype." in every release, where complex64
             # converts from 2.3 on (huggingface/diffusers#10986: Wan's rotary embedding built in
-            # float64, then torch.view_as_complex)
-            r"Trying to convert ComplexDouble to the MPS backend[^\n]*|"
+            # float64, then torch.view_as_complex); the first 1.12 nightlies said so of float64
+            # itself: "TypeError: Trying to convert Double to the MPS backend but there is no
+            # mapping for it." (pytorch/pytorch#77781, 1.12.0.dev20220518; PR #77966 then gave
+            # the clearer float64 error above)
+            r"Trying to convert (?:Complex)?Double to the MPS backend[^\n]*|"
             # torch.compile's prototype Metal code generator (torch/_inductor/codegen/mps.py):
             # DTYPE_TO_METAL has no float64, so dtype_to_str raises KeyError: torch.float64
             # (welltop-cn/ComfyUI-TeaCache#26: Flux under the inductor backend on a Mac)

@@ -127,9 +127,12 @@ def _own_linux(text: str, m: re.Match[str]) -> bool:
 
 # other systems named in words: "Windows 11 intel x64", "Ubuntu 22.04", "in WSL2", the user's
 # own Linux machine ("Running this on a Linux system only works if I remove these two lines":
-# lihaoyun6/ComfyUI-FlashVSR_Ultra_Fast#41)
+# lihaoyun6/ComfyUI-FlashVSR_Ultra_Fast#41); not a script's banner of what it was tested on
+# (AUTOMATIC1111's webui.sh prints "Tested on Debian 11 (Bullseye)" on a Mac too:
+# AUTOMATIC1111/stable-diffusion-webui#11633, run from a Mac's zsh)
 OTHER_OS = re.compile(
-    r"\b(Windows)[ \t]+(?:10|11|Server|7)\b|\b(Ubuntu|Debian|Fedora|CentOS|Rocky Linux)[ \t]+\d|"
+    r"(?<!tested on )(?:\b(Windows)[ \t]+(?:10|11|Server|7)\b|"
+    r"\b(Ubuntu|Debian|Fedora|CentOS|Rocky Linux)[ \t]+\d)|"
     r"\b(WSL2?)\b|"
     r"\b(?:on|using|with)[ \t]+(?:an?[ \t]+|my[ \t]+)?(Linux)[ \t]+"
     r"(?:system|machine|box|server|PC|computer|workstation|host)\b",

@@ -258,6 +258,16 @@ def test_cs_assert_as_macos_prints_it_is_an_mps_crash():
     first = diagnose.first_cause(diagnose.diagnose(text)[1])
     assert first is not None and first.id == "error.mps.fixed_in_newer_torch"
 
+    # pytorch/pytorch#129960's title, verbatim: the same assertion alone, MPS named only by
+    # MPSGraph's source file, is the same crash, not a paste without facts
+    alone = (
+        'Assertion failed: (0 <= mpsAxis && mpsAxis < 4 && "Runtime canonicalization must '
+        'simplify reduction axes to minor 4 dimensions."), function getKernelAxes, file '
+        "GPUReductionOps.mm, line 31.\n"
+    )
+    first = diagnose.first_cause(diagnose.diagnose(alone)[1])
+    assert first is not None and first.id == "error.mps.fixed_in_newer_torch"
+
 
 @pytest.mark.parametrize(
     "text",

@@ -224,8 +224,10 @@ FLOORS = {
     # 4 named, 4 first), merged in
     "holdout230": (40, 39),
     # session 28's round (collectors 280-287), scored blind at 87e8001 and 80e4b56 alike
-    # (holdout280/README.md): 27 named, 27 first, no false alarm, none refused
-    "holdout280": (27, 27),
+    # (holdout280/README.md): 27 named, 27 first, no false alarm, none refused; and its second
+    # round (collectors 290-295, blind at 87e8001 and b850fe7 alike: 8 reports, 2 named, 2
+    # first, one refused), merged in
+    "holdout280": (29, 29),
 }
 
 

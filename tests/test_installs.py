@@ -341,6 +341,22 @@ def test_the_linker_ignoring_an_x86_64_libtorch_on_apple_silicon():
     assert row.status is Status.FAIL and "x86_64 build" in row.cause
 
 
+def test_libtorchs_symbols_undefined_for_arm64_warn_of_an_x86_64_libtorch():
+    # pytorch/pytorch#104502 (an M1, the cmake output and the linker's summary in words only)
+    text = (
+        'However, when I go and execute the "make" command I get errors related to "Undefined '
+        'symbols for architecture arm64" for c10.\n'
+        "-- Found Torch: /Users/raulcardona/pytorch/libtorch/lib/libtorch.dylib  \n"
+    )
+    row, results = _row(text, "host.arch")
+    assert row.status is Status.WARN and "2.2.0" in row.cause and "x86_64" in row.cause
+    assert row.evidence and "Undefined symbols" in row.evidence[0]
+    assert diagnose.first_cause(results).id == "host.arch"
+    # the same words about a build that does not name LibTorch say nothing of it
+    other = "Undefined symbols for architecture arm64:\n  _png_read_info, referenced from\n"
+    assert "sign.libtorch_undefined_arm64" not in envdump.parse(other + "on my M1\n").signs
+
+
 def test_condas_plan_installing_a_pytorch_older_than_mps_on_apple_silicon():
     # pytorch/pytorch#82428: `conda install pytorch -c pytorch` on an M1 in July 2022
     plan = (

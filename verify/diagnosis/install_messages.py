@@ -140,6 +140,22 @@ def libtorch_other_arch(have: str, need: str) -> tuple[str, Fix]:
     )
 
 
+def libtorch_undefined_arm64() -> tuple[str, Fix]:
+    """The linker found none of LibTorch's symbols for arm64; the file it ignored not shown."""
+    return (
+        "The linker finds LibTorch's symbols undefined for arm64: the LibTorch this build links "
+        "most likely has no arm64 code. PyTorch's macOS LibTorch download was an x86_64 build "
+        "before 2.2.0 (libtorch-macos-arm64 since), and ld ignores a dylib of the other "
+        "architecture.",
+        Fix(
+            "Check the dylib's architecture; if it says x86_64, use an arm64 LibTorch "
+            "(libtorch-macos-arm64, 2.2.0 or later, or the lib folder of an arm64 pip-installed "
+            "torch) and rebuild from a clean build directory.",
+            ("uname -m", "lipo -info $LIBTORCH/lib/libtorch.dylib"),
+        ),
+    )
+
+
 def extension_other_arch(have: str, need: str) -> tuple[str, Fix]:
     """dyld refused a compiled module of another package built for the other architecture."""
     return (

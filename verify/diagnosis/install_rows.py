@@ -75,6 +75,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
             _eliminated(result, pasted)
             or _libtorch_x86_64(result, pasted)
             or _libtorch_other_arch(result, pasted)
+            or _libtorch_undefined_arm64(result, pasted)
             or _intel_mac_asks(result, pasted)
             or _extension_other_arch(result, pasted)
             or _intel_mac_arm64_only(result, pasted)
@@ -291,6 +292,18 @@ def _libtorch_other_arch(result: Result, pasted: Pasted) -> Result | None:
     cause, fix = msg.libtorch_other_arch(have, need)
     lines = [c.line for c in clues] + pasted.evidence.get("chip", [])[:1]
     return _failed(result, cause, fix, lines, machine=need, library=have)
+
+
+def _libtorch_undefined_arm64(result: Result, pasted: Pasted) -> Result | None:
+    """LibTorch's symbols undefined for arm64, the ignored file not quoted (pytorch/pytorch
+    #104502): most likely an x86_64 LibTorch, a warning since the paste does not show it."""
+    clues = pasted.signs.get("sign.libtorch_undefined_arm64") or []
+    if not clues or pasted.facts.machine == "x86_64":
+        return None
+    cause, fix = msg.libtorch_undefined_arm64()
+    outcome = warned(cause, fix, library="x86_64?")
+    row = Result.from_outcome(result.id, result.title, outcome, required=result.required)
+    return row.with_evidence([clues[0].line, *pasted.evidence.get("chip", [])[:1]])
 
 
 def _conda_plans_old_torch(result: Result, pasted: Pasted) -> Result | None:

@@ -36,6 +36,7 @@ SIGNS = {
     "sign.wrong_arch_library": "dyld refused a library built for the other architecture",
     "sign.conda_plans_torch": "conda's plan installs this pytorch (version, channel)",
     "sign.libtorch_other_arch": "the linker ignored a LibTorch built for the other architecture",
+    "sign.libtorch_undefined_arm64": "the linker found LibTorch's symbols undefined for arm64",
     "sign.binary_needs_macos": "dyld refused a binary built for a newer macOS than this one",
     "sign.bad_cpu_type": "macOS refused to run an executable built for another CPU (.loader)",
     "sign.solver_needs_macos": "a conda solver found no __osx for a package's newer macOS",

@@ -278,6 +278,13 @@ LD_ARCH = re.compile(
     r"required architecture '(?P<required>arm64|x86_64)')"
 )
 
+# the linker's summary without the file it ignored: "Undefined symbols for architecture arm64"
+# where the paste names LibTorch (its path, libc10 / libtorch, c10:: / at:: symbols). The 7
+# earlier real reports with it were all an x86_64 LibTorch linked into an arm64 build (pytorch/
+# pytorch#63558, LaurentMazare/tch-rs#440): PyTorch's macOS LibTorch download had no arm64 build
+# before 2.2.0 (pytorch/test-infra#4851); pytorch/pytorch#104502 quotes that line alone.
+UNDEFINED_ARM64 = re.compile(r"Undefined symbols for architecture arm64")
+LIBTORCH_NAMED = re.compile(r"\blibtorch\b|\blib(?:torch\w*|c10)\.dylib\b|\b(?:c10|at)::", re.I)
 
 # a web UI launcher's failed torch install (AUTOMATIC1111/stable-diffusion-webui launch.py /
 # modules/launch_utils.py run(): "Couldn't install torch." then "Command: <venv python> -m pip
@@ -483,6 +490,11 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.wrong_arch_library", have, text, m, STRONG))
         if re.search(r"lib(?:torch\w*|c10)\.dylib", m["path"] or m["file"]):  # LibTorch's own
             out.append(clue("sign.libtorch_other_arch", (have, need), text, m, STRONG))
+    if not any(c.field == "sign.libtorch_other_arch" for c in out) and LIBTORCH_NAMED.search(text):
+        for m in finditer(UNDEFINED_ARM64, text, "Undefined symbols"):
+            out.append(clue("os", "Darwin", text, m, LISTED))  # Apple's ld names the Mac's arch
+            out.append(clue("sign.libtorch_undefined_arm64", True, text, m, LISTED))
+            break
     return out
 
 

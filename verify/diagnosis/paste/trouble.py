@@ -32,10 +32,13 @@ VALUES = "values"
 _I = re.IGNORECASE
 # MPS named: the device string, the backend, Apple's frameworks under it - in any case, as an
 # assertion's path is sometimes pasted lower-cased ("/appleinternal/library/buildroots/.../
-# metalperformanceshadersgraph/mpsgraph/...: failed assertion": CompVis/stable-diffusion#745)
+# metalperformanceshadersgraph/mpsgraph/...: failed assertion": CompVis/stable-diffusion#745), or
+# MPSGraph's own source file in C's assert() ("function getKernelAxes, file GPUReductionOps.mm":
+# pytorch/pytorch#129960, whose paste names MPS nowhere else)
 _MPS = re.compile(
     r"(?<![A-Za-z])MPS(?![a-z])|\bmps\b|\bMetal\b|"
-    r"(?i:\bMPSGraph|\bMPSNDArray|\bMetalPerformanceShaders)"
+    r"(?i:\bMPSGraph|\bMPSNDArray|\bMetalPerformanceShaders)|"
+    r"\bfile GPU\w+Ops\.mm\b"
 )
 # a native crash of the process (the shell's or Python's words), and MPS' own failures:
 # "MPSNDArray.mm:794: failed assertion `[MPSNDArray, initWithBuffer...` (pytorch/pytorch#92222),

@@ -301,7 +301,7 @@ def _libtorch_undefined_arm64(result: Result, pasted: Pasted) -> Result | None:
     if not clues or pasted.facts.machine == "x86_64":
         return None
     cause, fix = msg.libtorch_undefined_arm64()
-    outcome = warned(cause, fix, library="x86_64?")
+    outcome = warned(cause, fix, likely_library="x86_64")
     row = Result.from_outcome(result.id, result.title, outcome, required=result.required)
     return row.with_evidence([clues[0].line, *pasted.evidence.get("chip", [])[:1]])
 

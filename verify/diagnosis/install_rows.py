@@ -301,9 +301,8 @@ def _libtorch_undefined_arm64(result: Result, pasted: Pasted) -> Result | None:
     if not clues or pasted.facts.machine == "x86_64":
         return None
     cause, fix = msg.libtorch_undefined_arm64()
-    outcome = warned(cause, fix, likely_library="x86_64")
-    row = Result.from_outcome(result.id, result.title, outcome, required=result.required)
-    return row.with_evidence([clues[0].line, *pasted.evidence.get("chip", [])[:1]])
+    lines = [clues[0].line, *pasted.evidence.get("chip", [])[:1]]
+    return _warned(result, cause, fix, lines, likely_library="x86_64")
 
 
 def _conda_plans_old_torch(result: Result, pasted: Pasted) -> Result | None:
@@ -431,9 +430,8 @@ def _intel_mac_installs(result: Result, pasted: Pasted) -> Result | None:
     ):
         return None  # a Python 2.2.2 has no wheel for: the Python's rows (pytorch/pytorch#4802)
     cause, fix = msg.intel_mac_installs(str(clues[0].value))
-    outcome = warned(cause, fix, machine="x86_64", installs=str(clues[0].value))
-    row = Result.from_outcome(result.id, result.title, outcome, required=result.required)
-    return row.with_evidence([clues[0].line, *pasted.evidence.get("hardware_arm64", [])[:1]])
+    lines = [clues[0].line, *pasted.evidence.get("hardware_arm64", [])[:1]]
+    return _warned(result, cause, fix, lines, machine="x86_64", installs=str(clues[0].value))
 
 
 def _extension_other_arch(result: Result, pasted: Pasted) -> Result | None:
@@ -462,4 +460,11 @@ def python_past_x86_64_wheels(python: str | None) -> bool:
 
 def _failed(result: Result, cause: str, fix, lines: list[str], **data) -> Result:
     row = Result.from_outcome(result.id, result.title, failed(cause, fix, **data), required=True)
+    return row.with_evidence(lines)
+
+
+def _warned(result: Result, cause: str, fix, lines: list[str], **data) -> Result:
+    """The row's warning: as required as the rule's row was."""
+    outcome = warned(cause, fix, **data)
+    row = Result.from_outcome(result.id, result.title, outcome, required=result.required)
     return row.with_evidence(lines)

@@ -148,6 +148,31 @@ def test_old_dyld_wrong_architecture_of_torchs_library_is_its_import_error():
     assert (facts(other).os, facts(other).torch_import_error) == ("Darwin", None)
 
 
+def test_old_dyld_wrong_architecture_of_a_tagged_egg_names_both_sides():
+    # rusty1s/pytorch_scatter#183 (the text, verbatim): the refused file's egg tag says
+    # x86_64, so the conda-forge Python that refused it runs arm64 - an extension built for the
+    # other architecture, rebuilt natively to fix it
+    text = (
+        "(pytorch) fengshi:Downloads% python\n"
+        "Python 3.8.6 | packaged by conda-forge | (default, Dec 22 2020, 09:53:24) \n"
+        "[Clang 11.0.0 ] on darwin\n"
+        ">>> import torch_scatter\n"
+        "OSError: dlopen(/Users/fengshi/miniforge3/envs/pytorch/lib/python3.8/site-packages/"
+        "torch_scatter-2.0.5-py3.8-macosx-10.9-x86_64.egg/torch_scatter/_version.so, 6): no "
+        "suitable image found.  Did find:\n"
+        "\t/Users/fengshi/miniforge3/envs/pytorch/lib/python3.8/site-packages/torch_scatter-2.0.5"
+        "-py3.8-macosx-10.9-x86_64.egg/torch_scatter/_version.so: mach-o, but wrong architecture\n"
+    )
+    f = facts(text)
+    assert (f.os, f.machine, f.torch_import_error) == ("Darwin", "arm64", None)
+    first = diagnose.first_cause(diagnose.diagnose(text)[1])
+    assert first is not None and (first.id, first.status) == ("host.arch", Status.FAIL)
+    assert any("x86_64.egg" in line for line in first.evidence)
+    # an untagged path names neither side (KomputeProject/kompute#223)
+    other = "\t.../kp.cpython-39-darwin.so: mach-o, but wrong architecture\n"
+    assert facts(other).machine is None
+
+
 def test_unticked_template_boxes_are_not_the_users():
     assert facts("- [ ] macOS 11\n- [x] macOS 14\nApple M1\n").macos_version == "14.0"
 

@@ -1570,6 +1570,29 @@ PATTERNS: tuple[_Pattern, ...] = (
             ),
         ),
     ),
+    # A message of MPS's first nightlies that no release prints: "RuntimeError Placeholder buffer
+    # size is not large enough to contain the Tensor storage of size" (pytorch/pytorch#78042, on
+    # 1.13.0.dev20220521: gone the next day, "fixed in the latest nightly"). The 1.12.0 wheel
+    # (torch-1.12.0-cp310-none-macosx_11_0_arm64.whl, sha256 13c7cca6..., as PyPI lists it) has
+    # no "Placeholder buffer size" in any of its libraries: the check was replaced before the
+    # first release, so whoever sees it runs a May 2022 nightly.
+    _Pattern(
+        "mps.fixed_in_newer_torch",
+        re.compile(
+            r"Placeholder buffer size\b[^\n]{0,40}?is not large enough to contain the Tensor "
+            r"storage[^\n]*"
+        ),
+        "An early MPS nightly's bug, fixed before PyTorch 1.12",
+        "This message comes only from the first MPS nightlies (May 2022): no PyTorch release "
+        "prints it, the check was fixed before 1.12.0.",
+        Fix(
+            "Upgrade PyTorch to a release (1.12 or newer; the newest your macOS takes) instead "
+            "of the early nightly, and re-run.",
+            ("python -m pip install --upgrade torch",),
+        ),
+        severity="warn",
+        environment=False,
+    ),
     # Code written for a newer PyTorch: "AttributeError: module 'torch' has no attribute 'amp'"
     # (karpathy/nanoGPT#150 on an M1, torch before 1.12) or "No module named 'torch.compiler'",
     # a module one level down too: "No module named 'torch.nn.attention'" (2.3: fishaudio/

@@ -263,6 +263,12 @@ DYLD = re.compile(
 # #3696: a broken PyTorch macOS build on CI); only torch's own library makes it torch's import
 # error, any library makes it a Mac
 OLD_DYLD = re.compile(r"(?m)^[^\S\n]*(\S[^\n]*?): mach-o, but wrong architecture$")
+# ... though the refused file's path may name its side: an egg's or wheel's platform tag
+# (".../torch_scatter-2.0.5-py3.8-macosx-10.9-x86_64.egg/torch_scatter/_version.so: mach-o,
+# but wrong architecture" on an M1: rusty1s/pytorch_scatter#183, an x86_64 build in an arm64
+# Python), so the process is the other architecture
+_OTHER_ARCH = {"x86_64": "arm64", "arm64": "x86_64"}
+PATH_PLATFORM_TAG = re.compile(r"\bmacosx[-_]\d+[._]\d+[-_](x86_64|arm64)\b")
 
 # the linker's refusal of a library built for the other architecture, dyld's at link time: ld64
 # "ld: warning: ignoring file .../libtorch.dylib, building for macOS-arm64 but attempting to link
@@ -478,6 +484,11 @@ def read(text: str) -> list[Clue]:
             out.append(clue("torch_import_error", error, text, m, STRONG))
     for m in finditer(OLD_DYLD, text, "but wrong architecture"):
         out.append(clue("os", "Darwin", text, m, STRONG))
+        tag = PATH_PLATFORM_TAG.search(m.group(1))
+        if tag:
+            have = tag.group(1)
+            out.append(clue("machine", _OTHER_ARCH[have], text, m, STRONG))
+            out.append(clue("sign.wrong_arch_library", have, text, m, STRONG))
         if re.search(r"/torch/(?:lib/|_C\b)", m.group(1)):
             error = "mach-o, but wrong architecture"
             out.append(clue("torch_import_error", error, text, m, STRONG))

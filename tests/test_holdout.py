@@ -228,6 +228,10 @@ FLOORS = {
     # round (collectors 290-295, blind at 87e8001 and b850fe7 alike: 8 reports, 2 named, 2
     # first, one refused), merged in
     "holdout280": (29, 29),
+    # session 29's rounds (collectors 300-307 blind at 119febd: 22 reports, 17 named, 17 first,
+    # one refused; collectors 310-317 blind at 404a6e0: 21 reports, 19 named, 18 first), no false
+    # alarm (holdout300/README.md)
+    "holdout300": (36, 35),
 }
 
 

@@ -314,6 +314,7 @@ TELLING_SIGNS = (
     "sign.pin_said_failing",  # an install said to fail for a pinned release (.paste.wheelsaid)
     "sign.cuda_build",  # a CUDA-only package's build failed (.paste.foreign)
     "sign.source_build",  # another package's source build failed (.paste.foreign)
+    "sign.sdist_failed",  # pip's metadata step of a source build failed (.paste.foreign)
     "sign.not_mach_o",  # dyld refused a library that is no Mach-O file (.paste.foreign)
     "sign.cuda_import",  # a package no Mac can install failed to import (.paste.foreign)
     "sign.torch_not_imported",  # "No module named 'torch'" (.paste.packages)

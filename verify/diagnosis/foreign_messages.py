@@ -33,17 +33,23 @@ def cuda_build(package: str, source: str) -> tuple[str, Fix]:
     )
 
 
-def source_build(package: str, python: str | None) -> tuple[str, Fix]:
-    """pip or uv on an Apple chip compiled a package from source, and the build failed."""
+def source_build(package: str, python: str | None, apple_chip: bool = True) -> tuple[str, Fix]:
+    """pip or uv on a Mac compiled a package from source, and the build failed; `apple_chip`:
+    the paste shows an Apple chip (else the Mac's chip is not known)."""
     name = package or "a package"
     for_python = f"Python {python}" if python else "this Python"
+    mac, wheel, wheel_tag = (
+        ("this Apple-silicon Mac", "macOS arm64 wheel", "macosx_*_arm64")
+        if apple_chip
+        else ("this Mac", "macOS wheel for this Mac's chip", "macOS")
+    )
     return (
-        f"The installer compiled {name} from source on this Apple-silicon Mac, and the build "
-        f"failed: the release it picked has no macOS arm64 wheel for {for_python}, so the "
-        "environment, PyTorch's included, is not set up. An old pin (a release from before "
-        "arm64 wheels) or a package with no Apple silicon build at all does this.",
+        f"The installer compiled {name} from source on {mac}, and the build failed: the "
+        f"release it picked has no {wheel} for {for_python}, so the environment, PyTorch's "
+        "included, is not set up. An old pin (a release from before arm64 wheels) or a package "
+        "with no Apple silicon build at all does this.",
         Fix(
-            f"Look at the files of {name} on PyPI: pin a release that has a macosx_*_arm64 wheel "
+            f"Look at the files of {name} on PyPI: pin a release that has a {wheel_tag} wheel "
             "for your Python (or use a Python it has wheels for, or conda-forge's osx-arm64 "
             "build); otherwise install the compiler tools it needs (`xcode-select --install`) "
             "and follow its build notes for macOS.",

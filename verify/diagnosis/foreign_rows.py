@@ -12,8 +12,9 @@ is read is verify.diagnosis.paste.foreign's:
   is fine and the model needs its path without it;
 - another package's source build failing on an Apple chip (sign.source_build): no macOS arm64
   wheel of that release for this Python, so the installer compiled it, and the compiler failed
-  (gym-pybullet-drones#234). Only with the Apple chip in the paste and no x86_64 interpreter
-  (that one is host.arch's: an Intel Mac or Rosetta gets no arm64 wheel either);
+  (gym-pybullet-drones#234). Only with no x86_64 interpreter (that one is host.arch's: an Intel
+  Mac or Rosetta gets no arm64 wheel either); on a Mac whose chip the paste does not show, a
+  warning: no wheel for this Mac, whichever its chip (kha-white/mokuro#32);
 - a library that is no Mach-O file (sign.not_mach_o): dyld's words, a Mac's by themselves;
 - another package's Linux / Windows wheel refused by pip on a Mac (sign.wheel_refused; torch's
   own are verify.diagnosis.install_rows'): a CUDA build ("llama_cpp_python_cuda-0.2.23+cu118-
@@ -64,17 +65,22 @@ def _cuda_import(result: Result, pasted: Pasted) -> Result | None:
 
 
 def _source_build(result: Result, pasted: Pasted) -> Result | None:
-    clues = pasted.signs.get("sign.source_build") or []
+    built = pasted.signs.get("sign.source_build") or []
+    clues = built or pasted.signs.get("sign.sdist_failed") or []
     f = pasted.facts
     if not clues or f.machine == "x86_64" or f.translated:
         return None
-    if not (f.hardware_arm64 or f.machine == "arm64"):
+    apple_chip = f.hardware_arm64 or f.machine == "arm64"
+    if not apple_chip and (f.hardware_arm64 is False or not pasted.from_a_mac()):
         return None
     named = [c for c in clues if c.value]
     package = str(named[0].value) if named else ""
-    cause, fix = msg.source_build(package, f.python_version)
+    cause, fix = msg.source_build(package, f.python_version, apple_chip=bool(apple_chip))
     lines = [(named or clues)[0].line, *pasted.mac_lines()]
-    return _failed(result, cause, fix, lines, _torch_ran(pasted), package=package)
+    # the chip not shown (a Mac with no wheel for it, Apple's or Intel's), or only pip's
+    # metadata step failing (.paste.foreign's sign.sdist_failed): a warning
+    side_issue = _torch_ran(pasted) or not apple_chip or not built
+    return _failed(result, cause, fix, lines, side_issue, package=package)
 
 
 def _cuda_build(result: Result, pasted: Pasted) -> Result | None:

@@ -115,6 +115,7 @@ SIGNS = {
     "sign.pin_said_failing": "a requirement's install said to fail for one pinned release",
     "sign.cuda_build": "a CUDA-only package's source build failed (.foreign)",
     "sign.source_build": "another package's source build failed (.foreign)",
+    "sign.sdist_failed": "pip could not read a source distribution's metadata (.foreign)",
     "sign.not_mach_o": "dyld refused a library that is no Mach-O file: a Linux build (.foreign)",
     "sign.no_cpu_builds": "pip listed no +cpu build with PyTorch's own links given (.packages)",
     "sign.model_code_requires": (

@@ -97,6 +97,19 @@ BUILD_FAILED = re.compile(
     + _NAME
     + r" did not run successfully"
 )
+# pip (22+) failing to read a source distribution's metadata, its first step in building one:
+# "python setup.py egg_info did not run successfully." (pip/_internal/operations/build/
+# metadata_legacy.py), "Getting requirements to build wheel did not run successfully.",
+# "Preparing metadata (pyproject.toml) did not run successfully." (metadata.py). pip builds only
+# where no wheel fits (kha-white/mokuro#32: fugashi on an Apple silicon Mac, Python 3.9.13,
+# "Have you installed MeCab?") -> sign.sdist_failed, the package read from pip's build folder
+# in the output below it (none named, nothing read). Weaker than a build's own failure: the
+# step also fails for a CUDA-only package (daniilidis-group/neural_renderer#140) or a Python
+# too new for the release (Vaibhavs10/insanely-fast-whisper#75), whose rows say more
+METADATA_FAILED = re.compile(
+    r"(?:python setup\.py egg_info|Getting requirements to build wheel|"
+    r"Preparing metadata \(pyproject\.toml\)) did not run successfully"
+)
 # a C / C++ compiler failing under pip's or uv's build: "error: command '/usr/bin/clang' failed
 # with exit code 1" (setuptools' distutils spawn), "error: command 'gcc' failed with exit status 1"
 COMPILER_FAILED = re.compile(
@@ -211,6 +224,11 @@ def read(text: str) -> list[Clue]:
                 out.append(clue("sign.cuda_build", canonicalize_name(name), text, m, LISTED))
             elif name:
                 out.append(clue("sign.source_build", name, text, m, LISTED))
+    for m in finditer(METADATA_FAILED, text, "did not run successfully"):
+        folder = _PIP_BUILD_DIR.search(text, m.end(), m.end() + 4000)
+        if folder is not None and canonicalize_name(folder.group(1)) not in CUDA_BUILD:
+            out.append(clue("sign.sdist_failed", folder.group(1), text, m, LISTED))
+        break
     for m in finditer(COMPILER_FAILED, text, "error: command"):
         out.append(clue("sign.source_build", "", text, m, LISTED))
         break

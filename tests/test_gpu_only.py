@@ -386,6 +386,10 @@ OTHER_CAUSE = {
     # VM on an Apple-silicon Mac, before its 3.14 wheels (microsoft/onnxruntime#26473); the
     # paste names the Mac, and pip's "from versions: none" cannot tell the VM's Windows apart
     "holdout145/onnxruntime-26473-win11-arm64-vm-mac-py314": "python-unsupported",
+    # session 29's rounds (holdout300): onnxruntime-coreml on an Intel MacBook Pro ("Have
+    # MacbookPro Intel X64"), a package with no x86_64 build; host.arch names the Intel Mac
+    # too, and the same case is labelled install-wrong-arch in holdout154 (Deep-Live-Cam#13)
+    "holdout300/onnxruntime-18572-intel-mac-onnxruntime-coreml": "intel-mac",
 }
 
 

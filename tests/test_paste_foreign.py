@@ -391,42 +391,18 @@ def test_across_every_real_report_a_source_build_on_an_apple_chip_is_the_install
     assert set(fired.values()) <= {"install-wrong-arch", "other", "python-unsupported"}, fired
 
 
-# kha-white/mokuro#32 (the issue's text, verbatim): fugashi had no wheel for the Mac, so pip
-# built it and its setup.py wanted MeCab; the paste shows neither chip nor macOS version, only
-# macOS's temporary folder
-MOKURO = """\
-Hiya, I'm trying to run the project on python `3.9.13` and am getting the following error:
-
-```
-error: subprocess-exited-with-error
-
-  \u00d7 python setup.py egg_info did not run successfully.
-  \u2502 exit code: 1
-  \u2570\u2500> [8 lines of output]
-      Traceback (most recent call last):
-        File "<string>", line 2, in <module>
-        File "<pip-setuptools-caller>", line 34, in <module>
-        File "/private/var/folders/rz/d266t0dn1md992kgv7z8tp480000gn/T/pip-install-mxoysvv8/fug\
-ashi_621defc0e8774e36a8d22bd2f46c3d4a/setup.py", line 15, in <module>
-          output, data_files = check_libmecab()
-        File "/private/var/folders/rz/d266t0dn1md992kgv7z8tp480000gn/T/pip-install-mxoysvv8/fug\
-ashi_621defc0e8774e36a8d22bd2f46c3d4a/fugashi_util.py", line 58, in check_libmecab
-          raise RuntimeError("Could not configure working env. Have you installed MeCab?")
-      RuntimeError: Could not configure working env. Have you installed MeCab?
-      [end of output]
-```
-"""
-
-
 def test_pips_metadata_step_failing_warns_of_no_wheel_for_this_mac():
-    (clue,) = [c for c in foreign.read(MOKURO) if c.field == "sign.sdist_failed"]
+    # kha-white/mokuro#32: fugashi had no wheel for the Mac, so pip built it and its setup.py
+    # wanted MeCab; the paste shows neither chip nor macOS version, only macOS's temporary folder
+    mokuro = _case_text("holdout300", "kha-white-mokuro-32")
+    (clue,) = [c for c in foreign.read(mokuro) if c.field == "sign.sdist_failed"]
     assert clue.value == "fugashi" and "egg_info did not run successfully" in clue.line
-    row = _rows(MOKURO)["torch.installed"]
+    row = _rows(mokuro)["torch.installed"]
     # the chip is not shown: no wheel for this Mac, whichever its chip - a warning
     assert row.status is Status.WARN and "compiled fugashi from source on this Mac," in row.cause
-    assert _first(MOKURO) == "torch.installed"
+    assert _first(mokuro) == "torch.installed"
     # pip's build folder not pasted: the package is not known, nothing is read
-    bare = MOKURO.split("      Traceback", maxsplit=1)[0]
+    bare = mokuro.split("      Traceback", maxsplit=1)[0]
     assert not [c for c in foreign.read(bare) if c.field == "sign.sdist_failed"]
 
 

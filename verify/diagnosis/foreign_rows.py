@@ -70,12 +70,12 @@ def _source_build(result: Result, pasted: Pasted) -> Result | None:
     f = pasted.facts
     if not clues or f.machine == "x86_64" or f.translated:
         return None
-    apple_chip = f.hardware_arm64 or f.machine == "arm64"
+    apple_chip = bool(f.hardware_arm64 or f.machine == "arm64")
     if not apple_chip and (f.hardware_arm64 is False or not pasted.from_a_mac()):
         return None
     named = [c for c in clues if c.value]
     package = str(named[0].value) if named else ""
-    cause, fix = msg.source_build(package, f.python_version, apple_chip=bool(apple_chip))
+    cause, fix = msg.source_build(package, f.python_version, apple_chip=apple_chip)
     lines = [(named or clues)[0].line, *pasted.mac_lines()]
     # the chip not shown (a Mac with no wheel for it, Apple's or Intel's), or only pip's
     # metadata step failing (.paste.foreign's sign.sdist_failed): a warning

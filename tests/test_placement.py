@@ -69,6 +69,34 @@ def test_a_container_gpu_request_on_a_linux_box_is_not_a_mac_finding():
     assert "host.os" not in rows
 
 
+def test_a_refused_container_gpu_request_with_no_host_named_is_still_no_mps():
+    # the NVIDIA container toolkit's hook failing under `docker run --gpus all`, the whole paste
+    # (ahmetoner/whisper-asr-webservice#44: a Mac, which the text never names)
+    text = corpus.load(DATA / "holdout8" / "whisper-asr-webservice-44-docker-gpu-on-macos.txt").text
+    assert "mac" not in text.lower()
+    row = failing(text)["host.os"]
+    assert "NVIDIA runtime" in row.cause and "as on every Mac" in row.cause
+    assert any("nvidia-container-cli" in line for line in row.evidence)
+    assert first_id(text) == "host.os"
+
+
+def test_a_refused_container_gpu_request_beside_a_linux_host_stays_unjudged():
+    # the same refusal where the paste names its Linux host: a Linux server's driver matter
+    hook = (
+        "nvidia-container-cli: initialization error: load library failed: libnvidia-ml.so.1: "
+        "cannot open shared object file: no such file or directory: unknown.\n"
+    )
+    for text in (
+        "I'm using Ubuntu 22.04.02 LTS\n" + hook,
+        "I'm using Ubuntu 22.04.02 LTS\n" + DAEMON_GPU,
+    ):
+        try:
+            rows = failing(text)
+        except InputError:
+            continue
+        assert "host.os" not in rows
+
+
 def test_the_process_own_macos_output_wins_over_a_container_sign():
     # platform.platform() printed by the Python itself: that process runs on macOS
     text = "macOS-14.5-arm64-arm-64bit\nApple M3\n" + DAEMON_GPU

@@ -873,13 +873,20 @@ def pasted_lock_other_platform(environments: str) -> tuple[str, Fix]:
     )
 
 
-def pasted_container_gpu_refused(os_name: str) -> tuple[str, Fix]:
-    """A container run with an NVIDIA GPU request on a Mac (Docker Desktop's Linux VM)."""
+def pasted_container_gpu_refused(os_name: str, on_mac: bool = True) -> tuple[str, Fix]:
+    """A container run with an NVIDIA GPU request on a Mac (Docker Desktop's Linux VM), or on a
+    Docker host the paste does not name, which refused it."""
+    where = (
+        "on a Mac and asks Docker for an NVIDIA GPU (--gpus / a compose file's `driver: nvidia`): "
+        "a Mac has no NVIDIA GPU, and Docker Desktop's Linux VM gets no Metal either"
+        if on_mac
+        else "and asks Docker for an NVIDIA GPU (--gpus / a compose file's `driver: nvidia`) "
+        "that the Docker host has no NVIDIA runtime for, as on every Mac: there, Docker "
+        "Desktop's Linux VM gets neither an NVIDIA GPU nor Metal"
+    )
     return (
-        f"The workload runs in a {os_name} container on a Mac and asks Docker for an NVIDIA GPU "
-        "(--gpus / a compose file's `driver: nvidia`): a Mac has no NVIDIA GPU, and Docker "
-        "Desktop's Linux VM gets no Metal either, so no GPU reaches the container and MPS does "
-        "not exist there (docker/roadmap#52).",
+        f"The workload runs in a {os_name} container {where}, so no GPU reaches the container and "
+        "MPS does not exist there (docker/roadmap#52).",
         Fix(
             "Run it natively on macOS for MPS (a native arm64 Python environment, not the "
             "container); to keep the container, drop the GPU request (--gpus all / the "

@@ -201,7 +201,7 @@ def expect_mps(pasted: Pasted) -> bool | None:
     f = pasted.facts
     if any(e.id not in _NOT_AN_MPS_ATTEMPT for e in pasted.errors):
         return True  # an MPS error message: MPS was being used
-    if linux_on_mac(pasted):
+    if linux_on_mac(pasted) or container_gpu_refused(pasted):
         return True
     if f.os in ("Linux", "Windows") and pasted.has("sign.mps_chosen"):
         return (
@@ -265,6 +265,32 @@ def linux_on_mac(pasted: Pasted) -> bool:
     inside = ("sign.container", "sign.linux_workload", "sign.linux_vm_app")
     return bool(mac) and (
         f.machine in ("aarch64", "arm64") or any(pasted.has(sign) for sign in inside)
+    )
+
+
+# the Docker daemon refusing a container's NVIDIA GPU request (verify.diagnosis.paste.places'
+# LINUX_WORKLOAD): moby's "could not select device driver "nvidia" with capabilities: [[gpu]]" and
+# the NVIDIA container toolkit's "nvidia-container-cli: initialization error" (its runtime hook
+# finding no libnvidia-ml.so.1)
+_GPU_REQUEST_REFUSED = ("device driver", "nvidia-container-cli")
+
+
+def container_gpu_refused(pasted: Pasted) -> bool:
+    """A Linux container whose NVIDIA GPU request the Docker host refused: no NVIDIA runtime there,
+    as on every Mac (all 19 such pastes among the labelled reports were Docker on a Mac, two of
+    them naming no Mac: ahmetoner/whisper-asr-webservice#44, fboulnois/stable-diffusion-docker#37).
+    Whatever the host, MPS does not exist in the container; a Linux host named besides ("I'm
+    using Ubuntu 22.04") is a Linux server's matter, which the paste's own OS lines tell."""
+    refused = [
+        c
+        for c in pasted.signs.get("sign.linux_workload", [])
+        if any(needle in str(c.value) for needle in _GPU_REQUEST_REFUSED)
+    ]
+    told_by = set(pasted.evidence.get("os", []))
+    return (
+        pasted.facts.os == "Linux"
+        and bool(refused)
+        and (linux_on_mac(pasted) or told_by <= {c.line for c in refused})
     )
 
 
@@ -384,14 +410,13 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
     if result.id == "host.os" and _mps_checkpoint(pasted) and not linux_on_mac(pasted):
         cause, fix = platform_msg.mps_checkpoint_off_mac(f.os or "Linux")
         return dataclasses.replace(result, cause=cause, detail=cause, fix=fix)
-    if result.id == "host.os" and linux_on_mac(pasted):
+    if result.id == "host.os" and (linux_on_mac(pasted) or container_gpu_refused(pasted)):
+        on_mac = linux_on_mac(pasted)
         cause, fix = msg.pasted_linux_on_mac(f.os or "Linux")
         if pasted.has("sign.asahi"):
             cause, fix = msg.pasted_asahi_linux(f.os or "Linux")
-        if any(
-            "device driver" in str(c.value) for c in pasted.signs.get("sign.linux_workload", [])
-        ):
-            cause, fix = msg.pasted_container_gpu_refused(f.os or "Linux")
+        if container_gpu_refused(pasted):
+            cause, fix = msg.pasted_container_gpu_refused(f.os or "Linux", on_mac=on_mac)
         status = Status.WARN if _linux_said_only(pasted) else result.status
         return dataclasses.replace(result, status=status, cause=cause, detail=cause, fix=fix)
     if result.id == "mps.available" and result.cause.startswith(msg.NO_METAL_DEVICE):

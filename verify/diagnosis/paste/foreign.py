@@ -126,11 +126,16 @@ COMPILER_FAILED = re.compile(
 # vLLM's setup.py: "RuntimeError: Cannot find CUDA_HOME. CUDA must be available to build the
 # package." (vllm-project/vllm#1441, `pip install vllm` on a Mac); a setup.py reading the CUDA
 # version of a torch that has none: "CUDA_VERSION = "".join(torch.version.cuda.split("."))" then
-# "AttributeError: 'NoneType' object has no attribute 'split'" (AutoGPTQ/AutoGPTQ#366)
+# "AttributeError: 'NoneType' object has no attribute 'split'" (AutoGPTQ/AutoGPTQ#366). CMake's
+# own CUDA search, for a project() or enable_language() with CUDA: "Failed to find nvcc.
+# Compiler requires the CUDA toolkit." (Modules/Internal/CMakeCUDAFindToolkit.cmake;
+# InternLM/lmdeploy#2228, cmake on an M3 Mac) and "No CMAKE_CUDA_COMPILER could be found."
+# (Modules/CMakeDetermineCUDACompiler.cmake)
 NO_NVCC = re.compile(
     r"nvcc[ \t]+was[ \t]+not[ \t]+found|CUDA_HOME[ \t]+environment[ \t]+variable[ \t]+is[ \t]+"
     r"not[ \t]+set|CUDA_HOME[ \t]+is[ \t]+None|Neither[ \t]+CUDA[ \t]+nor[ \t]+HIP[ \t]+found|"
-    r"Cannot[ \t]+find[ \t]+CUDA_HOME|"
+    r"Cannot[ \t]+find[ \t]+CUDA_HOME|Failed[ \t]+to[ \t]+find[ \t]+nvcc\.|"
+    r"No[ \t]+CMAKE_CUDA_COMPILER[ \t]+could[ \t]+be[ \t]+found|"
     r"torch\.version\.cuda\.split\([^\n]*\n[^\n]*'NoneType' object has no attribute 'split'|"
     # Deformable-DETR's CUDA operators' setup.py (get_extensions), copied into DINO and others:
     # "NotImplementedError: Cuda is not availabel" (IDEA-Research/DINO#138 on a MacBook M1)
@@ -233,7 +238,14 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.source_build", "", text, m, LISTED))
         break
     for m in finditer(
-        NO_NVCC, text, "nvcc", "CUDA_HOME", "nor HIP", "version.cuda.split", "Cuda is not"
+        NO_NVCC,
+        text,
+        "nvcc",
+        "CUDA_HOME",
+        "nor HIP",
+        "version.cuda.split",
+        "Cuda is not",
+        "CMAKE_CUDA_COMPILER",
     ):
         named = _REQUESTED.search(text, text.rfind("\n", 0, m.start()) + 1, m.start())
         if named is None:  # the last build folder before it

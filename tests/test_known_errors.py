@@ -35,6 +35,7 @@ NO_WHEEL_STRING = {
     "mps.amp_needs_newer_torch",  # torch/amp/autocast_mode.py (Python) and accelerate's texts
     "mps.duplicate_openmp",  # the OpenMP runtime's own text (libomp / libiomp5), not torch's
     "mps.workers_spawn",  # Python's pickle and multiprocessing texts, not torch's
+    "mps.apple_framework_off_mac",  # coremltools' text (Python), not torch's
     # Convolution.cpp's check with the tensor types formatted in: the recorded strings keep
     # only messages that name MPS themselves
     "mps.dtype_mismatch",
@@ -57,6 +58,8 @@ NO_WHEEL_STRING_TITLES = {
     # torch/csrc/StorageSharing.cpp, in libtorch_python (the recorded strings keep libtorch_cpu's
     # and libc10's MPS messages only)
     "MPS tensors cannot be shared between processes",
+    # torch/csrc/Generator.cpp, in libtorch_python (its comment in verify.known_errors)
+    "torch.Generator on MPS needs PyTorch 2.0",
 }
 
 
@@ -168,6 +171,25 @@ REPORTS = [
         "Tensor storage of size",
         "mps.fixed_in_newer_torch",
         "warn",
+    ),
+    # https://github.com/AUTOMATIC1111/stable-diffusion-webui/issues/5127 (torchsde's generator
+    # in the DPM++ SDE samplers, a torch before 2.0)
+    (
+        "RuntimeError: Device type MPS is not supported for torch.Generator() api.",
+        "mps.op_needs_newer_torch",
+        "fail",
+    ),
+    # https://github.com/ultralytics/ultralytics/issues/1728 (a Core ML model validated on
+    # Ubuntu 18.04) and prisma-ai/torch2coreml#2 (coremltools 0.x's wording, on Linux)
+    (
+        "Exception: Model prediction is only supported on macOS version 10.13 or later.",
+        "mps.apple_framework_off_mac",
+        "fail",
+    ),
+    (
+        "Exception: Model prediction is only supported on macOS version 10.13.",
+        "mps.apple_framework_off_mac",
+        "fail",
     ),
     # https://github.com/welltop-cn/ComfyUI-TeaCache/issues/26 (torch.compile's Metal codegen
     # has no float64: torch/_inductor/codegen/mps.py DTYPE_TO_METAL)

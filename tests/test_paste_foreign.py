@@ -515,3 +515,34 @@ def test_deformable_detrs_cuda_ops_setup_refusing_on_a_macbook_is_a_cuda_build()
     assert row.status is Status.WARN and "CUDA" in row.cause
     assert any("Cuda is not availabel" in line for line in row.evidence)
     assert _first(text) == "torch.installed"
+
+
+def test_cmakes_own_cuda_search_failing_on_a_mac_is_a_cuda_build():
+    # InternLM/lmdeploy#2228 (an M3 Mac; "LMDeploy doesn't support MacOS"): CMake's
+    # CMakeCUDAFindToolkit "Failed to find nvcc." under a project() that enables CUDA
+    text = _case_text("holdout330", "lmdeploy-2228")
+    (sign,) = paste.read(text).signs["sign.cuda_build"]
+    assert sign.line.strip() == "Failed to find nvcc."
+    row = _rows(text)["torch.installed"]
+    # no package named, only the project's own build: a warning that PyTorch is not the problem
+    assert row.status is Status.WARN and "no CUDA toolkit" in row.cause
+    assert _first(text) == "torch.installed"
+    # CMake's words for the compiler alone, and the same line with no CUDA named, apart
+    assert foreign.NO_NVCC.search("  No CMAKE_CUDA_COMPILER could be found.")
+    assert not foreign.NO_NVCC.search("Failed to find python3.")
+
+
+def test_a_cuda_conda_package_said_not_to_fit_the_users_mac():
+    # NVlabs/neuralangelo#188 (a MacBook Pro M1 Pro): "the cudatoolkit is not compatible with my
+    # laptop", the project's conda environment
+    text = _case_text("holdout330", "NVlabs-neuralangelo-188")
+    (sign,) = paste.read(text).signs["sign.cuda_conda_package"]
+    assert sign.value == "cudatoolkit"
+    assert _rows(text)["torch.installed"].status is Status.FAIL
+    assert _first(text) == "torch.installed"
+    # a package said to fit, or said unfit for something else, is no refusal
+    for said in (
+        "However, the cudatoolkit is compatible with my laptop.",
+        "the cudatoolkit is not compatible with the driver version",
+    ):
+        assert "sign.cuda_conda_package" not in paste.read(said).signs

@@ -5,6 +5,9 @@ named; the negative ones are the same sentences negated, asked or about another 
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import corpus
 import pytest
 
 from verify import known_errors
@@ -459,3 +462,20 @@ def test_an_operator_said_to_have_no_mps_kernel() -> None:
     assert first.id in ("error.mps.op_not_implemented", "error.mps.op_needs_newer_torch")
     assert "_int_mm" in first.cause
     assert "sign.op_said_unsupported" not in _signs("This op has no MPS kernel yet?")
+
+
+def test_mps_memory_named_and_running_out_said_apart_is_mps_out_of_memory() -> None:
+    # numz/ComfyUI-SeedVR2_VideoUpscaler#363: MPS's memory in the title ("Absurd MPS (v)RAM usage
+    # on VAE decoding"), "larger images OOM right away" in the first post
+    text = corpus.load(
+        Path(__file__).parent
+        / "data"
+        / "holdout330"
+        / "SeedVR2_VideoUpscaler-363-mps-vae-decode-ram-oom.txt"
+    ).text
+    assert [c.value for c in _signs(text)["sign.mps_oom_said"]] == ["OOM"]
+    first = diagnose.first_cause(diagnose.diagnose(text)[1])
+    assert first is not None and first.id == "error.mps.oom"
+    # either half alone says nothing of MPS running out of memory
+    assert "sign.mps_oom_said" not in _signs("Absurd MPS (v)RAM usage on VAE decoding")
+    assert "sign.mps_oom_said" not in _signs("larger images OOM right away on my PC")

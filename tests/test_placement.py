@@ -512,3 +512,16 @@ def test_a_dash_ends_the_clause_before_the_machine():
     )
     facts = paste.read(line).facts
     assert facts.get("os") == "Darwin" and facts.get("hardware_arm64") is True
+
+
+def test_core_ml_prediction_on_linux_is_no_mac():
+    # ultralytics/ultralytics#1728: "my system is Ubuntu 18.04" and coremltools' refusal to
+    # predict off macOS - Apple's framework expected on a PC, as MPS would be
+    text = corpus.load(DATA / "holdout330" / "ultralytics-1728-coreml-val-on-ubuntu.txt").text
+    rows = failing(text)
+    assert "this host runs Linux" in rows["host.os"].cause
+    assert "Core ML" in rows["error.mps.apple_framework_off_mac"].cause
+    assert first_id(text) == "host.os"
+    # the same refusal with no OS in the paste: its own row, no OS claimed
+    alone = "Exception: Model prediction is only supported on macOS version 10.13 or later.\n"
+    assert "host.os" not in failing("Python 3.10.12\n" + alone)

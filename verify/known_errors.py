@@ -936,6 +936,27 @@ PATTERNS: tuple[_Pattern, ...] = (
             ),
         ),
     ),
+    # torch.Generator(device="mps") before torch 2.0: torch/csrc/Generator.cpp (THPGenerator_pynew)
+    # built CPU and CUDA generators only and refused the rest with "Device type MPS is not
+    # supported for torch.Generator() api." 2.0 added the MPS one: its macOS arm64 wheel's
+    # libtorch_python.dylib constructs MPSGeneratorImpl (make_generator<MPSGeneratorImpl>), the
+    # 1.13.1 wheel's has no MPSGeneratorImpl at all (PyPI's cp310 wheels, sha256 53e1c33c... and
+    # 0122806b..., read 2026-12-02). Reports: AUTOMATIC1111/stable-diffusion-webui#5127 (torchsde's
+    # generator in the DPM++ SDE samplers), AmadeusGPT's README ("run `pip install --upgrade
+    # torch`").
+    _Pattern(
+        "mps.op_needs_newer_torch",
+        re.compile(r"Device type MPS is not supported for torch\.Generator\(\) api[^\n]*"),
+        "torch.Generator on MPS needs PyTorch 2.0",
+        "This PyTorch has no random-number generator for the MPS device: torch.Generator(device="
+        "'mps') exists from PyTorch 2.0 on; older releases make CPU and CUDA generators only.",
+        Fix(
+            "Upgrade PyTorch (2.0 or newer), or create the generator on the CPU "
+            "(`torch.Generator()`) and draw the random numbers there.",
+            ("nox -s install",),
+        ),
+        environment=False,
+    ),
     # torch 2.0's repeat_interleave on MPS with int64 repeats: cumsum had no int64 kernel, so
     # Repeat.mm cast the repeats to int32 and warned, on every macOS; 2.1 to 2.8 warn only below
     # macOS 13.3 and say so ("... Support has been added in macOS 13.3": the op-falls-back
@@ -1857,6 +1878,25 @@ PATTERNS: tuple[_Pattern, ...] = (
         ),
         severity="warn",
         environment=False,
+    ),
+    # coremltools running a Core ML model off macOS: MLModel.predict raises "Model prediction is
+    # only supported on macOS version 10.13." (coremltools/models/model.py, where
+    # `_sys.platform != 'darwin'` or the macOS is older; "... 10.13 or later." in newer releases).
+    # Core ML is Apple's framework, as Metal is: conversion runs on Linux and Windows, prediction
+    # does not (prisma-ai/torch2coreml#2 on Linux, "to run models you need macOS 10.13 or iOS 11";
+    # ultralytics/ultralytics#1728 on Ubuntu 18.04). Expecting it is expecting a Mac, so the OS
+    # rows judge the paste as they do an MPS attempt.
+    _Pattern(
+        "mps.apple_framework_off_mac",
+        re.compile(r"Model prediction is only supported on macOS version 10\.13\b[^\n]*"),
+        "Core ML prediction needs macOS",
+        "coremltools runs a Core ML model only on macOS (10.13 or newer): Core ML is Apple's "
+        "framework, like Metal and MPS, and this process does not run on macOS. Converting a "
+        "model works on Linux and Windows; predicting with it does not.",
+        Fix(
+            "Run the Core ML model on a Mac (or an iPhone / iPad); on Linux or Windows, run the "
+            "original PyTorch model (CPU or CUDA) instead of its Core ML conversion.",
+        ),
     ),
     # torch/serialization.py (_validate_device): "Attempting to deserialize object on a CUDA device
     # but torch.cuda.is_available() is False. If you are running on a CPU-only machine, please use

@@ -186,6 +186,16 @@ CUDA_CONDA_SAID = re.compile(
     r"(osx-arm64|osx-64)\b",
     re.IGNORECASE,
 )
+# ... or said not to fit the user's own machine: "the cudatoolkit is not compatible with my
+# laptop" (NVlabs/neuralangelo#188, a MacBook Pro M1 Pro; "We currently only support CUDA
+# compatible graphics cards"). Linux and Windows machines have its builds: as for the solvers'
+# refusals, verify.diagnosis.resolver reads it as a Mac's where the paste names no other OS.
+CUDA_CONDA_UNFIT = re.compile(
+    r"\b(pytorch-cuda|cudatoolkit|cuda-toolkit)\b`?[^.\n]{0,40}?\b(?:is|are)[ \t]+not[ \t]+"
+    r"(?:compatible|available|supported)[ \t]+(?:with|on|for)[ \t]+(?:my|this|the|our)[ \t]+"
+    r"(?:laptop|computer|machine|mac(?:book)?(?:[ \t]+(?:pro|air))?|system|device)\b",
+    re.IGNORECASE,
+)
 # transformers' check for a model's own code ("ImportError: This modeling file requires the
 # following packages that were not found in your environment: flash_attn. Run `pip install
 # flash_attn`": transformers/dynamic_module_utils.py check_imports): the package is one the
@@ -291,6 +301,10 @@ def read(text: str) -> list[Clue]:
         said = m.group(1).lower()
         package = "the nvidia channel's CUDA packages" if "nvidia" in said else said
         out.append(clue("sign.cuda_conda_package", package, text, m, WEAK))
+    for m in finditer(CUDA_CONDA_UNFIT, text, "toolkit", "pytorch-cuda", "TOOLKIT"):
+        if stated(text, m, strict=False):
+            out.append(clue("sign.cuda_conda_package", m.group(1).lower(), text, m, WEAK))
+            break
     for m in finditer(PIP_REFUSED, text, "Could not find a version"):
         if canonicalize_name(m.group(1)) != "torch":  # torch's own: verify.diagnosis.paste.packages
             out.append(clue("sign.package_refused", m.group(1), text, m))

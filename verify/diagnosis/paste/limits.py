@@ -251,6 +251,13 @@ MPS_OOM_SAID = re.compile(
     rf"(?:my[ \t]+|an?[ \t]+|the[ \t]+)?{_APPLE_CHIP_MAC}",
     _I,
 )
+# MPS's memory named in one place and running out said in another: a title's "Absurd MPS (v)RAM
+# usage on VAE decoding" over "larger images OOM right away" (numz/ComfyUI-SeedVR2_VideoUpscaler
+# #363, an allocator cache that grew between tiles). Of the labelled reports holding both, 5 of 7
+# were MPS running out of memory and the other 2 a leak fixed in a newer torch and a CI runner's
+# missing GPU memory, both memory on MPS too.
+MPS_MEMORY_NAMED = re.compile(r"\bMPS\b[ \t]+(?:\(v\)|v)?(?:RAM|VRAM|memory)\b", _I)
+OOM_WORD = re.compile(r"\b(?:OOMs?|out[ \t]+of[ \t]+memory)\b", _I)
 # the same in Chinese: memory that "blew up" / overflowed / ran short while the MPS device (or the
 # Apple chip) is named in the sentence: "使用mps版本内存爆掉了" (2noise/ChatTTS#96, fine on the
 # CPU), "mac m1芯片下打开output_timestamp 内存溢出" (FunAudioLLM/SenseVoice#218). A leak (泄漏)
@@ -453,6 +460,10 @@ def read(text: str) -> list[Clue]:
             out += _first_stated((MPS_OOM_SAID,), text, "sign.mps_oom_said", "OOM", "emory")
         if not any(c.field == "sign.mps_oom_said" for c in out):
             out += _first_stated((CJK_MPS_OOM,), text, "sign.mps_oom_said", "内存", "显存")
+        if not any(c.field == "sign.mps_oom_said" for c in out) and _first_stated(
+            (MPS_MEMORY_NAMED,), text, "sign.mps_memory_named", "MPS", "mps", "Mps"
+        ):
+            out += _first_stated((OOM_WORD,), text, "sign.mps_oom_said", "OOM", "emory")
     out += _first_stated((BF16_MACOS_SAID,), text, "sign.bf16_macos_said", "16")
     out += _first_stated((FLOAT64_APPLE_SAID,), text, "sign.float64_said", "64", "ouble")
     out += _op_said_unsupported(text)

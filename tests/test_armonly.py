@@ -105,3 +105,23 @@ def test_a_pinned_release_without_a_wheel_for_the_python_shown_explains_none():
     assert not armonly.python_explains(refusal, None)
     # nothing pinned: which releases pip saw depends on the day (mflux-community/mflux#23)
     assert not armonly.python_explains(gpuonly.NoRelease("mlx", "mlx"), "3.12")
+
+
+def test_a_pip_run_that_skipped_releases_for_the_python_is_no_rosetta_sign():
+    # C0untFloyd/roop-unleashed#1046 (an M3): pip skipped numpy 1.21.x for "Requires-Python
+    # >=3.7,<3.11", then found no onnxruntime-silicon==1.20.1 - a Python newer than the wheels,
+    # which the maintainer named; no x86_64 interpreter is needed to explain the "none"
+    case = corpus.load(
+        corpus.CORPUS_DIR.parent
+        / "holdout330"
+        / "roop-unleashed-1046-no-module-torch-python-too-new.txt"
+    )
+    facts = envdump.parse(case.text).facts
+    assert facts.chip == "Apple M3" and facts.machine is None and not facts.translated
+    # the same refusal without pip's Requires-Python line is still read as an x86_64 Python
+    cut = "\n".join(
+        line[line.index("ERROR: Could not find") :] if "Requires-Python" in line else line
+        for line in case.text.splitlines()
+    )
+    assert "Requires-Python" not in cut
+    assert envdump.parse(cut).facts.machine == "x86_64"

@@ -390,6 +390,14 @@ OTHER_CAUSE = {
     # MacbookPro Intel X64"), a package with no x86_64 build; host.arch names the Intel Mac
     # too, and the same case is labelled install-wrong-arch in holdout154 (Deep-Live-Cam#13)
     "holdout300/onnxruntime-18572-intel-mac-onnxruntime-coreml": "intel-mac",
+    # session 30's rounds (holdout330): ray on macOS under Python 3.11 in 2023, when ray's 3.11
+    # wheels were Linux-only (ray-project/ray#34792), as jupyter-ai#73 above; host.python's row
+    # names the Python first
+    "holdout330/ray-34792-py311-macos-no-wheel": "python-unsupported",
+    # and onnxruntime-silicon==1.20.1 under a Python newer than its wheels, the same pip run
+    # skipping numpy 1.21.x for "Requires-Python >=3.7,<3.11" (C0untFloyd/roop-unleashed#1046);
+    # the Python the paste names (3.10) is one the reporter tried, not the one that ran
+    "holdout330/roop-unleashed-1046-no-module-torch-python-too-new": "python-unsupported",
 }
 
 

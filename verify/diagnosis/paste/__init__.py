@@ -299,13 +299,18 @@ def _derive(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) 
         put("hardware_arm64", True, "sign.illegal_instruction")
     # pip found no release of a package whose Mac wheels are all arm64 ones (.gpuonly's "none",
     # .armonly's resolver conflict), on an Apple chip with a macOS its wheels are for (or none
-    # shown): an x86_64 Python (.armonly), unless the Python shown has no wheel of it either
+    # shown): an x86_64 Python (.armonly), unless the Python shown has no wheel of it either, or
+    # the same pip run skipped releases for their Requires-Python (.pytags): the interpreter's
+    # Python was refused there, and may be here too (C0untFloyd/roop-unleashed#1046: numpy
+    # 1.21.x "Requires-Python >=3.7,<3.11" skipped, onnxruntime-silicon==1.20.1 "none", a
+    # Python newer than both on an M3)
     missed = armonly.missed(signs)
     if (
         missed is not None
         and chip.startswith("Apple M")
         and facts.get("machine") is None
         and not armonly.python_explains(missed[0].value, facts.get("python_version"))
+        and not signs.get("sign.python_filtered")
     ):
         shown = compat.parse_version(str(facts.get("macos_version") or ""))
         if shown is None or shown >= missed[1]:

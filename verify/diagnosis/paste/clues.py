@@ -78,6 +78,7 @@ SIGNS = {
     "sign.no_wheel_for_python": "a release has no wheel for this Python (.pytags, .companions)",
     "sign.conda_no_package": "conda found no build of a package (not torch) in its channels",
     "sign.requires_other_python": "the installer refused a release: it requires another Python",
+    "sign.python_filtered": "pip skipped releases for their Requires-Python (.pytags)",
     "sign.python_removed": "the code meets a Python that removed what it uses (.pyremoved)",
     "sign.python_said_no_wheels": "torch said to have no wheels for a Python (.wheelsaid)",
     "sign.x86_64_said_dropped": "PyTorch said to publish no Intel Mac builds (.wheelsaid)",

@@ -131,6 +131,10 @@ def read(text: str) -> list[Clue]:
             tag = before[-1].group(2)
             out.extend(_refused((m.group(1), m.group(2), tag), m.group(3), text, m))
     out.extend(_requires_other_python(text))
+    for m in finditer(PIP_IGNORED, text, "require a different python version"):
+        # the run filtered releases by the interpreter's Python (whatever it refused in the end)
+        out.append(clue("sign.python_filtered", m.group(1)[:120], text, m, LISTED))
+        break
     out.extend(_different_python(text))
     for m in finditer(POETRY_NONE_FIT, text, "installation candidates"):
         if m.group(3) == m.group(4):  # no sdist, no other skip: no file fits at all

@@ -201,7 +201,7 @@ def expect_mps(pasted: Pasted) -> bool | None:
     f = pasted.facts
     if any(e.id not in _NOT_AN_MPS_ATTEMPT for e in pasted.errors):
         return True  # an MPS error message: MPS was being used
-    if linux_on_mac(pasted) or container_gpu_refused(pasted):
+    if linux_on_mac(pasted) or _container_gpu_refused(pasted):
         return True
     if f.os in ("Linux", "Windows") and pasted.has("sign.mps_chosen"):
         return (
@@ -275,7 +275,7 @@ def linux_on_mac(pasted: Pasted) -> bool:
 _GPU_REQUEST_REFUSED = ("device driver", "nvidia-container-cli")
 
 
-def container_gpu_refused(pasted: Pasted) -> bool:
+def _container_gpu_refused(pasted: Pasted) -> bool:
     """A Linux container whose NVIDIA GPU request the Docker host refused: no NVIDIA runtime there,
     as on every Mac (all 19 such pastes among the labelled reports were Docker on a Mac, two of
     them naming no Mac: ahmetoner/whisper-asr-webservice#44, fboulnois/stable-diffusion-docker#37).
@@ -410,12 +410,12 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
     if result.id == "host.os" and _mps_checkpoint(pasted) and not linux_on_mac(pasted):
         cause, fix = platform_msg.mps_checkpoint_off_mac(f.os or "Linux")
         return dataclasses.replace(result, cause=cause, detail=cause, fix=fix)
-    if result.id == "host.os" and (linux_on_mac(pasted) or container_gpu_refused(pasted)):
+    if result.id == "host.os" and (linux_on_mac(pasted) or _container_gpu_refused(pasted)):
         on_mac = linux_on_mac(pasted)
         cause, fix = msg.pasted_linux_on_mac(f.os or "Linux")
         if pasted.has("sign.asahi"):
             cause, fix = msg.pasted_asahi_linux(f.os or "Linux")
-        if container_gpu_refused(pasted):
+        if _container_gpu_refused(pasted):
             cause, fix = msg.pasted_container_gpu_refused(f.os or "Linux", on_mac=on_mac)
         status = Status.WARN if _linux_said_only(pasted) else result.status
         return dataclasses.replace(result, status=status, cause=cause, detail=cause, fix=fix)

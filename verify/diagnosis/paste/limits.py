@@ -399,12 +399,17 @@ def _op_said_unsupported(text: str) -> list[Clue]:
     return []
 
 
-def _first_stated(patterns, text: str, sign: str, *needles: str) -> list[Clue]:
+def _first_stated_match(patterns, text: str, *needles: str) -> re.Match[str] | None:
     for pattern in patterns:
         for m in finditer(pattern, text, *needles):
             if stated(text, m, strict=False) and not asked(text, m):
-                return [clue(sign, m.group(0).strip(), text, m, WEAK)]
-    return []
+                return m
+    return None
+
+
+def _first_stated(patterns, text: str, sign: str, *needles: str) -> list[Clue]:
+    m = _first_stated_match(patterns, text, *needles)
+    return [clue(sign, m.group(0).strip(), text, m, WEAK)] if m else []
 
 
 def _macos_named(m: re.Match[str]) -> str:
@@ -460,8 +465,8 @@ def read(text: str) -> list[Clue]:
             out += _first_stated((MPS_OOM_SAID,), text, "sign.mps_oom_said", "OOM", "emory")
         if not any(c.field == "sign.mps_oom_said" for c in out):
             out += _first_stated((CJK_MPS_OOM,), text, "sign.mps_oom_said", "内存", "显存")
-        if not any(c.field == "sign.mps_oom_said" for c in out) and _first_stated(
-            (MPS_MEMORY_NAMED,), text, "sign.mps_memory_named", "MPS", "mps", "Mps"
+        if not any(c.field == "sign.mps_oom_said" for c in out) and _first_stated_match(
+            (MPS_MEMORY_NAMED,), text, "MPS", "mps", "Mps"
         ):
             out += _first_stated((OOM_WORD,), text, "sign.mps_oom_said", "OOM", "emory")
     out += _first_stated((BF16_MACOS_SAID,), text, "sign.bf16_macos_said", "16")

@@ -177,6 +177,22 @@ def test_unticked_template_boxes_are_not_the_users():
     assert facts("- [ ] macOS 11\n- [x] macOS 14\nApple M1\n").macos_version == "14.0"
 
 
+def test_pythons_tried_instead_are_not_the_users():
+    # pytorch/pytorch#70394 and C0untFloyd/roop-unleashed#1046, verbatim sentences: the versions
+    # tried in place of the Python in use say nothing of which one ran
+    tried = (
+        "I tried several different  python versions, such as python 3.9/3.8/3.7 using "
+        "Conda/pyenv environment, but it always got the Intel MKL FATAL ERROR:",
+        "I also tried installing older versions of Python (3.10 and 3.11) and re-installing "
+        "torch several times.",
+    )
+    for sentence in tried:
+        assert facts("Apple M3\n" + sentence).python_version is None, sentence
+    # a Python said after an attempt at something else is still the user's
+    said = "Apple M3\nI tried reinstalling torch with Python 3.12.4"
+    assert facts(said).python_version == "3.12.4"
+
+
 def test_clues_name_their_line():
     found = paste.all_clues(ACCELERATE_ENV)
     torch = next(c for c in found if c.field == "torch_version")

@@ -374,6 +374,21 @@ def _past(text: str, m: re.Match[str]) -> bool:
     return any(w.startswith(_PAST) for w in _WORDS.findall(before)[-3:])
 
 
+# versions tried in place of the one in use: "I also tried installing older versions of Python
+# (3.10 and 3.11)" (C0untFloyd/roop-unleashed#1046, whose Python was newer than both)
+_TRIED_OTHERS = re.compile(
+    r"\b(?:tried|trying|try)\b[^.\n]{0,40}?\b(?:older|other|different|earlier|newer|previous)"
+    r"\b[^.\n]{0,12}?\bversions?\b[^.\n]{0,16}$",
+    re.IGNORECASE,
+)
+
+
+def _tried_instead(text: str, m: re.Match[str]) -> bool:
+    """Is the match one of the versions the user says they tried instead of theirs?"""
+    start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 100)
+    return bool(_TRIED_OTHERS.search(text, start, m.start()))
+
+
 _UNCHECKED = re.compile(r"^[ \t>]*[-*][ \t]+\[ \]")
 
 
@@ -484,7 +499,7 @@ def read(text: str) -> list[Clue]:
             continue
         out.append(clue("sign.amd_gpu", True, text, m, WEAK))
     for m in finditer(PYTHON, text, "ython"):
-        if _wanted(text, m, 1) or _unticked(text, m):
+        if _wanted(text, m, 1) or _unticked(text, m) or _tried_instead(text, m):
             continue
         out.append(clue("python_version", m.group(1), text, m, LISTED if _short(text, m) else WEAK))
     for m in finditer(SYS_VERSION, text, ") ["):

@@ -233,7 +233,11 @@ FLOORS = {
     # collectors 320-327 blind at 68107c8: 11 reports, 9 named, 9 first, one refused), no false
     # alarm (holdout300/README.md)
     "holdout300": (45, 44),
-    "holdout330": (29, 27),
+    # session 30's rounds (collectors 330-337 blind at 630e33f: 18 reports, 14 named, 13 first;
+    # collectors 340-347 blind at d895a71: 22 reports, 15 named, 14 first; collectors 350-354
+    # blind at d647ed9: 6 reports, 4 named, 4 first), no false alarm, none refused
+    # (holdout330/README.md)
+    "holdout330": (33, 31),
 }
 
 

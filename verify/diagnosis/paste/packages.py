@@ -290,7 +290,8 @@ LD_ARCH = re.compile(
 # pytorch#63558, LaurentMazare/tch-rs#440): PyTorch's macOS LibTorch download had no arm64 build
 # before 2.2.0 (pytorch/test-infra#4851); pytorch/pytorch#104502 quotes that line alone.
 UNDEFINED_ARM64 = re.compile(r"Undefined symbols for architecture arm64")
-LIBTORCH_NAMED = re.compile(r"\blibtorch\b|\blib(?:torch\w*|c10)\.dylib\b|\b(?:c10|at)::", re.I)
+LIBTORCH_DYLIB = r"lib(?:torch\w*|c10)\.dylib"  # LibTorch's own libraries
+LIBTORCH_NAMED = re.compile(rf"\blibtorch\b|\b{LIBTORCH_DYLIB}\b|\b(?:c10|at)::", re.I)
 
 # a web UI launcher's failed torch install (AUTOMATIC1111/stable-diffusion-webui launch.py /
 # modules/launch_utils.py run(): "Couldn't install torch." then "Command: <venv python> -m pip
@@ -499,7 +500,7 @@ def read(text: str) -> list[Clue]:
         out.append(clue("os", "Darwin", text, m, STRONG))
         out.append(clue("machine", need, text, m, STRONG))  # the binary being built
         out.append(clue("sign.wrong_arch_library", have, text, m, STRONG))
-        if re.search(r"lib(?:torch\w*|c10)\.dylib", m["path"] or m["file"]):  # LibTorch's own
+        if re.search(LIBTORCH_DYLIB, m["path"] or m["file"]):  # LibTorch's own
             out.append(clue("sign.libtorch_other_arch", (have, need), text, m, STRONG))
     if not any(c.field == "sign.libtorch_other_arch" for c in out) and LIBTORCH_NAMED.search(text):
         for m in finditer(UNDEFINED_ARM64, text, "Undefined symbols"):

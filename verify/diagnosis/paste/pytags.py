@@ -130,11 +130,11 @@ def read(text: str) -> list[Clue]:
         if before:
             tag = before[-1].group(2)
             out.extend(_refused((m.group(1), m.group(2), tag), m.group(3), text, m))
-    out.extend(_requires_other_python(text))
-    for m in finditer(PIP_IGNORED, text, "require a different python version"):
+    ignored = next(finditer(PIP_IGNORED, text, "require a different python version"), None)
+    if ignored is not None:
         # the run filtered releases by the interpreter's Python (whatever it refused in the end)
-        out.append(clue("sign.python_filtered", m.group(1)[:120], text, m, LISTED))
-        break
+        out.append(clue("sign.python_filtered", ignored.group(1)[:120], text, ignored, LISTED))
+        out.extend(_requires_other_python(text, ignored))
     out.extend(_different_python(text))
     for m in finditer(POETRY_NONE_FIT, text, "installation candidates"):
         if m.group(3) == m.group(4):  # no sdist, no other skip: no file fits at all
@@ -143,12 +143,9 @@ def read(text: str) -> list[Clue]:
     return out
 
 
-def _requires_other_python(text: str) -> list[Clue]:
-    """pip's first list of releases skipped for their Requires-Python, and the first exact pin
+def _requires_other_python(text: str, ignored: re.Match[str]) -> list[Clue]:
+    """Given pip's first list of releases skipped for their Requires-Python, the first exact pin
     refused whose release is in it: the Requires-Python line and the refusal, as two clues."""
-    ignored = next(finditer(PIP_IGNORED, text, "require a different python version"), None)
-    if ignored is None:
-        return []
     skipped = {v: spec.strip() for v, spec in _IGNORED_ONE.findall(ignored.group(1))}
     for asked in finditer(PIP_NOT_FOUND, text, "No matching distribution"):
         package, release = asked.group(1), asked.group(2)

@@ -36,6 +36,7 @@ NO_WHEEL_STRING = {
     "mps.duplicate_openmp",  # the OpenMP runtime's own text (libomp / libiomp5), not torch's
     "mps.workers_spawn",  # Python's pickle and multiprocessing texts, not torch's
     "mps.apple_framework_off_mac",  # coremltools' text (Python), not torch's
+    "mps.mlx_off_mac",  # the dynamic loader's text for MLX's library, not torch's
     # Convolution.cpp's check with the tensor types formatted in: the recorded strings keep
     # only messages that name MPS themselves
     "mps.dtype_mismatch",
@@ -189,6 +190,13 @@ REPORTS = [
     (
         "Exception: Model prediction is only supported on macOS version 10.13.",
         "mps.apple_framework_off_mac",
+        "fail",
+    ),
+    # https://github.com/apple/ml-simplefold/issues/11 (MLX imported on a Linux server; the
+    # Linux wheel's library comes with its cpu / cuda extras)
+    (
+        "causing `ImportError: libmlx.so: cannot open shared object file`.",
+        "mps.mlx_off_mac",
         "fail",
     ),
     # https://github.com/welltop-cn/ComfyUI-TeaCache/issues/26 (torch.compile's Metal codegen

@@ -546,3 +546,19 @@ def test_a_cuda_conda_package_said_not_to_fit_the_users_mac():
         "the cudatoolkit is not compatible with the driver version",
     ):
         assert "sign.cuda_conda_package" not in paste.read(said).signs
+
+
+def test_a_cuda_conda_package_said_absent_on_macs_in_japanese():
+    # opthub-org/pytorch-bsf#223 ("macでインストールできない"): "environment.ymlでcudatoolkit要求
+    # してるけど、最近のmacにこのパッケージはない" (cudatoolkit asked for; no Mac has it)
+    text = _case_text("holdout330", "github-opthub-org-pytorch-bsf-223")
+    (sign,) = paste.read(text).signs["sign.cuda_conda_package"]
+    assert sign.value == "cudatoolkit" and "最近のmac" in sign.line
+    assert _rows(text)["torch.installed"].status is Status.FAIL
+    assert _first(text) == "torch.installed"
+    # the package said to be there, or another sentence's "ない", is no refusal
+    for said in (
+        "cudatoolkitはmacにもある。",
+        "cudatoolkitを入れた。\nmacにはGPUがない",
+    ):
+        assert "sign.cuda_conda_package" not in paste.read(said).signs

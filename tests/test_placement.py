@@ -525,3 +525,19 @@ def test_core_ml_prediction_on_linux_is_no_mac():
     # the same refusal with no OS in the paste: its own row, no OS claimed
     alone = "Exception: Model prediction is only supported on macOS version 10.13 or later.\n"
     assert "host.os" not in failing("Python 3.10.12\n" + alone)
+
+
+def test_mlx_without_its_library_on_linux_is_no_mac():
+    # apple/ml-simplefold#11: "a Linux server" and MLX's "ImportError: libmlx.so: cannot open
+    # shared object file" - Apple's framework expected off macOS, as MPS would be
+    text = corpus.load(
+        DATA / "holdout330" / "ml-simplefold-11-mlx-imports-on-linux-torch-backend.txt"
+    ).text
+    rows = failing(text)
+    assert "this host runs Linux" in rows["host.os"].cause
+    assert "libmlx.so" in rows["error.mps.mlx_off_mac"].evidence[0]
+    assert first_id(text) == "host.os"
+    # the loader's line alone says Linux too: "cannot open shared object file" is glibc's
+    alone = failing("Python 3.12.3\nImportError: libmlx.so: cannot open shared object file\n")
+    assert alone["host.os"].evidence == ("ImportError: libmlx.so: cannot open shared object file",)
+    assert "error.mps.mlx_off_mac" in alone

@@ -1898,6 +1898,26 @@ PATTERNS: tuple[_Pattern, ...] = (
             "original PyTorch model (CPU or CUDA) instead of its Core ML conversion.",
         ),
     ),
+    # MLX (Apple's array framework) imported on Linux with no backend: "ImportError: libmlx.so:
+    # cannot open shared object file" (apple/ml-simplefold#11, "a Linux server", the project
+    # importing mlx even for its torch backend). Read from PyPI's mlx 0.32.4 manylinux x86_64 wheel
+    # (sha256 checked, 2026-12-02): it holds no libmlx.so, which comes with its `cpu` / `cuda`
+    # extras (mlx-cpu, mlx-cuda-12), and its Metal backend (mlx-metal) is required on Darwin only.
+    # Code written for MLX on Apple silicon expects a Mac, as MPS code does, so the OS rows judge
+    # the paste as they do an MPS attempt.
+    _Pattern(
+        "mps.mlx_off_mac",
+        re.compile(r"libmlx\.so: cannot open shared object file[^\n]*"),
+        "MLX without a backend, off macOS",
+        "MLX, Apple's array framework, is imported here on Linux, and its Linux wheel brings no "
+        "backend (no libmlx.so): that comes only with its `cpu` or `cuda` extra, and its Metal "
+        "backend, the one code written for Apple silicon uses, exists only on macOS.",
+        Fix(
+            "On Linux, use the project's PyTorch path (CPU or CUDA) where it has one, or install "
+            'MLX with a backend: `pip install "mlx[cpu]"` (or `mlx[cuda]`); MLX on a GPU through '
+            "Metal needs a Mac.",
+        ),
+    ),
     # torch/serialization.py (_validate_device): "Attempting to deserialize object on a CUDA device
     # but torch.cuda.is_available() is False. If you are running on a CPU-only machine, please use
     # torch.load with map_location=torch.device('cpu') ..." - a checkpoint saved from CUDA tensors,

@@ -196,6 +196,15 @@ CUDA_CONDA_UNFIT = re.compile(
     r"(?:laptop|computer|machine|mac(?:book)?(?:[ \t]+(?:pro|air))?|system|device)\b",
     re.IGNORECASE,
 )
+# ... and in Japanese, the package said to be absent on a Mac: "environment.ymlでcudatoolkit要求
+# してるけど、最近のmacにこのパッケージはない" ("environment.yml asks for cudatoolkit, but recent
+# Macs have no such package": opthub-org/pytorch-bsf#223)
+CUDA_CONDA_NOT_ON_MAC_JA = re.compile(
+    r"(?<![A-Za-z0-9_-])(pytorch-cuda|cudatoolkit|cuda-toolkit)(?![A-Za-z0-9_-])[^\n\u3002]{0,40}?"
+    r"(?<![A-Za-z])mac(?:os)?(?![A-Za-z])[^\n\u3002]{0,20}?"
+    r"(?:ない|無い|ありません|存在しない)",
+    re.IGNORECASE,
+)
 # transformers' check for a model's own code ("ImportError: This modeling file requires the
 # following packages that were not found in your environment: flash_attn. Run `pip install
 # flash_attn`": transformers/dynamic_module_utils.py check_imports): the package is one the
@@ -305,6 +314,9 @@ def read(text: str) -> list[Clue]:
         if stated(text, m, strict=False):
             out.append(clue("sign.cuda_conda_package", m.group(1).lower(), text, m, WEAK))
             break
+    for m in finditer(CUDA_CONDA_NOT_ON_MAC_JA, text, "toolkit", "pytorch-cuda", "TOOLKIT"):
+        out.append(clue("sign.cuda_conda_package", m.group(1).lower(), text, m, WEAK))
+        break
     for m in finditer(PIP_REFUSED, text, "Could not find a version"):
         if canonicalize_name(m.group(1)) != "torch":  # torch's own: verify.diagnosis.paste.packages
             out.append(clue("sign.package_refused", m.group(1), text, m))

@@ -562,3 +562,26 @@ def test_a_cuda_conda_package_said_absent_on_macs_in_japanese():
         "cudatoolkitを入れた。\nmacにはGPUがない",
     ):
         assert "sign.cuda_conda_package" not in paste.read(said).signs
+
+
+def test_a_package_said_to_run_on_linux_only_fails_the_install_on_a_mac():
+    # vLLM's own assertion on an Apple silicon Mac (RUC-NLPIR/FlashRAG#5) and a user's sentence
+    # (SakanaAI/self-adaptive-llms#11): no vLLM of those runs on a Mac
+    for folder, name in (("holdout154", "FlashRAG-5"), ("holdout48", "sakanaai-self-adaptive")):
+        text = _case_text(folder, name)
+        (sign,) = paste.read(text).signs["sign.linux_only"]
+        assert sign.value == "vLLM"
+        row = _rows(text)["torch.installed"]
+        assert row.status is Status.FAIL and "vLLM runs only on Linux" in row.cause
+        assert _first(text) == "torch.installed"
+    # sgl-project/sglang#508, verbatim: "(including WSL)" lists vLLM's platforms, not the user's
+    asked = (
+        "Mac support? (vLLM)\n\n"
+        'noob here, does this mean no mac support, "AssertionError: vLLM only supports Linux '
+        'platform (including WSL)."'
+    )
+    assert paste.read(asked).facts.get("os") is None
+    assert _first(asked) == "torch.installed"
+    # the same words with no Mac in the paste say nothing of this machine
+    alone = "AssertionError: vLLM only supports Linux platform (including WSL)."
+    assert "torch.installed" not in _rows_or_empty(alone)

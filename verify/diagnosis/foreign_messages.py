@@ -135,3 +135,17 @@ def foreign_wheel(wheel: str, package: str, os_name: str) -> tuple[str, Fix]:
             f"there): give the {os_name} wheel's line a `sys_platform != 'darwin'` marker.",
         ),
     )
+
+
+def linux_only(package: str) -> tuple[str, Fix]:
+    """A package refusing, in its own words, any system but Linux, on a Mac."""
+    return (
+        f"{package} runs only on Linux, as the paste says (its own installer's or import's "
+        f"check, or a sentence): the {package} installed or asked for here does not run on a "
+        "Mac, so what needs it cannot start. PyTorch itself is not the problem.",
+        Fix(
+            f"Run {package} on a Linux machine; on the Mac, use a path without it (the "
+            "project's other backend, or the model through PyTorch on MPS directly), or a "
+            f"release of {package} that its documentation says supports macOS.",
+        ),
+    )

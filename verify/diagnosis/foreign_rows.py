@@ -21,6 +21,9 @@ is read is verify.diagnosis.paste.foreign's:
   cp310-cp310-manylinux_2_31_x86_64.whl is not a supported wheel on this platform":
   h2oai/h2ogpt#1212) or a plain one a requirements file pinned by its URL
   ("torch_xla-nightly+20240429-cp39-cp39-linux_x86_64.whl": google-ai-edge/ai-edge-torch#67).
+- a package saying in its own words that it runs on Linux only (sign.linux_only: vLLM's
+  "vLLM only supports Linux platform (including WSL)", sgl-project/sglang#508), with the Mac
+  shown or named in words: no release of it installed there runs on a Mac.
 - Python failing to import a package no Mac can install (sign.cuda_import: "No module named
   'triton'" on macOS 26, opengeos/geoai#797): a warning, with the Mac shown or named in words
   (the same import fails on a Linux machine without it, where installing it is the fix); the
@@ -47,8 +50,19 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
         or _cuda_build(result, pasted)
         or _wheel(result, pasted)
         or _source_build(result, pasted)
+        or _linux_only(result, pasted)
         or _cuda_import(result, pasted)
     )
+
+
+def _linux_only(result: Result, pasted: Pasted) -> Result | None:
+    clues = pasted.signs.get("sign.linux_only") or []
+    if not clues or not pasted.mac_in_words():
+        return None
+    package = str(clues[0].value)
+    cause, fix = msg.linux_only(package)
+    lines = [clues[0].line, *pasted.mac_lines()]
+    return _failed(result, cause, fix, lines, _torch_ran(pasted), package=package)
 
 
 def _cuda_import(result: Result, pasted: Pasted) -> Result | None:

@@ -205,6 +205,12 @@ CUDA_CONDA_NOT_ON_MAC_JA = re.compile(
     r"(?:ない|無い|ありません|存在しない)",
     re.IGNORECASE,
 )
+# a package said to run on Linux only: vLLM's setup "AssertionError: vLLM only supports Linux
+# platform (including WSL)." (sgl-project/sglang#508, "Mac support?", asked from a Mac;
+# RUC-NLPIR/FlashRAG#5 on an Apple silicon Mac), or a user's "Currently vLLM only supports
+# Linux." (SakanaAI/self-adaptive-llms#11). The words name the package's platform, not the
+# machine's: the assertion is raised on a Mac (or Windows), never on Linux.
+LINUX_ONLY = re.compile(r"\b([A-Za-z][\w.-]*) only supports Linux(?: platforms?)?\b")
 # transformers' check for a model's own code ("ImportError: This modeling file requires the
 # following packages that were not found in your environment: flash_attn. Run `pip install
 # flash_attn`": transformers/dynamic_module_utils.py check_imports): the package is one the
@@ -289,6 +295,9 @@ def read(text: str) -> list[Clue]:
     for m in finditer(FLASH_BACKEND_REFUSED, text, "Flash Attention backend"):
         out.append(clue("sign.cuda_build", m.group(1), text, m, LISTED))
         out.append(clue("sign.model_code_requires", "attention_backend", text, m, LISTED))
+        break
+    for m in finditer(LINUX_ONLY, text, "only supports Linux"):
+        out.append(clue("sign.linux_only", m.group(1), text, m, LISTED))
         break
     for m in finditer(NO_MODULE, text, "No module named"):
         name = canonicalize_name(m.group(1))

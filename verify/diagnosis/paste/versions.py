@@ -133,7 +133,8 @@ def _own_linux(text: str, m: re.Match[str]) -> bool:
 OTHER_OS = re.compile(
     r"(?<!tested on )(?:\b(Windows)[ \t]+(?:10|11|Server|7)\b|"
     r"\b(Ubuntu|Debian|Fedora|CentOS|Rocky Linux)[ \t]+\d)|"
-    r"\b(WSL2?)\b|"
+    # not a package's own platform list: "vLLM only supports Linux platform (including WSL)"
+    r"(?<!including )\b(WSL2?)\b|"
     r"\b(?:on|using|with)[ \t]+(?:an?[ \t]+|my[ \t]+)?(Linux)[ \t]+"
     r"(?:system|machine|box|server|PC|computer|workstation|host)\b",
     re.IGNORECASE,  # "on ubuntu 22.04", "windows 11"

@@ -37,6 +37,7 @@ NO_WHEEL_STRING = {
     "mps.workers_spawn",  # Python's pickle and multiprocessing texts, not torch's
     "mps.apple_framework_off_mac",  # coremltools' text (Python), not torch's
     "mps.mlx_off_mac",  # the dynamic loader's text for MLX's library, not torch's
+    "mps.no_distributed",  # Python's AttributeError / ImportError for torch/distributed
     # Convolution.cpp's check with the tensor types formatted in: the recorded strings keep
     # only messages that name MPS themselves
     "mps.dtype_mismatch",
@@ -190,6 +191,24 @@ REPORTS = [
     (
         "Exception: Model prediction is only supported on macOS version 10.13.",
         "mps.apple_framework_off_mac",
+        "fail",
+    ),
+    # https://github.com/conda-forge/pytorch-cpu-feedstock/issues/46 (conda-forge's macOS build
+    # without distributed), invoke-ai/InvokeAI#485 (an M1, miniconda) and Python 3.6's wording
+    (
+        "module 'torch.distributed' has no attribute 'init_process_group'",
+        "mps.no_distributed",
+        "fail",
+    ),
+    (
+        "ImportError: cannot import name 'ReduceOp' from 'torch.distributed' "
+        "(/Users/x/miniconda3/envs/ldm/lib/python3.9/site-packages/torch/distributed/__init__.py)",
+        "mps.no_distributed",
+        "fail",
+    ),
+    (
+        "from torch.distributed import ReduceOp\nImportError: cannot import name 'ReduceOp'",
+        "mps.no_distributed",
         "fail",
     ),
     # https://github.com/apple/ml-simplefold/issues/11 (MLX imported on a Linux server; the
@@ -873,3 +892,22 @@ def test_flex_attentions_refusals_on_mps_are_case_refusals() -> None:
     for text in said:
         found = known_errors.explain(f"NotImplementedError: {text}")
         assert found is not None and found.id == "mps.op_case_unsupported", text
+
+
+def test_a_torch_without_distributed_is_what_torch_says_of_macos_builds() -> None:
+    # the row's claim, from the real torch installed here: torch.distributed exposes its API
+    # only when built with it, and a source build's default on macOS is without
+    import torch.distributed
+
+    doc = " ".join(torch.distributed.is_available.__doc__.split())
+    assert "``USE_DISTRIBUTED=0`` for MacOS" in doc
+    assert (
+        "USE_DISTRIBUTED=0, the default of a source build on macOS"
+        in BY_ID["mps.no_distributed"].cause
+    )
+    # every name the pattern reads is one this torch's distributed package has
+    names = known_errors._C10D_NAMES.split("|")
+    assert all(hasattr(torch.distributed, n) for n in names), names
+    # a name newer releases added is not this row: an older torch lacks it (verify.torch_names)
+    newer = known_errors.explain("module 'torch.distributed' has no attribute 'device_mesh'")
+    assert newer is not None and newer.id == "mps.torch_predates_name"

@@ -132,6 +132,13 @@ _MPS_OPS = "aten/src/ATen/native/mps/operations/"
 _MPS_ATEN = "aten/src/ATen/mps/"
 
 
+# torch.distributed's names that every build with the package has (mps.no_distributed)
+_C10D_NAMES = (
+    r"ReduceOp|init_process_group|destroy_process_group|is_initialized|get_rank|get_world_size|"
+    r"all_reduce|all_gather|barrier|broadcast|new_group|ProcessGroup|Backend|group"
+)
+
+
 def _two_precisions(m: re.Match[str]) -> bool:
     """mps.half_mixed_types: the types its message names differ (the verifier's note is
     checked by its pattern's lookaheads)."""
@@ -1896,6 +1903,41 @@ PATTERNS: tuple[_Pattern, ...] = (
         Fix(
             "Run the Core ML model on a Mac (or an iPhone / iPad); on Linux or Windows, run the "
             "original PyTorch model (CPU or CUDA) instead of its Core ML conversion.",
+        ),
+    ),
+    # A PyTorch built without its distributed package: torch/distributed/__init__.py exposes its
+    # API only `if is_available()` (hasattr(torch._C, "_c10d_init")), and its is_available()
+    # docstring (1.12.1 through 2.13.0, read from the wheels) says the source build's default is
+    # "USE_DISTRIBUTED=0 for MacOS". PyPI's macOS wheels have it from 1.3.0 (read from the
+    # x86_64 wheels of 1.3.0 to 1.7.0 and both 1.12.1 ones, sha256 checked, 2026-12-02:
+    # libtorch_python holds _c10d_init and ProcessGroupGloo; 1.1.0's has neither,
+    # pytorch/pytorch#20380); conda-forge's osx builds did not
+    # (conda-forge/pytorch-cpu-feedstock#46: "cannot import name 'ReduceOp'", then "module
+    # 'torch.distributed' has no attribute 'init_process_group'"; invoke-ai/InvokeAI#485 on an
+    # M1 with miniconda; deepspeedai/DeepSpeed#2830 with conda on macOS 12.3). Only the names
+    # every torch with distributed has, so no newer API missing from an older torch is read.
+    _Pattern(
+        "mps.no_distributed",
+        re.compile(
+            r"module 'torch\.distributed' has no attribute '(?:" + _C10D_NAMES + r")'[^\n]*|"
+            r"cannot import name '(?:" + _C10D_NAMES + r")' from 'torch\.distributed'[^\n]*|"
+            # Python before 3.8 names no module: the import line above says it
+            r"from torch\.distributed import [^\n]*\n[^\n]*cannot import name '(?:"
+            + _C10D_NAMES
+            + r")'[^\n]*"
+        ),
+        "PyTorch built without torch.distributed",
+        "This PyTorch was built without its distributed package (USE_DISTRIBUTED=0, the default "
+        "of a source build on macOS): torch.distributed.is_available() is False and names such "
+        "as ReduceOp and init_process_group do not exist, so code that imports them fails at "
+        "once. PyPI's macOS wheels have it from PyTorch 1.3 on; some conda and source builds "
+        "for macOS did not.",
+        Fix(
+            "Install PyTorch from PyPI in this environment (`python -m pip install "
+            "--force-reinstall torch`), or a conda build made with USE_DISTRIBUTED=1; or take the "
+            "code path that "
+            "needs no torch.distributed (one device, no DeepSpeed / multi-process launcher).",
+            ('python -c "import torch.distributed as d; print(d.is_available())"',),
         ),
     ),
     # MLX (Apple's array framework) imported on Linux with no backend: "ImportError: libmlx.so:

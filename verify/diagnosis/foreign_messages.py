@@ -149,3 +149,19 @@ def linux_only(package: str) -> tuple[str, Fix]:
             f"release of {package} that its documentation says supports macOS.",
         ),
     )
+
+
+def linked_wrong_format(library: str) -> tuple[str, Fix]:
+    """GNU ld refused a LibTorch library as another format, in Linux on an Apple chip."""
+    return (
+        f"The linker refused {library} ('file in wrong format'): it is built for another CPU "
+        "than this Linux. A container or VM on an Apple silicon Mac runs arm64 (aarch64) Linux "
+        "unless it is started as linux/amd64, so a LibTorch built for x86_64 Linux does not "
+        "link there, and nothing that needs it builds.",
+        Fix(
+            "Use a LibTorch built for aarch64 Linux in the container (build it from source where "
+            "none is published), or start the container as linux/amd64 (`docker run --platform "
+            "linux/amd64`, emulated and slower); on the Mac itself, use the macOS arm64 LibTorch "
+            "(Metal does not reach a container in any case).",
+        ),
+    )

@@ -24,6 +24,9 @@ is read is verify.diagnosis.paste.foreign's:
 - a package saying in its own words that it runs on Linux only (sign.linux_only: vLLM's
   "vLLM only supports Linux platform (including WSL)", sgl-project/sglang#508), with the Mac
   shown or named in words: no release of it installed there runs on a Mac.
+- GNU ld refusing a LibTorch library as "file in wrong format" (sign.linked_wrong_format) in a
+  Linux container or VM on an Apple chip (elixir-nx/nx#593): the container is arm64 Linux, the
+  library built for another CPU (LibTorch's x86_64 Linux build).
 - Python failing to import a package no Mac can install (sign.cuda_import: "No module named
   'triton'" on macOS 26, opengeos/geoai#797): a warning, with the Mac shown or named in words
   (the same import fails on a Linux machine without it, where installing it is the fix); the
@@ -44,7 +47,7 @@ from verify.model import Result, failed, warned
 def finding(result: Result, pasted: Pasted) -> Result | None:
     """For torch.installed (not failing already): the row a foreign build supports, or None."""
     if pasted.facts.os not in (None, "Darwin"):
-        return None
+        return _linked_wrong_format(result, pasted)
     return (
         _not_mach_o(result, pasted)
         or _cuda_build(result, pasted)
@@ -53,6 +56,17 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
         or _linux_only(result, pasted)
         or _cuda_import(result, pasted)
     )
+
+
+def _linked_wrong_format(result: Result, pasted: Pasted) -> Result | None:
+    clues = pasted.signs.get("sign.linked_wrong_format") or []
+    on_mac = pasted.has("sign.linux_vm_on_mac") or pasted.has("sign.docker_on_mac")
+    if not clues or not on_mac or pasted.facts.hardware_arm64 is not True:
+        return None
+    library = str(clues[0].value)
+    cause, fix = msg.linked_wrong_format(library)
+    lines = [clues[0].line, *pasted.evidence.get("sign.linux_vm_on_mac", [])[:1]]
+    return _failed(result, cause, fix, lines, library=library)
 
 
 def _linux_only(result: Result, pasted: Pasted) -> Result | None:

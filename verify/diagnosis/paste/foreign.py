@@ -211,6 +211,13 @@ CUDA_CONDA_NOT_ON_MAC_JA = re.compile(
 # Linux." (SakanaAI/self-adaptive-llms#11). The words name the package's platform, not the
 # machine's: the assertion is raised on a Mac (or Windows), never on Linux.
 LINUX_ONLY = re.compile(r"\b([A-Za-z][\w.-]*) only supports Linux(?: platforms?)?\b")
+# GNU ld refusing one of LibTorch's libraries as of another format: "/usr/bin/ld:
+# ../cache/libtorch-1.9.1-cpu/lib/libtorch.so: error adding symbols: file in wrong format"
+# (elixir-nx/nx#593: a Docker build on a MacBook Air M1 linking the x86_64 LibTorch that the
+# project downloaded into an arm64 container). GNU ld's words: Linux's linker, not a Mac's.
+LINKED_WRONG_FORMAT = re.compile(
+    r"([^\s:'\"]*\b(?:libtorch|libc10)\w*\.so)(?:\.[\d.]+)?:[^\n]*?\bfile in wrong format\b"
+)
 # transformers' check for a model's own code ("ImportError: This modeling file requires the
 # following packages that were not found in your environment: flash_attn. Run `pip install
 # flash_attn`": transformers/dynamic_module_utils.py check_imports): the package is one the
@@ -295,6 +302,9 @@ def read(text: str) -> list[Clue]:
     for m in finditer(FLASH_BACKEND_REFUSED, text, "Flash Attention backend"):
         out.append(clue("sign.cuda_build", m.group(1), text, m, LISTED))
         out.append(clue("sign.model_code_requires", "attention_backend", text, m, LISTED))
+        break
+    for m in finditer(LINKED_WRONG_FORMAT, text, "wrong format"):
+        out.append(clue("sign.linked_wrong_format", m.group(1).rsplit("/", 1)[-1], text, m))
         break
     for m in finditer(LINUX_ONLY, text, "only supports Linux"):
         out.append(clue("sign.linux_only", m.group(1), text, m, LISTED))

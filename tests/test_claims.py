@@ -715,6 +715,14 @@ EXCEPTIONS = {
     # of 1.9.0)" is true (Slicer/light-the-torch#34, labelled "other": the installer picked the
     # old release); its row names the old torch, which is what the thread fixed
     ("torch_too_old", "holdout222/light-the-torch-34-old-torch-macos"),
+    # session 31's rounds (holdout360), statements true of each report whose thread found
+    # another cause, warnings only: "the official libtorch site does not provide 1.8 `LTS`
+    # builds for Mac" where the app's own version check demanded 1.8 and was removed
+    # (elixir-nx/nx#468, healthy); "(linux nightlies already work)" in a title asking for
+    # free-threaded 3.13 wheels on macOS (pytorch/pytorch#137699, python-unsupported: the
+    # warning names a newer torch, Linux's, a miss counted in the blind figure)
+    ("no_mac_build", "holdout360/nx-468-torchx-libtorch-18-lts-no-mac-build"),
+    ("torch_too_old", "holdout360/pytorch-137699-py313t-nogil-macos-wheels"),
 }
 
 
@@ -864,7 +872,12 @@ def test_a_container_on_a_mac_stands_only_where_nothing_else_was_found():
     # lacked (no aarch64-linux torchrl), the container being where they were missing
     install = {name for name, label in stood.items() if label == "install-wrong-arch"}
     assert install <= {"holdout214/rl-2430-aarch64-linux-wheels-devcontainer-macbook"}, install
-    assert set(stood.values()) - {"install-wrong-arch"} <= {
+    # LibreTranslate/LibreTranslate#524 (session 31, "other"): a container on an M1 crashing with
+    # exit code 139, torch 2.1.0's regression on aarch64 Linux; the container's Linux is where it
+    # crashed, which the warning says
+    other = {name for name, label in stood.items() if label == "other"}
+    assert other <= {"holdout360/LibreTranslate-524-m1-docker-translation-crash-139"}, other
+    assert set(stood.values()) - {"install-wrong-arch", "other"} <= {
         "linux-in-mac",
         "healthy",
         "wrong-results",

@@ -238,6 +238,10 @@ FLOORS = {
     # blind at d647ed9: 6 reports, 4 named, 4 first), no false alarm, none refused
     # (holdout330/README.md)
     "holdout330": (33, 31),
+    # session 31's rounds (collectors 360-367 blind at c29a67f: 23 reports, 18 named, 18 first;
+    # 370-374 at c43fdaf: 14, 12 named, 11 first, 1 refused; 380-384 at a29c993: 12, 6 named,
+    # 6 first, 1 refused), no false alarm (holdout360/README.md)
+    "holdout360": (36, 35),
 }
 
 

@@ -585,3 +585,41 @@ def test_a_package_said_to_run_on_linux_only_fails_the_install_on_a_mac():
     # the same words with no Mac in the paste say nothing of this machine
     alone = "AssertionError: vLLM only supports Linux platform (including WSL)."
     assert "torch.installed" not in _rows_or_empty(alone)
+
+
+def test_a_libtorch_of_another_cpu_refused_by_the_linker_in_docker_on_an_m1():
+    # elixir-nx/nx#593: a Docker build on a MacBook Air M1 linking an x86_64 LibTorch
+    text = _case_text("holdout360", "nx-593")
+    (sign,) = paste.read(text).signs["sign.linked_wrong_format"]
+    assert sign.value == "libtorch.so" and "file in wrong format" in sign.line
+    row = _rows(text)["torch.installed"]
+    assert row.status is Status.FAIL and "arm64 (aarch64) Linux" in row.cause
+    assert _first(text) == "torch.installed"
+    # the linker's line alone, no Mac in sight: another machine's story, not judged
+    alone = "/usr/bin/ld: lib/libtorch.so: error adding symbols: file in wrong format\n"
+    assert "torch.installed" not in _rows_or_empty(alone)
+
+
+@pytest.mark.parametrize(
+    "name, said",
+    [
+        ("coqui-TTS-3095", "no linux/arm64 build"),
+        ("OpenTranscribe-38", "no linux/arm64 build"),
+        ("VoiceStudio-1921", "no linux/arm64 build"),
+        ("ragflow-1164", "under emulation"),
+    ],
+)
+def test_an_image_without_an_arm64_build_on_an_apple_silicon_mac(name, said):
+    # Docker's own words on an Apple silicon Mac, the image published for amd64 only; the
+    # paste asks for no GPU, so the image is what stops it (before the container's Linux)
+    text = _case_text("holdout360", name)
+    row = _rows(text)["torch.installed"]
+    assert row.status is Status.FAIL and said in row.cause
+    assert _first(text) == "torch.installed"
+
+
+def test_an_amd64_image_asked_for_a_gpu_is_the_containers_linux():
+    # replicate/cog#1036: the same platform warning, the question a GPU in Docker on a Mac
+    text = _case_text("holdout129", "cog-1036")
+    assert "sign.image_platform" in paste.read(text).signs
+    assert _first(text) == "host.os"

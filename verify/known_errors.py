@@ -1935,8 +1935,8 @@ PATTERNS: tuple[_Pattern, ...] = (
         Fix(
             "Install PyTorch from PyPI in this environment (`python -m pip install "
             "--force-reinstall torch`), or a conda build made with USE_DISTRIBUTED=1; or take the "
-            "code path that "
-            "needs no torch.distributed (one device, no DeepSpeed / multi-process launcher).",
+            "code path that needs no torch.distributed (one device, no DeepSpeed or other "
+            "multi-process launcher).",
             ('python -c "import torch.distributed as d; print(d.is_available())"',),
         ),
     ),

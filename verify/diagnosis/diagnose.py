@@ -1098,6 +1098,11 @@ def first_cause(results: Sequence[Result]) -> Result | None:
             # floor with no MPS attempt shown goes after Python's (python-unsupported in 2 of
             # the 3 held-out reports with both: pypa/pip#9142, apple/coremltools#1213)
             return 7.5 if "below_mps" in r.data else 7
+        if r.data.get("image_platform"):
+            # Docker's image built for another platform than the Mac's (verify.diagnosis.
+            # foreign_rows): it stops the container before anything in it runs, so before the
+            # container's own Linux (infiniflow/ragflow#1164: an amd64-only image on an M1)
+            return -0.5
         if x86_ceiling.caps_torch(r):
             # an Intel Mac or an x86_64 Python holds torch at 2.2.2: the newer torch another
             # row asks for cannot install there (verify.diagnosis.x86_ceiling)

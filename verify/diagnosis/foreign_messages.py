@@ -165,3 +165,26 @@ def linked_wrong_format(library: str) -> tuple[str, Fix]:
             "(Metal does not reach a container in any case).",
         ),
     )
+
+
+def image_platform(emulated: bool) -> tuple[str, Fix]:
+    """Docker on an Apple silicon Mac with an application image built for amd64 only."""
+    said = (
+        "The application's Docker image is built for linux/amd64 and this Mac's Docker runs "
+        "linux/arm64: Docker runs it under emulation, slowly, and native code in it (PyTorch "
+        "among it) may crash there"
+        if emulated
+        else "Docker found no linux/arm64 build of the application's image (no matching "
+        "manifest): it is published for other platforms only (most often linux/amd64), so on an "
+        "Apple silicon Mac it does not pull and nothing in it runs"
+    )
+    return (
+        f"{said}. PyTorch itself is not the problem; no container reaches the Mac's GPU in any "
+        "case (Metal does not pass into Docker).",
+        Fix(
+            "Use an arm64 build of the image (ask the project for one, or build it from its "
+            "Dockerfile on the Mac), or install the application natively on the Mac, where "
+            "PyTorch can use MPS; running the amd64 image with `--platform linux/amd64` (or "
+            "`platform: linux/amd64` in docker-compose.yml) works only under emulation.",
+        ),
+    )

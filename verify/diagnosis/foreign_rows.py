@@ -27,6 +27,11 @@ is read is verify.diagnosis.paste.foreign's:
 - GNU ld refusing a LibTorch library as "file in wrong format" (sign.linked_wrong_format) in a
   Linux container or VM on an Apple chip (elixir-nx/nx#593): the container is arm64 Linux, the
   library built for another CPU (LibTorch's x86_64 Linux build).
+- Docker finding no linux/arm64 build of an image, or running an amd64 one, on an Apple silicon
+  Mac (sign.image_platform: coqui-ai/TTS#3095, infiniflow/ragflow#1164): the application's image
+  has no arm64 build, so nothing in it runs natively there. Where the paste asks for a
+  GPU in the container (CUDA, NVIDIA, MPS, `--gpus`), the container's Linux is the answer
+  (host.os: no GPU reaches Docker on a Mac; cog#1036, vsgan-tensorrt-docker#14), not this row.
 - Python failing to import a package no Mac can install (sign.cuda_import: "No module named
   'triton'" on macOS 26, opengeos/geoai#797): a warning, with the Mac shown or named in words
   (the same import fails on a Linux machine without it, where installing it is the fix); the
@@ -37,25 +42,45 @@ optional extension in a log about something else): a warning there.
 
 from __future__ import annotations
 
+import re
+
 from verify.diagnosis import foreign_messages as msg
 from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste import gpuonly, refused
 from verify.diagnosis.paste.foreign import CUDA_BUILD
 from verify.model import Result, failed, warned
 
+# a GPU asked of the container: its own words, a CUDA / NVIDIA image, MPS, Docker's --gpus
+GPU_ASKED = re.compile(r"\b(?:GPUs?|CUDA|NVIDIA|MPS|Metal)\b|--gpus\b", re.IGNORECASE)
+
 
 def finding(result: Result, pasted: Pasted) -> Result | None:
     """For torch.installed (not failing already): the row a foreign build supports, or None."""
     if pasted.facts.os not in (None, "Darwin"):
-        return _linked_wrong_format(result, pasted)
+        return _image_platform(result, pasted) or _linked_wrong_format(result, pasted)
     return (
-        _not_mach_o(result, pasted)
+        _image_platform(result, pasted)
+        or _not_mach_o(result, pasted)
         or _cuda_build(result, pasted)
         or _wheel(result, pasted)
         or _source_build(result, pasted)
         or _linux_only(result, pasted)
         or _cuda_import(result, pasted)
     )
+
+
+def _image_platform(result: Result, pasted: Pasted) -> Result | None:
+    clues = pasted.signs.get("sign.image_platform") or []
+    # the Mac shown or named (the container's Linux may be the OS read)
+    on_mac = pasted.from_a_mac() or pasted.has("sign.docker_on_mac") or pasted.has("sign.mac_named")
+    if not clues or not on_mac or pasted.facts.hardware_arm64 is False:
+        return None
+    if GPU_ASKED.search(pasted.text):
+        return None
+    emulated = clues[0].value == "emulated"
+    cause, fix = msg.image_platform(emulated)
+    lines = [clues[0].line, *pasted.mac_lines()]
+    return _failed(result, cause, fix, lines, image_platform=str(clues[0].value))
 
 
 def _linked_wrong_format(result: Result, pasted: Pasted) -> Result | None:

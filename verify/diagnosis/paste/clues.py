@@ -124,6 +124,7 @@ SIGNS = {
         "attention backend it chose (diffusers, 'attention_backend')"
     ),
     "sign.package_refused": "pip found no release of a package other than torch (.foreign)",
+    "sign.image_platform": "Docker: no arm64 image ('missing') or an amd64 one run ('emulated')",
     "sign.linked_wrong_format": "GNU ld refused a LibTorch library as another format (.foreign)",
     "sign.linux_only": "a package said to run on Linux only, by its check or a user (.foreign)",
     "sign.mac_named": "the Mac named, nothing more: never the OS by itself (.foreign)",

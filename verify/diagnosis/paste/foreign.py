@@ -218,6 +218,17 @@ LINUX_ONLY = re.compile(r"\b([A-Za-z][\w.-]*) only supports Linux(?: platforms?)
 LINKED_WRONG_FORMAT = re.compile(
     r"([^\s:'\"]*\b(?:libtorch|libc10)\w*\.so)(?:\.[\d.]+)?:[^\n]*?\bfile in wrong format\b"
 )
+# Docker finding no image for the machine's platform: "no matching manifest for linux/arm64/v8
+# in the manifest list entries" (coqui-ai/TTS#3095 on an M1 Pro, debpalash/VoiceStudio#1921,
+# davidamacey/OpenTranscribe#38: images published for amd64 only), or running one built for
+# another: "The requested image's platform (linux/amd64) does not match the detected host
+# platform (linux/arm64/v8) and no specific platform was requested" (infiniflow/ragflow#1164 on
+# an M1: "We only built and uploaded x86 docker image"). Docker's words (moby).
+IMAGE_PLATFORM = re.compile(
+    r"no matching manifest for (?P<missing>linux/arm64(?:/v8)?) in the manifest list entries|"
+    r"The requested image's platform \((?P<image>linux/amd64)\) does not match the detected "
+    r"host platform \((?P<host>linux/arm64(?:/v8)?)\)"
+)
 # transformers' check for a model's own code ("ImportError: This modeling file requires the
 # following packages that were not found in your environment: flash_attn. Run `pip install
 # flash_attn`": transformers/dynamic_module_utils.py check_imports): the package is one the
@@ -302,6 +313,10 @@ def read(text: str) -> list[Clue]:
     for m in finditer(FLASH_BACKEND_REFUSED, text, "Flash Attention backend"):
         out.append(clue("sign.cuda_build", m.group(1), text, m, LISTED))
         out.append(clue("sign.model_code_requires", "attention_backend", text, m, LISTED))
+        break
+    for m in finditer(IMAGE_PLATFORM, text, "no matching manifest", "requested image's platform"):
+        pulled = m.group("missing") is None  # pulled and run under emulation, or none found
+        out.append(clue("sign.image_platform", "emulated" if pulled else "missing", text, m))
         break
     for m in finditer(LINKED_WRONG_FORMAT, text, "wrong format"):
         out.append(clue("sign.linked_wrong_format", m.group(1).rsplit("/", 1)[-1], text, m))

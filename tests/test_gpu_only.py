@@ -398,6 +398,13 @@ OTHER_CAUSE = {
     # skipping numpy 1.21.x for "Requires-Python >=3.7,<3.11" (C0untFloyd/roop-unleashed#1046);
     # the Python the paste names (3.10) is one the reporter tried, not the one that ran
     "holdout330/roop-unleashed-1046-no-module-torch-python-too-new": "python-unsupported",
+    # session 31's rounds (holdout360): pip's "from versions: none" for torch-mlir on an M1,
+    # whose threads found the Python (llvm/torch-mlir#1818: "We only have binaries for 3.10",
+    # the Python not shown) and an Intel Anaconda Python (#848, "[Clang 10.0.0 ] :: Anaconda,
+    # Inc." under Rosetta); the rows name the missing release for this Mac, misses in the
+    # blind figure
+    "holdout360/torch-mlir-1818-m1-no-matching-distribution-python-version": "python-unsupported",
+    "holdout360/torch-mlir-848-no-matching-distribution-m1-anaconda": "rosetta",
 }
 
 

@@ -116,7 +116,11 @@ def test_the_process_own_macos_output_wins_over_a_container_sign():
 def test_other_signs_of_a_linux_workload_on_an_apple_chip(line):
     text = f"Chip: Apple M1 Max\n{line}\n"
     assert envdump.parse(text).facts.os == "Linux"
-    assert first_id(text) == "host.os"
+    assert "host.os" in failing(text)
+    # Docker's warning of an amd64 image on the arm64 host, no GPU asked: the image's platform
+    # goes first (infiniflow/ragflow#1164), the container's Linux beside it
+    image = "requested image's platform" in line
+    assert first_id(text) == ("torch.installed" if image else "host.os")
 
 
 def test_a_container_in_words_where_mps_was_wanted():

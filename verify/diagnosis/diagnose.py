@@ -201,7 +201,7 @@ def expect_mps(pasted: Pasted) -> bool | None:
     f = pasted.facts
     if any(e.id not in _NOT_AN_MPS_ATTEMPT for e in pasted.errors):
         return True  # an MPS error message: MPS was being used
-    if linux_on_mac(pasted) or _container_gpu_refused(pasted):
+    if linux_on_mac(pasted) or _container_gpu_refused(pasted, on_mac=False):
         return True
     if f.os in ("Linux", "Windows") and pasted.has("sign.mps_chosen"):
         return (
@@ -275,12 +275,13 @@ def linux_on_mac(pasted: Pasted) -> bool:
 _GPU_REQUEST_REFUSED = ("device driver", "nvidia-container-cli")
 
 
-def _container_gpu_refused(pasted: Pasted) -> bool:
+def _container_gpu_refused(pasted: Pasted, on_mac: bool) -> bool:
     """A Linux container whose NVIDIA GPU request the Docker host refused: no NVIDIA runtime there,
     as on every Mac (all 19 such pastes among the labelled reports were Docker on a Mac, two of
     them naming no Mac: ahmetoner/whisper-asr-webservice#44, fboulnois/stable-diffusion-docker#37).
     Whatever the host, MPS does not exist in the container; a Linux host named besides ("I'm
-    using Ubuntu 22.04") is a Linux server's matter, which the paste's own OS lines tell."""
+    using Ubuntu 22.04") is a Linux server's matter, which the paste's own OS lines tell.
+    `on_mac`: linux_on_mac(pasted), which the caller has already asked."""
     refused = [
         c
         for c in pasted.signs.get("sign.linux_workload", [])
@@ -290,7 +291,7 @@ def _container_gpu_refused(pasted: Pasted) -> bool:
     return (
         pasted.facts.os == "Linux"
         and bool(refused)
-        and (linux_on_mac(pasted) or told_by <= {c.line for c in refused})
+        and (on_mac or told_by <= {c.line for c in refused})
     )
 
 
@@ -407,18 +408,20 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
         return dataclasses.replace(result, status=Status.WARN, required=False)
     if result.status is not Status.FAIL:
         return result
-    if result.id == "host.os" and _mps_checkpoint(pasted) and not linux_on_mac(pasted):
-        cause, fix = platform_msg.mps_checkpoint_off_mac(f.os or "Linux")
-        return dataclasses.replace(result, cause=cause, detail=cause, fix=fix)
-    if result.id == "host.os" and (linux_on_mac(pasted) or _container_gpu_refused(pasted)):
+    if result.id == "host.os":
         on_mac = linux_on_mac(pasted)
-        cause, fix = msg.pasted_linux_on_mac(f.os or "Linux")
-        if pasted.has("sign.asahi"):
-            cause, fix = msg.pasted_asahi_linux(f.os or "Linux")
-        if _container_gpu_refused(pasted):
-            cause, fix = msg.pasted_container_gpu_refused(f.os or "Linux", on_mac=on_mac)
-        status = Status.WARN if _linux_said_only(pasted) else result.status
-        return dataclasses.replace(result, status=status, cause=cause, detail=cause, fix=fix)
+        if _mps_checkpoint(pasted) and not on_mac:
+            cause, fix = platform_msg.mps_checkpoint_off_mac(f.os or "Linux")
+            return dataclasses.replace(result, cause=cause, detail=cause, fix=fix)
+        gpu_refused = _container_gpu_refused(pasted, on_mac)
+        if on_mac or gpu_refused:
+            cause, fix = msg.pasted_linux_on_mac(f.os or "Linux")
+            if pasted.has("sign.asahi"):
+                cause, fix = msg.pasted_asahi_linux(f.os or "Linux")
+            if gpu_refused:
+                cause, fix = msg.pasted_container_gpu_refused(f.os or "Linux", on_mac=on_mac)
+            status = Status.WARN if _linux_said_only(pasted) else result.status
+            return dataclasses.replace(result, status=status, cause=cause, detail=cause, fix=fix)
     if result.id == "mps.available" and result.cause.startswith(msg.NO_METAL_DEVICE):
         where = [what for sign, what in _WHERE if pasted.has(sign)]
         if where:

@@ -86,6 +86,12 @@ STATED = [
         "Quickstart fails on Python 3.14: torch pin (<2.9) has no cp314 wheels",
     ),
     (
+        "python_no_wheels",
+        # StarTrail-org/LEANN#385's title: the platforms that have the wheels, then "only"
+        "leann-backend-hnsw 0.3.7: Python 3.14 wheels published for Windows only; macOS/Linux "
+        "installs fail with a misleading error",
+    ),
+    (
         "no_arm64_build",
         # rusty1s/pytorch_scatter#422's title
         "missing macos arm wheels for pytorch 2.2",

@@ -72,6 +72,10 @@ _LIMIT_WORDS = (
     # "the latest torch wheels still provided for this architecture are torch v2.2.2"
     # (huggingface/peft#2431), "only provides", "only ships"
     r"\bonly[ \t]+(?:supports?|provides?|ships?|available)\b|\bstill[ \t]+provided\b|"
+    # the platforms after the verb, then "only": "Python 3.14 wheels published for Windows
+    # only" (StarTrail-org/LEANN#385's title: no macOS wheel of a dependency for that Python)
+    r"\b(?:published|provided|available|built|shipped|released)[ \t]+for[ \t]+"
+    r"(?:[\w-]+[ \t]+){0,2}?[\w-]+[ \t]+only\b|"
     # "Pytorch has deprecated support for intel macs" (climatepolicyradar/knowledge-graph#55)
     r"\b(?:dropped|deprecated|discontinued)\b|"
     # "cannot benefit from this" (pytorch/vision#6050), "can't run MPS"

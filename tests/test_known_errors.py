@@ -703,8 +703,17 @@ _VERIFIER = (
     "tensor<*xf16>"
 )
 
+# batch_norm with float32 statistics and a float16 input (pytorch/pytorch#154887, verbatim)
+_BATCH_NORM = (
+    'loc("mps_normalization"("(mpsFileLoc): /AppleInternal/Library/BuildRoots/79ef05cb-ffe7-11ef-'
+    "b000-f2a857e00a32/Library/Caches/com.apple.xbs/Sources/MetalPerformanceShadersGraph/mpsgraph/"
+    'MetalPerformanceShadersGraph/Core/Files/MPSGraphUtilities.mm":45:0)): error: output type '
+    "'tensor<2x3x4xf16>' and mean type 'tensor<1x3x1xf32>' are not broadcast compatible\n"
+    "LLVM ERROR: Failed to infer result type(s)."
+)
 
-@pytest.mark.parametrize("text", [_VARIANCE_EPS, _MPS_ADD, _VERIFIER])
+
+@pytest.mark.parametrize("text", [_VARIANCE_EPS, _MPS_ADD, _VERIFIER, _BATCH_NORM])
 def test_half_and_float32_in_one_mpsgraph_op_is_half_precision(text):
     ids = [e.id for e in known_errors.explain_all(text)]
     assert ids == ["mps.half_mixed_types"]
@@ -721,6 +730,8 @@ def test_a_graph_fed_its_own_precision_is_not_half_precision():
 
 def test_float32_and_int64_in_one_mpsgraph_op_is_not_half_precision():
     text = _MPS_ADD.replace("1280xf16", "1280xsi64")
+    assert "mps.half_mixed_types" not in [e.id for e in known_errors.explain_all(text)]
+    text = _BATCH_NORM.replace("1x3x1xf32", "1x3x1xsi64")
     assert "mps.half_mixed_types" not in [e.id for e in known_errors.explain_all(text)]
     verifier = _VERIFIER.replace("640xf16>, tensor", "640xsi64>, tensor")
     assert "mps.half_mixed_types" not in [e.id for e in known_errors.explain_all(verifier)]

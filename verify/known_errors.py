@@ -1736,8 +1736,12 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "mps.half_mixed_types",
         re.compile(
-            r"input types 'tensor<[^'\n]*?x?(?P<left>b?f16|f32)>' and "
-            r"'tensor<[^'\n]*?x?(?P<right>b?f16|f32)>' are not broadcast compatible[^\n]*|"
+            # or batch_norm's statistics in float32 under a float16 input: "output type
+            # 'tensor<2x3x4xf16>' and mean type 'tensor<1x3x1xf32>' are not broadcast
+            # compatible" (pytorch/pytorch#154887, float32 statistics with a float16 input)
+            r"(?:input|output) types? 'tensor<[^'\n]*?x?(?P<left>b?f16|f32)>' and "
+            r"(?:\w+ type )?'tensor<[^'\n]*?x?(?P<right>b?f16|f32)>' are not broadcast "
+            r"compatible[^\n]*|"
             r"'mps\.\w+' op requires the same element type for all operands and results[^\n]*"
             r"\n[^\n]*? : \((?=[^)\n]*xb?f16>)(?=[^)\n]*xf32>)[^)\n]*\)[^\n]*|"
             # MPSGraphExecutable's assertion for a graph compiled for one precision and fed the

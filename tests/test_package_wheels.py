@@ -190,6 +190,29 @@ def test_what_is_not_read_so():
     assert rows["host.python"].status is not Status.FAIL
 
 
+def _report(name: str) -> str:
+    return corpus.load(next(PYPI.parent.glob(f"holdout*/{name}*.txt"))).text
+
+
+def test_pips_list_starting_above_the_range_asked_for_is_the_python_the_range_left_out():
+    # kyutai-labs/moshi#394 (an M4 Pro, Python 3.14.2): "mlx<0.27,>=0.26.0 ... (from versions:
+    # 0.29.4, 0.30.0, 0.30.1)"; mlx 0.19.3-0.29.3's macOS wheels are cp39-cp313 (PyPI). mlx has
+    # arm64 wheels only and no sdist, so the interpreter that listed them is an arm64 one
+    text = _report("moshi-394")
+    first = diagnose.first_cause(diagnose.diagnose(text)[1])
+    assert first.id == "host.python" and first.status is Status.FAIL
+    assert "mlx 0.26.0 publishes macOS arm64 wheels for Python 3.9-3.13 only" in first.cause
+    assert first.evidence[0].startswith("ERROR: Could not find a version that satisfies")
+    # the same list under a Python those releases served says nothing of the Python
+    served = text.replace("Python version: 3.14.2", "Python version: 3.12.8")
+    rows = {r.id: r for r in diagnose.diagnose(served)[1]}
+    assert rows["host.python"].status is not Status.FAIL
+    # a range that reaches into the list is no refusal of older releases
+    reaching = text.replace("mlx<0.27,>=0.26.0", "mlx<0.30,>=0.26.0")
+    rows = {r.id: r for r in diagnose.diagnose(reaching)[1]}
+    assert rows["host.python"].status is not Status.FAIL
+
+
 # the same missing wheel, labelled by the platform rather than the Python: grpcio's macOS arm64
 # wheels served no Python 3.8 in June 2022, and Lightning-AI/pytorch-lightning#13251's collector
 # labelled pip compiling it on the M1 install-wrong-arch (both rows name that wheel); likewise

@@ -311,6 +311,7 @@ TELLING_SIGNS = (
     "sign.release_no_mac_wheel",  # uv: a release with no wheel for this Mac (.paste.gpuonly)
     "sign.no_release_here",  # pip: no release of a package at all (.paste.gpuonly)
     "sign.pin_past_list",  # pip: a package's list ends below the pin (.paste.gpuonly)
+    "sign.pin_before_list",  # pip: a package's list starts above the pin (.paste.gpuonly)
     "sign.pin_said_failing",  # an install said to fail for a pinned release (.paste.wheelsaid)
     "sign.cuda_build",  # a CUDA-only package's build failed (.paste.foreign)
     "sign.source_build",  # another package's source build failed (.paste.foreign)

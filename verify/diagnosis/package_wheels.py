@@ -32,6 +32,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
+from packaging.utils import canonicalize_name
+
 from verify import mac_wheels
 from verify.diagnosis import package_wheels_messages as msg
 from verify.diagnosis.envdump import Pasted
@@ -41,11 +43,16 @@ from verify.diagnosis.timeline import Written
 from verify.mac_wheels import PythonLeftOut
 from verify.model import Fix, Result, failed
 
+# pip's lists of the releases it found: each one has a file for this interpreter
+_LISTS = ("sign.pin_past_list", "sign.pin_before_list")
 # what says no wheel of a package fit: uv's refusal of a release, pip's "from versions: none",
 # pip compiling its sdist instead (and failing: the build's output)
 REFUSALS = (
     "sign.release_no_mac_wheel",
     "sign.pin_past_list",
+    # pip's list starting above the release asked for: PyPI's record says whether that release
+    # left this Python out (kyutai-labs/moshi#394: mlx 0.26's macOS wheels end at cp313)
+    "sign.pin_before_list",
     "sign.no_release_here",
     "sign.source_build",
     "sign.pin_said_failing",  # a sentence: the install fails for a pinned release (F5-TTS#95)
@@ -102,6 +109,8 @@ def _asked(refusal: Clue) -> tuple[str, str | None]:
         return str(value), None
     if refusal.field == "sign.release_no_mac_wheel":
         return value.name, value.version
+    if refusal.field == "sign.pin_before_list":
+        return value.name, value.release
     return value.name, pinned_release(value.requirement)
 
 
@@ -126,8 +135,20 @@ def _python_left_out(
         return (left, msg.built_for_python(left)) if left is not None else None
     if release is None:
         return None
+    if refusal.field in _LISTS:
+        arches = _listing(name, arches)
     left = _agreed(mac_wheels.release_left_out(name, release, python, a, macos) for a in arches)
     return (left, msg.release_left_out(left, release)) if left is not None else None
+
+
+def _listing(name: str, arches: list[str]) -> list[str]:
+    """The architectures pip's list of releases can come from: a package with macOS wheels of
+    one architecture only and no source to build lists none on the other (mlx's are arm64 ones:
+    the interpreter that listed them is an arm64 one, whatever the paste leaves unsaid)."""
+    package = mac_wheels.known().get(canonicalize_name(name))
+    if package is None or package.buildable:
+        return arches
+    return [a for a in arches if package.runs.get(a)] or arches
 
 
 def _agreed(verdicts: Iterable[PythonLeftOut | None]) -> PythonLeftOut | None:

@@ -113,6 +113,9 @@ SIGNS = {
     "sign.release_no_mac_wheel": "uv: a release of a package has no wheel for this Mac (.gpuonly)",
     "sign.no_release_here": "pip found no release at all of a package (from versions: none)",
     "sign.pin_past_list": "pip's list of a package ends below the release asked for (.gpuonly)",
+    "sign.pin_before_list": (
+        "pip's list of a package starts above the releases asked for (.gpuonly)"
+    ),
     "sign.pin_said_failing": "a requirement's install said to fail for one pinned release",
     "sign.cuda_build": "a CUDA-only package's source build failed (.foreign)",
     "sign.source_build": "another package's source build failed (.foreign)",

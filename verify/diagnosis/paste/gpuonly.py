@@ -31,7 +31,9 @@ is macOS's, that release cannot install on this Mac (huggingface/smol-course#286
 0.45.0, manylinux and win_amd64 only) -> sign.release_no_mac_wheel, the same row; and pip's
 "(from versions: none)" for any other package (PIP_NONE) -> sign.no_release_here; pip's list for
 any other package ending below the release asked for (PIP_LISTED: "bitsandbytes==0.43.0 (from
-axolotl) (from versions: 0.31.8, ..., 0.42.0)") -> sign.pin_past_list.
+axolotl) (from versions: 0.31.8, ..., 0.42.0)") -> sign.pin_past_list; a list starting above
+every release asked for -> sign.pin_before_list, which only verify.diagnosis.package_wheels reads
+(with PyPI's record of that release's wheels: this Python, or the platform).
 """
 
 from __future__ import annotations
@@ -182,6 +184,17 @@ class PinPastList:
 
 
 @dataclass(frozen=True)
+class PinBeforeList:
+    """pip's list of a package (not torch's own) starts above every release the requirement
+    accepts: the older releases have no file for this interpreter."""
+
+    name: str  # as pip printed it ("mlx")
+    requirement: str  # the name and its specifier ("mlx<0.27,>=0.26.0")
+    oldest_listed: str  # the list's oldest release ("0.29.4")
+    release: str  # the release the requirement starts at ("0.26.0")
+
+
+@dataclass(frozen=True)
 class ReleaseWithoutMacWheel:
     """One release of a package that uv found no wheel of for this Mac's interpreter: the
     platforms it has wheels for (for this Python's tags) hold no macOS one."""
@@ -249,7 +262,7 @@ def read(text: str) -> list[Clue]:
                 out.append(clue("sign.no_release_here", value, text, m, LISTED))
                 break
         if not out and "require a different python" not in text:
-            out.extend(_pin_past_list(text))
+            out.extend(_pin_past_list(text) or _pin_before_list(text))
     for m in finditer(POETRY, text, "installation candidates"):
         out.extend(_refused(table, m.group(1), f"=={m.group(2)}", "", text=text, m=m))
     if not out:
@@ -311,6 +324,43 @@ def _pin_past_list(text: str) -> list[Clue]:
         if all(f > newest for f in known):
             value = PinPastList(m.group(1), m.group(1) + m.group(2).rstrip(","), str(newest))
             return [clue("sign.pin_past_list", value, text, m, LISTED)]
+    return []
+
+
+def _pin_before_list(text: str) -> list[Clue]:
+    """The first refusal of another package whose list starts above every release the
+    requirement accepts ("mlx<0.27,>=0.26.0 (from moshi-mlx) (from versions: 0.29.4, 0.30.0,
+    0.30.1)": kyutai-labs/moshi#394 under Python 3.14). pip's words do not say whether those older
+    releases lack this Python's wheels or this platform's: verify.diagnosis.package_wheels asks
+    PyPI's record (verify.mac_wheels) which, for the release the requirement starts at."""
+    for m in finditer(PIP_LISTED, text, "from versions:", "from version:"):
+        if canonicalize_name(m.group(1)) in TORCH_FAMILY:
+            continue  # .packages reads theirs
+        try:
+            spec = Requirement(m.group(1) + m.group(2).rstrip(",")).specifier
+        except InvalidRequirement:
+            continue
+        offered = [compat.parse_version(v.strip()) for v in m.group(3).split(",")]
+        if not offered or None in offered or any(spec.contains(v) for v in offered):
+            continue
+        oldest = min(v for v in offered if v is not None)
+        ceilings = [
+            compat.parse_version(s.version)
+            for s in spec
+            if s.operator in ("==", "<", "<=") and "*" not in s.version
+        ]
+        floors = [
+            compat.parse_version(s.version)
+            for s in spec
+            if s.operator in ("==", ">=") and "*" not in s.version
+        ]
+        if None in ceilings or None in floors or not ceilings or len(floors) != 1:
+            continue
+        if all(c is not None and c <= oldest for c in ceilings):
+            value = PinBeforeList(
+                m.group(1), m.group(1) + m.group(2).rstrip(","), str(oldest), str(floors[0])
+            )
+            return [clue("sign.pin_before_list", value, text, m, LISTED)]
     return []
 
 

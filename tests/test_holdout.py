@@ -240,9 +240,10 @@ FLOORS = {
     "holdout330": (33, 31),
     # session 31's rounds (collectors 360-367 blind at c29a67f: 23 reports, 18 named, 18 first;
     # 370-374 at c43fdaf: 14, 12 named, 11 first, 1 refused; 380-384 at a29c993: 12, 6 named,
-    # 6 first, 1 refused; 390-393 at c891e49: 6, all named and first), no false alarm
+    # 6 first, 1 refused; 390-393 at c891e49: 6, all named and first), no false alarm; session
+    # 32's round 13 (collectors 400-405 at f61d393: 6, 5 named, 5 first, 1 refused) merged in
     # (holdout360/README.md)
-    "holdout360": (42, 41),
+    "holdout360": (47, 46),
 }
 
 

@@ -92,6 +92,12 @@ STATED = [
         "installs fail with a misleading error",
     ),
     (
+        "python_no_wheels",
+        # simonw/llm#397: torch said not available for a Python, no device named
+        "I stopped recommending Homebrew because it uses Python 3.12 and PyTorch isn't available "
+        "for that yet:",
+    ),
+    (
         "no_arm64_build",
         # rusty1s/pytorch_scatter#422's title
         "missing macos arm wheels for pytorch 2.2",
@@ -182,6 +188,8 @@ def test_a_stated_cause_gives_its_topic_and_quotes_the_sentence(topic, text):
         "It is not that MPS lacks float64 support.",
         "Maybe the x86-64 version of python is incompatible with torch 2.3.",
         "When you run in a Windows VM in Parallels on an M1 Mac, is there a GPU?",
+        # torch's device said not available beside a Python: the device's story, not wheels
+        "With Python 3.12, PyTorch isn't available on the MPS device.",
     ],
 )
 def test_questions_conditions_and_negations_give_nothing(text):
@@ -430,6 +438,9 @@ def test_a_newer_torch_said_to_fix_it_is_read(text):
         "If you update torch to the nightly it works.",
         "Updating torch did not fix it.",
         "Downgrading torch to 2.1 fixed it.",
+        # another package's nightly (mlc-ai/mlc-llm#1247's set-up, verbatim)
+        "Working with latest mlc-ai-nightly wheel (0.12.dev1813) and the latest mlc-llm commit "
+        "(#1245), in a clean conda env.",
         # a reinstall mends an install (another Python, another build) and a switch may go
         # back: neither says a newer torch unless it names the latest or the nightly
         "I reinstalled torch and it works now.",
@@ -812,6 +823,8 @@ def test_letters_that_lowercase_longer_do_not_shift_the_sentences():
         ),
         # isl-org/Open3D#6536 (open3d 0.17's wheels stop at Python 3.10)
         ("I just tried to install from pip on Python 3.11 but wasn't able to.", True),
+        # MontrealCorpusTools/Montreal-Forced-Aligner#940's title: the Pythons past one
+        ("[BUG] torchaudio fails to install with Python>3.12", True),
         # an older Python is not read (huggingface/datasets#7267: decord, no arm64 build)
         ("Source installation fails on Macintosh with python 3.10", False),
         # no failure said, a question, uv's log line

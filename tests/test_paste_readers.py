@@ -117,6 +117,36 @@ def test_issue_form_checklist_answer_is_its_one_ticked_option():
     assert read("### Which OS?\n\n- [ ] macOS 14\n- [ ] Linux\n") == {}
 
 
+def test_template_fields_read_their_answer_not_their_example():
+    # mlc-ai/mlc-llm#1247's bug template, verbatim lines: the example in parentheses is no answer
+    mlc = (
+        " - Operating system (e.g. Ubuntu/Windows/MacOS/...): MacOS\n"
+        " - Device (e.g. iPhone 12 Pro, PC+RTX 3090, ...) Macbook Air M1\n"
+        " - Python version (e.g. 3.10): 3.12.0\n"
+        " - CUDA/cuDNN version (if applicable):\n"
+    )
+    f = read(mlc)
+    assert (f["os"], f["python_version"], f["chip"]) == ("Darwin", "3.12.0", "Apple M1")
+    # dmlc/dgl#3748: "Linux" is the example, the Mac's macOS the answer
+    assert read(" - OS (e.g., Linux): Mac OS 12.1 (Monterey)\n")["macos_version"] == "12.1"
+    # the same example with another answer is that answer; no answer reads nothing
+    assert read(" - OS (e.g., macOS 14.2): Ubuntu 22.04\n").get("os") == "Linux"
+    assert read(" - Python version (e.g. 3.10):\n - Docker version (e.g., 24.0)\n") == {}
+
+
+def test_a_template_field_left_unanswered_is_no_container():
+    # modelscope/FunASR#1802 (an M2 Mac, no Docker in use): the form's Docker field, unanswered
+    text = (
+        " - OS (e.g., Linux):**MAC**\n"
+        " - GPU (e.g., V100M32):**M2**\n"
+        " - Docker version (e.g., funasr-runtime-sdk-cpu-0.4.1)\n"
+    )
+    assert not envdump.parse(text).signs.get("sign.cause_said")
+    answered = text.replace("sdk-cpu-0.4.1)", "sdk-cpu-0.4.1): Docker Desktop 4.30 on the M2")
+    said = envdump.parse(answered).signs.get("sign.cause_said") or []
+    assert [c.value for c in said] == ["container_on_mac"]
+
+
 def test_markdown_table_rows_and_header_table():
     rows = "| Package | Version |\n|---|---|\n| torch | 2.1.0 |\n| macOS | 14.2 |\n"
     f = read(rows)

@@ -241,6 +241,11 @@ _WHEELS = re.compile(r"\bwheels?\b", _I)
 # Mac or under x86_64 (no wheel for "macOS x86_64 + Python 3.13" is the Intel Mac's:
 # langflow-ai/langflow#12469; _intel_mac_platform)
 _WHEEL_WORDS = re.compile(rf"\b{_BUILD}\b|\bsupport|\bno[ \t]+(?:py)?torch\b|\binstall", _I)
+# torch itself said not available for the Python ("it uses Python 3.12 and PyTorch isn't available
+# for that yet": simonw/llm#397), where the sentence names no device whose availability it could be
+_TORCH_UNAVAILABLE = re.compile(
+    rf"\b{_FAMILY}[ \t]+(?:is|are)(?:n'?t|[ \t]+not)[ \t]+(?:yet[ \t]+)?available\b", _I
+)
 # A platform named beside the Python: an arm64 one is the Mac's own, the Python is what no wheel
 # fits ("PyTorch v2.2.x wheels unavailable for macOS arm64 + Python 3.13": graphnet-team/
 # graphnet#798's title; "Wheel not available for Python 3.11 Windows x86-64": pytorch/pytorch#92826,
@@ -282,6 +287,7 @@ ON_MAC = re.compile(
 # (huggingface/diffusers#892: NGC's container, "torch.backends.mps doesn't exist").
 CONTAINER = re.compile(r"\b(?:docker|containers?|podman|colima|orbstack|devcontainers?)\b", _I)
 _GPU_WORDS = re.compile(r"\bMPS\b|\bMetal\b|\bGPUs?\b", _I)
+_DEVICE_WORDS = re.compile(_GPU_WORDS.pattern + r"|\bCUDA\b|\bdevice\b|\bbackend\b", _I)
 _LINUX = re.compile(r"\blinux\b", _I)
 # (Darwin, macOS's kernel, as package platforms name it: "build requirements on Darwin platforms":
 # nari-labs/nari-qwen3-tts#3)
@@ -514,7 +520,10 @@ def _fits(topic: str, sentence: str, limit: re.Match[str]) -> bool:
             # cause for any package an install needs ("PyPI is missing the macOS Python 3.8
             # wheel for version 0.4.3": dmlc/dgl#1415)
             (_TORCH_NAMED.search(sentence) is not None or _WHEELS.search(sentence) is not None)
-            and _WHEEL_WORDS.search(sentence) is not None
+            and (
+                _WHEEL_WORDS.search(sentence) is not None
+                or (_TORCH_UNAVAILABLE.search(sentence) and not _DEVICE_WORDS.search(sentence))
+            )
             and not _intel_mac_platform(sentence)
             and not _wheels_exist_for_it(sentence)
             # what the sentence says is missing is an arm64 build, the Python only told beside
@@ -558,10 +567,12 @@ _GOES_ON = re.compile(
 # sentence: the install verb before the Python, a failure word anywhere in it. Only a Python from
 # 3.11 on: of the real reports that say so of 3.10 or an older one, more had another cause (no
 # arm64 build: huggingface/datasets#7267's decord) than the Python; uv's "Using Python 3.12.9
-# environment at: venv" is a log line, not a sentence about the Python (no "using")
+# environment at: venv" is a log line, not a sentence about the Python (no "using"). The Pythons
+# past one count too: "torchaudio fails to install with Python>3.12" (MontrealCorpusTools/
+# Montreal-Forced-Aligner#940's title)
 INSTALL_WITH_PYTHON = re.compile(
     r"\b(?:install\w*|set[ \t]?up|setting[ \t]up|build\w*)\b[^.\n]{0,60}?\b(?:with|on|for|under|"
-    r"in)[ \t]+(?:the[ \t]+)?(?:latest[ \t]+)?python[ \t]?3\.(1[1-9])\b",
+    r"in)[ \t]+(?:the[ \t]+)?(?:latest[ \t]+)?python[ \t]?(?:>=?[ \t]?)?3\.(1[1-9])\b",
     _I,
 )
 _FAILS = re.compile(
@@ -638,13 +649,26 @@ def _container_on_mac(text: str, low: str) -> list[Clue]:
 _CHOICES = re.compile(r"\[[^\[\]\n]*,[^\[\]\n]*\]")
 
 
+# a template field's example, and a field left with only its example: "- Docker version (e.g.,
+# funasr-runtime-sdk-cpu-0.4.1)" (modelscope/FunASR#1802, no Docker in use)
+_EXAMPLE = re.compile(r"\((?:e\.?g\.?|ex\.|for example|such as),?[ \t][^()\n]*\)", _I)
+_UNANSWERED = re.compile(r"\)[ \t]*:?[ \t]*(?:\**(?:n/?a|none|no)\**)?[ \t]*$", _I)
+
+
 def _offered(text: str, found: re.Match[str]) -> bool:
-    """Is the container one of a form's bracketed choices, not the report's own?"""
+    """Is the container one of a form's bracketed choices or examples, or the name of a field
+    left unanswered, not the report's own?"""
     start = text.rfind("\n", 0, found.start()) + 1
     end = text.find("\n", found.end())
     line = text[start : end if end != -1 else len(text)]
     at = found.start() - start
-    return any(m.start() < at < m.end() for m in _CHOICES.finditer(line))
+    if any(m.start() < at < m.end() for m in _CHOICES.finditer(line)):
+        return True
+    example = _EXAMPLE.search(line)
+    return example is not None and (
+        example.start() < at < example.end()
+        or _UNANSWERED.match(line, example.end() - 1) is not None
+    )
 
 
 def statement(sentence: str) -> bool:

@@ -5,6 +5,8 @@
   (an empty answer is "_No response_"; GitHub's "Syntax for issue forms" docs).
 - Issue forms' checkboxes: "### Operating System" over "- [ ] Linux" / "- [X] Apple MacOS", the
   one ticked option read as the answer.
+- Template fields with their example in parentheses, the answer after it: "- Python version
+  (e.g. 3.10): 3.12.0".
 - Markdown tables of versions: two-column rows "| torch | 2.1.0 |", or a header row of names over
   one row of values ("| OS | Python | torch |" / "|---|---|---|" / "| macOS 14.2 | 3.10 | 2.1.0 |").
 
@@ -38,6 +40,15 @@ CHECKLIST = re.compile(
     r"^[ \t]*#{2,4}[ \t]+([^\n#]{2,60}?)[ \t]*\n(?:[ \t]*\n)*"
     r"((?:[ \t]*[-*][ \t]+\[[ xX]?\][^\n]*(?:\n|$))+)",
     _M,
+)
+# a template's field with its example in parentheses, the answer after it: " - Python version
+# (e.g. 3.10): 3.12.0", " - Device (e.g. iPhone 12 Pro, PC+RTX 3090, ...) Macbook Air M1"
+# (mlc-ai/mlc-llm#1247, the project's bug template): the example is no answer, the rest of the
+# line is
+HINTED = re.compile(
+    r"^[ \t]*(?:[-*][ \t]+)?([^\n():]{2,40}?)[ \t]*\((?:e\.?g\.?|ex\.|for example|such as)"
+    r",?[ \t][^()\n]*\)[ \t]*:?[ \t]*([^\s(][^\n]{0,119}?)[ \t]*$",
+    _M | re.IGNORECASE,
 )
 _TICKED = re.compile(r"^[ \t]*[-*][ \t]+\[[xX]\][ \t]*([^\n]+?)[ \t]*$", _M)
 ROW = re.compile(r"^[ \t]*\|(.+)\|[ \t]*$", _M)
@@ -73,6 +84,9 @@ def read(text: str) -> list[Clue]:
                 line = quote(m.group(1)) + " / " + quote(f"[x] {ticked[0]}")
                 option = re.sub(r"^(?:Apple|Microsoft)[ \t]+", "", ticked[0])  # "Apple MacOS"
                 out.extend(_answer(m.group(1), option, line))
+    if "(e" in text or "(E" in text or "(for" in text or "(such" in text:
+        for m in finditer(HINTED, text):
+            out.extend(_answer(m.group(1), m.group(2), quote(m.group(0).strip())))
     if "|" in text:
         for name, value, line in itertools.islice(_table_pairs(text), MAX_MATCHES):
             out.extend(_answer(name, value, line))

@@ -104,7 +104,9 @@ _OTHER_UPDATE = re.compile(
 _PRONOUN = re.compile(r"[ \t]*(?:it|that)\b", _I)
 # the nightly said to work, be needed or hold the fix ("the nightly build is required to use
 # the fix": MIC-DKFZ/nnUNet#1862; "fixed in the nightlies")
-NIGHTLY = re.compile(r"\bnightl(?:y|ies)\b|\bpytorch-nightly\b|\.dev20\d{6}\b", _I)
+# (another package's nightly, named with it, is not torch's: "Working with latest mlc-ai-nightly
+# wheel (0.12.dev1813)", mlc-ai/mlc-llm#1247)
+NIGHTLY = re.compile(r"(?<![\w-])nightl(?:y|ies)\b|\b(?:py)?torch-nightly\b|\.dev20\d{6}\b", _I)
 
 # the torch said to be old: "the `mps` support in your latest version of Cellpose is giving issues
 # with old version of `pytorch` (1.8.2)" (kevinjohncutler/omnipose#17), "It seems torch was not

@@ -163,6 +163,8 @@ STATED = [
     ),
     # any package with no Mac build at all: ysharma3501/MiraTTS#3, dmlc/dgl#4344's title
     ("no_mac_build", "It looks like lmdeploy has no wheel for MacOS."),
+    # DeepGraphLearning/torchdrug#88: the package said not to install on the Mac
+    ("no_mac_build", "TorchDrug library can not be installed on the apple silicon platform."),
     ("no_mac_build", "No distribution for M1 Mac"),
 ]
 
@@ -398,6 +400,8 @@ UPDATED = [
     "has been merged but it seems the nightly build is required to use the fix.",
     # kevinjohncutler/omnipose#17's title
     "Issue with old pytorch version",
+    # PriorLabs/TabPFN#1125: a bump, the tests said to pass
+    "Bumping to torch 2.6 makes all tests pass.",
 ]
 
 

@@ -465,6 +465,16 @@ def test_conda_finding_no_torch_family_package_for_osx_arm64_is_the_install_row(
     assert diagnose.first_cause(results).id == "torch.installed"
 
 
+def test_the_error_and_one_torch_package_in_a_title_is_the_same_finding():
+    # nadermx/backgroundremover#17's title, verbatim (an M1 Mac, the pytorch channel then)
+    row, results = _row("M1 (Mac) PackagesNotFoundError: torchaudio", "torch.installed")
+    assert row.status is Status.FAIL and "torchaudio" in row.cause
+    assert row.evidence[0] == "M1 (Mac) PackagesNotFoundError: torchaudio"
+    # the error's name followed by a sentence is no package named
+    _, results = _row("M1 (Mac) PackagesNotFoundError: torchaudio is missing here", "host.os")
+    assert not [r for r in results if r.id == "torch.installed" and r.status is Status.FAIL]
+
+
 def test_conda_finding_no_torch_family_package_on_osx_64_is_not_this_row():
     row, _ = _row(CONDA_NO_TORCHAUDIO.replace("osx-arm64", "osx-64"), "torch.installed")
     assert "osx-arm64" not in row.cause

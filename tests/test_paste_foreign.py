@@ -385,9 +385,15 @@ def test_across_every_real_report_a_source_build_on_an_apple_chip_is_the_install
     # any row is right for it); faiss-wheels#90: faiss-cpu had no wheel for the M2's Python 3.12
     # (which the paste does not show), as the row's "no macOS arm64 wheel for this Python" says
     # (session 14's blind set: a wrong first answer there); babyagi-ui#1: sentencepiece had no
-    # wheel for Python 3.11 yet, where host.python goes first (package_wheels, the paste's day)
+    # wheel for Python 3.11 yet, where host.python goes first (package_wheels, the paste's day);
+    # mlc-ai/mlc-llm#1247: pip building mlc-llm under Python 3.12 found no torch at all, where
+    # host.python goes first (session 32's blind round: diagnosed right)
     python = {name for name, label in fired.items() if label == "python-unsupported"}
-    assert python == {"faiss-wheels-90-m2-install-fails", "babyagi-ui-1-sentencepiece-py311-m1"}
+    assert python == {
+        "faiss-wheels-90-m2-install-fails",
+        "babyagi-ui-1-sentencepiece-py311-m1",
+        "mlc-llm-1247-no-torch-for-python312",
+    }
     assert set(fired.values()) <= {"install-wrong-arch", "other", "python-unsupported"}, fired
 
 

@@ -117,6 +117,21 @@ def test_issue_form_checklist_answer_is_its_one_ticked_option():
     assert read("### Which OS?\n\n- [ ] macOS 14\n- [ ] Linux\n") == {}
 
 
+def test_a_dash_between_a_name_and_its_version():
+    # predibase/lorax#167's system info, verbatim lines
+    lorax = (
+        "lorax-version - N/A\nPlatform - Apple M2 pro\nOS - Ventura 13.2.1\nPython version - 3.10\n"
+    )
+    f = read(lorax)
+    assert (f["macos_version"], f["python_version"], f["chip"]) == (
+        "13.2.1",
+        "3.10",
+        "Apple M2 Pro",
+    )
+    # a range of Pythons is no version of this one
+    assert "python_version" not in read("torch supports Python 3.8 - 3.11 on macOS 14\n")
+
+
 def test_template_fields_read_their_answer_not_their_example():
     # mlc-ai/mlc-llm#1247's bug template, verbatim lines: the example in parentheses is no answer
     mlc = (

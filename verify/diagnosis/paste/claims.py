@@ -180,7 +180,11 @@ TOPICS: dict[str, re.Pattern[str]] = {
     "no_mac_build": re.compile(
         rf"\b{_BUILD}[ \t]+(?:(?:available|published|provided)[ \t]+)?(?:for|on)[ \t]+"
         r"(?:the[ \t]+)?(?:mac[ \t]?os(?:[ \t]?x)?|macs?|osx|apple[ \t]+silicon|M[1-5])\b"
-        r"(?![ \t]*v?\d)",
+        r"(?![ \t]*v?\d)|"
+        # a package said not to install on the Mac ("TorchDrug library can not be installed on
+        # the apple silicon platform": DeepGraphLearning/torchdrug#88)
+        r"\bbe[ \t]+installed[ \t]+(?:on|in)[ \t]+(?:the[ \t]+|an?[ \t]+|my[ \t]+)?"
+        r"(?:mac[ \t]?os(?:[ \t]?x)?|macs?|osx|apple[ \t]+silicon|M[1-5])\b(?![ \t]*v?\d)",
         _I,
     ),
     # a Python torch has no wheels for, the limit about wheels or support (jaredpalmer/kev#34's
@@ -492,14 +496,16 @@ def _fits(topic: str, sentence: str, limit: re.Match[str]) -> bool:
         return MAC_NAMED.search(sentence) is not None
     if topic == "no_mac_build":
         # no build for the Mac at all; the neighbours' words leave it to their topics: a CUDA
-        # build (cuda_torch_build), a Python ("a missing `torch==1.11.0` distribution for Mac"
-        # with Python 3.11, Quicksetup-ai#27: python_no_wheels), x86_64 / Intel ("Missing
+        # build (cuda_torch_build) or a CUDA-only package (cuda_only_package), a Python ("a
+        # missing `torch==1.11.0` distribution for Mac" with Python 3.11, Quicksetup-ai#27:
+        # python_no_wheels), x86_64 / Intel ("Missing
         # wheels for macos x86_64", faiss-wheels/faiss-wheels#109: intel_mac) and arm64
         # (no_arm64_build reads torch's family only: another package's missing arm64 build was
         # Rosetta's x86_64 Python as often, google-deepmind/mujoco#195)
         return (
             _LACK.search(sentence) is not None
             and not _CUDA.search(sentence)
+            and not TOPICS["cuda_only_package"].search(sentence)
             and not _ARM_WORD.search(sentence)
             and not TOPICS["python_no_wheels"].search(sentence)
             and not _X86_WORD.search(sentence)

@@ -71,7 +71,10 @@ _ITEMS = r"((?:[ \t]*(?:- )?\S[^\n]*(?:\n|$))+)"
 CONDA_NOT_FOUND = re.compile(
     # the list quoted inline in a sentence: "PackagesNotFoundError: The following packages are
     # not available from current channels: -torchdata" (meta-pytorch/data#676)
-    r"PackagesNotFoundError:[^\n]*?channels:[ \t]*(-[ \t]*[\w.=<>*-]+)|"
+    # or one torch-family name right after the error's name, as a title shortens it: "M1 (Mac)
+    # PackagesNotFoundError: torchaudio" (nadermx/backgroundremover#17)
+    r"PackagesNotFoundError:(?:[^\n]*?channels:[ \t]*(?=-)|"
+    r"[ \t]+(?=(?:py)?torch[a-z]*[ \t]*(?:\n|$)))(-?[ \t]*[\w.=<>*-]+)|"
     r"(?:PackagesNotFoundError|ResolvePackageNotFound):[^\n]*\n(?:[ \t]*\n)?" + _ITEMS
 )
 # torch and the companions released with it (a channel may lack one of them for a platform:

@@ -72,7 +72,10 @@ RESOLVED = re.compile(
     r"\b(?:went|goes|go|gone)[ \t]+away\b|\b(?:is|was)[ \t]+gone\b|\bdisappear(?:s|ed)?\b|"
     r"\b(?:runs?|ran|running)[ \t]+(?:fine|well|smoothly|again|perfectly|correctly)\b|"
     # "the nightly build is required to use the fix" (MIC-DKFZ/nnUNet#1862)
-    r"\b(?:is|are)[ \t]+(?:required|needed)\b",
+    r"\b(?:is|are)[ \t]+(?:required|needed)\b|"
+    # the tests said to pass: "Bumping to torch 2.6 makes all tests pass." (PriorLabs/TabPFN
+    # #1125)
+    r"\b(?:makes?|made)[ \t]+(?:\w+[ \t]+){0,3}?pass\b|\btests?[ \t]+pass(?:es|ed)?\b",
     _I,
 )
 # the fix denied, still failing, or only hoped for: the sentence says nothing fixed it

@@ -42,7 +42,8 @@ _FILL = (
     r"preview|stable|release)|"
     r"[-_]version|"  # "pytorch-version: 1.13.1" (a hand-made list, huggingface/accelerate#998)
     r"[ \t]*(?:的|の)?(?:版本|バージョン|버전))*"
-    r"[ \t]*[:=(\uff1a]?[ \t]*(?:\*\*|`)?[ \t]*v?"
+    # a dash between them as well: "MacOS version - 14.5"
+    r"(?:[ \t]+[-\u2013\u2014][ \t]+|[ \t]*[:=(\uff1a]?[ \t]*)(?:\*\*|`)?[ \t]*v?"
 )
 MACOS = re.compile(
     _START
@@ -310,6 +311,7 @@ _REQUESTED = (
     "versions",
     "upgrad",
     "updat",
+    "bump",  # "Bumping to torch 2.6 makes all tests pass." (PriorLabs/TabPFN#1125)
     "latest",
     "newest",
     "worked",

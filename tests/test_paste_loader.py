@@ -61,6 +61,44 @@ def test_an_app_macos_will_not_open_names_the_macos_it_needs():
     assert rows["host.macos"].status is not Status.FAIL
 
 
+@pytest.mark.parametrize(
+    ("text", "running"),
+    [
+        # ddalcu/mlx-serve#303 (on Sonoma), verbatim lines: the dialog's first sentence quoted
+        (
+            "M1 Max 32GB (M1 Studio), macOS Sonoma (14.8.7)\n"
+            "However when trying to run mlx-core I get the error \"You can't use this version of "
+            'the application "MLX Core" with this version of macOS." \n',
+            "macOS 14.8.7",
+        ),
+        # MochiDiffusion/MochiDiffusion#250, verbatim: retold, no macOS version in the line
+        (
+            'I can\'t use the version of the application "Mochi Diffusion" with this version of '
+            "macOS as soon as I finished to download the dmg file.\n",
+            "this macOS",
+        ),
+    ],
+)
+def test_an_app_refused_for_a_newer_macos_without_its_version(text, running):
+    assert paste.read(text).signs["sign.app_needs_newer_macos"]
+    first = diagnose.first_cause(diagnose.diagnose(text)[1])
+    assert first.id == "host.macos" and first.status is Status.FAIL
+    assert f"built for a newer macOS than {running}" in first.cause
+    assert "version of the application" in first.evidence[0]
+
+
+def test_a_refusal_that_names_the_macos_it_needs_outweighs_one_that_does_not():
+    both = APP_NEEDS + (
+        'I get the error "You can\'t use this version of the application "MLX Core" with this '
+        'version of macOS."\n'
+    )
+    reading = paste.read(both)
+    assert next(c.value for c in reading.signs["sign.binary_needs_macos"]) == "12.5.1"
+    assert "sign.app_needs_newer_macos" not in reading.signs
+    first = diagnose.first_cause(diagnose.diagnose(both)[1])
+    assert first.id == "host.macos" and "needs macOS 12.5.1" in first.cause
+
+
 def _macos_first(text: str, needed: str, running: str):
     """The sign names the macOS the binary needs; host.macos fails first, naming both."""
     assert next(c.value for c in paste.read(text).signs["sign.binary_needs_macos"]) == needed

@@ -400,6 +400,22 @@ def macos_older_than_binary(macos: str | None, needed: str) -> tuple[str, Fix]:
     )
 
 
+def macos_older_than_app(macos: str | None) -> tuple[str, Fix]:
+    """macOS refused to open an app built for a newer macOS, the version it needs not quoted
+    ("You can't use this version of the application ... with this version of macOS")."""
+    this = f"macOS {macos}" if macos else "this macOS"
+    return (
+        f"macOS refused to open the app: this version of it was built for a newer macOS than "
+        f"{this} (its minimum system version is higher), so it cannot start here.",
+        Fix(
+            "Update macOS (the app's download page or release notes name the version it "
+            f"needs; {SOFTWARE_UPDATE}), or install an older release of the app made for "
+            f"{this}.",
+            ("softwareupdate --list",),
+        ),
+    )
+
+
 def macos_limits_torch(version: str, first_unsupported: str, floor: str) -> tuple[str, Fix]:
     return (
         f"macOS {version} is older than {floor}, which PyTorch {first_unsupported} and newer "

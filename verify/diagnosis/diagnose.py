@@ -637,9 +637,9 @@ def _no_wheel_for_python(
 
 
 def _binary_needs_newer_macos(pasted: Pasted) -> Result | None:
-    """dyld's "(built for macOS N which is newer than running OS)", or a conda solver finding no
-    `__osx >=N` a package needs: the host.macos row fails, whatever the torch
-    (verify.diagnosis.paste.loader)."""
+    """dyld's "(built for macOS N which is newer than running OS)", a conda solver finding no
+    `__osx >=N` a package needs, or macOS refusing an app built for a newer macOS: the host.macos
+    row fails, whatever the torch (verify.diagnosis.paste.loader)."""
     for sign, texts in (
         ("sign.binary_needs_macos", msg.macos_older_than_binary),
         ("sign.solver_needs_macos", install_msg.macos_older_than_package),
@@ -653,6 +653,11 @@ def _binary_needs_newer_macos(pasted: Pasted) -> Result | None:
             continue  # the paste's macOS is not the one that ran it
         cause, fix = texts(pasted.facts.macos_version, str(needed))
         lines = (*(c.line for c in clues), *pasted.evidence.get("macos_version", []))
+        return _row("host.macos", "macOS version", cause, fix, lines)
+    clues = pasted.signs.get("sign.app_needs_newer_macos") or []
+    if clues:
+        cause, fix = msg.macos_older_than_app(pasted.facts.macos_version)
+        lines = (clues[0].line, *pasted.evidence.get("macos_version", []))
         return _row("host.macos", "macOS version", cause, fix, lines)
     return None
 

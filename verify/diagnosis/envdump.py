@@ -290,6 +290,7 @@ TELLING_SIGNS = (
     "sign.pip_x86_only",
     "sign.linux_vm_on_mac",
     "sign.binary_needs_macos",
+    "sign.app_needs_newer_macos",  # macOS refused an app built for a newer one (.paste.loader)
     "sign.conda_no_torch",
     "sign.lock_other_platform",
     "sign.no_metal_device",  # Metal gave the process no device (verify.diagnosis.paste.prose)

@@ -38,6 +38,7 @@ SIGNS = {
     "sign.libtorch_other_arch": "the linker ignored a LibTorch built for the other architecture",
     "sign.libtorch_undefined_arm64": "the linker found LibTorch's symbols undefined for arm64",
     "sign.binary_needs_macos": "dyld refused a binary built for a newer macOS than this one",
+    "sign.app_needs_newer_macos": "macOS refused to open an app built for a newer macOS",
     "sign.bad_cpu_type": "macOS refused to run an executable built for another CPU (.loader)",
     "sign.solver_needs_macos": "a conda solver found no __osx for a package's newer macOS",
     "sign.mps_intent": "the code asks for the MPS device",

@@ -16,6 +16,8 @@
   macos(26.0)). This macOS is older than
   that binary needs; the sign carries the version it needs. The linker's "was built for newer
   macOS version (14.0) than being linked (13.0)" is a harmless build warning and is not read.
+- the same refusal quoted without the version it needs ("You can't use this version of the
+  application ... with this version of macOS": ddalcu/mlx-serve#303) -> sign.app_needs_newer_macos.
 - Finder's refusal of an app with no slice for this Mac's CPU ("because this application is not
   supported on this Mac": ollama/ollama#84, diffusionbee#70): an Apple-silicon-only app on an
   Intel Mac, read weakly (sign.intel_cpu), as a Mac's model year is.
@@ -63,6 +65,16 @@ BUILT_FOR_NEWER = re.compile(
 APP_NOT_FOR_THIS_MAC = re.compile(
     r"\bbecause this application is not supported on this Mac\b", re.IGNORECASE
 )
+# the same refusal with no version in it, as the dialog's first sentence is quoted or retold:
+# 'You can't use this version of the application "MLX Core" with this version of macOS.'
+# (ddalcu/mlx-serve#303, on Sonoma), "I can't use the version of the application "Mochi
+# Diffusion" with this version of macOS" (MochiDiffusion/MochiDiffusion#250, on Monterey): the
+# app's minimum system version is above this macOS (LSMinimumSystemVersion), whatever it is
+APP_NEEDS_NEWER_MACOS = re.compile(
+    r"\bcan(?:'|\u2019|no)?t use (?:this|the) version of the application\b[^\n]{0,80}?\bwith "
+    r"this version of (?:macOS|OS X|Mac OS X)\b",
+    re.IGNORECASE,
+)
 # a Python package's own import-time check of platform.mac_ver(): mlx's _os_warning.py
 # ("ImportError: Only macOS 13.5 and newer are supported, not 13.4": mustafaaljadery/
 # mlxserver#3), urllib3's securetransport ("Only OS X 10.8 and newer are supported, not 10.7")
@@ -105,6 +117,11 @@ def read(text: str) -> list[Clue]:
         needed = next(g for g in m.groups() if g)
         out.append(clue("os", "Darwin", text, m, STRONG))
         out.append(clue("sign.binary_needs_macos", needed, text, m, STRONG))
+    if not any(c.field == "sign.binary_needs_macos" for c in out):
+        for m in finditer(APP_NEEDS_NEWER_MACOS, text, "version of the application"):
+            out.append(clue("os", "Darwin", text, m, STRONG))
+            out.append(clue("sign.app_needs_newer_macos", True, text, m, STRONG))
+            break
     for m in finditer(APP_NOT_FOR_THIS_MAC, text, "not supported on this Mac"):
         out.append(clue("os", "Darwin", text, m, STRONG))
         out.append(clue("sign.intel_cpu", True, text, m, WEAK))

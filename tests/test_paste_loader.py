@@ -87,6 +87,20 @@ def test_an_app_refused_for_a_newer_macos_without_its_version(text, running):
     assert "version of the application" in first.evidence[0]
 
 
+def test_a_metallib_refused_for_its_deployment_target_is_a_newer_macos():
+    # TheTom/vllm-swift#10 (an M4 MacBook Pro), verbatim lines
+    text = (
+        "MLX error: Failed to load the default metallib. This library is using a deployment "
+        "target (0x00020008) that is not supported on this OS\n"
+        "mac book pro m4 48G\n"
+        "ProductName:               macOS\n"
+        "ProductVersion:            15.3.1\n"
+    )
+    first = diagnose.first_cause(diagnose.diagnose(text)[1])
+    assert first.id == "host.macos" and first.status is Status.FAIL
+    assert "deployment target newer than macOS 15.3.1" in first.cause
+
+
 def test_a_refusal_that_names_the_macos_it_needs_outweighs_one_that_does_not():
     both = APP_NEEDS + (
         'I get the error "You can\'t use this version of the application "MLX Core" with this '

@@ -400,17 +400,24 @@ def macos_older_than_binary(macos: str | None, needed: str) -> tuple[str, Fix]:
     )
 
 
-def macos_older_than_app(macos: str | None) -> tuple[str, Fix]:
-    """macOS refused to open an app built for a newer macOS, the version it needs not quoted
-    ("You can't use this version of the application ... with this version of macOS")."""
+def macos_older_than_app(macos: str | None, what: str = "app") -> tuple[str, Fix]:
+    """macOS refused to open an app built for a newer macOS, or Metal a shader library (what:
+    "metallib") built for one, the version it needs not quoted ("You can't use this version of
+    the application ... with this version of macOS")."""
     this = f"macOS {macos}" if macos else "this macOS"
+    refused = (
+        "Metal refused the program's compiled shader library (metallib): it was built with a "
+        f"deployment target newer than {this}"
+        if what == "metallib"
+        else "macOS refused to open the app: this version of it was built for a newer macOS "
+        f"than {this} (its minimum system version is higher)"
+    )
     return (
-        f"macOS refused to open the app: this version of it was built for a newer macOS than "
-        f"{this} (its minimum system version is higher), so it cannot start here.",
+        f"{refused}, so it cannot start here.",
         Fix(
-            "Update macOS (the app's download page or release notes name the version it "
-            f"needs; {SOFTWARE_UPDATE}), or install an older release of the app made for "
-            f"{this}.",
+            "Update macOS (the program's download page or release notes name the version it "
+            f"needs; {SOFTWARE_UPDATE}), or install an older release of it (or a build from "
+            f"source) made for {this}.",
             ("softwareupdate --list",),
         ),
     )

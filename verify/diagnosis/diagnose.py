@@ -656,7 +656,7 @@ def _binary_needs_newer_macos(pasted: Pasted) -> Result | None:
         return _row("host.macos", "macOS version", cause, fix, lines)
     clues = pasted.signs.get("sign.app_needs_newer_macos") or []
     if clues:
-        cause, fix = msg.macos_older_than_app(pasted.facts.macos_version)
+        cause, fix = msg.macos_older_than_app(pasted.facts.macos_version, clues[0].value)
         lines = (clues[0].line, *pasted.evidence.get("macos_version", []))
         return _row("host.macos", "macOS version", cause, fix, lines)
     return None

@@ -17,7 +17,10 @@
   that binary needs; the sign carries the version it needs. The linker's "was built for newer
   macOS version (14.0) than being linked (13.0)" is a harmless build warning and is not read.
 - the same refusal quoted without the version it needs ("You can't use this version of the
-  application ... with this version of macOS": ddalcu/mlx-serve#303) -> sign.app_needs_newer_macos.
+  application ... with this version of macOS": ddalcu/mlx-serve#303), and Metal's of a shader
+  library's deployment target ("This library is using a deployment target (0x00020008) that is
+  not supported on this OS": TheTom/vllm-swift#10) -> sign.app_needs_newer_macos ("app" /
+  "metallib").
 - Finder's refusal of an app with no slice for this Mac's CPU ("because this application is not
   supported on this Mac": ollama/ollama#84, diffusionbee#70): an Apple-silicon-only app on an
   Intel Mac, read weakly (sign.intel_cpu), as a Mac's model year is.
@@ -85,6 +88,13 @@ SYMBOL_NOT_FOUND = re.compile(r"\bSymbol not found: _\w+")
 METAL_LANGUAGE = re.compile(
     r"\bThis library is using language version (\d+\.\d+) which is not supported on this OS"
 )
+# the same refusal for the library's deployment target, its macOS not said ("MLX error: Failed to
+# load the default metallib. This library is using a deployment target (0x00020008) that is not
+# supported on this OS": TheTom/vllm-swift#10 on macOS 15.3.1, a build for a newer macOS)
+METAL_TARGET = re.compile(
+    r"\bThis library is using a deployment target \(0x[0-9a-fA-F]+\) that is not supported on "
+    r"this OS"
+)
 # MTLLanguageVersion's API_AVAILABLE(macos(...)) in Metal.framework's MTLLibrary.h
 METAL_LANGUAGE_MACOS = {
     "2.3": "11.0",
@@ -120,7 +130,11 @@ def read(text: str) -> list[Clue]:
     if not any(c.field == "sign.binary_needs_macos" for c in out):
         for m in finditer(APP_NEEDS_NEWER_MACOS, text, "version of the application"):
             out.append(clue("os", "Darwin", text, m, STRONG))
-            out.append(clue("sign.app_needs_newer_macos", True, text, m, STRONG))
+            out.append(clue("sign.app_needs_newer_macos", "app", text, m, STRONG))
+            break
+        for m in finditer(METAL_TARGET, text, "deployment target"):
+            out.append(clue("os", "Darwin", text, m, STRONG))
+            out.append(clue("sign.app_needs_newer_macos", "metallib", text, m, STRONG))
             break
     for m in finditer(APP_NOT_FOR_THIS_MAC, text, "not supported on this Mac"):
         out.append(clue("os", "Darwin", text, m, STRONG))

@@ -241,9 +241,9 @@ FLOORS = {
     # session 31's rounds (collectors 360-367 blind at c29a67f: 23 reports, 18 named, 18 first;
     # 370-374 at c43fdaf: 14, 12 named, 11 first, 1 refused; 380-384 at a29c993: 12, 6 named,
     # 6 first, 1 refused; 390-393 at c891e49: 6, all named and first), no false alarm; session
-    # 32's round 13 (collectors 400-405 at f61d393: 6, 5 named, 5 first, 1 refused) merged in
-    # (holdout360/README.md)
-    "holdout360": (47, 46),
+    # 32's round 13 (collectors 400-405 at f61d393: 6, 5 named, 5 first, 1 refused) and round
+    # 14 (410-414 at d2d40bb: 5, 4 named, 4 first) merged in (holdout360/README.md)
+    "holdout360": (51, 50),
 }
 
 

@@ -41,12 +41,14 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from verify import compat
 from verify.diagnosis.paste.clues import LISTED, STRONG, WEAK, Clue, clue, finditer
@@ -297,18 +299,24 @@ def _refused(
     return [clue("sign.gpu_only_package", value, text, m, LISTED)]
 
 
-def _pin_past_list(text: str) -> list[Clue]:
-    """The first refusal of another package whose list ends below every release the requirement
-    accepts (an upper bound or an exact pin past the list; a pin below the list's oldest is an
-    old release's story, which pip's words do not tell apart from the Python's)."""
+def _listings(text: str) -> Iterator[tuple[re.Match[str], SpecifierSet, list[Version | None]]]:
+    """pip's refusals of another package (not torch's family: .packages reads theirs) with the
+    list of releases it found: the match, the requirement's specifier, the releases listed."""
     for m in finditer(PIP_LISTED, text, "from versions:", "from version:"):
         if canonicalize_name(m.group(1)) in TORCH_FAMILY:
-            continue  # .packages reads theirs
+            continue
         try:
             spec = Requirement(m.group(1) + m.group(2).rstrip(",")).specifier
         except InvalidRequirement:
             continue
-        listed = [compat.parse_version(v.strip()) for v in m.group(3).split(",")]
+        yield m, spec, [compat.parse_version(v.strip()) for v in m.group(3).split(",")]
+
+
+def _pin_past_list(text: str) -> list[Clue]:
+    """The first refusal of another package whose list ends below every release the requirement
+    accepts (an upper bound or an exact pin past the list; a pin below the list's oldest is an
+    old release's story, which pip's words do not tell apart from the Python's)."""
+    for m, spec, listed in _listings(text):
         offered = [v for v in listed if v is not None]
         floors = [
             compat.parse_version(s.version.rstrip(".*"))
@@ -333,14 +341,7 @@ def _pin_before_list(text: str) -> list[Clue]:
     0.30.1)": kyutai-labs/moshi#394 under Python 3.14). pip's words do not say whether those older
     releases lack this Python's wheels or this platform's: verify.diagnosis.package_wheels asks
     PyPI's record (verify.mac_wheels) which, for the release the requirement starts at."""
-    for m in finditer(PIP_LISTED, text, "from versions:", "from version:"):
-        if canonicalize_name(m.group(1)) in TORCH_FAMILY:
-            continue  # .packages reads theirs
-        try:
-            spec = Requirement(m.group(1) + m.group(2).rstrip(",")).specifier
-        except InvalidRequirement:
-            continue
-        offered = [compat.parse_version(v.strip()) for v in m.group(3).split(",")]
+    for m, spec, offered in _listings(text):
         if not offered or None in offered or any(spec.contains(v) for v in offered):
             continue
         oldest = min(v for v in offered if v is not None)

@@ -136,6 +136,8 @@ def _row(text: str):
         ("waldo-15-pip-onnxruntime-gpu-apple-m2-pro", "onnxruntime-gpu", "onnxruntime_gpu==1.15.1"),
         # PyTorch's FBGEMM kernels, Linux wheels only; the Mac named only in the title
         ("ogx-164-fbgemm-gpu-no-mac-wheel", "fbgemm-gpu", "fbgemm-gpu==0.8.0"),
+        # NVIDIA's stub sdist finding no wheel for the Mac (NVIDIA/physicsnemo#781's one line)
+        ("physicsnemo-781-dali-wheel-macos", "nvidia-dali-cuda120", "nvidia-dali-cuda120==1.46.0"),
         # no installer output at all: the install command on an M3 Max, said to fail
         # (Zejun-Yang/AniPortrait#33, "pip install onnxruntime-gpu 失败")
         (
@@ -153,7 +155,7 @@ def test_the_row_names_the_package_and_the_mac_twin(name, package, says):
     assert any(package.split("-")[0] in line.lower().replace("_", "-") for line in row.evidence)
     if package == "onnxruntime-gpu":
         assert "onnxruntime" in row.fix.commands[0] and "sys_platform" in row.fix.text
-    if package.startswith("nvidia-"):
+    if package.startswith("nvidia-cu"):  # torch's CUDA libraries, not NVIDIA's other packages
         assert "torch's Linux wheels" in row.fix.text
 
 

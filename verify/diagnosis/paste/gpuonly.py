@@ -21,6 +21,7 @@ The refusals read, for a package in that list (torch's own are verify.diagnosis.
   astral-sh/uv#10739 for torch's);
 - Poetry: "Unable to find installation candidates for NAME (V)" (poetry/installation/
   chooser.py);
+- NVIDIA's stub sdists: "Didn't find wheel for NAME V" (wheel_stub/wheel.py);
 - where none of these is shown, an install command that names such a package (on a Mac it
   cannot succeed).
 -> sign.gpu_only_package: a Refusal (the package as PyPI has it, the requirement, who required
@@ -82,6 +83,11 @@ UV_YOURE_ON = re.compile(
     + r"(?:\s+for\s+(?:the\s+following\s+platforms?:\s+)?((?:`?[\w.]+`?(?:,\s+)?)+))?"
 )
 POETRY = re.compile(r"Unable to find installation candidates for " + _NAME + r" \(([\w.+]+)\)")
+# NVIDIA's stub source distributions (wheel_stub/wheel.py: 'raise RuntimeError(f"Didn't find
+# wheel for {distribution} {version}")'), which fetch the real wheel from NVIDIA's index at build
+# time and find none for this platform ("RuntimeError: Didn't find wheel for nvidia-dali-cuda120
+# 1.46.0": NVIDIA/physicsnemo#781 on a Mac)
+WHEEL_STUB = re.compile(r"Didn't find wheel for " + _NAME + r" ([\w.+]+)")
 # pip finding no release of a package at all: "Could not find a version that satisfies the
 # requirement pyg-lib (from versions: none)" (pyg-team/pytorch_geometric#6362 on an M1 Max, dmlc/
 # dgl#4084, dmlc/decord#335): every release lacks a file this Mac can install (a wheel for macOS
@@ -266,6 +272,8 @@ def read(text: str) -> list[Clue]:
         if not out and "require a different python" not in text:
             out.extend(_pin_past_list(text) or _pin_before_list(text))
     for m in finditer(POETRY, text, "installation candidates"):
+        out.extend(_refused(table, m.group(1), f"=={m.group(2)}", "", text=text, m=m))
+    for m in finditer(WHEEL_STUB, text, "find wheel for"):
         out.extend(_refused(table, m.group(1), f"=={m.group(2)}", "", text=text, m=m))
     if not out:
         out.extend(_install_command(table, text))

@@ -46,6 +46,7 @@ from verify.diagnosis.paste.clues import (
     sentence_at,
     stated,
 )
+from verify.diagnosis.paste.forms import EXAMPLE
 from verify.known_errors import MAC_WORDS
 
 _I = re.IGNORECASE
@@ -655,9 +656,8 @@ def _container_on_mac(text: str, low: str) -> list[Clue]:
 _CHOICES = re.compile(r"\[[^\[\]\n]*,[^\[\]\n]*\]")
 
 
-# a template field's example, and a field left with only its example: "- Docker version (e.g.,
-# funasr-runtime-sdk-cpu-0.4.1)" (modelscope/FunASR#1802, no Docker in use)
-_EXAMPLE = re.compile(r"\((?:e\.?g\.?|ex\.|for example|such as),?[ \t][^()\n]*\)", _I)
+# a template field's example (.forms.EXAMPLE), and a field left with only its example: "- Docker
+# version (e.g., funasr-runtime-sdk-cpu-0.4.1)" (modelscope/FunASR#1802, no Docker in use)
 _UNANSWERED = re.compile(r"\)[ \t]*:?[ \t]*(?:\**(?:n/?a|none|no)\**)?[ \t]*$", _I)
 
 
@@ -670,7 +670,7 @@ def _offered(text: str, found: re.Match[str]) -> bool:
     at = found.start() - start
     if any(m.start() < at < m.end() for m in _CHOICES.finditer(line)):
         return True
-    example = _EXAMPLE.search(line)
+    example = EXAMPLE.search(line)
     return example is not None and (
         example.start() < at < example.end()
         or _UNANSWERED.match(line, example.end() - 1) is not None

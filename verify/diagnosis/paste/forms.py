@@ -45,9 +45,11 @@ CHECKLIST = re.compile(
 # (e.g. 3.10): 3.12.0", " - Device (e.g. iPhone 12 Pro, PC+RTX 3090, ...) Macbook Air M1"
 # (mlc-ai/mlc-llm#1247, the project's bug template): the example is no answer, the rest of the
 # line is
+EXAMPLE = re.compile(r"\((?:e\.?g\.?|ex\.|for example|such as),?[ \t][^()\n]*\)", re.IGNORECASE)
 HINTED = re.compile(
-    r"^[ \t]*(?:[-*][ \t]+)?([^\n():]{2,40}?)[ \t]*\((?:e\.?g\.?|ex\.|for example|such as)"
-    r",?[ \t][^()\n]*\)[ \t]*:?[ \t]*([^\s(][^\n]{0,119}?)[ \t]*$",
+    r"^[ \t]*(?:[-*][ \t]+)?([^\n():]{2,40}?)[ \t]*"
+    + EXAMPLE.pattern
+    + r"[ \t]*:?[ \t]*([^\s(][^\n]{0,119}?)[ \t]*$",
     _M | re.IGNORECASE,
 )
 _TICKED = re.compile(r"^[ \t]*[-*][ \t]+\[[xX]\][ \t]*([^\n]+?)[ \t]*$", _M)

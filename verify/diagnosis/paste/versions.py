@@ -42,7 +42,7 @@ _FILL = (
     r"preview|stable|release)|"
     r"[-_]version|"  # "pytorch-version: 1.13.1" (a hand-made list, huggingface/accelerate#998)
     r"[ \t]*(?:的|の)?(?:版本|バージョン|버전))*"
-    # a dash between them as well: "MacOS version - 14.5"
+    # a dash between them as well: "Python version - 3.10" (predibase/lorax#167)
     r"(?:[ \t]+[-\u2013\u2014][ \t]+|[ \t]*[:=(\uff1a]?[ \t]*)(?:\*\*|`)?[ \t]*v?"
 )
 MACOS = re.compile(

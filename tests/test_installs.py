@@ -666,3 +666,28 @@ def test_conda_finding_no_other_package_on_an_arm64_mac_fails_torch_installed():
         and "no Apple-silicon build of montreal-forced-aligner" in row.cause
     )
     assert "conda search -c conda-forge montreal-forced-aligner" in row.fix.commands
+
+
+# pytorch/pytorch#102267 (macOS 13.3.1), verbatim lines: torch 2.0.1's cp311 wheel under an alpha
+PRERELEASE = (
+    "ImportError: dlopen(/Users/victor/.virtualenvs/gfn-11/lib/python3.11/site-packages/torch/_C."
+    "cpython-311-darwin.so, 0x0002): symbol not found in flat namespace '_PyFrame_GetLasti'\n"
+    "```\n"
+    "```\n"
+    "python --version\n"
+    "Python 3.11.0a6\n"
+)
+
+
+def test_an_alpha_or_beta_interpreter_fails_host_python_first():
+    row, results = _row(PRERELEASE, "host.python")
+    assert row.status is Status.FAIL and diagnose.first_cause(results).id == "host.python"
+    assert "Python 3.11.0a6, a pre-release of Python 3.11" in row.cause
+    assert row.evidence == ("Python 3.11.0a6",)
+    assert row.fix.commands == ("uv python install 3.11", "uv venv --python 3.11")
+    # a release candidate has the final ABI; a pre-release asked for is no interpreter in use
+    for other in (
+        PRERELEASE.replace("3.11.0a6", "3.11.0rc1"),
+        PRERELEASE.replace("Python 3.11.0a6", "requires Python 3.11.0b1 or newer"),
+    ):
+        assert not envdump.parse(other).signs.get("sign.python_prerelease")

@@ -305,6 +305,7 @@ TELLING_SIGNS = (
     "sign.no_wheel_for_python",  # a release without this Python's wheels
     "sign.requires_other_python",  # a release refused: it requires another Python (.pytags)
     "sign.python_removed",  # the code meets a Python that removed what it uses (.pyremoved)
+    "sign.python_prerelease",  # an alpha or beta interpreter (verify.diagnosis.paste.versions)
     # (verify.diagnosis.paste.pytags)
     "sign.conda_no_package",  # conda found no other package here (.packages)
     "sign.cuda_conda_package",  # a CUDA-only conda package refused (verify.diagnosis.resolver)

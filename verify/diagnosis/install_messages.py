@@ -264,6 +264,22 @@ def requires_other_python(
     )
 
 
+def python_prerelease(version: str) -> tuple[str, Fix]:
+    """The interpreter is an alpha or beta ("3.11.0a6")."""
+    line = ".".join(version.split(".")[:2])
+    return (
+        f"This interpreter is Python {version}, a pre-release of Python {line}: wheels for "
+        f"Python {line} (torch's among them) are built against its final C API, which changes "
+        "until the first release candidate, so their compiled modules may fail to load "
+        '("symbol not found") or crash here.',
+        Fix(
+            f"Install a released Python (the newest {line}.x, or an earlier minor this PyTorch "
+            "supports) and recreate the environment with it.",
+            (f"uv python install {line}", f"uv venv --python {line}"),
+        ),
+    )
+
+
 def python_removed(gone: PythonRemoved, python: str | None) -> tuple[str, Fix]:
     """The code met a Python that removed what it imports, or its own guard refused the Python
     (verify.diagnosis.paste.pyremoved)."""

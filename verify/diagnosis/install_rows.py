@@ -45,7 +45,8 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
         return _cloud_server(result, pasted)
     if result.id == "host.python" and result.status is not Status.FAIL:
         return (
-            _python_tag(result, pasted)
+            _python_prerelease(result, pasted)
+            or _python_tag(result, pasted)
             or _python_required(result, pasted)
             or _python_removed(result, pasted)
             or _python_said(result, pasted)
@@ -133,6 +134,17 @@ def _python_required(result: Result, pasted: Pasted) -> Result | None:
     cause, fix = msg.requires_other_python(package, release, spec, pasted.facts.python_version)
     lines = [c.line for c in clues] + pasted.evidence.get("python_version", [])[:1]
     return _failed(result, cause, fix, lines, package=package, release=release, requires=spec)
+
+
+def _python_prerelease(result: Result, pasted: Pasted) -> Result | None:
+    """The interpreter is an alpha or beta of its Python (verify.diagnosis.paste.versions:
+    pytorch/pytorch#102267's "Python 3.11.0a6"): compiled wheels for that Python target its final
+    C API."""
+    clues = pasted.signs.get("sign.python_prerelease") or []
+    if not clues:
+        return None
+    cause, fix = msg.python_prerelease(str(clues[0].value))
+    return _failed(result, cause, fix, [clues[0].line], prerelease=clues[0].value)
 
 
 def _python_removed(result: Result, pasted: Pasted) -> Result | None:

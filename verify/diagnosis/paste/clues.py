@@ -81,6 +81,7 @@ SIGNS = {
     "sign.requires_other_python": "the installer refused a release: it requires another Python",
     "sign.python_filtered": "pip skipped releases for their Requires-Python (.pytags)",
     "sign.python_removed": "the code meets a Python that removed what it uses (.pyremoved)",
+    "sign.python_prerelease": "the interpreter is an alpha or beta of its Python (.versions)",
     "sign.python_said_no_wheels": "torch said to have no wheels for a Python (.wheelsaid)",
     "sign.x86_64_said_dropped": "PyTorch said to publish no Intel Mac builds (.wheelsaid)",
     "sign.wheel_refused": "pip refused a wheel as not supported here (.refused)",

@@ -210,6 +210,12 @@ SYS_VERSION = re.compile(
     r"(?:[ \t]+on[ \t]+(darwin|linux|win32))?",
     _M,
 )
+# an alpha or beta interpreter ("python --version" printing "Python 3.11.0a6":
+# pytorch/pytorch#102267, torch 2.0.1's cp311 wheel failing on "symbol not found in flat namespace
+# '_PyFrame_GetLasti'"): wheels for a Python are built against its final C API, which is frozen
+# only from the first release candidate on (3.12.0rc1's notes: "There will be no ABI changes from
+# this point forward"; cibuildwheel: "While CPython is in beta, the ABI can change")
+PYTHON_PRERELEASE = re.compile(r"\bPython[ \t]+(3\.\d{1,2}\.\d{1,2}(?:a|b)\d{1,2})(?![\w.])")
 SITE_PACKAGES = re.compile(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages/")
 TORCH = re.compile(
     r"(?<![.-])"
@@ -510,6 +516,10 @@ def read(text: str) -> list[Clue]:
         if m.group(2):
             name = {"darwin": "Darwin", "linux": "Linux", "win32": "Windows"}[m.group(2)]
             out.append(clue("os", name, text, m, LISTED))
+    for m in finditer(PYTHON_PRERELEASE, text, "ython 3."):
+        if not _wanted(text, m, 1):
+            out.append(clue("sign.python_prerelease", m.group(1), text, m, LISTED))
+            break
     for m in finditer(SITE_PACKAGES, text, "/lib/python"):
         out.append(clue("python_version", m.group(1), text, m, WEAK))
     for m in finditer(TORCH, text, "orch"):

@@ -136,6 +136,13 @@ def _macos_first(text: str, needed: str, running: str):
             "13.1",
             "12.7.2",
         ),
+        # mindverse/Second-Me#6, verbatim: a script's own check, with the macOS it found
+        (
+            "[2025-03-20 14:39:24] [ERROR] This script requires macOS 14 (Sonoma) or later. "
+            "Your version: 13.7.4\n",
+            "14",
+            "13.7.4",
+        ),
     ],
 )
 def test_a_packages_or_apps_own_check_names_both_macos_versions(text, needed, running):

@@ -7,8 +7,9 @@
   apple-oss-distributions/dyld; pytorch/pytorch#126679); and macOS's own refusal to open an app
   whose minimum system version is higher ("You have macOS 11.7. The application requires macOS
   12.5.1 or later.": divamgupta/diffusionbee-stable-diffusion-ui#38; "This app requires macOS
-  13.1 or later.": #487 there), or a package's own import check of the running macOS ("Only
-  macOS 13.5 and newer are supported, not 13.4": mlx, in
+  13.1 or later.": #487 there), a script's own check ("This script requires macOS 14 (Sonoma) or
+  later. Your version: 13.7.4": mindverse/Second-Me#6), or a package's own import check of the
+  running macOS ("Only macOS 13.5 and newer are supported, not 13.4": mlx, in
   mustafaaljadery/mlxserver#3), or Metal's refusal of a compiled shader library ("Failed to load
   the default metallib. This library is using language version 4.0 which is not supported on this
   OS": jjang-ai/vmlx#1, hlibr's mlxstudio#2; the macOS each Metal Shading Language version needs
@@ -78,6 +79,12 @@ APP_NEEDS_NEWER_MACOS = re.compile(
     r"this version of (?:macOS|OS X|Mac OS X)\b",
     re.IGNORECASE,
 )
+# a script's own check of the running macOS, with the version it found: "[ERROR] This script
+# requires macOS 14 (Sonoma) or later. Your version: 13.7.4" (mindverse/Second-Me#6)
+SCRIPT_NEEDS_MACOS = re.compile(
+    r"\bThis (?:script|program|tool|package|project) requires macOS (\d+(?:\.\d+){0,2})"
+    r"(?: \([A-Za-z ]+\))? or (?:later|newer)\.?(?:[ \t]+Your version:[ \t]+(\d+(?:\.\d+){0,2}))?"
+)
 # a Python package's own import-time check of platform.mac_ver(): mlx's _os_warning.py
 # ("ImportError: Only macOS 13.5 and newer are supported, not 13.4": mustafaaljadery/
 # mlxserver#3), urllib3's securetransport ("Only OS X 10.8 and newer are supported, not 10.7")
@@ -140,6 +147,11 @@ def read(text: str) -> list[Clue]:
         out.append(clue("os", "Darwin", text, m, STRONG))
         out.append(clue("sign.intel_cpu", True, text, m, WEAK))
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
+    for m in finditer(SCRIPT_NEEDS_MACOS, text, "requires macOS"):
+        out.append(clue("os", "Darwin", text, m, STRONG))
+        out.append(clue("sign.binary_needs_macos", m.group(1), text, m, STRONG))
+        if m.group(2):
+            out.append(clue("macos_version", m.group(2), text, m, STRONG))
     for m in finditer(ONLY_MACOS_AND_NEWER, text, "and newer are supported"):
         out.append(clue("os", "Darwin", text, m, STRONG))
         out.append(clue("macos_version", m.group(2), text, m, STRONG))

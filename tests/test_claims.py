@@ -163,6 +163,8 @@ STATED = [
     ),
     # any package with no Mac build at all: ysharma3501/MiraTTS#3, dmlc/dgl#4344's title
     ("no_mac_build", "It looks like lmdeploy has no wheel for MacOS."),
+    # fastai/fastai#3761's title: one op said missing on mps
+    ("ops_missing", "IntToFloatTensor failing on Mac mps due to missing op"),
     # DeepGraphLearning/torchdrug#88: the package said not to install on the Mac
     ("no_mac_build", "TorchDrug library can not be installed on the apple silicon platform."),
     ("no_mac_build", "No distribution for M1 Mac"),
@@ -190,6 +192,10 @@ def test_a_stated_cause_gives_its_topic_and_quotes_the_sentence(topic, text):
         "It is not that MPS lacks float64 support.",
         "Maybe the x86-64 version of python is incompatible with torch 2.3.",
         "When you run in a Windows VM in Parallels on an M1 Mac, is there a GPU?",
+        # one "operation" and "there is no error" (pytorch/pytorch#122045, a wrong-results report)
+        "However, when we use `torch.stack([F.linear(...)])` to perform effectively the same "
+        "operation in MPS, there is no error, proving that there is side effect when the input "
+        "to `F.linear` is large enough.",
         # torch's device said not available beside a Python: the device's story, not wheels
         "With Python 3.12, PyTorch isn't available on the MPS device.",
     ],

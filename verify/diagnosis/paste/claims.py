@@ -134,7 +134,14 @@ TOPICS: dict[str, re.Pattern[str]] = {
     # EveryVoiceTTS/EveryVoice#332: "Some operators a currently not implemented for MPS device");
     # a named one is verify.diagnosis.paste.limits' reading
     # (not a package's name: "autoawq-kernels")
-    "ops_missing": re.compile(r"(?<![\w-])(?:operators|ops|operations|kernels)(?![\w-])", _I),
+    # one op only where it is said missing: "IntToFloatTensor failing on Mac mps due to missing
+    # op" (fastai/fastai#3761's title). A single operator, op or operation is mostly torch's own
+    # fallback warning ("The operator 'aten::nonzero' is not currently supported on the MPS
+    # backend", verify.known_errors reads it) or another matter ("the same operation in MPS,
+    # there is no error": pytorch/pytorch#122045)
+    "ops_missing": re.compile(
+        r"(?<![\w-])(?:operators|ops|operations|kernels)(?![\w-])|\bmissing[ \t]+op\b", _I
+    ),
     # no arm64 (Apple silicon) build of a torch-family package (pytorch/vision#6050: "M1 users
     # like me still cannot benefit from this, because of the lack of an arm64 torchvision")
     "no_arm64_build": re.compile(

@@ -538,35 +538,37 @@ def test_cmakes_own_cuda_search_failing_on_a_mac_is_a_cuda_build():
     assert not foreign.NO_NVCC.search("Failed to find python3.")
 
 
-def test_a_cuda_conda_package_said_not_to_fit_the_users_mac():
-    # NVlabs/neuralangelo#188 (a MacBook Pro M1 Pro): "the cudatoolkit is not compatible with my
-    # laptop", the project's conda environment
-    text = _case_text("holdout330", "NVlabs-neuralangelo-188")
+@pytest.mark.parametrize(
+    ("name", "said_in", "not_said"),
+    [
+        # NVlabs/neuralangelo#188 (a MacBook Pro M1 Pro): "the cudatoolkit is not compatible with
+        # my laptop", the project's conda environment; a package said to fit, or said unfit for
+        # something else, is no refusal
+        (
+            "NVlabs-neuralangelo-188",
+            "not compatible with my laptop",
+            (
+                "However, the cudatoolkit is compatible with my laptop.",
+                "the cudatoolkit is not compatible with the driver version",
+            ),
+        ),
+        # opthub-org/pytorch-bsf#223 ("macでインストールできない"): "environment.ymlでcudatoolkit
+        # 要求してるけど、最近のmacにこのパッケージはない" (cudatoolkit asked for; no Mac has it);
+        # the package said to be there, or another sentence's "ない", is no refusal
+        (
+            "github-opthub-org-pytorch-bsf-223",
+            "最近のmac",
+            ("cudatoolkitはmacにもある。", "cudatoolkitを入れた。\nmacにはGPUがない"),
+        ),
+    ],
+)
+def test_a_cuda_conda_package_said_not_to_fit_or_exist_on_the_users_mac(name, said_in, not_said):
+    text = _case_text("holdout330", name)
     (sign,) = paste.read(text).signs["sign.cuda_conda_package"]
-    assert sign.value == "cudatoolkit"
+    assert sign.value == "cudatoolkit" and said_in in sign.line
     assert _rows(text)["torch.installed"].status is Status.FAIL
     assert _first(text) == "torch.installed"
-    # a package said to fit, or said unfit for something else, is no refusal
-    for said in (
-        "However, the cudatoolkit is compatible with my laptop.",
-        "the cudatoolkit is not compatible with the driver version",
-    ):
-        assert "sign.cuda_conda_package" not in paste.read(said).signs
-
-
-def test_a_cuda_conda_package_said_absent_on_macs_in_japanese():
-    # opthub-org/pytorch-bsf#223 ("macでインストールできない"): "environment.ymlでcudatoolkit要求
-    # してるけど、最近のmacにこのパッケージはない" (cudatoolkit asked for; no Mac has it)
-    text = _case_text("holdout330", "github-opthub-org-pytorch-bsf-223")
-    (sign,) = paste.read(text).signs["sign.cuda_conda_package"]
-    assert sign.value == "cudatoolkit" and "最近のmac" in sign.line
-    assert _rows(text)["torch.installed"].status is Status.FAIL
-    assert _first(text) == "torch.installed"
-    # the package said to be there, or another sentence's "ない", is no refusal
-    for said in (
-        "cudatoolkitはmacにもある。",
-        "cudatoolkitを入れた。\nmacにはGPUがない",
-    ):
+    for said in not_said:
         assert "sign.cuda_conda_package" not in paste.read(said).signs
 
 

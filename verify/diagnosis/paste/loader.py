@@ -134,15 +134,6 @@ def read(text: str) -> list[Clue]:
         needed = next(g for g in m.groups() if g)
         out.append(clue("os", "Darwin", text, m, STRONG))
         out.append(clue("sign.binary_needs_macos", needed, text, m, STRONG))
-    if not any(c.field == "sign.binary_needs_macos" for c in out):
-        for m in finditer(APP_NEEDS_NEWER_MACOS, text, "version of the application"):
-            out.append(clue("os", "Darwin", text, m, STRONG))
-            out.append(clue("sign.app_needs_newer_macos", "app", text, m, STRONG))
-            break
-        for m in finditer(METAL_TARGET, text, "deployment target"):
-            out.append(clue("os", "Darwin", text, m, STRONG))
-            out.append(clue("sign.app_needs_newer_macos", "metallib", text, m, STRONG))
-            break
     for m in finditer(APP_NOT_FOR_THIS_MAC, text, "not supported on this Mac"):
         out.append(clue("os", "Darwin", text, m, STRONG))
         out.append(clue("sign.intel_cpu", True, text, m, WEAK))
@@ -161,6 +152,16 @@ def read(text: str) -> list[Clue]:
         out.append(clue("os", "Darwin", text, m, STRONG))
         if needed:
             out.append(clue("sign.binary_needs_macos", needed, text, m, STRONG))
+    # a refusal without the version it needs, where no reader above found one that names it
+    if not any(c.field == "sign.binary_needs_macos" for c in out):
+        for m in finditer(APP_NEEDS_NEWER_MACOS, text, "version of the application"):
+            out.append(clue("os", "Darwin", text, m, STRONG))
+            out.append(clue("sign.app_needs_newer_macos", "app", text, m, STRONG))
+            break
+        for m in finditer(METAL_TARGET, text, "deployment target"):
+            out.append(clue("os", "Darwin", text, m, STRONG))
+            out.append(clue("sign.app_needs_newer_macos", "metallib", text, m, STRONG))
+            break
     for m in finditer(SOLVER_NEEDS_MACOS, text, "__osx"):
         needed = next(g for g in m.groups() if g)
         out.append(clue("os", "Darwin", text, m, LISTED))

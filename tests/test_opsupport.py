@@ -285,6 +285,19 @@ def test_bfloat16_below_sonoma_says_macos_and_no_torch_upgrade_row():
     assert "macOS 13.6.7" in row.cause and "14.0" in row.cause
 
 
+def test_torch_2_0s_bfloat16_refusal_tells_bfloat16s_story_first():
+    # hiyouga/LlamaFactory#2716 (title, verbatim): a Mac of unknown chip; the reporter's other
+    # torch fixed it. The refusal row says what bfloat16 on MPS needs, Intel Macs included,
+    # with the torch row beside it
+    rows = _rows(f"用mac 微调完qwen1.5-1_8b合并权重时报错{BF16_20}")
+    assert [r.id for r in rows][:2] == [
+        "error.mps.bfloat16_unsupported",
+        "error.mps.op_needs_newer_torch",
+    ]
+    assert "PyTorch 2.3" in rows[0].cause and "Intel Mac" in rows[0].cause
+    assert "float16" in rows[0].fix.text and "complex" not in rows[0].cause
+
+
 def test_isin_on_integers_below_sonoma_names_the_macos():
     paste = (
         "RuntimeError: isin_Tensor_Tensor_out only works on floating types on MPS for pre "

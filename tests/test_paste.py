@@ -109,6 +109,41 @@ def test_conda_info_gives_an_osx_64_interpreter():
     assert f.translated is True  # x86_64 packages on an Apple chip
 
 
+def test_wheels_poetry_skips_are_not_the_interpreters():
+    # python-poetry/poetry#9442, verbatim: Poetry's chooser passes over every wheel of torch
+    # 2.3.0 it cannot use, a macOS arm64 one for each CPython among them
+    skipped = "".join(
+        f"Skipping wheel torch-2.3.0-{tag}.whl as this is not supported by the current "
+        "environment\n"
+        for tag in (
+            "cp310-cp310-manylinux1_x86_64",
+            "cp310-none-macosx_11_0_arm64",
+            "cp311-none-macosx_11_0_arm64",
+        )
+    )
+    f = facts("Cannot install torch on MacOS\n" + skipped)
+    assert (f.python_version, f.machine) == (None, None)
+    # the same wheel fetched is the interpreter's
+    fetched = facts("Downloading torch-2.3.0-cp311-none-macosx_11_0_arm64.whl\n")
+    assert fetched.machine == "arm64"
+
+
+# `conda list` rows of Anaconda's defaults channel: MouseLand/cellpose#1468 (an Intel iMac),
+# pytorch/pytorch#122602 (an M-series Mac), verbatim
+@pytest.mark.parametrize(
+    "row, subdir, machine",
+    [
+        ("ca-certificates            2025.7.15        hecd8cb5_0", "osx-64", "x86_64"),
+        ("ca-certificates           2024.3.11            hca03da5_0  ", "osx-arm64", "arm64"),
+    ],
+)
+def test_conda_lists_defaults_build_hash_gives_the_subdir(row, subdir, machine):
+    f = facts(f"macOS\n```\nbzip2                      1.0.8            h6c40b1e_6\n{row}\n```\n")
+    assert (f.conda_subdir, f.machine) == (subdir, machine)
+    # the hash inside another build string, or as a version, is no build of defaults
+    assert facts("macOS\nfoo  1.0  py39h0ecd8cb5_0\nbar  hecd8cb5_0  1.0\n").conda_subdir is None
+
+
 @pytest.mark.parametrize("text", [PIP_X86, UV_X86], ids=["pip", "uv"])
 def test_resolver_errors_give_away_an_x86_64_interpreter(text):
     f = facts(text + "MacBook Pro M1, macOS 14.5\n")

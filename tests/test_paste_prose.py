@@ -78,6 +78,19 @@ def test_an_intel_model_in_brackets_after_the_mac_is_this_machine():
 @pytest.mark.parametrize(
     "text",
     [
+        # lllyasviel/stable-diffusion-webui-forge#2399's title, verbatim
+        "macOS Sequoia 15.1.1 (intel, AMD) - with MPS and PyTorch (BFloat16 Unsupported)",
+        "OS: macOS 13.4 (Intel)",
+    ],
+)
+def test_intel_after_the_macos_name_and_version_is_this_machine(text):
+    r = read(text)
+    assert r.has("sign.intel_cpu") and r.facts["hardware_arm64"] is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "If you are on an Intel Mac, install torch 2.2.2.",  # a hypothetical
         "It worked on my Intel Mac.",  # another, past machine
         "The current requirements.txt file requires torch=2.5.1 but Intel Macs will not be able",

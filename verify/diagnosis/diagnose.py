@@ -778,8 +778,13 @@ def _error_rows(
         j = dataclasses.replace(j, certain=False)
         cause = f"{cause} {unreleased}"
     if j.subject == "bfloat16" and known.id == "mps.dtype_unsupported":
-        # torch 2.0's "Trying to convert BFloat16 to the MPS backend ...": the bfloat16 refusal
-        known = dataclasses.replace(known, id="mps.bfloat16_unsupported", severity="fail")
+        # torch 2.0's "Trying to convert BFloat16 to the MPS backend ...": the bfloat16 refusal,
+        # told as torch 2.1's own words for it are (hiyouga/LlamaFactory#2716: "Trying to
+        # convert BFloat16 ...", fixed by the reporter's other torch)
+        bf16 = BY_ID["mps.bfloat16_unsupported"]
+        known = dataclasses.replace(
+            known, id=bf16.id, severity="fail", cause=bf16.cause, fix=bf16.fix
+        )
     if known.id == "mps.op_needs_newer_torch" and j.kind == "macos-too-old":
         # "Conv3D is not supported on MPS" below macOS 13.2: the macOS is what stops it first
         known = dataclasses.replace(known, id="mps.op_needs_newer_macos")

@@ -156,10 +156,27 @@ SOLVER_SUBDIR = re.compile(r"\b[\w-]+/" + _SUBDIRS + r"::(?:pytorch|torch)-(\d[\
 X86_ONLY = re.compile(
     r"^[ \t>]*(?:\[conda\][ \t]+)?(mkl|mkl-service|mkl_fft|mkl_random|intel-openmp)[ \t]+\d", _M
 )
+# Anaconda's defaults channel (pkgs/main) builds a package with no compiled dependency under one
+# build hash per platform: "hecd8cb5" on osx-64, "hca03da5" on osx-arm64 ("ca-certificates
+# 2025.7.15 hecd8cb5_0" in MouseLand/cellpose#1468's `conda list` on an Intel iMac; the package
+# URLs in conda-lock's tests, ".../pkgs/main/osx-64/ipython-8.12.0-py311hecd8cb5_0.conda", and
+# conda-pypi's, ".../pkgs/main/osx-arm64/boltons-25.0.0-py314hca03da5_0.conda"): a `conda list`
+# row with one gives the environment's subdir
+DEFAULTS_BUILD = re.compile(
+    r"^[ \t>]*(?:\[conda\][ \t]+)?[\w.-]+[ \t]+\d[\w.!+-]*[ \t]+(?:py\d+)?h(ecd8cb5|ca03da5)_\d+"
+    r"(?![\w.-])",
+    _M,
+)
+_DEFAULTS_SUBDIR = {"ecd8cb5": "osx-64", "ca03da5": "osx-arm64"}
 WHEEL = re.compile(
     r"\btorch-(\d[\w.+]*?)-cp(3)(\d{1,2})-(?:cp3\d+|none|abi3)-macosx_(\d+)_(\d+)_(arm64|x86_64)"
     r"\.whl"
 )
+# Poetry's chooser, verbose, names each wheel of a release it passes over: "Skipping wheel
+# torch-2.3.0-cp310-none-macosx_11_0_arm64.whl as this is not supported by the current
+# environment" (poetry/installation/chooser.py; python-poetry/poetry#9442 lists every torch 2.3.0
+# wheel so, a macOS arm64 one for each CPython among them): no wheel there is the interpreter's
+POETRY_SKIPPED = re.compile(r"[ \t>]*Skipping[ \t]+wheel[ \t]")
 # any wheel pip fetched for this interpreter carries its platform tag ("Downloading
 # numpy-1.26.4-cp311-cp311-macosx_10_9_x86_64.whl"): pip picks only wheels the interpreter can run
 # (packaging.tags.mac_platforms), so an x86_64-only wheel means an x86_64 Python
@@ -411,11 +428,17 @@ def read(text: str) -> list[Clue]:
     for m in finditer(CHANNEL_SUBDIR, text, "osx-"):
         out.append(clue("conda_subdir", m.group(1), text, m, WEAK))
         out.extend(_subdir_facts(m.group(1), text, m))
+    for m in finditer(DEFAULTS_BUILD, text, "hecd8cb5_", "hca03da5_"):
+        subdir = _DEFAULTS_SUBDIR[m.group(1)]
+        out.append(clue("conda_subdir", subdir, text, m, WEAK))
+        out.extend(_subdir_facts(subdir, text, m))
     for m in finditer(X86_ONLY, text, "mkl", "intel-openmp"):
         out.append(clue("sign.x86_only_conda", m.group(1), text, m, LISTED))
     for m in finditer(WHEEL, text, "macosx_"):
         if text.startswith(" is not a supported wheel", m.end()):
             continue  # refused: the interpreter is not what the wheel is for (.refused)
+        if POETRY_SKIPPED.match(text, text.rfind("\n", 0, m.start()) + 1):
+            continue  # one of every wheel of the release Poetry passed over (none is the pick)
         out.append(clue("os", "Darwin", text, m, LISTED))
         out.append(clue("machine", m.group(6), text, m, LISTED))
         out.append(clue("python_version", f"3.{m.group(3)}", text, m, WEAK))

@@ -69,7 +69,15 @@ from __future__ import annotations
 import re
 
 from verify.diagnosis.paste import languages, packages
-from verify.diagnosis.paste.clues import WEAK, Clue, asked, clue, finditer, sentence_at
+from verify.diagnosis.paste.clues import (
+    MACOS_NAMES,
+    WEAK,
+    Clue,
+    asked,
+    clue,
+    finditer,
+    sentence_at,
+)
 from verify.diagnosis.paste.clues import stated as _stated
 from verify.known_errors import MPS_SAID
 
@@ -92,7 +100,10 @@ INTEL_MAC = re.compile(
     r"\b(?:(?:my|an?|this|the|on|using|support[ \t]+for)\s+(?:old(?:er)?\s+|\d{4}\s+)?"
     r"Intel(?:[- ]based)?\s+"
     r"(?:i[3579]\s+)?(?:Mac(?:Book(?:\s+(?:Pro|Air))?|\s?mini|\s?Pro)?|iMac(?:\s?Pro)?)(?!s)|"
-    r"mac\s?OS[ \t]*[(,/-]?[ \t]*Intel\b(?:[ \t]*\(?x86[_-]64\)?)?|"
+    # its marketing name and version may stand between ("macOS Sequoia 15.1.1 (intel, AMD)":
+    # lllyasviel/stable-diffusion-webui-forge#2399's title)
+    r"mac\s?OS(?:[ \t]+(?:" + "|".join(n.replace(" ", r"\s") for n in MACOS_NAMES) + r"))?"
+    r"(?:[ \t]+\d+(?:\.\d+){0,2})?[ \t]*[(,/-]?[ \t]*Intel\b(?:[ \t]*\(?x86[_-]64\)?)?|"
     r"Mac(?:Book(?:\s+(?:Pro|Air))?)?[ \t]*\(Intel\)|"
     # the other word order, as titles put it ("Mac intel supported ???": w-okada/voice-changer
     # #858; "I have downloaded the Mac intel desktop app")

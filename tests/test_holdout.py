@@ -243,9 +243,9 @@ FLOORS = {
     # 6 first, 1 refused; 390-393 at c891e49: 6, all named and first), no false alarm; session
     # 32's round 13 (collectors 400-405 at f61d393: 6, 5 named, 5 first, 1 refused) and round
     # 14 (410-414 at d2d40bb: 5, 4 named, 4 first), round 15 (421-425 at 0c6ae34: 8, 7 named,
-    # 7 first) and round 16 (430-434 at 3b7b210: 8, all named and first) merged in
-    # (holdout360/README.md)
-    "holdout360": (66, 65),
+    # 7 first) and round 16 (430-434 at 3b7b210: 8, all named and first) merged in; session
+    # 33's round 17 (440-443 at 58cd73a: 1, named, not first) too (holdout360/README.md)
+    "holdout360": (67, 65),
 }
 
 

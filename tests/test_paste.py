@@ -109,6 +109,22 @@ def test_conda_info_gives_an_osx_64_interpreter():
     assert f.translated is True  # x86_64 packages on an Apple chip
 
 
+# AutoGPTQ/AutoGPTQ#562 (on Windows 11), verbatim: pip -v passing over torch's macOS wheels
+PIP_SKIPPED_LINK = (
+    "  Skipping link: none of the wheel's tags (cp35-none-macosx_10_6_x86_64) are compatible "
+    "(run pip debug --verbose to show compatible tags): https://pypi.tuna.tsinghua.edu.cn/packages"
+    "/80/f6/4908d4e62e4ff5d68727bc687a550acfaae7821a0e945930762e210a3b54/torch-1.1.0.post2-cp35-"
+    "none-macosx_10_6_x86_64.whl#sha256=9f4182043f8ac72d6fd52c5189f1600c94e827b698748c355097077874e"
+    "8c810 (from https://pypi.tuna.tsinghua.edu.cn/simple/torch/)\n"
+)
+
+
+def test_wheels_pips_finder_skips_are_not_the_interpreters():
+    assert not {"os", "machine", "python_version"} & set(paste.read(PIP_SKIPPED_LINK).facts)
+    with pytest.raises(InputError):  # nothing else in it: no facts of the machine at all
+        envdump.parse(PIP_SKIPPED_LINK)
+
+
 def test_wheels_poetry_skips_are_not_the_interpreters():
     # python-poetry/poetry#9442, verbatim: Poetry's chooser passes over every wheel of torch
     # 2.3.0 it cannot use, a macOS arm64 one for each CPython among them

@@ -172,11 +172,15 @@ WHEEL = re.compile(
     r"\btorch-(\d[\w.+]*?)-cp(3)(\d{1,2})-(?:cp3\d+|none|abi3)-macosx_(\d+)_(\d+)_(arm64|x86_64)"
     r"\.whl"
 )
-# Poetry's chooser, verbose, names each wheel of a release it passes over: "Skipping wheel
-# torch-2.3.0-cp310-none-macosx_11_0_arm64.whl as this is not supported by the current
+# Installers, verbose, name each wheel of a release they pass over: Poetry's chooser "Skipping
+# wheel torch-2.3.0-cp310-none-macosx_11_0_arm64.whl as this is not supported by the current
 # environment" (poetry/installation/chooser.py; python-poetry/poetry#9442 lists every torch 2.3.0
-# wheel so, a macOS arm64 one for each CPython among them): no wheel there is the interpreter's
-POETRY_SKIPPED = re.compile(r"[ \t>]*Skipping[ \t]+wheel[ \t]")
+# wheel so, a macOS arm64 one for each CPython among them), pip's finder "Skipping link: none of
+# the wheel's tags (cp35-none-macosx_10_6_x86_64) are compatible ...: <URL of the wheel>"
+# (pip/_internal/index/package_finder.py; AutoGPTQ/AutoGPTQ#562, on Windows 11; older pip: "...
+# tags match: cp37-none-macosx_10_7_x86_64: <URL>", pytorch/pytorch#34798): no wheel there is
+# the interpreter's
+PASSED_OVER = re.compile(r"[ \t>]*Skipping[ \t]+(?:wheel[ \t]|link\b)")
 # any wheel pip fetched for this interpreter carries its platform tag ("Downloading
 # numpy-1.26.4-cp311-cp311-macosx_10_9_x86_64.whl"): pip picks only wheels the interpreter can run
 # (packaging.tags.mac_platforms), so an x86_64-only wheel means an x86_64 Python
@@ -437,8 +441,8 @@ def read(text: str) -> list[Clue]:
     for m in finditer(WHEEL, text, "macosx_"):
         if text.startswith(" is not a supported wheel", m.end()):
             continue  # refused: the interpreter is not what the wheel is for (.refused)
-        if POETRY_SKIPPED.match(text, text.rfind("\n", 0, m.start()) + 1):
-            continue  # one of every wheel of the release Poetry passed over (none is the pick)
+        if PASSED_OVER.match(text, text.rfind("\n", 0, m.start()) + 1):
+            continue  # one of the wheels the installer passed over (none is its pick)
         out.append(clue("os", "Darwin", text, m, LISTED))
         out.append(clue("machine", m.group(6), text, m, LISTED))
         out.append(clue("python_version", f"3.{m.group(3)}", text, m, WEAK))

@@ -610,3 +610,18 @@ def test_collect_env_without_torch_beside_torchs_own_error_is_another_python():
     # with no torch message, "N/A" is still an import that failed
     alone = envdump.parse(text.split("### Versions\n", 1)[1])
     assert alone.facts.torch_import_error
+
+
+def test_collect_env_without_torch_says_not_installed_or_not_importable():
+    # pytorch/pytorch#128939, verbatim (cut after collect_env's first lines): pip had just found
+    # no torch to install, so "N/A" is no torch at all, not a broken one
+    text = (
+        "$ pip3 install torch\n"
+        "ERROR: Could not find a version that satisfies the requirement torch (from versions: "
+        "none)\nERROR: No matching distribution found for torch\n```\n\n### Versions\n\n"
+        "python ./collect_env.py\nCollecting environment information...\n"
+        "PyTorch version: N/A\nIs debug build: N/A\n"
+    )
+    row = next(r for r in diagnose.diagnose(text)[1] if r.id == "torch.installed")
+    assert row.status is Status.FAIL
+    assert row.cause.startswith("PyTorch is not installed in the Python that ran collect_env")

@@ -521,6 +521,14 @@ def torch_import_failed(error: str) -> tuple[str, Fix]:
         )
     if "No module named" in error and "torch" in error:
         return ("PyTorch is not installed in this Python environment.", INSTALL_WITH_NOX)
+    if "'PyTorch version: N/A'" in error:
+        # collect_env's N/A is its own failed `import torch`, installed or not (pytorch/pytorch
+        # #128939: N/A under the pip run that had just found no torch to install)
+        return (
+            f"PyTorch is not installed in the Python that ran collect_env, or it cannot be "
+            f"imported there: {error}",
+            INSTALL_WITH_NOX,
+        )
     return (f"PyTorch is installed but cannot be imported: {error}", INSTALL_WITH_NOX)
 
 

@@ -407,6 +407,8 @@ MACOS_NAMES = {
     "sequoia": "15.0",
     "tahoe": "26.0",
 }
+# the names as a regex alternation (any spacing between a two-word name's words)
+MACOS_NAME_WORDS = "|".join(n.replace(" ", r"\s") for n in MACOS_NAMES)
 
 
 def macos_from_darwin(kernel: str) -> str | None:

@@ -70,7 +70,7 @@ import re
 
 from verify.diagnosis.paste import languages, packages
 from verify.diagnosis.paste.clues import (
-    MACOS_NAMES,
+    MACOS_NAME_WORDS,
     WEAK,
     Clue,
     asked,
@@ -102,7 +102,7 @@ INTEL_MAC = re.compile(
     r"(?:i[3579]\s+)?(?:Mac(?:Book(?:\s+(?:Pro|Air))?|\s?mini|\s?Pro)?|iMac(?:\s?Pro)?)(?!s)|"
     # its marketing name and version may stand between ("macOS Sequoia 15.1.1 (intel, AMD)":
     # lllyasviel/stable-diffusion-webui-forge#2399's title)
-    r"mac\s?OS(?:[ \t]+(?:" + "|".join(n.replace(" ", r"\s") for n in MACOS_NAMES) + r"))?"
+    r"mac\s?OS(?:[ \t]+(?:" + MACOS_NAME_WORDS + r"))?"
     r"(?:[ \t]+\d+(?:\.\d+){0,2})?[ \t]*[(,/-]?[ \t]*Intel\b(?:[ \t]*\(?x86[_-]64\)?)?|"
     r"Mac(?:Book(?:\s+(?:Pro|Air))?)?[ \t]*\(Intel\)|"
     # the other word order, as titles put it ("Mac intel supported ???": w-okada/voice-changer

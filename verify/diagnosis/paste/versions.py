@@ -13,6 +13,7 @@ import re
 from verify.diagnosis.paste.clues import (
     LATIN_WORD,
     LISTED,
+    MACOS_NAME_WORDS,
     MACOS_NAMES,
     STRONG,
     WEAK,
@@ -30,7 +31,6 @@ _M = re.MULTILINE | re.IGNORECASE
 _W = LATIN_WORD
 _START = rf"(?<!{_W})"
 _END = rf"(?!{_W})"
-_NAMES = "|".join(n.replace(" ", r"\s") for n in MACOS_NAMES)
 _MAC_V = r"(1[0-6](?:\.\d{1,2}){0,2}|2[6-9](?:\.\d{1,2}){0,2})"
 
 # between a name and its value: "version", "is", Markdown bold / code marks, ":" / "="
@@ -48,7 +48,7 @@ _FILL = (
 MACOS = re.compile(
     _START
     + r"(?:mac\s?OS(?:\s?X)?|OS\s?X|OSX|sw_vers)(?:\s+(?:"
-    + _NAMES
+    + MACOS_NAME_WORDS
     + r"))?"
     # a chip between the name and the number: "Macosx M1 14.6.1 (23G93)"
     + r"(?:[ \t]+(?:Apple[ \t]+)?M[1-9](?:[ \t]?(?:Pro|Max|Ultra))?)?"
@@ -61,7 +61,7 @@ MACOS = re.compile(
 MACOS_BY_NAME = re.compile(
     _START
     + r"("
-    + _NAMES
+    + MACOS_NAME_WORDS
     + r")"
     + _END
     + r"[ \t]*(?:\(|,)?[ \t]*(?:v(?:ersion)?\s*)?"

@@ -508,6 +508,10 @@ PYTORCH_CHANNEL_FIX = Fix(
 )
 
 
+# the import error verify.diagnosis.envdump records for collect_env's "PyTorch version: N/A"
+COLLECT_ENV_NO_TORCH = "import torch failed (collect_env printed 'PyTorch version: N/A')"
+
+
 def torch_import_failed(error: str) -> tuple[str, Fix]:
     if "incompatible architecture" in error or "mach-o" in error.lower():
         return (
@@ -521,7 +525,7 @@ def torch_import_failed(error: str) -> tuple[str, Fix]:
         )
     if "No module named" in error and "torch" in error:
         return ("PyTorch is not installed in this Python environment.", INSTALL_WITH_NOX)
-    if "'PyTorch version: N/A'" in error:
+    if error == COLLECT_ENV_NO_TORCH:
         # collect_env's N/A is its own failed `import torch`, installed or not (pytorch/pytorch
         # #128939: N/A under the pip run that had just found no torch to install)
         return (

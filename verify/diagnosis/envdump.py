@@ -43,6 +43,7 @@ from verify.errors import InputError
 from verify.facts import Facts
 from verify.known_errors import MAC_SAID, KnownError, explain_all
 from verify.macos import real_macos
+from verify.messages import COLLECT_ENV_NO_TORCH
 
 MAX_CHARS = 5 * 1024 * 1024
 PASTED = "pasted"
@@ -737,9 +738,7 @@ def _facts_from_fields(f: dict[str, str], text: str) -> Facts:
 
     torch_raw = f.get("torch_version", "")
     if torch_raw and torch_raw.strip().lower() == "n/a":
-        kw["torch_import_error"] = (
-            "import torch failed (collect_env printed 'PyTorch version: N/A')"
-        )
+        kw["torch_import_error"] = COLLECT_ENV_NO_TORCH
     elif _TORCH_VERSION.match(torch_raw.strip()):
         kw["torch_version"] = torch_raw.split()[0]
     elif not torch_raw and (pip := pip3_torch(text)) is not None:

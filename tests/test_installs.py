@@ -527,7 +527,7 @@ PIP_OTHER_PYTHON = (
 
 def test_pip_skipping_the_release_asked_for_its_requires_python_fails_host_python():
     signs = [c for c in pytags.read(PIP_OTHER_PYTHON) if c.field == "sign.requires_other_python"]
-    assert {c.value for c in signs} == {("insanely-fast-whisper", "0.0.13", "<=3.11,>=3.8")}
+    assert {c.value for c in signs} == {("insanely-fast-whisper", "0.0.13", "<=3.11,>=3.8", None)}
     results = diagnose.diagnose(PIP_OTHER_PYTHON)[1]
     row = next(r for r in results if r.id == "host.python")
     assert row.status is Status.FAIL and diagnose.first_cause(results) is row
@@ -577,12 +577,43 @@ def test_a_package_refused_for_the_interpreters_python_fails_host_python(
     text, package, spec, python
 ):
     signs = [c for c in pytags.read(text) if c.field == "sign.requires_other_python"]
-    assert [c.value for c in signs] == [(package, None, spec)]
+    assert [c.value for c in signs] == [(package, None, spec, python)]
     facts, results = diagnose.diagnose(text)
     assert facts.python_version == python
     row = next(r for r in results if r.id == "host.python")
     assert row.status is Status.FAIL and diagnose.first_cause(results) is row
     assert f"requires Python {spec}" in row.cause and f"Python {python}" in row.cause
+
+
+# instructlab/instructlab#554, verbatim: pip refused the system 3.8.9; the user went on in a 3.12
+INSTRUCTLAB_TWO_PYTHONS = (
+    "Attempting to follow the install recipe. First, system python3\n\n```\n"
+    "bash-5.2$ python3 --version\nPython 3.8.9\nbash-5.2$ python3 -m venv venv\n"
+    "bash-5.2$ source venv/bin/activate\n"
+    "(venv) bash-5.2$ pip install git+ssh://git@github.com/instruct-lab/cli.git@stable\n...\n"
+    "ERROR: Package 'cli' requires a different Python: 3.8.9 not in '>=3.9'\n```\n\n"
+    "OK. I have python3.12 available too (via Brew). With a new venv \n\n```\n"
+    "bash-5.2$ deactivate\nbash-5.2$ rm -rf venv\n```\n\nthen\n\n```\n"
+    "bash-5.2$ python3.12 --version\nPython 3.12.1\nbash-5.2$ python3.12 -m venv venv\n"
+    "source bash-5.2$ source venv/bin/activate\n"
+    "(venv) bash-5.2$ pip install git+ssh://git@github.com/instruct-lab/cli.git@stable\n...\n\n"
+    "ERROR: Could not find a version that satisfies the requirement "
+    "mlx!=0.3.*,!=0.4.*,!=0.5.0,<0.6.0,>=0.2.0 (from cli) (from versions: none)\n"
+    "ERROR: No matching distribution found for mlx!=0.3.*,!=0.4.*,!=0.5.0,<0.6.0,>=0.2.0\n```\n"
+)
+
+
+def test_a_refusal_of_a_python_the_paste_moved_past_is_no_python_finding():
+    title = "issues install mlx on macos/aarch64, python3.12, pip 23.3.1/24\n\n"
+    facts, results = diagnose.diagnose(title + INSTRUCTLAB_TWO_PYTHONS)
+    assert facts.python_version.startswith("3.12")
+    row = next(r for r in results if r.id == "host.python")
+    assert row.status is not Status.FAIL
+    assert diagnose.first_cause(results).id == "torch.installed"
+    # the refusal alone is still the Python's, told with the Python pip named
+    alone = INSTRUCTLAB_TWO_PYTHONS.split("OK. I have", maxsplit=1)[0]
+    row = next(r for r in diagnose.diagnose(alone)[1] if r.id == "host.python")
+    assert row.status is Status.FAIL and "which Python 3.8.9 is not" in row.cause
 
 
 def test_a_projects_requested_python_range_is_not_the_interpreters():

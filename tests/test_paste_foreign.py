@@ -572,6 +572,29 @@ def test_a_cuda_conda_package_said_not_to_fit_or_exist_on_the_users_mac(name, sa
         assert "sign.cuda_conda_package" not in paste.read(said).signs
 
 
+def test_a_cuda_conda_command_said_to_fail_for_mac_users_fails_the_install():
+    # pnnl/neuromancer#11, verbatim: the README's CUDA conda command, said to fail on Macs
+    text = (
+        "MacOS Installation - PyTorch UnsatisfiableError\n\n"
+        "Under [Install dependencies > Other operating system](https://github.com/pnnl/"
+        "neuromancer#other-operating-system), `conda install pytorch pytorch-cuda=11.6 -c pytorch "
+        "-c nvidia` will fail for Mac user\n\n"
+        "Mac users should use the default PyTorch installation instead: `conda install pytorch -c "
+        "pytorch`\n"
+    )
+    (sign,) = paste.read(text).signs["sign.cuda_conda_package"]
+    assert sign.value == "pytorch-cuda"
+    row = _rows(text)["torch.installed"]
+    assert row.status is Status.FAIL and "pytorch-cuda" in row.cause
+    assert _first(text) == "torch.installed"
+    # failing for something else, or said not to fail, is no refusal
+    for said in (
+        "`conda install pytorch-cuda=11.6` will fail for old drivers",
+        "`conda install pytorch-cuda=11.6` will not fail for Mac users",
+    ):
+        assert "sign.cuda_conda_package" not in paste.read(said).signs
+
+
 def test_a_package_said_to_run_on_linux_only_fails_the_install_on_a_mac():
     # vLLM's own assertion on an Apple silicon Mac (RUC-NLPIR/FlashRAG#5) and a user's sentence
     # (SakanaAI/self-adaptive-llms#11): no vLLM of those runs on a Mac

@@ -519,3 +519,18 @@ def test_a_mac_used_or_named_as_the_place_in_chinese_is_a_mac(text):
 
 def test_a_mac_asked_about_in_chinese_is_not_the_machine():
     assert "os" not in facts("mac上能用吗？")  # noqa: RUF001
+
+
+def test_pip_failing_on_another_package_beside_a_cuda_index_is_no_torch_refusal():
+    # hacksider/Deep-Live-Cam#436, verbatim (Windows 11, Python 3.6.3): numpy was refused
+    text = (
+        "(.venv) PS D:\\GIT\\Deep-Live-Cam> pip install -r requirements.txt\n"
+        "Looking in indexes: https://pypi.org/simple, https://download.pytorch.org/whl/cu118\n"
+        "Ignoring torch: markers 'sys_platform == \"darwin\"' don't match your environment\n"
+        "ERROR: Could not find a version that satisfies the requirement numpy==1.23.5 (from "
+        "versions: none)\n"
+        "ERROR: No matching distribution found for numpy==1.23.5\n"
+    )
+    assert "sign.pip_no_torch" not in {c.field for c in prose.read(text)}
+    said = text.replace("numpy==1.23.5", "torch==2.0.1+cu118")
+    assert "sign.pip_no_torch" in {c.field for c in prose.read(said)}

@@ -211,6 +211,18 @@ def test_amd_gpu_without_a_mac_is_no_mac():
     assert facts("Ubuntu 22.04 with an AMD Radeon RX 6800").get("os") != "Darwin"
 
 
+def test_a_word_that_begins_with_mac_is_no_mac():
+    # Ubuntu-R2/RepoST#2, verbatim: an arm64 image on a Linux PC; "machine" had been read as
+    # "Mac" after "amd", and Docker's platform warning then as Linux in a VM on a Mac
+    text = (
+        "This error seemed to be caused by platform mismatch. I ran the command on a ubuntu amd "
+        "machine. So is there any plan for publishing the Dockerfile for the repost_train and "
+        "repost_eval?"
+    )
+    assert "sign.mac_hint" not in signs(text)
+    assert facts(text).get("os") != "Darwin"
+
+
 # --- the machine in CJK words, an app's CPU choice ---------------------------------------------
 
 

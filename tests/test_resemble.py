@@ -208,6 +208,40 @@ def test_no_likeness_beside_an_error_message_the_paste_shows():
     assert resemble_rows.rows(results, parse(case.text), model) == results
 
 
+# NVIDIA/nvidia-container-toolkit#714, verbatim: NVIDIA's Multi-Process Service in Docker on RHEL
+NVIDIA_MPS_IN_DOCKER = """\
+How to use MPS to share GPUs in multiple Docker containers?
+os: `redhat7.9`
+docker version: `20.10.21`
+nvidia-container-runtime: `3.13.0-1`
+nvidia-container-toolkit: `1.13.5-1`
+
+I performed the following steps:
+1. Open MPS on the physical machine. `nvidia-cuda-mps-control -d`
+2. Start the container. `docker run -it --ipc=true --gpus device=7 vllm`
+3. Run the script. `python3 -m vllm.entrypoints.openai.api_server...`
+
+report errors:
+`RuntimeError: Unexpected error from cudaGetDeviceCount().  Did you run some cuda functions \
+before calling NumCudaDevices() that might have already set an error?  Error 805: MPS client \
+failed to connect to the MPS control daemon or the MPS server.`
+
+Is it supported to open MPS on a physical machine and use MPS to share GPUs in multiple \
+containers?
+"""
+
+
+def test_no_likeness_of_a_macs_cause_for_nvidias_mps():
+    # the stored model reads it as Linux in a container on a Mac (86 %): the words Docker, MPS
+    # and GPU; NVIDIA's Multi-Process Service is no Mac's
+    text = NVIDIA_MPS_IN_DOCKER
+    found = resemble.resemblance(text)
+    assert found is not None and resemble_rows.warns(found)
+    results = diagnose.diagnose(text)[1]
+    assert not [r for r in results if resemble_rows.likeness(r)]
+    assert not [r for r in results if r.status is Status.FAIL]
+
+
 def test_the_model_reads_reports_it_was_not_fitted_on():
     """Fitted only on the reports collected before holdout40 (scripts.triage.replay), the
     model's likeliest label beats always answering the commonest one, and most warnings its

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import re
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 from verify import compat
 from verify.diagnosis import install_messages as msg
@@ -130,10 +131,25 @@ def _python_required(result: Result, pasted: Pasted) -> Result | None:
     clues = pasted.signs.get("sign.requires_other_python") or []
     if not clues:
         return None
-    package, release, spec = clues[0].value
-    cause, fix = msg.requires_other_python(package, release, spec, pasted.facts.python_version)
+    package, release, spec, refused_python = clues[0].value
+    python = pasted.facts.python_version
+    if refused_python and python and _within(python, spec) and not _within(refused_python, spec):
+        # pip refused another interpreter than the one the paste goes on with, which fits:
+        # instructlab/instructlab#554's system 3.8.9 ("'cli' requires a different Python: 3.8.9
+        # not in '>=3.9'"), then a Homebrew 3.12 venv
+        return None
+    cause, fix = msg.requires_other_python(package, release, spec, refused_python or python)
     lines = [c.line for c in clues] + pasted.evidence.get("python_version", [])[:1]
     return _failed(result, cause, fix, lines, package=package, release=release, requires=spec)
+
+
+def _within(python: str, spec: str) -> bool:
+    """Does this Python fit a Requires-Python ("3.12.1", ">=3.9")? False when either is
+    unreadable."""
+    try:
+        return SpecifierSet(spec).contains(Version(python), prereleases=True)
+    except (InvalidSpecifier, InvalidVersion):
+        return False
 
 
 def _python_prerelease(result: Result, pasted: Pasted) -> Result | None:

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from verify.diagnosis import claim_rows
 from verify.diagnosis import resemble_messages as msg
 from verify.diagnosis.envdump import Pasted
-from verify.diagnosis.paste import resemble
+from verify.diagnosis.paste import mpswork, resemble
 from verify.known_errors import BY_ID
 from verify.model import Result, Status, warned
 
@@ -63,6 +63,8 @@ def rows(
     results = list(results)
     if pasted.report is not None or any(_finding(r) for r in results):
         return results
+    if mpswork.NVIDIA_MPS.search(pasted.text) and not pasted.from_a_mac():
+        return results  # NVIDIA's Multi-Process Service: no Mac's cause to resemble
     found = resemble.resemblance(pasted.text[:MAX_CHARS], model)
     if found is None or not warns(found):
         return results

@@ -193,7 +193,11 @@ CUDA_CONDA_SAID = re.compile(
 CUDA_CONDA_UNFIT = re.compile(
     r"\b(pytorch-cuda|cudatoolkit|cuda-toolkit)\b`?[^.\n]{0,40}?\b(?:is|are)[ \t]+not[ \t]+"
     r"(?:compatible|available|supported)[ \t]+(?:with|on|for)[ \t]+(?:my|this|the|our)[ \t]+"
-    r"(?:laptop|computer|machine|mac(?:book)?(?:[ \t]+(?:pro|air))?|system|device)\b",
+    r"(?:laptop|computer|machine|mac(?:book)?(?:[ \t]+(?:pro|air))?|system|device)\b|"
+    # ... or a command asking for it said to fail on Macs: "`conda install pytorch
+    # pytorch-cuda=11.6 -c pytorch -c nvidia` will fail for Mac user" (pnnl/neuromancer#11)
+    r"\b(pytorch-cuda|cudatoolkit|cuda-toolkit)\b[^\n]{0,80}?\b(?:will|would)[ \t]+fail[ \t]+"
+    r"(?:for|on)[ \t]+(?:an?[ \t]+|the[ \t]+)?(?:mac(?:os|book)?|apple[ \t]+silicon|M[1-5])\b",
     re.IGNORECASE,
 )
 # ... and in Japanese, the package said to be absent on a Mac: "environment.ymlでcudatoolkit要求
@@ -346,7 +350,8 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.cuda_conda_package", package, text, m, WEAK))
     for m in finditer(CUDA_CONDA_UNFIT, text, "toolkit", "pytorch-cuda", "TOOLKIT"):
         if stated(text, m, strict=False):
-            out.append(clue("sign.cuda_conda_package", m.group(1).lower(), text, m, WEAK))
+            package = (m.group(1) or m.group(2)).lower()
+            out.append(clue("sign.cuda_conda_package", package, text, m, WEAK))
             break
     for m in finditer(CUDA_CONDA_NOT_ON_MAC_JA, text, "toolkit", "pytorch-cuda", "TOOLKIT"):
         out.append(clue("sign.cuda_conda_package", m.group(1).lower(), text, m, WEAK))

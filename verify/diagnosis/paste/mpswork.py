@@ -87,9 +87,12 @@ MPS_CHOSEN = re.compile(
     r"['\"`]?mps\b",
     _I | re.MULTILINE,
 )
-# NVIDIA's Multi-Process Service is also "MPS" (nvidia-cuda-mps-control, CUDA_MPS_PIPE_DIRECTORY):
-# a paste about it chooses no Apple device
-NVIDIA_MPS = re.compile(r"nvidia-cuda-mps|CUDA_MPS_|\bMPS[ \t]+(?:daemon|server|control)", _I)
+# NVIDIA's Multi-Process Service is also "MPS" (nvidia-cuda-mps-control, CUDA_MPS_PIPE_DIRECTORY,
+# CUDA's "Error 805: MPS client failed to connect to the MPS control daemon or the MPS server":
+# NVIDIA/nvidia-container-toolkit#714): a paste about it chooses no Apple device
+NVIDIA_MPS = re.compile(
+    r"nvidia-cuda-mps|CUDA_MPS_|\bMPS[ \t]+(?:daemon|server|control|client)", _I
+)
 
 # the signs other readers give that show torch work on MPS when their words name MPS
 WORK_SIGNS = (

@@ -257,6 +257,11 @@ INSTALL_FAILED = re.compile(
     r"could not find a version)\b",
     _I,
 )
+# the package pip's own words name after it ("Could not find a version that satisfies the
+# requirement numpy==1.23.5", "No matching distribution found for numpy==1.23.5")
+_REQUIREMENT_NAMED = re.compile(
+    r"(?:[ \t]+that[ \t]+satisfies[ \t]+the[ \t]+requirement|[ \t]+for)[ \t]+`?([A-Za-z0-9][\w.-]*)"
+)
 # a requirement's lower bound: "install `torch>=2.5.1`" (TerraLabAI/QGIS_AI-Segmentation#160)
 TORCH_AT_LEAST = re.compile(r"(?<![\w.-])torch[ \t]*(?:>=|>|~=)[ \t]*(\d\.\d{1,2}(?:\.\d{1,2})?)\b")
 # the torch version told in a sentence, its name in code marks: "issues with old version of
@@ -561,6 +566,9 @@ def read(text: str) -> list[Clue]:
             break
     if packages.GPU_INDEX.search(text):
         for m in finditer(INSTALL_FAILED, text, "atching", "esolver", "nstall", "find a version"):
+            named = _REQUIREMENT_NAMED.match(text, m.end())
+            if named and named.group(1).lower() not in ("torch", "torchvision", "torchaudio"):
+                continue  # pip's words about another package (numpy==1.23.5: Deep-Live-Cam#436)
             if _stated(text, m, strict=False):
                 out.append(clue("sign.pip_no_torch", "torch", text, m, WEAK))
                 break

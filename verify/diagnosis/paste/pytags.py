@@ -150,7 +150,7 @@ def _requires_other_python(text: str, ignored: re.Match[str]) -> list[Clue]:
     for asked in finditer(PIP_NOT_FOUND, text, "No matching distribution"):
         package, release = asked.group(1), asked.group(2)
         if release in skipped:
-            wanted = (package, release, skipped[release])
+            wanted = (package, release, skipped[release], None)
             return [
                 clue("sign.requires_other_python", wanted, text, ignored, LISTED),
                 clue("sign.requires_other_python", wanted, text, asked, LISTED),
@@ -160,22 +160,26 @@ def _requires_other_python(text: str, ignored: re.Match[str]) -> list[Clue]:
 
 def _different_python(text: str) -> list[Clue]:
     """pip's or uv's refusal of a package for the interpreter's Python: sign.requires_other_python
-    (package, release (None: not named), the Requires-Python) and the interpreter's Python."""
+    (package, release (None: not named), the Requires-Python, the Python the line names) and the
+    interpreter's Python."""
     out = []
     for m in finditer(PIP_DIFFERENT_PYTHON, text, "requires a different Python"):
         python, spec = (m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5))
         package = m.group(1) or "a release pip found"
-        out.append(clue("sign.requires_other_python", (package, None, spec), text, m, LISTED))
+        wanted = (package, None, spec, python)
+        out.append(clue("sign.requires_other_python", wanted, text, m, LISTED))
         out.append(clue("python_version", python, text, m, LISTED))
     for m in finditer(GUARD_PY_VER, text, "Cannot install on Python version"):
         collecting = list(COLLECTING.finditer(text, 0, m.start()))
         package = collecting[-1].group(1) if collecting else "a package pip built from source"
         spec = m.group(2).rstrip(".")
-        out.append(clue("sign.requires_other_python", (package, None, spec), text, m, LISTED))
+        wanted = (package, None, spec, m.group(1))
+        out.append(clue("sign.requires_other_python", wanted, text, m, LISTED))
         out.append(clue("python_version", m.group(1), text, m, LISTED))
     for m in finditer(UV_CURRENT_PYTHON, text, "current Python version"):
         spec = m.group(2).rstrip(",.")
-        out.append(clue("sign.requires_other_python", (m.group(3), None, spec), text, m, LISTED))
+        wanted = (m.group(3), None, spec, m.group(1))
+        out.append(clue("sign.requires_other_python", wanted, text, m, LISTED))
         out.append(clue("python_version", m.group(1), text, m, LISTED))
     return out
 

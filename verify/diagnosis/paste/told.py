@@ -81,7 +81,9 @@ _MAC = (
 )
 _AMD = r"(?:AMD(?:\s+Radeon)?|Radeon)"
 MAC_WITH_AMD = re.compile(
-    rf"\b{_MAC}(?![\w-])[^\n]{{0,60}}?\b{_AMD}\b|\b{_AMD}\b[^\n]{{0,60}}?(?<![A-Za-z0-9_-]){_MAC}(?!s\b)",
+    rf"\b{_MAC}(?![\w-])[^\n]{{0,60}}?\b{_AMD}\b|"
+    # a whole word: "a ubuntu amd machine" names no Mac (Ubuntu-R2/RepoST#2, a Linux PC)
+    rf"\b{_AMD}\b[^\n]{{0,60}}?(?<![A-Za-z0-9_-]){_MAC}(?![\w-])",
     _I,
 )
 

@@ -341,6 +341,22 @@ def test_the_linker_ignoring_an_x86_64_libtorch_on_apple_silicon():
     assert row.status is Status.FAIL and "x86_64 build" in row.cause
 
 
+def test_the_linker_ignoring_the_pythons_own_library_tells_the_pythons_architecture():
+    # EricLBuehler/mistral.rs#252, verbatim (an M1): a Rust build for x86_64 (`--features mkl`)
+    # against an arm64 Anaconda; the Python is arm64, the build is what is x86_64
+    line = (
+        "= note: ld: warning: ignoring file /Users/wwz/anaconda3/lib/libpython3.10.dylib, "
+        "building for macOS-x86_64 but attempting to link with file built for macOS-arm64\n"
+    )
+    facts, results = diagnose.diagnose("My mac has an m1 chip\n" + line)
+    assert facts.machine == "arm64"
+    assert next(r for r in results if r.id == "host.arch").status is not Status.FAIL
+    # the other way round (an x86_64 Python under a native build) is an x86_64 Python
+    other = line.replace("macOS-x86_64", "macOS-@").replace("macOS-arm64", "macOS-x86_64")
+    facts, _ = diagnose.diagnose("My mac has an m1 chip\n" + other.replace("@", "arm64"))
+    assert facts.machine == "x86_64"
+
+
 def test_libtorchs_symbols_undefined_for_arm64_warn_of_an_x86_64_libtorch():
     # pytorch/pytorch#104502 (an M1, the cmake output and the linker's summary in words only)
     text = (

@@ -308,6 +308,8 @@ LD_ARCH = re.compile(
     r"required architecture '(?P<required>arm64|x86_64)')"
 )
 
+LIBPYTHON = re.compile(r"(?:^|/)libpython3(?:\.\d+)?\.dylib$")
+
 # the linker's summary without the file it ignored: "Undefined symbols for architecture arm64"
 # where the paste names LibTorch (its path, libc10 / libtorch, c10:: / at:: symbols). The 7
 # earlier real reports with it were all an x86_64 LibTorch linked into an arm64 build (pytorch/
@@ -528,6 +530,13 @@ def read(text: str) -> list[Clue]:
         if need == have:
             continue
         out.append(clue("os", "Darwin", text, m, STRONG))
+        if LIBPYTHON.search(m["path"] or m["file"]):
+            # the Python's own library: the Python is what it was built for, the build being
+            # linked is the other architecture ("ignoring file /Users/.../anaconda3/lib/
+            # libpython3.10.dylib, building for macOS-x86_64 but attempting to link with file
+            # built for macOS-arm64": EricLBuehler/mistral.rs#252, a Rust build for x86_64)
+            out.append(clue("machine", have, text, m, STRONG))
+            continue
         out.append(clue("machine", need, text, m, STRONG))  # the binary being built
         out.append(clue("sign.wrong_arch_library", have, text, m, STRONG))
         if re.search(LIBTORCH_DYLIB, m["path"] or m["file"]):  # LibTorch's own

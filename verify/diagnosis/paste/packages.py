@@ -308,6 +308,7 @@ LD_ARCH = re.compile(
     r"required architecture '(?P<required>arm64|x86_64)')"
 )
 
+# the Python's own library among the files the linker ignored: its architecture is the Python's
 LIBPYTHON = re.compile(r"(?:^|/)libpython3(?:\.\d+)?\.dylib$")
 
 # the linker's summary without the file it ignored: "Undefined symbols for architecture arm64"

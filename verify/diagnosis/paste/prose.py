@@ -68,6 +68,8 @@ from __future__ import annotations
 
 import re
 
+from packaging.utils import canonicalize_name
+
 from verify.diagnosis.paste import languages, packages
 from verify.diagnosis.paste.clues import (
     MACOS_NAME_WORDS,
@@ -79,6 +81,7 @@ from verify.diagnosis.paste.clues import (
     sentence_at,
 )
 from verify.diagnosis.paste.clues import stated as _stated
+from verify.diagnosis.paste.refused import TORCH_FAMILY
 from verify.known_errors import MPS_SAID
 
 _I = re.IGNORECASE
@@ -567,7 +570,7 @@ def read(text: str) -> list[Clue]:
     if packages.GPU_INDEX.search(text):
         for m in finditer(INSTALL_FAILED, text, "atching", "esolver", "nstall", "find a version"):
             named = _REQUIREMENT_NAMED.match(text, m.end())
-            if named and named.group(1).lower() not in ("torch", "torchvision", "torchaudio"):
+            if named and canonicalize_name(named.group(1)) not in TORCH_FAMILY:
                 continue  # pip's words about another package (numpy==1.23.5: Deep-Live-Cam#436)
             if _stated(text, m, strict=False):
                 out.append(clue("sign.pip_no_torch", "torch", text, m, WEAK))

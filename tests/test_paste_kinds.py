@@ -221,6 +221,27 @@ def test_an_mps_check_off_mac_on_a_python_no_mps_release_supports_is_the_os_firs
     assert rows["host.python"].status is Status.WARN
 
 
+# cvxopt/cvxopt#208's traceback (verbatim): "MPS" is the LP file format, on a Python 3.6
+CVXOPT_208 = """KeyError                                  Traceback (most recent call last)
+<ipython-input-17-204c5c7f2a16> in <module>
+      1 op = modeling.op()
+----> 2 op.fromfile("problem_classes/mittelmann_lp_test_set/brazil3.mps")
+
+~/.local/lib/python3.6/site-packages/cvxopt/modeling.py in fromfile(self, filename)
+   2833                 rowlabel = s[14:22].strip()
+   2834                 if rowlabel not in functions:
+-> 2835                     raise KeyError("no row label '%s'" %rowlabel)
+"""
+
+
+def test_a_python_before_mps_wheels_in_a_paste_not_about_torch_is_a_warning():
+    rows = _rows(CVXOPT_208)
+    assert rows["host.python"] is Status.WARN
+    assert Status.FAIL not in rows.values()
+    # the same Python where the paste is about PyTorch fails it
+    assert _rows(CVXOPT_208 + "pip install torch\n")["host.python"] is Status.FAIL
+
+
 def test_a_missing_torch_mps_module_is_a_torch_before_2_1_not_one_before_mps():
     # torch.mps ships from 2.0.1 (not imported by `import torch` before 2.1): the M2 Ultra of
     # baichuan-inc/Baichuan2#125 runs 2.0.1, which has torch.backends.mps

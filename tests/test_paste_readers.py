@@ -195,6 +195,23 @@ def test_printed_tensor_on_mps_is_a_working_device():
     assert reading.evidence["mps_available"] == ["d1 tensor(1605, device='mps:0')"]
 
 
+def test_a_printed_device_after_its_print_is_a_working_device():
+    # setiastro/setiastrosuitepro#81 (verbatim REPL, an Intel iMac Pro): the matmul's device
+    text = (
+        ">>> z = torch.matmul(x, y)\n>>> \n>>> print(z.device)\nmps:0\n>>> \n"
+        "Pytorch is running on my mac intel : \n"
+    )
+    reading = paste.read(text)
+    assert reading.facts["mps_available"] is True
+    assert reading.evidence["mps_available"] == ["mps:0"]
+    _, results = diagnose.diagnose(text)
+    arch = next(r for r in results if r.id == "host.arch")
+    assert arch.status is Status.WARN  # an Intel Mac whose AMD GPU runs MPS: not a failure
+    # the print alone, or a device asked for without its output, is no proof
+    assert "mps_available" not in read(">>> print(z.device)\ncpu\n")
+    assert "mps_available" not in read("print(z.device)  # should say mps:0\n")
+
+
 def test_code_asking_for_the_device_is_not_proof():
     # code, not output: torch.tensor(...) and .to(...) ask for the device; nothing printed
     for code in (
@@ -455,6 +472,16 @@ def test_a_version_against_cjk_text_is_read_whole(text, field, value):
 
 def test_a_version_run_into_latin_letters_is_not_cut_short():
     assert "torch_version" not in read("torch 2.4.1abc")
+
+
+def test_an_amount_after_torch_is_no_torch_version():
+    # Lightricks/LTX-Desktop#171's heartbeat log, verbatim (an M2 Ultra on macOS 14.8.2): the
+    # memory torch holds, once read as "torch 1.02" predating MPS, a failing row
+    text = (
+        "Heartbeat reports approximately:\n\ntorch = 1.02 GiB\ndriver = 2.99 GiB\nmax = 48.00 GiB"
+    )
+    assert "torch_version" not in read(text)
+    assert read("torch = 2.1.0")["torch_version"] == "2.1.0"
 
 
 def test_chip_named_in_chinese():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from verify.diagnosis import diagnose, paste
+from verify.diagnosis.install_messages import CHECK_PYTHON_ARCH
 from verify.diagnosis.paste import refused
 from verify.model import Status
 
@@ -149,3 +150,105 @@ def test_a_wheel_poetry_failed_to_install_is_read_as_refused_not_as_the_torch_in
     assert not paste.read(POETRY_FAILED.replace("Failed", "Installed")).signs.get(
         "sign.wheel_refused"
     )
+
+
+# mlc-ai/mlc-llm#781 (verbatim): an M1 Pro whose macOS had not been updated "in ages" refused
+# the macosx_13_0_arm64 nightly wheels
+MLC_781 = (
+    "➜ ~ pip3 install https://mlc.ai/wheels/mlc_ai_nightly-0.12.dev1397-cp39-cp39-macosx_13_0_"
+    "arm64.whl\nDefaulting to user installation because normal site-packages is not writeable\n"
+    "ERROR: mlc_ai_nightly-0.12.dev1397-cp39-cp39-macosx_13_0_arm64.whl is not a supported wheel "
+    "on this platform."
+)
+# ml-explore/mlx#1055 (verbatim): the same refusal on "MacOS 14.4.1", the wheel's own macOS; the
+# user's fix was an osx-arm64 conda environment
+MLX_1055 = (
+    "[BUG] Unable to install mlx on MacbookPro M3Pro with MacOS 14.4.1\n"
+    "pip install ./mlx-0.12.0-cp312-cp312-macosx_14_0_arm64.whl\n"
+    "Looking in indexes: http://mirrors.aliyun.com/pypi/simple/\n"
+    "ERROR: mlx-0.12.0-cp312-cp312-macosx_14_0_arm64.whl is not a supported wheel on this "
+    "platform."
+)
+
+
+@pytest.mark.parametrize(
+    ("filename", "floor"),
+    [
+        ("mlc_ai_nightly-0.12.dev1397-cp39-cp39-macosx_13_0_arm64.whl", "13.0"),
+        ("torch-2.12.0-cp312-none-macosx_14_0_arm64.whl", "14.0"),
+        ("torch-2.1.0-cp310-none-macosx_11_0_arm64.whl", None),  # every arm64 Mac's macOS
+        ("torch_mlir-20221206.71-cp310-cp310-macosx_13_0_universal2.whl", None),  # x86_64 too
+        ("torch-1.11.0+cu113-cp37-cp37m-linux_x86_64.whl", None),
+    ],
+)
+def test_an_arm64_wheel_tagged_past_macos_11_names_its_floor(filename, floor):
+    needed = refused.needs_macos(refused.wheel(filename))
+    assert (str(needed) if needed else None) == floor
+
+
+def test_an_arm64_wheel_for_a_newer_macos_refused_is_that_macos_or_an_x86_64_python():
+    # the macOS and the architecture both unknown: no x86_64 inferred, one row naming both
+    reading = paste.read(MLC_781)
+    assert reading.facts["os"] == "Darwin" and "machine" not in reading.facts
+    rows = _rows(MLC_781)
+    row = rows["host.macos"]
+    assert row.status is Status.FAIL and rows["host.arch"].status is not Status.FAIL
+    assert "macOS 13.0" in row.cause and "x86_64" in row.cause
+    assert row.evidence[0].startswith("ERROR: mlc_ai_nightly-0.12.dev1397-cp39-cp39-macosx_13_0")
+    assert row.fix.commands == ("sw_vers -productVersion", CHECK_PYTHON_ARCH)
+    assert diagnose.first_cause(list(rows.values())).id == "host.macos"
+
+
+def test_an_arm64_wheel_refused_on_its_own_macos_is_the_x86_64_python():
+    reading = paste.read(MLX_1055)
+    assert reading.facts["macos_version"] == "14.4.1"
+    assert reading.facts["machine"] == "x86_64"
+    rows = _rows(MLX_1055)
+    assert rows["host.arch"].status is Status.FAIL
+    assert rows["host.macos"].status is not Status.FAIL
+
+
+# harskish/sdui#6 (its title and first post, verbatim): a torch 1.13 nightly's macosx_12_0_arm64
+# wheel refused in an Anaconda environment on an M1; the maintainer asked "What MacOS are you
+# on? If it's not 12 then that would explain it.", and the reporter answered with a macOS past
+# the tag
+SDUI_6 = (
+    "error on MBP M1\n\nPip subprocess error:\n"
+    "ERROR: torch-1.13.0a0+gitc9f7557-cp310-cp310-macosx_12_0_arm64.whl is not a supported wheel "
+    "on this platform.\n\nAny idea ? thanks."
+)
+SDUI_6_REPLY = (
+    "actually MacOSX version  is 12.5.1 , maybe I hav't install the  PyTorch nightly version."
+)
+
+
+def test_the_macos_asked_for_settles_which_of_the_two_refused_the_wheel():
+    row = _rows(SDUI_6)["host.macos"]
+    assert row.status is Status.FAIL and "macOS 12.0" in row.cause and "x86_64" in row.cause
+    # the answer: macOS 12.5.1 takes a 12.0 wheel, which leaves the x86_64 Python
+    answered = SDUI_6 + "\n" + SDUI_6_REPLY
+    assert paste.read(answered).facts["machine"] == "x86_64"
+    rows = _rows(answered)
+    assert rows["host.arch"].status is Status.FAIL
+    assert rows["host.macos"].status is not Status.FAIL
+
+
+def test_an_arm64_wheel_refused_on_an_older_macos_shown_is_the_macos():
+    # #781's refusal beside a macOS below the wheel's tag, the cause its thread settled ("had
+    # not updated my OS in ages")
+    text = "macOS 12.6\n" + MLC_781
+    assert "machine" not in paste.read(text).facts
+    row = _rows(text)["host.macos"]
+    assert row.status is Status.FAIL
+    assert "this Mac runs macOS 12.6" in row.cause and "x86_64" not in row.cause
+    assert "macOS 12.6" in row.evidence
+
+
+def test_a_macos_tag_without_its_minor_infers_no_architecture():
+    # pypa/packaging#604: "ERROR: scipy-1.9.3-cp310-cp310-macosx_13_arm64.whl is not a supported
+    # wheel on this platform." - a tag packaging never produces, refused for that on any Mac
+    text = (
+        "ERROR: scipy-1.9.3-cp310-cp310-macosx_13_arm64.whl is not a supported wheel on this "
+        "platform."
+    )
+    assert "machine" not in paste.read(text).facts

@@ -159,6 +159,28 @@ def test_updating_torch_fixes_it_warns_torch_version():
     assert rows(text)["torch.version"] is Status.WARN
 
 
+def test_transformers_disabling_an_old_torch_is_that_torch_and_its_floor():
+    # XiaoxinHe/G-Retriever#48, the whole post (verbatim): transformers' own warning names both
+    text = (
+        "Disabling PyTorch because PyTorch >= 2.1 is required but found 2.0.1\nso ,what can i do ?"
+    )
+    assert paste.read(text).facts["torch_version"] == "2.0.1"
+    _, results = diagnose.diagnose(text)
+    row = next(r for r in results if r.id == "torch.version")
+    assert row.status is Status.WARN and "requires PyTorch 2.1 or newer" in row.cause
+    assert row.evidence[0].startswith("Disabling PyTorch because")
+
+
+def test_a_release_before_mps_said_to_be_needed_is_another_backends():
+    # databrickslabs/dolly#11, transformers' check on 8 V100s (verbatim): no MPS fault was fixed
+    # in 1.10, which predates MPS
+    text = (
+        "ValueError: Your setup doesn't support bf16/gpu. You need torch>=1.10, using Ampere GPU "
+        "with cuda>=11.0"
+    )
+    assert rows(text).get("torch.version") is not Status.WARN
+
+
 def test_torch_already_newer_than_the_fix_is_left_alone():
     text = "PyTorch 2.10.0\nupdating torch to 2.9.1 fixes this issue"
     assert rows(text)["torch.version"] is not Status.WARN
@@ -265,6 +287,22 @@ def test_cuda_asked_for_on_a_mac_is_the_codes_choice():
     )
     found = rows(text)
     assert found["error.mps.cuda_requested"] is Status.WARN
+    assert failing(text) == []
+
+
+def test_a_function_only_cuda_builds_have_is_cuda_asked_for():
+    # pytorch/pytorch#105093 (verbatim; mmcv's data-parallel scatter, device mps on an M2):
+    # torch._C._scatter is compiled only into CUDA builds (absent from the CPU wheel: asserted)
+    import torch
+
+    text = (
+        "When running a pose esimation model based on mmcv, which is built in pythorch, and "
+        "running inference on a m2 cip, i set the device to mps and I guess this error:\n\n"
+        "\" AttributeError: module 'torch._C' has no attribute '_scatter' \"\n"
+    )
+    if torch.version.cuda is None:  # the CPU wheel the tests install
+        assert not hasattr(torch._C, "_scatter")
+    assert rows(text)["error.mps.cuda_requested"] is Status.WARN
     assert failing(text) == []
 
 

@@ -504,6 +504,19 @@ def test_a_linux_guest_named_on_a_mac_is_linux_in_the_mac():
         assert "sign.linux_guest" not in reading.read(other).signs, other
 
 
+def test_a_linux_guest_in_a_title_after_a_dash_is_linux_in_the_mac():
+    # utmapp/UTM#4869 (verbatim title and configuration): the guest named with its architecture,
+    # after " - ", which ends the clause the "not" before it negates
+    text = (
+        "GPU acceleration in Apple backend mode not posible - Ubuntu 22.04 ARM Guest\n"
+        "* UTM Version: 4.1.3\n* macOS Version: Ventura 13.0\n* Mac Chip (Intel, M1, ...): M1\n"
+    )
+    signs = reading.read(text).signs
+    assert [c.value for c in signs["sign.linux_guest"]] == ["Ubuntu 22.04 ARM Guest"]
+    assert reading.read(text).facts.get("os") == "Linux"
+    assert _first(text) == "host.os"
+
+
 def test_mps_said_unavailable_is_diagnosed_not_refused():
     # an MPS failure told in words, as "MPS crashes" is; a GPU with neither MPS nor a Mac named
     # is still refused

@@ -342,6 +342,28 @@ def test_libmamba_on_osx_64_finds_no_pytorch_past_2_2():
     assert not pasted(LIBMAMBA.replace("- defaults", "- conda-forge")).has("sign.pip_x86_only")
 
 
+# PacktPublishing/Modern-Time-Series-Forecasting-with-Python#42 (verbatim, an M1 Pro): specs
+# pinned to the pytorch channel, "channel::name"
+CHANNEL_SPECS = """Platform: osx-arm64
+Collecting package metadata (repodata.json): done
+Solving environment: failed
+
+LibMambaUnsatisfiableError: Encountered problems while solving:
+  - nothing provides requested pytorch::torchvision
+  - nothing provides requested pytorch::torchaudio
+  - nothing provides requested pytorch::pytorch
+  - nothing provides kaleido-core 0.1.0.* needed by python-kaleido-0.1.0-pyhd8ed1ab_0
+"""
+
+
+def test_a_spec_pinned_to_its_channel_is_read_by_its_package_name():
+    by_id, first = rows(CHANNEL_SPECS)
+    row = by_id["torch.installed"]
+    assert row.status is Status.FAIL and first is row
+    assert "no torchvision in its channels for osx-arm64" in row.cause
+    assert "::" not in row.cause.partition(":")[0]
+
+
 UV_LOCK = (
     "error: The current Python platform is not compatible with the lockfile's supported "
     "environments: `sys_platform == 'linux'`\n"

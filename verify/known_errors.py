@@ -1874,7 +1874,14 @@ PATTERNS: tuple[_Pattern, ...] = (
         "mps.cuda_requested",
         re.compile(
             r"Torch not compiled with CUDA enabled[^\n]*|"
-            r"User provided device_type of 'cuda', but CUDA is not available[^\n]*"
+            r"User provided device_type of 'cuda', but CUDA is not available[^\n]*|"
+            # a function only a CUDA build compiles into torch._C (torch/csrc/cuda/
+            # python_comm.cpp's _scatter / _gather / _broadcast*, Module.cpp's _cuda_*; none is
+            # in torch 2.13.0+cpu): "AttributeError: module 'torch._C' has no attribute
+            # '_scatter'" (pytorch/pytorch#105093, mmcv's data-parallel scatter with device mps
+            # on an M2)
+            r"module 'torch\._C' has no attribute '_(?:cuda_\w+|scatter|gather|broadcast\w*|"
+            r"nccl_\w+)'[^\n]*"
         ),
         "The code asks for CUDA",
         "The code (an application, a node, a script) asks for a CUDA device, and this PyTorch "

@@ -377,6 +377,9 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
         ran = _torch_ran_on_old_python(result, pasted)
         if ran is not None:
             return python_then.row(ran, pasted, written) or ran
+        unasked = _python_floor_unasked(result, pasted)
+        if unasked is not None:
+            return unasked
     if result.id == "host.os" and result.status in (Status.PASS, Status.FAIL):
         # (failed where the code's own MPS check is what named MPS: sanghyun-son/EDSR-PyTorch
         # #355, an old torch in a Linux container)
@@ -449,6 +452,24 @@ def _torch_ran_on_old_python(result: Result, pasted: Pasted) -> Result | None:
         return None
     cause, fix = msg.python_limits_torch(str(f.python_version), str(latest), f"{rng[0]}-{rng[1]}")
     row = Result.from_outcome(result.id, result.title, warned(cause, fix), required=True)
+    return dataclasses.replace(row, evidence=result.evidence)
+
+
+# the paste names PyTorch at all: its package, its import, its name
+_TORCH_NAMED = re.compile(r"(?<![A-Za-z])(?:py)?torch", re.IGNORECASE)
+
+
+def _python_floor_unasked(result: Result, pasted: Pasted) -> Result | None:
+    """host.python failing for a Python older than every PyTorch with MPS, in a paste that is
+    neither a Mac's nor names PyTorch (cvxopt/cvxopt#208: "MPS" files, the LP format, read on a
+    Python 3.6; NVIDIA/nvidia-docker#576: a notebook's Python 3.5): true of the Python, but
+    nothing shows the paste is about installing PyTorch there - a warning, as a macOS below
+    MPS's floor is where no MPS is asked for (`_below_mps_unasked`)."""
+    if pasted.from_a_mac() or _TORCH_NAMED.search(pasted.text) or pasted.facts.torch_version:
+        return None
+    row = Result.from_outcome(
+        result.id, result.title, warned(result.cause, result.fix, **result.data), required=True
+    )
     return dataclasses.replace(row, evidence=result.evidence)
 
 
@@ -535,7 +556,11 @@ def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
             " ..." if len(offered) > 3 else ""
         )
         cause, fix = msg.pasted_python_too_new_for(requirement, shown)
-    elif offered == [] or (offered is None and not f.machine == "x86_64" and not gpu_build):
+    elif _wheel_for_python(pinned, python, f.os):
+        return None  # the release has this Python's wheels: pip saw none of them (its index)
+    elif offered == [] or (
+        offered is None and not f.machine == "x86_64" and not gpu_build and not _files_only(pasted)
+    ):
         # "from versions: none", uv's "no wheel for the current platform" for a pinned release,
         # or pip's refusal of any torch quoted without its list, on an interpreter not known to
         # be x86_64 (that case is host.arch's); a CUDA / ROCm pin refused without the list says
@@ -545,6 +570,22 @@ def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
         return None
     lines += tuple(pasted.evidence.get("python_version", []))
     return _row("host.python", "Python version supported by PyTorch", cause, fix, lines)
+
+
+def _wheel_for_python(release: str | None, python: str | None, os_name: str | None) -> bool:
+    """Does `release` ship a wheel for this Python on the paste's platform (macOS unless Linux)?"""
+    if not release or not python:
+        return False
+    platform = "linux" if os_name == "Linux" else "macos"
+    return compat.supports_python(release, python, platform=platform) is True
+
+
+def _files_only(pasted: Pasted) -> bool:
+    """Is every torch pip could not install here one wheel file it refused (verify.diagnosis.paste
+    .refused)? That file's tags did not fit, which says nothing of the wheels PyPI has for this
+    Python (harskish/sdui#6: a nightly's macosx_12_0_arm64 wheel)."""
+    refused = {c.line for c in pasted.signs.get("sign.wheel_refused") or []}
+    return all(c.line in refused for c in pasted.signs.get("sign.pip_no_torch") or [])
 
 
 def _wanted_release_without_wheel(pasted: Pasted) -> Result | None:

@@ -484,3 +484,35 @@ def macos_older_than_package(macos: str | None, needed: str) -> tuple[str, Fix]:
             ("sw_vers -productVersion",),
         ),
     )
+
+
+def macos_older_than_wheel(
+    wheel: str, needed: str, macos: str | None, machine: str | None
+) -> tuple[str, Fix]:
+    """pip refused an arm64 macOS wheel tagged for a newer macOS than 11 (.paste.refused
+    .needs_macos): this macOS is older than its tag, or (macOS and architecture unknown) this
+    Python is an x86_64 one, which takes no arm64 wheel at all."""
+    refused = f"pip refused {wheel}, an arm64 wheel built for macOS {needed} and newer"
+    if macos is not None or machine == "arm64":
+        this = f"this Mac runs macOS {macos}" if macos else "this Mac's macOS is older"
+        return (
+            f"{refused}: {this}, so pip's tags for it stop below {needed}.",
+            Fix(
+                f"Update macOS to {needed} or newer (System Settings > General > Software "
+                f"Update); where this Mac cannot, install a release of the package whose arm64 "
+                f"wheels are tagged for macOS {macos or 'this version'} or older.",
+                ("sw_vers -productVersion", "softwareupdate --list"),
+            ),
+        )
+    return (
+        f"{refused}: either this Mac runs a macOS older than {needed}, or this Python is an "
+        "x86_64 build (under Rosetta 2 on Apple silicon), which takes no arm64 wheel at all. "
+        "The paste shows neither the macOS nor the Python's architecture.",
+        Fix(
+            f"Run both commands: if macOS is older than {needed}, update it (System Settings > "
+            "General > Software Update); if the Python prints x86_64, use a native arm64 Python "
+            "(Miniforge for arm64, or python.org's / Homebrew's in /opt/homebrew) and recreate "
+            "the environment.",
+            ("sw_vers -productVersion", CHECK_PYTHON_ARCH),
+        ),
+    )

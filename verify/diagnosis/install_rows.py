@@ -60,6 +60,8 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
             or _conda_channels_lack_arm64(result, pasted)
             or _binding_no_native(result, pasted)
         )
+    if result.id == "host.macos" and result.status is not Status.FAIL:
+        return _wheel_for_newer_macos(result, pasted)
     if result.id == "torch.installed" and result.status is Status.PASS:
         # torch is there; a package conda could not find beside it still failed the install
         return _conda_channels_lack_arm64(result, pasted, torch_family=False)
@@ -263,6 +265,33 @@ def _wheel_for_other_python(result: Result, pasted: Pasted) -> Result | None:
     )
     lines = [clues[0].line, *pasted.evidence.get("python_version", [])[:1]]
     return _failed(result, cause, fix, lines, wheel_python=clues[0].value[2], python=mine)
+
+
+def _wheel_for_newer_macos(result: Result, pasted: Pasted) -> Result | None:
+    """pip on a Mac refused an arm64 wheel tagged for a newer macOS than 11.0
+    (verify.diagnosis.paste.refused.needs_macos: mlc-ai/mlc-llm#781, macosx_13_0_arm64 wheels
+    on an M1 Pro whose macOS had not been updated): a macOS older than the tag, or, the macOS
+    and the Python's architecture both unknown, that or an x86_64 Python (the paste's macOS at
+    the tag or newer makes it the x86_64 Python alone: host.arch). Not where the paste's Python
+    is not the wheel's (host.python says so)."""
+    f = pasted.facts
+    if f.os != "Darwin" or f.machine == "x86_64":
+        return None
+    python = compat.release_of(f.python_version)
+    mine = f"3.{python.minor}" if python is not None else ""
+    macos = compat.parse_version(f.macos_version)
+    for c in _refused(pasted):
+        needed = refused.needs_macos(c.value)
+        if needed is None or (mine and c.value[2] not in ("", mine)):
+            continue
+        if macos is not None and macos >= needed:
+            continue
+        cause, fix = msg.macos_older_than_wheel(
+            _wheel_name(c.value), str(needed), f.macos_version, f.machine
+        )
+        lines = [c.line, *pasted.evidence.get("macos_version", [])[:1]]
+        return _failed(result, cause, fix, lines, needs_macos=str(needed), macos=f.macos_version)
+    return None
 
 
 def _intel_mac_said(result: Result, pasted: Pasted) -> Result | None:

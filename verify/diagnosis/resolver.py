@@ -129,7 +129,7 @@ def finding(result: Result, pasted: Pasted) -> Result | None:
         return install_rows.finding(result, pasted) or _x86_64_python(result, pasted)
     if result.id == "host.arch" and result.status is Status.PASS:
         return _intel_mac_newest_torch(result, pasted) or install_rows.finding(result, pasted)
-    if result.id in ("host.python", "host.arch", "host.os"):
+    if result.id in ("host.python", "host.arch", "host.os", "host.macos"):
         return install_rows.finding(result, pasted)
     if result.id == "torch.installed" and result.status is not Status.FAIL:
         if pasted.facts.machine == "x86_64" and x86_64_ceiling(pasted):

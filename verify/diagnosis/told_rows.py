@@ -28,6 +28,11 @@ def torch_fixed_by(results: list[Result], pasted: Pasted) -> list[Result]:
     wanted = compat.parse_version(str(clues[0].value)) if clues else None
     if wanted is None:
         return results
+    if clues[0].field == "sign.torch_fixed_by" and wanted < compat.MPS_FIRST_RELEASE:
+        # no MPS fault was fixed before MPS: a release older than 1.12 said to be needed is
+        # another backend's ("You need torch>=1.10, using Ampere GPU with cuda>=11.0",
+        # transformers' bf16 check in databrickslabs/dolly#11, on V100s)
+        return results
     if have is not None and have >= wanted:
         return results
     out = []

@@ -324,7 +324,9 @@ _WORD = re.compile(r"[\w']+")
 WORDS_BEFORE = 3
 
 
-_CLAUSE = re.compile(r"[.!?;:,\u2013\u2014]|\b(?:but|and|so|then)\b", re.IGNORECASE)
+# where a clause ends; a hyphen with spaces round it is a dash too ("GPU acceleration in Apple
+# backend mode not posible - Ubuntu 22.04 ARM Guest": utmapp/UTM#4869's title)
+_CLAUSE = re.compile(r"[.!?;:,\u2013\u2014]|[ \t]-[ \t]|\b(?:but|and|so|then)\b", re.IGNORECASE)
 
 
 _NEGATION = {"not", "no", "never", "without"}

@@ -78,7 +78,6 @@ CONDA_NOT_FOUND = re.compile(
     r"(?:PackagesNotFoundError|ResolvePackageNotFound):[^\n]*\n(?:[ \t]*\n)?" + _ITEMS
 )
 # torch and the companions released with it (a channel may lack one of them for a platform:
-# pytorch/pytorch#82483, torchaudio missing from the pytorch channel's osx-arm64 index)
 # pytorch/pytorch#82483, torchaudio missing from the pytorch channel's osx-arm64 index; torchdata's
 # and torchtext's releases were on the same channel, torchdata's without osx-arm64 builds:
 # meta-pytorch/data#676, "anaconda.org/pytorch/torchdata shows only linux-64, osx-64, and win-64")
@@ -94,9 +93,11 @@ CONDA_OTHER_SPEC = re.compile(
 )
 # libmamba (conda >= 23.10's solver, mamba, micromamba): "nothing provides requested pytorch
 # 2.4.1**" and "└─ pytorch 2.4.1**  does not exist (perhaps a typo or a missing channel)."
-# (thousandbrainsproject/tbp.monty#95 quotes both forms)
+# (thousandbrainsproject/tbp.monty#95 quotes both forms); a spec pinned to its channel names it
+# first: "nothing provides requested pytorch::torchvision" (PacktPublishing/Modern-Time-Series-
+# Forecasting-with-Python#42, an environment file's "pytorch::" specs on osx-arm64)
 MAMBA_NOT_FOUND = re.compile(
-    r"(?:nothing provides requested " + _TORCH_FAMILY + r"[ \t]*([^\s*]*)"
+    r"(?:nothing provides requested (?:[\w-]+(?:/[\w-]+)*::)?" + _TORCH_FAMILY + r"[ \t]*([^\s*]*)"
     r"|[└├]─ " + _TORCH_FAMILY + r"[ \t]+([^\s*]+)\**[ \t]+does not exist)"
 )
 # conda packages built for CUDA only (none for osx-64 / osx-arm64: anaconda.org's pytorch-cuda,

@@ -198,11 +198,16 @@ _GPU_WORK = re.compile(r"\b(?:MPS|Metal|GPU|PyTorch|torch)\b", _I)
 # statement, nor a question) - with a Mac in the paste, the workload
 # is Linux inside the Mac (settle_os), where Metal does not reach (docker/roadmap#52; UTM's and
 # Parallels' Linux guests get a paravirtual GPU with no Metal)
+# A guest is a VM's whatever the words before it, and may name its architecture: "Ubuntu 22.04
+# ARM Guest" (utmapp/UTM#4869's title, on an M1)
+_DISTRO = (
+    r"(?:Ubuntu|Debian|Fedora|Arch Linux|Linux|CentOS|Rocky Linux|Alpine|Kali)"
+    r"(?:[ \t]+\d+(?:\.\d+)*(?:[ \t]+LTS)?)?(?:[ \t]+(?:ARM(?:64)?|aarch64|arm64))?[ \t-]+"
+)
 LINUX_GUEST = re.compile(
     r"\b(?:in|inside|within|using|via|under|from)[ \t]+(?:(?:an?|the|my|our)[ \t]+)?"
-    r"((?:Ubuntu|Debian|Fedora|Arch Linux|Linux|CentOS|Rocky Linux|Alpine|Kali)"
-    r"(?:[ \t]+\d+(?:\.\d+)*(?:[ \t]+LTS)?)?[ \t-]+(?:VM|virtual machine|guest|container))"
-    r"(?!s\b)\b",
+    r"(" + _DISTRO + r"(?:VM|virtual machine|guest|container))(?!s\b)\b"
+    r"|\b(" + _DISTRO + r"guest)(?!s\b)\b",
     _I,
 )
 # Apple silicon seen from Linux: lscpu's "Vendor ID: Apple" (collect_env's CPU section in a Linux
@@ -323,7 +328,7 @@ def read(text: str) -> list[Clue]:
             break
     for m in _stated(LINUX_GUEST, text, "buntu", "ebian", "edora", "inux", "entOS", "lpine", "ali"):
         if not asked(text, m):
-            out.append(clue("sign.linux_guest", m.group(1), text, m, WEAK))
+            out.append(clue("sign.linux_guest", m.group(1) or m.group(2), text, m, WEAK))
             break
     for m in finditer(APPLE_CPU_IN_LINUX, text, "Apple", "asahi"):
         out.append(clue("sign.mac_hint", True, text, m, LISTED))

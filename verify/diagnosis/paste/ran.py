@@ -8,6 +8,8 @@ an op) is not the environment. Two kinds of proof:
   _str_intern adds "device='<device>'" for a tensor off the CPU). Code that *asks* for the device
   says "torch.tensor(..., device='mps')" or ".to('mps')", never the repr's "tensor(" alone;
   pytorch/pytorch#100370 prints "d1 tensor(1605, device='mps:0')".
+- a tensor's device printed: "device(type='mps', index=0)" (its repr), or "mps:0" on the line
+  after `print(x.device)`;
 - R torch's print of a tensor on the device ("[ MPSFloatType{4,4} ]": mlverse/torch#1074);
 - a time measured on the device, as benchmarks print it ("mps time used : 7.67"; a time is
   measured only for work that ran);
@@ -44,6 +46,13 @@ REPR_SPAN = 4000
 # a tensor's device as printed (`x.device`): "device(type='mps', index=0)" - torch.device("mps")
 # alone prints without an index (c10/core/Device.cpp; python_device repr)
 DEVICE_OF_TENSOR = re.compile(r"(?<![\w.])device\(type='mps', index=\d+\)")
+# the same device printed by print(), str(device): "mps:0" on the line after the print of a
+# tensor's `.device` (">>> print(z.device)" / "mps:0", setiastro/setiastrosuitepro#81: a matmul on
+# an Intel iMac Pro's AMD GPU)
+PRINTED_DEVICE = re.compile(
+    r"print\([\w.\[\]]+\.device\)[ \t]*\n(?:[ \t]*(?:>>>)?[ \t]*\n)*?[ \t]*(mps:\d+)[ \t]*$",
+    re.MULTILINE,
+)
 # R torch's (mlverse/torch) print of a tensor on the MPS device ends with its type line:
 # "[ MPSFloatType{4,4} ]" (mlverse/torch#1074, #972; "[ CPUFloatType{4,4} ]" on the CPU): libtorch's
 # C++ printer, aten/src/ATen/core/Formatting.cpp, so other C++ front ends (tch-rs) print it too
@@ -93,6 +102,9 @@ def read(text: str) -> list[Clue]:
         break
     for m in finditer(DEVICE_OF_TENSOR, text, "type='mps'"):
         out.append(clue("mps_available", True, text, m, LISTED))
+        break
+    for m in finditer(PRINTED_DEVICE, text, ".device)"):
+        out.append(Clue("mps_available", True, line_at(text, m.start(1)), LISTED))
         break
     for m in finditer(TIMED_ON_MPS, text, "mps", "MPS", "Mps"):
         out.append(clue("mps_available", True, text, m, LISTED))

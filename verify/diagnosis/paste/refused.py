@@ -17,7 +17,12 @@ the interpreter is not:
 - a macOS arm64 wheel refused by a Mac's interpreter of the wheel's own Python: an x86_64
   interpreter ("ERROR: torch-2.1.0-cp310-none-macosx_11_0_arm64.whl is not a supported wheel on
   this platform.", Rosetta on an M1; verify.diagnosis.resolver drops it where the paste's Python
-  is not the wheel's).
+  is not the wheel's) - where the wheel is tagged for a macOS every arm64 Mac runs (11.0) or the
+  paste's macOS is its tag or newer ("mlx-0.12.0-cp312-cp312-macosx_14_0_arm64.whl" on "MacOS
+  14.4.1": ml-explore/mlx#1055, an x86_64 conda Python). An arm64 wheel tagged for a newer macOS
+  than 11 is refused by an older macOS just as well ("mlc_ai_nightly-0.12.dev1397-cp39-cp39-
+  macosx_13_0_arm64.whl is not a supported wheel" on an M1 Pro: mlc-ai/mlc-llm#781, a macOS
+  "not updated in ages"): `needs_macos` gives that floor, for install_rows' host.macos row.
 
 -> sign.wheel_refused: (package, version, CPython X.Y of the wheel or "", the wheel's OS: "linux",
 "windows" or "macos", its platform tag(s)); a torch macOS wheel refused is also
@@ -37,8 +42,9 @@ from typing import Any
 from urllib.parse import unquote
 
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
-from packaging.version import InvalidVersion
+from packaging.version import InvalidVersion, Version
 
+from verify import compat
 from verify.diagnosis.paste.clues import LISTED, Clue, clue, finditer
 
 # any distribution's wheel: its Python tag says the same of the interpreter whatever the package
@@ -99,6 +105,30 @@ def wheel(filename: str) -> tuple[str, str, str, str, str] | None:
     return (str(name), str(version), python, system, ".".join(platforms))
 
 
+# every Mac with an arm64 chip runs macOS 11 or newer: an arm64 wheel tagged 11.0 fits them all
+ARM64_MACOS = Version("11.0")
+_MACOS_TAG = re.compile(r"macosx_(\d+)_(\d+)_arm64")
+
+
+def needs_macos(value: tuple) -> Version | None:
+    """The lowest macOS a refused arm64-only macOS wheel (a sign.wheel_refused value) is tagged
+    for, where that is newer than 11.0, or None."""
+    lowest = _arm64_macos(value)
+    return lowest if lowest is not None and lowest > ARM64_MACOS else None
+
+
+def _arm64_macos(value: tuple) -> Version | None:
+    """The lowest macOS of an arm64-only macOS wheel's tags; None for another wheel or a tag
+    packaging does not produce ("macosx_13_arm64", without the minor: pypa/packaging#604)."""
+    platforms = value[4].split(".")
+    if value[3] != "macos" or not all(p.endswith("_arm64") for p in platforms):
+        return None
+    floors = [m for p in platforms if (m := _MACOS_TAG.fullmatch(p))]
+    if len(floors) != len(platforms):
+        return None
+    return min(Version(f"{m[1]}.{m[2]}") for m in floors)
+
+
 def _os_of(platform: str) -> str:
     for system, prefixes in _OS_PREFIXES:
         if platform.startswith(prefixes):
@@ -117,7 +147,16 @@ def settle(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) -
         evidence["os"] = [refused[0].line]
     if facts["os"] != "Darwin" or facts.get("machine") is not None:
         return
-    arm = [c for c in refused if all(p.endswith("_arm64") for p in c.value[4].split("."))]
+    shown = compat.parse_version(facts.get("macos_version"))
+    arm = [c for c in refused if _macos_fits(_arm64_macos(c.value), shown)]
     if arm:  # the wheel's own Python refused it (resolver drops it where not)
         facts["machine"] = "x86_64"
         evidence["machine"] = [arm[0].line]
+
+
+def _macos_fits(tagged: Version | None, shown: Version | None) -> bool:
+    """Does the paste's macOS take an arm64 wheel tagged for macOS `tagged`? Every arm64 Mac takes
+    11.0; an unknown macOS, only that."""
+    if tagged is None:
+        return False
+    return tagged <= ARM64_MACOS or (shown is not None and shown >= tagged)

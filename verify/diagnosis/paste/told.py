@@ -11,7 +11,9 @@ source: verify.diagnosis.paste.clues); a negated, conditional or past phrase giv
   sign.torch_fixed_by: the release named (verify.diagnosis.told_rows: torch older than it;
   invoke-ai/InvokeAI#8835). A requirement's lower bound ("torch>=2.5.1") is
   verify.diagnosis.paste.prose's sign.torch_at_least, not this; one said in a sentence ("requires
-  pytorch>2") is sign.torch_needed_said, read only against a torch the paste shows.
+  pytorch>2") is sign.torch_needed_said, read only against a torch the paste shows;
+  transformers' "Disabling PyTorch because PyTorch >= 2.1 is required but found 2.0.1" gives
+  both the floor and the torch installed (XiaoxinHe/G-Retriever#48).
 - a Mac named with an AMD / Radeon GPU in the same line ("MPS support on MacOS Ventura with an
   AMD Radeon Pro 5700 XT GPU": Lightning-AI/pytorch-lightning#15861, "支持intel AMD GPU 的macos")
   -> os Darwin, sign.mac_hint: only Intel Macs have AMD GPUs (verify.diagnosis.paste then reads an
@@ -30,7 +32,7 @@ from __future__ import annotations
 
 import re
 
-from verify.diagnosis.paste.clues import WEAK, Clue, asked, clue, finditer, stated
+from verify.diagnosis.paste.clues import LISTED, WEAK, Clue, asked, clue, finditer, stated
 
 _I = re.IGNORECASE
 
@@ -74,6 +76,13 @@ TORCH_NEEDED = re.compile(
     r"v?(\d(?:\.\d{1,2}){0,2})(?![\d.]*\d)",
     _I,
 )
+# transformers' own check, the floor and the torch it found: "Disabling PyTorch because PyTorch
+# >= 2.1 is required but found 2.0.1" (transformers/utils/import_utils.py is_torch_available's
+# warning; XiaoxinHe/G-Retriever#48) -> sign.torch_needed_said, and the torch installed
+TRANSFORMERS_FLOOR = re.compile(
+    r"Disabling PyTorch because PyTorch >= ?(\d(?:\.\d{1,2}){0,2}) is required but found "
+    r"(\d\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?(?:\+[\w.]+)?)"
+)
 # a Mac and an AMD GPU named in one line (the GPU is verify.diagnosis.paste.versions' sign.amd_gpu)
 _MAC = (
     r"(?:mac\s?OS(?:\s?X)?|OS\s?X|Mac(?:Book(?:\s?Pro)?|\s?Pro|\s?mini)?|iMac(?:\s?Pro)?|"
@@ -109,10 +118,15 @@ def read(text: str) -> list[Clue]:
         release = next(g for g in m.groups() if g)
         out.append(clue("sign.torch_fixed_by", release, text, m, WEAK))
         break
-    for m in finditer(TORCH_NEEDED, text, "orch", "ORCH"):
-        if stated(text, m, strict=False) and not asked(text, m):
-            out.append(clue("sign.torch_needed_said", m.group(1), text, m, WEAK))
-            break
+    for m in finditer(TRANSFORMERS_FLOOR, text, "Disabling PyTorch"):
+        out.append(clue("sign.torch_needed_said", m.group(1), text, m, LISTED))
+        out.append(clue("torch_version", m.group(2), text, m, LISTED))
+        break
+    else:
+        for m in finditer(TORCH_NEEDED, text, "orch", "ORCH"):
+            if stated(text, m, strict=False) and not asked(text, m):
+                out.append(clue("sign.torch_needed_said", m.group(1), text, m, WEAK))
+                break
     for m in finditer(MAC_WITH_AMD, text, "AMD", "Radeon", "radeon", "amd"):
         if not stated(text, m, strict=False):
             continue

@@ -217,6 +217,9 @@ SYS_VERSION = re.compile(
 # this point forward"; cibuildwheel: "While CPython is in beta, the ABI can change")
 PYTHON_PRERELEASE = re.compile(r"\bPython[ \t]+(3\.\d{1,2}\.\d{1,2}(?:a|b)\d{1,2})(?![\w.])")
 SITE_PACKAGES = re.compile(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages/")
+# a number with a unit after it is an amount, not a version: "torch = 1.02 GiB" (the memory
+# torch holds, in Lightricks/LTX-Desktop#171's heartbeat log)
+_NOT_AMOUNT = r"(?![ \t]*(?:[KMGT]i?B|bytes?|%))"
 TORCH = re.compile(
     r"(?<![.-])"
     + _START
@@ -225,7 +228,8 @@ TORCH = re.compile(
     + r"(\d\.\d{1,2}(?:\.\d{1,2})?(?:(?:a|b|rc|\.dev|\.post)\d+)?(?:\+[\w.]+)?)"
     # never a version cut short: "2.4.1abc" is not read as 2.4
     + r"(?![\w.]*\+)(?!\.\d)"
-    + _END,
+    + _END
+    + _NOT_AMOUNT,
     re.IGNORECASE,  # "PyTorch Version: 2.8.0" (ComfyUI's error report, Comfy-Org/ComfyUI#7171)
 )
 # no PyTorch release: its 0.x line ended at 0.4.1 (1.0.0 followed in 2018-12); R's torch

@@ -193,17 +193,17 @@ VM_LACKS = re.compile(
     _I,
 )
 _GPU_WORK = re.compile(r"\b(?:MPS|Metal|GPU|PyTorch|torch)\b", _I)
-# Linux named as the guest a VM or container runs, where the code is: "in an Ubuntu VM on my M1
-# MacBook", "inside a Debian container", "in an Ubuntu 22.04 guest" (not "Ubuntu VMs", a general
-# statement, nor a question) - with a Mac in the paste, the workload
-# is Linux inside the Mac (settle_os), where Metal does not reach (docker/roadmap#52; UTM's and
-# Parallels' Linux guests get a paravirtual GPU with no Metal)
-# A guest is a VM's whatever the words before it, and may name its architecture: "Ubuntu 22.04
-# ARM Guest" (utmapp/UTM#4869's title, on an M1)
+# a Linux distribution's name, its version and the architecture a guest may name
 _DISTRO = (
     r"(?:Ubuntu|Debian|Fedora|Arch Linux|Linux|CentOS|Rocky Linux|Alpine|Kali)"
     r"(?:[ \t]+\d+(?:\.\d+)*(?:[ \t]+LTS)?)?(?:[ \t]+(?:ARM(?:64)?|aarch64|arm64))?[ \t-]+"
 )
+# Linux named as the guest a VM or container runs, where the code is: "in an Ubuntu VM on my M1
+# MacBook", "inside a Debian container", "in an Ubuntu 22.04 guest" (not "Ubuntu VMs", a general
+# statement, nor a question) - with a Mac in the paste, the workload
+# is Linux inside the Mac (settle_os), where Metal does not reach (docker/roadmap#52; UTM's and
+# Parallels' Linux guests get a paravirtual GPU with no Metal); a guest is a VM's whatever the
+# words before it ("Ubuntu 22.04 ARM Guest": utmapp/UTM#4869's title, on an M1)
 LINUX_GUEST = re.compile(
     r"\b(?:in|inside|within|using|via|under|from)[ \t]+(?:(?:an?|the|my|our)[ \t]+)?"
     r"(" + _DISTRO + r"(?:VM|virtual machine|guest|container))(?!s\b)\b"

@@ -41,6 +41,9 @@ def _signs(reader, text: str) -> dict[str, list[object]]:
         "* Fix float64 error on apple silicons.",
         # huggingface/diffusers#14367's title
         "Helios schedulers raise `TypeError` on MPS: `float64` without the device guard",
+        # grapeot/context-infrastructure#29's PR description
+        "- Document using `docling --device cpu` on macOS/Apple Silicon to avoid MPS float64 "
+        "failures.",
     ],
 )
 def test_float64_said_unsupported_on_mps(text):
@@ -71,6 +74,19 @@ def test_jetsam_and_shell_kills_need_mps_in_the_paste():
     with_ratio = f"Tried PYTORCH_MPS_HIGH_WATERMARK_RATIO=0.0.\n{killed}"
     assert "sign.mps_memory_said" in _signs(said.read, with_ratio)
     assert "sign.mps_memory_said" not in _signs(said.read, "MPS is fine.\nzsh: bus error  yolo")
+
+
+def test_jetsam_named_in_words_is_a_kill_for_memory():
+    # OpenDigitalProductFactory/opendigitalproductfactory#1322's PR description (verbatim, an M5
+    # Max): the process on MPS killed by jetsam, told in a sentence
+    text = (
+        "**Root cause found:** macOS Jetsam (memory-pressure killer) was terminating the "
+        "MPS-based Chatterbox sidecar after each synthesis, causing ~12s reload windows."
+    )
+    assert "sign.mps_memory_said" in _signs(said.read, text)
+    assert "sign.mps_memory_said" not in _signs(said.read, "Jetsam is macOS's memory killer.")
+    _, results = diagnose.diagnose(text)
+    assert diagnose.first_cause(results).id == "error.mps.oom"
 
 
 def test_killed_for_memory_is_the_oom_row_with_its_own_cause():

@@ -224,6 +224,19 @@ def test_torch_build_paths_are_no_runner_sign():
     assert envdump.parse(text + traceback).has("sign.ci_runner")
 
 
+def test_a_native_librarys_compiled_in_build_path_is_no_runner():
+    # mobiusml/inswapper#30 (verbatim, an M4 Mac mini): onnxruntime's message quotes the source
+    # path of its own build on Azure Pipelines (work/<n>/s/), not where it runs
+    text = (
+        "MacOS on MacMini M4\n"
+        "Non-zero status code returned while running CoreML_11777492068329204276_6 node. "
+        "Name:'CoreMLExecutionProvider_CoreML_11777492068329204276_6_6' Status Message: "
+        "Exception: /Users/runner/work/1/s/onnxrun\n"
+    )
+    assert not envdump.parse(text).has("sign.ci_runner")
+    assert "mps.available" not in failing(text)
+
+
 NIX_FALSE = (
     "aarch64-darwin, Apple M1\n"
     "$ nix-shell -p 'python3.withPackages (ps: with ps; [ {attr} ])' --command \"python -c "

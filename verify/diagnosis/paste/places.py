@@ -140,7 +140,10 @@ DOCKER_ON_MAC = re.compile(
 # paths), a macOS runner label, "GHA", the runner-images tracker, "nested virt"
 CI_RUNNER = re.compile(
     r"(File \"/Users/runner/(?!work/pytorch/pytorch/)|"
-    r"/Users/runner/(?:hostedtoolcache|work/(?!pytorch/pytorch/|_temp/)[\w.-]+/[\w.-]+/)|"
+    # (not Azure Pipelines' build layout, work/<n>/s/: a native library's compiled-in source
+    # path in its message, "Exception: /Users/runner/work/1/s/onnxruntime/..." - onnxruntime's
+    # CoreML provider on an M4 Mac mini, mobiusml/inswapper#30)
+    r"/Users/runner/(?:hostedtoolcache|work/(?!pytorch/pytorch/|_temp/|\d+/s/)[\w.-]+/[\w.-]+/)|"
     r"\bruns-on:\s*\[?\s*['\"]?macos-[\w.-]+|"
     r"\bmacos-(?:1[1-5]|2\d|latest)(?:-(?:arm64|xlarge|large))?`? runners?\b|\bmacos-latest\b|"
     # the runners named by their chip or OS, a runner label's CI: "M1 runners currently have a

@@ -58,7 +58,11 @@ FLOAT64_SAID = re.compile(
     # apple silicons." (Tiger14n/RVC-GUI#4), "an MPS float64 error"
     r"\b" + _F64 + r"[ \t]+(?:errors?|issues?|problems?|bugs?)[ \t]+(?:on|with|for|in)[ \t]+"
     r"(?:the[ \t]+)?(?:MPS|apple[ \t]+silicons?|M[1-5](?:[ \t]+Macs?)?)\b|"
-    r"\b(?:MPS|apple[ \t]+silicon)[ \t]+" + _F64 + r"[ \t]+(?:errors?|issues?|problems?)\b|"
+    # "to avoid MPS float64 failures" (a note on Docling's `--device cpu` workaround:
+    # context-infrastructure#29)
+    r"\b(?:MPS|apple[ \t]+silicon)[ \t]+"
+    + _F64
+    + r"[ \t]+(?:errors?|issues?|problems?|failures?)\b|"
     # torch's refusal (a TypeError) said to come from float64 on MPS: "Helios schedulers raise
     # `TypeError` on MPS: `float64` without the device guard" (huggingface/diffusers#14367)
     r"\bTypeError`?[ \t]+on[ \t]+MPS\b[^.\n]{0,60}?`?" + _F64 + r"\b",
@@ -67,6 +71,13 @@ FLOAT64_SAID = re.compile(
 # macOS's jetsam kill line (the kernel log, `log show`): the process killed for memory
 JETSAM = re.compile(
     r"\bmemorystatus:[ \t]+kill(?:ing|ed)[^\n]*?\b(?:python|Python)[\w.]*[^\n]*", re.MULTILINE
+)
+# jetsam named in words as what killed the process: "macOS Jetsam (memory-pressure killer) was
+# terminating the MPS-based Chatterbox sidecar" (opendigitalproductfactory#1322, an M5 Max)
+JETSAM_SAID = re.compile(
+    r"\bJetsam\b[^.\n]{0,40}?\b(?:kill(?:s|ed|ing)?|terminat(?:es|ed|ing))\b[^\n]*|"
+    r"\b(?:killed|terminated)[ \t]+by[ \t]+(?:macOS(?:'s)?[ \t]+)?Jetsam\b[^\n]*",
+    _I,
 )
 # the shell's word for a SIGKILL: "zsh: killed python ...", bash's "line 142: 33551 Killed: 9
 # python -m ..." (gensyn-ai/rl-swarm#59: a training run on a 16 GB Mac, "likely an OoM"), fish's
@@ -278,6 +289,7 @@ def read(text: str) -> list[Clue]:
     if MPS_NAMED.search(text):
         for found in (
             finditer(JETSAM, text, "memorystatus"),
+            finditer(JETSAM_SAID, text, "etsam"),
             finditer(MPS_MEMORY_GROWS, text, "driver_allocated_memory"),
             finditer(SHELL_KILLED, text, "killed", "Killed", "SIGKILL"),
         ):

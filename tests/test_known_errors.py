@@ -211,6 +211,18 @@ REPORTS = [
         "mps.no_distributed",
         "fail",
     ),
+    # pytorch/pytorch#17900 (conda's pytorch 1.0.0 on a Mac): the attribute is_available() asks
+    (
+        "AttributeError: module 'torch._C' has no attribute '_c10d_init'",
+        "mps.no_distributed",
+        "fail",
+    ),
+    # pytorch/pytorch#105093 (an M2, mmcv's scatter): a function only CUDA builds compile in
+    (
+        "AttributeError: module 'torch._C' has no attribute '_scatter'",
+        "mps.cuda_requested",
+        "warn",
+    ),
     # https://github.com/apple/ml-simplefold/issues/11 (MLX imported on a Linux server; the
     # Linux wheel's library comes with its cpu / cuda extras)
     (

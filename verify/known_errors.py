@@ -1931,6 +1931,10 @@ PATTERNS: tuple[_Pattern, ...] = (
         "mps.no_distributed",
         re.compile(
             r"module 'torch\.distributed' has no attribute '(?:" + _C10D_NAMES + r")'[^\n]*|"
+            # the very hasattr torch.distributed.is_available() asks (torch/distributed/
+            # __init__.py): "AttributeError: module 'torch._C' has no attribute '_c10d_init'"
+            # (pytorch/pytorch#17900, conda's pytorch 1.0.0 on a Mac and on Windows 7)
+            r"module 'torch\._C' has no attribute '_c10d_init'[^\n]*|"
             r"cannot import name '(?:" + _C10D_NAMES + r")' from 'torch\.distributed'[^\n]*|"
             # Python before 3.8 names no module: the import line above says it
             r"from torch\.distributed import [^\n]*\n[^\n]*cannot import name '(?:"

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from verify.diagnosis import diagnose, paste
-from verify.diagnosis.install_messages import CHECK_PYTHON_ARCH
 from verify.diagnosis.paste import refused
+from verify.messages import CHECK_PYTHON_ARCH
 from verify.model import Status
 
 # the pip line as pip prints it (pip/_internal/req/req_install.py); the wheels are real PyPI files

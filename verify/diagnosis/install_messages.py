@@ -9,6 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from verify.diagnosis.paste.pyremoved import DATACLASS_CHECK
+from verify.messages import CHECK_PYTHON_ARCH
 from verify.model import Fix
 
 if TYPE_CHECKING:
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
 LAST_X86_64 = "2.2.2"
 X86_DEPRECATION = "https://dev-discuss.pytorch.org/t/pytorch-macos-x86-builds-deprecation-starting-january-2024/1690"
 _ARCH_PRINTS = {"arm64": "arm64", "x86_64": "i386"}  # `arch`'s words for each
-CHECK_PYTHON_ARCH = 'python -c "import platform; print(platform.machine())"'
 
 
 def no_wheel_for_python_tag(

@@ -556,7 +556,7 @@ def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
             " ..." if len(offered) > 3 else ""
         )
         cause, fix = msg.pasted_python_too_new_for(requirement, shown)
-    elif _wheel_for_python(pinned, python, f.os):
+    elif pinned and _python_supported(pinned, python, f.os) is True:
         return None  # the release has this Python's wheels: pip saw none of them (its index)
     elif offered == [] or (
         offered is None and not f.machine == "x86_64" and not gpu_build and not _files_only(pasted)
@@ -572,12 +572,18 @@ def _install_finding(rule_id: str, pasted: Pasted) -> Result | None:
     return _row("host.python", "Python version supported by PyTorch", cause, fix, lines)
 
 
-def _wheel_for_python(release: str | None, python: str | None, os_name: str | None) -> bool:
-    """Does `release` ship a wheel for this Python on the paste's platform (macOS unless Linux)?"""
-    if not release or not python:
-        return False
-    platform = "linux" if os_name == "Linux" else "macos"
-    return compat.supports_python(release, python, platform=platform) is True
+def _wheels_of(os_name: str | None) -> str:
+    """The platform whose wheels the installer looked for: Linux's inside a Linux paste, else
+    macOS's."""
+    return "linux" if os_name == "Linux" else "macos"
+
+
+def _python_supported(release: str, python: str | None, os_name: str | None) -> bool | None:
+    """Does `release` ship a wheel for this Python on the paste's platform (`_wheels_of`)? None
+    where unknown."""
+    if not python:
+        return None
+    return compat.supports_python(release, python, platform=_wheels_of(os_name))
 
 
 def _files_only(pasted: Pasted) -> bool:
@@ -666,13 +672,10 @@ def _no_wheel_for_python(
     requirement: str, release: str, python: str | None, os_name: str | None
 ) -> tuple[str, Fix] | None:
     """Cause and fix when `release` ships no wheel for this Python on the platform whose wheels
-    the installer looked for (Linux's inside a Linux paste, else macOS's); None otherwise."""
-    if not python:
+    the installer looked for (`_wheels_of`); None otherwise."""
+    if _python_supported(release, python, os_name) is not False:
         return None
-    platform = "linux" if os_name == "Linux" else "macos"
-    if compat.supports_python(release, python, platform=platform) is not False:
-        return None
-    rng = compat.python_range(release, platform=platform)
+    rng = compat.python_range(release, platform=_wheels_of(os_name))
     supported = f"{rng[0]}-{rng[1]}" if rng else "other versions"
     return msg.pasted_no_wheel_for_python(requirement, python, supported)
 

@@ -281,10 +281,8 @@ def _wheel_for_newer_macos(result: Result, pasted: Pasted) -> Result | None:
     mine = f"3.{python.minor}" if python is not None else ""
     macos = compat.parse_version(f.macos_version)
     for c in _refused(pasted):
-        needed = refused.needs_macos(c.value)
+        needed = refused.needs_macos(c.value, macos)
         if needed is None or (mine and c.value[2] not in ("", mine)):
-            continue
-        if macos is not None and macos >= needed:
             continue
         cause, fix = msg.macos_older_than_wheel(
             _wheel_name(c.value), str(needed), f.macos_version, f.machine

@@ -110,11 +110,14 @@ ARM64_MACOS = Version("11.0")
 _MACOS_TAG = re.compile(r"macosx_(\d+)_(\d+)_arm64")
 
 
-def needs_macos(value: tuple) -> Version | None:
+def needs_macos(value: tuple, shown: Version | None = None) -> Version | None:
     """The lowest macOS a refused arm64-only macOS wheel (a sign.wheel_refused value) is tagged
-    for, where that is newer than 11.0, or None."""
+    for, where that is newer than 11.0 and the paste's macOS (`shown`, None: unknown) is not
+    shown to be at it: a macOS that may be what refused it. None otherwise."""
     lowest = _arm64_macos(value)
-    return lowest if lowest is not None and lowest > ARM64_MACOS else None
+    if lowest is None or lowest <= ARM64_MACOS or (shown is not None and shown >= lowest):
+        return None
+    return lowest
 
 
 def _arm64_macos(value: tuple) -> Version | None:
@@ -148,15 +151,12 @@ def settle(facts: dict[str, Any], evidence: dict[str, list[str]], signs: dict) -
     if facts["os"] != "Darwin" or facts.get("machine") is not None:
         return
     shown = compat.parse_version(facts.get("macos_version"))
-    arm = [c for c in refused if _macos_fits(_arm64_macos(c.value), shown)]
+    # arm64-only wheels that this macOS is shown to take: only the architecture refused them
+    arm = [
+        c
+        for c in refused
+        if _arm64_macos(c.value) is not None and needs_macos(c.value, shown) is None
+    ]
     if arm:  # the wheel's own Python refused it (resolver drops it where not)
         facts["machine"] = "x86_64"
         evidence["machine"] = [arm[0].line]
-
-
-def _macos_fits(tagged: Version | None, shown: Version | None) -> bool:
-    """Does the paste's macOS take an arm64 wheel tagged for macOS `tagged`? Every arm64 Mac takes
-    11.0; an unknown macOS, only that."""
-    if tagged is None:
-        return False
-    return tagged <= ARM64_MACOS or (shown is not None and shown >= tagged)

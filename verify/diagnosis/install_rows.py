@@ -220,6 +220,18 @@ def _refused(pasted: Pasted) -> list:
     return pasted.signs.get("sign.wheel_refused") or []
 
 
+def _minor(pasted: Pasted) -> str | None:
+    """The paste's Python as "3.X", the form a wheel's CPython tag is read in, or None."""
+    python = compat.release_of(pasted.facts.python_version)
+    return f"3.{python.minor}" if python is not None else None
+
+
+def _other_python(value: tuple, mine: str | None) -> bool:
+    """Is a refused wheel (a sign.wheel_refused value) built for another CPython than the
+    paste's Python? False where either is not known."""
+    return mine is not None and value[2] not in ("", mine)
+
+
 def _wheel_name(value: tuple) -> str:
     package, version, python, _os, platform = value
     tag = f"cp{python.replace('.', '')}" if python else "py3"
@@ -252,11 +264,10 @@ def _wheel_for_other_os(result: Result, pasted: Pasted) -> Result | None:
 def _wheel_for_other_python(result: Result, pasted: Pasted) -> Result | None:
     """pip refused a macOS wheel for another CPython than the paste's interpreter
     (pytorch/pytorch#4802: a cp35 wheel on Python 3.6)."""
-    python = compat.release_of(pasted.facts.python_version)
-    if python is None or pasted.facts.os not in (None, "Darwin"):
+    mine = _minor(pasted)
+    if mine is None or pasted.facts.os not in (None, "Darwin"):
         return None
-    mine = f"3.{python.minor}"
-    clues = [c for c in _refused(pasted) if c.value[3] == "macos" and c.value[2] not in ("", mine)]
+    clues = [c for c in _refused(pasted) if c.value[3] == "macos" and _other_python(c.value, mine)]
     if not clues:
         return None
     package, wheel_python = clues[0].value[0], clues[0].value[2]
@@ -277,12 +288,11 @@ def _wheel_for_newer_macos(result: Result, pasted: Pasted) -> Result | None:
     f = pasted.facts
     if f.os != "Darwin" or f.machine == "x86_64":
         return None
-    python = compat.release_of(f.python_version)
-    mine = f"3.{python.minor}" if python is not None else ""
+    mine = _minor(pasted)
     macos = compat.parse_version(f.macos_version)
     for c in _refused(pasted):
         needed = refused.needs_macos(c.value, macos)
-        if needed is None or (mine and c.value[2] not in ("", mine)):
+        if needed is None or _other_python(c.value, mine):
             continue
         cause, fix = msg.macos_older_than_wheel(
             _wheel_name(c.value), str(needed), f.macos_version, f.machine

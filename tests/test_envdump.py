@@ -612,6 +612,26 @@ def test_collect_env_without_torch_beside_torchs_own_error_is_another_python():
     assert alone.facts.torch_import_error
 
 
+def test_collect_env_without_torch_beside_a_tensor_on_mps_is_another_python():
+    # pytorch/pytorch#98612, verbatim lines: IPython printed a tensor on "mps:0", then
+    # `python collect_env.py` (run elsewhere) printed "PyTorch version: N/A"
+    text = (
+        "In [1]: import torch\n\n"
+        "In [4]: torch.multinomial(a, num_samples=1)\n"
+        "Out[4]: tensor([[-9223372036854775808]], device='mps:0')\n\n"
+        "### Versions\n\n```\n% python collect_env.py\nCollecting environment information...\n"
+        "PyTorch version: N/A\nIs debug build: N/A\n\nOS: macOS 13.3 (x86_64)\n"
+        "Python platform: macOS-10.16-x86_64-i386-64bit\n"
+    )
+    pasted = envdump.parse(text)
+    assert pasted.kind == "collect_env" and pasted.facts.torch_import_error is None
+    results = diagnose.diagnose(text)[1]
+    assert not [r.id for r in results if r.status is Status.FAIL]
+    # the same collect_env with the REPL's tensor on the CPU: the import still failed
+    on_cpu = text.replace(", device='mps:0')", ")")
+    assert envdump.parse(on_cpu).facts.torch_import_error
+
+
 def test_collect_env_without_torch_says_not_installed_or_not_importable():
     # pytorch/pytorch#128939, verbatim (cut after collect_env's first lines): pip had just found
     # no torch to install, so "N/A" is no torch at all, not a broken one

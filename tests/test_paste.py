@@ -109,6 +109,41 @@ def test_conda_info_gives_an_osx_64_interpreter():
     assert f.translated is True  # x86_64 packages on an Apple chip
 
 
+# opendatalab/MinerU#1358, verbatim lines (some of conda info's left out): `uname -m` in the shell
+# says arm64, and `conda info` (cut above its "platform :" line) lists osx-64 channels
+MINERU_CONDA_INFO = """(MinerU-test) qizhezhi@qizhezhideMBP 01_DEV % uname -m
+arm64
+
+(MinerU-test) qizhezhi@qizhezhideMBP 01_DEV % conda info
+
+     active environment : MinerU-test
+         python version : 3.12.7.final.0
+       virtual packages : __archspec=1=m1
+                          __conda=24.9.2=0
+                          __osx=10.16=0
+                          __unix=0=0
+           channel URLs : https://repo.anaconda.com/pkgs/main/osx-64
+                          https://repo.anaconda.com/pkgs/main/noarch
+                          https://repo.anaconda.com/pkgs/r/osx-64
+"""
+
+
+def test_conda_infos_channels_are_condas_platform_over_the_shells_uname():
+    f = facts(MINERU_CONDA_INFO)
+    assert (f.conda_subdir, f.machine, f.hardware_arm64) == ("osx-64", "x86_64", True)
+    row = next(r for r in diagnose.diagnose(MINERU_CONDA_INFO)[1] if r.id == "host.arch")
+    assert row.status is Status.FAIL and "Rosetta" in row.cause
+    assert "channel URLs : https://repo.anaconda.com/pkgs/main/osx-64" in row.evidence
+    # the same conda on osx-arm64 channels: native, uname agrees
+    native = MINERU_CONDA_INFO.replace("osx-64", "osx-arm64")
+    assert facts(native).machine == "arm64"
+    # its virtual packages alone: "__osx=10.16" is what macOS tells an x86_64 build
+    virtual = MINERU_CONDA_INFO[
+        MINERU_CONDA_INFO.index("       virtual") : MINERU_CONDA_INFO.index("  channel")
+    ]
+    assert (facts(virtual).machine, facts(virtual).macos_version) == ("x86_64", None)
+
+
 # AutoGPTQ/AutoGPTQ#562 (on Windows 11), verbatim: pip -v passing over torch's macOS wheels
 PIP_SKIPPED_LINK = (
     "  Skipping link: none of the wheel's tags (cp35-none-macosx_10_6_x86_64) are compatible "

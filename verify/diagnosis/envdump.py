@@ -153,10 +153,12 @@ def parse(text: str) -> Pasted:
             if named:
                 signs["sign.torch_wanted"] = named
             freeform = freeform.merged(torch_version=None)
-        if facts.torch_import_error and errors:
-            # torch raised a message of its own in the code's run: collect_env ran in another
-            # Python than the one that imported torch (pytorch/pytorch#149537: "PyTorch version:
-            # N/A" beside torch.distributed's ValueError on MPS)
+        if facts.torch_import_error and (errors or freeform.mps_available):
+            # torch raised a message of its own in the code's run, or its work on the MPS device
+            # is shown (verify.diagnosis.paste.ran): collect_env ran in another Python than the
+            # one that imported torch (pytorch/pytorch#149537: "PyTorch version: N/A" beside
+            # torch.distributed's ValueError on MPS; #98612: beside "Out[4]: tensor([[...]],
+            # device='mps:0')" in IPython)
             facts = dataclasses.replace(facts, torch_import_error=None)
         facts = _merge_known(facts, freeform)
         kind: Kind = "collect_env"

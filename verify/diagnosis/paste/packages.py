@@ -61,6 +61,13 @@ CONDA_LIST = re.compile(
 # `conda info` / `mamba info` / `micromamba info`: "platform : osx-64"; conda >= 23.10 also prints
 # "Platform: osx-64" above "Collecting package metadata" in install / create output
 CONDA_PLATFORM = re.compile(r"^[ \t>]*platform[ \t]*:[ \t]*" + _SUBDIRS + r"\b", _M | re.I)
+# `conda info`'s first "channel URLs : https://repo.anaconda.com/pkgs/main/osx-64": conda lists
+# each channel for its own subdir and noarch (conda/cli/main_info.py, context.subdirs), so it is
+# the platform line's answer where a paste is cut above it (opendatalab/MinerU#1358: an Intel
+# Miniconda on an M1, "uname -m" arm64 in the same shell)
+CONDA_INFO_CHANNELS = re.compile(
+    r"^[ \t>]*channel URLs[ \t]*:[ \t]*\S*?/" + _SUBDIRS + r"[ \t]*$", _M
+)
 # conda's solver: "PackagesNotFoundError: The following packages are not available from current
 # channels:" then "  - pytorch==2.4.1" lines (conda/exceptions.py, PackagesNotFoundError), up to
 # the blank line; pasted unfenced into a Markdown page and copied from it, the list's "- " may be
@@ -355,7 +362,11 @@ def read(text: str) -> list[Clue]:
             out.append(clue("conda_subdir", sub.group(1), text, m, STRONG))
     for m in finditer(CONDA_PLATFORM, text, "platform", "Platform"):
         out.append(clue("conda_subdir", m.group(1), text, m, LISTED))
-        out.extend(_subdir_facts(m.group(1), text, m))
+        out.extend(_subdir_facts(m.group(1), text, m, LISTED))
+    for m in finditer(CONDA_INFO_CHANNELS, text, "channel URLs"):
+        out.append(clue("conda_subdir", m.group(1), text, m, LISTED))
+        out.extend(_subdir_facts(m.group(1), text, m, LISTED))
+        break  # the first channel's subdir is conda's own
     for m in finditer(CONDA_NOT_FOUND, text, "PackagesNotFoundError", "ResolvePackageNotFound"):
         items = m.group(2) or "- " + m.group(1).lstrip("- \t")
         for spec in CONDA_TORCH_SPEC.finditer(items):
@@ -423,9 +434,13 @@ def read(text: str) -> list[Clue]:
         out.append(clue("conda_subdir", m.group(1), text, m, LISTED))
         out.extend(_subdir_facts(m.group(1), text, m))
     for m in finditer(CONDA_OSX, text, "__osx="):
+        out.append(clue("os", "Darwin", text, m, LISTED))
         if m.group(1) != "10.16":
             out.append(clue("macos_version", m.group(1), text, m, LISTED))
-            out.append(clue("os", "Darwin", text, m, LISTED))
+        else:
+            # macOS answers "10.16" only to a process built against an SDK older than 11
+            # (SYSTEM_VERSION_COMPAT): an x86_64 conda's Python; an arm64 one is built for 11+
+            out.append(clue("machine", "x86_64", text, m, WEAK))
     for m in finditer(CONDA_ARCHSPEC, text, "__archspec"):
         out.append(clue("hardware_arm64", True, text, m, LISTED))
     for m in finditer(SOLVER_SUBDIR, text, "::"):
@@ -609,11 +624,13 @@ def _conda_x86_64_ceiling(text: str, m: re.Match[str], wanted: str) -> bool:
     return "conda-forge" not in text.lower()
 
 
-def _subdir_facts(subdir: str, text: str, m: re.Match[str]) -> list[Clue]:
+def _subdir_facts(subdir: str, text: str, m: re.Match[str], weight: int = WEAK) -> list[Clue]:
+    """A macOS subdir's OS and machine. `weight`: conda's own platform (`conda info`) is its
+    Python's machine, surer than `uname -m`, which is the shell's."""
     if subdir == "osx-64":
-        return [clue("os", "Darwin", text, m, WEAK), clue("machine", "x86_64", text, m, WEAK)]
+        return [clue("os", "Darwin", text, m, WEAK), clue("machine", "x86_64", text, m, weight)]
     if subdir == "osx-arm64":
-        return [clue("os", "Darwin", text, m, WEAK), clue("machine", "arm64", text, m, WEAK)]
+        return [clue("os", "Darwin", text, m, WEAK), clue("machine", "arm64", text, m, weight)]
     return []
 
 

@@ -224,14 +224,27 @@ def test_mac_model_then_os_version_is_the_macos():
 
 
 def test_asahi_linux_is_linux_on_the_mac_itself_not_a_vm():
-    # the wording of the host.os row: Asahi runs on bare metal (asahilinux.org), no VM. No public
-    # report of this kind was found; the phrases are the distro's own names (asahilinux.org)
+    # the wording of the host.os row: Asahi runs on bare metal (asahilinux.org), no VM; the
+    # phrases are the distro's own names (asahilinux.org; a public report: the next test)
     assert prose.ASAHI.search("Fedora Asahi Remix 40 on my M2 MacBook Air")
     assert not read('File "/Users/asahi/proj/train.py", line 3').has("sign.asahi")
     _, results = diagnose.diagnose("I run Fedora Asahi Remix on my M1 and use device='mps'")
     row = next(r for r in results if r.id == "host.os")
     assert row.status is Status.FAIL
     assert "Asahi" in row.cause and "container" not in row.cause
+
+
+def test_asahi_named_outweighs_the_chip_that_would_say_macos():
+    # Stability-AI/stablediffusion#266, verbatim: the title and the first line
+    text = (
+        "Slow Performance with Linux on Apple Silicon M1\n\n"
+        "Running Asahi Linux - 16GB Shared SoC GDDR5X \u2014 FOUR.four core CPU. CPU ranges "
+        "from 28-42 seconds/it. \n"
+    )
+    f, results = diagnose.diagnose(text)
+    assert f.os == "Linux" and f.chip == "Apple M1"
+    row = next(r for r in results if r.id == "host.os")
+    assert row.status is Status.FAIL and "Asahi" in row.cause
 
 
 # --- the threshold: macOS and Apple silicon in words are enough ----------------------------------

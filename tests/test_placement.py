@@ -178,6 +178,29 @@ def test_a_big_request_refused_on_a_runner_with_memory_in_use_stays_an_oom():
     assert "error.mps.oom" in rows and "error.mps.no_gpu_memory" not in rows
 
 
+def test_an_oom_said_in_words_on_a_runner_is_the_vm_not_the_workload():
+    # kitzeslab/opensoundscape#851, verbatim: the PR's title and first line, no message pasted
+    text = (
+        "MPS memory issue on github macos runner workarouns\n\n"
+        "A number of github runs have been failing due an MPS out of memory issue. See #850 \n"
+    )
+    rows = {r.id: r for r in diagnose.diagnose(text)[1]}
+    assert rows["mps.available"].status is Status.FAIL
+    assert "paravirtual GPU" in rows["mps.available"].cause and "error.mps.oom" not in rows
+    # an out-of-memory said on a Mac with no runner named is the workload's
+    on_a_mac = text.replace("github macos runner", "my M1").replace("github runs", "runs")
+    rows = {r.id: r.status for r in diagnose.diagnose(on_a_mac)[1]}
+    assert rows["error.mps.oom"] is Status.WARN and rows.get("mps.available") is not Status.FAIL
+
+
+def test_an_unsized_oom_message_on_a_runner_is_the_vm_signature():
+    # autogluon/autogluon#4544's title quotes the message's first words; its CI's macOS runs
+    text = "MPS backend out of memory for Timeseries tests\n\nRun platform tests on AutoGluon CI\n"
+    unsized = "runs-on: macos-14\n" + text
+    assert "error.mps.no_gpu_memory" in failing(unsized)
+    assert "error.mps.no_gpu_memory" not in failing("Apple M1, macOS 14.4\n" + text)
+
+
 GGML = (
     "ggml_metal_graph_compute_block_invoke: error: unsupported op 'RMS_NORM'\n"
     'GGML_ASSERT: /private/var/folders/x/T/ggml-metal.m:828: !"unsupported op"\n'

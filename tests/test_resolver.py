@@ -278,6 +278,22 @@ def test_a_cpu_build_on_a_mac_is_the_install_row():
     assert first is not None and first.id == "torch.installed" and "+cpu" in first.cause
 
 
+def test_a_cpu_build_in_a_linux_container_on_a_mac_is_the_arm_linux_build():
+    # astral-sh/uv#9878, verbatim lines: a Debian devcontainer on an M1 (linux/aarch64)
+    text = (
+        "PyTorch install fails on M1 using a Debian container ?\n\n"
+        "Here trying to set up the pyproject to install torch. Currently I just tried installing "
+        "within a Debian Container, on an M1. \n"
+        "error: Distribution `torch==2.5.1+cpu @ registry+https://download.pytorch.org/whl/cpu` "
+        "can't be installed because it doesn't have a source distribution or wheel for the "
+        "current platform\n"
+    )
+    found, _ = rows(text)
+    row = found["torch.installed"]
+    assert row.status is Status.FAIL and "aarch64" in row.cause and "a Mac has" not in row.cause
+    assert "platform_machine != 'aarch64'" in row.fix.text
+
+
 def test_a_cpu_build_elsewhere_is_no_finding():
     found, _ = rows(POETRY_CPU + "Linux-6.8.0-45-generic-x86_64-with-glibc2.39\n")
     assert found["torch.installed"].status is not Status.FAIL

@@ -894,6 +894,23 @@ def pasted_cpu_build_on_mac(requirement: str) -> tuple[str, Fix]:
     )
 
 
+def pasted_cpu_build_in_arm_linux(requirement: str) -> tuple[str, Fix]:
+    """A +cpu local build asked for in Linux on an Apple-silicon Mac (a container, a VM)."""
+    return (
+        f"The install asks for {requirement}, a build from PyTorch's CPU index, inside Linux on "
+        "an Apple-silicon Mac: that Linux runs on ARM (aarch64), and PyTorch's ARM Linux wheels "
+        "have been published without the +cpu suffix, like macOS's (pytorch/pytorch#110791: "
+        "'ARM binaries do not have +cpu suffix'), so the +cpu pin has no build for it. MPS "
+        "does not reach Linux in a container or VM in any case: PyTorch there runs on the CPU.",
+        Fix(
+            "Give the +cpu pin and the CPU-index source a `platform_machine != 'aarch64'` "
+            "marker and require the plain version on aarch64 (PyPI's Linux aarch64 wheel is "
+            "CPU-only), then re-lock; for MPS, run PyTorch on macOS itself, not in the container.",
+            ('python -m pip install "torch"',),
+        ),
+    )
+
+
 def pasted_lock_other_platform(environments: str) -> tuple[str, Fix]:
     """uv: the lock file supports only other systems (`[tool.uv].environments` without darwin)."""
     return (

@@ -13,6 +13,7 @@ from verify.diagnosis import opsupport_messages as support_msg
 from verify.diagnosis import said_ops
 from verify.diagnosis.envdump import Pasted
 from verify.diagnosis.paste.clues import quote
+from verify.diagnosis.placement import oom_said_on_runner
 from verify.model import Fix, Result, warned
 
 COMPLEX_TORCH = Version("2.3")  # verify.diagnosis.opsupport FEATURES: complex on MPS
@@ -116,6 +117,8 @@ def _oom_said(pasted: Pasted) -> list[Result]:
     clues = pasted.signs.get("sign.mps_oom_said") or []
     if not clues or pasted.has("sign.mps_memory_said") or pasted.has("sign.mps_memory_swap"):
         return []
+    if oom_said_on_runner(pasted):
+        return []  # the runner's VM, not the workload (verify.diagnosis.placement's row)
     said = str(clues[0].value)
     cause, fix = msg.oom_said("atermark" in said or "ATERMARK" in said)
     return [

@@ -298,6 +298,12 @@ def _cpu_build(result: Result, pasted: Pasted) -> Result | None:
     requirement = _cpu_requirement(pasted)
     if requirement is None:
         return None
+    if pasted.facts.os == "Linux" and pasted.has("sign.linux_vm_on_mac"):
+        # Linux in a container on an Apple chip (astral-sh/uv#9878: torch==2.5.1+cpu in a
+        # Debian devcontainer on an M1)
+        cause, fix = msg.pasted_cpu_build_in_arm_linux(requirement)
+        lines = _lines(pasted, "sign.pip_no_torch", "sign.linux_vm_on_mac")
+        return _failed(result, cause, fix, lines)
     cause, fix = msg.pasted_cpu_build_on_mac(requirement)
     return _failed(result, cause, fix, _lines(pasted, "sign.pip_no_torch"))
 

@@ -72,6 +72,7 @@ from packaging.utils import canonicalize_name
 
 from verify.diagnosis.paste import languages, packages
 from verify.diagnosis.paste.clues import (
+    LISTED,
     MACOS_NAME_WORDS,
     WEAK,
     Clue,
@@ -594,7 +595,10 @@ def read(text: str) -> list[Clue]:
         out.append(clue("sign.asahi", m.group(1), text, m, WEAK))
         out.append(clue("sign.mac_hint", True, text, m, WEAK))
         out.append(clue("hardware_arm64", True, text, m, WEAK))
-        out.append(clue("os", "Linux", text, m, WEAK))
+        # the OS the Mac runs, named: surer than the chip's "Apple M1" or "Mac" that would
+        # otherwise say macOS (Stability-AI/stablediffusion#266: "Running Asahi Linux", titled
+        # "... Linux on Apple Silicon M1")
+        out.append(clue("os", "Linux", text, m, LISTED))
     for m in finditer(ARCH_SAID, text, "i386", "x86_64"):
         if _stated(text, m, strict=False):
             out.append(clue("machine", "x86_64", text, m, WEAK))

@@ -68,7 +68,8 @@ def where_virtual(pasted: Pasted) -> str | None:
 
 def vm_signature(known: KnownError, pasted: Pasted) -> bool:
     """Is this MPS out-of-memory the GPU refusing everything rather than the workload's size?
-    In a VM / on a runner: nothing allocated, or a request of a few bytes. Anywhere: nothing
+    In a VM / on a runner: nothing allocated, a request of a few bytes, or no request size at
+    all with almost nothing in use (or no sizes at all). Anywhere: nothing
     allocated at all and a request below the limit it names - MPSAllocator.mm raises the same
     message when the allocation itself fails, and with 0 bytes in use a request under "max
     allowed" cannot have crossed the watermark (TransformerLensOrg/TransformerLens#598: 94 MB

@@ -15,6 +15,7 @@ from pathlib import Path
 import corpus
 import pytest
 
+from verify import messages as msg
 from verify.diagnosis import diagnose, envdump
 from verify.model import Status
 
@@ -292,6 +293,16 @@ def test_a_cpu_build_in_a_linux_container_on_a_mac_is_the_arm_linux_build():
     row = found["torch.installed"]
     assert row.status is Status.FAIL and "aarch64" in row.cause and "a Mac has" not in row.cause
     assert "platform_machine != 'aarch64'" in row.fix.text
+
+
+def test_the_arm_linux_cpu_build_message_knows_when_plus_cpu_began():
+    # the CPU index's aarch64 wheels carried no +cpu before the 2.6 nightlies
+    # (pytorch/pytorch#110791) and have since (pytorch/pytorch#141619)
+    old, _ = msg.pasted_cpu_build_in_arm_linux("torch==2.5.1+cpu")
+    new, _ = msg.pasted_cpu_build_in_arm_linux("torch==2.8.0+cpu")
+    assert "before 2.6 were published without the +cpu suffix" in old
+    assert "has no build for it" in old and "has no build for it" not in new
+    assert "since the 2.6 nightlies" in new and "leave aarch64 out" in new
 
 
 def test_a_cpu_build_elsewhere_is_no_finding():

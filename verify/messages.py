@@ -894,14 +894,40 @@ def pasted_cpu_build_on_mac(requirement: str) -> tuple[str, Fix]:
     )
 
 
+# the first release whose ARM Linux wheels on PyTorch's CPU index carry the +cpu suffix: the 2.6
+# nightlies did ("torch-2.6.0.dev20241126%2Bcpu-cp310-cp310-manylinux_2_28_aarch64.whl",
+# pytorch/pytorch#141619; "2.6.0.dev20241023+cpu" is the first +cpu one pip lists there); before
+# them "ARM binaries do not have `+cpu` suffix (same as MacOS ones)" (pytorch/pytorch#110791)
+ARM_LINUX_CPU_SUFFIX_SINCE = (2, 6)
+
+
+def _release(requirement: str) -> tuple[int, ...] | None:
+    """The major.minor a "torch==X.Y.Z+cpu" requirement pins, None where it names none (read
+    with a pattern: verify.worker's interpreter may lack packaging)."""
+    found = re.search(r"==\s*v?(\d+)\.(\d+)", requirement)
+    return (int(found[1]), int(found[2])) if found else None
+
+
 def pasted_cpu_build_in_arm_linux(requirement: str) -> tuple[str, Fix]:
     """A +cpu local build asked for in Linux on an Apple-silicon Mac (a container, a VM)."""
+    release = _release(requirement)
+    if release is not None and release >= ARM_LINUX_CPU_SUFFIX_SINCE:
+        why = (
+            "PyTorch's CPU index has published ARM Linux wheels with the +cpu suffix since the "
+            "2.6 nightlies (pytorch/pytorch#141619), so the installer found none for this "
+            "container: the lock or the markers leave aarch64 out, or the CPU index is not a "
+            "source there."
+        )
+    else:
+        why = (
+            "PyTorch's ARM Linux wheels before 2.6 were published without the +cpu suffix, like "
+            "macOS's (pytorch/pytorch#110791: 'ARM binaries do not have +cpu suffix'), so the "
+            "+cpu pin has no build for it."
+        )
     return (
         f"The install asks for {requirement}, a build from PyTorch's CPU index, inside Linux on "
-        "an Apple-silicon Mac: that Linux runs on ARM (aarch64), and PyTorch's ARM Linux wheels "
-        "have been published without the +cpu suffix, like macOS's (pytorch/pytorch#110791: "
-        "'ARM binaries do not have +cpu suffix'), so the +cpu pin has no build for it. MPS "
-        "does not reach Linux in a container or VM in any case: PyTorch there runs on the CPU.",
+        f"an Apple-silicon Mac: that Linux runs on ARM (aarch64). {why} MPS does not reach "
+        "Linux in a container or VM in any case: PyTorch there runs on the CPU.",
         Fix(
             "Give the +cpu pin and the CPU-index source a `platform_machine != 'aarch64'` "
             "marker and require the plain version on aarch64 (PyPI's Linux aarch64 wheel is "

@@ -503,3 +503,26 @@ def test_a_gpu_without_unified_memory_is_named():
     first = diagnose.first_cause(results)
     assert first.id == "error.mps.no_unified_memory" and first.blocks_ready
     assert "Apple silicon" in first.fix.render()
+
+
+def test_a_library_gatekeeper_refused_is_the_cause_before_the_failed_load():
+    # opendreamnet/dreampower#114's first post, verbatim (REDACTED is the reporter's): dyld's
+    # "Library not loaded" for torch's libiomp5, whose reason is Library Validation refusing the
+    # downloaded, unsigned copy (the fix in #107: `xattr -d com.apple.quarantine`)
+    text = (
+        '"libiomp5.dylib" is damaged. In the terminal there\'s also this error:\n'
+        "`ImportError: dlopen(/Users/REDACTED/Downloads/DreamPower/torch/_C.cpython-38-darwin.so, "
+        "2): Library not loaded: @loader_path/libiomp5.dylib`\n\n"
+        "  `Referenced from: /Users/REDACTED/Downloads/DreamPower/libtorch_python.dylib\n"
+        "  Reason: no suitable image found.`\n\n"
+        " `Did find:\n"
+        "\t/Users/REDACTED/Downloads/DreamPower/torch/../libiomp5.dylib: code signature in "
+        "(/Users/REDACTED/Downloads/DreamPower/torch/../libiomp5.dylib) not valid for use in "
+        "process using Library Validation: library load disallowed by system policy`\n"
+        " - OS: MacOS Catalina v10.15.6 (19G73)\n"
+    )
+    _, results = diagnose.diagnose(text)
+    first = diagnose.first_cause(results)
+    assert first is not None and first.id == "error.mps.library_quarantined"
+    assert first.status is Status.FAIL and "quarantine" in first.fix.text
+    assert any("Library Validation" in line for line in first.evidence)

@@ -35,6 +35,7 @@ NO_WHEEL_STRING = {
     "mps.amp_needs_newer_torch",  # torch/amp/autocast_mode.py (Python) and accelerate's texts
     "mps.duplicate_openmp",  # the OpenMP runtime's own text (libomp / libiomp5), not torch's
     "mps.workers_spawn",  # Python's pickle and multiprocessing texts, not torch's
+    "mps.library_quarantined",  # macOS's dyld and Finder texts (Gatekeeper), not torch's
     "mps.apple_framework_off_mac",  # coremltools' text (Python), not torch's
     "mps.mlx_off_mac",  # the dynamic loader's text for MLX's library, not torch's
     "mps.no_distributed",  # Python's AttributeError / ImportError for torch/distributed
@@ -377,6 +378,41 @@ REPORTS = [
     (
         "OMP: Error #15: Initializing libiomp5.dylib, but found libomp.dylib already initialized.",
         "mps.duplicate_openmp",
+        "fail",
+    ),
+    # Gatekeeper refusing a downloaded, unsigned library, verbatim: dyld's text
+    # (opendreamnet/dreampower#107), newer macOS's (opensim-org/opensim-core#4238) and Finder's
+    # dialogs (pytorch/pytorch#120606's title; dreampower#107's; FaceRecognitionDotNet#177's)
+    (
+        "/Users/123/Downloads/DreamPower-v1.3.0-canary-macos-cpuonly/libiomp5.dylib: code "
+        "signature in (/Users/123/Downloads/DreamPower-v1.3.0-canary-macos-cpuonly/libiomp5.dylib) "
+        "not valid for use in process using Library Validation: library load disallowed by "
+        "system policy",
+        "mps.library_quarantined",
+        "fail",
+    ),
+    (
+        "libSimTKcommon.3.8.dylib' not valid for use in process: library load disallowed by "
+        "system policy",
+        "mps.library_quarantined",
+        "fail",
+    ),
+    (
+        "\u201clibc10.dylib\u201d can\u2019t be opened because Apple cannot check it for malicious "
+        "software.",
+        "mps.library_quarantined",
+        "fail",
+    ),
+    (
+        "When I try open dreampower on Mac OS, I have this error **\u00ablibiomp5.dylib\u00bb is "
+        "damaged and can't be opened**. How can I fix this?",
+        "mps.library_quarantined",
+        "fail",
+    ),
+    (
+        'Mac os 11 "libDlibDotNetNativeDnn.dylib" cannot be opened because the developer can not '
+        "be verified",
+        "mps.library_quarantined",
         "fail",
     ),
     # MPSNDArraySort's axis limit on a 5-D tensor (huchenlei/ComfyUI-layerdiffuse#20, verbatim)

@@ -2052,6 +2052,41 @@ PATTERNS: tuple[_Pattern, ...] = (
             ("conda list | grep -i -E 'mkl|openmp'",),
         ),
     ),
+    # Gatekeeper refusing a library that carries a download's quarantine flag and no valid
+    # signature: dyld's "code signature in (...libiomp5.dylib) not valid for use in process using
+    # Library Validation: library load disallowed by system policy" (opendreamnet/dreampower#107,
+    # fixed by `xattr -d com.apple.quarantine`; #114), newer macOS's "...dylib' not valid for use
+    # in process: library load disallowed by system policy" (opensim-org/opensim-core#4238), and
+    # Finder's dialogs, in curly quotes: "libc10.dylib can't be opened because Apple cannot
+    # check it for malicious software." (pytorch/pytorch#120606: LibTorch from pytorch.org;
+    # malfet: "PyTorch,
+    # like binaries for many other open source projects are unsigned"), "«libiomp5.dylib» is
+    # damaged and can't be opened", '"libDlibDotNetNativeDnn.dylib" cannot be opened because the
+    # developer can not be verified' (takuya-takeuchi/FaceRecognitionDotNet#177)
+    _Pattern(
+        "mps.library_quarantined",
+        re.compile(
+            r"code signature in \([^\n)]*\) not valid for use in process[^\n]*|"
+            r"\bnot valid for use in process(?: using Library Validation)?: library load "
+            r"disallowed by system policy|"
+            r"[\u201c\"\u00ab']?\blib[\w.+-]*\.(?:dylib|so)[\u201d\"\u00bb']? "
+            r"(?:is damaged and can['\u2019]t be opened|"
+            r"can(?:['\u2019]t|not) be opened because "
+            r"(?:Apple cannot check it for malicious software|the developer can ?not be verified))"
+            r"[^\n]*"
+        ),
+        "macOS refused a downloaded library",
+        "macOS refused to load a library: it came from a download (a browser or an app's "
+        "archive marks it with the quarantine flag) and carries no signature Gatekeeper accepts. "
+        "PyTorch's LibTorch archives, and the torch bundled in many downloaded apps, are "
+        "unsigned; the library itself is fine.",
+        Fix(
+            "Clear the quarantine flag on the folder you unpacked, if you trust where it came "
+            "from (opendreamnet/dreampower#107), or fetch it with curl / pip, which set no "
+            "flag; System Settings > Privacy & Security can allow one file at a time.",
+            ("xattr -dr com.apple.quarantine /path/to/libtorch",),
+        ),
+    ),
     # DataLoader workers (and any multiprocessing) started with spawn, macOS's default since
     # Python 3.8 (Windows' always): each worker re-imports the main module and gets the dataset by
     # pickle, so a lambda or a function defined inside another cannot be sent (Python's pickle:

@@ -1138,14 +1138,19 @@ def first_cause(results: Sequence[Result]) -> Result | None:
     below MPS's floor after a failed install), then the error the user pasted, then any other
     failure, then any warning; None when there is none."""
 
-    install_failed = any(r.id == "torch.installed" and r.status is Status.FAIL for r in results)
+    # torch not installed, or its libraries refused by Gatekeeper: nothing runs yet
+    nothing_runs = any(
+        r.id in ("torch.installed", "error.mps.library_quarantined") and r.status is Status.FAIL
+        for r in results
+    )
 
     def rank(r: Result) -> float:
-        if install_failed and r.id == "host.macos" and r.data.get("mps_floor"):
+        if nothing_runs and r.id == "host.macos" and r.data.get("mps_floor"):
             # macOS below MPS's floor matters once the environment installs; an install that
             # fails (a package with no build for this Mac) is what stops it now: the 3 real
             # reports with both were the install's (gluonts#1992's mxnet~=1.7, aimrocks#11,
-            # Montreal-Forced-Aligner#372 on macOS 12.x)
+            # Montreal-Forced-Aligner#372 on macOS 12.x); so is a torch library macOS refuses to
+            # load (opendreamnet/dreampower#114 on Catalina: the quarantine flag, not the macOS)
             return 0.5
         if advice.upgrade_advice(r):
             # advice for the machine's next upgrade, not what went wrong: put first, Python's was

@@ -250,8 +250,9 @@ FLOORS = {
     # 7 first) and round 16 (430-434 at 3b7b210: 8, all named and first) merged in; session
     # 33's round 17 (440-443 at 58cd73a: 1, named, not first) too; session 38's round 18
     # (463-470 at df37e15: 19, 18 named and first, 1 false alarm on a label its own collector
-    # doubted, that one left out: 18 merged) too (holdout360/README.md)
-    "holdout360": (95, 94),
+    # doubted, that one left out: 18 merged) and round 19 (471-476 at c7a6df5: 26, 25 named and
+    # first, 1 refused) too (holdout360/README.md)
+    "holdout360": (120, 119),
 }
 
 

@@ -2059,10 +2059,10 @@ PATTERNS: tuple[_Pattern, ...] = (
     # in process: library load disallowed by system policy" (opensim-org/opensim-core#4238), and
     # Finder's dialogs, in curly quotes: "libc10.dylib can't be opened because Apple cannot
     # check it for malicious software." (pytorch/pytorch#120606: LibTorch from pytorch.org;
-    # malfet: "PyTorch,
-    # like binaries for many other open source projects are unsigned"), "«libiomp5.dylib» is
-    # damaged and can't be opened", '"libDlibDotNetNativeDnn.dylib" cannot be opened because the
-    # developer can not be verified' (takuya-takeuchi/FaceRecognitionDotNet#177)
+    # malfet: "PyTorch, like binaries for many other open source projects are unsigned"),
+    # "«libiomp5.dylib» is damaged and can't be opened", '"libDlibDotNetNativeDnn.dylib" cannot
+    # be opened because the developer can not be verified' (takuya-takeuchi/FaceRecognitionDotNet
+    # #177)
     _Pattern(
         "mps.library_quarantined",
         re.compile(

@@ -216,7 +216,14 @@ def test_across_every_real_report_the_reading_fires_only_on_install_failures():
     picked, or could not find, a build for the Mac; and it does fire."""
     fired = _fired({"sign.gpu_only_package"}, "no macOS build")
     assert len(fired) >= 9
-    assert set(fired.values()) == {"install-wrong-arch"}, fired
+    wrong = {name for name, label in fired.items() if label != "install-wrong-arch"}
+    assert wrong == STALE_LOCK_LABELLED_OTHER, fired
+
+
+# the row is right and the collector labelled the thread's cause "other": a stale Pipfile.lock
+# pinning NVIDIA's CUDA packages on a Mac, fixed by deleting the lock (OpenHands/OpenHands#638,
+# session 38's round 18)
+STALE_LOCK_LABELLED_OTHER = {"holdout360/OpenHands-638-nvjitlink-pipfile-lock"}
 
 
 @pytest.mark.parametrize(

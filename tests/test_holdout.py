@@ -251,9 +251,9 @@ FLOORS = {
     # 33's round 17 (440-443 at 58cd73a: 1, named, not first) too; session 38's round 18
     # (463-470 at df37e15: 19, 18 named and first, 1 false alarm on a label its own collector
     # doubted, that one left out: 18 merged) and round 19 (471-476 at c7a6df5: 26, 25 named and
-    # first, 1 refused) and round 20 (477-482 at 0169811: 11, 10 named and first, 1 refused) too
-    # (holdout360/README.md)
-    "holdout360": (130, 129),
+    # first, 1 refused), round 20 (477-482 at 0169811: 11, 10 named and first, 1 refused) and
+    # round 21 (483-487 at 619c537: 4, 1 named and first) too (holdout360/README.md)
+    "holdout360": (133, 132),
 }
 
 

@@ -581,3 +581,31 @@ def test_mlx_without_its_library_on_linux_is_no_mac():
     alone = failing("Python 3.12.3\nImportError: libmlx.so: cannot open shared object file\n")
     assert alone["host.os"].evidence == ("ImportError: libmlx.so: cannot open shared object file",)
     assert "error.mps.mlx_off_mac" in alone
+
+
+# tf-coreml/tf-coreml#187's first post, verbatim (Core ML prediction in Docker, fixed by running
+# it on the Mac itself)
+COREML_IN_DOCKER = (
+    "I tried using the example code from `inception_v3.ipynb` but I'm executing my conversion "
+    "script from within a Docker container and so `mlmodel.predit()` throws the following error:\n"
+    "```\nException: Model prediction is only supported on macOS version 10.13 or later.\n```\n"
+)
+
+
+def test_an_apple_framework_refused_in_a_container_is_the_containers_linux():
+    # "from within a Docker container" is in it: "from" before "within" is no earlier machine
+    assert envdump.parse(COREML_IN_DOCKER).has("sign.container")
+    row = failing(COREML_IN_DOCKER)["host.os"]
+    assert "container runs Linux" in row.cause
+    assert any("Docker container" in line for line in row.evidence)
+    # a container it was moved away from is not where it runs
+    moved = COREML_IN_DOCKER.replace("from within a Docker", "now, moved from a Docker")
+    assert not envdump.parse(moved).has("sign.container")
+    assert "host.os" not in failing(moved)
+
+
+def test_an_apple_framework_refused_with_a_linux_os_keeps_the_rules_row():
+    # with the OS named, the rules' own host.os row stands (ultralytics/ultralytics#1728's kind)
+    text = "OS: Ubuntu 18.04\n" + COREML_IN_DOCKER
+    row = failing(text)["host.os"]
+    assert "container runs Linux" not in row.cause

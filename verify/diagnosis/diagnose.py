@@ -393,6 +393,8 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
             "host.os": placement.pc_finding,  # a PC told by its NVIDIA RTX GPU
         }
         finding = found[result.id](pasted) if result.id in found else None
+        if finding is None and result.id == "host.os":
+            finding = placement.container_finding(pasted)  # an Apple framework in a container
         if finding is not None:
             return finding
     if result.id == "torch.version" and result.status is Status.FAIL:

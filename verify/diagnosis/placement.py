@@ -213,6 +213,24 @@ def pc_finding(pasted: Pasted) -> Result | None:
     return _row("host.os", "Operating system", cause, fix, [c.line for c in clues])
 
 
+# Apple's frameworks refusing a process that is not on macOS (verify.known_errors)
+_OFF_MAC_ERRORS = frozenset({"mps.apple_framework_off_mac", "mps.mlx_off_mac"})
+
+
+def container_finding(pasted: Pasted) -> Result | None:
+    """host.os failing where an Apple framework refused because the process is not on macOS
+    (coremltools' "Model prediction is only supported on macOS", MLX's missing library) and the
+    paste runs it in a container but names no OS: the container's Linux is the OS
+    (tf-coreml/tf-coreml#187: Core ML prediction "from within a Docker container")."""
+    if pasted.facts.os is not None or not {e.id for e in pasted.errors} & _OFF_MAC_ERRORS:
+        return None
+    clues = pasted.signs.get("sign.container") or []
+    if not clues:
+        return None
+    cause, fix = platform_msg.apple_framework_in_container(str(clues[0].value))
+    return _row("host.os", "Operating system", cause, fix, [c.line for c in clues])
+
+
 def build_finding(pasted: Pasted) -> Result | None:
     """mps.built failing from what the paste shows of the build (see the module doc)."""
     f = pasted.facts

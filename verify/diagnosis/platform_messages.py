@@ -414,3 +414,17 @@ def torch_not_imported() -> tuple[str, Fix]:
             ),
         ),
     )
+
+
+def apple_framework_in_container(place: str) -> tuple[str, Fix]:
+    """An Apple framework (Core ML, MLX) refused to run because the process is not on macOS,
+    and the paste puts it in a container."""
+    return (
+        f"This runs in a container ('{place}'), and a container runs Linux whatever machine hosts "
+        "it: Core ML, Metal and MPS exist on macOS itself only, so the Apple framework that "
+        "refused here cannot reach them from inside it.",
+        Fix(
+            "Run the step that needs the Apple framework (Core ML prediction, MLX, MPS) on macOS "
+            "itself, outside the container; keep the container for conversion and CPU work."
+        ),
+    )

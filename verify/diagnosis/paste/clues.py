@@ -344,12 +344,18 @@ def stated(text: str, m: re.Match[str], window: int = WORDS_BEFORE, *, strict: b
     states = [i for i, w in enumerate(words) if w in _STATE]
     if states:
         words = words[states[-1] + 1 :]
+    if words[-1:] == ["from"] and _WITHIN.match(m.group(0)):
+        # "from within a Docker container" is in it, not an earlier machine it was moved from
+        # (tf-coreml/tf-coreml#187: "executing my conversion script from within a Docker
+        # container")
+        words = words[:-1]
     if any(w in _IF for w in words[-8:]):  # "if you are on an Intel Mac", whatever between
         return False
     stops = _NOT if strict else _NEGATION
     return not any(w in stops or w.endswith("n't") for w in words[-window:])
 
 
+_WITHIN = re.compile(r"(?:within|inside)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _TAG_QUESTION = re.compile(
     r",[ \t]+(?:is|are|was|were|does|do|did|should|could|can|any|how|why|what)\b", re.IGNORECASE

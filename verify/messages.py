@@ -180,11 +180,18 @@ OP_COVERAGE_ISSUE_NEW = "https://github.com/pytorch/pytorch/issues/141287"
 OP_COVERAGE_MOVED_IN = (2, 6)
 
 
+def _major_minor(version: str | None) -> tuple[int, int] | None:
+    """A version's (major, minor), None where it starts with none (read with a pattern:
+    verify.worker's interpreter may lack packaging)."""
+    m = re.match(r"\s*(\d+)\.(\d+)", version or "")
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
 def op_coverage_issue(torch_version: str | None) -> str:
     """The MPS op-coverage issue this torch's own message points to (the newer one when the
     version is unknown or unparsable)."""
-    m = re.match(r"\s*(\d+)\.(\d+)", torch_version or "")
-    if m and (int(m.group(1)), int(m.group(2))) < OP_COVERAGE_MOVED_IN:
+    release = _major_minor(torch_version)
+    if release is not None and release < OP_COVERAGE_MOVED_IN:
         return OP_COVERAGE_ISSUE_OLD
     return OP_COVERAGE_ISSUE_NEW
 
@@ -901,16 +908,9 @@ def pasted_cpu_build_on_mac(requirement: str) -> tuple[str, Fix]:
 ARM_LINUX_CPU_SUFFIX_SINCE = (2, 6)
 
 
-def _release(requirement: str) -> tuple[int, ...] | None:
-    """The major.minor a "torch==X.Y.Z+cpu" requirement pins, None where it names none (read
-    with a pattern: verify.worker's interpreter may lack packaging)."""
-    found = re.search(r"==\s*v?(\d+)\.(\d+)", requirement)
-    return (int(found[1]), int(found[2])) if found else None
-
-
 def pasted_cpu_build_in_arm_linux(requirement: str) -> tuple[str, Fix]:
     """A +cpu local build asked for in Linux on an Apple-silicon Mac (a container, a VM)."""
-    release = _release(requirement)
+    release = _major_minor(requirement.partition("==")[2])  # "torch==2.5.1+cpu"
     if release is not None and release >= ARM_LINUX_CPU_SUFFIX_SINCE:
         why = (
             "PyTorch's CPU index has published ARM Linux wheels with the +cpu suffix since the "

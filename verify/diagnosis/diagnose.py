@@ -390,11 +390,10 @@ def _refine(result: Result, pasted: Pasted, written: timeline.Written | None = N
         found = {
             "mps.built": placement.build_finding,
             "mps.available": placement.device_finding,
-            "host.os": placement.pc_finding,  # a PC told by its NVIDIA RTX GPU
+            # a PC told by its NVIDIA RTX GPU, an Apple framework refused in a container
+            "host.os": placement.os_finding,
         }
         finding = found[result.id](pasted) if result.id in found else None
-        if finding is None and result.id == "host.os":
-            finding = placement.container_finding(pasted)  # an Apple framework in a container
         if finding is not None:
             return finding
     if result.id == "torch.version" and result.status is Status.FAIL:

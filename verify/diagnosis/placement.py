@@ -18,6 +18,9 @@ in place of a rule's row that the paste alone could not settle.
 Mac in
   the paste, MPS in question (huggingface/diffusers#1847: "what do I choose?" in accelerate's
   machine menu with an MPS entry) -> host.os fails: MPS is Apple's, the PC has CUDA.
+- `container_finding`: an Apple framework (Core ML, MLX) refusing a process off macOS in a
+  container, no OS in the paste (tf-coreml/tf-coreml#187) -> host.os fails as the container's
+  Linux. `os_finding` asks pc_finding, then container_finding.
 - `build_finding`: a torch built without MPS, from what the paste shows of its build: printed
   is_built() False with no version, or nixpkgs' source build from before it had MPS
   (verify.diagnosis.paste.builds) with MPS not available -> mps.built fails.
@@ -229,6 +232,11 @@ def container_finding(pasted: Pasted) -> Result | None:
         return None
     cause, fix = platform_msg.apple_framework_in_container(str(clues[0].value))
     return _row("host.os", "Operating system", cause, fix, [c.line for c in clues])
+
+
+def os_finding(pasted: Pasted) -> Result | None:
+    """host.os failing from what the paste shows of the place, where the rules could not."""
+    return pc_finding(pasted) or container_finding(pasted)
 
 
 def build_finding(pasted: Pasted) -> Result | None:
